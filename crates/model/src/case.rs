@@ -1,0 +1,315 @@
+//! The case document: what one Automerge document per case holds.
+//!
+//! Layout rules, so that concurrent work on two laptops merges without loss:
+//! - every collection two devices may grow at once is a map keyed by a
+//!   caller-supplied unique id (never a plain list);
+//! - long free text that several people edit is collaborative [`Text`];
+//! - the custody chain is a keyed list that is only ever appended to;
+//! - person identity fields live in an [`Identity`] so front ends can mask them.
+
+use std::collections::BTreeMap;
+
+use autosurgeon::{Hydrate, Reconcile, Text};
+
+use crate::date::Date;
+use crate::vocab::*;
+
+/// Document schema version written into every case document.
+pub const CASE_SCHEMA: u64 = 1;
+
+/// Milliseconds since the Unix epoch (UTC), always supplied by the caller.
+pub type Millis = i64;
+
+/// A member id in the team document.
+pub type MemberId = String;
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Case {
+    pub schema: u64,
+    pub header: CaseHeader,
+    pub narrative: Text,
+    pub stages: BTreeMap<String, StageState>,
+    pub assignment: Assignment,
+    pub victims: BTreeMap<String, Victim>,
+    pub suspects: BTreeMap<String, Suspect>,
+    pub witnesses: BTreeMap<String, Witness>,
+    pub evidence: BTreeMap<String, Evidence>,
+    pub interviews: BTreeMap<String, Interview>,
+    pub tasks: BTreeMap<String, Task>,
+    pub timeline: BTreeMap<String, TimelineEvent>,
+    pub referrals: BTreeMap<String, Referral>,
+    pub risks: BTreeMap<String, RiskAssessment>,
+    pub notes: BTreeMap<String, Note>,
+    pub checklists: BTreeMap<String, ChecklistInstance>,
+    pub review: BTreeMap<String, ReviewItem>,
+    pub approvals: BTreeMap<String, Approval>,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct CaseHeader {
+    pub id: String,
+    pub reference: String,
+    pub title: String,
+    /// ISO 3166-1 alpha-2 code (KZ, KG, TJ, TM, UZ or any other).
+    pub jurisdiction: String,
+    /// Legal qualification, keyed by [`LegalArticle::key`].
+    pub qualification: BTreeMap<String, LegalArticle>,
+    pub status: CaseStatus,
+    pub created_at: Millis,
+    pub created_by: MemberId,
+}
+
+/// A criminal-code article a case is qualified under.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
+pub struct LegalArticle {
+    pub jurisdiction: String,
+    /// Year of the criminal code the article belongs to: codes change.
+    pub code_year: u64,
+    /// Article number as written in the code, e.g. "128" or "130¹".
+    pub article: String,
+}
+
+impl LegalArticle {
+    /// The map key under which the article is stored in a case.
+    pub fn key(&self) -> String {
+        format!("{}-{}-{}", self.jurisdiction, self.code_year, self.article)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct StageState {
+    pub status: StageStatus,
+    pub opened_at: Option<Millis>,
+    pub closed_at: Option<Millis>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Assignment {
+    /// Keyed by member id, so two supervisors assigning at once both land.
+    pub investigators: BTreeMap<MemberId, bool>,
+    pub prosecutor: Option<MemberId>,
+    pub supervisor: Option<MemberId>,
+}
+
+/// Identifying details of a person. Sensitive: masked by front ends until
+/// revealed, and every reveal is audited.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Identity {
+    pub full_name: String,
+    pub other_names: Option<String>,
+    pub birth_date: Option<Date>,
+    pub document_numbers: Option<String>,
+    pub contact: Option<String>,
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Victim {
+    pub identity: Identity,
+    /// Name used in the case file and exports instead of the real name.
+    pub pseudonym: String,
+    pub sex: Sex,
+    pub age_at_trafficking: Option<u64>,
+    /// ISO 3166-1 alpha-2.
+    pub citizenship: Option<String>,
+    /// ISO 639-2 codes.
+    pub languages: Vec<String>,
+    pub status: TraffickingStatus,
+    pub status_decided_by: Option<StatusDecidedBy>,
+    pub exploitation: Vec<Exploitation>,
+    pub control_methods: Vec<ControlMethod>,
+    pub recruitment: Option<RecruitmentMethod>,
+    pub recorded_at: Millis,
+    pub recorded_by: MemberId,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Suspect {
+    pub identity: Identity,
+    pub pseudonym: String,
+    pub roles: Vec<PerpetratorRole>,
+    pub citizenship: Option<String>,
+    pub recorded_at: Millis,
+    pub recorded_by: MemberId,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Witness {
+    pub identity: Identity,
+    pub pseudonym: String,
+    pub relation: Option<String>,
+    pub recorded_at: Millis,
+    pub recorded_by: MemberId,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Evidence {
+    pub label: String,
+    pub kind: EvidenceKind,
+    pub description: String,
+    pub seized_at: Option<Millis>,
+    pub seized_from: Option<String>,
+    pub location: Option<String>,
+    pub seal_number: Option<String>,
+    /// SHA-256 (hex) of the attachment holding the item's image or scan.
+    pub attachment_sha256: Option<String>,
+    /// Append-only chain of custody.
+    pub custody: Vec<CustodyEntry>,
+    pub recorded_at: Millis,
+    pub recorded_by: MemberId,
+}
+
+/// One hand-over of an evidence item. Never edited or removed once written.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct CustodyEntry {
+    #[key]
+    pub id: String,
+    pub from: String,
+    pub to: String,
+    pub at: Millis,
+    pub place: String,
+    pub seal_number: Option<String>,
+    pub purpose: Option<String>,
+    pub attachment_sha256: Option<String>,
+    pub recorded_by: MemberId,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Interview {
+    /// Id of the victim, suspect or witness interviewed.
+    pub person_id: String,
+    pub stage: PeaceStage,
+    pub planned_for: Option<Date>,
+    pub venue: Option<String>,
+    pub interpreter: Option<String>,
+    /// Interpreter checked for ties to the case, the suspects or the victim.
+    pub interpreter_vetted: bool,
+    pub consent_given: bool,
+    pub child_track: bool,
+    pub plan: Text,
+    pub recorded_at: Millis,
+    pub recorded_by: MemberId,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Task {
+    pub title: String,
+    pub assignee: Option<MemberId>,
+    pub due: Option<Date>,
+    pub stage: Option<Stage>,
+    pub done: bool,
+    pub recorded_at: Millis,
+    pub recorded_by: MemberId,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct TimelineEvent {
+    pub kind: EventKind,
+    pub date: Option<Date>,
+    pub place: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    pub description: String,
+    pub person_ids: Vec<String>,
+    pub recorded_at: Millis,
+    pub recorded_by: MemberId,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Referral {
+    pub person_id: String,
+    pub direction: ReferralDirection,
+    pub organisation: String,
+    pub date: Option<Date>,
+    pub reason: String,
+    pub outcome: Option<String>,
+    pub recorded_at: Millis,
+    pub recorded_by: MemberId,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct RiskAssessment {
+    pub subject: RiskSubject,
+    pub person_id: Option<String>,
+    pub threat: String,
+    pub threat_source: Option<String>,
+    /// 1 (minor) to 5 (critical).
+    pub severity: u64,
+    /// 1 (rare) to 5 (almost certain).
+    pub likelihood: u64,
+    pub mitigation: String,
+    pub review_on: Option<Date>,
+    pub recorded_at: Millis,
+    pub recorded_by: MemberId,
+}
+
+impl RiskAssessment {
+    /// Risk level = severity × likelihood (UNODC manual M5), 1..=25.
+    pub fn level(&self) -> u64 {
+        self.severity * self.likelihood
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Note {
+    pub body: Text,
+    pub recorded_at: Millis,
+    pub recorded_by: MemberId,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct ChecklistInstance {
+    pub template_id: String,
+    /// The template version this case follows; kept until a newer one is adopted.
+    pub version: u64,
+    /// Only items someone touched are stored; absent means open.
+    pub items: BTreeMap<String, ItemState>,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct ItemState {
+    pub status: ItemStatus,
+    /// Required when `status` is not applicable.
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub evidence_ids: Vec<String>,
+    pub interview_ids: Vec<String>,
+    pub by: MemberId,
+    pub at: Millis,
+    pub signoff: Option<SignOff>,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct SignOff {
+    pub role: Role,
+    pub by: MemberId,
+    pub at: Millis,
+}
+
+/// A prosecutor's comment, request for further investigation, or stage sign-off.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct ReviewItem {
+    pub kind: ReviewKind,
+    pub stage: Option<Stage>,
+    pub text: String,
+    pub by: MemberId,
+    pub at: Millis,
+}
+
+/// A supervisor's approval; with a stage, it is that stage's gate decision.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Approval {
+    pub stage: Option<Stage>,
+    pub subject: String,
+    pub decision: Decision,
+    pub comment: Option<String>,
+    pub by: MemberId,
+    pub at: Millis,
+}
+
+/// Paths (see [`crate::path`]) of fields that identify a person.
+pub const SENSITIVE_PATHS: &[&str] = &[
+    "victims/*/identity/**",
+    "suspects/*/identity/**",
+    "witnesses/*/identity/**",
+];

@@ -1,0 +1,409 @@
+//! Checklist templates (data files under `templates/`, compiled in) and the
+//! pure functions over a case's checklist instances.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::ChecklistInstance;
+use crate::vocab::{Exploitation, ItemKind, ItemStatus, Role, Stage};
+
+/// Languages a template text may be written in. `en` and `ru` are required.
+pub const TEXT_LANGUAGES: &[&str] = &["en", "ru", "uz", "uz-Cyrl", "kk", "ky", "tg", "tk"];
+
+/// Text in several languages, keyed by language tag.
+pub type Texts = BTreeMap<String, String>;
+
+/// A checklist template: one list of the manual's actions or indicators.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    pub id: String,
+    pub version: u64,
+    pub stage: Stage,
+    /// Role whose sign-off closes this template's part of the stage gate.
+    #[serde(default)]
+    pub signoff: Option<Role>,
+    /// For per-type identification lists: the HTCDS exploitation type.
+    #[serde(default, with = "htcds_exploitation")]
+    pub exploitation: Option<Exploitation>,
+    pub sources: Vec<String>,
+    pub title: Texts,
+    pub items: Vec<TemplateItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateItem {
+    pub id: String,
+    pub kind: ItemKind,
+    /// Must be done, or marked not applicable with a reason, before the gate closes.
+    pub required: bool,
+    #[serde(default)]
+    pub signoff: Option<Role>,
+    /// Where the item comes from, e.g. "UNODC manual M8" or "ILO-11 #7".
+    pub source: String,
+    pub text: Texts,
+}
+
+/// Templates name exploitation types by their HTCDS value (`SexualExploitation`).
+mod htcds_exploitation {
+    use super::Exploitation;
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(v: &Option<Exploitation>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(e) => s.serialize_some(e.doc_name()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Exploitation>, D::Error> {
+        let name = Option::<String>::deserialize(d)?;
+        name.map(|n| {
+            Exploitation::from_doc_name(&n)
+                .ok_or_else(|| D::Error::custom(format!("unknown HTCDS exploitation type '{n}'")))
+        })
+        .transpose()
+    }
+}
+
+impl Template {
+    /// Title in `lang`, falling back to English.
+    pub fn title_in(&self, lang: &str) -> &str {
+        text_in(&self.title, lang)
+    }
+
+    pub fn item(&self, id: &str) -> Option<&TemplateItem> {
+        self.items.iter().find(|i| i.id == id)
+    }
+}
+
+impl TemplateItem {
+    pub fn text_in(&self, lang: &str) -> &str {
+        text_in(&self.text, lang)
+    }
+}
+
+fn text_in<'a>(texts: &'a Texts, lang: &str) -> &'a str {
+    texts
+        .get(lang)
+        .or_else(|| texts.get("en"))
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+/// Why a template was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    #[error("template file {file}: {message}")]
+    Parse { file: String, message: String },
+    #[error("template {template}: {message}")]
+    Invalid { template: String, message: String },
+}
+
+impl TemplateError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            TemplateError::Parse { .. } => "template.parse",
+            TemplateError::Invalid { .. } => "template.invalid",
+        }
+    }
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// Checks one template's internal rules.
+pub fn validate(t: &Template) -> Result<(), TemplateError> {
+    let bad = |message: String| {
+        Err(TemplateError::Invalid {
+            template: t.id.clone(),
+            message,
+        })
+    };
+    if !is_kebab(&t.id) {
+        return bad("id must be lowercase kebab-case".into());
+    }
+    if t.version == 0 {
+        return bad("version must be 1 or more".into());
+    }
+    if t.sources.is_empty() || t.sources.iter().any(|s| s.trim().is_empty()) {
+        return bad("sources must name at least one document".into());
+    }
+    if let Some(m) = check_texts(&t.title) {
+        return bad(format!("title: {m}"));
+    }
+    if let Some(r) = t
+        .signoff
+        .filter(|r| !matches!(r, Role::Prosecutor | Role::Supervisor))
+    {
+        return bad(format!(
+            "sign-off role must be prosecutor or supervisor, not {r}"
+        ));
+    }
+    if t.items.is_empty() {
+        return bad("a template needs at least one item".into());
+    }
+    let mut seen = BTreeSet::new();
+    for item in &t.items {
+        let at = &item.id;
+        if !is_kebab(at) {
+            return bad(format!("item '{at}': id must be lowercase kebab-case"));
+        }
+        if !seen.insert(at.as_str()) {
+            return bad(format!("item '{at}' appears twice"));
+        }
+        if item.source.trim().is_empty() {
+            return bad(format!("item '{at}': source is missing"));
+        }
+        if let Some(m) = check_texts(&item.text) {
+            return bad(format!("item '{at}': {m}"));
+        }
+        if item.kind == ItemKind::Indicator && item.required {
+            return bad(format!(
+                "item '{at}': indicators trigger inquiry, they cannot be required"
+            ));
+        }
+        if let Some(r) = item
+            .signoff
+            .filter(|r| !matches!(r, Role::Prosecutor | Role::Supervisor))
+        {
+            return bad(format!(
+                "item '{at}': sign-off role must be prosecutor or supervisor, not {r}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_texts(texts: &Texts) -> Option<String> {
+    for required in ["en", "ru"] {
+        if texts.get(required).is_none_or(|s| s.trim().is_empty()) {
+            return Some(format!("text in '{required}' is missing"));
+        }
+    }
+    texts
+        .keys()
+        .find(|k| !TEXT_LANGUAGES.contains(&k.as_str()))
+        .map(|k| format!("unknown language '{k}'"))
+}
+
+/// A set of templates, possibly several versions of each.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalog {
+    templates: BTreeMap<(String, u64), Template>,
+}
+
+/// The template files shipped with Caravan, compiled in.
+const BUILTIN: &[(&str, &str)] = &[
+    (
+        "initial-actions.toml",
+        include_str!("../templates/initial-actions.toml"),
+    ),
+    (
+        "identification-general.toml",
+        include_str!("../templates/identification-general.toml"),
+    ),
+    (
+        "identification-ilo11.toml",
+        include_str!("../templates/identification-ilo11.toml"),
+    ),
+    (
+        "identification-children.toml",
+        include_str!("../templates/identification-children.toml"),
+    ),
+    (
+        "identification-sexual.toml",
+        include_str!("../templates/identification-sexual.toml"),
+    ),
+    (
+        "identification-labour.toml",
+        include_str!("../templates/identification-labour.toml"),
+    ),
+    (
+        "identification-domestic.toml",
+        include_str!("../templates/identification-domestic.toml"),
+    ),
+    (
+        "identification-begging.toml",
+        include_str!("../templates/identification-begging.toml"),
+    ),
+    (
+        "risk-assessment.toml",
+        include_str!("../templates/risk-assessment.toml"),
+    ),
+    (
+        "victim-interview.toml",
+        include_str!("../templates/victim-interview.toml"),
+    ),
+    (
+        "crime-scene-evidence.toml",
+        include_str!("../templates/crime-scene-evidence.toml"),
+    ),
+    (
+        "financial-investigation.toml",
+        include_str!("../templates/financial-investigation.toml"),
+    ),
+    (
+        "international-cooperation.toml",
+        include_str!("../templates/international-cooperation.toml"),
+    ),
+    (
+        "victim-protection.toml",
+        include_str!("../templates/victim-protection.toml"),
+    ),
+    (
+        "prosecution-review.toml",
+        include_str!("../templates/prosecution-review.toml"),
+    ),
+    ("closure.toml", include_str!("../templates/closure.toml")),
+];
+
+impl Catalog {
+    /// Parses and validates template files given as (file name, TOML text).
+    pub fn from_sources<'a>(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Catalog, TemplateError> {
+        let mut catalog = Catalog::default();
+        for (file, text) in files {
+            let t: Template = toml::from_str(text).map_err(|e| TemplateError::Parse {
+                file: file.to_string(),
+                message: e.message().to_string(),
+            })?;
+            let stem = file.trim_end_matches(".toml");
+            let stem = stem.split_once('@').map_or(stem, |(id, _)| id);
+            if stem != t.id {
+                return Err(TemplateError::Invalid {
+                    template: t.id,
+                    message: format!("file name '{file}' does not match the id"),
+                });
+            }
+            catalog.insert(t)?;
+        }
+        Ok(catalog)
+    }
+
+    /// Adds a template after validating it.
+    pub fn insert(&mut self, t: Template) -> Result<(), TemplateError> {
+        validate(&t)?;
+        let key = (t.id.clone(), t.version);
+        if self.templates.contains_key(&key) {
+            return Err(TemplateError::Invalid {
+                template: t.id,
+                message: format!("version {} is defined twice", key.1),
+            });
+        }
+        self.templates.insert(key, t);
+        Ok(())
+    }
+
+    /// The templates shipped with Caravan. They are validated by the test
+    /// suite, so a failure here is a build defect, not bad input.
+    pub fn builtin() -> &'static Catalog {
+        static CATALOG: LazyLock<Catalog> = LazyLock::new(|| {
+            Catalog::from_sources(BUILTIN.iter().copied())
+                .unwrap_or_else(|e| panic!("built-in checklist templates are invalid: {e}"))
+        });
+        &CATALOG
+    }
+
+    pub fn get(&self, id: &str, version: u64) -> Option<&Template> {
+        self.templates.get(&(id.to_string(), version))
+    }
+
+    /// The newest version of a template.
+    pub fn latest(&self, id: &str) -> Option<&Template> {
+        self.templates
+            .range((id.to_string(), 0)..=(id.to_string(), u64::MAX))
+            .next_back()
+            .map(|(_, t)| t)
+    }
+
+    /// The newest version of every template, in stage order.
+    pub fn latest_all(&self) -> Vec<&Template> {
+        let mut out: Vec<&Template> = Vec::new();
+        for t in self.templates.values() {
+            match out.last_mut() {
+                Some(last) if last.id == t.id => *last = t,
+                _ => out.push(t),
+            }
+        }
+        out.sort_by(|a, b| (a.stage, &a.id).cmp(&(b.stage, &b.id)));
+        out
+    }
+
+    /// Templates every new case starts with: all but the per-type lists.
+    pub fn defaults_for_new_case(&self) -> Vec<&Template> {
+        self.latest_all()
+            .into_iter()
+            .filter(|t| t.exploitation.is_none() && t.id != "identification-children")
+            .collect()
+    }
+
+    /// Per-type identification lists suggested by what is known of the victims.
+    pub fn suggested_for(&self, types: &[Exploitation], child_involved: bool) -> Vec<&Template> {
+        self.latest_all()
+            .into_iter()
+            .filter(|t| {
+                t.exploitation.is_some_and(|e| types.contains(&e))
+                    || (child_involved && t.id == "identification-children")
+            })
+            .collect()
+    }
+}
+
+/// The status of an item in a case's instance (untouched items are open).
+pub fn item_status(instance: &ChecklistInstance, item_id: &str) -> ItemStatus {
+    instance
+        .items
+        .get(item_id)
+        .map_or(ItemStatus::Open, |s| s.status)
+}
+
+/// What adopting a newer template version does to a case's instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Adoption {
+    pub template_id: String,
+    pub from: u64,
+    pub to: u64,
+    /// Touched items that exist in the new version: kept as they are.
+    pub kept: Vec<String>,
+    /// Touched items the new version dropped: kept in the case, shown as retired.
+    pub retired: Vec<String>,
+    /// Items new in this version: open.
+    pub added: Vec<String>,
+}
+
+/// Plans adopting `newer` for an instance that follows `current`.
+pub fn plan_adoption(
+    instance: &ChecklistInstance,
+    current: &Template,
+    newer: &Template,
+) -> Adoption {
+    let (kept, retired) = instance
+        .items
+        .keys()
+        .cloned()
+        .partition(|id| newer.item(id).is_some());
+    Adoption {
+        template_id: newer.id.clone(),
+        from: instance.version,
+        to: newer.version,
+        kept,
+        retired,
+        added: newer
+            .items
+            .iter()
+            .filter(|i| current.item(&i.id).is_none())
+            .map(|i| i.id.clone())
+            .collect(),
+    }
+}

@@ -1,0 +1,196 @@
+//! Conflicts: fields where concurrent edits left more than one value.
+//! Automerge keeps every concurrent value; this lists them with their authors
+//! so a person can decide, and writes the decision.
+
+use automerge::{
+    AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value, transaction::Transactable,
+};
+use serde::Serialize;
+
+use crate::error::ModelError;
+use crate::path::{DocPath, Seg};
+
+/// One field with several concurrent values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    pub path: DocPath,
+    /// Front ends mask the values of identity fields until revealed.
+    pub sensitive: bool,
+    pub values: Vec<ConflictValue>,
+}
+
+/// One of the concurrent values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ConflictValue {
+    /// Opaque id to pass to `CaseDoc::resolve`.
+    pub id: String,
+    /// The value as text ("{…}" for a nested record).
+    pub shown: String,
+    /// Hex actor id of the device that wrote it; the team document maps it to a member.
+    pub actor: String,
+    /// Whether Automerge currently shows this value.
+    pub current: bool,
+}
+
+fn show(value: &Value<'_>) -> String {
+    match value {
+        Value::Object(ObjType::Map) | Value::Object(ObjType::Table) => "{…}".into(),
+        Value::Object(ObjType::List) => "[…]".into(),
+        Value::Object(ObjType::Text) => "text".into(),
+        Value::Scalar(s) => match s.as_ref() {
+            ScalarValue::Str(s) => s.to_string(),
+            ScalarValue::Null => String::new(),
+            other => other.to_string(),
+        },
+    }
+}
+
+fn actor_of(id: &automerge::ObjId) -> String {
+    match id {
+        automerge::ObjId::Id(_, actor, _) => actor.to_hex_string(),
+        automerge::ObjId::Root => String::new(),
+    }
+}
+
+/// Walks the whole document and lists every conflict, in path order.
+pub fn find(doc: &AutoCommit) -> Vec<Conflict> {
+    let mut out = Vec::new();
+    walk(doc, &ROOT, &DocPath::root(), &mut out);
+    out
+}
+
+fn walk(doc: &AutoCommit, obj: &ObjId, path: &DocPath, out: &mut Vec<Conflict>) {
+    let props: Vec<Seg> = match doc.object_type(obj) {
+        Ok(ObjType::Map) | Ok(ObjType::Table) => doc.keys(obj).map(Seg::Key).collect(),
+        Ok(ObjType::List) => (0..doc.length(obj)).map(Seg::Index).collect(),
+        // Concurrent text edits interleave; text never conflicts.
+        _ => return,
+    };
+    for seg in props {
+        let all = match &seg {
+            Seg::Key(k) => doc.get_all(obj, k.as_str()),
+            Seg::Index(i) => doc.get_all(obj, *i),
+        }
+        .unwrap_or_default();
+        let winner = match &seg {
+            Seg::Key(k) => doc.get(obj, k.as_str()),
+            Seg::Index(i) => doc.get(obj, *i),
+        }
+        .ok()
+        .flatten()
+        .map(|(_, id)| id);
+        let here = path.child(seg);
+        if all.len() > 1 {
+            out.push(Conflict {
+                sensitive: here.is_sensitive(),
+                values: all
+                    .iter()
+                    .map(|(v, id)| ConflictValue {
+                        id: id.to_string(),
+                        shown: show(v),
+                        actor: actor_of(id),
+                        current: Some(id) == winner.as_ref(),
+                    })
+                    .collect(),
+                path: here.clone(),
+            });
+        }
+        if let Some((Value::Object(_), id)) = all.iter().find(|(_, id)| Some(id) == winner.as_ref())
+        {
+            walk(doc, id, &here, out);
+        }
+    }
+}
+
+/// Writes the chosen value over all concurrent ones (uncommitted).
+pub(crate) fn resolve(
+    doc: &mut AutoCommit,
+    path: &DocPath,
+    choice: &str,
+) -> Result<(), ModelError> {
+    let not_found = || ModelError::NotFound {
+        what: "conflict",
+        id: path.to_string(),
+    };
+    let (last, parent_path) = path.segments().split_last().ok_or_else(not_found)?;
+    let mut parent = ROOT;
+    for seg in parent_path {
+        let got = match seg {
+            Seg::Key(k) => doc.get(&parent, k.as_str()),
+            Seg::Index(i) => doc.get(&parent, *i),
+        };
+        match got.ok().flatten() {
+            Some((Value::Object(_), id)) => parent = id,
+            _ => return Err(not_found()),
+        }
+    }
+    let all = match last {
+        Seg::Key(k) => doc.get_all(&parent, k.as_str()),
+        Seg::Index(i) => doc.get_all(&parent, *i),
+    }
+    .map_err(|e| ModelError::Document(e.to_string()))?;
+    if all.len() < 2 {
+        return Err(not_found());
+    }
+    let (value, id) = all
+        .into_iter()
+        .find(|(_, id)| id.to_string() == choice)
+        .ok_or_else(|| ModelError::NotFound {
+            what: "conflicting value",
+            id: choice.to_string(),
+        })?;
+    let prop: automerge::Prop = match last {
+        Seg::Key(k) => k.clone().into(),
+        Seg::Index(i) => (*i).into(),
+    };
+    match value {
+        Value::Scalar(s) => doc.put(&parent, prop, s.into_owned()),
+        Value::Object(kind) => {
+            let copy = doc
+                .put_object(&parent, prop, kind)
+                .map_err(|e| ModelError::Document(e.to_string()))?;
+            deep_copy(doc, &id, &copy)
+        }
+    }
+    .map_err(|e| ModelError::Document(e.to_string()))
+}
+
+/// Copies the visible content of object `from` into the empty object `to`.
+fn deep_copy(
+    doc: &mut AutoCommit,
+    from: &ObjId,
+    to: &ObjId,
+) -> Result<(), automerge::AutomergeError> {
+    match doc.object_type(from)? {
+        ObjType::Text => {
+            let text = doc.text(from)?;
+            doc.splice_text(to, 0, 0, &text)?;
+        }
+        ObjType::List => {
+            for i in 0..doc.length(from) {
+                match doc.get(from, i)? {
+                    Some((Value::Scalar(s), _)) => doc.insert(to, i, s.into_owned())?,
+                    Some((Value::Object(kind), id)) => {
+                        let child = doc.insert_object(to, i, kind)?;
+                        deep_copy(doc, &id, &child)?;
+                    }
+                    None => {}
+                }
+            }
+        }
+        ObjType::Map | ObjType::Table => {
+            let keys: Vec<String> = doc.keys(from).collect();
+            for k in keys {
+                match doc.get(from, k.as_str())? {
+                    Some((Value::Scalar(s), _)) => doc.put(to, k.as_str(), s.into_owned())?,
+                    Some((Value::Object(kind), id)) => {
+                        let child = doc.put_object(to, k.as_str(), kind)?;
+                        deep_copy(doc, &id, &child)?;
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    Ok(())
+}

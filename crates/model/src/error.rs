@@ -1,0 +1,43 @@
+//! The model's errors. Each has a stable code that front ends translate.
+
+use crate::lifecycle::Gate;
+use crate::policy::Denial;
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ModelError {
+    #[error(transparent)]
+    Denied(#[from] Denial),
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("no {what} '{id}' in this case")]
+    NotFound { what: &'static str, id: String },
+    #[error("'{id}' already exists in {collection}")]
+    DuplicateId {
+        collection: &'static str,
+        id: String,
+    },
+    #[error("item '{item}' can only be marked not applicable with a reason")]
+    ReasonRequired { item: String },
+    #[error("the {} gate is not ready: {} required item(s) open, {} sign-off(s) missing", .0.stage, .0.missing_items.len(), .0.missing_signoffs.len())]
+    GateNotReady(Box<Gate>),
+    #[error("nothing changed")]
+    NoChange,
+    #[error("the case document is damaged or from an unknown version: {0}")]
+    Document(String),
+}
+
+impl ModelError {
+    /// Stable code for front ends and scripts.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ModelError::Denied(_) => Denial::CODE,
+            ModelError::Invalid { .. } => "case.invalid",
+            ModelError::NotFound { .. } => "case.not_found",
+            ModelError::DuplicateId { .. } => "case.duplicate_id",
+            ModelError::ReasonRequired { .. } => "checklist.reason_required",
+            ModelError::GateNotReady(_) => "stage.gate_not_ready",
+            ModelError::NoChange => "case.no_change",
+            ModelError::Document(_) => "case.document",
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! Stage gates, progress and overdue work: pure functions of a case.
+
+use serde::Serialize;
+
+use crate::case::{Case, Task};
+use crate::checklist::{Catalog, Template, item_status};
+use crate::date::Date;
+use crate::vocab::{Decision, ItemStatus, ReviewKind, Role, Stage, StageStatus};
+
+/// What still stands between a stage and the closing of its gate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gate {
+    pub stage: Stage,
+    /// Required items still open, as (template id, item id).
+    pub missing_items: Vec<(String, String)>,
+    pub missing_signoffs: Vec<MissingSignOff>,
+}
+
+/// A sign-off the gate still needs: of one item, or of the whole stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MissingSignOff {
+    pub role: Role,
+    pub template_id: String,
+    /// `None` when the template's stage gate as a whole needs the sign-off.
+    pub item_id: Option<String>,
+}
+
+impl Gate {
+    pub fn is_ready(&self) -> bool {
+        self.missing_items.is_empty() && self.missing_signoffs.is_empty()
+    }
+}
+
+/// The case's checklists that belong to `stage`, with their templates.
+fn checklists_of<'a>(
+    case: &'a Case,
+    stage: Stage,
+    catalog: &'a Catalog,
+) -> impl Iterator<Item = (&'a crate::case::ChecklistInstance, &'a Template)> {
+    case.checklists.values().filter_map(move |inst| {
+        catalog
+            .get(&inst.template_id, inst.version)
+            .filter(|t| t.stage == stage)
+            .map(|t| (inst, t))
+    })
+}
+
+/// Computes a stage gate's readiness. A gate is ready when every required
+/// item of the stage's checklists is done or not applicable (with a reason),
+/// every item needing a sign-off has it, and where a template needs the
+/// stage signed off, the prosecutor's sign-off or the supervisor's approval
+/// for that stage exists.
+pub fn gate(case: &Case, stage: Stage, catalog: &Catalog) -> Gate {
+    let mut g = Gate {
+        stage,
+        missing_items: Vec::new(),
+        missing_signoffs: Vec::new(),
+    };
+    for (inst, tpl) in checklists_of(case, stage, catalog) {
+        for item in &tpl.items {
+            let state = inst.items.get(&item.id);
+            let status = item_status(inst, &item.id);
+            if item.required && status == ItemStatus::Open {
+                g.missing_items.push((tpl.id.clone(), item.id.clone()));
+            }
+            if let Some(role) = item.signoff {
+                let signed = state
+                    .and_then(|s| s.signoff.as_ref())
+                    .is_some_and(|s| s.role == role);
+                if status != ItemStatus::Open && !signed {
+                    g.missing_signoffs.push(MissingSignOff {
+                        role,
+                        template_id: tpl.id.clone(),
+                        item_id: Some(item.id.clone()),
+                    });
+                }
+                if status == ItemStatus::Open && item.required {
+                    g.missing_signoffs.push(MissingSignOff {
+                        role,
+                        template_id: tpl.id.clone(),
+                        item_id: Some(item.id.clone()),
+                    });
+                }
+            }
+        }
+        if let Some(role) = tpl.signoff
+            && !stage_signed_off(case, stage, role)
+        {
+            g.missing_signoffs.push(MissingSignOff {
+                role,
+                template_id: tpl.id.clone(),
+                item_id: None,
+            });
+        }
+    }
+    g
+}
+
+fn stage_signed_off(case: &Case, stage: Stage, role: Role) -> bool {
+    match role {
+        Role::Prosecutor => case
+            .review
+            .values()
+            .any(|r| r.kind == ReviewKind::SignOff && r.stage == Some(stage)),
+        _ => case
+            .approvals
+            .values()
+            .any(|a| a.stage == Some(stage) && a.decision == Decision::Approved),
+    }
+}
+
+/// Checklist progress of one stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageProgress {
+    pub stage: Stage,
+    pub status: StageStatus,
+    pub items: usize,
+    pub done: usize,
+    pub not_applicable: usize,
+    pub required: usize,
+    /// Required items done or not applicable.
+    pub required_resolved: usize,
+}
+
+impl StageProgress {
+    /// Share of required items resolved, 0–100 (100 when nothing is required).
+    pub fn percent(&self) -> u8 {
+        percent(self.required_resolved, self.required)
+    }
+}
+
+fn percent(part: usize, whole: usize) -> u8 {
+    (part * 100).checked_div(whole).map_or(100, |p| p as u8)
+}
+
+/// Progress of every stage, in stage order, and of the case as a whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseProgress {
+    pub stages: Vec<StageProgress>,
+    pub required: usize,
+    pub required_resolved: usize,
+}
+
+impl CaseProgress {
+    pub fn percent(&self) -> u8 {
+        percent(self.required_resolved, self.required)
+    }
+}
+
+pub fn progress(case: &Case, catalog: &Catalog) -> CaseProgress {
+    let stages: Vec<StageProgress> = Stage::ALL
+        .iter()
+        .map(|&stage| {
+            let mut p = StageProgress {
+                stage,
+                status: case
+                    .stages
+                    .get(stage.id())
+                    .map_or(StageStatus::NotStarted, |s| s.status),
+                items: 0,
+                done: 0,
+                not_applicable: 0,
+                required: 0,
+                required_resolved: 0,
+            };
+            for (inst, tpl) in checklists_of(case, stage, catalog) {
+                for item in &tpl.items {
+                    let status = item_status(inst, &item.id);
+                    p.items += 1;
+                    p.done += usize::from(status == ItemStatus::Done);
+                    p.not_applicable += usize::from(status == ItemStatus::NotApplicable);
+                    if item.required {
+                        p.required += 1;
+                        p.required_resolved += usize::from(status != ItemStatus::Open);
+                    }
+                }
+            }
+            p
+        })
+        .collect();
+    CaseProgress {
+        required: stages.iter().map(|s| s.required).sum(),
+        required_resolved: stages.iter().map(|s| s.required_resolved).sum(),
+        stages,
+    }
+}
+
+/// Tasks not done whose due date is before `today`, soonest first.
+pub fn overdue_tasks(case: &Case, today: Date) -> Vec<(&str, &Task)> {
+    let mut out: Vec<(&str, &Task)> = case
+        .tasks
+        .iter()
+        .filter(|(_, t)| !t.done && t.due.is_some_and(|d| d < today))
+        .map(|(id, t)| (id.as_str(), t))
+        .collect();
+    out.sort_by_key(|(id, t)| (t.due, *id));
+    out
+}

@@ -1,0 +1,238 @@
+//! Role policy: which parts of a document each role may write.
+//!
+//! The rules are data. Local edits are checked against them before they are
+//! made (see `CaseDoc::apply`), and the sync layer checks every incoming
+//! change against the same table on every device, so a device that skips the
+//! local check still cannot make its edits stick anywhere else.
+//!
+//! Rules are tried in order and the first whose pattern matches the path
+//! decides; a path no rule matches may not be written by anyone.
+
+use serde::{Deserialize, Serialize};
+
+use crate::path::DocPath;
+use crate::vocab::Role;
+
+/// Which kind of document a path is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DocKind {
+    Case,
+    Team,
+}
+
+/// What a write does at its path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum WriteKind {
+    /// Sets a key that had no value, or inserts into a list or text.
+    Create,
+    /// Overwrites an existing value.
+    Update,
+    /// Removes a key, list element or character.
+    Delete,
+}
+
+impl WriteKind {
+    /// The verb used in messages.
+    pub fn verb(self) -> &'static str {
+        match self {
+            WriteKind::Create => "add",
+            WriteKind::Update => "change",
+            WriteKind::Delete => "delete",
+        }
+    }
+}
+
+/// One row of the policy table.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    pub pattern: &'static str,
+    pub roles: &'static [Role],
+    pub kinds: &'static [WriteKind],
+    /// Why the rule exists, shown in denial messages and docs.
+    pub why: &'static str,
+}
+
+use Role::{Admin as A, Investigator as I, Prosecutor as P, Supervisor as S};
+use WriteKind::{Create as C, Delete as D, Update as U};
+
+/// Roles that run a case (open it, assign it, decide gates).
+const LEADS: &[Role] = &[S, A];
+/// Roles that open cases.
+const OPENERS: &[Role] = &[I, S, A];
+
+const fn rule(
+    pattern: &'static str,
+    roles: &'static [Role],
+    kinds: &'static [WriteKind],
+    why: &'static str,
+) -> Rule {
+    Rule {
+        pattern,
+        roles,
+        kinds,
+        why,
+    }
+}
+
+const RECORD: &str = "investigators keep the investigation record";
+const NO_DELETE: &str = "records are corrected, never deleted";
+
+/// The case-document policy table, in the order rules are tried.
+pub static CASE_RULES: &[Rule] = &[
+    rule("*", OPENERS, &[C], "whoever opens a case creates its parts"),
+    rule(
+        "evidence/*/custody/**",
+        &[I],
+        &[C],
+        "the chain of custody is append-only",
+    ),
+    rule(
+        "checklists/*/items/*/signoff/**",
+        &[P, S, A],
+        &[C, U],
+        "only prosecutors and supervisors sign off",
+    ),
+    rule(
+        "review/**",
+        &[P],
+        &[C, U],
+        "the review belongs to the prosecutor",
+    ),
+    rule(
+        "approvals/**",
+        LEADS,
+        &[C, U],
+        "approvals belong to the supervisor",
+    ),
+    rule(
+        "assignment/**",
+        LEADS,
+        &[C, U, D],
+        "supervisors assign cases",
+    ),
+    rule(
+        "stages/*/status",
+        LEADS,
+        &[U],
+        "supervisors decide stage gates",
+    ),
+    rule(
+        "stages/*/closed_at",
+        LEADS,
+        &[C, U],
+        "supervisors decide stage gates",
+    ),
+    rule("stages/**", OPENERS, &[C], "investigators open stages"),
+    rule(
+        "header/qualification/**",
+        OPENERS,
+        &[C, U, D],
+        "the legal qualification may be revised",
+    ),
+    rule("header/**", OPENERS, &[C, U], "case details"),
+    rule(
+        "narrative/**",
+        &[I],
+        &[C, U, D],
+        "the narrative is the investigators' text",
+    ),
+    rule(
+        "tasks/*/*/**",
+        OPENERS,
+        &[C, U, D],
+        "investigators and supervisors plan tasks",
+    ),
+    rule(
+        "tasks/**",
+        OPENERS,
+        &[C, U],
+        "tasks are closed, never deleted",
+    ),
+    rule(
+        "checklists/*/*/**",
+        &[I],
+        &[C, U, D],
+        "investigators work the checklists",
+    ),
+    rule(
+        "checklists/**",
+        OPENERS,
+        &[C, U],
+        "checklists are started, never deleted",
+    ),
+    rule("victims/*/*/**", &[I], &[C, U, D], RECORD),
+    rule("victims/**", &[I], &[C, U], NO_DELETE),
+    rule("suspects/*/*/**", &[I], &[C, U, D], RECORD),
+    rule("suspects/**", &[I], &[C, U], NO_DELETE),
+    rule("witnesses/*/*/**", &[I], &[C, U, D], RECORD),
+    rule("witnesses/**", &[I], &[C, U], NO_DELETE),
+    rule("evidence/*/*/**", &[I], &[C, U, D], RECORD),
+    rule("evidence/**", &[I], &[C, U], NO_DELETE),
+    rule("interviews/*/*/**", &[I], &[C, U, D], RECORD),
+    rule("interviews/**", &[I], &[C, U], NO_DELETE),
+    rule("timeline/*/*/**", &[I], &[C, U, D], RECORD),
+    rule("timeline/**", &[I], &[C, U], NO_DELETE),
+    rule("referrals/*/*/**", &[I], &[C, U, D], RECORD),
+    rule("referrals/**", &[I], &[C, U], NO_DELETE),
+    rule("risks/*/*/**", &[I], &[C, U, D], RECORD),
+    rule("risks/**", &[I], &[C, U], NO_DELETE),
+    rule("notes/*/*/**", &[I], &[C, U, D], RECORD),
+    rule("notes/**", &[I], &[C, U], NO_DELETE),
+];
+
+/// The team-document policy table.
+pub static TEAM_RULES: &[Rule] = &[
+    rule("*", &[A], &[C], "the founding admin creates the team"),
+    rule(
+        "case_access/**",
+        &[S, A],
+        &[C, U, D],
+        "supervisors decide who sees which case",
+    ),
+    rule("revocations/**", &[A], &[C], "revocations are permanent"),
+    rule(
+        "key_epochs/**",
+        &[A],
+        &[C],
+        "team key epochs are only added",
+    ),
+    rule("**", &[A], &[C, U], "admins manage the team"),
+];
+
+/// Why a write was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[error("the {role} role may not {} '{path}' ({why})", kind.verb())]
+pub struct Denial {
+    pub role: Role,
+    pub path: String,
+    pub kind: WriteKind,
+    pub why: &'static str,
+}
+
+impl Denial {
+    pub const CODE: &'static str = "policy.denied";
+}
+
+/// May `role` make a write of `kind` at `path` in a document of kind `doc`?
+pub fn check(doc: DocKind, role: Role, path: &DocPath, kind: WriteKind) -> Result<(), Denial> {
+    let rules = match doc {
+        DocKind::Case => CASE_RULES,
+        DocKind::Team => TEAM_RULES,
+    };
+    let deny = |why| Denial {
+        role,
+        path: path.to_string(),
+        kind,
+        why,
+    };
+    match rules.iter().find(|r| path.matches(r.pattern)) {
+        Some(r) if r.roles.contains(&role) && r.kinds.contains(&kind) => Ok(()),
+        Some(r) => Err(deny(r.why)),
+        None => Err(deny("no rule allows writing there")),
+    }
+}
+
+/// Shorthand for [`check`] as a yes/no answer.
+pub fn may_write(doc: DocKind, role: Role, path: &DocPath, kind: WriteKind) -> bool {
+    check(doc, role, path, kind).is_ok()
+}

@@ -1,0 +1,355 @@
+//! Controlled vocabularies. Where HTCDS 2.0 / CTDC defines a list, the variant
+//! names are HTCDS's, so anonymised exports need no mapping table.
+
+use autosurgeon::{Hydrate, Reconcile};
+use serde::{Deserialize, Serialize};
+
+/// Declares a closed vocabulary: a unit enum stored in documents as its
+/// variant name, with a stable snake-case id for files, CLI and UI.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $id:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Reconcile, Hydrate, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// Stable identifier used in files, on the command line and in the UI.
+            pub fn id(self) -> &'static str {
+                match self { $($name::$variant => $id),+ }
+            }
+
+            /// The name stored in documents (and used by HTCDS where it defines the list).
+            pub fn doc_name(self) -> &'static str {
+                match self { $($name::$variant => stringify!($variant)),+ }
+            }
+
+            /// Parses a document name (as returned by [`Self::doc_name`]).
+            pub fn from_doc_name(name: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.doc_name() == name)
+            }
+
+            /// Parses a stable identifier (as returned by [`Self::id`]).
+            pub fn from_id(id: &str) -> Option<Self> {
+                match id { $($id => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl From<$name> for crate::doc::Scalar {
+            fn from(v: $name) -> Self {
+                crate::doc::Scalar::Str(v.doc_name().to_string())
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.id())
+            }
+        }
+    };
+}
+
+vocabulary! {
+    /// A member's role in the team; decides what they may write (see `policy`).
+    Role {
+        Investigator => "investigator",
+        Prosecutor => "prosecutor",
+        Supervisor => "supervisor",
+        Admin => "admin",
+    }
+}
+
+vocabulary! {
+    /// Case stages, in their usual order; several may be active at once.
+    Stage {
+        Intake => "intake",
+        InitialResponse => "initial_response",
+        Identification => "identification",
+        Referral => "referral",
+        Planning => "planning",
+        Interviews => "interviews",
+        Evidence => "evidence",
+        Financial => "financial",
+        International => "international",
+        ProsecutionReview => "prosecution_review",
+        TrialProtection => "trial_protection",
+        Assistance => "assistance",
+        Closure => "closure",
+    }
+}
+
+vocabulary! {
+    /// HTCDS case status.
+    CaseStatus {
+        Active => "active",
+        FollowUp => "follow_up",
+        Closed => "closed",
+        ClosedReferred => "closed_referred",
+    }
+}
+
+vocabulary! {
+    /// HTCDS victim trafficking status. Indicators trigger inquiry; this is the decision.
+    TraffickingStatus {
+        Possible => "possible",
+        Actual => "actual",
+        NotAVictim => "not_a_victim",
+    }
+}
+
+vocabulary! {
+    /// Who decided a person's trafficking status (HTCDS).
+    StatusDecidedBy {
+        Police => "police",
+        Ngo => "ngo",
+        CourtOrProsecution => "court_or_prosecution",
+        SocialServices => "social_services",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// HTCDS type of exploitation.
+    Exploitation {
+        ForcedLabour => "forced_labour",
+        SexualExploitation => "sexual_exploitation",
+        ChildLabour => "child_labour",
+        ForcedMarriage => "forced_marriage",
+        Servitude => "servitude",
+        ForcedMilitary => "forced_military",
+        OrganRemoval => "organ_removal",
+        ForcedBegging => "forced_begging",
+        ForcedAdoption => "forced_adoption",
+        Surrogacy => "surrogacy",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// HTCDS / CTDC methods of control.
+    ControlMethod {
+        DebtBondage => "debt_bondage",
+        TakesEarnings => "takes_earnings",
+        RestrictsFinancialAccess => "restricts_financial_access",
+        ThreatsOfViolence => "threats_of_violence",
+        PsychologicalAbuse => "psychological_abuse",
+        PhysicalAbuse => "physical_abuse",
+        SexualAbuse => "sexual_abuse",
+        FalsePromises => "false_promises",
+        PsychoactiveSubstance => "psychoactive_substance",
+        RestrictsMovement => "restricts_movement",
+        RestrictsMedicalCare => "restricts_medical_care",
+        ExcessiveWorkingHours => "excessive_working_hours",
+        ThreatsLawEnforcement => "threats_law_enforcement",
+        WithholdsNecessities => "withholds_necessities",
+        WithholdsDocuments => "withholds_documents",
+        ThreatsToFamily => "threats_to_family",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// HTCDS methods of recruitment.
+    RecruitmentMethod {
+        Workplace => "workplace",
+        School => "school",
+        OnlineSocialNetwork => "online_social_network",
+        OnlineAdvertisement => "online_advertisement",
+        PrintOrBroadcastAdvertisement => "print_or_broadcast_advertisement",
+        Family => "family",
+        Friend => "friend",
+        Intermediary => "intermediary",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// HTCDS perpetrator role in the trafficking process.
+    PerpetratorRole {
+        Recruiter => "recruiter",
+        Transporter => "transporter",
+        Broker => "broker",
+        Exploiter => "exploiter",
+        Smuggler => "smuggler",
+        Kidnapper => "kidnapper",
+        Financier => "financier",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// HTCDS historic trafficking event.
+    EventKind {
+        Recruitment => "recruitment",
+        Transit => "transit",
+        Exploitation => "exploitation",
+    }
+}
+
+vocabulary! {
+    /// PEACE interview model (UNODC manual M8).
+    PeaceStage {
+        Planning => "planning",
+        Engage => "engage",
+        Account => "account",
+        Closure => "closure",
+        Evaluate => "evaluate",
+    }
+}
+
+vocabulary! {
+    /// Kinds of physical or digital evidence.
+    EvidenceKind {
+        Document => "document",
+        Phone => "phone",
+        Computer => "computer",
+        Cash => "cash",
+        Vehicle => "vehicle",
+        Photograph => "photograph",
+        FinancialRecord => "financial_record",
+        Biological => "biological",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// State of one checklist item in a case.
+    ItemStatus {
+        Open => "open",
+        Done => "done",
+        NotApplicable => "not_applicable",
+    }
+}
+
+vocabulary! {
+    /// What a checklist item asks: something to do, or something to look for.
+    ItemKind {
+        Action => "action",
+        Indicator => "indicator",
+    }
+}
+
+vocabulary! {
+    /// A stage's state in a case.
+    StageStatus {
+        NotStarted => "not_started",
+        Active => "active",
+        Closed => "closed",
+    }
+}
+
+vocabulary! {
+    /// Prosecutor's review entries.
+    ReviewKind {
+        Comment => "comment",
+        Request => "request",
+        SignOff => "sign_off",
+    }
+}
+
+vocabulary! {
+    /// Supervisor's decision on an approval.
+    Decision {
+        Approved => "approved",
+        Rejected => "rejected",
+    }
+}
+
+vocabulary! {
+    /// Who or what a risk assessment is about (UNODC manual M5).
+    RiskSubject {
+        Victim => "victim",
+        Family => "family",
+        Witness => "witness",
+        Officer => "officer",
+        Investigation => "investigation",
+    }
+}
+
+vocabulary! {
+    /// Direction of a referral.
+    ReferralDirection {
+        Incoming => "incoming",
+        Outgoing => "outgoing",
+    }
+}
+
+vocabulary! {
+    /// Sex as recorded by HTCDS.
+    Sex {
+        Female => "female",
+        Male => "male",
+        Other => "other",
+        Unknown => "unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn round_trip<T: Copy + PartialEq + std::fmt::Debug>(
+        all: &[T],
+        id: fn(T) -> &'static str,
+        parse: fn(&str) -> Option<T>,
+    ) {
+        let mut seen = std::collections::HashSet::new();
+        for v in all {
+            assert!(seen.insert(id(*v)), "duplicate id {}", id(*v));
+            assert_eq!(parse(id(*v)), Some(*v));
+        }
+        assert_eq!(parse("no-such-value"), None);
+    }
+
+    #[test]
+    fn ids_are_unique_and_parse_back() {
+        round_trip(Role::ALL, Role::id, Role::from_id);
+        round_trip(Stage::ALL, Stage::id, Stage::from_id);
+        round_trip(Exploitation::ALL, Exploitation::id, Exploitation::from_id);
+        round_trip(
+            ControlMethod::ALL,
+            ControlMethod::id,
+            ControlMethod::from_id,
+        );
+        round_trip(CaseStatus::ALL, CaseStatus::id, CaseStatus::from_id);
+        round_trip(EvidenceKind::ALL, EvidenceKind::id, EvidenceKind::from_id);
+    }
+
+    /// Files and the CLI use `id()`; serde (templates) must agree with it.
+    #[test]
+    fn ids_are_snake_case_document_names() {
+        fn snake(name: &str) -> String {
+            let mut out = String::new();
+            for (i, c) in name.chars().enumerate() {
+                if c.is_ascii_uppercase() && i > 0 {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            }
+            out
+        }
+        for s in Stage::ALL {
+            assert_eq!(s.id(), snake(s.doc_name()));
+        }
+        for e in Exploitation::ALL {
+            assert_eq!(e.id(), snake(e.doc_name()));
+            assert_eq!(Exploitation::from_doc_name(e.doc_name()), Some(*e));
+        }
+        for r in Role::ALL {
+            assert_eq!(r.id(), snake(r.doc_name()));
+        }
+        for c in CaseStatus::ALL {
+            assert_eq!(c.id(), snake(c.doc_name()));
+        }
+    }
+
+    #[test]
+    fn stages_follow_the_manual_order() {
+        assert_eq!(Stage::ALL.len(), 13);
+        assert_eq!(Stage::ALL.first(), Some(&Stage::Intake));
+        assert_eq!(Stage::ALL.last(), Some(&Stage::Closure));
+    }
+}

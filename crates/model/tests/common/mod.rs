@@ -1,0 +1,122 @@
+//! Builders shared by the model's integration tests.
+#![allow(dead_code)]
+
+use automerge::ActorId;
+use caravan_model::*;
+
+pub fn author(role: Role, member: &str) -> Author {
+    Author {
+        member: member.to_string(),
+        role,
+        at: 1_767_000_000_000,
+    }
+}
+
+pub fn investigator() -> Author {
+    author(Role::Investigator, "inv-1")
+}
+
+pub fn actor(n: u8) -> ActorId {
+    ActorId::from([n; 16])
+}
+
+pub fn catalog() -> &'static Catalog {
+    Catalog::builtin()
+}
+
+pub fn new_case() -> CaseDoc {
+    CaseDoc::create(
+        actor(1),
+        NewCase {
+            id: "case-1".into(),
+            reference: "KZ-2026-0042".into(),
+            title: "Almaty garment workshop".into(),
+            jurisdiction: "KZ".into(),
+        },
+        &investigator(),
+        catalog(),
+    )
+    .unwrap()
+}
+
+pub fn victim(pseudonym: &str, name: &str) -> Victim {
+    Victim {
+        identity: Identity {
+            full_name: name.into(),
+            ..Default::default()
+        },
+        pseudonym: pseudonym.into(),
+        sex: Sex::Female,
+        age_at_trafficking: Some(19),
+        citizenship: Some("UZ".into()),
+        languages: vec!["uzb".into(), "rus".into()],
+        status: TraffickingStatus::Possible,
+        status_decided_by: None,
+        exploitation: vec![Exploitation::ForcedLabour],
+        control_methods: vec![ControlMethod::WithholdsDocuments],
+        recruitment: Some(RecruitmentMethod::OnlineSocialNetwork),
+        recorded_at: 1,
+        recorded_by: "inv-1".into(),
+    }
+}
+
+pub fn evidence(label: &str) -> Evidence {
+    Evidence {
+        label: label.into(),
+        kind: EvidenceKind::Phone,
+        description: "Seized at the workshop".into(),
+        seized_at: Some(1),
+        seized_from: Some("supervisor's office".into()),
+        location: Some("evidence room 2".into()),
+        seal_number: Some("S-001".into()),
+        attachment_sha256: None,
+        custody: vec![],
+        recorded_at: 1,
+        recorded_by: "inv-1".into(),
+    }
+}
+
+pub fn custody(id: &str, to: &str) -> CustodyEntry {
+    CustodyEntry {
+        id: id.into(),
+        from: "inv-1".into(),
+        to: to.into(),
+        at: 2,
+        place: "Almaty".into(),
+        seal_number: Some("S-001".into()),
+        purpose: Some("forensic imaging".into()),
+        attachment_sha256: None,
+        recorded_by: "inv-1".into(),
+    }
+}
+
+pub fn tick(template: &str, item: &str) -> Edit {
+    Edit::SetItem {
+        template_id: template.into(),
+        item_id: item.into(),
+        status: ItemStatus::Done,
+        reason: None,
+        note: None,
+        evidence_ids: vec![],
+        interview_ids: vec![],
+    }
+}
+
+pub fn not_applicable(template: &str, item: &str, reason: Option<&str>) -> Edit {
+    Edit::SetItem {
+        template_id: template.into(),
+        item_id: item.into(),
+        status: ItemStatus::NotApplicable,
+        reason: reason.map(Into::into),
+        note: None,
+        evidence_ids: vec![],
+        interview_ids: vec![],
+    }
+}
+
+pub fn insert(id: &str, record: Record) -> Edit {
+    Edit::Insert {
+        id: id.into(),
+        record,
+    }
+}

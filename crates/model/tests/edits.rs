@@ -1,0 +1,221 @@
+//! Edits on one device: what they write, and what they refuse (with which
+//! code), leaving the document unchanged.
+
+mod common;
+
+use caravan_model::*;
+use common::*;
+
+/// A case with one victim, one evidence item and the default checklists.
+fn seeded() -> CaseDoc {
+    let mut doc = new_case();
+    let inv = investigator();
+    doc.apply(
+        insert(
+            "v1",
+            Record::Victim(victim("Victim A", "Гульнара Ахмедова")),
+        ),
+        &inv,
+        catalog(),
+    )
+    .unwrap();
+    doc.apply(
+        insert("e1", Record::Evidence(evidence("Phone #1"))),
+        &inv,
+        catalog(),
+    )
+    .unwrap();
+    doc
+}
+
+#[test]
+fn refused_edits_have_codes_and_change_nothing() {
+    let prosecutor = author(Role::Prosecutor, "pro-1");
+    let supervisor = author(Role::Supervisor, "sup-1");
+    let inv = investigator();
+    let set = |path: &str, value: Scalar| Edit::Set {
+        path: path.parse().unwrap(),
+        value,
+    };
+    #[rustfmt::skip]
+    let rows: Vec<(&str, Edit, &Author, &str)> = vec![
+        ("prosecutor adds evidence", insert("e2", Record::Evidence(evidence("x"))), &prosecutor, "policy.denied"),
+        ("prosecutor edits a victim's name", set("victims/v1/identity/full_name", "X".into()), &prosecutor, "policy.denied"),
+        ("prosecutor ticks an item", tick("initial-actions", "immediate-safety"), &prosecutor, "policy.denied"),
+        ("supervisor edits the record", set("victims/v1/pseudonym", "Y".into()), &supervisor, "policy.denied"),
+        ("investigator closes a gate", Edit::CloseStage { stage: Stage::Intake }, &inv, "policy.denied"),
+        ("investigator assigns", Edit::AssignInvestigator { member: "inv-2".into(), assigned: true }, &inv, "policy.denied"),
+        ("duplicate victim id", insert("v1", Record::Victim(victim("B", "B"))), &inv, "case.duplicate_id"),
+        ("empty pseudonym", insert("v2", Record::Victim(victim(" ", "B"))), &inv, "case.invalid"),
+        ("unknown field", set("victims/v1/shoe_size", Scalar::Uint(42)), &inv, "case.not_found"),
+        ("unknown record", set("victims/v9/pseudonym", "Z".into()), &inv, "case.not_found"),
+        ("wrong type", set("victims/v1/age_at_trafficking", "nineteen".into()), &inv, "case.invalid"),
+        ("bad enum value", set("victims/v1/status", "Maybe".into()), &inv, "case.invalid"),
+        ("whole record via set", set("victims/v1/identity", "X".into()), &inv, "case.invalid"),
+        ("bad jurisdiction", set("header/jurisdiction", "Kazakhstan".into()), &inv, "case.invalid"),
+        ("N/A without reason", not_applicable("initial-actions", "immediate-safety", None), &inv, "checklist.reason_required"),
+        ("N/A with blank reason", not_applicable("initial-actions", "immediate-safety", Some("  ")), &inv, "checklist.reason_required"),
+        ("unknown item", tick("initial-actions", "no-such-item"), &inv, "case.not_found"),
+        ("unknown checklist", tick("no-such-list", "x"), &inv, "case.not_found"),
+        ("custody on missing evidence", Edit::AppendCustody { evidence_id: "e9".into(), entry: custody("c1", "lab") }, &inv, "case.not_found"),
+        ("evidence with pre-filled custody", insert("e3", Record::Evidence(Evidence { custody: vec![custody("c0", "x")], ..evidence("x") })), &inv, "case.invalid"),
+        ("risk rated 7", insert("r1", Record::Risk(RiskAssessment { subject: RiskSubject::Victim, person_id: None, threat: "t".into(), threat_source: None, severity: 7, likelihood: 1, mitigation: "m".into(), review_on: None, recorded_at: 0, recorded_by: "inv-1".into() })), &inv, "case.invalid"),
+        ("text edit of a scalar", Edit::SetText { path: "header/title".parse().unwrap(), text: "x".into() }, &inv, "case.not_found"),
+        ("gate not ready", Edit::CloseStage { stage: Stage::InitialResponse }, &supervisor, "case.invalid"),
+        ("sign off an open item", Edit::SignOffItem { template_id: "prosecution-review".into(), item_id: "act-proven".into() }, &prosecutor, "case.invalid"),
+        ("start a checklist twice", Edit::StartChecklist { template_id: "initial-actions".into(), version: 1 }, &inv, "case.duplicate_id"),
+        ("start an unknown version", Edit::StartChecklist { template_id: "identification-sexual".into(), version: 9 }, &inv, "case.not_found"),
+    ];
+    let mut failures = Vec::new();
+    for (name, edit, who, code) in rows {
+        let mut doc = seeded();
+        let before = doc.save();
+        let heads = doc.heads();
+        match doc.apply(edit, who, catalog()) {
+            Ok(_) => failures.push(format!("{name}: was accepted")),
+            Err(e) if e.code() != code => {
+                failures.push(format!("{name}: expected {code}, got {} ({e})", e.code()))
+            }
+            Err(_) => {}
+        }
+        if doc.heads() != heads || doc.save() != before {
+            failures.push(format!("{name}: the document changed"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn accepted_edits_land_where_expected() {
+    let mut doc = seeded();
+    let inv = investigator();
+    let cat = catalog();
+    doc.apply(
+        Edit::Set {
+            path: "victims/v1/status".parse().unwrap(),
+            value: TraffickingStatus::Actual.into(),
+        },
+        &inv,
+        cat,
+    )
+    .unwrap();
+    doc.apply(
+        Edit::Set {
+            path: "victims/v1/identity/contact".parse().unwrap(),
+            value: "+7 700 000 0000".into(),
+        },
+        &inv,
+        cat,
+    )
+    .unwrap();
+    doc.apply(
+        Edit::SetText {
+            path: "narrative".parse().unwrap(),
+            text: "Recruited through a job advert.".into(),
+        },
+        &inv,
+        cat,
+    )
+    .unwrap();
+    doc.apply(
+        Edit::AppendCustody {
+            evidence_id: "e1".into(),
+            entry: custody("c1", "forensic lab"),
+        },
+        &inv,
+        cat,
+    )
+    .unwrap();
+    doc.apply(
+        Edit::AppendCustody {
+            evidence_id: "e1".into(),
+            entry: custody("c2", "evidence room"),
+        },
+        &inv,
+        cat,
+    )
+    .unwrap();
+    doc.apply(tick("initial-actions", "immediate-safety"), &inv, cat)
+        .unwrap();
+    doc.apply(
+        not_applicable("initial-actions", "age-check", Some("adult with passport")),
+        &inv,
+        cat,
+    )
+    .unwrap();
+    doc.apply(
+        Edit::StartChecklist {
+            template_id: "identification-labour".into(),
+            version: 1,
+        },
+        &inv,
+        cat,
+    )
+    .unwrap();
+    doc.apply(
+        Edit::AddArticle(
+            caravan_model::articles::for_jurisdiction("KZ")
+                .next()
+                .unwrap()
+                .to_article(),
+        ),
+        &inv,
+        cat,
+    )
+    .unwrap();
+
+    let case = doc.case().unwrap();
+    let v = &case.victims["v1"];
+    assert_eq!(v.status, TraffickingStatus::Actual);
+    assert_eq!(v.identity.contact.as_deref(), Some("+7 700 000 0000"));
+    assert_eq!(case.narrative.as_str(), "Recruited through a job advert.");
+    let chain: Vec<&str> = case.evidence["e1"]
+        .custody
+        .iter()
+        .map(|c| c.to.as_str())
+        .collect();
+    assert_eq!(chain, ["forensic lab", "evidence room"]);
+    let ia = &case.checklists["initial-actions"];
+    assert_eq!(ia.items["immediate-safety"].status, ItemStatus::Done);
+    assert_eq!(ia.items["immediate-safety"].by, "inv-1");
+    assert_eq!(
+        ia.items["age-check"].reason.as_deref(),
+        Some("adult with passport")
+    );
+    assert!(case.checklists.contains_key("identification-labour"));
+    assert_eq!(
+        case.header.qualification.keys().collect::<Vec<_>>(),
+        ["KZ-2014-128"]
+    );
+    assert!(doc.conflicts().is_empty());
+
+    // The document survives a save and load byte for byte.
+    let bytes = doc.save();
+    let loaded = CaseDoc::load(&bytes, actor(9)).unwrap();
+    assert_eq!(loaded.case().unwrap(), case);
+}
+
+#[test]
+fn garbage_is_not_a_case() {
+    let err = CaseDoc::load(b"not an automerge document", actor(1)).unwrap_err();
+    assert_eq!(err.code(), "case.document");
+    // A valid Automerge document that is not a case.
+    let mut other = automerge::AutoCommit::new();
+    use automerge::transaction::Transactable;
+    other.put(automerge::ROOT, "hello", "world").unwrap();
+    let err = CaseDoc::load(&other.save(), actor(1)).unwrap_err();
+    assert_eq!(err.code(), "case.document");
+}
+
+#[test]
+fn change_history_carries_no_case_values() {
+    let mut doc = seeded();
+    let changes = doc.automerge_mut().get_changes(&[]);
+    for c in changes {
+        let msg = c.message().unwrap_or_default().to_string();
+        assert!(
+            !msg.contains("Гульнара") && !msg.contains("Phone"),
+            "message leaks a value: {msg}"
+        );
+    }
+}

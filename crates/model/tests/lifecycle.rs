@@ -1,0 +1,450 @@
+//! Stage gates, sign-offs, progress, overdue tasks and template versions.
+
+mod common;
+
+use caravan_model::checklist::{Catalog, plan_adoption};
+use caravan_model::lifecycle::{self, MissingSignOff};
+use caravan_model::*;
+use common::*;
+
+fn required_items(template: &str) -> Vec<String> {
+    catalog()
+        .latest(template)
+        .unwrap()
+        .items
+        .iter()
+        .filter(|i| i.required)
+        .map(|i| i.id.clone())
+        .collect()
+}
+
+fn approval(stage: Stage, decision: Decision) -> Record {
+    Record::Approval(Approval {
+        stage: Some(stage),
+        subject: format!("gate {stage}"),
+        decision,
+        comment: None,
+        by: "sup-1".into(),
+        at: 5,
+    })
+}
+
+fn signoff(stage: Stage) -> Record {
+    Record::Review(ReviewItem {
+        kind: ReviewKind::SignOff,
+        stage: Some(stage),
+        text: "Reviewed.".into(),
+        by: "pro-1".into(),
+        at: 6,
+    })
+}
+
+/// Each row: steps applied to a fresh case, then the identification gate.
+#[test]
+fn identification_gate_table() {
+    let inv = investigator();
+    let sup = author(Role::Supervisor, "sup-1");
+    let req = required_items("identification-general");
+    assert_eq!(req.len(), 4);
+    let tick_all = || {
+        req.iter()
+            .map(|i| tick("identification-general", i))
+            .collect::<Vec<_>>()
+    };
+    let na_first = || {
+        let mut v = tick_all();
+        v[0] = not_applicable(
+            "identification-general",
+            &req[0],
+            Some("no indicators present; recorded as a witness"),
+        );
+        v
+    };
+    #[rustfmt::skip]
+    type Steps<'a> = Vec<(Edit, &'a Author)>;
+    let rows: Vec<(&str, Steps, usize, usize)> = vec![
+        ("nothing done", vec![], 4, 1),
+        (
+            "indicators only",
+            vec![(tick("identification-general", "fear-anxiety"), &inv)],
+            4,
+            1,
+        ),
+        (
+            "all required done",
+            tick_all().into_iter().map(|e| (e, &inv)).collect(),
+            0,
+            1,
+        ),
+        (
+            "one N/A with reason",
+            na_first().into_iter().map(|e| (e, &inv)).collect(),
+            0,
+            1,
+        ),
+        (
+            "done and rejected",
+            tick_all()
+                .into_iter()
+                .map(|e| (e, &inv))
+                .chain([(
+                    insert("a1", approval(Stage::Identification, Decision::Rejected)),
+                    &sup,
+                )])
+                .collect(),
+            0,
+            1,
+        ),
+        (
+            "done and approved",
+            tick_all()
+                .into_iter()
+                .map(|e| (e, &inv))
+                .chain([(
+                    insert("a1", approval(Stage::Identification, Decision::Approved)),
+                    &sup,
+                )])
+                .collect(),
+            0,
+            0,
+        ),
+        (
+            "approved early",
+            vec![(
+                insert("a1", approval(Stage::Identification, Decision::Approved)),
+                &sup,
+            )],
+            4,
+            0,
+        ),
+    ];
+    for (name, steps, items, signoffs) in rows {
+        let mut doc = new_case();
+        for (edit, who) in steps {
+            doc.apply(edit, who, catalog())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        let gate = lifecycle::gate(&doc.case().unwrap(), Stage::Identification, catalog());
+        assert_eq!(
+            (gate.missing_items.len(), gate.missing_signoffs.len()),
+            (items, signoffs),
+            "{name}: {gate:?}"
+        );
+    }
+}
+
+#[test]
+fn a_ready_gate_closes_and_an_unready_one_does_not() {
+    let inv = investigator();
+    let sup = author(Role::Supervisor, "sup-1");
+    let mut doc = new_case();
+    doc.apply(
+        Edit::OpenStage {
+            stage: Stage::Identification,
+        },
+        &inv,
+        catalog(),
+    )
+    .unwrap();
+    let err = doc
+        .apply(
+            Edit::CloseStage {
+                stage: Stage::Identification,
+            },
+            &sup,
+            catalog(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "stage.gate_not_ready");
+    assert_eq!(
+        err.to_string(),
+        "the identification gate is not ready: 4 required item(s) open, 1 sign-off(s) missing"
+    );
+    for i in required_items("identification-general") {
+        doc.apply(tick("identification-general", &i), &inv, catalog())
+            .unwrap();
+    }
+    doc.apply(
+        insert("a1", approval(Stage::Identification, Decision::Approved)),
+        &sup,
+        catalog(),
+    )
+    .unwrap();
+    doc.apply(
+        Edit::CloseStage {
+            stage: Stage::Identification,
+        },
+        &sup,
+        catalog(),
+    )
+    .unwrap();
+    let case = doc.case().unwrap();
+    assert_eq!(case.stages["identification"].status, StageStatus::Closed);
+    assert_eq!(case.stages["identification"].closed_at, Some(sup.at));
+}
+
+#[test]
+fn prosecution_review_needs_the_prosecutors_item_signoffs() {
+    let inv = investigator();
+    let pro = author(Role::Prosecutor, "pro-1");
+    let sup = author(Role::Supervisor, "sup-1");
+    let mut doc = new_case();
+    for i in required_items("prosecution-review") {
+        doc.apply(tick("prosecution-review", &i), &inv, catalog())
+            .unwrap();
+    }
+    let gate = lifecycle::gate(&doc.case().unwrap(), Stage::ProsecutionReview, catalog());
+    let roles: Vec<(Role, Option<&str>)> = gate
+        .missing_signoffs
+        .iter()
+        .map(|m: &MissingSignOff| (m.role, m.item_id.as_deref()))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            (Role::Prosecutor, Some("act-proven")),
+            (Role::Prosecutor, Some("means-proven")),
+            (Role::Prosecutor, Some("purpose-proven")),
+            (Role::Prosecutor, Some("national-article")),
+            (Role::Prosecutor, None),
+        ]
+    );
+    // A supervisor cannot sign off what needs a prosecutor.
+    let err = doc
+        .apply(
+            Edit::SignOffItem {
+                template_id: "prosecution-review".into(),
+                item_id: "act-proven".into(),
+            },
+            &sup,
+            catalog(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "case.invalid");
+    for i in [
+        "act-proven",
+        "means-proven",
+        "purpose-proven",
+        "national-article",
+    ] {
+        doc.apply(
+            Edit::SignOffItem {
+                template_id: "prosecution-review".into(),
+                item_id: i.into(),
+            },
+            &pro,
+            catalog(),
+        )
+        .unwrap();
+    }
+    doc.apply(
+        insert("r1", signoff(Stage::ProsecutionReview)),
+        &pro,
+        catalog(),
+    )
+    .unwrap();
+    assert!(lifecycle::gate(&doc.case().unwrap(), Stage::ProsecutionReview, catalog()).is_ready());
+    // Re-marking a signed item (status change) needs a fresh sign-off.
+    doc.apply(
+        not_applicable(
+            "prosecution-review",
+            "means-proven",
+            Some("victim is a child"),
+        ),
+        &inv,
+        catalog(),
+    )
+    .unwrap();
+    let gate = lifecycle::gate(&doc.case().unwrap(), Stage::ProsecutionReview, catalog());
+    assert_eq!(gate.missing_signoffs.len(), 1);
+}
+
+#[test]
+fn progress_counts_required_items_per_stage() {
+    let inv = investigator();
+    let mut doc = new_case();
+    let req = required_items("initial-actions");
+    for i in &req[..3] {
+        doc.apply(tick("initial-actions", i), &inv, catalog())
+            .unwrap();
+    }
+    doc.apply(
+        not_applicable("initial-actions", &req[3], Some("adult")),
+        &inv,
+        catalog(),
+    )
+    .unwrap();
+    let p = lifecycle::progress(&doc.case().unwrap(), catalog());
+    let ir = p
+        .stages
+        .iter()
+        .find(|s| s.stage == Stage::InitialResponse)
+        .unwrap();
+    assert_eq!(
+        (
+            ir.items,
+            ir.done,
+            ir.not_applicable,
+            ir.required,
+            ir.required_resolved
+        ),
+        (13, 3, 1, 13, 4)
+    );
+    assert_eq!(ir.percent(), 30);
+    assert_eq!(
+        p.stages
+            .iter()
+            .find(|s| s.stage == Stage::Intake)
+            .unwrap()
+            .status,
+        StageStatus::Active
+    );
+    assert_eq!(
+        p.required,
+        catalog()
+            .defaults_for_new_case()
+            .iter()
+            .flat_map(|t| &t.items)
+            .filter(|i| i.required)
+            .count()
+    );
+    assert_eq!(p.required_resolved, 4);
+}
+
+#[test]
+fn overdue_tasks_as_of_a_date() {
+    let inv = investigator();
+    let mut doc = new_case();
+    let task = |title: &str, due: Option<&str>, done: bool| {
+        Record::Task(Task {
+            title: title.into(),
+            assignee: Some("inv-1".into()),
+            due: due.map(|d| d.parse().unwrap()),
+            stage: None,
+            done,
+            recorded_at: 0,
+            recorded_by: "inv-1".into(),
+        })
+    };
+    for (id, rec) in [
+        ("t1", task("Interview witness", Some("2026-11-20"), false)),
+        (
+            "t2",
+            task("Request bank records", Some("2026-11-01"), false),
+        ),
+        ("t3", task("Seize phone", Some("2026-11-02"), true)),
+        ("t4", task("Write report", Some("2026-11-27"), false)),
+        ("t5", task("Undated", None, false)),
+    ] {
+        doc.apply(insert(id, rec), &inv, catalog()).unwrap();
+    }
+    let case = doc.case().unwrap();
+    let today: Date = "2026-11-27".parse().unwrap();
+    let ids: Vec<&str> = lifecycle::overdue_tasks(&case, today)
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(ids, ["t2", "t1"]);
+}
+
+#[test]
+fn adopting_a_newer_template_keeps_every_ticked_item() {
+    let v1 = r#"id = "demo"
+version = 1
+stage = "intake"
+sources = ["UNODC manual M2"]
+title = { en = "Demo", ru = "Демо" }
+[[items]]
+id = "keep"
+kind = "action"
+required = true
+source = "M2"
+text = { en = "Keep", ru = "Оставить" }
+[[items]]
+id = "drop"
+kind = "action"
+required = true
+source = "M2"
+text = { en = "Drop", ru = "Убрать" }
+"#;
+    let v2 = v1
+        .replace("version = 1", "version = 2")
+        .replace("id = \"drop\"", "id = \"new\"");
+    let cat = Catalog::from_sources([("demo@1.toml", v1), ("demo@2.toml", v2.as_str())]).unwrap();
+    let inv = investigator();
+    let doc = CaseDoc::create(
+        actor(1),
+        NewCase {
+            id: "c".into(),
+            reference: "r".into(),
+            title: "t".into(),
+            jurisdiction: "UZ".into(),
+        },
+        &inv,
+        &cat,
+    )
+    .unwrap();
+    // A new case starts with the newest version...
+    assert_eq!(doc.case().unwrap().checklists["demo"].version, 2);
+    // ...while one that started on v1 keeps v1 until it adopts v2.
+    let mut old = CaseDoc::create(
+        actor(2),
+        NewCase {
+            id: "c2".into(),
+            reference: "r".into(),
+            title: "t".into(),
+            jurisdiction: "UZ".into(),
+        },
+        &inv,
+        &Catalog::from_sources([("demo@1.toml", v1)]).unwrap(),
+    )
+    .unwrap();
+    old.apply(tick("demo", "keep"), &inv, &cat).unwrap();
+    old.apply(tick("demo", "drop"), &inv, &cat).unwrap();
+    let case = old.case().unwrap();
+    let plan = plan_adoption(
+        &case.checklists["demo"],
+        cat.get("demo", 1).unwrap(),
+        cat.get("demo", 2).unwrap(),
+    );
+    assert_eq!(
+        (plan.kept.clone(), plan.retired.clone(), plan.added.clone()),
+        (
+            vec!["keep".to_string()],
+            vec!["drop".to_string()],
+            vec!["new".to_string()]
+        )
+    );
+    old.apply(
+        Edit::AdoptTemplate {
+            template_id: "demo".into(),
+            version: 2,
+        },
+        &inv,
+        &cat,
+    )
+    .unwrap();
+    let case = old.case().unwrap();
+    assert_eq!(case.checklists["demo"].version, 2);
+    assert_eq!(
+        case.checklists["demo"].items.len(),
+        2,
+        "the retired item's state is kept"
+    );
+    let gate = lifecycle::gate(&case, Stage::Intake, &cat);
+    assert_eq!(
+        gate.missing_items,
+        [("demo".to_string(), "new".to_string())]
+    );
+    let err = old
+        .apply(
+            Edit::AdoptTemplate {
+                template_id: "demo".into(),
+                version: 1,
+            },
+            &inv,
+            &cat,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "case.invalid");
+}

@@ -1,0 +1,139 @@
+//! The role policy, one row per rule that matters to users.
+
+use caravan_model::policy::{self, DocKind, WriteKind};
+use caravan_model::{DocPath, Role};
+
+use DocKind::{Case, Team};
+use Role::{Admin, Investigator, Prosecutor, Supervisor};
+use WriteKind::{Create, Delete, Update};
+
+#[test]
+fn policy_table() {
+    #[rustfmt::skip]
+    let rows: &[(DocKind, Role, &str, WriteKind, bool)] = &[
+        // Opening a case creates its top-level parts.
+        (Case, Investigator, "victims", Create, true),
+        (Case, Supervisor, "review", Create, true),
+        (Case, Prosecutor, "victims", Create, false),
+        // ...but nobody replaces a whole part afterwards.
+        (Case, Investigator, "victims", Update, false),
+        (Case, Admin, "review", Delete, false),
+        // Investigators keep the investigation record.
+        (Case, Investigator, "victims/v1", Create, true),
+        (Case, Investigator, "victims/v1/identity/full_name", Update, true),
+        (Case, Investigator, "victims/v1/languages/0", Delete, true),
+        (Case, Investigator, "victims/v1", Delete, false),
+        (Case, Investigator, "evidence/e1/label", Update, true),
+        (Case, Investigator, "narrative/17", Delete, true),
+        (Case, Investigator, "checklists/initial-actions/items/immediate-safety", Create, true),
+        // Prosecutors never alter the investigators' record.
+        (Case, Prosecutor, "victims/v1/identity/full_name", Update, false),
+        (Case, Prosecutor, "evidence/e1", Create, false),
+        (Case, Prosecutor, "checklists/initial-actions/items/x/status", Update, false),
+        (Case, Prosecutor, "narrative/0", Create, false),
+        (Case, Prosecutor, "review/r1", Create, true),
+        (Case, Prosecutor, "review/r1/text", Update, true),
+        (Case, Prosecutor, "checklists/prosecution-review/items/act-proven/signoff", Update, true),
+        // Investigators do not sign off, approve or decide gates.
+        (Case, Investigator, "checklists/prosecution-review/items/act-proven/signoff", Update, false),
+        (Case, Investigator, "review/r1", Create, false),
+        (Case, Investigator, "approvals/a1", Create, false),
+        (Case, Investigator, "stages/identification/status", Update, false),
+        (Case, Investigator, "stages/identification", Create, true),
+        (Case, Investigator, "assignment/investigators/inv-2", Create, false),
+        // Supervisors assign, approve, decide gates, plan tasks.
+        (Case, Supervisor, "assignment/investigators/inv-2", Create, true),
+        (Case, Supervisor, "assignment/investigators/inv-2", Delete, true),
+        (Case, Supervisor, "approvals/a1", Create, true),
+        (Case, Supervisor, "stages/identification/status", Update, true),
+        (Case, Supervisor, "tasks/t1", Create, true),
+        (Case, Supervisor, "victims/v1/pseudonym", Update, false),
+        (Case, Supervisor, "review/r1", Create, false),
+        // The chain of custody is append-only, for everyone.
+        (Case, Investigator, "evidence/e1/custody/3", Create, true),
+        (Case, Investigator, "evidence/e1/custody/3/to", Update, false),
+        (Case, Investigator, "evidence/e1/custody/3", Delete, false),
+        (Case, Supervisor, "evidence/e1/custody/3", Create, false),
+        // Unknown parts of a document are closed to everyone.
+        (Case, Admin, "secret/x", Create, false),
+        // Team document: admins manage it; supervisors decide case access.
+        (Team, Admin, "members/m2/role", Update, true),
+        (Team, Supervisor, "members/m2/role", Update, false),
+        (Team, Supervisor, "case_access/case-1/m2", Create, true),
+        (Team, Investigator, "case_access/case-1/m2", Create, false),
+        (Team, Admin, "revocations/d3", Create, true),
+        (Team, Admin, "revocations/d3", Delete, false),
+        (Team, Admin, "key_epochs/2", Update, false),
+    ];
+    let mut failures = Vec::new();
+    for (doc, role, path, kind, expected) in rows {
+        let p: DocPath = path.parse().unwrap();
+        let got = policy::may_write(*doc, *role, &p, *kind);
+        if got != *expected {
+            failures.push(format!(
+                "{doc:?} {role} {kind:?} {path}: expected {expected}, got {got}"
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "policy rows failed:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn denial_explains_itself() {
+    let p: DocPath = "evidence/e1/custody/0/to".parse().unwrap();
+    let err = policy::check(Case, Investigator, &p, Update).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the investigator role may not change 'evidence/e1/custody/0/to' (the chain of custody is append-only)"
+    );
+}
+
+/// docs/policy.md is generated from the rule tables, so it cannot drift.
+#[test]
+fn docs_policy_md_is_current() {
+    use std::fmt::Write as _;
+    let mut out = String::from(
+        "# Role policy\n\n\
+         Who may write which part of a document. Generated from `crates/model/src/policy.rs`\n\
+         (`UPDATE_DOCS=1 cargo test -p caravan-model --test policy` rewrites this page).\n\n\
+         Rules are tried top to bottom; the first whose pattern matches the path decides.\n\
+         `*` matches one path segment, `**` any number (including none). A path that no rule\n\
+         matches may not be written by anyone. *add* = set a key that had no value or insert into\n\
+         a list or text; *change* = overwrite a value; *delete* = remove a key, element or character.\n\
+         The same table is checked for local edits and, by the sync layer, for every incoming change\n\
+         on every device.\n",
+    );
+    for (title, rules) in [
+        ("Case documents", policy::CASE_RULES),
+        ("Team document", policy::TEAM_RULES),
+    ] {
+        let _ = write!(
+            out,
+            "\n## {title}\n\n| pattern | roles | may | why |\n|---|---|---|---|\n"
+        );
+        for r in rules {
+            let roles: Vec<&str> = r.roles.iter().map(|r| r.id()).collect();
+            let kinds: Vec<&str> = r.kinds.iter().map(|k| k.verb()).collect();
+            let _ = writeln!(
+                out,
+                "| `{}` | {} | {} | {} |",
+                r.pattern,
+                roles.join(", "),
+                kinds.join(", "),
+                r.why
+            );
+        }
+    }
+    let path = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/policy.md"));
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(path, &out).unwrap();
+    }
+    assert!(
+        std::fs::read_to_string(path).unwrap_or_default() == out,
+        "docs/policy.md is stale: run UPDATE_DOCS=1 cargo test -p caravan-model --test policy"
+    );
+}
