@@ -38,9 +38,9 @@ macro_rules! vocabulary {
             }
         }
 
-        impl From<$name> for crate::doc::Scalar {
+        impl From<$name> for crate::edit::Scalar {
             fn from(v: $name) -> Self {
-                crate::doc::Scalar::Str(v.doc_name().to_string())
+                crate::edit::Scalar::Str(v.doc_name().to_string())
             }
         }
 

@@ -188,6 +188,21 @@ fn accepted_edits_land_where_expected() {
         ["KZ-2014-128"]
     );
     assert!(doc.conflicts().is_empty());
+    let later = Author {
+        at: inv.at + 60_000,
+        ..inv.clone()
+    };
+    doc.apply(
+        Edit::Set {
+            path: "header/reference".parse().unwrap(),
+            value: "KZ-2026-0043".into(),
+        },
+        &later,
+        cat,
+    )
+    .unwrap();
+    assert_eq!(doc.updated_at(), Some(later.at));
+    let case = doc.case().unwrap();
 
     // The document survives a save and load byte for byte.
     let bytes = doc.save();
