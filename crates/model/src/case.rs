@@ -264,6 +264,9 @@ pub struct ChecklistInstance {
     pub version: u64,
     /// Only items someone touched are stored; absent means open.
     pub items: BTreeMap<String, ItemState>,
+    /// Sign-offs by item id. Kept apart from the item states so that the
+    /// investigators' writes and the sign-offs never touch the same keys.
+    pub signoffs: BTreeMap<String, SignOff>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -276,12 +279,14 @@ pub struct ItemState {
     pub interview_ids: Vec<String>,
     pub by: MemberId,
     pub at: Millis,
-    pub signoff: Option<SignOff>,
 }
 
+/// A sign-off of one item. It holds for the status it signed: when the
+/// item is marked differently later, it needs signing again.
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct SignOff {
     pub role: Role,
+    pub status: ItemStatus,
     pub by: MemberId,
     pub at: Millis,
 }

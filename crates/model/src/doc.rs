@@ -80,6 +80,7 @@ impl CaseDoc {
                         template_id: t.id.clone(),
                         version: t.version,
                         items: Default::default(),
+                        signoffs: Default::default(),
                     },
                 )
             })

@@ -281,6 +281,7 @@ impl CaseDoc {
                     template_id: template_id.clone(),
                     version,
                     items: Default::default(),
+                    signoffs: Default::default(),
                 };
                 reconcile_prop(&mut self.doc, &obj, template_id.as_str(), &inst).map_err(rec)
             }
@@ -339,10 +340,6 @@ impl CaseDoc {
                     interview_ids,
                     by: author.member.clone(),
                     at: author.at,
-                    // A changed item needs signing off again.
-                    signoff: previous
-                        .filter(|p| p.status == status)
-                        .and_then(|p| p.signoff.clone()),
                 };
                 let items = self.obj_at(&DocPath::keys([
                     "checklists",
@@ -363,11 +360,11 @@ impl CaseDoc {
                         message: format!("this item is not signed off by a {role}"),
                     });
                 }
-                if inst
+                let status = inst
                     .items
                     .get(&item_id)
-                    .is_none_or(|s| s.status == ItemStatus::Open)
-                {
+                    .map_or(ItemStatus::Open, |s| s.status);
+                if status == ItemStatus::Open {
                     return Err(ModelError::Invalid {
                         field: item_id,
                         message: "an open item cannot be signed off".into(),
@@ -376,23 +373,27 @@ impl CaseDoc {
                 let path = DocPath::keys([
                     "checklists",
                     template_id.as_str(),
-                    "items",
+                    "signoffs",
                     item_id.as_str(),
-                    "signoff",
                 ]);
-                allow(&path, WriteKind::Update)?;
-                let so = Some(SignOff {
+                let kind = if inst.signoffs.contains_key(&item_id) {
+                    WriteKind::Update
+                } else {
+                    WriteKind::Create
+                };
+                allow(&path, kind)?;
+                let so = SignOff {
                     role,
+                    status,
                     by: author.member.clone(),
                     at: author.at,
-                });
-                let item_obj = self.obj_at(&DocPath::keys([
+                };
+                let signoffs = self.obj_at(&DocPath::keys([
                     "checklists",
                     template_id.as_str(),
-                    "items",
-                    item_id.as_str(),
+                    "signoffs",
                 ]))?;
-                reconcile_prop(&mut self.doc, &item_obj, "signoff", &so).map_err(rec)
+                reconcile_prop(&mut self.doc, &signoffs, item_id.as_str(), &so).map_err(rec)
             }
             Edit::AdoptTemplate {
                 template_id,

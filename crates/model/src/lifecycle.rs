@@ -58,23 +58,18 @@ pub fn gate(case: &Case, stage: Stage, catalog: &Catalog) -> Gate {
     };
     for (inst, tpl) in checklists_of(case, stage, catalog) {
         for item in &tpl.items {
-            let state = inst.items.get(&item.id);
             let status = item_status(inst, &item.id);
             if item.required && status == ItemStatus::Open {
                 g.missing_items.push((tpl.id.clone(), item.id.clone()));
             }
             if let Some(role) = item.signoff {
-                let signed = state
-                    .and_then(|s| s.signoff.as_ref())
-                    .is_some_and(|s| s.role == role);
-                if status != ItemStatus::Open && !signed {
-                    g.missing_signoffs.push(MissingSignOff {
-                        role,
-                        template_id: tpl.id.clone(),
-                        item_id: Some(item.id.clone()),
-                    });
-                }
-                if status == ItemStatus::Open && item.required {
+                // Open required items will need it; done items need it now.
+                let signed = status != ItemStatus::Open
+                    && inst
+                        .signoffs
+                        .get(&item.id)
+                        .is_some_and(|s| s.role == role && s.status == status);
+                if !signed && (item.required || status != ItemStatus::Open) {
                     g.missing_signoffs.push(MissingSignOff {
                         role,
                         template_id: tpl.id.clone(),

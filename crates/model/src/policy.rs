@@ -42,15 +42,18 @@ impl WriteKind {
     }
 }
 
-/// One row of the policy table.
+/// One row of the policy table: a path pattern and who may do what there.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
     pub pattern: &'static str,
-    pub roles: &'static [Role],
-    pub kinds: &'static [WriteKind],
+    /// Each grant: these roles may make these kinds of write.
+    pub grants: &'static [Grant],
     /// Why the rule exists, shown in denial messages and docs.
     pub why: &'static str,
 }
+
+/// Roles and the kinds of write they may make.
+pub type Grant = (&'static [Role], &'static [WriteKind]);
 
 use Role::{Admin as A, Investigator as I, Prosecutor as P, Supervisor as S};
 use WriteKind::{Create as C, Delete as D, Update as U};
@@ -59,17 +62,12 @@ use WriteKind::{Create as C, Delete as D, Update as U};
 const LEADS: &[Role] = &[S, A];
 /// Roles that open cases.
 const OPENERS: &[Role] = &[I, S, A];
+const INV: &[Role] = &[I];
 
-const fn rule(
-    pattern: &'static str,
-    roles: &'static [Role],
-    kinds: &'static [WriteKind],
-    why: &'static str,
-) -> Rule {
+const fn rule(pattern: &'static str, grants: &'static [Grant], why: &'static str) -> Rule {
     Rule {
         pattern,
-        roles,
-        kinds,
+        grants,
         why,
     }
 }
@@ -78,125 +76,54 @@ const RECORD: &str = "investigators keep the investigation record";
 const NO_DELETE: &str = "records are corrected, never deleted";
 
 /// The case-document policy table, in the order rules are tried.
+#[rustfmt::skip]
 pub static CASE_RULES: &[Rule] = &[
-    rule("*", OPENERS, &[C], "whoever opens a case creates its parts"),
-    rule(
-        "evidence/*/custody/**",
-        &[I],
-        &[C],
-        "the chain of custody is append-only",
-    ),
-    rule(
-        "checklists/*/items/*/signoff/**",
-        &[P, S, A],
-        &[C, U],
-        "only prosecutors and supervisors sign off",
-    ),
-    rule(
-        "review/**",
-        &[P],
-        &[C, U],
-        "the review belongs to the prosecutor",
-    ),
-    rule(
-        "approvals/**",
-        LEADS,
-        &[C, U],
-        "approvals belong to the supervisor",
-    ),
-    rule(
-        "assignment/**",
-        LEADS,
-        &[C, U, D],
-        "supervisors assign cases",
-    ),
-    rule(
-        "stages/*/status",
-        LEADS,
-        &[U],
-        "supervisors decide stage gates",
-    ),
-    rule(
-        "stages/*/closed_at",
-        LEADS,
-        &[C, U],
-        "supervisors decide stage gates",
-    ),
-    rule("stages/**", OPENERS, &[C], "investigators open stages"),
-    rule(
-        "header/qualification/**",
-        OPENERS,
-        &[C, U, D],
-        "the legal qualification may be revised",
-    ),
-    rule("header/**", OPENERS, &[C, U], "case details"),
-    rule(
-        "narrative/**",
-        &[I],
-        &[C, U, D],
-        "the narrative is the investigators' text",
-    ),
-    rule(
-        "tasks/*/*/**",
-        OPENERS,
-        &[C, U, D],
-        "investigators and supervisors plan tasks",
-    ),
-    rule(
-        "tasks/**",
-        OPENERS,
-        &[C, U],
-        "tasks are closed, never deleted",
-    ),
-    rule(
-        "checklists/*/*/**",
-        &[I],
-        &[C, U, D],
-        "investigators work the checklists",
-    ),
-    rule(
-        "checklists/**",
-        OPENERS,
-        &[C, U],
-        "checklists are started, never deleted",
-    ),
-    rule("victims/*/*/**", &[I], &[C, U, D], RECORD),
-    rule("victims/**", &[I], &[C, U], NO_DELETE),
-    rule("suspects/*/*/**", &[I], &[C, U, D], RECORD),
-    rule("suspects/**", &[I], &[C, U], NO_DELETE),
-    rule("witnesses/*/*/**", &[I], &[C, U, D], RECORD),
-    rule("witnesses/**", &[I], &[C, U], NO_DELETE),
-    rule("evidence/*/*/**", &[I], &[C, U, D], RECORD),
-    rule("evidence/**", &[I], &[C, U], NO_DELETE),
-    rule("interviews/*/*/**", &[I], &[C, U, D], RECORD),
-    rule("interviews/**", &[I], &[C, U], NO_DELETE),
-    rule("timeline/*/*/**", &[I], &[C, U, D], RECORD),
-    rule("timeline/**", &[I], &[C, U], NO_DELETE),
-    rule("referrals/*/*/**", &[I], &[C, U, D], RECORD),
-    rule("referrals/**", &[I], &[C, U], NO_DELETE),
-    rule("risks/*/*/**", &[I], &[C, U, D], RECORD),
-    rule("risks/**", &[I], &[C, U], NO_DELETE),
-    rule("notes/*/*/**", &[I], &[C, U, D], RECORD),
-    rule("notes/**", &[I], &[C, U], NO_DELETE),
+    rule("*", &[(OPENERS, &[C])], "whoever opens a case creates its parts"),
+    rule("evidence/*/custody/**", &[(INV, &[C])], "the chain of custody is append-only"),
+    rule("checklists/*/version", &[(INV, &[U]), (OPENERS, &[C])], "investigators adopt newer template versions"),
+    rule("checklists/*/*", &[(OPENERS, &[C])], "checklists are started, never deleted"),
+    rule("checklists/*/signoffs/**", &[(&[P, S, A], &[C, U])], "only prosecutors and supervisors sign off"),
+    rule("checklists/*/items/**", &[(INV, &[C, U, D])], "investigators work the checklists"),
+    rule("checklists/*", &[(OPENERS, &[C])], "checklists are started, never deleted"),
+    rule("review/**", &[(&[P], &[C, U])], "the review belongs to the prosecutor"),
+    rule("approvals/**", &[(LEADS, &[C, U])], "approvals belong to the supervisor"),
+    rule("assignment/**", &[(LEADS, &[C, U, D])], "supervisors assign cases"),
+    rule("stages/*/status", &[(LEADS, &[C, U]), (OPENERS, &[C])], "supervisors decide stage gates"),
+    rule("stages/*/closed_at", &[(LEADS, &[C, U]), (OPENERS, &[C])], "supervisors decide stage gates"),
+    rule("stages/**", &[(OPENERS, &[C])], "investigators open stages"),
+    rule("header/qualification/**", &[(OPENERS, &[C, U, D])], "the legal qualification may be revised"),
+    rule("header/**", &[(OPENERS, &[C, U])], "case details"),
+    rule("narrative/**", &[(INV, &[C, U, D])], "the narrative is the investigators' text"),
+    rule("tasks/*/*/**", &[(OPENERS, &[C, U, D])], "investigators and supervisors plan tasks"),
+    rule("tasks/**", &[(OPENERS, &[C, U])], "tasks are closed, never deleted"),
+    rule("victims/*/*/**", &[(INV, &[C, U, D])], RECORD),
+    rule("victims/**", &[(INV, &[C, U])], NO_DELETE),
+    rule("suspects/*/*/**", &[(INV, &[C, U, D])], RECORD),
+    rule("suspects/**", &[(INV, &[C, U])], NO_DELETE),
+    rule("witnesses/*/*/**", &[(INV, &[C, U, D])], RECORD),
+    rule("witnesses/**", &[(INV, &[C, U])], NO_DELETE),
+    rule("evidence/*/*/**", &[(INV, &[C, U, D])], RECORD),
+    rule("evidence/**", &[(INV, &[C, U])], NO_DELETE),
+    rule("interviews/*/*/**", &[(INV, &[C, U, D])], RECORD),
+    rule("interviews/**", &[(INV, &[C, U])], NO_DELETE),
+    rule("timeline/*/*/**", &[(INV, &[C, U, D])], RECORD),
+    rule("timeline/**", &[(INV, &[C, U])], NO_DELETE),
+    rule("referrals/*/*/**", &[(INV, &[C, U, D])], RECORD),
+    rule("referrals/**", &[(INV, &[C, U])], NO_DELETE),
+    rule("risks/*/*/**", &[(INV, &[C, U, D])], RECORD),
+    rule("risks/**", &[(INV, &[C, U])], NO_DELETE),
+    rule("notes/*/*/**", &[(INV, &[C, U, D])], RECORD),
+    rule("notes/**", &[(INV, &[C, U])], NO_DELETE),
 ];
 
 /// The team-document policy table.
+#[rustfmt::skip]
 pub static TEAM_RULES: &[Rule] = &[
-    rule("*", &[A], &[C], "the founding admin creates the team"),
-    rule(
-        "case_access/**",
-        &[S, A],
-        &[C, U, D],
-        "supervisors decide who sees which case",
-    ),
-    rule("revocations/**", &[A], &[C], "revocations are permanent"),
-    rule(
-        "key_epochs/**",
-        &[A],
-        &[C],
-        "team key epochs are only added",
-    ),
-    rule("**", &[A], &[C, U], "admins manage the team"),
+    rule("*", &[(&[A], &[C])], "the founding admin creates the team"),
+    rule("case_access/**", &[(&[S, A], &[C, U, D])], "supervisors decide who sees which case"),
+    rule("revocations/**", &[(&[A], &[C])], "revocations are permanent"),
+    rule("key_epochs/**", &[(&[A], &[C])], "team key epochs are only added"),
+    rule("**", &[(&[A], &[C, U])], "admins manage the team"),
 ];
 
 /// Why a write was refused.
@@ -226,7 +153,13 @@ pub fn check(doc: DocKind, role: Role, path: &DocPath, kind: WriteKind) -> Resul
         why,
     };
     match rules.iter().find(|r| path.matches(r.pattern)) {
-        Some(r) if r.roles.contains(&role) && r.kinds.contains(&kind) => Ok(()),
+        Some(r)
+            if r.grants
+                .iter()
+                .any(|(roles, kinds)| roles.contains(&role) && kinds.contains(&kind)) =>
+        {
+            Ok(())
+        }
         Some(r) => Err(deny(r.why)),
         None => Err(deny("no rule allows writing there")),
     }

@@ -33,13 +33,21 @@ fn policy_table() {
         (Case, Prosecutor, "narrative/0", Create, false),
         (Case, Prosecutor, "review/r1", Create, true),
         (Case, Prosecutor, "review/r1/text", Update, true),
-        (Case, Prosecutor, "checklists/prosecution-review/items/act-proven/signoff", Update, true),
+        (Case, Prosecutor, "checklists/prosecution-review/signoffs/act-proven", Create, true),
+        (Case, Prosecutor, "checklists/prosecution-review/signoffs/act-proven/status", Update, true),
         // Investigators do not sign off, approve or decide gates.
-        (Case, Investigator, "checklists/prosecution-review/items/act-proven/signoff", Update, false),
+        (Case, Investigator, "checklists/prosecution-review/signoffs/act-proven", Create, false),
+        (Case, Investigator, "checklists/prosecution-review/items/act-proven/status", Update, true),
+        (Case, Supervisor, "checklists/prosecution-review/items/act-proven/status", Update, false),
+        (Case, Supervisor, "checklists/identification-sexual/items", Create, true),
+        (Case, Investigator, "checklists/identification-sexual/version", Update, true),
+        (Case, Prosecutor, "checklists/identification-sexual", Create, false),
         (Case, Investigator, "review/r1", Create, false),
         (Case, Investigator, "approvals/a1", Create, false),
         (Case, Investigator, "stages/identification/status", Update, false),
         (Case, Investigator, "stages/identification", Create, true),
+        (Case, Investigator, "stages/identification/status", Create, true),
+        (Case, Investigator, "stages/identification/closed_at", Update, false),
         (Case, Investigator, "assignment/investigators/inv-2", Create, false),
         // Supervisors assign, approve, decide gates, plan tasks.
         (Case, Supervisor, "assignment/investigators/inv-2", Create, true),
@@ -113,17 +121,23 @@ fn docs_policy_md_is_current() {
     ] {
         let _ = write!(
             out,
-            "\n## {title}\n\n| pattern | roles | may | why |\n|---|---|---|---|\n"
+            "\n## {title}\n\n| pattern | who may | why |\n|---|---|---|\n"
         );
         for r in rules {
-            let roles: Vec<&str> = r.roles.iter().map(|r| r.id()).collect();
-            let kinds: Vec<&str> = r.kinds.iter().map(|k| k.verb()).collect();
+            let grants: Vec<String> = r
+                .grants
+                .iter()
+                .map(|(roles, kinds)| {
+                    let roles: Vec<&str> = roles.iter().map(|r| r.id()).collect();
+                    let kinds: Vec<&str> = kinds.iter().map(|k| k.verb()).collect();
+                    format!("{}: {}", roles.join(", "), kinds.join(", "))
+                })
+                .collect();
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} |",
+                "| `{}` | {} | {} |",
                 r.pattern,
-                roles.join(", "),
-                kinds.join(", "),
+                grants.join("; "),
                 r.why
             );
         }
