@@ -1,0 +1,261 @@
+//! Encrypted per-case index: what the case list and search need, without
+//! loading every document. The application core fills [`CaseIndexEntry`].
+//!
+//! Search is a plain substring match of an **already normalised** query
+//! against **already normalised** `search_terms` (and title/reference, which
+//! the caller should also put into `search_terms` in normalised form).
+//! Normalisation and transliteration (case folding, Cyrillic/Latin, ...)
+//! belong to the caller; the vault does no Unicode processing.
+
+use std::collections::BTreeMap;
+
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::crypto::aad;
+use crate::docs::DocId;
+use crate::error::{RecordRef, Result, VaultError};
+use crate::vault::{Ctx, Vault};
+
+pub(crate) const TABLE: &str = "case_index";
+/// Largest accepted serialized index entry (bytes).
+pub const MAX_INDEX_ENTRY_BYTES: usize = 64 * 1024;
+
+/// One case's index entry (all fields are encrypted at rest).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub struct CaseIndexEntry {
+    #[zeroize(skip)]
+    pub case_id: DocId,
+    pub title: String,
+    pub reference: String,
+    pub stage: String,
+    pub status: String,
+    pub assignees: Vec<String>,
+    /// Milliseconds since the Unix epoch.
+    pub updated_at_ms: i64,
+    /// Normalised search terms (names, aliases, places, ...).
+    pub search_terms: Vec<String>,
+}
+
+impl std::fmt::Debug for CaseIndexEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Titles and search terms can hold victims' names: never print them.
+        f.debug_struct("CaseIndexEntry")
+            .field("case_id", &self.case_id)
+            .field("fields", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The case list: readable entries, plus the records that could not be
+/// read (each named; the rest of the list is unaffected).
+#[derive(Debug, Clone, Default)]
+pub struct CaseListing {
+    pub entries: Vec<CaseIndexEntry>,
+    pub corrupt: Vec<RecordRef>,
+}
+
+pub(crate) struct IndexCache {
+    entries: BTreeMap<DocId, CaseIndexEntry>,
+    corrupt: Vec<RecordRef>,
+}
+
+fn rec(id: &DocId) -> RecordRef {
+    RecordRef::new(TABLE, id.to_hex())
+}
+
+pub(crate) fn decode(ctx: &Ctx<'_>, id: &DocId, ct: &[u8]) -> Result<CaseIndexEntry> {
+    let pt = ctx
+        .cipher
+        .open(&aad(ctx.vault_id, TABLE, &id.0, 0), ct, || rec(id))?;
+    let e: CaseIndexEntry =
+        serde_json::from_slice(&pt).map_err(|_| VaultError::CorruptRecord(rec(id)))?;
+    if e.case_id != *id {
+        return Err(VaultError::CorruptRecord(rec(id)));
+    }
+    Ok(e)
+}
+
+/// The stored (encrypted) index rows: `(doc_id, ct)`.
+pub(crate) struct IndexRows(Vec<(Vec<u8>, Vec<u8>)>);
+
+/// Below this many entries the index is decrypted on the calling thread.
+const PARALLEL_MIN_ENTRIES: usize = 1024;
+
+impl IndexRows {
+    pub(crate) fn read(conn: &rusqlite::Connection) -> Result<Self> {
+        let mut stmt = conn.prepare_cached("SELECT doc_id, ct FROM case_index")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Self(rows))
+    }
+
+    /// Decrypts every entry; the work is split over the available cores
+    /// (each record is independent: one AEAD open + JSON parse).
+    fn decrypt(self, ctx: &Ctx<'_>) -> Result<IndexCache> {
+        let rows = self.0;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let per = rows.len().div_ceil(threads).max(PARALLEL_MIN_ENTRIES);
+        let decode_part = |part: &[(Vec<u8>, Vec<u8>)]| {
+            part.iter()
+                .map(|(idb, ct)| decode_row(ctx, idb, ct))
+                .collect::<Vec<_>>()
+        };
+        let mut parts = rows.chunks(per);
+        let first = parts.next().unwrap_or_default();
+        let decoded: Vec<Vec<_>> = std::thread::scope(|s| {
+            let others: Vec<_> = parts.map(|p| s.spawn(move || decode_part(p))).collect();
+            let mut all = vec![decode_part(first)];
+            for h in others {
+                all.push(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            }
+            all
+        });
+        let mut entries = BTreeMap::new();
+        let mut corrupt = Vec::new();
+        for r in decoded.into_iter().flatten() {
+            match r {
+                Ok(e) => {
+                    entries.insert(e.case_id, e);
+                }
+                Err(VaultError::CorruptRecord(rr)) => corrupt.push(rr),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(IndexCache { entries, corrupt })
+    }
+}
+
+fn decode_row(ctx: &Ctx<'_>, idb: &[u8], ct: &[u8]) -> Result<CaseIndexEntry> {
+    let Ok(arr) = <[u8; 16]>::try_from(idb) else {
+        return Err(VaultError::CorruptRecord(RecordRef::new(
+            TABLE,
+            crate::crypto::hex(idb),
+        )));
+    };
+    decode(ctx, &DocId(arr), ct)
+}
+
+impl Vault {
+    /// Inserts or replaces a case's index entry (one durable transaction).
+    pub fn put_case_index(&mut self, entry: &CaseIndexEntry) -> Result<()> {
+        let pt = Zeroizing::new(
+            serde_json::to_vec(entry).map_err(|e| VaultError::InvalidInput(e.to_string()))?,
+        );
+        if pt.len() > MAX_INDEX_ENTRY_BYTES {
+            return Err(VaultError::InvalidInput(format!(
+                "index entry is larger than {MAX_INDEX_ENTRY_BYTES} bytes"
+            )));
+        }
+        let id = entry.case_id;
+        self.with_tx(|tx, ctx| {
+            let ct = ctx.cipher.seal(&aad(ctx.vault_id, TABLE, &id.0, 0), &pt)?;
+            tx.execute(
+                "INSERT OR REPLACE INTO case_index(doc_id, ct) VALUES (?1, ?2)",
+                params![&id.0[..], ct],
+            )?;
+            Ok(())
+        })?;
+        if let Some(c) = self.index_cache.get_mut().as_mut() {
+            c.corrupt.retain(|r| r.row != id.to_hex());
+            c.entries.insert(id, entry.clone());
+        }
+        Ok(())
+    }
+
+    /// Removes a case's index entry.
+    pub fn delete_case_index(&mut self, id: &DocId) -> Result<()> {
+        self.with_tx(|tx, _| {
+            tx.execute("DELETE FROM case_index WHERE doc_id = ?1", [&id.0[..]])?;
+            Ok(())
+        })?;
+        if let Some(c) = self.index_cache.get_mut().as_mut() {
+            c.entries.remove(id);
+        }
+        Ok(())
+    }
+
+    /// One case's index entry.
+    pub fn case_index(&self, id: &DocId) -> Result<Option<CaseIndexEntry>> {
+        let ct: Option<Vec<u8>> = rusqlite::OptionalExtension::optional(
+            self.conn
+                .prepare_cached("SELECT ct FROM case_index WHERE doc_id = ?1")?
+                .query_row([&id.0[..]], |r| r.get(0)),
+        )?;
+        ct.map(|ct| decode(&self.ctx(), id, &ct)).transpose()
+    }
+
+    fn ensure_index_cache(&self) -> Result<()> {
+        if self.index_cache.borrow().is_some() {
+            return Ok(());
+        }
+        let cache = IndexRows::read(&self.conn)?.decrypt(&self.ctx())?;
+        *self.index_cache.borrow_mut() = Some(cache);
+        Ok(())
+    }
+
+    /// Fills the index cache right after unlock (the application shows the
+    /// case list next), from `rows` if they were prefetched. Best effort: on
+    /// failure the cache stays empty and the first list or search reports
+    /// the error.
+    pub(crate) fn warm_index_cache(&mut self, rows: Option<IndexRows>) {
+        let rows = match rows {
+            Some(r) => Ok(r),
+            None => IndexRows::read(&self.conn),
+        };
+        match rows.and_then(|r| r.decrypt(&self.ctx())) {
+            Ok(c) => *self.index_cache.get_mut() = Some(c),
+            Err(e) => tracing::warn!(code = e.code(), "could not pre-load the case index"),
+        }
+    }
+
+    /// All cases, most recently updated first. Decrypted entries are cached
+    /// in memory (zeroized on lock) so repeated listing and search are fast.
+    pub fn list_cases(&self) -> Result<CaseListing> {
+        self.ensure_index_cache()?;
+        let cache = self.index_cache.borrow();
+        let c = cache.as_ref().ok_or(VaultError::Locked)?;
+        let mut entries: Vec<CaseIndexEntry> = c.entries.values().cloned().collect();
+        entries.sort_by(|a, b| {
+            b.updated_at_ms
+                .cmp(&a.updated_at_ms)
+                .then(a.case_id.cmp(&b.case_id))
+        });
+        Ok(CaseListing {
+            entries,
+            corrupt: c.corrupt.clone(),
+        })
+    }
+
+    /// Cases whose normalised search terms, title or reference contain the
+    /// already-normalised `query` as a substring. An empty query matches
+    /// nothing.
+    pub fn search_cases(&self, query: &str) -> Result<Vec<CaseIndexEntry>> {
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.ensure_index_cache()?;
+        let cache = self.index_cache.borrow();
+        let c = cache.as_ref().ok_or(VaultError::Locked)?;
+        let mut hits: Vec<CaseIndexEntry> = c
+            .entries
+            .values()
+            .filter(|e| {
+                e.search_terms.iter().any(|t| t.contains(query))
+                    || e.title.contains(query)
+                    || e.reference.contains(query)
+            })
+            .cloned()
+            .collect();
+        hits.sort_by(|a, b| {
+            b.updated_at_ms
+                .cmp(&a.updated_at_ms)
+                .then(a.case_id.cmp(&b.case_id))
+        });
+        Ok(hits)
+    }
+}
