@@ -1,0 +1,359 @@
+//! Sync costs: bundle export and import of 1,000 changes across 100 cases,
+//! the same changes applied with bare Automerge (the floor), and signature
+//! verification. Numbers go to docs/benchmarks.md.
+
+use std::hint::black_box;
+
+use automerge::AutoCommit;
+use caravan_model::{Catalog, Edit, ItemStatus, NewCase, Role};
+use caravan_sync::bundle::{Limits, Recipient};
+use caravan_sync::join::JoinRequest;
+use caravan_sync::{DeviceKeys, Replica};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+
+const CASES: usize = 100;
+const EDITS_PER_CASE: usize = 9; // + the case's first change = 10 changes per case
+
+struct Fixture {
+    bundle: Vec<u8>,
+    receiver_keys: [u8; 64],
+    receiver_package: Vec<u8>,
+    /// Per case: the raw bytes of every change, concatenated.
+    raw: Vec<Vec<u8>>,
+    changes: usize,
+    raw_bytes: usize,
+}
+
+fn fixture() -> Fixture {
+    let at = 1_767_000_000_000;
+    let mut admin =
+        Replica::found(DeviceKeys::generate().unwrap(), "Unit", "Admin", "pc", at).unwrap();
+    let receiver = DeviceKeys::generate().unwrap();
+    let receiver_package = admin
+        .approve(
+            &JoinRequest::new(&receiver, "Supervisor", "pc"),
+            Role::Supervisor,
+            at,
+        )
+        .unwrap();
+    let worker = DeviceKeys::generate().unwrap();
+    let package = admin
+        .approve(
+            &JoinRequest::new(&worker, "Investigator", "pc"),
+            Role::Investigator,
+            at,
+        )
+        .unwrap();
+    let mut inv = Replica::accept(worker, &package, None).unwrap();
+    let catalog = Catalog::builtin();
+    let items: Vec<String> = catalog
+        .latest("initial-actions")
+        .unwrap()
+        .items
+        .iter()
+        .map(|i| i.id.clone())
+        .collect();
+    for c in 0..CASES {
+        let id = format!("case-{c:03}");
+        inv.create_case(
+            NewCase {
+                id: id.clone(),
+                reference: id.clone(),
+                title: format!("Case {c}"),
+                jurisdiction: "KZ".into(),
+            },
+            at,
+            catalog,
+        )
+        .unwrap();
+        for e in 0..EDITS_PER_CASE {
+            let edit = if e % 3 == 0 {
+                Edit::SetText {
+                    path: "narrative".parse().unwrap(),
+                    text: format!(
+                        "Statement taken on day {e}: the person was recruited through an online advert promising work abroad."
+                    ),
+                }
+            } else {
+                Edit::SetItem {
+                    template_id: "initial-actions".into(),
+                    item_id: items[e % items.len()].clone(),
+                    status: ItemStatus::Done,
+                    reason: None,
+                    note: Some(format!("done on visit {e}")),
+                    evidence_ids: vec![],
+                    interview_ids: vec![],
+                }
+            };
+            inv.edit_case(&id, edit, at, catalog).unwrap();
+        }
+    }
+    let mut raw = Vec::new();
+    let (mut changes, mut raw_bytes) = (0, 0);
+    for c in 0..CASES {
+        let mut doc = inv.case(&format!("case-{c:03}")).unwrap().into_automerge();
+        let mut bytes = Vec::new();
+        for ch in doc.get_changes(&[]) {
+            bytes.extend_from_slice(ch.raw_bytes());
+            changes += 1;
+        }
+        raw_bytes += bytes.len();
+        raw.push(bytes);
+    }
+    let supervisor = admin
+        .team()
+        .unwrap()
+        .members
+        .iter()
+        .find(|(_, m)| m.role == Role::Supervisor)
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    let bundle = inv.export(&Recipient::Member(supervisor), at).unwrap();
+    Fixture {
+        bundle,
+        receiver_keys: *receiver.to_secret_bytes(),
+        receiver_package,
+        raw,
+        changes,
+        raw_bytes,
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let f = fixture();
+    eprintln!(
+        "fixture: {} changes across {CASES} cases; raw change bytes {} ({:.0} B/change); bundle {} bytes ({:.0} B/change, {:.2}x raw)",
+        f.changes,
+        f.raw_bytes,
+        f.raw_bytes as f64 / f.changes as f64,
+        f.bundle.len(),
+        f.bundle.len() as f64 / f.changes as f64,
+        f.bundle.len() as f64 / f.raw_bytes as f64
+    );
+    let mut g = c.benchmark_group("sync");
+    g.sample_size(20);
+    g.bench_function("bundle_import_1000_changes_100_cases", |b| {
+        b.iter_batched(
+            || {
+                Replica::accept(
+                    DeviceKeys::from_bytes(&f.receiver_keys),
+                    &f.receiver_package,
+                    None,
+                )
+                .unwrap()
+            },
+            |mut r| {
+                let report = r.import(&f.bundle, &Limits::default()).unwrap();
+                assert_eq!(report.quarantined.len(), 0);
+                black_box(report.applied)
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("bare_automerge_load_incremental_same_changes", |b| {
+        b.iter(|| {
+            for bytes in &f.raw {
+                let mut doc = AutoCommit::new();
+                doc.load_incremental(bytes).unwrap();
+                black_box(doc.get_heads());
+            }
+        })
+    });
+    g.bench_function("bundle_export_1000_changes_100_cases", |b| {
+        b.iter_batched(
+            || {
+                let mut r = Replica::accept(
+                    DeviceKeys::from_bytes(&f.receiver_keys),
+                    &f.receiver_package,
+                    None,
+                )
+                .unwrap();
+                r.import(&f.bundle, &Limits::default()).unwrap();
+                r
+            },
+            |mut r| black_box(r.export(&Recipient::AnyMember, 0).unwrap().len()),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+
+    let keys = DeviceKeys::generate().unwrap();
+    let message = [7u8; 96];
+    let sig = keys.sign(&message);
+    let id = keys.id();
+    c.bench_function("ed25519_verify_one_signature", |b| {
+        b.iter(|| black_box(id.verify(black_box(&message), &sig)))
+    });
+}
+
+/// Two devices holding the same 100 cases, then 1,000 edits on each side
+/// while apart: an investigator's checklist work and a supervisor's tasks.
+fn diverged() -> (Replica, Replica, String, String) {
+    let at = 1_767_000_000_000;
+    let mut admin =
+        Replica::found(DeviceKeys::generate().unwrap(), "Unit", "Admin", "pc", at).unwrap();
+    let sup_keys = DeviceKeys::generate().unwrap();
+    let sup_pkg = admin
+        .approve(
+            &JoinRequest::new(&sup_keys, "Supervisor", "pc"),
+            Role::Supervisor,
+            at,
+        )
+        .unwrap();
+    let inv_keys = DeviceKeys::generate().unwrap();
+    let inv_pkg = admin
+        .approve(
+            &JoinRequest::new(&inv_keys, "Investigator", "pc"),
+            Role::Investigator,
+            at,
+        )
+        .unwrap();
+    let mut sup = Replica::accept(sup_keys, &sup_pkg, None).unwrap();
+    let mut inv = Replica::accept(inv_keys, &inv_pkg, None).unwrap();
+    let team = admin.team().unwrap();
+    let member = |role| {
+        team.members
+            .iter()
+            .find(|(_, m)| m.role == role)
+            .map(|(id, _)| id.clone())
+            .unwrap()
+    };
+    let (sup_id, inv_id) = (member(Role::Supervisor), member(Role::Investigator));
+    let catalog = Catalog::builtin();
+    let items: Vec<String> = catalog
+        .latest("initial-actions")
+        .unwrap()
+        .items
+        .iter()
+        .map(|i| i.id.clone())
+        .collect();
+    for c in 0..CASES {
+        let id = format!("case-{c:03}");
+        inv.create_case(
+            NewCase {
+                id: id.clone(),
+                reference: id.clone(),
+                title: format!("Case {c}"),
+                jurisdiction: "KZ".into(),
+            },
+            at,
+            catalog,
+        )
+        .unwrap();
+    }
+    sup.import(
+        &inv.export(&Recipient::Member(sup_id.clone()), at).unwrap(),
+        &Limits::default(),
+    )
+    .unwrap();
+    inv.import(
+        &sup.export(&Recipient::Member(inv_id.clone()), at).unwrap(),
+        &Limits::default(),
+    )
+    .unwrap();
+    for c in 0..CASES {
+        let id = format!("case-{c:03}");
+        for e in 0..10 {
+            let tick = Edit::SetItem {
+                template_id: "initial-actions".into(),
+                item_id: items[e % items.len()].clone(),
+                status: ItemStatus::Done,
+                reason: None,
+                note: Some(format!("visit {e}")),
+                evidence_ids: vec![],
+                interview_ids: vec![],
+            };
+            inv.edit_case(&id, tick, at, catalog).unwrap();
+            let task = caravan_model::Task {
+                title: format!("Follow-up {e}"),
+                assignee: Some(inv_id.clone()),
+                due: None,
+                stage: None,
+                done: false,
+                recorded_at: at,
+                recorded_by: sup_id.clone(),
+            };
+            sup.edit_case(
+                &id,
+                Edit::Insert {
+                    id: format!("t{e}"),
+                    record: caravan_model::Record::Task(task),
+                },
+                at,
+                catalog,
+            )
+            .unwrap();
+        }
+    }
+    (inv, sup, inv_id, sup_id)
+}
+
+/// Runs a whole session over an in-memory pipe; returns (frames, bytes).
+fn session(a: &mut Replica, b: &mut Replica, a_id: &str, b_id: &str) -> (usize, usize) {
+    use caravan_sync::session::Session;
+    let mut sa = Session::new(a, Some(b_id.to_string())).unwrap();
+    let mut sb = Session::new(b, Some(a_id.to_string())).unwrap();
+    let (mut frames, mut bytes) = (0, 0);
+    for _ in 0..200 {
+        let mut to_a = Vec::new();
+        let mut to_b = Vec::new();
+        while let Some(f) = sa.poll(a).unwrap() {
+            to_b.push(f);
+        }
+        while let Some(f) = sb.poll(b).unwrap() {
+            to_a.push(f);
+        }
+        if to_a.is_empty() && to_b.is_empty() && sa.is_done() && sb.is_done() {
+            return (frames, bytes);
+        }
+        for f in to_b {
+            frames += 1;
+            bytes += f.len();
+            sb.receive(b, &f).unwrap();
+        }
+        for f in to_a {
+            frames += 1;
+            bytes += f.len();
+            sa.receive(a, &f).unwrap();
+        }
+    }
+    panic!("session did not end");
+}
+
+fn divergent(c: &mut Criterion) {
+    let (mut a, mut b, a_id, b_id) = diverged();
+    let (frames, bytes) = session(&mut a, &mut b, &a_id, &b_id);
+    let (mut a2, mut b2, a2_id, b2_id) = diverged();
+    let ab = a2.export(&Recipient::Member(b2_id.clone()), 0).unwrap();
+    let ba = b2.export(&Recipient::Member(a2_id.clone()), 0).unwrap();
+    eprintln!(
+        "divergent 1000+1000: session {frames} frames, {bytes} bytes; bundles {} + {} bytes",
+        ab.len(),
+        ba.len()
+    );
+    let mut g = c.benchmark_group("divergent_1000_plus_1000");
+    g.sample_size(10);
+    g.bench_function("session", |bench| {
+        bench.iter_batched(
+            diverged,
+            |(mut a, mut b, a_id, b_id)| black_box(session(&mut a, &mut b, &a_id, &b_id)),
+            BatchSize::PerIteration,
+        )
+    });
+    g.bench_function("bundle_exchange", |bench| {
+        bench.iter_batched(
+            diverged,
+            |(mut a, mut b, a_id, b_id)| {
+                let ab = a.export(&Recipient::Member(b_id), 0).unwrap();
+                let ba = b.export(&Recipient::Member(a_id), 0).unwrap();
+                b.import(&ab, &Limits::default()).unwrap();
+                black_box(a.import(&ba, &Limits::default()).unwrap().applied)
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(sync_benches, benches, divergent);
+criterion_main!(sync_benches);

@@ -1,0 +1,76 @@
+//! Sync errors. Every variant has a stable code; messages say what to do.
+
+use caravan_model::ModelError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("this file is not a Caravan bundle")]
+    NotABundle,
+    #[error(
+        "this {what} was written by a newer version of Caravan (format {found}); update Caravan to read it"
+    )]
+    FutureVersion { what: &'static str, found: u16 },
+    #[error("this {what} is incomplete ({detail}); copy it again from the sender")]
+    Truncated {
+        what: &'static str,
+        detail: &'static str,
+    },
+    #[error("this {what} is larger than allowed ({detail})")]
+    TooLarge { what: &'static str, detail: String },
+    #[error("this {what} is damaged or was altered after it was signed; nothing was imported")]
+    BadSignature { what: &'static str },
+    #[error("this {what} is malformed: {detail}")]
+    Malformed { what: &'static str, detail: String },
+    #[error("this bundle belongs to another team")]
+    WrongTeam,
+    #[error("this device holds no key for team key epoch {epoch}; it may have been revoked")]
+    NoKey { epoch: u32 },
+    #[error("the sender of this bundle is not an active member device of the team")]
+    UnknownSender,
+    #[error("the sender of this bundle has been revoked; nothing was imported")]
+    SenderRevoked,
+    #[error("this join package is for another device")]
+    NotForThisDevice,
+    #[error("{0}")]
+    Denied(String),
+    #[error("no member or device '{0}' in the team")]
+    NotFound(String),
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error("the operating system's random generator failed")]
+    Random,
+    #[error("a document could not be read: {0}")]
+    Document(String),
+    #[error(
+        "session frame {found} arrived where frame {expected} was expected: it was replayed, reordered or lost; start the session again"
+    )]
+    Replayed { expected: u64, found: u64 },
+}
+
+impl SyncError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SyncError::NotABundle => "sync.not_a_bundle",
+            SyncError::FutureVersion { .. } => "sync.future_version",
+            SyncError::Truncated { .. } => "sync.truncated",
+            SyncError::TooLarge { .. } => "sync.too_large",
+            SyncError::BadSignature { .. } => "sync.bad_signature",
+            SyncError::Malformed { .. } => "sync.malformed",
+            SyncError::WrongTeam => "sync.wrong_team",
+            SyncError::NoKey { .. } => "sync.no_key",
+            SyncError::UnknownSender => "sync.unknown_sender",
+            SyncError::SenderRevoked => "sync.sender_revoked",
+            SyncError::NotForThisDevice => "sync.not_for_this_device",
+            SyncError::Denied(_) => "sync.denied",
+            SyncError::NotFound(_) => "sync.not_found",
+            SyncError::Model(e) => e.code(),
+            SyncError::Random => "sync.random",
+            SyncError::Document(_) => "sync.document",
+            SyncError::Replayed { .. } => "sync.replayed_frame",
+        }
+    }
+}
+
+pub(crate) fn doc_err(e: impl std::fmt::Display) -> SyncError {
+    SyncError::Document(e.to_string())
+}

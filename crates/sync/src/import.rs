@@ -1,0 +1,564 @@
+//! Importing a bundle: verify the file, then check every change before it
+//! is applied. See `bundle.rs` for the format.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use automerge::{AutoCommit, Change, ChangeHash};
+use caravan_model::DocKind;
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::Serialize;
+
+use crate::bundle::{Body, Limits, WHAT, parse};
+use crate::crypto;
+use crate::error::{SyncError, doc_err};
+use crate::identity::DeviceId;
+use crate::keys::TeamKey;
+use crate::replica::{Held, Quarantined, Replica};
+use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
+use crate::trust::{self, Context, Rejection, change_message};
+
+/// What an import did, for people and for scripts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportReport {
+    /// Device that sent the bundle (hex).
+    pub sender: String,
+    pub applied: usize,
+    pub already_had: usize,
+    /// Changes now waiting for changes they build on (all documents).
+    pub held: usize,
+    pub quarantined: Vec<QuarantineNote>,
+    /// Case documents in the bundle this device may not see (not applied).
+    pub not_permitted: usize,
+    pub docs_changed: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuarantineNote {
+    pub doc_id: String,
+    pub hash: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// One document's incoming changes (with their signatures) and the
+/// sender's heads of that document.
+pub(crate) type Entry = (String, Vec<(Change, [u8; 64])>, Vec<ChangeHash>);
+
+impl Replica {
+    /// Verifies and applies a bundle. Bundle-level failures (format, team,
+    /// signature, sender) change nothing. Within a valid bundle, each change
+    /// is checked on its own: trusted ones are applied, failing ones (and
+    /// those that build on them) are quarantined, and those whose
+    /// dependencies are missing are held until they arrive.
+    pub fn import(&mut self, bytes: &[u8], limits: &Limits) -> Result<ImportReport, SyncError> {
+        let parsed = parse(bytes, limits)?;
+        let h = &parsed.header;
+        if h.team_id != self.team_id {
+            return Err(SyncError::WrongTeam);
+        }
+        if !h.sender.verify(parsed.signed, &parsed.signature) {
+            return Err(SyncError::BadSignature { what: WHAT });
+        }
+        let key = match self.team_keys.get(&h.epoch) {
+            Some(k) => k.clone(),
+            None => h
+                .wraps
+                .iter()
+                .find(|(d, e, _)| *d == self.device() && *e == h.epoch)
+                .and_then(|(_, e, w)| TeamKey::open(*e, w, &self.keys))
+                .ok_or(SyncError::NoKey { epoch: h.epoch })?,
+        };
+        let aad_len = parsed.signed.len() - parsed.body.len();
+        let plain = crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body)
+            .ok_or(SyncError::BadSignature { what: WHAT })?;
+        let body: Body = postcard::from_bytes(&plain).map_err(|e| SyncError::Malformed {
+            what: WHAT,
+            detail: format!("body: {e}"),
+        })?;
+        let entries = decode_entries(&body, limits)?;
+        let mut report = ImportReport {
+            sender: h.sender.to_hex(),
+            ..Default::default()
+        };
+        self.commit_entries(&h.sender, &entries, Some(key), &mut report)?;
+        Ok(report)
+    }
+
+    /// Judges every change of `entries` (sent by device `sender`) and
+    /// commits the outcome; shared by bundle import and online sessions so
+    /// both apply exactly the same checks. Everything is staged and only
+    /// committed once all entries have been judged: on error nothing is
+    /// written. `key` is an epoch key that came with the input, kept on
+    /// success. Returns the sender's member id and the case documents this
+    /// device may not see (left out, counted in `report.not_permitted`).
+    pub(crate) fn commit_entries(
+        &mut self,
+        sender: &DeviceId,
+        entries: &[Entry],
+        key: Option<TeamKey>,
+        report: &mut ImportReport,
+    ) -> Result<(String, Vec<String>), SyncError> {
+        let me = self.device();
+        let mut not_permitted = Vec::new();
+        let mut work = Work {
+            held: self.held.clone(),
+            quarantine: Vec::new(),
+            quarantined: self.quarantined.clone(),
+            sigs: Vec::new(),
+            report,
+        };
+
+        // The team document first: the sender must be an active member in
+        // the team as it stands after these changes.
+        let mut team_doc = self.team.automerge().clone();
+        if let Some((_, changes, _)) = entries.iter().find(|(id, _, _)| id == TEAM_DOC_ID) {
+            integrate(
+                &mut team_doc,
+                TEAM_DOC_ID,
+                changes,
+                &mut work,
+                Authority::Live,
+                &self.team_id,
+                DocKind::Team,
+                &me,
+            )?;
+        }
+        let team: TeamDoc = autosurgeon::hydrate(&team_doc).map_err(doc_err)?;
+        let sender_member = match team.standing(sender) {
+            Standing::Active { member, .. } => member,
+            Standing::Revoked { .. } => return Err(SyncError::SenderRevoked),
+            Standing::Unknown => return Err(SyncError::UnknownSender),
+        };
+        let Standing::Active {
+            member: my_member, ..
+        } = team.standing(&me)
+        else {
+            return Err(SyncError::Denied(
+                "this device is no longer an active member of the team".into(),
+            ));
+        };
+
+        let mut staged_cases: BTreeMap<String, AutoCommit> = BTreeMap::new();
+        for (doc_id, changes, _) in entries.iter().filter(|(id, _, _)| id != TEAM_DOC_ID) {
+            let mut doc = self
+                .cases
+                .get(doc_id)
+                .cloned()
+                .unwrap_or_else(|| AutoCommit::new().with_actor(me.actor()));
+            let creator = Replica::creator_of(&team, &doc).or_else(|| {
+                let genesis = changes.iter().find(|(c, _)| c.deps().is_empty())?;
+                let device = DeviceId::from_actor(genesis.0.actor_id())?;
+                team.devices.get(&device.to_hex()).map(|d| d.member.clone())
+            });
+            if !team.may_access(&my_member, doc_id, creator.as_deref()) {
+                work.report.not_permitted += 1;
+                not_permitted.push(doc_id.clone());
+                continue;
+            }
+            let authority = Authority::Fixed {
+                team: &team,
+                creator: creator.as_deref(),
+            };
+            if integrate(
+                &mut doc,
+                doc_id,
+                changes,
+                &mut work,
+                authority,
+                &self.team_id,
+                DocKind::Case,
+                &me,
+            )? {
+                staged_cases.insert(doc_id.clone(), doc);
+            }
+        }
+
+        // Commit.
+        let Work {
+            held,
+            quarantine,
+            quarantined,
+            sigs,
+            report,
+        } = work;
+        if self.team.automerge_mut().get_heads() != team_doc.get_heads() {
+            report.docs_changed.push(TEAM_DOC_ID.into());
+        }
+        self.team = Team::from_automerge(team_doc.with_actor(me.actor()));
+        if let Some(key) = key {
+            self.team_keys.entry(key.epoch).or_insert(key);
+        }
+        self.adopt_sealed_keys(&team);
+        for (id, doc) in staged_cases {
+            report.docs_changed.push(id.clone());
+            self.cases.insert(id, doc);
+        }
+        self.signatures.extend(sigs);
+        self.held = held;
+        self.quarantined = quarantined;
+        for q in quarantine {
+            report.quarantined.push(QuarantineNote {
+                doc_id: q.doc_id.clone(),
+                hash: q.hash.clone(),
+                code: q.reason.code.clone(),
+                message: q.reason.message.clone(),
+            });
+            self.quarantine.push(q);
+        }
+        for (doc_id, _, heads) in entries {
+            self.peer_heads
+                .insert((sender_member.clone(), doc_id.clone()), heads.clone());
+        }
+        report.held = self.held.len();
+        Ok((sender_member, not_permitted))
+    }
+
+    /// Opens every epoch key in the team document sealed to this device.
+    fn adopt_sealed_keys(&mut self, team: &TeamDoc) {
+        let me = self.device().to_hex();
+        for (epoch, e) in &team.key_epochs {
+            let Ok(epoch) = epoch.parse::<u32>() else {
+                continue;
+            };
+            if self.team_keys.contains_key(&epoch) {
+                continue;
+            }
+            if let Some(k) = e
+                .wraps
+                .get(&me)
+                .and_then(|w| hex::decode(w).ok())
+                .and_then(|w| TeamKey::open(epoch, &w, &self.keys))
+            {
+                self.team_keys.insert(epoch, k);
+            }
+        }
+    }
+}
+
+fn decode_entries(body: &Body, limits: &Limits) -> Result<Vec<Entry>, SyncError> {
+    let mut out = Vec::with_capacity(body.docs.len());
+    for d in &body.docs {
+        if d.doc_id.is_empty() || d.doc_id.len() > 200 {
+            return Err(SyncError::Malformed {
+                what: WHAT,
+                detail: "a document id is empty or too long".into(),
+            });
+        }
+        let mut changes = Vec::with_capacity(d.changes.len());
+        for c in &d.changes {
+            if c.bytes.len() > limits.max_change {
+                return Err(SyncError::TooLarge {
+                    what: WHAT,
+                    detail: format!("a change of {} bytes", c.bytes.len()),
+                });
+            }
+            let change = Change::from_bytes(c.bytes.clone()).map_err(|e| SyncError::Malformed {
+                what: WHAT,
+                detail: format!("a change: {e}"),
+            })?;
+            let sig: [u8; 64] =
+                c.signature
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| SyncError::Malformed {
+                        what: WHAT,
+                        detail: "a signature is not 64 bytes".into(),
+                    })?;
+            changes.push((change, sig));
+        }
+        out.push((
+            d.doc_id.clone(),
+            changes,
+            d.heads.iter().map(|h| ChangeHash(*h)).collect(),
+        ));
+    }
+    Ok(out)
+}
+
+pub(crate) struct Work<'r> {
+    pub(crate) held: Vec<Held>,
+    pub(crate) quarantine: Vec<Quarantined>,
+    pub(crate) quarantined: HashSet<ChangeHash>,
+    pub(crate) sigs: Vec<(ChangeHash, [u8; 64])>,
+    pub(crate) report: &'r mut ImportReport,
+}
+
+/// Whose standing and roles judge a document's changes.
+pub(crate) enum Authority<'a> {
+    /// A case: judged by the team as it stands after the bundle's team changes.
+    Fixed {
+        team: &'a TeamDoc,
+        creator: Option<&'a str>,
+    },
+    /// The team document itself: judged by its own state before each change.
+    Live,
+}
+
+/// Checks and applies changes to one document in dependency order. Returns
+/// whether the document changed.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn integrate(
+    doc: &mut AutoCommit,
+    doc_id: &str,
+    incoming: &[(Change, [u8; 64])],
+    work: &mut Work<'_>,
+    authority: Authority<'_>,
+    team_id: &TeamId,
+    kind: DocKind,
+    me: &DeviceId,
+) -> Result<bool, SyncError> {
+    let mut pending: Vec<(Change, [u8; 64])> = Vec::new();
+    let mut seen = HashSet::new();
+    // Changes held from earlier imports get another chance.
+    let (retry, keep): (Vec<Held>, Vec<Held>) = std::mem::take(&mut work.held)
+        .into_iter()
+        .partition(|h| h.doc_id == doc_id);
+    work.held = keep;
+    for h in retry {
+        if let (Ok(c), Ok(sig)) = (
+            Change::from_bytes(h.bytes.clone()),
+            <[u8; 64]>::try_from(h.signature.as_slice()),
+        ) && seen.insert(c.hash())
+        {
+            pending.push((c, sig));
+        }
+    }
+    for (c, sig) in incoming {
+        let hash = c.hash();
+        if doc.get_change_by_hash(&hash).is_some() || work.quarantined.contains(&hash) {
+            work.report.already_had += 1;
+        } else if seen.insert(hash) {
+            pending.push((c.clone(), *sig));
+        }
+    }
+    if pending.is_empty() {
+        return Ok(false);
+    }
+    let bad_signatures = unsigned_changes(team_id, doc_id, &pending);
+    let mut live_team: Option<TeamDoc> = None;
+    // Case changes are judged against the document as it stood before the
+    // batch (the analyzer tracks what the batch creates) and applied in one
+    // call at the end; team changes change the judge, so they are applied
+    // one by one.
+    let batch = matches!(authority, Authority::Fixed { .. });
+    let mut analyzer = crate::analyze::Analyzer::default();
+    let mut accepted: HashSet<ChangeHash> = HashSet::new();
+    let mut to_apply: Vec<Change> = Vec::new();
+    let mut changed = false;
+    loop {
+        let mut progress = false;
+        let mut still = Vec::new();
+        for (c, sig) in pending {
+            if !c
+                .deps()
+                .iter()
+                .all(|d| accepted.contains(d) || doc.get_change_by_hash(d).is_some())
+            {
+                if c.deps().iter().any(|d| work.quarantined.contains(d)) {
+                    quarantine(
+                        work,
+                        doc_id,
+                        &c,
+                        Rejection::new(
+                            "sync.depends_on_quarantined",
+                            "the change builds on a quarantined change",
+                        ),
+                    );
+                    progress = true;
+                } else {
+                    still.push((c, sig));
+                }
+                continue;
+            }
+            progress = true;
+            let verdict = if DeviceId::from_actor(c.actor_id()).as_ref() == Some(me) {
+                // Only this device writes under its actor: a change under it
+                // that this device does not hold was forged elsewhere.
+                Err(Rejection::new(
+                    "sync.own_actor_forged",
+                    "the change claims to come from this device, which never made it",
+                ))
+            } else if bad_signatures.contains(&c.hash()) {
+                Err(trust::bad_signature())
+            } else {
+                match &authority {
+                    Authority::Fixed { team, creator } => {
+                        let ctx = Context {
+                            team_id,
+                            team,
+                            kind,
+                            doc_id,
+                            case_creator: *creator,
+                        };
+                        trust::check_authority(&ctx, doc, &c, &mut analyzer)
+                    }
+                    Authority::Live => {
+                        if live_team.is_none() {
+                            live_team =
+                                Some(autosurgeon::hydrate(&*doc).unwrap_or_else(|_| empty_team()));
+                        }
+                        let team = live_team.as_ref().map_or_else(empty_team, Clone::clone);
+                        let ctx = Context {
+                            team_id,
+                            team: &team,
+                            kind,
+                            doc_id,
+                            case_creator: None,
+                        };
+                        trust::check_authority(&ctx, doc, &c, &mut analyzer)
+                    }
+                }
+            };
+            match verdict {
+                Ok(_) => {
+                    let hash = c.hash();
+                    if batch {
+                        accepted.insert(hash);
+                        to_apply.push(c);
+                    } else {
+                        doc.apply_changes([c]).map_err(doc_err)?;
+                        live_team = None;
+                    }
+                    work.sigs.push((hash, sig));
+                    work.report.applied += 1;
+                    changed = true;
+                }
+                Err(reason) => quarantine(work, doc_id, &c, reason),
+            }
+        }
+        pending = still;
+        if !progress || pending.is_empty() {
+            break;
+        }
+    }
+    if !to_apply.is_empty() {
+        doc.apply_changes(to_apply).map_err(doc_err)?;
+    }
+    for (c, sig) in pending {
+        work.held.push(Held {
+            doc_id: doc_id.to_string(),
+            bytes: c.raw_bytes().to_vec(),
+            signature: sig.to_vec(),
+        });
+    }
+    Ok(changed)
+}
+
+fn empty_team() -> TeamDoc {
+    TeamDoc {
+        schema: crate::team::TEAM_SCHEMA,
+        info: crate::team::TeamInfo {
+            name: String::new(),
+            founded_at: 0,
+        },
+        members: Default::default(),
+        devices: Default::default(),
+        revocations: Default::default(),
+        case_access: Default::default(),
+        key_epochs: Default::default(),
+    }
+}
+
+/// Finds the changes whose authorship is not proven by a valid signature.
+///
+/// Each author signs every change it makes, but checking only the newest
+/// changes of each author in the batch suffices: a signed change hash
+/// covers, through the dependency hashes, every change it builds on, and a
+/// device never builds on a change under its own actor id that it did not
+/// make (see `sync.own_actor_forged`). So per author only the "author
+/// heads" (changes no other change of that author in the batch builds on)
+/// are verified, as one Ed25519 batch; when a head fails, the changes it
+/// would have covered are verified one by one.
+pub(crate) fn unsigned_changes(
+    team_id: &TeamId,
+    doc_id: &str,
+    pending: &[(Change, [u8; 64])],
+) -> HashSet<ChangeHash> {
+    let index: HashMap<ChangeHash, usize> = pending
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| (c.hash(), i))
+        .collect();
+    let mut by_actor: HashMap<&automerge::ActorId, Vec<usize>> = HashMap::new();
+    for (i, (c, _)) in pending.iter().enumerate() {
+        by_actor.entry(c.actor_id()).or_default().push(i);
+    }
+    // covered_by[i] = the head whose signature vouches for change i.
+    let mut covered_by: Vec<Option<usize>> = vec![None; pending.len()];
+    let mut heads = Vec::new();
+    for (actor, mut mine) in by_actor {
+        mine.sort_by_key(|&i| std::cmp::Reverse(pending[i].0.seq()));
+        for &head in &mine {
+            if covered_by[head].is_some() {
+                continue;
+            }
+            heads.push(head);
+            covered_by[head] = Some(head);
+            let mut stack = vec![head];
+            let mut visited = HashSet::new();
+            while let Some(i) = stack.pop() {
+                for d in pending[i].0.deps() {
+                    if let Some(&j) = index.get(d)
+                        && visited.insert(j)
+                    {
+                        if pending[j].0.actor_id() == actor && covered_by[j].is_none() {
+                            covered_by[j] = Some(head);
+                        }
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+    }
+    let messages: Vec<Vec<u8>> = heads
+        .iter()
+        .map(|&i| change_message(team_id, doc_id, &pending[i].0.hash()))
+        .collect();
+    let keys: Vec<Option<VerifyingKey>> = heads
+        .iter()
+        .map(|&i| {
+            DeviceId::from_actor(pending[i].0.actor_id())
+                .and_then(|d| VerifyingKey::from_bytes(&d.0).ok())
+        })
+        .collect();
+    let all_ok = keys.iter().all(Option::is_some) && {
+        let msgs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+        let sigs: Vec<Signature> = heads
+            .iter()
+            .map(|&i| Signature::from_bytes(&pending[i].1))
+            .collect();
+        let keys: Vec<VerifyingKey> = keys.iter().flatten().copied().collect();
+        ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok()
+    };
+    let mut bad = HashSet::new();
+    if all_ok {
+        return bad;
+    }
+    let failed_heads: HashSet<usize> = heads
+        .iter()
+        .copied()
+        .filter(|&i| !trust::signature_valid(team_id, doc_id, &pending[i].0, &pending[i].1))
+        .collect();
+    for (i, (c, sig)) in pending.iter().enumerate() {
+        let Some(head) = covered_by[i] else { continue };
+        if failed_heads.contains(&head)
+            && (i == head || !trust::signature_valid(team_id, doc_id, c, sig))
+        {
+            bad.insert(c.hash());
+        }
+    }
+    bad
+}
+
+fn quarantine(work: &mut Work<'_>, doc_id: &str, c: &Change, reason: Rejection) {
+    let hash = c.hash();
+    tracing::warn!(doc = doc_id, change = %hash, code = %reason.code, "change quarantined");
+    work.quarantined.insert(hash);
+    work.quarantine.push(Quarantined {
+        doc_id: doc_id.to_string(),
+        hash: hash.to_string(),
+        author: DeviceId::from_actor(c.actor_id()).map(|d| d.to_hex()),
+        reason,
+        bytes: c.raw_bytes().to_vec(),
+    });
+}

@@ -1,0 +1,36 @@
+//! Caravan's trust layer. Decides which changes are trusted; nothing else
+//! in Caravan does.
+//!
+//! - `identity`: device keys; a device's Ed25519 public key is its Automerge actor id.
+//! - `team`: the team document (members, devices, roles, revocations, case access, key epochs).
+//! - `keys`: team key epochs sealed to each device's X25519 key.
+//! - `analyze`: which document paths a change writes, for the role policy.
+//! - `replica`: a device's documents, signatures and peer state; local commits are signed.
+//! - `trust`: the checks every incoming change passes before it is applied.
+//! - `bundle`: the encrypted, signed bundle file, and export/import.
+//! - `join`: enrolment of a new device without network.
+//!
+//! The crate does no file or network I/O: it turns bytes into decisions and
+//! decisions into bytes; the application core persists them in the vault.
+
+pub mod analyze;
+pub mod bundle;
+mod crypto;
+pub mod error;
+pub mod identity;
+pub mod import;
+pub mod join;
+pub mod keys;
+pub mod replica;
+pub mod session;
+pub mod team;
+pub mod trust;
+
+pub use error::SyncError;
+pub use identity::{DeviceId, DeviceKeys, PublicDevice};
+pub use keys::TeamKey;
+pub use replica::Replica;
+pub use team::{Team, TeamDoc, TeamId};
+
+#[cfg(test)]
+mod tests;

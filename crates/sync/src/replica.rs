@@ -1,0 +1,308 @@
+//! A device's replica: its keys, the team document, its cases, the
+//! signature of every change it holds, what it knows of its peers, and the
+//! changes it is holding back or has quarantined. Local edits are signed
+//! as they are committed.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use automerge::{AutoCommit, ChangeHash, ReadDoc};
+use caravan_model::{Author, CaseDoc, Catalog, DocPath, Edit, Millis, NewCase, Role};
+
+use crate::error::{SyncError, doc_err};
+use crate::identity::{DeviceId, DeviceKeys};
+use crate::keys::TeamKey;
+use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
+use crate::trust::{Rejection, change_message};
+
+/// A change kept aside: its dependencies have not arrived yet.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Held {
+    pub doc_id: String,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
+    #[serde(with = "serde_bytes")]
+    pub signature: Vec<u8>,
+}
+
+/// A change that failed a check, kept (never applied) for the supervisor.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Quarantined {
+    pub doc_id: String,
+    pub hash: String,
+    /// Device that authored the change (hex), when it could be read.
+    pub author: Option<String>,
+    pub reason: Rejection,
+    #[serde(with = "serde_bytes")]
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug)]
+pub struct Replica {
+    pub(crate) keys: DeviceKeys,
+    pub(crate) team_id: TeamId,
+    pub(crate) team: Team,
+    pub(crate) team_keys: BTreeMap<u32, TeamKey>,
+    pub(crate) cases: BTreeMap<String, AutoCommit>,
+    pub(crate) signatures: HashMap<ChangeHash, [u8; 64]>,
+    /// (member id, document id) → heads that member is known to have.
+    pub(crate) peer_heads: BTreeMap<(String, String), Vec<ChangeHash>>,
+    pub(crate) held: Vec<Held>,
+    pub(crate) quarantine: Vec<Quarantined>,
+    pub(crate) quarantined: HashSet<ChangeHash>,
+}
+
+impl Replica {
+    /// Founds a team on this device; the device's member is the admin.
+    pub fn found(
+        keys: DeviceKeys,
+        team_name: &str,
+        member_name: &str,
+        device_label: &str,
+        at: Millis,
+    ) -> Result<Replica, SyncError> {
+        let (mut team, key, _) = Team::found(&keys, team_name, member_name, device_label, at)?;
+        let team_id = team.id()?;
+        let mut replica = Replica::assemble(keys, team_id, team, [key]);
+        replica.sign_new(TEAM_DOC_ID, &[])?;
+        Ok(replica)
+    }
+
+    pub(crate) fn assemble(
+        keys: DeviceKeys,
+        team_id: TeamId,
+        team: Team,
+        team_keys: impl IntoIterator<Item = TeamKey>,
+    ) -> Replica {
+        Replica {
+            keys,
+            team_id,
+            team,
+            team_keys: team_keys.into_iter().map(|k| (k.epoch, k)).collect(),
+            cases: BTreeMap::new(),
+            signatures: HashMap::new(),
+            peer_heads: BTreeMap::new(),
+            held: Vec::new(),
+            quarantine: Vec::new(),
+            quarantined: HashSet::new(),
+        }
+    }
+
+    pub fn device(&self) -> DeviceId {
+        self.keys.id()
+    }
+
+    pub fn keys(&self) -> &DeviceKeys {
+        &self.keys
+    }
+
+    pub fn team_id(&self) -> TeamId {
+        self.team_id
+    }
+
+    pub fn team(&self) -> Result<TeamDoc, SyncError> {
+        self.team.view()
+    }
+
+    /// This device's member id and role.
+    pub fn me(&self) -> Result<(String, Role), SyncError> {
+        match self.team.view()?.standing(&self.device()) {
+            Standing::Active { member, role } => Ok((member, role)),
+            Standing::Revoked { .. } => {
+                Err(SyncError::Denied("this device has been revoked".into()))
+            }
+            Standing::Unknown => Err(SyncError::Denied(
+                "this device is not enrolled in the team".into(),
+            )),
+        }
+    }
+
+    pub fn case_ids(&self) -> impl Iterator<Item = &String> {
+        self.cases.keys()
+    }
+
+    pub fn case(&self, id: &str) -> Option<CaseDoc> {
+        self.cases
+            .get(id)
+            .map(|d| CaseDoc::from_automerge(d.clone()))
+    }
+
+    pub fn quarantine(&self) -> &[Quarantined] {
+        &self.quarantine
+    }
+
+    pub fn held(&self) -> &[Held] {
+        &self.held
+    }
+
+    pub fn team_key(&self, epoch: u32) -> Option<&TeamKey> {
+        self.team_keys.get(&epoch)
+    }
+
+    fn author(&self, at: Millis) -> Result<Author, SyncError> {
+        let (member, role) = self.me()?;
+        Ok(Author { member, role, at })
+    }
+
+    pub(crate) fn doc_mut(&mut self, doc_id: &str) -> Option<&mut AutoCommit> {
+        if doc_id == TEAM_DOC_ID {
+            Some(self.team.automerge_mut())
+        } else {
+            self.cases.get_mut(doc_id)
+        }
+    }
+
+    /// Signs every change of this device made since `before`.
+    fn sign_new(&mut self, doc_id: &str, before: &[ChangeHash]) -> Result<(), SyncError> {
+        let me = self.device().actor();
+        let team_id = self.team_id;
+        let doc = self
+            .doc_mut(doc_id)
+            .ok_or_else(|| SyncError::NotFound(doc_id.into()))?;
+        let new: Vec<ChangeHash> = doc
+            .get_changes(before)
+            .iter()
+            .filter(|c| *c.actor_id() == me)
+            .map(|c| c.hash())
+            .collect();
+        for h in new {
+            let sig = self.keys.sign(&change_message(&team_id, doc_id, &h));
+            self.signatures.insert(h, sig);
+        }
+        Ok(())
+    }
+
+    /// Opens a new case on this device.
+    pub fn create_case(
+        &mut self,
+        new: NewCase,
+        at: Millis,
+        catalog: &Catalog,
+    ) -> Result<String, SyncError> {
+        let author = self.author(at)?;
+        if self.cases.contains_key(&new.id) || new.id == TEAM_DOC_ID {
+            return Err(SyncError::Denied(format!(
+                "a case with id '{}' already exists",
+                new.id
+            )));
+        }
+        let id = new.id.clone();
+        let doc = CaseDoc::create(self.device().actor(), new, &author, catalog)?;
+        self.cases.insert(id.clone(), doc.into_automerge());
+        self.sign_new(&id, &[])?;
+        Ok(id)
+    }
+
+    /// Applies one edit to a case as this device's member, and signs it.
+    pub fn edit_case(
+        &mut self,
+        case_id: &str,
+        edit: Edit,
+        at: Millis,
+        catalog: &Catalog,
+    ) -> Result<ChangeHash, SyncError> {
+        let author = self.author(at)?;
+        self.with_case(case_id, |doc| doc.apply(edit, &author, catalog))
+    }
+
+    /// Decides a conflict in a case, and signs the decision.
+    pub fn resolve(
+        &mut self,
+        case_id: &str,
+        path: &DocPath,
+        choice: &str,
+        at: Millis,
+    ) -> Result<ChangeHash, SyncError> {
+        let author = self.author(at)?;
+        self.with_case(case_id, |doc| doc.resolve(path, choice, &author))
+    }
+
+    fn with_case(
+        &mut self,
+        case_id: &str,
+        f: impl FnOnce(&mut CaseDoc) -> Result<ChangeHash, caravan_model::ModelError>,
+    ) -> Result<ChangeHash, SyncError> {
+        let am = self
+            .cases
+            .remove(case_id)
+            .ok_or_else(|| SyncError::NotFound(case_id.into()))?;
+        let mut doc = CaseDoc::from_automerge(am.with_actor(self.device().actor()));
+        let before = doc.heads();
+        let result = f(&mut doc);
+        self.cases.insert(case_id.to_string(), doc.into_automerge());
+        let hash = result?;
+        self.sign_new(case_id, &before)?;
+        Ok(hash)
+    }
+
+    /// Runs an admin operation on the team document, and signs it.
+    pub fn edit_team<T>(
+        &mut self,
+        f: impl FnOnce(&mut Team, &DeviceKeys) -> Result<T, SyncError>,
+    ) -> Result<T, SyncError> {
+        let before = self.team.automerge_mut().get_heads();
+        let out = f(&mut self.team, &self.keys)?;
+        self.sign_new(TEAM_DOC_ID, &before)?;
+        Ok(out)
+    }
+
+    /// Adds a team key this device was handed (e.g. after a rotation it made).
+    pub fn add_team_key(&mut self, key: TeamKey) {
+        self.team_keys.insert(key.epoch, key);
+    }
+
+    /// Revokes a device: cut-offs are this device's view of the revoked
+    /// device's last changes in every document; the new team key is kept.
+    pub fn revoke(
+        &mut self,
+        device: &DeviceId,
+        reason: Option<String>,
+        at: Millis,
+    ) -> Result<(), SyncError> {
+        let actor = device.actor();
+        let mut cutoffs = BTreeMap::new();
+        for (id, doc) in std::iter::once((TEAM_DOC_ID.to_string(), self.team.automerge_mut()))
+            .chain(self.cases.iter_mut().map(|(k, v)| (k.clone(), v)))
+        {
+            let seq = doc
+                .get_changes(&[])
+                .iter()
+                .filter(|c| *c.actor_id() == actor)
+                .map(|c| c.seq())
+                .max();
+            if let Some(seq) = seq {
+                cutoffs.insert(id, seq);
+            }
+        }
+        let key = self.edit_team(|team, keys| team.revoke(keys, device, cutoffs, reason, at))?;
+        self.add_team_key(key);
+        Ok(())
+    }
+
+    /// Rotates the team key.
+    pub fn rotate(&mut self, at: Millis) -> Result<(), SyncError> {
+        let key = self.edit_team(|team, keys| team.rotate(keys, at))?;
+        self.add_team_key(key);
+        Ok(())
+    }
+
+    /// Member who opened a case: the device that created its `header`
+    /// object, which only the case's first change does (the policy lets no
+    /// one replace a top-level part afterwards).
+    pub(crate) fn creator_of(team: &TeamDoc, doc: &AutoCommit) -> Option<String> {
+        let (_, id) = doc.get(automerge::ROOT, "header").ok()??;
+        let automerge::ObjId::Id(_, actor, _) = id else {
+            return None;
+        };
+        let device = DeviceId::from_actor(&actor)?;
+        team.devices.get(&device.to_hex()).map(|d| d.member.clone())
+    }
+
+    /// Heads of a document this device holds.
+    pub fn heads(&mut self, doc_id: &str) -> Option<Vec<ChangeHash>> {
+        self.doc_mut(doc_id).map(|d| d.get_heads())
+    }
+}
+
+pub(crate) fn load_doc(bytes: &[u8]) -> Result<AutoCommit, SyncError> {
+    AutoCommit::load(bytes).map_err(doc_err)
+}

@@ -1,0 +1,591 @@
+//! Online sync: a sans-IO session two devices run over any reliable,
+//! in-order byte stream. Format and handshake: docs/formats/session.md;
+//! the frame itself is in `wire`.
+//!
+//! After Hello and Proof, frames carry Automerge sync messages, one
+//! `automerge::sync::State` per document. Automerge never applies an
+//! incoming change itself: the changes are taken out of each message,
+//! judged by the same code as bundle import (`Replica::commit_entries`),
+//! and Automerge only sees the message with its changes removed.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use automerge::sync::{ChunkList, State, SyncDoc};
+use automerge::{AutoCommit, Change, ChangeHash};
+
+use crate::crypto;
+use crate::error::{SyncError, doc_err};
+use crate::identity::DeviceId;
+use crate::import::{Entry, ImportReport};
+use crate::keys::TeamKey;
+use crate::replica::Replica;
+use crate::team::{Standing, TEAM_DOC_ID, TeamDoc, TeamId};
+
+mod wire;
+
+use wire::{
+    Body, ChangeSig, DocMessage, HELLO_BINDING, Head, Hello, WHAT, binding, changes_of, malformed,
+    parse, proof_message,
+};
+pub use wire::{MAGIC, MAX_FRAME, PREFIX_LEN, VERSION, frame_len};
+
+/// A frame stops taking more documents' messages past this many bytes;
+/// the rest go in the next frame.
+const FRAME_BUDGET: usize = 16 << 20;
+/// Change-less messages one document may send in a row without receiving
+/// changes before it is considered stuck (see `DocSync`).
+const MAX_QUIET: u32 = 16;
+
+struct Peer {
+    device: DeviceId,
+    nonce: [u8; 32],
+}
+
+/// One document's sync with the peer.
+///
+/// Automerge's protocol stops once both sides hold the same heads. A
+/// quarantined change never reaches this device's heads, so the two sides
+/// would otherwise trade change-less messages forever: a document stops
+/// sending when it would repeat its last change-less message unchanged
+/// with no changes received since (or after `MAX_QUIET` of them).
+#[derive(Default)]
+struct DocSync {
+    state: State,
+    /// The peer's heads from its last message.
+    their_heads: Vec<ChangeHash>,
+    heard: bool,
+    last_quiet: Option<Vec<u8>>,
+    got_changes: bool,
+    quiet: u32,
+    stalled: bool,
+    /// This device may not see the case: its messages are ignored.
+    refused: bool,
+}
+
+/// One side of an online sync session. Drive it with `poll` (frames to
+/// send) and `receive` (frames that arrived) until `is_done`.
+pub struct Session {
+    me: DeviceId,
+    team_id: TeamId,
+    expected_member: Option<String>,
+    nonce: [u8; 32],
+    peer: Option<Peer>,
+    authenticated: bool,
+    /// Counter of the next frame this side sends / expects.
+    sent: u64,
+    received: u64,
+    team_settled: bool,
+    docs: BTreeMap<String, DocSync>,
+    /// Stands in for documents the peer offers that this device lacks.
+    empty: AutoCommit,
+    idle: bool,
+    failed: bool,
+    total: ImportReport,
+}
+
+impl std::fmt::Debug for Session {
+    // Nonces and sync state stay out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("me", &self.me)
+            .field("peer", &self.peer.as_ref().map(|p| p.device))
+            .field("authenticated", &self.authenticated)
+            .field("sent", &self.sent)
+            .field("received", &self.received)
+            .field("failed", &self.failed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What this device lacks to reach `their_heads`, looking through changes
+/// held for missing dependencies (Automerge's own queue never sees them)
+/// and leaving out what it has quarantined, which it will never take.
+fn need(
+    doc: &mut AutoCommit,
+    held: &HashMap<ChangeHash, Vec<ChangeHash>>,
+    quarantined: &HashSet<ChangeHash>,
+    their_heads: &[ChangeHash],
+) -> Vec<ChangeHash> {
+    let mut missing = HashSet::new();
+    let mut seen = HashSet::new();
+    let mut stack = their_heads.to_vec();
+    while let Some(h) = stack.pop() {
+        if !seen.insert(h) || quarantined.contains(&h) || doc.get_change_by_hash(&h).is_some() {
+            continue;
+        }
+        match held.get(&h) {
+            Some(deps) => stack.extend(deps.iter().copied()),
+            None => {
+                missing.insert(h);
+            }
+        }
+    }
+    let mut out: Vec<ChangeHash> = missing.into_iter().collect();
+    out.sort();
+    out
+}
+
+fn standing_error(s: Standing) -> Result<String, SyncError> {
+    match s {
+        Standing::Active { member, .. } => Ok(member),
+        Standing::Revoked { .. } => Err(SyncError::SenderRevoked),
+        Standing::Unknown => Err(SyncError::UnknownSender),
+    }
+}
+
+impl Session {
+    /// A session of this device's replica with one peer. `peer_member`, if
+    /// given, is the member the peer device must belong to.
+    pub fn new(replica: &Replica, peer_member: Option<String>) -> Result<Session, SyncError> {
+        Ok(Session {
+            me: replica.device(),
+            team_id: replica.team_id(),
+            expected_member: peer_member,
+            nonce: crypto::random()?,
+            peer: None,
+            authenticated: false,
+            sent: 0,
+            received: 0,
+            team_settled: false,
+            docs: BTreeMap::new(),
+            empty: AutoCommit::new(),
+            idle: false,
+            failed: false,
+            total: ImportReport::default(),
+        })
+    }
+
+    /// The peer device, once its Hello has been accepted.
+    pub fn peer(&self) -> Option<DeviceId> {
+        self.peer.as_ref().map(|p| p.device)
+    }
+
+    /// Everything the session applied, held or quarantined so far.
+    pub fn report(&self) -> &ImportReport {
+        &self.total
+    }
+
+    /// Whether the handshake is complete and this side has nothing to send
+    /// until the peer sends again. Both sides done and no frame in transit:
+    /// the session is over.
+    pub fn is_done(&self) -> bool {
+        self.authenticated && self.idle && !self.failed
+    }
+
+    fn alive(&self) -> Result<(), SyncError> {
+        if self.failed {
+            return Err(malformed("the session was closed after an error"));
+        }
+        Ok(())
+    }
+
+    /// The next frame to send, or `None` when there is nothing to send now.
+    pub fn poll(&mut self, replica: &mut Replica) -> Result<Option<Vec<u8>>, SyncError> {
+        self.alive()?;
+        let out = self.poll_inner(replica);
+        match &out {
+            Err(_) => self.failed = true,
+            Ok(None) => self.idle = true,
+            Ok(Some(_)) => self.idle = false,
+        }
+        out
+    }
+
+    fn poll_inner(&mut self, replica: &mut Replica) -> Result<Option<Vec<u8>>, SyncError> {
+        let team = replica.team()?;
+        if self.sent == 0 {
+            let epoch = team.current_epoch();
+            let hello = Body::Hello(Hello {
+                team_id: self.team_id,
+                device: self.me,
+                epoch,
+                nonce: self.nonce,
+            });
+            let plain = wire::wraps(&team, epoch)?;
+            return self.seal(replica, &team, &plain, &hello).map(Some);
+        }
+        let Some(peer) = &self.peer else {
+            return Ok(None);
+        };
+        if self.sent == 1 {
+            let signature = replica
+                .keys
+                .sign(&proof_message(
+                    &self.team_id,
+                    (&self.me, &self.nonce),
+                    (&peer.device, &peer.nonce),
+                ))
+                .to_vec();
+            return self
+                .seal(replica, &team, &[], &Body::Proof { signature })
+                .map(Some);
+        }
+        if !self.authenticated {
+            return Ok(None);
+        }
+        // Rights are judged by the team as this device knows it now.
+        let peer_member = standing_error(team.standing(&peer.device))?;
+        if self.team_settled {
+            for (id, doc) in &replica.cases {
+                if !self.docs.contains_key(id)
+                    && team.may_access(&peer_member, id, Replica::creator_of(&team, doc).as_deref())
+                {
+                    self.docs.insert(id.clone(), DocSync::default());
+                }
+            }
+        }
+        let mut held: HashMap<String, HashMap<ChangeHash, Vec<ChangeHash>>> = HashMap::new();
+        for h in &replica.held {
+            if let Ok(c) = Change::from_bytes(h.bytes.clone()) {
+                held.entry(h.doc_id.clone())
+                    .or_default()
+                    .insert(c.hash(), c.deps().to_vec());
+            }
+        }
+        let order: Vec<String> = std::iter::once(TEAM_DOC_ID.to_string())
+            .chain(self.docs.keys().filter(|k| *k != TEAM_DOC_ID).cloned())
+            .collect();
+        let mut out = Vec::new();
+        let mut size = 0;
+        for doc_id in order {
+            if size > FRAME_BUDGET {
+                break;
+            }
+            let ds = self.docs.entry(doc_id.clone()).or_default();
+            if ds.refused {
+                continue;
+            }
+            let doc = if doc_id == TEAM_DOC_ID {
+                &mut replica.team.doc
+            } else if let Some(d) = replica.cases.get_mut(&doc_id) {
+                // Never a case the peer may not see, even if it asked.
+                if !team.may_access(
+                    &peer_member,
+                    &doc_id,
+                    Replica::creator_of(&team, d).as_deref(),
+                ) {
+                    continue;
+                }
+                d
+            } else {
+                // A case the peer offered that this device lacks: an empty
+                // document answers, which reveals nothing.
+                &mut self.empty
+            };
+            let Some(mut msg) = doc.sync().generate_sync_message(&mut ds.state) else {
+                continue;
+            };
+            let no_held = HashMap::new();
+            msg.need = need(
+                doc,
+                held.get(&doc_id).unwrap_or(&no_held),
+                &replica.quarantined,
+                &ds.their_heads,
+            );
+            let mut signatures = Vec::new();
+            for chunk in msg.changes.iter() {
+                for c in changes_of(chunk)? {
+                    let sig = replica.signatures.get(&c.hash()).ok_or_else(|| {
+                        SyncError::Document(format!(
+                            "no signature is stored for change {}",
+                            c.hash()
+                        ))
+                    })?;
+                    signatures.push(ChangeSig {
+                        hash: c.hash().0,
+                        signature: sig.to_vec(),
+                    });
+                }
+            }
+            let quiet = msg.changes.is_empty();
+            let bytes = msg.encode();
+            if quiet {
+                let repeat = ds.last_quiet.as_ref() == Some(&bytes) && !ds.got_changes;
+                if repeat || ds.quiet >= MAX_QUIET {
+                    ds.stalled = true;
+                    continue;
+                }
+                ds.quiet += 1;
+                ds.last_quiet = Some(bytes.clone());
+            } else {
+                ds.quiet = 0;
+                ds.last_quiet = None;
+            }
+            ds.got_changes = false;
+            size += bytes.len() + signatures.len() * 100;
+            out.push(DocMessage {
+                doc_id,
+                message: bytes,
+                signatures,
+            });
+        }
+        if !self.team_settled && self.docs.get(TEAM_DOC_ID).is_some_and(|d| d.stalled) {
+            self.team_settled = true;
+        }
+        if out.is_empty() {
+            return Ok(None);
+        }
+        self.seal(replica, &team, &[], &Body::Sync { docs: out })
+            .map(Some)
+    }
+
+    fn seal(
+        &mut self,
+        replica: &Replica,
+        team: &TeamDoc,
+        plain: &[u8],
+        body: &Body,
+    ) -> Result<Vec<u8>, SyncError> {
+        let epoch = team.current_epoch();
+        let key = replica
+            .team_keys
+            .get(&epoch)
+            .ok_or(SyncError::NoKey { epoch })?;
+        let binding = match &self.peer {
+            Some(p) if self.sent > 0 => binding(
+                &self.team_id,
+                (&self.me, &self.nonce),
+                (&p.device, &p.nonce),
+            ),
+            _ => HELLO_BINDING,
+        };
+        let head = Head {
+            team_id: self.team_id,
+            epoch,
+            sender: self.me,
+            counter: self.sent,
+            binding,
+            plain,
+        };
+        let out = wire::write(&head, body, key, &replica.keys)?;
+        self.sent += 1;
+        Ok(out)
+    }
+
+    /// Verifies one frame from the peer and applies what it carries. A frame
+    /// refused before it is authenticated (damaged, replayed, foreign)
+    /// changes nothing and the session goes on; any later failure closes it.
+    pub fn receive(
+        &mut self,
+        replica: &mut Replica,
+        frame: &[u8],
+    ) -> Result<ImportReport, SyncError> {
+        self.alive()?;
+        let (body, key) = self.open(replica, frame)?;
+        self.idle = false;
+        let out = self.handle(replica, body, key);
+        if out.is_err() {
+            self.failed = true;
+        }
+        out
+    }
+
+    fn open(&self, replica: &Replica, frame: &[u8]) -> Result<(Body, Option<TeamKey>), SyncError> {
+        let f = parse(frame)?;
+        if f.team_id != self.team_id {
+            return Err(SyncError::WrongTeam);
+        }
+        if f.counter != self.received {
+            return Err(SyncError::Replayed {
+                expected: self.received,
+                found: f.counter,
+            });
+        }
+        let binding = match &self.peer {
+            None => HELLO_BINDING,
+            Some(p) if p.device == f.sender => binding(
+                &self.team_id,
+                (&p.device, &p.nonce),
+                (&self.me, &self.nonce),
+            ),
+            Some(_) => return Err(SyncError::BadSignature { what: WHAT }),
+        };
+        let signed = [&frame[..f.sig_start], &binding].concat();
+        let sig: [u8; 64] = frame[f.sig_start..]
+            .try_into()
+            .map_err(|_| malformed("signature"))?;
+        if !f.sender.verify(&signed, &sig) {
+            return Err(SyncError::BadSignature { what: WHAT });
+        }
+        if f.counter == 0 {
+            if f.sender == self.me {
+                return Err(SyncError::Denied(
+                    "the peer claims to be this very device".into(),
+                ));
+            }
+            standing_error(replica.team()?.standing(&f.sender))?;
+        }
+        let (key, adopted) = match replica.team_keys.get(&f.epoch) {
+            Some(k) => (k.clone(), None),
+            None if f.counter == 0 => {
+                let wraps: Vec<(DeviceId, u32, Vec<u8>)> = postcard::from_bytes(f.plain)
+                    .map_err(|e| malformed(format!("key wraps: {e}")))?;
+                let k = wraps
+                    .iter()
+                    .find(|(d, e, _)| *d == self.me && *e == f.epoch)
+                    .and_then(|(_, e, w)| TeamKey::open(*e, w, &replica.keys))
+                    .ok_or(SyncError::NoKey { epoch: f.epoch })?;
+                (k.clone(), Some(k))
+            }
+            None => return Err(SyncError::NoKey { epoch: f.epoch }),
+        };
+        let aad = [&frame[..f.body_start], &binding].concat();
+        let plain = crypto::open(&key.key, &aad, &frame[f.body_start..f.sig_start])
+            .ok_or(SyncError::BadSignature { what: WHAT })?;
+        let body: Body =
+            postcard::from_bytes(&plain).map_err(|e| malformed(format!("body: {e}")))?;
+        match (&body, f.counter) {
+            (Body::Hello(h), 0)
+                if h.team_id == f.team_id && h.device == f.sender && h.epoch == f.epoch => {}
+            (Body::Proof { .. }, 1) | (Body::Sync { .. }, 2..) => {}
+            _ => {
+                return Err(malformed(format!(
+                    "frame {} is not what the handshake expects",
+                    f.counter
+                )));
+            }
+        }
+        Ok((body, adopted))
+    }
+
+    fn handle(
+        &mut self,
+        replica: &mut Replica,
+        body: Body,
+        key: Option<TeamKey>,
+    ) -> Result<ImportReport, SyncError> {
+        let mut report = ImportReport::default();
+        match body {
+            Body::Hello(h) => {
+                let member = standing_error(replica.team()?.standing(&h.device))?;
+                if self.expected_member.as_ref().is_some_and(|m| *m != member) {
+                    return Err(SyncError::Denied(
+                        "the peer device belongs to another member than expected".into(),
+                    ));
+                }
+                if let Some(k) = key {
+                    replica.add_team_key(k);
+                }
+                self.peer = Some(Peer {
+                    device: h.device,
+                    nonce: h.nonce,
+                });
+            }
+            Body::Proof { signature } => {
+                let peer = self
+                    .peer
+                    .as_ref()
+                    .ok_or_else(|| malformed("a proof before the Hello"))?;
+                let sig: [u8; 64] = signature
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| malformed("the proof is not 64 bytes"))?;
+                let m = proof_message(
+                    &self.team_id,
+                    (&peer.device, &peer.nonce),
+                    (&self.me, &self.nonce),
+                );
+                if !peer.device.verify(&m, &sig) {
+                    return Err(SyncError::BadSignature {
+                        what: "session proof",
+                    });
+                }
+                self.authenticated = true;
+            }
+            Body::Sync { docs } => self.apply(replica, docs, &mut report)?,
+        }
+        if let Some(p) = &self.peer {
+            report.sender = p.device.to_hex();
+        }
+        self.received += 1;
+        self.add_to_total(&report);
+        Ok(report)
+    }
+
+    fn apply(
+        &mut self,
+        replica: &mut Replica,
+        docs: Vec<DocMessage>,
+        report: &mut ImportReport,
+    ) -> Result<(), SyncError> {
+        let peer = self
+            .peer
+            .as_ref()
+            .ok_or_else(|| malformed("sync before the Hello"))?
+            .device;
+        let mut messages = Vec::with_capacity(docs.len());
+        let mut entries: Vec<Entry> = Vec::with_capacity(docs.len());
+        let mut ids = HashSet::new();
+        for d in docs {
+            if d.doc_id.is_empty() || d.doc_id.len() > 200 || !ids.insert(d.doc_id.clone()) {
+                return Err(malformed("a document id is empty, too long or repeated"));
+            }
+            if self.docs.get(&d.doc_id).is_some_and(|s| s.refused) {
+                continue;
+            }
+            let (msg, changes) = d.decode()?;
+            entries.push((d.doc_id.clone(), changes, msg.heads.clone()));
+            messages.push((d.doc_id, msg));
+        }
+        let (_, not_permitted) = replica.commit_entries(&peer, &entries, None, report)?;
+        for (doc_id, mut msg) in messages {
+            let ds = self.docs.entry(doc_id.clone()).or_default();
+            if not_permitted.contains(&doc_id) {
+                ds.refused = true;
+                continue;
+            }
+            let had_changes = !msg.changes.is_empty();
+            if had_changes {
+                ds.got_changes = true;
+                ds.quiet = 0;
+            }
+            ds.their_heads = msg.heads.clone();
+            ds.heard = true;
+            // The changes were judged above; Automerge only updates what it
+            // knows of the peer.
+            msg.changes = ChunkList::empty();
+            let doc = if doc_id == TEAM_DOC_ID {
+                &mut replica.team.doc
+            } else {
+                replica.cases.get_mut(&doc_id).unwrap_or(&mut self.empty)
+            };
+            let last_sent = ds.state.last_sent_heads.clone();
+            doc.sync()
+                .receive_sync_message(&mut ds.state, msg)
+                .map_err(doc_err)?;
+            if had_changes {
+                // Seeing no changes and the peer's heads equal to ours,
+                // Automerge would assume the peer already knows our heads
+                // and never tell it that its changes arrived.
+                ds.state.last_sent_heads = last_sent;
+            }
+        }
+        if !self.team_settled
+            && let Some(ds) = self.docs.get(TEAM_DOC_ID)
+            && ds.heard
+        {
+            let doc = &mut replica.team.doc;
+            let quarantined = &replica.quarantined;
+            self.team_settled = ds
+                .their_heads
+                .iter()
+                .all(|h| quarantined.contains(h) || doc.get_change_by_hash(h).is_some());
+        }
+        Ok(())
+    }
+
+    fn add_to_total(&mut self, r: &ImportReport) {
+        let t = &mut self.total;
+        t.sender.clone_from(&r.sender);
+        t.applied += r.applied;
+        t.already_had += r.already_had;
+        t.held = r.held;
+        t.not_permitted += r.not_permitted;
+        t.quarantined.extend(r.quarantined.iter().cloned());
+        for d in &r.docs_changed {
+            if !t.docs_changed.contains(d) {
+                t.docs_changed.push(d.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! The session frame on the wire: layout, checks before anything is
+//! verified, the direction binding, and the changes inside a sync message.
+//!
+//! ```text
+//! magic "CRVNSESS" | version u16 BE | len u32 BE (bytes that follow)
+//! | team_id[16] | epoch u32 BE | sender[32] | counter u64 BE
+//! | plain_len u32 BE | plain (postcard key wraps; Hello only)
+//! | body: nonce[24] || XChaCha20-Poly1305(postcard Body) | signature[64]
+//! ```
+//! Each frame is signed by its sender over every byte before the signature
+//! followed by the direction binding (zero in a Hello; afterwards a hash of
+//! team, both nonces and both device ids, sender first), which is also part
+//! of the AEAD's associated data: a frame cannot be replayed into another
+//! session or reflected back to its sender.
+
+use std::collections::HashMap;
+
+use automerge::sync::Message;
+use automerge::{AutoCommit, Change, ChangeHash};
+use serde::{Deserialize, Serialize};
+
+use crate::crypto;
+use crate::error::{SyncError, doc_err};
+use crate::identity::{DeviceId, DeviceKeys};
+use crate::keys::TeamKey;
+use crate::team::{TeamDoc, TeamId, epoch_key};
+
+pub const MAGIC: &[u8; 8] = b"CRVNSESS";
+pub const VERSION: u16 = 1;
+/// Largest frame, counted from the byte after `len`.
+pub const MAX_FRAME: u32 = 64 << 20;
+/// Bytes a stream reader needs before `frame_len` can tell a frame's length.
+pub const PREFIX_LEN: usize = 14;
+pub(super) const MAX_PLAIN: u32 = 1 << 20;
+/// team_id, epoch, sender, counter, plain_len.
+pub(super) const FIXED: usize = 16 + 4 + 32 + 8 + 4;
+pub(super) const SEAL_OVERHEAD: usize = 24 + 16;
+pub(super) const WHAT: &str = "session frame";
+pub(super) const HELLO_BINDING: [u8; 32] = [0; 32];
+
+#[derive(Serialize, Deserialize)]
+pub(super) enum Body {
+    Hello(Hello),
+    Proof {
+        #[serde(with = "serde_bytes")]
+        signature: Vec<u8>,
+    },
+    Sync {
+        docs: Vec<DocMessage>,
+    },
+}
+
+#[derive(Serialize, Deserialize)]
+pub(super) struct Hello {
+    pub(super) team_id: TeamId,
+    pub(super) device: DeviceId,
+    pub(super) epoch: u32,
+    pub(super) nonce: [u8; 32],
+}
+
+#[derive(Serialize, Deserialize)]
+pub(super) struct DocMessage {
+    pub(super) doc_id: String,
+    /// An encoded `automerge::sync::Message`.
+    #[serde(with = "serde_bytes")]
+    pub(super) message: Vec<u8>,
+    /// The author's signature of every change the message carries.
+    pub(super) signatures: Vec<ChangeSig>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub(super) struct ChangeSig {
+    pub(super) hash: [u8; 32],
+    #[serde(with = "serde_bytes")]
+    pub(super) signature: Vec<u8>,
+}
+
+/// The length of the frame starting with `prefix` (at least `PREFIX_LEN`
+/// bytes), so a stream reader knows how much to read; `None` if the prefix
+/// is still too short.
+pub fn frame_len(prefix: &[u8]) -> Result<Option<usize>, SyncError> {
+    if prefix.len() < PREFIX_LEN {
+        return Ok(None);
+    }
+    let len = preamble(prefix)?;
+    Ok(Some(PREFIX_LEN + len as usize))
+}
+
+/// Checks magic, version and length; returns the length that follows.
+fn preamble(frame: &[u8]) -> Result<u32, SyncError> {
+    if frame.len() < 8 || &frame[..8] != MAGIC {
+        return Err(malformed("it does not start with CRVNSESS"));
+    }
+    if frame.len() < PREFIX_LEN {
+        return Err(SyncError::Truncated {
+            what: WHAT,
+            detail: "the preamble is cut short",
+        });
+    }
+    let version = u16::from_be_bytes([frame[8], frame[9]]);
+    if version > VERSION {
+        return Err(SyncError::FutureVersion {
+            what: WHAT,
+            found: version,
+        });
+    }
+    if version == 0 {
+        return Err(malformed("version 0 does not exist"));
+    }
+    let len = u32::from_be_bytes([frame[10], frame[11], frame[12], frame[13]]);
+    if len > MAX_FRAME {
+        return Err(SyncError::TooLarge {
+            what: WHAT,
+            detail: format!("{len} bytes, at most {MAX_FRAME}"),
+        });
+    }
+    Ok(len)
+}
+
+pub(super) fn malformed(detail: impl Into<String>) -> SyncError {
+    SyncError::Malformed {
+        what: WHAT,
+        detail: detail.into(),
+    }
+}
+
+/// A frame whose framing was checked; nothing verified yet.
+pub(super) struct Frame<'a> {
+    pub(super) team_id: TeamId,
+    pub(super) epoch: u32,
+    pub(super) sender: DeviceId,
+    pub(super) counter: u64,
+    pub(super) plain: &'a [u8],
+    pub(super) body_start: usize,
+    pub(super) sig_start: usize,
+}
+
+pub(super) fn parse(frame: &[u8]) -> Result<Frame<'_>, SyncError> {
+    let len = preamble(frame)? as usize;
+    if frame.len() < PREFIX_LEN + len {
+        return Err(SyncError::Truncated {
+            what: WHAT,
+            detail: "the frame is cut short",
+        });
+    }
+    if frame.len() > PREFIX_LEN + len {
+        return Err(malformed("there are bytes after the signature"));
+    }
+    if len < FIXED + SEAL_OVERHEAD + 64 {
+        return Err(malformed("the frame is too short to hold a body"));
+    }
+    let f = &frame[PREFIX_LEN..];
+    let arr = |at: usize, n: usize| &f[at..at + n];
+    let plain_len = u32::from_be_bytes(arr(60, 4).try_into().unwrap_or([0xff; 4]));
+    if plain_len > MAX_PLAIN {
+        return Err(SyncError::TooLarge {
+            what: WHAT,
+            detail: format!("key wraps of {plain_len} bytes"),
+        });
+    }
+    let body_start = PREFIX_LEN + FIXED + plain_len as usize;
+    let sig_start = frame.len() - 64;
+    if body_start + SEAL_OVERHEAD > sig_start {
+        return Err(malformed("the key wraps overrun the body"));
+    }
+    let mut team = [0u8; 16];
+    team.copy_from_slice(arr(0, 16));
+    let mut sender = [0u8; 32];
+    sender.copy_from_slice(arr(20, 32));
+    Ok(Frame {
+        team_id: TeamId(team),
+        epoch: u32::from_be_bytes(arr(16, 4).try_into().unwrap_or([0; 4])),
+        sender: DeviceId(sender),
+        counter: u64::from_be_bytes(arr(52, 8).try_into().unwrap_or([0xff; 8])),
+        plain: &frame[PREFIX_LEN + FIXED..body_start],
+        body_start,
+        sig_start,
+    })
+}
+
+/// Binds a frame to one direction of one session.
+pub(super) fn binding(
+    team: &TeamId,
+    from: (&DeviceId, &[u8; 32]),
+    to: (&DeviceId, &[u8; 32]),
+) -> [u8; 32] {
+    crypto::sha256(&[
+        b"caravan/session/v1\0",
+        &team.0,
+        from.1,
+        to.1,
+        &from.0.0,
+        &to.0.0,
+    ])
+}
+
+/// What a device signs to prove it holds its key: the verifier's fresh
+/// nonce, bound to both nonces and both devices.
+pub(super) fn proof_message(
+    team: &TeamId,
+    prover: (&DeviceId, &[u8; 32]),
+    verifier: (&DeviceId, &[u8; 32]),
+) -> Vec<u8> {
+    let mut m = b"caravan/session-proof/v1\0".to_vec();
+    for part in [
+        &team.0[..],
+        verifier.1,
+        prover.1,
+        &verifier.0.0,
+        &prover.0.0,
+    ] {
+        m.extend_from_slice(part);
+    }
+    m
+}
+
+/// The changes in one chunk of a sync message. A V1 chunk is one change; a
+/// V2 chunk is a run of storage chunks, each a change or a whole saved
+/// document. A storage chunk is magic[4] checksum[4] type[1] len[uleb128]
+/// data[len]; type 0 is a document.
+pub(super) fn changes_of(chunk: &[u8]) -> Result<Vec<Change>, SyncError> {
+    let mut out = Vec::new();
+    let mut rest = chunk;
+    while !rest.is_empty() {
+        let (len, used) = uleb128(rest.get(9..).unwrap_or_default())
+            .ok_or_else(|| malformed("a change chunk's length is unreadable"))?;
+        let end = len
+            .checked_add(9 + used)
+            .filter(|e| *e <= rest.len())
+            .ok_or_else(|| malformed("a change chunk is cut short"))?;
+        let (one, tail) = rest.split_at(end);
+        if one[8] == 0 {
+            let mut doc =
+                AutoCommit::load(one).map_err(|e| malformed(format!("a document: {e}")))?;
+            out.extend(doc.get_changes(&[]));
+        } else {
+            out.push(
+                Change::from_bytes(one.to_vec())
+                    .map_err(|e| malformed(format!("a change: {e}")))?,
+            );
+        }
+        rest = tail;
+    }
+    Ok(out)
+}
+
+/// Whether an encoded Bloom filter (`entries`, `bits per entry`, `probes`,
+/// then the bits) is one Automerge can probe safely: empty, or with at
+/// least one bit per entry and a modest number of probes (it sends 10, 7).
+fn sane_bloom(bytes: &[u8]) -> bool {
+    if bytes.is_empty() {
+        return true;
+    }
+    let Some((entries, a)) = uleb128(bytes) else {
+        return false;
+    };
+    let Some((per_entry, b)) = uleb128(&bytes[a..]) else {
+        return false;
+    };
+    let Some((probes, _)) = uleb128(&bytes[a + b..]) else {
+        return false;
+    };
+    entries > 0 && per_entry > 0 && (1..=64).contains(&probes)
+}
+
+/// Reads an unsigned LEB128 number; returns it and the bytes it took.
+fn uleb128(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut value: u64 = 0;
+    for (i, b) in bytes.iter().take(10).enumerate() {
+        let bits = u64::from(b & 0x7f);
+        value |= bits
+            .checked_shl(7 * i as u32)
+            .filter(|v| v >> (7 * i as u32) == bits)?;
+        if b & 0x80 == 0 {
+            return Some((usize::try_from(value).ok()?, i + 1));
+        }
+    }
+    None
+}
+
+/// Changes paired with the signatures that came with them.
+pub(super) type SignedChanges = Vec<(Change, [u8; 64])>;
+
+impl DocMessage {
+    /// The Automerge message and every change it carries, each with the
+    /// signature sent for it.
+    pub(super) fn decode(&self) -> Result<(Message, SignedChanges), SyncError> {
+        let msg = Message::decode(&self.message)
+            .map_err(|e| malformed(format!("a sync message: {e}")))?;
+        // Automerge only ever sends one summary; more would reach an
+        // `expect` inside it with hashes this device may not hold, and a
+        // degenerate Bloom filter would divide by zero or allocate without
+        // bound when probed.
+        if msg.have.len() > 1 || !msg.have.iter().all(|h| sane_bloom(&h.bloom.to_bytes())) {
+            return Err(malformed("a sync message with an unusable summary"));
+        }
+        let mut sigs = HashMap::new();
+        for s in &self.signatures {
+            let sig: [u8; 64] = s
+                .signature
+                .as_slice()
+                .try_into()
+                .map_err(|_| malformed("a signature is not 64 bytes"))?;
+            sigs.insert(ChangeHash(s.hash), sig);
+        }
+        let mut changes = Vec::new();
+        for chunk in msg.changes.iter() {
+            for c in changes_of(chunk)? {
+                // A change sent without a signature fails the signature
+                // check and is quarantined like any other.
+                let sig = sigs.get(&c.hash()).copied().unwrap_or([0; 64]);
+                changes.push((c, sig));
+            }
+        }
+        Ok((msg, changes))
+    }
+}
+
+/// A Hello's plaintext: the current key sealed to every active device (from
+/// the team document), so a peer that missed a rotation can read the Hello,
+/// as in bundles.
+pub(super) fn wraps(team: &TeamDoc, epoch: u32) -> Result<Vec<u8>, SyncError> {
+    let wraps: Vec<(DeviceId, u32, Vec<u8>)> = team
+        .key_epochs
+        .get(&epoch_key(epoch))
+        .map(|e| {
+            e.wraps
+                .iter()
+                .filter_map(|(d, w)| Some((DeviceId::from_hex(d)?, epoch, hex::decode(w).ok()?)))
+                .collect()
+        })
+        .unwrap_or_default();
+    postcard::to_stdvec(&wraps).map_err(doc_err)
+}
+
+/// What goes into one frame besides its body.
+pub(super) struct Head<'a> {
+    pub(super) team_id: TeamId,
+    pub(super) epoch: u32,
+    pub(super) sender: DeviceId,
+    pub(super) counter: u64,
+    pub(super) binding: [u8; 32],
+    /// Key wraps (Hello only).
+    pub(super) plain: &'a [u8],
+}
+
+/// Encrypts `body` under `key` and signs the frame with the sender's keys.
+pub(super) fn write(
+    head: &Head<'_>,
+    body: &Body,
+    key: &TeamKey,
+    keys: &DeviceKeys,
+) -> Result<Vec<u8>, SyncError> {
+    let inner = zeroize::Zeroizing::new(postcard::to_stdvec(body).map_err(doc_err)?);
+    let len = FIXED + head.plain.len() + inner.len() + SEAL_OVERHEAD + 64;
+    if len > MAX_FRAME as usize || head.plain.len() > MAX_PLAIN as usize {
+        return Err(SyncError::TooLarge {
+            what: WHAT,
+            detail: format!("a frame of {len} bytes to send"),
+        });
+    }
+    let mut out = Vec::with_capacity(PREFIX_LEN + len);
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_be_bytes());
+    out.extend_from_slice(&(len as u32).to_be_bytes());
+    out.extend_from_slice(&head.team_id.0);
+    out.extend_from_slice(&head.epoch.to_be_bytes());
+    out.extend_from_slice(&head.sender.0);
+    out.extend_from_slice(&head.counter.to_be_bytes());
+    out.extend_from_slice(&(head.plain.len() as u32).to_be_bytes());
+    out.extend_from_slice(head.plain);
+    let sealed = crypto::seal(&key.key, &[&out[..], &head.binding].concat(), &inner)?;
+    out.extend_from_slice(&sealed);
+    let sig = keys.sign(&[&out[..], &head.binding].concat());
+    out.extend_from_slice(&sig);
+    Ok(out)
+}

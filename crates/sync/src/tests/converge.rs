@@ -1,0 +1,315 @@
+//! Convergence: devices of different roles edit at random and swap bundles
+//! in random order, with drops, duplicates and delays; after a final full
+//! exchange every device that may see a case holds the same case, and no
+//! device holds a case it may not see.
+//!
+//! `CARAVAN_CONVERGE_RUNS` sets the number of seeded runs (default 1000);
+//! `CARAVAN_CONVERGE_SEED` replays one seed.
+
+use caravan_model::{
+    Approval, Decision, Edit, ItemStatus, NewCase, Record, ReviewItem, ReviewKind, Role, Stage,
+};
+
+use super::fixture::*;
+use crate::bundle::{Limits, Recipient};
+use crate::identity::DeviceKeys;
+use crate::replica::Replica;
+
+/// xorshift64*: deterministic and dependency-free, so a seed replays exactly.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+}
+
+const ITEMS: &[&str] = &[
+    "immediate-safety",
+    "medical-needs",
+    "age-check",
+    "language-identified",
+    "documents-secured",
+    "location-recorded",
+];
+
+fn random_edit(rng: &mut Rng, role: Role, member: &str, step: usize) -> Edit {
+    let id = format!("{member}-{step}");
+    match role {
+        Role::Prosecutor => Edit::Insert {
+            id,
+            record: Record::Review(ReviewItem {
+                kind: if rng.chance(30) {
+                    ReviewKind::Request
+                } else {
+                    ReviewKind::Comment
+                },
+                stage: None,
+                text: format!("review {step}"),
+                by: member.into(),
+                at: T0,
+            }),
+        },
+        Role::Supervisor | Role::Admin => match rng.below(2) {
+            0 => Edit::Insert {
+                id,
+                record: Record::Approval(Approval {
+                    stage: Some(Stage::Intake),
+                    subject: "intake".into(),
+                    decision: Decision::Approved,
+                    comment: None,
+                    by: member.into(),
+                    at: T0,
+                }),
+            },
+            _ => Edit::AssignInvestigator {
+                member: format!("m{}", rng.below(3)),
+                assigned: true,
+            },
+        },
+        Role::Investigator => match rng.below(4) {
+            0 => Edit::Insert {
+                id: id.clone(),
+                record: Record::Victim(caravan_model::Victim {
+                    identity: caravan_model::Identity {
+                        full_name: format!("Person {id}"),
+                        ..Default::default()
+                    },
+                    pseudonym: format!("V{id}"),
+                    sex: caravan_model::Sex::Unknown,
+                    age_at_trafficking: None,
+                    citizenship: None,
+                    languages: vec![],
+                    status: caravan_model::TraffickingStatus::Possible,
+                    status_decided_by: None,
+                    exploitation: vec![],
+                    control_methods: vec![],
+                    recruitment: None,
+                    recorded_at: T0,
+                    recorded_by: member.into(),
+                }),
+            },
+            1 => Edit::SetItem {
+                template_id: "initial-actions".into(),
+                item_id: ITEMS[rng.below(ITEMS.len())].into(),
+                status: if rng.chance(80) {
+                    ItemStatus::Done
+                } else {
+                    ItemStatus::NotApplicable
+                },
+                reason: Some("not relevant here".into()),
+                note: None,
+                evidence_ids: vec![],
+                interview_ids: vec![],
+            },
+            2 => Edit::Set {
+                path: "header/title".parse().unwrap(),
+                value: format!("Title by {member} at {step}").into(),
+            },
+            _ => Edit::SetText {
+                path: "narrative".parse().unwrap(),
+                text: format!("Narrative line {step} by {member}"),
+            },
+        },
+    }
+}
+
+/// Returns how many case copies beyond the first the run ended with.
+fn run(seed: u64) -> usize {
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let n = 2 + rng.below(4);
+    let mut devices = vec![
+        Replica::found(
+            DeviceKeys::generate().unwrap(),
+            "Team",
+            "Admin",
+            "office",
+            T0,
+        )
+        .unwrap(),
+    ];
+    for i in 1..n {
+        let role = [
+            Role::Investigator,
+            Role::Investigator,
+            Role::Prosecutor,
+            Role::Supervisor,
+        ][rng.below(4)];
+        let (left, _) = devices.split_at_mut(1);
+        let d = enrol(&mut left[0], &format!("member {i}"), role);
+        devices.push(d);
+    }
+    let mut cases: Vec<String> = Vec::new();
+    let mut in_flight: Vec<(usize, Vec<u8>)> = Vec::new();
+    for step in 0..40 {
+        let who = rng.below(n);
+        let (member, role) = devices[who].me().unwrap();
+        match rng.below(10) {
+            0 if role != Role::Prosecutor => {
+                let id = format!("case-{step}");
+                devices[who]
+                    .create_case(
+                        NewCase {
+                            id: id.clone(),
+                            reference: id.clone(),
+                            title: "t".into(),
+                            jurisdiction: "KG".into(),
+                        },
+                        T0,
+                        catalog(),
+                    )
+                    .unwrap();
+                cases.push(id);
+            }
+            1 if !cases.is_empty() => {
+                // The admin grants someone access to a case.
+                let case = cases[rng.below(cases.len())].clone();
+                let to = devices[rng.below(n)].me().unwrap().0;
+                devices[0]
+                    .edit_team(|t, k| t.grant(k, &case, &to, true, T0))
+                    .unwrap();
+            }
+            2..=5 => {
+                let held: Vec<String> = devices[who].case_ids().cloned().collect();
+                if held.is_empty() {
+                    continue;
+                }
+                let case = held[rng.below(held.len())].clone();
+                let edit = random_edit(&mut rng, role, &member, step);
+                // The model refuses some edits (e.g. an assignment made twice); that is fine.
+                let _ = devices[who].edit_case(&case, edit, T0, catalog());
+            }
+            _ => {
+                let to = rng.below(n);
+                if to == who {
+                    continue;
+                }
+                let recipient = devices[to].me().unwrap().0;
+                // A device can only write for members it already knows of.
+                let Ok(bundle) = devices[who].export(&Recipient::Member(recipient), T0) else {
+                    continue;
+                };
+                match rng.below(10) {
+                    0 => {}                            // lost
+                    1 => in_flight.push((to, bundle)), // arrives later
+                    2 => {
+                        devices[to].import(&bundle, &Limits::default()).unwrap();
+                        devices[to].import(&bundle, &Limits::default()).unwrap();
+                    }
+                    _ => {
+                        devices[to].import(&bundle, &Limits::default()).unwrap();
+                    }
+                }
+                if rng.chance(30) && !in_flight.is_empty() {
+                    let (to, late) = in_flight.swap_remove(rng.below(in_flight.len()));
+                    devices[to].import(&late, &Limits::default()).unwrap();
+                }
+            }
+        }
+    }
+    for (to, late) in in_flight {
+        devices[to].import(&late, &Limits::default()).unwrap();
+    }
+    // Final full exchange, until nothing moves.
+    for _round in 0..n + 2 {
+        let mut moved = 0;
+        for i in 0..n {
+            for j in 0..n {
+                if i == j {
+                    continue;
+                }
+                let recipient = devices[j].me().unwrap().0;
+                let Ok(bundle) = devices[i].export(&Recipient::Member(recipient), T0) else {
+                    continue;
+                };
+                moved += devices[j]
+                    .import(&bundle, &Limits::default())
+                    .unwrap()
+                    .applied;
+            }
+        }
+        if moved == 0 {
+            break;
+        }
+    }
+    let team = devices[0].team().unwrap();
+    let mut shared = 0;
+    for case in &cases {
+        // The device that opened the case holds it, so some device knows its creator.
+        let creator = devices.iter().find_map(|d| {
+            d.case(case)
+                .and_then(|c| Replica::creator_of(&team, c.automerge()))
+        });
+        let mut reference: Option<(Vec<automerge::ChangeHash>, caravan_model::Case)> = None;
+        let mut copies: usize = 0;
+        for d in devices.iter() {
+            let (member, _) = d.me().unwrap();
+            let may = team.may_access(&member, case, creator.as_deref());
+            match (may, d.case(case)) {
+                (true, Some(mut doc)) => {
+                    let got = (doc.heads(), doc.case().unwrap());
+                    copies += 1;
+                    match &reference {
+                        None => reference = Some(got),
+                        Some(r) => assert!(r == &got, "seed {seed}: devices disagree on {case}"),
+                    }
+                }
+                (true, None) => {
+                    panic!("seed {seed}: a device that may see {case} does not hold it")
+                }
+                (false, Some(_)) => panic!("seed {seed}: a device holds {case} it may not see"),
+                (false, None) => {}
+            }
+        }
+        shared += copies.saturating_sub(1);
+    }
+    for d in &devices {
+        assert!(
+            d.quarantine().is_empty(),
+            "seed {seed}: legitimate edits were quarantined: {:?}",
+            d.quarantine().iter().map(|q| &q.reason).collect::<Vec<_>>()
+        );
+        assert!(
+            d.held().is_empty(),
+            "seed {seed}: changes still held after a full exchange"
+        );
+    }
+    shared
+}
+
+#[test]
+fn devices_converge_whatever_the_exchange_order() {
+    if let Ok(seed) = std::env::var("CARAVAN_CONVERGE_SEED") {
+        run(seed
+            .parse()
+            .expect("CARAVAN_CONVERGE_SEED must be a number"));
+        return;
+    }
+    let runs: u64 = std::env::var("CARAVAN_CONVERGE_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1000);
+    let mut shared = 0;
+    for seed in 0..runs {
+        match std::panic::catch_unwind(|| run(seed)) {
+            Ok(copies) => shared += copies,
+            Err(_) => panic!(
+                "convergence failed for seed {seed}; replay with CARAVAN_CONVERGE_SEED={seed}"
+            ),
+        }
+    }
+    // The runs must actually share cases between devices, or they prove nothing.
+    assert!(
+        shared as u64 >= runs,
+        "only {shared} shared case copies in {runs} runs"
+    );
+}

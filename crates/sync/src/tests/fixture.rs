@@ -1,0 +1,149 @@
+//! A team of devices for tests: admin (founder), two investigators, a
+//! prosecutor, all enrolled through join requests and packages.
+
+use automerge::transaction::Transactable;
+use caravan_model::{Catalog, Edit, NewCase, Record, Role};
+
+use crate::bundle::{Limits, Recipient};
+use crate::identity::DeviceKeys;
+use crate::import::ImportReport;
+use crate::join::JoinRequest;
+use crate::replica::Replica;
+
+pub const T0: i64 = 1_767_000_000_000;
+
+pub struct Team {
+    pub admin: Replica,
+    pub inv_a: Replica,
+    pub inv_b: Replica,
+    pub prosecutor: Replica,
+}
+
+pub fn enrol(admin: &mut Replica, name: &str, role: Role) -> Replica {
+    let keys = DeviceKeys::generate().unwrap();
+    let request =
+        JoinRequest::from_text(&JoinRequest::new(&keys, name, "laptop").to_text()).unwrap();
+    let package = admin.approve(&request, role, T0).unwrap();
+    Replica::accept(keys, &package, Some(admin.team_id())).unwrap()
+}
+
+pub fn member(r: &Replica) -> String {
+    r.me().unwrap().0
+}
+
+pub fn team() -> Team {
+    let mut admin = Replica::found(
+        DeviceKeys::generate().unwrap(),
+        "Almaty TIP unit",
+        "Supervisor Amir",
+        "office",
+        T0,
+    )
+    .unwrap();
+    let inv_a = enrol(&mut admin, "Investigator Aigerim", Role::Investigator);
+    let inv_b = enrol(&mut admin, "Investigator Bakyt", Role::Investigator);
+    let prosecutor = enrol(&mut admin, "Prosecutor Dana", Role::Prosecutor);
+    Team {
+        admin,
+        inv_a,
+        inv_b,
+        prosecutor,
+    }
+}
+
+pub fn send(from: &mut Replica, to: &mut Replica) -> ImportReport {
+    let bundle = from.export(&Recipient::Member(member(to)), T0).unwrap();
+    to.import(&bundle, &Limits::default()).unwrap()
+}
+
+pub fn catalog() -> &'static Catalog {
+    Catalog::builtin()
+}
+
+pub fn open_case(r: &mut Replica, id: &str) {
+    r.create_case(
+        NewCase {
+            id: id.into(),
+            reference: format!("REF-{id}"),
+            title: "Garment workshop".into(),
+            jurisdiction: "KZ".into(),
+        },
+        T0,
+        catalog(),
+    )
+    .unwrap();
+}
+
+pub fn grant(admin: &mut Replica, case: &str, to: &Replica) {
+    let m = member(to);
+    admin
+        .edit_team(|t, k| t.grant(k, case, &m, true, T0))
+        .unwrap();
+}
+
+pub fn add_victim(r: &mut Replica, case: &str, id: &str, name: &str) {
+    let v = caravan_model::Victim {
+        identity: caravan_model::Identity {
+            full_name: name.into(),
+            ..Default::default()
+        },
+        pseudonym: format!("V-{id}"),
+        sex: caravan_model::Sex::Female,
+        age_at_trafficking: None,
+        citizenship: None,
+        languages: vec![],
+        status: caravan_model::TraffickingStatus::Possible,
+        status_decided_by: None,
+        exploitation: vec![],
+        control_methods: vec![],
+        recruitment: None,
+        recorded_at: T0,
+        recorded_by: member(r),
+    };
+    r.edit_case(
+        case,
+        Edit::Insert {
+            id: id.into(),
+            record: Record::Victim(v),
+        },
+        T0,
+        catalog(),
+    )
+    .unwrap();
+}
+
+/// Writes to a case with raw Automerge, bypassing the model's checks (as a
+/// modified client would), and signs the result with this device's key.
+pub fn forge(r: &mut Replica, case: &str, f: impl FnOnce(&mut automerge::AutoCommit)) {
+    let before = r.heads(case).unwrap();
+    let doc = r.cases.get_mut(case).unwrap();
+    f(doc);
+    doc.commit();
+    let me = r.device().actor();
+    let team = r.team_id;
+    let new: Vec<_> = r
+        .cases
+        .get_mut(case)
+        .unwrap()
+        .get_changes(&before)
+        .iter()
+        .filter(|c| *c.actor_id() == me)
+        .map(|c| c.hash())
+        .collect();
+    for h in new {
+        let sig = r.keys.sign(&crate::trust::change_message(&team, case, &h));
+        r.signatures.insert(h, sig);
+    }
+}
+
+pub fn put(doc: &mut automerge::AutoCommit, path: &[&str], value: &str) {
+    use automerge::ReadDoc;
+    let mut obj = automerge::ROOT;
+    for k in &path[..path.len() - 1] {
+        obj = match doc.get(&obj, *k).unwrap() {
+            Some((automerge::Value::Object(_), id)) => id,
+            _ => doc.put_object(&obj, *k, automerge::ObjType::Map).unwrap(),
+        };
+    }
+    doc.put(&obj, path[path.len() - 1], value).unwrap();
+}

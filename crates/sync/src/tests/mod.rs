@@ -1,0 +1,8 @@
+//! In-crate tests: they forge changes and bundles with access to internals
+//! that no caller has.
+
+mod adversarial;
+mod converge;
+mod fixture;
+mod scenario;
+mod session;

@@ -1,0 +1,271 @@
+//! The product's sync scenarios, end to end between replicas.
+
+use caravan_model::{DocPath, Edit, ItemStatus, Record, ReviewItem, ReviewKind, Stage};
+
+use super::fixture::*;
+use crate::bundle::{Limits, Recipient};
+
+fn tick(item: &str) -> Edit {
+    Edit::SetItem {
+        template_id: "initial-actions".into(),
+        item_id: item.into(),
+        status: ItemStatus::Done,
+        reason: None,
+        note: None,
+        evidence_ids: vec![],
+        interview_ids: vec![],
+    }
+}
+
+#[test]
+fn two_investigators_offline_then_prosecutor_via_supervisor() {
+    let mut t = team();
+    open_case(&mut t.inv_a, "c1");
+    add_victim(&mut t.inv_a, "c1", "v1", "Гульнара");
+    send(&mut t.inv_a, &mut t.admin);
+    grant(&mut t.admin, "c1", &t.inv_b);
+    grant(&mut t.admin, "c1", &t.prosecutor);
+    send(&mut t.admin, &mut t.inv_b);
+    send(&mut t.admin, &mut t.inv_a);
+    assert!(
+        t.inv_b.case("c1").is_some(),
+        "B received the case through the supervisor"
+    );
+
+    // A week apart, offline.
+    add_victim(&mut t.inv_a, "c1", "v2", "Aigul");
+    t.inv_a
+        .edit_case("c1", tick("immediate-safety"), T0, catalog())
+        .unwrap();
+    t.inv_a
+        .edit_case(
+            "c1",
+            Edit::Set {
+                path: "header/title".parse().unwrap(),
+                value: "Title from A".into(),
+            },
+            T0,
+            catalog(),
+        )
+        .unwrap();
+    let phone = caravan_model::Evidence {
+        label: "Phone".into(),
+        kind: caravan_model::EvidenceKind::Phone,
+        description: "seized".into(),
+        seized_at: None,
+        seized_from: None,
+        location: None,
+        seal_number: Some("S-1".into()),
+        attachment_sha256: None,
+        custody: vec![],
+        recorded_at: T0,
+        recorded_by: member(&t.inv_b),
+    };
+    t.inv_b
+        .edit_case(
+            "c1",
+            Edit::Insert {
+                id: "e1".into(),
+                record: Record::Evidence(phone),
+            },
+            T0,
+            catalog(),
+        )
+        .unwrap();
+    let hand_over = caravan_model::CustodyEntry {
+        id: "k1".into(),
+        from: "Bakyt".into(),
+        to: "Forensic lab".into(),
+        at: T0,
+        place: "Almaty".into(),
+        seal_number: None,
+        purpose: None,
+        attachment_sha256: None,
+        recorded_by: member(&t.inv_b),
+    };
+    t.inv_b
+        .edit_case(
+            "c1",
+            Edit::AppendCustody {
+                evidence_id: "e1".into(),
+                entry: hand_over,
+            },
+            T0,
+            catalog(),
+        )
+        .unwrap();
+    t.inv_b
+        .edit_case(
+            "c1",
+            Edit::Set {
+                path: "header/title".parse().unwrap(),
+                value: "Title from B".into(),
+            },
+            T0,
+            catalog(),
+        )
+        .unwrap();
+
+    // Back in the car: swap bundles both ways.
+    let ab = send(&mut t.inv_a, &mut t.inv_b);
+    let ba = send(&mut t.inv_b, &mut t.inv_a);
+    assert!(
+        ab.quarantined.is_empty() && ba.quarantined.is_empty(),
+        "{ab:?} {ba:?}"
+    );
+    let mut a = t.inv_a.case("c1").unwrap();
+    let mut b = t.inv_b.case("c1").unwrap();
+    assert_eq!(a.heads(), b.heads());
+    let case = a.case().unwrap();
+    assert_eq!(case, b.case().unwrap());
+    assert!(case.victims.contains_key("v1") && case.victims.contains_key("v2"));
+    assert_eq!(case.evidence["e1"].custody.len(), 1);
+    assert_eq!(
+        case.checklists["initial-actions"].items["immediate-safety"].status,
+        ItemStatus::Done
+    );
+    let conflicts = a.conflicts();
+    assert_eq!(conflicts.len(), 1);
+    let authors: Vec<String> = conflicts[0]
+        .values
+        .iter()
+        .map(|v| v.actor.clone())
+        .collect();
+    assert!(
+        authors.contains(&t.inv_a.device().actor().to_hex_string())
+            && authors.contains(&t.inv_b.device().actor().to_hex_string())
+    );
+    // One of them decides.
+    let pick = conflicts[0]
+        .values
+        .iter()
+        .find(|v| v.shown == "Title from B")
+        .unwrap()
+        .id
+        .clone();
+    t.inv_a
+        .resolve("c1", &DocPath::keys(["header", "title"]), &pick, T0)
+        .unwrap();
+
+    // The supervisor relays to the prosecutor, who reviews.
+    send(&mut t.inv_a, &mut t.admin);
+    send(&mut t.inv_b, &mut t.admin);
+    let to_p = send(&mut t.admin, &mut t.prosecutor);
+    assert!(to_p.quarantined.is_empty(), "{to_p:?}");
+    let seen = t.prosecutor.case("c1").unwrap().case().unwrap();
+    assert_eq!(seen.header.title, "Title from B");
+    let p = member(&t.prosecutor);
+    for (id, kind, text) in [
+        ("r1", ReviewKind::Request, "Interview the landlord"),
+        ("r2", ReviewKind::Request, "Interview the driver"),
+        ("r3", ReviewKind::SignOff, "Identification reviewed"),
+    ] {
+        let item = ReviewItem {
+            kind,
+            stage: (kind == ReviewKind::SignOff).then_some(Stage::Identification),
+            text: text.into(),
+            by: p.clone(),
+            at: T0,
+        };
+        t.prosecutor
+            .edit_case(
+                "c1",
+                Edit::Insert {
+                    id: id.into(),
+                    record: Record::Review(item),
+                },
+                T0,
+                catalog(),
+            )
+            .unwrap();
+    }
+    send(&mut t.prosecutor, &mut t.admin);
+    let back = send(&mut t.admin, &mut t.inv_a);
+    assert!(back.quarantined.is_empty());
+    assert_eq!(t.inv_a.case("c1").unwrap().case().unwrap().review.len(), 3);
+    // Nothing new: a second exchange sends nothing and changes nothing.
+    let again = send(&mut t.admin, &mut t.inv_a);
+    assert_eq!(
+        (again.applied, again.held, again.quarantined.len()),
+        (0, 0, 0)
+    );
+}
+
+#[test]
+fn changes_wait_for_their_dependencies() {
+    let mut t = team();
+    open_case(&mut t.inv_a, "c1");
+    grant(&mut t.admin, "c1", &t.inv_b);
+    send(&mut t.admin, &mut t.inv_a);
+    send(&mut t.inv_a, &mut t.inv_b);
+    send(&mut t.inv_b, &mut t.inv_a);
+    add_victim(&mut t.inv_a, "c1", "x", "First");
+    let first = t
+        .inv_a
+        .export(&Recipient::Member(member(&t.inv_b)), T0)
+        .unwrap();
+    // Pretend B confirmed the first bundle, so the next one carries only the second change.
+    let b = member(&t.inv_b);
+    let heads = t.inv_a.heads("c1").unwrap();
+    t.inv_a.peer_heads.insert((b.clone(), "c1".into()), heads);
+    add_victim(&mut t.inv_a, "c1", "y", "Second");
+    let second = t.inv_a.export(&Recipient::Member(b), T0).unwrap();
+
+    let out_of_order = t.inv_b.import(&second, &Limits::default()).unwrap();
+    assert_eq!((out_of_order.applied, out_of_order.held), (0, 1));
+    assert!(
+        !t.inv_b
+            .case("c1")
+            .unwrap()
+            .case()
+            .unwrap()
+            .victims
+            .contains_key("y")
+    );
+    let then = t.inv_b.import(&first, &Limits::default()).unwrap();
+    assert_eq!((then.applied, then.held), (2, 0));
+    let victims = t.inv_b.case("c1").unwrap().case().unwrap().victims;
+    assert!(victims.contains_key("x") && victims.contains_key("y"));
+}
+
+#[test]
+fn a_case_reaches_only_those_who_may_see_it() {
+    let mut t = team();
+    open_case(&mut t.inv_a, "secret");
+    send(&mut t.inv_a, &mut t.admin);
+    let to_b = send(&mut t.admin, &mut t.inv_b);
+    assert_eq!(to_b.not_permitted, 0, "the exporter leaves it out");
+    assert!(t.inv_b.case("secret").is_none());
+    // Even a bundle meant for anyone leaves out cases not everyone may see.
+    let any = t.admin.export(&Recipient::AnyMember, T0).unwrap();
+    t.prosecutor.import(&any, &Limits::default()).unwrap();
+    assert!(t.prosecutor.case("secret").is_none());
+}
+
+#[test]
+fn bundles_under_an_old_key_epoch_stay_readable_after_rotation() {
+    let mut t = team();
+    open_case(&mut t.inv_a, "c1");
+    let old = t
+        .inv_a
+        .export(&Recipient::Member(member(&t.admin)), T0)
+        .unwrap();
+    t.admin.rotate(T0).unwrap();
+    assert_eq!(t.admin.team().unwrap().current_epoch(), 2);
+    let report = t.admin.import(&old, &Limits::default()).unwrap();
+    assert!(report.applied > 0);
+    // The investigator learns the new key from the admin's next bundle.
+    send(&mut t.admin, &mut t.inv_a);
+    assert!(t.inv_a.team_key(2).is_some());
+    let fresh = t
+        .inv_a
+        .export(&Recipient::Member(member(&t.admin)), T0)
+        .unwrap();
+    assert_eq!(
+        crate::bundle::parse(&fresh, &Limits::default())
+            .unwrap()
+            .header
+            .epoch,
+        2
+    );
+}

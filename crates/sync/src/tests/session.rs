@@ -1,0 +1,416 @@
+//! Online sessions over in-memory pipes: convergence, the same trust checks
+//! as bundles, termination despite quarantine, and refused frames.
+
+use caravan_model::Edit;
+
+use super::fixture::*;
+use crate::error::SyncError;
+use crate::identity::DeviceKeys;
+use crate::import::ImportReport;
+use crate::replica::Replica;
+use crate::session::{PREFIX_LEN, Session, frame_len};
+use crate::team::Team as TeamDocument;
+
+const MAX_ROUNDS: usize = 100;
+
+/// Which side refused a frame, and why.
+type Refused = (char, SyncError);
+
+/// Shuttles frames between two sessions until both are done and nothing
+/// is in transit; panics if that takes more than `MAX_ROUNDS` rounds.
+fn pump(
+    a: &mut Replica,
+    sa: &mut Session,
+    b: &mut Replica,
+    sb: &mut Session,
+) -> Result<usize, Refused> {
+    let mut to_a: Vec<Vec<u8>> = Vec::new();
+    let mut to_b: Vec<Vec<u8>> = Vec::new();
+    for round in 0..MAX_ROUNDS {
+        while let Some(f) = sa.poll(a).map_err(|e| ('a', e))? {
+            to_b.push(f);
+        }
+        while let Some(f) = sb.poll(b).map_err(|e| ('b', e))? {
+            to_a.push(f);
+        }
+        if to_a.is_empty() && to_b.is_empty() && sa.is_done() && sb.is_done() {
+            return Ok(round);
+        }
+        for f in std::mem::take(&mut to_b) {
+            sb.receive(b, &f).map_err(|e| ('b', e))?;
+        }
+        for f in std::mem::take(&mut to_a) {
+            sa.receive(a, &f).map_err(|e| ('a', e))?;
+        }
+    }
+    panic!("the session did not end within {MAX_ROUNDS} rounds: {sa:?} {sb:?}");
+}
+
+/// A whole session; returns what each side took in.
+fn sync(a: &mut Replica, b: &mut Replica) -> (ImportReport, ImportReport) {
+    let mut sa = Session::new(a, Some(member(b))).unwrap();
+    let mut sb = Session::new(b, Some(member(a))).unwrap();
+    pump(a, &mut sa, b, &mut sb).unwrap();
+    (sa.report().clone(), sb.report().clone())
+}
+
+/// Runs the handshake by hand; returns both sessions ready to sync.
+fn handshake(a: &mut Replica, b: &mut Replica) -> (Session, Session) {
+    let mut sa = Session::new(a, None).unwrap();
+    let mut sb = Session::new(b, None).unwrap();
+    let ha = sa.poll(a).unwrap().unwrap();
+    let hb = sb.poll(b).unwrap().unwrap();
+    sb.receive(b, &ha).unwrap();
+    sa.receive(a, &hb).unwrap();
+    let pa = sa.poll(a).unwrap().unwrap();
+    let pb = sb.poll(b).unwrap().unwrap();
+    sb.receive(b, &pa).unwrap();
+    sa.receive(a, &pb).unwrap();
+    (sa, sb)
+}
+
+fn set_title(r: &mut Replica, case: &str, title: &str) {
+    r.edit_case(
+        case,
+        Edit::Set {
+            path: "header/title".parse().unwrap(),
+            value: title.into(),
+        },
+        T0,
+        catalog(),
+    )
+    .unwrap();
+}
+
+/// A team where the admin, both investigators and the prosecutor hold c1.
+fn shared() -> Team {
+    let mut t = team();
+    open_case(&mut t.inv_a, "c1");
+    add_victim(&mut t.inv_a, "c1", "v1", "Name");
+    send(&mut t.inv_a, &mut t.admin);
+    grant(&mut t.admin, "c1", &t.prosecutor);
+    grant(&mut t.admin, "c1", &t.inv_b);
+    send(&mut t.admin, &mut t.prosecutor);
+    send(&mut t.admin, &mut t.inv_b);
+    send(&mut t.admin, &mut t.inv_a);
+    t
+}
+
+fn codes(r: &ImportReport) -> Vec<&str> {
+    r.quarantined.iter().map(|q| q.code.as_str()).collect()
+}
+
+#[test]
+fn devices_that_diverged_offline_converge() {
+    let mut t = shared();
+    add_victim(&mut t.inv_a, "c1", "v2", "Aigul");
+    set_title(&mut t.inv_a, "c1", "Title from A");
+    add_victim(&mut t.inv_b, "c1", "v3", "Dana");
+    set_title(&mut t.inv_b, "c1", "Title from B");
+    // B also opens a case of its own, which A may not see, and A one B is granted.
+    open_case(&mut t.inv_b, "b-only");
+    open_case(&mut t.inv_a, "c2");
+    add_victim(&mut t.inv_a, "c2", "x", "X");
+    grant(&mut t.admin, "c2", &t.inv_b);
+    send(&mut t.admin, &mut t.inv_a);
+
+    let (at_a, at_b) = sync(&mut t.inv_a, &mut t.inv_b);
+    assert!(
+        at_a.quarantined.is_empty() && at_b.quarantined.is_empty(),
+        "{at_a:?} {at_b:?}"
+    );
+    for case in ["c1", "c2"] {
+        let mut a = t.inv_a.case(case).unwrap();
+        let mut b = t.inv_b.case(case).unwrap();
+        assert_eq!(a.heads(), b.heads(), "{case}");
+        assert_eq!(a.case().unwrap(), b.case().unwrap(), "{case}");
+    }
+    assert_eq!(t.inv_a.heads("team"), t.inv_b.heads("team"));
+    let c1 = t.inv_a.case("c1").unwrap();
+    let victims = c1.case().unwrap().victims;
+    assert!(["v1", "v2", "v3"].iter().all(|v| victims.contains_key(*v)));
+    // The same-field edits became one open conflict, decided by no one.
+    let conflicts = c1.conflicts();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].values.len(), 2);
+    assert!(
+        t.inv_a.case("b-only").is_none(),
+        "A may not see B's own case"
+    );
+    // What each side now knows the other holds, for later bundles.
+    let heads = t.inv_a.heads("c1").unwrap();
+    assert_eq!(
+        t.inv_a.peer_heads[&(member(&t.inv_b), "c1".to_string())],
+        heads
+    );
+    assert_eq!(
+        t.inv_b.peer_heads[&(member(&t.inv_a), "c1".to_string())],
+        heads
+    );
+    // A second session finds nothing to do.
+    let (again_a, again_b) = sync(&mut t.inv_a, &mut t.inv_b);
+    assert_eq!((again_a.applied, again_b.applied), (0, 0));
+}
+
+#[test]
+fn a_case_the_peer_may_not_see_is_not_sent() {
+    let mut t = team();
+    // A was enrolled before B: it learns of B from the admin first.
+    send(&mut t.admin, &mut t.inv_a);
+    open_case(&mut t.inv_a, "secret");
+    add_victim(&mut t.inv_a, "secret", "v1", "Hidden");
+    let (_, at_b) = sync(&mut t.inv_a, &mut t.inv_b);
+    assert!(t.inv_b.case("secret").is_none());
+    assert!(!at_b.docs_changed.contains(&"secret".to_string()));
+    assert_eq!(at_b.not_permitted, 0, "not even offered");
+    // The supervisor sees every case: the whole case reaches it.
+    let (_, at_admin) = sync(&mut t.inv_a, &mut t.admin);
+    assert_eq!(at_admin.applied, 2);
+    let mut a = t.inv_a.case("secret").unwrap();
+    assert_eq!(t.admin.case("secret").unwrap().heads(), a.heads());
+    // The supervisor does not pass it on to a prosecutor who was not granted it.
+    sync(&mut t.admin, &mut t.prosecutor);
+    assert!(t.prosecutor.case("secret").is_none());
+}
+
+#[test]
+fn a_forged_write_is_quarantined_and_the_session_still_ends() {
+    let mut t = shared();
+    forge(&mut t.prosecutor, "c1", |d| {
+        put(d, &["victims", "v1", "pseudonym"], "changed by prosecutor")
+    });
+    // Meanwhile a valid change reached the admin, which the prosecutor lacks.
+    add_victim(&mut t.inv_a, "c1", "v5", "Later");
+    send(&mut t.inv_a, &mut t.admin);
+    let (at_p, at_admin) = sync(&mut t.prosecutor, &mut t.admin);
+    assert_eq!(codes(&at_admin), ["policy.denied"]);
+    assert!(at_p.quarantined.is_empty());
+    assert_eq!(
+        at_p.applied, 1,
+        "the valid change still flowed the other way"
+    );
+    let case = t.admin.case("c1").unwrap().case().unwrap();
+    assert_eq!(case.victims["v1"].pseudonym, "V-v1");
+    // The prosecutor keeps writing on top of its forgery; the next session
+    // quarantines what builds on it and ends too.
+    forge(&mut t.prosecutor, "c1", |d| {
+        put(d, &["header", "title"], "also forged")
+    });
+    let (_, again) = sync(&mut t.prosecutor, &mut t.admin);
+    assert_eq!(codes(&again), ["sync.depends_on_quarantined"]);
+    assert_eq!(t.admin.quarantine().len(), 2);
+}
+
+#[test]
+fn replayed_and_reordered_frames_are_refused() {
+    let mut t = shared();
+    add_victim(&mut t.inv_a, "c1", "v2", "New");
+    let mut sa = Session::new(&t.inv_a, None).unwrap();
+    let mut sb = Session::new(&t.admin, None).unwrap();
+    let ha = sa.poll(&mut t.inv_a).unwrap().unwrap();
+    let hb = sb.poll(&mut t.admin).unwrap().unwrap();
+    sb.receive(&mut t.admin, &ha).unwrap();
+    let err = sb.receive(&mut t.admin, &ha).unwrap_err();
+    assert_eq!(err.code(), "sync.replayed_frame");
+    sa.receive(&mut t.inv_a, &hb).unwrap();
+    let pa = sa.poll(&mut t.inv_a).unwrap().unwrap();
+    let first_sync = sa.poll(&mut t.inv_a).unwrap();
+    assert!(
+        first_sync.is_none(),
+        "no data before the peer has proven itself"
+    );
+    let pb = sb.poll(&mut t.admin).unwrap().unwrap();
+    sa.receive(&mut t.inv_a, &pb).unwrap();
+    let data = sa.poll(&mut t.inv_a).unwrap().unwrap();
+    // Data before the proof it follows: reordered.
+    assert_eq!(
+        sb.receive(&mut t.admin, &data).unwrap_err().code(),
+        "sync.replayed_frame"
+    );
+    sb.receive(&mut t.admin, &pa).unwrap();
+    sb.receive(&mut t.admin, &data).unwrap();
+    assert_eq!(
+        sb.receive(&mut t.admin, &data).unwrap_err().code(),
+        "sync.replayed_frame"
+    );
+    // Refused frames changed nothing: the session carries on to the end.
+    pump(&mut t.inv_a, &mut sa, &mut t.admin, &mut sb).unwrap();
+    assert!(
+        t.admin
+            .case("c1")
+            .unwrap()
+            .case()
+            .unwrap()
+            .victims
+            .contains_key("v2")
+    );
+    // A frame of this session replayed into a new one is refused too.
+    let mut fresh = Session::new(&t.admin, None).unwrap();
+    fresh.receive(&mut t.admin, &ha).unwrap();
+    assert_eq!(
+        fresh.receive(&mut t.admin, &pa).unwrap_err().code(),
+        "sync.bad_signature"
+    );
+}
+
+#[test]
+fn every_flipped_byte_and_truncation_of_a_frame_is_refused() {
+    let mut t = shared();
+    add_victim(&mut t.inv_a, "c1", "v2", "Flip");
+    let (mut sa, mut sb) = handshake(&mut t.inv_a, &mut t.admin);
+    let frame = sa.poll(&mut t.inv_a).unwrap().unwrap();
+    assert_eq!(frame_len(&frame[..PREFIX_LEN]).unwrap(), Some(frame.len()));
+    for i in 0..frame.len() {
+        let mut bad = frame.clone();
+        bad[i] ^= 0x01;
+        let err = sb
+            .receive(&mut t.admin, &bad)
+            .expect_err(&format!("flip at {i} was accepted"));
+        let allowed = [
+            "sync.bad_signature",
+            "sync.malformed",
+            "sync.truncated",
+            "sync.too_large",
+            "sync.future_version",
+            "sync.wrong_team",
+            "sync.replayed_frame",
+        ];
+        assert!(allowed.contains(&err.code()), "flip at {i}: {}", err.code());
+        if i > 100 {
+            assert_eq!(err.code(), "sync.bad_signature", "flip at {i}");
+        }
+    }
+    for len in (0..frame.len()).step_by(11) {
+        let err = sb.receive(&mut t.admin, &frame[..len]).unwrap_err();
+        assert!(
+            ["sync.truncated", "sync.malformed"].contains(&err.code()),
+            "cut at {len}: {}",
+            err.code()
+        );
+    }
+    let mut future = frame.clone();
+    future[8..10].copy_from_slice(&2u16.to_be_bytes());
+    assert_eq!(
+        sb.receive(&mut t.admin, &future).unwrap_err().code(),
+        "sync.future_version"
+    );
+    let mut huge = frame.clone();
+    huge[10..14].copy_from_slice(&u32::MAX.to_be_bytes());
+    assert_eq!(
+        sb.receive(&mut t.admin, &huge).unwrap_err().code(),
+        "sync.too_large"
+    );
+    assert_eq!(
+        frame_len(&huge[..PREFIX_LEN]).unwrap_err().code(),
+        "sync.too_large"
+    );
+    // Nothing was applied; the intact frame is still accepted and the session ends.
+    assert!(t.admin.quarantine().is_empty());
+    sb.receive(&mut t.admin, &frame).unwrap();
+    pump(&mut t.inv_a, &mut sa, &mut t.admin, &mut sb).unwrap();
+    assert!(
+        t.admin
+            .case("c1")
+            .unwrap()
+            .case()
+            .unwrap()
+            .victims
+            .contains_key("v2")
+    );
+}
+
+#[test]
+fn a_device_of_another_team_is_refused() {
+    let mut t = shared();
+    let mut other = Replica::found(
+        DeviceKeys::generate().unwrap(),
+        "Other unit",
+        "Admin",
+        "pc",
+        T0,
+    )
+    .unwrap();
+    let mut so = Session::new(&other, None).unwrap();
+    let mut sa = Session::new(&t.admin, None).unwrap();
+    let hello = so.poll(&mut other).unwrap().unwrap();
+    assert_eq!(
+        sa.receive(&mut t.admin, &hello).unwrap_err().code(),
+        "sync.wrong_team"
+    );
+    let back = sa.poll(&mut t.admin).unwrap().unwrap();
+    assert_eq!(
+        so.receive(&mut other, &back).unwrap_err().code(),
+        "sync.wrong_team"
+    );
+}
+
+#[test]
+fn a_device_not_enrolled_is_refused_even_with_the_team_key() {
+    let mut t = shared();
+    // A copy of the team document and key, as on a stolen backup, under new device keys.
+    let team = TeamDocument::from_automerge(t.admin.team.automerge().clone());
+    let key = t.admin.team_key(1).unwrap().clone();
+    let mut outsider = Replica::assemble(
+        DeviceKeys::generate().unwrap(),
+        t.admin.team_id(),
+        team,
+        [key],
+    );
+    let mut so = Session::new(&outsider, None).unwrap();
+    let mut sa = Session::new(&t.admin, None).unwrap();
+    let hello = so.poll(&mut outsider).unwrap().unwrap();
+    assert_eq!(
+        sa.receive(&mut t.admin, &hello).unwrap_err().code(),
+        "sync.unknown_sender"
+    );
+}
+
+#[test]
+fn a_revoked_device_is_refused() {
+    let mut t = shared();
+    let b = t.inv_b.device();
+    t.admin
+        .revoke(&b, Some("laptop stolen".into()), T0)
+        .unwrap();
+    add_victim(&mut t.inv_b, "c1", "v7", "After revocation");
+    let mut sb = Session::new(&t.inv_b, None).unwrap();
+    let mut sadmin = Session::new(&t.admin, None).unwrap();
+    let hb = sb.poll(&mut t.inv_b).unwrap().unwrap();
+    let hadmin = sadmin.poll(&mut t.admin).unwrap().unwrap();
+    assert_eq!(
+        sadmin.receive(&mut t.admin, &hb).unwrap_err().code(),
+        "sync.sender_revoked"
+    );
+    // The admin speaks under the new key, which B does not hold.
+    assert_eq!(
+        sb.receive(&mut t.inv_b, &hadmin).unwrap_err().code(),
+        "sync.no_key"
+    );
+    // A who has not heard of it syncs with B, then with the admin: B's
+    // change after its cut-off is quarantined there, and the session ends.
+    sync(&mut t.inv_b, &mut t.inv_a);
+    let (at_a, at_admin) = sync(&mut t.inv_a, &mut t.admin);
+    assert_eq!(codes(&at_admin), ["sync.revoked_device"]);
+    assert!(at_a.docs_changed.contains(&"team".to_string()));
+    // A picked up the new key from the team document and now refuses B too.
+    assert!(t.inv_a.team_key(2).is_some());
+    let mut sa = Session::new(&t.inv_a, None).unwrap();
+    let mut sb = Session::new(&t.inv_b, None).unwrap();
+    let hb = sb.poll(&mut t.inv_b).unwrap().unwrap();
+    sa.poll(&mut t.inv_a).unwrap();
+    assert_eq!(
+        sa.receive(&mut t.inv_a, &hb).unwrap_err().code(),
+        "sync.sender_revoked"
+    );
+}
+
+#[test]
+fn a_device_that_missed_a_key_rotation_reads_the_hello() {
+    let mut t = shared();
+    t.admin.rotate(T0).unwrap();
+    assert!(t.inv_a.team_key(2).is_none());
+    let (at_a, _) = sync(&mut t.inv_a, &mut t.admin);
+    assert!(at_a.quarantined.is_empty());
+    assert!(t.inv_a.team_key(2).is_some());
+    assert_eq!(t.inv_a.heads("team"), t.admin.heads("team"));
+}

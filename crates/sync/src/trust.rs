@@ -1,0 +1,170 @@
+//! Trust at merge: the checks every incoming change passes, on every device,
+//! before it is applied.
+//!
+//! Every change carries an Ed25519 signature of its author's device over
+//! (team id, document id, change hash). The change hash covers the change's
+//! bytes — author (actor), sequence number, operations and the hashes of
+//! the changes it depends on — so a valid signature pins the change exactly.
+//! See docs/security.md, "Trusted changes", for why each change is signed
+//! rather than only the newest one of a batch.
+
+use automerge::{AutoCommit, Change, ChangeHash};
+use caravan_model::{DocKind, Role, policy};
+
+use crate::analyze;
+use crate::identity::DeviceId;
+use crate::team::{TeamDoc, TeamId};
+
+/// Why a change was refused. `code` is stable; `message` is for people.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Rejection {
+    pub code: String,
+    pub message: String,
+}
+
+impl Rejection {
+    pub(crate) fn new(code: &str, message: impl Into<String>) -> Rejection {
+        Rejection {
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The bytes a device signs for one of its changes.
+pub fn change_message(team: &TeamId, doc_id: &str, hash: &ChangeHash) -> Vec<u8> {
+    let mut m = b"caravan/change/v1\0".to_vec();
+    m.extend_from_slice(&team.0);
+    m.extend_from_slice(&(doc_id.len() as u32).to_be_bytes());
+    m.extend_from_slice(doc_id.as_bytes());
+    m.extend_from_slice(&hash.0);
+    m
+}
+
+/// Everything a check needs to know about where the change would land.
+pub struct Context<'a> {
+    pub team_id: &'a TeamId,
+    pub team: &'a TeamDoc,
+    pub kind: DocKind,
+    pub doc_id: &'a str,
+    /// Member who opened the case (author of its first change), if known.
+    pub case_creator: Option<&'a str>,
+}
+
+/// The author of an accepted change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    pub member: String,
+    pub role: Role,
+}
+
+/// Whether `signature` is the change author's signature of this change.
+pub fn signature_valid(
+    team_id: &TeamId,
+    doc_id: &str,
+    change: &Change,
+    signature: &[u8; 64],
+) -> bool {
+    DeviceId::from_actor(change.actor_id())
+        .is_some_and(|d| d.verify(&change_message(team_id, doc_id, &change.hash()), signature))
+}
+
+/// Runs every check on one change against the document as it stands
+/// before the change (`doc`), including its own signature.
+pub fn check(
+    ctx: &Context<'_>,
+    doc: &AutoCommit,
+    change: &Change,
+    signature: &[u8; 64],
+) -> Result<Accepted, Rejection> {
+    if !signature_valid(ctx.team_id, ctx.doc_id, change, signature) {
+        return Err(bad_signature());
+    }
+    check_authority(ctx, doc, change, &mut analyze::Analyzer::default())
+}
+
+pub(crate) fn bad_signature() -> Rejection {
+    Rejection::new(
+        "sync.bad_change_signature",
+        "the change's signature does not match its author",
+    )
+}
+
+/// Every check but the signature (which the caller has established, see
+/// `import`): the author's standing, case access and the role policy.
+/// `analyzer` carries object paths across a batch, so `doc` may be the
+/// document as it stood before the batch.
+pub fn check_authority(
+    ctx: &Context<'_>,
+    doc: &AutoCommit,
+    change: &Change,
+    analyzer: &mut analyze::Analyzer,
+) -> Result<Accepted, Rejection> {
+    let device = DeviceId::from_actor(change.actor_id()).ok_or_else(|| {
+        Rejection::new(
+            "sync.actor_not_device",
+            "the change's author is not a device key",
+        )
+    })?;
+    if ctx.kind == DocKind::Team && change.deps().is_empty() {
+        // The founding change is authenticated by the team id itself.
+        return if TeamId::of_genesis(&change.hash()) == *ctx.team_id {
+            Ok(Accepted {
+                member: String::new(),
+                role: Role::Admin,
+            })
+        } else {
+            Err(Rejection::new(
+                "sync.foreign_team_root",
+                "this is the founding change of another team",
+            ))
+        };
+    }
+    let (member, role) = ctx
+        .team
+        .accepts(&device, ctx.doc_id, change.seq())
+        .map_err(|code| {
+            Rejection::new(
+                code,
+                match code {
+                    "sync.revoked_device" => {
+                        "the change was made by a revoked device after its revocation"
+                    }
+                    _ => "the change was made by a device that is not in the team",
+                },
+            )
+        })?;
+    if ctx.kind == DocKind::Case {
+        let creator = if change.deps().is_empty() {
+            Some(member.as_str())
+        } else {
+            ctx.case_creator
+        };
+        if !ctx.team.may_access(&member, ctx.doc_id, creator) {
+            return Err(Rejection::new(
+                "sync.no_case_access",
+                "the author may not access this case",
+            ));
+        }
+    }
+    let writes = analyzer
+        .writes(doc, change)
+        .map_err(|m| Rejection::new("sync.unreadable_change", m))?;
+    // A case's first change lays out its whole shape (empty collections,
+    // unset fields) in one go; its content is still judged rule by rule.
+    let genesis = ctx.kind == DocKind::Case && change.deps().is_empty();
+    if genesis && !matches!(role, Role::Investigator | Role::Supervisor | Role::Admin) {
+        return Err(Rejection::new(
+            policy::Denial::CODE,
+            format!("the {role} role may not open a case"),
+        ));
+    }
+    for w in writes {
+        if genesis && w.structural && w.kind == caravan_model::WriteKind::Create {
+            continue;
+        }
+        policy::check(ctx.kind, role, &w.path, w.kind)
+            .map_err(|d| Rejection::new(policy::Denial::CODE, d.to_string()))?;
+    }
+    Ok(Accepted { member, role })
+}
