@@ -266,7 +266,22 @@ impl Replica {
             created_at: at,
             wraps,
         };
-        self.seal(&header, &Body { docs }, &key)
+        let (doc_count, change_count) = (
+            docs.len(),
+            docs.iter().map(|d| d.changes.len()).sum::<usize>(),
+        );
+        let bundle = self.seal(&header, &Body { docs }, &key)?;
+        let target = match recipient {
+            Recipient::Member(m) => format!("member {m}"),
+            Recipient::AnyMember => "any member".to_string(),
+        };
+        self.audit(
+            "sync.export",
+            format!(
+                "bundle for {target}: {doc_count} documents, {change_count} changes, epoch {epoch}"
+            ),
+        );
+        Ok(bundle)
     }
 
     fn seal(&self, header: &Header, body: &Body, key: &TeamKey) -> Result<Vec<u8>, SyncError> {

@@ -1,11 +1,10 @@
 //! Importing a bundle: verify the file, then check every change before it
 //! is applied. See `bundle.rs` for the format.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use automerge::{AutoCommit, Change, ChangeHash};
 use caravan_model::DocKind;
-use ed25519_dalek::{Signature, VerifyingKey};
 use serde::Serialize;
 
 use crate::bundle::{Body, Limits, WHAT, parse};
@@ -15,7 +14,7 @@ use crate::identity::DeviceId;
 use crate::keys::TeamKey;
 use crate::replica::{Held, Quarantined, Replica};
 use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
-use crate::trust::{self, Context, Rejection, change_message};
+use crate::trust::{self, Context, Rejection};
 
 /// What an import did, for people and for scripts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -81,6 +80,18 @@ impl Replica {
             ..Default::default()
         };
         self.commit_entries(&h.sender, &entries, Some(key), &mut report)?;
+        self.audit(
+            "sync.import",
+            format!(
+                "bundle from device {}: {} applied, {} already held, {} held back, {} quarantined, {} not permitted",
+                report.sender,
+                report.applied,
+                report.already_had,
+                report.held,
+                report.quarantined.len(),
+                report.not_permitted
+            ),
+        );
         Ok(report)
     }
 
@@ -138,9 +149,11 @@ impl Replica {
             ));
         };
 
-        let mut staged_cases: BTreeMap<String, AutoCommit> = BTreeMap::new();
+        // Case documents are independent of each other once the team is
+        // settled: judge them in parallel, each thread with its own staging.
+        let mut jobs: Vec<CaseJob<'_>> = Vec::new();
         for (doc_id, changes, _) in entries.iter().filter(|(id, _, _)| id != TEAM_DOC_ID) {
-            let mut doc = self
+            let doc = self
                 .cases
                 .get(doc_id)
                 .cloned()
@@ -155,22 +168,114 @@ impl Replica {
                 not_permitted.push(doc_id.clone());
                 continue;
             }
-            let authority = Authority::Fixed {
-                team: &team,
-                creator: creator.as_deref(),
-            };
-            if integrate(
-                &mut doc,
+            jobs.push(CaseJob {
                 doc_id,
+                doc,
                 changes,
-                &mut work,
-                authority,
-                &self.team_id,
-                DocKind::Case,
-                &me,
-            )? {
-                staged_cases.insert(doc_id.clone(), doc);
+                creator,
+            });
+        }
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 4);
+        let mut lanes: Vec<Vec<CaseJob<'_>>> = (0..threads.min(jobs.len().max(1)))
+            .map(|_| Vec::new())
+            .collect();
+        for (i, job) in jobs.into_iter().enumerate() {
+            let lane = i % lanes.len();
+            lanes[lane].push(job);
+        }
+        let team_id = self.team_id;
+        let held_before = std::mem::take(&mut work.held);
+        let run_lane = |lane: Vec<CaseJob<'_>>| -> Result<LaneOutcome, SyncError> {
+            let mut report = ImportReport::default();
+            let mut lane_work = Work {
+                held: held_before
+                    .iter()
+                    .filter(|h| lane.iter().any(|j| j.doc_id == &h.doc_id))
+                    .cloned()
+                    .collect(),
+                quarantine: Vec::new(),
+                quarantined: self.quarantined.clone(),
+                sigs: Vec::new(),
+                report: &mut report,
+            };
+            let mut staged = Vec::new();
+            for mut job in lane {
+                let authority = Authority::Fixed {
+                    team: &team,
+                    creator: job.creator.as_deref(),
+                };
+                if integrate(
+                    &mut job.doc,
+                    job.doc_id,
+                    job.changes,
+                    &mut lane_work,
+                    authority,
+                    &team_id,
+                    DocKind::Case,
+                    &me,
+                )? {
+                    staged.push((job.doc_id.clone(), job.doc));
+                }
             }
+            let Work {
+                held,
+                quarantine,
+                quarantined,
+                sigs,
+                ..
+            } = lane_work;
+            Ok(LaneOutcome {
+                staged,
+                held,
+                quarantine,
+                quarantined,
+                sigs,
+                applied: report.applied,
+                already_had: report.already_had,
+            })
+        };
+        let outcomes: Vec<Result<LaneOutcome, SyncError>> = if lanes.len() <= 1 {
+            lanes.into_iter().map(run_lane).collect()
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = lanes
+                    .into_iter()
+                    .map(|lane| scope.spawn(|| run_lane(lane)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(SyncError::Document(
+                                "a worker judging changes stopped unexpectedly".into(),
+                            ))
+                        })
+                    })
+                    .collect()
+            })
+        };
+        // Held changes of documents not in this input stay held.
+        work.held = held_before
+            .into_iter()
+            .filter(|h| {
+                !entries
+                    .iter()
+                    .any(|(id, _, _)| id == &h.doc_id && id != TEAM_DOC_ID)
+                    || not_permitted.contains(&h.doc_id)
+            })
+            .collect();
+        let mut staged_cases: BTreeMap<String, AutoCommit> = BTreeMap::new();
+        for outcome in outcomes {
+            let o = outcome?;
+            staged_cases.extend(o.staged);
+            work.held.extend(o.held);
+            work.quarantine.extend(o.quarantine);
+            work.quarantined.extend(o.quarantined);
+            work.sigs.extend(o.sigs);
+            work.report.applied += o.applied;
+            work.report.already_had += o.already_had;
         }
 
         // Commit.
@@ -275,6 +380,25 @@ fn decode_entries(body: &Body, limits: &Limits) -> Result<Vec<Entry>, SyncError>
     Ok(out)
 }
 
+/// One case document to judge.
+struct CaseJob<'e> {
+    doc_id: &'e String,
+    doc: AutoCommit,
+    changes: &'e [(Change, [u8; 64])],
+    creator: Option<String>,
+}
+
+/// What one worker judged.
+struct LaneOutcome {
+    staged: Vec<(String, AutoCommit)>,
+    held: Vec<Held>,
+    quarantine: Vec<Quarantined>,
+    quarantined: HashSet<ChangeHash>,
+    sigs: Vec<(ChangeHash, [u8; 64])>,
+    applied: usize,
+    already_had: usize,
+}
+
 pub(crate) struct Work<'r> {
     pub(crate) held: Vec<Held>,
     pub(crate) quarantine: Vec<Quarantined>,
@@ -334,7 +458,7 @@ pub(crate) fn integrate(
     if pending.is_empty() {
         return Ok(false);
     }
-    let bad_signatures = unsigned_changes(team_id, doc_id, &pending);
+    let bad_signatures = trust::unsigned_changes(team_id, doc_id, &pending);
     let mut live_team: Option<TeamDoc> = None;
     // Case changes are judged against the document as it stood before the
     // batch (the analyzer tracks what the batch creates) and applied in one
@@ -457,97 +581,6 @@ fn empty_team() -> TeamDoc {
         case_access: Default::default(),
         key_epochs: Default::default(),
     }
-}
-
-/// Finds the changes whose authorship is not proven by a valid signature.
-///
-/// Each author signs every change it makes, but checking only the newest
-/// changes of each author in the batch suffices: a signed change hash
-/// covers, through the dependency hashes, every change it builds on, and a
-/// device never builds on a change under its own actor id that it did not
-/// make (see `sync.own_actor_forged`). So per author only the "author
-/// heads" (changes no other change of that author in the batch builds on)
-/// are verified, as one Ed25519 batch; when a head fails, the changes it
-/// would have covered are verified one by one.
-pub(crate) fn unsigned_changes(
-    team_id: &TeamId,
-    doc_id: &str,
-    pending: &[(Change, [u8; 64])],
-) -> HashSet<ChangeHash> {
-    let index: HashMap<ChangeHash, usize> = pending
-        .iter()
-        .enumerate()
-        .map(|(i, (c, _))| (c.hash(), i))
-        .collect();
-    let mut by_actor: HashMap<&automerge::ActorId, Vec<usize>> = HashMap::new();
-    for (i, (c, _)) in pending.iter().enumerate() {
-        by_actor.entry(c.actor_id()).or_default().push(i);
-    }
-    // covered_by[i] = the head whose signature vouches for change i.
-    let mut covered_by: Vec<Option<usize>> = vec![None; pending.len()];
-    let mut heads = Vec::new();
-    for (actor, mut mine) in by_actor {
-        mine.sort_by_key(|&i| std::cmp::Reverse(pending[i].0.seq()));
-        for &head in &mine {
-            if covered_by[head].is_some() {
-                continue;
-            }
-            heads.push(head);
-            covered_by[head] = Some(head);
-            let mut stack = vec![head];
-            let mut visited = HashSet::new();
-            while let Some(i) = stack.pop() {
-                for d in pending[i].0.deps() {
-                    if let Some(&j) = index.get(d)
-                        && visited.insert(j)
-                    {
-                        if pending[j].0.actor_id() == actor && covered_by[j].is_none() {
-                            covered_by[j] = Some(head);
-                        }
-                        stack.push(j);
-                    }
-                }
-            }
-        }
-    }
-    let messages: Vec<Vec<u8>> = heads
-        .iter()
-        .map(|&i| change_message(team_id, doc_id, &pending[i].0.hash()))
-        .collect();
-    let keys: Vec<Option<VerifyingKey>> = heads
-        .iter()
-        .map(|&i| {
-            DeviceId::from_actor(pending[i].0.actor_id())
-                .and_then(|d| VerifyingKey::from_bytes(&d.0).ok())
-        })
-        .collect();
-    let all_ok = keys.iter().all(Option::is_some) && {
-        let msgs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
-        let sigs: Vec<Signature> = heads
-            .iter()
-            .map(|&i| Signature::from_bytes(&pending[i].1))
-            .collect();
-        let keys: Vec<VerifyingKey> = keys.iter().flatten().copied().collect();
-        ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok()
-    };
-    let mut bad = HashSet::new();
-    if all_ok {
-        return bad;
-    }
-    let failed_heads: HashSet<usize> = heads
-        .iter()
-        .copied()
-        .filter(|&i| !trust::signature_valid(team_id, doc_id, &pending[i].0, &pending[i].1))
-        .collect();
-    for (i, (c, sig)) in pending.iter().enumerate() {
-        let Some(head) = covered_by[i] else { continue };
-        if failed_heads.contains(&head)
-            && (i == head || !trust::signature_valid(team_id, doc_id, c, sig))
-        {
-            bad.insert(c.hash());
-        }
-    }
-    bad
 }
 
 fn quarantine(work: &mut Work<'_>, doc_id: &str, c: &Change, reason: Rejection) {

@@ -149,6 +149,10 @@ impl Replica {
         out.extend_from_slice(&sealed);
         let sig = self.keys.sign(&out);
         out.extend_from_slice(&sig);
+        self.audit(
+            "team.enrol",
+            format!("device {} enrolled as {role}", request.device.id.to_hex()),
+        );
         Ok(out)
     }
 

@@ -49,6 +49,18 @@ pub struct Replica {
     pub(crate) held: Vec<Held>,
     pub(crate) quarantine: Vec<Quarantined>,
     pub(crate) quarantined: HashSet<ChangeHash>,
+    pub(crate) audit: Vec<AuditEvent>,
+}
+
+/// Something this device did that the audit log must record. The sync
+/// layer does no I/O: the application core drains these
+/// (`take_audit_events`) into the vault's hash-chained audit log in the
+/// same transaction that persists the change. Details carry ids and counts,
+/// never case content.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditEvent {
+    pub action: &'static str,
+    pub detail: String,
 }
 
 impl Replica {
@@ -84,6 +96,7 @@ impl Replica {
             held: Vec::new(),
             quarantine: Vec::new(),
             quarantined: HashSet::new(),
+            audit: Vec::new(),
         }
     }
 
@@ -128,6 +141,15 @@ impl Replica {
 
     pub fn quarantine(&self) -> &[Quarantined] {
         &self.quarantine
+    }
+
+    /// Audit events recorded since the last call.
+    pub fn take_audit_events(&mut self) -> Vec<AuditEvent> {
+        std::mem::take(&mut self.audit)
+    }
+
+    pub(crate) fn audit(&mut self, action: &'static str, detail: String) {
+        self.audit.push(AuditEvent { action, detail });
     }
 
     pub fn held(&self) -> &[Held] {
@@ -274,6 +296,14 @@ impl Replica {
             }
         }
         let key = self.edit_team(|team, keys| team.revoke(keys, device, cutoffs, reason, at))?;
+        self.audit(
+            "team.revoke",
+            format!(
+                "device {} revoked; team key epoch {} issued",
+                device.to_hex(),
+                key.epoch
+            ),
+        );
         self.add_team_key(key);
         Ok(())
     }
@@ -281,6 +311,10 @@ impl Replica {
     /// Rotates the team key.
     pub fn rotate(&mut self, at: Millis) -> Result<(), SyncError> {
         let key = self.edit_team(|team, keys| team.rotate(keys, at))?;
+        self.audit(
+            "team.rotate_key",
+            format!("team key epoch {} issued", key.epoch),
+        );
         self.add_team_key(key);
         Ok(())
     }

@@ -527,7 +527,19 @@ impl Session {
             entries.push((d.doc_id.clone(), changes, msg.heads.clone()));
             messages.push((d.doc_id, msg));
         }
+        let before = (report.applied, report.quarantined.len());
         let (_, not_permitted) = replica.commit_entries(&peer, &entries, None, report)?;
+        if (report.applied, report.quarantined.len()) != before {
+            replica.audit(
+                "sync.session",
+                format!(
+                    "session with device {}: {} applied, {} quarantined",
+                    peer.to_hex(),
+                    report.applied - before.0,
+                    report.quarantined.len() - before.1
+                ),
+            );
+        }
         for (doc_id, mut msg) in messages {
             let ds = self.docs.entry(doc_id.clone()).or_default();
             if not_permitted.contains(&doc_id) {

@@ -8,8 +8,11 @@
 //! See docs/security.md, "Trusted changes", for why each change is signed
 //! rather than only the newest one of a batch.
 
+use std::collections::{HashMap, HashSet};
+
 use automerge::{AutoCommit, Change, ChangeHash};
 use caravan_model::{DocKind, Role, policy};
+use ed25519_dalek::{Signature, VerifyingKey};
 
 use crate::analyze;
 use crate::identity::DeviceId;
@@ -167,4 +170,94 @@ pub fn check_authority(
             .map_err(|d| Rejection::new(policy::Denial::CODE, d.to_string()))?;
     }
     Ok(Accepted { member, role })
+}
+
+/// Finds the changes whose authorship is not proven by a valid signature.
+///
+/// Each author signs every change it makes, but checking only the newest
+/// changes of each author in the batch suffices: a signed change hash
+/// covers, through the dependency hashes, every change it builds on, and a
+/// device never builds on a change under its own actor id that it did not
+/// make (see `sync.own_actor_forged`). So per author only the "author
+/// heads" (changes no other change of that author in the batch builds on)
+/// are verified, as one Ed25519 batch; when a head fails, the changes it
+/// would have covered are verified one by one.
+pub(crate) fn unsigned_changes(
+    team_id: &TeamId,
+    doc_id: &str,
+    pending: &[(Change, [u8; 64])],
+) -> HashSet<ChangeHash> {
+    let index: HashMap<ChangeHash, usize> = pending
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| (c.hash(), i))
+        .collect();
+    let mut by_actor: HashMap<&automerge::ActorId, Vec<usize>> = HashMap::new();
+    for (i, (c, _)) in pending.iter().enumerate() {
+        by_actor.entry(c.actor_id()).or_default().push(i);
+    }
+    // covered_by[i] = the head whose signature vouches for change i.
+    let mut covered_by: Vec<Option<usize>> = vec![None; pending.len()];
+    let mut heads = Vec::new();
+    for (actor, mut mine) in by_actor {
+        mine.sort_by_key(|&i| std::cmp::Reverse(pending[i].0.seq()));
+        for &head in &mine {
+            if covered_by[head].is_some() {
+                continue;
+            }
+            heads.push(head);
+            covered_by[head] = Some(head);
+            let mut stack = vec![head];
+            let mut visited = HashSet::new();
+            while let Some(i) = stack.pop() {
+                for d in pending[i].0.deps() {
+                    if let Some(&j) = index.get(d)
+                        && visited.insert(j)
+                    {
+                        if pending[j].0.actor_id() == actor && covered_by[j].is_none() {
+                            covered_by[j] = Some(head);
+                        }
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+    }
+    let messages: Vec<Vec<u8>> = heads
+        .iter()
+        .map(|&i| change_message(team_id, doc_id, &pending[i].0.hash()))
+        .collect();
+    let keys: Vec<Option<VerifyingKey>> = heads
+        .iter()
+        .map(|&i| {
+            DeviceId::from_actor(pending[i].0.actor_id())
+                .and_then(|d| VerifyingKey::from_bytes(&d.0).ok())
+        })
+        .collect();
+    let all_ok = keys.iter().all(Option::is_some) && {
+        let msgs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+        let sigs: Vec<Signature> = heads
+            .iter()
+            .map(|&i| Signature::from_bytes(&pending[i].1))
+            .collect();
+        let keys: Vec<VerifyingKey> = keys.iter().flatten().copied().collect();
+        ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok()
+    };
+    let mut bad = HashSet::new();
+    if all_ok {
+        return bad;
+    }
+    let failed_heads: HashSet<usize> = heads
+        .iter()
+        .copied()
+        .filter(|&i| !signature_valid(team_id, doc_id, &pending[i].0, &pending[i].1))
+        .collect();
+    for (i, (c, sig)) in pending.iter().enumerate() {
+        let Some(head) = covered_by[i] else { continue };
+        if failed_heads.contains(&head) && (i == head || !signature_valid(team_id, doc_id, c, sig))
+        {
+            bad.insert(c.hash());
+        }
+    }
+    bad
 }

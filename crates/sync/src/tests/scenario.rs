@@ -269,3 +269,43 @@ fn bundles_under_an_old_key_epoch_stay_readable_after_rotation() {
         2
     );
 }
+
+#[test]
+fn what_a_device_does_is_handed_to_the_audit_log_without_case_content() {
+    let mut t = team();
+    let enrolled = t.admin.take_audit_events();
+    assert_eq!(
+        enrolled.iter().map(|e| e.action).collect::<Vec<_>>(),
+        ["team.enrol", "team.enrol", "team.enrol"]
+    );
+    open_case(&mut t.inv_a, "c1");
+    add_victim(&mut t.inv_a, "c1", "v1", "Гульнара Secretname");
+    send(&mut t.inv_a, &mut t.admin);
+    let exported = t.inv_a.take_audit_events();
+    assert_eq!(exported.len(), 1);
+    assert_eq!(exported[0].action, "sync.export");
+    let imported = t.admin.take_audit_events();
+    assert_eq!(imported.len(), 1);
+    assert_eq!(imported[0].action, "sync.import");
+    assert!(
+        imported[0].detail.contains("applied"),
+        "{}",
+        imported[0].detail
+    );
+    for e in exported.iter().chain(&imported) {
+        assert!(
+            !e.detail.contains("Secretname") && !e.detail.contains("Garment"),
+            "{e:?}"
+        );
+    }
+    t.admin.revoke(&t.inv_b.device(), None, T0).unwrap();
+    let revoked = t.admin.take_audit_events();
+    assert_eq!(
+        revoked.iter().map(|e| e.action).collect::<Vec<_>>(),
+        ["team.revoke"]
+    );
+    assert!(
+        t.admin.take_audit_events().is_empty(),
+        "events are handed over once"
+    );
+}
