@@ -38,8 +38,34 @@ fn quarantine_codes(from: &mut Replica, to: &mut Replica) -> Vec<String> {
 #[test]
 fn prosecutor_editing_evidence_is_quarantined() {
     let mut t = shared();
+    let phone = caravan_model::Evidence {
+        label: "Phone".into(),
+        kind: caravan_model::EvidenceKind::Phone,
+        description: "seized".into(),
+        seized_at: None,
+        seized_from: None,
+        location: None,
+        seal_number: Some("S-1".into()),
+        attachment_sha256: None,
+        custody: vec![],
+        recorded_at: T0,
+        recorded_by: member(&t.inv_a),
+    };
+    t.inv_a
+        .edit_case(
+            "c1",
+            caravan_model::Edit::Insert {
+                id: "e1".into(),
+                record: caravan_model::Record::Evidence(phone),
+            },
+            T0,
+            catalog(),
+        )
+        .unwrap();
+    send(&mut t.inv_a, &mut t.admin);
+    send(&mut t.admin, &mut t.prosecutor);
     forge(&mut t.prosecutor, "c1", |d| {
-        put(d, &["victims", "v1", "pseudonym"], "changed by prosecutor")
+        put(d, &["evidence", "e1", "seal_number"], "S-999")
     });
     assert_eq!(
         quarantine_codes(&mut t.prosecutor, &mut t.admin),
@@ -47,10 +73,27 @@ fn prosecutor_editing_evidence_is_quarantined() {
     );
     let case = t.admin.case("c1").unwrap().case().unwrap();
     assert_eq!(
-        case.victims["v1"].pseudonym, "V-v1",
+        case.evidence["e1"].seal_number.as_deref(),
+        Some("S-1"),
         "nothing of it was applied"
     );
     assert_eq!(t.admin.quarantine().len(), 1);
+}
+
+#[test]
+fn prosecutor_editing_a_victims_record_is_quarantined() {
+    let mut t = shared();
+    forge(&mut t.prosecutor, "c1", |d| {
+        put(d, &["victims", "v1", "pseudonym"], "changed by prosecutor")
+    });
+    assert_eq!(
+        quarantine_codes(&mut t.prosecutor, &mut t.admin),
+        ["policy.denied"]
+    );
+    assert_eq!(
+        t.admin.case("c1").unwrap().case().unwrap().victims["v1"].pseudonym,
+        "V-v1"
+    );
 }
 
 #[test]
