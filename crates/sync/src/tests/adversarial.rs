@@ -38,19 +38,7 @@ fn quarantine_codes(from: &mut Replica, to: &mut Replica) -> Vec<String> {
 #[test]
 fn prosecutor_editing_evidence_is_quarantined() {
     let mut t = shared();
-    let phone = caravan_model::Evidence {
-        label: "Phone".into(),
-        kind: caravan_model::EvidenceKind::Phone,
-        description: "seized".into(),
-        seized_at: None,
-        seized_from: None,
-        location: None,
-        seal_number: Some("S-1".into()),
-        attachment_sha256: None,
-        custody: vec![],
-        recorded_at: T0,
-        recorded_by: member(&t.inv_a),
-    };
+    let phone = phone(&member(&t.inv_a));
     t.inv_a
         .edit_case(
             "c1",

@@ -79,24 +79,7 @@ fn random_edit(rng: &mut Rng, role: Role, member: &str, step: usize) -> Edit {
         Role::Investigator => match rng.below(4) {
             0 => Edit::Insert {
                 id: id.clone(),
-                record: Record::Victim(caravan_model::Victim {
-                    identity: caravan_model::Identity {
-                        full_name: format!("Person {id}"),
-                        ..Default::default()
-                    },
-                    pseudonym: format!("V{id}"),
-                    sex: caravan_model::Sex::Unknown,
-                    age_at_trafficking: None,
-                    citizenship: None,
-                    languages: vec![],
-                    status: caravan_model::TraffickingStatus::Possible,
-                    status_decided_by: None,
-                    exploitation: vec![],
-                    control_methods: vec![],
-                    recruitment: None,
-                    recorded_at: T0,
-                    recorded_by: member.into(),
-                }),
+                record: Record::Victim(victim(&id, &format!("Person {id}"), member)),
             },
             1 => Edit::SetItem {
                 template_id: "initial-actions".into(),

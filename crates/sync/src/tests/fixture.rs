@@ -81,8 +81,9 @@ pub fn grant(admin: &mut Replica, case: &str, to: &Replica) {
         .unwrap();
 }
 
-pub fn add_victim(r: &mut Replica, case: &str, id: &str, name: &str) {
-    let v = caravan_model::Victim {
+/// A victim record with only a name, as a quick field entry makes it.
+pub fn victim(id: &str, name: &str, recorded_by: &str) -> caravan_model::Victim {
+    caravan_model::Victim {
         identity: caravan_model::Identity {
             full_name: name.into(),
             ..Default::default()
@@ -98,8 +99,29 @@ pub fn add_victim(r: &mut Replica, case: &str, id: &str, name: &str) {
         control_methods: vec![],
         recruitment: None,
         recorded_at: T0,
-        recorded_by: member(r),
-    };
+        recorded_by: recorded_by.into(),
+    }
+}
+
+/// A seized phone, sealed as "S-1".
+pub fn phone(recorded_by: &str) -> caravan_model::Evidence {
+    caravan_model::Evidence {
+        label: "Phone".into(),
+        kind: caravan_model::EvidenceKind::Phone,
+        description: "seized".into(),
+        seized_at: None,
+        seized_from: None,
+        location: None,
+        seal_number: Some("S-1".into()),
+        attachment_sha256: None,
+        custody: vec![],
+        recorded_at: T0,
+        recorded_by: recorded_by.into(),
+    }
+}
+
+pub fn add_victim(r: &mut Replica, case: &str, id: &str, name: &str) {
+    let v = victim(id, name, &member(r));
     r.edit_case(
         case,
         Edit::Insert {

@@ -48,19 +48,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
             catalog(),
         )
         .unwrap();
-    let phone = caravan_model::Evidence {
-        label: "Phone".into(),
-        kind: caravan_model::EvidenceKind::Phone,
-        description: "seized".into(),
-        seized_at: None,
-        seized_from: None,
-        location: None,
-        seal_number: Some("S-1".into()),
-        attachment_sha256: None,
-        custody: vec![],
-        recorded_at: T0,
-        recorded_by: member(&t.inv_b),
-    };
+    let phone = phone(&member(&t.inv_b));
     t.inv_b
         .edit_case(
             "c1",
