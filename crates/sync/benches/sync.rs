@@ -24,6 +24,32 @@ struct Fixture {
     raw_bytes: usize,
 }
 
+fn checklist_items() -> Vec<String> {
+    Catalog::builtin()
+        .latest("initial-actions")
+        .unwrap()
+        .items
+        .iter()
+        .map(|i| i.id.clone())
+        .collect()
+}
+
+fn open_case(r: &mut Replica, c: usize, at: i64) -> String {
+    let id = format!("case-{c:03}");
+    r.create_case(
+        NewCase {
+            id: id.clone(),
+            reference: id.clone(),
+            title: format!("Case {c}"),
+            jurisdiction: "KZ".into(),
+        },
+        at,
+        Catalog::builtin(),
+    )
+    .unwrap();
+    id
+}
+
 fn fixture() -> Fixture {
     let at = 1_767_000_000_000;
     let mut admin =
@@ -46,26 +72,9 @@ fn fixture() -> Fixture {
         .unwrap();
     let mut inv = Replica::accept(worker, &package, None).unwrap();
     let catalog = Catalog::builtin();
-    let items: Vec<String> = catalog
-        .latest("initial-actions")
-        .unwrap()
-        .items
-        .iter()
-        .map(|i| i.id.clone())
-        .collect();
+    let items = checklist_items();
     for c in 0..CASES {
-        let id = format!("case-{c:03}");
-        inv.create_case(
-            NewCase {
-                id: id.clone(),
-                reference: id.clone(),
-                title: format!("Case {c}"),
-                jurisdiction: "KZ".into(),
-            },
-            at,
-            catalog,
-        )
-        .unwrap();
+        let id = open_case(&mut inv, c, at);
         for e in 0..EDITS_PER_CASE {
             let edit = if e % 3 == 0 {
                 Edit::SetText {
@@ -220,26 +229,9 @@ fn diverged() -> (Replica, Replica, String, String) {
     };
     let (sup_id, inv_id) = (member(Role::Supervisor), member(Role::Investigator));
     let catalog = Catalog::builtin();
-    let items: Vec<String> = catalog
-        .latest("initial-actions")
-        .unwrap()
-        .items
-        .iter()
-        .map(|i| i.id.clone())
-        .collect();
+    let items = checklist_items();
     for c in 0..CASES {
-        let id = format!("case-{c:03}");
-        inv.create_case(
-            NewCase {
-                id: id.clone(),
-                reference: id.clone(),
-                title: format!("Case {c}"),
-                jurisdiction: "KZ".into(),
-            },
-            at,
-            catalog,
-        )
-        .unwrap();
+        open_case(&mut inv, c, at);
     }
     sup.import(
         &inv.export(&Recipient::Member(sup_id.clone()), at).unwrap(),
