@@ -185,6 +185,24 @@ fn write_slot(
     Ok(())
 }
 
+/// Wraps the vault key under a recovery code, with a fresh salt. The code
+/// carries 128 bits of entropy, so its slot records no Argon2 cost (zeros).
+fn write_recovery_slot(
+    tx: &Transaction<'_>,
+    vault_id: &[u8; 16],
+    code: &RecoveryCode,
+    vault_key: &Key32,
+) -> Result<()> {
+    let salt: [u8; 16] = random_array()?;
+    let kek = derive_recovery(code.secret(), &salt);
+    let no_cost = KdfParams {
+        m_kib: 0,
+        t: 0,
+        p: 0,
+    };
+    write_slot(tx, vault_id, "recovery", &no_cost, &salt, &kek, vault_key)
+}
+
 struct Slot {
     params: KdfParams,
     salt: Vec<u8>,
@@ -351,21 +369,7 @@ impl Vault {
                 &kek,
                 &vault_key,
             )?;
-            let rsalt: [u8; 16] = random_array()?;
-            let rkek = derive_recovery(code.secret(), &rsalt);
-            write_slot(
-                &tx,
-                &vault_id,
-                "recovery",
-                &KdfParams {
-                    m_kib: 0,
-                    t: 0,
-                    p: 0,
-                },
-                &rsalt,
-                &rkek,
-                &vault_key,
-            )?;
+            write_recovery_slot(&tx, &vault_id, &code, &vault_key)?;
             tx.commit()?;
         }
         let mut v = Vault {
@@ -514,24 +518,10 @@ impl Vault {
     /// the new one, to be shown once.
     pub fn regenerate_recovery_code(&mut self) -> Result<RecoveryCode> {
         let code = RecoveryCode::generate()?;
-        let rsalt: [u8; 16] = random_array()?;
-        let rkek = derive_recovery(code.secret(), &rsalt);
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        write_slot(
-            &tx,
-            &self.vault_id,
-            "recovery",
-            &KdfParams {
-                m_kib: 0,
-                t: 0,
-                p: 0,
-            },
-            &rsalt,
-            &rkek,
-            &self.keys.vault_key,
-        )?;
+        write_recovery_slot(&tx, &self.vault_id, &code, &self.keys.vault_key)?;
         tx.commit()?;
         self.audit_note("vault.recovery_code_replaced", "");
         Ok(code)
