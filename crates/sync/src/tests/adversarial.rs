@@ -224,14 +224,7 @@ fn revoked_device_is_cut_off() {
 #[test]
 fn bundle_for_another_team_is_refused() {
     let mut t = shared();
-    let mut other = Replica::found(
-        DeviceKeys::generate().unwrap(),
-        "Other unit",
-        "Admin",
-        "pc",
-        T0,
-    )
-    .unwrap();
+    let mut other = other_team();
     let bundle = other.export(&Recipient::AnyMember, T0).unwrap();
     assert_eq!(
         t.admin

@@ -51,6 +51,18 @@ pub fn team() -> Team {
     }
 }
 
+/// The founding device of an unrelated team.
+pub fn other_team() -> Replica {
+    Replica::found(
+        DeviceKeys::generate().unwrap(),
+        "Other unit",
+        "Admin",
+        "pc",
+        T0,
+    )
+    .unwrap()
+}
+
 pub fn send(from: &mut Replica, to: &mut Replica) -> ImportReport {
     let bundle = from.export(&Recipient::Member(member(to)), T0).unwrap();
     to.import(&bundle, &Limits::default()).unwrap()

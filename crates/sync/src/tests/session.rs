@@ -322,14 +322,7 @@ fn every_flipped_byte_and_truncation_of_a_frame_is_refused() {
 #[test]
 fn a_device_of_another_team_is_refused() {
     let mut t = shared();
-    let mut other = Replica::found(
-        DeviceKeys::generate().unwrap(),
-        "Other unit",
-        "Admin",
-        "pc",
-        T0,
-    )
-    .unwrap();
+    let mut other = other_team();
     let mut so = Session::new(&other, None).unwrap();
     let mut sa = Session::new(&t.admin, None).unwrap();
     let hello = so.poll(&mut other).unwrap().unwrap();
