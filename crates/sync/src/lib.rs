@@ -21,6 +21,7 @@ pub mod identity;
 pub mod import;
 pub mod join;
 pub mod keys;
+pub mod persist;
 pub mod replica;
 pub mod session;
 pub mod team;
@@ -29,6 +30,7 @@ pub mod trust;
 pub use error::SyncError;
 pub use identity::{DeviceId, DeviceKeys, PublicDevice};
 pub use keys::TeamKey;
+pub use persist::{DocDelta, ReplicaState};
 pub use replica::Replica;
 pub use team::{Team, TeamDoc, TeamId};
 

@@ -84,6 +84,10 @@ pub fn ensure_fixture() -> PathBuf {
             assignees: vec![format!("investigator-{}", i % 40)],
             updated_at_ms: 1_700_000_000_000 + i as i64,
             search_terms: vec![name(i), name(i + 1), format!("kz-2026-{i:05}")],
+            jurisdiction: "KZ".into(),
+            open_task_dues: Vec::new(),
+            progress_percent: 0,
+            conflicts: 0,
         })
         .unwrap();
     }

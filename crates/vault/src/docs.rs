@@ -7,7 +7,7 @@
 //! rows disappear only when the new snapshot commits (durably, since the
 //! vault runs `synchronous = FULL`).
 
-use automerge::{Automerge, ChangeHash, ReadDoc};
+use automerge::{AutoCommit, Automerge, ChangeHash, ReadDoc};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +17,7 @@ use crate::vault::{Ctx, Vault};
 
 pub(crate) const TABLE: &str = "doc_chunks";
 const KIND_SNAPSHOT: i64 = 0;
-const KIND_INCREMENTAL: i64 = 1;
+pub(crate) const KIND_INCREMENTAL: i64 = 1;
 
 /// Identifier of a document (a case, or the team document): 16 opaque
 /// bytes, stored in clear as the row key — never put meaning in it.
@@ -112,7 +112,7 @@ fn insert_at(
     Ok(())
 }
 
-fn insert_chunk(
+pub(crate) fn insert_chunk(
     tx: &Transaction<'_>,
     ctx: &Ctx<'_>,
     doc: &DocId,
@@ -151,6 +151,39 @@ fn rows_authentic(tx: &Transaction<'_>, ctx: &Ctx<'_>, doc: &DocId) -> Result<bo
     Ok(true)
 }
 
+/// The two Automerge document types a vault document loads into.
+pub(crate) trait Loadable: ReadDoc + Sized {
+    fn load(bytes: &[u8]) -> std::result::Result<Self, automerge::AutomergeError>;
+    fn load_incremental(
+        &mut self,
+        bytes: &[u8],
+    ) -> std::result::Result<usize, automerge::AutomergeError>;
+}
+
+impl Loadable for Automerge {
+    fn load(bytes: &[u8]) -> std::result::Result<Self, automerge::AutomergeError> {
+        Automerge::load(bytes)
+    }
+    fn load_incremental(
+        &mut self,
+        bytes: &[u8],
+    ) -> std::result::Result<usize, automerge::AutomergeError> {
+        Automerge::load_incremental(self, bytes)
+    }
+}
+
+impl Loadable for AutoCommit {
+    fn load(bytes: &[u8]) -> std::result::Result<Self, automerge::AutomergeError> {
+        AutoCommit::load(bytes)
+    }
+    fn load_incremental(
+        &mut self,
+        bytes: &[u8],
+    ) -> std::result::Result<usize, automerge::AutomergeError> {
+        AutoCommit::load_incremental(self, bytes)
+    }
+}
+
 /// Loads all rows of a document; returns it with the largest `seq` read.
 ///
 /// The first row is loaded with `Automerge::load`; all later rows are
@@ -158,11 +191,11 @@ fn rows_authentic(tx: &Transaction<'_>, ctx: &Ctx<'_>, doc: &DocId) -> Result<bo
 /// (applying them one by one costs a pass over the document per chunk).
 /// If that fails, the rows are re-applied one at a time to name the
 /// damaged record.
-fn load_from(
+fn load_from<D: Loadable>(
     conn: &rusqlite::Connection,
     ctx: &Ctx<'_>,
     doc: &DocId,
-) -> Result<Option<(Automerge, i64)>> {
+) -> Result<Option<(D, i64)>> {
     let mut stmt =
         conn.prepare_cached("SELECT seq, ct FROM doc_chunks WHERE doc_id = ?1 ORDER BY seq")?;
     let mut rows = stmt.query([&doc.0[..]])?;
@@ -179,7 +212,7 @@ fn load_from(
         return Ok(None);
     };
     let invalid = |seq: i64| move |_| VaultError::CorruptRecord(rec(doc, seq));
-    let mut am = Automerge::load(first).map_err(invalid(*first_seq))?;
+    let mut am = D::load(first).map_err(invalid(*first_seq))?;
     if !rest.is_empty() {
         // Sized up front so the buffer never reallocates (a reallocation
         // would free an un-zeroized copy of the plaintext).
@@ -189,7 +222,7 @@ fn load_from(
             joined.extend_from_slice(p);
         }
         if am.load_incremental(&joined).is_err() {
-            am = Automerge::load(first).map_err(invalid(*first_seq))?;
+            am = D::load(first).map_err(invalid(*first_seq))?;
             for (seq, p) in rest {
                 am.load_incremental(p).map_err(invalid(*seq))?;
             }
@@ -293,7 +326,23 @@ impl Vault {
     /// Loads a document (decrypt snapshot + chunks, `load_incremental`).
     /// `Ok(None)` if the vault holds nothing for it.
     pub fn load_doc(&self, doc: &DocId) -> Result<Option<Automerge>> {
-        let Some((am, seq)) = load_from(&self.conn, &self.ctx(), doc)? else {
+        let Some((am, seq)) = load_from::<Automerge>(&self.conn, &self.ctx(), doc)? else {
+            return Ok(None);
+        };
+        self.doc_coverage.borrow_mut().insert(
+            *doc,
+            Coverage {
+                seq,
+                heads: am.get_heads(),
+            },
+        );
+        Ok(Some(am))
+    }
+
+    /// Loads a document for editing (an `AutoCommit`); otherwise as
+    /// [`Vault::load_doc`].
+    pub fn load_doc_for_edit(&self, doc: &DocId) -> Result<Option<AutoCommit>> {
+        let Some((mut am, seq)) = load_from::<AutoCommit>(&self.conn, &self.ctx(), doc)? else {
             return Ok(None);
         };
         self.doc_coverage.borrow_mut().insert(
@@ -311,7 +360,7 @@ impl Vault {
     pub fn compact_doc(&mut self, doc: &DocId) -> Result<()> {
         self.doc_coverage.get_mut().remove(doc);
         let coverage = self.with_tx(|tx, ctx| {
-            let Some((am, _)) = load_from(tx, ctx, doc)? else {
+            let Some((am, _)) = load_from::<Automerge>(tx, ctx, doc)? else {
                 return Ok(None);
             };
             let snapshot = zeroize::Zeroizing::new(am.save());

@@ -15,7 +15,7 @@ pub struct RecordRef {
 }
 
 impl RecordRef {
-    pub(crate) fn new(table: &'static str, row: impl Into<String>) -> Self {
+    pub fn new(table: &'static str, row: impl Into<String>) -> Self {
         Self {
             table,
             row: row.into(),

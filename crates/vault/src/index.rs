@@ -36,6 +36,18 @@ pub struct CaseIndexEntry {
     pub updated_at_ms: i64,
     /// Normalised search terms (names, aliases, places, ...).
     pub search_terms: Vec<String>,
+    /// ISO 3166-1 alpha-2 code of the case's jurisdiction.
+    #[serde(default)]
+    pub jurisdiction: String,
+    /// Due dates (ISO 8601) of the case's open tasks, for overdue badges.
+    #[serde(default)]
+    pub open_task_dues: Vec<String>,
+    /// Required checklist items resolved, 0–100.
+    #[serde(default)]
+    pub progress_percent: u8,
+    /// Fields with concurrent values waiting for a decision.
+    #[serde(default)]
+    pub conflicts: u32,
 }
 
 impl std::fmt::Debug for CaseIndexEntry {
@@ -140,31 +152,40 @@ fn decode_row(ctx: &Ctx<'_>, idb: &[u8], ct: &[u8]) -> Result<CaseIndexEntry> {
     decode(ctx, &DocId(arr), ct)
 }
 
+pub(crate) fn put_in_tx(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &Ctx<'_>,
+    entry: &CaseIndexEntry,
+) -> Result<()> {
+    let pt = Zeroizing::new(
+        serde_json::to_vec(entry).map_err(|e| VaultError::InvalidInput(e.to_string()))?,
+    );
+    if pt.len() > MAX_INDEX_ENTRY_BYTES {
+        return Err(VaultError::InvalidInput(format!(
+            "index entry is larger than {MAX_INDEX_ENTRY_BYTES} bytes"
+        )));
+    }
+    let id = entry.case_id;
+    let ct = ctx.cipher.seal(&aad(ctx.vault_id, TABLE, &id.0, 0), &pt)?;
+    tx.prepare_cached("INSERT OR REPLACE INTO case_index(doc_id, ct) VALUES (?1, ?2)")?
+        .execute(params![&id.0[..], ct])?;
+    Ok(())
+}
+
 impl Vault {
     /// Inserts or replaces a case's index entry (one durable transaction).
     pub fn put_case_index(&mut self, entry: &CaseIndexEntry) -> Result<()> {
-        let pt = Zeroizing::new(
-            serde_json::to_vec(entry).map_err(|e| VaultError::InvalidInput(e.to_string()))?,
-        );
-        if pt.len() > MAX_INDEX_ENTRY_BYTES {
-            return Err(VaultError::InvalidInput(format!(
-                "index entry is larger than {MAX_INDEX_ENTRY_BYTES} bytes"
-            )));
-        }
+        self.with_tx(|tx, ctx| put_in_tx(tx, ctx, entry))?;
+        self.cache_index_entry(entry);
+        Ok(())
+    }
+
+    pub(crate) fn cache_index_entry(&mut self, entry: &CaseIndexEntry) {
         let id = entry.case_id;
-        self.with_tx(|tx, ctx| {
-            let ct = ctx.cipher.seal(&aad(ctx.vault_id, TABLE, &id.0, 0), &pt)?;
-            tx.execute(
-                "INSERT OR REPLACE INTO case_index(doc_id, ct) VALUES (?1, ?2)",
-                params![&id.0[..], ct],
-            )?;
-            Ok(())
-        })?;
         if let Some(c) = self.index_cache.get_mut().as_mut() {
             c.corrupt.retain(|r| r.row != id.to_hex());
             c.entries.insert(id, entry.clone());
         }
-        Ok(())
     }
 
     /// Removes a case's index entry.

@@ -20,6 +20,7 @@
 
 mod attachments;
 mod audit;
+mod batch;
 mod crypto;
 mod docs;
 mod error;
@@ -38,6 +39,7 @@ mod tests;
 
 pub use attachments::{ATTACHMENT_CHUNK_SIZE, AttachmentId, AttachmentInfo};
 pub use audit::{AuditEntry, AuditVerified};
+pub use batch::VaultTx;
 pub use crypto::ENCRYPTION_DISABLED;
 pub use docs::{DocId, DocStats};
 pub use error::{AuditProblem, RecordRef, Result, VaultError};

@@ -27,15 +27,19 @@ pub enum RecordKind {
     PeerSyncState = 3,
     ChangeSignature = 4,
     Quarantine = 5,
+    /// State the application core keeps for itself (peer heads, held
+    /// changes, settings), keyed by a name it chooses.
+    AppState = 6,
 }
 
 impl RecordKind {
-    pub(crate) const ALL: [RecordKind; 5] = [
+    pub(crate) const ALL: [RecordKind; 6] = [
         Self::DeviceIdentity,
         Self::TeamKey,
         Self::PeerSyncState,
         Self::ChangeSignature,
         Self::Quarantine,
+        Self::AppState,
     ];
 }
 
@@ -85,28 +89,34 @@ pub(crate) fn open_record(
     Ok((key, SecretBytes::from_slice(&pt[4 + klen..])))
 }
 
+pub(crate) fn put_in_tx(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &Ctx<'_>,
+    kind: RecordKind,
+    key: &[u8],
+    value: &[u8],
+) -> Result<()> {
+    if value.len() > MAX_RECORD_BYTES || key.len() > 4096 {
+        return Err(VaultError::InvalidInput("record too large".into()));
+    }
+    let t = tag(ctx, kind, key);
+    let mut pt = Zeroizing::new(Vec::with_capacity(4 + key.len() + value.len()));
+    pt.extend_from_slice(&(key.len() as u32).to_be_bytes());
+    pt.extend_from_slice(key);
+    pt.extend_from_slice(value);
+    let ct = ctx.cipher.seal(
+        &aad(ctx.vault_id, TABLE, &[&[kind as u8][..], &t].concat(), 0),
+        &pt,
+    )?;
+    tx.prepare_cached("INSERT OR REPLACE INTO records(kind, tag, ct) VALUES (?1, ?2, ?3)")?
+        .execute(params![kind as u8, &t[..], ct])?;
+    Ok(())
+}
+
 impl Vault {
     /// Stores (or replaces) a record.
     pub fn put_record(&mut self, kind: RecordKind, key: &[u8], value: &[u8]) -> Result<()> {
-        if value.len() > MAX_RECORD_BYTES || key.len() > 4096 {
-            return Err(VaultError::InvalidInput("record too large".into()));
-        }
-        self.with_tx(|tx, ctx| {
-            let t = tag(ctx, kind, key);
-            let mut pt = Zeroizing::new(Vec::with_capacity(4 + key.len() + value.len()));
-            pt.extend_from_slice(&(key.len() as u32).to_be_bytes());
-            pt.extend_from_slice(key);
-            pt.extend_from_slice(value);
-            let ct = ctx.cipher.seal(
-                &aad(ctx.vault_id, TABLE, &[&[kind as u8][..], &t].concat(), 0),
-                &pt,
-            )?;
-            tx.execute(
-                "INSERT OR REPLACE INTO records(kind, tag, ct) VALUES (?1, ?2, ?3)",
-                params![kind as u8, &t[..], ct],
-            )?;
-            Ok(())
-        })
+        self.with_tx(|tx, ctx| put_in_tx(tx, ctx, kind, key, value))
     }
 
     /// Reads a record.

@@ -56,6 +56,10 @@ pub fn entry(id: DocId, title: &str, terms: &[&str], t: i64) -> CaseIndexEntry {
         assignees: vec!["investigator-1".into()],
         updated_at_ms: t,
         search_terms: terms.iter().map(|s| s.to_string()).collect(),
+        jurisdiction: "KZ".into(),
+        open_task_dues: Vec::new(),
+        progress_percent: 0,
+        conflicts: 0,
     }
 }
 

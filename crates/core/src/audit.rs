@@ -1,0 +1,54 @@
+//! The audit log: every action on case data, hash-chained in the vault.
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::workspace::Workspace;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRow {
+    pub seq: u64,
+    pub at_ms: i64,
+    pub actor: String,
+    pub actor_name: String,
+    pub action: String,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditCheck {
+    pub entries: u64,
+    pub head: String,
+}
+
+impl Workspace {
+    /// The newest `limit` entries (all with `None`), oldest first.
+    pub fn audit_log(&self, limit: Option<usize>) -> Result<Vec<AuditRow>> {
+        let names = self.names().unwrap_or_default();
+        let all = self.vault.audit_entries()?;
+        let skip = limit.map_or(0, |l| all.len().saturating_sub(l));
+        Ok(all
+            .into_iter()
+            .skip(skip)
+            .map(|e| AuditRow {
+                seq: e.seq,
+                at_ms: e.at_ms,
+                actor_name: names.name_of(&e.actor),
+                actor: e.actor.clone(),
+                action: e.action.clone(),
+                detail: e.detail.clone(),
+            })
+            .collect())
+    }
+
+    /// Verifies the whole chain; names the first entry that was modified,
+    /// deleted, reordered or truncated.
+    pub fn audit_verify(&mut self) -> Result<AuditCheck> {
+        let v = self.vault.audit_verify()?;
+        self.audit("audit.verify", &format!("{} entries verified", v.entries))?;
+        Ok(AuditCheck {
+            entries: v.entries,
+            head: hex::encode(v.head_hash),
+        })
+    }
+}

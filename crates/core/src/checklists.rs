@@ -1,0 +1,306 @@
+//! The manual's checklists in a case: show by stage, tick, mark not
+//! applicable with a reason, note, link evidence, sign off, adopt a newer
+//! template version; prosecutor review and supervisor approvals.
+
+use caravan_model::checklist::{item_status, plan_adoption};
+use caravan_model::*;
+use serde::Serialize;
+
+use crate::cases::new_record_id;
+use crate::error::{CoreError, Result};
+use crate::workspace::Workspace;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChecklistView {
+    pub template_id: String,
+    pub version: u64,
+    /// A newer version of the template exists.
+    pub newer_version: Option<u64>,
+    pub stage: Stage,
+    pub title: String,
+    pub items: Vec<ItemView>,
+    pub required: usize,
+    pub required_resolved: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemView {
+    pub id: String,
+    pub kind: ItemKind,
+    pub required: bool,
+    pub text: String,
+    pub source: String,
+    pub status: ItemStatus,
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub evidence_ids: Vec<String>,
+    pub signoff_needed: Option<Role>,
+    pub signed_off_by: Option<String>,
+}
+
+/// What to record on one checklist item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemUpdate {
+    pub status: ItemStatus,
+    /// Required for not applicable.
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    pub evidence_ids: Vec<String>,
+    pub interview_ids: Vec<String>,
+}
+
+impl Workspace {
+    /// The case's checklists, optionally of one stage, texts in `lang`.
+    pub fn checklists(
+        &self,
+        case: &str,
+        stage: Option<Stage>,
+        lang: &str,
+    ) -> Result<Vec<ChecklistView>> {
+        let (_, c) = self.case_doc(case)?;
+        let names = self.names()?;
+        let mut out = Vec::new();
+        for inst in c.checklists.values() {
+            let Some(t) = self.catalog.get(&inst.template_id, inst.version) else {
+                continue;
+            };
+            if stage.is_some_and(|s| s != t.stage) {
+                continue;
+            }
+            let items: Vec<ItemView> = t
+                .items
+                .iter()
+                .map(|i| {
+                    let st = inst.items.get(&i.id);
+                    ItemView {
+                        id: i.id.clone(),
+                        kind: i.kind,
+                        required: i.required,
+                        text: i.text_in(lang).to_string(),
+                        source: i.source.clone(),
+                        status: item_status(inst, &i.id),
+                        reason: st.and_then(|s| s.reason.clone()),
+                        note: st.and_then(|s| s.note.clone()),
+                        evidence_ids: st.map(|s| s.evidence_ids.clone()).unwrap_or_default(),
+                        signoff_needed: i.signoff,
+                        signed_off_by: inst
+                            .signoffs
+                            .get(&i.id)
+                            .filter(|s| Some(s.status) == st.map(|x| x.status))
+                            .map(|s| names.name_of(&s.by)),
+                    }
+                })
+                .collect();
+            let required = items.iter().filter(|i| i.required).count();
+            let required_resolved = items
+                .iter()
+                .filter(|i| i.required && i.status != ItemStatus::Open)
+                .count();
+            out.push(ChecklistView {
+                template_id: t.id.clone(),
+                version: inst.version,
+                newer_version: self
+                    .catalog
+                    .latest(&t.id)
+                    .map(|l| l.version)
+                    .filter(|v| *v > inst.version),
+                stage: t.stage,
+                title: t.title_in(lang).to_string(),
+                items,
+                required,
+                required_resolved,
+            });
+        }
+        out.sort_by(|a, b| (a.stage, &a.template_id).cmp(&(b.stage, &b.template_id)));
+        Ok(out)
+    }
+
+    /// Records the state of one item (done, not applicable with a reason,
+    /// open again; a note; linked evidence and interviews).
+    pub fn set_item(
+        &mut self,
+        case: &str,
+        template_id: &str,
+        item_id: &str,
+        u: ItemUpdate,
+    ) -> Result<()> {
+        let case_id = self.find_case(case)?;
+        let status = u.status;
+        self.edit(
+            &case_id,
+            Edit::SetItem {
+                template_id: template_id.into(),
+                item_id: item_id.into(),
+                status,
+                reason: u.reason,
+                note: u.note,
+                evidence_ids: u.evidence_ids,
+                interview_ids: u.interview_ids,
+            },
+            "checklist.item",
+            format!("{template_id}/{item_id}: {status}"),
+        )
+    }
+
+    /// Starts following a template the case does not have yet (e.g. a
+    /// per-type identification list), at its newest version.
+    pub fn start_checklist(&mut self, case: &str, template_id: &str) -> Result<()> {
+        let case_id = self.find_case(case)?;
+        let t = self
+            .catalog
+            .latest(template_id)
+            .ok_or_else(|| CoreError::NotFound {
+                what: "checklist template",
+                id: template_id.into(),
+            })?;
+        let version = t.version;
+        self.edit(
+            &case_id,
+            Edit::StartChecklist {
+                template_id: template_id.into(),
+                version,
+            },
+            "checklist.start",
+            format!("{template_id}@{version}"),
+        )
+    }
+
+    /// Moves a checklist to the newest template version; every item state
+    /// is kept (items the new version dropped are kept as retired).
+    pub fn adopt_template(&mut self, case: &str, template_id: &str) -> Result<checklist::Adoption> {
+        let (case_id, c) = self.case_doc(case)?;
+        let inst = c
+            .checklists
+            .get(template_id)
+            .ok_or_else(|| CoreError::NotFound {
+                what: "checklist",
+                id: template_id.into(),
+            })?;
+        let newer = self
+            .catalog
+            .latest(template_id)
+            .ok_or_else(|| CoreError::NotFound {
+                what: "checklist template",
+                id: template_id.into(),
+            })?;
+        let current =
+            self.catalog
+                .get(template_id, inst.version)
+                .ok_or_else(|| CoreError::NotFound {
+                    what: "checklist template version",
+                    id: format!("{template_id}@{}", inst.version),
+                })?;
+        let plan = plan_adoption(inst, current, newer);
+        self.edit(
+            &case_id,
+            Edit::AdoptTemplate {
+                template_id: template_id.into(),
+                version: newer.version,
+            },
+            "checklist.adopt",
+            format!("{template_id}: version {} to {}", plan.from, plan.to),
+        )?;
+        Ok(plan)
+    }
+
+    /// Signs off one item that needs the author's role.
+    pub fn sign_off_item(&mut self, case: &str, template_id: &str, item_id: &str) -> Result<()> {
+        let case_id = self.find_case(case)?;
+        self.edit(
+            &case_id,
+            Edit::SignOffItem {
+                template_id: template_id.into(),
+                item_id: item_id.into(),
+            },
+            "checklist.signoff",
+            format!("{template_id}/{item_id}"),
+        )
+    }
+
+    fn review(
+        &mut self,
+        case: &str,
+        kind: ReviewKind,
+        stage: Option<Stage>,
+        text: &str,
+    ) -> Result<String> {
+        if text.trim().is_empty() {
+            return Err(CoreError::invalid("text", "must not be empty"));
+        }
+        let case_id = self.find_case(case)?;
+        let (member, _) = self.me()?;
+        let id = new_record_id()?;
+        self.edit(
+            &case_id,
+            Edit::Insert {
+                id: id.clone(),
+                record: Record::Review(ReviewItem {
+                    kind,
+                    stage,
+                    text: text.trim().into(),
+                    by: member,
+                    at: self.now(),
+                }),
+            },
+            "review.add",
+            format!("review/{id}: {kind}"),
+        )?;
+        Ok(id)
+    }
+
+    /// A prosecutor's comment on the case.
+    pub fn review_comment(
+        &mut self,
+        case: &str,
+        stage: Option<Stage>,
+        text: &str,
+    ) -> Result<String> {
+        self.review(case, ReviewKind::Comment, stage, text)
+    }
+
+    /// A prosecutor's request for further investigation.
+    pub fn review_request(
+        &mut self,
+        case: &str,
+        stage: Option<Stage>,
+        text: &str,
+    ) -> Result<String> {
+        self.review(case, ReviewKind::Request, stage, text)
+    }
+
+    /// A prosecutor's sign-off of a stage gate.
+    pub fn review_signoff(&mut self, case: &str, stage: Stage, text: &str) -> Result<String> {
+        self.review(case, ReviewKind::SignOff, Some(stage), text)
+    }
+
+    /// A supervisor's decision; with a stage, that stage's gate approval.
+    pub fn approve(
+        &mut self,
+        case: &str,
+        stage: Option<Stage>,
+        subject: &str,
+        decision: Decision,
+        comment: Option<String>,
+    ) -> Result<String> {
+        let case_id = self.find_case(case)?;
+        let (member, _) = self.me()?;
+        let id = new_record_id()?;
+        self.edit(
+            &case_id,
+            Edit::Insert {
+                id: id.clone(),
+                record: Record::Approval(Approval {
+                    stage,
+                    subject: subject.into(),
+                    decision,
+                    comment,
+                    by: member,
+                    at: self.now(),
+                }),
+            },
+            "approval.add",
+            format!("approvals/{id}: {decision}"),
+        )?;
+        Ok(id)
+    }
+}

@@ -1,0 +1,39 @@
+//! Caravan's application core: every use case, as a method of
+//! [`Workspace`] (an unlocked vault and the device's replica of the team's
+//! documents). The desktop app and the `caravan` command both call this
+//! crate and hold no business logic of their own.
+//!
+//! - Every action that reads or changes case data writes its audit entry
+//!   here, in the same vault transaction as the change it records.
+//! - Errors carry stable codes ([`CoreError::code`]); front ends match
+//!   codes, never messages.
+//! - Identity fields of people are masked in every view; revealing them
+//!   is a separate, audited call.
+
+pub mod audit;
+pub mod cases;
+pub mod checklists;
+pub mod clock;
+pub mod conflicts;
+pub mod error;
+pub mod exchange;
+mod fields;
+pub mod records;
+pub mod reports;
+pub mod team;
+pub mod view;
+pub mod workspace;
+
+pub use cases::{CaseFilter, NewCaseInput};
+pub use checklists::ItemUpdate;
+pub use clock::{Clock, SteppingClock, SystemClock};
+pub use error::{CoreError, ErrorKind, Result};
+pub use exchange::{Progress, Step};
+pub use records::*;
+pub use view::PersonKind;
+pub use workspace::{OpenOptions, Settings, Workspace};
+
+/// The model, vault and sync types front ends need, under one name.
+pub use caravan_model as model;
+pub use caravan_sync as sync;
+pub use caravan_vault as vault;

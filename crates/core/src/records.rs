@@ -1,0 +1,483 @@
+//! The records of a case: people (with audited reveal), evidence and its
+//! chain of custody, attachments, interviews, tasks, timeline, referrals,
+//! risk assessments and notes.
+
+use std::path::Path;
+
+use autosurgeon::Text;
+use caravan_model::*;
+
+use crate::cases::new_record_id;
+use crate::error::{CoreError, Result};
+use crate::view::{IdentityView, PersonKind};
+use crate::workspace::Workspace;
+
+/// A new victim, suspect or witness.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PersonInput {
+    pub kind: PersonKind,
+    /// Name used in the case file and exports instead of the real name.
+    pub pseudonym: String,
+    pub full_name: String,
+    pub other_names: Option<String>,
+    pub birth_date: Option<Date>,
+    pub document_numbers: Option<String>,
+    pub contact: Option<String>,
+    pub address: Option<String>,
+    pub sex: Sex,
+    pub age_at_trafficking: Option<u64>,
+    pub citizenship: Option<String>,
+    pub languages: Vec<String>,
+    pub exploitation: Vec<Exploitation>,
+    pub control_methods: Vec<ControlMethod>,
+    pub recruitment: Option<RecruitmentMethod>,
+    pub roles: Vec<PerpetratorRole>,
+    pub relation: Option<String>,
+}
+
+impl PersonInput {
+    /// A person with only the required details; fill in the rest.
+    pub fn new(kind: PersonKind, pseudonym: &str, full_name: &str) -> Self {
+        Self {
+            kind,
+            pseudonym: pseudonym.into(),
+            full_name: full_name.into(),
+            other_names: None,
+            birth_date: None,
+            document_numbers: None,
+            contact: None,
+            address: None,
+            sex: Sex::Unknown,
+            age_at_trafficking: None,
+            citizenship: None,
+            languages: Vec::new(),
+            exploitation: Vec::new(),
+            control_methods: Vec::new(),
+            recruitment: None,
+            roles: Vec::new(),
+            relation: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvidenceInput {
+    pub label: String,
+    pub kind: EvidenceKind,
+    pub description: String,
+    pub seized_at: Option<i64>,
+    pub seized_from: Option<String>,
+    pub location: Option<String>,
+    pub seal_number: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CustodyInput {
+    pub from: String,
+    pub to: String,
+    pub place: String,
+    pub seal_number: Option<String>,
+    pub purpose: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct InterviewInput {
+    pub person_id: String,
+    pub planned_for: Option<Date>,
+    pub venue: Option<String>,
+    pub interpreter: Option<String>,
+    pub interpreter_vetted: bool,
+    pub consent_given: bool,
+    pub child_track: bool,
+    /// The PEACE plan (collaborative text).
+    pub plan: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskInput {
+    pub title: String,
+    pub assignee: Option<String>,
+    pub due: Option<Date>,
+    pub stage: Option<Stage>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventInput {
+    pub kind: EventKind,
+    pub date: Option<Date>,
+    pub place: String,
+    pub country: Option<String>,
+    pub description: String,
+    pub person_ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReferralInput {
+    pub person_id: String,
+    pub direction: ReferralDirection,
+    pub organisation: String,
+    pub date: Option<Date>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskInput {
+    pub subject: RiskSubject,
+    pub person_id: Option<String>,
+    pub threat: String,
+    pub threat_source: Option<String>,
+    pub severity: u64,
+    pub likelihood: u64,
+    pub mitigation: String,
+    pub review_on: Option<Date>,
+}
+
+/// An attachment stored in the vault.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AttachmentView {
+    pub id: String,
+    pub sha256: String,
+    pub size: u64,
+    pub evidence_id: Option<String>,
+}
+
+fn identity(p: &PersonInput) -> Identity {
+    Identity {
+        full_name: p.full_name.trim().to_string(),
+        other_names: p.other_names.clone(),
+        birth_date: p.birth_date,
+        document_numbers: p.document_numbers.clone(),
+        contact: p.contact.clone(),
+        address: p.address.clone(),
+    }
+}
+
+impl Workspace {
+    fn insert(&mut self, case: &str, record: Record, action: &str) -> Result<(String, String)> {
+        let case_id = self.find_case(case)?;
+        let id = new_record_id()?;
+        let coll = record.collection();
+        self.edit(
+            &case_id,
+            Edit::Insert {
+                id: id.clone(),
+                record,
+            },
+            action,
+            format!("{coll}/{id} added"),
+        )?;
+        Ok((case_id, id))
+    }
+
+    /// Adds a victim, suspect or witness; returns the new person's id.
+    pub fn add_person(&mut self, case: &str, p: PersonInput) -> Result<String> {
+        if p.pseudonym.trim().is_empty() {
+            return Err(CoreError::invalid(
+                "pseudonym",
+                "must not be empty: it is the name the case file shows",
+            ));
+        }
+        let (member, _) = self.me()?;
+        let at = self.now();
+        let record = match p.kind {
+            PersonKind::Victim => Record::Victim(Victim {
+                identity: identity(&p),
+                pseudonym: p.pseudonym.trim().into(),
+                sex: p.sex,
+                age_at_trafficking: p.age_at_trafficking,
+                citizenship: p.citizenship.clone(),
+                languages: p.languages.clone(),
+                status: TraffickingStatus::Possible,
+                status_decided_by: None,
+                exploitation: p.exploitation.clone(),
+                control_methods: p.control_methods.clone(),
+                recruitment: p.recruitment,
+                recorded_at: at,
+                recorded_by: member,
+            }),
+            PersonKind::Suspect => Record::Suspect(Suspect {
+                identity: identity(&p),
+                pseudonym: p.pseudonym.trim().into(),
+                roles: p.roles.clone(),
+                citizenship: p.citizenship.clone(),
+                recorded_at: at,
+                recorded_by: member,
+            }),
+            PersonKind::Witness => Record::Witness(Witness {
+                identity: identity(&p),
+                pseudonym: p.pseudonym.trim().into(),
+                relation: p.relation.clone(),
+                recorded_at: at,
+                recorded_by: member,
+            }),
+        };
+        Ok(self.insert(case, record, "person.add")?.1)
+    }
+
+    /// Shows a person's identity. Every reveal is written to the audit log
+    /// (who, which case, which person) before the identity is returned.
+    pub fn reveal(&mut self, case: &str, person_id: &str) -> Result<IdentityView> {
+        let (case_id, c) = self.case_doc(case)?;
+        let ident = c
+            .victims
+            .get(person_id)
+            .map(|v| &v.identity)
+            .or_else(|| c.suspects.get(person_id).map(|s| &s.identity))
+            .or_else(|| c.witnesses.get(person_id).map(|w| &w.identity))
+            .ok_or_else(|| CoreError::NotFound {
+                what: "person",
+                id: person_id.into(),
+            })?;
+        let view = IdentityView::from(ident);
+        self.audit(
+            "person.reveal",
+            &format!("case {case_id}: person {person_id}"),
+        )?;
+        Ok(view)
+    }
+
+    /// Adds an evidence item; returns its id.
+    pub fn add_evidence(&mut self, case: &str, e: EvidenceInput) -> Result<String> {
+        let (member, _) = self.me()?;
+        let record = Record::Evidence(Evidence {
+            label: e.label,
+            kind: e.kind,
+            description: e.description,
+            seized_at: e.seized_at,
+            seized_from: e.seized_from,
+            location: e.location,
+            seal_number: e.seal_number,
+            attachment_sha256: None,
+            custody: Vec::new(),
+            recorded_at: self.now(),
+            recorded_by: member,
+        });
+        Ok(self.insert(case, record, "evidence.add")?.1)
+    }
+
+    /// Appends a hand-over to an evidence item's chain of custody.
+    pub fn transfer_custody(
+        &mut self,
+        case: &str,
+        evidence_id: &str,
+        t: CustodyInput,
+    ) -> Result<String> {
+        let case_id = self.find_case(case)?;
+        let (member, _) = self.me()?;
+        let id = new_record_id()?;
+        let entry = CustodyEntry {
+            id: id.clone(),
+            from: t.from,
+            to: t.to,
+            at: self.now(),
+            place: t.place,
+            seal_number: t.seal_number,
+            purpose: t.purpose,
+            attachment_sha256: None,
+            recorded_by: member,
+        };
+        self.edit(
+            &case_id,
+            Edit::AppendCustody {
+                evidence_id: evidence_id.into(),
+                entry,
+            },
+            "evidence.custody",
+            format!("evidence/{evidence_id}: hand-over {id}"),
+        )?;
+        Ok(id)
+    }
+
+    /// Stores a file in the vault (encrypted, streamed) and, with an
+    /// evidence id, records its SHA-256 on that item.
+    pub fn attach(
+        &mut self,
+        case: &str,
+        evidence_id: Option<&str>,
+        file: &Path,
+    ) -> Result<AttachmentView> {
+        let case_id = self.find_case(case)?;
+        if let Some(e) = evidence_id {
+            let (_, c) = self.case_doc(&case_id)?;
+            if !c.evidence.contains_key(e) {
+                return Err(CoreError::NotFound {
+                    what: "evidence item",
+                    id: e.into(),
+                });
+            }
+        }
+        let info = self.vault.import_attachment_file(file, media_type(file))?;
+        let sha = hex::encode(info.sha256);
+        if let Some(e) = evidence_id {
+            self.edit(
+                &case_id,
+                Edit::Set {
+                    path: DocPath::keys(["evidence", e, "attachment_sha256"]),
+                    value: Scalar::Str(sha.clone()),
+                },
+                "evidence.attach",
+                format!("evidence/{e}: attachment {}", info.id),
+            )?;
+        } else {
+            self.audit(
+                "attachment.add",
+                &format!("case {case_id}: attachment {}", info.id),
+            )?;
+        }
+        Ok(AttachmentView {
+            id: info.id.to_string(),
+            sha256: sha,
+            size: info.size,
+            evidence_id: evidence_id.map(str::to_string),
+        })
+    }
+
+    /// Writes an attachment out, verifying its SHA-256 on the way.
+    pub fn export_attachment(&mut self, sha256_or_id: &str, dest: &Path) -> Result<AttachmentView> {
+        let ids = self.vault.attachment_ids()?;
+        for id in ids {
+            let info = self.vault.attachment_info(&id)?;
+            let sha = hex::encode(info.sha256);
+            if id.to_string() == sha256_or_id || sha == sha256_or_id {
+                let info = self.vault.export_attachment(&id, dest)?;
+                return Ok(AttachmentView {
+                    id: info.id.to_string(),
+                    sha256: hex::encode(info.sha256),
+                    size: info.size,
+                    evidence_id: None,
+                });
+            }
+        }
+        Err(CoreError::NotFound {
+            what: "attachment",
+            id: sha256_or_id.into(),
+        })
+    }
+
+    pub fn add_interview(&mut self, case: &str, i: InterviewInput) -> Result<String> {
+        let (member, _) = self.me()?;
+        let record = Record::Interview(Interview {
+            person_id: i.person_id,
+            stage: PeaceStage::Planning,
+            planned_for: i.planned_for,
+            venue: i.venue,
+            interpreter: i.interpreter,
+            interpreter_vetted: i.interpreter_vetted,
+            consent_given: i.consent_given,
+            child_track: i.child_track,
+            plan: Text::with_value(i.plan),
+            recorded_at: self.now(),
+            recorded_by: member,
+        });
+        Ok(self.insert(case, record, "interview.add")?.1)
+    }
+
+    pub fn add_task(&mut self, case: &str, t: TaskInput) -> Result<String> {
+        if t.title.trim().is_empty() {
+            return Err(CoreError::invalid("title", "must not be empty"));
+        }
+        let (member, _) = self.me()?;
+        let assignee = t
+            .assignee
+            .as_deref()
+            .map(|a| self.find_member(a))
+            .transpose()?;
+        let record = Record::Task(Task {
+            title: t.title,
+            assignee,
+            due: t.due,
+            stage: t.stage,
+            done: false,
+            recorded_at: self.now(),
+            recorded_by: member,
+        });
+        Ok(self.insert(case, record, "task.add")?.1)
+    }
+
+    /// Marks a task done (or open again).
+    pub fn set_task_done(&mut self, case: &str, task_id: &str, done: bool) -> Result<()> {
+        let case_id = self.find_case(case)?;
+        self.edit(
+            &case_id,
+            Edit::Set {
+                path: DocPath::keys(["tasks", task_id, "done"]),
+                value: Scalar::Bool(done),
+            },
+            "task.done",
+            format!("tasks/{task_id}: done {done}"),
+        )
+    }
+
+    pub fn add_event(&mut self, case: &str, e: EventInput) -> Result<String> {
+        let (member, _) = self.me()?;
+        let record = Record::Timeline(TimelineEvent {
+            kind: e.kind,
+            date: e.date,
+            place: e.place,
+            country: e.country,
+            description: e.description,
+            person_ids: e.person_ids,
+            recorded_at: self.now(),
+            recorded_by: member,
+        });
+        Ok(self.insert(case, record, "timeline.add")?.1)
+    }
+
+    pub fn add_referral(&mut self, case: &str, r: ReferralInput) -> Result<String> {
+        let (member, _) = self.me()?;
+        let record = Record::Referral(Referral {
+            person_id: r.person_id,
+            direction: r.direction,
+            organisation: r.organisation,
+            date: r.date,
+            reason: r.reason,
+            outcome: None,
+            recorded_at: self.now(),
+            recorded_by: member,
+        });
+        Ok(self.insert(case, record, "referral.add")?.1)
+    }
+
+    pub fn add_risk(&mut self, case: &str, r: RiskInput) -> Result<String> {
+        let (member, _) = self.me()?;
+        let record = Record::Risk(RiskAssessment {
+            subject: r.subject,
+            person_id: r.person_id,
+            threat: r.threat,
+            threat_source: r.threat_source,
+            severity: r.severity,
+            likelihood: r.likelihood,
+            mitigation: r.mitigation,
+            review_on: r.review_on,
+            recorded_at: self.now(),
+            recorded_by: member,
+        });
+        Ok(self.insert(case, record, "risk.add")?.1)
+    }
+
+    pub fn add_note(&mut self, case: &str, body: &str) -> Result<String> {
+        let (member, _) = self.me()?;
+        let record = Record::Note(Note {
+            body: Text::with_value(body),
+            recorded_at: self.now(),
+            recorded_by: member,
+        });
+        Ok(self.insert(case, record, "note.add")?.1)
+    }
+}
+
+fn media_type(file: &Path) -> &'static str {
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("png") => "image/png",
+        Some("pdf") => "application/pdf",
+        Some("txt") => "text/plain",
+        Some("mp3") => "audio/mpeg",
+        Some("mp4") => "video/mp4",
+        _ => "application/octet-stream",
+    }
+}

@@ -1,0 +1,364 @@
+//! The product's scenarios through the application core, on real vaults:
+//! enrolment without network, two investigators working one case offline
+//! with a same-field conflict, bundles by file, the supervisor relaying to
+//! the prosecutor, review and sign-off flowing back, and every vault
+//! surviving a lock and unlock with nothing lost.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use caravan_core::model::{ItemStatus, Role, Stage};
+use caravan_core::vault::Passphrase;
+use caravan_core::*;
+
+const PASS: &str = "correct horse battery staple 42";
+
+fn opts() -> OpenOptions {
+    OpenOptions::insecure_fast_kdf(Arc::new(SteppingClock::starting_at(1_795_824_000_000)))
+}
+
+fn pass() -> Passphrase {
+    Passphrase::new(PASS.into())
+}
+
+fn create(dir: &Path) -> Workspace {
+    Workspace::create(dir, &pass(), &opts()).unwrap().0
+}
+
+fn reopen(ws: Workspace) -> Workspace {
+    let dir = ws.vault_dir().to_path_buf();
+    ws.lock();
+    Workspace::unlock(&dir, &pass(), &opts()).unwrap()
+}
+
+fn enrol(admin: &mut Workspace, dir: &Path, name: &str, role: Role) -> Workspace {
+    let mut ws = create(dir);
+    let request = ws.join_request(name, &format!("{name}'s laptop")).unwrap();
+    let package = admin.approve_join(&request, role).unwrap();
+    let team = admin.team_view().unwrap().id;
+    ws.accept_join(&package, Some(&team)).unwrap();
+    ws
+}
+
+fn member_id(ws: &Workspace, name: &str) -> String {
+    ws.find_member(name).unwrap()
+}
+
+fn swap(
+    from: &mut Workspace,
+    to: &mut Workspace,
+    recipient: &str,
+) -> caravan_core::sync::import::ImportReport {
+    let member = member_id(from, recipient);
+    let (bundle, _) = from.export_bundle(Some(&member), &mut |_| {}).unwrap();
+    to.import_bundle(&bundle, &mut |_| {}).unwrap()
+}
+
+struct Team {
+    _dirs: tempfile::TempDir,
+    sup: Workspace,
+    ina: Workspace,
+    inb: Workspace,
+    pro: Workspace,
+}
+
+fn team() -> Team {
+    let dirs = tempfile::tempdir().unwrap();
+    let mut sup = create(&dirs.path().join("sup"));
+    sup.found_team("Almaty TIP unit", "Saule", "office laptop")
+        .unwrap();
+    let ina = enrol(
+        &mut sup,
+        &dirs.path().join("a"),
+        "Aibek",
+        Role::Investigator,
+    );
+    let inb = enrol(&mut sup, &dirs.path().join("b"), "Dana", Role::Investigator);
+    let pro = enrol(&mut sup, &dirs.path().join("p"), "Marat", Role::Prosecutor);
+    Team {
+        _dirs: dirs,
+        sup,
+        ina,
+        inb,
+        pro,
+    }
+}
+
+#[test]
+fn two_investigators_relay_and_review() {
+    let mut t = team();
+    // Everyone learns the whole team from the supervisor first.
+    for name in ["Aibek", "Dana", "Marat"] {
+        let member = member_id(&t.sup, name);
+        let (b, _) = t.sup.export_bundle(Some(&member), &mut |_| {}).unwrap();
+        let target = match name {
+            "Aibek" => &mut t.ina,
+            "Dana" => &mut t.inb,
+            _ => &mut t.pro,
+        };
+        target.import_bundle(&b, &mut |_| {}).unwrap();
+    }
+
+    let case = t
+        .ina
+        .create_case(NewCaseInput {
+            reference: "KZ-2026-0142".into(),
+            title: "Construction site, Almaty region".into(),
+            jurisdiction: "kz".into(),
+        })
+        .unwrap();
+    let dana = member_id(&t.ina, "Dana");
+    let marat = member_id(&t.sup, "Marat");
+    // Dana sees Aibek's case once the supervisor grants it.
+    t.sup
+        .import_bundle(
+            &t.ina
+                .export_bundle(Some(&member_id(&t.ina, "Saule")), &mut |_| {})
+                .unwrap()
+                .0,
+            &mut |_| {},
+        )
+        .unwrap();
+    t.sup.grant(&case, &dana, true).unwrap();
+    t.sup.grant(&case, &marat, true).unwrap();
+    swap(&mut t.sup, &mut t.inb, "Dana");
+    swap(&mut t.sup, &mut t.ina, "Aibek");
+    assert_eq!(
+        t.inb
+            .list_cases(&CaseFilter::default())
+            .unwrap()
+            .cases
+            .len(),
+        1
+    );
+
+    // A week apart: Aibek adds a victim and ticks indicators; Dana logs
+    // seized phones with a custody transfer; both retitle the case.
+    let mut victim = PersonInput::new(PersonKind::Victim, "V-1", "Гульнара Ахмедова");
+    victim.age_at_trafficking = Some(17);
+    let v = t.ina.add_person(&case, victim).unwrap();
+    t.ina
+        .start_checklist(&case, "identification-labour")
+        .unwrap();
+    let labour = t
+        .ina
+        .checklists(&case, Some(Stage::Identification), "en")
+        .unwrap();
+    let first = &labour
+        .iter()
+        .find(|c| c.template_id == "identification-labour")
+        .unwrap()
+        .items[0];
+    t.ina
+        .set_item(
+            &case,
+            "identification-labour",
+            &first.id,
+            ItemUpdate {
+                status: ItemStatus::Done,
+                reason: None,
+                note: Some("seen at the site".into()),
+                evidence_ids: vec![],
+                interview_ids: vec![],
+            },
+        )
+        .unwrap();
+    let e = t
+        .inb
+        .add_evidence(
+            &case,
+            EvidenceInput {
+                label: "Phone 1".into(),
+                kind: caravan_core::model::EvidenceKind::Phone,
+                description: "Samsung, cracked screen".into(),
+                seized_at: None,
+                seized_from: Some("site office".into()),
+                location: None,
+                seal_number: Some("S-0001".into()),
+            },
+        )
+        .unwrap();
+    t.inb
+        .transfer_custody(
+            &case,
+            &e,
+            CustodyInput {
+                from: "Dana".into(),
+                to: "Forensic lab".into(),
+                place: "Almaty".into(),
+                seal_number: Some("S-0001".into()),
+                purpose: Some("extraction".into()),
+            },
+        )
+        .unwrap();
+    t.ina
+        .set_field(&case, "header/title", "Construction site, Kaskelen")
+        .unwrap();
+    t.inb
+        .set_field(&case, "header/title", "Kaskelen construction site")
+        .unwrap();
+
+    // Back in the car: a bundle each way.
+    let r1 = swap(&mut t.ina, &mut t.inb, "Dana");
+    let r2 = swap(&mut t.inb, &mut t.ina, "Aibek");
+    assert!(r1.applied > 0 && r2.applied > 0, "{r1:?} {r2:?}");
+    assert!(r1.quarantined.is_empty() && r2.quarantined.is_empty());
+    let a = t.ina.show_case(&case).unwrap();
+    let b = t.inb.show_case(&case).unwrap();
+    assert_eq!(a.people.len(), 1);
+    assert_eq!(b.evidence[0].custody.len(), 1);
+    assert_eq!(a.evidence, b.evidence);
+    assert!(a.people[0].masked && a.people[0].identity.is_none());
+    // Both titles survive, with their authors, until someone decides.
+    let conflicts = t.ina.conflicts(Some(&case), false).unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    let c = &conflicts[0];
+    assert_eq!(c.path, "header/title");
+    let mut authors: Vec<&str> = c.values.iter().map(|v| v.author_name.as_str()).collect();
+    authors.sort();
+    assert_eq!(authors, ["Aibek", "Dana"]);
+    let keep = c
+        .values
+        .iter()
+        .find(|v| v.author_name == "Dana")
+        .unwrap()
+        .choice
+        .clone();
+    t.ina.resolve(&case, "header/title", &keep).unwrap();
+    assert!(t.ina.conflicts(Some(&case), false).unwrap().is_empty());
+    swap(&mut t.ina, &mut t.inb, "Dana");
+    assert_eq!(
+        t.inb.show_case(&case).unwrap().title,
+        "Kaskelen construction site"
+    );
+
+    // The supervisor relays to the prosecutor, who reviews and signs off.
+    swap(&mut t.ina, &mut t.sup, "Saule");
+    swap(&mut t.sup, &mut t.pro, "Marat");
+    let seen = t.pro.show_case(&case).unwrap();
+    assert_eq!(seen.evidence.len(), 1);
+    assert_eq!(seen.people.len(), 1);
+    let denied = t
+        .pro
+        .add_person(&case, PersonInput::new(PersonKind::Witness, "W", "X"));
+    assert_eq!(denied.unwrap_err().code(), "policy.denied");
+    t.pro
+        .review_request(
+            &case,
+            Some(Stage::Interviews),
+            "Two more interviews, please",
+        )
+        .unwrap();
+    t.pro
+        .review_signoff(&case, Stage::Identification, "Identification is sound")
+        .unwrap();
+    swap(&mut t.pro, &mut t.sup, "Saule");
+    swap(&mut t.sup, &mut t.ina, "Aibek");
+    let back = t.ina.show_case(&case).unwrap();
+    assert_eq!(back.review.len(), 2);
+
+    // The supervisor's report and audit.
+    let report = t.sup.progress_report().unwrap();
+    assert_eq!(report.cases.len(), 1);
+    assert_eq!(report.quarantined_changes, 0);
+    t.sup.audit_verify().unwrap();
+
+    // Reveal is audited; the name never appears in a masked view.
+    let shown = serde_json::to_string(&t.ina.show_case(&case).unwrap()).unwrap();
+    assert!(!shown.contains("Гульнара"));
+    assert_eq!(
+        t.ina.reveal(&case, &v).unwrap().full_name,
+        "Гульнара Ахмедова"
+    );
+    let log = t.ina.audit_log(None).unwrap();
+    assert!(log.iter().any(|e| e.action == "person.reveal"));
+
+    // Search across alphabets finds the case.
+    let hits = t
+        .ina
+        .list_cases(&CaseFilter {
+            query: Some("Gulnara Akhmedova".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(hits.cases.len(), 1);
+
+    // Every vault keeps everything across lock and unlock.
+    let before = serde_json::to_value(t.ina.show_case(&case).unwrap()).unwrap();
+    let mut ina = reopen(t.ina);
+    let after = serde_json::to_value(ina.show_case(&case).unwrap()).unwrap();
+    assert_eq!(before, after);
+    ina.audit_verify().unwrap();
+    // And it can still export (signatures were stored with the changes).
+    let dana_id = member_id(&ina, "Dana");
+    ina.export_bundle(Some(&dana_id), &mut |_| {}).unwrap();
+}
+
+#[test]
+fn a_refused_bundle_changes_nothing() {
+    let mut t = team();
+    let case = t
+        .sup
+        .create_case(NewCaseInput {
+            reference: "KZ-1".into(),
+            title: "t".into(),
+            jurisdiction: "KZ".into(),
+        })
+        .unwrap();
+    let aibek = member_id(&t.sup, "Aibek");
+    t.sup.grant(&case, &aibek, true).unwrap();
+    let (bundle, _) = t.sup.export_bundle(Some(&aibek), &mut |_| {}).unwrap();
+    let before = t.ina.audit_log(None).unwrap().len();
+    for i in [20, bundle.len() / 2, bundle.len() - 1] {
+        let mut bad = bundle.clone();
+        bad[i] ^= 0x40;
+        let err = t.ina.import_bundle(&bad, &mut |_| {}).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Verification, "{}", err.code());
+    }
+    let err = t
+        .ina
+        .import_bundle(&bundle[..bundle.len() / 3], &mut |_| {})
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Verification);
+    assert!(
+        t.ina
+            .list_cases(&CaseFilter::default())
+            .unwrap()
+            .cases
+            .is_empty()
+    );
+    assert_eq!(t.ina.audit_log(None).unwrap().len(), before);
+    // The intact bundle still imports, and importing it again is harmless.
+    t.ina.import_bundle(&bundle, &mut |_| {}).unwrap();
+    let again = t.ina.import_bundle(&bundle, &mut |_| {}).unwrap();
+    assert_eq!(again.applied, 0);
+    assert_eq!(
+        t.ina
+            .list_cases(&CaseFilter::default())
+            .unwrap()
+            .cases
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn wrong_secrets_and_a_busy_vault_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ws = create(&dir.path().join("v"));
+    ws.found_team("T", "Admin", "laptop").unwrap();
+    let busy = Workspace::unlock(&dir.path().join("v"), &pass(), &opts()).unwrap_err();
+    assert_eq!(busy.code(), "vault.in_use");
+    assert_eq!(busy.kind(), ErrorKind::InUse);
+    ws.lock();
+    let wrong = Workspace::unlock(
+        &dir.path().join("v"),
+        &Passphrase::new("not the passphrase at all".into()),
+        &opts(),
+    )
+    .unwrap_err();
+    assert_eq!(wrong.code(), "vault.wrong_passphrase");
+    assert_eq!(wrong.kind(), ErrorKind::WrongSecret);
+    let not_vault = Workspace::unlock(dir.path(), &pass(), &opts()).unwrap_err();
+    assert_eq!(not_vault.code(), "vault.not_a_vault");
+}
