@@ -201,7 +201,12 @@ impl Workspace {
             .collect();
         Ok(CaseList {
             cases,
-            unreadable: listing.corrupt.iter().map(ToString::to_string).collect(),
+            unreadable: listing
+                .corrupt
+                .iter()
+                .map(ToString::to_string)
+                .chain(self.damaged.iter().cloned())
+                .collect(),
         })
     }
 

@@ -52,12 +52,12 @@ pub struct ItemUpdate {
 impl Workspace {
     /// The case's checklists, optionally of one stage, texts in `lang`.
     pub fn checklists(
-        &self,
+        &mut self,
         case: &str,
         stage: Option<Stage>,
         lang: &str,
     ) -> Result<Vec<ChecklistView>> {
-        let (_, c) = self.case_doc(case)?;
+        let (case_id, c) = self.case_doc(case)?;
         let names = self.names()?;
         let mut out = Vec::new();
         for inst in c.checklists.values() {
@@ -112,6 +112,7 @@ impl Workspace {
             });
         }
         out.sort_by(|a, b| (a.stage, &a.template_id).cmp(&(b.stage, &b.template_id)));
+        self.audit("checklist.view", &format!("case {case_id}"))?;
         Ok(out)
     }
 

@@ -34,6 +34,17 @@ pub struct ExportSummary {
     pub recipient: String,
 }
 
+/// When this device last exchanged changes with a member.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct PeerExchange {
+    pub member: String,
+    pub name: String,
+    pub last_export_ms: Option<i64>,
+    pub last_import_ms: Option<i64>,
+}
+
+const EXCHANGES: &[u8] = b"exchanges";
+
 /// A change held aside or refused, for the sync centre and the supervisor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuarantineRow {
@@ -71,6 +82,9 @@ impl Workspace {
         let bytes = self.replica_mut()?.export(&recipient, now)?;
         report(progress, Step::Saving, 3);
         self.commit(&[])?;
+        if let Recipient::Member(m) = &recipient {
+            self.note_exchange(m, true)?;
+        }
         report(progress, Step::Done, 4);
         let name = match &recipient {
             Recipient::Member(m) => self.names()?.name_of(m),
@@ -97,8 +111,60 @@ impl Workspace {
         let report_ = self.replica_mut()?.import(bytes, &Limits::default())?;
         report(progress, Step::Saving, 3);
         self.commit(&[])?;
+        let sender = self
+            .replica()?
+            .team()?
+            .devices
+            .get(&report_.sender)
+            .map(|d| d.member.clone());
+        if let Some(m) = sender {
+            self.note_exchange(&m, false)?;
+        }
         report(progress, Step::Done, 4);
         Ok(report_)
+    }
+
+    /// Last exchange with each member this device has swapped bundles with.
+    pub fn peers(&self) -> Result<Vec<PeerExchange>> {
+        let names = self.names()?;
+        let mut all: Vec<PeerExchange> = self.exchanges()?.into_values().collect();
+        for p in &mut all {
+            p.name = names.name_of(&p.member);
+        }
+        Ok(all)
+    }
+
+    fn exchanges(&self) -> Result<std::collections::BTreeMap<String, PeerExchange>> {
+        Ok(
+            match self
+                .vault
+                .get_record(caravan_vault::RecordKind::AppState, EXCHANGES)?
+            {
+                Some(v) => serde_json::from_slice(v.expose()).unwrap_or_default(),
+                None => Default::default(),
+            },
+        )
+    }
+
+    fn note_exchange(&mut self, member: &str, export: bool) -> Result<()> {
+        let mut all = self.exchanges()?;
+        let now = self.now();
+        let e = all
+            .entry(member.to_string())
+            .or_insert_with(|| PeerExchange {
+                member: member.to_string(),
+                ..Default::default()
+            });
+        if export {
+            e.last_export_ms = Some(now);
+        } else {
+            e.last_import_ms = Some(now);
+        }
+        let bytes = serde_json::to_vec(&all)
+            .map_err(|e| crate::CoreError::invalid("exchanges", e.to_string()))?;
+        self.vault
+            .put_record(caravan_vault::RecordKind::AppState, EXCHANGES, &bytes)?;
+        Ok(())
     }
 
     /// Changes that failed a check, with their reasons.

@@ -15,6 +15,7 @@ pub mod cases;
 pub mod checklists;
 pub mod clock;
 pub mod conflicts;
+pub mod demo;
 pub mod error;
 pub mod exchange;
 mod fields;

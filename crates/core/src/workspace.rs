@@ -91,6 +91,8 @@ pub struct Workspace {
     /// Document name (case id or "team") → vault document id.
     names: BTreeMap<String, DocId>,
     state_written: Option<Vec<u8>>,
+    /// Documents that could not be read at unlock (named in the case list).
+    pub(crate) damaged: Vec<String>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) catalog: &'static Catalog,
     create: CreateParams,
@@ -193,6 +195,7 @@ impl Workspace {
             stored: BTreeMap::new(),
             names: BTreeMap::new(),
             state_written: None,
+            damaged: Vec::new(),
             clock: opts.clock.clone(),
             catalog: Catalog::builtin(),
             create: opts.create.clone(),
@@ -224,6 +227,7 @@ impl Workspace {
     fn read_replica(&mut self) -> Result<Option<Replica>> {
         self.stored.clear();
         self.names.clear();
+        self.damaged.clear();
         self.state_written = None;
         let names: BTreeMap<String, String> =
             match self.vault.get_record(RecordKind::AppState, DOC_NAMES)? {
@@ -241,10 +245,24 @@ impl Workspace {
                 continue;
             }
             let name = names.get(&id.to_hex()).cloned().unwrap_or(id.to_hex());
-            if let Some(mut doc) = self.vault.load_doc_for_edit(&id)? {
-                self.stored.insert(name.clone(), doc.get_heads());
-                self.names.insert(name.clone(), id);
-                cases.push((name, doc));
+            match self.vault.load_doc_for_edit(&id) {
+                Ok(Some(mut doc)) => {
+                    self.stored.insert(name.clone(), doc.get_heads());
+                    self.names.insert(name.clone(), id);
+                    cases.push((name, doc));
+                }
+                Ok(None) => {}
+                // One damaged case must not lock the person out of the
+                // others: it is named in the case list and left untouched
+                // in the vault, to be restored from a peer.
+                Err(
+                    e @ (caravan_vault::VaultError::CorruptRecord(_)
+                    | caravan_vault::VaultError::DocumentIncomplete { .. }),
+                ) => {
+                    tracing::error!(code = e.code(), "a case document could not be read");
+                    self.damaged.push(e.to_string());
+                }
+                Err(e) => return Err(e.into()),
             }
         }
         let mut team_keys = Vec::new();

@@ -362,3 +362,32 @@ fn wrong_secrets_and_a_busy_vault_are_refused() {
     let not_vault = Workspace::unlock(dir.path(), &pass(), &opts()).unwrap_err();
     assert_eq!(not_vault.code(), "vault.not_a_vault");
 }
+
+#[test]
+fn the_demo_story_leaves_four_consistent_vaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut out = Vec::new();
+    caravan_core::demo::run(dir.path(), 7, &mut out).unwrap();
+    let told = String::from_utf8(out).unwrap();
+    assert_eq!(told.matches("chain intact").count(), 4, "{told}");
+    assert!(told.contains("conflict on header/title"), "{told}");
+    let pass = Passphrase::new(caravan_core::demo::DEMO_PASSPHRASE.into());
+    let mut titles = Vec::new();
+    for who in [
+        "supervisor",
+        "investigator-aibek",
+        "investigator-dana",
+        "prosecutor-marat",
+    ] {
+        let mut ws = Workspace::unlock(&dir.path().join(who), &pass, &opts()).unwrap();
+        let list = ws.list_cases(&CaseFilter::default()).unwrap();
+        assert_eq!(list.cases.len(), 1, "{who}");
+        titles.push(ws.show_case(&list.cases[0].id).unwrap().title);
+        ws.audit_verify().unwrap();
+    }
+    titles.dedup();
+    assert_eq!(titles.len(), 1, "{titles:?}");
+    // The same folder is never overwritten.
+    let again = caravan_core::demo::run(dir.path(), 7, &mut Vec::new()).unwrap_err();
+    assert_eq!(again.code(), "core.invalid");
+}
