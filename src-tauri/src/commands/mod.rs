@@ -1,0 +1,6 @@
+//! The app's commands, by area.
+
+pub mod cases;
+pub mod session;
+pub mod sync;
+pub mod team;

@@ -1,0 +1,145 @@
+//! The team: found, join, approve, members, roles, revoke, case access.
+
+use std::path::PathBuf;
+
+use caravan_core::model::Role;
+use caravan_core::{CoreError, Workspace};
+use tauri::State;
+
+use crate::dto::*;
+use crate::state::{AppState, CmdResult, invalid};
+
+fn role(s: &str) -> CmdResult<Role> {
+    Role::from_id(s).ok_or_else(|| invalid("role", "is not a known role"))
+}
+
+fn read(path: &str) -> Result<Vec<u8>, CoreError> {
+    let p = PathBuf::from(path);
+    std::fs::read(&p).map_err(|e| CoreError::file(&p, &e))
+}
+
+fn write(path: &str, bytes: &[u8]) -> Result<(), CoreError> {
+    let p = PathBuf::from(path);
+    std::fs::write(&p, bytes).map_err(|e| CoreError::file(&p, &e))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn found_team(
+    state: State<'_, AppState>,
+    team_name: String,
+    member_name: String,
+    device_label: String,
+) -> CmdResult<TeamDto> {
+    state
+        .with(|ws| ws.found_team(&team_name, &member_name, &device_label))
+        .map(Into::into)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn team(state: State<'_, AppState>) -> CmdResult<TeamDto> {
+    state.with(|ws| ws.team_view()).map(Into::into)
+}
+
+/// Writes this device's join request to `path` and returns its text.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn write_join_request(
+    state: State<'_, AppState>,
+    member_name: String,
+    device_label: String,
+    path: Option<String>,
+) -> CmdResult<String> {
+    state.with(|ws| {
+        let text = ws.join_request(&member_name, &device_label)?;
+        if let Some(p) = &path {
+            write(p, text.as_bytes())?;
+        }
+        Ok(text)
+    })
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn accept_join(
+    state: State<'_, AppState>,
+    package_path: String,
+    team_id: Option<String>,
+) -> CmdResult<TeamDto> {
+    state
+        .with(|ws| {
+            let package = read(&package_path)?;
+            ws.accept_join(
+                &package,
+                team_id.as_deref().filter(|t| !t.trim().is_empty()),
+            )
+        })
+        .map(Into::into)
+}
+
+/// Reads a join request (file path or pasted text) so the admin can
+/// compare the fingerprint before approving.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn inspect_join_request(request: String) -> CmdResult<JoinRequestDto> {
+    let text = request_text(&request)?;
+    let v = Workspace::inspect_join_request(&text)?;
+    Ok(JoinRequestDto {
+        name: v.name,
+        label: v.label,
+        device: v.device,
+        fingerprint: v.fingerprint,
+    })
+}
+
+fn request_text(request: &str) -> Result<String, CoreError> {
+    if request.trim_start().starts_with("CARAVAN-JOIN") {
+        return Ok(request.to_string());
+    }
+    let bytes = read(request)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Approves a join request and writes the join package to `out_path`.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn approve_join(
+    state: State<'_, AppState>,
+    request: String,
+    role_id: String,
+    out_path: String,
+) -> CmdResult<TeamDto> {
+    let role = role(&role_id)?;
+    state
+        .with(|ws| {
+            let text = request_text(&request)?;
+            let package = ws.approve_join(&text, role)?;
+            write(&out_path, &package)?;
+            ws.team_view()
+        })
+        .map(Into::into)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_role(
+    state: State<'_, AppState>,
+    member: String,
+    role_id: String,
+) -> CmdResult<()> {
+    let role = role(&role_id)?;
+    state.with(|ws| ws.set_role(&member, role))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn revoke(
+    state: State<'_, AppState>,
+    device_or_member: String,
+    reason: Option<String>,
+) -> CmdResult<Vec<String>> {
+    state.with(|ws| ws.revoke(&device_or_member, reason.clone()))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn grant(
+    state: State<'_, AppState>,
+    case_id: String,
+    member: String,
+    allowed: bool,
+) -> CmdResult<()> {
+    state.with(|ws| ws.grant(&case_id, &member, allowed))
+}

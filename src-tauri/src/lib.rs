@@ -1,0 +1,121 @@
+//! Caravan's desktop shell. Thin by design: each command parses a DTO,
+//! calls `caravan-core`, and maps the error to a stable code. DTOs live
+//! only in `dto.rs`; the UI never sees a core type directly.
+
+pub mod commands;
+pub mod dto;
+pub mod state;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use caravan_core::OpenOptions;
+use tauri::{Emitter, Manager};
+
+use crate::state::AppState;
+
+/// Event the window receives when the vault locked itself after inactivity.
+pub const LOCKED_EVENT: &str = "caravan://locked";
+
+/// The vault folder: `CARAVAN_VAULT`, or `<data dir>/Caravan/vault`.
+pub fn default_vault_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("CARAVAN_VAULT") {
+        return PathBuf::from(dir);
+    }
+    directories::ProjectDirs::from("org", "Caravan", "Caravan")
+        .map(|p| p.data_dir().join("vault"))
+        .unwrap_or_else(|| PathBuf::from("caravan-vault"))
+}
+
+/// Registers every command; shared by the app and the shell's tests.
+pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(tauri::generate_handler![
+        commands::session::app_status,
+        commands::session::passphrase_strength,
+        commands::session::create_vault,
+        commands::session::unlock,
+        commands::session::recover,
+        commands::session::lock,
+        commands::session::touch,
+        commands::session::set_settings,
+        commands::session::open_demo,
+        commands::session::demo_passphrase,
+        commands::team::found_team,
+        commands::team::team,
+        commands::team::write_join_request,
+        commands::team::accept_join,
+        commands::team::inspect_join_request,
+        commands::team::approve_join,
+        commands::team::set_role,
+        commands::team::revoke,
+        commands::team::grant,
+        commands::cases::list_cases,
+        commands::cases::create_case,
+        commands::cases::show_case,
+        commands::cases::set_field,
+        commands::cases::set_text,
+        commands::cases::set_stage,
+        commands::cases::assign,
+        commands::cases::add_person,
+        commands::cases::reveal_person,
+        commands::cases::checklists,
+        commands::cases::set_item,
+        commands::cases::sign_off_item,
+        commands::cases::start_checklist,
+        commands::cases::adopt_template,
+        commands::cases::add_evidence,
+        commands::cases::transfer_custody,
+        commands::cases::attach,
+        commands::cases::add_interview,
+        commands::cases::add_task,
+        commands::cases::set_task_done,
+        commands::cases::add_event,
+        commands::cases::add_referral,
+        commands::cases::add_risk,
+        commands::cases::add_note,
+        commands::cases::add_review,
+        commands::cases::add_approval,
+        commands::cases::conflicts,
+        commands::cases::resolve_conflict,
+        commands::sync::export_bundle,
+        commands::sync::import_bundle,
+        commands::sync::peers,
+        commands::sync::quarantine,
+        commands::sync::progress_report,
+        commands::sync::audit_log,
+        commands::sync::audit_verify
+    ])
+}
+
+/// Runs the app. Key derivation is the full Argon2id cost unless
+/// `CARAVAN_INSECURE_FAST_KDF=1` (end-to-end tests only).
+pub fn run() -> Result<(), tauri::Error> {
+    let opts = if std::env::var_os("CARAVAN_INSECURE_FAST_KDF").is_some_and(|v| v == "1") {
+        OpenOptions::insecure_fast_kdf(std::sync::Arc::new(caravan_core::SystemClock))
+    } else {
+        OpenOptions::default()
+    };
+    with_commands(tauri::Builder::default())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(AppState::new(default_vault_dir(), opts))
+        .setup(|app| {
+            let handle = app.handle().clone();
+            // Locks after inactivity even if the window is frozen or hidden.
+            std::thread::spawn(move || {
+                loop {
+                    std::thread::sleep(Duration::from_secs(10));
+                    let state = handle.state::<AppState>();
+                    if state.lock_if_idle() {
+                        let _ = handle.emit(LOCKED_EVENT, ());
+                    }
+                }
+            });
+            Ok(())
+        })
+        .run(context())
+}
+
+/// The app's configuration, capabilities and bundled front end.
+pub fn context<R: tauri::Runtime>() -> tauri::Context<R> {
+    tauri::generate_context!()
+}

@@ -1,0 +1,145 @@
+//! The shell's command wiring on Tauri's mock runtime, with the app's real
+//! configuration and capabilities: arguments parse, results serialise, and
+//! every failure reaches the window as a stable code.
+
+use std::sync::Arc;
+
+use caravan_core::{OpenOptions, SystemClock};
+use caravan_desktop::state::AppState;
+use serde_json::{Value, json};
+use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+
+struct Shell {
+    _dir: tempfile::TempDir,
+    window: tauri::WebviewWindow<tauri::test::MockRuntime>,
+}
+
+fn shell() -> Shell {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(
+        dir.path().join("vault"),
+        OpenOptions::insecure_fast_kdf(Arc::new(SystemClock)),
+    );
+    let app = caravan_desktop::with_commands(mock_builder())
+        .manage(state)
+        .build(caravan_desktop::context())
+        .unwrap();
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Shell { _dir: dir, window }
+}
+
+impl Shell {
+    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(args),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.call(cmd, args)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+
+    fn code(&self, cmd: &str, args: Value) -> String {
+        let e = self.call(cmd, args).expect_err(cmd);
+        e["code"].as_str().unwrap_or_default().to_string()
+    }
+}
+
+const PASS: &str = "a long enough passphrase for tests";
+
+#[test]
+fn a_case_from_first_run_to_review() {
+    let s = shell();
+    let status = s.ok("app_status", json!({}));
+    assert_eq!(status["vault_exists"], false);
+    let created = s.ok("create_vault", json!({ "passphrase": PASS }));
+    assert!(created["recovery_code"].as_str().unwrap().len() > 20);
+    let team = s.ok(
+        "found_team",
+        json!({ "team_name": "Unit", "member_name": "Saule", "device_label": "laptop" }),
+    );
+    assert_eq!(team["me"]["role"], "admin");
+    let case = s.ok(
+        "create_case",
+        json!({ "case": { "reference": "KZ-1", "title": "Site", "jurisdiction": "KZ" } }),
+    );
+    let case = case.as_str().unwrap();
+    let list = s.ok(
+        "list_cases",
+        json!({ "filter": {
+        "query": null, "stage": null, "status": null, "assignee": null,
+        "jurisdiction": null, "overdue_only": false } }),
+    );
+    assert_eq!(list["cases"][0]["id"], case);
+    let shown = s.ok("show_case", json!({ "case_id": case }));
+    assert_eq!(shown["title"], "Site");
+    assert_eq!(shown["stages"][0]["stage"], "intake");
+    let lists = s.ok(
+        "checklists",
+        json!({ "case_id": case, "stage": "initial_response", "lang": "ru" }),
+    );
+    assert!(!lists.as_array().unwrap().is_empty());
+    // The admin is not an investigator: the policy refuses, by code.
+    let item = lists[0]["items"][0]["id"].as_str().unwrap();
+    let template = lists[0]["template_id"].as_str().unwrap();
+    assert_eq!(
+        s.code(
+            "set_item",
+            json!({ "case_id": case, "template_id": template, "item_id": item,
+                    "update": { "status": "done", "reason": null, "note": null, "evidence_ids": [] } }),
+        ),
+        "policy.denied"
+    );
+    assert_eq!(
+        s.code(
+            "set_item",
+            json!({ "case_id": case, "template_id": template, "item_id": item,
+                    "update": { "status": "finished", "reason": null, "note": null, "evidence_ids": [] } }),
+        ),
+        "core.invalid"
+    );
+    let verified = s.ok("audit_verify", json!({}));
+    assert!(verified["entries"].as_u64().unwrap() > 3);
+}
+
+#[test]
+fn errors_reach_the_window_as_codes() {
+    let s = shell();
+    assert_eq!(s.code("show_case", json!({ "case_id": "x" })), "app.locked");
+    s.ok("create_vault", json!({ "passphrase": PASS }));
+    assert_eq!(
+        s.code("show_case", json!({ "case_id": "nope" })),
+        "core.no_team"
+    );
+    s.ok("lock", json!({}));
+    let e = s.call(
+        "unlock",
+        json!({ "passphrase": "wrong passphrase, long enough" }),
+    );
+    let e = e.unwrap_err();
+    assert_eq!(e["code"], "vault.wrong_passphrase");
+    assert_eq!(e["kind"], "wrong_secret");
+    s.ok("unlock", json!({ "passphrase": PASS }));
+    assert_eq!(
+        s.code("create_vault", json!({ "passphrase": PASS })),
+        "vault.already_exists"
+    );
+    let weak = s.ok("passphrase_strength", json!({ "passphrase": "password" }));
+    assert_eq!(weak["acceptable"], false);
+    // Malformed arguments are refused by the IPC layer, never a panic.
+    assert!(s.call("show_case", json!({ "case": 1 })).is_err());
+}
