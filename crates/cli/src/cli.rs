@@ -1,0 +1,588 @@
+//! The command-line model (clap). Names here are part of the contract:
+//! scripts and docs/cli.md rely on them.
+
+use std::path::PathBuf;
+
+use caravan_core::model::{
+    CaseStatus, ControlMethod, Date, Decision, EvidenceKind, Exploitation, PerpetratorRole,
+    RecruitmentMethod, Role, Sex, Stage,
+};
+use caravan_core::view::PersonKind;
+use clap::{Args, Parser, Subcommand};
+
+pub const EXIT_HELP: &str = "\
+Exit codes:
+  0  success
+  1  any other failure (disk, storage, internal)
+  2  usage error (unknown command, missing or malformed argument)
+  3  wrong passphrase or recovery code
+  4  the vault is in use by another process
+  5  input rejected (invalid value, not permitted, not found, ambiguous)
+  6  verification failed (bad signature, tampered or damaged data)
+
+Environment:
+  CARAVAN_VAULT           vault folder (same as --vault)
+  CARAVAN_PASSPHRASE      passphrase (instead of the prompt)
+  CARAVAN_NEW_PASSPHRASE  new passphrase for `caravan passphrase change`
+  CARAVAN_LANG            language of messages: en or ru (same as --lang)";
+
+/// Caravan: an offline-first encrypted case tracker for trafficking-in-persons investigations.
+#[derive(Debug, Parser)]
+#[command(name = "caravan", version, after_help = EXIT_HELP, propagate_version = true)]
+pub struct Cli {
+    /// Vault folder [default: <platform data folder>/Caravan/vault]
+    #[arg(
+        long,
+        global = true,
+        env = "CARAVAN_VAULT",
+        hide_env_values = true,
+        value_name = "DIR"
+    )]
+    pub vault: Option<PathBuf>,
+
+    /// Read the passphrase from the first line of FILE
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Print one JSON document on stdout instead of tables
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Language of messages
+    #[arg(long, global = true, env = "CARAVAN_LANG", hide_env_values = true, default_value = "en", value_parser = ["en", "ru"])]
+    pub lang: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a vault on this device and found a team (you become its admin)
+    Init {
+        /// Team name
+        #[arg(long)]
+        team: String,
+        /// Your name as the team sees it
+        #[arg(long)]
+        name: String,
+        /// A label for this device, e.g. "office laptop"
+        #[arg(long, default_value = "laptop")]
+        device: String,
+    },
+    /// Join a team: write a request, then accept the admin's package
+    #[command(subcommand)]
+    Join(JoinCmd),
+    /// Members, devices, roles and case access
+    #[command(subcommand)]
+    Team(TeamCmd),
+    /// Open, list, show and edit cases
+    #[command(subcommand)]
+    Case(CaseCmd),
+    /// Victims, suspects and witnesses
+    #[command(subcommand)]
+    Person(PersonCmd),
+    /// The manual's checklists in a case
+    #[command(subcommand)]
+    Checklist(ChecklistCmd),
+    /// Evidence items and their chain of custody
+    #[command(subcommand)]
+    Evidence(EvidenceCmd),
+    /// Store a file in the vault (encrypted); prints its SHA-256
+    Attach {
+        case: String,
+        file: PathBuf,
+        /// Record the file's SHA-256 on this evidence item
+        #[arg(long, value_name = "ID")]
+        evidence: Option<String>,
+    },
+    /// Interviews (PEACE)
+    #[command(subcommand)]
+    Interview(InterviewCmd),
+    /// Tasks with assignees and due dates
+    #[command(subcommand)]
+    Task(TaskCmd),
+    /// Case notes
+    #[command(subcommand)]
+    Note(NoteCmd),
+    /// Fields edited concurrently on two devices
+    Conflicts {
+        /// Only this case
+        case: Option<String>,
+        /// Show masked identity values (audited)
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Decide a conflict by keeping one value
+    Resolve {
+        case: String,
+        /// Field path, e.g. header/title
+        path: String,
+        /// The choice id shown by `caravan conflicts`
+        choice: String,
+    },
+    /// Prosecutor's review: comments, requests, sign-offs
+    #[command(subcommand)]
+    Review(ReviewCmd),
+    /// Record a supervisor's decision
+    Approve {
+        case: String,
+        /// What is decided, e.g. "interview plan"
+        #[arg(long)]
+        subject: String,
+        #[arg(long, value_parser = parse_decision, default_value = "approved")]
+        decision: Decision,
+        /// Approve this stage's gate
+        #[arg(long, value_parser = parse_stage)]
+        stage: Option<Stage>,
+        #[arg(long)]
+        comment: Option<String>,
+    },
+    /// Reports across cases
+    #[command(subcommand)]
+    Report(ReportCmd),
+    /// Exchange changes with other members by file
+    #[command(subcommand)]
+    Sync(SyncCmd),
+    /// The hash-chained audit log
+    #[command(subcommand)]
+    Audit(AuditCmd),
+    /// Change the vault passphrase
+    #[command(subcommand)]
+    Passphrase(PassphraseCmd),
+    /// Tell a made-up story on fresh demo vaults
+    Demo {
+        #[arg(long, default_value = "./caravan-demo")]
+        dir: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Print a shell completion script
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (or write all pages to --out DIR)
+    Man {
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JoinCmd {
+    /// Create a vault (if missing) and write this device's join request
+    Request {
+        /// Your name as the team will see it
+        #[arg(long)]
+        name: String,
+        #[arg(long, default_value = "laptop")]
+        device: String,
+        /// Write the request here instead of stdout
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Open the admin's join package and join the team
+    Accept {
+        package: PathBuf,
+        /// The team id the admin read out, checked against the package
+        #[arg(long)]
+        team_id: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCmd {
+    /// Approve a join request (admin); writes the join package
+    Approve {
+        /// A request file, or the request text itself
+        request: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// List members and their devices
+    Members,
+    /// Revoke a device (id prefix) or every device of a member (admin)
+    Revoke {
+        who: String,
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Let a member see a case, or withdraw it with --revoke
+    Grant {
+        case: String,
+        member: String,
+        #[arg(long)]
+        revoke: bool,
+    },
+    /// Change a member's role (admin)
+    Role {
+        member: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CaseCmd {
+    /// Open a new case
+    New {
+        #[arg(long)]
+        reference: String,
+        #[arg(long, default_value = "")]
+        title: String,
+        /// ISO 3166-1 alpha-2 country code, e.g. KZ
+        #[arg(long)]
+        jurisdiction: String,
+    },
+    /// List cases, with filters
+    List(ListArgs),
+    /// Show a case (people masked)
+    Show { case: String },
+    /// Set one field, e.g. header/title or victims/<id>/status
+    Edit {
+        case: String,
+        path: String,
+        value: String,
+        /// Collaborative text field (narrative, notes/<id>/body, interviews/<id>/plan)
+        #[arg(long)]
+        text: bool,
+    },
+    /// Open or close a stage
+    Stage {
+        #[arg(value_parser = ["open", "close"])]
+        action: String,
+        case: String,
+        #[arg(value_parser = parse_stage)]
+        stage: Stage,
+    },
+    /// Close the case
+    Close {
+        case: String,
+        #[arg(long, value_parser = parse_case_status, default_value = "closed")]
+        status: CaseStatus,
+    },
+    /// Assign an investigator (or remove with --remove)
+    Assign {
+        case: String,
+        member: String,
+        #[arg(long)]
+        remove: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Search titles, references and names in any alphabet
+    #[arg(long)]
+    pub search: Option<String>,
+    #[arg(long, value_parser = parse_stage)]
+    pub stage: Option<Stage>,
+    #[arg(long, value_parser = parse_case_status)]
+    pub status: Option<CaseStatus>,
+    /// Member id, id prefix or name
+    #[arg(long)]
+    pub assignee: Option<String>,
+    #[arg(long)]
+    pub jurisdiction: Option<String>,
+    /// Only cases with overdue tasks
+    #[arg(long)]
+    pub overdue: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PersonCmd {
+    /// Add a victim, suspect or witness
+    Add(Box<PersonArgs>),
+    /// Show a person's identity (written to the audit log)
+    Reveal { case: String, person: String },
+}
+
+#[derive(Debug, Args)]
+pub struct PersonArgs {
+    pub case: String,
+    #[arg(long, value_parser = parse_kind)]
+    pub kind: PersonKind,
+    /// Name the case file shows instead of the real name
+    #[arg(long)]
+    pub pseudonym: String,
+    /// Full name (identity: masked in every view)
+    #[arg(long)]
+    pub name: String,
+    #[arg(long)]
+    pub other_names: Option<String>,
+    /// YYYY-MM-DD
+    #[arg(long, value_parser = parse_date)]
+    pub birth_date: Option<Date>,
+    #[arg(long)]
+    pub documents: Option<String>,
+    #[arg(long)]
+    pub contact: Option<String>,
+    #[arg(long)]
+    pub address: Option<String>,
+    #[arg(long, value_parser = parse_sex)]
+    pub sex: Option<Sex>,
+    /// Age at the time of trafficking
+    #[arg(long)]
+    pub age: Option<u64>,
+    #[arg(long)]
+    pub citizenship: Option<String>,
+    /// Language spoken (repeatable)
+    #[arg(long = "language")]
+    pub languages: Vec<String>,
+    /// Type of exploitation (repeatable), e.g. forced_labour
+    #[arg(long, value_parser = parse_exploitation)]
+    pub exploitation: Vec<Exploitation>,
+    /// Means of control (repeatable), e.g. debt_bondage
+    #[arg(long = "control", value_parser = parse_control)]
+    pub control_methods: Vec<ControlMethod>,
+    #[arg(long, value_parser = parse_recruitment)]
+    pub recruitment: Option<RecruitmentMethod>,
+    /// Suspect's role (repeatable), e.g. recruiter
+    #[arg(long = "role", value_parser = parse_perp_role)]
+    pub roles: Vec<PerpetratorRole>,
+    /// Witness's relation to the case
+    #[arg(long)]
+    pub relation: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChecklistCmd {
+    /// Show the case's checklists (texts in --lang)
+    Show {
+        case: String,
+        #[arg(long, value_parser = parse_stage)]
+        stage: Option<Stage>,
+    },
+    /// Tick an item done (or --na REASON, or --open)
+    Tick {
+        case: String,
+        template: String,
+        item: String,
+        /// Mark not applicable, with the reason
+        #[arg(long, value_name = "REASON", conflicts_with = "open")]
+        na: Option<String>,
+        /// Reopen the item
+        #[arg(long)]
+        open: bool,
+        #[arg(long)]
+        note: Option<String>,
+        /// Link an evidence item (repeatable)
+        #[arg(long, value_name = "ID")]
+        evidence: Vec<String>,
+        /// Link an interview (repeatable)
+        #[arg(long, value_name = "ID")]
+        interview: Vec<String>,
+    },
+    /// Sign off an item that needs your role
+    Signoff {
+        case: String,
+        template: String,
+        item: String,
+    },
+    /// Start following a template the case does not have yet
+    Start { case: String, template: String },
+    /// Move a checklist to the newest template version
+    Adopt { case: String, template: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCmd {
+    /// Add an evidence item
+    Add {
+        case: String,
+        #[arg(long)]
+        label: String,
+        #[arg(long, value_parser = parse_evidence_kind)]
+        kind: EvidenceKind,
+        #[arg(long, default_value = "")]
+        description: String,
+        #[arg(long)]
+        seized_from: Option<String>,
+        #[arg(long)]
+        location: Option<String>,
+        #[arg(long)]
+        seal: Option<String>,
+    },
+    /// Record a hand-over in the chain of custody
+    Transfer {
+        case: String,
+        evidence: String,
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        place: String,
+        #[arg(long)]
+        seal: Option<String>,
+        #[arg(long)]
+        purpose: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InterviewCmd {
+    /// Plan an interview with a person
+    Add {
+        case: String,
+        #[arg(long)]
+        person: String,
+        /// YYYY-MM-DD
+        #[arg(long, value_parser = parse_date)]
+        date: Option<Date>,
+        #[arg(long)]
+        venue: Option<String>,
+        #[arg(long)]
+        interpreter: Option<String>,
+        #[arg(long)]
+        interpreter_vetted: bool,
+        #[arg(long)]
+        consent: bool,
+        /// Child-sensitive interview track
+        #[arg(long)]
+        child: bool,
+        #[arg(long, default_value = "")]
+        plan: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskCmd {
+    /// Add a task
+    Add {
+        case: String,
+        #[arg(long)]
+        title: String,
+        #[arg(long)]
+        assignee: Option<String>,
+        /// YYYY-MM-DD
+        #[arg(long, value_parser = parse_date)]
+        due: Option<Date>,
+        #[arg(long, value_parser = parse_stage)]
+        stage: Option<Stage>,
+    },
+    /// Mark a task done (or open again with --undo)
+    Done {
+        case: String,
+        task: String,
+        #[arg(long)]
+        undo: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NoteCmd {
+    /// Add a note
+    Add { case: String, body: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewCmd {
+    /// Comment on the case
+    Comment {
+        case: String,
+        text: String,
+        #[arg(long, value_parser = parse_stage)]
+        stage: Option<Stage>,
+    },
+    /// Request further investigation
+    Request {
+        case: String,
+        text: String,
+        #[arg(long, value_parser = parse_stage)]
+        stage: Option<Stage>,
+    },
+    /// Sign off a stage gate
+    Signoff {
+        case: String,
+        #[arg(value_parser = parse_stage)]
+        stage: Stage,
+        text: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReportCmd {
+    /// Cases by stage, completion per case, overdue tasks per investigator
+    Progress,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SyncCmd {
+    /// Write a bundle of changes for a member (or --any member)
+    Export {
+        /// Member id, id prefix or name
+        #[arg(long, required_unless_present = "any", conflicts_with = "any")]
+        to: Option<String>,
+        /// Only cases every active member may see
+        #[arg(long)]
+        any: bool,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Verify and import a bundle
+    Import { file: PathBuf },
+    /// Changes held aside after failing a check
+    Quarantine,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCmd {
+    /// Show the newest entries
+    Log {
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// Verify the whole hash chain
+    Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PassphraseCmd {
+    /// Set a new passphrase (from CARAVAN_NEW_PASSPHRASE or a prompt)
+    Change {
+        /// Unlock with the recovery code instead of the passphrase
+        #[arg(long, value_name = "CODE")]
+        recovery_code: Option<String>,
+    },
+}
+
+fn vocab<T: Copy>(
+    all: &'static [T],
+    id: fn(T) -> &'static str,
+    from: fn(&str) -> Option<T>,
+    s: &str,
+) -> Result<T, String> {
+    from(s).ok_or_else(|| {
+        let ids: Vec<&str> = all.iter().map(|v| id(*v)).collect();
+        format!("expected one of: {}", ids.join(", "))
+    })
+}
+
+macro_rules! parser {
+    ($f:ident, $t:ty) => {
+        fn $f(s: &str) -> Result<$t, String> {
+            vocab(<$t>::ALL, <$t>::id, <$t>::from_id, s)
+        }
+    };
+}
+
+parser!(parse_role, Role);
+parser!(parse_stage, Stage);
+parser!(parse_case_status, CaseStatus);
+parser!(parse_sex, Sex);
+parser!(parse_exploitation, Exploitation);
+parser!(parse_recruitment, RecruitmentMethod);
+parser!(parse_control, ControlMethod);
+parser!(parse_perp_role, PerpetratorRole);
+parser!(parse_evidence_kind, EvidenceKind);
+parser!(parse_decision, Decision);
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    s.parse::<Date>()
+        .map_err(|_| "expected a date as YYYY-MM-DD".to_string())
+}
+
+fn parse_kind(s: &str) -> Result<PersonKind, String> {
+    PersonKind::parse(s).ok_or_else(|| "expected one of: victim, suspect, witness".to_string())
+}

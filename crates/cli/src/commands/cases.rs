@@ -1,0 +1,391 @@
+//! `case …`, `person …`, `conflicts`, `resolve`.
+
+use anyhow::Result;
+use caravan_core::records::PersonInput;
+use caravan_core::view::CaseView;
+use caravan_core::{CaseFilter, NewCaseInput};
+
+use super::{Ctx, created, done, with_ws};
+use crate::cli::{CaseCmd, ListArgs, PersonArgs, PersonCmd};
+use crate::output::{opt, short, time};
+
+pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
+    let o = &ctx.out;
+    match cmd {
+        CaseCmd::New {
+            reference,
+            title,
+            jurisdiction,
+        } => {
+            let id = with_ws(ctx, |ws| {
+                Ok(ws.create_case(NewCaseInput {
+                    reference,
+                    title,
+                    jurisdiction,
+                })?)
+            })?;
+            created(ctx, "Case opened:", "Дело открыто:", &id)
+        }
+        CaseCmd::List(args) => list(ctx, args),
+        CaseCmd::Show { case } => {
+            let view = with_ws(ctx, |ws| Ok(ws.show_case(&case)?))?;
+            if o.json {
+                return o.json(&view);
+            }
+            show(ctx, &view)
+        }
+        CaseCmd::Edit {
+            case,
+            path,
+            value,
+            text,
+        } => {
+            with_ws(ctx, |ws| {
+                if text {
+                    Ok(ws.set_text(&case, &path, &value)?)
+                } else {
+                    Ok(ws.set_field(&case, &path, &value)?)
+                }
+            })?;
+            done(ctx, &format!("Saved {path}"), &format!("Сохранено: {path}"))
+        }
+        CaseCmd::Stage {
+            action,
+            case,
+            stage,
+        } => {
+            let open = action == "open";
+            with_ws(ctx, |ws| {
+                if open {
+                    Ok(ws.open_stage(&case, stage)?)
+                } else {
+                    Ok(ws.close_stage(&case, stage)?)
+                }
+            })?;
+            if open {
+                done(
+                    ctx,
+                    &format!("Stage {stage} opened"),
+                    &format!("Этап {stage} открыт"),
+                )
+            } else {
+                done(
+                    ctx,
+                    &format!("Stage {stage} closed"),
+                    &format!("Этап {stage} закрыт"),
+                )
+            }
+        }
+        CaseCmd::Close { case, status } => {
+            with_ws(ctx, |ws| Ok(ws.close_case(&case, status)?))?;
+            done(
+                ctx,
+                &format!("Case closed ({status})"),
+                &format!("Дело закрыто ({status})"),
+            )
+        }
+        CaseCmd::Assign {
+            case,
+            member,
+            remove,
+        } => {
+            with_ws(ctx, |ws| Ok(ws.assign(&case, &member, !remove)?))?;
+            if remove {
+                done(ctx, "Assignment removed", "Назначение снято")
+            } else {
+                done(ctx, "Assigned", "Назначено")
+            }
+        }
+    }
+}
+
+fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
+    let list = with_ws(ctx, |ws| {
+        let assignee = a
+            .assignee
+            .as_deref()
+            .map(|m| ws.find_member(m))
+            .transpose()?;
+        let filter = CaseFilter {
+            query: a.search,
+            stage: a.stage,
+            status: a.status,
+            assignee,
+            jurisdiction: a.jurisdiction,
+            overdue_only: a.overdue,
+        };
+        Ok(ws.list_cases(&filter)?)
+    })?;
+    let o = &ctx.out;
+    if o.json {
+        return o.json(&list);
+    }
+    let rows = list
+        .cases
+        .iter()
+        .map(|c| {
+            vec![
+                short(&c.id),
+                c.reference.clone(),
+                c.title.clone(),
+                c.stage.clone(),
+                c.status.clone(),
+                c.jurisdiction.clone(),
+                format!("{}%", c.progress_percent),
+                c.overdue_tasks.to_string(),
+                time(c.updated_at_ms),
+            ]
+        })
+        .collect();
+    o.table(
+        &[
+            "id",
+            "reference",
+            "title",
+            "stage",
+            "status",
+            "jur",
+            "done",
+            "overdue",
+            "updated",
+        ],
+        rows,
+        ("No cases.", "Дел нет."),
+    )?;
+    for u in &list.unreadable {
+        o.line(&format!("unreadable: {u}"))?;
+    }
+    Ok(())
+}
+
+fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
+    let o = &ctx.out;
+    o.heading(&format!("{} — {}", v.reference, v.title))?;
+    o.fields(&[
+        ("id", v.id.clone()),
+        ("jurisdiction", v.jurisdiction.clone()),
+        ("status", v.status.to_string()),
+        (
+            "created",
+            format!("{} by {}", time(v.created_at), v.created_by.name),
+        ),
+        (
+            "investigators",
+            v.assignment
+                .investigators
+                .iter()
+                .map(|m| m.name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ),
+        ("progress", format!("{}%", v.progress.percent())),
+        ("conflicts", v.conflicts.to_string()),
+    ])?;
+    if !v.narrative.is_empty() {
+        o.heading("Narrative")?;
+        o.line(&v.narrative)?;
+    }
+    o.heading("Stages")?;
+    o.table(
+        &["stage", "status", "missing items", "missing sign-offs"],
+        v.stages
+            .iter()
+            .map(|s| {
+                vec![
+                    s.stage.to_string(),
+                    s.status.to_string(),
+                    s.gate.missing_items.len().to_string(),
+                    s.gate.missing_signoffs.len().to_string(),
+                ]
+            })
+            .collect(),
+        ("-", "-"),
+    )?;
+    o.heading("People (identities masked)")?;
+    o.table(
+        &["id", "kind", "pseudonym", "status", "citizenship"],
+        v.people
+            .iter()
+            .map(|p| {
+                vec![
+                    p.id.clone(),
+                    format!("{:?}", p.kind).to_lowercase(),
+                    p.pseudonym.clone(),
+                    p.status.map(|s| s.to_string()).unwrap_or_default(),
+                    opt(&p.citizenship),
+                ]
+            })
+            .collect(),
+        ("-", "-"),
+    )?;
+    o.heading("Evidence")?;
+    o.table(
+        &["id", "label", "kind", "holder", "hand-overs"],
+        v.evidence
+            .iter()
+            .map(|e| {
+                vec![
+                    e.id.clone(),
+                    e.label.clone(),
+                    e.kind.to_string(),
+                    opt(&e.holder),
+                    e.custody.len().to_string(),
+                ]
+            })
+            .collect(),
+        ("-", "-"),
+    )?;
+    o.heading("Tasks")?;
+    o.table(
+        &["id", "title", "assignee", "due", "done"],
+        v.tasks
+            .iter()
+            .map(|t| {
+                vec![
+                    t.id.clone(),
+                    t.title.clone(),
+                    t.assignee
+                        .as_ref()
+                        .map(|m| m.name.clone())
+                        .unwrap_or_default(),
+                    opt(&t.due),
+                    if t.done {
+                        "yes".into()
+                    } else if t.overdue {
+                        "OVERDUE".into()
+                    } else {
+                        String::new()
+                    },
+                ]
+            })
+            .collect(),
+        ("-", "-"),
+    )?;
+    o.heading("Interviews")?;
+    o.table(
+        &["id", "person", "planned", "stage"],
+        v.interviews
+            .iter()
+            .map(|i| {
+                vec![
+                    i.id.clone(),
+                    i.person_id.clone(),
+                    opt(&i.planned_for),
+                    i.stage.to_string(),
+                ]
+            })
+            .collect(),
+        ("-", "-"),
+    )?;
+    o.heading("Notes")?;
+    o.table(
+        &["id", "by", "at", "note"],
+        v.notes
+            .iter()
+            .map(|n| {
+                vec![
+                    n.id.clone(),
+                    n.recorded_by.name.clone(),
+                    time(n.recorded_at),
+                    n.body.lines().next().unwrap_or("").to_string(),
+                ]
+            })
+            .collect(),
+        ("-", "-"),
+    )?;
+    o.heading("Review")?;
+    o.table(
+        &["id", "kind", "stage", "by", "text"],
+        v.review
+            .iter()
+            .map(|r| {
+                vec![
+                    r.id.clone(),
+                    r.kind.to_string(),
+                    r.stage.map(|s| s.to_string()).unwrap_or_default(),
+                    r.by.name.clone(),
+                    r.text.clone(),
+                ]
+            })
+            .collect(),
+        ("-", "-"),
+    )
+}
+
+pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<()> {
+    match cmd {
+        PersonCmd::Add(a) => {
+            let a: PersonArgs = *a;
+            let mut p = PersonInput::new(a.kind, &a.pseudonym, &a.name);
+            p.other_names = a.other_names;
+            p.birth_date = a.birth_date;
+            p.document_numbers = a.documents;
+            p.contact = a.contact;
+            p.address = a.address;
+            if let Some(s) = a.sex {
+                p.sex = s;
+            }
+            p.age_at_trafficking = a.age;
+            p.citizenship = a.citizenship;
+            p.languages = a.languages;
+            p.exploitation = a.exploitation;
+            p.control_methods = a.control_methods;
+            p.recruitment = a.recruitment;
+            p.roles = a.roles;
+            p.relation = a.relation;
+            let case = a.case;
+            let id = with_ws(ctx, |ws| Ok(ws.add_person(&case, p)?))?;
+            created(ctx, "Person added:", "Человек добавлен:", &id)
+        }
+        PersonCmd::Reveal { case, person } => {
+            let view = with_ws(ctx, |ws| Ok(ws.reveal(&case, &person)?))?;
+            let o = &ctx.out;
+            if o.json {
+                return o.json(&view);
+            }
+            o.fields(&[
+                ("full name", view.full_name.clone()),
+                ("other names", opt(&view.other_names)),
+                ("birth date", opt(&view.birth_date)),
+                ("documents", opt(&view.document_numbers)),
+                ("contact", opt(&view.contact)),
+                ("address", opt(&view.address)),
+            ])?;
+            o.line(o.lang.pick(
+                "(This reveal is recorded in the audit log.)",
+                "(Это раскрытие записано в журнал аудита.)",
+            ))
+        }
+    }
+}
+
+pub fn conflicts(ctx: &Ctx, case: Option<&str>, reveal: bool) -> Result<()> {
+    let list = with_ws(ctx, |ws| Ok(ws.conflicts(case, reveal)?))?;
+    let o = &ctx.out;
+    if o.json {
+        return o.json(&list);
+    }
+    let mut rows = Vec::new();
+    for c in &list {
+        for v in &c.values {
+            rows.push(vec![
+                short(&c.case_id),
+                c.path.clone(),
+                v.choice.clone(),
+                v.value.clone().unwrap_or_else(|| "(masked)".into()),
+                v.author_name.clone(),
+                if v.shown_now { "*" } else { "" }.to_string(),
+            ]);
+        }
+    }
+    o.table(
+        &["case", "field", "choice", "value", "author", "shown"],
+        rows,
+        ("No conflicts.", "Конфликтов нет."),
+    )
+}
+
+pub fn resolve(ctx: &Ctx, case: &str, path: &str, choice: &str) -> Result<()> {
+    with_ws(ctx, |ws| Ok(ws.resolve(case, path, choice)?))?;
+    done(ctx, &format!("Decided {path}"), &format!("Решено: {path}"))
+}

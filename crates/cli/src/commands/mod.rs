@@ -1,0 +1,205 @@
+//! One function per command: parse → call the core → print. The
+//! command line holds no business logic.
+
+mod cases;
+mod meta;
+mod records;
+mod sync;
+mod team;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Result;
+use caravan_core::vault::{Passphrase, RecoveryCode};
+use caravan_core::{CoreError, ErrorKind, OpenOptions, SystemClock, Workspace};
+
+use crate::cli::{Cli, Command};
+use crate::exit::CliError;
+use crate::output::Out;
+
+/// What every command gets: where the vault is, how to get the
+/// passphrase, and how to print.
+#[derive(Debug)]
+pub struct Ctx {
+    pub vault: PathBuf,
+    pub passphrase_file: Option<PathBuf>,
+    pub out: Out,
+}
+
+impl Ctx {
+    pub fn new(cli: &Cli, out: Out) -> Result<Ctx> {
+        let vault = match &cli.vault {
+            Some(v) => v.clone(),
+            None => default_vault()?,
+        };
+        Ok(Ctx {
+            vault,
+            passphrase_file: cli.passphrase_file.clone(),
+            out,
+        })
+    }
+
+    /// Key-derivation cost: real, unless `CARAVAN_INSECURE_FAST_KDF=1`
+    /// (tests only).
+    pub fn options() -> OpenOptions {
+        if std::env::var("CARAVAN_INSECURE_FAST_KDF").as_deref() == Ok("1") {
+            OpenOptions::insecure_fast_kdf(Arc::new(SystemClock))
+        } else {
+            OpenOptions::default()
+        }
+    }
+
+    /// The passphrase: --passphrase-file, else CARAVAN_PASSPHRASE, else a
+    /// prompt without echo (only on a terminal).
+    pub fn passphrase(&self, confirm: bool) -> Result<Passphrase> {
+        if let Some(f) = &self.passphrase_file {
+            let text = std::fs::read_to_string(f).map_err(|e| CoreError::file(f, &e))?;
+            let first = text.lines().next().unwrap_or("");
+            return Ok(Passphrase::new(first.trim_end_matches('\r').to_string()));
+        }
+        if let Ok(p) = std::env::var("CARAVAN_PASSPHRASE") {
+            return Ok(Passphrase::new(p));
+        }
+        let lang = self.out.lang;
+        prompt(
+            lang.pick("Passphrase: ", "Парольная фраза: "),
+            confirm.then(|| lang.pick("Repeat it: ", "Повторите её: ")),
+        )
+    }
+
+    pub fn unlock(&self) -> Result<Workspace> {
+        let p = self.passphrase(false)?;
+        Ok(Workspace::unlock(&self.vault, &p, &Self::options())?)
+    }
+
+    pub fn create(&self) -> Result<(Workspace, RecoveryCode)> {
+        let p = self.passphrase(true)?;
+        Ok(Workspace::create(&self.vault, &p, &Self::options())?)
+    }
+
+    pub fn vault_exists(&self) -> bool {
+        self.vault.join(caravan_core::vault::DB_FILE).exists()
+    }
+}
+
+/// Reads a secret from the terminal without echo.
+pub fn prompt(label: &str, confirm: Option<&str>) -> Result<Passphrase> {
+    if !std::io::stdin().is_terminal() {
+        return Err(no_passphrase().into());
+    }
+    let first = rpassword::prompt_password(label).map_err(|_| no_passphrase())?;
+    if let Some(again) = confirm {
+        let second = rpassword::prompt_password(again).map_err(|_| no_passphrase())?;
+        if first != second {
+            return Err(CliError::new(
+                "cli.passphrase_mismatch",
+                ErrorKind::Rejected,
+                "The two passphrases differ.",
+            )
+            .into());
+        }
+    }
+    Ok(Passphrase::new(first))
+}
+
+fn no_passphrase() -> CliError {
+    CliError::new(
+        "cli.no_passphrase",
+        ErrorKind::Rejected,
+        "A passphrase is needed: set CARAVAN_PASSPHRASE, pass --passphrase-file, or run in a terminal.",
+    )
+}
+
+fn default_vault() -> Result<PathBuf> {
+    directories::BaseDirs::new()
+        .map(|d| d.data_dir().join("Caravan").join("vault"))
+        .ok_or_else(|| {
+            CliError::new(
+                "cli.failure",
+                ErrorKind::Failure,
+                "No home folder found; pass --vault DIR.",
+            )
+            .into()
+        })
+}
+
+/// Reads a file the person named.
+pub fn read_file(path: &Path) -> Result<Vec<u8>> {
+    Ok(std::fs::read(path).map_err(|e| CoreError::file(path, &e))?)
+}
+
+/// Writes a file the person named.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).map_err(|e| CoreError::file(path, &e))?;
+    Ok(())
+}
+
+/// Runs a command on an unlocked workspace, then locks it.
+pub fn with_ws<T>(ctx: &Ctx, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
+    let mut ws = ctx.unlock()?;
+    let r = f(&mut ws);
+    ws.lock();
+    r
+}
+
+pub fn run(cli: Cli) -> Result<()> {
+    let out = Out::new(cli.json, crate::i18n::Lang::parse(&cli.lang));
+    match cli.command {
+        Command::Completions { shell } => return meta::completions(shell),
+        Command::Man { ref out } => return meta::man(out.as_deref()),
+        Command::Demo { ref dir, seed } => return meta::demo(dir, seed),
+        _ => {}
+    }
+    let ctx = Ctx::new(&cli, out)?;
+    match cli.command {
+        Command::Init { team, name, device } => team::init(&ctx, &team, &name, &device),
+        Command::Join(c) => team::join(&ctx, c),
+        Command::Team(c) => team::team(&ctx, c),
+        Command::Case(c) => cases::case(&ctx, c),
+        Command::Person(c) => cases::person(&ctx, c),
+        Command::Checklist(c) => records::checklist(&ctx, c),
+        Command::Evidence(c) => records::evidence(&ctx, c),
+        Command::Attach {
+            case,
+            file,
+            evidence,
+        } => records::attach(&ctx, &case, &file, evidence.as_deref()),
+        Command::Interview(c) => records::interview(&ctx, c),
+        Command::Task(c) => records::task(&ctx, c),
+        Command::Note(c) => records::note(&ctx, c),
+        Command::Conflicts { case, reveal } => cases::conflicts(&ctx, case.as_deref(), reveal),
+        Command::Resolve { case, path, choice } => cases::resolve(&ctx, &case, &path, &choice),
+        Command::Review(c) => records::review(&ctx, c),
+        Command::Approve {
+            case,
+            subject,
+            decision,
+            stage,
+            comment,
+        } => records::approve(&ctx, &case, &subject, decision, stage, comment),
+        Command::Report(c) => sync::report(&ctx, c),
+        Command::Sync(c) => sync::sync(&ctx, c),
+        Command::Audit(c) => sync::audit(&ctx, c),
+        Command::Passphrase(c) => sync::passphrase(&ctx, c),
+        Command::Completions { .. } | Command::Man { .. } | Command::Demo { .. } => Ok(()),
+    }
+}
+
+/// `{"id": ...}` for commands that create one record.
+pub fn created(ctx: &Ctx, what_en: &str, what_ru: &str, id: &str) -> Result<()> {
+    if ctx.out.json {
+        return ctx.out.json(&serde_json::json!({ "id": id }));
+    }
+    ctx.out
+        .say(&format!("{what_en} {id}"), &format!("{what_ru} {id}"))
+}
+
+/// `{"ok": true}` for commands that only change something.
+pub fn done(ctx: &Ctx, en: &str, ru: &str) -> Result<()> {
+    if ctx.out.json {
+        return ctx.out.json(&serde_json::json!({ "ok": true }));
+    }
+    ctx.out.say(en, ru)
+}

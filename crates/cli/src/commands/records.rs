@@ -1,0 +1,263 @@
+//! `checklist …`, `evidence …`, `attach`, `interview …`, `task …`,
+//! `note …`, `review …`, `approve`.
+
+use std::path::Path;
+
+use anyhow::Result;
+use caravan_core::ItemUpdate;
+use caravan_core::model::{Decision, ItemStatus, Stage};
+use caravan_core::records::{CustodyInput, EvidenceInput, InterviewInput, TaskInput};
+
+use super::{Ctx, created, done, with_ws};
+use crate::cli::{ChecklistCmd, EvidenceCmd, InterviewCmd, NoteCmd, ReviewCmd, TaskCmd};
+
+pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
+    let o = &ctx.out;
+    match cmd {
+        ChecklistCmd::Show { case, stage } => {
+            let lang = o.lang.id();
+            let lists = with_ws(ctx, |ws| Ok(ws.checklists(&case, stage, lang)?))?;
+            if o.json {
+                return o.json(&lists);
+            }
+            if lists.is_empty() {
+                return o.line(o.lang.pick("No checklists.", "Контрольных списков нет."));
+            }
+            for l in &lists {
+                o.heading(&format!(
+                    "{} [{}@{}] {}: {}/{}",
+                    l.title, l.template_id, l.version, l.stage, l.required_resolved, l.required
+                ))?;
+                let rows = l
+                    .items
+                    .iter()
+                    .map(|i| {
+                        let mark = match i.status {
+                            ItemStatus::Done => "[x]",
+                            ItemStatus::NotApplicable => "[-]",
+                            ItemStatus::Open => "[ ]",
+                        };
+                        let mut text = i.text.clone();
+                        if let Some(r) = &i.reason {
+                            text.push_str(&format!(" (n/a: {r})"));
+                        }
+                        vec![
+                            mark.to_string(),
+                            i.id.clone(),
+                            if i.required { "*" } else { "" }.to_string(),
+                            text,
+                        ]
+                    })
+                    .collect();
+                o.table(&["", "item", "req", "text"], rows, ("-", "-"))?;
+            }
+            Ok(())
+        }
+        ChecklistCmd::Tick {
+            case,
+            template,
+            item,
+            na,
+            open,
+            note,
+            evidence,
+            interview,
+        } => {
+            let status = if open {
+                ItemStatus::Open
+            } else if na.is_some() {
+                ItemStatus::NotApplicable
+            } else {
+                ItemStatus::Done
+            };
+            let u = ItemUpdate {
+                status,
+                reason: na,
+                note,
+                evidence_ids: evidence,
+                interview_ids: interview,
+            };
+            with_ws(ctx, |ws| Ok(ws.set_item(&case, &template, &item, u)?))?;
+            done(
+                ctx,
+                &format!("{template}/{item}: {status}"),
+                &format!("{template}/{item}: {status}"),
+            )
+        }
+        ChecklistCmd::Signoff {
+            case,
+            template,
+            item,
+        } => {
+            with_ws(ctx, |ws| Ok(ws.sign_off_item(&case, &template, &item)?))?;
+            done(ctx, "Signed off", "Подписано")
+        }
+        ChecklistCmd::Start { case, template } => {
+            with_ws(ctx, |ws| Ok(ws.start_checklist(&case, &template)?))?;
+            done(
+                ctx,
+                &format!("Started {template}"),
+                &format!("Начат список {template}"),
+            )
+        }
+        ChecklistCmd::Adopt { case, template } => {
+            let plan = with_ws(ctx, |ws| Ok(ws.adopt_template(&case, &template)?))?;
+            if o.json {
+                return o.json(&plan);
+            }
+            o.say(
+                &format!("{template}: version {} → {}", plan.from, plan.to),
+                &format!("{template}: версия {} → {}", plan.from, plan.to),
+            )
+        }
+    }
+}
+
+pub fn evidence(ctx: &Ctx, cmd: EvidenceCmd) -> Result<()> {
+    match cmd {
+        EvidenceCmd::Add {
+            case,
+            label,
+            kind,
+            description,
+            seized_from,
+            location,
+            seal,
+        } => {
+            let e = EvidenceInput {
+                label,
+                kind,
+                description,
+                seized_at: None,
+                seized_from,
+                location,
+                seal_number: seal,
+            };
+            let id = with_ws(ctx, |ws| Ok(ws.add_evidence(&case, e)?))?;
+            created(ctx, "Evidence added:", "Улика добавлена:", &id)
+        }
+        EvidenceCmd::Transfer {
+            case,
+            evidence,
+            from,
+            to,
+            place,
+            seal,
+            purpose,
+        } => {
+            let t = CustodyInput {
+                from,
+                to,
+                place,
+                seal_number: seal,
+                purpose,
+            };
+            let id = with_ws(ctx, |ws| Ok(ws.transfer_custody(&case, &evidence, t)?))?;
+            created(ctx, "Hand-over recorded:", "Передача записана:", &id)
+        }
+    }
+}
+
+pub fn attach(ctx: &Ctx, case: &str, file: &Path, evidence: Option<&str>) -> Result<()> {
+    let view = with_ws(ctx, |ws| Ok(ws.attach(case, evidence, file)?))?;
+    let o = &ctx.out;
+    if o.json {
+        return o.json(&view);
+    }
+    o.fields(&[
+        ("attachment", view.id.clone()),
+        ("size", view.size.to_string()),
+        ("sha256", view.sha256.clone()),
+    ])
+}
+
+pub fn interview(ctx: &Ctx, cmd: InterviewCmd) -> Result<()> {
+    let InterviewCmd::Add {
+        case,
+        person,
+        date,
+        venue,
+        interpreter,
+        interpreter_vetted,
+        consent,
+        child,
+        plan,
+    } = cmd;
+    let i = InterviewInput {
+        person_id: person,
+        planned_for: date,
+        venue,
+        interpreter,
+        interpreter_vetted,
+        consent_given: consent,
+        child_track: child,
+        plan,
+    };
+    let id = with_ws(ctx, |ws| Ok(ws.add_interview(&case, i)?))?;
+    created(ctx, "Interview planned:", "Допрос запланирован:", &id)
+}
+
+pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<()> {
+    match cmd {
+        TaskCmd::Add {
+            case,
+            title,
+            assignee,
+            due,
+            stage,
+        } => {
+            let t = TaskInput {
+                title,
+                assignee,
+                due,
+                stage,
+            };
+            let id = with_ws(ctx, |ws| Ok(ws.add_task(&case, t)?))?;
+            created(ctx, "Task added:", "Задача добавлена:", &id)
+        }
+        TaskCmd::Done { case, task, undo } => {
+            with_ws(ctx, |ws| Ok(ws.set_task_done(&case, &task, !undo)?))?;
+            if undo {
+                done(ctx, "Task reopened", "Задача снова открыта")
+            } else {
+                done(ctx, "Task done", "Задача выполнена")
+            }
+        }
+    }
+}
+
+pub fn note(ctx: &Ctx, cmd: NoteCmd) -> Result<()> {
+    let NoteCmd::Add { case, body } = cmd;
+    let id = with_ws(ctx, |ws| Ok(ws.add_note(&case, &body)?))?;
+    created(ctx, "Note added:", "Заметка добавлена:", &id)
+}
+
+pub fn review(ctx: &Ctx, cmd: ReviewCmd) -> Result<()> {
+    let id = with_ws(ctx, |ws| {
+        Ok(match cmd {
+            ReviewCmd::Comment { case, text, stage } => ws.review_comment(&case, stage, &text)?,
+            ReviewCmd::Request { case, text, stage } => ws.review_request(&case, stage, &text)?,
+            ReviewCmd::Signoff { case, stage, text } => ws.review_signoff(&case, stage, &text)?,
+        })
+    })?;
+    created(
+        ctx,
+        "Review entry added:",
+        "Запись проверки добавлена:",
+        &id,
+    )
+}
+
+pub fn approve(
+    ctx: &Ctx,
+    case: &str,
+    subject: &str,
+    decision: Decision,
+    stage: Option<Stage>,
+    comment: Option<String>,
+) -> Result<()> {
+    let id = with_ws(ctx, |ws| {
+        Ok(ws.approve(case, stage, subject, decision, comment)?)
+    })?;
+    created(ctx, "Decision recorded:", "Решение записано:", &id)
+}

@@ -1,0 +1,245 @@
+//! `sync …`, `report …`, `audit …`, `passphrase …`.
+
+use anyhow::Result;
+use caravan_core::vault::Passphrase;
+use caravan_core::{Progress, Step, Workspace};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::{Ctx, done, prompt, read_file, with_ws, write_file};
+use crate::cli::{AuditCmd, PassphraseCmd, ReportCmd, SyncCmd};
+use crate::output::{short, time};
+
+/// A progress bar on stderr, drawn only on a terminal.
+fn bar(ctx: &Ctx) -> ProgressBar {
+    let pb = ProgressBar::with_draw_target(Some(4), ProgressDrawTarget::stderr());
+    if ctx.out.json || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        pb.set_draw_target(ProgressDrawTarget::hidden());
+    }
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {msg}") {
+        pb.set_style(style);
+    }
+    pb
+}
+
+fn step_name(s: Step) -> &'static str {
+    match s {
+        Step::Reading => "reading",
+        Step::Verifying => "verifying",
+        Step::Applying => "applying",
+        Step::Saving => "saving",
+        Step::Done => "done",
+    }
+}
+
+pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
+    let o = &ctx.out;
+    match cmd {
+        SyncCmd::Export { to, any: _, out } => {
+            let pb = bar(ctx);
+            let mut progress = |p: Progress| {
+                pb.set_length(u64::from(p.total));
+                pb.set_position(u64::from(p.done));
+                pb.set_message(step_name(p.step));
+            };
+            let (bytes, summary) =
+                with_ws(
+                    ctx,
+                    |ws| Ok(ws.export_bundle(to.as_deref(), &mut progress)?),
+                )?;
+            pb.finish_and_clear();
+            write_file(&out, &bytes)?;
+            if o.json {
+                return o.json(&summary);
+            }
+            o.say(
+                &format!(
+                    "Bundle for {} written to {} ({} bytes)",
+                    summary.recipient,
+                    out.display(),
+                    summary.bytes
+                ),
+                &format!(
+                    "Пакет для {} записан в {} ({} байт)",
+                    summary.recipient,
+                    out.display(),
+                    summary.bytes
+                ),
+            )
+        }
+        SyncCmd::Import { file } => {
+            let bytes = read_file(&file)?;
+            let pb = bar(ctx);
+            let mut progress = |p: Progress| {
+                pb.set_length(u64::from(p.total));
+                pb.set_position(u64::from(p.done));
+                pb.set_message(step_name(p.step));
+            };
+            let report = with_ws(ctx, |ws| Ok(ws.import_bundle(&bytes, &mut progress)?));
+            pb.finish_and_clear();
+            let report = report?;
+            if o.json {
+                return o.json(&report);
+            }
+            o.fields(&[
+                ("applied", report.applied.to_string()),
+                ("already had", report.already_had.to_string()),
+                ("held", report.held.to_string()),
+                ("quarantined", report.quarantined.len().to_string()),
+                ("not permitted", report.not_permitted.to_string()),
+            ])?;
+            for q in &report.quarantined {
+                o.line(&format!(
+                    "  quarantined {} in case {}: [{}] {}",
+                    short(&q.hash),
+                    short(&q.doc_id),
+                    q.code,
+                    q.message
+                ))?;
+            }
+            Ok(())
+        }
+        SyncCmd::Quarantine => {
+            let (rows, held) = with_ws(ctx, |ws| Ok((ws.quarantine()?, ws.held_count()?)))?;
+            if o.json {
+                return o.json(&serde_json::json!({ "quarantined": rows, "held": held }));
+            }
+            o.table(
+                &["case", "change", "author", "code", "reason"],
+                rows.iter()
+                    .map(|q| {
+                        vec![
+                            short(&q.case_id),
+                            short(&q.change),
+                            q.author.as_deref().map(short).unwrap_or_default(),
+                            q.code.clone(),
+                            q.message.clone(),
+                        ]
+                    })
+                    .collect(),
+                ("Nothing quarantined.", "Карантин пуст."),
+            )?;
+            o.fields(&[("held", held.to_string())])
+        }
+    }
+}
+
+pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
+    let ReportCmd::Progress = cmd;
+    let r = with_ws(ctx, |ws| Ok(ws.progress_report()?))?;
+    let o = &ctx.out;
+    if o.json {
+        return o.json(&r);
+    }
+    o.heading(&format!("Cases by stage ({})", r.today))?;
+    o.table(
+        &["stage", "cases"],
+        r.by_stage
+            .iter()
+            .map(|(s, n)| vec![s.clone(), n.to_string()])
+            .collect(),
+        ("No cases.", "Дел нет."),
+    )?;
+    o.heading("Completion per case")?;
+    o.table(
+        &[
+            "reference",
+            "title",
+            "stage",
+            "status",
+            "done",
+            "overdue",
+            "requests",
+            "conflicts",
+        ],
+        r.cases
+            .iter()
+            .map(|c| {
+                vec![
+                    c.reference.clone(),
+                    c.title.clone(),
+                    c.stage.clone(),
+                    c.status.clone(),
+                    format!("{}% ({}/{})", c.percent, c.required_resolved, c.required),
+                    c.overdue_tasks.to_string(),
+                    c.open_requests.to_string(),
+                    c.conflicts.to_string(),
+                ]
+            })
+            .collect(),
+        ("No cases.", "Дел нет."),
+    )?;
+    o.heading("Overdue tasks per investigator")?;
+    o.table(
+        &["investigator", "overdue"],
+        r.overdue_by_assignee
+            .iter()
+            .map(|(n, c)| vec![n.clone(), c.to_string()])
+            .collect(),
+        ("Nothing overdue.", "Просроченных задач нет."),
+    )?;
+    o.fields(&[("quarantined changes", r.quarantined_changes.to_string())])
+}
+
+pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
+    let o = &ctx.out;
+    match cmd {
+        AuditCmd::Log { limit } => {
+            let rows = with_ws(ctx, |ws| Ok(ws.audit_log(limit)?))?;
+            if o.json {
+                return o.json(&rows);
+            }
+            o.table(
+                &["seq", "at", "who", "action", "detail"],
+                rows.iter()
+                    .map(|r| {
+                        vec![
+                            r.seq.to_string(),
+                            time(r.at_ms),
+                            r.actor_name.chars().take(24).collect(),
+                            r.action.clone(),
+                            r.detail.clone(),
+                        ]
+                    })
+                    .collect(),
+                ("The audit log is empty.", "Журнал аудита пуст."),
+            )
+        }
+        AuditCmd::Verify => {
+            let check = with_ws(ctx, |ws| Ok(ws.audit_verify()?))?;
+            if o.json {
+                return o.json(&check);
+            }
+            o.say(
+                &format!(
+                    "Audit log intact: {} entries, head {}",
+                    check.entries, check.head
+                ),
+                &format!(
+                    "Журнал аудита цел: записей {}, вершина {}",
+                    check.entries, check.head
+                ),
+            )
+        }
+    }
+}
+
+pub fn passphrase(ctx: &Ctx, cmd: PassphraseCmd) -> Result<()> {
+    let PassphraseCmd::Change { recovery_code } = cmd;
+    let mut ws = match recovery_code {
+        Some(code) => Workspace::unlock_with_recovery(&ctx.vault, &code, &Ctx::options())?,
+        None => ctx.unlock()?,
+    };
+    let new = match std::env::var("CARAVAN_NEW_PASSPHRASE") {
+        Ok(p) => Ok(Passphrase::new(p)),
+        Err(_) => prompt(
+            ctx.out
+                .lang
+                .pick("New passphrase: ", "Новая парольная фраза: "),
+            Some(ctx.out.lang.pick("Repeat it: ", "Повторите её: ")),
+        ),
+    };
+    let r = new.and_then(|p| Ok(ws.change_passphrase(&p)?));
+    ws.lock();
+    r?;
+    done(ctx, "Passphrase changed", "Парольная фраза изменена")
+}

@@ -1,0 +1,233 @@
+//! `init`, `join …`, `team …`.
+
+use anyhow::Result;
+use caravan_core::Workspace;
+use caravan_core::team::TeamView;
+
+use super::{Ctx, done, read_file, with_ws, write_file};
+use crate::cli::{JoinCmd, TeamCmd};
+use crate::output::{short, time};
+
+pub fn init(ctx: &Ctx, team: &str, name: &str, device: &str) -> Result<()> {
+    // A vault left without a team (e.g. by a join request) founds one.
+    let (mut ws, code) = if ctx.vault_exists() {
+        (ctx.unlock()?, None)
+    } else {
+        let (ws, code) = ctx.create()?;
+        (ws, Some(code))
+    };
+    let r = ws.found_team(team, name, device);
+    let device_view = ws.device();
+    ws.lock();
+    let view = r?;
+    let device_view = device_view?;
+    let o = &ctx.out;
+    if o.json {
+        return o.json(&serde_json::json!({
+            "team": view,
+            "recovery_code": code.map(|c| c.to_string()),
+            "vault": ctx.vault.display().to_string(),
+        }));
+    }
+    if code.is_some() {
+        o.say(
+            &format!("Vault created in {}", ctx.vault.display()),
+            &format!("Хранилище создано в {}", ctx.vault.display()),
+        )?;
+    }
+    o.fields(&[
+        ("team", format!("{} ({})", view.name, view.id)),
+        ("member", format!("{} ({})", view.me.name, view.me.id)),
+        ("device", device_view.fingerprint),
+    ])?;
+    let Some(code) = code else { return Ok(()) };
+    o.heading(o.lang.pick(
+        "Recovery code (shown only now: write it down and keep it apart from the device):",
+        "Код восстановления (показан только сейчас: запишите и храните отдельно от устройства):",
+    ))?;
+    o.line(&format!("  {code}"))
+}
+
+pub fn join(ctx: &Ctx, cmd: JoinCmd) -> Result<()> {
+    match cmd {
+        JoinCmd::Request { name, device, out } => {
+            let (mut ws, code) = if ctx.vault_exists() {
+                (ctx.unlock()?, None)
+            } else {
+                let (ws, code) = ctx.create()?;
+                (ws, Some(code))
+            };
+            let r = ws.join_request(&name, &device);
+            let dev = ws.device();
+            ws.lock();
+            let text = r?;
+            let dev = dev?;
+            if let Some(path) = &out {
+                write_file(path, text.as_bytes())?;
+            }
+            let o = &ctx.out;
+            if o.json {
+                return o.json(&serde_json::json!({
+                    "request": text,
+                    "device": dev.id,
+                    "fingerprint": dev.fingerprint,
+                    "recovery_code": code.map(|c| c.to_string()),
+                }));
+            }
+            if let Some(code) = code {
+                o.say(
+                    &format!("Vault created in {}", ctx.vault.display()),
+                    &format!("Хранилище создано в {}", ctx.vault.display()),
+                )?;
+                o.heading(o.lang.pick(
+                    "Recovery code (shown only now: write it down):",
+                    "Код восстановления (показан только сейчас: запишите его):",
+                ))?;
+                o.line(&format!("  {code}"))?;
+            }
+            match &out {
+                Some(p) => o.say(
+                    &format!("Join request written to {}", p.display()),
+                    &format!("Запрос на вступление записан в {}", p.display()),
+                )?,
+                None => o.line(&text)?,
+            }
+            o.fields(&[("fingerprint", dev.fingerprint)])?;
+            o.line(o.lang.pick(
+                "Read the fingerprint out to your admin, then run `caravan join accept PACKAGE`.",
+                "Продиктуйте отпечаток администратору, затем выполните `caravan join accept ПАКЕТ`.",
+            ))
+        }
+        JoinCmd::Accept { package, team_id } => {
+            let bytes = read_file(&package)?;
+            let view = with_ws(ctx, |ws| Ok(ws.accept_join(&bytes, team_id.as_deref())?))?;
+            if ctx.out.json {
+                return ctx.out.json(&view);
+            }
+            ctx.out.say(
+                &format!(
+                    "Joined team {} ({}) as {}",
+                    view.name, view.id, view.me.role
+                ),
+                &format!(
+                    "Вы вступили в команду {} ({}) с ролью {}",
+                    view.name, view.id, view.me.role
+                ),
+            )
+        }
+    }
+}
+
+pub fn team(ctx: &Ctx, cmd: TeamCmd) -> Result<()> {
+    let o = &ctx.out;
+    match cmd {
+        TeamCmd::Approve { request, role, out } => {
+            let path = std::path::Path::new(&request);
+            let text = if path.is_file() {
+                String::from_utf8_lossy(&read_file(path)?).into_owned()
+            } else {
+                request.clone()
+            };
+            let view = Workspace::inspect_join_request(&text)?;
+            let package = with_ws(ctx, |ws| Ok(ws.approve_join(&text, role)?))?;
+            write_file(&out, &package)?;
+            if o.json {
+                return o.json(&serde_json::json!({
+                    "request": view,
+                    "role": role,
+                    "package": out.display().to_string(),
+                }));
+            }
+            o.fields(&[
+                ("name", view.name.clone()),
+                ("device", view.label.clone()),
+                ("fingerprint", view.fingerprint.clone()),
+                ("role", role.to_string()),
+            ])?;
+            o.say(
+                &format!(
+                    "Approved. Check the fingerprint with {} and hand over {}",
+                    view.name,
+                    out.display()
+                ),
+                &format!(
+                    "Одобрено. Сверьте отпечаток с {} и передайте {}",
+                    view.name,
+                    out.display()
+                ),
+            )
+        }
+        TeamCmd::Members => {
+            let view = with_ws(ctx, |ws| Ok(ws.team_view()?))?;
+            members(ctx, &view)
+        }
+        TeamCmd::Revoke { who, reason } => {
+            let devices = with_ws(ctx, |ws| Ok(ws.revoke(&who, reason)?))?;
+            if o.json {
+                return o.json(&serde_json::json!({ "revoked": devices }));
+            }
+            for d in &devices {
+                o.say(
+                    &format!("Revoked device {d}"),
+                    &format!("Устройство {d} отозвано"),
+                )?;
+            }
+            Ok(())
+        }
+        TeamCmd::Grant {
+            case,
+            member,
+            revoke,
+        } => {
+            with_ws(ctx, |ws| Ok(ws.grant(&case, &member, !revoke)?))?;
+            if revoke {
+                done(ctx, "Access withdrawn", "Доступ отозван")
+            } else {
+                done(ctx, "Access granted", "Доступ предоставлен")
+            }
+        }
+        TeamCmd::Role { member, role } => {
+            with_ws(ctx, |ws| Ok(ws.set_role(&member, role)?))?;
+            done(
+                ctx,
+                &format!("Role set to {role}"),
+                &format!("Роль изменена: {role}"),
+            )
+        }
+    }
+}
+
+fn members(ctx: &Ctx, view: &TeamView) -> Result<()> {
+    let o = &ctx.out;
+    if o.json {
+        return o.json(view);
+    }
+    o.heading(&format!("{} ({})", view.name, view.id))?;
+    let mut rows = Vec::new();
+    for m in &view.members {
+        for d in &m.devices {
+            rows.push(vec![
+                short(&m.id),
+                m.name.clone(),
+                m.role.to_string(),
+                d.label.clone(),
+                d.fingerprint.clone(),
+                time(d.enrolled_at),
+                if d.revoked { "revoked" } else { "" }.to_string(),
+            ]);
+        }
+    }
+    o.table(
+        &[
+            "member",
+            "name",
+            "role",
+            "device",
+            "fingerprint",
+            "enrolled",
+            "",
+        ],
+        rows,
+        ("No members.", "Участников нет."),
+    )
+}

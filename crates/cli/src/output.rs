@@ -1,0 +1,142 @@
+//! What commands print: aligned tables and short messages for people
+//! (colour only on a terminal), or one JSON document with --json.
+
+use std::io::{IsTerminal, Write};
+
+use comfy_table::{Cell, ContentArrangement, Table, presets};
+use owo_colors::OwoColorize;
+use serde::Serialize;
+
+use crate::i18n::Lang;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Out {
+    pub json: bool,
+    pub lang: Lang,
+    pub color: bool,
+}
+
+impl Out {
+    pub fn new(json: bool, lang: Lang) -> Self {
+        let tty = std::io::stdout().is_terminal();
+        let color = tty && std::env::var_os("NO_COLOR").is_none();
+        Self { json, lang, color }
+    }
+
+    /// Prints `value` as the command's one JSON document.
+    pub fn json<T: Serialize + ?Sized>(&self, value: &T) -> anyhow::Result<()> {
+        let mut s = serde_json::to_string_pretty(value)?;
+        s.push('\n');
+        write_stdout(&s)
+    }
+
+    /// A confirmation or plain line (people only; nothing with --json).
+    pub fn say(&self, en: &str, ru: &str) -> anyhow::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        let text = self.lang.pick(en, ru);
+        if self.color {
+            write_stdout(&format!("{}\n", text.green()))
+        } else {
+            write_stdout(&format!("{text}\n"))
+        }
+    }
+
+    /// A line of data (people only).
+    pub fn line(&self, text: &str) -> anyhow::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        write_stdout(&format!("{text}\n"))
+    }
+
+    /// A bold heading (people only).
+    pub fn heading(&self, text: &str) -> anyhow::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        if self.color {
+            write_stdout(&format!("{}\n", text.bold()))
+        } else {
+            write_stdout(&format!("{text}\n"))
+        }
+    }
+
+    /// `label: value` lines, aligned.
+    pub fn fields(&self, rows: &[(&str, String)]) -> anyhow::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        let width = rows
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        let mut s = String::new();
+        for (k, v) in rows {
+            let pad = width - k.chars().count();
+            s.push_str(&format!("{k}:{} {v}\n", " ".repeat(pad)));
+        }
+        write_stdout(&s)
+    }
+
+    /// An aligned table; an empty table prints `empty` instead.
+    pub fn table(
+        &self,
+        headers: &[&str],
+        rows: Vec<Vec<String>>,
+        empty: (&str, &str),
+    ) -> anyhow::Result<()> {
+        if self.json {
+            return Ok(());
+        }
+        if rows.is_empty() {
+            return self.line(self.lang.pick(empty.0, empty.1));
+        }
+        let mut t = Table::new();
+        t.load_style(presets::NOTHING)
+            .set_content_arrangement(ContentArrangement::Disabled);
+        t.set_header(headers.iter().map(|h| {
+            let c = Cell::new(h.to_uppercase());
+            if self.color {
+                c.add_attribute(comfy_table::Attribute::Bold)
+            } else {
+                c
+            }
+        }));
+        for r in rows {
+            t.add_row(r);
+        }
+        if !self.color {
+            t.force_no_tty();
+        }
+        let text: String = t.lines().map(|l| format!("{}\n", l.trim_end())).collect();
+        write_stdout(&text)
+    }
+}
+
+fn write_stdout(s: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(s.as_bytes()).and_then(|()| out.flush()) {
+        // A closed pipe (`caravan case list | head`) is not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        r => Ok(r?),
+    }
+}
+
+/// A short form of a long id, as lists show it.
+pub fn short(id: &str) -> String {
+    id.chars().take(8).collect()
+}
+
+/// Milliseconds since the epoch as `YYYY-MM-DD HH:MM` (UTC).
+pub fn time(ms: i64) -> String {
+    let date = caravan_core::clock::date_of(ms);
+    let secs = ms.div_euclid(1000).rem_euclid(86_400);
+    format!("{date} {:02}:{:02}", secs / 3600, (secs / 60) % 60)
+}
+
+pub fn opt(v: &Option<String>) -> String {
+    v.clone().unwrap_or_else(|| "-".into())
+}

@@ -1,0 +1,260 @@
+//! End to end: a team of two works a case by files.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn investigator_case_reaches_admin_masked_and_reveal_is_audited() {
+    let t = team();
+    let members = t.admin.json(&["team", "members"]);
+    assert_eq!(members["members"].as_array().unwrap().len(), 2);
+
+    let inv = &t.inv;
+    let case = new_case(inv, "2026-014");
+    let person = inv.json(&[
+        "person",
+        "add",
+        &case,
+        "--kind",
+        "victim",
+        "--pseudonym",
+        "V1",
+        "--name",
+        "Gulnara Akhmedova",
+        "--sex",
+        "female",
+        "--age",
+        "19",
+        "--citizenship",
+        "UZ",
+        "--exploitation",
+        "forced_labour",
+        "--birth-date",
+        "2006-03-01",
+        "--control",
+        "debt_bondage",
+    ]);
+    let person = person["id"].as_str().unwrap().to_string();
+
+    // Tick the first two items of the first checklist: one done, one N/A.
+    let lists = inv.json(&["checklist", "show", &case]);
+    let first = &lists[0];
+    let template = first["template_id"].as_str().unwrap();
+    let item0 = first["items"][0]["id"].as_str().unwrap();
+    let item1 = first["items"][1]["id"].as_str().unwrap();
+    inv.ok(&[
+        "checklist",
+        "tick",
+        &case,
+        template,
+        item0,
+        "--note",
+        "done at intake",
+    ]);
+    inv.ok(&[
+        "checklist",
+        "tick",
+        &case,
+        template,
+        item1,
+        "--na",
+        "walk-in",
+    ]);
+    let lists = inv.json(&["checklist", "show", &case]);
+    assert_eq!(lists[0]["items"][0]["status"], "done");
+    assert_eq!(lists[0]["items"][1]["status"], "not_applicable");
+    assert_eq!(lists[0]["items"][1]["reason"], "walk-in");
+    // Russian texts with --lang ru.
+    let ru = inv.json(&["--lang", "ru", "checklist", "show", &case]);
+    assert_ne!(ru[0]["items"][0]["text"], lists[0]["items"][0]["text"]);
+
+    let ev = inv.json(&[
+        "evidence", "add", &case, "--label", "Phone A", "--kind", "phone", "--seal", "S-1",
+    ]);
+    let ev = ev["id"].as_str().unwrap().to_string();
+    inv.ok(&[
+        "evidence",
+        "transfer",
+        &case,
+        &ev,
+        "--from",
+        "Timur",
+        "--to",
+        "Lab",
+        "--place",
+        "Almaty",
+        "--seal",
+        "S-2",
+        "--purpose",
+        "extraction",
+    ]);
+    let file = inv.path("photo.txt");
+    std::fs::write(&file, b"hello").unwrap();
+    let att = inv.json(&["attach", &case, s(&file), "--evidence", &ev]);
+    assert_eq!(
+        att["sha256"],
+        "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+    );
+
+    let bundle = inv.path("to-admin.bundle");
+    inv.ok(&["sync", "export", "--to", &t.admin_id, "--out", s(&bundle)]);
+
+    let admin = &t.admin;
+    let report = admin.json(&["sync", "import", s(&bundle)]);
+    assert!(report["applied"].as_u64().unwrap() > 0, "{report}");
+    assert!(report["quarantined"].as_array().unwrap().is_empty());
+    let list = admin.json(&["case", "list"]);
+    let cases = list["cases"].as_array().unwrap();
+    assert_eq!(cases.len(), 1);
+    assert_eq!(cases[0]["id"], case.as_str());
+
+    let show = admin.ok(&["--json", "case", "show", &case[..8]]);
+    assert!(!show.contains("Gulnara"), "identity leaked: {show}");
+    assert!(!show.contains("2006-03-01"));
+    let v: serde_json::Value = serde_json::from_str(&show).unwrap();
+    assert_eq!(v["people"][0]["masked"], true);
+    assert_eq!(v["people"][0]["control_methods"][0], "debt_bondage");
+    assert_eq!(v["evidence"][0]["holder"], "Lab");
+    let human = admin.ok(&["case", "show", &case]);
+    assert!(!human.contains("Gulnara"));
+    assert!(human.contains("V1"));
+
+    let id = admin.json(&["person", "reveal", &case, &person]);
+    assert_eq!(id["full_name"], "Gulnara Akhmedova");
+    let log = admin.json(&["audit", "log"]);
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "person.reveal"),
+        "{log}"
+    );
+    let check = admin.json(&["audit", "verify"]);
+    assert!(check["entries"].as_u64().unwrap() > 0);
+    inv.ok(&["audit", "verify"]);
+
+    // The admin's report sees the case.
+    let rep = admin.json(&["report", "progress"]);
+    assert_eq!(rep["cases"].as_array().unwrap().len(), 1);
+    // Human tables print without a terminal.
+    let table = admin.ok(&["case", "list"]);
+    assert!(table.contains("2026-014"));
+}
+
+#[test]
+fn passphrase_change_with_recovery_code() {
+    let d = Device::new();
+    let init = d.json(&["init", "--team", "T", "--name", "A"]);
+    let code = init["recovery_code"].as_str().unwrap().to_string();
+    d.cmd()
+        .args(["passphrase", "change", "--recovery-code", &code])
+        .env("CARAVAN_NEW_PASSPHRASE", "a completely new passphrase 99")
+        .assert()
+        .success();
+    d.cmd()
+        .args(["team", "members"])
+        .env("CARAVAN_PASSPHRASE", "a completely new passphrase 99")
+        .assert()
+        .success();
+    let (code, err) = d.fail(&["team", "members"]);
+    assert_eq!(code, 3, "{err}");
+}
+
+#[test]
+fn completions_and_man_need_no_vault() {
+    let d = Device::new();
+    let out = d.ok(&["completions", "bash"]);
+    assert!(out.contains("caravan"));
+    let man = d.ok(&["man"]);
+    assert!(man.contains(".TH"));
+    assert!(!d.vault().exists());
+}
+
+#[test]
+fn the_other_commands_run() {
+    let t = team();
+    let w = &t.inv;
+    let case = new_case(w, "2026-050");
+    w.ok(&["case", "edit", &case, "header/title", "Brick kilns"]);
+    w.ok(&[
+        "case",
+        "edit",
+        &case,
+        "narrative",
+        "Found at the kiln.",
+        "--text",
+    ]);
+    let p = w.json(&[
+        "person",
+        "add",
+        &case,
+        "--kind",
+        "witness",
+        "--pseudonym",
+        "W1",
+        "--name",
+        "Some One",
+        "--relation",
+        "neighbour",
+    ]);
+    let p = p["id"].as_str().unwrap().to_string();
+    w.ok(&["note", "add", &case, "First note"]);
+    let task = w.json(&[
+        "task",
+        "add",
+        &case,
+        "--title",
+        "Visit",
+        "--due",
+        "2030-01-01",
+    ]);
+    w.ok(&["task", "done", &case, task["id"].as_str().unwrap()]);
+    w.ok(&[
+        "interview",
+        "add",
+        &case,
+        "--person",
+        &p,
+        "--date",
+        "2030-02-01",
+        "--consent",
+    ]);
+    w.ok(&["case", "stage", "open", &case, "identification"]);
+    w.ok(&["checklist", "start", &case, "identification-labour"]);
+    let v = w.json(&["case", "show", &case]);
+    assert_eq!(v["title"], "Brick kilns");
+    assert_eq!(v["narrative"], "Found at the kiln.");
+    assert_eq!(v["tasks"][0]["done"], true);
+    let none = w.json(&["case", "list", "--search", "nothing like this"]);
+    assert!(none["cases"].as_array().unwrap().is_empty());
+    assert!(w.json(&["conflicts"]).as_array().unwrap().is_empty());
+    let b = w.path("b.bundle");
+    w.ok(&["sync", "export", "--to", "Aigul", "--out", s(&b)]);
+
+    let a = &t.admin;
+    a.ok(&["sync", "import", s(&b)]);
+    a.ok(&["approve", &case, "--subject", "plan", "--comment", "fine"]);
+    a.ok(&["case", "assign", &case, "Timur"]);
+    let filtered = a.json(&[
+        "case",
+        "list",
+        "--assignee",
+        "Timur",
+        "--stage",
+        "identification",
+    ]);
+    assert_eq!(filtered["cases"].as_array().unwrap().len(), 1);
+    let v = a.json(&["case", "show", &case]);
+    assert_eq!(v["approvals"].as_array().unwrap().len(), 1);
+    a.ok(&["team", "grant", &case, "Timur"]);
+    a.ok(&["team", "role", "Timur", "supervisor"]);
+    let revoked = a.json(&["team", "revoke", "Timur", "--reason", "lost laptop"]);
+    assert_eq!(revoked["revoked"].as_array().unwrap().len(), 1);
+    a.ok(&["sync", "quarantine"]);
+    let any = a.path("any.bundle");
+    a.ok(&["sync", "export", "--any", "--out", s(&any)]);
+    assert!(any.exists());
+    let log = a.json(&["audit", "log", "--limit", "3"]);
+    assert_eq!(log.as_array().unwrap().len(), 3);
+}
