@@ -17,14 +17,13 @@ use crate::state::AppState;
 /// Event the window receives when the vault locked itself after inactivity.
 pub const LOCKED_EVENT: &str = "caravan://locked";
 
-/// The vault folder: `CARAVAN_VAULT`, or `<data dir>/Caravan/vault`.
+/// The vault folder: `CARAVAN_VAULT`, or the platform default (the same
+/// as the `caravan` command's).
 pub fn default_vault_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("CARAVAN_VAULT") {
         return PathBuf::from(dir);
     }
-    directories::ProjectDirs::from("org", "Caravan", "Caravan")
-        .map(|p| p.data_dir().join("vault"))
-        .unwrap_or_else(|| PathBuf::from("caravan-vault"))
+    caravan_core::default_vault_dir().unwrap_or_else(|| PathBuf::from("caravan-vault"))
 }
 
 /// Registers every command; shared by the app and the shell's tests.

@@ -38,3 +38,11 @@ pub use workspace::{OpenOptions, Settings, Workspace};
 pub use caravan_model as model;
 pub use caravan_sync as sync;
 pub use caravan_vault as vault;
+
+/// Where a device's vault lives unless the person chooses otherwise: the
+/// platform's data directory (`~/.local/share/Caravan/vault` on Linux,
+/// `%APPDATA%\\Caravan\\vault` on Windows, `~/Library/Application
+/// Support/Caravan/vault` on macOS). `None` without a home folder.
+pub fn default_vault_dir() -> Option<std::path::PathBuf> {
+    directories::BaseDirs::new().map(|d| d.data_dir().join("Caravan").join("vault"))
+}

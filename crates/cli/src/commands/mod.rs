@@ -113,9 +113,7 @@ fn no_passphrase() -> CliError {
 }
 
 fn default_vault() -> Result<PathBuf> {
-    directories::BaseDirs::new()
-        .map(|d| d.data_dir().join("Caravan").join("vault"))
-        .ok_or_else(|| {
+    caravan_core::default_vault_dir().ok_or_else(|| {
             CliError::new(
                 "cli.failure",
                 ErrorKind::Failure,
