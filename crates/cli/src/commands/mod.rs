@@ -114,13 +114,13 @@ fn no_passphrase() -> CliError {
 
 fn default_vault() -> Result<PathBuf> {
     caravan_core::default_vault_dir().ok_or_else(|| {
-            CliError::new(
-                "cli.failure",
-                ErrorKind::Failure,
-                "No home folder found; pass --vault DIR.",
-            )
-            .into()
-        })
+        CliError::new(
+            "cli.failure",
+            ErrorKind::Failure,
+            "No home folder found; pass --vault DIR.",
+        )
+        .into()
+    })
 }
 
 /// Reads a file the person named.
