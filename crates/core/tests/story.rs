@@ -391,3 +391,25 @@ fn the_demo_story_leaves_four_consistent_vaults() {
     let again = caravan_core::demo::run(dir.path(), 7, &mut Vec::new()).unwrap_err();
     assert_eq!(again.code(), "core.invalid");
 }
+
+#[test]
+fn a_reply_teaches_the_sender_what_the_peer_holds() {
+    let mut t = team();
+    let case = t
+        .sup
+        .create_case(NewCaseInput {
+            reference: "KZ-7".into(),
+            title: "t".into(),
+            jurisdiction: "KZ".into(),
+        })
+        .unwrap();
+    let aibek = member_id(&t.sup, "Aibek");
+    t.sup.grant(&case, &aibek, true).unwrap();
+    let first = swap(&mut t.sup, &mut t.ina, "Aibek");
+    assert!(first.applied > 0);
+    // Aibek has nothing new, but his reply carries his heads...
+    swap(&mut t.ina, &mut t.sup, "Saule");
+    // ...so the next bundle for him holds no change at all.
+    let again = swap(&mut t.sup, &mut t.ina, "Aibek");
+    assert_eq!((again.applied, again.already_had), (0, 0), "{again:?}");
+}

@@ -226,9 +226,9 @@ impl Replica {
                 .filter(|h| doc.get_change_by_hash(h).is_some())
                 .collect();
             let changes = doc.get_changes(&have);
-            if changes.is_empty() {
-                continue;
-            }
+            // A document with nothing new still travels, as its heads alone:
+            // the recipient learns what this device holds and will send only
+            // what it lacks next time.
             let heads = doc.get_heads().iter().map(|h| h.0).collect();
             let mut signed = Vec::with_capacity(changes.len());
             for c in changes {

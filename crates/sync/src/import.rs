@@ -168,6 +168,10 @@ impl Replica {
                 not_permitted.push(doc_id.clone());
                 continue;
             }
+            // Heads alone (nothing new): only the sender's heads are kept.
+            if changes.is_empty() {
+                continue;
+            }
             jobs.push(CaseJob {
                 doc_id,
                 doc,

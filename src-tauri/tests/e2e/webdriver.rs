@@ -8,7 +8,15 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecb";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// Every WebDriver call gives up after a minute, so a stuck app fails the
+/// test instead of hanging it.
+fn http() -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(60))
+        .build()
+}
 
 /// A child process killed (with its group) on drop.
 pub struct Proc(Child);
@@ -81,7 +89,10 @@ impl Driver {
         let caps =
             json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
         let session = loop {
-            match ureq::post(&format!("{base}/session")).send_json(caps.clone()) {
+            match http()
+                .post(&format!("{base}/session"))
+                .send_json(caps.clone())
+            {
                 Ok(r) => {
                     let v: Value = r.into_json().unwrap();
                     break v["value"]["sessionId"].as_str().unwrap().to_string();
@@ -109,9 +120,9 @@ impl Driver {
     fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
         let url = format!("{}/session/{}/{path}", self.base, self.session);
         let r = match method {
-            "GET" => ureq::get(&url).call(),
-            "DELETE" => ureq::delete(&url).call(),
-            _ => ureq::post(&url).send_json(body),
+            "GET" => http().get(&url).call(),
+            "DELETE" => http().delete(&url).call(),
+            _ => http().post(&url).send_json(body),
         };
         match r {
             Ok(r) => r.into_json::<Value>().unwrap()["value"].clone(),
@@ -119,7 +130,7 @@ impl Driver {
                 let v: Value = r.into_json().unwrap_or(Value::Null);
                 json!({"error": v["value"].clone()})
             }
-            Err(e) => panic!("webdriver {path}: {e}"),
+            Err(e) => panic!("webdriver {path}: {e}; page: {}", self.page_text_raw()),
         }
     }
 
@@ -169,6 +180,17 @@ impl Driver {
             .as_str()
             .unwrap_or_default()
             .to_string()
+    }
+
+    fn page_text_raw(&self) -> String {
+        let url = format!("{}/session/{}/execute/sync", self.base, self.session);
+        http()
+            .post(&url)
+            .send_json(json!({"script": "return document.body.innerText", "args": []}))
+            .ok()
+            .and_then(|r| r.into_json::<Value>().ok())
+            .map(|v| v["value"].to_string())
+            .unwrap_or_default()
     }
 
     pub fn page_text(&self) -> String {
@@ -233,7 +255,9 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = ureq::delete(&format!("{}/session/{}", self.base, self.session)).call();
+        let _ = http()
+            .delete(&format!("{}/session/{}", self.base, self.session))
+            .call();
     }
 }
 
