@@ -73,14 +73,50 @@ pub const SUPERVISOR_A: u64 = 2;
 pub const SUPERVISOR_B: u64 = 3;
 
 const GIVEN: &[&str] = &[
-    "Айгерим", "Бакыт", "Дильноза", "Ерлан", "Гульнара", "Ильяс", "Камила", "Мадина", "Нурлан",
-    "Сауле", "Aigerim", "Bakyt", "Dilnoza", "Erlan", "Gulnara", "Ilyas", "Kamila", "Madina",
-    "Nurlan", "Saule", "Olena", "Ірина", "Тимур", "Timur",
+    "Айгерим",
+    "Бакыт",
+    "Дильноза",
+    "Ерлан",
+    "Гульнара",
+    "Ильяс",
+    "Камила",
+    "Мадина",
+    "Нурлан",
+    "Сауле",
+    "Aigerim",
+    "Bakyt",
+    "Dilnoza",
+    "Erlan",
+    "Gulnara",
+    "Ilyas",
+    "Kamila",
+    "Madina",
+    "Nurlan",
+    "Saule",
+    "Olena",
+    "Ірина",
+    "Тимур",
+    "Timur",
 ];
 const FAMILY: &[&str] = &[
-    "Абенова", "Каримова", "Нурланов", "Садыков", "Токаева", "Усманов", "Жакупова", "Рахимов",
-    "Abenova", "Karimova", "Nurlanov", "Sadykov", "Tokaeva", "Usmanov", "Zhakupova", "Rakhimov",
-    "Kovalenko", "Шевченко",
+    "Абенова",
+    "Каримова",
+    "Нурланов",
+    "Садыков",
+    "Токаева",
+    "Усманов",
+    "Жакупова",
+    "Рахимов",
+    "Abenova",
+    "Karimova",
+    "Nurlanov",
+    "Sadykov",
+    "Tokaeva",
+    "Usmanov",
+    "Zhakupova",
+    "Rakhimov",
+    "Kovalenko",
+    "Шевченко",
 ];
 const SENTENCES: &[&str] = &[
     "The witness described how the recruiter approached her at the bus station in Shymkent and promised work in a restaurant abroad.",
@@ -129,11 +165,7 @@ pub struct TeamSetup {
 pub fn found_team() -> Result<TeamSetup> {
     let mut admin = Replica::found(device_keys(ADMIN), "Unit", "Admin", "pc", AT)?;
     let mut approve = |which, name, role| {
-        admin.approve(
-            &JoinRequest::new(&device_keys(which), name, "pc"),
-            role,
-            AT,
-        )
+        admin.approve(&JoinRequest::new(&device_keys(which), name, "pc"), role, AT)
     };
     let investigator_package = approve(INVESTIGATOR, "Investigator", Role::Investigator)?;
     let supervisor_a_package = approve(SUPERVISOR_A, "Supervisor A", Role::Supervisor)?;
@@ -156,10 +188,7 @@ pub fn join(which: u64, package: &[u8], team_bundle: &[u8]) -> Result<Replica> {
 
 /// The investigator opens `plan.cases` cases with `plan.changes` changes
 /// each. Returns the replica and the index entry of every case.
-pub fn investigator_cases(
-    team: &TeamSetup,
-    plan: Plan,
-) -> Result<(Replica, Vec<CaseIndexEntry>)> {
+pub fn investigator_cases(team: &TeamSetup, plan: Plan) -> Result<(Replica, Vec<CaseIndexEntry>)> {
     let mut inv = join(INVESTIGATOR, &team.investigator_package, &team.team_bundle)?;
     let (me, _) = inv.me()?;
     let catalog = Catalog::builtin();
@@ -218,7 +247,8 @@ pub fn investigator_cases(
                     if narrative.len() > 2000 {
                         narrative.clear();
                     }
-                    narrative.push_str(*rng.pick(SENTENCES));
+                    let sentence: &str = SENTENCES[rng.below(SENTENCES.len())];
+                    narrative.push_str(sentence);
                     narrative.push(' ');
                     Edit::SetText {
                         path: "narrative".parse().map_err(|e| anyhow!("{e:?}"))?,
@@ -267,7 +297,9 @@ pub fn supervisor_edits(
     for &c in cases {
         for e in 0..per_case {
             let task = Task {
-                title: format!("Follow-up {e}: re-interview the witness about the recruiter's phone"),
+                title: format!(
+                    "Follow-up {e}: re-interview the witness about the recruiter's phone"
+                ),
                 assignee: None,
                 due: None,
                 stage: None,

@@ -70,7 +70,10 @@ fn run(args: &Args) -> Result<()> {
         .map(|b| Automerge::load(b).context("fixture document"))
         .collect::<Result<_>>()?;
     let index = read_records(&fixture.join("index.rec"))?;
-    ensure!(!docs.is_empty() && docs.len() == index.len(), "empty fixture");
+    ensure!(
+        !docs.is_empty() && docs.len() == index.len(),
+        "empty fixture"
+    );
     let db = work.join("cases.db");
 
     let mut c = open(&db, fast_kdf)?;

@@ -69,8 +69,7 @@ fn gen_fixture(args: &Args) -> Result<()> {
     std::fs::create_dir_all(dir.join("team"))?;
     let t = std::time::Instant::now();
     let team = caravan_bench::found_team()?;
-    let (mut inv, index) =
-        caravan_bench::investigator_cases(&team, plan)?;
+    let (mut inv, index) = caravan_bench::investigator_cases(&team, plan)?;
     let (mut docs, mut changes) = (Vec::new(), Vec::new());
     let mut change_count = 0usize;
     for c in 0..plan.cases {
@@ -116,7 +115,10 @@ fn gen_fixture(args: &Args) -> Result<()> {
             .iter()
             .zip(before)
             .map(|(&c, h)| {
-                let mut am = r.case(&case_name(c)).context("case missing")?.into_automerge();
+                let mut am = r
+                    .case(&case_name(c))
+                    .context("case missing")?
+                    .into_automerge();
                 Ok(tagged(c, &am.save_after(h)))
             })
             .collect()

@@ -43,7 +43,10 @@ pub fn run(args: &Args) -> Result<()> {
         .iter()
         .map(|b| serde_json::from_slice(b).context("fixture index entry"))
         .collect::<Result<_>>()?;
-    ensure!(!docs.is_empty() && docs.len() == index.len(), "empty fixture");
+    ensure!(
+        !docs.is_empty() && docs.len() == index.len(),
+        "empty fixture"
+    );
 
     let dir = work.join("vault");
     let pass = Passphrase::from(PASSPHRASE);
@@ -149,7 +152,10 @@ pub fn unlock(args: &Args) -> Result<()> {
     figure_ms("unlock.argon2id_owasp", argon2(19 * 1024, 2, 1)?);
     if big {
         // RFC 9106 first recommended option: m = 2 GiB, t = 1, p = 4.
-        figure_ms("unlock.argon2id_rfc9106_first", argon2(2 * 1024 * 1024, 1, 4)?);
+        figure_ms(
+            "unlock.argon2id_rfc9106_first",
+            argon2(2 * 1024 * 1024, 1, 4)?,
+        );
     }
     report_peak_rss("unlock")?;
     let _ = std::fs::remove_dir_all(work);

@@ -178,7 +178,8 @@ fn floor(dir: &Path, s: &Sides) -> Result<()> {
     let t = Instant::now();
     for bytes in &changes {
         let mut doc = Automerge::new();
-        doc.load_incremental(bytes).context("bare load_incremental")?;
+        doc.load_incremental(bytes)
+            .context("bare load_incremental")?;
         ensure!(!doc.get_heads().is_empty(), "bare apply loaded nothing");
     }
     let bare = t.elapsed();
