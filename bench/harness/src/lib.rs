@@ -133,9 +133,9 @@ fn person_name(rng: &mut Rng) -> String {
     format!("{} {}", rng.pick(GIVEN), rng.pick(FAMILY))
 }
 
-/// A note of realistic length: 2–6 sentences (≈ 250–700 bytes).
+/// A note of realistic length: 1–3 sentences (≈ 100–400 bytes).
 fn note_text(rng: &mut Rng) -> String {
-    let n = 2 + rng.below(5);
+    let n = 1 + rng.below(3);
     (0..n)
         .map(|_| *rng.pick(SENTENCES))
         .collect::<Vec<_>>()
@@ -211,7 +211,10 @@ pub fn investigator_cases(team: &TeamSetup, plan: Plan) -> Result<(Replica, Vec<
         let mut names = vec![victim.clone()];
         let mut narrative = String::new();
         for e in 1..plan.changes {
-            let edit = match e % 4 {
+            // Per 10 changes: one note and one narrative edit (collaborative
+            // text: every character is an Automerge object, so text dominates
+            // memory), eight checklist ticks with a short note each.
+            let edit = match e % 10 {
                 _ if e <= 3 => {
                     let name = person_name(&mut rng);
                     names.push(name.clone());
@@ -243,8 +246,8 @@ pub fn investigator_cases(team: &TeamSetup, plan: Plan) -> Result<(Replica, Vec<
                 },
                 1 => {
                     // The narrative grows by a sentence, then is rewritten
-                    // once it reaches ~2 KB: long shared text, edited in place.
-                    if narrative.len() > 2000 {
+                    // once it reaches ~1 KB: long shared text, edited in place.
+                    if narrative.len() > 1000 {
                         narrative.clear();
                     }
                     let sentence: &str = SENTENCES[rng.below(SENTENCES.len())];
