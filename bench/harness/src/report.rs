@@ -143,7 +143,6 @@ fn cell(r: &Results, w: &str, peer: &str, fig: &str) -> String {
 
 /// Ratio of medians of (wa, pa, fa) over (wb, pb, fb), with the range of the
 /// per-round ratios and the verdict against `target`.
-#[allow(clippy::too_many_arguments)]
 fn ratio(
     r: &Results,
     w: &str,

@@ -58,6 +58,10 @@ fn run(args: &Args) -> Result<()> {
     let work = Path::new(args.str("work")?);
     let loads = args.usize("loads")?;
     let edits = args.usize("edits")?;
+    ensure!(
+        loads > 0 && edits > 0,
+        "--loads and --edits must be positive"
+    );
     let fast_kdf = match args.str("kdf")? {
         "default" => false,
         "fast" => true,

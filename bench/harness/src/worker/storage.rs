@@ -29,6 +29,10 @@ pub fn run(args: &Args) -> Result<()> {
     let work = Path::new(args.str("work")?);
     let loads = args.usize("loads")?;
     let edits = args.usize("edits")?;
+    ensure!(
+        loads > 0 && edits > 0,
+        "--loads and --edits must be positive"
+    );
     let kdf = kdf(args)?;
     let _ = std::fs::remove_dir_all(work);
     std::fs::create_dir_all(work)?;
