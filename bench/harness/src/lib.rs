@@ -282,6 +282,10 @@ pub fn investigator_cases(team: &TeamSetup, plan: Plan) -> Result<(Replica, Vec<
                 .iter()
                 .map(|n| caravan_model::search::fold(n))
                 .collect(),
+            jurisdiction: "KZ".into(),
+            open_task_dues: Vec::new(),
+            progress_percent: 0,
+            conflicts: 0,
         });
     }
     Ok((inv, index))

@@ -1,0 +1,190 @@
+// A mocked backend for `npm run dev` → /preview.html: the UI with made-up
+// data and no desktop shell. Never part of the production build.
+import { mockIPC } from '@tauri-apps/api/mocks';
+import type { StatusDto } from '$lib/bindings/StatusDto';
+import type { CaseDto } from '$lib/bindings/CaseDto';
+import type { ChecklistDto } from '$lib/bindings/ChecklistDto';
+import type { CaseSummaryDto } from '$lib/bindings/CaseSummaryDto';
+import type { TeamDto } from '$lib/bindings/TeamDto';
+import type { ReportDto } from '$lib/bindings/ReportDto';
+import type { ConflictDto } from '$lib/bindings/ConflictDto';
+
+const params = new URLSearchParams(location.search);
+const role = params.get('role') ?? 'admin';
+const lang = params.get('lang') ?? 'en';
+const day = 86_400_000;
+const now = Date.UTC(2026, 10, 20, 9, 30);
+
+const me = { id: 'm-saule', name: 'Saule Nurlanovna', role, devices: [] };
+let status: StatusDto = {
+  vault_dir: '/home/saule/.local/share/caravan/vault',
+  vault_exists: params.get('first') !== '1',
+  unlocked: params.get('locked') !== '1' && params.get('first') !== '1',
+  has_team: true,
+  pending_join: null,
+  me,
+  team_name: 'Almaty TIP unit',
+  settings: { auto_lock_minutes: 5, language: lang },
+};
+
+const team: TeamDto = {
+  id: 'team-7f3a9c21d4e8',
+  name: 'Almaty TIP unit',
+  me,
+  device: 'dev-saule',
+  key_epoch: 2,
+  members: [
+    me,
+    { id: 'm-aibek', name: 'Aibek Dzhaksybekov', role: 'investigator', devices: [
+      { id: 'dev-aibek', fingerprint: 'K7QM-2XPA-91RD-LL4C', label: 'Field laptop 3', enrolled_at: now - 40 * day, revoked: false },
+      { id: 'dev-aibek-old', fingerprint: 'Z2WE-8HYT-03PK-QQ7N', label: 'Stolen laptop', enrolled_at: now - 200 * day, revoked: true },
+    ] },
+    { id: 'm-gulnara', name: 'Gulnara Ismoilova', role: 'prosecutor', devices: [
+      { id: 'dev-gul', fingerprint: 'P0RT-4MNB-77VC-XZ1A', label: 'Prosecutor office', enrolled_at: now - 30 * day, revoked: false },
+    ] },
+  ],
+};
+
+const summaries: CaseSummaryDto[] = [
+  { id: 'c1', reference: 'KZ-2026-0142', title: 'Construction site, Kaskelen', stage: 'identification', status: 'active', jurisdiction: 'KZ',
+    assignees: ['m-aibek'], updated_at_ms: now - 2 * 3_600_000, progress_percent: 38, overdue_tasks: 2, conflicts: 1 },
+  { id: 'c2', reference: 'KZ-2026-0117', title: 'Sauna, Almaty Medeu district', stage: 'evidence', status: 'active', jurisdiction: 'KZ',
+    assignees: ['m-aibek'], updated_at_ms: now - 3 * day, progress_percent: 64, overdue_tasks: 0, conflicts: 0 },
+  { id: 'c3', reference: 'UZ-2026-0031', title: 'Cotton harvest recruitment, Jizzakh', stage: 'prosecution_review', status: 'follow_up', jurisdiction: 'UZ',
+    assignees: [], updated_at_ms: now - 9 * day, progress_percent: 91, overdue_tasks: 0, conflicts: 0 },
+];
+
+function item(id: string, text: string, source: string, extra: Partial<ChecklistDto['items'][number]> = {}) {
+  return { id, kind: 'action', required: true, text, source, status: 'open', reason: null, note: null, evidence_ids: [], signoff_needed: null, signed_off_by: null, ...extra };
+}
+
+let lists: ChecklistDto[] = [
+  { template_id: 'initial-actions', version: 1, newer_version: null, stage: 'initial_response', title: 'Initial actions', required: 4, required_resolved: 2, items: [
+    item('safety', 'Immediate safety and medical needs addressed', 'UNODC M5', { status: 'done' }),
+    item('child', 'Possible child: treated as a child until an age assessment shows otherwise', 'UNODC M5', { status: 'not_applicable', reason: 'Adult: passport checked' }),
+    item('interpreter', 'Interpreter with no ties to the case arranged', 'UNODC M10'),
+    item('nrm', 'National referral mechanism focal point notified', 'OSCE NRM', { signoff_needed: 'supervisor' }),
+  ] },
+  { template_id: 'identification-labour', version: 1, newer_version: 2, stage: 'identification', title: 'Indicators — labour exploitation', required: 0, required_resolved: 0, items: [
+    item('housing', 'Lives in a group at the workplace', 'UNODC indicators', { kind: 'indicator', required: false, status: 'done' }),
+    item('contract', 'No written contract', 'UNODC indicators', { kind: 'indicator', required: false }),
+    item('deductions', 'Deductions for tools, food or housing', 'UNODC indicators', { kind: 'indicator', required: false }),
+  ] },
+];
+
+const theCase = (): CaseDto => ({
+  id: 'c1', reference: 'KZ-2026-0142', title: 'Construction site, Kaskelen', jurisdiction: 'KZ', status: 'active',
+  created_at: now - 20 * day, created_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' },
+  narrative: 'Signal from the labour inspectorate: twelve workers from Uzbekistan housed on site, passports held by the foreman.',
+  qualification: [{ jurisdiction: 'KZ', code_year: 2014, article: '128' }],
+  stages: [
+    { stage: 'intake', status: 'closed', opened_at: now - 20 * day, closed_at: now - 19 * day, gate: { ready: true, missing_items: [], missing_signoffs: [] } },
+    { stage: 'initial_response', status: 'active', opened_at: now - 19 * day, closed_at: null, gate: { ready: false, missing_items: ['initial-actions/interpreter', 'initial-actions/nrm'], missing_signoffs: ['supervisor'] } },
+    { stage: 'identification', status: 'active', opened_at: now - 10 * day, closed_at: null, gate: { ready: true, missing_items: [], missing_signoffs: [] } },
+  ],
+  assignment: { investigators: [{ id: 'm-aibek', name: 'Aibek Dzhaksybekov' }], prosecutor: { id: 'm-gulnara', name: 'Gulnara Ismoilova' }, supervisor: { id: 'm-saule', name: 'Saule Nurlanovna' } },
+  people: [
+    { id: 'p1', kind: 'victim', pseudonym: 'V-1', masked: true, status: 'possible', sex: 'male', age_at_trafficking: 24, citizenship: 'UZ', exploitation: ['forced_labour'], control_methods: ['withholds_documents', 'debt_bondage'], roles: [], relation: null, recorded_at: now - 18 * day, recorded_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' } },
+    { id: 'p2', kind: 'suspect', pseudonym: 'S-1', masked: true, status: null, sex: 'male', age_at_trafficking: null, citizenship: 'KZ', exploitation: [], control_methods: [], roles: ['exploiter'], relation: 'foreman', recorded_at: now - 17 * day, recorded_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' } },
+  ],
+  evidence: [
+    { id: 'e1', label: 'Phone, Samsung A14', kind: 'phone', description: 'Seized from the foreman', seized_at: now - 15 * day, seized_from: 'S-1', location: 'Site office', seal_number: 'AL-0042', attachment_sha256: '9f2c4e1a7b0d3c58e6f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70', holder: 'Evidence room, Almaty DVD',
+      custody: [
+        { id: 'k1', from: 'Aibek Dzhaksybekov', to: 'Forensic lab', at: now - 14 * day, place: 'Almaty', seal_number: 'AL-0042', purpose: 'Imaging', recorded_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' } },
+        { id: 'k2', from: 'Forensic lab', to: 'Evidence room, Almaty DVD', at: now - 9 * day, place: 'Almaty', seal_number: 'AL-0043', purpose: null, recorded_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' } },
+      ], recorded_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' } },
+  ],
+  interviews: [{ id: 'i1', person_id: 'p1', stage: 'interviews', planned_for: '2026-11-25', venue: 'Shelter interview room', interpreter: 'Uzbek interpreter (court list)', interpreter_vetted: true, consent_given: true, child_track: false, plan: 'P: welfare check, breaks every 40 min.\nE: explain role and confidentiality.\nA: free recall, then recruitment and debts.' }],
+  tasks: [
+    { id: 't1', title: 'Request bank records of the employer', assignee: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' }, due: '2026-11-10', stage: 'financial', done: false, overdue: true },
+    { id: 't2', title: 'Arrange vetted interpreter', assignee: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' }, due: '2026-11-15', stage: 'initial_response', done: false, overdue: true },
+    { id: 't3', title: 'Notify NRM focal point', assignee: null, due: null, stage: 'referral', done: true, overdue: false },
+  ],
+  timeline: [{ id: 'ev1', kind: 'recruitment', date: '2026-03-02', place: 'Jizzakh', country: 'UZ', description: 'Offer via Telegram group, 600 USD a month' }],
+  referrals: [{ id: 'r1', person_id: 'p1', direction: 'outgoing', organisation: 'Shelter "Sana Sezim"', date: '2026-11-02', reason: 'Accommodation and medical care', outcome: null }],
+  risks: [
+    { id: 'rk1', subject: 'victim', person_id: 'p1', threat: 'Foreman’s relatives contact the family', severity: 4, likelihood: 4, level: 16, mitigation: 'Safety plan; family informed', review_on: '2026-12-01' },
+    { id: 'rk2', subject: 'investigation', person_id: null, threat: 'Phone data wiped remotely', severity: 3, likelihood: 2, level: 6, mitigation: 'Faraday bag', review_on: null },
+  ],
+  notes: [{ id: 'n1', body: 'Foreman claims the passports were “kept safe” at the workers’ request.', recorded_at: now - 5 * day, recorded_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' } }],
+  review: [{ id: 'rv1', kind: 'request', stage: 'interviews', text: 'Interview two more workers who left in October.', by: { id: 'm-gulnara', name: 'Gulnara Ismoilova' }, at: now - 2 * day }],
+  approvals: [],
+  progress_percent: 38,
+  stage_progress: [
+    { stage: 'initial_response', status: 'active', items: 4, done: 1, not_applicable: 1, required: 4, required_resolved: 2, percent: 50 },
+    { stage: 'identification', status: 'active', items: 3, done: 1, not_applicable: 0, required: 0, required_resolved: 0, percent: 33 },
+  ],
+  conflicts: 1,
+});
+
+const conflicts = (reveal: boolean): ConflictDto[] => [
+  { case_id: 'c1', path: 'header/title', sensitive: false, values: [
+    { choice: 'a', value: 'Kaskelen construction site', author: 'm-aibek', author_name: 'Aibek Dzhaksybekov', shown_now: false },
+    { choice: 'b', value: 'Labour exploitation at Kaskelen', author: 'm-saule', author_name: 'Saule Nurlanovna', shown_now: true },
+  ] },
+  { case_id: 'c1', path: 'victims/p1/identity/full_name', sensitive: true, values: [
+    { choice: 'c', value: reveal ? 'Rustam Aliev' : null, author: 'm-aibek', author_name: 'Aibek Dzhaksybekov', shown_now: true },
+    { choice: 'd', value: reveal ? 'Rustam Aliyev' : null, author: 'm-saule', author_name: 'Saule Nurlanovna', shown_now: false },
+  ] },
+];
+
+const report: ReportDto = {
+  today: '2026-11-20',
+  cases: summaries.map((c) => ({ case_id: c.id, reference: c.reference, title: c.title, stage: c.stage, status: c.status, percent: c.progress_percent, overdue_tasks: c.overdue_tasks, open_requests: c.id === 'c1' ? 1 : 0, conflicts: c.conflicts })),
+  overdue: [
+    { case_id: 'c1', reference: 'KZ-2026-0142', task_id: 't1', title: 'Request bank records of the employer', due: '2026-11-10', assignee_name: 'Aibek Dzhaksybekov' },
+    { case_id: 'c1', reference: 'KZ-2026-0142', task_id: 't2', title: 'Arrange vetted interpreter', due: '2026-11-15', assignee_name: 'Aibek Dzhaksybekov' },
+  ],
+  by_stage: [{ key: 'identification', count: 1 }, { key: 'evidence', count: 1 }, { key: 'prosecution_review', count: 1 }],
+  overdue_by_assignee: [{ key: 'Aibek Dzhaksybekov', count: 2 }],
+  quarantined_changes: 1,
+};
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+mockIPC(async (cmd, args) => {
+  const a = (args ?? {}) as Record<string, unknown>;
+  switch (cmd) {
+    case 'app_status': return status;
+    case 'passphrase_strength': {
+      const n = String(a.passphrase).length;
+      const score = Math.min(4, Math.floor(n / 6));
+      return { acceptable: score >= 3, score, message: score >= 3 ? null : 'vault.weak_passphrase' };
+    }
+    case 'create_vault': status = { ...status, vault_exists: true, unlocked: true, has_team: false }; return { recovery_code: 'K3PD-7QXA-M2RT-9WLC-4HNE-Z8YU-6BVF' };
+    case 'unlock':
+      if (a.passphrase !== 'demo') throw { code: 'vault.wrong_passphrase', kind: 'wrong_secret', message: 'Wrong passphrase' };
+      status = { ...status, unlocked: true }; return status;
+    case 'lock': status = { ...status, unlocked: false }; return null;
+    case 'demo_passphrase': return 'demo';
+    case 'team': return team;
+    case 'list_cases': return { cases: summaries, unreadable: [] };
+    case 'show_case': return theCase();
+    case 'checklists': return lists;
+    case 'set_item':
+      lists = lists.map((l) => l.template_id !== a.template_id ? l : { ...l, items: l.items.map((i) => i.id !== a.item_id ? i : { ...i, ...(a.update as object) }) });
+      return null;
+    case 'conflicts': return conflicts(Boolean(a.reveal));
+    case 'reveal_person': return { full_name: 'Rustam Aliev', other_names: 'Рустам Алиев', birth_date: '2002-05-14', document_numbers: 'AA1234567', contact: null, address: 'Jizzakh' };
+    case 'peers': return [{ member: 'm-aibek', name: 'Aibek Dzhaksybekov', last_export_ms: now - day, last_import_ms: now - 2 * day }];
+    case 'quarantine': return [{ case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', code: 'sync.revoked_device', message: 'from a revoked device' }];
+    case 'progress_report': return report;
+    case 'audit_log': return Array.from({ length: 8 }, (_, i) => ({ seq: 120 - i, at_ms: now - i * 3_600_000, actor: 'dev-saule', actor_name: i % 2 ? 'Aibek Dzhaksybekov' : 'Saule Nurlanovna', action: ['person.reveal', 'case.edit', 'sync.import', 'vault.unlocked'][i % 4], detail: 'KZ-2026-0142' }));
+    case 'audit_verify': return { entries: 120, head: 'b3f1c0de9a8b7c6d5e4f' };
+    case 'import_bundle':
+    case 'export_bundle': {
+      const ch = a.on_progress as { id: number };
+      const run = (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, d: unknown) => void } }).__TAURI_INTERNALS__.runCallback;
+      const steps = ['reading', 'verifying', 'applying', 'saving', 'done'];
+      for (let i = 0; i < steps.length; i++) {
+        run(ch.id, { index: i, message: { step: steps[i], done: i + 1, total: steps.length } });
+        await wait(150);
+      }
+      if (cmd === 'export_bundle') return { bytes: 48213, recipient: String(a.member ?? ''), path: String(a.path) };
+      return { sender: 'dev-aibek', sender_name: 'Aibek Dzhaksybekov', applied: 14, already_had: 3, held: 1, not_permitted: 1, cases_changed: 2,
+        quarantined: [{ case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', code: 'sync.revoked_device', message: 'from a revoked device' }] };
+    }
+    case 'inspect_join_request': return { name: 'Timur Bekov', label: 'Field laptop 5', device: 'dev-timur', fingerprint: 'H4JX-9QLE-20TR-MM3K' };
+    default: return null;
+  }
+});

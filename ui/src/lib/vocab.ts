@@ -1,0 +1,33 @@
+// Stable vocabulary ids of the backend (crates/model/src/vocab.rs).
+export const STAGES = [
+  'intake', 'initial_response', 'identification', 'referral', 'planning', 'interviews', 'evidence',
+  'financial', 'international', 'prosecution_review', 'trial_protection', 'assistance', 'closure',
+] as const;
+export const CASE_STATUSES = ['active', 'follow_up', 'closed', 'closed_referred'] as const;
+export const ROLES = ['investigator', 'prosecutor', 'supervisor', 'admin'] as const;
+export const JURISDICTIONS = ['KZ', 'KG', 'TJ', 'TM', 'UZ'] as const;
+export const PERSON_KINDS = ['victim', 'suspect', 'witness'] as const;
+export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
+export const EXPLOITATION = [
+  'forced_labour', 'sexual_exploitation', 'child_labour', 'forced_marriage', 'servitude', 'forced_military',
+  'organ_removal', 'forced_begging', 'forced_adoption', 'surrogacy', 'other',
+] as const;
+export const EVIDENCE_KINDS = [
+  'document', 'phone', 'computer', 'cash', 'vehicle', 'photograph', 'financial_record', 'biological', 'other',
+] as const;
+export const EVENT_KINDS = ['recruitment', 'transit', 'exploitation'] as const;
+export const REFERRAL_DIRECTIONS = ['incoming', 'outgoing'] as const;
+export const RISK_SUBJECTS = ['victim', 'family', 'witness', 'officer', 'investigation'] as const;
+export const REVIEW_KINDS = ['comment', 'request', 'sign_off'] as const;
+export const DECISIONS = ['approved', 'rejected'] as const;
+export const ID_TEMPLATES = [
+  'identification-sexual', 'identification-labour', 'identification-domestic', 'identification-begging',
+  'identification-children', 'identification-ilo11',
+] as const;
+
+/** Risk level = severity × likelihood (1–5 each): low, medium, high. */
+export function riskBand(level: number): 'low' | 'medium' | 'high' {
+  if (level >= 15) return 'high';
+  if (level >= 6) return 'medium';
+  return 'low';
+}

@@ -1,0 +1,77 @@
+import { describe, it, expect } from 'vitest';
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { mockIPC } from '@tauri-apps/api/mocks';
+import CaseList from '../screens/CaseList.svelte';
+import type { CaseFilterDto } from '$lib/bindings/CaseFilterDto';
+import type { CaseSummaryDto } from '$lib/bindings/CaseSummaryDto';
+import { asRole } from './fixtures';
+
+const summary: CaseSummaryDto = {
+  id: 'c1',
+  reference: 'ALM-2026-014',
+  title: 'Brick kiln, Kaskelen',
+  stage: 'identification',
+  status: 'active',
+  jurisdiction: 'KZ',
+  assignees: ['m-bek'],
+  updated_at_ms: Date.UTC(2026, 1, 1),
+  progress_percent: 42,
+  overdue_tasks: 2,
+  conflicts: 1,
+};
+
+describe('case list', () => {
+  it('sends the chosen filters to list_cases', async () => {
+    asRole('investigator');
+    const filters: CaseFilterDto[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'list_cases') {
+        filters.push((args as { filter: CaseFilterDto }).filter);
+        return { cases: [summary], unreadable: [] };
+      }
+      if (cmd === 'team') {
+        return { id: 't', name: 'T', me: { id: 'm-me', name: 'A', role: 'investigator', devices: [] }, device: 'd', key_epoch: 1,
+          members: [{ id: 'm-bek', name: 'Bekzod', role: 'investigator', devices: [] }] };
+      }
+      return null;
+    });
+    const user = userEvent.setup();
+    render(CaseList);
+    await waitFor(() => expect(filters.length).toBe(1));
+    expect(filters[0]).toEqual({ query: null, stage: null, status: null, assignee: null, jurisdiction: null, overdue_only: false });
+
+    const row = await screen.findByTestId('case-row');
+    expect(row).toHaveAttribute('data-case-id', 'c1');
+    expect(within(row).getByTestId('overdue-badge')).toHaveTextContent('2 overdue tasks');
+    expect(within(row).getByTestId('conflict-badge')).toHaveTextContent('1 conflict');
+    expect(within(row).getByRole('progressbar')).toHaveAttribute('aria-valuenow', '42');
+    await waitFor(() => expect(within(row).getByText('Bekzod')).toBeInTheDocument());
+
+    await user.selectOptions(screen.getByTestId('filter-stage'), 'identification');
+    await user.selectOptions(screen.getByTestId('filter-jurisdiction'), 'UZ');
+    await user.selectOptions(screen.getByTestId('filter-assignee'), 'm-bek');
+    await user.click(screen.getByTestId('filter-overdue'));
+    await user.type(screen.getByTestId('case-search'), 'Каскелен');
+    await waitFor(() => expect(filters.at(-1)?.query).toBe('Каскелен'));
+    expect(filters.at(-1)).toEqual({
+      query: 'Каскелен',
+      stage: 'identification',
+      status: null,
+      assignee: 'm-bek',
+      jurisdiction: 'UZ',
+      overdue_only: true,
+    });
+  });
+
+  it('offers New case only to roles that may create one', async () => {
+    mockIPC((cmd) => (cmd === 'list_cases' ? { cases: [], unreadable: [] } : null));
+    asRole('prosecutor');
+    const { unmount } = render(CaseList);
+    expect(screen.queryByTestId('new-case')).toBeNull();
+    unmount();
+    asRole('investigator');
+    render(CaseList);
+    expect(screen.getByTestId('new-case')).toBeInTheDocument();
+  });
+});

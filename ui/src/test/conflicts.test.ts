@@ -1,0 +1,80 @@
+import { describe, it, expect } from 'vitest';
+import { render, screen, within, waitFor } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { mockIPC } from '@tauri-apps/api/mocks';
+import ConflictsBanner from '../screens/case/ConflictsBanner.svelte';
+import type { ConflictDto } from '$lib/bindings/ConflictDto';
+import { asRole } from './fixtures';
+
+function conflicts(reveal: boolean): ConflictDto[] {
+  return [
+    {
+      case_id: 'c1',
+      path: 'header/title',
+      sensitive: false,
+      values: [
+        { choice: 'ch-a', value: 'Brick kiln, Kaskelen', author: 'm-a', author_name: 'Aigerim', shown_now: true },
+        { choice: 'ch-b', value: 'Brick factory, Kaskelen', author: 'm-b', author_name: 'Bekzod', shown_now: false },
+      ],
+    },
+    {
+      case_id: 'c1',
+      path: 'victims/p1/identity/full_name',
+      sensitive: true,
+      values: [
+        { choice: 'n-a', value: reveal ? 'Dilnoza' : null, author: 'm-a', author_name: 'Aigerim', shown_now: true },
+        { choice: 'n-b', value: reveal ? 'Dilnoza K.' : null, author: 'm-b', author_name: 'Bekzod', shown_now: false },
+      ],
+    },
+  ];
+}
+
+describe('conflicts banner', () => {
+  it('shows both values with their authors and keeps the chosen one', async () => {
+    asRole('investigator');
+    const calls: Array<[string, unknown]> = [];
+    mockIPC((cmd, args) => {
+      calls.push([cmd, args]);
+      if (cmd === 'conflicts') return conflicts((args as { reveal: boolean }).reveal);
+      return null;
+    });
+    const user = userEvent.setup();
+    let resolved = 0;
+    render(ConflictsBanner, { props: { caseId: 'c1', onresolved: async () => { resolved++; } } });
+
+    const banner = screen.getByTestId('conflicts-banner');
+    const [title, name] = await within(banner).findAllByTestId('conflict');
+    expect(within(title).getByText('Brick kiln, Kaskelen')).toBeInTheDocument();
+    expect(within(title).getByText('Brick factory, Kaskelen')).toBeInTheDocument();
+    expect(within(title).getByText(/Aigerim/)).toBeInTheDocument();
+    expect(within(title).getByText(/Bekzod/)).toBeInTheDocument();
+
+    // The identity field stays masked until deliberately revealed.
+    expect(name).not.toHaveTextContent('Dilnoza');
+    expect(within(name).getAllByTestId('conflict-value').map((e) => e.textContent)).toEqual(['••••', '••••']);
+    expect(calls[0]).toEqual(['conflicts', { case_id: 'c1', reveal: false }]);
+
+    const keep = within(title).getAllByTestId('conflict-keep');
+    expect(keep.map((b) => b.getAttribute('data-author-name'))).toEqual(['Aigerim', 'Bekzod']);
+    await user.click(keep[1]);
+    expect(calls.find(([c]) => c === 'resolve_conflict')?.[1]).toEqual({ case_id: 'c1', path: 'header/title', choice: 'ch-b' });
+    await waitFor(() => expect(resolved).toBe(1));
+  });
+
+  it('reveals sensitive values only on request, through conflicts with reveal=true', async () => {
+    asRole('investigator');
+    const reveals: boolean[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === 'conflicts') {
+        reveals.push((args as { reveal: boolean }).reveal);
+        return conflicts((args as { reveal: boolean }).reveal);
+      }
+      return null;
+    });
+    const user = userEvent.setup();
+    render(ConflictsBanner, { props: { caseId: 'c1', onresolved: async () => {} } });
+    await user.click(await screen.findByTestId('conflict-reveal'));
+    expect(await screen.findByText('Dilnoza K.')).toBeInTheDocument();
+    expect(reveals).toEqual([false, true]);
+  });
+});
