@@ -62,7 +62,7 @@ fn two_instances_one_team() {
 
     // Instance 1: a new laptop. Create the vault; the recovery code is
     // shown once and must be confirmed.
-    let a = Driver::start(app(), &disp, 4444, &env_a);
+    let a = Driver::start(app(), &disp, &env_a);
     a.type_into(&tid("passphrase"), PASS_A);
     a.type_into(&tid("passphrase-confirm"), PASS_A);
     a.screenshot("01-create-vault");
@@ -186,7 +186,7 @@ fn two_instances_one_team() {
     let _ = &bundle_b;
 
     // Instance 2: the supervisor's laptop imports and sees the merged case.
-    let b = Driver::start(app(), &disp, 4454, &env_b);
+    let b = Driver::start(app(), &disp, &env_b);
     b.type_into(&tid("unlock-passphrase"), PASS_B);
     b.click(&tid("unlock"));
     b.click(&tid("nav-sync"));

@@ -33,7 +33,9 @@ impl Drop for Proc {
 
 fn spawn(cmd: &mut Command) -> Proc {
     use std::os::unix::process::CommandExt;
-    cmd.process_group(0);
+    // Never share the test's standard input: the driver and the browser
+    // would read from whatever feeds the test runner.
+    cmd.process_group(0).stdin(Stdio::null());
     Proc(
         cmd.spawn()
             .unwrap_or_else(|e| panic!("could not start {cmd:?}: {e}")),
@@ -48,7 +50,10 @@ pub fn display() -> (Option<Proc>, String) {
     {
         return (None, d);
     }
-    let n = 90 + (std::process::id() % 9);
+    // A display nobody holds: Xvfb leaves a lock file per display.
+    let n = (90..200)
+        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .unwrap_or(99);
     let name = format!(":{n}");
     let p = spawn(
         Command::new("Xvfb")
@@ -69,21 +74,33 @@ pub struct Driver {
 impl Driver {
     /// Starts tauri-driver for the app with these environment variables,
     /// and opens a session.
-    pub fn start(app: &Path, display: &str, port: u16, env: &[(&str, &Path)]) -> Driver {
+    pub fn start(app: &Path, display: &str, env: &[(&str, &Path)]) -> Driver {
+        let (port, native) = free_ports();
         let mut cmd = Command::new(driver_path());
         cmd.args([
             "--port",
             &port.to_string(),
             "--native-port",
-            &(port + 1).to_string(),
+            &native.to_string(),
         ])
-        .env("DISPLAY", display)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .env("DISPLAY", display);
+        // The driver's and the app's output, for when a run goes wrong.
+        let log_dir = screenshots_dir();
+        let _ = std::fs::create_dir_all(&log_dir);
+        match std::fs::File::create(log_dir.join(format!("driver-{port}.log"))) {
+            Ok(f) => {
+                let f2 = f.try_clone().ok();
+                cmd.stdout(f);
+                cmd.stderr(f2.map_or_else(Stdio::null, Stdio::from));
+            }
+            Err(_) => {
+                cmd.stdout(Stdio::null()).stderr(Stdio::null());
+            }
+        }
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let proc = spawn(&mut cmd);
+        let mut proc = spawn(&mut cmd);
         let base = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         let caps =
@@ -98,7 +115,9 @@ impl Driver {
                     break v["value"]["sessionId"].as_str().unwrap().to_string();
                 }
                 Err(e) if Instant::now() < deadline => {
-                    let _ = e;
+                    if let Ok(Some(status)) = proc.0.try_wait() {
+                        panic!("tauri-driver exited ({status}) before a session: {e}");
+                    }
                     std::thread::sleep(Duration::from_millis(300));
                 }
                 Err(e) => panic!("tauri-driver did not start a session: {e}"),
@@ -259,6 +278,17 @@ impl Drop for Driver {
             .delete(&format!("{}/session/{}", self.base, self.session))
             .call();
     }
+}
+
+/// Two distinct TCP ports free right now on the loopback interface (both
+/// are held while the second is chosen).
+fn free_ports() -> (u16, u16) {
+    let bind = || std::net::TcpListener::bind("127.0.0.1:0");
+    let (a, b) = (bind().unwrap(), bind().unwrap());
+    (
+        a.local_addr().unwrap().port(),
+        b.local_addr().unwrap().port(),
+    )
 }
 
 pub fn screenshots_dir() -> PathBuf {
