@@ -79,7 +79,17 @@ impl Replica {
             sender: h.sender.to_hex(),
             ..Default::default()
         };
-        self.commit_entries(&h.sender, &entries, Some(key), &mut report)?;
+        // Documents with nothing new carry only the sender's heads: they are
+        // not judged (there is nothing to apply), but the heads tell this
+        // device what the sender holds.
+        let (entries, heads_only): (Vec<Entry>, Vec<Entry>) =
+            entries.into_iter().partition(|(_, c, _)| !c.is_empty());
+        let (sender_member, _) =
+            self.commit_entries(&h.sender, &entries, Some(key), &mut report)?;
+        for (doc_id, _, heads) in heads_only {
+            self.peer_heads
+                .insert((sender_member.clone(), doc_id), heads);
+        }
         self.audit(
             "sync.import",
             format!(
@@ -166,10 +176,6 @@ impl Replica {
             if !team.may_access(&my_member, doc_id, creator.as_deref()) {
                 work.report.not_permitted += 1;
                 not_permitted.push(doc_id.clone());
-                continue;
-            }
-            // Heads alone (nothing new): only the sender's heads are kept.
-            if changes.is_empty() {
                 continue;
             }
             jobs.push(CaseJob {
