@@ -158,6 +158,7 @@ pub(crate) trait Loadable: ReadDoc + Sized {
         &mut self,
         bytes: &[u8],
     ) -> std::result::Result<usize, automerge::AutomergeError>;
+    fn heads(&mut self) -> Vec<ChangeHash>;
 }
 
 impl Loadable for Automerge {
@@ -170,6 +171,9 @@ impl Loadable for Automerge {
     ) -> std::result::Result<usize, automerge::AutomergeError> {
         Automerge::load_incremental(self, bytes)
     }
+    fn heads(&mut self) -> Vec<ChangeHash> {
+        self.get_heads()
+    }
 }
 
 impl Loadable for AutoCommit {
@@ -181,6 +185,9 @@ impl Loadable for AutoCommit {
         bytes: &[u8],
     ) -> std::result::Result<usize, automerge::AutomergeError> {
         AutoCommit::load_incremental(self, bytes)
+    }
+    fn heads(&mut self) -> Vec<ChangeHash> {
+        self.get_heads()
     }
 }
 
@@ -326,30 +333,24 @@ impl Vault {
     /// Loads a document (decrypt snapshot + chunks, `load_incremental`).
     /// `Ok(None)` if the vault holds nothing for it.
     pub fn load_doc(&self, doc: &DocId) -> Result<Option<Automerge>> {
-        let Some((am, seq)) = load_from::<Automerge>(&self.conn, &self.ctx(), doc)? else {
-            return Ok(None);
-        };
-        self.doc_coverage.borrow_mut().insert(
-            *doc,
-            Coverage {
-                seq,
-                heads: am.get_heads(),
-            },
-        );
-        Ok(Some(am))
+        self.load_tracked(doc)
     }
 
     /// Loads a document for editing (an `AutoCommit`); otherwise as
     /// [`Vault::load_doc`].
     pub fn load_doc_for_edit(&self, doc: &DocId) -> Result<Option<AutoCommit>> {
-        let Some((mut am, seq)) = load_from::<AutoCommit>(&self.conn, &self.ctx(), doc)? else {
+        self.load_tracked(doc)
+    }
+
+    fn load_tracked<D: Loadable>(&self, doc: &DocId) -> Result<Option<D>> {
+        let Some((mut am, seq)) = load_from::<D>(&self.conn, &self.ctx(), doc)? else {
             return Ok(None);
         };
         self.doc_coverage.borrow_mut().insert(
             *doc,
             Coverage {
                 seq,
-                heads: am.get_heads(),
+                heads: am.heads(),
             },
         );
         Ok(Some(am))
