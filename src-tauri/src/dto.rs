@@ -399,6 +399,16 @@ dto! {
         pub article: String,
     }
 
+    /// An article the app offers for a jurisdiction.
+    pub struct ArticleOptionDto {
+        /// Pass to `add_article` / `remove_article`.
+        pub key: String,
+        pub jurisdiction: String,
+        pub code_year: u64,
+        pub article: String,
+        pub title: String,
+    }
+
     pub struct AssigneesDto {
         pub investigators: Vec<MemberRefDto>,
         pub prosecutor: Option<MemberRefDto>,

@@ -112,6 +112,19 @@ fn a_case_from_first_run_to_review() {
         ),
         "core.invalid"
     );
+    // The legal qualification, from the articles offered for the case's
+    // jurisdiction.
+    let offered = s.ok("articles", json!({ "jurisdiction": "kz", "lang": "ru" }));
+    let key = offered[0]["key"].as_str().unwrap().to_string();
+    assert!(!offered[0]["title"].as_str().unwrap().is_empty());
+    s.ok("add_article", json!({ "case_id": case, "key": key }));
+    let shown = s.ok("show_case", json!({ "case_id": case }));
+    assert_eq!(shown["qualification"].as_array().unwrap().len(), 1);
+    s.ok("remove_article", json!({ "case_id": case, "key": key }));
+    assert_eq!(
+        s.code("add_article", json!({ "case_id": case, "key": "XX-1-1" })),
+        "core.invalid"
+    );
     let verified = s.ok("audit_verify", json!({}));
     assert!(verified["entries"].as_u64().unwrap() > 3);
 }

@@ -440,3 +440,46 @@ pub async fn resolve_conflict(
 ) -> CmdResult<()> {
     state.with(|ws| ws.resolve(&case_id, &path, &choice))
 }
+
+/// Criminal-code articles on trafficking offered for a jurisdiction.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn articles(jurisdiction: String, lang: String) -> CmdResult<Vec<ArticleOptionDto>> {
+    Ok(articles::for_jurisdiction(&jurisdiction.to_uppercase())
+        .map(|a| ArticleOptionDto {
+            key: a.to_article().key(),
+            jurisdiction: a.jurisdiction.clone(),
+            code_year: a.code_year,
+            article: a.article.clone(),
+            title: a
+                .title
+                .get(&lang)
+                .or_else(|| a.title.get("en"))
+                .cloned()
+                .unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// Adds an offered article (by its key) to the case's legal qualification.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_article(
+    state: State<'_, AppState>,
+    case_id: String,
+    key: String,
+) -> CmdResult<()> {
+    let article = articles::builtin()
+        .iter()
+        .map(|a| a.to_article())
+        .find(|a| a.key() == key)
+        .ok_or_else(|| invalid("article", "is not one of the offered articles"))?;
+    state.with(|ws| ws.add_article(&case_id, article.clone()))
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn remove_article(
+    state: State<'_, AppState>,
+    case_id: String,
+    key: String,
+) -> CmdResult<()> {
+    state.with(|ws| ws.remove_article(&case_id, &key))
+}

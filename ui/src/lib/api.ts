@@ -13,6 +13,7 @@ import type { CaseFilterDto } from '$lib/bindings/CaseFilterDto';
 import type { CaseListDto } from '$lib/bindings/CaseListDto';
 import type { NewCaseDto } from '$lib/bindings/NewCaseDto';
 import type { CaseDto } from '$lib/bindings/CaseDto';
+import type { ArticleOptionDto } from '$lib/bindings/ArticleOptionDto';
 import type { NewPersonDto } from '$lib/bindings/NewPersonDto';
 import type { IdentityDto } from '$lib/bindings/IdentityDto';
 import type { ChecklistDto } from '$lib/bindings/ChecklistDto';
@@ -142,6 +143,10 @@ export const addPerson = (case_id: string, person: NewPersonDto) =>
   call<string>('add_person', { case_id, person });
 export const revealPerson = (case_id: string, person_id: string) =>
   call<IdentityDto>('reveal_person', { case_id, person_id });
+export const articles = (jurisdiction: string, lang: string) =>
+  call<ArticleOptionDto[]>('articles', { jurisdiction, lang });
+export const addArticle = (case_id: string, key: string) => call<null>('add_article', { case_id, key });
+export const removeArticle = (case_id: string, key: string) => call<null>('remove_article', { case_id, key });
 export const checklists = (case_id: string, stage: string | null, lang: string) =>
   call<ChecklistDto[]>('checklists', { case_id, stage, lang });
 export const setItem = (case_id: string, template_id: string, item_id: string, update: ItemUpdateDto) =>
