@@ -268,6 +268,15 @@ pub enum CaseCmd {
         #[arg(long)]
         remove: bool,
     },
+    /// Add a criminal-code article to the legal qualification (or remove
+    /// with --remove), e.g. KZ-2014-128; without an article, list the
+    /// articles offered for the case's jurisdiction
+    Qualify {
+        case: String,
+        article: Option<String>,
+        #[arg(long)]
+        remove: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -247,6 +247,15 @@ fn the_other_commands_run() {
     assert_eq!(filtered["cases"].as_array().unwrap().len(), 1);
     let v = a.json(&["case", "show", &case]);
     assert_eq!(v["approvals"].as_array().unwrap().len(), 1);
+    // The legal qualification: offered articles, add one, remove it.
+    let offered = a.json(&["case", "qualify", &case]);
+    let key = offered[0]["key"].as_str().unwrap().to_string();
+    a.ok(&["case", "qualify", &case, &key]);
+    let v = a.json(&["case", "show", &case]);
+    assert_eq!(v["qualification"].as_array().unwrap().len(), 1);
+    a.ok(&["case", "qualify", &case, &key, "--remove"]);
+    let (code, err) = a.fail(&["case", "qualify", &case, "XX-1-1"]);
+    assert_eq!(code, 5, "{err}");
     a.ok(&["team", "grant", &case, "Timur"]);
     a.ok(&["team", "role", "Timur", "supervisor"]);
     let revoked = a.json(&["team", "revoke", "Timur", "--reason", "lost laptop"]);

@@ -96,7 +96,62 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
                 done(ctx, "Assigned", "Назначено")
             }
         }
+        CaseCmd::Qualify {
+            case,
+            article,
+            remove,
+        } => qualify(ctx, &case, article.as_deref(), remove),
     }
+}
+
+/// The legal qualification: list the articles offered for the case's
+/// jurisdiction, or add / remove one by its key.
+fn qualify(ctx: &Ctx, case: &str, article: Option<&str>, remove: bool) -> Result<()> {
+    use caravan_core::model::articles;
+    let Some(key) = article else {
+        let jurisdiction = with_ws(ctx, |ws| Ok(ws.show_case(case)?.jurisdiction))?;
+        let lang = if matches!(ctx.out.lang, crate::i18n::Lang::Ru) {
+            "ru"
+        } else {
+            "en"
+        };
+        let offered: Vec<serde_json::Value> = articles::for_jurisdiction(&jurisdiction)
+            .map(|a| {
+                serde_json::json!({
+                    "key": a.to_article().key(),
+                    "title": a.title.get(lang).or_else(|| a.title.get("en")).cloned().unwrap_or_default(),
+                })
+            })
+            .collect();
+        if ctx.out.json {
+            return ctx.out.json(&serde_json::Value::Array(offered));
+        } else {
+            for o in offered {
+                println!(
+                    "{:<14} {}",
+                    o["key"].as_str().unwrap_or_default(),
+                    o["title"].as_str().unwrap_or_default()
+                );
+            }
+        }
+        return Ok(());
+    };
+    if remove {
+        with_ws(ctx, |ws| Ok(ws.remove_article(case, key)?))?;
+        return done(ctx, "Article removed", "Статья убрана");
+    }
+    let found = articles::builtin()
+        .iter()
+        .map(|a| a.to_article())
+        .find(|a| a.key() == key)
+        .ok_or_else(|| {
+            caravan_core::CoreError::invalid(
+                "article",
+                format!("{key} is not an offered article; run without an article to list them"),
+            )
+        })?;
+    with_ws(ctx, |ws| Ok(ws.add_article(case, found.clone())?))?;
+    done(ctx, "Article added", "Статья добавлена")
 }
 
 fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
