@@ -82,6 +82,8 @@ fn two_instances_one_team() {
     a.screenshot("03-unlock-wrong-passphrase");
     a.type_into(&tid("unlock-passphrase"), PASS_A);
     a.click(&tid("unlock"));
+    // Unlocked once the team step shows (the vault has no team yet).
+    a.find(&format!("{}, {}", tid("mode-join"), tid("team-name")));
 
     // Join the team: request from the app, package from the admin.
     let text = a.invoke(

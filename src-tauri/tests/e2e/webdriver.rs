@@ -274,7 +274,10 @@ impl Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = http()
+        // Closing the app must not hold the test up: the driver is killed next.
+        let _ = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(10))
+            .build()
             .delete(&format!("{}/session/{}", self.base, self.session))
             .call();
     }
