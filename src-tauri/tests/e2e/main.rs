@@ -176,7 +176,19 @@ fn two_instances_one_team() {
     drop(sup);
     let mut sup = Workspace::unlock(&vault_b, &Passphrase::new(PASS_B.into()), &fast()).unwrap();
     let _ = std::fs::remove_file(&bundle_a);
-    let mut a_ws = Workspace::unlock(&vault_a, &Passphrase::new(PASS_A.into()), &fast()).unwrap();
+    // The closed app may take a moment to release its vault.
+    let mut a_ws = {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            match Workspace::unlock(&vault_a, &Passphrase::new(PASS_A.into()), &fast()) {
+                Ok(ws) => break ws,
+                Err(e) if e.code() == "vault.in_use" && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(250));
+                }
+                Err(e) => panic!("the investigator's vault did not open: {e}"),
+            }
+        }
+    };
     a_ws.set_field(&case_id, "header/title", "Kaskelen construction site")
         .unwrap();
     let (b, _) = a_ws.export_bundle(Some(&saule), &mut |_| {}).unwrap();
