@@ -6,7 +6,6 @@ use caravan_model::checklist::{item_status, plan_adoption};
 use caravan_model::*;
 use serde::Serialize;
 
-use crate::cases::new_record_id;
 use crate::error::{CoreError, Result};
 use crate::workspace::Workspace;
 
@@ -228,25 +227,16 @@ impl Workspace {
         if text.trim().is_empty() {
             return Err(CoreError::invalid("text", "must not be empty"));
         }
-        let case_id = self.find_case(case)?;
         let (member, _) = self.me()?;
-        let id = new_record_id()?;
-        self.edit(
-            &case_id,
-            Edit::Insert {
-                id: id.clone(),
-                record: Record::Review(ReviewItem {
-                    kind,
-                    stage,
-                    text: text.trim().into(),
-                    by: member,
-                    at: self.now(),
-                }),
-            },
-            "review.add",
-            format!("review/{id}: {kind}"),
-        )?;
-        Ok(id)
+        let record = Record::Review(ReviewItem {
+            kind,
+            stage,
+            text: text.trim().into(),
+            by: member,
+            at: self.now(),
+        });
+        let note = Some(kind.to_string());
+        Ok(self.insert_noted(case, record, "review.add", note)?.1)
     }
 
     /// A prosecutor's comment on the case.
@@ -283,25 +273,16 @@ impl Workspace {
         decision: Decision,
         comment: Option<String>,
     ) -> Result<String> {
-        let case_id = self.find_case(case)?;
         let (member, _) = self.me()?;
-        let id = new_record_id()?;
-        self.edit(
-            &case_id,
-            Edit::Insert {
-                id: id.clone(),
-                record: Record::Approval(Approval {
-                    stage,
-                    subject: subject.into(),
-                    decision,
-                    comment,
-                    by: member,
-                    at: self.now(),
-                }),
-            },
-            "approval.add",
-            format!("approvals/{id}: {decision}"),
-        )?;
-        Ok(id)
+        let record = Record::Approval(Approval {
+            stage,
+            subject: subject.into(),
+            decision,
+            comment,
+            by: member,
+            at: self.now(),
+        });
+        let note = Some(decision.to_string());
+        Ok(self.insert_noted(case, record, "approval.add", note)?.1)
     }
 }

@@ -154,9 +154,25 @@ fn identity(p: &PersonInput) -> Identity {
 
 impl Workspace {
     fn insert(&mut self, case: &str, record: Record, action: &str) -> Result<(String, String)> {
+        self.insert_noted(case, record, action, None)
+    }
+
+    /// Adds a record under a fresh id; the audit entry names it, with
+    /// `note` (e.g. the review kind) when given.
+    pub(crate) fn insert_noted(
+        &mut self,
+        case: &str,
+        record: Record,
+        action: &str,
+        note: Option<String>,
+    ) -> Result<(String, String)> {
         let case_id = self.find_case(case)?;
         let id = new_record_id()?;
         let coll = record.collection();
+        let detail = match note {
+            Some(n) => format!("{coll}/{id}: {n}"),
+            None => format!("{coll}/{id} added"),
+        };
         self.edit(
             &case_id,
             Edit::Insert {
@@ -164,7 +180,7 @@ impl Workspace {
                 record,
             },
             action,
-            format!("{coll}/{id} added"),
+            detail,
         )?;
         Ok((case_id, id))
     }
