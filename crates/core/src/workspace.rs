@@ -91,6 +91,8 @@ pub struct Workspace {
     /// Document name (case id or "team") → vault document id.
     names: BTreeMap<String, DocId>,
     state_written: Option<Vec<u8>>,
+    /// Team key epochs already stored: only new ones are written.
+    epochs_written: std::collections::BTreeSet<u32>,
     /// Documents that could not be read at unlock (named in the case list).
     pub(crate) damaged: Vec<String>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -195,6 +197,7 @@ impl Workspace {
             stored: BTreeMap::new(),
             names: BTreeMap::new(),
             state_written: None,
+            epochs_written: Default::default(),
             damaged: Vec::new(),
             clock: opts.clock.clone(),
             catalog: Catalog::builtin(),
@@ -229,6 +232,7 @@ impl Workspace {
         self.names.clear();
         self.damaged.clear();
         self.state_written = None;
+        self.epochs_written.clear();
         let names: BTreeMap<String, String> =
             match self.vault.get_record(RecordKind::AppState, DOC_NAMES)? {
                 Some(v) => serde_json::from_slice(v.expose()).map_err(|_| corrupt("doc-names"))?,
@@ -273,7 +277,9 @@ impl Workspace {
             ) else {
                 return Err(corrupt("team key"));
             };
-            team_keys.push(TeamKey::from_bytes(u64::from_be_bytes(epoch) as u32, &key));
+            let epoch = u64::from_be_bytes(epoch) as u32;
+            self.epochs_written.insert(epoch);
+            team_keys.push(TeamKey::from_bytes(epoch, &key));
         }
         let mut signatures = Vec::new();
         for (k, v) in self.vault.list_records(RecordKind::ChangeSignature)? {
@@ -335,6 +341,7 @@ impl Workspace {
         let state_changed = self.state_written.as_deref() != Some(state.as_slice());
         let keys: Vec<(u32, Zeroizing<[u8; 32]>)> = replica
             .team_keys()
+            .filter(|k| !self.epochs_written.contains(&k.epoch))
             .map(|k| (k.epoch, Zeroizing::new(*k.secret_bytes())))
             .collect();
         let mut new_names = false;
@@ -398,6 +405,7 @@ impl Workspace {
             self.stored.insert(d.doc_id, d.heads);
             self.compact_if_due(&id);
         }
+        self.epochs_written.extend(keys.iter().map(|(e, _)| *e));
         if state_changed {
             self.state_written = Some(state);
         }
