@@ -37,3 +37,41 @@ install_ui_packages() {
     (cd ui && npm ci --no-audit --no-fund)
   fi
 }
+
+# A command-line tool from crates.io at a pinned version, built once into
+# cargo's bin folder. Tools run for seconds, so they are built for a quick
+# build, not for speed.
+install_cargo_tool() {
+  local name=$1 version=$2
+  if ! cargo install --list | grep -q "^$name v$version:"; then
+    echo "== installing $name $version"
+    env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS \
+      CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
+      CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+      cargo install "$name" --version "$version" --locked
+  fi
+}
+
+# tauri-driver: the WebDriver server for Tauri apps (it starts Debian's
+# WebKitWebDriver). The test finds it in cargo's bin folder.
+install_tauri_driver() { install_cargo_tool tauri-driver 2.1.0; }
+
+# cargo deny, for licences, bans and sources (deny.toml).
+cargo_deny() {
+  install_cargo_tool cargo-deny 0.20.2
+  env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS cargo deny --log-level warn "$@"
+}
+
+# Makes clippy-driver the rustc of the workspace's own crates: `cargo build`
+# and `cargo test` then lint as they compile, with -D warnings, exactly as
+# `cargo clippy` would (it sets the same two variables).
+use_clippy_as_compiler() {
+  local driver
+  driver=$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver || true)
+  if [ -z "$driver" ]; then
+    echo "clippy is missing: rustup component add clippy" >&2
+    exit 1
+  fi
+  export RUSTC_WORKSPACE_WRAPPER="$driver"
+  export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
+}

@@ -1,6 +1,6 @@
 //! The UI's TypeScript types are generated from the DTOs; this fails when
 //! `ui/src/lib/bindings/` is stale. `UPDATE_BINDINGS=1 cargo test -p
-//! caravan-desktop --test bindings` rewrites them.
+//! caravan-desktop --test integration bindings` rewrites them.
 
 use std::path::PathBuf;
 
@@ -23,6 +23,6 @@ fn typescript_bindings_are_current() {
     }
     assert!(
         stale.is_empty(),
-        "stale TypeScript bindings {stale:?}: run UPDATE_BINDINGS=1 cargo test -p caravan-desktop --test bindings"
+        "stale TypeScript bindings {stale:?}: run UPDATE_BINDINGS=1 cargo test -p caravan-desktop --test integration bindings"
     );
 }

@@ -1,13 +1,11 @@
 //! Bad input: every case ends with a clear error code and exit code, and
 //! nothing in the vault changes.
 
-mod common;
-
 use std::sync::Arc;
 
+use crate::common::*;
 use caravan_core::vault::Passphrase;
 use caravan_core::{OpenOptions, SystemClock, Workspace};
-use common::*;
 
 struct Case<'a> {
     name: &'a str,

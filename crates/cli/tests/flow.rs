@@ -1,8 +1,6 @@
 //! End to end: a team of two works a case by files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn investigator_case_reaches_admin_masked_and_reveal_is_audited() {

@@ -2,9 +2,7 @@
 //! the JSON documents scripts rely on. Ids, times, hashes and fingerprints
 //! are replaced by placeholders.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 
 const TOP: &[&str] = &[

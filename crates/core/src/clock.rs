@@ -62,17 +62,3 @@ pub fn date_of(ms: i64) -> caravan_model::Date {
         caravan_model::Date::new(1970, 1, 1).unwrap_or_else(|| unreachable!("1970-01-01 is valid"))
     })
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn dates_of_known_instants() {
-        for (ms, want) in [
-            (0, "1970-01-01"),
-            (951_782_400_000, "2000-02-29"),
-            (1_795_824_000_000, "2026-11-28"),
-        ] {
-            assert_eq!(super::date_of(ms).to_string(), want);
-        }
-    }
-}

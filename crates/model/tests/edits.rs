@@ -1,10 +1,8 @@
 //! Edits on one device: what they write, and what they refuse (with which
 //! code), leaving the document unchanged.
 
-mod common;
-
+use crate::common::*;
 use caravan_model::*;
-use common::*;
 
 /// A case with one victim, one evidence item and the default checklists.
 fn seeded() -> CaseDoc {

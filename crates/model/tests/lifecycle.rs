@@ -1,11 +1,9 @@
 //! Stage gates, sign-offs, progress, overdue tasks and template versions.
 
-mod common;
-
+use crate::common::*;
 use caravan_model::checklist::{Catalog, plan_adoption};
 use caravan_model::lifecycle::{self, MissingSignOff};
 use caravan_model::*;
-use common::*;
 
 fn required_items(template: &str) -> Vec<String> {
     catalog()

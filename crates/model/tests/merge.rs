@@ -1,13 +1,11 @@
 //! Concurrent work on two devices merges with nothing lost, same-field edits
 //! surface as conflicts, and merging is order-independent.
 
-mod common;
-
 use std::collections::BTreeMap;
 
+use crate::common::*;
 use automerge::AutoCommit;
 use caravan_model::*;
-use common::*;
 use proptest::prelude::*;
 
 /// One device's edit in the property tests.

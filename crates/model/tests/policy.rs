@@ -107,7 +107,7 @@ fn docs_policy_md_is_current() {
     let mut out = String::from(
         "# Role policy\n\n\
          Who may write which part of a document. Generated from `crates/model/src/policy.rs`\n\
-         (`UPDATE_DOCS=1 cargo test -p caravan-model --test policy` rewrites this page).\n\n\
+         (`UPDATE_DOCS=1 cargo test -p caravan-model --test integration policy` rewrites this page).\n\n\
          Rules are tried top to bottom; the first whose pattern matches the path decides.\n\
          `*` matches one path segment, `**` any number (including none). A path that no rule\n\
          matches may not be written by anyone. *add* = set a key that had no value or insert into\n\
@@ -148,6 +148,6 @@ fn docs_policy_md_is_current() {
     }
     assert!(
         std::fs::read_to_string(path).unwrap_or_default() == out,
-        "docs/policy.md is stale: run UPDATE_DOCS=1 cargo test -p caravan-model --test policy"
+        "docs/policy.md is stale: run UPDATE_DOCS=1 cargo test -p caravan-model --test integration policy"
     );
 }

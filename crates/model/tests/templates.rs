@@ -183,7 +183,7 @@ fn render_markdown(catalog: &Catalog) -> String {
          Caravan ships these checklist templates, written in Caravan's own words from the\n\
          sources each item names (see the references at the end). They live as data in\n\
          `crates/model/templates/*.toml`; this page is generated from them by the model's\n\
-         test suite (`UPDATE_DOCS=1 cargo test -p caravan-model --test templates` rewrites it).\n\n\
+         test suite (`UPDATE_DOCS=1 cargo test -p caravan-model --test integration templates` rewrites it).\n\n\
          - **kind**: *action* — something to do; *indicator* — something to look for. Indicators\n  \
            trigger inquiry, they are not proof (UNODC manual M2), and are never required.\n\
          - **required**: must be done, or marked not applicable with a reason, before the stage gate closes.\n\
@@ -268,7 +268,7 @@ fn docs_checklists_md_is_current() {
     let on_disk = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         on_disk == rendered,
-        "docs/checklists.md is stale: run UPDATE_DOCS=1 cargo test -p caravan-model --test templates"
+        "docs/checklists.md is stale: run UPDATE_DOCS=1 cargo test -p caravan-model --test integration templates"
     );
 }
 

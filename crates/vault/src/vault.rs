@@ -133,6 +133,15 @@ impl std::fmt::Debug for Vault {
     }
 }
 
+/// How long a lock that looks held is tried again before the vault is
+/// called in use. On Unix a lock (flock) belongs to the open file, and a
+/// process this one starts holds a copy of every open file from its fork
+/// until its exec: a vault locked by this process while another of its
+/// threads starts a program stays locked for that moment (microseconds to a
+/// few milliseconds). Another process that really holds the vault holds it
+/// for far longer than this.
+const LOCK_RETRY_FOR: std::time::Duration = std::time::Duration::from_millis(500);
+
 fn acquire_lock(dir: &Path) -> Result<File> {
     let f = OpenOptions::new()
         .read(true)
@@ -140,10 +149,16 @@ fn acquire_lock(dir: &Path) -> Result<File> {
         .create(true)
         .truncate(false)
         .open(dir.join(LOCK_FILE))?;
-    match f.try_lock() {
-        Ok(()) => Ok(f),
-        Err(std::fs::TryLockError::WouldBlock) => Err(VaultError::InUse),
-        Err(std::fs::TryLockError::Error(e)) => Err(VaultError::Io(e)),
+    let started = std::time::Instant::now();
+    loop {
+        match f.try_lock() {
+            Ok(()) => return Ok(f),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_RETRY_FOR => {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            Err(std::fs::TryLockError::WouldBlock) => return Err(VaultError::InUse),
+            Err(std::fs::TryLockError::Error(e)) => return Err(VaultError::Io(e)),
+        }
     }
 }
 

@@ -1,7 +1,6 @@
 //! Behaviour of the public API: keys and unlock, bad input, storage.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use caravan_vault::automerge::Automerge;
 use caravan_vault::*;
@@ -174,6 +173,39 @@ fn recovery_then_new_passphrase_and_new_code() {
         "vault.wrong_recovery_code"
     );
     Vault::unlock_with_recovery(dir.path(), &new_code.to_string()).unwrap();
+}
+
+/// Regression: a vault locked and opened again while another thread of the
+/// same process starts programs was refused as "in use" now and then — the
+/// started program held a copy of the lock file between its fork and exec.
+#[cfg(unix)]
+#[test]
+fn reopening_while_another_thread_starts_programs_is_not_in_use() {
+    let dir = tempfile::tempdir().unwrap();
+    create(dir.path()).0.lock();
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let stopped = || stop.load(std::sync::atomic::Ordering::Relaxed);
+    let outcome = std::thread::scope(|s| {
+        s.spawn(|| {
+            while !stopped() {
+                std::process::Command::new("true").status().unwrap();
+            }
+        });
+        // The spawning thread is stopped however the rounds end, so a
+        // failure is reported instead of waiting for that thread for ever.
+        let outcome = std::panic::catch_unwind(|| {
+            for round in 0..200 {
+                let v = unlock(dir.path())
+                    .unwrap_or_else(|e| panic!("round {round}: {} ({e})", e.code()));
+                v.lock();
+            }
+        });
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        outcome
+    });
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
 }
 
 #[test]

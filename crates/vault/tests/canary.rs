@@ -4,8 +4,7 @@
 //! database, WAL, shared memory, lock — while open, after compaction, or
 //! after locking.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use caravan_vault::automerge::Automerge;
 use caravan_vault::*;

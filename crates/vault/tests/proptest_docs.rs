@@ -1,8 +1,7 @@
 //! Property: any interleaving of edits, saves, compactions and reopenings
 //! loads to the same document as the last saved state.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use caravan_vault::automerge::Automerge;
 use caravan_vault::*;

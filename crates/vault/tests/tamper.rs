@@ -2,8 +2,7 @@
 //! two rows' ciphertexts, is detected and names the record; every other
 //! record still loads. Audit chain tampering is detected and located.
 
-mod common;
-use common::*;
+use crate::common::*;
 
 use caravan_vault::automerge::Automerge;
 use caravan_vault::*;

@@ -1,14 +1,21 @@
 //! A small W3C WebDriver client for tauri-driver (which starts
-//! WebKitWebDriver), and the processes the tests need: Xvfb and the driver,
-//! each in its own process group and stopped when dropped.
+//! WebKitWebDriver), and the processes the test needs: Xvfb and the driver,
+//! each in its own process group and ended with it when dropped.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::util::{Proc, wait_until};
+
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// How long a step waits for the state it needs. Generous: WebKit on a
+/// loaded 2-core machine can take seconds to render.
+const WAIT: Duration = Duration::from_secs(30);
 
 /// Every WebDriver call gives up after a minute, so a stuck app fails the
 /// test instead of hanging it.
@@ -18,51 +25,43 @@ fn http() -> ureq::Agent {
         .build()
 }
 
-/// A child process killed (with its group) on drop.
-pub struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &format!("-{}", self.0.id())])
-            .status();
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn spawn(cmd: &mut Command) -> Proc {
-    use std::os::unix::process::CommandExt;
-    // Never share the test's standard input: the driver and the browser
-    // would read from whatever feeds the test runner.
-    cmd.process_group(0).stdin(Stdio::null());
-    Proc(
-        cmd.spawn()
-            .unwrap_or_else(|e| panic!("could not start {cmd:?}: {e}")),
-    )
-}
-
-/// Starts Xvfb on a free display unless one is set; returns it and the
-/// display name.
+/// Starts Xvfb on a display it chooses itself unless one is set; returns
+/// it and the display name. `-displayfd` makes Xvfb write the display's
+/// number once it accepts clients, so nothing races its start.
 pub fn display() -> (Option<Proc>, String) {
     if let Ok(d) = std::env::var("DISPLAY")
         && !d.is_empty()
     {
         return (None, d);
     }
-    // A display nobody holds: Xvfb leaves a lock file per display.
-    let n = (90..200)
-        .find(|n| !Path::new(&format!("/tmp/.X{n}-lock")).exists())
-        .unwrap_or(99);
-    let name = format!(":{n}");
-    let p = spawn(
+    let mut xvfb = Proc::spawn(
         Command::new("Xvfb")
-            .args([&name, "-screen", "0", "1366x768x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1366x768x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
             .stderr(Stdio::null()),
     );
-    std::thread::sleep(Duration::from_millis(800));
-    (Some(p), name)
+    let out = xvfb
+        .child_mut()
+        .stdout
+        .take()
+        .expect("Xvfb's output is piped");
+    let mut line = String::new();
+    BufReader::new(out)
+        .read_line(&mut line)
+        .expect("Xvfb reports its display");
+    let n: u32 = line
+        .trim()
+        .parse()
+        .unwrap_or_else(|_| panic!("Xvfb did not report a display: {line:?}"));
+    (Some(xvfb), format!(":{n}"))
 }
 
 pub struct Driver {
@@ -100,29 +99,35 @@ impl Driver {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut proc = spawn(&mut cmd);
+        let proc = Proc::spawn(&mut cmd);
         let base = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
         let caps =
             json!({"capabilities": {"alwaysMatch": {"tauri:options": {"application": app}}}});
-        let session = loop {
-            match http()
-                .post(&format!("{base}/session"))
-                .send_json(caps.clone())
-            {
-                Ok(r) => {
-                    let v: Value = r.into_json().unwrap();
-                    break v["value"]["sessionId"].as_str().unwrap().to_string();
-                }
-                Err(e) if Instant::now() < deadline => {
-                    if let Ok(Some(status)) = proc.0.try_wait() {
-                        panic!("tauri-driver exited ({status}) before a session: {e}");
+        let mut last_error = String::new();
+        let session = wait_until(
+            "tauri-driver to open a session",
+            Duration::from_secs(30),
+            || {
+                assert!(
+                    !proc.has_exited(),
+                    "tauri-driver exited before a session: {last_error}"
+                );
+                match http()
+                    .post(&format!("{base}/session"))
+                    .send_json(caps.clone())
+                {
+                    Ok(r) => {
+                        let v: Value = r.into_json().ok()?;
+                        v["value"]["sessionId"].as_str().map(str::to_string)
                     }
-                    std::thread::sleep(Duration::from_millis(300));
+                    Err(e) => {
+                        last_error = e.to_string();
+                        None
+                    }
                 }
-                Err(e) => panic!("tauri-driver did not start a session: {e}"),
-            }
-        };
+            },
+            || "see the driver's log beside the screenshots".to_string(),
+        );
         let d = Driver {
             _proc: proc,
             base,
@@ -162,20 +167,14 @@ impl Driver {
         v[ELEMENT].as_str().map(str::to_string)
     }
 
-    /// Waits up to 15 s for an element.
+    /// Waits for an element; gives its WebDriver reference.
     pub fn find(&self, css: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            if let Some(e) = self.try_find(css) {
-                return e;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "no element matches {css}; page text: {}",
-                self.page_text()
-            );
-            std::thread::sleep(Duration::from_millis(150));
-        }
+        wait_until(
+            &format!("an element matching {css}"),
+            WAIT,
+            || self.try_find(css),
+            || format!("the page shows: {}", self.page_text()),
+        )
     }
 
     pub fn exists(&self, css: &str) -> bool {
@@ -193,12 +192,36 @@ impl Driver {
         self.cmd("POST", &format!("element/{e}/value"), json!({"text": text}));
     }
 
-    pub fn text(&self, css: &str) -> String {
-        let e = self.find(css);
-        self.cmd("GET", &format!("element/{e}/text"), Value::Null)
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+    /// The text of the first element matching `css`, once it exists and its
+    /// text satisfies `ready` (described by `what`). Never read text right
+    /// after an action: the view updates after the command returns.
+    pub fn wait_text(&self, css: &str, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        wait_until(
+            &format!("{css} to show {what}"),
+            WAIT,
+            || {
+                let e = self.try_find(css)?;
+                let text = self.cmd("GET", &format!("element/{e}/text"), Value::Null);
+                let text = text.as_str()?;
+                ready(text).then(|| text.to_string())
+            },
+            || format!("the page shows: {}", self.page_text()),
+        )
+    }
+
+    /// Waits until the element matching `css` shows exactly `expected`.
+    pub fn wait_text_eq(&self, css: &str, expected: &str) {
+        self.wait_text(css, &format!("{expected:?}"), |t| t == expected);
+    }
+
+    /// Waits until no element matches `css`.
+    pub fn wait_gone(&self, css: &str) {
+        wait_until(
+            &format!("no element to match {css}"),
+            WAIT,
+            || self.try_find(css).is_none().then_some(()),
+            || format!("the page shows: {}", self.page_text()),
+        );
     }
 
     fn page_text_raw(&self) -> String {
@@ -224,15 +247,12 @@ impl Driver {
 
     /// Waits until the page shows `needle`.
     pub fn wait_for_text(&self, needle: &str) {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        while !self.page_text().contains(needle) {
-            assert!(
-                Instant::now() < deadline,
-                "the page never showed {needle:?}; it shows: {}",
-                self.page_text()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
+        wait_until(
+            &format!("the page to show {needle:?}"),
+            WAIT,
+            || self.page_text().contains(needle).then_some(()),
+            || format!("the page shows: {}", self.page_text()),
+        );
     }
 
     pub fn script(&self, script: &str, args: Value) -> Value {
@@ -241,6 +261,24 @@ impl Driver {
             "execute/sync",
             json!({"script": script, "args": args}),
         )
+    }
+
+    /// Reloads the page and waits until the new page has loaded: a marker
+    /// set on the old page is gone only once it has been replaced.
+    pub fn reload(&self) {
+        self.script("window.__e2eOldPage = true; location.reload();", json!([]));
+        wait_until(
+            "the page to reload",
+            WAIT,
+            || {
+                let v = self.script(
+                    "return window.__e2eOldPage !== true && document.readyState === 'complete'",
+                    json!([]),
+                );
+                (v == Value::Bool(true)).then_some(())
+            },
+            || format!("the page shows: {}", self.page_text()),
+        );
     }
 
     /// Calls an app command the way the UI does (for set-up steps that are

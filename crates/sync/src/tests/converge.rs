@@ -281,14 +281,34 @@ fn devices_converge_whatever_the_exchange_order() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
-    let mut shared = 0;
-    for seed in 0..runs {
-        match std::panic::catch_unwind(|| run(seed)) {
-            Ok(copies) => shared += copies,
-            Err(_) => panic!(
-                "convergence failed for seed {seed}; replay with CARAVAN_CONVERGE_SEED={seed}"
-            ),
-        }
+    // The seeds are independent: every core takes the next one until all
+    // have run. The set of seeds, and so the verdict, is the same however
+    // the machine schedules them.
+    let next = std::sync::atomic::AtomicU64::new(0);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let outcomes: Vec<(usize, Vec<u64>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let (mut shared, mut failed) = (0, Vec::new());
+                    loop {
+                        let seed = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        if seed >= runs {
+                            break (shared, failed);
+                        }
+                        match std::panic::catch_unwind(|| run(seed)) {
+                            Ok(copies) => shared += copies,
+                            Err(_) => failed.push(seed),
+                        }
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let shared: usize = outcomes.iter().map(|(n, _)| n).sum();
+    if let Some(seed) = outcomes.iter().flat_map(|(_, f)| f).min() {
+        panic!("convergence failed for seed {seed}; replay with CARAVAN_CONVERGE_SEED={seed}");
     }
     // The runs must actually share cases between devices, or they prove nothing.
     assert!(

@@ -4,18 +4,21 @@
 //!
 //! Needs Xvfb, WebKitWebDriver (Debian's webkit2gtk-driver) and
 //! tauri-driver; `scripts/test` installs them and runs this with
-//! `--ignored`.
+//! `--ignored`. Every step waits for the state it asserts.
 
 mod webdriver;
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use caravan_core::model::Role;
 use caravan_core::vault::Passphrase;
 use caravan_core::{OpenOptions, SystemClock, Workspace};
 use serde_json::json;
 use webdriver::{Driver, display};
+
+use crate::util::wait_until;
 
 const PASS_A: &str = "investigator passphrase, long";
 const PASS_B: &str = "supervisor passphrase, long too";
@@ -67,8 +70,9 @@ fn two_instances_one_team() {
     a.type_into(&tid("passphrase-confirm"), PASS_A);
     a.screenshot("01-create-vault");
     a.click(&tid("create-vault"));
-    let code = a.text(&tid("recovery-code"));
-    assert!(code.len() >= 30, "recovery code shown: {code:?}");
+    a.wait_text(&tid("recovery-code"), "a recovery code", |code| {
+        code.len() >= 30
+    });
     a.screenshot("02-recovery-code");
     a.click(&tid("recovery-confirm"));
     a.click(&tid("continue"));
@@ -77,8 +81,7 @@ fn two_instances_one_team() {
     a.click(&tid("lock"));
     a.type_into(&tid("unlock-passphrase"), "not the passphrase at all");
     a.click(&tid("unlock"));
-    let shown = a.text(&tid("error-message"));
-    assert!(!shown.is_empty());
+    a.wait_text(&tid("error-message"), "an error", |t| !t.is_empty());
     a.screenshot("03-unlock-wrong-passphrase");
     a.type_into(&tid("unlock-passphrase"), PASS_A);
     a.click(&tid("unlock"));
@@ -98,7 +101,7 @@ fn two_instances_one_team() {
         "accept_join",
         json!({"package_path": package, "team_id": team_id}),
     );
-    a.script("location.reload()", json!([]));
+    a.reload();
 
     // A case, a victim (masked, then revealed), checklist work.
     a.click(&tid("nav-cases"));
@@ -122,7 +125,7 @@ fn two_instances_one_team() {
     );
     a.screenshot("05-people-masked");
     a.click(&tid("reveal"));
-    assert_eq!(a.text(&tid("identity-full-name")), "Гульнара Ахмедова");
+    a.wait_text_eq(&tid("identity-full-name"), "Гульнара Ахмедова");
     a.screenshot("06-people-revealed");
 
     a.click(&tid("tab-checklists"));
@@ -161,11 +164,13 @@ fn two_instances_one_team() {
         json!([saule]),
     );
     a.click(&tid("export-bundle"));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    while !bundle_a.exists() {
-        assert!(std::time::Instant::now() < deadline, "no bundle written");
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    a.wait_text(&tid("export-result"), "the written bundle", |t| {
+        !t.is_empty()
+    });
+    assert!(
+        bundle_a.exists(),
+        "the app reported a bundle it did not write"
+    );
     a.screenshot("08-sync-centre");
     a.click(&tid("lock"));
     drop(a);
@@ -177,18 +182,16 @@ fn two_instances_one_team() {
     let mut sup = Workspace::unlock(&vault_b, &Passphrase::new(PASS_B.into()), &fast()).unwrap();
     let _ = std::fs::remove_file(&bundle_a);
     // The closed app may take a moment to release its vault.
-    let mut a_ws = {
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        loop {
-            match Workspace::unlock(&vault_a, &Passphrase::new(PASS_A.into()), &fast()) {
-                Ok(ws) => break ws,
-                Err(e) if e.code() == "vault.in_use" && std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(250));
-                }
-                Err(e) => panic!("the investigator's vault did not open: {e}"),
-            }
-        }
-    };
+    let mut a_ws = wait_until(
+        "the closed app to release the investigator's vault",
+        Duration::from_secs(30),
+        || match Workspace::unlock(&vault_a, &Passphrase::new(PASS_A.into()), &fast()) {
+            Ok(ws) => Some(ws),
+            Err(e) if e.code() == "vault.in_use" => None,
+            Err(e) => panic!("the investigator's vault did not open: {e}"),
+        },
+        || "it is still in use".to_string(),
+    );
     a_ws.set_field(&case_id, "header/title", "Kaskelen construction site")
         .unwrap();
     let (b, _) = a_ws.export_bundle(Some(&saule), &mut |_| {}).unwrap();
@@ -206,8 +209,9 @@ fn two_instances_one_team() {
     b.click(&tid("nav-sync"));
     b.type_into(&tid("import-path"), bundle_a.to_str().unwrap());
     b.click(&tid("import-bundle"));
-    let summary = b.text(&tid("import-summary"));
-    assert!(!summary.is_empty());
+    b.wait_text(&tid("import-summary"), "the import's summary", |t| {
+        !t.is_empty()
+    });
     b.screenshot("09-import-summary");
     b.click(&tid("nav-cases"));
     b.click(&tid("case-row"));
@@ -218,15 +222,17 @@ fn two_instances_one_team() {
         tid("conflict-keep")
     ));
     b.wait_for_text("Kaskelen construction site");
-    assert!(!b.exists(&tid("conflicts-banner")) || b.text(&tid("conflicts-banner")).is_empty());
+    b.wait_gone(&tid("conflicts-banner"));
     b.click(&tid("tab-people"));
     b.find(&tid("person-row"));
     if b.exists(&tid("nav-dashboard")) {
         b.click(&tid("nav-dashboard"));
+        b.find(&tid("quarantined-count"));
         b.screenshot("11-dashboard");
     }
     if b.exists(&tid("nav-team")) {
         b.click(&tid("nav-team"));
+        b.find(&tid("team-id"));
         b.screenshot("12-team");
     }
     b.click(&tid("lock"));

@@ -1,0 +1,6 @@
+//! The crate's integration tests, one binary: every file here is a module.
+
+mod bad_input;
+mod common;
+mod flow;
+mod snapshots;

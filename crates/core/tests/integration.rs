@@ -1,0 +1,4 @@
+//! The crate's integration tests, one binary: every file here is a module.
+
+mod clock;
+mod story;

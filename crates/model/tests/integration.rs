@@ -1,0 +1,8 @@
+//! The crate's integration tests, one binary: every file here is a module.
+
+mod common;
+mod edits;
+mod lifecycle;
+mod merge;
+mod policy;
+mod templates;
