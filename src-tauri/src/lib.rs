@@ -89,14 +89,13 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
     ])
 }
 
-/// Runs the app. Key derivation is the full Argon2id cost unless
-/// `CARAVAN_INSECURE_FAST_KDF=1` (end-to-end tests only).
+/// Runs the app. Key derivation is the full Argon2id cost, but for
+/// `CARAVAN_INSECURE_FAST_KDF=1` in a test build (see
+/// `OpenOptions::for_front_end`).
 pub fn run() -> Result<(), tauri::Error> {
-    let opts = if std::env::var_os("CARAVAN_INSECURE_FAST_KDF").is_some_and(|v| v == "1") {
-        OpenOptions::insecure_fast_kdf(std::sync::Arc::new(caravan_core::SystemClock))
-    } else {
-        OpenOptions::default()
-    };
+    let opts = OpenOptions::for_front_end(
+        std::env::var_os("CARAVAN_INSECURE_FAST_KDF").is_some_and(|v| v == "1"),
+    );
     with_commands(tauri::Builder::default())
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(default_vault_dir(), opts))

@@ -69,6 +69,7 @@ pub const CODES: &[&str] = &[
     "sync.unknown_sender",
     "sync.sender_revoked",
     "sync.not_for_this_device",
+    "sync.weak_key",
     "sync.denied",
     "sync.not_found",
     "sync.random",
@@ -149,6 +150,9 @@ pub fn russian(code: &str) -> Option<&'static str> {
         "sync.no_key" => "На этом устройстве нет ключа команды, которым зашифрован пакет.",
         "sync.unknown_sender" => "Отправитель пакета не входит в команду.",
         "sync.sender_revoked" => "Устройство отправителя отозвано.",
+        "sync.weak_key" => {
+            "Ключ устройства небезопасен (точка малого порядка): Caravan таких ключей не создаёт — запросите новый запрос на вступление."
+        }
         "sync.not_for_this_device" => "Пакет предназначен другому устройству.",
         "sync.denied" => "Это действие не разрешено вашей ролью.",
         "sync.not_found" => "Не найдено.",

@@ -89,6 +89,7 @@ impl CoreError {
             | "sync.sender_revoked"
             | "sync.no_key"
             | "sync.not_for_this_device"
+            | "sync.weak_key"
             | "sync.replayed_frame" => ErrorKind::Verification,
             "vault.io" | "vault.storage" | "vault.crypto" | "vault.disk_full" | "core.file"
             | "sync.random" | "sync.document" | "case.document" => ErrorKind::Failure,

@@ -71,6 +71,21 @@ impl Default for OpenOptions {
 }
 
 impl OpenOptions {
+    /// What the desktop app and the command line run with: the full key
+    /// derivation, unless the insecure fast one is requested (the
+    /// `CARAVAN_INSECURE_FAST_KDF=1` of the end-to-end and CLI tests) *and*
+    /// this is a build with debug assertions, as test builds are. A release
+    /// or dist build never weakens the key derivation, whatever its
+    /// environment says.
+    pub fn for_front_end(insecure_fast_kdf_requested: bool) -> Self {
+        if insecure_fast_kdf_requested && cfg!(debug_assertions) {
+            tracing::warn!("insecure fast key derivation requested: honoured in test builds only");
+            Self::insecure_fast_kdf(Arc::new(SystemClock))
+        } else {
+            Self::default()
+        }
+    }
+
     /// **Tests and the demo only**: cheap key derivation.
     pub fn insecure_fast_kdf(clock: Arc<dyn Clock>) -> Self {
         Self {
@@ -108,14 +123,22 @@ impl std::fmt::Debug for Workspace {
     }
 }
 
-/// A vault's document id for a document name: case ids made by Caravan are
-/// 32 hex digits and map onto themselves; any other name is hashed.
-pub(crate) fn doc_id_for(name: &str) -> DocId {
+/// A vault's document id for a document name, one-to-one: the team
+/// document has its own; case ids made by Caravan (32 lower-case hex
+/// digits) map onto themselves; any other name is hashed. No case name
+/// reaches the team document's id (all zeros is hashed like any other
+/// name), and no two spellings share an id (upper-case hex is hashed; sync
+/// refuses such ids before they get here).
+pub fn doc_id_for(name: &str) -> DocId {
     if name == TEAM_DOC {
         return DocId::TEAM;
     }
     let mut out = [0u8; 16];
-    if name.len() == 32 && hex::decode_to_slice(name, &mut out).is_ok() {
+    let canonical_hex = name.len() == 32
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if canonical_hex && hex::decode_to_slice(name, &mut out).is_ok() && DocId(out) != DocId::TEAM {
         return DocId(out);
     }
     let digest = Sha256::digest([b"caravan-core/doc-id\0".as_slice(), name.as_bytes()].concat());

@@ -1,4 +1,5 @@
 //! The crate's integration tests, one binary: every file here is a module.
 
 mod clock;
+mod doc_ids;
 mod story;

@@ -68,6 +68,15 @@ fn seal_key(shared: &[u8; 32], ephemeral: &[u8; 32], recipient: &[u8; 32]) -> Ze
     key
 }
 
+/// Whether an X25519 public key contributes to a shared secret: a
+/// small-order point gives the same secret whatever the other side's key.
+pub(crate) fn agreement_key_is_strong(public: &[u8; 32]) -> Result<bool, SyncError> {
+    let probe = StaticSecret::from(random::<32>()?);
+    Ok(probe
+        .diffie_hellman(&PublicKey::from(*public))
+        .was_contributory())
+}
+
 /// Encrypts `secret` so that only the holder of `recipient`'s X25519 secret
 /// can read it: ephemeral X25519, HKDF-SHA256, XChaCha20-Poly1305.
 /// Layout: `ephemeral_public[32] || nonce[24] || ciphertext`.
@@ -78,7 +87,13 @@ pub(crate) fn seal_to(
 ) -> Result<Vec<u8>, SyncError> {
     let eph = StaticSecret::from(random::<32>()?);
     let eph_pub = PublicKey::from(&eph).to_bytes();
-    let shared = Zeroizing::new(eph.diffie_hellman(&PublicKey::from(*recipient)).to_bytes());
+    let shared = eph.diffie_hellman(&PublicKey::from(*recipient));
+    if !shared.was_contributory() {
+        return Err(SyncError::WeakKey {
+            what: "recipient device",
+        });
+    }
+    let shared = Zeroizing::new(shared.to_bytes());
     let key = seal_key(&shared, &eph_pub, recipient);
     let mut out = eph_pub.to_vec();
     out.extend(seal(&key, aad, secret)?);

@@ -31,6 +31,10 @@ pub enum SyncError {
     SenderRevoked,
     #[error("this join package is for another device")]
     NotForThisDevice,
+    #[error(
+        "this {what} names a key that is not safe to use (a small-order point); Caravan never makes such keys, so it was crafted: ask for a new one"
+    )]
+    WeakKey { what: &'static str },
     #[error("{0}")]
     Denied(String),
     #[error("no member or device '{0}' in the team")]
@@ -61,6 +65,7 @@ impl SyncError {
             SyncError::UnknownSender => "sync.unknown_sender",
             SyncError::SenderRevoked => "sync.sender_revoked",
             SyncError::NotForThisDevice => "sync.not_for_this_device",
+            SyncError::WeakKey { .. } => "sync.weak_key",
             SyncError::Denied(_) => "sync.denied",
             SyncError::NotFound(_) => "sync.not_found",
             SyncError::Model(e) => e.code(),

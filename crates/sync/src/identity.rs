@@ -5,7 +5,7 @@
 //! comparison, not a lookup that could drift.
 
 use automerge::ActorId;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use x25519_dalek::{PublicKey, StaticSecret};
 use zeroize::Zeroizing;
@@ -47,11 +47,24 @@ impl DeviceId {
         digits.join(" ")
     }
 
-    /// Verifies a signature made by this device.
+    /// Verifies a signature made by this device, strictly: a small-order
+    /// key or a small-order `R` is refused, so every device and every path
+    /// (bundle, session, join) reaches the same verdict on the same bytes.
+    /// Lax verification accepts, under a small-order key, one signature for
+    /// every message.
     pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
         VerifyingKey::from_bytes(&self.0)
-            .map(|k| k.verify(message, &Signature::from_bytes(signature)).is_ok())
+            .map(|k| {
+                k.verify_strict(message, &Signature::from_bytes(signature))
+                    .is_ok()
+            })
             .unwrap_or(false)
+    }
+
+    /// Whether this is a usable Ed25519 key: a valid point, not of small
+    /// order.
+    pub fn is_strong(&self) -> bool {
+        VerifyingKey::from_bytes(&self.0).is_ok_and(|k| !k.is_weak())
     }
 }
 
@@ -135,4 +148,16 @@ impl DeviceKeys {
 pub struct PublicDevice {
     pub id: DeviceId,
     pub agreement: [u8; 32],
+}
+
+impl PublicDevice {
+    /// Refuses keys no honest device has: a small-order Ed25519 key (under
+    /// which anyone can forge signatures) or a small-order X25519 key (to
+    /// which a sealed team key would be readable by anyone).
+    pub fn check_strong(&self, what: &'static str) -> Result<(), SyncError> {
+        if !self.id.is_strong() || !crate::crypto::agreement_key_is_strong(&self.agreement)? {
+            return Err(SyncError::WeakKey { what });
+        }
+        Ok(())
+    }
 }

@@ -87,6 +87,9 @@ impl Replica {
         let (sender_member, _) =
             self.commit_entries(&h.sender, &entries, Some(key), &mut report)?;
         for (doc_id, _, heads) in heads_only {
+            if doc_id != TEAM_DOC_ID && !crate::team::is_case_id(&doc_id) {
+                continue;
+            }
             self.peer_heads
                 .insert((sender_member.clone(), doc_id), heads);
         }
@@ -163,6 +166,19 @@ impl Replica {
         // settled: judge them in parallel, each thread with its own staging.
         let mut jobs: Vec<CaseJob<'_>> = Vec::new();
         for (doc_id, changes, _) in entries.iter().filter(|(id, _, _)| id != TEAM_DOC_ID) {
+            if !crate::team::is_case_id(doc_id) {
+                // Never stored, never judged: a document id with a second
+                // spelling could land on another document's storage.
+                for (c, _) in changes {
+                    work.report.quarantined.push(QuarantineNote {
+                        doc_id: doc_id.clone(),
+                        hash: c.hash().to_string(),
+                        code: "sync.bad_case_id".into(),
+                        message: "the document id is not a case id (1 to 64 lower-case letters, digits and hyphens)".into(),
+                    });
+                }
+                continue;
+            }
             let doc = self
                 .cases
                 .get(doc_id)

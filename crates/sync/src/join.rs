@@ -26,7 +26,7 @@ pub struct JoinRequest {
     pub signature: Vec<u8>,
 }
 
-fn request_message(device: &PublicDevice, name: &str, label: &str) -> Vec<u8> {
+pub(crate) fn request_message(device: &PublicDevice, name: &str, label: &str) -> Vec<u8> {
     let mut m = b"caravan/join-request/v1\0".to_vec();
     m.extend_from_slice(&device.id.0);
     m.extend_from_slice(&device.agreement);
@@ -77,6 +77,7 @@ impl JoinRequest {
             what,
             detail: e.to_string(),
         })?;
+        req.device.check_strong(what)?;
         let sig: [u8; 64] = req
             .signature
             .as_slice()
@@ -111,6 +112,8 @@ impl Replica {
         role: caravan_model::Role,
         at: i64,
     ) -> Result<Vec<u8>, SyncError> {
+        // A request can be built without `from_text`: judged here too.
+        request.device.check_strong("join request")?;
         let epoch = self.team.view()?.current_epoch();
         let key = self
             .team_keys

@@ -201,7 +201,13 @@ impl Replica {
         catalog: &Catalog,
     ) -> Result<String, SyncError> {
         let author = self.author(at)?;
-        if self.cases.contains_key(&new.id) || new.id == TEAM_DOC_ID {
+        if !crate::team::is_case_id(&new.id) {
+            return Err(SyncError::Denied(format!(
+                "'{}' is not a case id: 1 to 64 lower-case letters, digits and hyphens",
+                new.id
+            )));
+        }
+        if self.cases.contains_key(&new.id) {
             return Err(SyncError::Denied(format!(
                 "a case with id '{}' already exists",
                 new.id

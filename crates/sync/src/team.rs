@@ -108,6 +108,18 @@ pub enum Standing {
 /// The id under which the team document is stored and exchanged.
 pub const TEAM_DOC_ID: &str = "team";
 
+/// Whether `id` may name a case: 1 to 64 lower-case letters, digits and
+/// hyphens, and not the team document's id. One spelling per case: a
+/// storage layer may map ids to keys without ever folding two onto one
+/// (Caravan's own ids are 32 lower-case hex digits).
+pub fn is_case_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id != TEAM_DOC_ID
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
 pub(crate) fn epoch_key(epoch: u32) -> String {
     format!("{epoch:010}")
 }
@@ -395,6 +407,7 @@ impl Team {
         key: &TeamKey,
         at: Millis,
     ) -> Result<(), SyncError> {
+        device.check_strong("device")?;
         let view = self.view()?;
         if !view.members.contains_key(member) {
             return Err(SyncError::NotFound(member.into()));

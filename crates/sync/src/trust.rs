@@ -12,7 +12,6 @@ use std::collections::{HashMap, HashSet};
 
 use automerge::{AutoCommit, Change, ChangeHash};
 use caravan_model::{DocKind, Role, policy};
-use ed25519_dalek::{Signature, VerifyingKey};
 
 use crate::analyze;
 use crate::identity::DeviceId;
@@ -180,8 +179,11 @@ pub fn check_authority(
 /// device never builds on a change under its own actor id that it did not
 /// make (see `sync.own_actor_forged`). So per author only the "author
 /// heads" (changes no other change of that author in the batch builds on)
-/// are verified, as one Ed25519 batch; when a head fails, the changes it
-/// would have covered are verified one by one.
+/// are verified; when a head fails, the changes it would have covered are
+/// verified one by one. Every verification is strict (`DeviceId::verify`):
+/// a batch verification accepts signatures that a single strict one
+/// refuses, and two devices taking different paths would then disagree on
+/// the same change.
 pub(crate) fn unsigned_changes(
     team_id: &TeamId,
     doc_id: &str,
@@ -223,35 +225,15 @@ pub(crate) fn unsigned_changes(
             }
         }
     }
-    let messages: Vec<Vec<u8>> = heads
-        .iter()
-        .map(|&i| change_message(team_id, doc_id, &pending[i].0.hash()))
-        .collect();
-    let keys: Vec<Option<VerifyingKey>> = heads
-        .iter()
-        .map(|&i| {
-            DeviceId::from_actor(pending[i].0.actor_id())
-                .and_then(|d| VerifyingKey::from_bytes(&d.0).ok())
-        })
-        .collect();
-    let all_ok = keys.iter().all(Option::is_some) && {
-        let msgs: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
-        let sigs: Vec<Signature> = heads
-            .iter()
-            .map(|&i| Signature::from_bytes(&pending[i].1))
-            .collect();
-        let keys: Vec<VerifyingKey> = keys.iter().flatten().copied().collect();
-        ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok()
-    };
-    let mut bad = HashSet::new();
-    if all_ok {
-        return bad;
-    }
     let failed_heads: HashSet<usize> = heads
         .iter()
         .copied()
         .filter(|&i| !signature_valid(team_id, doc_id, &pending[i].0, &pending[i].1))
         .collect();
+    let mut bad = HashSet::new();
+    if failed_heads.is_empty() {
+        return bad;
+    }
     for (i, (c, sig)) in pending.iter().enumerate() {
         let Some(head) = covered_by[i] else { continue };
         if failed_heads.contains(&head) && (i == head || !signature_valid(team_id, doc_id, c, sig))

@@ -9,11 +9,10 @@ mod team;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::Result;
 use caravan_core::vault::{Passphrase, RecoveryCode};
-use caravan_core::{CoreError, ErrorKind, OpenOptions, SystemClock, Workspace};
+use caravan_core::{CoreError, ErrorKind, OpenOptions, Workspace};
 
 use crate::cli::{Cli, Command};
 use crate::exit::CliError;
@@ -41,14 +40,10 @@ impl Ctx {
         })
     }
 
-    /// Key-derivation cost: real, unless `CARAVAN_INSECURE_FAST_KDF=1`
-    /// (tests only).
+    /// Key-derivation cost: real, but for `CARAVAN_INSECURE_FAST_KDF=1` in
+    /// a test build (see `OpenOptions::for_front_end`).
     pub fn options() -> OpenOptions {
-        if std::env::var("CARAVAN_INSECURE_FAST_KDF").as_deref() == Ok("1") {
-            OpenOptions::insecure_fast_kdf(Arc::new(SystemClock))
-        } else {
-            OpenOptions::default()
-        }
+        OpenOptions::for_front_end(std::env::var("CARAVAN_INSECURE_FAST_KDF").as_deref() == Ok("1"))
     }
 
     /// The passphrase: --passphrase-file, else CARAVAN_PASSPHRASE, else a

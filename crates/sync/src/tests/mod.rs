@@ -3,6 +3,8 @@
 
 mod adversarial;
 mod converge;
+mod doc_ids;
 mod fixture;
 mod scenario;
 mod session;
+mod weak_keys;
