@@ -566,7 +566,10 @@ pub(crate) fn integrate(
                         accepted.insert(hash);
                         to_apply.push(c);
                     } else {
-                        doc.apply_changes([c]).map_err(doc_err)?;
+                        if let Err(reason) = apply_one(doc, &c)? {
+                            quarantine(work, doc_id, &c, reason);
+                            continue;
+                        }
                         live_team = None;
                     }
                     work.sigs.push((hash, sig));
@@ -581,8 +584,8 @@ pub(crate) fn integrate(
             break;
         }
     }
-    if !to_apply.is_empty() {
-        doc.apply_changes(to_apply).map_err(doc_err)?;
+    if !to_apply.is_empty() && !apply_accepted(doc, doc_id, &to_apply, work)? {
+        changed = false;
     }
     for (c, sig) in pending {
         work.held.push(Held {
@@ -592,6 +595,64 @@ pub(crate) fn integrate(
         });
     }
     Ok(changed)
+}
+
+/// Applies a document's accepted changes in one call. If Automerge refuses
+/// the batch because an author equivocated — two different changes under
+/// one actor and sequence number, from a malicious member or a device
+/// restored from a copy — they are applied one by one instead: each change
+/// that would reuse a sequence number is quarantined (`sync.equivocation`),
+/// with what builds on it, and the rest of the import still lands. Automerge
+/// checks a whole batch before it applies any of it, so a refused batch has
+/// changed nothing. Returns whether any change was applied.
+fn apply_accepted(
+    doc: &mut AutoCommit,
+    doc_id: &str,
+    changes: &[Change],
+    work: &mut Work<'_>,
+) -> Result<bool, SyncError> {
+    match doc.apply_changes(changes.iter().cloned()) {
+        Ok(()) => return Ok(true),
+        Err(automerge::AutomergeError::DuplicateSeqNumber(..)) => {}
+        Err(e) => return Err(doc_err(e)),
+    }
+    let mut applied_any = false;
+    for c in changes {
+        let outcome = if c.deps().iter().any(|d| work.quarantined.contains(d)) {
+            Err(Rejection::new(
+                "sync.depends_on_quarantined",
+                "the change builds on a quarantined change",
+            ))
+        } else {
+            apply_one(doc, c)?
+        };
+        match outcome {
+            Ok(()) => applied_any = true,
+            Err(reason) => {
+                // It was counted as accepted when it was judged.
+                let hash = c.hash();
+                work.report.applied -= 1;
+                work.sigs.retain(|(h, _)| *h != hash);
+                quarantine(work, doc_id, c, reason);
+            }
+        }
+    }
+    Ok(applied_any)
+}
+
+/// Applies one judged change; `Ok(Err(..))` when it reuses a sequence
+/// number its author already used for another change here.
+fn apply_one(doc: &mut AutoCommit, c: &Change) -> Result<Result<(), Rejection>, SyncError> {
+    match doc.apply_changes([c.clone()]) {
+        Ok(()) => Ok(Ok(())),
+        Err(automerge::AutomergeError::DuplicateSeqNumber(seq, _)) => Ok(Err(Rejection::new(
+            "sync.equivocation",
+            format!(
+                "its author already made another change with sequence number {seq}: a modified client, or a device restored from a copy"
+            ),
+        ))),
+        Err(e) => Err(doc_err(e)),
+    }
 }
 
 fn empty_team() -> TeamDoc {

@@ -181,3 +181,37 @@ pub fn put(doc: &mut automerge::AutoCommit, path: &[&str], value: &str) {
     }
     doc.put(&obj, path[path.len() - 1], value).unwrap();
 }
+
+/// Signs `c` with `r`'s device key as `sign_new` does, and adds it to `r`'s
+/// copy of `case` (creating the copy if `r` has none), so `r`'s ordinary
+/// export carries it: how a modified client would send crafted bytes.
+pub fn plant(r: &mut Replica, case: &str, c: &automerge::Change) {
+    let sig = r
+        .keys
+        .sign(&crate::trust::change_message(&r.team_id, case, &c.hash()));
+    let actor = r.device().actor();
+    r.cases
+        .entry(case.to_string())
+        .or_insert_with(|| automerge::AutoCommit::new().with_actor(actor))
+        .apply_changes([c.clone()])
+        .unwrap();
+    r.signatures.insert(c.hash(), sig);
+}
+
+/// A change by `r` on top of its copy of `case`, made by `f` on a fork
+/// (so `r`'s copy is untouched) and then rewritten by `edit` at the level
+/// of its decoded operations, deps, seq and start_op.
+pub fn craft(
+    r: &mut Replica,
+    case: &str,
+    f: impl FnOnce(&mut automerge::AutoCommit),
+    edit: impl FnOnce(&mut automerge::ExpandedChange),
+) -> automerge::Change {
+    let actor = r.device().actor();
+    let mut fork = r.cases.get_mut(case).unwrap().fork().with_actor(actor);
+    f(&mut fork);
+    fork.commit();
+    let mut e = fork.get_last_local_change().unwrap().decode();
+    edit(&mut e);
+    automerge::Change::from(e)
+}

@@ -4,6 +4,7 @@
 mod adversarial;
 mod converge;
 mod doc_ids;
+mod equivocation;
 mod fixture;
 mod scenario;
 mod session;

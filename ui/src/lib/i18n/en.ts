@@ -625,6 +625,7 @@ export const en: Record<string, string> = {
   'error.sync.import': 'The bundle could not be imported.',
   'error.sync.malformed': 'The file is damaged or not a bundle.',
   'error.sync.no_case_access': 'The author has no access to this case.',
+  'error.sync.equivocation': 'Its author made two different changes with the same sequence number (a modified client, or a device restored from a copy); this one was set aside.',
   'error.sync.bad_case_id': 'The case id is not valid (it has a second spelling); the case was not stored.',
   'error.sync.no_key': 'This device does not have the key for this bundle yet.',
   'error.sync.not_a_bundle': 'This file is not a Caravan bundle.',
