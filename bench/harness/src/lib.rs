@@ -45,7 +45,7 @@ fn spread(total: usize, n: usize) -> Vec<usize> {
 }
 
 pub fn case_name(c: usize) -> String {
-    format!("case-{c:05}")
+    format!("ca5e{c:028x}")
 }
 
 /// The vault's document id of case `c` (deterministic, like random ids look).

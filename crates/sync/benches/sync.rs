@@ -35,7 +35,7 @@ fn checklist_items() -> Vec<String> {
 }
 
 fn open_case(r: &mut Replica, c: usize, at: i64) -> String {
-    let id = format!("case-{c:03}");
+    let id = format!("ca5e{c:028x}");
     r.create_case(
         NewCase {
             id: id.clone(),
@@ -100,7 +100,7 @@ fn fixture() -> Fixture {
     let mut raw = Vec::new();
     let (mut changes, mut raw_bytes) = (0, 0);
     for c in 0..CASES {
-        let mut doc = inv.case(&format!("case-{c:03}")).unwrap().into_automerge();
+        let mut doc = inv.case(&format!("ca5e{c:028x}")).unwrap().into_automerge();
         let mut bytes = Vec::new();
         for ch in doc.get_changes(&[]) {
             bytes.extend_from_slice(ch.raw_bytes());
@@ -244,7 +244,7 @@ fn diverged() -> (Replica, Replica, String, String) {
     )
     .unwrap();
     for c in 0..CASES {
-        let id = format!("case-{c:03}");
+        let id = format!("ca5e{c:028x}");
         for e in 0..10 {
             let tick = Edit::SetItem {
                 template_id: "initial-actions".into(),

@@ -174,7 +174,7 @@ impl Replica {
                         doc_id: doc_id.clone(),
                         hash: c.hash().to_string(),
                         code: "sync.bad_case_id".into(),
-                        message: "the document id is not a case id (1 to 64 lower-case letters, digits and hyphens)".into(),
+                        message: "the document id is not a case id (32 lower-case hex digits, not all zero)".into(),
                     });
                 }
                 continue;
@@ -336,7 +336,10 @@ impl Replica {
             });
             self.quarantine.push(q);
         }
-        for (doc_id, _, heads) in entries {
+        for (doc_id, _, heads) in entries
+            .iter()
+            .filter(|(id, _, _)| id == TEAM_DOC_ID || crate::team::is_case_id(id))
+        {
             self.peer_heads
                 .insert((sender_member.clone(), doc_id.clone()), heads.clone());
         }

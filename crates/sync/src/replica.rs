@@ -203,7 +203,7 @@ impl Replica {
         let author = self.author(at)?;
         if !crate::team::is_case_id(&new.id) {
             return Err(SyncError::Denied(format!(
-                "'{}' is not a case id: 1 to 64 lower-case letters, digits and hyphens",
+                "'{}' is not a case id: 32 lower-case hex digits, not all zero",
                 new.id
             )));
         }

@@ -542,7 +542,10 @@ impl Session {
         }
         for (doc_id, mut msg) in messages {
             let ds = self.docs.entry(doc_id.clone()).or_default();
-            if not_permitted.contains(&doc_id) {
+            // Refused ids (reported by `commit_entries`) are not synced
+            // further in this session, like cases this device may not see.
+            let not_a_document = doc_id != TEAM_DOC_ID && !crate::team::is_case_id(&doc_id);
+            if not_permitted.contains(&doc_id) || not_a_document {
                 ds.refused = true;
                 continue;
             }

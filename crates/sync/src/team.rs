@@ -108,16 +108,16 @@ pub enum Standing {
 /// The id under which the team document is stored and exchanged.
 pub const TEAM_DOC_ID: &str = "team";
 
-/// Whether `id` may name a case: 1 to 64 lower-case letters, digits and
-/// hyphens, and not the team document's id. One spelling per case: a
-/// storage layer may map ids to keys without ever folding two onto one
-/// (Caravan's own ids are 32 lower-case hex digits).
+/// Whether `id` may name a case: 32 lower-case hex digits, not all zero —
+/// the one form Caravan makes (16 random bytes). With one spelling per case
+/// a storage layer keys documents by the bytes themselves: no two ids can
+/// share a document, and none can reach the team document's all-zero key.
 pub fn is_case_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id != TEAM_DOC_ID
+    id.len() == 32
         && id
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && id.bytes().any(|b| b != b'0')
 }
 
 pub(crate) fn epoch_key(epoch: u32) -> String {
@@ -539,8 +539,17 @@ impl Team {
         let key = TeamKey::generate(view.current_epoch() + 1)?;
         let mut wraps = BTreeMap::new();
         for (id, d) in view.active_devices() {
-            let device = public_device(id, d)?;
-            wraps.insert(id.clone(), hex::encode(key.seal_for(&device)?));
+            // A device whose keys are malformed or unsafe was never enrolled
+            // by an honest admin (enrolment refuses such keys): it gets no
+            // copy of the new key, and the rotation goes on for everyone else.
+            match public_device(id, d).and_then(|device| key.seal_for(&device)) {
+                Ok(wrap) => {
+                    wraps.insert(id.clone(), hex::encode(wrap));
+                }
+                Err(e) => {
+                    tracing::warn!(device = %id, code = e.code(), "device left out of a key rotation");
+                }
+            }
         }
         let epochs = self.obj(&["key_epochs"])?;
         reconcile_prop(

@@ -138,7 +138,7 @@ fn run(seed: u64) -> usize {
         let (member, role) = devices[who].me().unwrap();
         match rng.below(10) {
             0 if role != Role::Prosecutor => {
-                let id = format!("case-{step}");
+                let id = case_id(step);
                 devices[who]
                     .create_case(
                         NewCase {

@@ -6,20 +6,22 @@ use crate::trust::change_message;
 #[test]
 fn finding_7_a_case_id_with_a_second_spelling_is_refused_and_the_rest_arrives() {
     let mut t = team();
-    open_case(&mut t.inv_a, "c1");
-    open_case(&mut t.inv_a, "c2");
-    // The member re-files c2 under an upper-case id and signs every change
-    // for that id with its real device key, as a modified client could.
-    let mut doc = t.inv_a.cases.remove("c2").unwrap();
+    open_case(&mut t.inv_a, C1);
+    open_case(&mut t.inv_a, C2);
+    // The member re-files C2 under its upper-case spelling and signs every
+    // change for that id with its real device key, as a modified client
+    // could.
+    let upper = C2.to_uppercase();
+    let mut doc = t.inv_a.cases.remove(C2).unwrap();
     let team_id = t.inv_a.team_id();
     for c in doc.get_changes(&[]).iter() {
         let sig = t
             .inv_a
             .keys
-            .sign(&change_message(&team_id, "C2", &c.hash()));
+            .sign(&change_message(&team_id, &upper, &c.hash()));
         t.inv_a.signatures.insert(c.hash(), sig);
     }
-    t.inv_a.cases.insert("C2".into(), doc);
+    t.inv_a.cases.insert(upper.clone(), doc);
 
     let report = send(&mut t.inv_a, &mut t.admin);
     let refused: Vec<(&str, &str)> = report
@@ -28,20 +30,24 @@ fn finding_7_a_case_id_with_a_second_spelling_is_refused_and_the_rest_arrives() 
         .map(|q| (q.doc_id.as_str(), q.code.as_str()))
         .collect();
     assert!(
-        refused.contains(&("C2", "sync.bad_case_id")),
+        refused.contains(&(upper.as_str(), "sync.bad_case_id")),
         "refused: {refused:?}"
     );
-    assert!(!t.admin.cases.contains_key("C2"), "nothing stored under it");
     assert!(
-        t.admin.case("c1").is_some(),
-        "the rest of the bundle arrived"
+        !t.admin.cases.contains_key(&upper),
+        "nothing stored under it"
     );
+    assert!(
+        !t.admin.peer_heads.keys().any(|(_, d)| *d == upper),
+        "not even the sender's heads of it"
+    );
+    assert!(t.admin.case(C1).is_some(), "the rest of the bundle arrived");
     // Creating such a case through the API is refused too.
     let err = t
         .admin
         .create_case(
             caravan_model::NewCase {
-                id: "Team".into(),
+                id: "00000000000000000000000000000000".into(),
                 reference: "R".into(),
                 title: "T".into(),
                 jurisdiction: "KZ".into(),
@@ -56,18 +62,21 @@ fn finding_7_a_case_id_with_a_second_spelling_is_refused_and_the_rest_arrives() 
 #[test]
 fn case_ids_have_one_spelling() {
     use crate::team::is_case_id;
-    for ok in ["c1", "case-00001", "0123456789abcdef0123456789abcdef"] {
+    for ok in [C1, "0123456789abcdef0123456789abcdef", &case_id(0)] {
         assert!(is_case_id(ok), "{ok}");
     }
+    let upper = C1.to_uppercase();
+    let long = format!("{C1}0");
     for bad in [
         "",
         "team",
-        "Team",
-        "C1",
-        "c_1",
-        "c 1",
-        "с1",
-        &"a".repeat(65),
+        "c1",
+        "case-00001",
+        &upper,
+        "00000000000000000000000000000000",
+        &C1[1..],
+        &long,
+        "g1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1",
     ] {
         assert!(!is_case_id(bad), "{bad:?}");
     }

@@ -12,6 +12,18 @@ use crate::replica::Replica;
 
 pub const T0: i64 = 1_767_000_000_000;
 
+/// Case ids in Caravan's one form (32 lower-case hex digits), named so the
+/// tests read as before.
+pub const C1: &str = "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1";
+pub const C2: &str = "c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2";
+pub const SECRET: &str = "5ec2e75ec2e75ec2e75ec2e75ec2e700";
+pub const B_ONLY: &str = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0";
+
+/// The id of the `n`th case of a generated workload.
+pub fn case_id(n: usize) -> String {
+    format!("ca5e{n:028x}")
+}
+
 pub struct Team {
     pub admin: Replica,
     pub inv_a: Replica,

@@ -134,14 +134,14 @@ fn torsioned_signature(secret: &[u8; 32], message: &[u8], attempt: u32) -> ([u8;
 #[test]
 fn finding_8_a_signature_only_batch_verification_accepts_is_quarantined() {
     let mut t = team();
-    open_case(&mut t.inv_a, "c1");
-    add_victim(&mut t.inv_a, "c1", "v1", "Name");
+    open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, C1, "v1", "Name");
     // The author replaces its own signature of its newest change by one
     // that cofactored verification accepts and strict verification refuses.
-    let case = t.inv_a.cases.get_mut("c1").unwrap();
+    let case = t.inv_a.cases.get_mut(C1).unwrap();
     let head = case.get_heads()[0];
     let secret: [u8; 32] = t.inv_a.keys.to_secret_bytes()[..32].try_into().unwrap();
-    let message = crate::trust::change_message(&t.inv_a.team_id(), "c1", &head);
+    let message = crate::trust::change_message(&t.inv_a.team_id(), C1, &head);
     let key = VerifyingKey::from_bytes(&t.inv_a.device().0).unwrap();
     let batch_accepts = |sig: &[u8; 64]| {
         ed25519_dalek::verify_batch(&[message.as_slice()], &[Signature::from_bytes(sig)], &[key])
@@ -173,7 +173,37 @@ fn finding_8_a_signature_only_batch_verification_accepts_is_quarantined() {
     // Every device judges it alike: the victim never arrives anywhere.
     assert!(
         t.admin
-            .case("c1")
+            .case(C1)
             .is_none_or(|c| c.case().unwrap().victims.is_empty())
     );
+}
+
+/// A weak key that reached the team document anyway (a malicious admin's
+/// change, or a forged join package) must not stop the honest admin from
+/// rotating the key or revoking a device; that device gets no copy.
+#[test]
+fn finding_8_a_weak_key_in_the_team_document_does_not_block_rotation() {
+    use automerge::ReadDoc;
+    use automerge::transaction::Transactable;
+    let mut t = team();
+    let victim = t.inv_b.device().to_hex();
+    {
+        let doc = &mut t.admin.team.doc;
+        let (_, devices) = doc.get(automerge::ROOT, "devices").unwrap().unwrap();
+        let (_, device) = doc.get(&devices, victim.as_str()).unwrap().unwrap();
+        doc.put(&device, "agreement", hex::encode([0u8; 32]))
+            .unwrap();
+        doc.commit();
+    }
+    let revoked = t.inv_a.device();
+    t.admin
+        .revoke(&revoked, None, T0)
+        .expect("the rotation goes on for everyone else");
+    let team = t.admin.team().unwrap();
+    let latest = &team.key_epochs[&crate::team::epoch_key(team.current_epoch())];
+    assert!(
+        !latest.wraps.contains_key(&victim),
+        "no copy for the weak key"
+    );
+    assert!(latest.wraps.contains_key(&t.prosecutor.device().to_hex()));
 }
