@@ -48,6 +48,11 @@ pub fn limits() -> Limits {
     }
 }
 
+/// Written into `complete` once a fixture is whole; a change to what a
+/// fixture holds (as when case ids took Caravan's one form) changes it, so
+/// older fixtures are made again instead of reused.
+const FIXTURE_FORMAT: &[u8] = b"2: case ids of 32 hex digits";
+
 /// Writes the fixture once per workload size into `--dir`:
 /// - `docs.rec`: each case document as Automerge bytes (`save()`),
 /// - `changes.rec`: each case's raw changes, concatenated (the floor),
@@ -62,7 +67,8 @@ fn gen_fixture(args: &Args) -> Result<()> {
         cases: args.usize("cases")?,
         changes: args.usize("changes")?,
     };
-    if dir.join("complete").exists() {
+    // A fixture is reused only if it was made in today's format.
+    if std::fs::read(dir.join("complete")).is_ok_and(|v| v == FIXTURE_FORMAT) {
         return Ok(());
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -142,7 +148,7 @@ fn gen_fixture(args: &Args) -> Result<()> {
             t.elapsed()
         ),
     )?;
-    std::fs::write(dir.join("complete"), b"")?;
+    std::fs::write(dir.join("complete"), FIXTURE_FORMAT)?;
     eprintln!(
         "fixture: {} cases, {change_count} changes, generated in {:?}",
         plan.cases,
