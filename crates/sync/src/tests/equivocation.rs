@@ -3,7 +3,16 @@
 //! import between two devices aborted for good.
 
 use super::fixture::*;
-use crate::bundle::{Limits, Recipient};
+use crate::import::ImportReport;
+
+/// The import went through, with the equivocating change set aside.
+fn assert_equivocation_set_aside(report: &ImportReport) {
+    let codes: Vec<&str> = report.quarantined.iter().map(|q| q.code.as_str()).collect();
+    assert!(
+        codes.contains(&"sync.equivocation"),
+        "quarantined: {codes:?}"
+    );
+}
 
 #[test]
 fn finding_5_an_equivocating_change_is_quarantined_and_the_rest_arrives() {
@@ -41,16 +50,7 @@ fn finding_5_an_equivocating_change_is_quarantined_and_the_rest_arrives() {
     // B does honest work in c1 (on top of Y) and opens a case of its own.
     add_victim(&mut t.inv_b, C1, "v2", "Honest");
     open_case(&mut t.inv_b, C2);
-    let bundle = t
-        .inv_b
-        .export(&Recipient::Member(member(&t.admin)), T0)
-        .unwrap();
-    let report = t.admin.import(&bundle, &Limits::default()).unwrap();
-    let codes: Vec<&str> = report.quarantined.iter().map(|q| q.code.as_str()).collect();
-    assert!(
-        codes.contains(&"sync.equivocation"),
-        "quarantined: {codes:?}"
-    );
+    assert_equivocation_set_aside(&send(&mut t.inv_b, &mut t.admin));
     assert!(t.admin.cases.contains_key(C2), "B's unrelated case arrived");
     assert!(
         !t.admin.case(C1).unwrap().case().unwrap().victims.is_empty(),
@@ -60,24 +60,11 @@ fn finding_5_an_equivocating_change_is_quarantined_and_the_rest_arrives() {
     // The other way round: the admin's revocation of A reaches B.
     let a = t.inv_a.device();
     t.admin.revoke(&a, None, T0).unwrap();
-    let bundle = t
-        .admin
-        .export(&Recipient::Member(member(&t.inv_b)), T0)
-        .unwrap();
-    let report = t.inv_b.import(&bundle, &Limits::default()).unwrap();
-    let codes: Vec<&str> = report.quarantined.iter().map(|q| q.code.as_str()).collect();
-    assert!(
-        codes.contains(&"sync.equivocation"),
-        "quarantined: {codes:?}"
-    );
+    assert_equivocation_set_aside(&send(&mut t.admin, &mut t.inv_b));
     assert!(
         !t.inv_b.team().unwrap().revocations.is_empty(),
         "the revocation arrived"
     );
     // And a retry is a no-op, not an abort.
-    let bundle = t
-        .inv_b
-        .export(&Recipient::Member(member(&t.admin)), T0)
-        .unwrap();
-    t.admin.import(&bundle, &Limits::default()).unwrap();
+    send(&mut t.inv_b, &mut t.admin);
 }
