@@ -124,21 +124,16 @@ impl std::fmt::Debug for Workspace {
 }
 
 /// A vault's document id for a document name, one-to-one: the team
-/// document has its own; case ids made by Caravan (32 lower-case hex
-/// digits) map onto themselves; any other name is hashed. No case name
-/// reaches the team document's id (all zeros is hashed like any other
-/// name), and no two spellings share an id (upper-case hex is hashed; sync
-/// refuses such ids before they get here).
+/// document has its own; case ids (sync's `is_case_id`: 32 lower-case hex
+/// digits, not all zero) map onto themselves; any other name is hashed. No
+/// case name reaches the team document's id, and no two spellings share an
+/// id (sync refuses any other name before it gets here).
 pub fn doc_id_for(name: &str) -> DocId {
     if name == TEAM_DOC {
         return DocId::TEAM;
     }
     let mut out = [0u8; 16];
-    let canonical_hex = name.len() == 32
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-    if canonical_hex && hex::decode_to_slice(name, &mut out).is_ok() && DocId(out) != DocId::TEAM {
+    if caravan_sync::team::is_case_id(name) && hex::decode_to_slice(name, &mut out).is_ok() {
         return DocId(out);
     }
     let digest = Sha256::digest([b"caravan-core/doc-id\0".as_slice(), name.as_bytes()].concat());

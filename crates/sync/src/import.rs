@@ -87,7 +87,7 @@ impl Replica {
         let (sender_member, _) =
             self.commit_entries(&h.sender, &entries, Some(key), &mut report)?;
         for (doc_id, _, heads) in heads_only {
-            if doc_id != TEAM_DOC_ID && !crate::team::is_case_id(&doc_id) {
+            if !crate::team::is_document_id(&doc_id) {
                 continue;
             }
             self.peer_heads
@@ -338,7 +338,7 @@ impl Replica {
         }
         for (doc_id, _, heads) in entries
             .iter()
-            .filter(|(id, _, _)| id == TEAM_DOC_ID || crate::team::is_case_id(id))
+            .filter(|(id, _, _)| crate::team::is_document_id(id))
         {
             self.peer_heads
                 .insert((sender_member.clone(), doc_id.clone()), heads.clone());

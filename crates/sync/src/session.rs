@@ -544,8 +544,7 @@ impl Session {
             let ds = self.docs.entry(doc_id.clone()).or_default();
             // Refused ids (reported by `commit_entries`) are not synced
             // further in this session, like cases this device may not see.
-            let not_a_document = doc_id != TEAM_DOC_ID && !crate::team::is_case_id(&doc_id);
-            if not_permitted.contains(&doc_id) || not_a_document {
+            if not_permitted.contains(&doc_id) || !crate::team::is_document_id(&doc_id) {
                 ds.refused = true;
                 continue;
             }

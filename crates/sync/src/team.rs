@@ -120,6 +120,11 @@ pub fn is_case_id(id: &str) -> bool {
         && id.bytes().any(|b| b != b'0')
 }
 
+/// Whether `id` may name a document: the team document or a case.
+pub fn is_document_id(id: &str) -> bool {
+    id == TEAM_DOC_ID || is_case_id(id)
+}
+
 pub(crate) fn epoch_key(epoch: u32) -> String {
     format!("{epoch:010}")
 }
