@@ -44,8 +44,33 @@ fn spread(total: usize, n: usize) -> Vec<usize> {
     (0..n).map(|i| i * total / n.max(1)).collect()
 }
 
+/// Ids of the generated cases, in order. A case's id comes from its first
+/// change, so the ids are recorded when a fixture is made (`case-ids.txt`)
+/// and read back by every run that uses it.
+static CASE_IDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// The id of generated case `c`.
 pub fn case_name(c: usize) -> String {
-    format!("ca5e{c:028x}")
+    CASE_IDS
+        .get()
+        .and_then(|ids| ids.get(c))
+        .cloned()
+        .unwrap_or_else(|| panic!("the fixture's case ids are not loaded (case {c})"))
+}
+
+/// Reads the case ids a fixture recorded.
+pub fn load_case_ids(dir: &std::path::Path) -> Result<()> {
+    let text = std::fs::read_to_string(dir.join("case-ids.txt"))?;
+    let ids = text.lines().map(str::to_string).collect();
+    let _ = CASE_IDS.set(ids);
+    Ok(())
+}
+
+/// Records the generated cases' ids in a fixture.
+pub fn save_case_ids(dir: &std::path::Path) -> Result<()> {
+    let ids = CASE_IDS.get().map(|v| v.join("\n")).unwrap_or_default();
+    std::fs::write(dir.join("case-ids.txt"), ids)?;
+    Ok(())
 }
 
 /// The vault's document id of case `c` (deterministic, like random ids look).
@@ -195,12 +220,14 @@ pub fn investigator_cases(team: &TeamSetup, plan: Plan) -> Result<(Replica, Vec<
     let items = checklist_items()?;
     let mut rng = Rng::new(SEED);
     let mut index = Vec::with_capacity(plan.cases);
+    let mut ids = Vec::with_capacity(plan.cases);
     for c in 0..plan.cases {
-        let id = case_name(c);
         let victim = person_name(&mut rng);
-        inv.create_case(
+        let mut nonce = [0u8; 16];
+        nonce[..8].copy_from_slice(&(c as u64).to_be_bytes());
+        let id = inv.create_case(
             NewCase {
-                id: id.clone(),
+                nonce,
                 reference: format!("KZ-2026-{c:05}"),
                 title: format!("Recruitment for forced labour — {victim}"),
                 jurisdiction: "KZ".into(),
@@ -208,6 +235,7 @@ pub fn investigator_cases(team: &TeamSetup, plan: Plan) -> Result<(Replica, Vec<
             AT,
             catalog,
         )?;
+        ids.push(id.clone());
         let mut names = vec![victim.clone()];
         let mut narrative = String::new();
         for e in 1..plan.changes {
@@ -288,6 +316,7 @@ pub fn investigator_cases(team: &TeamSetup, plan: Plan) -> Result<(Replica, Vec<
             conflicts: 0,
         });
     }
+    let _ = CASE_IDS.set(ids);
     Ok((inv, index))
 }
 

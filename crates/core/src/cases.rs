@@ -2,7 +2,6 @@
 
 use caravan_model::search::fold;
 use caravan_model::*;
-use caravan_vault::DocId;
 
 use crate::error::{CoreError, Result};
 use crate::view::{CaseList, CaseSummary, CaseView, case_view};
@@ -143,16 +142,18 @@ impl Workspace {
         if input.reference.trim().is_empty() {
             return Err(CoreError::invalid("reference", "must not be empty"));
         }
-        let id = DocId::random()?.to_hex();
+        let mut nonce = [0u8; 16];
+        getrandom::fill(&mut nonce)
+            .map_err(|_| CoreError::Sync(caravan_sync::SyncError::Random))?;
         let now = self.now();
         let catalog = self.catalog;
         let new = NewCase {
-            id: id.clone(),
+            nonce,
             reference: input.reference.trim().to_string(),
             title: input.title.trim().to_string(),
             jurisdiction: input.jurisdiction.trim().to_uppercase(),
         };
-        self.replica_mut()?.create_case(new, now, catalog)?;
+        let id = self.replica_mut()?.create_case(new, now, catalog)?;
         self.commit(&[("case.create", format!("case {id}"))])?;
         Ok(id)
     }

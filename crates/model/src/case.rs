@@ -47,7 +47,6 @@ pub struct Case {
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct CaseHeader {
-    pub id: String,
     pub reference: String,
     pub title: String,
     /// ISO 3166-1 alpha-2 code (KZ, KG, TJ, TM, UZ or any other).

@@ -22,7 +22,11 @@ use crate::vocab::*;
 /// What a new case starts with.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewCase {
-    pub id: String,
+    /// Random bytes that make the case's first change unique. A case's id
+    /// is derived from the hash of its first change, so that no later
+    /// change can claim to have opened it (see the sync crate's
+    /// `case_id_of`); the caller supplies the randomness.
+    pub nonce: [u8; 16],
     pub reference: String,
     pub title: String,
     pub jurisdiction: String,
@@ -54,13 +58,7 @@ impl CaseDoc {
     ) -> Result<CaseDoc, ModelError> {
         validate_jurisdiction(&new.jurisdiction)?;
         non_empty("title", &new.title)?;
-        non_empty("id", &new.id)?;
-        policy::check(
-            DocKind::Case,
-            author.role,
-            &DocPath::keys(["header"]),
-            WriteKind::Create,
-        )?;
+        policy::may_open_case(author.role)?;
         let mut stages = std::collections::BTreeMap::new();
         stages.insert(
             Stage::Intake.id().to_string(),
@@ -88,7 +86,6 @@ impl CaseDoc {
         let case = Case {
             schema: CASE_SCHEMA,
             header: CaseHeader {
-                id: new.id,
                 reference: new.reference,
                 title: new.title,
                 jurisdiction: new.jurisdiction,
@@ -116,7 +113,8 @@ impl CaseDoc {
         };
         let mut doc = AutoCommit::new().with_actor(actor);
         reconcile(&mut doc, &case).map_err(rec)?;
-        doc.commit_with(commit_options("create case", author));
+        let message = format!("create case {}", hex_of(&new.nonce));
+        doc.commit_with(commit_options(&message, author));
         Ok(CaseDoc { doc })
     }
 
@@ -291,6 +289,10 @@ impl CaseDoc {
             }
         }
     }
+}
+
+fn hex_of(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn commit_options(message: &str, author: &Author) -> CommitOptions {

@@ -78,19 +78,19 @@ const NO_DELETE: &str = "records are corrected, never deleted";
 /// The case-document policy table, in the order rules are tried.
 #[rustfmt::skip]
 pub static CASE_RULES: &[Rule] = &[
-    rule("*", &[(OPENERS, &[C])], "whoever opens a case creates its parts"),
+    rule("*", &[], "a case's parts are laid out by its first change, and by no later one"),
     rule("evidence/*/custody/**", &[(INV, &[C])], "the chain of custody is append-only"),
     rule("checklists/*/version", &[(INV, &[U]), (OPENERS, &[C])], "investigators adopt newer template versions"),
-    rule("checklists/*/*", &[(OPENERS, &[C])], "checklists are started, never deleted"),
+    rule("checklists/*/*", &[(LEADS, &[C, U]), (OPENERS, &[C])], "checklists are started, never deleted"),
     rule("checklists/*/signoffs/**", &[(&[P, S, A], &[C, U])], "only prosecutors and supervisors sign off"),
     rule("checklists/*/items/**", &[(INV, &[C, U, D])], "investigators work the checklists"),
-    rule("checklists/*", &[(OPENERS, &[C])], "checklists are started, never deleted"),
+    rule("checklists/*", &[(LEADS, &[C, U]), (OPENERS, &[C])], "checklists are started, never deleted"),
     rule("review/**", &[(&[P], &[C, U])], "the review belongs to the prosecutor"),
     rule("approvals/**", &[(LEADS, &[C, U])], "approvals belong to the supervisor"),
     rule("assignment/**", &[(LEADS, &[C, U, D])], "supervisors assign cases"),
     rule("stages/*/status", &[(LEADS, &[C, U]), (OPENERS, &[C])], "supervisors decide stage gates"),
     rule("stages/*/closed_at", &[(LEADS, &[C, U]), (OPENERS, &[C])], "supervisors decide stage gates"),
-    rule("stages/**", &[(OPENERS, &[C])], "investigators open stages"),
+    rule("stages/**", &[(LEADS, &[C, U]), (OPENERS, &[C])], "investigators open stages"),
     rule("header/qualification/**", &[(OPENERS, &[C, U, D])], "the legal qualification may be revised"),
     rule("header/**", &[(OPENERS, &[C, U])], "case details"),
     rule("narrative/**", &[(INV, &[C, U, D])], "the narrative is the investigators' text"),
@@ -125,6 +125,35 @@ pub static TEAM_RULES: &[Rule] = &[
     rule("key_epochs/**", &[(&[A], &[C])], "team key epochs are only added"),
     rule("**", &[(&[A], &[C, U])], "admins manage the team"),
 ];
+
+/// Paths inside append-only entries (a custody hand-over): written only by
+/// the change that adds the entry, so an entry once made never changes and
+/// never holds concurrent values.
+pub static WRITTEN_WITH_ENTRY: &[&str] = &["evidence/*/custody/*/*/**"];
+
+/// Rules under which a conflict cannot arise, so no role needs to update
+/// there to resolve one: top-level parts exist once, from a case's first
+/// change; custody entries are list insertions written whole.
+pub static CONFLICT_FREE: &[&str] = &["*", "evidence/*/custody/**"];
+
+/// May a member of `role` open a case (write its first change)?
+pub fn may_open_case(role: Role) -> Result<(), Denial> {
+    if OPENERS.contains(&role) {
+        Ok(())
+    } else {
+        Err(Denial {
+            role,
+            path: "a new case".into(),
+            kind: WriteKind::Create,
+            why: "only investigators, supervisors and admins open cases",
+        })
+    }
+}
+
+/// Is `path` inside an append-only entry (see [`WRITTEN_WITH_ENTRY`])?
+pub fn written_with_entry(path: &DocPath) -> bool {
+    WRITTEN_WITH_ENTRY.iter().any(|p| path.matches(p))
+}
 
 /// Why a write was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]

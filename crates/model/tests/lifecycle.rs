@@ -373,7 +373,7 @@ text = { en = "Drop", ru = "Убрать" }
     let doc = CaseDoc::create(
         actor(1),
         NewCase {
-            id: "c".into(),
+            nonce: [2; 16],
             reference: "r".into(),
             title: "t".into(),
             jurisdiction: "UZ".into(),
@@ -388,7 +388,7 @@ text = { en = "Drop", ru = "Убрать" }
     let mut old = CaseDoc::create(
         actor(2),
         NewCase {
-            id: "c2".into(),
+            nonce: [3; 16],
             reference: "r".into(),
             title: "t".into(),
             jurisdiction: "UZ".into(),

@@ -11,11 +11,11 @@ use WriteKind::{Create, Delete, Update};
 fn policy_table() {
     #[rustfmt::skip]
     let rows: &[(DocKind, Role, &str, WriteKind, bool)] = &[
-        // Opening a case creates its top-level parts.
-        (Case, Investigator, "victims", Create, true),
-        (Case, Supervisor, "review", Create, true),
+        // A case's top-level parts are laid out by its first change only
+        // (see `policy::may_open_case`): no one adds or replaces one later.
+        (Case, Investigator, "victims", Create, false),
+        (Case, Supervisor, "review", Create, false),
         (Case, Prosecutor, "victims", Create, false),
-        // ...but nobody replaces a whole part afterwards.
         (Case, Investigator, "victims", Update, false),
         (Case, Admin, "review", Delete, false),
         // Investigators keep the investigation record.
@@ -88,6 +88,50 @@ fn policy_table() {
         "policy rows failed:\n{}",
         failures.join("\n")
     );
+}
+
+#[test]
+fn only_investigators_supervisors_and_admins_open_cases() {
+    for (role, may) in [
+        (Investigator, true),
+        (Supervisor, true),
+        (Admin, true),
+        (Prosecutor, false),
+    ] {
+        assert_eq!(policy::may_open_case(role).is_ok(), may, "{role}");
+    }
+}
+
+/// Concurrent additions of one key leave a conflict in a case that someone
+/// must be able to decide (a decision is a "change" of that path). So every
+/// rule that lets a role add lets some role change, unless no conflict can
+/// arise under it.
+#[test]
+fn every_conflict_in_a_case_can_be_decided_by_someone() {
+    for rule in policy::CASE_RULES {
+        let adds = rule.grants.iter().any(|(_, k)| k.contains(&Create));
+        let changes = rule.grants.iter().any(|(_, k)| k.contains(&Update));
+        let conflict_free = policy::CONFLICT_FREE.contains(&rule.pattern);
+        assert!(
+            !adds || changes || conflict_free,
+            "under '{}' a role may add but no role may decide a conflict",
+            rule.pattern
+        );
+    }
+}
+
+#[test]
+fn custody_entries_are_written_with_the_entry() {
+    for (path, inside) in [
+        ("evidence/e1/custody/0/to", true),
+        ("evidence/e1/custody/0/note", true),
+        ("evidence/e1/custody/0", false),
+        ("evidence/e1/custody", false),
+        ("evidence/e1/label", false),
+    ] {
+        let p: DocPath = path.parse().unwrap();
+        assert_eq!(policy::written_with_entry(&p), inside, "{path}");
+    }
 }
 
 #[test]

@@ -35,19 +35,19 @@ fn checklist_items() -> Vec<String> {
 }
 
 fn open_case(r: &mut Replica, c: usize, at: i64) -> String {
-    let id = format!("ca5e{c:028x}");
+    let mut nonce = [0u8; 16];
+    nonce[..8].copy_from_slice(&(c as u64).to_be_bytes());
     r.create_case(
         NewCase {
-            id: id.clone(),
-            reference: id.clone(),
+            nonce,
+            reference: format!("KZ-{c:05}"),
             title: format!("Case {c}"),
             jurisdiction: "KZ".into(),
         },
         at,
         Catalog::builtin(),
     )
-    .unwrap();
-    id
+    .unwrap()
 }
 
 fn fixture() -> Fixture {

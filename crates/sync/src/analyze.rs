@@ -2,16 +2,25 @@
 //! so the role policy can judge it before it is applied.
 //!
 //! Automerge operations address objects by id, not by path. An object that
-//! already exists is located in the document as it stands before the batch;
-//! one created earlier in the batch is tracked as the ops are walked. An
-//! object never moves once created, so its path is fixed at creation (only
-//! list positions shift, and those are reported as index 0: policy patterns
-//! never name positions, only `*`).
+//! already exists is located in the document; one created earlier in the
+//! batch is tracked as the ops are walked. An object never moves once
+//! created, so its path is fixed at creation (only list positions shift, and
+//! those are reported as index 0: policy patterns never name positions, only
+//! `*`).
+//!
+//! The kind of a write is read from the author's view: the document as it
+//! stood at the change's dependencies, which every device judges alike
+//! whatever else it holds. An operation that sets a key without naming the
+//! values it replaces (an empty `pred`) is a creation only if the key had
+//! no value in that view; otherwise it is an overwrite in disguise, which
+//! Automerge would let win a conflict without anyone having the right to
+//! update there. Honest Automerge always names what it replaces, so such an
+//! operation is refused, never reinterpreted.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use automerge::legacy::{Key, ObjectId, OpId, OpType};
-use automerge::{AutoCommit, Change, Prop, ReadDoc};
+use automerge::{AutoCommit, Change, ChangeHash, ObjId, Prop, ReadDoc};
 use caravan_model::{DocPath, Seg, WriteKind};
 
 /// One write of a change.
@@ -21,56 +30,142 @@ pub struct Write {
     pub kind: WriteKind,
     /// Creates an empty container or writes null: shape, not content.
     pub structural: bool,
+    /// Writes inside an object this same change created (a new record or
+    /// entry being filled in), rather than into one that already existed.
+    pub fresh: bool,
 }
 
-/// Lists every write a change makes. `Err` names why the change cannot be
-/// understood (e.g. it addresses an object this document does not have).
-pub fn writes(doc: &AutoCommit, change: &Change) -> Result<Vec<Write>, String> {
+/// Why a change's writes could not be listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    /// The change cannot be decoded, or addresses what this device lacks.
+    Malformed(String),
+    /// An operation replaces a value without naming it.
+    HiddenOverwrite(DocPath),
+}
+
+impl Unreadable {
+    /// The stable code of the refusal.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Unreadable::Malformed(_) => "sync.unreadable_change",
+            Unreadable::HiddenOverwrite(_) => "sync.hidden_overwrite",
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Unreadable::Malformed(m) => m.clone(),
+            Unreadable::HiddenOverwrite(p) => format!(
+                "it replaces the value at '{p}' without naming the value it replaces, which no honest device does"
+            ),
+        }
+    }
+}
+
+/// Lists every write a change makes. `doc` must hold every change `change`
+/// depends on.
+pub fn writes(doc: &mut AutoCommit, change: &Change) -> Result<Vec<Write>, Unreadable> {
     Analyzer::default().writes(doc, change)
 }
 
-/// Reads the writes of a batch of changes against one document, caching
-/// every object's path: objects created by earlier changes of the batch,
-/// and objects already in the document, are each located once.
+/// Reads the writes of changes to one document, caching every object's
+/// path and id: each object is located once.
 #[derive(Debug, Default)]
 pub struct Analyzer {
-    paths: HashMap<OpId, DocPath>,
+    paths: HashMap<OpId, (DocPath, Option<ObjId>)>,
+}
+
+/// The author's view of a document: what the change's dependencies hold.
+struct View<'d> {
+    deps: &'d [ChangeHash],
+    /// Changes the document holds beyond the view, found when first needed;
+    /// empty when the view is the whole document.
+    beyond: Option<HashSet<ChangeHash>>,
+}
+
+impl View<'_> {
+    fn holds(&mut self, doc: &mut AutoCommit, change: Option<ChangeHash>) -> bool {
+        let Some(change) = change else { return true };
+        let deps = self.deps;
+        let beyond = self.beyond.get_or_insert_with(|| {
+            let mut heads = doc.get_heads();
+            let mut mine = deps.to_vec();
+            heads.sort_unstable();
+            mine.sort_unstable();
+            if heads == mine {
+                HashSet::new()
+            } else {
+                doc.get_changes_meta(deps).iter().map(|m| m.hash).collect()
+            }
+        });
+        !beyond.contains(&change)
+    }
 }
 
 impl Analyzer {
-    /// The writes of `change`, which must come after every change of the
-    /// batch it builds on; `doc` is the document before the batch.
-    pub fn writes(&mut self, doc: &AutoCommit, change: &Change) -> Result<Vec<Write>, String> {
+    /// The writes of `change`; `doc` must hold every change it depends on.
+    pub fn writes(
+        &mut self,
+        doc: &mut AutoCommit,
+        change: &Change,
+    ) -> Result<Vec<Write>, Unreadable> {
         // Decoding a change that passed `Change::from_bytes` should not panic;
         // a panic here would come from a defect in the decoder, and bad input
         // must never take the application down with it.
         let expanded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode()))
-            .map_err(|_| "the change cannot be decoded".to_string())?;
+            .map_err(|_| Unreadable::Malformed("the change cannot be decoded".into()))?;
         let actor = expanded.actor_id.clone();
         let start = expanded.start_op.get();
-        let created = &mut self.paths;
+        let mut view = View {
+            deps: change.deps(),
+            beyond: None,
+        };
+        // Objects this change makes; objects of the document it was shown
+        // to have seen; the map keys it has set so far.
+        let mut made: HashSet<OpId> = HashSet::new();
+        let mut seen: HashSet<OpId> = HashSet::new();
+        let mut set_here: HashSet<(Option<OpId>, String)> = HashSet::new();
         let mut out = Vec::with_capacity(expanded.operations.len());
         for (i, op) in expanded.operations.iter().enumerate() {
-            let parent = match &op.obj {
-                ObjectId::Root => DocPath::root(),
-                ObjectId::Id(id) => match created.get(id) {
-                    Some(p) => p.clone(),
-                    None => {
-                        let p = path_of(doc, id).ok_or_else(|| {
-                            format!(
-                                "it writes into an object this device does not have ({}@…)",
-                                id.counter()
-                            )
-                        })?;
-                        created.insert(id.clone(), p.clone());
-                        p
+            let own_id = OpId::new(start + i as u64, &actor);
+            let (parent, parent_id, fresh) = match &op.obj {
+                ObjectId::Root => (DocPath::root(), None, false),
+                ObjectId::Id(id) if made.contains(id) => {
+                    (self.paths[id].0.clone(), Some(id.clone()), true)
+                }
+                ObjectId::Id(id) => {
+                    let (path, obj) = self.locate(doc, id)?;
+                    if seen.insert(id.clone()) {
+                        let created_by = doc.hash_for_opid(&obj);
+                        if !view.holds(doc, created_by) {
+                            return Err(Unreadable::Malformed(
+                                "it writes into an object its author had not seen".into(),
+                            ));
+                        }
                     }
-                },
+                    (path, Some(id.clone()), false)
+                }
             };
             let path = parent.child(match &op.key {
                 Key::Map(k) => Seg::Key(k.to_string()),
                 Key::Seq(_) => Seg::Index(0),
             });
+            let sets_value = !matches!(op.action, OpType::Delete | OpType::Increment(_));
+            if let Key::Map(k) = &op.key {
+                let first_here = set_here.insert((parent_id.clone(), k.to_string()));
+                if sets_value && op.pred.is_empty() {
+                    let replaced = !first_here
+                        || (!fresh && self.had_value(doc, parent_id.as_ref(), k, view.deps)?);
+                    if replaced {
+                        return Err(Unreadable::HiddenOverwrite(path));
+                    }
+                }
+            } else if sets_value && !op.insert && op.pred.is_empty() {
+                // A list element exists before it is set: setting it without
+                // naming its value replaces that value unseen.
+                return Err(Unreadable::HiddenOverwrite(path));
+            }
             let kind = match op.action {
                 OpType::Delete => WriteKind::Delete,
                 _ if op.insert => WriteKind::Create,
@@ -82,23 +177,62 @@ impl Analyzer {
                 OpType::Make(_) | OpType::Put(automerge::ScalarValue::Null)
             );
             if let OpType::Make(_) = op.action {
-                created.insert(OpId::new(start + i as u64, &actor), path.clone());
+                made.insert(own_id.clone());
+                self.paths.insert(own_id, (path.clone(), None));
             }
             out.push(Write {
                 path,
                 kind,
                 structural,
+                fresh,
             });
         }
         Ok(out)
     }
+
+    /// The path of object `id`, and its id in `doc` (which must hold it).
+    fn locate(&mut self, doc: &AutoCommit, id: &OpId) -> Result<(DocPath, ObjId), Unreadable> {
+        if let Some((path, Some(obj))) = self.paths.get(id) {
+            return Ok((path.clone(), obj.clone()));
+        }
+        let missing = || {
+            Unreadable::Malformed(format!(
+                "it writes into an object this device does not have ({}@…)",
+                id.counter()
+            ))
+        };
+        let obj = doc
+            .import_obj(&format!("{}@{}", id.counter(), id.actor().to_hex_string()))
+            .map_err(|_| missing())?;
+        let path = path_of(doc, &obj).ok_or_else(missing)?;
+        self.paths
+            .insert(id.clone(), (path.clone(), Some(obj.clone())));
+        Ok((path, obj))
+    }
+
+    /// Whether key `key` of object `parent` (the root if `None`) held a
+    /// value at `heads`.
+    fn had_value(
+        &mut self,
+        doc: &AutoCommit,
+        parent: Option<&OpId>,
+        key: &str,
+        heads: &[ChangeHash],
+    ) -> Result<bool, Unreadable> {
+        let obj = match parent {
+            None => automerge::ROOT,
+            Some(id) => self.locate(doc, id)?.1,
+        };
+        doc.get_all_at(&obj, key, heads)
+            .map(|values| !values.is_empty())
+            .map_err(|e| {
+                Unreadable::Malformed(format!("it cannot be read against its dependencies: {e}"))
+            })
+    }
 }
 
-fn path_of(doc: &AutoCommit, id: &OpId) -> Option<DocPath> {
-    let obj = doc
-        .import_obj(&format!("{}@{}", id.counter(), id.actor().to_hex_string()))
-        .ok()?;
-    let parents = doc.parents(&obj).ok()?;
+fn path_of(doc: &AutoCommit, obj: &ObjId) -> Option<DocPath> {
+    let parents = doc.parents(obj).ok()?;
     Some(DocPath(
         parents
             .path()

@@ -203,7 +203,7 @@ impl Replica {
         let case_ids: Vec<String> = self.cases.keys().cloned().collect();
         for doc_id in std::iter::once(TEAM_DOC_ID.to_string()).chain(case_ids) {
             if doc_id != TEAM_DOC_ID {
-                let creator = Replica::creator_of(&team, &self.cases[&doc_id]);
+                let creator = Replica::creator_of(&team, &doc_id, &self.cases[&doc_id]);
                 let permitted = |m: &str| team.may_access(m, &doc_id, creator.as_deref());
                 let ok = match &member {
                     Some(m) => permitted(m),

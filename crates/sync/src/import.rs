@@ -184,8 +184,12 @@ impl Replica {
                 .get(doc_id)
                 .cloned()
                 .unwrap_or_else(|| AutoCommit::new().with_actor(me.actor()));
-            let creator = Replica::creator_of(&team, &doc).or_else(|| {
-                let genesis = changes.iter().find(|(c, _)| c.deps().is_empty())?;
+            let creator = Replica::creator_of(&team, doc_id, &doc).or_else(|| {
+                // A case new to this device: its opener is the author of the
+                // first change its id is derived from, if that has come.
+                let genesis = changes.iter().find(|(c, _)| {
+                    c.deps().is_empty() && crate::team::case_id_of(&c.hash()) == *doc_id
+                })?;
                 let device = DeviceId::from_actor(genesis.0.actor_id())?;
                 team.devices.get(&device.to_hex()).map(|d| d.member.clone())
             });
@@ -478,7 +482,7 @@ pub(crate) fn integrate(
     }
     for (c, sig) in incoming {
         let hash = c.hash();
-        if doc.get_change_by_hash(&hash).is_some() || work.quarantined.contains(&hash) {
+        if doc.get_change_meta_by_hash(&hash).is_some() || work.quarantined.contains(&hash) {
             work.report.already_had += 1;
         } else if seen.insert(hash) {
             pending.push((c.clone(), *sig));
@@ -489,14 +493,15 @@ pub(crate) fn integrate(
     }
     let bad_signatures = trust::unsigned_changes(team_id, doc_id, &pending);
     let mut live_team: Option<TeamDoc> = None;
-    // Case changes are judged against the document as it stood before the
-    // batch (the analyzer tracks what the batch creates) and applied in one
-    // call at the end; team changes change the judge, so they are applied
-    // one by one.
+    // Each change is judged against the document holding exactly what it
+    // builds on (its author's view, see `analyze`). Case changes accepted
+    // are applied together, and only when a later change builds on them;
+    // team changes change the judge, so they are applied one by one.
     let batch = matches!(authority, Authority::Fixed { .. });
     let mut analyzer = crate::analyze::Analyzer::default();
     let mut accepted: HashSet<ChangeHash> = HashSet::new();
     let mut to_apply: Vec<Change> = Vec::new();
+    let mut unapplied: HashSet<ChangeHash> = HashSet::new();
     let mut changed = false;
     loop {
         let mut progress = false;
@@ -505,7 +510,7 @@ pub(crate) fn integrate(
             if !c
                 .deps()
                 .iter()
-                .all(|d| accepted.contains(d) || doc.get_change_by_hash(d).is_some())
+                .all(|d| accepted.contains(d) || doc.get_change_meta_by_hash(d).is_some())
             {
                 if c.deps().iter().any(|d| work.quarantined.contains(d)) {
                     quarantine(
@@ -524,6 +529,22 @@ pub(crate) fn integrate(
                 continue;
             }
             progress = true;
+            if c.deps().iter().any(|d| unapplied.contains(d)) {
+                unapplied.clear();
+                changed |= flush(doc, doc_id, &mut to_apply, &mut accepted, work)?;
+                if c.deps().iter().any(|d| work.quarantined.contains(d)) {
+                    quarantine(
+                        work,
+                        doc_id,
+                        &c,
+                        Rejection::new(
+                            "sync.depends_on_quarantined",
+                            "the change builds on a quarantined change",
+                        ),
+                    );
+                    continue;
+                }
+            }
             let verdict = if DeviceId::from_actor(c.actor_id()).as_ref() == Some(me) {
                 // Only this device writes under its actor: a change under it
                 // that this device does not hold was forged elsewhere.
@@ -567,6 +588,7 @@ pub(crate) fn integrate(
                     let hash = c.hash();
                     if batch {
                         accepted.insert(hash);
+                        unapplied.insert(hash);
                         to_apply.push(c);
                     } else {
                         if let Err(reason) = apply_one(doc, &c)? {
@@ -574,10 +596,10 @@ pub(crate) fn integrate(
                             continue;
                         }
                         live_team = None;
+                        changed = true;
                     }
                     work.sigs.push((hash, sig));
                     work.report.applied += 1;
-                    changed = true;
                 }
                 Err(reason) => quarantine(work, doc_id, &c, reason),
             }
@@ -587,9 +609,7 @@ pub(crate) fn integrate(
             break;
         }
     }
-    if !to_apply.is_empty() && !apply_accepted(doc, doc_id, &to_apply, work)? {
-        changed = false;
-    }
+    changed |= flush(doc, doc_id, &mut to_apply, &mut accepted, work)?;
     for (c, sig) in pending {
         work.held.push(Held {
             doc_id: doc_id.to_string(),
@@ -598,6 +618,24 @@ pub(crate) fn integrate(
         });
     }
     Ok(changed)
+}
+
+/// Applies the accepted changes not applied yet; those Automerge refuses
+/// leave `accepted`. Returns whether any change was applied.
+fn flush(
+    doc: &mut AutoCommit,
+    doc_id: &str,
+    to_apply: &mut Vec<Change>,
+    accepted: &mut HashSet<ChangeHash>,
+    work: &mut Work<'_>,
+) -> Result<bool, SyncError> {
+    if to_apply.is_empty() {
+        return Ok(false);
+    }
+    let changes = std::mem::take(to_apply);
+    let applied = apply_accepted(doc, doc_id, &changes, work)?;
+    accepted.retain(|h| !work.quarantined.contains(h));
+    Ok(applied)
 }
 
 /// Applies a document's accepted changes in one call. If Automerge refuses

@@ -193,7 +193,8 @@ impl Replica {
         Ok(())
     }
 
-    /// Opens a new case on this device.
+    /// Opens a new case on this device; returns its id, derived from its
+    /// first change (see [`crate::team::case_id_of`]).
     pub fn create_case(
         &mut self,
         new: NewCase,
@@ -201,21 +202,23 @@ impl Replica {
         catalog: &Catalog,
     ) -> Result<String, SyncError> {
         let author = self.author(at)?;
-        if !crate::team::is_case_id(&new.id) {
+        let mut doc =
+            CaseDoc::create(self.device().actor(), new, &author, catalog)?.into_automerge();
+        let genesis = match doc.get_heads().as_slice() {
+            [genesis] => *genesis,
+            _ => {
+                return Err(SyncError::Document(
+                    "a new case has one first change".into(),
+                ));
+            }
+        };
+        let id = crate::team::case_id_of(&genesis);
+        if self.cases.contains_key(&id) {
             return Err(SyncError::Denied(format!(
-                "'{}' is not a case id: 32 lower-case hex digits, not all zero",
-                new.id
+                "a case with id '{id}' already exists"
             )));
         }
-        if self.cases.contains_key(&new.id) {
-            return Err(SyncError::Denied(format!(
-                "a case with id '{}' already exists",
-                new.id
-            )));
-        }
-        let id = new.id.clone();
-        let doc = CaseDoc::create(self.device().actor(), new, &author, catalog)?;
-        self.cases.insert(id.clone(), doc.into_automerge());
+        self.cases.insert(id.clone(), doc);
         self.sign_new(&id, &[])?;
         Ok(id)
     }
@@ -325,12 +328,19 @@ impl Replica {
         Ok(())
     }
 
-    /// Member who opened a case: the device that created its `header`
-    /// object, which only the case's first change does (the policy lets no
-    /// one replace a top-level part afterwards).
-    pub(crate) fn creator_of(team: &TeamDoc, doc: &AutoCommit) -> Option<String> {
-        let (_, id) = doc.get(automerge::ROOT, "header").ok()??;
-        let automerge::ObjId::Id(_, actor, _) = id else {
+    /// Member who opened a case: the author of its first change, the one
+    /// change its id is derived from. That change is the only one that may
+    /// lay out the case's top-level parts, so its `header` object leads to
+    /// it; the hash check makes sure of it. `None` for a case whose id is
+    /// not bound to its first change (made before ids were), or whose
+    /// opener is not in the team.
+    pub(crate) fn creator_of(team: &TeamDoc, doc_id: &str, doc: &AutoCommit) -> Option<String> {
+        let (_, header) = doc.get(automerge::ROOT, "header").ok()??;
+        let genesis = doc.hash_for_opid(&header)?;
+        if crate::team::case_id_of(&genesis) != doc_id {
+            return None;
+        }
+        let automerge::ObjId::Id(_, actor, _) = header else {
             return None;
         };
         let device = DeviceId::from_actor(&actor)?;

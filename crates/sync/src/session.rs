@@ -228,7 +228,11 @@ impl Session {
         if self.team_settled {
             for (id, doc) in &replica.cases {
                 if !self.docs.contains_key(id)
-                    && team.may_access(&peer_member, id, Replica::creator_of(&team, doc).as_deref())
+                    && team.may_access(
+                        &peer_member,
+                        id,
+                        Replica::creator_of(&team, id, doc).as_deref(),
+                    )
                 {
                     self.docs.insert(id.clone(), DocSync::default());
                 }
@@ -262,7 +266,7 @@ impl Session {
                 if !team.may_access(
                     &peer_member,
                     &doc_id,
-                    Replica::creator_of(&team, d).as_deref(),
+                    Replica::creator_of(&team, &doc_id, d).as_deref(),
                 ) {
                     continue;
                 }

@@ -109,7 +109,7 @@ pub enum Standing {
 pub const TEAM_DOC_ID: &str = "team";
 
 /// Whether `id` may name a case: 32 lower-case hex digits, not all zero —
-/// the one form Caravan makes (16 random bytes). With one spelling per case
+/// the one form Caravan makes ([`case_id_of`]). With one spelling per case
 /// a storage layer keys documents by the bytes themselves: no two ids can
 /// share a document, and none can reach the team document's all-zero key.
 pub fn is_case_id(id: &str) -> bool {
@@ -118,6 +118,19 @@ pub fn is_case_id(id: &str) -> bool {
             .bytes()
             .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         && id.bytes().any(|b| b != b'0')
+}
+
+/// The id of the case whose first change has hash `genesis`.
+///
+/// A case's id is bound to its first change, as a team's id is to its
+/// founding change: every device can tell the one change that opened a case
+/// (and so the member who opened it) from any other change without
+/// dependencies that claims the same case, and no later change can take
+/// that role over. The first change carries random bytes (`NewCase::nonce`)
+/// so that two cases never share an id.
+pub fn case_id_of(genesis: &ChangeHash) -> String {
+    let h = sha256(&[b"caravan/case-id/v1", &genesis.0]);
+    hex::encode(&h[..16])
 }
 
 /// Whether `id` may name a document: the team document or a case.

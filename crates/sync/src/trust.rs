@@ -75,7 +75,7 @@ pub fn signature_valid(
 /// before the change (`doc`), including its own signature.
 pub fn check(
     ctx: &Context<'_>,
-    doc: &AutoCommit,
+    doc: &mut AutoCommit,
     change: &Change,
     signature: &[u8; 64],
 ) -> Result<Accepted, Rejection> {
@@ -93,12 +93,13 @@ pub(crate) fn bad_signature() -> Rejection {
 }
 
 /// Every check but the signature (which the caller has established, see
-/// `import`): the author's standing, case access and the role policy.
-/// `analyzer` carries object paths across a batch, so `doc` may be the
-/// document as it stood before the batch.
+/// `import`): the author's standing, case access, the role policy, and
+/// that the change is what an honest device would have made on top of the
+/// changes it names. `doc` must hold every change `change` depends on;
+/// `analyzer` caches object paths across the changes of one document.
 pub fn check_authority(
     ctx: &Context<'_>,
-    doc: &AutoCommit,
+    doc: &mut AutoCommit,
     change: &Change,
     analyzer: &mut analyze::Analyzer,
 ) -> Result<Accepted, Rejection> {
@@ -108,6 +109,7 @@ pub fn check_authority(
             "the change's author is not a device key",
         )
     })?;
+    check_counter(doc, change)?;
     if ctx.kind == DocKind::Team && change.deps().is_empty() {
         // The founding change is authenticated by the team id itself.
         return if TeamId::of_genesis(&change.hash()) == *ctx.team_id {
@@ -136,8 +138,18 @@ pub fn check_authority(
                 },
             )
         })?;
+    // A case's first change is the one its id is derived from; any other
+    // change without dependencies is a second "first change", which would
+    // make its author the case's opener.
+    let genesis = ctx.kind == DocKind::Case && change.deps().is_empty();
+    if genesis && crate::team::case_id_of(&change.hash()) != ctx.doc_id {
+        return Err(Rejection::new(
+            "sync.forged_case_root",
+            "the change claims to open this case, but the case was opened by another change",
+        ));
+    }
     if ctx.kind == DocKind::Case {
-        let creator = if change.deps().is_empty() {
+        let creator = if genesis {
             Some(member.as_str())
         } else {
             ctx.case_creator
@@ -149,26 +161,63 @@ pub fn check_authority(
             ));
         }
     }
+    if genesis {
+        policy::may_open_case(role)
+            .map_err(|d| Rejection::new(policy::Denial::CODE, d.to_string()))?;
+    }
     let writes = analyzer
         .writes(doc, change)
-        .map_err(|m| Rejection::new("sync.unreadable_change", m))?;
-    // A case's first change lays out its whole shape (empty collections,
-    // unset fields) in one go; its content is still judged rule by rule.
-    let genesis = ctx.kind == DocKind::Case && change.deps().is_empty();
-    if genesis && !matches!(role, Role::Investigator | Role::Supervisor | Role::Admin) {
-        return Err(Rejection::new(
-            policy::Denial::CODE,
-            format!("the {role} role may not open a case"),
-        ));
-    }
+        .map_err(|u| Rejection::new(u.code(), u.message()))?;
     for w in writes {
-        if genesis && w.structural && w.kind == caravan_model::WriteKind::Create {
+        // A case's first change lays out its whole shape (its top-level
+        // parts, empty collections, unset fields) in one go; its content is
+        // still judged rule by rule.
+        if genesis
+            && w.kind == caravan_model::WriteKind::Create
+            && (w.structural || w.path.0.len() == 1)
+        {
             continue;
         }
         policy::check(ctx.kind, role, &w.path, w.kind)
             .map_err(|d| Rejection::new(policy::Denial::CODE, d.to_string()))?;
+        if ctx.kind == DocKind::Case && !w.fresh && policy::written_with_entry(&w.path) {
+            return Err(Rejection::new(
+                policy::Denial::CODE,
+                format!(
+                    "the {role} role may not add to '{}' (an entry of the chain of custody is written whole, when it is added)",
+                    w.path
+                ),
+            ));
+        }
     }
     Ok(Accepted { member, role })
+}
+
+/// A change numbers its operations on from the largest number among the
+/// changes it builds on, as Automerge does. Automerge settles a conflict
+/// by those numbers, so a change that claimed old dependencies with a high
+/// number would win over values written after it, by anyone.
+fn check_counter(doc: &mut AutoCommit, change: &Change) -> Result<(), Rejection> {
+    let mut max = 0;
+    for d in change.deps() {
+        let Some(meta) = doc.get_change_meta_by_hash(d) else {
+            return Err(Rejection::new(
+                "sync.unreadable_change",
+                "it builds on a change this device does not hold",
+            ));
+        };
+        max = max.max(meta.max_op);
+    }
+    let start = change.start_op().get();
+    if start != max + 1 {
+        return Err(Rejection::new(
+            "sync.bad_op_counter",
+            format!(
+                "its operations are numbered from {start}, but the changes it builds on end at {max}: a modified client numbering its writes to win conflicts"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Finds the changes whose authorship is not proven by a valid signature.

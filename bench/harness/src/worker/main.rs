@@ -51,12 +51,14 @@ pub fn limits() -> Limits {
 /// Written into `complete` once a fixture is whole; a change to what a
 /// fixture holds (as when case ids took Caravan's one form) changes it, so
 /// older fixtures are made again instead of reused.
-const FIXTURE_FORMAT: &[u8] = b"2: case ids of 32 hex digits";
+const FIXTURE_FORMAT: &[u8] = b"3: case ids from each case's first change";
 
 /// Writes the fixture once per workload size into `--dir`:
 /// - `docs.rec`: each case document as Automerge bytes (`save()`),
 /// - `changes.rec`: each case's raw changes, concatenated (the floor),
 /// - `index.rec`: each case's index entry (JSON),
+/// - `case-ids.txt`: each case's id, one per line (ids come from each
+///   case's first change),
 /// - `team/*`: join packages and the base bundle the supervisors import,
 /// - `inc_a.rec`, `div_a.rec`, `div_b.rec`: the incremental and divergent
 ///   edits as Automerge bytes per case (tagged), for the automerge-repo peer,
@@ -98,6 +100,7 @@ fn gen_fixture(args: &Args) -> Result<()> {
         .map(serde_json::to_vec)
         .collect::<Result<_, _>>()?;
     write_records(&dir.join("index.rec"), &index)?;
+    caravan_bench::save_case_ids(&dir)?;
     let base = inv.export(&Recipient::AnyMember, caravan_bench::AT)?;
     std::fs::write(dir.join("team/base.bundle"), &base)?;
     std::fs::write(dir.join("team/a.pkg"), &team.supervisor_a_package)?;

@@ -138,6 +138,7 @@ pub fn run(args: &Args) -> Result<()> {
             m => bail!("unknown --mode {m:?} (bundle or session)"),
         }
     };
+    caravan_bench::load_case_ids(dir)?;
     let mut s = Sides::new(dir)?;
 
     // Cold: B receives every case.

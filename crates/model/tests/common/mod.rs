@@ -28,7 +28,7 @@ pub fn new_case() -> CaseDoc {
     CaseDoc::create(
         actor(1),
         NewCase {
-            id: "case-1".into(),
+            nonce: [1; 16],
             reference: "KZ-2026-0042".into(),
             title: "Almaty garment workshop".into(),
             jurisdiction: "KZ".into(),

@@ -17,17 +17,17 @@ fn heads_of(r: &mut Replica) -> Vec<Vec<automerge::ChangeHash>> {
 }
 
 /// A team where the admin, A and the prosecutor all hold case c1.
-fn shared() -> Team {
+fn shared() -> (Team, String) {
     let mut t = team();
-    open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, C1, "v1", "Name");
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Name");
     send(&mut t.inv_a, &mut t.admin);
-    grant(&mut t.admin, C1, &t.prosecutor);
-    grant(&mut t.admin, C1, &t.inv_b);
+    grant(&mut t.admin, &c1, &t.prosecutor);
+    grant(&mut t.admin, &c1, &t.inv_b);
     send(&mut t.admin, &mut t.prosecutor);
     send(&mut t.admin, &mut t.inv_b);
     send(&mut t.admin, &mut t.inv_a);
-    t
+    (t, c1)
 }
 
 fn quarantine_codes(from: &mut Replica, to: &mut Replica) -> Vec<String> {
@@ -37,11 +37,11 @@ fn quarantine_codes(from: &mut Replica, to: &mut Replica) -> Vec<String> {
 
 #[test]
 fn prosecutor_editing_evidence_is_quarantined() {
-    let mut t = shared();
+    let (mut t, c1) = shared();
     let phone = phone(&member(&t.inv_a));
     t.inv_a
         .edit_case(
-            C1,
+            &c1,
             caravan_model::Edit::Insert {
                 id: "e1".into(),
                 record: caravan_model::Record::Evidence(phone),
@@ -52,14 +52,14 @@ fn prosecutor_editing_evidence_is_quarantined() {
         .unwrap();
     send(&mut t.inv_a, &mut t.admin);
     send(&mut t.admin, &mut t.prosecutor);
-    forge(&mut t.prosecutor, C1, |d| {
+    forge(&mut t.prosecutor, &c1, |d| {
         put(d, &["evidence", "e1", "seal_number"], "S-999")
     });
     assert_eq!(
         quarantine_codes(&mut t.prosecutor, &mut t.admin),
         ["policy.denied"]
     );
-    let case = t.admin.case(C1).unwrap().case().unwrap();
+    let case = t.admin.case(&c1).unwrap().case().unwrap();
     assert_eq!(
         case.evidence["e1"].seal_number.as_deref(),
         Some("S-1"),
@@ -70,8 +70,8 @@ fn prosecutor_editing_evidence_is_quarantined() {
 
 #[test]
 fn prosecutor_editing_a_victims_record_is_quarantined() {
-    let mut t = shared();
-    forge(&mut t.prosecutor, C1, |d| {
+    let (mut t, c1) = shared();
+    forge(&mut t.prosecutor, &c1, |d| {
         put(d, &["victims", "v1", "pseudonym"], "changed by prosecutor")
     });
     assert_eq!(
@@ -79,14 +79,14 @@ fn prosecutor_editing_a_victims_record_is_quarantined() {
         ["policy.denied"]
     );
     assert_eq!(
-        t.admin.case(C1).unwrap().case().unwrap().victims["v1"].pseudonym,
+        t.admin.case(&c1).unwrap().case().unwrap().victims["v1"].pseudonym,
         "V-v1"
     );
 }
 
 #[test]
 fn investigator_signing_off_a_gate_is_quarantined_with_what_depends_on_it() {
-    let mut t = shared();
+    let (mut t, c1) = shared();
     let approval = caravan_model::Approval {
         stage: Some(caravan_model::Stage::Identification),
         subject: "self-approved".into(),
@@ -95,18 +95,18 @@ fn investigator_signing_off_a_gate_is_quarantined_with_what_depends_on_it() {
         by: member(&t.inv_a),
         at: T0,
     };
-    forge(&mut t.inv_a, C1, |d| {
+    forge(&mut t.inv_a, &c1, |d| {
         use automerge::ReadDoc;
         let (_, approvals) = d.get(automerge::ROOT, "approvals").unwrap().unwrap();
         autosurgeon::reconcile_prop(d, &approvals, "fake", &approval).unwrap();
     });
     // A valid edit on top of the forged one cannot be applied without it.
-    add_victim(&mut t.inv_a, C1, "v9", "Later");
+    add_victim(&mut t.inv_a, &c1, "v9", "Later");
     let codes = quarantine_codes(&mut t.inv_a, &mut t.admin);
     assert_eq!(codes, ["policy.denied", "sync.depends_on_quarantined"]);
     assert!(
         t.admin
-            .case(C1)
+            .case(&c1)
             .unwrap()
             .case()
             .unwrap()
@@ -117,9 +117,9 @@ fn investigator_signing_off_a_gate_is_quarantined_with_what_depends_on_it() {
 
 #[test]
 fn forged_signature_is_quarantined() {
-    let mut t = shared();
-    add_victim(&mut t.inv_a, C1, "v2", "Other");
-    let head = t.inv_a.heads(C1).unwrap()[0];
+    let (mut t, c1) = shared();
+    add_victim(&mut t.inv_a, &c1, "v2", "Other");
+    let head = t.inv_a.heads(&c1).unwrap()[0];
     t.inv_a.signatures.insert(head, [7u8; 64]);
     assert_eq!(
         quarantine_codes(&mut t.inv_a, &mut t.admin),
@@ -129,19 +129,19 @@ fn forged_signature_is_quarantined() {
 
 #[test]
 fn change_under_another_devices_actor_is_quarantined() {
-    let mut t = shared();
+    let (mut t, c1) = shared();
     let a_actor = t.inv_a.device().actor();
-    forge(&mut t.inv_b, C1, |d| {
+    forge(&mut t.inv_b, &c1, |d| {
         d.set_actor(a_actor.clone());
         put(d, &["victims", "v1", "pseudonym"], "pretending to be A");
     });
     // Signed by B's key (the forge helper signs only its own actor's changes),
     // so B signs it explicitly as it would have to.
-    let hash = t.inv_b.heads(C1).unwrap()[0];
+    let hash = t.inv_b.heads(&c1).unwrap()[0];
     let sig = t
         .inv_b
         .keys
-        .sign(&crate::trust::change_message(&t.inv_b.team_id, C1, &hash));
+        .sign(&crate::trust::change_message(&t.inv_b.team_id, &c1, &hash));
     t.inv_b.signatures.insert(hash, sig);
     assert_eq!(
         quarantine_codes(&mut t.inv_b, &mut t.admin),
@@ -151,10 +151,10 @@ fn change_under_another_devices_actor_is_quarantined() {
 
 #[test]
 fn change_by_a_non_member_relayed_by_a_member_is_quarantined() {
-    let mut t = shared();
+    let (mut t, c1) = shared();
     let outsider = DeviceKeys::generate().unwrap();
     let team_id = t.inv_a.team_id;
-    let doc = t.inv_a.cases.get_mut(C1).unwrap();
+    let doc = t.inv_a.cases.get_mut(&c1).unwrap();
     let mut fork = doc.fork().with_actor(outsider.id().actor());
     put(&mut fork, &["victims", "v1", "pseudonym"], "outsider");
     fork.commit();
@@ -162,7 +162,7 @@ fn change_by_a_non_member_relayed_by_a_member_is_quarantined() {
     doc.apply_changes([change.clone()]).unwrap();
     t.inv_a.signatures.insert(
         change.hash(),
-        outsider.sign(&crate::trust::change_message(&team_id, C1, &change.hash())),
+        outsider.sign(&crate::trust::change_message(&team_id, &c1, &change.hash())),
     );
     assert_eq!(
         quarantine_codes(&mut t.inv_a, &mut t.admin),
@@ -172,13 +172,13 @@ fn change_by_a_non_member_relayed_by_a_member_is_quarantined() {
 
 #[test]
 fn revoked_device_is_cut_off() {
-    let mut t = shared();
+    let (mut t, c1) = shared();
     let b = t.inv_b.device();
     t.admin
         .revoke(&b, Some("laptop stolen".into()), T0)
         .unwrap();
     // B keeps working with its stolen keys.
-    add_victim(&mut t.inv_b, C1, "v7", "After revocation");
+    add_victim(&mut t.inv_b, &c1, "v7", "After revocation");
     // Its own bundles are refused whole, under the old key too.
     let from_b = t.inv_b.export(&Recipient::AnyMember, T0).unwrap();
     let before = heads_of(&mut t.admin);
@@ -219,7 +219,7 @@ fn revoked_device_is_cut_off() {
 
 #[test]
 fn bundle_for_another_team_is_refused() {
-    let mut t = shared();
+    let (mut t, _) = shared();
     let mut other = other_team();
     let bundle = other.export(&Recipient::AnyMember, T0).unwrap();
     assert_eq!(
@@ -233,8 +233,8 @@ fn bundle_for_another_team_is_refused() {
 
 #[test]
 fn every_flipped_byte_and_every_truncation_is_refused_and_changes_nothing() {
-    let mut t = shared();
-    add_victim(&mut t.inv_a, C1, "v3", "Flip");
+    let (mut t, c1) = shared();
+    add_victim(&mut t.inv_a, &c1, "v3", "Flip");
     let bundle = t
         .inv_a
         .export(&Recipient::Member(member(&t.admin)), T0)
@@ -281,7 +281,7 @@ fn every_flipped_byte_and_every_truncation_is_refused_and_changes_nothing() {
 
 #[test]
 fn oversized_and_future_bundles_are_refused_before_reading() {
-    let mut t = shared();
+    let (mut t, _) = shared();
     let bundle = t.inv_a.export(&Recipient::AnyMember, T0).unwrap();
     let mut huge = bundle.clone();
     huge[10..14].copy_from_slice(&u32::MAX.to_be_bytes());
@@ -311,8 +311,8 @@ fn oversized_and_future_bundles_are_refused_before_reading() {
 
 #[test]
 fn replayed_bundle_is_a_harmless_no_op() {
-    let mut t = shared();
-    add_victim(&mut t.inv_a, C1, "v4", "Replay");
+    let (mut t, c1) = shared();
+    add_victim(&mut t.inv_a, &c1, "v4", "Replay");
     let bundle = t
         .inv_a
         .export(&Recipient::Member(member(&t.admin)), T0)
@@ -375,24 +375,24 @@ fn join_package_opens_only_on_its_device() {
 
 #[test]
 fn one_signature_covers_earlier_changes_of_its_author() {
-    let mut t = shared();
+    let (mut t, c1) = shared();
     for n in 0..3 {
-        add_victim(&mut t.inv_a, C1, &format!("s{n}"), "Covered");
+        add_victim(&mut t.inv_a, &c1, &format!("s{n}"), "Covered");
     }
     // Damage the stored signature of the middle change: the newest change's
     // signature still vouches for it through the hash chain.
-    let mut doc = t.inv_a.cases[C1].clone();
-    let newest = t.inv_a.heads(C1).unwrap()[0];
+    let mut doc = t.inv_a.cases[&c1].clone();
+    let newest = t.inv_a.heads(&c1).unwrap()[0];
     let middle = doc.get_change_by_hash(&newest).unwrap().deps()[0];
     t.inv_a.signatures.insert(middle, [1u8; 64]);
     let report = send(&mut t.inv_a, &mut t.admin);
     assert_eq!((report.applied, report.quarantined.len()), (3, 0));
     // Damage the newest instead: it is refused, the others are checked one by one.
-    let mut t = shared();
+    let (mut t, c1) = shared();
     for n in 0..3 {
-        add_victim(&mut t.inv_a, C1, &format!("s{n}"), "Covered");
+        add_victim(&mut t.inv_a, &c1, &format!("s{n}"), "Covered");
     }
-    let newest = t.inv_a.heads(C1).unwrap()[0];
+    let newest = t.inv_a.heads(&c1).unwrap()[0];
     t.inv_a.signatures.insert(newest, [1u8; 64]);
     let report = send(&mut t.inv_a, &mut t.admin);
     assert_eq!(report.applied, 2);
@@ -408,12 +408,12 @@ fn one_signature_covers_earlier_changes_of_its_author() {
 
 #[test]
 fn a_change_under_this_devices_own_actor_is_refused() {
-    let mut t = shared();
+    let (mut t, c1) = shared();
     // A copy of the admin's keys (e.g. a cloned disk) writes a change the
     // admin's device never made, and a member carries it back.
     let admin_actor = t.admin.device().actor();
     let team_id = t.admin.team_id;
-    let doc = t.inv_a.cases.get_mut(C1).unwrap();
+    let doc = t.inv_a.cases.get_mut(&c1).unwrap();
     let mut twin = doc.fork().with_actor(admin_actor);
     put(&mut twin, &["header", "title"], "written by a clone");
     twin.commit();
@@ -422,7 +422,7 @@ fn a_change_under_this_devices_own_actor_is_refused() {
     let sig = t
         .admin
         .keys
-        .sign(&crate::trust::change_message(&team_id, C1, &change.hash()));
+        .sign(&crate::trust::change_message(&team_id, &c1, &change.hash()));
     t.inv_a.signatures.insert(change.hash(), sig);
     assert_eq!(
         quarantine_codes(&mut t.inv_a, &mut t.admin),

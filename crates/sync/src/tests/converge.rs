@@ -138,12 +138,11 @@ fn run(seed: u64) -> usize {
         let (member, role) = devices[who].me().unwrap();
         match rng.below(10) {
             0 if role != Role::Prosecutor => {
-                let id = case_id(step);
-                devices[who]
+                let id = devices[who]
                     .create_case(
                         NewCase {
-                            id: id.clone(),
-                            reference: id.clone(),
+                            nonce: nonce(&format!("case {step}")),
+                            reference: format!("R-{step}"),
                             title: "t".into(),
                             jurisdiction: "KG".into(),
                         },
@@ -230,7 +229,7 @@ fn run(seed: u64) -> usize {
         // The device that opened the case holds it, so some device knows its creator.
         let creator = devices.iter().find_map(|d| {
             d.case(case)
-                .and_then(|c| Replica::creator_of(&team, c.automerge()))
+                .and_then(|c| Replica::creator_of(&team, case, c.automerge()))
         });
         let mut reference: Option<(Vec<automerge::ChangeHash>, caravan_model::Case)> = None;
         let mut copies: usize = 0;

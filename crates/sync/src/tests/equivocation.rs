@@ -17,43 +17,52 @@ fn assert_equivocation_set_aside(report: &ImportReport) {
 #[test]
 fn finding_5_an_equivocating_change_is_quarantined_and_the_rest_arrives() {
     let mut t = team();
-    open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, C1, "v1", "Name");
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Name");
     send(&mut t.inv_a, &mut t.admin);
-    grant(&mut t.admin, C1, &t.inv_b);
+    grant(&mut t.admin, &c1, &t.inv_b);
     send(&mut t.admin, &mut t.inv_b);
     send(&mut t.admin, &mut t.inv_a);
 
     // A signs two different changes with the same actor and seq, and gives
     // one to the admin and the other to B.
-    let base = t.inv_a.cases[C1].clone();
+    let base = t.inv_a.cases[&c1].clone();
     let x = craft(
         &mut t.inv_a,
-        C1,
+        &c1,
         |d| put(d, &["victims", "v1", "pseudonym"], "X"),
         |_| {},
     );
     let y = craft(
         &mut t.inv_a,
-        C1,
+        &c1,
         |d| put(d, &["victims", "v1", "pseudonym"], "Y"),
         |_| {},
     );
     assert_eq!((x.seq(), x.actor_id()), (y.seq(), y.actor_id()));
     assert_ne!(x.hash(), y.hash());
-    plant(&mut t.inv_a, C1, &x);
+    plant(&mut t.inv_a, &c1, &x);
     assert_eq!(send(&mut t.inv_a, &mut t.admin).applied, 1);
-    t.inv_a.cases.insert(C1.into(), base);
-    plant(&mut t.inv_a, C1, &y);
+    t.inv_a.cases.insert(c1.clone(), base);
+    plant(&mut t.inv_a, &c1, &y);
     assert_eq!(send(&mut t.inv_a, &mut t.inv_b).applied, 1);
 
     // B does honest work in c1 (on top of Y) and opens a case of its own.
-    add_victim(&mut t.inv_b, C1, "v2", "Honest");
-    open_case(&mut t.inv_b, C2);
+    add_victim(&mut t.inv_b, &c1, "v2", "Honest");
+    let c2 = open_case(&mut t.inv_b, C2);
     assert_equivocation_set_aside(&send(&mut t.inv_b, &mut t.admin));
-    assert!(t.admin.cases.contains_key(C2), "B's unrelated case arrived");
     assert!(
-        !t.admin.case(C1).unwrap().case().unwrap().victims.is_empty(),
+        t.admin.cases.contains_key(&c2),
+        "B's unrelated case arrived"
+    );
+    assert!(
+        !t.admin
+            .case(&c1)
+            .unwrap()
+            .case()
+            .unwrap()
+            .victims
+            .is_empty(),
         "the admin's copy of c1 is intact"
     );
 

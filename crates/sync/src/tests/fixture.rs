@@ -12,17 +12,12 @@ use crate::replica::Replica;
 
 pub const T0: i64 = 1_767_000_000_000;
 
-/// Case ids in Caravan's one form (32 lower-case hex digits), named so the
-/// tests read as before.
-pub const C1: &str = "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1";
-pub const C2: &str = "c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2c2";
-pub const SECRET: &str = "5ec2e75ec2e75ec2e75ec2e75ec2e700";
-pub const B_ONLY: &str = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0";
-
-/// The id of the `n`th case of a generated workload.
-pub fn case_id(n: usize) -> String {
-    format!("ca5e{n:028x}")
-}
+/// Names of the cases tests open. A case's id comes from its first change
+/// (`open_case` returns it); the name makes that change unique.
+pub const C1: &str = "c1";
+pub const C2: &str = "c2";
+pub const SECRET: &str = "secret";
+pub const B_ONLY: &str = "b-only";
 
 pub struct Team {
     pub admin: Replica,
@@ -84,18 +79,28 @@ pub fn catalog() -> &'static Catalog {
     Catalog::builtin()
 }
 
-pub fn open_case(r: &mut Replica, id: &str) {
+/// Opens a case named `name` on `r`; returns its id.
+pub fn open_case(r: &mut Replica, name: &str) -> String {
     r.create_case(
         NewCase {
-            id: id.into(),
-            reference: format!("REF-{id}"),
+            nonce: nonce(name),
+            reference: format!("REF-{name}"),
             title: "Garment workshop".into(),
             jurisdiction: "KZ".into(),
         },
         T0,
         catalog(),
     )
-    .unwrap();
+    .unwrap()
+}
+
+/// The first-change bytes that make the case named `name` unique.
+pub fn nonce(name: &str) -> [u8; 16] {
+    let mut n = [0u8; 16];
+    for (i, b) in name.bytes().take(16).enumerate() {
+        n[i] = b;
+    }
+    n
 }
 
 pub fn grant(admin: &mut Replica, case: &str, to: &Replica) {
@@ -226,4 +231,41 @@ pub fn craft(
     let mut e = fork.get_last_local_change().unwrap().decode();
     edit(&mut e);
     automerge::Change::from(e)
+}
+
+/// Drops every operation's `pred`: the ops then name no value they replace.
+pub fn no_preds(e: &mut automerge::ExpandedChange) {
+    for op in &mut e.operations {
+        op.pred = automerge::legacy::SortedVec::new();
+    }
+}
+
+/// Renumbers a change's operations to start at `start`, keeping the
+/// references among its own operations consistent.
+pub fn renumber(e: &mut automerge::ExpandedChange, start: u64) {
+    use automerge::legacy::{ElementId, Key, ObjectId, OpId};
+    let me = e.actor_id.clone();
+    let old = e.start_op.get();
+    let shift = |id: &OpId| {
+        if id.actor() == &me && id.counter() >= old {
+            OpId::new(id.counter() - old + start, &me)
+        } else {
+            id.clone()
+        }
+    };
+    for op in &mut e.operations {
+        if let ObjectId::Id(id) = &op.obj {
+            op.obj = ObjectId::Id(shift(id));
+        }
+        if let Key::Seq(ElementId::Id(id)) = &op.key {
+            op.key = Key::Seq(ElementId::Id(shift(id)));
+        }
+        op.pred = op.pred.iter().map(shift).collect::<Vec<_>>().into();
+    }
+    e.start_op = std::num::NonZeroU64::new(start).expect("a start above zero");
+}
+
+/// The codes of the changes an import set aside.
+pub fn codes(r: &ImportReport) -> Vec<&str> {
+    r.quarantined.iter().map(|q| q.code.as_str()).collect()
 }

@@ -6,6 +6,7 @@ mod converge;
 mod doc_ids;
 mod equivocation;
 mod fixture;
+mod forged_writes;
 mod scenario;
 mod session;
 mod weak_keys;

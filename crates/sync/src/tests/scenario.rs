@@ -20,26 +20,26 @@ fn tick(item: &str) -> Edit {
 #[test]
 fn two_investigators_offline_then_prosecutor_via_supervisor() {
     let mut t = team();
-    open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, C1, "v1", "Гульнара");
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Гульнара");
     send(&mut t.inv_a, &mut t.admin);
-    grant(&mut t.admin, C1, &t.inv_b);
-    grant(&mut t.admin, C1, &t.prosecutor);
+    grant(&mut t.admin, &c1, &t.inv_b);
+    grant(&mut t.admin, &c1, &t.prosecutor);
     send(&mut t.admin, &mut t.inv_b);
     send(&mut t.admin, &mut t.inv_a);
     assert!(
-        t.inv_b.case(C1).is_some(),
+        t.inv_b.case(&c1).is_some(),
         "B received the case through the supervisor"
     );
 
     // A week apart, offline.
-    add_victim(&mut t.inv_a, C1, "v2", "Aigul");
+    add_victim(&mut t.inv_a, &c1, "v2", "Aigul");
     t.inv_a
-        .edit_case(C1, tick("immediate-safety"), T0, catalog())
+        .edit_case(&c1, tick("immediate-safety"), T0, catalog())
         .unwrap();
     t.inv_a
         .edit_case(
-            C1,
+            &c1,
             Edit::Set {
                 path: "header/title".parse().unwrap(),
                 value: "Title from A".into(),
@@ -51,7 +51,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
     let phone = phone(&member(&t.inv_b));
     t.inv_b
         .edit_case(
-            C1,
+            &c1,
             Edit::Insert {
                 id: "e1".into(),
                 record: Record::Evidence(phone),
@@ -73,7 +73,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
     };
     t.inv_b
         .edit_case(
-            C1,
+            &c1,
             Edit::AppendCustody {
                 evidence_id: "e1".into(),
                 entry: hand_over,
@@ -84,7 +84,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
         .unwrap();
     t.inv_b
         .edit_case(
-            C1,
+            &c1,
             Edit::Set {
                 path: "header/title".parse().unwrap(),
                 value: "Title from B".into(),
@@ -101,8 +101,8 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
         ab.quarantined.is_empty() && ba.quarantined.is_empty(),
         "{ab:?} {ba:?}"
     );
-    let mut a = t.inv_a.case(C1).unwrap();
-    let mut b = t.inv_b.case(C1).unwrap();
+    let mut a = t.inv_a.case(&c1).unwrap();
+    let mut b = t.inv_b.case(&c1).unwrap();
     assert_eq!(a.heads(), b.heads());
     let case = a.case().unwrap();
     assert_eq!(case, b.case().unwrap());
@@ -132,7 +132,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
         .id
         .clone();
     t.inv_a
-        .resolve(C1, &DocPath::keys(["header", "title"]), &pick, T0)
+        .resolve(&c1, &DocPath::keys(["header", "title"]), &pick, T0)
         .unwrap();
 
     // The supervisor relays to the prosecutor, who reviews.
@@ -140,7 +140,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
     send(&mut t.inv_b, &mut t.admin);
     let to_p = send(&mut t.admin, &mut t.prosecutor);
     assert!(to_p.quarantined.is_empty(), "{to_p:?}");
-    let seen = t.prosecutor.case(C1).unwrap().case().unwrap();
+    let seen = t.prosecutor.case(&c1).unwrap().case().unwrap();
     assert_eq!(seen.header.title, "Title from B");
     let p = member(&t.prosecutor);
     for (id, kind, text) in [
@@ -157,7 +157,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
         };
         t.prosecutor
             .edit_case(
-                C1,
+                &c1,
                 Edit::Insert {
                     id: id.into(),
                     record: Record::Review(item),
@@ -170,7 +170,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
     send(&mut t.prosecutor, &mut t.admin);
     let back = send(&mut t.admin, &mut t.inv_a);
     assert!(back.quarantined.is_empty());
-    assert_eq!(t.inv_a.case(C1).unwrap().case().unwrap().review.len(), 3);
+    assert_eq!(t.inv_a.case(&c1).unwrap().case().unwrap().review.len(), 3);
     // Nothing new: a second exchange sends nothing and changes nothing.
     let again = send(&mut t.admin, &mut t.inv_a);
     assert_eq!(
@@ -182,28 +182,28 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
 #[test]
 fn changes_wait_for_their_dependencies() {
     let mut t = team();
-    open_case(&mut t.inv_a, C1);
-    grant(&mut t.admin, C1, &t.inv_b);
+    let c1 = open_case(&mut t.inv_a, C1);
+    grant(&mut t.admin, &c1, &t.inv_b);
     send(&mut t.admin, &mut t.inv_a);
     send(&mut t.inv_a, &mut t.inv_b);
     send(&mut t.inv_b, &mut t.inv_a);
-    add_victim(&mut t.inv_a, C1, "x", "First");
+    add_victim(&mut t.inv_a, &c1, "x", "First");
     let first = t
         .inv_a
         .export(&Recipient::Member(member(&t.inv_b)), T0)
         .unwrap();
     // Pretend B confirmed the first bundle, so the next one carries only the second change.
     let b = member(&t.inv_b);
-    let heads = t.inv_a.heads(C1).unwrap();
-    t.inv_a.peer_heads.insert((b.clone(), C1.into()), heads);
-    add_victim(&mut t.inv_a, C1, "y", "Second");
+    let heads = t.inv_a.heads(&c1).unwrap();
+    t.inv_a.peer_heads.insert((b.clone(), c1.clone()), heads);
+    add_victim(&mut t.inv_a, &c1, "y", "Second");
     let second = t.inv_a.export(&Recipient::Member(b), T0).unwrap();
 
     let out_of_order = t.inv_b.import(&second, &Limits::default()).unwrap();
     assert_eq!((out_of_order.applied, out_of_order.held), (0, 1));
     assert!(
         !t.inv_b
-            .case(C1)
+            .case(&c1)
             .unwrap()
             .case()
             .unwrap()
@@ -212,22 +212,22 @@ fn changes_wait_for_their_dependencies() {
     );
     let then = t.inv_b.import(&first, &Limits::default()).unwrap();
     assert_eq!((then.applied, then.held), (2, 0));
-    let victims = t.inv_b.case(C1).unwrap().case().unwrap().victims;
+    let victims = t.inv_b.case(&c1).unwrap().case().unwrap().victims;
     assert!(victims.contains_key("x") && victims.contains_key("y"));
 }
 
 #[test]
 fn a_case_reaches_only_those_who_may_see_it() {
     let mut t = team();
-    open_case(&mut t.inv_a, SECRET);
+    let secret = open_case(&mut t.inv_a, SECRET);
     send(&mut t.inv_a, &mut t.admin);
     let to_b = send(&mut t.admin, &mut t.inv_b);
     assert_eq!(to_b.not_permitted, 0, "the exporter leaves it out");
-    assert!(t.inv_b.case(SECRET).is_none());
+    assert!(t.inv_b.case(&secret).is_none());
     // Even a bundle meant for anyone leaves out cases not everyone may see.
     let any = t.admin.export(&Recipient::AnyMember, T0).unwrap();
     t.prosecutor.import(&any, &Limits::default()).unwrap();
-    assert!(t.prosecutor.case(SECRET).is_none());
+    assert!(t.prosecutor.case(&secret).is_none());
 }
 
 #[test]
@@ -266,8 +266,8 @@ fn what_a_device_does_is_handed_to_the_audit_log_without_case_content() {
         enrolled.iter().map(|e| e.action).collect::<Vec<_>>(),
         ["team.enrol", "team.enrol", "team.enrol"]
     );
-    open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, C1, "v1", "Гульнара Secretname");
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Гульнара Secretname");
     send(&mut t.inv_a, &mut t.admin);
     let exported = t.inv_a.take_audit_events();
     assert_eq!(exported.len(), 1);

@@ -83,35 +83,31 @@ fn set_title(r: &mut Replica, case: &str, title: &str) {
 }
 
 /// A team where the admin, both investigators and the prosecutor hold c1.
-fn shared() -> Team {
+fn shared() -> (Team, String) {
     let mut t = team();
-    open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, C1, "v1", "Name");
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Name");
     send(&mut t.inv_a, &mut t.admin);
-    grant(&mut t.admin, C1, &t.prosecutor);
-    grant(&mut t.admin, C1, &t.inv_b);
+    grant(&mut t.admin, &c1, &t.prosecutor);
+    grant(&mut t.admin, &c1, &t.inv_b);
     send(&mut t.admin, &mut t.prosecutor);
     send(&mut t.admin, &mut t.inv_b);
     send(&mut t.admin, &mut t.inv_a);
-    t
-}
-
-fn codes(r: &ImportReport) -> Vec<&str> {
-    r.quarantined.iter().map(|q| q.code.as_str()).collect()
+    (t, c1)
 }
 
 #[test]
 fn devices_that_diverged_offline_converge() {
-    let mut t = shared();
-    add_victim(&mut t.inv_a, C1, "v2", "Aigul");
-    set_title(&mut t.inv_a, C1, "Title from A");
-    add_victim(&mut t.inv_b, C1, "v3", "Dana");
-    set_title(&mut t.inv_b, C1, "Title from B");
+    let (mut t, c1) = shared();
+    add_victim(&mut t.inv_a, &c1, "v2", "Aigul");
+    set_title(&mut t.inv_a, &c1, "Title from A");
+    add_victim(&mut t.inv_b, &c1, "v3", "Dana");
+    set_title(&mut t.inv_b, &c1, "Title from B");
     // B also opens a case of its own, which A may not see, and A one B is granted.
-    open_case(&mut t.inv_b, B_ONLY);
-    open_case(&mut t.inv_a, C2);
-    add_victim(&mut t.inv_a, C2, "x", "X");
-    grant(&mut t.admin, C2, &t.inv_b);
+    let b_only = open_case(&mut t.inv_b, B_ONLY);
+    let c2 = open_case(&mut t.inv_a, C2);
+    add_victim(&mut t.inv_a, &c2, "x", "X");
+    grant(&mut t.admin, &c2, &t.inv_b);
     send(&mut t.admin, &mut t.inv_a);
 
     let (at_a, at_b) = sync(&mut t.inv_a, &mut t.inv_b);
@@ -119,31 +115,28 @@ fn devices_that_diverged_offline_converge() {
         at_a.quarantined.is_empty() && at_b.quarantined.is_empty(),
         "{at_a:?} {at_b:?}"
     );
-    for case in [C1, C2] {
+    for case in [&c1, &c2] {
         let mut a = t.inv_a.case(case).unwrap();
         let mut b = t.inv_b.case(case).unwrap();
         assert_eq!(a.heads(), b.heads(), "{case}");
         assert_eq!(a.case().unwrap(), b.case().unwrap(), "{case}");
     }
     assert_eq!(t.inv_a.heads("team"), t.inv_b.heads("team"));
-    let c1 = t.inv_a.case(C1).unwrap();
-    let victims = c1.case().unwrap().victims;
+    let case = t.inv_a.case(&c1).unwrap();
+    let victims = case.case().unwrap().victims;
     assert!(["v1", "v2", "v3"].iter().all(|v| victims.contains_key(*v)));
     // The same-field edits became one open conflict, decided by no one.
-    let conflicts = c1.conflicts();
+    let conflicts = case.conflicts();
     assert_eq!(conflicts.len(), 1);
     assert_eq!(conflicts[0].values.len(), 2);
-    assert!(t.inv_a.case(B_ONLY).is_none(), "A may not see B's own case");
+    assert!(
+        t.inv_a.case(&b_only).is_none(),
+        "A may not see B's own case"
+    );
     // What each side now knows the other holds, for later bundles.
-    let heads = t.inv_a.heads(C1).unwrap();
-    assert_eq!(
-        t.inv_a.peer_heads[&(member(&t.inv_b), C1.to_string())],
-        heads
-    );
-    assert_eq!(
-        t.inv_b.peer_heads[&(member(&t.inv_a), C1.to_string())],
-        heads
-    );
+    let heads = t.inv_a.heads(&c1).unwrap();
+    assert_eq!(t.inv_a.peer_heads[&(member(&t.inv_b), c1.clone())], heads);
+    assert_eq!(t.inv_b.peer_heads[&(member(&t.inv_a), c1.clone())], heads);
     // A second session finds nothing to do.
     let (again_a, again_b) = sync(&mut t.inv_a, &mut t.inv_b);
     assert_eq!((again_a.applied, again_b.applied), (0, 0));
@@ -154,30 +147,30 @@ fn a_case_the_peer_may_not_see_is_not_sent() {
     let mut t = team();
     // A was enrolled before B: it learns of B from the admin first.
     send(&mut t.admin, &mut t.inv_a);
-    open_case(&mut t.inv_a, SECRET);
-    add_victim(&mut t.inv_a, SECRET, "v1", "Hidden");
+    let secret = open_case(&mut t.inv_a, SECRET);
+    add_victim(&mut t.inv_a, &secret, "v1", "Hidden");
     let (_, at_b) = sync(&mut t.inv_a, &mut t.inv_b);
-    assert!(t.inv_b.case(SECRET).is_none());
-    assert!(!at_b.docs_changed.contains(&SECRET.to_string()));
+    assert!(t.inv_b.case(&secret).is_none());
+    assert!(!at_b.docs_changed.contains(&secret.clone()));
     assert_eq!(at_b.not_permitted, 0, "not even offered");
     // The supervisor sees every case: the whole case reaches it.
     let (_, at_admin) = sync(&mut t.inv_a, &mut t.admin);
     assert_eq!(at_admin.applied, 2);
-    let mut a = t.inv_a.case(SECRET).unwrap();
-    assert_eq!(t.admin.case(SECRET).unwrap().heads(), a.heads());
+    let mut a = t.inv_a.case(&secret).unwrap();
+    assert_eq!(t.admin.case(&secret).unwrap().heads(), a.heads());
     // The supervisor does not pass it on to a prosecutor who was not granted it.
     sync(&mut t.admin, &mut t.prosecutor);
-    assert!(t.prosecutor.case(SECRET).is_none());
+    assert!(t.prosecutor.case(&secret).is_none());
 }
 
 #[test]
 fn a_forged_write_is_quarantined_and_the_session_still_ends() {
-    let mut t = shared();
-    forge(&mut t.prosecutor, C1, |d| {
+    let (mut t, c1) = shared();
+    forge(&mut t.prosecutor, &c1, |d| {
         put(d, &["victims", "v1", "pseudonym"], "changed by prosecutor")
     });
     // Meanwhile a valid change reached the admin, which the prosecutor lacks.
-    add_victim(&mut t.inv_a, C1, "v5", "Later");
+    add_victim(&mut t.inv_a, &c1, "v5", "Later");
     send(&mut t.inv_a, &mut t.admin);
     let (at_p, at_admin) = sync(&mut t.prosecutor, &mut t.admin);
     assert_eq!(codes(&at_admin), ["policy.denied"]);
@@ -186,11 +179,11 @@ fn a_forged_write_is_quarantined_and_the_session_still_ends() {
         at_p.applied, 1,
         "the valid change still flowed the other way"
     );
-    let case = t.admin.case(C1).unwrap().case().unwrap();
+    let case = t.admin.case(&c1).unwrap().case().unwrap();
     assert_eq!(case.victims["v1"].pseudonym, "V-v1");
     // The prosecutor keeps writing on top of its forgery; the next session
     // quarantines what builds on it and ends too.
-    forge(&mut t.prosecutor, C1, |d| {
+    forge(&mut t.prosecutor, &c1, |d| {
         put(d, &["header", "title"], "also forged")
     });
     let (_, again) = sync(&mut t.prosecutor, &mut t.admin);
@@ -200,8 +193,8 @@ fn a_forged_write_is_quarantined_and_the_session_still_ends() {
 
 #[test]
 fn replayed_and_reordered_frames_are_refused() {
-    let mut t = shared();
-    add_victim(&mut t.inv_a, C1, "v2", "New");
+    let (mut t, c1) = shared();
+    add_victim(&mut t.inv_a, &c1, "v2", "New");
     let mut sa = Session::new(&t.inv_a, None).unwrap();
     let mut sb = Session::new(&t.admin, None).unwrap();
     let ha = sa.poll(&mut t.inv_a).unwrap().unwrap();
@@ -234,7 +227,7 @@ fn replayed_and_reordered_frames_are_refused() {
     pump(&mut t.inv_a, &mut sa, &mut t.admin, &mut sb).unwrap();
     assert!(
         t.admin
-            .case(C1)
+            .case(&c1)
             .unwrap()
             .case()
             .unwrap()
@@ -252,8 +245,8 @@ fn replayed_and_reordered_frames_are_refused() {
 
 #[test]
 fn every_flipped_byte_and_truncation_of_a_frame_is_refused() {
-    let mut t = shared();
-    add_victim(&mut t.inv_a, C1, "v2", "Flip");
+    let (mut t, c1) = shared();
+    add_victim(&mut t.inv_a, &c1, "v2", "Flip");
     let (mut sa, mut sb) = handshake(&mut t.inv_a, &mut t.admin);
     let frame = sa.poll(&mut t.inv_a).unwrap().unwrap();
     assert_eq!(frame_len(&frame[..PREFIX_LEN]).unwrap(), Some(frame.len()));
@@ -307,7 +300,7 @@ fn every_flipped_byte_and_truncation_of_a_frame_is_refused() {
     pump(&mut t.inv_a, &mut sa, &mut t.admin, &mut sb).unwrap();
     assert!(
         t.admin
-            .case(C1)
+            .case(&c1)
             .unwrap()
             .case()
             .unwrap()
@@ -318,7 +311,7 @@ fn every_flipped_byte_and_truncation_of_a_frame_is_refused() {
 
 #[test]
 fn a_device_of_another_team_is_refused() {
-    let mut t = shared();
+    let (mut t, _) = shared();
     let mut other = other_team();
     let mut so = Session::new(&other, None).unwrap();
     let mut sa = Session::new(&t.admin, None).unwrap();
@@ -336,7 +329,7 @@ fn a_device_of_another_team_is_refused() {
 
 #[test]
 fn a_device_not_enrolled_is_refused_even_with_the_team_key() {
-    let mut t = shared();
+    let (mut t, _) = shared();
     // A copy of the team document and key, as on a stolen backup, under new device keys.
     let team = TeamDocument::from_automerge(t.admin.team.automerge().clone());
     let key = t.admin.team_key(1).unwrap().clone();
@@ -357,12 +350,12 @@ fn a_device_not_enrolled_is_refused_even_with_the_team_key() {
 
 #[test]
 fn a_revoked_device_is_refused() {
-    let mut t = shared();
+    let (mut t, c1) = shared();
     let b = t.inv_b.device();
     t.admin
         .revoke(&b, Some("laptop stolen".into()), T0)
         .unwrap();
-    add_victim(&mut t.inv_b, C1, "v7", "After revocation");
+    add_victim(&mut t.inv_b, &c1, "v7", "After revocation");
     let mut sb = Session::new(&t.inv_b, None).unwrap();
     let mut sadmin = Session::new(&t.admin, None).unwrap();
     let hb = sb.poll(&mut t.inv_b).unwrap().unwrap();
@@ -396,7 +389,7 @@ fn a_revoked_device_is_refused() {
 
 #[test]
 fn a_device_that_missed_a_key_rotation_reads_the_hello() {
-    let mut t = shared();
+    let (mut t, _) = shared();
     t.admin.rotate(T0).unwrap();
     assert!(t.inv_a.team_key(2).is_none());
     let (at_a, _) = sync(&mut t.inv_a, &mut t.admin);

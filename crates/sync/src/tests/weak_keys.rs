@@ -134,14 +134,14 @@ fn torsioned_signature(secret: &[u8; 32], message: &[u8], attempt: u32) -> ([u8;
 #[test]
 fn finding_8_a_signature_only_batch_verification_accepts_is_quarantined() {
     let mut t = team();
-    open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, C1, "v1", "Name");
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Name");
     // The author replaces its own signature of its newest change by one
     // that cofactored verification accepts and strict verification refuses.
-    let case = t.inv_a.cases.get_mut(C1).unwrap();
+    let case = t.inv_a.cases.get_mut(&c1).unwrap();
     let head = case.get_heads()[0];
     let secret: [u8; 32] = t.inv_a.keys.to_secret_bytes()[..32].try_into().unwrap();
-    let message = crate::trust::change_message(&t.inv_a.team_id(), C1, &head);
+    let message = crate::trust::change_message(&t.inv_a.team_id(), &c1, &head);
     let key = VerifyingKey::from_bytes(&t.inv_a.device().0).unwrap();
     let batch_accepts = |sig: &[u8; 64]| {
         ed25519_dalek::verify_batch(&[message.as_slice()], &[Signature::from_bytes(sig)], &[key])
@@ -173,7 +173,7 @@ fn finding_8_a_signature_only_batch_verification_accepts_is_quarantined() {
     // Every device judges it alike: the victim never arrives anywhere.
     assert!(
         t.admin
-            .case(C1)
+            .case(&c1)
             .is_none_or(|c| c.case().unwrap().victims.is_empty())
     );
 }

@@ -1,0 +1,345 @@
+//! Findings 1 and 2 of the trust review: a forged first change that made
+//! its author a case's opener, and writes that overwrote a value without
+//! naming it (empty `pred`) or numbered their operations to win conflicts.
+//! Every attack here is a raw change crafted from `ExpandedChange` and
+//! signed with the attacker's real device key, sent in an ordinary bundle.
+
+use automerge::transaction::Transactable;
+use automerge::{AutoCommit, Change, ObjType, ROOT, ReadDoc};
+use caravan_model::{CustodyEntry, Edit, Record, Role, Stage, StageStatus};
+
+use super::fixture::*;
+use crate::replica::Replica;
+
+/// A has opened c1 with a victim's name in it; the admin and a supervisor
+/// hold it; B is in the team but was never granted c1.
+struct Opened {
+    t: Team,
+    sup: Replica,
+    c1: String,
+}
+
+fn opened() -> Opened {
+    let mut t = team();
+    let mut sup = enrol(&mut t.admin, "Supervisor Sabina", Role::Supervisor);
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Secret Name");
+    send(&mut t.inv_a, &mut t.admin);
+    send(&mut t.admin, &mut sup);
+    send(&mut t.admin, &mut t.inv_b);
+    send(&mut t.admin, &mut t.inv_a);
+    assert!(t.inv_b.case(&c1).is_none(), "B has no access to c1");
+    Opened { t, sup, c1 }
+}
+
+/// A change without dependencies by `r` that lays out a case of its own
+/// under `case`'s id: a new `header` naming `r`'s member as the opener.
+fn forged_first_change(r: &mut Replica) -> Change {
+    let header = caravan_model::CaseHeader {
+        reference: "REF-c1".into(),
+        title: "taken over".into(),
+        jurisdiction: "KZ".into(),
+        qualification: Default::default(),
+        status: caravan_model::CaseStatus::Active,
+        created_at: T0,
+        created_by: member(r),
+    };
+    let mut doc = AutoCommit::new().with_actor(r.device().actor());
+    autosurgeon::reconcile_prop(&mut doc, ROOT, "header", &header).unwrap();
+    doc.commit();
+    let change = doc.get_last_local_change().unwrap();
+    assert!(change.deps().is_empty());
+    change
+}
+
+/// Nothing of the case reached B: B's copy under its id holds only B's own
+/// forgery, and no quarantined change carries the victim's name.
+fn assert_nothing_of_c1_reached(b: &mut Replica, c1: &str) {
+    let mine = b.device().actor();
+    if let Some(doc) = b.cases.get_mut(c1) {
+        assert!(
+            doc.get_changes(&[]).iter().all(|c| *c.actor_id() == mine),
+            "a change of c1 reached B"
+        );
+    }
+    for q in b.quarantine() {
+        let c = Change::from_bytes(q.bytes.clone()).unwrap();
+        assert!(
+            !format!("{:?}", c.decode()).contains("Secret Name"),
+            "a change of c1 reached B's quarantine"
+        );
+    }
+}
+
+#[test]
+fn finding_1_a_second_first_change_is_refused_and_the_opener_keeps_the_case() {
+    let Opened { mut t, mut sup, c1 } = opened();
+    let before = sup.heads(&c1).unwrap();
+    let forged = forged_first_change(&mut t.inv_b);
+    plant(&mut t.inv_b, &c1, &forged);
+
+    let report = send(&mut t.inv_b, &mut sup);
+    assert_eq!(codes(&report), ["sync.forged_case_root"]);
+    assert_eq!(report.applied, 0);
+    assert_eq!(sup.heads(&c1).unwrap(), before, "c1 unchanged");
+    let team = sup.team().unwrap();
+    assert_eq!(
+        Replica::creator_of(&team, &c1, &sup.cases[&c1]),
+        Some(member(&t.inv_a)),
+        "A still opened c1"
+    );
+
+    // The supervisor never sends c1 to B, and A's next edit still lands.
+    send(&mut sup, &mut t.inv_b);
+    assert_nothing_of_c1_reached(&mut t.inv_b, &c1);
+    add_victim(&mut t.inv_a, &c1, "v2", "Later");
+    let report = send(&mut t.inv_a, &mut sup);
+    assert!(report.quarantined.is_empty(), "{:?}", codes(&report));
+    assert!(
+        sup.case(&c1)
+            .unwrap()
+            .case()
+            .unwrap()
+            .victims
+            .contains_key("v2")
+    );
+}
+
+#[test]
+fn finding_1_a_forged_first_change_cannot_claim_a_case_a_device_has_not_seen() {
+    // The supervisor has not received c1 yet when B's forgery arrives (B
+    // could learn the id from a grant in the team document).
+    let mut t = team();
+    let mut sup = enrol(&mut t.admin, "Supervisor Sabina", Role::Supervisor);
+    send(&mut t.admin, &mut t.inv_b);
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Secret Name");
+    let forged = forged_first_change(&mut t.inv_b);
+    plant(&mut t.inv_b, &c1, &forged);
+
+    let report = send(&mut t.inv_b, &mut sup);
+    assert_eq!(codes(&report), ["sync.forged_case_root"]);
+    assert!(sup.case(&c1).is_none(), "nothing stored for c1");
+
+    // The real case then arrives whole, opened by A.
+    send(&mut t.inv_a, &mut t.admin);
+    let report = send(&mut t.admin, &mut sup);
+    assert!(report.quarantined.is_empty(), "{:?}", codes(&report));
+    let team = sup.team().unwrap();
+    assert_eq!(
+        Replica::creator_of(&team, &c1, &sup.cases[&c1]),
+        Some(member(&t.inv_a))
+    );
+    send(&mut sup, &mut t.inv_b);
+    assert_nothing_of_c1_reached(&mut t.inv_b, &c1);
+}
+
+#[test]
+fn finding_1_no_role_lays_out_a_new_header_later() {
+    // A, the opener, replaces the header object naming the old one, or
+    // makes a second header without naming it.
+    for (edit, code) in [
+        (keep as fn(&mut automerge::ExpandedChange), "policy.denied"),
+        (no_preds, "sync.hidden_overwrite"),
+    ] {
+        let Opened { mut t, mut sup, c1 } = opened();
+        let heads = sup.heads(&c1).unwrap();
+        let forged = craft(
+            &mut t.inv_a,
+            &c1,
+            |d| {
+                d.put_object(ROOT, "header", ObjType::Map).unwrap();
+            },
+            edit,
+        );
+        plant(&mut t.inv_a, &c1, &forged);
+        let report = send(&mut t.inv_a, &mut sup);
+        assert_eq!(codes(&report), [code]);
+        assert_eq!(sup.heads(&c1).unwrap(), heads);
+        let team = sup.team().unwrap();
+        assert_eq!(
+            Replica::creator_of(&team, &c1, &sup.cases[&c1]),
+            Some(member(&t.inv_a))
+        );
+    }
+}
+
+fn keep(_: &mut automerge::ExpandedChange) {}
+
+/// One overwrite attempt: who writes, where, and what the supervisor's
+/// copy must still show afterwards.
+struct Overwrite {
+    what: &'static str,
+    write: fn(&mut AutoCommit),
+}
+
+fn custody_entry(d: &AutoCommit) -> automerge::ObjId {
+    let (_, ev) = d.get(ROOT, "evidence").unwrap().unwrap();
+    let (_, e1) = d.get(&ev, "e1").unwrap().unwrap();
+    let (_, cu) = d.get(&e1, "custody").unwrap().unwrap();
+    d.get(&cu, 0).unwrap().unwrap().1
+}
+
+fn custody_list(d: &AutoCommit) -> automerge::ObjId {
+    let (_, ev) = d.get(ROOT, "evidence").unwrap().unwrap();
+    let (_, e1) = d.get(&ev, "e1").unwrap().unwrap();
+    d.get(&e1, "custody").unwrap().unwrap().1
+}
+
+/// A case with an evidence item and one custody hand-over, held by A, B
+/// (granted) and the admin.
+fn with_custody() -> (Team, String) {
+    let mut t = team();
+    let c1 = open_case(&mut t.inv_a, C1);
+    let me = member(&t.inv_a);
+    let edits = [
+        Edit::Insert {
+            id: "e1".into(),
+            record: Record::Evidence(phone(&me)),
+        },
+        Edit::AppendCustody {
+            evidence_id: "e1".into(),
+            entry: CustodyEntry {
+                id: "k1".into(),
+                from: "Officer X".into(),
+                to: "Evidence room".into(),
+                at: T0,
+                place: "Almaty".into(),
+                seal_number: Some("S-1".into()),
+                purpose: None,
+                attachment_sha256: None,
+                recorded_by: me.clone(),
+            },
+        },
+    ];
+    for e in edits {
+        t.inv_a.edit_case(&c1, e, T0, catalog()).unwrap();
+    }
+    send(&mut t.inv_a, &mut t.admin);
+    grant(&mut t.admin, &c1, &t.inv_b);
+    send(&mut t.admin, &mut t.inv_b);
+    (t, c1)
+}
+
+#[test]
+fn finding_2_an_overwrite_that_names_nothing_is_refused() {
+    let intake = Stage::Intake.id();
+    let cases: [Overwrite; 5] = [
+        Overwrite {
+            what: "a supervisor's stage gate",
+            write: |d| put(d, &["stages", Stage::Intake.id(), "status"], "Closed"),
+        },
+        Overwrite {
+            what: "a field of a custody entry",
+            write: |d| {
+                let k = custody_entry(d);
+                d.put(&k, "to", "Attacker's car").unwrap();
+            },
+        },
+        Overwrite {
+            what: "a custody entry itself",
+            write: |d| {
+                let list = custody_list(d);
+                d.put_object(&list, 0, ObjType::Map).unwrap();
+            },
+        },
+        Overwrite {
+            what: "the prosecutor's review, as a whole",
+            write: |d| {
+                d.put_object(ROOT, "review", ObjType::Map).unwrap();
+            },
+        },
+        Overwrite {
+            what: "the approvals, as a whole",
+            write: |d| {
+                d.put_object(ROOT, "approvals", ObjType::Map).unwrap();
+            },
+        },
+    ];
+    for case in cases {
+        let (mut t, c1) = with_custody();
+        let before = t.admin.case(&c1).unwrap().case().unwrap();
+        let heads = t.admin.heads(&c1).unwrap();
+        let forged = craft(&mut t.inv_b, &c1, case.write, no_preds);
+        plant(&mut t.inv_b, &c1, &forged);
+        let report = send(&mut t.inv_b, &mut t.admin);
+        assert_eq!(codes(&report), ["sync.hidden_overwrite"], "{}", case.what);
+        assert_eq!(t.admin.heads(&c1).unwrap(), heads, "{}", case.what);
+        let after = t.admin.case(&c1).unwrap();
+        assert_eq!(after.case().unwrap(), before, "{}", case.what);
+        assert!(after.conflicts().is_empty(), "{}", case.what);
+        assert_eq!(
+            after.case().unwrap().stages[intake].status,
+            StageStatus::Active
+        );
+    }
+}
+
+#[test]
+fn finding_2_a_change_numbered_to_win_conflicts_is_refused() {
+    // B's edit names what it replaces, but claims a far higher operation
+    // number than its dependencies reach: Automerge would let it win every
+    // concurrent write, made later by anyone.
+    let (mut t, c1) = with_custody();
+    let heads = t.admin.heads(&c1).unwrap();
+    let forged = craft(
+        &mut t.inv_b,
+        &c1,
+        |d| put(d, &["evidence", "e1", "description"], "swapped"),
+        |e| renumber(e, 1_000_000),
+    );
+    plant(&mut t.inv_b, &c1, &forged);
+    let report = send(&mut t.inv_b, &mut t.admin);
+    assert_eq!(codes(&report), ["sync.bad_op_counter"]);
+    assert_eq!(t.admin.heads(&c1).unwrap(), heads);
+}
+
+#[test]
+fn finding_2_custody_entries_are_written_whole() {
+    // A key the entry does not have yet, added later: not an overwrite, but
+    // an append-only entry changing after it was written.
+    let (mut t, c1) = with_custody();
+    let heads = t.admin.heads(&c1).unwrap();
+    let forged = craft(
+        &mut t.inv_b,
+        &c1,
+        |d| {
+            let k = custody_entry(d);
+            d.put(&k, "note", "moved to my car").unwrap();
+        },
+        keep,
+    );
+    plant(&mut t.inv_b, &c1, &forged);
+    let report = send(&mut t.inv_b, &mut t.admin);
+    assert_eq!(codes(&report), ["policy.denied"]);
+    assert!(report.quarantined[0].message.contains("custody"));
+    assert_eq!(t.admin.heads(&c1).unwrap(), heads);
+    // An honest hand-over, by someone who never held the forgery, still
+    // lands.
+    let me = member(&t.inv_a);
+    t.inv_a
+        .edit_case(
+            &c1,
+            Edit::AppendCustody {
+                evidence_id: "e1".into(),
+                entry: CustodyEntry {
+                    id: "k2".into(),
+                    from: "Evidence room".into(),
+                    to: "Laboratory".into(),
+                    at: T0,
+                    place: "Almaty".into(),
+                    seal_number: Some("S-1".into()),
+                    purpose: Some("examination".into()),
+                    attachment_sha256: None,
+                    recorded_by: me,
+                },
+            },
+            T0,
+            catalog(),
+        )
+        .unwrap();
+    let report = send(&mut t.inv_a, &mut t.admin);
+    assert!(report.quarantined.is_empty(), "{:?}", codes(&report));
+    let case = t.admin.case(&c1).unwrap().case().unwrap();
+    assert_eq!(case.evidence["e1"].custody.len(), 2);
+}
