@@ -73,8 +73,10 @@ fn fixture() -> Fixture {
     let mut inv = Replica::accept(worker, &package, None).unwrap();
     let catalog = Catalog::builtin();
     let items = checklist_items();
+    let mut ids = Vec::with_capacity(CASES);
     for c in 0..CASES {
         let id = open_case(&mut inv, c, at);
+        ids.push(id.clone());
         for e in 0..EDITS_PER_CASE {
             let edit = if e % 3 == 0 {
                 Edit::SetText {
@@ -99,8 +101,8 @@ fn fixture() -> Fixture {
     }
     let mut raw = Vec::new();
     let (mut changes, mut raw_bytes) = (0, 0);
-    for c in 0..CASES {
-        let mut doc = inv.case(&format!("ca5e{c:028x}")).unwrap().into_automerge();
+    for id in &ids {
+        let mut doc = inv.case(id).unwrap().into_automerge();
         let mut bytes = Vec::new();
         for ch in doc.get_changes(&[]) {
             bytes.extend_from_slice(ch.raw_bytes());
@@ -230,9 +232,7 @@ fn diverged() -> (Replica, Replica, String, String) {
     let (sup_id, inv_id) = (member(Role::Supervisor), member(Role::Investigator));
     let catalog = Catalog::builtin();
     let items = checklist_items();
-    for c in 0..CASES {
-        open_case(&mut inv, c, at);
-    }
+    let ids: Vec<String> = (0..CASES).map(|c| open_case(&mut inv, c, at)).collect();
     sup.import(
         &inv.export(&Recipient::Member(sup_id.clone()), at).unwrap(),
         &Limits::default(),
@@ -243,8 +243,7 @@ fn diverged() -> (Replica, Replica, String, String) {
         &Limits::default(),
     )
     .unwrap();
-    for c in 0..CASES {
-        let id = format!("ca5e{c:028x}");
+    for id in &ids {
         for e in 0..10 {
             let tick = Edit::SetItem {
                 template_id: "initial-actions".into(),
@@ -255,7 +254,7 @@ fn diverged() -> (Replica, Replica, String, String) {
                 evidence_ids: vec![],
                 interview_ids: vec![],
             };
-            inv.edit_case(&id, tick, at, catalog).unwrap();
+            inv.edit_case(id, tick, at, catalog).unwrap();
             let task = caravan_model::Task {
                 title: format!("Follow-up {e}"),
                 assignee: Some(inv_id.clone()),
@@ -266,7 +265,7 @@ fn diverged() -> (Replica, Replica, String, String) {
                 recorded_by: sup_id.clone(),
             };
             sup.edit_case(
-                &id,
+                id,
                 Edit::Insert {
                     id: format!("t{e}"),
                     record: caravan_model::Record::Task(task),

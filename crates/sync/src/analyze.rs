@@ -71,26 +71,49 @@ pub fn writes(doc: &mut AutoCommit, change: &Change) -> Result<Vec<Write>, Unrea
 
 /// Reads the writes of changes to one document, caching every object's
 /// path and id: each object is located once.
+///
+/// Accepted changes may be applied to the document in batches (one
+/// `apply_changes` call is much cheaper than one per change). The analyzer
+/// remembers what the accepted changes not applied yet wrote; a change that
+/// touches any of it must wait until they are applied
+/// ([`Analyzer::needs_applied`]), and every other change is read against
+/// the document without them, which is exact for what it touches.
 #[derive(Debug, Default)]
 pub struct Analyzer {
     paths: HashMap<OpId, (DocPath, Option<ObjId>)>,
+    unapplied: Unapplied,
+    decoded: Option<(ChangeHash, automerge::ExpandedChange)>,
+    /// The objects the change read last made, and the keys it set.
+    last: Option<(ChangeHash, Touched)>,
 }
 
-/// The author's view of a document: what the change's dependencies hold.
-struct View<'d> {
-    deps: &'d [ChangeHash],
+type Touched = (HashSet<OpId>, HashSet<(Option<OpId>, String)>);
+
+/// What accepted changes not yet applied to the document wrote.
+#[derive(Debug, Default)]
+struct Unapplied {
+    /// Each change's largest operation number and dependencies.
+    changes: HashMap<ChangeHash, (u64, Vec<ChangeHash>)>,
+    made: HashSet<OpId>,
+    keys: HashSet<(Option<OpId>, String)>,
+}
+
+/// The author's view of a document: what the change's dependencies hold,
+/// as the document's own changes (`frontier`).
+struct View {
+    deps: Vec<ChangeHash>,
     /// Changes the document holds beyond the view, found when first needed;
     /// empty when the view is the whole document.
     beyond: Option<HashSet<ChangeHash>>,
 }
 
-impl View<'_> {
+impl View {
     fn holds(&mut self, doc: &mut AutoCommit, change: Option<ChangeHash>) -> bool {
         let Some(change) = change else { return true };
-        let deps = self.deps;
+        let deps = &self.deps;
         let beyond = self.beyond.get_or_insert_with(|| {
             let mut heads = doc.get_heads();
-            let mut mine = deps.to_vec();
+            let mut mine = deps.clone();
             heads.sort_unstable();
             mine.sort_unstable();
             if heads == mine {
@@ -104,21 +127,100 @@ impl View<'_> {
 }
 
 impl Analyzer {
-    /// The writes of `change`; `doc` must hold every change it depends on.
+    fn decode(change: &Change) -> Result<automerge::ExpandedChange, Unreadable> {
+        // Decoding a change that passed `Change::from_bytes` should not
+        // panic; a panic here would come from a defect in the decoder, and
+        // bad input must never take the application down with it.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode()))
+            .map_err(|_| Unreadable::Malformed("the change cannot be decoded".into()))
+    }
+
+    /// Whether `change` touches what accepted changes not yet applied
+    /// wrote, so they must be applied before it is read.
+    pub fn needs_applied(&mut self, change: &Change) -> bool {
+        if self.unapplied.changes.is_empty() {
+            return false;
+        }
+        let Ok(expanded) = Self::decode(change) else {
+            return false;
+        };
+        let unapplied = &self.unapplied;
+        let touches = expanded.operations.iter().any(|op| {
+            let obj = match &op.obj {
+                ObjectId::Root => None,
+                ObjectId::Id(id) => Some(id),
+            };
+            obj.is_some_and(|o| unapplied.made.contains(o))
+                || matches!(&op.key, Key::Map(k)
+                    if unapplied.keys.contains(&(obj.cloned(), k.to_string())))
+        });
+        self.decoded = Some((change.hash(), expanded));
+        touches
+    }
+
+    /// Notes that `change`, just read by [`Analyzer::writes`], was accepted
+    /// and is not applied yet.
+    pub fn accepted_unapplied(&mut self, change: &Change) {
+        let hash = change.hash();
+        if let Some((h, (made, keys))) = self.last.take()
+            && h == hash
+        {
+            self.unapplied.made.extend(made);
+            self.unapplied.keys.extend(keys);
+        }
+        self.unapplied
+            .changes
+            .insert(hash, (change.max_op(), change.deps().to_vec()));
+    }
+
+    /// Notes that every accepted change has been applied to the document.
+    pub fn all_applied(&mut self) {
+        self.unapplied = Unapplied::default();
+    }
+
+    /// The largest operation number of change `hash`, accepted or held.
+    pub fn max_op_of(&self, doc: &mut AutoCommit, hash: &ChangeHash) -> Option<u64> {
+        match self.unapplied.changes.get(hash) {
+            Some((max, _)) => Some(*max),
+            None => doc.get_change_meta_by_hash(hash).map(|m| m.max_op),
+        }
+    }
+
+    /// `deps` as changes the document holds: each accepted change not yet
+    /// applied is replaced by what it builds on.
+    fn frontier(&self, deps: &[ChangeHash]) -> Vec<ChangeHash> {
+        let mut out = Vec::with_capacity(deps.len());
+        let mut stack: Vec<ChangeHash> = deps.to_vec();
+        let mut seen = HashSet::new();
+        while let Some(h) = stack.pop() {
+            if !seen.insert(h) {
+                continue;
+            }
+            match self.unapplied.changes.get(&h) {
+                Some((_, below)) => stack.extend(below.iter().copied()),
+                None => out.push(h),
+            }
+        }
+        out
+    }
+
+    /// The writes of `change`. `doc` must hold every change it depends on,
+    /// but for accepted ones not applied yet, of which it touches nothing
+    /// (see [`Analyzer::needs_applied`]).
     pub fn writes(
         &mut self,
         doc: &mut AutoCommit,
         change: &Change,
     ) -> Result<Vec<Write>, Unreadable> {
-        // Decoding a change that passed `Change::from_bytes` should not panic;
-        // a panic here would come from a defect in the decoder, and bad input
-        // must never take the application down with it.
-        let expanded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode()))
-            .map_err(|_| Unreadable::Malformed("the change cannot be decoded".into()))?;
+        let hash = change.hash();
+        let expanded = match self.decoded.take() {
+            Some((h, e)) if h == hash => e,
+            _ => Self::decode(change)?,
+        };
         let actor = expanded.actor_id.clone();
         let start = expanded.start_op.get();
         let mut view = View {
-            deps: change.deps(),
+            deps: self.frontier(change.deps()),
             beyond: None,
         };
         // Objects this change makes; objects of the document it was shown
@@ -156,7 +258,7 @@ impl Analyzer {
                 let first_here = set_here.insert((parent_id.clone(), k.to_string()));
                 if sets_value && op.pred.is_empty() {
                     let replaced = !first_here
-                        || (!fresh && self.had_value(doc, parent_id.as_ref(), k, view.deps)?);
+                        || (!fresh && self.had_value(doc, parent_id.as_ref(), k, &view.deps)?);
                     if replaced {
                         return Err(Unreadable::HiddenOverwrite(path));
                     }
@@ -187,6 +289,7 @@ impl Analyzer {
                 fresh,
             });
         }
+        self.last = Some((hash, (made, set_here)));
         Ok(out)
     }
 

@@ -493,15 +493,14 @@ pub(crate) fn integrate(
     }
     let bad_signatures = trust::unsigned_changes(team_id, doc_id, &pending);
     let mut live_team: Option<TeamDoc> = None;
-    // Each change is judged against the document holding exactly what it
-    // builds on (its author's view, see `analyze`). Case changes accepted
-    // are applied together, and only when a later change builds on them;
-    // team changes change the judge, so they are applied one by one.
+    // Each change is judged in its author's view (see `analyze`). Case
+    // changes accepted are applied together, as late as possible: before a
+    // change that touches what they wrote, and at the end. Team changes
+    // change the judge, so they are applied one by one.
     let batch = matches!(authority, Authority::Fixed { .. });
     let mut analyzer = crate::analyze::Analyzer::default();
     let mut accepted: HashSet<ChangeHash> = HashSet::new();
     let mut to_apply: Vec<Change> = Vec::new();
-    let mut unapplied: HashSet<ChangeHash> = HashSet::new();
     let mut changed = false;
     loop {
         let mut progress = false;
@@ -529,8 +528,8 @@ pub(crate) fn integrate(
                 continue;
             }
             progress = true;
-            if c.deps().iter().any(|d| unapplied.contains(d)) {
-                unapplied.clear();
+            if analyzer.needs_applied(&c) {
+                analyzer.all_applied();
                 changed |= flush(doc, doc_id, &mut to_apply, &mut accepted, work)?;
                 if c.deps().iter().any(|d| work.quarantined.contains(d)) {
                     quarantine(
@@ -588,7 +587,7 @@ pub(crate) fn integrate(
                     let hash = c.hash();
                     if batch {
                         accepted.insert(hash);
-                        unapplied.insert(hash);
+                        analyzer.accepted_unapplied(&c);
                         to_apply.push(c);
                     } else {
                         if let Err(reason) = apply_one(doc, &c)? {

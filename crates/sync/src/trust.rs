@@ -109,7 +109,7 @@ pub fn check_authority(
             "the change's author is not a device key",
         )
     })?;
-    check_counter(doc, change)?;
+    check_counter(doc, change, analyzer)?;
     if ctx.kind == DocKind::Team && change.deps().is_empty() {
         // The founding change is authenticated by the team id itself.
         return if TeamId::of_genesis(&change.hash()) == *ctx.team_id {
@@ -197,16 +197,20 @@ pub fn check_authority(
 /// changes it builds on, as Automerge does. Automerge settles a conflict
 /// by those numbers, so a change that claimed old dependencies with a high
 /// number would win over values written after it, by anyone.
-fn check_counter(doc: &mut AutoCommit, change: &Change) -> Result<(), Rejection> {
+fn check_counter(
+    doc: &mut AutoCommit,
+    change: &Change,
+    analyzer: &analyze::Analyzer,
+) -> Result<(), Rejection> {
     let mut max = 0;
     for d in change.deps() {
-        let Some(meta) = doc.get_change_meta_by_hash(d) else {
+        let Some(of_dep) = analyzer.max_op_of(doc, d) else {
             return Err(Rejection::new(
                 "sync.unreadable_change",
                 "it builds on a change this device does not hold",
             ));
         };
-        max = max.max(meta.max_op);
+        max = max.max(of_dep);
     }
     let start = change.start_op().get();
     if start != max + 1 {
