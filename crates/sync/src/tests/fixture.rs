@@ -36,7 +36,7 @@ pub fn enrol(admin: &mut Replica, name: &str, role: Role) -> Replica {
     let request =
         JoinRequest::from_text(&JoinRequest::new(&keys, name, "laptop").to_text()).unwrap();
     let package = admin.approve(&request, role, T0).unwrap();
-    Replica::accept(keys, &package, Some(admin.team_id())).unwrap()
+    Replica::accept(keys, &package, &admin.team_id().into()).unwrap()
 }
 
 pub fn member(r: &Replica) -> String {

@@ -6,6 +6,8 @@ mod converge;
 mod doc_ids;
 mod equivocation;
 mod fixture;
+mod join_package;
+mod planted_keys;
 mod scenario;
 mod session;
 mod weak_keys;
