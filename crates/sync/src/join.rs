@@ -130,6 +130,9 @@ pub(crate) fn write_package(
     Ok(out)
 }
 
+/// A change's hash and its author's signature.
+type Signature = (ChangeHash, [u8; 64]);
+
 /// Rebuilds the package's team document from its changes, each passing
 /// the checks of an import: the team root bound to the team id, every
 /// change's signature, its author's standing and the role policy, judged
@@ -137,10 +140,7 @@ pub(crate) fn write_package(
 /// refuses the whole package (`sync.untrusted_history`): an honest admin
 /// holds no such change, so the package was forged or altered. Returns the
 /// team and the verified signatures.
-fn verified_team(
-    me: &DeviceKeys,
-    body: &PackageBody,
-) -> Result<(Team, Vec<(ChangeHash, [u8; 64])>), SyncError> {
+fn verified_team(me: &DeviceKeys, body: &PackageBody) -> Result<(Team, Vec<Signature>), SyncError> {
     let what = "join package";
     let mut saved = crate::replica::load_doc(&body.team_doc)?;
     let signatures: HashMap<ChangeHash, [u8; 64]> = body
