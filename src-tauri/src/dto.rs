@@ -99,6 +99,8 @@ dto! {
 
     pub struct TeamDto {
         pub id: String,
+        /// Six groups of five digits, read aloud to a device that joins.
+        pub fingerprint: String,
         pub name: String,
         pub me: MemberDto,
         pub device: String,
@@ -617,6 +619,7 @@ impl From<TeamView> for TeamDto {
     fn from(t: TeamView) -> Self {
         Self {
             id: t.id,
+            fingerprint: t.fingerprint,
             name: t.name,
             me: t.me.into(),
             device: t.device,

@@ -182,9 +182,11 @@ pub enum JoinCmd {
     /// Open the admin's join package and join the team
     Accept {
         package: PathBuf,
-        /// The team id the admin read out, checked against the package
-        #[arg(long)]
-        team_id: Option<String>,
+        /// The team fingerprint the admin reads out from their screen (six
+        /// groups of five digits; `caravan team members` shows it), or the
+        /// team id. A package for another team is refused
+        #[arg(long, visible_alias = "team-id", value_name = "FINGERPRINT")]
+        team: String,
     },
 }
 

@@ -90,6 +90,8 @@ impl CoreError {
             | "sync.no_key"
             | "sync.not_for_this_device"
             | "sync.weak_key"
+            | "sync.forged_key"
+            | "sync.untrusted_history"
             | "sync.replayed_frame" => ErrorKind::Verification,
             "vault.io" | "vault.storage" | "vault.crypto" | "vault.disk_full" | "core.file"
             | "sync.random" | "sync.document" | "case.document" => ErrorKind::Failure,

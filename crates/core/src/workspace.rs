@@ -106,8 +106,10 @@ pub struct Workspace {
     /// Document name (case id or "team") → vault document id.
     names: BTreeMap<String, DocId>,
     state_written: Option<Vec<u8>>,
-    /// Team key epochs already stored: only new ones are written.
-    epochs_written: std::collections::BTreeSet<u32>,
+    /// Team key epochs as stored, each with a digest of its key: a key the
+    /// replica replaced (the team document sealed it another one) is
+    /// rewritten, and one it dropped is deleted.
+    keys_written: BTreeMap<u32, [u8; 32]>,
     /// Documents that could not be read at unlock (named in the case list).
     pub(crate) damaged: Vec<String>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -215,7 +217,7 @@ impl Workspace {
             stored: BTreeMap::new(),
             names: BTreeMap::new(),
             state_written: None,
-            epochs_written: Default::default(),
+            keys_written: BTreeMap::new(),
             damaged: Vec::new(),
             clock: opts.clock.clone(),
             catalog: Catalog::builtin(),
@@ -250,7 +252,7 @@ impl Workspace {
         self.names.clear();
         self.damaged.clear();
         self.state_written = None;
-        self.epochs_written.clear();
+        self.keys_written.clear();
         let names: BTreeMap<String, String> =
             match self.vault.get_record(RecordKind::AppState, DOC_NAMES)? {
                 Some(v) => serde_json::from_slice(v.expose()).map_err(|_| corrupt("doc-names"))?,
@@ -296,8 +298,9 @@ impl Workspace {
                 return Err(corrupt("team key"));
             };
             let epoch = u64::from_be_bytes(epoch) as u32;
-            self.epochs_written.insert(epoch);
-            team_keys.push(TeamKey::from_bytes(epoch, &key));
+            let key = TeamKey::from_bytes(epoch, &key);
+            self.keys_written.insert(epoch, key_digest(&key));
+            team_keys.push(key);
         }
         let mut signatures = Vec::new();
         for (k, v) in self.vault.list_records(RecordKind::ChangeSignature)? {
@@ -357,10 +360,17 @@ impl Workspace {
         let state = serde_json::to_vec(&replica.state())
             .map_err(|e| CoreError::invalid("replica state", e.to_string()))?;
         let state_changed = self.state_written.as_deref() != Some(state.as_slice());
-        let keys: Vec<(u32, Zeroizing<[u8; 32]>)> = replica
+        let keys: Vec<(u32, Zeroizing<[u8; 32]>, [u8; 32])> = replica
             .team_keys()
-            .filter(|k| !self.epochs_written.contains(&k.epoch))
-            .map(|k| (k.epoch, Zeroizing::new(*k.secret_bytes())))
+            .map(|k| (k, key_digest(k)))
+            .filter(|(k, d)| self.keys_written.get(&k.epoch) != Some(d))
+            .map(|(k, d)| (k.epoch, Zeroizing::new(*k.secret_bytes()), d))
+            .collect();
+        let dropped: Vec<u32> = self
+            .keys_written
+            .keys()
+            .copied()
+            .filter(|e| replica.team_key(*e).is_none())
             .collect();
         let mut new_names = false;
         for d in &deltas {
@@ -397,12 +407,15 @@ impl Workspace {
             if new_names {
                 tx.put_record(RecordKind::AppState, DOC_NAMES, &names_record)?;
             }
-            for (epoch, key) in &keys {
+            for (epoch, key, _) in &keys {
                 tx.put_record(
                     RecordKind::TeamKey,
                     &u64::from(*epoch).to_be_bytes(),
                     key.as_ref(),
                 )?;
+            }
+            for epoch in &dropped {
+                tx.delete_record(RecordKind::TeamKey, &u64::from(*epoch).to_be_bytes())?;
             }
             if state_changed {
                 tx.put_record(RecordKind::AppState, REPLICA_STATE, &state)?;
@@ -423,7 +436,11 @@ impl Workspace {
             self.stored.insert(d.doc_id, d.heads);
             self.compact_if_due(&id);
         }
-        self.epochs_written.extend(keys.iter().map(|(e, _)| *e));
+        self.keys_written
+            .extend(keys.iter().map(|(e, _, digest)| (*e, *digest)));
+        for epoch in dropped {
+            self.keys_written.remove(&epoch);
+        }
         if state_changed {
             self.state_written = Some(state);
         }
@@ -534,6 +551,16 @@ impl Workspace {
         }
         r
     }
+}
+
+/// A digest of a team key, to notice a replaced key without keeping a
+/// second copy of it.
+fn key_digest(key: &TeamKey) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"caravan-core/stored-team-key\0");
+    h.update(key.epoch.to_be_bytes());
+    h.update(key.secret_bytes());
+    h.finalize().into()
 }
 
 fn corrupt(what: &str) -> CoreError {

@@ -284,7 +284,12 @@ impl Replica {
         Ok(bundle)
     }
 
-    fn seal(&self, header: &Header, body: &Body, key: &TeamKey) -> Result<Vec<u8>, SyncError> {
+    pub(crate) fn seal(
+        &self,
+        header: &Header,
+        body: &Body,
+        key: &TeamKey,
+    ) -> Result<Vec<u8>, SyncError> {
         let header_bytes = postcard::to_stdvec(header).map_err(doc_err)?;
         let plain = zeroize::Zeroizing::new(postcard::to_stdvec(body).map_err(doc_err)?);
         let mut out =

@@ -21,8 +21,8 @@ pub enum SyncError {
     BadSignature { what: &'static str },
     #[error("this {what} is malformed: {detail}")]
     Malformed { what: &'static str, detail: String },
-    #[error("this bundle belongs to another team")]
-    WrongTeam,
+    #[error("this {what} belongs to another team than the one this device expects")]
+    WrongTeam { what: &'static str },
     #[error("this device holds no key for team key epoch {epoch}; it may have been revoked")]
     NoKey { epoch: u32 },
     #[error("the sender of this bundle is not an active member device of the team")]
@@ -35,6 +35,14 @@ pub enum SyncError {
         "this {what} names a key that is not safe to use (a small-order point); Caravan never makes such keys, so it was crafted: ask for a new one"
     )]
     WeakKey { what: &'static str },
+    #[error(
+        "this {what} carries a key for team key epoch {epoch} that no admin issued to this device: the sender's copy of Caravan was altered. Nothing was imported; tell your admin"
+    )]
+    ForgedKey { what: &'static str, epoch: u32 },
+    #[error(
+        "this join package's team history fails the team's checks ({reason}: {detail}); nothing was joined. Ask your admin for a new package, and compare the team fingerprint with theirs"
+    )]
+    UntrustedHistory { reason: String, detail: String },
     #[error("{0}")]
     Denied(String),
     #[error("no member or device '{0}' in the team")]
@@ -60,12 +68,14 @@ impl SyncError {
             SyncError::TooLarge { .. } => "sync.too_large",
             SyncError::BadSignature { .. } => "sync.bad_signature",
             SyncError::Malformed { .. } => "sync.malformed",
-            SyncError::WrongTeam => "sync.wrong_team",
+            SyncError::WrongTeam { .. } => "sync.wrong_team",
             SyncError::NoKey { .. } => "sync.no_key",
             SyncError::UnknownSender => "sync.unknown_sender",
             SyncError::SenderRevoked => "sync.sender_revoked",
             SyncError::NotForThisDevice => "sync.not_for_this_device",
             SyncError::WeakKey { .. } => "sync.weak_key",
+            SyncError::ForgedKey { .. } => "sync.forged_key",
+            SyncError::UntrustedHistory { .. } => "sync.untrusted_history",
             SyncError::Denied(_) => "sync.denied",
             SyncError::NotFound(_) => "sync.not_found",
             SyncError::Model(e) => e.code(),

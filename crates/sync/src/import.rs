@@ -53,23 +53,25 @@ impl Replica {
         let parsed = parse(bytes, limits)?;
         let h = &parsed.header;
         if h.team_id != self.team_id {
-            return Err(SyncError::WrongTeam);
+            return Err(SyncError::WrongTeam { what: WHAT });
         }
         if !h.sender.verify(parsed.signed, &parsed.signature) {
             return Err(SyncError::BadSignature { what: WHAT });
         }
-        let key = match self.team_keys.get(&h.epoch) {
-            Some(k) => k.clone(),
-            None => h
-                .wraps
+        // The header's key sealed to this device serves only to read this
+        // bundle, and only if this device holds no key of the epoch that
+        // does; it is judged once the bundle's team changes are settled.
+        let me = self.device();
+        let offered = || {
+            h.wraps
                 .iter()
-                .find(|(d, e, _)| *d == self.device() && *e == h.epoch)
+                .find(|(d, e, _)| *d == me && *e == h.epoch)
                 .and_then(|(_, e, w)| TeamKey::open(*e, w, &self.keys))
-                .ok_or(SyncError::NoKey { epoch: h.epoch })?,
         };
         let aad_len = parsed.signed.len() - parsed.body.len();
-        let plain = crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body)
-            .ok_or(SyncError::BadSignature { what: WHAT })?;
+        let (plain, input_key) = self.read_with(h.epoch, offered, WHAT, |key| {
+            crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body)
+        })?;
         let body: Body = postcard::from_bytes(&plain).map_err(|e| SyncError::Malformed {
             what: WHAT,
             detail: format!("body: {e}"),
@@ -84,8 +86,12 @@ impl Replica {
         // device what the sender holds.
         let (entries, heads_only): (Vec<Entry>, Vec<Entry>) =
             entries.into_iter().partition(|(_, c, _)| !c.is_empty());
-        let (sender_member, _) =
-            self.commit_entries(&h.sender, &entries, Some(key), &mut report)?;
+        let (sender_member, _) = self.commit_entries(
+            &h.sender,
+            &entries,
+            input_key.as_ref().map(|k| (k, WHAT)),
+            &mut report,
+        )?;
         for (doc_id, _, heads) in heads_only {
             if !crate::team::is_document_id(&doc_id) {
                 continue;
@@ -112,14 +118,19 @@ impl Replica {
     /// commits the outcome; shared by bundle import and online sessions so
     /// both apply exactly the same checks. Everything is staged and only
     /// committed once all entries have been judged: on error nothing is
-    /// written. `key` is an epoch key that came with the input, kept on
-    /// success. Returns the sender's member id and the case documents this
-    /// device may not see (left out, counted in `report.not_permitted`).
+    /// written. `input_key` is the key the input (named by the `&str`) was
+    /// read with when it came with the input rather than from this device's
+    /// own keys: it is judged
+    /// against the team document once the input's team changes are settled
+    /// (`sync.forged_key` refuses the whole input) and never kept; held
+    /// keys follow the team document alone. Returns the sender's member id
+    /// and the case documents this device may not see (left out, counted
+    /// in `report.not_permitted`).
     pub(crate) fn commit_entries(
         &mut self,
         sender: &DeviceId,
         entries: &[Entry],
-        key: Option<TeamKey>,
+        input_key: Option<(&TeamKey, &'static str)>,
         report: &mut ImportReport,
     ) -> Result<(String, Vec<String>), SyncError> {
         let me = self.device();
@@ -146,6 +157,9 @@ impl Replica {
                 DocKind::Team,
                 &me,
             )?;
+        }
+        if let Some((key, what)) = input_key {
+            self.judge_input_key(&team_doc, key, what)?;
         }
         let team: TeamDoc = autosurgeon::hydrate(&team_doc).map_err(doc_err)?;
         let sender_member = match team.standing(sender) {
@@ -316,14 +330,14 @@ impl Replica {
             sigs,
             report,
         } = work;
-        if self.team.automerge_mut().get_heads() != team_doc.get_heads() {
+        let team_changed = self.team.automerge_mut().get_heads() != team_doc.get_heads();
+        if team_changed {
             report.docs_changed.push(TEAM_DOC_ID.into());
         }
         self.team = Team::from_automerge(team_doc.with_actor(me.actor()));
-        if let Some(key) = key {
-            self.team_keys.entry(key.epoch).or_insert(key);
+        if team_changed {
+            self.settle_keys(&team);
         }
-        self.adopt_sealed_keys(&team);
         for (id, doc) in staged_cases {
             report.docs_changed.push(id.clone());
             self.cases.insert(id, doc);
@@ -349,27 +363,6 @@ impl Replica {
         }
         report.held = self.held.len();
         Ok((sender_member, not_permitted))
-    }
-
-    /// Opens every epoch key in the team document sealed to this device.
-    fn adopt_sealed_keys(&mut self, team: &TeamDoc) {
-        let me = self.device().to_hex();
-        for (epoch, e) in &team.key_epochs {
-            let Ok(epoch) = epoch.parse::<u32>() else {
-                continue;
-            };
-            if self.team_keys.contains_key(&epoch) {
-                continue;
-            }
-            if let Some(k) = e
-                .wraps
-                .get(&me)
-                .and_then(|w| hex::decode(w).ok())
-                .and_then(|w| TeamKey::open(epoch, &w, &self.keys))
-            {
-                self.team_keys.insert(epoch, k);
-            }
-        }
     }
 }
 

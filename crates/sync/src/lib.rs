@@ -32,7 +32,7 @@ pub use identity::{DeviceId, DeviceKeys, PublicDevice};
 pub use keys::TeamKey;
 pub use persist::{DocDelta, ReplicaState};
 pub use replica::Replica;
-pub use team::{Team, TeamDoc, TeamId};
+pub use team::{ExpectedTeam, Team, TeamDoc, TeamId};
 
 #[cfg(test)]
 mod tests;

@@ -36,7 +36,10 @@ pub struct DocDelta {
 }
 
 impl Replica {
-    /// Rebuilds a replica from what was stored. Changes without a stored
+    /// Rebuilds a replica from what was stored. Team keys are settled
+    /// against the team document (see `keys.rs`): the caller stores the
+    /// keys `team_keys` then yields, replacing and removing records to
+    /// match. Changes without a stored
     /// signature cannot be forwarded to peers (export refuses), so the
     /// caller stores every signature in the same transaction as its change.
     pub fn restore(
@@ -51,6 +54,11 @@ impl Replica {
         let mut team = Team::from_automerge(team_doc.with_actor(actor.clone()));
         let team_id = team.id()?;
         let mut r = Replica::assemble(keys, team_id, team, team_keys);
+        // Stored keys answer to the team document like any other: a key it
+        // contradicts, or of an epoch it lacks (planted by a sender before
+        // such keys were judged), is replaced or dropped here.
+        let view = r.team.view()?;
+        r.settle_keys(&view);
         r.cases = cases
             .into_iter()
             .map(|(id, d)| (id, d.with_actor(actor.clone())))

@@ -276,8 +276,10 @@ impl Replica {
         Ok(out)
     }
 
-    /// Adds a team key this device was handed (e.g. after a rotation it made).
-    pub fn add_team_key(&mut self, key: TeamKey) {
+    /// Adds a team key this device generated in a rotation it made (and
+    /// wrote to the team document). Keys from anywhere else are adopted
+    /// from the team document only (`settle_keys`).
+    pub(crate) fn add_team_key(&mut self, key: TeamKey) {
         self.team_keys.insert(key.epoch, key);
     }
 

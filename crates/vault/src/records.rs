@@ -89,6 +89,19 @@ pub(crate) fn open_record(
     Ok((key, SecretBytes::from_slice(&pt[4 + klen..])))
 }
 
+pub(crate) fn delete_in_tx(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &Ctx<'_>,
+    kind: RecordKind,
+    key: &[u8],
+) -> Result<bool> {
+    let t = tag(ctx, kind, key);
+    Ok(tx.execute(
+        "DELETE FROM records WHERE kind = ?1 AND tag = ?2",
+        params![kind as u8, &t[..]],
+    )? > 0)
+}
+
 pub(crate) fn put_in_tx(
     tx: &rusqlite::Transaction<'_>,
     ctx: &Ctx<'_>,
@@ -138,13 +151,7 @@ impl Vault {
 
     /// Deletes a record; true if it existed.
     pub fn delete_record(&mut self, kind: RecordKind, key: &[u8]) -> Result<bool> {
-        self.with_tx(|tx, ctx| {
-            let t = tag(ctx, kind, key);
-            Ok(tx.execute(
-                "DELETE FROM records WHERE kind = ?1 AND tag = ?2",
-                params![kind as u8, &t[..]],
-            )? > 0)
-        })
+        self.with_tx(|tx, ctx| delete_in_tx(tx, ctx, kind, key))
     }
 
     /// All records of a kind as (key, value), in no particular order.

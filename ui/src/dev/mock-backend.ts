@@ -29,6 +29,7 @@ let status: StatusDto = {
 
 const team: TeamDto = {
   id: 'team-7f3a9c21d4e8',
+  fingerprint: '04213 55120 09876 31877 60012 47751',
   name: 'Almaty TIP unit',
   me,
   device: 'dev-saule',

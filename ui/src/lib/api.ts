@@ -115,7 +115,8 @@ export const foundTeam = (team_name: string, member_name: string, device_label: 
 export const team = () => call<TeamDto>('team');
 export const writeJoinRequest = (member_name: string, device_label: string, path: string | null) =>
   call<string>('write_join_request', { member_name, device_label, path });
-export const acceptJoin = (package_path: string, team_id: string | null) =>
+/** `team_id`: the team fingerprint read out by the admin (or the team id); required. */
+export const acceptJoin = (package_path: string, team_id: string) =>
   call<TeamDto>('accept_join', { package_path, team_id });
 export const inspectJoinRequest = (request: string) =>
   call<JoinRequestDto>('inspect_join_request', { request });

@@ -337,7 +337,9 @@ fn join_package_opens_only_on_its_device() {
     let package = t.admin.approve(&request, Role::Investigator, T0).unwrap();
     let thief = DeviceKeys::generate().unwrap();
     assert_eq!(
-        Replica::accept(thief, &package, None).unwrap_err().code(),
+        Replica::accept(thief, &package, &t.admin.team_id().into())
+            .unwrap_err()
+            .code(),
         "sync.not_for_this_device"
     );
     let mut flipped = package.clone();
@@ -347,7 +349,7 @@ fn join_package_opens_only_on_its_device() {
         Replica::accept(
             DeviceKeys::from_bytes(&keys.to_secret_bytes()),
             &flipped,
-            None
+            &t.admin.team_id().into()
         )
         .unwrap_err()
         .code(),
@@ -358,13 +360,13 @@ fn join_package_opens_only_on_its_device() {
         Replica::accept(
             DeviceKeys::from_bytes(&keys.to_secret_bytes()),
             &package,
-            Some(wrong_team)
+            &wrong_team.into()
         )
         .unwrap_err()
         .code(),
         "sync.wrong_team"
     );
-    let joined = Replica::accept(keys, &package, Some(t.admin.team_id())).unwrap();
+    let joined = Replica::accept(keys, &package, &t.admin.team_id().into()).unwrap();
     assert_eq!(joined.me().unwrap().1, Role::Investigator);
     // A tampered request text is refused.
     let text = request.to_text();

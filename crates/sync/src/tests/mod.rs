@@ -7,6 +7,8 @@ mod doc_ids;
 mod equivocation;
 mod fixture;
 mod forged_writes;
+mod join_package;
+mod planted_keys;
 mod scenario;
 mod session;
 mod weak_keys;

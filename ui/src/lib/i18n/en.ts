@@ -56,7 +56,8 @@ export const en: Record<string, string> = {
   'join.fingerprint': 'Device fingerprint:',
   'join.show_text': 'Show the request text',
   'join.accept_title': 'Accept the join package',
-  'join.team_id': 'Team id (the administrator reads it out to you)',
+  'join.team_id': 'Team fingerprint (required)',
+  'join.team_id_help': 'Ask your administrator to read out the team fingerprint from their Team screen: six groups of five digits. Caravan opens the package only if it belongs to that team.',
   'join.accept': 'Open join package…',
 
   'demo.title': 'Explore the demo team',
@@ -393,6 +394,8 @@ export const en: Record<string, string> = {
 
   'team.title': 'Team',
   'team.id': 'Team id:',
+  'team.fingerprint': 'Team fingerprint:',
+  'team.fingerprint_help': 'Read it out to each new member when you hand over their join package: their device opens the package only with it.',
   'team.key_epoch': 'key generation {n}',
   'team.members': 'Members and devices',
   'team.name': 'Name',
@@ -415,7 +418,7 @@ export const en: Record<string, string> = {
   'team.compare_fingerprint': 'Ask the new member to read their fingerprint aloud. Approve only if every character matches.',
   'team.fingerprint_matches': 'The fingerprint matches',
   'team.approve': 'Approve and save package…',
-  'team.approved': '{name} approved. Join package written to {path}. Read them the team id.',
+  'team.approved': '{name} approved. Join package written to {path}. Read them the team fingerprint: {fingerprint}.',
   'team.access_title': 'Case access',
   'team.access_case': 'Case',
   'team.access': 'Access',
@@ -646,5 +649,7 @@ export const en: Record<string, string> = {
   'error.sync.unknown_device': 'The change comes from an unknown device.',
   'error.sync.unknown_sender': 'The bundle comes from an unknown device.',
   'error.sync.unreadable_change': 'A change could not be read.',
-  'error.sync.wrong_team': 'This bundle belongs to another team.',
+  'error.sync.wrong_team': 'This belongs to another team. When joining, check the team fingerprint with the one on your administrator’s screen.',
+  'error.sync.forged_key': 'This carries a team key that no administrator issued to this device: the sender’s copy of Caravan was altered. Nothing was imported; tell your administrator.',
+  'error.sync.untrusted_history': 'The team history in this join package fails the team’s checks (a forged or unsigned entry). Nothing was joined: ask your administrator for a new package and compare the team fingerprint.',
 };
