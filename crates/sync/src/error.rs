@@ -43,6 +43,10 @@ pub enum SyncError {
         "this join package's team history fails the team's checks ({reason}: {detail}); nothing was joined. Ask your admin for a new package, and compare the team fingerprint with theirs"
     )]
     UntrustedHistory { reason: String, detail: String },
+    #[error(
+        "another copy of this device has made changes this copy does not hold (the vault was restored from a backup or copied, or the device's key was taken); to keep one history per device this copy makes no more changes: ask an admin to revoke this device and enrol it again"
+    )]
+    DeviceCopied,
     #[error("{0}")]
     Denied(String),
     #[error("no member or device '{0}' in the team")]
@@ -76,6 +80,7 @@ impl SyncError {
             SyncError::WeakKey { .. } => "sync.weak_key",
             SyncError::ForgedKey { .. } => "sync.forged_key",
             SyncError::UntrustedHistory { .. } => "sync.untrusted_history",
+            SyncError::DeviceCopied => "sync.device_copied",
             SyncError::Denied(_) => "sync.denied",
             SyncError::NotFound(_) => "sync.not_found",
             SyncError::Model(e) => e.code(),

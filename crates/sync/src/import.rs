@@ -136,6 +136,7 @@ impl Replica {
         let me = self.device();
         let mut not_permitted = Vec::new();
         let mut work = Work {
+            copied: false,
             held: self.held.clone(),
             quarantine: Vec::new(),
             quarantined: self.quarantined.clone(),
@@ -234,6 +235,7 @@ impl Replica {
         let run_lane = |lane: Vec<CaseJob<'_>>| -> Result<LaneOutcome, SyncError> {
             let mut report = ImportReport::default();
             let mut lane_work = Work {
+                copied: false,
                 held: held_before
                     .iter()
                     .filter(|h| lane.iter().any(|j| j.doc_id == &h.doc_id))
@@ -264,6 +266,7 @@ impl Replica {
                 }
             }
             let Work {
+                copied,
                 held,
                 quarantine,
                 quarantined,
@@ -271,6 +274,7 @@ impl Replica {
                 ..
             } = lane_work;
             Ok(LaneOutcome {
+                copied,
                 staged,
                 held,
                 quarantine,
@@ -314,6 +318,7 @@ impl Replica {
         for outcome in outcomes {
             let o = outcome?;
             staged_cases.extend(o.staged);
+            work.copied |= o.copied;
             work.held.extend(o.held);
             work.quarantine.extend(o.quarantine);
             work.quarantined.extend(o.quarantined);
@@ -324,12 +329,20 @@ impl Replica {
 
         // Commit.
         let Work {
+            copied,
             held,
             quarantine,
             quarantined,
             sigs,
             report,
         } = work;
+        if copied && !self.copied {
+            self.copied = true;
+            self.audit(
+                "sync.device_copied",
+                "another copy of this device's key made changes this copy lacks; this copy makes no more changes".into(),
+            );
+        }
         let team_changed = self.team.automerge_mut().get_heads() != team_doc.get_heads();
         if team_changed {
             report.docs_changed.push(TEAM_DOC_ID.into());
@@ -416,6 +429,7 @@ struct CaseJob<'e> {
 
 /// What one worker judged.
 struct LaneOutcome {
+    copied: bool,
     staged: Vec<(String, AutoCommit)>,
     held: Vec<Held>,
     quarantine: Vec<Quarantined>,
@@ -426,6 +440,9 @@ struct LaneOutcome {
 }
 
 pub(crate) struct Work<'r> {
+    /// A change signed with this device's key, which this copy never made,
+    /// arrived (see `Replica::copied`).
+    pub(crate) copied: bool,
     pub(crate) held: Vec<Held>,
     pub(crate) quarantine: Vec<Quarantined>,
     pub(crate) quarantined: HashSet<ChangeHash>,
@@ -537,15 +554,19 @@ pub(crate) fn integrate(
                     continue;
                 }
             }
-            let verdict = if DeviceId::from_actor(c.actor_id()).as_ref() == Some(me) {
-                // Only this device writes under its actor: a change under it
-                // that this device does not hold was forged elsewhere.
+            let verdict = if bad_signatures.contains(&c.hash()) {
+                Err(trust::bad_signature())
+            } else if DeviceId::from_actor(c.actor_id()).as_ref() == Some(me) {
+                // Only this device writes under its actor, and this copy
+                // never made this change, though its key signed it: another
+                // copy of the device (a restored backup, a copied vault, a
+                // stolen key) did. This copy stops writing, or its next
+                // change would reuse a sequence number the other used.
+                work.copied = true;
                 Err(Rejection::new(
                     "sync.own_actor_forged",
-                    "the change claims to come from this device, which never made it",
+                    "another copy of this device's key made this change, which this copy never made: this device makes no more changes until it is enrolled again",
                 ))
-            } else if bad_signatures.contains(&c.hash()) {
-                Err(trust::bad_signature())
             } else {
                 match &authority {
                     Authority::Fixed { team, creator } => {

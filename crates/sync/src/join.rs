@@ -166,6 +166,7 @@ fn verified_team(me: &DeviceKeys, body: &PackageBody) -> Result<(Team, Vec<Signa
     let mut doc = AutoCommit::new().with_actor(me.id().actor());
     let mut report = ImportReport::default();
     let mut work = Work {
+        copied: false,
         held: Vec::new(),
         quarantine: Vec::new(),
         quarantined: HashSet::new(),

@@ -22,6 +22,9 @@ pub struct ReplicaState {
     pub peer_heads: Vec<(String, String, Vec<[u8; 32]>)>,
     pub held: Vec<Held>,
     pub quarantine: Vec<Quarantined>,
+    /// See `Replica::copied`; absent in state stored by older versions.
+    #[serde(default)]
+    pub copied: bool,
 }
 
 /// Changes of one document not yet stored, with their signatures.
@@ -76,6 +79,7 @@ impl Replica {
             .filter_map(|q| q.hash.parse::<ChangeHash>().ok())
             .collect();
         r.quarantine = state.quarantine;
+        r.copied = state.copied;
         Ok(r)
     }
 
@@ -89,6 +93,7 @@ impl Replica {
                 .collect(),
             held: self.held.clone(),
             quarantine: self.quarantine.clone(),
+            copied: self.copied,
         }
     }
 

@@ -50,6 +50,10 @@ pub struct Replica {
     pub(crate) quarantine: Vec<Quarantined>,
     pub(crate) quarantined: HashSet<ChangeHash>,
     pub(crate) audit: Vec<AuditEvent>,
+    /// Another copy of this device's key signed changes this copy lacks:
+    /// it was restored from a backup or copied. It makes no more changes
+    /// (each would reuse a sequence number the other copy used).
+    pub(crate) copied: bool,
 }
 
 /// Something this device did that the audit log must record. The sync
@@ -97,6 +101,7 @@ impl Replica {
             quarantine: Vec::new(),
             quarantined: HashSet::new(),
             audit: Vec::new(),
+            copied: false,
         }
     }
 
@@ -161,6 +166,9 @@ impl Replica {
     }
 
     fn author(&self, at: Millis) -> Result<Author, SyncError> {
+        if self.copied {
+            return Err(SyncError::DeviceCopied);
+        }
         let (member, role) = self.me()?;
         Ok(Author { member, role, at })
     }
@@ -270,6 +278,9 @@ impl Replica {
         &mut self,
         f: impl FnOnce(&mut Team, &DeviceKeys) -> Result<T, SyncError>,
     ) -> Result<T, SyncError> {
+        if self.copied {
+            return Err(SyncError::DeviceCopied);
+        }
         let before = self.team.automerge_mut().get_heads();
         let out = f(&mut self.team, &self.keys)?;
         self.sign_new(TEAM_DOC_ID, &before)?;

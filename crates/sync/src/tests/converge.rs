@@ -158,19 +158,25 @@ fn run(seed: u64) -> (usize, usize) {
                 }
             }
             0 if role != Role::Prosecutor => {
-                let id = devices[who]
-                    .create_case(
-                        NewCase {
-                            nonce: nonce(&format!("case {step}")),
-                            reference: format!("R-{step}"),
-                            title: "t".into(),
-                            jurisdiction: "KG".into(),
-                        },
-                        T0,
-                        catalog(),
-                    )
-                    .unwrap();
-                cases.push(id);
+                let opened = devices[who].create_case(
+                    NewCase {
+                        nonce: nonce(&format!("case {step}")),
+                        reference: format!("R-{step}"),
+                        title: "t".into(),
+                        jurisdiction: "KG".into(),
+                    },
+                    T0,
+                    catalog(),
+                );
+                match opened {
+                    Ok(id) => cases.push(id),
+                    // A member that equivocated has seen its other change
+                    // come back, and writes no more.
+                    Err(e) => assert!(
+                        malicious[who] && e.code() == "sync.device_copied",
+                        "seed {seed}: {e}"
+                    ),
+                }
             }
             1 if !cases.is_empty() => {
                 // The admin grants someone access to a case.
