@@ -258,10 +258,18 @@ pub struct Release {
 
 impl Replica {
     /// Quarantined changes, oldest arrival first (entries from before
-    /// arrival times were kept come first).
+    /// arrival times were kept come first), then by document; within one
+    /// arrival and document, changes refused for what they are come before
+    /// those that only wait on them.
     pub fn quarantine(&self) -> Vec<&Quarantined> {
         let mut all: Vec<&Quarantined> = self.quarantine.values().collect();
-        all.sort_by_key(|q| q.arrived_at);
+        all.sort_by(|a, b| {
+            (a.arrived_at, &a.doc_id, a.reason.code == DEPENDS).cmp(&(
+                b.arrived_at,
+                &b.doc_id,
+                b.reason.code == DEPENDS,
+            ))
+        });
         all
     }
 
