@@ -166,3 +166,12 @@ fn a_supervisor_reviews_the_quarantine_and_release_judges_again() {
             .any(|e| e.action == "sync.quarantine_discard" && e.detail.contains(&genesis))
     );
 }
+
+#[test]
+fn a_change_no_longer_in_quarantine_is_refused_input() {
+    let e = CoreError::Sync(sync::SyncError::NotQuarantined {
+        change: "3e7c50c1".into(),
+    });
+    assert_eq!(e.code(), "sync.not_quarantined");
+    assert_eq!(e.kind(), ErrorKind::Rejected);
+}
