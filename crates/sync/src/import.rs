@@ -598,8 +598,8 @@ pub(crate) fn integrate(
     }
     let mut queued: HashSet<ChangeHash> = index.into_keys().collect();
     // Changes quarantined only for building on a quarantined change, by the
-    // change they wait for.
-    let mut waiting = work.ledger.waiting_in(doc_id);
+    // change they wait for (read when a change is first accepted).
+    let mut waiting: Option<crate::quarantine::Waiting> = None;
     let mut live_team: Option<TeamDoc> = None;
     // Each change is judged in its author's view (see `analyze`). Case
     // changes accepted are applied together, as late as possible: before a
@@ -697,6 +697,7 @@ pub(crate) fn integrate(
                     work.sigs.push((hash, p.signature));
                     work.report.applied += 1;
                     // What waited in quarantine for this change is judged again.
+                    let waiting = waiting.get_or_insert_with(|| work.ledger.waiting_in(doc_id));
                     for (d, sig) in waiting.remove(&hash).unwrap_or_default() {
                         let dh = d.hash();
                         if queued.contains(&dh) || !work.ledger.only_waiting(doc_id, &dh) {

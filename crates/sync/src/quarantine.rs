@@ -36,6 +36,10 @@ use crate::trust::Rejection;
 /// (document id, change hash, reason code).
 pub(crate) type Key = (String, ChangeHash, String);
 
+/// Changes waiting in quarantine on another change: its hash → each
+/// waiting change with the signature it came with.
+pub(crate) type Waiting = HashMap<ChangeHash, Vec<(Change, Vec<u8>)>>;
+
 pub(crate) const BAD_SIGNATURE: &str = "sync.bad_change_signature";
 pub(crate) const DEPENDS: &str = "sync.depends_on_quarantined";
 
@@ -171,8 +175,8 @@ impl<'a> Ledger<'a> {
     /// Changes of `doc_id` quarantined only because they build on a
     /// quarantined change: dependency hash → the changes waiting on it,
     /// with the signature each came with.
-    pub(crate) fn waiting_in(&self, doc_id: &str) -> HashMap<ChangeHash, Vec<(Change, Vec<u8>)>> {
-        let mut out: HashMap<ChangeHash, Vec<(Change, Vec<u8>)>> = HashMap::new();
+    pub(crate) fn waiting_in(&self, doc_id: &str) -> Waiting {
+        let mut out = Waiting::new();
         for ((_, hash, code), q) in of_doc(self.before, doc_id) {
             if code != DEPENDS || !self.only_waiting(doc_id, hash) {
                 continue;
