@@ -78,6 +78,7 @@ pub const CODES: &[&str] = &[
     "sync.random",
     "sync.document",
     "sync.replayed_frame",
+    "sync.not_quarantined",
     "policy.denied",
     "case.invalid",
     "case.not_found",
@@ -174,6 +175,9 @@ pub fn russian(code: &str) -> Option<&'static str> {
         "sync.document" => "Документ не удалось прочитать или записать.",
         "sync.replayed_frame" => {
             "Кадр сеанса повторён, переставлен или потерян; начните сеанс заново."
+        }
+        "sync.not_quarantined" => {
+            "Этого изменения нет в карантине на этом устройстве: возможно, его уже выпустили или удалили."
         }
         "policy.denied" => "Ваша роль не позволяет это изменение.",
         "case.invalid" => "Недопустимое значение.",

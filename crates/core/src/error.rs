@@ -95,6 +95,8 @@ impl CoreError {
             | "sync.replayed_frame" => ErrorKind::Verification,
             "vault.io" | "vault.storage" | "vault.crypto" | "vault.disk_full" | "core.file"
             | "sync.random" | "sync.document" | "case.document" => ErrorKind::Failure,
+            // Input refused: a change no longer (or never) in quarantine.
+            "sync.not_quarantined" => ErrorKind::Rejected,
             _ => ErrorKind::Rejected,
         }
     }

@@ -71,7 +71,7 @@ pub struct JoinRequestView {
     pub fingerprint: String,
 }
 
-fn role_may(role: Role, allowed: &[Role], action: &str) -> Result<()> {
+pub(crate) fn role_may(role: Role, allowed: &[Role], action: &str) -> Result<()> {
     if allowed.contains(&role) {
         Ok(())
     } else {

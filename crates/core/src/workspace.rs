@@ -355,6 +355,7 @@ impl Workspace {
             })?;
             return Ok(());
         };
+        replica.date_quarantine(self.clock.now_ms());
         let deltas = replica.unsaved(&self.stored);
         let events = replica.take_audit_events();
         let state = serde_json::to_vec(&replica.state())

@@ -61,6 +61,10 @@ pub enum SyncError {
         "session frame {found} arrived where frame {expected} was expected: it was replayed, reordered or lost; start the session again"
     )]
     Replayed { expected: u64, found: u64 },
+    #[error(
+        "change {change} is not in quarantine on this device; it may have been released or discarded already"
+    )]
+    NotQuarantined { change: String },
 }
 
 impl SyncError {
@@ -87,6 +91,7 @@ impl SyncError {
             SyncError::Random => "sync.random",
             SyncError::Document(_) => "sync.document",
             SyncError::Replayed { .. } => "sync.replayed_frame",
+            SyncError::NotQuarantined { .. } => "sync.not_quarantined",
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Enrolment without network: a join request (file or short text for a QR
 //! code) from the new device, and a join package sealed to it by an admin.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::{AutoCommit, Change, ChangeHash};
 use caravan_model::DocKind;
@@ -12,6 +12,7 @@ use crate::error::{SyncError, doc_err};
 use crate::identity::{DeviceKeys, PublicDevice};
 use crate::import::{Authority, ImportReport, Work, integrate};
 use crate::keys::TeamKey;
+use crate::quarantine::Ledger;
 use crate::replica::Replica;
 use crate::team::{ExpectedTeam, TEAM_DOC_ID, Team, TeamId, epoch_key, issued_keys};
 
@@ -165,11 +166,13 @@ fn verified_team(me: &DeviceKeys, body: &PackageBody) -> Result<(Team, Vec<Signa
     }
     let mut doc = AutoCommit::new().with_actor(me.id().actor());
     let mut report = ImportReport::default();
+    let (nothing_quarantined, nothing_discarded, no_signatures) =
+        (BTreeMap::new(), BTreeSet::new(), HashMap::new());
     let mut work = Work {
         copied: false,
         held: Vec::new(),
-        quarantine: Vec::new(),
-        quarantined: HashSet::new(),
+        ledger: Ledger::new(&nothing_quarantined, &nothing_discarded, None),
+        signatures: &no_signatures,
         sigs: Vec::new(),
         report: &mut report,
     };
@@ -183,7 +186,7 @@ fn verified_team(me: &DeviceKeys, body: &PackageBody) -> Result<(Team, Vec<Signa
         DocKind::Team,
         &me.id(),
     )?;
-    if let Some(q) = work.quarantine.first() {
+    if let Some(q) = work.ledger.added.first() {
         tracing::warn!(code = %q.reason.code, change = %q.hash, "join package refused: its team history fails a check");
         return Err(SyncError::UntrustedHistory {
             reason: q.reason.code.clone(),

@@ -7,6 +7,7 @@
 //! - `analyze`: which document paths a change writes, for the role policy.
 //! - `replica`: a device's documents, signatures and peer state; local commits are signed.
 //! - `trust`: the checks every incoming change passes before it is applied.
+//! - `quarantine`: changes that failed a check, and the supervisor's review of them.
 //! - `bundle`: the encrypted, signed bundle file, and export/import.
 //! - `join`: enrolment of a new device without network.
 //!
@@ -22,6 +23,7 @@ pub mod import;
 pub mod join;
 pub mod keys;
 pub mod persist;
+pub mod quarantine;
 pub mod replica;
 pub mod session;
 pub mod team;

@@ -11,17 +11,24 @@ use serde::{Deserialize, Serialize};
 use crate::error::SyncError;
 use crate::identity::DeviceKeys;
 use crate::keys::TeamKey;
+use crate::quarantine::key_of;
 use crate::replica::{Held, Quarantined, Replica};
 use crate::team::{TEAM_DOC_ID, Team};
 
 /// The replica's small mutable state: peer heads, held and quarantined
-/// changes. Stored as one record; rewritten whenever it changes.
+/// changes. Stored as one record; rewritten whenever it changes. Fields
+/// added since the first version default when absent, so older records
+/// still read.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ReplicaState {
     /// (member id, document id, heads that member is known to have).
     pub peer_heads: Vec<(String, String, Vec<[u8; 32]>)>,
     pub held: Vec<Held>,
+    /// One entry per (document, change, reason code).
     pub quarantine: Vec<Quarantined>,
+    /// Verdicts the supervisor discarded: (document id, change hash, reason code).
+    #[serde(default)]
+    pub discarded: Vec<(String, String, String)>,
     /// See `Replica::copied`; absent in state stored by older versions.
     #[serde(default)]
     pub copied: bool,
@@ -73,12 +80,16 @@ impl Replica {
             .map(|(m, d, h)| ((m, d), h.into_iter().map(ChangeHash).collect()))
             .collect::<BTreeMap<_, _>>();
         r.held = state.held;
-        r.quarantined = state
+        r.quarantine = state
             .quarantine
-            .iter()
-            .filter_map(|q| q.hash.parse::<ChangeHash>().ok())
+            .into_iter()
+            .filter_map(|q| Some((key_of(&q)?, q)))
             .collect();
-        r.quarantine = state.quarantine;
+        r.discarded = state
+            .discarded
+            .into_iter()
+            .filter_map(|(d, h, c)| Some((d, h.parse::<ChangeHash>().ok()?, c)))
+            .collect();
         r.copied = state.copied;
         Ok(r)
     }
@@ -92,7 +103,12 @@ impl Replica {
                 .map(|((m, d), h)| (m.clone(), d.clone(), h.iter().map(|h| h.0).collect()))
                 .collect(),
             held: self.held.clone(),
-            quarantine: self.quarantine.clone(),
+            quarantine: self.quarantine.values().cloned().collect(),
+            discarded: self
+                .discarded
+                .iter()
+                .map(|(d, h, c)| (d.clone(), h.to_string(), c.clone()))
+                .collect(),
             copied: self.copied,
         }
     }

@@ -3,7 +3,7 @@
 //! changes it is holding back or has quarantined. Local edits are signed
 //! as they are committed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::{AutoCommit, ChangeHash, ReadDoc};
 use caravan_model::{Author, CaseDoc, Catalog, DocPath, Edit, Millis, NewCase, Role};
@@ -22,18 +22,50 @@ pub struct Held {
     pub bytes: Vec<u8>,
     #[serde(with = "serde_bytes")]
     pub signature: Vec<u8>,
+    /// The signature was verified when the change was held. Changes held
+    /// by earlier versions were not, and are verified when retried.
+    #[serde(default)]
+    pub signature_verified: bool,
 }
 
 /// A change that failed a check, kept (never applied) for the supervisor.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+/// The quarantine holds one entry per (document, change, reason code).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct Quarantined {
     pub doc_id: String,
     pub hash: String,
-    /// Device that authored the change (hex), when it could be read.
+    /// Device that authored the change (hex), when it could be read. For
+    /// `sync.bad_change_signature` only the author the change claims.
     pub author: Option<String>,
     pub reason: Rejection,
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
+    /// The signature that came with the change: verified unless the reason
+    /// is `sync.bad_change_signature` or `sync.own_actor_forged`. Empty in
+    /// entries written before it was kept.
+    #[serde(default, with = "serde_bytes")]
+    pub signature: Vec<u8>,
+    /// Device that sent the bundle or session it came in (hex), if known.
+    #[serde(default)]
+    pub relayed_by: Option<String>,
+    /// When it arrived on this device (milliseconds since the epoch), if known.
+    #[serde(default)]
+    pub arrived_at: Option<Millis>,
+}
+
+impl std::fmt::Debug for Quarantined {
+    // The change's bytes carry case content: only ids, codes and sizes here.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Quarantined")
+            .field("doc_id", &self.doc_id)
+            .field("hash", &self.hash)
+            .field("author", &self.author)
+            .field("code", &self.reason.code)
+            .field("bytes", &self.bytes.len())
+            .field("relayed_by", &self.relayed_by)
+            .field("arrived_at", &self.arrived_at)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]
@@ -47,8 +79,13 @@ pub struct Replica {
     /// (member id, document id) → heads that member is known to have.
     pub(crate) peer_heads: BTreeMap<(String, String), Vec<ChangeHash>>,
     pub(crate) held: Vec<Held>,
-    pub(crate) quarantine: Vec<Quarantined>,
-    pub(crate) quarantined: HashSet<ChangeHash>,
+    /// (document id, change hash, reason code) → the quarantined change.
+    pub(crate) quarantine: BTreeMap<crate::quarantine::Key, Quarantined>,
+    /// Verdicts the supervisor discarded: the same verdict on the same
+    /// change is not kept again when a peer sends it again.
+    pub(crate) discarded: BTreeSet<crate::quarantine::Key>,
+    /// Quarantine entries added since the caller last dated them.
+    pub(crate) undated: Vec<crate::quarantine::Key>,
     pub(crate) audit: Vec<AuditEvent>,
     /// Another copy of this device's key signed changes this copy lacks:
     /// it was restored from a backup or copied. It makes no more changes
@@ -98,8 +135,9 @@ impl Replica {
             signatures: HashMap::new(),
             peer_heads: BTreeMap::new(),
             held: Vec::new(),
-            quarantine: Vec::new(),
-            quarantined: HashSet::new(),
+            quarantine: BTreeMap::new(),
+            discarded: BTreeSet::new(),
+            undated: Vec::new(),
             audit: Vec::new(),
             copied: false,
         }
@@ -142,10 +180,6 @@ impl Replica {
         self.cases
             .get(id)
             .map(|d| CaseDoc::from_automerge(d.clone()))
-    }
-
-    pub fn quarantine(&self) -> &[Quarantined] {
-        &self.quarantine
     }
 
     /// Audit events recorded since the last call.

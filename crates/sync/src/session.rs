@@ -103,7 +103,9 @@ impl std::fmt::Debug for Session {
 
 /// What this device lacks to reach `their_heads`, looking through changes
 /// held for missing dependencies (Automerge's own queue never sees them)
-/// and leaving out what it has quarantined, which it will never take.
+/// and leaving out what it has quarantined: it does not ask for those
+/// again. (A change quarantined only for a bad signature still arrives
+/// with a valid one: a peer sends whatever this device's heads lack.)
 fn need(
     doc: &mut AutoCommit,
     held: &HashMap<ChangeHash, Vec<ChangeHash>>,
@@ -264,6 +266,7 @@ impl Session {
             if ds.refused {
                 continue;
             }
+            let quarantined = replica.quarantined_in(&doc_id);
             let doc = if doc_id == TEAM_DOC_ID {
                 &mut replica.team.doc
             } else if let Some(d) = replica.cases.get_mut(&doc_id) {
@@ -288,7 +291,7 @@ impl Session {
             msg.need = need(
                 doc,
                 held.get(&doc_id).unwrap_or(&no_held),
-                &replica.quarantined,
+                &quarantined,
                 &ds.their_heads,
             );
             let mut signatures = Vec::new();
@@ -600,8 +603,8 @@ impl Session {
             && let Some(ds) = self.docs.get(TEAM_DOC_ID)
             && ds.heard
         {
+            let quarantined = replica.quarantined_in(TEAM_DOC_ID);
             let doc = &mut replica.team.doc;
-            let quarantined = &replica.quarantined;
             self.team_settled = ds
                 .their_heads
                 .iter()

@@ -6,8 +6,9 @@
 //! Some members turn malicious: they send crafted changes signed with
 //! their real device keys (hidden overwrites, operation numbers set to win
 //! conflicts, forged first changes of cases, two different changes under
-//! one sequence number). Honest devices must refuse each of them the same
-//! way and still converge. The exception is equivocation: two devices that
+//! one sequence number, other members' genuine changes relayed with junk
+//! signatures). Honest devices must refuse each of them the same way and
+//! still converge. The exception is equivocation: two devices that
 //! each received a different one of the two changes keep the one they
 //! received (Automerge cannot hold both) and quarantine the other, so the
 //! case it touched may differ between them; that is checked to be visible
@@ -299,7 +300,11 @@ fn run(seed: u64) -> (usize, usize) {
         for q in d.quarantine() {
             // What an honest device set aside is a crafted change, or an
             // honest change that built on one side of an equivocation.
-            let crafted = q.author.as_ref().is_some_and(|a| bad_actors.contains(a));
+            let crafted = q.author.as_ref().is_some_and(|a| bad_actors.contains(a))
+                || (q.reason.code == "sync.bad_change_signature"
+                    && q.relayed_by
+                        .as_ref()
+                        .is_some_and(|r| bad_actors.contains(r)));
             let after_split =
                 split.contains(&q.doc_id) && q.reason.code == "sync.depends_on_quarantined";
             assert!(
@@ -330,7 +335,42 @@ fn attack(
     // Every crafted write is new, so each crafted change is a new change.
     let mark = rng.next();
     let title = move |what: &str| format!("{what} {mark}");
-    match rng.below(4) {
+    match rng.below(5) {
+        4 if !held.is_empty() => {
+            // Another member's genuine change, relayed with a junk
+            // signature: it must neither be lost nor shadow the real one.
+            let case = held[rng.below(held.len())].clone();
+            let mine = me.device().actor();
+            let theirs: Vec<automerge::ChangeHash> = me
+                .cases
+                .get_mut(&case)
+                .unwrap()
+                .get_changes(&[])
+                .iter()
+                .filter(|c| *c.actor_id() != mine)
+                .map(|c| c.hash())
+                .collect();
+            if theirs.is_empty() {
+                return false;
+            }
+            let target = theirs[rng.below(theirs.len())];
+            let Some(real) = me.signatures.insert(target, [7u8; 64]) else {
+                return false;
+            };
+            let mut to = rng.below(devices.len());
+            if to == who {
+                to = (to + 1) % devices.len();
+            }
+            let recipient = devices[to].me().unwrap().0;
+            // A fresh view of what the recipient holds, so the change travels.
+            devices[who].peer_heads.retain(|(m, _), _| *m != recipient);
+            let bundle = devices[who].export(&Recipient::Member(recipient), T0);
+            devices[who].signatures.insert(target, real);
+            if let Ok(bundle) = bundle {
+                devices[to].import(&bundle, &Limits::default()).unwrap();
+            }
+            true
+        }
         0 | 1 if !held.is_empty() => {
             let case = &held[rng.below(held.len())];
             let forged = if rng.chance(50) {

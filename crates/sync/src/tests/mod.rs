@@ -9,6 +9,7 @@ mod fixture;
 mod forged_writes;
 mod join_package;
 mod planted_keys;
+mod quarantine;
 mod scenario;
 mod session;
 mod weak_keys;
