@@ -282,6 +282,14 @@ fn two_investigators_relay_and_review() {
         })
         .unwrap();
     assert_eq!(hits.cases.len(), 1);
+    // Finding 9: the search is audited, by a fingerprint, never the words.
+    let log = t.ina.audit_log(None).unwrap();
+    let search = log.iter().rfind(|e| e.action == "case.search").unwrap();
+    let fingerprint =
+        caravan_core::search_fingerprint(&caravan_model::search::fold("Gulnara Akhmedova"));
+    assert!(search.detail.contains(&fingerprint), "{}", search.detail);
+    assert!(search.detail.contains("1 cases matched"));
+    assert!(!search.detail.to_lowercase().contains("gulnara"));
 
     // Every vault keeps everything across lock and unlock.
     let before = serde_json::to_value(t.ina.show_case(&case).unwrap()).unwrap();
