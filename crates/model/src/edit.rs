@@ -221,7 +221,7 @@ impl CaseDoc {
                     .check(&path, &(&value).into())
                     .map_err(|bad| ModelError::Invalid {
                         field: path.to_string(),
-                        message: bad.to_string(),
+                        message: bad.reason(),
                     })?;
                 reconcile_prop(&mut self.doc, &parent, key.as_str(), &value).map_err(rec)
             }

@@ -239,31 +239,50 @@ impl Rule {
 }
 
 /// Why a write does not fit the schema.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BadValue {
-    #[error("'{path}' is not a field of a {doc} document")]
+    /// No rule names the path.
     Unknown { doc: &'static str, path: String },
-    #[error("'{path}' holds {expected}, not {found}")]
+    /// The path holds something else.
     Wrong {
         path: String,
         expected: String,
         found: &'static str,
     },
-    #[error("'{path}' is a field of a record and is never removed (an unset field holds null)")]
+    /// A field of a record removed.
     Removed { path: String },
-    #[error("{} is made without its field '{field}'", shown(path))]
+    /// A record made without one of its fields.
     Incomplete { path: String, field: &'static str },
 }
 
-fn shown(path: &str) -> String {
-    if path.is_empty() {
-        "the document".into()
-    } else {
-        format!("'{path}'")
+impl std::fmt::Display for BadValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = self.path();
+        if path.is_empty() {
+            write!(f, "the document {}", self.reason())
+        } else {
+            write!(f, "'{path}' {}", self.reason())
+        }
     }
 }
 
+impl std::error::Error for BadValue {}
+
 impl BadValue {
+    /// What is wrong at the path, as a phrase that follows it.
+    pub fn reason(&self) -> String {
+        match self {
+            BadValue::Unknown { doc, .. } => format!("is not a field of a {doc} document"),
+            BadValue::Wrong {
+                expected, found, ..
+            } => format!("holds {expected}, not {found}"),
+            BadValue::Removed { .. } => {
+                "is a field of a record and is never removed (an unset field holds null)".into()
+            }
+            BadValue::Incomplete { field, .. } => format!("is made without its field '{field}'"),
+        }
+    }
+
     /// The path the write was refused at.
     pub fn path(&self) -> &str {
         match self {

@@ -804,3 +804,53 @@ fn a_record_is_made_whole() {
         })
     ));
 }
+
+/// A device's own field edits pass the check its peers make, so none of
+/// them is refused elsewhere: a value that does not fit is refused here,
+/// before anything is written.
+#[test]
+fn a_field_edit_is_checked_against_the_schema_before_it_is_written() {
+    let mut doc = new_case();
+    let supervisor = author(Role::Supervisor, "sup-1");
+    let heads = doc.heads();
+    for (path, value, who) in [
+        ("stages/intake/status", Scalar::from("closed"), &supervisor),
+        (
+            "checklists/initial-actions/template_id",
+            "closure".into(),
+            &supervisor,
+        ),
+        ("header/created_at", Scalar::Uint(5), &investigator()),
+        ("header/status", Scalar::Null, &investigator()),
+    ] {
+        let err = doc
+            .apply(
+                Edit::Set {
+                    path: path.parse().unwrap(),
+                    value,
+                },
+                who,
+                catalog(),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "case.invalid", "{path}: {err}");
+        assert!(
+            err.to_string().starts_with(&format!("{path}: holds ")),
+            "{err}"
+        );
+        assert_eq!(doc.heads(), heads, "{path}");
+    }
+    doc.apply(
+        Edit::Set {
+            path: "stages/intake/status".parse().unwrap(),
+            value: StageStatus::Closed.into(),
+        },
+        &supervisor,
+        catalog(),
+    )
+    .unwrap();
+    assert_eq!(
+        doc.case().unwrap().stages["intake"].status,
+        StageStatus::Closed
+    );
+}
