@@ -217,6 +217,12 @@ impl CaseDoc {
                         }
                     }
                 }
+                crate::schema::case()
+                    .check(&path, &(&value).into())
+                    .map_err(|bad| ModelError::Invalid {
+                        field: path.to_string(),
+                        message: bad.reason(),
+                    })?;
                 reconcile_prop(&mut self.doc, &parent, key.as_str(), &value).map_err(rec)
             }
             Edit::SetText { path, text } => {

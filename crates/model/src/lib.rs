@@ -17,6 +17,7 @@ pub mod error;
 pub mod lifecycle;
 pub mod path;
 pub mod policy;
+pub mod schema;
 pub mod search;
 pub mod vocab;
 

@@ -32,6 +32,14 @@ macro_rules! vocabulary {
                 Self::ALL.iter().copied().find(|v| v.doc_name() == name)
             }
 
+            /// This vocabulary as the document schema checks it: the names
+            /// stored in documents, accepted through [`Self::from_doc_name`].
+            pub const VOCABULARY: crate::schema::Vocabulary = crate::schema::Vocabulary {
+                name: stringify!($name),
+                doc_names: &[$(stringify!($variant)),+],
+                accepts: |name| Self::from_doc_name(name).is_some(),
+            };
+
             /// Parses a stable identifier (as returned by [`Self::id`]).
             pub fn from_id(id: &str) -> Option<Self> {
                 match id { $($id => Some($name::$variant),)+ _ => None }
@@ -344,6 +352,36 @@ mod tests {
         for c in CaseStatus::ALL {
             assert_eq!(c.id(), snake(c.doc_name()));
         }
+    }
+
+    /// The schema checks stored names through `VOCABULARY`: the same
+    /// names `doc_name` writes, and `from_doc_name` reads.
+    #[test]
+    fn the_schema_sees_every_stored_name() {
+        fn same<T: Copy>(all: &[T], doc_name: fn(T) -> &'static str, v: crate::schema::Vocabulary) {
+            let names: Vec<&str> = all.iter().map(|x| doc_name(*x)).collect();
+            assert_eq!(names, v.doc_names, "{}", v.name);
+            assert!(names.iter().all(|n| (v.accepts)(n)), "{}", v.name);
+            assert!(!(v.accepts)("no-such-value"), "{}", v.name);
+        }
+        same(Stage::ALL, Stage::doc_name, Stage::VOCABULARY);
+        same(
+            StageStatus::ALL,
+            StageStatus::doc_name,
+            StageStatus::VOCABULARY,
+        );
+        same(
+            Exploitation::ALL,
+            Exploitation::doc_name,
+            Exploitation::VOCABULARY,
+        );
+        same(
+            ControlMethod::ALL,
+            ControlMethod::doc_name,
+            ControlMethod::VOCABULARY,
+        );
+        same(Role::ALL, Role::doc_name, Role::VOCABULARY);
+        same(Sex::ALL, Sex::doc_name, Sex::VOCABULARY);
     }
 
     #[test]

@@ -5,4 +5,5 @@ mod edits;
 mod lifecycle;
 mod merge;
 mod policy;
+mod schema;
 mod templates;

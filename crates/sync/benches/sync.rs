@@ -23,6 +23,9 @@ struct Fixture {
     raw: Vec<Vec<u8>>,
     changes: usize,
     raw_bytes: usize,
+    /// Every change's writes, as the import reads them, and whether it is
+    /// its case's first change.
+    writes: Vec<(Vec<caravan_sync::analyze::Write>, bool)>,
 }
 
 fn checklist_items() -> Vec<String> {
@@ -101,13 +104,19 @@ fn fixture() -> Fixture {
         }
     }
     let mut raw = Vec::new();
+    let mut writes = Vec::new();
     let (mut changes, mut raw_bytes) = (0, 0);
     for id in &ids {
         let mut doc = inv.case(id).unwrap().into_automerge();
         let mut bytes = Vec::new();
+        let mut replay = AutoCommit::new();
+        let mut analyzer = caravan_sync::analyze::Analyzer::default();
         for ch in doc.get_changes(&[]) {
             bytes.extend_from_slice(ch.raw_bytes());
             changes += 1;
+            let w = analyzer.writes(&mut replay, &ch).unwrap();
+            writes.push((w, ch.deps().is_empty()));
+            replay.apply_changes([ch.clone()]).unwrap();
         }
         raw_bytes += bytes.len();
         raw.push(bytes);
@@ -129,14 +138,16 @@ fn fixture() -> Fixture {
         raw,
         changes,
         raw_bytes,
+        writes,
     }
 }
 
 fn benches(c: &mut Criterion) {
     let f = fixture();
     eprintln!(
-        "fixture: {} changes across {CASES} cases; raw change bytes {} ({:.0} B/change); bundle {} bytes ({:.0} B/change, {:.2}x raw)",
+        "fixture: {} changes across {CASES} cases, {} writes; raw change bytes {} ({:.0} B/change); bundle {} bytes ({:.0} B/change, {:.2}x raw)",
         f.changes,
+        f.writes.iter().map(|(w, _)| w.len()).sum::<usize>(),
         f.raw_bytes,
         f.raw_bytes as f64 / f.changes as f64,
         f.bundle.len(),
@@ -170,6 +181,21 @@ fn benches(c: &mut Criterion) {
                 doc.load_incremental(bytes).unwrap();
                 black_box(doc.get_heads());
             }
+        })
+    });
+    // The schema check alone, on the writes the import reads from the same
+    // changes (part of `bundle_import_…`).
+    g.bench_function("schema_check_same_changes", |b| {
+        let schema = caravan_model::schema::case();
+        b.iter(|| {
+            for (writes, first) in &f.writes {
+                let mut check = schema.change(*first);
+                for (i, w) in writes.iter().enumerate() {
+                    check.write(i, &w.path, &w.value, w.into).unwrap();
+                }
+                check.finish().unwrap();
+            }
+            black_box(f.writes.len())
         })
     });
     g.bench_function("bundle_export_1000_changes_100_cases", |b| {

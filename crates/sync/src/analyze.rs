@@ -1,5 +1,6 @@
-//! What an Automerge change writes, as (document path, kind of write) pairs,
-//! so the role policy can judge it before it is applied.
+//! What an Automerge change writes, as (document path, kind of write, value
+//! written) triples, so the role policy and the document schema can judge
+//! it before it is applied.
 //!
 //! Automerge operations address objects by id, not by path. An object that
 //! already exists is located in the document; one created earlier in the
@@ -21,18 +22,36 @@ use std::collections::{HashMap, HashSet};
 
 use automerge::legacy::{Key, ObjectId, OpId, OpType};
 use automerge::{AutoCommit, Change, ChangeHash, ObjId, Prop, ReadDoc};
+use caravan_model::schema::Written;
 use caravan_model::{DocPath, Seg, WriteKind};
 
 /// One write of a change.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Write {
     pub path: DocPath,
     pub kind: WriteKind,
+    /// What the operation writes: an object, a scalar value, a removal.
+    pub value: Written,
+    /// The write of this same change that made the object this one writes
+    /// into (a new record or entry being filled in); `None` when the object
+    /// already existed.
+    pub into: Option<usize>,
+}
+
+impl Write {
     /// Creates an empty container or writes null: shape, not content.
-    pub structural: bool,
-    /// Writes inside an object this same change created (a new record or
-    /// entry being filled in), rather than into one that already existed.
-    pub fresh: bool,
+    pub fn structural(&self) -> bool {
+        matches!(
+            self.value,
+            Written::Make(_) | Written::Put(automerge::ScalarValue::Null)
+        )
+    }
+
+    /// Writes inside an object this same change created, rather than into
+    /// one that already existed.
+    pub fn fresh(&self) -> bool {
+        self.into.is_some()
+    }
 }
 
 /// Why a change's writes could not be listed.
@@ -223,19 +242,22 @@ impl Analyzer {
             deps: self.frontier(change.deps()),
             beyond: None,
         };
-        // Objects this change makes; objects of the document it was shown
-        // to have seen; the map keys it has set so far.
-        let mut made: HashSet<OpId> = HashSet::new();
+        // Objects this change makes (with the write that made each);
+        // objects of the document it was shown to have seen; the map keys
+        // it has set so far.
+        let mut made: HashMap<OpId, usize> = HashMap::new();
         let mut seen: HashSet<OpId> = HashSet::new();
         let mut set_here: HashSet<(Option<OpId>, String)> = HashSet::new();
         let mut out = Vec::with_capacity(expanded.operations.len());
-        for (i, op) in expanded.operations.iter().enumerate() {
+        for (i, op) in expanded.operations.into_iter().enumerate() {
             let own_id = OpId::new(start + i as u64, &actor);
-            let (parent, parent_id, fresh) = match &op.obj {
-                ObjectId::Root => (DocPath::root(), None, false),
-                ObjectId::Id(id) if made.contains(id) => {
-                    (self.paths[id].0.clone(), Some(id.clone()), true)
-                }
+            let (parent, parent_id, into) = match &op.obj {
+                ObjectId::Root => (DocPath::root(), None, None),
+                ObjectId::Id(id) if made.contains_key(id) => (
+                    self.paths[id].0.clone(),
+                    Some(id.clone()),
+                    made.get(id).copied(),
+                ),
                 ObjectId::Id(id) => {
                     let (path, obj) = self.locate(doc, id)?;
                     if seen.insert(id.clone()) {
@@ -246,9 +268,10 @@ impl Analyzer {
                             ));
                         }
                     }
-                    (path, Some(id.clone()), false)
+                    (path, Some(id.clone()), None)
                 }
             };
+            let fresh = into.is_some();
             let path = parent.child(match &op.key {
                 Key::Map(k) => Seg::Key(k.to_string()),
                 Key::Seq(_) => Seg::Index(0),
@@ -274,22 +297,25 @@ impl Analyzer {
                 _ if op.pred.is_empty() => WriteKind::Create,
                 _ => WriteKind::Update,
             };
-            let structural = matches!(
-                op.action,
-                OpType::Make(_) | OpType::Put(automerge::ScalarValue::Null)
-            );
             if let OpType::Make(_) = op.action {
-                made.insert(own_id.clone());
+                made.insert(own_id.clone(), i);
                 self.paths.insert(own_id, (path.clone(), None));
             }
+            let value = match op.action {
+                OpType::Make(t) => Written::Make(t),
+                OpType::Put(v) => Written::Put(v),
+                OpType::Delete => Written::Delete,
+                OpType::Increment(_) => Written::Increment,
+                OpType::MarkBegin(_) | OpType::MarkEnd(_) => Written::Mark,
+            };
             out.push(Write {
                 path,
                 kind,
-                structural,
-                fresh,
+                value,
+                into,
             });
         }
-        self.last = Some((hash, (made, set_here)));
+        self.last = Some((hash, (made.into_keys().collect(), set_here)));
         Ok(out)
     }
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use automerge::transaction::CommitOptions;
 use automerge::{AutoCommit, ChangeHash, ObjId, ROOT, ReadDoc};
 use autosurgeon::{Hydrate, Reconcile, hydrate, reconcile, reconcile_prop};
-use caravan_model::{DocPath, Millis, Role, policy};
+use caravan_model::{DocPath, Millis, Role, policy, schema};
 
 use crate::crypto::{random, seal_to, sha256};
 use crate::error::{SyncError, doc_err};
@@ -72,6 +72,64 @@ pub struct KeyEpoch {
     pub created_by: String,
     /// Device id (hex) → the epoch key sealed to that device's X25519 key (hex).
     pub wraps: BTreeMap<String, String>,
+}
+
+/// The team document (`TeamDoc`) field by field, in the case schema's
+/// terms (see `caravan_model::schema`): every change to the team document
+/// is checked against it at merge, as case changes are against theirs.
+#[rustfmt::skip]
+pub static TEAM_SCHEMA_RULES: &[schema::Rule] = {
+    use schema::Expect::{Bool, Entries, Int, Record, Uint};
+    use schema::{Key, Rule};
+    const STR: schema::Expect = schema::Expect::Str(schema::Form::Any);
+    const fn rule(pattern: &'static str, expect: schema::Expect) -> Rule {
+        Rule { pattern, expect, optional: false }
+    }
+    &[
+        rule("", Record),
+        rule("schema", Uint),
+        rule("info", Record),
+        rule("info/name", STR),
+        rule("info/founded_at", Int),
+        rule("members", Entries(Key::Any)),
+        rule("members/*", Record),
+        rule("members/*/name", STR),
+        rule("members/*/role", schema::Expect::Vocab(Role::VOCABULARY)),
+        rule("members/*/added_at", Int),
+        rule("members/*/added_by", STR),
+        rule("devices", Entries(Key::Any)),
+        rule("devices/*", Record),
+        rule("devices/*/member", STR),
+        rule("devices/*/agreement", STR),
+        rule("devices/*/label", STR),
+        rule("devices/*/enrolled_at", Int),
+        rule("devices/*/enrolled_by", STR),
+        rule("revocations", Entries(Key::Any)),
+        rule("revocations/*", Record),
+        rule("revocations/*/at", Int),
+        rule("revocations/*/by", STR),
+        Rule { pattern: "revocations/*/reason", expect: STR, optional: true },
+        rule("revocations/*/cutoffs", Entries(Key::Any)),
+        rule("revocations/*/cutoffs/*", Uint),
+        rule("case_access", Entries(Key::Any)),
+        rule("case_access/*", Entries(Key::Any)),
+        rule("case_access/*/*", Bool),
+        rule("key_epochs", Entries(Key::Any)),
+        rule("key_epochs/*", Record),
+        rule("key_epochs/*/created_at", Int),
+        rule("key_epochs/*/created_by", STR),
+        rule("key_epochs/*/wraps", Entries(Key::Any)),
+        rule("key_epochs/*/wraps/*", STR),
+    ]
+};
+
+/// The team document's schema, compiled once.
+pub fn schema() -> &'static schema::Schema {
+    static TEAM: std::sync::LazyLock<schema::Schema> = std::sync::LazyLock::new(|| {
+        schema::Schema::compile("team", TEAM_SCHEMA_RULES)
+            .unwrap_or_else(|e| panic!("the team schema is invalid: {e}"))
+    });
+    &TEAM
 }
 
 /// The team id: derived from the team document's first change, so a device

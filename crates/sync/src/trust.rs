@@ -100,10 +100,10 @@ pub(crate) fn bad_signature() -> Rejection {
 
 /// Every check but the signature (which the caller has verified, see
 /// `import::integrate`): the author's standing, case access, the role
-/// policy, and that the change is what an honest device would have made on
-/// top of the changes it names. `doc` must hold every change `change`
-/// depends on; `analyzer` caches object paths across the changes of one
-/// document.
+/// policy, that the change is what an honest device would have made on top
+/// of the changes it names, and that what it writes fits the document's
+/// schema. `doc` must hold every change `change` depends on; `analyzer`
+/// caches object paths across the changes of one document.
 pub fn check_authority(
     ctx: &Context<'_>,
     doc: &mut AutoCommit,
@@ -118,18 +118,22 @@ pub fn check_authority(
     })?;
     check_counter(doc, change, analyzer)?;
     if ctx.kind == DocKind::Team && change.deps().is_empty() {
-        // The founding change is authenticated by the team id itself.
-        return if TeamId::of_genesis(&change.hash()) == *ctx.team_id {
-            Ok(Accepted {
-                member: String::new(),
-                role: Role::Admin,
-            })
-        } else {
-            Err(Rejection::new(
+        // The founding change is authenticated by the team id itself; what
+        // it writes must still be a team document.
+        if TeamId::of_genesis(&change.hash()) != *ctx.team_id {
+            return Err(Rejection::new(
                 "sync.foreign_team_root",
                 "this is the founding change of another team",
-            ))
-        };
+            ));
+        }
+        let writes = analyzer
+            .writes(doc, change)
+            .map_err(|u| Rejection::new(u.code(), u.message()))?;
+        check_values(ctx.kind, &writes, true)?;
+        return Ok(Accepted {
+            member: String::new(),
+            role: Role::Admin,
+        });
     }
     let (member, role) = ctx
         .team
@@ -175,19 +179,19 @@ pub fn check_authority(
     let writes = analyzer
         .writes(doc, change)
         .map_err(|u| Rejection::new(u.code(), u.message()))?;
-    for w in writes {
+    for w in &writes {
         // A case's first change lays out its whole shape (its top-level
         // parts, empty collections, unset fields) in one go; its content is
         // still judged rule by rule.
         if genesis
             && w.kind == caravan_model::WriteKind::Create
-            && (w.structural || w.path.0.len() == 1)
+            && (w.structural() || w.path.0.len() == 1)
         {
             continue;
         }
         policy::check(ctx.kind, role, &w.path, w.kind)
             .map_err(|d| Rejection::new(policy::Denial::CODE, d.to_string()))?;
-        if ctx.kind == DocKind::Case && !w.fresh && policy::written_with_entry(&w.path) {
+        if ctx.kind == DocKind::Case && !w.fresh() && policy::written_with_entry(&w.path) {
             return Err(Rejection::new(
                 policy::Denial::CODE,
                 format!(
@@ -197,7 +201,45 @@ pub fn check_authority(
             ));
         }
     }
+    check_values(ctx.kind, &writes, genesis)?;
     Ok(Accepted { member, role })
+}
+
+/// The stable code of a change refused for what it writes.
+pub const BAD_VALUE: &str = "sync.bad_value";
+
+/// Every write of a change fits the document's schema (type, vocabulary,
+/// form), and every record the change makes (the document's root, for its
+/// first change) is given all its fields. Judged from the change alone —
+/// each write's path and value — so every device reaches the same verdict
+/// whatever else it holds: a value that would lose a conflict on one device
+/// and win on another is refused on both.
+pub(crate) fn check_values(
+    kind: DocKind,
+    writes: &[analyze::Write],
+    first: bool,
+) -> Result<(), Rejection> {
+    let schema = match kind {
+        DocKind::Case => caravan_model::schema::case(),
+        DocKind::Team => crate::team::schema(),
+    };
+    let refuse = |bad: caravan_model::schema::BadValue| {
+        Rejection::new(
+            BAD_VALUE,
+            format!(
+                "it writes what a {} document cannot hold (a modified or faulty client): {bad}",
+                match kind {
+                    DocKind::Case => "case",
+                    DocKind::Team => "team",
+                }
+            ),
+        )
+    };
+    let mut check = schema.change(first);
+    for (i, w) in writes.iter().enumerate() {
+        check.write(i, &w.path, &w.value, w.into).map_err(refuse)?;
+    }
+    check.finish().map_err(refuse)
 }
 
 /// A change numbers its operations on from the largest number among the

@@ -649,6 +649,7 @@ export const en: Record<string, string> = {
   'error.sync.forged_case_root': 'A change claims to open a case that another change opened; it was set aside.',
   'error.sync.hidden_overwrite': 'A change replaces a value without naming it, which Caravan never does (a modified client); it was set aside.',
   'error.sync.bad_op_counter': 'A change is numbered to win every conflict, which Caravan never does (a modified client); it was set aside.',
+  'error.sync.bad_value': 'A change writes a value the case or team cannot hold (a wrong type, or a name outside its list), which Caravan never does (a modified or faulty client); it was set aside and nothing changed.',
   'error.sync.no_key': 'This device does not have the key for this bundle yet.',
   'error.sync.not_a_bundle': 'This file is not a Caravan bundle.',
   'error.sync.not_for_this_device': 'This bundle was made for another device.',
