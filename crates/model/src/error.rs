@@ -1,5 +1,6 @@
 //! The model's errors. Each has a stable code that front ends translate.
 
+use crate::attribution::FalseAttribution;
 use crate::lifecycle::Gate;
 use crate::policy::Denial;
 
@@ -7,6 +8,8 @@ use crate::policy::Denial;
 pub enum ModelError {
     #[error(transparent)]
     Denied(#[from] Denial),
+    #[error(transparent)]
+    FalseAttribution(#[from] FalseAttribution),
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
     #[error("no {what} '{id}' in this case")]
@@ -31,6 +34,7 @@ impl ModelError {
     pub fn code(&self) -> &'static str {
         match self {
             ModelError::Denied(_) => Denial::CODE,
+            ModelError::FalseAttribution(_) => FalseAttribution::CODE,
             ModelError::Invalid { .. } => "case.invalid",
             ModelError::NotFound { .. } => "case.not_found",
             ModelError::DuplicateId { .. } => "case.duplicate_id",

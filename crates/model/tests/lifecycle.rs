@@ -23,7 +23,7 @@ fn approval(stage: Stage, decision: Decision) -> Record {
         decision,
         comment: None,
         by: "sup-1".into(),
-        at: 5,
+        at: AT,
     })
 }
 
@@ -33,7 +33,7 @@ fn signoff(stage: Stage) -> Record {
         stage: Some(stage),
         text: "Reviewed.".into(),
         by: "pro-1".into(),
-        at: 6,
+        at: AT,
     })
 }
 
@@ -320,7 +320,7 @@ fn overdue_tasks_as_of_a_date() {
             due: due.map(|d| d.parse().unwrap()),
             stage: None,
             done,
-            recorded_at: 0,
+            recorded_at: AT,
             recorded_by: "inv-1".into(),
         })
     };
