@@ -608,12 +608,13 @@ pub(crate) fn instance_and_item<'c>(
             what: "checklist",
             id: template_id.to_string(),
         })?;
-    let tpl = catalog
-        .get(template_id, inst.version)
-        .ok_or_else(|| ModelError::NotFound {
-            what: "checklist template",
-            id: format!("{template_id}@{}", inst.version),
-        })?;
+    let tpl =
+        catalog
+            .get(template_id, inst.version)
+            .ok_or_else(|| ModelError::UnknownTemplate {
+                template_id: template_id.to_string(),
+                version: inst.version,
+            })?;
     let item = tpl.item(item_id).ok_or_else(|| ModelError::NotFound {
         what: "checklist item",
         id: format!("{template_id}/{item_id}"),

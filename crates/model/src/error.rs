@@ -21,8 +21,12 @@ pub enum ModelError {
     },
     #[error("item '{item}' can only be marked not applicable with a reason")]
     ReasonRequired { item: String },
-    #[error("the {} gate is not ready: {} required item(s) open, {} sign-off(s) missing", .0.stage, .0.missing_items.len(), .0.missing_signoffs.len())]
+    #[error("the {} gate is not ready: {}", .0.stage, .0.what_is_missing())]
     GateNotReady(Box<Gate>),
+    #[error(
+        "checklist '{template_id}' follows version {version} of its template, which this copy of Caravan does not know: it was made with a newer template version; update Caravan to work on it"
+    )]
+    UnknownTemplate { template_id: String, version: u64 },
     #[error("nothing changed")]
     NoChange,
     #[error("the case document is damaged or from an unknown version: {0}")]
@@ -40,6 +44,7 @@ impl ModelError {
             ModelError::DuplicateId { .. } => "case.duplicate_id",
             ModelError::ReasonRequired { .. } => "checklist.reason_required",
             ModelError::GateNotReady(_) => "stage.gate_not_ready",
+            ModelError::UnknownTemplate { .. } => "checklist.unknown_template",
             ModelError::NoChange => "case.no_change",
             ModelError::Document(_) => "case.document",
         }
