@@ -262,6 +262,17 @@ pub fn judge(
     }
 }
 
+/// When a case was opened: the time of the change that laid out its header
+/// (its first change: no later change may lay one out), in milliseconds.
+/// `doc` must hold no transaction in progress.
+pub fn opened_at(doc: &mut automerge::AutoCommit) -> Option<Millis> {
+    use automerge::ReadDoc;
+    let (_, header) = doc.get(automerge::ROOT, "header").ok()??;
+    let first = doc.hash_for_opid(&header)?;
+    let change = doc.get_change_meta_by_hash(&first)?;
+    Some(change.timestamp.saturating_mul(1000))
+}
+
 impl Scalar {
     /// The model's scalar for an Automerge one; `None` for kinds Caravan
     /// never writes (bytes, floats, counters, unknown types).

@@ -327,10 +327,7 @@ impl CaseDoc {
     /// header, its first change. Read before a change is started (reading
     /// a change's time ends any transaction in progress).
     fn opened_at(&mut self) -> Option<Millis> {
-        let (_, header) = self.doc.get(ROOT, "header").ok()??;
-        let first = self.doc.hash_for_opid(&header)?;
-        let change = self.doc.get_change_meta_by_hash(&first)?;
-        Some(change.timestamp.saturating_mul(1000))
+        attribution::opened_at(&mut self.doc)
     }
 }
 

@@ -24,7 +24,7 @@ use automerge::{AutoCommit, Change, ChangeHash, ObjId, Prop, ReadDoc};
 use caravan_model::{DocPath, Seg, WriteKind};
 
 /// One write of a change.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Write {
     pub path: DocPath,
     pub kind: WriteKind,
@@ -33,6 +33,8 @@ pub struct Write {
     /// Writes inside an object this same change created (a new record or
     /// entry being filled in), rather than into one that already existed.
     pub fresh: bool,
+    /// The scalar it writes; `None` when it makes an object or removes.
+    pub value: Option<automerge::ScalarValue>,
 }
 
 /// Why a change's writes could not be listed.
@@ -282,11 +284,16 @@ impl Analyzer {
                 made.insert(own_id.clone());
                 self.paths.insert(own_id, (path.clone(), None));
             }
+            let value = match &op.action {
+                OpType::Put(v) => Some(v.clone()),
+                _ => None,
+            };
             out.push(Write {
                 path,
                 kind,
                 structural,
                 fresh,
+                value,
             });
         }
         self.last = Some((hash, (made, set_here)));

@@ -2,6 +2,7 @@
 //! that no caller has.
 
 mod adversarial;
+mod attribution;
 mod converge;
 mod doc_ids;
 mod equivocation;
