@@ -375,6 +375,9 @@ dto! {
         pub missing_items: Vec<String>,
         /// Roles whose sign-off is missing.
         pub missing_signoffs: Vec<String>,
+        /// "template@version" of checklists made with a template version
+        /// this copy of Caravan does not know; they hold the gate.
+        pub unknown_templates: Vec<String>,
     }
 
     pub struct StageDto {
@@ -465,7 +468,12 @@ dto! {
         pub template_id: String,
         pub version: u64,
         pub newer_version: Option<u64>,
-        pub stage: String,
+        /// This copy of Caravan does not know the template version the case
+        /// follows (made with a newer Caravan): no items are shown, and the
+        /// stage gate is held until Caravan is updated.
+        pub template_unknown: bool,
+        /// `null` when the template is unknown altogether.
+        pub stage: Option<String>,
         pub title: String,
         pub items: Vec<ChecklistItemDto>,
         pub required: u32,
@@ -862,6 +870,12 @@ impl From<CaseView> for CaseDto {
                             .iter()
                             .map(|m| id(m.role))
                             .collect(),
+                        unknown_templates: s
+                            .gate
+                            .unknown_templates
+                            .iter()
+                            .map(|u| format!("{}@{}", u.template_id, u.version))
+                            .collect(),
                     },
                 })
                 .collect(),
@@ -1008,7 +1022,8 @@ impl From<ChecklistView> for ChecklistDto {
             template_id: c.template_id,
             version: c.version,
             newer_version: c.newer_version,
-            stage: id(c.stage),
+            template_unknown: c.template_unknown,
+            stage: c.stage.map(id),
             title: c.title,
             items: c.items.into_iter().map(item).collect(),
             required: c.required as u32,

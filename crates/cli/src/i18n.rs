@@ -80,10 +80,12 @@ pub const CODES: &[&str] = &[
     "sync.replayed_frame",
     "sync.not_quarantined",
     "policy.denied",
+    "case.false_attribution",
     "case.invalid",
     "case.not_found",
     "case.duplicate_id",
     "checklist.reason_required",
+    "checklist.unknown_template",
     "stage.gate_not_ready",
     "case.no_change",
     "case.document",
@@ -180,10 +182,16 @@ pub fn russian(code: &str) -> Option<&'static str> {
             "Этого изменения нет в карантине на этом устройстве: возможно, его уже выпустили или удалили."
         }
         "policy.denied" => "Ваша роль не позволяет это изменение.",
+        "case.false_attribution" => {
+            "Запись должна называть вас автором, вашу роль и текущее время; кто и когда её сделал, потом не меняется. Проверьте часы этого устройства."
+        }
         "case.invalid" => "Недопустимое значение.",
         "case.not_found" => "Запись в деле не найдена.",
         "case.duplicate_id" => "Запись с таким идентификатором уже есть.",
         "checklist.reason_required" => "Укажите причину, по которой пункт неприменим.",
+        "checklist.unknown_template" => {
+            "Этот контрольный список создан по более новой версии шаблона; обновите Caravan, чтобы работать с ним."
+        }
         "stage.gate_not_ready" => {
             "Этап нельзя закрыть: не выполнены обязательные пункты или нет подписей."
         }

@@ -15,7 +15,14 @@ pub struct ChecklistView {
     pub version: u64,
     /// A newer version of the template exists.
     pub newer_version: Option<u64>,
-    pub stage: Stage,
+    /// The case follows a version of the template this copy of Caravan
+    /// does not know (made with a newer Caravan): its items cannot be
+    /// shown or worked on, and it holds the stage gate, until Caravan is
+    /// updated. `items` is then empty.
+    pub template_unknown: bool,
+    /// `None` only for a checklist whose template this copy of Caravan
+    /// does not know at all (it holds every stage's gate).
+    pub stage: Option<Stage>,
     pub title: String,
     pub items: Vec<ItemView>,
     pub required: usize,
@@ -60,8 +67,30 @@ impl Workspace {
         let names = self.names()?;
         let mut out = Vec::new();
         for inst in c.checklists.values() {
-            let Some(t) = self.catalog.get(&inst.template_id, inst.version) else {
-                continue;
+            let t = match lifecycle::template_of(inst, self.catalog) {
+                Ok(t) => t,
+                Err(unknown) => {
+                    // Shown, never left out: it holds the gate.
+                    let known = self.catalog.latest(&unknown.template_id);
+                    let likely = known.map(|t| t.stage);
+                    if stage.is_some_and(|s| likely.is_some_and(|l| l != s)) {
+                        continue;
+                    }
+                    out.push(ChecklistView {
+                        template_id: unknown.template_id.clone(),
+                        version: unknown.version,
+                        newer_version: None,
+                        template_unknown: true,
+                        stage: likely,
+                        title: known.map_or(unknown.template_id.clone(), |t| {
+                            t.title_in(lang).to_string()
+                        }),
+                        items: Vec::new(),
+                        required: 0,
+                        required_resolved: 0,
+                    });
+                    continue;
+                }
             };
             if stage.is_some_and(|s| s != t.stage) {
                 continue;
@@ -103,14 +132,22 @@ impl Workspace {
                     .latest(&t.id)
                     .map(|l| l.version)
                     .filter(|v| *v > inst.version),
-                stage: t.stage,
+                template_unknown: false,
+                stage: Some(t.stage),
                 title: t.title_in(lang).to_string(),
                 items,
                 required,
                 required_resolved,
             });
         }
-        out.sort_by(|a, b| (a.stage, &a.template_id).cmp(&(b.stage, &b.template_id)));
+        // In stage order; those of no known stage last.
+        out.sort_by(|a, b| {
+            (a.stage.is_none(), a.stage, &a.template_id).cmp(&(
+                b.stage.is_none(),
+                b.stage,
+                &b.template_id,
+            ))
+        });
         self.audit("checklist.view", &format!("case {case_id}"))?;
         Ok(out)
     }
@@ -183,13 +220,12 @@ impl Workspace {
                 what: "checklist template",
                 id: template_id.into(),
             })?;
-        let current =
-            self.catalog
-                .get(template_id, inst.version)
-                .ok_or_else(|| CoreError::NotFound {
-                    what: "checklist template version",
-                    id: format!("{template_id}@{}", inst.version),
-                })?;
+        let current = lifecycle::template_of(inst, self.catalog).map_err(|u| {
+            ModelError::UnknownTemplate {
+                template_id: u.template_id,
+                version: u.version,
+            }
+        })?;
         let plan = plan_adoption(inst, current, newer);
         self.edit(
             &case_id,

@@ -102,11 +102,14 @@ fn walk(doc: &AutoCommit, obj: &ObjId, path: &DocPath, out: &mut Vec<Conflict>) 
     }
 }
 
-/// Writes the chosen value over all concurrent ones (uncommitted).
+/// Writes the chosen value over all concurrent ones (uncommitted). When the
+/// chosen value is a map, its copy takes `overrides` for those keys (the
+/// decider's attribution, see `CaseDoc::resolve`).
 pub(crate) fn resolve(
     doc: &mut AutoCommit,
     path: &DocPath,
     choice: &str,
+    overrides: &[(&str, ScalarValue)],
 ) -> Result<(), ModelError> {
     let not_found = || ModelError::NotFound {
         what: "conflict",
@@ -149,17 +152,19 @@ pub(crate) fn resolve(
             let copy = doc
                 .put_object(&parent, prop, kind)
                 .map_err(|e| ModelError::Document(e.to_string()))?;
-            deep_copy(doc, &id, &copy)
+            deep_copy(doc, &id, &copy, overrides)
         }
     }
     .map_err(|e| ModelError::Document(e.to_string()))
 }
 
-/// Copies the visible content of object `from` into the empty object `to`.
+/// Copies the visible content of object `from` into the empty object `to`;
+/// a map takes `overrides` for those of its keys.
 fn deep_copy(
     doc: &mut AutoCommit,
     from: &ObjId,
     to: &ObjId,
+    overrides: &[(&str, ScalarValue)],
 ) -> Result<(), automerge::AutomergeError> {
     match doc.object_type(from)? {
         ObjType::Text => {
@@ -172,7 +177,7 @@ fn deep_copy(
                     Some((Value::Scalar(s), _)) => doc.insert(to, i, s.into_owned())?,
                     Some((Value::Object(kind), id)) => {
                         let child = doc.insert_object(to, i, kind)?;
-                        deep_copy(doc, &id, &child)?;
+                        deep_copy(doc, &id, &child, &[])?;
                     }
                     None => {}
                 }
@@ -181,14 +186,20 @@ fn deep_copy(
         ObjType::Map | ObjType::Table => {
             let keys: Vec<String> = doc.keys(from).collect();
             for k in keys {
+                if overrides.iter().any(|(o, _)| *o == k) {
+                    continue;
+                }
                 match doc.get(from, k.as_str())? {
                     Some((Value::Scalar(s), _)) => doc.put(to, k.as_str(), s.into_owned())?,
                     Some((Value::Object(kind), id)) => {
                         let child = doc.put_object(to, k.as_str(), kind)?;
-                        deep_copy(doc, &id, &child)?;
+                        deep_copy(doc, &id, &child, &[])?;
                     }
                     None => {}
                 }
+            }
+            for (k, v) in overrides {
+                doc.put(to, *k, v.clone())?;
             }
         }
     }

@@ -11,6 +11,7 @@ use automerge::transaction::CommitOptions;
 use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ROOT, ReadDoc};
 use autosurgeon::{Text, hydrate, reconcile};
 
+use crate::attribution::{self, Attests, Signer};
 use crate::case::*;
 use crate::checklist::Catalog;
 use crate::edit::{Author, Edit, edit_summary};
@@ -111,11 +112,15 @@ impl CaseDoc {
             review: Default::default(),
             approvals: Default::default(),
         };
-        let mut doc = AutoCommit::new().with_actor(actor);
-        reconcile(&mut doc, &case).map_err(rec)?;
+        let mut me = CaseDoc {
+            doc: AutoCommit::new().with_actor(actor),
+        };
+        reconcile(&mut me.doc, &case).map_err(rec)?;
+        let opened = change_time(author.at);
+        me.check_made(&DocPath::keys(["header"]), &signer(author, Some(opened)))?;
         let message = format!("create case {}", hex_of(&new.nonce));
-        doc.commit_with(commit_options(&message, author));
-        Ok(CaseDoc { doc })
+        me.doc.commit_with(commit_options(&message, author));
+        Ok(me)
     }
 
     /// Loads a saved document; `actor` is the identity this device writes under.
@@ -196,7 +201,9 @@ impl CaseDoc {
         catalog: &Catalog,
     ) -> Result<ChangeHash, ModelError> {
         let summary = edit_summary(&edit);
-        let checked = self.write(edit, author, catalog).and_then(|()| {
+        let opened = self.opened_at();
+        let signer = signer(author, opened);
+        let checked = self.write(edit, author, &signer, catalog).and_then(|()| {
             self.case().map(drop).map_err(|e| match e {
                 ModelError::Document(m) => ModelError::Invalid {
                     field: "value".into(),
@@ -268,15 +275,39 @@ impl CaseDoc {
     /// Decides a conflict by keeping the value with the given `choice` id (from
     /// [`crate::conflicts::ConflictValue::id`]). The decision is a change like
     /// any other, checked against the author's role.
+    ///
+    /// Deciding between concurrent records or entries writes a copy of the
+    /// chosen one, made by the author of the decision: its attribution
+    /// (who, when) is the decider's, and its role must be theirs. An
+    /// attribution field on its own is never chosen (it is written only
+    /// with its record).
     pub fn resolve(
         &mut self,
         path: &DocPath,
         choice: &str,
         author: &Author,
     ) -> Result<ChangeHash, ModelError> {
-        let result = policy::check(DocKind::Case, author.role, path, WriteKind::Update)
+        let opened = self.opened_at();
+        let signer = signer(author, opened);
+        let object = attribution::object_at(DocKind::Case, path);
+        let overrides: Vec<(&str, automerge::ScalarValue)> = object
+            .map(|o| o.fields)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|(field, attests)| match attests {
+                Attests::Member => Some((*field, author.member.as_str().into())),
+                Attests::Time => Some((*field, automerge::ScalarValue::Int(author.at))),
+                Attests::Role => None,
+            })
+            .collect();
+        let result = policy::check_in_place(DocKind::Case, author.role, path, WriteKind::Update)
             .map_err(ModelError::from)
-            .and_then(|()| crate::conflicts::resolve(&mut self.doc, path, choice))
+            .and_then(|()| {
+                attribution::judge(DocKind::Case, path, WriteKind::Update, false, None, &signer)
+                    .map_err(ModelError::from)
+            })
+            .and_then(|()| crate::conflicts::resolve(&mut self.doc, path, choice, &overrides))
+            .and_then(|()| self.check_made(path, &signer))
             .and_then(|()| self.case().map(drop));
         match result {
             Ok(()) => self
@@ -288,6 +319,30 @@ impl CaseDoc {
                 Err(e)
             }
         }
+    }
+}
+
+impl CaseDoc {
+    /// When the case was opened: the time of the change that laid out its
+    /// header, its first change. Read before a change is started (reading
+    /// a change's time ends any transaction in progress).
+    fn opened_at(&mut self) -> Option<Millis> {
+        attribution::opened_at(&mut self.doc)
+    }
+}
+
+/// The time a change made at `at` records (Automerge keeps whole seconds).
+fn change_time(at: Millis) -> Millis {
+    at.div_euclid(1000).saturating_mul(1000)
+}
+
+/// Who signs a change `author` makes, as the sync layer will see it.
+fn signer(author: &Author, opened_at: Option<Millis>) -> Signer<'_> {
+    Signer {
+        member: &author.member,
+        role: author.role,
+        at: change_time(author.at),
+        opened_at,
     }
 }
 

@@ -7,6 +7,7 @@ use automerge::ReadDoc;
 use automerge::transaction::Transactable;
 use autosurgeon::{Reconcile, Reconciler, reconcile_prop};
 
+use crate::attribution::{self, Signer};
 use crate::case::*;
 use crate::checklist::Catalog;
 use crate::doc::{CaseDoc, am, non_empty, rec, validate_jurisdiction};
@@ -169,10 +170,14 @@ impl CaseDoc {
         &mut self,
         edit: Edit,
         author: &Author,
+        signer: &Signer<'_>,
         catalog: &Catalog,
     ) -> Result<(), ModelError> {
         let role = author.role;
         let allow = |path: &DocPath, kind| policy::check(DocKind::Case, role, path, kind);
+        // A write into an object that existed before this change.
+        let allow_in_place =
+            |path: &DocPath, kind| policy::check_in_place(DocKind::Case, role, path, kind);
         match edit {
             Edit::Insert { id, record } => {
                 non_empty("id", &id)?;
@@ -201,11 +206,20 @@ impl CaseDoc {
                     Record::Review(v) => reconcile_prop(&mut self.doc, &obj, id.as_str(), v),
                     Record::Approval(v) => reconcile_prop(&mut self.doc, &obj, id.as_str(), v),
                 }
-                .map_err(rec)
+                .map_err(rec)?;
+                self.check_made(&path, signer)
             }
             Edit::Set { path, value } => {
                 let (parent, key) = self.existing_scalar(&path)?;
-                allow(&path, WriteKind::Update)?;
+                allow_in_place(&path, WriteKind::Update)?;
+                attribution::judge(
+                    DocKind::Case,
+                    &path,
+                    WriteKind::Update,
+                    false,
+                    Some(&value),
+                    signer,
+                )?;
                 if path.matches("header/jurisdiction") {
                     match &value {
                         Scalar::Str(s) => validate_jurisdiction(s)?,
@@ -233,8 +247,8 @@ impl CaseDoc {
                         message: "is not a text field".into(),
                     });
                 }
-                allow(&path.child(Seg::Index(0)), WriteKind::Create)?;
-                allow(&path.child(Seg::Index(0)), WriteKind::Delete)?;
+                allow_in_place(&path.child(Seg::Index(0)), WriteKind::Create)?;
+                allow_in_place(&path.child(Seg::Index(0)), WriteKind::Delete)?;
                 self.doc.update_text(&obj, &text).map_err(am)
             }
             Edit::AppendCustody { evidence_id, entry } => {
@@ -257,7 +271,8 @@ impl CaseDoc {
                         id: entry.id,
                     });
                 }
-                autosurgeon::reconcile_insert(&mut self.doc, list, len, &entry).map_err(rec)
+                autosurgeon::reconcile_insert(&mut self.doc, list, len, &entry).map_err(rec)?;
+                self.check_made(&path.child(Seg::Index(len)), signer)
             }
             Edit::StartChecklist {
                 template_id,
@@ -352,7 +367,8 @@ impl CaseDoc {
                     template_id.as_str(),
                     "items",
                 ]))?;
-                reconcile_prop(&mut self.doc, &items, item_id.as_str(), &state).map_err(rec)
+                self.put_entry(&items, &item_id, &state)?;
+                self.check_made(&path, signer)
             }
             Edit::SignOffItem {
                 template_id,
@@ -399,7 +415,8 @@ impl CaseDoc {
                     template_id.as_str(),
                     "signoffs",
                 ]))?;
-                reconcile_prop(&mut self.doc, &signoffs, item_id.as_str(), &so).map_err(rec)
+                self.put_entry(&signoffs, &item_id, &so)?;
+                self.check_made(&path, signer)
             }
             Edit::AdoptTemplate {
                 template_id,
@@ -522,6 +539,44 @@ impl CaseDoc {
         }
     }
 
+    /// Writes an entry whole, as a new object under `key` of `parent`: an
+    /// entry that is one person's statement (an item's state, a sign-off)
+    /// is replaced, never edited in place, so its attribution covers all of
+    /// it (see `policy::WRITTEN_WITH_ENTRY`).
+    fn put_entry<T: Reconcile>(
+        &mut self,
+        parent: &automerge::ObjId,
+        key: &str,
+        entry: &T,
+    ) -> Result<(), ModelError> {
+        self.doc.put_object(parent, key, ObjType::Map).map_err(am)?;
+        reconcile_prop(&mut self.doc, parent, key, entry).map_err(rec)
+    }
+
+    /// Checks the attribution fields of the record or entry this change
+    /// has just made at `path` (see [`crate::attribution`]).
+    pub(crate) fn check_made(&self, path: &DocPath, signer: &Signer<'_>) -> Result<(), ModelError> {
+        let Some(object) = attribution::object_at(DocKind::Case, path) else {
+            return Ok(());
+        };
+        let obj = self.obj_at(path)?;
+        for (field, _) in object.fields {
+            let value = match self.doc.get(&obj, *field).map_err(am)? {
+                Some((automerge::Value::Scalar(s), _)) => Scalar::from_automerge(&s),
+                _ => None,
+            };
+            attribution::judge(
+                DocKind::Case,
+                &path.key(*field),
+                WriteKind::Create,
+                true,
+                value.as_ref(),
+                signer,
+            )?;
+        }
+        Ok(())
+    }
+
     fn validate_record(&self, record: &Record) -> Result<(), ModelError> {
         match record {
             Record::Victim(v) => non_empty("pseudonym", &v.pseudonym),
@@ -559,12 +614,13 @@ pub(crate) fn instance_and_item<'c>(
             what: "checklist",
             id: template_id.to_string(),
         })?;
-    let tpl = catalog
-        .get(template_id, inst.version)
-        .ok_or_else(|| ModelError::NotFound {
-            what: "checklist template",
-            id: format!("{template_id}@{}", inst.version),
-        })?;
+    let tpl =
+        catalog
+            .get(template_id, inst.version)
+            .ok_or_else(|| ModelError::UnknownTemplate {
+                template_id: template_id.to_string(),
+                version: inst.version,
+            })?;
     let item = tpl.item(item_id).ok_or_else(|| ModelError::NotFound {
         what: "checklist item",
         id: format!("{template_id}/{item_id}"),

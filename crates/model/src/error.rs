@@ -1,5 +1,6 @@
 //! The model's errors. Each has a stable code that front ends translate.
 
+use crate::attribution::FalseAttribution;
 use crate::lifecycle::Gate;
 use crate::policy::Denial;
 
@@ -7,6 +8,8 @@ use crate::policy::Denial;
 pub enum ModelError {
     #[error(transparent)]
     Denied(#[from] Denial),
+    #[error(transparent)]
+    FalseAttribution(#[from] FalseAttribution),
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
     #[error("no {what} '{id}' in this case")]
@@ -18,8 +21,12 @@ pub enum ModelError {
     },
     #[error("item '{item}' can only be marked not applicable with a reason")]
     ReasonRequired { item: String },
-    #[error("the {} gate is not ready: {} required item(s) open, {} sign-off(s) missing", .0.stage, .0.missing_items.len(), .0.missing_signoffs.len())]
+    #[error("the {} gate is not ready: {}", .0.stage, .0.what_is_missing())]
     GateNotReady(Box<Gate>),
+    #[error(
+        "checklist '{template_id}' follows version {version} of its template, which this copy of Caravan does not know: it was made with a newer template version; update Caravan to work on it"
+    )]
+    UnknownTemplate { template_id: String, version: u64 },
     #[error("nothing changed")]
     NoChange,
     #[error("the case document is damaged or from an unknown version: {0}")]
@@ -31,11 +38,13 @@ impl ModelError {
     pub fn code(&self) -> &'static str {
         match self {
             ModelError::Denied(_) => Denial::CODE,
+            ModelError::FalseAttribution(_) => FalseAttribution::CODE,
             ModelError::Invalid { .. } => "case.invalid",
             ModelError::NotFound { .. } => "case.not_found",
             ModelError::DuplicateId { .. } => "case.duplicate_id",
             ModelError::ReasonRequired { .. } => "checklist.reason_required",
             ModelError::GateNotReady(_) => "stage.gate_not_ready",
+            ModelError::UnknownTemplate { .. } => "checklist.unknown_template",
             ModelError::NoChange => "case.no_change",
             ModelError::Document(_) => "case.document",
         }

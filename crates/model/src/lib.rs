@@ -7,6 +7,7 @@
 //! compiled in.
 
 pub mod articles;
+pub mod attribution;
 pub mod case;
 pub mod checklist;
 pub mod conflicts;

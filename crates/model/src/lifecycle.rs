@@ -14,6 +14,18 @@ pub struct Gate {
     /// Required items still open, as (template id, item id).
     pub missing_items: Vec<(String, String)>,
     pub missing_signoffs: Vec<MissingSignOff>,
+    /// Checklists of the case that follow a template version this copy of
+    /// Caravan does not know (made with a newer one): their items cannot be
+    /// judged, so they hold the gate until Caravan is updated. One whose
+    /// template is unknown altogether holds every stage's gate.
+    pub unknown_templates: Vec<UnknownTemplate>,
+}
+
+/// A checklist that follows a template version the catalog lacks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UnknownTemplate {
+    pub template_id: String,
+    pub version: u64,
 }
 
 /// A sign-off the gate still needs: of one item, or of the whole stage.
@@ -27,8 +39,52 @@ pub struct MissingSignOff {
 
 impl Gate {
     pub fn is_ready(&self) -> bool {
-        self.missing_items.is_empty() && self.missing_signoffs.is_empty()
+        self.missing_items.is_empty()
+            && self.missing_signoffs.is_empty()
+            && self.unknown_templates.is_empty()
     }
+
+    /// What still holds the gate, in words (for messages).
+    pub fn what_is_missing(&self) -> String {
+        let mut parts = vec![
+            format!("{} required item(s) open", self.missing_items.len()),
+            format!("{} sign-off(s) missing", self.missing_signoffs.len()),
+        ];
+        if !self.unknown_templates.is_empty() {
+            let names: Vec<String> = self
+                .unknown_templates
+                .iter()
+                .map(|u| format!("{} version {}", u.template_id, u.version))
+                .collect();
+            parts.push(format!(
+                "{} checklist(s) made with a newer template version ({}): update Caravan",
+                names.len(),
+                names.join(", ")
+            ));
+        }
+        parts.join(", ")
+    }
+}
+
+/// The stage of the template a checklist follows, when this copy of
+/// Caravan knows that version; otherwise the checklist is unknown here.
+pub fn template_of<'a>(
+    inst: &crate::case::ChecklistInstance,
+    catalog: &'a Catalog,
+) -> Result<&'a Template, UnknownTemplate> {
+    catalog
+        .get(&inst.template_id, inst.version)
+        .ok_or_else(|| UnknownTemplate {
+            template_id: inst.template_id.clone(),
+            version: inst.version,
+        })
+}
+
+/// The stage a checklist of an unknown template version most likely
+/// belongs to: that of the newest version of its template this copy of
+/// Caravan knows; `None` when it knows no version of it at all.
+pub fn likely_stage(template_id: &str, catalog: &Catalog) -> Option<Stage> {
+    catalog.latest(template_id).map(|t| t.stage)
 }
 
 /// The case's checklists that belong to `stage`, with their templates.
@@ -38,23 +94,35 @@ fn checklists_of<'a>(
     catalog: &'a Catalog,
 ) -> impl Iterator<Item = (&'a crate::case::ChecklistInstance, &'a Template)> {
     case.checklists.values().filter_map(move |inst| {
-        catalog
-            .get(&inst.template_id, inst.version)
+        template_of(inst, catalog)
+            .ok()
             .filter(|t| t.stage == stage)
             .map(|t| (inst, t))
     })
+}
+
+/// The case's checklists of template versions the catalog lacks that may
+/// belong to `stage`.
+fn unknown_checklists(case: &Case, stage: Stage, catalog: &Catalog) -> Vec<UnknownTemplate> {
+    case.checklists
+        .values()
+        .filter_map(|inst| template_of(inst, catalog).err())
+        .filter(|u| likely_stage(&u.template_id, catalog).is_none_or(|s| s == stage))
+        .collect()
 }
 
 /// Computes a stage gate's readiness. A gate is ready when every required
 /// item of the stage's checklists is done or not applicable (with a reason),
 /// every item needing a sign-off has it, and where a template needs the
 /// stage signed off, the prosecutor's sign-off or the supervisor's approval
-/// for that stage exists.
+/// for that stage exists. A checklist of a template version this copy of
+/// Caravan does not know holds the gate: what it requires cannot be judged.
 pub fn gate(case: &Case, stage: Stage, catalog: &Catalog) -> Gate {
     let mut g = Gate {
         stage,
         missing_items: Vec::new(),
         missing_signoffs: Vec::new(),
+        unknown_templates: unknown_checklists(case, stage, catalog),
     };
     for (inst, tpl) in checklists_of(case, stage, catalog) {
         for item in &tpl.items {

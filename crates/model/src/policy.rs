@@ -126,10 +126,21 @@ pub static TEAM_RULES: &[Rule] = &[
     rule("**", &[(&[A], &[C, U])], "admins manage the team"),
 ];
 
-/// Paths inside append-only entries (a custody hand-over): written only by
-/// the change that adds the entry, so an entry once made never changes and
-/// never holds concurrent values.
-pub static WRITTEN_WITH_ENTRY: &[&str] = &["evidence/*/custody/*/*/**"];
+/// Paths inside entries that are one person's statement as a whole, with
+/// why: written only by the change that adds the entry, so an entry once
+/// made never changes and never holds concurrent values. A custody
+/// hand-over is never replaced either (the chain is append-only); the
+/// others are replaced whole, by a new entry naming its own author (see
+/// `crate::attribution`): another member's words are never edited under
+/// their name.
+#[rustfmt::skip]
+pub static WRITTEN_WITH_ENTRY: &[(&str, &str)] = &[
+    ("evidence/*/custody/*/*/**", "an entry of the chain of custody is written whole, when it is added"),
+    ("checklists/*/items/*/*/**", "a checklist item's state is written whole by who marks the item"),
+    ("checklists/*/signoffs/*/*/**", "a sign-off is written whole by who signs"),
+    ("review/*/*/**", "a review item is written whole by its author"),
+    ("approvals/*/*/**", "an approval is written whole by who decides"),
+];
 
 /// Rules under which a conflict cannot arise, so no role needs to update
 /// there to resolve one: top-level parts exist once, from a case's first
@@ -150,9 +161,16 @@ pub fn may_open_case(role: Role) -> Result<(), Denial> {
     }
 }
 
-/// Is `path` inside an append-only entry (see [`WRITTEN_WITH_ENTRY`])?
+/// Is `path` inside an entry written whole (see [`WRITTEN_WITH_ENTRY`])?
 pub fn written_with_entry(path: &DocPath) -> bool {
-    WRITTEN_WITH_ENTRY.iter().any(|p| path.matches(p))
+    entry_rule(path).is_some()
+}
+
+fn entry_rule(path: &DocPath) -> Option<&'static str> {
+    WRITTEN_WITH_ENTRY
+        .iter()
+        .find(|(p, _)| path.matches(p))
+        .map(|(_, why)| *why)
 }
 
 /// Why a write was refused.
@@ -191,6 +209,27 @@ pub fn check(doc: DocKind, role: Role, path: &DocPath, kind: WriteKind) -> Resul
         }
         Some(r) => Err(deny(r.why)),
         None => Err(deny("no rule allows writing there")),
+    }
+}
+
+/// [`check`] for a write into an object that existed before the change
+/// (not one the same change made): inside an entry written whole, nothing
+/// is written after the entry was added.
+pub fn check_in_place(
+    doc: DocKind,
+    role: Role,
+    path: &DocPath,
+    kind: WriteKind,
+) -> Result<(), Denial> {
+    check(doc, role, path, kind)?;
+    match entry_rule(path) {
+        Some(why) if doc == DocKind::Case => Err(Denial {
+            role,
+            path: path.to_string(),
+            kind,
+            why,
+        }),
+        _ => Ok(()),
     }
 }
 

@@ -23,7 +23,7 @@ fn approval(stage: Stage, decision: Decision) -> Record {
         decision,
         comment: None,
         by: "sup-1".into(),
-        at: 5,
+        at: AT,
     })
 }
 
@@ -33,7 +33,7 @@ fn signoff(stage: Stage) -> Record {
         stage: Some(stage),
         text: "Reviewed.".into(),
         by: "pro-1".into(),
-        at: 6,
+        at: AT,
     })
 }
 
@@ -320,7 +320,7 @@ fn overdue_tasks_as_of_a_date() {
             due: due.map(|d| d.parse().unwrap()),
             stage: None,
             done,
-            recorded_at: 0,
+            recorded_at: AT,
             recorded_by: "inv-1".into(),
         })
     };
@@ -445,4 +445,137 @@ text = { en = "Drop", ru = "Убрать" }
         )
         .unwrap_err();
     assert_eq!(err.code(), "case.invalid");
+}
+
+/// A device with a newer Caravan moved a checklist to a template version
+/// this copy does not know, and started a list it has never heard of. Both
+/// hold the gate, with a message that says what to do, and neither passes
+/// it unseen.
+#[test]
+fn a_checklist_of_an_unknown_template_version_holds_the_gate() {
+    let v1 = r#"id = "demo"
+version = 1
+stage = "identification"
+sources = ["UNODC manual M5"]
+title = { en = "Demo", ru = "Демо" }
+[[items]]
+id = "only"
+kind = "action"
+required = true
+source = "M5"
+text = { en = "Only", ru = "Единственный" }
+"#;
+    let v2 = format!(
+        "{}{}",
+        v1.replace("version = 1", "version = 2"),
+        r#"[[items]]
+id = "added"
+kind = "action"
+required = true
+source = "M5"
+text = { en = "Added", ru = "Добавлен" }
+"#
+    );
+    let later = v1
+        .replace("id = \"demo\"", "id = \"later\"")
+        .replace("stage = \"identification\"", "stage = \"closure\"");
+    let older = Catalog::from_sources([("demo@1.toml", v1)]).unwrap();
+    let newer = Catalog::from_sources([
+        ("demo@1.toml", v1),
+        ("demo@2.toml", v2.as_str()),
+        ("later.toml", later.as_str()),
+    ])
+    .unwrap();
+    let inv = investigator();
+    let sup = author(Role::Supervisor, "sup-1");
+    let mut doc = CaseDoc::create(
+        actor(1),
+        NewCase {
+            nonce: [4; 16],
+            reference: "r".into(),
+            title: "t".into(),
+            jurisdiction: "KG".into(),
+        },
+        &inv,
+        &older,
+    )
+    .unwrap();
+    doc.apply(
+        Edit::OpenStage {
+            stage: Stage::Identification,
+        },
+        &inv,
+        &older,
+    )
+    .unwrap();
+    doc.apply(tick("demo", "only"), &inv, &older).unwrap();
+    let case = doc.case().unwrap();
+    assert!(lifecycle::gate(&case, Stage::Identification, &older).is_ready());
+
+    // The newer Caravan adopts version 2 and starts `later`.
+    doc.apply(
+        Edit::AdoptTemplate {
+            template_id: "demo".into(),
+            version: 2,
+        },
+        &inv,
+        &newer,
+    )
+    .unwrap();
+    doc.apply(
+        Edit::StartChecklist {
+            template_id: "later".into(),
+            version: 1,
+        },
+        &inv,
+        &newer,
+    )
+    .unwrap();
+    let case = doc.case().unwrap();
+    let unknown = |template_id: &str, version| lifecycle::UnknownTemplate {
+        template_id: template_id.into(),
+        version,
+    };
+
+    // Here, the identification gate is held by both; a list whose template
+    // is unknown altogether holds every stage's gate.
+    let gate = lifecycle::gate(&case, Stage::Identification, &older);
+    assert!(!gate.is_ready());
+    assert_eq!(
+        gate.unknown_templates,
+        [unknown("demo", 2), unknown("later", 1)]
+    );
+    assert!(gate.missing_items.is_empty() && gate.missing_signoffs.is_empty());
+    assert_eq!(
+        lifecycle::gate(&case, Stage::Intake, &older).unknown_templates,
+        [unknown("later", 1)]
+    );
+    let err = doc
+        .apply(
+            Edit::CloseStage {
+                stage: Stage::Identification,
+            },
+            &sup,
+            &older,
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "stage.gate_not_ready");
+    assert_eq!(
+        err.to_string(),
+        "the identification gate is not ready: 0 required item(s) open, 0 sign-off(s) missing, \
+         2 checklist(s) made with a newer template version (demo version 2, later version 1): update Caravan"
+    );
+    // Its items cannot be worked on here either, with the same advice.
+    let err = doc.apply(tick("demo", "only"), &inv, &older).unwrap_err();
+    assert_eq!(err.code(), "checklist.unknown_template");
+    assert!(err.to_string().contains("update Caravan"), "{err}");
+
+    // With the newer Caravan the gate is judged again: version 2 added a
+    // required item.
+    let gate = lifecycle::gate(&case, Stage::Identification, &newer);
+    assert!(gate.unknown_templates.is_empty());
+    assert_eq!(
+        gate.missing_items,
+        [("demo".to_string(), "added".to_string())]
+    );
 }

@@ -64,7 +64,13 @@ fn run(doc: &mut CaseDoc, side: &str, ops: &[Op]) -> Wrote {
             Op::AddVictim(p, name) => {
                 let id = format!("{side}-v{n}");
                 w.victims.insert(id.clone(), name.clone());
-                insert(&id, Record::Victim(victim(p, name)))
+                insert(
+                    &id,
+                    Record::Victim(Victim {
+                        recorded_by: inv.member.clone(),
+                        ..victim(p, name)
+                    }),
+                )
             }
             Op::Tick(i) => {
                 let item = &items[(i * 2 + usize::from(side == "b")) % items.len()];
@@ -76,7 +82,10 @@ fn run(doc: &mut CaseDoc, side: &str, ops: &[Op]) -> Wrote {
                 w.custody.push(id.clone());
                 Edit::AppendCustody {
                     evidence_id: "e0".into(),
-                    entry: custody(&id, side),
+                    entry: CustodyEntry {
+                        recorded_by: inv.member.clone(),
+                        ..custody(&id, side)
+                    },
                 }
             }
             Op::Title(t) => {
@@ -104,7 +113,7 @@ fn run(doc: &mut CaseDoc, side: &str, ops: &[Op]) -> Wrote {
                     &id,
                     Record::Note(Note {
                         body: t.as_str().into(),
-                        recorded_at: 0,
+                        recorded_at: inv.at,
                         recorded_by: inv.member.clone(),
                     }),
                 )

@@ -135,6 +135,50 @@ fn custody_entries_are_written_with_the_entry() {
 }
 
 #[test]
+fn statements_are_written_whole() {
+    // Inside an entry that is one person's statement, nothing is written
+    // into the entry once it exists; the entry itself may be replaced.
+    for (path, inside) in [
+        (
+            "checklists/initial-actions/items/medical-needs/status",
+            true,
+        ),
+        (
+            "checklists/initial-actions/items/medical-needs/evidence_ids/0",
+            true,
+        ),
+        ("checklists/initial-actions/items/medical-needs", false),
+        (
+            "checklists/prosecution-review/signoffs/act-proven/role",
+            true,
+        ),
+        ("review/r1/text", true),
+        ("approvals/a1/decision", true),
+        ("approvals/a1", false),
+        ("victims/v1/pseudonym", false),
+    ] {
+        let p: DocPath = path.parse().unwrap();
+        assert_eq!(policy::written_with_entry(&p), inside, "{path}");
+        let kind = if inside { Update } else { Create };
+        let role = if path.starts_with("review") {
+            Prosecutor
+        } else if path.starts_with("approvals") {
+            Supervisor
+        } else if path.contains("signoffs") {
+            Prosecutor
+        } else {
+            Investigator
+        };
+        assert!(policy::check(Case, role, &p, kind).is_ok(), "{path}");
+        assert_eq!(
+            policy::check_in_place(Case, role, &p, kind).is_err(),
+            inside,
+            "{path}"
+        );
+    }
+}
+
+#[test]
 fn denial_explains_itself() {
     let p: DocPath = "evidence/e1/custody/0/to".parse().unwrap();
     let err = policy::check(Case, Investigator, &p, Update).unwrap_err();
@@ -183,6 +227,51 @@ fn docs_policy_md_is_current() {
                 r.pattern,
                 grants.join("; "),
                 r.why
+            );
+        }
+    }
+    out.push_str(
+        "\n## Entries written whole\n\n\
+         Inside these, nothing is written after the entry was added: a change writes into such\n\
+         an entry only if it adds the entry itself. Apart from custody hand-overs, an entry may\n\
+         be replaced whole by a new one, which names its own author.\n\n\
+         | inside | why |\n|---|---|\n",
+    );
+    for (pattern, why) in policy::WRITTEN_WITH_ENTRY {
+        let _ = writeln!(out, "| `{pattern}` | {why} |");
+    }
+    out.push_str(
+        "\n## Attribution\n\n\
+         Generated from `crates/model/src/attribution.rs`. These fields say who made a record or\n\
+         entry, in which role and when. Each is written only by the change that makes its record\n\
+         or entry, never changed or removed later, and must hold: *member* the member whose\n\
+         device signs the change; *role* that member's role; *time* a time no later than the\n\
+         change's own time plus ten minutes, and no earlier than a day before the case was opened.\n\n\
+         | document | record or entry | fields |\n|---|---|---|\n",
+    );
+    for (doc, table) in [
+        ("case", caravan_model::attribution::CASE_ATTRIBUTION),
+        ("team", caravan_model::attribution::TEAM_ATTRIBUTION),
+    ] {
+        for a in table {
+            let fields: Vec<String> = a
+                .fields
+                .iter()
+                .map(|(f, attests)| {
+                    let kind = match attests {
+                        caravan_model::attribution::Attests::Member => "member",
+                        caravan_model::attribution::Attests::Role => "role",
+                        caravan_model::attribution::Attests::Time => "time",
+                    };
+                    format!("`{f}` ({kind})")
+                })
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {doc} | `{}` ({}) | {} |",
+                a.object,
+                a.what,
+                fields.join(", ")
             );
         }
     }

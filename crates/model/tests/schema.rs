@@ -820,7 +820,7 @@ fn a_field_edit_is_checked_against_the_schema_before_it_is_written() {
             "closure".into(),
             &supervisor,
         ),
-        ("header/created_at", Scalar::Uint(5), &investigator()),
+        ("header/reference", Scalar::Uint(5), &investigator()),
         ("header/status", Scalar::Null, &investigator()),
     ] {
         let err = doc

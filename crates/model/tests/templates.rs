@@ -189,6 +189,8 @@ fn render_markdown(catalog: &Catalog) -> String {
          - **required**: must be done, or marked not applicable with a reason, before the stage gate closes.\n\
          - **sign-off**: the role whose sign-off the item (or the whole stage gate) needs.\n\
          - A case keeps the template version it started with; adopting a newer version keeps every ticked item.\n\
+         - A checklist of a template version this copy of Caravan does not know (made with a newer one) holds\n  \
+           its stage gate, and every gate if the template is unknown altogether, until Caravan is updated.\n\
          - New cases start with every template except the per-type identification lists, which are\n  \
            suggested once a victim's exploitation type (or a child victim) is recorded.\n\n",
     );

@@ -52,6 +52,14 @@ impl Write {
     pub fn fresh(&self) -> bool {
         self.into.is_some()
     }
+
+    /// The scalar it writes; `None` when it makes an object or removes.
+    pub fn scalar(&self) -> Option<&automerge::ScalarValue> {
+        match &self.value {
+            Written::Put(v) => Some(v),
+            _ => None,
+        }
+    }
 }
 
 /// Why a change's writes could not be listed.

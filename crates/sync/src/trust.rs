@@ -15,7 +15,8 @@
 //! "Trusted changes".
 
 use automerge::{AutoCommit, Change, ChangeHash};
-use caravan_model::{DocKind, Role, policy};
+use caravan_model::attribution::{self, Signer};
+use caravan_model::{DocKind, Role, Scalar, policy};
 
 use crate::analyze;
 use crate::identity::DeviceId;
@@ -179,6 +180,9 @@ pub fn check_authority(
     let writes = analyzer
         .writes(doc, change)
         .map_err(|u| Rejection::new(u.code(), u.message()))?;
+    // A change that names someone else as who did something is refused as
+    // such, whatever else it does.
+    check_attribution(ctx, doc, change, &member, role, genesis, &writes)?;
     for w in &writes {
         // A case's first change lays out its whole shape (its top-level
         // parts, empty collections, unset fields) in one go; its content is
@@ -189,17 +193,15 @@ pub fn check_authority(
         {
             continue;
         }
-        policy::check(ctx.kind, role, &w.path, w.kind)
-            .map_err(|d| Rejection::new(policy::Denial::CODE, d.to_string()))?;
-        if ctx.kind == DocKind::Case && !w.fresh() && policy::written_with_entry(&w.path) {
-            return Err(Rejection::new(
-                policy::Denial::CODE,
-                format!(
-                    "the {role} role may not add to '{}' (an entry of the chain of custody is written whole, when it is added)",
-                    w.path
-                ),
-            ));
+        // Inside an entry written whole (a custody hand-over, an item's
+        // state, a sign-off, a review item, an approval), only the change
+        // that adds the entry writes.
+        if w.fresh() {
+            policy::check(ctx.kind, role, &w.path, w.kind)
+        } else {
+            policy::check_in_place(ctx.kind, role, &w.path, w.kind)
         }
+        .map_err(|d| Rejection::new(policy::Denial::CODE, d.to_string()))?;
     }
     check_values(ctx.kind, &writes, genesis)?;
     Ok(Accepted { member, role })
@@ -240,6 +242,55 @@ pub(crate) fn check_values(
         check.write(i, &w.path, &w.value, w.into).map_err(refuse)?;
     }
     check.finish().map_err(refuse)
+}
+
+/// The code of a change that misstates who did something, in which role
+/// or when.
+pub const FALSE_ATTRIBUTION: &str = "sync.false_attribution";
+
+/// Judges every attribution field the change writes (see
+/// `caravan_model::attribution`) against its signer — `member`, with
+/// `role` in the team document the change is judged against — and its
+/// own time; the floor of a case's times is the time of its first change.
+/// Only the change's own content and its signer decide, so every device
+/// reaches the same verdict whatever else it holds.
+fn check_attribution(
+    ctx: &Context<'_>,
+    doc: &mut AutoCommit,
+    change: &Change,
+    member: &str,
+    role: Role,
+    genesis: bool,
+    writes: &[analyze::Write],
+) -> Result<(), Rejection> {
+    let mut opened_at: Option<Option<i64>> = None;
+    for w in writes {
+        if attribution::field_at(ctx.kind, &w.path).is_none() {
+            continue;
+        }
+        let opened_at = *opened_at.get_or_insert_with(|| match ctx.kind {
+            DocKind::Team => None,
+            DocKind::Case if genesis => Some(change.timestamp().saturating_mul(1000)),
+            DocKind::Case => attribution::opened_at(doc),
+        });
+        let signer = Signer {
+            member,
+            role,
+            at: change.timestamp().saturating_mul(1000),
+            opened_at,
+        };
+        let value = w.scalar().and_then(Scalar::from_automerge);
+        attribution::judge(
+            ctx.kind,
+            &w.path,
+            w.kind,
+            w.fresh(),
+            value.as_ref(),
+            &signer,
+        )
+        .map_err(|f| Rejection::new(FALSE_ATTRIBUTION, f.to_string()))?;
+    }
+    Ok(())
 }
 
 /// A change numbers its operations on from the largest number among the

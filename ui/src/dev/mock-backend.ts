@@ -62,13 +62,13 @@ function item(id: string, text: string, source: string, extra: Partial<Checklist
 
 let quarantined: QuarantineRowDto[] = [{ case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', author: 'dev-timur', author_name: 'Timur Bekov', relayed_by: 'dev-aibek', relayed_by_name: 'Aibek Dzhaksybekov', code: 'sync.revoked_device', message: 'from a revoked device', arrived_at_ms: Date.now() - 3_600_000 }];
 let lists: ChecklistDto[] = [
-  { template_id: 'initial-actions', version: 1, newer_version: null, stage: 'initial_response', title: 'Initial actions', required: 4, required_resolved: 2, items: [
+  { template_id: 'initial-actions', version: 1, newer_version: null, template_unknown: false, stage: 'initial_response', title: 'Initial actions', required: 4, required_resolved: 2, items: [
     item('safety', 'Immediate safety and medical needs addressed', 'UNODC M5', { status: 'done' }),
     item('child', 'Possible child: treated as a child until an age assessment shows otherwise', 'UNODC M5', { status: 'not_applicable', reason: 'Adult: passport checked' }),
     item('interpreter', 'Interpreter with no ties to the case arranged', 'UNODC M10'),
     item('nrm', 'National referral mechanism focal point notified', 'OSCE NRM', { signoff_needed: 'supervisor' }),
   ] },
-  { template_id: 'identification-labour', version: 1, newer_version: 2, stage: 'identification', title: 'Indicators — labour exploitation', required: 0, required_resolved: 0, items: [
+  { template_id: 'identification-labour', version: 1, newer_version: 2, template_unknown: false, stage: 'identification', title: 'Indicators — labour exploitation', required: 0, required_resolved: 0, items: [
     item('housing', 'Lives in a group at the workplace', 'UNODC indicators', { kind: 'indicator', required: false, status: 'done' }),
     item('contract', 'No written contract', 'UNODC indicators', { kind: 'indicator', required: false }),
     item('deductions', 'Deductions for tools, food or housing', 'UNODC indicators', { kind: 'indicator', required: false }),
@@ -81,9 +81,9 @@ const theCase = (): CaseDto => ({
   narrative: 'Signal from the labour inspectorate: twelve workers from Uzbekistan housed on site, passports held by the foreman.',
   qualification: [{ jurisdiction: 'KZ', code_year: 2014, article: '128' }],
   stages: [
-    { stage: 'intake', status: 'closed', opened_at: now - 20 * day, closed_at: now - 19 * day, gate: { ready: true, missing_items: [], missing_signoffs: [] } },
-    { stage: 'initial_response', status: 'active', opened_at: now - 19 * day, closed_at: null, gate: { ready: false, missing_items: ['initial-actions/interpreter', 'initial-actions/nrm'], missing_signoffs: ['supervisor'] } },
-    { stage: 'identification', status: 'active', opened_at: now - 10 * day, closed_at: null, gate: { ready: true, missing_items: [], missing_signoffs: [] } },
+    { stage: 'intake', status: 'closed', opened_at: now - 20 * day, closed_at: now - 19 * day, gate: { ready: true, missing_items: [], missing_signoffs: [], unknown_templates: [] } },
+    { stage: 'initial_response', status: 'active', opened_at: now - 19 * day, closed_at: null, gate: { ready: false, missing_items: ['initial-actions/interpreter', 'initial-actions/nrm'], missing_signoffs: ['supervisor'], unknown_templates: [] } },
+    { stage: 'identification', status: 'active', opened_at: now - 10 * day, closed_at: null, gate: { ready: true, missing_items: [], missing_signoffs: [], unknown_templates: [] } },
   ],
   assignment: { investigators: [{ id: 'm-aibek', name: 'Aibek Dzhaksybekov' }], prosecutor: { id: 'm-gulnara', name: 'Gulnara Ismoilova' }, supervisor: { id: 'm-saule', name: 'Saule Nurlanovna' } },
   people: [

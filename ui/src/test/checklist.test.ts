@@ -3,6 +3,7 @@ import { render, screen, within, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import ChecklistsTab from '../screens/case/ChecklistsTab.svelte';
+import StageTrack from '../screens/case/StageTrack.svelte';
 import { asRole, caseDto, checklist } from './fixtures';
 
 describe('checklists', () => {
@@ -94,5 +95,42 @@ describe('checklists: a refused N/A', () => {
     await user.click(screen.getByTestId('na-save'));
     const dialog = screen.getByRole('dialog');
     expect(await within(dialog).findByTestId('error-message')).toHaveTextContent('Your role does not allow this change.');
+  });
+
+  it('shows a checklist of a newer template version, with what to do, and no items to work on', async () => {
+    asRole('investigator');
+    mockIPC((cmd) =>
+      cmd === 'checklists'
+        ? [
+            checklist(),
+            checklist({ template_id: 'identification-general', version: 9, template_unknown: true, stage: 'identification', title: 'General indicators', items: [], required: 0 }),
+            checklist({ template_id: 'trial-witnesses', version: 1, template_unknown: true, stage: null, title: 'trial-witnesses', items: [], required: 0 }),
+          ]
+        : null,
+    );
+    render(ChecklistsTab, { props: { c: caseDto(), reload: async () => {} } });
+    const lists = await screen.findAllByTestId('checklist');
+    expect(lists.map((l) => l.getAttribute('data-template-id'))).toEqual(['initial-actions', 'identification-general', 'trial-witnesses']);
+    for (const list of lists.slice(1)) {
+      expect(within(list).getByTestId('template-unknown')).toHaveTextContent('update Caravan');
+      expect(within(list).queryByTestId('checklist-item')).toBeNull();
+    }
+    expect(screen.getByText('Checklists of a template this copy of Caravan does not know')).toBeInTheDocument();
+  });
+
+  it('names the checklists of a newer template version that hold a stage gate', async () => {
+    asRole('supervisor');
+    mockIPC((cmd) => (cmd === 'checklists' ? [] : null));
+    const stage = {
+      stage: 'identification',
+      status: 'active',
+      opened_at: 1_795_824_000_000,
+      closed_at: null,
+      gate: { ready: false, missing_items: [], missing_signoffs: [], unknown_templates: ['identification-general@9'] },
+    };
+    render(StageTrack, { props: { c: caseDto({ stages: [stage] }), reload: async () => {} } });
+    const held = await screen.findByTestId('gate-template-unknown');
+    expect(held).toHaveTextContent('identification-general@9');
+    expect(held).toHaveTextContent('update Caravan');
   });
 });

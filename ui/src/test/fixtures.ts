@@ -82,6 +82,7 @@ export function checklist(over: Partial<ChecklistDto> = {}): ChecklistDto {
     template_id: 'initial-actions',
     version: 1,
     newer_version: null,
+    template_unknown: false,
     stage: 'initial_response',
     title: 'Initial actions',
     items: [

@@ -242,7 +242,13 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
     }
     o.heading("Stages")?;
     o.table(
-        &["stage", "status", "missing items", "missing sign-offs"],
+        &[
+            "stage",
+            "status",
+            "missing items",
+            "missing sign-offs",
+            "newer checklists",
+        ],
         v.stages
             .iter()
             .map(|s| {
@@ -251,11 +257,21 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                     s.status.to_string(),
                     s.gate.missing_items.len().to_string(),
                     s.gate.missing_signoffs.len().to_string(),
+                    s.gate.unknown_templates.len().to_string(),
                 ]
             })
             .collect(),
         ("-", "-"),
     )?;
+    if v.stages
+        .iter()
+        .any(|s| !s.gate.unknown_templates.is_empty())
+    {
+        o.line(o.lang.pick(
+            "Some checklists were made with a newer template version; update Caravan to work on them. Until then they hold their stage gates.",
+            "Некоторые контрольные списки созданы по более новой версии шаблона; обновите Caravan, чтобы работать с ними. До тех пор соответствующие этапы нельзя закрыть.",
+        ))?;
+    }
     o.heading("People (identities masked)")?;
     o.table(
         &["id", "kind", "pseudonym", "status", "citizenship"],

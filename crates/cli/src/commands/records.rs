@@ -24,10 +24,18 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                 return o.line(o.lang.pick("No checklists.", "Контрольных списков нет."));
             }
             for l in &lists {
+                let stage = l.stage.map_or_else(|| "?".to_string(), |s| s.to_string());
                 o.heading(&format!(
                     "{} [{}@{}] {}: {}/{}",
-                    l.title, l.template_id, l.version, l.stage, l.required_resolved, l.required
+                    l.title, l.template_id, l.version, stage, l.required_resolved, l.required
                 ))?;
+                if l.template_unknown {
+                    o.line(o.lang.pick(
+                        "This checklist was made with a newer template version; update Caravan to see and work on it. Until then it holds the stage gate.",
+                        "Этот контрольный список создан по более новой версии шаблона; обновите Caravan, чтобы увидеть его и работать с ним. До тех пор этап нельзя закрыть.",
+                    ))?;
+                    continue;
+                }
                 let rows = l
                     .items
                     .iter()

@@ -4,11 +4,14 @@
 use automerge::ActorId;
 use caravan_model::*;
 
+/// When the tests' edits are made (milliseconds since the epoch).
+pub const AT: Millis = 1_767_000_000_000;
+
 pub fn author(role: Role, member: &str) -> Author {
     Author {
         member: member.to_string(),
         role,
-        at: 1_767_000_000_000,
+        at: AT,
     }
 }
 
@@ -55,7 +58,7 @@ pub fn victim(pseudonym: &str, name: &str) -> Victim {
         exploitation: vec![Exploitation::ForcedLabour],
         control_methods: vec![ControlMethod::WithholdsDocuments],
         recruitment: Some(RecruitmentMethod::OnlineSocialNetwork),
-        recorded_at: 1,
+        recorded_at: AT,
         recorded_by: "inv-1".into(),
     }
 }
@@ -71,7 +74,7 @@ pub fn evidence(label: &str) -> Evidence {
         seal_number: Some("S-001".into()),
         attachment_sha256: None,
         custody: vec![],
-        recorded_at: 1,
+        recorded_at: AT,
         recorded_by: "inv-1".into(),
     }
 }
@@ -81,7 +84,7 @@ pub fn custody(id: &str, to: &str) -> CustodyEntry {
         id: id.into(),
         from: "inv-1".into(),
         to: to.into(),
-        at: 2,
+        at: AT,
         place: "Almaty".into(),
         seal_number: Some("S-001".into()),
         purpose: Some("forensic imaging".into()),

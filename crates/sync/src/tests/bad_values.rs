@@ -820,7 +820,6 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
                 at: T0,
             }),
         },
-        set_field("review/rv1/kind", ReviewKind::Comment),
     ] {
         edit(&mut t.prosecutor, &c1, e, builtin);
     }

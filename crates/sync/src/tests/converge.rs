@@ -53,9 +53,18 @@ const ITEMS: &[&str] = &[
     "location-recorded",
 ];
 
+/// Items of the prosecution review that the prosecutor signs off.
+const SIGNED: &[&str] = &["act-proven", "means-proven", "purpose-proven"];
+
 fn random_edit(rng: &mut Rng, role: Role, member: &str, step: usize) -> Edit {
     let id = format!("{member}-{step}");
     match role {
+        // Only an item that is marked can be signed off; the model refuses
+        // the others.
+        Role::Prosecutor if rng.chance(40) => Edit::SignOffItem {
+            template_id: "prosecution-review".into(),
+            item_id: SIGNED[rng.below(SIGNED.len())].into(),
+        },
         Role::Prosecutor => Edit::Insert {
             id,
             record: Record::Review(ReviewItem {
@@ -91,6 +100,15 @@ fn random_edit(rng: &mut Rng, role: Role, member: &str, step: usize) -> Edit {
             0 => Edit::Insert {
                 id: id.clone(),
                 record: Record::Victim(victim(&id, &format!("Person {id}"), member)),
+            },
+            1 if rng.chance(30) => Edit::SetItem {
+                template_id: "prosecution-review".into(),
+                item_id: SIGNED[rng.below(SIGNED.len())].into(),
+                status: ItemStatus::Done,
+                reason: None,
+                note: None,
+                evidence_ids: vec![],
+                interview_ids: vec![],
             },
             1 => Edit::SetItem {
                 template_id: "initial-actions".into(),

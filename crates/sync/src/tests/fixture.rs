@@ -170,7 +170,7 @@ pub fn forge(r: &mut Replica, case: &str, f: impl FnOnce(&mut automerge::AutoCom
     let before = r.heads(case).unwrap();
     let doc = r.cases.get_mut(case).unwrap();
     f(doc);
-    doc.commit();
+    doc.commit_with(at_t0());
     let me = r.device().actor();
     let team = r.team_id;
     let new: Vec<_> = r
@@ -186,6 +186,12 @@ pub fn forge(r: &mut Replica, case: &str, f: impl FnOnce(&mut automerge::AutoCom
         let sig = r.keys.sign(&crate::trust::change_message(&team, case, &h));
         r.signatures.insert(h, sig);
     }
+}
+
+/// Commit options stamping a change with `T0`, as a modified client's
+/// changes carry a time like any others.
+pub fn at_t0() -> automerge::transaction::CommitOptions {
+    automerge::transaction::CommitOptions::default().with_time(T0 / 1000)
 }
 
 pub fn put(doc: &mut automerge::AutoCommit, path: &[&str], value: &str) {
@@ -228,7 +234,7 @@ pub fn craft(
     let actor = r.device().actor();
     let mut fork = r.cases.get_mut(case).unwrap().fork().with_actor(actor);
     f(&mut fork);
-    fork.commit();
+    fork.commit_with(at_t0());
     let mut e = fork.get_last_local_change().unwrap().decode();
     edit(&mut e);
     automerge::Change::from(e)

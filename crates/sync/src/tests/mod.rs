@@ -2,6 +2,7 @@
 //! that no caller has.
 
 mod adversarial;
+mod attribution;
 mod bad_values;
 mod converge;
 mod doc_ids;

@@ -8,4 +8,9 @@ missing_items: Array<string>,
 /**
  * Roles whose sign-off is missing.
  */
-missing_signoffs: Array<string>, };
+missing_signoffs: Array<string>, 
+/**
+ * "template@version" of checklists made with a template version
+ * this copy of Caravan does not know; they hold the gate.
+ */
+unknown_templates: Array<string>, };
