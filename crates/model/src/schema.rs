@@ -394,6 +394,7 @@ impl Schema {
         })
     }
 
+    /// The table the schema was compiled from.
     pub fn rules(&self) -> &'static [Rule] {
         self.rules
     }
