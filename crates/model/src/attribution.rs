@@ -177,6 +177,14 @@ pub fn field_at(doc: DocKind, path: &DocPath) -> Option<(&'static Attributed, At
     let (Seg::Key(last), parent) = path.segments().split_last()? else {
         return None;
     };
+    // Most writes are not attribution (text, lists, content): answer
+    // those without matching the object patterns.
+    if !table(doc)
+        .iter()
+        .any(|a| a.fields.iter().any(|(f, _)| f == last))
+    {
+        return None;
+    }
     let object = object_at(doc, &DocPath(parent.to_vec()))?;
     object
         .fields
