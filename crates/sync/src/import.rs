@@ -8,6 +8,7 @@ use caravan_model::DocKind;
 use serde::Serialize;
 
 use crate::bundle::{Body, Limits, WHAT, parse};
+use crate::chunk::{self, Budget};
 use crate::crypto;
 use crate::error::{SyncError, doc_err};
 use crate::identity::DeviceId;
@@ -55,6 +56,18 @@ impl Replica {
         if h.team_id != self.team_id {
             return Err(SyncError::WrongTeam);
         }
+        // A sender this device knows to be revoked is refused before its
+        // bytes are hashed, decrypted or decoded. A sender it does not know
+        // may have been enrolled after its copy of the team document: the
+        // bundle is read (it needs the team key, every size is bounded) and
+        // refused after its team changes unless they make the sender an
+        // active member (`commit_entries`).
+        if matches!(
+            self.team.view()?.standing(&h.sender),
+            Standing::Revoked { .. }
+        ) {
+            return Err(SyncError::SenderRevoked);
+        }
         if !h.sender.verify(parsed.signed, &parsed.signature) {
             return Err(SyncError::BadSignature { what: WHAT });
         }
@@ -74,11 +87,11 @@ impl Replica {
             what: WHAT,
             detail: format!("body: {e}"),
         })?;
-        let entries = decode_entries(&body, limits)?;
         let mut report = ImportReport {
             sender: h.sender.to_hex(),
             ..Default::default()
         };
+        let entries = self.decode_entries(&body, limits, &mut report)?;
         // Documents with nothing new carry only the sender's heads: they are
         // not judged (there is nothing to apply), but the heads tell this
         // device what the sender holds.
@@ -373,44 +386,84 @@ impl Replica {
     }
 }
 
-fn decode_entries(body: &Body, limits: &Limits) -> Result<Vec<Entry>, SyncError> {
-    let mut out = Vec::with_capacity(body.docs.len());
-    for d in &body.docs {
-        if d.doc_id.is_empty() || d.doc_id.len() > 200 {
-            return Err(SyncError::Malformed {
-                what: WHAT,
-                detail: "a document id is empty or too long".into(),
-            });
-        }
-        let mut changes = Vec::with_capacity(d.changes.len());
-        for c in &d.changes {
-            if c.bytes.len() > limits.max_change {
-                return Err(SyncError::TooLarge {
+impl Replica {
+    /// Decodes a bundle body's documents. A change this device already
+    /// holds (or has quarantined) is recognised by its hash, counted and
+    /// not parsed. Every other change is read within bounds first
+    /// (`chunk::read_change`): one that is compressed, or holds more
+    /// operations than allowed, is refused on its own and noted in
+    /// `report`; the rest of the bundle goes on.
+    fn decode_entries(
+        &mut self,
+        body: &Body,
+        limits: &Limits,
+        report: &mut ImportReport,
+    ) -> Result<Vec<Entry>, SyncError> {
+        let mut budget = Budget::new(limits.max_change_ops, limits.max_ops);
+        let mut out = Vec::with_capacity(body.docs.len());
+        for d in &body.docs {
+            if d.doc_id.is_empty() || d.doc_id.len() > 200 {
+                return Err(SyncError::Malformed {
                     what: WHAT,
-                    detail: format!("a change of {} bytes", c.bytes.len()),
+                    detail: "a document id is empty or too long".into(),
                 });
             }
-            let change = Change::from_bytes(c.bytes.clone()).map_err(|e| SyncError::Malformed {
-                what: WHAT,
-                detail: format!("a change: {e}"),
-            })?;
-            let sig: [u8; 64] =
-                c.signature
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| SyncError::Malformed {
+            let mut changes = Vec::with_capacity(d.changes.len());
+            for c in &d.changes {
+                if c.bytes.len() > limits.max_change {
+                    return Err(SyncError::TooLarge {
                         what: WHAT,
-                        detail: "a signature is not 64 bytes".into(),
-                    })?;
-            changes.push((change, sig));
+                        detail: format!("a change of {} bytes", c.bytes.len()),
+                    });
+                }
+                let sig: [u8; 64] =
+                    c.signature
+                        .as_slice()
+                        .try_into()
+                        .map_err(|_| SyncError::Malformed {
+                            what: WHAT,
+                            detail: "a signature is not 64 bytes".into(),
+                        })?;
+                if let Some(hash) = chunk::change_hash(&c.bytes)
+                    && self.holds(&d.doc_id, &hash)
+                {
+                    report.already_had += 1;
+                    continue;
+                }
+                match chunk::read_change(&c.bytes, &mut budget) {
+                    Ok(change) => changes.push((change, sig)),
+                    Err(refused) => match refused.rejection() {
+                        Some(reason) => report.quarantined.push(QuarantineNote {
+                            doc_id: d.doc_id.clone(),
+                            hash: chunk::hash_as_received(&c.bytes),
+                            code: reason.code,
+                            message: reason.message,
+                        }),
+                        None => {
+                            return Err(SyncError::Malformed {
+                                what: WHAT,
+                                detail: format!("a change: {}", refused.detail()),
+                            });
+                        }
+                    },
+                }
+            }
+            out.push((
+                d.doc_id.clone(),
+                changes,
+                d.heads.iter().map(|h| ChangeHash(*h)).collect(),
+            ));
         }
-        out.push((
-            d.doc_id.clone(),
-            changes,
-            d.heads.iter().map(|h| ChangeHash(*h)).collect(),
-        ));
+        Ok(out)
     }
-    Ok(out)
+
+    /// Whether this device holds, or has quarantined, a change of a document.
+    pub(crate) fn holds(&mut self, doc_id: &str, hash: &ChangeHash) -> bool {
+        self.quarantined.contains(hash)
+            || self
+                .doc_mut(doc_id)
+                .is_some_and(|d| d.get_change_meta_by_hash(hash).is_some())
+    }
 }
 
 /// One case document to judge.

@@ -8,6 +8,7 @@
 //! - `replica`: a device's documents, signatures and peer state; local commits are signed.
 //! - `trust`: the checks every incoming change passes before it is applied.
 //! - `bundle`: the encrypted, signed bundle file, and export/import.
+//! - `chunk`: Automerge chunks from other devices, read within bounds before Automerge parses them.
 //! - `join`: enrolment of a new device without network.
 //!
 //! The crate does no file or network I/O: it turns bytes into decisions and
@@ -15,6 +16,7 @@
 
 pub mod analyze;
 pub mod bundle;
+mod chunk;
 mod crypto;
 pub mod error;
 pub mod identity;

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use automerge::{AutoCommit, ChangeHash, ReadDoc};
 use caravan_model::{Author, CaseDoc, Catalog, DocPath, Edit, Millis, NewCase, Role};
 
-use crate::error::{SyncError, doc_err};
+use crate::error::SyncError;
 use crate::identity::{DeviceId, DeviceKeys};
 use crate::keys::TeamKey;
 use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
@@ -353,6 +353,18 @@ impl Replica {
     }
 }
 
+/// Loads a saved document that came from another device (a join
+/// package's team document), within bounds: its deflated columns inflate
+/// to at most 64 MiB together (the largest join package), no column holds
+/// more than `bundle::MAX_OPS` rows, and compressed change chunks are
+/// refused (`chunk::load_document`).
 pub(crate) fn load_doc(bytes: &[u8]) -> Result<AutoCommit, SyncError> {
-    AutoCommit::load(bytes).map_err(doc_err)
+    crate::chunk::load_document(
+        bytes,
+        crate::chunk::DocLimits {
+            max_inflated: 64 << 20,
+            max_rows: crate::bundle::MAX_OPS,
+        },
+        "join package",
+    )
 }

@@ -2,6 +2,7 @@
 //! that no caller has.
 
 mod adversarial;
+mod bounds;
 mod converge;
 mod doc_ids;
 mod equivocation;
