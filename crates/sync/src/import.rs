@@ -1,7 +1,7 @@
 //! Importing a bundle: verify the file, then check every change before it
 //! is applied. See `bundle.rs` for the format.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use automerge::{AutoCommit, Change, ChangeHash};
 use caravan_model::DocKind;
@@ -13,6 +13,7 @@ use crate::crypto;
 use crate::error::{SyncError, doc_err};
 use crate::identity::DeviceId;
 use crate::keys::TeamKey;
+use crate::quota::{self, Admission};
 use crate::replica::{Held, Quarantined, Replica};
 use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
 use crate::trust::{self, Context, Rejection};
@@ -39,6 +40,9 @@ pub struct QuarantineNote {
     pub code: String,
     pub message: String,
 }
+
+/// Heads of one document recorded for a member, at most.
+pub(crate) const MAX_PEER_HEADS: usize = 64;
 
 /// One document's incoming changes (with their signatures) and the
 /// sender's heads of that document.
@@ -100,11 +104,7 @@ impl Replica {
         let (sender_member, _) =
             self.commit_entries(&h.sender, &entries, Some(key), &mut report)?;
         for (doc_id, _, heads) in heads_only {
-            if !crate::team::is_document_id(&doc_id) {
-                continue;
-            }
-            self.peer_heads
-                .insert((sender_member.clone(), doc_id), heads);
+            self.note_peer_heads(&sender_member, &doc_id, &heads);
         }
         self.audit(
             "sync.import",
@@ -142,6 +142,7 @@ impl Replica {
             quarantine: Vec::new(),
             quarantined: self.quarantined.clone(),
             sigs: Vec::new(),
+            unsigned: HashSet::new(),
             report,
         };
 
@@ -241,6 +242,7 @@ impl Replica {
                 quarantine: Vec::new(),
                 quarantined: self.quarantined.clone(),
                 sigs: Vec::new(),
+                unsigned: HashSet::new(),
                 report: &mut report,
             };
             let mut staged = Vec::new();
@@ -267,6 +269,7 @@ impl Replica {
                 quarantine,
                 quarantined,
                 sigs,
+                unsigned,
                 ..
             } = lane_work;
             Ok(LaneOutcome {
@@ -275,6 +278,7 @@ impl Replica {
                 quarantine,
                 quarantined,
                 sigs,
+                unsigned,
                 applied: report.applied,
                 already_had: report.already_had,
             })
@@ -317,6 +321,7 @@ impl Replica {
             work.quarantine.extend(o.quarantine);
             work.quarantined.extend(o.quarantined);
             work.sigs.extend(o.sigs);
+            work.unsigned.extend(o.unsigned);
             work.report.applied += o.applied;
             work.report.already_had += o.already_had;
         }
@@ -325,8 +330,9 @@ impl Replica {
         let Work {
             held,
             quarantine,
-            quarantined,
+            mut quarantined,
             sigs,
+            unsigned,
             report,
         } = work;
         if self.team.automerge_mut().get_heads() != team_doc.get_heads() {
@@ -342,9 +348,37 @@ impl Replica {
             self.cases.insert(id, doc);
         }
         self.signatures.extend(sigs);
-        self.held = held;
-        self.quarantined = quarantined;
-        for q in quarantine {
+        // What is kept of the held and quarantined changes: those stored
+        // before stay; new ones are charged to their accountable device
+        // and kept within its quota (`quota`).
+        let before: HashMap<(String, String), String> = self
+            .held
+            .iter()
+            .map(|h| ((h.doc_id.clone(), h.hash.clone()), h.owner.clone()))
+            .collect();
+        let mut admission = Admission::new(
+            self.quota,
+            self.quarantine
+                .iter()
+                .map(|q| (q.owner.as_str(), q.bytes.len()))
+                .chain(held.iter().filter_map(|h| {
+                    before
+                        .get(&(h.doc_id.clone(), h.hash.clone()))
+                        .map(|o| (o.as_str(), h.bytes.len()))
+                })),
+        );
+        let signed = |hash: &str| {
+            hash.parse::<ChangeHash>()
+                .is_ok_and(|h| !unsigned.contains(&h))
+        };
+        for mut q in quarantine {
+            q.owner = quota::owner(q.author.as_deref(), signed(&q.hash), &team, &me, sender);
+            if !admission.admit(&q.owner, &q.doc_id, &q.hash, q.bytes.len()) {
+                if let Ok(h) = q.hash.parse::<ChangeHash>() {
+                    quarantined.remove(&h);
+                }
+                continue;
+            }
             report.quarantined.push(QuarantineNote {
                 doc_id: q.doc_id.clone(),
                 hash: q.hash.clone(),
@@ -353,15 +387,41 @@ impl Replica {
             });
             self.quarantine.push(q);
         }
-        for (doc_id, _, heads) in entries
-            .iter()
-            .filter(|(id, _, _)| crate::team::is_document_id(id))
-        {
-            self.peer_heads
-                .insert((sender_member.clone(), doc_id.clone()), heads.clone());
+        let mut kept = Vec::with_capacity(held.len());
+        for mut h in held {
+            if let Some(owner) = before.get(&(h.doc_id.clone(), h.hash.clone())) {
+                h.owner.clone_from(owner);
+                kept.push(h);
+                continue;
+            }
+            h.owner = quota::owner(h.author.as_deref(), signed(&h.hash), &team, &me, sender);
+            if admission.admit(&h.owner, &h.doc_id, &h.hash, h.bytes.len()) {
+                kept.push(h);
+            }
         }
+        report.quarantined.extend(admission.notes());
+        self.held = kept;
+        self.quarantined = quarantined;
+        for (doc_id, _, heads) in entries {
+            self.note_peer_heads(&sender_member, doc_id, heads);
+        }
+        self.generation += 1;
         report.held = self.held.len();
         Ok((sender_member, not_permitted))
+    }
+
+    /// Records what a member holds of a document, for the bundles written
+    /// for it: only of documents this device holds (it exports no other),
+    /// and only a handful of heads (Automerge documents have one or a few;
+    /// with more, nothing is recorded and the next bundle carries all).
+    pub(crate) fn note_peer_heads(&mut self, member: &str, doc_id: &str, heads: &[ChangeHash]) {
+        let key = (member.to_string(), doc_id.to_string());
+        let held_here = doc_id == TEAM_DOC_ID || self.cases.contains_key(doc_id);
+        if held_here && heads.len() <= MAX_PEER_HEADS {
+            self.peer_heads.insert(key, heads.to_vec());
+        } else {
+            self.peer_heads.remove(&key);
+        }
     }
 
     /// Opens every epoch key in the team document sealed to this device.
@@ -481,6 +541,7 @@ struct LaneOutcome {
     quarantine: Vec<Quarantined>,
     quarantined: HashSet<ChangeHash>,
     sigs: Vec<(ChangeHash, [u8; 64])>,
+    unsigned: HashSet<ChangeHash>,
     applied: usize,
     already_had: usize,
 }
@@ -490,6 +551,8 @@ pub(crate) struct Work<'r> {
     pub(crate) quarantine: Vec<Quarantined>,
     pub(crate) quarantined: HashSet<ChangeHash>,
     pub(crate) sigs: Vec<(ChangeHash, [u8; 64])>,
+    /// Changes whose signature does not check out.
+    pub(crate) unsigned: HashSet<ChangeHash>,
     pub(crate) report: &'r mut ImportReport,
 }
 
@@ -545,6 +608,7 @@ pub(crate) fn integrate(
         return Ok(false);
     }
     let bad_signatures = trust::unsigned_changes(team_id, doc_id, &pending);
+    work.unsigned.extend(bad_signatures.iter().copied());
     let mut live_team: Option<TeamDoc> = None;
     // Each change is judged in its author's view (see `analyze`). Case
     // changes accepted are applied together, as late as possible: before a
@@ -665,6 +729,9 @@ pub(crate) fn integrate(
     for (c, sig) in pending {
         work.held.push(Held {
             doc_id: doc_id.to_string(),
+            hash: c.hash().to_string(),
+            author: DeviceId::from_actor(c.actor_id()).map(|d| d.to_hex()),
+            owner: String::new(),
             bytes: c.raw_bytes().to_vec(),
             signature: sig.to_vec(),
         });
@@ -771,6 +838,7 @@ fn quarantine(work: &mut Work<'_>, doc_id: &str, c: &Change, reason: Rejection) 
         doc_id: doc_id.to_string(),
         hash: hash.to_string(),
         author: DeviceId::from_actor(c.actor_id()).map(|d| d.to_hex()),
+        owner: String::new(),
         reason,
         bytes: c.raw_bytes().to_vec(),
     });

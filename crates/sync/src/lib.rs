@@ -10,6 +10,7 @@
 //! - `bundle`: the encrypted, signed bundle file, and export/import.
 //! - `chunk`: Automerge chunks from other devices, read within bounds before Automerge parses them.
 //! - `join`: enrolment of a new device without network.
+//! - `quota`: what one device may leave stored here as held and quarantined changes.
 //!
 //! The crate does no file or network I/O: it turns bytes into decisions and
 //! decisions into bytes; the application core persists them in the vault.
@@ -24,6 +25,7 @@ pub mod import;
 pub mod join;
 pub mod keys;
 pub mod persist;
+pub mod quota;
 pub mod replica;
 pub mod session;
 pub mod team;
@@ -32,7 +34,7 @@ pub mod trust;
 pub use error::SyncError;
 pub use identity::{DeviceId, DeviceKeys, PublicDevice};
 pub use keys::TeamKey;
-pub use persist::{DocDelta, ReplicaState};
+pub use persist::{DocDelta, ReplicaState, RowKind, StateDiff, StoredRows};
 pub use replica::Replica;
 pub use team::{Team, TeamDoc, TeamId};
 

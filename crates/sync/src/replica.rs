@@ -11,13 +11,23 @@ use caravan_model::{Author, CaseDoc, Catalog, DocPath, Edit, Millis, NewCase, Ro
 use crate::error::SyncError;
 use crate::identity::{DeviceId, DeviceKeys};
 use crate::keys::TeamKey;
+use crate::quota::{QUOTA, Quota};
 use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
 use crate::trust::{Rejection, change_message};
 
 /// A change kept aside: its dependencies have not arrived yet.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Held {
     pub doc_id: String,
+    /// The change's hash (hex).
+    #[serde(default)]
+    pub hash: String,
+    /// Device that authored the change (hex), when it could be read.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// Device the change is charged to (hex; see `quota`).
+    #[serde(default)]
+    pub owner: String,
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
     #[serde(with = "serde_bytes")]
@@ -25,12 +35,15 @@ pub struct Held {
 }
 
 /// A change that failed a check, kept (never applied) for the supervisor.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Quarantined {
     pub doc_id: String,
     pub hash: String,
     /// Device that authored the change (hex), when it could be read.
     pub author: Option<String>,
+    /// Device the change is charged to (hex; see `quota`).
+    #[serde(default)]
+    pub owner: String,
     pub reason: Rejection,
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
@@ -50,6 +63,11 @@ pub struct Replica {
     pub(crate) quarantine: Vec<Quarantined>,
     pub(crate) quarantined: HashSet<ChangeHash>,
     pub(crate) audit: Vec<AuditEvent>,
+    /// Held and quarantined changes one device may have stored here.
+    pub(crate) quota: Quota,
+    /// Counts changes of peer heads, held and quarantined changes, so a
+    /// store rewrites them only when they changed.
+    pub(crate) generation: u64,
 }
 
 /// Something this device did that the audit log must record. The sync
@@ -97,6 +115,8 @@ impl Replica {
             quarantine: Vec::new(),
             quarantined: HashSet::new(),
             audit: Vec::new(),
+            quota: QUOTA,
+            generation: 0,
         }
     }
 

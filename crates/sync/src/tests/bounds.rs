@@ -269,21 +269,37 @@ fn claims_ops(actor: &automerge::ActorId, deps: &[ChangeHash], seq: u64, ops: u6
 // ---- Bundles and sessions as an attacker writes them --------------------
 
 /// A bundle from `from` with one document entry holding `changes` as they
-/// are, each signed with `from`'s device key over the hash it carries.
+/// are: each with the signature `from` holds for it (a change of another
+/// device it relays), or else signed with `from`'s device key over the
+/// hash it carries.
 fn bundle(from: &Replica, doc_id: &str, heads: Vec<ChangeHash>, changes: &[Vec<u8>]) -> Vec<u8> {
     let signed = changes
         .iter()
         .map(|bytes| {
             let hash: ChangeHash = crate::chunk::hash_as_received(bytes).parse().unwrap();
+            let signature = from.signatures.get(&hash).copied().unwrap_or_else(|| {
+                from.keys
+                    .sign(&crate::trust::change_message(&from.team_id, doc_id, &hash))
+            });
             SignedChange {
                 bytes: bytes.clone(),
-                signature: from
-                    .keys
-                    .sign(&crate::trust::change_message(&from.team_id, doc_id, &hash))
-                    .to_vec(),
+                signature: signature.to_vec(),
             }
         })
         .collect();
+    sealed(
+        from,
+        vec![DocEntry {
+            doc_id: doc_id.to_string(),
+            heads: heads.iter().map(|h| h.0).collect(),
+            changes: signed,
+        }],
+    )
+}
+
+/// A bundle from `from` holding `docs` as they are, sealed under its
+/// current team key and signed with its device key.
+fn sealed(from: &Replica, docs: Vec<DocEntry>) -> Vec<u8> {
     let epoch = from.team().unwrap().current_epoch();
     let header = Header {
         team_id: from.team_id,
@@ -293,14 +309,8 @@ fn bundle(from: &Replica, doc_id: &str, heads: Vec<ChangeHash>, changes: &[Vec<u
         created_at: T0,
         wraps: Vec::new(),
     };
-    let body = Body {
-        docs: vec![DocEntry {
-            doc_id: doc_id.to_string(),
-            heads: heads.iter().map(|h| h.0).collect(),
-            changes: signed,
-        }],
-    };
-    from.seal(&header, &body, &from.team_keys[&epoch]).unwrap()
+    from.seal(&header, &Body { docs }, &from.team_keys[&epoch])
+        .unwrap()
 }
 
 /// The changes `r` made to `doc_id` since `before`, as raw bytes.
@@ -800,4 +810,368 @@ fn every_change_automerge_writes_passes_the_bounded_reader() {
         assert_eq!(loaded.get_heads(), d.get_heads());
     }
     assert!(seen > 10);
+}
+
+// ---- Finding 11: what one device may leave stored here ------------------
+
+/// `n` changes by `r` to its copy of `case` (values named by `tag`), each
+/// on top of the one before, made on a fork (so `r`'s copy is untouched):
+/// the first is what the rest wait for.
+fn chain(r: &mut Replica, case: &str, tag: &str, n: usize) -> Vec<Change> {
+    let actor = r.device().actor();
+    let mut fork = r.cases.get_mut(case).unwrap().fork().with_actor(actor);
+    (0..n)
+        .map(|i| {
+            put(
+                &mut fork,
+                &["victims", "v1", "pseudonym"],
+                &format!("{tag}-{i}"),
+            );
+            fork.commit();
+            fork.get_last_local_change().unwrap()
+        })
+        .collect()
+}
+
+/// How many held changes, and their bytes, are charged to `device`.
+fn charged(r: &Replica, device: &crate::identity::DeviceId) -> (usize, usize) {
+    let d = device.to_hex();
+    let held = r.held().iter().filter(|h| h.owner == d);
+    let quarantined = r.quarantine().iter().filter(|q| q.owner == d);
+    (
+        held.clone().count() + quarantined.clone().count(),
+        held.map(|h| h.bytes.len()).sum::<usize>()
+            + quarantined.map(|q| q.bytes.len()).sum::<usize>(),
+    )
+}
+
+#[test]
+fn finding_11_a_member_flooding_held_changes_is_stopped_at_its_quota_and_the_rest_lands() {
+    let (mut t, c1) = shared();
+    let quota = crate::quota::QUOTA;
+    // A's honest change reaches B, who carries it in its own bundle.
+    let before = t.inv_a.heads(&c1).unwrap();
+    add_victim(&mut t.inv_a, &c1, "h1", "Honest");
+    send(&mut t.inv_a, &mut t.inv_b);
+    let honest = made_since(&mut t.inv_a, &c1, &before);
+    // B makes a change it never sends, and 50 more than its quota on top
+    // of it: none can be applied anywhere, all would wait.
+    let flood = chain(&mut t.inv_b, &c1, "flood", quota.changes + 51);
+    let mut bytes: Vec<Vec<u8>> = honest.clone();
+    bytes.extend(flood[1..].iter().map(|c| c.raw_bytes().to_vec()));
+    let crafted = bundle(&t.inv_b, &c1, Vec::new(), &bytes);
+    let b = t.inv_b.device();
+
+    let report = t.admin.import(&crafted, &Limits::default()).unwrap();
+    assert_eq!(report.applied, 1, "A's change, relayed by B, lands");
+    assert!(victims(&t.admin, &c1).contains(&"h1".to_string()));
+    assert_eq!(report.held, quota.changes);
+    assert_eq!(codes(&report), ["sync.quota_exceeded"]);
+    assert!(report.quarantined[0].message.starts_with("50 change(s)"));
+    let (count, size) = charged(&t.admin, &b);
+    assert_eq!(count, quota.changes);
+    assert!(size <= quota.bytes);
+    // What the store would hold: one row per kept change, nothing more.
+    let rows = t.admin.state_diff(&crate::StoredRows::default());
+    assert_eq!(
+        rows.put
+            .iter()
+            .filter(|(k, _, _)| *k == crate::RowKind::Held)
+            .count(),
+        quota.changes
+    );
+
+    // Later imports: A's new work lands; B's next flood is refused whole,
+    // its honest changes still land.
+    let report = send(&mut t.inv_a, &mut t.admin);
+    assert!(report.quarantined.is_empty(), "{report:?}");
+    let more = chain(&mut t.inv_b, &c1, "more", 3);
+    let crafted = bundle(
+        &t.inv_b,
+        &c1,
+        Vec::new(),
+        &more[1..]
+            .iter()
+            .map(|c| c.raw_bytes().to_vec())
+            .collect::<Vec<_>>(),
+    );
+    let report = t.admin.import(&crafted, &Limits::default()).unwrap();
+    assert_eq!(codes(&report), ["sync.quota_exceeded"]);
+    assert_eq!(t.admin.held().len(), quota.changes);
+    let other_case = open_case(&mut t.inv_b, C2);
+    add_victim(&mut t.inv_b, &other_case, "w", "B's own case");
+    let report = send(&mut t.inv_b, &mut t.admin);
+    assert!(report.applied >= 2, "{report:?}");
+    assert!(t.admin.case(&other_case).is_some());
+    assert_eq!(charged(&t.admin, &b).0, quota.changes);
+}
+
+#[test]
+fn finding_11_changes_under_made_up_authors_are_charged_to_the_device_that_sent_them() {
+    let (mut t, c1) = shared();
+    t.admin.set_quota(crate::quota::Quota {
+        changes: 10,
+        ..crate::quota::QUOTA
+    });
+    // B writes held changes under forty made-up actor ids, each signed by
+    // the key of that id (not a team device) or by nothing valid at all.
+    let heads = t.inv_b.heads(&c1).unwrap();
+    let missing = ChangeHash([0x42; 32]);
+    let mut bytes = Vec::new();
+    let mut sigs = Vec::new();
+    for i in 0..40 {
+        let keys = DeviceKeys::generate().unwrap();
+        let c = claims_ops(&keys.id().actor(), &[heads[0], missing], 1, 1);
+        let hash = crate::chunk::change_hash(&c).unwrap();
+        let sig = if i % 2 == 0 {
+            keys.sign(&crate::trust::change_message(&t.inv_b.team_id, &c1, &hash))
+        } else {
+            [9; 64]
+        };
+        bytes.push(c);
+        sigs.push(sig);
+    }
+    let crafted = sealed(
+        &t.inv_b,
+        vec![DocEntry {
+            doc_id: c1.clone(),
+            heads: Vec::new(),
+            changes: bytes
+                .iter()
+                .zip(&sigs)
+                .map(|(b, s)| SignedChange {
+                    bytes: b.clone(),
+                    signature: s.to_vec(),
+                })
+                .collect(),
+        }],
+    );
+    let report = t.admin.import(&crafted, &Limits::default()).unwrap();
+    assert_eq!(report.held, 10);
+    assert_eq!(codes(&report), ["sync.quota_exceeded"]);
+    let b = t.inv_b.device().to_hex();
+    assert!(t.admin.held().iter().all(|h| h.owner == b));
+    // A's own held changes, signed by A and relayed by B, are charged to
+    // A: B's flood does not touch A's room.
+    let flood = chain(&mut t.inv_a, &c1, "a", 5);
+    for c in &flood {
+        let m = crate::trust::change_message(&t.inv_a.team_id, &c1, &c.hash());
+        t.inv_b.signatures.insert(c.hash(), t.inv_a.keys.sign(&m));
+    }
+    let crafted = bundle(
+        &t.inv_b,
+        &c1,
+        Vec::new(),
+        &flood[1..]
+            .iter()
+            .map(|c| c.raw_bytes().to_vec())
+            .collect::<Vec<_>>(),
+    );
+    let report = t.admin.import(&crafted, &Limits::default()).unwrap();
+    assert!(report.quarantined.is_empty(), "{report:?}");
+    assert_eq!(charged(&t.admin, &t.inv_a.device()).0, 4);
+}
+
+#[test]
+fn finding_11_quarantined_changes_count_against_the_quota_and_are_not_remembered_past_it() {
+    let (mut t, c1) = shared();
+    t.admin.set_quota(crate::quota::Quota {
+        changes: 5,
+        ..crate::quota::QUOTA
+    });
+    // The prosecutor may not edit a victim's record: the first change is
+    // refused, the seven on top of it build on a refused change.
+    for i in 0..8 {
+        forge(&mut t.prosecutor, &c1, |d| {
+            put(d, &["victims", "v1", "pseudonym"], &format!("P-{i}"))
+        });
+    }
+    let report = send(&mut t.prosecutor, &mut t.admin);
+    assert_eq!(
+        codes(&report),
+        [
+            "policy.denied",
+            "sync.depends_on_quarantined",
+            "sync.depends_on_quarantined",
+            "sync.depends_on_quarantined",
+            "sync.depends_on_quarantined",
+            "sync.quota_exceeded"
+        ]
+    );
+    assert_eq!(t.admin.quarantine().len(), 5);
+    assert_eq!(
+        t.admin.quarantined.len(),
+        5,
+        "refused changes are not remembered"
+    );
+    assert_eq!(charged(&t.admin, &t.prosecutor.device()).0, 5);
+    assert_eq!(victims(&t.admin, &c1), ["v1"]);
+}
+
+#[test]
+fn finding_11_heads_of_documents_this_device_does_not_hold_are_not_recorded() {
+    let (mut t, c1) = shared();
+    let before = t.admin.peer_heads.len();
+    // B sends heads of a thousand made-up cases, and of c1 a thousand heads.
+    let mut docs: Vec<DocEntry> = (0..1000u32)
+        .map(|i| DocEntry {
+            doc_id: format!("{:032x}", u128::from(i) + 1),
+            heads: vec![[7; 32]; 10],
+            changes: Vec::new(),
+        })
+        .collect();
+    docs.push(DocEntry {
+        doc_id: c1.clone(),
+        heads: vec![[8; 32]; 1000],
+        changes: Vec::new(),
+    });
+    let crafted = sealed(&t.inv_b, docs);
+    t.admin.import(&crafted, &Limits::default()).unwrap();
+    assert!(t.admin.peer_heads.len() <= before);
+    assert!(
+        !t.admin
+            .peer_heads
+            .contains_key(&(member(&t.inv_b), c1.clone())),
+        "a thousand heads are not recorded"
+    );
+    // Honest heads still are.
+    send(&mut t.inv_b, &mut t.admin);
+    assert_eq!(
+        t.admin.peer_heads[&(member(&t.inv_b), c1.clone())],
+        t.inv_b.heads(&c1).unwrap()
+    );
+}
+
+#[test]
+fn finding_11_the_state_is_stored_as_rows_and_read_back() {
+    let (mut t, c1) = shared();
+    t.admin.set_quota(crate::quota::Quota {
+        changes: 20,
+        ..crate::quota::QUOTA
+    });
+    let flood = chain(&mut t.inv_b, &c1, "rows", 12);
+    let crafted = bundle(
+        &t.inv_b,
+        &c1,
+        Vec::new(),
+        &flood[1..]
+            .iter()
+            .map(|c| c.raw_bytes().to_vec())
+            .collect::<Vec<_>>(),
+    );
+    t.admin.import(&crafted, &Limits::default()).unwrap();
+    forge(&mut t.prosecutor, &c1, |d| {
+        put(d, &["victims", "v1", "pseudonym"], "P")
+    });
+    send(&mut t.prosecutor, &mut t.admin);
+    assert_eq!((t.admin.held().len(), t.admin.quarantine().len()), (11, 1));
+
+    // Everything from nothing: one row per entry.
+    let mut stored = crate::StoredRows::default();
+    let diff = t.admin.state_diff(&stored);
+    assert!(diff.delete.is_empty());
+    stored.apply(&diff);
+    assert_eq!(stored.count(crate::RowKind::Held), 11);
+    assert_eq!(stored.count(crate::RowKind::Quarantined), 1);
+    assert!(
+        t.admin.state_diff(&stored).is_empty(),
+        "nothing new to write"
+    );
+    let (state, read) = crate::persist::state_from_rows(diff.put.clone()).unwrap();
+    assert_eq!(read, stored);
+    let mut held = state.held.clone();
+    held.sort_by(|a, b| a.hash.cmp(&b.hash));
+    let mut mine = t.admin.held().to_vec();
+    mine.sort_by(|a, b| a.hash.cmp(&b.hash));
+    assert_eq!(held, mine);
+    assert_eq!(state.quarantine, t.admin.quarantine());
+
+    // The missing change arrives: the held ones are applied, and their
+    // rows deleted, nothing else.
+    let first = flood[0].raw_bytes().to_vec();
+    let crafted = bundle(&t.inv_b, &c1, Vec::new(), &[first]);
+    let report = t.admin.import(&crafted, &Limits::default()).unwrap();
+    assert_eq!(report.applied, 12);
+    let diff = t.admin.state_diff(&stored);
+    assert_eq!(
+        diff.delete
+            .iter()
+            .filter(|(k, _)| *k == crate::RowKind::Held)
+            .count(),
+        11
+    );
+    assert!(
+        diff.put
+            .iter()
+            .all(|(k, _, _)| *k == crate::RowKind::PeerHeads)
+    );
+    // A row that is not of this format is refused, not misread.
+    let (kind, key, mut value) = diff_first_held(&t.admin);
+    value[0] = 2;
+    assert_eq!(
+        crate::persist::state_from_rows([(kind, key, value)])
+            .unwrap_err()
+            .code(),
+        "sync.future_version"
+    );
+}
+
+fn diff_first_held(r: &Replica) -> (crate::RowKind, Vec<u8>, Vec<u8>) {
+    r.state_diff(&crate::StoredRows::default())
+        .put
+        .into_iter()
+        .find(|(k, _, _)| *k != crate::RowKind::PeerHeads)
+        .unwrap()
+}
+
+#[test]
+fn finding_11_state_stored_before_rows_is_completed_on_restore() {
+    let (mut t, c1) = shared();
+    let flood = chain(&mut t.inv_b, &c1, "legacy", 3);
+    let b = t.inv_b.device().to_hex();
+    // The JSON an earlier version stored: bytes as arrays of numbers, no
+    // hash, author or owner on held changes, no owner on quarantined ones.
+    let held: Vec<serde_json::Value> = flood[1..]
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "doc_id": c1,
+                "bytes": c.raw_bytes(),
+                "signature": vec![0u8; 64],
+            })
+        })
+        .collect();
+    let legacy = serde_json::json!({
+        "peer_heads": [[member(&t.inv_b), c1, [vec![1u8; 32]]]],
+        "held": [held[0], held[1], held[0]],
+        "quarantine": [{
+            "doc_id": c1,
+            "hash": flood[0].hash().to_string(),
+            "author": b,
+            "reason": {"code": "policy.denied", "message": "m"},
+            "bytes": flood[0].raw_bytes(),
+        }],
+    });
+    let state: crate::ReplicaState = serde_json::from_value(legacy).unwrap();
+    let r = Replica::restore(
+        DeviceKeys::from_bytes(&t.admin.keys.to_secret_bytes()),
+        t.admin.team.automerge().clone(),
+        t.admin.team_keys.values().cloned(),
+        t.admin.cases.clone(),
+        Vec::new(),
+        state,
+    )
+    .unwrap();
+    assert_eq!(r.held().len(), 2, "one row per change");
+    for (h, c) in r.held().iter().zip(&flood[1..]) {
+        assert_eq!(h.hash, c.hash().to_string());
+        assert_eq!(
+            (h.author.as_deref(), h.owner.as_str()),
+            (Some(b.as_str()), b.as_str())
+        );
+    }
+    assert_eq!(r.quarantine()[0].owner, b);
+    assert!(r.quarantined.contains(&flood[0].hash()));
+    let rows = r.state_diff(&crate::StoredRows::default());
+    assert_eq!(rows.put.len(), 1 + 2 + 1);
 }
