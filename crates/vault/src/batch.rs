@@ -47,6 +47,11 @@ impl VaultTx<'_> {
         crate::records::put_in_tx(self.tx, self.ctx, kind, key, value)
     }
 
+    /// Deletes a record; true if it existed.
+    pub fn delete_record(&mut self, kind: RecordKind, key: &[u8]) -> Result<bool> {
+        crate::records::delete_in_tx(self.tx, self.ctx, kind, key)
+    }
+
     /// Inserts or replaces a case's index entry.
     pub fn put_case_index(&mut self, entry: &CaseIndexEntry) -> Result<()> {
         crate::index::put_in_tx(self.tx, self.ctx, entry)?;

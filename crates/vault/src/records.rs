@@ -1,5 +1,7 @@
 //! Encrypted key/value records: device identity keys, team keys (by
-//! epoch), per-peer sync state, change signatures, quarantined changes.
+//! epoch), per-peer sync state, change signatures, quarantined changes,
+//! and the changes the application core holds back or has quarantined,
+//! one record each.
 //!
 //! Row key = `(kind, tag)` with `tag = SHA-256(tag_key || SHA-256(kind ||
 //! key))`, so even lookup keys (peer ids, change hashes) are not stored in
@@ -27,19 +29,27 @@ pub enum RecordKind {
     PeerSyncState = 3,
     ChangeSignature = 4,
     Quarantine = 5,
-    /// State the application core keeps for itself (peer heads, held
-    /// changes, settings), keyed by a name it chooses.
+    /// State the application core keeps for itself (document names,
+    /// settings), keyed by a name it chooses.
     AppState = 6,
+    /// A change held back until the changes it builds on arrive, one per
+    /// record (format 3). The value is opaque to the vault.
+    HeldChange = 7,
+    /// A change refused and kept for the supervisor, one per record
+    /// (format 3). The value is opaque to the vault.
+    QuarantinedChange = 8,
 }
 
 impl RecordKind {
-    pub(crate) const ALL: [RecordKind; 6] = [
+    pub(crate) const ALL: [RecordKind; 8] = [
         Self::DeviceIdentity,
         Self::TeamKey,
         Self::PeerSyncState,
         Self::ChangeSignature,
         Self::Quarantine,
         Self::AppState,
+        Self::HeldChange,
+        Self::QuarantinedChange,
     ];
 }
 
@@ -87,6 +97,19 @@ pub(crate) fn open_record(
         u32::from_be_bytes(pt.get(..4).ok_or_else(bad)?.try_into().map_err(|_| bad())?) as usize;
     let key = pt.get(4..4 + klen).ok_or_else(bad)?.to_vec();
     Ok((key, SecretBytes::from_slice(&pt[4 + klen..])))
+}
+
+pub(crate) fn delete_in_tx(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &Ctx<'_>,
+    kind: RecordKind,
+    key: &[u8],
+) -> Result<bool> {
+    let t = tag(ctx, kind, key);
+    Ok(tx
+        .prepare_cached("DELETE FROM records WHERE kind = ?1 AND tag = ?2")?
+        .execute(params![kind as u8, &t[..]])?
+        > 0)
 }
 
 pub(crate) fn put_in_tx(
@@ -138,13 +161,7 @@ impl Vault {
 
     /// Deletes a record; true if it existed.
     pub fn delete_record(&mut self, kind: RecordKind, key: &[u8]) -> Result<bool> {
-        self.with_tx(|tx, ctx| {
-            let t = tag(ctx, kind, key);
-            Ok(tx.execute(
-                "DELETE FROM records WHERE kind = ?1 AND tag = ?2",
-                params![kind as u8, &t[..]],
-            )? > 0)
-        })
+        self.with_tx(|tx, ctx| delete_in_tx(tx, ctx, kind, key))
     }
 
     /// All records of a kind as (key, value), in no particular order.
