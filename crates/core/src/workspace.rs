@@ -8,6 +8,12 @@
 //! team keys and the action's audit entries — in one vault transaction. If
 //! that transaction fails the replica is reloaded from the vault, so the
 //! app never shows an edit that was not saved.
+//!
+//! The sync state is rows (`caravan_sync::persist`): a record per member
+//! and document for peer heads, per held change and per quarantined
+//! change; only the rows that changed are written or deleted. A vault
+//! that still holds the earlier single JSON record is moved to rows the
+//! first time it is opened.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,7 +21,7 @@ use std::sync::Arc;
 
 use automerge::ChangeHash;
 use caravan_model::{Catalog, Role};
-use caravan_sync::{DeviceKeys, Replica, ReplicaState, TeamKey};
+use caravan_sync::{DeviceKeys, Replica, ReplicaState, RowKind, StateDiff, StoredRows, TeamKey};
 use caravan_vault::{
     CreateParams, DocId, Passphrase, RecordKind, RecoveryCode, UnlockOptions, Vault,
 };
@@ -27,7 +33,9 @@ use crate::error::{CoreError, Result};
 
 /// `AppState` record keys.
 const DOC_NAMES: &[u8] = b"doc-names";
-const REPLICA_STATE: &[u8] = b"replica-state";
+/// The sync state as one JSON record, as vaults before format 3 hold it;
+/// moved to rows when such a vault is opened.
+const LEGACY_REPLICA_STATE: &[u8] = b"replica-state";
 const PENDING_JOIN: &[u8] = b"pending-join";
 const SETTINGS: &[u8] = b"settings";
 const TEAM_DOC: &str = "team";
@@ -105,7 +113,10 @@ pub struct Workspace {
     stored: BTreeMap<String, Vec<ChangeHash>>,
     /// Document name (case id or "team") → vault document id.
     names: BTreeMap<String, DocId>,
-    state_written: Option<Vec<u8>>,
+    /// The sync state's rows the vault holds, and the replica's state
+    /// generation they match.
+    rows: StoredRows,
+    rows_generation: Option<u64>,
     /// Team key epochs already stored: only new ones are written.
     epochs_written: std::collections::BTreeSet<u32>,
     /// Documents that could not be read at unlock (named in the case list).
@@ -214,7 +225,8 @@ impl Workspace {
             replica: None,
             stored: BTreeMap::new(),
             names: BTreeMap::new(),
-            state_written: None,
+            rows: StoredRows::default(),
+            rows_generation: None,
             epochs_written: Default::default(),
             damaged: Vec::new(),
             clock: opts.clock.clone(),
@@ -249,7 +261,8 @@ impl Workspace {
         self.stored.clear();
         self.names.clear();
         self.damaged.clear();
-        self.state_written = None;
+        self.rows = StoredRows::default();
+        self.rows_generation = None;
         self.epochs_written.clear();
         let names: BTreeMap<String, String> =
             match self.vault.get_record(RecordKind::AppState, DOC_NAMES)? {
@@ -308,18 +321,41 @@ impl Workspace {
                 signatures.push((ChangeHash(h), s));
             }
         }
-        let state: ReplicaState =
-            match self.vault.get_record(RecordKind::AppState, REPLICA_STATE)? {
-                Some(v) => {
-                    self.state_written = Some(v.expose().to_vec());
-                    serde_json::from_slice(v.expose()).map_err(|_| corrupt("replica-state"))?
+        let legacy = self
+            .vault
+            .get_record(RecordKind::AppState, LEGACY_REPLICA_STATE)?;
+        let state: ReplicaState = match &legacy {
+            Some(v) => serde_json::from_slice(v.expose()).map_err(|_| corrupt("replica-state"))?,
+            None => {
+                let mut rows = Vec::new();
+                for kind in [RowKind::PeerHeads, RowKind::Held, RowKind::Quarantined] {
+                    for (key, value) in self.vault.list_records(record_kind(kind))? {
+                        rows.push((kind, key, value.expose().to_vec()));
+                    }
                 }
-                None => ReplicaState::default(),
-            };
+                let (state, stored) = caravan_sync::persist::state_from_rows(rows)?;
+                self.rows = stored;
+                state
+            }
+        };
         let keys = self.device_keys()?;
-        Ok(Some(Replica::restore(
-            keys, team_doc, team_keys, cases, signatures, state,
-        )?))
+        let replica = Replica::restore(keys, team_doc, team_keys, cases, signatures, state)?;
+        if legacy.is_some() {
+            // One transaction: the rows appear as the old record goes.
+            let diff = replica.state_diff(&StoredRows::default());
+            self.vault.transaction(|tx| {
+                write_rows(tx, &diff)?;
+                tx.delete_record(RecordKind::AppState, LEGACY_REPLICA_STATE)?;
+                Ok(())
+            })?;
+            self.rows.apply(&diff);
+            tracing::info!(
+                rows = diff.put.len(),
+                "the sync state was moved from one record to rows"
+            );
+        }
+        self.rows_generation = Some(replica.state_generation());
+        Ok(Some(replica))
     }
 
     /// Writes everything the current action changed, with its audit
@@ -354,9 +390,12 @@ impl Workspace {
         };
         let deltas = replica.unsaved(&self.stored);
         let events = replica.take_audit_events();
-        let state = serde_json::to_vec(&replica.state())
-            .map_err(|e| CoreError::invalid("replica state", e.to_string()))?;
-        let state_changed = self.state_written.as_deref() != Some(state.as_slice());
+        let generation = replica.state_generation();
+        let rows = if self.rows_generation == Some(generation) {
+            StateDiff::default()
+        } else {
+            replica.state_diff(&self.rows)
+        };
         let keys: Vec<(u32, Zeroizing<[u8; 32]>)> = replica
             .team_keys()
             .filter(|k| !self.epochs_written.contains(&k.epoch))
@@ -404,9 +443,7 @@ impl Workspace {
                     key.as_ref(),
                 )?;
             }
-            if state_changed {
-                tx.put_record(RecordKind::AppState, REPLICA_STATE, &state)?;
-            }
+            write_rows(tx, &rows)?;
             for e in &index {
                 tx.put_case_index(e)?;
             }
@@ -424,9 +461,8 @@ impl Workspace {
             self.compact_if_due(&id);
         }
         self.epochs_written.extend(keys.iter().map(|(e, _)| *e));
-        if state_changed {
-            self.state_written = Some(state);
-        }
+        self.rows.apply(&rows);
+        self.rows_generation = Some(generation);
         Ok(())
     }
 
@@ -534,6 +570,25 @@ impl Workspace {
         }
         r
     }
+}
+
+/// Where each of the sync state's rows is stored.
+fn record_kind(kind: RowKind) -> RecordKind {
+    match kind {
+        RowKind::PeerHeads => RecordKind::PeerSyncState,
+        RowKind::Held => RecordKind::HeldChange,
+        RowKind::Quarantined => RecordKind::QuarantinedChange,
+    }
+}
+
+fn write_rows(tx: &mut caravan_vault::VaultTx<'_>, diff: &StateDiff) -> caravan_vault::Result<()> {
+    for (kind, key) in &diff.delete {
+        tx.delete_record(record_kind(*kind), key)?;
+    }
+    for (kind, key, value) in &diff.put {
+        tx.put_record(record_kind(*kind), key, value)?;
+    }
+    Ok(())
 }
 
 fn corrupt(what: &str) -> CoreError {

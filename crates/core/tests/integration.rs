@@ -2,4 +2,5 @@
 
 mod clock;
 mod doc_ids;
+mod state;
 mod story;

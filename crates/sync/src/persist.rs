@@ -302,6 +302,10 @@ pub fn state_from_rows(
             }
         }
     }
+    // A store lists rows in no particular order; read back, they are in
+    // the order of their keys.
+    state.held.sort_by_key(Held::row_key);
+    state.quarantine.sort_by_key(Quarantined::row_key);
     Ok((state, stored))
 }
 
