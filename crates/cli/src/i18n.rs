@@ -75,6 +75,9 @@ pub const CODES: &[&str] = &[
     "sync.random",
     "sync.document",
     "sync.replayed_frame",
+    "sync.compressed_change",
+    "sync.change_too_large",
+    "sync.quota_exceeded",
     "policy.denied",
     "case.invalid",
     "case.not_found",
@@ -160,6 +163,15 @@ pub fn russian(code: &str) -> Option<&'static str> {
         "sync.document" => "Документ не удалось прочитать или записать.",
         "sync.replayed_frame" => {
             "Кадр сеанса повторён, переставлен или потерян; начните сеанс заново."
+        }
+        "sync.compressed_change" => {
+            "Изменение пришло в сжатом виде; Caravan так не отправляет (изменённая программа). Оно не прочитано, остальное принято."
+        }
+        "sync.change_too_large" => {
+            "Изменение содержит больше операций, чем читается за один раз; оно не прочитано. Остальное принято; повторите обмен, чтобы получить остальное."
+        }
+        "sync.quota_exceeded" => {
+            "У устройства уже слишком много отложенных изменений на этом устройстве; новые не сохранены. Остальное принято."
         }
         "policy.denied" => "Ваша роль не позволяет это изменение.",
         "case.invalid" => "Недопустимое значение.",

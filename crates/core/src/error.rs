@@ -90,7 +90,10 @@ impl CoreError {
             | "sync.no_key"
             | "sync.not_for_this_device"
             | "sync.weak_key"
-            | "sync.replayed_frame" => ErrorKind::Verification,
+            | "sync.replayed_frame"
+            | "sync.compressed_change"
+            | "sync.change_too_large" => ErrorKind::Verification,
+            "sync.quota_exceeded" => ErrorKind::Rejected,
             "vault.io" | "vault.storage" | "vault.crypto" | "vault.disk_full" | "core.file"
             | "sync.random" | "sync.document" | "case.document" => ErrorKind::Failure,
             _ => ErrorKind::Rejected,
