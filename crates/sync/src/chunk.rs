@@ -132,7 +132,7 @@ pub(crate) fn read_change(bytes: &[u8], budget: &mut Budget) -> Result<Change, R
             if left < budget.per_change && inspect_change(bytes, budget.per_change).is_ok() =>
         {
             return Err(Refused::TooLarge(format!(
-                "the input holds more operations than one import reads (at most {} in all); import again to receive the rest",
+                "it comes with more operations than one import or session frame reads (at most {} in all); it arrives with a later exchange",
                 budget.total
             )));
         }

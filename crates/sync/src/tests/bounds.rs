@@ -635,7 +635,7 @@ fn finding_10_an_import_reads_a_bounded_number_of_operations_and_the_rest_arrive
     let first = t.admin.import(&crafted, &limits).unwrap();
     assert_eq!(first.applied, 3);
     assert_eq!(codes(&first), ["sync.change_too_large"; 3]);
-    assert!(first.quarantined[0].message.contains("import again"));
+    assert!(first.quarantined[0].message.contains("later exchange"));
     assert!(t.admin.held().is_empty() && t.admin.quarantine().is_empty());
     // The same bundle again: what arrived is known by its hash and costs
     // nothing, so the rest fits.
