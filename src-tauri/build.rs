@@ -57,6 +57,8 @@ fn main() {
             "import_bundle",
             "peers",
             "quarantine",
+            "release_quarantined",
+            "discard_quarantined",
             "progress_report",
             "audit_log",
             "audit_verify",

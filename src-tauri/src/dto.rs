@@ -6,6 +6,7 @@
 
 use caravan_core::checklists::{ChecklistView, ItemView};
 use caravan_core::conflicts::{ConflictValueView, ConflictView};
+use caravan_core::exchange::{DiscardView, QuarantineRow, ReleaseView};
 use caravan_core::reports::{OverdueRow, ProgressReport, ProgressRow};
 use caravan_core::team::{DeviceView, MemberView, TeamView};
 use caravan_core::view::*;
@@ -99,6 +100,8 @@ dto! {
 
     pub struct TeamDto {
         pub id: String,
+        /// Six groups of five digits, read aloud to a device that joins.
+        pub fingerprint: String,
         pub name: String,
         pub me: MemberDto,
         pub device: String,
@@ -531,6 +534,51 @@ dto! {
         pub last_import_ms: Option<i64>,
     }
 
+    /// A quarantined change as the supervisor reviews it; one per reason.
+    pub struct QuarantineRowDto {
+        /// The case id, or "team" for the team document.
+        pub case_id: String,
+        pub change: String,
+        /// Device that authored it; for a bad signature, only the one it claims.
+        pub author: Option<String>,
+        pub author_name: Option<String>,
+        /// Device it came from.
+        pub relayed_by: Option<String>,
+        pub relayed_by_name: Option<String>,
+        pub code: String,
+        pub message: String,
+        pub arrived_at_ms: Option<i64>,
+    }
+
+    /// Which quarantined change to release or discard.
+    pub struct QuarantineRefDto {
+        pub case_id: String,
+        pub change: String,
+    }
+
+    pub struct ReasonDto {
+        pub code: String,
+        pub message: String,
+    }
+
+    /// What a release did: applied, waiting for what it builds on, or
+    /// still quarantined with its reasons.
+    pub struct ReleaseDto {
+        pub case_id: String,
+        pub change: String,
+        pub applied: bool,
+        /// This change and those that waited on it.
+        pub changes_applied: u32,
+        pub held: bool,
+        pub reasons: Vec<ReasonDto>,
+    }
+
+    pub struct DiscardDto {
+        pub case_id: String,
+        pub change: String,
+        pub codes: Vec<String>,
+    }
+
     pub struct ProgressRowDto {
         pub case_id: String,
         pub reference: String,
@@ -581,6 +629,49 @@ dto! {
     }
 }
 
+impl From<QuarantineRow> for QuarantineRowDto {
+    fn from(q: QuarantineRow) -> Self {
+        QuarantineRowDto {
+            case_id: q.case_id,
+            change: q.change,
+            author: q.author,
+            author_name: q.author_name,
+            relayed_by: q.relayed_by,
+            relayed_by_name: q.relayed_by_name,
+            code: q.code,
+            message: q.message,
+            arrived_at_ms: q.arrived_at_ms,
+        }
+    }
+}
+
+impl From<ReleaseView> for ReleaseDto {
+    fn from(r: ReleaseView) -> Self {
+        ReleaseDto {
+            case_id: r.case_id,
+            change: r.change,
+            applied: r.applied,
+            changes_applied: r.changes_applied as u32,
+            held: r.held,
+            reasons: r
+                .reasons
+                .into_iter()
+                .map(|(code, message)| ReasonDto { code, message })
+                .collect(),
+        }
+    }
+}
+
+impl From<DiscardView> for DiscardDto {
+    fn from(d: DiscardView) -> Self {
+        DiscardDto {
+            case_id: d.case_id,
+            change: d.change,
+            codes: d.codes,
+        }
+    }
+}
+
 impl From<MemberRef> for MemberRefDto {
     fn from(m: MemberRef) -> Self {
         Self {
@@ -617,6 +708,7 @@ impl From<TeamView> for TeamDto {
     fn from(t: TeamView) -> Self {
         Self {
             id: t.id,
+            fingerprint: t.fingerprint,
             name: t.name,
             me: t.me.into(),
             device: t.device,

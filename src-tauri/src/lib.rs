@@ -83,6 +83,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::sync::import_bundle,
         commands::sync::peers,
         commands::sync::quarantine,
+        commands::sync::release_quarantined,
+        commands::sync::discard_quarantined,
         commands::sync::progress_report,
         commands::sync::audit_log,
         commands::sync::audit_verify

@@ -156,3 +156,33 @@ fn errors_reach_the_window_as_codes() {
     // Malformed arguments are refused by the IPC layer, never a panic.
     assert!(s.call("show_case", json!({ "case": 1 })).is_err());
 }
+
+#[test]
+fn quarantine_review_commands_take_a_typed_target_and_answer_with_codes() {
+    let s = shell();
+    s.ok("create_vault", json!({ "passphrase": PASS }));
+    s.ok(
+        "found_team",
+        json!({ "team_name": "Unit", "member_name": "Saule", "device_label": "laptop" }),
+    );
+    assert_eq!(s.ok("quarantine", json!({})), json!([]));
+    let target = json!({ "target": { "case_id": "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1", "change": "3e7c50c1" } });
+    assert_eq!(
+        s.code("release_quarantined", target.clone()),
+        "core.not_found"
+    );
+    assert_eq!(s.code("discard_quarantined", target), "core.not_found");
+    // The target is typed: a bare change id is refused by the IPC layer.
+    assert!(
+        s.call("release_quarantined", json!({ "change": "3e7c50c1" }))
+            .is_err()
+    );
+    s.ok("lock", json!({}));
+    assert_eq!(
+        s.code(
+            "discard_quarantined",
+            json!({ "target": { "case_id": "x", "change": "y" } })
+        ),
+        "app.locked"
+    );
+}

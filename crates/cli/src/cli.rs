@@ -182,9 +182,11 @@ pub enum JoinCmd {
     /// Open the admin's join package and join the team
     Accept {
         package: PathBuf,
-        /// The team id the admin read out, checked against the package
-        #[arg(long)]
-        team_id: Option<String>,
+        /// The team fingerprint the admin reads out from their screen (six
+        /// groups of five digits; `caravan team members` shows it), or the
+        /// team id. A package for another team is refused
+        #[arg(long, visible_alias = "team-id", value_name = "FINGERPRINT")]
+        team: String,
     },
 }
 
@@ -531,8 +533,33 @@ pub enum SyncCmd {
     },
     /// Verify and import a bundle
     Import { file: PathBuf },
-    /// Changes held aside after failing a check
-    Quarantine,
+    /// Changes held aside after failing a check (list, release, discard)
+    Quarantine {
+        #[command(subcommand)]
+        action: Option<QuarantineCmd>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuarantineCmd {
+    /// List quarantined changes with their reasons (the default)
+    List,
+    /// Judge a change again with every check; applied if it passes now (supervisor, admin)
+    Release {
+        /// Change hash or prefix, as the list shows it
+        change: String,
+        /// Case id or prefix, when the change is listed for two cases
+        #[arg(long)]
+        case: Option<String>,
+    },
+    /// Remove a change from the quarantine, recorded in the audit log (supervisor, admin)
+    Discard {
+        /// Change hash or prefix, as the list shows it
+        change: String,
+        /// Case id or prefix, when the change is listed for two cases
+        #[arg(long)]
+        case: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

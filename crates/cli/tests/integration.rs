@@ -3,4 +3,5 @@
 mod bad_input;
 mod common;
 mod flow;
+mod quarantine;
 mod snapshots;

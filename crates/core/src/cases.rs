@@ -30,6 +30,18 @@ pub struct CaseFilter {
     pub overdue_only: bool,
 }
 
+/// A short fingerprint of a folded search: the same words always give the
+/// same fingerprint, and the words cannot be read back from it without
+/// guessing them.
+pub fn search_fingerprint(folded: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::new()
+        .chain_update(b"caravan/search/v1\0")
+        .chain_update(folded.as_bytes())
+        .finalize();
+    hex::encode(&digest[..6])
+}
+
 /// A fresh random id for a record inside a case (16 hex digits).
 pub(crate) fn new_record_id() -> Result<String> {
     let mut b = [0u8; 8];
@@ -160,11 +172,27 @@ impl Workspace {
 
     /// The case list (from the encrypted index: no document is loaded),
     /// most recently changed first.
-    pub fn list_cases(&self, filter: &CaseFilter) -> Result<CaseList> {
+    ///
+    /// A search runs over people's names and identity details, so it is
+    /// audited: who searched, when, how many cases matched, and a
+    /// fingerprint of what was searched (never the words), by which a
+    /// supervisor can check whether someone looked for a given name.
+    pub fn list_cases(&mut self, filter: &CaseFilter) -> Result<CaseList> {
         self.replica()?;
         let listing = self.vault.list_cases()?;
         let entries = match filter.query.as_deref().map(fold) {
-            Some(q) if !q.is_empty() => self.vault.search_cases(&q)?,
+            Some(q) if !q.is_empty() => {
+                let found = self.vault.search_cases(&q)?;
+                self.audit(
+                    "case.search",
+                    &format!(
+                        "search by name or identity details (fingerprint {}): {} cases matched",
+                        search_fingerprint(&q),
+                        found.len()
+                    ),
+                )?;
+                found
+            }
             _ => listing.entries,
         };
         let today = self.clock.today().to_string();

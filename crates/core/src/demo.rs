@@ -110,13 +110,13 @@ fn enrol(
         .exchange
         .join(format!("{}.package", name.to_lowercase()));
     std::fs::write(&pkg_file, &package).map_err(|e| CoreError::file(&pkg_file, &e))?;
-    let team = admin.team_view()?.id;
+    let team = admin.team_view()?.fingerprint;
     let package = std::fs::read(&pkg_file).map_err(|e| CoreError::file(&pkg_file, &e))?;
-    ws.accept_join(&package, Some(&team))?;
+    ws.accept_join(&package, &team)?;
     desk.say(
         "Saule",
         &format!(
-            "enrols {name} as {role} (device fingerprint {} checked aloud)",
+            "enrols {name} as {role} (device fingerprint {} and team fingerprint {team} checked aloud)",
             seen.fingerprint
         ),
     )?;

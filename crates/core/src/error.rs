@@ -90,12 +90,16 @@ impl CoreError {
             | "sync.no_key"
             | "sync.not_for_this_device"
             | "sync.weak_key"
+            | "sync.forged_key"
+            | "sync.untrusted_history"
             | "sync.replayed_frame"
             | "sync.compressed_change"
             | "sync.change_too_large" => ErrorKind::Verification,
             "sync.quota_exceeded" => ErrorKind::Rejected,
             "vault.io" | "vault.storage" | "vault.crypto" | "vault.disk_full" | "core.file"
             | "sync.random" | "sync.document" | "case.document" => ErrorKind::Failure,
+            // Input refused: a change no longer (or never) in quarantine.
+            "sync.not_quarantined" => ErrorKind::Rejected,
             _ => ErrorKind::Rejected,
         }
     }

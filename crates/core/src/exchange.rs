@@ -1,11 +1,17 @@
-//! Exchanging changes by file: bundles for a member (or any member), and
-//! their import with a report of what was applied, held and quarantined.
+//! Exchanging changes by file: bundles for a member (or any member), their
+//! import with a report of what was applied, held and quarantined, and the
+//! supervisor's review of the quarantine.
 
+use std::collections::BTreeSet;
+
+use automerge::ChangeHash;
+use caravan_model::Role;
 use caravan_sync::bundle::{Limits, Recipient};
 use caravan_sync::import::ImportReport;
 use serde::Serialize;
 
-use crate::error::Result;
+use crate::error::{CoreError, Result};
+use crate::team::{Names, role_may};
 use crate::workspace::Workspace;
 
 /// Where an export or import is, for progress bars.
@@ -46,13 +52,48 @@ pub struct PeerExchange {
 const EXCHANGES: &[u8] = b"exchanges";
 
 /// A change held aside or refused, for the sync centre and the supervisor.
+/// One row per (case, change, reason code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct QuarantineRow {
+    /// The case id, or "team" for the team document.
     pub case_id: String,
     pub change: String,
+    /// Device that authored the change (hex); for a bad signature, only the
+    /// author it claims.
     pub author: Option<String>,
+    /// The author device's member, if the team knows the device.
+    pub author_name: Option<String>,
+    /// Device that sent it to this one (hex), if known.
+    pub relayed_by: Option<String>,
+    pub relayed_by_name: Option<String>,
     pub code: String,
     pub message: String,
+    /// When it arrived here; `None` for changes kept before arrival times were.
+    pub arrived_at_ms: Option<i64>,
+}
+
+/// What a supervisor's release of a quarantined change did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReleaseView {
+    pub case_id: String,
+    pub change: String,
+    /// The change passed every check and was applied.
+    pub applied: bool,
+    /// Changes applied in all: this one and those that waited on it.
+    pub changes_applied: usize,
+    /// It waits for changes it builds on (held, not quarantined).
+    pub held: bool,
+    /// Why it stays in quarantine: (code, message), empty when applied or held.
+    pub reasons: Vec<(String, String)>,
+}
+
+/// A quarantined change removed from the list by a supervisor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DiscardView {
+    pub case_id: String,
+    pub change: String,
+    /// The reason codes it was kept for.
+    pub codes: Vec<String>,
 }
 
 fn report(progress: &mut dyn FnMut(Progress), step: Step, done: u32) {
@@ -160,27 +201,122 @@ impl Workspace {
         } else {
             e.last_import_ms = Some(now);
         }
-        let bytes = serde_json::to_vec(&all)
-            .map_err(|e| crate::CoreError::invalid("exchanges", e.to_string()))?;
+        let bytes =
+            serde_json::to_vec(&all).map_err(|e| CoreError::invalid("exchanges", e.to_string()))?;
         self.vault
             .put_record(caravan_vault::RecordKind::AppState, EXCHANGES, &bytes)?;
         Ok(())
     }
 
-    /// Changes that failed a check, with their reasons.
+    /// Changes that failed a check, with their reasons, oldest arrival
+    /// first. Any member sees their device's quarantine; only a supervisor
+    /// or an admin releases or discards.
     pub fn quarantine(&self) -> Result<Vec<QuarantineRow>> {
-        Ok(self
-            .replica()?
+        let replica = self.replica()?;
+        let team = replica.team()?;
+        let names = Names::of(&team);
+        let name_of = |device: &Option<String>| {
+            device
+                .as_ref()
+                .and_then(|d| team.devices.get(d))
+                .map(|d| names.name_of(&d.member))
+        };
+        Ok(replica
             .quarantine()
             .iter()
             .map(|q| QuarantineRow {
                 case_id: q.doc_id.clone(),
                 change: q.hash.clone(),
+                author_name: name_of(&q.author),
                 author: q.author.clone(),
+                relayed_by_name: name_of(&q.relayed_by),
+                relayed_by: q.relayed_by.clone(),
                 code: q.reason.code.clone(),
                 message: q.reason.message.clone(),
+                arrived_at_ms: q.arrived_at,
             })
             .collect())
+    }
+
+    /// Finds a quarantined change by its hash or a prefix of it, and, if
+    /// given, its case id or a prefix of it.
+    fn find_quarantined(&self, case: Option<&str>, change: &str) -> Result<(String, ChangeHash)> {
+        let change = change.trim().to_ascii_lowercase();
+        let case = case.map(|c| c.trim().to_ascii_lowercase());
+        if change.is_empty() {
+            return Err(CoreError::invalid("change", "must not be empty"));
+        }
+        let hits: BTreeSet<(String, String)> = self
+            .replica()?
+            .quarantine()
+            .iter()
+            .filter(|q| q.hash.starts_with(&change))
+            .filter(|q| case.as_deref().is_none_or(|c| q.doc_id.starts_with(c)))
+            .map(|q| (q.doc_id.clone(), q.hash.clone()))
+            .collect();
+        let mut hits = hits.into_iter();
+        match (hits.next(), hits.next()) {
+            (Some((doc, hash)), None) => Ok((
+                doc,
+                hash.parse().map_err(|_| CoreError::NotFound {
+                    what: "quarantined change",
+                    id: change.clone(),
+                })?,
+            )),
+            (None, _) => Err(CoreError::NotFound {
+                what: "quarantined change",
+                id: change,
+            }),
+            (Some(_), Some(_)) => Err(CoreError::Ambiguous {
+                what: "quarantined change",
+                id: change,
+            }),
+        }
+    }
+
+    /// Judges a quarantined change again, with every check, against the
+    /// team as it stands now: applied if it passes (with the changes that
+    /// waited on it), kept with its new reasons if not. Supervisors and
+    /// admins only; recorded in the audit log.
+    pub fn release_quarantined(&mut self, case: Option<&str>, change: &str) -> Result<ReleaseView> {
+        let (_, role) = self.me()?;
+        role_may(
+            role,
+            &[Role::Supervisor, Role::Admin],
+            "release quarantined changes",
+        )?;
+        let (doc, hash) = self.find_quarantined(case, change)?;
+        let r = self.replica_mut()?.release_quarantined(&doc, &hash)?;
+        self.commit(&[])?;
+        Ok(ReleaseView {
+            case_id: doc,
+            change: hash.to_string(),
+            applied: r.applied,
+            changes_applied: r.changes_applied,
+            held: r.held,
+            reasons: r.reasons.into_iter().map(|r| (r.code, r.message)).collect(),
+        })
+    }
+
+    /// Removes a quarantined change from the list, recorded in the audit
+    /// log. Nothing applied is touched, and a peer sending the same change
+    /// again does not bring the same verdict back. Supervisors and admins
+    /// only.
+    pub fn discard_quarantined(&mut self, case: Option<&str>, change: &str) -> Result<DiscardView> {
+        let (_, role) = self.me()?;
+        role_may(
+            role,
+            &[Role::Supervisor, Role::Admin],
+            "discard quarantined changes",
+        )?;
+        let (doc, hash) = self.find_quarantined(case, change)?;
+        let codes = self.replica_mut()?.discard_quarantined(&doc, &hash)?;
+        self.commit(&[])?;
+        Ok(DiscardView {
+            case_id: doc,
+            change: hash.to_string(),
+            codes,
+        })
     }
 
     /// Changes waiting for changes they build on.

@@ -25,7 +25,7 @@ pub mod team;
 pub mod view;
 pub mod workspace;
 
-pub use cases::{CaseFilter, NewCaseInput};
+pub use cases::{CaseFilter, NewCaseInput, search_fingerprint};
 pub use checklists::ItemUpdate;
 pub use clock::{Clock, SteppingClock, SystemClock};
 pub use error::{CoreError, ErrorKind, Result};

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use caravan_model::Role;
 use caravan_sync::join::JoinRequest;
 use caravan_sync::team::Standing;
-use caravan_sync::{DeviceId, DeviceKeys, Replica, TeamDoc};
+use caravan_sync::{DeviceId, DeviceKeys, ExpectedTeam, Replica, TeamDoc};
 use serde::Serialize;
 
 use crate::error::{CoreError, Result};
@@ -34,6 +34,9 @@ impl Names {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TeamView {
     pub id: String,
+    /// The team id's short form (six groups of five digits), which a new
+    /// member's device is given, read aloud, to check its join package.
+    pub fingerprint: String,
     pub name: String,
     pub me: MemberView,
     pub device: String,
@@ -68,7 +71,7 @@ pub struct JoinRequestView {
     pub fingerprint: String,
 }
 
-fn role_may(role: Role, allowed: &[Role], action: &str) -> Result<()> {
+pub(crate) fn role_may(role: Role, allowed: &[Role], action: &str) -> Result<()> {
     if allowed.contains(&role) {
         Ok(())
     } else {
@@ -158,20 +161,16 @@ impl Workspace {
     }
 
     /// Opens the admin's join package on this device and joins the team.
-    /// `expected_team` is the team id the admin read out, if given.
-    pub fn accept_join(&mut self, package: &[u8], expected_team: Option<&str>) -> Result<TeamView> {
+    /// `expected_team` is what the admin's Team screen shows: the team
+    /// fingerprint (six groups of five digits, read aloud) or the team id.
+    /// A package for any other team, or whose team history fails the
+    /// team's checks, is refused and nothing is stored.
+    pub fn accept_join(&mut self, package: &[u8], expected_team: &str) -> Result<TeamView> {
         if self.replica.is_some() {
             return Err(CoreError::AlreadyInTeam);
         }
-        let expected = expected_team
-            .map(|t| {
-                let mut id = [0u8; 16];
-                hex::decode_to_slice(t.trim(), &mut id)
-                    .map(|()| caravan_sync::TeamId(id))
-                    .map_err(|_| CoreError::invalid("team id", "is not 32 hexadecimal digits"))
-            })
-            .transpose()?;
-        let replica = Replica::accept(self.device_keys()?, package, expected)?;
+        let expected = parse_expected_team(expected_team)?;
+        let replica = Replica::accept(self.device_keys()?, package, &expected)?;
         let detail = format!("team {}", replica.team_id().to_hex());
         self.install_replica(replica, &[("team.join", detail)])?;
         self.team_view()
@@ -189,6 +188,7 @@ impl Workspace {
             .ok_or(CoreError::NoTeam)?;
         Ok(TeamView {
             id: r.team_id().to_hex(),
+            fingerprint: r.team_id().fingerprint(),
             name: team.info.name.clone(),
             me,
             device: r.device().to_hex(),
@@ -328,6 +328,23 @@ impl Workspace {
             revoked: false,
         })
     }
+}
+
+/// Reads the team a new device expects to join, as typed from the admin's
+/// screen: the fingerprint (six groups of five digits) or the team id.
+pub fn parse_expected_team(text: &str) -> Result<ExpectedTeam> {
+    if text.trim().is_empty() {
+        return Err(CoreError::invalid(
+            "team fingerprint",
+            "is required: the admin's Team screen shows it; ask them to read it out",
+        ));
+    }
+    ExpectedTeam::parse(text).ok_or_else(|| {
+        CoreError::invalid(
+            "team fingerprint",
+            "should be six groups of five digits (or the 32-character team id), as the admin's Team screen shows it",
+        )
+    })
 }
 
 fn members_of(team: &TeamDoc) -> Vec<MemberView> {

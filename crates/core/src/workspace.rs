@@ -21,6 +21,7 @@ use std::sync::Arc;
 
 use automerge::ChangeHash;
 use caravan_model::{Catalog, Role};
+use caravan_sync::persist::NOTES_KEY;
 use caravan_sync::{DeviceKeys, Replica, ReplicaState, RowKind, StateDiff, StoredRows, TeamKey};
 use caravan_vault::{
     CreateParams, DocId, Passphrase, RecordKind, RecoveryCode, UnlockOptions, Vault,
@@ -117,8 +118,10 @@ pub struct Workspace {
     /// generation they match.
     rows: StoredRows,
     rows_generation: Option<u64>,
-    /// Team key epochs already stored: only new ones are written.
-    epochs_written: std::collections::BTreeSet<u32>,
+    /// Team key epochs as stored, each with a digest of its key: a key the
+    /// replica replaced (the team document sealed it another one) is
+    /// rewritten, and one it dropped is deleted.
+    keys_written: BTreeMap<u32, [u8; 32]>,
     /// Documents that could not be read at unlock (named in the case list).
     pub(crate) damaged: Vec<String>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -227,7 +230,7 @@ impl Workspace {
             names: BTreeMap::new(),
             rows: StoredRows::default(),
             rows_generation: None,
-            epochs_written: Default::default(),
+            keys_written: BTreeMap::new(),
             damaged: Vec::new(),
             clock: opts.clock.clone(),
             catalog: Catalog::builtin(),
@@ -263,7 +266,7 @@ impl Workspace {
         self.damaged.clear();
         self.rows = StoredRows::default();
         self.rows_generation = None;
-        self.epochs_written.clear();
+        self.keys_written.clear();
         let names: BTreeMap<String, String> =
             match self.vault.get_record(RecordKind::AppState, DOC_NAMES)? {
                 Some(v) => serde_json::from_slice(v.expose()).map_err(|_| corrupt("doc-names"))?,
@@ -309,8 +312,9 @@ impl Workspace {
                 return Err(corrupt("team key"));
             };
             let epoch = u64::from_be_bytes(epoch) as u32;
-            self.epochs_written.insert(epoch);
-            team_keys.push(TeamKey::from_bytes(epoch, &key));
+            let key = TeamKey::from_bytes(epoch, &key);
+            self.keys_written.insert(epoch, key_digest(&key));
+            team_keys.push(key);
         }
         let mut signatures = Vec::new();
         for (k, v) in self.vault.list_records(RecordKind::ChangeSignature)? {
@@ -332,6 +336,9 @@ impl Workspace {
                     for (key, value) in self.vault.list_records(record_kind(kind))? {
                         rows.push((kind, key, value.expose().to_vec()));
                     }
+                }
+                if let Some(v) = self.vault.get_record(RecordKind::AppState, NOTES_KEY)? {
+                    rows.push((RowKind::Notes, NOTES_KEY.to_vec(), v.expose().to_vec()));
                 }
                 let (state, stored) = caravan_sync::persist::state_from_rows(rows)?;
                 self.rows = stored;
@@ -388,6 +395,7 @@ impl Workspace {
             })?;
             return Ok(());
         };
+        replica.date_quarantine(self.clock.now_ms());
         let deltas = replica.unsaved(&self.stored);
         let events = replica.take_audit_events();
         let generation = replica.state_generation();
@@ -396,10 +404,17 @@ impl Workspace {
         } else {
             replica.state_diff(&self.rows)
         };
-        let keys: Vec<(u32, Zeroizing<[u8; 32]>)> = replica
+        let keys: Vec<(u32, Zeroizing<[u8; 32]>, [u8; 32])> = replica
             .team_keys()
-            .filter(|k| !self.epochs_written.contains(&k.epoch))
-            .map(|k| (k.epoch, Zeroizing::new(*k.secret_bytes())))
+            .map(|k| (k, key_digest(k)))
+            .filter(|(k, d)| self.keys_written.get(&k.epoch) != Some(d))
+            .map(|(k, d)| (k.epoch, Zeroizing::new(*k.secret_bytes()), d))
+            .collect();
+        let dropped: Vec<u32> = self
+            .keys_written
+            .keys()
+            .copied()
+            .filter(|e| replica.team_key(*e).is_none())
             .collect();
         let mut new_names = false;
         for d in &deltas {
@@ -436,12 +451,15 @@ impl Workspace {
             if new_names {
                 tx.put_record(RecordKind::AppState, DOC_NAMES, &names_record)?;
             }
-            for (epoch, key) in &keys {
+            for (epoch, key, _) in &keys {
                 tx.put_record(
                     RecordKind::TeamKey,
                     &u64::from(*epoch).to_be_bytes(),
                     key.as_ref(),
                 )?;
+            }
+            for epoch in &dropped {
+                tx.delete_record(RecordKind::TeamKey, &u64::from(*epoch).to_be_bytes())?;
             }
             write_rows(tx, &rows)?;
             for e in &index {
@@ -460,7 +478,11 @@ impl Workspace {
             self.stored.insert(d.doc_id, d.heads);
             self.compact_if_due(&id);
         }
-        self.epochs_written.extend(keys.iter().map(|(e, _)| *e));
+        self.keys_written
+            .extend(keys.iter().map(|(e, _, digest)| (*e, *digest)));
+        for epoch in dropped {
+            self.keys_written.remove(&epoch);
+        }
         self.rows.apply(&rows);
         self.rows_generation = Some(generation);
         Ok(())
@@ -578,6 +600,8 @@ fn record_kind(kind: RowKind) -> RecordKind {
         RowKind::PeerHeads => RecordKind::PeerSyncState,
         RowKind::Held => RecordKind::HeldChange,
         RowKind::Quarantined => RecordKind::QuarantinedChange,
+        // One row, under its own key beside the other application state.
+        RowKind::Notes => RecordKind::AppState,
     }
 }
 
@@ -589,6 +613,16 @@ fn write_rows(tx: &mut caravan_vault::VaultTx<'_>, diff: &StateDiff) -> caravan_
         tx.put_record(record_kind(*kind), key, value)?;
     }
     Ok(())
+}
+
+/// A digest of a team key, to notice a replaced key without keeping a
+/// second copy of it.
+fn key_digest(key: &TeamKey) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"caravan-core/stored-team-key\0");
+    h.update(key.epoch.to_be_bytes());
+    h.update(key.secret_bytes());
+    h.finalize().into()
 }
 
 fn corrupt(what: &str) -> CoreError {

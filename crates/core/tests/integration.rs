@@ -2,5 +2,6 @@
 
 mod clock;
 mod doc_ids;
+mod quarantine;
 mod state;
 mod story;

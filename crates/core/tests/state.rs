@@ -14,7 +14,7 @@ use caravan_core::model::{Catalog, NewCase, Role};
 use caravan_core::sync::bundle::Recipient;
 use caravan_core::sync::join::JoinRequest;
 use caravan_core::sync::quota::QUOTA;
-use caravan_core::sync::{DeviceKeys, Replica, ReplicaState, RowKind};
+use caravan_core::sync::{DeviceKeys, ExpectedTeam, Replica, ReplicaState, RowKind};
 use caravan_core::vault::{Passphrase, RecordKind, UnlockOptions, Vault};
 use caravan_core::*;
 
@@ -51,8 +51,8 @@ fn enrol(admin: &mut Workspace, dir: &Path, name: &str, role: Role) -> Workspace
     let mut ws = create(dir);
     let request = ws.join_request(name, &format!("{name}'s laptop")).unwrap();
     let package = admin.approve_join(&request, role).unwrap();
-    let team = admin.team_view().unwrap().id;
-    ws.accept_join(&package, Some(&team)).unwrap();
+    let team = admin.team_view().unwrap().fingerprint;
+    ws.accept_join(&package, &team).unwrap();
     ws
 }
 
@@ -65,7 +65,8 @@ fn attacker(admin: &mut Workspace) -> Replica {
     let keys = DeviceKeys::generate().unwrap();
     let request = JoinRequest::new(&keys, "Mallory", "laptop").to_text();
     let package = admin.approve_join(&request, Role::Investigator).unwrap();
-    Replica::accept(keys, &package, None).unwrap()
+    let team = ExpectedTeam::parse(&admin.team_view().unwrap().id).unwrap();
+    Replica::accept(keys, &package, &team).unwrap()
 }
 
 /// What becomes of the first change of the attacker's case in its bundle.
@@ -204,7 +205,7 @@ fn finding_11_a_member_flooding_held_changes_is_stopped_at_its_quota_and_the_vau
 
     // Everything is read back; the vault holds one record per held change
     // and no record of them all.
-    let sup = reopen(sup);
+    let mut sup = reopen(sup);
     assert_eq!(sup.held_count().unwrap(), QUOTA.changes);
     assert!(
         sup.list_cases(&CaseFilter::default())
@@ -232,6 +233,11 @@ fn finding_11_a_member_flooding_held_changes_is_stopped_at_its_quota_and_the_vau
     );
 }
 
+fn sorted<T: std::fmt::Debug>(mut rows: Vec<T>) -> Vec<T> {
+    rows.sort_by_key(|r| format!("{r:?}"));
+    rows
+}
+
 #[test]
 fn finding_11_an_old_vault_state_record_is_moved_to_rows() {
     let dirs = tempfile::tempdir().unwrap();
@@ -254,8 +260,7 @@ fn finding_11_an_old_vault_state_record_is_moved_to_rows() {
             "sync.depends_on_quarantined"
         ]
     );
-    let mut quarantine = sup.quarantine().unwrap();
-    quarantine.sort_by(|a, b| (&a.case_id, &a.change).cmp(&(&b.case_id, &b.change)));
+    let quarantine = sorted(sup.quarantine().unwrap());
     assert_eq!(sup.held_count().unwrap(), 5);
 
     // Write the state back the way an earlier version stored it: one JSON
@@ -296,7 +301,7 @@ fn finding_11_an_old_vault_state_record_is_moved_to_rows() {
     // Opening moves it to rows, once.
     let sup = Workspace::unlock(&dir, &pass(), &opts()).unwrap();
     assert_eq!(sup.held_count().unwrap(), 5);
-    assert_eq!(sup.quarantine().unwrap(), quarantine);
+    assert_eq!(sorted(sup.quarantine().unwrap()), quarantine);
     let sup = reopen(sup);
     assert_eq!(sup.held_count().unwrap(), 5);
     let (v, _) = raw_vault(sup);

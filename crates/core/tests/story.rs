@@ -35,8 +35,8 @@ fn enrol(admin: &mut Workspace, dir: &Path, name: &str, role: Role) -> Workspace
     let mut ws = create(dir);
     let request = ws.join_request(name, &format!("{name}'s laptop")).unwrap();
     let package = admin.approve_join(&request, role).unwrap();
-    let team = admin.team_view().unwrap().id;
-    ws.accept_join(&package, Some(&team)).unwrap();
+    let team = admin.team_view().unwrap().fingerprint;
+    ws.accept_join(&package, &team).unwrap();
     ws
 }
 
@@ -282,6 +282,14 @@ fn two_investigators_relay_and_review() {
         })
         .unwrap();
     assert_eq!(hits.cases.len(), 1);
+    // Finding 9: the search is audited, by a fingerprint, never the words.
+    let log = t.ina.audit_log(None).unwrap();
+    let search = log.iter().rfind(|e| e.action == "case.search").unwrap();
+    let fingerprint =
+        caravan_core::search_fingerprint(&caravan_model::search::fold("Gulnara Akhmedova"));
+    assert!(search.detail.contains(&fingerprint), "{}", search.detail);
+    assert!(search.detail.contains("1 cases matched"));
+    assert!(!search.detail.to_lowercase().contains("gulnara"));
 
     // Every vault keeps everything across lock and unlock.
     let before = serde_json::to_value(t.ina.show_case(&case).unwrap()).unwrap();
@@ -412,4 +420,43 @@ fn a_reply_teaches_the_sender_what_the_peer_holds() {
     // ...so the next bundle for him holds no change at all.
     let again = swap(&mut t.sup, &mut t.ina, "Aibek");
     assert_eq!((again.applied, again.already_had), (0, 0), "{again:?}");
+}
+
+#[test]
+fn finding_4_joining_needs_the_team_fingerprint_and_a_refused_package_leaves_no_team() {
+    let dirs = tempfile::tempdir().unwrap();
+    let mut sup = create(&dirs.path().join("sup"));
+    let ours = sup
+        .found_team("Almaty TIP unit", "Saule", "office")
+        .unwrap();
+    let mut other = create(&dirs.path().join("other"));
+    let theirs = other.found_team("Other unit", "Someone", "pc").unwrap();
+    assert_eq!(ours.fingerprint.len(), 6 * 5 + 5);
+    assert_ne!(ours.fingerprint, theirs.fingerprint);
+
+    let mut ws = create(&dirs.path().join("new"));
+    let request = ws.join_request("Aibek", "laptop").unwrap();
+    let package = sup.approve_join(&request, Role::Investigator).unwrap();
+    let code = |r: Result<team::TeamView>| r.unwrap_err().code();
+    assert_eq!(code(ws.accept_join(&package, "  ")), "core.invalid");
+    assert_eq!(code(ws.accept_join(&package, "12345 678")), "core.invalid");
+    assert_eq!(
+        code(ws.accept_join(&package, &theirs.fingerprint)),
+        "sync.wrong_team"
+    );
+    assert_eq!(
+        code(ws.accept_join(&package, &theirs.id)),
+        "sync.wrong_team"
+    );
+    // Nothing was stored: the device is still waiting, with its request.
+    let mut ws = reopen(ws);
+    assert_eq!(ws.team_view().unwrap_err().code(), "core.no_team");
+    assert_eq!(ws.pending_join_request().unwrap(), Some(request));
+    // As read aloud from the admin's screen, with or without the spaces.
+    let joined = ws
+        .accept_join(&package, &ours.fingerprint.replace(' ', ""))
+        .unwrap();
+    assert_eq!((joined.id, joined.fingerprint), (ours.id, ours.fingerprint));
+    let ws = reopen(ws);
+    assert_eq!(ws.me().unwrap().1, Role::Investigator);
 }

@@ -18,6 +18,7 @@ struct Fixture {
     bundle: Vec<u8>,
     receiver_keys: [u8; 64],
     receiver_package: Vec<u8>,
+    team: caravan_sync::TeamId,
     /// Per case: the raw bytes of every change, concatenated.
     raw: Vec<Vec<u8>>,
     changes: usize,
@@ -70,7 +71,7 @@ fn fixture() -> Fixture {
             at,
         )
         .unwrap();
-    let mut inv = Replica::accept(worker, &package, None).unwrap();
+    let mut inv = Replica::accept(worker, &package, &admin.team_id().into()).unwrap();
     let catalog = Catalog::builtin();
     let items = checklist_items();
     let mut ids = Vec::with_capacity(CASES);
@@ -124,6 +125,7 @@ fn fixture() -> Fixture {
         bundle,
         receiver_keys: *receiver.to_secret_bytes(),
         receiver_package,
+        team: admin.team_id(),
         raw,
         changes,
         raw_bytes,
@@ -149,7 +151,7 @@ fn benches(c: &mut Criterion) {
                 Replica::accept(
                     DeviceKeys::from_bytes(&f.receiver_keys),
                     &f.receiver_package,
-                    None,
+                    &f.team.into(),
                 )
                 .unwrap()
             },
@@ -176,7 +178,7 @@ fn benches(c: &mut Criterion) {
                 let mut r = Replica::accept(
                     DeviceKeys::from_bytes(&f.receiver_keys),
                     &f.receiver_package,
-                    None,
+                    &f.team.into(),
                 )
                 .unwrap();
                 r.import(&f.bundle, &Limits::default()).unwrap();
@@ -219,8 +221,8 @@ fn diverged() -> (Replica, Replica, String, String) {
             at,
         )
         .unwrap();
-    let mut sup = Replica::accept(sup_keys, &sup_pkg, None).unwrap();
-    let mut inv = Replica::accept(inv_keys, &inv_pkg, None).unwrap();
+    let mut sup = Replica::accept(sup_keys, &sup_pkg, &admin.team_id().into()).unwrap();
+    let mut inv = Replica::accept(inv_keys, &inv_pkg, &admin.team_id().into()).unwrap();
     let team = admin.team().unwrap();
     let member = |role| {
         team.members

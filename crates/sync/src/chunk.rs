@@ -124,8 +124,19 @@ pub(crate) fn inspect_change(bytes: &[u8], max_rows: u64) -> Result<u64, Refused
 }
 
 /// Checks a change from another device within `budget`, charges it, and
-/// only then parses it with Automerge.
-pub(crate) fn read_change(bytes: &[u8], budget: &mut Budget) -> Result<Change, Refused> {
+/// only then parses it with Automerge. A change this device already holds
+/// (`known`) is bounded as one change but not charged: an input resent
+/// whole reads what it did not read before.
+pub(crate) fn read_change(
+    bytes: &[u8],
+    budget: &mut Budget,
+    known: bool,
+) -> Result<Change, Refused> {
+    if known {
+        inspect_change(bytes, budget.per_change)?;
+        return Change::from_bytes(bytes.to_vec())
+            .map_err(|e| Refused::Malformed(format!("a change: {e}")));
+    }
     let left = budget.total - budget.used;
     let rows = match inspect_change(bytes, budget.per_change.min(left)) {
         Err(Refused::TooLarge(_))

@@ -21,8 +21,8 @@ pub enum SyncError {
     BadSignature { what: &'static str },
     #[error("this {what} is malformed: {detail}")]
     Malformed { what: &'static str, detail: String },
-    #[error("this bundle belongs to another team")]
-    WrongTeam,
+    #[error("this {what} belongs to another team than the one this device expects")]
+    WrongTeam { what: &'static str },
     #[error("this device holds no key for team key epoch {epoch}; it may have been revoked")]
     NoKey { epoch: u32 },
     #[error("the sender of this bundle is not an active member device of the team")]
@@ -35,6 +35,18 @@ pub enum SyncError {
         "this {what} names a key that is not safe to use (a small-order point); Caravan never makes such keys, so it was crafted: ask for a new one"
     )]
     WeakKey { what: &'static str },
+    #[error(
+        "this {what} carries a key for team key epoch {epoch} that no admin issued to this device: the sender's copy of Caravan was altered. Nothing was imported; tell your admin"
+    )]
+    ForgedKey { what: &'static str, epoch: u32 },
+    #[error(
+        "this join package's team history fails the team's checks ({reason}: {detail}); nothing was joined. Ask your admin for a new package, and compare the team fingerprint with theirs"
+    )]
+    UntrustedHistory { reason: String, detail: String },
+    #[error(
+        "another copy of this device has made changes this copy does not hold (the vault was restored from a backup or copied, or the device's key was taken); to keep one history per device this copy makes no more changes: ask an admin to revoke this device and enrol it again"
+    )]
+    DeviceCopied,
     #[error("{0}")]
     Denied(String),
     #[error("no member or device '{0}' in the team")]
@@ -49,6 +61,10 @@ pub enum SyncError {
         "session frame {found} arrived where frame {expected} was expected: it was replayed, reordered or lost; start the session again"
     )]
     Replayed { expected: u64, found: u64 },
+    #[error(
+        "change {change} is not in quarantine on this device; it may have been released or discarded already"
+    )]
+    NotQuarantined { change: String },
 }
 
 impl SyncError {
@@ -60,18 +76,22 @@ impl SyncError {
             SyncError::TooLarge { .. } => "sync.too_large",
             SyncError::BadSignature { .. } => "sync.bad_signature",
             SyncError::Malformed { .. } => "sync.malformed",
-            SyncError::WrongTeam => "sync.wrong_team",
+            SyncError::WrongTeam { .. } => "sync.wrong_team",
             SyncError::NoKey { .. } => "sync.no_key",
             SyncError::UnknownSender => "sync.unknown_sender",
             SyncError::SenderRevoked => "sync.sender_revoked",
             SyncError::NotForThisDevice => "sync.not_for_this_device",
             SyncError::WeakKey { .. } => "sync.weak_key",
+            SyncError::ForgedKey { .. } => "sync.forged_key",
+            SyncError::UntrustedHistory { .. } => "sync.untrusted_history",
+            SyncError::DeviceCopied => "sync.device_copied",
             SyncError::Denied(_) => "sync.denied",
             SyncError::NotFound(_) => "sync.not_found",
             SyncError::Model(e) => e.code(),
             SyncError::Random => "sync.random",
             SyncError::Document(_) => "sync.document",
             SyncError::Replayed { .. } => "sync.replayed_frame",
+            SyncError::NotQuarantined { .. } => "sync.not_quarantined",
         }
     }
 }

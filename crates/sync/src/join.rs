@@ -1,14 +1,20 @@
 //! Enrolment without network: a join request (file or short text for a QR
 //! code) from the new device, and a join package sealed to it by an admin.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use automerge::{AutoCommit, Change, ChangeHash};
+use caravan_model::DocKind;
 use serde::{Deserialize, Serialize};
 
 use crate::crypto;
 use crate::error::{SyncError, doc_err};
 use crate::identity::{DeviceKeys, PublicDevice};
+use crate::import::{Authority, ImportReport, Work, integrate};
 use crate::keys::TeamKey;
+use crate::quarantine::Ledger;
 use crate::replica::Replica;
-use crate::team::Team;
+use crate::team::{ExpectedTeam, TEAM_DOC_ID, Team, TeamId, epoch_key, issued_keys};
 
 const REQUEST_PREFIX: &str = "CARAVAN-JOIN1:";
 const PACKAGE_MAGIC: &[u8; 8] = b"CRVNJOIN";
@@ -94,13 +100,107 @@ impl JoinRequest {
     }
 }
 
+/// What a join package holds, sealed to the new device.
 #[derive(Serialize, Deserialize)]
-struct PackageBody {
-    team_id: crate::team::TeamId,
+pub(crate) struct PackageBody {
+    pub(crate) team_id: TeamId,
+    /// The team document as the approving admin holds it (saved).
     #[serde(with = "serde_bytes")]
-    team_doc: Vec<u8>,
-    signatures: Vec<([u8; 32], Vec<u8>)>,
-    keys: Vec<(u32, [u8; 32])>,
+    pub(crate) team_doc: Vec<u8>,
+    /// The author's signature of every change of the team document.
+    pub(crate) signatures: Vec<([u8; 32], Vec<u8>)>,
+    /// Every team key epoch the admin holds.
+    pub(crate) keys: Vec<(u32, [u8; 32])>,
+}
+
+/// Seals `body` to the new device and signs the package with the
+/// approving admin's device key.
+pub(crate) fn write_package(
+    admin: &DeviceKeys,
+    to: &PublicDevice,
+    body: &PackageBody,
+) -> Result<Vec<u8>, SyncError> {
+    let plain = zeroize::Zeroizing::new(postcard::to_stdvec(body).map_err(doc_err)?);
+    let mut out = PACKAGE_MAGIC.to_vec();
+    out.extend_from_slice(&PACKAGE_VERSION.to_be_bytes());
+    out.extend_from_slice(&admin.id().0);
+    let sealed = crypto::seal_to(&to.agreement, &out, &plain)?;
+    out.extend_from_slice(&sealed);
+    let sig = admin.sign(&out);
+    out.extend_from_slice(&sig);
+    Ok(out)
+}
+
+/// A change's hash and its author's signature.
+type Signature = (ChangeHash, [u8; 64]);
+
+/// Rebuilds the package's team document from its changes, each passing
+/// the checks of an import: the team root bound to the team id, every
+/// change's signature, its author's standing and the role policy, judged
+/// against the team as it stood before the change. A change that fails
+/// refuses the whole package (`sync.untrusted_history`): an honest admin
+/// holds no such change, so the package was forged or altered. Returns the
+/// team and the verified signatures.
+fn verified_team(me: &DeviceKeys, body: &PackageBody) -> Result<(Team, Vec<Signature>), SyncError> {
+    let what = "join package";
+    let mut saved = crate::replica::load_doc(&body.team_doc)?;
+    let signatures: HashMap<ChangeHash, [u8; 64]> = body
+        .signatures
+        .iter()
+        .filter_map(|(h, s)| Some((ChangeHash(*h), <[u8; 64]>::try_from(s.as_slice()).ok()?)))
+        .collect();
+    // A change sent without a signature fails the signature check.
+    let changes: Vec<(Change, [u8; 64])> = saved
+        .get_changes(&[])
+        .into_iter()
+        .map(|c| {
+            let sig = signatures.get(&c.hash()).copied().unwrap_or([0; 64]);
+            (c.clone(), sig)
+        })
+        .collect();
+    if changes.is_empty() {
+        return Err(SyncError::Malformed {
+            what,
+            detail: "its team document has no history".into(),
+        });
+    }
+    let mut doc = AutoCommit::new().with_actor(me.id().actor());
+    let mut report = ImportReport::default();
+    let (nothing_quarantined, nothing_discarded, no_signatures) =
+        (BTreeMap::new(), BTreeSet::new(), HashMap::new());
+    let mut work = Work {
+        copied: false,
+        held: Vec::new(),
+        ledger: Ledger::new(&nothing_quarantined, &nothing_discarded, None),
+        signatures: &no_signatures,
+        sigs: Vec::new(),
+        report: &mut report,
+    };
+    integrate(
+        &mut doc,
+        TEAM_DOC_ID,
+        &changes,
+        &mut work,
+        Authority::Live,
+        &body.team_id,
+        DocKind::Team,
+        &me.id(),
+    )?;
+    if let Some(q) = work.ledger.added.first() {
+        tracing::warn!(code = %q.reason.code, change = %q.hash, "join package refused: its team history fails a check");
+        return Err(SyncError::UntrustedHistory {
+            reason: q.reason.code.clone(),
+            detail: q.reason.message.clone(),
+        });
+    }
+    if !work.held.is_empty() || doc.get_heads() != saved.get_heads() {
+        return Err(SyncError::Truncated {
+            what,
+            detail: "its team history is incomplete",
+        });
+    }
+    let sigs = std::mem::take(&mut work.sigs);
+    Ok((Team::from_automerge(doc), sigs))
 }
 
 impl Replica {
@@ -144,14 +244,7 @@ impl Replica {
                 .map(|k| (k.epoch, *k.secret_bytes()))
                 .collect(),
         };
-        let plain = zeroize::Zeroizing::new(postcard::to_stdvec(&body).map_err(doc_err)?);
-        let mut out = PACKAGE_MAGIC.to_vec();
-        out.extend_from_slice(&PACKAGE_VERSION.to_be_bytes());
-        out.extend_from_slice(&self.device().0);
-        let sealed = crypto::seal_to(&request.device.agreement, &out, &plain)?;
-        out.extend_from_slice(&sealed);
-        let sig = self.keys.sign(&out);
-        out.extend_from_slice(&sig);
+        let out = write_package(&self.keys, &request.device, &body)?;
         self.audit(
             "team.enrol",
             format!("device {} enrolled as {role}", request.device.id.to_hex()),
@@ -160,11 +253,14 @@ impl Replica {
     }
 
     /// Opens a join package on the new device and becomes a member.
-    /// `expected_team` is the team id the admin showed (out of band).
+    /// `expected_team` is the team the admin named out of band (its id, or
+    /// its fingerprint read aloud): a package for any other team is
+    /// refused. The package's team history passes the same checks as an
+    /// import before anything of it is trusted.
     pub fn accept(
         keys: DeviceKeys,
         package: &[u8],
-        expected_team: Option<crate::team::TeamId>,
+        expected_team: &ExpectedTeam,
     ) -> Result<Replica, SyncError> {
         let what = "join package";
         if package.len() < 8 || &package[..8] != PACKAGE_MAGIC {
@@ -212,12 +308,13 @@ impl Replica {
             what,
             detail: e.to_string(),
         })?;
-        let mut team = Team::from_automerge(
-            crate::replica::load_doc(&body.team_doc)?.with_actor(keys.id().actor()),
-        );
-        let team_id = team.id()?;
-        if team_id != body.team_id || expected_team.is_some_and(|t| t != team_id) {
-            return Err(SyncError::WrongTeam);
+        if !expected_team.matches(&body.team_id) {
+            return Err(SyncError::WrongTeam { what });
+        }
+        let team_id = body.team_id;
+        let (mut team, signatures) = verified_team(&keys, &body)?;
+        if team.id()? != team_id {
+            return Err(SyncError::WrongTeam { what });
         }
         let view = team.view()?;
         if !matches!(
@@ -235,16 +332,32 @@ impl Replica {
         ) {
             return Err(SyncError::NotForThisDevice);
         }
-        let mut replica = Replica::assemble(
-            keys,
-            team_id,
-            team,
-            body.keys.iter().map(|(e, k)| TeamKey::from_bytes(*e, k)),
-        );
-        for (hash, sig) in body.signatures {
-            if let Ok(sig) = <[u8; 64]>::try_from(sig.as_slice()) {
-                replica.signatures.insert(automerge::ChangeHash(hash), sig);
+        let mut replica = Replica::assemble(keys, team_id, team, []);
+        replica.signatures.extend(signatures);
+        // Keys: those the team document seals to this device, then the
+        // package's for earlier epochs (sealed in the team document only to
+        // the devices of their day), on the word of the admin who signed
+        // the package. A package key that contradicts the team document is
+        // refused; one for an epoch the team does not have is dropped.
+        replica.settle_keys(&view);
+        for (epoch, bytes) in &body.keys {
+            let key = TeamKey::from_bytes(*epoch, bytes);
+            if !view.key_epochs.contains_key(&epoch_key(*epoch)) {
+                continue;
             }
+            let issued = issued_keys(replica.team.automerge(), *epoch, &replica.keys);
+            if issued.is_empty() {
+                replica.team_keys.entry(*epoch).or_insert(key);
+            } else if !issued.iter().any(|k| k.same_key(&key)) {
+                return Err(SyncError::ForgedKey {
+                    what,
+                    epoch: *epoch,
+                });
+            }
+        }
+        let current = view.current_epoch();
+        if !replica.team_keys.contains_key(&current) {
+            return Err(SyncError::NoKey { epoch: current });
         }
         Ok(replica)
     }

@@ -7,6 +7,7 @@
 //! - `analyze`: which document paths a change writes, for the role policy.
 //! - `replica`: a device's documents, signatures and peer state; local commits are signed.
 //! - `trust`: the checks every incoming change passes before it is applied.
+//! - `quarantine`: changes that failed a check, and the supervisor's review of them.
 //! - `bundle`: the encrypted, signed bundle file, and export/import.
 //! - `chunk`: Automerge chunks from other devices, read within bounds before Automerge parses them.
 //! - `join`: enrolment of a new device without network.
@@ -25,6 +26,7 @@ pub mod import;
 pub mod join;
 pub mod keys;
 pub mod persist;
+pub mod quarantine;
 pub mod quota;
 pub mod replica;
 pub mod session;
@@ -36,7 +38,7 @@ pub use identity::{DeviceId, DeviceKeys, PublicDevice};
 pub use keys::TeamKey;
 pub use persist::{DocDelta, ReplicaState, RowKind, StateDiff, StoredRows};
 pub use replica::Replica;
-pub use team::{Team, TeamDoc, TeamId};
+pub use team::{ExpectedTeam, Team, TeamDoc, TeamId};
 
 #[cfg(test)]
 mod tests;

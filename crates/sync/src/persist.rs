@@ -11,21 +11,32 @@ use serde::{Deserialize, Serialize};
 use crate::error::SyncError;
 use crate::identity::{DeviceId, DeviceKeys};
 use crate::keys::TeamKey;
+use crate::quarantine::key_of;
 use crate::replica::{Held, Quarantined, Replica};
 use crate::team::{TEAM_DOC_ID, Team};
 
-/// The replica's mutable state: peer heads, held and quarantined changes.
-/// Stored as rows (`StateDiff`): one per member and document for peer
-/// heads, one per held or quarantined change, each a binary value under
-/// its own key, so no row grows with the others and a change is written
-/// once. (Earlier versions stored it whole, as JSON; that form still
-/// deserialises into this type, and `Replica::restore` completes it.)
+/// The replica's mutable state: peer heads, held and quarantined changes,
+/// the verdicts the supervisor discarded and whether this device is a
+/// copy. Stored as rows (`StateDiff`): one per member and document for
+/// peer heads, one per held change and per quarantine entry, each a
+/// binary value under its own key, so no row grows with the others; the
+/// discarded verdicts and the copy mark in one small row. (Earlier
+/// versions stored it whole, as JSON; that form still deserialises into
+/// this type, fields added since defaulting, and `Replica::restore`
+/// completes it.)
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ReplicaState {
     /// (member id, document id, heads that member is known to have).
     pub peer_heads: Vec<(String, String, Vec<[u8; 32]>)>,
     pub held: Vec<Held>,
+    /// One entry per (document, change, reason code).
     pub quarantine: Vec<Quarantined>,
+    /// Verdicts the supervisor discarded: (document id, change hash, reason code).
+    #[serde(default)]
+    pub discarded: Vec<(String, String, String)>,
+    /// See `Replica::copied`; absent in state stored by older versions.
+    #[serde(default)]
+    pub copied: bool,
 }
 
 /// Changes of one document not yet stored, with their signatures.
@@ -40,7 +51,10 @@ pub struct DocDelta {
 }
 
 impl Replica {
-    /// Rebuilds a replica from what was stored. Changes without a stored
+    /// Rebuilds a replica from what was stored. Team keys are settled
+    /// against the team document (see `keys.rs`): the caller stores the
+    /// keys `team_keys` then yields, replacing and removing records to
+    /// match. Changes without a stored
     /// signature cannot be forwarded to peers (export refuses), so the
     /// caller stores every signature in the same transaction as its change.
     pub fn restore(
@@ -55,6 +69,11 @@ impl Replica {
         let mut team = Team::from_automerge(team_doc.with_actor(actor.clone()));
         let team_id = team.id()?;
         let mut r = Replica::assemble(keys, team_id, team, team_keys);
+        // Stored keys answer to the team document like any other: a key it
+        // contradicts, or of an epoch it lacks (planted by a sender before
+        // such keys were judged), is replaced or dropped here.
+        let view = r.team.view()?;
+        r.settle_keys(&view);
         r.cases = cases
             .into_iter()
             .map(|(id, d)| (id, d.with_actor(actor.clone())))
@@ -67,24 +86,27 @@ impl Replica {
             .collect::<BTreeMap<_, _>>();
         r.held = complete_held(state.held);
         r.quarantine = complete_quarantine(state.quarantine);
-        r.quarantined = r
-            .quarantine
-            .iter()
-            .filter_map(|q| q.hash.parse::<ChangeHash>().ok())
+        r.discarded = state
+            .discarded
+            .into_iter()
+            .filter_map(|(d, h, c)| Some((d, h.parse::<ChangeHash>().ok()?, c)))
             .collect();
+        r.copied = state.copied;
         Ok(r)
     }
 
-    /// Counts every change of the peer heads, held and quarantined
-    /// changes: when it has not moved since a store last wrote the state,
-    /// there is nothing to write.
+    /// Counts every change of the state that `state_diff` stores: when it
+    /// has not moved since a store last wrote the state, there is nothing
+    /// to write.
     pub fn state_generation(&self) -> u64 {
         self.generation
     }
 
     /// The rows to write and to delete so that a store holding `stored`
-    /// holds the current state. Held and quarantined changes never change
-    /// under their key, so only new ones are encoded.
+    /// holds the current state. A held change or quarantine entry is
+    /// compared by a digest of everything in it but the change's bytes
+    /// (which its key's hash fixes), so only new and changed ones are
+    /// encoded.
     pub fn state_diff(&self, stored: &StoredRows) -> StateDiff {
         let mut diff = StateDiff::default();
         let mut peer_heads = BTreeSet::new();
@@ -105,26 +127,43 @@ impl Replica {
                 diff.delete.push((RowKind::PeerHeads, key.clone()));
             }
         }
-        let held: BTreeSet<Vec<u8>> = self.held.iter().map(Held::row_key).collect();
+        let mut held = BTreeSet::new();
         for h in &self.held {
             let key = h.row_key();
-            if !stored.held.contains(&key) {
-                diff.put.push((RowKind::Held, key, encode(h)));
+            if stored.held.get(&key) != Some(&h.digest()) {
+                diff.put.push((RowKind::Held, key.clone(), encode(h)));
+            }
+            held.insert(key);
+        }
+        for key in stored.held.keys() {
+            if !held.contains(key) {
+                diff.delete.push((RowKind::Held, key.clone()));
             }
         }
-        for key in stored.held.difference(&held) {
-            diff.delete.push((RowKind::Held, key.clone()));
-        }
-        let quarantined: BTreeSet<Vec<u8>> =
-            self.quarantine.iter().map(Quarantined::row_key).collect();
-        for q in &self.quarantine {
+        let mut quarantined = BTreeSet::new();
+        for q in self.quarantine.values() {
             let key = q.row_key();
-            if !stored.quarantined.contains(&key) {
-                diff.put.push((RowKind::Quarantined, key, encode(q)));
+            if stored.quarantined.get(&key) != Some(&q.digest()) {
+                diff.put
+                    .push((RowKind::Quarantined, key.clone(), encode(q)));
+            }
+            quarantined.insert(key);
+        }
+        for key in stored.quarantined.keys() {
+            if !quarantined.contains(key) {
+                diff.delete.push((RowKind::Quarantined, key.clone()));
             }
         }
-        for key in stored.quarantined.difference(&quarantined) {
-            diff.delete.push((RowKind::Quarantined, key.clone()));
+        let notes = encode(&NotesRow {
+            discarded: self
+                .discarded
+                .iter()
+                .map(|(d, h, c)| (d.clone(), h.to_string(), c.clone()))
+                .collect(),
+            copied: self.copied,
+        });
+        if stored.notes.as_ref() != Some(&notes) {
+            diff.put.push((RowKind::Notes, NOTES_KEY.to_vec(), notes));
         }
         diff
     }
@@ -138,7 +177,13 @@ impl Replica {
                 .map(|((m, d), h)| (m.clone(), d.clone(), h.iter().map(|h| h.0).collect()))
                 .collect(),
             held: self.held.clone(),
-            quarantine: self.quarantine.clone(),
+            quarantine: self.quarantine.values().cloned().collect(),
+            discarded: self
+                .discarded
+                .iter()
+                .map(|(d, h, c)| (d.clone(), h.to_string(), c.clone()))
+                .collect(),
+            copied: self.copied,
         }
     }
 
@@ -198,9 +243,16 @@ pub enum RowKind {
     PeerHeads,
     /// A held change: key document id ‖ 0 ‖ change hash (hex).
     Held,
-    /// A quarantined change: key document id ‖ 0 ‖ change hash (hex).
+    /// A quarantine entry: key document id ‖ 0 ‖ change hash (hex) ‖ 0 ‖
+    /// reason code.
     Quarantined,
+    /// The verdicts the supervisor discarded and the copy mark: one row,
+    /// key `NOTES_KEY`.
+    Notes,
 }
+
+/// The key of the one `RowKind::Notes` row.
+pub const NOTES_KEY: &[u8] = b"sync-notes";
 
 /// Rows to write (kind, key, value) and to delete (kind, key).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -215,18 +267,20 @@ impl StateDiff {
     }
 }
 
-/// What a store holds of the state: the keys of its rows, and the values
-/// of the peer heads (the only rows that change under their key). Kept
-/// by the store beside it, to diff the next state against.
+/// What a store holds of the state, to diff the next state against: the
+/// peer heads' and notes' values, and a digest of each held change and
+/// quarantine entry. Kept by the store beside it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StoredRows {
     peer_heads: BTreeMap<Vec<u8>, Vec<u8>>,
-    held: BTreeSet<Vec<u8>>,
-    quarantined: BTreeSet<Vec<u8>>,
+    held: BTreeMap<Vec<u8>, [u8; 32]>,
+    quarantined: BTreeMap<Vec<u8>, [u8; 32]>,
+    notes: Option<Vec<u8>>,
 }
 
 impl StoredRows {
-    /// What the store holds once `diff` is written.
+    /// What the store holds once `diff` is written. The values are those
+    /// `state_diff` encoded, so they decode.
     pub fn apply(&mut self, diff: &StateDiff) {
         for (kind, key) in &diff.delete {
             match kind {
@@ -239,6 +293,7 @@ impl StoredRows {
                 RowKind::Quarantined => {
                     self.quarantined.remove(key);
                 }
+                RowKind::Notes => self.notes = None,
             }
         }
         for (kind, key, value) in &diff.put {
@@ -247,11 +302,16 @@ impl StoredRows {
                     self.peer_heads.insert(key.clone(), value.clone());
                 }
                 RowKind::Held => {
-                    self.held.insert(key.clone());
+                    if let Ok(h) = decode::<Held>(value) {
+                        self.held.insert(key.clone(), h.digest());
+                    }
                 }
                 RowKind::Quarantined => {
-                    self.quarantined.insert(key.clone());
+                    if let Ok(q) = decode::<Quarantined>(value) {
+                        self.quarantined.insert(key.clone(), q.digest());
+                    }
                 }
+                RowKind::Notes => self.notes = Some(value.clone()),
             }
         }
     }
@@ -262,6 +322,7 @@ impl StoredRows {
             RowKind::PeerHeads => self.peer_heads.len(),
             RowKind::Held => self.held.len(),
             RowKind::Quarantined => self.quarantined.len(),
+            RowKind::Notes => usize::from(self.notes.is_some()),
         }
     }
 }
@@ -289,23 +350,28 @@ pub fn state_from_rows(
                 if h.row_key() != key {
                     return Err(bad_row("a held change is stored under another key"));
                 }
+                stored.held.insert(key, h.digest());
                 state.held.push(h);
-                stored.held.insert(key);
             }
             RowKind::Quarantined => {
                 let q: Quarantined = decode(&value)?;
                 if q.row_key() != key {
                     return Err(bad_row("a quarantined change is stored under another key"));
                 }
+                stored.quarantined.insert(key, q.digest());
                 state.quarantine.push(q);
-                stored.quarantined.insert(key);
+            }
+            RowKind::Notes => {
+                let notes: NotesRow = decode(&value)?;
+                state.discarded = notes.discarded;
+                state.copied = notes.copied;
+                stored.notes = Some(value);
             }
         }
     }
-    // A store lists rows in no particular order; read back, they are in
-    // the order of their keys.
+    // A store lists rows in no particular order; held changes are read
+    // back in the order of their keys.
     state.held.sort_by_key(Held::row_key);
-    state.quarantine.sort_by_key(Quarantined::row_key);
     Ok((state, stored))
 }
 
@@ -317,6 +383,12 @@ struct PeerHeadsRow {
     member: String,
     doc_id: String,
     heads: Vec<[u8; 32]>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct NotesRow {
+    discarded: Vec<(String, String, String)>,
+    copied: bool,
 }
 
 fn pair_key(a: &str, b: &str) -> Vec<u8> {
@@ -350,15 +422,49 @@ fn bad_row(detail: &str) -> SyncError {
     }
 }
 
+/// SHA-256 of a row's fields but the change's bytes.
+fn digest<T: Serialize>(fields: &T) -> [u8; 32] {
+    crate::crypto::sha256(&[&postcard::to_stdvec(fields).unwrap_or_default()])
+}
+
 impl Held {
     fn row_key(&self) -> Vec<u8> {
         pair_key(&self.doc_id, &self.hash)
+    }
+
+    fn digest(&self) -> [u8; 32] {
+        digest(&(
+            &self.doc_id,
+            &self.hash,
+            &self.author,
+            &self.owner,
+            &self.signature,
+            self.signature_verified,
+        ))
     }
 }
 
 impl Quarantined {
     fn row_key(&self) -> Vec<u8> {
-        pair_key(&self.doc_id, &self.hash)
+        [
+            pair_key(&self.doc_id, &self.hash).as_slice(),
+            &[0],
+            self.reason.code.as_bytes(),
+        ]
+        .concat()
+    }
+
+    fn digest(&self) -> [u8; 32] {
+        digest(&(
+            &self.doc_id,
+            &self.hash,
+            &self.author,
+            &self.owner,
+            &self.reason,
+            &self.signature,
+            &self.relayed_by,
+            self.arrived_at,
+        ))
     }
 }
 
@@ -388,16 +494,23 @@ fn complete_held(held: Vec<Held>) -> Vec<Held> {
     out
 }
 
-/// Quarantined changes as stored before rows, completed the same way.
-fn complete_quarantine(quarantine: Vec<Quarantined>) -> Vec<Quarantined> {
-    let mut seen = HashSet::new();
-    let mut out = Vec::with_capacity(quarantine.len());
+/// Quarantine entries as stored before rows, completed the same way: each
+/// charged to the device that relayed it, or else its author; one per
+/// (document, change, reason code).
+fn complete_quarantine(
+    quarantine: Vec<Quarantined>,
+) -> BTreeMap<crate::quarantine::Key, Quarantined> {
+    let mut out = BTreeMap::new();
     for mut q in quarantine {
         if q.owner.is_empty() {
-            q.owner = q.author.clone().unwrap_or_default();
+            q.owner = q
+                .relayed_by
+                .clone()
+                .or_else(|| q.author.clone())
+                .unwrap_or_default();
         }
-        if seen.insert(q.row_key()) {
-            out.push(q);
+        if let Some(k) = key_of(&q) {
+            out.entry(k).or_insert(q);
         }
     }
     out

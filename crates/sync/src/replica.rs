@@ -3,7 +3,7 @@
 //! changes it is holding back or has quarantined. Local edits are signed
 //! as they are committed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::{AutoCommit, ChangeHash, ReadDoc};
 use caravan_model::{Author, CaseDoc, Catalog, DocPath, Edit, Millis, NewCase, Role};
@@ -32,14 +32,20 @@ pub struct Held {
     pub bytes: Vec<u8>,
     #[serde(with = "serde_bytes")]
     pub signature: Vec<u8>,
+    /// The signature was verified when the change was held. Changes held
+    /// by earlier versions were not, and are verified when retried.
+    #[serde(default)]
+    pub signature_verified: bool,
 }
 
 /// A change that failed a check, kept (never applied) for the supervisor.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+/// The quarantine holds one entry per (document, change, reason code).
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Quarantined {
     pub doc_id: String,
     pub hash: String,
-    /// Device that authored the change (hex), when it could be read.
+    /// Device that authored the change (hex), when it could be read. For
+    /// `sync.bad_change_signature` only the author the change claims.
     pub author: Option<String>,
     /// Device the change is charged to (hex; see `quota`).
     #[serde(default)]
@@ -47,6 +53,32 @@ pub struct Quarantined {
     pub reason: Rejection,
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
+    /// The signature that came with the change: verified unless the reason
+    /// is `sync.bad_change_signature` or `sync.own_actor_forged`. Empty in
+    /// entries written before it was kept.
+    #[serde(default, with = "serde_bytes")]
+    pub signature: Vec<u8>,
+    /// Device that sent the bundle or session it came in (hex), if known.
+    #[serde(default)]
+    pub relayed_by: Option<String>,
+    /// When it arrived on this device (milliseconds since the epoch), if known.
+    #[serde(default)]
+    pub arrived_at: Option<Millis>,
+}
+
+impl std::fmt::Debug for Quarantined {
+    // The change's bytes carry case content: only ids, codes and sizes here.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Quarantined")
+            .field("doc_id", &self.doc_id)
+            .field("hash", &self.hash)
+            .field("author", &self.author)
+            .field("code", &self.reason.code)
+            .field("bytes", &self.bytes.len())
+            .field("relayed_by", &self.relayed_by)
+            .field("arrived_at", &self.arrived_at)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]
@@ -60,9 +92,18 @@ pub struct Replica {
     /// (member id, document id) → heads that member is known to have.
     pub(crate) peer_heads: BTreeMap<(String, String), Vec<ChangeHash>>,
     pub(crate) held: Vec<Held>,
-    pub(crate) quarantine: Vec<Quarantined>,
-    pub(crate) quarantined: HashSet<ChangeHash>,
+    /// (document id, change hash, reason code) → the quarantined change.
+    pub(crate) quarantine: BTreeMap<crate::quarantine::Key, Quarantined>,
+    /// Verdicts the supervisor discarded: the same verdict on the same
+    /// change is not kept again when a peer sends it again.
+    pub(crate) discarded: BTreeSet<crate::quarantine::Key>,
+    /// Quarantine entries added since the caller last dated them.
+    pub(crate) undated: Vec<crate::quarantine::Key>,
     pub(crate) audit: Vec<AuditEvent>,
+    /// Another copy of this device's key signed changes this copy lacks:
+    /// it was restored from a backup or copied. It makes no more changes
+    /// (each would reuse a sequence number the other copy used).
+    pub(crate) copied: bool,
     /// Held and quarantined changes one device may have stored here.
     pub(crate) quota: Quota,
     /// Counts changes of peer heads, held and quarantined changes, so a
@@ -112,9 +153,11 @@ impl Replica {
             signatures: HashMap::new(),
             peer_heads: BTreeMap::new(),
             held: Vec::new(),
-            quarantine: Vec::new(),
-            quarantined: HashSet::new(),
+            quarantine: BTreeMap::new(),
+            discarded: BTreeSet::new(),
+            undated: Vec::new(),
             audit: Vec::new(),
+            copied: false,
             quota: QUOTA,
             generation: 0,
         }
@@ -159,10 +202,6 @@ impl Replica {
             .map(|d| CaseDoc::from_automerge(d.clone()))
     }
 
-    pub fn quarantine(&self) -> &[Quarantined] {
-        &self.quarantine
-    }
-
     /// Audit events recorded since the last call.
     pub fn take_audit_events(&mut self) -> Vec<AuditEvent> {
         std::mem::take(&mut self.audit)
@@ -181,6 +220,9 @@ impl Replica {
     }
 
     fn author(&self, at: Millis) -> Result<Author, SyncError> {
+        if self.copied {
+            return Err(SyncError::DeviceCopied);
+        }
         let (member, role) = self.me()?;
         Ok(Author { member, role, at })
     }
@@ -290,14 +332,19 @@ impl Replica {
         &mut self,
         f: impl FnOnce(&mut Team, &DeviceKeys) -> Result<T, SyncError>,
     ) -> Result<T, SyncError> {
+        if self.copied {
+            return Err(SyncError::DeviceCopied);
+        }
         let before = self.team.automerge_mut().get_heads();
         let out = f(&mut self.team, &self.keys)?;
         self.sign_new(TEAM_DOC_ID, &before)?;
         Ok(out)
     }
 
-    /// Adds a team key this device was handed (e.g. after a rotation it made).
-    pub fn add_team_key(&mut self, key: TeamKey) {
+    /// Adds a team key this device generated in a rotation it made (and
+    /// wrote to the team document). Keys from anywhere else are adopted
+    /// from the team document only (`settle_keys`).
+    pub(crate) fn add_team_key(&mut self, key: TeamKey) {
         self.team_keys.insert(key.epoch, key);
     }
 

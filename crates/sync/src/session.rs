@@ -77,6 +77,10 @@ pub struct Session {
     sent: u64,
     received: u64,
     team_settled: bool,
+    /// The key of the peer's epoch its Hello sealed to this device, for
+    /// its frames when this device holds no key of that epoch that reads
+    /// them. Judged with every frame it reads; never kept by the replica.
+    offered: Option<TeamKey>,
     docs: BTreeMap<String, DocSync>,
     /// Stands in for documents the peer offers that this device lacks.
     empty: AutoCommit,
@@ -101,7 +105,9 @@ impl std::fmt::Debug for Session {
 
 /// What this device lacks to reach `their_heads`, looking through changes
 /// held for missing dependencies (Automerge's own queue never sees them)
-/// and leaving out what it has quarantined, which it will never take.
+/// and leaving out what it has quarantined: it does not ask for those
+/// again. (A change quarantined only for a bad signature still arrives
+/// with a valid one: a peer sends whatever this device's heads lack.)
 fn need(
     doc: &mut AutoCommit,
     held: &HashMap<ChangeHash, Vec<ChangeHash>>,
@@ -149,6 +155,7 @@ impl Session {
             sent: 0,
             received: 0,
             team_settled: false,
+            offered: None,
             docs: BTreeMap::new(),
             empty: AutoCommit::new(),
             idle: false,
@@ -261,6 +268,7 @@ impl Session {
             if ds.refused {
                 continue;
             }
+            let quarantined = replica.quarantined_in(&doc_id);
             let doc = if doc_id == TEAM_DOC_ID {
                 &mut replica.team.doc
             } else if let Some(d) = replica.cases.get_mut(&doc_id) {
@@ -285,7 +293,7 @@ impl Session {
             msg.need = need(
                 doc,
                 held.get(&doc_id).unwrap_or(&no_held),
-                &replica.quarantined,
+                &quarantined,
                 &ds.their_heads,
             );
             let mut signatures = Vec::new();
@@ -384,7 +392,7 @@ impl Session {
     fn open(&self, replica: &Replica, frame: &[u8]) -> Result<(Body, Option<TeamKey>), SyncError> {
         let f = parse(frame)?;
         if f.team_id != self.team_id {
-            return Err(SyncError::WrongTeam);
+            return Err(SyncError::WrongTeam { what: WHAT });
         }
         if f.counter != self.received {
             return Err(SyncError::Replayed {
@@ -416,23 +424,30 @@ impl Session {
         // Every frame, before its body is decrypted or decoded: the peer
         // may have been revoked by team changes this session brought.
         standing_error(replica.team()?.standing(&f.sender))?;
-        let (key, adopted) = match replica.team_keys.get(&f.epoch) {
-            Some(k) => (k.clone(), None),
-            None if f.counter == 0 => {
-                let wraps: Vec<(DeviceId, u32, Vec<u8>)> = postcard::from_bytes(f.plain)
-                    .map_err(|e| malformed(format!("key wraps: {e}")))?;
-                let k = wraps
+        // The Hello carries the sender's epoch key sealed to every device;
+        // the one sealed to this device reads the peer's frames of that
+        // epoch when this device holds no key of it that does. It is judged
+        // against the team document and never kept (see `keys.rs`).
+        let wraps: Vec<(DeviceId, u32, Vec<u8>)> = if f.counter == 0 {
+            postcard::from_bytes(f.plain).map_err(|e| malformed(format!("key wraps: {e}")))?
+        } else {
+            Vec::new()
+        };
+        let offered = || {
+            if f.counter == 0 {
+                wraps
                     .iter()
                     .find(|(d, e, _)| *d == self.me && *e == f.epoch)
                     .and_then(|(_, e, w)| TeamKey::open(*e, w, &replica.keys))
-                    .ok_or(SyncError::NoKey { epoch: f.epoch })?;
-                (k.clone(), Some(k))
+            } else {
+                self.offered.clone()
             }
-            None => return Err(SyncError::NoKey { epoch: f.epoch }),
         };
         let aad = [&frame[..f.body_start], &binding].concat();
-        let plain = crypto::open(&key.key, &aad, &frame[f.body_start..f.sig_start])
-            .ok_or(SyncError::BadSignature { what: WHAT })?;
+        let sealed = &frame[f.body_start..f.sig_start];
+        let (plain, input_key) = replica.read_with(f.epoch, offered, WHAT, |key| {
+            crypto::open(&key.key, &aad, sealed)
+        })?;
         let body: Body =
             postcard::from_bytes(&plain).map_err(|e| malformed(format!("body: {e}")))?;
         match (&body, f.counter) {
@@ -446,7 +461,7 @@ impl Session {
                 )));
             }
         }
-        Ok((body, adopted))
+        Ok((body, input_key))
     }
 
     fn handle(
@@ -464,15 +479,19 @@ impl Session {
                         "the peer device belongs to another member than expected".into(),
                     ));
                 }
-                if let Some(k) = key {
-                    replica.add_team_key(k);
+                if let Some(k) = &key {
+                    replica.judge_input_key(replica.team.automerge(), k, WHAT)?;
                 }
+                self.offered = key;
                 self.peer = Some(Peer {
                     device: h.device,
                     nonce: h.nonce,
                 });
             }
             Body::Proof { signature } => {
+                if let Some(k) = &key {
+                    replica.judge_input_key(replica.team.automerge(), k, WHAT)?;
+                }
                 let peer = self
                     .peer
                     .as_ref()
@@ -493,7 +512,7 @@ impl Session {
                 }
                 self.authenticated = true;
             }
-            Body::Sync { docs } => self.apply(replica, docs, &mut report)?,
+            Body::Sync { docs } => self.apply(replica, docs, key.as_ref(), &mut report)?,
         }
         if let Some(p) = &self.peer {
             report.sender = p.device.to_hex();
@@ -507,6 +526,7 @@ impl Session {
         &mut self,
         replica: &mut Replica,
         docs: Vec<DocMessage>,
+        input_key: Option<&TeamKey>,
         report: &mut ImportReport,
     ) -> Result<(), SyncError> {
         let peer = self
@@ -531,7 +551,8 @@ impl Session {
             messages.push((d.doc_id, msg));
         }
         let before = (report.applied, report.quarantined.len());
-        let (_, not_permitted) = replica.commit_entries(&peer, &entries, None, report)?;
+        let (_, not_permitted) =
+            replica.commit_entries(&peer, &entries, input_key.map(|k| (k, WHAT)), report)?;
         if (report.applied, report.quarantined.len()) != before {
             replica.audit(
                 "sync.session",
@@ -581,8 +602,8 @@ impl Session {
             && let Some(ds) = self.docs.get(TEAM_DOC_ID)
             && ds.heard
         {
+            let quarantined = replica.quarantined_in(TEAM_DOC_ID);
             let doc = &mut replica.team.doc;
-            let quarantined = &replica.quarantined;
             self.team_settled = ds
                 .their_heads
                 .iter()

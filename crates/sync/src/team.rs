@@ -89,6 +89,75 @@ impl TeamId {
     pub fn to_hex(&self) -> String {
         hex::encode(self.0)
     }
+
+    /// The team's fingerprint: six groups of five digits (96 bits of a hash
+    /// of the id), short enough to read aloud and compare with the admin's
+    /// screen. Finding another team with the same fingerprint takes about
+    /// 2^96 attempts, out of anyone's reach.
+    pub fn fingerprint(&self) -> String {
+        fingerprint_groups(self)
+            .iter()
+            .map(|g| format!("{g:05}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+fn fingerprint_groups(id: &TeamId) -> [u16; 6] {
+    let h = sha256(&[b"caravan/team-fingerprint/v1", &id.0]);
+    let mut groups = [0u16; 6];
+    for (g, pair) in groups.iter_mut().zip(h[..12].chunks(2)) {
+        *g = u16::from_be_bytes([pair[0], pair[1]]);
+    }
+    groups
+}
+
+/// The team a new device expects to join, as its admin told it out of
+/// band: the team id, or the team fingerprint read aloud. A join package
+/// for any other team is refused (`sync.wrong_team`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExpectedTeam {
+    Id(TeamId),
+    Fingerprint([u16; 6]),
+}
+
+impl ExpectedTeam {
+    /// Reads what a person typed: 32 hexadecimal digits (the team id) or 30
+    /// decimal digits (the fingerprint, six groups of five). Spaces and
+    /// dashes between groups are ignored. `None` for anything else.
+    pub fn parse(text: &str) -> Option<ExpectedTeam> {
+        let compact: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        if compact.len() == 32 {
+            let mut id = [0u8; 16];
+            hex::decode_to_slice(compact.to_ascii_lowercase(), &mut id).ok()?;
+            return Some(ExpectedTeam::Id(TeamId(id)));
+        }
+        if compact.len() == 30 && compact.bytes().all(|b| b.is_ascii_digit()) {
+            let mut groups = [0u16; 6];
+            for (g, chunk) in groups.iter_mut().zip(compact.as_bytes().chunks(5)) {
+                *g = std::str::from_utf8(chunk).ok()?.parse().ok()?;
+            }
+            return Some(ExpectedTeam::Fingerprint(groups));
+        }
+        None
+    }
+
+    /// Whether `id` is the team this names.
+    pub fn matches(&self, id: &TeamId) -> bool {
+        match self {
+            ExpectedTeam::Id(expected) => expected == id,
+            ExpectedTeam::Fingerprint(groups) => *groups == fingerprint_groups(id),
+        }
+    }
+}
+
+impl From<TeamId> for ExpectedTeam {
+    fn from(id: TeamId) -> Self {
+        ExpectedTeam::Id(id)
+    }
 }
 
 impl std::fmt::Debug for TeamId {
@@ -583,6 +652,43 @@ impl Team {
         .map_err(doc_err)?;
         Ok(key)
     }
+}
+
+/// Every key of `epoch` that the team document seals to this device: the
+/// value the document shows and any written concurrently with it (two
+/// admins rotating at once). Only admins write `key_epochs` (the policy is
+/// checked at merge), so these are exactly the keys an admin issued to this
+/// device for that epoch.
+pub(crate) fn issued_keys(doc: &AutoCommit, epoch: u32, me: &DeviceKeys) -> Vec<TeamKey> {
+    let objects = |obj: &ObjId, key: &str| -> Vec<ObjId> {
+        doc.get_all(obj, key)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(v, _)| matches!(v, automerge::Value::Object(_)))
+            .map(|(_, id)| id)
+            .collect()
+    };
+    let me_hex = me.id().to_hex();
+    let mut out: Vec<TeamKey> = Vec::new();
+    for epochs in objects(&ROOT, "key_epochs") {
+        for entry in objects(&epochs, &epoch_key(epoch)) {
+            for wraps in objects(&entry, "wraps") {
+                for (value, _) in doc.get_all(&wraps, me_hex.as_str()).unwrap_or_default() {
+                    let Some(key) = value
+                        .as_str()
+                        .and_then(|w| hex::decode(w).ok())
+                        .and_then(|w| TeamKey::open(epoch, &w, me))
+                    else {
+                        continue;
+                    };
+                    if !out.iter().any(|k| k.same_key(&key)) {
+                        out.push(key);
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 pub(crate) fn public_device(id: &str, d: &Device) -> Result<PublicDevice, SyncError> {

@@ -5,10 +5,14 @@
 //! (team id, document id, change hash). The change hash covers the change's
 //! bytes — author (actor), sequence number, operations and the hashes of
 //! the changes it depends on — so a valid signature pins the change exactly.
-//! See docs/security.md, "Trusted changes", for why each change is signed
-//! rather than only the newest one of a batch.
-
-use std::collections::{HashMap, HashSet};
+//! Every change's own signature is verified, strictly and on its own, and
+//! only verified signatures are stored and passed on. An earlier shortcut
+//! verified only each author's newest change in a batch, reasoning that its
+//! hash chain vouches for the author's earlier changes. It does vouch for
+//! their bytes, but not for the signatures that travel with them: those
+//! were stored unverified and relayed to the next device, and a junk
+//! signature on an honest change quarantined it. See docs/security.md,
+//! "Trusted changes".
 
 use automerge::{AutoCommit, Change, ChangeHash};
 use caravan_model::{DocKind, Role, policy};
@@ -60,7 +64,9 @@ pub struct Accepted {
     pub role: Role,
 }
 
-/// Whether `signature` is the change author's signature of this change.
+/// Whether `signature` is the change author's signature of this change:
+/// one strict verification (`DeviceId::verify`), never a batch one, which
+/// accepts signatures a strict one refuses.
 pub fn signature_valid(
     team_id: &TeamId,
     doc_id: &str,
@@ -92,11 +98,12 @@ pub(crate) fn bad_signature() -> Rejection {
     )
 }
 
-/// Every check but the signature (which the caller has established, see
-/// `import`): the author's standing, case access, the role policy, and
-/// that the change is what an honest device would have made on top of the
-/// changes it names. `doc` must hold every change `change` depends on;
-/// `analyzer` caches object paths across the changes of one document.
+/// Every check but the signature (which the caller has verified, see
+/// `import::integrate`): the author's standing, case access, the role
+/// policy, and that the change is what an honest device would have made on
+/// top of the changes it names. `doc` must hold every change `change`
+/// depends on; `analyzer` caches object paths across the changes of one
+/// document.
 pub fn check_authority(
     ctx: &Context<'_>,
     doc: &mut AutoCommit,
@@ -222,77 +229,4 @@ fn check_counter(
         ));
     }
     Ok(())
-}
-
-/// Finds the changes whose authorship is not proven by a valid signature.
-///
-/// Each author signs every change it makes, but checking only the newest
-/// changes of each author in the batch suffices: a signed change hash
-/// covers, through the dependency hashes, every change it builds on, and a
-/// device never builds on a change under its own actor id that it did not
-/// make (see `sync.own_actor_forged`). So per author only the "author
-/// heads" (changes no other change of that author in the batch builds on)
-/// are verified; when a head fails, the changes it would have covered are
-/// verified one by one. Every verification is strict (`DeviceId::verify`):
-/// a batch verification accepts signatures that a single strict one
-/// refuses, and two devices taking different paths would then disagree on
-/// the same change.
-pub(crate) fn unsigned_changes(
-    team_id: &TeamId,
-    doc_id: &str,
-    pending: &[(Change, [u8; 64])],
-) -> HashSet<ChangeHash> {
-    let index: HashMap<ChangeHash, usize> = pending
-        .iter()
-        .enumerate()
-        .map(|(i, (c, _))| (c.hash(), i))
-        .collect();
-    let mut by_actor: HashMap<&automerge::ActorId, Vec<usize>> = HashMap::new();
-    for (i, (c, _)) in pending.iter().enumerate() {
-        by_actor.entry(c.actor_id()).or_default().push(i);
-    }
-    // covered_by[i] = the head whose signature vouches for change i.
-    let mut covered_by: Vec<Option<usize>> = vec![None; pending.len()];
-    let mut heads = Vec::new();
-    for (actor, mut mine) in by_actor {
-        mine.sort_by_key(|&i| std::cmp::Reverse(pending[i].0.seq()));
-        for &head in &mine {
-            if covered_by[head].is_some() {
-                continue;
-            }
-            heads.push(head);
-            covered_by[head] = Some(head);
-            let mut stack = vec![head];
-            let mut visited = HashSet::new();
-            while let Some(i) = stack.pop() {
-                for d in pending[i].0.deps() {
-                    if let Some(&j) = index.get(d)
-                        && visited.insert(j)
-                    {
-                        if pending[j].0.actor_id() == actor && covered_by[j].is_none() {
-                            covered_by[j] = Some(head);
-                        }
-                        stack.push(j);
-                    }
-                }
-            }
-        }
-    }
-    let failed_heads: HashSet<usize> = heads
-        .iter()
-        .copied()
-        .filter(|&i| !signature_valid(team_id, doc_id, &pending[i].0, &pending[i].1))
-        .collect();
-    let mut bad = HashSet::new();
-    if failed_heads.is_empty() {
-        return bad;
-    }
-    for (i, (c, sig)) in pending.iter().enumerate() {
-        let Some(head) = covered_by[i] else { continue };
-        if failed_heads.contains(&head) && (i == head || !signature_valid(team_id, doc_id, c, sig))
-        {
-            bad.insert(c.hash());
-        }
-    }
-    bad
 }

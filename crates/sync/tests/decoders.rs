@@ -4,7 +4,7 @@
 
 use caravan_sync::bundle::{Limits, Recipient};
 use caravan_sync::join::JoinRequest;
-use caravan_sync::{DeviceKeys, Replica};
+use caravan_sync::{DeviceKeys, ExpectedTeam, Replica, TeamId};
 use proptest::prelude::*;
 
 fn founder() -> Replica {
@@ -23,6 +23,7 @@ struct Seeds {
     bundle: Vec<u8>,
     request: String,
     package: Vec<u8>,
+    team: ExpectedTeam,
 }
 
 fn seeds() -> Seeds {
@@ -37,6 +38,7 @@ fn seeds() -> Seeds {
         bundle,
         request: request.to_text(),
         package,
+        team: admin.team_id().into(),
     }
 }
 
@@ -61,7 +63,7 @@ proptest! {
     fn random_bytes_are_refused(data in prop::collection::vec(any::<u8>(), 0..512)) {
         let mut replica = founder();
         prop_assert!(replica.import(&data, &Limits::default()).is_err());
-        prop_assert!(Replica::accept(DeviceKeys::from_secret_bytes(&[5; 32], &[6; 32]), &data, None).is_err());
+        prop_assert!(Replica::accept(DeviceKeys::from_secret_bytes(&[5; 32], &[6; 32]), &data, &ExpectedTeam::Id(TeamId([7; 16]))).is_err());
         let text = String::from_utf8_lossy(&data);
         prop_assert!(JoinRequest::from_text(&text).is_err());
         let mut session = caravan_sync::session::Session::new(&replica, None).unwrap();
@@ -80,7 +82,7 @@ proptest! {
         prop_assert!(replica.import(&bad, &Limits::default()).is_err());
         prop_assert_eq!(replica.heads("team"), heads);
         let bad_pkg = mutate(&s.package, &edits, cut);
-        prop_assert!(Replica::accept(DeviceKeys::from_secret_bytes(&[5; 32], &[6; 32]), &bad_pkg, None).is_err());
+        prop_assert!(Replica::accept(DeviceKeys::from_secret_bytes(&[5; 32], &[6; 32]), &bad_pkg, &s.team).is_err());
         let bad_req = mutate(s.request.as_bytes(), &edits, cut);
         if let Ok(text) = std::str::from_utf8(&bad_req) && text != s.request {
             prop_assert!(JoinRequest::from_text(text).is_err());

@@ -94,10 +94,25 @@ pub(crate) fn append_in_tx(
     action: &str,
     detail: &str,
 ) -> Result<u64> {
+    append_entry(conn, ctx, actor, action, detail, false)
+}
+
+/// Appends an entry; `first` only for the entry a new vault starts its log
+/// with. Every vault's log starts when the vault is made, so a log with no
+/// head afterwards was wiped, and is never silently started again.
+fn append_entry(
+    conn: &Connection,
+    ctx: &Ctx<'_>,
+    actor: &str,
+    action: &str,
+    detail: &str,
+    first: bool,
+) -> Result<u64> {
     let rows: i64 = conn.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))?;
     let (count, prev) = match read_head(conn, ctx) {
         Ok(Some(h)) => h,
-        Ok(None) if rows == 0 => (0, genesis(ctx.vault_id)),
+        Ok(None) if rows == 0 && first => (0, genesis(ctx.vault_id)),
+        Ok(None) if rows == 0 => return Err(VaultError::AuditTampered(AuditProblem::Wiped)),
         _ => return Err(VaultError::AuditTampered(AuditProblem::HeadInvalid)),
     };
     let seq = count + 1;
@@ -127,6 +142,11 @@ pub(crate) fn append_in_tx(
 }
 
 impl Vault {
+    /// Starts a new vault's log with its first entry.
+    pub(crate) fn audit_start(&mut self, actor: &str, action: &str) -> Result<u64> {
+        self.with_tx(|tx, ctx| append_entry(tx, ctx, actor, action, "", true))
+    }
+
     /// Appends an entry (one durable transaction); returns its sequence
     /// number. `detail` is encrypted like everything else.
     pub fn audit_append(&mut self, actor: &str, action: &str, detail: &str) -> Result<u64> {
@@ -213,10 +233,8 @@ impl Vault {
         }
         let found = expect - 1;
         match head {
-            None if found == 0 => Ok(AuditVerified {
-                entries: 0,
-                head_hash: prev,
-            }),
+            // Every vault's log starts when the vault is made.
+            None if found == 0 => tampered(AuditProblem::Wiped),
             None => tampered(AuditProblem::HeadInvalid),
             Some((n, _)) if n > found => tampered(AuditProblem::Truncated { expected: n, found }),
             Some((n, h)) if n == found && h == prev => Ok(AuditVerified {

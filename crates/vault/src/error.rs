@@ -49,6 +49,9 @@ pub enum AuditProblem {
     Truncated { expected: u64, found: u64 },
     /// The sealed chain head is missing or was altered.
     HeadInvalid,
+    /// Every entry and the head are gone: the log was wiped (every vault's
+    /// log starts with the vault).
+    Wiped,
 }
 
 impl fmt::Display for AuditProblem {
@@ -69,6 +72,7 @@ impl fmt::Display for AuditProblem {
                 )
             }
             Self::HeadInvalid => write!(f, "the sealed chain head is missing or altered"),
+            Self::Wiped => write!(f, "every entry and the chain head were deleted"),
         }
     }
 }

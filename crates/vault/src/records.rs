@@ -106,10 +106,10 @@ pub(crate) fn delete_in_tx(
     key: &[u8],
 ) -> Result<bool> {
     let t = tag(ctx, kind, key);
-    Ok(tx
-        .prepare_cached("DELETE FROM records WHERE kind = ?1 AND tag = ?2")?
-        .execute(params![kind as u8, &t[..]])?
-        > 0)
+    Ok(tx.execute(
+        "DELETE FROM records WHERE kind = ?1 AND tag = ?2",
+        params![kind as u8, &t[..]],
+    )? > 0)
 }
 
 pub(crate) fn put_in_tx(

@@ -398,7 +398,7 @@ impl Vault {
             unlocked_with: UnlockedWith::Passphrase,
             _lock: lock,
         };
-        v.audit_append("vault", "vault.created", "")?;
+        v.audit_start("vault", "vault.created")?;
         tracing::info!("vault created");
         Ok((v, code))
     }

@@ -207,6 +207,25 @@ fn audit_vault() -> tempfile::TempDir {
     dir
 }
 
+/// Finding 9: a wiped log is not silently started again by the next entry.
+#[test]
+fn finding_9_a_wiped_audit_log_is_never_started_again() {
+    let dir = audit_vault();
+    let mut v = unlock(dir.path()).unwrap();
+    Connection::open(dir.path().join(DB_FILE))
+        .unwrap()
+        .execute_batch("DELETE FROM audit; DELETE FROM meta WHERE key = 'audit_head';")
+        .unwrap();
+    match v.audit_append("someone", "case.view", "") {
+        Err(VaultError::AuditTampered(AuditProblem::Wiped)) => {}
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        v.audit_verify(),
+        Err(VaultError::AuditTampered(AuditProblem::Wiped))
+    ));
+}
+
 #[test]
 fn audit_tampering_is_detected_and_located() {
     type Tamper = fn(&Connection);
@@ -272,6 +291,15 @@ fn audit_tampering_is_detected_and_located() {
                 expected: 10,
                 found: 0,
             },
+        ),
+        (
+            // Finding 9 of the trust review: this used to verify clean.
+            "finding 9: delete every entry and the head",
+            |c| {
+                c.execute_batch("DELETE FROM audit; DELETE FROM meta WHERE key = 'audit_head';")
+                    .unwrap();
+            },
+            AuditProblem::Wiped,
         ),
     ];
     for (what, tamper, want) in table {

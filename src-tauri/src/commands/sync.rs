@@ -99,19 +99,32 @@ pub async fn peers(state: State<'_, AppState>) -> CmdResult<Vec<PeerDto>> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn quarantine(state: State<'_, AppState>) -> CmdResult<Vec<QuarantineNoteDto>> {
-    state.with(|ws| {
-        Ok(ws
-            .quarantine()?
-            .into_iter()
-            .map(|q| QuarantineNoteDto {
-                case_id: q.case_id,
-                change: q.change,
-                code: q.code,
-                message: q.message,
-            })
-            .collect())
-    })
+pub async fn quarantine(state: State<'_, AppState>) -> CmdResult<Vec<QuarantineRowDto>> {
+    state.with(|ws| Ok(ws.quarantine()?.into_iter().map(Into::into).collect()))
+}
+
+/// Judges a quarantined change again (supervisor, admin).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn release_quarantined(
+    state: State<'_, AppState>,
+    target: QuarantineRefDto,
+) -> CmdResult<ReleaseDto> {
+    let _span = tracing::info_span!("release_quarantined").entered();
+    state
+        .with(|ws| ws.release_quarantined(Some(&target.case_id), &target.change))
+        .map(Into::into)
+}
+
+/// Removes a quarantined change from the list (supervisor, admin).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn discard_quarantined(
+    state: State<'_, AppState>,
+    target: QuarantineRefDto,
+) -> CmdResult<DiscardDto> {
+    let _span = tracing::info_span!("discard_quarantined").entered();
+    state
+        .with(|ws| ws.discard_quarantined(Some(&target.case_id), &target.change))
+        .map(Into::into)
 }
 
 #[tauri::command(rename_all = "snake_case")]

@@ -57,19 +57,19 @@ pub async fn write_join_request(
     })
 }
 
+/// Opens the join package at `package_path`. `team_id` is required: the
+/// team fingerprint the admin reads out from their Team screen, or the
+/// team id; a package for another team is refused.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn accept_join(
     state: State<'_, AppState>,
     package_path: String,
-    team_id: Option<String>,
+    team_id: String,
 ) -> CmdResult<TeamDto> {
     state
         .with(|ws| {
             let package = read(&package_path)?;
-            ws.accept_join(
-                &package,
-                team_id.as_deref().filter(|t| !t.trim().is_empty()),
-            )
+            ws.accept_join(&package, &team_id)
         })
         .map(Into::into)
 }

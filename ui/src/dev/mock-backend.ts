@@ -8,6 +8,7 @@ import type { CaseSummaryDto } from '$lib/bindings/CaseSummaryDto';
 import type { TeamDto } from '$lib/bindings/TeamDto';
 import type { ReportDto } from '$lib/bindings/ReportDto';
 import type { ConflictDto } from '$lib/bindings/ConflictDto';
+import type { QuarantineRowDto } from '$lib/bindings/QuarantineRowDto';
 
 const params = new URLSearchParams(location.search);
 const role = params.get('role') ?? 'admin';
@@ -29,6 +30,7 @@ let status: StatusDto = {
 
 const team: TeamDto = {
   id: 'team-7f3a9c21d4e8',
+  fingerprint: '04213 55120 09876 31877 60012 47751',
   name: 'Almaty TIP unit',
   me,
   device: 'dev-saule',
@@ -58,6 +60,7 @@ function item(id: string, text: string, source: string, extra: Partial<Checklist
   return { id, kind: 'action', required: true, text, source, status: 'open', reason: null, note: null, evidence_ids: [], signoff_needed: null, signed_off_by: null, ...extra };
 }
 
+let quarantined: QuarantineRowDto[] = [{ case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', author: 'dev-timur', author_name: 'Timur Bekov', relayed_by: 'dev-aibek', relayed_by_name: 'Aibek Dzhaksybekov', code: 'sync.revoked_device', message: 'from a revoked device', arrived_at_ms: Date.now() - 3_600_000 }];
 let lists: ChecklistDto[] = [
   { template_id: 'initial-actions', version: 1, newer_version: null, stage: 'initial_response', title: 'Initial actions', required: 4, required_resolved: 2, items: [
     item('safety', 'Immediate safety and medical needs addressed', 'UNODC M5', { status: 'done' }),
@@ -167,7 +170,9 @@ mockIPC(async (cmd, args) => {
     case 'conflicts': return conflicts(Boolean(a.reveal));
     case 'reveal_person': return { full_name: 'Rustam Aliev', other_names: 'Рустам Алиев', birth_date: '2002-05-14', document_numbers: 'AA1234567', contact: null, address: 'Jizzakh' };
     case 'peers': return [{ member: 'm-aibek', name: 'Aibek Dzhaksybekov', last_export_ms: now - day, last_import_ms: now - 2 * day }];
-    case 'quarantine': return [{ case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', code: 'sync.revoked_device', message: 'from a revoked device' }];
+    case 'quarantine': return quarantined;
+    case 'release_quarantined': return { case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', applied: false, changes_applied: 0, held: false, reasons: [{ code: 'sync.revoked_device', message: 'from a revoked device' }] };
+    case 'discard_quarantined': quarantined = []; return { case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', codes: ['sync.revoked_device'] };
     case 'progress_report': return report;
     case 'audit_log': return Array.from({ length: 8 }, (_, i) => ({ seq: 120 - i, at_ms: now - i * 3_600_000, actor: 'dev-saule', actor_name: i % 2 ? 'Aibek Dzhaksybekov' : 'Saule Nurlanovna', action: ['person.reveal', 'case.edit', 'sync.import', 'vault.unlocked'][i % 4], detail: 'KZ-2026-0142' }));
     case 'audit_verify': return { entries: 120, head: 'b3f1c0de9a8b7c6d5e4f' };

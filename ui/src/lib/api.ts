@@ -31,7 +31,10 @@ import type { ProgressDto } from '$lib/bindings/ProgressDto';
 import type { ExportDto } from '$lib/bindings/ExportDto';
 import type { ImportReportDto } from '$lib/bindings/ImportReportDto';
 import type { PeerDto } from '$lib/bindings/PeerDto';
-import type { QuarantineNoteDto } from '$lib/bindings/QuarantineNoteDto';
+import type { QuarantineRowDto } from '$lib/bindings/QuarantineRowDto';
+import type { QuarantineRefDto } from '$lib/bindings/QuarantineRefDto';
+import type { ReleaseDto } from '$lib/bindings/ReleaseDto';
+import type { DiscardDto } from '$lib/bindings/DiscardDto';
 import type { ReportDto } from '$lib/bindings/ReportDto';
 import type { AuditRowDto } from '$lib/bindings/AuditRowDto';
 import type { AuditCheckDto } from '$lib/bindings/AuditCheckDto';
@@ -115,7 +118,8 @@ export const foundTeam = (team_name: string, member_name: string, device_label: 
 export const team = () => call<TeamDto>('team');
 export const writeJoinRequest = (member_name: string, device_label: string, path: string | null) =>
   call<string>('write_join_request', { member_name, device_label, path });
-export const acceptJoin = (package_path: string, team_id: string | null) =>
+/** `team_id`: the team fingerprint read out by the admin (or the team id); required. */
+export const acceptJoin = (package_path: string, team_id: string) =>
   call<TeamDto>('accept_join', { package_path, team_id });
 export const inspectJoinRequest = (request: string) =>
   call<JoinRequestDto>('inspect_join_request', { request });
@@ -193,7 +197,9 @@ export const exportBundle = (member: string | null, path: string, onProgress?: P
 export const importBundle = (path: string, onProgress?: ProgressHandler) =>
   call<ImportReportDto>('import_bundle', { path, on_progress: progressChannel(onProgress) });
 export const peers = () => call<PeerDto[]>('peers');
-export const quarantine = () => call<QuarantineNoteDto[]>('quarantine');
+export const quarantine = () => call<QuarantineRowDto[]>('quarantine');
+export const releaseQuarantined = (target: QuarantineRefDto) => call<ReleaseDto>('release_quarantined', { target });
+export const discardQuarantined = (target: QuarantineRefDto) => call<DiscardDto>('discard_quarantined', { target });
 export const progressReport = () => call<ReportDto>('progress_report');
 export const auditLog = (limit: number | null) => call<AuditRowDto[]>('audit_log', { limit });
 export const auditVerify = () => call<AuditCheckDto>('audit_verify');

@@ -15,6 +15,7 @@ export type Perms = {
   teamAdmin: boolean;
   caseAccess: boolean;
   resolveConflicts: boolean;
+  reviewQuarantine: boolean; // release or discard quarantined changes
 };
 
 export function can(role: string): Perms {
@@ -36,5 +37,6 @@ export function can(role: string): Perms {
     teamAdmin: role === 'admin',
     caseAccess: sup,
     resolveConflicts: inv || sup,
+    reviewQuarantine: sup,
   };
 }

@@ -86,7 +86,7 @@ describe('sync centre', () => {
     render(ImportPanel, { props: { ondone: async () => {} } });
     await user.type(screen.getByTestId('import-path'), '/tmp/a.caravan');
     await user.click(screen.getByTestId('import-bundle'));
-    expect(await screen.findByTestId('error-message')).toHaveTextContent('This bundle belongs to another team.');
+    expect(await screen.findByTestId('error-message')).toHaveTextContent('This belongs to another team.');
     expect(screen.queryByTestId('import-summary')).toBeNull();
   });
 });

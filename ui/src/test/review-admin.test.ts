@@ -42,6 +42,7 @@ describe('prosecutor review', () => {
 
 const team: TeamDto = {
   id: 'team-1',
+  fingerprint: '11111 22222 33333 44444 55555 00666',
   name: 'Almaty TIP unit',
   device: 'dev-me',
   key_epoch: 1,
@@ -79,6 +80,8 @@ describe('team admin', () => {
       role_id: 'prosecutor',
       out_path: '/media/usb/timur.caravan-join',
     });
+    // The admin is told to read out the team fingerprint with the package.
+    expect(await screen.findByRole('status')).toHaveTextContent('11111 22222 33333 44444 55555 00666');
   });
 
   it('asks for confirmation before revoking a device', async () => {

@@ -1,4 +1,4 @@
-//! `sync …`, `report …`, `audit …`, `passphrase …`.
+//! `sync …` (with `sync quarantine …`), `report …`, `audit …`, `passphrase …`.
 
 use anyhow::Result;
 use caravan_core::vault::Passphrase;
@@ -6,7 +6,7 @@ use caravan_core::{Progress, Step, Workspace};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::{Ctx, done, prompt, read_file, with_ws, write_file};
-use crate::cli::{AuditCmd, PassphraseCmd, ReportCmd, SyncCmd};
+use crate::cli::{AuditCmd, PassphraseCmd, QuarantineCmd, ReportCmd, SyncCmd};
 use crate::output::{short, time};
 
 /// A progress bar on stderr, drawn only on a terminal.
@@ -98,19 +98,39 @@ pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
             }
             Ok(())
         }
-        SyncCmd::Quarantine => {
+        SyncCmd::Quarantine { action } => quarantine(ctx, action.unwrap_or(QuarantineCmd::List)),
+    }
+}
+
+/// Who a device is, as a list shows it: the member's name if known.
+fn who(name: &Option<String>, device: &Option<String>) -> String {
+    match (name, device) {
+        (Some(n), _) => n.clone(),
+        (None, Some(d)) => short(d),
+        (None, None) => "-".into(),
+    }
+}
+
+fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
+    let o = &ctx.out;
+    match cmd {
+        QuarantineCmd::List => {
             let (rows, held) = with_ws(ctx, |ws| Ok((ws.quarantine()?, ws.held_count()?)))?;
             if o.json {
                 return o.json(&serde_json::json!({ "quarantined": rows, "held": held }));
             }
             o.table(
-                &["case", "change", "author", "code", "reason"],
+                &[
+                    "case", "change", "author", "from", "arrived", "code", "reason",
+                ],
                 rows.iter()
                     .map(|q| {
                         vec![
                             short(&q.case_id),
                             short(&q.change),
-                            q.author.as_deref().map(short).unwrap_or_default(),
+                            who(&q.author_name, &q.author),
+                            who(&q.relayed_by_name, &q.relayed_by),
+                            q.arrived_at_ms.map_or_else(|| "-".into(), time),
                             q.code.clone(),
                             q.message.clone(),
                         ]
@@ -119,6 +139,57 @@ pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
                 ("Nothing quarantined.", "Карантин пуст."),
             )?;
             o.fields(&[("held", held.to_string())])
+        }
+        QuarantineCmd::Release { change, case } => {
+            let r = with_ws(ctx, |ws| {
+                Ok(ws.release_quarantined(case.as_deref(), &change)?)
+            })?;
+            if o.json {
+                return o.json(&r);
+            }
+            let id = short(&r.change);
+            if r.applied {
+                o.say(
+                    &format!(
+                        "Change {id} passed every check and was applied ({} changes in all)",
+                        r.changes_applied
+                    ),
+                    &format!(
+                        "Изменение {id} прошло все проверки и применено (всего изменений: {})",
+                        r.changes_applied
+                    ),
+                )
+            } else if r.held {
+                o.say(
+                    &format!("Change {id} waits for the changes it builds on"),
+                    &format!("Изменение {id} ждёт изменений, на которых оно основано"),
+                )
+            } else {
+                o.say(
+                    &format!("Change {id} stays in quarantine:"),
+                    &format!("Изменение {id} остаётся в карантине:"),
+                )?;
+                for (code, message) in &r.reasons {
+                    o.line(&format!("  [{code}] {message}"))?;
+                }
+                Ok(())
+            }
+        }
+        QuarantineCmd::Discard { change, case } => {
+            let d = with_ws(ctx, |ws| {
+                Ok(ws.discard_quarantined(case.as_deref(), &change)?)
+            })?;
+            if o.json {
+                return o.json(&d);
+            }
+            let id = short(&d.change);
+            let codes = d.codes.join(", ");
+            o.say(
+                &format!(
+                    "Change {id} discarded from quarantine ({codes}); recorded in the audit log"
+                ),
+                &format!("Изменение {id} удалено из карантина ({codes}); запись в журнале аудита"),
+            )
         }
     }
 }

@@ -37,6 +37,7 @@ pub fn init(ctx: &Ctx, team: &str, name: &str, device: &str) -> Result<()> {
     }
     o.fields(&[
         ("team", format!("{} ({})", view.name, view.id)),
+        ("team fingerprint", view.fingerprint.clone()),
         ("member", format!("{} ({})", view.me.name, view.me.id)),
         ("device", device_view.fingerprint),
     ])?;
@@ -94,13 +95,13 @@ pub fn join(ctx: &Ctx, cmd: JoinCmd) -> Result<()> {
             }
             o.fields(&[("fingerprint", dev.fingerprint)])?;
             o.line(o.lang.pick(
-                "Read the fingerprint out to your admin, then run `caravan join accept PACKAGE`.",
-                "Продиктуйте отпечаток администратору, затем выполните `caravan join accept ПАКЕТ`.",
+                "Read the fingerprint out to your admin. When they hand you the package, ask them to read out the team fingerprint from their screen, then run `caravan join accept PACKAGE --team \"FINGERPRINT\"`.",
+                "Продиктуйте отпечаток администратору. Когда он передаст пакет, попросите его продиктовать отпечаток команды со своего экрана и выполните `caravan join accept ПАКЕТ --team \"ОТПЕЧАТОК\"`.",
             ))
         }
-        JoinCmd::Accept { package, team_id } => {
+        JoinCmd::Accept { package, team } => {
             let bytes = read_file(&package)?;
-            let view = with_ws(ctx, |ws| Ok(ws.accept_join(&bytes, team_id.as_deref())?))?;
+            let view = with_ws(ctx, |ws| Ok(ws.accept_join(&bytes, &team)?))?;
             if ctx.out.json {
                 return ctx.out.json(&view);
             }
@@ -129,13 +130,17 @@ pub fn team(ctx: &Ctx, cmd: TeamCmd) -> Result<()> {
                 request.clone()
             };
             let view = Workspace::inspect_join_request(&text)?;
-            let package = with_ws(ctx, |ws| Ok(ws.approve_join(&text, role)?))?;
+            let (package, team) = with_ws(ctx, |ws| {
+                let package = ws.approve_join(&text, role)?;
+                Ok((package, ws.team_view()?))
+            })?;
             write_file(&out, &package)?;
             if o.json {
                 return o.json(&serde_json::json!({
                     "request": view,
                     "role": role,
                     "package": out.display().to_string(),
+                    "team_fingerprint": team.fingerprint,
                 }));
             }
             o.fields(&[
@@ -143,17 +148,20 @@ pub fn team(ctx: &Ctx, cmd: TeamCmd) -> Result<()> {
                 ("device", view.label.clone()),
                 ("fingerprint", view.fingerprint.clone()),
                 ("role", role.to_string()),
+                ("team fingerprint", team.fingerprint.clone()),
             ])?;
             o.say(
                 &format!(
-                    "Approved. Check the fingerprint with {} and hand over {}",
+                    "Approved. Check the fingerprint with {}, hand over {} and read out the team fingerprint {}: their device needs it to open the package",
                     view.name,
-                    out.display()
+                    out.display(),
+                    team.fingerprint
                 ),
                 &format!(
-                    "Одобрено. Сверьте отпечаток с {} и передайте {}",
+                    "Одобрено. Сверьте отпечаток с {}, передайте {} и продиктуйте отпечаток команды {}: без него устройство не откроет пакет",
                     view.name,
-                    out.display()
+                    out.display(),
+                    team.fingerprint
                 ),
             )
         }
@@ -203,6 +211,7 @@ fn members(ctx: &Ctx, view: &TeamView) -> Result<()> {
         return o.json(view);
     }
     o.heading(&format!("{} ({})", view.name, view.id))?;
+    o.fields(&[("team fingerprint", view.fingerprint.clone())])?;
     let mut rows = Vec::new();
     for m in &view.members {
         for d in &m.devices {

@@ -103,7 +103,16 @@ pub fn enrol(admin: &Device, role: &str, name: &str) -> (Device, String) {
         "--out",
         pkg.to_str().unwrap(),
     ]);
-    let view = d.json(&["join", "accept", pkg.to_str().unwrap()]);
+    // The admin reads the team fingerprint out from their screen.
+    let team = admin.json(&["team", "members"]);
+    let fingerprint = team["fingerprint"].as_str().unwrap();
+    let view = d.json(&[
+        "join",
+        "accept",
+        pkg.to_str().unwrap(),
+        "--team",
+        fingerprint,
+    ]);
     let id = view["me"]["id"].as_str().unwrap().to_string();
     (d, id)
 }

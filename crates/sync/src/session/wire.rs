@@ -312,7 +312,7 @@ impl DocMessage {
         let mut refused = Vec::new();
         for chunk in msg.changes.iter() {
             for one in chunk::split(chunk).map_err(|e| malformed(e.detail()))? {
-                match chunk::read_change(one, budget) {
+                match chunk::read_change(one, budget, false) {
                     Ok(c) => {
                         // A change sent without a signature fails the
                         // signature check and is quarantined like any other.

@@ -337,7 +337,9 @@ fn join_package_opens_only_on_its_device() {
     let package = t.admin.approve(&request, Role::Investigator, T0).unwrap();
     let thief = DeviceKeys::generate().unwrap();
     assert_eq!(
-        Replica::accept(thief, &package, None).unwrap_err().code(),
+        Replica::accept(thief, &package, &t.admin.team_id().into())
+            .unwrap_err()
+            .code(),
         "sync.not_for_this_device"
     );
     let mut flipped = package.clone();
@@ -347,7 +349,7 @@ fn join_package_opens_only_on_its_device() {
         Replica::accept(
             DeviceKeys::from_bytes(&keys.to_secret_bytes()),
             &flipped,
-            None
+            &t.admin.team_id().into()
         )
         .unwrap_err()
         .code(),
@@ -358,13 +360,13 @@ fn join_package_opens_only_on_its_device() {
         Replica::accept(
             DeviceKeys::from_bytes(&keys.to_secret_bytes()),
             &package,
-            Some(wrong_team)
+            &wrong_team.into()
         )
         .unwrap_err()
         .code(),
         "sync.wrong_team"
     );
-    let joined = Replica::accept(keys, &package, Some(t.admin.team_id())).unwrap();
+    let joined = Replica::accept(keys, &package, &t.admin.team_id().into()).unwrap();
     assert_eq!(joined.me().unwrap().1, Role::Investigator);
     // A tampered request text is refused.
     let text = request.to_text();
@@ -374,36 +376,42 @@ fn join_package_opens_only_on_its_device() {
 }
 
 #[test]
-fn one_signature_covers_earlier_changes_of_its_author() {
+fn every_change_is_judged_by_its_own_signature() {
     let (mut t, c1) = shared();
     for n in 0..3 {
-        add_victim(&mut t.inv_a, &c1, &format!("s{n}"), "Covered");
+        add_victim(&mut t.inv_a, &c1, &format!("s{n}"), "Signed");
     }
-    // Damage the stored signature of the middle change: the newest change's
-    // signature still vouches for it through the hash chain.
+    // Damage the signature of the middle change: the newest change's valid
+    // signature does not vouch for it. It is refused, and the newest
+    // change, which builds on it, waits in quarantine with it.
     let mut doc = t.inv_a.cases[&c1].clone();
     let newest = t.inv_a.heads(&c1).unwrap()[0];
     let middle = doc.get_change_by_hash(&newest).unwrap().deps()[0];
+    let genuine = t.inv_a.signatures[&middle];
     t.inv_a.signatures.insert(middle, [1u8; 64]);
     let report = send(&mut t.inv_a, &mut t.admin);
-    assert_eq!((report.applied, report.quarantined.len()), (3, 0));
-    // Damage the newest instead: it is refused, the others are checked one by one.
+    assert_eq!(report.applied, 1);
+    assert_eq!(
+        codes(&report),
+        ["sync.bad_change_signature", "sync.depends_on_quarantined"]
+    );
+    assert!(!t.admin.signatures.contains_key(&middle));
+    // Its valid signature arrives: both are applied.
+    t.inv_a.signatures.insert(middle, genuine);
+    let report = send(&mut t.inv_a, &mut t.admin);
+    assert_eq!((report.applied, report.quarantined.len()), (2, 0));
+    assert!(t.admin.quarantine().is_empty());
+
+    // Damage the newest instead: it is refused, the others arrive.
     let (mut t, c1) = shared();
     for n in 0..3 {
-        add_victim(&mut t.inv_a, &c1, &format!("s{n}"), "Covered");
+        add_victim(&mut t.inv_a, &c1, &format!("s{n}"), "Signed");
     }
     let newest = t.inv_a.heads(&c1).unwrap()[0];
     t.inv_a.signatures.insert(newest, [1u8; 64]);
     let report = send(&mut t.inv_a, &mut t.admin);
     assert_eq!(report.applied, 2);
-    assert_eq!(
-        report
-            .quarantined
-            .iter()
-            .map(|q| q.code.as_str())
-            .collect::<Vec<_>>(),
-        ["sync.bad_change_signature"]
-    );
+    assert_eq!(codes(&report), ["sync.bad_change_signature"]);
 }
 
 #[test]

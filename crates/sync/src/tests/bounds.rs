@@ -837,7 +837,8 @@ fn chain(r: &mut Replica, case: &str, tag: &str, n: usize) -> Vec<Change> {
 fn charged(r: &Replica, device: &crate::identity::DeviceId) -> (usize, usize) {
     let d = device.to_hex();
     let held = r.held().iter().filter(|h| h.owner == d);
-    let quarantined = r.quarantine().iter().filter(|q| q.owner == d);
+    let entries = r.quarantine();
+    let quarantined = entries.iter().filter(|q| q.owner == d);
     (
         held.clone().count() + quarantined.clone().count(),
         held.map(|h| h.bytes.len()).sum::<usize>()
@@ -946,11 +947,20 @@ fn finding_11_changes_under_made_up_authors_are_charged_to_the_device_that_sent_
                 .collect(),
         }],
     );
+    // Those signed by nobody valid are quarantined, those signed by a key
+    // outside the team held: all of them charged to B, who sent them.
     let report = t.admin.import(&crafted, &Limits::default()).unwrap();
-    assert_eq!(report.held, 10);
-    assert_eq!(codes(&report), ["sync.quota_exceeded"]);
-    let b = t.inv_b.device().to_hex();
-    assert!(t.admin.held().iter().all(|h| h.owner == b));
+    let b = t.inv_b.device();
+    assert_eq!(charged(&t.admin, &b).0, 10);
+    assert_eq!(t.admin.held().len() + t.admin.quarantine().len(), 10);
+    assert!(codes(&report).contains(&"sync.quota_exceeded"));
+    assert!(t.admin.held().iter().all(|h| h.owner == b.to_hex()));
+    assert!(
+        t.admin
+            .quarantine()
+            .iter()
+            .all(|q| q.owner == b.to_hex() && q.reason.code == "sync.bad_change_signature")
+    );
     // A's own held changes, signed by A and relayed by B, are charged to
     // A: B's flood does not touch A's room.
     let flood = chain(&mut t.inv_a, &c1, "a", 5);
@@ -981,11 +991,20 @@ fn finding_11_quarantined_changes_count_against_the_quota_and_are_not_remembered
     });
     // The prosecutor may not edit a victim's record: the first change is
     // refused, the seven on top of it build on a refused change.
+    let before = t.prosecutor.heads(&c1).unwrap();
     for i in 0..8 {
         forge(&mut t.prosecutor, &c1, |d| {
             put(d, &["victims", "v1", "pseudonym"], &format!("P-{i}"))
         });
     }
+    let forged: Vec<ChangeHash> = t
+        .prosecutor
+        .doc_mut(&c1)
+        .unwrap()
+        .get_changes(&before)
+        .iter()
+        .map(|c| c.hash())
+        .collect();
     let report = send(&mut t.prosecutor, &mut t.admin);
     assert_eq!(
         codes(&report),
@@ -1000,9 +1019,12 @@ fn finding_11_quarantined_changes_count_against_the_quota_and_are_not_remembered
     );
     assert_eq!(t.admin.quarantine().len(), 5);
     assert_eq!(
-        t.admin.quarantined.len(),
+        forged
+            .iter()
+            .filter(|h| t.admin.is_quarantined(&c1, h))
+            .count(),
         5,
-        "refused changes are not remembered"
+        "verdicts not kept are not remembered"
     );
     assert_eq!(charged(&t.admin, &t.prosecutor.device()).0, 5);
     assert_eq!(victims(&t.admin, &c1), ["v1"]);
@@ -1084,7 +1106,14 @@ fn finding_11_the_state_is_stored_as_rows_and_read_back() {
     let mut mine = t.admin.held().to_vec();
     mine.sort_by(|a, b| a.hash.cmp(&b.hash));
     assert_eq!(held, mine);
-    assert_eq!(state.quarantine, t.admin.quarantine());
+    assert_eq!(
+        state.quarantine,
+        t.admin
+            .quarantine()
+            .into_iter()
+            .cloned()
+            .collect::<Vec<_>>()
+    );
 
     // The missing change arrives: the held ones are applied, and their
     // rows deleted, nothing else.
@@ -1106,7 +1135,7 @@ fn finding_11_the_state_is_stored_as_rows_and_read_back() {
             .all(|(k, _, _)| *k == crate::RowKind::PeerHeads)
     );
     // A row that is not of this format is refused, not misread.
-    let (kind, key, mut value) = diff_first_held(&t.admin);
+    let (kind, key, mut value) = first_quarantine_row(&t.admin);
     value[0] = 2;
     assert_eq!(
         crate::persist::state_from_rows([(kind, key, value)])
@@ -1116,11 +1145,11 @@ fn finding_11_the_state_is_stored_as_rows_and_read_back() {
     );
 }
 
-fn diff_first_held(r: &Replica) -> (crate::RowKind, Vec<u8>, Vec<u8>) {
+fn first_quarantine_row(r: &Replica) -> (crate::RowKind, Vec<u8>, Vec<u8>) {
     r.state_diff(&crate::StoredRows::default())
         .put
         .into_iter()
-        .find(|(k, _, _)| *k != crate::RowKind::PeerHeads)
+        .find(|(k, _, _)| *k == crate::RowKind::Quarantined)
         .unwrap()
 }
 
@@ -1171,7 +1200,8 @@ fn finding_11_state_stored_before_rows_is_completed_on_restore() {
         );
     }
     assert_eq!(r.quarantine()[0].owner, b);
-    assert!(r.quarantined.contains(&flood[0].hash()));
+    assert!(r.is_quarantined(&c1, &flood[0].hash()));
     let rows = r.state_diff(&crate::StoredRows::default());
-    assert_eq!(rows.put.len(), 1 + 2 + 1);
+    // Peer heads, two held changes, one quarantine entry, the notes.
+    assert_eq!(rows.put.len(), 1 + 2 + 1 + 1);
 }

@@ -3,6 +3,17 @@
 //! exchange every device that may see a case holds the same case, and no
 //! device holds a case it may not see.
 //!
+//! Some members turn malicious: they send crafted changes signed with
+//! their real device keys (hidden overwrites, operation numbers set to win
+//! conflicts, forged first changes of cases, two different changes under
+//! one sequence number, other members' genuine changes relayed with junk
+//! signatures). Honest devices must refuse each of them the same way and
+//! still converge. The exception is equivocation: two devices that
+//! each received a different one of the two changes keep the one they
+//! received (Automerge cannot hold both) and quarantine the other, so the
+//! case it touched may differ between them; that is checked to be visible
+//! (quarantined with its code) and confined to that case.
+//!
 //! `CARAVAN_CONVERGE_RUNS` sets the number of seeded runs (default 1000);
 //! `CARAVAN_CONVERGE_SEED` replays one seed.
 
@@ -106,8 +117,9 @@ fn random_edit(rng: &mut Rng, role: Role, member: &str, step: usize) -> Edit {
     }
 }
 
-/// Returns how many case copies beyond the first the run ended with.
-fn run(seed: u64) -> usize {
+/// Returns how many case copies beyond the first the run ended with, and
+/// how many crafted changes honest devices refused.
+fn run(seed: u64) -> (usize, usize) {
     let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
     let n = 2 + rng.below(4);
     let mut devices = vec![
@@ -133,24 +145,39 @@ fn run(seed: u64) -> usize {
     }
     let mut cases: Vec<String> = Vec::new();
     let mut in_flight: Vec<(usize, Vec<u8>)> = Vec::new();
+    // Devices that sent crafted changes, and cases split by an equivocation.
+    let mut malicious = vec![false; n];
+    let mut split: Vec<String> = Vec::new();
     for step in 0..40 {
         let who = rng.below(n);
         let (member, role) = devices[who].me().unwrap();
-        match rng.below(10) {
+        match rng.below(11) {
+            // The admin stays honest: the team document is not under test here.
+            10 if who != 0 => {
+                if attack(&mut rng, &mut devices, who, &cases, &mut split) {
+                    malicious[who] = true;
+                }
+            }
             0 if role != Role::Prosecutor => {
-                let id = devices[who]
-                    .create_case(
-                        NewCase {
-                            nonce: nonce(&format!("case {step}")),
-                            reference: format!("R-{step}"),
-                            title: "t".into(),
-                            jurisdiction: "KG".into(),
-                        },
-                        T0,
-                        catalog(),
-                    )
-                    .unwrap();
-                cases.push(id);
+                let opened = devices[who].create_case(
+                    NewCase {
+                        nonce: nonce(&format!("case {step}")),
+                        reference: format!("R-{step}"),
+                        title: "t".into(),
+                        jurisdiction: "KG".into(),
+                    },
+                    T0,
+                    catalog(),
+                );
+                match opened {
+                    Ok(id) => cases.push(id),
+                    // A member that equivocated has seen its other change
+                    // come back, and writes no more.
+                    Err(e) => assert!(
+                        malicious[who] && e.code() == "sync.device_copied",
+                        "seed {seed}: {e}"
+                    ),
+                }
             }
             1 if !cases.is_empty() => {
                 // The admin grants someone access to a case.
@@ -224,6 +251,7 @@ fn run(seed: u64) -> usize {
         }
     }
     let team = devices[0].team().unwrap();
+    let honest = |i: usize| !malicious[i];
     let mut shared = 0;
     for case in &cases {
         // The device that opened the case holds it, so some device knows its creator.
@@ -233,7 +261,7 @@ fn run(seed: u64) -> usize {
         });
         let mut reference: Option<(Vec<automerge::ChangeHash>, caravan_model::Case)> = None;
         let mut copies: usize = 0;
-        for d in devices.iter() {
+        for (i, d) in devices.iter().enumerate().filter(|(i, _)| honest(*i)) {
             let (member, _) = d.me().unwrap();
             let may = team.may_access(&member, case, creator.as_deref());
             match (may, d.case(case)) {
@@ -242,7 +270,11 @@ fn run(seed: u64) -> usize {
                     copies += 1;
                     match &reference {
                         None => reference = Some(got),
-                        Some(r) => assert!(r == &got, "seed {seed}: devices disagree on {case}"),
+                        Some(_) if split.contains(case) => {}
+                        Some(r) => assert!(
+                            r == &got,
+                            "seed {seed}: devices disagree on {case} (device {i})"
+                        ),
                     }
                 }
                 (true, None) => {
@@ -254,18 +286,161 @@ fn run(seed: u64) -> usize {
         }
         shared += copies.saturating_sub(1);
     }
-    for d in &devices {
-        assert!(
-            d.quarantine().is_empty(),
-            "seed {seed}: legitimate edits were quarantined: {:?}",
-            d.quarantine().iter().map(|q| &q.reason).collect::<Vec<_>>()
-        );
+    let bad_actors: Vec<String> = (0..n)
+        .filter(|&i| malicious[i])
+        .map(|i| devices[i].device().to_hex())
+        .collect();
+    let mut refused = 0;
+    for (i, d) in devices.iter().enumerate().filter(|(i, _)| honest(*i)) {
+        refused += d
+            .quarantine()
+            .iter()
+            .filter(|q| q.author.as_ref().is_some_and(|a| bad_actors.contains(a)))
+            .count();
+        for q in d.quarantine() {
+            // What an honest device set aside is a crafted change, or an
+            // honest change that built on one side of an equivocation.
+            let crafted = q.author.as_ref().is_some_and(|a| bad_actors.contains(a))
+                || (q.reason.code == "sync.bad_change_signature"
+                    && q.relayed_by
+                        .as_ref()
+                        .is_some_and(|r| bad_actors.contains(r)));
+            let after_split =
+                split.contains(&q.doc_id) && q.reason.code == "sync.depends_on_quarantined";
+            assert!(
+                crafted || after_split,
+                "seed {seed}: device {i} quarantined a legitimate edit: {:?}",
+                q.reason
+            );
+        }
         assert!(
             d.held().is_empty(),
             "seed {seed}: changes still held after a full exchange"
         );
     }
-    shared
+    (shared, refused)
+}
+
+/// A member sends a crafted change, signed with its real device key, in
+/// its next bundles. Returns whether it did.
+fn attack(
+    rng: &mut Rng,
+    devices: &mut [Replica],
+    who: usize,
+    cases: &[String],
+    split: &mut Vec<String>,
+) -> bool {
+    let held: Vec<String> = devices[who].case_ids().cloned().collect();
+    let me = &mut devices[who];
+    // Every crafted write is new, so each crafted change is a new change.
+    let mark = rng.next();
+    let title = move |what: &str| format!("{what} {mark}");
+    match rng.below(5) {
+        4 if !held.is_empty() => {
+            // Another member's genuine change, relayed with a junk
+            // signature: it must neither be lost nor shadow the real one.
+            let case = held[rng.below(held.len())].clone();
+            let mine = me.device().actor();
+            let theirs: Vec<automerge::ChangeHash> = me
+                .cases
+                .get_mut(&case)
+                .unwrap()
+                .get_changes(&[])
+                .iter()
+                .filter(|c| *c.actor_id() != mine)
+                .map(|c| c.hash())
+                .collect();
+            if theirs.is_empty() {
+                return false;
+            }
+            let target = theirs[rng.below(theirs.len())];
+            let Some(real) = me.signatures.insert(target, [7u8; 64]) else {
+                return false;
+            };
+            let mut to = rng.below(devices.len());
+            if to == who {
+                to = (to + 1) % devices.len();
+            }
+            let recipient = devices[to].me().unwrap().0;
+            // A fresh view of what the recipient holds, so the change travels.
+            devices[who].peer_heads.retain(|(m, _), _| *m != recipient);
+            let bundle = devices[who].export(&Recipient::Member(recipient), T0);
+            devices[who].signatures.insert(target, real);
+            if let Ok(bundle) = bundle {
+                devices[to].import(&bundle, &Limits::default()).unwrap();
+            }
+            true
+        }
+        0 | 1 if !held.is_empty() => {
+            let case = &held[rng.below(held.len())];
+            let forged = if rng.chance(50) {
+                // An overwrite that names nothing.
+                craft(
+                    me,
+                    case,
+                    |d| put(d, &["header", "title"], &title("hidden")),
+                    no_preds,
+                )
+            } else {
+                // Numbered to win every conflict.
+                craft(
+                    me,
+                    case,
+                    |d| put(d, &["header", "title"], &title("numbered")),
+                    |e| renumber(e, e.start_op.get() + 1000),
+                )
+            };
+            plant(me, case, &forged);
+            true
+        }
+        2 if !cases.is_empty() => {
+            // A first change of a case the member did not open.
+            let case = &cases[rng.below(cases.len())];
+            if held.contains(case) {
+                return false;
+            }
+            let mut doc = automerge::AutoCommit::new().with_actor(me.device().actor());
+            put(&mut doc, &["header", "title"], &title("taken over"));
+            doc.commit();
+            let forged = doc.get_last_local_change().unwrap();
+            plant(me, case, &forged);
+            true
+        }
+        3 if !held.is_empty() && devices.len() > 2 => {
+            // Two different changes under one sequence number: one goes to
+            // another device now, the other stays in the member's copy.
+            let case = held[rng.below(held.len())].clone();
+            let mut to = rng.below(devices.len());
+            if to == who {
+                to = (to + 1) % devices.len();
+            }
+            let me = &mut devices[who];
+            let x = craft(
+                me,
+                &case,
+                |d| put(d, &["header", "title"], &title("X")),
+                |_| {},
+            );
+            let y = craft(
+                me,
+                &case,
+                |d| put(d, &["header", "title"], &title("Y")),
+                |_| {},
+            );
+            let mine = me.cases[&case].clone();
+            plant(me, &case, &y);
+            let recipient = devices[to].me().unwrap().0;
+            let bundle = devices[who].export(&Recipient::Member(recipient), T0);
+            devices[who].cases.insert(case.clone(), mine);
+            plant(&mut devices[who], &case, &x);
+            if let Ok(bundle) = bundle {
+                devices[to].import(&bundle, &Limits::default()).unwrap();
+            }
+            split.push(case);
+            true
+        }
+        _ => false,
+    }
 }
 
 #[test]
@@ -285,18 +460,21 @@ fn devices_converge_whatever_the_exchange_order() {
     // the machine schedules them.
     let next = std::sync::atomic::AtomicU64::new(0);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let outcomes: Vec<(usize, Vec<u64>)> = std::thread::scope(|s| {
+    let outcomes: Vec<(usize, usize, Vec<u64>)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 s.spawn(|| {
-                    let (mut shared, mut failed) = (0, Vec::new());
+                    let (mut shared, mut refused, mut failed) = (0, 0, Vec::new());
                     loop {
                         let seed = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         if seed >= runs {
-                            break (shared, failed);
+                            break (shared, refused, failed);
                         }
                         match std::panic::catch_unwind(|| run(seed)) {
-                            Ok(copies) => shared += copies,
+                            Ok((copies, crafted)) => {
+                                shared += copies;
+                                refused += crafted;
+                            }
                             Err(_) => failed.push(seed),
                         }
                     }
@@ -305,13 +483,19 @@ fn devices_converge_whatever_the_exchange_order() {
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    let shared: usize = outcomes.iter().map(|(n, _)| n).sum();
-    if let Some(seed) = outcomes.iter().flat_map(|(_, f)| f).min() {
+    let shared: usize = outcomes.iter().map(|(n, _, _)| n).sum();
+    let refused: usize = outcomes.iter().map(|(_, r, _)| r).sum();
+    if let Some(seed) = outcomes.iter().flat_map(|(_, _, f)| f).min() {
         panic!("convergence failed for seed {seed}; replay with CARAVAN_CONVERGE_SEED={seed}");
     }
     // The runs must actually share cases between devices, or they prove nothing.
     assert!(
         shared as u64 >= runs,
         "only {shared} shared case copies in {runs} runs"
+    );
+    // And crafted changes must actually reach honest devices.
+    assert!(
+        refused as u64 >= runs / 4,
+        "only {refused} crafted changes refused in {runs} runs"
     );
 }

@@ -1,9 +1,13 @@
 //! Finding 5 of the trust review: two different changes under one actor
 //! and sequence number made Automerge refuse a whole batch, so every later
-//! import between two devices aborted for good.
+//! import between two devices aborted for good; and a device restored from
+//! a copy must not go on reusing its sequence numbers.
+
+use caravan_model::{Edit, Record};
 
 use super::fixture::*;
 use crate::import::ImportReport;
+use crate::replica::Replica;
 
 /// The import went through, with the equivocating change set aside.
 fn assert_equivocation_set_aside(report: &ImportReport) {
@@ -76,4 +80,99 @@ fn finding_5_an_equivocating_change_is_quarantined_and_the_rest_arrives() {
     );
     // And a retry is a no-op, not an abort.
     send(&mut t.inv_b, &mut t.admin);
+}
+
+/// A second copy of `r`, as a vault restored from a backup or copied to
+/// another laptop would give: same device key, same stored state.
+fn copy_of(r: &mut Replica) -> Replica {
+    let keys = crate::identity::DeviceKeys::from_bytes(&r.keys.to_secret_bytes());
+    let team_doc = r.team.automerge_mut().clone();
+    let cases: Vec<(String, automerge::AutoCommit)> = r
+        .cases
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let signatures: Vec<_> = r.signatures.iter().map(|(h, s)| (*h, *s)).collect();
+    let team_keys: Vec<_> = r.team_keys().cloned().collect();
+    Replica::restore(keys, team_doc, team_keys, cases, signatures, r.state()).unwrap()
+}
+
+#[test]
+fn finding_5_a_copy_of_a_device_stops_writing_once_it_sees_the_other_copy() {
+    let mut t = team();
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Name");
+    send(&mut t.inv_a, &mut t.admin);
+    // A's vault is copied (or restored from a backup); both copies edit.
+    let mut copy = copy_of(&mut t.inv_a);
+    add_victim(&mut t.inv_a, &c1, "v2", "From the original");
+    add_victim(&mut copy, &c1, "v3", "From the copy");
+    send(&mut t.inv_a, &mut t.admin);
+    // The admin holds the original's change; the copy's, under the same
+    // sequence number, is set aside.
+    let report = send(&mut copy, &mut t.admin);
+    assert_equivocation_set_aside(&report);
+
+    // The copy receives the original's change: signed with its own key,
+    // never made by it. It refuses it, and makes no more changes.
+    let report = send(&mut t.admin, &mut copy);
+    assert!(
+        codes(&report).contains(&"sync.own_actor_forged"),
+        "{:?}",
+        codes(&report)
+    );
+    let err = copy
+        .edit_case(
+            &c1,
+            Edit::Insert {
+                id: "v4".into(),
+                record: Record::Victim(victim("v4", "Later", &member(&copy))),
+            },
+            T0,
+            catalog(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "sync.device_copied");
+    assert!(
+        copy.state().copied,
+        "the stop is stored with the replica's state"
+    );
+    assert!(
+        copy.take_audit_events()
+            .iter()
+            .any(|e| e.action == "sync.device_copied"),
+        "and audited"
+    );
+    // It still receives the team's other work.
+    let c2 = open_case(&mut t.admin, C2);
+    grant(&mut t.admin, &c2, &t.inv_a);
+    let report = send(&mut t.admin, &mut copy);
+    assert!(report.docs_changed.contains(&c2), "{report:?}");
+}
+
+#[test]
+fn finding_5_a_change_under_this_devices_key_with_a_bad_signature_does_not_stop_it() {
+    // Anyone can name this device as a change's author; only its key can
+    // sign. A junk signature must not stop the device from writing.
+    let mut t = team();
+    let c1 = open_case(&mut t.inv_a, C1);
+    send(&mut t.inv_a, &mut t.admin);
+    grant(&mut t.admin, &c1, &t.inv_b);
+    send(&mut t.admin, &mut t.inv_b);
+    let a_actor = t.inv_a.device().actor();
+    let forged = craft(
+        &mut t.inv_b,
+        &c1,
+        |d| put(d, &["header", "title"], "under A's name"),
+        |e| {
+            // A's next sequence number in the case, under A's actor.
+            e.actor_id = a_actor.clone();
+            e.seq = 2;
+        },
+    );
+    plant(&mut t.inv_b, &c1, &forged);
+    let report = send(&mut t.inv_b, &mut t.inv_a);
+    assert_eq!(codes(&report), ["sync.bad_change_signature"]);
+    assert!(!t.inv_a.state().copied);
+    add_victim(&mut t.inv_a, &c1, "v1", "Still writing");
 }

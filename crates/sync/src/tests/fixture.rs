@@ -31,7 +31,7 @@ pub fn enrol(admin: &mut Replica, name: &str, role: Role) -> Replica {
     let request =
         JoinRequest::from_text(&JoinRequest::new(&keys, name, "laptop").to_text()).unwrap();
     let package = admin.approve(&request, role, T0).unwrap();
-    Replica::accept(keys, &package, Some(admin.team_id())).unwrap()
+    Replica::accept(keys, &package, &admin.team_id().into()).unwrap()
 }
 
 pub fn member(r: &Replica) -> String {
@@ -80,6 +80,7 @@ pub fn catalog() -> &'static Catalog {
 }
 
 /// Opens a case named `name` on `r`; returns its id.
+#[must_use = "a case's id comes from its first change: use the id returned"]
 pub fn open_case(r: &mut Replica, name: &str) -> String {
     r.create_case(
         NewCase {

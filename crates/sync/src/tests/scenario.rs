@@ -233,7 +233,7 @@ fn a_case_reaches_only_those_who_may_see_it() {
 #[test]
 fn bundles_under_an_old_key_epoch_stay_readable_after_rotation() {
     let mut t = team();
-    open_case(&mut t.inv_a, C1);
+    let _ = open_case(&mut t.inv_a, C1);
     let old = t
         .inv_a
         .export(&Recipient::Member(member(&t.admin)), T0)

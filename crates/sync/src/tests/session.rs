@@ -18,7 +18,7 @@ type Refused = (char, SyncError);
 
 /// Shuttles frames between two sessions until both are done and nothing
 /// is in transit; panics if that takes more than `MAX_ROUNDS` rounds.
-fn pump(
+pub(super) fn pump(
     a: &mut Replica,
     sa: &mut Session,
     b: &mut Replica,
@@ -47,7 +47,7 @@ fn pump(
 }
 
 /// A whole session; returns what each side took in.
-fn sync(a: &mut Replica, b: &mut Replica) -> (ImportReport, ImportReport) {
+pub(super) fn sync(a: &mut Replica, b: &mut Replica) -> (ImportReport, ImportReport) {
     let mut sa = Session::new(a, Some(member(b))).unwrap();
     let mut sb = Session::new(b, Some(member(a))).unwrap();
     pump(a, &mut sa, b, &mut sb).unwrap();

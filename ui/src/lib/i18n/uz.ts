@@ -54,7 +54,7 @@ export const uz: Record<string, string> = {
   'join.fingerprint': 'Qurilma barmoq izi:',
   'join.show_text': 'Soʻrov matnini koʻrsatish',
   'join.accept_title': 'Qoʻshilish paketini qabul qilish',
-  'join.team_id': 'Jamoa identifikatori (administrator oʻqib beradi)',
+  'join.team_id': 'Jamoa barmoq izi (majburiy)',
   'join.accept': 'Qoʻshilish paketini ochish…',
 
   'demo.title': 'Namunaviy jamoani koʻrish',

@@ -1,0 +1,345 @@
+//! Finding 3 of the trust review: a member could put keys of future
+//! epochs into a bundle header or a session Hello; the receiver kept them,
+//! and after the admin revoked that member and rotated, the receiver held
+//! the member's key for the new epoch. Each test crafts what a modified
+//! client sends, signed with the member's real device key.
+
+use std::collections::BTreeMap;
+
+use automerge::ReadDoc;
+
+use super::fixture::*;
+use super::session::{pump, sync};
+use crate::bundle::{Body, Limits, Recipient, parse};
+use crate::identity::DeviceId;
+use crate::keys::TeamKey;
+use crate::replica::Replica;
+use crate::session::Session;
+use crate::team::{KeyEpoch, TEAM_DOC_ID, epoch_key};
+
+/// Every document's heads, the held and quarantined changes and the keys:
+/// what a refused input must leave as it was.
+fn snapshot(r: &mut Replica) -> (Vec<Vec<automerge::ChangeHash>>, usize, usize, Vec<u32>) {
+    let heads = r.doc_ids().iter().map(|id| r.heads(id).unwrap()).collect();
+    let epochs = r.team_keys.keys().copied().collect();
+    (heads, r.held.len(), r.quarantine.len(), epochs)
+}
+
+/// `bundle`, written by `sender`, opened with the sender's own key and
+/// sealed again under `key`, its header naming `key`'s epoch and carrying
+/// `wraps`: what a modified client can send, signed with its real key.
+fn reseal(
+    sender: &Replica,
+    bundle: &[u8],
+    key: &TeamKey,
+    wraps: Vec<(DeviceId, u32, Vec<u8>)>,
+) -> Vec<u8> {
+    let parsed = parse(bundle, &Limits::default()).unwrap();
+    let held = sender.team_key(parsed.header.epoch).unwrap();
+    let aad_len = parsed.signed.len() - parsed.body.len();
+    let plain = crate::crypto::open(&held.key, &parsed.signed[..aad_len], parsed.body).unwrap();
+    let body: Body = postcard::from_bytes(&plain).unwrap();
+    let mut header = parsed.header.clone();
+    header.epoch = key.epoch;
+    header.wraps = wraps;
+    sender.seal(&header, &body, key).unwrap()
+}
+
+/// Whether `key` decrypts the body of `bundle`.
+fn opens(key: &TeamKey, bundle: &[u8]) -> bool {
+    let parsed = parse(bundle, &Limits::default()).unwrap();
+    let aad_len = parsed.signed.len() - parsed.body.len();
+    crate::crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body).is_some()
+}
+
+/// A modified client's `epoch`: an entry in its own copy of the team
+/// document with a key of its choosing sealed to `to` and to itself, signed
+/// as its own change, and the key held. Its ordinary session code then
+/// speaks under that epoch and offers the key in its Hello.
+fn plant_epoch(attacker: &mut Replica, to: &Replica, epoch: u32) -> TeamKey {
+    let key = TeamKey::generate(epoch).unwrap();
+    let mut wraps = BTreeMap::new();
+    for device in [to.keys.public(), attacker.keys.public()] {
+        wraps.insert(
+            device.id.to_hex(),
+            hex::encode(key.seal_for(&device).unwrap()),
+        );
+    }
+    let by = member(attacker);
+    let team_id = attacker.team_id();
+    let actor = attacker.device().actor();
+    let before = attacker.heads(TEAM_DOC_ID).unwrap();
+    let doc = attacker.team.automerge_mut();
+    let (_, epochs) = doc.get(automerge::ROOT, "key_epochs").unwrap().unwrap();
+    autosurgeon::reconcile_prop(
+        doc,
+        &epochs,
+        epoch_key(epoch).as_str(),
+        &KeyEpoch {
+            created_at: T0,
+            created_by: by,
+            wraps,
+        },
+    )
+    .unwrap();
+    doc.commit();
+    let new: Vec<_> = doc
+        .get_changes(&before)
+        .iter()
+        .filter(|c| *c.actor_id() == actor)
+        .map(|c| c.hash())
+        .collect();
+    for h in new {
+        let sig = attacker
+            .keys
+            .sign(&crate::trust::change_message(&team_id, TEAM_DOC_ID, &h));
+        attacker.signatures.insert(h, sig);
+    }
+    attacker.team_keys.insert(epoch, key.clone());
+    key
+}
+
+/// A team where investigator B may see the case investigator A opened.
+fn shared() -> (Team, String) {
+    let mut t = team();
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Name");
+    grant(&mut t.admin, &c1, &t.inv_b);
+    send(&mut t.admin, &mut t.inv_a);
+    send(&mut t.admin, &mut t.inv_b);
+    (t, c1)
+}
+
+#[test]
+fn finding_3_a_future_key_planted_in_a_bundle_header_is_never_kept_or_used() {
+    let (mut t, c1) = shared();
+    // A seals a key of its choosing for epoch 2, which does not exist yet,
+    // to B, and encrypts its bundle under it.
+    let planted = TeamKey::generate(2).unwrap();
+    let wrap = planted.seal_for(&t.inv_b.keys.public()).unwrap();
+    let to_b = Recipient::Member(member(&t.inv_b));
+    let honest = t.inv_a.export(&to_b, T0).unwrap();
+    let bundle = reseal(
+        &t.inv_a,
+        &honest,
+        &planted,
+        vec![(t.inv_b.device(), 2, wrap.clone())],
+    );
+    // The key reads this bundle and nothing more: its changes, judged like
+    // any others, arrive; the key is not kept.
+    let report = t.inv_b.import(&bundle, &Limits::default()).unwrap();
+    assert!(report.quarantined.is_empty());
+    assert_eq!(t.inv_b.case(&c1).unwrap().case().unwrap().victims.len(), 1);
+    assert!(t.inv_b.team_key(2).is_none(), "the planted key was kept");
+    assert_eq!(t.inv_b.team().unwrap().current_epoch(), 1);
+
+    // The admin revokes A, which rotates the team key.
+    let a = t.inv_a.device();
+    t.admin
+        .revoke(&a, Some("device seized".into()), T0)
+        .unwrap();
+    send(&mut t.admin, &mut t.inv_b);
+    let admins = t.admin.team_key(2).unwrap().clone();
+    assert!(
+        t.inv_b.team_key(2).unwrap().same_key(&admins),
+        "B's key for the new epoch is the admin's"
+    );
+    // What B writes now is under the admin's key: A's key does not open it.
+    let from_b = t.inv_b.export(&Recipient::AnyMember, T0).unwrap();
+    assert_eq!(parse(&from_b, &Limits::default()).unwrap().header.epoch, 2);
+    assert!(opens(&admins, &from_b));
+    assert!(!opens(&planted, &from_b));
+
+    // A's new work under its planted key is refused, and nothing of it
+    // kept: B knows A is revoked, so the bundle is refused on its sender
+    // before its body is read with any key.
+    add_victim(&mut t.inv_a, &c1, "v9", "After revocation");
+    let later = t.inv_a.export(&to_b, T0).unwrap();
+    let bundle = reseal(
+        &t.inv_a,
+        &later,
+        &planted,
+        vec![(t.inv_b.device(), 2, wrap)],
+    );
+    let before = snapshot(&mut t.inv_b);
+    let err = t.inv_b.import(&bundle, &Limits::default()).unwrap_err();
+    assert_eq!(err.code(), "sync.sender_revoked");
+    assert_eq!(snapshot(&mut t.inv_b), before);
+    assert!(t.inv_b.team_key(2).unwrap().same_key(&admins));
+    assert_eq!(t.inv_b.case(&c1).unwrap().case().unwrap().victims.len(), 1);
+}
+
+#[test]
+fn finding_3_a_future_key_planted_in_a_session_hello_is_never_kept_or_used() {
+    let (mut t, c1) = shared();
+    send(&mut t.inv_a, &mut t.admin);
+    // A's client invents epoch 2 in its own team document, with its key
+    // sealed to B, and syncs with B: its Hello offers that key and every
+    // frame it sends is sealed under it.
+    let planted = plant_epoch(&mut t.inv_a, &t.inv_b, 2);
+    add_victim(&mut t.inv_a, &c1, "v2", "Second");
+    let (_, at_b) = sync(&mut t.inv_a, &mut t.inv_b);
+    // B read the session; A's own epoch entry is an investigator writing
+    // the team's keys, quarantined like any such change; A's case work,
+    // judged like any other, arrived; the key was not kept.
+    let codes: Vec<&str> = at_b.quarantined.iter().map(|q| q.code.as_str()).collect();
+    assert_eq!(codes, ["policy.denied"]);
+    assert_eq!(t.inv_b.case(&c1).unwrap().case().unwrap().victims.len(), 2);
+    assert!(t.inv_b.team_key(2).is_none(), "the planted key was kept");
+    assert_eq!(t.inv_b.team().unwrap().current_epoch(), 1);
+
+    // The admin revokes A and rotates; B learns of it in a session.
+    let a = t.inv_a.device();
+    t.admin.revoke(&a, None, T0).unwrap();
+    sync(&mut t.admin, &mut t.inv_b);
+    let admins = t.admin.team_key(2).unwrap().clone();
+    assert!(
+        t.inv_b.team_key(2).unwrap().same_key(&admins),
+        "B's key for the new epoch is the admin's"
+    );
+
+    // A comes back speaking under its planted key: B refuses it, and A's
+    // key cannot read what B says now.
+    let mut sa = Session::new(&t.inv_a, None).unwrap();
+    let mut sb = Session::new(&t.inv_b, None).unwrap();
+    let hello_a = sa.poll(&mut t.inv_a).unwrap().unwrap();
+    let hello_b = sb.poll(&mut t.inv_b).unwrap().unwrap();
+    let before = snapshot(&mut t.inv_b);
+    let err = sb.receive(&mut t.inv_b, &hello_a).unwrap_err();
+    assert_eq!(err.code(), "sync.sender_revoked");
+    assert_eq!(snapshot(&mut t.inv_b), before);
+    assert!(t.inv_b.team_key(2).unwrap().same_key(&admins));
+    assert!(t.inv_a.team_key(2).unwrap().same_key(&planted));
+    let err = sa.receive(&mut t.inv_a, &hello_b).unwrap_err();
+    assert_eq!(err.code(), "sync.bad_signature", "A cannot read B");
+}
+
+#[test]
+fn finding_3_a_planted_key_for_an_existing_epoch_in_a_session_is_refused() {
+    let (mut t, _) = shared();
+    t.admin.rotate(T0).unwrap();
+    send(&mut t.admin, &mut t.inv_a);
+    assert!(t.inv_b.team_key(2).is_none(), "B missed the rotation");
+    // A, still a member, rewrites epoch 2 in its copy of the team document
+    // with a key of its own sealed to B, and syncs with B under it.
+    let planted = plant_epoch(&mut t.inv_a, &t.inv_b, 2);
+    let mut sa = Session::new(&t.inv_a, None).unwrap();
+    let mut sb = Session::new(&t.inv_b, None).unwrap();
+    let before = snapshot(&mut t.inv_b);
+    let (side, err) = pump(&mut t.inv_a, &mut sa, &mut t.inv_b, &mut sb).unwrap_err();
+    // The rotation that arrives in the session seals another key to B.
+    assert_eq!((side, err.code()), ('b', "sync.forged_key"));
+    assert_eq!(snapshot(&mut t.inv_b), before, "nothing of it was kept");
+    assert!(t.inv_b.team_key(2).is_none());
+    assert!(!planted.same_key(t.admin.team_key(2).unwrap()));
+    // Nothing valid is lost: the admin's session brings the rotation.
+    sync(&mut t.admin, &mut t.inv_b);
+    assert!(
+        t.inv_b
+            .team_key(2)
+            .unwrap()
+            .same_key(t.admin.team_key(2).unwrap())
+    );
+}
+
+#[test]
+fn finding_3_a_planted_key_for_an_existing_epoch_that_opens_to_another_key_is_refused() {
+    let (mut t, _) = shared();
+    t.admin.rotate(T0).unwrap();
+    send(&mut t.admin, &mut t.inv_a);
+    assert!(t.inv_b.team_key(2).is_none(), "B missed the rotation");
+    // A relays the rotation to B, but seals another key for epoch 2 to B
+    // and encrypts under it.
+    let to_b = Recipient::Member(member(&t.inv_b));
+    let honest = t.inv_a.export(&to_b, T0).unwrap();
+    let planted = TeamKey::generate(2).unwrap();
+    let wrap = planted.seal_for(&t.inv_b.keys.public()).unwrap();
+    let bundle = reseal(
+        &t.inv_a,
+        &honest,
+        &planted,
+        vec![(t.inv_b.device(), 2, wrap)],
+    );
+    let before = snapshot(&mut t.inv_b);
+    let err = t.inv_b.import(&bundle, &Limits::default()).unwrap_err();
+    assert_eq!(err.code(), "sync.forged_key");
+    assert_eq!(snapshot(&mut t.inv_b), before, "nothing of it was kept");
+    assert!(t.inv_b.team_key(2).is_none());
+
+    // Nothing valid is lost: the honest bundle lands, with the admin's key.
+    t.inv_b.import(&honest, &Limits::default()).unwrap();
+    let admins = t.admin.team_key(2).unwrap();
+    assert!(t.inv_b.team_key(2).unwrap().same_key(admins));
+    assert_eq!(t.inv_b.heads(TEAM_DOC_ID), t.admin.heads(TEAM_DOC_ID));
+}
+
+#[test]
+fn finding_3_a_key_planted_before_keys_were_judged_is_dropped_at_unlock() {
+    let (mut t, _) = shared();
+    // What a vault written before this check may hold: A's key for epoch
+    // 2, taken from a bundle header before the epoch existed.
+    let planted = TeamKey::generate(2).unwrap();
+    let restore = |r: &mut Replica, epoch_2: &TeamKey| {
+        let keys = vec![r.team_key(1).unwrap().clone(), epoch_2.clone()];
+        Replica::restore(
+            crate::identity::DeviceKeys::from_bytes(&r.keys.to_secret_bytes()),
+            r.team.automerge().clone(),
+            keys,
+            r.cases.clone(),
+            r.signatures.clone(),
+            r.state(),
+        )
+        .unwrap()
+    };
+    let b = restore(&mut t.inv_b, &planted);
+    assert!(
+        b.team_key(2).is_none(),
+        "an epoch the team lacks is dropped"
+    );
+    assert!(
+        b.team_key(1)
+            .unwrap()
+            .same_key(t.admin.team_key(1).unwrap())
+    );
+
+    let a = t.inv_a.device();
+    t.admin.revoke(&a, None, T0).unwrap();
+    send(&mut t.admin, &mut t.inv_b);
+    let b = restore(&mut t.inv_b, &planted);
+    assert!(
+        b.team_key(2)
+            .unwrap()
+            .same_key(t.admin.team_key(2).unwrap()),
+        "the key the team document seals to B replaces the planted one"
+    );
+}
+
+#[test]
+fn two_admins_rotating_at_once_is_not_taken_for_a_planted_key() {
+    let (mut t, _) = shared();
+    let mut admin_2 = enrol(&mut t.admin, "Second admin", caravan_model::Role::Admin);
+    send(&mut t.admin, &mut t.inv_a);
+    send(&mut t.admin, &mut admin_2);
+    // Both admins rotate offline: two different keys for epoch 2.
+    t.admin.rotate(T0).unwrap();
+    admin_2.rotate(T0).unwrap();
+    assert!(
+        !t.admin
+            .team_key(2)
+            .unwrap()
+            .same_key(admin_2.team_key(2).unwrap())
+    );
+    // A hears from one admin, then from the other: neither bundle is
+    // refused, whichever key A held when the second arrived.
+    send(&mut t.admin, &mut t.inv_a);
+    let report = send(&mut admin_2, &mut t.inv_a);
+    assert!(report.quarantined.is_empty());
+    // Every device settles on the key the merged team document shows.
+    send(&mut t.inv_a, &mut t.admin);
+    send(&mut t.inv_a, &mut admin_2);
+    let a = t.inv_a.team_key(2).unwrap();
+    assert!(a.same_key(t.admin.team_key(2).unwrap()));
+    assert!(a.same_key(admin_2.team_key(2).unwrap()));
+    let from_a = t.inv_a.export(&Recipient::AnyMember, T0).unwrap();
+    assert!(opens(t.admin.team_key(2).unwrap(), &from_a));
+}

@@ -1,0 +1,93 @@
+import { describe, it, expect, vi } from 'vitest';
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { mockIPC } from '@tauri-apps/api/mocks';
+import QuarantineList from '../screens/sync/QuarantineList.svelte';
+import type { QuarantineRowDto } from '$lib/bindings/QuarantineRowDto';
+import { asRole } from './fixtures';
+import { en } from '$lib/i18n/en';
+import { ru } from '$lib/i18n/ru';
+
+const rows: QuarantineRowDto[] = [
+  {
+    case_id: 'c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1',
+    change: '3e7c50c1966d3c012b7436cc79480a89',
+    author: 'dev-timur-0123456789',
+    author_name: 'Timur',
+    relayed_by: 'dev-bakyt-0123456789',
+    relayed_by_name: null,
+    code: 'policy.denied',
+    message: 'the prosecutor role may not open a case',
+    arrived_at_ms: Date.UTC(2026, 2, 5, 10, 30),
+  },
+];
+
+describe('quarantine review', () => {
+  it('lets a supervisor judge a change again and shows why it stays', async () => {
+    asRole('supervisor', 'ru');
+    let sent: unknown = null;
+    mockIPC((cmd, args) => {
+      if (cmd === 'release_quarantined') {
+        sent = args;
+        return { case_id: rows[0].case_id, change: rows[0].change, applied: false, changes_applied: 0, held: false, reasons: [{ code: 'policy.denied', message: 'x' }] };
+      }
+      return null;
+    });
+    const onchanged = vi.fn(async () => {});
+    const user = userEvent.setup();
+    render(QuarantineList, { props: { rows, onchanged } });
+    const row = screen.getByTestId('quarantine-row');
+    expect(row).toHaveTextContent('Timur');
+    expect(row).toHaveTextContent('dev-bakyt-01');
+    expect(row).toHaveTextContent(ru['error.policy.denied']);
+    await user.click(within(row).getByTestId('quarantine-release'));
+    expect(sent).toEqual({ target: { case_id: rows[0].case_id, change: rows[0].change } });
+    expect(await screen.findByTestId('quarantine-outcome')).toHaveTextContent(ru['error.policy.denied']);
+    expect(screen.getByTestId('quarantine-outcome')).toHaveTextContent('остаётся в карантине');
+    expect(onchanged).toHaveBeenCalled();
+  });
+
+  it('asks before discarding, and discards only on confirmation', async () => {
+    asRole('admin');
+    const calls: string[] = [];
+    mockIPC((cmd) => {
+      calls.push(cmd);
+      if (cmd === 'discard_quarantined') return { case_id: rows[0].case_id, change: rows[0].change, codes: ['policy.denied'] };
+      return null;
+    });
+    const onchanged = vi.fn(async () => {});
+    const user = userEvent.setup();
+    render(QuarantineList, { props: { rows, onchanged } });
+    await user.click(screen.getByTestId('quarantine-discard'));
+    const dialog = await screen.findByTestId('discard-dialog');
+    expect(dialog).toHaveTextContent(en['quarantine.discard_explained']);
+    await user.click(within(dialog).getByRole('button', { name: en['common.cancel'] }));
+    expect(screen.queryByTestId('discard-dialog')).toBeNull();
+    expect(calls).toEqual([]);
+    await user.click(screen.getByTestId('quarantine-discard'));
+    await user.click(await screen.findByTestId('discard-confirm'));
+    expect(await screen.findByTestId('quarantine-outcome')).toHaveTextContent(en['quarantine.discarded']);
+    expect(calls).toEqual(['discard_quarantined']);
+    expect(onchanged).toHaveBeenCalled();
+  });
+
+  it('shows an investigator the list without the review actions', () => {
+    asRole('investigator');
+    render(QuarantineList, { props: { rows, onchanged: async () => {} } });
+    expect(screen.getByTestId('quarantine-row')).toHaveTextContent(en['error.policy.denied']);
+    expect(screen.queryByTestId('quarantine-release')).toBeNull();
+    expect(screen.queryByTestId('quarantine-discard')).toBeNull();
+  });
+
+  it('translates a refusal of the backend by its code', async () => {
+    asRole('supervisor');
+    mockIPC((cmd) => {
+      if (cmd === 'release_quarantined') throw { code: 'sync.not_quarantined', kind: 'rejected', message: 'x' };
+      return null;
+    });
+    const user = userEvent.setup();
+    render(QuarantineList, { props: { rows, onchanged: async () => {} } });
+    await user.click(screen.getByTestId('quarantine-release'));
+    expect(await screen.findByTestId('error-message')).toHaveTextContent(en['error.sync.not_quarantined']);
+  });
+});
