@@ -79,6 +79,9 @@ pub const CODES: &[&str] = &[
     "sync.document",
     "sync.replayed_frame",
     "sync.not_quarantined",
+    "sync.compressed_change",
+    "sync.change_too_large",
+    "sync.quota_exceeded",
     "policy.denied",
     "case.false_attribution",
     "case.invalid",
@@ -180,6 +183,15 @@ pub fn russian(code: &str) -> Option<&'static str> {
         }
         "sync.not_quarantined" => {
             "Этого изменения нет в карантине на этом устройстве: возможно, его уже выпустили или удалили."
+        }
+        "sync.compressed_change" => {
+            "Изменение пришло в сжатом виде; Caravan так не отправляет (изменённая программа). Оно не прочитано, остальное принято."
+        }
+        "sync.change_too_large" => {
+            "Изменение содержит больше операций, чем читается за один раз; оно не прочитано. Остальное принято; повторите обмен, чтобы получить остальное."
+        }
+        "sync.quota_exceeded" => {
+            "У устройства уже слишком много отложенных изменений на этом устройстве; новые не сохранены. Остальное принято."
         }
         "policy.denied" => "Ваша роль не позволяет это изменение.",
         "case.false_attribution" => {

@@ -92,7 +92,10 @@ impl CoreError {
             | "sync.weak_key"
             | "sync.forged_key"
             | "sync.untrusted_history"
-            | "sync.replayed_frame" => ErrorKind::Verification,
+            | "sync.replayed_frame"
+            | "sync.compressed_change"
+            | "sync.change_too_large" => ErrorKind::Verification,
+            "sync.quota_exceeded" => ErrorKind::Rejected,
             "vault.io" | "vault.storage" | "vault.crypto" | "vault.disk_full" | "core.file"
             | "sync.random" | "sync.document" | "case.document" => ErrorKind::Failure,
             // Input refused: a change no longer (or never) in quarantine.

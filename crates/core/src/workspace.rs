@@ -8,6 +8,12 @@
 //! team keys and the action's audit entries — in one vault transaction. If
 //! that transaction fails the replica is reloaded from the vault, so the
 //! app never shows an edit that was not saved.
+//!
+//! The sync state is rows (`caravan_sync::persist`): a record per member
+//! and document for peer heads, per held change and per quarantined
+//! change; only the rows that changed are written or deleted. A vault
+//! that still holds the earlier single JSON record is moved to rows the
+//! first time it is opened.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -15,7 +21,8 @@ use std::sync::Arc;
 
 use automerge::ChangeHash;
 use caravan_model::{Catalog, Role};
-use caravan_sync::{DeviceKeys, Replica, ReplicaState, TeamKey};
+use caravan_sync::persist::NOTES_KEY;
+use caravan_sync::{DeviceKeys, Replica, ReplicaState, RowKind, StateDiff, StoredRows, TeamKey};
 use caravan_vault::{
     CreateParams, DocId, Passphrase, RecordKind, RecoveryCode, UnlockOptions, Vault,
 };
@@ -27,7 +34,9 @@ use crate::error::{CoreError, Result};
 
 /// `AppState` record keys.
 const DOC_NAMES: &[u8] = b"doc-names";
-const REPLICA_STATE: &[u8] = b"replica-state";
+/// The sync state as one JSON record, as vaults before format 3 hold it;
+/// moved to rows when such a vault is opened.
+const LEGACY_REPLICA_STATE: &[u8] = b"replica-state";
 const PENDING_JOIN: &[u8] = b"pending-join";
 const SETTINGS: &[u8] = b"settings";
 const TEAM_DOC: &str = "team";
@@ -105,7 +114,10 @@ pub struct Workspace {
     stored: BTreeMap<String, Vec<ChangeHash>>,
     /// Document name (case id or "team") → vault document id.
     names: BTreeMap<String, DocId>,
-    state_written: Option<Vec<u8>>,
+    /// The sync state's rows the vault holds, and the replica's state
+    /// generation they match.
+    rows: StoredRows,
+    rows_generation: Option<u64>,
     /// Team key epochs as stored, each with a digest of its key: a key the
     /// replica replaced (the team document sealed it another one) is
     /// rewritten, and one it dropped is deleted.
@@ -216,7 +228,8 @@ impl Workspace {
             replica: None,
             stored: BTreeMap::new(),
             names: BTreeMap::new(),
-            state_written: None,
+            rows: StoredRows::default(),
+            rows_generation: None,
             keys_written: BTreeMap::new(),
             damaged: Vec::new(),
             clock: opts.clock.clone(),
@@ -251,7 +264,8 @@ impl Workspace {
         self.stored.clear();
         self.names.clear();
         self.damaged.clear();
-        self.state_written = None;
+        self.rows = StoredRows::default();
+        self.rows_generation = None;
         self.keys_written.clear();
         let names: BTreeMap<String, String> =
             match self.vault.get_record(RecordKind::AppState, DOC_NAMES)? {
@@ -311,18 +325,44 @@ impl Workspace {
                 signatures.push((ChangeHash(h), s));
             }
         }
-        let state: ReplicaState =
-            match self.vault.get_record(RecordKind::AppState, REPLICA_STATE)? {
-                Some(v) => {
-                    self.state_written = Some(v.expose().to_vec());
-                    serde_json::from_slice(v.expose()).map_err(|_| corrupt("replica-state"))?
+        let legacy = self
+            .vault
+            .get_record(RecordKind::AppState, LEGACY_REPLICA_STATE)?;
+        let state: ReplicaState = match &legacy {
+            Some(v) => serde_json::from_slice(v.expose()).map_err(|_| corrupt("replica-state"))?,
+            None => {
+                let mut rows = Vec::new();
+                for kind in [RowKind::PeerHeads, RowKind::Held, RowKind::Quarantined] {
+                    for (key, value) in self.vault.list_records(record_kind(kind))? {
+                        rows.push((kind, key, value.expose().to_vec()));
+                    }
                 }
-                None => ReplicaState::default(),
-            };
+                if let Some(v) = self.vault.get_record(RecordKind::AppState, NOTES_KEY)? {
+                    rows.push((RowKind::Notes, NOTES_KEY.to_vec(), v.expose().to_vec()));
+                }
+                let (state, stored) = caravan_sync::persist::state_from_rows(rows)?;
+                self.rows = stored;
+                state
+            }
+        };
         let keys = self.device_keys()?;
-        Ok(Some(Replica::restore(
-            keys, team_doc, team_keys, cases, signatures, state,
-        )?))
+        let replica = Replica::restore(keys, team_doc, team_keys, cases, signatures, state)?;
+        if legacy.is_some() {
+            // One transaction: the rows appear as the old record goes.
+            let diff = replica.state_diff(&StoredRows::default());
+            self.vault.transaction(|tx| {
+                write_rows(tx, &diff)?;
+                tx.delete_record(RecordKind::AppState, LEGACY_REPLICA_STATE)?;
+                Ok(())
+            })?;
+            self.rows.apply(&diff);
+            tracing::info!(
+                rows = diff.put.len(),
+                "the sync state was moved from one record to rows"
+            );
+        }
+        self.rows_generation = Some(replica.state_generation());
+        Ok(Some(replica))
     }
 
     /// Writes everything the current action changed, with its audit
@@ -358,9 +398,12 @@ impl Workspace {
         replica.date_quarantine(self.clock.now_ms());
         let deltas = replica.unsaved(&self.stored);
         let events = replica.take_audit_events();
-        let state = serde_json::to_vec(&replica.state())
-            .map_err(|e| CoreError::invalid("replica state", e.to_string()))?;
-        let state_changed = self.state_written.as_deref() != Some(state.as_slice());
+        let generation = replica.state_generation();
+        let rows = if self.rows_generation == Some(generation) {
+            StateDiff::default()
+        } else {
+            replica.state_diff(&self.rows)
+        };
         let keys: Vec<(u32, Zeroizing<[u8; 32]>, [u8; 32])> = replica
             .team_keys()
             .map(|k| (k, key_digest(k)))
@@ -418,9 +461,7 @@ impl Workspace {
             for epoch in &dropped {
                 tx.delete_record(RecordKind::TeamKey, &u64::from(*epoch).to_be_bytes())?;
             }
-            if state_changed {
-                tx.put_record(RecordKind::AppState, REPLICA_STATE, &state)?;
-            }
+            write_rows(tx, &rows)?;
             for e in &index {
                 tx.put_case_index(e)?;
             }
@@ -442,9 +483,8 @@ impl Workspace {
         for epoch in dropped {
             self.keys_written.remove(&epoch);
         }
-        if state_changed {
-            self.state_written = Some(state);
-        }
+        self.rows.apply(&rows);
+        self.rows_generation = Some(generation);
         Ok(())
     }
 
@@ -552,6 +592,27 @@ impl Workspace {
         }
         r
     }
+}
+
+/// Where each of the sync state's rows is stored.
+fn record_kind(kind: RowKind) -> RecordKind {
+    match kind {
+        RowKind::PeerHeads => RecordKind::PeerSyncState,
+        RowKind::Held => RecordKind::HeldChange,
+        RowKind::Quarantined => RecordKind::QuarantinedChange,
+        // One row, under its own key beside the other application state.
+        RowKind::Notes => RecordKind::AppState,
+    }
+}
+
+fn write_rows(tx: &mut caravan_vault::VaultTx<'_>, diff: &StateDiff) -> caravan_vault::Result<()> {
+    for (kind, key) in &diff.delete {
+        tx.delete_record(record_kind(*kind), key)?;
+    }
+    for (kind, key, value) in &diff.put {
+        tx.put_record(record_kind(*kind), key, value)?;
+    }
+    Ok(())
 }
 
 /// A digest of a team key, to notice a replaced key without keeping a

@@ -4,4 +4,5 @@ mod checklists;
 mod clock;
 mod doc_ids;
 mod quarantine;
+mod state;
 mod story;

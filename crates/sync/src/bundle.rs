@@ -30,7 +30,21 @@ pub struct Limits {
     pub max_header: u32,
     pub max_body: u64,
     pub max_change: usize,
+    /// Operations one change may hold (rows of any of its columns). A
+    /// change over it is refused on its own (`sync.change_too_large`):
+    /// reading it would cost time and memory out of all proportion to its
+    /// bytes. About a million characters typed or pasted in one edit.
+    pub max_change_ops: u64,
+    /// Operations all the changes of one bundle may hold together; the
+    /// changes past it are refused on their own (`sync.change_too_large`)
+    /// and arrive with a later bundle. Changes this device already holds
+    /// are recognised by their hash and not counted.
+    pub max_ops: u64,
 }
+
+/// Operations of one change, and of one input, read at most.
+pub const MAX_CHANGE_OPS: u64 = 1 << 20;
+pub const MAX_OPS: u64 = 1 << 26;
 
 impl Default for Limits {
     fn default() -> Self {
@@ -38,6 +52,8 @@ impl Default for Limits {
             max_header: 1 << 20,
             max_body: 1 << 30,
             max_change: 64 << 20,
+            max_change_ops: MAX_CHANGE_OPS,
+            max_ops: MAX_OPS,
         }
     }
 }

@@ -8,11 +8,13 @@ use caravan_model::DocKind;
 use serde::Serialize;
 
 use crate::bundle::{Body, Limits, WHAT, parse};
+use crate::chunk::{self, Budget};
 use crate::crypto;
 use crate::error::{SyncError, doc_err};
 use crate::identity::DeviceId;
 use crate::keys::TeamKey;
 use crate::quarantine::{Ledger, depends_on_quarantined};
+use crate::quota::{self, Admission};
 use crate::replica::{Held, Quarantined, Replica};
 use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
 use crate::trust::{self, Context, Rejection};
@@ -40,6 +42,9 @@ pub struct QuarantineNote {
     pub message: String,
 }
 
+/// Heads of one document recorded for a member, at most.
+pub(crate) const MAX_PEER_HEADS: usize = 64;
+
 /// One document's incoming changes (with their signatures) and the
 /// sender's heads of that document.
 pub(crate) type Entry = (String, Vec<(Change, [u8; 64])>, Vec<ChangeHash>);
@@ -55,6 +60,18 @@ impl Replica {
         let h = &parsed.header;
         if h.team_id != self.team_id {
             return Err(SyncError::WrongTeam { what: WHAT });
+        }
+        // A sender this device knows to be revoked is refused before its
+        // bytes are hashed, decrypted or decoded. A sender it does not know
+        // may have been enrolled after its copy of the team document: the
+        // bundle is read (it needs the team key, every size is bounded) and
+        // refused after its team changes unless they make the sender an
+        // active member (`judge`).
+        if matches!(
+            self.team.view()?.standing(&h.sender),
+            Standing::Revoked { .. }
+        ) {
+            return Err(SyncError::SenderRevoked);
         }
         if !h.sender.verify(parsed.signed, &parsed.signature) {
             return Err(SyncError::BadSignature { what: WHAT });
@@ -77,11 +94,11 @@ impl Replica {
             what: WHAT,
             detail: format!("body: {e}"),
         })?;
-        let entries = decode_entries(&body, limits)?;
         let mut report = ImportReport {
             sender: h.sender.to_hex(),
             ..Default::default()
         };
+        let entries = self.decode_entries(&body, limits, &mut report)?;
         // Documents with nothing new carry only the sender's heads: they are
         // not judged (there is nothing to apply), but the heads tell this
         // device what the sender holds.
@@ -94,11 +111,7 @@ impl Replica {
             &mut report,
         )?;
         for (doc_id, _, heads) in heads_only {
-            if !crate::team::is_document_id(&doc_id) {
-                continue;
-            }
-            self.peer_heads
-                .insert((sender_member.clone(), doc_id), heads);
+            self.note_peer_heads(&sender_member, &doc_id, &heads);
         }
         self.audit(
             "sync.import",
@@ -386,15 +399,78 @@ impl Replica {
             self.cases.insert(id, doc);
         }
         self.signatures.extend(sigs);
-        self.held = held;
+        // What is kept of the held and quarantined changes: those stored
+        // before stay (a change released and refused again for the same
+        // reason keeps its entry); new ones are charged to their
+        // accountable device and kept within its quota (`quota`).
+        let held_before: HashMap<(String, String), String> = self
+            .held
+            .iter()
+            .map(|h| ((h.doc_id.clone(), h.hash.clone()), h.owner.clone()))
+            .collect();
+        let mut owners_before: HashMap<crate::quarantine::Key, String> = HashMap::new();
         for k in &released {
-            self.quarantine.remove(k);
+            if let Some(q) = self.quarantine.remove(k) {
+                owners_before.insert(k.clone(), q.owner);
+            }
         }
-        for q in added {
+        let mut admission = Admission::new(
+            self.quota,
+            self.quarantine
+                .values()
+                .map(|q| (q.owner.as_str(), q.bytes.len()))
+                .chain(added.iter().filter_map(|q| {
+                    let k = crate::quarantine::key_of(q)?;
+                    renewed
+                        .contains(&k)
+                        .then(|| owners_before.get(&k))
+                        .flatten()
+                        .map(|o| (o.as_str(), q.bytes.len()))
+                }))
+                .chain(held.iter().filter_map(|h| {
+                    held_before
+                        .get(&(h.doc_id.clone(), h.hash.clone()))
+                        .map(|o| (o.as_str(), h.bytes.len()))
+                })),
+        );
+        // Charged to whom: a verdict other than these was reached on a
+        // change whose author's signature checks out.
+        let unsigned = |code: &str| {
+            code == crate::quarantine::BAD_SIGNATURE || code == "sync.own_actor_forged"
+        };
+        // A supervisor's release (no sender) judges what is stored here
+        // already: what it keeps stays charged as before, whatever the quota.
+        let charged_before = |doc_id: &str, hash: &str| {
+            owners_before
+                .iter()
+                .find(|((d, h, _), _)| d == doc_id && h.to_string() == hash)
+                .map(|(_, o)| o.clone())
+        };
+        let sender_hex = sender.copied();
+        for mut q in added {
             let Some(k) = crate::quarantine::key_of(&q) else {
                 continue;
             };
-            if !renewed.contains(&k) {
+            let renewal = renewed.contains(&k);
+            if let Some(owner) = owners_before.get(&k).filter(|_| renewal) {
+                q.owner.clone_from(owner);
+            } else if let Some(s) = sender_hex {
+                q.owner = quota::owner(
+                    q.author.as_deref(),
+                    !unsigned(&q.reason.code),
+                    &team,
+                    &me,
+                    &s,
+                );
+                if !admission.admit(&q.owner, &q.doc_id, &q.hash, q.bytes.len()) {
+                    continue;
+                }
+            } else {
+                q.owner = charged_before(&q.doc_id, &q.hash)
+                    .or_else(|| q.author.clone())
+                    .unwrap_or_default();
+            }
+            if !renewal {
                 report.quarantined.push(QuarantineNote {
                     doc_id: q.doc_id.clone(),
                     hash: q.hash.clone(),
@@ -407,15 +483,37 @@ impl Replica {
             }
             self.quarantine.insert(k, q);
         }
-        if let Some(member) = &sender_member {
-            for (doc_id, _, heads) in entries
-                .iter()
-                .filter(|(id, _, _)| crate::team::is_document_id(id))
-            {
-                self.peer_heads
-                    .insert((member.clone(), doc_id.clone()), heads.clone());
+        let mut kept = Vec::with_capacity(held.len());
+        for mut h in held {
+            if let Some(owner) = held_before.get(&(h.doc_id.clone(), h.hash.clone())) {
+                h.owner.clone_from(owner);
+                kept.push(h);
+                continue;
+            }
+            match sender_hex {
+                Some(s) => {
+                    h.owner =
+                        quota::owner(h.author.as_deref(), h.signature_verified, &team, &me, &s);
+                    if admission.admit(&h.owner, &h.doc_id, &h.hash, h.bytes.len()) {
+                        kept.push(h);
+                    }
+                }
+                None => {
+                    h.owner = charged_before(&h.doc_id, &h.hash)
+                        .or_else(|| h.author.clone())
+                        .unwrap_or_default();
+                    kept.push(h);
+                }
             }
         }
+        report.quarantined.extend(admission.notes());
+        self.held = kept;
+        if let Some(member) = &sender_member {
+            for (doc_id, _, heads) in entries {
+                self.note_peer_heads(member, doc_id, heads);
+            }
+        }
+        self.generation += 1;
         if copied && !self.copied {
             self.copied = true;
             self.audit(
@@ -426,46 +524,93 @@ impl Replica {
         report.held = self.held.len();
         Ok((sender_member, not_permitted))
     }
-}
 
-fn decode_entries(body: &Body, limits: &Limits) -> Result<Vec<Entry>, SyncError> {
-    let mut out = Vec::with_capacity(body.docs.len());
-    for d in &body.docs {
-        if d.doc_id.is_empty() || d.doc_id.len() > 200 {
-            return Err(SyncError::Malformed {
-                what: WHAT,
-                detail: "a document id is empty or too long".into(),
-            });
+    /// Records what a member holds of a document, for the bundles written
+    /// for it: only of documents this device holds (it exports no other),
+    /// and only a handful of heads (Automerge documents have one or a few;
+    /// with more, nothing is recorded and the next bundle carries all).
+    pub(crate) fn note_peer_heads(&mut self, member: &str, doc_id: &str, heads: &[ChangeHash]) {
+        let key = (member.to_string(), doc_id.to_string());
+        let held_here = doc_id == TEAM_DOC_ID || self.cases.contains_key(doc_id);
+        if held_here && heads.len() <= MAX_PEER_HEADS {
+            self.peer_heads.insert(key, heads.to_vec());
+        } else {
+            self.peer_heads.remove(&key);
         }
-        let mut changes = Vec::with_capacity(d.changes.len());
-        for c in &d.changes {
-            if c.bytes.len() > limits.max_change {
-                return Err(SyncError::TooLarge {
+    }
+
+    /// Decodes a bundle body's documents. Every change is read within
+    /// bounds first (`chunk::read_change`): one that is compressed, or holds
+    /// more operations than allowed, is refused on its own and noted in
+    /// `report`; the rest of the bundle goes on. A change this device
+    /// already holds or has quarantined is recognised by its hash and not
+    /// charged to the bundle's operation budget.
+    fn decode_entries(
+        &mut self,
+        body: &Body,
+        limits: &Limits,
+        report: &mut ImportReport,
+    ) -> Result<Vec<Entry>, SyncError> {
+        let mut budget = Budget::new(limits.max_change_ops, limits.max_ops);
+        let mut out = Vec::with_capacity(body.docs.len());
+        for d in &body.docs {
+            if d.doc_id.is_empty() || d.doc_id.len() > 200 {
+                return Err(SyncError::Malformed {
                     what: WHAT,
-                    detail: format!("a change of {} bytes", c.bytes.len()),
+                    detail: "a document id is empty or too long".into(),
                 });
             }
-            let change = Change::from_bytes(c.bytes.clone()).map_err(|e| SyncError::Malformed {
-                what: WHAT,
-                detail: format!("a change: {e}"),
-            })?;
-            let sig: [u8; 64] =
-                c.signature
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| SyncError::Malformed {
+            let mut changes = Vec::with_capacity(d.changes.len());
+            for c in &d.changes {
+                if c.bytes.len() > limits.max_change {
+                    return Err(SyncError::TooLarge {
                         what: WHAT,
-                        detail: "a signature is not 64 bytes".into(),
-                    })?;
-            changes.push((change, sig));
+                        detail: format!("a change of {} bytes", c.bytes.len()),
+                    });
+                }
+                let sig: [u8; 64] =
+                    c.signature
+                        .as_slice()
+                        .try_into()
+                        .map_err(|_| SyncError::Malformed {
+                            what: WHAT,
+                            detail: "a signature is not 64 bytes".into(),
+                        })?;
+                let known = chunk::change_hash(&c.bytes).is_some_and(|h| self.holds(&d.doc_id, &h));
+                match chunk::read_change(&c.bytes, &mut budget, known) {
+                    Ok(change) => changes.push((change, sig)),
+                    Err(refused) => match refused.rejection() {
+                        Some(reason) => report.quarantined.push(QuarantineNote {
+                            doc_id: d.doc_id.clone(),
+                            hash: chunk::hash_as_received(&c.bytes),
+                            code: reason.code,
+                            message: reason.message,
+                        }),
+                        None => {
+                            return Err(SyncError::Malformed {
+                                what: WHAT,
+                                detail: format!("a change: {}", refused.detail()),
+                            });
+                        }
+                    },
+                }
+            }
+            out.push((
+                d.doc_id.clone(),
+                changes,
+                d.heads.iter().map(|h| ChangeHash(*h)).collect(),
+            ));
         }
-        out.push((
-            d.doc_id.clone(),
-            changes,
-            d.heads.iter().map(|h| ChangeHash(*h)).collect(),
-        ));
+        Ok(out)
     }
-    Ok(out)
+
+    /// Whether this device holds, or has quarantined, a change of a document.
+    pub(crate) fn holds(&mut self, doc_id: &str, hash: &ChangeHash) -> bool {
+        self.is_quarantined(doc_id, hash)
+            || self
+                .doc_mut(doc_id)
+                .is_some_and(|d| d.get_change_meta_by_hash(hash).is_some())
+    }
 }
 
 /// One case document to judge.
@@ -770,6 +915,9 @@ pub(crate) fn integrate(
     for p in pending {
         work.held.push(Held {
             doc_id: doc_id.to_string(),
+            hash: p.change.hash().to_string(),
+            author: DeviceId::from_actor(p.change.actor_id()).map(|d| d.to_hex()),
+            owner: String::new(),
             bytes: p.change.raw_bytes().to_vec(),
             signature: p.signature.to_vec(),
             signature_verified: true,

@@ -9,13 +9,16 @@
 //! - `trust`: the checks every incoming change passes before it is applied.
 //! - `quarantine`: changes that failed a check, and the supervisor's review of them.
 //! - `bundle`: the encrypted, signed bundle file, and export/import.
+//! - `chunk`: Automerge chunks from other devices, read within bounds before Automerge parses them.
 //! - `join`: enrolment of a new device without network.
+//! - `quota`: what one device may leave stored here as held and quarantined changes.
 //!
 //! The crate does no file or network I/O: it turns bytes into decisions and
 //! decisions into bytes; the application core persists them in the vault.
 
 pub mod analyze;
 pub mod bundle;
+mod chunk;
 mod crypto;
 pub mod error;
 pub mod identity;
@@ -24,6 +27,7 @@ pub mod join;
 pub mod keys;
 pub mod persist;
 pub mod quarantine;
+pub mod quota;
 pub mod replica;
 pub mod session;
 pub mod team;
@@ -32,7 +36,7 @@ pub mod trust;
 pub use error::SyncError;
 pub use identity::{DeviceId, DeviceKeys, PublicDevice};
 pub use keys::TeamKey;
-pub use persist::{DocDelta, ReplicaState};
+pub use persist::{DocDelta, ReplicaState, RowKind, StateDiff, StoredRows};
 pub use replica::Replica;
 pub use team::{ExpectedTeam, Team, TeamDoc, TeamId};
 

@@ -3,22 +3,27 @@
 //! these parts into the vault (in one transaction per user action) and hands
 //! them back at unlock.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use automerge::{AutoCommit, ChangeHash};
+use automerge::{AutoCommit, Change, ChangeHash};
 use serde::{Deserialize, Serialize};
 
 use crate::error::SyncError;
-use crate::identity::DeviceKeys;
+use crate::identity::{DeviceId, DeviceKeys};
 use crate::keys::TeamKey;
 use crate::quarantine::key_of;
 use crate::replica::{Held, Quarantined, Replica};
 use crate::team::{TEAM_DOC_ID, Team};
 
-/// The replica's small mutable state: peer heads, held and quarantined
-/// changes. Stored as one record; rewritten whenever it changes. Fields
-/// added since the first version default when absent, so older records
-/// still read.
+/// The replica's mutable state: peer heads, held and quarantined changes,
+/// the verdicts the supervisor discarded and whether this device is a
+/// copy. Stored as rows (`StateDiff`): one per member and document for
+/// peer heads, one per held change and per quarantine entry, each a
+/// binary value under its own key, so no row grows with the others; the
+/// discarded verdicts and the copy mark in one small row. (Earlier
+/// versions stored it whole, as JSON; that form still deserialises into
+/// this type, fields added since defaulting, and `Replica::restore`
+/// completes it.)
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ReplicaState {
     /// (member id, document id, heads that member is known to have).
@@ -79,12 +84,8 @@ impl Replica {
             .into_iter()
             .map(|(m, d, h)| ((m, d), h.into_iter().map(ChangeHash).collect()))
             .collect::<BTreeMap<_, _>>();
-        r.held = state.held;
-        r.quarantine = state
-            .quarantine
-            .into_iter()
-            .filter_map(|q| Some((key_of(&q)?, q)))
-            .collect();
+        r.held = complete_held(state.held);
+        r.quarantine = complete_quarantine(state.quarantine);
         r.discarded = state
             .discarded
             .into_iter()
@@ -92,6 +93,79 @@ impl Replica {
             .collect();
         r.copied = state.copied;
         Ok(r)
+    }
+
+    /// Counts every change of the state that `state_diff` stores: when it
+    /// has not moved since a store last wrote the state, there is nothing
+    /// to write.
+    pub fn state_generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// The rows to write and to delete so that a store holding `stored`
+    /// holds the current state. A held change or quarantine entry is
+    /// compared by a digest of everything in it but the change's bytes
+    /// (which its key's hash fixes), so only new and changed ones are
+    /// encoded.
+    pub fn state_diff(&self, stored: &StoredRows) -> StateDiff {
+        let mut diff = StateDiff::default();
+        let mut peer_heads = BTreeSet::new();
+        for ((member, doc_id), heads) in &self.peer_heads {
+            let key = pair_key(member, doc_id);
+            let value = encode(&PeerHeadsRow {
+                member: member.clone(),
+                doc_id: doc_id.clone(),
+                heads: heads.iter().map(|h| h.0).collect(),
+            });
+            if stored.peer_heads.get(&key) != Some(&value) {
+                diff.put.push((RowKind::PeerHeads, key.clone(), value));
+            }
+            peer_heads.insert(key);
+        }
+        for key in stored.peer_heads.keys() {
+            if !peer_heads.contains(key) {
+                diff.delete.push((RowKind::PeerHeads, key.clone()));
+            }
+        }
+        let mut held = BTreeSet::new();
+        for h in &self.held {
+            let key = h.row_key();
+            if stored.held.get(&key) != Some(&h.digest()) {
+                diff.put.push((RowKind::Held, key.clone(), encode(h)));
+            }
+            held.insert(key);
+        }
+        for key in stored.held.keys() {
+            if !held.contains(key) {
+                diff.delete.push((RowKind::Held, key.clone()));
+            }
+        }
+        let mut quarantined = BTreeSet::new();
+        for q in self.quarantine.values() {
+            let key = q.row_key();
+            if stored.quarantined.get(&key) != Some(&q.digest()) {
+                diff.put
+                    .push((RowKind::Quarantined, key.clone(), encode(q)));
+            }
+            quarantined.insert(key);
+        }
+        for key in stored.quarantined.keys() {
+            if !quarantined.contains(key) {
+                diff.delete.push((RowKind::Quarantined, key.clone()));
+            }
+        }
+        let notes = encode(&NotesRow {
+            discarded: self
+                .discarded
+                .iter()
+                .map(|(d, h, c)| (d.clone(), h.to_string(), c.clone()))
+                .collect(),
+            copied: self.copied,
+        });
+        if stored.notes.as_ref() != Some(&notes) {
+            diff.put.push((RowKind::Notes, NOTES_KEY.to_vec(), notes));
+        }
+        diff
     }
 
     /// The small mutable state, to store after an import or a session.
@@ -111,6 +185,11 @@ impl Replica {
                 .collect(),
             copied: self.copied,
         }
+    }
+
+    /// Bounds of what one device may leave stored here (tests lower them).
+    pub fn set_quota(&mut self, quota: crate::quota::Quota) {
+        self.quota = quota;
     }
 
     /// Every team key epoch this device holds.
@@ -155,4 +234,284 @@ impl Replica {
         }
         out
     }
+}
+
+/// Which of the state's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RowKind {
+    /// What a member holds of a document: key member ‖ 0 ‖ document id.
+    PeerHeads,
+    /// A held change: key document id ‖ 0 ‖ change hash (hex).
+    Held,
+    /// A quarantine entry: key document id ‖ 0 ‖ change hash (hex) ‖ 0 ‖
+    /// reason code.
+    Quarantined,
+    /// The verdicts the supervisor discarded and the copy mark: one row,
+    /// key `NOTES_KEY`.
+    Notes,
+}
+
+/// The key of the one `RowKind::Notes` row.
+pub const NOTES_KEY: &[u8] = b"sync-notes";
+
+/// Rows to write (kind, key, value) and to delete (kind, key).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StateDiff {
+    pub put: Vec<(RowKind, Vec<u8>, Vec<u8>)>,
+    pub delete: Vec<(RowKind, Vec<u8>)>,
+}
+
+impl StateDiff {
+    pub fn is_empty(&self) -> bool {
+        self.put.is_empty() && self.delete.is_empty()
+    }
+}
+
+/// What a store holds of the state, to diff the next state against: the
+/// peer heads' and notes' values, and a digest of each held change and
+/// quarantine entry. Kept by the store beside it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoredRows {
+    peer_heads: BTreeMap<Vec<u8>, Vec<u8>>,
+    held: BTreeMap<Vec<u8>, [u8; 32]>,
+    quarantined: BTreeMap<Vec<u8>, [u8; 32]>,
+    notes: Option<Vec<u8>>,
+}
+
+impl StoredRows {
+    /// What the store holds once `diff` is written. The values are those
+    /// `state_diff` encoded, so they decode.
+    pub fn apply(&mut self, diff: &StateDiff) {
+        for (kind, key) in &diff.delete {
+            match kind {
+                RowKind::PeerHeads => {
+                    self.peer_heads.remove(key);
+                }
+                RowKind::Held => {
+                    self.held.remove(key);
+                }
+                RowKind::Quarantined => {
+                    self.quarantined.remove(key);
+                }
+                RowKind::Notes => self.notes = None,
+            }
+        }
+        for (kind, key, value) in &diff.put {
+            match kind {
+                RowKind::PeerHeads => {
+                    self.peer_heads.insert(key.clone(), value.clone());
+                }
+                RowKind::Held => {
+                    if let Ok(h) = decode::<Held>(value) {
+                        self.held.insert(key.clone(), h.digest());
+                    }
+                }
+                RowKind::Quarantined => {
+                    if let Ok(q) = decode::<Quarantined>(value) {
+                        self.quarantined.insert(key.clone(), q.digest());
+                    }
+                }
+                RowKind::Notes => self.notes = Some(value.clone()),
+            }
+        }
+    }
+
+    /// Rows of each kind.
+    pub fn count(&self, kind: RowKind) -> usize {
+        match kind {
+            RowKind::PeerHeads => self.peer_heads.len(),
+            RowKind::Held => self.held.len(),
+            RowKind::Quarantined => self.quarantined.len(),
+            RowKind::Notes => usize::from(self.notes.is_some()),
+        }
+    }
+}
+
+/// Rebuilds the state from its stored rows (kind, key, value), and what
+/// the store holds. A row that does not decode is an error: the store
+/// authenticated it, so it was written by a newer version.
+pub fn state_from_rows(
+    rows: impl IntoIterator<Item = (RowKind, Vec<u8>, Vec<u8>)>,
+) -> Result<(ReplicaState, StoredRows), SyncError> {
+    let mut state = ReplicaState::default();
+    let mut stored = StoredRows::default();
+    for (kind, key, value) in rows {
+        match kind {
+            RowKind::PeerHeads => {
+                let row: PeerHeadsRow = decode(&value)?;
+                if pair_key(&row.member, &row.doc_id) != key {
+                    return Err(bad_row("a peer's heads are stored under another key"));
+                }
+                state.peer_heads.push((row.member, row.doc_id, row.heads));
+                stored.peer_heads.insert(key, value);
+            }
+            RowKind::Held => {
+                let h: Held = decode(&value)?;
+                if h.row_key() != key {
+                    return Err(bad_row("a held change is stored under another key"));
+                }
+                stored.held.insert(key, h.digest());
+                state.held.push(h);
+            }
+            RowKind::Quarantined => {
+                let q: Quarantined = decode(&value)?;
+                if q.row_key() != key {
+                    return Err(bad_row("a quarantined change is stored under another key"));
+                }
+                stored.quarantined.insert(key, q.digest());
+                state.quarantine.push(q);
+            }
+            RowKind::Notes => {
+                let notes: NotesRow = decode(&value)?;
+                state.discarded = notes.discarded;
+                state.copied = notes.copied;
+                stored.notes = Some(value);
+            }
+        }
+    }
+    // A store lists rows in no particular order; held changes are read
+    // back in the order of their keys.
+    state.held.sort_by_key(Held::row_key);
+    Ok((state, stored))
+}
+
+/// The first byte of every row's value: its format.
+const ROW_FORMAT: u8 = 1;
+
+#[derive(Serialize, Deserialize)]
+struct PeerHeadsRow {
+    member: String,
+    doc_id: String,
+    heads: Vec<[u8; 32]>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct NotesRow {
+    discarded: Vec<(String, String, String)>,
+    copied: bool,
+}
+
+fn pair_key(a: &str, b: &str) -> Vec<u8> {
+    [a.as_bytes(), &[0], b.as_bytes()].concat()
+}
+
+fn encode<T: Serialize>(value: &T) -> Vec<u8> {
+    let mut out = vec![ROW_FORMAT];
+    // Serialising plain data into a vector does not fail.
+    out.extend(postcard::to_stdvec(value).unwrap_or_default());
+    out
+}
+
+fn decode<T: serde::de::DeserializeOwned>(value: &[u8]) -> Result<T, SyncError> {
+    match value.split_first() {
+        Some((&ROW_FORMAT, rest)) => {
+            postcard::from_bytes(rest).map_err(|e| bad_row(&format!("a row does not decode: {e}")))
+        }
+        Some((f, _)) => Err(SyncError::FutureVersion {
+            what: "stored sync state",
+            found: u16::from(*f),
+        }),
+        None => Err(bad_row("an empty row")),
+    }
+}
+
+fn bad_row(detail: &str) -> SyncError {
+    SyncError::Malformed {
+        what: "stored sync state",
+        detail: detail.into(),
+    }
+}
+
+/// SHA-256 of a row's fields but the change's bytes.
+fn digest<T: Serialize>(fields: &T) -> [u8; 32] {
+    crate::crypto::sha256(&[&postcard::to_stdvec(fields).unwrap_or_default()])
+}
+
+impl Held {
+    fn row_key(&self) -> Vec<u8> {
+        pair_key(&self.doc_id, &self.hash)
+    }
+
+    fn digest(&self) -> [u8; 32] {
+        digest(&(
+            &self.doc_id,
+            &self.hash,
+            &self.author,
+            &self.owner,
+            &self.signature,
+            self.signature_verified,
+        ))
+    }
+}
+
+impl Quarantined {
+    fn row_key(&self) -> Vec<u8> {
+        [
+            pair_key(&self.doc_id, &self.hash).as_slice(),
+            &[0],
+            self.reason.code.as_bytes(),
+        ]
+        .concat()
+    }
+
+    fn digest(&self) -> [u8; 32] {
+        digest(&(
+            &self.doc_id,
+            &self.hash,
+            &self.author,
+            &self.owner,
+            &self.reason,
+            &self.signature,
+            &self.relayed_by,
+            self.arrived_at,
+        ))
+    }
+}
+
+/// Held changes as stored before rows, completed: their hash and author
+/// read from their bytes, charged to their author (the sender was not
+/// recorded); one per document and hash. Changes that do not parse are
+/// left out (an import would drop them too).
+fn complete_held(held: Vec<Held>) -> Vec<Held> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::with_capacity(held.len());
+    for mut h in held {
+        if h.hash.is_empty() {
+            let Ok(c) = Change::from_bytes(h.bytes.clone()) else {
+                tracing::warn!("a held change that does not parse was left out");
+                continue;
+            };
+            h.hash = c.hash().to_string();
+            h.author = DeviceId::from_actor(c.actor_id()).map(|d| d.to_hex());
+        }
+        if h.owner.is_empty() {
+            h.owner = h.author.clone().unwrap_or_default();
+        }
+        if seen.insert(h.row_key()) {
+            out.push(h);
+        }
+    }
+    out
+}
+
+/// Quarantine entries as stored before rows, completed the same way: each
+/// charged to the device that relayed it, or else its author; one per
+/// (document, change, reason code).
+fn complete_quarantine(
+    quarantine: Vec<Quarantined>,
+) -> BTreeMap<crate::quarantine::Key, Quarantined> {
+    let mut out = BTreeMap::new();
+    for mut q in quarantine {
+        if q.owner.is_empty() {
+            q.owner = q
+                .relayed_by
+                .clone()
+                .or_else(|| q.author.clone())
+                .unwrap_or_default();
+        }
+        if let Some(k) = key_of(&q) {
+            out.entry(k).or_insert(q);
+        }
+    }
+    out
 }

@@ -236,6 +236,7 @@ impl<'a> Ledger<'a> {
             doc_id: doc_id.to_string(),
             hash: hash.to_string(),
             author: DeviceId::from_actor(c.actor_id()).map(|d| d.to_hex()),
+            owner: String::new(),
             reason,
             bytes: c.raw_bytes().to_vec(),
             signature: signature.to_vec(),
@@ -293,6 +294,7 @@ impl Replica {
     /// reads no clock: the caller passes the time it saves an import, a
     /// session or a release.
     pub fn date_quarantine(&mut self, at: Millis) {
+        self.generation += 1;
         for key in std::mem::take(&mut self.undated) {
             if let Some(q) = self.quarantine.get_mut(&key)
                 && q.arrived_at.is_none()
@@ -429,6 +431,7 @@ impl Replica {
             self.quarantine.remove(&k);
             self.discarded.insert(k);
         }
+        self.generation += 1;
         self.audit(
             "sync.quarantine_discard",
             format!(

@@ -8,16 +8,26 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use automerge::{AutoCommit, ChangeHash, ReadDoc};
 use caravan_model::{Author, CaseDoc, Catalog, DocPath, Edit, Millis, NewCase, Role};
 
-use crate::error::{SyncError, doc_err};
+use crate::error::SyncError;
 use crate::identity::{DeviceId, DeviceKeys};
 use crate::keys::TeamKey;
+use crate::quota::{QUOTA, Quota};
 use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
 use crate::trust::{Rejection, change_message};
 
 /// A change kept aside: its dependencies have not arrived yet.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Held {
     pub doc_id: String,
+    /// The change's hash (hex).
+    #[serde(default)]
+    pub hash: String,
+    /// Device that authored the change (hex), when it could be read.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// Device the change is charged to (hex; see `quota`).
+    #[serde(default)]
+    pub owner: String,
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
     #[serde(with = "serde_bytes")]
@@ -30,13 +40,16 @@ pub struct Held {
 
 /// A change that failed a check, kept (never applied) for the supervisor.
 /// The quarantine holds one entry per (document, change, reason code).
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Quarantined {
     pub doc_id: String,
     pub hash: String,
     /// Device that authored the change (hex), when it could be read. For
     /// `sync.bad_change_signature` only the author the change claims.
     pub author: Option<String>,
+    /// Device the change is charged to (hex; see `quota`).
+    #[serde(default)]
+    pub owner: String,
     pub reason: Rejection,
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
@@ -91,6 +104,11 @@ pub struct Replica {
     /// it was restored from a backup or copied. It makes no more changes
     /// (each would reuse a sequence number the other copy used).
     pub(crate) copied: bool,
+    /// Held and quarantined changes one device may have stored here.
+    pub(crate) quota: Quota,
+    /// Counts changes of peer heads, held and quarantined changes, so a
+    /// store rewrites them only when they changed.
+    pub(crate) generation: u64,
 }
 
 /// Something this device did that the audit log must record. The sync
@@ -140,6 +158,8 @@ impl Replica {
             undated: Vec::new(),
             audit: Vec::new(),
             copied: false,
+            quota: QUOTA,
+            generation: 0,
         }
     }
 
@@ -400,6 +420,18 @@ impl Replica {
     }
 }
 
+/// Loads a saved document that came from another device (a join
+/// package's team document), within bounds: its deflated columns inflate
+/// to at most 64 MiB together (the largest join package), no column holds
+/// more than `bundle::MAX_OPS` rows, and compressed change chunks are
+/// refused (`chunk::load_document`).
 pub(crate) fn load_doc(bytes: &[u8]) -> Result<AutoCommit, SyncError> {
-    AutoCommit::load(bytes).map_err(doc_err)
+    crate::chunk::load_document(
+        bytes,
+        crate::chunk::DocLimits {
+            max_inflated: 64 << 20,
+            max_rows: crate::bundle::MAX_OPS,
+        },
+        "join package",
+    )
 }

@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use automerge::sync::{ChunkList, State, SyncDoc};
 use automerge::{AutoCommit, Change, ChangeHash};
 
+use crate::bundle::{MAX_CHANGE_OPS, MAX_OPS};
+use crate::chunk::Budget;
 use crate::crypto;
 use crate::error::{SyncError, doc_err};
 use crate::identity::DeviceId;
@@ -21,11 +23,11 @@ use crate::keys::TeamKey;
 use crate::replica::Replica;
 use crate::team::{Standing, TEAM_DOC_ID, TeamDoc, TeamId};
 
-mod wire;
+pub(crate) mod wire;
 
 use wire::{
-    Body, ChangeSig, DocMessage, HELLO_BINDING, Head, Hello, WHAT, binding, changes_of, malformed,
-    parse, proof_message,
+    Body, ChangeSig, DocMessage, HELLO_BINDING, Head, Hello, WHAT, binding, malformed,
+    outgoing_changes, parse, proof_message,
 };
 pub use wire::{MAGIC, MAX_FRAME, PREFIX_LEN, VERSION, frame_len};
 
@@ -295,19 +297,14 @@ impl Session {
                 &ds.their_heads,
             );
             let mut signatures = Vec::new();
-            for chunk in msg.changes.iter() {
-                for c in changes_of(chunk)? {
-                    let sig = replica.signatures.get(&c.hash()).ok_or_else(|| {
-                        SyncError::Document(format!(
-                            "no signature is stored for change {}",
-                            c.hash()
-                        ))
-                    })?;
-                    signatures.push(ChangeSig {
-                        hash: c.hash().0,
-                        signature: sig.to_vec(),
-                    });
-                }
+            for c in outgoing_changes(&mut msg)? {
+                let sig = replica.signatures.get(&c.hash()).ok_or_else(|| {
+                    SyncError::Document(format!("no signature is stored for change {}", c.hash()))
+                })?;
+                signatures.push(ChangeSig {
+                    hash: c.hash().0,
+                    signature: sig.to_vec(),
+                });
             }
             let quiet = msg.changes.is_empty();
             let bytes = msg.encode();
@@ -419,14 +416,14 @@ impl Session {
         if !f.sender.verify(&signed, &sig) {
             return Err(SyncError::BadSignature { what: WHAT });
         }
-        if f.counter == 0 {
-            if f.sender == self.me {
-                return Err(SyncError::Denied(
-                    "the peer claims to be this very device".into(),
-                ));
-            }
-            standing_error(replica.team()?.standing(&f.sender))?;
+        if f.counter == 0 && f.sender == self.me {
+            return Err(SyncError::Denied(
+                "the peer claims to be this very device".into(),
+            ));
         }
+        // Every frame, before its body is decrypted or decoded: the peer
+        // may have been revoked by team changes this session brought.
+        standing_error(replica.team()?.standing(&f.sender))?;
         // The Hello carries the sender's epoch key sealed to every device;
         // the one sealed to this device reads the peer's frames of that
         // epoch when this device holds no key of it that does. It is judged
@@ -540,6 +537,7 @@ impl Session {
         let mut messages = Vec::with_capacity(docs.len());
         let mut entries: Vec<Entry> = Vec::with_capacity(docs.len());
         let mut ids = HashSet::new();
+        let mut budget = Budget::new(MAX_CHANGE_OPS, MAX_OPS);
         for d in docs {
             if d.doc_id.is_empty() || d.doc_id.len() > 200 || !ids.insert(d.doc_id.clone()) {
                 return Err(malformed("a document id is empty, too long or repeated"));
@@ -547,7 +545,8 @@ impl Session {
             if self.docs.get(&d.doc_id).is_some_and(|s| s.refused) {
                 continue;
             }
-            let (msg, changes) = d.decode()?;
+            let (msg, changes, refused) = d.decode(&mut budget)?;
+            report.quarantined.extend(refused);
             entries.push((d.doc_id.clone(), changes, msg.heads.clone()));
             messages.push((d.doc_id, msg));
         }

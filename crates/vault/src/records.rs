@@ -1,5 +1,7 @@
 //! Encrypted key/value records: device identity keys, team keys (by
-//! epoch), per-peer sync state, change signatures, quarantined changes.
+//! epoch), per-peer sync state, change signatures, quarantined changes,
+//! and the changes the application core holds back or has quarantined,
+//! one record each.
 //!
 //! Row key = `(kind, tag)` with `tag = SHA-256(tag_key || SHA-256(kind ||
 //! key))`, so even lookup keys (peer ids, change hashes) are not stored in
@@ -27,19 +29,27 @@ pub enum RecordKind {
     PeerSyncState = 3,
     ChangeSignature = 4,
     Quarantine = 5,
-    /// State the application core keeps for itself (peer heads, held
-    /// changes, settings), keyed by a name it chooses.
+    /// State the application core keeps for itself (document names,
+    /// settings), keyed by a name it chooses.
     AppState = 6,
+    /// A change held back until the changes it builds on arrive, one per
+    /// record (format 3). The value is opaque to the vault.
+    HeldChange = 7,
+    /// A change refused and kept for the supervisor, one per record
+    /// (format 3). The value is opaque to the vault.
+    QuarantinedChange = 8,
 }
 
 impl RecordKind {
-    pub(crate) const ALL: [RecordKind; 6] = [
+    pub(crate) const ALL: [RecordKind; 8] = [
         Self::DeviceIdentity,
         Self::TeamKey,
         Self::PeerSyncState,
         Self::ChangeSignature,
         Self::Quarantine,
         Self::AppState,
+        Self::HeldChange,
+        Self::QuarantinedChange,
     ];
 }
 

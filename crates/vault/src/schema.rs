@@ -35,6 +35,11 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     //    change signatures, quarantine).
     "CREATE TABLE records(kind INTEGER NOT NULL, tag BLOB NOT NULL, ct BLOB NOT NULL,
                           PRIMARY KEY(kind, tag)) WITHOUT ROWID;",
+    // 3: records of kinds 7 (held change) and 8 (quarantined change), one
+    //    per change, replace the application state record that held them
+    //    all. No table changes; the version keeps earlier builds, which
+    //    would not see those records, from opening the vault.
+    "-- record kinds 7 and 8",
 ];
 
 /// Current format version (= number of migrations).

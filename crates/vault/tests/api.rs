@@ -543,3 +543,40 @@ fn auto_compaction_still_reports_a_damaged_chunk() {
     let e = v.save_doc(&id, &d, &heads).unwrap_err();
     assert_eq!(e.code(), "vault.corrupt_record");
 }
+
+#[test]
+fn finding_11_each_held_or_quarantined_change_is_a_record_of_its_own() {
+    // Together far over what one record may hold (16 MiB), each its own
+    // row: none is refused, and removing one leaves the others.
+    let dir = tempfile::tempdir().unwrap();
+    let (mut v, _) = create(dir.path());
+    let value = |i: u8| vec![i; 1 << 20];
+    v.transaction(|tx| {
+        for i in 0..24u8 {
+            tx.put_record(RecordKind::HeldChange, &[b'h', i], &value(i))?;
+        }
+        tx.put_record(RecordKind::QuarantinedChange, b"q", b"refused")?;
+        Ok(())
+    })
+    .unwrap();
+    v.transaction(|tx| {
+        assert!(tx.delete_record(RecordKind::HeldChange, &[b'h', 3])?);
+        assert!(!tx.delete_record(RecordKind::HeldChange, b"never stored")?);
+        Ok(())
+    })
+    .unwrap();
+    v.lock();
+
+    let v = unlock(dir.path()).unwrap();
+    let mut held = v.list_records(RecordKind::HeldChange).unwrap();
+    held.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(held.len(), 23);
+    assert!(
+        held.iter()
+            .all(|(k, val)| k[1] != 3 && val.expose() == value(k[1]).as_slice())
+    );
+    let q = v.list_records(RecordKind::QuarantinedChange).unwrap();
+    assert_eq!(q[0].1.expose(), b"refused");
+    // The kinds are known to the integrity scan.
+    assert!(v.check_records().unwrap().is_empty());
+}

@@ -40,10 +40,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// Big enough for the 10,000-case base bundle (≈ 1M changes).
+/// Big enough for the 10,000-case base bundle (≈ 1M changes), read in one
+/// import: the product reads at most `Limits::default().max_ops`
+/// operations per bundle and the rest with the next one.
 pub fn limits() -> Limits {
     Limits {
         max_body: 16 << 30,
+        max_ops: u64::MAX,
         ..Limits::default()
     }
 }

@@ -15,13 +15,15 @@
 
 use std::collections::HashMap;
 
-use automerge::sync::Message;
+use automerge::sync::{ChunkList, Message};
 use automerge::{AutoCommit, Change, ChangeHash};
 use serde::{Deserialize, Serialize};
 
+use crate::chunk::{self, Budget};
 use crate::crypto;
 use crate::error::{SyncError, doc_err};
 use crate::identity::{DeviceId, DeviceKeys};
+use crate::import::QuarantineNote;
 use crate::keys::TeamKey;
 use crate::team::{TeamDoc, TeamId, epoch_key};
 
@@ -59,20 +61,20 @@ pub(super) struct Hello {
 }
 
 #[derive(Serialize, Deserialize)]
-pub(super) struct DocMessage {
-    pub(super) doc_id: String,
+pub(crate) struct DocMessage {
+    pub(crate) doc_id: String,
     /// An encoded `automerge::sync::Message`.
     #[serde(with = "serde_bytes")]
-    pub(super) message: Vec<u8>,
+    pub(crate) message: Vec<u8>,
     /// The author's signature of every change the message carries.
-    pub(super) signatures: Vec<ChangeSig>,
+    pub(crate) signatures: Vec<ChangeSig>,
 }
 
 #[derive(Serialize, Deserialize)]
-pub(super) struct ChangeSig {
-    pub(super) hash: [u8; 32],
+pub(crate) struct ChangeSig {
+    pub(crate) hash: [u8; 32],
     #[serde(with = "serde_bytes")]
-    pub(super) signature: Vec<u8>,
+    pub(crate) signature: Vec<u8>,
 }
 
 /// The length of the frame starting with `prefix` (at least `PREFIX_LEN`
@@ -214,32 +216,29 @@ pub(super) fn proof_message(
     m
 }
 
-/// The changes in one chunk of a sync message. A V1 chunk is one change; a
-/// V2 chunk is a run of storage chunks, each a change or a whole saved
-/// document. A storage chunk is magic[4] checksum[4] type[1] len[uleb128]
-/// data[len]; type 0 is a document.
-pub(super) fn changes_of(chunk: &[u8]) -> Result<Vec<Change>, SyncError> {
+/// The changes of a sync message this device is about to send, for their
+/// signatures. A chunk of a V1 message is one change; a chunk of a V2
+/// message is a run of storage chunks, each a change or (when Automerge
+/// chooses to send everything) a whole saved document. A document is
+/// replaced by its changes, uncompressed: a receiver takes only change
+/// chunks with plain columns, which it can read within bounds.
+pub(super) fn outgoing_changes(msg: &mut Message) -> Result<Vec<Change>, SyncError> {
     let mut out = Vec::new();
-    let mut rest = chunk;
-    while !rest.is_empty() {
-        let (len, used) = uleb128(rest.get(9..).unwrap_or_default())
-            .ok_or_else(|| malformed("a change chunk's length is unreadable"))?;
-        let end = len
-            .checked_add(9 + used)
-            .filter(|e| *e <= rest.len())
-            .ok_or_else(|| malformed("a change chunk is cut short"))?;
-        let (one, tail) = rest.split_at(end);
-        if one[8] == 0 {
-            let mut doc =
-                AutoCommit::load(one).map_err(|e| malformed(format!("a document: {e}")))?;
-            out.extend(doc.get_changes(&[]));
-        } else {
-            out.push(
-                Change::from_bytes(one.to_vec())
-                    .map_err(|e| malformed(format!("a change: {e}")))?,
-            );
+    let mut had_document = false;
+    for chunk in msg.changes.iter() {
+        for one in chunk::split(chunk).map_err(|e| malformed(e.detail()))? {
+            if chunk::is_document(one) {
+                had_document = true;
+                let mut doc = AutoCommit::load(one).map_err(doc_err)?;
+                out.extend(doc.get_changes(&[]));
+            } else {
+                out.push(Change::from_bytes(one.to_vec()).map_err(doc_err)?);
+            }
         }
-        rest = tail;
+    }
+    if had_document {
+        let run: Vec<u8> = out.iter().flat_map(|c| c.raw_bytes().to_vec()).collect();
+        msg.changes = ChunkList::from(vec![run]);
     }
     Ok(out)
 }
@@ -279,12 +278,18 @@ fn uleb128(bytes: &[u8]) -> Option<(usize, usize)> {
 }
 
 /// Changes paired with the signatures that came with them.
-pub(super) type SignedChanges = Vec<(Change, [u8; 64])>;
+pub(crate) type SignedChanges = Vec<(Change, [u8; 64])>;
 
 impl DocMessage {
     /// The Automerge message and every change it carries, each with the
-    /// signature sent for it.
-    pub(super) fn decode(&self) -> Result<(Message, SignedChanges), SyncError> {
+    /// signature sent for it. Each change is read within `budget` first
+    /// (`chunk::read_change`): one that is compressed (a DEFLATE chunk, a
+    /// deflated column, a whole saved document) or holds too many
+    /// operations is refused on its own, with a note.
+    pub(crate) fn decode(
+        &self,
+        budget: &mut Budget,
+    ) -> Result<(Message, SignedChanges, Vec<QuarantineNote>), SyncError> {
         let msg = Message::decode(&self.message)
             .map_err(|e| malformed(format!("a sync message: {e}")))?;
         // Automerge only ever sends one summary; more would reach an
@@ -304,15 +309,29 @@ impl DocMessage {
             sigs.insert(ChangeHash(s.hash), sig);
         }
         let mut changes = Vec::new();
+        let mut refused = Vec::new();
         for chunk in msg.changes.iter() {
-            for c in changes_of(chunk)? {
-                // A change sent without a signature fails the signature
-                // check and is quarantined like any other.
-                let sig = sigs.get(&c.hash()).copied().unwrap_or([0; 64]);
-                changes.push((c, sig));
+            for one in chunk::split(chunk).map_err(|e| malformed(e.detail()))? {
+                match chunk::read_change(one, budget, false) {
+                    Ok(c) => {
+                        // A change sent without a signature fails the
+                        // signature check and is quarantined like any other.
+                        let sig = sigs.get(&c.hash()).copied().unwrap_or([0; 64]);
+                        changes.push((c, sig));
+                    }
+                    Err(e) => match e.rejection() {
+                        Some(reason) => refused.push(QuarantineNote {
+                            doc_id: self.doc_id.clone(),
+                            hash: chunk::hash_as_received(one),
+                            code: reason.code,
+                            message: reason.message,
+                        }),
+                        None => return Err(malformed(format!("a change: {}", e.detail()))),
+                    },
+                }
             }
         }
-        Ok((msg, changes))
+        Ok((msg, changes, refused))
     }
 }
 

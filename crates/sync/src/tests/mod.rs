@@ -4,6 +4,7 @@
 mod adversarial;
 mod attribution;
 mod bad_values;
+mod bounds;
 mod converge;
 mod doc_ids;
 mod equivocation;

@@ -150,7 +150,9 @@ fn finding_3_a_future_key_planted_in_a_bundle_header_is_never_kept_or_used() {
     assert!(opens(&admins, &from_b));
     assert!(!opens(&planted, &from_b));
 
-    // A's new work under its planted key is refused, and nothing of it kept.
+    // A's new work under its planted key is refused, and nothing of it
+    // kept: B knows A is revoked, so the bundle is refused on its sender
+    // before its body is read with any key.
     add_victim(&mut t.inv_a, &c1, "v9", "After revocation");
     let later = t.inv_a.export(&to_b, T0).unwrap();
     let bundle = reseal(
@@ -161,7 +163,7 @@ fn finding_3_a_future_key_planted_in_a_bundle_header_is_never_kept_or_used() {
     );
     let before = snapshot(&mut t.inv_b);
     let err = t.inv_b.import(&bundle, &Limits::default()).unwrap_err();
-    assert_eq!(err.code(), "sync.forged_key");
+    assert_eq!(err.code(), "sync.sender_revoked");
     assert_eq!(snapshot(&mut t.inv_b), before);
     assert!(t.inv_b.team_key(2).unwrap().same_key(&admins));
     assert_eq!(t.inv_b.case(&c1).unwrap().case().unwrap().victims.len(), 1);
