@@ -60,8 +60,12 @@ struct DocSync {
     got_changes: bool,
     quiet: u32,
     stalled: bool,
-    /// This device may not see the case: its messages are ignored.
+    /// The id is not a document id: its messages are ignored.
     refused: bool,
+    /// This device may not see the case as its team document stands: its
+    /// messages are ignored until the team document changes (a grant may
+    /// arrive later in the session).
+    not_permitted: bool,
 }
 
 /// One side of an online sync session. Drive it with `poll` (frames to
@@ -265,7 +269,7 @@ impl Session {
                 break;
             }
             let ds = self.docs.entry(doc_id.clone()).or_default();
-            if ds.refused {
+            if ds.refused || ds.not_permitted {
                 continue;
             }
             let quarantined = replica.quarantined_in(&doc_id);
@@ -542,7 +546,11 @@ impl Session {
             if d.doc_id.is_empty() || d.doc_id.len() > 200 || !ids.insert(d.doc_id.clone()) {
                 return Err(malformed("a document id is empty, too long or repeated"));
             }
-            if self.docs.get(&d.doc_id).is_some_and(|s| s.refused) {
+            if self
+                .docs
+                .get(&d.doc_id)
+                .is_some_and(|s| s.refused || s.not_permitted)
+            {
                 continue;
             }
             let (msg, changes, refused) = d.decode(&mut budget)?;
@@ -551,8 +559,16 @@ impl Session {
             messages.push((d.doc_id, msg));
         }
         let before = (report.applied, report.quarantined.len());
+        let team_before = replica.team.doc.get_heads();
         let (_, not_permitted) =
             replica.commit_entries(&peer, &entries, input_key.map(|k| (k, WHAT)), report)?;
+        if replica.team.doc.get_heads() != team_before {
+            // Access may have been granted: cases set aside as not permitted
+            // start their exchange again.
+            for ds in self.docs.values_mut().filter(|ds| ds.not_permitted) {
+                *ds = DocSync::default();
+            }
+        }
         if (report.applied, report.quarantined.len()) != before {
             replica.audit(
                 "sync.session",
@@ -568,8 +584,12 @@ impl Session {
             let ds = self.docs.entry(doc_id.clone()).or_default();
             // Refused ids (reported by `commit_entries`) are not synced
             // further in this session, like cases this device may not see.
-            if not_permitted.contains(&doc_id) || !crate::team::is_document_id(&doc_id) {
+            if !crate::team::is_document_id(&doc_id) {
                 ds.refused = true;
+                continue;
+            }
+            if not_permitted.contains(&doc_id) {
+                ds.not_permitted = true;
                 continue;
             }
             let had_changes = !msg.changes.is_empty();
