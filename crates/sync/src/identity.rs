@@ -53,12 +53,14 @@ impl DeviceId {
     /// Lax verification accepts, under a small-order key, one signature for
     /// every message.
     pub fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
-        VerifyingKey::from_bytes(&self.0)
-            .map(|k| {
-                k.verify_strict(message, &Signature::from_bytes(signature))
-                    .is_ok()
-            })
-            .unwrap_or(false)
+        self.verifying_key()
+            .is_some_and(|k| verify_with(&k, message, signature))
+    }
+
+    /// The decompressed public key, to verify many signatures by this
+    /// device without decompressing it for each; `None` if it is no point.
+    pub fn verifying_key(&self) -> Option<VerifyingKey> {
+        VerifyingKey::from_bytes(&self.0).ok()
     }
 
     /// Whether this is a usable Ed25519 key: a valid point, not of small
@@ -160,4 +162,10 @@ impl PublicDevice {
         }
         Ok(())
     }
+}
+
+/// Strict verification with a decompressed key (see [`DeviceId::verify`]).
+pub fn verify_with(key: &VerifyingKey, message: &[u8], signature: &[u8; 64]) -> bool {
+    key.verify_strict(message, &Signature::from_bytes(signature))
+        .is_ok()
 }

@@ -694,7 +694,8 @@ pub(crate) fn integrate(
     kind: DocKind,
     me: &DeviceId,
 ) -> Result<bool, SyncError> {
-    let verify = |c: &Change, sig: &[u8; 64]| trust::signature_valid(team_id, doc_id, c, sig);
+    let verifier = trust::Verifier::new(team_id, doc_id);
+    let verify = |c: &Change, sig: &[u8; 64]| verifier.valid(c, sig);
     let mut pending: Vec<Pending> = Vec::new();
     let mut index: HashMap<ChangeHash, usize> = HashMap::new();
     // Changes held from earlier imports get another chance.
