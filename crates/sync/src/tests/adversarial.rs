@@ -16,20 +16,6 @@ fn heads_of(r: &mut Replica) -> Vec<Vec<automerge::ChangeHash>> {
     ids.iter().map(|id| r.heads(id).unwrap()).collect()
 }
 
-/// A team where the admin, A and the prosecutor all hold case c1.
-fn shared() -> (Team, String) {
-    let mut t = team();
-    let c1 = open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, &c1, "v1", "Name");
-    send(&mut t.inv_a, &mut t.admin);
-    grant(&mut t.admin, &c1, &t.prosecutor);
-    grant(&mut t.admin, &c1, &t.inv_b);
-    send(&mut t.admin, &mut t.prosecutor);
-    send(&mut t.admin, &mut t.inv_b);
-    send(&mut t.admin, &mut t.inv_a);
-    (t, c1)
-}
-
 fn quarantine_codes(from: &mut Replica, to: &mut Replica) -> Vec<String> {
     let report = send(from, to);
     report.quarantined.iter().map(|q| q.code.clone()).collect()

@@ -20,7 +20,6 @@ use crate::bundle::{Body, DocEntry, Header, Limits, Recipient, SignedChange};
 use crate::identity::DeviceKeys;
 use crate::keys::TeamKey;
 use crate::replica::Replica;
-use crate::session::Session;
 
 // ---- Crafting Automerge bytes by hand ---------------------------------
 
@@ -342,35 +341,6 @@ fn snapshot(r: &mut Replica) -> Snapshot {
         peer_heads: r.peer_heads.len(),
         keys: r.team_keys.keys().copied().collect(),
     }
-}
-
-/// A team where the admin, both investigators and the prosecutor hold c1.
-fn shared() -> (Team, String) {
-    let mut t = team();
-    let c1 = open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, &c1, "v1", "Name");
-    send(&mut t.inv_a, &mut t.admin);
-    grant(&mut t.admin, &c1, &t.prosecutor);
-    grant(&mut t.admin, &c1, &t.inv_b);
-    send(&mut t.admin, &mut t.prosecutor);
-    send(&mut t.admin, &mut t.inv_b);
-    send(&mut t.admin, &mut t.inv_a);
-    (t, c1)
-}
-
-/// Hello and Proof both ways; returns both sessions ready to sync.
-fn handshake(a: &mut Replica, b: &mut Replica) -> (Session, Session) {
-    let mut sa = Session::new(a, None).unwrap();
-    let mut sb = Session::new(b, None).unwrap();
-    let ha = sa.poll(a).unwrap().unwrap();
-    let hb = sb.poll(b).unwrap().unwrap();
-    sb.receive(b, &ha).unwrap();
-    sa.receive(a, &hb).unwrap();
-    let pa = sa.poll(a).unwrap().unwrap();
-    let pb = sb.poll(b).unwrap().unwrap();
-    sb.receive(b, &pa).unwrap();
-    sa.receive(a, &pb).unwrap();
-    (sa, sb)
 }
 
 /// Replaces a device's copy of the team key: what it writes from now on is

@@ -276,3 +276,37 @@ pub fn renumber(e: &mut automerge::ExpandedChange, start: u64) {
 pub fn codes(r: &ImportReport) -> Vec<&str> {
     r.quarantined.iter().map(|q| q.code.as_str()).collect()
 }
+
+/// A team where the admin, both investigators and the prosecutor hold a
+/// case A opened, with one victim; returns the case's id.
+pub fn shared() -> (Team, String) {
+    let mut t = team();
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Name");
+    send(&mut t.inv_a, &mut t.admin);
+    grant(&mut t.admin, &c1, &t.prosecutor);
+    grant(&mut t.admin, &c1, &t.inv_b);
+    send(&mut t.admin, &mut t.prosecutor);
+    send(&mut t.admin, &mut t.inv_b);
+    send(&mut t.admin, &mut t.inv_a);
+    (t, c1)
+}
+
+/// Hello and Proof both ways, by hand; returns both sessions ready to sync.
+pub fn handshake(
+    a: &mut Replica,
+    b: &mut Replica,
+) -> (crate::session::Session, crate::session::Session) {
+    use crate::session::Session;
+    let mut sa = Session::new(a, None).unwrap();
+    let mut sb = Session::new(b, None).unwrap();
+    let ha = sa.poll(a).unwrap().unwrap();
+    let hb = sb.poll(b).unwrap().unwrap();
+    sb.receive(b, &ha).unwrap();
+    sa.receive(a, &hb).unwrap();
+    let pa = sa.poll(a).unwrap().unwrap();
+    let pb = sb.poll(b).unwrap().unwrap();
+    sb.receive(b, &pa).unwrap();
+    sa.receive(a, &pb).unwrap();
+    (sa, sb)
+}

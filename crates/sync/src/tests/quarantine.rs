@@ -18,21 +18,6 @@ use crate::replica::Replica;
 use crate::team::TEAM_DOC_ID;
 use crate::trust::{change_message, signature_valid};
 
-/// A team where the admin, both investigators and the prosecutor hold
-/// case c1, opened by A; returns the case's id.
-fn shared() -> (Team, String) {
-    let mut t = team();
-    let c1 = open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, &c1, "v1", "Name");
-    send(&mut t.inv_a, &mut t.admin);
-    grant(&mut t.admin, &c1, &t.prosecutor);
-    grant(&mut t.admin, &c1, &t.inv_b);
-    send(&mut t.admin, &mut t.prosecutor);
-    send(&mut t.admin, &mut t.inv_b);
-    send(&mut t.admin, &mut t.inv_a);
-    (t, c1)
-}
-
 /// (change, reason code) of every entry in a device's quarantine.
 fn listed(r: &Replica) -> BTreeSet<(String, String)> {
     r.quarantine()
