@@ -3,22 +3,11 @@
 //! Caravan adopted it) is shown with what to do, holds its stage's gate,
 //! and cannot be worked on until Caravan is updated.
 
-use std::path::Path;
-use std::sync::Arc;
-
 use caravan_core::model::lifecycle::UnknownTemplate;
 use caravan_core::model::{ItemStatus, Role, Stage};
-use caravan_core::vault::Passphrase;
 use caravan_core::*;
 
-fn opts() -> OpenOptions {
-    OpenOptions::insecure_fast_kdf(Arc::new(SteppingClock::starting_at(1_795_824_000_000)))
-}
-
-fn create(dir: &Path) -> Workspace {
-    let pass = Passphrase::new("correct horse battery staple 42".into());
-    Workspace::create(dir, &pass, &opts()).unwrap().0
-}
+use crate::util::*;
 
 #[test]
 fn a_checklist_of_a_newer_template_version_is_shown_and_holds_the_gate() {

@@ -6,3 +6,4 @@ mod doc_ids;
 mod quarantine;
 mod state;
 mod story;
+mod util;

@@ -4,30 +4,11 @@
 //! across a lock and unlock.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use caravan_core::model::Role;
-use caravan_core::vault::Passphrase;
 use caravan_core::*;
 
-const PASS: &str = "correct horse battery staple 42";
-const T0: i64 = 1_795_824_000_000;
-
-fn opts() -> OpenOptions {
-    OpenOptions::insecure_fast_kdf(Arc::new(SteppingClock::starting_at(T0)))
-}
-
-fn create(dir: &Path) -> Workspace {
-    Workspace::create(dir, &Passphrase::new(PASS.into()), &opts())
-        .unwrap()
-        .0
-}
-
-fn reopen(ws: Workspace) -> Workspace {
-    let dir = ws.vault_dir().to_path_buf();
-    ws.lock();
-    Workspace::unlock(&dir, &Passphrase::new(PASS.into()), &opts()).unwrap()
-}
+use crate::util::*;
 
 fn enrol(admin: &mut Workspace, dir: &Path, name: &str, role: Role) -> Workspace {
     let mut ws = create(dir);

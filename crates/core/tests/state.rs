@@ -6,7 +6,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Arc;
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ChangeHash, ROOT};
@@ -15,28 +14,10 @@ use caravan_core::sync::bundle::Recipient;
 use caravan_core::sync::join::JoinRequest;
 use caravan_core::sync::quota::QUOTA;
 use caravan_core::sync::{DeviceKeys, ExpectedTeam, Replica, ReplicaState, RowKind};
-use caravan_core::vault::{Passphrase, RecordKind, UnlockOptions, Vault};
+use caravan_core::vault::{RecordKind, UnlockOptions, Vault};
 use caravan_core::*;
 
-const PASS: &str = "correct horse battery staple 42";
-
-fn opts() -> OpenOptions {
-    OpenOptions::insecure_fast_kdf(Arc::new(SteppingClock::starting_at(1_795_824_000_000)))
-}
-
-fn pass() -> Passphrase {
-    Passphrase::new(PASS.into())
-}
-
-fn create(dir: &Path) -> Workspace {
-    Workspace::create(dir, &pass(), &opts()).unwrap().0
-}
-
-fn reopen(ws: Workspace) -> Workspace {
-    let dir = ws.vault_dir().to_path_buf();
-    ws.lock();
-    Workspace::unlock(&dir, &pass(), &opts()).unwrap()
-}
+use crate::util::*;
 
 /// The vault itself, opened beside the workspace (which is locked first).
 fn raw_vault(ws: Workspace) -> (Vault, std::path::PathBuf) {

@@ -5,31 +5,12 @@
 //! surviving a lock and unlock with nothing lost.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use caravan_core::model::{ItemStatus, Role, Stage};
 use caravan_core::vault::Passphrase;
 use caravan_core::*;
 
-const PASS: &str = "correct horse battery staple 42";
-
-fn opts() -> OpenOptions {
-    OpenOptions::insecure_fast_kdf(Arc::new(SteppingClock::starting_at(1_795_824_000_000)))
-}
-
-fn pass() -> Passphrase {
-    Passphrase::new(PASS.into())
-}
-
-fn create(dir: &Path) -> Workspace {
-    Workspace::create(dir, &pass(), &opts()).unwrap().0
-}
-
-fn reopen(ws: Workspace) -> Workspace {
-    let dir = ws.vault_dir().to_path_buf();
-    ws.lock();
-    Workspace::unlock(&dir, &pass(), &opts()).unwrap()
-}
+use crate::util::*;
 
 fn enrol(admin: &mut Workspace, dir: &Path, name: &str, role: Role) -> Workspace {
     let mut ws = create(dir);
