@@ -74,8 +74,7 @@ pub fn signature_valid(
     change: &Change,
     signature: &[u8; 64],
 ) -> bool {
-    DeviceId::from_actor(change.actor_id())
-        .is_some_and(|d| d.verify(&change_message(team_id, doc_id, &change.hash()), signature))
+    Verifier::new(team_id, doc_id).valid(change, signature)
 }
 
 /// Verifies the signatures of one document's incoming changes, keeping each
