@@ -88,6 +88,8 @@ impl CoreError {
             | "sync.unknown_sender"
             | "sync.sender_revoked"
             | "sync.no_key"
+            | "sync.unreadable"
+            | "sync.old_format"
             | "sync.not_for_this_device"
             | "sync.weak_key"
             | "sync.forged_key"

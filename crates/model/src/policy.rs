@@ -119,6 +119,8 @@ pub static CASE_RULES: &[Rule] = &[
 /// The team-document policy table.
 #[rustfmt::skip]
 pub static TEAM_RULES: &[Rule] = &[
+    rule("case_keys", &[(&[I, P, S, A], &[C])], "any member may seal a case key; devices use only keys an entitled member sealed"),
+    rule("case_keys/*", &[(&[I, P, S, A], &[C])], "case key wraps are only added"),
     rule("*", &[(&[A], &[C])], "the founding admin creates the team"),
     rule("case_access/**", &[(&[S, A], &[C, U, D])], "supervisors decide who sees which case"),
     rule("revocations/**", &[(&[A], &[C])], "revocations are permanent"),

@@ -224,6 +224,10 @@ pub struct Rule {
     pub expect: Expect,
     /// Null is accepted too (an `Option` field).
     pub optional: bool,
+    /// A field of a record that the record may be made without: one added
+    /// to the document's form after documents were made, and read by no
+    /// model type (the team document's case keys, read by the sync layer).
+    pub later: bool,
 }
 
 impl Rule {
@@ -518,11 +522,15 @@ impl Schema {
         check
     }
 
+    /// The fields a record must be made with: all but the `later` ones.
     fn all_fields(&self, rule: usize) -> u64 {
-        match self.nodes[rule].fields.len() {
-            MAX_FIELDS => u64::MAX,
-            n => (1u64 << n) - 1,
-        }
+        self.nodes[rule]
+            .fields
+            .iter()
+            .filter(|(_, child)| !self.rules[*child].later)
+            .fold(0u64, |mask, (_, child)| {
+                mask | (1u64 << self.nodes[*child].bit)
+            })
     }
 }
 
@@ -613,6 +621,7 @@ const fn rule(pattern: &'static str, expect: Expect) -> Rule {
         pattern,
         expect,
         optional: false,
+        later: false,
     }
 }
 
@@ -622,6 +631,7 @@ const fn opt(pattern: &'static str, expect: Expect) -> Rule {
         pattern,
         expect,
         optional: true,
+        later: false,
     }
 }
 

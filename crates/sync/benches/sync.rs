@@ -310,8 +310,8 @@ fn diverged() -> (Replica, Replica, String, String) {
 /// Runs a whole session over an in-memory pipe; returns (frames, bytes).
 fn session(a: &mut Replica, b: &mut Replica, a_id: &str, b_id: &str) -> (usize, usize) {
     use caravan_sync::session::Session;
-    let mut sa = Session::new(a, Some(b_id.to_string())).unwrap();
-    let mut sb = Session::new(b, Some(a_id.to_string())).unwrap();
+    let mut sa = Session::new(a, Some(b_id.to_string()), 0).unwrap();
+    let mut sb = Session::new(b, Some(a_id.to_string()), 0).unwrap();
     let (mut frames, mut bytes) = (0, 0);
     for _ in 0..200 {
         let mut to_a = Vec::new();

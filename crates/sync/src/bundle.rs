@@ -6,22 +6,27 @@
 //! | body_len u64 BE | body: nonce[24] || XChaCha20-Poly1305(postcard Body)
 //! | signature[64]: Ed25519 of the sender over every byte before it
 //! ```
-//! The signature is checked before anything is decrypted or decoded
-//! further; the body's AAD is every byte before it, so no header field can
-//! be swapped under a valid body.
+//! In plaintext the header holds the team id, the team key sealed to each
+//! device the bundle is for (no device named) and the sealed [`Meta`]
+//! (sender, recipient, epoch, time). The sender is read from the meta and
+//! its signature checked before the body is decrypted or decoded; the
+//! body's AAD is every byte before it, so no header field can be swapped
+//! under a valid body. Inside the body, each case's changes are sealed
+//! again under that case's key (`case_keys`).
 
 use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 
 use crate::crypto;
 use crate::error::{SyncError, doc_err};
-use crate::identity::DeviceId;
+use crate::identity::{DeviceId, DeviceKeys, PublicDevice};
 use crate::keys::TeamKey;
 use crate::replica::Replica;
-use crate::team::{TEAM_DOC_ID, TeamId, epoch_key};
+use crate::team::{TEAM_DOC_ID, TeamDoc, TeamId, public_device};
 
 pub const MAGIC: &[u8; 8] = b"CRVNBNDL";
-pub const VERSION: u16 = 1;
+/// 2: the sender and recipient sealed, each case under its own key.
+pub const VERSION: u16 = 2;
 const PREAMBLE: usize = 8 + 2 + 4;
 
 /// Sizes a reader refuses before allocating for them.
@@ -66,21 +71,45 @@ pub enum Recipient {
     AnyMember,
 }
 
+/// What anyone holding the file reads: the team id and opaque bytes. The
+/// sender, the recipient and the team key epoch are inside `meta`, under
+/// the team key; each case inside the body is under its own case key.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Header {
     pub team_id: TeamId,
+    /// The current team key sealed to each device the bundle is for, by
+    /// no name (a device tries each), so a device that missed a rotation
+    /// can still read the bundle. Such a key reads this bundle only.
+    pub offers: Vec<serde_bytes::ByteBuf>,
+    /// [`Meta`], sealed under the team key.
+    #[serde(with = "serde_bytes")]
+    pub meta: Vec<u8>,
+}
+
+/// Who sent a bundle, to whom, when, under which team key epoch.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Meta {
     pub epoch: u32,
     pub sender: DeviceId,
     pub recipient: Recipient,
     pub created_at: i64,
-    /// The current epoch key sealed to each active device (from the team
-    /// document), so a device that missed a rotation can still read this.
-    pub wraps: Vec<(DeviceId, u32, Vec<u8>)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Body {
-    pub(crate) docs: Vec<DocEntry>,
+    /// The team document's changes: every member may read them.
+    pub(crate) team: Option<DocEntry>,
+    /// Each case's changes, under that case's key.
+    pub(crate) cases: Vec<CaseSection>,
+}
+
+/// One case's [`DocEntry`], sealed under a key of the case.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct CaseSection {
+    pub(crate) doc_id: String,
+    pub(crate) key_id: [u8; 16],
+    #[serde(with = "serde_bytes")]
+    pub(crate) sealed: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -97,6 +126,52 @@ pub(crate) struct SignedChange {
     pub(crate) bytes: Vec<u8>,
     #[serde(with = "serde_bytes")]
     pub(crate) signature: Vec<u8>,
+}
+
+fn meta_aad(team: &TeamId) -> Vec<u8> {
+    [&b"caravan/bundle-meta/v2\0"[..], &team.0].concat()
+}
+
+fn offer_aad(team: &TeamId) -> Vec<u8> {
+    [&b"caravan/bundle-offer/v2\0"[..], &team.0].concat()
+}
+
+/// The team key sealed to one device, for [`Header::offers`].
+pub(crate) fn offer(
+    team: &TeamId,
+    key: &TeamKey,
+    device: &PublicDevice,
+) -> Result<Vec<u8>, SyncError> {
+    let mut plain = zeroize::Zeroizing::new(key.epoch.to_be_bytes().to_vec());
+    plain.extend_from_slice(key.secret_bytes());
+    crypto::seal_to(&device.agreement, &offer_aad(team), &plain)
+}
+
+/// Opens the offer sealed to this device, if one is.
+pub(crate) fn open_offer(
+    team: &TeamId,
+    offers: &[serde_bytes::ByteBuf],
+    me: &DeviceKeys,
+) -> Option<TeamKey> {
+    offers.iter().find_map(|o| {
+        let plain = crypto::open_from(me.agreement_secret(), &offer_aad(team), o)?;
+        let epoch = u32::from_be_bytes(plain.get(..4)?.try_into().ok()?);
+        let key: [u8; 32] = plain.get(4..)?.try_into().ok()?;
+        Some(TeamKey::from_bytes(epoch, &key))
+    })
+}
+
+/// Seals [`Meta`] under the team key.
+pub(crate) fn seal_meta(team: &TeamId, meta: &Meta, key: &TeamKey) -> Result<Vec<u8>, SyncError> {
+    let plain = postcard::to_stdvec(meta).map_err(doc_err)?;
+    crypto::seal(&key.key, &meta_aad(team), &plain)
+}
+
+/// Reads [`Meta`] with a candidate team key.
+pub(crate) fn open_meta(team: &TeamId, sealed: &[u8], key: &TeamKey) -> Option<Meta> {
+    let plain = crypto::open(&key.key, &meta_aad(team), sealed)?;
+    let meta: Meta = postcard::from_bytes(&plain).ok()?;
+    (meta.epoch == key.epoch).then_some(meta)
 }
 
 /// The framing of a bundle, checked but not yet decrypted.
@@ -123,6 +198,12 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Parsed<'a>, SyncErr
     let version = u16::from_be_bytes([bytes[8], bytes[9]]);
     if version > VERSION {
         return Err(SyncError::FutureVersion {
+            what: WHAT,
+            found: version,
+        });
+    }
+    if version == 1 {
+        return Err(SyncError::OldFormat {
             what: WHAT,
             found: version,
         });
@@ -199,15 +280,16 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Parsed<'a>, SyncErr
 
 impl Replica {
     /// Writes a bundle for `recipient` holding every change it lacks, as far
-    /// as this device knows, of the documents it may see.
+    /// as this device knows, of the documents it may see. Each case goes
+    /// under its case key, which this device makes, extends or rotates
+    /// first (`tend_case_keys`) so that exactly the devices that may see
+    /// the case can read it.
     pub fn export(&mut self, recipient: &Recipient, at: i64) -> Result<Vec<u8>, SyncError> {
         let team = self.team.view()?;
         let epoch = team.current_epoch();
-        let key = self
-            .team_keys
-            .get(&epoch)
-            .ok_or(SyncError::NoKey { epoch })?
-            .clone();
+        if !self.team_keys.contains_key(&epoch) {
+            return Err(SyncError::NoKey { epoch });
+        }
         let member = match recipient {
             Recipient::Member(m) if !team.members.contains_key(m) => {
                 return Err(SyncError::NotFound(m.clone()));
@@ -215,78 +297,91 @@ impl Replica {
             Recipient::Member(m) => Some(m.clone()),
             Recipient::AnyMember => None,
         };
-        let mut docs = Vec::new();
-        let case_ids: Vec<String> = self.cases.keys().cloned().collect();
-        for doc_id in std::iter::once(TEAM_DOC_ID.to_string()).chain(case_ids) {
-            if doc_id != TEAM_DOC_ID {
-                let creator = Replica::creator_of(&team, &doc_id, &self.cases[&doc_id]);
-                let permitted = |m: &str| team.may_access(m, &doc_id, creator.as_deref());
-                let ok = match &member {
-                    Some(m) => permitted(m),
-                    None => team.active_devices().all(|(_, d)| permitted(&d.member)),
-                };
-                if !ok {
-                    continue;
+        let mut case_ids = Vec::new();
+        for (doc_id, doc) in &self.cases {
+            let creator = Replica::creator_of(&team, doc_id, doc);
+            let permitted = |m: &str| team.may_access(m, doc_id, creator.as_deref());
+            let ok = match &member {
+                Some(m) => permitted(m),
+                None => team.active_devices().all(|(_, d)| permitted(&d.member)),
+            };
+            if ok {
+                case_ids.push(doc_id.clone());
+            }
+        }
+        self.tend_case_keys(&team, &case_ids, at)?;
+        self.write_bundle(&team, recipient, &case_ids, at)
+    }
+
+    /// A bundle for `recipient` of the team document and the cases
+    /// `case_ids`, each under the key this device sends it under (a case
+    /// without one is left out).
+    pub(crate) fn write_bundle(
+        &mut self,
+        team: &TeamDoc,
+        recipient: &Recipient,
+        case_ids: &[String],
+        at: i64,
+    ) -> Result<Vec<u8>, SyncError> {
+        let epoch = team.current_epoch();
+        let key = self
+            .team_keys
+            .get(&epoch)
+            .ok_or(SyncError::NoKey { epoch })?
+            .clone();
+        let member = match recipient {
+            Recipient::Member(m) => Some(m.clone()),
+            Recipient::AnyMember => None,
+        };
+        let team_entry = self.doc_entry(TEAM_DOC_ID, member.as_deref())?;
+        let mut change_count = team_entry.changes.len();
+        let mut cases = Vec::with_capacity(case_ids.len());
+        for doc_id in case_ids {
+            let entry = self.doc_entry(doc_id, member.as_deref())?;
+            let plain = zeroize::Zeroizing::new(postcard::to_stdvec(&entry).map_err(doc_err)?);
+            match self.seal_case(doc_id, &plain)? {
+                Some((key_id, sealed)) => {
+                    change_count += entry.changes.len();
+                    cases.push(CaseSection {
+                        doc_id: doc_id.clone(),
+                        key_id,
+                        sealed,
+                    });
+                }
+                // Only a copy of a device that stopped writing lacks a key
+                // it may send under: the case waits for another device.
+                None => {
+                    tracing::warn!(case = %doc_id, "a case left out: no case key to send it under")
                 }
             }
-            let known = member
-                .as_ref()
-                .and_then(|m| self.peer_heads.get(&(m.clone(), doc_id.clone())))
-                .cloned();
-            let doc = self
-                .doc_mut(&doc_id)
-                .ok_or_else(|| SyncError::NotFound(doc_id.clone()))?;
-            let have: Vec<ChangeHash> = known
-                .unwrap_or_default()
-                .into_iter()
-                .filter(|h| doc.get_change_by_hash(h).is_some())
-                .collect();
-            let changes = doc.get_changes(&have);
-            // A document with nothing new still travels, as its heads alone:
-            // the recipient learns what this device holds and will send only
-            // what it lacks next time.
-            let heads = doc.get_heads().iter().map(|h| h.0).collect();
-            let mut signed = Vec::with_capacity(changes.len());
-            for c in changes {
-                let sig = self.signatures.get(&c.hash()).ok_or_else(|| {
-                    SyncError::Document(format!("no signature is stored for change {}", c.hash()))
-                })?;
-                signed.push(SignedChange {
-                    bytes: c.raw_bytes().to_vec(),
-                    signature: sig.to_vec(),
-                });
-            }
-            docs.push(DocEntry {
-                doc_id,
-                heads,
-                changes: signed,
-            });
         }
-        let wraps = team
-            .key_epochs
-            .get(&epoch_key(epoch))
-            .map(|e| {
-                e.wraps
-                    .iter()
-                    .filter_map(|(d, w)| {
-                        Some((DeviceId::from_hex(d)?, epoch, hex::decode(w).ok()?))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        let header = Header {
-            team_id: self.team_id,
+        let mut offers = Vec::new();
+        for (id, d) in team.active_devices() {
+            if member.as_ref().is_some_and(|m| *m != d.member) {
+                continue;
+            }
+            if let Ok(device) = public_device(id, d)
+                && device.check_strong("device").is_ok()
+            {
+                offers.push(serde_bytes::ByteBuf::from(offer(
+                    &self.team_id,
+                    &key,
+                    &device,
+                )?));
+            }
+        }
+        let meta = Meta {
             epoch,
             sender: self.device(),
             recipient: recipient.clone(),
             created_at: at,
-            wraps,
         };
-        let (doc_count, change_count) = (
-            docs.len(),
-            docs.iter().map(|d| d.changes.len()).sum::<usize>(),
-        );
-        let bundle = self.seal(&header, &Body { docs }, &key)?;
+        let doc_count = 1 + cases.len();
+        let body = Body {
+            team: Some(team_entry),
+            cases,
+        };
+        let bundle = self.seal(&meta, offers, &body, &key)?;
         let target = match recipient {
             Recipient::Member(m) => format!("member {m}"),
             Recipient::AnyMember => "any member".to_string(),
@@ -300,13 +395,57 @@ impl Replica {
         Ok(bundle)
     }
 
+    /// One document's changes that `member` lacks (as far as this device
+    /// knows), with their signatures, and this device's heads of it.
+    fn doc_entry(&mut self, doc_id: &str, member: Option<&str>) -> Result<DocEntry, SyncError> {
+        let known = member
+            .and_then(|m| self.peer_heads.get(&(m.to_string(), doc_id.to_string())))
+            .cloned();
+        let doc = self
+            .doc_mut(doc_id)
+            .ok_or_else(|| SyncError::NotFound(doc_id.to_string()))?;
+        let have: Vec<ChangeHash> = known
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|h| doc.get_change_by_hash(h).is_some())
+            .collect();
+        let changes = doc.get_changes(&have);
+        // A document with nothing new still travels, as its heads alone:
+        // the recipient learns what this device holds and will send only
+        // what it lacks next time.
+        let heads = doc.get_heads().iter().map(|h| h.0).collect();
+        let mut signed = Vec::with_capacity(changes.len());
+        for c in changes {
+            let sig = self.signatures.get(&c.hash()).ok_or_else(|| {
+                SyncError::Document(format!("no signature is stored for change {}", c.hash()))
+            })?;
+            signed.push(SignedChange {
+                bytes: c.raw_bytes().to_vec(),
+                signature: sig.to_vec(),
+            });
+        }
+        Ok(DocEntry {
+            doc_id: doc_id.to_string(),
+            heads,
+            changes: signed,
+        })
+    }
+
+    /// Frames, encrypts and signs a bundle: `meta` and `body` under the
+    /// team key `key` (the body's cases are sealed already).
     pub(crate) fn seal(
         &self,
-        header: &Header,
+        meta: &Meta,
+        offers: Vec<serde_bytes::ByteBuf>,
         body: &Body,
         key: &TeamKey,
     ) -> Result<Vec<u8>, SyncError> {
-        let header_bytes = postcard::to_stdvec(header).map_err(doc_err)?;
+        let header = Header {
+            team_id: self.team_id,
+            offers,
+            meta: seal_meta(&self.team_id, meta, key)?,
+        };
+        let header_bytes = postcard::to_stdvec(&header).map_err(doc_err)?;
         let plain = zeroize::Zeroizing::new(postcard::to_stdvec(body).map_err(doc_err)?);
         let mut out =
             Vec::with_capacity(PREAMBLE + header_bytes.len() + 8 + plain.len() + 24 + 16 + 64);
@@ -321,5 +460,105 @@ impl Replica {
         let sig = self.keys.sign(&out);
         out.extend_from_slice(&sig);
         Ok(out)
+    }
+}
+
+/// For tests that play an attacker: bundles made of documents as given,
+/// and bundles opened to what they hold.
+#[cfg(test)]
+impl Replica {
+    /// A bundle from this device holding `docs` as they are, sealed as
+    /// `export` seals: each case under the key this device sends it under
+    /// (tended first; wraps that tending writes join the team section), a
+    /// case it has no key of (or an id that is not a case's) in the clear
+    /// under a key id of zeros.
+    pub(crate) fn seal_docs(
+        &mut self,
+        meta: &Meta,
+        docs: Vec<DocEntry>,
+        key: &TeamKey,
+        offers: Vec<serde_bytes::ByteBuf>,
+    ) -> Vec<u8> {
+        let team = self.team.view().unwrap();
+        let case_ids: Vec<String> = docs
+            .iter()
+            .filter(|d| d.doc_id != TEAM_DOC_ID)
+            .map(|d| d.doc_id.clone())
+            .collect();
+        let before = self.team.automerge_mut().get_heads();
+        self.tend_case_keys(&team, &case_ids, meta.created_at)
+            .unwrap();
+        let tended: Vec<SignedChange> = self
+            .team
+            .automerge_mut()
+            .get_changes(&before)
+            .iter()
+            .map(|c| SignedChange {
+                bytes: c.raw_bytes().to_vec(),
+                signature: self.signatures[&c.hash()].to_vec(),
+            })
+            .collect();
+        let mut body = Body {
+            team: None,
+            cases: Vec::new(),
+        };
+        for d in docs {
+            if d.doc_id == TEAM_DOC_ID {
+                body.team = Some(d);
+                continue;
+            }
+            let plain = postcard::to_stdvec(&d).unwrap();
+            let (key_id, sealed) = self
+                .seal_case(&d.doc_id, &plain)
+                .unwrap()
+                .unwrap_or(([0; 16], plain));
+            body.cases.push(CaseSection {
+                doc_id: d.doc_id,
+                key_id,
+                sealed,
+            });
+        }
+        if !tended.is_empty() {
+            let heads = self
+                .team
+                .automerge_mut()
+                .get_heads()
+                .iter()
+                .map(|h| h.0)
+                .collect();
+            let team = body.team.get_or_insert_with(|| DocEntry {
+                doc_id: TEAM_DOC_ID.into(),
+                heads,
+                changes: Vec::new(),
+            });
+            team.changes.extend(tended);
+        }
+        self.seal(meta, offers, &body, key).unwrap()
+    }
+
+    /// What a modified client sends: every case it holds, each under the
+    /// key it sends the case under (see [`Replica::force_case_key`]),
+    /// without the checks `export` makes first.
+    pub(crate) fn craft_export(&mut self, recipient: &Recipient) -> Vec<u8> {
+        let team = self.team.view().unwrap();
+        let ids: Vec<String> = self.cases.keys().cloned().collect();
+        self.write_bundle(&team, recipient, &ids, 0).unwrap()
+    }
+
+    /// What a bundle holds, as far as this device can open it: its meta,
+    /// the team key that read it, and every document it holds a key of.
+    pub(crate) fn open_docs(&mut self, bytes: &[u8]) -> (Meta, TeamKey, Vec<DocEntry>) {
+        let parsed = parse(bytes, &Limits::default()).unwrap();
+        let (meta, key, _) = self.read_meta(&parsed.header).unwrap();
+        let aad_len = parsed.signed.len() - parsed.body.len();
+        let plain = crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body).unwrap();
+        let body: Body = postcard::from_bytes(&plain).unwrap();
+        let mut docs: Vec<DocEntry> = body.team.into_iter().collect();
+        for s in body.cases {
+            if let Some(plain) = self.open_case(&s.doc_id, &s.key_id, &s.sealed, None) {
+                docs.push(postcard::from_bytes(&plain).unwrap());
+            }
+        }
+        (meta, key, docs)
     }
 }

@@ -10,6 +10,14 @@ pub enum SyncError {
         "this {what} was written by a newer version of Caravan (format {found}); update Caravan to read it"
     )]
     FutureVersion { what: &'static str, found: u16 },
+    #[error(
+        "this {what} was written by an older version of Caravan (format {found}) that sealed every case under the team key; it is no longer read. Update Caravan on the sending device and send again"
+    )]
+    OldFormat { what: &'static str, found: u16 },
+    #[error(
+        "this device holds no key that opens this {what}: it was sealed for other devices, or this device missed a team key rotation. Ask the sender for a bundle addressed to your member, or your admin for the team's latest changes"
+    )]
+    Unreadable { what: &'static str },
     #[error("this {what} is incomplete ({detail}); copy it again from the sender")]
     Truncated {
         what: &'static str,
@@ -72,6 +80,8 @@ impl SyncError {
         match self {
             SyncError::NotABundle => "sync.not_a_bundle",
             SyncError::FutureVersion { .. } => "sync.future_version",
+            SyncError::OldFormat { .. } => "sync.old_format",
+            SyncError::Unreadable { .. } => "sync.unreadable",
             SyncError::Truncated { .. } => "sync.truncated",
             SyncError::TooLarge { .. } => "sync.too_large",
             SyncError::BadSignature { .. } => "sync.bad_signature",

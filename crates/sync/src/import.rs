@@ -7,7 +7,7 @@ use automerge::{AutoCommit, Change, ChangeHash};
 use caravan_model::DocKind;
 use serde::Serialize;
 
-use crate::bundle::{Body, Limits, WHAT, parse};
+use crate::bundle::{Body, DocEntry, Header, Limits, Meta, WHAT, open_meta, open_offer, parse};
 use crate::chunk::{self, Budget};
 use crate::crypto;
 use crate::error::{SyncError, doc_err};
@@ -42,6 +42,10 @@ pub struct QuarantineNote {
     pub message: String,
 }
 
+/// Key offers in a bundle header tried, at most (each costs an X25519
+/// agreement); a team has far fewer devices.
+const MAX_OFFERS: usize = 1024;
+
 /// Heads of one document recorded for a member, at most.
 pub(crate) const MAX_PEER_HEADS: usize = 64;
 
@@ -61,51 +65,42 @@ impl Replica {
         if h.team_id != self.team_id {
             return Err(SyncError::WrongTeam { what: WHAT });
         }
+        let (meta, key, input_key) = self.read_meta(h)?;
         // A sender this device knows to be revoked is refused before its
-        // bytes are hashed, decrypted or decoded. A sender it does not know
+        // bytes are hashed, decrypted or decoded (only the small sealed
+        // meta is read, to learn who sent it). A sender it does not know
         // may have been enrolled after its copy of the team document: the
         // bundle is read (it needs the team key, every size is bounded) and
         // refused after its team changes unless they make the sender an
         // active member (`judge`).
         if matches!(
-            self.team.view()?.standing(&h.sender),
+            self.team.view()?.standing(&meta.sender),
             Standing::Revoked { .. }
         ) {
             return Err(SyncError::SenderRevoked);
         }
-        if !h.sender.verify(parsed.signed, &parsed.signature) {
+        if !meta.sender.verify(parsed.signed, &parsed.signature) {
             return Err(SyncError::BadSignature { what: WHAT });
         }
-        // The header's key sealed to this device serves only to read this
-        // bundle, and only if this device holds no key of the epoch that
-        // does; it is judged once the bundle's team changes are settled.
-        let me = self.device();
-        let offered = || {
-            h.wraps
-                .iter()
-                .find(|(d, e, _)| *d == me && *e == h.epoch)
-                .and_then(|(_, e, w)| TeamKey::open(*e, w, &self.keys))
-        };
         let aad_len = parsed.signed.len() - parsed.body.len();
-        let (plain, input_key) = self.read_with(h.epoch, offered, WHAT, |key| {
-            crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body)
-        })?;
+        let plain = crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body)
+            .ok_or(SyncError::BadSignature { what: WHAT })?;
         let body: Body = postcard::from_bytes(&plain).map_err(|e| SyncError::Malformed {
             what: WHAT,
             detail: format!("body: {e}"),
         })?;
         let mut report = ImportReport {
-            sender: h.sender.to_hex(),
+            sender: meta.sender.to_hex(),
             ..Default::default()
         };
-        let entries = self.decode_entries(&body, limits, &mut report)?;
+        let entries = self.decode_body(&body, limits, &mut report)?;
         // Documents with nothing new carry only the sender's heads: they are
         // not judged (there is nothing to apply), but the heads tell this
         // device what the sender holds.
         let (entries, heads_only): (Vec<Entry>, Vec<Entry>) =
             entries.into_iter().partition(|(_, c, _)| !c.is_empty());
         let (sender_member, _) = self.commit_entries(
-            &h.sender,
+            &meta.sender,
             &entries,
             input_key.as_ref().map(|k| (k, WHAT)),
             &mut report,
@@ -539,69 +534,173 @@ impl Replica {
         }
     }
 
-    /// Decodes a bundle body's documents. Every change is read within
-    /// bounds first (`chunk::read_change`): one that is compressed, or holds
-    /// more operations than allowed, is refused on its own and noted in
-    /// `report`; the rest of the bundle goes on. A change this device
-    /// already holds or has quarantined is recognised by its hash and not
-    /// charged to the bundle's operation budget.
-    fn decode_entries(
+    /// Reads a bundle's sealed [`Meta`] with the held team keys (newest
+    /// first), else with the key the header offers this device, which
+    /// reads this bundle only and is judged once the bundle's team changes
+    /// are settled (see `keys.rs`). Returns the meta, the key that read it
+    /// and, when that was the offered one, the offered key.
+    pub(crate) fn read_meta(
+        &self,
+        h: &Header,
+    ) -> Result<(Meta, TeamKey, Option<TeamKey>), SyncError> {
+        for key in self.team_keys.values().rev() {
+            if let Some(meta) = open_meta(&self.team_id, &h.meta, key) {
+                return Ok((meta, key.clone(), None));
+            }
+        }
+        if h.offers.len() > MAX_OFFERS {
+            return Err(SyncError::TooLarge {
+                what: WHAT,
+                detail: format!("{} key offers, at most {MAX_OFFERS}", h.offers.len()),
+            });
+        }
+        let offered = open_offer(&self.team_id, &h.offers, &self.keys)
+            .filter(|k| {
+                !self
+                    .team_keys
+                    .get(&k.epoch)
+                    .is_some_and(|held| held.same_key(k))
+            })
+            .ok_or(SyncError::Unreadable { what: WHAT })?;
+        let meta = open_meta(&self.team_id, &h.meta, &offered)
+            .ok_or(SyncError::BadSignature { what: WHAT })?;
+        Ok((meta, offered.clone(), Some(offered)))
+    }
+
+    /// Decodes a bundle body: the team document's changes, then each case
+    /// this device holds a key of (a case it does not is counted in
+    /// `report.not_permitted` and left sealed). A case's key may arrive in
+    /// the bundle's own team changes: they are applied to a copy of the
+    /// team document just to look for it (reading needs no judgement;
+    /// every change the key opens is judged like any other).
+    fn decode_body(
         &mut self,
         body: &Body,
         limits: &Limits,
         report: &mut ImportReport,
     ) -> Result<Vec<Entry>, SyncError> {
         let mut budget = Budget::new(limits.max_change_ops, limits.max_ops);
-        let mut out = Vec::with_capacity(body.docs.len());
-        for d in &body.docs {
-            if d.doc_id.is_empty() || d.doc_id.len() > 200 {
+        let mut out = Vec::with_capacity(1 + body.cases.len());
+        if let Some(team) = &body.team {
+            if team.doc_id != TEAM_DOC_ID {
                 return Err(SyncError::Malformed {
                     what: WHAT,
-                    detail: "a document id is empty or too long".into(),
+                    detail: "the team section names another document".into(),
                 });
             }
-            let mut changes = Vec::with_capacity(d.changes.len());
-            for c in &d.changes {
-                if c.bytes.len() > limits.max_change {
-                    return Err(SyncError::TooLarge {
-                        what: WHAT,
-                        detail: format!("a change of {} bytes", c.bytes.len()),
-                    });
-                }
-                let sig: [u8; 64] =
-                    c.signature
-                        .as_slice()
-                        .try_into()
-                        .map_err(|_| SyncError::Malformed {
-                            what: WHAT,
-                            detail: "a signature is not 64 bytes".into(),
-                        })?;
-                let known = chunk::change_hash(&c.bytes).is_some_and(|h| self.holds(&d.doc_id, &h));
-                match chunk::read_change(&c.bytes, &mut budget, known) {
-                    Ok(change) => changes.push((change, sig)),
-                    Err(refused) => match refused.rejection() {
-                        Some(reason) => report.quarantined.push(QuarantineNote {
-                            doc_id: d.doc_id.clone(),
-                            hash: chunk::hash_as_received(&c.bytes),
-                            code: reason.code,
-                            message: reason.message,
-                        }),
-                        None => {
-                            return Err(SyncError::Malformed {
-                                what: WHAT,
-                                detail: format!("a change: {}", refused.detail()),
-                            });
-                        }
-                    },
-                }
+            out.push(self.decode_entry(team, limits, &mut budget, report)?);
+        }
+        let mut with_input_team: Option<AutoCommit> = None;
+        let mut seen = HashSet::new();
+        for section in &body.cases {
+            let doc_id = &section.doc_id;
+            if doc_id.is_empty() || doc_id.len() > 200 || !seen.insert(doc_id) {
+                return Err(SyncError::Malformed {
+                    what: WHAT,
+                    detail: "a case id is empty, too long or repeated".into(),
+                });
             }
-            out.push((
-                d.doc_id.clone(),
-                changes,
-                d.heads.iter().map(|h| ChangeHash(*h)).collect(),
-            ));
+            if !crate::team::is_case_id(doc_id) {
+                // Never opened, never stored: a document id with a second
+                // spelling could land on another document's storage.
+                report.quarantined.push(QuarantineNote {
+                    doc_id: doc_id.clone(),
+                    hash: String::new(),
+                    code: "sync.bad_case_id".into(),
+                    message:
+                        "the document id is not a case id (32 lower-case hex digits, not all zero)"
+                            .into(),
+                });
+                continue;
+            }
+            let mut plain = self.open_case(doc_id, &section.key_id, &section.sealed, None);
+            if plain.is_none()
+                && out
+                    .first()
+                    .is_some_and(|(id, c, _)| id == TEAM_DOC_ID && !c.is_empty())
+            {
+                let team = with_input_team.get_or_insert_with(|| {
+                    let mut doc = self.team.automerge().clone();
+                    for (c, _) in &out[0].1 {
+                        let _ = doc.apply_changes([c.clone()]);
+                    }
+                    doc
+                });
+                plain = self.open_case(doc_id, &section.key_id, &section.sealed, Some(team));
+            }
+            let Some(plain) = plain else {
+                report.not_permitted += 1;
+                continue;
+            };
+            let entry: DocEntry =
+                postcard::from_bytes(&plain).map_err(|e| SyncError::Malformed {
+                    what: WHAT,
+                    detail: format!("a case section: {e}"),
+                })?;
+            if entry.doc_id != *doc_id {
+                return Err(SyncError::Malformed {
+                    what: WHAT,
+                    detail: "a case section holds another case".into(),
+                });
+            }
+            out.push(self.decode_entry(&entry, limits, &mut budget, report)?);
         }
         Ok(out)
+    }
+
+    /// Decodes one document's changes. Every change is read within bounds
+    /// first (`chunk::read_change`): one that is compressed, or holds more
+    /// operations than allowed, is refused on its own and noted in
+    /// `report`; the rest of the bundle goes on. A change this device
+    /// already holds or has quarantined is recognised by its hash and not
+    /// charged to the bundle's operation budget.
+    fn decode_entry(
+        &mut self,
+        d: &DocEntry,
+        limits: &Limits,
+        budget: &mut Budget,
+        report: &mut ImportReport,
+    ) -> Result<Entry, SyncError> {
+        let mut changes = Vec::with_capacity(d.changes.len());
+        for c in &d.changes {
+            if c.bytes.len() > limits.max_change {
+                return Err(SyncError::TooLarge {
+                    what: WHAT,
+                    detail: format!("a change of {} bytes", c.bytes.len()),
+                });
+            }
+            let sig: [u8; 64] =
+                c.signature
+                    .as_slice()
+                    .try_into()
+                    .map_err(|_| SyncError::Malformed {
+                        what: WHAT,
+                        detail: "a signature is not 64 bytes".into(),
+                    })?;
+            let known = chunk::change_hash(&c.bytes).is_some_and(|h| self.holds(&d.doc_id, &h));
+            match chunk::read_change(&c.bytes, budget, known) {
+                Ok(change) => changes.push((change, sig)),
+                Err(refused) => match refused.rejection() {
+                    Some(reason) => report.quarantined.push(QuarantineNote {
+                        doc_id: d.doc_id.clone(),
+                        hash: chunk::hash_as_received(&c.bytes),
+                        code: reason.code,
+                        message: reason.message,
+                    }),
+                    None => {
+                        return Err(SyncError::Malformed {
+                            what: WHAT,
+                            detail: format!("a change: {}", refused.detail()),
+                        });
+                    }
+                },
+            }
+        }
+        Ok((
+            d.doc_id.clone(),
+            changes,
+            d.heads.iter().map(|h| ChangeHash(*h)).collect(),
+        ))
     }
 
     /// Whether this device holds, or has quarantined, a change of a document.

@@ -8,6 +8,7 @@
 //! - `replica`: a device's documents, signatures and peer state; local commits are signed.
 //! - `trust`: the checks every incoming change passes before it is applied.
 //! - `quarantine`: changes that failed a check, and the supervisor's review of them.
+//! - `case_keys`: a key per case, sealed to the devices that may access it; cases travel under it.
 //! - `bundle`: the encrypted, signed bundle file, and export/import.
 //! - `chunk`: Automerge chunks from other devices, read within bounds before Automerge parses them.
 //! - `join`: enrolment of a new device without network.
@@ -18,6 +19,7 @@
 
 pub mod analyze;
 pub mod bundle;
+mod case_keys;
 mod chunk;
 mod crypto;
 pub mod error;

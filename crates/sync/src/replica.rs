@@ -3,7 +3,7 @@
 //! changes it is holding back or has quarantined. Local edits are signed
 //! as they are committed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use automerge::{AutoCommit, ChangeHash, ReadDoc};
 use caravan_model::{Author, CaseDoc, Catalog, DocPath, Edit, Millis, NewCase, Role};
@@ -109,6 +109,14 @@ pub struct Replica {
     /// Counts changes of peer heads, held and quarantined changes, so a
     /// store rewrites them only when they changed.
     pub(crate) generation: u64,
+    /// Case keys opened on this device, by case id (see `case_keys`):
+    /// memory only, opened again from the team document after a restart.
+    pub(crate) case_keys: HashMap<String, Vec<crate::case_keys::CaseKey>>,
+    /// Case id → the id of the key this device sends the case under, as
+    /// `tend_case_keys` last decided.
+    pub(crate) sending_keys: HashMap<String, [u8; 16]>,
+    /// Digests of case-key wraps whose signatures were verified.
+    pub(crate) verified_wraps: HashSet<[u8; 32]>,
 }
 
 /// Something this device did that the audit log must record. The sync
@@ -160,6 +168,9 @@ impl Replica {
             copied: false,
             quota: QUOTA,
             generation: 0,
+            case_keys: HashMap::new(),
+            sending_keys: HashMap::new(),
+            verified_wraps: HashSet::new(),
         }
     }
 
@@ -236,7 +247,11 @@ impl Replica {
     }
 
     /// Signs every change of this device made since `before`.
-    fn sign_new(&mut self, doc_id: &str, before: &[ChangeHash]) -> Result<(), SyncError> {
+    pub(crate) fn sign_new(
+        &mut self,
+        doc_id: &str,
+        before: &[ChangeHash],
+    ) -> Result<(), SyncError> {
         let me = self.device().actor();
         let team_id = self.team_id;
         let doc = self

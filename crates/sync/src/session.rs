@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use automerge::sync::{ChunkList, State, SyncDoc};
 use automerge::{AutoCommit, Change, ChangeHash};
+use caravan_model::Millis;
 
 use crate::bundle::{MAX_CHANGE_OPS, MAX_OPS};
 use crate::chunk::Budget;
@@ -91,6 +92,13 @@ pub struct Session {
     idle: bool,
     failed: bool,
     total: ImportReport,
+    /// When the session started: the time of the team-document change
+    /// that seals case keys for the peer, if one is needed.
+    started_at: Millis,
+    /// Cases whose key this side has tended, and the team heads it did so
+    /// at: a team change (a grant withdrawn, a device revoked) tends again.
+    keyed: HashSet<String>,
+    keyed_at: Vec<ChangeHash>,
 }
 
 impl std::fmt::Debug for Session {
@@ -148,7 +156,11 @@ fn standing_error(s: Standing) -> Result<String, SyncError> {
 impl Session {
     /// A session of this device's replica with one peer. `peer_member`, if
     /// given, is the member the peer device must belong to.
-    pub fn new(replica: &Replica, peer_member: Option<String>) -> Result<Session, SyncError> {
+    pub fn new(
+        replica: &Replica,
+        peer_member: Option<String>,
+        at: Millis,
+    ) -> Result<Session, SyncError> {
         Ok(Session {
             me: replica.device(),
             team_id: replica.team_id(),
@@ -165,6 +177,9 @@ impl Session {
             idle: false,
             failed: false,
             total: ImportReport::default(),
+            started_at: at,
+            keyed: HashSet::new(),
+            keyed_at: Vec::new(),
         })
     }
 
@@ -262,6 +277,7 @@ impl Session {
         let order: Vec<String> = std::iter::once(TEAM_DOC_ID.to_string())
             .chain(self.docs.keys().filter(|k| *k != TEAM_DOC_ID).cloned())
             .collect();
+        self.tend_keys(replica, &team, &peer_member, &order)?;
         let mut out = Vec::new();
         let mut size = 0;
         for doc_id in order {
@@ -312,6 +328,10 @@ impl Session {
             }
             let quiet = msg.changes.is_empty();
             let bytes = msg.encode();
+            // A case this device holds goes under its case key; one it
+            // lacks is answered in the clear (an empty document's message
+            // carries no content).
+            let sealing = doc_id != TEAM_DOC_ID && replica.cases.contains_key(&doc_id);
             if quiet {
                 let repeat = ds.last_quiet.as_ref() == Some(&bytes) && !ds.got_changes;
                 if repeat || ds.quiet >= MAX_QUIET {
@@ -326,10 +346,19 @@ impl Session {
             }
             ds.got_changes = false;
             size += bytes.len() + signatures.len() * 100;
-            out.push(DocMessage {
+            let message = DocMessage {
                 doc_id,
                 message: bytes,
                 signatures,
+                key_id: None,
+            };
+            out.push(if sealing {
+                match message.seal(replica)? {
+                    Some(m) => m,
+                    None => continue,
+                }
+            } else {
+                message
             });
         }
         if !self.team_settled && self.docs.get(TEAM_DOC_ID).is_some_and(|d| d.stalled) {
@@ -340,6 +369,37 @@ impl Session {
         }
         self.seal(replica, &team, &[], &Body::Sync { docs: out })
             .map(Some)
+    }
+
+    /// Tends the keys of the cases about to be sent to the peer (see
+    /// `case_keys`), once per case until the team document changes.
+    fn tend_keys(
+        &mut self,
+        replica: &mut Replica,
+        team: &TeamDoc,
+        peer_member: &str,
+        order: &[String],
+    ) -> Result<(), SyncError> {
+        let heads = replica.team.doc.get_heads();
+        if heads != self.keyed_at {
+            self.keyed.clear();
+        }
+        let need: Vec<String> = order
+            .iter()
+            .filter(|id| !self.keyed.contains(*id))
+            .filter(|id| {
+                replica.cases.get(*id).is_some_and(|d| {
+                    team.may_access(peer_member, id, Replica::creator_of(team, id, d).as_deref())
+                })
+            })
+            .cloned()
+            .collect();
+        if !need.is_empty() {
+            replica.tend_case_keys(team, &need, self.started_at)?;
+            self.keyed.extend(need);
+        }
+        self.keyed_at = replica.team.doc.get_heads();
+        Ok(())
     }
 
     fn seal(
@@ -542,6 +602,7 @@ impl Session {
         let mut entries: Vec<Entry> = Vec::with_capacity(docs.len());
         let mut ids = HashSet::new();
         let mut budget = Budget::new(MAX_CHANGE_OPS, MAX_OPS);
+        let mut with_input_team: Option<AutoCommit> = None;
         for d in docs {
             if d.doc_id.is_empty() || d.doc_id.len() > 200 || !ids.insert(d.doc_id.clone()) {
                 return Err(malformed("a document id is empty, too long or repeated"));
@@ -553,6 +614,24 @@ impl Session {
             {
                 continue;
             }
+            let d = if d.key_id.is_some() {
+                // The case key may come with this frame's team changes.
+                let team_changes = entries
+                    .first()
+                    .filter(|(id, c, _)| id == TEAM_DOC_ID && !c.is_empty())
+                    .map(|(_, c, _)| c);
+                let doc_id = d.doc_id.clone();
+                match d.open(replica, team_changes, &mut with_input_team)? {
+                    Some(d) => d,
+                    None => {
+                        report.not_permitted += 1;
+                        self.docs.entry(doc_id).or_default().not_permitted = true;
+                        continue;
+                    }
+                }
+            } else {
+                d
+            };
             let (msg, changes, refused) = d.decode(&mut budget)?;
             report.quarantined.extend(refused);
             entries.push((d.doc_id.clone(), changes, msg.heads.clone()));

@@ -83,7 +83,7 @@ pub static TEAM_SCHEMA_RULES: &[schema::Rule] = {
     use schema::{Key, Rule};
     const STR: schema::Expect = schema::Expect::Str(schema::Form::Any);
     const fn rule(pattern: &'static str, expect: schema::Expect) -> Rule {
-        Rule { pattern, expect, optional: false }
+        Rule { pattern, expect, optional: false, later: false }
     }
     &[
         rule("", Record),
@@ -108,7 +108,7 @@ pub static TEAM_SCHEMA_RULES: &[schema::Rule] = {
         rule("revocations/*", Record),
         rule("revocations/*/at", Int),
         rule("revocations/*/by", STR),
-        Rule { pattern: "revocations/*/reason", expect: STR, optional: true },
+        Rule { pattern: "revocations/*/reason", expect: STR, optional: true, later: false },
         rule("revocations/*/cutoffs", Entries(Key::Any)),
         rule("revocations/*/cutoffs/*", Uint),
         rule("case_access", Entries(Key::Any)),
@@ -120,6 +120,10 @@ pub static TEAM_SCHEMA_RULES: &[schema::Rule] = {
         rule("key_epochs/*/created_by", STR),
         rule("key_epochs/*/wraps", Entries(Key::Any)),
         rule("key_epochs/*/wraps/*", STR),
+        // Made by the first device that seals a case key; teams founded
+        // before case keys have none until then.
+        Rule { pattern: "case_keys", expect: Entries(Key::Any), optional: false, later: true },
+        rule("case_keys/*", STR),
     ]
 };
 

@@ -66,7 +66,7 @@ proptest! {
         prop_assert!(Replica::accept(DeviceKeys::from_secret_bytes(&[5; 32], &[6; 32]), &data, &ExpectedTeam::Id(TeamId([7; 16]))).is_err());
         let text = String::from_utf8_lossy(&data);
         prop_assert!(JoinRequest::from_text(&text).is_err());
-        let mut session = caravan_sync::session::Session::new(&replica, None).unwrap();
+        let mut session = caravan_sync::session::Session::new(&replica, None, 0).unwrap();
         prop_assert!(session.receive(&mut replica, &data).is_err());
         let _ = caravan_sync::session::frame_len(&data);
         let prefixed = format!("CARAVAN-JOIN1:{}", hex_of(&data));

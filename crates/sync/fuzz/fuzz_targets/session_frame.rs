@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let _ = frame_len(data);
     let mut replica = Replica::found(DeviceKeys::from_secret_bytes(&[1; 32], &[2; 32]), "Fuzz", "Admin", "pc", 0).unwrap();
-    if let Ok(mut session) = Session::new(&replica, None) {
+    if let Ok(mut session) = Session::new(&replica, None, 0) {
         let _ = session.poll(&mut replica);
         let _ = session.receive(&mut replica, data);
     }

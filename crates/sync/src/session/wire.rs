@@ -25,10 +25,12 @@ use crate::error::{SyncError, doc_err};
 use crate::identity::{DeviceId, DeviceKeys};
 use crate::import::QuarantineNote;
 use crate::keys::TeamKey;
+use crate::replica::Replica;
 use crate::team::{TeamDoc, TeamId, epoch_key};
 
 pub const MAGIC: &[u8; 8] = b"CRVNSESS";
-pub const VERSION: u16 = 1;
+/// 2: each case's messages under its case key.
+pub const VERSION: u16 = 2;
 /// Largest frame, counted from the byte after `len`.
 pub const MAX_FRAME: u32 = 64 << 20;
 /// Bytes a stream reader needs before `frame_len` can tell a frame's length.
@@ -68,6 +70,17 @@ pub(crate) struct DocMessage {
     pub(crate) message: Vec<u8>,
     /// The author's signature of every change the message carries.
     pub(crate) signatures: Vec<ChangeSig>,
+    /// For a case: the id of the case key that `message` is sealed under
+    /// (with the signatures inside it, see [`DocMessage::seal`]).
+    pub(crate) key_id: Option<[u8; 16]>,
+}
+
+/// What a case's sealed message holds.
+#[derive(Serialize, Deserialize)]
+struct CaseMessage {
+    #[serde(with = "serde_bytes")]
+    message: Vec<u8>,
+    signatures: Vec<ChangeSig>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -281,6 +294,68 @@ fn uleb128(bytes: &[u8]) -> Option<(usize, usize)> {
 pub(crate) type SignedChanges = Vec<(Change, [u8; 64])>;
 
 impl DocMessage {
+    /// This case message sealed under the case's current key; `None` when
+    /// this device holds no key it may send the case under.
+    pub(crate) fn seal(self, replica: &Replica) -> Result<Option<DocMessage>, SyncError> {
+        let inner = zeroize::Zeroizing::new(
+            postcard::to_stdvec(&CaseMessage {
+                message: self.message,
+                signatures: self.signatures,
+            })
+            .map_err(doc_err)?,
+        );
+        Ok(replica
+            .seal_case(&self.doc_id, &inner)?
+            .map(|(key_id, sealed)| DocMessage {
+                doc_id: self.doc_id,
+                message: sealed,
+                signatures: Vec::new(),
+                key_id: Some(key_id),
+            }))
+    }
+
+    /// Reverses [`DocMessage::seal`]; `None` when this device holds no key
+    /// that opens it. The key is looked for in the team document, then in
+    /// a copy of it with this frame's own team changes (`team_changes`)
+    /// added, made once per frame (`with_input_team`).
+    pub(crate) fn open(
+        self,
+        replica: &mut Replica,
+        team_changes: Option<&SignedChanges>,
+        with_input_team: &mut Option<AutoCommit>,
+    ) -> Result<Option<DocMessage>, SyncError> {
+        let Some(key_id) = self.key_id else {
+            return Ok(Some(self));
+        };
+        if !crate::team::is_case_id(&self.doc_id) {
+            return Ok(None);
+        }
+        let mut plain = replica.open_case(&self.doc_id, &key_id, &self.message, None);
+        if plain.is_none()
+            && let Some(changes) = team_changes
+        {
+            let team = with_input_team.get_or_insert_with(|| {
+                let mut doc = replica.team.automerge().clone();
+                for (c, _) in changes {
+                    let _ = doc.apply_changes([c.clone()]);
+                }
+                doc
+            });
+            plain = replica.open_case(&self.doc_id, &key_id, &self.message, Some(team));
+        }
+        let Some(plain) = plain else {
+            return Ok(None);
+        };
+        let inner: CaseMessage =
+            postcard::from_bytes(&plain).map_err(|e| malformed(format!("a case message: {e}")))?;
+        Ok(Some(DocMessage {
+            doc_id: self.doc_id,
+            message: inner.message,
+            signatures: inner.signatures,
+            key_id: None,
+        }))
+    }
+
     /// The Automerge message and every change it carries, each with the
     /// signature sent for it. Each change is read within `budget` first
     /// (`chunk::read_change`): one that is compressed (a DEFLATE chunk, a

@@ -189,7 +189,7 @@ fn revoked_device_is_cut_off() {
             .import(&fresh, &Limits::default())
             .unwrap_err()
             .code(),
-        "sync.no_key"
+        "sync.unreadable"
     );
     assert_eq!(heads_of(&mut t.inv_b), before);
     // Everyone else picks up the new key from the bundle itself.
@@ -244,6 +244,8 @@ fn every_flipped_byte_and_every_truncation_is_refused_and_changes_nothing() {
                 "sync.future_version",
                 "sync.wrong_team",
                 "sync.no_key",
+                "sync.unreadable",
+                "sync.old_format",
                 "sync.unknown_sender"
             ]
             .contains(&err.code()),
@@ -279,13 +281,19 @@ fn oversized_and_future_bundles_are_refused_before_reading() {
         "sync.too_large"
     );
     let mut future = bundle.clone();
-    future[8..10].copy_from_slice(&2u16.to_be_bytes());
+    future[8..10].copy_from_slice(&3u16.to_be_bytes());
     let err = t.admin.import(&future, &Limits::default()).unwrap_err();
     assert_eq!(err.code(), "sync.future_version");
     assert_eq!(
         err.to_string(),
-        "this bundle was written by a newer version of Caravan (format 2); update Caravan to read it"
+        "this bundle was written by a newer version of Caravan (format 3); update Caravan to read it"
     );
+    // A bundle of the format that sealed every case under the team key is
+    // not read, whoever sent it.
+    let mut older = bundle.clone();
+    older[8..10].copy_from_slice(&1u16.to_be_bytes());
+    let err = t.admin.import(&older, &Limits::default()).unwrap_err();
+    assert_eq!(err.code(), "sync.old_format");
     assert_eq!(
         t.admin
             .import(b"PK\x03\x04 a zip file", &Limits::default())

@@ -12,7 +12,7 @@ use autosurgeon::Text;
 use caravan_model::*;
 
 use super::fixture::*;
-use crate::bundle::{Body, Limits, Recipient, SignedChange, parse};
+use crate::bundle::{Limits, Recipient, SignedChange};
 use crate::replica::Replica;
 use crate::team::{TEAM_DOC_ID, TeamDoc};
 use crate::trust::BAD_VALUE;
@@ -406,27 +406,19 @@ fn finding_13_the_verdict_does_not_depend_on_what_else_a_device_holds() {
 /// Adds `change`, signed by `sender`, to the team document's changes in
 /// `bundle` (written by `sender`), and seals the bundle again: what a
 /// modified client sends, signed with its real key.
-fn with_team_change(sender: &Replica, bundle: &[u8], change: &Change) -> Vec<u8> {
-    let parsed = parse(bundle, &Limits::default()).unwrap();
-    let key = sender.team_key(parsed.header.epoch).unwrap();
-    let aad_len = parsed.signed.len() - parsed.body.len();
-    let plain = crate::crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body).unwrap();
-    let mut body: Body = postcard::from_bytes(&plain).unwrap();
+fn with_team_change(sender: &mut Replica, bundle: &[u8], change: &Change) -> Vec<u8> {
+    let (meta, key, mut docs) = sender.open_docs(bundle);
     let signature = sender.keys.sign(&crate::trust::change_message(
         &sender.team_id,
         TEAM_DOC_ID,
         &change.hash(),
     ));
-    let team = body
-        .docs
-        .iter_mut()
-        .find(|d| d.doc_id == TEAM_DOC_ID)
-        .unwrap();
+    let team = docs.iter_mut().find(|d| d.doc_id == TEAM_DOC_ID).unwrap();
     team.changes.push(SignedChange {
         bytes: change.raw_bytes().to_vec(),
         signature: signature.to_vec(),
     });
-    sender.seal(&parsed.header, &body, key).unwrap()
+    sender.seal_docs(&meta, docs, &key, Vec::new())
 }
 
 /// A team change by `r`, made on a fork of its team document.
@@ -504,7 +496,7 @@ fn finding_13_a_wrong_value_in_the_team_document_is_refused_and_the_rest_lands()
         let bundle = attacker
             .export(&Recipient::Member(member(&t.admin)), T0)
             .unwrap();
-        let bundle = with_team_change(&attacker, &bundle, &forged);
+        let bundle = with_team_change(&mut attacker, &bundle, &forged);
         let team_heads = attacker.heads(TEAM_DOC_ID).unwrap();
         let report = t.admin.import(&bundle, &Limits::default()).unwrap();
         assert_eq!(codes(&report), [BAD_VALUE], "{what}");
@@ -971,6 +963,17 @@ fn every_write_of_a_full_team_document_fits_its_schema_and_every_part_has_a_rule
     let change = doc.get_last_local_change().unwrap().clone();
     let writes = crate::analyze::writes(&mut AutoCommit::new(), &change).unwrap();
     crate::trust::check_values(DocKind::Team, &writes, true).unwrap();
+    // Case keys come later, in a change of their own (teams founded before
+    // them have none).
+    let mut before = doc.fork();
+    let keys = doc
+        .put_object(ROOT, crate::case_keys::CASE_KEYS, ObjType::Map)
+        .unwrap();
+    doc.put(&keys, "c1".repeat(28), "ab".repeat(150)).unwrap();
+    doc.commit();
+    let later = doc.get_last_local_change().unwrap().clone();
+    let later_writes = crate::analyze::writes(&mut before, &later).unwrap();
+    crate::trust::check_values(DocKind::Team, &later_writes, false).unwrap();
 
     // Every part of the document has a rule, and every rule a part.
     let schema = crate::team::schema();

@@ -16,7 +16,7 @@ use std::io::Read;
 use automerge::{Change, ChangeHash};
 
 use super::fixture::*;
-use crate::bundle::{Body, DocEntry, Header, Limits, Recipient, SignedChange};
+use crate::bundle::{DocEntry, Limits, Meta, Recipient, SignedChange};
 use crate::identity::DeviceKeys;
 use crate::keys::TeamKey;
 use crate::replica::Replica;
@@ -271,7 +271,12 @@ fn claims_ops(actor: &automerge::ActorId, deps: &[ChangeHash], seq: u64, ops: u6
 /// are: each with the signature `from` holds for it (a change of another
 /// device it relays), or else signed with `from`'s device key over the
 /// hash it carries.
-fn bundle(from: &Replica, doc_id: &str, heads: Vec<ChangeHash>, changes: &[Vec<u8>]) -> Vec<u8> {
+fn bundle(
+    from: &mut Replica,
+    doc_id: &str,
+    heads: Vec<ChangeHash>,
+    changes: &[Vec<u8>],
+) -> Vec<u8> {
     let signed = changes
         .iter()
         .map(|bytes| {
@@ -298,18 +303,16 @@ fn bundle(from: &Replica, doc_id: &str, heads: Vec<ChangeHash>, changes: &[Vec<u
 
 /// A bundle from `from` holding `docs` as they are, sealed under its
 /// current team key and signed with its device key.
-fn sealed(from: &Replica, docs: Vec<DocEntry>) -> Vec<u8> {
+fn sealed(from: &mut Replica, docs: Vec<DocEntry>) -> Vec<u8> {
     let epoch = from.team().unwrap().current_epoch();
-    let header = Header {
-        team_id: from.team_id,
+    let meta = Meta {
         epoch,
         sender: from.device(),
         recipient: Recipient::AnyMember,
         created_at: T0,
-        wraps: Vec::new(),
     };
-    from.seal(&header, &Body { docs }, &from.team_keys[&epoch])
-        .unwrap()
+    let key = from.team_keys[&epoch].clone();
+    from.seal_docs(&meta, docs, &key, Vec::new())
 }
 
 /// The changes `r` made to `doc_id` since `before`, as raw bytes.
@@ -376,11 +379,11 @@ fn finding_10_a_revoked_members_bundle_is_refused_before_it_is_decrypted() {
     lose_key(&mut t.inv_b);
     let from_b = t.inv_b.export(&Recipient::AnyMember, T0).unwrap();
 
-    // A has not heard of the revocation: it checks the signature, then
-    // tries the body, which does not open.
+    // A has not heard of the revocation: it reads the bundle with the key
+    // B offers it, which no admin issued for that epoch, and refuses it.
     let before_a = snapshot(&mut t.inv_a);
     let err = t.inv_a.import(&from_b, &Limits::default()).unwrap_err();
-    assert_eq!(err.code(), "sync.bad_signature");
+    assert_eq!(err.code(), "sync.forged_key");
     assert_eq!(snapshot(&mut t.inv_a), before_a);
 
     // The admin knows B is revoked and refuses the bundle before it tries
@@ -513,7 +516,7 @@ fn finding_10_a_compressed_change_chunk_is_refused_unread_and_the_rest_lands() {
     let garbage = chunk(2, &[0xff; 64]);
     let heads = t.inv_a.heads(&c1).unwrap();
     let crafted = bundle(
-        &t.inv_a,
+        &mut t.inv_a,
         &c1,
         heads.clone(),
         &[honest[0].clone(), bomb, garbage, honest[1].clone()],
@@ -550,7 +553,7 @@ fn finding_10_a_change_with_a_deflated_column_is_refused_and_the_rest_lands() {
     raw.columns[values].1 = big_bomb();
     let bombed = raw.bytes();
     let crafted = bundle(
-        &t.inv_a,
+        &mut t.inv_a,
         &c1,
         Vec::new(),
         &[honest[0].clone(), bombed, honest[1].clone()],
@@ -573,7 +576,7 @@ fn finding_10_a_change_claiming_more_operations_than_allowed_is_refused_unread()
     let claim = claims_ops(&t.inv_a.device().actor(), &heads, 99, 1 << 40);
     assert!(claim.len() < 200);
     let crafted = bundle(
-        &t.inv_a,
+        &mut t.inv_a,
         &c1,
         heads,
         &[honest[0].clone(), claim, honest[1].clone()],
@@ -601,7 +604,7 @@ fn finding_10_an_import_reads_a_bounded_number_of_operations_and_the_rest_arrive
         max_ops: per_change[..3].iter().sum(),
         ..Limits::default()
     };
-    let crafted = bundle(&t.inv_a, &c1, Vec::new(), &changes);
+    let crafted = bundle(&mut t.inv_a, &c1, Vec::new(), &changes);
     let first = t.admin.import(&crafted, &limits).unwrap();
     assert_eq!(first.applied, 3);
     assert_eq!(codes(&first), ["sync.change_too_large"; 3]);
@@ -647,6 +650,7 @@ fn finding_10_a_session_takes_only_plain_change_chunks() {
         doc_id: c1.clone(),
         message: message.encode(),
         signatures,
+        key_id: None,
     };
     let mut budget =
         crate::chunk::Budget::new(crate::bundle::MAX_CHANGE_OPS, crate::bundle::MAX_OPS);
@@ -830,7 +834,7 @@ fn finding_11_a_member_flooding_held_changes_is_stopped_at_its_quota_and_the_res
     let flood = chain(&mut t.inv_b, &c1, "flood", quota.changes + 51);
     let mut bytes: Vec<Vec<u8>> = honest.clone();
     bytes.extend(flood[1..].iter().map(|c| c.raw_bytes().to_vec()));
-    let crafted = bundle(&t.inv_b, &c1, Vec::new(), &bytes);
+    let crafted = bundle(&mut t.inv_b, &c1, Vec::new(), &bytes);
     let b = t.inv_b.device();
 
     let report = t.admin.import(&crafted, &Limits::default()).unwrap();
@@ -858,7 +862,7 @@ fn finding_11_a_member_flooding_held_changes_is_stopped_at_its_quota_and_the_res
     assert!(report.quarantined.is_empty(), "{report:?}");
     let more = chain(&mut t.inv_b, &c1, "more", 3);
     let crafted = bundle(
-        &t.inv_b,
+        &mut t.inv_b,
         &c1,
         Vec::new(),
         &more[1..]
@@ -903,7 +907,7 @@ fn finding_11_changes_under_made_up_authors_are_charged_to_the_device_that_sent_
         sigs.push(sig);
     }
     let crafted = sealed(
-        &t.inv_b,
+        &mut t.inv_b,
         vec![DocEntry {
             doc_id: c1.clone(),
             heads: Vec::new(),
@@ -939,7 +943,7 @@ fn finding_11_changes_under_made_up_authors_are_charged_to_the_device_that_sent_
         t.inv_b.signatures.insert(c.hash(), t.inv_a.keys.sign(&m));
     }
     let crafted = bundle(
-        &t.inv_b,
+        &mut t.inv_b,
         &c1,
         Vec::new(),
         &flood[1..]
@@ -1017,7 +1021,7 @@ fn finding_11_heads_of_documents_this_device_does_not_hold_are_not_recorded() {
         heads: vec![[8; 32]; 1000],
         changes: Vec::new(),
     });
-    let crafted = sealed(&t.inv_b, docs);
+    let crafted = sealed(&mut t.inv_b, docs);
     t.admin.import(&crafted, &Limits::default()).unwrap();
     assert!(t.admin.peer_heads.len() <= before);
     assert!(
@@ -1043,7 +1047,7 @@ fn finding_11_the_state_is_stored_as_rows_and_read_back() {
     });
     let flood = chain(&mut t.inv_b, &c1, "rows", 12);
     let crafted = bundle(
-        &t.inv_b,
+        &mut t.inv_b,
         &c1,
         Vec::new(),
         &flood[1..]
@@ -1088,7 +1092,7 @@ fn finding_11_the_state_is_stored_as_rows_and_read_back() {
     // The missing change arrives: the held ones are applied, and their
     // rows deleted, nothing else.
     let first = flood[0].raw_bytes().to_vec();
-    let crafted = bundle(&t.inv_b, &c1, Vec::new(), &[first]);
+    let crafted = bundle(&mut t.inv_b, &c1, Vec::new(), &[first]);
     let report = t.admin.import(&crafted, &Limits::default()).unwrap();
     assert_eq!(report.applied, 12);
     let diff = t.admin.state_diff(&stored);

@@ -22,8 +22,11 @@ fn finding_7_a_case_id_with_a_second_spelling_is_refused_and_the_rest_arrives() 
         t.inv_a.signatures.insert(c.hash(), sig);
     }
     t.inv_a.cases.insert(upper.clone(), doc);
-
-    let report = send(&mut t.inv_a, &mut t.admin);
+    // The honest export sends no case under an id that is not a case's; a
+    // modified client seals it under a key of its own.
+    send(&mut t.inv_a, &mut t.admin);
+    t.inv_a.force_case_key(&upper, &[t.admin.keys().public()]);
+    let report = craft_send(&mut t.inv_a, &mut t.admin);
     let refused: Vec<(&str, &str)> = report
         .quarantined
         .iter()

@@ -75,6 +75,13 @@ pub fn send(from: &mut Replica, to: &mut Replica) -> ImportReport {
     to.import(&bundle, &Limits::default()).unwrap()
 }
 
+/// What a modified client sends `to`: its cases as they are, under the
+/// keys it chose (see `Replica::force_case_key`), without `export`'s checks.
+pub fn craft_send(from: &mut Replica, to: &mut Replica) -> ImportReport {
+    let bundle = from.craft_export(&Recipient::Member(member(to)));
+    to.import(&bundle, &Limits::default()).unwrap()
+}
+
 pub fn catalog() -> &'static Catalog {
     Catalog::builtin()
 }
@@ -298,8 +305,8 @@ pub fn handshake(
     b: &mut Replica,
 ) -> (crate::session::Session, crate::session::Session) {
     use crate::session::Session;
-    let mut sa = Session::new(a, None).unwrap();
-    let mut sb = Session::new(b, None).unwrap();
+    let mut sa = Session::new(a, None, T0).unwrap();
+    let mut sb = Session::new(b, None, T0).unwrap();
     let ha = sa.poll(a).unwrap().unwrap();
     let hb = sb.poll(b).unwrap().unwrap();
     sb.receive(b, &ha).unwrap();

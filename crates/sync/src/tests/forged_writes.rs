@@ -77,10 +77,15 @@ fn finding_1_a_second_first_change_is_refused_and_the_opener_keeps_the_case() {
     let before = sup.heads(&c1).unwrap();
     let forged = forged_first_change(&mut t.inv_b);
     plant(&mut t.inv_b, &c1, &forged);
+    // B holds no key of c1: it seals one of its own to the supervisor.
+    t.inv_b.force_case_key(&c1, &[sup.keys().public()]);
 
-    let report = send(&mut t.inv_b, &mut sup);
+    let report = craft_send(&mut t.inv_b, &mut sup);
     assert_eq!(codes(&report), ["sync.forged_case_root"]);
-    assert_eq!(report.applied, 0);
+    assert_eq!(
+        report.applied, 1,
+        "only B's team change, its key wraps, lands"
+    );
     assert_eq!(sup.heads(&c1).unwrap(), before, "c1 unchanged");
     let team = sup.team().unwrap();
     assert_eq!(
@@ -116,8 +121,10 @@ fn finding_1_a_forged_first_change_cannot_claim_a_case_a_device_has_not_seen() {
     add_victim(&mut t.inv_a, &c1, "v1", "Secret Name");
     let forged = forged_first_change(&mut t.inv_b);
     plant(&mut t.inv_b, &c1, &forged);
+    // B holds no key of c1: it seals one of its own to the supervisor.
+    t.inv_b.force_case_key(&c1, &[sup.keys().public()]);
 
-    let report = send(&mut t.inv_b, &mut sup);
+    let report = craft_send(&mut t.inv_b, &mut sup);
     assert_eq!(codes(&report), ["sync.forged_case_root"]);
     assert!(sup.case(&c1).is_none(), "nothing stored for c1");
 
@@ -153,7 +160,9 @@ fn finding_1_no_role_lays_out_a_new_header_later() {
             edit,
         );
         plant(&mut t.inv_a, &c1, &forged);
-        let report = send(&mut t.inv_a, &mut sup);
+        // A's copy no longer shows A as the opener (its header is the new
+        // one): A sends under the key it already holds.
+        let report = craft_send(&mut t.inv_a, &mut sup);
         assert_eq!(codes(&report), [code]);
         assert_eq!(sup.heads(&c1).unwrap(), heads);
         let team = sup.team().unwrap();

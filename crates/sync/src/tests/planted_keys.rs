@@ -10,8 +10,8 @@ use automerge::ReadDoc;
 
 use super::fixture::*;
 use super::session::{pump, sync};
-use crate::bundle::{Body, Limits, Recipient, parse};
-use crate::identity::DeviceId;
+use crate::bundle::{Limits, Recipient, offer, open_meta, parse};
+use crate::identity::PublicDevice;
 use crate::keys::TeamKey;
 use crate::replica::Replica;
 use crate::session::Session;
@@ -26,30 +26,23 @@ fn snapshot(r: &mut Replica) -> (Vec<Vec<automerge::ChangeHash>>, usize, usize, 
 }
 
 /// `bundle`, written by `sender`, opened with the sender's own key and
-/// sealed again under `key`, its header naming `key`'s epoch and carrying
-/// `wraps`: what a modified client can send, signed with its real key.
-fn reseal(
-    sender: &Replica,
-    bundle: &[u8],
-    key: &TeamKey,
-    wraps: Vec<(DeviceId, u32, Vec<u8>)>,
-) -> Vec<u8> {
-    let parsed = parse(bundle, &Limits::default()).unwrap();
-    let held = sender.team_key(parsed.header.epoch).unwrap();
-    let aad_len = parsed.signed.len() - parsed.body.len();
-    let plain = crate::crypto::open(&held.key, &parsed.signed[..aad_len], parsed.body).unwrap();
-    let body: Body = postcard::from_bytes(&plain).unwrap();
-    let mut header = parsed.header.clone();
-    header.epoch = key.epoch;
-    header.wraps = wraps;
-    sender.seal(&header, &body, key).unwrap()
+/// sealed again under `key`, its meta naming `key`'s epoch and its header
+/// offering `key` to the devices `to`: what a modified client can send,
+/// signed with its real key.
+fn reseal(sender: &mut Replica, bundle: &[u8], key: &TeamKey, to: &[PublicDevice]) -> Vec<u8> {
+    let (mut meta, _, docs) = sender.open_docs(bundle);
+    meta.epoch = key.epoch;
+    let offers = to
+        .iter()
+        .map(|d| serde_bytes::ByteBuf::from(offer(&sender.team_id, key, d).unwrap()))
+        .collect();
+    sender.seal_docs(&meta, docs, key, offers)
 }
 
-/// Whether `key` decrypts the body of `bundle`.
+/// Whether `key` reads `bundle`.
 fn opens(key: &TeamKey, bundle: &[u8]) -> bool {
     let parsed = parse(bundle, &Limits::default()).unwrap();
-    let aad_len = parsed.signed.len() - parsed.body.len();
-    crate::crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body).is_some()
+    open_meta(&parsed.header.team_id, &parsed.header.meta, key).is_some()
 }
 
 /// A modified client's `epoch`: an entry in its own copy of the team
@@ -116,15 +109,9 @@ fn finding_3_a_future_key_planted_in_a_bundle_header_is_never_kept_or_used() {
     // A seals a key of its choosing for epoch 2, which does not exist yet,
     // to B, and encrypts its bundle under it.
     let planted = TeamKey::generate(2).unwrap();
-    let wrap = planted.seal_for(&t.inv_b.keys.public()).unwrap();
     let to_b = Recipient::Member(member(&t.inv_b));
     let honest = t.inv_a.export(&to_b, T0).unwrap();
-    let bundle = reseal(
-        &t.inv_a,
-        &honest,
-        &planted,
-        vec![(t.inv_b.device(), 2, wrap.clone())],
-    );
+    let bundle = reseal(&mut t.inv_a, &honest, &planted, &[t.inv_b.keys.public()]);
     // The key reads this bundle and nothing more: its changes, judged like
     // any others, arrive; the key is not kept.
     let report = t.inv_b.import(&bundle, &Limits::default()).unwrap();
@@ -146,7 +133,7 @@ fn finding_3_a_future_key_planted_in_a_bundle_header_is_never_kept_or_used() {
     );
     // What B writes now is under the admin's key: A's key does not open it.
     let from_b = t.inv_b.export(&Recipient::AnyMember, T0).unwrap();
-    assert_eq!(parse(&from_b, &Limits::default()).unwrap().header.epoch, 2);
+    assert_eq!(t.inv_b.open_docs(&from_b).0.epoch, 2);
     assert!(opens(&admins, &from_b));
     assert!(!opens(&planted, &from_b));
 
@@ -155,12 +142,7 @@ fn finding_3_a_future_key_planted_in_a_bundle_header_is_never_kept_or_used() {
     // before its body is read with any key.
     add_victim(&mut t.inv_a, &c1, "v9", "After revocation");
     let later = t.inv_a.export(&to_b, T0).unwrap();
-    let bundle = reseal(
-        &t.inv_a,
-        &later,
-        &planted,
-        vec![(t.inv_b.device(), 2, wrap)],
-    );
+    let bundle = reseal(&mut t.inv_a, &later, &planted, &[t.inv_b.keys.public()]);
     let before = snapshot(&mut t.inv_b);
     let err = t.inv_b.import(&bundle, &Limits::default()).unwrap_err();
     assert_eq!(err.code(), "sync.sender_revoked");
@@ -200,8 +182,8 @@ fn finding_3_a_future_key_planted_in_a_session_hello_is_never_kept_or_used() {
 
     // A comes back speaking under its planted key: B refuses it, and A's
     // key cannot read what B says now.
-    let mut sa = Session::new(&t.inv_a, None).unwrap();
-    let mut sb = Session::new(&t.inv_b, None).unwrap();
+    let mut sa = Session::new(&t.inv_a, None, T0).unwrap();
+    let mut sb = Session::new(&t.inv_b, None, T0).unwrap();
     let hello_a = sa.poll(&mut t.inv_a).unwrap().unwrap();
     let hello_b = sb.poll(&mut t.inv_b).unwrap().unwrap();
     let before = snapshot(&mut t.inv_b);
@@ -223,8 +205,8 @@ fn finding_3_a_planted_key_for_an_existing_epoch_in_a_session_is_refused() {
     // A, still a member, rewrites epoch 2 in its copy of the team document
     // with a key of its own sealed to B, and syncs with B under it.
     let planted = plant_epoch(&mut t.inv_a, &t.inv_b, 2);
-    let mut sa = Session::new(&t.inv_a, None).unwrap();
-    let mut sb = Session::new(&t.inv_b, None).unwrap();
+    let mut sa = Session::new(&t.inv_a, None, T0).unwrap();
+    let mut sb = Session::new(&t.inv_b, None, T0).unwrap();
     let before = snapshot(&mut t.inv_b);
     let (side, err) = pump(&mut t.inv_a, &mut sa, &mut t.inv_b, &mut sb).unwrap_err();
     // The rotation that arrives in the session seals another key to B.
@@ -253,13 +235,7 @@ fn finding_3_a_planted_key_for_an_existing_epoch_that_opens_to_another_key_is_re
     let to_b = Recipient::Member(member(&t.inv_b));
     let honest = t.inv_a.export(&to_b, T0).unwrap();
     let planted = TeamKey::generate(2).unwrap();
-    let wrap = planted.seal_for(&t.inv_b.keys.public()).unwrap();
-    let bundle = reseal(
-        &t.inv_a,
-        &honest,
-        &planted,
-        vec![(t.inv_b.device(), 2, wrap)],
-    );
+    let bundle = reseal(&mut t.inv_a, &honest, &planted, &[t.inv_b.keys.public()]);
     let before = snapshot(&mut t.inv_b);
     let err = t.inv_b.import(&bundle, &Limits::default()).unwrap_err();
     assert_eq!(err.code(), "sync.forged_key");
@@ -270,6 +246,8 @@ fn finding_3_a_planted_key_for_an_existing_epoch_that_opens_to_another_key_is_re
     t.inv_b.import(&honest, &Limits::default()).unwrap();
     let admins = t.admin.team_key(2).unwrap();
     assert!(t.inv_b.team_key(2).unwrap().same_key(admins));
+    // A's bundle also carried the case keys A sealed for B.
+    send(&mut t.inv_a, &mut t.admin);
     assert_eq!(t.inv_b.heads(TEAM_DOC_ID), t.admin.heads(TEAM_DOC_ID));
 }
 

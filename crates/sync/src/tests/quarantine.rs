@@ -12,7 +12,7 @@ use automerge::{Change, ChangeHash};
 use caravan_model::Role;
 
 use super::fixture::*;
-use crate::bundle::{Body, Limits, Recipient, parse};
+use crate::bundle::{Limits, Recipient};
 use crate::persist::ReplicaState;
 use crate::replica::Replica;
 use crate::team::TEAM_DOC_ID;
@@ -56,14 +56,9 @@ fn victims(r: &Replica, case: &str) -> BTreeSet<String> {
 
 /// Every (document, change, signature) a bundle carries, opened with
 /// `reader`'s team key.
-fn carried(reader: &Replica, bundle: &[u8]) -> Vec<(String, Change, [u8; 64])> {
-    let parsed = parse(bundle, &Limits::default()).unwrap();
-    let key = reader.team_key(parsed.header.epoch).unwrap();
-    let aad_len = parsed.signed.len() - parsed.body.len();
-    let plain = crate::crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body).unwrap();
-    let body: Body = postcard::from_bytes(&plain).unwrap();
-    body.docs
-        .iter()
+fn carried(reader: &mut Replica, bundle: &[u8]) -> Vec<(String, Change, [u8; 64])> {
+    let (_, _, docs) = reader.open_docs(bundle);
+    docs.iter()
         .flat_map(|d| {
             d.changes.iter().map(|c| {
                 (
@@ -150,7 +145,7 @@ fn finding_6_a_genuine_change_relayed_first_with_a_junk_signature_lands_when_its
         .admin
         .export(&Recipient::Member(member(&t.prosecutor)), T0)
         .unwrap();
-    let (_, _, sig) = carried(&t.prosecutor, &bundle)
+    let (_, _, sig) = carried(&mut t.prosecutor, &bundle)
         .into_iter()
         .find(|(_, c, _)| c.hash() == x)
         .expect("X travels on");
@@ -204,7 +199,7 @@ fn finding_6_a_covered_changes_junk_signature_is_never_stored_nor_passed_on() {
         .inv_b
         .export(&Recipient::Member(member(&t.admin)), T0)
         .unwrap();
-    let newest = carried(&t.admin, &relayed)
+    let newest = carried(&mut t.admin, &relayed)
         .into_iter()
         .find(|(_, c, _)| c.hash() == x3)
         .unwrap();
@@ -237,7 +232,7 @@ fn finding_6_a_covered_changes_junk_signature_is_never_stored_nor_passed_on() {
         .admin
         .export(&Recipient::Member(member(&t.prosecutor)), T0)
         .unwrap();
-    let sent = carried(&t.prosecutor, &to_prosecutor);
+    let sent = carried(&mut t.prosecutor, &to_prosecutor);
     assert!(sent.iter().any(|(_, c, _)| c.hash() == x1));
     assert!(
         sent.iter()

@@ -48,8 +48,8 @@ pub(super) fn pump(
 
 /// A whole session; returns what each side took in.
 pub(super) fn sync(a: &mut Replica, b: &mut Replica) -> (ImportReport, ImportReport) {
-    let mut sa = Session::new(a, Some(member(b))).unwrap();
-    let mut sb = Session::new(b, Some(member(a))).unwrap();
+    let mut sa = Session::new(a, Some(member(b)), T0).unwrap();
+    let mut sb = Session::new(b, Some(member(a)), T0).unwrap();
     pump(a, &mut sa, b, &mut sb).unwrap();
     (sa.report().clone(), sb.report().clone())
 }
@@ -126,7 +126,10 @@ fn a_case_the_peer_may_not_see_is_not_sent() {
     assert_eq!(at_b.not_permitted, 0, "not even offered");
     // The supervisor sees every case: the whole case reaches it.
     let (_, at_admin) = sync(&mut t.inv_a, &mut t.admin);
-    assert_eq!(at_admin.applied, 2);
+    assert_eq!(
+        at_admin.applied, 3,
+        "the case's two changes and A's wraps of its key"
+    );
     let mut a = t.inv_a.case(&secret).unwrap();
     assert_eq!(t.admin.case(&secret).unwrap().heads(), a.heads());
     // The supervisor does not pass it on to a prosecutor who was not granted it.
@@ -166,8 +169,8 @@ fn a_forged_write_is_quarantined_and_the_session_still_ends() {
 fn replayed_and_reordered_frames_are_refused() {
     let (mut t, c1) = shared();
     add_victim(&mut t.inv_a, &c1, "v2", "New");
-    let mut sa = Session::new(&t.inv_a, None).unwrap();
-    let mut sb = Session::new(&t.admin, None).unwrap();
+    let mut sa = Session::new(&t.inv_a, None, T0).unwrap();
+    let mut sb = Session::new(&t.admin, None, T0).unwrap();
     let ha = sa.poll(&mut t.inv_a).unwrap().unwrap();
     let hb = sb.poll(&mut t.admin).unwrap().unwrap();
     sb.receive(&mut t.admin, &ha).unwrap();
@@ -206,7 +209,7 @@ fn replayed_and_reordered_frames_are_refused() {
             .contains_key("v2")
     );
     // A frame of this session replayed into a new one is refused too.
-    let mut fresh = Session::new(&t.admin, None).unwrap();
+    let mut fresh = Session::new(&t.admin, None, T0).unwrap();
     fresh.receive(&mut t.admin, &ha).unwrap();
     assert_eq!(
         fresh.receive(&mut t.admin, &pa).unwrap_err().code(),
@@ -250,7 +253,7 @@ fn every_flipped_byte_and_truncation_of_a_frame_is_refused() {
         );
     }
     let mut future = frame.clone();
-    future[8..10].copy_from_slice(&2u16.to_be_bytes());
+    future[8..10].copy_from_slice(&3u16.to_be_bytes());
     assert_eq!(
         sb.receive(&mut t.admin, &future).unwrap_err().code(),
         "sync.future_version"
@@ -284,8 +287,8 @@ fn every_flipped_byte_and_truncation_of_a_frame_is_refused() {
 fn a_device_of_another_team_is_refused() {
     let (mut t, _) = shared();
     let mut other = other_team();
-    let mut so = Session::new(&other, None).unwrap();
-    let mut sa = Session::new(&t.admin, None).unwrap();
+    let mut so = Session::new(&other, None, T0).unwrap();
+    let mut sa = Session::new(&t.admin, None, T0).unwrap();
     let hello = so.poll(&mut other).unwrap().unwrap();
     assert_eq!(
         sa.receive(&mut t.admin, &hello).unwrap_err().code(),
@@ -310,8 +313,8 @@ fn a_device_not_enrolled_is_refused_even_with_the_team_key() {
         team,
         [key],
     );
-    let mut so = Session::new(&outsider, None).unwrap();
-    let mut sa = Session::new(&t.admin, None).unwrap();
+    let mut so = Session::new(&outsider, None, T0).unwrap();
+    let mut sa = Session::new(&t.admin, None, T0).unwrap();
     let hello = so.poll(&mut outsider).unwrap().unwrap();
     assert_eq!(
         sa.receive(&mut t.admin, &hello).unwrap_err().code(),
@@ -327,8 +330,8 @@ fn a_revoked_device_is_refused() {
         .revoke(&b, Some("laptop stolen".into()), T0)
         .unwrap();
     add_victim(&mut t.inv_b, &c1, "v7", "After revocation");
-    let mut sb = Session::new(&t.inv_b, None).unwrap();
-    let mut sadmin = Session::new(&t.admin, None).unwrap();
+    let mut sb = Session::new(&t.inv_b, None, T0).unwrap();
+    let mut sadmin = Session::new(&t.admin, None, T0).unwrap();
     let hb = sb.poll(&mut t.inv_b).unwrap().unwrap();
     let hadmin = sadmin.poll(&mut t.admin).unwrap().unwrap();
     assert_eq!(
@@ -348,8 +351,8 @@ fn a_revoked_device_is_refused() {
     assert!(at_a.docs_changed.contains(&"team".to_string()));
     // A picked up the new key from the team document and now refuses B too.
     assert!(t.inv_a.team_key(2).is_some());
-    let mut sa = Session::new(&t.inv_a, None).unwrap();
-    let mut sb = Session::new(&t.inv_b, None).unwrap();
+    let mut sa = Session::new(&t.inv_a, None, T0).unwrap();
+    let mut sb = Session::new(&t.inv_b, None, T0).unwrap();
     let hb = sb.poll(&mut t.inv_b).unwrap().unwrap();
     sa.poll(&mut t.inv_a).unwrap();
     assert_eq!(

@@ -660,6 +660,8 @@ export const en: Record<string, string> = {
   'error.sync.change_too_large': 'A change holds more operations than are read at once; it was not read. The rest was imported; exchange again to receive what is left.',
   'error.sync.quota_exceeded': 'The device these changes are charged to already has too many changes waiting or set aside here; these were not kept. The rest was imported.',
   'error.sync.no_key': 'This device does not have the key for this bundle yet.',
+  'error.sync.unreadable': 'This device holds no key that opens this bundle: it was sealed for other devices, or this device missed a team key rotation. Ask the sender for a bundle addressed to you, or your admin for the team’s latest changes.',
+  'error.sync.old_format': 'This bundle was made by an older version of Caravan that sealed every case under the team key, and is no longer read. Update Caravan on the sending device and send again.',
   'error.sync.not_a_bundle': 'This file is not a Caravan bundle.',
   'error.sync.not_for_this_device': 'This bundle was made for another device.',
   'error.sync.weak_key': 'This request names a key that is not safe to use. Caravan never makes such keys: ask the person for a new join request.',

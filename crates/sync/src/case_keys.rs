@@ -1,0 +1,512 @@
+//! Case keys: need-to-know in the cryptography.
+//!
+//! Each case has its own symmetric key, in epochs. A key is sealed (X25519,
+//! as team keys) to exactly the devices whose members may access the case,
+//! and each case's changes travel in bundles and sessions under its current
+//! key. A member who may not access a case holds no key of it: a bundle or
+//! session it captures, addressed to someone else, carries nothing of that
+//! case it can decrypt.
+//!
+//! Every copy of a key for one device is a *wrap*, stored in the team
+//! document under `case_keys/<slot>`, signed by the device that wrote it.
+//! Any member may add wraps (the team-document policy lets every role
+//! create them, never change or remove them), but a device encrypts only
+//! under a key whose wrap to it was written by an active device of a
+//! member who may access the case, and checks that the key opened from a
+//! wrap is the one the key id commits to. So a member without access can
+//! write wraps, and nothing comes of it: no honest device encrypts under
+//! a key that member made, and the keys it cannot open stay closed.
+//!
+//! Keys are rotated when a device that holds the current key may no longer
+//! access the case (its member lost access, or the device was revoked):
+//! the next device of an entitled member that sends the case makes the
+//! next epoch, sealed only to the devices that may. Old keys stay in the
+//! team document, so history stays readable to whoever could read it then
+//! (no forward secrecy for history, as in Keyhive).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use automerge::transaction::{CommitOptions, Transactable};
+use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, Value};
+use caravan_model::Millis;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::crypto::{self, open_from, random, seal_to, sha256};
+use crate::error::{SyncError, doc_err};
+use crate::identity::DeviceId;
+use crate::replica::Replica;
+use crate::team::{TEAM_DOC_ID, TeamDoc, TeamId, public_device};
+
+/// The team-document map that holds every wrap of every case key.
+pub(crate) const CASE_KEYS: &str = "case_keys";
+
+/// One epoch of one case's key, opened on this device. Never cloned, never
+/// serialised: it lives in the replica's memory and is zeroed when dropped.
+pub(crate) struct CaseKey {
+    pub(crate) epoch: u32,
+    pub(crate) id: [u8; 16],
+    key: Zeroizing<[u8; 32]>,
+}
+
+impl std::fmt::Debug for CaseKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CaseKey(epoch {}, {})", self.epoch, hex::encode(self.id))
+    }
+}
+
+/// A case key sealed to one device, as the team document stores it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Wrap {
+    pub(crate) case: [u8; 16],
+    pub(crate) epoch: u32,
+    pub(crate) key_id: [u8; 16],
+    pub(crate) recipient: DeviceId,
+    pub(crate) writer: DeviceId,
+    #[serde(with = "serde_bytes")]
+    pub(crate) sealed: Vec<u8>,
+}
+
+/// A wrap and its writer's signature over it (and the team id).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct SignedWrap {
+    pub(crate) wrap: Wrap,
+    #[serde(with = "serde_bytes")]
+    pub(crate) signature: Vec<u8>,
+}
+
+/// The id a key commits to: whoever opens a wrap checks that the key it
+/// found is the one the id names, so a wrap cannot smuggle in another key.
+pub(crate) fn key_id(team: &TeamId, case: &[u8; 16], epoch: u32, key: &[u8; 32]) -> [u8; 16] {
+    let h = sha256(&[
+        b"caravan/case-key-id/v1\0",
+        &team.0,
+        case,
+        &epoch.to_be_bytes(),
+        key,
+    ]);
+    let mut id = [0u8; 16];
+    id.copy_from_slice(&h[..16]);
+    id
+}
+
+fn wrap_aad(team: &TeamId, w: &Wrap) -> Vec<u8> {
+    let mut aad = b"caravan/case-key/v1\0".to_vec();
+    aad.extend_from_slice(&team.0);
+    aad.extend_from_slice(&w.case);
+    aad.extend_from_slice(&w.epoch.to_be_bytes());
+    aad.extend_from_slice(&w.key_id);
+    aad.extend_from_slice(&w.recipient.0);
+    aad
+}
+
+fn signed_message(team: &TeamId, w: &Wrap) -> Result<Vec<u8>, SyncError> {
+    let mut m = b"caravan/case-key-wrap/v1\0".to_vec();
+    m.extend_from_slice(&team.0);
+    m.extend(postcard::to_stdvec(w).map_err(doc_err)?);
+    Ok(m)
+}
+
+/// Where a wrap is stored: the case id first (so one case's wraps are one
+/// range of keys), then a digest of what makes the wrap unique.
+fn slot(w: &Wrap) -> String {
+    let h = sha256(&[&w.key_id, &w.recipient.0, &w.writer.0]);
+    format!("{}{}", hex::encode(w.case), hex::encode(&h[..12]))
+}
+
+/// The 16 bytes of a case id (32 lower-case hex digits).
+pub(crate) fn case_bytes(case_id: &str) -> Option<[u8; 16]> {
+    let mut out = [0u8; 16];
+    hex::decode_to_slice(case_id, &mut out).ok()?;
+    Some(out)
+}
+
+/// Every wrap of one case's keys in a team document, unverified: all
+/// values of the `case_keys` map (two devices may have made it at once)
+/// and every concurrent value of each slot.
+pub(crate) fn read_wraps(doc: &AutoCommit, case_id: &str) -> Vec<SignedWrap> {
+    let Some(case) = case_bytes(case_id) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (value, map) in doc.get_all(ROOT, CASE_KEYS).unwrap_or_default() {
+        if !matches!(value, Value::Object(ObjType::Map)) {
+            continue;
+        }
+        let slots: Vec<String> = doc
+            .map_range(&map, case_id.to_string()..)
+            .map(|item| item.key.to_string())
+            .take_while(|k| k.starts_with(case_id))
+            .collect();
+        for key in slots {
+            for (value, _) in doc.get_all(&map, key.as_str()).unwrap_or_default() {
+                let Some(w) = value
+                    .as_str()
+                    .and_then(|s| hex::decode(s).ok())
+                    .and_then(|b| postcard::from_bytes::<SignedWrap>(&b).ok())
+                else {
+                    continue;
+                };
+                if w.wrap.case == case {
+                    out.push(w);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// What the team document says of one case's keys, as this device judges
+/// it now.
+struct KeyState {
+    /// The key to send the case under: the newest epoch written by an
+    /// active device of an entitled member (ties: the larger key id).
+    current: Option<(u32, [u8; 16])>,
+    /// Devices a countable writer sealed the current key to.
+    recipients: BTreeSet<DeviceId>,
+    /// The highest epoch any countable writer used.
+    newest_epoch: Option<u32>,
+}
+
+impl Replica {
+    /// Whether a wrap's signature is its writer's; verified once per
+    /// process, by the digest of the stored bytes.
+    fn wrap_is_signed(&mut self, w: &SignedWrap) -> bool {
+        let Ok(bytes) = postcard::to_stdvec(w) else {
+            return false;
+        };
+        let digest = sha256(&[&bytes]);
+        if self.verified_wraps.contains(&digest) {
+            return true;
+        }
+        let Ok(sig) = <[u8; 64]>::try_from(w.signature.as_slice()) else {
+            return false;
+        };
+        let Ok(message) = signed_message(&self.team_id, &w.wrap) else {
+            return false;
+        };
+        let ok = w.wrap.writer.verify(&message, &sig);
+        if ok {
+            self.verified_wraps.insert(digest);
+        }
+        ok
+    }
+
+    /// Opens a wrap sealed to this device; the key must be the one its id
+    /// commits to.
+    fn open_wrap(&self, w: &Wrap) -> Option<CaseKey> {
+        if w.recipient != self.device() {
+            return None;
+        }
+        let plain = open_from(
+            self.keys.agreement_secret(),
+            &wrap_aad(&self.team_id, w),
+            &w.sealed,
+        )?;
+        let key: [u8; 32] = plain.as_slice().try_into().ok()?;
+        (key_id(&self.team_id, &w.case, w.epoch, &key) == w.key_id).then(|| CaseKey {
+            epoch: w.epoch,
+            id: w.key_id,
+            key: Zeroizing::new(key),
+        })
+    }
+
+    /// A key of a case, to read what was sent under it: from this device's
+    /// memory, else opened from a wrap to this device in `team_doc` (the
+    /// team document, or a copy with an input's own team changes added:
+    /// reading needs no judgement of the writer, since what the key
+    /// decrypts is judged change by change like everything else).
+    pub(crate) fn case_key_to_read(
+        &mut self,
+        case_id: &str,
+        id: &[u8; 16],
+        team_doc: Option<&AutoCommit>,
+    ) -> Option<&CaseKey> {
+        let held = |r: &Replica| {
+            r.case_keys
+                .get(case_id)
+                .is_some_and(|ks| ks.iter().any(|k| k.id == *id))
+        };
+        if !held(self) {
+            let doc = team_doc.unwrap_or(self.team.automerge());
+            let found = read_wraps(doc, case_id)
+                .iter()
+                .filter(|w| w.wrap.key_id == *id)
+                .find_map(|w| self.open_wrap(&w.wrap));
+            if let Some(k) = found {
+                self.case_keys
+                    .entry(case_id.to_string())
+                    .or_default()
+                    .push(k);
+            }
+        }
+        self.case_keys.get(case_id)?.iter().find(|k| k.id == *id)
+    }
+
+    /// The key this device sends a case under, if it holds it (see
+    /// [`Replica::tend_case_keys`]).
+    pub(crate) fn case_key_to_send(&self, case_id: &str) -> Option<&CaseKey> {
+        let id = self.sending_keys.get(case_id)?;
+        self.case_keys.get(case_id)?.iter().find(|k| k.id == *id)
+    }
+
+    fn key_state(
+        &mut self,
+        team: &TeamDoc,
+        case_id: &str,
+        creator: Option<&str>,
+    ) -> (KeyState, Vec<SignedWrap>) {
+        let wraps = read_wraps(self.team.automerge(), case_id);
+        let mut counted = Vec::new();
+        let mut current: Option<(u32, [u8; 16])> = None;
+        let mut newest_epoch = None;
+        for w in wraps {
+            let Some(device) = team.devices.get(&w.wrap.writer.to_hex()) else {
+                continue;
+            };
+            if !team.may_access(&device.member, case_id, creator) || !self.wrap_is_signed(&w) {
+                continue;
+            }
+            newest_epoch = newest_epoch.max(Some(w.wrap.epoch));
+            if !team.revocations.contains_key(&w.wrap.writer.to_hex()) {
+                current = current.max(Some((w.wrap.epoch, w.wrap.key_id)));
+            }
+            counted.push(w);
+        }
+        let recipients = counted
+            .iter()
+            .filter(|w| current.is_some_and(|(_, id)| w.wrap.key_id == id))
+            .map(|w| w.wrap.recipient)
+            .collect();
+        (
+            KeyState {
+                current,
+                recipients,
+                newest_epoch,
+            },
+            counted,
+        )
+    }
+
+    /// Makes sure every case of `case_ids` that this device may access has
+    /// a key it can send under, sealed to every device that may access the
+    /// case and to no other: it makes the case's first key, adds wraps of
+    /// the current key for devices that lack one, or rotates when a device
+    /// that holds the current key may no longer access the case. The wraps
+    /// it writes go into one signed change of the team document, which
+    /// travels ahead of the cases. Cases this device may not access are
+    /// left alone (and never sent).
+    pub(crate) fn tend_case_keys(
+        &mut self,
+        team: &TeamDoc,
+        case_ids: &[String],
+        at: Millis,
+    ) -> Result<(), SyncError> {
+        let me = self.device();
+        let Some(my_member) = team.devices.get(&me.to_hex()).map(|d| d.member.clone()) else {
+            return Ok(());
+        };
+        let mut new_wraps: Vec<SignedWrap> = Vec::new();
+        for case_id in case_ids {
+            self.sending_keys.remove(case_id);
+            let Some(doc) = self.cases.get(case_id) else {
+                continue;
+            };
+            let creator = Replica::creator_of(team, case_id, doc);
+            if !crate::team::is_case_id(case_id)
+                || !team.may_access(&my_member, case_id, creator.as_deref())
+            {
+                continue;
+            }
+            let entitled: BTreeMap<DeviceId, [u8; 32]> = team
+                .active_devices()
+                .filter(|(_, d)| team.may_access(&d.member, case_id, creator.as_deref()))
+                .filter_map(|(id, d)| public_device(id, d).ok())
+                .filter(|d| d.check_strong("device").is_ok())
+                .map(|d| (d.id, d.agreement))
+                .collect();
+            let (state, counted) = self.key_state(team, case_id, creator.as_deref());
+            let held_current = state.current.and_then(|(_, id)| {
+                counted
+                    .iter()
+                    .filter(|w| w.wrap.key_id == id)
+                    .find_map(|w| self.open_wrap(&w.wrap))
+            });
+            let stale = state.recipients.iter().any(|d| !entitled.contains_key(d));
+            let key = match held_current {
+                Some(k) if !stale => k,
+                // A copy of a device that stopped writing seals nothing.
+                _ if self.copied => continue,
+                // No key yet, a newer one this device was not given, or one
+                // a device that may no longer see the case holds: a new epoch.
+                _ => {
+                    let epoch = state.newest_epoch.map_or(0, |e| e.saturating_add(1));
+                    let case = case_bytes(case_id).ok_or_else(|| {
+                        SyncError::Document(format!("'{case_id}' is not a case id"))
+                    })?;
+                    let secret: [u8; 32] = random()?;
+                    CaseKey {
+                        epoch,
+                        id: key_id(&self.team_id, &case, epoch, &secret),
+                        key: Zeroizing::new(secret),
+                    }
+                }
+            };
+            if !self.copied {
+                let served: &BTreeSet<DeviceId> = &state.recipients;
+                let current = state.current.is_some_and(|(_, id)| id == key.id);
+                for (device, agreement) in &entitled {
+                    if current && served.contains(device) {
+                        continue;
+                    }
+                    new_wraps.push(self.make_wrap(case_id, &key, *device, agreement)?);
+                }
+            }
+            self.sending_keys.insert(case_id.clone(), key.id);
+            let held = self.case_keys.entry(case_id.clone()).or_default();
+            if !held.iter().any(|k| k.id == key.id) {
+                held.push(key);
+            }
+        }
+        if !new_wraps.is_empty() {
+            self.write_wraps(&new_wraps, at)?;
+        }
+        Ok(())
+    }
+
+    fn make_wrap(
+        &self,
+        case_id: &str,
+        key: &CaseKey,
+        recipient: DeviceId,
+        agreement: &[u8; 32],
+    ) -> Result<SignedWrap, SyncError> {
+        let case = case_bytes(case_id)
+            .ok_or_else(|| SyncError::Document(format!("'{case_id}' is not a case id")))?;
+        let mut wrap = Wrap {
+            case,
+            epoch: key.epoch,
+            key_id: key.id,
+            recipient,
+            writer: self.device(),
+            sealed: Vec::new(),
+        };
+        wrap.sealed = seal_to(agreement, &wrap_aad(&self.team_id, &wrap), key.key.as_ref())?;
+        let signature = self
+            .keys
+            .sign(&signed_message(&self.team_id, &wrap)?)
+            .to_vec();
+        Ok(SignedWrap { wrap, signature })
+    }
+
+    /// Writes wraps into the team document as one change of this device,
+    /// signed like every other.
+    fn write_wraps(&mut self, wraps: &[SignedWrap], at: Millis) -> Result<(), SyncError> {
+        if self.copied {
+            return Err(SyncError::DeviceCopied);
+        }
+        let doc = self.team.automerge_mut();
+        let before = doc.get_heads();
+        let map = match doc.get(ROOT, CASE_KEYS).map_err(doc_err)? {
+            Some((Value::Object(ObjType::Map), id)) => id,
+            _ => doc
+                .put_object(ROOT, CASE_KEYS, ObjType::Map)
+                .map_err(doc_err)?,
+        };
+        for w in wraps {
+            let bytes = postcard::to_stdvec(w).map_err(doc_err)?;
+            doc.put(&map, slot(&w.wrap), hex::encode(bytes))
+                .map_err(doc_err)?;
+        }
+        doc.commit_with(
+            CommitOptions::default()
+                .with_message(format!("case keys: {} wraps", wraps.len()))
+                .with_time(at.div_euclid(1000)),
+        );
+        self.sign_new(TEAM_DOC_ID, &before)
+    }
+
+    /// Encrypts one case's section under its current key.
+    pub(crate) fn seal_case(
+        &self,
+        case_id: &str,
+        plain: &[u8],
+    ) -> Result<Option<([u8; 16], Vec<u8>)>, SyncError> {
+        let Some(key) = self.case_key_to_send(case_id) else {
+            return Ok(None);
+        };
+        let sealed = crypto::seal(
+            &key.key,
+            &section_aad(&self.team_id, case_id, &key.id),
+            plain,
+        )?;
+        Ok(Some((key.id, sealed)))
+    }
+
+    /// Decrypts one case's section, if this device holds its key (looked
+    /// up in `team_doc` when not in memory).
+    pub(crate) fn open_case(
+        &mut self,
+        case_id: &str,
+        id: &[u8; 16],
+        sealed: &[u8],
+        team_doc: Option<&AutoCommit>,
+    ) -> Option<Zeroizing<Vec<u8>>> {
+        let aad = section_aad(&self.team_id, case_id, id);
+        let key = self.case_key_to_read(case_id, id, team_doc)?;
+        crypto::open(&key.key, &aad, sealed)
+    }
+}
+
+fn section_aad(team: &TeamId, case_id: &str, id: &[u8; 16]) -> Vec<u8> {
+    let mut aad = b"caravan/case-section/v1\0".to_vec();
+    aad.extend_from_slice(&team.0);
+    aad.extend_from_slice(case_id.as_bytes());
+    aad.extend_from_slice(id);
+    aad
+}
+
+#[cfg(test)]
+impl Replica {
+    /// What a modified client does to send a case it may not access: it
+    /// makes a key of its own for the case (epoch 1000, to outrank the
+    /// real ones), seals it to `to` and to itself in wraps it signs, and
+    /// sends the case under it.
+    pub(crate) fn force_case_key(&mut self, case_id: &str, to: &[crate::identity::PublicDevice]) {
+        let case = case_bytes(case_id).unwrap();
+        let secret: [u8; 32] = random().unwrap();
+        let key = CaseKey {
+            epoch: 1000,
+            id: key_id(&self.team_id, &case, 1000, &secret),
+            key: Zeroizing::new(secret),
+        };
+        let mut wraps = Vec::new();
+        for d in to.iter().chain([&self.keys.public()]) {
+            let mut wrap = Wrap {
+                case,
+                epoch: key.epoch,
+                key_id: key.id,
+                recipient: d.id,
+                writer: self.device(),
+                sealed: Vec::new(),
+            };
+            wrap.sealed = seal_to(
+                &d.agreement,
+                &wrap_aad(&self.team_id, &wrap),
+                key.key.as_ref(),
+            )
+            .unwrap();
+            let signature = self
+                .keys
+                .sign(&signed_message(&self.team_id, &wrap).unwrap())
+                .to_vec();
+            wraps.push(SignedWrap { wrap, signature });
+        }
+        self.write_wraps(&wraps, 0).unwrap();
+        self.sending_keys.insert(case_id.to_string(), key.id);
+        self.case_keys
+            .entry(case_id.to_string())
+            .or_default()
+            .push(key);
+    }
+}
