@@ -76,6 +76,10 @@ fn flood(a: &mut Replica, to_member: &str, nonce: u8, n: usize, first: First) ->
             Catalog::builtin(),
         )
         .unwrap();
+    // The device seals the new case's key in its own team document first,
+    // so the copy below writes nothing the device itself has not.
+    a.export(&Recipient::Member(to_member.to_string()), AT)
+        .unwrap();
     let team_id = a.team_id();
     let deltas = a.unsaved(&BTreeMap::new());
     let mut docs: BTreeMap<String, AutoCommit> = deltas
