@@ -16,7 +16,11 @@ fn quarantined_at_admin(t: &Team) -> (String, String) {
     let report = t.admin.json(&["sync", "import", s(&bundle)]);
     // Only the team change that seals the case's key lands.
     assert_eq!(report["applied"], 1, "{report}");
-    assert_eq!(report["docs_changed"], serde_json::json!(["team"]), "{report}");
+    assert_eq!(
+        report["docs_changed"],
+        serde_json::json!(["team"]),
+        "{report}"
+    );
     (case, s(&bundle).to_string())
 }
 

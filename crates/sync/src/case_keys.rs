@@ -473,6 +473,18 @@ impl Replica {
     /// real ones), seals it to `to` and to itself in wraps it signs, and
     /// sends the case under it.
     pub(crate) fn force_case_key(&mut self, case_id: &str, to: &[crate::identity::PublicDevice]) {
+        let me = self.device();
+        self.force_case_key_as(case_id, to, me);
+    }
+
+    /// [`Replica::force_case_key`], with wraps that name `writer` as the
+    /// device that wrote them (signed with this device's key all the same).
+    pub(crate) fn force_case_key_as(
+        &mut self,
+        case_id: &str,
+        to: &[crate::identity::PublicDevice],
+        writer: DeviceId,
+    ) {
         let case = case_bytes(case_id).unwrap();
         let secret: [u8; 32] = random().unwrap();
         let key = CaseKey {

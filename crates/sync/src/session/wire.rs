@@ -40,10 +40,10 @@ pub(super) const MAX_PLAIN: u32 = 1 << 20;
 pub(super) const FIXED: usize = 16 + 4 + 32 + 8 + 4;
 pub(super) const SEAL_OVERHEAD: usize = 24 + 16;
 pub(super) const WHAT: &str = "session frame";
-pub(super) const HELLO_BINDING: [u8; 32] = [0; 32];
+pub(crate) const HELLO_BINDING: [u8; 32] = [0; 32];
 
 #[derive(Serialize, Deserialize)]
-pub(super) enum Body {
+pub(crate) enum Body {
     Hello(Hello),
     Proof {
         #[serde(with = "serde_bytes")]
@@ -55,11 +55,11 @@ pub(super) enum Body {
 }
 
 #[derive(Serialize, Deserialize)]
-pub(super) struct Hello {
-    pub(super) team_id: TeamId,
-    pub(super) device: DeviceId,
-    pub(super) epoch: u32,
-    pub(super) nonce: [u8; 32],
+pub(crate) struct Hello {
+    pub(crate) team_id: TeamId,
+    pub(crate) device: DeviceId,
+    pub(crate) epoch: u32,
+    pub(crate) nonce: [u8; 32],
 }
 
 #[derive(Serialize, Deserialize)]
@@ -140,17 +140,17 @@ pub(super) fn malformed(detail: impl Into<String>) -> SyncError {
 }
 
 /// A frame whose framing was checked; nothing verified yet.
-pub(super) struct Frame<'a> {
-    pub(super) team_id: TeamId,
-    pub(super) epoch: u32,
-    pub(super) sender: DeviceId,
-    pub(super) counter: u64,
-    pub(super) plain: &'a [u8],
-    pub(super) body_start: usize,
-    pub(super) sig_start: usize,
+pub(crate) struct Frame<'a> {
+    pub(crate) team_id: TeamId,
+    pub(crate) epoch: u32,
+    pub(crate) sender: DeviceId,
+    pub(crate) counter: u64,
+    pub(crate) plain: &'a [u8],
+    pub(crate) body_start: usize,
+    pub(crate) sig_start: usize,
 }
 
-pub(super) fn parse(frame: &[u8]) -> Result<Frame<'_>, SyncError> {
+pub(crate) fn parse(frame: &[u8]) -> Result<Frame<'_>, SyncError> {
     let len = preamble(frame)? as usize;
     if frame.len() < PREFIX_LEN + len {
         return Err(SyncError::Truncated {
@@ -194,7 +194,7 @@ pub(super) fn parse(frame: &[u8]) -> Result<Frame<'_>, SyncError> {
 }
 
 /// Binds a frame to one direction of one session.
-pub(super) fn binding(
+pub(crate) fn binding(
     team: &TeamId,
     from: (&DeviceId, &[u8; 32]),
     to: (&DeviceId, &[u8; 32]),

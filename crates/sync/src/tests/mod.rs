@@ -11,6 +11,7 @@ mod equivocation;
 mod fixture;
 mod forged_writes;
 mod join_package;
+mod need_to_know;
 mod planted_keys;
 mod quarantine;
 mod scenario;
