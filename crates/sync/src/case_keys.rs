@@ -431,7 +431,7 @@ impl Replica {
         &self,
         case_id: &str,
         plain: &[u8],
-    ) -> Result<Option<([u8; 16], Vec<u8>)>, SyncError> {
+    ) -> Result<Option<SealedCase>, SyncError> {
         let Some(key) = self.case_key_to_send(case_id) else {
             return Ok(None);
         };
@@ -457,6 +457,9 @@ impl Replica {
         crypto::open(&key.key, &aad, sealed)
     }
 }
+
+/// A case's bytes sealed under one of its keys, and that key's id.
+pub(crate) type SealedCase = ([u8; 16], Vec<u8>);
 
 fn section_aad(team: &TeamId, case_id: &str, id: &[u8; 16]) -> Vec<u8> {
     let mut aad = b"caravan/case-section/v1\0".to_vec();
@@ -499,7 +502,7 @@ impl Replica {
                 epoch: key.epoch,
                 key_id: key.id,
                 recipient: d.id,
-                writer: self.device(),
+                writer,
                 sealed: Vec::new(),
             };
             wrap.sealed = seal_to(
