@@ -129,7 +129,14 @@ fn fixture() -> Fixture {
         .find(|(_, m)| m.role == Role::Supervisor)
         .map(|(id, _)| id.clone())
         .unwrap();
+    let team_before = inv.team_document_bytes();
     let bundle = inv.export(&Recipient::Member(supervisor), at).unwrap();
+    // The first export seals each case's key to its three devices.
+    eprintln!(
+        "team document: {team_before} bytes before the case keys of {CASES} cases, {} after ({:.0} B per case)",
+        inv.team_document_bytes(),
+        (inv.team_document_bytes() - team_before) as f64 / CASES as f64
+    );
     Fixture {
         bundle,
         receiver_keys: *receiver.to_secret_bytes(),

@@ -186,6 +186,11 @@ impl Replica {
         self.team_id
     }
 
+    /// The size of the team document saved whole (compressed), in bytes.
+    pub fn team_document_bytes(&self) -> usize {
+        self.team.automerge().clone().save().len()
+    }
+
     pub fn team(&self) -> Result<TeamDoc, SyncError> {
         self.team.view()
     }
