@@ -42,9 +42,16 @@ impl Workspace {
     }
 
     /// Verifies the whole chain; names the first entry that was modified,
-    /// deleted, reordered or truncated.
+    /// deleted, reordered or truncated, and checks the log against the head
+    /// of it that other devices hold (a vault rolled back to an older copy
+    /// holds fewer entries, or other ones).
     pub fn audit_verify(&mut self) -> Result<AuditCheck> {
-        let v = self.vault.audit_verify()?;
+        let anchor = self
+            .replica
+            .as_ref()
+            .and_then(|r| r.audit_anchor())
+            .map(|h| (h.entries, h.hash));
+        let v = self.vault.audit_verify_anchored(anchor)?;
         self.audit("audit.verify", &format!("{} entries verified", v.entries))?;
         Ok(AuditCheck {
             entries: v.entries,

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use automerge::ChangeHash;
 use caravan_model::Role;
+use caravan_sync::audit_anchor::AuditHead;
 use caravan_sync::bundle::{Limits, Recipient};
 use caravan_sync::import::ImportReport;
 use serde::Serialize;
@@ -120,7 +121,21 @@ impl Workspace {
         };
         let now = self.now();
         report(progress, Step::Applying, 1);
+        // Peers keep this log's head, so a rollback of this vault to an
+        // older copy shows when the log is verified (`audit_verify`).
+        if self.audit_unshared
+            && let Some(head) = self.vault.audit_head()?
+        {
+            self.replica_mut()?.record_audit_head(
+                AuditHead {
+                    entries: head.entries,
+                    hash: head.head_hash,
+                },
+                now,
+            )?;
+        }
         let bytes = self.replica_mut()?.export(&recipient, now)?;
+        self.audit_unshared = false;
         report(progress, Step::Saving, 3);
         self.commit(&[])?;
         if let Recipient::Member(m) = &recipient {

@@ -127,7 +127,16 @@ pub struct Workspace {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) catalog: &'static Catalog,
     create: CreateParams,
+    /// The audit log has entries other than the exchanges' own since its
+    /// head was last recorded for the team (see `exchange.rs`). Set at
+    /// unlock: the unlock itself is one.
+    pub(crate) audit_unshared: bool,
 }
+
+/// Audit actions an exchange itself writes: they alone do not make the
+/// head worth recording again, or two devices would answer each other's
+/// bundles with a new head for ever.
+const EXCHANGE_ACTIONS: &[&str] = &["sync.export", "sync.import", "sync.session"];
 
 impl std::fmt::Debug for Workspace {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -235,6 +244,7 @@ impl Workspace {
             clock: opts.clock.clone(),
             catalog: Catalog::builtin(),
             create: opts.create.clone(),
+            audit_unshared: true,
         }
     }
 
@@ -473,6 +483,13 @@ impl Workspace {
             }
             Ok(())
         })?;
+        for action in audit
+            .iter()
+            .map(|(a, _)| *a)
+            .chain(events.iter().map(|e| e.action))
+        {
+            self.note_audited(action);
+        }
         for d in deltas {
             let id = self.names[&d.doc_id];
             self.stored.insert(d.doc_id, d.heads);
@@ -505,7 +522,14 @@ impl Workspace {
     pub(crate) fn audit(&mut self, action: &str, detail: &str) -> Result<()> {
         let actor = self.actor();
         self.vault.audit_append(&actor, action, detail)?;
+        self.note_audited(action);
         Ok(())
+    }
+
+    pub(crate) fn note_audited(&mut self, action: &str) {
+        if !EXCHANGE_ACTIONS.contains(&action) {
+            self.audit_unshared = true;
+        }
     }
 
     /// Who appears in the audit log: the member id, or the device id

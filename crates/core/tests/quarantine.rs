@@ -3,27 +3,10 @@
 //! discard, both limited to supervisors and admins, audited, and kept
 //! across a lock and unlock.
 
-use std::path::Path;
-
 use caravan_core::model::Role;
 use caravan_core::*;
 
 use crate::util::*;
-
-fn enrol(admin: &mut Workspace, dir: &Path, name: &str, role: Role) -> Workspace {
-    let mut ws = create(dir);
-    let request = ws.join_request(name, "laptop").unwrap();
-    let package = admin.approve_join(&request, role).unwrap();
-    let team = admin.team_view().unwrap().fingerprint;
-    ws.accept_join(&package, &team).unwrap();
-    ws
-}
-
-fn swap(from: &mut Workspace, to: &mut Workspace) -> sync::import::ImportReport {
-    let (me, _) = to.me().unwrap();
-    let (bundle, _) = from.export_bundle(Some(&me), &mut |_| {}).unwrap();
-    to.import_bundle(&bundle, &mut |_| {}).unwrap()
-}
 
 fn codes(rows: &[exchange::QuarantineRow]) -> Vec<&str> {
     rows.iter().map(|r| r.code.as_str()).collect()
@@ -32,14 +15,7 @@ fn codes(rows: &[exchange::QuarantineRow]) -> Vec<&str> {
 #[test]
 fn a_supervisor_reviews_the_quarantine_and_release_judges_again() {
     let dirs = tempfile::tempdir().unwrap();
-    let mut admin = create(&dirs.path().join("admin"));
-    admin.found_team("Unit", "Saule", "office").unwrap();
-    let mut inv = enrol(
-        &mut admin,
-        &dirs.path().join("inv"),
-        "Aibek",
-        Role::Investigator,
-    );
+    let (mut admin, mut inv) = admin_and_investigator(dirs.path());
     let mut sup = enrol(
         &mut admin,
         &dirs.path().join("sup"),
@@ -63,8 +39,9 @@ fn a_supervisor_reviews_the_quarantine_and_release_judges_again() {
     admin.set_role("Aibek", Role::Prosecutor).unwrap();
     swap(&mut admin, &mut sup);
     let report = swap(&mut inv, &mut admin);
-    // Only the team change that seals the case's key lands.
-    assert_eq!(report.applied, 1, "{report:?}");
+    // Only the team changes land: the case key's wraps and the
+    // investigator's audit log head.
+    assert_eq!(report.applied, 2, "{report:?}");
     assert_eq!(report.docs_changed, ["team"], "{report:?}");
     let rows = admin.quarantine().unwrap();
     assert_eq!(

@@ -5,7 +5,6 @@
 //! record is moved to rows when a vault is opened.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ChangeHash, ROOT};
@@ -26,15 +25,6 @@ fn raw_vault(ws: Workspace) -> (Vault, std::path::PathBuf) {
     let v = Vault::unlock_with_options(&dir, &pass(), &UnlockOptions::insecure_fast_for_tests())
         .unwrap();
     (v, dir)
-}
-
-fn enrol(admin: &mut Workspace, dir: &Path, name: &str, role: Role) -> Workspace {
-    let mut ws = create(dir);
-    let request = ws.join_request(name, &format!("{name}'s laptop")).unwrap();
-    let package = admin.approve_join(&request, role).unwrap();
-    let team = admin.team_view().unwrap().fingerprint;
-    ws.accept_join(&package, &team).unwrap();
-    ws
 }
 
 const AT: i64 = 1_795_824_000_000;

@@ -4,22 +4,11 @@
 //! the prosecutor, review and sign-off flowing back, and every vault
 //! surviving a lock and unlock with nothing lost.
 
-use std::path::Path;
-
 use caravan_core::model::{ItemStatus, Role, Stage};
 use caravan_core::vault::Passphrase;
 use caravan_core::*;
 
 use crate::util::*;
-
-fn enrol(admin: &mut Workspace, dir: &Path, name: &str, role: Role) -> Workspace {
-    let mut ws = create(dir);
-    let request = ws.join_request(name, &format!("{name}'s laptop")).unwrap();
-    let package = admin.approve_join(&request, role).unwrap();
-    let team = admin.team_view().unwrap().fingerprint;
-    ws.accept_join(&package, &team).unwrap();
-    ws
-}
 
 fn member_id(ws: &Workspace, name: &str) -> String {
     ws.find_member(name).unwrap()

@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use caravan_core::model::Role;
+
 use caravan_core::vault::Passphrase;
 use caravan_core::*;
 
@@ -28,4 +30,31 @@ pub fn reopen(ws: Workspace) -> Workspace {
     let dir = ws.vault_dir().to_path_buf();
     ws.lock();
     Workspace::unlock(&dir, &pass(), &opts()).unwrap()
+}
+
+/// A new vault at `dir`, joined to `admin`'s team as `name` in `role`.
+pub fn enrol(admin: &mut Workspace, dir: &Path, name: &str, role: Role) -> Workspace {
+    let mut ws = create(dir);
+    let request = ws.join_request(name, &format!("{name}'s laptop")).unwrap();
+    let package = admin.approve_join(&request, role).unwrap();
+    let team = admin.team_view().unwrap().fingerprint;
+    ws.accept_join(&package, &team).unwrap();
+    ws
+}
+
+/// A bundle from `from` for `to`'s member, imported by `to`.
+pub fn swap(from: &mut Workspace, to: &mut Workspace) -> sync::import::ImportReport {
+    let (me, _) = to.me().unwrap();
+    let (bundle, _) = from.export_bundle(Some(&me), &mut |_| {}).unwrap();
+    to.import_bundle(&bundle, &mut |_| {}).unwrap()
+}
+
+/// Under `dir`: an admin, Saule, who founded the team "Unit", and an
+/// investigator, Aibek, who joined it and holds the team document.
+pub fn admin_and_investigator(dir: &Path) -> (Workspace, Workspace) {
+    let mut admin = create(&dir.join("admin"));
+    admin.found_team("Unit", "Saule", "office").unwrap();
+    let mut inv = enrol(&mut admin, &dir.join("inv"), "Aibek", Role::Investigator);
+    swap(&mut admin, &mut inv);
+    (admin, inv)
 }

@@ -121,6 +121,8 @@ pub static CASE_RULES: &[Rule] = &[
 pub static TEAM_RULES: &[Rule] = &[
     rule("case_keys", &[(&[I, P, S, A], &[C])], "any member may seal a case key; devices use only keys an entitled member sealed"),
     rule("case_keys/*", &[(&[I, P, S, A], &[C])], "case key wraps are only added"),
+    rule("audit_heads", &[(&[I, P, S, A], &[C])], "every device records its audit log head"),
+    rule("audit_heads/*", &[(&[I, P, S, A], &[C, U])], "a device records its own audit log head (checked against the signer)"),
     rule("*", &[(&[A], &[C])], "the founding admin creates the team"),
     rule("case_access/**", &[(&[S, A], &[C, U, D])], "supervisors decide who sees which case"),
     rule("revocations/**", &[(&[A], &[C])], "revocations are permanent"),

@@ -6,6 +6,7 @@
 //! - `keys`: team key epochs sealed to each device's X25519 key.
 //! - `analyze`: which document paths a change writes, for the role policy.
 //! - `replica`: a device's documents, signatures and peer state; local commits are signed.
+//! - `audit_anchor`: each device's audit log head, held by its peers in the team document.
 //! - `trust`: the checks every incoming change passes before it is applied.
 //! - `quarantine`: changes that failed a check, and the supervisor's review of them.
 //! - `case_keys`: a key per case, sealed to the devices that may access it; cases travel under it.
@@ -18,6 +19,7 @@
 //! decisions into bytes; the application core persists them in the vault.
 
 pub mod analyze;
+pub mod audit_anchor;
 pub mod bundle;
 mod case_keys;
 mod chunk;

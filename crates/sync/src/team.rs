@@ -124,6 +124,10 @@ pub static TEAM_SCHEMA_RULES: &[schema::Rule] = {
         // before case keys have none until then.
         Rule { pattern: "case_keys", expect: Entries(Key::Any), optional: false, later: true },
         rule("case_keys/*", STR),
+        // Each device's audit log head, for its peers to hold (see
+        // `audit_anchor`); teams founded before it have none.
+        Rule { pattern: "audit_heads", expect: Entries(Key::Any), optional: false, later: true },
+        rule("audit_heads/*", STR),
     ]
 };
 

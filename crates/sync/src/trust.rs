@@ -218,6 +218,9 @@ pub fn check_authority(
     // A change that names someone else as who did something is refused as
     // such, whatever else it does.
     check_attribution(ctx, doc, change, &member, role, genesis, &writes)?;
+    if ctx.kind == DocKind::Team {
+        crate::audit_anchor::check_own_head(&device, &writes)?;
+    }
     for w in &writes {
         // A case's first change lays out its whole shape (its top-level
         // parts, empty collections, unset fields) in one go; its content is

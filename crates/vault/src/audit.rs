@@ -182,6 +182,20 @@ impl Vault {
     /// previous entry's hash, and the last entry matches the sealed head.
     /// The error says what was found and where.
     pub fn audit_verify(&self) -> Result<AuditVerified> {
+        self.audit_verify_anchored(None)
+    }
+
+    /// This log's head (entry count and last hash), as sealed in the vault.
+    pub fn audit_head(&self) -> Result<Option<AuditVerified>> {
+        Ok(read_head(&self.conn, &self.ctx())?
+            .map(|(entries, head_hash)| AuditVerified { entries, head_hash }))
+    }
+
+    /// [`Vault::audit_verify`], and against `anchor`, a head of this log
+    /// that other devices hold: the log must hold at least as many entries
+    /// (else it was rolled back) and the entry at the anchor's count must
+    /// have the anchor's hash (else it was rolled back and written again).
+    pub fn audit_verify_anchored(&self, anchor: Option<(u64, [u8; 32])>) -> Result<AuditVerified> {
         let ctx = self.ctx();
         let tampered = |p| Err(VaultError::AuditTampered(p));
         let rows: Vec<(u64, Vec<u8>)> = self
@@ -229,9 +243,15 @@ impl Vault {
                 return tampered(AuditProblem::Modified { seq: *seq });
             }
             prev = entry_hash(&pt);
+            if anchor.is_some_and(|(n, h)| n == *seq && h != prev) {
+                return tampered(AuditProblem::Diverged { seq: *seq });
+            }
             expect += 1;
         }
         let found = expect - 1;
+        if let Some((peers_hold, _)) = anchor.filter(|(n, _)| *n > found) {
+            return tampered(AuditProblem::RolledBack { peers_hold, found });
+        }
         match head {
             // Every vault's log starts when the vault is made.
             None if found == 0 => tampered(AuditProblem::Wiped),

@@ -52,6 +52,12 @@ pub enum AuditProblem {
     /// Every entry and the head are gone: the log was wiped (every vault's
     /// log starts with the vault).
     Wiped,
+    /// Peers hold a head of this log with more entries than it has: the
+    /// vault was rolled back to an older copy.
+    RolledBack { peers_hold: u64, found: u64 },
+    /// The entry at `seq` is not the one the head peers hold describes:
+    /// the log was rolled back and written again.
+    Diverged { seq: u64 },
 }
 
 impl fmt::Display for AuditProblem {
@@ -73,6 +79,14 @@ impl fmt::Display for AuditProblem {
             }
             Self::HeadInvalid => write!(f, "the sealed chain head is missing or altered"),
             Self::Wiped => write!(f, "every entry and the chain head were deleted"),
+            Self::RolledBack { peers_hold, found } => write!(
+                f,
+                "the vault was rolled back to an older copy: other devices hold this log's head at {peers_hold} entries, this log has {found}"
+            ),
+            Self::Diverged { seq } => write!(
+                f,
+                "the log was rolled back and written again: entry {seq} is not the one other devices hold"
+            ),
         }
     }
 }

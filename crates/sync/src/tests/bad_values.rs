@@ -518,6 +518,44 @@ fn finding_13_a_wrong_value_in_the_team_document_is_refused_and_the_rest_lands()
     }
 }
 
+#[test]
+fn finding_9_a_member_cannot_record_another_devices_audit_head() {
+    use crate::audit_anchor::AuditHead;
+    let mut t = team();
+    let head = |entries| AuditHead {
+        entries,
+        hash: [7; 32],
+    };
+    // The admin's device records its own head, and it reaches B.
+    t.admin.record_audit_head(head(5), T0).unwrap();
+    send(&mut t.admin, &mut t.inv_b);
+    // B records a longer head under the admin's device: the admin's honest
+    // log would then look rolled back to everyone.
+    let victim = t.admin.device().to_hex();
+    let forged = craft_team(&mut t.inv_b, |d, _| {
+        let (_, heads) = d.get(ROOT, "audit_heads").unwrap().unwrap();
+        d.put(
+            &heads,
+            victim.as_str(),
+            format!("v1:999:{}", "ab".repeat(32)),
+        )
+        .unwrap();
+    });
+    let bundle = t
+        .inv_b
+        .export(&Recipient::Member(member(&t.admin)), T0)
+        .unwrap();
+    let bundle = with_team_change(&mut t.inv_b, &bundle, &forged);
+    let report = t.admin.import(&bundle, &Limits::default()).unwrap();
+    assert_eq!(codes(&report), [crate::trust::FALSE_ATTRIBUTION]);
+    assert_eq!(t.admin.audit_anchor(), Some(head(5)));
+    // B's own head is B's to record.
+    t.inv_b.record_audit_head(head(3), T0).unwrap();
+    let report = send(&mut t.inv_b, &mut t.admin);
+    assert!(report.quarantined.is_empty(), "{:?}", codes(&report));
+    assert_eq!(t.inv_b.audit_anchor(), Some(head(3)));
+}
+
 /// Sends `from`'s bundle to `to` and asserts nothing was set aside.
 fn deliver(from: &mut Replica, to: &mut Replica) {
     let report = send(from, to);
@@ -963,13 +1001,16 @@ fn every_write_of_a_full_team_document_fits_its_schema_and_every_part_has_a_rule
     let change = doc.get_last_local_change().unwrap().clone();
     let writes = crate::analyze::writes(&mut AutoCommit::new(), &change).unwrap();
     crate::trust::check_values(DocKind::Team, &writes, true).unwrap();
-    // Case keys come later, in a change of their own (teams founded before
-    // them have none).
+    // Case keys and audit heads come later, in a change of their own
+    // (teams founded before them have none).
     let mut before = doc.fork();
     let keys = doc
         .put_object(ROOT, crate::case_keys::CASE_KEYS, ObjType::Map)
         .unwrap();
     doc.put(&keys, "c1".repeat(28), "ab".repeat(150)).unwrap();
+    let heads = doc.put_object(ROOT, "audit_heads", ObjType::Map).unwrap();
+    doc.put(&heads, "d1", format!("v1:3:{}", "ab".repeat(32)))
+        .unwrap();
     doc.commit();
     let later = doc.get_last_local_change().unwrap().clone();
     let later_writes = crate::analyze::writes(&mut before, &later).unwrap();
