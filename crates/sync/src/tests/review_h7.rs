@@ -1,0 +1,526 @@
+//! Review of per-case keys (H7), played by a member with a valid device
+//! key. Each test crafts the attacker's bytes with its real key and shows
+//! the harm; each fails on the code it was written against.
+
+use automerge::ReadDoc;
+use caravan_model::Role;
+
+use super::fixture::*;
+use crate::bundle::Limits;
+use crate::case_keys::{CASE_KEYS, read_wraps};
+use crate::crypto::sha256;
+use crate::identity::DeviceId;
+use crate::replica::Replica;
+use crate::team::{Standing, TEAM_DOC_ID};
+
+/// A team with a supervisor; A opened c1 with a victim and sent it to the
+/// admin, so c1 has a key sealed to A, the admin and the supervisor; every
+/// device holds the team document with those wraps. B (an investigator)
+/// was never granted c1.
+fn keyed() -> (Team, Replica, String) {
+    let mut t = team();
+    let mut sup = enrol(&mut t.admin, "Supervisor Sabina", Role::Supervisor);
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Zarina Canary-Name");
+    send(&mut t.inv_a, &mut t.admin);
+    send(&mut t.admin, &mut sup);
+    send(&mut t.admin, &mut t.inv_b);
+    send(&mut t.admin, &mut t.prosecutor);
+    send(&mut t.admin, &mut t.inv_a);
+    assert!(t.inv_b.case(&c1).is_none());
+    (t, sup, c1)
+}
+
+/// The current key id of `case` as `r`'s team document shows it (every
+/// wrap there is of the one key).
+fn key_id_of(r: &Replica, case: &str) -> [u8; 16] {
+    let wraps = read_wraps(r.team.automerge(), case);
+    assert!(!wraps.is_empty());
+    wraps.iter().map(|w| w.wrap.key_id).max().unwrap()
+}
+
+/// Where `writer`'s wrap of key `key_id` for `recipient` is stored
+/// (`case_keys::slot`, recomputed from public values).
+fn slot_of(case: &str, key_id: &[u8; 16], recipient: &DeviceId, writer: &DeviceId) -> String {
+    let h = sha256(&[key_id, &recipient.0, &writer.0]);
+    format!("{case}{}", hex::encode(&h[..12]))
+}
+
+/// What a modified client writes: `value` under `case_keys/<slot>` of its
+/// team document (a Create, which the policy lets every role make), signed
+/// with its device key like any change of its own.
+fn write_slots(r: &mut Replica, slots: &[String], value: &str) {
+    let before = r.team.automerge_mut().get_heads();
+    let doc = r.team.automerge_mut();
+    for s in slots {
+        put(doc, &[CASE_KEYS, s], value);
+    }
+    doc.commit_with(at_t0());
+    r.sign_new(TEAM_DOC_ID, &before).unwrap();
+}
+
+/// B fills, ahead of time, the slot where each device that may see c1
+/// would store its wrap of c1's current key for the prosecutor.
+fn preempt_prosecutor_slots(t: &mut Team, sup: &Replica, c1: &str) {
+    let key = key_id_of(&t.inv_b, c1);
+    let p = t.prosecutor.device();
+    let slots: Vec<String> = [t.admin.device(), t.inv_a.device(), sup.device()]
+        .iter()
+        .map(|w| slot_of(c1, &key, &p, w))
+        .collect();
+    write_slots(&mut t.inv_b, &slots, "00");
+    send(&mut t.inv_b, &mut t.admin);
+    send(&mut t.admin, &mut t.inv_a);
+}
+
+#[test]
+fn review_h7_a_junk_value_in_a_predictable_slot_quarantines_the_admins_later_changes() {
+    let (mut t, sup, c1) = keyed();
+    preempt_prosecutor_slots(&mut t, &sup, &c1);
+    grant(&mut t.admin, &c1, &t.prosecutor);
+    // The admin sends to the prosecutor: its device seals c1's key to the
+    // prosecutor's in the slot B filled, overwriting B's value (an Update
+    // under `case_keys/*`, which no role may make), so every other device
+    // refuses the change; the admin's device does not know.
+    let report = send(&mut t.admin, &mut t.prosecutor);
+    assert_eq!(codes(&report), ["policy.denied"]);
+    // The admin learns B's device was stolen and revokes it; the revocation
+    // (and every later team change of the admin) builds on the refused
+    // change.
+    let b = t.inv_b.device();
+    t.admin.revoke(&b, Some("stolen".into()), T0).unwrap();
+    let report = send(&mut t.admin, &mut t.prosecutor);
+    let standing = t.prosecutor.team().unwrap().standing(&b);
+    assert!(
+        matches!(standing, Standing::Revoked { .. }),
+        "B's device stays active for the prosecutor: the admin's revocation \
+         was quarantined ({:?})",
+        codes(&report)
+    );
+}
+
+/// Every case section of `bundle` that `reader` can open with the team
+/// keys and case keys it holds (or can open from its own team document).
+fn readable(reader: &mut Replica, bundle: &[u8]) -> Vec<u8> {
+    let parsed = crate::bundle::parse(bundle, &Limits::default()).unwrap();
+    let aad_len = parsed.signed.len() - parsed.body.len();
+    let keys: Vec<_> = reader.team_keys.values().cloned().collect();
+    let mut out = Vec::new();
+    for key in keys {
+        let Some(plain) = crate::crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body)
+        else {
+            continue;
+        };
+        let body: crate::bundle::Body = postcard::from_bytes(&plain).unwrap();
+        for s in &body.cases {
+            if let Some(p) = reader.open_case(&s.doc_id, &s.key_id, &s.sealed, None) {
+                out.extend_from_slice(&p);
+            }
+        }
+    }
+    out
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn review_h7_withdrawing_the_member_whose_device_made_the_key_does_not_rotate_it() {
+    // Honest clients throughout. A opened c1; the prosecutor and B were
+    // granted it; A made its first key.
+    let mut t = team();
+    let mut sup = enrol(&mut t.admin, "Supervisor Sabina", Role::Supervisor);
+    send(&mut t.admin, &mut sup);
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", "Zarina Canary-Name");
+    send(&mut t.inv_a, &mut t.admin);
+    grant(&mut t.admin, &c1, &t.prosecutor);
+    grant(&mut t.admin, &c1, &t.inv_b);
+    send(&mut t.admin, &mut t.inv_a);
+    send(&mut t.inv_a, &mut t.inv_b);
+    // The prosecutor is taken off c1. B hears of it first (from the
+    // prosecutor, who now holds no case) and is the first to send c1
+    // after: it rotates, as it should, to a key of its own making.
+    let p = member(&t.prosecutor);
+    t.admin
+        .edit_team(|team, k| team.grant(k, &c1, &p, false, T0))
+        .unwrap();
+    send(&mut t.admin, &mut t.prosecutor);
+    send(&mut t.prosecutor, &mut t.inv_b);
+    send(&mut t.inv_b, &mut t.admin);
+    let b_key = t.inv_b.sending_keys[&c1];
+    // A new investigator C is granted c1; the admin seals B's key to it.
+    let mut inv_c = enrol(&mut t.admin, "Investigator Cholpon", Role::Investigator);
+    grant(&mut t.admin, &c1, &inv_c);
+    send(&mut t.admin, &mut inv_c);
+    assert!(inv_c.case(&c1).is_some());
+    // Now B is taken off c1 too. C hears of it from a member who holds no
+    // case (the prosecutor), then records a new victim and sends it on.
+    let b = member(&t.inv_b);
+    t.admin
+        .edit_team(|team, k| team.grant(k, &c1, &b, false, T0))
+        .unwrap();
+    send(&mut t.admin, &mut t.prosecutor);
+    send(&mut t.prosecutor, &mut inv_c);
+    assert!(!inv_c.team().unwrap().may_access(&b, &c1, None));
+    add_victim(&mut inv_c, &c1, "v2", "Madina Later-Name");
+    let to_sup = inv_c
+        .export(&crate::bundle::Recipient::Member(member(&sup)), T0)
+        .unwrap();
+    assert!(
+        !contains(&readable(&mut t.inv_b, &to_sup), "Madina Later-Name"),
+        "B, no longer on c1, reads what C wrote after B was taken off: C \
+         still sends c1 under B's key (sent under {}, B's key {})",
+        hex::encode(inv_c.sending_keys[&c1]),
+        hex::encode(b_key)
+    );
+}
+
+/// `n` wraps of `case` that name `writer` as the device that wrote them,
+/// each signed by `r` (so each signature is a real one, checked in full,
+/// and wrong for `writer`), `recipient` as the device they are for and
+/// `key_id` as their key (random when `None`), with junk sealed bytes;
+/// written by `r` in one change.
+fn junk_wraps(
+    r: &mut Replica,
+    case: &str,
+    n: usize,
+    writer: DeviceId,
+    recipient: DeviceId,
+    key_id: Option<[u8; 16]>,
+) {
+    use crate::case_keys::{SignedWrap, Wrap, case_bytes};
+    let before = r.team.automerge_mut().get_heads();
+    let mut values = Vec::with_capacity(n);
+    for _ in 0..n {
+        let wrap = Wrap {
+            case: case_bytes(case).unwrap(),
+            epoch: 0,
+            key_id: key_id.unwrap_or_else(|| crate::crypto::random().unwrap()),
+            recipient,
+            writer,
+            sealed: crate::crypto::random::<80>().unwrap().to_vec(),
+        };
+        let signature = r.keys.sign(&postcard::to_stdvec(&wrap).unwrap()).to_vec();
+        let bytes = postcard::to_stdvec(&SignedWrap { wrap, signature }).unwrap();
+        let slot = format!(
+            "{case}{}",
+            hex::encode(crate::crypto::random::<12>().unwrap())
+        );
+        values.push((slot, hex::encode(bytes)));
+    }
+    let doc = r.team.automerge_mut();
+    for (slot, value) in &values {
+        put(doc, &[CASE_KEYS, slot], value);
+    }
+    doc.commit_with(at_t0());
+    r.sign_new(TEAM_DOC_ID, &before).unwrap();
+}
+
+fn time(f: impl FnOnce()) -> std::time::Duration {
+    let start = std::time::Instant::now();
+    f();
+    start.elapsed()
+}
+
+#[test]
+fn review_h7_junk_wraps_naming_an_entitled_writer_are_verified_again_on_every_send() {
+    let (mut t, sup, c1) = keyed();
+    let to_sup = crate::bundle::Recipient::Member(member(&sup));
+    let mut base = std::time::Duration::MAX;
+    for _ in 0..3 {
+        base = base.min(time(|| {
+            t.inv_a.export(&to_sup, T0).unwrap();
+        }));
+    }
+    // B, with no access to c1, adds 4,000 wraps of c1 naming the admin's
+    // device as their writer (one change, about 1.3 MB): every role may.
+    let admin = t.admin.device();
+    let a = t.inv_a.device();
+    junk_wraps(&mut t.inv_b, &c1, 4000, admin, a, None);
+    let report = send(&mut t.inv_b, &mut t.inv_a);
+    assert!(report.quarantined.is_empty(), "{:?}", codes(&report));
+    t.inv_a.export(&to_sup, T0).unwrap();
+    // Every later bundle A writes for anyone who may see c1 checks all of
+    // them again: a failed check is not remembered.
+    let mut after = std::time::Duration::MAX;
+    for _ in 0..3 {
+        after = after.min(time(|| {
+            t.inv_a.export(&to_sup, T0).unwrap();
+        }));
+    }
+    assert!(
+        after < base * 5 + std::time::Duration::from_millis(30),
+        "each export now takes {after:?} (before B's junk: {base:?}), for \
+         ever: 4,000 Ed25519 verifications per case per export or session"
+    );
+}
+
+#[test]
+fn review_h7_a_small_bundle_costs_one_x25519_per_junk_wrap_on_every_import() {
+    let (mut t, mut sup, c1) = keyed();
+    // B adds 4,000 junk wraps "for" the supervisor's device under one key
+    // id it makes up (they need not be signed by anyone who counts).
+    let fake: [u8; 16] = crate::crypto::random().unwrap();
+    let s = sup.device();
+    let b = t.inv_b.device();
+    junk_wraps(&mut t.inv_b, &c1, 4000, b, s, Some(fake));
+    send(&mut t.inv_b, &mut t.admin);
+    send(&mut t.admin, &mut sup);
+    // Then B sends small bundles whose c1 section names that key id: each
+    // import looks the key up in every one of those wraps.
+    let key = t.inv_b.team_keys.values().last().unwrap().clone();
+    let meta = crate::bundle::Meta {
+        epoch: key.epoch,
+        sender: b,
+        recipient: crate::bundle::Recipient::Member(member(&sup)),
+        created_at: T0,
+    };
+    let body = crate::bundle::Body {
+        team: None,
+        cases: vec![crate::bundle::CaseSection {
+            doc_id: c1.clone(),
+            key_id: fake,
+            sealed: vec![0; 64],
+        }],
+    };
+    let bundle = t.inv_b.seal(&meta, Vec::new(), &body, &key);
+    let bundle = bundle.unwrap();
+    let empty = crate::bundle::Body {
+        team: None,
+        cases: Vec::new(),
+    };
+    let plain = t.inv_b.seal(&meta, Vec::new(), &empty, &key).unwrap();
+    let mut base = std::time::Duration::MAX;
+    let mut cost = std::time::Duration::MAX;
+    for _ in 0..3 {
+        base = base.min(time(|| {
+            sup.import(&plain, &Limits::default()).unwrap();
+        }));
+        cost = cost.min(time(|| {
+            sup.import(&bundle, &Limits::default()).unwrap();
+        }));
+    }
+    assert!(
+        cost < base * 5 + std::time::Duration::from_millis(30),
+        "a {}-byte bundle costs {cost:?} to import (an empty one {base:?}), \
+         every time it is sent",
+        bundle.len()
+    );
+}
+
+#[test]
+fn review_h7_a_member_without_any_case_writes_unbounded_junk_into_the_team_document() {
+    let (mut t, _sup, _) = keyed();
+    // The prosecutor holds no case. It writes 20,000 random values of 512 characters under
+    // `case_keys` that are not wraps at all, for a case that does not
+    // exist: the team document every device holds, loads and syncs grows
+    // by them for ever (entries are never removed), and a bundle may carry
+    // 2^26 such operations.
+    let ghost = "0123456789abcdef0123456789abcdef";
+    let slots: Vec<String> = (0..20_000).map(|i| format!("{ghost}{i:024}")).collect();
+    let before_heads = t.prosecutor.team.automerge_mut().get_heads();
+    let doc = t.prosecutor.team.automerge_mut();
+    for s in &slots {
+        let junk = hex::encode(crate::crypto::random::<256>().unwrap());
+        put(doc, &[CASE_KEYS, s], &junk);
+    }
+    doc.commit_with(at_t0());
+    t.prosecutor.sign_new(TEAM_DOC_ID, &before_heads).unwrap();
+    let before = t.admin.team.automerge_mut().save().len();
+    let report = send(&mut t.prosecutor, &mut t.admin);
+    let after = t.admin.team.automerge_mut().save().len();
+    assert!(
+        !report.quarantined.is_empty(),
+        "the admin accepted 20,000 junk entries from a member who may see \
+         no case: its team document grew from {before} to {after} bytes"
+    );
+}
+
+/// A change of `r`'s team document made by `f` on a fork (so `r`'s copy is
+/// untouched), rewritten by `edit`, and signed with `r`'s device key.
+fn crafted_team_change(
+    r: &mut Replica,
+    f: impl FnOnce(&mut automerge::AutoCommit),
+    edit: impl FnOnce(&mut automerge::ExpandedChange),
+) -> crate::bundle::SignedChange {
+    let actor = r.device().actor();
+    let mut fork = r.team.automerge_mut().fork().with_actor(actor);
+    f(&mut fork);
+    fork.commit_with(at_t0());
+    let mut e = fork.get_last_local_change().unwrap().decode();
+    edit(&mut e);
+    let c = automerge::Change::from(e);
+    let signature = r
+        .keys
+        .sign(&crate::trust::change_message(
+            &r.team_id,
+            TEAM_DOC_ID,
+            &c.hash(),
+        ))
+        .to_vec();
+    crate::bundle::SignedChange {
+        bytes: c.raw_bytes().to_vec(),
+        signature,
+    }
+}
+
+/// A bundle from `from` to `to` of `team` changes and `cases` sections, as
+/// a modified client writes it.
+fn crafted_bundle(
+    from: &mut Replica,
+    to: &Replica,
+    team: Vec<crate::bundle::SignedChange>,
+    cases: Vec<crate::bundle::CaseSection>,
+) -> Vec<u8> {
+    let key = from.team_keys.values().last().unwrap().clone();
+    let meta = crate::bundle::Meta {
+        epoch: key.epoch,
+        sender: from.device(),
+        recipient: crate::bundle::Recipient::Member(member(to)),
+        created_at: T0,
+    };
+    let body = crate::bundle::Body {
+        team: Some(crate::bundle::DocEntry {
+            doc_id: TEAM_DOC_ID.into(),
+            heads: Vec::new(),
+            changes: team,
+        }),
+        cases,
+    };
+    from.seal(&meta, Vec::new(), &body, &key).unwrap()
+}
+
+fn import_without_panic(r: &mut Replica, bundle: &[u8]) -> Result<Vec<String>, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        r.import(bundle, &Limits::default())
+            .map(|rep| codes(&rep).iter().map(|c| c.to_string()).collect())
+            .map_err(|e| e.to_string())
+    }))
+    .map_err(|_| "the import panicked".to_string())?
+}
+
+#[test]
+fn review_h7_an_unjudged_team_change_applied_to_look_up_a_case_key_crashes_the_import() {
+    let (mut t, _sup, c1) = keyed();
+    // B writes a team change whose first operation names an object that
+    // does not exist: judged, it is refused (`sync.unreadable_change`).
+    let bad = crafted_team_change(
+        &mut t.inv_b,
+        |doc| put(doc, &[CASE_KEYS, "x"], "v"),
+        |e| {
+            let me = e.actor_id.clone();
+            e.operations[0].obj =
+                automerge::legacy::ObjectId::Id(automerge::legacy::OpId::new(999, &me));
+        },
+    );
+    let alone = crafted_bundle(&mut t.inv_b, &t.admin, vec![bad.clone()], Vec::new());
+    assert_eq!(
+        import_without_panic(&mut t.admin, &alone),
+        Ok(vec!["sync.unreadable_change".to_string()])
+    );
+    // With it, a section of c1 under a key id the admin does not hold: the
+    // admin applies B's team changes unjudged to a copy of its team
+    // document to look for the key, and Automerge panics on that change.
+    let section = crate::bundle::CaseSection {
+        doc_id: c1.clone(),
+        key_id: [7; 16],
+        sealed: vec![0; 64],
+    };
+    let bundle = crafted_bundle(&mut t.inv_b, &t.admin, vec![bad], vec![section]);
+    let outcome = import_without_panic(&mut t.admin, &bundle);
+    assert!(outcome.is_ok(), "{outcome:?}");
+}
+
+#[test]
+fn review_h7_a_case_keys_write_flagged_as_an_insertion_crashes_every_import() {
+    let (mut t, _sup, _) = keyed();
+    // The prosecutor holds no case. Its team change builds on the team's
+    // founding change alone, where `case_keys` did not exist yet, and makes
+    // it with an entry (Creates, which every role may make), its map
+    // operations flagged `insert` as only list operations are: the policy
+    // and the schema pass it, and Automerge panics applying it.
+    let actor = t.prosecutor.device().actor();
+    let genesis = t.prosecutor.team.automerge_mut().get_changes(&[])[0].hash();
+    let mut fork = t
+        .prosecutor
+        .team
+        .automerge_mut()
+        .fork_at(&[genesis])
+        .unwrap()
+        .with_actor(actor);
+    put(&mut fork, &[CASE_KEYS, "x"], "v");
+    fork.commit_with(at_t0());
+    let mut e = fork.get_last_local_change().unwrap().decode();
+    for op in &mut e.operations {
+        op.insert = true;
+    }
+    let c = automerge::Change::from(e);
+    let signature = t
+        .prosecutor
+        .keys
+        .sign(&crate::trust::change_message(
+            &t.prosecutor.team_id,
+            TEAM_DOC_ID,
+            &c.hash(),
+        ))
+        .to_vec();
+    let bad = crate::bundle::SignedChange {
+        bytes: c.raw_bytes().to_vec(),
+        signature,
+    };
+    let bundle = crafted_bundle(&mut t.prosecutor, &t.admin, vec![bad], Vec::new());
+    let outcome = import_without_panic(&mut t.admin, &bundle);
+    assert!(outcome.is_ok(), "{outcome:?}");
+}
+
+#[test]
+fn review_h7_a_case_record_flagged_as_an_insertion_crashes_every_import() {
+    // Not specific to case keys: the same flag on a new victim record, by
+    // an investigator who may write the case, passes every check at merge.
+    let (mut t, c1) = shared();
+    let b = member(&t.inv_b);
+    let c = craft(
+        &mut t.inv_b,
+        &c1,
+        |doc| {
+            let (_, victims) = doc.get(automerge::ROOT, "victims").unwrap().unwrap();
+            autosurgeon::reconcile_prop(doc, &victims, "v9", &victim("v9", "N", &b)).unwrap();
+        },
+        |e| {
+            for op in &mut e.operations {
+                if matches!(op.key, automerge::legacy::Key::Map(_)) {
+                    op.insert = true;
+                }
+            }
+        },
+    );
+    let signature = t
+        .inv_b
+        .keys
+        .sign(&crate::trust::change_message(
+            &t.inv_b.team_id,
+            &c1,
+            &c.hash(),
+        ))
+        .to_vec();
+    let key = t.inv_b.team_keys.values().last().unwrap().clone();
+    let meta = crate::bundle::Meta {
+        epoch: key.epoch,
+        sender: t.inv_b.device(),
+        recipient: crate::bundle::Recipient::Member(member(&t.admin)),
+        created_at: T0,
+    };
+    let docs = vec![crate::bundle::DocEntry {
+        doc_id: c1.clone(),
+        heads: Vec::new(),
+        changes: vec![crate::bundle::SignedChange {
+            bytes: c.raw_bytes().to_vec(),
+            signature,
+        }],
+    }];
+    let bundle = t.inv_b.seal_docs(&meta, docs, &key, Vec::new());
+    let outcome = import_without_panic(&mut t.admin, &bundle);
+    assert!(outcome.is_ok(), "{outcome:?}");
+}
