@@ -13,6 +13,7 @@ fn main() {
             "set_settings",
             "open_demo",
             "demo_passphrase",
+            "leave_demo",
             "found_team",
             "team",
             "write_join_request",
@@ -62,6 +63,7 @@ fn main() {
             "progress_report",
             "audit_log",
             "audit_verify",
+            "pick_file",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -59,6 +59,10 @@ dto! {
         pub me: Option<MemberDto>,
         pub team_name: Option<String>,
         pub settings: SettingsDto,
+        /// The demo team's vault is open (made-up people, a public
+        /// passphrase), not the user's own; leaving it or locking returns
+        /// to the user's vault.
+        pub demo: bool,
     }
 
     pub struct SettingsDto {

@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod dto;
+pub mod files;
 pub mod state;
 
 use std::path::PathBuf;
@@ -39,6 +40,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::session::set_settings,
         commands::session::open_demo,
         commands::session::demo_passphrase,
+        commands::session::leave_demo,
         commands::team::found_team,
         commands::team::team,
         commands::team::write_join_request,
@@ -87,7 +89,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::sync::discard_quarantined,
         commands::sync::progress_report,
         commands::sync::audit_log,
-        commands::sync::audit_verify
+        commands::sync::audit_verify,
+        commands::files::pick_file
     ])
 }
 

@@ -4,19 +4,26 @@
 
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use caravan_core::{CoreError, OpenOptions, Workspace};
 
 use crate::dto::ErrorDto;
+use crate::files::{Access, FileGate, Kind};
 
 pub struct AppState {
+    /// The vault the app works on: the user's, or the demo's while `demo`.
     pub vault_dir: Mutex<PathBuf>,
+    /// The user's own vault, which locking always returns to.
+    pub user_vault_dir: PathBuf,
+    pub demo: AtomicBool,
     pub workspace: Mutex<Option<Workspace>>,
     /// Milliseconds since the epoch of the last command from the UI.
     pub last_activity: AtomicI64,
     pub auto_lock_minutes: AtomicI64,
     pub opts: OpenOptions,
+    /// Which files the window may have the shell read or write.
+    pub files: FileGate,
 }
 
 pub type CmdResult<T> = Result<T, ErrorDto>;
@@ -56,16 +63,24 @@ pub fn invalid(field: &str, message: &str) -> ErrorDto {
 impl AppState {
     pub fn new(vault_dir: PathBuf, opts: OpenOptions) -> Self {
         Self {
-            vault_dir: Mutex::new(vault_dir),
+            vault_dir: Mutex::new(vault_dir.clone()),
+            user_vault_dir: vault_dir,
+            demo: AtomicBool::new(false),
             workspace: Mutex::new(None),
             last_activity: AtomicI64::new(now_ms()),
             auto_lock_minutes: AtomicI64::new(5),
             opts,
+            files: FileGate::default(),
         }
     }
 
     pub fn touch(&self) {
         self.last_activity.store(now_ms(), Ordering::Relaxed);
+    }
+
+    /// The path to use for `access` of a `kind` file the window named.
+    pub fn file(&self, path: &str, access: Access, kind: Kind) -> CmdResult<PathBuf> {
+        self.files.admit(path, access, kind, &self.dir())
     }
 
     pub fn dir(&self) -> PathBuf {
@@ -94,17 +109,24 @@ impl AppState {
         self.lock()
     }
 
-    /// Locks: drops the workspace (zeroizing its keys). True if it was open.
+    /// Locks: drops the workspace (zeroizing its keys) and, from the demo,
+    /// returns to the user's own vault. True if it was open.
     pub fn lock(&self) -> bool {
         let Ok(mut guard) = self.workspace.lock() else {
             return false;
         };
-        match guard.take() {
+        let was_open = match guard.take() {
             Some(ws) => {
                 ws.lock();
                 true
             }
             None => false,
+        };
+        if self.demo.swap(false, Ordering::SeqCst)
+            && let Ok(mut dir) = self.vault_dir.lock()
+        {
+            dir.clone_from(&self.user_vault_dir);
         }
+        was_open
     }
 }

@@ -186,3 +186,76 @@ fn quarantine_review_commands_take_a_typed_target_and_answer_with_codes() {
         "app.locked"
     );
 }
+
+#[test]
+fn file_commands_take_only_caravans_own_files_from_a_typed_path() {
+    let s = shell();
+    s.ok("create_vault", json!({ "passphrase": PASS }));
+    s.ok(
+        "found_team",
+        json!({ "team_name": "Unit", "member_name": "Saule", "device_label": "laptop" }),
+    );
+    let dir = s._dir.path();
+    let secret = dir.join(".ssh").join("id_ed25519");
+    std::fs::create_dir_all(secret.parent().unwrap()).unwrap();
+    std::fs::write(&secret, b"private key").unwrap();
+    let existing = dir.join("notes.caravan");
+    std::fs::write(&existing, b"someone's file").unwrap();
+    // A window that ran injected script names files it must not touch.
+    let refused = |cmd: &str, args: Value| {
+        let (cmd, args) = (cmd.to_string(), args);
+        assert_eq!(s.code(&cmd, args), "app.path_refused", "{cmd}");
+    };
+    refused(
+        "import_bundle",
+        json!({ "path": secret, "on_progress": "__CHANNEL__:1" }),
+    );
+    refused(
+        "export_bundle",
+        json!({ "member": null, "path": existing, "on_progress": "__CHANNEL__:2" }),
+    );
+    refused(
+        "export_bundle",
+        json!({ "member": null, "path": "relative.caravan", "on_progress": "__CHANNEL__:3" }),
+    );
+    let case = s.ok(
+        "create_case",
+        json!({ "case": { "reference": "KZ-1", "title": "Site", "jurisdiction": "KZ" } }),
+    );
+    refused(
+        "attach",
+        json!({ "case_id": case, "evidence_id": null, "path": secret }),
+    );
+    assert_eq!(std::fs::read(&existing).unwrap(), b"someone's file");
+    // A new bundle file is written where the user typed it.
+    let out = dir.join("for-team.caravan");
+    let done = s.ok(
+        "export_bundle",
+        json!({ "member": null, "path": out, "on_progress": "__CHANNEL__:4" }),
+    );
+    assert_eq!(done["path"], out.display().to_string());
+    assert!(out.is_file());
+}
+
+#[test]
+fn the_demo_is_a_mode_that_locking_or_leaving_ends_at_the_users_own_vault() {
+    let s = shell();
+    s.ok("create_vault", json!({ "passphrase": PASS }));
+    let own = s.ok("app_status", json!({}))["vault_dir"].clone();
+    let demo = s.ok("open_demo", json!({}));
+    assert_eq!(demo["demo"], true);
+    assert_eq!(demo["unlocked"], true);
+    assert_ne!(demo["vault_dir"], own);
+    s.ok("lock", json!({}));
+    let back = s.ok("app_status", json!({}));
+    assert_eq!(back["demo"], false);
+    assert_eq!(back["vault_dir"], own);
+    assert_eq!(back["unlocked"], false);
+    s.ok("unlock", json!({ "passphrase": PASS }));
+    s.ok("open_demo", json!({}));
+    let left = s.ok("leave_demo", json!({}));
+    assert_eq!(
+        (left["demo"].clone(), left["vault_dir"].clone()),
+        (json!(false), own)
+    );
+}

@@ -6,5 +6,6 @@ mod bindings;
 mod commands;
 #[cfg(unix)]
 mod e2e;
+mod files;
 #[cfg(unix)]
 mod util;

@@ -279,6 +279,13 @@ impl Analyzer {
                     (path, Some(id.clone()), None)
                 }
             };
+            if op.insert && matches!(op.key, Key::Map(_)) {
+                // Only list and text elements are inserted; Automerge
+                // cannot apply a map key flagged as one (it would panic).
+                return Err(Unreadable::Malformed(
+                    "an operation on a map key is flagged as a list insertion".into(),
+                ));
+            }
             let fresh = into.is_some();
             let path = parent.child(match &op.key {
                 Key::Map(k) => Seg::Key(k.to_string()),

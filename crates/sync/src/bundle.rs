@@ -555,7 +555,7 @@ impl Replica {
         let body: Body = postcard::from_bytes(&plain).unwrap();
         let mut docs: Vec<DocEntry> = body.team.into_iter().collect();
         for s in body.cases {
-            if let Some(plain) = self.open_case(&s.doc_id, &s.key_id, &s.sealed, None) {
+            if let Some(plain) = self.open_case(&s.doc_id, &s.key_id, &s.sealed, &[]) {
                 docs.push(postcard::from_bytes(&plain).unwrap());
             }
         }

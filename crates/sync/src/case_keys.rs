@@ -8,21 +8,24 @@
 //! case it can decrypt.
 //!
 //! Every copy of a key for one device is a *wrap*, stored in the team
-//! document under `case_keys/<slot>`, signed by the device that wrote it.
-//! Any member may add wraps (the team-document policy lets every role
-//! create them, never change or remove them), but a device encrypts only
-//! under a key whose wrap to it was written by an active device of a
-//! member who may access the case, and checks that the key opened from a
-//! wrap is the one the key id commits to. So a member without access can
-//! write wraps, and nothing comes of it: no honest device encrypts under
-//! a key that member made, and the keys it cannot open stay closed.
+//! document under `case_keys/<slot>`. A wrap is judged at merge like every
+//! write (`check_wraps`): it is signed by its writer, its writer is the
+//! change's author, its slot is derived from what it holds (so no one can
+//! take another device's slot), and it is sealed to a device of the team.
+//! A wrap also carries a MAC under the key it seals, which only a device
+//! that knows the key can make. A device sends a case only under a key
+//! whose wrap to it was written by an active device of a member who may
+//! access the case, and checks that the key it opens is the one the key id
+//! commits to. So a member without access can add wraps of its own, and
+//! nothing comes of it: no honest device encrypts under a key it made.
 //!
-//! Keys are rotated when a device that holds the current key may no longer
-//! access the case (its member lost access, or the device was revoked):
-//! the next device of an entitled member that sends the case makes the
-//! next epoch, sealed only to the devices that may. Old keys stay in the
-//! team document, so history stays readable to whoever could read it then
-//! (no forward secrecy for history, as in Keyhive).
+//! Keys are rotated when a device that knows the current key (the writer
+//! or recipient of a wrap of it whose MAC checks out) may no longer access
+//! the case: its member lost access, or the device was revoked. The next
+//! device of an entitled member that sends the case makes the next epoch,
+//! sealed only to the devices that may. Old keys stay in the team
+//! document, so history stays readable to whoever could read it then (no
+//! forward secrecy for history, as in Keyhive).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -65,6 +68,33 @@ pub(crate) struct Wrap {
     pub(crate) writer: DeviceId,
     #[serde(with = "serde_bytes")]
     pub(crate) sealed: Vec<u8>,
+    /// HMAC-SHA256 under the key of the fields above but `sealed`: proof
+    /// that the writer knew the key.
+    pub(crate) mac: [u8; 32],
+}
+
+/// Bytes a sealed key takes: ephemeral public key, nonce, key, tag.
+const SEALED_LEN: usize = 32 + 24 + 32 + 16;
+/// Bytes a stored wrap may take (hex of its postcard form).
+const MAX_WRAP_TEXT: usize = 1024;
+
+fn key_mac(team: &TeamId, key: &[u8; 32], w: &Wrap) -> [u8; 32] {
+    use hkdf::hmac::{Hmac, KeyInit, Mac};
+    let Ok(mut mac) = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key) else {
+        return [0; 32];
+    };
+    for part in [
+        &b"caravan/case-key-mac/v1\0"[..],
+        &team.0,
+        &w.case,
+        &w.epoch.to_be_bytes(),
+        &w.key_id,
+        &w.recipient.0,
+        &w.writer.0,
+    ] {
+        mac.update(part);
+    }
+    mac.finalize().into_bytes().into()
 }
 
 /// A wrap and its writer's signature over it (and the team id).
@@ -156,42 +186,119 @@ pub(crate) fn read_wraps(doc: &AutoCommit, case_id: &str) -> Vec<SignedWrap> {
     out
 }
 
+/// The wraps a set of changes writes for `case_id`, read from their
+/// operations alone (an input's own team changes, before they are judged:
+/// a key found there only reads, see `case_key_to_read`).
+pub(crate) fn wraps_in_changes<'a>(
+    changes: impl IntoIterator<Item = &'a automerge::Change>,
+    case_id: &str,
+) -> Vec<SignedWrap> {
+    let Some(case) = case_bytes(case_id) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for change in changes {
+        for op in change.decode().operations {
+            let automerge::legacy::Key::Map(key) = &op.key else {
+                continue;
+            };
+            if !key.starts_with(case_id) {
+                continue;
+            }
+            let automerge::legacy::OpType::Put(automerge::ScalarValue::Str(text)) = &op.action
+            else {
+                continue;
+            };
+            if let Some(w) = parse_wrap(text).filter(|w| w.wrap.case == case) {
+                out.push(w);
+            }
+        }
+    }
+    out
+}
+
+fn parse_wrap(text: &str) -> Option<SignedWrap> {
+    if text.len() > MAX_WRAP_TEXT {
+        return None;
+    }
+    postcard::from_bytes(&hex::decode(text).ok()?).ok()
+}
+
+/// The code of a wrap refused at merge.
+pub(crate) const BAD_KEY_WRAP: &str = "sync.bad_key_wrap";
+
+/// Judges the wraps a team change writes (see the module's comment):
+/// each value under `case_keys/<slot>` must be a wrap its author wrote
+/// and signed, stored in its own slot, of the right size, sealed to a
+/// device of the team. A prosecutor never opens a case, so it seals only
+/// keys of cases it was granted.
+pub(crate) fn check_wraps(
+    team_id: &TeamId,
+    team: &TeamDoc,
+    author: &DeviceId,
+    member: &str,
+    role: caravan_model::Role,
+    writes: &[crate::analyze::Write],
+) -> Result<(), crate::trust::Rejection> {
+    use caravan_model::{Role, Seg};
+    let refuse =
+        |why: &str| crate::trust::Rejection::new(BAD_KEY_WRAP, format!("a case key wrap {why}"));
+    for w in writes {
+        let (Some(Seg::Key(first)), Some(Seg::Key(slot_key))) = (w.path.0.first(), w.path.0.get(1))
+        else {
+            continue;
+        };
+        if first != CASE_KEYS {
+            continue;
+        }
+        let Some(text) = w.scalar().and_then(|v| match v {
+            automerge::ScalarValue::Str(s) => Some(s.to_string()),
+            _ => None,
+        }) else {
+            return Err(refuse("is not a wrap"));
+        };
+        let Some(sw) = parse_wrap(&text) else {
+            return Err(refuse("is not a wrap"));
+        };
+        let wrap = &sw.wrap;
+        if wrap.writer != *author {
+            return Err(refuse("names another device as its writer"));
+        }
+        let signed = <[u8; 64]>::try_from(sw.signature.as_slice())
+            .ok()
+            .zip(signed_message(team_id, wrap).ok())
+            .is_some_and(|(sig, m)| author.verify(&m, &sig));
+        if !signed {
+            return Err(refuse("is not signed by its writer"));
+        }
+        if *slot_key != slot(wrap) {
+            return Err(refuse("is stored in a slot that is not its own"));
+        }
+        if wrap.sealed.len() != SEALED_LEN {
+            return Err(refuse("does not hold one sealed key"));
+        }
+        if !team.devices.contains_key(&wrap.recipient.to_hex()) {
+            return Err(refuse("is sealed to a device that is not in the team"));
+        }
+        let case_id = hex::encode(wrap.case);
+        if role == Role::Prosecutor && !team.may_access(member, &case_id, None) {
+            return Err(refuse("is of a case its writer was not granted"));
+        }
+    }
+    Ok(())
+}
+
 /// What the team document says of one case's keys, as this device judges
 /// it now.
 struct KeyState {
     /// The key to send the case under: the newest epoch written by an
     /// active device of an entitled member (ties: the larger key id).
     current: Option<(u32, [u8; 16])>,
-    /// Devices a countable writer sealed the current key to.
-    recipients: BTreeSet<DeviceId>,
-    /// The highest epoch any countable writer used.
+    /// The highest epoch any entitled member's device used.
     newest_epoch: Option<u32>,
 }
 
 impl Replica {
-    /// Whether a wrap's signature is its writer's; verified once per
-    /// process, by the digest of the stored bytes.
-    fn wrap_is_signed(&mut self, w: &SignedWrap) -> bool {
-        let Ok(bytes) = postcard::to_stdvec(w) else {
-            return false;
-        };
-        let digest = sha256(&[&bytes]);
-        if self.verified_wraps.contains(&digest) {
-            return true;
-        }
-        let Ok(sig) = <[u8; 64]>::try_from(w.signature.as_slice()) else {
-            return false;
-        };
-        let Ok(message) = signed_message(&self.team_id, &w.wrap) else {
-            return false;
-        };
-        let ok = w.wrap.writer.verify(&message, &sig);
-        if ok {
-            self.verified_wraps.insert(digest);
-        }
-        ok
-    }
-
     /// Opens a wrap sealed to this device; the key must be the one its id
     /// commits to.
     fn open_wrap(&self, w: &Wrap) -> Option<CaseKey> {
@@ -212,15 +319,17 @@ impl Replica {
     }
 
     /// A key of a case, to read what was sent under it: from this device's
-    /// memory, else opened from a wrap to this device in `team_doc` (the
-    /// team document, or a copy with an input's own team changes added:
-    /// reading needs no judgement of the writer, since what the key
-    /// decrypts is judged change by change like everything else).
+    /// memory, else opened from a wrap to this device in the team document
+    /// or among `extra` (wraps an input's own team changes write). Reading
+    /// needs no judgement of the writer: what the key decrypts is judged
+    /// change by change like everything else. A slot holds one wrap per
+    /// (key, recipient, writer), so a lookup opens at most one wrap per
+    /// writer.
     pub(crate) fn case_key_to_read(
         &mut self,
         case_id: &str,
         id: &[u8; 16],
-        team_doc: Option<&AutoCommit>,
+        extra: &[SignedWrap],
     ) -> Option<&CaseKey> {
         let held = |r: &Replica| {
             r.case_keys
@@ -228,10 +337,14 @@ impl Replica {
                 .is_some_and(|ks| ks.iter().any(|k| k.id == *id))
         };
         if !held(self) {
-            let doc = team_doc.unwrap_or(self.team.automerge());
-            let found = read_wraps(doc, case_id)
+            let me = self.device();
+            let stored = read_wraps(self.team.automerge(), case_id);
+            let mut tried = BTreeSet::new();
+            let found = stored
                 .iter()
-                .filter(|w| w.wrap.key_id == *id)
+                .chain(extra)
+                .filter(|w| w.wrap.key_id == *id && w.wrap.recipient == me)
+                .filter(|w| tried.insert(w.wrap.writer))
                 .find_map(|w| self.open_wrap(&w.wrap));
             if let Some(k) = found {
                 self.case_keys
@@ -251,48 +364,55 @@ impl Replica {
     }
 
     fn key_state(
-        &mut self,
         team: &TeamDoc,
         case_id: &str,
         creator: Option<&str>,
-    ) -> (KeyState, Vec<SignedWrap>) {
-        let wraps = read_wraps(self.team.automerge(), case_id);
-        let mut counted = Vec::new();
+        wraps: &[SignedWrap],
+    ) -> KeyState {
         let mut current: Option<(u32, [u8; 16])> = None;
         let mut newest_epoch = None;
         for w in wraps {
-            let Some(device) = team.devices.get(&w.wrap.writer.to_hex()) else {
+            let writer = w.wrap.writer.to_hex();
+            let Some(device) = team.devices.get(&writer) else {
                 continue;
             };
-            if !team.may_access(&device.member, case_id, creator) || !self.wrap_is_signed(&w) {
+            if !team.may_access(&device.member, case_id, creator) {
                 continue;
             }
             newest_epoch = newest_epoch.max(Some(w.wrap.epoch));
-            if !team.revocations.contains_key(&w.wrap.writer.to_hex()) {
+            if !team.revocations.contains_key(&writer) {
                 current = current.max(Some((w.wrap.epoch, w.wrap.key_id)));
             }
-            counted.push(w);
         }
-        let recipients = counted
-            .iter()
-            .filter(|w| current.is_some_and(|(_, id)| w.wrap.key_id == id))
-            .map(|w| w.wrap.recipient)
-            .collect();
-        (
-            KeyState {
-                current,
-                recipients,
-                newest_epoch,
-            },
-            counted,
-        )
+        KeyState {
+            current,
+            newest_epoch,
+        }
+    }
+
+    /// Devices that know `key`: the writer and the recipient of every wrap
+    /// of it whose MAC proves its writer knew the key.
+    fn knowing(
+        &self,
+        key: &CaseKey,
+        wraps: &[SignedWrap],
+    ) -> (BTreeSet<DeviceId>, BTreeSet<DeviceId>) {
+        let mut recipients = BTreeSet::new();
+        let mut writers = BTreeSet::new();
+        for w in wraps.iter().filter(|w| w.wrap.key_id == key.id) {
+            if key_mac(&self.team_id, &key.key, &w.wrap) == w.wrap.mac {
+                recipients.insert(w.wrap.recipient);
+                writers.insert(w.wrap.writer);
+            }
+        }
+        (recipients, writers)
     }
 
     /// Makes sure every case of `case_ids` that this device may access has
     /// a key it can send under, sealed to every device that may access the
     /// case and to no other: it makes the case's first key, adds wraps of
     /// the current key for devices that lack one, or rotates when a device
-    /// that holds the current key may no longer access the case. The wraps
+    /// that knows the current key may no longer access the case. The wraps
     /// it writes go into one signed change of the team document, which
     /// travels ahead of the cases. Cases this device may not access are
     /// left alone (and never sent).
@@ -325,20 +445,31 @@ impl Replica {
                 .filter(|d| d.check_strong("device").is_ok())
                 .map(|d| (d.id, d.agreement))
                 .collect();
-            let (state, counted) = self.key_state(team, case_id, creator.as_deref());
+            let wraps = read_wraps(self.team.automerge(), case_id);
+            let state = Replica::key_state(team, case_id, creator.as_deref(), &wraps);
             let held_current = state.current.and_then(|(_, id)| {
-                counted
+                wraps
                     .iter()
                     .filter(|w| w.wrap.key_id == id)
                     .find_map(|w| self.open_wrap(&w.wrap))
             });
-            let stale = state.recipients.iter().any(|d| !entitled.contains_key(d));
+            let (served, stale) = match &held_current {
+                Some(k) => {
+                    let (recipients, writers) = self.knowing(k, &wraps);
+                    let stale = recipients
+                        .iter()
+                        .chain(&writers)
+                        .any(|d| !entitled.contains_key(d));
+                    (recipients, stale)
+                }
+                None => (BTreeSet::new(), true),
+            };
             let key = match held_current {
                 Some(k) if !stale => k,
                 // A copy of a device that stopped writing seals nothing.
                 _ if self.copied => continue,
                 // No key yet, a newer one this device was not given, or one
-                // a device that may no longer see the case holds: a new epoch.
+                // a device that may no longer see the case knows: a new epoch.
                 _ => {
                     let epoch = state.newest_epoch.map_or(0, |e| e.saturating_add(1));
                     let case = case_bytes(case_id).ok_or_else(|| {
@@ -353,7 +484,6 @@ impl Replica {
                 }
             };
             if !self.copied {
-                let served: &BTreeSet<DeviceId> = &state.recipients;
                 let current = state.current.is_some_and(|(_, id)| id == key.id);
                 for (device, agreement) in &entitled {
                     if current && served.contains(device) {
@@ -390,7 +520,9 @@ impl Replica {
             recipient,
             writer: self.device(),
             sealed: Vec::new(),
+            mac: [0; 32],
         };
+        wrap.mac = key_mac(&self.team_id, &key.key, &wrap);
         wrap.sealed = seal_to(agreement, &wrap_aad(&self.team_id, &wrap), key.key.as_ref())?;
         let signature = self
             .keys
@@ -444,16 +576,16 @@ impl Replica {
     }
 
     /// Decrypts one case's section, if this device holds its key (looked
-    /// up in `team_doc` when not in memory).
+    /// up in the team document and among `extra` when not in memory).
     pub(crate) fn open_case(
         &mut self,
         case_id: &str,
         id: &[u8; 16],
         sealed: &[u8],
-        team_doc: Option<&AutoCommit>,
+        extra: &[SignedWrap],
     ) -> Option<Zeroizing<Vec<u8>>> {
         let aad = section_aad(&self.team_id, case_id, id);
-        let key = self.case_key_to_read(case_id, id, team_doc)?;
+        let key = self.case_key_to_read(case_id, id, extra)?;
         crypto::open(&key.key, &aad, sealed)
     }
 }
@@ -504,7 +636,9 @@ impl Replica {
                 recipient: d.id,
                 writer,
                 sealed: Vec::new(),
+                mac: [0; 32],
             };
+            wrap.mac = key_mac(&self.team_id, &key.key, &wrap);
             wrap.sealed = seal_to(
                 &d.agreement,
                 &wrap_aad(&self.team_id, &wrap),

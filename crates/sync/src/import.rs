@@ -570,9 +570,10 @@ impl Replica {
     /// Decodes a bundle body: the team document's changes, then each case
     /// this device holds a key of (a case it does not is counted in
     /// `report.not_permitted` and left sealed). A case's key may arrive in
-    /// the bundle's own team changes: they are applied to a copy of the
-    /// team document just to look for it (reading needs no judgement;
-    /// every change the key opens is judged like any other).
+    /// the bundle's own team changes: their operations are read for wraps
+    /// sealed to this device (reading needs no judgement: every change the
+    /// key opens is judged like any other, and the team changes are applied
+    /// only once judged).
     fn decode_body(
         &mut self,
         body: &Body,
@@ -590,7 +591,6 @@ impl Replica {
             }
             out.push(self.decode_entry(team, limits, &mut budget, report)?);
         }
-        let mut with_input_team: Option<AutoCommit> = None;
         let mut seen = HashSet::new();
         for section in &body.cases {
             let doc_id = &section.doc_id;
@@ -613,20 +613,13 @@ impl Replica {
                 });
                 continue;
             }
-            let mut plain = self.open_case(doc_id, &section.key_id, &section.sealed, None);
+            let mut plain = self.open_case(doc_id, &section.key_id, &section.sealed, &[]);
             if plain.is_none()
-                && out
-                    .first()
-                    .is_some_and(|(id, c, _)| id == TEAM_DOC_ID && !c.is_empty())
+                && let Some((_, changes, _)) = out.first().filter(|(id, _, _)| id == TEAM_DOC_ID)
             {
-                let team = with_input_team.get_or_insert_with(|| {
-                    let mut doc = self.team.automerge().clone();
-                    for (c, _) in &out[0].1 {
-                        let _ = doc.apply_changes([c.clone()]);
-                    }
-                    doc
-                });
-                plain = self.open_case(doc_id, &section.key_id, &section.sealed, Some(team));
+                let extra =
+                    crate::case_keys::wraps_in_changes(changes.iter().map(|(c, _)| c), doc_id);
+                plain = self.open_case(doc_id, &section.key_id, &section.sealed, &extra);
             }
             let Some(plain) = plain else {
                 report.not_permitted += 1;

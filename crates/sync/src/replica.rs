@@ -3,7 +3,7 @@
 //! changes it is holding back or has quarantined. Local edits are signed
 //! as they are committed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::{AutoCommit, ChangeHash, ReadDoc};
 use caravan_model::{Author, CaseDoc, Catalog, DocPath, Edit, Millis, NewCase, Role};
@@ -115,8 +115,6 @@ pub struct Replica {
     /// Case id → the id of the key this device sends the case under, as
     /// `tend_case_keys` last decided.
     pub(crate) sending_keys: HashMap<String, [u8; 16]>,
-    /// Digests of case-key wraps whose signatures were verified.
-    pub(crate) verified_wraps: HashSet<[u8; 32]>,
 }
 
 /// Something this device did that the audit log must record. The sync
@@ -170,7 +168,6 @@ impl Replica {
             generation: 0,
             case_keys: HashMap::new(),
             sending_keys: HashMap::new(),
-            verified_wraps: HashSet::new(),
         }
     }
 

@@ -602,7 +602,6 @@ impl Session {
         let mut entries: Vec<Entry> = Vec::with_capacity(docs.len());
         let mut ids = HashSet::new();
         let mut budget = Budget::new(MAX_CHANGE_OPS, MAX_OPS);
-        let mut with_input_team: Option<AutoCommit> = None;
         for d in docs {
             if d.doc_id.is_empty() || d.doc_id.len() > 200 || !ids.insert(d.doc_id.clone()) {
                 return Err(malformed("a document id is empty, too long or repeated"));
@@ -621,7 +620,7 @@ impl Session {
                     .filter(|(id, c, _)| id == TEAM_DOC_ID && !c.is_empty())
                     .map(|(_, c, _)| c);
                 let doc_id = d.doc_id.clone();
-                match d.open(replica, team_changes, &mut with_input_team)? {
+                match d.open(replica, team_changes)? {
                     Some(d) => d,
                     None => {
                         report.not_permitted += 1;

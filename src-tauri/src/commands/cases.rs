@@ -1,7 +1,7 @@
 //! Cases and everything in them. Each command parses its DTO, calls the
 //! core, and maps the result; nothing is decided here.
 
-use std::path::PathBuf;
+use crate::files::{Access, Kind};
 
 use caravan_core::model::*;
 use caravan_core::*;
@@ -265,8 +265,9 @@ pub async fn attach(
     evidence_id: Option<String>,
     path: String,
 ) -> CmdResult<AttachmentDto> {
+    let p = state.file(&path, Access::Read, Kind::Attachment)?;
     state.with(|ws| {
-        let a = ws.attach(&case_id, evidence_id.as_deref(), &PathBuf::from(&path))?;
+        let a = ws.attach(&case_id, evidence_id.as_deref(), &p)?;
         Ok(AttachmentDto {
             id: a.id,
             sha256: a.sha256,

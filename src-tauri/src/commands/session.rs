@@ -27,6 +27,7 @@ fn status_of(state: &AppState) -> CmdResult<StatusDto> {
         me: None,
         team_name: None,
         settings: settings_dto(&Settings::default()),
+        demo: state.demo.load(std::sync::atomic::Ordering::SeqCst),
     };
     if let Some(ws) = guard.as_ref() {
         s.settings = settings_dto(&ws.settings()?);
@@ -137,13 +138,16 @@ pub async fn set_settings(state: State<'_, AppState>, settings: SettingsDto) -> 
     Ok(())
 }
 
-/// Builds the demo team (four vaults) beside the default vault and opens
-/// the supervisor's vault, whose passphrase the first screen shows.
+/// Builds the demo team (four vaults) beside the user's vault and opens
+/// the supervisor's vault, whose passphrase the first screen shows. The app
+/// is then in demo mode (`StatusDto::demo`, shown in every screen) until
+/// the demo is left or locked, which returns to the user's vault.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn open_demo(state: State<'_, AppState>) -> CmdResult<StatusDto> {
+    let _span = tracing::info_span!("open_demo").entered();
     state.lock();
     let base = state
-        .dir()
+        .user_vault_dir
         .parent()
         .map(|p| p.join("demo"))
         .ok_or_else(|| invalid("vault folder", "has no parent folder"))?;
@@ -153,12 +157,26 @@ pub async fn open_demo(state: State<'_, AppState>) -> CmdResult<StatusDto> {
     }
     let dir = base.join("supervisor");
     *state.vault_dir.lock().map_err(|_| crate::state::locked())? = dir.clone();
-    let ws = Workspace::unlock(
+    state.demo.store(true, std::sync::atomic::Ordering::SeqCst);
+    match Workspace::unlock(
         &dir,
         &Passphrase::new(caravan_core::demo::DEMO_PASSPHRASE.into()),
         &state.opts,
-    )?;
-    *state.workspace.lock().map_err(|_| crate::state::locked())? = Some(ws);
+    ) {
+        Ok(ws) => *state.workspace.lock().map_err(|_| crate::state::locked())? = Some(ws),
+        Err(e) => {
+            state.lock();
+            return Err(e.into());
+        }
+    }
+    status_of(&state)
+}
+
+/// Leaves the demo: locks it and returns to the user's own vault.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn leave_demo(state: State<'_, AppState>) -> CmdResult<StatusDto> {
+    let _span = tracing::info_span!("leave_demo").entered();
+    state.lock();
     status_of(&state)
 }
 

@@ -1,12 +1,11 @@
 //! Exchanging bundles by file, with progress; reports; audit.
 
-use std::path::PathBuf;
-
 use caravan_core::{CoreError, Progress};
 use tauri::State;
 use tauri::ipc::Channel;
 
 use crate::dto::*;
+use crate::files::{Access, Kind};
 use crate::state::{AppState, CmdResult};
 
 fn send(channel: &Channel<ProgressDto>, p: Progress) {
@@ -30,10 +29,10 @@ pub async fn export_bundle(
     path: String,
     on_progress: Channel<ProgressDto>,
 ) -> CmdResult<ExportDto> {
+    let p = state.file(&path, Access::Write, Kind::Bundle)?;
     state.with(|ws| {
         let (bytes, summary) =
             ws.export_bundle(member.as_deref(), &mut |p| send(&on_progress, p))?;
-        let p = PathBuf::from(&path);
         std::fs::write(&p, &bytes).map_err(|e| CoreError::file(&p, &e))?;
         Ok(ExportDto {
             bytes: bytes.len() as u64,
@@ -49,8 +48,8 @@ pub async fn import_bundle(
     path: String,
     on_progress: Channel<ProgressDto>,
 ) -> CmdResult<ImportReportDto> {
+    let p = state.file(&path, Access::Read, Kind::Bundle)?;
     state.with(|ws| {
-        let p = PathBuf::from(&path);
         let bytes = std::fs::read(&p).map_err(|e| CoreError::file(&p, &e))?;
         let r = ws.import_bundle(&bytes, &mut |pr| send(&on_progress, pr))?;
         let team = ws.team_view()?;

@@ -1,26 +1,25 @@
 //! The team: found, join, approve, members, roles, revoke, case access.
 
-use std::path::PathBuf;
+use std::path::Path;
 
 use caravan_core::model::Role;
 use caravan_core::{CoreError, Workspace};
 use tauri::State;
 
 use crate::dto::*;
+use crate::files::{Access, Kind};
 use crate::state::{AppState, CmdResult, invalid};
 
 fn role(s: &str) -> CmdResult<Role> {
     Role::from_id(s).ok_or_else(|| invalid("role", "is not a known role"))
 }
 
-fn read(path: &str) -> Result<Vec<u8>, CoreError> {
-    let p = PathBuf::from(path);
-    std::fs::read(&p).map_err(|e| CoreError::file(&p, &e))
+fn read(p: &Path) -> Result<Vec<u8>, CoreError> {
+    std::fs::read(p).map_err(|e| CoreError::file(p, &e))
 }
 
-fn write(path: &str, bytes: &[u8]) -> Result<(), CoreError> {
-    let p = PathBuf::from(path);
-    std::fs::write(&p, bytes).map_err(|e| CoreError::file(&p, &e))
+fn write(p: &Path, bytes: &[u8]) -> Result<(), CoreError> {
+    std::fs::write(p, bytes).map_err(|e| CoreError::file(p, &e))
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -48,9 +47,13 @@ pub async fn write_join_request(
     device_label: String,
     path: Option<String>,
 ) -> CmdResult<String> {
+    let target = match &path {
+        Some(p) => Some(state.file(p, Access::Write, Kind::Join)?),
+        None => None,
+    };
     state.with(|ws| {
         let text = ws.join_request(&member_name, &device_label)?;
-        if let Some(p) = &path {
+        if let Some(p) = &target {
             write(p, text.as_bytes())?;
         }
         Ok(text)
@@ -66,9 +69,10 @@ pub async fn accept_join(
     package_path: String,
     team_id: String,
 ) -> CmdResult<TeamDto> {
+    let p = state.file(&package_path, Access::Read, Kind::Join)?;
     state
         .with(|ws| {
-            let package = read(&package_path)?;
+            let package = read(&p)?;
             ws.accept_join(&package, &team_id)
         })
         .map(Into::into)
@@ -77,8 +81,11 @@ pub async fn accept_join(
 /// Reads a join request (file path or pasted text) so the admin can
 /// compare the fingerprint before approving.
 #[tauri::command(rename_all = "snake_case")]
-pub async fn inspect_join_request(request: String) -> CmdResult<JoinRequestDto> {
-    let text = request_text(&request)?;
+pub async fn inspect_join_request(
+    state: State<'_, AppState>,
+    request: String,
+) -> CmdResult<JoinRequestDto> {
+    let text = request_text(&state, &request)?;
     let v = Workspace::inspect_join_request(&text)?;
     Ok(JoinRequestDto {
         name: v.name,
@@ -88,11 +95,11 @@ pub async fn inspect_join_request(request: String) -> CmdResult<JoinRequestDto> 
     })
 }
 
-fn request_text(request: &str) -> Result<String, CoreError> {
+fn request_text(state: &AppState, request: &str) -> CmdResult<String> {
     if request.trim_start().starts_with("CARAVAN-JOIN") {
         return Ok(request.to_string());
     }
-    let bytes = read(request)?;
+    let bytes = read(&state.file(request, Access::Read, Kind::Join)?)?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -105,11 +112,12 @@ pub async fn approve_join(
     out_path: String,
 ) -> CmdResult<TeamDto> {
     let role = role(&role_id)?;
+    let text = request_text(&state, &request)?;
+    let out = state.file(&out_path, Access::Write, Kind::Join)?;
     state
         .with(|ws| {
-            let text = request_text(&request)?;
             let package = ws.approve_join(&text, role)?;
-            write(&out_path, &package)?;
+            write(&out, &package)?;
             ws.team_view()
         })
         .map(Into::into)

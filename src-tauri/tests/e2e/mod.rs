@@ -42,8 +42,8 @@ fn two_instances_one_team() {
     let tmp = tempfile::tempdir().unwrap();
     let vault_a = tmp.path().join("investigator");
     let vault_b = tmp.path().join("supervisor");
-    let request = tmp.path().join("aibek.join");
-    let package = tmp.path().join("aibek.package");
+    let request = tmp.path().join("aibek.caravan-join");
+    let package = tmp.path().join("aibek-package.caravan-join");
     let bundle_a = tmp.path().join("aibek-to-saule.caravan");
     let bundle_b = tmp.path().join("saule-to-aibek.caravan");
     let env_a = [

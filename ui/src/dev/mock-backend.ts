@@ -26,6 +26,7 @@ let status: StatusDto = {
   me,
   team_name: 'Almaty TIP unit',
   settings: { auto_lock_minutes: 5, language: lang },
+  demo: params.get('demo') === '1',
 };
 
 const team: TeamDto = {
@@ -160,6 +161,8 @@ mockIPC(async (cmd, args) => {
       status = { ...status, unlocked: true }; return status;
     case 'lock': status = { ...status, unlocked: false }; return null;
     case 'demo_passphrase': return 'demo';
+    case 'leave_demo': status = { ...status, demo: false, unlocked: false }; return status;
+    case 'pick_file': return null;
     case 'team': return team;
     case 'list_cases': return { cases: summaries, unreadable: [] };
     case 'show_case': return theCase();

@@ -111,6 +111,10 @@ export const touch = () => call<null>('touch');
 export const setSettings = (settings: SettingsDto) => call<null>('set_settings', { settings });
 export const openDemo = () => call<StatusDto>('open_demo');
 export const demoPassphrase = () => call<string>('demo_passphrase');
+export const leaveDemo = () => call<StatusDto>('leave_demo');
+/** Opens the shell's file dialog; `null` when the user cancels. */
+export const pickFile = (mode: 'open' | 'save', kind: string, default_name: string | null) =>
+  call<string | null>('pick_file', { mode, kind, default_name });
 
 // --- team ------------------------------------------------------------------
 export const foundTeam = (team_name: string, member_name: string, device_label: string) =>

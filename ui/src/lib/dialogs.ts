@@ -1,27 +1,18 @@
-// Native file dialogs, with a typed path taking precedence (tests and
-// machines without a dialog portal type the path instead).
-import { open, save } from '@tauri-apps/plugin-dialog';
-import { ApiError } from '$lib/api';
+// Files are chosen with the shell's own file dialog (`pick_file`): a path
+// it returns is the only kind the shell uses without its rules for typed
+// paths. A typed path takes precedence (machines without a dialog portal,
+// and tests); the shell admits it only as a new Caravan file to write or
+// an existing one to read (`app.path_refused` otherwise).
+import * as api from '$lib/api';
 
-export type FileFilter = { name: string; extensions: string[] };
+export type FileKind = 'bundle' | 'join' | 'attachment';
 
 export async function pickPath(
   mode: 'open' | 'save',
   typed: string,
-  opts: { filters?: FileFilter[]; defaultPath?: string } = {},
+  opts: { kind: FileKind; defaultPath?: string },
 ): Promise<string | null> {
   const t = typed.trim();
   if (t) return t;
-  try {
-    const r =
-      mode === 'open'
-        ? await open({ multiple: false, directory: false, filters: opts.filters })
-        : await save({ filters: opts.filters, defaultPath: opts.defaultPath });
-    return typeof r === 'string' ? r : null;
-  } catch {
-    throw new ApiError({ code: 'app.no_dialog', kind: 'failure', message: 'file dialog unavailable' });
-  }
+  return api.pickFile(mode, opts.kind, opts.defaultPath ?? null);
 }
-
-export const BUNDLE_FILTER: FileFilter[] = [{ name: 'Caravan bundle', extensions: ['caravan'] }];
-export const JOIN_FILTER: FileFilter[] = [{ name: 'Caravan join file', extensions: ['caravan-join', 'txt'] }];

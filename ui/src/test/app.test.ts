@@ -29,6 +29,33 @@ function backend(role: string) {
 }
 
 describe('app shell', () => {
+  it('marks the demo on every screen and leaves it for the user\'s own vault', async () => {
+    go('cases');
+    const state = { demo: true, unlocked: true, calls: [] as string[] };
+    mockIPC(
+      (cmd) => {
+        state.calls.push(cmd);
+        if (cmd === 'app_status') return status('supervisor', { unlocked: state.unlocked, demo: state.demo });
+        if (cmd === 'list_cases') return { cases: [], unreadable: [] };
+        if (cmd === 'leave_demo') {
+          state.demo = false;
+          state.unlocked = false;
+          return status('supervisor', { unlocked: false, demo: false });
+        }
+        return null;
+      },
+      { shouldMockEvents: true },
+    );
+    const user = userEvent.setup();
+    render(App);
+    expect(await screen.findByTestId('demo-banner')).toHaveTextContent('not your vault');
+    await user.click(screen.getByTestId('leave-demo'));
+    expect(await screen.findByTestId('unlock-passphrase')).toBeInTheDocument();
+    expect(screen.queryByTestId('demo-banner')).toBeNull();
+    expect(state.calls).toContain('leave_demo');
+  });
+
+
   it('goes to the unlock screen when the backend reports an auto-lock', async () => {
     go('cases');
     const state = backend('investigator');

@@ -17,6 +17,7 @@ export function status(role: string | null, over: Partial<StatusDto> = {}): Stat
     me: role ? { id: 'm-me', name: 'Aigerim', role, devices: [] } : null,
     team_name: role ? 'Almaty unit' : null,
     settings: { auto_lock_minutes: 5, language: 'en' },
+    demo: false,
     ...over,
   };
 }

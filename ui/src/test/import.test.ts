@@ -20,6 +20,24 @@ const report: ImportReportDto = {
 };
 
 describe('sync centre', () => {
+  it('asks the shell for the file when no path is typed', async () => {
+    asRole('investigator');
+    const calls: { cmd: string; args: Record<string, unknown> }[] = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args: args as Record<string, unknown> });
+      if (cmd === 'pick_file') return '/media/usb/picked.caravan';
+      if (cmd === 'import_bundle') return report;
+      return null;
+    });
+    const user = userEvent.setup();
+    render(ImportPanel, { props: { ondone: async () => {} } });
+    await user.click(screen.getByTestId('import-bundle'));
+    await screen.findByTestId('import-summary');
+    expect(calls.find((c) => c.cmd === 'pick_file')?.args).toEqual({ mode: 'open', kind: 'bundle', default_name: null });
+    expect(calls.find((c) => c.cmd === 'import_bundle')?.args.path).toBe('/media/usb/picked.caravan');
+  });
+
+
   it('imports a typed path with progress and renders the summary', async () => {
     asRole('investigator', 'ru');
     let path = '';

@@ -315,14 +315,12 @@ impl DocMessage {
     }
 
     /// Reverses [`DocMessage::seal`]; `None` when this device holds no key
-    /// that opens it. The key is looked for in the team document, then in
-    /// a copy of it with this frame's own team changes (`team_changes`)
-    /// added, made once per frame (`with_input_team`).
+    /// that opens it. The key is looked for in the team document, then
+    /// among the wraps this frame's team changes (`team_changes`) write.
     pub(crate) fn open(
         self,
         replica: &mut Replica,
         team_changes: Option<&SignedChanges>,
-        with_input_team: &mut Option<AutoCommit>,
     ) -> Result<Option<DocMessage>, SyncError> {
         let Some(key_id) = self.key_id else {
             return Ok(Some(self));
@@ -330,18 +328,13 @@ impl DocMessage {
         if !crate::team::is_case_id(&self.doc_id) {
             return Ok(None);
         }
-        let mut plain = replica.open_case(&self.doc_id, &key_id, &self.message, None);
+        let mut plain = replica.open_case(&self.doc_id, &key_id, &self.message, &[]);
         if plain.is_none()
             && let Some(changes) = team_changes
         {
-            let team = with_input_team.get_or_insert_with(|| {
-                let mut doc = replica.team.automerge().clone();
-                for (c, _) in changes {
-                    let _ = doc.apply_changes([c.clone()]);
-                }
-                doc
-            });
-            plain = replica.open_case(&self.doc_id, &key_id, &self.message, Some(team));
+            let extra =
+                crate::case_keys::wraps_in_changes(changes.iter().map(|(c, _)| c), &self.doc_id);
+            plain = replica.open_case(&self.doc_id, &key_id, &self.message, &extra);
         }
         let Some(plain) = plain else {
             return Ok(None);

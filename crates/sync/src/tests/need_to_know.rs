@@ -26,7 +26,7 @@ fn contains(hay: &[u8], needle: &str) -> bool {
 /// Every byte of `bundle` that `reader` can decrypt, and its plaintext
 /// parts: the meta and body under each team key it holds, and each case
 /// under each key it holds or can open from a wrap sealed to it in its
-/// team document with the bundle's own team changes added.
+/// team document or in the bundle's own team changes.
 fn readable_in_bundle(reader: &mut Replica, bundle: &[u8]) -> Vec<u8> {
     let parsed = parse(bundle, &Limits::default()).unwrap();
     let mut out = bundle.to_vec();
@@ -41,14 +41,15 @@ fn readable_in_bundle(reader: &mut Replica, bundle: &[u8]) -> Vec<u8> {
         };
         out.extend_from_slice(&plain);
         let body: Body = postcard::from_bytes(&plain).unwrap();
-        let mut team = reader.team.automerge().clone();
-        for c in body.team.iter().flat_map(|t| &t.changes) {
-            if let Ok(change) = automerge::Change::from_bytes(c.bytes.clone()) {
-                let _ = team.apply_changes([change]);
-            }
-        }
+        let changes: Vec<automerge::Change> = body
+            .team
+            .iter()
+            .flat_map(|t| &t.changes)
+            .filter_map(|c| automerge::Change::from_bytes(c.bytes.clone()).ok())
+            .collect();
         for s in &body.cases {
-            if let Some(p) = reader.open_case(&s.doc_id, &s.key_id, &s.sealed, Some(&team)) {
+            let extra = crate::case_keys::wraps_in_changes(&changes, &s.doc_id);
+            if let Some(p) = reader.open_case(&s.doc_id, &s.key_id, &s.sealed, &extra) {
                 out.extend_from_slice(&p);
             }
         }
@@ -124,7 +125,7 @@ fn readable_in_session(reader: &mut Replica, frames: &[Vec<u8>]) -> Vec<u8> {
     assert!(!case_messages.is_empty(), "the session carried cases");
     for d in case_messages {
         let id = d.key_id.unwrap();
-        if let Some(p) = reader.open_case(&d.doc_id, &id, &d.message, None) {
+        if let Some(p) = reader.open_case(&d.doc_id, &id, &d.message, &[]) {
             out.extend_from_slice(&p);
         }
     }

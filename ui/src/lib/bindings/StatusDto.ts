@@ -9,4 +9,10 @@ export type StatusDto = { vault_dir: string, vault_exists: boolean, unlocked: bo
 /**
  * The join request this device wrote and is waiting on.
  */
-pending_join: string | null, me: MemberDto | null, team_name: string | null, settings: SettingsDto, };
+pending_join: string | null, me: MemberDto | null, team_name: string | null, settings: SettingsDto, 
+/**
+ * The demo team's vault is open (made-up people, a public
+ * passphrase), not the user's own; leaving it or locking returns
+ * to the user's vault.
+ */
+demo: boolean, };

@@ -65,6 +65,9 @@ export const en: Record<string, string> = {
   'demo.passphrase': 'Demo passphrase:',
   'demo.open': 'Explore the demo team',
   'demo.opening': 'Preparing the demo…',
+  'demo.banner_title': 'Demo',
+  'demo.banner': 'Made-up team and people, with a public passphrase. This is not your vault; nothing here is real.',
+  'demo.leave': 'Leave the demo',
 
   'strength.empty': 'Type a passphrase to see how strong it is.',
   'strength.acceptable': 'Strong enough.',
@@ -573,6 +576,7 @@ export const en: Record<string, string> = {
 
   'error.generic': 'Something went wrong (code {code}).',
   'error.app.locked': 'The vault is locked. Unlock it to continue.',
+  'error.app.path_refused': 'Caravan does not use this path: a typed path is written only as a new Caravan file and read only from one (attachments: not hidden, not in the vault). Choose the file with the file dialog instead.',
   'error.app.no_dialog': 'The file dialog could not be opened. Type the file path instead.',
   'error.app.unexpected': 'An unexpected error occurred.',
   'error.vault.wrong_passphrase': 'Wrong passphrase. Check the keyboard layout and Caps Lock, then try again.',
@@ -659,6 +663,7 @@ export const en: Record<string, string> = {
   'error.sync.compressed_change': 'A change arrived compressed, which Caravan never does (a modified client); it was not read, and the rest was imported.',
   'error.sync.change_too_large': 'A change holds more operations than are read at once; it was not read. The rest was imported; exchange again to receive what is left.',
   'error.sync.quota_exceeded': 'The device these changes are charged to already has too many changes waiting or set aside here; these were not kept. The rest was imported.',
+  'error.sync.bad_key_wrap': 'A case key wrap in this change is not its author’s own well-formed wrap (another writer, a bad signature, another device’s slot, or not a key at all).',
   'error.sync.no_key': 'This device does not have the key for this bundle yet.',
   'error.sync.unreadable': 'This device holds no key that opens this bundle: it was sealed for other devices, or this device missed a team key rotation. Ask the sender for a bundle addressed to you, or your admin for the team’s latest changes.',
   'error.sync.old_format': 'This bundle was made by an older version of Caravan that sealed every case under the team key, and is no longer read. Update Caravan on the sending device and send again.',

@@ -62,6 +62,9 @@ export const uz: Record<string, string> = {
   'demo.passphrase': 'Namuna parol iborasi:',
   'demo.open': 'Namunaviy jamoani ochish',
   'demo.opening': 'Namuna tayyorlanmoqda…',
+  'demo.banner_title': 'Demo',
+  'demo.banner': 'Toʻqima jamoa va odamlar, parol hammaga maʼlum. Bu sizning omboringiz emas; bu yerda haqiqiy maʼlumot yoʻq.',
+  'demo.leave': 'Demodan chiqish',
 
   'strength.empty': 'Ishonchliligini koʻrish uchun iborani kiriting.',
   'strength.acceptable': 'Yetarlicha ishonchli.',
@@ -308,6 +311,7 @@ export const uz: Record<string, string> = {
 
   'error.generic': 'Xatolik yuz berdi (kod {code}).',
   'error.app.locked': 'Ombor qulflangan. Davom etish uchun uni oching.',
+  'error.app.path_refused': 'Caravan bu yoʻldan foydalanmaydi: kiritilgan yoʻl boʻyicha faqat yangi Caravan fayli yoziladi yoki mavjudi oʻqiladi (ilovalar: yashirin emas, ombordan emas). Faylni fayl tanlash oynasida tanlang.',
   'error.app.no_dialog': 'Fayl tanlash oynasini ochib boʻlmadi. Fayl yoʻlini kiriting.',
   'error.vault.wrong_passphrase': 'Parol iborasi notoʻgʻri. Klaviatura tilini va Caps Lock’ni tekshirib, qayta urinib koʻring.',
   'error.vault.wrong_recovery_code': 'Bu tiklash kodi omborni ochmaydi.',
