@@ -11,7 +11,10 @@ type Row = (&'static str, &'static str, Access, Kind, bool);
 
 #[test]
 fn typed_paths_are_kept_to_caravans_own_files() {
-    let dir = tempfile::Builder::new().prefix("caravan-files").tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("caravan-files")
+        .tempdir()
+        .unwrap();
     let base = dir.path();
     let vault = base.join("vault");
     std::fs::create_dir_all(base.join(".ssh")).unwrap();
@@ -123,7 +126,10 @@ fn typed_paths_are_kept_to_caravans_own_files() {
 
 #[test]
 fn a_path_the_dialog_returned_is_admitted_for_its_access() {
-    let dir = tempfile::Builder::new().prefix("caravan-files").tempdir().unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("caravan-files")
+        .tempdir()
+        .unwrap();
     let vault = dir.path().join("vault");
     let picked = dir.path().join("chosen.anything");
     std::fs::write(&picked, b"x").unwrap();
