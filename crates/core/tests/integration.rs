@@ -4,6 +4,7 @@ mod checklists;
 mod clock;
 mod doc_ids;
 mod quarantine;
+mod review2;
 mod rollback;
 mod state;
 mod story;

@@ -408,14 +408,20 @@ fn review2_an_undecodable_team_change_panics_neither_an_import_nor_the_audit_che
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         t.admin.import(&bundle, &Limits::default())
     }));
-    let anchor = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        t.admin.audit_anchor()
-    }));
+    let anchor = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t.admin.audit_anchor()));
     assert!(
         import.is_ok() && anchor.is_ok(),
         "a crafted team change panics: the import of a bundle with a case \
          section ({}), the audit anchor read by `audit_verify` ({})",
-        if import.is_ok() { "no panic" } else { "panicked" },
-        if anchor.is_ok() { "no panic" } else { "panicked" },
+        if import.is_ok() {
+            "no panic"
+        } else {
+            "panicked"
+        },
+        if anchor.is_ok() {
+            "no panic"
+        } else {
+            "panicked"
+        },
     );
 }
