@@ -46,12 +46,15 @@ impl Workspace {
     /// of it that other devices hold (a vault rolled back to an older copy
     /// holds fewer entries, or other ones).
     pub fn audit_verify(&mut self) -> Result<AuditCheck> {
-        let anchor = self
+        let anchors: Vec<(u64, [u8; 32])> = self
             .replica
             .as_ref()
-            .and_then(|r| r.audit_anchor())
-            .map(|h| (h.entries, h.hash));
-        let v = self.vault.audit_verify_anchored(anchor)?;
+            .map(|r| r.audit_anchors())
+            .unwrap_or_default()
+            .into_iter()
+            .map(|h| (h.entries, h.hash))
+            .collect();
+        let v = self.vault.audit_verify_anchored(&anchors)?;
         self.audit("audit.verify", &format!("{} entries verified", v.entries))?;
         Ok(AuditCheck {
             entries: v.entries,

@@ -62,6 +62,15 @@ impl Write {
     }
 }
 
+/// A change's operations, or `None` when it cannot be decoded. Decoding a
+/// change that passed `Change::from_bytes` can still panic inside
+/// Automerge on crafted bytes (an actor index past the change's actors):
+/// bad input must never take the application down with it. Every decode
+/// of a change from another device goes through here.
+pub(crate) fn decode_change(change: &Change) -> Option<automerge::ExpandedChange> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode())).ok()
+}
+
 /// Why a change's writes could not be listed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unreadable {
@@ -155,11 +164,8 @@ impl View {
 
 impl Analyzer {
     fn decode(change: &Change) -> Result<automerge::ExpandedChange, Unreadable> {
-        // Decoding a change that passed `Change::from_bytes` should not
-        // panic; a panic here would come from a defect in the decoder, and
-        // bad input must never take the application down with it.
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| change.decode()))
-            .map_err(|_| Unreadable::Malformed("the change cannot be decoded".into()))
+        decode_change(change)
+            .ok_or_else(|| Unreadable::Malformed("the change cannot be decoded".into()))
     }
 
     /// Whether `change` touches what accepted changes not yet applied

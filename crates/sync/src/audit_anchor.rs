@@ -91,8 +91,10 @@ fn heads_in(doc: &AutoCommit, device: &str) -> Vec<AuditHead> {
 /// (a change refused here, or that depends on changes this device lacks,
 /// still tells what its author recorded).
 fn heads_written(change: &Change, device: &str) -> Vec<AuditHead> {
-    change
-        .decode()
+    let Some(decoded) = crate::analyze::decode_change(change) else {
+        return Vec::new();
+    };
+    decoded
         .operations
         .iter()
         .filter(|op| matches!(&op.key, automerge::legacy::Key::Map(k) if k.as_str() == device))
@@ -132,25 +134,38 @@ impl Replica {
         self.sign_new(TEAM_DOC_ID, &before)
     }
 
-    /// The longest audit head of this device that its peers hold: the one
-    /// in the team document, or one in a change of this device's own key
-    /// that came back from a peer and was refused because this device
-    /// never made it (a restored or copied vault, see finding 5). `None`
-    /// when no peer holds one.
-    pub fn audit_anchor(&self) -> Option<AuditHead> {
+    /// Every audit head of this device that its peers hold: the one in
+    /// the team document, and those in changes of this device's own key
+    /// that came back from a peer and were refused because this device
+    /// never made them (`sync.own_actor_forged`: a restored or copied
+    /// vault, see finding 5), their signature verified again here. A
+    /// change under this device's name with a junk signature says nothing
+    /// of its log. The log is checked against each of them.
+    pub fn audit_anchors(&self) -> Vec<AuditHead> {
         let me = self.device();
         let hex = me.to_hex();
         let mut heads = heads_in(self.team.automerge(), &hex);
         for q in self.quarantine.values() {
-            if q.doc_id != TEAM_DOC_ID || q.author.as_deref() != Some(hex.as_str()) {
+            if q.doc_id != TEAM_DOC_ID || q.reason.code != "sync.own_actor_forged" {
                 continue;
             }
-            if let Ok(change) = Change::from_bytes(q.bytes.clone())
-                && DeviceId::from_actor(change.actor_id()) == Some(me)
-            {
+            let Ok(change) = Change::from_bytes(q.bytes.clone()) else {
+                continue;
+            };
+            let signed = <[u8; 64]>::try_from(q.signature.as_slice()).is_ok_and(|sig| {
+                crate::trust::signature_valid(&self.team_id, TEAM_DOC_ID, &change, &sig)
+            });
+            if signed && DeviceId::from_actor(change.actor_id()) == Some(me) {
                 heads.extend(heads_written(&change, &hex));
             }
         }
-        heads.into_iter().max_by_key(|h| h.entries)
+        heads.sort_by_key(|h| (h.entries, h.hash));
+        heads.dedup();
+        heads
+    }
+
+    /// The longest of [`Replica::audit_anchors`].
+    pub fn audit_anchor(&self) -> Option<AuditHead> {
+        self.audit_anchors().into_iter().max_by_key(|h| h.entries)
     }
 }

@@ -198,7 +198,10 @@ pub(crate) fn wraps_in_changes<'a>(
     };
     let mut out = Vec::new();
     for change in changes {
-        for op in change.decode().operations {
+        let Some(decoded) = crate::analyze::decode_change(change) else {
+            continue;
+        };
+        for op in decoded.operations {
             let automerge::legacy::Key::Map(key) = &op.key else {
                 continue;
             };
@@ -286,8 +289,12 @@ pub(crate) fn check_wraps(
 /// What the team document says of one case's keys, as this device judges
 /// it now.
 struct KeyState {
-    /// The key to send the case under: the newest epoch written by an
-    /// active device of an entitled member (ties: the larger key id).
+    /// The key to send the case under: the newest epoch sealed to this
+    /// device by an active device of an entitled member (ties: the larger
+    /// key id). A newer key not sealed to this device is not waited for:
+    /// an honest rotation seals to every entitled device it knows, and one
+    /// sealed to its writer alone would otherwise keep every other device
+    /// rotating.
     current: Option<(u32, [u8; 16])>,
     /// The highest epoch any entitled member's device used.
     newest_epoch: Option<u32>,
@@ -360,6 +367,7 @@ impl Replica {
 
     fn key_state(
         team: &TeamDoc,
+        me: &DeviceId,
         case_id: &str,
         creator: Option<&str>,
         wraps: &[SignedWrap],
@@ -375,7 +383,7 @@ impl Replica {
                 continue;
             }
             newest_epoch = newest_epoch.max(Some(w.wrap.epoch));
-            if !team.revocations.contains_key(&writer) {
+            if w.wrap.recipient == *me && !team.revocations.contains_key(&writer) {
                 current = current.max(Some((w.wrap.epoch, w.wrap.key_id)));
             }
         }
@@ -441,7 +449,7 @@ impl Replica {
                 .map(|d| (d.id, d.agreement))
                 .collect();
             let wraps = read_wraps(self.team.automerge(), case_id);
-            let state = Replica::key_state(team, case_id, creator.as_deref(), &wraps);
+            let state = Replica::key_state(team, &me, case_id, creator.as_deref(), &wraps);
             let held_current = state.current.and_then(|(_, id)| {
                 wraps
                     .iter()
@@ -463,8 +471,8 @@ impl Replica {
                 Some(k) if !stale => k,
                 // A copy of a device that stopped writing seals nothing.
                 _ if self.copied => continue,
-                // No key yet, a newer one this device was not given, or one
-                // a device that may no longer see the case knows: a new epoch.
+                // No key yet, or one a device that may no longer see the
+                // case knows: a new epoch.
                 _ => {
                     let epoch = state.newest_epoch.map_or(0, |e| e.saturating_add(1));
                     let case = case_bytes(case_id).ok_or_else(|| {

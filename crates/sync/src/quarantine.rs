@@ -290,6 +290,17 @@ impl Replica {
             .collect()
     }
 
+    /// Changes of a document quarantined on their merits: not asked for
+    /// again. One held back only for a copy's bad signature is asked for,
+    /// so its author's valid copy can release it (a peer's Bloom filter
+    /// may otherwise take it for one this device holds, and never send it).
+    pub(crate) fn refused_in(&self, doc_id: &str) -> HashSet<ChangeHash> {
+        of_doc(&self.quarantine, doc_id)
+            .filter(|((_, _, code), _)| code != BAD_SIGNATURE)
+            .map(|((_, h, _), _)| *h)
+            .collect()
+    }
+
     /// Dates the entries quarantined since the last call. The sync layer
     /// reads no clock: the caller passes the time it saves an import, a
     /// session or a release.

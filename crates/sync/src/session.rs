@@ -117,9 +117,10 @@ impl std::fmt::Debug for Session {
 
 /// What this device lacks to reach `their_heads`, looking through changes
 /// held for missing dependencies (Automerge's own queue never sees them)
-/// and leaving out what it has quarantined: it does not ask for those
-/// again. (A change quarantined only for a bad signature still arrives
-/// with a valid one: a peer sends whatever this device's heads lack.)
+/// and leaving out what it has refused on their merits (`refused_in`): it
+/// does not ask for those again. A change held back only for a copy's bad
+/// signature is asked for: the peer may hold its author's valid signature,
+/// and its Bloom filter may otherwise take it for one this device holds.
 fn need(
     doc: &mut AutoCommit,
     held: &HashMap<ChangeHash, Vec<ChangeHash>>,
@@ -288,7 +289,7 @@ impl Session {
             if ds.refused || ds.not_permitted {
                 continue;
             }
-            let quarantined = replica.quarantined_in(&doc_id);
+            let quarantined = replica.refused_in(&doc_id);
             let doc = if doc_id == TEAM_DOC_ID {
                 &mut replica.team.doc
             } else if let Some(d) = replica.cases.get_mut(&doc_id) {

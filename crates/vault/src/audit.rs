@@ -182,7 +182,7 @@ impl Vault {
     /// previous entry's hash, and the last entry matches the sealed head.
     /// The error says what was found and where.
     pub fn audit_verify(&self) -> Result<AuditVerified> {
-        self.audit_verify_anchored(None)
+        self.audit_verify_anchored(&[])
     }
 
     /// This log's head (entry count and last hash), as sealed in the vault.
@@ -191,11 +191,11 @@ impl Vault {
             .map(|(entries, head_hash)| AuditVerified { entries, head_hash }))
     }
 
-    /// [`Vault::audit_verify`], and against `anchor`, a head of this log
+    /// [`Vault::audit_verify`], and against `anchors`, heads of this log
     /// that other devices hold: the log must hold at least as many entries
-    /// (else it was rolled back) and the entry at the anchor's count must
-    /// have the anchor's hash (else it was rolled back and written again).
-    pub fn audit_verify_anchored(&self, anchor: Option<(u64, [u8; 32])>) -> Result<AuditVerified> {
+    /// as each (else it was rolled back) and the entry at each one's count
+    /// must have its hash (else it was rolled back and written again).
+    pub fn audit_verify_anchored(&self, anchors: &[(u64, [u8; 32])]) -> Result<AuditVerified> {
         let ctx = self.ctx();
         let tampered = |p| Err(VaultError::AuditTampered(p));
         let rows: Vec<(u64, Vec<u8>)> = self
@@ -243,13 +243,13 @@ impl Vault {
                 return tampered(AuditProblem::Modified { seq: *seq });
             }
             prev = entry_hash(&pt);
-            if anchor.is_some_and(|(n, h)| n == *seq && h != prev) {
+            if anchors.iter().any(|(n, h)| n == seq && *h != prev) {
                 return tampered(AuditProblem::Diverged { seq: *seq });
             }
             expect += 1;
         }
         let found = expect - 1;
-        if let Some((peers_hold, _)) = anchor.filter(|(n, _)| *n > found) {
+        if let Some(&(peers_hold, _)) = anchors.iter().filter(|(n, _)| *n > found).max() {
             return tampered(AuditProblem::RolledBack { peers_hold, found });
         }
         match head {

@@ -233,19 +233,19 @@ fn finding_9_a_log_is_checked_against_the_head_peers_hold() {
     let dir = audit_vault();
     let mut v = unlock(dir.path()).unwrap();
     let held = v.audit_verify().unwrap();
-    let anchor = Some((held.entries, held.head_hash));
+    let anchor = [(held.entries, held.head_hash)];
     v.audit_append("someone", "case.view", "").unwrap();
     assert!(
-        v.audit_verify_anchored(anchor).is_ok(),
+        v.audit_verify_anchored(&anchor).is_ok(),
         "a longer log is fine"
     );
-    match v.audit_verify_anchored(Some((held.entries + 5, held.head_hash))) {
+    match v.audit_verify_anchored(&[(held.entries + 5, held.head_hash)]) {
         Err(VaultError::AuditTampered(AuditProblem::RolledBack { peers_hold, found })) => {
             assert_eq!((peers_hold, found), (held.entries + 5, held.entries + 1));
         }
         other => panic!("{other:?}"),
     }
-    match v.audit_verify_anchored(Some((held.entries, [9; 32]))) {
+    match v.audit_verify_anchored(&[(held.entries, [9; 32])]) {
         Err(VaultError::AuditTampered(AuditProblem::Diverged { seq })) => {
             assert_eq!(seq, held.entries);
         }

@@ -67,8 +67,8 @@ impl Sides {
     /// A whole online session over an in-memory pipe: returns frame bytes.
     pub fn session(&mut self) -> Result<usize> {
         let (a, b) = (&mut self.a, &mut self.b);
-        let mut sa = Session::new(a, Some(self.b_id.clone()))?;
-        let mut sb = Session::new(b, Some(self.a_id.clone()))?;
+        let mut sa = Session::new(a, Some(self.b_id.clone()), caravan_bench::AT)?;
+        let mut sb = Session::new(b, Some(self.a_id.clone()), caravan_bench::AT)?;
         let mut bytes = 0;
         // A bound on round trips so a protocol bug fails instead of hanging.
         for _ in 0..10_000 {

@@ -1,6 +1,6 @@
 //! Second review of per-case keys and audit heads, played by a member with
 //! a valid device key (and, for the first test, by honest devices alone).
-//! Each test fails on the build it reviews.
+//! Each test failed on the build it reviewed, and holds the fix.
 
 use caravan_model::Role;
 
