@@ -9,9 +9,10 @@
 //!
 //! Every copy of a key for one device is a *wrap*, stored in the team
 //! document under `case_keys/<slot>`. A wrap is judged at merge like every
-//! write (`check_wraps`): it is signed by its writer, its writer is the
-//! change's author, its slot is derived from what it holds (so no one can
-//! take another device's slot), and it is sealed to a device of the team.
+//! write (`check_wraps`): its writer is the change's author (whose
+//! signature covers the change), its slot is derived from what it holds
+//! (so no one can take another device's slot), and it is sealed to a
+//! device of the team.
 //! A wrap also carries a MAC under the key it seals, which only a device
 //! that knows the key can make. A device sends a case only under a key
 //! whose wrap to it was written by an active device of a member who may
@@ -97,14 +98,6 @@ fn key_mac(team: &TeamId, key: &[u8; 32], w: &Wrap) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// A wrap and its writer's signature over it (and the team id).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct SignedWrap {
-    pub(crate) wrap: Wrap,
-    #[serde(with = "serde_bytes")]
-    pub(crate) signature: Vec<u8>,
-}
-
 /// The id a key commits to: whoever opens a wrap checks that the key it
 /// found is the one the id names, so a wrap cannot smuggle in another key.
 pub(crate) fn key_id(team: &TeamId, case: &[u8; 16], epoch: u32, key: &[u8; 32]) -> [u8; 16] {
@@ -130,13 +123,6 @@ fn wrap_aad(team: &TeamId, w: &Wrap) -> Vec<u8> {
     aad
 }
 
-fn signed_message(team: &TeamId, w: &Wrap) -> Result<Vec<u8>, SyncError> {
-    let mut m = b"caravan/case-key-wrap/v1\0".to_vec();
-    m.extend_from_slice(&team.0);
-    m.extend(postcard::to_stdvec(w).map_err(doc_err)?);
-    Ok(m)
-}
-
 /// Where a wrap is stored: the case id first (so one case's wraps are one
 /// range of keys), then a digest of what makes the wrap unique.
 fn slot(w: &Wrap) -> String {
@@ -154,7 +140,7 @@ pub(crate) fn case_bytes(case_id: &str) -> Option<[u8; 16]> {
 /// Every wrap of one case's keys in a team document, unverified: all
 /// values of the `case_keys` map (two devices may have made it at once)
 /// and every concurrent value of each slot.
-pub(crate) fn read_wraps(doc: &AutoCommit, case_id: &str) -> Vec<SignedWrap> {
+pub(crate) fn read_wraps(doc: &AutoCommit, case_id: &str) -> Vec<Wrap> {
     let Some(case) = case_bytes(case_id) else {
         return Vec::new();
     };
@@ -173,11 +159,11 @@ pub(crate) fn read_wraps(doc: &AutoCommit, case_id: &str) -> Vec<SignedWrap> {
                 let Some(w) = value
                     .as_str()
                     .and_then(|s| hex::decode(s).ok())
-                    .and_then(|b| postcard::from_bytes::<SignedWrap>(&b).ok())
+                    .and_then(|b| postcard::from_bytes::<Wrap>(&b).ok())
                 else {
                     continue;
                 };
-                if w.wrap.case == case {
+                if w.case == case {
                     out.push(w);
                 }
             }
@@ -192,7 +178,7 @@ pub(crate) fn read_wraps(doc: &AutoCommit, case_id: &str) -> Vec<SignedWrap> {
 pub(crate) fn wraps_in_changes<'a>(
     changes: impl IntoIterator<Item = &'a automerge::Change>,
     case_id: &str,
-) -> Vec<SignedWrap> {
+) -> Vec<Wrap> {
     let Some(case) = case_bytes(case_id) else {
         return Vec::new();
     };
@@ -212,7 +198,7 @@ pub(crate) fn wraps_in_changes<'a>(
             else {
                 continue;
             };
-            if let Some(w) = parse_wrap(text).filter(|w| w.wrap.case == case) {
+            if let Some(w) = parse_wrap(text).filter(|w| w.case == case) {
                 out.push(w);
             }
         }
@@ -220,7 +206,7 @@ pub(crate) fn wraps_in_changes<'a>(
     out
 }
 
-fn parse_wrap(text: &str) -> Option<SignedWrap> {
+fn parse_wrap(text: &str) -> Option<Wrap> {
     if text.len() > MAX_WRAP_TEXT {
         return None;
     }
@@ -231,13 +217,12 @@ fn parse_wrap(text: &str) -> Option<SignedWrap> {
 pub(crate) const BAD_KEY_WRAP: &str = "sync.bad_key_wrap";
 
 /// Judges the wraps a team change writes (see the module's comment):
-/// each value under `case_keys/<slot>` must be a wrap its author wrote
-/// and signed, stored in its own slot, of the right size, sealed to a
-/// device of the team. Whether its writer may access the case is not
+/// each value under `case_keys/<slot>` must be a wrap naming the change's
+/// author as its writer, stored in its own slot, of the right size, sealed
+/// to a device of the team. Whether its writer may access the case is not
 /// judged here (a device that does not hold a case cannot know who opened
 /// it); a wrap by a writer who may not is never used.
 pub(crate) fn check_wraps(
-    team_id: &TeamId,
     team: &TeamDoc,
     author: &DeviceId,
     writes: &[crate::analyze::Write],
@@ -259,21 +244,15 @@ pub(crate) fn check_wraps(
         }) else {
             return Err(refuse("is not a wrap"));
         };
-        let Some(sw) = parse_wrap(&text) else {
+        let Some(wrap) = parse_wrap(&text) else {
             return Err(refuse("is not a wrap"));
         };
-        let wrap = &sw.wrap;
+        // The change is signed by its author: a wrap naming its author as
+        // its writer needs no signature of its own.
         if wrap.writer != *author {
             return Err(refuse("names another device as its writer"));
         }
-        let signed = <[u8; 64]>::try_from(sw.signature.as_slice())
-            .ok()
-            .zip(signed_message(team_id, wrap).ok())
-            .is_some_and(|(sig, m)| author.verify(&m, &sig));
-        if !signed {
-            return Err(refuse("is not signed by its writer"));
-        }
-        if *slot_key != slot(wrap) {
+        if *slot_key != slot(&wrap) {
             return Err(refuse("is stored in a slot that is not its own"));
         }
         if wrap.sealed.len() != SEALED_LEN {
@@ -331,7 +310,7 @@ impl Replica {
         &mut self,
         case_id: &str,
         id: &[u8; 16],
-        extra: &[SignedWrap],
+        extra: &[Wrap],
     ) -> Option<&CaseKey> {
         let held = |r: &Replica| {
             r.case_keys
@@ -345,9 +324,9 @@ impl Replica {
             let found = stored
                 .iter()
                 .chain(extra)
-                .filter(|w| w.wrap.key_id == *id && w.wrap.recipient == me)
-                .filter(|w| tried.insert(w.wrap.writer))
-                .find_map(|w| self.open_wrap(&w.wrap));
+                .filter(|w| w.key_id == *id && w.recipient == me)
+                .filter(|w| tried.insert(w.writer))
+                .find_map(|w| self.open_wrap(w));
             if let Some(k) = found {
                 self.case_keys
                     .entry(case_id.to_string())
@@ -356,6 +335,24 @@ impl Replica {
             }
         }
         self.case_keys.get(case_id)?.iter().find(|k| k.id == *id)
+    }
+
+    fn holds_case_key(&self, case_id: &str, id: &[u8; 16]) -> bool {
+        self.held_case_key(case_id, id).is_some()
+    }
+
+    fn held_case_key(&self, case_id: &str, id: &[u8; 16]) -> Option<&CaseKey> {
+        self.case_keys.get(case_id)?.iter().find(|k| k.id == *id)
+    }
+
+    /// Keeps a key in memory (once); returns its id.
+    fn keep_case_key(&mut self, case_id: &str, key: CaseKey) -> [u8; 16] {
+        let id = key.id;
+        let held = self.case_keys.entry(case_id.to_string()).or_default();
+        if !held.iter().any(|k| k.id == id) {
+            held.push(key);
+        }
+        id
     }
 
     /// The key this device sends a case under, if it holds it (see
@@ -370,21 +367,21 @@ impl Replica {
         me: &DeviceId,
         case_id: &str,
         creator: Option<&str>,
-        wraps: &[SignedWrap],
+        wraps: &[Wrap],
     ) -> KeyState {
         let mut current: Option<(u32, [u8; 16])> = None;
         let mut newest_epoch = None;
         for w in wraps {
-            let writer = w.wrap.writer.to_hex();
+            let writer = w.writer.to_hex();
             let Some(device) = team.devices.get(&writer) else {
                 continue;
             };
             if !team.may_access(&device.member, case_id, creator) {
                 continue;
             }
-            newest_epoch = newest_epoch.max(Some(w.wrap.epoch));
-            if w.wrap.recipient == *me && !team.revocations.contains_key(&writer) {
-                current = current.max(Some((w.wrap.epoch, w.wrap.key_id)));
+            newest_epoch = newest_epoch.max(Some(w.epoch));
+            if w.recipient == *me && !team.revocations.contains_key(&writer) {
+                current = current.max(Some((w.epoch, w.key_id)));
             }
         }
         KeyState {
@@ -395,17 +392,13 @@ impl Replica {
 
     /// Devices that know `key`: the writer and the recipient of every wrap
     /// of it whose MAC proves its writer knew the key.
-    fn knowing(
-        &self,
-        key: &CaseKey,
-        wraps: &[SignedWrap],
-    ) -> (BTreeSet<DeviceId>, BTreeSet<DeviceId>) {
+    fn knowing(&self, key: &CaseKey, wraps: &[Wrap]) -> (BTreeSet<DeviceId>, BTreeSet<DeviceId>) {
         let mut recipients = BTreeSet::new();
         let mut writers = BTreeSet::new();
-        for w in wraps.iter().filter(|w| w.wrap.key_id == key.id) {
-            if key_mac(&self.team_id, &key.key, &w.wrap) == w.wrap.mac {
-                recipients.insert(w.wrap.recipient);
-                writers.insert(w.wrap.writer);
+        for w in wraps.iter().filter(|w| w.key_id == key.id) {
+            if key_mac(&self.team_id, &key.key, w) == w.mac {
+                recipients.insert(w.recipient);
+                writers.insert(w.writer);
             }
         }
         (recipients, writers)
@@ -429,7 +422,7 @@ impl Replica {
         let Some(my_member) = team.devices.get(&me.to_hex()).map(|d| d.member.clone()) else {
             return Ok(());
         };
-        let mut new_wraps: Vec<SignedWrap> = Vec::new();
+        let mut new_wraps: Vec<Wrap> = Vec::new();
         for case_id in case_ids {
             self.sending_keys.remove(case_id);
             let Some(doc) = self.cases.get(case_id) else {
@@ -450,13 +443,19 @@ impl Replica {
                 .collect();
             let wraps = read_wraps(self.team.automerge(), case_id);
             let state = Replica::key_state(team, &me, case_id, creator.as_deref(), &wraps);
-            let held_current = state.current.and_then(|(_, id)| {
-                wraps
+            // The current key, from memory or opened once from its wrap.
+            let current = state.current.map(|(_, id)| id);
+            let held_current = match current {
+                Some(id) if self.holds_case_key(case_id, &id) => Some(id),
+                Some(id) => wraps
                     .iter()
-                    .filter(|w| w.wrap.key_id == id)
-                    .find_map(|w| self.open_wrap(&w.wrap))
-            });
-            let (served, stale) = match &held_current {
+                    .filter(|w| w.key_id == id)
+                    .find_map(|w| self.open_wrap(w))
+                    .map(|k| self.keep_case_key(case_id, k)),
+                None => None,
+            };
+            let (served, stale) = match held_current.and_then(|id| self.held_case_key(case_id, &id))
+            {
                 Some(k) => {
                     let (recipients, writers) = self.knowing(k, &wraps);
                     let stale = recipients
@@ -467,8 +466,8 @@ impl Replica {
                 }
                 None => (BTreeSet::new(), true),
             };
-            let key = match held_current {
-                Some(k) if !stale => k,
+            let id = match held_current {
+                Some(id) if !stale => id,
                 // A copy of a device that stopped writing seals nothing.
                 _ if self.copied => continue,
                 // No key yet, or one a device that may no longer see the
@@ -479,27 +478,26 @@ impl Replica {
                         SyncError::Document(format!("'{case_id}' is not a case id"))
                     })?;
                     let secret: [u8; 32] = random()?;
-                    CaseKey {
+                    let key = CaseKey {
                         epoch,
                         id: key_id(&self.team_id, &case, epoch, &secret),
                         key: Zeroizing::new(secret),
-                    }
+                    };
+                    self.keep_case_key(case_id, key)
                 }
             };
-            if !self.copied {
-                let current = state.current.is_some_and(|(_, id)| id == key.id);
+            if !self.copied
+                && let Some(key) = self.held_case_key(case_id, &id)
+            {
+                let sealed_before = current == Some(id);
                 for (device, agreement) in &entitled {
-                    if current && served.contains(device) {
+                    if sealed_before && served.contains(device) {
                         continue;
                     }
-                    new_wraps.push(self.make_wrap(case_id, &key, *device, agreement)?);
+                    new_wraps.push(self.make_wrap(case_id, key, *device, agreement)?);
                 }
             }
-            self.sending_keys.insert(case_id.clone(), key.id);
-            let held = self.case_keys.entry(case_id.clone()).or_default();
-            if !held.iter().any(|k| k.id == key.id) {
-                held.push(key);
-            }
+            self.sending_keys.insert(case_id.clone(), id);
         }
         if !new_wraps.is_empty() {
             self.write_wraps(&new_wraps, at)?;
@@ -513,7 +511,7 @@ impl Replica {
         key: &CaseKey,
         recipient: DeviceId,
         agreement: &[u8; 32],
-    ) -> Result<SignedWrap, SyncError> {
+    ) -> Result<Wrap, SyncError> {
         let case = case_bytes(case_id)
             .ok_or_else(|| SyncError::Document(format!("'{case_id}' is not a case id")))?;
         let mut wrap = Wrap {
@@ -527,16 +525,12 @@ impl Replica {
         };
         wrap.mac = key_mac(&self.team_id, &key.key, &wrap);
         wrap.sealed = seal_to(agreement, &wrap_aad(&self.team_id, &wrap), key.key.as_ref())?;
-        let signature = self
-            .keys
-            .sign(&signed_message(&self.team_id, &wrap)?)
-            .to_vec();
-        Ok(SignedWrap { wrap, signature })
+        Ok(wrap)
     }
 
     /// Writes wraps into the team document as one change of this device,
     /// signed like every other.
-    fn write_wraps(&mut self, wraps: &[SignedWrap], at: Millis) -> Result<(), SyncError> {
+    fn write_wraps(&mut self, wraps: &[Wrap], at: Millis) -> Result<(), SyncError> {
         if self.copied {
             return Err(SyncError::DeviceCopied);
         }
@@ -550,7 +544,7 @@ impl Replica {
         };
         for w in wraps {
             let bytes = postcard::to_stdvec(w).map_err(doc_err)?;
-            doc.put(&map, slot(&w.wrap), hex::encode(bytes))
+            doc.put(&map, slot(w), hex::encode(bytes))
                 .map_err(doc_err)?;
         }
         doc.commit_with(
@@ -585,7 +579,7 @@ impl Replica {
         case_id: &str,
         id: &[u8; 16],
         sealed: &[u8],
-        extra: &[SignedWrap],
+        extra: &[Wrap],
     ) -> Option<Zeroizing<Vec<u8>>> {
         let aad = section_aad(&self.team_id, case_id, id);
         let key = self.case_key_to_read(case_id, id, extra)?;
@@ -648,11 +642,7 @@ impl Replica {
                 key.key.as_ref(),
             )
             .unwrap();
-            let signature = self
-                .keys
-                .sign(&signed_message(&self.team_id, &wrap).unwrap())
-                .to_vec();
-            wraps.push(SignedWrap { wrap, signature });
+            wraps.push(wrap);
         }
         self.write_wraps(&wraps, 0).unwrap();
         self.sending_keys.insert(case_id.to_string(), key.id);

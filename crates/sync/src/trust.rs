@@ -220,7 +220,7 @@ pub fn check_authority(
     check_attribution(ctx, doc, change, &member, role, genesis, &writes)?;
     if ctx.kind == DocKind::Team {
         crate::audit_anchor::check_own_head(&device, &writes)?;
-        crate::case_keys::check_wraps(ctx.team_id, ctx.team, &device, &writes)?;
+        crate::case_keys::check_wraps(ctx.team, &device, &writes)?;
     }
     for w in &writes {
         // A case's first change lays out its whole shape (its top-level

@@ -7,7 +7,7 @@ use caravan_model::Role;
 use super::fixture::*;
 use crate::audit_anchor::AUDIT_HEADS;
 use crate::bundle::{Limits, SignedChange};
-use crate::case_keys::{CASE_KEYS, SignedWrap, Wrap, case_bytes, key_id, read_wraps};
+use crate::case_keys::{CASE_KEYS, Wrap, case_bytes, key_id, read_wraps};
 use crate::crypto::sha256;
 use crate::replica::Replica;
 use crate::team::TEAM_DOC_ID;
@@ -155,13 +155,9 @@ fn own_wrap(r: &mut Replica, case: &str, epoch: u32, key: &[u8; 32]) {
     aad.extend_from_slice(&wrap.key_id);
     aad.extend_from_slice(&wrap.recipient.0);
     wrap.sealed = crate::crypto::seal_to(&me.agreement, &aad, key).unwrap();
-    let mut message = b"caravan/case-key-wrap/v1\0".to_vec();
-    message.extend_from_slice(&r.team_id.0);
-    message.extend(postcard::to_stdvec(&wrap).unwrap());
-    let signature = r.keys.sign(&message).to_vec();
     let h = sha256(&[&wrap.key_id, &wrap.recipient.0, &wrap.writer.0]);
     let slot = format!("{case}{}", hex::encode(&h[..12]));
-    let sw = SignedWrap { wrap, signature };
+    let sw = wrap;
     let before = r.team.automerge_mut().get_heads();
     let doc = r.team.automerge_mut();
     put(
