@@ -7,8 +7,10 @@
 //! their real device keys (hidden overwrites, operation numbers set to win
 //! conflicts, forged first changes of cases, two different changes under
 //! one sequence number, other members' genuine changes relayed with junk
-//! signatures). Honest devices must refuse each of them the same way and
-//! still converge. The exception is equivocation: two devices that
+//! signatures) and case keys of their own making sealed to every device.
+//! Honest devices must refuse each crafted change the same way, never send
+//! a case under a malicious member's key that a device which may not see
+//! the case holds, and still converge. The exception is equivocation: two devices that
 //! each received a different one of the two changes keep the one they
 //! received (Automerge cannot hold both) and quarantine the other, so the
 //! case it touched may differ between them; that is checked to be visible
@@ -166,13 +168,16 @@ fn run(seed: u64) -> (usize, usize) {
     // Devices that sent crafted changes, and cases split by an equivocation.
     let mut malicious = vec![false; n];
     let mut split: Vec<String> = Vec::new();
+    // Case keys malicious members made and sealed to every device:
+    // (case, key id, member).
+    let mut forced: Vec<(String, [u8; 16], String)> = Vec::new();
     for step in 0..40 {
         let who = rng.below(n);
         let (member, role) = devices[who].me().unwrap();
         match rng.below(11) {
             // The admin stays honest: the team document is not under test here.
             10 if who != 0 => {
-                if attack(&mut rng, &mut devices, who, &cases, &mut split) {
+                if attack(&mut rng, &mut devices, who, &cases, &mut split, &mut forced) {
                     malicious[who] = true;
                 }
             }
@@ -312,6 +317,27 @@ fn run(seed: u64) -> (usize, usize) {
         }
         shared += copies.saturating_sub(1);
     }
+    // No honest device sends a case under a key a malicious member made,
+    // unless that member may see the case and so may every device the key
+    // was sealed to (here: every device of the team).
+    for (case, id, member) in &forced {
+        let creator = devices.iter().find_map(|d| {
+            d.case(case)
+                .and_then(|c| Replica::creator_of(&team, case, c.automerge()))
+        });
+        let everyone = devices.iter().all(|d| {
+            d.me()
+                .is_ok_and(|(m, _)| team.may_access(&m, case, creator.as_deref()))
+        });
+        for (i, d) in devices.iter().enumerate().filter(|(i, _)| honest(*i)) {
+            if d.sending_keys.get(case) == Some(id) {
+                assert!(
+                    everyone && team.may_access(member, case, creator.as_deref()),
+                    "seed {seed}: device {i} sends {case} under a key member {member} made"
+                );
+            }
+        }
+    }
     let bad_actors: Vec<String> = (0..n)
         .filter(|&i| malicious[i])
         .map(|i| devices[i].device().to_hex())
@@ -355,13 +381,32 @@ fn attack(
     who: usize,
     cases: &[String],
     split: &mut Vec<String>,
+    forced: &mut Vec<(String, [u8; 16], String)>,
 ) -> bool {
     let held: Vec<String> = devices[who].case_ids().cloned().collect();
     let me = &mut devices[who];
     // Every crafted write is new, so each crafted change is a new change.
     let mark = rng.next();
     let title = move |what: &str| format!("{what} {mark}");
-    match rng.below(5) {
+    match rng.below(6) {
+        5 if !cases.is_empty() && !me.copied => {
+            // A key of its own for a case, at a high epoch, sealed to every
+            // device and sent on: whether or not the member may see it.
+            let case = cases[rng.below(cases.len())].clone();
+            let everyone: Vec<_> = devices.iter().map(|d| d.keys().public()).collect();
+            let me = &mut devices[who];
+            me.force_case_key(&case, &everyone);
+            forced.push((case.clone(), me.sending_keys[&case], me.me().unwrap().0));
+            let mut to = rng.below(devices.len());
+            if to == who {
+                to = (to + 1) % devices.len();
+            }
+            let recipient = devices[to].me().unwrap().0;
+            if let Ok(bundle) = devices[who].export(&Recipient::Member(recipient), T0) {
+                devices[to].import(&bundle, &Limits::default()).unwrap();
+            }
+            true
+        }
         4 if !held.is_empty() => {
             // Another member's genuine change, relayed with a junk
             // signature: it must neither be lost nor shadow the real one.
