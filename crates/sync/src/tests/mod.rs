@@ -15,6 +15,7 @@ mod need_to_know;
 mod planted_keys;
 mod quarantine;
 mod review2;
+mod review3;
 mod review_h7;
 mod scenario;
 mod session;

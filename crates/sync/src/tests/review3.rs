@@ -1,0 +1,75 @@
+//! Third review of per-case keys (wraps without signatures of their own,
+//! keys kept in memory) and audit heads, played by a member with a valid
+//! device key. Each test fails on the build it reviews.
+
+use super::fixture::*;
+use crate::case_keys::{CASE_KEYS, Wrap, case_bytes, read_wraps};
+use crate::crypto::sha256;
+use crate::identity::DeviceId;
+use crate::replica::Replica;
+use crate::team::TEAM_DOC_ID;
+
+/// A wrap by `r` to `recipient` of no key at all: the largest key id at
+/// the last epoch, and 104 random bytes where the sealed key goes. It
+/// passes `check_wraps` (writer = author, own slot, 104 bytes, recipient
+/// in the team): nothing there asks that it opens.
+fn unopenable_wrap(r: &mut Replica, case: &str, recipient: DeviceId) {
+    let wrap = Wrap {
+        case: case_bytes(case).unwrap(),
+        epoch: u32::MAX,
+        key_id: [0xff; 16],
+        recipient,
+        writer: r.device(),
+        sealed: crate::crypto::random::<104>().unwrap().to_vec(),
+        mac: [0; 32],
+    };
+    let h = sha256(&[&wrap.key_id, &wrap.recipient.0, &wrap.writer.0]);
+    let slot = format!("{case}{}", hex::encode(&h[..12]));
+    let before = r.team.automerge_mut().get_heads();
+    let doc = r.team.automerge_mut();
+    put(
+        doc,
+        &[CASE_KEYS, &slot],
+        &hex::encode(postcard::to_stdvec(&wrap).unwrap()),
+    );
+    doc.commit_with(at_t0());
+    r.sign_new(TEAM_DOC_ID, &before).unwrap();
+}
+
+// ---------------------------------------------------------------------
+// 1. Review 2's fix (a device sends under the newest key sealed TO IT)
+//    is bypassed by sealing the unbeatable key to the victim instead of
+//    to oneself: a wrap that does not open, at epoch u32::MAX with id
+//    ff..ff, makes the victim rotate at every export, for ever.
+// ---------------------------------------------------------------------
+
+#[test]
+fn review3_an_unopenable_wrap_at_the_last_epoch_sealed_to_a_device_does_not_make_it_rotate_at_every_export()
+ {
+    let (mut t, c1) = shared();
+    // B, granted c1, writes one wrap to the admin and one to A: no key
+    // behind them, no grinding needed (the id is any 16 bytes it likes).
+    let (admin, a) = (t.admin.device(), t.inv_a.device());
+    unopenable_wrap(&mut t.inv_b, &c1, admin);
+    unopenable_wrap(&mut t.inv_b, &c1, a);
+    let report = send(&mut t.inv_b, &mut t.admin);
+    assert!(report.quarantined.is_empty(), "{:?}", codes(&report));
+    // The admin cannot open the "newest key sealed to it": it makes the
+    // next epoch, which saturates at u32::MAX and ranks below ff..ff.
+    // Once is expected; after that nothing changed, and nothing should.
+    send(&mut t.admin, &mut t.inv_a);
+    let after_first = read_wraps(t.admin.team.automerge(), &c1).len();
+    for _ in 0..3 {
+        send(&mut t.admin, &mut t.inv_a);
+        send(&mut t.inv_a, &mut t.admin);
+    }
+    let after_more = read_wraps(t.admin.team.automerge(), &c1).len();
+    assert_eq!(
+        after_more,
+        after_first,
+        "c1 got a new key at every export ({} wraps more after three rounds \
+         with nothing changed): two wraps of B's make the admin and A rotate \
+         for ever, and the team document grows with each export",
+        after_more - after_first
+    );
+}
