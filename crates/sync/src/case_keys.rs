@@ -268,13 +268,14 @@ pub(crate) fn check_wraps(
 /// What the team document says of one case's keys, as this device judges
 /// it now.
 struct KeyState {
-    /// The key to send the case under: the newest epoch sealed to this
-    /// device by an active device of an entitled member (ties: the larger
-    /// key id). A newer key not sealed to this device is not waited for:
-    /// an honest rotation seals to every entitled device it knows, and one
-    /// sealed to its writer alone would otherwise keep every other device
-    /// rotating.
-    current: Option<(u32, [u8; 16])>,
+    /// Keys that may be the one to send the case under, newest first
+    /// (epoch, then key id): those sealed to this device by an active
+    /// device of an entitled member. The first this device can open is
+    /// the current key. A key not sealed to this device, or sealed so that
+    /// it does not open, is not waited for: an honest rotation seals to
+    /// every entitled device it knows, and a key no other device can use
+    /// would otherwise keep every other device rotating.
+    candidates: Vec<(u32, [u8; 16])>,
     /// The highest epoch any entitled member's device used.
     newest_epoch: Option<u32>,
 }
@@ -369,7 +370,7 @@ impl Replica {
         creator: Option<&str>,
         wraps: &[Wrap],
     ) -> KeyState {
-        let mut current: Option<(u32, [u8; 16])> = None;
+        let mut candidates = Vec::new();
         let mut newest_epoch = None;
         for w in wraps {
             let writer = w.writer.to_hex();
@@ -381,11 +382,13 @@ impl Replica {
             }
             newest_epoch = newest_epoch.max(Some(w.epoch));
             if w.recipient == *me && !team.revocations.contains_key(&writer) {
-                current = current.max(Some((w.epoch, w.key_id)));
+                candidates.push((w.epoch, w.key_id));
             }
         }
+        candidates.sort_unstable_by(|a, b| b.cmp(a));
+        candidates.dedup();
         KeyState {
-            current,
+            candidates,
             newest_epoch,
         }
     }
@@ -443,17 +446,35 @@ impl Replica {
                 .collect();
             let wraps = read_wraps(self.team.automerge(), case_id);
             let state = Replica::key_state(team, &me, case_id, creator.as_deref(), &wraps);
-            // The current key, from memory or opened once from its wrap.
-            let current = state.current.map(|(_, id)| id);
-            let held_current = match current {
-                Some(id) if self.holds_case_key(case_id, &id) => Some(id),
-                Some(id) => wraps
+            // The current key: the newest candidate this device holds in
+            // memory or can open (once) from its wrap.
+            let mut held_current = None;
+            for (_, id) in &state.candidates {
+                if self.holds_case_key(case_id, id) {
+                    held_current = Some(*id);
+                    break;
+                }
+                // A key whose wraps to this device did not open is tried
+                // again only when another wrap of it arrives.
+                let tried = (*id, wraps.iter().filter(|w| w.key_id == *id).count());
+                if self.unopenable.contains(&tried) {
+                    continue;
+                }
+                match wraps
                     .iter()
-                    .filter(|w| w.key_id == id)
+                    .filter(|w| w.key_id == *id)
                     .find_map(|w| self.open_wrap(w))
-                    .map(|k| self.keep_case_key(case_id, k)),
-                None => None,
-            };
+                {
+                    Some(k) => {
+                        held_current = Some(self.keep_case_key(case_id, k));
+                        break;
+                    }
+                    None => {
+                        self.unopenable.insert(tried);
+                    }
+                }
+            }
+            let current = held_current;
             let (served, stale) = match held_current.and_then(|id| self.held_case_key(case_id, &id))
             {
                 Some(k) => {

@@ -3,7 +3,7 @@
 //! changes it is holding back or has quarantined. Local edits are signed
 //! as they are committed.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use automerge::{AutoCommit, ChangeHash, ReadDoc};
 use caravan_model::{Author, CaseDoc, Catalog, DocPath, Edit, Millis, NewCase, Role};
@@ -115,6 +115,10 @@ pub struct Replica {
     /// Case id → the id of the key this device sends the case under, as
     /// `tend_case_keys` last decided.
     pub(crate) sending_keys: HashMap<String, [u8; 16]>,
+    /// Case keys sealed to this device whose wraps do not open (a member's
+    /// crafted wrap), by key id and the number of its wraps tried, so they
+    /// are not tried at every send.
+    pub(crate) unopenable: HashSet<([u8; 16], usize)>,
 }
 
 /// Something this device did that the audit log must record. The sync
@@ -168,6 +172,7 @@ impl Replica {
             generation: 0,
             case_keys: HashMap::new(),
             sending_keys: HashMap::new(),
+            unopenable: HashSet::new(),
         }
     }
 

@@ -1,6 +1,6 @@
 //! Third review of per-case keys (wraps without signatures of their own,
 //! keys kept in memory) and audit heads, played by a member with a valid
-//! device key. Each test fails on the build it reviews.
+//! device key. Each test failed on the build it reviewed, and holds the fix.
 
 use super::fixture::*;
 use crate::case_keys::{CASE_KEYS, Wrap, case_bytes, read_wraps};
