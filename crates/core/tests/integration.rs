@@ -3,6 +3,7 @@
 mod checklists;
 mod clock;
 mod doc_ids;
+mod fixtures;
 mod quarantine;
 mod review2;
 mod rollback;
