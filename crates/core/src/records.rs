@@ -193,6 +193,7 @@ impl Workspace {
                 "must not be empty: it is the name the case file shows",
             ));
         }
+        let citizenship = country_code("citizenship", p.citizenship.as_deref())?;
         let (member, _) = self.me()?;
         let at = self.now();
         let record = match p.kind {
@@ -201,7 +202,7 @@ impl Workspace {
                 pseudonym: p.pseudonym.trim().into(),
                 sex: p.sex,
                 age_at_trafficking: p.age_at_trafficking,
-                citizenship: p.citizenship.clone(),
+                citizenship: citizenship.clone(),
                 languages: p.languages.clone(),
                 status: TraffickingStatus::Possible,
                 status_decided_by: None,
@@ -215,7 +216,7 @@ impl Workspace {
                 identity: identity(&p),
                 pseudonym: p.pseudonym.trim().into(),
                 roles: p.roles.clone(),
-                citizenship: p.citizenship.clone(),
+                citizenship: citizenship.clone(),
                 recorded_at: at,
                 recorded_by: member,
             }),
@@ -425,12 +426,13 @@ impl Workspace {
     }
 
     pub fn add_event(&mut self, case: &str, e: EventInput) -> Result<String> {
+        let country = country_code("country", e.country.as_deref())?;
         let (member, _) = self.me()?;
         let record = Record::Timeline(TimelineEvent {
             kind: e.kind,
             date: e.date,
             place: e.place,
-            country: e.country,
+            country,
             description: e.description,
             person_ids: e.person_ids,
             recorded_at: self.now(),
@@ -496,4 +498,20 @@ fn media_type(file: &Path) -> &'static str {
         Some("mp4") => "video/mp4",
         _ => "application/octet-stream",
     }
+}
+
+/// A country as every front end stores it: two letters of ISO 3166-1,
+/// upper-case (`kz`, ` KZ ` → `KZ`); blank is none. Done here, once, so the
+/// CLI and the app store the same value.
+pub(crate) fn country_code(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if v.len() != 2 || !v.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(CoreError::invalid(
+            field,
+            "must be a two-letter country code (ISO 3166), such as KZ or UZ",
+        ));
+    }
+    Ok(Some(v.to_ascii_uppercase()))
 }

@@ -5,6 +5,7 @@ mod clock;
 mod doc_ids;
 mod fixtures;
 mod quarantine;
+mod regressions;
 mod review2;
 mod rollback;
 mod state;

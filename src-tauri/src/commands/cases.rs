@@ -142,7 +142,7 @@ pub async fn add_person(
     p.address = text(&person.address);
     p.sex = opt_vocab("sex", &person.sex, Sex::from_id)?.unwrap_or(Sex::Unknown);
     p.age_at_trafficking = person.age_at_trafficking;
-    p.citizenship = text(&person.citizenship).map(|c| c.to_uppercase());
+    p.citizenship = text(&person.citizenship);
     p.exploitation = person
         .exploitation
         .iter()
@@ -331,7 +331,7 @@ pub async fn add_event(
         kind: vocab("kind", &event.kind, EventKind::from_id)?,
         date: date("date", &event.date)?,
         place: event.place.clone(),
-        country: text(&event.country).map(|c| c.to_uppercase()),
+        country: text(&event.country),
         description: event.description.clone(),
         person_ids: Vec::new(),
     };
