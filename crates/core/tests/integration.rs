@@ -3,6 +3,7 @@
 mod checklists;
 mod clock;
 mod doc_ids;
+mod errors;
 mod fixtures;
 mod quarantine;
 mod regressions;
