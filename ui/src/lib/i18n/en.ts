@@ -1,5 +1,5 @@
 // English: the reference catalogue. Every key here must exist in ru.ts.
-export const en: Record<string, string> = {
+export const en = {
   'app.name': 'Caravan',
 
   'common.all': 'All',
@@ -686,4 +686,7 @@ export const en: Record<string, string> = {
   'error.sync.wrong_team': 'This belongs to another team. When joining, check the team fingerprint with the one on your administrator’s screen.',
   'error.sync.forged_key': 'This carries a team key that no administrator issued to this device: the sender’s copy of Caravan was altered. Nothing was imported; tell your administrator.',
   'error.sync.untrusted_history': 'The team history in this join package fails the team’s checks (a forged or unsigned entry). Nothing was joined: ask your administrator for a new package and compare the team fingerprint.',
-};
+} satisfies Record<string, string>;
+
+/** Every message's key: what `t` takes, checked when the UI is built. */
+export type MessageKey = keyof typeof en;

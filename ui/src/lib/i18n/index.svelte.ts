@@ -1,15 +1,17 @@
 // Runtime-switchable translations: flat key maps, English fallback, plural
 // rules from Intl.PluralRules, dates from Intl.DateTimeFormat.
-import { en } from './en';
+import { en, type MessageKey } from './en';
 import { ru } from './ru';
 import { uz } from './uz';
 import { ApiError, toApiError } from '$lib/api';
 
 export type Lang = 'en' | 'ru' | 'uz';
 export const LANGS: readonly Lang[] = ['en', 'ru', 'uz'];
-export type Messages = Record<string, string>;
+export type Messages = Partial<Record<string, string>>;
+export type { MessageKey };
 
 const catalogs: Record<Lang, Messages> = { en, ru, uz };
+const english: Messages = en;
 const intlLocale: Record<Lang, string> = { en: 'en-GB', ru: 'ru-RU', uz: 'uz-Latn-UZ' };
 
 export const i18n = $state<{ lang: Lang }>({ lang: 'en' });
@@ -50,12 +52,19 @@ function fill(s: string, params?: Params): string {
 }
 
 export function has(key: string): boolean {
-  return key in catalogs[i18n.lang] || key in en;
+  return key in catalogs[i18n.lang] || key in english;
 }
 
-/** Translates `key`; falls back to English, then to the key itself. */
-export function t(key: string, params?: Params): string {
-  const s = catalogs[i18n.lang][key] ?? en[key];
+/** Translates `key`; falls back to English. */
+export function t(key: MessageKey, params?: Params): string {
+  return td(key, params);
+}
+
+/** `t` for a key made at run time (`error.<code>`, `template.<id>`): falls
+ *  back to English, then to the key itself. Prefer `t`, whose keys are
+ *  checked when the UI is built. */
+export function td(key: string, params?: Params): string {
+  const s = catalogs[i18n.lang][key] ?? english[key];
   return s === undefined ? key : fill(s, params);
 }
 
@@ -63,7 +72,7 @@ export function t(key: string, params?: Params): string {
 export function tp(key: string, n: number, params?: Params): string {
   const cat = new Intl.PluralRules(intlLocale[i18n.lang]).select(n);
   const cat_key = `${key}.${cat}`;
-  const s = catalogs[i18n.lang][cat_key] ?? catalogs[i18n.lang][`${key}.other`] ?? en[`${key}.${cat === 'one' ? 'one' : 'other'}`];
+  const s = catalogs[i18n.lang][cat_key] ?? catalogs[i18n.lang][`${key}.other`] ?? english[`${key}.${cat === 'one' ? 'one' : 'other'}`];
   return s === undefined ? key : fill(s, { n, ...params });
 }
 
@@ -71,7 +80,7 @@ export function tp(key: string, n: number, params?: Params): string {
 export function v(group: string, id: string | null | undefined): string {
   if (!id) return '—';
   const key = `${group}.${id}`;
-  return has(key) ? t(key) : id;
+  return has(key) ? td(key) : id;
 }
 
 export function fmtDate(ms: number | null | undefined): string {
@@ -103,5 +112,5 @@ export function fmtNumber(n: number): string {
 export function errorText(e: unknown): string {
   const err: ApiError = toApiError(e);
   const key = `error.${err.code}`;
-  return has(key) ? t(key) : t('error.generic', { code: err.code });
+  return has(key) ? td(key) : t('error.generic', { code: err.code });
 }

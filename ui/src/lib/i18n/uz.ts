@@ -1,6 +1,8 @@
+import type { MessageKey } from './en';
+
 // Uzbek (Latin): the main screens — unlock, first run, case list, case
 // overview, checklists, sync. Missing keys fall back to English.
-export const uz: Record<string, string> = {
+export const uz: Partial<Record<MessageKey, string>> & Record<string, string> = {
   'common.all': 'Hammasi',
   'common.any': 'Istalgan',
   'common.back': 'Orqaga',
