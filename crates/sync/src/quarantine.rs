@@ -291,13 +291,20 @@ impl Replica {
     }
 
     /// Changes of a document quarantined on their merits: not asked for
-    /// again. One held back only for a copy's bad signature is asked for,
-    /// so its author's valid copy can release it (a peer's Bloom filter
-    /// may otherwise take it for one this device holds, and never send it).
+    /// again. One held back only for a copy's bad signature, or only
+    /// because it builds on such a change, is asked for, so its author's
+    /// valid copy can release it (a peer's Bloom filter may otherwise take
+    /// it for one this device holds, and never send it).
     pub(crate) fn refused_in(&self, doc_id: &str) -> HashSet<ChangeHash> {
-        of_doc(&self.quarantine, doc_id)
-            .filter(|((_, _, code), _)| code != BAD_SIGNATURE)
-            .map(|((_, h, _), _)| *h)
+        let mut pending: HashMap<ChangeHash, bool> = HashMap::new();
+        for ((_, h, code), _) in of_doc(&self.quarantine, doc_id) {
+            let on_merits = code != BAD_SIGNATURE && code != DEPENDS;
+            *pending.entry(*h).or_default() |= on_merits;
+        }
+        pending
+            .into_iter()
+            .filter(|(_, on_merits)| *on_merits)
+            .map(|(h, _)| h)
             .collect()
     }
 

@@ -267,10 +267,24 @@ impl Session {
                 }
             }
         }
+        // Changes this device has but cannot apply yet, with what they
+        // build on: held for missing dependencies, or quarantined only
+        // because they build on a change held back for its copy's bad
+        // signature (which is then asked for again, see `refused_in`).
         let mut held: HashMap<String, HashMap<ChangeHash, Vec<ChangeHash>>> = HashMap::new();
-        for h in &replica.held {
-            if let Ok(c) = Change::from_bytes(h.bytes.clone()) {
-                held.entry(h.doc_id.clone())
+        let waiting = replica
+            .quarantine
+            .values()
+            .filter(|q| q.reason.code == crate::quarantine::DEPENDS)
+            .map(|q| (&q.doc_id, &q.bytes));
+        for (doc_id, bytes) in replica
+            .held
+            .iter()
+            .map(|h| (&h.doc_id, &h.bytes))
+            .chain(waiting)
+        {
+            if let Ok(c) = Change::from_bytes(bytes.clone()) {
+                held.entry(doc_id.clone())
                     .or_default()
                     .insert(c.hash(), c.deps().to_vec());
             }
