@@ -53,26 +53,13 @@ fn write(dir: &Path) {
     }
 }
 
-fn copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn this_build_reads_the_vaults_bundle_and_join_package_an_earlier_one_wrote() {
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
         write(&dir());
     }
     let tmp = tempfile::tempdir().unwrap();
-    copy(&dir(), tmp.path());
+    copy_dir(&dir(), tmp.path());
     let open = |name: &str| Workspace::unlock(&tmp.path().join(name), &pass(), &opts()).unwrap();
 
     // The admin's vault opens, verifies, and takes the investigator's bundle.

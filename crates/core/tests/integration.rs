@@ -7,7 +7,6 @@ mod errors;
 mod fixtures;
 mod quarantine;
 mod regressions;
-mod review2;
 mod rollback;
 mod state;
 mod story;

@@ -58,3 +58,17 @@ pub fn admin_and_investigator(dir: &Path) -> (Workspace, Workspace) {
     swap(&mut admin, &mut inv);
     (admin, inv)
 }
+
+/// Copies a folder and everything in it (a vault, a set of fixture files).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
