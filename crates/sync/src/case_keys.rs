@@ -79,7 +79,7 @@ const SEALED_LEN: usize = 32 + 24 + 32 + 16;
 /// Bytes a stored wrap may take (hex of its postcard form).
 const MAX_WRAP_TEXT: usize = 1024;
 
-fn key_mac(team: &TeamId, key: &[u8; 32], w: &Wrap) -> [u8; 32] {
+pub(crate) fn key_mac(team: &TeamId, key: &[u8; 32], w: &Wrap) -> [u8; 32] {
     use hkdf::hmac::{Hmac, KeyInit, Mac};
     let Ok(mut mac) = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key) else {
         return [0; 32];
@@ -551,7 +551,7 @@ impl Replica {
 
     /// Writes wraps into the team document as one change of this device,
     /// signed like every other.
-    fn write_wraps(&mut self, wraps: &[Wrap], at: Millis) -> Result<(), SyncError> {
+    pub(crate) fn write_wraps(&mut self, wraps: &[Wrap], at: Millis) -> Result<(), SyncError> {
         if self.copied {
             return Err(SyncError::DeviceCopied);
         }

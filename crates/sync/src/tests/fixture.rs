@@ -317,3 +317,29 @@ pub fn handshake(
     sa.receive(a, &pb).unwrap();
     (sa, sb)
 }
+
+/// A bundle from `from` to `to` of `team` changes and `cases` sections, as
+/// a modified client writes it.
+pub fn crafted_bundle(
+    from: &mut Replica,
+    to: &Replica,
+    team: Vec<crate::bundle::SignedChange>,
+    cases: Vec<crate::bundle::CaseSection>,
+) -> Vec<u8> {
+    let key = from.team_keys.values().last().unwrap().clone();
+    let meta = crate::bundle::Meta {
+        epoch: key.epoch,
+        sender: from.device(),
+        recipient: crate::bundle::Recipient::Member(member(to)),
+        created_at: T0,
+    };
+    let body = crate::bundle::Body {
+        team: Some(crate::bundle::DocEntry {
+            doc_id: crate::team::TEAM_DOC_ID.into(),
+            heads: Vec::new(),
+            changes: team,
+        }),
+        cases,
+    };
+    from.seal(&meta, Vec::new(), &body, &key).unwrap()
+}

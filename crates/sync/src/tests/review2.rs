@@ -12,32 +12,6 @@ use crate::crypto::sha256;
 use crate::replica::Replica;
 use crate::team::TEAM_DOC_ID;
 
-/// A bundle from `from` to `to` of `team` changes and `cases` sections, as
-/// a modified client writes it.
-fn crafted_bundle(
-    from: &mut Replica,
-    to: &Replica,
-    team: Vec<SignedChange>,
-    cases: Vec<crate::bundle::CaseSection>,
-) -> Vec<u8> {
-    let key = from.team_keys.values().last().unwrap().clone();
-    let meta = crate::bundle::Meta {
-        epoch: key.epoch,
-        sender: from.device(),
-        recipient: crate::bundle::Recipient::Member(member(to)),
-        created_at: T0,
-    };
-    let body = crate::bundle::Body {
-        team: Some(crate::bundle::DocEntry {
-            doc_id: TEAM_DOC_ID.into(),
-            heads: Vec::new(),
-            changes: team,
-        }),
-        cases,
-    };
-    from.seal(&meta, Vec::new(), &body, &key).unwrap()
-}
-
 fn heads(r: &mut Replica) -> Vec<automerge::ChangeHash> {
     let mut h = r.team.automerge_mut().get_heads();
     h.sort();
@@ -115,24 +89,6 @@ fn review2_a_prosecutors_wrap_and_a_concurrent_withdrawal_leave_devices_on_one_t
 //    outranked, so honest devices rotate at every export, for ever.
 // ---------------------------------------------------------------------
 
-/// `key_mac` of case_keys.rs, recomputed.
-fn mac_of(r: &Replica, key: &[u8; 32], w: &Wrap) -> [u8; 32] {
-    use hkdf::hmac::{Hmac, KeyInit, Mac};
-    let mut mac = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key).unwrap();
-    for part in [
-        &b"caravan/case-key-mac/v1\0"[..],
-        &r.team_id.0,
-        &w.case,
-        &w.epoch.to_be_bytes(),
-        &w.key_id,
-        &w.recipient.0,
-        &w.writer.0,
-    ] {
-        mac.update(part);
-    }
-    mac.finalize().into_bytes().into()
-}
-
 /// A well-formed wrap of `key` (epoch `epoch`) of `case`, by `r` to
 /// itself, written in its own slot and signed: what any member who may
 /// access the case can write.
@@ -147,7 +103,7 @@ fn own_wrap(r: &mut Replica, case: &str, epoch: u32, key: &[u8; 32]) {
         sealed: Vec::new(),
         mac: [0; 32],
     };
-    wrap.mac = mac_of(r, key, &wrap);
+    wrap.mac = crate::case_keys::key_mac(&r.team_id, key, &wrap);
     let mut aad = b"caravan/case-key/v1\0".to_vec();
     aad.extend_from_slice(&r.team_id.0);
     aad.extend_from_slice(&wrap.case);
@@ -155,18 +111,7 @@ fn own_wrap(r: &mut Replica, case: &str, epoch: u32, key: &[u8; 32]) {
     aad.extend_from_slice(&wrap.key_id);
     aad.extend_from_slice(&wrap.recipient.0);
     wrap.sealed = crate::crypto::seal_to(&me.agreement, &aad, key).unwrap();
-    let h = sha256(&[&wrap.key_id, &wrap.recipient.0, &wrap.writer.0]);
-    let slot = format!("{case}{}", hex::encode(&h[..12]));
-    let sw = wrap;
-    let before = r.team.automerge_mut().get_heads();
-    let doc = r.team.automerge_mut();
-    put(
-        doc,
-        &[CASE_KEYS, &slot],
-        &hex::encode(postcard::to_stdvec(&sw).unwrap()),
-    );
-    doc.commit_with(at_t0());
-    r.sign_new(TEAM_DOC_ID, &before).unwrap();
+    r.write_wraps(&[wrap], T0).unwrap();
 }
 
 #[test]

@@ -3,11 +3,9 @@
 //! device key. Each test failed on the build it reviewed, and holds the fix.
 
 use super::fixture::*;
-use crate::case_keys::{CASE_KEYS, Wrap, case_bytes, read_wraps};
-use crate::crypto::sha256;
+use crate::case_keys::{Wrap, case_bytes, read_wraps};
 use crate::identity::DeviceId;
 use crate::replica::Replica;
-use crate::team::TEAM_DOC_ID;
 
 /// A wrap by `r` to `recipient` of no key at all: the largest key id at
 /// the last epoch, and 104 random bytes where the sealed key goes. It
@@ -23,17 +21,7 @@ fn unopenable_wrap(r: &mut Replica, case: &str, recipient: DeviceId) {
         sealed: crate::crypto::random::<104>().unwrap().to_vec(),
         mac: [0; 32],
     };
-    let h = sha256(&[&wrap.key_id, &wrap.recipient.0, &wrap.writer.0]);
-    let slot = format!("{case}{}", hex::encode(&h[..12]));
-    let before = r.team.automerge_mut().get_heads();
-    let doc = r.team.automerge_mut();
-    put(
-        doc,
-        &[CASE_KEYS, &slot],
-        &hex::encode(postcard::to_stdvec(&wrap).unwrap()),
-    );
-    doc.commit_with(at_t0());
-    r.sign_new(TEAM_DOC_ID, &before).unwrap();
+    r.write_wraps(&[wrap], T0).unwrap();
 }
 
 // ---------------------------------------------------------------------
