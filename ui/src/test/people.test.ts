@@ -3,7 +3,7 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import PeopleTab from '../screens/case/PeopleTab.svelte';
-import { asRole, caseDto } from './fixtures';
+import { asRole, caseDto, err } from './fixtures';
 
 describe('people tab', () => {
   it('masks identities until Reveal, which calls reveal_person', async () => {
@@ -57,6 +57,29 @@ describe('people tab', () => {
     await user.click(screen.getByTestId('save-person'));
     expect(sent).toMatchObject({ case_id: 'c1', person: { kind: 'witness', pseudonym: 'W-02', full_name: 'Rustam Aliev', exploitation: ['forced_begging'] } });
     expect(reloaded).toBe(true);
+  });
+
+  it('keeps a refused person in the form with the translated error, and Cancel drops it', async () => {
+    asRole('investigator');
+    mockIPC((cmd) => {
+      if (cmd === 'add_person') throw err('case.invalid');
+      return null;
+    });
+    const user = userEvent.setup();
+    let reloaded = false;
+    render(PeopleTab, { props: { c: caseDto({ people: [] }), reload: async () => { reloaded = true; } } });
+    await user.click(screen.getByTestId('add-person'));
+    await user.type(screen.getByTestId('person-pseudonym'), 'W-02');
+    await user.type(screen.getByTestId('person-full-name'), 'Rustam Aliev');
+    await user.click(screen.getByTestId('save-person'));
+    expect(await screen.findByTestId('error-message')).toHaveTextContent('Some of the case details are not valid.');
+    expect(screen.getByTestId('person-full-name')).toHaveValue('Rustam Aliev');
+    expect(reloaded).toBe(false);
+
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    await user.click(screen.getByTestId('add-person'));
+    expect(screen.getByTestId('person-full-name')).toHaveValue('');
+    expect(screen.queryByTestId('error-message')).toBeNull();
   });
 
   it('offers no Add person to a prosecutor', () => {
