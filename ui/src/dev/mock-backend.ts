@@ -4,11 +4,11 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import type { StatusDto } from '$lib/bindings/StatusDto';
 import type { CaseDto } from '$lib/bindings/CaseDto';
 import type { ChecklistDto } from '$lib/bindings/ChecklistDto';
-import type { CaseSummaryDto } from '$lib/bindings/CaseSummaryDto';
-import type { TeamDto } from '$lib/bindings/TeamDto';
+import type { ChecklistItemDto } from '$lib/bindings/ChecklistItemDto';
 import type { ReportDto } from '$lib/bindings/ReportDto';
 import type { ConflictDto } from '$lib/bindings/ConflictDto';
 import type { QuarantineRowDto } from '$lib/bindings/QuarantineRowDto';
+import { caseDto, caseSummary, checklist, checklistItem, device, member, person, status as statusDto, team as teamDto } from './fixtures';
 
 const params = new URLSearchParams(location.search);
 const role = params.get('role') ?? 'admin';
@@ -16,20 +16,19 @@ const lang = params.get('lang') ?? 'en';
 const day = 86_400_000;
 const now = Date.UTC(2026, 10, 20, 9, 30);
 
-const me = { id: 'm-saule', name: 'Saule Nurlanovna', role, devices: [] };
-let status: StatusDto = {
+const me = member({ id: 'm-saule', name: 'Saule Nurlanovna', role });
+let status: StatusDto = statusDto(role, {
   vault_dir: '/home/saule/.local/share/caravan/vault',
   vault_exists: params.get('first') !== '1',
   unlocked: params.get('locked') !== '1' && params.get('first') !== '1',
   has_team: true,
-  pending_join: null,
   me,
   team_name: 'Almaty TIP unit',
   settings: { auto_lock_minutes: 5, language: lang },
   demo: params.get('demo') === '1',
-};
+});
 
-const team: TeamDto = {
+const team = teamDto({
   id: 'team-7f3a9c21d4e8',
   fingerprint: '04213 55120 09876 31877 60012 47751',
   name: 'Almaty TIP unit',
@@ -38,47 +37,49 @@ const team: TeamDto = {
   key_epoch: 2,
   members: [
     me,
-    { id: 'm-aibek', name: 'Aibek Dzhaksybekov', role: 'investigator', devices: [
-      { id: 'dev-aibek', fingerprint: 'K7QM-2XPA-91RD-LL4C', label: 'Field laptop 3', enrolled_at: now - 40 * day, revoked: false },
-      { id: 'dev-aibek-old', fingerprint: 'Z2WE-8HYT-03PK-QQ7N', label: 'Stolen laptop', enrolled_at: now - 200 * day, revoked: true },
-    ] },
-    { id: 'm-gulnara', name: 'Gulnara Ismoilova', role: 'prosecutor', devices: [
-      { id: 'dev-gul', fingerprint: 'P0RT-4MNB-77VC-XZ1A', label: 'Prosecutor office', enrolled_at: now - 30 * day, revoked: false },
-    ] },
+    member({ id: 'm-aibek', name: 'Aibek Dzhaksybekov', devices: [
+      device({ id: 'dev-aibek', fingerprint: 'K7QM-2XPA-91RD-LL4C', label: 'Field laptop 3', enrolled_at: now - 40 * day }),
+      device({ id: 'dev-aibek-old', fingerprint: 'Z2WE-8HYT-03PK-QQ7N', label: 'Stolen laptop', enrolled_at: now - 200 * day, revoked: true }),
+    ] }),
+    member({ id: 'm-gulnara', name: 'Gulnara Ismoilova', role: 'prosecutor', devices: [
+      device({ id: 'dev-gul', fingerprint: 'P0RT-4MNB-77VC-XZ1A', label: 'Prosecutor office', enrolled_at: now - 30 * day }),
+    ] }),
   ],
-};
+});
 
-const summaries: CaseSummaryDto[] = [
-  { id: 'c1', reference: 'KZ-2026-0142', title: 'Construction site, Kaskelen', stage: 'identification', status: 'active', jurisdiction: 'KZ',
-    assignees: ['m-aibek'], updated_at_ms: now - 2 * 3_600_000, progress_percent: 38, overdue_tasks: 2, conflicts: 1 },
-  { id: 'c2', reference: 'KZ-2026-0117', title: 'Sauna, Almaty Medeu district', stage: 'evidence', status: 'active', jurisdiction: 'KZ',
-    assignees: ['m-aibek'], updated_at_ms: now - 3 * day, progress_percent: 64, overdue_tasks: 0, conflicts: 0 },
-  { id: 'c3', reference: 'UZ-2026-0031', title: 'Cotton harvest recruitment, Jizzakh', stage: 'prosecution_review', status: 'follow_up', jurisdiction: 'UZ',
-    assignees: [], updated_at_ms: now - 9 * day, progress_percent: 91, overdue_tasks: 0, conflicts: 0 },
+const summaries = [
+  caseSummary({ id: 'c1', reference: 'KZ-2026-0142', title: 'Construction site, Kaskelen',
+    assignees: ['m-aibek'], updated_at_ms: now - 2 * 3_600_000, progress_percent: 38, overdue_tasks: 2, conflicts: 1 }),
+  caseSummary({ id: 'c2', reference: 'KZ-2026-0117', title: 'Sauna, Almaty Medeu district', stage: 'evidence',
+    assignees: ['m-aibek'], updated_at_ms: now - 3 * day, progress_percent: 64 }),
+  caseSummary({ id: 'c3', reference: 'UZ-2026-0031', title: 'Cotton harvest recruitment, Jizzakh', stage: 'prosecution_review', status: 'follow_up', jurisdiction: 'UZ',
+    updated_at_ms: now - 9 * day, progress_percent: 91 }),
 ];
 
-function item(id: string, text: string, source: string, extra: Partial<ChecklistDto['items'][number]> = {}) {
-  return { id, kind: 'action', required: true, text, source, status: 'open', reason: null, note: null, evidence_ids: [], signoff_needed: null, signed_off_by: null, ...extra };
+function item(id: string, text: string, source: string, extra: Partial<ChecklistItemDto> = {}) {
+  return checklistItem({ id, text, source, ...extra });
 }
 
 let quarantined: QuarantineRowDto[] = [{ case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', author: 'dev-timur', author_name: 'Timur Bekov', relayed_by: 'dev-aibek', relayed_by_name: 'Aibek Dzhaksybekov', code: 'sync.revoked_device', message: 'from a revoked device', arrived_at_ms: Date.now() - 3_600_000 }];
 let lists: ChecklistDto[] = [
-  { template_id: 'initial-actions', version: 1, newer_version: null, template_unknown: false, stage: 'initial_response', title: 'Initial actions', required: 4, required_resolved: 2, items: [
+  checklist({ required: 4, required_resolved: 2, items: [
     item('safety', 'Immediate safety and medical needs addressed', 'UNODC M5', { status: 'done' }),
     item('child', 'Possible child: treated as a child until an age assessment shows otherwise', 'UNODC M5', { status: 'not_applicable', reason: 'Adult: passport checked' }),
     item('interpreter', 'Interpreter with no ties to the case arranged', 'UNODC M10'),
     item('nrm', 'National referral mechanism focal point notified', 'OSCE NRM', { signoff_needed: 'supervisor' }),
-  ] },
-  { template_id: 'identification-labour', version: 1, newer_version: 2, template_unknown: false, stage: 'identification', title: 'Indicators — labour exploitation', required: 0, required_resolved: 0, items: [
+  ] }),
+  checklist({ template_id: 'identification-labour', newer_version: 2, stage: 'identification', title: 'Indicators — labour exploitation', required: 0, required_resolved: 0, items: [
     item('housing', 'Lives in a group at the workplace', 'UNODC indicators', { kind: 'indicator', required: false, status: 'done' }),
     item('contract', 'No written contract', 'UNODC indicators', { kind: 'indicator', required: false }),
     item('deductions', 'Deductions for tools, food or housing', 'UNODC indicators', { kind: 'indicator', required: false }),
-  ] },
+  ] }),
 ];
 
-const theCase = (): CaseDto => ({
-  id: 'c1', reference: 'KZ-2026-0142', title: 'Construction site, Kaskelen', jurisdiction: 'KZ', status: 'active',
-  created_at: now - 20 * day, created_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' },
+const aibek = { id: 'm-aibek', name: 'Aibek Dzhaksybekov' };
+
+const theCase = (): CaseDto => caseDto({
+  reference: 'KZ-2026-0142', title: 'Construction site, Kaskelen',
+  created_at: now - 20 * day, created_by: aibek,
   narrative: 'Signal from the labour inspectorate: twelve workers from Uzbekistan housed on site, passports held by the foreman.',
   qualification: [{ jurisdiction: 'KZ', code_year: 2014, article: '128' }],
   stages: [
@@ -86,22 +87,22 @@ const theCase = (): CaseDto => ({
     { stage: 'initial_response', status: 'active', opened_at: now - 19 * day, closed_at: null, gate: { ready: false, missing_items: ['initial-actions/interpreter', 'initial-actions/nrm'], missing_signoffs: ['supervisor'], unknown_templates: [] } },
     { stage: 'identification', status: 'active', opened_at: now - 10 * day, closed_at: null, gate: { ready: true, missing_items: [], missing_signoffs: [], unknown_templates: [] } },
   ],
-  assignment: { investigators: [{ id: 'm-aibek', name: 'Aibek Dzhaksybekov' }], prosecutor: { id: 'm-gulnara', name: 'Gulnara Ismoilova' }, supervisor: { id: 'm-saule', name: 'Saule Nurlanovna' } },
+  assignment: { investigators: [aibek], prosecutor: { id: 'm-gulnara', name: 'Gulnara Ismoilova' }, supervisor: { id: 'm-saule', name: 'Saule Nurlanovna' } },
   people: [
-    { id: 'p1', kind: 'victim', pseudonym: 'V-1', masked: true, status: 'possible', sex: 'male', age_at_trafficking: 24, citizenship: 'UZ', exploitation: ['forced_labour'], control_methods: ['withholds_documents', 'debt_bondage'], roles: [], relation: null, recorded_at: now - 18 * day, recorded_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' } },
-    { id: 'p2', kind: 'suspect', pseudonym: 'S-1', masked: true, status: null, sex: 'male', age_at_trafficking: null, citizenship: 'KZ', exploitation: [], control_methods: [], roles: ['exploiter'], relation: 'foreman', recorded_at: now - 17 * day, recorded_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' } },
+    person({ pseudonym: 'V-1', sex: 'male', age_at_trafficking: 24, control_methods: ['withholds_documents', 'debt_bondage'], recorded_at: now - 18 * day, recorded_by: aibek }),
+    person({ id: 'p2', kind: 'suspect', pseudonym: 'S-1', status: null, sex: 'male', age_at_trafficking: null, citizenship: 'KZ', exploitation: [], roles: ['exploiter'], relation: 'foreman', recorded_at: now - 17 * day, recorded_by: aibek }),
   ],
   evidence: [
     { id: 'e1', label: 'Phone, Samsung A14', kind: 'phone', description: 'Seized from the foreman', seized_at: now - 15 * day, seized_from: 'S-1', location: 'Site office', seal_number: 'AL-0042', attachment_sha256: '9f2c4e1a7b0d3c58e6f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70', holder: 'Evidence room, Almaty DVD',
       custody: [
-        { id: 'k1', from: 'Aibek Dzhaksybekov', to: 'Forensic lab', at: now - 14 * day, place: 'Almaty', seal_number: 'AL-0042', purpose: 'Imaging', recorded_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' } },
-        { id: 'k2', from: 'Forensic lab', to: 'Evidence room, Almaty DVD', at: now - 9 * day, place: 'Almaty', seal_number: 'AL-0043', purpose: null, recorded_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' } },
-      ], recorded_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' } },
+        { id: 'k1', from: 'Aibek Dzhaksybekov', to: 'Forensic lab', at: now - 14 * day, place: 'Almaty', seal_number: 'AL-0042', purpose: 'Imaging', recorded_by: aibek },
+        { id: 'k2', from: 'Forensic lab', to: 'Evidence room, Almaty DVD', at: now - 9 * day, place: 'Almaty', seal_number: 'AL-0043', purpose: null, recorded_by: aibek },
+      ], recorded_by: aibek },
   ],
   interviews: [{ id: 'i1', person_id: 'p1', stage: 'interviews', planned_for: '2026-11-25', venue: 'Shelter interview room', interpreter: 'Uzbek interpreter (court list)', interpreter_vetted: true, consent_given: true, child_track: false, plan: 'P: welfare check, breaks every 40 min.\nE: explain role and confidentiality.\nA: free recall, then recruitment and debts.' }],
   tasks: [
-    { id: 't1', title: 'Request bank records of the employer', assignee: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' }, due: '2026-11-10', stage: 'financial', done: false, overdue: true },
-    { id: 't2', title: 'Arrange vetted interpreter', assignee: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' }, due: '2026-11-15', stage: 'initial_response', done: false, overdue: true },
+    { id: 't1', title: 'Request bank records of the employer', assignee: aibek, due: '2026-11-10', stage: 'financial', done: false, overdue: true },
+    { id: 't2', title: 'Arrange vetted interpreter', assignee: aibek, due: '2026-11-15', stage: 'initial_response', done: false, overdue: true },
     { id: 't3', title: 'Notify NRM focal point', assignee: null, due: null, stage: 'referral', done: true, overdue: false },
   ],
   timeline: [{ id: 'ev1', kind: 'recruitment', date: '2026-03-02', place: 'Jizzakh', country: 'UZ', description: 'Offer via Telegram group, 600 USD a month' }],
@@ -110,7 +111,7 @@ const theCase = (): CaseDto => ({
     { id: 'rk1', subject: 'victim', person_id: 'p1', threat: 'Foreman’s relatives contact the family', severity: 4, likelihood: 4, level: 16, mitigation: 'Safety plan; family informed', review_on: '2026-12-01' },
     { id: 'rk2', subject: 'investigation', person_id: null, threat: 'Phone data wiped remotely', severity: 3, likelihood: 2, level: 6, mitigation: 'Faraday bag', review_on: null },
   ],
-  notes: [{ id: 'n1', body: 'Foreman claims the passports were “kept safe” at the workers’ request.', recorded_at: now - 5 * day, recorded_by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' } }],
+  notes: [{ id: 'n1', body: 'Foreman claims the passports were “kept safe” at the workers’ request.', recorded_at: now - 5 * day, recorded_by: aibek }],
   review: [{ id: 'rv1', kind: 'request', stage: 'interviews', text: 'Interview two more workers who left in October.', by: { id: 'm-gulnara', name: 'Gulnara Ismoilova' }, at: now - 2 * day }],
   approvals: [],
   progress_percent: 38,

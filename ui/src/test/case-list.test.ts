@@ -4,22 +4,9 @@ import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import CaseList from '../screens/CaseList.svelte';
 import type { CaseFilterDto } from '$lib/bindings/CaseFilterDto';
-import type { CaseSummaryDto } from '$lib/bindings/CaseSummaryDto';
-import { asRole } from './fixtures';
+import { asRole, caseSummary, member, team } from './fixtures';
 
-const summary: CaseSummaryDto = {
-  id: 'c1',
-  reference: 'ALM-2026-014',
-  title: 'Brick kiln, Kaskelen',
-  stage: 'identification',
-  status: 'active',
-  jurisdiction: 'KZ',
-  assignees: ['m-bek'],
-  updated_at_ms: Date.UTC(2026, 1, 1),
-  progress_percent: 42,
-  overdue_tasks: 2,
-  conflicts: 1,
-};
+const summary = caseSummary({ assignees: ['m-bek'], progress_percent: 42, overdue_tasks: 2, conflicts: 1 });
 
 describe('case list', () => {
   it('sends the chosen filters to list_cases', async () => {
@@ -31,8 +18,7 @@ describe('case list', () => {
         return { cases: [summary], unreadable: [] };
       }
       if (cmd === 'team') {
-        return { id: 't', name: 'T', me: { id: 'm-me', name: 'A', role: 'investigator', devices: [] }, device: 'd', key_epoch: 1,
-          members: [{ id: 'm-bek', name: 'Bekzod', role: 'investigator', devices: [] }] };
+        return team({ members: [member({ id: 'm-bek', name: 'Bekzod' })] });
       }
       return null;
     });

@@ -5,8 +5,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import ReviewTab from '../screens/case/ReviewTab.svelte';
 import ApproveJoin from '../screens/admin/ApproveJoin.svelte';
 import Members from '../screens/admin/Members.svelte';
-import type { TeamDto } from '$lib/bindings/TeamDto';
-import { asRole, caseDto } from './fixtures';
+import { asRole, caseDto, device, member, team as teamDto } from './fixtures';
 
 describe('prosecutor review', () => {
   it('signs off a stage only once a stage is chosen', async () => {
@@ -40,18 +39,15 @@ describe('prosecutor review', () => {
   });
 });
 
-const team: TeamDto = {
-  id: 'team-1',
-  fingerprint: '11111 22222 33333 44444 55555 00666',
+const admin = member({ name: 'Saule', role: 'admin' });
+const team = teamDto({
   name: 'Almaty TIP unit',
-  device: 'dev-me',
-  key_epoch: 1,
-  me: { id: 'm-me', name: 'Saule', role: 'admin', devices: [] },
+  me: admin,
   members: [
-    { id: 'm-me', name: 'Saule', role: 'admin', devices: [{ id: 'dev-me', fingerprint: 'AAAA-BBBB', label: 'Office', enrolled_at: 0, revoked: false }] },
-    { id: 'm-aibek', name: 'Aibek', role: 'investigator', devices: [{ id: 'dev-aibek', fingerprint: 'CCCC-DDDD', label: 'Field laptop', enrolled_at: 0, revoked: false }] },
+    { ...admin, devices: [device()] },
+    member({ id: 'm-aibek', name: 'Aibek', devices: [device({ id: 'dev-aibek', fingerprint: 'CCCC-DDDD', label: 'Field laptop' })] }),
   ],
-};
+});
 
 describe('team admin', () => {
   it('shows the request fingerprint and approves only after it is confirmed', async () => {

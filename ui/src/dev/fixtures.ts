@@ -1,0 +1,149 @@
+// Sample DTOs shaped exactly like the backend's, for the tests and for the
+// mocked backend of the preview. Each builder fills every field with a
+// plausible value and takes overrides, so a change of a DTO's shape is
+// made here once.
+import type { StatusDto } from '$lib/bindings/StatusDto';
+import type { CaseDto } from '$lib/bindings/CaseDto';
+import type { CaseSummaryDto } from '$lib/bindings/CaseSummaryDto';
+import type { PersonDto } from '$lib/bindings/PersonDto';
+import type { ChecklistDto } from '$lib/bindings/ChecklistDto';
+import type { ChecklistItemDto } from '$lib/bindings/ChecklistItemDto';
+import type { MemberDto } from '$lib/bindings/MemberDto';
+import type { DeviceDto } from '$lib/bindings/DeviceDto';
+import type { TeamDto } from '$lib/bindings/TeamDto';
+
+export function status(role: string | null, over: Partial<StatusDto> = {}): StatusDto {
+  return {
+    vault_dir: '/home/a/.local/share/caravan/vault',
+    vault_exists: true,
+    unlocked: true,
+    has_team: role !== null,
+    pending_join: null,
+    me: role ? member({ role }) : null,
+    team_name: role ? 'Almaty unit' : null,
+    settings: { auto_lock_minutes: 5, language: 'en' },
+    demo: false,
+    ...over,
+  };
+}
+
+export function device(over: Partial<DeviceDto> = {}): DeviceDto {
+  return { id: 'dev-me', fingerprint: 'AAAA-BBBB', label: 'Office', enrolled_at: 0, revoked: false, ...over };
+}
+
+export function member(over: Partial<MemberDto> = {}): MemberDto {
+  return { id: 'm-me', name: 'Aigerim', role: 'investigator', devices: [], ...over };
+}
+
+export function team(over: Partial<TeamDto> = {}): TeamDto {
+  const me = over.me ?? member();
+  return {
+    id: 'team-1',
+    fingerprint: '11111 22222 33333 44444 55555 00666',
+    name: 'Almaty unit',
+    me,
+    device: 'dev-me',
+    key_epoch: 1,
+    members: [me],
+    ...over,
+  };
+}
+
+export function person(over: Partial<PersonDto> = {}): PersonDto {
+  return {
+    id: 'p1',
+    kind: 'victim',
+    pseudonym: 'V-01',
+    masked: true,
+    status: 'possible',
+    sex: 'female',
+    age_at_trafficking: 19,
+    citizenship: 'UZ',
+    exploitation: ['forced_labour'],
+    control_methods: [],
+    roles: [],
+    relation: null,
+    recorded_at: Date.UTC(2026, 0, 5),
+    recorded_by: { id: 'm-me', name: 'Aigerim' },
+    ...over,
+  };
+}
+
+export function caseDto(over: Partial<CaseDto> = {}): CaseDto {
+  return {
+    id: 'c1',
+    reference: 'ALM-2026-014',
+    title: 'Brick kiln, Kaskelen',
+    jurisdiction: 'KZ',
+    status: 'active',
+    created_at: Date.UTC(2026, 0, 2),
+    created_by: { id: 'm-me', name: 'Aigerim' },
+    narrative: '',
+    qualification: [],
+    stages: [],
+    assignment: { investigators: [], prosecutor: null, supervisor: null },
+    people: [person()],
+    evidence: [],
+    interviews: [],
+    tasks: [],
+    timeline: [],
+    referrals: [],
+    risks: [],
+    notes: [],
+    review: [],
+    approvals: [],
+    progress_percent: 10,
+    stage_progress: [],
+    conflicts: 0,
+    ...over,
+  };
+}
+
+export function caseSummary(over: Partial<CaseSummaryDto> = {}): CaseSummaryDto {
+  return {
+    id: 'c1',
+    reference: 'ALM-2026-014',
+    title: 'Brick kiln, Kaskelen',
+    stage: 'identification',
+    status: 'active',
+    jurisdiction: 'KZ',
+    assignees: [],
+    updated_at_ms: Date.UTC(2026, 1, 1),
+    progress_percent: 10,
+    overdue_tasks: 0,
+    conflicts: 0,
+    ...over,
+  };
+}
+
+export function checklistItem(over: Partial<ChecklistItemDto> = {}): ChecklistItemDto {
+  return {
+    id: 'safety',
+    kind: 'action',
+    required: true,
+    text: 'Immediate safety and medical needs addressed',
+    source: 'UNODC manual M5',
+    status: 'open',
+    reason: null,
+    note: null,
+    evidence_ids: [],
+    signoff_needed: null,
+    signed_off_by: null,
+    ...over,
+  };
+}
+
+export function checklist(over: Partial<ChecklistDto> = {}): ChecklistDto {
+  return {
+    template_id: 'initial-actions',
+    version: 1,
+    newer_version: null,
+    template_unknown: false,
+    stage: 'initial_response',
+    title: 'Initial actions',
+    items: [checklistItem()],
+    required: 1,
+    required_resolved: 0,
+    ...over,
+  };
+}
