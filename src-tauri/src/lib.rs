@@ -1,6 +1,7 @@
-//! Caravan's desktop shell. Thin by design: each command parses a DTO,
-//! calls `caravan-core`, and maps the error to a stable code. DTOs live
-//! only in `dto.rs`; the UI never sees a core type directly.
+//! Caravan's desktop shell. Thin by design: each command takes the core's
+//! typed input, calls `caravan-core` on a blocking thread, and maps the
+//! error to a stable code. The window sees the core's views and inputs
+//! (the contract) and the shell's own few types in `dto.rs`.
 
 pub mod commands;
 pub mod dto;

@@ -3,15 +3,27 @@
 //! zeroizes it.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use caravan_core::{CoreError, OpenOptions, Workspace};
 
 use crate::dto::ErrorDto;
 use crate::files::{Access, FileGate, Kind};
 
-pub struct AppState {
+/// The state Tauri manages: a handle on [`Shared`], cheap to clone into
+/// the blocking thread a command runs on.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     /// The vault the app works on: the user's, or the demo's while `demo`.
     pub vault_dir: Mutex<PathBuf>,
     /// The user's own vault, which locking always returns to.
@@ -62,7 +74,7 @@ pub fn invalid(field: &str, message: &str) -> ErrorDto {
 
 impl AppState {
     pub fn new(vault_dir: PathBuf, opts: OpenOptions) -> Self {
-        Self {
+        Self(Arc::new(Shared {
             vault_dir: Mutex::new(vault_dir.clone()),
             user_vault_dir: vault_dir,
             demo: AtomicBool::new(false),
@@ -71,9 +83,45 @@ impl AppState {
             auto_lock_minutes: AtomicI64::new(5),
             opts,
             files: FileGate::default(),
-        }
+        }))
     }
 
+    /// Runs `f` on the unlocked workspace on a blocking thread (Argon2,
+    /// SQLite and Automerge never hold up the async runtime), inside a
+    /// span named after the command.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        command: &'static str,
+        f: impl FnOnce(&mut Workspace) -> Result<T, CoreError> + Send + 'static,
+    ) -> CmdResult<T> {
+        self.blocking(command, move |s| s.with(f)).await
+    }
+
+    /// Runs `f` with the app's state on a blocking thread, inside a span
+    /// named after the command.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        command: &'static str,
+        f: impl FnOnce(&Shared) -> CmdResult<T> + Send + 'static,
+    ) -> CmdResult<T> {
+        let shared = Arc::clone(&self.0);
+        let span = tracing::info_span!("command", name = command);
+        tauri::async_runtime::spawn_blocking(move || span.in_scope(|| f(&shared)))
+            .await
+            .unwrap_or_else(|_| Err(interrupted()))
+    }
+}
+
+/// A command whose thread ended before it answered (it panicked).
+fn interrupted() -> ErrorDto {
+    ErrorDto {
+        code: "app.unexpected".into(),
+        message: "The command stopped before it finished.".into(),
+        kind: "failure".into(),
+    }
+}
+
+impl Shared {
     pub fn touch(&self) {
         self.last_activity.store(now_ms(), Ordering::Relaxed);
     }

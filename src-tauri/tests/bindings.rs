@@ -1,26 +1,52 @@
-//! The UI's TypeScript types are generated from the DTOs; this fails when
-//! `ui/src/lib/bindings/` is stale. `UPDATE_BINDINGS=1 cargo test -p
-//! caravan-desktop --test integration bindings` rewrites them.
+//! The UI's TypeScript types are generated from the core's contract and
+//! the shell's own types; this fails when `ui/src/lib/bindings/` is stale
+//! (a file differs, is missing or is left over).
+//! `UPDATE_BINDINGS=1 cargo test -p caravan-desktop --test integration
+//! bindings` rewrites them.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn ts_files(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            let text = std::fs::read_to_string(e.path()).ok()?;
+            name.ends_with(".ts").then_some((name, text))
+        })
+        .collect()
+}
 
 #[test]
 fn typescript_bindings_are_current() {
-    let cfg = ts_rs::Config::new().with_large_int("number");
+    let fresh = tempfile::tempdir().unwrap();
+    let cfg = ts_rs::Config::new()
+        .with_large_int("number")
+        .with_out_dir(fresh.path());
+    caravan_desktop::dto::export_typescript(&cfg).unwrap();
+    let generated = ts_files(fresh.path());
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings");
-    let update = std::env::var_os("UPDATE_BINDINGS").is_some();
-    if update {
+    if std::env::var_os("UPDATE_BINDINGS").is_some() {
         std::fs::create_dir_all(&dir).unwrap();
-    }
-    let mut stale = Vec::new();
-    for (file, ts) in caravan_desktop::dto::typescript_bindings(&cfg).unwrap() {
-        let path = dir.join(&file);
-        if update {
-            std::fs::write(&path, &ts).unwrap();
-        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(ts.as_str()) {
-            stale.push(file);
+        for old in ts_files(&dir)
+            .keys()
+            .filter(|f| !generated.contains_key(*f))
+        {
+            std::fs::remove_file(dir.join(old)).unwrap();
+        }
+        for (file, text) in &generated {
+            std::fs::write(dir.join(file), text).unwrap();
         }
     }
+    let committed = ts_files(&dir);
+    let stale: Vec<&String> = generated
+        .keys()
+        .chain(committed.keys())
+        .filter(|f| generated.get(*f) != committed.get(*f))
+        .collect();
     assert!(
         stale.is_empty(),
         "stale TypeScript bindings {stale:?}: run UPDATE_BINDINGS=1 cargo test -p caravan-desktop --test integration bindings"

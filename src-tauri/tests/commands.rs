@@ -104,13 +104,26 @@ fn a_case_from_first_run_to_review() {
         ),
         "policy.denied"
     );
-    assert_eq!(
-        s.code(
+    // Vocabulary values arrive typed: one the core does not know is
+    // refused before any command runs, naming the value.
+    let refused = s
+        .call(
             "set_item",
             json!({ "case_id": case, "template_id": template, "item_id": item,
                     "update": { "status": "finished", "reason": null, "note": null, "evidence_ids": [] } }),
-        ),
-        "core.invalid"
+        )
+        .unwrap_err();
+    assert!(refused.to_string().contains("finished"), "{refused}");
+    // Text is normalised by the core, whoever sends it (the CLI's input
+    // goes through the same code): trimmed, the jurisdiction upper-case.
+    let other = s.ok(
+        "create_case",
+        json!({ "case": { "reference": "  KZ-2 ", "title": " Farm ", "jurisdiction": " kz" } }),
+    );
+    let shown = s.ok("show_case", json!({ "case_id": other }));
+    assert_eq!(
+        (&shown["reference"], &shown["title"], &shown["jurisdiction"]),
+        (&json!("KZ-2"), &json!("Farm"), &json!("KZ"))
     );
     // The legal qualification, from the articles offered for the case's
     // jurisdiction.
@@ -158,7 +171,7 @@ fn errors_reach_the_window_as_codes() {
 }
 
 #[test]
-fn quarantine_review_commands_take_a_typed_target_and_answer_with_codes() {
+fn quarantine_review_commands_take_the_case_and_change_and_answer_with_codes() {
     let s = shell();
     s.ok("create_vault", json!({ "passphrase": PASS }));
     s.ok(
@@ -166,13 +179,13 @@ fn quarantine_review_commands_take_a_typed_target_and_answer_with_codes() {
         json!({ "team_name": "Unit", "member_name": "Saule", "device_label": "laptop" }),
     );
     assert_eq!(s.ok("quarantine", json!({})), json!([]));
-    let target = json!({ "target": { "case_id": "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1", "change": "3e7c50c1" } });
+    let target = json!({ "case_id": "c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1", "change": "3e7c50c1" });
     assert_eq!(
         s.code("release_quarantined", target.clone()),
         "core.not_found"
     );
     assert_eq!(s.code("discard_quarantined", target), "core.not_found");
-    // The target is typed: a bare change id is refused by the IPC layer.
+    // Both are required: a bare change id is refused by the IPC layer.
     assert!(
         s.call("release_quarantined", json!({ "change": "3e7c50c1" }))
             .is_err()
@@ -181,7 +194,7 @@ fn quarantine_review_commands_take_a_typed_target_and_answer_with_codes() {
     assert_eq!(
         s.code(
             "discard_quarantined",
-            json!({ "target": { "case_id": "x", "change": "y" } })
+            json!({ "case_id": "x", "change": "y" })
         ),
         "app.locked"
     );
@@ -233,7 +246,7 @@ fn file_commands_take_only_caravans_own_files_from_a_typed_path() {
         "export_bundle",
         json!({ "member": null, "path": out, "on_progress": "__CHANNEL__:4" }),
     );
-    assert_eq!(done["path"], out.display().to_string());
+    assert!(done["bytes"].as_u64().unwrap() > 0, "{done}");
     assert!(out.is_file());
 }
 

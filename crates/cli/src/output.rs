@@ -138,5 +138,13 @@ pub fn time(ms: i64) -> String {
 }
 
 pub fn opt(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "-".into())
+    or_dash(v.as_deref())
+}
+
+pub fn or_dash(v: Option<&str>) -> String {
+    v.map_or_else(|| "-".into(), str::to_string)
+}
+
+pub fn opt_date(v: Option<caravan_core::model::Date>) -> String {
+    v.map_or_else(|| "-".into(), |d| d.to_string())
 }

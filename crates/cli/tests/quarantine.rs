@@ -65,7 +65,7 @@ fn a_supervisor_releases_and_discards_quarantined_changes() {
         &case[..8],
     ]);
     assert_eq!(r["applied"], false, "{r}");
-    assert_eq!(r["reasons"][0][0], "policy.denied");
+    assert_eq!(r["reasons"][0]["code"], "policy.denied");
     let out = t
         .admin
         .ok(&["--lang", "ru", "sync", "quarantine", "release", &genesis]);

@@ -6,6 +6,7 @@ use crate::error::Result;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditRow {
     pub seq: u64,
     pub at_ms: i64,
@@ -16,6 +17,7 @@ pub struct AuditRow {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AuditCheck {
     pub entries: u64,
     pub head: String,

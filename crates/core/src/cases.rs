@@ -3,31 +3,43 @@
 use caravan_model::search::fold;
 use caravan_model::*;
 
+use crate::case_view::{ViewContext, case_view};
 use crate::error::{CoreError, Result};
-use crate::view::{CaseList, CaseSummary, CaseView, case_view};
+use crate::ids::{CaseId, MemberId};
+use crate::inputs::{CaseFilter, NewCaseInput, Normalise};
+use crate::view::{CaseList, CaseSummary, CaseView};
 use crate::workspace::Workspace;
 
-/// What a new case starts with.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NewCaseInput {
-    pub reference: String,
-    pub title: String,
-    /// ISO 3166-1 alpha-2, e.g. KZ.
+/// A criminal-code article on trafficking the app offers for a
+/// jurisdiction, its title in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ArticleOption {
+    /// Pass to [`Workspace::add_offered_article`] and `remove_article`.
+    pub key: String,
     pub jurisdiction: String,
+    pub code_year: u64,
+    pub article: String,
+    pub title: String,
 }
 
-/// Filters of the case list; all given filters must match.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CaseFilter {
-    /// Matches title, reference and every name in the case, whatever the
-    /// alphabet or spelling (see `caravan_model::search::fold`).
-    pub query: Option<String>,
-    pub stage: Option<Stage>,
-    pub status: Option<CaseStatus>,
-    /// Member id.
-    pub assignee: Option<String>,
-    pub jurisdiction: Option<String>,
-    pub overdue_only: bool,
+/// The articles offered for a jurisdiction (any case), titles in `lang`
+/// (English where that language has none).
+pub fn offered_articles(jurisdiction: &str, lang: &str) -> Vec<ArticleOption> {
+    articles::for_jurisdiction(&jurisdiction.trim().to_uppercase())
+        .map(|a| ArticleOption {
+            key: a.to_article().key(),
+            jurisdiction: a.jurisdiction.clone(),
+            code_year: a.code_year,
+            article: a.article.clone(),
+            title: a
+                .title
+                .get(lang)
+                .or_else(|| a.title.get("en"))
+                .cloned()
+                .unwrap_or_default(),
+        })
+        .collect()
 }
 
 /// A short fingerprint of a folded search: the same words always give the
@@ -47,54 +59,6 @@ pub(crate) fn new_record_id() -> Result<String> {
     let mut b = [0u8; 8];
     getrandom::fill(&mut b).map_err(|_| CoreError::Sync(caravan_sync::SyncError::Random))?;
     Ok(hex::encode(b))
-}
-
-/// The most advanced stage that is active (or the last closed one).
-pub(crate) fn current_stage(case: &Case) -> Stage {
-    let active = Stage::ALL
-        .iter()
-        .rev()
-        .find(|s| {
-            case.stages
-                .get(s.id())
-                .is_some_and(|st| st.status == StageStatus::Active)
-        })
-        .copied();
-    active
-        .or_else(|| {
-            Stage::ALL
-                .iter()
-                .rev()
-                .find(|s| case.stages.contains_key(s.id()))
-                .copied()
-        })
-        .unwrap_or(Stage::Intake)
-}
-
-/// Search terms of a case: title, reference, pseudonyms, names (all folded).
-fn search_terms(case: &Case) -> Vec<String> {
-    let mut raw: Vec<&str> = vec![&case.header.title, &case.header.reference];
-    let identities = case
-        .victims
-        .values()
-        .map(|v| (&v.identity, &v.pseudonym))
-        .chain(case.suspects.values().map(|s| (&s.identity, &s.pseudonym)))
-        .chain(case.witnesses.values().map(|w| (&w.identity, &w.pseudonym)));
-    for (identity, pseudonym) in identities {
-        raw.push(&identity.full_name);
-        raw.push(pseudonym);
-        if let Some(o) = &identity.other_names {
-            raw.push(o);
-        }
-    }
-    let mut terms: Vec<String> = raw
-        .into_iter()
-        .map(fold)
-        .filter(|t| !t.is_empty())
-        .collect();
-    terms.sort();
-    terms.dedup();
-    terms
 }
 
 impl Workspace {
@@ -150,8 +114,9 @@ impl Workspace {
     }
 
     /// Opens a new case; returns its id.
-    pub fn create_case(&mut self, input: NewCaseInput) -> Result<String> {
-        if input.reference.trim().is_empty() {
+    pub fn create_case(&mut self, input: NewCaseInput) -> Result<CaseId> {
+        let input = input.normalised();
+        if input.reference.is_empty() {
             return Err(CoreError::invalid("reference", "must not be empty"));
         }
         let mut nonce = [0u8; 16];
@@ -161,13 +126,13 @@ impl Workspace {
         let catalog = self.catalog;
         let new = NewCase {
             nonce,
-            reference: input.reference.trim().to_string(),
-            title: input.title.trim().to_string(),
-            jurisdiction: input.jurisdiction.trim().to_uppercase(),
+            reference: input.reference,
+            title: input.title,
+            jurisdiction: input.jurisdiction.to_uppercase(),
         };
         let id = self.replica_mut()?.create_case(new, now, catalog)?;
         self.commit(&[("case.create", format!("case {id}"))])?;
-        Ok(id)
+        Ok(CaseId::from(id))
     }
 
     /// The case list (from the encrypted index: no document is loaded),
@@ -178,6 +143,7 @@ impl Workspace {
     /// fingerprint of what was searched (never the words), by which a
     /// supervisor can check whether someone looked for a given name.
     pub fn list_cases(&mut self, filter: &CaseFilter) -> Result<CaseList> {
+        let filter = &filter.clone().normalised();
         self.replica()?;
         let listing = self.vault.list_cases()?;
         let entries = match filter.query.as_deref().map(fold) {
@@ -196,31 +162,40 @@ impl Workspace {
             _ => listing.entries,
         };
         let today = self.clock.today().to_string();
+        // An index row whose stage or status this build cannot read is
+        // listed as unreadable, like a row that does not decrypt.
+        let mut misread = Vec::new();
         let cases = entries
             .into_iter()
-            .map(|e| {
+            .filter_map(|e| {
+                let (Some(stage), Some(status)) =
+                    (Stage::from_id(&e.stage), CaseStatus::from_id(&e.status))
+                else {
+                    misread.push(e.case_id.to_hex());
+                    return None;
+                };
                 let overdue = e.open_task_dues.iter().filter(|d| **d < today).count() as u32;
-                CaseSummary {
-                    id: e.case_id.to_hex(),
+                Some(CaseSummary {
+                    id: CaseId::from(e.case_id.to_hex()),
                     reference: e.reference.clone(),
                     title: e.title.clone(),
-                    stage: e.stage.clone(),
-                    status: e.status.clone(),
+                    stage,
+                    status,
                     jurisdiction: e.jurisdiction.clone(),
-                    assignees: e.assignees.clone(),
+                    assignees: e.assignees.iter().map(MemberId::from).collect(),
                     updated_at_ms: e.updated_at_ms,
                     progress_percent: e.progress_percent,
                     overdue_tasks: overdue,
                     conflicts: e.conflicts,
-                }
+                })
             })
             .filter(|c| {
-                filter.stage.is_none_or(|s| c.stage == s.id())
-                    && filter.status.is_none_or(|s| c.status == s.id())
+                filter.stage.is_none_or(|s| c.stage == s)
+                    && filter.status.is_none_or(|s| c.status == s)
                     && filter
                         .assignee
                         .as_ref()
-                        .is_none_or(|a| c.assignees.contains(a))
+                        .is_none_or(|a| c.assignees.iter().any(|m| m == a))
                     && filter
                         .jurisdiction
                         .as_ref()
@@ -235,6 +210,7 @@ impl Workspace {
                 .iter()
                 .map(ToString::to_string)
                 .chain(self.damaged.iter().cloned())
+                .chain(misread)
                 .collect(),
         })
     }
@@ -243,14 +219,14 @@ impl Workspace {
     pub fn show_case(&mut self, id: &str) -> Result<CaseView> {
         let (id, case) = self.case_doc(id)?;
         let conflicts = self.replica()?.case(&id).map_or(0, |d| d.conflicts().len());
-        let view = case_view(
-            &id,
-            &case,
-            &self.names()?,
-            self.catalog,
-            self.clock.today(),
+        let names = self.names()?;
+        let cx = ViewContext {
+            names: &names,
+            catalog: self.catalog,
+            today: self.clock.today(),
             conflicts,
-        );
+        };
+        let view = case_view(&id, &case, &cx);
         self.audit("case.open", &format!("case {id}"))?;
         Ok(view)
     }
@@ -338,6 +314,15 @@ impl Workspace {
         )
     }
 
+    /// Opens (`open`) or closes a stage.
+    pub fn set_stage_open(&mut self, case: &str, stage: Stage, open: bool) -> Result<()> {
+        if open {
+            self.open_stage(case, stage)
+        } else {
+            self.close_stage(case, stage)
+        }
+    }
+
     pub fn open_stage(&mut self, case: &str, stage: Stage) -> Result<()> {
         let case_id = self.find_case(case)?;
         self.edit(
@@ -406,6 +391,21 @@ impl Workspace {
         )
     }
 
+    /// Adds one of the [`offered_articles`], by its key.
+    pub fn add_offered_article(&mut self, case: &str, key: &str) -> Result<()> {
+        let article = articles::builtin()
+            .iter()
+            .map(|a| a.to_article())
+            .find(|a| a.key() == key)
+            .ok_or_else(|| {
+                CoreError::invalid(
+                    "article",
+                    format!("{key} is not one of the offered articles"),
+                )
+            })?;
+        self.add_article(case, article)
+    }
+
     pub fn remove_article(&mut self, case: &str, key: &str) -> Result<()> {
         let case_id = self.find_case(case)?;
         self.edit(
@@ -415,39 +415,4 @@ impl Workspace {
             format!("remove {key}"),
         )
     }
-}
-
-/// The index entry of a case, from its document. `None` if the document
-/// cannot be read as a case (it is then left out of the list, not lost).
-pub(crate) fn index_entry(ws: &Workspace, case_id: &str) -> Option<caravan_vault::CaseIndexEntry> {
-    let r = ws.replica.as_ref()?;
-    let mut doc = r.case(case_id)?;
-    let case = doc.case().ok()?;
-    let updated = doc.updated_at().unwrap_or(case.header.created_at);
-    let progress = lifecycle::progress(&case, ws.catalog);
-    Some(caravan_vault::CaseIndexEntry {
-        case_id: crate::workspace::doc_id_for(case_id),
-        title: case.header.title.clone(),
-        reference: case.header.reference.clone(),
-        stage: current_stage(&case).id().to_string(),
-        status: case.header.status.id().to_string(),
-        assignees: case
-            .assignment
-            .investigators
-            .iter()
-            .filter(|(_, on)| **on)
-            .map(|(m, _)| m.clone())
-            .collect(),
-        updated_at_ms: updated,
-        search_terms: search_terms(&case),
-        jurisdiction: case.header.jurisdiction.clone(),
-        open_task_dues: case
-            .tasks
-            .values()
-            .filter(|t| !t.done)
-            .filter_map(|t| t.due.map(|d| d.to_string()))
-            .collect(),
-        progress_percent: progress.percent(),
-        conflicts: doc.conflicts().len() as u32,
-    })
 }

@@ -7,9 +7,11 @@ use caravan_model::*;
 use serde::Serialize;
 
 use crate::error::{CoreError, Result};
+use crate::inputs::{ItemUpdate, Normalise};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChecklistView {
     pub template_id: String,
     pub version: u64,
@@ -30,6 +32,7 @@ pub struct ChecklistView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ItemView {
     pub id: String,
     pub kind: ItemKind,
@@ -42,17 +45,6 @@ pub struct ItemView {
     pub evidence_ids: Vec<String>,
     pub signoff_needed: Option<Role>,
     pub signed_off_by: Option<String>,
-}
-
-/// What to record on one checklist item.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ItemUpdate {
-    pub status: ItemStatus,
-    /// Required for not applicable.
-    pub reason: Option<String>,
-    pub note: Option<String>,
-    pub evidence_ids: Vec<String>,
-    pub interview_ids: Vec<String>,
 }
 
 impl Workspace {
@@ -161,6 +153,7 @@ impl Workspace {
         item_id: &str,
         u: ItemUpdate,
     ) -> Result<()> {
+        let u = u.normalised();
         let case_id = self.find_case(case)?;
         let status = u.status;
         self.edit(
@@ -171,8 +164,8 @@ impl Workspace {
                 status,
                 reason: u.reason,
                 note: u.note,
-                evidence_ids: u.evidence_ids,
-                interview_ids: u.interview_ids,
+                evidence_ids: u.evidence_ids.into_iter().map(Into::into).collect(),
+                interview_ids: u.interview_ids.into_iter().map(Into::into).collect(),
             },
             "checklist.item",
             format!("{template_id}/{item_id}: {status}"),
@@ -253,7 +246,9 @@ impl Workspace {
         )
     }
 
-    fn review(
+    /// A prosecutor's comment, request or sign-off; a sign-off names the
+    /// stage it signs off.
+    pub fn add_review(
         &mut self,
         case: &str,
         kind: ReviewKind,
@@ -262,6 +257,12 @@ impl Workspace {
     ) -> Result<String> {
         if text.trim().is_empty() {
             return Err(CoreError::invalid("text", "must not be empty"));
+        }
+        if kind == ReviewKind::SignOff && stage.is_none() {
+            return Err(CoreError::invalid(
+                "stage",
+                "a sign-off names the stage it signs off",
+            ));
         }
         let (member, _) = self.me()?;
         let record = Record::Review(ReviewItem {
@@ -282,7 +283,7 @@ impl Workspace {
         stage: Option<Stage>,
         text: &str,
     ) -> Result<String> {
-        self.review(case, ReviewKind::Comment, stage, text)
+        self.add_review(case, ReviewKind::Comment, stage, text)
     }
 
     /// A prosecutor's request for further investigation.
@@ -292,12 +293,12 @@ impl Workspace {
         stage: Option<Stage>,
         text: &str,
     ) -> Result<String> {
-        self.review(case, ReviewKind::Request, stage, text)
+        self.add_review(case, ReviewKind::Request, stage, text)
     }
 
     /// A prosecutor's sign-off of a stage gate.
     pub fn review_signoff(&mut self, case: &str, stage: Stage, text: &str) -> Result<String> {
-        self.review(case, ReviewKind::SignOff, Some(stage), text)
+        self.add_review(case, ReviewKind::SignOff, Some(stage), text)
     }
 
     /// A supervisor's decision; with a stage, that stage's gate approval.

@@ -8,6 +8,7 @@ use crate::error::{CoreError, Result};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConflictView {
     pub case_id: String,
     pub path: String,
@@ -17,6 +18,7 @@ pub struct ConflictView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ConflictValueView {
     /// Pass to [`Workspace::resolve`] to keep this value.
     pub choice: String,

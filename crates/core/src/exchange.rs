@@ -5,19 +5,21 @@
 use std::collections::BTreeSet;
 
 use automerge::ChangeHash;
-use caravan_model::Role;
 use caravan_sync::audit_anchor::AuditHead;
 use caravan_sync::bundle::{Limits, Recipient};
 use caravan_sync::import::ImportReport;
 use serde::Serialize;
 
 use crate::error::{CoreError, Result};
-use crate::team::{Names, role_may};
+use crate::names::Names;
+use crate::permissions::QUARANTINE_REVIEWERS;
+use crate::team::role_may;
 use crate::workspace::Workspace;
 
 /// Where an export or import is, for progress bars.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum Step {
     Reading,
     Verifying,
@@ -27,6 +29,7 @@ pub enum Step {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Progress {
     pub step: Step,
     /// Steps finished out of `total`.
@@ -36,6 +39,7 @@ pub struct Progress {
 
 /// A bundle written for a peer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExportSummary {
     pub bytes: usize,
     pub recipient: String,
@@ -43,6 +47,7 @@ pub struct ExportSummary {
 
 /// When this device last exchanged changes with a member.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PeerExchange {
     pub member: String,
     pub name: String,
@@ -55,6 +60,7 @@ const EXCHANGES: &[u8] = b"exchanges";
 /// A change held aside or refused, for the sync centre and the supervisor.
 /// One row per (case, change, reason code).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct QuarantineRow {
     /// The case id, or "team" for the team document.
     pub case_id: String,
@@ -73,8 +79,65 @@ pub struct QuarantineRow {
     pub arrived_at_ms: Option<i64>,
 }
 
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ImportSummary {
+    /// Device that sent the bundle (hex).
+    pub sender: String,
+    /// Its member's name; empty when the team does not know the device.
+    pub sender_name: String,
+    pub applied: usize,
+    pub already_had: usize,
+    /// Changes now waiting for changes they build on (all documents).
+    pub held: usize,
+    pub quarantined: Vec<QuarantineNote>,
+    /// Case documents in the bundle this device may not see (not applied).
+    pub not_permitted: usize,
+    /// Documents that changed: case ids, and "team" for the team document.
+    pub docs_changed: Vec<String>,
+    pub cases_changed: usize,
+}
+
+/// A change an import refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct QuarantineNote {
+    /// The case id, or "team".
+    pub case_id: String,
+    pub change: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl ImportSummary {
+    fn of(r: ImportReport, sender_name: String) -> Self {
+        Self {
+            cases_changed: r.docs_changed.iter().filter(|d| *d != "team").count(),
+            sender: r.sender,
+            sender_name,
+            applied: r.applied,
+            already_had: r.already_had,
+            held: r.held,
+            quarantined: r
+                .quarantined
+                .into_iter()
+                .map(|q| QuarantineNote {
+                    case_id: q.doc_id,
+                    change: q.hash,
+                    code: q.code,
+                    message: q.message,
+                })
+                .collect(),
+            not_permitted: r.not_permitted,
+            docs_changed: r.docs_changed,
+        }
+    }
+}
+
 /// What a supervisor's release of a quarantined change did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ReleaseView {
     pub case_id: String,
     pub change: String,
@@ -84,12 +147,21 @@ pub struct ReleaseView {
     pub changes_applied: usize,
     /// It waits for changes it builds on (held, not quarantined).
     pub held: bool,
-    /// Why it stays in quarantine: (code, message), empty when applied or held.
-    pub reasons: Vec<(String, String)>,
+    /// Why it stays in quarantine, empty when applied or held.
+    pub reasons: Vec<Reason>,
+}
+
+/// A refusal's stable code and its English message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Reason {
+    pub code: String,
+    pub message: String,
 }
 
 /// A quarantined change removed from the list by a supervisor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiscardView {
     pub case_id: String,
     pub change: String,
@@ -109,6 +181,18 @@ impl Workspace {
     /// Writes a bundle holding every change `member` lacks (as far as this
     /// device knows) of the cases they may see; `None`: for any member,
     /// only cases every active member may see.
+    /// [`Self::export_bundle`], written to `file`.
+    pub fn export_bundle_to(
+        &mut self,
+        member: Option<&str>,
+        file: &std::path::Path,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ExportSummary> {
+        let (bytes, summary) = self.export_bundle(member, progress)?;
+        std::fs::write(file, &bytes).map_err(|e| CoreError::file(file, &e))?;
+        Ok(summary)
+    }
+
     pub fn export_bundle(
         &mut self,
         member: Option<&str>,
@@ -162,7 +246,7 @@ impl Workspace {
         &mut self,
         bytes: &[u8],
         progress: &mut dyn FnMut(Progress),
-    ) -> Result<ImportReport> {
+    ) -> Result<ImportSummary> {
         report(progress, Step::Verifying, 1);
         let report_ = self.replica_mut()?.import(bytes, &Limits::default())?;
         report(progress, Step::Saving, 3);
@@ -173,11 +257,15 @@ impl Workspace {
             .devices
             .get(&report_.sender)
             .map(|d| d.member.clone());
-        if let Some(m) = sender {
-            self.note_exchange(&m, false)?;
+        if let Some(m) = &sender {
+            self.note_exchange(m, false)?;
         }
+        let sender_name = match sender {
+            Some(m) => self.names()?.name_of(&m),
+            None => String::new(),
+        };
         report(progress, Step::Done, 4);
-        Ok(report_)
+        Ok(ImportSummary::of(report_, sender_name))
     }
 
     /// Last exchange with each member this device has swapped bundles with.
@@ -295,11 +383,7 @@ impl Workspace {
     /// admins only; recorded in the audit log.
     pub fn release_quarantined(&mut self, case: Option<&str>, change: &str) -> Result<ReleaseView> {
         let (_, role) = self.me()?;
-        role_may(
-            role,
-            &[Role::Supervisor, Role::Admin],
-            "release quarantined changes",
-        )?;
+        role_may(role, QUARANTINE_REVIEWERS, "release quarantined changes")?;
         let (doc, hash) = self.find_quarantined(case, change)?;
         let r = self.replica_mut()?.release_quarantined(&doc, &hash)?;
         self.commit(&[])?;
@@ -309,7 +393,14 @@ impl Workspace {
             applied: r.applied,
             changes_applied: r.changes_applied,
             held: r.held,
-            reasons: r.reasons.into_iter().map(|r| (r.code, r.message)).collect(),
+            reasons: r
+                .reasons
+                .into_iter()
+                .map(|r| Reason {
+                    code: r.code,
+                    message: r.message,
+                })
+                .collect(),
         })
     }
 
@@ -319,11 +410,7 @@ impl Workspace {
     /// only.
     pub fn discard_quarantined(&mut self, case: Option<&str>, change: &str) -> Result<DiscardView> {
         let (_, role) = self.me()?;
-        role_may(
-            role,
-            &[Role::Supervisor, Role::Admin],
-            "discard quarantined changes",
-        )?;
+        role_may(role, QUARANTINE_REVIEWERS, "discard quarantined changes")?;
         let (doc, hash) = self.find_quarantined(case, change)?;
         let codes = self.replica_mut()?.discard_quarantined(&doc, &hash)?;
         self.commit(&[])?;

@@ -11,6 +11,7 @@
 //!   is a separate, audited call.
 
 pub mod audit;
+mod case_view;
 pub mod cases;
 pub mod checklists;
 pub mod clock;
@@ -19,19 +20,28 @@ pub mod demo;
 pub mod error;
 pub mod exchange;
 mod fields;
+pub mod ids;
+mod index;
+pub mod inputs;
+mod names;
+pub mod permissions;
 pub mod records;
 pub mod reports;
 pub mod team;
+#[cfg(feature = "ts")]
+pub mod typescript;
 pub mod view;
 pub mod workspace;
 
-pub use cases::{CaseFilter, NewCaseInput, search_fingerprint};
-pub use checklists::ItemUpdate;
+pub use cases::{ArticleOption, offered_articles, search_fingerprint};
 pub use clock::{Clock, SteppingClock, SystemClock};
 pub use error::{CoreError, ErrorKind, Result};
 pub use exchange::{Progress, Step};
-pub use records::*;
-pub use view::PersonKind;
+pub use ids::{CaseId, MemberId, RecordId};
+pub use inputs::*;
+pub use permissions::Permissions;
+pub use records::AttachmentView;
+pub use view::{PersonKind, RevealedIdentity};
 pub use workspace::{OpenOptions, Settings, Workspace};
 
 /// The model, vault and sync types front ends need, under one name.

@@ -9,131 +9,14 @@ use caravan_model::*;
 
 use crate::cases::new_record_id;
 use crate::error::{CoreError, Result};
-use crate::view::{IdentityView, PersonKind};
+use crate::ids::RecordId;
+use crate::inputs::*;
+use crate::view::{PersonKind, RevealedIdentity};
 use crate::workspace::Workspace;
-
-/// A new victim, suspect or witness.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PersonInput {
-    pub kind: PersonKind,
-    /// Name used in the case file and exports instead of the real name.
-    pub pseudonym: String,
-    pub full_name: String,
-    pub other_names: Option<String>,
-    pub birth_date: Option<Date>,
-    pub document_numbers: Option<String>,
-    pub contact: Option<String>,
-    pub address: Option<String>,
-    pub sex: Sex,
-    pub age_at_trafficking: Option<u64>,
-    pub citizenship: Option<String>,
-    pub languages: Vec<String>,
-    pub exploitation: Vec<Exploitation>,
-    pub control_methods: Vec<ControlMethod>,
-    pub recruitment: Option<RecruitmentMethod>,
-    pub roles: Vec<PerpetratorRole>,
-    pub relation: Option<String>,
-}
-
-impl PersonInput {
-    /// A person with only the required details; fill in the rest.
-    pub fn new(kind: PersonKind, pseudonym: &str, full_name: &str) -> Self {
-        Self {
-            kind,
-            pseudonym: pseudonym.into(),
-            full_name: full_name.into(),
-            other_names: None,
-            birth_date: None,
-            document_numbers: None,
-            contact: None,
-            address: None,
-            sex: Sex::Unknown,
-            age_at_trafficking: None,
-            citizenship: None,
-            languages: Vec::new(),
-            exploitation: Vec::new(),
-            control_methods: Vec::new(),
-            recruitment: None,
-            roles: Vec::new(),
-            relation: None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct EvidenceInput {
-    pub label: String,
-    pub kind: EvidenceKind,
-    pub description: String,
-    pub seized_at: Option<i64>,
-    pub seized_from: Option<String>,
-    pub location: Option<String>,
-    pub seal_number: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct CustodyInput {
-    pub from: String,
-    pub to: String,
-    pub place: String,
-    pub seal_number: Option<String>,
-    pub purpose: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct InterviewInput {
-    pub person_id: String,
-    pub planned_for: Option<Date>,
-    pub venue: Option<String>,
-    pub interpreter: Option<String>,
-    pub interpreter_vetted: bool,
-    pub consent_given: bool,
-    pub child_track: bool,
-    /// The PEACE plan (collaborative text).
-    pub plan: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct TaskInput {
-    pub title: String,
-    pub assignee: Option<String>,
-    pub due: Option<Date>,
-    pub stage: Option<Stage>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct EventInput {
-    pub kind: EventKind,
-    pub date: Option<Date>,
-    pub place: String,
-    pub country: Option<String>,
-    pub description: String,
-    pub person_ids: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReferralInput {
-    pub person_id: String,
-    pub direction: ReferralDirection,
-    pub organisation: String,
-    pub date: Option<Date>,
-    pub reason: String,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RiskInput {
-    pub subject: RiskSubject,
-    pub person_id: Option<String>,
-    pub threat: String,
-    pub threat_source: Option<String>,
-    pub severity: u64,
-    pub likelihood: u64,
-    pub mitigation: String,
-    pub review_on: Option<Date>,
-}
 
 /// An attachment stored in the vault.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AttachmentView {
     pub id: String,
     pub sha256: String,
@@ -143,7 +26,7 @@ pub struct AttachmentView {
 
 fn identity(p: &PersonInput) -> Identity {
     Identity {
-        full_name: p.full_name.trim().to_string(),
+        full_name: p.full_name.clone(),
         other_names: p.other_names.clone(),
         birth_date: p.birth_date,
         document_numbers: p.document_numbers.clone(),
@@ -186,8 +69,9 @@ impl Workspace {
     }
 
     /// Adds a victim, suspect or witness; returns the new person's id.
-    pub fn add_person(&mut self, case: &str, p: PersonInput) -> Result<String> {
-        if p.pseudonym.trim().is_empty() {
+    pub fn add_person(&mut self, case: &str, p: PersonInput) -> Result<RecordId> {
+        let p = p.normalised();
+        if p.pseudonym.is_empty() {
             return Err(CoreError::invalid(
                 "pseudonym",
                 "must not be empty: it is the name the case file shows",
@@ -199,7 +83,7 @@ impl Workspace {
         let record = match p.kind {
             PersonKind::Victim => Record::Victim(Victim {
                 identity: identity(&p),
-                pseudonym: p.pseudonym.trim().into(),
+                pseudonym: p.pseudonym.clone(),
                 sex: p.sex,
                 age_at_trafficking: p.age_at_trafficking,
                 citizenship: citizenship.clone(),
@@ -214,7 +98,7 @@ impl Workspace {
             }),
             PersonKind::Suspect => Record::Suspect(Suspect {
                 identity: identity(&p),
-                pseudonym: p.pseudonym.trim().into(),
+                pseudonym: p.pseudonym.clone(),
                 roles: p.roles.clone(),
                 citizenship: citizenship.clone(),
                 recorded_at: at,
@@ -222,18 +106,18 @@ impl Workspace {
             }),
             PersonKind::Witness => Record::Witness(Witness {
                 identity: identity(&p),
-                pseudonym: p.pseudonym.trim().into(),
+                pseudonym: p.pseudonym.clone(),
                 relation: p.relation.clone(),
                 recorded_at: at,
                 recorded_by: member,
             }),
         };
-        Ok(self.insert(case, record, "person.add")?.1)
+        Ok(RecordId::from(self.insert(case, record, "person.add")?.1))
     }
 
     /// Shows a person's identity. Every reveal is written to the audit log
     /// (who, which case, which person) before the identity is returned.
-    pub fn reveal(&mut self, case: &str, person_id: &str) -> Result<IdentityView> {
+    pub fn reveal(&mut self, case: &str, person_id: &str) -> Result<RevealedIdentity> {
         let (case_id, c) = self.case_doc(case)?;
         let ident = c
             .victims
@@ -245,7 +129,7 @@ impl Workspace {
                 what: "person",
                 id: person_id.into(),
             })?;
-        let view = IdentityView::from(ident);
+        let view = RevealedIdentity::of(ident);
         self.audit(
             "person.reveal",
             &format!("case {case_id}: person {person_id}"),
@@ -254,7 +138,8 @@ impl Workspace {
     }
 
     /// Adds an evidence item; returns its id.
-    pub fn add_evidence(&mut self, case: &str, e: EvidenceInput) -> Result<String> {
+    pub fn add_evidence(&mut self, case: &str, e: EvidenceInput) -> Result<RecordId> {
+        let e = e.normalised();
         let (member, _) = self.me()?;
         let record = Record::Evidence(Evidence {
             label: e.label,
@@ -269,7 +154,7 @@ impl Workspace {
             recorded_at: self.now(),
             recorded_by: member,
         });
-        Ok(self.insert(case, record, "evidence.add")?.1)
+        Ok(RecordId::from(self.insert(case, record, "evidence.add")?.1))
     }
 
     /// Appends a hand-over to an evidence item's chain of custody.
@@ -279,6 +164,7 @@ impl Workspace {
         evidence_id: &str,
         t: CustodyInput,
     ) -> Result<String> {
+        let t = t.normalised();
         let case_id = self.find_case(case)?;
         let (member, _) = self.me()?;
         let id = new_record_id()?;
@@ -371,10 +257,11 @@ impl Workspace {
         })
     }
 
-    pub fn add_interview(&mut self, case: &str, i: InterviewInput) -> Result<String> {
+    pub fn add_interview(&mut self, case: &str, i: InterviewInput) -> Result<RecordId> {
+        let i = i.normalised();
         let (member, _) = self.me()?;
         let record = Record::Interview(Interview {
-            person_id: i.person_id,
+            person_id: i.person_id.into_string(),
             stage: PeaceStage::Planning,
             planned_for: i.planned_for,
             venue: i.venue,
@@ -386,11 +273,14 @@ impl Workspace {
             recorded_at: self.now(),
             recorded_by: member,
         });
-        Ok(self.insert(case, record, "interview.add")?.1)
+        Ok(RecordId::from(
+            self.insert(case, record, "interview.add")?.1,
+        ))
     }
 
-    pub fn add_task(&mut self, case: &str, t: TaskInput) -> Result<String> {
-        if t.title.trim().is_empty() {
+    pub fn add_task(&mut self, case: &str, t: TaskInput) -> Result<RecordId> {
+        let t = t.normalised();
+        if t.title.is_empty() {
             return Err(CoreError::invalid("title", "must not be empty"));
         }
         let (member, _) = self.me()?;
@@ -408,7 +298,7 @@ impl Workspace {
             recorded_at: self.now(),
             recorded_by: member,
         });
-        Ok(self.insert(case, record, "task.add")?.1)
+        Ok(RecordId::from(self.insert(case, record, "task.add")?.1))
     }
 
     /// Marks a task done (or open again).
@@ -425,7 +315,8 @@ impl Workspace {
         )
     }
 
-    pub fn add_event(&mut self, case: &str, e: EventInput) -> Result<String> {
+    pub fn add_event(&mut self, case: &str, e: EventInput) -> Result<RecordId> {
+        let e = e.normalised();
         let country = country_code("country", e.country.as_deref())?;
         let (member, _) = self.me()?;
         let record = Record::Timeline(TimelineEvent {
@@ -434,17 +325,22 @@ impl Workspace {
             place: e.place,
             country,
             description: e.description,
-            person_ids: e.person_ids,
+            person_ids: e
+                .person_ids
+                .into_iter()
+                .map(RecordId::into_string)
+                .collect(),
             recorded_at: self.now(),
             recorded_by: member,
         });
-        Ok(self.insert(case, record, "timeline.add")?.1)
+        Ok(RecordId::from(self.insert(case, record, "timeline.add")?.1))
     }
 
-    pub fn add_referral(&mut self, case: &str, r: ReferralInput) -> Result<String> {
+    pub fn add_referral(&mut self, case: &str, r: ReferralInput) -> Result<RecordId> {
+        let r = r.normalised();
         let (member, _) = self.me()?;
         let record = Record::Referral(Referral {
-            person_id: r.person_id,
+            person_id: r.person_id.into_string(),
             direction: r.direction,
             organisation: r.organisation,
             date: r.date,
@@ -453,14 +349,15 @@ impl Workspace {
             recorded_at: self.now(),
             recorded_by: member,
         });
-        Ok(self.insert(case, record, "referral.add")?.1)
+        Ok(RecordId::from(self.insert(case, record, "referral.add")?.1))
     }
 
-    pub fn add_risk(&mut self, case: &str, r: RiskInput) -> Result<String> {
+    pub fn add_risk(&mut self, case: &str, r: RiskInput) -> Result<RecordId> {
+        let r = r.normalised();
         let (member, _) = self.me()?;
         let record = Record::Risk(RiskAssessment {
             subject: r.subject,
-            person_id: r.person_id,
+            person_id: r.person_id.map(RecordId::into_string),
             threat: r.threat,
             threat_source: r.threat_source,
             severity: r.severity,
@@ -470,17 +367,17 @@ impl Workspace {
             recorded_at: self.now(),
             recorded_by: member,
         });
-        Ok(self.insert(case, record, "risk.add")?.1)
+        Ok(RecordId::from(self.insert(case, record, "risk.add")?.1))
     }
 
-    pub fn add_note(&mut self, case: &str, body: &str) -> Result<String> {
+    pub fn add_note(&mut self, case: &str, body: &str) -> Result<RecordId> {
         let (member, _) = self.me()?;
         let record = Record::Note(Note {
             body: Text::with_value(body),
             recorded_at: self.now(),
             recorded_by: member,
         });
-        Ok(self.insert(case, record, "note.add")?.1)
+        Ok(RecordId::from(self.insert(case, record, "note.add")?.1))
     }
 }
 

@@ -1,29 +1,34 @@
 //! Progress across cases and investigators, and overdue work.
 
-use caravan_model::lifecycle::{self, StageProgress};
+use caravan_model::lifecycle;
+use caravan_model::{CaseStatus, Stage};
 use serde::Serialize;
 
-use crate::cases::current_stage;
+use crate::case_view::stage_progress;
 use crate::error::Result;
+use crate::index::current_stage;
+use crate::view::StageProgressView;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProgressRow {
     pub case_id: String,
     pub reference: String,
     pub title: String,
-    pub stage: String,
-    pub status: String,
+    pub stage: Stage,
+    pub status: CaseStatus,
     pub percent: u8,
     pub required: usize,
     pub required_resolved: usize,
     pub overdue_tasks: usize,
     pub open_requests: usize,
     pub conflicts: usize,
-    pub stages: Vec<StageProgress>,
+    pub stages: Vec<StageProgressView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct OverdueRow {
     pub case_id: String,
     pub reference: String,
@@ -34,16 +39,25 @@ pub struct OverdueRow {
     pub assignee_name: Option<String>,
 }
 
+/// How many of something there are, for a chart.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Count {
+    pub key: String,
+    pub count: usize,
+}
+
 /// The supervisor's report: every case this device holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ProgressReport {
     pub today: String,
     pub cases: Vec<ProgressRow>,
     pub overdue: Vec<OverdueRow>,
-    /// Cases by their current stage, in stage order.
-    pub by_stage: Vec<(String, usize)>,
-    /// Overdue tasks per assignee (member name, count).
-    pub overdue_by_assignee: Vec<(String, usize)>,
+    /// Cases by their current stage (key: the stage id), in stage order.
+    pub by_stage: Vec<Count>,
+    /// Overdue tasks per assignee (key: the member's name).
+    pub overdue_by_assignee: Vec<Count>,
     pub quarantined_changes: usize,
 }
 
@@ -74,8 +88,8 @@ impl Workspace {
                 case_id: id.clone(),
                 reference: case.header.reference.clone(),
                 title: case.header.title.clone(),
-                stage: current_stage(&case).id().into(),
-                status: case.header.status.id().into(),
+                stage: current_stage(&case),
+                status: case.header.status,
                 percent: p.percent(),
                 required: p.required,
                 required_resolved: p.required_resolved,
@@ -86,20 +100,18 @@ impl Workspace {
                     .filter(|v| v.kind == caravan_model::ReviewKind::Request)
                     .count(),
                 conflicts: doc.conflicts().len(),
-                stages: p.stages,
+                stages: p.stages.iter().map(stage_progress).collect(),
             });
         }
         cases.sort_by(|a, b| a.reference.cmp(&b.reference));
         overdue.sort_by(|a, b| a.due.cmp(&b.due).then(a.reference.cmp(&b.reference)));
         let by_stage = caravan_model::Stage::ALL
             .iter()
-            .map(|s| {
-                (
-                    s.id().to_string(),
-                    cases.iter().filter(|c| c.stage == s.id()).count(),
-                )
+            .map(|s| Count {
+                key: s.id().to_string(),
+                count: cases.iter().filter(|c| c.stage == *s).count(),
             })
-            .filter(|(_, n)| *n > 0)
+            .filter(|c| c.count > 0)
             .collect();
         let mut per: std::collections::BTreeMap<String, usize> = Default::default();
         for o in &overdue {
@@ -113,7 +125,10 @@ impl Workspace {
             cases,
             overdue,
             by_stage,
-            overdue_by_assignee: per.into_iter().collect(),
+            overdue_by_assignee: per
+                .into_iter()
+                .map(|(key, count)| Count { key, count })
+                .collect(),
             quarantined_changes,
         })
     }

@@ -1,7 +1,5 @@
 //! The team: founding it, enrolling devices, roles, revocation, case access.
 
-use std::collections::BTreeMap;
-
 use caravan_model::Role;
 use caravan_sync::join::JoinRequest;
 use caravan_sync::team::Standing;
@@ -9,29 +7,14 @@ use caravan_sync::{DeviceId, DeviceKeys, ExpectedTeam, Replica, TeamDoc};
 use serde::Serialize;
 
 use crate::error::{CoreError, Result};
+use crate::ids::MemberId;
+use crate::names::Names;
+use crate::permissions::{ACCESS_DECIDERS, TEAM_ADMINS};
 use crate::workspace::Workspace;
-
-/// Member id → display name, for views.
-#[derive(Debug, Clone, Default)]
-pub struct Names(BTreeMap<String, String>);
-
-impl Names {
-    pub(crate) fn of(team: &TeamDoc) -> Names {
-        Names(
-            team.members
-                .iter()
-                .map(|(id, m)| (id.clone(), m.name.clone()))
-                .collect(),
-        )
-    }
-
-    pub fn name_of(&self, id: &str) -> String {
-        self.0.get(id).cloned().unwrap_or_else(|| id.to_string())
-    }
-}
 
 /// The team as this device sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TeamView {
     pub id: String,
     /// The team id's short form (six groups of five digits), which a new
@@ -45,14 +28,16 @@ pub struct TeamView {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct MemberView {
-    pub id: String,
+    pub id: MemberId,
     pub name: String,
     pub role: Role,
     pub devices: Vec<DeviceView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DeviceView {
     pub id: String,
     /// Short form people compare aloud when enrolling.
@@ -64,6 +49,7 @@ pub struct DeviceView {
 
 /// A join request as an admin sees it before approving.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct JoinRequestView {
     pub name: String,
     pub label: String,
@@ -152,7 +138,7 @@ impl Workspace {
     /// returns the join package only that device can open.
     pub fn approve_join(&mut self, request_text: &str, role: Role) -> Result<Vec<u8>> {
         let (_, my_role) = self.me()?;
-        role_may(my_role, &[Role::Admin], "enrol devices")?;
+        role_may(my_role, TEAM_ADMINS, "enrol devices")?;
         let request = JoinRequest::from_text(request_text)?;
         let now = self.now();
         let package = self.replica_mut()?.approve(&request, role, now)?;
@@ -250,7 +236,7 @@ impl Workspace {
     /// refuse its later changes, and a new team key leaves it behind.
     pub fn revoke(&mut self, who: &str, reason: Option<String>) -> Result<Vec<String>> {
         let (_, my_role) = self.me()?;
-        role_may(my_role, &[Role::Admin], "revoke devices")?;
+        role_may(my_role, TEAM_ADMINS, "revoke devices")?;
         let devices: Vec<DeviceId> = match self.find_device(who) {
             Ok(d) => vec![d],
             Err(CoreError::NotFound { .. }) => {
@@ -287,7 +273,7 @@ impl Workspace {
     /// Changes a member's role.
     pub fn set_role(&mut self, who: &str, role: Role) -> Result<()> {
         let (_, my_role) = self.me()?;
-        role_may(my_role, &[Role::Admin], "change roles")?;
+        role_may(my_role, TEAM_ADMINS, "change roles")?;
         let member = self.find_member(who)?;
         let now = self.now();
         self.replica_mut()?
@@ -300,11 +286,7 @@ impl Workspace {
     /// them and those they opened.
     pub fn grant(&mut self, case: &str, who: &str, allowed: bool) -> Result<()> {
         let (_, my_role) = self.me()?;
-        role_may(
-            my_role,
-            &[Role::Admin, Role::Supervisor],
-            "decide who sees a case",
-        )?;
+        role_may(my_role, ACCESS_DECIDERS, "decide who sees a case")?;
         let case_id = self.find_case(case)?;
         let member = self.find_member(who)?;
         let now = self.now();
@@ -351,7 +333,7 @@ fn members_of(team: &TeamDoc) -> Vec<MemberView> {
     team.members
         .iter()
         .map(|(id, m)| MemberView {
-            id: id.clone(),
+            id: MemberId::from(id),
             name: m.name.clone(),
             role: m.role,
             devices: team

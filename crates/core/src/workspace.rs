@@ -31,6 +31,7 @@ use zeroize::Zeroizing;
 
 use crate::clock::{Clock, SystemClock};
 use crate::error::{CoreError, Result};
+pub use crate::ids::doc_id_for;
 
 /// `AppState` record keys.
 const DOC_NAMES: &[u8] = b"doc-names";
@@ -44,6 +45,7 @@ const TEAM_DOC: &str = "team";
 /// Per-device settings.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Settings {
     /// Lock after this many minutes without input (desktop app).
     pub auto_lock_minutes: u32,
@@ -144,24 +146,6 @@ impl std::fmt::Debug for Workspace {
             .field("vault", &self.vault)
             .finish_non_exhaustive()
     }
-}
-
-/// A vault's document id for a document name, one-to-one: the team
-/// document has its own; case ids (sync's `is_case_id`: 32 lower-case hex
-/// digits, not all zero) map onto themselves; any other name is hashed. No
-/// case name reaches the team document's id, and no two spellings share an
-/// id (sync refuses any other name before it gets here).
-pub fn doc_id_for(name: &str) -> DocId {
-    if name == TEAM_DOC {
-        return DocId::TEAM;
-    }
-    let mut out = [0u8; 16];
-    if caravan_sync::team::is_case_id(name) && hex::decode_to_slice(name, &mut out).is_ok() {
-        return DocId(out);
-    }
-    let digest = Sha256::digest([b"caravan-core/doc-id\0".as_slice(), name.as_bytes()].concat());
-    out.copy_from_slice(&digest[..16]);
-    DocId(out)
 }
 
 impl Workspace {
@@ -444,7 +428,8 @@ impl Workspace {
         let mut index = Vec::new();
         for d in &deltas {
             if d.doc_id != TEAM_DOC
-                && let Some(entry) = crate::cases::index_entry(self, &d.doc_id)
+                && let Some(r) = self.replica.as_ref()
+                && let Some(entry) = crate::index::index_entry(r, self.catalog, &d.doc_id)
             {
                 index.push(entry);
             }
@@ -579,6 +564,9 @@ impl Workspace {
                 "auto-lock",
                 "must be between 1 and 240 minutes",
             ));
+        }
+        if !["en", "ru", "uz"].contains(&s.language.as_str()) {
+            return Err(CoreError::invalid("language", "must be en, ru or uz"));
         }
         let bytes =
             serde_json::to_vec(s).map_err(|e| CoreError::invalid("settings", e.to_string()))?;

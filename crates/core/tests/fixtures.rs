@@ -81,7 +81,7 @@ fn this_build_reads_the_vaults_bundle_and_join_package_an_earlier_one_wrote() {
     assert_eq!(case.title, "Garment workshop");
     let person = &case.people[0];
     assert_eq!(
-        admin.reveal(&cases[0].id, &person.id).unwrap().full_name,
+        admin.reveal(&cases[0].id, &person.id).unwrap().full_name(),
         NAME
     );
 

@@ -5,6 +5,7 @@ mod clock;
 mod doc_ids;
 mod errors;
 mod fixtures;
+mod permissions;
 mod quarantine;
 mod regressions;
 mod rollback;

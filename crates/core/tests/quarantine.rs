@@ -83,7 +83,7 @@ fn a_supervisor_reviews_the_quarantine_and_release_judges_again() {
         .release_quarantined(Some(&case), &genesis[..12])
         .unwrap();
     assert!(!r.applied, "{r:?}");
-    assert_eq!(r.reasons[0].0, "policy.denied");
+    assert_eq!(r.reasons[0].code, "policy.denied");
     assert_eq!(admin.quarantine().unwrap().len(), 2);
 
     // The admin gives the role back: the release now applies the case and

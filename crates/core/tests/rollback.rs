@@ -19,7 +19,7 @@ fn closed(ws: Workspace, f: impl FnOnce(&Path)) -> Workspace {
 /// used further (its head sent to the team), then put back as the copy:
 /// returns both, the case, and the entries the log held before it was
 /// put back.
-fn rolled_back(dir: &Path) -> (Workspace, Workspace, String, u64) {
+fn rolled_back(dir: &Path) -> (Workspace, Workspace, CaseId, u64) {
     let backup = dir.join("backup");
     let (mut admin, mut inv) = admin_and_investigator(dir);
     let case = inv

@@ -116,11 +116,11 @@ fn flood(a: &mut Replica, to_member: &str, nonce: u8, n: usize, first: First) ->
         .unwrap()
 }
 
-fn codes(r: &caravan_core::sync::import::ImportReport) -> Vec<&str> {
+fn codes(r: &caravan_core::exchange::ImportSummary) -> Vec<&str> {
     r.quarantined.iter().map(|q| q.code.as_str()).collect()
 }
 
-fn import(ws: &mut Workspace, bundle: &[u8]) -> caravan_core::sync::import::ImportReport {
+fn import(ws: &mut Workspace, bundle: &[u8]) -> caravan_core::exchange::ImportSummary {
     ws.import_bundle(bundle, &mut |_| {}).unwrap()
 }
 

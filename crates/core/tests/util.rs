@@ -43,7 +43,7 @@ pub fn enrol(admin: &mut Workspace, dir: &Path, name: &str, role: Role) -> Works
 }
 
 /// A bundle from `from` for `to`'s member, imported by `to`.
-pub fn swap(from: &mut Workspace, to: &mut Workspace) -> sync::import::ImportReport {
+pub fn swap(from: &mut Workspace, to: &mut Workspace) -> caravan_core::exchange::ImportSummary {
     let (me, _) = to.me().unwrap();
     let (bundle, _) = from.export_bundle(Some(&me), &mut |_| {}).unwrap();
     to.import_bundle(&bundle, &mut |_| {}).unwrap()

@@ -60,6 +60,7 @@ pub struct CaseHeader {
 
 /// A criminal-code article a case is qualified under.
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LegalArticle {
     pub jurisdiction: String,
     /// Year of the criminal code the article belongs to: codes change.

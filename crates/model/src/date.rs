@@ -7,6 +7,11 @@ use serde::{Deserialize, Serialize};
 /// sorts and reads the same everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
+#[cfg_attr(
+    feature = "ts",
+    derive(ts_rs::TS),
+    ts(type = "string", rename = "IsoDate")
+)]
 pub struct Date {
     year: u16,
     month: u8,

@@ -1,164 +1,114 @@
 //! Exchanging bundles by file, with progress; reports; audit.
 
-use caravan_core::{CoreError, Progress};
+use caravan_core::CoreError;
+use caravan_core::audit::{AuditCheck, AuditRow};
+use caravan_core::exchange::{
+    DiscardView, ExportSummary, ImportSummary, PeerExchange, Progress, QuarantineRow, ReleaseView,
+};
+use caravan_core::reports::ProgressReport;
 use tauri::State;
 use tauri::ipc::Channel;
 
-use crate::dto::*;
 use crate::files::{Access, Kind};
 use crate::state::{AppState, CmdResult};
 
-fn send(channel: &Channel<ProgressDto>, p: Progress) {
-    let step = serde_json::to_value(p.step)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default();
-    // A closed channel only means the window stopped listening.
-    let _ = channel.send(ProgressDto {
-        step,
-        done: p.done,
-        total: p.total,
-    });
+type S<'a> = State<'a, AppState>;
+
+/// Sends progress to the window; a closed channel only means the window
+/// stopped listening.
+fn sender(channel: Channel<Progress>) -> impl FnMut(Progress) {
+    move |p| drop(channel.send(p))
 }
 
 /// Writes a bundle for `member` (or any member) to `path`.
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub async fn export_bundle(
-    state: State<'_, AppState>,
+    state: S<'_>,
     member: Option<String>,
     path: String,
-    on_progress: Channel<ProgressDto>,
-) -> CmdResult<ExportDto> {
-    let p = state.file(&path, Access::Write, Kind::Bundle)?;
-    state.with(|ws| {
-        let (bytes, summary) =
-            ws.export_bundle(member.as_deref(), &mut |p| send(&on_progress, p))?;
-        std::fs::write(&p, &bytes).map_err(|e| CoreError::file(&p, &e))?;
-        Ok(ExportDto {
-            bytes: bytes.len() as u64,
-            recipient: summary.recipient,
-            path: path.clone(),
+    on_progress: Channel<Progress>,
+) -> CmdResult<ExportSummary> {
+    let file = state.file(&path, Access::Write, Kind::Bundle)?;
+    state
+        .run("export_bundle", move |ws| {
+            ws.export_bundle_to(member.as_deref(), &file, &mut sender(on_progress))
         })
-    })
+        .await
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub async fn import_bundle(
-    state: State<'_, AppState>,
+    state: S<'_>,
     path: String,
-    on_progress: Channel<ProgressDto>,
-) -> CmdResult<ImportReportDto> {
-    let p = state.file(&path, Access::Read, Kind::Bundle)?;
-    state.with(|ws| {
-        let bytes = std::fs::read(&p).map_err(|e| CoreError::file(&p, &e))?;
-        let r = ws.import_bundle(&bytes, &mut |pr| send(&on_progress, pr))?;
-        let team = ws.team_view()?;
-        let sender_name = team
-            .members
-            .iter()
-            .find(|m| m.devices.iter().any(|d| d.id == r.sender))
-            .map(|m| m.name.clone())
-            .unwrap_or_default();
-        Ok(ImportReportDto {
-            sender: r.sender.clone(),
-            sender_name,
-            applied: r.applied as u32,
-            already_had: r.already_had as u32,
-            held: r.held as u32,
-            quarantined: r
-                .quarantined
-                .iter()
-                .map(|q| QuarantineNoteDto {
-                    case_id: q.doc_id.clone(),
-                    change: q.hash.clone(),
-                    code: q.code.clone(),
-                    message: q.message.clone(),
-                })
-                .collect(),
-            not_permitted: r.not_permitted as u32,
-            cases_changed: r.docs_changed.iter().filter(|d| *d != "team").count() as u32,
+    on_progress: Channel<Progress>,
+) -> CmdResult<ImportSummary> {
+    let file = state.file(&path, Access::Read, Kind::Bundle)?;
+    state
+        .run("import_bundle", move |ws| {
+            ws.import_bundle(&read(&file)?, &mut sender(on_progress))
         })
-    })
+        .await
 }
 
-#[tauri::command(rename_all = "snake_case")]
-pub async fn peers(state: State<'_, AppState>) -> CmdResult<Vec<PeerDto>> {
-    state.with(|ws| {
-        Ok(ws
-            .peers()?
-            .into_iter()
-            .map(|p| PeerDto {
-                member: p.member,
-                name: p.name,
-                last_export_ms: p.last_export_ms,
-                last_import_ms: p.last_import_ms,
-            })
-            .collect())
-    })
+fn read(p: &std::path::Path) -> Result<Vec<u8>, CoreError> {
+    std::fs::read(p).map_err(|e| CoreError::file(p, &e))
 }
 
-#[tauri::command(rename_all = "snake_case")]
-pub async fn quarantine(state: State<'_, AppState>) -> CmdResult<Vec<QuarantineRowDto>> {
-    state.with(|ws| Ok(ws.quarantine()?.into_iter().map(Into::into).collect()))
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn peers(state: S<'_>) -> CmdResult<Vec<PeerExchange>> {
+    state.run("peers", |ws| ws.peers()).await
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn quarantine(state: S<'_>) -> CmdResult<Vec<QuarantineRow>> {
+    state.run("quarantine", |ws| ws.quarantine()).await
 }
 
 /// Judges a quarantined change again (supervisor, admin).
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub async fn release_quarantined(
-    state: State<'_, AppState>,
-    target: QuarantineRefDto,
-) -> CmdResult<ReleaseDto> {
-    let _span = tracing::info_span!("release_quarantined").entered();
+    state: S<'_>,
+    case_id: String,
+    change: String,
+) -> CmdResult<ReleaseView> {
     state
-        .with(|ws| ws.release_quarantined(Some(&target.case_id), &target.change))
-        .map(Into::into)
+        .run("release_quarantined", move |ws| {
+            ws.release_quarantined(Some(&case_id), &change)
+        })
+        .await
 }
 
 /// Removes a quarantined change from the list (supervisor, admin).
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub async fn discard_quarantined(
-    state: State<'_, AppState>,
-    target: QuarantineRefDto,
-) -> CmdResult<DiscardDto> {
-    let _span = tracing::info_span!("discard_quarantined").entered();
+    state: S<'_>,
+    case_id: String,
+    change: String,
+) -> CmdResult<DiscardView> {
     state
-        .with(|ws| ws.discard_quarantined(Some(&target.case_id), &target.change))
-        .map(Into::into)
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub async fn progress_report(state: State<'_, AppState>) -> CmdResult<ReportDto> {
-    state.with(|ws| ws.progress_report()).map(Into::into)
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub async fn audit_log(
-    state: State<'_, AppState>,
-    limit: Option<u32>,
-) -> CmdResult<Vec<AuditRowDto>> {
-    state.with(|ws| {
-        Ok(ws
-            .audit_log(limit.map(|l| l as usize))?
-            .into_iter()
-            .map(|a| AuditRowDto {
-                seq: a.seq,
-                at_ms: a.at_ms,
-                actor: a.actor,
-                actor_name: a.actor_name,
-                action: a.action,
-                detail: a.detail,
-            })
-            .collect())
-    })
-}
-
-#[tauri::command(rename_all = "snake_case")]
-pub async fn audit_verify(state: State<'_, AppState>) -> CmdResult<AuditCheckDto> {
-    state.with(|ws| {
-        let c = ws.audit_verify()?;
-        Ok(AuditCheckDto {
-            entries: c.entries,
-            head: c.head,
+        .run("discard_quarantined", move |ws| {
+            ws.discard_quarantined(Some(&case_id), &change)
         })
-    })
+        .await
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn progress_report(state: S<'_>) -> CmdResult<ProgressReport> {
+    state
+        .run("progress_report", |ws| ws.progress_report())
+        .await
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn audit_log(state: S<'_>, limit: Option<u32>) -> CmdResult<Vec<AuditRow>> {
+    state
+        .run("audit_log", move |ws| {
+            ws.audit_log(limit.map(|l| l as usize))
+        })
+        .await
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn audit_verify(state: S<'_>) -> CmdResult<AuditCheck> {
+    state.run("audit_verify", |ws| ws.audit_verify()).await
 }

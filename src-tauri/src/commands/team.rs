@@ -3,16 +3,14 @@
 use std::path::Path;
 
 use caravan_core::model::Role;
-use caravan_core::{CoreError, Workspace};
+use caravan_core::team::{JoinRequestView, TeamView};
+use caravan_core::{CaseId, CoreError, MemberId, Workspace};
 use tauri::State;
 
-use crate::dto::*;
 use crate::files::{Access, Kind};
-use crate::state::{AppState, CmdResult, invalid};
+use crate::state::{AppState, CmdResult, Shared};
 
-fn role(s: &str) -> CmdResult<Role> {
-    Role::from_id(s).ok_or_else(|| invalid("role", "is not a known role"))
-}
+type S<'a> = State<'a, AppState>;
 
 fn read(p: &Path) -> Result<Vec<u8>, CoreError> {
     std::fs::read(p).map_err(|e| CoreError::file(p, &e))
@@ -22,80 +20,77 @@ fn write(p: &Path, bytes: &[u8]) -> Result<(), CoreError> {
     std::fs::write(p, bytes).map_err(|e| CoreError::file(p, &e))
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub async fn found_team(
-    state: State<'_, AppState>,
+    state: S<'_>,
     team_name: String,
     member_name: String,
     device_label: String,
-) -> CmdResult<TeamDto> {
+) -> CmdResult<TeamView> {
     state
-        .with(|ws| ws.found_team(&team_name, &member_name, &device_label))
-        .map(Into::into)
+        .run("found_team", move |ws| {
+            ws.found_team(&team_name, &member_name, &device_label)
+        })
+        .await
 }
 
-#[tauri::command(rename_all = "snake_case")]
-pub async fn team(state: State<'_, AppState>) -> CmdResult<TeamDto> {
-    state.with(|ws| ws.team_view()).map(Into::into)
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn team(state: S<'_>) -> CmdResult<TeamView> {
+    state.run("team", |ws| ws.team_view()).await
 }
 
-/// Writes this device's join request to `path` and returns its text.
-#[tauri::command(rename_all = "snake_case")]
+/// Writes this device's join request to `path` (when given) and returns
+/// its text.
+#[tauri::command(async, rename_all = "snake_case")]
 pub async fn write_join_request(
-    state: State<'_, AppState>,
+    state: S<'_>,
     member_name: String,
     device_label: String,
     path: Option<String>,
 ) -> CmdResult<String> {
-    let target = match &path {
-        Some(p) => Some(state.file(p, Access::Write, Kind::Join)?),
-        None => None,
-    };
-    state.with(|ws| {
-        let text = ws.join_request(&member_name, &device_label)?;
-        if let Some(p) = &target {
-            write(p, text.as_bytes())?;
-        }
-        Ok(text)
-    })
+    let target = path
+        .map(|p| state.file(&p, Access::Write, Kind::Join))
+        .transpose()?;
+    state
+        .run("write_join_request", move |ws| {
+            let text = ws.join_request(&member_name, &device_label)?;
+            target.map_or(Ok(()), |p| write(&p, text.as_bytes()))?;
+            Ok(text)
+        })
+        .await
 }
 
 /// Opens the join package at `package_path`. `team_id` is required: the
 /// team fingerprint the admin reads out from their Team screen, or the
 /// team id; a package for another team is refused.
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub async fn accept_join(
-    state: State<'_, AppState>,
+    state: S<'_>,
     package_path: String,
     team_id: String,
-) -> CmdResult<TeamDto> {
-    let p = state.file(&package_path, Access::Read, Kind::Join)?;
+) -> CmdResult<TeamView> {
+    let file = state.file(&package_path, Access::Read, Kind::Join)?;
     state
-        .with(|ws| {
-            let package = read(&p)?;
-            ws.accept_join(&package, &team_id)
+        .run("accept_join", move |ws| {
+            ws.accept_join(&read(&file)?, &team_id)
         })
-        .map(Into::into)
+        .await
 }
 
 /// Reads a join request (file path or pasted text) so the admin can
 /// compare the fingerprint before approving.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn inspect_join_request(
-    state: State<'_, AppState>,
-    request: String,
-) -> CmdResult<JoinRequestDto> {
-    let text = request_text(&state, &request)?;
-    let v = Workspace::inspect_join_request(&text)?;
-    Ok(JoinRequestDto {
-        name: v.name,
-        label: v.label,
-        device: v.device,
-        fingerprint: v.fingerprint,
-    })
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn inspect_join_request(state: S<'_>, request: String) -> CmdResult<JoinRequestView> {
+    state
+        .blocking("inspect_join_request", move |s| {
+            Ok(Workspace::inspect_join_request(&request_text(
+                s, &request,
+            )?)?)
+        })
+        .await
 }
 
-fn request_text(state: &AppState, request: &str) -> CmdResult<String> {
+fn request_text(state: &Shared, request: &str) -> CmdResult<String> {
     if request.trim_start().starts_with("CARAVAN-JOIN") {
         return Ok(request.to_string());
     }
@@ -104,50 +99,51 @@ fn request_text(state: &AppState, request: &str) -> CmdResult<String> {
 }
 
 /// Approves a join request and writes the join package to `out_path`.
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub async fn approve_join(
-    state: State<'_, AppState>,
+    state: S<'_>,
     request: String,
-    role_id: String,
+    role: Role,
     out_path: String,
-) -> CmdResult<TeamDto> {
-    let role = role(&role_id)?;
-    let text = request_text(&state, &request)?;
+) -> CmdResult<TeamView> {
     let out = state.file(&out_path, Access::Write, Kind::Join)?;
     state
-        .with(|ws| {
-            let package = ws.approve_join(&text, role)?;
-            write(&out, &package)?;
-            ws.team_view()
+        .blocking("approve_join", move |s| {
+            let text = request_text(s, &request)?;
+            s.with(|ws| {
+                write(&out, &ws.approve_join(&text, role)?)?;
+                ws.team_view()
+            })
         })
-        .map(Into::into)
+        .await
 }
 
-#[tauri::command(rename_all = "snake_case")]
-pub async fn set_role(
-    state: State<'_, AppState>,
-    member: String,
-    role_id: String,
-) -> CmdResult<()> {
-    let role = role(&role_id)?;
-    state.with(|ws| ws.set_role(&member, role))
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn set_role(state: S<'_>, member: MemberId, role: Role) -> CmdResult<()> {
+    state
+        .run("set_role", move |ws| ws.set_role(&member, role))
+        .await
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub async fn revoke(
-    state: State<'_, AppState>,
+    state: S<'_>,
     device_or_member: String,
     reason: Option<String>,
 ) -> CmdResult<Vec<String>> {
-    state.with(|ws| ws.revoke(&device_or_member, reason.clone()))
+    state
+        .run("revoke", move |ws| ws.revoke(&device_or_member, reason))
+        .await
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command(async, rename_all = "snake_case")]
 pub async fn grant(
-    state: State<'_, AppState>,
-    case_id: String,
-    member: String,
+    state: S<'_>,
+    case_id: CaseId,
+    member: MemberId,
     allowed: bool,
 ) -> CmdResult<()> {
-    state.with(|ws| ws.grant(&case_id, &member, allowed))
+    state
+        .run("grant", move |ws| ws.grant(&case_id, &member, allowed))
+        .await
 }

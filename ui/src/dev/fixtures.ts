@@ -3,16 +3,19 @@
 // plausible value and takes overrides, so a change of a DTO's shape is
 // made here once.
 import type { StatusDto } from '$lib/bindings/StatusDto';
-import type { CaseDto } from '$lib/bindings/CaseDto';
-import type { CaseSummaryDto } from '$lib/bindings/CaseSummaryDto';
-import type { PersonDto } from '$lib/bindings/PersonDto';
-import type { ChecklistDto } from '$lib/bindings/ChecklistDto';
-import type { ChecklistItemDto } from '$lib/bindings/ChecklistItemDto';
-import type { MemberDto } from '$lib/bindings/MemberDto';
-import type { DeviceDto } from '$lib/bindings/DeviceDto';
-import type { TeamDto } from '$lib/bindings/TeamDto';
+import type { CaseView } from '$lib/bindings/CaseView';
+import type { CaseSummary } from '$lib/bindings/CaseSummary';
+import type { PersonView } from '$lib/bindings/PersonView';
+import type { ChecklistView } from '$lib/bindings/ChecklistView';
+import type { ItemView } from '$lib/bindings/ItemView';
+import type { MemberView } from '$lib/bindings/MemberView';
+import type { DeviceView } from '$lib/bindings/DeviceView';
+import type { TeamView } from '$lib/bindings/TeamView';
+import type { Role } from '$lib/bindings/Role';
+import { PERMISSIONS_BY_ROLE } from '$lib/bindings/permissionsByRole';
+import { NONE } from '$lib/perms';
 
-export function status(role: string | null, over: Partial<StatusDto> = {}): StatusDto {
+export function status(role: Role | null, over: Partial<StatusDto> = {}): StatusDto {
   return {
     vault_dir: '/home/a/.local/share/caravan/vault',
     vault_exists: true,
@@ -20,6 +23,7 @@ export function status(role: string | null, over: Partial<StatusDto> = {}): Stat
     has_team: role !== null,
     pending_join: null,
     me: role ? member({ role }) : null,
+    permissions: role ? PERMISSIONS_BY_ROLE[role] : NONE,
     team_name: role ? 'Almaty unit' : null,
     settings: { auto_lock_minutes: 5, language: 'en' },
     demo: false,
@@ -27,15 +31,15 @@ export function status(role: string | null, over: Partial<StatusDto> = {}): Stat
   };
 }
 
-export function device(over: Partial<DeviceDto> = {}): DeviceDto {
+export function device(over: Partial<DeviceView> = {}): DeviceView {
   return { id: 'dev-me', fingerprint: 'AAAA-BBBB', label: 'Office', enrolled_at: 0, revoked: false, ...over };
 }
 
-export function member(over: Partial<MemberDto> = {}): MemberDto {
+export function member(over: Partial<MemberView> = {}): MemberView {
   return { id: 'm-me', name: 'Aigerim', role: 'investigator', devices: [], ...over };
 }
 
-export function team(over: Partial<TeamDto> = {}): TeamDto {
+export function team(over: Partial<TeamView> = {}): TeamView {
   const me = over.me ?? member();
   return {
     id: 'team-1',
@@ -49,12 +53,11 @@ export function team(over: Partial<TeamDto> = {}): TeamDto {
   };
 }
 
-export function person(over: Partial<PersonDto> = {}): PersonDto {
+export function person(over: Partial<PersonView> = {}): PersonView {
   return {
     id: 'p1',
     kind: 'victim',
     pseudonym: 'V-01',
-    masked: true,
     status: 'possible',
     sex: 'female',
     age_at_trafficking: 19,
@@ -69,7 +72,7 @@ export function person(over: Partial<PersonDto> = {}): PersonDto {
   };
 }
 
-export function caseDto(over: Partial<CaseDto> = {}): CaseDto {
+export function caseDto(over: Partial<CaseView> = {}): CaseView {
   return {
     id: 'c1',
     reference: 'ALM-2026-014',
@@ -99,7 +102,7 @@ export function caseDto(over: Partial<CaseDto> = {}): CaseDto {
   };
 }
 
-export function caseSummary(over: Partial<CaseSummaryDto> = {}): CaseSummaryDto {
+export function caseSummary(over: Partial<CaseSummary> = {}): CaseSummary {
   return {
     id: 'c1',
     reference: 'ALM-2026-014',
@@ -116,7 +119,7 @@ export function caseSummary(over: Partial<CaseSummaryDto> = {}): CaseSummaryDto 
   };
 }
 
-export function checklistItem(over: Partial<ChecklistItemDto> = {}): ChecklistItemDto {
+export function checklistItem(over: Partial<ItemView> = {}): ItemView {
   return {
     id: 'safety',
     kind: 'action',
@@ -133,7 +136,7 @@ export function checklistItem(over: Partial<ChecklistItemDto> = {}): ChecklistIt
   };
 }
 
-export function checklist(over: Partial<ChecklistDto> = {}): ChecklistDto {
+export function checklist(over: Partial<ChecklistView> = {}): ChecklistView {
   return {
     template_id: 'initial-actions',
     version: 1,

@@ -1,17 +1,18 @@
+import type { Role } from '$lib/bindings/Role';
 // A mocked backend for `npm run dev` → /preview.html: the UI with made-up
 // data and no desktop shell. Never part of the production build.
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { StatusDto } from '$lib/bindings/StatusDto';
-import type { CaseDto } from '$lib/bindings/CaseDto';
-import type { ChecklistDto } from '$lib/bindings/ChecklistDto';
-import type { ChecklistItemDto } from '$lib/bindings/ChecklistItemDto';
-import type { ReportDto } from '$lib/bindings/ReportDto';
-import type { ConflictDto } from '$lib/bindings/ConflictDto';
-import type { QuarantineRowDto } from '$lib/bindings/QuarantineRowDto';
+import type { CaseView } from '$lib/bindings/CaseView';
+import type { ChecklistView } from '$lib/bindings/ChecklistView';
+import type { ItemView } from '$lib/bindings/ItemView';
+import type { ProgressReport } from '$lib/bindings/ProgressReport';
+import type { ConflictView } from '$lib/bindings/ConflictView';
+import type { QuarantineRow } from '$lib/bindings/QuarantineRow';
 import { caseDto, caseSummary, checklist, checklistItem, device, member, person, status as statusDto, team as teamDto } from './fixtures';
 
 const params = new URLSearchParams(location.search);
-const role = params.get('role') ?? 'admin';
+const role = (params.get('role') ?? 'admin') as Role;
 const lang = params.get('lang') ?? 'en';
 const day = 86_400_000;
 const now = Date.UTC(2026, 10, 20, 9, 30);
@@ -56,12 +57,12 @@ const summaries = [
     updated_at_ms: now - 9 * day, progress_percent: 91 }),
 ];
 
-function item(id: string, text: string, source: string, extra: Partial<ChecklistItemDto> = {}) {
+function item(id: string, text: string, source: string, extra: Partial<ItemView> = {}) {
   return checklistItem({ id, text, source, ...extra });
 }
 
-let quarantined: QuarantineRowDto[] = [{ case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', author: 'dev-timur', author_name: 'Timur Bekov', relayed_by: 'dev-aibek', relayed_by_name: 'Aibek Dzhaksybekov', code: 'sync.revoked_device', message: 'from a revoked device', arrived_at_ms: Date.now() - 3_600_000 }];
-let lists: ChecklistDto[] = [
+let quarantined: QuarantineRow[] = [{ case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', author: 'dev-timur', author_name: 'Timur Bekov', relayed_by: 'dev-aibek', relayed_by_name: 'Aibek Dzhaksybekov', code: 'sync.revoked_device', message: 'from a revoked device', arrived_at_ms: Date.now() - 3_600_000 }];
+let lists: ChecklistView[] = [
   checklist({ required: 4, required_resolved: 2, items: [
     item('safety', 'Immediate safety and medical needs addressed', 'UNODC M5', { status: 'done' }),
     item('child', 'Possible child: treated as a child until an age assessment shows otherwise', 'UNODC M5', { status: 'not_applicable', reason: 'Adult: passport checked' }),
@@ -77,7 +78,7 @@ let lists: ChecklistDto[] = [
 
 const aibek = { id: 'm-aibek', name: 'Aibek Dzhaksybekov' };
 
-const theCase = (): CaseDto => caseDto({
+const theCase = (): CaseView => caseDto({
   reference: 'KZ-2026-0142', title: 'Construction site, Kaskelen',
   created_at: now - 20 * day, created_by: aibek,
   narrative: 'Signal from the labour inspectorate: twelve workers from Uzbekistan housed on site, passports held by the foreman.',
@@ -99,7 +100,7 @@ const theCase = (): CaseDto => caseDto({
         { id: 'k2', from: 'Forensic lab', to: 'Evidence room, Almaty DVD', at: now - 9 * day, place: 'Almaty', seal_number: 'AL-0043', purpose: null, recorded_by: aibek },
       ], recorded_by: aibek },
   ],
-  interviews: [{ id: 'i1', person_id: 'p1', stage: 'interviews', planned_for: '2026-11-25', venue: 'Shelter interview room', interpreter: 'Uzbek interpreter (court list)', interpreter_vetted: true, consent_given: true, child_track: false, plan: 'P: welfare check, breaks every 40 min.\nE: explain role and confidentiality.\nA: free recall, then recruitment and debts.' }],
+  interviews: [{ id: 'i1', person_id: 'p1', stage: 'planning', planned_for: '2026-11-25', venue: 'Shelter interview room', interpreter: 'Uzbek interpreter (court list)', interpreter_vetted: true, consent_given: true, child_track: false, plan: 'P: welfare check, breaks every 40 min.\nE: explain role and confidentiality.\nA: free recall, then recruitment and debts.' }],
   tasks: [
     { id: 't1', title: 'Request bank records of the employer', assignee: aibek, due: '2026-11-10', stage: 'financial', done: false, overdue: true },
     { id: 't2', title: 'Arrange vetted interpreter', assignee: aibek, due: '2026-11-15', stage: 'initial_response', done: false, overdue: true },
@@ -122,7 +123,7 @@ const theCase = (): CaseDto => caseDto({
   conflicts: 1,
 });
 
-const conflicts = (reveal: boolean): ConflictDto[] => [
+const conflicts = (reveal: boolean): ConflictView[] => [
   { case_id: 'c1', path: 'header/title', sensitive: false, values: [
     { choice: 'a', value: 'Kaskelen construction site', author: 'm-aibek', author_name: 'Aibek Dzhaksybekov', shown_now: false },
     { choice: 'b', value: 'Labour exploitation at Kaskelen', author: 'm-saule', author_name: 'Saule Nurlanovna', shown_now: true },
@@ -133,12 +134,12 @@ const conflicts = (reveal: boolean): ConflictDto[] => [
   ] },
 ];
 
-const report: ReportDto = {
+const report: ProgressReport = {
   today: '2026-11-20',
-  cases: summaries.map((c) => ({ case_id: c.id, reference: c.reference, title: c.title, stage: c.stage, status: c.status, percent: c.progress_percent, overdue_tasks: c.overdue_tasks, open_requests: c.id === 'c1' ? 1 : 0, conflicts: c.conflicts })),
+  cases: summaries.map((c) => ({ case_id: c.id, reference: c.reference, title: c.title, stage: c.stage, status: c.status, percent: c.progress_percent, required: 10, required_resolved: Math.round(c.progress_percent / 10), overdue_tasks: c.overdue_tasks, open_requests: c.id === 'c1' ? 1 : 0, conflicts: c.conflicts, stages: [] })),
   overdue: [
-    { case_id: 'c1', reference: 'KZ-2026-0142', task_id: 't1', title: 'Request bank records of the employer', due: '2026-11-10', assignee_name: 'Aibek Dzhaksybekov' },
-    { case_id: 'c1', reference: 'KZ-2026-0142', task_id: 't2', title: 'Arrange vetted interpreter', due: '2026-11-15', assignee_name: 'Aibek Dzhaksybekov' },
+    { case_id: 'c1', reference: 'KZ-2026-0142', task_id: 't1', title: 'Request bank records of the employer', due: '2026-11-10', assignee: 'm-aibek', assignee_name: 'Aibek Dzhaksybekov' },
+    { case_id: 'c1', reference: 'KZ-2026-0142', task_id: 't2', title: 'Arrange vetted interpreter', due: '2026-11-15', assignee: 'm-aibek', assignee_name: 'Aibek Dzhaksybekov' },
   ],
   by_stage: [{ key: 'identification', count: 1 }, { key: 'evidence', count: 1 }, { key: 'prosecution_review', count: 1 }],
   overdue_by_assignee: [{ key: 'Aibek Dzhaksybekov', count: 2 }],

@@ -47,11 +47,11 @@ describe('api error mapping', () => {
       calls.push([cmd, args]);
       return null;
     });
-    await api.setItem('c1', 't1', 'i1', { status: 'done', reason: null, note: null, evidence_ids: [] });
+    await api.setItem('c1', 't1', 'i1', { status: 'done', reason: null, note: null, evidence_ids: [], interview_ids: [] });
     await api.recover('CODE', 'new pass');
     expect(calls[0]).toEqual([
       'set_item',
-      { case_id: 'c1', template_id: 't1', item_id: 'i1', update: { status: 'done', reason: null, note: null, evidence_ids: [] } },
+      { case_id: 'c1', template_id: 't1', item_id: 'i1', update: { status: 'done', reason: null, note: null, evidence_ids: [], interview_ids: [] } },
     ]);
     expect(calls[1]).toEqual(['recover', { recovery_code: 'CODE', new_passphrase: 'new pass' }]);
   });

@@ -6,38 +6,41 @@ import type { ErrorDto } from '$lib/bindings/ErrorDto';
 import type { StatusDto } from '$lib/bindings/StatusDto';
 import type { StrengthDto } from '$lib/bindings/StrengthDto';
 import type { CreatedVaultDto } from '$lib/bindings/CreatedVaultDto';
-import type { SettingsDto } from '$lib/bindings/SettingsDto';
-import type { TeamDto } from '$lib/bindings/TeamDto';
-import type { JoinRequestDto } from '$lib/bindings/JoinRequestDto';
-import type { CaseFilterDto } from '$lib/bindings/CaseFilterDto';
-import type { CaseListDto } from '$lib/bindings/CaseListDto';
-import type { NewCaseDto } from '$lib/bindings/NewCaseDto';
-import type { CaseDto } from '$lib/bindings/CaseDto';
-import type { ArticleOptionDto } from '$lib/bindings/ArticleOptionDto';
-import type { NewPersonDto } from '$lib/bindings/NewPersonDto';
-import type { IdentityDto } from '$lib/bindings/IdentityDto';
-import type { ChecklistDto } from '$lib/bindings/ChecklistDto';
-import type { ItemUpdateDto } from '$lib/bindings/ItemUpdateDto';
-import type { NewEvidenceDto } from '$lib/bindings/NewEvidenceDto';
-import type { CustodyTransferDto } from '$lib/bindings/CustodyTransferDto';
-import type { AttachmentDto } from '$lib/bindings/AttachmentDto';
-import type { NewInterviewDto } from '$lib/bindings/NewInterviewDto';
-import type { NewTaskDto } from '$lib/bindings/NewTaskDto';
-import type { NewEventDto } from '$lib/bindings/NewEventDto';
-import type { NewReferralDto } from '$lib/bindings/NewReferralDto';
-import type { NewRiskDto } from '$lib/bindings/NewRiskDto';
-import type { ConflictDto } from '$lib/bindings/ConflictDto';
-import type { ProgressDto } from '$lib/bindings/ProgressDto';
-import type { ExportDto } from '$lib/bindings/ExportDto';
-import type { ImportReportDto } from '$lib/bindings/ImportReportDto';
-import type { PeerDto } from '$lib/bindings/PeerDto';
-import type { QuarantineRowDto } from '$lib/bindings/QuarantineRowDto';
-import type { QuarantineRefDto } from '$lib/bindings/QuarantineRefDto';
-import type { ReleaseDto } from '$lib/bindings/ReleaseDto';
-import type { DiscardDto } from '$lib/bindings/DiscardDto';
-import type { ReportDto } from '$lib/bindings/ReportDto';
-import type { AuditRowDto } from '$lib/bindings/AuditRowDto';
-import type { AuditCheckDto } from '$lib/bindings/AuditCheckDto';
+import type { Settings } from '$lib/bindings/Settings';
+import type { TeamView } from '$lib/bindings/TeamView';
+import type { JoinRequestView } from '$lib/bindings/JoinRequestView';
+import type { CaseFilter } from '$lib/bindings/CaseFilter';
+import type { CaseList } from '$lib/bindings/CaseList';
+import type { NewCaseInput } from '$lib/bindings/NewCaseInput';
+import type { CaseView } from '$lib/bindings/CaseView';
+import type { ArticleOption } from '$lib/bindings/ArticleOption';
+import type { PersonInput } from '$lib/bindings/PersonInput';
+import type { RevealedIdentity } from '$lib/bindings/RevealedIdentity';
+import type { ChecklistView } from '$lib/bindings/ChecklistView';
+import type { ItemUpdate } from '$lib/bindings/ItemUpdate';
+import type { EvidenceInput } from '$lib/bindings/EvidenceInput';
+import type { CustodyInput } from '$lib/bindings/CustodyInput';
+import type { AttachmentView } from '$lib/bindings/AttachmentView';
+import type { InterviewInput } from '$lib/bindings/InterviewInput';
+import type { TaskInput } from '$lib/bindings/TaskInput';
+import type { EventInput } from '$lib/bindings/EventInput';
+import type { ReferralInput } from '$lib/bindings/ReferralInput';
+import type { RiskInput } from '$lib/bindings/RiskInput';
+import type { ConflictView } from '$lib/bindings/ConflictView';
+import type { Progress } from '$lib/bindings/Progress';
+import type { ExportSummary } from '$lib/bindings/ExportSummary';
+import type { ImportSummary } from '$lib/bindings/ImportSummary';
+import type { PeerExchange } from '$lib/bindings/PeerExchange';
+import type { QuarantineRow } from '$lib/bindings/QuarantineRow';
+import type { Role } from '$lib/bindings/Role';
+import type { Stage } from '$lib/bindings/Stage';
+import type { ReviewKind } from '$lib/bindings/ReviewKind';
+import type { Decision } from '$lib/bindings/Decision';
+import type { ReleaseView } from '$lib/bindings/ReleaseView';
+import type { DiscardView } from '$lib/bindings/DiscardView';
+import type { ProgressReport } from '$lib/bindings/ProgressReport';
+import type { AuditRow } from '$lib/bindings/AuditRow';
+import type { AuditCheck } from '$lib/bindings/AuditCheck';
 
 /** A rejected command, with the backend's stable code. */
 export class ApiError extends Error {
@@ -92,10 +95,10 @@ async function call<T>(cmd: string, args?: Args): Promise<T> {
   }
 }
 
-export type ProgressHandler = (p: ProgressDto) => void;
+export type ProgressHandler = (p: Progress) => void;
 
-function progressChannel(onProgress?: ProgressHandler): Channel<ProgressDto> {
-  return new Channel<ProgressDto>((p) => onProgress?.(p));
+function progressChannel(onProgress?: ProgressHandler): Channel<Progress> {
+  return new Channel<Progress>((p) => onProgress?.(p));
 }
 
 // --- session ---------------------------------------------------------------
@@ -108,7 +111,7 @@ export const recover = (recovery_code: string, new_passphrase: string) =>
   call<StatusDto>('recover', { recovery_code, new_passphrase });
 export const lock = () => call<null>('lock');
 export const touch = () => call<null>('touch');
-export const setSettings = (settings: SettingsDto) => call<null>('set_settings', { settings });
+export const setSettings = (settings: Settings) => call<null>('set_settings', { settings });
 export const openDemo = () => call<StatusDto>('open_demo');
 export const demoPassphrase = () => call<string>('demo_passphrase');
 export const leaveDemo = () => call<StatusDto>('leave_demo');
@@ -118,46 +121,46 @@ export const pickFile = (mode: 'open' | 'save', kind: string, default_name: stri
 
 // --- team ------------------------------------------------------------------
 export const foundTeam = (team_name: string, member_name: string, device_label: string) =>
-  call<TeamDto>('found_team', { team_name, member_name, device_label });
-export const team = () => call<TeamDto>('team');
+  call<TeamView>('found_team', { team_name, member_name, device_label });
+export const team = () => call<TeamView>('team');
 export const writeJoinRequest = (member_name: string, device_label: string, path: string | null) =>
   call<string>('write_join_request', { member_name, device_label, path });
 /** `team_id`: the team fingerprint read out by the admin (or the team id); required. */
 export const acceptJoin = (package_path: string, team_id: string) =>
-  call<TeamDto>('accept_join', { package_path, team_id });
+  call<TeamView>('accept_join', { package_path, team_id });
 export const inspectJoinRequest = (request: string) =>
-  call<JoinRequestDto>('inspect_join_request', { request });
-export const approveJoin = (request: string, role_id: string, out_path: string) =>
-  call<TeamDto>('approve_join', { request, role_id, out_path });
-export const setRole = (member: string, role_id: string) => call<null>('set_role', { member, role_id });
+  call<JoinRequestView>('inspect_join_request', { request });
+export const approveJoin = (request: string, role: Role, out_path: string) =>
+  call<TeamView>('approve_join', { request, role, out_path });
+export const setRole = (member: string, role: Role) => call<null>('set_role', { member, role });
 export const revoke = (device_or_member: string, reason: string | null) =>
   call<string[]>('revoke', { device_or_member, reason });
 export const grant = (case_id: string, member: string, allowed: boolean) =>
   call<null>('grant', { case_id, member, allowed });
 
 // --- cases -----------------------------------------------------------------
-export const listCases = (filter: CaseFilterDto) => call<CaseListDto>('list_cases', { filter });
-export const createCase = (c: NewCaseDto) => call<string>('create_case', { case: c });
-export const showCase = (case_id: string) => call<CaseDto>('show_case', { case_id });
+export const listCases = (filter: CaseFilter) => call<CaseList>('list_cases', { filter });
+export const createCase = (c: NewCaseInput) => call<string>('create_case', { case: c });
+export const showCase = (case_id: string) => call<CaseView>('show_case', { case_id });
 export const setField = (case_id: string, path: string, value: string) =>
   call<null>('set_field', { case_id, path, value });
 export const setText = (case_id: string, path: string, text: string) =>
   call<null>('set_text', { case_id, path, text });
-export const setStage = (case_id: string, stage: string, open: boolean) =>
+export const setStage = (case_id: string, stage: Stage, open: boolean) =>
   call<null>('set_stage', { case_id, stage, open });
 export const assign = (case_id: string, member: string, assigned: boolean) =>
   call<null>('assign', { case_id, member, assigned });
-export const addPerson = (case_id: string, person: NewPersonDto) =>
+export const addPerson = (case_id: string, person: PersonInput) =>
   call<string>('add_person', { case_id, person });
 export const revealPerson = (case_id: string, person_id: string) =>
-  call<IdentityDto>('reveal_person', { case_id, person_id });
+  call<RevealedIdentity>('reveal_person', { case_id, person_id });
 export const articles = (jurisdiction: string, lang: string) =>
-  call<ArticleOptionDto[]>('articles', { jurisdiction, lang });
+  call<ArticleOption[]>('articles', { jurisdiction, lang });
 export const addArticle = (case_id: string, key: string) => call<null>('add_article', { case_id, key });
 export const removeArticle = (case_id: string, key: string) => call<null>('remove_article', { case_id, key });
-export const checklists = (case_id: string, stage: string | null, lang: string) =>
-  call<ChecklistDto[]>('checklists', { case_id, stage, lang });
-export const setItem = (case_id: string, template_id: string, item_id: string, update: ItemUpdateDto) =>
+export const checklists = (case_id: string, stage: Stage | null, lang: string) =>
+  call<ChecklistView[]>('checklists', { case_id, stage, lang });
+export const setItem = (case_id: string, template_id: string, item_id: string, update: ItemUpdate) =>
   call<null>('set_item', { case_id, template_id, item_id, update });
 export const signOffItem = (case_id: string, template_id: string, item_id: string) =>
   call<null>('sign_off_item', { case_id, template_id, item_id });
@@ -165,45 +168,47 @@ export const startChecklist = (case_id: string, template_id: string) =>
   call<null>('start_checklist', { case_id, template_id });
 export const adoptTemplate = (case_id: string, template_id: string) =>
   call<null>('adopt_template', { case_id, template_id });
-export const addEvidence = (case_id: string, evidence: NewEvidenceDto) =>
+export const addEvidence = (case_id: string, evidence: EvidenceInput) =>
   call<string>('add_evidence', { case_id, evidence });
-export const transferCustody = (case_id: string, evidence_id: string, transfer: CustodyTransferDto) =>
+export const transferCustody = (case_id: string, evidence_id: string, transfer: CustodyInput) =>
   call<string>('transfer_custody', { case_id, evidence_id, transfer });
 export const attach = (case_id: string, evidence_id: string | null, path: string) =>
-  call<AttachmentDto>('attach', { case_id, evidence_id, path });
-export const addInterview = (case_id: string, interview: NewInterviewDto) =>
+  call<AttachmentView>('attach', { case_id, evidence_id, path });
+export const addInterview = (case_id: string, interview: InterviewInput) =>
   call<string>('add_interview', { case_id, interview });
-export const addTask = (case_id: string, task: NewTaskDto) => call<string>('add_task', { case_id, task });
+export const addTask = (case_id: string, task: TaskInput) => call<string>('add_task', { case_id, task });
 export const setTaskDone = (case_id: string, task_id: string, done: boolean) =>
   call<null>('set_task_done', { case_id, task_id, done });
-export const addEvent = (case_id: string, event: NewEventDto) => call<string>('add_event', { case_id, event });
-export const addReferral = (case_id: string, referral: NewReferralDto) =>
+export const addEvent = (case_id: string, event: EventInput) => call<string>('add_event', { case_id, event });
+export const addReferral = (case_id: string, referral: ReferralInput) =>
   call<string>('add_referral', { case_id, referral });
-export const addRisk = (case_id: string, risk: NewRiskDto) => call<string>('add_risk', { case_id, risk });
+export const addRisk = (case_id: string, risk: RiskInput) => call<string>('add_risk', { case_id, risk });
 export const addNote = (case_id: string, body: string) => call<string>('add_note', { case_id, body });
-export const addReview = (case_id: string, kind: string, stage: string | null, text: string) =>
+export const addReview = (case_id: string, kind: ReviewKind, stage: Stage | null, text: string) =>
   call<string>('add_review', { case_id, kind, stage, text });
 export const addApproval = (
   case_id: string,
-  stage: string | null,
+  stage: Stage | null,
   subject: string,
-  decision: string,
+  decision: Decision,
   comment: string | null,
 ) => call<string>('add_approval', { case_id, stage, subject, decision, comment });
 export const conflicts = (case_id: string | null, reveal: boolean) =>
-  call<ConflictDto[]>('conflicts', { case_id, reveal });
+  call<ConflictView[]>('conflicts', { case_id, reveal });
 export const resolveConflict = (case_id: string, path: string, choice: string) =>
   call<null>('resolve_conflict', { case_id, path, choice });
 
 // --- sync, reports, audit --------------------------------------------------
 export const exportBundle = (member: string | null, path: string, onProgress?: ProgressHandler) =>
-  call<ExportDto>('export_bundle', { member, path, on_progress: progressChannel(onProgress) });
+  call<ExportSummary>('export_bundle', { member, path, on_progress: progressChannel(onProgress) });
 export const importBundle = (path: string, onProgress?: ProgressHandler) =>
-  call<ImportReportDto>('import_bundle', { path, on_progress: progressChannel(onProgress) });
-export const peers = () => call<PeerDto[]>('peers');
-export const quarantine = () => call<QuarantineRowDto[]>('quarantine');
-export const releaseQuarantined = (target: QuarantineRefDto) => call<ReleaseDto>('release_quarantined', { target });
-export const discardQuarantined = (target: QuarantineRefDto) => call<DiscardDto>('discard_quarantined', { target });
-export const progressReport = () => call<ReportDto>('progress_report');
-export const auditLog = (limit: number | null) => call<AuditRowDto[]>('audit_log', { limit });
-export const auditVerify = () => call<AuditCheckDto>('audit_verify');
+  call<ImportSummary>('import_bundle', { path, on_progress: progressChannel(onProgress) });
+export const peers = () => call<PeerExchange[]>('peers');
+export const quarantine = () => call<QuarantineRow[]>('quarantine');
+/** A quarantined change, by its case (or "team") and change hash. */
+export type QuarantineRef = { case_id: string; change: string };
+export const releaseQuarantined = (target: QuarantineRef) => call<ReleaseView>('release_quarantined', target);
+export const discardQuarantined = (target: QuarantineRef) => call<DiscardView>('discard_quarantined', target);
+export const progressReport = () => call<ProgressReport>('progress_report');
+export const auditLog = (limit: number | null) => call<AuditRow[]>('audit_log', { limit });
+export const auditVerify = () => call<AuditCheck>('audit_verify');

@@ -1,6 +1,6 @@
 // App-wide state: backend status, current screen, role-derived permissions.
 import type { StatusDto } from '$lib/bindings/StatusDto';
-import { can, type Perms } from '$lib/perms';
+import { NONE, type Perms } from '$lib/perms';
 
 export type Screen = 'cases' | 'case' | 'sync' | 'dashboard' | 'team' | 'settings';
 
@@ -17,5 +17,5 @@ export function role(): string {
 }
 
 export function perms(): Perms {
-  return can(role());
+  return session.status?.permissions ?? NONE;
 }

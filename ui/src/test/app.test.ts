@@ -1,3 +1,4 @@
+import type { Role } from '$lib/bindings/Role';
 import { describe, it, expect } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
@@ -9,7 +10,7 @@ import { status } from './fixtures';
 import { setLang } from '$lib/i18n/index.svelte';
 import { ru } from '$lib/i18n/ru';
 
-function backend(role: string) {
+function backend(role: Role) {
   const state = { unlocked: true, calls: [] as string[] };
   mockIPC(
     (cmd) => {

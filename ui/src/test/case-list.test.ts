@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import CaseList from '../screens/CaseList.svelte';
-import type { CaseFilterDto } from '$lib/bindings/CaseFilterDto';
+import type { CaseFilter } from '$lib/bindings/CaseFilter';
 import { asRole, caseSummary, member, team } from './fixtures';
 
 const summary = caseSummary({ assignees: ['m-bek'], progress_percent: 42, overdue_tasks: 2, conflicts: 1 });
@@ -11,10 +11,10 @@ const summary = caseSummary({ assignees: ['m-bek'], progress_percent: 42, overdu
 describe('case list', () => {
   it('sends the chosen filters to list_cases', async () => {
     asRole('investigator');
-    const filters: CaseFilterDto[] = [];
+    const filters: CaseFilter[] = [];
     mockIPC((cmd, args) => {
       if (cmd === 'list_cases') {
-        filters.push((args as { filter: CaseFilterDto }).filter);
+        filters.push((args as { filter: CaseFilter }).filter);
         return { cases: [summary], unreadable: [] };
       }
       if (cmd === 'team') {

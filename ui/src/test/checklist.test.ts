@@ -1,3 +1,4 @@
+import type { StageView } from '$lib/bindings/StageView';
 import { describe, it, expect } from 'vitest';
 import { render, screen, within, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
@@ -39,7 +40,7 @@ describe('checklists', () => {
       case_id: 'c1',
       template_id: 'initial-actions',
       item_id: 'safety',
-      update: { status: 'not_applicable', reason: 'Adult, no medical needs', note: null, evidence_ids: [] },
+      update: { status: 'not_applicable', reason: 'Adult, no medical needs', note: null, evidence_ids: [], interview_ids: [] },
     });
   });
 
@@ -121,7 +122,7 @@ describe('checklists: a refused N/A', () => {
   it('names the checklists of a newer template version that hold a stage gate', async () => {
     asRole('supervisor');
     mockIPC((cmd) => (cmd === 'checklists' ? [] : null));
-    const stage = {
+    const stage: StageView = {
       stage: 'identification',
       status: 'active',
       opened_at: 1_795_824_000_000,

@@ -3,10 +3,10 @@ import { render, screen, within, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import ConflictsBanner from '../screens/case/ConflictsBanner.svelte';
-import type { ConflictDto } from '$lib/bindings/ConflictDto';
+import type { ConflictView } from '$lib/bindings/ConflictView';
 import { asRole } from './fixtures';
 
-function conflicts(reveal: boolean): ConflictDto[] {
+function conflicts(reveal: boolean): ConflictView[] {
   return [
     {
       case_id: 'c1',

@@ -1,3 +1,4 @@
+import type { Role } from '$lib/bindings/Role';
 // Test helpers; the sample DTOs themselves are built in dev/fixtures.ts,
 // which the preview's mocked backend uses too.
 import type { ErrorDto } from '$lib/bindings/ErrorDto';
@@ -7,7 +8,7 @@ import { status } from '../dev/fixtures';
 
 export { status, caseDto, caseSummary, checklist, checklistItem, member, device, team, person } from '../dev/fixtures';
 
-export function asRole(role: string, lang = 'en'): void {
+export function asRole(role: Role, lang = 'en'): void {
   session.status = status(role);
   setLang(lang);
 }

@@ -4,11 +4,11 @@ import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import ImportPanel from '../screens/sync/ImportPanel.svelte';
 import ExportPanel from '../screens/sync/ExportPanel.svelte';
-import type { ImportReportDto } from '$lib/bindings/ImportReportDto';
+import type { ImportSummary } from '$lib/bindings/ImportSummary';
 import { asRole, sendOnChannel } from './fixtures';
 import { ru } from '$lib/i18n/ru';
 
-const report: ImportReportDto = {
+const report: ImportSummary = {
   sender: 'dev-bekzod-0123456789',
   sender_name: 'Bekzod',
   applied: 12,
@@ -16,6 +16,7 @@ const report: ImportReportDto = {
   held: 1,
   quarantined: [{ case_id: 'case-0001', change: 'abc123', code: 'sync.revoked_device', message: 'from a revoked device' }],
   not_permitted: 2,
+  docs_changed: ['team', 'case-0001', 'case-0002'],
   cases_changed: 2,
 };
 

@@ -3,12 +3,12 @@ import { render, screen, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import QuarantineList from '../screens/sync/QuarantineList.svelte';
-import type { QuarantineRowDto } from '$lib/bindings/QuarantineRowDto';
+import type { QuarantineRow } from '$lib/bindings/QuarantineRow';
 import { asRole } from './fixtures';
 import { en } from '$lib/i18n/en';
 import { ru } from '$lib/i18n/ru';
 
-const rows: QuarantineRowDto[] = [
+const rows: QuarantineRow[] = [
   {
     case_id: 'c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1c1',
     change: '3e7c50c1966d3c012b7436cc79480a89',
@@ -41,7 +41,7 @@ describe('quarantine review', () => {
     expect(row).toHaveTextContent('dev-bakyt-01');
     expect(row).toHaveTextContent(ru['error.policy.denied']);
     await user.click(within(row).getByTestId('quarantine-release'));
-    expect(sent).toEqual({ target: { case_id: rows[0].case_id, change: rows[0].change } });
+    expect(sent).toEqual({ case_id: rows[0].case_id, change: rows[0].change });
     expect(await screen.findByTestId('quarantine-outcome')).toHaveTextContent(ru['error.policy.denied']);
     expect(screen.getByTestId('quarantine-outcome')).toHaveTextContent('остаётся в карантине');
     expect(onchanged).toHaveBeenCalled();

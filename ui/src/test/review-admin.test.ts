@@ -73,7 +73,7 @@ describe('team admin', () => {
     await user.click(screen.getByTestId('approve-join'));
     expect(calls.find(([c]) => c === 'approve_join')?.[1]).toEqual({
       request: 'CARAVAN-JOIN v1 abc',
-      role_id: 'prosecutor',
+      role: 'prosecutor',
       out_path: '/media/usb/timur.caravan-join',
     });
     // The admin is told to read out the team fingerprint with the package.

@@ -1,13 +1,13 @@
 //! `case …`, `person …`, `conflicts`, `resolve`.
 
 use anyhow::Result;
-use caravan_core::records::PersonInput;
+use caravan_core::PersonInput;
 use caravan_core::view::CaseView;
 use caravan_core::{CaseFilter, NewCaseInput};
 
 use super::{Ctx, created, done, with_ws};
 use crate::cli::{CaseCmd, ListArgs, PersonArgs, PersonCmd};
-use crate::output::{opt, short, time};
+use crate::output::{opt, opt_date, or_dash, short, time};
 
 pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
     let o = &ctx.out;
@@ -107,7 +107,6 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
 /// The legal qualification: list the articles offered for the case's
 /// jurisdiction, or add / remove one by its key.
 fn qualify(ctx: &Ctx, case: &str, article: Option<&str>, remove: bool) -> Result<()> {
-    use caravan_core::model::articles;
     let Some(key) = article else {
         let jurisdiction = with_ws(ctx, |ws| Ok(ws.show_case(case)?.jurisdiction))?;
         let lang = if matches!(ctx.out.lang, crate::i18n::Lang::Ru) {
@@ -115,24 +114,12 @@ fn qualify(ctx: &Ctx, case: &str, article: Option<&str>, remove: bool) -> Result
         } else {
             "en"
         };
-        let offered: Vec<serde_json::Value> = articles::for_jurisdiction(&jurisdiction)
-            .map(|a| {
-                serde_json::json!({
-                    "key": a.to_article().key(),
-                    "title": a.title.get(lang).or_else(|| a.title.get("en")).cloned().unwrap_or_default(),
-                })
-            })
-            .collect();
+        let offered = caravan_core::offered_articles(&jurisdiction, lang);
         if ctx.out.json {
-            return ctx.out.json(&serde_json::Value::Array(offered));
-        } else {
-            for o in offered {
-                println!(
-                    "{:<14} {}",
-                    o["key"].as_str().unwrap_or_default(),
-                    o["title"].as_str().unwrap_or_default()
-                );
-            }
+            return ctx.out.json(&offered);
+        }
+        for o in offered {
+            println!("{:<14} {}", o.key, o.title);
         }
         return Ok(());
     };
@@ -140,17 +127,7 @@ fn qualify(ctx: &Ctx, case: &str, article: Option<&str>, remove: bool) -> Result
         with_ws(ctx, |ws| Ok(ws.remove_article(case, key)?))?;
         return done(ctx, "Article removed", "Статья убрана");
     }
-    let found = articles::builtin()
-        .iter()
-        .map(|a| a.to_article())
-        .find(|a| a.key() == key)
-        .ok_or_else(|| {
-            caravan_core::CoreError::invalid(
-                "article",
-                format!("{key} is not an offered article; run without an article to list them"),
-            )
-        })?;
-    with_ws(ctx, |ws| Ok(ws.add_article(case, found.clone())?))?;
+    with_ws(ctx, |ws| Ok(ws.add_offered_article(case, key)?))?;
     done(ctx, "Article added", "Статья добавлена")
 }
 
@@ -183,8 +160,8 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
                 short(&c.id),
                 c.reference.clone(),
                 c.title.clone(),
-                c.stage.clone(),
-                c.status.clone(),
+                c.stage.to_string(),
+                c.status.to_string(),
                 c.jurisdiction.clone(),
                 format!("{}%", c.progress_percent),
                 c.overdue_tasks.to_string(),
@@ -217,7 +194,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
     let o = &ctx.out;
     o.heading(&format!("{} — {}", v.reference, v.title))?;
     o.fields(&[
-        ("id", v.id.clone()),
+        ("id", v.id.to_string()),
         ("jurisdiction", v.jurisdiction.clone()),
         ("status", v.status.to_string()),
         (
@@ -233,7 +210,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-        ("progress", format!("{}%", v.progress.percent())),
+        ("progress", format!("{}%", v.progress_percent)),
         ("conflicts", v.conflicts.to_string()),
     ])?;
     if !v.narrative.is_empty() {
@@ -279,7 +256,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             .iter()
             .map(|p| {
                 vec![
-                    p.id.clone(),
+                    p.id.to_string(),
                     format!("{:?}", p.kind).to_lowercase(),
                     p.pseudonym.clone(),
                     p.status.map(|s| s.to_string()).unwrap_or_default(),
@@ -296,7 +273,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             .iter()
             .map(|e| {
                 vec![
-                    e.id.clone(),
+                    e.id.to_string(),
                     e.label.clone(),
                     e.kind.to_string(),
                     opt(&e.holder),
@@ -313,13 +290,13 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             .iter()
             .map(|t| {
                 vec![
-                    t.id.clone(),
+                    t.id.to_string(),
                     t.title.clone(),
                     t.assignee
                         .as_ref()
                         .map(|m| m.name.clone())
                         .unwrap_or_default(),
-                    opt(&t.due),
+                    opt_date(t.due),
                     if t.done {
                         "yes".into()
                     } else if t.overdue {
@@ -339,9 +316,9 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             .iter()
             .map(|i| {
                 vec![
-                    i.id.clone(),
-                    i.person_id.clone(),
-                    opt(&i.planned_for),
+                    i.id.to_string(),
+                    i.person_id.to_string(),
+                    opt_date(i.planned_for),
                     i.stage.to_string(),
                 ]
             })
@@ -355,7 +332,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             .iter()
             .map(|n| {
                 vec![
-                    n.id.clone(),
+                    n.id.to_string(),
                     n.recorded_by.name.clone(),
                     time(n.recorded_at),
                     n.body.lines().next().unwrap_or("").to_string(),
@@ -371,7 +348,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             .iter()
             .map(|r| {
                 vec![
-                    r.id.clone(),
+                    r.id.to_string(),
                     r.kind.to_string(),
                     r.stage.map(|s| s.to_string()).unwrap_or_default(),
                     r.by.name.clone(),
@@ -415,12 +392,12 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<()> {
                 return o.json(&view);
             }
             o.fields(&[
-                ("full name", view.full_name.clone()),
-                ("other names", opt(&view.other_names)),
-                ("birth date", opt(&view.birth_date)),
-                ("documents", opt(&view.document_numbers)),
-                ("contact", opt(&view.contact)),
-                ("address", opt(&view.address)),
+                ("full name", view.full_name().to_string()),
+                ("other names", or_dash(view.other_names())),
+                ("birth date", or_dash(view.birth_date())),
+                ("documents", or_dash(view.document_numbers())),
+                ("contact", or_dash(view.contact())),
+                ("address", or_dash(view.address())),
             ])?;
             o.line(o.lang.pick(
                 "(This reveal is recorded in the audit log.)",

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Result;
 use caravan_core::ItemUpdate;
 use caravan_core::model::{Decision, ItemStatus, Stage};
-use caravan_core::records::{CustodyInput, EvidenceInput, InterviewInput, TaskInput};
+use caravan_core::{CustodyInput, EvidenceInput, InterviewInput, TaskInput};
 
 use super::{Ctx, created, done, with_ws};
 use crate::cli::{ChecklistCmd, EvidenceCmd, InterviewCmd, NoteCmd, ReviewCmd, TaskCmd};
@@ -82,8 +82,8 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                 status,
                 reason: na,
                 note,
-                evidence_ids: evidence,
-                interview_ids: interview,
+                evidence_ids: evidence.into_iter().map(Into::into).collect(),
+                interview_ids: interview.into_iter().map(Into::into).collect(),
             };
             with_ws(ctx, |ws| Ok(ws.set_item(&case, &template, &item, u)?))?;
             done(
@@ -192,7 +192,7 @@ pub fn interview(ctx: &Ctx, cmd: InterviewCmd) -> Result<()> {
         plan,
     } = cmd;
     let i = InterviewInput {
-        person_id: person,
+        person_id: person.into(),
         planned_for: date,
         venue,
         interpreter,

@@ -90,8 +90,8 @@ pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
             for q in &report.quarantined {
                 o.line(&format!(
                     "  quarantined {} in case {}: [{}] {}",
-                    short(&q.hash),
-                    short(&q.doc_id),
+                    short(&q.change),
+                    short(&q.case_id),
                     q.code,
                     q.message
                 ))?;
@@ -169,8 +169,8 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
                     &format!("Change {id} stays in quarantine:"),
                     &format!("Изменение {id} остаётся в карантине:"),
                 )?;
-                for (code, message) in &r.reasons {
-                    o.line(&format!("  [{code}] {message}"))?;
+                for reason in &r.reasons {
+                    o.line(&format!("  [{}] {}", reason.code, reason.message))?;
                 }
                 Ok(())
             }
@@ -206,7 +206,7 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         &["stage", "cases"],
         r.by_stage
             .iter()
-            .map(|(s, n)| vec![s.clone(), n.to_string()])
+            .map(|c| vec![c.key.clone(), c.count.to_string()])
             .collect(),
         ("No cases.", "Дел нет."),
     )?;
@@ -228,8 +228,8 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                 vec![
                     c.reference.clone(),
                     c.title.clone(),
-                    c.stage.clone(),
-                    c.status.clone(),
+                    c.stage.to_string(),
+                    c.status.to_string(),
                     format!("{}% ({}/{})", c.percent, c.required_resolved, c.required),
                     c.overdue_tasks.to_string(),
                     c.open_requests.to_string(),
@@ -244,7 +244,7 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
         &["investigator", "overdue"],
         r.overdue_by_assignee
             .iter()
-            .map(|(n, c)| vec![n.clone(), c.to_string()])
+            .map(|c| vec![c.key.clone(), c.count.to_string()])
             .collect(),
         ("Nothing overdue.", "Просроченных задач нет."),
     )?;

@@ -1,0 +1,330 @@
+//! Builds a [`CaseView`] from a case document: one function per record
+//! kind, member ids resolved to names, gates and progress computed.
+
+use caravan_model::lifecycle::{self, Gate, StageProgress};
+use caravan_model::{Case, Catalog, Date, Stage};
+
+use crate::ids::{CaseId, RecordId};
+use crate::names::Names;
+use crate::view::*;
+
+/// What a case view needs besides the case.
+pub(crate) struct ViewContext<'a> {
+    pub names: &'a Names,
+    pub catalog: &'a Catalog,
+    pub today: Date,
+    pub conflicts: usize,
+}
+
+pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView {
+    let names = cx.names;
+    let progress = lifecycle::progress(case, cx.catalog);
+    CaseView {
+        id: CaseId::from(id),
+        reference: case.header.reference.clone(),
+        title: case.header.title.clone(),
+        jurisdiction: case.header.jurisdiction.clone(),
+        status: case.header.status,
+        created_at: case.header.created_at,
+        created_by: names.member(&case.header.created_by),
+        narrative: case.narrative.as_str().to_string(),
+        qualification: case.header.qualification.values().cloned().collect(),
+        stages: stages(case, cx.catalog),
+        assignment: assignees(case, names),
+        people: people(case, names),
+        evidence: evidence(case, names),
+        interviews: interviews(case),
+        tasks: tasks(case, names, cx.today),
+        timeline: timeline(case),
+        referrals: referrals(case),
+        risks: risks(case),
+        notes: notes(case, names),
+        review: review(case, names),
+        approvals: approvals(case, names),
+        progress_percent: progress.percent(),
+        stage_progress: progress.stages.iter().map(stage_progress).collect(),
+        conflicts: count(cx.conflicts),
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+pub(crate) fn stage_progress(s: &StageProgress) -> StageProgressView {
+    StageProgressView {
+        stage: s.stage,
+        status: s.status,
+        items: count(s.items),
+        done: count(s.done),
+        not_applicable: count(s.not_applicable),
+        required: count(s.required),
+        required_resolved: count(s.required_resolved),
+        percent: s.percent(),
+    }
+}
+
+fn gate_view(g: &Gate) -> GateView {
+    GateView {
+        ready: g.is_ready(),
+        missing_items: g
+            .missing_items
+            .iter()
+            .map(|(t, i)| format!("{t}/{i}"))
+            .collect(),
+        missing_signoffs: g.missing_signoffs.iter().map(|m| m.role).collect(),
+        unknown_templates: g
+            .unknown_templates
+            .iter()
+            .map(|u| format!("{}@{}", u.template_id, u.version))
+            .collect(),
+    }
+}
+
+fn stages(case: &Case, catalog: &Catalog) -> Vec<StageView> {
+    Stage::ALL
+        .iter()
+        .filter_map(|s| {
+            let st = case.stages.get(s.id())?;
+            Some(StageView {
+                stage: *s,
+                status: st.status,
+                opened_at: st.opened_at,
+                closed_at: st.closed_at,
+                gate: gate_view(&lifecycle::gate(case, *s, catalog)),
+            })
+        })
+        .collect()
+}
+
+fn assignees(case: &Case, names: &Names) -> Assignees {
+    let a = &case.assignment;
+    Assignees {
+        investigators: a
+            .investigators
+            .iter()
+            .filter(|(_, on)| **on)
+            .map(|(m, _)| names.member(m))
+            .collect(),
+        prosecutor: a.prosecutor.as_deref().map(|m| names.member(m)),
+        supervisor: a.supervisor.as_deref().map(|m| names.member(m)),
+    }
+}
+
+/// A person with only what every kind has; the caller fills in the rest.
+fn person(
+    id: &str,
+    kind: PersonKind,
+    pseudonym: &str,
+    recorded: (i64, &str),
+    names: &Names,
+) -> PersonView {
+    PersonView {
+        id: RecordId::from(id),
+        kind,
+        pseudonym: pseudonym.to_string(),
+        status: None,
+        sex: None,
+        age_at_trafficking: None,
+        citizenship: None,
+        exploitation: Vec::new(),
+        control_methods: Vec::new(),
+        roles: Vec::new(),
+        relation: None,
+        recorded_at: recorded.0,
+        recorded_by: names.member(recorded.1),
+    }
+}
+
+fn people(case: &Case, names: &Names) -> Vec<PersonView> {
+    let victims = case.victims.iter().map(|(id, v)| PersonView {
+        status: Some(v.status),
+        sex: Some(v.sex),
+        age_at_trafficking: v.age_at_trafficking,
+        citizenship: v.citizenship.clone(),
+        exploitation: v.exploitation.clone(),
+        control_methods: v.control_methods.clone(),
+        ..person(
+            id,
+            PersonKind::Victim,
+            &v.pseudonym,
+            (v.recorded_at, &v.recorded_by),
+            names,
+        )
+    });
+    let suspects = case.suspects.iter().map(|(id, s)| PersonView {
+        citizenship: s.citizenship.clone(),
+        roles: s.roles.clone(),
+        ..person(
+            id,
+            PersonKind::Suspect,
+            &s.pseudonym,
+            (s.recorded_at, &s.recorded_by),
+            names,
+        )
+    });
+    let witnesses = case.witnesses.iter().map(|(id, w)| PersonView {
+        relation: w.relation.clone(),
+        ..person(
+            id,
+            PersonKind::Witness,
+            &w.pseudonym,
+            (w.recorded_at, &w.recorded_by),
+            names,
+        )
+    });
+    victims.chain(suspects).chain(witnesses).collect()
+}
+
+fn evidence(case: &Case, names: &Names) -> Vec<EvidenceView> {
+    case.evidence
+        .iter()
+        .map(|(id, e)| EvidenceView {
+            id: RecordId::from(id),
+            label: e.label.clone(),
+            kind: e.kind,
+            description: e.description.clone(),
+            seized_at: e.seized_at,
+            seized_from: e.seized_from.clone(),
+            location: e.location.clone(),
+            seal_number: e.seal_number.clone(),
+            attachment_sha256: e.attachment_sha256.clone(),
+            holder: e.custody.last().map(|c| c.to.clone()),
+            custody: e
+                .custody
+                .iter()
+                .map(|c| CustodyView {
+                    id: c.id.clone(),
+                    from: c.from.clone(),
+                    to: c.to.clone(),
+                    at: c.at,
+                    place: c.place.clone(),
+                    seal_number: c.seal_number.clone(),
+                    purpose: c.purpose.clone(),
+                    recorded_by: names.member(&c.recorded_by),
+                })
+                .collect(),
+            recorded_by: names.member(&e.recorded_by),
+        })
+        .collect()
+}
+
+fn interviews(case: &Case) -> Vec<InterviewView> {
+    case.interviews
+        .iter()
+        .map(|(id, i)| InterviewView {
+            id: RecordId::from(id),
+            person_id: RecordId::from(&i.person_id),
+            stage: i.stage,
+            planned_for: i.planned_for,
+            venue: i.venue.clone(),
+            interpreter: i.interpreter.clone(),
+            interpreter_vetted: i.interpreter_vetted,
+            consent_given: i.consent_given,
+            child_track: i.child_track,
+            plan: i.plan.as_str().to_string(),
+        })
+        .collect()
+}
+
+fn tasks(case: &Case, names: &Names, today: Date) -> Vec<TaskView> {
+    case.tasks
+        .iter()
+        .map(|(id, t)| TaskView {
+            id: RecordId::from(id),
+            title: t.title.clone(),
+            assignee: t.assignee.as_deref().map(|m| names.member(m)),
+            due: t.due,
+            stage: t.stage,
+            done: t.done,
+            overdue: !t.done && t.due.is_some_and(|d| d < today),
+        })
+        .collect()
+}
+
+fn timeline(case: &Case) -> Vec<EventView> {
+    case.timeline
+        .iter()
+        .map(|(id, e)| EventView {
+            id: RecordId::from(id),
+            kind: e.kind,
+            date: e.date,
+            place: e.place.clone(),
+            country: e.country.clone(),
+            description: e.description.clone(),
+        })
+        .collect()
+}
+
+fn referrals(case: &Case) -> Vec<ReferralView> {
+    case.referrals
+        .iter()
+        .map(|(id, r)| ReferralView {
+            id: RecordId::from(id),
+            person_id: RecordId::from(&r.person_id),
+            direction: r.direction,
+            organisation: r.organisation.clone(),
+            date: r.date,
+            reason: r.reason.clone(),
+            outcome: r.outcome.clone(),
+        })
+        .collect()
+}
+
+fn risks(case: &Case) -> Vec<RiskView> {
+    case.risks
+        .iter()
+        .map(|(id, r)| RiskView {
+            id: RecordId::from(id),
+            subject: r.subject,
+            person_id: r.person_id.as_ref().map(RecordId::from),
+            threat: r.threat.clone(),
+            severity: r.severity,
+            likelihood: r.likelihood,
+            level: r.level(),
+            mitigation: r.mitigation.clone(),
+            review_on: r.review_on,
+        })
+        .collect()
+}
+
+fn notes(case: &Case, names: &Names) -> Vec<NoteView> {
+    case.notes
+        .iter()
+        .map(|(id, n)| NoteView {
+            id: RecordId::from(id),
+            body: n.body.as_str().to_string(),
+            recorded_at: n.recorded_at,
+            recorded_by: names.member(&n.recorded_by),
+        })
+        .collect()
+}
+
+fn review(case: &Case, names: &Names) -> Vec<ReviewView> {
+    case.review
+        .iter()
+        .map(|(id, r)| ReviewView {
+            id: RecordId::from(id),
+            kind: r.kind,
+            stage: r.stage,
+            text: r.text.clone(),
+            by: names.member(&r.by),
+            at: r.at,
+        })
+        .collect()
+}
+
+fn approvals(case: &Case, names: &Names) -> Vec<ApprovalView> {
+    case.approvals
+        .iter()
+        .map(|(id, a)| ApprovalView {
+            id: RecordId::from(id),
+            stage: a.stage,
+            subject: a.subject.clone(),
+            decision: a.decision,
+            comment: a.comment.clone(),
+            by: names.member(&a.by),
+            at: a.at,
+        })
+        .collect()
+}

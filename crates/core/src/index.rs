@@ -1,0 +1,95 @@
+//! What the encrypted case index holds for a case (the case list and the
+//! search read it without loading documents), projected from its document.
+
+use caravan_model::search::fold;
+use caravan_model::{Case, Catalog, Stage, StageStatus, lifecycle};
+use caravan_sync::Replica;
+use caravan_vault::CaseIndexEntry;
+
+use crate::ids::doc_id_for;
+
+/// The most advanced stage that is active (or the last closed one).
+pub(crate) fn current_stage(case: &Case) -> Stage {
+    let active = Stage::ALL
+        .iter()
+        .rev()
+        .find(|s| {
+            case.stages
+                .get(s.id())
+                .is_some_and(|st| st.status == StageStatus::Active)
+        })
+        .copied();
+    active
+        .or_else(|| {
+            Stage::ALL
+                .iter()
+                .rev()
+                .find(|s| case.stages.contains_key(s.id()))
+                .copied()
+        })
+        .unwrap_or(Stage::Intake)
+}
+
+/// Search terms of a case: title, reference, pseudonyms, names (all folded).
+fn search_terms(case: &Case) -> Vec<String> {
+    let mut raw: Vec<&str> = vec![&case.header.title, &case.header.reference];
+    let identities = case
+        .victims
+        .values()
+        .map(|v| (&v.identity, &v.pseudonym))
+        .chain(case.suspects.values().map(|s| (&s.identity, &s.pseudonym)))
+        .chain(case.witnesses.values().map(|w| (&w.identity, &w.pseudonym)));
+    for (identity, pseudonym) in identities {
+        raw.push(&identity.full_name);
+        raw.push(pseudonym);
+        if let Some(o) = &identity.other_names {
+            raw.push(o);
+        }
+    }
+    let mut terms: Vec<String> = raw
+        .into_iter()
+        .map(fold)
+        .filter(|t| !t.is_empty())
+        .collect();
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// The index entry of a case, from its document. `None` if the document
+/// cannot be read as a case (it is then left out of the list, not lost).
+pub(crate) fn index_entry(
+    replica: &Replica,
+    catalog: &Catalog,
+    case_id: &str,
+) -> Option<CaseIndexEntry> {
+    let mut doc = replica.case(case_id)?;
+    let case = doc.case().ok()?;
+    let updated = doc.updated_at().unwrap_or(case.header.created_at);
+    let progress = lifecycle::progress(&case, catalog);
+    Some(CaseIndexEntry {
+        case_id: doc_id_for(case_id),
+        title: case.header.title.clone(),
+        reference: case.header.reference.clone(),
+        stage: current_stage(&case).id().to_string(),
+        status: case.header.status.id().to_string(),
+        assignees: case
+            .assignment
+            .investigators
+            .iter()
+            .filter(|(_, on)| **on)
+            .map(|(m, _)| m.clone())
+            .collect(),
+        updated_at_ms: updated,
+        search_terms: search_terms(&case),
+        jurisdiction: case.header.jurisdiction.clone(),
+        open_task_dues: case
+            .tasks
+            .values()
+            .filter(|t| !t.done)
+            .filter_map(|t| t.due.map(|d| d.to_string()))
+            .collect(),
+        progress_percent: progress.percent(),
+        conflicts: doc.conflicts().len() as u32,
+    })
+}

@@ -1,0 +1,275 @@
+//! What front ends send to the core: the inputs of the use cases, the same
+//! for the app (deserialised from the window, TypeScript declarations
+//! generated behind the `ts` feature) and for the command line. Values
+//! arrive typed (vocabularies, dates, ids); text is normalised here, once
+//! ([`Normalise`]), whoever sent it: trimmed, and blank optional text is
+//! none.
+
+use caravan_model::{
+    CaseStatus, ControlMethod, Date, EventKind, EvidenceKind, Exploitation, ItemStatus,
+    PerpetratorRole, RecruitmentMethod, ReferralDirection, RiskSubject, Sex, Stage,
+};
+use serde::Deserialize;
+
+use crate::ids::RecordId;
+use crate::view::PersonKind;
+
+/// Trims text and turns blank optional text into none. Every use case
+/// normalises its input before it judges it.
+pub trait Normalise {
+    fn normalised(self) -> Self;
+}
+
+fn text(s: String) -> String {
+    let t = s.trim();
+    if t.len() == s.len() { s } else { t.to_string() }
+}
+
+fn opt(s: Option<String>) -> Option<String> {
+    s.map(text).filter(|t| !t.is_empty())
+}
+
+/// Implements [`Normalise`] from the lists of required and optional text
+/// fields; other fields pass unchanged.
+macro_rules! normalise {
+    ($ty:ty { text: [$($t:ident),*], optional: [$($o:ident),*] }) => {
+        impl Normalise for $ty {
+            // Inputs whose every field is text need no struct update.
+            #[allow(clippy::needless_update)]
+            fn normalised(self) -> Self {
+                Self {
+                    $($t: text(self.$t),)*
+                    $($o: opt(self.$o),)*
+                    ..self
+                }
+            }
+        }
+    };
+}
+
+/// What a new case starts with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct NewCaseInput {
+    pub reference: String,
+    pub title: String,
+    /// ISO 3166-1 alpha-2, e.g. KZ.
+    pub jurisdiction: String,
+}
+normalise!(NewCaseInput {
+    text: [reference, title, jurisdiction],
+    optional: []
+});
+
+/// Filters of the case list; all given filters must match.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+pub struct CaseFilter {
+    /// Matches title, reference and every name in the case, whatever the
+    /// alphabet or spelling (see `caravan_model::search::fold`).
+    pub query: Option<String>,
+    pub stage: Option<Stage>,
+    pub status: Option<CaseStatus>,
+    /// Member id.
+    pub assignee: Option<String>,
+    pub jurisdiction: Option<String>,
+    pub overdue_only: bool,
+}
+normalise!(CaseFilter {
+    text: [],
+    optional: [query, assignee, jurisdiction]
+});
+
+/// What to record on one checklist item.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+pub struct ItemUpdate {
+    pub status: ItemStatus,
+    /// Required for not applicable.
+    pub reason: Option<String>,
+    pub note: Option<String>,
+    #[serde(default)]
+    pub evidence_ids: Vec<RecordId>,
+    #[serde(default)]
+    pub interview_ids: Vec<RecordId>,
+}
+normalise!(ItemUpdate {
+    text: [],
+    optional: [reason, note]
+});
+
+/// A new victim, suspect or witness.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+pub struct PersonInput {
+    pub kind: PersonKind,
+    /// Name used in the case file and exports instead of the real name.
+    pub pseudonym: String,
+    pub full_name: String,
+    pub other_names: Option<String>,
+    pub birth_date: Option<Date>,
+    pub document_numbers: Option<String>,
+    pub contact: Option<String>,
+    pub address: Option<String>,
+    pub sex: Sex,
+    pub age_at_trafficking: Option<u64>,
+    /// ISO 3166-1 alpha-2, any case; stored upper-case.
+    pub citizenship: Option<String>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub exploitation: Vec<Exploitation>,
+    #[serde(default)]
+    pub control_methods: Vec<ControlMethod>,
+    pub recruitment: Option<RecruitmentMethod>,
+    #[serde(default)]
+    pub roles: Vec<PerpetratorRole>,
+    pub relation: Option<String>,
+}
+normalise!(PersonInput {
+    text: [pseudonym, full_name],
+    optional: [
+        other_names,
+        document_numbers,
+        contact,
+        address,
+        citizenship,
+        relation
+    ]
+});
+
+impl PersonInput {
+    /// A person with only the required details; fill in the rest.
+    pub fn new(kind: PersonKind, pseudonym: &str, full_name: &str) -> Self {
+        Self {
+            kind,
+            pseudonym: pseudonym.into(),
+            full_name: full_name.into(),
+            other_names: None,
+            birth_date: None,
+            document_numbers: None,
+            contact: None,
+            address: None,
+            sex: Sex::Unknown,
+            age_at_trafficking: None,
+            citizenship: None,
+            languages: Vec::new(),
+            exploitation: Vec::new(),
+            control_methods: Vec::new(),
+            recruitment: None,
+            roles: Vec::new(),
+            relation: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+pub struct EvidenceInput {
+    pub label: String,
+    pub kind: EvidenceKind,
+    pub description: String,
+    pub seized_at: Option<i64>,
+    pub seized_from: Option<String>,
+    pub location: Option<String>,
+    pub seal_number: Option<String>,
+}
+normalise!(EvidenceInput {
+    text: [label],
+    optional: [seized_from, location, seal_number]
+});
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+pub struct CustodyInput {
+    pub from: String,
+    pub to: String,
+    pub place: String,
+    pub seal_number: Option<String>,
+    pub purpose: Option<String>,
+}
+normalise!(CustodyInput {
+    text: [from, to, place],
+    optional: [seal_number, purpose]
+});
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+pub struct InterviewInput {
+    pub person_id: RecordId,
+    pub planned_for: Option<Date>,
+    pub venue: Option<String>,
+    pub interpreter: Option<String>,
+    pub interpreter_vetted: bool,
+    pub consent_given: bool,
+    pub child_track: bool,
+    /// The PEACE plan (collaborative text).
+    pub plan: String,
+}
+normalise!(InterviewInput {
+    text: [],
+    optional: [venue, interpreter]
+});
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+pub struct TaskInput {
+    pub title: String,
+    /// A member's id, id prefix or name.
+    pub assignee: Option<String>,
+    pub due: Option<Date>,
+    pub stage: Option<Stage>,
+}
+normalise!(TaskInput {
+    text: [title],
+    optional: [assignee]
+});
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+pub struct EventInput {
+    pub kind: EventKind,
+    pub date: Option<Date>,
+    pub place: String,
+    /// ISO 3166-1 alpha-2, any case; stored upper-case.
+    pub country: Option<String>,
+    pub description: String,
+    #[serde(default)]
+    pub person_ids: Vec<RecordId>,
+}
+normalise!(EventInput {
+    text: [place],
+    optional: [country]
+});
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+pub struct ReferralInput {
+    pub person_id: RecordId,
+    pub direction: ReferralDirection,
+    pub organisation: String,
+    pub date: Option<Date>,
+    pub reason: String,
+}
+normalise!(ReferralInput {
+    text: [organisation],
+    optional: []
+});
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+pub struct RiskInput {
+    pub subject: RiskSubject,
+    pub person_id: Option<RecordId>,
+    pub threat: String,
+    pub threat_source: Option<String>,
+    pub severity: u64,
+    pub likelihood: u64,
+    pub mitigation: String,
+    pub review_on: Option<Date>,
+}
+normalise!(RiskInput {
+    text: [],
+    optional: [threat_source]
+});

@@ -1,0 +1,71 @@
+//! What each role may do, as front ends offer it: computed from the model's
+//! policy table (`caravan_model::policy`) and the core's own role checks,
+//! so a front end never keeps a copy of the rules. The core still checks
+//! every action; this only keeps front ends from offering what would be
+//! refused.
+
+use caravan_model::policy::{DocKind, WriteKind, may_open_case, may_write};
+use caravan_model::{DocPath, Role};
+use serde::Serialize;
+
+/// Who reviews the quarantine (release or discard a change).
+pub(crate) const QUARANTINE_REVIEWERS: &[Role] = &[Role::Supervisor, Role::Admin];
+/// Who decides which members see a case.
+pub(crate) const ACCESS_DECIDERS: &[Role] = &[Role::Admin, Role::Supervisor];
+/// Who enrols and revokes devices and changes roles.
+pub(crate) const TEAM_ADMINS: &[Role] = &[Role::Admin];
+/// Whom the progress dashboard is for (anyone may read the report).
+const DASHBOARD_READERS: &[Role] = &[Role::Supervisor, Role::Admin];
+
+/// One role's permissions; `Default` is a device without a team: none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Permissions {
+    /// People, evidence, interviews, timeline, referrals, risks, notes,
+    /// narrative, checklist items.
+    pub edit_record: bool,
+    pub create_case: bool,
+    pub tasks: bool,
+    /// The prosecutor's comments, requests and sign-offs.
+    pub review: bool,
+    /// The supervisor's approvals.
+    pub approve: bool,
+    pub assign: bool,
+    pub open_stage: bool,
+    pub close_stage: bool,
+    pub sign_off: bool,
+    pub start_checklist: bool,
+    pub dashboard: bool,
+    pub team_admin: bool,
+    pub case_access: bool,
+    pub resolve_conflicts: bool,
+    /// Release or discard quarantined changes.
+    pub review_quarantine: bool,
+}
+
+fn case(role: Role, path: &str, kind: WriteKind) -> bool {
+    may_write(DocKind::Case, role, &DocPath::keys(path.split('/')), kind)
+}
+
+impl Permissions {
+    pub fn of(role: Role) -> Self {
+        use WriteKind::{Create, Update};
+        Self {
+            edit_record: case(role, "victims/p", Create),
+            create_case: may_open_case(role).is_ok(),
+            tasks: case(role, "tasks/t", Create),
+            review: case(role, "review/r", Create),
+            approve: case(role, "approvals/a", Create),
+            assign: case(role, "assignment/investigators/m", Create),
+            open_stage: case(role, "stages/s", Create),
+            close_stage: case(role, "stages/s/status", Update),
+            sign_off: case(role, "checklists/c/signoffs/s", Create),
+            start_checklist: case(role, "checklists/c", Create),
+            dashboard: DASHBOARD_READERS.contains(&role),
+            team_admin: TEAM_ADMINS.contains(&role),
+            case_access: ACCESS_DECIDERS.contains(&role),
+            resolve_conflicts: case(role, "header/title", Update),
+            review_quarantine: QUARANTINE_REVIEWERS.contains(&role),
+        }
+    }
+}

@@ -1,0 +1,65 @@
+//! The contract's TypeScript declarations: every view and input a front
+//! end exchanges with the core, with the vocabularies, dates and ids they
+//! use. The desktop shell writes them to `ui/src/lib/bindings/` (a test
+//! there fails when they are stale).
+
+use ts_rs::{Config, ExportError, TS};
+
+use crate::cases::ArticleOption;
+use crate::checklists::ChecklistView;
+use crate::conflicts::ConflictView;
+use crate::exchange::{
+    DiscardView, ExportSummary, ImportSummary, PeerExchange, Progress, QuarantineRow, ReleaseView,
+};
+use crate::inputs::*;
+use crate::records::AttachmentView;
+use crate::reports::ProgressReport;
+use crate::team::{JoinRequestView, TeamView};
+use crate::view::{CaseList, CaseView, RevealedIdentity};
+use crate::{Settings, audit, model};
+
+/// Writes the declaration of every type of the contract (one file each)
+/// into `cfg`'s output folder.
+pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
+    macro_rules! export {
+        ($($t:ty),+ $(,)?) => { $(<$t as TS>::export_all(cfg)?;)+ };
+    }
+    export!(
+        CaseList,
+        CaseFilter,
+        NewCaseInput,
+        CaseView,
+        ArticleOption,
+        PersonInput,
+        RevealedIdentity,
+        ChecklistView,
+        ItemUpdate,
+        EvidenceInput,
+        CustodyInput,
+        AttachmentView,
+        InterviewInput,
+        TaskInput,
+        EventInput,
+        ReferralInput,
+        RiskInput,
+        ConflictView,
+        Progress,
+        ExportSummary,
+        ImportSummary,
+        PeerExchange,
+        QuarantineRow,
+        ReleaseView,
+        DiscardView,
+        ProgressReport,
+        audit::AuditRow,
+        audit::AuditCheck,
+        TeamView,
+        JoinRequestView,
+        Settings,
+        model::ReviewKind,
+        model::Decision,
+        model::Role,
+        model::ItemStatus,
+    );
+    Ok(())
+}
