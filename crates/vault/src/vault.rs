@@ -15,7 +15,7 @@ use crate::docs::{Coverage, DocId};
 use crate::error::{Result, VaultError};
 use crate::index::{IndexCache, IndexRows};
 use crate::kdf::{KdfParams, derive_recovery};
-use crate::policy::PassphrasePolicy;
+use crate::passphrase_policy::PassphrasePolicy;
 use crate::recovery::RecoveryCode;
 use crate::schema::{self, APPLICATION_ID, DB_FILE, FORMAT_VERSION, LOCK_FILE, MAGIC};
 use crate::secret::{Key32, Passphrase};

@@ -11,7 +11,7 @@ use rusqlite::Transaction;
 use crate::docs::{DocId, KIND_INCREMENTAL, insert_chunk};
 use crate::error::Result;
 use crate::index::CaseIndexEntry;
-use crate::records::RecordKind;
+use crate::keyed_records::RecordKind;
 use crate::vault::{Ctx, Vault};
 
 /// The writes of one [`Vault::transaction`]. Nothing is visible to other
@@ -44,12 +44,12 @@ impl VaultTx<'_> {
 
     /// Stores (or replaces) a record.
     pub fn put_record(&mut self, kind: RecordKind, key: &[u8], value: &[u8]) -> Result<()> {
-        crate::records::put_in_tx(self.tx, self.ctx, kind, key, value)
+        crate::keyed_records::put_in_tx(self.tx, self.ctx, kind, key, value)
     }
 
     /// Deletes a record; true if it existed.
     pub fn delete_record(&mut self, kind: RecordKind, key: &[u8]) -> Result<bool> {
-        crate::records::delete_in_tx(self.tx, self.ctx, kind, key)
+        crate::keyed_records::delete_in_tx(self.tx, self.ctx, kind, key)
     }
 
     /// Inserts or replaces a case's index entry.
