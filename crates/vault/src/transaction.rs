@@ -8,11 +8,12 @@
 
 use rusqlite::Transaction;
 
+use crate::crypto::Ctx;
 use crate::docs::{DocId, KIND_INCREMENTAL, insert_chunk};
 use crate::error::Result;
 use crate::index::CaseIndexEntry;
 use crate::keyed_records::RecordKind;
-use crate::vault::{Ctx, Vault};
+use crate::vault::Vault;
 
 /// The writes of one [`Vault::transaction`]. Nothing is visible to other
 /// readers, nor durable, until the closure returns `Ok` and the transaction
