@@ -9,7 +9,7 @@
 //! that transaction fails the replica is reloaded from the vault, so the
 //! app never shows an edit that was not saved.
 //!
-//! The sync state is rows (`caravan_sync::persist`): a record per member
+//! The sync state is rows (`caravan_sync::stored_state`): a record per member
 //! and document for peer heads, per held change and per quarantined
 //! change; only the rows that changed are written or deleted. A vault
 //! that still holds the earlier single JSON record is moved to rows the
@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use automerge::ChangeHash;
 use caravan_model::{Catalog, Role};
-use caravan_sync::persist::NOTES_KEY;
+use caravan_sync::stored_state::NOTES_KEY;
 use caravan_sync::{DeviceKeys, Replica, ReplicaState, RowKind, StateDiff, StoredRows, TeamKey};
 use caravan_vault::{
     CreateParams, DocId, Passphrase, RecordKind, RecoveryCode, UnlockOptions, Vault,
@@ -334,7 +334,7 @@ impl Workspace {
                 if let Some(v) = self.vault.get_record(RecordKind::AppState, NOTES_KEY)? {
                     rows.push((RowKind::Notes, NOTES_KEY.to_vec(), v.expose().to_vec()));
                 }
-                let (state, stored) = caravan_sync::persist::state_from_rows(rows)?;
+                let (state, stored) = caravan_sync::stored_state::state_from_rows(rows)?;
                 self.rows = stored;
                 state
             }

@@ -255,7 +255,7 @@ fn finding_11_an_old_vault_state_record_is_moved_to_rows() {
             all.push((kind, key, value.expose().to_vec()));
         }
     }
-    let (state, _) = caravan_core::sync::persist::state_from_rows(all).unwrap();
+    let (state, _) = caravan_core::sync::stored_state::state_from_rows(all).unwrap();
     let mut json = serde_json::to_value(&state).unwrap();
     for h in json["held"].as_array_mut().unwrap() {
         let h = h.as_object_mut().unwrap();

@@ -39,7 +39,7 @@ struct ArticlesFile {
 pub fn parse(text: &str) -> Result<Vec<ArticleInfo>, String> {
     let file: ArticlesFile = toml::from_str(text).map_err(|e| e.message().to_string())?;
     for a in &file.articles {
-        crate::doc::validate_jurisdiction(&a.jurisdiction).map_err(|e| e.to_string())?;
+        crate::validate::validate_jurisdiction(&a.jurisdiction).map_err(|e| e.to_string())?;
         if !a.title.contains_key("en") || !a.title.contains_key("ru") {
             return Err(format!(
                 "article {} of {} needs an English and a Russian title",

@@ -38,9 +38,9 @@
 use serde::Serialize;
 
 use crate::case::Millis;
-use crate::edit::Scalar;
 use crate::path::{DocPath, Seg};
 use crate::policy::{DocKind, WriteKind};
+use crate::scalar::Scalar;
 use crate::vocab::Role;
 
 /// What an attribution field must hold.
@@ -279,22 +279,6 @@ pub fn opened_at(doc: &mut automerge::AutoCommit) -> Option<Millis> {
     let first = doc.hash_for_opid(&header)?;
     let change = doc.get_change_meta_by_hash(&first)?;
     Some(change.timestamp.saturating_mul(1000))
-}
-
-impl Scalar {
-    /// The model's scalar for an Automerge one; `None` for kinds Caravan
-    /// never writes (bytes, floats, counters, unknown types).
-    pub fn from_automerge(value: &automerge::ScalarValue) -> Option<Scalar> {
-        use automerge::ScalarValue as V;
-        match value {
-            V::Null => Some(Scalar::Null),
-            V::Boolean(b) => Some(Scalar::Bool(*b)),
-            V::Int(i) | V::Timestamp(i) => Some(Scalar::Int(*i)),
-            V::Uint(u) => Some(Scalar::Uint(*u)),
-            V::Str(s) => Some(Scalar::Str(s.to_string())),
-            V::Bytes(_) | V::F64(_) | V::Counter(_) | V::Unknown { .. } => None,
-        }
-    }
 }
 
 #[cfg(test)]

@@ -50,3 +50,13 @@ impl ModelError {
         }
     }
 }
+
+/// An Automerge failure while reading or writing a case document.
+pub(crate) fn am(e: automerge::AutomergeError) -> ModelError {
+    ModelError::Document(e.to_string())
+}
+
+/// An autosurgeon failure while writing a value into a case document.
+pub(crate) fn rec(e: autosurgeon::ReconcileError) -> ModelError {
+    ModelError::Document(e.to_string())
+}

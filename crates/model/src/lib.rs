@@ -6,6 +6,9 @@
 //! Ids, times and actor ids come from the caller; templates and articles are
 //! compiled in.
 
+// The modules use each other without cycles, from `date` and `scalar` at the
+// bottom to `apply` at the top; `tests/module_graph.rs` keeps it so.
+mod apply;
 pub mod articles;
 pub mod attribution;
 pub mod case;
@@ -18,17 +21,30 @@ pub mod error;
 pub mod lifecycle;
 pub mod path;
 pub mod policy;
+pub mod scalar;
 pub mod schema;
 pub mod search;
+mod validate;
 pub mod vocab;
 
-pub use case::*;
+pub use apply::NewCase;
+pub use case::{
+    Approval, Assignment, CASE_SCHEMA, Case, CaseHeader, ChecklistInstance, CustodyEntry, Evidence,
+    Identity, Interview, ItemState, LegalArticle, MemberId, Millis, Note, Referral, ReviewItem,
+    RiskAssessment, SENSITIVE_PATHS, SignOff, StageState, Suspect, Task, TimelineEvent, Victim,
+    Witness,
+};
 pub use checklist::{Catalog, Template, TemplateItem};
 pub use conflicts::{Conflict, ConflictValue};
 pub use date::Date;
-pub use doc::{CaseDoc, NewCase};
-pub use edit::{Author, Edit, Record, Scalar};
+pub use doc::CaseDoc;
+pub use edit::{Author, Edit, Record};
 pub use error::ModelError;
 pub use path::{DocPath, Seg};
 pub use policy::{DocKind, WriteKind};
-pub use vocab::*;
+pub use scalar::Scalar;
+pub use vocab::{
+    CaseStatus, ControlMethod, Decision, EventKind, EvidenceKind, Exploitation, ItemKind,
+    ItemStatus, PeaceStage, PerpetratorRole, RecruitmentMethod, ReferralDirection, ReviewKind,
+    RiskSubject, Role, Sex, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
+};

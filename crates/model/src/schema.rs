@@ -40,7 +40,11 @@ use automerge::{ObjType, ScalarValue};
 
 use crate::date::Date;
 use crate::path::{DocPath, Seg};
+use crate::scalar::Scalar;
 use crate::vocab::*;
+
+/// Kept here too: the schema is where callers meet vocabularies.
+pub use crate::vocab::Vocabulary;
 
 /// What one operation writes at its path.
 #[derive(Debug, Clone, PartialEq)]
@@ -82,23 +86,6 @@ impl Written {
             Written::Increment => "a counter increment",
             Written::Mark => "a text mark",
         }
-    }
-}
-
-/// A closed vocabulary as documents store it; every `vocabulary!` enum has
-/// one (`VOCABULARY`).
-#[derive(Clone, Copy)]
-pub struct Vocabulary {
-    pub name: &'static str,
-    /// The names stored in documents, in display order.
-    pub doc_names: &'static [&'static str],
-    /// Whether a stored name belongs to the vocabulary (`from_doc_name`).
-    pub accepts: fn(&str) -> bool,
-}
-
-impl std::fmt::Debug for Vocabulary {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name)
     }
 }
 
@@ -184,7 +171,7 @@ impl Form {
         match self {
             Form::Any => true,
             Form::Date => s.parse::<Date>().is_ok(),
-            Form::Country => crate::doc::validate_jurisdiction(s).is_ok(),
+            Form::Country => crate::validate::validate_jurisdiction(s).is_ok(),
             Form::KeyAt(n) => matches!(path.segments().get(n), Some(Seg::Key(k)) if k == s),
         }
     }
@@ -866,10 +853,9 @@ pub fn case() -> &'static Schema {
     &CASE
 }
 
-impl From<&crate::edit::Scalar> for Written {
+impl From<&Scalar> for Written {
     /// The value an [`crate::Edit::Set`] writes.
-    fn from(value: &crate::edit::Scalar) -> Written {
-        use crate::edit::Scalar;
+    fn from(value: &Scalar) -> Written {
         Written::Put(match value {
             Scalar::Null => ScalarValue::Null,
             Scalar::Bool(b) => ScalarValue::Boolean(*b),

@@ -4,6 +4,25 @@
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
+use crate::scalar::Scalar;
+
+/// A closed vocabulary as documents store it; every `vocabulary!` enum has
+/// one (`VOCABULARY`).
+#[derive(Clone, Copy)]
+pub struct Vocabulary {
+    pub name: &'static str,
+    /// The names stored in documents, in display order.
+    pub doc_names: &'static [&'static str],
+    /// Whether a stored name belongs to the vocabulary (`from_doc_name`).
+    pub accepts: fn(&str) -> bool,
+}
+
+impl std::fmt::Debug for Vocabulary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
 /// Declares a closed vocabulary: a unit enum stored in documents as its
 /// variant name, with a stable snake-case id for files, CLI and UI.
 macro_rules! vocabulary {
@@ -35,7 +54,7 @@ macro_rules! vocabulary {
 
             /// This vocabulary as the document schema checks it: the names
             /// stored in documents, accepted through [`Self::from_doc_name`].
-            pub const VOCABULARY: crate::schema::Vocabulary = crate::schema::Vocabulary {
+            pub const VOCABULARY: Vocabulary = Vocabulary {
                 name: stringify!($name),
                 doc_names: &[$(stringify!($variant)),+],
                 accepts: |name| Self::from_doc_name(name).is_some(),
@@ -47,9 +66,9 @@ macro_rules! vocabulary {
             }
         }
 
-        impl From<$name> for crate::edit::Scalar {
+        impl From<$name> for Scalar {
             fn from(v: $name) -> Self {
-                crate::edit::Scalar::Str(v.doc_name().to_string())
+                Scalar::Str(v.doc_name().to_string())
             }
         }
 
@@ -359,7 +378,7 @@ mod tests {
     /// names `doc_name` writes, and `from_doc_name` reads.
     #[test]
     fn the_schema_sees_every_stored_name() {
-        fn same<T: Copy>(all: &[T], doc_name: fn(T) -> &'static str, v: crate::schema::Vocabulary) {
+        fn same<T: Copy>(all: &[T], doc_name: fn(T) -> &'static str, v: Vocabulary) {
             let names: Vec<&str> = all.iter().map(|x| doc_name(*x)).collect();
             assert_eq!(names, v.doc_names, "{}", v.name);
             assert!(names.iter().all(|n| (v.accepts)(n)), "{}", v.name);

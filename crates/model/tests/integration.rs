@@ -5,6 +5,7 @@ mod common;
 mod edits;
 mod lifecycle;
 mod merge;
+mod module_graph;
 mod policy;
 mod schema;
 mod templates;

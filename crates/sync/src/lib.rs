@@ -14,6 +14,7 @@
 //! - `chunk`: Automerge chunks from other devices, read within bounds before Automerge parses them.
 //! - `join`: enrolment of a new device without network.
 //! - `quota`: what one device may leave stored here as held and quarantined changes.
+//! - `stored_state`: what the core stores to rebuild a replica, and what changed since.
 //!
 //! The crate does no file or network I/O: it turns bytes into decisions and
 //! decisions into bytes; the application core persists them in the vault.
@@ -29,19 +30,19 @@ pub mod identity;
 pub mod import;
 pub mod join;
 pub mod keys;
-pub mod persist;
 pub mod quarantine;
 pub mod quota;
 pub mod replica;
 pub mod session;
+pub mod stored_state;
 pub mod team;
 pub mod trust;
 
 pub use error::SyncError;
 pub use identity::{DeviceId, DeviceKeys, PublicDevice};
 pub use keys::TeamKey;
-pub use persist::{DocDelta, ReplicaState, RowKind, StateDiff, StoredRows};
 pub use replica::Replica;
+pub use stored_state::{DocDelta, ReplicaState, RowKind, StateDiff, StoredRows};
 pub use team::{ExpectedTeam, Team, TeamDoc, TeamId};
 
 #[cfg(test)]

@@ -36,6 +36,14 @@ pub(crate) fn random_array<const N: usize>() -> Result<[u8; N]> {
     Ok(b)
 }
 
+impl Key32 {
+    /// A fresh key from the operating system's generator (here rather than
+    /// in `secret.rs`, which holds secrets but draws none).
+    pub(crate) fn random() -> Result<Self> {
+        Ok(Self(Zeroizing::new(random_array()?)))
+    }
+}
+
 pub(crate) fn sha256(parts: &[&[u8]]) -> [u8; 32] {
     let mut h = Sha256::new();
     for p in parts {
@@ -147,6 +155,13 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         s.push(H[(b & 15) as usize] as char);
     }
     s
+}
+
+/// Borrowed crypto context for record operations.
+pub(crate) struct Ctx<'a> {
+    pub(crate) vault_id: &'a [u8; 16],
+    pub(crate) cipher: &'a Cipher,
+    pub(crate) tag_key: &'a Key32,
 }
 
 #[cfg(test)]

@@ -13,10 +13,10 @@ use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
+use crate::crypto::Ctx;
 use crate::crypto::aad;
 use crate::docs::DocId;
 use crate::error::{RecordRef, Result, VaultError};
-use crate::vault::{Ctx, Vault};
 
 pub(crate) const TABLE: &str = "case_index";
 /// Largest accepted serialized index entry (bytes).
@@ -69,8 +69,8 @@ pub struct CaseListing {
 }
 
 pub(crate) struct IndexCache {
-    entries: BTreeMap<DocId, CaseIndexEntry>,
-    corrupt: Vec<RecordRef>,
+    pub(crate) entries: BTreeMap<DocId, CaseIndexEntry>,
+    pub(crate) corrupt: Vec<RecordRef>,
 }
 
 fn rec(id: &DocId) -> RecordRef {
@@ -106,7 +106,7 @@ impl IndexRows {
 
     /// Decrypts every entry; the work is split over the available cores
     /// (each record is independent: one AEAD open + JSON parse).
-    fn decrypt(self, ctx: &Ctx<'_>) -> Result<IndexCache> {
+    pub(crate) fn decrypt(self, ctx: &Ctx<'_>) -> Result<IndexCache> {
         let rows = self.0;
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -170,113 +170,4 @@ pub(crate) fn put_in_tx(
     tx.prepare_cached("INSERT OR REPLACE INTO case_index(doc_id, ct) VALUES (?1, ?2)")?
         .execute(params![&id.0[..], ct])?;
     Ok(())
-}
-
-impl Vault {
-    /// Inserts or replaces a case's index entry (one durable transaction).
-    pub fn put_case_index(&mut self, entry: &CaseIndexEntry) -> Result<()> {
-        self.with_tx(|tx, ctx| put_in_tx(tx, ctx, entry))?;
-        self.cache_index_entry(entry);
-        Ok(())
-    }
-
-    pub(crate) fn cache_index_entry(&mut self, entry: &CaseIndexEntry) {
-        let id = entry.case_id;
-        if let Some(c) = self.index_cache.get_mut().as_mut() {
-            c.corrupt.retain(|r| r.row != id.to_hex());
-            c.entries.insert(id, entry.clone());
-        }
-    }
-
-    /// Removes a case's index entry.
-    pub fn delete_case_index(&mut self, id: &DocId) -> Result<()> {
-        self.with_tx(|tx, _| {
-            tx.execute("DELETE FROM case_index WHERE doc_id = ?1", [&id.0[..]])?;
-            Ok(())
-        })?;
-        if let Some(c) = self.index_cache.get_mut().as_mut() {
-            c.entries.remove(id);
-        }
-        Ok(())
-    }
-
-    /// One case's index entry.
-    pub fn case_index(&self, id: &DocId) -> Result<Option<CaseIndexEntry>> {
-        let ct: Option<Vec<u8>> = rusqlite::OptionalExtension::optional(
-            self.conn
-                .prepare_cached("SELECT ct FROM case_index WHERE doc_id = ?1")?
-                .query_row([&id.0[..]], |r| r.get(0)),
-        )?;
-        ct.map(|ct| decode(&self.ctx(), id, &ct)).transpose()
-    }
-
-    fn ensure_index_cache(&self) -> Result<()> {
-        if self.index_cache.borrow().is_some() {
-            return Ok(());
-        }
-        let cache = IndexRows::read(&self.conn)?.decrypt(&self.ctx())?;
-        *self.index_cache.borrow_mut() = Some(cache);
-        Ok(())
-    }
-
-    /// Fills the index cache right after unlock (the application shows the
-    /// case list next), from `rows` if they were prefetched. Best effort: on
-    /// failure the cache stays empty and the first list or search reports
-    /// the error.
-    pub(crate) fn warm_index_cache(&mut self, rows: Option<IndexRows>) {
-        let rows = match rows {
-            Some(r) => Ok(r),
-            None => IndexRows::read(&self.conn),
-        };
-        match rows.and_then(|r| r.decrypt(&self.ctx())) {
-            Ok(c) => *self.index_cache.get_mut() = Some(c),
-            Err(e) => tracing::warn!(code = e.code(), "could not pre-load the case index"),
-        }
-    }
-
-    /// All cases, most recently updated first. Decrypted entries are cached
-    /// in memory (zeroized on lock) so repeated listing and search are fast.
-    pub fn list_cases(&self) -> Result<CaseListing> {
-        self.ensure_index_cache()?;
-        let cache = self.index_cache.borrow();
-        let c = cache.as_ref().ok_or(VaultError::Locked)?;
-        let mut entries: Vec<CaseIndexEntry> = c.entries.values().cloned().collect();
-        entries.sort_by(|a, b| {
-            b.updated_at_ms
-                .cmp(&a.updated_at_ms)
-                .then(a.case_id.cmp(&b.case_id))
-        });
-        Ok(CaseListing {
-            entries,
-            corrupt: c.corrupt.clone(),
-        })
-    }
-
-    /// Cases whose normalised search terms, title or reference contain the
-    /// already-normalised `query` as a substring. An empty query matches
-    /// nothing.
-    pub fn search_cases(&self, query: &str) -> Result<Vec<CaseIndexEntry>> {
-        if query.is_empty() {
-            return Ok(Vec::new());
-        }
-        self.ensure_index_cache()?;
-        let cache = self.index_cache.borrow();
-        let c = cache.as_ref().ok_or(VaultError::Locked)?;
-        let mut hits: Vec<CaseIndexEntry> = c
-            .entries
-            .values()
-            .filter(|e| {
-                e.search_terms.iter().any(|t| t.contains(query))
-                    || e.title.contains(query)
-                    || e.reference.contains(query)
-            })
-            .cloned()
-            .collect();
-        hits.sort_by(|a, b| {
-            b.updated_at_ms
-                .cmp(&a.updated_at_ms)
-                .then(a.case_id.cmp(&b.case_id))
-        });
-        Ok(hits)
-    }
 }

@@ -20,18 +20,18 @@
 
 mod attachments;
 mod audit;
-mod batch;
 mod crypto;
 mod docs;
 mod error;
 mod index;
 mod kdf;
-mod policy;
-mod records;
+mod keyed_records;
+mod passphrase_policy;
 mod recovery;
 mod scan;
 mod schema;
 mod secret;
+mod transaction;
 mod vault;
 
 #[cfg(test)]
@@ -39,17 +39,17 @@ mod tests;
 
 pub use attachments::{ATTACHMENT_CHUNK_SIZE, AttachmentId, AttachmentInfo};
 pub use audit::{AuditEntry, AuditVerified};
-pub use batch::VaultTx;
 pub use crypto::ENCRYPTION_DISABLED;
 pub use docs::{DocId, DocStats};
 pub use error::{AuditProblem, RecordRef, Result, VaultError};
 pub use index::{CaseIndexEntry, CaseListing, MAX_INDEX_ENTRY_BYTES};
 pub use kdf::KdfParams;
-pub use policy::{PassphrasePolicy, Strength, common_password_count, estimate_strength};
-pub use records::{MAX_RECORD_BYTES, QuarantinedChange, RecordKind};
+pub use keyed_records::{MAX_RECORD_BYTES, QuarantinedChange, RecordKind};
+pub use passphrase_policy::{PassphrasePolicy, Strength, common_password_count, estimate_strength};
 pub use recovery::RecoveryCode;
 pub use schema::{DB_FILE, FORMAT_VERSION, LOCK_FILE};
 pub use secret::{Passphrase, SecretBytes};
+pub use transaction::VaultTx;
 pub use vault::{CreateParams, UnlockOptions, UnlockedWith, Vault, VaultConfig};
 
 /// Re-export so callers use the same Automerge version as the vault.

@@ -4,7 +4,7 @@
 use crate::crypto::aad;
 use crate::docs::DocId;
 use crate::error::{RecordRef, Result, VaultError};
-use crate::records::RecordKind;
+use crate::keyed_records::RecordKind;
 use crate::vault::Vault;
 
 impl Vault {
@@ -96,13 +96,13 @@ impl Vault {
             match RecordKind::ALL.iter().find(|x| **x as u8 == k) {
                 Some(kind) => {
                     if let Err(VaultError::CorruptRecord(x)) =
-                        crate::records::open_record(&ctx, *kind, &t, &ct)
+                        crate::keyed_records::open_record(&ctx, *kind, &t, &ct)
                     {
                         bad.push(x)
                     }
                 }
                 None => bad.push(RecordRef::new(
-                    crate::records::TABLE,
+                    crate::keyed_records::TABLE,
                     format!("kind{k}/{}", crate::crypto::hex(&t)),
                 )),
             }

@@ -67,14 +67,6 @@ impl fmt::Debug for SecretBytes {
 /// A 256-bit key, zeroized on drop.
 pub(crate) struct Key32(pub(crate) Zeroizing<[u8; 32]>);
 
-impl Key32 {
-    pub(crate) fn random() -> crate::Result<Self> {
-        let mut k = Zeroizing::new([0u8; 32]);
-        crate::crypto::fill_random(k.as_mut())?;
-        Ok(Self(k))
-    }
-}
-
 impl fmt::Debug for Key32 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Key32(<redacted>)")

@@ -1,4 +1,9 @@
 //! Opening, creating, unlocking and locking a vault; the key hierarchy.
+//!
+//! The vault's methods for each kind of stored data are in `vault/`. They
+//! sit above the modules that store that data (`docs`, `index`,
+//! `keyed_records`, `attachments`, `audit`), which take a transaction and a
+//! [`Ctx`] rather than the vault, so no module below uses the one above it.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -10,12 +15,18 @@ use rusqlite::{
 };
 use zeroize::Zeroizing;
 
-use crate::crypto::{Cipher, aad, random_array, sha256};
+mod attachments;
+mod audit;
+mod docs;
+mod index;
+mod keyed_records;
+
+use crate::crypto::{Cipher, Ctx, aad, random_array, sha256};
 use crate::docs::{Coverage, DocId};
 use crate::error::{Result, VaultError};
 use crate::index::{IndexCache, IndexRows};
 use crate::kdf::{KdfParams, derive_recovery};
-use crate::policy::PassphrasePolicy;
+use crate::passphrase_policy::PassphrasePolicy;
 use crate::recovery::RecoveryCode;
 use crate::schema::{self, APPLICATION_ID, DB_FILE, FORMAT_VERSION, LOCK_FILE, MAGIC};
 use crate::secret::{Key32, Passphrase};
@@ -100,13 +111,6 @@ impl Keys {
             vault_key,
         }
     }
-}
-
-/// Borrowed crypto context for record operations.
-pub(crate) struct Ctx<'a> {
-    pub(crate) vault_id: &'a [u8; 16],
-    pub(crate) cipher: &'a Cipher,
-    pub(crate) tag_key: &'a Key32,
 }
 
 /// An unlocked vault. Holds the vault folder's process lock until

@@ -1073,7 +1073,7 @@ fn finding_11_the_state_is_stored_as_rows_and_read_back() {
         t.admin.state_diff(&stored).is_empty(),
         "nothing new to write"
     );
-    let (state, read) = crate::persist::state_from_rows(diff.put.clone()).unwrap();
+    let (state, read) = crate::stored_state::state_from_rows(diff.put.clone()).unwrap();
     assert_eq!(read, stored);
     let mut held = state.held.clone();
     held.sort_by(|a, b| a.hash.cmp(&b.hash));
@@ -1112,7 +1112,7 @@ fn finding_11_the_state_is_stored_as_rows_and_read_back() {
     let (kind, key, mut value) = first_quarantine_row(&t.admin);
     value[0] = 2;
     assert_eq!(
-        crate::persist::state_from_rows([(kind, key, value)])
+        crate::stored_state::state_from_rows([(kind, key, value)])
             .unwrap_err()
             .code(),
         "sync.future_version"

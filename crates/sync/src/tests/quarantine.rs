@@ -13,8 +13,8 @@ use caravan_model::Role;
 
 use super::fixture::*;
 use crate::bundle::{Limits, Recipient};
-use crate::persist::ReplicaState;
 use crate::replica::Replica;
+use crate::stored_state::ReplicaState;
 use crate::team::TEAM_DOC_ID;
 use crate::trust::{change_message, signature_valid};
 

@@ -8,11 +8,12 @@
 
 use rusqlite::Transaction;
 
+use crate::crypto::Ctx;
 use crate::docs::{DocId, KIND_INCREMENTAL, insert_chunk};
 use crate::error::Result;
 use crate::index::CaseIndexEntry;
-use crate::records::RecordKind;
-use crate::vault::{Ctx, Vault};
+use crate::keyed_records::RecordKind;
+use crate::vault::Vault;
 
 /// The writes of one [`Vault::transaction`]. Nothing is visible to other
 /// readers, nor durable, until the closure returns `Ok` and the transaction
@@ -44,12 +45,12 @@ impl VaultTx<'_> {
 
     /// Stores (or replaces) a record.
     pub fn put_record(&mut self, kind: RecordKind, key: &[u8], value: &[u8]) -> Result<()> {
-        crate::records::put_in_tx(self.tx, self.ctx, kind, key, value)
+        crate::keyed_records::put_in_tx(self.tx, self.ctx, kind, key, value)
     }
 
     /// Deletes a record; true if it existed.
     pub fn delete_record(&mut self, kind: RecordKind, key: &[u8]) -> Result<bool> {
-        crate::records::delete_in_tx(self.tx, self.ctx, kind, key)
+        crate::keyed_records::delete_in_tx(self.tx, self.ctx, kind, key)
     }
 
     /// Inserts or replaces a case's index entry.

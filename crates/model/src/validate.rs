@@ -1,0 +1,26 @@
+//! Checks of single values that edits, the schema and the article list
+//! share, kept apart from the document code so that each can use them.
+
+use crate::error::ModelError;
+
+pub(crate) fn non_empty(field: &str, value: &str) -> Result<(), ModelError> {
+    if value.trim().is_empty() {
+        return Err(ModelError::Invalid {
+            field: field.into(),
+            message: "must not be empty".into(),
+        });
+    }
+    Ok(())
+}
+
+/// ISO 3166-1 alpha-2: two capital Latin letters.
+pub fn validate_jurisdiction(code: &str) -> Result<(), ModelError> {
+    if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err(ModelError::Invalid {
+            field: "jurisdiction".into(),
+            message: "use a two-letter country code such as KZ, KG, TJ, TM or UZ".into(),
+        })
+    }
+}
