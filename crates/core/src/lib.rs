@@ -25,10 +25,11 @@ pub mod team;
 pub mod view;
 pub mod workspace;
 
+pub use caravan_errors::coded;
 pub use cases::{CaseFilter, NewCaseInput, search_fingerprint};
 pub use checklists::ItemUpdate;
 pub use clock::{Clock, SteppingClock, SystemClock};
-pub use error::{CoreError, ErrorKind, Result};
+pub use error::{Coded, CoreError, ErrorKind, Result, all_codes};
 pub use exchange::{Progress, Step};
 pub use records::*;
 pub use view::PersonKind;

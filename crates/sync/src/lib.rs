@@ -32,6 +32,7 @@ pub mod keys;
 pub mod persist;
 pub mod quarantine;
 pub mod quota;
+pub mod refusal;
 pub mod replica;
 pub mod session;
 pub mod team;
