@@ -2,9 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { en } from './en';
-import { ru } from './ru';
-import { uz } from './uz';
+import { en, ru, uz } from './catalogues';
 import { setLang, t, tp, fmtDay } from './index.svelte';
 
 const here = dirname(fileURLToPath(import.meta.url));
