@@ -2,6 +2,7 @@
 //! calls `caravan-core`, and maps the error to a stable code. DTOs live
 //! only in `dto.rs`; the UI never sees a core type directly.
 
+pub mod codes;
 pub mod commands;
 pub mod dto;
 pub mod files;
