@@ -75,5 +75,10 @@ pub fn export_typescript(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> 
          import type {{ Role }} from './Role';\n\n\
          export const PERMISSIONS_BY_ROLE: Record<Role, Permissions> = {json};\n"
     );
-    std::fs::write(cfg.out_dir().join("permissionsByRole.ts"), ts).map_err(ts_rs::ExportError::Io)
+    std::fs::write(cfg.out_dir().join("permissionsByRole.ts"), ts)?;
+    std::fs::write(
+        cfg.out_dir().join("ErrorCode.ts"),
+        crate::codes::typescript_binding(),
+    )?;
+    Ok(())
 }

@@ -73,7 +73,7 @@ pub struct FileGate {
 
 fn refused(why: &str) -> ErrorDto {
     ErrorDto {
-        code: "app.path_refused".into(),
+        code: crate::codes::PATH_REFUSED.into(),
         message: format!(
             "Caravan does not use this path: {why}. Choose the file with the file dialog instead."
         ),

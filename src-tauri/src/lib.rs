@@ -3,6 +3,7 @@
 //! error to a stable code. The window sees the core's views and inputs
 //! (the contract) and the shell's own few types in `dto.rs`.
 
+pub mod codes;
 pub mod commands;
 pub mod dto;
 pub mod files;

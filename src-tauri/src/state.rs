@@ -62,7 +62,7 @@ impl From<CoreError> for ErrorDto {
 
 pub fn locked() -> ErrorDto {
     ErrorDto {
-        code: "app.locked".into(),
+        code: crate::codes::LOCKED.into(),
         message: "The vault is locked; unlock it first.".into(),
         kind: "locked".into(),
     }

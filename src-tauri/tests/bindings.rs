@@ -52,3 +52,21 @@ fn typescript_bindings_are_current() {
         "stale TypeScript bindings {stale:?}: run UPDATE_BINDINGS=1 cargo test -p caravan-desktop --test integration bindings"
     );
 }
+
+/// The UI translates `error.<code>`: every code a command can fail with
+/// needs a message in English and in Russian (Uzbek falls back to
+/// English).
+#[test]
+fn every_error_code_has_an_english_and_a_russian_message() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/i18n");
+    for lang in ["en", "ru"] {
+        let text = std::fs::read_to_string(dir.join(format!("{lang}.json"))).unwrap();
+        let messages: std::collections::HashMap<String, String> =
+            serde_json::from_str(&text).unwrap();
+        let missing: Vec<_> = caravan_desktop::codes::error_codes()
+            .into_iter()
+            .filter(|c| !messages.contains_key(&format!("error.{c}")))
+            .collect();
+        assert!(missing.is_empty(), "no {lang} message for {missing:?}");
+    }
+}

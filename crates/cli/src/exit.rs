@@ -5,11 +5,26 @@ use caravan_core::{CoreError, ErrorKind};
 
 use crate::i18n::{self, Lang};
 
+/// What the command line itself can fail with, before or around the core.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CliCode {
+    NoPassphrase,
+    PassphraseMismatch,
+    Failure,
+}
+
+caravan_core::coded! {
+    CliCode {
+        Self::NoPassphrase => ("cli.no_passphrase", Rejected),
+        Self::PassphraseMismatch => ("cli.passphrase_mismatch", Rejected),
+        Self::Failure => ("cli.failure", Failure),
+    }
+}
+
 /// An error found by the command line itself (before or around the core).
 #[derive(Debug)]
 pub struct CliError {
-    pub code: &'static str,
-    pub kind: ErrorKind,
+    pub code: CliCode,
     pub message: String,
 }
 
@@ -22,10 +37,9 @@ impl std::fmt::Display for CliError {
 }
 
 impl CliError {
-    pub fn new(code: &'static str, kind: ErrorKind, message: impl Into<String>) -> Self {
+    pub fn new(code: CliCode, message: impl Into<String>) -> Self {
         Self {
             code,
-            kind,
             message: message.into(),
         }
     }
@@ -53,29 +67,35 @@ pub fn describe(err: &anyhow::Error, lang: Lang) -> (&'static str, ErrorKind, St
     }
     if let Some(e) = err.downcast_ref::<CliError>() {
         let message = match lang {
-            Lang::Ru => i18n::russian(e.code)
+            Lang::Ru => i18n::russian(e.code.code())
                 .map(str::to_string)
                 .unwrap_or_else(|| e.message.clone()),
             Lang::En => e.message.clone(),
         };
-        return (e.code, e.kind, message);
+        return (e.code.code(), e.code.kind(), message);
     }
+    let failure = CliCode::Failure;
     let message = match lang {
-        Lang::Ru => i18n::russian("cli.failure").unwrap_or_default().to_string(),
+        Lang::Ru => i18n::russian(failure.code())
+            .unwrap_or_default()
+            .to_string(),
         Lang::En => format!("{err:#}"),
     };
-    ("cli.failure", ErrorKind::Failure, message)
+    (failure.code(), failure.kind(), message)
 }
 
+/// The catalogue's message with the error's details (the English message
+/// carries them in its text; the catalogue's, shared with the UI, do not).
 fn russian_core(e: &CoreError) -> Option<String> {
-    let base = i18n::russian(e.code())?;
+    let message = i18n::russian(e.code())?;
+    let base = message.trim_end_matches('.');
     Some(match e {
         CoreError::NotFound { id, .. } => format!("{base}: «{id}»."),
         CoreError::Ambiguous { id, .. } => format!("{base}: «{id}»."),
         CoreError::Invalid { field, .. } => format!("{base}: {field}."),
         CoreError::Denied { role, .. } => format!("{base} ({role})."),
         CoreError::File { path, .. } => format!("{base}: {path}."),
-        _ => base.to_string(),
+        _ => message.to_string(),
     })
 }
 

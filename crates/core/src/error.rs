@@ -2,26 +2,12 @@
 //! stable code. Front ends match codes, never message text.
 
 use caravan_model::ModelError;
+use caravan_model::checklist::TemplateError;
 use caravan_sync::SyncError;
+use caravan_sync::refusal::Refusal;
 use caravan_vault::VaultError;
 
-/// What kind of failure an error is, for exit codes and for how a front
-/// end presents it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ErrorKind {
-    /// Wrong passphrase or recovery code.
-    WrongSecret,
-    /// The vault is open in another window or process.
-    InUse,
-    /// The input was refused (invalid value, not permitted, unknown id).
-    Rejected,
-    /// A signature, checksum or chain did not verify: data was damaged or
-    /// tampered with.
-    Verification,
-    /// Anything else (disk, storage, internal).
-    Failure,
-}
+pub use caravan_errors::{Coded, ErrorKind};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -50,40 +36,22 @@ pub enum CoreError {
     File { path: String, reason: String },
 }
 
+// A wrapped error keeps its own code and kind; the core's own are refused
+// input, except a file the system could not read or write.
+caravan_errors::coded! {
+    CoreError {
+        Self::NoTeam => ("core.no_team", Rejected),
+        Self::AlreadyInTeam => ("core.already_in_team", Rejected),
+        Self::NotFound { .. } => ("core.not_found", Rejected),
+        Self::Ambiguous { .. } => ("core.ambiguous", Rejected),
+        Self::Invalid { .. } => ("core.invalid", Rejected),
+        Self::Denied { .. } => ("core.denied", Rejected),
+        Self::File { .. } => ("core.file", Failure),
+    }
+    wraps { Vault, Sync, Model }
+}
+
 impl CoreError {
-    /// Stable machine-readable code, e.g. `vault.wrong_passphrase`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::Vault(e) => e.code(),
-            Self::Sync(e) => e.code(),
-            Self::Model(e) => e.code(),
-            Self::NoTeam => "core.no_team",
-            Self::AlreadyInTeam => "core.already_in_team",
-            Self::NotFound { .. } => "core.not_found",
-            Self::Ambiguous { .. } => "core.ambiguous",
-            Self::Invalid { .. } => "core.invalid",
-            Self::Denied { .. } => "core.denied",
-            Self::File { .. } => "core.file",
-        }
-    }
-
-    /// How a front end presents the error, decided by its variant (the
-    /// codes are for people and scripts; this is for the program).
-    pub fn kind(&self) -> ErrorKind {
-        match self {
-            Self::Vault(e) => vault_kind(e),
-            Self::Sync(e) => sync_kind(e),
-            Self::Model(e) => model_kind(e),
-            Self::File { .. } => ErrorKind::Failure,
-            Self::NoTeam
-            | Self::AlreadyInTeam
-            | Self::NotFound { .. }
-            | Self::Ambiguous { .. }
-            | Self::Invalid { .. }
-            | Self::Denied { .. } => ErrorKind::Rejected,
-        }
-    }
-
     /// Input that was refused, naming the field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid {
@@ -103,65 +71,24 @@ impl CoreError {
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
 
-fn vault_kind(e: &VaultError) -> ErrorKind {
-    use VaultError as V;
-    match e {
-        V::WrongPassphrase | V::WrongRecoveryCode | V::RecoveryCodeTypo(_) => {
-            ErrorKind::WrongSecret
-        }
-        V::InUse => ErrorKind::InUse,
-        V::CorruptRecord(_)
-        | V::AuditTampered(_)
-        | V::AttachmentHashMismatch
-        | V::IntegrityCheckFailed(_)
-        | V::DocumentIncomplete { .. } => ErrorKind::Verification,
-        V::Io(_) | V::Storage(_) | V::Crypto(_) | V::DiskFull => ErrorKind::Failure,
-        V::WeakPassphrase(_)
-        | V::NotAVault(_)
-        | V::AlreadyExists(_)
-        | V::NewerFormat { .. }
-        | V::Locked
-        | V::AttachmentTooLarge { .. }
-        | V::NotFound(_)
-        | V::InsecurePlaintextVault
-        | V::InvalidInput(_) => ErrorKind::Rejected,
-        // A variant a later vault adds is refused input until it is sorted here.
-        _ => ErrorKind::Rejected,
-    }
-}
-
-fn sync_kind(e: &SyncError) -> ErrorKind {
-    use SyncError as S;
-    match e {
-        // What another device sent does not verify, or cannot be read here.
-        S::NotABundle
-        | S::FutureVersion { .. }
-        | S::OldFormat { .. }
-        | S::Unreadable { .. }
-        | S::Truncated { .. }
-        | S::TooLarge { .. }
-        | S::BadSignature { .. }
-        | S::Malformed { .. }
-        | S::WrongTeam { .. }
-        | S::NoKey { .. }
-        | S::UnknownSender
-        | S::SenderRevoked
-        | S::NotForThisDevice
-        | S::WeakKey { .. }
-        | S::ForgedKey { .. }
-        | S::UntrustedHistory { .. }
-        | S::Replayed { .. } => ErrorKind::Verification,
-        S::Random | S::Document(_) => ErrorKind::Failure,
-        S::Model(e) => model_kind(e),
-        S::DeviceCopied | S::Denied(_) | S::NotFound(_) | S::NotQuarantined { .. } => {
-            ErrorKind::Rejected
+/// Every code an error of the core, or of the crates under it, can carry:
+/// the errors' own, and the reasons a change from another device is
+/// quarantined for. Each once, in a stable order.
+pub fn all_codes() -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = Vec::new();
+    for list in [
+        CoreError::CODES,
+        VaultError::CODES,
+        SyncError::CODES,
+        ModelError::CODES,
+        TemplateError::CODES,
+        Refusal::CODES,
+    ] {
+        for code in list {
+            if !codes.contains(code) {
+                codes.push(code);
+            }
         }
     }
-}
-
-fn model_kind(e: &ModelError) -> ErrorKind {
-    match e {
-        ModelError::Document(_) => ErrorKind::Failure,
-        _ => ErrorKind::Rejected,
-    }
+    codes
 }

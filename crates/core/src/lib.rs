@@ -33,9 +33,10 @@ pub mod typescript;
 pub mod view;
 pub mod workspace;
 
+pub use caravan_errors::coded;
 pub use cases::{ArticleOption, offered_articles, search_fingerprint};
 pub use clock::{Clock, SteppingClock, SystemClock};
-pub use error::{CoreError, ErrorKind, Result};
+pub use error::{Coded, CoreError, ErrorKind, Result, all_codes};
 pub use exchange::{Progress, Step};
 pub use ids::{CaseId, MemberId, RecordId};
 pub use inputs::*;

@@ -3,7 +3,7 @@
 
 use caravan_core::sync::SyncError;
 use caravan_core::vault::VaultError;
-use caravan_core::{CoreError, ErrorKind};
+use caravan_core::{CoreError, ErrorKind, all_codes};
 
 #[test]
 fn every_error_kind_follows_its_variant() {
@@ -46,7 +46,25 @@ fn every_error_kind_follows_its_variant() {
             Failure,
         ),
     ];
+    let codes = all_codes();
     for (error, kind) in rows {
         assert_eq!(error.kind(), kind, "{}", error.code());
+        assert!(codes.contains(&error.code()), "{}", error.code());
+    }
+}
+
+/// Codes are `area.name` in lower case: the message catalogues key them
+/// `error.<code>`, and the UI's `ErrorCode` type lists them.
+#[test]
+fn every_code_is_area_dot_name() {
+    let codes = all_codes();
+    assert!(codes.len() > 80, "{}", codes.len());
+    for code in &codes {
+        let well_formed = code.split_once('.').is_some_and(|(area, name)| {
+            [area, name].iter().all(|part| {
+                !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
+            })
+        });
+        assert!(well_formed, "{code}");
     }
 }

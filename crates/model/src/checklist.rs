@@ -103,12 +103,10 @@ pub enum TemplateError {
     Invalid { template: String, message: String },
 }
 
-impl TemplateError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            TemplateError::Parse { .. } => "template.parse",
-            TemplateError::Invalid { .. } => "template.invalid",
-        }
+caravan_errors::coded! {
+    TemplateError {
+        Self::Parse { .. } => ("template.parse", Rejected),
+        Self::Invalid { .. } => ("template.invalid", Rejected),
     }
 }
 

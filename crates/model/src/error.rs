@@ -33,21 +33,19 @@ pub enum ModelError {
     Document(String),
 }
 
-impl ModelError {
-    /// Stable code for front ends and scripts.
-    pub fn code(&self) -> &'static str {
-        match self {
-            ModelError::Denied(_) => Denial::CODE,
-            ModelError::FalseAttribution(_) => FalseAttribution::CODE,
-            ModelError::Invalid { .. } => "case.invalid",
-            ModelError::NotFound { .. } => "case.not_found",
-            ModelError::DuplicateId { .. } => "case.duplicate_id",
-            ModelError::ReasonRequired { .. } => "checklist.reason_required",
-            ModelError::GateNotReady(_) => "stage.gate_not_ready",
-            ModelError::UnknownTemplate { .. } => "checklist.unknown_template",
-            ModelError::NoChange => "case.no_change",
-            ModelError::Document(_) => "case.document",
-        }
+// Refused input, except a document that cannot be read.
+caravan_errors::coded! {
+    ModelError {
+        Self::Denied(_) => (Denial::CODE, Rejected),
+        Self::FalseAttribution(_) => (FalseAttribution::CODE, Rejected),
+        Self::Invalid { .. } => ("case.invalid", Rejected),
+        Self::NotFound { .. } => ("case.not_found", Rejected),
+        Self::DuplicateId { .. } => ("case.duplicate_id", Rejected),
+        Self::ReasonRequired { .. } => ("checklist.reason_required", Rejected),
+        Self::GateNotReady(_) => ("stage.gate_not_ready", Rejected),
+        Self::UnknownTemplate { .. } => ("checklist.unknown_template", Rejected),
+        Self::NoChange => ("case.no_change", Rejected),
+        Self::Document(_) => ("case.document", Failure),
     }
 }
 

@@ -25,6 +25,8 @@ use automerge::{AutoCommit, Change, ChangeHash, ObjId, Prop, ReadDoc};
 use caravan_model::schema::Written;
 use caravan_model::{DocPath, Seg, WriteKind};
 
+use crate::refusal::Refusal;
+
 /// One write of a change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Write {
@@ -81,11 +83,11 @@ pub enum Unreadable {
 }
 
 impl Unreadable {
-    /// The stable code of the refusal.
-    pub fn code(&self) -> &'static str {
+    /// The refusal it is reported as.
+    pub fn refusal(&self) -> Refusal {
         match self {
-            Unreadable::Malformed(_) => "sync.unreadable_change",
-            Unreadable::HiddenOverwrite(_) => "sync.hidden_overwrite",
+            Unreadable::Malformed(_) => Refusal::UnreadableChange,
+            Unreadable::HiddenOverwrite(_) => Refusal::HiddenOverwrite,
         }
     }
 

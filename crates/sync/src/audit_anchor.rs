@@ -19,9 +19,10 @@ use caravan_model::{Millis, Seg};
 use crate::analyze::Write;
 use crate::error::{SyncError, doc_err};
 use crate::identity::DeviceId;
+use crate::refusal::Refusal;
 use crate::replica::Replica;
 use crate::team::TEAM_DOC_ID;
-use crate::trust::{FALSE_ATTRIBUTION, Rejection};
+use crate::trust::Rejection;
 
 /// The team-document map of every device's audit head.
 pub(crate) const AUDIT_HEADS: &str = "audit_heads";
@@ -64,7 +65,7 @@ pub(crate) fn check_own_head(device: &DeviceId, writes: &[Write]) -> Result<(), 
     for w in writes {
         if key(0, w).as_deref() == Some(AUDIT_HEADS) && key(1, w).is_some_and(|d| d != me) {
             return Err(Rejection::new(
-                FALSE_ATTRIBUTION,
+                Refusal::FalseAttribution,
                 "the change records another device's audit log head",
             ));
         }
@@ -146,7 +147,7 @@ impl Replica {
         let hex = me.to_hex();
         let mut heads = heads_in(self.team.automerge(), &hex);
         for q in self.quarantine.values() {
-            if q.doc_id != TEAM_DOC_ID || q.reason.code != "sync.own_actor_forged" {
+            if q.doc_id != TEAM_DOC_ID || q.reason.code != Refusal::OwnActorForged.code() {
                 continue;
             }
             let Ok(change) = Change::from_bytes(q.bytes.clone()) else {

@@ -213,9 +213,6 @@ fn parse_wrap(text: &str) -> Option<Wrap> {
     postcard::from_bytes(&hex::decode(text).ok()?).ok()
 }
 
-/// The code of a wrap refused at merge.
-pub(crate) const BAD_KEY_WRAP: &str = "sync.bad_key_wrap";
-
 /// Judges the wraps a team change writes (see the module's comment):
 /// each value under `case_keys/<slot>` must be a wrap naming the change's
 /// author as its writer, stored in its own slot, of the right size, sealed
@@ -228,8 +225,12 @@ pub(crate) fn check_wraps(
     writes: &[crate::analyze::Write],
 ) -> Result<(), crate::trust::Rejection> {
     use caravan_model::Seg;
-    let refuse =
-        |why: &str| crate::trust::Rejection::new(BAD_KEY_WRAP, format!("a case key wrap {why}"));
+    let refuse = |why: &str| {
+        crate::trust::Rejection::new(
+            crate::refusal::Refusal::BadKeyWrap,
+            format!("a case key wrap {why}"),
+        )
+    };
     for w in writes {
         let (Some(Seg::Key(first)), Some(Seg::Key(slot_key))) = (w.path.0.first(), w.path.0.get(1))
         else {

@@ -58,13 +58,13 @@ impl Refused {
     pub(crate) fn rejection(&self) -> Option<Rejection> {
         match self {
             Refused::Compressed(what) => Some(Rejection::new(
-                "sync.compressed_change",
+                crate::refusal::Refusal::CompressedChange,
                 format!(
                     "the change arrived compressed ({what}); Caravan sends every change uncompressed, so another program made it, and it was not read"
                 ),
             )),
             Refused::TooLarge(detail) => Some(Rejection::new(
-                "sync.change_too_large",
+                crate::refusal::Refusal::ChangeTooLarge,
                 format!("the change was not read: {detail}"),
             )),
             Refused::Malformed(_) => None,

@@ -75,35 +75,35 @@ pub enum SyncError {
     NotQuarantined { change: String },
 }
 
-impl SyncError {
-    pub fn code(&self) -> &'static str {
-        match self {
-            SyncError::NotABundle => "sync.not_a_bundle",
-            SyncError::FutureVersion { .. } => "sync.future_version",
-            SyncError::OldFormat { .. } => "sync.old_format",
-            SyncError::Unreadable { .. } => "sync.unreadable",
-            SyncError::Truncated { .. } => "sync.truncated",
-            SyncError::TooLarge { .. } => "sync.too_large",
-            SyncError::BadSignature { .. } => "sync.bad_signature",
-            SyncError::Malformed { .. } => "sync.malformed",
-            SyncError::WrongTeam { .. } => "sync.wrong_team",
-            SyncError::NoKey { .. } => "sync.no_key",
-            SyncError::UnknownSender => "sync.unknown_sender",
-            SyncError::SenderRevoked => "sync.sender_revoked",
-            SyncError::NotForThisDevice => "sync.not_for_this_device",
-            SyncError::WeakKey { .. } => "sync.weak_key",
-            SyncError::ForgedKey { .. } => "sync.forged_key",
-            SyncError::UntrustedHistory { .. } => "sync.untrusted_history",
-            SyncError::DeviceCopied => "sync.device_copied",
-            SyncError::Denied(_) => "sync.denied",
-            SyncError::NotFound(_) => "sync.not_found",
-            SyncError::Model(e) => e.code(),
-            SyncError::Random => "sync.random",
-            SyncError::Document(_) => "sync.document",
-            SyncError::Replayed { .. } => "sync.replayed_frame",
-            SyncError::NotQuarantined { .. } => "sync.not_quarantined",
-        }
+// What another device sent that does not verify, or cannot be read here,
+// is a verification failure; a model error keeps its own kind.
+caravan_errors::coded! {
+    SyncError {
+        Self::NotABundle => ("sync.not_a_bundle", Verification),
+        Self::FutureVersion { .. } => ("sync.future_version", Verification),
+        Self::OldFormat { .. } => ("sync.old_format", Verification),
+        Self::Unreadable { .. } => ("sync.unreadable", Verification),
+        Self::Truncated { .. } => ("sync.truncated", Verification),
+        Self::TooLarge { .. } => ("sync.too_large", Verification),
+        Self::BadSignature { .. } => ("sync.bad_signature", Verification),
+        Self::Malformed { .. } => ("sync.malformed", Verification),
+        Self::WrongTeam { .. } => ("sync.wrong_team", Verification),
+        Self::NoKey { .. } => ("sync.no_key", Verification),
+        Self::UnknownSender => ("sync.unknown_sender", Verification),
+        Self::SenderRevoked => ("sync.sender_revoked", Verification),
+        Self::NotForThisDevice => ("sync.not_for_this_device", Verification),
+        Self::WeakKey { .. } => ("sync.weak_key", Verification),
+        Self::ForgedKey { .. } => ("sync.forged_key", Verification),
+        Self::UntrustedHistory { .. } => ("sync.untrusted_history", Verification),
+        Self::Replayed { .. } => ("sync.replayed_frame", Verification),
+        Self::DeviceCopied => ("sync.device_copied", Rejected),
+        Self::Denied(_) => ("sync.denied", Rejected),
+        Self::NotFound(_) => ("sync.not_found", Rejected),
+        Self::NotQuarantined { .. } => ("sync.not_quarantined", Rejected),
+        Self::Random => ("sync.random", Failure),
+        Self::Document(_) => ("sync.document", Failure),
     }
+    wraps { Model }
 }
 
 pub(crate) fn doc_err(e: impl std::fmt::Display) -> SyncError {

@@ -15,6 +15,7 @@ use crate::identity::DeviceId;
 use crate::keys::TeamKey;
 use crate::quarantine::{Ledger, depends_on_quarantined};
 use crate::quota::{self, Admission};
+use crate::refusal::Refusal;
 use crate::replica::{Held, Quarantined, Replica};
 use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
 use crate::trust::{self, Context, Rejection};
@@ -222,7 +223,7 @@ impl Replica {
                     work.report.quarantined.push(QuarantineNote {
                         doc_id: doc_id.clone(),
                         hash: c.hash().to_string(),
-                        code: "sync.bad_case_id".into(),
+                        code: Refusal::BadCaseId.code().into(),
                         message: "the document id is not a case id (32 lower-case hex digits, not all zero)".into(),
                     });
                 }
@@ -431,7 +432,7 @@ impl Replica {
         // Charged to whom: a verdict other than these was reached on a
         // change whose author's signature checks out.
         let unsigned = |code: &str| {
-            code == crate::quarantine::BAD_SIGNATURE || code == "sync.own_actor_forged"
+            code == crate::quarantine::BAD_SIGNATURE || code == Refusal::OwnActorForged.code()
         };
         // A supervisor's release (no sender) judges what is stored here
         // already: what it keeps stays charged as before, whatever the quota.
@@ -606,7 +607,7 @@ impl Replica {
                 report.quarantined.push(QuarantineNote {
                     doc_id: doc_id.clone(),
                     hash: String::new(),
-                    code: "sync.bad_case_id".into(),
+                    code: Refusal::BadCaseId.code().into(),
                     message:
                         "the document id is not a case id (32 lower-case hex digits, not all zero)"
                             .into(),
@@ -890,7 +891,7 @@ pub(crate) fn integrate(
                     doc_id,
                     &p,
                     Rejection::new(
-                        "sync.own_actor_forged",
+                        Refusal::OwnActorForged,
                         "another copy of this device's key made this change, which this copy never made: this device makes no more changes until it is enrolled again",
                     ),
                 );
@@ -1132,7 +1133,7 @@ fn apply_one(doc: &mut AutoCommit, c: &Change) -> Result<Result<(), Rejection>, 
     match doc.apply_changes([c.clone()]) {
         Ok(()) => Ok(Ok(())),
         Err(automerge::AutomergeError::DuplicateSeqNumber(seq, _)) => Ok(Err(Rejection::new(
-            "sync.equivocation",
+            Refusal::Equivocation,
             format!(
                 "its author already made another change with sequence number {seq}: a modified client, or a device restored from a copy"
             ),

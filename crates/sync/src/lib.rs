@@ -32,6 +32,7 @@ pub mod join;
 pub mod keys;
 pub mod quarantine;
 pub mod quota;
+pub mod refusal;
 pub mod replica;
 pub mod session;
 pub mod stored_state;

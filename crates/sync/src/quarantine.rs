@@ -29,6 +29,7 @@ use serde::Serialize;
 use crate::error::SyncError;
 use crate::identity::DeviceId;
 use crate::import::{Entry, ImportReport};
+use crate::refusal::Refusal;
 use crate::replica::{Quarantined, Replica};
 use crate::team::TEAM_DOC_ID;
 use crate::trust::Rejection;
@@ -40,11 +41,14 @@ pub(crate) type Key = (String, ChangeHash, String);
 /// waiting change with the signature it came with.
 pub(crate) type Waiting = HashMap<ChangeHash, Vec<(Change, Vec<u8>)>>;
 
-pub(crate) const BAD_SIGNATURE: &str = "sync.bad_change_signature";
-pub(crate) const DEPENDS: &str = "sync.depends_on_quarantined";
+pub(crate) const BAD_SIGNATURE: &str = Refusal::BadChangeSignature.code();
+pub(crate) const DEPENDS: &str = Refusal::DependsOnQuarantined.code();
 
 pub(crate) fn depends_on_quarantined() -> Rejection {
-    Rejection::new(DEPENDS, "the change builds on a quarantined change")
+    Rejection::new(
+        Refusal::DependsOnQuarantined,
+        "the change builds on a quarantined change",
+    )
 }
 
 pub(crate) fn key_of(q: &Quarantined) -> Option<Key> {

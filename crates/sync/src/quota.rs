@@ -119,7 +119,7 @@ impl Admission {
                 QuarantineNote {
                     doc_id,
                     hash,
-                    code: "sync.quota_exceeded".into(),
+                    code: crate::refusal::Refusal::QuotaExceeded.code().into(),
                     message: format!(
                         "{count} change(s) ({bytes} bytes) charged to device {owner} were not kept: it already has {} changes ({} bytes) held or quarantined here, and a device may have at most {} changes, {} bytes, none over {} bytes; they arrive again with a later exchange",
                         u.changes, u.bytes, q.changes, q.bytes, q.change_bytes

@@ -305,7 +305,7 @@ impl TeamDoc {
         device: &DeviceId,
         doc_id: &str,
         seq: u64,
-    ) -> Result<(String, Role), &'static str> {
+    ) -> Result<(String, Role), crate::refusal::Refusal> {
         match self.standing(device) {
             Standing::Active { member, role } => Ok((member, role)),
             Standing::Revoked { member, role, .. } => {
@@ -317,10 +317,10 @@ impl TeamDoc {
                 if seq <= cutoff {
                     Ok((member, role))
                 } else {
-                    Err("sync.revoked_device")
+                    Err(crate::refusal::Refusal::RevokedDevice)
                 }
             }
-            Standing::Unknown => Err("sync.unknown_device"),
+            Standing::Unknown => Err(crate::refusal::Refusal::UnknownDevice),
         }
     }
 

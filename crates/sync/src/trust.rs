@@ -20,6 +20,7 @@ use caravan_model::{DocKind, Role, Scalar, policy};
 
 use crate::analyze;
 use crate::identity::DeviceId;
+use crate::refusal::Refusal;
 use crate::team::{TeamDoc, TeamId};
 
 /// Why a change was refused. `code` is stable; `message` is for people.
@@ -30,9 +31,9 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    pub(crate) fn new(code: &str, message: impl Into<String>) -> Rejection {
+    pub(crate) fn new(reason: Refusal, message: impl Into<String>) -> Rejection {
         Rejection {
-            code: code.into(),
+            code: reason.code().into(),
             message: message.into(),
         }
     }
@@ -129,7 +130,7 @@ pub fn check(
 
 pub(crate) fn bad_signature() -> Rejection {
     Rejection::new(
-        "sync.bad_change_signature",
+        Refusal::BadChangeSignature,
         "the change's signature does not match its author",
     )
 }
@@ -148,7 +149,7 @@ pub fn check_authority(
 ) -> Result<Accepted, Rejection> {
     let device = DeviceId::from_actor(change.actor_id()).ok_or_else(|| {
         Rejection::new(
-            "sync.actor_not_device",
+            Refusal::ActorNotDevice,
             "the change's author is not a device key",
         )
     })?;
@@ -158,13 +159,13 @@ pub fn check_authority(
         // it writes must still be a team document.
         if TeamId::of_genesis(&change.hash()) != *ctx.team_id {
             return Err(Rejection::new(
-                "sync.foreign_team_root",
+                Refusal::ForeignTeamRoot,
                 "this is the founding change of another team",
             ));
         }
         let writes = analyzer
             .writes(doc, change)
-            .map_err(|u| Rejection::new(u.code(), u.message()))?;
+            .map_err(|u| Rejection::new(u.refusal(), u.message()))?;
         check_values(ctx.kind, &writes, true)?;
         return Ok(Accepted {
             member: String::new(),
@@ -174,11 +175,11 @@ pub fn check_authority(
     let (member, role) = ctx
         .team
         .accepts(&device, ctx.doc_id, change.seq())
-        .map_err(|code| {
+        .map_err(|refusal| {
             Rejection::new(
-                code,
-                match code {
-                    "sync.revoked_device" => {
+                refusal,
+                match refusal {
+                    Refusal::RevokedDevice => {
                         "the change was made by a revoked device after its revocation"
                     }
                     _ => "the change was made by a device that is not in the team",
@@ -191,7 +192,7 @@ pub fn check_authority(
     let genesis = ctx.kind == DocKind::Case && change.deps().is_empty();
     if genesis && crate::team::case_id_of(&change.hash()) != ctx.doc_id {
         return Err(Rejection::new(
-            "sync.forged_case_root",
+            Refusal::ForgedCaseRoot,
             "the change claims to open this case, but the case was opened by another change",
         ));
     }
@@ -203,18 +204,18 @@ pub fn check_authority(
         };
         if !ctx.team.may_access(&member, ctx.doc_id, creator) {
             return Err(Rejection::new(
-                "sync.no_case_access",
+                Refusal::NoCaseAccess,
                 "the author may not access this case",
             ));
         }
     }
     if genesis {
         policy::may_open_case(role)
-            .map_err(|d| Rejection::new(policy::Denial::CODE, d.to_string()))?;
+            .map_err(|d| Rejection::new(Refusal::PolicyDenied, d.to_string()))?;
     }
     let writes = analyzer
         .writes(doc, change)
-        .map_err(|u| Rejection::new(u.code(), u.message()))?;
+        .map_err(|u| Rejection::new(u.refusal(), u.message()))?;
     // A change that names someone else as who did something is refused as
     // such, whatever else it does.
     check_attribution(ctx, doc, change, &member, role, genesis, &writes)?;
@@ -240,14 +241,14 @@ pub fn check_authority(
         } else {
             policy::check_in_place(ctx.kind, role, &w.path, w.kind)
         }
-        .map_err(|d| Rejection::new(policy::Denial::CODE, d.to_string()))?;
+        .map_err(|d| Rejection::new(Refusal::PolicyDenied, d.to_string()))?;
     }
     check_values(ctx.kind, &writes, genesis)?;
     Ok(Accepted { member, role })
 }
 
 /// The stable code of a change refused for what it writes.
-pub const BAD_VALUE: &str = "sync.bad_value";
+pub const BAD_VALUE: &str = Refusal::BadValue.code();
 
 /// Every write of a change fits the document's schema (type, vocabulary,
 /// form), and every record the change makes (the document's root, for its
@@ -266,7 +267,7 @@ pub(crate) fn check_values(
     };
     let refuse = |bad: caravan_model::schema::BadValue| {
         Rejection::new(
-            BAD_VALUE,
+            Refusal::BadValue,
             format!(
                 "it writes what a {} document cannot hold (a modified or faulty client): {bad}",
                 match kind {
@@ -285,7 +286,7 @@ pub(crate) fn check_values(
 
 /// The code of a change that misstates who did something, in which role
 /// or when.
-pub const FALSE_ATTRIBUTION: &str = "sync.false_attribution";
+pub const FALSE_ATTRIBUTION: &str = Refusal::FalseAttribution.code();
 
 /// Judges every attribution field the change writes (see
 /// `caravan_model::attribution`) against its signer — `member`, with
@@ -327,7 +328,7 @@ fn check_attribution(
             value.as_ref(),
             &signer,
         )
-        .map_err(|f| Rejection::new(FALSE_ATTRIBUTION, f.to_string()))?;
+        .map_err(|f| Rejection::new(Refusal::FalseAttribution, f.to_string()))?;
     }
     Ok(())
 }
@@ -345,7 +346,7 @@ fn check_counter(
     for d in change.deps() {
         let Some(of_dep) = analyzer.max_op_of(doc, d) else {
             return Err(Rejection::new(
-                "sync.unreadable_change",
+                Refusal::UnreadableChange,
                 "it builds on a change this device does not hold",
             ));
         };
@@ -354,7 +355,7 @@ fn check_counter(
     let start = change.start_op().get();
     if start != max + 1 {
         return Err(Rejection::new(
-            "sync.bad_op_counter",
+            Refusal::BadOpCounter,
             format!(
                 "its operations are numbered from {start}, but the changes it builds on end at {max}: a modified client numbering its writes to win conflicts"
             ),

@@ -161,33 +161,32 @@ pub enum VaultError {
     Crypto(&'static str),
 }
 
-impl VaultError {
-    /// Stable machine-readable code (for the UI, logs and tests).
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::WrongPassphrase => "vault.wrong_passphrase",
-            Self::WrongRecoveryCode => "vault.wrong_recovery_code",
-            Self::RecoveryCodeTypo(_) => "vault.recovery_code_typo",
-            Self::WeakPassphrase(_) => "vault.weak_passphrase",
-            Self::NotAVault(_) => "vault.not_a_vault",
-            Self::AlreadyExists(_) => "vault.already_exists",
-            Self::NewerFormat { .. } => "vault.newer_format",
-            Self::InUse => "vault.in_use",
-            Self::Locked => "vault.locked",
-            Self::CorruptRecord(_) => "vault.corrupt_record",
-            Self::DocumentIncomplete { .. } => "vault.document_incomplete",
-            Self::AttachmentTooLarge { .. } => "vault.attachment_too_large",
-            Self::AttachmentHashMismatch => "vault.attachment_hash_mismatch",
-            Self::NotFound(_) => "vault.not_found",
-            Self::DiskFull => "vault.disk_full",
-            Self::AuditTampered(_) => "vault.audit_tampered",
-            Self::IntegrityCheckFailed(_) => "vault.integrity_check_failed",
-            Self::InsecurePlaintextVault => "vault.insecure_plaintext",
-            Self::InvalidInput(_) => "vault.invalid_input",
-            Self::Io(_) => "vault.io",
-            Self::Storage(_) => "vault.storage",
-            Self::Crypto(_) => "vault.crypto",
-        }
+// Decided by the variant: the codes are for people and scripts, the kind is
+// for the program (exit codes, how a front end presents the error).
+caravan_errors::coded! {
+    VaultError {
+        Self::WrongPassphrase => ("vault.wrong_passphrase", WrongSecret),
+        Self::WrongRecoveryCode => ("vault.wrong_recovery_code", WrongSecret),
+        Self::RecoveryCodeTypo(_) => ("vault.recovery_code_typo", WrongSecret),
+        Self::WeakPassphrase(_) => ("vault.weak_passphrase", Rejected),
+        Self::NotAVault(_) => ("vault.not_a_vault", Rejected),
+        Self::AlreadyExists(_) => ("vault.already_exists", Rejected),
+        Self::NewerFormat { .. } => ("vault.newer_format", Rejected),
+        Self::InUse => ("vault.in_use", InUse),
+        Self::Locked => ("vault.locked", Rejected),
+        Self::CorruptRecord(_) => ("vault.corrupt_record", Verification),
+        Self::DocumentIncomplete { .. } => ("vault.document_incomplete", Verification),
+        Self::AttachmentTooLarge { .. } => ("vault.attachment_too_large", Rejected),
+        Self::AttachmentHashMismatch => ("vault.attachment_hash_mismatch", Verification),
+        Self::NotFound(_) => ("vault.not_found", Rejected),
+        Self::DiskFull => ("vault.disk_full", Failure),
+        Self::AuditTampered(_) => ("vault.audit_tampered", Verification),
+        Self::IntegrityCheckFailed(_) => ("vault.integrity_check_failed", Verification),
+        Self::InsecurePlaintextVault => ("vault.insecure_plaintext", Rejected),
+        Self::InvalidInput(_) => ("vault.invalid_input", Rejected),
+        Self::Io(_) => ("vault.io", Failure),
+        Self::Storage(_) => ("vault.storage", Failure),
+        Self::Crypto(_) => ("vault.crypto", Failure),
     }
 }
 

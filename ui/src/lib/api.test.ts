@@ -3,8 +3,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import * as api from '$lib/api';
 import { ApiError, toApiError } from '$lib/api';
 import { errorText, setLang } from '$lib/i18n/index.svelte';
-import { en } from '$lib/i18n/en';
-import { ru } from '$lib/i18n/ru';
+import { en, ru } from '$lib/i18n/catalogues';
 import { err, sendOnChannel } from '../test/fixtures';
 
 describe('api error mapping', () => {

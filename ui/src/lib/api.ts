@@ -3,6 +3,7 @@
 // code, which the UI translates (never the message text).
 import { invoke, Channel } from '@tauri-apps/api/core';
 import type { ErrorDto } from '$lib/bindings/ErrorDto';
+import type { ErrorCode } from '$lib/bindings/ErrorCode';
 import type { StatusDto } from '$lib/bindings/StatusDto';
 import type { StrengthDto } from '$lib/bindings/StrengthDto';
 import type { CreatedVaultDto } from '$lib/bindings/CreatedVaultDto';
@@ -42,14 +43,20 @@ import type { ProgressReport } from '$lib/bindings/ProgressReport';
 import type { AuditRow } from '$lib/bindings/AuditRow';
 import type { AuditCheck } from '$lib/bindings/AuditCheck';
 
+/** A failure the UI reports itself: a command that failed without an
+ *  ErrorDto (the shell unreachable, a bug). */
+export type UiErrorCode = 'app.unexpected';
+
 /** A rejected command, with the backend's stable code. */
 export class ApiError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode | UiErrorCode;
   readonly kind: string;
   constructor(dto: ErrorDto) {
     super(dto.message);
     this.name = 'ApiError';
-    this.code = dto.code;
+    // The shell and this UI are built together from one tree, and
+    // ErrorCode is generated from the codes the shell returns.
+    this.code = dto.code as ErrorCode | UiErrorCode;
     this.kind = dto.kind;
   }
 }

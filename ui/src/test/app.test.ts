@@ -8,7 +8,7 @@ import App from '../App.svelte';
 import { go } from '$lib/session.svelte';
 import { status } from './fixtures';
 import { setLang } from '$lib/i18n/index.svelte';
-import { ru } from '$lib/i18n/ru';
+import { ru } from '$lib/i18n/catalogues';
 
 function backend(role: Role) {
   const state = { unlocked: true, calls: [] as string[] };

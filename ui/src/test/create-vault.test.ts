@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import FirstRun from '../screens/setup/FirstRun.svelte';
 import { setLang } from '$lib/i18n/index.svelte';
-import { en } from '$lib/i18n/en';
+import { en } from '$lib/i18n/catalogues';
 import { status } from './fixtures';
 
 describe('first run: create a vault', () => {

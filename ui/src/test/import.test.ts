@@ -6,7 +6,7 @@ import ImportPanel from '../screens/sync/ImportPanel.svelte';
 import ExportPanel from '../screens/sync/ExportPanel.svelte';
 import type { ImportSummary } from '$lib/bindings/ImportSummary';
 import { asRole, sendOnChannel } from './fixtures';
-import { ru } from '$lib/i18n/ru';
+import { ru } from '$lib/i18n/catalogues';
 
 const report: ImportSummary = {
   sender: 'dev-bekzod-0123456789',

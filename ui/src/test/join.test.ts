@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import JoinTeam from '../screens/setup/JoinTeam.svelte';
 import { setLang } from '$lib/i18n/index.svelte';
-import { en } from '$lib/i18n/en';
+import { en } from '$lib/i18n/catalogues';
 
 describe('joining a team', () => {
   it('opens the join package only with the team fingerprint, and explains where it is', async () => {

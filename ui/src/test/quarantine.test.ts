@@ -5,8 +5,7 @@ import { mockIPC } from '@tauri-apps/api/mocks';
 import QuarantineList from '../screens/sync/QuarantineList.svelte';
 import type { QuarantineRow } from '$lib/bindings/QuarantineRow';
 import { asRole } from './fixtures';
-import { en } from '$lib/i18n/en';
-import { ru } from '$lib/i18n/ru';
+import { en, ru } from '$lib/i18n/catalogues';
 
 const rows: QuarantineRow[] = [
   {

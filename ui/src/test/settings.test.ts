@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import Settings from '../screens/Settings.svelte';
 import { i18n, setLang } from '$lib/i18n/index.svelte';
-import { ru } from '$lib/i18n/ru';
+import { ru } from '$lib/i18n/catalogues';
 import { asRole } from './fixtures';
 
 describe('settings', () => {

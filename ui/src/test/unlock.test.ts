@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import Unlock from '../screens/Unlock.svelte';
 import { setLang } from '$lib/i18n/index.svelte';
-import { ru } from '$lib/i18n/ru';
+import { ru } from '$lib/i18n/catalogues';
 import { status, err } from './fixtures';
 
 describe('unlock', () => {

@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use caravan_core::vault::{Passphrase, RecoveryCode};
-use caravan_core::{CoreError, ErrorKind, OpenOptions, Workspace};
+use caravan_core::{CoreError, OpenOptions, Workspace};
 
 use crate::cli::{Cli, Command};
-use crate::exit::CliError;
+use crate::exit::{CliCode, CliError};
 use crate::output::Out;
 
 /// What every command gets: where the vault is, how to get the
@@ -88,12 +88,9 @@ pub fn prompt(label: &str, confirm: Option<&str>) -> Result<Passphrase> {
     if let Some(again) = confirm {
         let second = rpassword::prompt_password(again).map_err(|_| no_passphrase())?;
         if first != second {
-            return Err(CliError::new(
-                "cli.passphrase_mismatch",
-                ErrorKind::Rejected,
-                "The two passphrases differ.",
-            )
-            .into());
+            return Err(
+                CliError::new(CliCode::PassphraseMismatch, "The two passphrases differ.").into(),
+            );
         }
     }
     Ok(Passphrase::new(first))
@@ -101,20 +98,14 @@ pub fn prompt(label: &str, confirm: Option<&str>) -> Result<Passphrase> {
 
 fn no_passphrase() -> CliError {
     CliError::new(
-        "cli.no_passphrase",
-        ErrorKind::Rejected,
+        CliCode::NoPassphrase,
         "A passphrase is needed: set CARAVAN_PASSPHRASE, pass --passphrase-file, or run in a terminal.",
     )
 }
 
 fn default_vault() -> Result<PathBuf> {
     caravan_core::default_vault_dir().ok_or_else(|| {
-        CliError::new(
-            "cli.failure",
-            ErrorKind::Failure,
-            "No home folder found; pass --vault DIR.",
-        )
-        .into()
+        CliError::new(CliCode::Failure, "No home folder found; pass --vault DIR.").into()
     })
 }
 

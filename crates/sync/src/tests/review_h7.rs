@@ -70,7 +70,7 @@ fn preempt_prosecutor_slots(t: &mut Team, sup: &Replica, c1: &str) {
         .collect();
     write_slots(&mut t.inv_b, &slots, "00");
     let report = send(&mut t.inv_b, &mut t.admin);
-    assert_eq!(codes(&report), [crate::case_keys::BAD_KEY_WRAP]);
+    assert_eq!(codes(&report), [crate::refusal::Refusal::BadKeyWrap.code()]);
     send(&mut t.admin, &mut t.inv_a);
 }
 
@@ -246,7 +246,11 @@ fn review_h7_a_wrap_that_is_not_its_authors_own_is_refused_at_merge() {
         crafted_wrap(&mut t.inv_b, &c1, to, |w| edit(w, admin), slot);
         let before = sup.heads(TEAM_DOC_ID).unwrap();
         let report = send(&mut t.inv_b, &mut sup);
-        assert_eq!(codes(&report), [crate::case_keys::BAD_KEY_WRAP], "{what}");
+        assert_eq!(
+            codes(&report),
+            [crate::refusal::Refusal::BadKeyWrap.code()],
+            "{what}"
+        );
         assert_eq!(sup.heads(TEAM_DOC_ID).unwrap(), before, "{what}");
     }
     // A wrap of B's own, well formed, lands: it is never used, since B may
@@ -278,7 +282,7 @@ fn review_h7_junk_under_case_keys_is_refused_and_the_team_document_does_not_grow
     let before = t.admin.team.automerge_mut().save().len();
     let report = send(&mut t.prosecutor, &mut t.admin);
     let after = t.admin.team.automerge_mut().save().len();
-    assert_eq!(codes(&report), [crate::case_keys::BAD_KEY_WRAP]);
+    assert_eq!(codes(&report), [crate::refusal::Refusal::BadKeyWrap.code()]);
     assert_eq!(after, before, "the team document did not grow");
 }
 

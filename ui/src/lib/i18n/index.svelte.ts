@@ -1,8 +1,6 @@
 // Runtime-switchable translations: flat key maps, English fallback, plural
 // rules from Intl.PluralRules, dates from Intl.DateTimeFormat.
-import { en, type MessageKey } from './en';
-import { ru } from './ru';
-import { uz } from './uz';
+import { en, ru, uz, type MessageKey } from './catalogues';
 import { ApiError, toApiError } from '$lib/api';
 
 export type Lang = 'en' | 'ru' | 'uz';
