@@ -177,10 +177,6 @@ impl Driver {
         )
     }
 
-    pub fn exists(&self, css: &str) -> bool {
-        self.try_find(css).is_some()
-    }
-
     pub fn click(&self, css: &str) {
         let e = self.find(css);
         self.cmd("POST", &format!("element/{e}/click"), json!({}));
@@ -261,41 +257,6 @@ impl Driver {
             "execute/sync",
             json!({"script": script, "args": args}),
         )
-    }
-
-    /// Reloads the page and waits until the new page has loaded: a marker
-    /// set on the old page is gone only once it has been replaced.
-    pub fn reload(&self) {
-        self.script("window.__e2eOldPage = true; location.reload();", json!([]));
-        wait_until(
-            "the page to reload",
-            WAIT,
-            || {
-                let v = self.script(
-                    "return window.__e2eOldPage !== true && document.readyState === 'complete'",
-                    json!([]),
-                );
-                (v == Value::Bool(true)).then_some(())
-            },
-            || format!("the page shows: {}", self.page_text()),
-        );
-    }
-
-    /// Calls an app command the way the UI does (for set-up steps that are
-    /// not what a test is about).
-    pub fn invoke(&self, cmd: &str, args: Value) -> Value {
-        let v = self.cmd(
-            "POST",
-            "execute/async",
-            json!({
-                "script": "const done = arguments[arguments.length - 1];
-                    window.__TAURI_INTERNALS__.invoke(arguments[0], arguments[1])
-                      .then(v => done({ok: v}), e => done({err: e}));",
-                "args": [cmd, args]
-            }),
-        );
-        assert!(v.get("err").is_none(), "{cmd} failed: {v}");
-        v["ok"].clone()
     }
 
     pub fn screenshot(&self, name: &str) {

@@ -1,0 +1,205 @@
+//! Page objects: what a person does on each screen, in the words of the
+//! screen, so the scenario reads as the story it tests. Every action waits
+//! for the state it leads to before it returns.
+
+use super::webdriver::Driver;
+
+pub fn tid(id: &str) -> String {
+    format!("[data-testid='{id}']")
+}
+
+/// The first screens of a new laptop: a new vault and its recovery code.
+pub struct FirstRun<'a>(pub &'a Driver);
+
+impl FirstRun<'_> {
+    /// Creates the vault; returns the recovery code, confirmed written down.
+    pub fn create_vault(&self, passphrase: &str) -> String {
+        let d = self.0;
+        d.type_into(&tid("passphrase"), passphrase);
+        d.type_into(&tid("passphrase-confirm"), passphrase);
+        d.screenshot("01-create-vault");
+        d.click(&tid("create-vault"));
+        let code = d.wait_text(&tid("recovery-code"), "a recovery code", |c| c.len() >= 30);
+        d.screenshot("02-recovery-code");
+        d.click(&tid("recovery-confirm"));
+        d.click(&tid("continue"));
+        code
+    }
+}
+
+/// Locking and the unlock screen.
+pub struct LockScreen<'a>(pub &'a Driver);
+
+impl LockScreen<'_> {
+    pub fn lock(&self) {
+        self.0.click(&tid("lock"));
+        self.0.find(&tid("unlock-passphrase"));
+    }
+
+    /// Tries a passphrase and waits for the refusal.
+    pub fn unlock_refused(&self, passphrase: &str) -> String {
+        let d = self.0;
+        d.type_into(&tid("unlock-passphrase"), passphrase);
+        d.click(&tid("unlock"));
+        d.wait_text(&tid("error-message"), "an error", |t| !t.is_empty())
+    }
+
+    /// Unlocks and waits for `then` (a selector of the screen that follows).
+    pub fn unlock(&self, passphrase: &str, then: &str) {
+        let d = self.0;
+        d.type_into(&tid("unlock-passphrase"), passphrase);
+        d.click(&tid("unlock"));
+        d.find(then);
+    }
+}
+
+/// Joining a team from a device without one.
+pub struct JoinTeam<'a>(pub &'a Driver);
+
+impl JoinTeam<'_> {
+    /// Writes the join request to `path`; returns the fingerprint the screen
+    /// shows for the admin to compare.
+    pub fn write_request(&self, name: &str, device: &str, path: &str) -> String {
+        let d = self.0;
+        d.click(&tid("mode-join"));
+        d.type_into(&tid("member-name"), name);
+        d.type_into(&tid("device-label"), device);
+        d.type_into(&tid("join-request-path"), path);
+        d.click(&tid("write-join-request"));
+        d.wait_text(&tid("join-fingerprint"), "the device fingerprint", |t| {
+            !t.trim().is_empty()
+        })
+    }
+
+    /// Accepts the admin's package, checked against the team fingerprint
+    /// read out by the admin; waits for the app's navigation.
+    pub fn accept(&self, package: &str, team_fingerprint: &str) {
+        let d = self.0;
+        d.type_into(&tid("join-team-id"), team_fingerprint);
+        d.type_into(&tid("join-package-path"), package);
+        d.screenshot("03-join");
+        d.click(&tid("accept-join"));
+        d.find(&tid("nav-cases"));
+    }
+}
+
+/// The case list.
+pub struct Cases<'a>(pub &'a Driver);
+
+impl<'a> Cases<'a> {
+    pub fn open(&self) {
+        self.0.click(&tid("nav-cases"));
+    }
+
+    pub fn create(&self, reference: &str, title: &str, jurisdiction: &str) {
+        let d = self.0;
+        self.open();
+        d.click(&tid("new-case"));
+        d.type_into(&tid("case-reference"), reference);
+        d.type_into(&tid("case-title"), title);
+        d.type_into(&tid("case-jurisdiction"), jurisdiction);
+        d.click(&tid("create-case"));
+        d.wait_for_text(reference);
+    }
+
+    /// Opens the first case and waits for its view.
+    pub fn open_first(&self, shows: &str) -> CaseScreen<'a> {
+        self.open();
+        self.0.click(&tid("case-row"));
+        self.0.wait_for_text(shows);
+        CaseScreen(self.0)
+    }
+}
+
+/// One case, by tab.
+pub struct CaseScreen<'a>(pub &'a Driver);
+
+impl CaseScreen<'_> {
+    pub fn tab(&self, name: &str) {
+        self.0.click(&tid(&format!("tab-{name}")));
+    }
+
+    /// Adds a victim by pseudonym and name; the list shows the pseudonym only.
+    pub fn add_victim(&self, pseudonym: &str, full_name: &str) {
+        let d = self.0;
+        self.tab("people");
+        d.click(&tid("add-person"));
+        d.type_into(&tid("person-pseudonym"), pseudonym);
+        d.type_into(&tid("person-full-name"), full_name);
+        d.click(&tid("save-person"));
+        d.find(&tid("person-row"));
+    }
+
+    /// Reveals the first person (audited) and waits for `full_name`.
+    pub fn reveal_first(&self, full_name: &str) {
+        self.0.click(&tid("reveal"));
+        self.0.wait_text_eq(&tid("identity-full-name"), full_name);
+    }
+
+    /// Ticks the first checklist item; marks the second not applicable.
+    pub fn work_checklist(&self, na_reason: &str) -> u64 {
+        let d = self.0;
+        self.tab("checklists");
+        d.click(&format!("{} {}", tid("checklist-item"), tid("item-done")));
+        let items = d.script(
+            "return document.querySelectorAll(\"[data-testid='checklist-item']\").length",
+            serde_json::json!([]),
+        );
+        d.click(&format!(
+            "{}:nth-of-type(2) {}",
+            tid("checklist-item"),
+            tid("item-na")
+        ));
+        d.type_into(&tid("na-reason"), na_reason);
+        d.click(&tid("na-save"));
+        d.wait_for_text(na_reason);
+        items.as_u64().unwrap_or(0)
+    }
+
+    /// Keeps the value `author` wrote in the conflict banner.
+    pub fn keep_conflict_value_of(&self, author: &str, value: &str) {
+        let d = self.0;
+        d.find(&tid("conflicts-banner"));
+        d.screenshot("10-conflict");
+        d.click(&format!(
+            "{}[data-author-name='{author}']",
+            tid("conflict-keep")
+        ));
+        d.wait_for_text(value);
+        d.wait_gone(&tid("conflicts-banner"));
+    }
+}
+
+/// The sync centre: bundles by file.
+pub struct SyncCentre<'a>(pub &'a Driver);
+
+impl SyncCentre<'_> {
+    /// Exports a bundle for the member with id `member` to `path`.
+    pub fn export_for(&self, member: &str, path: &str) {
+        let d = self.0;
+        d.click(&tid("nav-sync"));
+        d.type_into(&tid("export-path"), path);
+        d.script(
+            "const s = document.querySelector(\"[data-testid='export-member']\"); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
+            serde_json::json!([member]),
+        );
+        d.click(&tid("export-bundle"));
+        d.wait_text(&tid("export-result"), "the written bundle", |t| {
+            !t.is_empty()
+        });
+        d.screenshot("08-sync-centre");
+    }
+
+    /// Imports the bundle at `path`; returns the summary's text.
+    pub fn import(&self, path: &str) -> String {
+        let d = self.0;
+        d.click(&tid("nav-sync"));
+        d.type_into(&tid("import-path"), path);
+        d.click(&tid("import-bundle"));
+        let summary = d.wait_text(&tid("import-summary"), "the import's summary", |t| {
+            !t.is_empty()
+        });
+        d.screenshot("09-import-summary");
+        summary
+    }
+}
