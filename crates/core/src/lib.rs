@@ -26,6 +26,7 @@ pub mod inputs;
 mod names;
 pub mod permissions;
 pub mod records;
+mod replica_store;
 pub mod reports;
 pub mod team;
 #[cfg(feature = "ts")]
