@@ -259,7 +259,7 @@ impl Workspace {
             what: "case",
             id: case_id.into(),
         })?;
-        let current = crate::fields::scalar_at(doc.automerge(), path);
+        let current = crate::field_text::scalar_at(doc.automerge(), path);
         Ok(match current {
             Some(Scalar::Bool(_)) => match value {
                 "true" | "yes" => Scalar::Bool(true),
@@ -281,14 +281,14 @@ impl Workspace {
                 .map_err(|_| CoreError::invalid(path.to_string(), "expects a whole number"))?,
             _ if value.is_empty() => Scalar::Null,
             Some(Scalar::Null) => match value.parse::<u64>() {
-                Ok(n) if crate::fields::numeric(path) => Scalar::Uint(n),
+                Ok(n) if crate::field_text::numeric(path) => Scalar::Uint(n),
                 _ => Scalar::Str(
-                    crate::fields::vocabulary_name(path, None, value)
+                    crate::field_text::vocabulary_name(path, None, value)
                         .unwrap_or_else(|| value.to_string()),
                 ),
             },
             Some(Scalar::Str(current)) => Scalar::Str(
-                crate::fields::vocabulary_name(path, Some(&current), value)
+                crate::field_text::vocabulary_name(path, Some(&current), value)
                     .unwrap_or_else(|| value.to_string()),
             ),
             _ => Scalar::Str(value.to_string()),

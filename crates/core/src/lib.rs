@@ -19,7 +19,7 @@ pub mod conflicts;
 pub mod demo;
 pub mod error;
 pub mod exchange;
-mod fields;
+mod field_text;
 pub mod ids;
 mod index;
 pub mod inputs;
@@ -40,7 +40,10 @@ pub use clock::{Clock, SteppingClock, SystemClock};
 pub use error::{Coded, CoreError, ErrorKind, Result, all_codes};
 pub use exchange::{Progress, Step};
 pub use ids::{CaseId, MemberId, RecordId};
-pub use inputs::*;
+pub use inputs::{
+    CaseFilter, CustodyInput, EventInput, EvidenceInput, InterviewInput, ItemUpdate, NewCaseInput,
+    Normalise, PersonInput, ReferralInput, RiskInput, TaskInput,
+};
 pub use permissions::Permissions;
 pub use records::AttachmentView;
 pub use view::{PersonKind, RevealedIdentity};
