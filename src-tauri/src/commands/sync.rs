@@ -54,61 +54,14 @@ fn read(p: &std::path::Path) -> Result<Vec<u8>, CoreError> {
     std::fs::read(p).map_err(|e| CoreError::file(p, &e))
 }
 
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn peers(state: S<'_>) -> CmdResult<Vec<PeerExchange>> {
-    state.run("peers", |ws| ws.peers()).await
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn quarantine(state: S<'_>) -> CmdResult<Vec<QuarantineRow>> {
-    state.run("quarantine", |ws| ws.quarantine()).await
-}
-
-/// Judges a quarantined change again (supervisor, admin).
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn release_quarantined(
-    state: S<'_>,
-    case_id: String,
-    change: String,
-) -> CmdResult<ReleaseView> {
-    state
-        .run("release_quarantined", move |ws| {
-            ws.release_quarantined(Some(&case_id), &change)
-        })
-        .await
-}
-
-/// Removes a quarantined change from the list (supervisor, admin).
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn discard_quarantined(
-    state: S<'_>,
-    case_id: String,
-    change: String,
-) -> CmdResult<DiscardView> {
-    state
-        .run("discard_quarantined", move |ws| {
-            ws.discard_quarantined(Some(&case_id), &change)
-        })
-        .await
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn progress_report(state: S<'_>) -> CmdResult<ProgressReport> {
-    state
-        .run("progress_report", |ws| ws.progress_report())
-        .await
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn audit_log(state: S<'_>, limit: Option<u32>) -> CmdResult<Vec<AuditRow>> {
-    state
-        .run("audit_log", move |ws| {
-            ws.audit_log(limit.map(|l| l as usize))
-        })
-        .await
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn audit_verify(state: S<'_>) -> CmdResult<AuditCheck> {
-    state.run("audit_verify", |ws| ws.audit_verify()).await
+workspace_commands! {
+    fn peers() -> Vec<PeerExchange> => |ws| ws.peers();
+    fn quarantine() -> Vec<QuarantineRow> => |ws| ws.quarantine();
+    /// Judges a quarantined change again (supervisor, admin).
+    fn release_quarantined(case_id: String, change: String) -> ReleaseView => |ws| ws.release_quarantined(Some(&case_id), &change);
+    /// Removes a quarantined change from the list (supervisor, admin).
+    fn discard_quarantined(case_id: String, change: String) -> DiscardView => |ws| ws.discard_quarantined(Some(&case_id), &change);
+    fn progress_report() -> ProgressReport => |ws| ws.progress_report();
+    fn audit_log(limit: Option<u32>) -> Vec<AuditRow> => |ws| ws.audit_log(limit.map(|l| l as usize));
+    fn audit_verify() -> AuditCheck => |ws| ws.audit_verify();
 }

@@ -20,23 +20,12 @@ fn write(p: &Path, bytes: &[u8]) -> Result<(), CoreError> {
     std::fs::write(p, bytes).map_err(|e| CoreError::file(p, &e))
 }
 
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn found_team(
-    state: S<'_>,
-    team_name: String,
-    member_name: String,
-    device_label: String,
-) -> CmdResult<TeamView> {
-    state
-        .run("found_team", move |ws| {
-            ws.found_team(&team_name, &member_name, &device_label)
-        })
-        .await
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn team(state: S<'_>) -> CmdResult<TeamView> {
-    state.run("team", |ws| ws.team_view()).await
+workspace_commands! {
+    fn found_team(team_name: String, member_name: String, device_label: String) -> TeamView => |ws| ws.found_team(&team_name, &member_name, &device_label);
+    fn team() -> TeamView => |ws| ws.team_view();
+    fn set_role(member: MemberId, role: Role) -> () => |ws| ws.set_role(&member, role);
+    fn revoke(device_or_member: String, reason: Option<String>) -> Vec<String> => |ws| ws.revoke(&device_or_member, reason);
+    fn grant(case_id: CaseId, member: MemberId, allowed: bool) -> () => |ws| ws.grant(&case_id, &member, allowed);
 }
 
 /// Writes this device's join request to `path` (when given) and returns
@@ -115,35 +104,5 @@ pub async fn approve_join(
                 ws.team_view()
             })
         })
-        .await
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn set_role(state: S<'_>, member: MemberId, role: Role) -> CmdResult<()> {
-    state
-        .run("set_role", move |ws| ws.set_role(&member, role))
-        .await
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn revoke(
-    state: S<'_>,
-    device_or_member: String,
-    reason: Option<String>,
-) -> CmdResult<Vec<String>> {
-    state
-        .run("revoke", move |ws| ws.revoke(&device_or_member, reason))
-        .await
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn grant(
-    state: S<'_>,
-    case_id: CaseId,
-    member: MemberId,
-    allowed: bool,
-) -> CmdResult<()> {
-    state
-        .run("grant", move |ws| ws.grant(&case_id, &member, allowed))
         .await
 }
