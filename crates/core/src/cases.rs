@@ -4,7 +4,7 @@ use caravan_model::search::fold;
 use caravan_model::*;
 
 use crate::case_view::{ViewContext, case_view};
-use crate::error::{CoreError, Result};
+use crate::error::{CoreError, Result, only_match};
 use crate::ids::{CaseId, MemberId};
 use crate::inputs::{CaseFilter, NewCaseInput, Normalise};
 use crate::view::{CaseList, CaseSummary, CaseView};
@@ -74,17 +74,7 @@ impl Workspace {
         } else {
             Vec::new()
         };
-        match hits.as_slice() {
-            [one] => Ok((*one).clone()),
-            [] => Err(CoreError::NotFound {
-                what: "case",
-                id: id.into(),
-            }),
-            _ => Err(CoreError::Ambiguous {
-                what: "case",
-                id: id.into(),
-            }),
-        }
+        only_match("case", id, &hits)
     }
 
     pub(crate) fn case_doc(&self, id: &str) -> Result<(String, Case)> {
@@ -92,10 +82,7 @@ impl Workspace {
         let doc = self
             .replica()?
             .case(&id)
-            .ok_or_else(|| CoreError::NotFound {
-                what: "case",
-                id: id.clone(),
-            })?;
+            .ok_or_else(|| CoreError::not_found("case", &id))?;
         Ok((id, doc.case()?))
     }
 
@@ -255,10 +242,10 @@ impl Workspace {
     /// Converts text to the type the field holds now (numbers, booleans,
     /// null for "" on optional fields, text otherwise).
     fn typed_value(&self, case_id: &str, path: &DocPath, value: &str) -> Result<Scalar> {
-        let doc = self.replica()?.case(case_id).ok_or(CoreError::NotFound {
-            what: "case",
-            id: case_id.into(),
-        })?;
+        let doc = self
+            .replica()?
+            .case(case_id)
+            .ok_or(CoreError::not_found("case", case_id))?;
         let current = crate::field_text::scalar_at(doc.automerge(), path);
         Ok(match current {
             Some(Scalar::Bool(_)) => match value {

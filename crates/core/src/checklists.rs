@@ -179,10 +179,7 @@ impl Workspace {
         let t = self
             .catalog
             .latest(template_id)
-            .ok_or_else(|| CoreError::NotFound {
-                what: "checklist template",
-                id: template_id.into(),
-            })?;
+            .ok_or_else(|| CoreError::not_found("checklist template", template_id))?;
         let version = t.version;
         self.edit(
             &case_id,
@@ -202,17 +199,11 @@ impl Workspace {
         let inst = c
             .checklists
             .get(template_id)
-            .ok_or_else(|| CoreError::NotFound {
-                what: "checklist",
-                id: template_id.into(),
-            })?;
+            .ok_or_else(|| CoreError::not_found("checklist", template_id))?;
         let newer = self
             .catalog
             .latest(template_id)
-            .ok_or_else(|| CoreError::NotFound {
-                what: "checklist template",
-                id: template_id.into(),
-            })?;
+            .ok_or_else(|| CoreError::not_found("checklist template", template_id))?;
         let current = lifecycle::template_of(inst, self.catalog).map_err(|u| {
             ModelError::UnknownTemplate {
                 template_id: u.template_id,

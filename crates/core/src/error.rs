@@ -60,6 +60,14 @@ impl CoreError {
         }
     }
 
+    /// Nothing of kind `what` (case, person, evidence item…) matches `id`.
+    pub fn not_found(what: &'static str, id: impl Into<String>) -> Self {
+        Self::NotFound {
+            what,
+            id: id.into(),
+        }
+    }
+
     /// A file the caller named could not be read or written.
     pub fn file(path: &std::path::Path, e: &std::io::Error) -> Self {
         Self::File {
@@ -70,6 +78,19 @@ impl CoreError {
 }
 
 pub type Result<T, E = CoreError> = std::result::Result<T, E>;
+
+/// The one candidate that matched what a person typed (`given`, an id
+/// prefix or a name); none or several are refused, naming `what`.
+pub(crate) fn only_match(what: &'static str, given: &str, hits: &[&String]) -> Result<String> {
+    match hits {
+        [one] => Ok((*one).clone()),
+        [] => Err(CoreError::not_found(what, given)),
+        _ => Err(CoreError::Ambiguous {
+            what,
+            id: given.into(),
+        }),
+    }
+}
 
 /// Every code an error of the core, or of the crates under it, can carry:
 /// the errors' own, and the reasons a change from another device is

@@ -361,15 +361,10 @@ impl Workspace {
         match (hits.next(), hits.next()) {
             (Some((doc, hash)), None) => Ok((
                 doc,
-                hash.parse().map_err(|_| CoreError::NotFound {
-                    what: "quarantined change",
-                    id: change.clone(),
-                })?,
+                hash.parse()
+                    .map_err(|_| CoreError::not_found("quarantined change", change))?,
             )),
-            (None, _) => Err(CoreError::NotFound {
-                what: "quarantined change",
-                id: change,
-            }),
+            (None, _) => Err(CoreError::not_found("quarantined change", change)),
             (Some(_), Some(_)) => Err(CoreError::Ambiguous {
                 what: "quarantined change",
                 id: change,

@@ -125,10 +125,7 @@ impl Workspace {
             .map(|v| &v.identity)
             .or_else(|| c.suspects.get(person_id).map(|s| &s.identity))
             .or_else(|| c.witnesses.get(person_id).map(|w| &w.identity))
-            .ok_or_else(|| CoreError::NotFound {
-                what: "person",
-                id: person_id.into(),
-            })?;
+            .ok_or_else(|| CoreError::not_found("person", person_id))?;
         let view = RevealedIdentity::of(ident);
         self.audit(
             "person.reveal",
@@ -203,10 +200,7 @@ impl Workspace {
         if let Some(e) = evidence_id {
             let (_, c) = self.case_doc(&case_id)?;
             if !c.evidence.contains_key(e) {
-                return Err(CoreError::NotFound {
-                    what: "evidence item",
-                    id: e.into(),
-                });
+                return Err(CoreError::not_found("evidence item", e));
             }
         }
         let info = self.vault.import_attachment_file(file, media_type(file))?;
@@ -251,10 +245,7 @@ impl Workspace {
                 });
             }
         }
-        Err(CoreError::NotFound {
-            what: "attachment",
-            id: sha256_or_id.into(),
-        })
+        Err(CoreError::not_found("attachment", sha256_or_id))
     }
 
     pub fn add_interview(&mut self, case: &str, i: InterviewInput) -> Result<RecordId> {

@@ -6,7 +6,7 @@ use caravan_sync::team::Standing;
 use caravan_sync::{DeviceId, DeviceKeys, ExpectedTeam, Replica, TeamDoc};
 use serde::Serialize;
 
-use crate::error::{CoreError, Result};
+use crate::error::{CoreError, Result, only_match};
 use crate::ids::MemberId;
 use crate::names::Names;
 use crate::permissions::{ACCESS_DECIDERS, TEAM_ADMINS};
@@ -199,37 +199,15 @@ impl Workspace {
             .filter(|(id, m)| id.starts_with(who) || m.name.eq_ignore_ascii_case(who))
             .map(|(id, _)| id)
             .collect();
-        match hits.as_slice() {
-            [one] => Ok((*one).clone()),
-            [] => Err(CoreError::NotFound {
-                what: "member",
-                id: who.into(),
-            }),
-            _ => Err(CoreError::Ambiguous {
-                what: "member",
-                id: who.into(),
-            }),
-        }
+        only_match("member", who, &hits)
     }
 
     /// Finds a device by id or id prefix.
     fn find_device(&self, who: &str) -> Result<DeviceId> {
         let team = self.replica()?.team()?;
         let hits: Vec<&String> = team.devices.keys().filter(|d| d.starts_with(who)).collect();
-        match hits.as_slice() {
-            [one] => DeviceId::from_hex(one).ok_or(CoreError::NotFound {
-                what: "device",
-                id: who.into(),
-            }),
-            [] => Err(CoreError::NotFound {
-                what: "device",
-                id: who.into(),
-            }),
-            _ => Err(CoreError::Ambiguous {
-                what: "device",
-                id: who.into(),
-            }),
-        }
+        let one = only_match("device", who, &hits)?;
+        DeviceId::from_hex(&one).ok_or(CoreError::not_found("device", who))
     }
 
     /// Revokes a device (by id prefix) or every device of a member. Peers
@@ -257,10 +235,7 @@ impl Workspace {
             ));
         }
         if devices.is_empty() {
-            return Err(CoreError::NotFound {
-                what: "active device",
-                id: who.into(),
-            });
+            return Err(CoreError::not_found("active device", who));
         }
         let now = self.now();
         for d in &devices {
