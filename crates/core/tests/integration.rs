@@ -1,5 +1,6 @@
 //! The crate's integration tests, one binary: every file here is a module.
 
+mod check;
 mod checklists;
 mod clock;
 mod doc_ids;
@@ -11,4 +12,5 @@ mod regressions;
 mod rollback;
 mod state;
 mod story;
+mod use_cases;
 mod util;

@@ -49,11 +49,51 @@ pub fn swap(from: &mut Workspace, to: &mut Workspace) -> caravan_core::exchange:
     to.import_bundle(&bundle, &mut |_| {}).unwrap()
 }
 
+/// A new vault at `dir` whose member, Saule, founded `team` and is its admin.
+pub fn founder(dir: &Path, team: &str) -> Workspace {
+    let mut admin = create(dir);
+    admin.found_team(team, "Saule", "office").unwrap();
+    admin
+}
+
+/// Opens a case in Kazakhstan; returns its id.
+pub fn open_case(ws: &mut Workspace, reference: &str, title: &str) -> CaseId {
+    let input = NewCaseInput {
+        reference: reference.into(),
+        title: title.into(),
+        jurisdiction: "KZ".into(),
+    };
+    ws.create_case(input).unwrap()
+}
+
+/// An item seized at the scene under a seal.
+pub fn seized(kind: caravan_core::model::EvidenceKind, seal: &str) -> EvidenceInput {
+    EvidenceInput {
+        label: format!("{kind} {seal}"),
+        kind,
+        description: String::new(),
+        seized_at: None,
+        seized_from: Some("workshop".into()),
+        location: None,
+        seal_number: Some(seal.into()),
+    }
+}
+
+/// A hand-over in Almaty.
+pub fn handover(from: &str, to: &str) -> CustodyInput {
+    CustodyInput {
+        from: from.into(),
+        to: to.into(),
+        place: "Almaty".into(),
+        seal_number: None,
+        purpose: None,
+    }
+}
+
 /// Under `dir`: an admin, Saule, who founded the team "Unit", and an
 /// investigator, Aibek, who joined it and holds the team document.
 pub fn admin_and_investigator(dir: &Path) -> (Workspace, Workspace) {
-    let mut admin = create(&dir.join("admin"));
-    admin.found_team("Unit", "Saule", "office").unwrap();
+    let mut admin = founder(&dir.join("admin"), "Unit");
     let mut inv = enrol(&mut admin, &dir.join("inv"), "Aibek", Role::Investigator);
     swap(&mut admin, &mut inv);
     (admin, inv)
