@@ -220,17 +220,22 @@ pub(crate) fn hash_as_received(bytes: &[u8]) -> String {
 /// and its data. For a change chunk, the change hash.
 fn chunk_hash(kind: u8, data: &[u8]) -> ChangeHash {
     let mut head = vec![kind];
-    let mut n = data.len() as u64;
+    write_uleb(&mut head, data.len() as u64);
+    ChangeHash(sha256(&[&head, data]))
+}
+
+/// Appends `n` as an unsigned LEB128 number, as Automerge writes lengths
+/// and counts.
+pub(crate) fn write_uleb(out: &mut Vec<u8>, mut n: u64) {
     loop {
         let b = (n & 0x7f) as u8;
         n >>= 7;
         if n == 0 {
-            head.push(b);
-            break;
+            out.push(b);
+            return;
         }
-        head.push(b | 0x80);
+        out.push(b | 0x80);
     }
-    ChangeHash(sha256(&[&head, data]))
 }
 
 /// The most rows of any column of a change's data (after the chunk

@@ -345,20 +345,9 @@ pub fn state_from_rows(
                 state.peer_heads.push((row.member, row.doc_id, row.heads));
                 stored.peer_heads.insert(key, value);
             }
-            RowKind::Held => {
-                let h: Held = decode(&value)?;
-                if h.row_key() != key {
-                    return Err(bad_row("a held change is stored under another key"));
-                }
-                stored.held.insert(key, h.digest());
-                state.held.push(h);
-            }
+            RowKind::Held => state.held.push(read_entry(key, &value, &mut stored.held)?),
             RowKind::Quarantined => {
-                let q: Quarantined = decode(&value)?;
-                if q.row_key() != key {
-                    return Err(bad_row("a quarantined change is stored under another key"));
-                }
-                stored.quarantined.insert(key, q.digest());
+                let q = read_entry(key, &value, &mut stored.quarantined)?;
                 state.quarantine.push(q);
             }
             RowKind::Notes => {
@@ -427,7 +416,34 @@ fn digest<T: Serialize>(fields: &T) -> [u8; 32] {
     crate::crypto::sha256(&[&postcard::to_stdvec(fields).unwrap_or_default()])
 }
 
-impl Held {
+/// A held or a quarantined change, as its row stores it.
+trait StoredEntry: serde::de::DeserializeOwned {
+    /// The refusal of a row stored under a key not its own.
+    const MISPLACED: &'static str;
+    /// The key of its row.
+    fn row_key(&self) -> Vec<u8>;
+    /// What tells whether its stored row is current.
+    fn digest(&self) -> [u8; 32];
+}
+
+/// Decodes a held or quarantined change's row, refused unless it is stored
+/// under its own key, and records the row's digest in `digests`.
+fn read_entry<T: StoredEntry>(
+    key: Vec<u8>,
+    value: &[u8],
+    digests: &mut BTreeMap<Vec<u8>, [u8; 32]>,
+) -> Result<T, SyncError> {
+    let entry: T = decode(value)?;
+    if entry.row_key() != key {
+        return Err(bad_row(T::MISPLACED));
+    }
+    digests.insert(key, entry.digest());
+    Ok(entry)
+}
+
+impl StoredEntry for Held {
+    const MISPLACED: &'static str = "a held change is stored under another key";
+
     fn row_key(&self) -> Vec<u8> {
         pair_key(&self.doc_id, &self.hash)
     }
@@ -444,7 +460,9 @@ impl Held {
     }
 }
 
-impl Quarantined {
+impl StoredEntry for Quarantined {
+    const MISPLACED: &'static str = "a quarantined change is stored under another key";
+
     fn row_key(&self) -> Vec<u8> {
         [
             pair_key(&self.doc_id, &self.hash).as_slice(),

@@ -16,6 +16,15 @@ fn heads_of(r: &mut Replica) -> Vec<Vec<automerge::ChangeHash>> {
     ids.iter().map(|id| r.heads(id).unwrap()).collect()
 }
 
+/// The code of `r`'s refusal of a whole `bundle`, once `r`'s documents
+/// are checked unchanged by it.
+fn refused_whole(r: &mut Replica, bundle: &[u8]) -> &'static str {
+    let before = heads_of(r);
+    let code = r.import(bundle, &Limits::default()).unwrap_err().code();
+    assert_eq!(heads_of(r), before, "refused with {code}, and changed");
+    code
+}
+
 fn quarantine_codes(from: &mut Replica, to: &mut Replica) -> Vec<String> {
     let report = send(from, to);
     report.quarantined.iter().map(|q| q.code.clone()).collect()
@@ -41,11 +50,9 @@ fn prosecutor_editing_evidence_is_quarantined() {
     forge(&mut t.prosecutor, &c1, |d| {
         put(d, &["evidence", "e1", "seal_number"], "S-999")
     });
-    assert_eq!(
-        quarantine_codes(&mut t.prosecutor, &mut t.admin),
-        ["policy.denied"]
-    );
-    let case = t.admin.case(&c1).unwrap().case().unwrap();
+    let codes = quarantine_codes(&mut t.prosecutor, &mut t.admin);
+    assert_eq!(codes, ["policy.denied"]);
+    let case = case_of(&t.admin, &c1);
     assert_eq!(
         case.evidence["e1"].seal_number.as_deref(),
         Some("S-1"),
@@ -57,17 +64,10 @@ fn prosecutor_editing_evidence_is_quarantined() {
 #[test]
 fn prosecutor_editing_a_victims_record_is_quarantined() {
     let (mut t, c1) = shared();
-    forge(&mut t.prosecutor, &c1, |d| {
-        put(d, &["victims", "v1", "pseudonym"], "changed by prosecutor")
-    });
-    assert_eq!(
-        quarantine_codes(&mut t.prosecutor, &mut t.admin),
-        ["policy.denied"]
-    );
-    assert_eq!(
-        t.admin.case(&c1).unwrap().case().unwrap().victims["v1"].pseudonym,
-        "V-v1"
-    );
+    prosecutor_renames_v1(&mut t, &c1, "changed by prosecutor");
+    let codes = quarantine_codes(&mut t.prosecutor, &mut t.admin);
+    assert_eq!(codes, ["policy.denied"]);
+    assert_eq!(case_of(&t.admin, &c1).victims["v1"].pseudonym, "V-v1");
 }
 
 #[test]
@@ -90,15 +90,7 @@ fn investigator_signing_off_a_gate_is_quarantined_with_what_depends_on_it() {
     add_victim(&mut t.inv_a, &c1, "v9", "Later");
     let codes = quarantine_codes(&mut t.inv_a, &mut t.admin);
     assert_eq!(codes, ["policy.denied", "sync.depends_on_quarantined"]);
-    assert!(
-        t.admin
-            .case(&c1)
-            .unwrap()
-            .case()
-            .unwrap()
-            .approvals
-            .is_empty()
-    );
+    assert!(case_of(&t.admin, &c1).approvals.is_empty());
 }
 
 #[test]
@@ -107,10 +99,8 @@ fn forged_signature_is_quarantined() {
     add_victim(&mut t.inv_a, &c1, "v2", "Other");
     let head = t.inv_a.heads(&c1).unwrap()[0];
     t.inv_a.signatures.insert(head, [7u8; 64]);
-    assert_eq!(
-        quarantine_codes(&mut t.inv_a, &mut t.admin),
-        ["sync.bad_change_signature"]
-    );
+    let codes = quarantine_codes(&mut t.inv_a, &mut t.admin);
+    assert_eq!(codes, ["sync.bad_change_signature"]);
 }
 
 #[test]
@@ -124,15 +114,10 @@ fn change_under_another_devices_actor_is_quarantined() {
     // Signed by B's key (the forge helper signs only its own actor's changes),
     // so B signs it explicitly as it would have to.
     let hash = t.inv_b.heads(&c1).unwrap()[0];
-    let sig = t
-        .inv_b
-        .keys
-        .sign(&crate::trust::change_message(&t.inv_b.team_id, &c1, &hash));
+    let sig = sign_as(&t.inv_b, &c1, &hash);
     t.inv_b.signatures.insert(hash, sig);
-    assert_eq!(
-        quarantine_codes(&mut t.inv_b, &mut t.admin),
-        ["sync.bad_change_signature"]
-    );
+    let codes = quarantine_codes(&mut t.inv_b, &mut t.admin);
+    assert_eq!(codes, ["sync.bad_change_signature"]);
 }
 
 #[test]
@@ -150,32 +135,17 @@ fn change_by_a_non_member_relayed_by_a_member_is_quarantined() {
         change.hash(),
         outsider.sign(&crate::trust::change_message(&team_id, &c1, &change.hash())),
     );
-    assert_eq!(
-        quarantine_codes(&mut t.inv_a, &mut t.admin),
-        ["sync.unknown_device"]
-    );
+    let codes = quarantine_codes(&mut t.inv_a, &mut t.admin);
+    assert_eq!(codes, ["sync.unknown_device"]);
 }
 
 #[test]
 fn revoked_device_is_cut_off() {
     let (mut t, c1) = shared();
-    let b = t.inv_b.device();
-    t.admin
-        .revoke(&b, Some("laptop stolen".into()), T0)
-        .unwrap();
-    // B keeps working with its stolen keys.
-    add_victim(&mut t.inv_b, &c1, "v7", "After revocation");
+    revoke_b_then_b_writes(&mut t, &c1);
     // Its own bundles are refused whole, under the old key too.
     let from_b = t.inv_b.export(&Recipient::AnyMember, T0).unwrap();
-    let before = heads_of(&mut t.admin);
-    assert_eq!(
-        t.admin
-            .import(&from_b, &Limits::default())
-            .unwrap_err()
-            .code(),
-        "sync.sender_revoked"
-    );
-    assert_eq!(heads_of(&mut t.admin), before);
+    assert_eq!(refused_whole(&mut t.admin, &from_b), "sync.sender_revoked");
     // Relayed by a member who has not heard of the revocation, its new change is quarantined.
     let report = send(&mut t.inv_b, &mut t.inv_a);
     assert_eq!(report.applied, 1);
@@ -183,20 +153,9 @@ fn revoked_device_is_cut_off() {
     assert_eq!(codes, ["sync.revoked_device"]);
     // New bundles use a key B does not have.
     let fresh = t.admin.export(&Recipient::AnyMember, T0).unwrap();
-    let before = heads_of(&mut t.inv_b);
-    assert_eq!(
-        t.inv_b
-            .import(&fresh, &Limits::default())
-            .unwrap_err()
-            .code(),
-        "sync.unreadable"
-    );
-    assert_eq!(heads_of(&mut t.inv_b), before);
+    assert_eq!(refused_whole(&mut t.inv_b, &fresh), "sync.unreadable");
     // Everyone else picks up the new key from the bundle itself.
-    let to_p = t
-        .admin
-        .export(&Recipient::Member(member(&t.prosecutor)), T0)
-        .unwrap();
+    let to_p = export_to(&mut t.admin, &t.prosecutor);
     t.prosecutor.import(&to_p, &Limits::default()).unwrap();
     let epoch = t.admin.team().unwrap().current_epoch();
     assert_eq!(epoch, 2);
@@ -208,23 +167,14 @@ fn bundle_for_another_team_is_refused() {
     let (mut t, _) = shared();
     let mut other = other_team();
     let bundle = other.export(&Recipient::AnyMember, T0).unwrap();
-    assert_eq!(
-        t.admin
-            .import(&bundle, &Limits::default())
-            .unwrap_err()
-            .code(),
-        "sync.wrong_team"
-    );
+    assert_eq!(refused_whole(&mut t.admin, &bundle), "sync.wrong_team");
 }
 
 #[test]
 fn every_flipped_byte_and_every_truncation_is_refused_and_changes_nothing() {
     let (mut t, c1) = shared();
     add_victim(&mut t.inv_a, &c1, "v3", "Flip");
-    let bundle = t
-        .inv_a
-        .export(&Recipient::Member(member(&t.admin)), T0)
-        .unwrap();
+    let bundle = export_to(&mut t.inv_a, &t.admin);
     let before = heads_of(&mut t.admin);
     let limits = Limits::default();
     for i in 0..bundle.len() {
@@ -273,13 +223,7 @@ fn oversized_and_future_bundles_are_refused_before_reading() {
     let bundle = t.inv_a.export(&Recipient::AnyMember, T0).unwrap();
     let mut huge = bundle.clone();
     huge[10..14].copy_from_slice(&u32::MAX.to_be_bytes());
-    assert_eq!(
-        t.admin
-            .import(&huge, &Limits::default())
-            .unwrap_err()
-            .code(),
-        "sync.too_large"
-    );
+    assert_eq!(refused_whole(&mut t.admin, &huge), "sync.too_large");
     let mut future = bundle.clone();
     future[8..10].copy_from_slice(&3u16.to_be_bytes());
     let err = t.admin.import(&future, &Limits::default()).unwrap_err();
@@ -307,10 +251,7 @@ fn oversized_and_future_bundles_are_refused_before_reading() {
 fn replayed_bundle_is_a_harmless_no_op() {
     let (mut t, c1) = shared();
     add_victim(&mut t.inv_a, &c1, "v4", "Replay");
-    let bundle = t
-        .inv_a
-        .export(&Recipient::Member(member(&t.admin)), T0)
-        .unwrap();
+    let bundle = export_to(&mut t.inv_a, &t.admin);
     let first = t.admin.import(&bundle, &Limits::default()).unwrap();
     assert_eq!(first.applied, 1);
     let heads = heads_of(&mut t.admin);
@@ -414,20 +355,14 @@ fn a_change_under_this_devices_own_actor_is_refused() {
     // A copy of the admin's keys (e.g. a cloned disk) writes a change the
     // admin's device never made, and a member carries it back.
     let admin_actor = t.admin.device().actor();
-    let team_id = t.admin.team_id;
     let doc = t.inv_a.cases.get_mut(&c1).unwrap();
     let mut twin = doc.fork().with_actor(admin_actor);
     put(&mut twin, &["header", "title"], "written by a clone");
     twin.commit();
     let change = twin.get_last_local_change().unwrap();
     doc.apply_changes([change.clone()]).unwrap();
-    let sig = t
-        .admin
-        .keys
-        .sign(&crate::trust::change_message(&team_id, &c1, &change.hash()));
+    let sig = sign_as(&t.admin, &c1, &change.hash());
     t.inv_a.signatures.insert(change.hash(), sig);
-    assert_eq!(
-        quarantine_codes(&mut t.inv_a, &mut t.admin),
-        ["sync.own_actor_forged"]
-    );
+    let codes = quarantine_codes(&mut t.inv_a, &mut t.admin);
+    assert_eq!(codes, ["sync.own_actor_forged"]);
 }

@@ -21,11 +21,7 @@ const DAY: i64 = 24 * 60 * 60 * 1000;
 /// The team with a supervisor, and a case A opened that everyone holds:
 /// a victim, an evidence item with one hand-over, the prosecution
 /// review's first item marked.
-struct World {
-    t: Team,
-    sup: Replica,
-    c1: String,
-}
+type World = Supervised;
 
 /// Member ids, for the attacks to name.
 struct Names {
@@ -37,32 +33,12 @@ struct Names {
 }
 
 fn world() -> World {
-    let mut t = team();
-    let mut sup = enrol(&mut t.admin, "Supervisor Sabina", Role::Supervisor);
+    let (mut t, mut sup) = with_supervisor();
     let c1 = open_case(&mut t.inv_a, C1);
     add_victim(&mut t.inv_a, &c1, "v1", "Secret Name");
-    let me = member(&t.inv_a);
-    for edit in [
-        Edit::Insert {
-            id: "e1".into(),
-            record: Record::Evidence(phone(&me)),
-        },
-        Edit::AppendCustody {
-            evidence_id: "e1".into(),
-            entry: hand_over("k1", &me, T0),
-        },
-        Edit::SetItem {
-            template_id: "prosecution-review".into(),
-            item_id: "act-proven".into(),
-            status: ItemStatus::Done,
-            reason: None,
-            note: None,
-            evidence_ids: vec![],
-            interview_ids: vec![],
-        },
-    ] {
-        t.inv_a.edit_case(&c1, edit, T0, catalog()).unwrap();
-    }
+    phone_in_custody(&mut t.inv_a, &c1);
+    let done = item_done("prosecution-review", "act-proven");
+    t.inv_a.edit_case(&c1, done, T0, catalog()).unwrap();
     send(&mut t.inv_a, &mut t.admin);
     grant(&mut t.admin, &c1, &t.inv_b);
     grant(&mut t.admin, &c1, &t.prosecutor);
@@ -80,20 +56,6 @@ fn names(w: &World) -> Names {
         prosecutor: member(&w.t.prosecutor),
         sup: member(&w.sup),
         admin: member(&w.t.admin),
-    }
-}
-
-fn hand_over(id: &str, recorded_by: &str, at: i64) -> CustodyEntry {
-    CustodyEntry {
-        id: id.into(),
-        from: "Officer X".into(),
-        to: "Evidence room".into(),
-        at,
-        place: "Almaty".into(),
-        seal_number: Some("S-1".into()),
-        purpose: None,
-        attachment_sha256: None,
-        recorded_by: recorded_by.into(),
     }
 }
 
@@ -130,6 +92,17 @@ fn sign_off(role: Role, by: &str) -> SignOff {
     }
 }
 
+/// The prosecutor's sign-off of the prosecution review's first item,
+/// naming `by`, written whole.
+fn prosecutors_sign_off(d: &mut AutoCommit, by: &str) {
+    put_whole(
+        d,
+        &["checklists", "prosecution-review", "signoffs"],
+        "act-proven",
+        &sign_off(Role::Prosecutor, by),
+    )
+}
+
 fn approval(by: &str) -> Approval {
     Approval {
         stage: Some(Stage::ProsecutionReview),
@@ -155,38 +128,17 @@ fn attacks() -> Vec<(&'static str, Who, Attack)> {
         (
             "an investigator's sign-off naming the prosecutor",
             Who::InvB,
-            Box::new(|d, n| {
-                put_whole(
-                    d,
-                    &["checklists", "prosecution-review", "signoffs"],
-                    "act-proven",
-                    &sign_off(Role::Prosecutor, &n.prosecutor),
-                )
-            }),
+            Box::new(|d, n| prosecutors_sign_off(d, &n.prosecutor)),
         ),
         (
             "an investigator's sign-off in the prosecutor's role",
             Who::InvB,
-            Box::new(|d, n| {
-                put_whole(
-                    d,
-                    &["checklists", "prosecution-review", "signoffs"],
-                    "act-proven",
-                    &sign_off(Role::Prosecutor, &n.inv_b),
-                )
-            }),
+            Box::new(|d, n| prosecutors_sign_off(d, &n.inv_b)),
         ),
         (
             "a supervisor's sign-off claiming the prosecutor's role",
             Who::Supervisor,
-            Box::new(|d, n| {
-                put_whole(
-                    d,
-                    &["checklists", "prosecution-review", "signoffs"],
-                    "act-proven",
-                    &sign_off(Role::Prosecutor, &n.sup),
-                )
-            }),
+            Box::new(|d, n| prosecutors_sign_off(d, &n.sup)),
         ),
         (
             "a victim's record recorded by another member",
@@ -314,7 +266,7 @@ fn finding_12_a_change_that_misstates_who_or_when_is_refused_and_the_rest_arrive
         };
         // An honest change, then the forgery on top of it, in one bundle.
         honest_edit(attacker, &c1, "honest");
-        let expected = attacker.case(&c1).unwrap().case().unwrap();
+        let expected = case_of(attacker, &c1);
         let forged = craft(attacker, &c1, |d| attack(d, &n), |_| {});
         plant(attacker, &c1, &forged);
         let attacker = match who {
@@ -328,7 +280,7 @@ fn finding_12_a_change_that_misstates_who_or_when_is_refused_and_the_rest_arrive
         // The admin holds what the attacker held; A's device has moved on
         // with honest work the attacker never saw. Both judge the same.
         add_victim(&mut w.t.inv_a, &c1, "later", "Later");
-        let later = w.t.inv_a.case(&c1).unwrap().case().unwrap().victims["later"].clone();
+        let later = case_of(&w.t.inv_a, &c1).victims["later"].clone();
         let limits = crate::bundle::Limits::default();
         for (name, receiver) in [("admin", &mut w.t.admin), ("A", &mut w.t.inv_a)] {
             let report = receiver.import(&bundle, &limits).unwrap();
@@ -492,7 +444,7 @@ fn finding_12_honest_work_of_every_kind_keeps_its_attribution() {
         assert!(report.quarantined.is_empty(), "{:?}", report.quarantined);
     }
 
-    let case = w.sup.case(&c1).unwrap().case().unwrap();
+    let case = case_of(&w.sup, &c1);
     assert_eq!(case.victims["v2"].recorded_by, b);
     assert_eq!(case.evidence["e2"].recorded_by, b);
     assert_eq!(case.notes["n1"].recorded_by, b);
@@ -532,8 +484,6 @@ fn finding_12_team_entries_name_the_admin_who_made_them() {
             team.add_member(keys, "Investigator Nurlan", Role::Investigator, T0)
         })
         .unwrap();
-    let team_id = admin2.team_id();
-    let actor = admin2.device().actor();
     let before = admin2.heads(TEAM_DOC_ID).unwrap();
     {
         let doc = admin2.team.automerge_mut();
@@ -552,20 +502,7 @@ fn finding_12_team_entries_name_the_admin_who_made_them() {
         .unwrap();
         doc.commit_with(at_t0());
     }
-    let new: Vec<_> = admin2
-        .team
-        .automerge_mut()
-        .get_changes(&before)
-        .iter()
-        .filter(|c| *c.actor_id() == actor)
-        .map(|c| c.hash())
-        .collect();
-    for h in new {
-        let sig = admin2
-            .keys
-            .sign(&crate::trust::change_message(&team_id, TEAM_DOC_ID, &h));
-        admin2.signatures.insert(h, sig);
-    }
+    admin2.sign_new(TEAM_DOC_ID, &before).unwrap();
     let report = send(&mut admin2, &mut t.inv_a);
     assert_eq!(codes(&report), ["sync.false_attribution"]);
     let members = t.inv_a.team().unwrap().members;

@@ -12,29 +12,20 @@ use autosurgeon::Text;
 use caravan_model::*;
 
 use super::fixture::*;
-use crate::bundle::{Limits, Recipient, SignedChange};
+use crate::bundle::Limits;
 use crate::replica::Replica;
 use crate::team::{TEAM_DOC_ID, TeamDoc};
 use crate::trust::BAD_VALUE;
 
 /// A has opened c1 with victim v1; B was granted it; the admin, a
 /// supervisor and B hold it.
-struct Setting {
-    t: Team,
-    sup: Replica,
-    c1: String,
-}
-
-fn setting() -> Setting {
-    let mut t = team();
-    let mut sup = enrol(&mut t.admin, "Supervisor Sabina", Role::Supervisor);
-    let c1 = open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, &c1, "v1", "Secret Name");
-    send(&mut t.inv_a, &mut t.admin);
+fn setting() -> Supervised {
+    let (mut t, mut sup) = with_supervisor();
+    let c1 = a_opens(&mut t, "Secret Name");
     grant(&mut t.admin, &c1, &t.inv_b);
     send(&mut t.admin, &mut t.inv_b);
     send(&mut t.admin, &mut sup);
-    Setting { t, sup, c1 }
+    Supervised { t, sup, c1 }
 }
 
 /// The object at a path of map keys.
@@ -299,14 +290,14 @@ fn loads(doc: &AutoCommit) -> bool {
 #[test]
 fn finding_13_a_permitted_write_of_a_wrong_value_is_refused_and_the_rest_lands() {
     for row in rows() {
-        let Setting { mut t, mut sup, c1 } = setting();
+        let Supervised { mut t, mut sup, c1 } = setting();
         let attacker = match row.by {
             Who::Investigator => &mut t.inv_b,
             Who::Supervisor => &mut sup,
         };
         honest_edit(attacker, &c1, row.by);
         let honest_heads = attacker.heads(&c1).unwrap();
-        let honest_case = attacker.case(&c1).unwrap().case().unwrap();
+        let honest_case = case_of(attacker, &c1);
         let forged = craft(attacker, &c1, row.write, row.edit);
 
         // The policy lets this member write there, and without a check of
@@ -346,7 +337,7 @@ fn finding_13_the_verdict_does_not_depend_on_what_else_a_device_holds() {
     // the conflict wherever both are held. Judging the merged document would
     // then accept the forgery on a device that holds the admin's value and
     // refuse it on one that does not: the team would split.
-    let Setting { mut t, mut sup, c1 } = setting();
+    let Supervised { mut t, mut sup, c1 } = setting();
     for m in ["m-1", "m-2"] {
         t.admin
             .edit_case(
@@ -392,8 +383,8 @@ fn finding_13_the_verdict_does_not_depend_on_what_else_a_device_holds() {
     send(&mut t.admin, &mut t.inv_b);
     let report = send(&mut sup, &mut t.inv_b);
     assert_eq!(codes(&report), [BAD_VALUE]);
-    let a = t.inv_a.case(&c1).unwrap().case().unwrap();
-    let b = t.inv_b.case(&c1).unwrap().case().unwrap();
+    let a = case_of(&t.inv_a, &c1);
+    let b = case_of(&t.inv_b, &c1);
     assert_eq!(t.inv_a.heads(&c1), t.inv_b.heads(&c1));
     assert_eq!(a, b);
     assert_eq!(
@@ -408,16 +399,8 @@ fn finding_13_the_verdict_does_not_depend_on_what_else_a_device_holds() {
 /// modified client sends, signed with its real key.
 fn with_team_change(sender: &mut Replica, bundle: &[u8], change: &Change) -> Vec<u8> {
     let (meta, key, mut docs) = sender.open_docs(bundle);
-    let signature = sender.keys.sign(&crate::trust::change_message(
-        &sender.team_id,
-        TEAM_DOC_ID,
-        &change.hash(),
-    ));
     let team = docs.iter_mut().find(|d| d.doc_id == TEAM_DOC_ID).unwrap();
-    team.changes.push(SignedChange {
-        bytes: change.raw_bytes().to_vec(),
-        signature: signature.to_vec(),
-    });
+    team.changes.push(signed(sender, TEAM_DOC_ID, change));
     sender.seal_docs(&meta, docs, &key, Vec::new())
 }
 
@@ -493,9 +476,7 @@ fn finding_13_a_wrong_value_in_the_team_document_is_refused_and_the_rest_lands()
             autosurgeon::hydrate::<_, TeamDoc>(&bare).is_err(),
             "{what}: the team document would not load"
         );
-        let bundle = attacker
-            .export(&Recipient::Member(member(&t.admin)), T0)
-            .unwrap();
+        let bundle = export_to(&mut attacker, &t.admin);
         let bundle = with_team_change(&mut attacker, &bundle, &forged);
         let team_heads = attacker.heads(TEAM_DOC_ID).unwrap();
         let report = t.admin.import(&bundle, &Limits::default()).unwrap();
@@ -505,7 +486,7 @@ fn finding_13_a_wrong_value_in_the_team_document_is_refused_and_the_rest_lands()
         assert_eq!(t.admin.heads(TEAM_DOC_ID).unwrap(), team_heads, "{what}");
         let team = t.admin.team().unwrap();
         assert!(team.case_access[&c1][&a]);
-        let case = t.admin.case(&c1).unwrap().case().unwrap();
+        let case = case_of(&t.admin, &c1);
         assert!(case.assignment.investigators[&a]);
         // The next import still works.
         add_victim(&mut t.inv_a, &c1, "v10", "Later");
@@ -541,10 +522,7 @@ fn finding_9_a_member_cannot_record_another_devices_audit_head() {
         )
         .unwrap();
     });
-    let bundle = t
-        .inv_b
-        .export(&Recipient::Member(member(&t.admin)), T0)
-        .unwrap();
+    let bundle = export_to(&mut t.inv_b, &t.admin);
     let bundle = with_team_change(&mut t.inv_b, &bundle, &forged);
     let report = t.admin.import(&bundle, &Limits::default()).unwrap();
     assert_eq!(codes(&report), [crate::trust::FALSE_ATTRIBUTION]);
@@ -585,7 +563,7 @@ fn set_field(path: &str, value: impl Into<Scalar>) -> Edit {
 
 #[test]
 fn finding_13_every_edit_the_model_makes_is_accepted() {
-    let Setting { mut t, mut sup, c1 } = setting();
+    let Supervised { mut t, mut sup, c1 } = setting();
     grant(&mut t.admin, &c1, &t.prosecutor);
     send(&mut t.admin, &mut t.prosecutor);
     let a = member(&t.inv_a);
@@ -798,15 +776,7 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
             evidence_ids: vec![],
             interview_ids: vec![],
         },
-        Edit::SetItem {
-            template_id: "prosecution-review".into(),
-            item_id: "act-proven".into(),
-            status: ItemStatus::Done,
-            reason: None,
-            note: None,
-            evidence_ids: vec![],
-            interview_ids: vec![],
-        },
+        item_done("prosecution-review", "act-proven"),
         Edit::AdoptTemplate {
             template_id: "initial-actions".into(),
             version: v2.version,
@@ -923,8 +893,8 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
     deliver(&mut t.inv_a, &mut t.admin);
 
     deliver(&mut t.admin, &mut t.inv_a);
-    let here = t.admin.case(&c1).unwrap().case().unwrap();
-    assert_eq!(t.inv_a.case(&c1).unwrap().case().unwrap(), here);
+    let here = case_of(&t.admin, &c1);
+    assert_eq!(case_of(&t.inv_a, &c1), here);
     assert_eq!(t.admin.heads(&c1), t.inv_a.heads(&c1));
     assert!(t.admin.quarantine().is_empty());
     assert_eq!(here.header.qualification.len(), 1);

@@ -23,20 +23,6 @@ use crate::replica::Replica;
 
 // ---- Crafting Automerge bytes by hand ---------------------------------
 
-const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
-
-fn uleb(out: &mut Vec<u8>, mut v: u64) {
-    loop {
-        let b = (v & 0x7f) as u8;
-        v >>= 7;
-        if v == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
-
 fn sleb(out: &mut Vec<u8>, mut v: i64) {
     loop {
         let b = (v & 0x7f) as u8;
@@ -47,19 +33,6 @@ fn sleb(out: &mut Vec<u8>, mut v: i64) {
         }
         out.push(b | 0x80);
     }
-}
-
-/// A storage chunk: magic, checksum (the first bytes of Automerge's hash
-/// of the chunk), type, length, data.
-fn chunk(kind: u8, data: &[u8]) -> Vec<u8> {
-    let mut head = vec![kind];
-    uleb(&mut head, data.len() as u64);
-    let hash = crate::crypto::sha256(&[&head, data]);
-    let mut out = MAGIC.to_vec();
-    out.extend_from_slice(&hash[..4]);
-    out.extend_from_slice(&head);
-    out.extend_from_slice(data);
-    out
 }
 
 /// A change chunk's data, split where the column metadata starts.
@@ -126,10 +99,10 @@ impl RawChange {
 
     fn bytes(&self) -> Vec<u8> {
         let mut data = self.prefix.clone();
-        uleb(&mut data, self.columns.len() as u64);
+        write_uleb(&mut data, self.columns.len() as u64);
         for (spec, col) in &self.columns {
-            uleb(&mut data, *spec);
-            uleb(&mut data, col.len() as u64);
+            write_uleb(&mut data, *spec);
+            write_uleb(&mut data, col.len() as u64);
         }
         for (_, col) in &self.columns {
             data.extend_from_slice(col);
@@ -231,17 +204,17 @@ fn inflated_len(deflate: &[u8]) -> u64 {
 /// null, no predecessors).
 fn claims_ops(actor: &automerge::ActorId, deps: &[ChangeHash], seq: u64, ops: u64) -> Vec<u8> {
     let mut prefix = Vec::new();
-    uleb(&mut prefix, deps.len() as u64);
+    write_uleb(&mut prefix, deps.len() as u64);
     for d in deps {
         prefix.extend_from_slice(&d.0);
     }
-    uleb(&mut prefix, actor.to_bytes().len() as u64);
+    write_uleb(&mut prefix, actor.to_bytes().len() as u64);
     prefix.extend_from_slice(actor.to_bytes());
-    uleb(&mut prefix, seq);
-    uleb(&mut prefix, 1_000_000); // start op
-    uleb(&mut prefix, 0); // time
-    uleb(&mut prefix, 0); // message
-    uleb(&mut prefix, 0); // other actors
+    write_uleb(&mut prefix, seq);
+    write_uleb(&mut prefix, 1_000_000); // start op
+    write_uleb(&mut prefix, 0); // time
+    write_uleb(&mut prefix, 0); // message
+    write_uleb(&mut prefix, 0); // other actors
     let run = |value: &[u8]| {
         let mut out = Vec::new();
         sleb(&mut out, ops as i64);
@@ -249,7 +222,7 @@ fn claims_ops(actor: &automerge::ActorId, deps: &[ChangeHash], seq: u64, ops: u6
         out
     };
     let mut insert = Vec::new();
-    uleb(&mut insert, ops);
+    write_uleb(&mut insert, ops);
     RawChange {
         prefix,
         columns: vec![
@@ -281,10 +254,8 @@ fn bundle(
         .iter()
         .map(|bytes| {
             let hash: ChangeHash = crate::chunk::hash_as_received(bytes).parse().unwrap();
-            let signature = from.signatures.get(&hash).copied().unwrap_or_else(|| {
-                from.keys
-                    .sign(&crate::trust::change_message(&from.team_id, doc_id, &hash))
-            });
+            let held = from.signatures.get(&hash).copied();
+            let signature = held.unwrap_or_else(|| sign_as(from, doc_id, &hash));
             SignedChange {
                 bytes: bytes.clone(),
                 signature: signature.to_vec(),
@@ -313,6 +284,11 @@ fn sealed(from: &mut Replica, docs: Vec<DocEntry>) -> Vec<u8> {
     };
     let key = from.team_keys[&epoch].clone();
     from.seal_docs(&meta, docs, &key, Vec::new())
+}
+
+/// Each of `changes` as raw bytes.
+fn raw(changes: &[Change]) -> Vec<Vec<u8>> {
+    changes.iter().map(|c| c.raw_bytes().to_vec()).collect()
 }
 
 /// The changes `r` made to `doc_id` since `before`, as raw bytes.
@@ -356,14 +332,7 @@ fn lose_key(r: &mut Replica) {
 }
 
 fn victims(r: &Replica, case: &str) -> Vec<String> {
-    r.case(case)
-        .unwrap()
-        .case()
-        .unwrap()
-        .victims
-        .keys()
-        .cloned()
-        .collect()
+    case_of(r, case).victims.keys().cloned().collect()
 }
 
 // ---- Finding 10: the sender first, every inflation bounded ---------------
@@ -371,11 +340,7 @@ fn victims(r: &Replica, case: &str) -> Vec<String> {
 #[test]
 fn finding_10_a_revoked_members_bundle_is_refused_before_it_is_decrypted() {
     let (mut t, c1) = shared();
-    let b = t.inv_b.device();
-    t.admin
-        .revoke(&b, Some("laptop stolen".into()), T0)
-        .unwrap();
-    add_victim(&mut t.inv_b, &c1, "v7", "After revocation");
+    revoke_b_then_b_writes(&mut t, &c1);
     lose_key(&mut t.inv_b);
     let from_b = t.inv_b.export(&Recipient::AnyMember, T0).unwrap();
 
@@ -708,15 +673,15 @@ fn finding_10_a_join_package_document_inflates_within_bounds() {
     // A document whose one deflated column is the 256 MiB bomb stops at
     // the cap, before Automerge sees it.
     let mut data = Vec::new();
-    uleb(&mut data, 1); // actors
-    uleb(&mut data, 32);
+    write_uleb(&mut data, 1); // actors
+    write_uleb(&mut data, 32);
     data.extend_from_slice(&[7; 32]);
-    uleb(&mut data, 0); // heads
+    write_uleb(&mut data, 0); // heads
     let bomb = big_bomb();
-    uleb(&mut data, 1); // change columns
-    uleb(&mut data, (1 << 4) | 0b1000 | 1);
-    uleb(&mut data, bomb.len() as u64);
-    uleb(&mut data, 0); // operation columns
+    write_uleb(&mut data, 1); // change columns
+    write_uleb(&mut data, (1 << 4) | 0b1000 | 1);
+    write_uleb(&mut data, bomb.len() as u64);
+    write_uleb(&mut data, 0); // operation columns
     data.extend_from_slice(&bomb);
     let err = crate::replica::load_doc(&chunk(0, &data)).unwrap_err();
     assert_eq!(err.code(), "sync.too_large");
@@ -833,7 +798,7 @@ fn finding_11_a_member_flooding_held_changes_is_stopped_at_its_quota_and_the_res
     // of it: none can be applied anywhere, all would wait.
     let flood = chain(&mut t.inv_b, &c1, "flood", quota.changes + 51);
     let mut bytes: Vec<Vec<u8>> = honest.clone();
-    bytes.extend(flood[1..].iter().map(|c| c.raw_bytes().to_vec()));
+    bytes.extend(raw(&flood[1..]));
     let crafted = bundle(&mut t.inv_b, &c1, Vec::new(), &bytes);
     let b = t.inv_b.device();
 
@@ -861,15 +826,7 @@ fn finding_11_a_member_flooding_held_changes_is_stopped_at_its_quota_and_the_res
     let report = send(&mut t.inv_a, &mut t.admin);
     assert!(report.quarantined.is_empty(), "{report:?}");
     let more = chain(&mut t.inv_b, &c1, "more", 3);
-    let crafted = bundle(
-        &mut t.inv_b,
-        &c1,
-        Vec::new(),
-        &more[1..]
-            .iter()
-            .map(|c| c.raw_bytes().to_vec())
-            .collect::<Vec<_>>(),
-    );
+    let crafted = bundle(&mut t.inv_b, &c1, Vec::new(), &raw(&more[1..]));
     let report = t.admin.import(&crafted, &Limits::default()).unwrap();
     assert_eq!(codes(&report), ["sync.quota_exceeded"]);
     assert_eq!(t.admin.held().len(), quota.changes);
@@ -884,10 +841,7 @@ fn finding_11_a_member_flooding_held_changes_is_stopped_at_its_quota_and_the_res
 #[test]
 fn finding_11_changes_under_made_up_authors_are_charged_to_the_device_that_sent_them() {
     let (mut t, c1) = shared();
-    t.admin.set_quota(crate::quota::Quota {
-        changes: 10,
-        ..crate::quota::QUOTA
-    });
+    limit_changes(&mut t.admin, 10);
     // B writes held changes under forty made-up actor ids, each signed by
     // the key of that id (not a team device) or by nothing valid at all.
     let heads = t.inv_b.heads(&c1).unwrap();
@@ -939,18 +893,10 @@ fn finding_11_changes_under_made_up_authors_are_charged_to_the_device_that_sent_
     // A: B's flood does not touch A's room.
     let flood = chain(&mut t.inv_a, &c1, "a", 5);
     for c in &flood {
-        let m = crate::trust::change_message(&t.inv_a.team_id, &c1, &c.hash());
-        t.inv_b.signatures.insert(c.hash(), t.inv_a.keys.sign(&m));
+        let sig = sign_as(&t.inv_a, &c1, &c.hash());
+        t.inv_b.signatures.insert(c.hash(), sig);
     }
-    let crafted = bundle(
-        &mut t.inv_b,
-        &c1,
-        Vec::new(),
-        &flood[1..]
-            .iter()
-            .map(|c| c.raw_bytes().to_vec())
-            .collect::<Vec<_>>(),
-    );
+    let crafted = bundle(&mut t.inv_b, &c1, Vec::new(), &raw(&flood[1..]));
     let report = t.admin.import(&crafted, &Limits::default()).unwrap();
     assert!(report.quarantined.is_empty(), "{report:?}");
     assert_eq!(charged(&t.admin, &t.inv_a.device()).0, 4);
@@ -959,10 +905,7 @@ fn finding_11_changes_under_made_up_authors_are_charged_to_the_device_that_sent_
 #[test]
 fn finding_11_quarantined_changes_count_against_the_quota_and_are_not_remembered_past_it() {
     let (mut t, c1) = shared();
-    t.admin.set_quota(crate::quota::Quota {
-        changes: 5,
-        ..crate::quota::QUOTA
-    });
+    limit_changes(&mut t.admin, 5);
     // The prosecutor may not edit a victim's record: the first change is
     // refused, the seven on top of it build on a refused change.
     let before = t.prosecutor.heads(&c1).unwrap();
@@ -1041,20 +984,9 @@ fn finding_11_heads_of_documents_this_device_does_not_hold_are_not_recorded() {
 #[test]
 fn finding_11_the_state_is_stored_as_rows_and_read_back() {
     let (mut t, c1) = shared();
-    t.admin.set_quota(crate::quota::Quota {
-        changes: 20,
-        ..crate::quota::QUOTA
-    });
+    limit_changes(&mut t.admin, 20);
     let flood = chain(&mut t.inv_b, &c1, "rows", 12);
-    let crafted = bundle(
-        &mut t.inv_b,
-        &c1,
-        Vec::new(),
-        &flood[1..]
-            .iter()
-            .map(|c| c.raw_bytes().to_vec())
-            .collect::<Vec<_>>(),
-    );
+    let crafted = bundle(&mut t.inv_b, &c1, Vec::new(), &raw(&flood[1..]));
     t.admin.import(&crafted, &Limits::default()).unwrap();
     forge(&mut t.prosecutor, &c1, |d| {
         put(d, &["victims", "v1", "pseudonym"], "P")

@@ -20,10 +20,7 @@ fn assert_equivocation_set_aside(report: &ImportReport) {
 
 #[test]
 fn finding_5_an_equivocating_change_is_quarantined_and_the_rest_arrives() {
-    let mut t = team();
-    let c1 = open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, &c1, "v1", "Name");
-    send(&mut t.inv_a, &mut t.admin);
+    let (mut t, c1) = opened_by_a("Name");
     grant(&mut t.admin, &c1, &t.inv_b);
     send(&mut t.admin, &mut t.inv_b);
     send(&mut t.admin, &mut t.inv_a);
@@ -60,13 +57,7 @@ fn finding_5_an_equivocating_change_is_quarantined_and_the_rest_arrives() {
         "B's unrelated case arrived"
     );
     assert!(
-        !t.admin
-            .case(&c1)
-            .unwrap()
-            .case()
-            .unwrap()
-            .victims
-            .is_empty(),
+        !case_of(&t.admin, &c1).victims.is_empty(),
         "the admin's copy of c1 is intact"
     );
 
@@ -99,10 +90,7 @@ fn copy_of(r: &mut Replica) -> Replica {
 
 #[test]
 fn finding_5_a_copy_of_a_device_stops_writing_once_it_sees_the_other_copy() {
-    let mut t = team();
-    let c1 = open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, &c1, "v1", "Name");
-    send(&mut t.inv_a, &mut t.admin);
+    let (mut t, c1) = opened_by_a("Name");
     // A's vault is copied (or restored from a backup); both copies edit.
     let mut copy = copy_of(&mut t.inv_a);
     add_victim(&mut t.inv_a, &c1, "v2", "From the original");

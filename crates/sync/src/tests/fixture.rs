@@ -4,7 +4,9 @@
 use automerge::transaction::Transactable;
 use caravan_model::{Catalog, Edit, NewCase, Record, Role};
 
-use crate::bundle::{Limits, Recipient};
+use crate::bundle::{Limits, Recipient, SignedChange};
+use crate::case_keys::read_wraps;
+pub(crate) use crate::chunk::write_uleb;
 use crate::identity::DeviceKeys;
 use crate::import::ImportReport;
 use crate::join::JoinRequest;
@@ -71,7 +73,7 @@ pub fn other_team() -> Replica {
 }
 
 pub fn send(from: &mut Replica, to: &mut Replica) -> ImportReport {
-    let bundle = from.export(&Recipient::Member(member(to)), T0).unwrap();
+    let bundle = export_to(from, to);
     to.import(&bundle, &Limits::default()).unwrap()
 }
 
@@ -118,6 +120,95 @@ pub fn grant(admin: &mut Replica, case: &str, to: &Replica) {
         .unwrap();
 }
 
+/// A team with a supervisor, enrolled before any case is opened.
+pub fn with_supervisor() -> (Team, Replica) {
+    let mut t = team();
+    let sup = enrol(&mut t.admin, "Supervisor Sabina", Role::Supervisor);
+    (t, sup)
+}
+
+/// A opens case c1 with a victim v1 named `name` and sends it to the
+/// admin; returns c1's id.
+pub fn a_opens(t: &mut Team, name: &str) -> String {
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v1", name);
+    send(&mut t.inv_a, &mut t.admin);
+    c1
+}
+
+/// A team where A has opened c1 (victim v1 named `name`) and sent it to
+/// the admin, and no one else holds it yet.
+pub fn opened_by_a(name: &str) -> (Team, String) {
+    let mut t = team();
+    let c1 = a_opens(&mut t, name);
+    (t, c1)
+}
+
+/// The admin revokes B's device (a stolen laptop); B, not told, keeps
+/// working with its stolen keys and adds a victim "v7" to `case`.
+pub fn revoke_b_then_b_writes(t: &mut Team, case: &str) {
+    let b = t.inv_b.device();
+    t.admin
+        .revoke(&b, Some("laptop stolen".into()), T0)
+        .unwrap();
+    add_victim(&mut t.inv_b, case, "v7", "After revocation");
+}
+
+/// `r`'s copy of `case`, read as the model reads it.
+pub fn case_of(r: &Replica, case: &str) -> caravan_model::Case {
+    r.case(case).unwrap().case().unwrap()
+}
+
+/// `r`'s device signature over change `hash` of document `doc_id`.
+pub fn sign_as(r: &Replica, doc_id: &str, hash: &automerge::ChangeHash) -> [u8; 64] {
+    r.keys
+        .sign(&crate::trust::change_message(&r.team_id, doc_id, hash))
+}
+
+/// `c` as a bundle carries it, signed with `r`'s device key as a change
+/// of `doc_id`.
+pub fn signed(r: &Replica, doc_id: &str, c: &automerge::Change) -> SignedChange {
+    SignedChange {
+        bytes: c.raw_bytes().to_vec(),
+        signature: sign_as(r, doc_id, &c.hash()).to_vec(),
+    }
+}
+
+/// A bundle from `from` sealed to `to`, as an honest device exports it.
+pub fn export_to(from: &mut Replica, to: &Replica) -> Vec<u8> {
+    from.export(&Recipient::Member(member(to)), T0).unwrap()
+}
+
+/// Once the admin has sent `case` to A (rotating its key there, if it
+/// must), three more rounds both ways with nothing changed write no new
+/// wrap of `case`: otherwise every export rotates, for ever. `consequence`
+/// says what that does, for the failure message.
+pub fn assert_no_rotation_at_every_export(t: &mut Team, case: &str, consequence: &str) {
+    send(&mut t.admin, &mut t.inv_a);
+    let after_first = read_wraps(t.admin.team.automerge(), case).len();
+    for _ in 0..3 {
+        send(&mut t.admin, &mut t.inv_a);
+        send(&mut t.inv_a, &mut t.admin);
+    }
+    let after_more = read_wraps(t.admin.team.automerge(), case).len();
+    assert_eq!(
+        after_more,
+        after_first,
+        "{case} got a new key at every export ({} wraps more after three rounds \
+         with nothing changed){consequence}",
+        after_more - after_first
+    );
+}
+
+/// Lets `r` hold at most `changes` held and quarantined changes of any one
+/// device.
+pub fn limit_changes(r: &mut Replica, changes: usize) {
+    r.set_quota(crate::quota::Quota {
+        changes,
+        ..crate::quota::QUOTA
+    });
+}
+
 /// A victim record with only a name, as a quick field entry makes it.
 pub fn victim(id: &str, name: &str, recorded_by: &str) -> caravan_model::Victim {
     caravan_model::Victim {
@@ -137,6 +228,53 @@ pub fn victim(id: &str, name: &str, recorded_by: &str) -> caravan_model::Victim 
         recruitment: None,
         recorded_at: T0,
         recorded_by: recorded_by.into(),
+    }
+}
+
+/// A hand-over `id` of evidence from an officer to the evidence room at
+/// `at`, recorded by `recorded_by`.
+pub fn hand_over(id: &str, recorded_by: &str, at: i64) -> caravan_model::CustodyEntry {
+    caravan_model::CustodyEntry {
+        id: id.into(),
+        from: "Officer X".into(),
+        to: "Evidence room".into(),
+        at,
+        place: "Almaty".into(),
+        seal_number: Some("S-1".into()),
+        purpose: None,
+        attachment_sha256: None,
+        recorded_by: recorded_by.into(),
+    }
+}
+
+/// `r` records a seized phone "e1" in `case`, and its first hand-over "k1".
+pub fn phone_in_custody(r: &mut Replica, case: &str) {
+    let me = member(r);
+    let edits = [
+        Edit::Insert {
+            id: "e1".into(),
+            record: Record::Evidence(phone(&me)),
+        },
+        Edit::AppendCustody {
+            evidence_id: "e1".into(),
+            entry: hand_over("k1", &me, T0),
+        },
+    ];
+    for e in edits {
+        r.edit_case(case, e, T0, catalog()).unwrap();
+    }
+}
+
+/// Marks checklist item `item_id` of `template_id` done, with nothing more.
+pub fn item_done(template_id: &str, item_id: &str) -> Edit {
+    Edit::SetItem {
+        template_id: template_id.into(),
+        item_id: item_id.into(),
+        status: caravan_model::ItemStatus::Done,
+        reason: None,
+        note: None,
+        evidence_ids: vec![],
+        interview_ids: vec![],
     }
 }
 
@@ -178,21 +316,24 @@ pub fn forge(r: &mut Replica, case: &str, f: impl FnOnce(&mut automerge::AutoCom
     let doc = r.cases.get_mut(case).unwrap();
     f(doc);
     doc.commit_with(at_t0());
-    let me = r.device().actor();
-    let team = r.team_id;
-    let new: Vec<_> = r
-        .cases
-        .get_mut(case)
-        .unwrap()
-        .get_changes(&before)
-        .iter()
-        .filter(|c| *c.actor_id() == me)
-        .map(|c| c.hash())
-        .collect();
-    for h in new {
-        let sig = r.keys.sign(&crate::trust::change_message(&team, case, &h));
-        r.signatures.insert(h, sig);
-    }
+    r.sign_new(case, &before).unwrap();
+}
+
+/// The prosecutor, whom the policy does not let edit a victim's record,
+/// rewrites v1's pseudonym in `case` with raw Automerge, signed with its
+/// real key; returns the change's hash.
+pub fn prosecutor_renames_v1(t: &mut Team, case: &str, pseudonym: &str) -> automerge::ChangeHash {
+    forge(&mut t.prosecutor, case, |d| {
+        put(d, &["victims", "v1", "pseudonym"], pseudonym)
+    });
+    t.prosecutor.heads(case).unwrap()[0]
+}
+
+/// A team with a supervisor, and a case c1 of A's.
+pub struct Supervised {
+    pub t: Team,
+    pub sup: Replica,
+    pub c1: String,
 }
 
 /// Commit options stamping a change with `T0`, as a modified client's
@@ -217,9 +358,7 @@ pub fn put(doc: &mut automerge::AutoCommit, path: &[&str], value: &str) {
 /// copy of `case` (creating the copy if `r` has none), so `r`'s ordinary
 /// export carries it: how a modified client would send crafted bytes.
 pub fn plant(r: &mut Replica, case: &str, c: &automerge::Change) {
-    let sig = r
-        .keys
-        .sign(&crate::trust::change_message(&r.team_id, case, &c.hash()));
+    let sig = sign_as(r, case, &c.hash());
     let actor = r.device().actor();
     r.cases
         .entry(case.to_string())
@@ -287,10 +426,7 @@ pub fn codes(r: &ImportReport) -> Vec<&str> {
 /// A team where the admin, both investigators and the prosecutor hold a
 /// case A opened, with one victim; returns the case's id.
 pub fn shared() -> (Team, String) {
-    let mut t = team();
-    let c1 = open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, &c1, "v1", "Name");
-    send(&mut t.inv_a, &mut t.admin);
+    let (mut t, c1) = opened_by_a("Name");
     grant(&mut t.admin, &c1, &t.prosecutor);
     grant(&mut t.admin, &c1, &t.inv_b);
     send(&mut t.admin, &mut t.prosecutor);
@@ -342,4 +478,22 @@ pub fn crafted_bundle(
         cases,
     };
     from.seal(&meta, Vec::new(), &body, &key).unwrap()
+}
+
+// ---- Automerge bytes crafted by hand ------------------------------------
+
+/// The magic bytes every Automerge storage chunk begins with.
+const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+
+/// A storage chunk: magic, checksum (the first bytes of Automerge's hash
+/// of the chunk), type, length, data.
+pub fn chunk(kind: u8, data: &[u8]) -> Vec<u8> {
+    let mut head = vec![kind];
+    write_uleb(&mut head, data.len() as u64);
+    let hash = crate::crypto::sha256(&[&head, data]);
+    let mut out = MAGIC.to_vec();
+    out.extend_from_slice(&hash[..4]);
+    out.extend_from_slice(&head);
+    out.extend_from_slice(data);
+    out
 }

@@ -6,30 +6,21 @@
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, Change, ObjType, ROOT, ReadDoc};
-use caravan_model::{CustodyEntry, Edit, Record, Role, Stage, StageStatus};
+use caravan_model::{CustodyEntry, Edit, Role, Stage, StageStatus};
 
 use super::fixture::*;
 use crate::replica::Replica;
 
 /// A has opened c1 with a victim's name in it; the admin and a supervisor
 /// hold it; B is in the team but was never granted c1.
-struct Opened {
-    t: Team,
-    sup: Replica,
-    c1: String,
-}
-
-fn opened() -> Opened {
-    let mut t = team();
-    let mut sup = enrol(&mut t.admin, "Supervisor Sabina", Role::Supervisor);
-    let c1 = open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, &c1, "v1", "Secret Name");
-    send(&mut t.inv_a, &mut t.admin);
+fn opened() -> Supervised {
+    let (mut t, mut sup) = with_supervisor();
+    let c1 = a_opens(&mut t, "Secret Name");
     send(&mut t.admin, &mut sup);
     send(&mut t.admin, &mut t.inv_b);
     send(&mut t.admin, &mut t.inv_a);
     assert!(t.inv_b.case(&c1).is_none(), "B has no access to c1");
-    Opened { t, sup, c1 }
+    Supervised { t, sup, c1 }
 }
 
 /// A change without dependencies by `r` that lays out a case of its own
@@ -73,7 +64,7 @@ fn assert_nothing_of_c1_reached(b: &mut Replica, c1: &str) {
 
 #[test]
 fn finding_1_a_second_first_change_is_refused_and_the_opener_keeps_the_case() {
-    let Opened { mut t, mut sup, c1 } = opened();
+    let Supervised { mut t, mut sup, c1 } = opened();
     let before = sup.heads(&c1).unwrap();
     let forged = forged_first_change(&mut t.inv_b);
     plant(&mut t.inv_b, &c1, &forged);
@@ -100,14 +91,7 @@ fn finding_1_a_second_first_change_is_refused_and_the_opener_keeps_the_case() {
     add_victim(&mut t.inv_a, &c1, "v2", "Later");
     let report = send(&mut t.inv_a, &mut sup);
     assert!(report.quarantined.is_empty(), "{:?}", codes(&report));
-    assert!(
-        sup.case(&c1)
-            .unwrap()
-            .case()
-            .unwrap()
-            .victims
-            .contains_key("v2")
-    );
+    assert!(case_of(&sup, &c1).victims.contains_key("v2"));
 }
 
 #[test]
@@ -149,7 +133,7 @@ fn finding_1_no_role_lays_out_a_new_header_later() {
         (keep as fn(&mut automerge::ExpandedChange), "policy.denied"),
         (no_preds, "sync.hidden_overwrite"),
     ] {
-        let Opened { mut t, mut sup, c1 } = opened();
+        let Supervised { mut t, mut sup, c1 } = opened();
         let heads = sup.heads(&c1).unwrap();
         let forged = craft(
             &mut t.inv_a,
@@ -197,33 +181,27 @@ fn custody_list(d: &AutoCommit) -> automerge::ObjId {
 
 /// A case with an evidence item and one custody hand-over, held by A, B
 /// (granted) and the admin.
+/// B's change on c1, made by `write` and rewritten by `edit`, sent to the
+/// admin: the import's report, once the admin's copy of c1 is checked
+/// unmoved by it.
+fn refused_from_b(
+    t: &mut Team,
+    c1: &str,
+    write: impl FnOnce(&mut AutoCommit),
+    edit: impl FnOnce(&mut automerge::ExpandedChange),
+) -> crate::import::ImportReport {
+    let heads = t.admin.heads(c1).unwrap();
+    let forged = craft(&mut t.inv_b, c1, write, edit);
+    plant(&mut t.inv_b, c1, &forged);
+    let report = send(&mut t.inv_b, &mut t.admin);
+    assert_eq!(t.admin.heads(c1).unwrap(), heads, "{:?}", codes(&report));
+    report
+}
+
 fn with_custody() -> (Team, String) {
     let mut t = team();
     let c1 = open_case(&mut t.inv_a, C1);
-    let me = member(&t.inv_a);
-    let edits = [
-        Edit::Insert {
-            id: "e1".into(),
-            record: Record::Evidence(phone(&me)),
-        },
-        Edit::AppendCustody {
-            evidence_id: "e1".into(),
-            entry: CustodyEntry {
-                id: "k1".into(),
-                from: "Officer X".into(),
-                to: "Evidence room".into(),
-                at: T0,
-                place: "Almaty".into(),
-                seal_number: Some("S-1".into()),
-                purpose: None,
-                attachment_sha256: None,
-                recorded_by: me.clone(),
-            },
-        },
-    ];
-    for e in edits {
-        t.inv_a.edit_case(&c1, e, T0, catalog()).unwrap();
-    }
+    phone_in_custody(&mut t.inv_a, &c1);
     send(&mut t.inv_a, &mut t.admin);
     grant(&mut t.admin, &c1, &t.inv_b);
     send(&mut t.admin, &mut t.inv_b);
@@ -267,13 +245,9 @@ fn finding_2_an_overwrite_that_names_nothing_is_refused() {
     ];
     for case in cases {
         let (mut t, c1) = with_custody();
-        let before = t.admin.case(&c1).unwrap().case().unwrap();
-        let heads = t.admin.heads(&c1).unwrap();
-        let forged = craft(&mut t.inv_b, &c1, case.write, no_preds);
-        plant(&mut t.inv_b, &c1, &forged);
-        let report = send(&mut t.inv_b, &mut t.admin);
+        let before = case_of(&t.admin, &c1);
+        let report = refused_from_b(&mut t, &c1, case.write, no_preds);
         assert_eq!(codes(&report), ["sync.hidden_overwrite"], "{}", case.what);
-        assert_eq!(t.admin.heads(&c1).unwrap(), heads, "{}", case.what);
         let after = t.admin.case(&c1).unwrap();
         assert_eq!(after.case().unwrap(), before, "{}", case.what);
         assert!(after.conflicts().is_empty(), "{}", case.what);
@@ -290,17 +264,13 @@ fn finding_2_a_change_numbered_to_win_conflicts_is_refused() {
     // number than its dependencies reach: Automerge would let it win every
     // concurrent write, made later by anyone.
     let (mut t, c1) = with_custody();
-    let heads = t.admin.heads(&c1).unwrap();
-    let forged = craft(
-        &mut t.inv_b,
+    let report = refused_from_b(
+        &mut t,
         &c1,
         |d| put(d, &["evidence", "e1", "description"], "swapped"),
         |e| renumber(e, 1_000_000),
     );
-    plant(&mut t.inv_b, &c1, &forged);
-    let report = send(&mut t.inv_b, &mut t.admin);
     assert_eq!(codes(&report), ["sync.bad_op_counter"]);
-    assert_eq!(t.admin.heads(&c1).unwrap(), heads);
 }
 
 #[test]
@@ -308,9 +278,8 @@ fn finding_2_custody_entries_are_written_whole() {
     // A key the entry does not have yet, added later: not an overwrite, but
     // an append-only entry changing after it was written.
     let (mut t, c1) = with_custody();
-    let heads = t.admin.heads(&c1).unwrap();
-    let forged = craft(
-        &mut t.inv_b,
+    let report = refused_from_b(
+        &mut t,
         &c1,
         |d| {
             let k = custody_entry(d);
@@ -318,11 +287,8 @@ fn finding_2_custody_entries_are_written_whole() {
         },
         keep,
     );
-    plant(&mut t.inv_b, &c1, &forged);
-    let report = send(&mut t.inv_b, &mut t.admin);
     assert_eq!(codes(&report), ["policy.denied"]);
     assert!(report.quarantined[0].message.contains("custody"));
-    assert_eq!(t.admin.heads(&c1).unwrap(), heads);
     // An honest hand-over, by someone who never held the forgery, still
     // lands.
     let me = member(&t.inv_a);
@@ -332,15 +298,10 @@ fn finding_2_custody_entries_are_written_whole() {
             Edit::AppendCustody {
                 evidence_id: "e1".into(),
                 entry: CustodyEntry {
-                    id: "k2".into(),
                     from: "Evidence room".into(),
                     to: "Laboratory".into(),
-                    at: T0,
-                    place: "Almaty".into(),
-                    seal_number: Some("S-1".into()),
                     purpose: Some("examination".into()),
-                    attachment_sha256: None,
-                    recorded_by: me,
+                    ..hand_over("k2", &me, T0)
                 },
             },
             T0,
@@ -349,6 +310,6 @@ fn finding_2_custody_entries_are_written_whole() {
         .unwrap();
     let report = send(&mut t.inv_a, &mut t.admin);
     assert!(report.quarantined.is_empty(), "{:?}", codes(&report));
-    let case = t.admin.case(&c1).unwrap().case().unwrap();
+    let case = case_of(&t.admin, &c1);
     assert_eq!(case.evidence["e1"].custody.len(), 2);
 }

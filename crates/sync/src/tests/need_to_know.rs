@@ -148,10 +148,7 @@ fn opened() -> (Team, Replica, String) {
 #[test]
 fn h7_a_bundle_for_another_member_holds_nothing_of_a_case_a_member_may_not_see() {
     let (mut t, mut sup, c1) = opened();
-    let to_sup = t
-        .inv_a
-        .export(&Recipient::Member(member(&sup)), T0)
-        .unwrap();
+    let to_sup = export_to(&mut t.inv_a, &sup);
     assert!(
         contains(&readable_in_bundle(&mut sup, &to_sup), NAME),
         "the supervisor reads the case"
@@ -245,10 +242,7 @@ fn h7_a_member_that_loses_a_case_cannot_read_what_is_written_after() {
         let (mut t, mut sup, c1) = opened();
         grant(&mut t.admin, &c1, &t.inv_b);
         send(&mut t.admin, &mut t.inv_a);
-        let to_b = t
-            .inv_a
-            .export(&Recipient::Member(member(&t.inv_b)), T0)
-            .unwrap();
+        let to_b = export_to(&mut t.inv_a, &t.inv_b);
         assert!(
             contains(&readable_in_bundle(&mut t.inv_b, &to_b), NAME),
             "{loss:?}"
@@ -270,10 +264,7 @@ fn h7_a_member_that_loses_a_case_cannot_read_what_is_written_after() {
         }
         send(&mut t.admin, &mut t.inv_a);
         add_victim(&mut t.inv_a, &c1, "v2", LATER_NAME);
-        let to_sup = t
-            .inv_a
-            .export(&Recipient::Member(member(&sup)), T0)
-            .unwrap();
+        let to_sup = export_to(&mut t.inv_a, &sup);
         let next = t.inv_a.sending_keys[&c1];
         assert_ne!(next, first, "{loss:?}: the case key was rotated");
         let epoch = |r: &Replica| {
@@ -317,9 +308,7 @@ fn h7_a_member_granted_a_case_later_reads_it_under_the_same_key() {
     let report = send(&mut t.inv_a, &mut t.inv_b);
     assert_eq!(report.not_permitted, 0);
     assert_eq!(
-        t.inv_b.case(&c1).unwrap().case().unwrap().victims["v1"]
-            .identity
-            .full_name,
+        case_of(&t.inv_b, &c1).victims["v1"].identity.full_name,
         NAME
     );
     assert_eq!(

@@ -59,8 +59,6 @@ fn plant_epoch(attacker: &mut Replica, to: &Replica, epoch: u32) -> TeamKey {
         );
     }
     let by = member(attacker);
-    let team_id = attacker.team_id();
-    let actor = attacker.device().actor();
     let before = attacker.heads(TEAM_DOC_ID).unwrap();
     let doc = attacker.team.automerge_mut();
     let (_, epochs) = doc.get(automerge::ROOT, "key_epochs").unwrap().unwrap();
@@ -76,18 +74,7 @@ fn plant_epoch(attacker: &mut Replica, to: &Replica, epoch: u32) -> TeamKey {
     )
     .unwrap();
     doc.commit();
-    let new: Vec<_> = doc
-        .get_changes(&before)
-        .iter()
-        .filter(|c| *c.actor_id() == actor)
-        .map(|c| c.hash())
-        .collect();
-    for h in new {
-        let sig = attacker
-            .keys
-            .sign(&crate::trust::change_message(&team_id, TEAM_DOC_ID, &h));
-        attacker.signatures.insert(h, sig);
-    }
+    attacker.sign_new(TEAM_DOC_ID, &before).unwrap();
     attacker.team_keys.insert(epoch, key.clone());
     key
 }
@@ -103,6 +90,15 @@ fn shared() -> (Team, String) {
     (t, c1)
 }
 
+/// `shared`, after the admin rotated the team key and told A, not B.
+fn b_missed_a_rotation() -> Team {
+    let (mut t, _) = shared();
+    t.admin.rotate(T0).unwrap();
+    send(&mut t.admin, &mut t.inv_a);
+    assert!(t.inv_b.team_key(2).is_none(), "B missed the rotation");
+    t
+}
+
 #[test]
 fn finding_3_a_future_key_planted_in_a_bundle_header_is_never_kept_or_used() {
     let (mut t, c1) = shared();
@@ -116,7 +112,7 @@ fn finding_3_a_future_key_planted_in_a_bundle_header_is_never_kept_or_used() {
     // any others, arrive; the key is not kept.
     let report = t.inv_b.import(&bundle, &Limits::default()).unwrap();
     assert!(report.quarantined.is_empty());
-    assert_eq!(t.inv_b.case(&c1).unwrap().case().unwrap().victims.len(), 1);
+    assert_eq!(case_of(&t.inv_b, &c1).victims.len(), 1);
     assert!(t.inv_b.team_key(2).is_none(), "the planted key was kept");
     assert_eq!(t.inv_b.team().unwrap().current_epoch(), 1);
 
@@ -148,7 +144,7 @@ fn finding_3_a_future_key_planted_in_a_bundle_header_is_never_kept_or_used() {
     assert_eq!(err.code(), "sync.sender_revoked");
     assert_eq!(snapshot(&mut t.inv_b), before);
     assert!(t.inv_b.team_key(2).unwrap().same_key(&admins));
-    assert_eq!(t.inv_b.case(&c1).unwrap().case().unwrap().victims.len(), 1);
+    assert_eq!(case_of(&t.inv_b, &c1).victims.len(), 1);
 }
 
 #[test]
@@ -166,7 +162,7 @@ fn finding_3_a_future_key_planted_in_a_session_hello_is_never_kept_or_used() {
     // judged like any other, arrived; the key was not kept.
     let codes: Vec<&str> = at_b.quarantined.iter().map(|q| q.code.as_str()).collect();
     assert_eq!(codes, ["policy.denied"]);
-    assert_eq!(t.inv_b.case(&c1).unwrap().case().unwrap().victims.len(), 2);
+    assert_eq!(case_of(&t.inv_b, &c1).victims.len(), 2);
     assert!(t.inv_b.team_key(2).is_none(), "the planted key was kept");
     assert_eq!(t.inv_b.team().unwrap().current_epoch(), 1);
 
@@ -198,10 +194,7 @@ fn finding_3_a_future_key_planted_in_a_session_hello_is_never_kept_or_used() {
 
 #[test]
 fn finding_3_a_planted_key_for_an_existing_epoch_in_a_session_is_refused() {
-    let (mut t, _) = shared();
-    t.admin.rotate(T0).unwrap();
-    send(&mut t.admin, &mut t.inv_a);
-    assert!(t.inv_b.team_key(2).is_none(), "B missed the rotation");
+    let mut t = b_missed_a_rotation();
     // A, still a member, rewrites epoch 2 in its copy of the team document
     // with a key of its own sealed to B, and syncs with B under it.
     let planted = plant_epoch(&mut t.inv_a, &t.inv_b, 2);
@@ -237,10 +230,7 @@ fn finding_3_a_planted_key_for_an_existing_epoch_in_a_session_is_refused() {
 
 #[test]
 fn finding_3_a_planted_key_for_an_existing_epoch_that_opens_to_another_key_is_refused() {
-    let (mut t, _) = shared();
-    t.admin.rotate(T0).unwrap();
-    send(&mut t.admin, &mut t.inv_a);
-    assert!(t.inv_b.team_key(2).is_none(), "B missed the rotation");
+    let mut t = b_missed_a_rotation();
     // A relays the rotation to B, but seals another key for epoch 2 to B
     // and encrypts under it.
     let to_b = Recipient::Member(member(&t.inv_b));

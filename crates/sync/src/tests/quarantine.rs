@@ -16,7 +16,7 @@ use crate::bundle::{Limits, Recipient};
 use crate::replica::Replica;
 use crate::stored_state::ReplicaState;
 use crate::team::TEAM_DOC_ID;
-use crate::trust::{change_message, signature_valid};
+use crate::trust::signature_valid;
 
 /// (change, reason code) of every entry in a device's quarantine.
 fn listed(r: &Replica) -> BTreeSet<(String, String)> {
@@ -30,22 +30,31 @@ fn entry(hash: &ChangeHash, code: &str) -> (String, String) {
     (hash.to_string(), code.to_string())
 }
 
-/// A signature by `relay`'s real device key over another author's change:
-/// well formed, and not the author's.
-fn junk(relay: &Replica, case: &str, hash: &ChangeHash) -> [u8; 64] {
-    relay.keys.sign(&change_message(&relay.team_id, case, hash))
+/// B replaces its signature of A's change `hash` with one made by its own
+/// real device key: well formed, and not the author's.
+fn b_resigns(t: &mut Team, case: &str, hash: ChangeHash) {
+    let forged = sign_as(&t.inv_b, case, &hash);
+    t.inv_b.signatures.insert(hash, forged);
 }
 
 /// A adds victims to a case, one change each; returns their hashes, oldest
 /// first.
-fn a_adds_victims(t: &mut Team, case: &str, names: &[&str]) -> Vec<ChangeHash> {
-    names
-        .iter()
-        .map(|n| {
-            add_victim(&mut t.inv_a, case, n, "Genuine");
-            t.inv_a.heads(case).unwrap()[0]
-        })
-        .collect()
+fn a_adds_victims<const N: usize>(t: &mut Team, case: &str, names: [&str; N]) -> [ChangeHash; N] {
+    names.map(|n| {
+        add_victim(&mut t.inv_a, case, n, "Genuine");
+        t.inv_a.heads(case).unwrap()[0]
+    })
+}
+
+/// A adds victim "x" to c1 in change X; B relays X to the admin with its
+/// own signature, before A's copy arrives. Returns X's hash.
+fn junk_copy_at_admin() -> (Team, String, ChangeHash) {
+    let (mut t, c1) = shared();
+    let [x] = a_adds_victims(&mut t, &c1, ["x"]);
+    send(&mut t.inv_a, &mut t.inv_b);
+    b_resigns(&mut t, &c1, x);
+    send(&mut t.inv_b, &mut t.admin);
+    (t, c1, x)
 }
 
 fn victims(r: &Replica, case: &str) -> BTreeSet<String> {
@@ -92,12 +101,11 @@ fn stored_signatures_verify(r: &mut Replica, doc_id: &str) {
 fn finding_6_a_genuine_change_relayed_first_with_a_junk_signature_lands_when_its_signature_arrives()
 {
     let (mut t, c1) = shared();
-    let [x, y]: [ChangeHash; 2] = a_adds_victims(&mut t, &c1, &["x", "y"]).try_into().unwrap();
+    let [x, y] = a_adds_victims(&mut t, &c1, ["x", "y"]);
     // B receives A's changes honestly, then relays them to the admin with
     // its own signature on X in place of A's.
     send(&mut t.inv_a, &mut t.inv_b);
-    let forged = junk(&t.inv_b, &c1, &x);
-    t.inv_b.signatures.insert(x, forged);
+    b_resigns(&mut t, &c1, x);
     let report = send(&mut t.inv_b, &mut t.admin);
     assert_eq!(
         codes(&report),
@@ -141,10 +149,7 @@ fn finding_6_a_genuine_change_relayed_first_with_a_junk_signature_lands_when_its
     let again = send(&mut t.inv_b, &mut t.admin);
     assert_eq!(again.applied, 0);
     assert!(t.admin.quarantine().is_empty());
-    let bundle = t
-        .admin
-        .export(&Recipient::Member(member(&t.prosecutor)), T0)
-        .unwrap();
+    let bundle = export_to(&mut t.admin, &t.prosecutor);
     let (_, _, sig) = carried(&mut t.prosecutor, &bundle)
         .into_iter()
         .find(|(_, c, _)| c.hash() == x)
@@ -155,7 +160,7 @@ fn finding_6_a_genuine_change_relayed_first_with_a_junk_signature_lands_when_its
 #[test]
 fn finding_6_a_junk_copy_after_the_genuine_change_is_refused_and_changes_nothing() {
     let (mut t, c1) = shared();
-    let [x, y]: [ChangeHash; 2] = a_adds_victims(&mut t, &c1, &["x", "y"]).try_into().unwrap();
+    let [x, y] = a_adds_victims(&mut t, &c1, ["x", "y"]);
     send(&mut t.inv_a, &mut t.inv_b);
     let report = send(&mut t.inv_a, &mut t.admin);
     assert_eq!((report.applied, report.quarantined.len()), (2, 0));
@@ -164,8 +169,7 @@ fn finding_6_a_junk_copy_after_the_genuine_change_is_refused_and_changes_nothing
 
     // B relays X with its own signature, and Y with a signature of random
     // bytes.
-    let forged = junk(&t.inv_b, &c1, &x);
-    t.inv_b.signatures.insert(x, forged);
+    b_resigns(&mut t, &c1, x);
     t.inv_b.signatures.insert(y, [0x5a; 64]);
     let report = send(&mut t.inv_b, &mut t.admin);
     assert_eq!(
@@ -187,18 +191,12 @@ fn finding_6_a_junk_copy_after_the_genuine_change_is_refused_and_changes_nothing
 #[test]
 fn finding_6_a_covered_changes_junk_signature_is_never_stored_nor_passed_on() {
     let (mut t, c1) = shared();
-    let [x1, x2, x3]: [ChangeHash; 3] = a_adds_victims(&mut t, &c1, &["x1", "x2", "x3"])
-        .try_into()
-        .unwrap();
+    let [x1, x2, x3] = a_adds_victims(&mut t, &c1, ["x1", "x2", "x3"]);
     send(&mut t.inv_a, &mut t.inv_b);
     // X2 is covered: X3, A's newest change, builds on it and carries A's
     // valid signature. B replaces only X2's.
-    let forged = junk(&t.inv_b, &c1, &x2);
-    t.inv_b.signatures.insert(x2, forged);
-    let relayed = t
-        .inv_b
-        .export(&Recipient::Member(member(&t.admin)), T0)
-        .unwrap();
+    b_resigns(&mut t, &c1, x2);
+    let relayed = export_to(&mut t.inv_b, &t.admin);
     let newest = carried(&mut t.admin, &relayed)
         .into_iter()
         .find(|(_, c, _)| c.hash() == x3)
@@ -228,10 +226,7 @@ fn finding_6_a_covered_changes_junk_signature_is_never_stored_nor_passed_on() {
 
     // What the admin passes on to a third device carries only valid
     // signatures, and the third device applies all of it.
-    let to_prosecutor = t
-        .admin
-        .export(&Recipient::Member(member(&t.prosecutor)), T0)
-        .unwrap();
+    let to_prosecutor = export_to(&mut t.admin, &t.prosecutor);
     let sent = carried(&mut t.prosecutor, &to_prosecutor);
     assert!(sent.iter().any(|(_, c, _)| c.hash() == x1));
     assert!(
@@ -272,10 +267,7 @@ fn finding_6_a_verdict_on_the_merits_holds_whatever_signature_comes_later() {
     let (mut t, c1) = shared();
     // The prosecutor rewrites a victim's record: refused on the merits,
     // under its own valid signature.
-    forge(&mut t.prosecutor, &c1, |d| {
-        put(d, &["victims", "v1", "pseudonym"], "changed by prosecutor")
-    });
-    let p = t.prosecutor.heads(&c1).unwrap()[0];
+    let p = prosecutor_renames_v1(&mut t, &c1, "changed by prosecutor");
     assert_eq!(
         codes(&send(&mut t.prosecutor, &mut t.admin)),
         ["policy.denied"]
@@ -299,10 +291,7 @@ fn finding_6_a_verdict_on_the_merits_holds_whatever_signature_comes_later() {
         listed(&t.admin),
         BTreeSet::from([entry(&p, "policy.denied")])
     );
-    assert_eq!(
-        t.admin.case(&c1).unwrap().case().unwrap().victims["v1"].pseudonym,
-        "V-v1"
-    );
+    assert_eq!(case_of(&t.admin, &c1).victims["v1"].pseudonym, "V-v1");
 }
 
 #[test]
@@ -313,10 +302,7 @@ fn finding_6_only_a_supervisor_or_admin_releases_or_discards_and_release_rejudge
     send(&mut t.admin, &mut t.prosecutor);
     send(&mut t.admin, &mut t.inv_a);
     // The prosecutor writes to a victim's record: a policy violation.
-    forge(&mut t.prosecutor, &c1, |d| {
-        put(d, &["victims", "v1", "pseudonym"], "by prosecutor")
-    });
-    let p = t.prosecutor.heads(&c1).unwrap()[0];
+    let p = prosecutor_renames_v1(&mut t, &c1, "by prosecutor");
     assert_eq!(
         codes(&send(&mut t.prosecutor, &mut t.admin)),
         ["policy.denied"]
@@ -374,7 +360,7 @@ fn finding_6_only_a_supervisor_or_admin_releases_or_discards_and_release_rejudge
     assert!(r.applied && r.reasons.is_empty(), "{r:?}");
     assert!(t.admin.quarantine().is_empty());
     assert_eq!(
-        t.admin.case(&c1).unwrap().case().unwrap().victims["v1"].pseudonym,
+        case_of(&t.admin, &c1).victims["v1"].pseudonym,
         "by prosecutor"
     );
     stored_signatures_verify(&mut t.admin, &c1);
@@ -411,12 +397,7 @@ fn finding_6_only_a_supervisor_or_admin_releases_or_discards_and_release_rejudge
 
 #[test]
 fn finding_6_discarding_a_junk_copy_never_blocks_the_genuine_change() {
-    let (mut t, c1) = shared();
-    let [x]: [ChangeHash; 1] = a_adds_victims(&mut t, &c1, &["x"]).try_into().unwrap();
-    send(&mut t.inv_a, &mut t.inv_b);
-    let forged = junk(&t.inv_b, &c1, &x);
-    t.inv_b.signatures.insert(x, forged);
-    send(&mut t.inv_b, &mut t.admin);
+    let (mut t, c1, x) = junk_copy_at_admin();
     assert_eq!(
         listed(&t.admin),
         BTreeSet::from([entry(&x, "sync.bad_change_signature")])
@@ -447,18 +428,13 @@ fn finding_6_devices_that_receive_the_same_changes_in_different_orders_agree() {
     for r in [&mut t.inv_a, &mut t.inv_b, &mut t.prosecutor] {
         send(&mut t.admin, r);
     }
-    let [x, _y, z]: [ChangeHash; 3] = a_adds_victims(&mut t, &c1, &["x", "y", "z"])
-        .try_into()
-        .unwrap();
+    let [x, _y, z] = a_adds_victims(&mut t, &c1, ["x", "y", "z"]);
     send(&mut t.inv_a, &mut t.inv_b);
     // B's relay: X with its own signature, Z with random bytes.
-    let forged = junk(&t.inv_b, &c1, &x);
-    t.inv_b.signatures.insert(x, forged);
+    b_resigns(&mut t, &c1, x);
     t.inv_b.signatures.insert(z, [0xa5; 64]);
     // The prosecutor's policy violation.
-    forge(&mut t.prosecutor, &c1, |d| {
-        put(d, &["victims", "v1", "pseudonym"], "by prosecutor")
-    });
+    prosecutor_renames_v1(&mut t, &c1, "by prosecutor");
     // Every input is written before anything is imported, for each receiver.
     let inputs = |to: String, t: &mut Team| -> Vec<Vec<u8>> {
         let m = Recipient::Member(to);
@@ -493,12 +469,7 @@ fn finding_6_devices_that_receive_the_same_changes_in_different_orders_agree() {
 
 #[test]
 fn finding_6_the_quarantine_survives_a_restart_and_older_records_still_read() {
-    let (mut t, c1) = shared();
-    let [x]: [ChangeHash; 1] = a_adds_victims(&mut t, &c1, &["x"]).try_into().unwrap();
-    send(&mut t.inv_a, &mut t.inv_b);
-    let forged = junk(&t.inv_b, &c1, &x);
-    t.inv_b.signatures.insert(x, forged);
-    send(&mut t.inv_b, &mut t.admin);
+    let (mut t, c1, _) = junk_copy_at_admin();
     t.admin.date_quarantine(T0 + 5);
     assert_eq!(t.admin.quarantine()[0].arrived_at, Some(T0 + 5));
 
@@ -572,10 +543,9 @@ fn a_change_a_bloom_filter_mistakes_for_held_is_still_asked_for() {
 
 fn genuine_change_lands_over_a_session() {
     let (mut t, c1) = shared();
-    let [x, y]: [ChangeHash; 2] = a_adds_victims(&mut t, &c1, &["x", "y"]).try_into().unwrap();
+    let [x, y] = a_adds_victims(&mut t, &c1, ["x", "y"]);
     super::session::sync(&mut t.inv_a, &mut t.inv_b);
-    let forged = junk(&t.inv_b, &c1, &x);
-    t.inv_b.signatures.insert(x, forged);
+    b_resigns(&mut t, &c1, x);
     let (_, at_admin) = super::session::sync(&mut t.inv_b, &mut t.admin);
     assert_eq!(
         codes(&at_admin),

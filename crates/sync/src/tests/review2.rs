@@ -7,8 +7,7 @@ use caravan_model::Role;
 use super::fixture::*;
 use crate::audit_anchor::AUDIT_HEADS;
 use crate::bundle::{Limits, SignedChange};
-use crate::case_keys::{CASE_KEYS, Wrap, case_bytes, key_id, read_wraps};
-use crate::crypto::sha256;
+use crate::case_keys::{CASE_KEYS, Wrap, case_bytes, key_id};
 use crate::replica::Replica;
 use crate::team::TEAM_DOC_ID;
 
@@ -28,10 +27,7 @@ fn heads(r: &mut Replica) -> Vec<automerge::ChangeHash> {
 fn review2_a_prosecutors_wrap_and_a_concurrent_withdrawal_leave_devices_on_one_team_document() {
     // Honest clients throughout. A opened c1; the prosecutor was granted it
     // and holds its key.
-    let mut t = team();
-    let c1 = open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, &c1, "v1", "Name");
-    send(&mut t.inv_a, &mut t.admin);
+    let (mut t, c1) = opened_by_a("Name");
     grant(&mut t.admin, &c1, &t.prosecutor);
     send(&mut t.admin, &mut t.prosecutor);
     assert!(t.prosecutor.case(&c1).is_some());
@@ -136,39 +132,18 @@ fn review2_a_key_at_the_last_epoch_does_not_make_honest_devices_rotate_at_every_
         .get_last_local_change()
         .unwrap()
         .clone();
-    let signature = t
-        .inv_b
-        .keys
-        .sign(&crate::trust::change_message(
-            &t.inv_b.team_id,
-            TEAM_DOC_ID,
-            &c.hash(),
-        ))
-        .to_vec();
-    let wrap = SignedChange {
-        bytes: c.raw_bytes().to_vec(),
-        signature,
-    };
+    let wrap = signed(&t.inv_b, TEAM_DOC_ID, &c);
     let bundle = crafted_bundle(&mut t.inv_b, &t.admin, vec![wrap], Vec::new());
     let report = t.admin.import(&bundle, &Limits::default()).unwrap();
     assert!(report.quarantined.is_empty(), "{:?}", codes(&report));
     // The admin cannot open B's key, the newest: it makes the next epoch,
     // which saturates at u32::MAX and, with a random id, ranks below B's.
     // Once is expected; after that nothing changed, and nothing should.
-    send(&mut t.admin, &mut t.inv_a);
-    let after_first = read_wraps(t.admin.team.automerge(), &c1).len();
-    for _ in 0..3 {
-        send(&mut t.admin, &mut t.inv_a);
-        send(&mut t.inv_a, &mut t.admin);
-    }
-    let after_more = read_wraps(t.admin.team.automerge(), &c1).len();
-    assert_eq!(
-        after_more,
-        after_first,
-        "c1 got a new key at every export ({} wraps more after three rounds \
-         with nothing changed); every device that may see c1 does the same, \
-         for ever, and the team document grows with each",
-        after_more - after_first
+    assert_no_rotation_at_every_export(
+        &mut t,
+        &c1,
+        "; every device that may see c1 does the same, for ever, and the team \
+         document grows with each",
     );
 }
 
@@ -239,18 +214,6 @@ fn uleb(bytes: &[u8], at: &mut usize) -> u64 {
     }
 }
 
-fn write_uleb(out: &mut Vec<u8>, mut n: u64) {
-    loop {
-        let b = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(b);
-            return;
-        }
-        out.push(b | 0x80);
-    }
-}
-
 /// `c`'s bytes without its list of other actors, so an operation that
 /// names one names an index past the list; length and checksum made good.
 fn drop_other_actors(c: &automerge::Change) -> Vec<u8> {
@@ -279,14 +242,7 @@ fn drop_other_actors(c: &automerge::Change) -> Vec<u8> {
     let mut new_data = data[..others_at].to_vec();
     new_data.push(0);
     new_data.extend_from_slice(&data[i..]);
-    let mut head = vec![1u8];
-    write_uleb(&mut head, new_data.len() as u64);
-    let checksum = sha256(&[&head, &new_data]);
-    let mut out = raw[..4].to_vec();
-    out.extend_from_slice(&checksum[..4]);
-    out.extend_from_slice(&head);
-    out.extend_from_slice(&new_data);
-    out
+    chunk(1, &new_data)
 }
 
 /// A change by `actor_of` (on `by`'s team document) writing a string
@@ -315,24 +271,12 @@ fn review2_an_undecodable_team_change_panics_neither_an_import_nor_the_audit_che
     // admin reads the bundle's team changes for wraps: it decodes them.
     let b = t.inv_b.device().actor();
     let c = undecodable(&mut t.inv_b, b, &c1);
-    let sig = t
-        .inv_b
-        .keys
-        .sign(&crate::trust::change_message(
-            &t.inv_b.team_id,
-            TEAM_DOC_ID,
-            &c.hash(),
-        ))
-        .to_vec();
     let section = crate::bundle::CaseSection {
         doc_id: c1.clone(),
         key_id: [7; 16],
         sealed: vec![0; 64],
     };
-    let bad = SignedChange {
-        bytes: c.raw_bytes().to_vec(),
-        signature: sig,
-    };
+    let bad = signed(&t.inv_b, TEAM_DOC_ID, &c);
     let bundle = crafted_bundle(&mut t.inv_b, &t.admin, vec![bad], vec![section]);
     let import = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         t.admin.import(&bundle, &Limits::default()).map(|_| ())

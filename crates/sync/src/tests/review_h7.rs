@@ -18,11 +18,8 @@ use crate::team::{Standing, TEAM_DOC_ID};
 /// device holds the team document with those wraps. B (an investigator)
 /// was never granted c1.
 fn keyed() -> (Team, Replica, String) {
-    let mut t = team();
-    let mut sup = enrol(&mut t.admin, "Supervisor Sabina", Role::Supervisor);
-    let c1 = open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, &c1, "v1", "Zarina Canary-Name");
-    send(&mut t.inv_a, &mut t.admin);
+    let (mut t, mut sup) = with_supervisor();
+    let c1 = a_opens(&mut t, "Zarina Canary-Name");
     send(&mut t.admin, &mut sup);
     send(&mut t.admin, &mut t.inv_b);
     send(&mut t.admin, &mut t.prosecutor);
@@ -129,12 +126,9 @@ fn contains(hay: &[u8], needle: &str) -> bool {
 fn review_h7_withdrawing_the_member_whose_device_made_the_key_rotates_it() {
     // Honest clients throughout. A opened c1; the prosecutor and B were
     // granted it; A made its first key.
-    let mut t = team();
-    let mut sup = enrol(&mut t.admin, "Supervisor Sabina", Role::Supervisor);
+    let (mut t, mut sup) = with_supervisor();
     send(&mut t.admin, &mut sup);
-    let c1 = open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, &c1, "v1", "Zarina Canary-Name");
-    send(&mut t.inv_a, &mut t.admin);
+    let c1 = a_opens(&mut t, "Zarina Canary-Name");
     grant(&mut t.admin, &c1, &t.prosecutor);
     grant(&mut t.admin, &c1, &t.inv_b);
     send(&mut t.admin, &mut t.inv_a);
@@ -299,19 +293,7 @@ fn crafted_team_change(
     fork.commit_with(at_t0());
     let mut e = fork.get_last_local_change().unwrap().decode();
     edit(&mut e);
-    let c = automerge::Change::from(e);
-    let signature = r
-        .keys
-        .sign(&crate::trust::change_message(
-            &r.team_id,
-            TEAM_DOC_ID,
-            &c.hash(),
-        ))
-        .to_vec();
-    crate::bundle::SignedChange {
-        bytes: c.raw_bytes().to_vec(),
-        signature,
-    }
+    signed(r, TEAM_DOC_ID, &automerge::Change::from(e))
 }
 
 fn import_without_panic(r: &mut Replica, bundle: &[u8]) -> Result<Vec<String>, String> {
@@ -378,20 +360,7 @@ fn review_h7_a_case_keys_write_flagged_as_an_insertion_is_refused_without_a_pani
     for op in &mut e.operations {
         op.insert = true;
     }
-    let c = automerge::Change::from(e);
-    let signature = t
-        .prosecutor
-        .keys
-        .sign(&crate::trust::change_message(
-            &t.prosecutor.team_id,
-            TEAM_DOC_ID,
-            &c.hash(),
-        ))
-        .to_vec();
-    let bad = crate::bundle::SignedChange {
-        bytes: c.raw_bytes().to_vec(),
-        signature,
-    };
+    let bad = signed(&t.prosecutor, TEAM_DOC_ID, &automerge::Change::from(e));
     let bundle = crafted_bundle(&mut t.prosecutor, &t.admin, vec![bad], Vec::new());
     let outcome = import_without_panic(&mut t.admin, &bundle);
     assert!(outcome.is_ok(), "{outcome:?}");
@@ -418,15 +387,6 @@ fn review_h7_a_case_record_flagged_as_an_insertion_is_refused_without_a_panic() 
             }
         },
     );
-    let signature = t
-        .inv_b
-        .keys
-        .sign(&crate::trust::change_message(
-            &t.inv_b.team_id,
-            &c1,
-            &c.hash(),
-        ))
-        .to_vec();
     let key = t.inv_b.team_keys.values().last().unwrap().clone();
     let meta = crate::bundle::Meta {
         epoch: key.epoch,
@@ -437,10 +397,7 @@ fn review_h7_a_case_record_flagged_as_an_insertion_is_refused_without_a_panic() 
     let docs = vec![crate::bundle::DocEntry {
         doc_id: c1.clone(),
         heads: Vec::new(),
-        changes: vec![crate::bundle::SignedChange {
-            bytes: c.raw_bytes().to_vec(),
-            signature,
-        }],
+        changes: vec![signed(&t.inv_b, &c1, &c)],
     }];
     let bundle = t.inv_b.seal_docs(&meta, docs, &key, Vec::new());
     let outcome = import_without_panic(&mut t.admin, &bundle);

@@ -6,23 +6,12 @@ use super::fixture::*;
 use crate::bundle::{Limits, Recipient};
 
 fn tick(item: &str) -> Edit {
-    Edit::SetItem {
-        template_id: "initial-actions".into(),
-        item_id: item.into(),
-        status: ItemStatus::Done,
-        reason: None,
-        note: None,
-        evidence_ids: vec![],
-        interview_ids: vec![],
-    }
+    item_done("initial-actions", item)
 }
 
 #[test]
 fn two_investigators_offline_then_prosecutor_via_supervisor() {
-    let mut t = team();
-    let c1 = open_case(&mut t.inv_a, C1);
-    add_victim(&mut t.inv_a, &c1, "v1", "Гульнара");
-    send(&mut t.inv_a, &mut t.admin);
+    let (mut t, c1) = opened_by_a("Гульнара");
     grant(&mut t.admin, &c1, &t.inv_b);
     grant(&mut t.admin, &c1, &t.prosecutor);
     send(&mut t.admin, &mut t.inv_b);
@@ -140,7 +129,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
     send(&mut t.inv_b, &mut t.admin);
     let to_p = send(&mut t.admin, &mut t.prosecutor);
     assert!(to_p.quarantined.is_empty(), "{to_p:?}");
-    let seen = t.prosecutor.case(&c1).unwrap().case().unwrap();
+    let seen = case_of(&t.prosecutor, &c1);
     assert_eq!(seen.header.title, "Title from B");
     let p = member(&t.prosecutor);
     for (id, kind, text) in [
@@ -170,7 +159,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
     send(&mut t.prosecutor, &mut t.admin);
     let back = send(&mut t.admin, &mut t.inv_a);
     assert!(back.quarantined.is_empty());
-    assert_eq!(t.inv_a.case(&c1).unwrap().case().unwrap().review.len(), 3);
+    assert_eq!(case_of(&t.inv_a, &c1).review.len(), 3);
     // Nothing new: a second exchange sends nothing and changes nothing.
     let again = send(&mut t.admin, &mut t.inv_a);
     assert_eq!(
@@ -188,10 +177,7 @@ fn changes_wait_for_their_dependencies() {
     send(&mut t.inv_a, &mut t.inv_b);
     send(&mut t.inv_b, &mut t.inv_a);
     add_victim(&mut t.inv_a, &c1, "x", "First");
-    let first = t
-        .inv_a
-        .export(&Recipient::Member(member(&t.inv_b)), T0)
-        .unwrap();
+    let first = export_to(&mut t.inv_a, &t.inv_b);
     // Pretend B confirmed the first bundle, so the next one carries only the second change.
     let b = member(&t.inv_b);
     let heads = t.inv_a.heads(&c1).unwrap();
@@ -201,18 +187,10 @@ fn changes_wait_for_their_dependencies() {
 
     let out_of_order = t.inv_b.import(&second, &Limits::default()).unwrap();
     assert_eq!((out_of_order.applied, out_of_order.held), (0, 1));
-    assert!(
-        !t.inv_b
-            .case(&c1)
-            .unwrap()
-            .case()
-            .unwrap()
-            .victims
-            .contains_key("y")
-    );
+    assert!(!case_of(&t.inv_b, &c1).victims.contains_key("y"));
     let then = t.inv_b.import(&first, &Limits::default()).unwrap();
     assert_eq!((then.applied, then.held), (2, 0));
-    let victims = t.inv_b.case(&c1).unwrap().case().unwrap().victims;
+    let victims = case_of(&t.inv_b, &c1).victims;
     assert!(victims.contains_key("x") && victims.contains_key("y"));
 }
 
@@ -234,10 +212,7 @@ fn a_case_reaches_only_those_who_may_see_it() {
 fn bundles_under_an_old_key_epoch_stay_readable_after_rotation() {
     let mut t = team();
     let _ = open_case(&mut t.inv_a, C1);
-    let old = t
-        .inv_a
-        .export(&Recipient::Member(member(&t.admin)), T0)
-        .unwrap();
+    let old = export_to(&mut t.inv_a, &t.admin);
     t.admin.rotate(T0).unwrap();
     assert_eq!(t.admin.team().unwrap().current_epoch(), 2);
     let report = t.admin.import(&old, &Limits::default()).unwrap();
@@ -245,10 +220,7 @@ fn bundles_under_an_old_key_epoch_stay_readable_after_rotation() {
     // The investigator learns the new key from the admin's next bundle.
     send(&mut t.admin, &mut t.inv_a);
     assert!(t.inv_a.team_key(2).is_some());
-    let fresh = t
-        .inv_a
-        .export(&Recipient::Member(member(&t.admin)), T0)
-        .unwrap();
+    let fresh = export_to(&mut t.inv_a, &t.admin);
     assert_eq!(t.admin.open_docs(&fresh).0.epoch, 2);
 }
 

@@ -54,6 +54,11 @@ pub(super) fn sync(a: &mut Replica, b: &mut Replica) -> (ImportReport, ImportRep
     (sa.report().clone(), sb.report().clone())
 }
 
+/// The code of `s`'s refusal of `frame`.
+fn refusal(s: &mut Session, r: &mut Replica, frame: &[u8]) -> &'static str {
+    s.receive(r, frame).unwrap_err().code()
+}
+
 fn set_title(r: &mut Replica, case: &str, title: &str) {
     r.edit_case(
         case,
@@ -140,9 +145,7 @@ fn a_case_the_peer_may_not_see_is_not_sent() {
 #[test]
 fn a_forged_write_is_quarantined_and_the_session_still_ends() {
     let (mut t, c1) = shared();
-    forge(&mut t.prosecutor, &c1, |d| {
-        put(d, &["victims", "v1", "pseudonym"], "changed by prosecutor")
-    });
+    prosecutor_renames_v1(&mut t, &c1, "changed by prosecutor");
     // Meanwhile a valid change reached the admin, which the prosecutor lacks.
     add_victim(&mut t.inv_a, &c1, "v5", "Later");
     send(&mut t.inv_a, &mut t.admin);
@@ -153,7 +156,7 @@ fn a_forged_write_is_quarantined_and_the_session_still_ends() {
         at_p.applied, 1,
         "the valid change still flowed the other way"
     );
-    let case = t.admin.case(&c1).unwrap().case().unwrap();
+    let case = case_of(&t.admin, &c1);
     assert_eq!(case.victims["v1"].pseudonym, "V-v1");
     // The prosecutor keeps writing on top of its forgery; the next session
     // quarantines what builds on it and ends too.
@@ -187,34 +190,17 @@ fn replayed_and_reordered_frames_are_refused() {
     sa.receive(&mut t.inv_a, &pb).unwrap();
     let data = sa.poll(&mut t.inv_a).unwrap().unwrap();
     // Data before the proof it follows: reordered.
-    assert_eq!(
-        sb.receive(&mut t.admin, &data).unwrap_err().code(),
-        "sync.replayed_frame"
-    );
+    assert_eq!(refusal(&mut sb, &mut t.admin, &data), "sync.replayed_frame");
     sb.receive(&mut t.admin, &pa).unwrap();
     sb.receive(&mut t.admin, &data).unwrap();
-    assert_eq!(
-        sb.receive(&mut t.admin, &data).unwrap_err().code(),
-        "sync.replayed_frame"
-    );
+    assert_eq!(refusal(&mut sb, &mut t.admin, &data), "sync.replayed_frame");
     // Refused frames changed nothing: the session carries on to the end.
     pump(&mut t.inv_a, &mut sa, &mut t.admin, &mut sb).unwrap();
-    assert!(
-        t.admin
-            .case(&c1)
-            .unwrap()
-            .case()
-            .unwrap()
-            .victims
-            .contains_key("v2")
-    );
+    assert!(case_of(&t.admin, &c1).victims.contains_key("v2"));
     // A frame of this session replayed into a new one is refused too.
     let mut fresh = Session::new(&t.admin, None, T0).unwrap();
     fresh.receive(&mut t.admin, &ha).unwrap();
-    assert_eq!(
-        fresh.receive(&mut t.admin, &pa).unwrap_err().code(),
-        "sync.bad_signature"
-    );
+    assert_eq!(refusal(&mut fresh, &mut t.admin, &pa), "sync.bad_signature");
 }
 
 #[test]
@@ -255,15 +241,12 @@ fn every_flipped_byte_and_truncation_of_a_frame_is_refused() {
     let mut future = frame.clone();
     future[8..10].copy_from_slice(&3u16.to_be_bytes());
     assert_eq!(
-        sb.receive(&mut t.admin, &future).unwrap_err().code(),
+        refusal(&mut sb, &mut t.admin, &future),
         "sync.future_version"
     );
     let mut huge = frame.clone();
     huge[10..14].copy_from_slice(&u32::MAX.to_be_bytes());
-    assert_eq!(
-        sb.receive(&mut t.admin, &huge).unwrap_err().code(),
-        "sync.too_large"
-    );
+    assert_eq!(refusal(&mut sb, &mut t.admin, &huge), "sync.too_large");
     assert_eq!(
         frame_len(&huge[..PREFIX_LEN]).unwrap_err().code(),
         "sync.too_large"
@@ -272,15 +255,7 @@ fn every_flipped_byte_and_truncation_of_a_frame_is_refused() {
     assert!(t.admin.quarantine().is_empty());
     sb.receive(&mut t.admin, &frame).unwrap();
     pump(&mut t.inv_a, &mut sa, &mut t.admin, &mut sb).unwrap();
-    assert!(
-        t.admin
-            .case(&c1)
-            .unwrap()
-            .case()
-            .unwrap()
-            .victims
-            .contains_key("v2")
-    );
+    assert!(case_of(&t.admin, &c1).victims.contains_key("v2"));
 }
 
 #[test]
@@ -290,15 +265,9 @@ fn a_device_of_another_team_is_refused() {
     let mut so = Session::new(&other, None, T0).unwrap();
     let mut sa = Session::new(&t.admin, None, T0).unwrap();
     let hello = so.poll(&mut other).unwrap().unwrap();
-    assert_eq!(
-        sa.receive(&mut t.admin, &hello).unwrap_err().code(),
-        "sync.wrong_team"
-    );
+    assert_eq!(refusal(&mut sa, &mut t.admin, &hello), "sync.wrong_team");
     let back = sa.poll(&mut t.admin).unwrap().unwrap();
-    assert_eq!(
-        so.receive(&mut other, &back).unwrap_err().code(),
-        "sync.wrong_team"
-    );
+    assert_eq!(refusal(&mut so, &mut other, &back), "sync.wrong_team");
 }
 
 #[test]
@@ -317,7 +286,7 @@ fn a_device_not_enrolled_is_refused_even_with_the_team_key() {
     let mut sa = Session::new(&t.admin, None, T0).unwrap();
     let hello = so.poll(&mut outsider).unwrap().unwrap();
     assert_eq!(
-        sa.receive(&mut t.admin, &hello).unwrap_err().code(),
+        refusal(&mut sa, &mut t.admin, &hello),
         "sync.unknown_sender"
     );
 }
@@ -325,24 +294,17 @@ fn a_device_not_enrolled_is_refused_even_with_the_team_key() {
 #[test]
 fn a_revoked_device_is_refused() {
     let (mut t, c1) = shared();
-    let b = t.inv_b.device();
-    t.admin
-        .revoke(&b, Some("laptop stolen".into()), T0)
-        .unwrap();
-    add_victim(&mut t.inv_b, &c1, "v7", "After revocation");
+    revoke_b_then_b_writes(&mut t, &c1);
     let mut sb = Session::new(&t.inv_b, None, T0).unwrap();
     let mut sadmin = Session::new(&t.admin, None, T0).unwrap();
     let hb = sb.poll(&mut t.inv_b).unwrap().unwrap();
     let hadmin = sadmin.poll(&mut t.admin).unwrap().unwrap();
     assert_eq!(
-        sadmin.receive(&mut t.admin, &hb).unwrap_err().code(),
+        refusal(&mut sadmin, &mut t.admin, &hb),
         "sync.sender_revoked"
     );
     // The admin speaks under the new key, which B does not hold.
-    assert_eq!(
-        sb.receive(&mut t.inv_b, &hadmin).unwrap_err().code(),
-        "sync.no_key"
-    );
+    assert_eq!(refusal(&mut sb, &mut t.inv_b, &hadmin), "sync.no_key");
     // A who has not heard of it syncs with B, then with the admin: B's
     // change after its cut-off is quarantined there, and the session ends.
     sync(&mut t.inv_b, &mut t.inv_a);
@@ -355,10 +317,7 @@ fn a_revoked_device_is_refused() {
     let mut sb = Session::new(&t.inv_b, None, T0).unwrap();
     let hb = sb.poll(&mut t.inv_b).unwrap().unwrap();
     sa.poll(&mut t.inv_a).unwrap();
-    assert_eq!(
-        sa.receive(&mut t.inv_a, &hb).unwrap_err().code(),
-        "sync.sender_revoked"
-    );
+    assert_eq!(refusal(&mut sa, &mut t.inv_a, &hb), "sync.sender_revoked");
 }
 
 #[test]
