@@ -26,13 +26,12 @@ const CRATES: &[(&str, &[&str])] = &[
 /// Sync's devices, team and trust checks still use each other: `Replica`'s
 /// methods are written in the modules of what they handle (keys, case
 /// keys, bundles, quarantine, audit anchors), which `replica.rs` uses in
-/// turn, and the trust checks call the case-key and audit-anchor checks
-/// that report in trust's `Rejection`.
+/// turn, and the trust checks call the case-key and audit-anchor checks,
+/// which verify signatures with trust's `Verifier`.
 const SYNC_CYCLE: &[&str] = &[
     "audit_anchor",
     "bundle",
     "case_keys",
-    "chunk",
     "import",
     "keys",
     "quarantine",

@@ -20,9 +20,9 @@ use crate::analyze::Write;
 use crate::error::{SyncError, doc_err};
 use crate::identity::DeviceId;
 use crate::refusal::Refusal;
+use crate::refusal::Rejection;
 use crate::replica::Replica;
 use crate::team::TEAM_DOC_ID;
-use crate::trust::Rejection;
 
 /// The team-document map of every device's audit head.
 pub(crate) const AUDIT_HEADS: &str = "audit_heads";

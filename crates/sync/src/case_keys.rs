@@ -223,10 +223,10 @@ pub(crate) fn check_wraps(
     team: &TeamDoc,
     author: &DeviceId,
     writes: &[crate::analyze::Write],
-) -> Result<(), crate::trust::Rejection> {
+) -> Result<(), crate::refusal::Rejection> {
     use caravan_model::Seg;
     let refuse = |why: &str| {
-        crate::trust::Rejection::new(
+        crate::refusal::Rejection::new(
             crate::refusal::Refusal::BadKeyWrap,
             format!("a case key wrap {why}"),
         )

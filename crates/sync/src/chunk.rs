@@ -29,7 +29,7 @@ use automerge::{AutoCommit, Change, ChangeHash};
 
 use crate::crypto::sha256;
 use crate::error::SyncError;
-use crate::trust::Rejection;
+use crate::refusal::Rejection;
 
 const MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
 const DOCUMENT: u8 = 0;

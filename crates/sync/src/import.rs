@@ -16,9 +16,10 @@ use crate::keys::TeamKey;
 use crate::quarantine::{Ledger, depends_on_quarantined};
 use crate::quota::{self, Admission};
 use crate::refusal::Refusal;
+use crate::refusal::Rejection;
 use crate::replica::{Held, Quarantined, Replica};
 use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
-use crate::trust::{self, Context, Rejection};
+use crate::trust::{self, Context};
 
 /// What an import did, for people and for scripts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -184,13 +185,15 @@ impl Replica {
         if let Some((_, changes, _)) = entries.iter().find(|(id, _, _)| id == TEAM_DOC_ID) {
             integrate(
                 &mut team_doc,
-                TEAM_DOC_ID,
                 changes,
                 &mut work,
-                Authority::Live,
-                &self.team_id,
-                DocKind::Team,
-                &me,
+                Judging {
+                    doc_id: TEAM_DOC_ID,
+                    kind: DocKind::Team,
+                    authority: Authority::Live,
+                    team_id: &self.team_id,
+                    me: &me,
+                },
             )?;
         }
         if let Some((key, what)) = input_key {
@@ -289,16 +292,14 @@ impl Replica {
                     team: &team,
                     creator: job.creator.as_deref(),
                 };
-                if integrate(
-                    &mut job.doc,
-                    job.doc_id,
-                    job.changes,
-                    &mut lane_work,
+                let judging = Judging {
+                    doc_id: job.doc_id,
+                    kind: DocKind::Case,
                     authority,
-                    &team_id,
-                    DocKind::Case,
-                    &me,
-                )? {
+                    team_id: &team_id,
+                    me: &me,
+                };
+                if integrate(&mut job.doc, job.changes, &mut lane_work, judging)? {
                     staged.push((job.doc_id.clone(), job.doc));
                 }
             }
@@ -750,6 +751,17 @@ pub(crate) enum Authority<'a> {
     Live,
 }
 
+/// Which document a batch of changes is for, and who judges them there.
+pub(crate) struct Judging<'a> {
+    pub doc_id: &'a str,
+    pub kind: DocKind,
+    pub authority: Authority<'a>,
+    pub team_id: &'a TeamId,
+    /// This device: a change under its own actor it never made means
+    /// another copy of it exists.
+    pub me: &'a DeviceId,
+}
+
 /// A change waiting to be judged, with the signature it came with and
 /// whether that signature is its author's (verified once, on arrival).
 struct Pending {
@@ -776,17 +788,19 @@ struct Pending {
 /// signature, stays as it is. A change quarantined only for a bad
 /// signature is judged afresh when it arrives with a valid one; what was
 /// quarantined only for building on it is judged again once it is applied.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn integrate(
     doc: &mut AutoCommit,
-    doc_id: &str,
     incoming: &[(Change, [u8; 64])],
     work: &mut Work<'_, '_>,
-    authority: Authority<'_>,
-    team_id: &TeamId,
-    kind: DocKind,
-    me: &DeviceId,
+    judging: Judging<'_>,
 ) -> Result<bool, SyncError> {
+    let Judging {
+        doc_id,
+        kind,
+        authority,
+        team_id,
+        me,
+    } = judging;
     let verifier = trust::Verifier::new(team_id, doc_id);
     let verify = |c: &Change, sig: &[u8; 64]| verifier.valid(c, sig);
     let mut pending: Vec<Pending> = Vec::new();

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::crypto;
 use crate::error::{SyncError, doc_err};
 use crate::identity::{DeviceKeys, PublicDevice};
-use crate::import::{Authority, ImportReport, Work, integrate};
+use crate::import::{Authority, ImportReport, Judging, Work, integrate};
 use crate::keys::TeamKey;
 use crate::quarantine::Ledger;
 use crate::replica::Replica;
@@ -178,13 +178,15 @@ fn verified_team(me: &DeviceKeys, body: &PackageBody) -> Result<(Team, Vec<Signa
     };
     integrate(
         &mut doc,
-        TEAM_DOC_ID,
         &changes,
         &mut work,
-        Authority::Live,
-        &body.team_id,
-        DocKind::Team,
-        &me.id(),
+        Judging {
+            doc_id: TEAM_DOC_ID,
+            kind: DocKind::Team,
+            authority: Authority::Live,
+            team_id: &body.team_id,
+            me: &me.id(),
+        },
     )?;
     if let Some(q) = work.ledger.added.first() {
         tracing::warn!(code = %q.reason.code, change = %q.hash, "join package refused: its team history fails a check");

@@ -30,9 +30,9 @@ use crate::error::SyncError;
 use crate::identity::DeviceId;
 use crate::import::{Entry, ImportReport};
 use crate::refusal::Refusal;
+use crate::refusal::Rejection;
 use crate::replica::{Quarantined, Replica};
 use crate::team::TEAM_DOC_ID;
-use crate::trust::Rejection;
 
 /// (document id, change hash, reason code).
 pub(crate) type Key = (String, ChangeHash, String);

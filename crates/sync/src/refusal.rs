@@ -76,3 +76,19 @@ caravan_errors::coded! {
         Self::BadCaseId => ("sync.bad_case_id", Verification),
     }
 }
+
+/// Why a change was refused. `code` is stable; `message` is for people.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Rejection {
+    pub code: String,
+    pub message: String,
+}
+
+impl Rejection {
+    pub(crate) fn new(reason: Refusal, message: impl Into<String>) -> Rejection {
+        Rejection {
+            code: reason.code().into(),
+            message: message.into(),
+        }
+    }
+}

@@ -12,8 +12,9 @@ use crate::error::SyncError;
 use crate::identity::{DeviceId, DeviceKeys};
 use crate::keys::TeamKey;
 use crate::quota::{QUOTA, Quota};
+use crate::refusal::Rejection;
 use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
-use crate::trust::{Rejection, change_message};
+use crate::trust::change_message;
 
 /// A change kept aside: its dependencies have not arrived yet.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -21,23 +21,8 @@ use caravan_model::{DocKind, Role, Scalar, policy};
 use crate::analyze;
 use crate::identity::DeviceId;
 use crate::refusal::Refusal;
+pub use crate::refusal::Rejection;
 use crate::team::{TeamDoc, TeamId};
-
-/// Why a change was refused. `code` is stable; `message` is for people.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Rejection {
-    pub code: String,
-    pub message: String,
-}
-
-impl Rejection {
-    pub(crate) fn new(reason: Refusal, message: impl Into<String>) -> Rejection {
-        Rejection {
-            code: reason.code().into(),
-            message: message.into(),
-        }
-    }
-}
 
 /// The bytes a device signs for one of its changes.
 pub fn change_message(team: &TeamId, doc_id: &str, hash: &ChangeHash) -> Vec<u8> {
