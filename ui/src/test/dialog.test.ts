@@ -10,7 +10,7 @@ describe('dialogs', () => {
   it('trap focus, start in the first field and close with Escape', async () => {
     setLang('en');
     const onclose = vi.fn();
-    const { user } = renderWithUser(NaDialog, { text: 'Interpreter arranged', onclose, onsave: async () => '' });
+    const { user } = renderWithUser(NaDialog, { text: 'Interpreter arranged', onclose, onsave: async () => null });
     const dialog = screen.getByRole('dialog');
     expect(dialog).toHaveAttribute('aria-modal', 'true');
     expect(dialog).toHaveAccessibleName('Not applicable');
