@@ -1,65 +1,62 @@
 import type { Role } from '$lib/bindings/Role';
 import { describe, it, expect } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/svelte';
-import userEvent from '@testing-library/user-event';
-import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import App from '../App.svelte';
 import { go } from '$lib/session.svelte';
-import { status } from './fixtures';
+import { member, status, team } from './fixtures';
+import { mockBackend, renderWithUser } from './backend';
 import { setLang } from '$lib/i18n/index.svelte';
 import { ru } from '$lib/i18n/catalogues';
 
+const noCases = { cases: [], unreadable: [] };
+
+/** An unlocked vault of a member with `role`; `state.unlocked` is what app_status reports. */
 function backend(role: Role) {
-  const state = { unlocked: true, calls: [] as string[] };
-  mockIPC(
-    (cmd) => {
-      state.calls.push(cmd);
-      if (cmd === 'app_status') return status(role, { unlocked: state.unlocked, settings: { auto_lock_minutes: 5, language: 'en' } });
-      if (cmd === 'list_cases') return { cases: [], unreadable: [] };
-      if (cmd === 'team') return { id: 't', name: 'T', device: 'd', key_epoch: 1, me: { id: 'm-me', name: 'Aigerim', role, devices: [] }, members: [] };
-      if (cmd === 'lock') {
+  const state = { unlocked: true };
+  const calls = mockBackend(
+    {
+      app_status: () => status(role, { unlocked: state.unlocked, settings: { auto_lock_minutes: 5, language: 'en' } }),
+      list_cases: noCases,
+      team: team({ me: member({ role }), members: [] }),
+      lock: () => {
         state.unlocked = false;
         return null;
-      }
-      return null;
+      },
     },
     { shouldMockEvents: true },
   );
-  return state;
+  return { state, commands: calls.commands };
 }
 
 describe('app shell', () => {
   it('marks the demo on every screen and leaves it for the user\'s own vault', async () => {
     go('cases');
-    const state = { demo: true, unlocked: true, calls: [] as string[] };
-    mockIPC(
-      (cmd) => {
-        state.calls.push(cmd);
-        if (cmd === 'app_status') return status('supervisor', { unlocked: state.unlocked, demo: state.demo });
-        if (cmd === 'list_cases') return { cases: [], unreadable: [] };
-        if (cmd === 'leave_demo') {
+    const state = { demo: true, unlocked: true };
+    const backend = mockBackend(
+      {
+        app_status: () => status('supervisor', { unlocked: state.unlocked, demo: state.demo }),
+        list_cases: noCases,
+        leave_demo: () => {
           state.demo = false;
           state.unlocked = false;
           return status('supervisor', { unlocked: false, demo: false });
-        }
-        return null;
+        },
       },
       { shouldMockEvents: true },
     );
-    const user = userEvent.setup();
-    render(App);
+    const { user } = renderWithUser(App, {});
     expect(await screen.findByTestId('demo-banner')).toHaveTextContent('not your vault');
     await user.click(screen.getByTestId('leave-demo'));
     expect(await screen.findByTestId('unlock-passphrase')).toBeInTheDocument();
     expect(screen.queryByTestId('demo-banner')).toBeNull();
-    expect(state.calls).toContain('leave_demo');
+    expect(backend.commands()).toContain('leave_demo');
   });
 
 
   it('goes to the unlock screen when the backend reports an auto-lock', async () => {
     go('cases');
-    const state = backend('investigator');
+    const { state } = backend('investigator');
     render(App);
     expect(await screen.findByTestId('nav-cases')).toBeInTheDocument();
     state.unlocked = false;
@@ -70,12 +67,11 @@ describe('app shell', () => {
 
   it('locks from the top bar', async () => {
     go('cases');
-    const state = backend('investigator');
-    const user = userEvent.setup();
-    render(App);
+    const { commands } = backend('investigator');
+    const { user } = renderWithUser(App, {});
     await user.click(await screen.findByTestId('lock'));
     expect(await screen.findByTestId('unlock-passphrase')).toBeInTheDocument();
-    expect(state.calls).toContain('lock');
+    expect(commands()).toContain('lock');
   });
 
   it('shows the dashboard and team admin only to the roles that use them', async () => {
@@ -103,10 +99,7 @@ describe('app shell', () => {
 describe('language while locked', () => {
   it('keeps the language last used, since locked settings cannot be read', async () => {
     setLang('ru');
-    mockIPC((cmd) => {
-      if (cmd === 'app_status') return status('investigator', { unlocked: false, me: null, team_name: null, has_team: false });
-      return null;
-    });
+    mockBackend({ app_status: status('investigator', { unlocked: false, me: null, team_name: null, has_team: false }) });
     render(App);
     expect(await screen.findByRole('button', { name: ru['unlock.submit'] })).toBeInTheDocument();
     setLang('en');

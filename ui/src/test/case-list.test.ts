@@ -1,31 +1,23 @@
 import { describe, it, expect } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
-import userEvent from '@testing-library/user-event';
-import { mockIPC } from '@tauri-apps/api/mocks';
 import CaseList from '../screens/CaseList.svelte';
 import type { CaseFilter } from '$lib/bindings/CaseFilter';
 import { asRole, caseSummary, member, team } from './fixtures';
+import { mockBackend, renderWithUser } from './backend';
 
 const summary = caseSummary({ assignees: ['m-bek'], progress_percent: 42, overdue_tasks: 2, conflicts: 1 });
 
 describe('case list', () => {
   it('sends the chosen filters to list_cases', async () => {
     asRole('investigator');
-    const filters: CaseFilter[] = [];
-    mockIPC((cmd, args) => {
-      if (cmd === 'list_cases') {
-        filters.push((args as { filter: CaseFilter }).filter);
-        return { cases: [summary], unreadable: [] };
-      }
-      if (cmd === 'team') {
-        return team({ members: [member({ id: 'm-bek', name: 'Bekzod' })] });
-      }
-      return null;
+    const backend = mockBackend({
+      list_cases: { cases: [summary], unreadable: [] },
+      team: team({ members: [member({ id: 'm-bek', name: 'Bekzod' })] }),
     });
-    const user = userEvent.setup();
-    render(CaseList);
-    await waitFor(() => expect(filters.length).toBe(1));
-    expect(filters[0]).toEqual({ query: null, stage: null, status: null, assignee: null, jurisdiction: null, overdue_only: false });
+    const filters = (): CaseFilter[] => backend.calls.filter(([c]) => c === 'list_cases').map(([, a]) => a.filter);
+    const { user } = renderWithUser(CaseList, {});
+    await waitFor(() => expect(filters().length).toBe(1));
+    expect(filters()[0]).toEqual({ query: null, stage: null, status: null, assignee: null, jurisdiction: null, overdue_only: false });
 
     const row = await screen.findByTestId('case-row');
     expect(row).toHaveAttribute('data-case-id', 'c1');
@@ -39,8 +31,8 @@ describe('case list', () => {
     await user.selectOptions(screen.getByTestId('filter-assignee'), 'm-bek');
     await user.click(screen.getByTestId('filter-overdue'));
     await user.type(screen.getByTestId('case-search'), 'Каскелен');
-    await waitFor(() => expect(filters.at(-1)?.query).toBe('Каскелен'));
-    expect(filters.at(-1)).toEqual({
+    await waitFor(() => expect(filters().at(-1)?.query).toBe('Каскелен'));
+    expect(filters().at(-1)).toEqual({
       query: 'Каскелен',
       stage: 'identification',
       status: null,
@@ -51,7 +43,7 @@ describe('case list', () => {
   });
 
   it('offers New case only to roles that may create one', async () => {
-    mockIPC((cmd) => (cmd === 'list_cases' ? { cases: [], unreadable: [] } : null));
+    mockBackend({ list_cases: { cases: [], unreadable: [] } });
     asRole('prosecutor');
     const { unmount } = render(CaseList);
     expect(screen.queryByTestId('new-case')).toBeNull();

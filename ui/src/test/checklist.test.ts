@@ -1,23 +1,18 @@
 import type { StageView } from '$lib/bindings/StageView';
 import { describe, it, expect } from 'vitest';
 import { render, screen, within, waitFor } from '@testing-library/svelte';
-import userEvent from '@testing-library/user-event';
-import { mockIPC } from '@tauri-apps/api/mocks';
 import ChecklistsTab from '../screens/case/ChecklistsTab.svelte';
 import StageTrack from '../screens/case/StageTrack.svelte';
 import { asRole, caseDto, checklist } from './fixtures';
+import { mockBackend, refuse, renderWithUser } from './backend';
+
+const tabProps = () => ({ c: caseDto(), reload: async () => {} });
 
 describe('checklists', () => {
   it('requires a reason before marking an item not applicable', async () => {
     asRole('investigator');
-    const calls: Array<[string, unknown]> = [];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      if (cmd === 'checklists') return [checklist()];
-      return null;
-    });
-    const user = userEvent.setup();
-    render(ChecklistsTab, { props: { c: caseDto(), reload: async () => {} } });
+    const backend = mockBackend({ checklists: [checklist()] });
+    const { user } = renderWithUser(ChecklistsTab, tabProps());
 
     const item = await screen.findByTestId('checklist-item');
     expect(item).toHaveAttribute('data-item-id', 'safety');
@@ -30,13 +25,13 @@ describe('checklists', () => {
     await user.type(within(dialog).getByTestId('na-reason'), '   ');
     expect(save).toBeDisabled();
     await user.click(save);
-    expect(calls.some(([c]) => c === 'set_item')).toBe(false);
+    expect(backend.commands()).not.toContain('set_item');
 
     await user.type(within(dialog).getByTestId('na-reason'), 'Adult, no medical needs');
     expect(save).toBeEnabled();
     await user.click(save);
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    expect(calls.find(([c]) => c === 'set_item')?.[1]).toEqual({
+    expect(backend.argsOf('set_item')).toEqual({
       case_id: 'c1',
       template_id: 'initial-actions',
       item_id: 'safety',
@@ -46,51 +41,37 @@ describe('checklists', () => {
 
   it('closes the N/A dialog with Escape without saving', async () => {
     asRole('investigator');
-    const calls: string[] = [];
-    mockIPC((cmd) => {
-      calls.push(cmd);
-      return cmd === 'checklists' ? [checklist()] : null;
-    });
-    const user = userEvent.setup();
-    render(ChecklistsTab, { props: { c: caseDto(), reload: async () => {} } });
+    const backend = mockBackend({ checklists: [checklist()] });
+    const { user } = renderWithUser(ChecklistsTab, tabProps());
     await user.click(await screen.findByTestId('item-na'));
     expect(screen.getByTestId('na-reason')).toHaveFocus();
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('dialog')).toBeNull();
-    expect(calls).not.toContain('set_item');
+    expect(backend.commands()).not.toContain('set_item');
   });
 
   it('ticks an item done and offers identification lists not yet started', async () => {
     asRole('investigator');
-    const calls: Array<[string, unknown]> = [];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      if (cmd === 'checklists') return [checklist(), checklist({ template_id: 'identification-labour', stage: 'identification', title: 'Labour', newer_version: 2 })];
-      return null;
+    const backend = mockBackend({
+      checklists: [checklist(), checklist({ template_id: 'identification-labour', stage: 'identification', title: 'Labour', newer_version: 2 })],
     });
-    const user = userEvent.setup();
-    render(ChecklistsTab, { props: { c: caseDto(), reload: async () => {} } });
+    const { user } = renderWithUser(ChecklistsTab, tabProps());
     const items = await screen.findAllByTestId('item-done');
     await user.click(items[0]);
-    expect(calls.find(([c]) => c === 'set_item')?.[1]).toMatchObject({ update: { status: 'done' } });
+    expect(backend.argsOf('set_item')).toMatchObject({ update: { status: 'done' } });
     const starts = screen.getAllByTestId('start-checklist').map((b) => b.getAttribute('data-template-id'));
     expect(starts).not.toContain('identification-labour');
     expect(starts).toContain('identification-sexual');
     await user.click(screen.getByTestId('adopt-template'));
-    expect(calls.find(([c]) => c === 'adopt_template')?.[1]).toEqual({ case_id: 'c1', template_id: 'identification-labour' });
+    expect(backend.argsOf('adopt_template')).toEqual({ case_id: 'c1', template_id: 'identification-labour' });
   });
 });
 
 describe('checklists: a refused N/A', () => {
   it('keeps the dialog open and shows the translated reason inside it', async () => {
     asRole('investigator');
-    mockIPC((cmd) => {
-      if (cmd === 'checklists') return [checklist()];
-      if (cmd === 'set_item') throw { code: 'policy.denied', kind: 'rejected', message: 'denied' };
-      return null;
-    });
-    const user = userEvent.setup();
-    render(ChecklistsTab, { props: { c: caseDto(), reload: async () => {} } });
+    mockBackend({ checklists: [checklist()], set_item: refuse('policy.denied') });
+    const { user } = renderWithUser(ChecklistsTab, tabProps());
     await user.click(await screen.findByTestId('item-na'));
     await user.type(screen.getByTestId('na-reason'), 'Not relevant');
     await user.click(screen.getByTestId('na-save'));
@@ -100,16 +81,14 @@ describe('checklists: a refused N/A', () => {
 
   it('shows a checklist of a newer template version, with what to do, and no items to work on', async () => {
     asRole('investigator');
-    mockIPC((cmd) =>
-      cmd === 'checklists'
-        ? [
-            checklist(),
-            checklist({ template_id: 'identification-general', version: 9, template_unknown: true, stage: 'identification', title: 'General indicators', items: [], required: 0 }),
-            checklist({ template_id: 'trial-witnesses', version: 1, template_unknown: true, stage: null, title: 'trial-witnesses', items: [], required: 0 }),
-          ]
-        : null,
-    );
-    render(ChecklistsTab, { props: { c: caseDto(), reload: async () => {} } });
+    mockBackend({
+      checklists: [
+        checklist(),
+        checklist({ template_id: 'identification-general', version: 9, template_unknown: true, stage: 'identification', title: 'General indicators', items: [], required: 0 }),
+        checklist({ template_id: 'trial-witnesses', version: 1, template_unknown: true, stage: null, title: 'trial-witnesses', items: [], required: 0 }),
+      ],
+    });
+    render(ChecklistsTab, { props: tabProps() });
     const lists = await screen.findAllByTestId('checklist');
     expect(lists.map((l) => l.getAttribute('data-template-id'))).toEqual(['initial-actions', 'identification-general', 'trial-witnesses']);
     for (const list of lists.slice(1)) {
@@ -121,7 +100,7 @@ describe('checklists: a refused N/A', () => {
 
   it('names the checklists of a newer template version that hold a stage gate', async () => {
     asRole('supervisor');
-    mockIPC((cmd) => (cmd === 'checklists' ? [] : null));
+    mockBackend({ checklists: [] });
     const stage: StageView = {
       stage: 'identification',
       status: 'active',

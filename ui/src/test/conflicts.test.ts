@@ -1,10 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { render, screen, within, waitFor } from '@testing-library/svelte';
-import userEvent from '@testing-library/user-event';
-import { mockIPC } from '@tauri-apps/api/mocks';
+import { screen, within, waitFor } from '@testing-library/svelte';
 import ConflictsBanner from '../screens/case/ConflictsBanner.svelte';
 import type { ConflictView } from '$lib/bindings/ConflictView';
 import { asRole } from './fixtures';
+import { mockBackend, renderWithUser } from './backend';
 
 function conflicts(reveal: boolean): ConflictView[] {
   return [
@@ -32,15 +31,9 @@ function conflicts(reveal: boolean): ConflictView[] {
 describe('conflicts banner', () => {
   it('shows both values with their authors and keeps the chosen one', async () => {
     asRole('investigator');
-    const calls: Array<[string, unknown]> = [];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      if (cmd === 'conflicts') return conflicts((args as { reveal: boolean }).reveal);
-      return null;
-    });
-    const user = userEvent.setup();
+    const backend = mockBackend({ conflicts: (a) => conflicts(a.reveal) });
     let resolved = 0;
-    render(ConflictsBanner, { props: { caseId: 'c1', onresolved: async () => { resolved++; } } });
+    const { user } = renderWithUser(ConflictsBanner, { caseId: 'c1', onresolved: async () => { resolved++; } });
 
     const banner = screen.getByTestId('conflicts-banner');
     const [title, name] = await within(banner).findAllByTestId('conflict');
@@ -52,29 +45,21 @@ describe('conflicts banner', () => {
     // The identity field stays masked until deliberately revealed.
     expect(name).not.toHaveTextContent('Dilnoza');
     expect(within(name).getAllByTestId('conflict-value').map((e) => e.textContent)).toEqual(['••••', '••••']);
-    expect(calls[0]).toEqual(['conflicts', { case_id: 'c1', reveal: false }]);
+    expect(backend.calls[0]).toEqual(['conflicts', { case_id: 'c1', reveal: false }]);
 
     const keep = within(title).getAllByTestId('conflict-keep');
     expect(keep.map((b) => b.getAttribute('data-author-name'))).toEqual(['Aigerim', 'Bekzod']);
     await user.click(keep[1]);
-    expect(calls.find(([c]) => c === 'resolve_conflict')?.[1]).toEqual({ case_id: 'c1', path: 'header/title', choice: 'ch-b' });
+    expect(backend.argsOf('resolve_conflict')).toEqual({ case_id: 'c1', path: 'header/title', choice: 'ch-b' });
     await waitFor(() => expect(resolved).toBe(1));
   });
 
   it('reveals sensitive values only on request, through conflicts with reveal=true', async () => {
     asRole('investigator');
-    const reveals: boolean[] = [];
-    mockIPC((cmd, args) => {
-      if (cmd === 'conflicts') {
-        reveals.push((args as { reveal: boolean }).reveal);
-        return conflicts((args as { reveal: boolean }).reveal);
-      }
-      return null;
-    });
-    const user = userEvent.setup();
-    render(ConflictsBanner, { props: { caseId: 'c1', onresolved: async () => {} } });
+    const backend = mockBackend({ conflicts: (a) => conflicts(a.reveal) });
+    const { user } = renderWithUser(ConflictsBanner, { caseId: 'c1', onresolved: async () => {} });
     await user.click(await screen.findByTestId('conflict-reveal'));
     expect(await screen.findByText('Dilnoza K.')).toBeInTheDocument();
-    expect(reveals).toEqual([false, true]);
+    expect(backend.calls.map(([, a]) => a.reveal)).toEqual([false, true]);
   });
 });

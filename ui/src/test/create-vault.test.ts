@@ -1,43 +1,37 @@
 import { describe, it, expect } from 'vitest';
-import { render, screen, waitFor } from '@testing-library/svelte';
-import userEvent from '@testing-library/user-event';
-import { mockIPC } from '@tauri-apps/api/mocks';
+import { screen, waitFor } from '@testing-library/svelte';
 import FirstRun from '../screens/setup/FirstRun.svelte';
 import { setLang } from '$lib/i18n/index.svelte';
 import { en } from '$lib/i18n/catalogues';
 import { status } from './fixtures';
+import { mockBackend, renderWithUser } from './backend';
+
+/** The first run on a computer without a vault; `refreshed` counts the status reloads. */
+function firstRun() {
+  const state = { refreshed: 0 };
+  const { user } = renderWithUser(FirstRun, {
+    status: status(null, { vault_exists: false, unlocked: false }),
+    onstatus: () => {},
+    refresh: async () => {
+      state.refreshed++;
+    },
+    onlocked: () => {},
+  });
+  return { user, state };
+}
 
 describe('first run: create a vault', () => {
   it('shows live strength feedback, creates the vault, and gates the recovery code on confirmation', async () => {
     setLang('en');
-    const calls: string[] = [];
-    let created: unknown = null;
-    mockIPC((cmd, args) => {
-      calls.push(cmd);
-      const a = args as Record<string, string>;
-      if (cmd === 'demo_passphrase') return 'demo pass';
-      if (cmd === 'passphrase_strength') {
+    const backend = mockBackend({
+      demo_passphrase: 'demo pass',
+      passphrase_strength: (a) => {
         const strong = a.passphrase.length >= 20;
         return { acceptable: strong, score: strong ? 4 : 1, message: strong ? null : 'vault.weak_passphrase' };
-      }
-      if (cmd === 'create_vault') {
-        created = a;
-        return { recovery_code: 'ABCD-EFGH-JKLM-NPQR' };
-      }
-      return null;
-    });
-    const user = userEvent.setup();
-    let refreshed = 0;
-    render(FirstRun, {
-      props: {
-        status: status(null, { vault_exists: false, unlocked: false }),
-        onstatus: () => {},
-        refresh: async () => {
-          refreshed++;
-        },
-        onlocked: () => {},
       },
+      create_vault: { recovery_code: 'ABCD-EFGH-JKLM-NPQR' },
     });
+    const { user, state } = firstRun();
 
     const create = screen.getByTestId('create-vault');
     expect(create).toBeDisabled();
@@ -56,7 +50,7 @@ describe('first run: create a vault', () => {
     await waitFor(() => expect(create).toBeEnabled());
 
     await user.click(create);
-    expect(created).toEqual({ passphrase: 'copper kettle under the bridge' });
+    expect(backend.argsOf('create_vault')).toEqual({ passphrase: 'copper kettle under the bridge' });
     expect(await screen.findByTestId('recovery-code')).toHaveTextContent('ABCD-EFGH-JKLM-NPQR');
 
     const cont = screen.getByTestId('continue');
@@ -68,33 +62,26 @@ describe('first run: create a vault', () => {
     expect(screen.queryByTestId('recovery-code')).toBeNull();
     expect(screen.getByTestId('team-name')).toBeInTheDocument();
     expect(screen.getByTestId('lock')).toBeInTheDocument();
-    expect(calls.filter((c) => c === 'create_vault')).toHaveLength(1);
-    expect(refreshed).toBe(1);
+    expect(backend.commands().filter((c) => c === 'create_vault')).toHaveLength(1);
+    expect(state.refreshed).toBe(1);
   });
 
   it('checks the strength before creating when the live check has not answered yet', async () => {
     setLang('en');
-    const calls: string[] = [];
-    mockIPC((cmd) => {
-      calls.push(cmd);
-      if (cmd === 'passphrase_strength') return { acceptable: false, score: 0, message: 'vault.weak_passphrase' };
-      return null;
-    });
-    const user = userEvent.setup();
-    render(FirstRun, { props: { status: status(null, { vault_exists: false, unlocked: false }), onstatus: () => {}, refresh: async () => {}, onlocked: () => {} } });
+    const backend = mockBackend({ passphrase_strength: { acceptable: false, score: 0, message: 'vault.weak_passphrase' } });
+    const { user } = firstRun();
     await user.type(screen.getByTestId('passphrase'), 'password');
     await user.type(screen.getByTestId('passphrase-confirm'), 'password');
     await user.click(screen.getByTestId('create-vault'));
     await waitFor(() => expect(screen.getByTestId('strength-score')).toHaveTextContent(en['strength.score.0']));
-    expect(calls).not.toContain('create_vault');
+    expect(backend.commands()).not.toContain('create_vault');
     expect(screen.queryByTestId('recovery-code')).toBeNull();
   });
 
   it('keeps the create button disabled while the two passphrases differ', async () => {
     setLang('en');
-    mockIPC((cmd) => (cmd === 'passphrase_strength' ? { acceptable: true, score: 4, message: null } : null));
-    const user = userEvent.setup();
-    render(FirstRun, { props: { status: status(null, { vault_exists: false, unlocked: false }), onstatus: () => {}, refresh: async () => {}, onlocked: () => {} } });
+    mockBackend({ passphrase_strength: { acceptable: true, score: 4, message: null } });
+    const { user } = firstRun();
     await user.type(screen.getByTestId('passphrase'), 'copper kettle under the bridge');
     await user.type(screen.getByTestId('passphrase-confirm'), 'copper kettle under the brigde');
     await waitFor(() => expect(screen.getByTestId('strength-score')).toBeInTheDocument());

@@ -1,18 +1,16 @@
 import { describe, it, expect, vi } from 'vitest';
-import { render, screen, waitFor } from '@testing-library/svelte';
-import userEvent from '@testing-library/user-event';
-import { mockIPC } from '@tauri-apps/api/mocks';
+import { screen, waitFor } from '@testing-library/svelte';
 import NaDialog from '../screens/case/NaDialog.svelte';
 import ChecklistsTab from '../screens/case/ChecklistsTab.svelte';
 import { asRole, caseDto, checklist } from './fixtures';
 import { setLang } from '$lib/i18n/index.svelte';
+import { mockBackend, renderWithUser } from './backend';
 
 describe('dialogs', () => {
   it('trap focus, start in the first field and close with Escape', async () => {
     setLang('en');
     const onclose = vi.fn();
-    const user = userEvent.setup();
-    render(NaDialog, { props: { text: 'Interpreter arranged', onclose, onsave: async () => '' } });
+    const { user } = renderWithUser(NaDialog, { text: 'Interpreter arranged', onclose, onsave: async () => null });
     const dialog = screen.getByRole('dialog');
     expect(dialog).toHaveAttribute('aria-modal', 'true');
     expect(dialog).toHaveAccessibleName('Not applicable');
@@ -34,9 +32,8 @@ describe('dialogs', () => {
 describe('dialog focus', () => {
   it('returns focus to the control that opened it', async () => {
     asRole('investigator');
-    mockIPC((cmd) => (cmd === 'checklists' ? [checklist()] : null));
-    const user = userEvent.setup();
-    render(ChecklistsTab, { props: { c: caseDto(), reload: async () => {} } });
+    mockBackend({ checklists: [checklist()] });
+    const { user } = renderWithUser(ChecklistsTab, { c: caseDto(), reload: async () => {} });
     const na = await screen.findByTestId('item-na');
     await user.click(na);
     await waitFor(() => expect(screen.getByTestId('na-reason')).toHaveFocus());

@@ -1,11 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { render, screen, within } from '@testing-library/svelte';
-import userEvent from '@testing-library/user-event';
-import { mockIPC } from '@tauri-apps/api/mocks';
+import { screen, within } from '@testing-library/svelte';
 import ImportPanel from '../screens/sync/ImportPanel.svelte';
 import ExportPanel from '../screens/sync/ExportPanel.svelte';
 import type { ImportSummary } from '$lib/bindings/ImportSummary';
-import { asRole, sendOnChannel } from './fixtures';
+import { asRole, member, sendOnChannel, team } from './fixtures';
+import { mockBackend, refuse, renderWithUser } from './backend';
 import { ru } from '$lib/i18n/catalogues';
 
 const report: ImportSummary = {
@@ -23,41 +22,29 @@ const report: ImportSummary = {
 describe('sync centre', () => {
   it('asks the shell for the file when no path is typed', async () => {
     asRole('investigator');
-    const calls: { cmd: string; args: Record<string, unknown> }[] = [];
-    mockIPC((cmd, args) => {
-      calls.push({ cmd, args: args as Record<string, unknown> });
-      if (cmd === 'pick_file') return '/media/usb/picked.caravan';
-      if (cmd === 'import_bundle') return report;
-      return null;
-    });
-    const user = userEvent.setup();
-    render(ImportPanel, { props: { ondone: async () => {} } });
+    const backend = mockBackend({ pick_file: '/media/usb/picked.caravan', import_bundle: report });
+    const { user } = renderWithUser(ImportPanel, { ondone: async () => {} });
     await user.click(screen.getByTestId('import-bundle'));
     await screen.findByTestId('import-summary');
-    expect(calls.find((c) => c.cmd === 'pick_file')?.args).toEqual({ mode: 'open', kind: 'bundle', default_name: null });
-    expect(calls.find((c) => c.cmd === 'import_bundle')?.args.path).toBe('/media/usb/picked.caravan');
+    expect(backend.argsOf('pick_file')).toEqual({ mode: 'open', kind: 'bundle', default_name: null });
+    expect(backend.argsOf('import_bundle')?.path).toBe('/media/usb/picked.caravan');
   });
 
 
   it('imports a typed path with progress and renders the summary', async () => {
     asRole('investigator', 'ru');
-    let path = '';
-    mockIPC((cmd, args) => {
-      if (cmd === 'import_bundle') {
-        const a = args as { path: string; on_progress: unknown };
-        path = a.path;
+    const backend = mockBackend({
+      import_bundle: (a) => {
         sendOnChannel(a.on_progress, 0, { step: 'verifying', done: 5, total: 10 });
         return report;
-      }
-      return null;
+      },
     });
-    const user = userEvent.setup();
-    render(ImportPanel, { props: { ondone: async () => {} } });
+    const { user } = renderWithUser(ImportPanel, { ondone: async () => {} });
     await user.type(screen.getByTestId('import-path'), '/media/usb/from-bekzod.caravan');
     await user.click(screen.getByTestId('import-bundle'));
 
     const summary = await screen.findByTestId('import-summary');
-    expect(path).toBe('/media/usb/from-bekzod.caravan');
+    expect(backend.argsOf('import_bundle')?.path).toBe('/media/usb/from-bekzod.caravan');
     expect(summary).toHaveTextContent('Bekzod');
     expect(within(summary).getByTestId('summary-applied')).toHaveTextContent('12');
     expect(within(summary).getByTestId('summary-already')).toHaveTextContent('3');
@@ -71,38 +58,24 @@ describe('sync centre', () => {
 
   it('exports for the chosen member to a typed path', async () => {
     asRole('investigator');
-    let sent: Record<string, unknown> = {};
-    mockIPC((cmd, args) => {
-      if (cmd === 'team') {
-        return { id: 't', name: 'T', device: 'd', key_epoch: 1, me: { id: 'm-me', name: 'Aigerim', role: 'investigator', devices: [] },
-          members: [{ id: 'm-me', name: 'Aigerim', role: 'investigator', devices: [] }, { id: 'm-bek', name: 'Bekzod', role: 'investigator', devices: [] }] };
-      }
-      if (cmd === 'export_bundle') {
-        sent = args as Record<string, unknown>;
-        return { bytes: 2048, recipient: 'm-bek', path: '/media/usb/for-bekzod.caravan' };
-      }
-      return null;
+    const backend = mockBackend({
+      team: team({ members: [member(), member({ id: 'm-bek', name: 'Bekzod' })] }),
+      export_bundle: { bytes: 2048, recipient: 'm-bek', path: '/media/usb/for-bekzod.caravan' },
     });
-    const user = userEvent.setup();
-    render(ExportPanel, { props: { ondone: async () => {} } });
+    const { user } = renderWithUser(ExportPanel, { ondone: async () => {} });
     await screen.findByRole('option', { name: /Bekzod/ });
     expect(screen.queryByRole('option', { name: /Aigerim/ })).toBeNull();
     await user.selectOptions(screen.getByTestId('export-member'), 'm-bek');
     await user.type(screen.getByTestId('export-path'), '/media/usb/for-bekzod.caravan');
     await user.click(screen.getByTestId('export-bundle'));
     expect(await screen.findByTestId('export-result')).toHaveTextContent('2048');
-    expect(sent.member).toBe('m-bek');
-    expect(sent.path).toBe('/media/usb/for-bekzod.caravan');
+    expect(backend.argsOf('export_bundle')).toMatchObject({ member: 'm-bek', path: '/media/usb/for-bekzod.caravan' });
   });
 
   it('shows a translated error when the bundle is rejected', async () => {
     asRole('investigator');
-    mockIPC((cmd) => {
-      if (cmd === 'import_bundle') throw { code: 'sync.wrong_team', kind: 'rejected', message: 'x' };
-      return null;
-    });
-    const user = userEvent.setup();
-    render(ImportPanel, { props: { ondone: async () => {} } });
+    mockBackend({ import_bundle: refuse('sync.wrong_team') });
+    const { user } = renderWithUser(ImportPanel, { ondone: async () => {} });
     await user.type(screen.getByTestId('import-path'), '/tmp/a.caravan');
     await user.click(screen.getByTestId('import-bundle'));
     expect(await screen.findByTestId('error-message')).toHaveTextContent('This belongs to another team.');

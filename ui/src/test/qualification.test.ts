@@ -1,9 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { render, screen, waitFor } from '@testing-library/svelte';
-import userEvent from '@testing-library/user-event';
-import { mockIPC } from '@tauri-apps/api/mocks';
 import Qualification from '../screens/case/Qualification.svelte';
 import { asRole, caseDto } from './fixtures';
+import { mockBackend, renderWithUser } from './backend';
 
 const offered = [
   { key: 'KZ-2014-128', jurisdiction: 'KZ', code_year: 2014, article: '128', title: 'Trafficking in persons' },
@@ -13,32 +12,24 @@ const offered = [
 describe('legal qualification', () => {
   it('offers the jurisdiction’s articles and adds the chosen one by key', async () => {
     asRole('investigator');
-    const calls: Array<[string, unknown]> = [];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      return cmd === 'articles' ? offered : null;
-    });
-    const user = userEvent.setup();
+    const backend = mockBackend({ articles: offered });
     let reloaded = false;
-    render(Qualification, {
-      props: { c: caseDto({ jurisdiction: 'KZ', qualification: [] }), reload: async () => { reloaded = true; } },
+    const { user } = renderWithUser(Qualification, {
+      c: caseDto({ jurisdiction: 'KZ', qualification: [] }),
+      reload: async () => { reloaded = true; },
     });
     const pick = await screen.findByTestId('article-pick');
-    expect(calls.find(([c]) => c === 'articles')?.[1]).toEqual({ jurisdiction: 'KZ', lang: 'en' });
+    expect(backend.argsOf('articles')).toEqual({ jurisdiction: 'KZ', lang: 'en' });
     await waitFor(() => expect(pick.querySelectorAll('option').length).toBe(3));
     await user.selectOptions(pick, 'KZ-2014-135');
     await user.click(screen.getByTestId('add-article'));
-    expect(calls.find(([c]) => c === 'add_article')?.[1]).toEqual({ case_id: 'c1', key: 'KZ-2014-135' });
+    expect(backend.argsOf('add_article')).toEqual({ case_id: 'c1', key: 'KZ-2014-135' });
     expect(reloaded).toBe(true);
   });
 
   it('is read-only for the prosecutor', () => {
     asRole('prosecutor');
-    const calls: string[] = [];
-    mockIPC((cmd) => {
-      calls.push(cmd);
-      return offered;
-    });
+    const backend = mockBackend({ articles: offered });
     render(Qualification, {
       props: {
         c: caseDto({ qualification: [{ jurisdiction: 'KZ', code_year: 2014, article: '128' }] }),
@@ -48,6 +39,6 @@ describe('legal qualification', () => {
     expect(screen.getByTestId('article-row')).toHaveTextContent('128');
     expect(screen.queryByTestId('article-pick')).toBeNull();
     expect(screen.queryByRole('button')).toBeNull();
-    expect(calls).not.toContain('articles');
+    expect(backend.commands()).not.toContain('articles');
   });
 });

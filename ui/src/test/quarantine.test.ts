@@ -1,10 +1,9 @@
 import { describe, it, expect, vi } from 'vitest';
 import { render, screen, within } from '@testing-library/svelte';
-import userEvent from '@testing-library/user-event';
-import { mockIPC } from '@tauri-apps/api/mocks';
 import QuarantineList from '../screens/sync/QuarantineList.svelte';
 import type { QuarantineRow } from '$lib/bindings/QuarantineRow';
 import { asRole } from './fixtures';
+import { mockBackend, refuse, renderWithUser } from './backend';
 import { en, ru } from '$lib/i18n/catalogues';
 
 const rows: QuarantineRow[] = [
@@ -24,23 +23,17 @@ const rows: QuarantineRow[] = [
 describe('quarantine review', () => {
   it('lets a supervisor judge a change again and shows why it stays', async () => {
     asRole('supervisor', 'ru');
-    let sent: unknown = null;
-    mockIPC((cmd, args) => {
-      if (cmd === 'release_quarantined') {
-        sent = args;
-        return { case_id: rows[0].case_id, change: rows[0].change, applied: false, changes_applied: 0, held: false, reasons: [{ code: 'policy.denied', message: 'x' }] };
-      }
-      return null;
+    const backend = mockBackend({
+      release_quarantined: { case_id: rows[0].case_id, change: rows[0].change, applied: false, changes_applied: 0, held: false, reasons: [{ code: 'policy.denied', message: 'x' }] },
     });
     const onchanged = vi.fn(async () => {});
-    const user = userEvent.setup();
-    render(QuarantineList, { props: { rows, onchanged } });
+    const { user } = renderWithUser(QuarantineList, { rows, onchanged });
     const row = screen.getByTestId('quarantine-row');
     expect(row).toHaveTextContent('Timur');
     expect(row).toHaveTextContent('dev-bakyt-01');
     expect(row).toHaveTextContent(ru['error.policy.denied']);
     await user.click(within(row).getByTestId('quarantine-release'));
-    expect(sent).toEqual({ case_id: rows[0].case_id, change: rows[0].change });
+    expect(backend.argsOf('release_quarantined')).toEqual({ case_id: rows[0].case_id, change: rows[0].change });
     expect(await screen.findByTestId('quarantine-outcome')).toHaveTextContent(ru['error.policy.denied']);
     expect(screen.getByTestId('quarantine-outcome')).toHaveTextContent('остаётся в карантине');
     expect(onchanged).toHaveBeenCalled();
@@ -48,25 +41,19 @@ describe('quarantine review', () => {
 
   it('asks before discarding, and discards only on confirmation', async () => {
     asRole('admin');
-    const calls: string[] = [];
-    mockIPC((cmd) => {
-      calls.push(cmd);
-      if (cmd === 'discard_quarantined') return { case_id: rows[0].case_id, change: rows[0].change, codes: ['policy.denied'] };
-      return null;
-    });
+    const backend = mockBackend({ discard_quarantined: { case_id: rows[0].case_id, change: rows[0].change, codes: ['policy.denied'] } });
     const onchanged = vi.fn(async () => {});
-    const user = userEvent.setup();
-    render(QuarantineList, { props: { rows, onchanged } });
+    const { user } = renderWithUser(QuarantineList, { rows, onchanged });
     await user.click(screen.getByTestId('quarantine-discard'));
     const dialog = await screen.findByTestId('discard-dialog');
     expect(dialog).toHaveTextContent(en['quarantine.discard_explained']);
     await user.click(within(dialog).getByRole('button', { name: en['common.cancel'] }));
     expect(screen.queryByTestId('discard-dialog')).toBeNull();
-    expect(calls).toEqual([]);
+    expect(backend.commands()).toEqual([]);
     await user.click(screen.getByTestId('quarantine-discard'));
     await user.click(await screen.findByTestId('discard-confirm'));
     expect(await screen.findByTestId('quarantine-outcome')).toHaveTextContent(en['quarantine.discarded']);
-    expect(calls).toEqual(['discard_quarantined']);
+    expect(backend.commands()).toEqual(['discard_quarantined']);
     expect(onchanged).toHaveBeenCalled();
   });
 
@@ -80,12 +67,8 @@ describe('quarantine review', () => {
 
   it('translates a refusal of the backend by its code', async () => {
     asRole('supervisor');
-    mockIPC((cmd) => {
-      if (cmd === 'release_quarantined') throw { code: 'sync.not_quarantined', kind: 'rejected', message: 'x' };
-      return null;
-    });
-    const user = userEvent.setup();
-    render(QuarantineList, { props: { rows, onchanged: async () => {} } });
+    mockBackend({ release_quarantined: refuse('sync.not_quarantined') });
+    const { user } = renderWithUser(QuarantineList, { rows, onchanged: async () => {} });
     await user.click(screen.getByTestId('quarantine-release'));
     expect(await screen.findByTestId('error-message')).toHaveTextContent(en['error.sync.not_quarantined']);
   });

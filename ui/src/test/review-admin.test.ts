@@ -1,29 +1,23 @@
 import { describe, it, expect } from 'vitest';
 import { render, screen, within, waitFor } from '@testing-library/svelte';
-import userEvent from '@testing-library/user-event';
-import { mockIPC } from '@tauri-apps/api/mocks';
 import ReviewTab from '../screens/case/ReviewTab.svelte';
 import ApproveJoin from '../screens/admin/ApproveJoin.svelte';
 import Members from '../screens/admin/Members.svelte';
 import { asRole, caseDto, device, member, team as teamDto } from './fixtures';
+import { mockBackend, renderWithUser } from './backend';
 
 describe('prosecutor review', () => {
   it('signs off a stage only once a stage is chosen', async () => {
     asRole('prosecutor');
-    const calls: Array<[string, unknown]> = [];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      return 'rv1';
-    });
-    const user = userEvent.setup();
-    render(ReviewTab, { props: { c: caseDto(), reload: async () => {} } });
+    const backend = mockBackend({ add_review: 'rv1' });
+    const { user } = renderWithUser(ReviewTab, { c: caseDto(), reload: async () => {} });
     expect(screen.queryByRole('button', { name: 'Record decision' })).toBeNull();
     await user.selectOptions(screen.getByTestId('review-kind'), 'sign_off');
     await user.type(screen.getByTestId('review-text'), 'Identification complete');
     expect(screen.getByTestId('add-review')).toBeDisabled();
     await user.selectOptions(screen.getByTestId('review-stage'), 'identification');
     await user.click(screen.getByTestId('add-review'));
-    expect(calls.find(([c]) => c === 'add_review')?.[1]).toEqual({
+    expect(backend.argsOf('add_review')).toEqual({
       case_id: 'c1',
       kind: 'sign_off',
       stage: 'identification',
@@ -33,7 +27,7 @@ describe('prosecutor review', () => {
 
   it('offers investigators no review form', () => {
     asRole('investigator');
-    mockIPC(() => null);
+    mockBackend();
     render(ReviewTab, { props: { c: caseDto(), reload: async () => {} } });
     expect(screen.queryByTestId('review-form')).toBeNull();
   });
@@ -52,15 +46,11 @@ const team = teamDto({
 describe('team admin', () => {
   it('shows the request fingerprint and approves only after it is confirmed', async () => {
     asRole('admin');
-    const calls: Array<[string, unknown]> = [];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      if (cmd === 'inspect_join_request') return { name: 'Timur', label: 'Field laptop 5', device: 'dev-t', fingerprint: 'H4JX-9QLE' };
-      if (cmd === 'approve_join') return team;
-      return null;
+    const backend = mockBackend({
+      inspect_join_request: { name: 'Timur', label: 'Field laptop 5', device: 'dev-t', fingerprint: 'H4JX-9QLE' },
+      approve_join: team,
     });
-    const user = userEvent.setup();
-    render(ApproveJoin, { props: { onapproved: async () => {} } });
+    const { user } = renderWithUser(ApproveJoin, { onapproved: async () => {} });
     await user.type(screen.getByTestId('join-request-paste'), 'CARAVAN-JOIN v1 abc');
     await user.click(screen.getByRole('button', { name: 'Check request' }));
     const info = await screen.findByTestId('join-request-info');
@@ -71,31 +61,22 @@ describe('team admin', () => {
     await user.selectOptions(screen.getByTestId('join-role'), 'prosecutor');
     await user.type(screen.getByTestId('join-package-out'), '/media/usb/timur.caravan-join');
     await user.click(screen.getByTestId('approve-join'));
-    expect(calls.find(([c]) => c === 'approve_join')?.[1]).toEqual({
-      request: 'CARAVAN-JOIN v1 abc',
-      role: 'prosecutor',
-      out_path: '/media/usb/timur.caravan-join',
-    });
+    expect(backend.argsOf('approve_join')).toEqual({ request: 'CARAVAN-JOIN v1 abc', role: 'prosecutor', out_path: '/media/usb/timur.caravan-join' });
     // The admin is told to read out the team fingerprint with the package.
     expect(await screen.findByRole('status')).toHaveTextContent('11111 22222 33333 44444 55555 00666');
   });
 
   it('asks for confirmation before revoking a device', async () => {
     asRole('admin');
-    const calls: Array<[string, unknown]> = [];
-    mockIPC((cmd, args) => {
-      calls.push([cmd, args]);
-      return cmd === 'revoke' ? ['dev-aibek'] : null;
-    });
-    const user = userEvent.setup();
-    render(Members, { props: { team, onchanged: async () => {} } });
+    const backend = mockBackend({ revoke: ['dev-aibek'] });
+    const { user } = renderWithUser(Members, { team, onchanged: async () => {} });
     const buttons = screen.getAllByTestId('revoke-device');
     expect(buttons).toHaveLength(1); // not this device
     await user.click(buttons[0]);
     const dialog = screen.getByRole('dialog');
     expect(within(dialog).getByText('CCCC-DDDD')).toBeInTheDocument();
-    expect(calls.some(([c]) => c === 'revoke')).toBe(false);
+    expect(backend.commands()).not.toContain('revoke');
     await user.click(within(dialog).getByTestId('revoke-confirm'));
-    await waitFor(() => expect(calls.find(([c]) => c === 'revoke')?.[1]).toEqual({ device_or_member: 'dev-aibek', reason: null }));
+    await waitFor(() => expect(backend.argsOf('revoke')).toEqual({ device_or_member: 'dev-aibek', reason: null }));
   });
 });
