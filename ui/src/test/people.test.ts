@@ -55,6 +55,17 @@ describe('people tab', () => {
     expect(state.reloaded).toBe(true);
   });
 
+  it('regression: an age typed in the form is sent as a number (saving failed with an unexpected error)', async () => {
+    asRole('investigator');
+    const backend = mockBackend({ add_person: 'p2' });
+    const { user } = emptyTab();
+    await fillWitness(user);
+    await user.type(screen.getByTestId('person-age'), '17');
+    await user.click(screen.getByTestId('save-person'));
+    expect(backend.argsOf('add_person')).toMatchObject({ person: { age_at_trafficking: 17 } });
+    expect(screen.queryByTestId('error-message')).toBeNull();
+  });
+
   it('keeps a refused person in the form with the translated error, and Cancel drops it', async () => {
     asRole('investigator');
     mockBackend({ add_person: refuse('case.invalid') });
