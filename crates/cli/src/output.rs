@@ -82,6 +82,19 @@ impl Out {
     }
 
     /// An aligned table; an empty table prints `empty` instead.
+    /// A heading over a table of `items`, one row each, or "-" when there
+    /// are none.
+    pub fn listing<T>(
+        &self,
+        heading: &str,
+        headers: &[&str],
+        items: &[T],
+        row: impl Fn(&T) -> Vec<String>,
+    ) -> anyhow::Result<()> {
+        self.heading(heading)?;
+        self.table(headers, items.iter().map(row).collect(), ("-", "-"))
+    }
+
     pub fn table(
         &self,
         headers: &[&str],

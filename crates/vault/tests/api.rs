@@ -471,17 +471,23 @@ fn missing_middle_chunk_is_reported() {
     let _ = d.get_heads();
 }
 
+/// A new vault whose `save_doc` compacts a document of `chunks` chunks.
+fn compacting_after(dir: &std::path::Path, chunks: u32) -> Vault {
+    let (mut v, _) = create(dir);
+    v.set_config(VaultConfig {
+        compact_after_chunks: chunks,
+        ..VaultConfig::default()
+    });
+    v
+}
+
 #[test]
 fn auto_compaction_keeps_chunks_appended_by_others() {
     // save_doc compacts from the caller's document only when it knows that
     // document holds everything stored; a chunk appended in between (e.g.
     // from sync) must survive the compaction.
     let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
-    v.set_config(VaultConfig {
-        compact_after_chunks: 4,
-        ..VaultConfig::default()
-    });
+    let mut v = compacting_after(dir.path(), 4);
     let id = DocId::random().unwrap();
     let mut d = Automerge::new();
     let mut heads = vec![];
@@ -519,11 +525,7 @@ fn auto_compaction_keeps_chunks_appended_by_others() {
 #[test]
 fn auto_compaction_still_reports_a_damaged_chunk() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
-    v.set_config(VaultConfig {
-        compact_after_chunks: 3,
-        ..VaultConfig::default()
-    });
+    let mut v = compacting_after(dir.path(), 3);
     let id = DocId::random().unwrap();
     let mut d = Automerge::new();
     let mut heads = vec![];
