@@ -18,12 +18,16 @@ fn sup() -> Author {
     author(Role::Supervisor, "sup-1")
 }
 
+fn named(full_name: &str) -> Identity {
+    Identity {
+        full_name: full_name.into(),
+        ..Default::default()
+    }
+}
+
 fn suspect(by: &Author) -> Record {
     Record::Suspect(Suspect {
-        identity: Identity {
-            full_name: "Suspect".into(),
-            ..Default::default()
-        },
+        identity: named("Suspect"),
         pseudonym: "S-1".into(),
         roles: vec![PerpetratorRole::Recruiter],
         citizenship: None,
@@ -34,10 +38,7 @@ fn suspect(by: &Author) -> Record {
 
 fn witness(by: &Author) -> Record {
     Record::Witness(Witness {
-        identity: Identity {
-            full_name: "Witness".into(),
-            ..Default::default()
-        },
+        identity: named("Witness"),
         pseudonym: "W-1".into(),
         relation: None,
         recorded_at: by.at,

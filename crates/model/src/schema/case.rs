@@ -3,6 +3,7 @@
 use std::sync::LazyLock;
 
 use super::{Expect, Form, Key, Rule, Schema};
+use crate::table::{join, rows_in};
 use crate::vocab::*;
 
 use Expect::{Bool, Char, Entries, Int, List, Record, Text, Uint};
@@ -271,32 +272,7 @@ const SECTIONS: &[&[Rule]] = &[
 ];
 
 /// The case document's table: the sections, one after another.
-pub static CASE_RULES: &[Rule] = &join::<{ rule_count(SECTIONS) }>(SECTIONS);
-
-const fn rule_count(sections: &[&[Rule]]) -> usize {
-    let (mut n, mut i) = (0, 0);
-    while i < sections.len() {
-        n += sections[i].len();
-        i += 1;
-    }
-    n
-}
-
-/// The sections one after another, as one table (at compile time).
-const fn join<const N: usize>(sections: &[&[Rule]]) -> [Rule; N] {
-    let mut table = [rule("", Record); N];
-    let (mut n, mut i) = (0, 0);
-    while i < sections.len() {
-        let mut j = 0;
-        while j < sections[i].len() {
-            table[n] = sections[i][j];
-            n += 1;
-            j += 1;
-        }
-        i += 1;
-    }
-    table
-}
+pub static CASE_RULES: &[Rule] = &join::<_, { rows_in(SECTIONS) }>(SECTIONS, rule("", Record));
 
 /// The case document's schema, compiled once. The table is checked by the
 /// test suite, so a failure here is a build defect, not bad input.
