@@ -30,6 +30,19 @@ impl Out {
         write_stdout(&s)
     }
 
+    /// `value` as JSON with --json; otherwise what `human` prints of it.
+    pub fn show<T: Serialize>(
+        &self,
+        value: &T,
+        human: impl FnOnce(&T) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        if self.json {
+            self.json(value)
+        } else {
+            human(value)
+        }
+    }
+
     /// A confirmation or plain line (people only; nothing with --json).
     pub fn say(&self, en: &str, ru: &str) -> anyhow::Result<()> {
         if self.json {

@@ -345,26 +345,33 @@ fn overdue_tasks_as_of_a_date() {
     assert_eq!(ids, ["t2", "t1"]);
 }
 
+/// Version 1 of a template `demo` of `stage`, citing manual `source`,
+/// whose items are required actions `(id, English, Russian)`.
+fn demo_template(stage: &str, source: &str, items: &[(&str, &str, &str)]) -> String {
+    let mut toml = format!(
+        "id = \"demo\"\nversion = 1\nstage = \"{stage}\"\nsources = [\"UNODC manual {source}\"]\ntitle = {{ en = \"Demo\", ru = \"Демо\" }}\n"
+    );
+    for (id, en, ru) in items {
+        toml.push_str(&template_item(id, source, en, ru));
+    }
+    toml
+}
+
+/// One required action of a template, as TOML.
+fn template_item(id: &str, source: &str, en: &str, ru: &str) -> String {
+    format!(
+        "[[items]]\nid = \"{id}\"\nkind = \"action\"\nrequired = true\nsource = \"{source}\"\ntext = {{ en = \"{en}\", ru = \"{ru}\" }}\n"
+    )
+}
+
 #[test]
 fn adopting_a_newer_template_keeps_every_ticked_item() {
-    let v1 = r#"id = "demo"
-version = 1
-stage = "intake"
-sources = ["UNODC manual M2"]
-title = { en = "Demo", ru = "Демо" }
-[[items]]
-id = "keep"
-kind = "action"
-required = true
-source = "M2"
-text = { en = "Keep", ru = "Оставить" }
-[[items]]
-id = "drop"
-kind = "action"
-required = true
-source = "M2"
-text = { en = "Drop", ru = "Убрать" }
-"#;
+    let v1 = demo_template(
+        "intake",
+        "M2",
+        &[("keep", "Keep", "Оставить"), ("drop", "Drop", "Убрать")],
+    );
+    let v1 = v1.as_str();
     let v2 = v1
         .replace("version = 1", "version = 2")
         .replace("id = \"drop\"", "id = \"new\"");
@@ -453,28 +460,12 @@ text = { en = "Drop", ru = "Убрать" }
 /// it unseen.
 #[test]
 fn a_checklist_of_an_unknown_template_version_holds_the_gate() {
-    let v1 = r#"id = "demo"
-version = 1
-stage = "identification"
-sources = ["UNODC manual M5"]
-title = { en = "Demo", ru = "Демо" }
-[[items]]
-id = "only"
-kind = "action"
-required = true
-source = "M5"
-text = { en = "Only", ru = "Единственный" }
-"#;
+    let v1 = demo_template("identification", "M5", &[("only", "Only", "Единственный")]);
+    let v1 = v1.as_str();
     let v2 = format!(
         "{}{}",
         v1.replace("version = 1", "version = 2"),
-        r#"[[items]]
-id = "added"
-kind = "action"
-required = true
-source = "M5"
-text = { en = "Added", ru = "Добавлен" }
-"#
+        template_item("added", "M5", "Added", "Добавлен")
     );
     let later = v1
         .replace("id = \"demo\"", "id = \"later\"")

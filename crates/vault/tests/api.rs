@@ -452,11 +452,12 @@ fn missing_middle_chunk_is_reported() {
     let (mut v, _) = create(dir.path());
     let id = DocId::random().unwrap();
     let mut d = Automerge::new();
-    let mut heads = vec![];
-    for i in 0..3 {
-        put(&mut d, &format!("k{i}"), i as i64);
-        heads = v.save_doc(&id, &d, &heads).unwrap();
-    }
+    save_each(
+        &mut v,
+        &id,
+        &mut d,
+        (0..3).map(|i| (format!("k{i}"), i as i64)),
+    );
     assert_eq!(v.doc_stats(&id).unwrap().incrementals, 3);
     v.lock();
     let c = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
@@ -528,11 +529,12 @@ fn auto_compaction_still_reports_a_damaged_chunk() {
     let mut v = compacting_after(dir.path(), 3);
     let id = DocId::random().unwrap();
     let mut d = Automerge::new();
-    let mut heads = vec![];
-    for i in 0..2 {
-        put(&mut d, &format!("k{i}"), i as i64);
-        heads = v.save_doc(&id, &d, &heads).unwrap();
-    }
+    let heads = save_each(
+        &mut v,
+        &id,
+        &mut d,
+        (0..2).map(|i| (format!("k{i}"), i as i64)),
+    );
     // Damage seq 1 behind the open vault's back.
     let c = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
     c.execute(

@@ -90,11 +90,12 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
             remove,
         } => {
             with_ws(ctx, |ws| Ok(ws.assign(&case, &member, !remove)?))?;
-            if remove {
-                done(ctx, "Assignment removed", "Назначение снято")
+            let (en, ru) = if remove {
+                ("Assignment removed", "Назначение снято")
             } else {
-                done(ctx, "Assigned", "Назначено")
-            }
+                ("Assigned", "Назначено")
+            };
+            done(ctx, en, ru)
         }
         CaseCmd::Qualify {
             case,
