@@ -256,8 +256,7 @@ fn create_err(dir: &std::path::Path) -> VaultError {
 
 #[test]
 fn attachments_stream_limit_and_verified_export() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     let data: Vec<u8> = (0..(3 * ATTACHMENT_CHUNK_SIZE + 123))
         .map(|i| (i % 251) as u8)
         .collect();
@@ -308,8 +307,7 @@ fn attachments_stream_limit_and_verified_export() {
 
 #[test]
 fn export_of_tampered_attachment_leaves_no_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     let data = vec![1u8; 2 * ATTACHMENT_CHUNK_SIZE];
     let info = v
         .put_attachment("a.bin", "application/octet-stream", &mut &data[..])
@@ -334,8 +332,7 @@ fn export_of_tampered_attachment_leaves_no_file() {
 
 #[test]
 fn case_list_and_search() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (_dir, mut v) = new_vault();
     let ids: Vec<DocId> = (0..5).map(|_| DocId::random().unwrap()).collect();
     let names = [
         "aigerim nurlanovna",
@@ -448,8 +445,7 @@ fn every_error_has_a_stable_code() {
 
 #[test]
 fn missing_middle_chunk_is_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     let id = DocId::random().unwrap();
     let mut d = Automerge::new();
     save_each(
@@ -472,14 +468,12 @@ fn missing_middle_chunk_is_reported() {
     let _ = d.get_heads();
 }
 
-/// A new vault whose `save_doc` compacts a document of `chunks` chunks.
-fn compacting_after(dir: &std::path::Path, chunks: u32) -> Vault {
-    let (mut v, _) = create(dir);
+/// Makes `save_doc` compact a document of `chunks` chunks.
+fn compact_after(v: &mut Vault, chunks: u32) {
     v.set_config(VaultConfig {
         compact_after_chunks: chunks,
         ..VaultConfig::default()
     });
-    v
 }
 
 #[test]
@@ -487,8 +481,8 @@ fn auto_compaction_keeps_chunks_appended_by_others() {
     // save_doc compacts from the caller's document only when it knows that
     // document holds everything stored; a chunk appended in between (e.g.
     // from sync) must survive the compaction.
-    let dir = tempfile::tempdir().unwrap();
-    let mut v = compacting_after(dir.path(), 4);
+    let (dir, mut v) = new_vault();
+    compact_after(&mut v, 4);
     let id = DocId::random().unwrap();
     let mut d = Automerge::new();
     let mut heads = vec![];
@@ -525,8 +519,8 @@ fn auto_compaction_keeps_chunks_appended_by_others() {
 
 #[test]
 fn auto_compaction_still_reports_a_damaged_chunk() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut v = compacting_after(dir.path(), 3);
+    let (dir, mut v) = new_vault();
+    compact_after(&mut v, 3);
     let id = DocId::random().unwrap();
     let mut d = Automerge::new();
     let heads = save_each(
@@ -552,8 +546,7 @@ fn auto_compaction_still_reports_a_damaged_chunk() {
 fn finding_11_each_held_or_quarantined_change_is_a_record_of_its_own() {
     // Together far over what one record may hold (16 MiB), each its own
     // row: none is refused, and removing one leaves the others.
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     let value = |i: u8| vec![i; 1 << 20];
     v.transaction(|tx| {
         for i in 0..24u8 {

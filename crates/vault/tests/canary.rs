@@ -38,8 +38,7 @@ fn assert_absent(dir: &std::path::Path, when: &str) {
 
 #[test]
 fn canary_never_reaches_disk() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     let id = DocId::random().unwrap();
     let mut d = Automerge::new();
     // Many small incremental saves (uncompressed change chunks).

@@ -19,8 +19,7 @@ const TABLES: &[(&str, &str)] = &[
 ];
 
 fn populated() -> (tempfile::TempDir, Vec<DocId>) {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     let ids: Vec<DocId> = (0..2).map(|_| DocId::random().unwrap()).collect();
     for (n, id) in ids.iter().enumerate() {
         let mut d = Automerge::new();
@@ -192,8 +191,7 @@ fn swapping_two_rows_ciphertexts_is_detected() {
 }
 
 fn audit_vault() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     for i in 0..8 {
         v.audit_append("u", "case.edited", &format!("edit {i}"))
             .unwrap();

@@ -17,6 +17,13 @@ pub fn create(dir: &Path) -> (Vault, RecoveryCode) {
     Vault::create(dir, &pw(), &CreateParams::insecure_fast_for_tests()).unwrap()
 }
 
+/// A new vault in a temporary folder, which lives as long as the folder.
+pub fn new_vault() -> (tempfile::TempDir, Vault) {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = create(dir.path());
+    (dir, v)
+}
+
 pub fn unlock(dir: &Path) -> Result<Vault> {
     Vault::unlock_with_options(dir, &pw(), &UnlockOptions::insecure_fast_for_tests())
 }
