@@ -60,6 +60,17 @@ fn identification_gate_table() {
     };
     #[rustfmt::skip]
     type Steps<'a> = Vec<(Edit, &'a Author)>;
+    // Every item ticked, then the supervisor's decision on the stage.
+    let ticked_then = |decision| -> Steps {
+        tick_all()
+            .into_iter()
+            .map(|e| (e, &inv))
+            .chain([(
+                insert("a1", approval(Stage::Identification, decision)),
+                &sup,
+            )])
+            .collect()
+    };
     let rows: Vec<(&str, Steps, usize, usize)> = vec![
         ("nothing done", vec![], 4, 1),
         (
@@ -80,32 +91,8 @@ fn identification_gate_table() {
             0,
             1,
         ),
-        (
-            "done and rejected",
-            tick_all()
-                .into_iter()
-                .map(|e| (e, &inv))
-                .chain([(
-                    insert("a1", approval(Stage::Identification, Decision::Rejected)),
-                    &sup,
-                )])
-                .collect(),
-            0,
-            1,
-        ),
-        (
-            "done and approved",
-            tick_all()
-                .into_iter()
-                .map(|e| (e, &inv))
-                .chain([(
-                    insert("a1", approval(Stage::Identification, Decision::Approved)),
-                    &sup,
-                )])
-                .collect(),
-            0,
-            0,
-        ),
+        ("done and rejected", ticked_then(Decision::Rejected), 0, 1),
+        ("done and approved", ticked_then(Decision::Approved), 0, 0),
         (
             "approved early",
             vec![(

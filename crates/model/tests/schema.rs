@@ -640,29 +640,24 @@ fn wrong_values_are_refused() {
 
 #[test]
 fn refusals_name_the_path_and_what_belongs_there() {
-    let schema = schema::case();
-    let p: DocPath = "stages/intake/status".parse().unwrap();
-    let bad = schema
-        .check(&p, &Written::Put(ScalarValue::Str("closed".into())))
-        .unwrap_err();
+    let refusal = |path: &str, value: &str| {
+        let p: DocPath = path.parse().unwrap();
+        schema::case()
+            .check(&p, &Written::Put(ScalarValue::Str(value.into())))
+            .unwrap_err()
+            .to_string()
+    };
     assert_eq!(
-        bad.to_string(),
+        refusal("stages/intake/status", "closed"),
         "'stages/intake/status' holds one of NotStarted, Active, Closed, not a name outside that vocabulary"
     );
-    let p: DocPath = "victims/v1/age_at_trafficking".parse().unwrap();
-    let bad = schema
-        .check(&p, &Written::Put(ScalarValue::Str("17".into())))
-        .unwrap_err();
     assert_eq!(
-        bad.to_string(),
+        refusal("victims/v1/age_at_trafficking", "17"),
         "'victims/v1/age_at_trafficking' holds an unsigned integer, or null, not a string"
     );
     // The value itself is case content: it is never in the message.
-    let p: DocPath = "victims/v1/identity/birth_date".parse().unwrap();
-    let bad = schema
-        .check(&p, &Written::Put(ScalarValue::Str("Secret 1999".into())))
-        .unwrap_err();
-    assert!(!bad.to_string().contains("Secret"), "{bad}");
+    let bad = refusal("victims/v1/identity/birth_date", "Secret 1999");
+    assert!(!bad.contains("Secret"), "{bad}");
 }
 
 /// A change that makes a record gives it every field: autosurgeon cannot

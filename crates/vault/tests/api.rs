@@ -468,12 +468,15 @@ fn missing_middle_chunk_is_reported() {
     let _ = d.get_heads();
 }
 
-/// Makes `save_doc` compact a document of `chunks` chunks.
-fn compact_after(v: &mut Vault, chunks: u32) {
+/// A new vault whose `save_doc` compacts a document of `chunks` chunks,
+/// and a new document to save in it.
+fn compacting_doc(chunks: u32) -> (tempfile::TempDir, Vault, DocId, Automerge) {
+    let (dir, mut v) = new_vault();
     v.set_config(VaultConfig {
         compact_after_chunks: chunks,
         ..VaultConfig::default()
     });
+    (dir, v, DocId::random().unwrap(), Automerge::new())
 }
 
 #[test]
@@ -481,10 +484,7 @@ fn auto_compaction_keeps_chunks_appended_by_others() {
     // save_doc compacts from the caller's document only when it knows that
     // document holds everything stored; a chunk appended in between (e.g.
     // from sync) must survive the compaction.
-    let (dir, mut v) = new_vault();
-    compact_after(&mut v, 4);
-    let id = DocId::random().unwrap();
-    let mut d = Automerge::new();
+    let (dir, mut v, id, mut d) = compacting_doc(4);
     let mut heads = vec![];
     put(&mut d, "base", 1i64);
     heads = v.save_doc(&id, &d, &heads).unwrap();
@@ -519,10 +519,7 @@ fn auto_compaction_keeps_chunks_appended_by_others() {
 
 #[test]
 fn auto_compaction_still_reports_a_damaged_chunk() {
-    let (dir, mut v) = new_vault();
-    compact_after(&mut v, 3);
-    let id = DocId::random().unwrap();
-    let mut d = Automerge::new();
+    let (dir, mut v, id, mut d) = compacting_doc(3);
     let heads = save_each(
         &mut v,
         &id,
