@@ -332,6 +332,27 @@ fn overdue_tasks_as_of_a_date() {
     assert_eq!(ids, ["t2", "t1"]);
 }
 
+/// A case opened by the investigator on device `device`, with checklists
+/// from `catalog`.
+fn open_case(
+    device: u8,
+    nonce: u8,
+    jurisdiction: &str,
+    catalog: &Catalog,
+) -> Result<CaseDoc, ModelError> {
+    CaseDoc::create(
+        actor(device),
+        NewCase {
+            nonce: [nonce; 16],
+            reference: "r".into(),
+            title: "t".into(),
+            jurisdiction: jurisdiction.into(),
+        },
+        &investigator(),
+        catalog,
+    )
+}
+
 /// Version 1 of a template `demo` of `stage`, citing manual `source`,
 /// whose items are required actions `(id, English, Russian)`.
 fn demo_template(stage: &str, source: &str, items: &[(&str, &str, &str)]) -> String {
@@ -364,30 +385,14 @@ fn adopting_a_newer_template_keeps_every_ticked_item() {
         .replace("id = \"drop\"", "id = \"new\"");
     let cat = Catalog::from_sources([("demo@1.toml", v1), ("demo@2.toml", v2.as_str())]).unwrap();
     let inv = investigator();
-    let doc = CaseDoc::create(
-        actor(1),
-        NewCase {
-            nonce: [2; 16],
-            reference: "r".into(),
-            title: "t".into(),
-            jurisdiction: "UZ".into(),
-        },
-        &inv,
-        &cat,
-    )
-    .unwrap();
+    let doc = open_case(1, 2, "UZ", &cat).unwrap();
     // A new case starts with the newest version...
     assert_eq!(doc.case().unwrap().checklists["demo"].version, 2);
     // ...while one that started on v1 keeps v1 until it adopts v2.
-    let mut old = CaseDoc::create(
-        actor(2),
-        NewCase {
-            nonce: [3; 16],
-            reference: "r".into(),
-            title: "t".into(),
-            jurisdiction: "UZ".into(),
-        },
-        &inv,
+    let mut old = open_case(
+        2,
+        3,
+        "UZ",
         &Catalog::from_sources([("demo@1.toml", v1)]).unwrap(),
     )
     .unwrap();
@@ -466,18 +471,7 @@ fn a_checklist_of_an_unknown_template_version_holds_the_gate() {
     .unwrap();
     let inv = investigator();
     let sup = author(Role::Supervisor, "sup-1");
-    let mut doc = CaseDoc::create(
-        actor(1),
-        NewCase {
-            nonce: [4; 16],
-            reference: "r".into(),
-            title: "t".into(),
-            jurisdiction: "KG".into(),
-        },
-        &inv,
-        &older,
-    )
-    .unwrap();
+    let mut doc = open_case(1, 4, "KG", &older).unwrap();
     doc.apply(
         Edit::OpenStage {
             stage: Stage::Identification,
