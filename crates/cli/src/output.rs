@@ -30,6 +30,19 @@ impl Out {
         write_stdout(&s)
     }
 
+    /// `value` as JSON with --json; otherwise what `human` prints of it.
+    pub fn show<T: Serialize>(
+        &self,
+        value: &T,
+        human: impl FnOnce(&T) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        if self.json {
+            self.json(value)
+        } else {
+            human(value)
+        }
+    }
+
     /// A confirmation or plain line (people only; nothing with --json).
     pub fn say(&self, en: &str, ru: &str) -> anyhow::Result<()> {
         if self.json {
@@ -82,6 +95,19 @@ impl Out {
     }
 
     /// An aligned table; an empty table prints `empty` instead.
+    /// A heading over a table of `items`, one row each, or "-" when there
+    /// are none.
+    pub fn listing<T>(
+        &self,
+        heading: &str,
+        headers: &[&str],
+        items: &[T],
+        row: impl Fn(&T) -> Vec<String>,
+    ) -> anyhow::Result<()> {
+        self.heading(heading)?;
+        self.table(headers, items.iter().map(row).collect(), ("-", "-"))
+    }
+
     pub fn table(
         &self,
         headers: &[&str],

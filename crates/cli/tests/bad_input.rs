@@ -179,17 +179,7 @@ fn bad_input_is_refused_with_its_code_and_changes_nothing() {
         Case {
             name: "prosecutor adds a person",
             on: &pros,
-            args: args(&[
-                "person",
-                "add",
-                &case,
-                "--kind",
-                "victim",
-                "--pseudonym",
-                "V9",
-                "--name",
-                "X Y",
-            ]),
+            args: args(&person_add(&case, "victim", "V9", "X Y", &[])),
             env: vec![],
             exit: 5,
             code: "policy.denied",

@@ -10,29 +10,26 @@ fn investigator_case_reaches_admin_masked_and_reveal_is_audited() {
 
     let inv = &t.inv;
     let case = new_case(inv, "2026-014");
-    let person = inv.json(&[
-        "person",
-        "add",
+    let person = inv.json(&person_add(
         &case,
-        "--kind",
         "victim",
-        "--pseudonym",
         "V1",
-        "--name",
         "Gulnara Akhmedova",
-        "--sex",
-        "female",
-        "--age",
-        "19",
-        "--citizenship",
-        "UZ",
-        "--exploitation",
-        "forced_labour",
-        "--birth-date",
-        "2006-03-01",
-        "--control",
-        "debt_bondage",
-    ]);
+        &[
+            "--sex",
+            "female",
+            "--age",
+            "19",
+            "--citizenship",
+            "UZ",
+            "--exploitation",
+            "forced_labour",
+            "--birth-date",
+            "2006-03-01",
+            "--control",
+            "debt_bondage",
+        ],
+    ));
     let person = person["id"].as_str().unwrap().to_string();
 
     // Tick the first two items of the first checklist: one done, one N/A.
@@ -121,13 +118,7 @@ fn investigator_case_reaches_admin_masked_and_reveal_is_audited() {
     let id = admin.json(&["person", "reveal", &case, &person]);
     assert_eq!(id["full_name"], "Gulnara Akhmedova");
     let log = admin.json(&["audit", "log"]);
-    assert!(
-        log.as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["action"] == "person.reveal"),
-        "{log}"
-    );
+    assert_logged(&log, "person.reveal");
     let check = admin.json(&["audit", "verify"]);
     assert!(check["entries"].as_u64().unwrap() > 0);
     inv.ok(&["audit", "verify"]);
@@ -183,19 +174,13 @@ fn the_other_commands_run() {
         "Found at the kiln.",
         "--text",
     ]);
-    let p = w.json(&[
-        "person",
-        "add",
+    let p = w.json(&person_add(
         &case,
-        "--kind",
         "witness",
-        "--pseudonym",
         "W1",
-        "--name",
         "Some One",
-        "--relation",
-        "neighbour",
-    ]);
+        &["--relation", "neighbour"],
+    ));
     let p = p["id"].as_str().unwrap().to_string();
     w.ok(&["note", "add", &case, "First note"]);
     let task = w.json(&[

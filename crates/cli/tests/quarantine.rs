@@ -96,13 +96,7 @@ fn a_supervisor_releases_and_discards_quarantined_changes() {
     let d = t.admin.json(&["sync", "quarantine", "discard", &note]);
     assert_eq!(d["codes"][0], "policy.denied");
     let log = t.admin.json(&["audit", "log", "--limit", "5"]);
-    assert!(
-        log.as_array()
-            .unwrap()
-            .iter()
-            .any(|e| e["action"] == "sync.quarantine_discard"),
-        "{log}"
-    );
+    assert_logged(&log, "sync.quarantine_discard");
     // The same bundle again does not bring it back; the first bundle is
     // already applied.
     t.admin.ok(&["sync", "import", s(&second)]);

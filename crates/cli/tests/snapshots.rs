@@ -87,19 +87,13 @@ fn json_shapes() {
     let t = team();
     let inv = &t.inv;
     let case = new_case(inv, "2026-031");
-    inv.ok(&[
-        "person",
-        "add",
+    inv.ok(&person_add(
         &case,
-        "--kind",
         "victim",
-        "--pseudonym",
         "V1",
-        "--name",
         "Nodira Karimova",
-        "--exploitation",
-        "forced_labour",
-    ]);
+        &["--exploitation", "forced_labour"],
+    ));
     inv.ok(&[
         "task",
         "add",

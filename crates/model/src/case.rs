@@ -269,6 +269,18 @@ pub struct ChecklistInstance {
     pub signoffs: BTreeMap<String, SignOff>,
 }
 
+impl ChecklistInstance {
+    /// A checklist just started: every item open, nothing signed off.
+    pub fn new(template_id: String, version: u64) -> ChecklistInstance {
+        ChecklistInstance {
+            template_id,
+            version,
+            items: BTreeMap::new(),
+            signoffs: BTreeMap::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct ItemState {
     pub status: ItemStatus,

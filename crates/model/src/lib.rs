@@ -24,6 +24,7 @@ pub mod policy;
 pub mod scalar;
 pub mod schema;
 pub mod search;
+mod table;
 mod validate;
 pub mod vocab;
 

@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::path::DocPath;
+use crate::table::{join, rows_in};
 use crate::vocab::Role;
 
 /// Which kind of document a path is in.
@@ -75,46 +76,57 @@ const fn rule(pattern: &'static str, grants: &'static [Grant], why: &'static str
 const RECORD: &str = "investigators keep the investigation record";
 const NO_DELETE: &str = "records are corrected, never deleted";
 
-/// The case-document policy table, in the order rules are tried.
+/// An investigators' record collection: each record's fields are theirs
+/// to write, the records themselves are never deleted.
+macro_rules! investigation_record {
+    ($collection:literal) => {
+        [
+            rule(
+                concat!($collection, "/*/*/**"),
+                &[(INV, &[C, U, D])],
+                RECORD,
+            ),
+            rule(concat!($collection, "/**"), &[(INV, &[C, U])], NO_DELETE),
+        ]
+    };
+}
+
 #[rustfmt::skip]
-pub static CASE_RULES: &[Rule] = &[
-    rule("*", &[], "a case's parts are laid out by its first change, and by no later one"),
-    rule("evidence/*/custody/**", &[(INV, &[C])], "the chain of custody is append-only"),
-    rule("checklists/*/version", &[(INV, &[U]), (OPENERS, &[C])], "investigators adopt newer template versions"),
-    rule("checklists/*/*", &[(LEADS, &[C, U]), (OPENERS, &[C])], "checklists are started, never deleted"),
-    rule("checklists/*/signoffs/**", &[(&[P, S, A], &[C, U])], "only prosecutors and supervisors sign off"),
-    rule("checklists/*/items/**", &[(INV, &[C, U, D])], "investigators work the checklists"),
-    rule("checklists/*", &[(LEADS, &[C, U]), (OPENERS, &[C])], "checklists are started, never deleted"),
-    rule("review/**", &[(&[P], &[C, U])], "the review belongs to the prosecutor"),
-    rule("approvals/**", &[(LEADS, &[C, U])], "approvals belong to the supervisor"),
-    rule("assignment/**", &[(LEADS, &[C, U, D])], "supervisors assign cases"),
-    rule("stages/*/status", &[(LEADS, &[C, U]), (OPENERS, &[C])], "supervisors decide stage gates"),
-    rule("stages/*/closed_at", &[(LEADS, &[C, U]), (OPENERS, &[C])], "supervisors decide stage gates"),
-    rule("stages/**", &[(LEADS, &[C, U]), (OPENERS, &[C])], "investigators open stages"),
-    rule("header/qualification/**", &[(OPENERS, &[C, U, D])], "the legal qualification may be revised"),
-    rule("header/**", &[(OPENERS, &[C, U])], "case details"),
-    rule("narrative/**", &[(INV, &[C, U, D])], "the narrative is the investigators' text"),
-    rule("tasks/*/*/**", &[(OPENERS, &[C, U, D])], "investigators and supervisors plan tasks"),
-    rule("tasks/**", &[(OPENERS, &[C, U])], "tasks are closed, never deleted"),
-    rule("victims/*/*/**", &[(INV, &[C, U, D])], RECORD),
-    rule("victims/**", &[(INV, &[C, U])], NO_DELETE),
-    rule("suspects/*/*/**", &[(INV, &[C, U, D])], RECORD),
-    rule("suspects/**", &[(INV, &[C, U])], NO_DELETE),
-    rule("witnesses/*/*/**", &[(INV, &[C, U, D])], RECORD),
-    rule("witnesses/**", &[(INV, &[C, U])], NO_DELETE),
-    rule("evidence/*/*/**", &[(INV, &[C, U, D])], RECORD),
-    rule("evidence/**", &[(INV, &[C, U])], NO_DELETE),
-    rule("interviews/*/*/**", &[(INV, &[C, U, D])], RECORD),
-    rule("interviews/**", &[(INV, &[C, U])], NO_DELETE),
-    rule("timeline/*/*/**", &[(INV, &[C, U, D])], RECORD),
-    rule("timeline/**", &[(INV, &[C, U])], NO_DELETE),
-    rule("referrals/*/*/**", &[(INV, &[C, U, D])], RECORD),
-    rule("referrals/**", &[(INV, &[C, U])], NO_DELETE),
-    rule("risks/*/*/**", &[(INV, &[C, U, D])], RECORD),
-    rule("risks/**", &[(INV, &[C, U])], NO_DELETE),
-    rule("notes/*/*/**", &[(INV, &[C, U, D])], RECORD),
-    rule("notes/**", &[(INV, &[C, U])], NO_DELETE),
+const CASE_SECTIONS: &[&[Rule]] = &[
+    &[
+        rule("*", &[], "a case's parts are laid out by its first change, and by no later one"),
+        rule("evidence/*/custody/**", &[(INV, &[C])], "the chain of custody is append-only"),
+        rule("checklists/*/version", &[(INV, &[U]), (OPENERS, &[C])], "investigators adopt newer template versions"),
+        rule("checklists/*/*", &[(LEADS, &[C, U]), (OPENERS, &[C])], "checklists are started, never deleted"),
+        rule("checklists/*/signoffs/**", &[(&[P, S, A], &[C, U])], "only prosecutors and supervisors sign off"),
+        rule("checklists/*/items/**", &[(INV, &[C, U, D])], "investigators work the checklists"),
+        rule("checklists/*", &[(LEADS, &[C, U]), (OPENERS, &[C])], "checklists are started, never deleted"),
+        rule("review/**", &[(&[P], &[C, U])], "the review belongs to the prosecutor"),
+        rule("approvals/**", &[(LEADS, &[C, U])], "approvals belong to the supervisor"),
+        rule("assignment/**", &[(LEADS, &[C, U, D])], "supervisors assign cases"),
+        rule("stages/*/status", &[(LEADS, &[C, U]), (OPENERS, &[C])], "supervisors decide stage gates"),
+        rule("stages/*/closed_at", &[(LEADS, &[C, U]), (OPENERS, &[C])], "supervisors decide stage gates"),
+        rule("stages/**", &[(LEADS, &[C, U]), (OPENERS, &[C])], "investigators open stages"),
+        rule("header/qualification/**", &[(OPENERS, &[C, U, D])], "the legal qualification may be revised"),
+        rule("header/**", &[(OPENERS, &[C, U])], "case details"),
+        rule("narrative/**", &[(INV, &[C, U, D])], "the narrative is the investigators' text"),
+        rule("tasks/*/*/**", &[(OPENERS, &[C, U, D])], "investigators and supervisors plan tasks"),
+        rule("tasks/**", &[(OPENERS, &[C, U])], "tasks are closed, never deleted"),
+    ],
+    &investigation_record!("victims"),
+    &investigation_record!("suspects"),
+    &investigation_record!("witnesses"),
+    &investigation_record!("evidence"),
+    &investigation_record!("interviews"),
+    &investigation_record!("timeline"),
+    &investigation_record!("referrals"),
+    &investigation_record!("risks"),
+    &investigation_record!("notes"),
 ];
+
+/// The case-document policy table, in the order rules are tried.
+pub static CASE_RULES: &[Rule] =
+    &join::<_, { rows_in(CASE_SECTIONS) }>(CASE_SECTIONS, rule("", &[], ""));
 
 /// The team-document policy table.
 #[rustfmt::skip]

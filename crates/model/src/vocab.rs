@@ -334,16 +334,17 @@ mod tests {
 
     #[test]
     fn ids_are_unique_and_parse_back() {
-        round_trip(Role::ALL, Role::id, Role::from_id);
-        round_trip(Stage::ALL, Stage::id, Stage::from_id);
-        round_trip(Exploitation::ALL, Exploitation::id, Exploitation::from_id);
-        round_trip(
-            ControlMethod::ALL,
-            ControlMethod::id,
-            ControlMethod::from_id,
+        macro_rules! round_trip {
+            ($($vocab:ident),*) => {$(round_trip($vocab::ALL, $vocab::id, $vocab::from_id);)*};
+        }
+        round_trip!(
+            Role,
+            Stage,
+            Exploitation,
+            ControlMethod,
+            CaseStatus,
+            EvidenceKind
         );
-        round_trip(CaseStatus::ALL, CaseStatus::id, CaseStatus::from_id);
-        round_trip(EvidenceKind::ALL, EvidenceKind::id, EvidenceKind::from_id);
     }
 
     /// Files and the CLI use `id()`; serde (templates) must agree with it.
@@ -384,24 +385,10 @@ mod tests {
             assert!(names.iter().all(|n| (v.accepts)(n)), "{}", v.name);
             assert!(!(v.accepts)("no-such-value"), "{}", v.name);
         }
-        same(Stage::ALL, Stage::doc_name, Stage::VOCABULARY);
-        same(
-            StageStatus::ALL,
-            StageStatus::doc_name,
-            StageStatus::VOCABULARY,
-        );
-        same(
-            Exploitation::ALL,
-            Exploitation::doc_name,
-            Exploitation::VOCABULARY,
-        );
-        same(
-            ControlMethod::ALL,
-            ControlMethod::doc_name,
-            ControlMethod::VOCABULARY,
-        );
-        same(Role::ALL, Role::doc_name, Role::VOCABULARY);
-        same(Sex::ALL, Sex::doc_name, Sex::VOCABULARY);
+        macro_rules! same {
+            ($($vocab:ident),*) => {$(same($vocab::ALL, $vocab::doc_name, $vocab::VOCABULARY);)*};
+        }
+        same!(Stage, StageStatus, Exploitation, ControlMethod, Role, Sex);
     }
 
     #[test]

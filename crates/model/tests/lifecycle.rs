@@ -60,6 +60,17 @@ fn identification_gate_table() {
     };
     #[rustfmt::skip]
     type Steps<'a> = Vec<(Edit, &'a Author)>;
+    // Every item ticked, then the supervisor's decision on the stage.
+    let ticked_then = |decision| -> Steps {
+        tick_all()
+            .into_iter()
+            .map(|e| (e, &inv))
+            .chain([(
+                insert("a1", approval(Stage::Identification, decision)),
+                &sup,
+            )])
+            .collect()
+    };
     let rows: Vec<(&str, Steps, usize, usize)> = vec![
         ("nothing done", vec![], 4, 1),
         (
@@ -80,32 +91,8 @@ fn identification_gate_table() {
             0,
             1,
         ),
-        (
-            "done and rejected",
-            tick_all()
-                .into_iter()
-                .map(|e| (e, &inv))
-                .chain([(
-                    insert("a1", approval(Stage::Identification, Decision::Rejected)),
-                    &sup,
-                )])
-                .collect(),
-            0,
-            1,
-        ),
-        (
-            "done and approved",
-            tick_all()
-                .into_iter()
-                .map(|e| (e, &inv))
-                .chain([(
-                    insert("a1", approval(Stage::Identification, Decision::Approved)),
-                    &sup,
-                )])
-                .collect(),
-            0,
-            0,
-        ),
+        ("done and rejected", ticked_then(Decision::Rejected), 0, 1),
+        ("done and approved", ticked_then(Decision::Approved), 0, 0),
         (
             "approved early",
             vec![(
@@ -345,55 +332,67 @@ fn overdue_tasks_as_of_a_date() {
     assert_eq!(ids, ["t2", "t1"]);
 }
 
+/// A case opened by the investigator on device `device`, with checklists
+/// from `catalog`.
+fn open_case(
+    device: u8,
+    nonce: u8,
+    jurisdiction: &str,
+    catalog: &Catalog,
+) -> Result<CaseDoc, ModelError> {
+    CaseDoc::create(
+        actor(device),
+        NewCase {
+            nonce: [nonce; 16],
+            reference: "r".into(),
+            title: "t".into(),
+            jurisdiction: jurisdiction.into(),
+        },
+        &investigator(),
+        catalog,
+    )
+}
+
+/// Version 1 of a template `demo` of `stage`, citing manual `source`,
+/// whose items are required actions `(id, English, Russian)`.
+fn demo_template(stage: &str, source: &str, items: &[(&str, &str, &str)]) -> String {
+    let mut toml = format!(
+        "id = \"demo\"\nversion = 1\nstage = \"{stage}\"\nsources = [\"UNODC manual {source}\"]\ntitle = {{ en = \"Demo\", ru = \"Демо\" }}\n"
+    );
+    for (id, en, ru) in items {
+        toml.push_str(&template_item(id, source, en, ru));
+    }
+    toml
+}
+
+/// One required action of a template, as TOML.
+fn template_item(id: &str, source: &str, en: &str, ru: &str) -> String {
+    format!(
+        "[[items]]\nid = \"{id}\"\nkind = \"action\"\nrequired = true\nsource = \"{source}\"\ntext = {{ en = \"{en}\", ru = \"{ru}\" }}\n"
+    )
+}
+
 #[test]
 fn adopting_a_newer_template_keeps_every_ticked_item() {
-    let v1 = r#"id = "demo"
-version = 1
-stage = "intake"
-sources = ["UNODC manual M2"]
-title = { en = "Demo", ru = "Демо" }
-[[items]]
-id = "keep"
-kind = "action"
-required = true
-source = "M2"
-text = { en = "Keep", ru = "Оставить" }
-[[items]]
-id = "drop"
-kind = "action"
-required = true
-source = "M2"
-text = { en = "Drop", ru = "Убрать" }
-"#;
+    let v1 = demo_template(
+        "intake",
+        "M2",
+        &[("keep", "Keep", "Оставить"), ("drop", "Drop", "Убрать")],
+    );
+    let v1 = v1.as_str();
     let v2 = v1
         .replace("version = 1", "version = 2")
         .replace("id = \"drop\"", "id = \"new\"");
     let cat = Catalog::from_sources([("demo@1.toml", v1), ("demo@2.toml", v2.as_str())]).unwrap();
     let inv = investigator();
-    let doc = CaseDoc::create(
-        actor(1),
-        NewCase {
-            nonce: [2; 16],
-            reference: "r".into(),
-            title: "t".into(),
-            jurisdiction: "UZ".into(),
-        },
-        &inv,
-        &cat,
-    )
-    .unwrap();
+    let doc = open_case(1, 2, "UZ", &cat).unwrap();
     // A new case starts with the newest version...
     assert_eq!(doc.case().unwrap().checklists["demo"].version, 2);
     // ...while one that started on v1 keeps v1 until it adopts v2.
-    let mut old = CaseDoc::create(
-        actor(2),
-        NewCase {
-            nonce: [3; 16],
-            reference: "r".into(),
-            title: "t".into(),
-            jurisdiction: "UZ".into(),
-        },
-        &inv,
+    let mut old = open_case(
+        2,
+        3,
+        "UZ",
         &Catalog::from_sources([("demo@1.toml", v1)]).unwrap(),
     )
     .unwrap();
@@ -453,28 +452,12 @@ text = { en = "Drop", ru = "Убрать" }
 /// it unseen.
 #[test]
 fn a_checklist_of_an_unknown_template_version_holds_the_gate() {
-    let v1 = r#"id = "demo"
-version = 1
-stage = "identification"
-sources = ["UNODC manual M5"]
-title = { en = "Demo", ru = "Демо" }
-[[items]]
-id = "only"
-kind = "action"
-required = true
-source = "M5"
-text = { en = "Only", ru = "Единственный" }
-"#;
+    let v1 = demo_template("identification", "M5", &[("only", "Only", "Единственный")]);
+    let v1 = v1.as_str();
     let v2 = format!(
         "{}{}",
         v1.replace("version = 1", "version = 2"),
-        r#"[[items]]
-id = "added"
-kind = "action"
-required = true
-source = "M5"
-text = { en = "Added", ru = "Добавлен" }
-"#
+        template_item("added", "M5", "Added", "Добавлен")
     );
     let later = v1
         .replace("id = \"demo\"", "id = \"later\"")
@@ -488,18 +471,7 @@ text = { en = "Added", ru = "Добавлен" }
     .unwrap();
     let inv = investigator();
     let sup = author(Role::Supervisor, "sup-1");
-    let mut doc = CaseDoc::create(
-        actor(1),
-        NewCase {
-            nonce: [4; 16],
-            reference: "r".into(),
-            title: "t".into(),
-            jurisdiction: "KG".into(),
-        },
-        &inv,
-        &older,
-    )
-    .unwrap();
+    let mut doc = open_case(1, 4, "KG", &older).unwrap();
     doc.apply(
         Edit::OpenStage {
             stage: Stage::Identification,

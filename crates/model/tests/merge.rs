@@ -152,9 +152,7 @@ proptest! {
 
     #[test]
     fn concurrent_edits_merge_without_loss(a_ops in prop::collection::vec(op(), 0..12), b_ops in prop::collection::vec(op(), 0..12)) {
-        let mut origin = base();
-        let mut a = origin.fork(actor(0xA));
-        let mut b = origin.fork(actor(0xB));
+        let (mut a, mut b) = two_devices();
         let wa = run(&mut a, "a", &a_ops);
         let wb = run(&mut b, "b", &b_ops);
 
@@ -213,11 +211,15 @@ proptest! {
     }
 }
 
+/// Two devices' copies of one case.
+fn two_devices() -> (CaseDoc, CaseDoc) {
+    let mut origin = base();
+    (origin.fork(actor(0xA)), origin.fork(actor(0xB)))
+}
+
 #[test]
 fn conflicting_records_are_reported_and_resolvable() {
-    let mut origin = base();
-    let mut a = origin.fork(actor(0xA));
-    let mut b = origin.fork(actor(0xB));
+    let (mut a, mut b) = two_devices();
     // Both devices tick the same item with different outcomes.
     a.apply(
         tick("initial-actions", "immediate-safety"),
@@ -258,9 +260,7 @@ fn conflicting_records_are_reported_and_resolvable() {
 
 #[test]
 fn editing_one_field_leaves_other_conflicts_alone() {
-    let mut origin = base();
-    let mut a = origin.fork(actor(0xA));
-    let mut b = origin.fork(actor(0xB));
+    let (mut a, mut b) = two_devices();
     let set = |p: &str, v: &str| Edit::Set {
         path: p.parse().unwrap(),
         value: v.into(),
@@ -288,9 +288,7 @@ fn editing_one_field_leaves_other_conflicts_alone() {
 
 #[test]
 fn resolving_needs_the_right_role_and_a_real_choice() {
-    let mut origin = base();
-    let mut a = origin.fork(actor(0xA));
-    let mut b = origin.fork(actor(0xB));
+    let (mut a, mut b) = two_devices();
     a.apply(
         insert("v1", Record::Victim(victim("A", "Name A"))),
         &investigator(),

@@ -120,6 +120,13 @@ fn every_conflict_in_a_case_can_be_decided_by_someone() {
     }
 }
 
+/// `path`, checked to be written with its entry when `inside` one.
+fn written_with_entry(path: &str, inside: bool) -> DocPath {
+    let p: DocPath = path.parse().unwrap();
+    assert_eq!(policy::written_with_entry(&p), inside, "{path}");
+    p
+}
+
 #[test]
 fn custody_entries_are_written_with_the_entry() {
     for (path, inside) in [
@@ -129,8 +136,7 @@ fn custody_entries_are_written_with_the_entry() {
         ("evidence/e1/custody", false),
         ("evidence/e1/label", false),
     ] {
-        let p: DocPath = path.parse().unwrap();
-        assert_eq!(policy::written_with_entry(&p), inside, "{path}");
+        written_with_entry(path, inside);
     }
 }
 
@@ -157,8 +163,7 @@ fn statements_are_written_whole() {
         ("approvals/a1", false),
         ("victims/v1/pseudonym", false),
     ] {
-        let p: DocPath = path.parse().unwrap();
-        assert_eq!(policy::written_with_entry(&p), inside, "{path}");
+        let p = written_with_entry(path, inside);
         let kind = if inside { Update } else { Create };
         let role = if path.starts_with("review") {
             Prosecutor

@@ -19,6 +19,14 @@ fn map<V>(entries: impl IntoIterator<Item = (&'static str, V)>) -> BTreeMap<Stri
         .collect()
 }
 
+/// One entry for each value of a vocabulary, keyed `{prefix}{index}`.
+fn one_each<T, R>(all: &[T], prefix: &str, make: impl Fn(usize, &T) -> R) -> BTreeMap<String, R> {
+    all.iter()
+        .enumerate()
+        .map(|(i, value)| (format!("{prefix}{i}"), make(i, value)))
+        .collect()
+}
+
 fn date(s: &str) -> Date {
     s.parse().unwrap()
 }
@@ -134,145 +142,82 @@ fn sample_case() -> Case {
         attachment_sha256: Some("ab".repeat(32)),
         recorded_by: "inv-1".into(),
     };
-    let evidence = EvidenceKind::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, kind)| {
-            (
-                format!("e{i}"),
-                Evidence {
-                    label: format!("Item {i}"),
-                    kind: *kind,
-                    description: "seized".into(),
-                    seized_at: Some(at),
-                    seized_from: Some("office".into()),
-                    location: Some("room 2".into()),
-                    seal_number: Some("S-1".into()),
-                    attachment_sha256: Some("cd".repeat(32)),
-                    custody: vec![custody("k1"), custody("k2")],
-                    recorded_at: at,
-                    recorded_by: "inv-1".into(),
-                },
-            )
-        })
-        .collect();
-    let interviews = PeaceStage::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, stage)| {
-            (
-                format!("i{i}"),
-                Interview {
-                    person_id: "v0".into(),
-                    stage: *stage,
-                    planned_for: Some(date("2026-03-01")),
-                    venue: Some("safe room".into()),
-                    interpreter: Some("Interpreter".into()),
-                    interpreter_vetted: true,
-                    consent_given: true,
-                    child_track: false,
-                    plan: Text::with_value("Open questions first."),
-                    recorded_at: at,
-                    recorded_by: "inv-1".into(),
-                },
-            )
-        })
-        .collect();
-    let tasks = Stage::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, stage)| {
-            (
-                format!("t{i}"),
-                Task {
-                    title: "Request bank records".into(),
-                    assignee: Some("inv-1".into()),
-                    due: Some(date("2026-04-30")),
-                    stage: Some(*stage),
-                    done: i % 2 == 0,
-                    recorded_at: at,
-                    recorded_by: "sup-1".into(),
-                },
-            )
-        })
-        .collect();
-    let timeline = EventKind::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, kind)| {
-            (
-                format!("ev{i}"),
-                TimelineEvent {
-                    kind: *kind,
-                    date: Some(date("2025-11-01")),
-                    place: "Tashkent".into(),
-                    country: Some("UZ".into()),
-                    description: "bus to Almaty".into(),
-                    person_ids: vec!["v0".into(), "s0".into()],
-                    recorded_at: at,
-                    recorded_by: "inv-1".into(),
-                },
-            )
-        })
-        .collect();
-    let referrals = ReferralDirection::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, direction)| {
-            (
-                format!("rf{i}"),
-                Referral {
-                    person_id: "v0".into(),
-                    direction: *direction,
-                    organisation: "Shelter".into(),
-                    date: Some(date("2026-01-10")),
-                    reason: "housing".into(),
-                    outcome: Some("accepted".into()),
-                    recorded_at: at,
-                    recorded_by: "inv-1".into(),
-                },
-            )
-        })
-        .collect();
-    let risks = RiskSubject::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, subject)| {
-            (
-                format!("rk{i}"),
-                RiskAssessment {
-                    subject: *subject,
-                    person_id: Some("v0".into()),
-                    threat: "retaliation".into(),
-                    threat_source: Some("recruiter".into()),
-                    severity: 4,
-                    likelihood: 3,
-                    mitigation: "relocation".into(),
-                    review_on: Some(date("2026-02-01")),
-                    recorded_at: at,
-                    recorded_by: "inv-1".into(),
-                },
-            )
-        })
-        .collect();
-    let items = ItemStatus::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, status)| {
-            (
-                format!("item-{i}"),
-                ItemState {
-                    status: *status,
-                    reason: Some("no phone was found".into()),
-                    note: Some("checked twice".into()),
-                    evidence_ids: vec!["e0".into()],
-                    interview_ids: vec!["i0".into()],
-                    by: "inv-1".into(),
-                    at,
-                },
-            )
-        })
-        .collect();
+    let evidence = one_each(EvidenceKind::ALL, "e", |i, kind| Evidence {
+        label: format!("Item {i}"),
+        kind: *kind,
+        description: "seized".into(),
+        seized_at: Some(at),
+        seized_from: Some("office".into()),
+        location: Some("room 2".into()),
+        seal_number: Some("S-1".into()),
+        attachment_sha256: Some("cd".repeat(32)),
+        custody: vec![custody("k1"), custody("k2")],
+        recorded_at: at,
+        recorded_by: "inv-1".into(),
+    });
+    let interviews = one_each(PeaceStage::ALL, "i", |_, stage| Interview {
+        person_id: "v0".into(),
+        stage: *stage,
+        planned_for: Some(date("2026-03-01")),
+        venue: Some("safe room".into()),
+        interpreter: Some("Interpreter".into()),
+        interpreter_vetted: true,
+        consent_given: true,
+        child_track: false,
+        plan: Text::with_value("Open questions first."),
+        recorded_at: at,
+        recorded_by: "inv-1".into(),
+    });
+    let tasks = one_each(Stage::ALL, "t", |i, stage| Task {
+        title: "Request bank records".into(),
+        assignee: Some("inv-1".into()),
+        due: Some(date("2026-04-30")),
+        stage: Some(*stage),
+        done: i % 2 == 0,
+        recorded_at: at,
+        recorded_by: "sup-1".into(),
+    });
+    let timeline = one_each(EventKind::ALL, "ev", |_, kind| TimelineEvent {
+        kind: *kind,
+        date: Some(date("2025-11-01")),
+        place: "Tashkent".into(),
+        country: Some("UZ".into()),
+        description: "bus to Almaty".into(),
+        person_ids: vec!["v0".into(), "s0".into()],
+        recorded_at: at,
+        recorded_by: "inv-1".into(),
+    });
+    let referrals = one_each(ReferralDirection::ALL, "rf", |_, direction| Referral {
+        person_id: "v0".into(),
+        direction: *direction,
+        organisation: "Shelter".into(),
+        date: Some(date("2026-01-10")),
+        reason: "housing".into(),
+        outcome: Some("accepted".into()),
+        recorded_at: at,
+        recorded_by: "inv-1".into(),
+    });
+    let risks = one_each(RiskSubject::ALL, "rk", |_, subject| RiskAssessment {
+        subject: *subject,
+        person_id: Some("v0".into()),
+        threat: "retaliation".into(),
+        threat_source: Some("recruiter".into()),
+        severity: 4,
+        likelihood: 3,
+        mitigation: "relocation".into(),
+        review_on: Some(date("2026-02-01")),
+        recorded_at: at,
+        recorded_by: "inv-1".into(),
+    });
+    let items = one_each(ItemStatus::ALL, "item-", |_, status| ItemState {
+        status: *status,
+        reason: Some("no phone was found".into()),
+        note: Some("checked twice".into()),
+        evidence_ids: vec!["e0".into()],
+        interview_ids: vec!["i0".into()],
+        by: "inv-1".into(),
+        at,
+    });
     let signoffs = Role::ALL
         .iter()
         .zip(ItemStatus::ALL.iter().cycle())
@@ -289,39 +234,21 @@ fn sample_case() -> Case {
             )
         })
         .collect();
-    let review = ReviewKind::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, kind)| {
-            (
-                format!("rv{i}"),
-                ReviewItem {
-                    kind: *kind,
-                    stage: Some(Stage::ProsecutionReview),
-                    text: "charges hold".into(),
-                    by: "pro-1".into(),
-                    at,
-                },
-            )
-        })
-        .collect();
-    let approvals = Decision::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, decision)| {
-            (
-                format!("ap{i}"),
-                Approval {
-                    stage: Some(Stage::Intake),
-                    subject: "intake gate".into(),
-                    decision: *decision,
-                    comment: Some("as discussed".into()),
-                    by: "sup-1".into(),
-                    at,
-                },
-            )
-        })
-        .collect();
+    let review = one_each(ReviewKind::ALL, "rv", |_, kind| ReviewItem {
+        kind: *kind,
+        stage: Some(Stage::ProsecutionReview),
+        text: "charges hold".into(),
+        by: "pro-1".into(),
+        at,
+    });
+    let approvals = one_each(Decision::ALL, "ap", |_, decision| Approval {
+        stage: Some(Stage::Intake),
+        subject: "intake gate".into(),
+        decision: *decision,
+        comment: Some("as discussed".into()),
+        by: "sup-1".into(),
+        at,
+    });
     let article = LegalArticle {
         jurisdiction: "KZ".into(),
         code_year: 2014,
@@ -713,29 +640,24 @@ fn wrong_values_are_refused() {
 
 #[test]
 fn refusals_name_the_path_and_what_belongs_there() {
-    let schema = schema::case();
-    let p: DocPath = "stages/intake/status".parse().unwrap();
-    let bad = schema
-        .check(&p, &Written::Put(ScalarValue::Str("closed".into())))
-        .unwrap_err();
+    let refusal = |path: &str, value: &str| {
+        let p: DocPath = path.parse().unwrap();
+        schema::case()
+            .check(&p, &Written::Put(ScalarValue::Str(value.into())))
+            .unwrap_err()
+            .to_string()
+    };
     assert_eq!(
-        bad.to_string(),
+        refusal("stages/intake/status", "closed"),
         "'stages/intake/status' holds one of NotStarted, Active, Closed, not a name outside that vocabulary"
     );
-    let p: DocPath = "victims/v1/age_at_trafficking".parse().unwrap();
-    let bad = schema
-        .check(&p, &Written::Put(ScalarValue::Str("17".into())))
-        .unwrap_err();
     assert_eq!(
-        bad.to_string(),
+        refusal("victims/v1/age_at_trafficking", "17"),
         "'victims/v1/age_at_trafficking' holds an unsigned integer, or null, not a string"
     );
     // The value itself is case content: it is never in the message.
-    let p: DocPath = "victims/v1/identity/birth_date".parse().unwrap();
-    let bad = schema
-        .check(&p, &Written::Put(ScalarValue::Str("Secret 1999".into())))
-        .unwrap_err();
-    assert!(!bad.to_string().contains("Secret"), "{bad}");
+    let bad = refusal("victims/v1/identity/birth_date", "Secret 1999");
+    assert!(!bad.contains("Secret"), "{bad}");
 }
 
 /// A change that makes a record gives it every field: autosurgeon cannot

@@ -10,6 +10,12 @@ fn pw() -> Passphrase {
     Passphrase::from("correct horse battery staple")
 }
 
+fn create(dir: &std::path::Path) -> Vault {
+    Vault::create(dir, &pw(), &CreateParams::insecure_fast_for_tests())
+        .unwrap()
+        .0
+}
+
 fn fast() -> UnlockOptions {
     UnlockOptions::insecure_fast_for_tests()
 }
@@ -63,8 +69,7 @@ fn migrates_from_every_earlier_version() {
 #[test]
 fn newer_format_is_refused_without_writing() {
     let dir = tempfile::tempdir().unwrap();
-    let (vault, _) =
-        Vault::create(dir.path(), &pw(), &CreateParams::insecure_fast_for_tests()).unwrap();
+    let vault = create(dir.path());
     meta_put(
         &vault.conn,
         "format_version",
@@ -84,8 +89,7 @@ fn newer_format_is_refused_without_writing() {
 fn disk_full_rolls_back_and_vault_still_opens() {
     let dir = tempfile::tempdir().unwrap();
     let id = DocId([1; 16]);
-    let (mut vault, _) =
-        Vault::create(dir.path(), &pw(), &CreateParams::insecure_fast_for_tests()).unwrap();
+    let mut vault = create(dir.path());
     let d = doc_with("before", 1);
     vault.save_doc(&id, &d, &[]).unwrap();
     let pages: i64 = vault
@@ -131,8 +135,7 @@ fn disk_full_rolls_back_and_vault_still_opens() {
 #[test]
 fn kdf_params_are_raised_on_unlock() {
     let dir = tempfile::tempdir().unwrap();
-    let (vault, _) =
-        Vault::create(dir.path(), &pw(), &CreateParams::insecure_fast_for_tests()).unwrap();
+    let vault = create(dir.path());
     assert_eq!(
         vault.kdf_params().unwrap(),
         KdfParams::insecure_fast_for_tests()

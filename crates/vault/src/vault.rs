@@ -391,17 +391,14 @@ impl Vault {
             write_recovery_slot(&tx, &vault_id, &code, &vault_key)?;
             tx.commit()?;
         }
-        let mut v = Vault {
+        let mut v = Vault::assemble(
             conn,
             vault_id,
-            keys: Keys::new(vault_key),
-            config: VaultConfig::default(),
-            index_cache: RefCell::new(None),
-            doc_coverage: RefCell::new(HashMap::new()),
-            dir: dir.to_path_buf(),
-            unlocked_with: UnlockedWith::Passphrase,
-            _lock: lock,
-        };
+            vault_key,
+            dir,
+            UnlockedWith::Passphrase,
+            lock,
+        );
         v.audit_start("vault", "vault.created")?;
         tracing::info!("vault created");
         Ok((v, code))
@@ -486,7 +483,32 @@ impl Vault {
             schema::migrate(&tx, version, FORMAT_VERSION)?;
             tx.commit()?;
         }
-        Ok(Vault {
+        Ok(Vault::assemble(conn, vault_id, vault_key, dir, how, lock))
+    }
+
+    /// The 16-byte ids `sql` selects, in its order; one of another length
+    /// is no id and is skipped.
+    pub(crate) fn ids(&self, sql: &str) -> Result<Vec<[u8; 16]>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, Vec<u8>>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(ids
+            .into_iter()
+            .filter_map(|v| <[u8; 16]>::try_from(v.as_slice()).ok())
+            .collect())
+    }
+
+    /// An open vault with the default configuration and empty caches.
+    fn assemble(
+        conn: Connection,
+        vault_id: [u8; 16],
+        vault_key: Key32,
+        dir: &Path,
+        unlocked_with: UnlockedWith,
+        lock: File,
+    ) -> Vault {
+        Vault {
             conn,
             vault_id,
             keys: Keys::new(vault_key),
@@ -494,9 +516,9 @@ impl Vault {
             index_cache: RefCell::new(None),
             doc_coverage: RefCell::new(HashMap::new()),
             dir: dir.to_path_buf(),
-            unlocked_with: how,
+            unlocked_with,
             _lock: lock,
-        })
+        }
     }
 
     fn rewrap_passphrase(&mut self, passphrase: &Passphrase, p: &KdfParams) -> Result<()> {

@@ -256,8 +256,7 @@ fn create_err(dir: &std::path::Path) -> VaultError {
 
 #[test]
 fn attachments_stream_limit_and_verified_export() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     let data: Vec<u8> = (0..(3 * ATTACHMENT_CHUNK_SIZE + 123))
         .map(|i| (i % 251) as u8)
         .collect();
@@ -308,8 +307,7 @@ fn attachments_stream_limit_and_verified_export() {
 
 #[test]
 fn export_of_tampered_attachment_leaves_no_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     let data = vec![1u8; 2 * ATTACHMENT_CHUNK_SIZE];
     let info = v
         .put_attachment("a.bin", "application/octet-stream", &mut &data[..])
@@ -334,8 +332,7 @@ fn export_of_tampered_attachment_leaves_no_file() {
 
 #[test]
 fn case_list_and_search() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (_dir, mut v) = new_vault();
     let ids: Vec<DocId> = (0..5).map(|_| DocId::random().unwrap()).collect();
     let names = [
         "aigerim nurlanovna",
@@ -448,15 +445,15 @@ fn every_error_has_a_stable_code() {
 
 #[test]
 fn missing_middle_chunk_is_reported() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     let id = DocId::random().unwrap();
     let mut d = Automerge::new();
-    let mut heads = vec![];
-    for i in 0..3 {
-        put(&mut d, &format!("k{i}"), i as i64);
-        heads = v.save_doc(&id, &d, &heads).unwrap();
-    }
+    save_each(
+        &mut v,
+        &id,
+        &mut d,
+        (0..3).map(|i| (format!("k{i}"), i as i64)),
+    );
     assert_eq!(v.doc_stats(&id).unwrap().incrementals, 3);
     v.lock();
     let c = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
@@ -471,19 +468,23 @@ fn missing_middle_chunk_is_reported() {
     let _ = d.get_heads();
 }
 
+/// A new vault whose `save_doc` compacts a document of `chunks` chunks,
+/// and a new document to save in it.
+fn compacting_doc(chunks: u32) -> (tempfile::TempDir, Vault, DocId, Automerge) {
+    let (dir, mut v) = new_vault();
+    v.set_config(VaultConfig {
+        compact_after_chunks: chunks,
+        ..VaultConfig::default()
+    });
+    (dir, v, DocId::random().unwrap(), Automerge::new())
+}
+
 #[test]
 fn auto_compaction_keeps_chunks_appended_by_others() {
     // save_doc compacts from the caller's document only when it knows that
     // document holds everything stored; a chunk appended in between (e.g.
     // from sync) must survive the compaction.
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
-    v.set_config(VaultConfig {
-        compact_after_chunks: 4,
-        ..VaultConfig::default()
-    });
-    let id = DocId::random().unwrap();
-    let mut d = Automerge::new();
+    let (dir, mut v, id, mut d) = compacting_doc(4);
     let mut heads = vec![];
     put(&mut d, "base", 1i64);
     heads = v.save_doc(&id, &d, &heads).unwrap();
@@ -518,19 +519,13 @@ fn auto_compaction_keeps_chunks_appended_by_others() {
 
 #[test]
 fn auto_compaction_still_reports_a_damaged_chunk() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
-    v.set_config(VaultConfig {
-        compact_after_chunks: 3,
-        ..VaultConfig::default()
-    });
-    let id = DocId::random().unwrap();
-    let mut d = Automerge::new();
-    let mut heads = vec![];
-    for i in 0..2 {
-        put(&mut d, &format!("k{i}"), i as i64);
-        heads = v.save_doc(&id, &d, &heads).unwrap();
-    }
+    let (dir, mut v, id, mut d) = compacting_doc(3);
+    let heads = save_each(
+        &mut v,
+        &id,
+        &mut d,
+        (0..2).map(|i| (format!("k{i}"), i as i64)),
+    );
     // Damage seq 1 behind the open vault's back.
     let c = rusqlite::Connection::open(dir.path().join(DB_FILE)).unwrap();
     c.execute(
@@ -548,8 +543,7 @@ fn auto_compaction_still_reports_a_damaged_chunk() {
 fn finding_11_each_held_or_quarantined_change_is_a_record_of_its_own() {
     // Together far over what one record may hold (16 MiB), each its own
     // row: none is refused, and removing one leaves the others.
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     let value = |i: u8| vec![i; 1 << 20];
     v.transaction(|tx| {
         for i in 0..24u8 {

@@ -38,16 +38,17 @@ fn assert_absent(dir: &std::path::Path, when: &str) {
 
 #[test]
 fn canary_never_reaches_disk() {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     let id = DocId::random().unwrap();
     let mut d = Automerge::new();
-    let mut heads = vec![];
     // Many small incremental saves (uncompressed change chunks).
-    for (i, c) in CANARIES.iter().enumerate() {
-        put(&mut d, &format!("field{i}"), *c);
-        heads = v.save_doc(&id, &d, &heads).unwrap();
-    }
+    let fields = CANARIES.iter().enumerate();
+    let heads = save_each(
+        &mut v,
+        &id,
+        &mut d,
+        fields.map(|(i, c)| (format!("field{i}"), *c)),
+    );
     put(&mut d, "person_name", CANARIES[0]);
     put(&mut d, "note", CANARIES[2]);
     v.save_doc(&id, &d, &heads).unwrap();

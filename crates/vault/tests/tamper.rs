@@ -19,8 +19,7 @@ const TABLES: &[(&str, &str)] = &[
 ];
 
 fn populated() -> (tempfile::TempDir, Vec<DocId>) {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     let ids: Vec<DocId> = (0..2).map(|_| DocId::random().unwrap()).collect();
     for (n, id) in ids.iter().enumerate() {
         let mut d = Automerge::new();
@@ -68,6 +67,15 @@ fn rows(c: &Connection, table: &str, keys: &str) -> Vec<(String, Vec<u8>)> {
     .unwrap()
     .map(|r| r.unwrap())
     .collect()
+}
+
+/// Flips byte `at` of the ciphertext of the first of `rows` (as `rows`
+/// reads them from `table`) whose key names `id`.
+fn flip_byte(dir: &std::path::Path, table: &str, rows: &[(String, Vec<u8>)], id: &str, at: usize) {
+    let (key, ct) = rows.iter().find(|(w, _)| w.contains(id)).unwrap();
+    let mut b = ct.clone();
+    b[at] ^= 0xff;
+    set_ct(dir, table, key, &b);
 }
 
 fn set_ct(dir: &std::path::Path, table: &str, cond: &str, ct: &[u8]) {
@@ -125,20 +133,8 @@ fn corrupt_rows_name_the_record_and_the_rest_loads() {
     let chunks = rows(&c, "doc_chunks", "doc_id, seq");
     drop(c);
     // Corrupt case 0's index entry and its first chunk.
-    let (w0, ct0) = idx
-        .iter()
-        .find(|(w, _)| w.contains(&ids[0].to_hex()))
-        .unwrap();
-    let mut b = ct0.clone();
-    b[30] ^= 0xff;
-    set_ct(dir.path(), "case_index", w0, &b);
-    let (w1, ct1) = chunks
-        .iter()
-        .find(|(w, _)| w.contains(&ids[0].to_hex()))
-        .unwrap();
-    let mut b = ct1.clone();
-    b[40] ^= 0xff;
-    set_ct(dir.path(), "doc_chunks", w1, &b);
+    flip_byte(dir.path(), "case_index", &idx, &ids[0].to_hex(), 30);
+    flip_byte(dir.path(), "doc_chunks", &chunks, &ids[0].to_hex(), 40);
 
     let v = unlock(dir.path()).unwrap();
     let e = v.load_doc(&ids[0]).unwrap_err();
@@ -195,8 +191,7 @@ fn swapping_two_rows_ciphertexts_is_detected() {
 }
 
 fn audit_vault() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let (mut v, _) = create(dir.path());
+    let (dir, mut v) = new_vault();
     for i in 0..8 {
         v.audit_append("u", "case.edited", &format!("edit {i}"))
             .unwrap();

@@ -90,11 +90,12 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
             remove,
         } => {
             with_ws(ctx, |ws| Ok(ws.assign(&case, &member, !remove)?))?;
-            if remove {
-                done(ctx, "Assignment removed", "Назначение снято")
+            let (en, ru) = if remove {
+                ("Assignment removed", "Назначение снято")
             } else {
-                done(ctx, "Assigned", "Назначено")
-            }
+                ("Assigned", "Назначено")
+            };
+            done(ctx, en, ru)
         }
         CaseCmd::Qualify {
             case,
@@ -217,8 +218,8 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         o.heading("Narrative")?;
         o.line(&v.narrative)?;
     }
-    o.heading("Stages")?;
-    o.table(
+    o.listing(
+        "Stages",
         &[
             "stage",
             "status",
@@ -226,19 +227,16 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             "missing sign-offs",
             "newer checklists",
         ],
-        v.stages
-            .iter()
-            .map(|s| {
-                vec![
-                    s.stage.to_string(),
-                    s.status.to_string(),
-                    s.gate.missing_items.len().to_string(),
-                    s.gate.missing_signoffs.len().to_string(),
-                    s.gate.unknown_templates.len().to_string(),
-                ]
-            })
-            .collect(),
-        ("-", "-"),
+        &v.stages,
+        |s| {
+            vec![
+                s.stage.to_string(),
+                s.status.to_string(),
+                s.gate.missing_items.len().to_string(),
+                s.gate.missing_signoffs.len().to_string(),
+                s.gate.unknown_templates.len().to_string(),
+            ]
+        },
     )?;
     if v.stages
         .iter()
@@ -249,114 +247,91 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             "Некоторые контрольные списки созданы по более новой версии шаблона; обновите Caravan, чтобы работать с ними. До тех пор соответствующие этапы нельзя закрыть.",
         ))?;
     }
-    o.heading("People (identities masked)")?;
-    o.table(
+    o.listing(
+        "People (identities masked)",
         &["id", "kind", "pseudonym", "status", "citizenship"],
-        v.people
-            .iter()
-            .map(|p| {
-                vec![
-                    p.id.to_string(),
-                    format!("{:?}", p.kind).to_lowercase(),
-                    p.pseudonym.clone(),
-                    p.status.map(|s| s.to_string()).unwrap_or_default(),
-                    opt(&p.citizenship),
-                ]
-            })
-            .collect(),
-        ("-", "-"),
+        &v.people,
+        |p| {
+            vec![
+                p.id.to_string(),
+                format!("{:?}", p.kind).to_lowercase(),
+                p.pseudonym.clone(),
+                p.status.map(|s| s.to_string()).unwrap_or_default(),
+                opt(&p.citizenship),
+            ]
+        },
     )?;
-    o.heading("Evidence")?;
-    o.table(
+    o.listing(
+        "Evidence",
         &["id", "label", "kind", "holder", "hand-overs"],
-        v.evidence
-            .iter()
-            .map(|e| {
-                vec![
-                    e.id.to_string(),
-                    e.label.clone(),
-                    e.kind.to_string(),
-                    opt(&e.holder),
-                    e.custody.len().to_string(),
-                ]
-            })
-            .collect(),
-        ("-", "-"),
+        &v.evidence,
+        |e| {
+            vec![
+                e.id.to_string(),
+                e.label.clone(),
+                e.kind.to_string(),
+                opt(&e.holder),
+                e.custody.len().to_string(),
+            ]
+        },
     )?;
-    o.heading("Tasks")?;
-    o.table(
+    o.listing(
+        "Tasks",
         &["id", "title", "assignee", "due", "done"],
-        v.tasks
-            .iter()
-            .map(|t| {
-                vec![
-                    t.id.to_string(),
-                    t.title.clone(),
-                    t.assignee
-                        .as_ref()
-                        .map(|m| m.name.clone())
-                        .unwrap_or_default(),
-                    opt_date(t.due),
-                    if t.done {
-                        "yes".into()
-                    } else if t.overdue {
-                        "OVERDUE".into()
-                    } else {
-                        String::new()
-                    },
-                ]
-            })
-            .collect(),
-        ("-", "-"),
+        &v.tasks,
+        |t| {
+            vec![
+                t.id.to_string(),
+                t.title.clone(),
+                t.assignee
+                    .as_ref()
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
+                opt_date(t.due),
+                if t.done {
+                    "yes".into()
+                } else if t.overdue {
+                    "OVERDUE".into()
+                } else {
+                    String::new()
+                },
+            ]
+        },
     )?;
-    o.heading("Interviews")?;
-    o.table(
+    o.listing(
+        "Interviews",
         &["id", "person", "planned", "stage"],
-        v.interviews
-            .iter()
-            .map(|i| {
-                vec![
-                    i.id.to_string(),
-                    i.person_id.to_string(),
-                    opt_date(i.planned_for),
-                    i.stage.to_string(),
-                ]
-            })
-            .collect(),
-        ("-", "-"),
+        &v.interviews,
+        |i| {
+            vec![
+                i.id.to_string(),
+                i.person_id.to_string(),
+                opt_date(i.planned_for),
+                i.stage.to_string(),
+            ]
+        },
     )?;
-    o.heading("Notes")?;
-    o.table(
-        &["id", "by", "at", "note"],
-        v.notes
-            .iter()
-            .map(|n| {
-                vec![
-                    n.id.to_string(),
-                    n.recorded_by.name.clone(),
-                    time(n.recorded_at),
-                    n.body.lines().next().unwrap_or("").to_string(),
-                ]
-            })
-            .collect(),
-        ("-", "-"),
-    )?;
-    o.heading("Review")?;
-    o.table(
+    o.listing("Notes", &["id", "by", "at", "note"], &v.notes, |n| {
+        vec![
+            n.id.to_string(),
+            n.recorded_by.name.clone(),
+            time(n.recorded_at),
+            n.body.lines().next().unwrap_or("").to_string(),
+        ]
+    })?;
+    o.listing(
+        "Review",
         &["id", "kind", "stage", "by", "text"],
-        v.review
-            .iter()
-            .map(|r| {
-                vec![
-                    r.id.to_string(),
-                    r.kind.to_string(),
-                    r.stage.map(|s| s.to_string()).unwrap_or_default(),
-                    r.by.name.clone(),
-                    r.text.clone(),
-                ]
-            })
-            .collect(),
-        ("-", "-"),
+        &v.review,
+        |r| {
+            vec![
+                r.id.to_string(),
+                r.kind.to_string(),
+                r.stage.map(|s| s.to_string()).unwrap_or_default(),
+                r.by.name.clone(),
+                r.text.clone(),
+            ]
+        },
     )
 }
 

@@ -169,14 +169,13 @@ pub fn evidence(ctx: &Ctx, cmd: EvidenceCmd) -> Result<()> {
 pub fn attach(ctx: &Ctx, case: &str, file: &Path, evidence: Option<&str>) -> Result<()> {
     let view = with_ws(ctx, |ws| Ok(ws.attach(case, evidence, file)?))?;
     let o = &ctx.out;
-    if o.json {
-        return o.json(&view);
-    }
-    o.fields(&[
-        ("attachment", view.id.clone()),
-        ("size", view.size.to_string()),
-        ("sha256", view.sha256.clone()),
-    ])
+    o.show(&view, |view| {
+        o.fields(&[
+            ("attachment", view.id.clone()),
+            ("size", view.size.to_string()),
+            ("sha256", view.sha256.clone()),
+        ])
+    })
 }
 
 pub fn interview(ctx: &Ctx, cmd: InterviewCmd) -> Result<()> {

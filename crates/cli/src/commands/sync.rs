@@ -179,17 +179,18 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
             let d = with_ws(ctx, |ws| {
                 Ok(ws.discard_quarantined(case.as_deref(), &change)?)
             })?;
-            if o.json {
-                return o.json(&d);
-            }
-            let id = short(&d.change);
-            let codes = d.codes.join(", ");
-            o.say(
-                &format!(
-                    "Change {id} discarded from quarantine ({codes}); recorded in the audit log"
-                ),
-                &format!("Изменение {id} удалено из карантина ({codes}); запись в журнале аудита"),
-            )
+            o.show(&d, |d| {
+                let id = short(&d.change);
+                let codes = d.codes.join(", ");
+                o.say(
+                    &format!(
+                        "Change {id} discarded from quarantine ({codes}); recorded in the audit log"
+                    ),
+                    &format!(
+                        "Изменение {id} удалено из карантина ({codes}); запись в журнале аудита"
+                    ),
+                )
+            })
         }
     }
 }

@@ -151,3 +151,38 @@ pub fn new_case(d: &Device, reference: &str) -> String {
 pub fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
+
+/// `person add` for `case`: a person of `kind` with a pseudonym and a name,
+/// then any further options.
+pub fn person_add<'a>(
+    case: &'a str,
+    kind: &'a str,
+    pseudonym: &'a str,
+    name: &'a str,
+    more: &[&'a str],
+) -> Vec<&'a str> {
+    let mut args = vec![
+        "person",
+        "add",
+        case,
+        "--kind",
+        kind,
+        "--pseudonym",
+        pseudonym,
+        "--name",
+        name,
+    ];
+    args.extend_from_slice(more);
+    args
+}
+
+/// The audit log `log` (as `audit log` prints it) holds an entry of `action`.
+pub fn assert_logged(log: &Value, action: &str) {
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == action),
+        "{log}"
+    );
+}

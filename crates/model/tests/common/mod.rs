@@ -123,3 +123,29 @@ pub fn insert(id: &str, record: Record) -> Edit {
         record,
     }
 }
+
+/// Applies each row's edit to a fresh document from `seeded` and checks that
+/// it is refused with the row's error code and leaves the document as it
+/// was; a row is `(name, edit, author, code)`.
+pub fn assert_all_refused<A: std::borrow::Borrow<Author>>(
+    rows: Vec<(&str, Edit, A, &str)>,
+    seeded: fn() -> CaseDoc,
+) {
+    let mut failures = Vec::new();
+    for (name, edit, who, code) in rows {
+        let mut doc = seeded();
+        let before = doc.save();
+        let heads = doc.heads();
+        match doc.apply(edit, who.borrow(), catalog()) {
+            Ok(_) => failures.push(format!("{name}: was accepted")),
+            Err(e) if e.code() != code => {
+                failures.push(format!("{name}: expected {code}, got {} ({e})", e.code()))
+            }
+            Err(_) => {}
+        }
+        if doc.heads() != heads || doc.save() != before {
+            failures.push(format!("{name}: the document changed"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

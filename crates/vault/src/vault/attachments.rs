@@ -105,15 +105,8 @@ impl Vault {
 
     /// All attachment ids.
     pub fn attachment_ids(&self) -> Result<Vec<AttachmentId>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT att_id FROM attachments ORDER BY att_id")?;
-        let v = stmt
-            .query_map([], |r| r.get::<_, Vec<u8>>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(v.into_iter()
-            .filter_map(|b| <[u8; 16]>::try_from(b.as_slice()).ok().map(AttachmentId))
-            .collect())
+        let ids = self.ids("SELECT att_id FROM attachments ORDER BY att_id")?;
+        Ok(ids.into_iter().map(AttachmentId).collect())
     }
 
     /// Streams the decrypted attachment into `out`, then checks size,

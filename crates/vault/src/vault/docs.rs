@@ -156,16 +156,8 @@ impl Vault {
 
     /// Ids of all stored documents.
     pub fn doc_ids(&self) -> Result<Vec<DocId>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT DISTINCT doc_id FROM doc_chunks ORDER BY doc_id")?;
-        let ids = stmt
-            .query_map([], |r| r.get::<_, Vec<u8>>(0))?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(ids
-            .into_iter()
-            .filter_map(|v| <[u8; 16]>::try_from(v.as_slice()).ok().map(DocId))
-            .collect())
+        let ids = self.ids("SELECT DISTINCT doc_id FROM doc_chunks ORDER BY doc_id")?;
+        Ok(ids.into_iter().map(DocId).collect())
     }
 
     /// Chunk counts and stored size of a document.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use caravan_vault::automerge::transaction::Transactable;
-use caravan_vault::automerge::{Automerge, AutomergeError, ROOT, ReadDoc, ScalarValue};
+use caravan_vault::automerge::{Automerge, AutomergeError, ChangeHash, ROOT, ReadDoc, ScalarValue};
 use caravan_vault::*;
 
 pub const PASS: &str = "correct horse battery staple";
@@ -15,6 +15,13 @@ pub fn pw() -> Passphrase {
 
 pub fn create(dir: &Path) -> (Vault, RecoveryCode) {
     Vault::create(dir, &pw(), &CreateParams::insecure_fast_for_tests()).unwrap()
+}
+
+/// A new vault in a temporary folder, which lives as long as the folder.
+pub fn new_vault() -> (tempfile::TempDir, Vault) {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = create(dir.path());
+    (dir, v)
 }
 
 pub fn unlock(dir: &Path) -> Result<Vault> {
@@ -28,6 +35,22 @@ pub fn put(doc: &mut Automerge, key: &str, val: impl Into<ScalarValue>) {
         Ok(())
     })
     .unwrap();
+}
+
+/// Puts each `(key, value)` into `doc` and saves it after each, so that
+/// every value is a chunk of its own; returns the heads saved last.
+pub fn save_each<V: Into<ScalarValue>>(
+    v: &mut Vault,
+    id: &DocId,
+    doc: &mut Automerge,
+    values: impl IntoIterator<Item = (String, V)>,
+) -> Vec<ChangeHash> {
+    let mut heads = vec![];
+    for (key, value) in values {
+        put(doc, &key, value);
+        heads = v.save_doc(id, doc, &heads).unwrap();
+    }
+    heads
 }
 
 pub fn get_str(doc: &Automerge, key: &str) -> Option<String> {

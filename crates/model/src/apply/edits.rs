@@ -1,0 +1,508 @@
+//! The writes of each kind of [`Edit`]: [`CaseDoc::write`] hands an edit to
+//! the function of its kind, which checks it against the policy and the
+//! case and writes exactly the keys it changes.
+
+use automerge::transaction::Transactable;
+use automerge::{ObjId, ObjType, ReadDoc};
+use autosurgeon::{Reconcile, reconcile_prop};
+
+use super::instance_and_item;
+use crate::attribution::{self, Signer};
+use crate::case::*;
+use crate::checklist::{Catalog, Template};
+use crate::doc::CaseDoc;
+use crate::edit::{Author, Edit, Record};
+use crate::error::{ModelError, am, rec};
+use crate::lifecycle;
+use crate::path::{DocPath, Seg};
+use crate::policy::{self, DocKind, WriteKind};
+use crate::scalar::Scalar;
+use crate::validate::{non_empty, validate_jurisdiction};
+use crate::vocab::*;
+
+/// Who writes a change, and against which catalog: the same for every
+/// write of one edit.
+struct By<'a> {
+    author: &'a Author,
+    signer: &'a Signer<'a>,
+    catalog: &'a Catalog,
+}
+
+impl By<'_> {
+    fn allow(&self, path: &DocPath, kind: WriteKind) -> Result<(), ModelError> {
+        Ok(policy::check(DocKind::Case, self.author.role, path, kind)?)
+    }
+
+    /// A write into an object that existed before this change.
+    fn allow_in_place(&self, path: &DocPath, kind: WriteKind) -> Result<(), ModelError> {
+        Ok(policy::check_in_place(
+            DocKind::Case,
+            self.author.role,
+            path,
+            kind,
+        )?)
+    }
+}
+
+/// Writing over an entry that is there updates it; otherwise it creates it.
+fn create_or_update(present: bool) -> WriteKind {
+    if present {
+        WriteKind::Update
+    } else {
+        WriteKind::Create
+    }
+}
+
+fn template<'c>(catalog: &'c Catalog, id: &str, version: u64) -> Result<&'c Template, ModelError> {
+    catalog
+        .get(id, version)
+        .ok_or_else(|| ModelError::NotFound {
+            what: "checklist template",
+            id: format!("{id}@{version}"),
+        })
+}
+
+impl CaseDoc {
+    pub(crate) fn write(
+        &mut self,
+        edit: Edit,
+        author: &Author,
+        signer: &Signer<'_>,
+        catalog: &Catalog,
+    ) -> Result<(), ModelError> {
+        let by = &By {
+            author,
+            signer,
+            catalog,
+        };
+        match edit {
+            Edit::Insert { id, record } => self.insert(id, &record, by),
+            Edit::Set { path, value } => self.set(&path, &value, by),
+            Edit::SetText { path, text } => self.set_text(&path, &text, by),
+            Edit::AppendCustody { evidence_id, entry } => {
+                self.append_custody(evidence_id, entry, by)
+            }
+            Edit::StartChecklist {
+                template_id,
+                version,
+            } => self.start_checklist(template_id, version, by),
+            Edit::SetItem {
+                template_id,
+                item_id,
+                status,
+                reason,
+                note,
+                evidence_ids,
+                interview_ids,
+            } => {
+                let state = ItemState {
+                    status,
+                    reason,
+                    note,
+                    evidence_ids,
+                    interview_ids,
+                    by: author.member.clone(),
+                    at: author.at,
+                };
+                self.set_item(&template_id, item_id, state, by)
+            }
+            Edit::SignOffItem {
+                template_id,
+                item_id,
+            } => self.sign_off_item(&template_id, item_id, by),
+            Edit::AdoptTemplate {
+                template_id,
+                version,
+            } => self.adopt_template(template_id, version, by),
+            Edit::OpenStage { stage } => self.open_stage(stage, by),
+            Edit::CloseStage { stage } => self.close_stage(stage, by),
+            Edit::AddArticle(article) => self.add_article(&article, by),
+            Edit::RemoveArticle { key } => self.remove_article(key, by),
+            Edit::AssignInvestigator { member, assigned } => {
+                self.assign_investigator(&member, assigned, by)
+            }
+        }
+    }
+
+    /// The map at `parent`, which must not hold `key` yet.
+    fn absent_in(
+        &self,
+        parent: &DocPath,
+        key: &str,
+        collection: &'static str,
+    ) -> Result<ObjId, ModelError> {
+        let obj = self.obj_at(parent)?;
+        if self.doc.get(&obj, key).map_err(am)?.is_some() {
+            return Err(ModelError::DuplicateId {
+                collection,
+                id: key.to_string(),
+            });
+        }
+        Ok(obj)
+    }
+
+    fn insert(&mut self, id: String, record: &Record, by: &By<'_>) -> Result<(), ModelError> {
+        non_empty("id", &id)?;
+        let coll = record.collection();
+        let path = DocPath::keys([coll, id.as_str()]);
+        by.allow(&path, WriteKind::Create)?;
+        let obj = self.absent_in(&DocPath::keys([coll]), &id, coll)?;
+        validate_record(record)?;
+        let (doc, key) = (&mut self.doc, id.as_str());
+        match record {
+            Record::Victim(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Suspect(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Witness(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Evidence(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Interview(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Task(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Timeline(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Referral(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Risk(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Note(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Review(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Approval(v) => reconcile_prop(doc, &obj, key, v),
+        }
+        .map_err(rec)?;
+        self.check_made(&path, by.signer)
+    }
+
+    fn set(&mut self, path: &DocPath, value: &Scalar, by: &By<'_>) -> Result<(), ModelError> {
+        let (parent, key) = self.existing_scalar(path)?;
+        by.allow_in_place(path, WriteKind::Update)?;
+        attribution::judge(
+            DocKind::Case,
+            path,
+            WriteKind::Update,
+            false,
+            Some(value),
+            by.signer,
+        )?;
+        if path.matches("header/jurisdiction") {
+            match value {
+                Scalar::Str(s) => validate_jurisdiction(s)?,
+                _ => {
+                    return Err(ModelError::Invalid {
+                        field: path.to_string(),
+                        message: "expected a country code".into(),
+                    });
+                }
+            }
+        }
+        crate::schema::case()
+            .check(path, &value.into())
+            .map_err(|bad| ModelError::Invalid {
+                field: path.to_string(),
+                message: bad.reason(),
+            })?;
+        reconcile_prop(&mut self.doc, &parent, key.as_str(), value).map_err(rec)
+    }
+
+    fn set_text(&mut self, path: &DocPath, text: &str, by: &By<'_>) -> Result<(), ModelError> {
+        let obj = self.obj_at(path)?;
+        if self.doc.object_type(&obj).map_err(am)? != ObjType::Text {
+            return Err(ModelError::Invalid {
+                field: path.to_string(),
+                message: "is not a text field".into(),
+            });
+        }
+        by.allow_in_place(&path.child(Seg::Index(0)), WriteKind::Create)?;
+        by.allow_in_place(&path.child(Seg::Index(0)), WriteKind::Delete)?;
+        self.doc.update_text(&obj, text).map_err(am)
+    }
+
+    fn append_custody(
+        &mut self,
+        evidence_id: String,
+        entry: CustodyEntry,
+        by: &By<'_>,
+    ) -> Result<(), ModelError> {
+        let path = DocPath::keys(["evidence", evidence_id.as_str(), "custody"]);
+        let list = self.obj_at(&path).map_err(|_| ModelError::NotFound {
+            what: "evidence item",
+            id: evidence_id.clone(),
+        })?;
+        let len = self.doc.length(&list);
+        by.allow(&path.child(Seg::Index(len)), WriteKind::Create)?;
+        non_empty("custody recipient", &entry.to)?;
+        let case = self.case()?;
+        if case.evidence[&evidence_id]
+            .custody
+            .iter()
+            .any(|c| c.id == entry.id)
+        {
+            return Err(ModelError::DuplicateId {
+                collection: "custody",
+                id: entry.id,
+            });
+        }
+        autosurgeon::reconcile_insert(&mut self.doc, list, len, &entry).map_err(rec)?;
+        self.check_made(&path.child(Seg::Index(len)), by.signer)
+    }
+
+    fn start_checklist(
+        &mut self,
+        template_id: String,
+        version: u64,
+        by: &By<'_>,
+    ) -> Result<(), ModelError> {
+        template(by.catalog, &template_id, version)?;
+        by.allow(
+            &DocPath::keys(["checklists", template_id.as_str()]),
+            WriteKind::Create,
+        )?;
+        let obj = self.absent_in(&DocPath::keys(["checklists"]), &template_id, "checklists")?;
+        let inst = ChecklistInstance::new(template_id.clone(), version);
+        reconcile_prop(&mut self.doc, &obj, template_id.as_str(), &inst).map_err(rec)
+    }
+
+    fn set_item(
+        &mut self,
+        template_id: &str,
+        item_id: String,
+        state: ItemState,
+        by: &By<'_>,
+    ) -> Result<(), ModelError> {
+        let case = self.case()?;
+        let (inst, _) = instance_and_item(&case, by.catalog, template_id, &item_id)?;
+        if state.status == ItemStatus::NotApplicable
+            && state.reason.as_deref().is_none_or(|r| r.trim().is_empty())
+        {
+            return Err(ModelError::ReasonRequired { item: item_id });
+        }
+        for e in &state.evidence_ids {
+            if !case.evidence.contains_key(e) {
+                return Err(ModelError::NotFound {
+                    what: "evidence item",
+                    id: e.clone(),
+                });
+            }
+        }
+        for i in &state.interview_ids {
+            if !case.interviews.contains_key(i) {
+                return Err(ModelError::NotFound {
+                    what: "interview",
+                    id: i.clone(),
+                });
+            }
+        }
+        let items = DocPath::keys(["checklists", template_id, "items"]);
+        let kind = create_or_update(inst.items.contains_key(&item_id));
+        by.allow(&items.key(&item_id), kind)?;
+        self.put_entry(&items, &item_id, &state, by.signer)
+    }
+
+    fn sign_off_item(
+        &mut self,
+        template_id: &str,
+        item_id: String,
+        by: &By<'_>,
+    ) -> Result<(), ModelError> {
+        let role = by.author.role;
+        let case = self.case()?;
+        let (inst, item) = instance_and_item(&case, by.catalog, template_id, &item_id)?;
+        if item.signoff != Some(role) {
+            return Err(ModelError::Invalid {
+                field: item_id,
+                message: format!("this item is not signed off by a {role}"),
+            });
+        }
+        let status = inst
+            .items
+            .get(&item_id)
+            .map_or(ItemStatus::Open, |s| s.status);
+        if status == ItemStatus::Open {
+            return Err(ModelError::Invalid {
+                field: item_id,
+                message: "an open item cannot be signed off".into(),
+            });
+        }
+        let signoffs = DocPath::keys(["checklists", template_id, "signoffs"]);
+        let kind = create_or_update(inst.signoffs.contains_key(&item_id));
+        by.allow(&signoffs.key(&item_id), kind)?;
+        let so = SignOff {
+            role,
+            status,
+            by: by.author.member.clone(),
+            at: by.author.at,
+        };
+        self.put_entry(&signoffs, &item_id, &so, by.signer)
+    }
+
+    fn adopt_template(
+        &mut self,
+        template_id: String,
+        version: u64,
+        by: &By<'_>,
+    ) -> Result<(), ModelError> {
+        let case = self.case()?;
+        let inst = case
+            .checklists
+            .get(&template_id)
+            .ok_or_else(|| ModelError::NotFound {
+                what: "checklist",
+                id: template_id.clone(),
+            })?;
+        template(by.catalog, &template_id, version)?;
+        if version <= inst.version {
+            return Err(ModelError::Invalid {
+                field: template_id,
+                message: format!("version {version} is not newer than {}", inst.version),
+            });
+        }
+        let instance = DocPath::keys(["checklists", template_id.as_str()]);
+        by.allow(&instance.key("version"), WriteKind::Update)?;
+        let obj = self.obj_at(&instance)?;
+        reconcile_prop(&mut self.doc, &obj, "version", version).map_err(rec)
+    }
+
+    fn open_stage(&mut self, stage: Stage, by: &By<'_>) -> Result<(), ModelError> {
+        let path = DocPath::keys(["stages", stage.id()]);
+        let stages = self.obj_at(&DocPath::keys(["stages"]))?;
+        if self.doc.get(&stages, stage.id()).map_err(am)?.is_some() {
+            return Err(ModelError::Invalid {
+                field: path.to_string(),
+                message: "this stage is already open".into(),
+            });
+        }
+        by.allow(&path, WriteKind::Create)?;
+        let state = StageState {
+            status: StageStatus::Active,
+            opened_at: Some(by.author.at),
+            closed_at: None,
+        };
+        reconcile_prop(&mut self.doc, &stages, stage.id(), &state).map_err(rec)
+    }
+
+    fn close_stage(&mut self, stage: Stage, by: &By<'_>) -> Result<(), ModelError> {
+        let case = self.case()?;
+        let open = case
+            .stages
+            .get(stage.id())
+            .is_some_and(|s| s.status == StageStatus::Active);
+        if !open {
+            return Err(ModelError::Invalid {
+                field: stage.id().into(),
+                message: "this stage is not open".into(),
+            });
+        }
+        let gate = lifecycle::gate(&case, stage, by.catalog);
+        if !gate.is_ready() {
+            return Err(ModelError::GateNotReady(Box::new(gate)));
+        }
+        let path = DocPath::keys(["stages", stage.id()]);
+        by.allow(&path.key("status"), WriteKind::Update)?;
+        let obj = self.obj_at(&path)?;
+        reconcile_prop(&mut self.doc, &obj, "status", StageStatus::Closed).map_err(rec)?;
+        reconcile_prop(&mut self.doc, &obj, "closed_at", Some(by.author.at)).map_err(rec)
+    }
+
+    fn add_article(&mut self, article: &LegalArticle, by: &By<'_>) -> Result<(), ModelError> {
+        validate_jurisdiction(&article.jurisdiction)?;
+        non_empty("article", &article.article)?;
+        let key = article.key();
+        let qualification = DocPath::keys(["header", "qualification"]);
+        by.allow(&qualification.key(&key), WriteKind::Create)?;
+        let obj = self.absent_in(&qualification, &key, "qualification")?;
+        reconcile_prop(&mut self.doc, &obj, key.as_str(), article).map_err(rec)
+    }
+
+    fn remove_article(&mut self, key: String, by: &By<'_>) -> Result<(), ModelError> {
+        let qualification = DocPath::keys(["header", "qualification"]);
+        by.allow(&qualification.key(&key), WriteKind::Delete)?;
+        let obj = self.obj_at(&qualification)?;
+        if self.doc.get(&obj, key.as_str()).map_err(am)?.is_none() {
+            return Err(ModelError::NotFound {
+                what: "article",
+                id: key,
+            });
+        }
+        self.doc.delete(&obj, key.as_str()).map_err(am)
+    }
+
+    fn assign_investigator(
+        &mut self,
+        member: &str,
+        assigned: bool,
+        by: &By<'_>,
+    ) -> Result<(), ModelError> {
+        non_empty("member", member)?;
+        let investigators = DocPath::keys(["assignment", "investigators"]);
+        let path = investigators.key(member);
+        let obj = self.obj_at(&investigators)?;
+        let present = self.doc.get(&obj, member).map_err(am)?.is_some();
+        match (present, assigned) {
+            (false, true) => {
+                by.allow(&path, WriteKind::Create)?;
+                self.doc.put(&obj, member, true).map_err(am)
+            }
+            (true, false) => {
+                by.allow(&path, WriteKind::Delete)?;
+                self.doc.delete(&obj, member).map_err(am)
+            }
+            _ => Err(ModelError::NoChange),
+        }
+    }
+
+    /// Writes an entry whole, as a new object under `key` of the map at
+    /// `parent`: an entry that is one person's statement (an item's state,
+    /// a sign-off) is replaced, never edited in place, so its attribution
+    /// covers all of it (see `policy::WRITTEN_WITH_ENTRY`).
+    fn put_entry<T: Reconcile>(
+        &mut self,
+        parent: &DocPath,
+        key: &str,
+        entry: &T,
+        signer: &Signer<'_>,
+    ) -> Result<(), ModelError> {
+        let obj = self.obj_at(parent)?;
+        self.doc.put_object(&obj, key, ObjType::Map).map_err(am)?;
+        reconcile_prop(&mut self.doc, &obj, key, entry).map_err(rec)?;
+        self.check_made(&parent.key(key), signer)
+    }
+
+    /// Checks the attribution fields of the record or entry this change
+    /// has just made at `path` (see [`crate::attribution`]).
+    pub(crate) fn check_made(&self, path: &DocPath, signer: &Signer<'_>) -> Result<(), ModelError> {
+        let Some(object) = attribution::object_at(DocKind::Case, path) else {
+            return Ok(());
+        };
+        let obj = self.obj_at(path)?;
+        for (field, _) in object.fields {
+            let value = match self.doc.get(&obj, *field).map_err(am)? {
+                Some((automerge::Value::Scalar(s), _)) => Scalar::from_automerge(&s),
+                _ => None,
+            };
+            attribution::judge(
+                DocKind::Case,
+                &path.key(*field),
+                WriteKind::Create,
+                true,
+                value.as_ref(),
+                signer,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn validate_record(record: &Record) -> Result<(), ModelError> {
+    match record {
+        Record::Victim(v) => non_empty("pseudonym", &v.pseudonym),
+        Record::Suspect(v) => non_empty("pseudonym", &v.pseudonym),
+        Record::Witness(v) => non_empty("pseudonym", &v.pseudonym),
+        Record::Evidence(e) if !e.custody.is_empty() => Err(ModelError::Invalid {
+            field: "custody".into(),
+            message: "a new evidence item starts with an empty chain; append hand-overs".into(),
+        }),
+        Record::Evidence(e) => non_empty("label", &e.label),
+        Record::Risk(r) if !(1..=5).contains(&r.severity) || !(1..=5).contains(&r.likelihood) => {
+            Err(ModelError::Invalid {
+                field: "severity/likelihood".into(),
+                message: "severity and likelihood are rated 1 to 5".into(),
+            })
+        }
+        Record::Task(t) => non_empty("task title", &t.title),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,285 @@
+//! The case document's table (`crate::case::Case`, field by field).
+
+use std::sync::LazyLock;
+
+use super::{Expect, Form, Key, Rule, Schema};
+use crate::table::{join, rows_in};
+use crate::vocab::*;
+
+use Expect::{Bool, Char, Entries, Int, List, Record, Text, Uint};
+
+pub(super) const STR: Expect = Expect::Str(Form::Any);
+const DATE: Expect = Expect::Str(Form::Date);
+
+const fn vocab(v: Vocabulary) -> Expect {
+    Expect::Vocab(v)
+}
+
+pub(super) const fn rule(pattern: &'static str, expect: Expect) -> Rule {
+    Rule {
+        pattern,
+        expect,
+        optional: false,
+        later: false,
+    }
+}
+
+/// An `Option` field: null while unset.
+const fn opt(pattern: &'static str, expect: Expect) -> Rule {
+    Rule {
+        pattern,
+        expect,
+        optional: true,
+        later: false,
+    }
+}
+
+/// Every record's attribution: who recorded it, and when.
+macro_rules! recorded {
+    ($record:literal) => {
+        [
+            rule(concat!($record, "/recorded_at"), Int),
+            rule(concat!($record, "/recorded_by"), STR),
+        ]
+    };
+}
+
+/// A person's identifying details (`crate::case::Identity`).
+macro_rules! identity {
+    ($person:literal) => {
+        [
+            rule(concat!($person, "/identity"), Record),
+            rule(concat!($person, "/identity/full_name"), STR),
+            opt(concat!($person, "/identity/other_names"), STR),
+            opt(concat!($person, "/identity/birth_date"), DATE),
+            opt(concat!($person, "/identity/document_numbers"), STR),
+            opt(concat!($person, "/identity/contact"), STR),
+            opt(concat!($person, "/identity/address"), STR),
+        ]
+    };
+}
+
+/// The case document (`crate::case::Case`), field by field, in sections
+/// so that what several records share is written once.
+#[rustfmt::skip]
+const SECTIONS: &[&[Rule]] = &[
+    &[
+        rule("", Record),
+        rule("schema", Uint),
+
+        rule("header", Record),
+        rule("header/reference", STR),
+        rule("header/title", STR),
+        rule("header/jurisdiction", Expect::Str(Form::Country)),
+        rule("header/qualification", Entries(Key::Any)),
+        rule("header/qualification/*", Record),
+        rule("header/qualification/*/jurisdiction", STR),
+        rule("header/qualification/*/code_year", Uint),
+        rule("header/qualification/*/article", STR),
+        rule("header/status", vocab(CaseStatus::VOCABULARY)),
+        rule("header/created_at", Int),
+        rule("header/created_by", STR),
+
+        rule("narrative", Text),
+        rule("narrative/*", Char),
+
+        rule("stages", Entries(Key::Stage)),
+        rule("stages/*", Record),
+        rule("stages/*/status", vocab(StageStatus::VOCABULARY)),
+        opt("stages/*/opened_at", Int),
+        opt("stages/*/closed_at", Int),
+
+        rule("assignment", Record),
+        rule("assignment/investigators", Entries(Key::Any)),
+        rule("assignment/investigators/*", Bool),
+        opt("assignment/prosecutor", STR),
+        opt("assignment/supervisor", STR),
+
+        rule("victims", Entries(Key::Any)),
+        rule("victims/*", Record),
+    ],
+    &identity!("victims/*"),
+    &[
+        rule("victims/*/pseudonym", STR),
+        rule("victims/*/sex", vocab(Sex::VOCABULARY)),
+        opt("victims/*/age_at_trafficking", Uint),
+        opt("victims/*/citizenship", STR),
+        rule("victims/*/languages", List),
+        rule("victims/*/languages/*", STR),
+        rule("victims/*/status", vocab(TraffickingStatus::VOCABULARY)),
+        opt("victims/*/status_decided_by", vocab(StatusDecidedBy::VOCABULARY)),
+        rule("victims/*/exploitation", List),
+        rule("victims/*/exploitation/*", vocab(Exploitation::VOCABULARY)),
+        rule("victims/*/control_methods", List),
+        rule("victims/*/control_methods/*", vocab(ControlMethod::VOCABULARY)),
+        opt("victims/*/recruitment", vocab(RecruitmentMethod::VOCABULARY)),
+    ],
+    &recorded!("victims/*"),
+    &[
+        rule("suspects", Entries(Key::Any)),
+        rule("suspects/*", Record),
+    ],
+    &identity!("suspects/*"),
+    &[
+        rule("suspects/*/pseudonym", STR),
+        rule("suspects/*/roles", List),
+        rule("suspects/*/roles/*", vocab(PerpetratorRole::VOCABULARY)),
+        opt("suspects/*/citizenship", STR),
+    ],
+    &recorded!("suspects/*"),
+    &[
+        rule("witnesses", Entries(Key::Any)),
+        rule("witnesses/*", Record),
+    ],
+    &identity!("witnesses/*"),
+    &[
+        rule("witnesses/*/pseudonym", STR),
+        opt("witnesses/*/relation", STR),
+    ],
+    &recorded!("witnesses/*"),
+    &[
+        rule("evidence", Entries(Key::Any)),
+        rule("evidence/*", Record),
+        rule("evidence/*/label", STR),
+        rule("evidence/*/kind", vocab(EvidenceKind::VOCABULARY)),
+        rule("evidence/*/description", STR),
+        opt("evidence/*/seized_at", Int),
+        opt("evidence/*/seized_from", STR),
+        opt("evidence/*/location", STR),
+        opt("evidence/*/seal_number", STR),
+        opt("evidence/*/attachment_sha256", STR),
+        rule("evidence/*/custody", List),
+        rule("evidence/*/custody/*", Record),
+        rule("evidence/*/custody/*/id", STR),
+        rule("evidence/*/custody/*/from", STR),
+        rule("evidence/*/custody/*/to", STR),
+        rule("evidence/*/custody/*/at", Int),
+        rule("evidence/*/custody/*/place", STR),
+        opt("evidence/*/custody/*/seal_number", STR),
+        opt("evidence/*/custody/*/purpose", STR),
+        opt("evidence/*/custody/*/attachment_sha256", STR),
+        rule("evidence/*/custody/*/recorded_by", STR),
+    ],
+    &recorded!("evidence/*"),
+    &[
+        rule("interviews", Entries(Key::Any)),
+        rule("interviews/*", Record),
+        rule("interviews/*/person_id", STR),
+        rule("interviews/*/stage", vocab(PeaceStage::VOCABULARY)),
+        opt("interviews/*/planned_for", DATE),
+        opt("interviews/*/venue", STR),
+        opt("interviews/*/interpreter", STR),
+        rule("interviews/*/interpreter_vetted", Bool),
+        rule("interviews/*/consent_given", Bool),
+        rule("interviews/*/child_track", Bool),
+        rule("interviews/*/plan", Text),
+        rule("interviews/*/plan/*", Char),
+    ],
+    &recorded!("interviews/*"),
+    &[
+        rule("tasks", Entries(Key::Any)),
+        rule("tasks/*", Record),
+        rule("tasks/*/title", STR),
+        opt("tasks/*/assignee", STR),
+        opt("tasks/*/due", DATE),
+        opt("tasks/*/stage", vocab(Stage::VOCABULARY)),
+        rule("tasks/*/done", Bool),
+    ],
+    &recorded!("tasks/*"),
+    &[
+        rule("timeline", Entries(Key::Any)),
+        rule("timeline/*", Record),
+        rule("timeline/*/kind", vocab(EventKind::VOCABULARY)),
+        opt("timeline/*/date", DATE),
+        rule("timeline/*/place", STR),
+        opt("timeline/*/country", STR),
+        rule("timeline/*/description", STR),
+        rule("timeline/*/person_ids", List),
+        rule("timeline/*/person_ids/*", STR),
+    ],
+    &recorded!("timeline/*"),
+    &[
+        rule("referrals", Entries(Key::Any)),
+        rule("referrals/*", Record),
+        rule("referrals/*/person_id", STR),
+        rule("referrals/*/direction", vocab(ReferralDirection::VOCABULARY)),
+        rule("referrals/*/organisation", STR),
+        opt("referrals/*/date", DATE),
+        rule("referrals/*/reason", STR),
+        opt("referrals/*/outcome", STR),
+    ],
+    &recorded!("referrals/*"),
+    &[
+        rule("risks", Entries(Key::Any)),
+        rule("risks/*", Record),
+        rule("risks/*/subject", vocab(RiskSubject::VOCABULARY)),
+        opt("risks/*/person_id", STR),
+        rule("risks/*/threat", STR),
+        opt("risks/*/threat_source", STR),
+        rule("risks/*/severity", Uint),
+        rule("risks/*/likelihood", Uint),
+        rule("risks/*/mitigation", STR),
+        opt("risks/*/review_on", DATE),
+    ],
+    &recorded!("risks/*"),
+    &[
+        rule("notes", Entries(Key::Any)),
+        rule("notes/*", Record),
+        rule("notes/*/body", Text),
+        rule("notes/*/body/*", Char),
+    ],
+    &recorded!("notes/*"),
+    &[
+        rule("checklists", Entries(Key::Kebab)),
+        rule("checklists/*", Record),
+        rule("checklists/*/template_id", Expect::Str(Form::KeyAt(1))),
+        rule("checklists/*/version", Uint),
+        rule("checklists/*/items", Entries(Key::Kebab)),
+        rule("checklists/*/items/*", Record),
+        rule("checklists/*/items/*/status", vocab(ItemStatus::VOCABULARY)),
+        opt("checklists/*/items/*/reason", STR),
+        opt("checklists/*/items/*/note", STR),
+        rule("checklists/*/items/*/evidence_ids", List),
+        rule("checklists/*/items/*/evidence_ids/*", STR),
+        rule("checklists/*/items/*/interview_ids", List),
+        rule("checklists/*/items/*/interview_ids/*", STR),
+        rule("checklists/*/items/*/by", STR),
+        rule("checklists/*/items/*/at", Int),
+        rule("checklists/*/signoffs", Entries(Key::Kebab)),
+        rule("checklists/*/signoffs/*", Record),
+        rule("checklists/*/signoffs/*/role", vocab(Role::VOCABULARY)),
+        rule("checklists/*/signoffs/*/status", vocab(ItemStatus::VOCABULARY)),
+        rule("checklists/*/signoffs/*/by", STR),
+        rule("checklists/*/signoffs/*/at", Int),
+
+        rule("review", Entries(Key::Any)),
+        rule("review/*", Record),
+        rule("review/*/kind", vocab(ReviewKind::VOCABULARY)),
+        opt("review/*/stage", vocab(Stage::VOCABULARY)),
+        rule("review/*/text", STR),
+        rule("review/*/by", STR),
+        rule("review/*/at", Int),
+
+        rule("approvals", Entries(Key::Any)),
+        rule("approvals/*", Record),
+        opt("approvals/*/stage", vocab(Stage::VOCABULARY)),
+        rule("approvals/*/subject", STR),
+        rule("approvals/*/decision", vocab(Decision::VOCABULARY)),
+        opt("approvals/*/comment", STR),
+        rule("approvals/*/by", STR),
+        rule("approvals/*/at", Int),
+    ],
+];
+
+/// The case document's table: the sections, one after another.
+pub static CASE_RULES: &[Rule] = &join::<_, { rows_in(SECTIONS) }>(SECTIONS, rule("", Record));
+
+/// The case document's schema, compiled once. The table is checked by the
+/// test suite, so a failure here is a build defect, not bad input.
+pub fn case() -> &'static Schema {
+    static CASE: LazyLock<Schema> = LazyLock::new(|| {
+        Schema::compile("case", CASE_RULES)
+            .unwrap_or_else(|e| panic!("the case schema is invalid: {e}"))
+    });
+    &CASE
+}
