@@ -3,11 +3,10 @@
 
 use std::path::PathBuf;
 
-use caravan_core::model::{
-    CaseStatus, ControlMethod, Date, Decision, EvidenceKind, Exploitation, PerpetratorRole,
-    RecruitmentMethod, Role, Sex, Stage,
+use caravan_core::model::{CaseStatus, Decision, Role, Stage};
+use caravan_core::{
+    CustodyInput, EvidenceInput, InterviewInput, NewCaseInput, PersonInput, TaskInput,
 };
-use caravan_core::view::PersonKind;
 use clap::{Args, Parser, Subcommand};
 
 pub const EXIT_HELP: &str = "\
@@ -130,10 +129,10 @@ pub enum Command {
         /// What is decided, e.g. "interview plan"
         #[arg(long)]
         subject: String,
-        #[arg(long, value_parser = parse_decision, default_value = "approved")]
+        #[arg(long, default_value = "approved")]
         decision: Decision,
         /// Approve this stage's gate
-        #[arg(long, value_parser = parse_stage)]
+        #[arg(long)]
         stage: Option<Stage>,
         #[arg(long)]
         comment: Option<String>,
@@ -196,7 +195,7 @@ pub enum TeamCmd {
     Approve {
         /// A request file, or the request text itself
         request: String,
-        #[arg(long, value_parser = parse_role)]
+        #[arg(long)]
         role: Role,
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
@@ -217,25 +216,13 @@ pub enum TeamCmd {
         revoke: bool,
     },
     /// Change a member's role (admin)
-    Role {
-        member: String,
-        #[arg(value_parser = parse_role)]
-        role: Role,
-    },
+    Role { member: String, role: Role },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum CaseCmd {
     /// Open a new case
-    New {
-        #[arg(long)]
-        reference: String,
-        #[arg(long, default_value = "")]
-        title: String,
-        /// ISO 3166-1 alpha-2 country code, e.g. KZ
-        #[arg(long)]
-        jurisdiction: String,
-    },
+    New(NewCaseInput),
     /// List cases, with filters
     List(ListArgs),
     /// Show a case (people masked)
@@ -254,13 +241,12 @@ pub enum CaseCmd {
         #[arg(value_parser = ["open", "close"])]
         action: String,
         case: String,
-        #[arg(value_parser = parse_stage)]
         stage: Stage,
     },
     /// Close the case
     Close {
         case: String,
-        #[arg(long, value_parser = parse_case_status, default_value = "closed")]
+        #[arg(long, default_value = "closed")]
         status: CaseStatus,
     },
     /// Assign an investigator (or remove with --remove)
@@ -286,9 +272,9 @@ pub struct ListArgs {
     /// Search titles, references and names in any alphabet
     #[arg(long)]
     pub search: Option<String>,
-    #[arg(long, value_parser = parse_stage)]
+    #[arg(long)]
     pub stage: Option<Stage>,
-    #[arg(long, value_parser = parse_case_status)]
+    #[arg(long)]
     pub status: Option<CaseStatus>,
     /// Member id, id prefix or name
     #[arg(long)]
@@ -311,49 +297,8 @@ pub enum PersonCmd {
 #[derive(Debug, Args)]
 pub struct PersonArgs {
     pub case: String,
-    #[arg(long, value_parser = parse_kind)]
-    pub kind: PersonKind,
-    /// Name the case file shows instead of the real name
-    #[arg(long)]
-    pub pseudonym: String,
-    /// Full name (identity: masked in every view)
-    #[arg(long)]
-    pub name: String,
-    #[arg(long)]
-    pub other_names: Option<String>,
-    /// YYYY-MM-DD
-    #[arg(long, value_parser = parse_date)]
-    pub birth_date: Option<Date>,
-    #[arg(long)]
-    pub documents: Option<String>,
-    #[arg(long)]
-    pub contact: Option<String>,
-    #[arg(long)]
-    pub address: Option<String>,
-    #[arg(long, value_parser = parse_sex)]
-    pub sex: Option<Sex>,
-    /// Age at the time of trafficking
-    #[arg(long)]
-    pub age: Option<u64>,
-    #[arg(long)]
-    pub citizenship: Option<String>,
-    /// Language spoken (repeatable)
-    #[arg(long = "language")]
-    pub languages: Vec<String>,
-    /// Type of exploitation (repeatable), e.g. forced_labour
-    #[arg(long, value_parser = parse_exploitation)]
-    pub exploitation: Vec<Exploitation>,
-    /// Means of control (repeatable), e.g. debt_bondage
-    #[arg(long = "control", value_parser = parse_control)]
-    pub control_methods: Vec<ControlMethod>,
-    #[arg(long, value_parser = parse_recruitment)]
-    pub recruitment: Option<RecruitmentMethod>,
-    /// Suspect's role (repeatable), e.g. recruiter
-    #[arg(long = "role", value_parser = parse_perp_role)]
-    pub roles: Vec<PerpetratorRole>,
-    /// Witness's relation to the case
-    #[arg(long)]
-    pub relation: Option<String>,
+    #[command(flatten)]
+    pub person: PersonInput,
 }
 
 #[derive(Debug, Subcommand)]
@@ -361,7 +306,7 @@ pub enum ChecklistCmd {
     /// Show the case's checklists (texts in --lang)
     Show {
         case: String,
-        #[arg(long, value_parser = parse_stage)]
+        #[arg(long)]
         stage: Option<Stage>,
     },
     /// Tick an item done (or --na REASON, or --open)
@@ -401,33 +346,15 @@ pub enum EvidenceCmd {
     /// Add an evidence item
     Add {
         case: String,
-        #[arg(long)]
-        label: String,
-        #[arg(long, value_parser = parse_evidence_kind)]
-        kind: EvidenceKind,
-        #[arg(long, default_value = "")]
-        description: String,
-        #[arg(long)]
-        seized_from: Option<String>,
-        #[arg(long)]
-        location: Option<String>,
-        #[arg(long)]
-        seal: Option<String>,
+        #[command(flatten)]
+        evidence: EvidenceInput,
     },
     /// Record a hand-over in the chain of custody
     Transfer {
         case: String,
         evidence: String,
-        #[arg(long)]
-        from: String,
-        #[arg(long)]
-        to: String,
-        #[arg(long)]
-        place: String,
-        #[arg(long)]
-        seal: Option<String>,
-        #[arg(long)]
-        purpose: Option<String>,
+        #[command(flatten)]
+        transfer: CustodyInput,
     },
 }
 
@@ -436,24 +363,8 @@ pub enum InterviewCmd {
     /// Plan an interview with a person
     Add {
         case: String,
-        #[arg(long)]
-        person: String,
-        /// YYYY-MM-DD
-        #[arg(long, value_parser = parse_date)]
-        date: Option<Date>,
-        #[arg(long)]
-        venue: Option<String>,
-        #[arg(long)]
-        interpreter: Option<String>,
-        #[arg(long)]
-        interpreter_vetted: bool,
-        #[arg(long)]
-        consent: bool,
-        /// Child-sensitive interview track
-        #[arg(long)]
-        child: bool,
-        #[arg(long, default_value = "")]
-        plan: String,
+        #[command(flatten)]
+        interview: InterviewInput,
     },
 }
 
@@ -462,15 +373,8 @@ pub enum TaskCmd {
     /// Add a task
     Add {
         case: String,
-        #[arg(long)]
-        title: String,
-        #[arg(long)]
-        assignee: Option<String>,
-        /// YYYY-MM-DD
-        #[arg(long, value_parser = parse_date)]
-        due: Option<Date>,
-        #[arg(long, value_parser = parse_stage)]
-        stage: Option<Stage>,
+        #[command(flatten)]
+        task: TaskInput,
     },
     /// Mark a task done (or open again with --undo)
     Done {
@@ -493,20 +397,19 @@ pub enum ReviewCmd {
     Comment {
         case: String,
         text: String,
-        #[arg(long, value_parser = parse_stage)]
+        #[arg(long)]
         stage: Option<Stage>,
     },
     /// Request further investigation
     Request {
         case: String,
         text: String,
-        #[arg(long, value_parser = parse_stage)]
+        #[arg(long)]
         stage: Option<Stage>,
     },
     /// Sign off a stage gate
     Signoff {
         case: String,
-        #[arg(value_parser = parse_stage)]
         stage: Stage,
         text: String,
     },
@@ -581,44 +484,4 @@ pub enum PassphraseCmd {
         #[arg(long, value_name = "CODE")]
         recovery_code: Option<String>,
     },
-}
-
-fn vocab<T: Copy>(
-    all: &'static [T],
-    id: fn(T) -> &'static str,
-    from: fn(&str) -> Option<T>,
-    s: &str,
-) -> Result<T, String> {
-    from(s).ok_or_else(|| {
-        let ids: Vec<&str> = all.iter().map(|v| id(*v)).collect();
-        format!("expected one of: {}", ids.join(", "))
-    })
-}
-
-macro_rules! parser {
-    ($f:ident, $t:ty) => {
-        fn $f(s: &str) -> Result<$t, String> {
-            vocab(<$t>::ALL, <$t>::id, <$t>::from_id, s)
-        }
-    };
-}
-
-parser!(parse_role, Role);
-parser!(parse_stage, Stage);
-parser!(parse_case_status, CaseStatus);
-parser!(parse_sex, Sex);
-parser!(parse_exploitation, Exploitation);
-parser!(parse_recruitment, RecruitmentMethod);
-parser!(parse_control, ControlMethod);
-parser!(parse_perp_role, PerpetratorRole);
-parser!(parse_evidence_kind, EvidenceKind);
-parser!(parse_decision, Decision);
-
-fn parse_date(s: &str) -> Result<Date, String> {
-    s.parse::<Date>()
-        .map_err(|_| "expected a date as YYYY-MM-DD".to_string())
-}
-
-fn parse_kind(s: &str) -> Result<PersonKind, String> {
-    PersonKind::parse(s).ok_or_else(|| "expected one of: victim, suspect, witness".to_string())
 }

@@ -45,6 +45,13 @@ macro_rules! typed_id {
             }
         }
 
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(Self(s.to_string()))
+            }
+        }
+
         impl From<String> for $name {
             fn from(s: String) -> Self {
                 Self(s)

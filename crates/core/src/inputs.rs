@@ -1,6 +1,8 @@
 //! What front ends send to the core: the inputs of the use cases, the same
 //! for the app (deserialised from the window, TypeScript declarations
-//! generated behind the `ts` feature) and for the command line. Values
+//! generated behind the `ts` feature) and for the command line (which
+//! parses its flags straight into them, behind the `clap` feature; a doc
+//! comment on a field is its help there). Values
 //! arrive typed (vocabularies, dates, ids); text is normalised here, once
 //! ([`Normalise`]), whoever sent it: trimmed, and blank optional text is
 //! none.
@@ -50,10 +52,14 @@ macro_rules! normalise {
 /// What a new case starts with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
 pub struct NewCaseInput {
+    #[cfg_attr(feature = "clap", arg(long))]
     pub reference: String,
+    #[cfg_attr(feature = "clap", arg(long, default_value = ""))]
     pub title: String,
-    /// ISO 3166-1 alpha-2, e.g. KZ.
+    /// ISO 3166-1 alpha-2 country code, e.g. KZ
+    #[cfg_attr(feature = "clap", arg(long))]
     pub jurisdiction: String,
 }
 normalise!(NewCaseInput {
@@ -102,29 +108,55 @@ normalise!(ItemUpdate {
 /// A new victim, suspect or witness.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
 pub struct PersonInput {
+    #[cfg_attr(feature = "clap", arg(long))]
     pub kind: PersonKind,
-    /// Name used in the case file and exports instead of the real name.
+    /// Name the case file shows instead of the real name
+    #[cfg_attr(feature = "clap", arg(long))]
     pub pseudonym: String,
+    /// Full name (identity: masked in every view)
+    #[cfg_attr(feature = "clap", arg(long = "name"))]
     pub full_name: String,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub other_names: Option<String>,
+    /// YYYY-MM-DD
+    #[cfg_attr(feature = "clap", arg(long))]
     pub birth_date: Option<Date>,
+    #[cfg_attr(feature = "clap", arg(long = "documents"))]
     pub document_numbers: Option<String>,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub contact: Option<String>,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub address: Option<String>,
+    #[cfg_attr(feature = "clap", arg(long, default_value = "unknown"))]
     pub sex: Sex,
+    /// Age at the time of trafficking
+    #[cfg_attr(feature = "clap", arg(long = "age"))]
     pub age_at_trafficking: Option<u64>,
-    /// ISO 3166-1 alpha-2, any case; stored upper-case.
+    /// ISO 3166-1 alpha-2 country code, any case (stored upper-case)
+    #[cfg_attr(feature = "clap", arg(long))]
     pub citizenship: Option<String>,
+    /// Language spoken (repeatable)
     #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long = "language"))]
     pub languages: Vec<String>,
+    /// Type of exploitation (repeatable), e.g. forced_labour
     #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long))]
     pub exploitation: Vec<Exploitation>,
+    /// Means of control (repeatable), e.g. debt_bondage
     #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long = "control"))]
     pub control_methods: Vec<ControlMethod>,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub recruitment: Option<RecruitmentMethod>,
+    /// Suspect's role (repeatable), e.g. recruiter
     #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long = "role"))]
     pub roles: Vec<PerpetratorRole>,
+    /// Witness's relation to the case
+    #[cfg_attr(feature = "clap", arg(long))]
     pub relation: Option<String>,
 }
 normalise!(PersonInput {
@@ -166,13 +198,22 @@ impl PersonInput {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
 pub struct EvidenceInput {
+    #[cfg_attr(feature = "clap", arg(long))]
     pub label: String,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub kind: EvidenceKind,
+    #[cfg_attr(feature = "clap", arg(long, default_value = ""))]
     pub description: String,
+    /// When it was seized (milliseconds since the epoch)
+    #[cfg_attr(feature = "clap", arg(skip))]
     pub seized_at: Option<i64>,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub seized_from: Option<String>,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub location: Option<String>,
+    #[cfg_attr(feature = "clap", arg(long = "seal"))]
     pub seal_number: Option<String>,
 }
 normalise!(EvidenceInput {
@@ -182,11 +223,17 @@ normalise!(EvidenceInput {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
 pub struct CustodyInput {
+    #[cfg_attr(feature = "clap", arg(long))]
     pub from: String,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub to: String,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub place: String,
+    #[cfg_attr(feature = "clap", arg(long = "seal"))]
     pub seal_number: Option<String>,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub purpose: Option<String>,
 }
 normalise!(CustodyInput {
@@ -196,15 +243,26 @@ normalise!(CustodyInput {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
 pub struct InterviewInput {
+    #[cfg_attr(feature = "clap", arg(long = "person"))]
     pub person_id: RecordId,
+    /// YYYY-MM-DD
+    #[cfg_attr(feature = "clap", arg(long = "date"))]
     pub planned_for: Option<Date>,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub venue: Option<String>,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub interpreter: Option<String>,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub interpreter_vetted: bool,
+    #[cfg_attr(feature = "clap", arg(long = "consent"))]
     pub consent_given: bool,
+    /// Child-sensitive interview track
+    #[cfg_attr(feature = "clap", arg(long = "child"))]
     pub child_track: bool,
-    /// The PEACE plan (collaborative text).
+    /// The PEACE plan (collaborative text)
+    #[cfg_attr(feature = "clap", arg(long, default_value = ""))]
     pub plan: String,
 }
 normalise!(InterviewInput {
@@ -214,11 +272,17 @@ normalise!(InterviewInput {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
 pub struct TaskInput {
+    #[cfg_attr(feature = "clap", arg(long))]
     pub title: String,
-    /// A member's id, id prefix or name.
+    /// A member's id, id prefix or name
+    #[cfg_attr(feature = "clap", arg(long))]
     pub assignee: Option<String>,
+    /// YYYY-MM-DD
+    #[cfg_attr(feature = "clap", arg(long))]
     pub due: Option<Date>,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub stage: Option<Stage>,
 }
 normalise!(TaskInput {

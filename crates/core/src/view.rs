@@ -105,9 +105,13 @@ impl RevealedIdentity {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
 pub enum PersonKind {
+    #[cfg_attr(feature = "clap", value(alias = "victims"))]
     Victim,
+    #[cfg_attr(feature = "clap", value(alias = "suspects"))]
     Suspect,
+    #[cfg_attr(feature = "clap", value(alias = "witnesses"))]
     Witness,
 }
 

@@ -1,9 +1,8 @@
 //! `case …`, `person …`, `conflicts`, `resolve`.
 
 use anyhow::Result;
-use caravan_core::PersonInput;
+use caravan_core::CaseFilter;
 use caravan_core::view::CaseView;
-use caravan_core::{CaseFilter, NewCaseInput};
 
 use super::{Ctx, created, done, with_ws};
 use crate::cli::{CaseCmd, ListArgs, PersonArgs, PersonCmd};
@@ -12,18 +11,8 @@ use crate::output::{opt, opt_date, or_dash, short, time};
 pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
     let o = &ctx.out;
     match cmd {
-        CaseCmd::New {
-            reference,
-            title,
-            jurisdiction,
-        } => {
-            let id = with_ws(ctx, |ws| {
-                Ok(ws.create_case(NewCaseInput {
-                    reference,
-                    title,
-                    jurisdiction,
-                })?)
-            })?;
+        CaseCmd::New(input) => {
+            let id = with_ws(ctx, |ws| Ok(ws.create_case(input)?))?;
             created(ctx, "Case opened:", "Дело открыто:", &id)
         }
         CaseCmd::List(args) => list(ctx, args),
@@ -338,26 +327,8 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
 pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<()> {
     match cmd {
         PersonCmd::Add(a) => {
-            let a: PersonArgs = *a;
-            let mut p = PersonInput::new(a.kind, &a.pseudonym, &a.name);
-            p.other_names = a.other_names;
-            p.birth_date = a.birth_date;
-            p.document_numbers = a.documents;
-            p.contact = a.contact;
-            p.address = a.address;
-            if let Some(s) = a.sex {
-                p.sex = s;
-            }
-            p.age_at_trafficking = a.age;
-            p.citizenship = a.citizenship;
-            p.languages = a.languages;
-            p.exploitation = a.exploitation;
-            p.control_methods = a.control_methods;
-            p.recruitment = a.recruitment;
-            p.roles = a.roles;
-            p.relation = a.relation;
-            let case = a.case;
-            let id = with_ws(ctx, |ws| Ok(ws.add_person(&case, p)?))?;
+            let PersonArgs { case, person } = *a;
+            let id = with_ws(ctx, |ws| Ok(ws.add_person(&case, person)?))?;
             created(ctx, "Person added:", "Человек добавлен:", &id)
         }
         PersonCmd::Reveal { case, person } => {

@@ -6,7 +6,6 @@ use std::path::Path;
 use anyhow::Result;
 use caravan_core::ItemUpdate;
 use caravan_core::model::{Decision, ItemStatus, Stage};
-use caravan_core::{CustodyInput, EvidenceInput, InterviewInput, TaskInput};
 
 use super::{Ctx, created, done, with_ws};
 use crate::cli::{ChecklistCmd, EvidenceCmd, InterviewCmd, NoteCmd, ReviewCmd, TaskCmd};
@@ -123,44 +122,18 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
 
 pub fn evidence(ctx: &Ctx, cmd: EvidenceCmd) -> Result<()> {
     match cmd {
-        EvidenceCmd::Add {
-            case,
-            label,
-            kind,
-            description,
-            seized_from,
-            location,
-            seal,
-        } => {
-            let e = EvidenceInput {
-                label,
-                kind,
-                description,
-                seized_at: None,
-                seized_from,
-                location,
-                seal_number: seal,
-            };
-            let id = with_ws(ctx, |ws| Ok(ws.add_evidence(&case, e)?))?;
+        EvidenceCmd::Add { case, evidence } => {
+            let id = with_ws(ctx, |ws| Ok(ws.add_evidence(&case, evidence)?))?;
             created(ctx, "Evidence added:", "Улика добавлена:", &id)
         }
         EvidenceCmd::Transfer {
             case,
             evidence,
-            from,
-            to,
-            place,
-            seal,
-            purpose,
+            transfer,
         } => {
-            let t = CustodyInput {
-                from,
-                to,
-                place,
-                seal_number: seal,
-                purpose,
-            };
-            let id = with_ws(ctx, |ws| Ok(ws.transfer_custody(&case, &evidence, t)?))?;
+            let id = with_ws(ctx, |ws| {
+                Ok(ws.transfer_custody(&case, &evidence, transfer)?)
+            })?;
             created(ctx, "Hand-over recorded:", "Передача записана:", &id)
         }
     }
@@ -179,47 +152,15 @@ pub fn attach(ctx: &Ctx, case: &str, file: &Path, evidence: Option<&str>) -> Res
 }
 
 pub fn interview(ctx: &Ctx, cmd: InterviewCmd) -> Result<()> {
-    let InterviewCmd::Add {
-        case,
-        person,
-        date,
-        venue,
-        interpreter,
-        interpreter_vetted,
-        consent,
-        child,
-        plan,
-    } = cmd;
-    let i = InterviewInput {
-        person_id: person.into(),
-        planned_for: date,
-        venue,
-        interpreter,
-        interpreter_vetted,
-        consent_given: consent,
-        child_track: child,
-        plan,
-    };
-    let id = with_ws(ctx, |ws| Ok(ws.add_interview(&case, i)?))?;
+    let InterviewCmd::Add { case, interview } = cmd;
+    let id = with_ws(ctx, |ws| Ok(ws.add_interview(&case, interview)?))?;
     created(ctx, "Interview planned:", "Допрос запланирован:", &id)
 }
 
 pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<()> {
     match cmd {
-        TaskCmd::Add {
-            case,
-            title,
-            assignee,
-            due,
-            stage,
-        } => {
-            let t = TaskInput {
-                title,
-                assignee,
-                due,
-                stage,
-            };
-            let id = with_ws(ctx, |ws| Ok(ws.add_task(&case, t)?))?;
+        TaskCmd::Add { case, task } => {
+            let id = with_ws(ctx, |ws| Ok(ws.add_task(&case, task)?))?;
             created(ctx, "Task added:", "Задача добавлена:", &id)
         }
         TaskCmd::Done { case, task, undo } => {
