@@ -42,7 +42,7 @@ fn typescript_bindings_are_current() {
         }
     }
     let committed = ts_files(&dir);
-    let stale: Vec<&String> = generated
+    let stale: std::collections::BTreeSet<&String> = generated
         .keys()
         .chain(committed.keys())
         .filter(|f| generated.get(*f) != committed.get(*f))

@@ -50,9 +50,11 @@ pub struct CaseList {
 
 /// A person's identifying details, returned only by an audited reveal.
 /// Not `Clone` and not `Default`: each one comes from a reveal, and its
-/// strings are wiped when it is dropped. `Debug` shows no value. It is
-/// serialised only where it leaves the core for the person who asked.
-#[derive(Serialize, zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
+/// strings are wiped when it is dropped. `Debug` shows no value. Not
+/// `Serialize` either, so no view, report or log record can carry one:
+/// it becomes JSON only by [`Self::into_json`], where a front end hands it
+/// to the person who asked.
+#[derive(zeroize::Zeroize, zeroize::ZeroizeOnDrop)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct RevealedIdentity {
     full_name: String,
@@ -80,6 +82,19 @@ impl RevealedIdentity {
             contact: i.contact.clone(),
             address: i.address.clone(),
         }
+    }
+
+    /// The identity as the front end shows it (its fields by name, as in
+    /// the TypeScript declaration).
+    pub fn into_json(self) -> serde_json::Value {
+        serde_json::json!({
+            "full_name": self.full_name,
+            "other_names": self.other_names,
+            "birth_date": self.birth_date,
+            "document_numbers": self.document_numbers,
+            "contact": self.contact,
+            "address": self.address,
+        })
     }
 
     pub fn full_name(&self) -> &str {

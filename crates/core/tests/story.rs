@@ -242,6 +242,10 @@ fn two_investigators_relay_and_review() {
         t.ina.reveal(&case, &v).unwrap().full_name(),
         "Гульнара Ахмедова"
     );
+    // At the edge it becomes JSON with the fields the window declares.
+    let json = t.ina.reveal(&case, &v).unwrap().into_json();
+    assert_eq!(json["full_name"], "Гульнара Ахмедова");
+    revealed_fields_are_declared(&json);
     let log = t.ina.audit_log(None).unwrap();
     assert!(log.iter().any(|e| e.action == "person.reveal"));
 
@@ -431,4 +435,29 @@ fn finding_4_joining_needs_the_team_fingerprint_and_a_refused_package_leaves_no_
     assert_eq!((joined.id, joined.fingerprint), (ours.id, ours.fingerprint));
     let ws = reopen(ws);
     assert_eq!(ws.me().unwrap().1, Role::Investigator);
+}
+
+/// The keys `RevealedIdentity::into_json` writes are the fields of the
+/// window's `RevealedIdentity` type (generated from the struct).
+fn revealed_fields_are_declared(json: &serde_json::Value) {
+    let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "address",
+            "birth_date",
+            "contact",
+            "document_numbers",
+            "full_name",
+            "other_names"
+        ]
+    );
+    #[cfg(feature = "ts")]
+    {
+        use ts_rs::TS;
+        let decl = caravan_core::RevealedIdentity::decl(&ts_rs::Config::new());
+        for key in keys {
+            assert!(decl.contains(&format!("{key}:")), "{key} not in {decl}");
+        }
+    }
 }

@@ -21,7 +21,8 @@ workspace_commands! {
     fn assign(case_id: CaseId, member: MemberId, assigned: bool) -> () => |ws| ws.assign(&case_id, &member, assigned);
     fn add_person(case_id: CaseId, person: PersonInput) -> RecordId => |ws| ws.add_person(&case_id, person);
     /// Reveals a person's identity; the core writes the audit entry first.
-    fn reveal_person(case_id: CaseId, person_id: RecordId) -> RevealedIdentity => |ws| ws.reveal(&case_id, &person_id);
+    /// (The window reads it as `RevealedIdentity`; it is JSON only here.)
+    fn reveal_person(case_id: CaseId, person_id: RecordId) -> serde_json::Value => |ws| ws.reveal(&case_id, &person_id).map(RevealedIdentity::into_json);
     fn checklists(case_id: CaseId, stage: Option<Stage>, lang: String) -> Vec<ChecklistView> => |ws| ws.checklists(&case_id, stage, &lang);
     fn set_item(case_id: CaseId, template_id: String, item_id: String, update: ItemUpdate) -> () => |ws| ws.set_item(&case_id, &template_id, &item_id, update);
     fn sign_off_item(case_id: CaseId, template_id: String, item_id: String) -> () => |ws| ws.sign_off_item(&case_id, &template_id, &item_id);

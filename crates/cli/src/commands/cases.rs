@@ -335,7 +335,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<()> {
             let view = with_ws(ctx, |ws| Ok(ws.reveal(&case, &person)?))?;
             let o = &ctx.out;
             if o.json {
-                return o.json(&view);
+                return o.json(&view.into_json());
             }
             o.fields(&[
                 ("full name", view.full_name().to_string()),

@@ -2,8 +2,16 @@
 import type { IsoDate } from "./IsoDate";
 import type { RecordId } from "./RecordId";
 
-export type InterviewInput = { person_id: RecordId, planned_for?: IsoDate | null, venue?: string | null, interpreter?: string | null, interpreter_vetted: boolean, consent_given: boolean, child_track: boolean, 
+export type InterviewInput = { person_id: RecordId, 
 /**
- * The PEACE plan (collaborative text).
+ * YYYY-MM-DD
+ */
+planned_for?: IsoDate | null, venue?: string | null, interpreter?: string | null, interpreter_vetted: boolean, consent_given: boolean, 
+/**
+ * Child-sensitive interview track
+ */
+child_track: boolean, 
+/**
+ * The PEACE plan (collaborative text)
  */
 plan: string, };

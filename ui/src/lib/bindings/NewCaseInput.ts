@@ -5,6 +5,6 @@
  */
 export type NewCaseInput = { reference: string, title: string, 
 /**
- * ISO 3166-1 alpha-2, e.g. KZ.
+ * ISO 3166-1 alpha-2 country code, e.g. KZ
  */
 jurisdiction: string, };

@@ -12,10 +12,42 @@ import type { Sex } from "./Sex";
  */
 export type PersonInput = { kind: PersonKind, 
 /**
- * Name used in the case file and exports instead of the real name.
+ * Name the case file shows instead of the real name
  */
-pseudonym: string, full_name: string, other_names?: string | null, birth_date?: IsoDate | null, document_numbers?: string | null, contact?: string | null, address?: string | null, sex: Sex, age_at_trafficking?: number | null, 
+pseudonym: string, 
 /**
- * ISO 3166-1 alpha-2, any case; stored upper-case.
+ * Full name (identity: masked in every view)
  */
-citizenship?: string | null, languages: Array<string>, exploitation: Array<Exploitation>, control_methods: Array<ControlMethod>, recruitment?: RecruitmentMethod | null, roles: Array<PerpetratorRole>, relation?: string | null, };
+full_name: string, other_names?: string | null, 
+/**
+ * YYYY-MM-DD
+ */
+birth_date?: IsoDate | null, document_numbers?: string | null, contact?: string | null, address?: string | null, sex: Sex, 
+/**
+ * Age at the time of trafficking
+ */
+age_at_trafficking?: number | null, 
+/**
+ * ISO 3166-1 alpha-2 country code, any case (stored upper-case)
+ */
+citizenship?: string | null, 
+/**
+ * Language spoken (repeatable)
+ */
+languages: Array<string>, 
+/**
+ * Type of exploitation (repeatable), e.g. forced_labour
+ */
+exploitation: Array<Exploitation>, 
+/**
+ * Means of control (repeatable), e.g. debt_bondage
+ */
+control_methods: Array<ControlMethod>, recruitment?: RecruitmentMethod | null, 
+/**
+ * Suspect's role (repeatable), e.g. recruiter
+ */
+roles: Array<PerpetratorRole>, 
+/**
+ * Witness's relation to the case
+ */
+relation?: string | null, };

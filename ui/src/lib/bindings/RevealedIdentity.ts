@@ -3,8 +3,10 @@
 /**
  * A person's identifying details, returned only by an audited reveal.
  * Not `Clone` and not `Default`: each one comes from a reveal, and its
- * strings are wiped when it is dropped. `Debug` shows no value. It is
- * serialised only where it leaves the core for the person who asked.
+ * strings are wiped when it is dropped. `Debug` shows no value. Not
+ * `Serialize` either, so no view, report or log record can carry one:
+ * it becomes JSON only by [`Self::into_json`], where a front end hands it
+ * to the person who asked.
  */
 export type RevealedIdentity = { full_name: string, other_names: string | null, 
 /**

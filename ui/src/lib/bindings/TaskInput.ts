@@ -4,6 +4,10 @@ import type { Stage } from "./Stage";
 
 export type TaskInput = { title: string, 
 /**
- * A member's id, id prefix or name.
+ * A member's id, id prefix or name
  */
-assignee?: string | null, due?: IsoDate | null, stage?: Stage | null, };
+assignee?: string | null, 
+/**
+ * YYYY-MM-DD
+ */
+due?: IsoDate | null, stage?: Stage | null, };
