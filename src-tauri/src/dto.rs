@@ -13,6 +13,7 @@ use ts_rs::TS;
 /// message as a fallback, and what kind of failure it is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ErrorDto {
+    #[ts(as = "crate::codes::ErrorCode")]
     pub code: String,
     pub message: String,
     /// wrong_secret | in_use | rejected | verification | failure | locked
@@ -78,9 +79,5 @@ pub fn export_typescript(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> 
          export const PERMISSIONS_BY_ROLE: Record<Role, Permissions> = {json};\n"
     );
     std::fs::write(cfg.out_dir().join("permissionsByRole.ts"), ts)?;
-    std::fs::write(
-        cfg.out_dir().join("ErrorCode.ts"),
-        crate::codes::typescript_binding(),
-    )?;
     Ok(())
 }

@@ -115,7 +115,7 @@ impl AppState {
 /// A command whose thread ended before it answered (it panicked).
 fn interrupted() -> ErrorDto {
     ErrorDto {
-        code: "app.unexpected".into(),
+        code: crate::codes::UNEXPECTED.into(),
         message: "The command stopped before it finished.".into(),
         kind: "failure".into(),
     }

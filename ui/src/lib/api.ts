@@ -43,20 +43,14 @@ import type { ProgressReport } from '$lib/bindings/ProgressReport';
 import type { AuditRow } from '$lib/bindings/AuditRow';
 import type { AuditCheck } from '$lib/bindings/AuditCheck';
 
-/** A failure the UI reports itself: a command that failed without an
- *  ErrorDto (the shell unreachable, a bug). */
-export type UiErrorCode = 'app.unexpected';
-
 /** A rejected command, with the backend's stable code. */
 export class ApiError extends Error {
-  readonly code: ErrorCode | UiErrorCode;
+  readonly code: ErrorCode;
   readonly kind: string;
   constructor(dto: ErrorDto) {
     super(dto.message);
     this.name = 'ApiError';
-    // The shell and this UI are built together from one tree, and
-    // ErrorCode is generated from the codes the shell returns.
-    this.code = dto.code as ErrorCode | UiErrorCode;
+    this.code = dto.code;
     this.kind = dto.kind;
   }
 }

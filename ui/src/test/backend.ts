@@ -1,3 +1,4 @@
+import type { ErrorCode } from '$lib/bindings/ErrorCode';
 // A mocked backend for component tests: each command answered from a table,
 // every call recorded, and the component rendered with a user to drive it.
 import type { Component } from 'svelte';
@@ -32,7 +33,7 @@ export function mockBackend(answers: Record<string, Answer> = {}, options?: { sh
 }
 
 /** An answer that refuses the command with `code`, as the backend does. */
-export function refuse(code: string, kind = 'rejected'): (args: Args) => never {
+export function refuse(code: ErrorCode, kind = 'rejected'): (args: Args) => never {
   return () => {
     throw err(code, kind);
   };

@@ -2,6 +2,7 @@ import type { Role } from '$lib/bindings/Role';
 // Test helpers; the sample DTOs themselves are built in dev/fixtures.ts,
 // which the preview's mocked backend uses too.
 import type { ErrorDto } from '$lib/bindings/ErrorDto';
+import type { ErrorCode } from '$lib/bindings/ErrorCode';
 import { session } from '$lib/session.svelte';
 import { setLang } from '$lib/i18n/index.svelte';
 import { status } from '../dev/fixtures';
@@ -13,7 +14,7 @@ export function asRole(role: Role, lang = 'en'): void {
   setLang(lang);
 }
 
-export function err(code: string, kind = 'rejected'): ErrorDto {
+export function err(code: ErrorCode, kind = 'rejected'): ErrorDto {
   return { code, kind, message: `English message for ${code}` };
 }
 
