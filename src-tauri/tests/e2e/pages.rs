@@ -77,7 +77,7 @@ impl JoinTeam<'_> {
         let d = self.0;
         d.type_into(&tid("join-team-id"), team_fingerprint);
         d.type_into(&tid("join-package-path"), package);
-        d.screenshot("03-join");
+        d.screenshot("03b-join-team");
         d.click(&tid("accept-join"));
         d.find(&tid("nav-cases"));
     }
