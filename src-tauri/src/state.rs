@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use caravan_core::{CoreError, OpenOptions, Workspace};
 
@@ -36,6 +36,10 @@ pub struct Shared {
     pub opts: OpenOptions,
     /// Which files the window may have the shell read or write.
     pub files: FileGate,
+    /// Held across every change of which vault is open (create, unlock,
+    /// recover, demo in and out, lock), so a slow unlock cannot install
+    /// its workspace after a lock or a switch that began later.
+    transition: Mutex<()>,
 }
 
 pub type CmdResult<T> = Result<T, ErrorDto>;
@@ -83,6 +87,7 @@ impl AppState {
             auto_lock_minutes: AtomicI64::new(5),
             opts,
             files: FileGate::default(),
+            transition: Mutex::new(()),
         }))
     }
 
@@ -106,9 +111,15 @@ impl AppState {
     ) -> CmdResult<T> {
         let shared = Arc::clone(&self.0);
         let span = tracing::info_span!("command", name = command);
-        tauri::async_runtime::spawn_blocking(move || span.in_scope(|| f(&shared)))
-            .await
-            .unwrap_or_else(|_| Err(interrupted()))
+        match tauri::async_runtime::spawn_blocking(move || span.in_scope(|| f(&shared))).await {
+            Ok(answer) => answer,
+            // A panic ends the session: whatever state the workspace was
+            // left in, its keys are dropped now rather than kept open.
+            Err(_) => {
+                self.lock();
+                Err(interrupted())
+            }
+        }
     }
 }
 
@@ -138,12 +149,27 @@ impl Shared {
             .unwrap_or_else(|p| p.into_inner().clone())
     }
 
-    /// Runs `f` on the unlocked workspace.
+    /// Runs `f` on the unlocked workspace. A workspace a panicking command
+    /// left behind is locked, never used again.
     pub fn with<T>(&self, f: impl FnOnce(&mut Workspace) -> Result<T, CoreError>) -> CmdResult<T> {
         self.touch();
-        let mut guard = self.workspace.lock().map_err(|_| locked())?;
+        let mut guard = match self.workspace.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => {
+                drop(poisoned);
+                self.lock();
+                return Err(locked());
+            }
+        };
         let ws = guard.as_mut().ok_or_else(locked)?;
         f(ws).map_err(Into::into)
+    }
+
+    /// Holds off every other change of which vault is open until dropped.
+    pub fn transition(&self) -> MutexGuard<'_, ()> {
+        self.transition
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Locks if the workspace has been idle longer than the setting.
@@ -160,19 +186,31 @@ impl Shared {
     /// Locks: drops the workspace (zeroizing its keys) and, from the demo,
     /// returns to the user's own vault. True if it was open.
     pub fn lock(&self) -> bool {
-        let Ok(mut guard) = self.workspace.lock() else {
-            return false;
-        };
-        let was_open = match guard.take() {
+        let _switching = self.transition();
+        self.close()
+    }
+
+    /// [`Self::lock`] for a caller that holds [`Self::transition`]. Even a
+    /// workspace a panicking command left behind is dropped.
+    pub fn close(&self) -> bool {
+        let was_open = match self
+            .workspace
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+        {
             Some(ws) => {
                 ws.lock();
                 true
             }
             None => false,
         };
-        if self.demo.swap(false, Ordering::SeqCst)
-            && let Ok(mut dir) = self.vault_dir.lock()
-        {
+        self.workspace.clear_poison();
+        if self.demo.swap(false, Ordering::SeqCst) {
+            let mut dir = self
+                .vault_dir
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
             dir.clone_from(&self.user_vault_dir);
         }
         was_open

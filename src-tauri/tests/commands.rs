@@ -272,3 +272,25 @@ fn the_demo_is_a_mode_that_locking_or_leaving_ends_at_the_users_own_vault() {
         (json!(false), own)
     );
 }
+
+/// A panic in the core (a bug, or input crafted to reach one) ends the
+/// session: the workspace and its keys are dropped, the window sees a
+/// locked vault, and the vault opens again with its passphrase.
+#[test]
+fn a_command_that_panics_locks_the_vault() {
+    use tauri::Manager;
+    let s = shell();
+    s.ok("create_vault", json!({ "passphrase": PASS }));
+    let state = s.window.state::<AppState>();
+    let answer = tauri::async_runtime::block_on(state.run("panics", |_| {
+        if PASS.is_empty() {
+            return Ok(());
+        }
+        panic!("a bug in the core")
+    }));
+    assert_eq!(answer.unwrap_err().code, "app.unexpected");
+    assert_eq!(s.ok("app_status", json!({}))["unlocked"], false);
+    assert_eq!(s.code("team", json!({})), "app.locked");
+    s.ok("unlock", json!({ "passphrase": PASS }));
+    assert_eq!(s.code("team", json!({})), "core.no_team");
+}

@@ -6,7 +6,7 @@ use caravan_model::*;
 use crate::case_view::{ViewContext, case_view};
 use crate::error::{CoreError, Result, only_match};
 use crate::ids::{CaseId, MemberId};
-use crate::inputs::{CaseFilter, NewCaseInput, Normalise};
+use crate::inputs::{CaseFilter, MAX_LONG_TEXT, NewCaseInput, Normalise, bounded};
 use crate::view::{CaseList, CaseSummary, CaseView};
 use crate::workspace::Workspace;
 
@@ -102,7 +102,7 @@ impl Workspace {
 
     /// Opens a new case; returns its id.
     pub fn create_case(&mut self, input: NewCaseInput) -> Result<CaseId> {
-        let input = input.normalised();
+        let input = input.normalised()?;
         if input.reference.is_empty() {
             return Err(CoreError::invalid("reference", "must not be empty"));
         }
@@ -130,7 +130,7 @@ impl Workspace {
     /// fingerprint of what was searched (never the words), by which a
     /// supervisor can check whether someone looked for a given name.
     pub fn list_cases(&mut self, filter: &CaseFilter) -> Result<CaseList> {
-        let filter = &filter.clone().normalised();
+        let filter = &filter.clone().normalised()?;
         self.replica()?;
         let listing = self.vault.list_cases()?;
         let entries = match filter.query.as_deref().map(fold) {
@@ -221,6 +221,7 @@ impl Workspace {
     /// Sets one field, e.g. `header/title` or `victims/<id>/identity/full_name`.
     /// Values are given as text and converted to the field's type.
     pub fn set_field(&mut self, case: &str, path: &str, value: &str) -> Result<()> {
+        bounded("value", value, MAX_LONG_TEXT)?;
         let case_id = self.find_case(case)?;
         let path: DocPath = path
             .parse()
@@ -285,6 +286,7 @@ impl Workspace {
     /// Replaces collaborative text (`narrative`, `notes/<id>/body`,
     /// `interviews/<id>/plan`) by editing only the characters that differ.
     pub fn set_text(&mut self, case: &str, path: &str, text: &str) -> Result<()> {
+        bounded("text", text, MAX_LONG_TEXT)?;
         let case_id = self.find_case(case)?;
         let path: DocPath = path
             .parse()

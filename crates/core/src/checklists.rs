@@ -7,7 +7,7 @@ use caravan_model::*;
 use serde::Serialize;
 
 use crate::error::{CoreError, Result};
-use crate::inputs::{ItemUpdate, Normalise};
+use crate::inputs::{ItemUpdate, MAX_LONG_TEXT, MAX_TEXT, Normalise, bounded};
 use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -153,7 +153,7 @@ impl Workspace {
         item_id: &str,
         u: ItemUpdate,
     ) -> Result<()> {
-        let u = u.normalised();
+        let u = u.normalised()?;
         let case_id = self.find_case(case)?;
         let status = u.status;
         self.edit(
@@ -249,6 +249,7 @@ impl Workspace {
         if text.trim().is_empty() {
             return Err(CoreError::invalid("text", "must not be empty"));
         }
+        bounded("text", text, MAX_LONG_TEXT)?;
         if kind == ReviewKind::SignOff && stage.is_none() {
             return Err(CoreError::invalid(
                 "stage",
@@ -301,6 +302,15 @@ impl Workspace {
         decision: Decision,
         comment: Option<String>,
     ) -> Result<String> {
+        let subject = subject.trim();
+        if subject.is_empty() {
+            return Err(CoreError::invalid("subject", "must not be empty"));
+        }
+        bounded("subject", subject, MAX_TEXT)?;
+        let comment = comment
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
+        bounded("comment", comment.as_deref().unwrap_or(""), MAX_LONG_TEXT)?;
         let (member, _) = self.me()?;
         let record = Record::Approval(Approval {
             stage,

@@ -178,9 +178,6 @@ fn report(progress: &mut dyn FnMut(Progress), step: Step, done: u32) {
 }
 
 impl Workspace {
-    /// Writes a bundle holding every change `member` lacks (as far as this
-    /// device knows) of the cases they may see; `None`: for any member,
-    /// only cases every active member may see.
     /// [`Self::export_bundle`], written to `file`.
     pub fn export_bundle_to(
         &mut self,
@@ -193,6 +190,9 @@ impl Workspace {
         Ok(summary)
     }
 
+    /// Writes a bundle holding every change `member` lacks (as far as this
+    /// device knows) of the cases they may see; `None`: for any member,
+    /// only cases every active member may see.
     pub fn export_bundle(
         &mut self,
         member: Option<&str>,

@@ -13,14 +13,25 @@ use caravan_model::{
 };
 use serde::Deserialize;
 
+use crate::error::{CoreError, Result};
 use crate::ids::RecordId;
 use crate::view::PersonKind;
 
-/// Trims text and turns blank optional text into none. Every use case
-/// normalises its input before it judges it.
-pub trait Normalise {
-    fn normalised(self) -> Self;
+/// Trims text, turns blank optional text into none, drops repeated list
+/// entries, and refuses input too large to travel: a change every peer
+/// would refuse for its size (`sync.change_too_large`) would hold back
+/// every later change of the case. Every use case normalises its input
+/// before it judges it.
+pub trait Normalise: Sized {
+    fn normalised(self) -> Result<Self>;
 }
+
+/// Bytes of one line of text (a name, a place, a title).
+pub const MAX_TEXT: usize = 4 * 1024;
+/// Bytes of a longer text (a description, a plan, a note).
+pub const MAX_LONG_TEXT: usize = 256 * 1024;
+/// Entries of a list (ids, vocabulary values, languages).
+pub const MAX_LIST: usize = 256;
 
 fn text(s: String) -> String {
     let t = s.trim();
@@ -31,19 +42,69 @@ fn opt(s: Option<String>) -> Option<String> {
     s.map(text).filter(|t| !t.is_empty())
 }
 
-/// Implements [`Normalise`] from the lists of required and optional text
-/// fields; other fields pass unchanged.
+/// The list without repeated entries, in its order.
+fn distinct<T: PartialEq>(list: Vec<T>) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(list.len());
+    for v in list {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Refuses `value` past `max` bytes, naming the field.
+pub(crate) fn bounded(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.len() > max {
+        return Err(CoreError::invalid(
+            field,
+            format!("is too long: at most {max} bytes"),
+        ));
+    }
+    Ok(())
+}
+
+fn listed(field: &str, len: usize) -> Result<()> {
+    if len > MAX_LIST {
+        return Err(CoreError::invalid(
+            field,
+            format!("has too many entries: at most {MAX_LIST}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Implements [`Normalise`] from the input's fields by kind: `text`
+/// (trimmed, one line), `optional` (trimmed, blank is none, one line),
+/// `long` (a longer text, kept as written), `lists` (of vocabulary values)
+/// and `text_lists` (of ids or words); other fields pass unchanged.
 macro_rules! normalise {
-    ($ty:ty { text: [$($t:ident),*], optional: [$($o:ident),*] }) => {
+    ($ty:ty {
+        text: [$($t:ident),*], optional: [$($o:ident),*]
+        $(, long: [$($g:ident),*])? $(, lists: [$($l:ident),*])? $(, text_lists: [$($x:ident),*])?
+    }) => {
         impl Normalise for $ty {
             // Inputs whose every field is text need no struct update.
             #[allow(clippy::needless_update)]
-            fn normalised(self) -> Self {
-                Self {
+            fn normalised(self) -> Result<Self> {
+                let out = Self {
                     $($t: text(self.$t),)*
                     $($o: opt(self.$o),)*
+                    $($($l: distinct(self.$l),)*)?
+                    $($($x: distinct(self.$x),)*)?
                     ..self
-                }
+                };
+                $(bounded(stringify!($t), &out.$t, MAX_TEXT)?;)*
+                $(bounded(stringify!($o), out.$o.as_deref().unwrap_or(""), MAX_TEXT)?;)*
+                $($(bounded(stringify!($g), &out.$g, MAX_LONG_TEXT)?;)*)?
+                $($(listed(stringify!($l), out.$l.len())?;)*)?
+                $($(
+                    listed(stringify!($x), out.$x.len())?;
+                    for entry in &out.$x {
+                        bounded(stringify!($x), entry, MAX_TEXT)?;
+                    }
+                )*)?
+                Ok(out)
             }
         }
     };
@@ -102,7 +163,8 @@ pub struct ItemUpdate {
 }
 normalise!(ItemUpdate {
     text: [],
-    optional: [reason, note]
+    optional: [reason, note],
+    text_lists: [evidence_ids, interview_ids]
 });
 
 /// A new victim, suspect or witness.
@@ -168,7 +230,9 @@ normalise!(PersonInput {
         address,
         citizenship,
         relation
-    ]
+    ],
+    lists: [exploitation, control_methods, roles],
+    text_lists: [languages]
 });
 
 impl PersonInput {
@@ -218,7 +282,8 @@ pub struct EvidenceInput {
 }
 normalise!(EvidenceInput {
     text: [label],
-    optional: [seized_from, location, seal_number]
+    optional: [seized_from, location, seal_number],
+    long: [description]
 });
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -267,7 +332,8 @@ pub struct InterviewInput {
 }
 normalise!(InterviewInput {
     text: [],
-    optional: [venue, interpreter]
+    optional: [venue, interpreter],
+    long: [plan]
 });
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -304,7 +370,9 @@ pub struct EventInput {
 }
 normalise!(EventInput {
     text: [place],
-    optional: [country]
+    optional: [country],
+    long: [description],
+    text_lists: [person_ids]
 });
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -318,7 +386,8 @@ pub struct ReferralInput {
 }
 normalise!(ReferralInput {
     text: [organisation],
-    optional: []
+    optional: [],
+    long: [reason]
 });
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -335,5 +404,6 @@ pub struct RiskInput {
 }
 normalise!(RiskInput {
     text: [],
-    optional: [threat_source]
+    optional: [threat_source],
+    long: [threat, mitigation]
 });

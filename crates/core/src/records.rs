@@ -11,8 +11,13 @@ use crate::cases::new_record_id;
 use crate::error::{CoreError, Result};
 use crate::ids::RecordId;
 use crate::inputs::*;
+use crate::inputs::{MAX_LONG_TEXT, bounded};
 use crate::view::{PersonKind, RevealedIdentity};
 use crate::workspace::Workspace;
+
+/// How far a device's clock may run ahead of the time a seizure is
+/// recorded for.
+const SEIZURE_CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
 
 /// An attachment stored in the vault.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -68,9 +73,25 @@ impl Workspace {
         Ok((case_id, id))
     }
 
+    /// Refuses a person reference that is not a victim, suspect or witness
+    /// of this case.
+    fn people_of<'a>(&self, case: &str, ids: impl IntoIterator<Item = &'a RecordId>) -> Result<()> {
+        let (_, c) = self.case_doc(case)?;
+        for id in ids {
+            let id = id.as_str();
+            if !(c.victims.contains_key(id)
+                || c.suspects.contains_key(id)
+                || c.witnesses.contains_key(id))
+            {
+                return Err(CoreError::not_found("person in this case", id));
+            }
+        }
+        Ok(())
+    }
+
     /// Adds a victim, suspect or witness; returns the new person's id.
     pub fn add_person(&mut self, case: &str, p: PersonInput) -> Result<RecordId> {
-        let p = p.normalised();
+        let p = p.normalised()?;
         if p.pseudonym.is_empty() {
             return Err(CoreError::invalid(
                 "pseudonym",
@@ -136,7 +157,16 @@ impl Workspace {
 
     /// Adds an evidence item; returns its id.
     pub fn add_evidence(&mut self, case: &str, e: EvidenceInput) -> Result<RecordId> {
-        let e = e.normalised();
+        let e = e.normalised()?;
+        // A seizure is a fact of the chain of custody: never in the future.
+        if e.seized_at
+            .is_some_and(|at| at > self.now() + SEIZURE_CLOCK_SKEW_MS)
+        {
+            return Err(CoreError::invalid(
+                "seized at",
+                "is in the future: a seizure is recorded once it happened",
+            ));
+        }
         let (member, _) = self.me()?;
         let record = Record::Evidence(Evidence {
             label: e.label,
@@ -161,7 +191,7 @@ impl Workspace {
         evidence_id: &str,
         t: CustodyInput,
     ) -> Result<String> {
-        let t = t.normalised();
+        let t = t.normalised()?;
         let case_id = self.find_case(case)?;
         let (member, _) = self.me()?;
         let id = new_record_id()?;
@@ -249,7 +279,8 @@ impl Workspace {
     }
 
     pub fn add_interview(&mut self, case: &str, i: InterviewInput) -> Result<RecordId> {
-        let i = i.normalised();
+        let i = i.normalised()?;
+        self.people_of(case, [&i.person_id])?;
         let (member, _) = self.me()?;
         let record = Record::Interview(Interview {
             person_id: i.person_id.into_string(),
@@ -270,7 +301,7 @@ impl Workspace {
     }
 
     pub fn add_task(&mut self, case: &str, t: TaskInput) -> Result<RecordId> {
-        let t = t.normalised();
+        let t = t.normalised()?;
         if t.title.is_empty() {
             return Err(CoreError::invalid("title", "must not be empty"));
         }
@@ -307,7 +338,8 @@ impl Workspace {
     }
 
     pub fn add_event(&mut self, case: &str, e: EventInput) -> Result<RecordId> {
-        let e = e.normalised();
+        let e = e.normalised()?;
+        self.people_of(case, &e.person_ids)?;
         let country = country_code("country", e.country.as_deref())?;
         let (member, _) = self.me()?;
         let record = Record::Timeline(TimelineEvent {
@@ -328,7 +360,8 @@ impl Workspace {
     }
 
     pub fn add_referral(&mut self, case: &str, r: ReferralInput) -> Result<RecordId> {
-        let r = r.normalised();
+        let r = r.normalised()?;
+        self.people_of(case, [&r.person_id])?;
         let (member, _) = self.me()?;
         let record = Record::Referral(Referral {
             person_id: r.person_id.into_string(),
@@ -344,7 +377,8 @@ impl Workspace {
     }
 
     pub fn add_risk(&mut self, case: &str, r: RiskInput) -> Result<RecordId> {
-        let r = r.normalised();
+        let r = r.normalised()?;
+        self.people_of(case, &r.person_id)?;
         let (member, _) = self.me()?;
         let record = Record::Risk(RiskAssessment {
             subject: r.subject,
@@ -362,6 +396,7 @@ impl Workspace {
     }
 
     pub fn add_note(&mut self, case: &str, body: &str) -> Result<RecordId> {
+        bounded("note", body, MAX_LONG_TEXT)?;
         let (member, _) = self.me()?;
         let record = Record::Note(Note {
             body: Text::with_value(body),

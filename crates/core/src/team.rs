@@ -189,6 +189,10 @@ impl Workspace {
 
     /// Finds a member by id, id prefix or exact name.
     pub fn find_member(&self, who: &str) -> Result<String> {
+        let who = who.trim();
+        if who.is_empty() {
+            return Err(CoreError::not_found("member", who));
+        }
         let team = self.replica()?.team()?;
         if team.members.contains_key(who) {
             return Ok(who.to_string());

@@ -1,5 +1,6 @@
 //! A test per fixed bug, named after it.
 
+use caravan_core::inputs::{MAX_LIST, MAX_LONG_TEXT, MAX_TEXT};
 use caravan_core::*;
 
 use crate::util::*;
@@ -37,5 +38,163 @@ fn citizenship_typed_in_any_case_is_stored_alike_from_every_front_end() {
             (Err(e), Err(code)) => assert_eq!(e.code(), *code, "{typed:?}"),
             (got, _) => panic!("{typed:?}: {:?}", got.map_err(|e| e.code())),
         }
+    }
+}
+
+/// Input a window or a script could send, refused before anything is
+/// signed: a change of that size every peer refuses (`sync.change_too_large`)
+/// and holds back every later change of the case, while the sender sees
+/// its edit. Nothing is written: no change, no audit entry.
+#[test]
+fn input_too_large_to_travel_is_refused_and_nothing_is_written() {
+    use caravan_core::model::EventKind;
+    let dirs = tempfile::tempdir().unwrap();
+    let (_admin, mut inv) = admin_and_investigator(dirs.path());
+    let case = open_case(&mut inv, "KZ-8", "Farm");
+    let person = inv
+        .add_person(&case, PersonInput::new(PersonKind::Victim, "V-1", "Name"))
+        .unwrap();
+    let before = inv.show_case(&case).unwrap();
+    let logged = inv.audit_log(None).unwrap().len();
+    let long = "x".repeat(MAX_LONG_TEXT + 1);
+    let event = |person_ids: Vec<RecordId>| EventInput {
+        kind: EventKind::Recruitment,
+        date: None,
+        place: "Jizzakh".into(),
+        country: None,
+        description: String::new(),
+        person_ids,
+    };
+    let refusals = [
+        inv.add_note(&case, &long).map(drop),
+        inv.set_text(&case, "narrative", &long),
+        inv.set_field(&case, "header/title", &long),
+        inv.add_event(
+            &case,
+            event(
+                (0..=MAX_LIST)
+                    .map(|i| RecordId::from(format!("p{i}")))
+                    .collect(),
+            ),
+        )
+        .map(drop),
+        {
+            let mut p = PersonInput::new(PersonKind::Witness, "W-1", "Name");
+            p.languages = (0..=MAX_LIST).map(|i| i.to_string()).collect();
+            inv.add_person(&case, p).map(drop)
+        },
+        {
+            let mut p = PersonInput::new(PersonKind::Witness, "W-1", "Name");
+            p.relation = Some("y".repeat(MAX_TEXT + 1));
+            inv.add_person(&case, p).map(drop)
+        },
+    ];
+    for (i, r) in refusals.into_iter().enumerate() {
+        assert_eq!(r.map_err(|e| e.code()), Err("core.invalid"), "input {i}");
+    }
+    // The same person named again and again is one reference.
+    let id = inv
+        .add_event(&case, event(vec![person.clone(); MAX_LIST]))
+        .unwrap();
+    let after = inv.show_case(&case).unwrap();
+    assert_eq!(after.timeline.len(), 1, "{id}");
+    assert_eq!(after.people, before.people);
+    assert_eq!(after.notes, before.notes);
+    assert_eq!(after.title, before.title);
+    assert_eq!(after.narrative, before.narrative);
+    // The refusals wrote nothing: the log holds only the event and the
+    // look at the case since.
+    let actions: Vec<String> = inv.audit_log(None).unwrap()[logged..]
+        .iter()
+        .map(|e| e.action.clone())
+        .collect();
+    assert_eq!(actions, ["timeline.add", "case.open"]);
+}
+
+/// Interviews, referrals, risks and timeline events named any string as
+/// their person, even a record of another case; the core now takes only a
+/// person of the same case.
+#[test]
+fn a_person_reference_must_be_a_person_of_the_case() {
+    use caravan_core::model::{ReferralDirection, RiskSubject};
+    let dirs = tempfile::tempdir().unwrap();
+    let (_admin, mut inv) = admin_and_investigator(dirs.path());
+    let case = open_case(&mut inv, "KZ-9", "Farm");
+    let other = open_case(&mut inv, "KZ-10", "Mine");
+    let elsewhere = inv
+        .add_person(&other, PersonInput::new(PersonKind::Victim, "V-9", "Name"))
+        .unwrap();
+    let here = inv
+        .add_person(&case, PersonInput::new(PersonKind::Victim, "V-1", "Name"))
+        .unwrap();
+    let interview = |person_id: RecordId| InterviewInput {
+        person_id,
+        planned_for: None,
+        venue: None,
+        interpreter: None,
+        interpreter_vetted: false,
+        consent_given: true,
+        child_track: false,
+        plan: String::new(),
+    };
+    let referral = |person_id: RecordId| ReferralInput {
+        person_id,
+        direction: ReferralDirection::Outgoing,
+        organisation: "Shelter".into(),
+        date: None,
+        reason: String::new(),
+    };
+    let risk = |person_id: RecordId| RiskInput {
+        subject: RiskSubject::Victim,
+        person_id: Some(person_id),
+        threat: "contact".into(),
+        threat_source: None,
+        severity: 3,
+        likelihood: 3,
+        mitigation: String::new(),
+        review_on: None,
+    };
+    for bad in [elsewhere.clone(), RecordId::from("made-up")] {
+        let codes = [
+            inv.add_interview(&case, interview(bad.clone())).map(drop),
+            inv.add_referral(&case, referral(bad.clone())).map(drop),
+            inv.add_risk(&case, risk(bad.clone())).map(drop),
+        ]
+        .map(|r| r.map_err(|e| e.code()));
+        assert_eq!(codes, [Err("core.not_found"); 3], "{bad}");
+    }
+    inv.add_interview(&case, interview(here.clone())).unwrap();
+    inv.add_referral(&case, referral(here.clone())).unwrap();
+    inv.add_risk(&case, risk(here)).unwrap();
+}
+
+/// A seizure time is a fact of the chain of custody; one in the future was
+/// stored as sent.
+#[test]
+fn a_seizure_in_the_future_is_refused() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (_admin, mut inv) = admin_and_investigator(dirs.path());
+    let case = open_case(&mut inv, "KZ-11", "Farm");
+    let mut e = seized(caravan_core::model::EvidenceKind::Phone, "AL-1");
+    e.seized_at = Some(i64::MAX);
+    assert_eq!(
+        inv.add_evidence(&case, e.clone()).map_err(|e| e.code()),
+        Err("core.invalid")
+    );
+    e.seized_at = Some(0);
+    inv.add_evidence(&case, e).unwrap();
+}
+
+/// An empty member reference matched every member (every id starts with
+/// the empty string): with one member, it named the admin.
+#[test]
+fn an_empty_member_reference_matches_no_one() {
+    let dirs = tempfile::tempdir().unwrap();
+    let admin = founder(dirs.path(), "Unit");
+    for who in ["", "  "] {
+        assert_eq!(
+            admin.find_member(who).map_err(|e| e.code()),
+            Err("core.not_found")
+        );
     }
 }

@@ -20,7 +20,8 @@ pub struct Date {
 
 /// Why a date string was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a date in the form YYYY-MM-DD")]
+// The message never repeats the value: it may be a person's birth date.
+#[error("not a date in the form YYYY-MM-DD")]
 pub struct DateError(pub String);
 
 impl Date {

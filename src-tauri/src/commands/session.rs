@@ -71,6 +71,7 @@ pub async fn passphrase_strength(passphrase: String) -> CmdResult<StrengthDto> {
 pub async fn create_vault(state: S<'_>, passphrase: String) -> CmdResult<CreatedVaultDto> {
     state
         .blocking("create_vault", move |s| {
+            let _switching = s.transition();
             s.touch();
             let (ws, code) = Workspace::create(&s.dir(), &Passphrase::new(passphrase), &s.opts)?;
             *s.workspace.lock().map_err(|_| locked())? = Some(ws);
@@ -85,6 +86,7 @@ pub async fn create_vault(state: S<'_>, passphrase: String) -> CmdResult<Created
 pub async fn unlock(state: S<'_>, passphrase: String) -> CmdResult<StatusDto> {
     state
         .blocking("unlock", move |s| {
+            let _switching = s.transition();
             s.touch();
             open(
                 s,
@@ -103,6 +105,7 @@ pub async fn recover(
 ) -> CmdResult<StatusDto> {
     state
         .blocking("recover", move |s| {
+            let _switching = s.transition();
             s.touch();
             let mut ws = Workspace::unlock_with_recovery(&s.dir(), &recovery_code, &s.opts)?;
             ws.change_passphrase(&Passphrase::new(new_passphrase))?;
@@ -150,7 +153,8 @@ pub async fn open_demo(state: S<'_>) -> CmdResult<StatusDto> {
 }
 
 fn open_demo_vault(s: &Shared) -> CmdResult<StatusDto> {
-    s.lock();
+    let _switching = s.transition();
+    s.close();
     let base = s
         .user_vault_dir
         .parent()
@@ -166,7 +170,7 @@ fn open_demo_vault(s: &Shared) -> CmdResult<StatusDto> {
     match Workspace::unlock(&dir, &passphrase, &s.opts) {
         Ok(ws) => open(s, ws),
         Err(e) => {
-            s.lock();
+            s.close();
             Err(e.into())
         }
     }
@@ -177,7 +181,8 @@ fn open_demo_vault(s: &Shared) -> CmdResult<StatusDto> {
 pub async fn leave_demo(state: S<'_>) -> CmdResult<StatusDto> {
     state
         .blocking("leave_demo", |s| {
-            s.lock();
+            let _switching = s.transition();
+            s.close();
             status_of(s)
         })
         .await
