@@ -89,9 +89,7 @@ impl Workspace {
         non_empty("team name", team_name)?;
         non_empty("member name", member_name)?;
         non_empty("device label", device_label)?;
-        if self.replica.is_some() {
-            return Err(CoreError::AlreadyInTeam);
-        }
+        self.without_team()?;
         let replica = Replica::found(
             self.device_keys()?,
             team_name,
@@ -109,9 +107,7 @@ impl Workspace {
     pub fn join_request(&mut self, member_name: &str, device_label: &str) -> Result<String> {
         non_empty("member name", member_name)?;
         non_empty("device label", device_label)?;
-        if self.replica.is_some() {
-            return Err(CoreError::AlreadyInTeam);
-        }
+        self.without_team()?;
         let text = JoinRequest::new(&self.device_keys()?, member_name, device_label).to_text();
         self.set_pending_join(&text)?;
         self.audit("team.join_request", "")?;
@@ -152,9 +148,7 @@ impl Workspace {
     /// A package for any other team, or whose team history fails the
     /// team's checks, is refused and nothing is stored.
     pub fn accept_join(&mut self, package: &[u8], expected_team: &str) -> Result<TeamView> {
-        if self.replica.is_some() {
-            return Err(CoreError::AlreadyInTeam);
-        }
+        self.without_team()?;
         let expected = parse_expected_team(expected_team)?;
         let replica = Replica::accept(self.device_keys()?, package, &expected)?;
         let detail = format!("team {}", replica.team_id().to_hex());

@@ -322,14 +322,22 @@ impl Workspace {
             .map(|v| String::from_utf8_lossy(v.expose()).into_owned()))
     }
 
+    /// Refuses when this device belongs to a team: one in memory, or one
+    /// the vault holds though it could not be read back (after a failed
+    /// save and reload), which a second team must never be written over.
+    pub(crate) fn without_team(&self) -> Result<()> {
+        if self.replica.is_some() || self.vault.doc_ids()?.contains(&DocId::TEAM) {
+            return Err(CoreError::AlreadyInTeam);
+        }
+        Ok(())
+    }
+
     pub(crate) fn install_replica(
         &mut self,
         replica: Replica,
         audit: &[(&str, String)],
     ) -> Result<()> {
-        if self.replica.is_some() {
-            return Err(CoreError::AlreadyInTeam);
-        }
+        self.without_team()?;
         self.replica = Some(replica);
         let r = self.commit(audit);
         if r.is_ok() {
