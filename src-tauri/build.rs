@@ -6,6 +6,8 @@ fn main() {
             "app_status",
             "passphrase_strength",
             "create_vault",
+            "confirm_recovery_code",
+            "new_recovery_code",
             "unlock",
             "recover",
             "lock",

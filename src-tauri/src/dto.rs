@@ -35,6 +35,9 @@ pub struct StatusDto {
     pub permissions: Permissions,
     pub team_name: Option<String>,
     pub settings: Settings,
+    /// The person has not confirmed writing the recovery code down: the
+    /// window shows a new one until they do.
+    pub recovery_unconfirmed: bool,
     /// The demo team's vault is open (made-up people, a public
     /// passphrase), not the user's own; leaving it or locking returns to
     /// the user's vault.

@@ -35,6 +35,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::session::app_status,
         commands::session::passphrase_strength,
         commands::session::create_vault,
+        commands::session::confirm_recovery_code,
+        commands::session::new_recovery_code,
         commands::session::unlock,
         commands::session::recover,
         commands::session::lock,

@@ -294,3 +294,26 @@ fn a_command_that_panics_locks_the_vault() {
     s.ok("unlock", json!({ "passphrase": PASS }));
     assert_eq!(s.code("team", json!({})), "core.no_team");
 }
+
+/// A recovery code the person never confirmed writing down (the vault was
+/// locked on its screen) is replaced by a new one, and the old one stops
+/// opening the vault, until they confirm.
+#[test]
+fn an_unconfirmed_recovery_code_is_replaced_until_confirmed() {
+    let s = shell();
+    let first = s.ok("create_vault", json!({ "passphrase": PASS }))["recovery_code"].clone();
+    assert_eq!(s.ok("app_status", json!({}))["recovery_unconfirmed"], true);
+    s.ok("lock", json!({}));
+    s.ok("unlock", json!({ "passphrase": PASS }));
+    assert_eq!(s.ok("app_status", json!({}))["recovery_unconfirmed"], true);
+    let second = s.ok("new_recovery_code", json!({}));
+    assert_ne!(first, second);
+    s.ok("confirm_recovery_code", json!({}));
+    assert_eq!(s.ok("app_status", json!({}))["recovery_unconfirmed"], false);
+    s.ok("lock", json!({}));
+    let new_passphrase = "another long enough passphrase";
+    let refused = json!({ "recovery_code": first, "new_passphrase": new_passphrase });
+    assert_eq!(s.code("recover", refused), "vault.wrong_recovery_code");
+    let opened = json!({ "recovery_code": second, "new_passphrase": new_passphrase });
+    assert_eq!(s.ok("recover", opened)["unlocked"], true);
+}

@@ -24,6 +24,9 @@ pub use crate::ids::doc_id_for;
 
 /// `AppState` record keys (the replica's own are in `replica_store.rs`).
 const PENDING_JOIN: &[u8] = b"pending-join";
+/// Present while the person has not confirmed writing the recovery code
+/// down: the code is shown again (a new one) until they do.
+const RECOVERY_UNCONFIRMED: &[u8] = b"recovery-unconfirmed";
 const SETTINGS: &[u8] = b"settings";
 
 /// Per-device settings.
@@ -193,6 +196,28 @@ impl Workspace {
     /// Issues a new recovery code; the old one stops working.
     pub fn regenerate_recovery_code(&mut self) -> Result<RecoveryCode> {
         Ok(self.vault.regenerate_recovery_code()?)
+    }
+
+    /// Notes whether the person has yet to confirm writing the recovery
+    /// code down. A front end that shows the code sets it when the vault is
+    /// made; while it is set, the front end shows a new code (the shown one
+    /// is gone with the screen) until the person confirms.
+    pub fn set_recovery_unconfirmed(&mut self, unconfirmed: bool) -> Result<()> {
+        if unconfirmed {
+            self.vault
+                .put_record(RecordKind::AppState, RECOVERY_UNCONFIRMED, b"1")?;
+        } else {
+            self.vault
+                .delete_record(RecordKind::AppState, RECOVERY_UNCONFIRMED)?;
+        }
+        Ok(())
+    }
+
+    pub fn recovery_unconfirmed(&self) -> Result<bool> {
+        Ok(self
+            .vault
+            .get_record(RecordKind::AppState, RECOVERY_UNCONFIRMED)?
+            .is_some())
     }
 
     pub fn vault_dir(&self) -> &Path {

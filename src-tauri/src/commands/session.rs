@@ -25,10 +25,12 @@ fn status_of(state: &Shared) -> CmdResult<StatusDto> {
         permissions: Permissions::default(),
         team_name: None,
         settings: Settings::default(),
+        recovery_unconfirmed: false,
         demo: state.demo.load(Ordering::SeqCst),
     };
     if let Some(ws) = guard.as_ref() {
         s.settings = ws.settings()?;
+        s.recovery_unconfirmed = ws.recovery_unconfirmed()?;
         s.pending_join = ws.pending_join_request()?;
         if let Ok(team) = ws.team_view() {
             s.has_team = true;
@@ -73,7 +75,9 @@ pub async fn create_vault(state: S<'_>, passphrase: String) -> CmdResult<Created
         .blocking("create_vault", move |s| {
             let _switching = s.transition();
             s.touch();
-            let (ws, code) = Workspace::create(&s.dir(), &Passphrase::new(passphrase), &s.opts)?;
+            let (mut ws, code) =
+                Workspace::create(&s.dir(), &Passphrase::new(passphrase), &s.opts)?;
+            ws.set_recovery_unconfirmed(true)?;
             *s.workspace.lock().map_err(|_| locked())? = Some(ws);
             Ok(CreatedVaultDto {
                 recovery_code: code.to_string(),
@@ -112,6 +116,14 @@ pub async fn recover(
             open(s, ws)
         })
         .await
+}
+
+workspace_commands! {
+    /// The person wrote the recovery code down.
+    fn confirm_recovery_code() -> () => |ws| ws.set_recovery_unconfirmed(false);
+    /// A new recovery code, for a person who never confirmed the first: the
+    /// old one stops working.
+    fn new_recovery_code() -> String => |ws| ws.regenerate_recovery_code().map(|c| c.to_string());
 }
 
 #[tauri::command(async, rename_all = "snake_case")]

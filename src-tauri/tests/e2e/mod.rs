@@ -76,13 +76,24 @@ fn two_instances_one_team() {
     // Instance 1: a new laptop. Create the vault; the recovery code is
     // shown once and must be confirmed.
     let a = Driver::start(app(), &disp, &env_a);
-    FirstRun(&a).create_vault(PASS_A);
+    let first_run = FirstRun(&a);
+    let first_code = first_run.create_vault(PASS_A);
 
-    // Wrong passphrase, then the right one.
+    // Locked on the code's screen, then a wrong passphrase, then the right
+    // one: the code was never confirmed, so a new one replaces it until it
+    // is.
     let lock = LockScreen(&a);
     lock.lock();
     assert!(!lock.unlock_refused("not the passphrase at all").is_empty());
     a.screenshot("03-unlock-wrong-passphrase");
+    lock.unlock(PASS_A, &tid("recovery-replaced"));
+    let second_code = first_run.recovery_code();
+    assert_ne!(
+        first_code, second_code,
+        "the unconfirmed code was shown again"
+    );
+    first_run.confirm_recovery_code();
+    lock.lock();
     lock.unlock(PASS_A, &tid("mode-join"));
 
     // Join the team through the screens: the request is written to a file,
@@ -111,7 +122,7 @@ fn two_instances_one_team() {
     cases.create("KZ-2026-0142", "Construction site, Kaskelen", "KZ");
     let case = cases.open_first("KZ-2026-0142");
     a.screenshot("04-case-overview");
-    case.add_victim("V-1", "Гульнара Ахмедова");
+    case.add_victim("V-1", "Гульнара Ахмедова", 17);
     assert!(
         !a.page_text().contains("Гульнара"),
         "identity shown before reveal"
@@ -140,6 +151,9 @@ fn two_instances_one_team() {
     let case_id = a_ws.list_cases(&CaseFilter::default()).unwrap().cases[0]
         .id
         .clone();
+    // The age typed in the form was stored (saving it once failed).
+    let shown = a_ws.show_case(&case_id).unwrap();
+    assert_eq!(shown.people[0].age_at_trafficking, Some(17));
     a_ws.set_field(&case_id, "header/title", "Kaskelen construction site")
         .unwrap();
     let (b, _) = a_ws.export_bundle(Some(&saule), &mut |_| {}).unwrap();

@@ -12,18 +12,29 @@ pub fn tid(id: &str) -> String {
 pub struct FirstRun<'a>(pub &'a Driver);
 
 impl FirstRun<'_> {
-    /// Creates the vault; returns the recovery code, confirmed written down.
+    /// Creates the vault; returns the recovery code it shows.
     pub fn create_vault(&self, passphrase: &str) -> String {
         let d = self.0;
         d.type_into(&tid("passphrase"), passphrase);
         d.type_into(&tid("passphrase-confirm"), passphrase);
         d.screenshot("01-create-vault");
         d.click(&tid("create-vault"));
-        let code = d.wait_text(&tid("recovery-code"), "a recovery code", |c| c.len() >= 30);
+        let code = self.recovery_code();
         d.screenshot("02-recovery-code");
-        d.click(&tid("recovery-confirm"));
-        d.click(&tid("continue"));
         code
+    }
+
+    /// The recovery code on screen.
+    pub fn recovery_code(&self) -> String {
+        self.0
+            .wait_text(&tid("recovery-code"), "a recovery code", |c| c.len() >= 30)
+    }
+
+    /// Confirms the code is written down; the team step follows.
+    pub fn confirm_recovery_code(&self) {
+        self.0.click(&tid("recovery-confirm"));
+        self.0.click(&tid("continue"));
+        self.0.find(&tid("mode-join"));
     }
 }
 
@@ -119,13 +130,15 @@ impl CaseScreen<'_> {
         self.0.click(&tid(&format!("tab-{name}")));
     }
 
-    /// Adds a victim by pseudonym and name; the list shows the pseudonym only.
-    pub fn add_victim(&self, pseudonym: &str, full_name: &str) {
+    /// Adds a victim by pseudonym, name and age when trafficked; the list
+    /// shows the pseudonym only.
+    pub fn add_victim(&self, pseudonym: &str, full_name: &str, age: u8) {
         let d = self.0;
         self.tab("people");
         d.click(&tid("add-person"));
         d.type_into(&tid("person-pseudonym"), pseudonym);
         d.type_into(&tid("person-full-name"), full_name);
+        d.type_into(&tid("person-age"), &age.to_string());
         d.click(&tid("save-person"));
         d.find(&tid("person-row"));
     }

@@ -26,6 +26,7 @@ export function status(role: Role | null, over: Partial<StatusDto> = {}): Status
     permissions: role ? PERMISSIONS_BY_ROLE[role] : NONE,
     team_name: role ? 'Almaty unit' : null,
     settings: { auto_lock_minutes: 5, language: 'en' },
+    recovery_unconfirmed: false,
     demo: false,
     ...over,
   };

@@ -110,6 +110,10 @@ export const createVault = (passphrase: string) => call<CreatedVaultDto>('create
 export const unlock = (passphrase: string) => call<StatusDto>('unlock', { passphrase });
 export const recover = (recovery_code: string, new_passphrase: string) =>
   call<StatusDto>('recover', { recovery_code, new_passphrase });
+/** The person wrote the recovery code down: it is not shown again. */
+export const confirmRecoveryCode = () => call<null>('confirm_recovery_code');
+/** A new recovery code (the unconfirmed one stops working). */
+export const newRecoveryCode = () => call<string>('new_recovery_code');
 export const lock = () => call<null>('lock');
 export const touch = () => call<null>('touch');
 export const setSettings = (settings: Settings) => call<null>('set_settings', { settings });

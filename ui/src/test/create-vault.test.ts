@@ -63,7 +63,26 @@ describe('first run: create a vault', () => {
     expect(screen.getByTestId('team-name')).toBeInTheDocument();
     expect(screen.getByTestId('lock')).toBeInTheDocument();
     expect(backend.commands().filter((c) => c === 'create_vault')).toHaveLength(1);
+    expect(backend.commands()).toContain('confirm_recovery_code');
     expect(state.refreshed).toBe(1);
+  });
+
+  it('regression: a recovery code never confirmed (the vault was locked on its screen) is replaced by a new one until confirmed', async () => {
+    setLang('en');
+    const backend = mockBackend({ new_recovery_code: 'WXYZ-2345-6789-ABCD' });
+    const { user } = renderWithUser(FirstRun, {
+      status: status(null, { vault_exists: true, unlocked: true, recovery_unconfirmed: true }),
+      onstatus: () => {},
+      refresh: async () => {},
+      onlocked: () => {},
+    });
+    expect(await screen.findByTestId('recovery-code')).toHaveTextContent('WXYZ-2345-6789-ABCD');
+    expect(screen.getByTestId('recovery-replaced')).toHaveTextContent(en['setup.recovery.replaced']);
+    expect(screen.queryByTestId('team-name')).toBeNull();
+    await user.click(screen.getByTestId('recovery-confirm'));
+    await user.click(screen.getByTestId('continue'));
+    expect(backend.commands()).toEqual(['new_recovery_code', 'confirm_recovery_code']);
+    expect(await screen.findByTestId('team-name')).toBeInTheDocument();
   });
 
   it('checks the strength before creating when the live check has not answered yet', async () => {

@@ -17,6 +17,11 @@ pending_join: string | null, me: MemberView | null,
  */
 permissions: Permissions, team_name: string | null, settings: Settings, 
 /**
+ * The person has not confirmed writing the recovery code down: the
+ * window shows a new one until they do.
+ */
+recovery_unconfirmed: boolean, 
+/**
  * The demo team's vault is open (made-up people, a public
  * passphrase), not the user's own; leaving it or locking returns to
  * the user's vault.
