@@ -248,6 +248,23 @@ impl Workspace {
         let (_, my_role) = self.me()?;
         role_may(my_role, TEAM_ADMINS, "change roles")?;
         let member = self.find_member(who)?;
+        let team = self.replica()?.team()?;
+        // A team without an admin could never enrol, revoke or change a
+        // role again: the last admin with a device that still works keeps
+        // the role until another member has it.
+        let working_admins: Vec<&String> = team
+            .members
+            .iter()
+            .filter(|(_, m)| m.role == Role::Admin)
+            .filter(|(id, _)| team.active_devices().any(|(_, d)| &d.member == *id))
+            .map(|(id, _)| id)
+            .collect();
+        if role != Role::Admin && working_admins == [&member] {
+            return Err(CoreError::invalid(
+                "role",
+                "the team's last admin keeps the role: make another member admin first",
+            ));
+        }
         let now = self.now();
         self.replica_mut()?
             .edit_team(|team, keys| team.set_role(keys, &member, role, now))?;

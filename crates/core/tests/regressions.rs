@@ -198,3 +198,21 @@ fn an_empty_member_reference_matches_no_one() {
         );
     }
 }
+
+/// An admin could take the admin role from the team's last admin, even
+/// from themselves, leaving a team no one could manage again.
+#[test]
+fn the_last_admin_keeps_the_role() {
+    use caravan_core::model::Role;
+    let dirs = tempfile::tempdir().unwrap();
+    let mut admin = founder(&dirs.path().join("admin"), "Unit");
+    let (me, _) = admin.me().unwrap();
+    assert_eq!(
+        admin.set_role(&me, Role::Supervisor).map_err(|e| e.code()),
+        Err("core.invalid")
+    );
+    let second = enrol(&mut admin, &dirs.path().join("second"), "Dana", Role::Admin);
+    drop(second);
+    admin.set_role(&me, Role::Supervisor).unwrap();
+    assert_eq!(admin.me().unwrap().1, Role::Supervisor);
+}

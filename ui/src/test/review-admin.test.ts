@@ -79,4 +79,22 @@ describe('team admin', () => {
     await user.click(within(dialog).getByTestId('revoke-confirm'));
     await waitFor(() => expect(backend.argsOf('revoke')).toEqual({ device_or_member: 'dev-aibek', reason: null }));
   });
+
+  it('regression: asks before changing a role (a choice in the list applied at once), and Cancel keeps the role', async () => {
+    asRole('admin');
+    const backend = mockBackend({ set_role: null });
+    const { user } = renderWithUser(Members, { team, onchanged: async () => {} });
+    const [own, other] = screen.getAllByTestId('member-role') as HTMLSelectElement[];
+    expect(own).toBeDisabled();
+    const was = other.value;
+    await user.selectOptions(other, 'supervisor');
+    const dialog = screen.getByRole('dialog');
+    expect(backend.commands()).not.toContain('set_role');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(other.value).toBe(was);
+    expect(backend.commands()).not.toContain('set_role');
+    await user.selectOptions(other, 'supervisor');
+    await user.click(within(screen.getByRole('dialog')).getByTestId('role-confirm'));
+    await waitFor(() => expect(backend.argsOf('set_role')).toMatchObject({ role: 'supervisor' }));
+  });
 });
