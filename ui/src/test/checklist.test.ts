@@ -3,6 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { render, screen, within, waitFor } from '@testing-library/svelte';
 import ChecklistsTab from '../screens/case/ChecklistsTab.svelte';
 import StageTrack from '../screens/case/StageTrack.svelte';
+import { en } from '$lib/i18n/catalogues';
 import { asRole, caseDto, checklist } from './fixtures';
 import { mockBackend, refuse, renderWithUser } from './backend';
 
@@ -112,5 +113,25 @@ describe('checklists: a refused N/A', () => {
     const held = await screen.findByTestId('gate-template-unknown');
     expect(held).toHaveTextContent('identification-general@9');
     expect(held).toHaveTextContent('update Caravan');
+  });
+
+  it('regression: tells only who may close a ready stage that it can be closed; an investigator is told who closes it', async () => {
+    const stage: StageView = {
+      stage: 'identification',
+      status: 'active',
+      opened_at: 1_795_824_000_000,
+      closed_at: null,
+      gate: { ready: true, missing_items: [], missing_signoffs: [], unknown_templates: [] },
+    };
+    for (const [role, text] of [
+      ['investigator', en['overview.gate_ready_ask']],
+      ['supervisor', en['overview.gate_ready']],
+    ] as const) {
+      asRole(role);
+      mockBackend({ checklists: [] });
+      const { unmount } = render(StageTrack, { props: { c: caseDto({ stages: [stage] }), reload: async () => {} } });
+      expect(await screen.findByTestId('gate-ready')).toHaveTextContent(text);
+      unmount();
+    }
   });
 });
