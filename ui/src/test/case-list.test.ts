@@ -52,4 +52,15 @@ describe('case list', () => {
     render(CaseList);
     expect(screen.getByTestId('new-case')).toBeInTheDocument();
   });
+
+  it('regression: a new team\'s empty list says what to do next, not "No cases match."', async () => {
+    asRole('admin');
+    mockBackend({ list_cases: { cases: [], unreadable: [] }, team: team() });
+    renderWithUser(CaseList, {});
+    const next = await screen.findByTestId('no-cases-yet');
+    expect(within(next).getByTestId('first-case')).toBeInTheDocument();
+    expect(within(next).getByTestId('enrol-colleague')).toBeInTheDocument();
+    expect(within(next).getByTestId('open-sync')).toBeInTheDocument();
+    expect(screen.queryByText('No cases match.')).toBeNull();
+  });
 });
