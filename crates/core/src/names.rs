@@ -12,13 +12,20 @@ use crate::view::MemberRef;
 pub struct Names(BTreeMap<String, String>);
 
 impl Names {
+    /// Members by their ids, and devices (the audit log names a device
+    /// before it joined a team) by their member's name.
     pub(crate) fn of(team: &TeamDoc) -> Names {
-        Names(
-            team.members
-                .iter()
-                .map(|(id, m)| (id.clone(), m.name.clone()))
-                .collect(),
-        )
+        let mut names: BTreeMap<String, String> = team
+            .members
+            .iter()
+            .map(|(id, m)| (id.clone(), m.name.clone()))
+            .collect();
+        for (device, d) in &team.devices {
+            if let Some(m) = team.members.get(&d.member) {
+                names.insert(device.clone(), m.name.clone());
+            }
+        }
+        Names(names)
     }
 
     pub fn name_of(&self, id: &str) -> String {
