@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::error::{CoreError, Result};
 use crate::inputs::{ItemUpdate, MAX_LONG_TEXT, MAX_TEXT, Normalise, bounded};
+use crate::view::MemberRef;
 use crate::workspace::Workspace;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -45,6 +46,10 @@ pub struct ItemView {
     pub evidence_ids: Vec<String>,
     pub signoff_needed: Option<Role>,
     pub signed_off_by: Option<String>,
+    /// Who last recorded the item's state, and when (none while open and
+    /// never touched).
+    pub recorded_by: Option<MemberRef>,
+    pub recorded_at: Option<i64>,
 }
 
 impl Workspace {
@@ -108,6 +113,8 @@ impl Workspace {
                             .get(&i.id)
                             .filter(|s| Some(s.status) == st.map(|x| x.status))
                             .map(|s| names.name_of(&s.by)),
+                        recorded_by: st.map(|s| names.member(&s.by)),
+                        recorded_at: st.map(|s| s.at),
                     }
                 })
                 .collect();

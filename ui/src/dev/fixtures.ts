@@ -133,6 +133,8 @@ export function checklistItem(over: Partial<ItemView> = {}): ItemView {
     evidence_ids: [],
     signoff_needed: null,
     signed_off_by: null,
+    recorded_by: null,
+    recorded_at: null,
     ...over,
   };
 }

@@ -1,10 +1,13 @@
+import { setLang } from '$lib/i18n/index.svelte';
+import type { ItemView } from '$lib/bindings/ItemView';
+import ChecklistItem from '../screens/case/ChecklistItem.svelte';
 import type { StageView } from '$lib/bindings/StageView';
 import { describe, it, expect } from 'vitest';
 import { render, screen, within, waitFor } from '@testing-library/svelte';
 import ChecklistsTab from '../screens/case/ChecklistsTab.svelte';
 import StageTrack from '../screens/case/StageTrack.svelte';
 import { en } from '$lib/i18n/catalogues';
-import { asRole, caseDto, checklist } from './fixtures';
+import { asRole, caseDto, checklist, checklistItem } from './fixtures';
 import { mockBackend, refuse, renderWithUser } from './backend';
 
 const tabProps = () => ({ c: caseDto(), reload: async () => {} });
@@ -133,5 +136,28 @@ describe('checklists: a refused N/A', () => {
       expect(await screen.findByTestId('gate-ready')).toHaveTextContent(text);
       unmount();
     }
+  });
+
+  it('regression: a prosecutor is offered sign-off only on an item that is done (signing an open one failed), and sees who recorded it and when', async () => {
+    asRole('prosecutor');
+    setLang('en');
+    mockBackend({});
+    const props = (over: Partial<ItemView>) => ({
+      caseId: 'c1',
+      templateId: 't1',
+      item: checklistItem({ signoff_needed: 'prosecutor', ...over }),
+      evidence: [],
+      onchanged: async () => {},
+    });
+    const open = render(ChecklistItem, { props: props({}) });
+    expect(screen.queryByTestId('item-signoff')).toBeNull();
+    expect(screen.getByTestId('item-signoff-later')).toBeInTheDocument();
+    expect(screen.queryByTestId('item-recorded')).toBeNull();
+    open.unmount();
+    render(ChecklistItem, {
+      props: props({ status: 'done', recorded_by: { id: 'm-aibek', name: 'Aibek' }, recorded_at: 1_795_824_000_000 }),
+    });
+    expect(screen.getByTestId('item-signoff')).toBeInTheDocument();
+    expect(screen.getByTestId('item-recorded')).toHaveTextContent('Aibek');
   });
 });
