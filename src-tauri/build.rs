@@ -25,6 +25,7 @@ fn main() {
             "set_role",
             "revoke",
             "grant",
+            "case_access",
             "list_cases",
             "create_case",
             "show_case",

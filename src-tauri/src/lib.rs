@@ -54,6 +54,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::team::set_role,
         commands::team::revoke,
         commands::team::grant,
+        commands::team::case_access,
         commands::cases::list_cases,
         commands::cases::create_case,
         commands::cases::show_case,

@@ -10,6 +10,7 @@ use crate::error::{CoreError, Result, only_match};
 use crate::ids::MemberId;
 use crate::names::Names;
 use crate::permissions::{ACCESS_DECIDERS, TEAM_ADMINS};
+use crate::view::MemberRef;
 use crate::workspace::Workspace;
 
 /// The team as this device sees it.
@@ -45,6 +46,30 @@ pub struct DeviceView {
     pub label: String,
     pub enrolled_at: i64,
     pub revoked: bool,
+}
+
+/// Why a member may see a case, or that they may not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum AccessReason {
+    /// Supervisors and admins see every case.
+    Role,
+    /// They opened the case.
+    Opened,
+    /// A supervisor or admin granted it.
+    Granted,
+    /// They may not see it.
+    None,
+}
+
+/// One member's access to a case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct AccessRow {
+    pub member: MemberRef,
+    pub role: Role,
+    pub reason: AccessReason,
 }
 
 /// A join request as an admin sees it before approving.
@@ -269,6 +294,42 @@ impl Workspace {
         self.replica_mut()?
             .edit_team(|team, keys| team.set_role(keys, &member, role, now))?;
         self.commit(&[("team.set_role", format!("member {member} is now {role}"))])
+    }
+
+    /// Who may see a case, and why (supervisors and admins only, who
+    /// decide it).
+    pub fn case_access(&self, case: &str) -> Result<Vec<AccessRow>> {
+        let (_, my_role) = self.me()?;
+        role_may(my_role, ACCESS_DECIDERS, "see who may see a case")?;
+        let (case_id, c) = self.case_doc(case)?;
+        let team = self.replica()?.team()?;
+        let names = Names::of(&team);
+        Ok(team
+            .members
+            .iter()
+            .map(|(id, m)| {
+                let granted = team
+                    .case_access
+                    .get(&case_id)
+                    .and_then(|g| g.get(id))
+                    .copied()
+                    .unwrap_or(false);
+                let reason = if matches!(m.role, Role::Supervisor | Role::Admin) {
+                    AccessReason::Role
+                } else if c.header.created_by == *id {
+                    AccessReason::Opened
+                } else if granted {
+                    AccessReason::Granted
+                } else {
+                    AccessReason::None
+                };
+                AccessRow {
+                    member: names.member(id),
+                    role: m.role,
+                    reason,
+                }
+            })
+            .collect())
     }
 
     /// Lets a member see a case (or withdraws it). Supervisors and admins

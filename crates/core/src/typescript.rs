@@ -54,6 +54,7 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         audit::AuditRow,
         audit::AuditCheck,
         TeamView,
+        crate::team::AccessRow,
         JoinRequestView,
         Settings,
         model::ReviewKind,

@@ -216,3 +216,45 @@ fn the_last_admin_keeps_the_role() {
     admin.set_role(&me, Role::Supervisor).unwrap();
     assert_eq!(admin.me().unwrap().1, Role::Supervisor);
 }
+
+/// The case-access screen offered Grant and Withdraw for everyone and
+/// showed no state: who sees a case, and why, now comes from the team.
+#[test]
+fn case_access_shows_who_sees_a_case_and_why() {
+    use caravan_core::model::Role;
+    use caravan_core::team::AccessReason;
+    let dirs = tempfile::tempdir().unwrap();
+    let (mut admin, mut inv) = admin_and_investigator(dirs.path());
+    let pro = enrol(
+        &mut admin,
+        &dirs.path().join("pro"),
+        "Marat",
+        Role::Prosecutor,
+    );
+    let case = open_case(&mut inv, "KZ-12", "Farm");
+    swap(&mut inv, &mut admin);
+    let reasons = |admin: &Workspace| -> Vec<(String, AccessReason)> {
+        admin
+            .case_access(&case)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.member.name, r.reason))
+            .collect::<Vec<_>>()
+    };
+    let mut before = reasons(&admin);
+    before.sort_by(|a, b| a.0.cmp(&b.0));
+    let marat = before.iter().find(|(n, _)| n == "Marat").unwrap().1;
+    assert_eq!(marat, AccessReason::None);
+    assert!(before.iter().any(|(_, r)| *r == AccessReason::Opened));
+    assert!(before.iter().any(|(_, r)| *r == AccessReason::Role));
+    let (marat_id, _) = pro.me().unwrap();
+    admin.grant(&case, &marat_id, true).unwrap();
+    let after = reasons(&admin);
+    assert!(after.contains(&("Marat".to_string(), AccessReason::Granted)));
+    // Only who decides access may read it.
+    assert_eq!(
+        inv.case_access(&case).map(|_| ()).map_err(|e| e.code()),
+        Err("core.denied")
+    );
+    pro.lock();
+}

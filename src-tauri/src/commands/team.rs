@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use caravan_core::model::Role;
-use caravan_core::team::{JoinRequestView, TeamView};
+use caravan_core::team::{AccessRow, JoinRequestView, TeamView};
 use caravan_core::{CaseId, CoreError, MemberId, Workspace};
 use tauri::State;
 
@@ -26,6 +26,8 @@ workspace_commands! {
     fn set_role(member: MemberId, role: Role) -> () => |ws| ws.set_role(&member, role);
     fn revoke(device_or_member: String, reason: Option<String>) -> Vec<String> => |ws| ws.revoke(&device_or_member, reason);
     fn grant(case_id: CaseId, member: MemberId, allowed: bool) -> () => |ws| ws.grant(&case_id, &member, allowed);
+    /// Who may see a case, and why.
+    fn case_access(case_id: CaseId) -> Vec<AccessRow> => |ws| ws.case_access(&case_id);
 }
 
 /// Writes this device's join request to `path` (when given) and returns

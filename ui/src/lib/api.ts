@@ -9,6 +9,7 @@ import type { StrengthDto } from '$lib/bindings/StrengthDto';
 import type { CreatedVaultDto } from '$lib/bindings/CreatedVaultDto';
 import type { Settings } from '$lib/bindings/Settings';
 import type { TeamView } from '$lib/bindings/TeamView';
+import type { AccessRow } from '$lib/bindings/AccessRow';
 import type { JoinRequestView } from '$lib/bindings/JoinRequestView';
 import type { CaseFilter } from '$lib/bindings/CaseFilter';
 import type { CaseList } from '$lib/bindings/CaseList';
@@ -140,6 +141,7 @@ export const approveJoin = (request: string, role: Role, out_path: string) =>
 export const setRole = (member: string, role: Role) => call<null>('set_role', { member, role });
 export const revoke = (device_or_member: string, reason: string | null) =>
   call<string[]>('revoke', { device_or_member, reason });
+export const caseAccess = (case_id: string) => call<AccessRow[]>('case_access', { case_id });
 export const grant = (case_id: string, member: string, allowed: boolean) =>
   call<null>('grant', { case_id, member, allowed });
 
