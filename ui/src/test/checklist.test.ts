@@ -154,10 +154,16 @@ describe('checklists: a refused N/A', () => {
     expect(screen.getByTestId('item-signoff-later')).toBeInTheDocument();
     expect(screen.queryByTestId('item-recorded')).toBeNull();
     open.unmount();
-    render(ChecklistItem, {
-      props: props({ status: 'done', recorded_by: { id: 'm-aibek', name: 'Aibek' }, recorded_at: 1_795_824_000_000 }),
-    });
-    expect(screen.getByTestId('item-signoff')).toBeInTheDocument();
+    const backend = mockBackend({ sign_off_item: null });
+    const { user } = renderWithUser(
+      ChecklistItem,
+      props({ status: 'done', recorded_by: { id: 'm-aibek', name: 'Aibek' }, recorded_at: 1_795_824_000_000 }),
+    );
     expect(screen.getByTestId('item-recorded')).toHaveTextContent('Aibek');
+    // A sign-off has legal weight: asked first.
+    await user.click(screen.getByTestId('item-signoff'));
+    expect(backend.commands()).not.toContain('sign_off_item');
+    await user.click(within(screen.getByRole('dialog')).getByTestId('signoff-confirm'));
+    await waitFor(() => expect(backend.argsOf('sign_off_item')).toEqual({ case_id: 'c1', template_id: 't1', item_id: 'safety' }));
   });
 });
