@@ -122,7 +122,11 @@ fn two_instances_one_team() {
     cases.create("KZ-2026-0142", "Construction site, Kaskelen", "KZ");
     let case = cases.open_first("KZ-2026-0142");
     a.screenshot("04-case-overview");
-    case.add_victim("V-1", "Гульнара Ахмедова", 17);
+    // In the Russian interface a date is typed day first, as people here
+    // write it (the browser's own format once stored another day).
+    choose_language(&a, "ru", "Лица");
+    case.add_victim("V-1", "Гульнара Ахмедова", "15.03.2009", 17);
+    choose_language(&a, "en", "People");
     assert!(
         !a.page_text().contains("Гульнара"),
         "identity shown before reveal"
@@ -151,9 +155,12 @@ fn two_instances_one_team() {
     let case_id = a_ws.list_cases(&CaseFilter::default()).unwrap().cases[0]
         .id
         .clone();
-    // The age typed in the form was stored (saving it once failed).
+    // The age typed in the form was stored (saving it once failed), and the
+    // birth date is the day typed.
     let shown = a_ws.show_case(&case_id).unwrap();
     assert_eq!(shown.people[0].age_at_trafficking, Some(17));
+    let identity = a_ws.reveal(&case_id, &shown.people[0].id).unwrap();
+    assert_eq!(identity.birth_date(), Some("2009-03-15"));
     a_ws.set_field(&case_id, "header/title", "Kaskelen construction site")
         .unwrap();
     let (b, _) = a_ws.export_bundle(Some(&saule), &mut |_| {}).unwrap();

@@ -38,6 +38,15 @@ impl FirstRun<'_> {
     }
 }
 
+/// Chooses the interface language (`en`, `ru`, `uz`) and waits for `shows`.
+pub fn choose_language(d: &Driver, lang: &str, shows: &str) {
+    d.script(
+        "const s = document.querySelector(\"[data-testid='language']\"); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
+        serde_json::json!([lang]),
+    );
+    d.wait_for_text(shows);
+}
+
 /// Locking and the unlock screen.
 pub struct LockScreen<'a>(pub &'a Driver);
 
@@ -130,14 +139,15 @@ impl CaseScreen<'_> {
         self.0.click(&tid(&format!("tab-{name}")));
     }
 
-    /// Adds a victim by pseudonym, name and age when trafficked; the list
-    /// shows the pseudonym only.
-    pub fn add_victim(&self, pseudonym: &str, full_name: &str, age: u8) {
+    /// Adds a victim by pseudonym, name, birth date as typed and age when
+    /// trafficked; the list shows the pseudonym only.
+    pub fn add_victim(&self, pseudonym: &str, full_name: &str, birth_date: &str, age: u8) {
         let d = self.0;
         self.tab("people");
         d.click(&tid("add-person"));
         d.type_into(&tid("person-pseudonym"), pseudonym);
         d.type_into(&tid("person-full-name"), full_name);
+        d.type_into(&tid("person-birth-date"), birth_date);
         d.type_into(&tid("person-age"), &age.to_string());
         d.click(&tid("save-person"));
         d.find(&tid("person-row"));

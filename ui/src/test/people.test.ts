@@ -66,6 +66,22 @@ describe('people tab', () => {
     expect(screen.queryByTestId('error-message')).toBeNull();
   });
 
+  it('regression: a birth date typed day first in the Russian UI is stored as typed, and a date that is not one holds Save back with a message', async () => {
+    asRole('investigator', 'ru');
+    const backend = mockBackend({ add_person: 'p2' });
+    const { user } = emptyTab();
+    await fillWitness(user);
+    const birth = screen.getByTestId('person-birth-date');
+    expect(birth).toHaveAttribute('placeholder', 'ДД.ММ.ГГГГ');
+    await user.type(birth, '15.03');
+    expect(screen.getByTestId('save-person')).toBeDisabled();
+    expect(screen.getByTestId('person-birth-date-hint')).toHaveTextContent('Это не дата');
+    await user.type(birth, '.2009');
+    expect(screen.getByTestId('person-birth-date-hint')).toHaveTextContent('2009');
+    await user.click(screen.getByTestId('save-person'));
+    expect(backend.argsOf('add_person')).toMatchObject({ person: { birth_date: '2009-03-15' } });
+  });
+
   it('keeps a refused person in the form with the translated error, and Cancel drops it', async () => {
     asRole('investigator');
     mockBackend({ add_person: refuse('case.invalid') });
