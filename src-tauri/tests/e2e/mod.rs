@@ -120,13 +120,13 @@ fn two_instances_one_team() {
     // A case, a victim (masked, then revealed), checklist work.
     let cases = Cases(&a);
     cases.create("KZ-2026-0142", "Construction site, Kaskelen", "KZ");
-    let case = cases.open_first("KZ-2026-0142");
+    cases.open_first("KZ-2026-0142");
     a.screenshot("04-case-overview");
     // In the Russian interface a date is typed day first, as people here
     // write it (the browser's own format once stored another day).
-    choose_language(&a, "ru", "Лица");
+    choose_language(&a, "ru", "Дела");
+    let case = cases.open_first("KZ-2026-0142");
     case.add_victim("V-1", "Гульнара Ахмедова", "15.03.2009", 17);
-    choose_language(&a, "en", "People");
     assert!(
         !a.page_text().contains("Гульнара"),
         "identity shown before reveal"
@@ -134,6 +134,8 @@ fn two_instances_one_team() {
     a.screenshot("05-people-masked");
     case.reveal_first("Гульнара Ахмедова");
     a.screenshot("06-people-revealed");
+    choose_language(&a, "en", "Cases");
+    let case = cases.open_first("KZ-2026-0142");
     assert!(case.work_checklist("adult: passport checked") > 2);
     a.screenshot("07-checklists");
 

@@ -38,13 +38,16 @@ impl FirstRun<'_> {
     }
 }
 
-/// Chooses the interface language (`en`, `ru`, `uz`) and waits for `shows`.
-pub fn choose_language(d: &Driver, lang: &str, shows: &str) {
+/// Chooses the interface language (`en`, `ru`, `uz`) in the settings and
+/// waits for the case list's name in it (`cases`).
+pub fn choose_language(d: &Driver, lang: &str, cases: &str) {
+    d.click(&tid("nav-settings"));
     d.script(
-        "const s = document.querySelector(\"[data-testid='language']\"); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
+        "const s = document.querySelector(\"[data-testid='settings-language']\"); s.value = arguments[0]; s.dispatchEvent(new Event('change'));",
         serde_json::json!([lang]),
     );
-    d.wait_for_text(shows);
+    d.click(&tid("settings-save"));
+    d.wait_text(&tid("nav-cases"), cases, |t| t.contains(cases));
 }
 
 /// Locking and the unlock screen.
