@@ -155,17 +155,21 @@ impl Replica {
             }
         }
         let notes = encode(&NotesRow {
-            discarded: self
-                .discarded
-                .iter()
-                .map(|(d, h, c)| (d.clone(), h.to_string(), c.clone()))
-                .collect(),
+            discarded: self.discarded_rows(),
             copied: self.copied,
         });
         if stored.notes.as_ref() != Some(&notes) {
             diff.put.push((RowKind::Notes, NOTES_KEY.to_vec(), notes));
         }
         diff
+    }
+
+    /// The discarded verdicts as stored: (document id, change hash, code).
+    fn discarded_rows(&self) -> Vec<(String, String, String)> {
+        self.discarded
+            .iter()
+            .map(|(d, h, c)| (d.clone(), h.to_string(), c.clone()))
+            .collect()
     }
 
     /// The small mutable state, to store after an import or a session.
@@ -178,11 +182,7 @@ impl Replica {
                 .collect(),
             held: self.held.clone(),
             quarantine: self.quarantine.values().cloned().collect(),
-            discarded: self
-                .discarded
-                .iter()
-                .map(|(d, h, c)| (d.clone(), h.to_string(), c.clone()))
-                .collect(),
+            discarded: self.discarded_rows(),
             copied: self.copied,
         }
     }

@@ -14,7 +14,18 @@ export function parseDay(typed: string): string | null {
   else return null;
   const date = new Date(Date.UTC(y, m - 1, d));
   if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return null;
+  return isoDay(y, m, d);
+}
+
+/** `YYYY-MM-DD` of a year, month (1–12) and day. */
+function isoDay(y: number, m: number, d: number): string {
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** Today on this computer's calendar, as dates are stored. */
+export function today(): string {
+  const now = new Date();
+  return isoDay(now.getFullYear(), now.getMonth() + 1, now.getDate());
 }
 
 /** An ISO date as it is typed: `2009-03-15` → `15.03.2009`. */
