@@ -2,64 +2,10 @@
 //! configuration and capabilities: arguments parse, results serialise, and
 //! every failure reaches the window as a stable code.
 
-use std::sync::Arc;
-
-use caravan_core::{OpenOptions, SystemClock};
 use caravan_desktop::state::AppState;
 use serde_json::{Value, json};
-use tauri::test::{INVOKE_KEY, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
 
-struct Shell {
-    _dir: tempfile::TempDir,
-    window: tauri::WebviewWindow<tauri::test::MockRuntime>,
-}
-
-fn shell() -> Shell {
-    let dir = tempfile::tempdir().unwrap();
-    let state = AppState::new(
-        dir.path().join("vault"),
-        OpenOptions::insecure_fast_kdf(Arc::new(SystemClock)),
-    );
-    let app = caravan_desktop::with_commands(mock_builder())
-        .manage(state)
-        .build(caravan_desktop::context())
-        .unwrap();
-    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Shell { _dir: dir, window }
-}
-
-impl Shell {
-    fn call(&self, cmd: &str, args: Value) -> Result<Value, Value> {
-        get_ipc_response(
-            &self.window,
-            InvokeRequest {
-                cmd: cmd.into(),
-                callback: tauri::ipc::CallbackFn(0),
-                error: tauri::ipc::CallbackFn(1),
-                url: "tauri://localhost".parse().unwrap(),
-                body: tauri::ipc::InvokeBody::Json(args),
-                headers: Default::default(),
-                invoke_key: INVOKE_KEY.to_string(),
-            },
-        )
-        .map(|b| b.deserialize::<Value>().unwrap())
-    }
-
-    fn ok(&self, cmd: &str, args: Value) -> Value {
-        self.call(cmd, args)
-            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
-    }
-
-    fn code(&self, cmd: &str, args: Value) -> String {
-        let e = self.call(cmd, args).expect_err(cmd);
-        e["code"].as_str().unwrap_or_default().to_string()
-    }
-}
-
-const PASS: &str = "a long enough passphrase for tests";
+use crate::shell::{PASS, shell};
 
 #[test]
 fn a_case_from_first_run_to_review() {
@@ -208,7 +154,7 @@ fn file_commands_take_only_caravans_own_files_from_a_typed_path() {
         "found_team",
         json!({ "team_name": "Unit", "member_name": "Saule", "device_label": "laptop" }),
     );
-    let dir = s._dir.path();
+    let dir = s.dir();
     let secret = dir.join(".ssh").join("id_ed25519");
     std::fs::create_dir_all(secret.parent().unwrap()).unwrap();
     std::fs::write(&secret, b"private key").unwrap();
@@ -281,7 +227,7 @@ fn a_command_that_panics_locks_the_vault() {
     use tauri::Manager;
     let s = shell();
     s.ok("create_vault", json!({ "passphrase": PASS }));
-    let state = s.window.state::<AppState>();
+    let state = s.window().state::<AppState>();
     let answer = tauri::async_runtime::block_on(state.run("panics", |_| {
         if PASS.is_empty() {
             return Ok(());

@@ -7,5 +7,7 @@ mod commands;
 #[cfg(unix)]
 mod e2e;
 mod files;
+mod forms;
+mod shell;
 #[cfg(unix)]
 mod util;

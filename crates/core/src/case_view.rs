@@ -127,6 +127,7 @@ fn person(
         sex: None,
         age_at_trafficking: None,
         citizenship: None,
+        languages: Vec::new(),
         exploitation: Vec::new(),
         control_methods: Vec::new(),
         roles: Vec::new(),
@@ -142,6 +143,7 @@ fn people(case: &Case, names: &Names) -> Vec<PersonView> {
         sex: Some(v.sex),
         age_at_trafficking: v.age_at_trafficking,
         citizenship: v.citizenship.clone(),
+        languages: v.languages.clone(),
         exploitation: v.exploitation.clone(),
         control_methods: v.control_methods.clone(),
         ..person(

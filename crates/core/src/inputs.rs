@@ -236,6 +236,55 @@ normalise!(PersonInput {
 });
 
 impl PersonInput {
+    /// Refuses details that the person's kind does not keep (an age for a
+    /// witness, a role in the crime for a victim): stored, they would be
+    /// dropped without a word, and the person who typed them would believe
+    /// them kept.
+    pub fn fits_kind(&self) -> Result<()> {
+        use PersonKind::{Suspect, Victim, Witness};
+        let given: [(&str, bool, &[PersonKind]); 9] = [
+            ("sex", self.sex != Sex::Unknown, &[Victim]),
+            (
+                "age_at_trafficking",
+                self.age_at_trafficking.is_some(),
+                &[Victim],
+            ),
+            (
+                "citizenship",
+                self.citizenship.is_some(),
+                &[Victim, Suspect],
+            ),
+            ("languages", !self.languages.is_empty(), &[Victim]),
+            ("exploitation", !self.exploitation.is_empty(), &[Victim]),
+            (
+                "control_methods",
+                !self.control_methods.is_empty(),
+                &[Victim],
+            ),
+            ("recruitment", self.recruitment.is_some(), &[Victim]),
+            ("roles", !self.roles.is_empty(), &[Suspect]),
+            ("relation", self.relation.is_some(), &[Witness]),
+        ];
+        match given
+            .iter()
+            .find(|(_, set, kinds)| *set && !kinds.contains(&self.kind))
+        {
+            Some((field, _, kinds)) => Err(CoreError::invalid(
+                *field,
+                format!(
+                    "is kept only for a {}, not for a {}: leave it empty or choose that kind",
+                    kinds
+                        .iter()
+                        .map(|k| k.noun())
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    self.kind.noun()
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// A person with only the required details; fill in the rest.
     pub fn new(kind: PersonKind, pseudonym: &str, full_name: &str) -> Self {
         Self {

@@ -96,6 +96,7 @@ impl Workspace {
     /// Adds a victim, suspect or witness; returns the new person's id.
     pub fn add_person(&mut self, case: &str, p: PersonInput) -> Result<RecordId> {
         let p = p.normalised()?;
+        p.fits_kind()?;
         if p.pseudonym.is_empty() {
             return Err(CoreError::invalid(
                 "pseudonym",

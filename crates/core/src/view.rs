@@ -131,6 +131,15 @@ pub enum PersonKind {
 }
 
 impl PersonKind {
+    /// The kind as a word of a message ("victim").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Victim => "victim",
+            Self::Suspect => "suspect",
+            Self::Witness => "witness",
+        }
+    }
+
     pub fn collection(self) -> &'static str {
         match self {
             Self::Victim => "victims",
@@ -162,6 +171,8 @@ pub struct PersonView {
     pub age_at_trafficking: Option<u64>,
     /// ISO 3166-1 alpha-2, upper case.
     pub citizenship: Option<String>,
+    /// Victims: the languages they speak (an interview needs one of them).
+    pub languages: Vec<String>,
     pub exploitation: Vec<Exploitation>,
     pub control_methods: Vec<ControlMethod>,
     pub roles: Vec<PerpetratorRole>,

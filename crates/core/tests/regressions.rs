@@ -258,3 +258,79 @@ fn case_access_shows_who_sees_a_case_and_why() {
     );
     pro.lock();
 }
+
+/// The add-person form offered every field whatever the kind, and the core
+/// kept only the kind's own: an age or a type of exploitation typed for a
+/// witness was dropped without a word. Details a kind does not keep are now
+/// refused, naming the field, and nothing is stored.
+#[test]
+fn details_a_persons_kind_does_not_keep_are_refused_not_dropped() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (_admin, mut inv) = admin_and_investigator(dirs.path());
+    let case = open_case(&mut inv, "KZ-8", "t");
+    type Fill = fn(&mut PersonInput);
+    let rows: &[(PersonKind, Fill, Option<&str>)] = &[
+        (
+            PersonKind::Witness,
+            |p| p.age_at_trafficking = Some(17),
+            Some("age_at_trafficking"),
+        ),
+        (
+            PersonKind::Witness,
+            |p| p.exploitation = vec![model::Exploitation::ForcedLabour],
+            Some("exploitation"),
+        ),
+        (
+            PersonKind::Witness,
+            |p| p.citizenship = Some("KZ".into()),
+            Some("citizenship"),
+        ),
+        (
+            PersonKind::Suspect,
+            |p| p.sex = model::Sex::Male,
+            Some("sex"),
+        ),
+        (
+            PersonKind::Victim,
+            |p| p.roles = vec![model::PerpetratorRole::Recruiter],
+            Some("roles"),
+        ),
+        (
+            PersonKind::Victim,
+            |p| p.relation = Some("neighbour".into()),
+            Some("relation"),
+        ),
+        (
+            PersonKind::Suspect,
+            |p| p.citizenship = Some("KZ".into()),
+            None,
+        ),
+        (
+            PersonKind::Witness,
+            |p| p.relation = Some("neighbour".into()),
+            None,
+        ),
+        (
+            PersonKind::Victim,
+            |p| p.age_at_trafficking = Some(17),
+            None,
+        ),
+    ];
+    for (i, (kind, fill, refused)) in rows.iter().enumerate() {
+        let mut p = PersonInput::new(*kind, &format!("P-{i}"), "Name");
+        fill(&mut p);
+        let before = inv.show_case(&case).unwrap().people.len();
+        match (inv.add_person(&case, p), refused) {
+            (Ok(_), None) => assert_eq!(inv.show_case(&case).unwrap().people.len(), before + 1),
+            (Err(CoreError::Invalid { field, .. }), Some(expected)) => {
+                assert_eq!(field, *expected, "row {i}");
+                assert_eq!(
+                    inv.show_case(&case).unwrap().people.len(),
+                    before,
+                    "row {i}"
+                );
+            }
+            (got, _) => panic!("row {i}: {:?}", got.map_err(|e| e.code())),
+        }
+    }
+}

@@ -63,6 +63,7 @@ export function person(over: Partial<PersonView> = {}): PersonView {
     sex: 'female',
     age_at_trafficking: 19,
     citizenship: 'UZ',
+    languages: [],
     exploitation: ['forced_labour'],
     control_methods: [],
     roles: [],

@@ -12,6 +12,13 @@ export const EXPLOITATION = [
   'forced_labour', 'sexual_exploitation', 'child_labour', 'forced_marriage', 'servitude', 'forced_military',
   'organ_removal', 'forced_begging', 'forced_adoption', 'surrogacy', 'other',
 ] as const;
+export const CONTROL_METHODS = [
+  'debt_bondage', 'takes_earnings', 'restricts_financial_access', 'threats_of_violence', 'psychological_abuse',
+  'physical_abuse', 'sexual_abuse', 'false_promises', 'psychoactive_substance', 'restricts_movement',
+  'restricts_medical_care', 'excessive_working_hours', 'threats_law_enforcement', 'withholds_necessities',
+  'withholds_documents', 'threats_to_family', 'other',
+] as const;
+export const PERPETRATOR_ROLES = ['recruiter', 'transporter', 'broker', 'exploiter', 'smuggler', 'kidnapper', 'financier', 'other'] as const;
 export const EVIDENCE_KINDS = [
   'document', 'phone', 'computer', 'cash', 'vehicle', 'photograph', 'financial_record', 'biological', 'other',
 ] as const;

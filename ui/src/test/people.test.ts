@@ -19,6 +19,24 @@ async function fillWitness(user: UserEvent) {
 }
 
 describe('people tab', () => {
+  it('offers the details each kind of person keeps, and sends none of another kind', async () => {
+    asRole('investigator');
+    const backend = mockBackend({ add_person: 'p2' });
+    const { user } = emptyTab();
+    await fillWitness(user);
+    await user.type(screen.getByTestId('person-age'), '17');
+    await user.click(screen.getByLabelText('forced begging'));
+    await user.selectOptions(screen.getByTestId('person-kind'), 'witness');
+    expect(screen.queryByTestId('person-age')).toBeNull();
+    expect(screen.queryByLabelText('forced begging')).toBeNull();
+    expect(screen.queryByTestId('person-citizenship')).toBeNull();
+    await user.type(screen.getByTestId('person-relation'), 'neighbour');
+    await user.click(screen.getByTestId('save-person'));
+    expect(backend.argsOf('add_person')).toMatchObject({
+      person: { kind: 'witness', relation: 'neighbour', age_at_trafficking: null, exploitation: [], sex: 'unknown', citizenship: null },
+    });
+  });
+
   it('masks identities until Reveal, which calls reveal_person', async () => {
     asRole('investigator');
     const backend = mockBackend({
@@ -48,10 +66,9 @@ describe('people tab', () => {
     const backend = mockBackend({ add_person: 'p2' });
     const { user, state } = emptyTab();
     await fillWitness(user);
-    await user.selectOptions(screen.getByTestId('person-kind'), 'witness');
     await user.click(screen.getByLabelText('forced begging'));
     await user.click(screen.getByTestId('save-person'));
-    expect(backend.argsOf('add_person')).toMatchObject({ case_id: 'c1', person: { kind: 'witness', pseudonym: 'W-02', full_name: 'Rustam Aliev', exploitation: ['forced_begging'] } });
+    expect(backend.argsOf('add_person')).toMatchObject({ case_id: 'c1', person: { kind: 'victim', pseudonym: 'W-02', full_name: 'Rustam Aliev', exploitation: ['forced_begging'] } });
     expect(state.reloaded).toBe(true);
   });
 

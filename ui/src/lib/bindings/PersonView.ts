@@ -19,4 +19,8 @@ status: TraffickingStatus | null, sex: Sex | null, age_at_trafficking: number | 
 /**
  * ISO 3166-1 alpha-2, upper case.
  */
-citizenship: string | null, exploitation: Array<Exploitation>, control_methods: Array<ControlMethod>, roles: Array<PerpetratorRole>, relation: string | null, recorded_at: number, recorded_by: MemberRef, };
+citizenship: string | null, 
+/**
+ * Victims: the languages they speak (an interview needs one of them).
+ */
+languages: Array<string>, exploitation: Array<Exploitation>, control_methods: Array<ControlMethod>, roles: Array<PerpetratorRole>, relation: string | null, recorded_at: number, recorded_by: MemberRef, };

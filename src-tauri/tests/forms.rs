@@ -1,0 +1,264 @@
+//! What the window's forms really send, through the real commands.
+//!
+//! The UI's tests fill every field of every form and record the payload it
+//! sends (ui/src/test/payloads/, see forms.test.ts there). Here each payload
+//! is sent, as it is, by a member in the form's role, on a real vault of a
+//! real team; the command must accept it, and every value sent must be what
+//! the case then shows. A form and its command cannot disagree on a field's
+//! shape unseen any more: an age sent as text was refused with "An
+//! unexpected error occurred." and nothing but a person trying found it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use caravan_core::Workspace;
+use caravan_core::model::Role;
+use caravan_core::vault::Passphrase;
+use serde_json::{Value, json};
+
+use crate::shell::{PASS, Shell, opts};
+
+/// One recorded payload.
+struct Payload {
+    file: String,
+    command: String,
+    role: Role,
+    args: Value,
+}
+
+fn payloads() -> Vec<Payload> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/test/payloads");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let v: Value = serde_json::from_str(&text).unwrap();
+            Payload {
+                file: path.file_name().unwrap().to_string_lossy().into_owned(),
+                command: v["command"].as_str().unwrap().to_string(),
+                role: serde_json::from_value(v["role"].clone()).unwrap(),
+                args: v["args"].clone(),
+            }
+        })
+        .collect()
+}
+
+fn pass() -> Passphrase {
+    Passphrase::new(PASS.into())
+}
+
+/// Runs `f` on the vault at `dir`, opened by the core, and locks it again.
+fn with_vault<T>(dir: &Path, f: impl FnOnce(&mut Workspace) -> T) -> T {
+    let mut ws = Workspace::unlock(dir, &pass(), &opts()).unwrap();
+    let out = f(&mut ws);
+    ws.lock();
+    out
+}
+
+/// A bundle from the vault at `from` for the member of the vault at `to`.
+fn sync(from: &Path, to: &Path) {
+    let me = with_vault(to, |ws| ws.me().unwrap().0);
+    let (bundle, _) = with_vault(from, |ws| ws.export_bundle(Some(&me), &mut |_| {}).unwrap());
+    with_vault(to, |ws| ws.import_bundle(&bundle, &mut |_| {}).unwrap());
+}
+
+/// A team of four, one member per role, each with a vault under `root`.
+fn team(root: &Path) -> BTreeMap<Role, PathBuf> {
+    let admin_dir = root.join("admin");
+    let mut admin = Workspace::create(&admin_dir, &pass(), &opts()).unwrap().0;
+    admin.found_team("Unit", "Saule", "office").unwrap();
+    let fingerprint = admin.team_view().unwrap().fingerprint;
+    let mut vaults = BTreeMap::from([(Role::Admin, admin_dir.clone())]);
+    for (role, name) in [
+        (Role::Investigator, "Aibek"),
+        (Role::Prosecutor, "Dana"),
+        (Role::Supervisor, "Marat"),
+    ] {
+        let dir = root.join(name);
+        let mut ws = Workspace::create(&dir, &pass(), &opts()).unwrap().0;
+        let request = ws.join_request(name, "laptop").unwrap();
+        let package = admin.approve_join(&request, role).unwrap();
+        ws.accept_join(&package, &fingerprint).unwrap();
+        ws.lock();
+        vaults.insert(role, dir);
+    }
+    admin.lock();
+    for role in [Role::Investigator, Role::Prosecutor, Role::Supervisor] {
+        sync(&admin_dir, &vaults[&role]);
+    }
+    vaults
+}
+
+/// Replaces the ids of the UI's fixtures with the ids of the real records.
+fn with_ids(v: &Value, ids: &BTreeMap<String, String>) -> Value {
+    match v {
+        Value::String(s) => Value::String(ids.get(s).cloned().unwrap_or_else(|| s.clone())),
+        Value::Array(a) => Value::Array(a.iter().map(|x| with_ids(x, ids)).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), with_ids(x, ids)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Every value in `v` that is not a flag or an empty one, with its key.
+fn leaves<'a>(key: &'a str, v: &'a Value, out: &mut Vec<(&'a str, &'a Value)>) {
+    match v {
+        Value::Array(a) => a.iter().for_each(|x| leaves(key, x, out)),
+        Value::Object(o) => o.iter().for_each(|(k, x)| leaves(k, x, out)),
+        Value::Null | Value::Bool(_) => {}
+        _ => out.push((key, v)),
+    }
+}
+
+/// Keys whose values are ids of records the payload refers to.
+const REFERENCES: &[&str] = &[
+    "case_id",
+    "person_id",
+    "evidence_id",
+    "template_id",
+    "item_id",
+    "assignee",
+];
+
+/// What the member sees of the case after the command: the case, its
+/// checklists and, for a person just added, their revealed identity.
+fn read_back(s: &Shell, case: &str, added: &Value, p: &Payload) -> Value {
+    let mut shown = vec![
+        s.ok("show_case", json!({ "case_id": case })),
+        s.ok(
+            "checklists",
+            json!({ "case_id": case, "stage": null, "lang": "en" }),
+        ),
+    ];
+    if p.command == "add_person" {
+        shown.push(s.ok(
+            "reveal_person",
+            json!({ "case_id": case, "person_id": added }),
+        ));
+    }
+    Value::Array(shown)
+}
+
+/// Values that say "not given" (a person's kind keeps no sex: the form
+/// sends the neutral value, and the case shows none).
+const NOT_GIVEN: &[(&str, &str)] = &[("sex", "unknown")];
+
+fn check_stored(p: &Payload, sent: &Value, shown: &Value) {
+    let mut stored = Vec::new();
+    leaves("", shown, &mut stored);
+    let mut values = Vec::new();
+    leaves("", sent, &mut values);
+    for (key, value) in values {
+        if REFERENCES.contains(&key) || NOT_GIVEN.iter().any(|(k, v)| *k == key && value == v) {
+            continue;
+        }
+        assert!(
+            stored.iter().any(|(_, v)| *v == value),
+            "{}: `{key}` = {value} was accepted but the case does not show it",
+            p.file
+        );
+    }
+}
+
+/// Sends one payload as the member of `vault`, and checks it was stored.
+/// Returns the id of the record it added, if any.
+fn send(vault: &Path, p: &Payload, ids: &BTreeMap<String, String>, case: Option<&str>) -> Value {
+    let s = Shell::on(vault);
+    s.ok("unlock", json!({ "passphrase": PASS }));
+    let args = with_ids(&p.args, ids);
+    let answer = s
+        .call(&p.command, args.clone())
+        .unwrap_or_else(|e| panic!("{}: the form's payload was refused: {e}", p.file));
+    let case = case
+        .map(str::to_string)
+        .unwrap_or_else(|| answer.as_str().unwrap().to_string());
+    let shown = read_back(&s, &case, &answer, p);
+    check_stored(p, &args, &shown);
+    s.ok("lock", json!({}));
+    answer
+}
+
+/// Commands of a vault's first run, before there is a team or a case.
+const FIRST_RUN: &[&str] = &["found_team"];
+
+/// The order the payloads are sent in: the case first, then the records
+/// the other forms refer to, then the rest by file name.
+fn rank(p: &Payload) -> (u8, &str) {
+    let first = ["create_case", "add_person", "add_evidence"];
+    let at = first
+        .iter()
+        .position(|c| *c == p.command)
+        .unwrap_or(first.len());
+    (u8::try_from(at).unwrap(), &p.file)
+}
+
+/// The first-run forms, each on a new vault of its own.
+fn send_first_run(p: &Payload) {
+    let s = crate::shell::shell();
+    s.ok("create_vault", json!({ "passphrase": PASS }));
+    s.call(&p.command, p.args.clone())
+        .unwrap_or_else(|e| panic!("{}: the form's payload was refused: {e}", p.file));
+    check_stored(p, &p.args, &s.ok("team", json!({})));
+}
+
+#[test]
+fn every_forms_payload_is_accepted_by_its_command_and_stored_as_sent() {
+    let root = tempfile::tempdir().unwrap();
+    let vaults = team(root.path());
+    let mut all = payloads();
+    assert!(
+        all.len() >= 10,
+        "the UI's tests recorded {} payloads",
+        all.len()
+    );
+    all.sort_by(|a, b| rank(a).cmp(&rank(b)));
+    let (first_run, all): (Vec<_>, Vec<_>) = all
+        .into_iter()
+        .partition(|p| FIRST_RUN.contains(&p.command.as_str()));
+    first_run.iter().for_each(send_first_run);
+
+    // The investigator's forms first, on the case the first form opens.
+    let investigator = &vaults[&Role::Investigator];
+    let mut ids = BTreeMap::new();
+    ids.insert(
+        "m-me".to_string(),
+        with_vault(investigator, |ws| ws.me().unwrap().0),
+    );
+    let mut case = None;
+    let (own, others): (Vec<_>, Vec<_>) = all.iter().partition(|p| p.role == Role::Investigator);
+    for p in own {
+        let added = send(investigator, p, &ids, case.as_deref());
+        match p.command.as_str() {
+            "create_case" => {
+                let id = added.as_str().unwrap().to_string();
+                ids.insert("c1".into(), id.clone());
+                case = Some(id);
+            }
+            "add_person" => _ = ids.insert("p1".into(), added.as_str().unwrap().into()),
+            "add_evidence" => _ = ids.insert("e1".into(), added.as_str().unwrap().into()),
+            _ => {}
+        }
+    }
+    let case = case.expect("a payload opens the case");
+
+    // Then the other roles', on the same case, as it reaches them.
+    let admin = &vaults[&Role::Admin];
+    sync(investigator, admin);
+    let prosecutor = with_vault(&vaults[&Role::Prosecutor], |ws| ws.me().unwrap().0);
+    with_vault(admin, |ws| ws.grant(&case, &prosecutor, true).unwrap());
+    for p in others {
+        let vault = &vaults[&p.role];
+        sync(admin, vault);
+        sync(investigator, vault);
+        send(vault, p, &ids, Some(&case));
+    }
+}

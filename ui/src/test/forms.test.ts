@@ -1,0 +1,119 @@
+// Every form of a case, filled in completely, and the payload it sends
+// recorded in test/payloads/. The shell's test (src-tauri/tests/forms.rs)
+// sends each recorded payload through the real command on a real vault and
+// checks that every value is stored: a form and its command can no longer
+// disagree on a field's shape unseen (an age sent as text was refused with
+// "An unexpected error occurred." and only a person could find it).
+//
+// After changing a form: `npx vitest run -u src/test/forms.test.ts`, then
+// review the payload files and run the shell's test.
+import { describe, it, expect } from 'vitest';
+import { screen, within } from '@testing-library/svelte';
+import type { Component } from 'svelte';
+import type { Role } from '$lib/bindings/Role';
+import PeopleTab from '../screens/case/PeopleTab.svelte';
+import EvidenceTab from '../screens/case/EvidenceTab.svelte';
+import EvidenceCard from '../screens/case/EvidenceCard.svelte';
+import InterviewsTab from '../screens/case/InterviewsTab.svelte';
+import TasksTab from '../screens/case/TasksTab.svelte';
+import TimelineTab from '../screens/case/TimelineTab.svelte';
+import ReferralsTab from '../screens/case/ReferralsTab.svelte';
+import RisksTab from '../screens/case/RisksTab.svelte';
+import NotesTab from '../screens/case/NotesTab.svelte';
+import ReviewTab from '../screens/case/ReviewTab.svelte';
+import ChecklistItem from '../screens/case/ChecklistItem.svelte';
+import NewCaseDialog from '../screens/NewCaseDialog.svelte';
+import TeamSetup from '../screens/setup/TeamSetup.svelte';
+import { asRole, caseDto, checklistItem, team } from './fixtures';
+import { mockBackend, renderWithUser, type Args } from './backend';
+import { fillEveryField, type Overrides } from './forms';
+import type { EvidenceView } from '$lib/bindings/EvidenceView';
+
+type Form = {
+  /** The payload file's name. */
+  name: string;
+  role: Role;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  component: Component<any>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  props: Record<string, any>;
+  /** The command the form calls when saved. */
+  command: string;
+  /** Clicked before the form shows (an Add button). */
+  opener?: string;
+  /** Which form, when the component has several. */
+  formTestid?: string;
+  typed?: Overrides;
+};
+
+const c = caseDto();
+const reload = async () => {};
+const evidence: EvidenceView = {
+  id: 'e1',
+  label: 'Ledger',
+  kind: 'document',
+  description: '',
+  seized_at: null,
+  seized_from: null,
+  location: null,
+  seal_number: null,
+  attachment_sha256: null,
+  custody: [],
+  holder: null,
+  recorded_by: { id: 'm-me', name: 'Aigerim' },
+};
+const checklistProps = {
+  caseId: 'c1',
+  templateId: 'initial-actions',
+  item: checklistItem({ id: 'immediate-safety' }),
+  evidence: [],
+  onchanged: reload,
+};
+
+// Values the core checks (codes, bounded numbers) are typed as a person
+// would type them; every other text is the field's own name.
+const FORMS: Form[] = [
+  { name: 'found_team', role: 'admin', component: TeamSetup, props: { pendingJoin: null, refresh: reload }, command: 'found_team' },
+  { name: 'create_case', role: 'investigator', component: NewCaseDialog, props: { onclose: () => {}, oncreated: () => {} }, command: 'create_case', typed: { 'case-jurisdiction': 'KZ' } },
+  ...(['victim', 'suspect', 'witness'] as const).map((kind) => ({
+    name: `add_person_${kind}`, role: 'investigator' as const, component: PeopleTab, props: { c: caseDto({ people: [] }), reload },
+    command: 'add_person', opener: 'add-person', typed: { 'person-kind': kind, 'person-citizenship': 'UZ' },
+  })),
+  { name: 'add_evidence', role: 'investigator', component: EvidenceTab, props: { c, reload }, command: 'add_evidence', opener: 'add-evidence' },
+  { name: 'transfer_custody', role: 'investigator', component: EvidenceCard, props: { caseId: 'c1', ev: evidence, reload }, command: 'transfer_custody', opener: 'custody-transfer' },
+  { name: 'add_interview', role: 'investigator', component: InterviewsTab, props: { c, reload }, command: 'add_interview', opener: 'add-interview' },
+  { name: 'add_task', role: 'investigator', component: TasksTab, props: { c, reload }, command: 'add_task', typed: { 'task-due': '15.03.2030' } },
+  { name: 'add_event', role: 'investigator', component: TimelineTab, props: { c, reload }, command: 'add_event', typed: { 'tl-country': 'KZ' } },
+  { name: 'add_referral', role: 'investigator', component: ReferralsTab, props: { c, reload }, command: 'add_referral' },
+  { name: 'add_risk', role: 'investigator', component: RisksTab, props: { c, reload }, command: 'add_risk' },
+  { name: 'add_note', role: 'investigator', component: NotesTab, props: { c, reload }, command: 'add_note' },
+  { name: 'add_review', role: 'prosecutor', component: ReviewTab, props: { c, reload }, command: 'add_review', formTestid: 'review-form' },
+  { name: 'add_approval', role: 'supervisor', component: ReviewTab, props: { c, reload }, command: 'add_approval' },
+  { name: 'set_item_not_applicable', role: 'investigator', component: ChecklistItem, props: checklistProps, command: 'set_item', opener: 'item-na' },
+];
+
+/** The form on screen: the one named, or the only one. */
+function formOf(f: Form): HTMLElement {
+  if (f.formTestid) return screen.getByTestId(f.formTestid);
+  const forms = document.querySelectorAll('form');
+  expect(forms).toHaveLength(1);
+  return forms[0] as HTMLElement;
+}
+
+describe('every form, filled in completely', () => {
+  it.each(FORMS.map((f) => [f.name, f] as const))('%s sends every field', async (_, f) => {
+    asRole(f.role);
+    const backend = mockBackend({ team: team(), [f.command]: 'new-id', articles: [] });
+    const { user } = renderWithUser(f.component, f.props);
+    if (f.opener) await user.click(screen.getByTestId(f.opener));
+    const form = formOf(f);
+    const texts = await fillEveryField(user, form, f.typed);
+    await user.click(within(form).getByRole('button', { name: (_, el) => (el as HTMLButtonElement).type === 'submit' }));
+
+    const args: Args | undefined = backend.argsOf(f.command);
+    expect(args, `${f.command} was not called`).toBeDefined();
+    const sent = JSON.stringify(args);
+    for (const text of texts) expect(sent, `the form does not send "${text}"`).toContain(JSON.stringify(text).slice(1, -1));
+    await expect(JSON.stringify({ command: f.command, role: f.role, args }, null, 2) + '\n').toMatchFileSnapshot(`./payloads/${f.name}.json`);
+  });
+});
