@@ -2,6 +2,7 @@ import { setLang } from '$lib/i18n/index.svelte';
 import type { ItemView } from '$lib/bindings/ItemView';
 import ChecklistItem from '../screens/case/ChecklistItem.svelte';
 import type { StageView } from '$lib/bindings/StageView';
+import userEvent from '@testing-library/user-event';
 import { describe, it, expect } from 'vitest';
 import { render, screen, within, waitFor } from '@testing-library/svelte';
 import ChecklistsTab from '../screens/case/ChecklistsTab.svelte';
@@ -118,7 +119,7 @@ describe('checklists: a refused N/A', () => {
     expect(held).toHaveTextContent('update Caravan');
   });
 
-  it('regression: tells only who may close a ready stage that it can be closed; an investigator is told who closes it', async () => {
+  it('regression: tells only who may close a ready stage that it can be closed; an investigator is told who closes it and asks them', async () => {
     const stage: StageView = {
       stage: 'identification',
       status: 'active',
@@ -126,16 +127,42 @@ describe('checklists: a refused N/A', () => {
       closed_at: null,
       gate: { ready: true, missing_items: [], missing_signoffs: [], unknown_templates: [] },
     };
-    for (const [role, text] of [
-      ['investigator', en['overview.gate_ready_ask']],
-      ['supervisor', en['overview.gate_ready']],
-    ] as const) {
-      asRole(role);
-      mockBackend({ checklists: [] });
-      const { unmount } = render(StageTrack, { props: { c: caseDto({ stages: [stage] }), reload: async () => {} } });
-      expect(await screen.findByTestId('gate-ready')).toHaveTextContent(text);
-      unmount();
-    }
+    const assignment = { investigators: [], prosecutor: null, supervisor: { id: 'm-sup', name: 'Marat' } };
+    asRole('supervisor');
+    mockBackend({ checklists: [] });
+    const { unmount } = render(StageTrack, { props: { c: caseDto({ stages: [stage], assignment }), reload: async () => {} } });
+    expect(await screen.findByTestId('gate-ready')).toHaveTextContent(en['overview.gate_ready']);
+    expect(screen.queryByTestId('ask-close')).toBeNull();
+    unmount();
+
+    asRole('investigator');
+    const backend = mockBackend({ checklists: [], add_task: 't9' });
+    const user = userEvent.setup();
+    render(StageTrack, { props: { c: caseDto({ stages: [stage], assignment }), reload: async () => {} } });
+    expect(await screen.findByTestId('gate-ready')).toHaveTextContent('Marat, the case\'s supervisor, closes the stage');
+    await user.click(screen.getByTestId('ask-close'));
+    expect(backend.argsOf('add_task')).toMatchObject({
+      case_id: 'c1',
+      task: { title: 'Close the stage “Identification”: everything required is done', assignee: 'm-sup', stage: 'identification' },
+    });
+  });
+
+  it('an asked stage says so instead of asking again; with no supervisor assigned, says who can assign one', async () => {
+    const stage: StageView = {
+      stage: 'identification',
+      status: 'active',
+      opened_at: 1_795_824_000_000,
+      closed_at: null,
+      gate: { ready: true, missing_items: [], missing_signoffs: [], unknown_templates: [] },
+    };
+    asRole('investigator');
+    mockBackend({ checklists: [] });
+    const task = { id: 't9', title: 'Close the stage “Identification”: everything required is done', assignee: { id: 'm-sup', name: 'Marat' }, due: null, stage: 'identification' as const, done: false, overdue: false };
+    const { unmount } = render(StageTrack, { props: { c: caseDto({ stages: [stage], tasks: [task] }), reload: async () => {} } });
+    expect(await screen.findByTestId('close-requested')).toHaveTextContent('Marat');
+    expect(screen.queryByTestId('ask-close')).toBeNull();
+    expect(screen.getByTestId('gate-ready')).toHaveTextContent('none is assigned yet');
+    unmount();
   });
 
   it('regression: a prosecutor is offered sign-off only on an item that is done (signing an open one failed), and sees who recorded it and when', async () => {
