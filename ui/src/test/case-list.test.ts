@@ -2,7 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { render, screen, waitFor, within } from '@testing-library/svelte';
 import CaseList from '../screens/CaseList.svelte';
 import type { CaseFilter } from '$lib/bindings/CaseFilter';
-import { asRole, caseSummary, member, team } from './fixtures';
+import { asRole, caseSummary, member, status, team } from './fixtures';
+import { session } from '$lib/session.svelte';
 import { mockBackend, renderWithUser } from './backend';
 
 const summary = caseSummary({ assignees: ['m-bek'], progress_percent: 42, overdue_tasks: 2, conflicts: 1 });
@@ -62,5 +63,23 @@ describe('case list', () => {
     expect(within(next).getByTestId('enrol-colleague')).toBeInTheDocument();
     expect(within(next).getByTestId('open-sync')).toBeInTheDocument();
     expect(screen.queryByText('No cases match.')).toBeNull();
+  });
+
+  it('a new team can explore the demo team from its empty list', async () => {
+    asRole('investigator');
+    const demoCases = { cases: [caseSummary({ reference: 'DEMO-1' })], unreadable: [] };
+    let opened = false;
+    mockBackend({
+      list_cases: () => (opened ? demoCases : { cases: [], unreadable: [] }),
+      team: team(),
+      open_demo: () => {
+        opened = true;
+        return { ...status('investigator'), demo: true };
+      },
+    });
+    const { user } = renderWithUser(CaseList, {});
+    await user.click(await screen.findByTestId('explore-demo'));
+    expect(await screen.findByText('DEMO-1')).toBeInTheDocument();
+    expect(session.status?.demo).toBe(true);
   });
 });
