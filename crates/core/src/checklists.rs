@@ -257,6 +257,12 @@ impl Workspace {
             return Err(CoreError::invalid("text", "must not be empty"));
         }
         bounded("text", text, MAX_LONG_TEXT)?;
+        if kind == ReviewKind::Withdrawal {
+            return Err(CoreError::invalid(
+                "kind",
+                "a sign-off is withdrawn with its own command, naming the sign-off",
+            ));
+        }
         if kind == ReviewKind::SignOff && stage.is_none() {
             return Err(CoreError::invalid(
                 "stage",
@@ -270,6 +276,7 @@ impl Workspace {
             text: text.trim().into(),
             by: member,
             at: self.now(),
+            withdraws: None,
         });
         let note = Some(kind.to_string());
         Ok(self.insert_noted(case, record, "review.add", note)?.1)
