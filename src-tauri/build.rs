@@ -51,6 +51,7 @@ fn main() {
             "add_risk",
             "add_note",
             "add_review",
+            "withdraw_signoff",
             "add_approval",
             "conflicts",
             "resolve_conflict",

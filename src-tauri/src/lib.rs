@@ -80,6 +80,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::cases::add_risk,
         commands::cases::add_note,
         commands::cases::add_review,
+        commands::cases::withdraw_signoff,
         commands::cases::add_approval,
         commands::cases::conflicts,
         commands::cases::resolve_conflict,

@@ -263,3 +263,51 @@ fn an_unconfirmed_recovery_code_is_replaced_until_confirmed() {
     let opened = json!({ "recovery_code": second, "new_passphrase": new_passphrase });
     assert_eq!(s.ok("recover", opened)["unlocked"], true);
 }
+
+#[test]
+fn sign_offs_and_their_withdrawal_reach_the_window() {
+    let s = shell();
+    s.ok("create_vault", json!({ "passphrase": PASS }));
+    s.ok(
+        "found_team",
+        json!({ "team_name": "Unit", "member_name": "Saule", "device_label": "laptop" }),
+    );
+    let case = s.ok(
+        "create_case",
+        json!({ "case": { "reference": "KZ-3", "title": "Bakery", "jurisdiction": "KZ" } }),
+    );
+    // Each stage says whether it may be signed off, and who reviews the
+    // case (no prosecutor has it yet).
+    let shown = s.ok("show_case", json!({ "case_id": case }));
+    assert_eq!(shown["signoffs"][0]["stage"], "intake");
+    assert_eq!(shown["signoffs"][0]["blocked"], Value::Null);
+    assert_eq!(shown["signoffs"][9]["stage"], "prosecution_review");
+    assert_eq!(shown["signoffs"][9]["blocked"], "not_started");
+    assert_eq!(shown["assignment"]["reviewers"], json!([]));
+    // The target arrives typed, the reason is required, and a sign-off
+    // that does not exist is named as such.
+    let stage = json!({ "kind": "stage", "review_id": "r-1" });
+    let item =
+        json!({ "kind": "item", "template_id": "prosecution-review", "item_id": "act-proven" });
+    assert_eq!(
+        s.code(
+            "withdraw_signoff",
+            json!({ "case_id": case, "target": stage, "reason": "  " })
+        ),
+        "signoff.reason_required"
+    );
+    for target in [stage, item] {
+        assert_eq!(
+            s.code(
+                "withdraw_signoff",
+                json!({ "case_id": case, "target": target, "reason": "Signed in error" })
+            ),
+            "core.not_found"
+        );
+    }
+    let malformed = s.call(
+        "withdraw_signoff",
+        json!({ "case_id": case, "target": { "kind": "everything" }, "reason": "x" }),
+    );
+    assert!(malformed.is_err());
+}

@@ -4,8 +4,14 @@
 use caravan_model::lifecycle::{self, Gate, StageProgress};
 use caravan_model::{Case, Catalog, Date, Stage};
 
+use std::collections::BTreeMap;
+
+use caravan_model::Role;
+use caravan_sync::TeamDoc;
+
 use crate::ids::{CaseId, RecordId};
 use crate::names::Names;
+use crate::signoffs::{Viewer, stage_signoffs};
 use crate::view::*;
 
 /// What a case view needs besides the case.
@@ -14,6 +20,10 @@ pub(crate) struct ViewContext<'a> {
     pub catalog: &'a Catalog,
     pub today: Date,
     pub conflicts: usize,
+    /// The team, for who reviews the case; none on a device without one.
+    pub team: Option<&'a TeamDoc>,
+    /// Who views the case (what they are offered depends on it).
+    pub viewer: Viewer<'a>,
 }
 
 pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView {
@@ -30,7 +40,7 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
         narrative: case.narrative.as_str().to_string(),
         qualification: case.header.qualification.values().cloned().collect(),
         stages: stages(case, cx.catalog),
-        assignment: assignees(case, names),
+        assignment: assignees(id, case, cx),
         people: people(case, names),
         evidence: evidence(case, names),
         interviews: interviews(case),
@@ -41,6 +51,7 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
         notes: notes(case, names),
         review: review(case, names),
         approvals: approvals(case, names),
+        signoffs: stage_signoffs(case, cx.catalog, names, cx.viewer),
         progress_percent: progress.percent(),
         stage_progress: progress.stages.iter().map(stage_progress).collect(),
         conflicts: count(cx.conflicts),
@@ -97,7 +108,8 @@ fn stages(case: &Case, catalog: &Catalog) -> Vec<StageView> {
         .collect()
 }
 
-fn assignees(case: &Case, names: &Names) -> Assignees {
+fn assignees(id: &str, case: &Case, cx: &ViewContext<'_>) -> Assignees {
+    let names = cx.names;
     let a = &case.assignment;
     Assignees {
         investigators: a
@@ -108,7 +120,39 @@ fn assignees(case: &Case, names: &Names) -> Assignees {
             .collect(),
         prosecutor: a.prosecutor.as_deref().map(|m| names.member(m)),
         supervisor: a.supervisor.as_deref().map(|m| names.member(m)),
+        reviewers: reviewers(id, case, cx),
     }
+}
+
+/// The team's prosecutors who may open the case, and whoever recorded a
+/// review entry in it (the review is the prosecutor's), by name.
+fn reviewers(id: &str, case: &Case, cx: &ViewContext<'_>) -> Vec<ReviewerView> {
+    let creator = Some(case.header.created_by.as_str());
+    let may_open = |m: &str| cx.team.is_some_and(|t| t.may_access(m, id, creator));
+    let mut who: BTreeMap<&str, (u32, Option<i64>)> = BTreeMap::new();
+    if let Some(team) = cx.team {
+        for (m, member) in &team.members {
+            if member.role == Role::Prosecutor && may_open(m) {
+                who.entry(m.as_str()).or_default();
+            }
+        }
+    }
+    for r in case.review.values() {
+        let (entries, last) = who.entry(r.by.as_str()).or_default();
+        *entries += 1;
+        *last = (*last).max(Some(r.at));
+    }
+    let mut out: Vec<ReviewerView> = who
+        .into_iter()
+        .map(|(m, (entries, last_entry_at))| ReviewerView {
+            member: cx.names.member(m),
+            has_access: may_open(m),
+            entries,
+            last_entry_at,
+        })
+        .collect();
+    out.sort_by(|a, b| a.member.name.cmp(&b.member.name));
+    out
 }
 
 /// A person with only what every kind has; the caller fills in the rest.

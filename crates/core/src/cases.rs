@@ -7,6 +7,7 @@ use crate::case_view::{ViewContext, case_view};
 use crate::error::{CoreError, Result, only_match};
 use crate::ids::{CaseId, MemberId};
 use crate::inputs::{CaseFilter, MAX_LONG_TEXT, NewCaseInput, Normalise, bounded};
+use crate::names::Names;
 use crate::view::{CaseList, CaseSummary, CaseView};
 use crate::workspace::Workspace;
 
@@ -206,12 +207,16 @@ impl Workspace {
     pub fn show_case(&mut self, id: &str) -> Result<CaseView> {
         let (id, case) = self.case_doc(id)?;
         let conflicts = self.replica()?.case(&id).map_or(0, |d| d.conflicts().len());
-        let names = self.names()?;
+        let team = self.replica()?.team()?;
+        let names = Names::of(&team);
+        let me = self.me().ok();
         let cx = ViewContext {
             names: &names,
             catalog: self.catalog,
             today: self.clock.today(),
             conflicts,
+            team: Some(&team),
+            viewer: me.as_ref().map(|(m, r)| (m.as_str(), *r)),
         };
         let view = case_view(&id, &case, &cx);
         self.audit("case.open", &format!("case {id}"))?;

@@ -3,6 +3,7 @@
 //! template version; prosecutor review and supervisor approvals.
 
 use caravan_model::checklist::{item_status, plan_adoption};
+use caravan_model::signoffs;
 use caravan_model::*;
 use serde::Serialize;
 
@@ -108,10 +109,12 @@ impl Workspace {
                         note: st.and_then(|s| s.note.clone()),
                         evidence_ids: st.map(|s| s.evidence_ids.clone()).unwrap_or_default(),
                         signoff_needed: i.signoff,
+                        // Not one for another marking, nor one withdrawn.
                         signed_off_by: inst
                             .signoffs
                             .get(&i.id)
                             .filter(|s| Some(s.status) == st.map(|x| x.status))
+                            .filter(|s| signoffs::item_withdrawal(&c, &t.id, &i.id, s).is_none())
                             .map(|s| names.name_of(&s.by)),
                         recorded_by: st.map(|s| names.member(&s.by)),
                         recorded_at: st.map(|s| s.at),
@@ -257,6 +260,12 @@ impl Workspace {
             return Err(CoreError::invalid("text", "must not be empty"));
         }
         bounded("text", text, MAX_LONG_TEXT)?;
+        if kind == ReviewKind::Withdrawal {
+            return Err(CoreError::invalid(
+                "kind",
+                "a sign-off is withdrawn with its own command, naming the sign-off",
+            ));
+        }
         if kind == ReviewKind::SignOff && stage.is_none() {
             return Err(CoreError::invalid(
                 "stage",
@@ -270,6 +279,7 @@ impl Workspace {
             text: text.trim().into(),
             by: member,
             at: self.now(),
+            withdraws: None,
         });
         let note = Some(kind.to_string());
         Ok(self.insert_noted(case, record, "review.add", note)?.1)

@@ -28,6 +28,7 @@ pub mod permissions;
 pub mod records;
 mod replica_store;
 pub mod reports;
+pub mod signoffs;
 pub mod team;
 #[cfg(feature = "ts")]
 pub mod typescript;

@@ -57,6 +57,7 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         crate::team::AccessRow,
         JoinRequestView,
         Settings,
+        crate::view::SignOffTarget,
         model::ReviewKind,
         model::Decision,
         model::Role,

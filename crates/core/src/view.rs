@@ -355,6 +355,73 @@ pub struct Assignees {
     pub investigators: Vec<MemberRef>,
     pub prosecutor: Option<MemberRef>,
     pub supervisor: Option<MemberRef>,
+    /// Who reviews the case for the prosecution: the team's prosecutors
+    /// who may open it, and whoever recorded a review entry in it. Empty
+    /// while no prosecutor has the case.
+    pub reviewers: Vec<ReviewerView>,
+}
+
+/// A prosecutor who reviews the case.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ReviewerView {
+    pub member: MemberRef,
+    /// They may open the case now (granted, or they opened it); false for
+    /// one whose entries remain after their access was withdrawn.
+    pub has_access: bool,
+    /// Review entries they recorded here (comments, requests, sign-offs,
+    /// withdrawals), and when the last one was.
+    pub entries: u32,
+    pub last_entry_at: Option<i64>,
+}
+
+/// A sign-off: a stage's (the prosecutor's review item) or one checklist
+/// item's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub enum SignOffTarget {
+    Stage {
+        review_id: String,
+    },
+    Item {
+        template_id: String,
+        item_id: String,
+    },
+}
+
+/// The sign-offs of one stage, and whether the prosecutor may sign it off.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct StageSignOffs {
+    pub stage: Stage,
+    /// Why the stage cannot be signed off now; none while it can.
+    pub blocked: Option<caravan_model::signoffs::StageSignOffBlock>,
+    /// Oldest first; withdrawn ones included.
+    pub signoffs: Vec<SignOffView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SignOffView {
+    pub target: SignOffTarget,
+    pub role: Role,
+    pub by: MemberRef,
+    pub at: i64,
+    /// A stage sign-off's words.
+    pub text: Option<String>,
+    pub withdrawn: Option<WithdrawalView>,
+    /// The viewer signed it, it stands, and they may withdraw it.
+    pub may_withdraw: bool,
+}
+
+/// Who withdrew a sign-off (always its signer), when, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct WithdrawalView {
+    pub by: MemberRef,
+    pub at: i64,
+    pub reason: String,
 }
 
 /// A whole case, as `case show` and the case screen display it.
@@ -382,6 +449,8 @@ pub struct CaseView {
     pub notes: Vec<NoteView>,
     pub review: Vec<ReviewView>,
     pub approvals: Vec<ApprovalView>,
+    /// Each stage's sign-offs (withdrawn ones too), in stage order.
+    pub signoffs: Vec<StageSignOffs>,
     /// Share of the case's required checklist items resolved, 0–100.
     pub progress_percent: u8,
     pub stage_progress: Vec<StageProgressView>,

@@ -10,6 +10,7 @@ mod permissions;
 mod quarantine;
 mod regressions;
 mod rollback;
+mod signoffs;
 mod state;
 mod story;
 mod use_cases;

@@ -334,3 +334,43 @@ fn details_a_persons_kind_does_not_keep_are_refused_not_dropped() {
         }
     }
 }
+
+/// A prosecutor could sign off a stage that was not started and 0% done:
+/// the sign-off was recorded and counted for a gate nobody had worked on.
+/// The model now refuses it with a code, and the view says why.
+#[test]
+fn a_stage_sign_off_on_an_unstarted_stage_is_refused() {
+    use caravan_core::model::Stage;
+    use caravan_core::model::signoffs::StageSignOffBlock;
+    let dirs = tempfile::tempdir().unwrap();
+    let (mut admin, mut inv) = admin_and_investigator(dirs.path());
+    let mut pro = enrol(
+        &mut admin,
+        &dirs.path().join("pro"),
+        "Marat",
+        caravan_core::model::Role::Prosecutor,
+    );
+    let case = open_case(&mut inv, "KZ-13", "Bakery");
+    swap(&mut inv, &mut admin);
+    let (marat, _) = pro.me().unwrap();
+    admin.grant(&case, &marat, true).unwrap();
+    swap(&mut admin, &mut pro);
+    let err = pro
+        .review_signoff(&case, Stage::ProsecutionReview, "Charges hold")
+        .unwrap_err();
+    assert_eq!(err.code(), "review.stage_not_started");
+    let view = pro.show_case(&case).unwrap();
+    assert!(view.review.is_empty(), "nothing was recorded");
+    let stage = view
+        .signoffs
+        .iter()
+        .find(|s| s.stage == Stage::ProsecutionReview)
+        .unwrap();
+    assert_eq!(stage.blocked, Some(StageSignOffBlock::NotStarted));
+    // Once the stage is open, the same sign-off is recorded.
+    inv.open_stage(&case, Stage::ProsecutionReview).unwrap();
+    swap(&mut inv, &mut admin);
+    swap(&mut admin, &mut pro);
+    pro.review_signoff(&case, Stage::ProsecutionReview, "Charges hold")
+        .unwrap();
+}

@@ -221,6 +221,16 @@ fn two_investigators_relay_and_review() {
             "Two more interviews, please",
         )
         .unwrap();
+    // A stage is signed off once it is open.
+    let early = t
+        .pro
+        .review_signoff(&case, Stage::Identification, "Identification is sound");
+    assert_eq!(early.unwrap_err().code(), "review.stage_not_started");
+    swap(&mut t.pro, &mut t.sup, "Saule");
+    swap(&mut t.sup, &mut t.ina, "Aibek");
+    t.ina.open_stage(&case, Stage::Identification).unwrap();
+    swap(&mut t.ina, &mut t.sup, "Saule");
+    swap(&mut t.sup, &mut t.pro, "Marat");
     t.pro
         .review_signoff(&case, Stage::Identification, "Identification is sound")
         .unwrap();

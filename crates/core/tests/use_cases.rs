@@ -145,8 +145,18 @@ fn a_prosecutor_reviews_but_may_not_add_to_the_case_file() {
                 "Two more interviews, please",
             ),
             Refused("case.invalid", &SignOffItem(REVIEW, "act-proven")),
+            Refused(
+                "review.stage_not_started",
+                &Review(
+                    "so0",
+                    ReviewKind::SignOff,
+                    Some(Stage::Identification),
+                    "Signed off before anyone worked on it",
+                ),
+            ),
             As("Aibek"),
             Done(REVIEW, "act-proven"),
+            OpenStage(Stage::Identification),
             SendTo("Marat"),
             As("Marat"),
             SignOffItem(REVIEW, "act-proven"),

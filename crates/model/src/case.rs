@@ -303,14 +303,79 @@ pub struct SignOff {
     pub at: Millis,
 }
 
-/// A prosecutor's comment, request for further investigation, or stage sign-off.
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+/// A prosecutor's comment, request for further investigation, stage
+/// sign-off, or withdrawal of one of their sign-offs.
+#[derive(Debug, Clone, PartialEq, Hydrate)]
 pub struct ReviewItem {
     pub kind: ReviewKind,
     pub stage: Option<Stage>,
+    /// For a withdrawal, its reason.
     pub text: String,
     pub by: MemberId,
     pub at: Millis,
+    /// For a withdrawal, the sign-off it withdraws. Review items made
+    /// before withdrawals existed have no such key, and other kinds are
+    /// written without it: a device of an older release reads them as
+    /// before.
+    #[autosurgeon(missing = "Option::default")]
+    pub withdraws: Option<SignOffRef>,
+}
+
+impl Reconcile for ReviewItem {
+    type Key<'a> = autosurgeon::reconcile::NoKey;
+
+    fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+        use autosurgeon::reconcile::MapReconciler;
+        let mut m = reconciler.map()?;
+        m.put("kind", self.kind)?;
+        m.put("stage", self.stage)?;
+        m.put("text", &self.text)?;
+        m.put("by", &self.by)?;
+        m.put("at", self.at)?;
+        if let Some(w) = &self.withdraws {
+            m.put("withdraws", w)?;
+        }
+        Ok(())
+    }
+}
+
+/// The sign-off a withdrawal takes back: a stage sign-off (a review item)
+/// or one checklist item's sign-off, and when it was made. Withdrawals are
+/// only ever added (a sign-off with legal weight is never erased), and one
+/// names the sign-off it withdraws rather than changing it, so a sign-off
+/// and its withdrawal made on two devices at once both stand after merging.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct SignOffRef {
+    /// A stage sign-off: the id of its review item.
+    pub review_id: Option<String>,
+    /// An item sign-off: the checklist (its template id) and the item.
+    pub template_id: Option<String>,
+    pub item_id: Option<String>,
+    /// When the withdrawn sign-off was made: an item signed off again
+    /// later has a new sign-off, which this withdrawal leaves standing.
+    pub signed_at: Millis,
+}
+
+impl SignOffRef {
+    /// A stage sign-off, by its review item.
+    pub fn stage(review_id: &str, signed_at: Millis) -> SignOffRef {
+        SignOffRef {
+            review_id: Some(review_id.into()),
+            template_id: None,
+            item_id: None,
+            signed_at,
+        }
+    }
+
+    /// The sign-off of one checklist item.
+    pub fn item(template_id: &str, item_id: &str, signed_at: Millis) -> SignOffRef {
+        SignOffRef {
+            review_id: None,
+            template_id: Some(template_id.into()),
+            item_id: Some(item_id.into()),
+            signed_at,
+        }
+    }
 }
 
 /// A supervisor's approval; with a stage, it is that stage's gate decision.

@@ -27,6 +27,16 @@ pub enum ModelError {
         "checklist '{template_id}' follows version {version} of its template, which this copy of Caravan does not know: it was made with a newer template version; update Caravan to work on it"
     )]
     UnknownTemplate { template_id: String, version: u64 },
+    #[error("the {stage} stage has not been started: a stage is signed off once it is open")]
+    StageNotStarted { stage: crate::vocab::Stage },
+    #[error("the {stage} stage is closed: its gate was decided")]
+    StageClosed { stage: crate::vocab::Stage },
+    #[error("a sign-off is withdrawn only by who signed it")]
+    NotTheSigner,
+    #[error("this sign-off has already been withdrawn")]
+    AlreadyWithdrawn,
+    #[error("a sign-off is withdrawn with a reason")]
+    WithdrawalReasonRequired,
     #[error("nothing changed")]
     NoChange,
     #[error("the case document is damaged or from an unknown version: {0}")]
@@ -44,6 +54,11 @@ caravan_errors::coded! {
         Self::ReasonRequired { .. } => ("checklist.reason_required", Rejected),
         Self::GateNotReady(_) => ("stage.gate_not_ready", Rejected),
         Self::UnknownTemplate { .. } => ("checklist.unknown_template", Rejected),
+        Self::StageNotStarted { .. } => ("review.stage_not_started", Rejected),
+        Self::StageClosed { .. } => ("review.stage_closed", Rejected),
+        Self::NotTheSigner => ("signoff.not_signer", Rejected),
+        Self::AlreadyWithdrawn => ("signoff.already_withdrawn", Rejected),
+        Self::WithdrawalReasonRequired => ("signoff.reason_required", Rejected),
         Self::NoChange => ("case.no_change", Rejected),
         Self::Document(_) => ("case.document", Failure),
     }

@@ -24,6 +24,7 @@ pub mod policy;
 pub mod scalar;
 pub mod schema;
 pub mod search;
+pub mod signoffs;
 mod table;
 mod validate;
 pub mod vocab;
@@ -32,8 +33,8 @@ pub use apply::NewCase;
 pub use case::{
     Approval, Assignment, CASE_SCHEMA, Case, CaseHeader, ChecklistInstance, CustodyEntry, Evidence,
     Identity, Interview, ItemState, LegalArticle, MemberId, Millis, Note, Referral, ReviewItem,
-    RiskAssessment, SENSITIVE_PATHS, SignOff, StageState, Suspect, Task, TimelineEvent, Victim,
-    Witness,
+    RiskAssessment, SENSITIVE_PATHS, SignOff, SignOffRef, StageState, Suspect, Task, TimelineEvent,
+    Victim, Witness,
 };
 pub use checklist::{Catalog, Template, TemplateItem};
 pub use conflicts::{Conflict, ConflictValue};

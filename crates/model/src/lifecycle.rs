@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::case::{Case, Task};
 use crate::checklist::{Catalog, Template, item_status};
 use crate::date::Date;
-use crate::vocab::{Decision, ItemStatus, ReviewKind, Role, Stage, StageStatus};
+use crate::vocab::{Decision, ItemStatus, Role, Stage, StageStatus};
 
 /// What still stands between a stage and the closing of its gate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -132,11 +132,14 @@ pub fn gate(case: &Case, stage: Stage, catalog: &Catalog) -> Gate {
             }
             if let Some(role) = item.signoff {
                 // Open required items will need it; done items need it now.
+                // A sign-off its signer withdrew no longer counts.
                 let signed = status != ItemStatus::Open
-                    && inst
-                        .signoffs
-                        .get(&item.id)
-                        .is_some_and(|s| s.role == role && s.status == status);
+                    && inst.signoffs.get(&item.id).is_some_and(|s| {
+                        s.role == role
+                            && s.status == status
+                            && crate::signoffs::item_withdrawal(case, &tpl.id, &item.id, s)
+                                .is_none()
+                    });
                 if !signed && (item.required || status != ItemStatus::Open) {
                     g.missing_signoffs.push(MissingSignOff {
                         role,
@@ -161,10 +164,10 @@ pub fn gate(case: &Case, stage: Stage, catalog: &Catalog) -> Gate {
 
 fn stage_signed_off(case: &Case, stage: Stage, role: Role) -> bool {
     match role {
-        Role::Prosecutor => case
-            .review
-            .values()
-            .any(|r| r.kind == ReviewKind::SignOff && r.stage == Some(stage)),
+        // A sign-off its signer withdrew no longer counts.
+        Role::Prosecutor => crate::signoffs::standing_stage_signoffs(case, stage)
+            .next()
+            .is_some(),
         _ => case
             .approvals
             .values()

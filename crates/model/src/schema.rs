@@ -215,8 +215,9 @@ pub struct Rule {
     /// Null is accepted too (an `Option` field).
     pub optional: bool,
     /// A field of a record that the record may be made without: one added
-    /// to the document's form after documents were made, and read by no
-    /// model type (the team document's case keys, read by the sync layer).
+    /// to the document's form after documents were made (the team
+    /// document's case keys, read by the sync layer; a review item's
+    /// withdrawn sign-off, which the model reads as absent when missing).
     pub later: bool,
 }
 

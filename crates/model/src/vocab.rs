@@ -282,11 +282,13 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// Prosecutor's review entries.
+    /// Prosecutor's review entries. A withdrawal takes back one of the
+    /// prosecutor's own sign-offs, with the reason as its text.
     ReviewKind {
         Comment => "comment",
         Request => "request",
         SignOff => "sign_off",
+        Withdrawal => "withdrawal",
     }
 }
 

@@ -130,6 +130,7 @@ fn review(by: &Author) -> Record {
         text: "Check the contract.".into(),
         by: by.member.clone(),
         at: by.at,
+        withdraws: None,
     })
 }
 

@@ -34,6 +34,7 @@ fn signoff(stage: Stage) -> Record {
         text: "Reviewed.".into(),
         by: "pro-1".into(),
         at: AT,
+        withdraws: None,
     })
 }
 
@@ -174,6 +175,10 @@ fn prosecution_review_needs_the_prosecutors_item_signoffs() {
     let pro = author(Role::Prosecutor, "pro-1");
     let sup = author(Role::Supervisor, "sup-1");
     let mut doc = new_case();
+    let open = Edit::OpenStage {
+        stage: Stage::ProsecutionReview,
+    };
+    doc.apply(open, &inv, catalog()).unwrap();
     for i in required_items("prosecution-review") {
         doc.apply(tick("prosecution-review", &i), &inv, catalog())
             .unwrap();

@@ -240,6 +240,13 @@ fn sample_case() -> Case {
         text: "charges hold".into(),
         by: "pro-1".into(),
         at,
+        // A withdrawal names the sign-off it withdraws; the others none.
+        withdraws: (*kind == ReviewKind::Withdrawal).then(|| SignOffRef {
+            review_id: Some("rv-2".into()),
+            template_id: Some("prosecution-review".into()),
+            item_id: Some("act-proven".into()),
+            signed_at: at,
+        }),
     });
     let approvals = one_each(Decision::ALL, "ap", |_, decision| Approval {
         stage: Some(Stage::Intake),

@@ -180,15 +180,22 @@ impl Analyzer {
             return false;
         };
         let unapplied = &self.unapplied;
-        let touches = expanded.operations.iter().any(|op| {
-            let obj = match &op.obj {
-                ObjectId::Root => None,
-                ObjectId::Id(id) => Some(id),
-            };
-            obj.is_some_and(|o| unapplied.made.contains(o))
-                || matches!(&op.key, Key::Map(k)
+        // A withdrawal of a sign-off is judged by reading the sign-off it
+        // names (see `crate::withdrawals`), which an accepted change of
+        // the same batch may have written.
+        let touches = expanded
+            .operations
+            .iter()
+            .any(|op| matches!(&op.key, Key::Map(k) if k == "withdraws"))
+            || expanded.operations.iter().any(|op| {
+                let obj = match &op.obj {
+                    ObjectId::Root => None,
+                    ObjectId::Id(id) => Some(id),
+                };
+                obj.is_some_and(|o| unapplied.made.contains(o))
+                    || matches!(&op.key, Key::Map(k)
                     if unapplied.keys.contains(&(obj.cloned(), k.to_string())))
-        });
+            });
         self.decoded = Some((change.hash(), expanded));
         touches
     }

@@ -8,6 +8,7 @@
 //! - `replica`: a device's documents, signatures and peer state; local commits are signed.
 //! - `audit_anchor`: each device's audit log head, held by its peers in the team document.
 //! - `trust`: the checks every incoming change passes before it is applied.
+//! - `withdrawals`: a sign-off is withdrawn only by who made it.
 //! - `quarantine`: changes that failed a check, and the supervisor's review of them.
 //! - `case_keys`: a key per case, sealed to the devices that may access it; cases travel under it.
 //! - `bundle`: the encrypted, signed bundle file, and export/import.
@@ -38,6 +39,7 @@ pub mod session;
 pub mod stored_state;
 pub mod team;
 pub mod trust;
+mod withdrawals;
 
 pub use error::SyncError;
 pub use identity::{DeviceId, DeviceKeys, PublicDevice};

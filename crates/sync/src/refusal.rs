@@ -48,6 +48,8 @@ pub enum Refusal {
     Equivocation,
     /// A case id with a second spelling.
     BadCaseId,
+    /// Withdraws a sign-off its author did not make.
+    WithdrawsOthersSignOff,
 }
 
 // Every refusal judges what another device sent.
@@ -74,6 +76,7 @@ caravan_errors::coded! {
         Self::QuotaExceeded => ("sync.quota_exceeded", Verification),
         Self::Equivocation => ("sync.equivocation", Verification),
         Self::BadCaseId => ("sync.bad_case_id", Verification),
+        Self::WithdrawsOthersSignOff => ("sync.withdraws_others_signoff", Verification),
     }
 }
 

@@ -204,6 +204,9 @@ pub fn check_authority(
     // A change that names someone else as who did something is refused as
     // such, whatever else it does.
     check_attribution(ctx, doc, change, &member, role, genesis, &writes)?;
+    if ctx.kind == DocKind::Case {
+        crate::withdrawals::check(doc, change, &member, &writes)?;
+    }
     if ctx.kind == DocKind::Team {
         crate::audit_anchor::check_own_head(&device, &writes)?;
         crate::case_keys::check_wraps(ctx.team, &device, &writes)?;

@@ -4,7 +4,7 @@
 use caravan_core::checklists::ChecklistView;
 use caravan_core::conflicts::ConflictView;
 use caravan_core::model::{Decision, ReviewKind, Stage};
-use caravan_core::view::{CaseList, CaseView, RevealedIdentity};
+use caravan_core::view::{CaseList, CaseView, RevealedIdentity, SignOffTarget};
 use caravan_core::*;
 use tauri::State;
 
@@ -39,6 +39,8 @@ workspace_commands! {
     fn add_note(case_id: CaseId, body: String) -> RecordId => |ws| ws.add_note(&case_id, &body);
     /// A prosecutor's comment, request or stage sign-off.
     fn add_review(case_id: CaseId, kind: ReviewKind, stage: Option<Stage>, text: String) -> String => |ws| ws.add_review(&case_id, kind, stage, &text);
+    /// Withdraws one of the caller's own sign-offs, with the reason.
+    fn withdraw_signoff(case_id: CaseId, target: SignOffTarget, reason: String) -> String => |ws| ws.withdraw_signoff(&case_id, &target, &reason);
     /// A supervisor's approval or rejection.
     fn add_approval(case_id: CaseId, stage: Option<Stage>, subject: String, decision: Decision, comment: Option<String>) -> String => |ws| ws.approve(&case_id, stage, &subject, decision, comment);
     fn conflicts(case_id: Option<CaseId>, reveal: bool) -> Vec<ConflictView> => |ws| ws.conflicts(case_id.as_deref(), reveal);

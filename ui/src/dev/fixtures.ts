@@ -14,6 +14,7 @@ import type { TeamView } from '$lib/bindings/TeamView';
 import type { Role } from '$lib/bindings/Role';
 import { PERMISSIONS_BY_ROLE } from '$lib/bindings/permissionsByRole';
 import { NONE } from '$lib/perms';
+import { STAGES } from '$lib/vocab';
 
 export function status(role: Role | null, over: Partial<StatusDto> = {}): StatusDto {
   return {
@@ -86,7 +87,7 @@ export function caseDto(over: Partial<CaseView> = {}): CaseView {
     narrative: '',
     qualification: [],
     stages: [],
-    assignment: { investigators: [], prosecutor: null, supervisor: null },
+    assignment: { investigators: [], prosecutor: null, supervisor: null, reviewers: [] },
     people: [person()],
     evidence: [],
     interviews: [],
@@ -97,6 +98,8 @@ export function caseDto(over: Partial<CaseView> = {}): CaseView {
     notes: [],
     review: [],
     approvals: [],
+    // Intake is open (a new case's), the other stages not started.
+    signoffs: STAGES.map((stage) => ({ stage, blocked: stage === 'intake' ? null : 'not_started', signoffs: [] })),
     progress_percent: 10,
     stage_progress: [],
     conflicts: 0,

@@ -88,7 +88,12 @@ const theCase = (): CaseView => caseDto({
     { stage: 'initial_response', status: 'active', opened_at: now - 19 * day, closed_at: null, gate: { ready: false, missing_items: ['initial-actions/interpreter', 'initial-actions/nrm'], missing_signoffs: ['supervisor'], unknown_templates: [] } },
     { stage: 'identification', status: 'active', opened_at: now - 10 * day, closed_at: null, gate: { ready: true, missing_items: [], missing_signoffs: [], unknown_templates: [] } },
   ],
-  assignment: { investigators: [aibek], prosecutor: { id: 'm-gulnara', name: 'Gulnara Ismoilova' }, supervisor: { id: 'm-saule', name: 'Saule Nurlanovna' } },
+  assignment: {
+    investigators: [aibek],
+    prosecutor: { id: 'm-gulnara', name: 'Gulnara Ismoilova' },
+    supervisor: { id: 'm-saule', name: 'Saule Nurlanovna' },
+    reviewers: [{ member: { id: 'm-gulnara', name: 'Gulnara Ismoilova' }, has_access: true, entries: 1, last_entry_at: Date.UTC(2026, 0, 20) }],
+  },
   people: [
     person({ pseudonym: 'V-1', sex: 'male', age_at_trafficking: 24, control_methods: ['withholds_documents', 'debt_bondage'], recorded_at: now - 18 * day, recorded_by: aibek }),
     person({ id: 'p2', kind: 'suspect', pseudonym: 'S-1', status: null, sex: 'male', age_at_trafficking: null, citizenship: 'KZ', exploitation: [], roles: ['exploiter'], relation: 'foreman', recorded_at: now - 17 * day, recorded_by: aibek }),

@@ -38,6 +38,7 @@ import type { Role } from '$lib/bindings/Role';
 import type { Stage } from '$lib/bindings/Stage';
 import type { ReviewKind } from '$lib/bindings/ReviewKind';
 import type { Decision } from '$lib/bindings/Decision';
+import type { SignOffTarget } from '$lib/bindings/SignOffTarget';
 import type { ReleaseView } from '$lib/bindings/ReleaseView';
 import type { DiscardView } from '$lib/bindings/DiscardView';
 import type { ProgressReport } from '$lib/bindings/ProgressReport';
@@ -193,6 +194,9 @@ export const addRisk = (case_id: string, risk: RiskInput) => call<string>('add_r
 export const addNote = (case_id: string, body: string) => call<string>('add_note', { case_id, body });
 export const addReview = (case_id: string, kind: ReviewKind, stage: Stage | null, text: string) =>
   call<string>('add_review', { case_id, kind, stage, text });
+/** Withdraws one of the caller's own sign-offs; the reason is required. */
+export const withdrawSignOff = (case_id: string, target: SignOffTarget, reason: string) =>
+  call<string>('withdraw_signoff', { case_id, target, reason });
 export const addApproval = (
   case_id: string,
   stage: Stage | null,

@@ -10,7 +10,10 @@ describe('prosecutor review', () => {
   it('signs off a stage only once a stage is chosen', async () => {
     asRole('prosecutor');
     const backend = mockBackend({ add_review: 'rv1' });
-    const { user } = renderWithUser(ReviewTab, { c: caseDto(), reload: async () => {} });
+    // Identification is open, so it may be signed off.
+    const c = caseDto();
+    c.signoffs = c.signoffs.map((s) => (s.stage === 'identification' ? { ...s, blocked: null } : s));
+    const { user } = renderWithUser(ReviewTab, { c, reload: async () => {} });
     expect(screen.queryByRole('button', { name: 'Record decision' })).toBeNull();
     await user.selectOptions(screen.getByTestId('review-kind'), 'sign_off');
     await user.type(screen.getByTestId('review-text'), 'Identification complete');

@@ -148,6 +148,9 @@ impl CaseDoc {
         by.allow(&path, WriteKind::Create)?;
         let obj = self.absent_in(&DocPath::keys([coll]), &id, coll)?;
         validate_record(record)?;
+        if let Record::Review(r) = record {
+            super::review::check_review(&self.case()?, r, by.author)?;
+        }
         let (doc, key) = (&mut self.doc, id.as_str());
         match record {
             Record::Victim(v) => reconcile_prop(doc, &obj, key, v),

@@ -34,6 +34,17 @@ const fn opt(pattern: &'static str, expect: Expect) -> Rule {
     }
 }
 
+/// A field added to a record after documents were made (see
+/// [`Rule::later`]): optional, and absent from records made before it.
+const fn later(pattern: &'static str, expect: Expect) -> Rule {
+    Rule {
+        pattern,
+        expect,
+        optional: true,
+        later: true,
+    }
+}
+
 /// Every record's attribution: who recorded it, and when.
 macro_rules! recorded {
     ($record:literal) => {
@@ -259,6 +270,11 @@ const SECTIONS: &[&[Rule]] = &[
         rule("review/*/text", STR),
         rule("review/*/by", STR),
         rule("review/*/at", Int),
+        later("review/*/withdraws", Record),
+        opt("review/*/withdraws/review_id", STR),
+        opt("review/*/withdraws/template_id", STR),
+        opt("review/*/withdraws/item_id", STR),
+        rule("review/*/withdraws/signed_at", Int),
 
         rule("approvals", Entries(Key::Any)),
         rule("approvals/*", Record),

@@ -184,6 +184,7 @@ fn attacks() -> Vec<(&'static str, Who, Attack)> {
                         text: "Reviewed.".into(),
                         by: n.prosecutor.clone(),
                         at: T0,
+                        withdraws: None,
                     },
                 )
             }),
@@ -388,6 +389,7 @@ fn finding_12_honest_work_of_every_kind_keeps_its_attribution() {
         text: "Check the contract.".into(),
         by: p.clone(),
         at: T0,
+        withdraws: None,
     });
     w.t.prosecutor
         .edit_case(

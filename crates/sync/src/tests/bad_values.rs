@@ -818,6 +818,7 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
                 text: "Interview the driver.".into(),
                 by: p.clone(),
                 at: T0,
+                withdraws: None,
             }),
         },
     ] {

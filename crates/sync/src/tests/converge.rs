@@ -79,6 +79,7 @@ fn random_edit(rng: &mut Rng, role: Role, member: &str, step: usize) -> Edit {
                 text: format!("review {step}"),
                 by: member.into(),
                 at: T0,
+                withdraws: None,
             }),
         },
         Role::Supervisor | Role::Admin => match rng.below(2) {

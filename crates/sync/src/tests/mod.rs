@@ -20,3 +20,4 @@ mod review_h7;
 mod scenario;
 mod session;
 mod weak_keys;
+mod withdrawals;

@@ -23,6 +23,10 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
 
     // A week apart, offline.
     add_victim(&mut t.inv_a, &c1, "v2", "Aigul");
+    let open = Edit::OpenStage {
+        stage: Stage::Identification,
+    };
+    t.inv_a.edit_case(&c1, open, T0, catalog()).unwrap();
     t.inv_a
         .edit_case(&c1, tick("immediate-safety"), T0, catalog())
         .unwrap();
@@ -143,6 +147,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
             text: text.into(),
             by: p.clone(),
             at: T0,
+            withdraws: None,
         };
         t.prosecutor
             .edit_case(

@@ -14,6 +14,7 @@ import type { ReferralView } from "./ReferralView";
 import type { ReviewView } from "./ReviewView";
 import type { RiskView } from "./RiskView";
 import type { StageProgressView } from "./StageProgressView";
+import type { StageSignOffs } from "./StageSignOffs";
 import type { StageView } from "./StageView";
 import type { TaskView } from "./TaskView";
 
@@ -21,6 +22,10 @@ import type { TaskView } from "./TaskView";
  * A whole case, as `case show` and the case screen display it.
  */
 export type CaseView = { id: CaseId, reference: string, title: string, jurisdiction: string, status: CaseStatus, created_at: number, created_by: MemberRef, narrative: string, qualification: Array<LegalArticle>, stages: Array<StageView>, assignment: Assignees, people: Array<PersonView>, evidence: Array<EvidenceView>, interviews: Array<InterviewView>, tasks: Array<TaskView>, timeline: Array<EventView>, referrals: Array<ReferralView>, risks: Array<RiskView>, notes: Array<NoteView>, review: Array<ReviewView>, approvals: Array<ApprovalView>, 
+/**
+ * Each stage's sign-offs (withdrawn ones too), in stage order.
+ */
+signoffs: Array<StageSignOffs>, 
 /**
  * Share of the case's required checklist items resolved, 0–100.
  */

@@ -1,0 +1,84 @@
+//! What a review item must satisfy besides the policy: a stage sign-off
+//! is made on an open stage, and a withdrawal takes back a sign-off of its
+//! own author, with a reason (see [`crate::signoffs`]).
+
+use crate::case::{Case, ReviewItem, SignOffRef};
+use crate::edit::Author;
+use crate::error::ModelError;
+use crate::signoffs::{self, StageSignOffBlock};
+use crate::vocab::ReviewKind;
+
+pub(super) fn check_review(case: &Case, r: &ReviewItem, author: &Author) -> Result<(), ModelError> {
+    if (r.kind == ReviewKind::Withdrawal) != r.withdraws.is_some() {
+        return Err(ModelError::Invalid {
+            field: "withdraws".into(),
+            message: "a withdrawal, and only a withdrawal, names the sign-off it withdraws".into(),
+        });
+    }
+    match r.kind {
+        ReviewKind::SignOff => {
+            let Some(stage) = r.stage else {
+                return Err(ModelError::Invalid {
+                    field: "stage".into(),
+                    message: "a sign-off names the stage it signs off".into(),
+                });
+            };
+            match signoffs::stage_signoff_block(case, stage) {
+                Some(StageSignOffBlock::NotStarted) => Err(ModelError::StageNotStarted { stage }),
+                Some(StageSignOffBlock::Closed) => Err(ModelError::StageClosed { stage }),
+                None => Ok(()),
+            }
+        }
+        ReviewKind::Withdrawal => {
+            if r.text.trim().is_empty() {
+                return Err(ModelError::WithdrawalReasonRequired);
+            }
+            let target = r.withdraws.as_ref().ok_or(ModelError::NoChange)?;
+            check_withdrawn(case, target, &author.member)
+        }
+        ReviewKind::Comment | ReviewKind::Request => Ok(()),
+    }
+}
+
+/// The sign-off `target` names exists, is `member`'s, and stands.
+fn check_withdrawn(case: &Case, target: &SignOffRef, member: &str) -> Result<(), ModelError> {
+    let not_found = |id: String| ModelError::NotFound {
+        what: "sign-off",
+        id,
+    };
+    match (&target.review_id, &target.template_id, &target.item_id) {
+        (Some(review_id), None, None) => {
+            let signoff = case
+                .review
+                .get(review_id)
+                .filter(|s| s.kind == ReviewKind::SignOff && s.at == target.signed_at)
+                .ok_or_else(|| not_found(review_id.clone()))?;
+            if signoff.by != member {
+                return Err(ModelError::NotTheSigner);
+            }
+            if signoffs::stage_withdrawal(case, review_id, signoff).is_some() {
+                return Err(ModelError::AlreadyWithdrawn);
+            }
+            Ok(())
+        }
+        (None, Some(template_id), Some(item_id)) => {
+            let signoff = case
+                .checklists
+                .get(template_id)
+                .and_then(|c| c.signoffs.get(item_id))
+                .filter(|s| s.at == target.signed_at)
+                .ok_or_else(|| not_found(format!("{template_id}/{item_id}")))?;
+            if signoff.by != member {
+                return Err(ModelError::NotTheSigner);
+            }
+            if signoffs::item_withdrawal(case, template_id, item_id, signoff).is_some() {
+                return Err(ModelError::AlreadyWithdrawn);
+            }
+            Ok(())
+        }
+        _ => Err(ModelError::Invalid {
+            field: "withdraws".into(),
+            message: "names either a stage sign-off or an item's sign-off".into(),
+        }),
+    }
+}
