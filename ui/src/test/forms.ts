@@ -23,7 +23,7 @@ async function fillOne(user: UserEvent, el: HTMLInputElement | HTMLSelectElement
   const key = keyOf(el);
   const override = typed[key];
   if (el instanceof HTMLSelectElement) {
-    const values = Array.from(el.options).map((o) => o.value).filter((v) => v !== '');
+    const values = Array.from(el.options).filter((o) => o.value !== '' && !o.disabled).map((o) => o.value);
     const choice = override ?? values[values.length - 1];
     if (choice === undefined) return null;
     await user.selectOptions(el, choice);
@@ -51,7 +51,7 @@ async function fillOne(user: UserEvent, el: HTMLInputElement | HTMLSelectElement
 /**
  * Fills every enabled control inside `form`: text with its own name (or the
  * override), numbers with 17, dates with 15.03.2009, times with 10:30,
- * selects with their last choice, and ticks every box. Controls that appear
+ * selects with their last choice on offer, and ticks every box. Controls that appear
  * once others are filled are filled too. Returns the texts typed, which the
  * payload must carry.
  */
