@@ -215,8 +215,10 @@ pub struct Rule {
     /// Null is accepted too (an `Option` field).
     pub optional: bool,
     /// A field of a record that the record may be made without: one added
-    /// to the document's form after documents were made, and read by no
-    /// model type (the team document's case keys, read by the sync layer).
+    /// to the document's form after documents were made, so older records
+    /// (and devices that do not know it yet) lack it. A model type reads it
+    /// as an `Option` (absent is none), or not at all (the team document's
+    /// case keys, read by the sync layer).
     pub later: bool,
 }
 

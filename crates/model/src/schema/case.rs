@@ -34,6 +34,18 @@ const fn opt(pattern: &'static str, expect: Expect) -> Rule {
     }
 }
 
+/// An `Option` field added to a record after documents were made: null
+/// while unset, and absent from records made before it (and by devices
+/// that do not know it yet).
+const fn added(pattern: &'static str, expect: Expect) -> Rule {
+    Rule {
+        pattern,
+        expect,
+        optional: true,
+        later: true,
+    }
+}
+
 /// Every record's attribution: who recorded it, and when.
 macro_rules! recorded {
     ($record:literal) => {
@@ -144,10 +156,14 @@ const SECTIONS: &[&[Rule]] = &[
         rule("evidence/*/kind", vocab(EvidenceKind::VOCABULARY)),
         rule("evidence/*/description", STR),
         opt("evidence/*/seized_at", Int),
+        added("evidence/*/seized_by", STR),
         opt("evidence/*/seized_from", STR),
         opt("evidence/*/location", STR),
         opt("evidence/*/seal_number", STR),
         opt("evidence/*/attachment_sha256", STR),
+        added("evidence/*/attachment_name", STR),
+        added("evidence/*/attachment_type", STR),
+        added("evidence/*/attachment_size", Uint),
         rule("evidence/*/custody", List),
         rule("evidence/*/custody/*", Record),
         rule("evidence/*/custody/*/id", STR),
@@ -159,6 +175,7 @@ const SECTIONS: &[&[Rule]] = &[
         opt("evidence/*/custody/*/purpose", STR),
         opt("evidence/*/custody/*/attachment_sha256", STR),
         rule("evidence/*/custody/*/recorded_by", STR),
+        added("evidence/*/custody/*/recorded_at", Int),
     ],
     &recorded!("evidence/*"),
     &[

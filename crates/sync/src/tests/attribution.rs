@@ -156,9 +156,17 @@ fn attacks() -> Vec<(&'static str, Who, Attack)> {
             Box::new(|d, n| append(d, &hand_over("k2", &n.inv_b, T0 + DAY))),
         ),
         (
-            "a custody hand-over dated a month before the case was opened",
+            "a custody hand-over recorded a month before the case was opened",
             Who::InvB,
-            Box::new(|d, n| append(d, &hand_over("k2", &n.inv_b, T0 - 30 * DAY))),
+            Box::new(|d, n| {
+                append(
+                    d,
+                    &CustodyEntry {
+                        recorded_at: Some(T0 - 30 * DAY),
+                        ..hand_over("k2", &n.inv_b, T0)
+                    },
+                )
+            }),
         ),
         (
             "an investigator's approval claiming a supervisor",
@@ -348,7 +356,12 @@ fn finding_12_honest_work_of_every_kind_keeps_its_attribution() {
     let edits = [
         Edit::AppendCustody {
             evidence_id: "e1".into(),
-            entry: hand_over("k2", &b, T0 - 60_000),
+            // It took place before the case was entered here: the
+            // recorder's statement, recorded now.
+            entry: CustodyEntry {
+                at: T0 - 30 * DAY,
+                ..hand_over("k2", &b, T0 - 60_000)
+            },
         },
         mark(ItemStatus::NotApplicable),
         // B re-marks an item A marked: the new state is B's.
@@ -449,6 +462,7 @@ fn finding_12_honest_work_of_every_kind_keeps_its_attribution() {
     assert_eq!(case.evidence["e2"].recorded_by, b);
     assert_eq!(case.notes["n1"].recorded_by, b);
     assert_eq!(case.evidence["e1"].custody[1].recorded_by, b);
+    assert_eq!(case.evidence["e1"].custody[1].at, T0 - 30 * DAY);
     let pr = &case.checklists["prosecution-review"];
     assert_eq!(pr.items["act-proven"].by, b);
     assert_eq!(
