@@ -43,6 +43,7 @@ fn main() {
             "add_evidence",
             "transfer_custody",
             "attach",
+            "export_attachment",
             "add_interview",
             "add_task",
             "set_task_done",

@@ -72,6 +72,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::cases::add_evidence,
         commands::cases::transfer_custody,
         commands::cases::attach,
+        commands::cases::export_attachment,
         commands::cases::add_interview,
         commands::cases::add_task,
         commands::cases::set_task_done,

@@ -5,7 +5,7 @@
 use caravan_desktop::state::AppState;
 use serde_json::{Value, json};
 
-use crate::shell::{PASS, shell};
+use crate::shell::{PASS, Shell, opts, shell, shell_in};
 
 #[test]
 fn a_case_from_first_run_to_review() {
@@ -86,6 +86,132 @@ fn a_case_from_first_run_to_review() {
     );
     let verified = s.ok("audit_verify", json!({}));
     assert!(verified["entries"].as_u64().unwrap() > 3);
+}
+
+/// A shell over the vault of Aibek, an investigator of Saule's team (her
+/// vault beside it), locked. Its folder is not hidden: the shell reads an
+/// attachment from no hidden folder.
+fn investigators_shell() -> Shell {
+    use caravan_core::Workspace;
+    use caravan_core::model::Role;
+    let dir = tempfile::Builder::new()
+        .prefix("caravan-shell")
+        .tempdir()
+        .unwrap();
+    let opts = opts();
+    let pass = || caravan_core::vault::Passphrase::new(PASS.into());
+    let (mut admin, _) = Workspace::create(&dir.path().join("admin"), &pass(), &opts).unwrap();
+    admin.found_team("Unit", "Saule", "office").unwrap();
+    let (mut inv, _) = Workspace::create(&dir.path().join("vault"), &pass(), &opts).unwrap();
+    let request = inv.join_request("Aibek", "laptop").unwrap();
+    let package = admin.approve_join(&request, Role::Investigator).unwrap();
+    let team = admin.team_view().unwrap().fingerprint;
+    inv.accept_join(&package, &team).unwrap();
+    inv.lock();
+    admin.lock();
+    shell_in(dir)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+/// The evidence form and card as the window drives them: an item seized by
+/// someone is held by them; a hand-over is recorded at the moment typed,
+/// never in the future or before the seizure; a file is attached with its
+/// name, type and size, and written out again, byte for byte, to a new
+/// file the user names.
+#[test]
+fn custody_attach_and_export_through_the_window() {
+    let s = investigators_shell();
+    s.ok("unlock", json!({ "passphrase": PASS }));
+    let case = s.ok(
+        "create_case",
+        json!({ "case": { "reference": "KZ-3", "title": "Kiln", "jurisdiction": "KZ" } }),
+    );
+    let seized_at = now_ms() - 2 * 24 * 3_600_000;
+    let phone = s.ok(
+        "add_evidence",
+        json!({ "case_id": case, "evidence": {
+            "label": "Phone", "kind": "phone", "description": "",
+            "seized_at": seized_at, "seized_by": "Det. Omarov", "seal_number": "S-1" } }),
+    );
+    let item = |s: &Shell| s.ok("show_case", json!({ "case_id": case }))["evidence"][0].clone();
+    let shown = item(&s);
+    assert_eq!(
+        (&shown["holder"], &shown["seized_by"], &shown["seized_at"]),
+        (
+            &json!("Det. Omarov"),
+            &json!("Det. Omarov"),
+            &json!(seized_at)
+        )
+    );
+    let transfer = |at: i64| {
+        json!({ "case_id": case, "evidence_id": phone, "transfer": {
+            "from": "Det. Omarov", "to": "Forensic lab", "place": "Almaty", "at": at } })
+    };
+    assert_eq!(
+        s.code("transfer_custody", transfer(now_ms() + 3_600_000)),
+        "custody.in_future"
+    );
+    assert_eq!(
+        s.code("transfer_custody", transfer(seized_at - 60_000)),
+        "custody.before_seizure"
+    );
+    let handed = now_ms() - 3_600_000;
+    s.ok("transfer_custody", transfer(handed));
+    let shown = item(&s);
+    let entry = &shown["custody"][0];
+    assert_eq!(entry["at"], handed);
+    assert!(entry["recorded_at"].as_i64().unwrap() > handed, "{entry}");
+    assert_eq!(shown["holder"], "Forensic lab");
+
+    let dir = s.dir();
+    let data: Vec<u8> = (0..150_000u32).map(|i| (i % 253) as u8).collect();
+    let file = dir.join("seal receipt.pdf");
+    std::fs::write(&file, &data).unwrap();
+    let attached = s.ok(
+        "attach",
+        json!({ "case_id": case, "evidence_id": phone, "path": file }),
+    );
+    assert_eq!(
+        (
+            &attached["file_name"],
+            &attached["media_type"],
+            &attached["size"]
+        ),
+        (
+            &json!("seal receipt.pdf"),
+            &json!("application/pdf"),
+            &json!(150_000)
+        )
+    );
+    let shown = item(&s);
+    assert_eq!(
+        shown["attachment"],
+        json!({ "sha256": attached["sha256"], "file_name": "seal receipt.pdf",
+                "media_type": "application/pdf", "size": 150_000 })
+    );
+    let out = dir.join("copy.pdf");
+    let exported = s.ok(
+        "export_attachment",
+        json!({ "case_id": case, "evidence_id": phone, "path": out }),
+    );
+    assert_eq!(exported["sha256"], attached["sha256"]);
+    assert_eq!(std::fs::read(&out).unwrap(), data);
+    // A typed path never replaces a file, and must be absolute.
+    for path in [json!(out), json!("copy-2.pdf")] {
+        assert_eq!(
+            s.code(
+                "export_attachment",
+                json!({ "case_id": case, "evidence_id": phone, "path": path }),
+            ),
+            "app.path_refused"
+        );
+    }
 }
 
 #[test]

@@ -27,7 +27,12 @@ pub struct Shell {
 
 /// A shell on a new vault folder of its own (no vault yet).
 pub fn shell() -> Shell {
-    let dir = tempfile::tempdir().unwrap();
+    shell_in(tempfile::tempdir().unwrap())
+}
+
+/// A shell on the vault in `dir`'s folder `vault` (made beforehand, or not
+/// yet), which lives as long as the shell.
+pub fn shell_in(dir: tempfile::TempDir) -> Shell {
     let mut s = Shell::on(&dir.path().join("vault"));
     s.base = dir.path().to_path_buf();
     s._dir = Some(dir);

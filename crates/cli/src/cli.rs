@@ -349,12 +349,20 @@ pub enum EvidenceCmd {
         #[command(flatten)]
         evidence: EvidenceInput,
     },
-    /// Record a hand-over in the chain of custody
+    /// Record a hand-over in the chain of custody (final: it is never
+    /// edited or removed)
     Transfer {
         case: String,
         evidence: String,
         #[command(flatten)]
         transfer: CustodyInput,
+    },
+    /// Write the file attached to an evidence item to a new file, decrypted
+    Export {
+        case: String,
+        evidence: String,
+        /// The file to write
+        out: PathBuf,
     },
 }
 

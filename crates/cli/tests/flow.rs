@@ -1,6 +1,7 @@
 //! End to end: a team of two works a case by files.
 
 use crate::common::*;
+use serde_json::json;
 
 #[test]
 fn investigator_case_reaches_admin_masked_and_reveal_is_audited() {
@@ -65,14 +66,44 @@ fn investigator_case_reaches_admin_masked_and_reveal_is_audited() {
     assert_ne!(ru[0]["items"][0]["text"], lists[0]["items"][0]["text"]);
 
     let ev = inv.json(&[
-        "evidence", "add", &case, "--label", "Phone A", "--kind", "phone", "--seal", "S-1",
+        "evidence",
+        "add",
+        &case,
+        "--label",
+        "Phone A",
+        "--kind",
+        "phone",
+        "--seal",
+        "S-1",
+        "--seized-by",
+        "Timur",
+        "--seized-at",
+        "2026-03-01T10:00+05:00",
     ]);
     let ev = ev["id"].as_str().unwrap().to_string();
+    // A hand-over before the seizure is refused, by its code.
+    let (_, refused) = inv.fail(&[
+        "evidence",
+        "transfer",
+        &case,
+        &ev,
+        "--from",
+        "Timur",
+        "--to",
+        "Lab",
+        "--place",
+        "Almaty",
+        "--at",
+        "2026-03-01T09:00+05:00",
+    ]);
+    assert!(refused.contains("custody.before_seizure"), "{refused}");
     inv.ok(&[
         "evidence",
         "transfer",
         &case,
         &ev,
+        "--at",
+        "2026-03-01T14:30+05:00",
         "--from",
         "Timur",
         "--to",
@@ -91,6 +122,18 @@ fn investigator_case_reaches_admin_masked_and_reveal_is_audited() {
         att["sha256"],
         "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
     );
+    assert_eq!(
+        (&att["file_name"], &att["media_type"], &att["size"]),
+        (&json!("photo.txt"), &json!("text/plain"), &json!(5))
+    );
+    let copy = inv.path("photo-copy.txt");
+    let out = inv.json(&["evidence", "export", &case, &ev, s(&copy)]);
+    assert_eq!(out["sha256"], att["sha256"]);
+    assert_eq!(std::fs::read(&copy).unwrap(), b"hello");
+    let shown = inv.json(&["case", "show", &case]);
+    let item = &shown["evidence"][0];
+    assert_eq!(item["custody"][0]["at"], 1_772_357_400_000_i64);
+    assert_eq!(item["holder"], "Lab");
 
     let bundle = inv.path("to-admin.bundle");
     inv.ok(&["sync", "export", "--to", &t.admin_id, "--out", s(&bundle)]);

@@ -2,7 +2,7 @@
 //! kind, member ids resolved to names, gates and progress computed.
 
 use caravan_model::lifecycle::{self, Gate, StageProgress};
-use caravan_model::{Case, Catalog, Date, Stage};
+use caravan_model::{Case, Catalog, CustodyEntry, Date, Stage};
 
 use std::collections::BTreeMap;
 
@@ -225,32 +225,56 @@ fn people(case: &Case, names: &Names) -> Vec<PersonView> {
 fn evidence(case: &Case, names: &Names) -> Vec<EvidenceView> {
     case.evidence
         .iter()
-        .map(|(id, e)| EvidenceView {
-            id: RecordId::from(id),
-            label: e.label.clone(),
-            kind: e.kind,
-            description: e.description.clone(),
-            seized_at: e.seized_at,
-            seized_from: e.seized_from.clone(),
-            location: e.location.clone(),
-            seal_number: e.seal_number.clone(),
-            attachment_sha256: e.attachment_sha256.clone(),
-            holder: e.custody.last().map(|c| c.to.clone()),
-            custody: e
-                .custody
-                .iter()
-                .map(|c| CustodyView {
-                    id: c.id.clone(),
-                    from: c.from.clone(),
-                    to: c.to.clone(),
-                    at: c.at,
-                    place: c.place.clone(),
-                    seal_number: c.seal_number.clone(),
-                    purpose: c.purpose.clone(),
-                    recorded_by: names.member(&c.recorded_by),
-                })
-                .collect(),
-            recorded_by: names.member(&e.recorded_by),
+        .map(|(id, e)| {
+            let recorded_by = names.member(&e.recorded_by);
+            // Hand-overs are recorded in any order (one that took place
+            // earlier may be entered later): the chain is the order they
+            // took place in, and the holder is the latest one's recipient.
+            let mut chain: Vec<&CustodyEntry> = e.custody.iter().collect();
+            chain.sort_by_key(|c| c.at);
+            let holder = match chain.last() {
+                Some(c) => c.to.clone(),
+                None => e
+                    .seized_by
+                    .clone()
+                    .unwrap_or_else(|| recorded_by.name.clone()),
+            };
+            EvidenceView {
+                id: RecordId::from(id),
+                label: e.label.clone(),
+                kind: e.kind,
+                description: e.description.clone(),
+                seized_at: e.seized_at,
+                seized_by: e.seized_by.clone(),
+                seized_from: e.seized_from.clone(),
+                location: e.location.clone(),
+                seal_number: e.seal_number.clone(),
+                attachment: e
+                    .attachment_sha256
+                    .clone()
+                    .map(|sha256| EvidenceAttachmentView {
+                        sha256,
+                        file_name: e.attachment_name.clone(),
+                        media_type: e.attachment_type.clone(),
+                        size: e.attachment_size,
+                    }),
+                holder,
+                custody: chain
+                    .into_iter()
+                    .map(|c| CustodyView {
+                        id: c.id.clone(),
+                        from: c.from.clone(),
+                        to: c.to.clone(),
+                        at: c.at,
+                        place: c.place.clone(),
+                        seal_number: c.seal_number.clone(),
+                        purpose: c.purpose.clone(),
+                        recorded_by: names.member(&c.recorded_by),
+                        recorded_at: c.recorded_at,
+                    })
+                    .collect(),
+                recorded_by,
+            }
         })
         .collect()
 }

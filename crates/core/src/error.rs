@@ -34,6 +34,20 @@ pub enum CoreError {
     Denied { role: String, action: String },
     #[error("Could not read or write {path}: {reason}. Check the path and that there is space.")]
     File { path: String, reason: String },
+    #[error(
+        "The hand-over is dated in the future: record it once it has taken place, with the date and time it took place. Check this device's clock if the time is right."
+    )]
+    HandOverInFuture,
+    #[error(
+        "The hand-over is dated before the item was seized: an item is handed over only once it is seized. Check the date and time."
+    )]
+    HandOverBeforeSeizure,
+    #[error("You do not have access to this case: a supervisor or an admin grants it.")]
+    NoCaseAccess,
+    #[error(
+        "The file of this evidence item is not on this device: a file stays in the vault of the device it was attached on."
+    )]
+    AttachmentElsewhere,
 }
 
 // A wrapped error keeps its own code and kind; the core's own are refused
@@ -47,6 +61,10 @@ caravan_errors::coded! {
         Self::Invalid { .. } => ("core.invalid", Rejected),
         Self::Denied { .. } => ("core.denied", Rejected),
         Self::File { .. } => ("core.file", Failure),
+        Self::HandOverInFuture => ("custody.in_future", Rejected),
+        Self::HandOverBeforeSeizure => ("custody.before_seizure", Rejected),
+        Self::NoCaseAccess => ("core.no_case_access", Rejected),
+        Self::AttachmentElsewhere => ("core.attachment_elsewhere", Rejected),
     }
     wraps { Vault, Sync, Model }
 }

@@ -110,6 +110,70 @@ macro_rules! normalise {
     };
 }
 
+/// A moment as a person types it on the command line, in milliseconds
+/// since the epoch: `YYYY-MM-DDTHH:MM[:SS]` (or a space for the `T`)
+/// followed by `Z` or an offset from UTC such as `+05:00` — a moment
+/// without its offset would depend on the computer's time zone — or the
+/// milliseconds themselves.
+pub fn parse_moment(s: &str) -> std::result::Result<i64, String> {
+    let s = s.trim();
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        return s.parse().map_err(|_| "is too large".to_string());
+    }
+    let bad = || {
+        format!(
+            "'{s}' is not a moment: write 2026-03-01T14:30+05:00 (the date, the time and the offset from UTC, or Z for UTC)"
+        )
+    };
+    let (date, rest) = s.split_at_checked(10).ok_or_else(bad)?;
+    let date: Date = date.parse().map_err(|_| bad())?;
+    let rest = rest.strip_prefix(['T', 't', ' ']).ok_or_else(bad)?;
+    let (time, offset) = match rest.find(['Z', 'z', '+', '-']) {
+        Some(i) => rest.split_at(i),
+        None => return Err(bad()),
+    };
+    let num = |t: &str, max: i64| -> std::result::Result<i64, String> {
+        if t.len() != 2 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let n: i64 = t.parse().map_err(|_| bad())?;
+        if n > max { Err(bad()) } else { Ok(n) }
+    };
+    let parts: Vec<&str> = time.split(':').collect();
+    let (h, m, sec) = match parts.as_slice() {
+        [h, m] => (num(h, 23)?, num(m, 59)?, 0),
+        [h, m, s] => (num(h, 23)?, num(m, 59)?, num(s, 59)?),
+        _ => return Err(bad()),
+    };
+    let offset_min = match offset {
+        "Z" | "z" => 0,
+        o => {
+            let sign = if o.starts_with('-') { -1 } else { 1 };
+            let (oh, om) = o[1..].split_once(':').ok_or_else(bad)?;
+            sign * (num(oh, 14)? * 60 + num(om, 59)?)
+        }
+    };
+    let days = days_from_civil(
+        i64::from(date.year()),
+        i64::from(date.month()),
+        i64::from(date.day()),
+    );
+    let secs = days * 86_400 + h * 3_600 + m * 60 + sec - offset_min * 60;
+    Ok(secs * 1_000)
+}
+
+/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar
+/// (Howard Hinnant's days-from-civil).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// What a new case starts with.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -319,9 +383,13 @@ pub struct EvidenceInput {
     pub kind: EvidenceKind,
     #[cfg_attr(feature = "clap", arg(long, default_value = ""))]
     pub description: String,
-    /// When it was seized (milliseconds since the epoch)
-    #[cfg_attr(feature = "clap", arg(skip))]
+    /// When it was seized (milliseconds since the epoch); on the command
+    /// line 2026-03-01T14:30+05:00 (or Z for UTC)
+    #[cfg_attr(feature = "clap", arg(long, value_parser = parse_moment))]
     pub seized_at: Option<i64>,
+    /// Who seized it (an officer, a unit): the item's first holder
+    #[cfg_attr(feature = "clap", arg(long))]
+    pub seized_by: Option<String>,
     #[cfg_attr(feature = "clap", arg(long))]
     pub seized_from: Option<String>,
     #[cfg_attr(feature = "clap", arg(long))]
@@ -331,7 +399,7 @@ pub struct EvidenceInput {
 }
 normalise!(EvidenceInput {
     text: [label],
-    optional: [seized_from, location, seal_number],
+    optional: [seized_by, seized_from, location, seal_number],
     long: [description]
 });
 
@@ -345,6 +413,11 @@ pub struct CustodyInput {
     pub to: String,
     #[cfg_attr(feature = "clap", arg(long))]
     pub place: String,
+    /// When the hand-over took place (milliseconds since the epoch), as
+    /// typed: never in the future, never before the item was seized; now
+    /// when left out. On the command line 2026-03-01T14:30+05:00 (or Z)
+    #[cfg_attr(feature = "clap", arg(long, value_parser = parse_moment))]
+    pub at: Option<i64>,
     #[cfg_attr(feature = "clap", arg(long = "seal"))]
     pub seal_number: Option<String>,
     #[cfg_attr(feature = "clap", arg(long))]

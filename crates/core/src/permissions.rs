@@ -14,6 +14,15 @@ pub(crate) const QUARANTINE_REVIEWERS: &[Role] = &[Role::Supervisor, Role::Admin
 pub(crate) const ACCESS_DECIDERS: &[Role] = &[Role::Admin, Role::Supervisor];
 /// Who enrols and revokes devices and changes roles.
 pub(crate) const TEAM_ADMINS: &[Role] = &[Role::Admin];
+/// Who reads the cases they may see, and so writes out their files: every
+/// role (which cases each sees is the team's case access, checked by the
+/// core for each case).
+const CASE_READERS: &[Role] = &[
+    Role::Investigator,
+    Role::Prosecutor,
+    Role::Supervisor,
+    Role::Admin,
+];
 /// Whom the progress dashboard is for (anyone may read the report).
 const DASHBOARD_READERS: &[Role] = &[Role::Supervisor, Role::Admin];
 
@@ -41,6 +50,9 @@ pub struct Permissions {
     pub resolve_conflicts: bool,
     /// Release or discard quarantined changes.
     pub review_quarantine: bool,
+    /// Write out (export) the file attached to an evidence item of a case
+    /// the member may see.
+    pub export_attachment: bool,
 }
 
 fn case(role: Role, path: &str, kind: WriteKind) -> bool {
@@ -66,6 +78,7 @@ impl Permissions {
             case_access: ACCESS_DECIDERS.contains(&role),
             resolve_conflicts: case(role, "header/title", Update),
             review_quarantine: QUARANTINE_REVIEWERS.contains(&role),
+            export_attachment: CASE_READERS.contains(&role),
         }
     }
 }

@@ -18,14 +18,37 @@ use crate::workspace::Workspace;
 /// recorded for.
 const SEIZURE_CLOCK_SKEW_MS: i64 = 10 * 60 * 1000;
 
-/// An attachment stored in the vault.
+/// How far a typed hand-over moment may lie ahead of this device's clock
+/// (another device's clock, a minute rounded up). Below the model's own
+/// limit for a moment (`attribution::TIME_SKEW_MS`), so a hand-over in the
+/// future is refused here, with its own code, before the model sees it.
+const HAND_OVER_CLOCK_SKEW_MS: i64 = 5 * 60 * 1000;
+
+/// An attachment stored in the vault (attached, or written out).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct AttachmentView {
     pub id: String,
     pub sha256: String,
+    /// The file's name when it was attached.
+    pub file_name: String,
+    pub media_type: String,
+    /// Bytes.
     pub size: u64,
     pub evidence_id: Option<String>,
+}
+
+impl AttachmentView {
+    fn of(info: &caravan_vault::AttachmentInfo, evidence_id: Option<&str>) -> Self {
+        AttachmentView {
+            id: info.id.to_string(),
+            sha256: hex::encode(info.sha256),
+            file_name: info.file_name.clone(),
+            media_type: info.media_type.clone(),
+            size: info.size,
+            evidence_id: evidence_id.map(str::to_string),
+        }
+    }
 }
 
 fn identity(p: &PersonInput) -> Identity {
@@ -178,10 +201,14 @@ impl Workspace {
             kind: e.kind,
             description: e.description,
             seized_at: e.seized_at,
+            seized_by: e.seized_by,
             seized_from: e.seized_from,
             location: e.location,
             seal_number: e.seal_number,
             attachment_sha256: None,
+            attachment_name: None,
+            attachment_type: None,
+            attachment_size: None,
             custody: Vec::new(),
             recorded_at: self.now(),
             recorded_by: member,
@@ -189,7 +216,10 @@ impl Workspace {
         Ok(RecordId::from(self.insert(case, record, "evidence.add")?.1))
     }
 
-    /// Appends a hand-over to an evidence item's chain of custody.
+    /// Appends a hand-over to an evidence item's chain of custody, dated
+    /// when it took place (`t.at`; now when not given) and recorded now.
+    /// A hand-over is final: the chain is only appended to. It never took
+    /// place in the future, nor before the item was seized.
     pub fn transfer_custody(
         &mut self,
         case: &str,
@@ -197,19 +227,32 @@ impl Workspace {
         t: CustodyInput,
     ) -> Result<String> {
         let t = t.normalised()?;
-        let case_id = self.find_case(case)?;
+        let (case_id, c) = self.case_doc(case)?;
+        let item = c
+            .evidence
+            .get(evidence_id)
+            .ok_or_else(|| CoreError::not_found("evidence item", evidence_id))?;
+        let now = self.now();
+        let at = t.at.unwrap_or(now);
+        if at > now.saturating_add(HAND_OVER_CLOCK_SKEW_MS) {
+            return Err(CoreError::HandOverInFuture);
+        }
+        if item.seized_at.is_some_and(|seized| at < seized) {
+            return Err(CoreError::HandOverBeforeSeizure);
+        }
         let (member, _) = self.me()?;
         let id = new_record_id()?;
         let entry = CustodyEntry {
             id: id.clone(),
             from: t.from,
             to: t.to,
-            at: self.now(),
+            at,
             place: t.place,
             seal_number: t.seal_number,
             purpose: t.purpose,
             attachment_sha256: None,
             recorded_by: member,
+            recorded_at: Some(now),
         };
         self.edit(
             &case_id,
@@ -224,7 +267,8 @@ impl Workspace {
     }
 
     /// Stores a file in the vault (encrypted, streamed) and, with an
-    /// evidence id, records its SHA-256 on that item.
+    /// evidence id, records on that item its SHA-256, name, media type and
+    /// size (the file itself stays in this device's vault).
     pub fn attach(
         &mut self,
         case: &str,
@@ -239,13 +283,18 @@ impl Workspace {
             }
         }
         let info = self.vault.import_attachment_file(file, media_type(file))?;
-        let sha = hex::encode(info.sha256);
+        let view = AttachmentView::of(&info, evidence_id);
         if let Some(e) = evidence_id {
             self.edit(
                 &case_id,
-                Edit::Set {
-                    path: DocPath::keys(["evidence", e, "attachment_sha256"]),
-                    value: Scalar::Str(sha.clone()),
+                Edit::SetAttachment {
+                    evidence_id: e.to_string(),
+                    attachment: AttachmentRef {
+                        sha256: view.sha256.clone(),
+                        name: view.file_name.clone(),
+                        media_type: view.media_type.clone(),
+                        size: view.size,
+                    },
                 },
                 "evidence.attach",
                 format!("evidence/{e}: attachment {}", info.id),
@@ -256,31 +305,54 @@ impl Workspace {
                 &format!("case {case_id}: attachment {}", info.id),
             )?;
         }
-        Ok(AttachmentView {
-            id: info.id.to_string(),
-            sha256: sha,
-            size: info.size,
-            evidence_id: evidence_id.map(str::to_string),
-        })
+        Ok(view)
     }
 
-    /// Writes an attachment out, verifying its SHA-256 on the way.
-    pub fn export_attachment(&mut self, sha256_or_id: &str, dest: &Path) -> Result<AttachmentView> {
-        let ids = self.vault.attachment_ids()?;
-        for id in ids {
-            let info = self.vault.attachment_info(&id)?;
-            let sha = hex::encode(info.sha256);
-            if id.to_string() == sha256_or_id || sha == sha256_or_id {
-                let info = self.vault.export_attachment(&id, dest)?;
-                return Ok(AttachmentView {
-                    id: info.id.to_string(),
-                    sha256: hex::encode(info.sha256),
-                    size: info.size,
-                    evidence_id: None,
-                });
+    /// Writes the file attached to an evidence item to `dest`, decrypted,
+    /// for a member who may see the case. The vault streams it into a
+    /// temporary file beside `dest`, checks its SHA-256 and renames it:
+    /// on any failure no plaintext is left behind. Audited (which case,
+    /// item and attachment; never the file's name or where it went)
+    /// before the file is written, as a reveal is.
+    pub fn export_attachment(
+        &mut self,
+        case: &str,
+        evidence_id: &str,
+        dest: &Path,
+    ) -> Result<AttachmentView> {
+        let (case_id, c) = self.case_doc(case)?;
+        let (member, _) = self.me()?;
+        if !self
+            .replica()?
+            .team()?
+            .may_access(&member, &case_id, Some(&c.header.created_by))
+        {
+            return Err(CoreError::NoCaseAccess);
+        }
+        let sha = c
+            .evidence
+            .get(evidence_id)
+            .ok_or_else(|| CoreError::not_found("evidence item", evidence_id))?
+            .attachment_sha256
+            .clone()
+            .ok_or_else(|| CoreError::not_found("file of the evidence item", evidence_id))?;
+        let id = self.attachment_with(&sha)?;
+        self.audit(
+            "evidence.export",
+            &format!("case {case_id}: evidence/{evidence_id}: attachment {id}"),
+        )?;
+        let info = self.vault.export_attachment(&id, dest)?;
+        Ok(AttachmentView::of(&info, Some(evidence_id)))
+    }
+
+    /// The attachment in this device's vault whose content has SHA-256 `sha`.
+    fn attachment_with(&self, sha: &str) -> Result<caravan_vault::AttachmentId> {
+        for id in self.vault.attachment_ids()? {
+            if hex::encode(self.vault.attachment_info(&id)?.sha256) == sha {
+                return Ok(id);
             }
         }
-        Err(CoreError::not_found("attachment", sha256_or_id))
+        Err(CoreError::AttachmentElsewhere)
     }
 
     pub fn add_interview(&mut self, case: &str, i: InterviewInput) -> Result<RecordId> {
@@ -420,10 +492,24 @@ fn media_type(file: &Path) -> &'static str {
     match ext.as_deref() {
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("png") => "image/png",
+        Some("gif") => "image/gif",
+        Some("webp") => "image/webp",
+        Some("heic") => "image/heic",
+        Some("tif" | "tiff") => "image/tiff",
         Some("pdf") => "application/pdf",
         Some("txt") => "text/plain",
+        Some("csv") => "text/csv",
+        Some("doc") => "application/msword",
+        Some("docx") => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        Some("xls") => "application/vnd.ms-excel",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("zip") => "application/zip",
         Some("mp3") => "audio/mpeg",
+        Some("m4a") => "audio/mp4",
+        Some("ogg" | "oga") => "audio/ogg",
+        Some("wav") => "audio/wav",
         Some("mp4") => "video/mp4",
+        Some("mov") => "video/quicktime",
         _ => "application/octet-stream",
     }
 }

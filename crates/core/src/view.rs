@@ -187,11 +187,29 @@ pub struct CustodyView {
     pub id: String,
     pub from: String,
     pub to: String,
+    /// When the hand-over took place, as its recorder stated it.
     pub at: i64,
     pub place: String,
     pub seal_number: Option<String>,
     pub purpose: Option<String>,
     pub recorded_by: MemberRef,
+    /// When it was recorded; none for entries recorded before Caravan kept
+    /// it apart (their `at` is when they were recorded).
+    pub recorded_at: Option<i64>,
+}
+
+/// The file attached to an evidence item, as the case records it. Items
+/// attached before the name, type and size were kept have only the
+/// fingerprint.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct EvidenceAttachmentView {
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    pub file_name: Option<String>,
+    pub media_type: Option<String>,
+    /// Bytes.
+    pub size: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -202,13 +220,17 @@ pub struct EvidenceView {
     pub kind: EvidenceKind,
     pub description: String,
     pub seized_at: Option<i64>,
+    /// Who seized it.
+    pub seized_by: Option<String>,
     pub seized_from: Option<String>,
     pub location: Option<String>,
     pub seal_number: Option<String>,
-    pub attachment_sha256: Option<String>,
+    pub attachment: Option<EvidenceAttachmentView>,
+    /// The chain of custody in the order the hand-overs took place.
     pub custody: Vec<CustodyView>,
-    /// Who holds the item now: the last hand-over's recipient.
-    pub holder: Option<String>,
+    /// Who holds the item now: the recipient of the latest hand-over;
+    /// before any, who seized it, or else the member who recorded it.
+    pub holder: String,
     pub recorded_by: MemberRef,
 }
 

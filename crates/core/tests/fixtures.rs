@@ -222,8 +222,13 @@ fn this_build_reads_an_investigators_vault_an_earlier_one_wrote() {
         [("V-1", PersonKind::Victim), ("S-1", PersonKind::Suspect)]
     );
     assert_eq!(case.people[0].citizenship.as_deref(), Some("KZ"));
-    assert_eq!(case.evidence[0].holder.as_deref(), Some("Forensic lab"));
-    assert_eq!(case.evidence[0].custody.len(), 1);
+    let phone = &case.evidence[0];
+    assert_eq!(phone.holder, "Forensic lab");
+    assert_eq!(phone.custody.len(), 1);
+    // Written before a hand-over's recording time, a seizer and an
+    // attachment's name, type and size were kept: none of them.
+    assert_eq!(phone.custody[0].recorded_at, None);
+    assert_eq!((&phone.seized_by, &phone.attachment), (&None, &None));
     assert_eq!(case.tasks[0].title, "Visit the kiln");
     assert_eq!(case.notes[0].body, "First visit");
     let identification = case
@@ -260,9 +265,39 @@ fn this_build_reads_an_investigators_vault_an_earlier_one_wrote() {
         NAME
     );
 
-    // And it takes new work.
+    // And it takes new work: the item made then takes a hand-over dated
+    // when it took place, and a file with its name, type and size.
     inv.add_note(&id, "Second visit").unwrap();
     assert_eq!(inv.show_case(&id).unwrap().notes.len(), 2);
+    let phone = case.evidence[0].id.clone();
+    let at = case.evidence[0].custody[0].at + 60_000;
+    inv.transfer_custody(
+        &id,
+        &phone,
+        CustodyInput {
+            at: Some(at),
+            ..handover("Forensic lab", "Evidence room")
+        },
+    )
+    .unwrap();
+    let file = tmp.path().join("seal.jpg");
+    std::fs::write(&file, b"seal").unwrap();
+    inv.attach(&id, Some(&phone), &file).unwrap();
+    let shown = inv.show_case(&id).unwrap();
+    let item = &shown.evidence[0];
+    assert_eq!(
+        (item.custody[1].at, item.holder.as_str()),
+        (at, "Evidence room")
+    );
+    let attached = item.attachment.as_ref().unwrap();
+    assert_eq!(
+        (
+            attached.file_name.as_deref(),
+            attached.media_type.as_deref(),
+            attached.size
+        ),
+        (Some("seal.jpg"), Some("image/jpeg"), Some(4))
+    );
 }
 
 const JOINER: &str = "Dana";

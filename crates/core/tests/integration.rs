@@ -3,6 +3,7 @@
 mod check;
 mod checklists;
 mod clock;
+mod custody;
 mod doc_ids;
 mod errors;
 mod fixtures;

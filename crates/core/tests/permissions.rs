@@ -25,6 +25,7 @@ fn check(role: Role, granted: &[&str]) {
         ("case_access", p.case_access),
         ("resolve_conflicts", p.resolve_conflicts),
         ("review_quarantine", p.review_quarantine),
+        ("export_attachment", p.export_attachment),
     ];
     let actual: Vec<&str> = all.iter().filter(|(_, on)| *on).map(|(n, _)| *n).collect();
     assert_eq!(actual, granted, "{role}");
@@ -41,9 +42,13 @@ fn each_role_is_offered_what_the_policy_allows() {
             "open_stage",
             "start_checklist",
             "resolve_conflicts",
+            "export_attachment",
         ],
     );
-    check(Role::Prosecutor, &["review", "sign_off"]);
+    check(
+        Role::Prosecutor,
+        &["review", "sign_off", "export_attachment"],
+    );
     let lead = [
         "create_case",
         "tasks",
@@ -57,6 +62,7 @@ fn each_role_is_offered_what_the_policy_allows() {
         "case_access",
         "resolve_conflicts",
         "review_quarantine",
+        "export_attachment",
     ];
     check(Role::Supervisor, &lead);
     let mut admin = lead.to_vec();

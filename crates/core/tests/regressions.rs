@@ -374,3 +374,42 @@ fn a_stage_sign_off_on_an_unstarted_stage_is_refused() {
     pro.review_signoff(&case, Stage::ProsecutionReview, "Charges hold")
         .unwrap();
 }
+
+/// A new evidence item's card read "Current holder —": the holder was the
+/// last hand-over's recipient, and a new item has none. It is who seized
+/// the item, or else the member who recorded it.
+#[test]
+fn a_new_evidence_item_shows_current_holder_not_a_dash() {
+    use caravan_core::model::EvidenceKind;
+    let dirs = tempfile::tempdir().unwrap();
+    let (_admin, mut inv) = admin_and_investigator(dirs.path());
+    let case = open_case(&mut inv, "KZ-13", "Farm");
+    let by_omarov = inv
+        .add_evidence(
+            &case,
+            EvidenceInput {
+                seized_by: Some("  Det. Omarov ".into()),
+                ..seized(EvidenceKind::Phone, "S-1")
+            },
+        )
+        .unwrap();
+    let unsaid = inv
+        .add_evidence(
+            &case,
+            EvidenceInput {
+                seized_by: Some("   ".into()),
+                ..seized(EvidenceKind::Document, "S-2")
+            },
+        )
+        .unwrap();
+    let shown = inv.show_case(&case).unwrap();
+    let holder = |id: &RecordId| {
+        let e = shown.evidence.iter().find(|e| &e.id == id).unwrap();
+        (e.seized_by.clone(), e.holder.clone())
+    };
+    assert_eq!(
+        holder(&by_omarov),
+        (Some("Det. Omarov".into()), "Det. Omarov".into())
+    );
+    assert_eq!(holder(&unsaid), (None, "Aibek".into()));
+}

@@ -73,6 +73,7 @@ pub fn seized(kind: caravan_core::model::EvidenceKind, seal: &str) -> EvidenceIn
         kind,
         description: String::new(),
         seized_at: None,
+        seized_by: None,
         seized_from: Some("workshop".into()),
         location: None,
         seal_number: Some(seal.into()),
@@ -85,6 +86,7 @@ pub fn handover(from: &str, to: &str) -> CustodyInput {
         from: from.into(),
         to: to.into(),
         place: "Almaty".into(),
+        at: None,
         seal_number: None,
         purpose: None,
     }

@@ -169,7 +169,8 @@ impl CaseDoc {
             .filter_map(|(field, attests)| match attests {
                 Attests::Member => Some((*field, author.member.as_str().into())),
                 Attests::Time => Some((*field, automerge::ScalarValue::Int(author.at))),
-                Attests::Role => None,
+                // Who decided does not change when it took place.
+                Attests::Role | Attests::Moment => None,
             })
             .collect();
         let result = policy::check_in_place(DocKind::Case, author.role, path, WriteKind::Update)

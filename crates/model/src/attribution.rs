@@ -14,7 +14,11 @@
 //!   change is judged against;
 //! - a *time* field is no later than the change's own time plus
 //!   [`TIME_SKEW_MS`], and no earlier than the case's opening minus
-//!   [`BEFORE_OPENING_MS`].
+//!   [`BEFORE_OPENING_MS`];
+//! - a *moment* field (when what the entry records took place, as its
+//!   author states it: a custody hand-over) is no later than the change's
+//!   own time plus [`TIME_SKEW_MS`]. It may lie before the case was opened:
+//!   a chain of custody often starts before the case is entered here.
 //!
 //! Every attribution field is written only by the change that makes the
 //! record or entry it belongs to, and never changed or removed afterwards:
@@ -54,6 +58,10 @@ pub enum Attests {
     /// [`TIME_SKEW_MS`] and no earlier than the case's opening minus
     /// [`BEFORE_OPENING_MS`].
     Time,
+    /// The moment (milliseconds) what the entry records took place, as its
+    /// author states it: no later than the change's own time plus
+    /// [`TIME_SKEW_MS`], and as early as it happened.
+    Moment,
 }
 
 impl Attests {
@@ -63,6 +71,7 @@ impl Attests {
             Attests::Member => "the signer's member",
             Attests::Role => "the signer's role",
             Attests::Time => "a time not after the change's own",
+            Attests::Moment => "a moment not after the change's own",
         }
     }
 }
@@ -89,7 +98,7 @@ const fn attributed(
     }
 }
 
-use Attests::{Member as M, Role as R, Time as T};
+use Attests::{Member as M, Moment, Role as R, Time as T};
 
 const RECORDED: &[(&str, Attests)] = &[("recorded_by", M), ("recorded_at", T)];
 const BY_AT: &[(&str, Attests)] = &[("by", M), ("at", T)];
@@ -102,7 +111,7 @@ pub static CASE_ATTRIBUTION: &[Attributed] = &[
     attributed("suspects/*", RECORDED, "a suspect's record"),
     attributed("witnesses/*", RECORDED, "a witness's record"),
     attributed("evidence/*", RECORDED, "an evidence item"),
-    attributed("evidence/*/custody/*", &[("recorded_by", M), ("at", T)], "a custody hand-over"),
+    attributed("evidence/*/custody/*", &[("recorded_by", M), ("recorded_at", T), ("at", Moment)], "a custody hand-over"),
     attributed("interviews/*", RECORDED, "an interview"),
     attributed("tasks/*", RECORDED, "a task"),
     attributed("timeline/*", RECORDED, "a timeline event"),
@@ -244,7 +253,7 @@ pub fn judge(
             )),
             _ => refuse(format!("must name the role of who made {}", object.what)),
         },
-        Attests::Time => {
+        Attests::Time | Attests::Moment => {
             let at = match value {
                 Some(Scalar::Int(t)) => *t,
                 Some(Scalar::Uint(t)) => i64::try_from(*t).unwrap_or(i64::MAX),
@@ -257,7 +266,8 @@ pub fn judge(
                     TIME_SKEW_MS / 60_000
                 ));
             }
-            if let Some(opened) = signer.opened_at
+            if attests == Attests::Time
+                && let Some(opened) = signer.opened_at
                 && at < opened.saturating_sub(BEFORE_OPENING_MS)
             {
                 return refuse(format!(

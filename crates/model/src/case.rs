@@ -148,11 +148,24 @@ pub struct Evidence {
     pub kind: EvidenceKind,
     pub description: String,
     pub seized_at: Option<Millis>,
+    /// Who seized it (an officer, a unit): the item's first holder. Added
+    /// after the first documents were made: absent there.
+    #[autosurgeon(missing = "Option::default")]
+    pub seized_by: Option<String>,
     pub seized_from: Option<String>,
     pub location: Option<String>,
     pub seal_number: Option<String>,
     /// SHA-256 (hex) of the attachment holding the item's image or scan.
     pub attachment_sha256: Option<String>,
+    /// The attached file's name, media type and size in bytes, written
+    /// with `attachment_sha256` (see [`crate::Edit::SetAttachment`]).
+    /// Added after the first documents were made: absent there.
+    #[autosurgeon(missing = "Option::default")]
+    pub attachment_name: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub attachment_type: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub attachment_size: Option<u64>,
     /// Append-only chain of custody.
     pub custody: Vec<CustodyEntry>,
     pub recorded_at: Millis,
@@ -166,12 +179,19 @@ pub struct CustodyEntry {
     pub id: String,
     pub from: String,
     pub to: String,
+    /// When the hand-over took place, as the person who records it states
+    /// it: often before it is recorded, never after (see
+    /// [`crate::attribution::Attests::Moment`]).
     pub at: Millis,
     pub place: String,
     pub seal_number: Option<String>,
     pub purpose: Option<String>,
     pub attachment_sha256: Option<String>,
     pub recorded_by: MemberId,
+    /// When the hand-over was recorded. Entries written before it was
+    /// added hold none: their `at` is the time they were recorded.
+    #[autosurgeon(missing = "Option::default")]
+    pub recorded_at: Option<Millis>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]

@@ -14,6 +14,19 @@ pub struct Author {
     pub at: Millis,
 }
 
+/// The file attached to an evidence item, as the case records it: the file
+/// itself stays in the vault of the device it was attached on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRef {
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+    /// The file's name when it was attached.
+    pub name: String,
+    pub media_type: String,
+    /// Bytes.
+    pub size: u64,
+}
+
 /// A new record for one of the case's keyed collections.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Record {
@@ -68,6 +81,12 @@ pub enum Edit {
         evidence_id: String,
         entry: CustodyEntry,
     },
+    /// Records the file attached to an evidence item (its fingerprint,
+    /// name, media type and size), all in one change.
+    SetAttachment {
+        evidence_id: String,
+        attachment: AttachmentRef,
+    },
     /// Starts following a checklist template (at a given version).
     StartChecklist { template_id: String, version: u64 },
     /// Records the state of one checklist item.
@@ -120,6 +139,7 @@ pub(crate) fn edit_summary(edit: &Edit) -> &'static str {
         Edit::Set { .. } => "edit field",
         Edit::SetText { .. } => "edit text",
         Edit::AppendCustody { .. } => "custody transfer",
+        Edit::SetAttachment { .. } => "attach file",
         Edit::StartChecklist { .. } => "start checklist",
         Edit::SetItem { .. } => "checklist item",
         Edit::SignOffItem { .. } => "sign off item",

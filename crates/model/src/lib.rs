@@ -40,7 +40,7 @@ pub use checklist::{Catalog, Template, TemplateItem};
 pub use conflicts::{Conflict, ConflictValue};
 pub use date::Date;
 pub use doc::CaseDoc;
-pub use edit::{Author, Edit, Record};
+pub use edit::{AttachmentRef, Author, Edit, Record};
 pub use error::ModelError;
 pub use path::{DocPath, Seg};
 pub use policy::{DocKind, WriteKind};

@@ -215,9 +215,11 @@ pub struct Rule {
     /// Null is accepted too (an `Option` field).
     pub optional: bool,
     /// A field of a record that the record may be made without: one added
-    /// to the document's form after documents were made (the team
-    /// document's case keys, read by the sync layer; a review item's
-    /// withdrawn sign-off, which the model reads as absent when missing).
+    /// to the document's form after documents were made, so older records
+    /// (and devices that do not know it yet) lack it. A model type reads it
+    /// as an `Option` (absent is none: a review item's withdrawn sign-off,
+    /// an evidence item's seizer), or not at all (the team document's case
+    /// keys, read by the sync layer).
     pub later: bool,
 }
 

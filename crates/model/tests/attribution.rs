@@ -268,7 +268,7 @@ fn honest_edits_of_every_kind_name_their_author() {
             let want = match attests {
                 Attests::Member => automerge::ScalarValue::Str((*who).into()),
                 Attests::Role => automerge::ScalarValue::Str(role.doc_name().into()),
-                Attests::Time => automerge::ScalarValue::Int(AT),
+                Attests::Time | Attests::Moment => automerge::ScalarValue::Int(AT),
             };
             assert_eq!(got, want, "{p}/{field}");
         }
@@ -305,6 +305,8 @@ fn edits_that_misstate_who_or_when_are_refused_and_change_nothing() {
         ("a victim dated before the case opened", insert("v2", dated(AT - 2 * 24 * 60 * MINUTE)), inv.clone(), "case.false_attribution"),
         ("a hand-over recorded by another member", Edit::AppendCustody { evidence_id: "e1".into(), entry: CustodyEntry { recorded_by: "inv-2".into(), ..custody("k2", "Court") } }, inv.clone(), "case.false_attribution"),
         ("a hand-over dated in its change's future", Edit::AppendCustody { evidence_id: "e1".into(), entry: CustodyEntry { at: AT + 60 * MINUTE, ..custody("k2", "Court") } }, inv.clone(), "case.false_attribution"),
+        ("a hand-over recorded in its change's future", Edit::AppendCustody { evidence_id: "e1".into(), entry: CustodyEntry { recorded_at: Some(AT + 60 * MINUTE), ..custody("k2", "Court") } }, inv.clone(), "case.false_attribution"),
+        ("a hand-over recorded before the case opened", Edit::AppendCustody { evidence_id: "e1".into(), entry: CustodyEntry { recorded_at: Some(AT - 2 * 24 * 60 * MINUTE), ..custody("k2", "Court") } }, inv.clone(), "case.false_attribution"),
         ("a review item by another prosecutor", insert("r2", review(&author(Role::Prosecutor, "pro-2"))), pro(), "case.false_attribution"),
         ("an approval by another supervisor", insert("a2", approval(&author(Role::Supervisor, "sup-2"))), sup(), "case.false_attribution"),
         ("an approval by the prosecutor, made by a supervisor", insert("a2", approval(&pro())), sup(), "case.false_attribution"),
@@ -318,6 +320,33 @@ fn edits_that_misstate_who_or_when_are_refused_and_change_nothing() {
         ("editing another's review", set("review/r1/text", "Nothing to check.".into()), author(Role::Prosecutor, "pro-2"), "policy.denied"),
     ];
     assert_all_refused(rows, seeded);
+}
+
+/// A hand-over is dated when it took place, as its recorder states it: a
+/// chain of custody often starts before the case is entered in Caravan.
+/// When it was recorded is the attested time.
+#[test]
+fn a_hand_over_that_took_place_before_the_case_was_opened_is_accepted() {
+    let mut doc = seeded();
+    let month_before = AT - 30 * 24 * 60 * MINUTE;
+    doc.apply(
+        Edit::AppendCustody {
+            evidence_id: "e1".into(),
+            entry: CustodyEntry {
+                at: month_before,
+                ..custody("k2", "Court")
+            },
+        },
+        &investigator(),
+        catalog(),
+    )
+    .unwrap();
+    let entry = doc.case().unwrap().evidence["e1"]
+        .custody
+        .last()
+        .cloned()
+        .unwrap();
+    assert_eq!((entry.at, entry.recorded_at), (month_before, Some(AT)));
 }
 
 #[test]

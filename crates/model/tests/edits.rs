@@ -26,6 +26,58 @@ fn seeded() -> CaseDoc {
     doc
 }
 
+/// A scanned receipt.
+fn scan() -> AttachmentRef {
+    AttachmentRef {
+        sha256: "ab".repeat(32),
+        name: "receipt.pdf".into(),
+        media_type: "application/pdf".into(),
+        size: 48_213,
+    }
+}
+
+/// The file's fingerprint, name, type and size are one change: a later
+/// attachment replaces all four.
+#[test]
+fn an_attachment_is_recorded_with_its_name_type_and_size_in_one_change() {
+    let mut doc = seeded();
+    let inv = investigator();
+    for a in [
+        scan(),
+        AttachmentRef {
+            sha256: "cd".repeat(32),
+            name: "photo.jpg".into(),
+            media_type: "image/jpeg".into(),
+            size: 7,
+        },
+    ] {
+        doc.apply(
+            Edit::SetAttachment {
+                evidence_id: "e1".into(),
+                attachment: a.clone(),
+            },
+            &inv,
+            catalog(),
+        )
+        .unwrap();
+        let e = &doc.case().unwrap().evidence["e1"];
+        assert_eq!(
+            (
+                e.attachment_sha256.as_deref(),
+                e.attachment_name.as_deref(),
+                e.attachment_type.as_deref(),
+                e.attachment_size
+            ),
+            (
+                Some(a.sha256.as_str()),
+                Some(a.name.as_str()),
+                Some(a.media_type.as_str()),
+                Some(a.size)
+            )
+        );
+    }
+}
+
 #[test]
 fn refused_edits_have_codes_and_change_nothing() {
     let prosecutor = author(Role::Prosecutor, "pro-1");
@@ -55,6 +107,9 @@ fn refused_edits_have_codes_and_change_nothing() {
         ("N/A with blank reason", not_applicable("initial-actions", "immediate-safety", Some("  ")), &inv, "checklist.reason_required"),
         ("unknown item", tick("initial-actions", "no-such-item"), &inv, "case.not_found"),
         ("unknown checklist", tick("no-such-list", "x"), &inv, "case.not_found"),
+        ("attachment of missing evidence", Edit::SetAttachment { evidence_id: "e9".into(), attachment: scan() }, &inv, "case.not_found"),
+        ("prosecutor attaches a file", Edit::SetAttachment { evidence_id: "e1".into(), attachment: scan() }, &prosecutor, "policy.denied"),
+        ("attachment without a fingerprint", Edit::SetAttachment { evidence_id: "e1".into(), attachment: AttachmentRef { sha256: String::new(), ..scan() } }, &inv, "case.invalid"),
         ("custody on missing evidence", Edit::AppendCustody { evidence_id: "e9".into(), entry: custody("c1", "lab") }, &inv, "case.not_found"),
         ("evidence with pre-filled custody", insert("e3", Record::Evidence(Evidence { custody: vec![custody("c0", "x")], ..evidence("x") })), &inv, "case.invalid"),
         ("risk rated 7", insert("r1", Record::Risk(RiskAssessment { subject: RiskSubject::Victim, person_id: None, threat: "t".into(), threat_source: None, severity: 7, likelihood: 1, mitigation: "m".into(), review_on: None, recorded_at: 0, recorded_by: "inv-1".into() })), &inv, "case.invalid"),

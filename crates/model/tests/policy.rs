@@ -251,7 +251,9 @@ fn docs_policy_md_is_current() {
          entry, in which role and when. Each is written only by the change that makes its record\n\
          or entry, never changed or removed later, and must hold: *member* the member whose\n\
          device signs the change; *role* that member's role; *time* a time no later than the\n\
-         change's own time plus ten minutes, and no earlier than a day before the case was opened.\n\n\
+         change's own time plus ten minutes, and no earlier than a day before the case was opened;\n\
+         *moment* when what the entry records took place, as its author states it: no later than\n\
+         the change's own time plus ten minutes, and as early as it happened.\n\n\
          | document | record or entry | fields |\n|---|---|---|\n",
     );
     for (doc, table) in [
@@ -267,6 +269,7 @@ fn docs_policy_md_is_current() {
                         caravan_model::attribution::Attests::Member => "member",
                         caravan_model::attribution::Attests::Role => "role",
                         caravan_model::attribution::Attests::Time => "time",
+                        caravan_model::attribution::Attests::Moment => "moment",
                     };
                     format!("`{f}` ({kind})")
                 })

@@ -269,6 +269,18 @@ fn attachments_stream_limit_and_verified_export() {
     let dest = dir.path().join("out.pdf");
     v.export_attachment(&info.id, &dest).unwrap();
     assert_eq!(std::fs::read(&dest).unwrap(), data);
+    // The plaintext copy is its owner's alone, and nothing else is left.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&dest).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{mode:o}");
+    }
+    assert!(
+        all_files(dir.path())
+            .iter()
+            .all(|(n, _)| !n.contains("caravan-partial"))
+    );
     // Empty attachment.
     let empty = v
         .put_attachment("empty.txt", "text/plain", &mut &b""[..])

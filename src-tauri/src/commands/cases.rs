@@ -66,6 +66,24 @@ pub async fn attach(
         .await
 }
 
+/// Writes the file attached to an evidence item, decrypted, to a path the
+/// window may write (see `files.rs`: the save dialog's choice, or a new
+/// file typed by the user); the core checks case access and audits it.
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn export_attachment(
+    state: State<'_, AppState>,
+    case_id: CaseId,
+    evidence_id: RecordId,
+    path: String,
+) -> CmdResult<AttachmentView> {
+    let file = state.file(&path, Access::Write, Kind::Attachment)?;
+    state
+        .run("export_attachment", move |ws| {
+            ws.export_attachment(&case_id, &evidence_id, &file)
+        })
+        .await
+}
+
 /// Criminal-code articles on trafficking offered for a jurisdiction.
 #[tauri::command(async, rename_all = "snake_case")]
 pub async fn articles(jurisdiction: String, lang: String) -> CmdResult<Vec<ArticleOption>> {

@@ -6,6 +6,7 @@ import type { StatusDto } from '$lib/bindings/StatusDto';
 import type { CaseView } from '$lib/bindings/CaseView';
 import type { CaseSummary } from '$lib/bindings/CaseSummary';
 import type { PersonView } from '$lib/bindings/PersonView';
+import type { EvidenceView } from '$lib/bindings/EvidenceView';
 import type { ChecklistView } from '$lib/bindings/ChecklistView';
 import type { ItemView } from '$lib/bindings/ItemView';
 import type { MemberView } from '$lib/bindings/MemberView';
@@ -70,6 +71,25 @@ export function person(over: Partial<PersonView> = {}): PersonView {
     roles: [],
     relation: null,
     recorded_at: Date.UTC(2026, 0, 5),
+    recorded_by: { id: 'm-me', name: 'Aigerim' },
+    ...over,
+  };
+}
+
+export function evidence(over: Partial<EvidenceView> = {}): EvidenceView {
+  return {
+    id: 'e1',
+    label: 'Phone 1',
+    kind: 'phone',
+    description: 'Samsung, cracked screen',
+    seized_at: Date.UTC(2026, 0, 4),
+    seized_by: 'Det. Omarov',
+    seized_from: 'site office',
+    location: null,
+    seal_number: 'S-0001',
+    attachment: null,
+    custody: [],
+    holder: 'Det. Omarov',
     recorded_by: { id: 'm-me', name: 'Aigerim' },
     ...over,
   };

@@ -99,10 +99,11 @@ const theCase = (): CaseView => caseDto({
     person({ id: 'p2', kind: 'suspect', pseudonym: 'S-1', status: null, sex: 'male', age_at_trafficking: null, citizenship: 'KZ', exploitation: [], roles: ['exploiter'], relation: 'foreman', recorded_at: now - 17 * day, recorded_by: aibek }),
   ],
   evidence: [
-    { id: 'e1', label: 'Phone, Samsung A14', kind: 'phone', description: 'Seized from the foreman', seized_at: now - 15 * day, seized_from: 'S-1', location: 'Site office', seal_number: 'AL-0042', attachment_sha256: '9f2c4e1a7b0d3c58e6f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70', holder: 'Evidence room, Almaty DVD',
+    { id: 'e1', label: 'Phone, Samsung A14', kind: 'phone', description: 'Seized from the foreman', seized_at: now - 15 * day, seized_by: 'Aibek Dzhaksybekov', seized_from: 'S-1', location: 'Site office', seal_number: 'AL-0042',
+      attachment: { sha256: '9f2c4e1a7b0d3c58e6f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f70', file_name: 'seal AL-0042.jpg', media_type: 'image/jpeg', size: 284_113 }, holder: 'Evidence room, Almaty DVD',
       custody: [
-        { id: 'k1', from: 'Aibek Dzhaksybekov', to: 'Forensic lab', at: now - 14 * day, place: 'Almaty', seal_number: 'AL-0042', purpose: 'Imaging', recorded_by: aibek },
-        { id: 'k2', from: 'Forensic lab', to: 'Evidence room, Almaty DVD', at: now - 9 * day, place: 'Almaty', seal_number: 'AL-0043', purpose: null, recorded_by: aibek },
+        { id: 'k1', from: 'Aibek Dzhaksybekov', to: 'Forensic lab', at: now - 14 * day, place: 'Almaty', seal_number: 'AL-0042', purpose: 'Imaging', recorded_by: aibek, recorded_at: now - 13 * day },
+        { id: 'k2', from: 'Forensic lab', to: 'Evidence room, Almaty DVD', at: now - 9 * day, place: 'Almaty', seal_number: 'AL-0043', purpose: null, recorded_by: aibek, recorded_at: now - 9 * day },
       ], recorded_by: aibek },
   ],
   interviews: [{ id: 'i1', person_id: 'p1', stage: 'planning', planned_for: '2026-11-25', venue: 'Shelter interview room', interpreter: 'Uzbek interpreter (court list)', interpreter_vetted: true, consent_given: true, child_track: false, plan: 'P: welfare check, breaks every 40 min.\nE: explain role and confidentiality.\nA: free recall, then recruitment and debts.' }],

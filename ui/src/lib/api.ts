@@ -182,6 +182,9 @@ export const transferCustody = (case_id: string, evidence_id: string, transfer: 
   call<string>('transfer_custody', { case_id, evidence_id, transfer });
 export const attach = (case_id: string, evidence_id: string | null, path: string) =>
   call<AttachmentView>('attach', { case_id, evidence_id, path });
+/** Writes the file attached to an evidence item, decrypted, to `path`. */
+export const exportAttachment = (case_id: string, evidence_id: string, path: string) =>
+  call<AttachmentView>('export_attachment', { case_id, evidence_id, path });
 export const addInterview = (case_id: string, interview: InterviewInput) =>
   call<string>('add_interview', { case_id, interview });
 export const addTask = (case_id: string, task: TaskInput) => call<string>('add_task', { case_id, task });

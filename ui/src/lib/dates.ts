@@ -33,3 +33,29 @@ export function typedDay(iso: string | null | undefined): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso ?? '');
   return m ? `${m[3]}.${m[2]}.${m[1]}` : '';
 }
+
+/** The time of day a person typed (`14:30`, `9:05`, `14.30`) as `HH:MM`,
+ *  `''` for nothing typed, or `null` when it is not a time. */
+export function parseTime(typed: string): string | null {
+  const s = typed.trim();
+  if (!s) return '';
+  const m = /^(\d{1,2})[:.](\d{2})$/.exec(s);
+  if (!m) return null;
+  const [h, min] = [Number(m[1]), Number(m[2])];
+  if (h > 23 || min > 59) return null;
+  return `${String(h).padStart(2, '0')}:${String(min).padStart(2, '0')}`;
+}
+
+/** The instant (milliseconds since the epoch) of an ISO date and an
+ *  `HH:MM` time on this computer's clock and time zone. */
+export function momentOf(day: string, time = '00:00'): number {
+  const [y, m, d] = day.split('-').map(Number);
+  const [h, min] = time.split(':').map(Number);
+  return new Date(y, m - 1, d, h, min).getTime();
+}
+
+/** The ISO date of an instant on this computer's calendar. */
+export function dayOf(ms: number): string {
+  const t = new Date(ms);
+  return isoDay(t.getFullYear(), t.getMonth() + 1, t.getDate());
+}

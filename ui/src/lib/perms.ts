@@ -22,4 +22,5 @@ export const NONE: Perms = {
   case_access: false,
   resolve_conflicts: false,
   review_quarantine: false,
+  export_attachment: false,
 };

@@ -127,7 +127,7 @@ describe('checklists: a refused N/A', () => {
       closed_at: null,
       gate: { ready: true, missing_items: [], missing_signoffs: [], unknown_templates: [] },
     };
-    const assignment = { investigators: [], prosecutor: null, supervisor: { id: 'm-sup', name: 'Marat' } };
+    const assignment = { investigators: [], prosecutor: null, supervisor: { id: 'm-sup', name: 'Marat' }, reviewers: [] };
     asRole('supervisor');
     mockBackend({ checklists: [] });
     const { unmount } = render(StageTrack, { props: { c: caseDto({ stages: [stage], assignment }), reload: async () => {} } });

@@ -27,7 +27,7 @@ import TeamSetup from '../screens/setup/TeamSetup.svelte';
 import { asRole, caseDto, checklistItem, team } from './fixtures';
 import { mockBackend, renderWithUser, type Args } from './backend';
 import { fillEveryField, type Overrides } from './forms';
-import type { EvidenceView } from '$lib/bindings/EvidenceView';
+import { evidence as evidenceFixture } from '../dev/fixtures';
 
 type Form = {
   /** The payload file's name. */
@@ -44,24 +44,13 @@ type Form = {
   /** Which form, when the component has several. */
   formTestid?: string;
   typed?: Overrides;
+  /** Clicked after Save, when the form asks first. */
+  confirm?: string;
 };
 
 const c = caseDto();
 const reload = async () => {};
-const evidence: EvidenceView = {
-  id: 'e1',
-  label: 'Ledger',
-  kind: 'document',
-  description: '',
-  seized_at: null,
-  seized_from: null,
-  location: null,
-  seal_number: null,
-  attachment_sha256: null,
-  custody: [],
-  holder: null,
-  recorded_by: { id: 'm-me', name: 'Aigerim' },
-};
+const evidence = evidenceFixture({ id: 'e1', holder: 'Det. Omarov' });
 const checklistProps = {
   caseId: 'c1',
   templateId: 'initial-actions',
@@ -80,7 +69,7 @@ const FORMS: Form[] = [
     command: 'add_person', opener: 'add-person', typed: { 'person-kind': kind, 'person-citizenship': 'UZ' },
   })),
   { name: 'add_evidence', role: 'investigator', component: EvidenceTab, props: { c, reload }, command: 'add_evidence', opener: 'add-evidence' },
-  { name: 'transfer_custody', role: 'investigator', component: EvidenceCard, props: { caseId: 'c1', ev: evidence, reload }, command: 'transfer_custody', opener: 'custody-transfer' },
+  { name: 'transfer_custody', role: 'investigator', component: EvidenceCard, props: { caseId: 'c1', ev: evidence, reload }, command: 'transfer_custody', opener: 'custody-transfer', confirm: 'custody-confirm', typed: { 'custody-date': '15.03.2026', 'custody-time': '10:30' } },
   { name: 'add_interview', role: 'investigator', component: InterviewsTab, props: { c, reload }, command: 'add_interview', opener: 'add-interview' },
   { name: 'add_task', role: 'investigator', component: TasksTab, props: { c, reload }, command: 'add_task', typed: { 'task-due': '15.03.2030' } },
   { name: 'add_event', role: 'investigator', component: TimelineTab, props: { c, reload }, command: 'add_event', typed: { 'tl-country': 'KZ' } },
@@ -109,6 +98,8 @@ describe('every form, filled in completely', () => {
     const form = formOf(f);
     const texts = await fillEveryField(user, form, f.typed);
     await user.click(within(form).getByRole('button', { name: (_, el) => (el as HTMLButtonElement).type === 'submit' }));
+
+    if (f.confirm) await user.click(await screen.findByTestId(f.confirm));
 
     const args: Args | undefined = backend.argsOf(f.command);
     expect(args, `${f.command} was not called`).toBeDefined();

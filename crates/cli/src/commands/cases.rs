@@ -259,7 +259,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 e.id.to_string(),
                 e.label.clone(),
                 e.kind.to_string(),
-                opt(&e.holder),
+                e.holder.clone(),
                 e.custody.len().to_string(),
             ]
         },

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use anyhow::Result;
-use caravan_core::ItemUpdate;
 use caravan_core::model::{Decision, ItemStatus, Stage};
+use caravan_core::{AttachmentView, ItemUpdate};
 
 use super::{Ctx, created, done, with_ws};
 use crate::cli::{ChecklistCmd, EvidenceCmd, InterviewCmd, NoteCmd, ReviewCmd, TaskCmd};
@@ -136,19 +136,34 @@ pub fn evidence(ctx: &Ctx, cmd: EvidenceCmd) -> Result<()> {
             })?;
             created(ctx, "Hand-over recorded:", "Передача записана:", &id)
         }
+        EvidenceCmd::Export {
+            case,
+            evidence,
+            out,
+        } => {
+            let view = with_ws(ctx, |ws| Ok(ws.export_attachment(&case, &evidence, &out)?))?;
+            attachment(ctx, &view)
+        }
     }
 }
 
-pub fn attach(ctx: &Ctx, case: &str, file: &Path, evidence: Option<&str>) -> Result<()> {
-    let view = with_ws(ctx, |ws| Ok(ws.attach(case, evidence, file)?))?;
+/// An attachment's fingerprint and what the file was.
+fn attachment(ctx: &Ctx, view: &AttachmentView) -> Result<()> {
     let o = &ctx.out;
-    o.show(&view, |view| {
+    o.show(view, |view| {
         o.fields(&[
             ("attachment", view.id.clone()),
+            ("name", view.file_name.clone()),
+            ("type", view.media_type.clone()),
             ("size", view.size.to_string()),
             ("sha256", view.sha256.clone()),
         ])
     })
+}
+
+pub fn attach(ctx: &Ctx, case: &str, file: &Path, evidence: Option<&str>) -> Result<()> {
+    let view = with_ws(ctx, |ws| Ok(ws.attach(case, evidence, file)?))?;
+    attachment(ctx, &view)
 }
 
 pub fn interview(ctx: &Ctx, cmd: InterviewCmd) -> Result<()> {

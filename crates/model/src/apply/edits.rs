@@ -11,7 +11,7 @@ use crate::attribution::{self, Signer};
 use crate::case::*;
 use crate::checklist::{Catalog, Template};
 use crate::doc::CaseDoc;
-use crate::edit::{Author, Edit, Record};
+use crate::edit::{AttachmentRef, Author, Edit, Record};
 use crate::error::{ModelError, am, rec};
 use crate::lifecycle;
 use crate::path::{DocPath, Seg};
@@ -82,6 +82,10 @@ impl CaseDoc {
             Edit::AppendCustody { evidence_id, entry } => {
                 self.append_custody(evidence_id, entry, by)
             }
+            Edit::SetAttachment {
+                evidence_id,
+                attachment,
+            } => self.set_attachment(&evidence_id, attachment, by),
             Edit::StartChecklist {
                 template_id,
                 version,
@@ -241,6 +245,41 @@ impl CaseDoc {
         }
         autosurgeon::reconcile_insert(&mut self.doc, list, len, &entry).map_err(rec)?;
         self.check_made(&path.child(Seg::Index(len)), by.signer)
+    }
+
+    /// Writes the attachment's four fields of an evidence item; an item made
+    /// before they existed gains them.
+    fn set_attachment(
+        &mut self,
+        evidence_id: &str,
+        a: AttachmentRef,
+        by: &By<'_>,
+    ) -> Result<(), ModelError> {
+        let item = DocPath::keys(["evidence", evidence_id]);
+        let obj = self.obj_at(&item).map_err(|_| ModelError::NotFound {
+            what: "evidence item",
+            id: evidence_id.to_string(),
+        })?;
+        non_empty("attachment fingerprint", &a.sha256)?;
+        let fields = [
+            ("attachment_sha256", Scalar::Str(a.sha256)),
+            ("attachment_name", Scalar::Str(a.name)),
+            ("attachment_type", Scalar::Str(a.media_type)),
+            ("attachment_size", Scalar::Uint(a.size)),
+        ];
+        for (key, value) in fields {
+            let path = item.key(key);
+            let present = self.doc.get(&obj, key).map_err(am)?.is_some();
+            by.allow_in_place(&path, create_or_update(present))?;
+            crate::schema::case()
+                .check(&path, &(&value).into())
+                .map_err(|bad| ModelError::Invalid {
+                    field: path.to_string(),
+                    message: bad.reason(),
+                })?;
+            reconcile_prop(&mut self.doc, &obj, key, &value).map_err(rec)?;
+        }
+        Ok(())
     }
 
     fn start_checklist(

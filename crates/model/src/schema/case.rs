@@ -35,7 +35,8 @@ const fn opt(pattern: &'static str, expect: Expect) -> Rule {
 }
 
 /// A field added to a record after documents were made (see
-/// [`Rule::later`]): optional, and absent from records made before it.
+/// [`Rule::later`]): optional (null while unset), and absent from records
+/// made before it and from devices that do not know it yet.
 const fn later(pattern: &'static str, expect: Expect) -> Rule {
     Rule {
         pattern,
@@ -155,10 +156,14 @@ const SECTIONS: &[&[Rule]] = &[
         rule("evidence/*/kind", vocab(EvidenceKind::VOCABULARY)),
         rule("evidence/*/description", STR),
         opt("evidence/*/seized_at", Int),
+        later("evidence/*/seized_by", STR),
         opt("evidence/*/seized_from", STR),
         opt("evidence/*/location", STR),
         opt("evidence/*/seal_number", STR),
         opt("evidence/*/attachment_sha256", STR),
+        later("evidence/*/attachment_name", STR),
+        later("evidence/*/attachment_type", STR),
+        later("evidence/*/attachment_size", Uint),
         rule("evidence/*/custody", List),
         rule("evidence/*/custody/*", Record),
         rule("evidence/*/custody/*/id", STR),
@@ -170,6 +175,7 @@ const SECTIONS: &[&[Rule]] = &[
         opt("evidence/*/custody/*/purpose", STR),
         opt("evidence/*/custody/*/attachment_sha256", STR),
         rule("evidence/*/custody/*/recorded_by", STR),
+        later("evidence/*/custody/*/recorded_at", Int),
     ],
     &recorded!("evidence/*"),
     &[

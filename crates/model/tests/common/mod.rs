@@ -69,10 +69,14 @@ pub fn evidence(label: &str) -> Evidence {
         kind: EvidenceKind::Phone,
         description: "Seized at the workshop".into(),
         seized_at: Some(1),
+        seized_by: Some("Det. Omarov".into()),
         seized_from: Some("supervisor's office".into()),
         location: Some("evidence room 2".into()),
         seal_number: Some("S-001".into()),
         attachment_sha256: None,
+        attachment_name: None,
+        attachment_type: None,
+        attachment_size: None,
         custody: vec![],
         recorded_at: AT,
         recorded_by: "inv-1".into(),
@@ -90,6 +94,7 @@ pub fn custody(id: &str, to: &str) -> CustodyEntry {
         purpose: Some("forensic imaging".into()),
         attachment_sha256: None,
         recorded_by: "inv-1".into(),
+        recorded_at: Some(AT),
     }
 }
 

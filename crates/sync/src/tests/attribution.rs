@@ -156,9 +156,17 @@ fn attacks() -> Vec<(&'static str, Who, Attack)> {
             Box::new(|d, n| append(d, &hand_over("k2", &n.inv_b, T0 + DAY))),
         ),
         (
-            "a custody hand-over dated a month before the case was opened",
+            "a custody hand-over recorded a month before the case was opened",
             Who::InvB,
-            Box::new(|d, n| append(d, &hand_over("k2", &n.inv_b, T0 - 30 * DAY))),
+            Box::new(|d, n| {
+                append(
+                    d,
+                    &CustodyEntry {
+                        recorded_at: Some(T0 - 30 * DAY),
+                        ..hand_over("k2", &n.inv_b, T0)
+                    },
+                )
+            }),
         ),
         (
             "an investigator's approval claiming a supervisor",
@@ -349,7 +357,12 @@ fn finding_12_honest_work_of_every_kind_keeps_its_attribution() {
     let edits = [
         Edit::AppendCustody {
             evidence_id: "e1".into(),
-            entry: hand_over("k2", &b, T0 - 60_000),
+            // It took place before the case was entered here: the
+            // recorder's statement, recorded now.
+            entry: CustodyEntry {
+                at: T0 - 30 * DAY,
+                ..hand_over("k2", &b, T0 - 60_000)
+            },
         },
         mark(ItemStatus::NotApplicable),
         // B re-marks an item A marked: the new state is B's.
@@ -451,6 +464,7 @@ fn finding_12_honest_work_of_every_kind_keeps_its_attribution() {
     assert_eq!(case.evidence["e2"].recorded_by, b);
     assert_eq!(case.notes["n1"].recorded_by, b);
     assert_eq!(case.evidence["e1"].custody[1].recorded_by, b);
+    assert_eq!(case.evidence["e1"].custody[1].at, T0 - 30 * DAY);
     let pr = &case.checklists["prosecution-review"];
     assert_eq!(pr.items["act-proven"].by, b);
     assert_eq!(
@@ -510,4 +524,93 @@ fn finding_12_team_entries_name_the_admin_who_made_them() {
     let members = t.inv_a.team().unwrap().members;
     assert!(!members.contains_key("0123456789abcdef"));
     assert_eq!(members[&honest].added_by, member(&admin2));
+}
+
+/// An evidence item and a hand-over as a device of the build before the
+/// seizer, the attachment's name, type and size and a hand-over's
+/// recording time were kept writes them: without those fields.
+#[derive(Reconcile)]
+struct EarlierEvidence {
+    label: String,
+    kind: caravan_model::EvidenceKind,
+    description: String,
+    seized_at: Option<i64>,
+    seized_from: Option<String>,
+    location: Option<String>,
+    seal_number: Option<String>,
+    attachment_sha256: Option<String>,
+    custody: Vec<EarlierHandOver>,
+    recorded_at: i64,
+    recorded_by: String,
+}
+
+#[derive(Reconcile)]
+struct EarlierHandOver {
+    #[key]
+    id: String,
+    from: String,
+    to: String,
+    at: i64,
+    place: String,
+    seal_number: Option<String>,
+    purpose: Option<String>,
+    attachment_sha256: Option<String>,
+    recorded_by: String,
+}
+
+#[test]
+fn an_item_and_a_hand_over_from_a_device_that_knows_no_added_fields_are_accepted() {
+    let mut w = world();
+    let b = member(&w.t.inv_b);
+    let c1 = w.c1.clone();
+    let forged = craft(
+        &mut w.t.inv_b,
+        &c1,
+        |d| {
+            put_whole(
+                d,
+                &["evidence"],
+                "e9",
+                &EarlierEvidence {
+                    label: "Ledger".into(),
+                    kind: caravan_model::EvidenceKind::Document,
+                    description: String::new(),
+                    seized_at: None,
+                    seized_from: None,
+                    location: None,
+                    seal_number: None,
+                    attachment_sha256: None,
+                    custody: vec![],
+                    recorded_at: T0,
+                    recorded_by: b.clone(),
+                },
+            );
+            let list = obj(d, &["evidence", "e1", "custody"]);
+            let len = d.length(&list);
+            let entry = EarlierHandOver {
+                id: "k9".into(),
+                from: "Evidence room".into(),
+                to: "Court".into(),
+                at: T0,
+                place: "Almaty".into(),
+                seal_number: None,
+                purpose: None,
+                attachment_sha256: None,
+                recorded_by: b.clone(),
+            };
+            autosurgeon::reconcile_insert(d, list, len, &entry).unwrap();
+        },
+        |_| {},
+    );
+    plant(&mut w.t.inv_b, &c1, &forged);
+    let report = send(&mut w.t.inv_b, &mut w.t.admin);
+    assert!(report.quarantined.is_empty(), "{:?}", codes(&report));
+    let case = case_of(&w.t.admin, &c1);
+    let e9 = &case.evidence["e9"];
+    assert_eq!(
+        (&e9.seized_by, &e9.attachment_name, e9.attachment_size),
+        (&None, &None, None)
+    );
+    let k9 = case.evidence["e1"].custody.last().unwrap();
+    assert_eq!((k9.id.as_str(), k9.recorded_at), ("k9", None));
 }

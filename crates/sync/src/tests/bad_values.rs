@@ -725,6 +725,7 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
                 purpose: Some("storage".into()),
                 attachment_sha256: Some("ef".repeat(32)),
                 recorded_by: a.clone(),
+                recorded_at: Some(T0),
             },
         },
         set_field("header/title", "Garment workshop, second site"),

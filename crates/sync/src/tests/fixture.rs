@@ -244,6 +244,7 @@ pub fn hand_over(id: &str, recorded_by: &str, at: i64) -> caravan_model::Custody
         purpose: None,
         attachment_sha256: None,
         recorded_by: recorded_by.into(),
+        recorded_at: Some(at),
     }
 }
 
@@ -285,10 +286,14 @@ pub fn phone(recorded_by: &str) -> caravan_model::Evidence {
         kind: caravan_model::EvidenceKind::Phone,
         description: "seized".into(),
         seized_at: None,
+        seized_by: None,
         seized_from: None,
         location: None,
         seal_number: Some("S-1".into()),
         attachment_sha256: None,
+        attachment_name: None,
+        attachment_type: None,
+        attachment_size: None,
         custody: vec![],
         recorded_at: T0,
         recorded_by: recorded_by.into(),

@@ -63,6 +63,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
         purpose: None,
         attachment_sha256: None,
         recorded_by: member(&t.inv_b),
+        recorded_at: Some(T0),
     };
     t.inv_b
         .edit_case(

@@ -155,17 +155,27 @@ impl Vault {
         Ok(info)
     }
 
-    /// Exports to `dest`: writes a temporary file beside it, verifies the
-    /// hash, then renames. On any failure no file is left at `dest`.
+    /// Exports to `dest`: streams the plaintext into a new temporary file
+    /// beside it (a fresh name, made only if nothing is there, readable
+    /// by the owner alone), verifies the hash, syncs, then renames it over
+    /// `dest`. On any failure the temporary file is removed and nothing
+    /// is left at `dest`: never a partial plaintext.
     pub fn export_attachment(&mut self, id: &AttachmentId, dest: &Path) -> Result<AttachmentInfo> {
-        let mut tmp_name = dest
-            .file_name()
-            .map(|n| n.to_os_string())
-            .unwrap_or_default();
-        tmp_name.push(".caravan-partial");
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(dest.file_name().unwrap_or_default());
+        tmp_name.push(format!(
+            ".{}.caravan-partial",
+            hex(&crate::crypto::random_array::<6>()?)
+        ));
         let tmp = dest.with_file_name(tmp_name);
+        let mut open = std::fs::OpenOptions::new();
+        open.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut open, 0o600);
+        // Only a file made here is ever removed.
+        let file = open.open(&tmp)?;
         let res = (|| {
-            let mut f = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+            let mut f = std::io::BufWriter::new(file);
             let info = self.read_attachment(id, &mut f)?;
             let f = f.into_inner().map_err(|e| e.into_error())?;
             f.sync_all()?;

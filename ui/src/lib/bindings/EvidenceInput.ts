@@ -3,6 +3,11 @@ import type { EvidenceKind } from "./EvidenceKind";
 
 export type EvidenceInput = { label: string, kind: EvidenceKind, description: string, 
 /**
- * When it was seized (milliseconds since the epoch)
+ * When it was seized (milliseconds since the epoch); on the command
+ * line 2026-03-01T14:30+05:00 (or Z for UTC)
  */
-seized_at?: number | null, seized_from?: string | null, location?: string | null, seal_number?: string | null, };
+seized_at?: number | null, 
+/**
+ * Who seized it (an officer, a unit): the item's first holder
+ */
+seized_by?: string | null, seized_from?: string | null, location?: string | null, seal_number?: string | null, };

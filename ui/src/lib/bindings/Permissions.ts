@@ -20,4 +20,9 @@ approve: boolean, assign: boolean, open_stage: boolean, close_stage: boolean, si
 /**
  * Release or discard quarantined changes.
  */
-review_quarantine: boolean, };
+review_quarantine: boolean, 
+/**
+ * Write out (export) the file attached to an evidence item of a case
+ * the member may see.
+ */
+export_attachment: boolean, };

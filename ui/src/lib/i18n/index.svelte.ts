@@ -102,6 +102,17 @@ export function fmtDay(day: string | null | undefined): string {
   return new Intl.DateTimeFormat(intlLocale[i18n.lang], { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
 }
 
+/** A file's size: bytes, kilobytes or megabytes, in the user's locale. */
+export function fmtBytes(n: number): string {
+  const [value, unit] = n < 1000 ? [n, 'byte'] : n < 1_000_000 ? [n / 1000, 'kilobyte'] : [n / 1_000_000, 'megabyte'];
+  return new Intl.NumberFormat(intlLocale[i18n.lang], {
+    style: 'unit',
+    unit,
+    unitDisplay: 'short',
+    maximumFractionDigits: 1,
+  }).format(value);
+}
+
 export function fmtNumber(n: number): string {
   return new Intl.NumberFormat(intlLocale[i18n.lang]).format(n);
 }
