@@ -211,18 +211,19 @@ fn an_items_signoff_is_withdrawn_and_the_item_needs_signing_again() {
     assert_eq!(items, [true, false], "the withdrawn one, then the new one");
 }
 
+/// Dana, a second prosecutor, granted the unit's case.
+fn second_prosecutor(u: &mut Unit, dir: &Path) -> Workspace {
+    let mut other = enrol(&mut u.admin, &dir.join("p2"), "Dana", Role::Prosecutor);
+    let (dana, _) = other.me().unwrap();
+    u.admin.grant(&u.case, &dana, true).unwrap();
+    other
+}
+
 #[test]
 fn only_the_signer_withdraws_not_another_prosecutor_nor_an_admin() {
     let dirs = tempfile::tempdir().unwrap();
     let mut u = unit(dirs.path());
-    let mut other = enrol(
-        &mut u.admin,
-        &dirs.path().join("p2"),
-        "Dana",
-        Role::Prosecutor,
-    );
-    let (dana, _) = other.me().unwrap();
-    u.admin.grant(&u.case, &dana, true).unwrap();
+    let mut other = second_prosecutor(&mut u, dirs.path());
     let id = u
         .pro
         .review_signoff(&u.case, Stage::ProsecutionReview, "Charges hold")
@@ -249,14 +250,7 @@ fn only_the_signer_withdraws_not_another_prosecutor_nor_an_admin() {
 fn a_withdrawal_and_a_concurrent_signoff_on_two_devices_both_stand() {
     let dirs = tempfile::tempdir().unwrap();
     let mut u = unit(dirs.path());
-    let mut other = enrol(
-        &mut u.admin,
-        &dirs.path().join("p2"),
-        "Dana",
-        Role::Prosecutor,
-    );
-    let (dana, _) = other.me().unwrap();
-    u.admin.grant(&u.case, &dana, true).unwrap();
+    let mut other = second_prosecutor(&mut u, dirs.path());
     let first = u
         .pro
         .review_signoff(&u.case, Stage::ProsecutionReview, "Charges hold")

@@ -13,6 +13,15 @@ import { mockBackend, refuse, renderWithUser } from './backend';
 
 const tabProps = () => ({ c: caseDto(), reload: async () => {} });
 
+/** A stage open, with everything required done. */
+const readyStage: StageView = {
+  stage: 'identification',
+  status: 'active',
+  opened_at: 1_795_824_000_000,
+  closed_at: null,
+  gate: { ready: true, missing_items: [], missing_signoffs: [], unknown_templates: [] },
+};
+
 describe('checklists', () => {
   it('requires a reason before marking an item not applicable', async () => {
     asRole('investigator');
@@ -120,13 +129,7 @@ describe('checklists: a refused N/A', () => {
   });
 
   it('regression: tells only who may close a ready stage that it can be closed; an investigator is told who closes it and asks them', async () => {
-    const stage: StageView = {
-      stage: 'identification',
-      status: 'active',
-      opened_at: 1_795_824_000_000,
-      closed_at: null,
-      gate: { ready: true, missing_items: [], missing_signoffs: [], unknown_templates: [] },
-    };
+    const stage = readyStage;
     const assignment = { investigators: [], prosecutor: null, supervisor: { id: 'm-sup', name: 'Marat' }, reviewers: [] };
     asRole('supervisor');
     mockBackend({ checklists: [] });
@@ -148,13 +151,7 @@ describe('checklists: a refused N/A', () => {
   });
 
   it('an asked stage says so instead of asking again; with no supervisor assigned, says who can assign one', async () => {
-    const stage: StageView = {
-      stage: 'identification',
-      status: 'active',
-      opened_at: 1_795_824_000_000,
-      closed_at: null,
-      gate: { ready: true, missing_items: [], missing_signoffs: [], unknown_templates: [] },
-    };
+    const stage = readyStage;
     asRole('investigator');
     mockBackend({ checklists: [] });
     const task = { id: 't9', title: 'Close the stage “Identification”: everything required is done', assignee: { id: 'm-sup', name: 'Marat' }, due: null, stage: 'identification' as const, done: false, overdue: false };
