@@ -213,7 +213,7 @@ fn an_items_signoff_is_withdrawn_and_the_item_needs_signing_again() {
 
 /// Dana, a second prosecutor, granted the unit's case.
 fn second_prosecutor(u: &mut Unit, dir: &Path) -> Workspace {
-    let mut other = enrol(&mut u.admin, &dir.join("p2"), "Dana", Role::Prosecutor);
+    let other = enrol(&mut u.admin, &dir.join("p2"), "Dana", Role::Prosecutor);
     let (dana, _) = other.me().unwrap();
     u.admin.grant(&u.case, &dana, true).unwrap();
     other
