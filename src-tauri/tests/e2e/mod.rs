@@ -138,6 +138,7 @@ fn two_instances_one_team() {
     let case = cases.open_first("KZ-2026-0142");
     assert!(case.work_checklist("adult: passport checked") > 2);
     a.screenshot("07-checklists");
+    case.seize_and_hand_over("Phone", "Det. Omarov", "Forensic lab", "00:00");
 
     // The investigator exports for the supervisor.
     let saule = sup.find_member("Saule").unwrap();
@@ -163,6 +164,14 @@ fn two_instances_one_team() {
     assert_eq!(shown.people[0].age_at_trafficking, Some(17));
     let identity = a_ws.reveal(&case_id, &shown.people[0].id).unwrap();
     assert_eq!(identity.birth_date(), Some("2009-03-15"));
+    // The hand-over is from the holder the form offered, at the moment
+    // typed (earlier than it was recorded), not when it was entered.
+    let handed = &shown.evidence[0].custody[0];
+    assert_eq!(
+        (handed.from.as_str(), handed.to.as_str()),
+        ("Det. Omarov", "Forensic lab")
+    );
+    assert!(handed.at < handed.recorded_at.unwrap(), "{handed:?}");
     a_ws.set_field(&case_id, "header/title", "Kaskelen construction site")
         .unwrap();
     let (b, _) = a_ws.export_bundle(Some(&saule), &mut |_| {}).unwrap();

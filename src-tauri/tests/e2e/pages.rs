@@ -156,6 +156,29 @@ impl CaseScreen<'_> {
         d.find(&tid("person-row"));
     }
 
+    /// Adds an item seized by `seized_by` (its holder until handed over),
+    /// and hands it over to `to` today at `time`, as typed: the form offers
+    /// the holder as the giver and asks before it records, for a hand-over
+    /// is final.
+    pub fn seize_and_hand_over(&self, label: &str, seized_by: &str, to: &str, time: &str) {
+        let d = self.0;
+        self.tab("evidence");
+        d.click(&tid("add-evidence"));
+        d.type_into(&tid("evidence-label"), label);
+        d.type_into(&tid("evidence-seized-by"), seized_by);
+        d.click(&tid("save-evidence"));
+        d.wait_text_eq(&tid("evidence-holder"), seized_by);
+        d.click(&tid("custody-transfer"));
+        d.type_into(&tid("custody-to"), to);
+        d.type_into(&tid("custody-place"), "Almaty");
+        d.type_into(&tid("custody-time"), time);
+        d.click(&tid("save-custody"));
+        d.find(&tid("custody-confirm-summary"));
+        d.screenshot("14-custody-confirm");
+        d.click(&tid("custody-confirm"));
+        d.wait_text_eq(&tid("evidence-holder"), to);
+    }
+
     /// Reveals the first person (audited) and waits for `full_name`.
     pub fn reveal_first(&self, full_name: &str) {
         self.0.click(&tid("reveal"));
@@ -167,6 +190,9 @@ impl CaseScreen<'_> {
         let d = self.0;
         self.tab("checklists");
         d.click(&format!("{} {}", tid("checklist-item"), tid("item-done")));
+        // The list reloads once the tick is stored: the next click waits
+        // for that, or the reload may close the dialog it opens.
+        d.find(&format!("{}[data-status='done']", tid("checklist-item")));
         let items = d.script(
             "return document.querySelectorAll(\"[data-testid='checklist-item']\").length",
             serde_json::json!([]),
