@@ -32,6 +32,13 @@ describe('audit log', () => {
     await user.selectOptions(screen.getByTestId('audit-action'), '');
     await user.type(screen.getByTestId('audit-text'), 'c2');
     expect(await seqs()).toEqual(['3']);
+    await user.clear(screen.getByTestId('audit-text'));
+    // The date is typed day first, as everywhere (the browser's own field
+    // showed MM/DD/YYYY in every language).
+    const from = screen.getByTestId('audit-from');
+    expect(from).toHaveAttribute('placeholder', 'ДД.ММ.ГГГГ');
+    await user.type(from, '02.11.2026');
+    expect(await seqs()).toEqual(['3', '2']);
     setLang('en');
   });
 });
