@@ -208,7 +208,9 @@ pub fn found_team() -> Result<TeamSetup> {
 pub fn join(which: u64, package: &[u8], team_bundle: &[u8]) -> Result<Replica> {
     // The team id travels with the bundle, as an admin would read it out.
     let limits = caravan_sync::bundle::Limits::default();
-    let team = caravan_sync::bundle::parse(team_bundle, &limits)?.header.team_id;
+    let team = caravan_sync::bundle::parse(team_bundle, &limits)?
+        .header
+        .team_id;
     let mut r = Replica::accept(device_keys(which), package, &team.into())?;
     r.import(team_bundle, &limits)?;
     Ok(r)

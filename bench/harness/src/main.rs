@@ -99,6 +99,7 @@ fn drive(c: &Config) -> Result<()> {
     } else {
         ("200", "200", "default")
     };
+    let app_edits = if c.tiny { "5" } else { "50" };
 
     for &n in &c.cases {
         let dir = fixture_dir(c, n);
@@ -114,6 +115,26 @@ fn drive(c: &Config) -> Result<()> {
             .context("starting the worker")?;
         if !st.success() {
             bail!("fixture generation failed");
+        }
+        let dir = app_fixture_dir(c, n);
+        eprintln!(
+            "== fixture: {n} cases filled through the app's use cases ({})",
+            dir.display()
+        );
+        let st = Command::new(&worker)
+            .args([
+                "gen-app",
+                "--dir",
+                &s(&dir),
+                "--cases",
+                &n.to_string(),
+                "--kdf",
+                kdf,
+            ])
+            .status()
+            .context("starting the worker")?;
+        if !st.success() {
+            bail!("the app's fixture generation failed");
         }
     }
 
@@ -140,7 +161,18 @@ fn drive(c: &Config) -> Result<()> {
                     .chain(["--changes".into(), c.changes.to_string()])
                     .collect(),
             };
+            let app = Run {
+                peer: report::CARAVAN_APP,
+                program: worker.clone(),
+                args: ["app", "--fixture", &s(&app_fixture_dir(c, n)), "--work"]
+                    .into_iter()
+                    .map(String::from)
+                    .chain([s(&work.join("app"))])
+                    .chain(["--opens", loads, "--edits", app_edits, "--kdf", kdf].map(String::from))
+                    .collect(),
+            };
             let runs = [
+                app,
                 storage(report::CARAVAN_VAULT, &worker),
                 storage(report::PLAINTEXT_VAULT, &plaintext),
                 storage(report::SQLCIPHER, &sqlcipher),
@@ -184,6 +216,11 @@ fn drive(c: &Config) -> Result<()> {
         eprintln!("tiny run: every figure was produced");
     }
     Ok(())
+}
+
+/// The vault filled through caravan-core's use cases, for the app's path.
+pub fn app_fixture_dir(c: &Config, n: usize) -> PathBuf {
+    c.out.join(format!("app-fixture-{n}"))
 }
 
 pub fn fixture_dir(c: &Config, n: usize) -> PathBuf {

@@ -15,6 +15,46 @@ pub const SQLCIPHER: &str = "SQLCipher";
 pub const CARAVAN_BUNDLES: &str = "Caravan bundles";
 pub const CARAVAN_SESSION: &str = "Caravan session";
 pub const AUTOMERGE_REPO: &str = "automerge-repo";
+pub const CARAVAN_APP: &str = "Caravan app";
+
+/// The app's own path (`Workspace`, as the window and the CLI run it), with
+/// the goal at 10,000 cases: an upper bound in the figure's unit.
+const APP: &[(&str, &str, Option<f64>)] = &[
+    (
+        "app.unlock",
+        "unlock (Argon2id included) until the case list can be asked",
+        Some(500.0),
+    ),
+    (
+        "app.rss_after_unlock",
+        "resident memory after unlock",
+        Some(150.0),
+    ),
+    ("app.list", "list every case", Some(50.0)),
+    ("app.search", "search a name across cases", Some(50.0)),
+    ("app.open_p50", "open a case (`show_case`), median", None),
+    (
+        "app.open_p95",
+        "open a case (`show_case`), 95th percentile",
+        Some(10.0),
+    ),
+    (
+        "app.edit",
+        "one durable edit (`set_text` of a narrative), median",
+        None,
+    ),
+    (
+        "floor.bare_sqlite_commit",
+        "bare SQLite `synchronous=FULL` commit of the text, alternating",
+        None,
+    ),
+    (
+        "app.dashboard",
+        "the dashboard (`progress_report`)",
+        Some(200.0),
+    ),
+    ("app.peak_rss", "peak memory of the worker", None),
+];
 
 const STORAGE: &[(&str, &str)] = &[
     (
@@ -118,7 +158,7 @@ fn num(fig: &str, v: f64) -> String {
 fn unit(fig: &str) -> &'static str {
     if fig.ends_with(".bytes") {
         "B"
-    } else if fig.ends_with("peak_rss") {
+    } else if fig.ends_with("peak_rss") || fig.ends_with("rss_after_unlock") {
         "MiB"
     } else {
         "ms"
@@ -162,6 +202,61 @@ fn ratio(
         None => String::new(),
     };
     format!("{m:.2}× ({lo:.2}–{hi:.2}){verdict}")
+}
+
+/// Whether the median of a figure is within its goal.
+fn goal(r: &Results, w: &str, peer: &str, fig: &str, limit: Option<f64>) -> String {
+    match (values(r, w, peer, fig), limit) {
+        (Some(v), Some(l)) if median(v) <= l => format!("**met** (≤ {l} {})", unit(fig)),
+        (Some(_), Some(l)) => format!("**MISSED** (≤ {l} {})", unit(fig)),
+        _ => "—".into(),
+    }
+}
+
+fn app_section(md: &mut String, c: &Config, r: &Results, w: &str, n: usize) -> Result<()> {
+    writeln!(md, "## The app's own path — {w}\n")?;
+    let fill =
+        std::fs::read_to_string(crate::app_fixture_dir(c, n).join("fill.txt")).unwrap_or_default();
+    if !fill.trim().is_empty() {
+        writeln!(
+            md,
+            "Vault filled through caravan-core's use cases: {}\n",
+            fill.trim()
+        )?;
+    }
+    writeln!(md, "| figure | {CARAVAN_APP} | goal at 10,000 cases |")?;
+    writeln!(md, "|---|---|---|")?;
+    for &(fig, label, limit) in APP {
+        writeln!(
+            md,
+            "| {label} | {} | {} |",
+            cell(r, w, CARAVAN_APP, fig),
+            goal(r, w, CARAVAN_APP, fig, limit)
+        )?;
+    }
+    writeln!(
+        md,
+        "| open a case, p95 ÷ SQLCipher's load of one case (median) | {} | ≤ 1.0 |",
+        ratio(
+            r,
+            w,
+            (CARAVAN_APP, "app.open_p95"),
+            (SQLCIPHER, "storage.load_one_case"),
+            Some(1.0)
+        )
+    )?;
+    writeln!(
+        md,
+        "| durable edit ÷ bare SQLite FULL commit | {} | ≤ 1.1 |\n",
+        ratio(
+            r,
+            w,
+            (CARAVAN_APP, "app.edit"),
+            (CARAVAN_APP, "floor.bare_sqlite_commit"),
+            Some(1.1)
+        )
+    )?;
+    Ok(())
 }
 
 fn machine() -> String {
@@ -221,6 +316,7 @@ pub fn render(c: &Config, r: &Results, took: Duration) -> Result<String> {
     )?;
     for &n in &c.cases {
         let w = format!("{n} cases");
+        app_section(&mut md, c, r, &w, n)?;
         writeln!(md, "## Storage — {w}\n")?;
         writeln!(
             md,
@@ -346,6 +442,9 @@ pub fn check_complete(c: &Config, r: &Results) -> Result<()> {
             for &(fig, _) in SYNC {
                 want.push((w.clone(), peer, fig));
             }
+        }
+        for &(fig, _, _) in APP {
+            want.push((w.clone(), CARAVAN_APP, fig));
         }
         want.push((w.clone(), CARAVAN_BUNDLES, "floor.bundle_import"));
         want.push((w.clone(), CARAVAN_BUNDLES, "floor.bare_apply"));

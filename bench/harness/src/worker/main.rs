@@ -3,10 +3,12 @@
 //! and (feature INSECURE-plaintext-benchmark-only) against the plaintext
 //! vault, so the encryption overhead is measured with everything else equal.
 //!
-//! Subcommands: `gen` (write the fixture), `storage`, `unlock`, `sync`.
+//! Subcommands: `gen` (write the fixture), `storage`, `unlock`, `sync`;
+//! `gen-app` and `app` (the app's own path, through caravan-core).
 
 #![forbid(unsafe_code)]
 
+mod app;
 mod storage;
 mod sync;
 
@@ -21,7 +23,9 @@ use caravan_sync::bundle::{Limits, Recipient};
 fn main() -> ExitCode {
     let mut argv = std::env::args().skip(1);
     let Some(cmd) = argv.next() else {
-        eprintln!("usage: caravan-bench-worker gen|storage|unlock|sync --name value ...");
+        eprintln!(
+            "usage: caravan-bench-worker gen|storage|unlock|sync|gen-app|app --name value ..."
+        );
         return ExitCode::from(2);
     };
     let result = Args::parse(argv).and_then(|args| match cmd.as_str() {
@@ -29,6 +33,8 @@ fn main() -> ExitCode {
         "storage" => storage::run(&args),
         "unlock" => storage::unlock(&args),
         "sync" => sync::run(&args),
+        "gen-app" => app::generate(&args),
+        "app" => app::run(&args),
         other => bail!("unknown subcommand {other:?}"),
     });
     match result {
