@@ -319,6 +319,8 @@ pub fn investigator_cases(team: &TeamSetup, plan: Plan) -> Result<(Replica, Vec<
             open_task_dues: Vec::new(),
             progress_percent: 0,
             conflicts: 0,
+            dashboard: Default::default(),
+            layout: 0,
         });
     }
     let _ = CASE_IDS.set(ids);

@@ -2,9 +2,9 @@
 //! search read it without loading documents), projected from its document.
 
 use caravan_model::search::fold;
-use caravan_model::{Case, Catalog, Stage, StageStatus, lifecycle};
+use caravan_model::{Case, Catalog, ReviewKind, Stage, StageStatus, lifecycle};
 use caravan_sync::Replica;
-use caravan_vault::CaseIndexEntry;
+use caravan_vault::{CaseIndexEntry, DashboardFacts, IndexStage, IndexTask};
 
 use crate::ids::doc_id_for;
 
@@ -56,6 +56,48 @@ fn search_terms(case: &Case) -> Vec<String> {
     terms
 }
 
+/// What the index entries hold today: an entry of an older layout lacks
+/// the dashboard's facts and is rebuilt from its document at unlock.
+pub(crate) const INDEX_LAYOUT: u32 = 1;
+
+fn dashboard_facts(case: &Case, progress: &lifecycle::CaseProgress) -> DashboardFacts {
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    DashboardFacts {
+        required: count(progress.required),
+        required_resolved: count(progress.required_resolved),
+        open_requests: count(
+            case.review
+                .values()
+                .filter(|r| r.kind == ReviewKind::Request)
+                .count(),
+        ),
+        stages: progress
+            .stages
+            .iter()
+            .map(|s| IndexStage {
+                stage: s.stage.id().to_string(),
+                status: s.status.id().to_string(),
+                items: count(s.items),
+                done: count(s.done),
+                not_applicable: count(s.not_applicable),
+                required: count(s.required),
+                required_resolved: count(s.required_resolved),
+            })
+            .collect(),
+        open_tasks: case
+            .tasks
+            .iter()
+            .filter(|(_, t)| !t.done)
+            .map(|(id, t)| IndexTask {
+                id: id.to_string(),
+                title: t.title.clone(),
+                due: t.due.map(|d| d.to_string()),
+                assignee: t.assignee.clone(),
+            })
+            .collect(),
+    }
+}
+
 /// The index entry of a case, from its document. `None` if the document
 /// cannot be read as a case (it is then left out of the list, not lost).
 pub(crate) fn index_entry(
@@ -91,5 +133,38 @@ pub(crate) fn index_entry(
             .collect(),
         progress_percent: progress.percent(),
         conflicts: doc.conflicts().len() as u32,
+        dashboard: dashboard_facts(&case, &progress),
+        layout: INDEX_LAYOUT,
     })
+}
+
+impl crate::workspace::Workspace {
+    /// Rewrites the index entries of an older layout from their documents,
+    /// in one transaction, so that what reads only the index (the
+    /// dashboard) finds what it needs. Runs at unlock; a vault whose
+    /// entries are current pays one read of the index.
+    pub(crate) fn rebuild_stale_index(&mut self) -> crate::error::Result<()> {
+        let Some(replica) = self.replica.as_ref() else {
+            return Ok(());
+        };
+        let stale: Vec<CaseIndexEntry> = self
+            .vault
+            .list_cases()?
+            .entries
+            .iter()
+            .filter(|e| e.layout < INDEX_LAYOUT)
+            .filter_map(|e| index_entry(replica, self.catalog, &e.case_id.to_hex()))
+            .collect();
+        if stale.is_empty() {
+            return Ok(());
+        }
+        self.vault.transaction(|tx| {
+            for entry in &stale {
+                tx.put_case_index(entry)?;
+            }
+            Ok(())
+        })?;
+        tracing::info!(entries = stale.len(), "case index entries rebuilt");
+        Ok(())
+    }
 }

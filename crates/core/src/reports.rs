@@ -1,12 +1,12 @@
 //! Progress across cases and investigators, and overdue work.
 
-use caravan_model::lifecycle;
-use caravan_model::{CaseStatus, Stage};
+use caravan_model::lifecycle::StageProgress;
+use caravan_model::{CaseStatus, Stage, StageStatus};
+use caravan_vault::IndexStage;
 use serde::Serialize;
 
 use crate::case_view::stage_progress;
 use crate::error::Result;
-use crate::index::current_stage;
 use crate::view::StageProgressView;
 use crate::workspace::Workspace;
 
@@ -62,45 +62,53 @@ pub struct ProgressReport {
 }
 
 impl Workspace {
+    /// Every case this device holds, from the encrypted index: no case
+    /// document is loaded (the index is rebuilt at unlock where it lacks
+    /// what this reads).
     pub fn progress_report(&mut self) -> Result<ProgressReport> {
-        let today = self.clock.today();
+        let today = self.clock.today().to_string();
         let names = self.names()?;
-        let r = self.replica()?;
+        let quarantined_changes = self.replica()?.quarantine().len();
+        let listing = self.vault.list_cases()?;
         let mut cases = Vec::new();
         let mut overdue = Vec::new();
-        for id in r.case_ids() {
-            let Some(doc) = r.case(id) else { continue };
-            let Ok(case) = doc.case() else { continue };
-            let p = lifecycle::progress(&case, self.catalog);
-            let late = lifecycle::overdue_tasks(&case, today);
-            for (tid, t) in &late {
+        for e in &listing.entries {
+            let (Some(stage), Some(status)) =
+                (Stage::from_id(&e.stage), CaseStatus::from_id(&e.status))
+            else {
+                continue;
+            };
+            let case_id = e.case_id.to_hex();
+            let f = &e.dashboard;
+            let late: Vec<_> = f
+                .open_tasks
+                .iter()
+                .filter(|t| t.due.as_deref().is_some_and(|d| d < today.as_str()))
+                .collect();
+            for t in &late {
                 overdue.push(OverdueRow {
-                    case_id: id.clone(),
-                    reference: case.header.reference.clone(),
-                    task_id: tid.to_string(),
+                    case_id: case_id.clone(),
+                    reference: e.reference.clone(),
+                    task_id: t.id.clone(),
                     title: t.title.clone(),
-                    due: t.due.map(|d| d.to_string()).unwrap_or_default(),
+                    due: t.due.clone().unwrap_or_default(),
                     assignee: t.assignee.clone(),
                     assignee_name: t.assignee.as_deref().map(|a| names.name_of(a)),
                 });
             }
             cases.push(ProgressRow {
-                case_id: id.clone(),
-                reference: case.header.reference.clone(),
-                title: case.header.title.clone(),
-                stage: current_stage(&case),
-                status: case.header.status,
-                percent: p.percent(),
-                required: p.required,
-                required_resolved: p.required_resolved,
+                case_id,
+                reference: e.reference.clone(),
+                title: e.title.clone(),
+                stage,
+                status,
+                percent: e.progress_percent,
+                required: f.required as usize,
+                required_resolved: f.required_resolved as usize,
                 overdue_tasks: late.len(),
-                open_requests: case
-                    .review
-                    .values()
-                    .filter(|v| v.kind == caravan_model::ReviewKind::Request)
-                    .count(),
-                conflicts: doc.conflicts().len(),
-                stages: p.stages.iter().map(stage_progress).collect(),
+                open_requests: f.open_requests as usize,
+                conflicts: e.conflicts as usize,
+                stages: f.stages.iter().filter_map(stage_of).collect(),
             });
         }
         cases.sort_by(|a, b| a.reference.cmp(&b.reference));
@@ -118,10 +126,9 @@ impl Workspace {
             *per.entry(o.assignee_name.clone().unwrap_or_else(|| "-".into()))
                 .or_default() += 1;
         }
-        let quarantined_changes = r.quarantine().len();
         self.audit("report.progress", &format!("{} cases", cases.len()))?;
         Ok(ProgressReport {
-            today: today.to_string(),
+            today,
             cases,
             overdue,
             by_stage,
@@ -132,4 +139,19 @@ impl Workspace {
             quarantined_changes,
         })
     }
+}
+
+/// A stage's progress as the index holds it; `None` for a stage or status
+/// this build does not know.
+fn stage_of(s: &IndexStage) -> Option<StageProgressView> {
+    let n = |x: u32| x as usize;
+    Some(stage_progress(&StageProgress {
+        stage: Stage::from_id(&s.stage)?,
+        status: StageStatus::from_id(&s.status)?,
+        items: n(s.items),
+        done: n(s.done),
+        not_applicable: n(s.not_applicable),
+        required: n(s.required),
+        required_resolved: n(s.required_resolved),
+    }))
 }

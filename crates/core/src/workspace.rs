@@ -245,6 +245,7 @@ impl Workspace {
     fn load(vault: Vault, opts: &OpenOptions) -> Result<Workspace> {
         let mut ws = Self::empty(vault, opts);
         ws.replica = ws.read_replica()?;
+        ws.rebuild_stale_index()?;
         Ok(ws)
     }
 

@@ -205,6 +205,21 @@ fn this_build_reads_an_investigators_vault_an_earlier_one_wrote() {
     };
     assert_eq!(inv.list_cases(&found).unwrap().cases.len(), 1);
 
+    // The dashboard reads the index alone: entries written before it held
+    // the dashboard's figures are rebuilt from the documents at unlock.
+    let report = inv.progress_report().unwrap();
+    let row = &report.cases[0];
+    assert_eq!(
+        (row.reference.as_str(), row.stage),
+        (REFERENCE, model::Stage::Identification)
+    );
+    let identification = row
+        .stages
+        .iter()
+        .find(|s| s.stage == model::Stage::Identification)
+        .unwrap();
+    assert_eq!((identification.done, identification.not_applicable), (1, 1));
+
     // The case document, record by record.
     let id = cases.cases[0].id.clone();
     let case = inv.show_case(&id).unwrap();

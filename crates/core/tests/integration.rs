@@ -4,6 +4,7 @@ mod check;
 mod checklists;
 mod clock;
 mod custody;
+mod dashboard;
 mod doc_ids;
 mod errors;
 mod fixtures;

@@ -88,6 +88,8 @@ pub fn ensure_fixture() -> PathBuf {
             open_task_dues: Vec::new(),
             progress_percent: 0,
             conflicts: 0,
+            dashboard: Default::default(),
+            layout: 0,
         })
         .unwrap();
     }

@@ -48,6 +48,52 @@ pub struct CaseIndexEntry {
     /// Fields with concurrent values waiting for a decision.
     #[serde(default)]
     pub conflicts: u32,
+    /// What the supervisor's dashboard reads of the case (absent from
+    /// entries written before it was kept: see `layout`).
+    #[serde(default)]
+    pub dashboard: DashboardFacts,
+    /// Which fields the entry holds: the application rebuilds entries of an
+    /// older layout from their documents.
+    #[serde(default)]
+    pub layout: u32,
+}
+
+/// A case's figures for the dashboard and the overdue report (no `Debug`:
+/// task titles can name people).
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize)]
+pub struct DashboardFacts {
+    /// Required checklist items, and those done or not applicable.
+    pub required: u32,
+    pub required_resolved: u32,
+    /// The prosecutor's requests still open.
+    pub open_requests: u32,
+    pub stages: Vec<IndexStage>,
+    /// Tasks not done yet.
+    pub open_tasks: Vec<IndexTask>,
+}
+
+/// One stage's checklist progress (ids as the application spells them).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize)]
+pub struct IndexStage {
+    pub stage: String,
+    pub status: String,
+    pub items: u32,
+    pub done: u32,
+    pub not_applicable: u32,
+    pub required: u32,
+    pub required_resolved: u32,
+}
+
+/// A task not done yet. Titles can name people: encrypted like the rest,
+/// never printed.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize, Zeroize)]
+pub struct IndexTask {
+    pub id: String,
+    pub title: String,
+    /// ISO 8601 date.
+    pub due: Option<String>,
+    /// Member id.
+    pub assignee: Option<String>,
 }
 
 impl std::fmt::Debug for CaseIndexEntry {

@@ -42,7 +42,9 @@ pub use audit::{AuditEntry, AuditVerified};
 pub use crypto::ENCRYPTION_DISABLED;
 pub use docs::{DocId, DocStats};
 pub use error::{AuditProblem, RecordRef, Result, VaultError};
-pub use index::{CaseIndexEntry, CaseListing, MAX_INDEX_ENTRY_BYTES};
+pub use index::{
+    CaseIndexEntry, CaseListing, DashboardFacts, IndexStage, IndexTask, MAX_INDEX_ENTRY_BYTES,
+};
 pub use kdf::KdfParams;
 pub use keyed_records::{MAX_RECORD_BYTES, QuarantinedChange, RecordKind};
 pub use passphrase_policy::{PassphrasePolicy, Strength, common_password_count, estimate_strength};

@@ -83,6 +83,8 @@ pub fn entry(id: DocId, title: &str, terms: &[&str], t: i64) -> CaseIndexEntry {
         open_task_dues: Vec::new(),
         progress_percent: 0,
         conflicts: 0,
+        dashboard: Default::default(),
+        layout: 0,
     }
 }
 
