@@ -6,11 +6,12 @@
 //! admitted only if the shell's own file dialog returned it (`pick_file`:
 //! granted for that access while the app runs), or, typed by the user (machines
 //! without a dialog portal), if it passes rules that keep it to Caravan's
-//! own kinds of file: absolute, no `..`; written only as a *new* file with
-//! the kind's extension in an existing folder (never over a file); read
-//! only from a regular file (not a link) with the kind's extension, or,
-//! for an attachment, from no hidden folder or file and not from the
-//! vault's folder.
+//! own kinds of file: absolute, no `..`, not in the vault's folder;
+//! written only as a *new* file with the kind's extension in an existing
+//! folder (never over a file); read only from a regular file (not a link)
+//! with the kind's extension. An attachment, which may have any name, is
+//! neither read from nor written to a hidden folder or file: an exported
+//! file never becomes a start-up script, a key or a setting.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -127,6 +128,13 @@ pub fn typed(p: &Path, access: Access, kind: Kind, vault: &Path) -> Result<(), E
     if p.starts_with(vault) {
         return Err(refused("it is inside the vault's folder"));
     }
+    let hidden = p.components().any(|c| match c {
+        Component::Normal(n) => n.to_str().is_none_or(|s| s.starts_with('.')),
+        _ => false,
+    });
+    if kind == Kind::Attachment && hidden {
+        return Err(refused("it is a hidden file or in a hidden folder"));
+    }
     match access {
         Access::Write => {
             if std::fs::symlink_metadata(p).is_ok() {
@@ -140,13 +148,6 @@ pub fn typed(p: &Path, access: Access, kind: Kind, vault: &Path) -> Result<(), E
             let regular = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_file());
             if !regular {
                 return Err(refused("it is not a file (or it is a link)"));
-            }
-            let hidden = p.components().any(|c| match c {
-                Component::Normal(n) => n.to_str().is_none_or(|s| s.starts_with('.')),
-                _ => false,
-            });
-            if kind == Kind::Attachment && hidden {
-                return Err(refused("it is a hidden file or in a hidden folder"));
             }
         }
     }

@@ -91,6 +91,27 @@ fn typed_paths_are_kept_to_caravans_own_files() {
             false,
         ),
         (
+            "an exported attachment, new",
+            "export.jpg",
+            Access::Write,
+            Kind::Attachment,
+            true,
+        ),
+        (
+            "an exported attachment in a hidden folder",
+            ".ssh/authorized_keys",
+            Access::Write,
+            Kind::Attachment,
+            false,
+        ),
+        (
+            "an exported attachment as a hidden file",
+            ".profile",
+            Access::Write,
+            Kind::Attachment,
+            false,
+        ),
+        (
             "a file that does not exist",
             "none.jpg",
             Access::Read,

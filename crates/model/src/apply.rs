@@ -175,6 +175,7 @@ impl CaseDoc {
             .collect();
         let result = policy::check_in_place(DocKind::Case, author.role, path, WriteKind::Update)
             .map_err(ModelError::from)
+            .and_then(|()| review::check_not_replaced(self, path, author.role))
             .and_then(|()| {
                 attribution::judge(DocKind::Case, path, WriteKind::Update, false, None, &signer)
                     .map_err(ModelError::from)

@@ -253,31 +253,61 @@ pub fn judge(
             )),
             _ => refuse(format!("must name the role of who made {}", object.what)),
         },
-        Attests::Time | Attests::Moment => {
-            let at = match value {
-                Some(Scalar::Int(t)) => *t,
-                Some(Scalar::Uint(t)) => i64::try_from(*t).unwrap_or(i64::MAX),
-                _ => return refuse("must be a time".into()),
-            };
-            if at > signer.at.saturating_add(TIME_SKEW_MS) {
-                return refuse(format!(
-                    "dates {} more than {} minutes after the change that records it",
-                    object.what,
-                    TIME_SKEW_MS / 60_000
-                ));
-            }
-            if attests == Attests::Time
-                && let Some(opened) = signer.opened_at
-                && at < opened.saturating_sub(BEFORE_OPENING_MS)
-            {
-                return refuse(format!(
-                    "dates {} more than a day before the case was opened",
-                    object.what
-                ));
-            }
-            Ok(())
-        }
+        Attests::Time | Attests::Moment => judge_time(path, object.what, attests, value, signer),
     }
+}
+
+/// A custody hand-over made without `recorded_at` (as a release before it
+/// wrote one): its `at` is when it was recorded, so it holds as a *time*,
+/// not a moment. Without this, a hand-over that leaves `recorded_at` out
+/// would be shown as recorded whenever its author backdated it to.
+pub fn judge_unrecorded_hand_over(
+    path: &DocPath,
+    value: Option<&Scalar>,
+    signer: &Signer<'_>,
+) -> Result<(), FalseAttribution> {
+    judge_time(
+        path,
+        "a custody hand-over without its recording time",
+        Attests::Time,
+        value,
+        signer,
+    )
+}
+
+fn judge_time(
+    path: &DocPath,
+    what: &str,
+    attests: Attests,
+    value: Option<&Scalar>,
+    signer: &Signer<'_>,
+) -> Result<(), FalseAttribution> {
+    let refuse = |problem: String| {
+        Err(FalseAttribution {
+            path: path.to_string(),
+            problem,
+        })
+    };
+    let at = match value {
+        Some(Scalar::Int(t)) => *t,
+        Some(Scalar::Uint(t)) => i64::try_from(*t).unwrap_or(i64::MAX),
+        _ => return refuse("must be a time".into()),
+    };
+    if at > signer.at.saturating_add(TIME_SKEW_MS) {
+        return refuse(format!(
+            "dates {what} more than {} minutes after the change that records it",
+            TIME_SKEW_MS / 60_000
+        ));
+    }
+    if attests == Attests::Time
+        && let Some(opened) = signer.opened_at
+        && at < opened.saturating_sub(BEFORE_OPENING_MS)
+    {
+        return refuse(format!(
+            "dates {what} more than a day before the case was opened"
+        ));
+    }
+    Ok(())
 }
 
 /// When a case was opened: the time of the change that laid out its header

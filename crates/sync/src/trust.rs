@@ -317,6 +317,18 @@ fn check_attribution(
             &signer,
         )
         .map_err(|f| Rejection::new(Refusal::FalseAttribution, f.to_string()))?;
+        // A hand-over made without its recording time (as by a release
+        // before it) is dated when it was recorded: `at` holds as a time.
+        if ctx.kind == DocKind::Case
+            && w.fresh()
+            && w.path.matches("evidence/*/custody/*/at")
+            && !writes
+                .iter()
+                .any(|o| o.into == w.into && o.path.matches("evidence/*/custody/*/recorded_at"))
+        {
+            attribution::judge_unrecorded_hand_over(&w.path, value.as_ref(), &signer)
+                .map_err(|f| Rejection::new(Refusal::FalseAttribution, f.to_string()))?;
+        }
     }
     Ok(())
 }

@@ -6,11 +6,18 @@
 //! from whatever else this device holds, so every device reaches the same
 //! verdict: an honest device withdraws only a sign-off it holds, so the
 //! change builds on it.
+//!
+//! A sign-off and a withdrawal are only ever added. The role policy lets a
+//! prosecutor replace a review item whole (as a decision between
+//! concurrent entries writes a copy), so a change that replaces an entry
+//! which, as its dependencies leave it, holds a sign-off or a withdrawal
+//! is refused: it would erase a statement with legal weight, and erasing
+//! a withdrawal would make the sign-off it took back count again.
 
 use std::collections::BTreeMap;
 
 use automerge::{AutoCommit, Change, ChangeHash, ObjId, ROOT, ReadDoc, ScalarValue, Value};
-use caravan_model::Seg;
+use caravan_model::{ReviewKind, Seg, WriteKind};
 
 use crate::analyze::Write;
 use crate::refusal::{Refusal, Rejection};
@@ -31,6 +38,20 @@ pub(crate) fn check(
     member: &str,
     writes: &[Write],
 ) -> Result<(), Rejection> {
+    let heads = change.deps();
+    for w in writes {
+        if w.path.matches("review/*") && w.kind != WriteKind::Create && !w.fresh() {
+            let Some(Seg::Key(entry)) = w.path.segments().get(1) else {
+                continue;
+            };
+            if holds_signoff_or_withdrawal(doc, entry, heads) {
+                return Err(Rejection::new(
+                    Refusal::PolicyDenied,
+                    "it replaces a sign-off or a withdrawal: both are only ever added",
+                ));
+            }
+        }
+    }
     let mut named: BTreeMap<&str, Named> = BTreeMap::new();
     for w in writes {
         if !w.path.matches("review/*/withdraws/*") {
@@ -50,7 +71,6 @@ pub(crate) fn check(
             _ => {}
         }
     }
-    let heads = change.deps();
     for n in named.values() {
         let mut targets = Vec::new();
         if let Some(id) = &n.review_id {
@@ -77,6 +97,32 @@ pub(crate) fn check(
         }
     }
     Ok(())
+}
+
+/// Whether any value of the review entry `entry`, as the document stood at
+/// `heads` (concurrent values included), is a sign-off or a withdrawal.
+pub(crate) fn holds_signoff_or_withdrawal(
+    doc: &AutoCommit,
+    entry: &str,
+    heads: &[ChangeHash],
+) -> bool {
+    let Some(review) = object_at(doc, &["review"], heads) else {
+        return false;
+    };
+    doc.get_all_at(&review, entry, heads)
+        .unwrap_or_default()
+        .into_iter()
+        .any(|(value, id)| {
+            matches!(value, Value::Object(_))
+                && matches!(
+                    scalar_at(doc, &id, "kind", heads),
+                    Some(ScalarValue::Str(k))
+                        if matches!(
+                            ReviewKind::from_doc_name(&k),
+                            Some(ReviewKind::SignOff | ReviewKind::Withdrawal)
+                        )
+                )
+        })
 }
 
 fn refuse(message: &str) -> Rejection {

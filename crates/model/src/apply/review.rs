@@ -2,11 +2,17 @@
 //! is made on an open stage, and a withdrawal takes back a sign-off of its
 //! own author, with a reason (see [`crate::signoffs`]).
 
+use automerge::ReadDoc;
+
 use crate::case::{Case, ReviewItem, SignOffRef};
+use crate::doc::CaseDoc;
 use crate::edit::Author;
-use crate::error::ModelError;
+use crate::error::{ModelError, am};
+use crate::path::{DocPath, Seg};
+use crate::policy::{Denial, WriteKind};
 use crate::signoffs::{self, StageSignOffBlock};
 use crate::vocab::ReviewKind;
+use crate::vocab::Role;
 
 pub(super) fn check_review(case: &Case, r: &ReviewItem, author: &Author) -> Result<(), ModelError> {
     if (r.kind == ReviewKind::Withdrawal) != r.withdraws.is_some() {
@@ -81,4 +87,44 @@ fn check_withdrawn(case: &Case, target: &SignOffRef, member: &str) -> Result<(),
             message: "names either a stage sign-off or an item's sign-off".into(),
         }),
     }
+}
+
+/// Why an entry must not be replaced: `path` is a review item holding a
+/// sign-off or a withdrawal (either of its values, when two were written at
+/// once). Both are only ever added; the sync layer refuses such a change
+/// from another device alike (see `caravan_sync::withdrawals`).
+pub(super) fn check_not_replaced(
+    doc: &CaseDoc,
+    path: &DocPath,
+    role: Role,
+) -> Result<(), ModelError> {
+    if !path.matches("review/*") {
+        return Ok(());
+    }
+    let Some(Seg::Key(entry)) = path.segments().get(1) else {
+        return Ok(());
+    };
+    let review = doc.obj_at(&DocPath::keys(["review"]))?;
+    for (value, id) in doc.doc.get_all(&review, entry.as_str()).map_err(am)? {
+        if !matches!(value, automerge::Value::Object(_)) {
+            continue;
+        }
+        let kind = match doc.doc.get(&id, "kind").map_err(am)? {
+            Some((automerge::Value::Scalar(s), _)) => match s.as_ref() {
+                automerge::ScalarValue::Str(k) => ReviewKind::from_doc_name(k),
+                _ => None,
+            },
+            _ => None,
+        };
+        if matches!(kind, Some(ReviewKind::SignOff | ReviewKind::Withdrawal)) {
+            return Err(Denial {
+                role,
+                path: path.to_string(),
+                kind: WriteKind::Update,
+                why: "a sign-off and its withdrawal are only ever added",
+            }
+            .into());
+        }
+    }
+    Ok(())
 }

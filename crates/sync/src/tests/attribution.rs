@@ -614,3 +614,45 @@ fn an_item_and_a_hand_over_from_a_device_that_knows_no_added_fields_are_accepted
     let k9 = case.evidence["e1"].custody.last().unwrap();
     assert_eq!((k9.id.as_str(), k9.recorded_at), ("k9", None));
 }
+
+/// A hand-over without `recorded_at` is read as recorded at its `at`
+/// (entries from before the field). Leaving the field out must not turn the
+/// recording time into a moment its author may backdate at will: such an
+/// entry's `at` holds as a time, as it did before.
+#[test]
+fn a_hand_over_that_leaves_out_its_recording_time_is_not_backdated() {
+    for (at, refused) in [(T0, false), (T0 - 30 * DAY, true)] {
+        let mut w = world();
+        let b = member(&w.t.inv_b);
+        let c1 = w.c1.clone();
+        let forged = craft(
+            &mut w.t.inv_b,
+            &c1,
+            |d| {
+                let list = obj(d, &["evidence", "e1", "custody"]);
+                let len = d.length(&list);
+                let entry = EarlierHandOver {
+                    id: "k9".into(),
+                    from: "Evidence room".into(),
+                    to: "Court".into(),
+                    at,
+                    place: "Almaty".into(),
+                    seal_number: None,
+                    purpose: None,
+                    attachment_sha256: None,
+                    recorded_by: b.clone(),
+                };
+                autosurgeon::reconcile_insert(d, list, len, &entry).unwrap();
+            },
+            |_| {},
+        );
+        plant(&mut w.t.inv_b, &c1, &forged);
+        let report = send(&mut w.t.inv_b, &mut w.t.admin);
+        let expected: &[&str] = if refused {
+            &["sync.false_attribution"]
+        } else {
+            &[]
+        };
+        assert_eq!(codes(&report), expected, "at {at}");
+    }
+}
