@@ -78,13 +78,20 @@ impl Workspace {
         only_match("case", id, &hits)
     }
 
-    pub(crate) fn case_doc(&self, id: &str) -> Result<(String, Case)> {
+    pub(crate) fn case_doc(&mut self, id: &str) -> Result<(String, Case)> {
+        let (id, case, _) = self.case_and_conflicts(id)?;
+        Ok((id, case))
+    }
+
+    /// A case, and how many of its fields wait for a conflict to be
+    /// decided, read without copying its document.
+    pub(crate) fn case_and_conflicts(&mut self, id: &str) -> Result<(String, Case, usize)> {
         let id = self.find_case(id)?;
-        let doc = self
-            .replica()?
-            .case(&id)
+        let (case, conflicts) = self
+            .replica_mut()?
+            .read_case(&id, |doc| (doc.case(), doc.conflicts().len()))
             .ok_or_else(|| CoreError::not_found("case", &id))?;
-        Ok((id, doc.case()?))
+        Ok((id, case?, conflicts))
     }
 
     /// Applies one model edit to a case and saves it with its audit entry.
@@ -205,8 +212,7 @@ impl Workspace {
 
     /// The whole case, people masked. Opening a case is audited.
     pub fn show_case(&mut self, id: &str) -> Result<CaseView> {
-        let (id, case) = self.case_doc(id)?;
-        let conflicts = self.replica()?.case(&id).map_or(0, |d| d.conflicts().len());
+        let (id, case, conflicts) = self.case_and_conflicts(id)?;
         let team = self.replica()?.team()?;
         let names = Names::of(&team);
         let me = self.me().ok();

@@ -101,11 +101,18 @@ fn dashboard_facts(case: &Case, progress: &lifecycle::CaseProgress) -> Dashboard
 /// The index entry of a case, from its document. `None` if the document
 /// cannot be read as a case (it is then left out of the list, not lost).
 pub(crate) fn index_entry(
-    replica: &Replica,
+    replica: &mut Replica,
     catalog: &Catalog,
     case_id: &str,
 ) -> Option<CaseIndexEntry> {
-    let mut doc = replica.case(case_id)?;
+    replica.read_case(case_id, |doc| entry_of(doc, catalog, case_id))?
+}
+
+fn entry_of(
+    doc: &mut caravan_model::CaseDoc,
+    catalog: &Catalog,
+    case_id: &str,
+) -> Option<CaseIndexEntry> {
     let case = doc.case().ok()?;
     let updated = doc.updated_at().unwrap_or(case.header.created_at);
     let progress = lifecycle::progress(&case, catalog);
@@ -144,7 +151,7 @@ impl crate::workspace::Workspace {
     /// dashboard) finds what it needs. Runs at unlock; a vault whose
     /// entries are current pays one read of the index.
     pub(crate) fn rebuild_stale_index(&mut self) -> crate::error::Result<()> {
-        let Some(replica) = self.replica.as_ref() else {
+        let Some(replica) = self.replica.as_mut() else {
             return Ok(());
         };
         let stale: Vec<CaseIndexEntry> = self

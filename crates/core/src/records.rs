@@ -97,7 +97,11 @@ impl Workspace {
 
     /// Refuses a person reference that is not a victim, suspect or witness
     /// of this case.
-    fn people_of<'a>(&self, case: &str, ids: impl IntoIterator<Item = &'a RecordId>) -> Result<()> {
+    fn people_of<'a>(
+        &mut self,
+        case: &str,
+        ids: impl IntoIterator<Item = &'a RecordId>,
+    ) -> Result<()> {
         let mut ids = ids.into_iter().peekable();
         // Reading the case costs a whole hydration: only when someone is named.
         if ids.peek().is_none() {

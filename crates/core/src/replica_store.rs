@@ -252,7 +252,7 @@ impl Workspace {
             .iter()
             .filter(|d| d.doc_id != TEAM_DOC)
             .filter_map(|d| {
-                crate::index::index_entry(self.replica.as_ref()?, self.catalog, &d.doc_id)
+                crate::index::index_entry(self.replica.as_mut()?, self.catalog, &d.doc_id)
             })
             .collect();
         Ok(Some(Pending {

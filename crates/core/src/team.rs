@@ -298,7 +298,7 @@ impl Workspace {
 
     /// Who may see a case, and why (supervisors and admins only, who
     /// decide it).
-    pub fn case_access(&self, case: &str) -> Result<Vec<AccessRow>> {
+    pub fn case_access(&mut self, case: &str) -> Result<Vec<AccessRow>> {
         let (_, my_role) = self.me()?;
         role_may(my_role, ACCESS_DECIDERS, "see who may see a case")?;
         let (case_id, c) = self.case_doc(case)?;

@@ -233,7 +233,7 @@ fn case_access_shows_who_sees_a_case_and_why() {
     );
     let case = open_case(&mut inv, "KZ-12", "Farm");
     swap(&mut inv, &mut admin);
-    let reasons = |admin: &Workspace| -> Vec<(String, AccessReason)> {
+    let reasons = |admin: &mut Workspace| -> Vec<(String, AccessReason)> {
         admin
             .case_access(&case)
             .unwrap()
@@ -241,7 +241,7 @@ fn case_access_shows_who_sees_a_case_and_why() {
             .map(|r| (r.member.name, r.reason))
             .collect::<Vec<_>>()
     };
-    let mut before = reasons(&admin);
+    let mut before = reasons(&mut admin);
     before.sort_by(|a, b| a.0.cmp(&b.0));
     let marat = before.iter().find(|(n, _)| n == "Marat").unwrap().1;
     assert_eq!(marat, AccessReason::None);
@@ -249,7 +249,7 @@ fn case_access_shows_who_sees_a_case_and_why() {
     assert!(before.iter().any(|(_, r)| *r == AccessReason::Role));
     let (marat_id, _) = pro.me().unwrap();
     admin.grant(&case, &marat_id, true).unwrap();
-    let after = reasons(&admin);
+    let after = reasons(&mut admin);
     assert!(after.contains(&("Marat".to_string(), AccessReason::Granted)));
     // Only who decides access may read it.
     assert_eq!(

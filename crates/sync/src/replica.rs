@@ -221,6 +221,16 @@ impl Replica {
             .map(|d| CaseDoc::from_automerge(d.clone()))
     }
 
+    /// Runs `f` on a case without copying it: the document is lent to `f`
+    /// and put back (a copy of a whole case cost more than reading it).
+    pub fn read_case<R>(&mut self, id: &str, f: impl FnOnce(&mut CaseDoc) -> R) -> Option<R> {
+        let (name, am) = self.cases.remove_entry(id)?;
+        let mut doc = CaseDoc::from_automerge(am);
+        let out = f(&mut doc);
+        self.cases.insert(name, doc.into_automerge());
+        Some(out)
+    }
+
     /// Audit events recorded since the last call.
     pub fn take_audit_events(&mut self) -> Vec<AuditEvent> {
         std::mem::take(&mut self.audit)

@@ -108,11 +108,13 @@ pub(crate) fn append_entry(
     detail: &str,
     first: bool,
 ) -> Result<u64> {
-    let rows: i64 = conn.query_row("SELECT COUNT(*) FROM audit", [], |r| r.get(0))?;
+    // Whether the log holds any entry: one page read, where counting the
+    // rows read the whole log at every append (and grew with it).
+    let empty: bool = conn.query_row("SELECT NOT EXISTS(SELECT 1 FROM audit)", [], |r| r.get(0))?;
     let (count, prev) = match read_head(conn, ctx) {
         Ok(Some(h)) => h,
-        Ok(None) if rows == 0 && first => (0, genesis(ctx.vault_id)),
-        Ok(None) if rows == 0 => return Err(VaultError::AuditTampered(AuditProblem::Wiped)),
+        Ok(None) if empty && first => (0, genesis(ctx.vault_id)),
+        Ok(None) if empty => return Err(VaultError::AuditTampered(AuditProblem::Wiped)),
         _ => return Err(VaultError::AuditTampered(AuditProblem::HeadInvalid)),
     };
     let seq = count + 1;
