@@ -302,11 +302,20 @@ impl Workspace {
 
     /// Compaction rewrites a document as one snapshot in its own durable
     /// transaction; a failure leaves the chunks as they were.
+    /// Compacts a document into one snapshot once its chunks since the
+    /// last snapshot weigh as much as the snapshot (automerge-repo's rule:
+    /// a new or imported case becomes a snapshot at once, and loading a
+    /// case never replays more than about its own size), or once they are
+    /// many.
     fn compact_if_due(&mut self, id: &DocId) {
+        let many = self.vault.config().compact_after_chunks;
         let due = self
             .vault
             .doc_stats(id)
-            .map(|s| s.incrementals >= self.vault.config().compact_after_chunks)
+            .map(|s| {
+                s.incrementals >= many
+                    || (s.incrementals > 0 && s.incremental_bytes >= s.snapshot_bytes)
+            })
             .unwrap_or(false);
         if due && let Err(e) = self.vault.compact_doc(id) {
             tracing::warn!(code = e.code(), "compaction failed; will retry later");

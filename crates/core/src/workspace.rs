@@ -220,6 +220,13 @@ impl Workspace {
             .is_some())
     }
 
+    /// How a case is stored: its snapshot and the chunks added since, and
+    /// their sizes (for diagnostics; nothing of the case's content).
+    pub fn case_storage(&self, case: &str) -> Result<caravan_vault::DocStats> {
+        let id = self.find_case(case)?;
+        Ok(self.vault.doc_stats(&crate::ids::doc_id_for(&id))?)
+    }
+
     pub fn vault_dir(&self) -> &Path {
         self.vault.dir()
     }

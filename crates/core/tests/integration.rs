@@ -14,6 +14,7 @@ mod regressions;
 mod rollback;
 mod signoffs;
 mod state;
+mod storage;
 mod story;
 mod use_cases;
 mod util;

@@ -57,6 +57,10 @@ pub struct DocStats {
     pub snapshots: u32,
     pub incrementals: u32,
     pub stored_bytes: u64,
+    /// Of `stored_bytes`, those of the snapshot and of the incremental
+    /// chunks after it (encrypted sizes).
+    pub snapshot_bytes: u64,
+    pub incremental_bytes: u64,
 }
 
 pub(crate) fn chunk_aad(ctx: &Ctx<'_>, doc: &DocId, seq: i64) -> Vec<u8> {

@@ -165,13 +165,20 @@ impl Vault {
         let r = self
             .conn
             .prepare_cached(
-                "SELECT SUM(kind = 0), SUM(kind = 1), SUM(LENGTH(ct)) FROM doc_chunks WHERE doc_id = ?1",
+                "SELECT SUM(kind = 0), SUM(kind = 1), SUM(LENGTH(ct)),
+                        SUM(CASE WHEN kind = 0 THEN LENGTH(ct) ELSE 0 END)
+                 FROM doc_chunks WHERE doc_id = ?1",
             )?
             .query_row([&doc.0[..]], |r| {
+                let bytes =
+                    |i| Ok::<_, rusqlite::Error>(r.get::<_, Option<i64>>(i)?.unwrap_or(0) as u64);
+                let (stored_bytes, snapshot_bytes) = (bytes(2)?, bytes(3)?);
                 Ok(DocStats {
                     snapshots: r.get::<_, Option<u32>>(0)?.unwrap_or(0),
                     incrementals: r.get::<_, Option<u32>>(1)?.unwrap_or(0),
-                    stored_bytes: r.get::<_, Option<i64>>(2)?.unwrap_or(0) as u64,
+                    stored_bytes,
+                    snapshot_bytes,
+                    incremental_bytes: stored_bytes - snapshot_bytes,
                 })
             })
             .optional()?;
