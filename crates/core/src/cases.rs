@@ -2,6 +2,7 @@
 
 use caravan_model::search::fold;
 use caravan_model::*;
+use caravan_vault::CaseIndexEntry;
 
 use crate::case_view::{ViewContext, case_view};
 use crate::error::{CoreError, Result, only_match};
@@ -140,50 +141,30 @@ impl Workspace {
     pub fn list_cases(&mut self, filter: &CaseFilter) -> Result<CaseList> {
         let filter = &filter.clone().normalised()?;
         self.replica()?;
-        let listing = self.vault.list_cases()?;
-        let entries = match filter.query.as_deref().map(fold) {
+        let today = self.clock.today().to_string();
+        let (found, corrupt) = match filter.query.as_deref().map(fold) {
             Some(q) if !q.is_empty() => {
-                let found = self.vault.search_cases(&q)?;
+                let hits = self.vault.search_cases(&q)?;
                 self.audit(
                     "case.search",
                     &format!(
                         "search by name or identity details (fingerprint {}): {} cases matched",
                         search_fingerprint(&q),
-                        found.len()
+                        hits.len()
                     ),
                 )?;
-                found
+                let refs: Vec<&CaseIndexEntry> = hits.iter().collect();
+                let found = summaries(&refs, &today);
+                let corrupt = self.vault.with_case_index(|_, corrupt| corrupt.to_vec())?;
+                (found, corrupt)
             }
-            _ => listing.entries,
+            _ => self.vault.with_case_index(|entries, corrupt| {
+                (summaries(entries, &today), corrupt.to_vec())
+            })?,
         };
-        let today = self.clock.today().to_string();
-        // An index row whose stage or status this build cannot read is
-        // listed as unreadable, like a row that does not decrypt.
-        let mut misread = Vec::new();
-        let cases = entries
+        let (cases, misread) = found;
+        let cases = cases
             .into_iter()
-            .filter_map(|e| {
-                let (Some(stage), Some(status)) =
-                    (Stage::from_id(&e.stage), CaseStatus::from_id(&e.status))
-                else {
-                    misread.push(e.case_id.to_hex());
-                    return None;
-                };
-                let overdue = e.open_task_dues.iter().filter(|d| **d < today).count() as u32;
-                Some(CaseSummary {
-                    id: CaseId::from(e.case_id.to_hex()),
-                    reference: e.reference.clone(),
-                    title: e.title.clone(),
-                    stage,
-                    status,
-                    jurisdiction: e.jurisdiction.clone(),
-                    assignees: e.assignees.iter().map(MemberId::from).collect(),
-                    updated_at_ms: e.updated_at_ms,
-                    progress_percent: e.progress_percent,
-                    overdue_tasks: overdue,
-                    conflicts: e.conflicts,
-                })
-            })
             .filter(|c| {
                 filter.stage.is_none_or(|s| c.stage == s)
                     && filter.status.is_none_or(|s| c.status == s)
@@ -200,8 +181,7 @@ impl Workspace {
             .collect();
         Ok(CaseList {
             cases,
-            unreadable: listing
-                .corrupt
+            unreadable: corrupt
                 .iter()
                 .map(ToString::to_string)
                 .chain(self.damaged.iter().cloned())
@@ -415,4 +395,41 @@ impl Workspace {
             format!("remove {key}"),
         )
     }
+}
+
+/// The list's rows of index entries; an entry whose stage or status this
+/// build cannot read is named apart (listed as unreadable, like a row that
+/// does not decrypt).
+fn summaries(entries: &[&CaseIndexEntry], today: &str) -> (Vec<CaseSummary>, Vec<String>) {
+    let mut misread = Vec::new();
+    let cases = entries
+        .iter()
+        .filter_map(|e| {
+            let (Some(stage), Some(status)) =
+                (Stage::from_id(&e.stage), CaseStatus::from_id(&e.status))
+            else {
+                misread.push(e.case_id.to_hex());
+                return None;
+            };
+            let overdue = e
+                .open_task_dues
+                .iter()
+                .filter(|d| d.as_str() < today)
+                .count() as u32;
+            Some(CaseSummary {
+                id: CaseId::from(e.case_id.to_hex()),
+                reference: e.reference.clone(),
+                title: e.title.clone(),
+                stage,
+                status,
+                jurisdiction: e.jurisdiction.clone(),
+                assignees: e.assignees.iter().map(MemberId::from).collect(),
+                updated_at_ms: e.updated_at_ms,
+                progress_percent: e.progress_percent,
+                overdue_tasks: overdue,
+                conflicts: e.conflicts,
+            })
+        })
+        .collect();
+    (cases, misread)
 }

@@ -154,13 +154,16 @@ impl crate::workspace::Workspace {
         let Some(replica) = self.replica.as_mut() else {
             return Ok(());
         };
-        let stale: Vec<CaseIndexEntry> = self
-            .vault
-            .list_cases()?
-            .entries
+        let stale_ids: Vec<String> = self.vault.with_case_index(|entries, _| {
+            entries
+                .iter()
+                .filter(|e| e.layout < INDEX_LAYOUT)
+                .map(|e| e.case_id.to_hex())
+                .collect()
+        })?;
+        let stale: Vec<CaseIndexEntry> = stale_ids
             .iter()
-            .filter(|e| e.layout < INDEX_LAYOUT)
-            .filter_map(|e| index_entry(replica, self.catalog, &e.case_id.to_hex()))
+            .filter_map(|id| index_entry(replica, self.catalog, id))
             .collect();
         if stale.is_empty() {
             return Ok(());

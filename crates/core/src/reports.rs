@@ -2,7 +2,7 @@
 
 use caravan_model::lifecycle::StageProgress;
 use caravan_model::{CaseStatus, Stage, StageStatus};
-use caravan_vault::IndexStage;
+use caravan_vault::{CaseIndexEntry, IndexStage};
 use serde::Serialize;
 
 use crate::case_view::stage_progress;
@@ -69,48 +69,9 @@ impl Workspace {
         let today = self.clock.today().to_string();
         let names = self.names()?;
         let quarantined_changes = self.replica()?.quarantine().len();
-        let listing = self.vault.list_cases()?;
-        let mut cases = Vec::new();
-        let mut overdue = Vec::new();
-        for e in &listing.entries {
-            let (Some(stage), Some(status)) =
-                (Stage::from_id(&e.stage), CaseStatus::from_id(&e.status))
-            else {
-                continue;
-            };
-            let case_id = e.case_id.to_hex();
-            let f = &e.dashboard;
-            let late: Vec<_> = f
-                .open_tasks
-                .iter()
-                .filter(|t| t.due.as_deref().is_some_and(|d| d < today.as_str()))
-                .collect();
-            for t in &late {
-                overdue.push(OverdueRow {
-                    case_id: case_id.clone(),
-                    reference: e.reference.clone(),
-                    task_id: t.id.clone(),
-                    title: t.title.clone(),
-                    due: t.due.clone().unwrap_or_default(),
-                    assignee: t.assignee.clone(),
-                    assignee_name: t.assignee.as_deref().map(|a| names.name_of(a)),
-                });
-            }
-            cases.push(ProgressRow {
-                case_id,
-                reference: e.reference.clone(),
-                title: e.title.clone(),
-                stage,
-                status,
-                percent: e.progress_percent,
-                required: f.required as usize,
-                required_resolved: f.required_resolved as usize,
-                overdue_tasks: late.len(),
-                open_requests: f.open_requests as usize,
-                conflicts: e.conflicts as usize,
-                stages: f.stages.iter().filter_map(stage_of).collect(),
-            });
-        }
+        let (mut cases, mut overdue) = self
+            .vault
+            .with_case_index(|entries, _| rows(entries, &today, &names))?;
         cases.sort_by(|a, b| a.reference.cmp(&b.reference));
         overdue.sort_by(|a, b| a.due.cmp(&b.due).then(a.reference.cmp(&b.reference)));
         let by_stage = caravan_model::Stage::ALL
@@ -139,6 +100,56 @@ impl Workspace {
             quarantined_changes,
         })
     }
+}
+
+/// The dashboard's rows and overdue tasks, from the index entries.
+fn rows(
+    entries: &[&CaseIndexEntry],
+    today: &str,
+    names: &crate::names::Names,
+) -> (Vec<ProgressRow>, Vec<OverdueRow>) {
+    let mut cases = Vec::new();
+    let mut overdue = Vec::new();
+    for e in entries {
+        let (Some(stage), Some(status)) =
+            (Stage::from_id(&e.stage), CaseStatus::from_id(&e.status))
+        else {
+            continue;
+        };
+        let case_id = e.case_id.to_hex();
+        let f = &e.dashboard;
+        let late: Vec<_> = f
+            .open_tasks
+            .iter()
+            .filter(|t| t.due.as_deref().is_some_and(|d| d < today))
+            .collect();
+        for t in &late {
+            overdue.push(OverdueRow {
+                case_id: case_id.clone(),
+                reference: e.reference.clone(),
+                task_id: t.id.clone(),
+                title: t.title.clone(),
+                due: t.due.clone().unwrap_or_default(),
+                assignee: t.assignee.clone(),
+                assignee_name: t.assignee.as_deref().map(|a| names.name_of(a)),
+            });
+        }
+        cases.push(ProgressRow {
+            case_id,
+            reference: e.reference.clone(),
+            title: e.title.clone(),
+            stage,
+            status,
+            percent: e.progress_percent,
+            required: f.required as usize,
+            required_resolved: f.required_resolved as usize,
+            overdue_tasks: late.len(),
+            open_requests: f.open_requests as usize,
+            conflicts: e.conflicts as usize,
+            stages: f.stages.iter().filter_map(stage_of).collect(),
+        });
+    }
+    (cases, overdue)
 }
 
 /// A stage's progress as the index holds it; `None` for a stage or status

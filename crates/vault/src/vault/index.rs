@@ -3,7 +3,7 @@
 //! session's caches.
 
 use crate::docs::DocId;
-use crate::error::{Result, VaultError};
+use crate::error::{RecordRef, Result, VaultError};
 use crate::index::*;
 use crate::vault::Vault;
 
@@ -72,19 +72,30 @@ impl Vault {
     /// All cases, most recently updated first. Decrypted entries are cached
     /// in memory (zeroized on lock) so repeated listing and search are fast.
     pub fn list_cases(&self) -> Result<CaseListing> {
+        self.with_case_index(|entries, corrupt| CaseListing {
+            entries: entries.iter().map(|e| (*e).clone()).collect(),
+            corrupt: corrupt.to_vec(),
+        })
+    }
+
+    /// Runs `f` on every readable entry, most recently updated first, and
+    /// on the records that could not be read, without copying them: an
+    /// entry holds its case's names and tasks, and a copy is wiped when it
+    /// is dropped, which cost more than what the list reads of it.
+    pub fn with_case_index<R>(
+        &self,
+        f: impl FnOnce(&[&CaseIndexEntry], &[RecordRef]) -> R,
+    ) -> Result<R> {
         self.ensure_index_cache()?;
         let cache = self.index_cache.borrow();
         let c = cache.as_ref().ok_or(VaultError::Locked)?;
-        let mut entries: Vec<CaseIndexEntry> = c.entries.values().cloned().collect();
+        let mut entries: Vec<&CaseIndexEntry> = c.entries.values().collect();
         entries.sort_by(|a, b| {
             b.updated_at_ms
                 .cmp(&a.updated_at_ms)
                 .then(a.case_id.cmp(&b.case_id))
         });
-        Ok(CaseListing {
-            entries,
-            corrupt: c.corrupt.clone(),
-        })
+        Ok(f(&entries, &c.corrupt))
     }
 
     /// Cases whose normalised search terms, title or reference contain the
