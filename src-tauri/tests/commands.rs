@@ -5,7 +5,7 @@
 use caravan_desktop::state::AppState;
 use serde_json::{Value, json};
 
-use crate::shell::{PASS, Shell, opts, shell, shell_in};
+use crate::shell::{PASS, Shell, enrol, founder, shell, shell_in};
 
 #[test]
 fn a_case_from_first_run_to_review() {
@@ -92,22 +92,17 @@ fn a_case_from_first_run_to_review() {
 /// vault beside it), locked. Its folder is not hidden: the shell reads an
 /// attachment from no hidden folder.
 fn investigators_shell() -> Shell {
-    use caravan_core::Workspace;
-    use caravan_core::model::Role;
     let dir = tempfile::Builder::new()
         .prefix("caravan-shell")
         .tempdir()
         .unwrap();
-    let opts = opts();
-    let pass = || caravan_core::vault::Passphrase::new(PASS.into());
-    let (mut admin, _) = Workspace::create(&dir.path().join("admin"), &pass(), &opts).unwrap();
-    admin.found_team("Unit", "Saule", "office").unwrap();
-    let (mut inv, _) = Workspace::create(&dir.path().join("vault"), &pass(), &opts).unwrap();
-    let request = inv.join_request("Aibek", "laptop").unwrap();
-    let package = admin.approve_join(&request, Role::Investigator).unwrap();
-    let team = admin.team_view().unwrap().fingerprint;
-    inv.accept_join(&package, &team).unwrap();
-    inv.lock();
+    let mut admin = founder(&dir.path().join("admin"));
+    enrol(
+        &mut admin,
+        &dir.path().join("vault"),
+        "Aibek",
+        caravan_core::model::Role::Investigator,
+    );
     admin.lock();
     shell_in(dir)
 }

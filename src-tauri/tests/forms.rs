@@ -13,10 +13,9 @@ use std::path::{Path, PathBuf};
 
 use caravan_core::Workspace;
 use caravan_core::model::Role;
-use caravan_core::vault::Passphrase;
 use serde_json::{Value, json};
 
-use crate::shell::{PASS, Shell, opts};
+use crate::shell::{PASS, Shell, enrol, founder, opts, pass};
 
 /// One recorded payload.
 struct Payload {
@@ -49,10 +48,6 @@ fn payloads() -> Vec<Payload> {
         .collect()
 }
 
-fn pass() -> Passphrase {
-    Passphrase::new(PASS.into())
-}
-
 /// Runs `f` on the vault at `dir`, opened by the core, and locks it again.
 fn with_vault<T>(dir: &Path, f: impl FnOnce(&mut Workspace) -> T) -> T {
     let mut ws = Workspace::unlock(dir, &pass(), &opts()).unwrap();
@@ -71,9 +66,7 @@ fn sync(from: &Path, to: &Path) {
 /// A team of four, one member per role, each with a vault under `root`.
 fn team(root: &Path) -> BTreeMap<Role, PathBuf> {
     let admin_dir = root.join("admin");
-    let mut admin = Workspace::create(&admin_dir, &pass(), &opts()).unwrap().0;
-    admin.found_team("Unit", "Saule", "office").unwrap();
-    let fingerprint = admin.team_view().unwrap().fingerprint;
+    let mut admin = founder(&admin_dir);
     let mut vaults = BTreeMap::from([(Role::Admin, admin_dir.clone())]);
     for (role, name) in [
         (Role::Investigator, "Aibek"),
@@ -81,11 +74,7 @@ fn team(root: &Path) -> BTreeMap<Role, PathBuf> {
         (Role::Supervisor, "Marat"),
     ] {
         let dir = root.join(name);
-        let mut ws = Workspace::create(&dir, &pass(), &opts()).unwrap().0;
-        let request = ws.join_request(name, "laptop").unwrap();
-        let package = admin.approve_join(&request, role).unwrap();
-        ws.accept_join(&package, &fingerprint).unwrap();
-        ws.lock();
+        enrol(&mut admin, &dir, name, role);
         vaults.insert(role, dir);
     }
     admin.lock();

@@ -5,7 +5,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use caravan_core::{OpenOptions, SystemClock};
+use caravan_core::model::Role;
+use caravan_core::vault::Passphrase;
+use caravan_core::{OpenOptions, SystemClock, Workspace};
 use caravan_desktop::state::AppState;
 use serde_json::Value;
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
@@ -16,6 +18,29 @@ pub const PASS: &str = "a long enough passphrase for tests";
 /// The key derivation every vault of these tests uses (fast, insecure).
 pub fn opts() -> OpenOptions {
     OpenOptions::insecure_fast_kdf(Arc::new(SystemClock))
+}
+
+pub fn pass() -> Passphrase {
+    Passphrase::new(PASS.into())
+}
+
+/// A new vault at `dir` whose member, Saule, founded the team "Unit" and
+/// is its admin (unlocked, through the core).
+pub fn founder(dir: &Path) -> Workspace {
+    let mut admin = Workspace::create(dir, &pass(), &opts()).unwrap().0;
+    admin.found_team("Unit", "Saule", "office").unwrap();
+    admin
+}
+
+/// A new vault at `dir`, joined to `admin`'s team as `name` in `role`,
+/// and locked again.
+pub fn enrol(admin: &mut Workspace, dir: &Path, name: &str, role: Role) {
+    let mut ws = Workspace::create(dir, &pass(), &opts()).unwrap().0;
+    let request = ws.join_request(name, "laptop").unwrap();
+    let package = admin.approve_join(&request, role).unwrap();
+    ws.accept_join(&package, &admin.team_view().unwrap().fingerprint)
+        .unwrap();
+    ws.lock();
 }
 
 pub struct Shell {
