@@ -64,19 +64,23 @@ pub(crate) fn new_record_id() -> Result<String> {
 }
 
 impl Workspace {
-    /// Finds a case by id or unique id prefix (as shown in lists).
-    pub fn find_case(&self, id: &str) -> Result<String> {
+    /// Finds a case by id or unique id prefix (as shown in lists), and
+    /// reads it into memory if it is not (see `residency.rs`).
+    pub fn find_case(&mut self, id: &str) -> Result<String> {
         let r = self.replica()?;
         let id = id.trim();
-        if r.case_ids().any(|c| c == id) {
-            return Ok(id.to_string());
-        }
-        let hits: Vec<&String> = if id.len() >= 4 {
-            r.case_ids().filter(|c| c.starts_with(id)).collect()
+        let found = if r.holds_case(id) {
+            id.to_string()
         } else {
-            Vec::new()
+            let hits: Vec<&String> = if id.len() >= 4 {
+                r.case_ids().filter(|c| c.starts_with(id)).collect()
+            } else {
+                Vec::new()
+            };
+            only_match("case", id, &hits)?
         };
-        only_match("case", id, &hits)
+        self.load_case(&found)?;
+        Ok(found)
     }
 
     pub(crate) fn case_doc(&mut self, id: &str) -> Result<(String, Case)> {

@@ -36,7 +36,25 @@ impl Workspace {
     pub fn conflicts(&mut self, case: Option<&str>, reveal: bool) -> Result<Vec<ConflictView>> {
         let ids: Vec<String> = match case {
             Some(c) => vec![self.find_case(c)?],
-            None => self.replica()?.case_ids().cloned().collect(),
+            // The index counts each case's conflicts: only those with
+            // some are read.
+            None => {
+                let with_conflicts: Vec<String> = self.vault.with_case_index(|entries, _| {
+                    entries
+                        .iter()
+                        .filter(|e| e.conflicts > 0)
+                        .map(|e| e.case_id.to_hex())
+                        .collect()
+                })?;
+                let mut ids = Vec::new();
+                for id in with_conflicts {
+                    let name = self.case_name(&id);
+                    if self.load_case(&name).is_ok() {
+                        ids.push(name);
+                    }
+                }
+                ids
+            }
         };
         let team = self.replica()?.team()?;
         let names = self.names()?;

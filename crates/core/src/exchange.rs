@@ -204,6 +204,7 @@ impl Workspace {
             None => Recipient::AnyMember,
         };
         let now = self.now();
+        self.load_everything()?;
         report(progress, Step::Applying, 1);
         // Peers keep this log's head, so a rollback of this vault to an
         // older copy shows when the log is verified (`audit_verify`).
@@ -247,6 +248,7 @@ impl Workspace {
         bytes: &[u8],
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ImportSummary> {
+        self.load_everything()?;
         report(progress, Step::Verifying, 1);
         let report_ = self.replica_mut()?.import(bytes, &Limits::default())?;
         report(progress, Step::Saving, 3);
@@ -380,6 +382,7 @@ impl Workspace {
         let (_, role) = self.me()?;
         role_may(role, QUARANTINE_REVIEWERS, "release quarantined changes")?;
         let (doc, hash) = self.find_quarantined(case, change)?;
+        self.load_everything()?;
         let r = self.replica_mut()?.release_quarantined(&doc, &hash)?;
         self.commit(&[])?;
         Ok(ReleaseView {
@@ -407,6 +410,7 @@ impl Workspace {
         let (_, role) = self.me()?;
         role_may(role, QUARANTINE_REVIEWERS, "discard quarantined changes")?;
         let (doc, hash) = self.find_quarantined(case, change)?;
+        self.load_everything()?;
         let codes = self.replica_mut()?.discard_quarantined(&doc, &hash)?;
         self.commit(&[])?;
         Ok(DiscardView {

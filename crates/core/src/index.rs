@@ -4,7 +4,9 @@
 use caravan_model::search::fold;
 use caravan_model::{Case, Catalog, ReviewKind, Stage, StageStatus, lifecycle};
 use caravan_sync::Replica;
-use caravan_vault::{CaseIndexEntry, DashboardFacts, IndexStage, IndexTask};
+use std::collections::HashSet;
+
+use caravan_vault::{CaseIndexEntry, DashboardFacts, DocId, IndexStage, IndexTask};
 
 use crate::ids::doc_id_for;
 
@@ -151,20 +153,35 @@ impl crate::workspace::Workspace {
     /// dashboard) finds what it needs. Runs at unlock; a vault whose
     /// entries are current pays one read of the index.
     pub(crate) fn rebuild_stale_index(&mut self) -> crate::error::Result<()> {
-        let Some(replica) = self.replica.as_mut() else {
+        if self.replica.is_none() {
             return Ok(());
-        };
-        let stale_ids: Vec<String> = self.vault.with_case_index(|entries, _| {
+        }
+        let current: HashSet<DocId> = self.vault.with_case_index(|entries, _| {
             entries
                 .iter()
-                .filter(|e| e.layout < INDEX_LAYOUT)
-                .map(|e| e.case_id.to_hex())
+                .filter(|e| e.layout >= INDEX_LAYOUT)
+                .map(|e| e.case_id)
                 .collect()
         })?;
-        let stale: Vec<CaseIndexEntry> = stale_ids
+        // A case with an entry of an older layout, or none (stored before
+        // the index kept it), is read once and indexed.
+        let cases: Vec<String> = self
+            .names
             .iter()
-            .filter_map(|id| index_entry(replica, self.catalog, id))
+            .filter(|(name, id)| *name != "team" && !current.contains(id))
+            .map(|(name, _)| name.clone())
             .collect();
+        let mut stale = Vec::new();
+        for case in cases {
+            if self.load_case(&case).is_err() {
+                continue;
+            }
+            let catalog = self.catalog;
+            if let Some(entry) = index_entry(self.replica_mut()?, catalog, &case) {
+                stale.push(entry);
+            }
+        }
+
         if stale.is_empty() {
             return Ok(());
         }

@@ -23,11 +23,13 @@ mod field_text;
 pub mod ids;
 mod index;
 pub mod inputs;
+mod loading;
 mod names;
 pub mod permissions;
 pub mod records;
 mod replica_store;
 pub mod reports;
+mod residency;
 pub mod signoffs;
 pub mod team;
 #[cfg(feature = "ts")]

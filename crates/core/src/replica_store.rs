@@ -11,7 +11,6 @@
 
 use std::collections::BTreeMap;
 
-use automerge::{AutoCommit, ChangeHash};
 use caravan_sync::replica::AuditEvent;
 use caravan_sync::stored_state::{DocDelta, NOTES_KEY};
 use caravan_sync::{Replica, ReplicaState, RowKind, StateDiff, StoredRows, TeamKey};
@@ -46,11 +45,14 @@ struct Pending {
 }
 
 impl Workspace {
-    /// Rebuilds the replica from the vault (`None` before a team exists).
+    /// Rebuilds the replica from the vault (`None` before a team exists):
+    /// the team document, keys and sync state; the cases are named, and
+    /// read when used (`residency.rs`).
     pub(crate) fn read_replica(&mut self) -> Result<Option<Replica>> {
         self.stored.clear();
         self.names.clear();
         self.damaged.clear();
+        self.residency.clear();
         self.rows = StoredRows::default();
         self.rows_generation = None;
         self.keys_written.clear();
@@ -59,12 +61,11 @@ impl Workspace {
         };
         self.stored.insert(TEAM_DOC.into(), team_doc.get_heads());
         self.names.insert(TEAM_DOC.into(), DocId::TEAM);
-        let cases = self.read_case_docs()?;
+        let cases = self.read_case_names()?;
         let team_keys = self.read_team_keys()?;
-        let signatures = self.read_signatures()?;
         let (state, legacy) = self.read_sync_state()?;
         let keys = self.device_keys()?;
-        let replica = Replica::restore(keys, team_doc, team_keys, cases, signatures, state)?;
+        let replica = Replica::restore_unloaded(keys, team_doc, team_keys, cases, state)?;
         if legacy {
             self.move_legacy_state_to_rows(&replica)?;
         }
@@ -72,9 +73,9 @@ impl Workspace {
         Ok(Some(replica))
     }
 
-    /// Every case document, by name; a damaged one is named in
-    /// `damaged` and left out, never fatal.
-    fn read_case_docs(&mut self) -> Result<Vec<(String, AutoCommit)>> {
+    /// The name of every stored case (its id; a case stored under a hashed
+    /// name is named by the `doc-names` record).
+    fn read_case_names(&mut self) -> Result<Vec<String>> {
         let names: BTreeMap<String, String> =
             match self.vault.get_record(RecordKind::AppState, DOC_NAMES)? {
                 Some(v) => serde_json::from_slice(v.expose()).map_err(|_| corrupt("doc-names"))?,
@@ -86,25 +87,8 @@ impl Workspace {
                 continue;
             }
             let name = names.get(&id.to_hex()).cloned().unwrap_or(id.to_hex());
-            match self.vault.load_doc_for_edit(&id) {
-                Ok(Some(mut doc)) => {
-                    self.stored.insert(name.clone(), doc.get_heads());
-                    self.names.insert(name.clone(), id);
-                    cases.push((name, doc));
-                }
-                Ok(None) => {}
-                // One damaged case must not lock the person out of the
-                // others: it is named in the case list and left untouched
-                // in the vault, to be restored from a peer.
-                Err(
-                    e @ (caravan_vault::VaultError::CorruptRecord(_)
-                    | caravan_vault::VaultError::DocumentIncomplete { .. }),
-                ) => {
-                    tracing::error!(code = e.code(), "a case document could not be read");
-                    self.damaged.push(e.to_string());
-                }
-                Err(e) => return Err(e.into()),
-            }
+            self.names.insert(name.clone(), id);
+            cases.push(name);
         }
         Ok(cases)
     }
@@ -124,19 +108,6 @@ impl Workspace {
             team_keys.push(key);
         }
         Ok(team_keys)
-    }
-
-    fn read_signatures(&self) -> Result<Vec<(ChangeHash, [u8; 64])>> {
-        let mut signatures = Vec::new();
-        for (k, v) in self.vault.list_records(RecordKind::ChangeSignature)? {
-            if let (Ok(h), Ok(s)) = (
-                <[u8; 32]>::try_from(k.as_slice()),
-                <[u8; 64]>::try_from(v.expose()),
-            ) {
-                signatures.push((ChangeHash(h), s));
-            }
-        }
-        Ok(signatures)
     }
 
     /// The sync state, from its rows or (true) from the earlier record.
@@ -240,11 +211,14 @@ impl Workspace {
             .copied()
             .filter(|e| replica.team_key(*e).is_none())
             .collect();
+        // A case id is its own document id: only another name (of a case
+        // made before ids were) needs the record, which is then rewritten.
         let mut new_names = false;
         for d in &deltas {
             if !self.names.contains_key(&d.doc_id) {
-                self.names.insert(d.doc_id.clone(), doc_id_for(&d.doc_id));
-                new_names = true;
+                let id = doc_id_for(&d.doc_id);
+                new_names |= id.to_hex() != d.doc_id;
+                self.names.insert(d.doc_id.clone(), id);
             }
         }
         let names_record = new_names.then(|| self.names_record()).transpose()?;
@@ -272,6 +246,7 @@ impl Workspace {
             .names
             .iter()
             .map(|(n, id)| (id.to_hex(), n.clone()))
+            .filter(|(id, n)| id != n)
             .collect();
         serde_json::to_vec(&by_id).map_err(|e| CoreError::invalid("document names", e.to_string()))
     }
@@ -288,8 +263,11 @@ impl Workspace {
         }
         for d in p.deltas {
             let id = self.names[&d.doc_id];
+            let stored_bytes = self.compact_if_due(&id);
+            if d.doc_id != TEAM_DOC {
+                self.residency.touch(&d.doc_id, stored_bytes);
+            }
             self.stored.insert(d.doc_id, d.heads);
-            self.compact_if_due(&id);
         }
         self.keys_written
             .extend(p.keys.iter().map(|(e, _, digest)| (*e, *digest)));
@@ -298,6 +276,7 @@ impl Workspace {
         }
         self.rows.apply(&p.rows);
         self.rows_generation = Some(p.generation);
+        self.trim_resident();
     }
 
     /// Compaction rewrites a document as one snapshot in its own durable
@@ -307,19 +286,20 @@ impl Workspace {
     /// a new or imported case becomes a snapshot at once, and loading a
     /// case never replays more than about its own size), or once they are
     /// many.
-    fn compact_if_due(&mut self, id: &DocId) {
+    ///
+    /// Returns the document's stored size, when known.
+    fn compact_if_due(&mut self, id: &DocId) -> Option<u64> {
         let many = self.vault.config().compact_after_chunks;
-        let due = self
-            .vault
-            .doc_stats(id)
-            .map(|s| {
-                s.incrementals >= many
-                    || (s.incrementals > 0 && s.incremental_bytes >= s.snapshot_bytes)
-            })
-            .unwrap_or(false);
-        if due && let Err(e) = self.vault.compact_doc(id) {
+        let stats = self.vault.doc_stats(id).ok()?;
+        let due = stats.incrementals >= many
+            || (stats.incrementals > 0 && stats.incremental_bytes >= stats.snapshot_bytes);
+        if !due {
+            return Some(stats.stored_bytes);
+        }
+        if let Err(e) = self.vault.compact_doc(id) {
             tracing::warn!(code = e.code(), "compaction failed; will retry later");
         }
+        self.vault.doc_stats(id).ok().map(|s| s.stored_bytes)
     }
 }
 

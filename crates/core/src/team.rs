@@ -162,6 +162,7 @@ impl Workspace {
         role_may(my_role, TEAM_ADMINS, "enrol devices")?;
         let request = JoinRequest::from_text(request_text)?;
         let now = self.now();
+        self.load_signatures()?;
         let package = self.replica_mut()?.approve(&request, role, now)?;
         self.commit(&[])?;
         Ok(package)
@@ -261,6 +262,7 @@ impl Workspace {
             return Err(CoreError::not_found("active device", who));
         }
         let now = self.now();
+        self.load_everything()?;
         for d in &devices {
             self.replica_mut()?.revoke(d, reason.clone(), now)?;
         }

@@ -56,6 +56,9 @@ pub struct OpenOptions {
     /// Argon2id cost for new vaults and the floor raised to on unlock.
     pub create: CreateParams,
     pub unlock: UnlockOptions,
+    /// Stored bytes of the cases kept in memory between actions (see
+    /// `residency.rs`); the least recently used saved ones go past it.
+    pub resident_bytes: u64,
 }
 
 impl Default for OpenOptions {
@@ -64,6 +67,7 @@ impl Default for OpenOptions {
             clock: Arc::new(SystemClock),
             create: CreateParams::default(),
             unlock: UnlockOptions::default(),
+            resident_bytes: crate::residency::RESIDENT_BYTES,
         }
     }
 }
@@ -90,6 +94,7 @@ impl OpenOptions {
             clock,
             create: CreateParams::insecure_fast_for_tests(),
             unlock: UnlockOptions::insecure_fast_for_tests(),
+            resident_bytes: crate::residency::RESIDENT_BYTES,
         }
     }
 }
@@ -111,8 +116,10 @@ pub struct Workspace {
     /// replica replaced (the team document sealed it another one) is
     /// rewritten, and one it dropped is deleted.
     pub(crate) keys_written: BTreeMap<u32, [u8; 32]>,
-    /// Documents that could not be read at unlock (named in the case list).
+    /// Documents that could not be read (named in the case list).
     pub(crate) damaged: Vec<String>,
+    /// Which cases are in memory, least recently used first.
+    pub(crate) residency: crate::residency::Residency,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) catalog: &'static Catalog,
     create: CreateParams,
@@ -222,9 +229,15 @@ impl Workspace {
 
     /// How a case is stored: its snapshot and the chunks added since, and
     /// their sizes (for diagnostics; nothing of the case's content).
-    pub fn case_storage(&self, case: &str) -> Result<caravan_vault::DocStats> {
+    pub fn case_storage(&mut self, case: &str) -> Result<caravan_vault::DocStats> {
         let id = self.find_case(case)?;
         Ok(self.vault.doc_stats(&crate::ids::doc_id_for(&id))?)
+    }
+
+    /// How many cases are in memory now (for diagnostics: unlock reads
+    /// none, and the least recently used ones go again).
+    pub fn cases_in_memory(&self) -> usize {
+        self.replica.as_ref().map_or(0, |r| r.loaded_count())
     }
 
     pub fn vault_dir(&self) -> &Path {
@@ -241,6 +254,7 @@ impl Workspace {
             rows_generation: None,
             keys_written: BTreeMap::new(),
             damaged: Vec::new(),
+            residency: crate::residency::Residency::with_cap(opts.resident_bytes),
             clock: opts.clock.clone(),
             catalog: Catalog::builtin(),
             create: opts.create.clone(),

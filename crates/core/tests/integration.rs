@@ -11,6 +11,7 @@ mod fixtures;
 mod permissions;
 mod quarantine;
 mod regressions;
+mod residency;
 mod rollback;
 mod signoffs;
 mod state;

@@ -285,6 +285,7 @@ impl Replica {
     /// first (`tend_case_keys`) so that exactly the devices that may see
     /// the case can read it.
     pub fn export(&mut self, recipient: &Recipient, at: i64) -> Result<Vec<u8>, SyncError> {
+        self.require_resident("export")?;
         let team = self.team.view()?;
         let epoch = team.current_epoch();
         if !self.team_keys.contains_key(&epoch) {

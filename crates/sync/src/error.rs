@@ -73,6 +73,12 @@ pub enum SyncError {
         "change {change} is not in quarantine on this device; it may have been released or discarded already"
     )]
     NotQuarantined { change: String },
+    /// The application asked for an exchange before loading every
+    /// document: a fault in Caravan, never in what a peer sent.
+    #[error(
+        "the {what} needs every case in memory and some were not loaded; nothing was changed. Lock and unlock, then try again"
+    )]
+    NotResident { what: &'static str },
 }
 
 // What another device sent that does not verify, or cannot be read here,
@@ -101,6 +107,7 @@ caravan_errors::coded! {
         Self::NotFound(_) => ("sync.not_found", Rejected),
         Self::NotQuarantined { .. } => ("sync.not_quarantined", Rejected),
         Self::Random => ("sync.random", Failure),
+        Self::NotResident { .. } => ("sync.not_resident", Failure),
         Self::Document(_) => ("sync.document", Failure),
     }
     wraps { Model }

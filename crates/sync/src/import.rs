@@ -62,6 +62,7 @@ impl Replica {
     /// those that build on them) are quarantined, and those whose
     /// dependencies are missing are held until they arrive.
     pub fn import(&mut self, bytes: &[u8], limits: &Limits) -> Result<ImportReport, SyncError> {
+        self.require_resident("import")?;
         let parsed = parse(bytes, limits)?;
         let h = &parsed.header;
         if h.team_id != self.team_id {

@@ -216,6 +216,8 @@ impl Replica {
     ) -> Result<Vec<u8>, SyncError> {
         // A request can be built without `from_text`: judged here too.
         request.device.check_strong("join request")?;
+        // The package carries the team document's signatures.
+        self.require_signatures("join approval")?;
         let epoch = self.team.view()?.current_epoch();
         let key = self
             .team_keys

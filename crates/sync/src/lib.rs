@@ -15,6 +15,7 @@
 //! - `chunk`: Automerge chunks from other devices, read within bounds before Automerge parses them.
 //! - `join`: enrolment of a new device without network.
 //! - `quota`: what one device may leave stored here as held and quarantined changes.
+//! - `residency`: which cases and signatures are in memory; exchanges need them all.
 //! - `stored_state`: what the core stores to rebuild a replica, and what changed since.
 //!
 //! The crate does no file or network I/O: it turns bytes into decisions and
@@ -35,6 +36,7 @@ pub mod quarantine;
 pub mod quota;
 pub mod refusal;
 pub mod replica;
+mod residency;
 pub mod session;
 pub mod stored_state;
 pub mod team;

@@ -348,6 +348,7 @@ impl Replica {
         hash: &ChangeHash,
     ) -> Result<Release, SyncError> {
         self.may_review("release")?;
+        self.require_resident("release from quarantine")?;
         let entries: Vec<&Quarantined> = of_change(&self.quarantine, doc_id, hash)
             .map(|(_, q)| q)
             .collect();
@@ -440,6 +441,7 @@ impl Replica {
         hash: &ChangeHash,
     ) -> Result<Vec<String>, SyncError> {
         self.may_review("discard")?;
+        self.require_resident("discard from quarantine")?;
         let keys: Vec<Key> = of_change(&self.quarantine, doc_id, hash)
             .map(|(k, _)| k.clone())
             .collect();

@@ -88,8 +88,13 @@ pub struct Replica {
     pub(crate) team_id: TeamId,
     pub(crate) team: Team,
     pub(crate) team_keys: BTreeMap<u32, TeamKey>,
+    /// Cases in memory (see `residency`).
     pub(crate) cases: BTreeMap<String, AutoCommit>,
+    /// Cases this device holds that are not in memory.
+    pub(crate) unloaded: BTreeSet<String>,
     pub(crate) signatures: HashMap<ChangeHash, [u8; 64]>,
+    /// Stored signatures are not all in memory.
+    pub(crate) signatures_partial: bool,
     /// (member id, document id) → heads that member is known to have.
     pub(crate) peer_heads: BTreeMap<(String, String), Vec<ChangeHash>>,
     pub(crate) held: Vec<Held>,
@@ -161,7 +166,9 @@ impl Replica {
             team,
             team_keys: team_keys.into_iter().map(|k| (k.epoch, k)).collect(),
             cases: BTreeMap::new(),
+            unloaded: BTreeSet::new(),
             signatures: HashMap::new(),
+            signatures_partial: false,
             peer_heads: BTreeMap::new(),
             held: Vec::new(),
             quarantine: BTreeMap::new(),
@@ -209,10 +216,6 @@ impl Replica {
                 "this device is not enrolled in the team".into(),
             )),
         }
-    }
-
-    pub fn case_ids(&self) -> impl Iterator<Item = &String> {
-        self.cases.keys()
     }
 
     pub fn case(&self, id: &str) -> Option<CaseDoc> {
@@ -308,7 +311,7 @@ impl Replica {
             }
         };
         let id = crate::team::case_id_of(&genesis);
-        if self.cases.contains_key(&id) {
+        if self.holds_case(&id) {
             return Err(SyncError::Denied(format!(
                 "a case with id '{id}' already exists"
             )));
@@ -389,6 +392,7 @@ impl Replica {
         reason: Option<String>,
         at: Millis,
     ) -> Result<(), SyncError> {
+        self.require_resident("revocation")?;
         let actor = device.actor();
         let mut cutoffs = BTreeMap::new();
         for (id, doc) in std::iter::once((TEAM_DOC_ID.to_string(), self.team.automerge_mut()))
@@ -419,6 +423,7 @@ impl Replica {
 
     /// Rotates the team key.
     pub fn rotate(&mut self, at: Millis) -> Result<(), SyncError> {
+        self.require_resident("key rotation")?;
         let key = self.edit_team(|team, keys| team.rotate(keys, at))?;
         self.audit(
             "team.rotate_key",

@@ -211,6 +211,7 @@ impl Session {
     /// The next frame to send, or `None` when there is nothing to send now.
     pub fn poll(&mut self, replica: &mut Replica) -> Result<Option<Vec<u8>>, SyncError> {
         self.alive()?;
+        replica.require_resident("online sync")?;
         let out = self.poll_inner(replica);
         match &out {
             Err(_) => self.failed = true,
@@ -459,6 +460,7 @@ impl Session {
         frame: &[u8],
     ) -> Result<ImportReport, SyncError> {
         self.alive()?;
+        replica.require_resident("online sync")?;
         let (body, key) = self.open(replica, frame)?;
         self.idle = false;
         let out = self.handle(replica, body, key);

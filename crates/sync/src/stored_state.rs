@@ -192,6 +192,23 @@ impl Replica {
         self.quota = quota;
     }
 
+    /// Rebuilds a replica that holds the cases `case_ids` without loading
+    /// any of them or any signature: the store loads each case when it is
+    /// needed (`load_case`), and everything before an exchange (see
+    /// `residency`).
+    pub fn restore_unloaded(
+        keys: DeviceKeys,
+        team_doc: AutoCommit,
+        team_keys: impl IntoIterator<Item = TeamKey>,
+        case_ids: impl IntoIterator<Item = String>,
+        state: ReplicaState,
+    ) -> Result<Replica, SyncError> {
+        let mut r = Replica::restore(keys, team_doc, team_keys, [], [], state)?;
+        r.unloaded = case_ids.into_iter().collect();
+        r.signatures_partial = true;
+        Ok(r)
+    }
+
     /// Every team key epoch this device holds.
     pub fn team_keys(&self) -> impl Iterator<Item = &TeamKey> {
         self.team_keys.values()

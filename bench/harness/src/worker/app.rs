@@ -255,7 +255,9 @@ pub fn run(args: &Args) -> Result<()> {
 }
 
 /// A narrative edit through the core (one change, fsynced with its audit
-/// entry), alternating with a bare SQLite FULL commit of the text's bytes.
+/// entry) on a case the person has open, as in the app (opening it is
+/// measured above, not here), alternating with a bare SQLite FULL commit
+/// of the text's bytes.
 fn durable_edits(
     ws: &mut Workspace,
     ids: &[String],
@@ -272,6 +274,7 @@ fn durable_edits(
     for k in 0..edits {
         let id = rng.pick(ids).clone();
         let text = format!("Edit {k}: the witness confirmed the date of departure.");
+        ws.show_case(&id)?;
         let t = Instant::now();
         ws.set_text(&id, "narrative", &text)?;
         ours.push(t.elapsed());

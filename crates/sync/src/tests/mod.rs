@@ -14,6 +14,7 @@ mod join_package;
 mod need_to_know;
 mod planted_keys;
 mod quarantine;
+mod residency;
 mod review2;
 mod review3;
 mod review_h7;

@@ -59,6 +59,7 @@ export type ErrorCode =
   | "sync.not_found"
   | "sync.not_quarantined"
   | "sync.random"
+  | "sync.not_resident"
   | "sync.document"
   | "policy.denied"
   | "case.false_attribution"
