@@ -96,6 +96,8 @@ impl Workspace {
             .replica_mut()?
             .read_case(&id, |doc| (doc.case(), doc.conflicts().len()))
             .ok_or_else(|| CoreError::not_found("case", &id))?;
+        // The next save of this case's index entry need not count again.
+        self.conflict_counts.insert(id.clone(), conflicts as u32);
         Ok((id, case?, conflicts))
     }
 

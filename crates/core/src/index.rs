@@ -102,18 +102,25 @@ fn dashboard_facts(case: &Case, progress: &lifecycle::CaseProgress) -> Dashboard
 
 /// The index entry of a case, from its document. `None` if the document
 /// cannot be read as a case (it is then left out of the list, not lost).
+/// `known_conflicts`: the case's count of conflicts when it is known not to
+/// have changed (walking the whole document for it is the costliest part
+/// of an entry).
 pub(crate) fn index_entry(
     replica: &mut Replica,
     catalog: &Catalog,
     case_id: &str,
+    known_conflicts: Option<u32>,
 ) -> Option<CaseIndexEntry> {
-    replica.read_case(case_id, |doc| entry_of(doc, catalog, case_id))?
+    replica.read_case(case_id, |doc| {
+        entry_of(doc, catalog, case_id, known_conflicts)
+    })?
 }
 
 fn entry_of(
     doc: &mut caravan_model::CaseDoc,
     catalog: &Catalog,
     case_id: &str,
+    known_conflicts: Option<u32>,
 ) -> Option<CaseIndexEntry> {
     let case = doc.case().ok()?;
     let updated = doc.updated_at().unwrap_or(case.header.created_at);
@@ -141,7 +148,7 @@ fn entry_of(
             .filter_map(|t| t.due.map(|d| d.to_string()))
             .collect(),
         progress_percent: progress.percent(),
-        conflicts: doc.conflicts().len() as u32,
+        conflicts: known_conflicts.unwrap_or_else(|| doc.conflicts().len() as u32),
         dashboard: dashboard_facts(&case, &progress),
         layout: INDEX_LAYOUT,
     })
@@ -177,7 +184,7 @@ impl crate::workspace::Workspace {
                 continue;
             }
             let catalog = self.catalog;
-            if let Some(entry) = index_entry(self.replica_mut()?, catalog, &case) {
+            if let Some(entry) = index_entry(self.replica_mut()?, catalog, &case, None) {
                 stale.push(entry);
             }
         }

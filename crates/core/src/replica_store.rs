@@ -53,6 +53,7 @@ impl Workspace {
         self.names.clear();
         self.damaged.clear();
         self.residency.clear();
+        self.conflict_counts.clear();
         self.rows = StoredRows::default();
         self.rows_generation = None;
         self.keys_written.clear();
@@ -222,13 +223,18 @@ impl Workspace {
             }
         }
         let names_record = new_names.then(|| self.names_record()).transpose()?;
-        let index = deltas
-            .iter()
-            .filter(|d| d.doc_id != TEAM_DOC)
-            .filter_map(|d| {
-                crate::index::index_entry(self.replica.as_mut()?, self.catalog, &d.doc_id)
-            })
-            .collect();
+        let mut index = Vec::new();
+        for d in deltas.iter().filter(|d| d.doc_id != TEAM_DOC) {
+            // A case without conflicts gets none from its own device's
+            // changes: only a merge can bring one.
+            let known =
+                (d.only_mine && self.conflict_counts.get(&d.doc_id) == Some(&0)).then_some(0);
+            let replica = self.replica.as_mut().ok_or(CoreError::NoTeam)?;
+            if let Some(e) = crate::index::index_entry(replica, self.catalog, &d.doc_id, known) {
+                self.conflict_counts.insert(d.doc_id.clone(), e.conflicts);
+                index.push(e);
+            }
+        }
         Ok(Some(Pending {
             deltas,
             events,

@@ -120,6 +120,8 @@ pub struct Workspace {
     pub(crate) damaged: Vec<String>,
     /// Which cases are in memory, least recently used first.
     pub(crate) residency: crate::residency::Residency,
+    /// Each case's number of conflicts as its index entry last counted.
+    pub(crate) conflict_counts: std::collections::HashMap<String, u32>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) catalog: &'static Catalog,
     create: CreateParams,
@@ -255,6 +257,7 @@ impl Workspace {
             keys_written: BTreeMap::new(),
             damaged: Vec::new(),
             residency: crate::residency::Residency::with_cap(opts.resident_bytes),
+            conflict_counts: Default::default(),
             clock: opts.clock.clone(),
             catalog: Catalog::builtin(),
             create: opts.create.clone(),

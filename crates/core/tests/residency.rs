@@ -140,3 +140,34 @@ fn a_damaged_case_is_named_and_every_other_case_still_works() {
     assert_eq!(admin_cases.len(), 2);
     assert!(admin_cases.iter().all(|c| c.id != ids[1]));
 }
+
+/// The list's count of conflicts is skipped only for a device's own edits
+/// on a case without any: a merge counts again, and so does deciding one.
+#[test]
+fn the_lists_conflict_count_follows_merges_and_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut admin, mut inv) = admin_and_investigator(dir.path());
+    let case = open_case(&mut inv, "KZ-1", "Kiln").to_string();
+    swap(&mut inv, &mut admin);
+    let conflicts = |ws: &mut Workspace| {
+        let list = ws.list_cases(&CaseFilter::default()).unwrap();
+        list.cases.iter().find(|c| c.id == case).unwrap().conflicts
+    };
+    inv.add_note(&case, "a visit").unwrap();
+    assert_eq!(conflicts(&mut inv), 0);
+    inv.set_field(&case, "header/title", "Kiln, Shymkent")
+        .unwrap();
+    admin
+        .set_field(&case, "header/title", "Shymkent kiln")
+        .unwrap();
+    swap(&mut admin, &mut inv);
+    assert_eq!(conflicts(&mut inv), 1);
+    inv.add_note(&case, "another visit").unwrap();
+    assert_eq!(conflicts(&mut inv), 1);
+    let field = &inv.conflicts(Some(&case), false).unwrap()[0];
+    let choice = field.values[0].choice.clone();
+    inv.resolve(&case, "header/title", &choice).unwrap();
+    assert_eq!(conflicts(&mut inv), 0);
+    inv.add_note(&case, "a third visit").unwrap();
+    assert_eq!(conflicts(&mut inv), 0);
+}

@@ -89,7 +89,7 @@ pub struct Replica {
     pub(crate) team: Team,
     pub(crate) team_keys: BTreeMap<u32, TeamKey>,
     /// Cases in memory (see `residency`).
-    pub(crate) cases: BTreeMap<String, AutoCommit>,
+    pub(crate) cases: crate::residency::CaseDocs,
     /// Cases this device holds that are not in memory.
     pub(crate) unloaded: BTreeSet<String>,
     pub(crate) signatures: HashMap<ChangeHash, [u8; 64]>,
@@ -165,7 +165,7 @@ impl Replica {
             team_id,
             team,
             team_keys: team_keys.into_iter().map(|k| (k.epoch, k)).collect(),
-            cases: BTreeMap::new(),
+            cases: Default::default(),
             unloaded: BTreeSet::new(),
             signatures: HashMap::new(),
             signatures_partial: false,
@@ -227,10 +227,13 @@ impl Replica {
     /// Runs `f` on a case without copying it: the document is lent to `f`
     /// and put back (a copy of a whole case cost more than reading it).
     pub fn read_case<R>(&mut self, id: &str, f: impl FnOnce(&mut CaseDoc) -> R) -> Option<R> {
-        let (name, am) = self.cases.remove_entry(id)?;
+        let (name, mut am) = self.cases.take(id)?;
+        let before = am.get_heads();
         let mut doc = CaseDoc::from_automerge(am);
         let out = f(&mut doc);
-        self.cases.insert(name, doc.into_automerge());
+        let mut am = doc.into_automerge();
+        let changed = am.get_heads() != before;
+        self.cases.put_back(name, am, changed);
         Some(out)
     }
 

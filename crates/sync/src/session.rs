@@ -404,7 +404,7 @@ impl Session {
             .iter()
             .filter(|id| !self.keyed.contains(*id))
             .filter(|id| {
-                replica.cases.get(*id).is_some_and(|d| {
+                replica.cases.get(id).is_some_and(|d| {
                     team.may_access(peer_member, id, Replica::creator_of(team, id, d).as_deref())
                 })
             })

@@ -48,6 +48,10 @@ pub struct DocDelta {
     pub signatures: Vec<(ChangeHash, [u8; 64])>,
     /// Heads once these bytes are stored; pass them back next time.
     pub heads: Vec<ChangeHash>,
+    /// Every change is this device's own: nothing concurrent arrived, so
+    /// no new conflict can have appeared (one device's changes each
+    /// build on the last).
+    pub only_mine: bool,
 }
 
 impl Replica {
@@ -74,10 +78,9 @@ impl Replica {
         // such keys were judged), is replaced or dropped here.
         let view = r.team.view()?;
         r.settle_keys(&view);
-        r.cases = cases
-            .into_iter()
-            .map(|(id, d)| (id, d.with_actor(actor.clone())))
-            .collect();
+        for (id, d) in cases {
+            r.cases.insert_stored(id, d.with_actor(actor.clone()));
+        }
         r.signatures = signatures.into_iter().collect::<HashMap<_, _>>();
         r.peer_heads = state
             .peer_heads
@@ -223,33 +226,57 @@ impl Replica {
 
     /// What changed in each document since `stored` (document id → heads
     /// the store holds; a missing entry means nothing is stored yet).
-    /// Documents with nothing new are left out.
+    /// Documents with nothing new are left out. Only the team document
+    /// and the cases marked as possibly changed are looked at (see
+    /// `residency::CaseDocs`), so the cost follows what an action touched,
+    /// not how many cases are in memory.
     pub fn unsaved(&mut self, stored: &BTreeMap<String, Vec<ChangeHash>>) -> Vec<DocDelta> {
         let mut out = Vec::new();
-        for doc_id in self.doc_ids() {
-            let since = stored.get(&doc_id).cloned().unwrap_or_default();
-            let Some(doc) = self.doc_mut(&doc_id) else {
-                continue;
-            };
-            let heads = doc.get_heads();
-            if heads == since {
-                continue;
+        out.extend(self.delta(TEAM_DOC_ID, stored));
+        for doc_id in self.cases.dirty() {
+            match self.delta(&doc_id, stored) {
+                Some(d) => out.push(d),
+                None => self.cases.stored(&doc_id),
             }
-            let changes: Vec<ChangeHash> =
-                doc.get_changes(&since).iter().map(|c| c.hash()).collect();
-            let bytes = doc.save_after(&since);
-            let signatures = changes
-                .into_iter()
-                .filter_map(|h| self.signatures.get(&h).map(|s| (h, *s)))
-                .collect();
-            out.push(DocDelta {
-                doc_id,
-                bytes,
-                signatures,
-                heads,
-            });
         }
         out
+    }
+
+    /// What the store lacks of one document, if anything.
+    fn delta(
+        &mut self,
+        doc_id: &str,
+        stored: &BTreeMap<String, Vec<ChangeHash>>,
+    ) -> Option<DocDelta> {
+        let since = stored.get(doc_id).cloned().unwrap_or_default();
+        let doc = if doc_id == TEAM_DOC_ID {
+            self.team.automerge_mut()
+        } else {
+            self.cases.get_mut_unmarked(doc_id)?
+        };
+        let heads = doc.get_heads();
+        if heads == since {
+            return None;
+        }
+        let me = self.keys.id().actor();
+        let (changes, only_mine) = {
+            let changes = doc.get_changes(&since);
+            let only_mine = changes.iter().all(|c| *c.actor_id() == me);
+            let hashes: Vec<ChangeHash> = changes.iter().map(|c| c.hash()).collect();
+            (hashes, only_mine)
+        };
+        let bytes = doc.save_after(&since);
+        let signatures = changes
+            .into_iter()
+            .filter_map(|h| self.signatures.get(&h).map(|s| (h, *s)))
+            .collect();
+        Some(DocDelta {
+            doc_id: doc_id.to_string(),
+            bytes,
+            signatures,
+            heads,
+            only_mine,
+        })
     }
 }
 

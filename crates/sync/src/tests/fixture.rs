@@ -365,9 +365,13 @@ pub fn put(doc: &mut automerge::AutoCommit, path: &[&str], value: &str) {
 pub fn plant(r: &mut Replica, case: &str, c: &automerge::Change) {
     let sig = sign_as(r, case, &c.hash());
     let actor = r.device().actor();
+    if !r.cases.contains_key(case) {
+        let empty = automerge::AutoCommit::new().with_actor(actor);
+        r.cases.insert(case.to_string(), empty);
+    }
     r.cases
-        .entry(case.to_string())
-        .or_insert_with(|| automerge::AutoCommit::new().with_actor(actor))
+        .get_mut(case)
+        .unwrap()
         .apply_changes([c.clone()])
         .unwrap();
     r.signatures.insert(c.hash(), sig);
