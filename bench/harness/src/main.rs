@@ -20,7 +20,12 @@ use anyhow::{Context, Result, bail};
 pub struct Config {
     tiny: bool,
     rounds: usize,
+    /// Case counts of the app's own path (`--cases`).
     cases: Vec<usize>,
+    /// Case counts of the storage and sync comparisons (`--sync-cases`):
+    /// they copy whole fixtures between peers, so 10,000 cases there would
+    /// take hours and measure nothing the app's figures do not.
+    sync_cases: Vec<usize>,
     changes: usize,
     bin: PathBuf,
     node: PathBuf,
@@ -32,6 +37,7 @@ fn parse_args() -> Result<Config> {
         tiny: false,
         rounds: 5,
         cases: vec![1000],
+        sync_cases: vec![1000],
         changes: 100,
         bin: PathBuf::new(),
         node: PathBuf::new(),
@@ -44,12 +50,8 @@ fn parse_args() -> Result<Config> {
             "--tiny" => c.tiny = true,
             "--rounds" => c.rounds = val()?.parse().context("--rounds: a whole number")?,
             "--changes" => c.changes = val()?.parse().context("--changes: a whole number")?,
-            "--cases" => {
-                c.cases = val()?
-                    .split(',')
-                    .map(|s| s.trim().parse().context("--cases: e.g. 1000,10000"))
-                    .collect::<Result<_>>()?
-            }
+            "--cases" => c.cases = counts(&val()?, "--cases")?,
+            "--sync-cases" => c.sync_cases = counts(&val()?, "--sync-cases")?,
             "--bin-dir" => c.bin = PathBuf::from(val()?),
             "--node-dir" => c.node = PathBuf::from(val()?),
             "--out" => c.out = PathBuf::from(val()?),
@@ -60,10 +62,25 @@ fn parse_args() -> Result<Config> {
     {
         bail!("--bin-dir, --node-dir and --out are required (use ./scripts/bench)");
     }
-    if c.rounds == 0 || c.cases.is_empty() || c.cases.contains(&0) {
-        bail!("--rounds and --cases must be positive");
+    if c.tiny {
+        c.sync_cases = c.cases.clone();
+    }
+    let empty = |v: &[usize]| v.is_empty() || v.contains(&0);
+    if c.rounds == 0 || empty(&c.cases) || empty(&c.sync_cases) {
+        bail!("--rounds, --cases and --sync-cases must be positive");
     }
     Ok(c)
+}
+
+/// "1000,10000" → [1000, 10000].
+fn counts(list: &str, what: &str) -> Result<Vec<usize>> {
+    list.split(',')
+        .map(|s| {
+            s.trim()
+                .parse()
+                .with_context(|| format!("{what}: e.g. 1000,10000"))
+        })
+        .collect()
 }
 
 /// One worker invocation: which peer, and the command line.
@@ -101,7 +118,7 @@ fn drive(c: &Config) -> Result<()> {
     };
     let app_edits = if c.tiny { "5" } else { "50" };
 
-    for &n in &c.cases {
+    for &n in &c.sync_cases {
         let dir = fixture_dir(c, n);
         eprintln!(
             "== fixture: {n} cases x {} changes ({})",
@@ -116,6 +133,8 @@ fn drive(c: &Config) -> Result<()> {
         if !st.success() {
             bail!("fixture generation failed");
         }
+    }
+    for &n in &c.cases {
         let dir = app_fixture_dir(c, n);
         eprintln!(
             "== fixture: {n} cases filled through the app's use cases ({})",
@@ -141,6 +160,19 @@ fn drive(c: &Config) -> Result<()> {
     let mut results = Results::new();
     for round in 1..=c.rounds {
         for &n in &c.cases {
+            let app = Run {
+                peer: report::CARAVAN_APP,
+                program: worker.clone(),
+                args: ["app", "--fixture", &s(&app_fixture_dir(c, n)), "--work"]
+                    .into_iter()
+                    .map(String::from)
+                    .chain([s(&work.join("app"))])
+                    .chain(["--opens", loads, "--edits", app_edits, "--kdf", kdf].map(String::from))
+                    .collect(),
+            };
+            run_one(&format!("{n} cases"), &app, round, c.rounds, &mut results)?;
+        }
+        for &n in &c.sync_cases {
             let fx = s(&fixture_dir(c, n));
             let storage = |peer, program: &Path| Run {
                 peer,
@@ -161,18 +193,7 @@ fn drive(c: &Config) -> Result<()> {
                     .chain(["--changes".into(), c.changes.to_string()])
                     .collect(),
             };
-            let app = Run {
-                peer: report::CARAVAN_APP,
-                program: worker.clone(),
-                args: ["app", "--fixture", &s(&app_fixture_dir(c, n)), "--work"]
-                    .into_iter()
-                    .map(String::from)
-                    .chain([s(&work.join("app"))])
-                    .chain(["--opens", loads, "--edits", app_edits, "--kdf", kdf].map(String::from))
-                    .collect(),
-            };
             let runs = [
-                app,
                 storage(report::CARAVAN_VAULT, &worker),
                 storage(report::PLAINTEXT_VAULT, &plaintext),
                 storage(report::SQLCIPHER, &sqlcipher),

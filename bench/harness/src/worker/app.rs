@@ -22,7 +22,8 @@ use caravan_core::{
 
 const PASSPHRASE: &str = "benchmark passphrase: four unrelated words";
 /// Written once the vault is whole; a change to what it holds changes this.
-const APP_FIXTURE_FORMAT: &[u8] = b"2: cases filled through caravan-core, index with the dashboard's figures";
+const APP_FIXTURE_FORMAT: &[u8] =
+    b"2: cases filled through caravan-core, index with the dashboard's figures";
 
 fn pass() -> Passphrase {
     Passphrase::new(PASSPHRASE.into())
