@@ -269,7 +269,7 @@ impl Workspace {
         }
         for d in p.deltas {
             let id = self.names[&d.doc_id];
-            let stored_bytes = self.compact_if_due(&id);
+            let stored_bytes = self.compact_if_due(&d.doc_id, &id);
             if d.doc_id != TEAM_DOC {
                 self.residency.touch(&d.doc_id, stored_bytes);
             }
@@ -294,7 +294,11 @@ impl Workspace {
     /// many.
     ///
     /// Returns the document's stored size, when known.
-    fn compact_if_due(&mut self, id: &DocId) -> Option<u64> {
+    ///
+    /// The document in memory holds every stored change (it was read
+    /// whole, or made here, and every chunk since was written from it), so
+    /// the snapshot is saved from it rather than read back.
+    fn compact_if_due(&mut self, name: &str, id: &DocId) -> Option<u64> {
         let many = self.vault.config().compact_after_chunks;
         let stats = self.vault.doc_stats(id).ok()?;
         let due = stats.incrementals >= many
@@ -302,7 +306,12 @@ impl Workspace {
         if !due {
             return Some(stats.stored_bytes);
         }
-        if let Err(e) = self.vault.compact_doc(id) {
+        let snapshot = self.replica.as_mut().and_then(|r| r.save_whole(name));
+        let compacted = match snapshot.map(zeroize::Zeroizing::new) {
+            Some(s) => self.vault.replace_doc_with_snapshot(id, &s),
+            None => self.vault.compact_doc(id),
+        };
+        if let Err(e) = compacted {
             tracing::warn!(code = e.code(), "compaction failed; will retry later");
         }
         self.vault.doc_stats(id).ok().map(|s| s.stored_bytes)

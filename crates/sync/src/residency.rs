@@ -80,6 +80,15 @@ impl Replica {
         self.unloaded.remove(id);
     }
 
+    /// The whole document as one snapshot (`save()`), for a store that
+    /// compacts it; `None` if it is not in memory.
+    pub fn save_whole(&mut self, id: &str) -> Option<Vec<u8>> {
+        if id == crate::team::TEAM_DOC_ID {
+            return Some(self.team.automerge_mut().save());
+        }
+        self.cases.get_mut_unmarked(id).map(|d| d.save())
+    }
+
     /// Whether every stored signature is in memory.
     pub fn signatures_loaded(&self) -> bool {
         !self.signatures_partial

@@ -530,6 +530,29 @@ fn auto_compaction_keeps_chunks_appended_by_others() {
 }
 
 #[test]
+fn a_document_is_replaced_by_a_snapshot_of_the_copy_that_wrote_it() {
+    let (dir, mut v, id, mut d) = compacting_doc(1000);
+    let mut heads = vec![];
+    for i in 0..5 {
+        put(&mut d, &format!("k{i}"), i as i64);
+        heads = v.save_doc(&id, &d, &heads).unwrap();
+    }
+    assert_eq!(v.doc_stats(&id).unwrap().incrementals, 5);
+    v.replace_doc_with_snapshot(&id, &d.save()).unwrap();
+    let st = v.doc_stats(&id).unwrap();
+    assert_eq!((st.snapshots, st.incrementals), (1, 0), "{st:?}");
+    // Later chunks go on top of it, and all of it survives a restart.
+    put(&mut d, "k5", 5i64);
+    v.save_doc(&id, &d, &heads).unwrap();
+    v.lock();
+    let v = unlock(dir.path()).unwrap();
+    let loaded = v.load_doc(&id).unwrap().unwrap();
+    assert_eq!(loaded.get_heads(), d.get_heads());
+    assert_eq!(get_i64(&loaded, "k0"), Some(0));
+    assert_eq!(get_i64(&loaded, "k5"), Some(5));
+}
+
+#[test]
 fn auto_compaction_still_reports_a_damaged_chunk() {
     let (dir, mut v, id, mut d) = compacting_doc(3);
     let heads = save_each(
