@@ -105,13 +105,24 @@ fn this_build_reads_the_vaults_bundle_and_join_package_an_earlier_one_wrote() {
         NAME
     );
 
-    // The investigator's vault holds its case.
-    let mut inv = open("inv");
+    // The investigator's vault holds its case. It was written before unlock
+    // stopped reading cases and before bundles carried one signature per
+    // author: it still lists, edits and sends in today's format, and the
+    // admin takes that bundle with nothing refused.
+    // Its first unlock rebuilds the index entries of an older layout from
+    // the cases; from the next one on, unlock reads no case.
+    let mut inv = reopen(open("inv"));
     inv.audit_verify().unwrap();
+    assert_eq!(inv.cases_in_memory(), 0);
     assert_eq!(
         inv.list_cases(&CaseFilter::default()).unwrap().cases.len(),
         1
     );
+    inv.add_note(&cases[0].id, "Second visit").unwrap();
+    let report = swap(&mut inv, &mut admin);
+    assert!(report.quarantined.is_empty(), "{report:?}");
+    let notes = admin.show_case(&cases[0].id).unwrap().notes;
+    assert!(notes.iter().any(|n| n.body == "Second visit"), "{notes:?}");
 
     // The joining device takes its package.
     let mut joiner = open("joiner");
