@@ -1,18 +1,15 @@
 //! Trust at merge: the checks every incoming change passes, on every device,
 //! before it is applied.
 //!
-//! Every change carries an Ed25519 signature of its author's device over
-//! (team id, document id, change hash). The change hash covers the change's
-//! bytes — author (actor), sequence number, operations and the hashes of
-//! the changes it depends on — so a valid signature pins the change exactly.
-//! Every change's own signature is verified, strictly and on its own, and
-//! only verified signatures are stored and passed on. An earlier shortcut
-//! verified only each author's newest change in a batch, reasoning that its
-//! hash chain vouches for the author's earlier changes. It does vouch for
-//! their bytes, but not for the signatures that travel with them: those
-//! were stored unverified and relayed to the next device, and a junk
-//! signature on an honest change quarantined it. See docs/security.md,
-//! "Trusted changes".
+//! Every change is signed by its author's device, Ed25519 over (team id,
+//! document id, change hash). The change hash covers the change's bytes —
+//! author (actor), sequence number, operations and the hashes of the
+//! changes it depends on — so a valid signature pins the change exactly,
+//! and with it every change it reaches through `deps`. A change is taken
+//! to be its author's by its own signature or by its author's signature of
+//! a later change that reaches it (`vouch`); each is verified strictly and
+//! on its own, and only verified signatures are stored and passed on. See
+//! docs/security.md, "Trusted changes".
 
 use automerge::{AutoCommit, Change, ChangeHash};
 use caravan_model::attribution::{self, Signer};
@@ -23,6 +20,7 @@ use crate::identity::DeviceId;
 use crate::refusal::Refusal;
 pub use crate::refusal::Rejection;
 use crate::team::{TeamDoc, TeamId};
+use crate::vouch::Voucher;
 
 /// The bytes a device signs for one of its changes.
 pub fn change_message(team: &TeamId, doc_id: &str, hash: &ChangeHash) -> Vec<u8> {
@@ -63,6 +61,10 @@ pub fn signature_valid(
     Verifier::new(team_id, doc_id).valid(change, signature)
 }
 
+/// An author's signature of one of their changes, by which it vouches
+/// for an earlier one: (author, change signed, signature).
+type LaterSignature = (automerge::ActorId, ChangeHash, [u8; 64]);
+
 /// Verifies the signatures of one document's incoming changes, keeping each
 /// author's decompressed key: decompressing it again for every change was
 /// a fifth of the cost of verifying.
@@ -72,6 +74,9 @@ pub(crate) struct Verifier<'a> {
     keys: std::cell::RefCell<
         std::collections::HashMap<automerge::ActorId, Option<ed25519_dalek::VerifyingKey>>,
     >,
+    /// Signatures of later changes already checked: one vouches for many
+    /// changes of its author, and is verified once.
+    later: std::cell::RefCell<std::collections::HashMap<LaterSignature, bool>>,
 }
 
 impl<'a> Verifier<'a> {
@@ -80,22 +85,53 @@ impl<'a> Verifier<'a> {
             team_id,
             doc_id,
             keys: Default::default(),
+            later: Default::default(),
         }
     }
 
     /// Whether `signature` is the change author's signature of this change.
     pub(crate) fn valid(&self, change: &Change, signature: &[u8; 64]) -> bool {
+        self.signed_by(change.actor_id(), &change.hash(), signature)
+    }
+
+    /// Whether `signature` is the signature of the device `actor` of the
+    /// change `hash` in this document.
+    fn signed_by(
+        &self,
+        actor: &automerge::ActorId,
+        hash: &ChangeHash,
+        signature: &[u8; 64],
+    ) -> bool {
         let mut keys = self.keys.borrow_mut();
-        let key = keys.entry(change.actor_id().clone()).or_insert_with(|| {
-            DeviceId::from_actor(change.actor_id()).and_then(|d| d.verifying_key())
-        });
+        let key = keys
+            .entry(actor.clone())
+            .or_insert_with(|| DeviceId::from_actor(actor).and_then(|d| d.verifying_key()));
         key.as_ref().is_some_and(|k| {
             crate::identity::verify_with(
                 k,
-                &change_message(self.team_id, self.doc_id, &change.hash()),
+                &change_message(self.team_id, self.doc_id, hash),
                 signature,
             )
         })
+    }
+
+    /// Whether `voucher` shows that `change` is its author's: its author's
+    /// signature of it, or of the later change of the author it names
+    /// (whose reach to `change` through `deps` was checked when the input
+    /// was read, `vouch::vouch`).
+    pub(crate) fn vouches(&self, change: &Change, voucher: &Voucher) -> bool {
+        match voucher {
+            Voucher::Own(signature) => self.valid(change, signature),
+            Voucher::Later { signed, signature } => {
+                let key = (change.actor_id().clone(), *signed, *signature);
+                if let Some(known) = self.later.borrow().get(&key) {
+                    return *known;
+                }
+                let valid = self.signed_by(change.actor_id(), signed, signature);
+                self.later.borrow_mut().insert(key, valid);
+                valid
+            }
+        }
     }
 }
 
