@@ -666,7 +666,7 @@ pub(crate) fn integrate(
         me,
     } = judging;
     let verifier = trust::Verifier::new(team_id, doc_id);
-    let verify = |c: &Change, voucher: &Voucher| verifier.vouches(c, voucher);
+    let verify = |c: &Change, voucher: &Voucher| crate::vouch::vouches(&verifier, c, voucher);
     let mut pending: Vec<Pending> = Vec::new();
     let mut index: HashMap<ChangeHash, usize> = HashMap::new();
     // Changes held from earlier imports get another chance.

@@ -365,7 +365,7 @@ impl Replica {
         let voucher = entries
             .iter()
             .filter_map(|q| signature_of(q))
-            .find(|v| verifier.vouches(&change, v))
+            .find(|v| crate::vouch::vouches(&verifier, &change, v))
             .or_else(|| entries.iter().find_map(|q| signature_of(q)))
             .unwrap_or(crate::vouch::UNSIGNED);
         let codes: Vec<String> = entries.iter().map(|q| q.reason.code.clone()).collect();

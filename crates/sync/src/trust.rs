@@ -20,7 +20,6 @@ use crate::identity::DeviceId;
 use crate::refusal::Refusal;
 pub use crate::refusal::Rejection;
 use crate::team::{TeamDoc, TeamId};
-use crate::vouch::Voucher;
 
 /// The bytes a device signs for one of its changes.
 pub fn change_message(team: &TeamId, doc_id: &str, hash: &ChangeHash) -> Vec<u8> {
@@ -115,23 +114,22 @@ impl<'a> Verifier<'a> {
         })
     }
 
-    /// Whether `voucher` shows that `change` is its author's: its author's
-    /// signature of it, or of the later change of the author it names
-    /// (whose reach to `change` through `deps` was checked when the input
-    /// was read, `vouch::vouch`).
-    pub(crate) fn vouches(&self, change: &Change, voucher: &Voucher) -> bool {
-        match voucher {
-            Voucher::Own(signature) => self.valid(change, signature),
-            Voucher::Later { signed, signature } => {
-                let key = (change.actor_id().clone(), *signed, *signature);
-                if let Some(known) = self.later.borrow().get(&key) {
-                    return *known;
-                }
-                let valid = self.signed_by(change.actor_id(), signed, signature);
-                self.later.borrow_mut().insert(key, valid);
-                valid
-            }
+    /// Whether `signature` is the signature of the device `actor` of its
+    /// change `signed`: checked once, however many earlier changes of the
+    /// author it vouches for (`vouch`).
+    pub(crate) fn signed_later(
+        &self,
+        actor: &automerge::ActorId,
+        signed: &ChangeHash,
+        signature: &[u8; 64],
+    ) -> bool {
+        let key = (actor.clone(), *signed, *signature);
+        if let Some(known) = self.later.borrow().get(&key) {
+            return *known;
         }
+        let valid = self.signed_by(actor, signed, signature);
+        self.later.borrow_mut().insert(key, valid);
+        valid
     }
 }
 

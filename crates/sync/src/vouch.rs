@@ -34,6 +34,19 @@ pub(crate) enum Voucher {
     },
 }
 
+/// Whether `voucher` shows that `change` is its author's: its author's
+/// signature of it, or of the later change of the author it names (whose
+/// reach to `change` through `deps` was checked when the input was read,
+/// [`vouch`]).
+pub(crate) fn vouches(verifier: &Verifier<'_>, change: &Change, voucher: &Voucher) -> bool {
+    match voucher {
+        Voucher::Own(signature) => verifier.valid(change, signature),
+        Voucher::Later { signed, signature } => {
+            verifier.signed_later(change.actor_id(), signed, signature)
+        }
+    }
+}
+
 /// A change that came without any signature: it fails the check.
 pub(crate) const UNSIGNED: Voucher = Voucher::Own([0; 64]);
 

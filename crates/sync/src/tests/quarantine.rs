@@ -83,7 +83,7 @@ fn carried(reader: &mut Replica, bundle: &[u8]) -> Vec<(String, Change, Voucher)
 
 /// Whether `voucher` shows that `c` is its author's.
 fn vouched(team_id: &crate::team::TeamId, doc_id: &str, c: &Change, voucher: &Voucher) -> bool {
-    crate::trust::Verifier::new(team_id, doc_id).vouches(c, voucher)
+    crate::vouch::vouches(&crate::trust::Verifier::new(team_id, doc_id), c, voucher)
 }
 
 /// Every signature a device holds for a document's changes is its
