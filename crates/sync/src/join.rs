@@ -18,7 +18,10 @@ use crate::team::{ExpectedTeam, TEAM_DOC_ID, Team, TeamId, epoch_key, issued_key
 
 const REQUEST_PREFIX: &str = "CARAVAN-JOIN1:";
 const PACKAGE_MAGIC: &[u8; 8] = b"CRVNJOIN";
-const PACKAGE_VERSION: u16 = 1;
+/// 2: the team document's signatures are each author's of their newest
+/// changes, vouching for what they build on (`vouch`); a reader takes 1,
+/// where every change carried its own.
+const PACKAGE_VERSION: u16 = 2;
 const MAX_PACKAGE: usize = 64 << 20;
 
 /// What a new device asks to be enrolled with.
