@@ -178,19 +178,7 @@ impl Replica {
         };
         match content {
             Content::Changes(list) => {
-                let own: Vec<Option<[u8; 64]>> = match &signatures {
-                    Signatures::EachChange(each) => {
-                        if each.len() != list.len() {
-                            return Err(malformed("a change without its signature".into()));
-                        }
-                        each.iter().copied().map(Some).collect()
-                    }
-                    Signatures::Some(by_hash) => list
-                        .iter()
-                        .map(|b| chunk::change_hash(b).and_then(|h| by_hash.get(&h).copied()))
-                        .collect(),
-                };
-                for (bytes, own) in list.iter().zip(own) {
+                for (bytes, own) in list.iter().zip(own_signatures(&list, &signatures)?) {
                     read_one(report, self, bytes, own, budget)?;
                 }
             }
@@ -212,4 +200,23 @@ impl Replica {
         let heads = heads.iter().map(|h| ChangeHash(*h)).collect();
         Ok((doc_id, changes, heads))
     }
+}
+
+/// The signature that came with each change of a list, if one did.
+fn own_signatures(
+    list: &[serde_bytes::ByteBuf],
+    signatures: &Signatures,
+) -> Result<Vec<Option<[u8; 64]>>, SyncError> {
+    Ok(match signatures {
+        Signatures::EachChange(each) => {
+            if each.len() != list.len() {
+                return Err(malformed("a change without its signature".into()));
+            }
+            each.iter().copied().map(Some).collect()
+        }
+        Signatures::Some(by_hash) => list
+            .iter()
+            .map(|b| chunk::change_hash(b).and_then(|h| by_hash.get(&h).copied()))
+            .collect(),
+    })
 }
