@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! magic "CRVNBNDL" | version u16 BE | header_len u32 BE | header (postcard)
-//! | body_len u64 BE | body: nonce[24] || XChaCha20-Poly1305(postcard Body)
+//! | body_len u64 BE | body: nonce[24] || XChaCha20-Poly1305(zstd(postcard Body))
 //! | signature[64]: Ed25519 of the sender over every byte before it
 //! ```
 //! In plaintext the header holds the team id, the team key sealed to each
@@ -12,9 +12,9 @@
 //! its signature checked before the body is decrypted or decoded; the
 //! body's AAD is every byte before it, so no header field can be swapped
 //! under a valid body. Inside the body, each case's changes are sealed
-//! again under that case's key (`case_keys`).
+//! again under that case's key (`case_keys`). Each document's entry is in
+//! `entry`.
 
-use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 
 use crate::crypto;
@@ -24,9 +24,22 @@ use crate::keys::TeamKey;
 use crate::replica::Replica;
 use crate::team::{TEAM_DOC_ID, TeamDoc, TeamId, public_device};
 
+#[cfg(test)]
+pub(crate) mod crafted;
+mod entry;
+mod read;
+
+#[cfg(test)]
+pub(crate) use entry::{AuthorSignature, SignedChange};
+pub(crate) use entry::{Content, DocEntry, DocEntryV2, Inflation, RawEntry, Signatures};
+
 pub const MAGIC: &[u8; 8] = b"CRVNBNDL";
-/// 2: the sender and recipient sealed, each case under its own key.
-pub const VERSION: u16 = 2;
+/// 3: plaintext compressed before it is sealed; whole documents for a
+/// recipient that holds none; signatures per author and document.
+/// 2: the sender and recipient sealed, each case under its own key (read).
+pub const VERSION: u16 = 3;
+/// The oldest format read.
+pub const OLDEST_READ: u16 = 2;
 const PREAMBLE: usize = 8 + 2 + 4;
 
 /// Sizes a reader refuses before allocating for them.
@@ -95,37 +108,23 @@ pub struct Meta {
     pub created_at: i64,
 }
 
+/// A bundle's body: [`DocEntry`]s in format 3, [`DocEntryV2`]s in format 2.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct Body {
+pub(crate) struct Body<E> {
     /// The team document's changes: every member may read them.
-    pub(crate) team: Option<DocEntry>,
+    pub(crate) team: Option<E>,
     /// Each case's changes, under that case's key.
     pub(crate) cases: Vec<CaseSection>,
 }
 
-/// One case's [`DocEntry`], sealed under a key of the case.
+/// One case's entry, sealed under a key of the case (in format 3,
+/// compressed first).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct CaseSection {
     pub(crate) doc_id: String,
     pub(crate) key_id: [u8; 16],
     #[serde(with = "serde_bytes")]
     pub(crate) sealed: Vec<u8>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct DocEntry {
-    pub(crate) doc_id: String,
-    /// The sender's heads of this document when it wrote the bundle.
-    pub(crate) heads: Vec<[u8; 32]>,
-    pub(crate) changes: Vec<SignedChange>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct SignedChange {
-    #[serde(with = "serde_bytes")]
-    pub(crate) bytes: Vec<u8>,
-    #[serde(with = "serde_bytes")]
-    pub(crate) signature: Vec<u8>,
 }
 
 fn meta_aad(team: &TeamId) -> Vec<u8> {
@@ -176,6 +175,7 @@ pub(crate) fn open_meta(team: &TeamId, sealed: &[u8], key: &TeamKey) -> Option<M
 
 /// The framing of a bundle, checked but not yet decrypted.
 pub struct Parsed<'a> {
+    pub version: u16,
     pub header: Header,
     pub(crate) signed: &'a [u8],
     pub(crate) body: &'a [u8],
@@ -202,7 +202,7 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Parsed<'a>, SyncErr
             found: version,
         });
     }
-    if version == 1 {
+    if version < OLDEST_READ && version != 0 {
         return Err(SyncError::OldFormat {
             what: WHAT,
             found: version,
@@ -271,6 +271,7 @@ pub fn parse<'a>(bytes: &'a [u8], limits: &Limits) -> Result<Parsed<'a>, SyncErr
             detail: "signature",
         })?;
     Ok(Parsed {
+        version,
         header,
         signed: &bytes[..body_end],
         body: &bytes[body_start..body_end],
@@ -334,15 +335,21 @@ impl Replica {
             Recipient::Member(m) => Some(m.clone()),
             Recipient::AnyMember => None,
         };
-        let team_entry = self.doc_entry(TEAM_DOC_ID, member.as_deref())?;
-        let mut change_count = team_entry.changes.len();
+        let known = self.known_heads(member.as_deref(), TEAM_DOC_ID);
+        let (team_entry, mut change_count) = self.doc_entry(TEAM_DOC_ID, known.as_deref())?;
+        self.note_announced(member.as_deref(), &team_entry);
         let mut cases = Vec::with_capacity(case_ids.len());
         for doc_id in case_ids {
-            let entry = self.doc_entry(doc_id, member.as_deref())?;
+            if self.tells_nothing(member.as_deref(), doc_id) {
+                continue;
+            }
+            let known = self.known_heads(member.as_deref(), doc_id);
+            let (entry, count) = self.doc_entry(doc_id, known.as_deref())?;
             let plain = zeroize::Zeroizing::new(postcard::to_stdvec(&entry).map_err(doc_err)?);
-            match self.seal_case(doc_id, &plain)? {
+            match self.seal_case(doc_id, &entry::compress(&plain)?)? {
                 Some((key_id, sealed)) => {
-                    change_count += entry.changes.len();
+                    self.note_announced(member.as_deref(), &entry);
+                    change_count += count;
                     cases.push(CaseSection {
                         doc_id: doc_id.clone(),
                         key_id,
@@ -396,49 +403,28 @@ impl Replica {
         Ok(bundle)
     }
 
-    /// One document's changes that `member` lacks (as far as this device
-    /// knows), with their signatures, and this device's heads of it.
-    fn doc_entry(&mut self, doc_id: &str, member: Option<&str>) -> Result<DocEntry, SyncError> {
-        let known = member
-            .and_then(|m| self.peer_heads.get(&(m.to_string(), doc_id.to_string())))
-            .cloned();
-        let doc = self
-            .doc_mut(doc_id)
-            .ok_or_else(|| SyncError::NotFound(doc_id.to_string()))?;
-        let have: Vec<ChangeHash> = known
-            .unwrap_or_default()
-            .into_iter()
-            .filter(|h| doc.get_change_by_hash(h).is_some())
-            .collect();
-        let changes = doc.get_changes(&have);
-        // A document with nothing new still travels, as its heads alone:
-        // the recipient learns what this device holds and will send only
-        // what it lacks next time.
-        let heads = doc.get_heads().iter().map(|h| h.0).collect();
-        let mut signed = Vec::with_capacity(changes.len());
-        for c in changes {
-            let sig = self.signatures.get(&c.hash()).ok_or_else(|| {
-                SyncError::Document(format!("no signature is stored for change {}", c.hash()))
-            })?;
-            signed.push(SignedChange {
-                bytes: c.raw_bytes().to_vec(),
-                signature: sig.to_vec(),
-            });
-        }
-        Ok(DocEntry {
-            doc_id: doc_id.to_string(),
-            heads,
-            changes: signed,
-        })
-    }
-
     /// Frames, encrypts and signs a bundle: `meta` and `body` under the
     /// team key `key` (the body's cases are sealed already).
     pub(crate) fn seal(
         &self,
         meta: &Meta,
         offers: Vec<serde_bytes::ByteBuf>,
-        body: &Body,
+        body: &Body<DocEntry>,
+        key: &TeamKey,
+    ) -> Result<Vec<u8>, SyncError> {
+        let plain = entry::compress(&zeroize::Zeroizing::new(
+            postcard::to_stdvec(body).map_err(doc_err)?,
+        ))?;
+        self.seal_compressed(meta, offers, &plain, key)
+    }
+
+    /// Frames, encrypts and signs a bundle whose body, compressed, is
+    /// `plain`.
+    pub(crate) fn seal_compressed(
+        &self,
+        meta: &Meta,
+        offers: Vec<serde_bytes::ByteBuf>,
+        plain: &[u8],
         key: &TeamKey,
     ) -> Result<Vec<u8>, SyncError> {
         let header = Header {
@@ -447,7 +433,6 @@ impl Replica {
             meta: seal_meta(&self.team_id, meta, key)?,
         };
         let header_bytes = postcard::to_stdvec(&header).map_err(doc_err)?;
-        let plain = zeroize::Zeroizing::new(postcard::to_stdvec(body).map_err(doc_err)?);
         let mut out =
             Vec::with_capacity(PREAMBLE + header_bytes.len() + 8 + plain.len() + 24 + 16 + 64);
         out.extend_from_slice(MAGIC);
@@ -456,110 +441,10 @@ impl Replica {
         out.extend_from_slice(&header_bytes);
         let body_len = (plain.len() + 24 + 16) as u64;
         out.extend_from_slice(&body_len.to_be_bytes());
-        let sealed = crypto::seal(&key.key, &out, &plain)?;
+        let sealed = crypto::seal(&key.key, &out, plain)?;
         out.extend_from_slice(&sealed);
         let sig = self.keys.sign(&out);
         out.extend_from_slice(&sig);
         Ok(out)
-    }
-}
-
-/// For tests that play an attacker: bundles made of documents as given,
-/// and bundles opened to what they hold.
-#[cfg(test)]
-impl Replica {
-    /// A bundle from this device holding `docs` as they are, sealed as
-    /// `export` seals: each case under the key this device sends it under
-    /// (tended first; wraps that tending writes join the team section), a
-    /// case it has no key of (or an id that is not a case's) in the clear
-    /// under a key id of zeros.
-    pub(crate) fn seal_docs(
-        &mut self,
-        meta: &Meta,
-        docs: Vec<DocEntry>,
-        key: &TeamKey,
-        offers: Vec<serde_bytes::ByteBuf>,
-    ) -> Vec<u8> {
-        let team = self.team.view().unwrap();
-        let case_ids: Vec<String> = docs
-            .iter()
-            .filter(|d| d.doc_id != TEAM_DOC_ID)
-            .map(|d| d.doc_id.clone())
-            .collect();
-        let before = self.team.automerge_mut().get_heads();
-        self.tend_case_keys(&team, &case_ids, meta.created_at)
-            .unwrap();
-        let tended: Vec<SignedChange> = self
-            .team
-            .automerge_mut()
-            .get_changes(&before)
-            .iter()
-            .map(|c| SignedChange {
-                bytes: c.raw_bytes().to_vec(),
-                signature: self.signatures[&c.hash()].to_vec(),
-            })
-            .collect();
-        let mut body = Body {
-            team: None,
-            cases: Vec::new(),
-        };
-        for d in docs {
-            if d.doc_id == TEAM_DOC_ID {
-                body.team = Some(d);
-                continue;
-            }
-            let plain = postcard::to_stdvec(&d).unwrap();
-            let (key_id, sealed) = self
-                .seal_case(&d.doc_id, &plain)
-                .unwrap()
-                .unwrap_or(([0; 16], plain));
-            body.cases.push(CaseSection {
-                doc_id: d.doc_id,
-                key_id,
-                sealed,
-            });
-        }
-        if !tended.is_empty() {
-            let heads = self
-                .team
-                .automerge_mut()
-                .get_heads()
-                .iter()
-                .map(|h| h.0)
-                .collect();
-            let team = body.team.get_or_insert_with(|| DocEntry {
-                doc_id: TEAM_DOC_ID.into(),
-                heads,
-                changes: Vec::new(),
-            });
-            team.changes.extend(tended);
-        }
-        self.seal(meta, offers, &body, key).unwrap()
-    }
-
-    /// What a modified client sends: every case it holds, each under the
-    /// key it sends the case under (see [`Replica::force_case_key`]),
-    /// without the checks `export` makes first.
-    pub(crate) fn craft_export(&mut self, recipient: &Recipient) -> Vec<u8> {
-        let team = self.team.view().unwrap();
-        let ids: Vec<String> = self.cases.keys().cloned().collect();
-        self.write_bundle(&team, recipient, &ids, 0).unwrap()
-    }
-
-    /// What a bundle holds, as far as this device can open it: its meta,
-    /// the team key that read it, and every document it holds a key of.
-    pub(crate) fn open_docs(&mut self, bytes: &[u8]) -> (Meta, TeamKey, Vec<DocEntry>) {
-        let parsed = parse(bytes, &Limits::default()).unwrap();
-        let (meta, key, _) = self.read_meta(&parsed.header).unwrap();
-        let aad_len = parsed.signed.len() - parsed.body.len();
-        let plain = crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body).unwrap();
-        let body: Body = postcard::from_bytes(&plain).unwrap();
-        let mut docs: Vec<DocEntry> = body.team.into_iter().collect();
-        for s in body.cases {
-            if let Some(plain) = self.open_case(&s.doc_id, &s.key_id, &s.sealed, &[]) {
-                docs.push(postcard::from_bytes(&plain).unwrap());
-            }
-        }
-        (meta, key, docs)
     }
 }

@@ -99,16 +99,22 @@ impl Budget {
     }
 }
 
+/// The type and data of the one chunk `bytes` hold (`what` names it).
+fn only_chunk<'a>(bytes: &'a [u8], what: &str) -> Result<(u8, &'a [u8]), Refused> {
+    let mut r = Reader::new(bytes);
+    let (kind, data) = r.chunk()?;
+    if !r.done() {
+        return Err(Refused::Malformed(format!("bytes follow the {what}")));
+    }
+    Ok((kind, data))
+}
+
 /// Reads a change chunk's header and column metadata without inflating
 /// or parsing anything else, and counts the rows of its columns
 /// (`max_rows` bounds each). Returns the most rows any column holds: the
 /// change's operations, and a bound of what Automerge walks to read it.
 pub(crate) fn inspect_change(bytes: &[u8], max_rows: u64) -> Result<u64, Refused> {
-    let mut r = Reader::new(bytes);
-    let (kind, data) = r.chunk()?;
-    if !r.done() {
-        return Err(Refused::Malformed("bytes follow the change".into()));
-    }
+    let (kind, data) = only_chunk(bytes, "change")?;
     match kind {
         CHANGE => {}
         COMPRESSED => return Err(Refused::Compressed("a DEFLATE change chunk")),
@@ -178,7 +184,15 @@ pub(crate) fn load_document(
     while !r.done() {
         let (kind, data) = r.chunk().map_err(|e| malformed(e.detail()))?;
         match kind {
-            DOCUMENT => document_rows(data, limits, &mut inflated).map_err(|e| match e {
+            DOCUMENT => document_rows(
+                data,
+                limits.max_rows,
+                Deflated::Inflate {
+                    cap: limits.max_inflated,
+                    used: &mut inflated,
+                },
+            )
+            .map_err(|e| match e {
                 Refused::TooLarge(d) => too_large(d),
                 other => malformed(other.detail()),
             })?,
@@ -265,9 +279,45 @@ fn change_rows(data: &[u8], max_rows: u64) -> Result<u64, Refused> {
     Ok(most)
 }
 
-/// Counts the rows of a document's columns, inflating deflated ones under
-/// the cap (charged to `inflated`).
-fn document_rows(data: &[u8], limits: DocLimits, inflated: &mut usize) -> Result<(), Refused> {
+/// What is done with a saved document's deflated columns.
+enum Deflated<'a> {
+    /// Inflated within `cap` bytes in all, counted in `used`.
+    Inflate { cap: usize, used: &'a mut usize },
+    /// Refused: the document was to come with plain columns.
+    Refuse,
+}
+
+/// Reads a whole saved document sent in place of its changes (a bundle's
+/// entry for a recipient that holds none of the document): one document
+/// chunk with plain columns, none holding more rows than `budget` has left
+/// (a change's checks apply to the document as to its changes), loaded by
+/// Automerge, which checks that its changes hash to the heads it names.
+/// Returns its changes, each to be read as any other (`read_change`).
+pub(crate) fn read_document(bytes: &[u8], budget: &Budget) -> Result<Vec<Change>, Refused> {
+    let (kind, data) = only_chunk(bytes, "document")?;
+    match kind {
+        DOCUMENT => {}
+        COMPRESSED => return Err(Refused::Compressed("a DEFLATE change chunk")),
+        BUNDLE => {
+            return Err(Refused::Compressed(
+                "a bundle chunk where a document belongs",
+            ));
+        }
+        other => {
+            return Err(Refused::Malformed(format!(
+                "a chunk of type {other} where a document belongs"
+            )));
+        }
+    }
+    document_rows(data, budget.total - budget.used, Deflated::Refuse)?;
+    let mut doc = AutoCommit::load(bytes)
+        .map_err(|e| Refused::Malformed(format!("a whole document: {e}")))?;
+    Ok(doc.get_changes(&[]))
+}
+
+/// Counts the rows of a document's columns (at most `max_rows` each);
+/// deflated ones are inflated under a cap, or refused (`deflated`).
+fn document_rows(data: &[u8], max_rows: u64, mut deflated: Deflated<'_>) -> Result<(), Refused> {
     let mut r = Reader::new(data);
     let actors = r.uleb()?;
     for _ in 0..actors {
@@ -280,19 +330,20 @@ fn document_rows(data: &[u8], limits: DocLimits, inflated: &mut usize) -> Result
     for (spec, len) in change_columns.into_iter().chain(op_columns) {
         let col = r.take(len)?;
         if spec & DEFLATE == 0 {
-            rows(spec, col, limits.max_rows)?;
+            rows(spec, col, max_rows)?;
             continue;
         }
-        let cap = limits.max_inflated.saturating_sub(*inflated);
-        let plain = inflate(col, cap).map_err(|e| match e {
+        let Deflated::Inflate { cap, used } = &mut deflated else {
+            return Err(Refused::Compressed("a deflated column"));
+        };
+        let plain = inflate(col, cap.saturating_sub(**used)).map_err(|e| match e {
             Refused::TooLarge(_) => Refused::TooLarge(format!(
-                "its deflated columns inflate to more than {} bytes",
-                limits.max_inflated
+                "its deflated columns inflate to more than {cap} bytes"
             )),
             other => other,
         })?;
-        *inflated += plain.len();
-        rows(spec, &plain, limits.max_rows)?;
+        **used += plain.len();
+        rows(spec, &plain, max_rows)?;
     }
     // What follows is the heads' indices, one number per head.
     Ok(())

@@ -7,8 +7,7 @@ use automerge::{AutoCommit, Change, ChangeHash};
 use caravan_model::DocKind;
 use serde::Serialize;
 
-use crate::bundle::{Body, DocEntry, Header, Limits, Meta, WHAT, open_meta, open_offer, parse};
-use crate::chunk::{self, Budget};
+use crate::bundle::{Header, Limits, Meta, WHAT, open_meta, open_offer, parse};
 use crate::crypto;
 use crate::error::{SyncError, doc_err};
 use crate::identity::DeviceId;
@@ -20,6 +19,7 @@ use crate::refusal::Rejection;
 use crate::replica::{Held, Quarantined, Replica};
 use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
 use crate::trust::{self, Context};
+use crate::vouch::Voucher;
 
 /// What an import did, for people and for scripts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -51,9 +51,9 @@ const MAX_OFFERS: usize = 1024;
 /// Heads of one document recorded for a member, at most.
 pub(crate) const MAX_PEER_HEADS: usize = 64;
 
-/// One document's incoming changes (with their signatures) and the
+/// One document's incoming changes (each with what vouches for it) and the
 /// sender's heads of that document.
-pub(crate) type Entry = (String, Vec<(Change, [u8; 64])>, Vec<ChangeHash>);
+pub(crate) type Entry = (String, Vec<(Change, Voucher)>, Vec<ChangeHash>);
 
 impl Replica {
     /// Verifies and applies a bundle. Bundle-level failures (format, team,
@@ -88,15 +88,11 @@ impl Replica {
         let aad_len = parsed.signed.len() - parsed.body.len();
         let plain = crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body)
             .ok_or(SyncError::BadSignature { what: WHAT })?;
-        let body: Body = postcard::from_bytes(&plain).map_err(|e| SyncError::Malformed {
-            what: WHAT,
-            detail: format!("body: {e}"),
-        })?;
         let mut report = ImportReport {
             sender: meta.sender.to_hex(),
             ..Default::default()
         };
-        let entries = self.decode_body(&body, limits, &mut report)?;
+        let entries = self.read_body(parsed.version, &plain, limits, &mut report)?;
         // Documents with nothing new carry only the sender's heads: they are
         // not judged (there is nothing to apply), but the heads tell this
         // device what the sender holds.
@@ -570,135 +566,6 @@ impl Replica {
         Ok((meta, offered.clone(), Some(offered)))
     }
 
-    /// Decodes a bundle body: the team document's changes, then each case
-    /// this device holds a key of (a case it does not is counted in
-    /// `report.not_permitted` and left sealed). A case's key may arrive in
-    /// the bundle's own team changes: their operations are read for wraps
-    /// sealed to this device (reading needs no judgement: every change the
-    /// key opens is judged like any other, and the team changes are applied
-    /// only once judged).
-    fn decode_body(
-        &mut self,
-        body: &Body,
-        limits: &Limits,
-        report: &mut ImportReport,
-    ) -> Result<Vec<Entry>, SyncError> {
-        let mut budget = Budget::new(limits.max_change_ops, limits.max_ops);
-        let mut out = Vec::with_capacity(1 + body.cases.len());
-        if let Some(team) = &body.team {
-            if team.doc_id != TEAM_DOC_ID {
-                return Err(SyncError::Malformed {
-                    what: WHAT,
-                    detail: "the team section names another document".into(),
-                });
-            }
-            out.push(self.decode_entry(team, limits, &mut budget, report)?);
-        }
-        let mut seen = HashSet::new();
-        for section in &body.cases {
-            let doc_id = &section.doc_id;
-            if doc_id.is_empty() || doc_id.len() > 200 || !seen.insert(doc_id) {
-                return Err(SyncError::Malformed {
-                    what: WHAT,
-                    detail: "a case id is empty, too long or repeated".into(),
-                });
-            }
-            if !crate::team::is_case_id(doc_id) {
-                // Never opened, never stored: a document id with a second
-                // spelling could land on another document's storage.
-                report.quarantined.push(QuarantineNote {
-                    doc_id: doc_id.clone(),
-                    hash: String::new(),
-                    code: Refusal::BadCaseId.code().into(),
-                    message:
-                        "the document id is not a case id (32 lower-case hex digits, not all zero)"
-                            .into(),
-                });
-                continue;
-            }
-            let mut plain = self.open_case(doc_id, &section.key_id, &section.sealed, &[]);
-            if plain.is_none()
-                && let Some((_, changes, _)) = out.first().filter(|(id, _, _)| id == TEAM_DOC_ID)
-            {
-                let extra =
-                    crate::case_keys::wraps_in_changes(changes.iter().map(|(c, _)| c), doc_id);
-                plain = self.open_case(doc_id, &section.key_id, &section.sealed, &extra);
-            }
-            let Some(plain) = plain else {
-                report.not_permitted += 1;
-                continue;
-            };
-            let entry: DocEntry =
-                postcard::from_bytes(&plain).map_err(|e| SyncError::Malformed {
-                    what: WHAT,
-                    detail: format!("a case section: {e}"),
-                })?;
-            if entry.doc_id != *doc_id {
-                return Err(SyncError::Malformed {
-                    what: WHAT,
-                    detail: "a case section holds another case".into(),
-                });
-            }
-            out.push(self.decode_entry(&entry, limits, &mut budget, report)?);
-        }
-        Ok(out)
-    }
-
-    /// Decodes one document's changes. Every change is read within bounds
-    /// first (`chunk::read_change`): one that is compressed, or holds more
-    /// operations than allowed, is refused on its own and noted in
-    /// `report`; the rest of the bundle goes on. A change this device
-    /// already holds or has quarantined is recognised by its hash and not
-    /// charged to the bundle's operation budget.
-    fn decode_entry(
-        &mut self,
-        d: &DocEntry,
-        limits: &Limits,
-        budget: &mut Budget,
-        report: &mut ImportReport,
-    ) -> Result<Entry, SyncError> {
-        let mut changes = Vec::with_capacity(d.changes.len());
-        for c in &d.changes {
-            if c.bytes.len() > limits.max_change {
-                return Err(SyncError::TooLarge {
-                    what: WHAT,
-                    detail: format!("a change of {} bytes", c.bytes.len()),
-                });
-            }
-            let sig: [u8; 64] =
-                c.signature
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| SyncError::Malformed {
-                        what: WHAT,
-                        detail: "a signature is not 64 bytes".into(),
-                    })?;
-            let known = chunk::change_hash(&c.bytes).is_some_and(|h| self.holds(&d.doc_id, &h));
-            match chunk::read_change(&c.bytes, budget, known) {
-                Ok(change) => changes.push((change, sig)),
-                Err(refused) => match refused.rejection() {
-                    Some(reason) => report.quarantined.push(QuarantineNote {
-                        doc_id: d.doc_id.clone(),
-                        hash: chunk::hash_as_received(&c.bytes),
-                        code: reason.code,
-                        message: reason.message,
-                    }),
-                    None => {
-                        return Err(SyncError::Malformed {
-                            what: WHAT,
-                            detail: format!("a change: {}", refused.detail()),
-                        });
-                    }
-                },
-            }
-        }
-        Ok((
-            d.doc_id.clone(),
-            changes,
-            d.heads.iter().map(|h| ChangeHash(*h)).collect(),
-        ))
-    }
-
     /// Whether this device holds, or has quarantined, a change of a document.
     pub(crate) fn holds(&mut self, doc_id: &str, hash: &ChangeHash) -> bool {
         self.is_quarantined(doc_id, hash)
@@ -712,7 +579,7 @@ impl Replica {
 struct CaseJob<'e> {
     doc_id: &'e String,
     doc: AutoCommit,
-    changes: &'e [(Change, [u8; 64])],
+    changes: &'e [(Change, Voucher)],
     creator: Option<String>,
 }
 
@@ -763,26 +630,23 @@ pub(crate) struct Judging<'a> {
     pub me: &'a DeviceId,
 }
 
-/// A change waiting to be judged, with the signature it came with and
-/// whether that signature is its author's (verified once, on arrival).
+/// A change waiting to be judged, with what vouches for it and whether
+/// that shows it is its author's (verified once, on arrival).
 struct Pending {
     change: Change,
-    signature: [u8; 64],
+    voucher: Voucher,
     valid: bool,
 }
 
 /// Checks and applies changes to one document in dependency order. Returns
 /// whether the document changed.
 ///
-/// Every change's own signature is verified, strictly and on its own
-/// (`DeviceId::verify`), before anything else is judged; only verified
-/// signatures are stored, so only verified signatures are passed on. (An
-/// earlier shortcut verified only each author's newest change in a batch
-/// and let its hash chain vouch for the author's earlier ones. The chain
-/// does fix those changes' bytes, but not the signatures that came with
-/// them: those were stored unverified and relayed further, and one junk
-/// signature on a covered change quarantined an honest change for good.
-/// Verifying every signature costs about 56 µs per change.)
+/// What vouches for each change (its own signature, or its author's of a
+/// later change reaching it, `vouch`) is verified, strictly and on its own
+/// (`DeviceId::verify`), before anything else is judged; a signature of a
+/// later change is verified once for all it vouches for. Only a change's
+/// own verified signature is stored, so only verified signatures are
+/// passed on.
 ///
 /// A copy whose signature fails is refused without touching a valid copy:
 /// a change applied here, or held or quarantined with its author's
@@ -791,7 +655,7 @@ struct Pending {
 /// quarantined only for building on it is judged again once it is applied.
 pub(crate) fn integrate(
     doc: &mut AutoCommit,
-    incoming: &[(Change, [u8; 64])],
+    incoming: &[(Change, Voucher)],
     work: &mut Work<'_, '_>,
     judging: Judging<'_>,
 ) -> Result<bool, SyncError> {
@@ -803,7 +667,7 @@ pub(crate) fn integrate(
         me,
     } = judging;
     let verifier = trust::Verifier::new(team_id, doc_id);
-    let verify = |c: &Change, sig: &[u8; 64]| verifier.valid(c, sig);
+    let verify = |c: &Change, voucher: &Voucher| crate::vouch::vouches(&verifier, c, voucher);
     let mut pending: Vec<Pending> = Vec::new();
     let mut index: HashMap<ChangeHash, usize> = HashMap::new();
     // Changes held from earlier imports get another chance.
@@ -812,24 +676,29 @@ pub(crate) fn integrate(
         .partition(|h| h.doc_id == doc_id);
     work.held = keep;
     for h in retry {
-        if let (Ok(c), Ok(sig)) = (
+        if let (Ok(c), Some(voucher)) = (
             Change::from_bytes(h.bytes.clone()),
-            <[u8; 64]>::try_from(h.signature.as_slice()),
+            Voucher::from_bytes(&h.signature),
         ) && !index.contains_key(&c.hash())
         {
-            let valid = h.signature_verified || verify(&c, &sig);
+            let valid = h.signature_verified || verify(&c, &voucher);
             index.insert(c.hash(), pending.len());
             pending.push(Pending {
                 change: c,
-                signature: sig,
+                voucher,
                 valid,
             });
         }
     }
-    for (c, sig) in incoming {
+    for (c, voucher) in incoming {
         let hash = c.hash();
         if doc.get_change_meta_by_hash(&hash).is_some() {
-            if work.signatures.get(&hash) != Some(sig) && !verify(c, sig) {
+            // A copy is refused only for a signature of its own that came
+            // with it; one of a later change is judged with that change.
+            let junk = *voucher != crate::vouch::UNSIGNED
+                && matches!(voucher, Voucher::Own(s) if work.signatures.get(&hash) != Some(s))
+                && !verify(c, voucher);
+            if junk {
                 refused_copy(work, doc_id, &hash);
             } else {
                 work.report.already_had += 1;
@@ -837,15 +706,15 @@ pub(crate) fn integrate(
             continue;
         }
         if let Some(&i) = index.get(&hash) {
-            // Held here, or twice in this input: a valid signature wins.
+            // Held here, or twice in this input: a valid voucher wins.
             let p = &mut pending[i];
-            if p.signature != *sig {
-                if verify(c, sig) {
+            if p.voucher != *voucher {
+                if verify(c, voucher) {
                     if !p.valid {
-                        p.signature = *sig;
+                        p.voucher = *voucher;
                         p.valid = true;
                     }
-                } else if p.valid {
+                } else if p.valid && matches!(voucher, Voucher::Own(_)) {
                     refused_copy(work, doc_id, &hash);
                 }
             }
@@ -853,7 +722,7 @@ pub(crate) fn integrate(
         }
         let live = work.ledger.live(doc_id, &hash);
         if !live.is_empty() {
-            if !releases(&live, c, sig, &verify) {
+            if !releases(&live, c, voucher, &verify) {
                 work.report.already_had += 1;
                 continue;
             }
@@ -863,8 +732,8 @@ pub(crate) fn integrate(
         index.insert(hash, pending.len());
         pending.push(Pending {
             change: c.clone(),
-            signature: *sig,
-            valid: verify(c, sig),
+            voucher: *voucher,
+            valid: verify(c, voucher),
         });
     }
     if pending.is_empty() {
@@ -882,7 +751,7 @@ pub(crate) fn integrate(
     let batch = matches!(authority, Authority::Fixed { .. });
     let mut analyzer = crate::analyze::Analyzer::default();
     let mut accepted: HashSet<ChangeHash> = HashSet::new();
-    let mut to_apply: Vec<Change> = Vec::new();
+    let mut to_apply: Vec<(Change, Voucher)> = Vec::new();
     let mut changed = false;
     loop {
         let mut progress = false;
@@ -963,7 +832,7 @@ pub(crate) fn integrate(
                     if batch {
                         accepted.insert(hash);
                         analyzer.accepted_unapplied(c);
-                        to_apply.push(c.clone());
+                        to_apply.push((c.clone(), p.voucher));
                     } else {
                         if let Err(reason) = apply_one(doc, c)? {
                             quarantine(work, doc_id, &p, reason);
@@ -972,24 +841,28 @@ pub(crate) fn integrate(
                         live_team = None;
                         changed = true;
                     }
-                    work.sigs.push((hash, p.signature));
+                    // Only a change's own signature is kept: one of a
+                    // later change is kept with that change.
+                    if let Voucher::Own(signature) = p.voucher {
+                        work.sigs.push((hash, signature));
+                    }
                     work.report.applied += 1;
                     // What waited in quarantine for this change is judged again.
                     let waiting = waiting.get_or_insert_with(|| work.ledger.waiting_in(doc_id));
-                    for (d, sig) in waiting.remove(&hash).unwrap_or_default() {
+                    for (d, kept) in waiting.remove(&hash).unwrap_or_default() {
                         let dh = d.hash();
                         if queued.contains(&dh) || !work.ledger.only_waiting(doc_id, &dh) {
                             continue;
                         }
                         queued.insert(dh);
                         work.ledger.release(doc_id, &dh);
-                        let (signature, valid) = match <[u8; 64]>::try_from(sig.as_slice()) {
-                            Ok(s) => (s, verify(&d, &s)),
-                            Err(_) => ([0; 64], false),
+                        let (voucher, valid) = match Voucher::from_bytes(&kept) {
+                            Some(v) => (v, verify(&d, &v)),
+                            None => (crate::vouch::UNSIGNED, false),
                         };
                         still.push(Pending {
                             change: d,
-                            signature,
+                            voucher,
                             valid,
                         });
                     }
@@ -1028,7 +901,7 @@ pub(crate) fn integrate(
             author: DeviceId::from_actor(p.change.actor_id()).map(|d| d.to_hex()),
             owner: String::new(),
             bytes: p.change.raw_bytes().to_vec(),
-            signature: p.signature.to_vec(),
+            signature: p.voucher.to_bytes(),
             signature_verified: true,
         });
     }
@@ -1040,7 +913,7 @@ pub(crate) fn integrate(
 fn flush(
     doc: &mut AutoCommit,
     doc_id: &str,
-    to_apply: &mut Vec<Change>,
+    to_apply: &mut Vec<(Change, Voucher)>,
     accepted: &mut HashSet<ChangeHash>,
     work: &mut Work<'_, '_>,
 ) -> Result<bool, SyncError> {
@@ -1061,8 +934,8 @@ fn flush(
 fn releases(
     live: &[&Quarantined],
     c: &Change,
-    sig: &[u8; 64],
-    verify: &impl Fn(&Change, &[u8; 64]) -> bool,
+    sig: &Voucher,
+    verify: &impl Fn(&Change, &Voucher) -> bool,
 ) -> bool {
     use crate::quarantine::{BAD_SIGNATURE, DEPENDS, signature_of};
     if live
@@ -1103,16 +976,16 @@ fn refused_copy(work: &mut Work<'_, '_>, doc_id: &str, hash: &ChangeHash) {
 fn apply_accepted(
     doc: &mut AutoCommit,
     doc_id: &str,
-    changes: &[Change],
+    changes: &[(Change, Voucher)],
     work: &mut Work<'_, '_>,
 ) -> Result<bool, SyncError> {
-    match doc.apply_changes(changes.iter().cloned()) {
+    match doc.apply_changes(changes.iter().map(|(c, _)| c.clone())) {
         Ok(()) => return Ok(true),
         Err(automerge::AutomergeError::DuplicateSeqNumber(..)) => {}
         Err(e) => return Err(doc_err(e)),
     }
     let mut applied_any = false;
-    for c in changes {
+    for (c, voucher) in changes {
         let outcome = if c.deps().iter().any(|d| work.ledger.is_refused(doc_id, d)) {
             Err(depends_on_quarantined())
         } else {
@@ -1123,16 +996,11 @@ fn apply_accepted(
             Err(reason) => {
                 // It was counted as accepted when it was judged.
                 let hash = c.hash();
-                let signature = work
-                    .sigs
-                    .iter()
-                    .find(|(h, _)| *h == hash)
-                    .map_or([0; 64], |(_, s)| *s);
                 work.report.applied -= 1;
                 work.sigs.retain(|(h, _)| *h != hash);
                 let p = Pending {
                     change: c.clone(),
-                    signature,
+                    voucher: *voucher,
                     valid: true,
                 };
                 quarantine(work, doc_id, &p, reason);
@@ -1175,5 +1043,5 @@ fn empty_team() -> TeamDoc {
 fn quarantine(work: &mut Work<'_, '_>, doc_id: &str, p: &Pending, reason: Rejection) {
     let hash = p.change.hash();
     tracing::warn!(doc = doc_id, change = %hash, code = %reason.code, "change quarantined");
-    work.ledger.add(doc_id, &p.change, &p.signature, reason);
+    work.ledger.add(doc_id, &p.change, &p.voucher, reason);
 }

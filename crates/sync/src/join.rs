@@ -18,7 +18,10 @@ use crate::team::{ExpectedTeam, TEAM_DOC_ID, Team, TeamId, epoch_key, issued_key
 
 const REQUEST_PREFIX: &str = "CARAVAN-JOIN1:";
 const PACKAGE_MAGIC: &[u8; 8] = b"CRVNJOIN";
-const PACKAGE_VERSION: u16 = 1;
+/// 2: the team document's signatures are each author's of their newest
+/// changes, vouching for what they build on (`vouch`); a reader takes 1,
+/// where every change carried its own.
+const PACKAGE_VERSION: u16 = 2;
 const MAX_PACKAGE: usize = 64 << 20;
 
 /// What a new device asks to be enrolled with.
@@ -107,7 +110,9 @@ pub(crate) struct PackageBody {
     /// The team document as the approving admin holds it (saved).
     #[serde(with = "serde_bytes")]
     pub(crate) team_doc: Vec<u8>,
-    /// The author's signature of every change of the team document.
+    /// Signatures that vouch for every change of the team document: a
+    /// change's own, or its author's of a later change that builds on it
+    /// (`vouch`).
     pub(crate) signatures: Vec<([u8; 32], Vec<u8>)>,
     /// Every team key epoch the admin holds.
     pub(crate) keys: Vec<(u32, [u8; 32])>,
@@ -149,15 +154,12 @@ fn verified_team(me: &DeviceKeys, body: &PackageBody) -> Result<(Team, Vec<Signa
         .iter()
         .filter_map(|(h, s)| Some((ChangeHash(*h), <[u8; 64]>::try_from(s.as_slice()).ok()?)))
         .collect();
-    // A change sent without a signature fails the signature check.
-    let changes: Vec<(Change, [u8; 64])> = saved
-        .get_changes(&[])
-        .into_iter()
-        .map(|c| {
-            let sig = signatures.get(&c.hash()).copied().unwrap_or([0; 64]);
-            (c.clone(), sig)
-        })
-        .collect();
+    // A change nothing vouches for fails the signature check.
+    let verifier = crate::trust::Verifier::new(&body.team_id, TEAM_DOC_ID);
+    let changes = crate::vouch::vouch(
+        &verifier,
+        crate::vouch::own_signatures(saved.get_changes(&[]), &signatures),
+    );
     if changes.is_empty() {
         return Err(SyncError::Malformed {
             what,
@@ -229,14 +231,11 @@ impl Replica {
             team.enrol_device(keys, &member, &request.device, &request.label, &key, at)
         })?;
         let mut team_doc = self.team.automerge().clone();
-        let signatures = team_doc
-            .get_changes(&[])
-            .iter()
-            .filter_map(|c| {
-                self.signatures
-                    .get(&c.hash())
-                    .map(|s| (c.hash().0, s.to_vec()))
-            })
+        let changes: Vec<Change> = team_doc.get_changes(&[]);
+        let signatures = crate::vouch::covering(&changes, &self.signatures)
+            .0
+            .into_iter()
+            .map(|(h, s)| (h.0, s.to_vec()))
             .collect();
         let body = PackageBody {
             team_id: self.team_id,

@@ -16,6 +16,7 @@
 //! - `join`: enrolment of a new device without network.
 //! - `quota`: what one device may leave stored here as held and quarantined changes.
 //! - `residency`: which cases and signatures are in memory; exchanges need them all.
+//! - `vouch`: which signature shows a change is its author's; an author's signature of a change vouches for the author's changes it builds on.
 //! - `stored_state`: what the core stores to rebuild a replica, and what changed since.
 //!
 //! The crate does no file or network I/O: it turns bytes into decisions and
@@ -41,6 +42,7 @@ pub mod session;
 pub mod stored_state;
 pub mod team;
 pub mod trust;
+mod vouch;
 mod withdrawals;
 
 pub use error::SyncError;

@@ -33,6 +33,7 @@ use crate::refusal::Refusal;
 use crate::refusal::Rejection;
 use crate::replica::{Quarantined, Replica};
 use crate::team::TEAM_DOC_ID;
+use crate::vouch::Voucher;
 
 /// (document id, change hash, reason code).
 pub(crate) type Key = (String, ChangeHash, String);
@@ -59,9 +60,9 @@ pub(crate) fn key_of(q: &Quarantined) -> Option<Key> {
     ))
 }
 
-/// The signature kept with an entry, if it has one of the right length.
-pub(crate) fn signature_of(q: &Quarantined) -> Option<[u8; 64]> {
-    q.signature.as_slice().try_into().ok()
+/// What vouched for an entry's change, if it was kept (`Voucher::to_bytes`).
+pub(crate) fn signature_of(q: &Quarantined) -> Option<Voucher> {
+    Voucher::from_bytes(&q.signature)
 }
 
 /// Every entry of one change in one document.
@@ -210,7 +211,7 @@ impl<'a> Ledger<'a> {
         &mut self,
         doc_id: &str,
         c: &Change,
-        signature: &[u8; 64],
+        voucher: &Voucher,
         reason: Rejection,
     ) -> bool {
         let hash = c.hash();
@@ -243,7 +244,7 @@ impl<'a> Ledger<'a> {
             owner: String::new(),
             reason,
             bytes: c.raw_bytes().to_vec(),
-            signature: signature.to_vec(),
+            signature: voucher.to_bytes(),
             relayed_by: earlier.map_or_else(|| self.relayed_by.clone(), |q| q.relayed_by.clone()),
             arrived_at: earlier.and_then(|q| q.arrived_at),
         };
@@ -361,12 +362,13 @@ impl Replica {
             .map_err(|e| SyncError::Document(format!("a quarantined change: {e}")))?;
         // Of the signatures kept with it, one that verifies if there is one.
         let team_id = self.team_id;
-        let signature = entries
+        let verifier = crate::trust::Verifier::new(&team_id, doc_id);
+        let voucher = entries
             .iter()
             .filter_map(|q| signature_of(q))
-            .find(|s| crate::trust::signature_valid(&team_id, doc_id, &change, s))
+            .find(|v| crate::vouch::vouches(&verifier, &change, v))
             .or_else(|| entries.iter().find_map(|q| signature_of(q)))
-            .unwrap_or([0; 64]);
+            .unwrap_or(crate::vouch::UNSIGNED);
         let codes: Vec<String> = entries.iter().map(|q| q.reason.code.clone()).collect();
         if doc_id != TEAM_DOC_ID {
             let team = self.team()?;
@@ -382,7 +384,7 @@ impl Replica {
                 ));
             }
         }
-        let entry: Entry = (doc_id.to_string(), vec![(change, signature)], Vec::new());
+        let entry: Entry = (doc_id.to_string(), vec![(change, voucher)], Vec::new());
         let mut report = ImportReport::default();
         self.judge(
             None,

@@ -31,6 +31,9 @@ pub struct Held {
     pub owner: String,
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
+    /// What vouches for the change (`Voucher::to_bytes`): its author's
+    /// signature of it (64 bytes), or of a later change of the author that
+    /// builds on it, followed by that change's hash (96 bytes).
     #[serde(with = "serde_bytes")]
     pub signature: Vec<u8>,
     /// The signature was verified when the change was held. Changes held
@@ -54,8 +57,9 @@ pub struct Quarantined {
     pub reason: Rejection,
     #[serde(with = "serde_bytes")]
     pub bytes: Vec<u8>,
-    /// The signature that came with the change: verified unless the reason
-    /// is `sync.bad_change_signature` or `sync.own_actor_forged`. Empty in
+    /// What vouched for the change as it came (`Voucher::to_bytes`, as for
+    /// [`Held::signature`]): verified unless the reason is
+    /// `sync.bad_change_signature` or `sync.own_actor_forged`. Empty in
     /// entries written before it was kept.
     #[serde(default, with = "serde_bytes")]
     pub signature: Vec<u8>,
@@ -97,6 +101,10 @@ pub struct Replica {
     pub(crate) signatures_partial: bool,
     /// (member id, document id) → heads that member is known to have.
     pub(crate) peer_heads: BTreeMap<(String, String), Vec<ChangeHash>>,
+    /// (member id, document id) → heads this device last announced to that
+    /// member in a bundle written since it was opened. Not stored: without
+    /// it every document is announced again, which costs bytes only.
+    pub(crate) announced: HashMap<(String, String), Vec<ChangeHash>>,
     pub(crate) held: Vec<Held>,
     /// (document id, change hash, reason code) → the quarantined change.
     pub(crate) quarantine: BTreeMap<crate::quarantine::Key, Quarantined>,
@@ -170,6 +178,7 @@ impl Replica {
             signatures: HashMap::new(),
             signatures_partial: false,
             peer_heads: BTreeMap::new(),
+            announced: HashMap::new(),
             held: Vec::new(),
             quarantine: BTreeMap::new(),
             discarded: BTreeSet::new(),

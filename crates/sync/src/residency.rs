@@ -233,6 +233,15 @@ impl std::ops::Index<&String> for CaseDocs {
 }
 
 #[cfg(test)]
+impl std::ops::Index<&str> for CaseDocs {
+    type Output = AutoCommit;
+
+    fn index(&self, id: &str) -> &AutoCommit {
+        &self.docs[id]
+    }
+}
+
+#[cfg(test)]
 impl IntoIterator for CaseDocs {
     type Item = (String, AutoCommit);
     type IntoIter = std::collections::btree_map::IntoIter<String, AutoCommit>;

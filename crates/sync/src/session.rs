@@ -332,16 +332,22 @@ impl Session {
                 &quarantined,
                 &ds.their_heads,
             );
-            let mut signatures = Vec::new();
-            for c in outgoing_changes(&mut msg)? {
-                let sig = replica.signatures.get(&c.hash()).ok_or_else(|| {
-                    SyncError::Document(format!("no signature is stored for change {}", c.hash()))
-                })?;
-                signatures.push(ChangeSig {
-                    hash: c.hash().0,
-                    signature: sig.to_vec(),
-                });
+            let outgoing = outgoing_changes(&mut msg)?;
+            let (covering, bare) = crate::vouch::covering(&outgoing, &replica.signatures);
+            if !bare.is_empty() {
+                tracing::warn!(
+                    doc = %doc_id,
+                    changes = bare.len(),
+                    "changes sent without a signature: this device holds none that vouches for them"
+                );
             }
+            let signatures: Vec<ChangeSig> = covering
+                .into_iter()
+                .map(|(hash, signature)| ChangeSig {
+                    hash: hash.0,
+                    signature: signature.to_vec(),
+                })
+                .collect();
             let quiet = msg.changes.is_empty();
             let bytes = msg.encode();
             // A case this device holds goes under its case key; one it
@@ -648,7 +654,7 @@ impl Session {
             } else {
                 d
             };
-            let (msg, changes, refused) = d.decode(&mut budget)?;
+            let (msg, changes, refused) = d.decode(&replica.team_id, &mut budget)?;
             report.quarantined.extend(refused);
             entries.push((d.doc_id.clone(), changes, msg.heads.clone()));
             messages.push((d.doc_id, msg));

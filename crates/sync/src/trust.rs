@@ -1,18 +1,15 @@
 //! Trust at merge: the checks every incoming change passes, on every device,
 //! before it is applied.
 //!
-//! Every change carries an Ed25519 signature of its author's device over
-//! (team id, document id, change hash). The change hash covers the change's
-//! bytes — author (actor), sequence number, operations and the hashes of
-//! the changes it depends on — so a valid signature pins the change exactly.
-//! Every change's own signature is verified, strictly and on its own, and
-//! only verified signatures are stored and passed on. An earlier shortcut
-//! verified only each author's newest change in a batch, reasoning that its
-//! hash chain vouches for the author's earlier changes. It does vouch for
-//! their bytes, but not for the signatures that travel with them: those
-//! were stored unverified and relayed to the next device, and a junk
-//! signature on an honest change quarantined it. See docs/security.md,
-//! "Trusted changes".
+//! Every change is signed by its author's device, Ed25519 over (team id,
+//! document id, change hash). The change hash covers the change's bytes —
+//! author (actor), sequence number, operations and the hashes of the
+//! changes it depends on — so a valid signature pins the change exactly,
+//! and with it every change it reaches through `deps`. A change is taken
+//! to be its author's by its own signature or by its author's signature of
+//! a later change that reaches it (`vouch`); each is verified strictly and
+//! on its own, and only verified signatures are stored and passed on. See
+//! docs/security.md, "Trusted changes".
 
 use automerge::{AutoCommit, Change, ChangeHash};
 use caravan_model::attribution::{self, Signer};
@@ -63,6 +60,10 @@ pub fn signature_valid(
     Verifier::new(team_id, doc_id).valid(change, signature)
 }
 
+/// An author's signature of one of their changes, by which it vouches
+/// for an earlier one: (author, change signed, signature).
+type LaterSignature = (automerge::ActorId, ChangeHash, [u8; 64]);
+
 /// Verifies the signatures of one document's incoming changes, keeping each
 /// author's decompressed key: decompressing it again for every change was
 /// a fifth of the cost of verifying.
@@ -72,6 +73,9 @@ pub(crate) struct Verifier<'a> {
     keys: std::cell::RefCell<
         std::collections::HashMap<automerge::ActorId, Option<ed25519_dalek::VerifyingKey>>,
     >,
+    /// Signatures of later changes already checked: one vouches for many
+    /// changes of its author, and is verified once.
+    later: std::cell::RefCell<std::collections::HashMap<LaterSignature, bool>>,
 }
 
 impl<'a> Verifier<'a> {
@@ -80,22 +84,52 @@ impl<'a> Verifier<'a> {
             team_id,
             doc_id,
             keys: Default::default(),
+            later: Default::default(),
         }
     }
 
     /// Whether `signature` is the change author's signature of this change.
     pub(crate) fn valid(&self, change: &Change, signature: &[u8; 64]) -> bool {
+        self.signed_by(change.actor_id(), &change.hash(), signature)
+    }
+
+    /// Whether `signature` is the signature of the device `actor` of the
+    /// change `hash` in this document.
+    fn signed_by(
+        &self,
+        actor: &automerge::ActorId,
+        hash: &ChangeHash,
+        signature: &[u8; 64],
+    ) -> bool {
         let mut keys = self.keys.borrow_mut();
-        let key = keys.entry(change.actor_id().clone()).or_insert_with(|| {
-            DeviceId::from_actor(change.actor_id()).and_then(|d| d.verifying_key())
-        });
+        let key = keys
+            .entry(actor.clone())
+            .or_insert_with(|| DeviceId::from_actor(actor).and_then(|d| d.verifying_key()));
         key.as_ref().is_some_and(|k| {
             crate::identity::verify_with(
                 k,
-                &change_message(self.team_id, self.doc_id, &change.hash()),
+                &change_message(self.team_id, self.doc_id, hash),
                 signature,
             )
         })
+    }
+
+    /// Whether `signature` is the signature of the device `actor` of its
+    /// change `signed`: checked once, however many earlier changes of the
+    /// author it vouches for (`vouch`).
+    pub(crate) fn signed_later(
+        &self,
+        actor: &automerge::ActorId,
+        signed: &ChangeHash,
+        signature: &[u8; 64],
+    ) -> bool {
+        let key = (actor.clone(), *signed, *signature);
+        if let Some(known) = self.later.borrow().get(&key) {
+            return *known;
+        }
+        let valid = self.signed_by(actor, signed, signature);
+        self.later.borrow_mut().insert(key, valid);
+        valid
     }
 }
 

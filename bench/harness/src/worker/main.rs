@@ -60,7 +60,7 @@ pub fn limits() -> Limits {
 /// Written into `complete` once a fixture is whole; a change to what a
 /// fixture holds (as when case ids took Caravan's one form) changes it, so
 /// older fixtures are made again instead of reused.
-const FIXTURE_FORMAT: &[u8] = b"4: bundles of format 2, each case under its own key";
+const FIXTURE_FORMAT: &[u8] = b"5: bundles of format 3 (compressed, whole documents, signatures per author)";
 
 /// Writes the fixture once per workload size into `--dir`:
 /// - `docs.rec`: each case document as Automerge bytes (`save()`),

@@ -27,10 +27,14 @@ use crate::import::QuarantineNote;
 use crate::keys::TeamKey;
 use crate::replica::Replica;
 use crate::team::{TeamDoc, TeamId, epoch_key};
+use crate::vouch::{Voucher, vouch};
 
 pub const MAGIC: &[u8; 8] = b"CRVNSESS";
+/// 3: a message carries, for each author, signatures of the author's
+/// newest changes in it, which vouch for what they build on (`vouch`);
+/// a reader takes frames of version 2 too (every change signed).
 /// 2: each case's messages under its case key.
-pub const VERSION: u16 = 2;
+pub const VERSION: u16 = 3;
 /// Largest frame, counted from the byte after `len`.
 pub const MAX_FRAME: u32 = 64 << 20;
 /// Bytes a stream reader needs before `frame_len` can tell a frame's length.
@@ -68,7 +72,9 @@ pub(crate) struct DocMessage {
     /// An encoded `automerge::sync::Message`.
     #[serde(with = "serde_bytes")]
     pub(crate) message: Vec<u8>,
-    /// The author's signature of every change the message carries.
+    /// Signatures that vouch for every change the message carries: its
+    /// own, or its author's of a later change in the message that builds
+    /// on it (`vouch`).
     pub(crate) signatures: Vec<ChangeSig>,
     /// For a case: the id of the case key that `message` is sealed under
     /// (with the signatures inside it, see [`DocMessage::seal`]).
@@ -290,8 +296,8 @@ fn uleb128(bytes: &[u8]) -> Option<(usize, usize)> {
     None
 }
 
-/// Changes paired with the signatures that came with them.
-pub(crate) type SignedChanges = Vec<(Change, [u8; 64])>;
+/// Changes paired with what vouches for each.
+pub(crate) type SignedChanges = Vec<(Change, Voucher)>;
 
 impl DocMessage {
     /// This case message sealed under the case's current key; `None` when
@@ -349,13 +355,15 @@ impl DocMessage {
         }))
     }
 
-    /// The Automerge message and every change it carries, each with the
-    /// signature sent for it. Each change is read within `budget` first
+    /// The Automerge message and every change it carries, each with what
+    /// vouches for it: its own signature if it came with one, else one of
+    /// a later change of its author in the message (`vouch::vouch`). Each change is read within `budget` first
     /// (`chunk::read_change`): one that is compressed (a DEFLATE chunk, a
     /// deflated column, a whole saved document) or holds too many
     /// operations is refused on its own, with a note.
     pub(crate) fn decode(
         &self,
+        team_id: &TeamId,
         budget: &mut Budget,
     ) -> Result<(Message, SignedChanges, Vec<QuarantineNote>), SyncError> {
         let msg = Message::decode(&self.message)
@@ -381,12 +389,7 @@ impl DocMessage {
         for chunk in msg.changes.iter() {
             for one in chunk::split(chunk).map_err(|e| malformed(e.detail()))? {
                 match chunk::read_change(one, budget, false) {
-                    Ok(c) => {
-                        // A change sent without a signature fails the
-                        // signature check and is quarantined like any other.
-                        let sig = sigs.get(&c.hash()).copied().unwrap_or([0; 64]);
-                        changes.push((c, sig));
-                    }
+                    Ok(c) => changes.push(c),
                     Err(e) => match e.rejection() {
                         Some(reason) => refused.push(QuarantineNote {
                             doc_id: self.doc_id.clone(),
@@ -399,6 +402,10 @@ impl DocMessage {
                 }
             }
         }
+        // A change nothing vouches for fails the signature check and is
+        // quarantined like any other.
+        let verifier = crate::trust::Verifier::new(team_id, &self.doc_id);
+        let changes = vouch(&verifier, crate::vouch::own_signatures(changes, &sigs));
         Ok((msg, changes, refused))
     }
 }

@@ -225,12 +225,12 @@ fn oversized_and_future_bundles_are_refused_before_reading() {
     huge[10..14].copy_from_slice(&u32::MAX.to_be_bytes());
     assert_eq!(refused_whole(&mut t.admin, &huge), "sync.too_large");
     let mut future = bundle.clone();
-    future[8..10].copy_from_slice(&3u16.to_be_bytes());
+    future[8..10].copy_from_slice(&4u16.to_be_bytes());
     let err = t.admin.import(&future, &Limits::default()).unwrap_err();
     assert_eq!(err.code(), "sync.future_version");
     assert_eq!(
         err.to_string(),
-        "this bundle was written by a newer version of Caravan (format 3); update Caravan to read it"
+        "this bundle was written by a newer version of Caravan (format 4); update Caravan to read it"
     );
     // A bundle of the format that sealed every case under the team key is
     // not read, whoever sent it.
@@ -311,42 +311,38 @@ fn join_package_opens_only_on_its_device() {
 }
 
 #[test]
-fn every_change_is_judged_by_its_own_signature() {
+fn an_authors_signature_of_a_later_change_vouches_for_what_it_builds_on() {
     let (mut t, c1) = shared();
     for n in 0..3 {
         add_victim(&mut t.inv_a, &c1, &format!("s{n}"), "Signed");
     }
-    // Damage the signature of the middle change: the newest change's valid
-    // signature does not vouch for it. It is refused, and the newest
-    // change, which builds on it, waits in quarantine with it.
+    // Damage A's stored signature of the middle change: only the newest
+    // change's signature travels, and it vouches for the middle one, whose
+    // junk is never sent nor stored.
     let mut doc = t.inv_a.cases[&c1].clone();
     let newest = t.inv_a.heads(&c1).unwrap()[0];
     let middle = doc.get_change_by_hash(&newest).unwrap().deps()[0];
-    let genuine = t.inv_a.signatures[&middle];
     t.inv_a.signatures.insert(middle, [1u8; 64]);
     let report = send(&mut t.inv_a, &mut t.admin);
-    assert_eq!(report.applied, 1);
-    assert_eq!(
-        codes(&report),
-        ["sync.bad_change_signature", "sync.depends_on_quarantined"]
-    );
+    assert_eq!((report.applied, report.quarantined.len()), (3, 0));
     assert!(!t.admin.signatures.contains_key(&middle));
-    // Its valid signature arrives: both are applied.
-    t.inv_a.signatures.insert(middle, genuine);
-    let report = send(&mut t.inv_a, &mut t.admin);
-    assert_eq!((report.applied, report.quarantined.len()), (2, 0));
-    assert!(t.admin.quarantine().is_empty());
+    assert!(t.admin.signatures.contains_key(&newest));
 
-    // Damage the newest instead: it is refused, the others arrive.
+    // Damage the newest instead: nothing vouches for A's three changes,
+    // and all are refused as unsigned until A's signature arrives.
     let (mut t, c1) = shared();
     for n in 0..3 {
         add_victim(&mut t.inv_a, &c1, &format!("s{n}"), "Signed");
     }
     let newest = t.inv_a.heads(&c1).unwrap()[0];
-    t.inv_a.signatures.insert(newest, [1u8; 64]);
+    let genuine = t.inv_a.signatures.insert(newest, [1u8; 64]).unwrap();
     let report = send(&mut t.inv_a, &mut t.admin);
-    assert_eq!(report.applied, 2);
-    assert_eq!(codes(&report), ["sync.bad_change_signature"]);
+    assert_eq!(report.applied, 0);
+    assert_eq!(codes(&report), ["sync.bad_change_signature"; 3]);
+    t.inv_a.signatures.insert(newest, genuine);
+    let report = send(&mut t.inv_a, &mut t.admin);
+    assert_eq!((report.applied, report.quarantined.len()), (3, 0));
+    assert!(t.admin.quarantine().is_empty());
 }
 
 #[test]

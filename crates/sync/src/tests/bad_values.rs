@@ -400,7 +400,7 @@ fn finding_13_the_verdict_does_not_depend_on_what_else_a_device_holds() {
 fn with_team_change(sender: &mut Replica, bundle: &[u8], change: &Change) -> Vec<u8> {
     let (meta, key, mut docs) = sender.open_docs(bundle);
     let team = docs.iter_mut().find(|d| d.doc_id == TEAM_DOC_ID).unwrap();
-    team.changes.push(signed(sender, TEAM_DOC_ID, change));
+    team.push(signed(sender, TEAM_DOC_ID, change));
     sender.seal_docs(&meta, docs, &key, Vec::new())
 }
 

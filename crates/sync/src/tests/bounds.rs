@@ -16,7 +16,7 @@ use std::io::Read;
 use automerge::{Change, ChangeHash};
 
 use super::fixture::*;
-use crate::bundle::{DocEntry, Limits, Meta, Recipient, SignedChange};
+use crate::bundle::{DocEntry, Limits, Recipient, SignedChange};
 use crate::identity::DeviceKeys;
 use crate::keys::TeamKey;
 use crate::replica::Replica;
@@ -264,26 +264,12 @@ fn bundle(
         .collect();
     sealed(
         from,
-        vec![DocEntry {
-            doc_id: doc_id.to_string(),
-            heads: heads.iter().map(|h| h.0).collect(),
-            changes: signed,
-        }],
+        vec![DocEntry::signed(
+            doc_id,
+            heads.iter().map(|h| h.0).collect(),
+            signed,
+        )],
     )
-}
-
-/// A bundle from `from` holding `docs` as they are, sealed under its
-/// current team key and signed with its device key.
-fn sealed(from: &mut Replica, docs: Vec<DocEntry>) -> Vec<u8> {
-    let epoch = from.team().unwrap().current_epoch();
-    let meta = Meta {
-        epoch,
-        sender: from.device(),
-        recipient: Recipient::AnyMember,
-        created_at: T0,
-    };
-    let key = from.team_keys[&epoch].clone();
-    from.seal_docs(&meta, docs, &key, Vec::new())
 }
 
 /// Each of `changes` as raw bytes.
@@ -619,7 +605,7 @@ fn finding_10_a_session_takes_only_plain_change_chunks() {
     };
     let mut budget =
         crate::chunk::Budget::new(crate::bundle::MAX_CHANGE_OPS, crate::bundle::MAX_OPS);
-    let (_, changes, refused) = m.decode(&mut budget).unwrap();
+    let (_, changes, refused) = m.decode(&t.inv_a.team_id, &mut budget).unwrap();
     assert_eq!(changes.len(), 2);
     assert_eq!(
         refused.iter().map(|n| n.code.as_str()).collect::<Vec<_>>(),
@@ -862,10 +848,10 @@ fn finding_11_changes_under_made_up_authors_are_charged_to_the_device_that_sent_
     }
     let crafted = sealed(
         &mut t.inv_b,
-        vec![DocEntry {
-            doc_id: c1.clone(),
-            heads: Vec::new(),
-            changes: bytes
+        vec![DocEntry::signed(
+            &c1,
+            Vec::new(),
+            bytes
                 .iter()
                 .zip(&sigs)
                 .map(|(b, s)| SignedChange {
@@ -873,7 +859,7 @@ fn finding_11_changes_under_made_up_authors_are_charged_to_the_device_that_sent_
                     signature: s.to_vec(),
                 })
                 .collect(),
-        }],
+        )],
     );
     // Those signed by nobody valid are quarantined, those signed by a key
     // outside the team held: all of them charged to B, who sent them.
@@ -953,17 +939,12 @@ fn finding_11_heads_of_documents_this_device_does_not_hold_are_not_recorded() {
     let before = t.admin.peer_heads.len();
     // B sends heads of a thousand made-up cases, and of c1 a thousand heads.
     let mut docs: Vec<DocEntry> = (0..1000u32)
-        .map(|i| DocEntry {
-            doc_id: format!("{:032x}", u128::from(i) + 1),
-            heads: vec![[7; 32]; 10],
-            changes: Vec::new(),
+        .map(|i| {
+            let id = format!("{:032x}", u128::from(i) + 1);
+            DocEntry::signed(&id, vec![[7; 32]; 10], Vec::new())
         })
         .collect();
-    docs.push(DocEntry {
-        doc_id: c1.clone(),
-        heads: vec![[8; 32]; 1000],
-        changes: Vec::new(),
-    });
+    docs.push(DocEntry::signed(&c1, vec![[8; 32]; 1000], Vec::new()));
     let crafted = sealed(&mut t.inv_b, docs);
     t.admin.import(&crafted, &Limits::default()).unwrap();
     assert!(t.admin.peer_heads.len() <= before);

@@ -479,11 +479,11 @@ pub fn crafted_bundle(
         created_at: T0,
     };
     let body = crate::bundle::Body {
-        team: Some(crate::bundle::DocEntry {
-            doc_id: crate::team::TEAM_DOC_ID.into(),
-            heads: Vec::new(),
-            changes: team,
-        }),
+        team: Some(crate::bundle::DocEntry::signed(
+            crate::team::TEAM_DOC_ID,
+            Vec::new(),
+            team,
+        )),
         cases,
     };
     from.seal(&meta, Vec::new(), &body, &key).unwrap()
@@ -505,4 +505,18 @@ pub fn chunk(kind: u8, data: &[u8]) -> Vec<u8> {
     out.extend_from_slice(&head);
     out.extend_from_slice(data);
     out
+}
+
+/// A bundle from `from` holding `docs` as they are, sealed under its
+/// current team key and signed with its device key.
+pub fn sealed(from: &mut Replica, docs: Vec<crate::bundle::DocEntry>) -> Vec<u8> {
+    let epoch = from.team().unwrap().current_epoch();
+    let meta = crate::bundle::Meta {
+        epoch,
+        sender: from.device(),
+        recipient: Recipient::AnyMember,
+        created_at: T0,
+    };
+    let key = from.team_keys[&epoch].clone();
+    from.seal_docs(&meta, docs, &key, Vec::new())
 }

@@ -5,6 +5,7 @@ mod adversarial;
 mod attribution;
 mod bad_values;
 mod bounds;
+mod compact_bundles;
 mod converge;
 mod doc_ids;
 mod equivocation;

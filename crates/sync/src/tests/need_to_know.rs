@@ -9,7 +9,7 @@
 use caravan_model::Role;
 
 use super::fixture::*;
-use crate::bundle::{Body, Limits, Recipient, open_meta, parse};
+use crate::bundle::{Body, DocEntry, Limits, Recipient, open_meta, parse};
 use crate::crypto;
 use crate::keys::TeamKey;
 use crate::replica::Replica;
@@ -39,18 +39,19 @@ fn readable_in_bundle(reader: &mut Replica, bundle: &[u8]) -> Vec<u8> {
         let Some(plain) = crypto::open(&key.key, &parsed.signed[..aad_len], parsed.body) else {
             continue;
         };
+        let plain = crate::bundle::crafted::expand(&plain);
         out.extend_from_slice(&plain);
-        let body: Body = postcard::from_bytes(&plain).unwrap();
+        let body: Body<DocEntry> = postcard::from_bytes(&plain).unwrap();
         let changes: Vec<automerge::Change> = body
             .team
-            .iter()
-            .flat_map(|t| &t.changes)
-            .filter_map(|c| automerge::Change::from_bytes(c.bytes.clone()).ok())
+            .into_iter()
+            .flat_map(|mut t| t.changes())
+            .map(|(c, _)| c)
             .collect();
         for s in &body.cases {
             let extra = crate::case_keys::wraps_in_changes(&changes, &s.doc_id);
             if let Some(p) = reader.open_case(&s.doc_id, &s.key_id, &s.sealed, &extra) {
-                out.extend_from_slice(&p);
+                out.extend_from_slice(&crate::bundle::crafted::expand(&p));
             }
         }
     }

@@ -239,7 +239,7 @@ fn every_flipped_byte_and_truncation_of_a_frame_is_refused() {
         );
     }
     let mut future = frame.clone();
-    future[8..10].copy_from_slice(&3u16.to_be_bytes());
+    future[8..10].copy_from_slice(&4u16.to_be_bytes());
     assert_eq!(
         refusal(&mut sb, &mut t.admin, &future),
         "sync.future_version"
