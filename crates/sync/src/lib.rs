@@ -16,6 +16,7 @@
 //! - `join`: enrolment of a new device without network.
 //! - `quota`: what one device may leave stored here as held and quarantined changes.
 //! - `residency`: which cases and signatures are in memory; exchanges need them all.
+//! - `case_docs`: the cases in memory, marked when changed so a save looks at those only.
 //! - `vouch`: which signature shows a change is its author's; an author's signature of a change vouches for the author's changes it builds on.
 //! - `stored_state`: what the core stores to rebuild a replica, and what changed since.
 //!
@@ -25,6 +26,7 @@
 pub mod analyze;
 pub mod audit_anchor;
 pub mod bundle;
+mod case_docs;
 mod case_keys;
 mod chunk;
 mod crypto;

@@ -93,7 +93,7 @@ pub struct Replica {
     pub(crate) team: Team,
     pub(crate) team_keys: BTreeMap<u32, TeamKey>,
     /// Cases in memory (see `residency`).
-    pub(crate) cases: crate::residency::CaseDocs,
+    pub(crate) cases: crate::case_docs::CaseDocs,
     /// Cases this device holds that are not in memory.
     pub(crate) unloaded: BTreeSet<String>,
     pub(crate) signatures: HashMap<ChangeHash, [u8; 64]>,

@@ -228,7 +228,7 @@ impl Replica {
     /// the store holds; a missing entry means nothing is stored yet).
     /// Documents with nothing new are left out. Only the team document
     /// and the cases marked as possibly changed are looked at (see
-    /// `residency::CaseDocs`), so the cost follows what an action touched,
+    /// `case_docs::CaseDocs`), so the cost follows what an action touched,
     /// not how many cases are in memory.
     pub fn unsaved(&mut self, stored: &BTreeMap<String, Vec<ChangeHash>>) -> Vec<DocDelta> {
         let mut out = Vec::new();
