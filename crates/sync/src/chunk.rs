@@ -195,7 +195,8 @@ pub(crate) fn load_document(
             .map_err(|e| match e {
                 Refused::TooLarge(d) => too_large(d),
                 other => malformed(other.detail()),
-            })?,
+            })
+            .map(drop)?,
             CHANGE => {
                 change_rows(data, limits.max_rows).map_err(|e| match e {
                     Refused::TooLarge(d) => too_large(d),
@@ -293,7 +294,12 @@ enum Deflated<'a> {
 /// (a change's checks apply to the document as to its changes), loaded by
 /// Automerge, which checks that its changes hash to the heads it names.
 /// Returns its changes, each to be read as any other (`read_change`).
-pub(crate) fn read_document(bytes: &[u8], budget: &Budget) -> Result<Vec<Change>, Refused> {
+///
+/// The document's rows are charged to `budget` before Automerge loads it,
+/// so the documents of one input together load no more than its budget
+/// allows (each change is then charged again as it is read: a whole
+/// document costs twice its operations, never more than was allowed).
+pub(crate) fn read_document(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Change>, Refused> {
     let (kind, data) = only_chunk(bytes, "document")?;
     match kind {
         DOCUMENT => {}
@@ -309,7 +315,8 @@ pub(crate) fn read_document(bytes: &[u8], budget: &Budget) -> Result<Vec<Change>
             )));
         }
     }
-    document_rows(data, budget.total - budget.used, Deflated::Refuse)?;
+    let rows = document_rows(data, budget.total - budget.used, Deflated::Refuse)?;
+    budget.used += rows;
     let mut doc = AutoCommit::load(bytes)
         .map_err(|e| Refused::Malformed(format!("a whole document: {e}")))?;
     Ok(doc.get_changes(&[]))
@@ -317,7 +324,9 @@ pub(crate) fn read_document(bytes: &[u8], budget: &Budget) -> Result<Vec<Change>
 
 /// Counts the rows of a document's columns (at most `max_rows` each);
 /// deflated ones are inflated under a cap, or refused (`deflated`).
-fn document_rows(data: &[u8], max_rows: u64, mut deflated: Deflated<'_>) -> Result<(), Refused> {
+/// Returns the most rows a column holds (about the document's operations).
+fn document_rows(data: &[u8], max_rows: u64, mut deflated: Deflated<'_>) -> Result<u64, Refused> {
+    let mut most = 0;
     let mut r = Reader::new(data);
     let actors = r.uleb()?;
     for _ in 0..actors {
@@ -330,7 +339,7 @@ fn document_rows(data: &[u8], max_rows: u64, mut deflated: Deflated<'_>) -> Resu
     for (spec, len) in change_columns.into_iter().chain(op_columns) {
         let col = r.take(len)?;
         if spec & DEFLATE == 0 {
-            rows(spec, col, max_rows)?;
+            most = most.max(rows(spec, col, max_rows)?);
             continue;
         }
         let Deflated::Inflate { cap, used } = &mut deflated else {
@@ -343,10 +352,10 @@ fn document_rows(data: &[u8], max_rows: u64, mut deflated: Deflated<'_>) -> Resu
             other => other,
         })?;
         **used += plain.len();
-        rows(spec, &plain, max_rows)?;
+        most = most.max(rows(spec, &plain, max_rows)?);
     }
     // What follows is the heads' indices, one number per head.
-    Ok(())
+    Ok(most)
 }
 
 /// Inflates one DEFLATE column, reading at most `cap` bytes of output.

@@ -90,6 +90,7 @@ fn of_doc<'m>(
 /// it while it is judged: the entries from before it, less those it
 /// released, plus those it added. Committed only once the whole input has
 /// been judged.
+#[derive(Clone)]
 pub(crate) struct Ledger<'a> {
     before: &'a BTreeMap<Key, Quarantined>,
     discarded: &'a BTreeSet<Key>,

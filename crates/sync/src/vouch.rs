@@ -89,6 +89,15 @@ pub(crate) fn vouch(
     verifier: &Verifier<'_>,
     signed: Vec<(Change, Option<[u8; 64]>)>,
 ) -> Vec<(Change, Voucher)> {
+    vouch_walking(verifier, signed, MAX_WALKING_AUTHORS)
+}
+
+/// [`vouch`], walking for at most `max_authors` authors.
+pub(crate) fn vouch_walking(
+    verifier: &Verifier<'_>,
+    signed: Vec<(Change, Option<[u8; 64]>)>,
+    max_authors: usize,
+) -> Vec<(Change, Voucher)> {
     let (changes, own): (Vec<Change>, Vec<Option<[u8; 64]>>) = signed.into_iter().unzip();
     let index: HashMap<ChangeHash, usize> = changes
         .iter()
@@ -100,10 +109,23 @@ pub(crate) fn vouch(
         .iter()
         .map(|s| s.map_or(UNSIGNED, Voucher::Own))
         .collect();
-    let mut visited: HashMap<&ActorId, HashSet<usize>> = HashMap::new();
+    // How many changes of each author wait for a voucher: a walk is only
+    // started for an author with another change to vouch for, and stops
+    // once none is left.
+    let mut unvouched: HashMap<&ActorId, usize> = HashMap::new();
+    for c in &changes {
+        *unvouched.entry(c.actor_id()).or_default() += 1;
+    }
+    let mut visited: HashMap<&ActorId, Visited> = HashMap::new();
     for i in dependencies_first(&changes, &index).into_iter().rev() {
         let c = &changes[i];
         let actor = c.actor_id();
+        if later[i].is_none()
+            && let Some(n) = unvouched.get_mut(actor)
+        {
+            // Counted when a walk reached it, if one did.
+            *n = n.saturating_sub(1);
+        }
         if let Some(voucher) = later[i] {
             // A valid signature of its own is kept with it, so this device
             // can vouch for it even if the later change is refused here.
@@ -112,16 +134,25 @@ pub(crate) fn vouch(
             }
             continue;
         }
+        if unvouched.get(actor).is_none_or(|n| *n == 0) {
+            continue;
+        }
+        if !visited.contains_key(actor) && visited.len() >= max_authors {
+            // Past this many authors, each change needs its own signature.
+            continue;
+        }
         let Some(signature) = own[i].filter(|s| verifier.valid(c, s)) else {
             continue;
         };
-        let seen = visited.entry(actor).or_default();
+        let seen = visited
+            .entry(actor)
+            .or_insert_with(|| Visited::new(changes.len()));
         let voucher = Voucher::Later {
             signed: c.hash(),
             signature,
         };
         let mut stack = vec![i];
-        while let Some(at) = stack.pop() {
+        'walk: while let Some(at) = stack.pop() {
             for d in changes[at].deps() {
                 let Some(&j) = index.get(d) else { continue };
                 if !seen.insert(j) {
@@ -129,12 +160,41 @@ pub(crate) fn vouch(
                 }
                 if later[j].is_none() && changes[j].actor_id() == actor {
                     later[j] = Some(voucher);
+                    let left = unvouched.entry(actor).or_default();
+                    *left = left.saturating_sub(1);
+                    if *left == 0 {
+                        break 'walk;
+                    }
                 }
                 stack.push(j);
             }
         }
     }
     changes.into_iter().zip(vouchers).collect()
+}
+
+/// Authors of one document's input whose signatures are walked to vouch
+/// for their earlier changes. Each walk may visit the whole input, so a
+/// crafted input with many authors (fresh keys cost nothing) would cost
+/// authors × changes; past this many, each change needs its own signature.
+/// A team's document rarely has more writers than this in one input.
+const MAX_WALKING_AUTHORS: usize = 1024;
+
+/// The changes one author's walks have visited: a bit per change.
+struct Visited(Vec<u64>);
+
+impl Visited {
+    fn new(changes: usize) -> Visited {
+        Visited(vec![0; changes.div_ceil(64)])
+    }
+
+    /// Marks change `i`; false if it was marked already.
+    fn insert(&mut self, i: usize) -> bool {
+        let (word, bit) = (i / 64, 1u64 << (i % 64));
+        let fresh = self.0[word] & bit == 0;
+        self.0[word] |= bit;
+        fresh
+    }
 }
 
 /// The signatures that vouch for every change of `changes` (one document's

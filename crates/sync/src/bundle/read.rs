@@ -182,7 +182,7 @@ impl Replica {
                     read_one(report, self, bytes, own, budget)?;
                 }
             }
-            Content::Document(bytes) => match chunk::read_document(&bytes, budget) {
+            Content::Document(bytes) => match chunk::read_document(&bytes, &mut *budget) {
                 Ok(whole) => {
                     for c in whole {
                         let own = match &signatures {

@@ -316,3 +316,188 @@ fn a_relay_holding_an_older_part_of_an_authors_changes_still_passes_it_on() {
             .is_empty()
     );
 }
+
+/// Regression: an author sent its own change T1 with only its signature of
+/// a successor T2 that every device refuses. T1 was applied on T2's
+/// signature, kept without one, and passed on unsigned: every device it
+/// reached refused it and everything built on it, so the author stranded
+/// an honest device's later work. A change taken on a later change's
+/// signature now needs that change applied too.
+#[test]
+fn a_change_vouched_for_only_by_a_refused_successor_is_refused_and_strands_nothing() {
+    let (mut t, c1) = shared();
+    let t1 = title_change(&mut t.inv_b, &c1, "Kiln, as B would have it");
+    t.inv_b
+        .cases
+        .get_mut(&c1)
+        .unwrap()
+        .apply_changes([t1.clone()])
+        .unwrap();
+    // A successor every device refuses: it claims another member opened
+    // the case.
+    let t2 = craft(
+        &mut t.inv_b,
+        &c1,
+        |d| put(d, &["header", "created_by"], "someone-else"),
+        |_| {},
+    );
+    assert_eq!(t2.deps(), [t1.hash()]);
+    let entry = DocEntry {
+        doc_id: c1.clone(),
+        heads: Vec::new(),
+        content: Content::Changes(vec![
+            t1.raw_bytes().to_vec().into(),
+            t2.raw_bytes().to_vec().into(),
+        ]),
+        signatures: vec![AuthorSignature {
+            change: t2.hash().0,
+            signature: sign_as(&t.inv_b, &c1, &t2.hash()).to_vec(),
+        }],
+    };
+    let bundle = sealed(&mut t.inv_b, vec![entry]);
+    let report = t.admin.import(&bundle, &Limits::default()).unwrap();
+    assert_eq!(report.applied, 0, "{report:?}");
+    assert!(!holds(&mut t.admin, &c1, &t1.hash()));
+    assert!(!holds(&mut t.admin, &c1, &t2.hash()));
+    let mut refused: Vec<(String, &str)> = report
+        .quarantined
+        .iter()
+        .map(|q| (q.hash.clone(), q.code.as_str()))
+        .collect();
+    refused.sort();
+    let mut expected = vec![
+        (t1.hash().to_string(), "sync.bad_change_signature"),
+        (t2.hash().to_string(), "sync.depends_on_quarantined"),
+    ];
+    expected.sort();
+    assert_eq!(refused, expected);
+    // The admin's own work on the case still reaches everyone.
+    let retitle = caravan_model::Edit::Set {
+        path: "header/title".parse().unwrap(),
+        value: caravan_model::Scalar::Str("Kiln, as the admin has it".into()),
+    };
+    t.admin.edit_case(&c1, retitle, T0, catalog()).unwrap();
+    let report = send(&mut t.admin, &mut t.prosecutor);
+    assert!(report.quarantined.is_empty(), "{report:?}");
+    assert_eq!(title(&t.prosecutor, &c1), "Kiln, as the admin has it");
+}
+
+/// Regression: every author's signature started a walk over the whole
+/// input, so fresh keys (which cost nothing) on top of a long chain made
+/// reading one input cost authors × changes. Past a number of authors,
+/// each change needs its own signature.
+#[test]
+fn an_input_with_more_authors_than_are_walked_needs_their_own_signatures() {
+    use crate::identity::DeviceKeys;
+    use automerge::transaction::Transactable;
+    let team = crate::team::TeamId::of_genesis(&ChangeHash([7; 32]));
+    let doc_id = "0123456789abcdef0123456789abcdef";
+    let sign =
+        |k: &DeviceKeys, h: &ChangeHash| k.sign(&crate::trust::change_message(&team, doc_id, h));
+    let authors: Vec<DeviceKeys> = (0..5).map(|_| DeviceKeys::generate().unwrap()).collect();
+    // Each author's first change at the root; a chain by another author
+    // on all of them; each author's second change, signed, on its tip.
+    let mut doc = AutoCommit::new();
+    let mut firsts = Vec::new();
+    for k in &authors {
+        let mut d = AutoCommit::new().with_actor(k.id().actor());
+        d.put(automerge::ROOT, "first", 1).unwrap();
+        d.commit();
+        let c = d.get_last_local_change().unwrap();
+        doc.apply_changes([c.clone()]).unwrap();
+        firsts.push(c);
+    }
+    let chain_author = DeviceKeys::generate().unwrap();
+    let mut doc = doc.with_actor(chain_author.id().actor());
+    let mut input: Vec<(Change, Option<[u8; 64]>)> =
+        firsts.iter().map(|c| (c.clone(), None)).collect();
+    for i in 0..20 {
+        doc.put(automerge::ROOT, "chain", i).unwrap();
+        doc.commit();
+        input.push((doc.get_last_local_change().unwrap(), None));
+    }
+    let tip = input.last().unwrap().0.hash();
+    input.last_mut().unwrap().1 = Some(sign(&chain_author, &tip));
+    for k in &authors {
+        let mut d = doc.fork().with_actor(k.id().actor());
+        d.put(automerge::ROOT, "second", 2).unwrap();
+        d.commit();
+        let c = d.get_last_local_change().unwrap();
+        let s = sign(k, &c.hash());
+        input.push((c, Some(s)));
+    }
+    let verifier = crate::trust::Verifier::new(&team, doc_id);
+    let first_hashes: Vec<ChangeHash> = firsts.iter().map(Change::hash).collect();
+    let vouched_firsts = |max: usize| {
+        crate::vouch::vouch_walking(&verifier, input.clone(), max)
+            .into_iter()
+            .filter(|(c, v)| {
+                first_hashes.contains(&c.hash()) && matches!(v, crate::vouch::Voucher::Later { .. })
+            })
+            .count()
+    };
+    // Enough walks: every author's first change is vouched for.
+    assert_eq!(vouched_firsts(100), 5);
+    // Three walks, newest signatures first: three authors' first changes
+    // are vouched for; the other two, and the chain below its tip, need
+    // signatures of their own.
+    assert_eq!(vouched_firsts(3), 3);
+}
+
+/// Regression: a whole document was loaded within what the input's
+/// operation budget had left, but not charged to it, so every section of
+/// one input could load a document of the whole budget's size. Now a
+/// document's rows are charged before it is loaded: the second one here
+/// does not fit what the first left, and is refused unread.
+#[test]
+fn whole_documents_are_charged_to_the_inputs_budget_before_they_are_loaded() {
+    let (mut t, c1) = shared();
+    let c2 = open_case(&mut t.inv_a, C2);
+    grant(&mut t.admin, &c2, &t.inv_b);
+    send(&mut t.inv_a, &mut t.admin);
+    send(&mut t.admin, &mut t.inv_b);
+    let big = |r: &mut Replica, case: &str| {
+        craft(
+            r,
+            case,
+            |d| {
+                for i in 0..1500 {
+                    put(d, &["header", "title"], &format!("t{i}"));
+                }
+            },
+            |_| {},
+        )
+    };
+    let (b1, b2) = (big(&mut t.inv_b, &c1), big(&mut t.inv_b, &c2));
+    let entry = |r: &Replica, case: &str, c: &Change| {
+        let (bytes, heads) = whole_document(r, case, std::slice::from_ref(c));
+        DocEntry {
+            doc_id: case.to_string(),
+            heads,
+            content: Content::Document(bytes.into()),
+            signatures: vec![AuthorSignature {
+                change: c.hash().0,
+                signature: sign_as(r, case, &c.hash()).to_vec(),
+            }],
+        }
+    };
+    let entries = vec![entry(&t.inv_b, &c1, &b1), entry(&t.inv_b, &c2, &b2)];
+    let bundle = sealed(&mut t.inv_b, entries);
+    let limits = Limits {
+        max_change_ops: 1 << 10,
+        max_ops: 1 << 11,
+        ..Limits::default()
+    };
+    let report = t.admin.import(&bundle, &limits).unwrap();
+    assert!(!holds(&mut t.admin, &c1, &b1.hash()));
+    assert!(!holds(&mut t.admin, &c2, &b2.hash()));
+    let second: Vec<_> = report
+        .quarantined
+        .iter()
+        .filter(|q| q.doc_id == c2)
+        .collect();
+    assert_eq!(second.len(), 1, "{report:?}");
+    assert_eq!(second[0].code, "sync.change_too_large");
+    // Refused as a document, before Automerge read the change out of it.
+    assert_ne!(second[0].hash, b2.hash().to_string());
+}
