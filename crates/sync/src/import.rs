@@ -609,7 +609,6 @@ pub(crate) struct Work<'a, 'r> {
 }
 
 /// Whose standing and roles judge a document's changes.
-#[derive(Clone, Copy)]
 pub(crate) enum Authority<'a> {
     /// A case: judged by the team as it stands after the bundle's team changes.
     Fixed {
@@ -621,7 +620,6 @@ pub(crate) enum Authority<'a> {
 }
 
 /// Which document a batch of changes is for, and who judges them there.
-#[derive(Clone, Copy)]
 pub(crate) struct Judging<'a> {
     pub doc_id: &'a str,
     pub kind: DocKind,
@@ -655,112 +653,12 @@ struct Pending {
 /// signature, stays as it is. A change quarantined only for a bad
 /// signature is judged afresh when it arrives with a valid one; what was
 /// quarantined only for building on it is judged again once it is applied.
-///
-/// A change taken on its author's signature of a later change is applied
-/// only if that later change is applied too: otherwise this device would
-/// hold a change it has no signature to pass on, and every device it
-/// passes it to would refuse it and everything built on it (an author
-/// could strand an honest device's later work that way, by sending a
-/// change with a signed successor that is refused). Such a change is
-/// judged again as unsigned, from the document as it was: the verdict is
-/// the same on every device.
 pub(crate) fn integrate(
     doc: &mut AutoCommit,
     incoming: &[(Change, Voucher)],
     work: &mut Work<'_, '_>,
     judging: Judging<'_>,
 ) -> Result<bool, SyncError> {
-    let vouched_later = incoming
-        .iter()
-        .any(|(_, v)| matches!(v, Voucher::Later { .. }))
-        || work.held.iter().any(|h| h.signature.len() == 96);
-    if !vouched_later {
-        return integrate_once(doc, incoming, work, judging, &Demoted::default()).map(|(c, _)| c);
-    }
-    let before = (doc.clone(), work.snapshot());
-    let mut demoted = Demoted::default();
-    loop {
-        let (changed, taken_on_later) = integrate_once(doc, incoming, work, judging, &demoted)?;
-        let stranded: Vec<ChangeHash> = taken_on_later
-            .into_iter()
-            .filter(|(h, signed)| {
-                doc.get_change_meta_by_hash(h).is_some()
-                    && doc.get_change_meta_by_hash(signed).is_none()
-            })
-            .map(|(h, _)| h)
-            .collect();
-        if stranded.is_empty() {
-            return Ok(changed);
-        }
-        *doc = before.0.clone();
-        work.restore(&before.1);
-        // An honest input never gets here; a crafted one can chain
-        // refusals, so the second time round every change needs its own
-        // signature, and the third judging is the last.
-        if demoted.changes.is_empty() {
-            demoted.changes.extend(stranded);
-        } else {
-            demoted.all_later = true;
-        }
-    }
-}
-
-/// Changes `integrate` judges as unsigned the next time round.
-#[derive(Default)]
-struct Demoted {
-    changes: HashSet<ChangeHash>,
-    /// Every change taken on a later change's signature.
-    all_later: bool,
-}
-
-impl Demoted {
-    fn covers(&self, hash: &ChangeHash, voucher: &Voucher) -> bool {
-        self.changes.contains(hash) || (self.all_later && matches!(voucher, Voucher::Later { .. }))
-    }
-}
-
-/// What `integrate` sets back when it judges a document again.
-pub(crate) struct WorkSnapshot<'a> {
-    copied: bool,
-    held: Vec<Held>,
-    ledger: Ledger<'a>,
-    sigs: usize,
-    report: ImportReport,
-}
-
-impl<'a> Work<'a, '_> {
-    fn snapshot(&self) -> WorkSnapshot<'a> {
-        WorkSnapshot {
-            copied: self.copied,
-            held: self.held.clone(),
-            ledger: self.ledger.clone(),
-            sigs: self.sigs.len(),
-            report: self.report.clone(),
-        }
-    }
-
-    fn restore(&mut self, s: &WorkSnapshot<'a>) {
-        self.copied = s.copied;
-        self.held.clone_from(&s.held);
-        self.ledger = s.ledger.clone();
-        self.sigs.truncate(s.sigs);
-        self.report.clone_from(&s.report);
-    }
-}
-
-/// One judging of a document's changes (see `integrate`); `demoted`
-/// changes count as unsigned. Returns whether the document changed, and
-/// the changes accepted on a later change's signature, each with that
-/// change.
-#[allow(clippy::type_complexity)]
-fn integrate_once(
-    doc: &mut AutoCommit,
-    incoming: &[(Change, Voucher)],
-    work: &mut Work<'_, '_>,
-    judging: Judging<'_>,
-    demoted: &Demoted,
-) -> Result<(bool, Vec<(ChangeHash, ChangeHash)>), SyncError> {
-    let mut taken_on_later: Vec<(ChangeHash, ChangeHash)> = Vec::new();
     let Judging {
         doc_id,
         kind,
@@ -839,13 +737,7 @@ fn integrate_once(
         });
     }
     if pending.is_empty() {
-        return Ok((false, taken_on_later));
-    }
-    for p in &mut pending {
-        if demoted.covers(&p.change.hash(), &p.voucher) {
-            p.voucher = crate::vouch::UNSIGNED;
-            p.valid = false;
-        }
+        return Ok(false);
     }
     let mut queued: HashSet<ChangeHash> = index.into_keys().collect();
     // Changes quarantined only for building on a quarantined change, by the
@@ -866,7 +758,7 @@ fn integrate_once(
         let mut still = Vec::new();
         for p in pending {
             let c = &p.change;
-            if !p.valid || demoted.covers(&c.hash(), &p.voucher) {
+            if !p.valid {
                 quarantine(work, doc_id, &p, trust::bad_signature());
                 progress = true;
                 continue;
@@ -951,9 +843,8 @@ fn integrate_once(
                     }
                     // Only a change's own signature is kept: one of a
                     // later change is kept with that change.
-                    match p.voucher {
-                        Voucher::Own(signature) => work.sigs.push((hash, signature)),
-                        Voucher::Later { signed, .. } => taken_on_later.push((hash, signed)),
+                    if let Voucher::Own(signature) = p.voucher {
+                        work.sigs.push((hash, signature));
                     }
                     work.report.applied += 1;
                     // What waited in quarantine for this change is judged again.
@@ -1014,7 +905,7 @@ fn integrate_once(
             signature_verified: true,
         });
     }
-    Ok((changed, taken_on_later))
+    Ok(changed)
 }
 
 /// Applies the accepted changes not applied yet; those Automerge refuses

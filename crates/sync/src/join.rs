@@ -232,7 +232,7 @@ impl Replica {
         })?;
         let mut team_doc = self.team.automerge().clone();
         let changes: Vec<Change> = team_doc.get_changes(&[]);
-        let signatures = crate::vouch::covering(&changes, &self.signatures)
+        let signatures = crate::vouch::covering(TEAM_DOC_ID, &changes, &self.signatures)
             .0
             .into_iter()
             .map(|(h, s)| (h.0, s.to_vec()))

@@ -333,7 +333,7 @@ impl Session {
                 &ds.their_heads,
             );
             let outgoing = outgoing_changes(&mut msg)?;
-            let (covering, bare) = crate::vouch::covering(&outgoing, &replica.signatures);
+            let (covering, bare) = crate::vouch::covering(&doc_id, &outgoing, &replica.signatures);
             if !bare.is_empty() {
                 tracing::warn!(
                     doc = %doc_id,

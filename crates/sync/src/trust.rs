@@ -79,6 +79,11 @@ pub(crate) struct Verifier<'a> {
 }
 
 impl<'a> Verifier<'a> {
+    /// The document whose changes this verifies.
+    pub(crate) fn doc_id(&self) -> &str {
+        self.doc_id
+    }
+
     pub(crate) fn new(team_id: &'a TeamId, doc_id: &'a str) -> Verifier<'a> {
         Verifier {
             team_id,

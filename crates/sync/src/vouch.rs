@@ -17,6 +17,7 @@ use std::collections::{HashMap, HashSet};
 
 use automerge::{ActorId, Change, ChangeHash};
 
+use crate::team::TEAM_DOC_ID;
 use crate::trust::Verifier;
 
 /// What shows that a change is its author's, as it came: its own signature,
@@ -89,7 +90,14 @@ pub(crate) fn vouch(
     verifier: &Verifier<'_>,
     signed: Vec<(Change, Option<[u8; 64]>)>,
 ) -> Vec<(Change, Voucher)> {
-    vouch_walking(verifier, signed, MAX_WALKING_AUTHORS)
+    // Every change of the team document needs its own signature (see
+    // `covering`).
+    let walking = if verifier.doc_id() == TEAM_DOC_ID {
+        0
+    } else {
+        MAX_WALKING_AUTHORS
+    };
+    vouch_walking(verifier, signed, walking)
 }
 
 /// [`vouch`], walking for at most `max_authors` authors.
@@ -203,10 +211,28 @@ impl Visited {
 /// the signatures of their newest changes that reach the others. Returns
 /// them, and the changes no held signature vouches for (a change vouched
 /// for here only by a signature of a change this device did not keep).
+///
+/// For the team document (`doc_id`), every change's own signature: a change
+/// taken on a later change's signature that was then refused here has no
+/// signature to pass on, and an author could strand the team's later
+/// changes behind one (its revocation, a key rotation, every enrolment).
+/// Team changes are few; each carries and keeps its own signature.
 pub(crate) fn covering(
+    doc_id: &str,
     changes: &[Change],
     held: &HashMap<ChangeHash, [u8; 64]>,
 ) -> (Vec<(ChangeHash, [u8; 64])>, Vec<ChangeHash>) {
+    if doc_id == TEAM_DOC_ID {
+        let mut chosen = Vec::new();
+        let mut bare = Vec::new();
+        for c in changes {
+            match held.get(&c.hash()) {
+                Some(s) => chosen.push((c.hash(), *s)),
+                None => bare.push(c.hash()),
+            }
+        }
+        return (chosen, bare);
+    }
     let index: HashMap<ChangeHash, usize> = changes
         .iter()
         .enumerate()

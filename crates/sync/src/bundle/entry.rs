@@ -208,7 +208,7 @@ impl Replica {
         // the recipient learns what this device holds and will send only
         // what it lacks next time.
         let heads = doc.get_heads().iter().map(|h| h.0).collect();
-        let (signatures, bare) = crate::vouch::covering(&changes, &self.signatures);
+        let (signatures, bare) = crate::vouch::covering(doc_id, &changes, &self.signatures);
         if !bare.is_empty() {
             tracing::warn!(
                 doc = doc_id,

@@ -100,7 +100,7 @@ fn stored_signatures_verify(r: &mut Replica, doc_id: &str) {
             );
         }
     }
-    let (_, bare) = crate::vouch::covering(&changes, &r.signatures);
+    let (_, bare) = crate::vouch::covering(doc_id, &changes, &r.signatures);
     assert!(bare.is_empty(), "no stored signature vouches for {bare:?}");
 }
 
