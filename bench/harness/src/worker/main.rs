@@ -60,7 +60,8 @@ pub fn limits() -> Limits {
 /// Written into `complete` once a fixture is whole; a change to what a
 /// fixture holds (as when case ids took Caravan's one form) changes it, so
 /// older fixtures are made again instead of reused.
-const FIXTURE_FORMAT: &[u8] = b"5: bundles of format 3 (compressed, whole documents, signatures per author)";
+const FIXTURE_FORMAT: &[u8] =
+    b"6: bundles of format 3 (compressed, whole documents, signatures per author; team changes each with its own)";
 
 /// Writes the fixture once per workload size into `--dir`:
 /// - `docs.rec`: each case document as Automerge bytes (`save()`),
