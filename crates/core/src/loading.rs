@@ -110,24 +110,16 @@ impl Workspace {
             // Only an exchange loads them all; every one is stored by now.
             replica.unload_signatures();
         }
-        let r = &mut self.residency;
-        let mut kept = Vec::new();
-        // The case in use stays, whatever its size.
-        while r.bytes > r.cap && r.by_use.len() > 1 {
-            let Some((tick, case)) = r.by_use.pop_first() else {
-                break;
-            };
-            let stored = self.stored.get(&case).map(Vec::as_slice).unwrap_or(&[]);
-            if replica.unload_case(&case, stored) {
-                self.stored.remove(&case);
-                if let Some((_, bytes)) = r.used.remove(&case) {
-                    r.bytes -= bytes;
-                }
-            } else {
-                // Not saved yet (never between actions): kept for now.
-                kept.push((tick, case));
+        let stored = &mut self.stored;
+        self.residency.evict(|case| {
+            // A case with changes not saved yet (never between actions)
+            // stays.
+            let heads = stored.get(case).map(Vec::as_slice).unwrap_or(&[]);
+            let unloaded = replica.unload_case(case, heads);
+            if unloaded {
+                stored.remove(case);
             }
-        }
-        r.by_use.extend(kept);
+            unloaded
+        });
     }
 }

@@ -285,13 +285,12 @@ impl Workspace {
         self.trim_resident();
     }
 
-    /// Compaction rewrites a document as one snapshot in its own durable
-    /// transaction; a failure leaves the chunks as they were.
     /// Compacts a document into one snapshot once its chunks since the
     /// last snapshot weigh as much as the snapshot (automerge-repo's rule:
     /// a new or imported case becomes a snapshot at once, and loading a
     /// case never replays more than about its own size), or once they are
-    /// many.
+    /// many, in its own durable transaction; a failure leaves the chunks as
+    /// they were.
     ///
     /// Returns the document's stored size, when known.
     ///

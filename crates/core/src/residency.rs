@@ -21,12 +21,12 @@ pub(crate) const RESIDENT_BYTES: u64 = 8 << 20;
 /// Least recently used order of the cases in memory.
 #[derive(Debug)]
 pub(crate) struct Residency {
-    pub(crate) cap: u64,
+    cap: u64,
     tick: u64,
     /// Case → (last use, stored bytes).
-    pub(crate) used: HashMap<String, (u64, u64)>,
-    pub(crate) by_use: BTreeMap<u64, String>,
-    pub(crate) bytes: u64,
+    used: HashMap<String, (u64, u64)>,
+    by_use: BTreeMap<u64, String>,
+    bytes: u64,
 }
 
 impl Residency {
@@ -50,6 +50,26 @@ impl Residency {
             entry.1 = b;
         }
         self.by_use.insert(self.tick, case.to_string());
+    }
+
+    /// Offers the least recently used cases to `unload` while their stored
+    /// bytes are past the cap; the case used last always stays, whatever
+    /// its size. A case `unload` keeps (not saved yet) keeps its place.
+    pub(crate) fn evict(&mut self, mut unload: impl FnMut(&str) -> bool) {
+        let mut kept = Vec::new();
+        while self.bytes > self.cap && self.by_use.len() > 1 {
+            let Some((tick, case)) = self.by_use.pop_first() else {
+                break;
+            };
+            if unload(&case) {
+                if let Some((_, bytes)) = self.used.remove(&case) {
+                    self.bytes -= bytes;
+                }
+            } else {
+                kept.push((tick, case));
+            }
+        }
+        self.by_use.extend(kept);
     }
 
     pub(crate) fn clear(&mut self) {
