@@ -31,7 +31,7 @@ mod read;
 
 #[cfg(test)]
 pub(crate) use entry::{AuthorSignature, SignedChange};
-pub(crate) use entry::{Content, DocEntry, DocEntryV2, Inflation, RawEntry, Signatures};
+pub(crate) use entry::{Content, DocEntry, DocEntryV2, Inflation, RawEntry, Signatures, compress};
 
 pub const MAGIC: &[u8; 8] = b"CRVNBNDL";
 /// 3: plaintext compressed before it is sealed; whole documents for a

@@ -46,6 +46,7 @@ pub mod team;
 pub mod trust;
 mod vouch;
 mod withdrawals;
+mod witness;
 
 pub use error::SyncError;
 pub use identity::{DeviceId, DeviceKeys, PublicDevice};

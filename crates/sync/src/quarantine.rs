@@ -77,7 +77,7 @@ fn of_change<'m>(
 }
 
 /// Every entry of one document.
-fn of_doc<'m>(
+pub(crate) fn of_doc<'m>(
     map: &'m BTreeMap<Key, Quarantined>,
     doc_id: &str,
 ) -> impl Iterator<Item = (&'m Key, &'m Quarantined)> {

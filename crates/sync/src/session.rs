@@ -26,9 +26,11 @@ use crate::team::{Standing, TEAM_DOC_ID, TeamDoc, TeamId};
 
 pub(crate) mod wire;
 
+use crate::bundle::Inflation;
+
 use wire::{
-    Body, ChangeSig, DocMessage, HELLO_BINDING, Head, Hello, WHAT, binding, malformed,
-    outgoing_changes, parse, proof_message,
+    Body, COMPRESSED_SINCE, ChangeSig, DocMessage, HELLO_BINDING, Head, Hello, MAX_INFLATED, WHAT,
+    binding, malformed, outgoing_changes, parse, proof_message,
 };
 pub use wire::{MAGIC, MAX_FRAME, PREFIX_LEN, VERSION, frame_len};
 
@@ -332,14 +334,25 @@ impl Session {
                 &quarantined,
                 &ds.their_heads,
             );
-            let outgoing = outgoing_changes(&mut msg)?;
-            let (covering, bare) = crate::vouch::covering(&doc_id, &outgoing, &replica.signatures);
+            let outgoing = outgoing_changes(&mut msg, doc)?;
+            let (mut covering, bare) =
+                crate::vouch::covering(&doc_id, &outgoing, &replica.signatures);
             if !bare.is_empty() {
+                // The refused changes that vouched for them go beside them,
+                // as proof (`witness`).
+                let witnesses = replica.witnesses(&doc_id, &outgoing, &bare);
                 tracing::warn!(
                     doc = %doc_id,
                     changes = bare.len(),
-                    "changes sent without a signature: this device holds none that vouches for them"
+                    witnesses = witnesses.len(),
+                    "changes no signature held here vouches for: sent with the refused changes that vouched for them"
                 );
+                let mut chunks: Vec<Vec<u8>> = msg.changes.iter().map(|c| c.to_vec()).collect();
+                for (c, own) in witnesses {
+                    covering.extend(own.map(|s| (c.hash(), s)));
+                    chunks.push(c.raw_bytes().to_vec());
+                }
+                msg.changes = ChunkList::from(chunks);
             }
             let signatures: Vec<ChangeSig> = covering
                 .into_iter()
@@ -424,6 +437,17 @@ impl Session {
         Ok(())
     }
 
+    /// The next frame with `body` as given: what a modified client sends.
+    #[cfg(test)]
+    pub(crate) fn seal_crafted(
+        &mut self,
+        replica: &Replica,
+        body: &Body,
+    ) -> Result<Vec<u8>, SyncError> {
+        let team = replica.team()?;
+        self.seal(replica, &team, &[], body)
+    }
+
     fn seal(
         &mut self,
         replica: &Replica,
@@ -467,16 +491,23 @@ impl Session {
     ) -> Result<ImportReport, SyncError> {
         self.alive()?;
         replica.require_resident("online sync")?;
-        let (body, key) = self.open(replica, frame)?;
+        let (body, key, inflation) = self.open(replica, frame)?;
         self.idle = false;
-        let out = self.handle(replica, body, key);
+        let out = self.handle(replica, body, key, inflation);
         if out.is_err() {
             self.failed = true;
         }
         out
     }
 
-    fn open(&self, replica: &Replica, frame: &[u8]) -> Result<(Body, Option<TeamKey>), SyncError> {
+    /// Verifies and decrypts one frame: its body, the key it came under if
+    /// this device did not hold it, and what its case messages may still
+    /// expand to (`None` for a frame of a version before compression).
+    fn open(
+        &self,
+        replica: &Replica,
+        frame: &[u8],
+    ) -> Result<(Body, Option<TeamKey>, Option<Inflation>), SyncError> {
         let f = parse(frame)?;
         if f.team_id != self.team_id {
             return Err(SyncError::WrongTeam { what: WHAT });
@@ -535,6 +566,14 @@ impl Session {
         let (plain, input_key) = replica.read_with(f.epoch, offered, WHAT, |key| {
             crypto::open(&key.key, &aad, sealed)
         })?;
+        let mut inflation = (f.version >= COMPRESSED_SINCE).then_some(Inflation {
+            left: MAX_INFLATED,
+            what: WHAT,
+        });
+        let plain = match &mut inflation {
+            Some(inflation) => inflation.expand(&plain)?,
+            None => plain,
+        };
         let body: Body =
             postcard::from_bytes(&plain).map_err(|e| malformed(format!("body: {e}")))?;
         match (&body, f.counter) {
@@ -548,7 +587,7 @@ impl Session {
                 )));
             }
         }
-        Ok((body, input_key))
+        Ok((body, input_key, inflation))
     }
 
     fn handle(
@@ -556,6 +595,7 @@ impl Session {
         replica: &mut Replica,
         body: Body,
         key: Option<TeamKey>,
+        inflation: Option<Inflation>,
     ) -> Result<ImportReport, SyncError> {
         let mut report = ImportReport::default();
         match body {
@@ -599,7 +639,9 @@ impl Session {
                 }
                 self.authenticated = true;
             }
-            Body::Sync { docs } => self.apply(replica, docs, key.as_ref(), &mut report)?,
+            Body::Sync { docs } => {
+                self.apply(replica, docs, key.as_ref(), inflation, &mut report)?
+            }
         }
         if let Some(p) = &self.peer {
             report.sender = p.device.to_hex();
@@ -614,6 +656,7 @@ impl Session {
         replica: &mut Replica,
         docs: Vec<DocMessage>,
         input_key: Option<&TeamKey>,
+        mut inflation: Option<Inflation>,
         report: &mut ImportReport,
     ) -> Result<(), SyncError> {
         let peer = self
@@ -643,7 +686,7 @@ impl Session {
                     .filter(|(id, c, _)| id == TEAM_DOC_ID && !c.is_empty())
                     .map(|(_, c, _)| c);
                 let doc_id = d.doc_id.clone();
-                match d.open(replica, team_changes)? {
+                match d.open(replica, team_changes, inflation.as_mut())? {
                     Some(d) => d,
                     None => {
                         report.not_permitted += 1;

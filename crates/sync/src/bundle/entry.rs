@@ -131,10 +131,13 @@ pub(crate) fn compress(plain: &[u8]) -> Result<Zeroizing<Vec<u8>>, SyncError> {
         .map_err(doc_err)
 }
 
-/// What decompressing the parts of one bundle may still produce: the
-/// reader's `max_body`, for the body and every case section together.
+/// What decompressing the parts of one input may still produce: for a
+/// bundle the reader's `max_body`, for a session frame `MAX_INFLATED`, for
+/// the body and every case's part together.
 pub(crate) struct Inflation {
     pub(crate) left: u64,
+    /// The input, as errors name it.
+    pub(crate) what: &'static str,
 }
 
 impl Inflation {
@@ -147,16 +150,16 @@ impl Inflation {
             Ok(Some(size)) => size,
             Ok(None) | Err(_) => {
                 return Err(SyncError::Malformed {
-                    what: WHAT,
+                    what: self.what,
                     detail: "a compressed part that does not state its size".into(),
                 });
             }
         };
         if size > self.left {
             return Err(SyncError::TooLarge {
-                what: WHAT,
+                what: self.what,
                 detail: format!(
-                    "its compressed contents expand to more than the {} bytes this device reads of one bundle",
+                    "its compressed contents expand to more than the {} bytes this device still reads of it",
                     self.left
                 ),
             });
@@ -165,12 +168,12 @@ impl Inflation {
         let mut out = Zeroizing::new(Vec::with_capacity(size));
         let written =
             zstd::zstd_safe::decompress(&mut *out, bytes).map_err(|_| SyncError::Malformed {
-                what: WHAT,
+                what: self.what,
                 detail: "a compressed part does not decompress to the size it states".into(),
             })?;
         if written != size {
             return Err(SyncError::Malformed {
-                what: WHAT,
+                what: self.what,
                 detail: "a compressed part does not decompress to the size it states".into(),
             });
         }
@@ -185,10 +188,11 @@ impl Replica {
     /// vouch for it. To a recipient known to hold none of it goes the
     /// whole document. A change no signature held here vouches for (one
     /// vouched for, when it came, only by a later change of its author
-    /// that was refused here) goes without one: a recipient that holds it
-    /// recognises it by its hash, one that lacks it refuses it as unsigned
-    /// until its author's signature reaches it. Returns the entry and how
-    /// many changes it carries.
+    /// that was refused here) goes with that refused change and its
+    /// author's signature, as proof (`witness`); failing that, without a
+    /// signature: a recipient that holds it recognises it by its hash, one
+    /// that lacks it refuses it as unsigned until its author's signature
+    /// reaches it. Returns the entry and how many changes it carries.
     pub(crate) fn doc_entry(
         &mut self,
         doc_id: &str,
@@ -208,16 +212,24 @@ impl Replica {
         // the recipient learns what this device holds and will send only
         // what it lacks next time.
         let heads = doc.get_heads().iter().map(|h| h.0).collect();
-        let (signatures, bare) = crate::vouch::covering(doc_id, &changes, &self.signatures);
+        let (mut signatures, bare) = crate::vouch::covering(doc_id, &changes, &self.signatures);
+        let witnesses = self.witnesses(doc_id, &changes, &bare);
         if !bare.is_empty() {
             tracing::warn!(
                 doc = doc_id,
                 changes = bare.len(),
-                "changes sent without a signature: none held here vouches for them"
+                witnesses = witnesses.len(),
+                "changes no signature held here vouches for: sent with the refused changes that vouched for them"
             );
         }
         let count = changes.len();
-        let content = if have.is_empty() && count > 0 {
+        let mut changes = changes;
+        for (c, own) in witnesses {
+            signatures.extend(own.map(|s| (c.hash(), s)));
+            changes.push(c);
+        }
+        let whole = have.is_empty() && count > 0 && changes.len() == count;
+        let content = if whole {
             let doc = self
                 .doc_mut(doc_id)
                 .ok_or_else(|| SyncError::NotFound(doc_id.to_string()))?;

@@ -41,6 +41,7 @@ impl Replica {
     ) -> Result<Vec<Entry>, SyncError> {
         let mut inflation = Inflation {
             left: limits.max_body,
+            what: WHAT,
         };
         if version == 2 {
             let body: Body<DocEntryV2> = decode(plain, "body")?;

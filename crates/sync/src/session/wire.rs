@@ -19,6 +19,7 @@ use automerge::sync::{ChunkList, Message};
 use automerge::{AutoCommit, Change, ChangeHash};
 use serde::{Deserialize, Serialize};
 
+use crate::bundle::Inflation;
 use crate::chunk::{self, Budget};
 use crate::crypto;
 use crate::error::{SyncError, doc_err};
@@ -30,16 +31,25 @@ use crate::team::{TeamDoc, TeamId, epoch_key};
 use crate::vouch::{Voucher, vouch};
 
 pub const MAGIC: &[u8; 8] = b"CRVNSESS";
+/// 4: a case message's plaintext is compressed (zstd, stating its size)
+/// before it is sealed, and a message for a peer that holds none of a
+/// document carries the whole document with plain columns instead of its
+/// changes; a reader takes frames of versions 2 and 3 too.
 /// 3: a message carries, for each author, signatures of the author's
 /// newest changes in it, which vouch for what they build on (`vouch`);
 /// a reader takes frames of version 2 too (every change signed).
 /// 2: each case's messages under its case key.
-pub const VERSION: u16 = 3;
+pub const VERSION: u16 = 4;
+/// The first version whose case messages are compressed.
+pub(crate) const COMPRESSED_SINCE: u16 = 4;
 /// Largest frame, counted from the byte after `len`.
 pub const MAX_FRAME: u32 = 64 << 20;
 /// Bytes a stream reader needs before `frame_len` can tell a frame's length.
 pub const PREFIX_LEN: usize = 14;
 pub(super) const MAX_PLAIN: u32 = 1 << 20;
+/// What the compressed parts of one frame (its body and every case message
+/// in it) may expand to together.
+pub(crate) const MAX_INFLATED: u64 = 256 << 20;
 /// team_id, epoch, sender, counter, plain_len.
 pub(super) const FIXED: usize = 16 + 4 + 32 + 8 + 4;
 pub(super) const SEAL_OVERHEAD: usize = 24 + 16;
@@ -147,6 +157,7 @@ pub(super) fn malformed(detail: impl Into<String>) -> SyncError {
 
 /// A frame whose framing was checked; nothing verified yet.
 pub(crate) struct Frame<'a> {
+    pub(crate) version: u16,
     pub(crate) team_id: TeamId,
     pub(crate) epoch: u32,
     pub(crate) sender: DeviceId,
@@ -189,6 +200,7 @@ pub(crate) fn parse(frame: &[u8]) -> Result<Frame<'_>, SyncError> {
     let mut sender = [0u8; 32];
     sender.copy_from_slice(arr(20, 32));
     Ok(Frame {
+        version: u16::from_be_bytes([frame[8], frame[9]]),
         team_id: TeamId(team),
         epoch: u32::from_be_bytes(arr(16, 4).try_into().unwrap_or([0; 4])),
         sender: DeviceId(sender),
@@ -235,29 +247,31 @@ pub(super) fn proof_message(
     m
 }
 
-/// The changes of a sync message this device is about to send, for their
-/// signatures. A chunk of a V1 message is one change; a chunk of a V2
-/// message is a run of storage chunks, each a change or (when Automerge
-/// chooses to send everything) a whole saved document. A document is
-/// replaced by its changes, uncompressed: a receiver takes only change
-/// chunks with plain columns, which it can read within bounds.
-pub(super) fn outgoing_changes(msg: &mut Message) -> Result<Vec<Change>, SyncError> {
+/// The changes of a sync message this device is about to send about
+/// `doc`, for their signatures. A chunk of a V1 message is one change; a
+/// chunk of a V2 message is a run of storage chunks, each a change or (when
+/// Automerge chooses to send everything) a whole saved document. A whole
+/// document is sent again with plain columns (`save_nocompress`): a
+/// receiver reads no DEFLATE, which it could not bound before inflating
+/// (`chunk::read_document`); the frame is compressed as a whole instead.
+pub(super) fn outgoing_changes(
+    msg: &mut Message,
+    doc: &mut AutoCommit,
+) -> Result<Vec<Change>, SyncError> {
     let mut out = Vec::new();
-    let mut had_document = false;
-    for chunk in msg.changes.iter() {
+    let mut whole = false;
+    'chunks: for chunk in msg.changes.iter() {
         for one in chunk::split(chunk).map_err(|e| malformed(e.detail()))? {
             if chunk::is_document(one) {
-                had_document = true;
-                let mut doc = AutoCommit::load(one).map_err(doc_err)?;
-                out.extend(doc.get_changes(&[]));
-            } else {
-                out.push(Change::from_bytes(one.to_vec()).map_err(doc_err)?);
+                whole = true;
+                break 'chunks;
             }
+            out.push(Change::from_bytes(one.to_vec()).map_err(doc_err)?);
         }
     }
-    if had_document {
-        let run: Vec<u8> = out.iter().flat_map(|c| c.raw_bytes().to_vec()).collect();
-        msg.changes = ChunkList::from(vec![run]);
+    if whole {
+        msg.changes = ChunkList::from(vec![doc.save_nocompress()]);
+        return Ok(doc.get_changes(&[]));
     }
     Ok(out)
 }
@@ -310,6 +324,7 @@ impl DocMessage {
             })
             .map_err(doc_err)?,
         );
+        let inner = crate::bundle::compress(&inner)?;
         Ok(replica
             .seal_case(&self.doc_id, &inner)?
             .map(|(key_id, sealed)| DocMessage {
@@ -327,6 +342,7 @@ impl DocMessage {
         self,
         replica: &mut Replica,
         team_changes: Option<&SignedChanges>,
+        inflation: Option<&mut Inflation>,
     ) -> Result<Option<DocMessage>, SyncError> {
         let Some(key_id) = self.key_id else {
             return Ok(Some(self));
@@ -344,6 +360,10 @@ impl DocMessage {
         }
         let Some(plain) = plain else {
             return Ok(None);
+        };
+        let plain = match inflation {
+            Some(inflation) => inflation.expand(&plain)?,
+            None => plain,
         };
         let inner: CaseMessage =
             postcard::from_bytes(&plain).map_err(|e| malformed(format!("a case message: {e}")))?;
@@ -386,19 +406,40 @@ impl DocMessage {
         }
         let mut changes = Vec::new();
         let mut refused = Vec::new();
+        let mut refuse = |one: &[u8], e: chunk::Refused| match e.rejection() {
+            Some(reason) => {
+                refused.push(QuarantineNote {
+                    doc_id: self.doc_id.clone(),
+                    hash: chunk::hash_as_received(one),
+                    code: reason.code,
+                    message: reason.message,
+                });
+                Ok(())
+            }
+            None => Err(malformed(format!("a change: {}", e.detail()))),
+        };
         for chunk in msg.changes.iter() {
             for one in chunk::split(chunk).map_err(|e| malformed(e.detail()))? {
-                match chunk::read_change(one, budget, false) {
-                    Ok(c) => changes.push(c),
-                    Err(e) => match e.rejection() {
-                        Some(reason) => refused.push(QuarantineNote {
-                            doc_id: self.doc_id.clone(),
-                            hash: chunk::hash_as_received(one),
-                            code: reason.code,
-                            message: reason.message,
-                        }),
-                        None => return Err(malformed(format!("a change: {}", e.detail()))),
-                    },
+                if !chunk::is_document(one) {
+                    match chunk::read_change(one, budget, false) {
+                        Ok(c) => changes.push(c),
+                        Err(e) => refuse(one, e)?,
+                    }
+                    continue;
+                }
+                // A whole document, for a peer that held none of it: read
+                // within the same bounds, then each of its changes as if it
+                // had come alone.
+                match chunk::read_document(one, budget) {
+                    Ok(whole) => {
+                        for c in whole {
+                            match chunk::read_change(c.raw_bytes(), budget, false) {
+                                Ok(c) => changes.push(c),
+                                Err(e) => refuse(c.raw_bytes(), e)?,
+                            }
+                        }
+                    }
+                    Err(e) => refuse(one, e)?,
                 }
             }
         }
@@ -445,7 +486,9 @@ pub(super) fn write(
     key: &TeamKey,
     keys: &DeviceKeys,
 ) -> Result<Vec<u8>, SyncError> {
-    let inner = zeroize::Zeroizing::new(postcard::to_stdvec(body).map_err(doc_err)?);
+    let inner = crate::bundle::compress(&zeroize::Zeroizing::new(
+        postcard::to_stdvec(body).map_err(doc_err)?,
+    ))?;
     let len = FIXED + head.plain.len() + inner.len() + SEAL_OVERHEAD + 64;
     if len > MAX_FRAME as usize || head.plain.len() > MAX_PLAIN as usize {
         return Err(SyncError::TooLarge {

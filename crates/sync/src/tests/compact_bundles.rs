@@ -483,3 +483,79 @@ fn whole_documents_are_charged_to_the_inputs_budget_before_they_are_loaded() {
     // Refused as a document, before Automerge read the change out of it.
     assert_ne!(second[0].hash, b2.hash().to_string());
 }
+
+/// Regression: an author sent its change T1 with only the signature of a
+/// successor T2 that every device refuses. The first recipient took T1 on
+/// T2's signature but kept no signature of T1 to pass on, so every device
+/// it relayed T1 to refused it as unsigned, with all later work built on
+/// it. Now the refused T2 travels beside T1 as proof, in bundles and in
+/// sessions; each recipient takes T1 and refuses T2 on its own merits.
+#[test]
+fn a_change_taken_on_a_refused_successors_signature_travels_with_that_successor() {
+    let (mut t, c1) = shared();
+    let t1 = title_change(&mut t.inv_b, &c1, "Renamed by B");
+    t.inv_b
+        .cases
+        .get_mut(&c1)
+        .unwrap()
+        .apply_changes([t1.clone()])
+        .unwrap();
+    let t2 = craft(
+        &mut t.inv_b,
+        &c1,
+        |d| {
+            automerge::transaction::Transactable::put_object(
+                d,
+                automerge::ROOT,
+                "approvals",
+                automerge::ObjType::Map,
+            )
+            .unwrap();
+        },
+        no_preds,
+    );
+    assert_eq!(t2.deps(), [t1.hash()]);
+    let entry = DocEntry {
+        doc_id: c1.clone(),
+        heads: vec![t2.hash().0],
+        content: Content::Changes(vec![
+            t1.raw_bytes().to_vec().into(),
+            t2.raw_bytes().to_vec().into(),
+        ]),
+        signatures: vec![AuthorSignature {
+            change: t2.hash().0,
+            signature: sign_as(&t.inv_b, &c1, &t2.hash()).to_vec(),
+        }],
+    };
+    let bundle = sealed(&mut t.inv_b, vec![entry]);
+    let report = t.admin.import(&bundle, &Limits::default()).unwrap();
+    assert_eq!(codes(&report), ["sync.hidden_overwrite"]);
+    assert!(holds(&mut t.admin, &c1, &t1.hash()));
+    assert!(!t.admin.signatures.contains_key(&t1.hash()));
+
+    // A bundle from the admin carries T1 with T2 as its proof.
+    let report = send(&mut t.admin, &mut t.prosecutor);
+    assert_eq!(codes(&report), ["sync.hidden_overwrite"], "{report:?}");
+    assert_eq!(report.quarantined[0].hash, t2.hash().to_string());
+    assert!(holds(&mut t.prosecutor, &c1, &t1.hash()));
+    assert_eq!(title(&t.prosecutor, &c1), "Renamed by B");
+
+    // So does a session, and the prosecutor, who took T1 the same way,
+    // passes it on in turn: A builds on it, and A's work reaches B's
+    // peers.
+    let (at_a, _) = super::session::sync(&mut t.inv_a, &mut t.prosecutor);
+    assert_eq!(codes(&at_a), ["sync.hidden_overwrite"], "{at_a:?}");
+    assert!(holds(&mut t.inv_a, &c1, &t1.hash()));
+    add_victim(&mut t.inv_a, &c1, "v9", "Built on T1");
+    let report = send(&mut t.inv_a, &mut t.admin);
+    assert!(report.quarantined.is_empty(), "{report:?}");
+    assert!(case_of(&t.admin, &c1).victims.contains_key("v9"));
+    for r in [&t.admin, &t.prosecutor, &t.inv_a] {
+        assert!(
+            r.quarantine()
+                .iter()
+                .all(|q| q.reason.code != "sync.bad_change_signature"),
+            "T1 was refused as unsigned somewhere"
+        );
+    }
+}

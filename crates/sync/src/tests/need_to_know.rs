@@ -98,6 +98,7 @@ fn readable_in_session(reader: &mut Replica, frames: &[Vec<u8>]) -> Vec<u8> {
         let aad = [&f[..fr.body_start], &HELLO_BINDING[..]].concat();
         for k in keys.iter().filter(|_| fr.counter == 0) {
             if let Some(p) = crypto::open(&k.key, &aad, &f[fr.body_start..fr.sig_start]) {
+                let p = inflated(&p);
                 out.extend_from_slice(&p);
                 if let Ok(wire::Body::Hello(h)) = postcard::from_bytes(&p) {
                     hellos.push((h.device, h.nonce));
@@ -117,6 +118,7 @@ fn readable_in_session(reader: &mut Replica, frames: &[Vec<u8>]) -> Vec<u8> {
             let Some(p) = crypto::open(&k.key, &aad, &f[fr.body_start..fr.sig_start]) else {
                 continue;
             };
+            let p = inflated(&p);
             out.extend_from_slice(&p);
             if let Ok(wire::Body::Sync { docs }) = postcard::from_bytes(&p) {
                 case_messages.extend(docs.into_iter().filter(|d| d.key_id.is_some()));
@@ -127,10 +129,16 @@ fn readable_in_session(reader: &mut Replica, frames: &[Vec<u8>]) -> Vec<u8> {
     for d in case_messages {
         let id = d.key_id.unwrap();
         if let Some(p) = reader.open_case(&d.doc_id, &id, &d.message, &[]) {
-            out.extend_from_slice(&p);
+            out.extend_from_slice(&inflated(&p));
         }
     }
     out
+}
+
+/// A frame's or case message's plaintext as sealed (compressed since
+/// frame version 4), expanded.
+fn inflated(sealed_plaintext: &[u8]) -> Vec<u8> {
+    zstd::stream::decode_all(sealed_plaintext).expect("compressed plaintext")
 }
 
 /// A team with a supervisor; A opened c1 with a victim named `NAME` and

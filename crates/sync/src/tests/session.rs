@@ -168,6 +168,77 @@ fn a_forged_write_is_quarantined_and_the_session_still_ends() {
     assert_eq!(t.admin.quarantine().len(), 2);
 }
 
+/// A device that holds none of a case receives it as a whole document
+/// (format 4); a modified client hides a change of its own in it that no
+/// signature vouches for. That change is refused, the signed rest lands.
+#[test]
+fn an_unsigned_change_inside_a_whole_document_is_refused_and_the_rest_lands() {
+    let mut t = team();
+    let mut sup = enrol(
+        &mut t.admin,
+        "Supervisor Sabina",
+        caravan_model::Role::Supervisor,
+    );
+    send(&mut t.admin, &mut sup);
+    send(&mut t.admin, &mut t.inv_a);
+    let c1 = open_case(&mut t.inv_a, C1);
+    add_victim(&mut t.inv_a, &c1, "v2", "Signed");
+    let hidden = craft(
+        &mut t.inv_a,
+        &c1,
+        |d| put(d, &["header", "title"], "unsigned"),
+        |_| {},
+    );
+    t.inv_a
+        .cases
+        .get_mut(&c1)
+        .unwrap()
+        .apply_changes([hidden.clone()])
+        .unwrap();
+    assert!(sup.case(&c1).is_none(), "the supervisor holds none of c1");
+    let (_, at_sup) = sync(&mut t.inv_a, &mut sup);
+    assert_eq!(codes(&at_sup), ["sync.bad_change_signature"], "{at_sup:?}");
+    assert_eq!(at_sup.quarantined[0].hash, hidden.hash().to_string());
+    let case = case_of(&sup, &c1);
+    assert!(case.victims.contains_key("v2"));
+    assert_ne!(case.header.title, "unsigned");
+}
+
+/// A member's modified client sends a case message whose compressed
+/// plaintext states more than a frame may expand to, or states no size:
+/// refused before anything is expanded, and nothing is taken.
+#[test]
+fn a_compressed_case_message_past_the_frames_limit_is_refused_before_it_is_expanded() {
+    use crate::session::wire::{Body, DocMessage};
+    // A zstd frame that states 1 GiB and holds one empty raw block.
+    let mut stated = vec![0x28, 0xb5, 0x2f, 0xfd, 0xe0];
+    stated.extend_from_slice(&(1u64 << 30).to_le_bytes());
+    stated.extend_from_slice(&[0x01, 0x00, 0x00]);
+    assert_eq!(
+        zstd::zstd_safe::get_frame_content_size(&stated).ok(),
+        Some(Some(1 << 30))
+    );
+    let unstated = zstd::stream::encode_all(&b"no size stated"[..], 3).unwrap();
+    for (plain, code) in [(stated, "sync.too_large"), (unstated, "sync.malformed")] {
+        let (mut t, c1) = shared();
+        let heads = t.admin.heads(&c1);
+        let (mut sa, mut sb) = handshake(&mut t.inv_a, &mut t.admin);
+        let (key_id, sealed) = t.inv_a.seal_case(&c1, &plain).unwrap().unwrap();
+        let body = Body::Sync {
+            docs: vec![DocMessage {
+                doc_id: c1.clone(),
+                message: sealed,
+                signatures: Vec::new(),
+                key_id: Some(key_id),
+            }],
+        };
+        let frame = sa.seal_crafted(&t.inv_a, &body).unwrap();
+        assert_eq!(refusal(&mut sb, &mut t.admin, &frame), code);
+        assert_eq!(t.admin.heads(&c1), heads, "nothing was taken");
+        assert!(t.admin.quarantine().is_empty());
+    }
+}
+
 #[test]
 fn replayed_and_reordered_frames_are_refused() {
     let (mut t, c1) = shared();
@@ -239,7 +310,7 @@ fn every_flipped_byte_and_truncation_of_a_frame_is_refused() {
         );
     }
     let mut future = frame.clone();
-    future[8..10].copy_from_slice(&4u16.to_be_bytes());
+    future[8..10].copy_from_slice(&(crate::session::VERSION + 1).to_be_bytes());
     assert_eq!(
         refusal(&mut sb, &mut t.admin, &future),
         "sync.future_version"
