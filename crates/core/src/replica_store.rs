@@ -121,7 +121,12 @@ impl Workspace {
             return Ok((state, true));
         }
         let mut rows = Vec::new();
-        for kind in [RowKind::PeerHeads, RowKind::Held, RowKind::Quarantined] {
+        for kind in [
+            RowKind::PeerHeads,
+            RowKind::Held,
+            RowKind::Quarantined,
+            RowKind::Proof,
+        ] {
             for (key, value) in self.vault.list_records(record_kind(kind))? {
                 rows.push((kind, key, value.expose().to_vec()));
             }
@@ -362,6 +367,7 @@ fn record_kind(kind: RowKind) -> RecordKind {
         RowKind::PeerHeads => RecordKind::PeerSyncState,
         RowKind::Held => RecordKind::HeldChange,
         RowKind::Quarantined => RecordKind::QuarantinedChange,
+        RowKind::Proof => RecordKind::ChangeProof,
         // One row, under its own key beside the other application state.
         RowKind::Notes => RecordKind::AppState,
     }

@@ -249,6 +249,7 @@ fn finding_11_an_old_vault_state_record_is_moved_to_rows() {
         (RowKind::PeerHeads, RecordKind::PeerSyncState),
         (RowKind::Held, RecordKind::HeldChange),
         (RowKind::Quarantined, RecordKind::QuarantinedChange),
+        (RowKind::Proof, RecordKind::ChangeProof),
     ] {
         for (key, value) in v.list_records(rk).unwrap() {
             v.delete_record(rk, &key).unwrap();

@@ -82,7 +82,11 @@ impl CaseDoc {
 
     /// Merges every change of `other` into this document.
     pub fn merge(&mut self, other: &mut CaseDoc) -> Result<(), ModelError> {
-        self.doc.merge(&mut other.doc).map_err(am)?;
+        let merged = self.doc.merge(&mut other.doc);
+        // Automerge 0.12 keeps patch events of every merge in the
+        // document's own log though no patches were asked for.
+        self.doc.reset_diff_cursor();
+        merged.map_err(am)?;
         Ok(())
     }
 

@@ -54,12 +54,7 @@ impl DocPath {
     /// Whether this path matches a glob pattern: `*` matches one segment,
     /// `**` any number of segments (including none), anything else itself.
     pub fn matches(&self, pattern: &str) -> bool {
-        let pat: Vec<&str> = if pattern.is_empty() {
-            Vec::new()
-        } else {
-            pattern.split('/').collect()
-        };
-        glob(&pat, &self.0)
+        glob(pattern, &self.0)
     }
 
     /// Whether the path names a field that identifies a person.
@@ -68,20 +63,27 @@ impl DocPath {
     }
 }
 
-fn glob(pat: &[&str], path: &[Seg]) -> bool {
-    match pat.split_first() {
-        None => path.is_empty(),
-        Some((&"**", rest)) => (0..=path.len()).any(|skip| glob(rest, &path[skip..])),
-        Some((p, rest)) => match path.split_first() {
-            None => false,
-            Some((seg, tail)) => {
-                let ok = match seg {
-                    Seg::Key(k) => *p == "*" || p == k,
-                    Seg::Index(_) => *p == "*",
-                };
-                ok && glob(rest, tail)
-            }
-        },
+/// Matches `path` against the segments of `pattern` (`/`-separated; the
+/// empty pattern has none), reading the pattern in place: the policy
+/// matches every write of every incoming change against its rules, so this
+/// allocates nothing.
+fn glob(pattern: &str, path: &[Seg]) -> bool {
+    if pattern.is_empty() {
+        return path.is_empty();
+    }
+    let (p, rest) = pattern.split_once('/').unwrap_or((pattern, ""));
+    if p == "**" {
+        return (0..=path.len()).any(|skip| glob(rest, &path[skip..]));
+    }
+    match path.split_first() {
+        None => false,
+        Some((seg, tail)) => {
+            let ok = match seg {
+                Seg::Key(k) => p == "*" || p == k.as_str(),
+                Seg::Index(_) => p == "*",
+            };
+            ok && glob(rest, tail)
+        }
     }
 }
 

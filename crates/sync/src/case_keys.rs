@@ -28,7 +28,7 @@
 //! document, so history stays readable to whoever could read it then (no
 //! forward secrecy for history, as in Keyhive).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use automerge::transaction::{CommitOptions, Transactable};
 use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, Value};
@@ -172,17 +172,14 @@ pub(crate) fn read_wraps(doc: &AutoCommit, case_id: &str) -> Vec<Wrap> {
     out
 }
 
-/// The wraps a set of changes writes for `case_id`, read from their
-/// operations alone (an input's own team changes, before they are judged:
-/// a key found there only reads, see `case_key_to_read`).
-pub(crate) fn wraps_in_changes<'a>(
+/// The wraps a set of changes writes, by case, read from their operations
+/// alone (an input's own team changes, before they are judged: a key found
+/// there only reads, see `case_key_to_read`). An input's team changes are
+/// read once, not once for each of the cases whose keys they bring.
+pub(crate) fn wraps_by_case<'a>(
     changes: impl IntoIterator<Item = &'a automerge::Change>,
-    case_id: &str,
-) -> Vec<Wrap> {
-    let Some(case) = case_bytes(case_id) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
+) -> HashMap<[u8; 16], Vec<Wrap>> {
+    let mut out: HashMap<[u8; 16], Vec<Wrap>> = HashMap::new();
     for change in changes {
         let Some(decoded) = crate::analyze::decode_change(change) else {
             continue;
@@ -191,19 +188,24 @@ pub(crate) fn wraps_in_changes<'a>(
             let automerge::legacy::Key::Map(key) = &op.key else {
                 continue;
             };
-            if !key.starts_with(case_id) {
-                continue;
-            }
             let automerge::legacy::OpType::Put(automerge::ScalarValue::Str(text)) = &op.action
             else {
                 continue;
             };
-            if let Some(w) = parse_wrap(text).filter(|w| w.case == case) {
-                out.push(w);
+            // Only under its own case's id, as the team document holds it.
+            if let Some(w) = parse_wrap(text).filter(|w| key.starts_with(&hex::encode(w.case))) {
+                out.entry(w.case).or_default().push(w);
             }
         }
     }
     out
+}
+
+/// The wraps that `wraps_by_case` found for `case_id`.
+pub(crate) fn wraps_for(by_case: &HashMap<[u8; 16], Vec<Wrap>>, case_id: &str) -> Vec<Wrap> {
+    case_bytes(case_id)
+        .and_then(|case| by_case.get(&case).cloned())
+        .unwrap_or_default()
 }
 
 fn parse_wrap(text: &str) -> Option<Wrap> {

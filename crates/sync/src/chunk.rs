@@ -317,8 +317,11 @@ pub(crate) fn read_document(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Cha
     }
     let rows = document_rows(data, budget.total - budget.used, Deflated::Refuse)?;
     budget.used += rows;
-    let mut doc = AutoCommit::load(bytes)
-        .map_err(|e| Refused::Malformed(format!("a whole document: {e}")))?;
+    // Automerge's loader is not trusted not to panic on crafted input (its
+    // change decoder does, see `analyze::decode_change`).
+    let loaded = std::panic::catch_unwind(|| AutoCommit::load(bytes))
+        .map_err(|_| Refused::Malformed("a whole document Automerge cannot read".into()))?;
+    let mut doc = loaded.map_err(|e| Refused::Malformed(format!("a whole document: {e}")))?;
     Ok(doc.get_changes(&[]))
 }
 

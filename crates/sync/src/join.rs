@@ -176,6 +176,7 @@ fn verified_team(me: &DeviceKeys, body: &PackageBody) -> Result<(Team, Vec<Signa
         ledger: Ledger::new(&nothing_quarantined, &nothing_discarded, None),
         signatures: &no_signatures,
         sigs: Vec::new(),
+        proofs: Vec::new(),
         report: &mut report,
     };
     integrate(

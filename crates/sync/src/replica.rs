@@ -42,6 +42,25 @@ pub struct Held {
     pub signature_verified: bool,
 }
 
+/// A change this device did not apply, kept because its author's signature
+/// of it vouched for earlier changes of the author that it did apply: the
+/// proof a recipient of those changes needs (see `witness`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Proof {
+    pub doc_id: String,
+    /// The signed change's hash (hex).
+    pub signed: String,
+    /// Its author's signature of it (64 bytes), verified when it came.
+    #[serde(with = "serde_bytes")]
+    pub signature: Vec<u8>,
+    /// The changes of the input it came in that it reaches through `deps`
+    /// without passing a change applied here, dependencies first, then the
+    /// signed change itself.
+    pub changes: Vec<serde_bytes::ByteBuf>,
+    /// The changes applied here on its signature (hashes).
+    pub vouches: Vec<[u8; 32]>,
+}
+
 /// A change that failed a check, kept (never applied) for the supervisor.
 /// The quarantine holds one entry per (document, change, reason code).
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -111,6 +130,9 @@ pub struct Replica {
     /// Verdicts the supervisor discarded: the same verdict on the same
     /// change is not kept again when a peer sends it again.
     pub(crate) discarded: BTreeSet<crate::quarantine::Key>,
+    /// (document id, signed change) → the proof kept for what its
+    /// signature vouched for here (`witness`).
+    pub(crate) proofs: BTreeMap<(String, ChangeHash), Proof>,
     /// Quarantine entries added since the caller last dated them.
     pub(crate) undated: Vec<crate::quarantine::Key>,
     pub(crate) audit: Vec<AuditEvent>,
@@ -182,6 +204,7 @@ impl Replica {
             held: Vec::new(),
             quarantine: BTreeMap::new(),
             discarded: BTreeSet::new(),
+            proofs: BTreeMap::new(),
             undated: Vec::new(),
             audit: Vec::new(),
             copied: false,

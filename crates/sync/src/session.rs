@@ -340,7 +340,7 @@ impl Session {
             if !bare.is_empty() {
                 // The refused changes that vouched for them go beside them,
                 // as proof (`witness`).
-                let witnesses = replica.witnesses(&doc_id, &outgoing, &bare);
+                let witnesses = replica.witnesses(&doc_id, &bare);
                 tracing::warn!(
                     doc = %doc_id,
                     changes = bare.len(),
@@ -504,7 +504,7 @@ impl Session {
     /// this device did not hold it, and what its case messages may still
     /// expand to (`None` for a frame of a version before compression).
     fn open(
-        &self,
+        &mut self,
         replica: &Replica,
         frame: &[u8],
     ) -> Result<(Body, Option<TeamKey>, Option<Inflation>), SyncError> {
@@ -571,7 +571,15 @@ impl Session {
             what: WHAT,
         });
         let plain = match &mut inflation {
-            Some(inflation) => inflation.expand(&plain)?,
+            Some(inflation) => match inflation.expand(&plain) {
+                Ok(plain) => plain,
+                Err(e) => {
+                    // An authenticated peer sent what no honest one writes,
+                    // costing memory to refuse: the session ends here.
+                    self.failed = true;
+                    return Err(e);
+                }
+            },
             None => plain,
         };
         let body: Body =
@@ -668,6 +676,7 @@ impl Session {
         let mut entries: Vec<Entry> = Vec::with_capacity(docs.len());
         let mut ids = HashSet::new();
         let mut budget = Budget::new(MAX_CHANGE_OPS, MAX_OPS);
+        let mut frame_wraps = None;
         for d in docs {
             if d.doc_id.is_empty() || d.doc_id.len() > 200 || !ids.insert(d.doc_id.clone()) {
                 return Err(malformed("a document id is empty, too long or repeated"));
@@ -680,13 +689,14 @@ impl Session {
                 continue;
             }
             let d = if d.key_id.is_some() {
-                // The case key may come with this frame's team changes.
+                // The case key may come with this frame's team changes,
+                // whose wraps are read once for all its cases.
                 let team_changes = entries
                     .first()
                     .filter(|(id, c, _)| id == TEAM_DOC_ID && !c.is_empty())
                     .map(|(_, c, _)| c);
                 let doc_id = d.doc_id.clone();
-                match d.open(replica, team_changes, inflation.as_mut())? {
+                match d.open(replica, team_changes, &mut frame_wraps, inflation.as_mut())? {
                     Some(d) => d,
                     None => {
                         report.not_permitted += 1;
@@ -697,7 +707,9 @@ impl Session {
             } else {
                 d
             };
-            let (msg, changes, refused) = d.decode(&replica.team_id, &mut budget)?;
+            let whole_documents = inflation.is_some();
+            let (msg, changes, refused) =
+                d.decode(&replica.team_id, &mut budget, whole_documents)?;
             report.quarantined.extend(refused);
             entries.push((d.doc_id.clone(), changes, msg.heads.clone()));
             messages.push((d.doc_id, msg));

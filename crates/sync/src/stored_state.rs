@@ -12,7 +12,7 @@ use crate::error::SyncError;
 use crate::identity::{DeviceId, DeviceKeys};
 use crate::keys::TeamKey;
 use crate::quarantine::key_of;
-use crate::replica::{Held, Quarantined, Replica};
+use crate::replica::{Held, Proof, Quarantined, Replica};
 use crate::team::{TEAM_DOC_ID, Team};
 
 /// The replica's mutable state: peer heads, held and quarantined changes,
@@ -37,6 +37,10 @@ pub struct ReplicaState {
     /// See `Replica::copied`; absent in state stored by older versions.
     #[serde(default)]
     pub copied: bool,
+    /// Proofs kept for changes taken on a signature of a change not
+    /// applied here (`witness`); absent in state stored by older versions.
+    #[serde(default)]
+    pub proofs: Vec<Proof>,
 }
 
 /// Changes of one document not yet stored, with their signatures.
@@ -95,6 +99,11 @@ impl Replica {
             .filter_map(|(d, h, c)| Some((d, h.parse::<ChangeHash>().ok()?, c)))
             .collect();
         r.copied = state.copied;
+        r.proofs = state
+            .proofs
+            .into_iter()
+            .filter_map(|p| Some(((p.doc_id.clone(), p.signed.parse().ok()?), p)))
+            .collect();
         Ok(r)
     }
 
@@ -157,6 +166,19 @@ impl Replica {
                 diff.delete.push((RowKind::Quarantined, key.clone()));
             }
         }
+        let mut proofs = BTreeSet::new();
+        for p in self.proofs.values() {
+            let key = p.row_key();
+            if stored.proofs.get(&key) != Some(&p.digest()) {
+                diff.put.push((RowKind::Proof, key.clone(), encode(p)));
+            }
+            proofs.insert(key);
+        }
+        for key in stored.proofs.keys() {
+            if !proofs.contains(key) {
+                diff.delete.push((RowKind::Proof, key.clone()));
+            }
+        }
         let notes = encode(&NotesRow {
             discarded: self.discarded_rows(),
             copied: self.copied,
@@ -187,6 +209,7 @@ impl Replica {
             quarantine: self.quarantine.values().cloned().collect(),
             discarded: self.discarded_rows(),
             copied: self.copied,
+            proofs: self.proofs.values().cloned().collect(),
         }
     }
 
@@ -293,6 +316,9 @@ pub enum RowKind {
     /// The verdicts the supervisor discarded and the copy mark: one row,
     /// key `NOTES_KEY`.
     Notes,
+    /// A proof (`witness`): key document id ‖ 0 ‖ signed change's hash
+    /// (hex).
+    Proof,
 }
 
 /// The key of the one `RowKind::Notes` row.
@@ -320,6 +346,7 @@ pub struct StoredRows {
     held: BTreeMap<Vec<u8>, [u8; 32]>,
     quarantined: BTreeMap<Vec<u8>, [u8; 32]>,
     notes: Option<Vec<u8>>,
+    proofs: BTreeMap<Vec<u8>, [u8; 32]>,
 }
 
 impl StoredRows {
@@ -338,6 +365,9 @@ impl StoredRows {
                     self.quarantined.remove(key);
                 }
                 RowKind::Notes => self.notes = None,
+                RowKind::Proof => {
+                    self.proofs.remove(key);
+                }
             }
         }
         for (kind, key, value) in &diff.put {
@@ -356,6 +386,11 @@ impl StoredRows {
                     }
                 }
                 RowKind::Notes => self.notes = Some(value.clone()),
+                RowKind::Proof => {
+                    if let Ok(p) = decode::<Proof>(value) {
+                        self.proofs.insert(key.clone(), p.digest());
+                    }
+                }
             }
         }
     }
@@ -367,6 +402,7 @@ impl StoredRows {
             RowKind::Held => self.held.len(),
             RowKind::Quarantined => self.quarantined.len(),
             RowKind::Notes => usize::from(self.notes.is_some()),
+            RowKind::Proof => self.proofs.len(),
         }
     }
 }
@@ -400,6 +436,9 @@ pub fn state_from_rows(
                 state.copied = notes.copied;
                 stored.notes = Some(value);
             }
+            RowKind::Proof => state
+                .proofs
+                .push(read_entry(key, &value, &mut stored.proofs)?),
         }
     }
     // A store lists rows in no particular order; held changes are read
@@ -501,6 +540,20 @@ impl StoredEntry for Held {
             &self.signature,
             self.signature_verified,
         ))
+    }
+}
+
+impl StoredEntry for Proof {
+    const MISPLACED: &'static str = "a proof is stored under another key";
+
+    fn row_key(&self) -> Vec<u8> {
+        pair_key(&self.doc_id, &self.signed)
+    }
+
+    fn digest(&self) -> [u8; 32] {
+        // Its changes are fixed by the signed change's hash; what it
+        // vouches for grows.
+        digest(&(&self.doc_id, &self.signed, &self.signature, &self.vouches))
     }
 }
 

@@ -165,27 +165,40 @@ pub(crate) trait Loadable: ReadDoc + Sized {
     fn heads(&mut self) -> Vec<ChangeHash>;
 }
 
-/// Both document types load the same way, through their own methods.
-macro_rules! loadable {
-    ($($doc:ident),*) => {$(
-        impl Loadable for $doc {
-            fn load(bytes: &[u8]) -> std::result::Result<Self, automerge::AutomergeError> {
-                $doc::load(bytes)
-            }
-            fn load_incremental(
-                &mut self,
-                bytes: &[u8],
-            ) -> std::result::Result<usize, automerge::AutomergeError> {
-                $doc::load_incremental(self, bytes)
-            }
-            fn heads(&mut self) -> Vec<ChangeHash> {
-                self.get_heads()
-            }
-        }
-    )*};
+impl Loadable for Automerge {
+    fn load(bytes: &[u8]) -> std::result::Result<Self, automerge::AutomergeError> {
+        Automerge::load(bytes)
+    }
+    fn load_incremental(
+        &mut self,
+        bytes: &[u8],
+    ) -> std::result::Result<usize, automerge::AutomergeError> {
+        Automerge::load_incremental(self, bytes)
+    }
+    fn heads(&mut self) -> Vec<ChangeHash> {
+        self.get_heads()
+    }
 }
 
-loadable!(Automerge, AutoCommit);
+impl Loadable for AutoCommit {
+    fn load(bytes: &[u8]) -> std::result::Result<Self, automerge::AutomergeError> {
+        AutoCommit::load(bytes)
+    }
+    fn load_incremental(
+        &mut self,
+        bytes: &[u8],
+    ) -> std::result::Result<usize, automerge::AutomergeError> {
+        let loaded = AutoCommit::load_incremental(self, bytes);
+        // Automerge 0.12 records patch events in the document's own log
+        // while it applies the changes, though no patches were asked for,
+        // and keeps them until the log is reset.
+        self.reset_diff_cursor();
+        loaded
+    }
+    fn heads(&mut self) -> Vec<ChangeHash> {
+        self.get_heads()
+    }
+}
 
 /// Loads all rows of a document; returns it with the largest `seq` read.
 ///

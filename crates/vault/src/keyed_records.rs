@@ -38,10 +38,14 @@ pub enum RecordKind {
     /// A change refused and kept for the supervisor, one per record
     /// (format 3). The value is opaque to the vault.
     QuarantinedChange = 8,
+    /// A change kept as proof for the changes its author's signature of it
+    /// vouched for, one per record (format 3). The value is opaque to the
+    /// vault.
+    ChangeProof = 9,
 }
 
 impl RecordKind {
-    pub(crate) const ALL: [RecordKind; 8] = [
+    pub(crate) const ALL: [RecordKind; 9] = [
         Self::DeviceIdentity,
         Self::TeamKey,
         Self::PeerSyncState,
@@ -50,6 +54,7 @@ impl RecordKind {
         Self::AppState,
         Self::HeldChange,
         Self::QuarantinedChange,
+        Self::ChangeProof,
     ];
 }
 

@@ -131,6 +131,11 @@ pub(crate) fn compress(plain: &[u8]) -> Result<Zeroizing<Vec<u8>>, SyncError> {
         .map_err(doc_err)
 }
 
+/// A compressed part may state at most this many times its own size...
+const MAX_RATIO: u64 = 4096;
+/// ...once it states more than this.
+const MIN_RATIO_CHECKED: u64 = 1 << 20;
+
 /// What decompressing the parts of one input may still produce: for a
 /// bundle the reader's `max_body`, for a session frame `MAX_INFLATED`, for
 /// the body and every case's part together.
@@ -161,6 +166,19 @@ impl Inflation {
                 detail: format!(
                     "its compressed contents expand to more than the {} bytes this device still reads of it",
                     self.left
+                ),
+            });
+        }
+        // The output is allocated at the size stated, before anything is
+        // expanded: a few bytes stating hundreds of megabytes would make a
+        // reader allocate them for nothing. What Caravan writes expands
+        // far less than this from what it sends.
+        if size > MIN_RATIO_CHECKED && size / MAX_RATIO > bytes.len() as u64 {
+            return Err(SyncError::Malformed {
+                what: self.what,
+                detail: format!(
+                    "a compressed part of {} bytes states that it expands to {size}",
+                    bytes.len()
                 ),
             });
         }
@@ -213,7 +231,7 @@ impl Replica {
         // what it lacks next time.
         let heads = doc.get_heads().iter().map(|h| h.0).collect();
         let (mut signatures, bare) = crate::vouch::covering(doc_id, &changes, &self.signatures);
-        let witnesses = self.witnesses(doc_id, &changes, &bare);
+        let witnesses = self.witnesses(doc_id, &bare);
         if !bare.is_empty() {
             tracing::warn!(
                 doc = doc_id,

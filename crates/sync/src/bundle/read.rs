@@ -83,6 +83,8 @@ impl Replica {
             out.push(self.read_entry(team, limits, &mut budget, report)?);
         }
         let mut seen = HashSet::new();
+        // The wraps this input's team changes write, read at most once.
+        let mut input_wraps = None;
         for section in cases {
             let doc_id = &section.doc_id;
             if doc_id.is_empty() || doc_id.len() > 200 || !seen.insert(doc_id) {
@@ -105,8 +107,10 @@ impl Replica {
             if plain.is_none()
                 && let Some((_, changes, _)) = out.first().filter(|(id, _, _)| id == TEAM_DOC_ID)
             {
-                let extra =
-                    crate::case_keys::wraps_in_changes(changes.iter().map(|(c, _)| c), doc_id);
+                let by_case = input_wraps.get_or_insert_with(|| {
+                    crate::case_keys::wraps_by_case(changes.iter().map(|(c, _)| c))
+                });
+                let extra = crate::case_keys::wraps_for(by_case, doc_id);
                 plain = self.open_case(doc_id, &section.key_id, &section.sealed, &extra);
             }
             let Some(plain) = plain else {

@@ -20,6 +20,7 @@ use automerge::{AutoCommit, Change, ChangeHash};
 use serde::{Deserialize, Serialize};
 
 use crate::bundle::Inflation;
+use crate::case_keys::Wrap;
 use crate::chunk::{self, Budget};
 use crate::crypto;
 use crate::error::{SyncError, doc_err};
@@ -337,11 +338,14 @@ impl DocMessage {
 
     /// Reverses [`DocMessage::seal`]; `None` when this device holds no key
     /// that opens it. The key is looked for in the team document, then
-    /// among the wraps this frame's team changes (`team_changes`) write.
+    /// among the wraps this frame's team changes (`team_changes`) write,
+    /// read once for all its cases into `frame_wraps`
+    /// (`case_keys::wraps_by_case`).
     pub(crate) fn open(
         self,
         replica: &mut Replica,
         team_changes: Option<&SignedChanges>,
+        frame_wraps: &mut Option<HashMap<[u8; 16], Vec<Wrap>>>,
         inflation: Option<&mut Inflation>,
     ) -> Result<Option<DocMessage>, SyncError> {
         let Some(key_id) = self.key_id else {
@@ -354,8 +358,10 @@ impl DocMessage {
         if plain.is_none()
             && let Some(changes) = team_changes
         {
-            let extra =
-                crate::case_keys::wraps_in_changes(changes.iter().map(|(c, _)| c), &self.doc_id);
+            let by_case = frame_wraps.get_or_insert_with(|| {
+                crate::case_keys::wraps_by_case(changes.iter().map(|(c, _)| c))
+            });
+            let extra = crate::case_keys::wraps_for(by_case, &self.doc_id);
             plain = replica.open_case(&self.doc_id, &key_id, &self.message, &extra);
         }
         let Some(plain) = plain else {
@@ -377,14 +383,19 @@ impl DocMessage {
 
     /// The Automerge message and every change it carries, each with what
     /// vouches for it: its own signature if it came with one, else one of
-    /// a later change of its author in the message (`vouch::vouch`). Each change is read within `budget` first
-    /// (`chunk::read_change`): one that is compressed (a DEFLATE chunk, a
-    /// deflated column, a whole saved document) or holds too many
-    /// operations is refused on its own, with a note.
+    /// a later change of its author in the message (`vouch::vouch`). Each
+    /// change is read within `budget` first (`chunk::read_change`): one
+    /// that is compressed (a DEFLATE chunk, a deflated column) or holds too
+    /// many operations is refused on its own, with a note. A whole document
+    /// (`whole_documents`: frames of version 4) is read within the same
+    /// budget (`chunk::read_document`), then each of its changes as if it
+    /// had come alone; in an earlier frame it is refused like a compressed
+    /// change.
     pub(crate) fn decode(
         &self,
         team_id: &TeamId,
         budget: &mut Budget,
+        whole_documents: bool,
     ) -> Result<(Message, SignedChanges, Vec<QuarantineNote>), SyncError> {
         let msg = Message::decode(&self.message)
             .map_err(|e| malformed(format!("a sync message: {e}")))?;
@@ -420,7 +431,9 @@ impl DocMessage {
         };
         for chunk in msg.changes.iter() {
             for one in chunk::split(chunk).map_err(|e| malformed(e.detail()))? {
-                if !chunk::is_document(one) {
+                // Whole documents come only in frames of version 4; before
+                // that a sender sent their changes.
+                if !whole_documents || !chunk::is_document(one) {
                     match chunk::read_change(one, budget, false) {
                         Ok(c) => changes.push(c),
                         Err(e) => refuse(one, e)?,

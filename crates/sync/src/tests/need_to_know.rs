@@ -48,8 +48,9 @@ fn readable_in_bundle(reader: &mut Replica, bundle: &[u8]) -> Vec<u8> {
             .flat_map(|mut t| t.changes())
             .map(|(c, _)| c)
             .collect();
+        let by_case = crate::case_keys::wraps_by_case(&changes);
         for s in &body.cases {
-            let extra = crate::case_keys::wraps_in_changes(&changes, &s.doc_id);
+            let extra = crate::case_keys::wraps_for(&by_case, &s.doc_id);
             if let Some(p) = reader.open_case(&s.doc_id, &s.key_id, &s.sealed, &extra) {
                 out.extend_from_slice(&crate::bundle::crafted::expand(&p));
             }

@@ -197,7 +197,7 @@ fn review2_a_junk_signed_head_under_a_devices_name_does_not_make_its_log_look_ro
 // ---------------------------------------------------------------------
 // 4. `Change::decode` panics on a change that `Change::from_bytes`
 //    accepts: an operation naming an actor index past the change's list.
-//    `wraps_in_changes` (import) and `audit_anchor` decode unjudged
+//    `wraps_by_case` (import) and `audit_anchor` decode unjudged
 //    changes without catching it.
 // ---------------------------------------------------------------------
 

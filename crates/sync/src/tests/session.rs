@@ -218,8 +218,16 @@ fn a_compressed_case_message_past_the_frames_limit_is_refused_before_it_is_expan
         zstd::zstd_safe::get_frame_content_size(&stated).ok(),
         Some(Some(1 << 30))
     );
+    // One that states less than a frame may expand to, but far more than
+    // its own size could honestly expand to: refused before allocating.
+    let mut implausible = stated.clone();
+    implausible[5..13].copy_from_slice(&(200u64 << 20).to_le_bytes());
     let unstated = zstd::stream::encode_all(&b"no size stated"[..], 3).unwrap();
-    for (plain, code) in [(stated, "sync.too_large"), (unstated, "sync.malformed")] {
+    for (plain, code) in [
+        (stated, "sync.too_large"),
+        (implausible, "sync.malformed"),
+        (unstated, "sync.malformed"),
+    ] {
         let (mut t, c1) = shared();
         let heads = t.admin.heads(&c1);
         let (mut sa, mut sb) = handshake(&mut t.inv_a, &mut t.admin);
