@@ -24,6 +24,7 @@ use crate::keys::TeamKey;
 use crate::replica::Replica;
 use crate::team::{Standing, TEAM_DOC_ID, TeamDoc, TeamId};
 
+mod holdings;
 pub(crate) mod wire;
 
 use crate::bundle::Inflation;
@@ -89,6 +90,10 @@ pub struct Session {
     /// them. Judged with every frame it reads; never kept by the replica.
     offered: Option<TeamKey>,
     docs: BTreeMap<String, DocSync>,
+    /// The peer's record of what this device holds and this device's record
+    /// of the peer agree: cases whose heads equal the record are left out
+    /// (`holdings`).
+    records_agree: bool,
     /// Stands in for documents the peer offers that this device lacks.
     empty: AutoCommit,
     idle: bool,
@@ -176,6 +181,7 @@ impl Session {
             team_settled: false,
             offered: None,
             docs: BTreeMap::new(),
+            records_agree: false,
             empty: AutoCommit::new(),
             idle: false,
             failed: false,
@@ -248,9 +254,13 @@ impl Session {
                     (&peer.device, &peer.nonce),
                 ))
                 .to_vec();
-            return self
-                .seal(replica, &team, &[], &Body::Proof { signature })
-                .map(Some);
+            let peer_member = standing_error(team.standing(&peer.device))?;
+            let holdings = holdings::recorded(replica, &peer_member);
+            let proof = Body::ProofHolding {
+                signature,
+                holdings,
+            };
+            return self.seal(replica, &team, &[], &proof).map(Some);
         }
         if !self.authenticated {
             return Ok(None);
@@ -258,16 +268,25 @@ impl Session {
         // Rights are judged by the team as this device knows it now.
         let peer_member = standing_error(team.standing(&peer.device))?;
         if self.team_settled {
-            for (id, doc) in &replica.cases {
-                if !self.docs.contains_key(id)
-                    && team.may_access(
-                        &peer_member,
-                        id,
-                        Replica::creator_of(&team, id, doc).as_deref(),
-                    )
-                {
-                    self.docs.insert(id.clone(), DocSync::default());
+            let ids: Vec<String> = (&replica.cases)
+                .into_iter()
+                .filter(|(id, doc)| {
+                    !self.docs.contains_key(*id)
+                        && team.may_access(
+                            &peer_member,
+                            id,
+                            Replica::creator_of(&team, id, doc).as_deref(),
+                        )
+                })
+                .map(|(id, _)| id.clone())
+                .collect();
+            for id in ids {
+                // Left out while neither side changed it since they last
+                // synced; opened if the peer writes about it.
+                if self.records_agree && holdings::in_step(replica, &peer_member, &id) {
+                    continue;
                 }
+                self.docs.insert(id, DocSync::default());
             }
         }
         // Changes this device has but cannot apply yet, with what they
@@ -587,7 +606,7 @@ impl Session {
         match (&body, f.counter) {
             (Body::Hello(h), 0)
                 if h.team_id == f.team_id && h.device == f.sender && h.epoch == f.epoch => {}
-            (Body::Proof { .. }, 1) | (Body::Sync { .. }, 2..) => {}
+            (Body::Proof { .. } | Body::ProofHolding { .. }, 1) | (Body::Sync { .. }, 2..) => {}
             _ => {
                 return Err(malformed(format!(
                     "frame {} is not what the handshake expects",
@@ -623,30 +642,11 @@ impl Session {
                     nonce: h.nonce,
                 });
             }
-            Body::Proof { signature } => {
-                if let Some(k) = &key {
-                    replica.judge_input_key(replica.team.automerge(), k, WHAT)?;
-                }
-                let peer = self
-                    .peer
-                    .as_ref()
-                    .ok_or_else(|| malformed("a proof before the Hello"))?;
-                let sig: [u8; 64] = signature
-                    .as_slice()
-                    .try_into()
-                    .map_err(|_| malformed("the proof is not 64 bytes"))?;
-                let m = proof_message(
-                    &self.team_id,
-                    (&peer.device, &peer.nonce),
-                    (&self.me, &self.nonce),
-                );
-                if !peer.device.verify(&m, &sig) {
-                    return Err(SyncError::BadSignature {
-                        what: "session proof",
-                    });
-                }
-                self.authenticated = true;
-            }
+            Body::Proof { signature } => self.accept_proof(replica, key, &signature, None)?,
+            Body::ProofHolding {
+                signature,
+                holdings,
+            } => self.accept_proof(replica, key, &signature, Some(holdings))?,
             Body::Sync { docs } => {
                 self.apply(replica, docs, key.as_ref(), inflation, &mut report)?
             }
@@ -657,6 +657,44 @@ impl Session {
         self.received += 1;
         self.add_to_total(&report);
         Ok(report)
+    }
+
+    /// Checks the peer's Proof; with version 4's, compares its record of
+    /// what this device holds with this device's record of it
+    /// (`holdings`).
+    fn accept_proof(
+        &mut self,
+        replica: &Replica,
+        key: Option<TeamKey>,
+        signature: &[u8],
+        holdings: Option<[u8; 32]>,
+    ) -> Result<(), SyncError> {
+        if let Some(k) = &key {
+            replica.judge_input_key(replica.team.automerge(), k, WHAT)?;
+        }
+        let peer = self
+            .peer
+            .as_ref()
+            .ok_or_else(|| malformed("a proof before the Hello"))?;
+        let sig: [u8; 64] = signature
+            .try_into()
+            .map_err(|_| malformed("the proof is not 64 bytes"))?;
+        let m = proof_message(
+            &self.team_id,
+            (&peer.device, &peer.nonce),
+            (&self.me, &self.nonce),
+        );
+        if !peer.device.verify(&m, &sig) {
+            return Err(SyncError::BadSignature {
+                what: "session proof",
+            });
+        }
+        if let Some(theirs) = holdings {
+            let member = standing_error(replica.team()?.standing(&peer.device))?;
+            self.records_agree = theirs == holdings::recorded(replica, &member);
+        }
+        self.authenticated = true;
+        Ok(())
     }
 
     fn apply(

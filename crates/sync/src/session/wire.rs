@@ -67,6 +67,13 @@ pub(crate) enum Body {
     Sync {
         docs: Vec<DocMessage>,
     },
+    /// Version 4's Proof: also a digest of what the sender recorded the
+    /// receiver to hold of the cases (`holdings`).
+    ProofHolding {
+        #[serde(with = "serde_bytes")]
+        signature: Vec<u8>,
+        holdings: [u8; 32],
+    },
 }
 
 #[derive(Serialize, Deserialize)]

@@ -7,7 +7,6 @@ use caravan_model::{Edit, Record};
 
 use super::fixture::*;
 use crate::import::ImportReport;
-use crate::replica::Replica;
 
 /// The import went through, with the equivocating change set aside.
 fn assert_equivocation_set_aside(report: &ImportReport) {
@@ -71,21 +70,6 @@ fn finding_5_an_equivocating_change_is_quarantined_and_the_rest_arrives() {
     );
     // And a retry is a no-op, not an abort.
     send(&mut t.inv_b, &mut t.admin);
-}
-
-/// A second copy of `r`, as a vault restored from a backup or copied to
-/// another laptop would give: same device key, same stored state.
-fn copy_of(r: &mut Replica) -> Replica {
-    let keys = crate::identity::DeviceKeys::from_bytes(&r.keys.to_secret_bytes());
-    let team_doc = r.team.automerge_mut().clone();
-    let cases: Vec<(String, automerge::AutoCommit)> = r
-        .cases
-        .iter()
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    let signatures: Vec<_> = r.signatures.iter().map(|(h, s)| (*h, *s)).collect();
-    let team_keys: Vec<_> = r.team_keys().cloned().collect();
-    Replica::restore(keys, team_doc, team_keys, cases, signatures, r.state()).unwrap()
 }
 
 #[test]

@@ -520,3 +520,18 @@ pub fn sealed(from: &mut Replica, docs: Vec<crate::bundle::DocEntry>) -> Vec<u8>
     let key = from.team_keys[&epoch].clone();
     from.seal_docs(&meta, docs, &key, Vec::new())
 }
+
+/// A second copy of `r`, as a vault restored from a backup or copied to
+/// another laptop would give: same device key, same stored state.
+pub fn copy_of(r: &mut Replica) -> Replica {
+    let keys = crate::identity::DeviceKeys::from_bytes(&r.keys.to_secret_bytes());
+    let team_doc = r.team.automerge_mut().clone();
+    let cases: Vec<(String, automerge::AutoCommit)> = r
+        .cases
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let signatures: Vec<_> = r.signatures.iter().map(|(h, s)| (*h, *s)).collect();
+    let team_keys: Vec<_> = r.team_keys().cloned().collect();
+    Replica::restore(keys, team_doc, team_keys, cases, signatures, r.state()).unwrap()
+}

@@ -46,6 +46,30 @@ pub(super) fn pump(
     panic!("the session did not end within {MAX_ROUNDS} rounds: {sa:?} {sb:?}");
 }
 
+/// A whole session; returns the bytes of every frame that crossed.
+fn session_bytes(a: &mut Replica, b: &mut Replica) -> usize {
+    let mut sa = Session::new(a, Some(member(b)), T0).unwrap();
+    let mut sb = Session::new(b, Some(member(a)), T0).unwrap();
+    let mut bytes = 0;
+    for _ in 0..MAX_ROUNDS {
+        let to_b: Vec<Vec<u8>> = std::iter::from_fn(|| sa.poll(a).unwrap()).collect();
+        let to_a: Vec<Vec<u8>> = std::iter::from_fn(|| sb.poll(b).unwrap()).collect();
+        if to_a.is_empty() && to_b.is_empty() && sa.is_done() && sb.is_done() {
+            assert!(sa.report().quarantined.is_empty() && sb.report().quarantined.is_empty());
+            return bytes;
+        }
+        for f in to_b {
+            bytes += f.len();
+            sb.receive(b, &f).unwrap();
+        }
+        for f in to_a {
+            bytes += f.len();
+            sa.receive(a, &f).unwrap();
+        }
+    }
+    panic!("the session did not end within {MAX_ROUNDS} rounds");
+}
+
 /// A whole session; returns what each side took in.
 pub(super) fn sync(a: &mut Replica, b: &mut Replica) -> (ImportReport, ImportReport) {
     let mut sa = Session::new(a, Some(member(b)), T0).unwrap();
@@ -408,4 +432,54 @@ fn a_device_that_missed_a_key_rotation_reads_the_hello() {
     assert!(at_a.quarantined.is_empty());
     assert!(t.inv_a.team_key(2).is_some());
     assert_eq!(t.inv_a.heads("team"), t.admin.heads("team"));
+}
+
+/// Sessions after the first open only the cases that changed since (each
+/// side's record of the other is checked against the other's digest of
+/// what it holds); a device restored from a backup taken before, whose
+/// peer's record of it is now wrong, still gets everything it lacks.
+#[test]
+fn a_later_session_opens_only_what_changed_and_a_restored_copy_still_catches_up() {
+    let (mut t, mut sup) = with_supervisor();
+    send(&mut t.admin, &mut sup);
+    send(&mut t.admin, &mut t.inv_a);
+    let cases: Vec<String> = (0..40)
+        .map(|i| {
+            let c = open_case(&mut t.inv_a, &format!("case {i}"));
+            add_victim(&mut t.inv_a, &c, "v1", "Name");
+            c
+        })
+        .collect();
+    let (a, s) = (&mut t.inv_a, &mut sup);
+    session_bytes(a, s);
+    let backup = copy_of(s);
+    set_title(a, &cases[3], "Edited after the backup");
+    session_bytes(a, s);
+
+    // One case changed: the next session opens it alone.
+    set_title(a, &cases[5], "Edited again");
+    let in_step = session_bytes(a, s);
+    assert_eq!(a.heads(&cases[5]), s.heads(&cases[5]));
+    // The same change again, with neither side's record of the other: every
+    // case is opened.
+    set_title(a, &cases[6], "Edited again");
+    let (ma, ms) = (member(a), member(s));
+    a.peer_heads.retain(|(m, _), _| *m != ms);
+    s.peer_heads.retain(|(m, _), _| *m != ma);
+    let every_case = session_bytes(a, s);
+    assert_eq!(a.heads(&cases[6]), s.heads(&cases[6]));
+    // The handshake and the team document cost the same either way.
+    assert!(
+        in_step * 3 < every_case,
+        "{in_step} bytes with exact records, {every_case} without"
+    );
+
+    // The supervisor's laptop is restored from the backup: A's record of
+    // it is wrong now, and the digests tell.
+    let mut restored = backup;
+    assert_ne!(restored.heads(&cases[3]), a.heads(&cases[3]));
+    session_bytes(&mut t.inv_a, &mut restored);
+    for c in &cases {
+        assert_eq!(restored.heads(c), t.inv_a.heads(c), "{c}");
+    }
 }
