@@ -319,10 +319,10 @@ pub(crate) fn read_document(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Cha
     budget.used += rows;
     // Automerge's loader is not trusted not to panic on crafted input (its
     // change decoder does, see `analyze::decode_change`).
-    let loaded = std::panic::catch_unwind(|| AutoCommit::load(bytes))
-        .map_err(|_| Refused::Malformed("a whole document Automerge cannot read".into()))?;
-    let mut doc = loaded.map_err(|e| Refused::Malformed(format!("a whole document: {e}")))?;
-    Ok(doc.get_changes(&[]))
+    let loaded =
+        std::panic::catch_unwind(|| AutoCommit::load(bytes).map(|mut doc| doc.get_changes(&[])))
+            .map_err(|_| Refused::Malformed("a whole document Automerge cannot read".into()))?;
+    loaded.map_err(|e| Refused::Malformed(format!("a whole document: {e}")))
 }
 
 /// Counts the rows of a document's columns (at most `max_rows` each);

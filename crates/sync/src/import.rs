@@ -768,6 +768,9 @@ pub(crate) fn integrate(
     let mut accepted: HashSet<ChangeHash> = HashSet::new();
     let mut to_apply: Vec<(Change, Voucher)> = Vec::new();
     let mut changed = false;
+    // Each author's next sequence number: after the last in the document,
+    // then after the last accepted here.
+    let mut next_seq: HashMap<automerge::ActorId, u64> = HashMap::new();
     loop {
         let mut progress = false;
         let mut still = Vec::new();
@@ -814,6 +817,25 @@ pub(crate) fn integrate(
                     continue;
                 }
             }
+            // Automerge applies an author's changes only in an unbroken
+            // run of sequence numbers, and panics on a gap: a change that
+            // skips some is refused before it is applied. (One that repeats
+            // a number is an equivocation, found when it is applied.)
+            let next = next_seq
+                .entry(c.actor_id().clone())
+                .or_insert_with(|| last_seq(doc, c.actor_id()) + 1);
+            if c.seq() > *next {
+                let reason = Rejection::new(
+                    Refusal::BadSequence,
+                    format!(
+                        "its sequence number {} skips its author's changes after {} (a modified client)",
+                        c.seq(),
+                        *next - 1
+                    ),
+                );
+                quarantine(work, doc_id, &p, reason);
+                continue;
+            }
             let verdict = match &authority {
                 Authority::Fixed { team, creator } => {
                     let ctx = Context {
@@ -843,6 +865,9 @@ pub(crate) fn integrate(
             };
             match verdict {
                 Ok(_) => {
+                    if c.seq() == *next {
+                        *next += 1;
+                    }
                     let hash = c.hash();
                     if batch {
                         accepted.insert(hash);
@@ -875,6 +900,7 @@ pub(crate) fn integrate(
                             Some(v) => (v, verify(&d, &v)),
                             None => (crate::vouch::UNSIGNED, false),
                         };
+                        considered.push((d.clone(), voucher));
                         still.push(Pending {
                             change: d,
                             voucher,
@@ -909,13 +935,6 @@ pub(crate) fn integrate(
         }
     }
     changed |= flush(doc, doc_id, &mut to_apply, &mut accepted, work)?;
-    if changed {
-        work.proofs.extend(crate::witness::proofs_for(
-            doc,
-            doc_id,
-            &[incoming, &considered],
-        ));
-    }
     for p in pending {
         work.held.push(Held {
             doc_id: doc_id.to_string(),
@@ -927,7 +946,48 @@ pub(crate) fn integrate(
             signature_verified: true,
         });
     }
+    if changed {
+        // Proofs of what was taken on a signature of a change not applied:
+        // that change is in this input, or held, or quarantined here.
+        let index: HashMap<ChangeHash, (&Change, &Voucher)> = incoming
+            .iter()
+            .chain(&considered)
+            .map(|(c, v)| (c.hash(), (c, v)))
+            .collect();
+        let held = &work.held;
+        let ledger = &work.ledger;
+        let own = |v: &Voucher| match v {
+            Voucher::Own(s) => Some(*s),
+            Voucher::Later { .. } => None,
+        };
+        let find = |h: &ChangeHash| -> Option<(Change, Option<[u8; 64]>)> {
+            if let Some((c, v)) = index.get(h) {
+                return Some(((*c).clone(), own(v)));
+            }
+            let hex = h.to_string();
+            let (bytes, signature) = held
+                .iter()
+                .find(|x| x.doc_id == doc_id && x.hash == hex)
+                .map(|x| (x.bytes.as_slice(), x.signature.as_slice()))
+                .or_else(|| ledger.refused(doc_id, h))?;
+            let c = Change::from_bytes(bytes.to_vec()).ok()?;
+            Some((c, Voucher::from_bytes(signature).as_ref().and_then(own)))
+        };
+        let proofs =
+            crate::witness::proofs_for(doc, doc_id, &[incoming, &considered], find, &verifier);
+        work.proofs.extend(proofs);
+    }
     Ok(changed)
+}
+
+/// The sequence number of `actor`'s last change in `doc` (0 if none),
+/// read through Automerge's own count for the document's actor.
+fn last_seq(doc: &mut AutoCommit, actor: &automerge::ActorId) -> u64 {
+    let mine = doc.get_actor().clone();
+    doc.set_actor(actor.clone());
+    let last = doc.get_last_local_change().map_or(0, |c| c.seq());
+    doc.set_actor(mine);
+    last
 }
 
 /// Applies the accepted changes not applied yet; those Automerge refuses

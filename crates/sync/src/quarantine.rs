@@ -163,6 +163,14 @@ impl<'a> Ledger<'a> {
         out
     }
 
+    /// The bytes of a change refused in this document as it stands now,
+    /// and what vouched for it as it came (`Voucher::to_bytes`).
+    pub(crate) fn refused(&self, doc_id: &str, hash: &ChangeHash) -> Option<(&[u8], &[u8])> {
+        self.live(doc_id, hash)
+            .first()
+            .map(|q| (q.bytes.as_slice(), q.signature.as_slice()))
+    }
+
     /// Whether the change stands refused in this document: changes that
     /// build on it cannot be applied.
     pub(crate) fn is_refused(&self, doc_id: &str, hash: &ChangeHash) -> bool {

@@ -46,6 +46,8 @@ pub enum Refusal {
     QuotaExceeded,
     /// Its author made another change with the same sequence number.
     Equivocation,
+    /// Skips sequence numbers of its author, which Automerge cannot apply.
+    BadSequence,
     /// A case id with a second spelling.
     BadCaseId,
     /// Withdraws a sign-off its author did not make.
@@ -77,6 +79,7 @@ caravan_errors::coded! {
         Self::Equivocation => ("sync.equivocation", Verification),
         Self::BadCaseId => ("sync.bad_case_id", Verification),
         Self::WithdrawsOthersSignOff => ("sync.withdraws_others_signoff", Verification),
+        Self::BadSequence => ("sync.bad_sequence", Verification),
     }
 }
 

@@ -42,23 +42,32 @@ pub struct Held {
     pub signature_verified: bool,
 }
 
-/// A change this device did not apply, kept because its author's signature
-/// of it vouched for earlier changes of the author that it did apply: the
-/// proof a recipient of those changes needs (see `witness`).
+/// Changes this device did not apply, kept because their author's
+/// signatures of them vouched for earlier changes of the author that it
+/// did apply: the proof a recipient of those changes needs (see
+/// `witness`). One per document, author and input.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Proof {
     pub doc_id: String,
-    /// The signed change's hash (hex).
-    pub signed: String,
-    /// Its author's signature of it (64 bytes), verified when it came.
+    /// The author of the changes it proves (device id, hex).
+    pub author: String,
+    /// The signed changes, each with its author's signature of it, verified
+    /// when it came; the first names the proof. Then the changes on the way
+    /// whose own signatures this device verified.
+    pub signed: Vec<ProofSignature>,
+    /// The signed changes and the unapplied changes between them and what
+    /// they vouched for, each once, dependencies first.
+    pub changes: Vec<serde_bytes::ByteBuf>,
+    /// The changes applied here on their signatures (hashes).
+    pub vouches: Vec<[u8; 32]>,
+}
+
+/// One signed change of a [`Proof`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ProofSignature {
+    pub change: [u8; 32],
     #[serde(with = "serde_bytes")]
     pub signature: Vec<u8>,
-    /// The changes of the input it came in that it reaches through `deps`
-    /// without passing a change applied here, dependencies first, then the
-    /// signed change itself.
-    pub changes: Vec<serde_bytes::ByteBuf>,
-    /// The changes applied here on its signature (hashes).
-    pub vouches: Vec<[u8; 32]>,
 }
 
 /// A change that failed a check, kept (never applied) for the supervisor.
@@ -130,9 +139,11 @@ pub struct Replica {
     /// Verdicts the supervisor discarded: the same verdict on the same
     /// change is not kept again when a peer sends it again.
     pub(crate) discarded: BTreeSet<crate::quarantine::Key>,
-    /// (document id, signed change) → the proof kept for what its
-    /// signature vouched for here (`witness`).
+    /// (document id, the proof's first signed change) → a proof kept for
+    /// what its signatures vouched for here (`witness`).
     pub(crate) proofs: BTreeMap<(String, ChangeHash), Proof>,
+    /// Bytes of proofs kept here, by author (device id, hex).
+    pub(crate) proof_bytes: HashMap<String, usize>,
     /// Quarantine entries added since the caller last dated them.
     pub(crate) undated: Vec<crate::quarantine::Key>,
     pub(crate) audit: Vec<AuditEvent>,
@@ -205,6 +216,7 @@ impl Replica {
             quarantine: BTreeMap::new(),
             discarded: BTreeSet::new(),
             proofs: BTreeMap::new(),
+            proof_bytes: HashMap::new(),
             undated: Vec::new(),
             audit: Vec::new(),
             copied: false,

@@ -593,9 +593,13 @@ impl Session {
             Some(inflation) => match inflation.expand(&plain) {
                 Ok(plain) => plain,
                 Err(e) => {
-                    // An authenticated peer sent what no honest one writes,
-                    // costing memory to refuse: the session ends here.
-                    self.failed = true;
+                    // The peer, authenticated by its Hello, sent what no
+                    // honest one writes: the session ends here. (A Hello
+                    // binds no peer yet: anyone may send one, and it
+                    // ends nothing.)
+                    if self.peer.is_some() {
+                        self.failed = true;
+                    }
                     return Err(e);
                 }
             },

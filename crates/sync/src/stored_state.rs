@@ -99,11 +99,9 @@ impl Replica {
             .filter_map(|(d, h, c)| Some((d, h.parse::<ChangeHash>().ok()?, c)))
             .collect();
         r.copied = state.copied;
-        r.proofs = state
-            .proofs
-            .into_iter()
-            .filter_map(|p| Some(((p.doc_id.clone(), p.signed.parse().ok()?), p)))
-            .collect();
+        for p in state.proofs {
+            r.keep_proof(p);
+        }
         Ok(r)
     }
 
@@ -316,8 +314,8 @@ pub enum RowKind {
     /// The verdicts the supervisor discarded and the copy mark: one row,
     /// key `NOTES_KEY`.
     Notes,
-    /// A proof (`witness`): key document id ‖ 0 ‖ signed change's hash
-    /// (hex).
+    /// A proof (`witness`): key document id ‖ 0 ‖ its first signed
+    /// change's hash (hex).
     Proof,
 }
 
@@ -547,13 +545,14 @@ impl StoredEntry for Proof {
     const MISPLACED: &'static str = "a proof is stored under another key";
 
     fn row_key(&self) -> Vec<u8> {
-        pair_key(&self.doc_id, &self.signed)
+        let first = self.signed.first().map(|s| hex::encode(s.change));
+        pair_key(&self.doc_id, &first.unwrap_or_default())
     }
 
     fn digest(&self) -> [u8; 32] {
-        // Its changes are fixed by the signed change's hash; what it
+        // Its changes are fixed by the signed changes' hashes; what it
         // vouches for grows.
-        digest(&(&self.doc_id, &self.signed, &self.signature, &self.vouches))
+        digest(&(&self.doc_id, &self.author, &self.signed, &self.vouches))
     }
 }
 

@@ -9,120 +9,149 @@
 //! change with only the signature of a successor every device refuses, and
 //! everything built on the change would be refused as unsigned wherever it
 //! travels next. So when a change is taken that way, the successor is kept
-//! as a proof (`Proof`: the signed change, its signature, and the
-//! unapplied changes between it and what it vouched for), apart from the
-//! quarantine — a supervisor who discards the successor does not discard
+//! as a proof (`Proof`: the signed changes, their signatures, and the
+//! unapplied changes between them and what they vouched for, each once),
+//! apart from the quarantine — a supervisor who discards the successor does not discard
 //! the proof — and travels beside the change. The recipient checks the
 //! author's signature and its reach as for any input, and judges every
 //! change of the proof as it judges any change. A sender gains nothing: the
 //! proof is its author's changes, with its author's valid signature, of a
 //! document the recipient may see. See docs/security.md, "Trusted changes".
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use automerge::{AutoCommit, Change, ChangeHash};
+use automerge::{ActorId, AutoCommit, Change, ChangeHash};
 
-use crate::replica::{Proof, Replica};
+use crate::identity::DeviceId;
+use crate::replica::{Proof, ProofSignature, Replica};
 use crate::vouch::Voucher;
 
-/// Changes one proof may hold: a proof longer than this is not kept, and
-/// what it vouched for travels unsigned (refused by a device that lacks
-/// it until its author's signature reaches it).
-const MAX_PROOF_CHANGES: usize = 1024;
-/// Bytes one proof may hold.
-const MAX_PROOF_BYTES: usize = 1 << 20;
-/// Bytes of proofs one author's changes may keep on this device; proofs
-/// past it are not kept.
+/// Bytes of proofs one author's changes may keep on this device, and one
+/// proof may hold; past it a proof is not kept (see docs/security.md).
 pub(crate) const MAX_PROOF_BYTES_PER_AUTHOR: usize = 8 << 20;
+/// Changes one proof may vouch for.
+const MAX_VOUCHES: usize = 1 << 16;
 
 /// The proofs for what one input applied to `doc` (after it was applied):
-/// for each change of `incoming` (the input's changes, and the held
-/// changes it retried) now in `doc` that was taken on the signature of a
-/// later change of its author that is not, that change and the unapplied
-/// changes on the way. Proofs over the bounds above are left out.
+/// for each author with changes of `vouched` (the input's changes, the
+/// held and quarantined changes it retried) now in `doc` that were taken
+/// on the signature of a later change of theirs that is not, one proof:
+/// those signed changes and the unapplied changes on the way to what they
+/// vouched for, each once. `find` gives a change not applied here by its
+/// hash: from the input, or held, or quarantined. A proof over
+/// `MAX_PROOF_BYTES_PER_AUTHOR` is left out.
 pub(crate) fn proofs_for(
     doc: &mut AutoCommit,
     doc_id: &str,
-    incoming: &[&[(Change, Voucher)]],
+    vouched: &[&[(Change, Voucher)]],
+    find: impl Fn(&ChangeHash) -> Option<(Change, Option<[u8; 64]>)>,
+    verifier: &crate::trust::Verifier<'_>,
 ) -> Vec<Proof> {
-    let incoming = || incoming.iter().flat_map(|part| part.iter());
-    let mut vouched: HashMap<ChangeHash, ([u8; 64], Vec<[u8; 32]>)> = HashMap::new();
-    for (c, voucher) in incoming() {
+    let mut by_author: BTreeMap<Vec<u8>, Proving> = BTreeMap::new();
+    for (c, voucher) in vouched.iter().flat_map(|part| part.iter()) {
         if let Voucher::Later { signed, signature } = voucher
             && doc.get_change_meta_by_hash(signed).is_none()
             && doc.get_change_meta_by_hash(&c.hash()).is_some()
         {
-            vouched
-                .entry(*signed)
-                .or_insert_with(|| (*signature, Vec::new()))
-                .1
-                .push(c.hash().0);
+            let p = by_author
+                .entry(c.actor_id().to_bytes().to_vec())
+                .or_default();
+            p.actor = Some(c.actor_id().clone());
+            p.signed.insert(*signed, *signature);
+            if p.vouches.len() < MAX_VOUCHES {
+                p.vouches.push(c.hash().0);
+            }
         }
     }
-    if vouched.is_empty() {
-        return Vec::new();
-    }
-    let index: HashMap<ChangeHash, &Change> = incoming().map(|(c, _)| (c.hash(), c)).collect();
     let mut out = Vec::new();
-    for (signed, (signature, vouches)) in vouched {
-        let Some(top) = index.get(&signed) else {
+    for (_, p) in by_author {
+        let Some(author) = p.actor.as_ref().and_then(DeviceId::from_actor) else {
             continue;
         };
-        // The unapplied changes it reaches before any applied one: every
-        // change on a path from it to what it vouched for that a recipient
-        // lacking those lacks too (an applied change on the way is sent
-        // anyway).
-        let mut on_the_way: Vec<&Change> = Vec::new();
-        let mut seen: HashSet<ChangeHash> = HashSet::new();
-        let mut stack: Vec<&Change> = vec![top];
-        let mut too_long = false;
-        while let Some(c) = stack.pop() {
-            for d in c.deps() {
-                let Some(dc) = index.get(d) else { continue };
-                if doc.get_change_meta_by_hash(d).is_some() || !seen.insert(*d) {
-                    continue;
-                }
-                on_the_way.push(dc);
-                stack.push(dc);
+        // The signed changes, and the unapplied changes they reach before
+        // any applied one: a recipient lacking what they vouched for lacks
+        // every applied change on the way too, and is sent it anyway.
+        let mut found: HashMap<ChangeHash, Change> = HashMap::new();
+        let mut stack: Vec<ChangeHash> = p.signed.keys().copied().collect();
+        let mut bytes = 0;
+        let mut too_large = false;
+        let mut path_signed: BTreeMap<ChangeHash, [u8; 64]> = BTreeMap::new();
+        while let Some(h) = stack.pop() {
+            if found.contains_key(&h) || doc.get_change_meta_by_hash(&h).is_some() {
+                continue;
             }
-            if on_the_way.len() >= MAX_PROOF_CHANGES {
-                too_long = true;
+            let Some((c, own)) = find(&h) else { continue };
+            bytes += c.raw_bytes().len();
+            if bytes > MAX_PROOF_BYTES_PER_AUTHOR {
+                too_large = true;
                 break;
             }
+            // A change on the way travels with its own signature where one
+            // is known here and verifies (only verified ones are passed on).
+            if let Some(s) = own.filter(|s| verifier.valid(&c, s)) {
+                path_signed.insert(h, s);
+            }
+            stack.extend(c.deps().iter().copied());
+            found.insert(h, c);
         }
-        let bytes: usize = on_the_way
+        let mut signed: Vec<ProofSignature> = p
+            .signed
             .iter()
-            .map(|c| c.raw_bytes().len())
-            .sum::<usize>()
-            + top.raw_bytes().len();
-        if too_long || bytes > MAX_PROOF_BYTES {
-            tracing::warn!(doc = doc_id, change = %signed, "a proof too large to keep");
+            .filter(|(h, _)| found.contains_key(*h))
+            .map(|(h, s)| ProofSignature {
+                change: h.0,
+                signature: s.to_vec(),
+            })
+            .collect();
+        if signed.is_empty() {
             continue;
         }
-        let mut changes = dependencies_first(on_the_way);
-        changes.push(top);
+        signed.extend(
+            path_signed
+                .into_iter()
+                .filter(|(h, _)| !p.signed.contains_key(h))
+                .map(|(h, s)| ProofSignature {
+                    change: h.0,
+                    signature: s.to_vec(),
+                }),
+        );
+        if too_large {
+            tracing::warn!(
+                doc = doc_id,
+                "a proof too large to keep, or whose changes are gone"
+            );
+            continue;
+        }
         out.push(Proof {
             doc_id: doc_id.to_string(),
-            signed: signed.to_string(),
-            signature: signature.to_vec(),
-            changes: changes
+            author: author.to_hex(),
+            signed,
+            changes: dependencies_first(found.into_values().collect())
                 .into_iter()
                 .map(|c| serde_bytes::ByteBuf::from(c.raw_bytes().to_vec()))
                 .collect(),
-            vouches,
+            vouches: p.vouches,
         });
     }
     out
 }
 
+/// One author's part of the proofs an input needs.
+#[derive(Default)]
+struct Proving {
+    actor: Option<ActorId>,
+    signed: BTreeMap<ChangeHash, [u8; 64]>,
+    vouches: Vec<[u8; 32]>,
+}
+
 /// `changes` with every one after those of them it depends on.
-fn dependencies_first(changes: Vec<&Change>) -> Vec<&Change> {
+fn dependencies_first(changes: Vec<Change>) -> Vec<Change> {
     let hashes: HashSet<ChangeHash> = changes.iter().map(|c| c.hash()).collect();
     let mut placed: HashSet<ChangeHash> = HashSet::new();
     let mut out = Vec::with_capacity(changes.len());
     let mut left = changes;
     while !left.is_empty() {
-        let (ready, rest): (Vec<&Change>, Vec<&Change>) = left.into_iter().partition(|c| {
+        let (ready, rest): (Vec<Change>, Vec<Change>) = left.into_iter().partition(|c| {
             c.deps()
                 .iter()
                 .all(|d| !hashes.contains(d) || placed.contains(d))
@@ -139,47 +168,46 @@ fn dependencies_first(changes: Vec<&Change>) -> Vec<&Change> {
     out
 }
 
+/// What a proof costs its author's allowance.
+fn proof_bytes(proof: &Proof) -> usize {
+    proof.changes.iter().map(|c| c.len()).sum::<usize>() + proof.vouches.len() * 32
+}
+
 impl Replica {
     /// Keeps the proofs an input brought, within what each author may keep
-    /// here (`MAX_PROOF_BYTES_PER_AUTHOR`); a proof for a change already
-    /// proven gains the changes it vouches for.
+    /// here (`MAX_PROOF_BYTES_PER_AUTHOR`).
     pub(crate) fn keep_proofs(&mut self, proofs: Vec<Proof>) {
         for proof in proofs {
-            let Ok(signed) = proof.signed.parse::<ChangeHash>() else {
-                continue;
-            };
-            let key = (proof.doc_id.clone(), signed);
-            if let Some(kept) = self.proofs.get_mut(&key) {
-                for v in proof.vouches {
-                    if !kept.vouches.contains(&v) {
-                        kept.vouches.push(v);
-                    }
-                }
+            if self.keep_proof(proof) {
                 self.generation += 1;
-                continue;
             }
-            let author = author_of(&proof);
-            let held: usize = self
-                .proofs
-                .values()
-                .filter(|p| author.is_some() && author_of(p) == author)
-                .map(proof_bytes)
-                .sum();
-            if held + proof_bytes(&proof) > MAX_PROOF_BYTES_PER_AUTHOR {
-                tracing::warn!(doc = %proof.doc_id, "a proof past its author's allowance, not kept");
-                continue;
-            }
-            self.proofs.insert(key, proof);
-            self.generation += 1;
         }
     }
 
-    /// The changes to send beside `sending` (one document's, about to go)
-    /// so that a recipient can vouch for `bare`, the changes among them
-    /// that no signature held here vouches for: the kept proof of each,
-    /// once, unless its signed change is now in the document (then its
-    /// own signature, held here, vouches). Each is paired with its own
-    /// signature where this device holds it: the signed change's.
+    /// Keeps one proof if its author's allowance has room; false if not.
+    pub(crate) fn keep_proof(&mut self, proof: Proof) -> bool {
+        let Some(first) = proof.signed.first().map(|s| ChangeHash(s.change)) else {
+            return false;
+        };
+        let cost = proof_bytes(&proof);
+        let used = self.proof_bytes.entry(proof.author.clone()).or_default();
+        if *used + cost > MAX_PROOF_BYTES_PER_AUTHOR {
+            tracing::warn!(doc = %proof.doc_id, "a proof past its author's allowance, not kept");
+            return false;
+        }
+        *used += cost;
+        let key = (proof.doc_id.clone(), first);
+        if let Some(old) = self.proofs.insert(key, proof) {
+            // The same proof again: charged once.
+            *used -= proof_bytes(&old);
+        }
+        true
+    }
+
+    /// The changes to send beside what is about to go of one document so
+    /// that a recipient can vouch for `bare`, the changes among it that no
+    /// signature held here vouches for: the kept proofs of them, each
+    /// change once, with the signatures of their signed changes.
     pub(crate) fn witnesses(
         &self,
         doc_id: &str,
@@ -192,39 +220,28 @@ impl Replica {
         let start = (doc_id.to_string(), ChangeHash([0; 32]));
         let mut out = Vec::new();
         let mut sent: HashSet<ChangeHash> = HashSet::new();
-        for ((d, signed), proof) in self.proofs.range(start..) {
+        for ((d, _), proof) in self.proofs.range(start..) {
             if d != doc_id {
                 break;
             }
-            if self.signatures.contains_key(signed)
-                || !proof.vouches.iter().any(|v| bare.contains(v))
-            {
+            if !proof.vouches.iter().any(|v| bare.contains(v)) {
                 continue;
             }
-            let signature: Option<[u8; 64]> = proof.signature.as_slice().try_into().ok();
+            let signatures: HashMap<[u8; 32], [u8; 64]> = proof
+                .signed
+                .iter()
+                .filter_map(|s| Some((s.change, s.signature.as_slice().try_into().ok()?)))
+                .collect();
             for bytes in &proof.changes {
                 let Ok(c) = Change::from_bytes(bytes.to_vec()) else {
                     continue;
                 };
-                if !sent.insert(c.hash()) {
-                    continue;
+                if sent.insert(c.hash()) {
+                    let own = signatures.get(&c.hash().0).copied();
+                    out.push((c, own));
                 }
-                let own = if c.hash() == *signed { signature } else { None };
-                out.push((c, own));
             }
         }
         out
     }
-}
-
-/// The author of a proof's signed change (its actor), if it reads.
-fn author_of(proof: &Proof) -> Option<automerge::ActorId> {
-    let last = proof.changes.last()?;
-    Change::from_bytes(last.to_vec())
-        .ok()
-        .map(|c| c.actor_id().clone())
-}
-
-fn proof_bytes(proof: &Proof) -> usize {
-    proof.changes.iter().map(|c| c.len()).sum()
 }

@@ -131,11 +131,6 @@ pub(crate) fn compress(plain: &[u8]) -> Result<Zeroizing<Vec<u8>>, SyncError> {
         .map_err(doc_err)
 }
 
-/// A compressed part may state at most this many times its own size...
-const MAX_RATIO: u64 = 4096;
-/// ...once it states more than this.
-const MIN_RATIO_CHECKED: u64 = 1 << 20;
-
 /// What decompressing the parts of one input may still produce: for a
 /// bundle the reader's `max_body`, for a session frame `MAX_INFLATED`, for
 /// the body and every case's part together.
@@ -169,31 +164,36 @@ impl Inflation {
                 ),
             });
         }
-        // The output is allocated at the size stated, before anything is
-        // expanded: a few bytes stating hundreds of megabytes would make a
-        // reader allocate them for nothing. What Caravan writes expands
-        // far less than this from what it sends.
-        if size > MIN_RATIO_CHECKED && size / MAX_RATIO > bytes.len() as u64 {
-            return Err(SyncError::Malformed {
-                what: self.what,
-                detail: format!(
-                    "a compressed part of {} bytes states that it expands to {size}",
-                    bytes.len()
-                ),
-            });
-        }
+        // Expanded as a stream into a buffer that grows with what is
+        // written, up to the size stated: a few bytes stating hundreds of
+        // megabytes cost nothing until they expand to them. A buffer that
+        // grows is copied, and the old one is wiped when it is dropped.
         let size = usize::try_from(size).map_err(doc_err)?;
-        let mut out = Zeroizing::new(Vec::with_capacity(size));
-        let written =
-            zstd::zstd_safe::decompress(&mut *out, bytes).map_err(|_| SyncError::Malformed {
-                what: self.what,
-                detail: "a compressed part does not decompress to the size it states".into(),
-            })?;
-        if written != size {
-            return Err(SyncError::Malformed {
-                what: self.what,
-                detail: "a compressed part does not decompress to the size it states".into(),
-            });
+        let bad = || SyncError::Malformed {
+            what: self.what,
+            detail: "a compressed part does not decompress to the size it states".into(),
+        };
+        let mut decoder = zstd::stream::read::Decoder::with_buffer(bytes).map_err(|_| bad())?;
+        let mut out: Zeroizing<Vec<u8>> = Zeroizing::new(Vec::with_capacity(size.min(1 << 20)));
+        let mut piece = Zeroizing::new(vec![0u8; 64 << 10]);
+        loop {
+            let n = std::io::Read::read(&mut decoder, &mut piece).map_err(|_| bad())?;
+            if n == 0 {
+                break;
+            }
+            if out.len() + n > size {
+                return Err(bad());
+            }
+            if out.len() + n > out.capacity() {
+                let grown = (out.capacity() * 2).max(out.len() + n).min(size);
+                let mut bigger = Zeroizing::new(Vec::with_capacity(grown));
+                bigger.extend_from_slice(&out);
+                out = bigger;
+            }
+            out.extend_from_slice(&piece[..n]);
+        }
+        if out.len() != size {
+            return Err(bad());
         }
         self.left -= size as u64;
         Ok(out)

@@ -14,6 +14,7 @@ mod forged_writes;
 mod join_package;
 mod need_to_know;
 mod planted_keys;
+mod proofs;
 mod quarantine;
 mod residency;
 mod review2;

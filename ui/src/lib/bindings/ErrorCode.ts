@@ -99,6 +99,7 @@ export type ErrorCode =
   | "sync.equivocation"
   | "sync.bad_case_id"
   | "sync.withdraws_others_signoff"
+  | "sync.bad_sequence"
   | "app.locked"
   | "app.path_refused"
   | "app.unexpected";
