@@ -10,6 +10,32 @@ use super::fixture::*;
 use crate::bundle::{AuthorSignature, Content, DocEntry, Limits};
 use crate::replica::Replica;
 
+/// An entry of `changes` of `case`, with `signer`'s signatures of `signed`.
+fn changes_entry(
+    signer: &Replica,
+    case: &str,
+    changes: &[&Change],
+    signed: &[&Change],
+) -> DocEntry {
+    DocEntry {
+        doc_id: case.to_string(),
+        heads: Vec::new(),
+        content: Content::Changes(
+            changes
+                .iter()
+                .map(|c| c.raw_bytes().to_vec().into())
+                .collect(),
+        ),
+        signatures: signed
+            .iter()
+            .map(|c| AuthorSignature {
+                change: c.hash().0,
+                signature: sign_as(signer, case, &c.hash()).to_vec(),
+            })
+            .collect(),
+    }
+}
+
 /// How B's successor T2, whose signature alone vouches for B's change T1,
 /// fails at the admin.
 #[derive(Clone, Copy, Debug)]
@@ -60,23 +86,8 @@ fn strand_attempt(t: &mut Team, c1: &str, successor: Successor, decoys: usize) -
         changes.push(decoy.clone());
         signed.push(decoy);
     }
-    let entry = DocEntry {
-        doc_id: c1.to_string(),
-        heads: vec![t2.hash().0],
-        content: Content::Changes(
-            changes
-                .iter()
-                .map(|c| c.raw_bytes().to_vec().into())
-                .collect(),
-        ),
-        signatures: signed
-            .iter()
-            .map(|c| AuthorSignature {
-                change: c.hash().0,
-                signature: sign_as(&t.inv_b, c1, &c.hash()).to_vec(),
-            })
-            .collect(),
-    };
+    let signed: Vec<&Change> = signed.iter().collect();
+    let entry = changes_entry(&t.inv_b, c1, &changes.iter().collect::<Vec<_>>(), &signed);
     let bundle = sealed(&mut t.inv_b, vec![entry]);
     let report = t.admin.import(&bundle, &Limits::default()).unwrap();
     assert!(holds(&mut t.admin, c1, &t1.hash()), "{report:?}");
@@ -195,24 +206,7 @@ fn a_change_taken_later_on_a_quarantined_successors_signature_travels_with_it() 
     top.commit_with(at_t0());
     let t2 = top.get_last_local_change().unwrap().clone();
     assert_eq!(t2.deps().len(), 2);
-    let entry = |b: &Replica, changes: &[&Change], signed: &[&Change]| DocEntry {
-        doc_id: c1.clone(),
-        heads: vec![],
-        content: Content::Changes(
-            changes
-                .iter()
-                .map(|c| c.raw_bytes().to_vec().into())
-                .collect(),
-        ),
-        signatures: signed
-            .iter()
-            .map(|c| AuthorSignature {
-                change: c.hash().0,
-                signature: sign_as(b, &c1, &c.hash()).to_vec(),
-            })
-            .collect(),
-    };
-    let mut first = entry(&t.inv_b, &[&t1, &z, &t2], &[&t2]);
+    let mut first = changes_entry(&t.inv_b, &c1, &[&t1, &z, &t2], &[&t2]);
     first.signatures.push(AuthorSignature {
         change: z.hash().0,
         signature: sign_as(&t.inv_a, &c1, &z.hash()).to_vec(),
@@ -225,7 +219,7 @@ fn a_change_taken_later_on_a_quarantined_successors_signature_travels_with_it() 
         "Z refused, T2 with it"
     );
     assert!(!holds(&mut t.admin, &c1, &t1.hash()), "T1 waits for D");
-    let second = entry(&t.inv_b, &[&d], &[&d]);
+    let second = changes_entry(&t.inv_b, &c1, &[&d], &[&d]);
     let bundle = sealed(&mut t.inv_b, vec![second]);
     t.admin.import(&bundle, &Limits::default()).unwrap();
     assert!(holds(&mut t.admin, &c1, &t1.hash()));
