@@ -954,7 +954,12 @@ pub(crate) fn integrate(
             .chain(&considered)
             .map(|(c, v)| (c.hash(), (c, v)))
             .collect();
-        let held = &work.held;
+        let held: HashMap<String, &Held> = work
+            .held
+            .iter()
+            .filter(|x| x.doc_id == doc_id)
+            .map(|x| (x.hash.clone(), x))
+            .collect();
         let ledger = &work.ledger;
         let own = |v: &Voucher| match v {
             Voucher::Own(s) => Some(*s),
@@ -966,8 +971,7 @@ pub(crate) fn integrate(
             }
             let hex = h.to_string();
             let (bytes, signature) = held
-                .iter()
-                .find(|x| x.doc_id == doc_id && x.hash == hex)
+                .get(&hex)
                 .map(|x| (x.bytes.as_slice(), x.signature.as_slice()))
                 .or_else(|| ledger.refused(doc_id, h))?;
             let c = Change::from_bytes(bytes.to_vec()).ok()?;
@@ -988,6 +992,30 @@ fn last_seq(doc: &mut AutoCommit, actor: &automerge::ActorId) -> u64 {
     let last = doc.get_last_local_change().map_or(0, |c| c.seq());
     doc.set_actor(mine);
     last
+}
+
+/// Applies judged changes to the document being staged. Automerge 0.12
+/// asserts what it assumes of a change's history (an author's sequence
+/// numbers applied in order, the actors it names) and panics otherwise;
+/// the checks before this refuse what they can, and a change that still
+/// makes it panic refuses the whole input, which then changes nothing (the
+/// staged document is dropped). It also records patch events in the
+/// document's own log while it applies changes, though no patches were
+/// asked for, and keeps them until the log is reset (2.5 GB for 100,000
+/// changes); nothing here reads patches.
+pub(crate) fn guarded_apply(
+    doc: &mut AutoCommit,
+    changes: Vec<Change>,
+) -> Result<Result<(), automerge::AutomergeError>, SyncError> {
+    let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        doc.apply_changes(changes)
+    }))
+    .map_err(|_| SyncError::Malformed {
+        what: "change",
+        detail: "a change whose history Automerge cannot apply (a modified client); nothing of this input was taken".into(),
+    })?;
+    doc.reset_diff_cursor();
+    Ok(applied)
 }
 
 /// Applies the accepted changes not applied yet; those Automerge refuses
@@ -1061,12 +1089,7 @@ fn apply_accepted(
     changes: &[(Change, Voucher)],
     work: &mut Work<'_, '_>,
 ) -> Result<bool, SyncError> {
-    let applied = doc.apply_changes(changes.iter().map(|(c, _)| c.clone()));
-    // Automerge 0.12 records patch events in the document's own log while
-    // it applies changes, even though no patches were asked for, and keeps
-    // them until the log is reset: about 2 KB a change, never freed
-    // (2.5 GB for 100,000 changes). Nothing here reads patches.
-    doc.reset_diff_cursor();
+    let applied = guarded_apply(doc, changes.iter().map(|(c, _)| c.clone()).collect())?;
     match applied {
         Ok(()) => return Ok(true),
         Err(automerge::AutomergeError::DuplicateSeqNumber(..)) => {}
@@ -1101,9 +1124,7 @@ fn apply_accepted(
 /// Applies one judged change; `Ok(Err(..))` when it reuses a sequence
 /// number its author already used for another change here.
 fn apply_one(doc: &mut AutoCommit, c: &Change) -> Result<Result<(), Rejection>, SyncError> {
-    let applied = doc.apply_changes([c.clone()]);
-    // See `apply_accepted`: the patch events are dropped.
-    doc.reset_diff_cursor();
+    let applied = guarded_apply(doc, vec![c.clone()])?;
     match applied {
         Ok(()) => Ok(Ok(())),
         Err(automerge::AutomergeError::DuplicateSeqNumber(seq, _)) => Ok(Err(Rejection::new(

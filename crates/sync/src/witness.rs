@@ -168,6 +168,37 @@ fn dependencies_first(changes: Vec<Change>) -> Vec<Change> {
     out
 }
 
+/// `kept` with what `new` adds: the changes it vouches for, its signed
+/// changes and the changes on the way, each once.
+fn merge(kept: &Proof, new: Proof) -> Proof {
+    let mut out = kept.clone();
+    let mut vouched: HashSet<[u8; 32]> = out.vouches.iter().copied().collect();
+    for v in new.vouches {
+        if out.vouches.len() < MAX_VOUCHES && vouched.insert(v) {
+            out.vouches.push(v);
+        }
+    }
+    let signed: HashSet<[u8; 32]> = out.signed.iter().map(|s| s.change).collect();
+    out.signed.extend(
+        new.signed
+            .into_iter()
+            .filter(|s| !signed.contains(&s.change)),
+    );
+    let have: HashSet<Vec<u8>> = out.changes.iter().map(|c| c.to_vec()).collect();
+    let mut changes: Vec<Change> = out
+        .changes
+        .iter()
+        .chain(new.changes.iter().filter(|c| !have.contains(&c.to_vec())))
+        .filter_map(|b| Change::from_bytes(b.to_vec()).ok())
+        .collect();
+    changes = dependencies_first(changes);
+    out.changes = changes
+        .into_iter()
+        .map(|c| serde_bytes::ByteBuf::from(c.raw_bytes().to_vec()))
+        .collect();
+    out
+}
+
 /// What a proof costs its author's allowance.
 fn proof_bytes(proof: &Proof) -> usize {
     proof.changes.iter().map(|c| c.len()).sum::<usize>() + proof.vouches.len() * 32
@@ -184,23 +215,27 @@ impl Replica {
         }
     }
 
-    /// Keeps one proof if its author's allowance has room; false if not.
+    /// Keeps one proof if its author's allowance has room; false if not. A
+    /// proof named by the same signed change as one kept gains what it
+    /// vouches for and the changes it adds.
     pub(crate) fn keep_proof(&mut self, proof: Proof) -> bool {
         let Some(first) = proof.signed.first().map(|s| ChangeHash(s.change)) else {
             return false;
         };
-        let cost = proof_bytes(&proof);
-        let used = self.proof_bytes.entry(proof.author.clone()).or_default();
-        if *used + cost > MAX_PROOF_BYTES_PER_AUTHOR {
-            tracing::warn!(doc = %proof.doc_id, "a proof past its author's allowance, not kept");
+        let key = (proof.doc_id.clone(), first);
+        let merged = match self.proofs.get(&key) {
+            Some(kept) => merge(kept, proof),
+            None => proof,
+        };
+        let cost = proof_bytes(&merged);
+        let before = self.proofs.get(&key).map_or(0, proof_bytes);
+        let used = self.proof_bytes.entry(merged.author.clone()).or_default();
+        if *used - before.min(*used) + cost > MAX_PROOF_BYTES_PER_AUTHOR {
+            tracing::warn!(doc = %merged.doc_id, "a proof past its author's allowance, not kept");
             return false;
         }
-        *used += cost;
-        let key = (proof.doc_id.clone(), first);
-        if let Some(old) = self.proofs.insert(key, proof) {
-            // The same proof again: charged once.
-            *used -= proof_bytes(&old);
-        }
+        *used = *used - before.min(*used) + cost;
+        self.proofs.insert(key, merged);
         true
     }
 

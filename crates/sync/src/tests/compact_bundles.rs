@@ -484,6 +484,16 @@ fn whole_documents_are_charged_to_the_inputs_budget_before_they_are_loaded() {
     assert_ne!(second[0].hash, b2.hash().to_string());
 }
 
+/// A title change by `r` numbered 1,000 past its next sequence number.
+fn skipping_change(r: &mut Replica, case: &str) -> Change {
+    craft(
+        r,
+        case,
+        |d| put(d, &["header", "title"], "gap"),
+        |e| e.seq += 1000,
+    )
+}
+
 /// Regression: a change whose sequence number skips its author's changes
 /// passed every check and made Automerge panic when it was applied,
 /// stopping the import (and, run on the caller's thread, the app). Now it
@@ -491,12 +501,7 @@ fn whole_documents_are_charged_to_the_inputs_budget_before_they_are_loaded() {
 #[test]
 fn a_change_that_skips_its_authors_sequence_numbers_is_refused_before_it_is_applied() {
     let (mut t, c1) = shared();
-    let gap = craft(
-        &mut t.inv_b,
-        &c1,
-        |d| put(d, &["header", "title"], "gap"),
-        |e| e.seq += 1000,
-    );
+    let gap = skipping_change(&mut t.inv_b, &c1);
     add_victim(&mut t.inv_a, &c1, "v2", "Signed");
     let genuine = t
         .inv_a
@@ -524,4 +529,17 @@ fn a_change_that_skips_its_authors_sequence_numbers_is_refused_before_it_is_appl
     assert_eq!(report.applied, 1);
     assert!(case_of(&t.admin, &c1).victims.contains_key("v2"));
     assert!(!holds(&mut t.admin, &c1, &gap.hash()));
+}
+
+/// Automerge panics on a change whose history it does not expect (here a
+/// sequence number past its author's next one, which the checks refuse
+/// before it gets this far); whatever still makes it panic refuses the
+/// whole input with `sync.malformed` instead of stopping the import.
+#[test]
+fn a_change_automerge_panics_on_refuses_the_input_instead() {
+    let (mut t, c1) = shared();
+    let gap = skipping_change(&mut t.inv_b, &c1);
+    let mut staged = t.admin.cases.get_mut(&c1).unwrap().clone();
+    let err = crate::import::guarded_apply(&mut staged, vec![gap]).unwrap_err();
+    assert_eq!(err.code(), "sync.malformed");
 }
