@@ -100,7 +100,7 @@ impl Replica {
             entries.into_iter().partition(|(_, c, _)| !c.is_empty());
         let (sender_member, _) = self.commit_entries(
             &meta.sender,
-            &entries,
+            entries,
             input_key.as_ref().map(|k| (k, WHAT)),
             &mut report,
         )?;
@@ -137,7 +137,7 @@ impl Replica {
     pub(crate) fn commit_entries(
         &mut self,
         sender: &DeviceId,
-        entries: &[Entry],
+        entries: Vec<Entry>,
         input_key: Option<(&TeamKey, &'static str)>,
         report: &mut ImportReport,
     ) -> Result<(String, Vec<String>), SyncError> {
@@ -152,7 +152,7 @@ impl Replica {
     pub(crate) fn judge(
         &mut self,
         sender: Option<&DeviceId>,
-        entries: &[Entry],
+        mut entries: Vec<Entry>,
         input_key: Option<(&TeamKey, &'static str)>,
         report: &mut ImportReport,
         release: Option<(&str, ChangeHash)>,
@@ -215,8 +215,11 @@ impl Replica {
 
         // Case documents are independent of each other once the team is
         // settled: judge them in parallel, each thread with its own staging.
-        let mut jobs: Vec<CaseJob<'_>> = Vec::new();
-        for (doc_id, changes, _) in entries.iter().filter(|(id, _, _)| id != TEAM_DOC_ID) {
+        let mut jobs: Vec<CaseJob> = Vec::new();
+        // Each case's job owns its changes, and drops them once judged: the
+        // input's changes are not all held while the staged cases grow.
+        for (doc_id, changes, _) in entries.iter_mut().filter(|(id, _, _)| id != TEAM_DOC_ID) {
+            let changes = std::mem::take(changes);
             if !crate::team::is_case_id(doc_id) {
                 // Never stored, never judged: a document id with a second
                 // spelling could land on another document's storage.
@@ -250,7 +253,7 @@ impl Replica {
                 continue;
             }
             jobs.push(CaseJob {
-                doc_id,
+                doc_id: doc_id.clone(),
                 doc,
                 changes,
                 creator,
@@ -259,7 +262,7 @@ impl Replica {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 4);
-        let mut lanes: Vec<Vec<CaseJob<'_>>> = (0..threads.min(jobs.len().max(1)))
+        let mut lanes: Vec<Vec<CaseJob>> = (0..threads.min(jobs.len().max(1)))
             .map(|_| Vec::new())
             .collect();
         for (i, job) in jobs.into_iter().enumerate() {
@@ -270,13 +273,13 @@ impl Replica {
         let held_before = std::mem::take(&mut work.held);
         let signatures = work.signatures;
         let shared = &work.ledger;
-        let run_lane = |lane: Vec<CaseJob<'_>>| -> Result<LaneOutcome<'_>, SyncError> {
+        let run_lane = |lane: Vec<CaseJob>| -> Result<LaneOutcome<'_>, SyncError> {
             let mut report = ImportReport::default();
             let mut lane_work = Work {
                 copied: false,
                 held: held_before
                     .iter()
-                    .filter(|h| lane.iter().any(|j| j.doc_id == &h.doc_id))
+                    .filter(|h| lane.iter().any(|j| j.doc_id == h.doc_id))
                     .cloned()
                     .collect(),
                 ledger: shared.fork(),
@@ -286,20 +289,28 @@ impl Replica {
                 report: &mut report,
             };
             let mut staged = Vec::new();
-            for mut job in lane {
+            for job in lane {
+                let CaseJob {
+                    doc_id,
+                    mut doc,
+                    changes,
+                    creator,
+                } = job;
                 let authority = Authority::Fixed {
                     team: &team,
-                    creator: job.creator.as_deref(),
+                    creator: creator.as_deref(),
                 };
                 let judging = Judging {
-                    doc_id: job.doc_id,
+                    doc_id: &doc_id,
                     kind: DocKind::Case,
                     authority,
                     team_id: &team_id,
                     me: &me,
                 };
-                if integrate(&mut job.doc, job.changes, &mut lane_work, judging)? {
-                    staged.push((job.doc_id.clone(), job.doc));
+                let changed = integrate(&mut doc, &changes, &mut lane_work, judging)?;
+                drop(changes);
+                if changed {
+                    staged.push((doc_id, doc));
                 }
             }
             let Work {
@@ -510,7 +521,7 @@ impl Replica {
         report.quarantined.extend(admission.notes());
         self.held = kept;
         if let Some(member) = &sender_member {
-            for (doc_id, _, heads) in entries {
+            for (doc_id, _, heads) in &entries {
                 self.note_peer_heads(member, doc_id, heads);
             }
         }
@@ -583,10 +594,10 @@ impl Replica {
 }
 
 /// One case document to judge.
-struct CaseJob<'e> {
-    doc_id: &'e String,
+struct CaseJob {
+    doc_id: String,
     doc: AutoCommit,
-    changes: &'e [(Change, Voucher)],
+    changes: Vec<(Change, Voucher)>,
     creator: Option<String>,
 }
 

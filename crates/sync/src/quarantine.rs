@@ -395,13 +395,7 @@ impl Replica {
         }
         let entry: Entry = (doc_id.to_string(), vec![(change, voucher)], Vec::new());
         let mut report = ImportReport::default();
-        self.judge(
-            None,
-            std::slice::from_ref(&entry),
-            None,
-            &mut report,
-            Some((doc_id, *hash)),
-        )?;
+        self.judge(None, vec![entry], None, &mut report, Some((doc_id, *hash)))?;
         let applied = self
             .doc_mut(doc_id)
             .is_some_and(|d| d.get_change_by_hash(hash).is_some());

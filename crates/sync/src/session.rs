@@ -759,7 +759,7 @@ impl Session {
         let before = (report.applied, report.quarantined.len());
         let team_before = replica.team.doc.get_heads();
         let (_, not_permitted) =
-            replica.commit_entries(&peer, &entries, input_key.map(|k| (k, WHAT)), report)?;
+            replica.commit_entries(&peer, entries, input_key.map(|k| (k, WHAT)), report)?;
         if replica.team.doc.get_heads() != team_before {
             // Access may have been granted: cases set aside as not permitted
             // start their exchange again.
