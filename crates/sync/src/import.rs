@@ -21,6 +21,8 @@ use crate::team::{Standing, TEAM_DOC_ID, Team, TeamDoc, TeamId};
 use crate::trust::{self, Context};
 use crate::vouch::Voucher;
 
+mod cases;
+
 /// What an import did, for people and for scripts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ImportReport {
@@ -174,6 +176,7 @@ impl Replica {
             signatures: &self.signatures,
             sigs: Vec::new(),
             proofs: Vec::new(),
+            unproven: Vec::new(),
             report,
         };
 
@@ -273,65 +276,40 @@ impl Replica {
         let held_before = std::mem::take(&mut work.held);
         let signatures = work.signatures;
         let shared = &work.ledger;
+        let shared_cases = &self.cases;
+        let proof_bytes = &self.proof_bytes;
+        let proof_allowance = self.quota.proof_bytes;
         let run_lane = |lane: Vec<CaseJob>| -> Result<LaneOutcome<'_>, SyncError> {
-            let mut report = ImportReport::default();
-            let mut lane_work = Work {
+            let mut out = LaneOutcome {
                 copied: false,
-                held: held_before
-                    .iter()
-                    .filter(|h| lane.iter().any(|j| j.doc_id == h.doc_id))
-                    .cloned()
-                    .collect(),
+                staged: Vec::new(),
+                held: Vec::new(),
                 ledger: shared.fork(),
-                signatures,
                 sigs: Vec::new(),
                 proofs: Vec::new(),
-                report: &mut report,
+                applied: 0,
+                already_had: 0,
+                notes: Vec::new(),
             };
-            let mut staged = Vec::new();
             for job in lane {
-                let CaseJob {
-                    doc_id,
-                    mut doc,
-                    changes,
-                    creator,
-                } = job;
-                let authority = Authority::Fixed {
+                let held: Vec<Held> = held_before
+                    .iter()
+                    .filter(|h| h.doc_id == job.doc_id)
+                    .cloned()
+                    .collect();
+                let ctx = cases::CaseContext {
                     team: &team,
-                    creator: creator.as_deref(),
-                };
-                let judging = Judging {
-                    doc_id: &doc_id,
-                    kind: DocKind::Case,
-                    authority,
                     team_id: &team_id,
                     me: &me,
+                    shared,
+                    signatures,
+                    stored: shared_cases,
+                    proof_bytes,
+                    proof_allowance,
                 };
-                let changed = integrate(&mut doc, &changes, &mut lane_work, judging)?;
-                drop(changes);
-                if changed {
-                    staged.push((doc_id, doc));
-                }
+                cases::judge_case(&ctx, job, held, &mut out)?;
             }
-            let Work {
-                copied,
-                held,
-                ledger,
-                sigs,
-                proofs,
-                ..
-            } = lane_work;
-            Ok(LaneOutcome {
-                copied,
-                staged,
-                held,
-                ledger,
-                sigs,
-                proofs,
-                applied: report.applied,
-                already_had: report.already_had,
-                notes: report.quarantined,
-            })
+            Ok(out)
         };
         let outcomes: Vec<Result<LaneOutcome<'_>, SyncError>> = if lanes.len() <= 1 {
             lanes.into_iter().map(run_lane).collect()
@@ -594,7 +572,7 @@ impl Replica {
 }
 
 /// One case document to judge.
-struct CaseJob {
+pub(crate) struct CaseJob {
     doc_id: String,
     doc: AutoCommit,
     changes: Vec<(Change, Voucher)>,
@@ -602,7 +580,7 @@ struct CaseJob {
 }
 
 /// What one worker judged.
-struct LaneOutcome<'a> {
+pub(crate) struct LaneOutcome<'a> {
     copied: bool,
     staged: Vec<(String, AutoCommit)>,
     held: Vec<Held>,
@@ -627,6 +605,8 @@ pub(crate) struct Work<'a, 'r> {
     /// Proofs kept for what this input applied on a signature of a change
     /// it did not apply (`witness`).
     pub(crate) proofs: Vec<crate::replica::Proof>,
+    /// Authors whose proof could not be made (`witness::Proofs`).
+    pub(crate) unproven: Vec<automerge::ActorId>,
     pub(crate) report: &'r mut ImportReport,
 }
 
@@ -990,7 +970,8 @@ pub(crate) fn integrate(
         };
         let proofs =
             crate::witness::proofs_for(doc, doc_id, &[incoming, &considered], find, &verifier);
-        work.proofs.extend(proofs);
+        work.proofs.extend(proofs.proofs);
+        work.unproven.extend(proofs.unproven);
     }
     Ok(changed)
 }

@@ -177,6 +177,7 @@ fn verified_team(me: &DeviceKeys, body: &PackageBody) -> Result<(Team, Vec<Signa
         signatures: &no_signatures,
         sigs: Vec::new(),
         proofs: Vec::new(),
+        unproven: Vec::new(),
         report: &mut report,
     };
     integrate(

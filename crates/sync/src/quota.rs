@@ -30,6 +30,8 @@ pub struct Quota {
     /// The largest single change kept: a stored row holds one change, and
     /// a vault record at most 16 MiB.
     pub change_bytes: usize,
+    /// Bytes of proofs one author's changes may keep (`witness`).
+    pub proof_bytes: usize,
 }
 
 /// 10,000 changes and 64 MiB per device. A member's offline work between
@@ -41,6 +43,7 @@ pub const QUOTA: Quota = Quota {
     changes: 10_000,
     bytes: 64 << 20,
     change_bytes: 8 << 20,
+    proof_bytes: crate::witness::MAX_PROOF_BYTES_PER_AUTHOR,
 };
 
 /// The device accountable for a change kept here (hex): its author if

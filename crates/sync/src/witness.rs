@@ -38,15 +38,17 @@ const MAX_VOUCHES: usize = 1 << 16;
 /// on the signature of a later change of theirs that is not, one proof:
 /// those signed changes and the unapplied changes on the way to what they
 /// vouched for, each once. `find` gives a change not applied here by its
-/// hash: from the input, or held, or quarantined. A proof over
-/// `MAX_PROOF_BYTES_PER_AUTHOR` is left out.
+/// hash: from the input, or held, or quarantined. An author whose proof
+/// would pass `MAX_PROOF_BYTES_PER_AUTHOR` is named in `Proofs::unproven`
+/// instead: the caller judges the input
+/// again without taking that author's changes on later signatures.
 pub(crate) fn proofs_for(
     doc: &mut AutoCommit,
     doc_id: &str,
     vouched: &[&[(Change, Voucher)]],
     find: impl Fn(&ChangeHash) -> Option<(Change, Option<[u8; 64]>)>,
     verifier: &crate::trust::Verifier<'_>,
-) -> Vec<Proof> {
+) -> Proofs {
     let mut by_author: BTreeMap<Vec<u8>, Proving> = BTreeMap::new();
     for (c, voucher) in vouched.iter().flat_map(|part| part.iter()) {
         if let Voucher::Later { signed, signature } = voucher
@@ -63,9 +65,12 @@ pub(crate) fn proofs_for(
             }
         }
     }
-    let mut out = Vec::new();
+    let mut out = Proofs::default();
     for (_, p) in by_author {
-        let Some(author) = p.actor.as_ref().and_then(DeviceId::from_actor) else {
+        let (Some(actor), Some(author)) = (
+            p.actor.clone(),
+            p.actor.as_ref().and_then(DeviceId::from_actor),
+        ) else {
             continue;
         };
         // The signed changes, and the unapplied changes they reach before
@@ -80,6 +85,8 @@ pub(crate) fn proofs_for(
             if found.contains_key(&h) || doc.get_change_meta_by_hash(&h).is_some() {
                 continue;
             }
+            // A dependency held nowhere here (one that never came) is left
+            // out; see docs/security.md for one that was discarded.
             let Some((c, own)) = find(&h) else { continue };
             bytes += c.raw_bytes().len();
             if bytes > MAX_PROOF_BYTES_PER_AUTHOR {
@@ -104,6 +111,7 @@ pub(crate) fn proofs_for(
             })
             .collect();
         if signed.is_empty() {
+            out.unproven.push(actor);
             continue;
         }
         signed.extend(
@@ -116,13 +124,11 @@ pub(crate) fn proofs_for(
                 }),
         );
         if too_large {
-            tracing::warn!(
-                doc = doc_id,
-                "a proof too large to keep, or whose changes are gone"
-            );
+            tracing::warn!(doc = doc_id, "a proof too large to keep");
+            out.unproven.push(actor);
             continue;
         }
-        out.push(Proof {
+        out.proofs.push(Proof {
             doc_id: doc_id.to_string(),
             author: author.to_hex(),
             signed,
@@ -134,6 +140,14 @@ pub(crate) fn proofs_for(
         });
     }
     out
+}
+
+/// The proofs one input's document needs, and the authors whose proofs
+/// could not be made.
+#[derive(Default)]
+pub(crate) struct Proofs {
+    pub(crate) proofs: Vec<Proof>,
+    pub(crate) unproven: Vec<ActorId>,
 }
 
 /// One author's part of the proofs an input needs.
@@ -205,8 +219,7 @@ fn proof_bytes(proof: &Proof) -> usize {
 }
 
 impl Replica {
-    /// Keeps the proofs an input brought, within what each author may keep
-    /// here (`MAX_PROOF_BYTES_PER_AUTHOR`).
+    /// Keeps the proofs an input brought.
     pub(crate) fn keep_proofs(&mut self, proofs: Vec<Proof>) {
         for proof in proofs {
             if self.keep_proof(proof) {
@@ -215,9 +228,11 @@ impl Replica {
         }
     }
 
-    /// Keeps one proof if its author's allowance has room; false if not. A
-    /// proof named by the same signed change as one kept gains what it
-    /// vouches for and the changes it adds.
+    /// Keeps one proof, charged to its author (the allowance is checked
+    /// when the input is judged, `import::cases`: a change is not taken on
+    /// a later change's signature unless its proof is kept). A proof named
+    /// by the same signed change as one kept gains what it vouches for and
+    /// the changes it adds. False if it names no signed change.
     pub(crate) fn keep_proof(&mut self, proof: Proof) -> bool {
         let Some(first) = proof.signed.first().map(|s| ChangeHash(s.change)) else {
             return false;
@@ -230,11 +245,7 @@ impl Replica {
         let cost = proof_bytes(&merged);
         let before = self.proofs.get(&key).map_or(0, proof_bytes);
         let used = self.proof_bytes.entry(merged.author.clone()).or_default();
-        if *used - before.min(*used) + cost > MAX_PROOF_BYTES_PER_AUTHOR {
-            tracing::warn!(doc = %merged.doc_id, "a proof past its author's allowance, not kept");
-            return false;
-        }
-        *used = *used - before.min(*used) + cost;
+        *used = used.saturating_sub(before) + cost;
         self.proofs.insert(key, merged);
         true
     }

@@ -36,6 +36,26 @@ fn changes_entry(
     }
 }
 
+/// B's change to c1's title, made and kept on B's copy (unsigned there:
+/// it travels only with what vouches for it).
+fn made_by_b(t: &mut Team, case: &str, title: &str) -> Change {
+    let c = title_change(&mut t.inv_b, case, title);
+    t.inv_b
+        .cases
+        .get_mut(case)
+        .unwrap()
+        .apply_changes([c.clone()])
+        .unwrap();
+    c
+}
+
+/// An overwrite of the approvals that names nothing: refused on its merits.
+fn overwrite_approvals(d: &mut AutoCommit) {
+    use automerge::transaction::Transactable;
+    d.put_object(automerge::ROOT, "approvals", automerge::ObjType::Map)
+        .unwrap();
+}
+
 /// How B's successor T2, whose signature alone vouches for B's change T1,
 /// fails at the admin.
 #[derive(Clone, Copy, Debug)]
@@ -52,14 +72,8 @@ enum Successor {
 /// (and on `decoys` signed changes of B's the admin refuses, none of which
 /// reaches T1). Returns T1 and T2.
 fn strand_attempt(t: &mut Team, c1: &str, successor: Successor, decoys: usize) -> (Change, Change) {
-    use automerge::transaction::Transactable;
-    let t1 = title_change(&mut t.inv_b, c1, "Renamed by B");
-    let doc = t.inv_b.cases.get_mut(c1).unwrap();
-    doc.apply_changes([t1.clone()]).unwrap();
-    let overwrite = |d: &mut AutoCommit| {
-        d.put_object(automerge::ROOT, "approvals", automerge::ObjType::Map)
-            .unwrap();
-    };
+    let t1 = made_by_b(t, c1, "Renamed by B");
+    let overwrite = overwrite_approvals;
     let t2 = match successor {
         Successor::Refused | Successor::Discarded => craft(&mut t.inv_b, c1, overwrite, no_preds),
         Successor::Held => craft(
@@ -171,7 +185,6 @@ fn a_change_taken_on_a_successors_signature_travels_with_that_successor() {
 /// proof is built from the quarantine.
 #[test]
 fn a_change_taken_later_on_a_quarantined_successors_signature_travels_with_it() {
-    use automerge::transaction::Transactable;
     let (mut t, c1) = shared();
     let actor = t.inv_b.device().actor();
     let d = title_change(&mut t.inv_b, &c1, "D");
@@ -181,23 +194,9 @@ fn a_change_taken_later_on_a_quarantined_successors_signature_travels_with_it() 
         .unwrap()
         .apply_changes([d.clone()])
         .unwrap();
-    let t1 = title_change(&mut t.inv_b, &c1, "Renamed by B");
-    t.inv_b
-        .cases
-        .get_mut(&c1)
-        .unwrap()
-        .apply_changes([t1.clone()])
-        .unwrap();
+    let t1 = made_by_b(&mut t, &c1, "Renamed by B");
     // Z: A's overwrite that names nothing, refused, not built on D.
-    let z = craft(
-        &mut t.inv_a,
-        &c1,
-        |d| {
-            d.put_object(automerge::ROOT, "approvals", automerge::ObjType::Map)
-                .unwrap();
-        },
-        no_preds,
-    );
+    let z = craft(&mut t.inv_a, &c1, overwrite_approvals, no_preds);
     // T2 builds on T1 and Z.
     let doc = t.inv_b.cases.get_mut(&c1).unwrap();
     let mut top = doc.fork().with_actor(actor);
@@ -230,4 +229,35 @@ fn a_change_taken_later_on_a_quarantined_successors_signature_travels_with_it() 
         "{report:?}"
     );
     assert!(holds(&mut t.prosecutor, &c1, &t1.hash()));
+}
+
+/// When the proof cannot be kept (here the author's allowance is set to
+/// nothing), the change is not taken on its successor's signature: it is
+/// refused as unsigned where it arrived, so no device holds it without
+/// being able to pass it on, and nothing built on it travels stranded.
+#[test]
+fn a_change_whose_proof_cannot_be_kept_is_not_taken_on_its_successors_signature() {
+    let (mut t, c1) = shared();
+    t.admin.set_quota(crate::quota::Quota {
+        proof_bytes: 0,
+        ..crate::quota::QUOTA
+    });
+    let t1 = made_by_b(&mut t, &c1, "Renamed by B");
+    let t2 = craft(&mut t.inv_b, &c1, overwrite_approvals, no_preds);
+    let entry = changes_entry(&t.inv_b, &c1, &[&t1, &t2], &[&t2]);
+    let bundle = sealed(&mut t.inv_b, vec![entry]);
+    let report = t.admin.import(&bundle, &Limits::default()).unwrap();
+    let mut codes = codes(&report);
+    codes.sort();
+    assert_eq!(
+        codes,
+        ["sync.bad_change_signature", "sync.depends_on_quarantined"]
+    );
+    assert!(!holds(&mut t.admin, &c1, &t1.hash()));
+    assert!(t.admin.state().proofs.is_empty());
+    // Once B's own signature of T1 arrives, it is taken.
+    let entry = changes_entry(&t.inv_b, &c1, &[&t1], &[&t1]);
+    let bundle = sealed(&mut t.inv_b, vec![entry]);
+    t.admin.import(&bundle, &Limits::default()).unwrap();
+    assert!(holds(&mut t.admin, &c1, &t1.hash()));
 }
