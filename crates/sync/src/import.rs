@@ -177,6 +177,7 @@ impl Replica {
             sigs: Vec::new(),
             proofs: Vec::new(),
             unproven: Vec::new(),
+            no_later: HashSet::new(),
             report,
         };
 
@@ -287,6 +288,7 @@ impl Replica {
                 ledger: shared.fork(),
                 sigs: Vec::new(),
                 proofs: Vec::new(),
+                proof_bytes: HashMap::new(),
                 applied: 0,
                 already_had: 0,
                 notes: Vec::new(),
@@ -587,6 +589,8 @@ pub(crate) struct LaneOutcome<'a> {
     ledger: Ledger<'a>,
     sigs: Vec<(ChangeHash, [u8; 64])>,
     proofs: Vec<crate::replica::Proof>,
+    /// Bytes of proofs this lane keeps, by author, on top of those kept.
+    proof_bytes: HashMap<String, usize>,
     applied: usize,
     already_had: usize,
     notes: Vec<QuarantineNote>,
@@ -607,6 +611,8 @@ pub(crate) struct Work<'a, 'r> {
     pub(crate) proofs: Vec<crate::replica::Proof>,
     /// Authors whose proof could not be made (`witness::Proofs`).
     pub(crate) unproven: Vec<automerge::ActorId>,
+    /// Authors whose changes are not taken on later changes' signatures.
+    pub(crate) no_later: HashSet<automerge::ActorId>,
     pub(crate) report: &'r mut ImportReport,
 }
 
@@ -669,7 +675,15 @@ pub(crate) fn integrate(
         me,
     } = judging;
     let verifier = trust::Verifier::new(team_id, doc_id);
-    let verify = |c: &Change, voucher: &Voucher| crate::vouch::vouches(&verifier, c, voucher);
+    // Authors whose changes are not taken on later changes' signatures in
+    // this attempt (their proofs could not be kept, `import::cases`).
+    let no_later = work.no_later.clone();
+    let set_aside = |c: &Change, voucher: &Voucher| {
+        matches!(voucher, Voucher::Later { .. }) && no_later.contains(c.actor_id())
+    };
+    let verify = |c: &Change, voucher: &Voucher| {
+        !set_aside(c, voucher) && crate::vouch::vouches(&verifier, c, voucher)
+    };
     let mut pending: Vec<Pending> = Vec::new();
     let mut index: HashMap<ChangeHash, usize> = HashMap::new();
     // Changes held from earlier imports get another chance.
@@ -687,7 +701,7 @@ pub(crate) fn integrate(
         ) && !index.contains_key(&c.hash())
         {
             considered.push((c.clone(), voucher));
-            let valid = h.signature_verified || verify(&c, &voucher);
+            let valid = !set_aside(&c, &voucher) && (h.signature_verified || verify(&c, &voucher));
             index.insert(c.hash(), pending.len());
             pending.push(Pending {
                 change: c,

@@ -178,6 +178,7 @@ fn verified_team(me: &DeviceKeys, body: &PackageBody) -> Result<(Team, Vec<Signa
         sigs: Vec::new(),
         proofs: Vec::new(),
         unproven: Vec::new(),
+        no_later: std::collections::HashSet::new(),
         report: &mut report,
     };
     integrate(

@@ -214,7 +214,7 @@ fn merge(kept: &Proof, new: Proof) -> Proof {
 }
 
 /// What a proof costs its author's allowance.
-fn proof_bytes(proof: &Proof) -> usize {
+pub(crate) fn proof_bytes(proof: &Proof) -> usize {
     proof.changes.iter().map(|c| c.len()).sum::<usize>() + proof.vouches.len() * 32
 }
 

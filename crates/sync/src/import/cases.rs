@@ -2,9 +2,9 @@
 //! can be dropped, so that no change is taken on a later change's
 //! signature without the proof that lets this device pass it on.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use automerge::AutoCommit;
+use automerge::{ActorId, AutoCommit};
 use caravan_model::DocKind;
 
 use super::{Authority, CaseJob, ImportReport, Judging, LaneOutcome, Work, integrate};
@@ -14,7 +14,7 @@ use crate::identity::DeviceId;
 use crate::quarantine::Ledger;
 use crate::replica::Held;
 use crate::team::{TeamDoc, TeamId};
-use crate::vouch::{UNSIGNED, Voucher};
+use crate::witness::proof_bytes;
 
 /// What every case of one input is judged against.
 pub(super) struct CaseContext<'c, 'a> {
@@ -32,24 +32,26 @@ pub(super) struct CaseContext<'c, 'a> {
 
 /// Judges one case's changes and adds the outcome to `out`. When the
 /// proofs of what was taken on the signature of a later change not applied
-/// cannot be kept (too large, or past the author's allowance here), the
-/// case is judged again from its stored copy with those authors' changes
-/// no longer taken on later changes' signatures: each then needs its own
-/// (and is refused as unsigned without it), so nothing is taken that this
-/// device could not pass on.
+/// cannot be kept (too large, or past the author's allowance here with
+/// what this input keeps already), the case is judged again from its
+/// stored copy with those authors' changes no longer taken on later
+/// changes' signatures anywhere — in the input, held, or released from the
+/// quarantine: each then needs its own (and is refused as unsigned without
+/// it), so nothing is taken that this device could not pass on.
 pub(super) fn judge_case<'a>(
     ctx: &CaseContext<'_, 'a>,
     job: CaseJob,
-    mut held: Vec<Held>,
+    held: Vec<Held>,
     out: &mut LaneOutcome<'a>,
 ) -> Result<(), SyncError> {
     let CaseJob {
         doc_id,
         doc,
-        mut changes,
+        changes,
         creator,
     } = job;
     let mut doc = Some(doc);
+    let mut no_later: HashSet<ActorId> = HashSet::new();
     loop {
         let mut attempt = match doc.take() {
             Some(d) => d,
@@ -68,6 +70,7 @@ pub(super) fn judge_case<'a>(
             sigs: Vec::new(),
             proofs: Vec::new(),
             unproven: Vec::new(),
+            no_later: no_later.clone(),
             report: &mut report,
         };
         let judging = Judging {
@@ -81,44 +84,34 @@ pub(super) fn judge_case<'a>(
             me: ctx.me,
         };
         let changed = integrate(&mut attempt, &changes, &mut work, judging)?;
+        // Authors whose proofs cannot be kept: too large, or past what
+        // their proofs may hold here with those this input keeps already.
         let mut unproven = std::mem::take(&mut work.unproven);
+        let mut adding: HashMap<String, usize> = HashMap::new();
         for p in &work.proofs {
-            let kept = ctx.proof_bytes.get(&p.author).copied().unwrap_or(0);
-            let cost: usize = p.changes.iter().map(|c| c.len()).sum();
+            *adding.entry(p.author.clone()).or_default() += proof_bytes(p);
+        }
+        for (author, cost) in &adding {
+            let kept = ctx.proof_bytes.get(author).copied().unwrap_or(0)
+                + out.proof_bytes.get(author).copied().unwrap_or(0);
             if kept + cost > ctx.proof_allowance
-                && let Some(actor) = DeviceId::from_hex(&p.author).map(|d| d.actor())
+                && let Some(actor) = DeviceId::from_hex(author).map(|d| d.actor())
             {
                 unproven.push(actor);
             }
         }
-        if !unproven.is_empty() {
-            let authors: Vec<String> = unproven
-                .iter()
-                .filter_map(DeviceId::from_actor)
-                .map(|d| d.to_hex())
-                .collect();
-            let mut downgraded = 0;
-            for (c, voucher) in &mut changes {
-                if matches!(voucher, Voucher::Later { .. }) && unproven.contains(c.actor_id()) {
-                    *voucher = UNSIGNED;
-                    downgraded += 1;
-                }
-            }
-            for h in &mut held {
-                let later = matches!(
-                    Voucher::from_bytes(&h.signature),
-                    Some(Voucher::Later { .. })
-                );
-                if later && h.author.as_ref().is_some_and(|a| authors.contains(a)) {
-                    h.signature = UNSIGNED.to_bytes();
-                    h.signature_verified = false;
-                    downgraded += 1;
-                }
-            }
-            if downgraded > 0 {
-                tracing::warn!(case = %doc_id, downgraded, "changes taken on later changes' signatures whose proofs cannot be kept: judged again on their own");
-                continue;
-            }
+        let grew = unproven
+            .into_iter()
+            .fold(false, |g, a| no_later.insert(a) | g);
+        if grew {
+            // Judged again from the stored copy, those authors' changes
+            // needing their own signatures (each attempt sets aside at
+            // least one more author, so this ends).
+            tracing::warn!(case = %doc_id, "changes taken on later changes' signatures whose proofs cannot be kept: judged again on their own");
+            continue;
+        }
+        for (author, cost) in adding {
+            *out.proof_bytes.entry(author).or_default() += cost;
         }
         let Work {
             copied,

@@ -261,3 +261,37 @@ fn a_change_whose_proof_cannot_be_kept_is_not_taken_on_its_successors_signature(
     t.admin.import(&bundle, &Limits::default()).unwrap();
     assert!(holds(&mut t.admin, &c1, &t1.hash()));
 }
+
+/// The same when the change is released from the quarantine: T1 waited
+/// there on X (whose copy came with a junk signature) with only T2's
+/// signature; when X arrives signed, T1 is judged again, and since its
+/// proof cannot be kept it is not taken on T2's signature either.
+#[test]
+fn a_released_change_whose_proof_cannot_be_kept_is_not_taken_either() {
+    let (mut t, c1) = shared();
+    t.admin.set_quota(crate::quota::Quota {
+        proof_bytes: 0,
+        ..crate::quota::QUOTA
+    });
+    let x = made_by_b(&mut t, &c1, "X");
+    let t1 = made_by_b(&mut t, &c1, "Renamed by B");
+    let t2 = craft(&mut t.inv_b, &c1, overwrite_approvals, no_preds);
+    let mut junk = changes_entry(&t.inv_b, &c1, &[&x], &[&x]);
+    junk.signatures[0].signature = vec![7; 64];
+    let bundle = sealed(&mut t.inv_b, vec![junk]);
+    let report = t.admin.import(&bundle, &Limits::default()).unwrap();
+    assert_eq!(codes(&report), ["sync.bad_change_signature"]);
+    let entry = changes_entry(&t.inv_b, &c1, &[&t1, &t2], &[&t2]);
+    let bundle = sealed(&mut t.inv_b, vec![entry]);
+    t.admin.import(&bundle, &Limits::default()).unwrap();
+    assert!(!holds(&mut t.admin, &c1, &t1.hash()), "T1 waits on X");
+    let entry = changes_entry(&t.inv_b, &c1, &[&x], &[&x]);
+    let bundle = sealed(&mut t.inv_b, vec![entry]);
+    t.admin.import(&bundle, &Limits::default()).unwrap();
+    assert!(holds(&mut t.admin, &c1, &x.hash()));
+    assert!(
+        !holds(&mut t.admin, &c1, &t1.hash()),
+        "T1 is not taken without its proof"
+    );
+    assert!(t.admin.state().proofs.is_empty());
+}
