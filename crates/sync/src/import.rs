@@ -391,6 +391,8 @@ impl Replica {
         }
         self.signatures.extend(sigs);
         self.keep_proofs(proofs);
+        let changed: Vec<String> = report.docs_changed.clone();
+        self.prune_proofs(&changed);
         // What is kept of the held and quarantined changes: those stored
         // before stay (a change released and refused again for the same
         // reason keeps its entry); new ones are charged to their

@@ -60,6 +60,9 @@ pub struct Proof {
     pub changes: Vec<serde_bytes::ByteBuf>,
     /// The changes applied here on their signatures (hashes).
     pub vouches: Vec<[u8; 32]>,
+    /// Which of `signed` vouched for them (the others are changes on the
+    /// way): once all of these are applied here, their own signatures do.
+    pub successors: Vec<[u8; 32]>,
 }
 
 /// One signed change of a [`Proof`].

@@ -552,7 +552,13 @@ impl StoredEntry for Proof {
     fn digest(&self) -> [u8; 32] {
         // Its changes are fixed by the signed changes' hashes; what it
         // vouches for grows.
-        digest(&(&self.doc_id, &self.author, &self.signed, &self.vouches))
+        digest(&(
+            &self.doc_id,
+            &self.author,
+            &self.signed,
+            &self.vouches,
+            &self.successors,
+        ))
     }
 }
 

@@ -128,7 +128,14 @@ pub(crate) fn proofs_for(
             out.unproven.push(actor);
             continue;
         }
+        let successors = p
+            .signed
+            .keys()
+            .filter(|h| found.contains_key(*h))
+            .map(|h| h.0)
+            .collect();
         out.proofs.push(Proof {
+            successors,
             doc_id: doc_id.to_string(),
             author: author.to_hex(),
             signed,
@@ -192,6 +199,11 @@ fn merge(kept: &Proof, new: Proof) -> Proof {
             out.vouches.push(v);
         }
     }
+    for h in new.successors {
+        if !out.successors.contains(&h) {
+            out.successors.push(h);
+        }
+    }
     let signed: HashSet<[u8; 32]> = out.signed.iter().map(|s| s.change).collect();
     out.signed.extend(
         new.signed
@@ -248,6 +260,34 @@ impl Replica {
         *used = used.saturating_sub(before) + cost;
         self.proofs.insert(key, merged);
         true
+    }
+
+    /// Drops the proofs of `doc_ids` whose signed changes are all applied
+    /// here now: each one's own signature, kept with it, vouches for what
+    /// the proof did.
+    pub(crate) fn prune_proofs(&mut self, doc_ids: &[String]) {
+        for doc_id in doc_ids {
+            let start = (doc_id.clone(), ChangeHash([0; 32]));
+            let keys: Vec<(String, ChangeHash)> = self
+                .proofs
+                .range(start..)
+                .take_while(|((d, _), _)| d == doc_id)
+                .filter(|(_, p)| {
+                    p.successors
+                        .iter()
+                        .all(|h| self.signatures.contains_key(&ChangeHash(*h)))
+                })
+                .map(|(k, _)| k.clone())
+                .collect();
+            for key in keys {
+                if let Some(p) = self.proofs.remove(&key)
+                    && let Some(used) = self.proof_bytes.get_mut(&p.author)
+                {
+                    *used = used.saturating_sub(proof_bytes(&p));
+                }
+                self.generation += 1;
+            }
+        }
     }
 
     /// The changes to send beside what is about to go of one document so

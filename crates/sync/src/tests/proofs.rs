@@ -295,3 +295,31 @@ fn a_released_change_whose_proof_cannot_be_kept_is_not_taken_either() {
     );
     assert!(t.admin.state().proofs.is_empty());
 }
+
+/// A proof is dropped once the change it kept is applied here after all
+/// (its dependency arrived): that change's own signature vouches from then
+/// on, and the proof no longer costs its author's allowance.
+#[test]
+fn a_proof_is_dropped_once_its_successor_is_applied() {
+    let (mut t, c1) = shared();
+    let d = title_change(&mut t.inv_a, &c1, "D by A");
+    let t1 = made_by_b(&mut t, &c1, "Renamed by B");
+    let actor = t.inv_b.device().actor();
+    let mut fork = t.inv_b.cases.get_mut(&c1).unwrap().fork().with_actor(actor);
+    fork.apply_changes([d.clone()]).unwrap();
+    put(&mut fork, &["header", "reference"], "T2 on D");
+    fork.commit_with(at_t0());
+    let t2 = fork.get_last_local_change().unwrap().clone();
+    let entry = changes_entry(&t.inv_b, &c1, &[&t1, &t2], &[&t2]);
+    let bundle = sealed(&mut t.inv_b, vec![entry]);
+    t.admin.import(&bundle, &Limits::default()).unwrap();
+    assert!(holds(&mut t.admin, &c1, &t1.hash()));
+    assert!(!holds(&mut t.admin, &c1, &t2.hash()), "T2 waits for D");
+    assert_eq!(t.admin.state().proofs.len(), 1);
+    let entry = changes_entry(&t.inv_a, &c1, &[&d], &[&d]);
+    let bundle = sealed(&mut t.inv_a, vec![entry]);
+    t.admin.import(&bundle, &Limits::default()).unwrap();
+    assert!(holds(&mut t.admin, &c1, &t2.hash()));
+    assert!(t.admin.state().proofs.is_empty());
+    assert!(t.admin.proof_bytes.values().all(|b| *b == 0));
+}
