@@ -30,8 +30,9 @@ pub(crate) mod wire;
 use crate::bundle::Inflation;
 
 use wire::{
-    Body, COMPRESSED_SINCE, ChangeSig, DocMessage, HELLO_BINDING, Head, Hello, MAX_INFLATED, WHAT,
-    binding, malformed, outgoing_changes, parse, proof_message,
+    Body, COMPRESSED_SINCE, ChangeSig, DocMessage, HELLO_BINDING, Head, Hello,
+    MAX_HANDSHAKE_INFLATED, MAX_INFLATED, WHAT, binding, malformed, outgoing_changes, parse,
+    proof_message,
 };
 pub use wire::{MAGIC, MAX_FRAME, PREFIX_LEN, VERSION, frame_len};
 
@@ -456,6 +457,32 @@ impl Session {
         Ok(())
     }
 
+    /// This side's Hello with `inner` as its sealed (compressed) body, as
+    /// a modified client writes it.
+    #[cfg(test)]
+    pub(crate) fn hello_with_body(
+        &mut self,
+        replica: &Replica,
+        inner: &[u8],
+    ) -> Result<Vec<u8>, SyncError> {
+        let team = replica.team()?;
+        let epoch = team.current_epoch();
+        let key = replica
+            .team_keys
+            .get(&epoch)
+            .ok_or(SyncError::NoKey { epoch })?;
+        let plain = wire::wraps(&team, epoch)?;
+        let head = Head {
+            team_id: self.team_id,
+            epoch,
+            sender: self.me,
+            counter: 0,
+            binding: HELLO_BINDING,
+            plain: &plain,
+        };
+        wire::write_sealed(&head, inner, key, &replica.keys)
+    }
+
     /// The next frame with `body` as given: what a modified client sends.
     #[cfg(test)]
     pub(crate) fn seal_crafted(
@@ -585,10 +612,13 @@ impl Session {
         let (plain, input_key) = replica.read_with(f.epoch, offered, WHAT, |key| {
             crypto::open(&key.key, &aad, sealed)
         })?;
-        let mut inflation = (f.version >= COMPRESSED_SINCE).then_some(Inflation {
-            left: MAX_INFLATED,
-            what: WHAT,
-        });
+        let left = if f.counter < 2 {
+            MAX_HANDSHAKE_INFLATED
+        } else {
+            MAX_INFLATED
+        };
+        let mut inflation =
+            (f.version >= COMPRESSED_SINCE).then_some(Inflation { left, what: WHAT });
         let plain = match &mut inflation {
             Some(inflation) => match inflation.expand(&plain) {
                 Ok(plain) => plain,

@@ -51,6 +51,10 @@ pub(super) const MAX_PLAIN: u32 = 1 << 20;
 /// What the compressed parts of one frame (its body and every case message
 /// in it) may expand to together.
 pub(crate) const MAX_INFLATED: u64 = 256 << 20;
+/// What the body of a Hello or a Proof may expand to: a few fields. A Hello
+/// binds no peer yet, so a refused one ends nothing; it must not cost more
+/// than it says.
+pub(crate) const MAX_HANDSHAKE_INFLATED: u64 = 64 << 10;
 /// team_id, epoch, sender, counter, plain_len.
 pub(super) const FIXED: usize = 16 + 4 + 32 + 8 + 4;
 pub(super) const SEAL_OVERHEAD: usize = 24 + 16;
@@ -509,6 +513,16 @@ pub(super) fn write(
     let inner = crate::bundle::compress(&zeroize::Zeroizing::new(
         postcard::to_stdvec(body).map_err(doc_err)?,
     ))?;
+    write_sealed(head, &inner, key, keys)
+}
+
+/// A frame whose sealed body is `inner` as given (the compressed body).
+pub(super) fn write_sealed(
+    head: &Head<'_>,
+    inner: &[u8],
+    key: &TeamKey,
+    keys: &DeviceKeys,
+) -> Result<Vec<u8>, SyncError> {
     let len = FIXED + head.plain.len() + inner.len() + SEAL_OVERHEAD + 64;
     if len > MAX_FRAME as usize || head.plain.len() > MAX_PLAIN as usize {
         return Err(SyncError::TooLarge {
@@ -526,7 +540,7 @@ pub(super) fn write(
     out.extend_from_slice(&head.counter.to_be_bytes());
     out.extend_from_slice(&(head.plain.len() as u32).to_be_bytes());
     out.extend_from_slice(head.plain);
-    let sealed = crypto::seal(&key.key, &[&out[..], &head.binding].concat(), &inner)?;
+    let sealed = crypto::seal(&key.key, &[&out[..], &head.binding].concat(), inner)?;
     out.extend_from_slice(&sealed);
     let sig = keys.sign(&[&out[..], &head.binding].concat());
     out.extend_from_slice(&sig);

@@ -271,6 +271,24 @@ fn a_compressed_case_message_past_the_frames_limit_is_refused_before_it_is_expan
     }
 }
 
+/// A member's modified client sends a Hello whose compressed body expands
+/// to megabytes (a Hello is a few fields): refused before it is expanded
+/// past what a handshake frame may hold, and the peer's own Hello still
+/// starts the session.
+#[test]
+fn a_hello_that_expands_past_a_handshake_is_refused() {
+    let (mut t, _) = shared();
+    let mut sa = Session::new(&t.inv_a, None, T0).unwrap();
+    let mut sb = Session::new(&t.admin, None, T0).unwrap();
+    let bomb = zstd::bulk::compress(&vec![0u8; 8 << 20], 3).unwrap();
+    let hello = sa.hello_with_body(&t.inv_a, &bomb).unwrap();
+    assert_eq!(refusal(&mut sb, &mut t.admin, &hello), "sync.too_large");
+    // Nothing was bound: an honest Hello is still taken.
+    let mut honest = Session::new(&t.inv_a, None, T0).unwrap();
+    let hello = honest.poll(&mut t.inv_a).unwrap().unwrap();
+    sb.receive(&mut t.admin, &hello).unwrap();
+}
+
 #[test]
 fn replayed_and_reordered_frames_are_refused() {
     let (mut t, c1) = shared();
