@@ -391,8 +391,7 @@ impl Replica {
         }
         self.signatures.extend(sigs);
         self.keep_proofs(proofs);
-        let changed: Vec<String> = report.docs_changed.clone();
-        self.prune_proofs(&changed);
+        self.prune_proofs(&report.docs_changed);
         // What is kept of the held and quarantined changes: those stored
         // before stay (a change released and refused again for the same
         // reason keeps its entry); new ones are charged to their

@@ -137,46 +137,19 @@ impl Replica {
                 diff.delete.push((RowKind::PeerHeads, key.clone()));
             }
         }
-        let mut held = BTreeSet::new();
-        for h in &self.held {
-            let key = h.row_key();
-            if stored.held.get(&key) != Some(&h.digest()) {
-                diff.put.push((RowKind::Held, key.clone(), encode(h)));
-            }
-            held.insert(key);
-        }
-        for key in stored.held.keys() {
-            if !held.contains(key) {
-                diff.delete.push((RowKind::Held, key.clone()));
-            }
-        }
-        let mut quarantined = BTreeSet::new();
-        for q in self.quarantine.values() {
-            let key = q.row_key();
-            if stored.quarantined.get(&key) != Some(&q.digest()) {
-                diff.put
-                    .push((RowKind::Quarantined, key.clone(), encode(q)));
-            }
-            quarantined.insert(key);
-        }
-        for key in stored.quarantined.keys() {
-            if !quarantined.contains(key) {
-                diff.delete.push((RowKind::Quarantined, key.clone()));
-            }
-        }
-        let mut proofs = BTreeSet::new();
-        for p in self.proofs.values() {
-            let key = p.row_key();
-            if stored.proofs.get(&key) != Some(&p.digest()) {
-                diff.put.push((RowKind::Proof, key.clone(), encode(p)));
-            }
-            proofs.insert(key);
-        }
-        for key in stored.proofs.keys() {
-            if !proofs.contains(key) {
-                diff.delete.push((RowKind::Proof, key.clone()));
-            }
-        }
+        diff_entries(RowKind::Held, &self.held, &stored.held, &mut diff);
+        diff_entries(
+            RowKind::Quarantined,
+            self.quarantine.values(),
+            &stored.quarantined,
+            &mut diff,
+        );
+        diff_entries(
+            RowKind::Proof,
+            self.proofs.values(),
+            &stored.proofs,
+            &mut diff,
+        );
         let notes = encode(&NotesRow {
             discarded: self.discarded_rows(),
             copied: self.copied,
@@ -497,7 +470,7 @@ fn digest<T: Serialize>(fields: &T) -> [u8; 32] {
     crate::crypto::sha256(&[&postcard::to_stdvec(fields).unwrap_or_default()])
 }
 
-/// A held or a quarantined change, as its row stores it.
+/// A held or a quarantined change, or a proof, as its row stores it.
 trait StoredEntry: serde::de::DeserializeOwned {
     /// The refusal of a row stored under a key not its own.
     const MISPLACED: &'static str;
@@ -505,6 +478,29 @@ trait StoredEntry: serde::de::DeserializeOwned {
     fn row_key(&self) -> Vec<u8>;
     /// What tells whether its stored row is current.
     fn digest(&self) -> [u8; 32];
+}
+
+/// Adds to `diff` the rows of `kind` to write (new entries and changed
+/// ones, told by their digest) and to delete (stored, no longer held).
+fn diff_entries<'e, T: StoredEntry + Serialize + 'e>(
+    kind: RowKind,
+    entries: impl IntoIterator<Item = &'e T>,
+    stored: &BTreeMap<Vec<u8>, [u8; 32]>,
+    diff: &mut StateDiff,
+) {
+    let mut current = BTreeSet::new();
+    for e in entries {
+        let key = e.row_key();
+        if stored.get(&key) != Some(&e.digest()) {
+            diff.put.push((kind, key.clone(), encode(e)));
+        }
+        current.insert(key);
+    }
+    for key in stored.keys() {
+        if !current.contains(key) {
+            diff.delete.push((kind, key.clone()));
+        }
+    }
 }
 
 /// Decodes a held or quarantined change's row, refused unless it is stored

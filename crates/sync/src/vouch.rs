@@ -269,6 +269,18 @@ pub(crate) fn covering(
     (chosen, bare)
 }
 
+/// `changes` with every change after those of `changes` it depends on.
+pub(crate) fn in_dependency_order(changes: Vec<Change>) -> Vec<Change> {
+    let index: HashMap<ChangeHash, usize> = changes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.hash(), i))
+        .collect();
+    let order = dependencies_first(&changes, &index);
+    let mut slots: Vec<Option<Change>> = changes.into_iter().map(Some).collect();
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
+}
+
 /// The positions of `changes` with every change after those of `changes`
 /// it depends on.
 fn dependencies_first(changes: &[Change], index: &HashMap<ChangeHash, usize>) -> Vec<usize> {

@@ -24,7 +24,7 @@ use automerge::{ActorId, AutoCommit, Change, ChangeHash};
 
 use crate::identity::DeviceId;
 use crate::replica::{Proof, ProofSignature, Replica};
-use crate::vouch::Voucher;
+use crate::vouch::{Voucher, in_dependency_order};
 
 /// Bytes of proofs one author's changes may keep on this device, and one
 /// proof may hold; past it a proof is not kept (see docs/security.md).
@@ -139,7 +139,7 @@ pub(crate) fn proofs_for(
             doc_id: doc_id.to_string(),
             author: author.to_hex(),
             signed,
-            changes: dependencies_first(found.into_values().collect())
+            changes: in_dependency_order(found.into_values().collect())
                 .into_iter()
                 .map(|c| serde_bytes::ByteBuf::from(c.raw_bytes().to_vec()))
                 .collect(),
@@ -163,30 +163,6 @@ struct Proving {
     actor: Option<ActorId>,
     signed: BTreeMap<ChangeHash, [u8; 64]>,
     vouches: Vec<[u8; 32]>,
-}
-
-/// `changes` with every one after those of them it depends on.
-fn dependencies_first(changes: Vec<Change>) -> Vec<Change> {
-    let hashes: HashSet<ChangeHash> = changes.iter().map(|c| c.hash()).collect();
-    let mut placed: HashSet<ChangeHash> = HashSet::new();
-    let mut out = Vec::with_capacity(changes.len());
-    let mut left = changes;
-    while !left.is_empty() {
-        let (ready, rest): (Vec<Change>, Vec<Change>) = left.into_iter().partition(|c| {
-            c.deps()
-                .iter()
-                .all(|d| !hashes.contains(d) || placed.contains(d))
-        });
-        if ready.is_empty() {
-            // Unreachable for changes whose hashes chain; kept total anyway.
-            out.extend(rest);
-            break;
-        }
-        placed.extend(ready.iter().map(|c| c.hash()));
-        out.extend(ready);
-        left = rest;
-    }
-    out
 }
 
 /// `kept` with what `new` adds: the changes it vouches for, its signed
@@ -217,7 +193,7 @@ fn merge(kept: &Proof, new: Proof) -> Proof {
         .chain(new.changes.iter().filter(|c| !have.contains(&c.to_vec())))
         .filter_map(|b| Change::from_bytes(b.to_vec()).ok())
         .collect();
-    changes = dependencies_first(changes);
+    changes = in_dependency_order(changes);
     out.changes = changes
         .into_iter()
         .map(|c| serde_bytes::ByteBuf::from(c.raw_bytes().to_vec()))

@@ -56,6 +56,14 @@ fn overwrite_approvals(d: &mut AutoCommit) {
         .unwrap();
 }
 
+/// Lets `r` keep no proof at all.
+fn keeps_no_proofs(r: &mut Replica) {
+    r.set_quota(crate::quota::Quota {
+        proof_bytes: 0,
+        ..crate::quota::QUOTA
+    });
+}
+
 /// How B's successor T2, whose signature alone vouches for B's change T1,
 /// fails at the admin.
 #[derive(Clone, Copy, Debug)]
@@ -238,10 +246,7 @@ fn a_change_taken_later_on_a_quarantined_successors_signature_travels_with_it() 
 #[test]
 fn a_change_whose_proof_cannot_be_kept_is_not_taken_on_its_successors_signature() {
     let (mut t, c1) = shared();
-    t.admin.set_quota(crate::quota::Quota {
-        proof_bytes: 0,
-        ..crate::quota::QUOTA
-    });
+    keeps_no_proofs(&mut t.admin);
     let t1 = made_by_b(&mut t, &c1, "Renamed by B");
     let t2 = craft(&mut t.inv_b, &c1, overwrite_approvals, no_preds);
     let entry = changes_entry(&t.inv_b, &c1, &[&t1, &t2], &[&t2]);
@@ -269,10 +274,7 @@ fn a_change_whose_proof_cannot_be_kept_is_not_taken_on_its_successors_signature(
 #[test]
 fn a_released_change_whose_proof_cannot_be_kept_is_not_taken_either() {
     let (mut t, c1) = shared();
-    t.admin.set_quota(crate::quota::Quota {
-        proof_bytes: 0,
-        ..crate::quota::QUOTA
-    });
+    keeps_no_proofs(&mut t.admin);
     let x = made_by_b(&mut t, &c1, "X");
     let t1 = made_by_b(&mut t, &c1, "Renamed by B");
     let t2 = craft(&mut t.inv_b, &c1, overwrite_approvals, no_preds);
