@@ -1,0 +1,3 @@
+//! caravan-net's one integration-test binary.
+
+mod noise;
