@@ -4,6 +4,7 @@
 //! The trust decisions stay in caravan-sync: nothing here applies a change.
 
 pub mod error;
+pub mod lan;
 pub mod noise;
 pub mod pipe;
 
