@@ -52,11 +52,8 @@ impl LanHost for Host {
     type Session = HostSession;
     type Error = String;
     fn identify(&self, agreement: &[u8; 32]) -> Option<String> {
-        let team = self.0.lock().unwrap().team().ok()?;
-        let want = hex::encode(agreement);
-        team.active_devices()
-            .find(|(_, d)| d.agreement == want)
-            .map(|(id, _)| id.clone())
+        let r = self.0.lock().unwrap();
+        r.device_by_agreement(agreement).ok()?.map(|d| d.to_hex())
     }
     fn open_session(&self, _peer: &str) -> Result<HostSession, String> {
         let r = self.0.lock().unwrap();
@@ -68,14 +65,11 @@ impl LanHost for Host {
     }
 }
 
-fn device(keys: DeviceKeys, replica: Replica) -> Device {
-    let secret = keys.to_secret_bytes();
-    let mut agreement = [0u8; 32];
-    agreement.copy_from_slice(&secret[32..]);
+fn device(replica: Replica) -> Device {
     Device {
         config: LanConfig {
             team_id: replica.team_id().0,
-            key: Arc::new(StaticKey::from_bytes(agreement)),
+            key: Arc::new(StaticKey::from_bytes(*replica.lan_static_secret())),
             me: replica.device().to_hex(),
             max_message: 64 << 20,
         },
@@ -85,9 +79,8 @@ fn device(keys: DeviceKeys, replica: Replica) -> Device {
 
 /// A supervisor who founded the team and an investigator enrolled by them.
 fn pair() -> (Device, Device) {
-    let admin_keys = DeviceKeys::generate().unwrap();
     let mut admin = Replica::found(
-        DeviceKeys::from_bytes(&admin_keys.to_secret_bytes()),
+        DeviceKeys::generate().unwrap(),
         "Almaty TIP unit",
         "Supervisor Amir",
         "office",
@@ -99,13 +92,8 @@ fn pair() -> (Device, Device) {
         JoinRequest::from_text(&JoinRequest::new(&inv_keys, "Aigerim", "laptop").to_text())
             .unwrap();
     let package = admin.approve(&request, Role::Investigator, T0).unwrap();
-    let inv = Replica::accept(
-        DeviceKeys::from_bytes(&inv_keys.to_secret_bytes()),
-        &package,
-        &admin.team_id().into(),
-    )
-    .unwrap();
-    (device(admin_keys, admin), device(inv_keys, inv))
+    let inv = Replica::accept(inv_keys, &package, &admin.team_id().into()).unwrap();
+    (device(admin), device(inv))
 }
 
 fn open_case(d: &Device, name: &str) -> String {
