@@ -23,6 +23,7 @@ mod field_text;
 pub mod ids;
 mod index;
 pub mod inputs;
+pub mod lan;
 mod loading;
 mod names;
 pub mod permissions;
