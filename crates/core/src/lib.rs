@@ -23,6 +23,7 @@ mod field_text;
 pub mod ids;
 mod index;
 pub mod inputs;
+pub mod lan;
 pub mod live;
 mod loading;
 mod names;
