@@ -30,6 +30,12 @@ struct HostSession {
     session: Session,
 }
 
+impl std::fmt::Debug for HostSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HostSession")
+    }
+}
+
 impl SessionHost for HostSession {
     type Error = String;
     fn poll(&mut self) -> Result<Option<Vec<u8>>, String> {
@@ -212,7 +218,7 @@ async fn when_both_dial_one_session_runs() {
     .expect("the sessions did not end");
     let completed = [&r1, &r2, &r3, &r4]
         .iter()
-        .filter(|r| matches!(r, Ok((_, o)) if o.complete))
+        .filter(|r| matches!(r, Ok((_, o, _)) if o.complete))
         .count();
     // One connection per side completes its session; the other ends.
     assert_eq!(completed, 2, "{r1:?} {r2:?} {r3:?} {r4:?}");
