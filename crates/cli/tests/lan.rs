@@ -57,6 +57,17 @@ impl Running {
             .expect("the process printed nothing more")
     }
 
+    /// The next event named `name`, skipping the others.
+    fn event(&self, name: &str) -> Value {
+        loop {
+            let v = self.next();
+            if v["event"] == name {
+                return v;
+            }
+            assert_ne!(v["event"], "failed", "{v}");
+        }
+    }
+
     fn listening(&self) -> String {
         let v = self.next();
         assert_eq!(v["event"], "listening", "{v}");
@@ -130,11 +141,9 @@ fn one_round_ends_when_both_are_current() {
     let t = team();
     let case = new_case(&t.inv, "LAN-1");
     let (admin, inv) = pair(&t.admin, &t.inv, &[]);
-    let synced = inv.next();
-    assert_eq!(synced["event"], "synced", "{synced}");
+    let synced = inv.event("synced");
     assert_eq!(synced["complete"], true);
-    let got = admin.next();
-    assert_eq!(got["event"], "synced", "{got}");
+    let got = admin.event("synced");
     assert!(got["applied"].as_u64().unwrap() > 0, "{got}");
     admin.finish();
     inv.finish();
