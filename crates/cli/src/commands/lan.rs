@@ -121,6 +121,9 @@ fn finish(r: Result<(), LanServiceError>, synced: bool) -> Result<()> {
     match r {
         Err(LanServiceError::Core(e)) => Err(e.into()),
         Err(LanServiceError::Net(e)) => Err(e.into()),
+        Err(LanServiceError::Locked) => {
+            Err(CliError::new(CliCode::Failure, "The vault was locked.").into())
+        }
         Ok(()) if !synced => Err(CliError::new(
             CliCode::Failure,
             "No device of the team finished a sync on this network in time.",

@@ -5,7 +5,7 @@
 //! session step takes it briefly.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use caravan_core::live::LiveSession;
@@ -24,11 +24,30 @@ use crate::noise::StaticKey;
 /// A workspace shared between the front end and the LAN.
 pub type SharedWorkspace = Arc<Mutex<Workspace>>;
 
+/// How the LAN reaches the workspace the front end holds. Each call
+/// takes it briefly; `None`: it is not open now (locked), and the session
+/// ends.
+pub trait WorkspaceAccess: Clone + Send + Sync + 'static {
+    fn with<R>(&self, f: impl FnOnce(&mut Workspace) -> R) -> Option<R>;
+}
+
+impl WorkspaceAccess for SharedWorkspace {
+    fn with<R>(&self, f: impl FnOnce(&mut Workspace) -> R) -> Option<R> {
+        Some(f(&mut self.lock().unwrap_or_else(|e| e.into_inner())))
+    }
+}
+
 /// A session frame and its kind byte, at most.
 const MAX_MESSAGE: usize = (256 << 20) + 1;
 
-fn lock(ws: &SharedWorkspace) -> MutexGuard<'_, Workspace> {
-    ws.lock().unwrap_or_else(|e| e.into_inner())
+/// The workspace, or the error a session ends with when it was locked.
+fn with<W: WorkspaceAccess, R>(
+    ws: &W,
+    f: impl FnOnce(&mut Workspace) -> Result<R, CoreError>,
+) -> Result<R, HostError> {
+    ws.with(f)
+        .ok_or(HostError::Locked)?
+        .map_err(HostError::Core)
 }
 
 /// What LAN sync does.
@@ -81,23 +100,30 @@ pub enum HostError {
     Core(CoreError),
     /// The session's Hello named another device than the channel's key.
     NotThePeer,
+    /// The workspace was locked: the session ended.
+    Locked,
 }
 
-struct Host {
-    ws: SharedWorkspace,
+/// The code a session ends with when the vault was locked under it (the
+/// app's own code for a locked vault).
+pub const LOCKED: &str = "app.locked";
+const LOCKED_MESSAGE: &str = "The vault was locked; LAN sync stopped.";
+
+struct Host<W> {
+    ws: W,
     events: mpsc::UnboundedSender<LanEvent>,
 }
 
 /// A live session on the shared workspace with one peer.
-pub struct HostSession {
-    ws: SharedWorkspace,
+pub struct HostSession<W> {
+    ws: W,
     live: LiveSession,
     peer: String,
     events: mpsc::UnboundedSender<LanEvent>,
     announced: bool,
 }
 
-impl std::fmt::Debug for HostSession {
+impl<W> std::fmt::Debug for HostSession<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HostSession")
             .field("peer", &self.peer)
@@ -105,20 +131,21 @@ impl std::fmt::Debug for HostSession {
     }
 }
 
-impl SessionHost for HostSession {
+impl<W: WorkspaceAccess> SessionHost for HostSession<W> {
     type Error = HostError;
     fn poll(&mut self) -> Result<Option<Vec<u8>>, HostError> {
-        lock(&self.ws)
-            .session_poll(&mut self.live)
-            .map_err(HostError::Core)
+        let live = &mut self.live;
+        with(&self.ws, |ws| ws.session_poll(live))
     }
     fn receive(&mut self, frame: &[u8]) -> Result<(), HostError> {
-        let mut ws = lock(&self.ws);
-        ws.session_receive(&mut self.live, frame)
-            .map_err(HostError::Core)?;
+        let live = &mut self.live;
+        let peer = with(&self.ws, |ws| {
+            ws.session_receive(live, frame)?;
+            Ok(ws.session_peer(live))
+        })?;
         // The device that signs the session must be the one whose key the
         // channel was set up with.
-        match ws.session_peer(&self.live) {
+        match peer {
             Some(p) if p.device != self.peer => Err(HostError::NotThePeer),
             Some(p) if !self.announced => {
                 self.announced = true;
@@ -136,14 +163,14 @@ impl SessionHost for HostSession {
     }
 }
 
-impl LanHost for Host {
-    type Session = HostSession;
+impl<W: WorkspaceAccess> LanHost for Host<W> {
+    type Session = HostSession<W>;
     type Error = HostError;
     fn identify(&self, agreement: &[u8; 32]) -> Option<String> {
-        lock(&self.ws).lan_device(agreement).ok().flatten()
+        self.ws.with(|ws| ws.lan_device(agreement).ok().flatten())?
     }
-    fn open_session(&self, peer: &str) -> Result<HostSession, HostError> {
-        let live = lock(&self.ws).session_start().map_err(HostError::Core)?;
+    fn open_session(&self, peer: &str) -> Result<HostSession<W>, HostError> {
+        let live = with(&self.ws, Workspace::session_start)?;
         Ok(HostSession {
             ws: self.ws.clone(),
             live,
@@ -155,19 +182,22 @@ impl LanHost for Host {
 }
 
 /// How one connection's task ended.
-type Ended = Result<(String, Outcome, HostSession), LanError<HostError>>;
+type Ended<W> = Result<(String, Outcome, HostSession<W>), LanError<HostError>>;
 
 /// Runs LAN sync on `ws` until it is over (see [`LanOptions::live`]) or
 /// `stop` resolves, sending what happens to `events`. Errors: the
 /// workspace has no team, or the address cannot be listened on.
-pub async fn run(
-    ws: SharedWorkspace,
+pub async fn run<W: WorkspaceAccess>(
+    ws: W,
     opts: LanOptions,
     edits: watch::Receiver<u64>,
     events: mpsc::UnboundedSender<LanEvent>,
     stop: impl std::future::Future<Output = ()>,
 ) -> Result<(), LanServiceError> {
-    let creds = lock(&ws).lan_credentials().map_err(LanServiceError::Core)?;
+    let creds = ws
+        .with(|w| w.lan_credentials())
+        .ok_or(LanServiceError::Locked)?
+        .map_err(LanServiceError::Core)?;
     let config = Arc::new(LanConfig {
         team_id: creds.team_id,
         key: Arc::new(StaticKey::from_bytes(*creds.static_secret)),
@@ -192,8 +222,8 @@ pub async fn run(
     });
     let sessions = Arc::new(Sessions::default());
     let live = opts.live.then_some(edits);
-    let mut tasks: JoinSet<Ended> = JoinSet::new();
-    let spawn = |tasks: &mut JoinSet<Ended>, stream: TcpStream, dialled: bool| {
+    let mut tasks: JoinSet<Ended<W>> = JoinSet::new();
+    let spawn = |tasks: &mut JoinSet<Ended<W>>, stream: TcpStream, dialled: bool| {
         let (host, config, sessions, live) =
             (host.clone(), config.clone(), sessions.clone(), live.clone());
         tasks.spawn(async move {
@@ -236,9 +266,9 @@ pub async fn run(
 }
 
 /// Reports one connection's end; whether its session completed.
-fn finished(
-    ws: &SharedWorkspace,
-    joined: Result<Ended, tokio::task::JoinError>,
+fn finished<W: WorkspaceAccess>(
+    ws: &W,
+    joined: Result<Ended<W>, tokio::task::JoinError>,
     events: &mpsc::UnboundedSender<LanEvent>,
 ) -> bool {
     let failed = |peer: Option<String>, code: &str, message: String| LanEvent::Failed {
@@ -248,26 +278,30 @@ fn finished(
     };
     let event = match joined {
         Ok(Ok((peer, outcome, session))) => {
-            let mut ws = lock(ws);
-            let name = ws
-                .session_peer(&session.live)
-                .map(|p| p.name)
-                .unwrap_or_default();
-            match ws.session_end(session.live) {
-                Ok(summary) => LanEvent::Synced {
+            let ended = ws.with(|ws| {
+                let name = ws
+                    .session_peer(&session.live)
+                    .map(|p| p.name)
+                    .unwrap_or_default();
+                ws.session_end(session.live).map(|s| (name, s))
+            });
+            match ended {
+                None => failed(Some(peer), LOCKED, LOCKED_MESSAGE.into()),
+                Some(Err(e)) => failed(Some(peer), e.code(), e.to_string()),
+                Some(Ok((name, summary))) => LanEvent::Synced {
                     peer,
                     name,
                     applied: summary.applied,
                     quarantined: summary.quarantined.len(),
                     complete: outcome.complete,
                 },
-                Err(e) => failed(Some(peer), e.code(), e.to_string()),
             }
         }
         // The other connection with the same device runs the session.
         Ok(Err(LanError::Duplicate)) => return false,
         Ok(Err(LanError::Net(e))) => failed(None, e.code(), e.to_string()),
         Ok(Err(LanError::Host(HostError::Core(e)))) => failed(None, e.code(), e.to_string()),
+        Ok(Err(LanError::Host(HostError::Locked))) => failed(None, LOCKED, LOCKED_MESSAGE.into()),
         Ok(Err(LanError::Host(HostError::NotThePeer))) => failed(
             None,
             NetError::UnknownPeer.code(),
@@ -285,6 +319,8 @@ fn finished(
 pub enum LanServiceError {
     #[error(transparent)]
     Core(CoreError),
+    #[error("the vault is locked")]
+    Locked,
     #[error(transparent)]
     Net(#[from] NetError),
 }
