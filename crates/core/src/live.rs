@@ -134,6 +134,13 @@ impl Workspace {
         })
     }
 
+    /// What the session took in so far (a live session reports it each
+    /// time both sides are current, long before it ends).
+    pub fn session_summary(&self, s: &LiveSession) -> ImportSummary {
+        let name = self.session_peer(s).map(|p| p.name).unwrap_or_default();
+        ImportSummary::of(s.session.report().clone(), name)
+    }
+
     /// Ends a session: saves what is left (what this device learnt the
     /// peer holds), records when this device last synced with the peer's
     /// member, and returns everything the session took in.

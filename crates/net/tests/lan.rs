@@ -3,6 +3,7 @@
 //! current, a live edit pushed while connected, one session when both
 //! dial, and a device of another team turned away.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -23,11 +24,23 @@ struct Device {
     config: LanConfig,
 }
 
-struct Host(Arc<Mutex<Replica>>);
+struct Host {
+    replica: Arc<Mutex<Replica>>,
+    /// How many times a live session of this host found both sides current.
+    current: Arc<AtomicUsize>,
+}
+
+fn host(d: &Device) -> Host {
+    Host {
+        replica: d.replica.clone(),
+        current: Arc::default(),
+    }
+}
 
 struct HostSession {
     replica: Arc<Mutex<Replica>>,
     session: Session,
+    current: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for HostSession {
@@ -52,21 +65,25 @@ impl SessionHost for HostSession {
     fn is_done(&mut self) -> bool {
         self.session.is_done()
     }
+    fn current(&mut self) {
+        self.current.fetch_add(1, Ordering::SeqCst);
+    }
 }
 
 impl LanHost for Host {
     type Session = HostSession;
     type Error = String;
     fn identify(&self, agreement: &[u8; 32]) -> Option<String> {
-        let r = self.0.lock().unwrap();
+        let r = self.replica.lock().unwrap();
         r.device_by_agreement(agreement).ok()?.map(|d| d.to_hex())
     }
     fn open_session(&self, _peer: &str) -> Result<HostSession, String> {
-        let r = self.0.lock().unwrap();
+        let r = self.replica.lock().unwrap();
         let session = Session::new(&r, None, T0).map_err(|e| e.code().to_string())?;
         Ok(HostSession {
-            replica: self.0.clone(),
+            replica: self.replica.clone(),
             session,
+            current: self.current.clone(),
         })
     }
 }
@@ -147,8 +164,8 @@ async fn two_devices_sync_then_a_live_edit_arrives_while_connected() {
     let (_quiet_tx, quiet_rx) = watch::channel(0u64);
     let sessions_a = Sessions::default();
     let sessions_b = Sessions::default();
-    let host_a = Host(admin.replica.clone());
-    let host_b = Host(inv.replica.clone());
+    let host_a = host(&admin);
+    let host_b = host(&inv);
     let a = lan::connection(
         accept,
         false,
@@ -171,10 +188,22 @@ async fn two_devices_sync_then_a_live_edit_arrives_while_connected() {
             "the first case did not arrive"
         );
         assert!(sessions_a.is_running(&inv.config.me));
+        // Each side is told once both are current, though the session stays.
+        let told = || host_b.current.load(Ordering::SeqCst);
+        assert!(
+            eventually(|| told() >= 1).await,
+            "never told it was current"
+        );
+        let before = told();
         // A live edit on the investigator's side, while connected.
         let second = open_case(&inv, "second");
         edits_tx.send_modify(|n| *n += 1);
-        eventually(|| holds(&admin, &second)).await
+        let arrived = eventually(|| holds(&admin, &second)).await;
+        assert!(
+            eventually(|| told() > before).await,
+            "not told after the edit"
+        );
+        arrived
     };
     let live = tokio::time::timeout(Duration::from_secs(60), async {
         tokio::select! {
@@ -208,8 +237,8 @@ async fn when_both_dial_one_session_runs() {
     let (b_dials, a_accepts) = connect(&la).await;
     let sessions_a = Sessions::default();
     let sessions_b = Sessions::default();
-    let host_a = Host(admin.replica.clone());
-    let host_b = Host(inv.replica.clone());
+    let host_a = host(&admin);
+    let host_b = host(&inv);
     let (r1, r2, r3, r4) = tokio::time::timeout(Duration::from_secs(60), async {
         tokio::join!(
             lan::connection(a_dials, true, &admin.config, &host_a, &sessions_a, None),
@@ -237,8 +266,8 @@ async fn a_device_of_another_team_is_turned_away() {
     let (dial, accept) = connect(&listener).await;
     let sessions_a = Sessions::default();
     let sessions_s = Sessions::default();
-    let host_a = Host(admin.replica.clone());
-    let host_s = Host(stranger.replica.clone());
+    let host_a = host(&admin);
+    let host_s = host(&stranger);
     let (ra, rs) = tokio::time::timeout(Duration::from_secs(30), async {
         tokio::join!(
             lan::connection(accept, false, &admin.config, &host_a, &sessions_a, None),
@@ -312,8 +341,8 @@ async fn the_wire_carries_no_case_byte_in_the_clear() {
     let tapping = tokio::spawn(tap(from_inv, to_admin, seen.clone()));
     let sessions_a = Sessions::default();
     let sessions_b = Sessions::default();
-    let host_a = Host(admin.replica.clone());
-    let host_b = Host(inv.replica.clone());
+    let host_a = host(&admin);
+    let host_b = host(&inv);
     let (ra, rb) = tokio::time::timeout(Duration::from_secs(60), async {
         tokio::join!(
             lan::connection(admin_side, false, &admin.config, &host_a, &sessions_a, None),

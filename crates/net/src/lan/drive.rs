@@ -28,6 +28,9 @@ pub trait SessionHost {
     fn receive(&mut self, frame: &[u8]) -> Result<(), Self::Error>;
     /// Nothing more to send until the peer speaks again.
     fn is_done(&mut self) -> bool;
+    /// A live run found both sides current (once each time it becomes so):
+    /// a live session otherwise reports nothing until it ends.
+    fn current(&mut self) {}
 }
 
 /// Why a session run ended early.
@@ -74,6 +77,9 @@ where
     let mut announced: Option<u64> = None;
     // The other side's last message was an idle counting this many frames.
     let mut peer_idle: Option<u64> = None;
+    // Both sides were current when the host was last told so; a frame
+    // either way clears it.
+    let mut reported = false;
     loop {
         while let Some(frame) = host.poll().map_err(DriveError::Host)? {
             let mut msg = Vec::with_capacity(1 + frame.len());
@@ -82,6 +88,7 @@ where
             sender.send(&msg).await?;
             out.frames_sent += 1;
             announced = None;
+            reported = false;
         }
         if host.is_done() && announced != Some(out.frames_received) {
             let mut msg = vec![IDLE];
@@ -93,6 +100,10 @@ where
         if current && live.is_none() {
             out.complete = true;
             return Ok(out);
+        }
+        if current && !reported {
+            reported = true;
+            host.current();
         }
         let incoming = match live.as_mut() {
             Some(edits) if current => {
@@ -122,6 +133,7 @@ where
                     host.receive(frame).map_err(DriveError::Host)?;
                     out.frames_received += 1;
                     peer_idle = None;
+                    reported = false;
                 }
                 Some((&IDLE, count)) if count.len() == 8 => {
                     let mut n = [0u8; 8];

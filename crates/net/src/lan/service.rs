@@ -79,12 +79,15 @@ pub enum LanEvent {
         peer: String,
         name: String,
     },
+    /// Both sides were current (a live session: each time they become
+    /// so, while it stays open), or the session ended. The counts are the
+    /// session's so far.
     Synced {
         peer: String,
         name: String,
         applied: usize,
         quarantined: usize,
-        /// Both sides were current when it ended.
+        /// Both sides were current when it ended (or now, in a live one).
         complete: bool,
     },
     Failed {
@@ -160,6 +163,19 @@ impl<W: WorkspaceAccess> SessionHost for HostSession<W> {
     }
     fn is_done(&mut self) -> bool {
         self.live.is_done()
+    }
+    fn current(&mut self) {
+        let live = &self.live;
+        let Some(summary) = self.ws.with(|ws| ws.session_summary(live)) else {
+            return;
+        };
+        let _ = self.events.send(LanEvent::Synced {
+            peer: self.peer.clone(),
+            name: summary.sender_name,
+            applied: summary.applied,
+            quarantined: summary.quarantined.len(),
+            complete: true,
+        });
     }
 }
 
