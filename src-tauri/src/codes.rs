@@ -17,9 +17,18 @@ pub const UNEXPECTED: &str = "app.unexpected";
 /// The core's codes and the shell's own, each once.
 pub fn error_codes() -> Vec<&'static str> {
     let mut codes = caravan_core::all_codes();
-    codes.extend([LOCKED, PATH_REFUSED, UNEXPECTED]);
+    codes.extend([LOCKED, PATH_REFUSED, UNEXPECTED, LAN_STOPPED]);
+    // LAN sessions and relays fail with the network's codes.
+    for code in caravan_net::NetError::CODES {
+        if !codes.contains(code) {
+            codes.push(code);
+        }
+    }
     codes
 }
+
+/// `lan_connect` while LAN sync is not running.
+pub const LAN_STOPPED: &str = "app.lan_stopped";
 
 /// The codes as a TypeScript union, the type of `ErrorDto::code`.
 pub struct ErrorCode;

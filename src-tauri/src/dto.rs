@@ -58,6 +58,78 @@ pub struct CreatedVaultDto {
     pub recovery_code: String,
 }
 
+/// What `lan_start` takes: whether to look for the team's devices on the
+/// network, addresses (`ip:port`) to dial at once, and the port to listen
+/// on (any free one when absent).
+#[derive(Debug, Clone, PartialEq, Deserialize, TS)]
+pub struct LanStartRequest {
+    pub discovery: bool,
+    #[serde(default)]
+    pub connect: Vec<String>,
+    #[serde(default)]
+    pub port: Option<u16>,
+}
+
+/// LAN sync as the sync centre shows it (`lan_status`, and the
+/// `caravan://lan` event on every change).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
+pub struct LanStatusDto {
+    pub running: bool,
+    /// The address the app listens on, as bound (`0.0.0.0:port`: every
+    /// network).
+    pub listening: Option<String>,
+    /// What another laptop types to reach this one: this device's
+    /// addresses on its networks, with the port.
+    pub addresses: Vec<String>,
+    pub discovery: bool,
+    /// Discovery could not start here: devices are reached by address only.
+    pub discovery_failed: bool,
+    /// The latest failure no listed device is known for (an incoming
+    /// connection refused before its session, or why LAN sync stopped).
+    #[ts(as = "Option<crate::codes::ErrorCode>")]
+    pub last_error_code: Option<String>,
+    pub peers: Vec<LanPeerDto>,
+}
+
+/// A device found, dialled or synced with on the network.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct LanPeerDto {
+    /// The device id, once its session began.
+    pub device: Option<String>,
+    /// Its member's name, once its session began.
+    pub name: Option<String>,
+    pub address: Option<String>,
+    pub state: LanPeerState,
+    pub last_sync_ms: Option<i64>,
+    /// Changes applied here in the session with it so far.
+    pub applied: u64,
+    pub quarantined: u64,
+    #[ts(as = "Option<crate::codes::ErrorCode>")]
+    pub last_error_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LanPeerState {
+    Found,
+    Connected,
+    /// Both sides were current at `last_sync_ms` (a live session stays
+    /// open: later edits are pushed at once).
+    Synced,
+    Failed,
+}
+
+/// A relay this team syncs through, as the sync centre lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct RelayDto {
+    pub url: String,
+    /// The relay's public key (64 hex digits), pinned by the admin.
+    pub key: String,
+    pub last_sync_ms: Option<i64>,
+    #[ts(as = "Option<crate::codes::ErrorCode>")]
+    pub last_error_code: Option<String>,
+}
+
 /// Writes the TypeScript declaration of every type the window exchanges
 /// with the shell (the shell's own and the core's) into `cfg`'s folder.
 pub fn export_typescript(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
@@ -65,6 +137,9 @@ pub fn export_typescript(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> 
     StatusDto::export_all(cfg)?;
     StrengthDto::export_all(cfg)?;
     CreatedVaultDto::export_all(cfg)?;
+    LanStartRequest::export_all(cfg)?;
+    LanStatusDto::export_all(cfg)?;
+    RelayDto::export_all(cfg)?;
     caravan_core::typescript::export_all(cfg)?;
     // One line a role: the roles differ only in their values.
     let mut json = String::from("{\n");

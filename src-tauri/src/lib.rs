@@ -7,6 +7,7 @@ pub mod codes;
 pub mod commands;
 pub mod dto;
 pub mod files;
+pub mod lan;
 pub mod state;
 
 use std::path::PathBuf;
@@ -97,6 +98,14 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::sync::progress_report,
         commands::sync::audit_log,
         commands::sync::audit_verify,
+        commands::lan::lan_start,
+        commands::lan::lan_stop,
+        commands::lan::lan_connect,
+        commands::lan::lan_status,
+        commands::relays::relays,
+        commands::relays::relay_add,
+        commands::relays::relay_remove,
+        commands::relays::relay_sync_now,
         commands::files::pick_file
     ])
 }

@@ -36,6 +36,8 @@ pub struct Shared {
     pub opts: OpenOptions,
     /// Which files the window may have the shell read or write.
     pub files: FileGate,
+    /// LAN sync, which runs only while the workspace is open.
+    pub lan: crate::lan::Lan,
     /// Held across every change of which vault is open (create, unlock,
     /// recover, demo in and out, lock), so a slow unlock cannot install
     /// its workspace after a lock or a switch that began later.
@@ -50,16 +52,20 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
+/// An error kind as the window reads it (`wrong_secret`, `failure`, …).
+pub fn kind_name(kind: caravan_core::ErrorKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_else(|| "failure".into())
+}
+
 impl From<CoreError> for ErrorDto {
     fn from(e: CoreError) -> Self {
-        let kind = serde_json::to_value(e.kind())
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_else(|| "failure".into());
         ErrorDto {
             code: e.code().into(),
             message: e.to_string(),
-            kind,
+            kind: kind_name(e.kind()),
         }
     }
 }
@@ -87,6 +93,7 @@ impl AppState {
             auto_lock_minutes: AtomicI64::new(5),
             opts,
             files: FileGate::default(),
+            lan: crate::lan::Lan::default(),
             transition: Mutex::new(()),
         }))
     }
@@ -162,7 +169,14 @@ impl Shared {
             }
         };
         let ws = guard.as_mut().ok_or_else(locked)?;
-        f(ws).map_err(Into::into)
+        let answer = f(ws).map_err(Into::into);
+        drop(guard);
+        // Whatever the command committed reaches the devices connected on
+        // the LAN at once; a command that changed nothing sends nothing.
+        if answer.is_ok() {
+            self.lan.edited();
+        }
+        answer
     }
 
     /// Holds off every other change of which vault is open until dropped.
@@ -193,6 +207,8 @@ impl Shared {
     /// [`Self::lock`] for a caller that holds [`Self::transition`]. Even a
     /// workspace a panicking command left behind is dropped.
     pub fn close(&self) -> bool {
+        // LAN sync needs the open workspace: it stops with it.
+        self.lan.stop();
         let was_open = match self
             .workspace
             .lock()

@@ -8,6 +8,8 @@ mod commands;
 mod e2e;
 mod files;
 mod forms;
+#[cfg(unix)]
+mod lan;
 mod shell;
 #[cfg(unix)]
 mod util;

@@ -20,6 +20,8 @@ macro_rules! workspace_commands {
 
 pub mod cases;
 pub mod files;
+pub mod lan;
+pub mod relays;
 pub mod session;
 pub mod sync;
 pub mod team;
