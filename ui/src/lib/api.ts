@@ -2,6 +2,7 @@
 // command; every failure becomes an ApiError carrying the backend's stable
 // code, which the UI translates (never the message text).
 import { invoke, Channel } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type { ErrorDto } from '$lib/bindings/ErrorDto';
 import type { ErrorCode } from '$lib/bindings/ErrorCode';
 import type { StatusDto } from '$lib/bindings/StatusDto';
@@ -44,6 +45,9 @@ import type { DiscardView } from '$lib/bindings/DiscardView';
 import type { ProgressReport } from '$lib/bindings/ProgressReport';
 import type { AuditRow } from '$lib/bindings/AuditRow';
 import type { AuditCheck } from '$lib/bindings/AuditCheck';
+import type { LanStartRequest } from '$lib/bindings/LanStartRequest';
+import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
+import type { RelayDto } from '$lib/bindings/RelayDto';
 
 /** A rejected command, with the backend's stable code. */
 export class ApiError extends Error {
@@ -226,3 +230,43 @@ export const discardQuarantined = (target: QuarantineRef) => call<DiscardView>('
 export const progressReport = () => call<ProgressReport>('progress_report');
 export const auditLog = (limit: number | null) => call<AuditRow[]>('audit_log', { limit });
 export const auditVerify = () => call<AuditCheck>('audit_verify');
+
+// --- LAN sync and relays ---------------------------------------------------
+/** Starts LAN sync (restarting it if it runs); answers once it listens. */
+export const lanStart = (request: LanStartRequest) => call<LanStatusDto>('lan_start', { request });
+export const lanStop = () => call<LanStatusDto>('lan_stop');
+/** Dials another laptop by `ip:port` while LAN sync runs. */
+export const lanConnect = (address: string) => call<LanStatusDto>('lan_connect', { address });
+export const lanStatus = () => call<LanStatusDto>('lan_status');
+/** What the sync centre shows before the shell has answered: not running. */
+export const LAN_IDLE: LanStatusDto = {
+  running: false,
+  listening: null,
+  addresses: [],
+  discovery: true,
+  discovery_failed: false,
+  last_error_code: null,
+  peers: [],
+};
+
+/** Calls `handler` with the whole LAN status each time it changes; returns
+ *  the function that stops listening. */
+export function onLanStatus(handler: (status: LanStatusDto) => void): () => void {
+  let unlisten: (() => void) | null = null;
+  let stopped = false;
+  listen<LanStatusDto>('caravan://lan', (e) => handler(e.payload))
+    .then((u) => (stopped ? u() : (unlisten = u)))
+    .catch(() => {}); // without events the screen still shows what the commands answer
+  return () => {
+    stopped = true;
+    const r: unknown = unlisten?.();
+    if (r instanceof Promise) r.catch(() => {});
+  };
+}
+
+export const relays = () => call<RelayDto[]>('relays');
+/** Adds a relay (admins): its address and the key its operator gave. */
+export const relayAdd = (url: string, key: string) => call<RelayDto[]>('relay_add', { url, key });
+export const relayRemove = (key: string) => call<RelayDto[]>('relay_remove', { key });
+/** One round through the relay: send, fetch, apply. */
+export const relaySyncNow = (key: string) => call<RelayDto>('relay_sync_now', { key });
