@@ -189,6 +189,22 @@ fn two_instances_one_team() {
     case.keep_conflict_value_of("Aibek", "Kaskelen construction site");
     case.tab("people");
     b.find(&tid("person-row"));
+    // Sync on this network: started, it shows where another laptop can
+    // reach this one; stopped, it listens no more.
+    let sync = SyncCentre(&b);
+    let address = sync.start_lan();
+    let port: u16 = address.trim().rsplit(':').next().unwrap().parse().unwrap();
+    sync.stop_lan();
+    wait_until(
+        "the LAN port to close",
+        Duration::from_secs(30),
+        || {
+            std::net::TcpStream::connect(("127.0.0.1", port))
+                .is_err()
+                .then_some(())
+        },
+        || "it still accepts connections".to_string(),
+    );
     // The supervisor is the team's admin: the dashboard and team screens.
     b.click(&tid("nav-dashboard"));
     b.find(&tid("quarantined-count"));

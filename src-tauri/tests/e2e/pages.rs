@@ -222,7 +222,7 @@ impl CaseScreen<'_> {
     }
 }
 
-/// The sync centre: bundles by file.
+/// The sync centre: bundles by file, and sync on this network.
 pub struct SyncCentre<'a>(pub &'a Driver);
 
 impl SyncCentre<'_> {
@@ -253,5 +253,28 @@ impl SyncCentre<'_> {
         });
         d.screenshot("09-import-summary");
         summary
+    }
+
+    /// Starts syncing on this network; returns the address it shows for
+    /// another laptop to type.
+    pub fn start_lan(&self) -> String {
+        let d = self.0;
+        d.click(&tid("nav-sync"));
+        d.click(&tid("lan-start"));
+        let address = d.wait_text(&tid("lan-address"), "the address to reach it", |t| {
+            t.contains(':')
+        });
+        d.find(&tid("lan-stop"));
+        d.screenshot("15-lan-running");
+        address
+    }
+
+    /// Stops syncing on this network.
+    pub fn stop_lan(&self) {
+        let d = self.0;
+        d.click(&tid("lan-stop"));
+        d.find(&tid("lan-start"));
+        d.wait_gone(&tid("lan-address"));
+        d.screenshot("16-lan-stopped");
     }
 }
