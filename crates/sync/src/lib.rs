@@ -14,6 +14,7 @@
 //! - `bundle`: the encrypted, signed bundle file, and export/import.
 //! - `chunk`: Automerge chunks from other devices, read within bounds before Automerge parses them.
 //! - `join`: enrolment of a new device without network.
+//! - `relays`: the relays a team uses, pinned in the team document by admins.
 //! - `quota`: what one device may leave stored here as held and quarantined changes.
 //! - `residency`: which cases and signatures are in memory; exchanges need them all.
 //! - `case_docs`: the cases in memory, marked when changed so a save looks at those only.
@@ -39,6 +40,7 @@ mod lan_keys;
 pub mod quarantine;
 pub mod quota;
 pub mod refusal;
+pub mod relays;
 pub mod replica;
 mod residency;
 pub mod session;
