@@ -12,6 +12,7 @@
 //! - `quarantine`: changes that failed a check, and the supervisor's review of them.
 //! - `case_keys`: a key per case, sealed to the devices that may access it; cases travel under it.
 //! - `bundle`: the encrypted, signed bundle file, and export/import.
+//! - `announce`: what a bundle for a member announces, recorded once it has left; what a member may lack.
 //! - `chunk`: Automerge chunks from other devices, read within bounds before Automerge parses them.
 //! - `join`: enrolment of a new device without network.
 //! - `relays`: the relays a team uses, pinned in the team document by admins.
@@ -25,6 +26,7 @@
 //! decisions into bytes; the application core persists them in the vault.
 
 pub mod analyze;
+pub mod announce;
 pub mod audit_anchor;
 pub mod bundle;
 mod case_docs;
