@@ -30,6 +30,12 @@ struct HostSession {
     session: Session,
 }
 
+impl std::fmt::Debug for HostSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HostSession")
+    }
+}
+
 impl SessionHost for HostSession {
     type Error = String;
     fn poll(&mut self) -> Result<Option<Vec<u8>>, String> {
@@ -97,6 +103,10 @@ fn pair() -> (Device, Device) {
 }
 
 fn open_case(d: &Device, name: &str) -> String {
+    open_case_titled(d, name, "Garment workshop")
+}
+
+fn open_case_titled(d: &Device, name: &str, title: &str) -> String {
     let mut nonce = [0u8; 16];
     nonce[..name.len()].copy_from_slice(name.as_bytes());
     d.replica
@@ -106,7 +116,7 @@ fn open_case(d: &Device, name: &str) -> String {
             NewCase {
                 nonce,
                 reference: format!("REF-{name}"),
-                title: "Garment workshop".into(),
+                title: title.into(),
                 jurisdiction: "KZ".into(),
             },
             T0,
@@ -212,7 +222,7 @@ async fn when_both_dial_one_session_runs() {
     .expect("the sessions did not end");
     let completed = [&r1, &r2, &r3, &r4]
         .iter()
-        .filter(|r| matches!(r, Ok((_, o)) if o.complete))
+        .filter(|r| matches!(r, Ok((_, o, _)) if o.complete))
         .count();
     // One connection per side completes its session; the other ends.
     assert_eq!(completed, 2, "{r1:?} {r2:?} {r3:?} {r4:?}");
@@ -259,4 +269,86 @@ fn adverts_change_every_window_and_only_the_team_recognises_them() {
     assert_ne!(key.advert_name(now + w, "a1b2c3d4"), name);
     assert!(!key.recognises("not-a-caravan-advert", now));
     assert!(!name.contains("Almaty") && !name.contains("laptop"));
+}
+
+/// Copies one direction and keeps a copy of every byte.
+async fn copy_seen(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    seen: Arc<Mutex<Vec<u8>>>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 << 10];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        seen.lock().unwrap().extend_from_slice(&buf[..n]);
+        if to.write_all(&buf[..n]).await.is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown().await;
+}
+
+/// Forwards bytes between two sockets and keeps a copy of everything.
+async fn tap(a: TcpStream, b: TcpStream, seen: Arc<Mutex<Vec<u8>>>) {
+    let (ar, aw) = a.into_split();
+    let (br, bw) = b.into_split();
+    tokio::join!(copy_seen(ar, bw, seen.clone()), copy_seen(br, aw, seen));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wire_carries_no_case_byte_in_the_clear() {
+    const CANARY: &str = "Canary-Zhanar-Tulegenova-7731";
+    let (admin, inv) = pair();
+    let case = open_case_titled(&inv, "canary", CANARY);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (to_proxy, from_inv) = connect(&proxy).await;
+    let (to_admin, admin_side) = connect(&listener).await;
+    let tapping = tokio::spawn(tap(from_inv, to_admin, seen.clone()));
+    let sessions_a = Sessions::default();
+    let sessions_b = Sessions::default();
+    let host_a = Host(admin.replica.clone());
+    let host_b = Host(inv.replica.clone());
+    let (ra, rb) = tokio::time::timeout(Duration::from_secs(60), async {
+        tokio::join!(
+            lan::connection(admin_side, false, &admin.config, &host_a, &sessions_a, None),
+            lan::connection(to_proxy, true, &inv.config, &host_b, &sessions_b, None),
+        )
+    })
+    .await
+    .unwrap();
+    ra.unwrap();
+    rb.unwrap();
+    drop(tapping);
+    // The case went through, title and all...
+    let got = admin.replica.lock().unwrap().case(&case).unwrap();
+    assert_eq!(got.case().unwrap().header.title, CANARY);
+    // ...and not one copy of it in the clear, nor the team's name, nor
+    // what a session frame's header carries (the team id, the devices'
+    // public keys): the Noise channel hides who talks to whom.
+    let seen = seen.lock().unwrap();
+    assert!(seen.len() > 1000, "only {} bytes seen", seen.len());
+    let team_id = admin.replica.lock().unwrap().team_id().0;
+    let admin_id = admin.replica.lock().unwrap().device().0;
+    let inv_id = inv.replica.lock().unwrap().device().0;
+    let needles: [&[u8]; 6] = [
+        CANARY.as_bytes(),
+        b"Almaty TIP unit",
+        b"Aigerim",
+        &team_id,
+        &admin_id,
+        &inv_id,
+    ];
+    for needle in needles {
+        assert!(
+            !seen.windows(needle.len()).any(|w| w == needle),
+            "{} in the clear on the wire",
+            String::from_utf8_lossy(needle)
+        );
+    }
 }
