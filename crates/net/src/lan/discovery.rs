@@ -1,0 +1,179 @@
+//! Finding the team's other devices on the LAN with mDNS, without telling a
+//! passer-by whose they are.
+//!
+//! A device advertises `_caravan._tcp` under an instance name made of a
+//! tag and a random suffix. The tag is an HMAC of the current 15-minute
+//! window under the team's discovery key (derived from the team key), so
+//! it changes four times an hour and only a device holding the key can
+//! tell that two adverts are the same team's, or a team's at all. The
+//! random suffix keeps two devices of one team from claiming the same
+//! name. An advert whose tag is not the team's is ignored.
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use hmac::{KeyInit, Mac};
+use mdns_sd::{ServiceDaemon, ServiceEvent, ServiceInfo};
+use sha2::Sha256;
+use tokio::sync::mpsc;
+use zeroize::Zeroizing;
+
+use crate::error::NetError;
+
+pub const SERVICE_TYPE: &str = "_caravan._tcp.local.";
+/// How long one tag is advertised.
+pub const WINDOW_MS: i64 = 15 * 60 * 1000;
+
+/// The team's LAN discovery key. Wiped when dropped; never printed.
+pub struct DiscoveryKey(Zeroizing<[u8; 32]>);
+
+impl DiscoveryKey {
+    pub fn from_bytes(bytes: Zeroizing<[u8; 32]>) -> DiscoveryKey {
+        DiscoveryKey(bytes)
+    }
+
+    fn tag(&self, window: i64) -> String {
+        let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(&self.0[..])
+            .expect("HMAC takes a key of any length");
+        mac.update(b"caravan/lan/advert/v1\0");
+        mac.update(&window.to_be_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..8])
+    }
+
+    /// The instance name to advertise at `now_ms`, with `suffix` (random,
+    /// chosen once per run).
+    pub fn advert_name(&self, now_ms: i64, suffix: &str) -> String {
+        format!("{}-{suffix}", self.tag(now_ms.div_euclid(WINDOW_MS)))
+    }
+
+    /// Whether `name` is a team device's advert: its tag is this window's,
+    /// the one before or the one after (clocks differ).
+    pub fn recognises(&self, name: &str, now_ms: i64) -> bool {
+        let Some((tag, suffix)) = name.split_once('-') else {
+            return false;
+        };
+        if tag.len() != 16 || suffix.is_empty() || suffix.len() > 32 {
+            return false;
+        }
+        let w = now_ms.div_euclid(WINDOW_MS);
+        (w - 1..=w + 1).any(|w| self.tag(w) == tag)
+    }
+}
+
+impl std::fmt::Debug for DiscoveryKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DiscoveryKey(..)")
+    }
+}
+
+fn mdns_err(e: mdns_sd::Error) -> NetError {
+    NetError::Io(format!("local network discovery: {e}"))
+}
+
+/// An advert and a browse of the team's devices, running until dropped.
+pub struct Discovery {
+    daemon: ServiceDaemon,
+    stop: Option<std::sync::mpsc::Sender<()>>,
+}
+
+impl Discovery {
+    /// Advertises this device's listening `port` and reports the addresses
+    /// of the team's other devices as they are resolved. `now` gives the
+    /// wall clock in milliseconds (passed in so tests can choose it).
+    pub fn start(
+        key: DiscoveryKey,
+        port: u16,
+        now: fn() -> i64,
+    ) -> Result<(Discovery, mpsc::UnboundedReceiver<SocketAddr>), NetError> {
+        let daemon = ServiceDaemon::new().map_err(mdns_err)?;
+        let mut suffix = [0u8; 4];
+        getrandom::fill(&mut suffix).map_err(|e| NetError::Io(e.to_string()))?;
+        let suffix = hex::encode(suffix);
+        let browse = daemon.browse(SERVICE_TYPE).map_err(mdns_err)?;
+        let (found_tx, found_rx) = mpsc::unbounded_channel();
+        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+        let advertiser = daemon.clone();
+        std::thread::Builder::new()
+            .name("caravan-lan-discovery".into())
+            .spawn(move || {
+                let mut advertised: Option<String> = None;
+                let mut seen: HashSet<SocketAddr> = HashSet::new();
+                loop {
+                    let t = now();
+                    let name = key.advert_name(t, &suffix);
+                    if advertised.as_deref() != Some(name.as_str()) {
+                        if let Some(old) = advertised.take() {
+                            let _ = advertiser.unregister(&format!("{old}.{SERVICE_TYPE}"));
+                        }
+                        match advert(&name, port) {
+                            Ok(info) => {
+                                if advertiser.register(info).is_ok() {
+                                    advertised = Some(name.clone());
+                                }
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "the LAN advert could not be made")
+                            }
+                        }
+                    }
+                    match browse.recv_timeout(Duration::from_millis(500)) {
+                        Ok(ServiceEvent::ServiceResolved(info)) => {
+                            let instance = info
+                                .get_fullname()
+                                .strip_suffix(&format!(".{SERVICE_TYPE}"))
+                                .unwrap_or_default()
+                                .to_string();
+                            if instance == name || !key.recognises(&instance, t) {
+                                continue;
+                            }
+                            for ip in info.get_addresses() {
+                                let addr = SocketAddr::new(*ip, info.get_port());
+                                if seen.insert(addr) && found_tx.send(addr).is_err() {
+                                    return;
+                                }
+                            }
+                        }
+                        Ok(ServiceEvent::ServiceRemoved(..)) => seen.clear(),
+                        Ok(_) | Err(_) => {}
+                    }
+                    if !matches!(
+                        stop_rx.try_recv(),
+                        Err(std::sync::mpsc::TryRecvError::Empty)
+                    ) {
+                        return;
+                    }
+                }
+            })
+            .map_err(|e| NetError::Io(e.to_string()))?;
+        Ok((
+            Discovery {
+                daemon,
+                stop: Some(stop_tx),
+            },
+            found_rx,
+        ))
+    }
+}
+
+fn advert(name: &str, port: u16) -> Result<ServiceInfo, mdns_sd::Error> {
+    // The host name is the instance's own, not the machine's: a machine
+    // name would identify the laptop to anyone listening.
+    let host = format!("{name}.local.");
+    Ok(ServiceInfo::new(
+        SERVICE_TYPE,
+        name,
+        &host,
+        "",
+        port,
+        None::<std::collections::HashMap<String, String>>,
+    )?
+    .enable_addr_auto())
+}
+
+impl Drop for Discovery {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        let _ = self.daemon.shutdown();
+    }
+}

@@ -1,0 +1,294 @@
+//! The Noise channel every connection runs in (docs/formats/relay.md, "The
+//! Noise channel"): a handshake over a message pipe, then application
+//! messages of any length cut into Noise transport messages.
+//!
+//! The two halves of a channel are independent, so one task can send
+//! while another receives: each holds the shared cipher state and its own
+//! nonce (Noise's nonces are per direction).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use snow::{Builder, HandshakeState, StatelessTransportState};
+use zeroize::Zeroizing;
+
+use crate::error::NetError;
+
+/// The largest Noise message (Noise's own limit).
+pub const MAX_NOISE_MESSAGE: usize = 65_535;
+/// Plaintext carried by one transport message (the rest is the tag).
+const CHUNK: usize = MAX_NOISE_MESSAGE - 16;
+
+const RELAY_PATTERN: &str = "Noise_NK_25519_ChaChaPoly_BLAKE2s";
+const LAN_PATTERN: &str = "Noise_XX_25519_ChaChaPoly_BLAKE2s";
+const RELAY_PROLOGUE: &[u8] = b"caravan/relay/v1";
+const LAN_PROLOGUE: &[u8] = b"caravan/lan/v1\0";
+
+/// Sends whole messages of at most [`MAX_NOISE_MESSAGE`] bytes, in order.
+pub trait MessageSink: Send {
+    fn send(&mut self, msg: Vec<u8>) -> impl Future<Output = Result<(), NetError>> + Send;
+}
+
+/// Receives whole messages in the order they were sent; `None` once the
+/// other side has closed.
+pub trait MessageSource: Send {
+    fn recv(&mut self) -> impl Future<Output = Result<Option<Vec<u8>>, NetError>> + Send;
+}
+
+/// An X25519 static key: a relay's, or a device's agreement key on the
+/// LAN. Wiped when dropped; neither cloned nor printed.
+pub struct StaticKey(Zeroizing<[u8; 32]>);
+
+impl StaticKey {
+    pub fn generate() -> Result<StaticKey, NetError> {
+        let mut k = Zeroizing::new([0u8; 32]);
+        getrandom::fill(&mut k[..])
+            .map_err(|e| NetError::Io(format!("no randomness for a key: {e}")))?;
+        Ok(StaticKey(k))
+    }
+
+    pub fn from_bytes(bytes: [u8; 32]) -> StaticKey {
+        StaticKey(Zeroizing::new(bytes))
+    }
+
+    pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
+        self.0.clone()
+    }
+
+    /// The public key others pin.
+    pub fn public(&self) -> [u8; 32] {
+        x25519_public(&self.0)
+    }
+}
+
+impl std::fmt::Debug for StaticKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "StaticKey(public {})", hex::encode(self.public()))
+    }
+}
+
+fn x25519_public(secret: &[u8; 32]) -> [u8; 32] {
+    let secret = x25519_dalek::StaticSecret::from(*secret);
+    x25519_dalek::PublicKey::from(&secret).to_bytes()
+}
+
+fn handshake_err(e: snow::Error) -> NetError {
+    NetError::Handshake(e.to_string())
+}
+
+/// What a finished handshake gives: the two halves, the handshake hash
+/// that names the channel, and the other side's static key (LAN only).
+pub struct Channel<S, R> {
+    pub sender: NoiseSender<S>,
+    pub receiver: NoiseReceiver<R>,
+    pub handshake_hash: [u8; 32],
+    pub remote_static: Option<[u8; 32]>,
+}
+
+/// A device connecting to a relay whose public key it pinned (`NK`): the
+/// handshake fails unless the relay holds that key.
+pub async fn relay_initiator<S: MessageSink, R: MessageSource>(
+    sink: S,
+    source: R,
+    relay_public: &[u8; 32],
+    max_message: usize,
+) -> Result<Channel<S, R>, NetError> {
+    let hs = Builder::new(params(RELAY_PATTERN)?)
+        .prologue(RELAY_PROLOGUE)
+        .and_then(|b| b.remote_public_key(relay_public))
+        .and_then(|b| b.build_initiator())
+        .map_err(handshake_err)?;
+    run_handshake(hs, sink, source, max_message).await
+}
+
+/// A relay answering a device (`NK`).
+pub async fn relay_responder<S: MessageSink, R: MessageSource>(
+    sink: S,
+    source: R,
+    key: &StaticKey,
+    max_message: usize,
+) -> Result<Channel<S, R>, NetError> {
+    let hs = Builder::new(params(RELAY_PATTERN)?)
+        .prologue(RELAY_PROLOGUE)
+        .and_then(|b| b.local_private_key(&key.0[..]))
+        .and_then(|b| b.build_responder())
+        .map_err(handshake_err)?;
+    run_handshake(hs, sink, source, max_message).await
+}
+
+/// Two devices of team `team_id` on the LAN (`XX`): each learns the
+/// other's static key, which the caller must find among the team's active
+/// devices before it trusts anything on the channel.
+pub async fn lan<S: MessageSink, R: MessageSource>(
+    sink: S,
+    source: R,
+    team_id: &[u8; 16],
+    key: &StaticKey,
+    initiator: bool,
+    max_message: usize,
+) -> Result<Channel<S, R>, NetError> {
+    let mut prologue = LAN_PROLOGUE.to_vec();
+    prologue.extend_from_slice(team_id);
+    let builder = Builder::new(params(LAN_PATTERN)?)
+        .prologue(&prologue)
+        .and_then(|b| b.local_private_key(&key.0[..]))
+        .map_err(handshake_err)?;
+    let hs = if initiator {
+        builder.build_initiator()
+    } else {
+        builder.build_responder()
+    }
+    .map_err(handshake_err)?;
+    run_handshake(hs, sink, source, max_message).await
+}
+
+fn params(pattern: &str) -> Result<snow::params::NoiseParams, NetError> {
+    pattern
+        .parse()
+        .map_err(|e: snow::Error| NetError::Handshake(e.to_string()))
+}
+
+async fn run_handshake<S: MessageSink, R: MessageSource>(
+    mut hs: HandshakeState,
+    mut sink: S,
+    mut source: R,
+    max_message: usize,
+) -> Result<Channel<S, R>, NetError> {
+    let mut buf = vec![0u8; MAX_NOISE_MESSAGE];
+    while !hs.is_handshake_finished() {
+        if hs.is_my_turn() {
+            let n = hs.write_message(&[], &mut buf).map_err(handshake_err)?;
+            sink.send(buf[..n].to_vec()).await?;
+        } else {
+            let msg = source.recv().await?.ok_or(NetError::Closed)?;
+            // Handshake messages carry no payload here: anything in one is
+            // refused rather than silently dropped.
+            let n = hs.read_message(&msg, &mut buf).map_err(handshake_err)?;
+            if n != 0 {
+                return Err(NetError::Handshake(
+                    "a handshake message carried data".into(),
+                ));
+            }
+        }
+    }
+    let handshake_hash: [u8; 32] = hs
+        .get_handshake_hash()
+        .try_into()
+        .map_err(|_| NetError::Handshake("unexpected handshake hash length".into()))?;
+    let remote_static = hs
+        .get_remote_static()
+        .and_then(|k| <[u8; 32]>::try_from(k).ok());
+    let state = Arc::new(hs.into_stateless_transport_mode().map_err(handshake_err)?);
+    Ok(Channel {
+        sender: NoiseSender {
+            sink,
+            state: state.clone(),
+            nonce: 0,
+        },
+        receiver: NoiseReceiver {
+            source,
+            state,
+            nonce: 0,
+            max_message,
+        },
+        handshake_hash,
+        remote_static,
+    })
+}
+
+/// The sending half of a channel.
+pub struct NoiseSender<S> {
+    sink: S,
+    state: Arc<StatelessTransportState>,
+    nonce: u64,
+}
+
+impl<S: MessageSink> NoiseSender<S> {
+    /// Sends one application message: its length, then its bytes, in as
+    /// many transport messages as it takes.
+    pub async fn send(&mut self, msg: &[u8]) -> Result<(), NetError> {
+        let len = u32::try_from(msg.len()).map_err(|_| NetError::TooLarge {
+            len: msg.len(),
+            max: u32::MAX as usize,
+        })?;
+        let mut first = Vec::with_capacity(CHUNK.min(4 + msg.len()));
+        first.extend_from_slice(&len.to_be_bytes());
+        let head = msg.len().min(CHUNK - 4);
+        first.extend_from_slice(&msg[..head]);
+        self.send_chunk(&first).await?;
+        for chunk in msg[head..].chunks(CHUNK) {
+            self.send_chunk(chunk).await?;
+        }
+        Ok(())
+    }
+
+    async fn send_chunk(&mut self, plain: &[u8]) -> Result<(), NetError> {
+        let mut out = vec![0u8; plain.len() + 16];
+        let n = self
+            .state
+            .write_message(self.nonce, plain, &mut out)
+            .map_err(|_| NetError::Damaged)?;
+        self.nonce += 1;
+        out.truncate(n);
+        self.sink.send(out).await
+    }
+}
+
+/// The receiving half of a channel.
+pub struct NoiseReceiver<R> {
+    source: R,
+    state: Arc<StatelessTransportState>,
+    nonce: u64,
+    max_message: usize,
+}
+
+impl<R: MessageSource> NoiseReceiver<R> {
+    /// The next application message; `None` if the other side closed
+    /// between messages (a close inside one is [`NetError::Closed`]).
+    pub async fn recv(&mut self) -> Result<Option<Vec<u8>>, NetError> {
+        let Some(first) = self.recv_chunk().await? else {
+            return Ok(None);
+        };
+        let Some(len_bytes) = first.get(..4) else {
+            return Err(NetError::Malformed("a message without its length".into()));
+        };
+        let len =
+            u32::from_be_bytes([len_bytes[0], len_bytes[1], len_bytes[2], len_bytes[3]]) as usize;
+        if len > self.max_message {
+            return Err(NetError::TooLarge {
+                len,
+                max: self.max_message,
+            });
+        }
+        // Grows as the chunks arrive: a stated length alone allocates
+        // nothing beyond the first chunk.
+        let mut msg = first[4..].to_vec();
+        while msg.len() < len {
+            let chunk = self.recv_chunk().await?.ok_or(NetError::Closed)?;
+            msg.extend_from_slice(&chunk);
+        }
+        if msg.len() != len {
+            return Err(NetError::Malformed(
+                "a message longer than it states".into(),
+            ));
+        }
+        Ok(Some(msg))
+    }
+
+    async fn recv_chunk(&mut self) -> Result<Option<Vec<u8>>, NetError> {
+        let Some(cipher) = self.source.recv().await? else {
+            return Ok(None);
+        };
+        if cipher.len() > MAX_NOISE_MESSAGE || cipher.len() < 16 {
+            return Err(NetError::Damaged);
+        }
+        let mut plain = vec![0u8; cipher.len()];
+        let n = self
+            .state
+            .read_message(self.nonce, &cipher, &mut plain)
+            .map_err(|_| NetError::Damaged)?;
+        self.nonce += 1;
+        plain.truncate(n);
+        Ok(Some(plain))
+    }
+}

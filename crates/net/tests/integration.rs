@@ -1,0 +1,4 @@
+//! caravan-net's one integration-test binary.
+
+mod lan;
+mod noise;

@@ -1,0 +1,274 @@
+//! Two devices of one team sync over loopback TCP: the Noise channel, the
+//! peer found in the team document, the session run until both are
+//! current, a live edit pushed while connected, one session when both
+//! dial, and a device of another team turned away.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use caravan_model::{Catalog, NewCase, Role};
+use caravan_net::lan::{self, LanConfig, LanError, LanHost, SessionHost, Sessions};
+use caravan_net::noise::StaticKey;
+use caravan_sync::identity::DeviceKeys;
+use caravan_sync::join::JoinRequest;
+use caravan_sync::replica::Replica;
+use caravan_sync::session::Session;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::watch;
+
+const T0: i64 = 1_767_000_000_000;
+
+struct Device {
+    replica: Arc<Mutex<Replica>>,
+    config: LanConfig,
+}
+
+struct Host(Arc<Mutex<Replica>>);
+
+struct HostSession {
+    replica: Arc<Mutex<Replica>>,
+    session: Session,
+}
+
+impl SessionHost for HostSession {
+    type Error = String;
+    fn poll(&mut self) -> Result<Option<Vec<u8>>, String> {
+        let mut r = self.replica.lock().unwrap();
+        self.session.poll(&mut r).map_err(|e| e.code().to_string())
+    }
+    fn receive(&mut self, frame: &[u8]) -> Result<(), String> {
+        let mut r = self.replica.lock().unwrap();
+        self.session
+            .receive(&mut r, frame)
+            .map(drop)
+            .map_err(|e| e.code().to_string())
+    }
+    fn is_done(&mut self) -> bool {
+        self.session.is_done()
+    }
+}
+
+impl LanHost for Host {
+    type Session = HostSession;
+    type Error = String;
+    fn identify(&self, agreement: &[u8; 32]) -> Option<String> {
+        let team = self.0.lock().unwrap().team().ok()?;
+        let want = hex::encode(agreement);
+        team.active_devices()
+            .find(|(_, d)| d.agreement == want)
+            .map(|(id, _)| id.clone())
+    }
+    fn open_session(&self, _peer: &str) -> Result<HostSession, String> {
+        let r = self.0.lock().unwrap();
+        let session = Session::new(&r, None, T0).map_err(|e| e.code().to_string())?;
+        Ok(HostSession {
+            replica: self.0.clone(),
+            session,
+        })
+    }
+}
+
+fn device(keys: DeviceKeys, replica: Replica) -> Device {
+    let secret = keys.to_secret_bytes();
+    let mut agreement = [0u8; 32];
+    agreement.copy_from_slice(&secret[32..]);
+    Device {
+        config: LanConfig {
+            team_id: replica.team_id().0,
+            key: Arc::new(StaticKey::from_bytes(agreement)),
+            me: replica.device().to_hex(),
+            max_message: 64 << 20,
+        },
+        replica: Arc::new(Mutex::new(replica)),
+    }
+}
+
+/// A supervisor who founded the team and an investigator enrolled by them.
+fn pair() -> (Device, Device) {
+    let admin_keys = DeviceKeys::generate().unwrap();
+    let mut admin = Replica::found(
+        DeviceKeys::from_bytes(&admin_keys.to_secret_bytes()),
+        "Almaty TIP unit",
+        "Supervisor Amir",
+        "office",
+        T0,
+    )
+    .unwrap();
+    let inv_keys = DeviceKeys::generate().unwrap();
+    let request =
+        JoinRequest::from_text(&JoinRequest::new(&inv_keys, "Aigerim", "laptop").to_text())
+            .unwrap();
+    let package = admin.approve(&request, Role::Investigator, T0).unwrap();
+    let inv = Replica::accept(
+        DeviceKeys::from_bytes(&inv_keys.to_secret_bytes()),
+        &package,
+        &admin.team_id().into(),
+    )
+    .unwrap();
+    (device(admin_keys, admin), device(inv_keys, inv))
+}
+
+fn open_case(d: &Device, name: &str) -> String {
+    let mut nonce = [0u8; 16];
+    nonce[..name.len()].copy_from_slice(name.as_bytes());
+    d.replica
+        .lock()
+        .unwrap()
+        .create_case(
+            NewCase {
+                nonce,
+                reference: format!("REF-{name}"),
+                title: "Garment workshop".into(),
+                jurisdiction: "KZ".into(),
+            },
+            T0,
+            Catalog::builtin(),
+        )
+        .unwrap()
+}
+
+fn holds(d: &Device, case: &str) -> bool {
+    d.replica.lock().unwrap().case(case).is_some()
+}
+
+async fn connect(listener: &TcpListener) -> (TcpStream, TcpStream) {
+    let addr = listener.local_addr().unwrap();
+    let (a, b) = tokio::join!(TcpStream::connect(addr), listener.accept());
+    (a.unwrap(), b.unwrap().0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_devices_sync_then_a_live_edit_arrives_while_connected() {
+    let (admin, inv) = pair();
+    let first = open_case(&inv, "first");
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (dial, accept) = connect(&listener).await;
+    let (edits_tx, edits_rx) = watch::channel(0u64);
+    // The supervisor's side is live too (nothing is edited there): neither
+    // side ends the session once both are current.
+    let (_quiet_tx, quiet_rx) = watch::channel(0u64);
+    let sessions_a = Sessions::default();
+    let sessions_b = Sessions::default();
+    let host_a = Host(admin.replica.clone());
+    let host_b = Host(inv.replica.clone());
+    let a = lan::connection(
+        accept,
+        false,
+        &admin.config,
+        &host_a,
+        &sessions_a,
+        Some(quiet_rx),
+    );
+    let b = lan::connection(
+        dial,
+        true,
+        &inv.config,
+        &host_b,
+        &sessions_b,
+        Some(edits_rx),
+    );
+    let watcher = async {
+        assert!(
+            eventually(|| holds(&admin, &first)).await,
+            "the first case did not arrive"
+        );
+        assert!(sessions_a.is_running(&inv.config.me));
+        // A live edit on the investigator's side, while connected.
+        let second = open_case(&inv, "second");
+        edits_tx.send_modify(|n| *n += 1);
+        eventually(|| holds(&admin, &second)).await
+    };
+    let live = tokio::time::timeout(Duration::from_secs(60), async {
+        tokio::select! {
+            r = async { tokio::join!(a, b) } => panic!("a live session ended: {r:?}"),
+            live = watcher => live,
+        }
+    })
+    .await
+    .expect("the sessions did not sync");
+    assert!(live, "the live edit did not arrive while connected");
+}
+
+/// Waits, bounded, for `f` to hold.
+async fn eventually(f: impl Fn() -> bool) -> bool {
+    for _ in 0..400 {
+        if f() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    f()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_both_dial_one_session_runs() {
+    let (admin, inv) = pair();
+    let case = open_case(&inv, "both");
+    let la = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let lb = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (a_dials, b_accepts) = connect(&lb).await;
+    let (b_dials, a_accepts) = connect(&la).await;
+    let sessions_a = Sessions::default();
+    let sessions_b = Sessions::default();
+    let host_a = Host(admin.replica.clone());
+    let host_b = Host(inv.replica.clone());
+    let (r1, r2, r3, r4) = tokio::time::timeout(Duration::from_secs(60), async {
+        tokio::join!(
+            lan::connection(a_dials, true, &admin.config, &host_a, &sessions_a, None),
+            lan::connection(a_accepts, false, &admin.config, &host_a, &sessions_a, None),
+            lan::connection(b_dials, true, &inv.config, &host_b, &sessions_b, None),
+            lan::connection(b_accepts, false, &inv.config, &host_b, &sessions_b, None),
+        )
+    })
+    .await
+    .expect("the sessions did not end");
+    let completed = [&r1, &r2, &r3, &r4]
+        .iter()
+        .filter(|r| matches!(r, Ok((_, o)) if o.complete))
+        .count();
+    // One connection per side completes its session; the other ends.
+    assert_eq!(completed, 2, "{r1:?} {r2:?} {r3:?} {r4:?}");
+    assert!(holds(&admin, &case));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_of_another_team_is_turned_away() {
+    let (admin, _) = pair();
+    let (stranger, _) = pair();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (dial, accept) = connect(&listener).await;
+    let sessions_a = Sessions::default();
+    let sessions_s = Sessions::default();
+    let host_a = Host(admin.replica.clone());
+    let host_s = Host(stranger.replica.clone());
+    let (ra, rs) = tokio::time::timeout(Duration::from_secs(30), async {
+        tokio::join!(
+            lan::connection(accept, false, &admin.config, &host_a, &sessions_a, None),
+            lan::connection(dial, true, &stranger.config, &host_s, &sessions_s, None),
+        )
+    })
+    .await
+    .unwrap();
+    // Another team's id is in the handshake's prologue: the handshake
+    // itself fails on one side, the other sees the channel close.
+    assert!(matches!(ra, Err(LanError::Net(_))), "{ra:?}");
+    assert!(matches!(rs, Err(LanError::Net(_))), "{rs:?}");
+}
+
+#[test]
+fn adverts_change_every_window_and_only_the_team_recognises_them() {
+    use caravan_net::lan::DiscoveryKey;
+    use zeroize::Zeroizing;
+    let key = DiscoveryKey::from_bytes(Zeroizing::new([7; 32]));
+    let other = DiscoveryKey::from_bytes(Zeroizing::new([8; 32]));
+    let w = lan::discovery::WINDOW_MS;
+    let now = T0;
+    let name = key.advert_name(now, "a1b2c3d4");
+    assert!(key.recognises(&name, now));
+    assert!(key.recognises(&name, now + w), "a clock one window ahead");
+    assert!(!key.recognises(&name, now + 3 * w), "an old advert");
+    assert!(!other.recognises(&name, now), "another team's key");
+    assert_ne!(key.advert_name(now + w, "a1b2c3d4"), name);
+    assert!(!key.recognises("not-a-caravan-advert", now));
+    assert!(!name.contains("Almaty") && !name.contains("laptop"));
+}
