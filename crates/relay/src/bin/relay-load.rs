@@ -1,0 +1,2 @@
+//! Load bench (not run by the tests); written below.
+fn main() {}
