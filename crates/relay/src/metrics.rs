@@ -105,3 +105,27 @@ impl Metrics {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metrics_name_teams_by_tag_only() {
+        let team = [0x5a; 16];
+        let m = Metrics::default();
+        m.connected();
+        m.appended(10);
+        let text = m.render(&[TeamStats {
+            team,
+            envelopes: 3,
+            bytes: 99,
+        }]);
+        assert!(text.contains("caravan_relay_connections 1"));
+        assert!(text.contains(&format!(
+            "caravan_relay_team_bytes{{team=\"{}\"}} 99",
+            team_tag(&team)
+        )));
+        assert!(!text.contains(&hex::encode(team)));
+    }
+}

@@ -185,3 +185,24 @@ pub fn to_array<const N: usize>(v: &[u8]) -> Result<[u8; N]> {
     v.try_into()
         .map_err(|_| StoreError::Backend(format!("a stored key of {} bytes, not {N}", v.len())))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_holds_at_least_one_envelope_and_stops_at_the_byte_bound() {
+        assert_eq!(page_len(&[], 10), 0);
+        assert_eq!(page_len(&[50], 10), 1);
+        assert_eq!(page_len(&[4, 4, 4], 10), 2);
+        assert_eq!(page_len(&[4, 4, 2], 10), 3);
+        assert_eq!(page_len(&[-1, i64::MAX, 1], 10), 1);
+    }
+
+    #[test]
+    fn stored_numbers_out_of_range_are_errors() {
+        assert!(unsigned(-1).is_err());
+        assert!(signed(u64::MAX).is_err());
+        assert!(to_array::<32>(&[0; 31]).is_err());
+    }
+}

@@ -97,3 +97,18 @@ fn parse(payload: &str) -> Option<(TeamId, u64)> {
     hex::decode_to_slice(team, &mut id).ok()?;
     Some((id, n.parse().ok()?))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn announcements_parse_or_are_ignored() {
+        let team = [0xab; 16];
+        assert_eq!(
+            super::parse(&format!("{}:42", hex::encode(team))),
+            Some((team, 42))
+        );
+        for bad in ["", ":", "ab:1", "zz:1", &format!("{}:x", hex::encode(team))] {
+            assert_eq!(super::parse(bad), None, "{bad}");
+        }
+    }
+}
