@@ -22,7 +22,7 @@ use crate::hub::Event;
 use crate::register::register;
 use crate::server::Shared;
 use crate::session::Session;
-use crate::ws::{WsSink, WsSource};
+use crate::ws::{Budget, WsSink, WsSource};
 
 /// The handshake and authentication must end within this time.
 const AUTH_TIMEOUT: Duration = Duration::from_secs(30);
@@ -80,10 +80,19 @@ pub(crate) type Sender = NoiseSender<WsSink>;
 pub(crate) async fn serve(shared: Arc<Shared>, socket: WebSocket) {
     let _live = shared.live.enter();
     let (sink, source) = socket.split();
+    let budget = Budget::preauth();
     let max = shared.max_message();
     let channel = tokio::time::timeout(
         AUTH_TIMEOUT,
-        relay_responder(WsSink(sink), WsSource(source), &shared.key, max),
+        relay_responder(
+            WsSink(sink),
+            WsSource {
+                stream: source,
+                budget: budget.clone(),
+            },
+            &shared.key,
+            max,
+        ),
     )
     .await;
     let ch = match channel {
@@ -94,7 +103,7 @@ pub(crate) async fn serve(shared: Arc<Shared>, socket: WebSocket) {
     let (tx, inbox) = mpsc::channel(1);
     let reader = tokio::spawn(read_loop(ch.receiver, tx));
     let mut sender = ch.sender;
-    if let Err(e) = run(&shared, &mut sender, inbox, ch.handshake_hash).await {
+    if let Err(e) = run(&shared, &mut sender, inbox, ch.handshake_hash, &budget).await {
         debug!(code = e.code(), "connection ended");
     }
     reader.abort();
@@ -120,6 +129,7 @@ async fn run(
     sender: &mut Sender,
     mut inbox: Inbox,
     hash: [u8; 32],
+    budget: &Budget,
 ) -> Result<(), NetError> {
     let nonce = random_nonce()?;
     sender.send(&RelayMsg::Challenge { nonce }.encode()).await?;
@@ -130,7 +140,10 @@ async fn run(
         _ = shutdown.wait_for(|stop| *stop) => return Ok(()),
     };
     let (session, events) = match authed {
-        Ok(Ok(Some(admitted))) => admitted,
+        Ok(Ok(Some(admitted))) => {
+            budget.lift();
+            admitted
+        }
         Ok(Err(e)) => return Err(e),
         Ok(Ok(None)) | Err(_) => return Ok(()),
     };

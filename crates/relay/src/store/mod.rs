@@ -129,7 +129,9 @@ pub trait Store: Send + Sync + 'static {
         max_bytes: usize,
     ) -> Result<Page>;
 
-    /// Raises the device's cursor to `seq` (never lowers it).
+    /// Raises the device's cursor to `seq` (never lowers it, and never
+    /// past the team's last number: an acknowledgement of envelopes not
+    /// yet appended would let the sweep delete them unseen).
     async fn ack(&self, team: TeamId, device: DeviceId, seq: u64) -> Result<()>;
 
     async fn cursor(&self, team: TeamId, device: DeviceId) -> Result<u64>;

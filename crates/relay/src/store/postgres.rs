@@ -252,9 +252,10 @@ impl Store for PgStore {
     async fn ack(&self, team: TeamId, device: DeviceId, seq: u64) -> Result<()> {
         let c = self.pool.get().await.map_err(backend)?;
         c.execute(
-            "INSERT INTO cursors (team_id, device, cursor) VALUES ($1, $2, $3)
+            "INSERT INTO cursors (team_id, device, cursor)
+             VALUES ($1, $2, LEAST($3, (SELECT next_seq - 1 FROM teams WHERE team_id = $1)))
              ON CONFLICT (team_id, device) DO UPDATE SET cursor = GREATEST(cursors.cursor, excluded.cursor)",
-            &[&&team[..], &&device[..], &signed(seq)?],
+            &[&&team[..], &&device[..], &signed(seq.min(i64::MAX as u64))?],
         )
         .await
         .map_err(backend)?;

@@ -374,10 +374,11 @@ impl Store for SqliteStore {
     }
 
     async fn ack(&self, team: TeamId, device: DeviceId, seq: u64) -> Result<()> {
-        let seq = signed(seq)?;
+        let seq = signed(seq.min(i64::MAX as u64))?;
         self.run(move |c| {
             c.execute(
-                "INSERT INTO cursors (team_id, device, cursor) VALUES (?1, ?2, ?3)
+                "INSERT INTO cursors (team_id, device, cursor)
+                 VALUES (?1, ?2, MIN(?3, (SELECT next_seq - 1 FROM teams WHERE team_id = ?1)))
                  ON CONFLICT (team_id, device) DO UPDATE SET cursor = MAX(cursor, excluded.cursor)",
                 params![&team[..], &device[..], seq],
             )

@@ -230,6 +230,12 @@ async fn malformed_bytes_get_an_error_never_a_panic() {
         code(c.send_raw(&ClientMsg::Ping { id: 1 }.encode()).await),
         "relay.malformed"
     );
+    // Nor may it send a large message: the budget before authentication
+    // is a few rosters, whatever the channel's limit.
+    let mut c = caravan_net::relay_client::RelayClient::open(&url, key)
+        .await
+        .unwrap();
+    assert!(c.send_raw(&vec![0; 8 << 20]).await.is_err());
     // After it, a bad message is answered and the connection goes on.
     let mut a = connect(&url, key, &t.inv_a).await;
     let garbage: [&[u8]; 5] = [

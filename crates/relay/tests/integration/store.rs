@@ -152,11 +152,18 @@ async fn concurrent_appends_get_distinct_gapless_numbers() {
 async fn cursors_only_grow() {
     each(async |s| {
         assert_eq!(s.cursor(TEAM, A).await.unwrap(), 0);
+        s.put_roster(roster(1, None)).await.unwrap();
+        for _ in 0..6 {
+            s.append(env(B, &["ma"], b"x", 1), 1 << 20).await.unwrap();
+        }
         s.ack(TEAM, A, 5).await.unwrap();
         s.ack(TEAM, A, 3).await.unwrap();
         s.ack(TEAM, A, 5).await.unwrap();
         assert_eq!(s.cursor(TEAM, A).await.unwrap(), 5);
         assert_eq!(s.cursor(TEAM, B).await.unwrap(), 0);
+        // Never past the last number appended.
+        s.ack(TEAM, A, u64::MAX).await.unwrap();
+        assert_eq!(s.cursor(TEAM, A).await.unwrap(), 6);
     })
     .await;
 }
