@@ -151,8 +151,13 @@ async fn connect(State(shared): State<Arc<Shared>>, ws: WebSocketUpgrade) -> Res
     if *shared.shutdown.borrow() {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     }
+    // Small buffers: an idle connection costs a few KiB, not the 128 KiB
+    // tungstenite reserves by default (they grow while a message passes).
     ws.max_message_size(MAX_NOISE_MESSAGE + 64)
         .max_frame_size(MAX_NOISE_MESSAGE + 64)
+        .read_buffer_size(8 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(4 * MAX_NOISE_MESSAGE)
         .on_upgrade(move |socket| async move {
             shared.metrics.connected();
             crate::conn::serve(shared.clone(), socket).await;
