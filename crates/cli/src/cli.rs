@@ -444,6 +444,24 @@ pub enum SyncCmd {
     },
     /// Verify and import a bundle
     Import { file: PathBuf },
+    /// Sync with the team's devices on this network, with no internet
+    Lan {
+        /// Address to listen on (port 0: any free port)
+        #[arg(long, default_value = "0.0.0.0:0", value_name = "ADDR:PORT")]
+        listen: std::net::SocketAddr,
+        /// Dial this device (address:port shown by `sync lan` on it); repeatable
+        #[arg(long, value_name = "ADDR:PORT")]
+        connect: Vec<std::net::SocketAddr>,
+        /// Neither advertise this device nor look for others (networks that drop multicast)
+        #[arg(long)]
+        no_discovery: bool,
+        /// Stay connected and push edits at once; runs the caravan commands read from standard input until it ends
+        #[arg(long)]
+        watch: bool,
+        /// Without --watch: give up after this many seconds if no session ends
+        #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+        wait: u64,
+    },
     /// Changes held aside after failing a check (list, release, discard)
     Quarantine {
         #[command(subcommand)]

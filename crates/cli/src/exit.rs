@@ -65,6 +65,15 @@ pub fn describe(err: &anyhow::Error, lang: Lang) -> (&'static str, ErrorKind, St
         };
         return (code, e.kind(), message);
     }
+    if let Some(e) = err.downcast_ref::<caravan_net::NetError>() {
+        let message = match lang {
+            Lang::Ru => i18n::russian(e.code())
+                .map(str::to_string)
+                .unwrap_or_else(|| e.to_string()),
+            Lang::En => e.to_string(),
+        };
+        return (e.code(), e.kind(), message);
+    }
     if let Some(e) = err.downcast_ref::<CliError>() {
         let message = match lang {
             Lang::Ru => i18n::russian(e.code.code())

@@ -65,6 +65,7 @@ mod tests {
         let english = parse(include_str!("../../../ui/src/lib/i18n/en.json"));
         let mut codes = caravan_core::all_codes();
         codes.extend(CliCode::CODES);
+        codes.extend(caravan_net::NetError::CODES);
         let missing: Vec<_> = codes
             .iter()
             .filter(|c| !english.contains_key(&format!("error.{c}")) || russian(c).is_none())

@@ -3,5 +3,6 @@
 mod bad_input;
 mod common;
 mod flow;
+mod lan;
 mod quarantine;
 mod snapshots;

@@ -48,6 +48,10 @@ pub enum CoreError {
         "The file of this evidence item is not on this device: a file stays in the vault of the device it was attached on."
     )]
     AttachmentElsewhere,
+    #[error(
+        "The live session stopped because this device could not save what it received. Check the disk, then connect again: nothing saved before is lost."
+    )]
+    SessionBroken,
 }
 
 // A wrapped error keeps its own code and kind; the core's own are refused
@@ -65,6 +69,7 @@ caravan_errors::coded! {
         Self::HandOverBeforeSeizure => ("custody.before_seizure", Rejected),
         Self::NoCaseAccess => ("core.no_case_access", Rejected),
         Self::AttachmentElsewhere => ("core.attachment_elsewhere", Rejected),
+        Self::SessionBroken => ("core.session_broken", Failure),
     }
     wraps { Vault, Sync, Model }
 }

@@ -53,6 +53,17 @@ pub struct PeerExchange {
     pub name: String,
     pub last_export_ms: Option<i64>,
     pub last_import_ms: Option<i64>,
+    /// The end of the last live session with one of the member's devices.
+    #[serde(default)]
+    pub last_session_ms: Option<i64>,
+}
+
+/// Which way this device last exchanged changes with a member.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExchangeKind {
+    Export,
+    Import,
+    Session,
 }
 
 const EXCHANGES: &[u8] = b"exchanges";
@@ -111,7 +122,7 @@ pub struct QuarantineNote {
 }
 
 impl ImportSummary {
-    fn of(r: ImportReport, sender_name: String) -> Self {
+    pub(crate) fn of(r: ImportReport, sender_name: String) -> Self {
         Self {
             cases_changed: r.docs_changed.iter().filter(|d| *d != "team").count(),
             sender: r.sender,
@@ -224,7 +235,7 @@ impl Workspace {
         report(progress, Step::Saving, 3);
         self.commit(&[])?;
         if let Recipient::Member(m) = &recipient {
-            self.note_exchange(m, true)?;
+            self.note_exchange(m, ExchangeKind::Export)?;
         }
         report(progress, Step::Done, 4);
         let name = match &recipient {
@@ -260,7 +271,7 @@ impl Workspace {
             .get(&report_.sender)
             .map(|d| d.member.clone());
         if let Some(m) = &sender {
-            self.note_exchange(m, false)?;
+            self.note_exchange(m, ExchangeKind::Import)?;
         }
         let sender_name = match sender {
             Some(m) => self.names()?.name_of(&m),
@@ -292,7 +303,7 @@ impl Workspace {
         )
     }
 
-    fn note_exchange(&mut self, member: &str, export: bool) -> Result<()> {
+    pub(crate) fn note_exchange(&mut self, member: &str, kind: ExchangeKind) -> Result<()> {
         let mut all = self.exchanges()?;
         let now = self.now();
         let e = all
@@ -301,11 +312,12 @@ impl Workspace {
                 member: member.to_string(),
                 ..Default::default()
             });
-        if export {
-            e.last_export_ms = Some(now);
-        } else {
-            e.last_import_ms = Some(now);
-        }
+        let slot = match kind {
+            ExchangeKind::Export => &mut e.last_export_ms,
+            ExchangeKind::Import => &mut e.last_import_ms,
+            ExchangeKind::Session => &mut e.last_session_ms,
+        };
+        *slot = Some(now);
         let bytes =
             serde_json::to_vec(&all).map_err(|e| CoreError::invalid("exchanges", e.to_string()))?;
         self.vault

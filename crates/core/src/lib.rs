@@ -23,6 +23,8 @@ mod field_text;
 pub mod ids;
 mod index;
 pub mod inputs;
+pub mod lan;
+pub mod live;
 mod loading;
 mod names;
 pub mod permissions;
@@ -47,6 +49,7 @@ pub use inputs::{
     CaseFilter, CustodyInput, EventInput, EvidenceInput, InterviewInput, ItemUpdate, NewCaseInput,
     Normalise, PersonInput, ReferralInput, RiskInput, TaskInput,
 };
+pub use live::{LiveSession, PeerView};
 pub use permissions::Permissions;
 pub use records::AttachmentView;
 pub use view::{PersonKind, RevealedIdentity};

@@ -120,6 +120,9 @@ pub struct Workspace {
     pub(crate) damaged: Vec<String>,
     /// Which cases are in memory, least recently used first.
     pub(crate) residency: crate::residency::Residency,
+    /// A live session is open: every case and signature stays in memory
+    /// between its frames instead of being read again for each.
+    pub(crate) resident_pinned: bool,
     /// Each case's number of conflicts as its index entry last counted.
     pub(crate) conflict_counts: std::collections::HashMap<String, u32>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -257,6 +260,7 @@ impl Workspace {
             keys_written: BTreeMap::new(),
             damaged: Vec::new(),
             residency: crate::residency::Residency::with_cap(opts.resident_bytes),
+            resident_pinned: false,
             conflict_counts: Default::default(),
             clock: opts.clock.clone(),
             catalog: Catalog::builtin(),

@@ -30,6 +30,12 @@ struct HostSession {
     session: Session,
 }
 
+impl std::fmt::Debug for HostSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HostSession")
+    }
+}
+
 impl SessionHost for HostSession {
     type Error = String;
     fn poll(&mut self) -> Result<Option<Vec<u8>>, String> {
@@ -52,11 +58,8 @@ impl LanHost for Host {
     type Session = HostSession;
     type Error = String;
     fn identify(&self, agreement: &[u8; 32]) -> Option<String> {
-        let team = self.0.lock().unwrap().team().ok()?;
-        let want = hex::encode(agreement);
-        team.active_devices()
-            .find(|(_, d)| d.agreement == want)
-            .map(|(id, _)| id.clone())
+        let r = self.0.lock().unwrap();
+        r.device_by_agreement(agreement).ok()?.map(|d| d.to_hex())
     }
     fn open_session(&self, _peer: &str) -> Result<HostSession, String> {
         let r = self.0.lock().unwrap();
@@ -68,14 +71,11 @@ impl LanHost for Host {
     }
 }
 
-fn device(keys: DeviceKeys, replica: Replica) -> Device {
-    let secret = keys.to_secret_bytes();
-    let mut agreement = [0u8; 32];
-    agreement.copy_from_slice(&secret[32..]);
+fn device(replica: Replica) -> Device {
     Device {
         config: LanConfig {
             team_id: replica.team_id().0,
-            key: Arc::new(StaticKey::from_bytes(agreement)),
+            key: Arc::new(StaticKey::from_bytes(*replica.lan_static_secret())),
             me: replica.device().to_hex(),
             max_message: 64 << 20,
         },
@@ -85,9 +85,8 @@ fn device(keys: DeviceKeys, replica: Replica) -> Device {
 
 /// A supervisor who founded the team and an investigator enrolled by them.
 fn pair() -> (Device, Device) {
-    let admin_keys = DeviceKeys::generate().unwrap();
     let mut admin = Replica::found(
-        DeviceKeys::from_bytes(&admin_keys.to_secret_bytes()),
+        DeviceKeys::generate().unwrap(),
         "Almaty TIP unit",
         "Supervisor Amir",
         "office",
@@ -99,16 +98,15 @@ fn pair() -> (Device, Device) {
         JoinRequest::from_text(&JoinRequest::new(&inv_keys, "Aigerim", "laptop").to_text())
             .unwrap();
     let package = admin.approve(&request, Role::Investigator, T0).unwrap();
-    let inv = Replica::accept(
-        DeviceKeys::from_bytes(&inv_keys.to_secret_bytes()),
-        &package,
-        &admin.team_id().into(),
-    )
-    .unwrap();
-    (device(admin_keys, admin), device(inv_keys, inv))
+    let inv = Replica::accept(inv_keys, &package, &admin.team_id().into()).unwrap();
+    (device(admin), device(inv))
 }
 
 fn open_case(d: &Device, name: &str) -> String {
+    open_case_titled(d, name, "Garment workshop")
+}
+
+fn open_case_titled(d: &Device, name: &str, title: &str) -> String {
     let mut nonce = [0u8; 16];
     nonce[..name.len()].copy_from_slice(name.as_bytes());
     d.replica
@@ -118,7 +116,7 @@ fn open_case(d: &Device, name: &str) -> String {
             NewCase {
                 nonce,
                 reference: format!("REF-{name}"),
-                title: "Garment workshop".into(),
+                title: title.into(),
                 jurisdiction: "KZ".into(),
             },
             T0,
@@ -224,7 +222,7 @@ async fn when_both_dial_one_session_runs() {
     .expect("the sessions did not end");
     let completed = [&r1, &r2, &r3, &r4]
         .iter()
-        .filter(|r| matches!(r, Ok((_, o)) if o.complete))
+        .filter(|r| matches!(r, Ok((_, o, _)) if o.complete))
         .count();
     // One connection per side completes its session; the other ends.
     assert_eq!(completed, 2, "{r1:?} {r2:?} {r3:?} {r4:?}");
@@ -271,4 +269,86 @@ fn adverts_change_every_window_and_only_the_team_recognises_them() {
     assert_ne!(key.advert_name(now + w, "a1b2c3d4"), name);
     assert!(!key.recognises("not-a-caravan-advert", now));
     assert!(!name.contains("Almaty") && !name.contains("laptop"));
+}
+
+/// Copies one direction and keeps a copy of every byte.
+async fn copy_seen(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    seen: Arc<Mutex<Vec<u8>>>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 << 10];
+    loop {
+        let n = match from.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        seen.lock().unwrap().extend_from_slice(&buf[..n]);
+        if to.write_all(&buf[..n]).await.is_err() {
+            break;
+        }
+    }
+    let _ = to.shutdown().await;
+}
+
+/// Forwards bytes between two sockets and keeps a copy of everything.
+async fn tap(a: TcpStream, b: TcpStream, seen: Arc<Mutex<Vec<u8>>>) {
+    let (ar, aw) = a.into_split();
+    let (br, bw) = b.into_split();
+    tokio::join!(copy_seen(ar, bw, seen.clone()), copy_seen(br, aw, seen));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wire_carries_no_case_byte_in_the_clear() {
+    const CANARY: &str = "Canary-Zhanar-Tulegenova-7731";
+    let (admin, inv) = pair();
+    let case = open_case_titled(&inv, "canary", CANARY);
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (to_proxy, from_inv) = connect(&proxy).await;
+    let (to_admin, admin_side) = connect(&listener).await;
+    let tapping = tokio::spawn(tap(from_inv, to_admin, seen.clone()));
+    let sessions_a = Sessions::default();
+    let sessions_b = Sessions::default();
+    let host_a = Host(admin.replica.clone());
+    let host_b = Host(inv.replica.clone());
+    let (ra, rb) = tokio::time::timeout(Duration::from_secs(60), async {
+        tokio::join!(
+            lan::connection(admin_side, false, &admin.config, &host_a, &sessions_a, None),
+            lan::connection(to_proxy, true, &inv.config, &host_b, &sessions_b, None),
+        )
+    })
+    .await
+    .unwrap();
+    ra.unwrap();
+    rb.unwrap();
+    drop(tapping);
+    // The case went through, title and all...
+    let got = admin.replica.lock().unwrap().case(&case).unwrap();
+    assert_eq!(got.case().unwrap().header.title, CANARY);
+    // ...and not one copy of it in the clear, nor the team's name, nor
+    // what a session frame's header carries (the team id, the devices'
+    // public keys): the Noise channel hides who talks to whom.
+    let seen = seen.lock().unwrap();
+    assert!(seen.len() > 1000, "only {} bytes seen", seen.len());
+    let team_id = admin.replica.lock().unwrap().team_id().0;
+    let admin_id = admin.replica.lock().unwrap().device().0;
+    let inv_id = inv.replica.lock().unwrap().device().0;
+    let needles: [&[u8]; 6] = [
+        CANARY.as_bytes(),
+        b"Almaty TIP unit",
+        b"Aigerim",
+        &team_id,
+        &admin_id,
+        &inv_id,
+    ];
+    for needle in needles {
+        assert!(
+            !seen.windows(needle.len()).any(|w| w == needle),
+            "{} in the clear on the wire",
+            String::from_utf8_lossy(needle)
+        );
+    }
 }

@@ -36,6 +36,7 @@ pub mod identity;
 pub mod import;
 pub mod join;
 pub mod keys;
+mod lan_keys;
 pub mod quarantine;
 pub mod quota;
 pub mod refusal;

@@ -180,7 +180,7 @@ mockIPC(async (cmd, args) => {
       return null;
     case 'conflicts': return conflicts(Boolean(a.reveal));
     case 'reveal_person': return { full_name: 'Rustam Aliev', other_names: 'Рустам Алиев', birth_date: '2002-05-14', document_numbers: 'AA1234567', contact: null, address: 'Jizzakh' };
-    case 'peers': return [{ member: 'm-aibek', name: 'Aibek Dzhaksybekov', last_export_ms: now - day, last_import_ms: now - 2 * day }];
+    case 'peers': return [{ member: 'm-aibek', name: 'Aibek Dzhaksybekov', last_export_ms: now - day, last_import_ms: now - 2 * day, last_session_ms: null }];
     case 'quarantine': return quarantined;
     case 'release_quarantined': return { case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', applied: false, changes_applied: 0, held: false, reasons: [{ code: 'sync.revoked_device', message: 'from a revoked device' }] };
     case 'discard_quarantined': quarantined = []; return { case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', codes: ['sync.revoked_device'] };

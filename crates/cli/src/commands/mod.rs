@@ -2,6 +2,7 @@
 //! command line holds no business logic.
 
 mod cases;
+mod lan;
 mod meta;
 mod records;
 mod sync;
@@ -9,10 +10,12 @@ mod team;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use anyhow::Result;
 use caravan_core::vault::{Passphrase, RecoveryCode};
 use caravan_core::{CoreError, OpenOptions, Workspace};
+use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::exit::{CliCode, CliError};
@@ -25,6 +28,9 @@ pub struct Ctx {
     pub vault: PathBuf,
     pub passphrase_file: Option<PathBuf>,
     pub out: Out,
+    /// A workspace held open by `sync lan --watch`: the commands it reads
+    /// run on it instead of unlocking the vault (which it holds).
+    pub open: Option<Arc<Mutex<Workspace>>>,
 }
 
 impl Ctx {
@@ -37,6 +43,7 @@ impl Ctx {
             vault,
             passphrase_file: cli.passphrase_file.clone(),
             out,
+            open: None,
         })
     }
 
@@ -122,6 +129,9 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Runs a command on an unlocked workspace, then locks it.
 pub fn with_ws<T>(ctx: &Ctx, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
+    if let Some(open) = &ctx.open {
+        return f(&mut open.lock().unwrap_or_else(|e| e.into_inner()));
+    }
     let mut ws = ctx.unlock()?;
     let r = f(&mut ws);
     ws.lock();
@@ -137,36 +147,82 @@ pub fn run(cli: Cli) -> Result<()> {
         _ => {}
     }
     let ctx = Ctx::new(&cli, out)?;
-    match cli.command {
-        Command::Init { team, name, device } => team::init(&ctx, &team, &name, &device),
-        Command::Join(c) => team::join(&ctx, c),
-        Command::Team(c) => team::team(&ctx, c),
-        Command::Case(c) => cases::case(&ctx, c),
-        Command::Person(c) => cases::person(&ctx, c),
-        Command::Checklist(c) => records::checklist(&ctx, c),
-        Command::Evidence(c) => records::evidence(&ctx, c),
+    dispatch(&ctx, cli.command)
+}
+
+/// Runs one line of `sync lan --watch`'s input (a caravan command without
+/// the program's name) on the workspace it holds open, reporting an
+/// error as the command would and going on.
+pub fn run_line(
+    line: &str,
+    vault: &Path,
+    json: bool,
+    lang: crate::i18n::Lang,
+    open: &Arc<Mutex<Workspace>>,
+) {
+    let result = (|| -> Result<()> {
+        let words = shell_words::split(line).map_err(|e| {
+            CliError::new(
+                CliCode::Failure,
+                format!("The line could not be read: {e}."),
+            )
+        })?;
+        let cli = Cli::try_parse_from(std::iter::once("caravan".to_string()).chain(words))
+            .map_err(|e| CliError::new(CliCode::Failure, e.to_string()))?;
+        match cli.command {
+            Command::Init { .. } | Command::Join(_) | Command::Passphrase(_) | Command::Sync(_) => {
+                return Err(CliError::new(
+                    CliCode::Failure,
+                    "This command cannot run while the vault is held open for LAN sync.",
+                )
+                .into());
+            }
+            _ => {}
+        }
+        let ctx = Ctx {
+            vault: vault.to_path_buf(),
+            passphrase_file: None,
+            out: Out::new(json, lang),
+            open: Some(open.clone()),
+        };
+        dispatch(&ctx, cli.command)
+    })();
+    if let Err(e) = result {
+        crate::exit::report(&e, lang, json);
+    }
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
+    match command {
+        Command::Init { team, name, device } => team::init(ctx, &team, &name, &device),
+        Command::Join(c) => team::join(ctx, c),
+        Command::Team(c) => team::team(ctx, c),
+        Command::Case(c) => cases::case(ctx, c),
+        Command::Person(c) => cases::person(ctx, c),
+        Command::Checklist(c) => records::checklist(ctx, c),
+        Command::Evidence(c) => records::evidence(ctx, c),
         Command::Attach {
             case,
             file,
             evidence,
-        } => records::attach(&ctx, &case, &file, evidence.as_deref()),
-        Command::Interview(c) => records::interview(&ctx, c),
-        Command::Task(c) => records::task(&ctx, c),
-        Command::Note(c) => records::note(&ctx, c),
-        Command::Conflicts { case, reveal } => cases::conflicts(&ctx, case.as_deref(), reveal),
-        Command::Resolve { case, path, choice } => cases::resolve(&ctx, &case, &path, &choice),
-        Command::Review(c) => records::review(&ctx, c),
+        } => records::attach(ctx, &case, &file, evidence.as_deref()),
+        Command::Interview(c) => records::interview(ctx, c),
+        Command::Task(c) => records::task(ctx, c),
+        Command::Note(c) => records::note(ctx, c),
+        Command::Conflicts { case, reveal } => cases::conflicts(ctx, case.as_deref(), reveal),
+        Command::Resolve { case, path, choice } => cases::resolve(ctx, &case, &path, &choice),
+        Command::Review(c) => records::review(ctx, c),
         Command::Approve {
             case,
             subject,
             decision,
             stage,
             comment,
-        } => records::approve(&ctx, &case, &subject, decision, stage, comment),
-        Command::Report(c) => sync::report(&ctx, c),
-        Command::Sync(c) => sync::sync(&ctx, c),
-        Command::Audit(c) => sync::audit(&ctx, c),
-        Command::Passphrase(c) => sync::passphrase(&ctx, c),
+        } => records::approve(ctx, &case, &subject, decision, stage, comment),
+        Command::Report(c) => sync::report(ctx, c),
+        Command::Sync(c) => sync::sync(ctx, c),
+        Command::Audit(c) => sync::audit(ctx, c),
+        Command::Passphrase(c) => sync::passphrase(ctx, c),
         Command::Completions { .. } | Command::Man { .. } | Command::Demo { .. } => Ok(()),
     }
 }

@@ -34,6 +34,22 @@ fn step_name(s: Step) -> &'static str {
 pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
     let o = &ctx.out;
     match cmd {
+        SyncCmd::Lan {
+            listen,
+            connect,
+            no_discovery,
+            watch,
+            wait,
+        } => super::lan::sync_lan(
+            ctx,
+            super::lan::LanOptions {
+                listen,
+                connect,
+                discovery: !no_discovery,
+                watch,
+                wait: std::time::Duration::from_secs(wait),
+            },
+        ),
         SyncCmd::Export { to, any: _, out } => {
             let pb = bar(ctx);
             let mut progress = |p: Progress| {

@@ -100,7 +100,8 @@ impl<E> From<NetError> for LanError<E> {
 /// Runs one connection: the Noise handshake (`XX`, this device's
 /// agreement key), the peer looked up among the team's active devices,
 /// then its session (`live`: kept open for edits, see `drive::run`).
-/// Returns the peer's id and how its session ended.
+/// Returns the peer's id, how its session ended, and the session (for the
+/// host to close: what it received is saved already).
 pub async fn connection<H: LanHost>(
     stream: TcpStream,
     dialled: bool,
@@ -108,7 +109,7 @@ pub async fn connection<H: LanHost>(
     host: &H,
     sessions: &Sessions,
     live: Option<watch::Receiver<u64>>,
-) -> Result<(String, Outcome), LanError<H::Error>> {
+) -> Result<(String, Outcome, H::Session), LanError<H::Error>> {
     let _ = stream.set_nodelay(true);
     let (sink, source) = pipe::tcp(stream);
     let mut channel = tokio::time::timeout(
@@ -138,12 +139,12 @@ pub async fn connection<H: LanHost>(
         let mut live = live;
         tokio::select! {
             r = drive::run(&mut session, &mut channel.sender, &mut channel.receiver, live.as_mut()) => {
-                Ok(r?)
+                Ok((r?, session))
             }
             () = stop.notified() => Err(LanError::Duplicate),
         }
     }
     .await;
     sessions.release(&peer, &stop);
-    result.map(|o| (peer, o))
+    result.map(|(o, session)| (peer, o, session))
 }

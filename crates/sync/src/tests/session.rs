@@ -501,3 +501,28 @@ fn a_later_session_opens_only_what_changed_and_a_restored_copy_still_catches_up(
         assert_eq!(restored.heads(c), t.inv_a.heads(c), "{c}");
     }
 }
+
+/// A session stays open after both sides are done: an edit made on one
+/// side afterwards reaches the other through the same session, and the
+/// session ends again.
+#[test]
+fn an_edit_after_the_first_round_arrives_through_the_same_session() {
+    let (mut t, c1) = shared();
+    let mut sa = Session::new(&t.inv_a, Some(member(&t.inv_b)), T0).unwrap();
+    let mut sb = Session::new(&t.inv_b, Some(member(&t.inv_a)), T0).unwrap();
+    pump(&mut t.inv_a, &mut sa, &mut t.inv_b, &mut sb).unwrap();
+    assert!(sa.is_done() && sb.is_done());
+    let applied_before = sb.report().applied;
+
+    set_title(&mut t.inv_a, &c1, "Edited while connected");
+    let c2 = open_case(&mut t.inv_a, C2);
+    grant(&mut t.admin, &c2, &t.inv_b);
+    send(&mut t.admin, &mut t.inv_a);
+    pump(&mut t.inv_a, &mut sa, &mut t.inv_b, &mut sb).unwrap();
+
+    assert_eq!(t.inv_a.heads(&c1), t.inv_b.heads(&c1));
+    assert_eq!(t.inv_a.heads("team"), t.inv_b.heads("team"));
+    assert_eq!(t.inv_a.heads(&c2), t.inv_b.heads(&c2), "a case made later");
+    assert!(sb.report().applied > applied_before);
+    assert!(sa.report().quarantined.is_empty() && sb.report().quarantined.is_empty());
+}

@@ -15,6 +15,7 @@ export type ErrorCode =
   | "custody.before_seizure"
   | "core.no_case_access"
   | "core.attachment_elsewhere"
+  | "core.session_broken"
   | "vault.wrong_passphrase"
   | "vault.wrong_recovery_code"
   | "vault.recovery_code_typo"

@@ -3,4 +3,8 @@
 /**
  * When this device last exchanged changes with a member.
  */
-export type PeerExchange = { member: string, name: string, last_export_ms: number | null, last_import_ms: number | null, };
+export type PeerExchange = { member: string, name: string, last_export_ms: number | null, last_import_ms: number | null, 
+/**
+ * The end of the last live session with one of the member's devices.
+ */
+last_session_ms: number | null, };

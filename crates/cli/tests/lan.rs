@@ -1,0 +1,176 @@
+//! `sync lan` between two real `caravan` processes on loopback: a round
+//! that ends once both are current, and a watch that pushes an edit made
+//! while connected. Discovery is off (multicast may not reach loopback
+//! here); the same code path runs from a discovered address.
+
+use std::io::{BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::common::{Device, PASS, new_case, team};
+
+/// A `caravan` process whose stdout is read as a stream of JSON values.
+struct Running {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    values: mpsc::Receiver<Value>,
+}
+
+impl Running {
+    fn start(d: &Device, args: &[&str]) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_caravan"))
+            .env("CARAVAN_VAULT", d.vault())
+            .env("CARAVAN_INSECURE_FAST_KDF", "1")
+            .env("CARAVAN_PASSPHRASE", PASS)
+            .env_remove("CARAVAN_LANG")
+            .arg("--json")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, values) = mpsc::channel();
+        std::thread::spawn(move || {
+            let stream = serde_json::Deserializer::from_reader(BufReader::new(stdout));
+            for v in stream.into_iter::<Value>().map_while(Result::ok) {
+                if tx.send(v).is_err() {
+                    return;
+                }
+            }
+        });
+        Running {
+            stdin: child.stdin.take(),
+            child,
+            values,
+        }
+    }
+
+    /// The next JSON value printed, waiting at most 60 s.
+    fn next(&self) -> Value {
+        self.values
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the process printed nothing more")
+    }
+
+    /// The next event named `name`, skipping the others.
+    fn event(&self, name: &str) -> Value {
+        loop {
+            let v = self.next();
+            if v["event"] == name {
+                return v;
+            }
+            assert_ne!(v["event"], "failed", "{v}");
+        }
+    }
+
+    fn listening(&self) -> String {
+        let v = self.next();
+        assert_eq!(v["event"], "listening", "{v}");
+        v["address"].as_str().unwrap().to_string()
+    }
+
+    /// Runs a command line on the process's open vault; its output.
+    fn run(&mut self, line: &str) -> Value {
+        let stdin = self.stdin.as_mut().unwrap();
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+        loop {
+            let v = self.next();
+            // Session events can come between a command and its output.
+            if v.get("event").is_none() {
+                return v;
+            }
+        }
+    }
+
+    /// Closes the input and waits (bounded) for a successful exit.
+    fn finish(mut self) {
+        drop(self.stdin.take());
+        for _ in 0..600 {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "exit {status:?}");
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        // Ended by its own pid, never by name.
+        let _ = self.child.kill();
+        panic!("the process did not end when its input did");
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+fn case_ids(list: &Value) -> Vec<String> {
+    list["cases"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"))
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The supervisor listening and the investigator dialling it, both on
+/// loopback, with `extra` options (e.g. `--watch`).
+fn pair(admin: &Device, inv: &Device, extra: &[&str]) -> (Running, Running) {
+    let base = ["sync", "lan", "--no-discovery", "--listen", "127.0.0.1:0"];
+    let args: Vec<&str> = base.iter().chain(extra).copied().collect();
+    let a = Running::start(admin, &args);
+    let address = a.listening();
+    let mut dial = args.clone();
+    dial.extend(["--connect", address.as_str()]);
+    let b = Running::start(inv, &dial);
+    let _ = b.listening();
+    (a, b)
+}
+
+#[test]
+fn one_round_ends_when_both_are_current() {
+    let t = team();
+    let case = new_case(&t.inv, "LAN-1");
+    let (admin, inv) = pair(&t.admin, &t.inv, &[]);
+    let synced = inv.event("synced");
+    assert_eq!(synced["complete"], true);
+    let got = admin.event("synced");
+    assert!(got["applied"].as_u64().unwrap() > 0, "{got}");
+    admin.finish();
+    inv.finish();
+    // Saved: the supervisor's vault, opened afresh, holds the case.
+    assert!(case_ids(&t.admin.json(&["case", "list"])).contains(&case));
+}
+
+#[test]
+fn a_watch_pushes_an_edit_made_while_connected() {
+    let t = team();
+    let first = new_case(&t.inv, "LAN-2");
+    let (mut admin, mut inv) = pair(&t.admin, &t.inv, &["--watch"]);
+    let holds = |admin: &mut Running, id: &str| {
+        (0..200).any(|_| {
+            let found = case_ids(&admin.run("case list")).iter().any(|c| c == id);
+            if !found {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            found
+        })
+    };
+    assert!(holds(&mut admin, &first), "the first case did not arrive");
+    // An edit on the investigator's open vault, while connected.
+    let made = inv.run("case new --reference LAN-3 --title 'Brick kiln' --jurisdiction KZ");
+    let second = made["id"].as_str().unwrap().to_string();
+    assert!(holds(&mut admin, &second), "the live edit did not arrive");
+    inv.finish();
+    admin.finish();
+    assert!(case_ids(&t.admin.json(&["case", "list"])).contains(&second));
+}

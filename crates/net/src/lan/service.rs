@@ -1,0 +1,338 @@
+//! LAN sync for an open workspace, as the CLI and the desktop app run it:
+//! listen, advertise and look for the team's devices, dial addresses given,
+//! run a session per peer (live if asked), and report what happens as
+//! events. The workspace is shared with the front end (a mutex): every
+//! session step takes it briefly.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use caravan_core::live::LiveSession;
+use caravan_core::{CoreError, Workspace};
+use serde::Serialize;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+
+use super::{
+    Discovery, DiscoveryKey, LanConfig, LanError, LanHost, Outcome, SessionHost, Sessions,
+};
+use crate::error::NetError;
+use crate::noise::StaticKey;
+
+/// A workspace shared between the front end and the LAN.
+pub type SharedWorkspace = Arc<Mutex<Workspace>>;
+
+/// How the LAN reaches the workspace the front end holds. Each call
+/// takes it briefly; `None`: it is not open now (locked), and the session
+/// ends.
+pub trait WorkspaceAccess: Clone + Send + Sync + 'static {
+    fn with<R>(&self, f: impl FnOnce(&mut Workspace) -> R) -> Option<R>;
+}
+
+impl WorkspaceAccess for SharedWorkspace {
+    fn with<R>(&self, f: impl FnOnce(&mut Workspace) -> R) -> Option<R> {
+        Some(f(&mut self.lock().unwrap_or_else(|e| e.into_inner())))
+    }
+}
+
+/// A session frame and its kind byte, at most.
+const MAX_MESSAGE: usize = (256 << 20) + 1;
+
+/// The workspace, or the error a session ends with when it was locked.
+fn with<W: WorkspaceAccess, R>(
+    ws: &W,
+    f: impl FnOnce(&mut Workspace) -> Result<R, CoreError>,
+) -> Result<R, HostError> {
+    ws.with(f)
+        .ok_or(HostError::Locked)?
+        .map_err(HostError::Core)
+}
+
+/// What LAN sync does.
+#[derive(Debug, Clone)]
+pub struct LanOptions {
+    pub listen: SocketAddr,
+    pub connect: Vec<SocketAddr>,
+    pub discovery: bool,
+    /// Keep sessions open and push edits (each change of the `edits`
+    /// counter given to [`run`]) until stopped; otherwise end once the
+    /// sessions started are current (listening only: the first one).
+    pub live: bool,
+}
+
+/// What happened, for the CLI's lines and the app's sync centre.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum LanEvent {
+    Listening {
+        address: String,
+    },
+    /// A team device was found on the network (or dialled) at `address`.
+    Found {
+        address: String,
+    },
+    /// A session with the device began (the channel is up and the device
+    /// is an active member's).
+    Connected {
+        peer: String,
+        name: String,
+    },
+    Synced {
+        peer: String,
+        name: String,
+        applied: usize,
+        quarantined: usize,
+        /// Both sides were current when it ended.
+        complete: bool,
+    },
+    Failed {
+        peer: Option<String>,
+        code: String,
+        message: String,
+    },
+}
+
+/// Why a session stopped on this side.
+#[derive(Debug)]
+pub enum HostError {
+    Core(CoreError),
+    /// The session's Hello named another device than the channel's key.
+    NotThePeer,
+    /// The workspace was locked: the session ended.
+    Locked,
+}
+
+/// The code a session ends with when the vault was locked under it (the
+/// app's own code for a locked vault).
+pub const LOCKED: &str = "app.locked";
+const LOCKED_MESSAGE: &str = "The vault was locked; LAN sync stopped.";
+
+struct Host<W> {
+    ws: W,
+    events: mpsc::UnboundedSender<LanEvent>,
+}
+
+/// A live session on the shared workspace with one peer.
+pub struct HostSession<W> {
+    ws: W,
+    live: LiveSession,
+    peer: String,
+    events: mpsc::UnboundedSender<LanEvent>,
+    announced: bool,
+}
+
+impl<W> std::fmt::Debug for HostSession<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HostSession")
+            .field("peer", &self.peer)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<W: WorkspaceAccess> SessionHost for HostSession<W> {
+    type Error = HostError;
+    fn poll(&mut self) -> Result<Option<Vec<u8>>, HostError> {
+        let live = &mut self.live;
+        with(&self.ws, |ws| ws.session_poll(live))
+    }
+    fn receive(&mut self, frame: &[u8]) -> Result<(), HostError> {
+        let live = &mut self.live;
+        let peer = with(&self.ws, |ws| {
+            ws.session_receive(live, frame)?;
+            Ok(ws.session_peer(live))
+        })?;
+        // The device that signs the session must be the one whose key the
+        // channel was set up with.
+        match peer {
+            Some(p) if p.device != self.peer => Err(HostError::NotThePeer),
+            Some(p) if !self.announced => {
+                self.announced = true;
+                let _ = self.events.send(LanEvent::Connected {
+                    peer: p.device,
+                    name: p.name,
+                });
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+    fn is_done(&mut self) -> bool {
+        self.live.is_done()
+    }
+}
+
+impl<W: WorkspaceAccess> LanHost for Host<W> {
+    type Session = HostSession<W>;
+    type Error = HostError;
+    fn identify(&self, agreement: &[u8; 32]) -> Option<String> {
+        self.ws.with(|ws| ws.lan_device(agreement).ok().flatten())?
+    }
+    fn open_session(&self, peer: &str) -> Result<HostSession<W>, HostError> {
+        let live = with(&self.ws, Workspace::session_start)?;
+        Ok(HostSession {
+            ws: self.ws.clone(),
+            live,
+            peer: peer.to_string(),
+            events: self.events.clone(),
+            announced: false,
+        })
+    }
+}
+
+/// How one connection's task ended.
+type Ended<W> = Result<(String, Outcome, HostSession<W>), LanError<HostError>>;
+
+/// Runs LAN sync on `ws` until it is over (see [`LanOptions::live`]) or
+/// `stop` resolves, sending what happens to `events`. Errors: the
+/// workspace has no team, or the address cannot be listened on.
+pub async fn run<W: WorkspaceAccess>(
+    ws: W,
+    opts: LanOptions,
+    edits: watch::Receiver<u64>,
+    events: mpsc::UnboundedSender<LanEvent>,
+    stop: impl std::future::Future<Output = ()>,
+) -> Result<(), LanServiceError> {
+    let creds = ws
+        .with(|w| w.lan_credentials())
+        .ok_or(LanServiceError::Locked)?
+        .map_err(LanServiceError::Core)?;
+    let config = Arc::new(LanConfig {
+        team_id: creds.team_id,
+        key: Arc::new(StaticKey::from_bytes(*creds.static_secret)),
+        me: creds.device.clone(),
+        max_message: MAX_MESSAGE,
+    });
+    let listener = TcpListener::bind(opts.listen).await?;
+    let address = listener.local_addr()?;
+    let _ = events.send(LanEvent::Listening {
+        address: address.to_string(),
+    });
+    let key = DiscoveryKey::from_bytes(creds.discovery_key);
+    let (_discovery, mut found) = if opts.discovery {
+        let (d, rx) = Discovery::start(key, address.port(), now_ms)?;
+        (Some(d), rx)
+    } else {
+        (None, mpsc::unbounded_channel().1)
+    };
+    let host = Arc::new(Host {
+        ws: ws.clone(),
+        events: events.clone(),
+    });
+    let sessions = Arc::new(Sessions::default());
+    let live = opts.live.then_some(edits);
+    let mut tasks: JoinSet<Ended<W>> = JoinSet::new();
+    let spawn = |tasks: &mut JoinSet<Ended<W>>, stream: TcpStream, dialled: bool| {
+        let (host, config, sessions, live) =
+            (host.clone(), config.clone(), sessions.clone(), live.clone());
+        tasks.spawn(async move {
+            super::connection(stream, dialled, &config, &*host, &sessions, live).await
+        });
+    };
+    for addr in &opts.connect {
+        let _ = events.send(LanEvent::Found {
+            address: addr.to_string(),
+        });
+        let stream = TcpStream::connect(addr).await?;
+        spawn(&mut tasks, stream, true);
+    }
+    let dialled = !opts.connect.is_empty();
+    let mut synced = 0usize;
+    tokio::pin!(stop);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                if let Ok((stream, _)) = accepted {
+                    spawn(&mut tasks, stream, false);
+                }
+            }
+            Some(addr) = found.recv() => {
+                let _ = events.send(LanEvent::Found { address: addr.to_string() });
+                match tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(addr)).await {
+                    Ok(Ok(stream)) => spawn(&mut tasks, stream, true),
+                    _ => tracing::info!(%addr, "a device found on the network did not answer"),
+                }
+            }
+            Some(joined) = tasks.join_next() => {
+                synced += usize::from(finished(&ws, joined, &events));
+                if !opts.live && tasks.is_empty() && (dialled || synced > 0) {
+                    return Ok(());
+                }
+            }
+            () = &mut stop => return Ok(()),
+        }
+    }
+}
+
+/// Reports one connection's end; whether its session completed.
+fn finished<W: WorkspaceAccess>(
+    ws: &W,
+    joined: Result<Ended<W>, tokio::task::JoinError>,
+    events: &mpsc::UnboundedSender<LanEvent>,
+) -> bool {
+    let failed = |peer: Option<String>, code: &str, message: String| LanEvent::Failed {
+        peer,
+        code: code.to_string(),
+        message,
+    };
+    let event = match joined {
+        Ok(Ok((peer, outcome, session))) => {
+            let ended = ws.with(|ws| {
+                let name = ws
+                    .session_peer(&session.live)
+                    .map(|p| p.name)
+                    .unwrap_or_default();
+                ws.session_end(session.live).map(|s| (name, s))
+            });
+            match ended {
+                None => failed(Some(peer), LOCKED, LOCKED_MESSAGE.into()),
+                Some(Err(e)) => failed(Some(peer), e.code(), e.to_string()),
+                Some(Ok((name, summary))) => LanEvent::Synced {
+                    peer,
+                    name,
+                    applied: summary.applied,
+                    quarantined: summary.quarantined.len(),
+                    complete: outcome.complete,
+                },
+            }
+        }
+        // The other connection with the same device runs the session.
+        Ok(Err(LanError::Duplicate)) => return false,
+        Ok(Err(LanError::Net(e))) => failed(None, e.code(), e.to_string()),
+        Ok(Err(LanError::Host(HostError::Core(e)))) => failed(None, e.code(), e.to_string()),
+        Ok(Err(LanError::Host(HostError::Locked))) => failed(None, LOCKED, LOCKED_MESSAGE.into()),
+        Ok(Err(LanError::Host(HostError::NotThePeer))) => failed(
+            None,
+            NetError::UnknownPeer.code(),
+            NetError::UnknownPeer.to_string(),
+        ),
+        Err(e) => failed(None, "net.io", e.to_string()),
+    };
+    let ok = matches!(event, LanEvent::Synced { complete: true, .. });
+    let _ = events.send(event);
+    ok
+}
+
+/// Why LAN sync could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum LanServiceError {
+    #[error(transparent)]
+    Core(CoreError),
+    #[error("the vault is locked")]
+    Locked,
+    #[error(transparent)]
+    Net(#[from] NetError),
+}
+
+impl From<std::io::Error> for LanServiceError {
+    fn from(e: std::io::Error) -> Self {
+        LanServiceError::Net(e.into())
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

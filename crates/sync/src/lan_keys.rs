@@ -1,0 +1,49 @@
+//! What a device needs on the LAN (crates/net): the key its adverts are
+//! tagged under, its Noise static key, and the team device behind a
+//! static key it met.
+
+use hkdf::Hkdf;
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
+use crate::error::SyncError;
+use crate::identity::DeviceId;
+use crate::replica::Replica;
+
+const DISCOVERY_INFO: &[u8] = b"caravan/lan/discovery/v1";
+
+impl Replica {
+    /// The key LAN adverts are tagged under, derived from the team key of
+    /// the current epoch: a device removed from the team learns no later
+    /// one, so it cannot recognise the team's adverts after the rotation
+    /// that follows its revocation.
+    pub fn lan_discovery_key(&self) -> Result<Zeroizing<[u8; 32]>, SyncError> {
+        let epoch = self.team.view()?.current_epoch();
+        let key = self
+            .team_keys
+            .get(&epoch)
+            .ok_or(SyncError::NoKey { epoch })?;
+        let hk = Hkdf::<Sha256>::new(Some(&self.team_id().0), &key.key[..]);
+        let mut out = Zeroizing::new([0u8; 32]);
+        // 32 bytes is always a valid HKDF-SHA256 output length.
+        let _ = hk.expand(DISCOVERY_INFO, out.as_mut());
+        Ok(out)
+    }
+
+    /// This device's X25519 agreement secret: its Noise static key on the
+    /// LAN, the key the team document lists for it.
+    pub fn lan_static_secret(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.keys.agreement_secret().to_bytes())
+    }
+
+    /// The active team device whose agreement key is `agreement`.
+    pub fn device_by_agreement(&self, agreement: &[u8; 32]) -> Result<Option<DeviceId>, SyncError> {
+        let want = hex::encode(agreement);
+        Ok(self
+            .team
+            .view()?
+            .active_devices()
+            .find(|(_, d)| d.agreement == want)
+            .and_then(|(id, _)| DeviceId::from_hex(id)))
+    }
+}
