@@ -7,5 +7,7 @@ pub mod error;
 pub mod lan;
 pub mod noise;
 pub mod pipe;
+pub mod relay_client;
+pub mod relay_proto;
 
 pub use error::NetError;
