@@ -150,8 +150,22 @@ impl Workspace {
     pub fn relay_outbox(&mut self, relay_key: &str) -> Result<Vec<OutgoingEnvelope>> {
         let relay = self.team_relay(relay_key)?;
         self.load_everything()?;
-        self.share_audit_head()?;
         let state = self.relay_state(&relay)?;
+        // The audit log's head rides along with news, and alone makes
+        // none: otherwise every unlock's audit entries would be news, and
+        // devices that have nothing to say would send each other an
+        // envelope every round, for ever.
+        let mut news = false;
+        for member in self.relay_recipients()? {
+            news |= !self
+                .replica_mut()?
+                .news_for(&member, &state.sent_to(&member))?
+                .is_empty();
+        }
+        if !news {
+            return Ok(Vec::new());
+        }
+        self.share_audit_head()?;
         let now = self.now();
         let mut out = Vec::new();
         let mut announced = Vec::new();

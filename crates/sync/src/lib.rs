@@ -43,6 +43,7 @@ mod lan_keys;
 pub mod quarantine;
 pub mod quota;
 pub mod refusal;
+pub mod relay_auth;
 pub mod relays;
 pub mod replica;
 mod residency;

@@ -57,9 +57,7 @@ impl Roster {
         &'a self,
         members: &'a [String],
     ) -> impl Iterator<Item = &'a RosterDevice> + 'a {
-        self.devices
-            .iter()
-            .filter(|d| members.contains(&d.member))
+        self.devices.iter().filter(|d| members.contains(&d.member))
     }
 }
 
