@@ -4,44 +4,16 @@
 //! document, and cases go both ways, each device acknowledging what it
 //! imported; a second round finds nothing new.
 
-use std::sync::Arc;
-
-use caravan_relay::store::sqlite::SqliteStore;
+use caravan_relay::loopback::{LoopbackRelay, loopback};
 use serde_json::Value;
 
 use crate::common::{Device, enrol, new_case};
 
-/// A relay on loopback, served by a runtime of its own for the test.
-struct Relay {
-    url: String,
-    key: String,
-    _runtime: tokio::runtime::Runtime,
-    _dir: tempfile::TempDir,
-}
-
-fn relay() -> Relay {
+/// A relay on loopback, serving until the test's value is dropped (its
+/// store's folder after it).
+fn relay() -> (LoopbackRelay, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
-    let running = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        caravan_relay::start(store, caravan_relay::Config::default(), listener)
-            .await
-            .unwrap()
-    });
-    let relay = Relay {
-        url: format!("ws://{}", running.addr),
-        key: hex::encode(running.public_key),
-        _runtime: runtime,
-        _dir: dir,
-    };
-    // Serves until the runtime is dropped with the test's `Relay`.
-    std::mem::forget(running);
-    relay
+    (loopback(dir.path()).unwrap(), dir)
 }
 
 fn case_ids(list: &Value) -> Vec<String> {
@@ -55,7 +27,7 @@ fn case_ids(list: &Value) -> Vec<String> {
 
 #[test]
 fn cases_travel_both_ways_through_a_relay() {
-    let relay = relay();
+    let (relay, _store) = relay();
     let admin = Device::new();
     admin.json(&[
         "init", "--team", "Unit 7", "--name", "Aigul", "--device", "office",
@@ -107,7 +79,7 @@ fn cases_travel_both_ways_through_a_relay() {
 
 #[test]
 fn a_relay_with_another_key_is_refused_and_the_failure_is_recorded() {
-    let relay = relay();
+    let (relay, _store) = relay();
     let admin = Device::new();
     admin.json(&[
         "init", "--team", "Unit 7", "--name", "Aigul", "--device", "office",

@@ -5,6 +5,7 @@
 
 mod conn;
 pub mod hub;
+pub mod loopback;
 pub mod metrics;
 mod register;
 pub mod server;
