@@ -119,15 +119,20 @@ pub enum LanPeerState {
     Failed,
 }
 
-/// A relay this team syncs through, as the sync centre lists it.
+/// What a round through a relay did (`relay_sync_now`), and the relay as
+/// it is after it.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
-pub struct RelayDto {
-    pub url: String,
-    /// The relay's public key (64 hex digits), pinned by the admin.
-    pub key: String,
-    pub last_sync_ms: Option<i64>,
-    #[ts(as = "Option<crate::codes::ErrorCode>")]
-    pub last_error_code: Option<String>,
+pub struct RelaySyncDto {
+    pub relay: caravan_core::relays::RelayView,
+    /// Envelopes sent (one per member with something new).
+    pub uploaded: u64,
+    /// Envelopes received and imported.
+    pub imported: u64,
+    /// Envelopes received and refused as a whole.
+    pub skipped: u64,
+    /// Changes applied from what was received.
+    pub applied: u64,
+    pub quarantined: u64,
 }
 
 /// Writes the TypeScript declaration of every type the window exchanges
@@ -139,7 +144,7 @@ pub fn export_typescript(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> 
     CreatedVaultDto::export_all(cfg)?;
     LanStartRequest::export_all(cfg)?;
     LanStatusDto::export_all(cfg)?;
-    RelayDto::export_all(cfg)?;
+    RelaySyncDto::export_all(cfg)?;
     caravan_core::typescript::export_all(cfg)?;
     // One line a role: the roles differ only in their values.
     let mut json = String::from("{\n");

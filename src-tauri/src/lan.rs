@@ -19,7 +19,7 @@ use caravan_net::lan::service::{self, LanEvent, LanOptions, LanServiceError, Wor
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::dto::{ErrorDto, LanStartRequest, LanStatusDto};
-use crate::state::{AppState, CmdResult, invalid, kind_name, locked};
+use crate::state::{AppState, CmdResult, invalid, locked};
 use book::{Book, Origin};
 
 /// The event the window receives with the whole status on every change.
@@ -315,10 +315,6 @@ fn service_error(e: LanServiceError) -> ErrorDto {
     match e {
         LanServiceError::Core(e) => e.into(),
         LanServiceError::Locked => locked(),
-        LanServiceError::Net(e) => ErrorDto {
-            code: e.code().into(),
-            message: e.to_string(),
-            kind: kind_name(e.kind()),
-        },
+        LanServiceError::Net(e) => e.into(),
     }
 }

@@ -70,6 +70,16 @@ impl From<CoreError> for ErrorDto {
     }
 }
 
+impl From<caravan_net::NetError> for ErrorDto {
+    fn from(e: caravan_net::NetError) -> Self {
+        ErrorDto {
+            code: e.code().into(),
+            message: e.to_string(),
+            kind: kind_name(e.kind()),
+        }
+    }
+}
+
 pub fn locked() -> ErrorDto {
     ErrorDto {
         code: crate::codes::LOCKED.into(),

@@ -10,6 +10,7 @@ mod files;
 mod forms;
 #[cfg(unix)]
 mod lan;
+mod relays;
 mod shell;
 #[cfg(unix)]
 mod util;

@@ -9,7 +9,7 @@ use caravan_core::model::Role;
 use caravan_core::vault::Passphrase;
 use caravan_core::{OpenOptions, SystemClock, Workspace};
 use caravan_desktop::state::AppState;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
 use tauri::webview::InvokeRequest;
 
@@ -117,4 +117,23 @@ impl Shell {
         let e = self.call(cmd, args).expect_err(cmd);
         e["code"].as_str().unwrap_or_default().to_string()
     }
+}
+
+/// Makes a case on the shell's open vault; its id.
+pub fn new_case(s: &Shell, reference: &str) -> String {
+    let id = s.ok(
+        "create_case",
+        json!({ "case": { "reference": reference, "title": "Brick kiln", "jurisdiction": "KZ" } }),
+    );
+    id.as_str().unwrap().to_string()
+}
+
+/// Whether the shell's open vault lists the case.
+pub fn holds(s: &Shell, case: &str) -> bool {
+    let filter = json!({ "filter": {
+        "query": null, "stage": null, "status": null, "assignee": null,
+        "jurisdiction": null, "overdue_only": false } });
+    s.ok("list_cases", filter)["cases"]
+        .as_array()
+        .is_some_and(|cases| cases.iter().any(|c| c["id"] == case))
 }

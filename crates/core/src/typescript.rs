@@ -55,6 +55,7 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         audit::AuditCheck,
         TeamView,
         crate::team::AccessRow,
+        crate::relays::RelayView,
         JoinRequestView,
         Settings,
         crate::view::SignOffTarget,

@@ -1,65 +1,109 @@
-//! Relays: the list, adding and removing one (admins), and one round of
-//! sync through one. The core does not hold relays yet: every command
-//! checks what it was given and answers `relay.unavailable`.
+//! The team's relays: the list, adding one (admins: it is written in the
+//! team document and sent the team's roster), removing one, and one round
+//! of sync through one (upload what others lack, fetch, import, acknowledge;
+//! `caravan_net::relay_round`). The core checks the address, the key and
+//! the role.
 
-use crate::dto::{ErrorDto, RelayDto};
-use crate::state::{CmdResult, invalid};
+use std::time::Duration;
 
-/// Relays are not part of this build's core.
-fn unavailable() -> ErrorDto {
-    ErrorDto {
-        code: "relay.unavailable".into(),
-        message: "Relays are not available in this version.".into(),
-        kind: "failure".into(),
+use caravan_core::relays::RelayView;
+use caravan_net::NetError;
+use caravan_net::access::WorkspaceAccess;
+use caravan_net::relay_round::{self, RelayLink, RelayRound, RelayRoundError};
+use tauri::State;
+use tracing::Instrument;
+
+use crate::dto::{ErrorDto, RelaySyncDto};
+use crate::state::{AppState, CmdResult, locked};
+
+type S<'a> = State<'a, AppState>;
+
+/// How long a round may take before it is given up (a relay that does not
+/// answer must not leave the button busy for good).
+const ROUND_LIMIT: Duration = Duration::from_secs(120);
+
+workspace_commands! {
+    /// The team's relays, with this device's last sync through each.
+    fn relays() -> Vec<RelayView> => |ws| ws.relays();
+    /// Removes a relay from the team (admins).
+    fn relay_remove(key: String) -> Vec<RelayView> => |ws| { ws.remove_relay(&key)?; ws.relays() };
+}
+
+/// Adds a relay to the team (admins) and sends it the team's roster, so
+/// the team's devices are let in. A relay that cannot be reached now is
+/// added all the same; its row shows why, and the next sync through it
+/// sends the roster again.
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn relay_add(state: S<'_>, url: String, key: String) -> CmdResult<Vec<RelayView>> {
+    let span = tracing::info_span!("command", name = "relay_add");
+    let added = state
+        .run("relay_add", move |ws| ws.add_relay(&url, &key))
+        .await?;
+    let app = state.inner().clone();
+    let registered = limited(&app, &added.key, relay_round::register(&app, &added.key))
+        .instrument(span)
+        .await;
+    if let Err(e) = registered {
+        tracing::info!(code = e.code, "the new relay did not take the roster now");
+    }
+    state.run("relays", |ws| ws.relays()).await
+}
+
+/// One round through the relay `key`.
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn relay_sync_now(state: S<'_>, key: String) -> CmdResult<RelaySyncDto> {
+    state.touch();
+    let app = state.inner().clone();
+    let span = tracing::info_span!("command", name = "relay_sync_now");
+    let round = limited(&app, &key, async {
+        let mut link = RelayLink::connect(app.clone(), &key).await?;
+        link.round().await
+    })
+    .instrument(span)
+    .await;
+    // Whatever the round did, the list shows the relay as it is now (its
+    // last sync, or the code it failed with).
+    let relays = state.run("relays", |ws| ws.relays()).await?;
+    let round = round?;
+    let relay = relays
+        .into_iter()
+        .find(|r| r.key == key.trim().to_ascii_lowercase())
+        .ok_or_else(locked)?;
+    Ok(sync_dto(relay, &round))
+}
+
+fn sync_dto(relay: RelayView, r: &RelayRound) -> RelaySyncDto {
+    RelaySyncDto {
+        relay,
+        uploaded: r.uploaded as u64,
+        imported: r.imported as u64,
+        skipped: r.skipped as u64,
+        applied: r.applied as u64,
+        quarantined: r.quarantined as u64,
     }
 }
 
-/// A relay's key as the admin reads it out: 64 hex digits (spaces
-/// between groups are allowed), in lower case.
-pub fn relay_key(text: &str) -> CmdResult<String> {
-    let key: String = text.chars().filter(|c| !c.is_whitespace()).collect();
-    if key.len() != 64 || !key.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(invalid("relay key", "must be 64 hexadecimal digits"));
+/// Runs `round` through the relay `key` for at most [`ROUND_LIMIT`]; one
+/// given up is recorded as the relay's last failure, as a failed one is.
+async fn limited<T>(
+    app: &AppState,
+    key: &str,
+    round: impl Future<Output = Result<T, RelayRoundError>>,
+) -> Result<T, ErrorDto> {
+    match tokio::time::timeout(ROUND_LIMIT, round).await {
+        Ok(r) => r.map_err(round_error),
+        Err(_) => {
+            let e = NetError::Timeout;
+            let _ = app.with(|w| w.relay_failed(key, e.code()));
+            Err(e.into())
+        }
     }
-    Ok(key.to_ascii_lowercase())
 }
 
-/// A relay's address: a `wss://` (or, on a private network, `ws://`) URL.
-pub fn relay_url(text: &str) -> CmdResult<String> {
-    let url = text.trim();
-    let rest = url
-        .strip_prefix("wss://")
-        .or_else(|| url.strip_prefix("ws://"))
-        .unwrap_or_default();
-    if rest.is_empty() || rest.chars().any(char::is_whitespace) {
-        return Err(invalid("relay address", "must start with wss:// or ws://"));
+fn round_error(e: RelayRoundError) -> ErrorDto {
+    match e {
+        RelayRoundError::Core(e) => e.into(),
+        RelayRoundError::Locked => locked(),
+        RelayRoundError::Net(e) => e.into(),
     }
-    Ok(url.to_string())
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn relays() -> CmdResult<Vec<RelayDto>> {
-    Err(unavailable())
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn relay_add(url: String, key: String) -> CmdResult<Vec<RelayDto>> {
-    let _span = tracing::info_span!("command", name = "relay_add").entered();
-    relay_url(&url)?;
-    relay_key(&key)?;
-    Err(unavailable())
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn relay_remove(key: String) -> CmdResult<Vec<RelayDto>> {
-    let _span = tracing::info_span!("command", name = "relay_remove").entered();
-    relay_key(&key)?;
-    Err(unavailable())
-}
-
-#[tauri::command(async, rename_all = "snake_case")]
-pub async fn relay_sync_now(key: String) -> CmdResult<RelayDto> {
-    let _span = tracing::info_span!("command", name = "relay_sync_now").entered();
-    relay_key(&key)?;
-    Err(unavailable())
 }
