@@ -9,6 +9,8 @@ import type { ItemView } from '$lib/bindings/ItemView';
 import type { ProgressReport } from '$lib/bindings/ProgressReport';
 import type { ConflictView } from '$lib/bindings/ConflictView';
 import type { QuarantineRow } from '$lib/bindings/QuarantineRow';
+import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
+import type { RelayView } from '$lib/bindings/RelayView';
 import { caseDto, caseSummary, checklist, checklistItem, device, member, person, status as statusDto, team as teamDto } from './fixtures';
 
 const params = new URLSearchParams(location.search);
@@ -154,6 +156,23 @@ const report: ProgressReport = {
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Sync on this network and relays, for the preview of the sync centre.
+const lanOff: LanStatusDto = { running: false, listening: null, addresses: [], discovery: true, discovery_failed: false, last_error_code: null, peers: [] };
+let lan: LanStatusDto = lanOff;
+const lanOn = (): LanStatusDto => ({
+  ...lanOff,
+  running: true,
+  listening: '0.0.0.0:49152',
+  addresses: ['192.168.1.7:49152'],
+  peers: [
+    { device: 'dev-aibek', name: 'Aibek Dzhaksybekov', address: '192.168.1.9:50211', state: 'synced', last_sync_ms: Date.now() - 60_000, applied: 14, quarantined: 0, last_error_code: null },
+    { device: null, name: null, address: '192.168.1.23:49877', state: 'failed', last_sync_ms: null, applied: 0, quarantined: 0, last_error_code: 'net.timeout' },
+  ],
+});
+const relayList: RelayView[] = [
+  { key: '3f9a1c0de4b27785a6c1e0f9d2b34a5c6d7e8f90123456789abcdef01234567', url: 'wss://relay.example.org', added_at: now - 9 * day, added_by_name: 'Saule Nurlanovna', last_sync_ms: now - 2 * 3_600_000, last_error_code: null },
+];
+
 mockIPC(async (cmd, args) => {
   const a = (args ?? {}) as Record<string, unknown>;
   switch (cmd) {
@@ -200,6 +219,12 @@ mockIPC(async (cmd, args) => {
       return { sender: 'dev-aibek', sender_name: 'Aibek Dzhaksybekov', applied: 14, already_had: 3, held: 1, not_permitted: 1, cases_changed: 2,
         quarantined: [{ case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', code: 'sync.revoked_device', message: 'from a revoked device' }] };
     }
+    case 'lan_status': return lan;
+    case 'lan_start': lan = lanOn(); return lan;
+    case 'lan_stop': lan = lanOff; return lan;
+    case 'lan_connect': return lan;
+    case 'relays': return relayList;
+    case 'relay_sync_now': await wait(400); return { relay: { ...relayList[0], last_sync_ms: Date.now() }, uploaded: 1, imported: 2, skipped: 0, applied: 9, quarantined: 0 };
     case 'inspect_join_request': return { name: 'Timur Bekov', label: 'Field laptop 5', device: 'dev-timur', fingerprint: 'H4JX-9QLE-20TR-MM3K' };
     default: return null;
   }

@@ -26,8 +26,11 @@ export function relayKey(text: string): string | null {
   return /^[0-9a-fA-F]{64}$/.test(key) ? key.toLowerCase() : null;
 }
 
-/** A relay's address: `wss://…` (or `ws://…` on a private network), or null. */
+/** A relay's address: `wss://…` (or `ws://…` on a private network), or
+ *  `host:port` (taken as wss:// by the shell); trimmed, or null. */
 export function relayUrl(text: string): string | null {
   const url = text.trim();
-  return /^wss?:\/\/\S+$/.test(url) ? url : null;
+  if (/^wss?:\/\/[^\s/@]+(\/\S*)?$/i.test(url)) return url;
+  const hostPort = /^[A-Za-z0-9.\-[\]:]+:(\d{1,5})$/.exec(url);
+  return hostPort && port(hostPort[1]) ? url : null;
 }

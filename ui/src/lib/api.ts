@@ -47,7 +47,8 @@ import type { AuditRow } from '$lib/bindings/AuditRow';
 import type { AuditCheck } from '$lib/bindings/AuditCheck';
 import type { LanStartRequest } from '$lib/bindings/LanStartRequest';
 import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
-import type { RelayDto } from '$lib/bindings/RelayDto';
+import type { RelayView } from '$lib/bindings/RelayView';
+import type { RelaySyncDto } from '$lib/bindings/RelaySyncDto';
 
 /** A rejected command, with the backend's stable code. */
 export class ApiError extends Error {
@@ -264,9 +265,11 @@ export function onLanStatus(handler: (status: LanStatusDto) => void): () => void
   };
 }
 
-export const relays = () => call<RelayDto[]>('relays');
-/** Adds a relay (admins): its address and the key its operator gave. */
-export const relayAdd = (url: string, key: string) => call<RelayDto[]>('relay_add', { url, key });
-export const relayRemove = (key: string) => call<RelayDto[]>('relay_remove', { key });
-/** One round through the relay: send, fetch, apply. */
-export const relaySyncNow = (key: string) => call<RelayDto>('relay_sync_now', { key });
+export const relays = () => call<RelayView[]>('relays');
+/** Adds a relay (admins): its address and the key its operator gave; the
+ *  relay is sent the team's list of devices. Answers with every relay. */
+export const relayAdd = (url: string, key: string) => call<RelayView[]>('relay_add', { url, key });
+/** Removes a relay (admins); answers with the relays left. */
+export const relayRemove = (key: string) => call<RelayView[]>('relay_remove', { key });
+/** One round through the relay: send, fetch, apply, acknowledge. */
+export const relaySyncNow = (key: string) => call<RelaySyncDto>('relay_sync_now', { key });

@@ -5,7 +5,7 @@ import LanPanel from '../screens/sync/LanPanel.svelte';
 import RelayPanel from '../screens/sync/RelayPanel.svelte';
 import AddRelayDialog from '../screens/sync/AddRelayDialog.svelte';
 import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
-import type { RelayDto } from '$lib/bindings/RelayDto';
+import type { RelayView } from '$lib/bindings/RelayView';
 import { lanAddress, relayKey, relayUrl } from '$lib/addresses';
 import { LAN_IDLE } from '$lib/api';
 import { en, ru } from '$lib/i18n/catalogues';
@@ -88,27 +88,71 @@ describe('sync on this network', () => {
 });
 
 describe('relays', () => {
-  const relay: RelayDto = { url: 'wss://relay.example.org', key: KEY, last_sync_ms: null, last_error_code: 'relay.quota' };
+  const relay: RelayView = {
+    key: KEY,
+    url: 'wss://relay.example.org',
+    added_at: Date.UTC(2026, 2, 1),
+    added_by_name: 'Saule',
+    last_sync_ms: null,
+    last_error_code: 'relay.quota',
+  };
+  const synced: RelayView = { ...relay, last_sync_ms: Date.UTC(2026, 2, 5, 10, 30), last_error_code: null };
 
   it('lists relays with their problem and syncs one now', async () => {
     asRole('investigator');
-    const backend = mockBackend({ relays: [relay], relay_sync_now: { ...relay, last_sync_ms: Date.now(), last_error_code: null } });
+    let rounds = 0;
+    const backend = mockBackend({
+      relays: () => (rounds ? [synced] : [relay]),
+      relay_sync_now: () => {
+        rounds += 1;
+        return { relay: synced, uploaded: 2, imported: 3, skipped: 0, applied: 17, quarantined: 0 };
+      },
+    });
     const onsynced = vi.fn();
     const { user } = renderWithUser(RelayPanel, { onsynced });
     const row = await screen.findByTestId('relay-row');
-    expect(row).toHaveTextContent(en['error.relay.quota']);
+    expect(within(row).getByTestId('relay-problem')).toHaveTextContent(en['error.relay.quota']);
     expect(screen.queryByTestId('relay-add')).toBeNull();
+    expect(screen.queryByTestId('relay-remove')).toBeNull();
     await user.click(within(row).getByTestId('relay-sync'));
     expect(backend.argsOf('relay_sync_now')).toEqual({ key: KEY });
-    await waitFor(() => expect(screen.getByTestId('relay-row')).not.toHaveTextContent(en['error.relay.quota']));
+    expect(await screen.findByTestId('relay-outcome')).toHaveTextContent('Sent 2, received 3 (17 changes applied)');
+    await waitFor(() => expect(screen.getByTestId('relay-problem').textContent).toBe(''));
     expect(onsynced).toHaveBeenCalled();
+  });
+
+  it('shows a failed round by its code, and the relay as it is after it', async () => {
+    asRole('investigator', 'ru');
+    let failed = false;
+    mockBackend({
+      relays: () => [failed ? { ...relay, last_error_code: 'relay.not_on_roster' } : relay],
+      relay_sync_now: () => {
+        failed = true;
+        return refuse('relay.not_on_roster')({});
+      },
+    });
+    const { user } = renderWithUser(RelayPanel, {});
+    await user.click(await screen.findByTestId('relay-sync'));
+    expect(await screen.findByTestId('error-message')).toHaveTextContent(ru['error.relay.not_on_roster']);
+    await waitFor(() => expect(screen.getByTestId('relay-problem')).toHaveTextContent(ru['error.relay.not_on_roster']));
+  });
+
+  it('asks before an admin removes a relay', async () => {
+    asRole('admin');
+    const backend = mockBackend({ relays: [relay], relay_remove: [] });
+    const { user } = renderWithUser(RelayPanel, {});
+    await user.click(await screen.findByTestId('relay-remove'));
+    expect(await screen.findByTestId('relay-remove-dialog')).toHaveTextContent('wss://relay.example.org');
+    await user.click(screen.getByTestId('relay-remove-confirm'));
+    await waitFor(() => expect(screen.queryByTestId('relay-row')).toBeNull());
+    expect(backend.argsOf('relay_remove')).toEqual({ key: KEY });
   });
 
   it('shows why relays cannot be listed, by code', async () => {
     asRole('admin', 'ru');
-    mockBackend({ relays: refuse('relay.unavailable', 'failure') });
+    mockBackend({ relays: refuse('core.no_team') });
     renderWithUser(RelayPanel, {});
-    expect(await screen.findByTestId('error-message')).toHaveTextContent(ru['error.relay.unavailable']);
+    expect(await screen.findByTestId('error-message')).toHaveTextContent(ru['error.core.no_team']);
     expect(screen.getByTestId('relay-add')).toHaveTextContent(ru['relay.add']);
   });
 
@@ -117,7 +161,7 @@ describe('relays', () => {
     const backend = mockBackend({ relay_add: [relay] });
     const onadded = vi.fn();
     const { user } = renderWithUser(AddRelayDialog, { onadded, onclose: () => {} });
-    await user.type(screen.getByTestId('relay-url'), 'relay.example.org');
+    await user.type(screen.getByTestId('relay-url'), 'relay example');
     await user.type(screen.getByTestId('relay-key'), 'abc123');
     await user.click(screen.getByTestId('relay-save'));
     expect(screen.getByTestId('relay-url-hint')).toHaveTextContent(en['relay.url_invalid']);
@@ -136,12 +180,12 @@ describe('relays', () => {
 
   it('shows a refusal to add from its code', async () => {
     asRole('admin');
-    mockBackend({ relay_add: refuse('relay.unavailable', 'failure') });
+    mockBackend({ relay_add: refuse('net.timeout', 'failure') });
     const { user } = renderWithUser(AddRelayDialog, { onadded: () => {}, onclose: () => {} });
     await user.type(screen.getByTestId('relay-url'), 'wss://relay.example.org');
     await user.type(screen.getByTestId('relay-key'), KEY);
     await user.click(screen.getByTestId('relay-save'));
-    expect(await screen.findByTestId('error-message')).toHaveTextContent(en['error.relay.unavailable']);
+    expect(await screen.findByTestId('error-message')).toHaveTextContent(en['error.net.timeout']);
   });
 });
 
@@ -155,6 +199,9 @@ describe('address checks', () => {
     expect(relayKey(KEY.slice(1))).toBeNull();
     expect(relayKey(`${KEY.slice(1)}g`)).toBeNull();
     expect(relayUrl('https://relay.example.org')).toBeNull();
+    expect(relayUrl('relay.example.org')).toBeNull();
+    expect(relayUrl('relay.example.org:443')).toBe('relay.example.org:443');
+    expect(relayUrl('wss://user@relay.example.org')).toBeNull();
     expect(relayUrl('wss://relay.example.org:443/caravan')).toBe('wss://relay.example.org:443/caravan');
   });
 });
