@@ -22,6 +22,7 @@ use tracing::{info, warn};
 use crate::Config;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::rosters::Rosters;
 use crate::store::Store;
 
 /// What every connection shares.
@@ -33,6 +34,7 @@ pub(crate) struct Shared {
     pub metrics: Metrics,
     pub shutdown: watch::Receiver<bool>,
     pub live: Live,
+    pub rosters: Arc<Rosters>,
 }
 
 impl Shared {
@@ -94,7 +96,8 @@ pub async fn start(
     let secret = store.relay_secret(*fresh.to_bytes()).await?;
     let key = StaticKey::from_bytes(*secret);
     let public_key = key.public();
-    let hub = Arc::new(Hub::default());
+    let rosters = Arc::new(Rosters::default());
+    let hub = Arc::new(Hub::new(rosters.clone()));
     store.listen(hub.clone());
     let (stop, shutdown) = watch::channel(false);
     let shared = Arc::new(Shared {
@@ -105,6 +108,7 @@ pub async fn start(
         metrics: Metrics::default(),
         shutdown: shutdown.clone(),
         live: Live::default(),
+        rosters,
     });
     let addr = listener
         .local_addr()

@@ -353,6 +353,14 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn roster_version(&self, team: TeamId) -> Result<Option<u64>> {
+        self.run(move |c| {
+            let tx = c.transaction().map_err(backend)?;
+            held_version(&tx, &team)
+        })
+        .await
+    }
+
     async fn put_roster(&self, roster: NewRoster) -> Result<()> {
         self.run(move |c| put_roster(c, &roster)).await
     }

@@ -27,6 +27,15 @@ async fn an_envelope_appended_through_one_relay_is_notified_and_fetched_through_
     assert_eq!(notified(&mut b).await, seq);
     let (items, _) = b.fetch(0, 10).await.unwrap();
     assert_eq!(items[0].body, b"across");
+    // A device enrolled and registered through one is admitted by the
+    // other at once, whether or not the announcement has arrived there.
+    let inv_c = enrol(
+        &mut t.admin,
+        "Investigator C",
+        caravan_model::Role::Investigator,
+    );
+    register(&url(&one), key, &t.admin, T0 + 1).await;
+    connect(&url(&two), key, &inv_c).await.ping().await.unwrap();
     // A roster change through one ends the revoked device's connection
     // on the other.
     t.admin.revoke(&t.inv_b.device(), None, T0 + 1).unwrap();
