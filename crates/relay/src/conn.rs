@@ -97,8 +97,14 @@ pub(crate) async fn serve(shared: Arc<Shared>, socket: WebSocket) {
     .await;
     let ch = match channel {
         Ok(Ok(ch)) => ch,
-        Ok(Err(e)) => return debug!(code = e.code(), "handshake failed"),
-        Err(_) => return debug!("handshake timed out"),
+        Ok(Err(e)) => {
+            debug!(code = e.code(), "handshake failed");
+            return;
+        }
+        Err(_) => {
+            debug!("handshake timed out");
+            return;
+        }
     };
     let (tx, inbox) = mpsc::channel(1);
     let reader = tokio::spawn(read_loop(ch.receiver, tx));

@@ -11,6 +11,7 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use caravan_net::noise::{MAX_NOISE_MESSAGE, StaticKey};
 use caravan_net::relay_proto::{MAX_FETCH_BYTES, max_message};
@@ -121,7 +122,7 @@ pub async fn start(
     let sweeper = tokio::spawn(sweep_loop(shared.clone()));
     let task = tokio::spawn(async move {
         let mut signal = shutdown.clone();
-        let served = axum::serve(listener, app)
+        let served = axum::serve(listener.tap_io(keepalive), app)
             .with_graceful_shutdown(async move {
                 let _ = signal.wait_for(|stop| *stop).await;
             })
@@ -138,6 +139,18 @@ pub async fn start(
         stop,
         task,
     })
+}
+
+/// Devices hold connections open for hours waiting for `Notify`; one whose
+/// network vanished without closing would hold its memory for ever. TCP
+/// keepalive ends such a connection within about two minutes.
+fn keepalive(tcp: &mut tokio::net::TcpStream) {
+    let probe = socket2::TcpKeepalive::new()
+        .with_time(Duration::from_secs(60))
+        .with_interval(Duration::from_secs(10));
+    if let Err(e) = socket2::SockRef::from(&*tcp).set_tcp_keepalive(&probe) {
+        warn!(error = %e, "TCP keepalive could not be set");
+    }
 }
 
 async fn wait_for_connections(live: &Live) {
