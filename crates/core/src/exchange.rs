@@ -217,21 +217,8 @@ impl Workspace {
         let now = self.now();
         self.load_everything()?;
         report(progress, Step::Applying, 1);
-        // Peers keep this log's head, so a rollback of this vault to an
-        // older copy shows when the log is verified (`audit_verify`).
-        if self.audit_unshared
-            && let Some(head) = self.vault.audit_head()?
-        {
-            self.replica_mut()?.record_audit_head(
-                AuditHead {
-                    entries: head.entries,
-                    hash: head.head_hash,
-                },
-                now,
-            )?;
-        }
+        self.share_audit_head()?;
         let bytes = self.replica_mut()?.export(&recipient, now)?;
-        self.audit_unshared = false;
         report(progress, Step::Saving, 3);
         self.commit(&[])?;
         if let Recipient::Member(m) = &recipient {
@@ -264,12 +251,15 @@ impl Workspace {
         let report_ = self.replica_mut()?.import(bytes, &Limits::default())?;
         report(progress, Step::Saving, 3);
         self.commit(&[])?;
-        let sender = self
-            .replica()?
-            .team()?
-            .devices
-            .get(&report_.sender)
-            .map(|d| d.member.clone());
+        let summary = self.import_summary(report_)?;
+        report(progress, Step::Done, 4);
+        Ok(summary)
+    }
+
+    /// Records the exchange with the bundle's sender and describes what
+    /// the import did.
+    pub(crate) fn import_summary(&mut self, report: ImportReport) -> Result<ImportSummary> {
+        let sender = self.member_of_device(&report.sender)?;
         if let Some(m) = &sender {
             self.note_exchange(m, ExchangeKind::Import)?;
         }
@@ -277,8 +267,38 @@ impl Workspace {
             Some(m) => self.names()?.name_of(&m),
             None => String::new(),
         };
-        report(progress, Step::Done, 4);
-        Ok(ImportSummary::of(report_, sender_name))
+        Ok(ImportSummary::of(report, sender_name))
+    }
+
+    /// The member a device (hex id) belongs to, if the team knows it.
+    pub(crate) fn member_of_device(&self, device: &str) -> Result<Option<String>> {
+        Ok(self
+            .replica()?
+            .team()?
+            .devices
+            .get(device)
+            .map(|d| d.member.clone()))
+    }
+
+    /// Records this vault's audit log head in the team document before a
+    /// bundle leaves, if the log has grown since: peers keep it, so a
+    /// rollback of this vault to an older copy shows when the log is
+    /// verified (`audit_verify`).
+    pub(crate) fn share_audit_head(&mut self) -> Result<()> {
+        if self.audit_unshared
+            && let Some(head) = self.vault.audit_head()?
+        {
+            let now = self.now();
+            self.replica_mut()?.record_audit_head(
+                AuditHead {
+                    entries: head.entries,
+                    hash: head.head_hash,
+                },
+                now,
+            )?;
+        }
+        self.audit_unshared = false;
+        Ok(())
     }
 
     /// Last exchange with each member this device has swapped bundles with.

@@ -23,12 +23,14 @@ mod field_text;
 pub mod ids;
 mod index;
 pub mod inputs;
-pub mod lan;
 pub mod live;
 mod loading;
 mod names;
+pub mod network;
 pub mod permissions;
 pub mod records;
+pub mod relay;
+pub mod relays;
 mod replica_store;
 pub mod reports;
 mod residency;
@@ -52,6 +54,8 @@ pub use inputs::{
 pub use live::{LiveSession, PeerView};
 pub use permissions::Permissions;
 pub use records::AttachmentView;
+pub use relay::{OutgoingEnvelope, RelayReceipt};
+pub use relays::RelayView;
 pub use view::{PersonKind, RevealedIdentity};
 pub use workspace::{OpenOptions, Settings, Workspace};
 

@@ -159,7 +159,19 @@ impl Workspace {
     /// entries, in one durable transaction. If it fails, the replica is
     /// reloaded from the vault, so no edit that was not saved is shown.
     pub(crate) fn commit(&mut self, audit: &[(&str, String)]) -> Result<()> {
-        let result = self.write_changes(audit);
+        self.commit_with(audit, &[])
+    }
+
+    /// [`Self::commit`], writing `records` (application state: key, value)
+    /// in the same transaction, so they are stored exactly when the
+    /// action's changes are (a relay's cursor with what its envelope
+    /// brought).
+    pub(crate) fn commit_with(
+        &mut self,
+        audit: &[(&str, String)],
+        records: &[(&[u8], &[u8])],
+    ) -> Result<()> {
+        let result = self.write_changes(audit, records);
         if let Err(e) = &result {
             tracing::error!(code = e.code(), "saving failed; reloading the vault state");
             match self.read_replica() {
@@ -173,10 +185,17 @@ impl Workspace {
         result
     }
 
-    fn write_changes(&mut self, audit: &[(&str, String)]) -> Result<()> {
+    fn write_changes(
+        &mut self,
+        audit: &[(&str, String)],
+        records: &[(&[u8], &[u8])],
+    ) -> Result<()> {
         let actor = self.actor();
         let Some(pending) = self.pending()? else {
             self.vault.transaction(|tx| {
+                for (key, value) in records {
+                    tx.put_record(RecordKind::AppState, key, value)?;
+                }
                 for (action, detail) in audit {
                     tx.audit_append(&actor, action, detail)?;
                 }
@@ -185,8 +204,12 @@ impl Workspace {
             return Ok(());
         };
         let names = &self.names;
-        self.vault
-            .transaction(|tx| write_pending(tx, &pending, names, &actor, audit))?;
+        self.vault.transaction(|tx| {
+            for (key, value) in records {
+                tx.put_record(RecordKind::AppState, key, value)?;
+            }
+            write_pending(tx, &pending, names, &actor, audit)
+        })?;
         self.saved(pending, audit);
         Ok(())
     }

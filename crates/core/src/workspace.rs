@@ -123,6 +123,8 @@ pub struct Workspace {
     /// A live session is open: every case and signature stays in memory
     /// between its frames instead of being read again for each.
     pub(crate) resident_pinned: bool,
+    /// Relay envelopes handed out and not yet confirmed stored.
+    pub(crate) relay_unconfirmed: crate::relay::Unconfirmed,
     /// Each case's number of conflicts as its index entry last counted.
     pub(crate) conflict_counts: std::collections::HashMap<String, u32>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -261,6 +263,7 @@ impl Workspace {
             damaged: Vec::new(),
             residency: crate::residency::Residency::with_cap(opts.resident_bytes),
             resident_pinned: false,
+            relay_unconfirmed: Default::default(),
             conflict_counts: Default::default(),
             clock: opts.clock.clone(),
             catalog: Catalog::builtin(),

@@ -124,6 +124,16 @@ fn this_build_reads_the_vaults_bundle_and_join_package_an_earlier_one_wrote() {
     let notes = admin.show_case(&cases[0].id).unwrap().notes;
     assert!(notes.iter().any(|n| n.body == "Second visit"), "{notes:?}");
 
+    // The team document predates relays: it reads as a team with none,
+    // and takes the first one an admin adds.
+    assert!(admin.relays().unwrap().is_empty());
+    admin
+        .add_relay("relay.example.org:443", &"ab".repeat(32))
+        .unwrap();
+    let report = swap(&mut admin, &mut inv);
+    assert!(report.quarantined.is_empty(), "{report:?}");
+    assert_eq!(inv.relays().unwrap()[0].url, "wss://relay.example.org:443");
+
     // The joining device takes its package.
     let mut joiner = open("joiner");
     let package = std::fs::read(tmp.path().join("dana.caravan-join")).unwrap();

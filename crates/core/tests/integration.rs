@@ -12,6 +12,7 @@ mod live;
 mod permissions;
 mod quarantine;
 mod regressions;
+mod relay;
 mod residency;
 mod rollback;
 mod signoffs;

@@ -132,6 +132,7 @@ pub static TEAM_ATTRIBUTION: &[Attributed] = &[
     attributed("devices/*", &[("enrolled_by", M)], "a device's enrolment"),
     attributed("revocations/*", &[("by", M)], "a revocation"),
     attributed("key_epochs/*", &[("created_by", M)], "a team key epoch"),
+    attributed("relays/*", &[("added_by", M)], "a relay's registration"),
 ];
 
 /// How far a time may lie after the change that writes it: clocks are read

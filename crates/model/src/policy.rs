@@ -139,6 +139,7 @@ pub static TEAM_RULES: &[Rule] = &[
     rule("case_access/**", &[(&[S, A], &[C, U, D])], "supervisors decide who sees which case"),
     rule("revocations/**", &[(&[A], &[C])], "revocations are permanent"),
     rule("key_epochs/**", &[(&[A], &[C])], "team key epochs are only added"),
+    rule("relays/**", &[(&[A], &[C, U, D])], "admins register the relays devices trust, and remove them"),
     rule("**", &[(&[A], &[C, U])], "admins manage the team"),
 ];
 

@@ -6,6 +6,7 @@
 use std::collections::VecDeque;
 
 use caravan_sync::DeviceKeys;
+use caravan_sync::relay_auth::RelayAuth;
 use caravan_sync::roster::SignedRoster;
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
@@ -176,10 +177,28 @@ impl RelayClient {
         device: &DeviceKeys,
     ) -> Result<u64, NetError> {
         let signature = device.sign(&auth_message(&self.handshake_hash, &self.nonce, &team_id));
-        let msg = ClientMsg::Auth {
+        self.authenticate_signed(RelayAuth {
             team_id,
             device: device.id().0,
             signature,
+        })
+        .await
+    }
+
+    /// The channel's handshake hash and the relay's challenge, for a
+    /// device whose keys stay in its workspace to sign
+    /// (`Replica::relay_auth`).
+    pub fn challenge(&self) -> ([u8; 32], [u8; 32]) {
+        (self.handshake_hash, self.nonce)
+    }
+
+    /// Authenticates with an answer signed elsewhere; returns the
+    /// device's cursor.
+    pub async fn authenticate_signed(&mut self, auth: RelayAuth) -> Result<u64, NetError> {
+        let msg = ClientMsg::Auth {
+            team_id: auth.team_id,
+            device: auth.device,
+            signature: auth.signature,
         };
         match self.request(&msg).await? {
             RelayMsg::AuthOk {

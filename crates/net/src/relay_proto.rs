@@ -8,9 +8,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{NetError, RelayCode};
 
-/// What an authentication signature is made over, before the handshake
-/// hash, the nonce and the team id.
-pub const AUTH_CONTEXT: &[u8] = b"caravan/relay/auth/v1\0";
 /// An upload names at most this many members.
 pub const MAX_RECIPIENTS: usize = 10_000;
 /// A fetch returns at most this many bytes of bodies (unless one envelope
@@ -24,11 +21,7 @@ pub const DEFAULT_MAX_ENVELOPE: usize = 32 * 1024 * 1024;
 /// (bounded above) and the framing.
 pub const MESSAGE_OVERHEAD: usize = MAX_RECIPIENTS * (MAX_MEMBER_ID + 3) + 1024;
 
-/// The message a device signs to authenticate on the channel named by
-/// `handshake_hash`.
-pub fn auth_message(handshake_hash: &[u8; 32], nonce: &[u8; 32], team_id: &[u8; 16]) -> Vec<u8> {
-    [AUTH_CONTEXT, handshake_hash, nonce, team_id].concat()
-}
+pub use caravan_sync::relay_auth::{AUTH_CONTEXT, auth_message};
 
 /// The largest application message a relay or client accepts, for a
 /// relay that takes envelopes of up to `max_envelope` bytes.

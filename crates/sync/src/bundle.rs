@@ -15,8 +15,12 @@
 //! again under that case's key (`case_keys`). Each document's entry is in
 //! `entry`.
 
+use std::collections::BTreeMap;
+
+use automerge::ChangeHash;
 use serde::{Deserialize, Serialize};
 
+use crate::announce::Announced;
 use crate::crypto;
 use crate::error::{SyncError, doc_err};
 use crate::identity::{DeviceId, DeviceKeys, PublicDevice};
@@ -286,6 +290,24 @@ impl Replica {
     /// first (`tend_case_keys`) so that exactly the devices that may see
     /// the case can read it.
     pub fn export(&mut self, recipient: &Recipient, at: i64) -> Result<Vec<u8>, SyncError> {
+        let (bundle, announced) = self.export_deferred(recipient, at, &BTreeMap::new())?;
+        self.note_sent(&announced);
+        Ok(bundle)
+    }
+
+    /// [`Replica::export`], leaving the record of what the bundle
+    /// announces to the caller ([`Replica::note_sent`]), for a bundle that
+    /// counts as sent only once a relay has stored it. Everything else
+    /// (case keys tended, the audit event) happens here as for `export`.
+    /// `assumed`: heads per document the recipient holds besides those it
+    /// is recorded to hold (what earlier bundles the relay stored carried),
+    /// so that the bundle carries only what is newer.
+    pub fn export_deferred(
+        &mut self,
+        recipient: &Recipient,
+        at: i64,
+        assumed: &BTreeMap<String, Vec<ChangeHash>>,
+    ) -> Result<(Vec<u8>, Announced), SyncError> {
         self.require_resident("export")?;
         let team = self.team.view()?;
         let epoch = team.current_epoch();
@@ -312,19 +334,20 @@ impl Replica {
             }
         }
         self.tend_case_keys(&team, &case_ids, at)?;
-        self.write_bundle(&team, recipient, &case_ids, at)
+        self.write_bundle(&team, recipient, &case_ids, at, assumed)
     }
 
     /// A bundle for `recipient` of the team document and the cases
     /// `case_ids`, each under the key this device sends it under (a case
-    /// without one is left out).
+    /// without one is left out), and what it announces.
     pub(crate) fn write_bundle(
         &mut self,
         team: &TeamDoc,
         recipient: &Recipient,
         case_ids: &[String],
         at: i64,
-    ) -> Result<Vec<u8>, SyncError> {
+        assumed: &BTreeMap<String, Vec<ChangeHash>>,
+    ) -> Result<(Vec<u8>, Announced), SyncError> {
         let epoch = team.current_epoch();
         let key = self
             .team_keys
@@ -335,20 +358,21 @@ impl Replica {
             Recipient::Member(m) => Some(m.clone()),
             Recipient::AnyMember => None,
         };
-        let known = self.known_heads(member.as_deref(), TEAM_DOC_ID);
+        let known = self.known_with(member.as_deref(), TEAM_DOC_ID, assumed);
         let (team_entry, mut change_count) = self.doc_entry(TEAM_DOC_ID, known.as_deref())?;
-        self.note_announced(member.as_deref(), &team_entry);
+        let mut announced = Announced::for_member(member.as_deref());
+        announced.add(TEAM_DOC_ID, &team_entry.heads);
         let mut cases = Vec::with_capacity(case_ids.len());
         for doc_id in case_ids {
             if self.tells_nothing(member.as_deref(), doc_id) {
                 continue;
             }
-            let known = self.known_heads(member.as_deref(), doc_id);
+            let known = self.known_with(member.as_deref(), doc_id, assumed);
             let (entry, count) = self.doc_entry(doc_id, known.as_deref())?;
             let plain = zeroize::Zeroizing::new(postcard::to_stdvec(&entry).map_err(doc_err)?);
             match self.seal_case(doc_id, &entry::compress(&plain)?)? {
                 Some((key_id, sealed)) => {
-                    self.note_announced(member.as_deref(), &entry);
+                    announced.add(doc_id, &entry.heads);
                     change_count += count;
                     cases.push(CaseSection {
                         doc_id: doc_id.clone(),
@@ -400,7 +424,7 @@ impl Replica {
                 "bundle for {target}: {doc_count} documents, {change_count} changes, epoch {epoch}"
             ),
         );
-        Ok(bundle)
+        Ok((bundle, announced))
     }
 
     /// Frames, encrypts and signs a bundle: `meta` and `body` under the

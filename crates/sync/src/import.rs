@@ -1156,6 +1156,7 @@ fn empty_team() -> TeamDoc {
         revocations: Default::default(),
         case_access: Default::default(),
         key_epochs: Default::default(),
+        relays: Default::default(),
     }
 }
 

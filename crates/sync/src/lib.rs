@@ -12,8 +12,10 @@
 //! - `quarantine`: changes that failed a check, and the supervisor's review of them.
 //! - `case_keys`: a key per case, sealed to the devices that may access it; cases travel under it.
 //! - `bundle`: the encrypted, signed bundle file, and export/import.
+//! - `announce`: what a bundle for a member announces, recorded once it has left; what a member may lack.
 //! - `chunk`: Automerge chunks from other devices, read within bounds before Automerge parses them.
 //! - `join`: enrolment of a new device without network.
+//! - `relays`: the relays a team uses, pinned in the team document by admins.
 //! - `quota`: what one device may leave stored here as held and quarantined changes.
 //! - `residency`: which cases and signatures are in memory; exchanges need them all.
 //! - `case_docs`: the cases in memory, marked when changed so a save looks at those only.
@@ -25,6 +27,7 @@
 //! decisions into bytes; the application core persists them in the vault.
 
 pub mod analyze;
+pub mod announce;
 pub mod audit_anchor;
 pub mod bundle;
 mod case_docs;
@@ -40,6 +43,8 @@ mod lan_keys;
 pub mod quarantine;
 pub mod quota;
 pub mod refusal;
+pub mod relay_auth;
+pub mod relays;
 pub mod replica;
 mod residency;
 pub mod roster;

@@ -17,7 +17,7 @@ use crate::keys::TeamKey;
 
 pub const TEAM_SCHEMA: u64 = 1;
 
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Hydrate)]
 pub struct TeamDoc {
     pub schema: u64,
     pub info: TeamInfo,
@@ -30,6 +30,10 @@ pub struct TeamDoc {
     pub case_access: BTreeMap<String, BTreeMap<String, bool>>,
     /// Keyed by the epoch number, zero-padded so keys sort.
     pub key_epochs: BTreeMap<String, KeyEpoch>,
+    /// Relay public key (hex) → where it listens. Absent from teams
+    /// founded before relays, and from a team none was added to.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub relays: BTreeMap<String, RelayEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -64,6 +68,16 @@ pub struct Revocation {
     /// Per document id: the last change sequence number of this device that
     /// peers still accept. Anything later is refused.
     pub cutoffs: BTreeMap<String, u64>,
+}
+
+/// One relay the team uses.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct RelayEntry {
+    /// `ws://` or `wss://` address.
+    pub url: String,
+    pub added_at: Millis,
+    /// Member id of the admin who added it.
+    pub added_by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -128,6 +142,13 @@ pub static TEAM_SCHEMA_RULES: &[schema::Rule] = {
         // `audit_anchor`); teams founded before it have none.
         Rule { pattern: "audit_heads", expect: Entries(Key::Any), optional: false, later: true },
         rule("audit_heads/*", STR),
+        // The relays devices may use, pinned by admins (see `relays`);
+        // teams founded before relays have none until one is added.
+        Rule { pattern: "relays", expect: Entries(Key::Any), optional: false, later: true },
+        rule("relays/*", Record),
+        rule("relays/*/url", STR),
+        rule("relays/*/added_at", Int),
+        rule("relays/*/added_by", STR),
     ]
 };
 
@@ -363,7 +384,7 @@ pub struct Team {
     pub(crate) doc: AutoCommit,
 }
 
-fn commit(doc: &mut AutoCommit, message: &str, at: Millis) -> Option<ChangeHash> {
+pub(crate) fn commit(doc: &mut AutoCommit, message: &str, at: Millis) -> Option<ChangeHash> {
     doc.commit_with(
         CommitOptions::default()
             .with_message(message)
@@ -432,6 +453,7 @@ impl Team {
             revocations: BTreeMap::new(),
             case_access: BTreeMap::new(),
             key_epochs: epochs,
+            relays: BTreeMap::new(),
         };
         let mut doc = AutoCommit::new().with_actor(device.id.actor());
         reconcile(&mut doc, &team).map_err(doc_err)?;
@@ -466,7 +488,7 @@ impl Team {
         Ok(TeamId::of_genesis(&genesis.hash()))
     }
 
-    fn obj(&self, keys: &[&str]) -> Result<ObjId, SyncError> {
+    pub(crate) fn obj(&self, keys: &[&str]) -> Result<ObjId, SyncError> {
         let mut obj = ROOT;
         for k in keys {
             match self.doc.get(&obj, *k).map_err(doc_err)? {
@@ -478,7 +500,7 @@ impl Team {
     }
 
     /// Checks that `author` may make this write, as every peer will.
-    fn authorise(
+    pub(crate) fn authorise(
         &self,
         author: &DeviceKeys,
         path: &[&str],

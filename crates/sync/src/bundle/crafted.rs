@@ -152,7 +152,9 @@ impl Replica {
     pub(crate) fn craft_export(&mut self, recipient: &super::Recipient) -> Vec<u8> {
         let team = self.team.view().unwrap();
         let ids: Vec<String> = self.cases.keys().cloned().collect();
-        self.write_bundle(&team, recipient, &ids, 0).unwrap()
+        self.write_bundle(&team, recipient, &ids, 0, &Default::default())
+            .unwrap()
+            .0
     }
 
     /// What a bundle holds, as far as this device can open it: its meta,

@@ -314,15 +314,4 @@ impl Replica {
         announced.sort();
         heads == known && heads == announced
     }
-
-    /// Records that the bundle being written for `member` announces this
-    /// device's heads of `doc_id` (`entry.heads`).
-    pub(crate) fn note_announced(&mut self, member: Option<&str>, entry: &DocEntry) {
-        if let Some(member) = member {
-            self.announced.insert(
-                (member.to_string(), entry.doc_id.clone()),
-                entry.heads.iter().map(|h| ChangeHash(*h)).collect(),
-            );
-        }
-    }
 }

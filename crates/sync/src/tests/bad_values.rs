@@ -961,6 +961,14 @@ fn sample_team() -> TeamDoc {
                 wraps: [("d1".to_string(), "ab".repeat(40))].into_iter().collect(),
             },
         ),
+        relays: map(
+            &"ef".repeat(32),
+            crate::team::RelayEntry {
+                url: "wss://relay.example.org".into(),
+                added_at: T0,
+                added_by: "m-admin".into(),
+            },
+        ),
     }
 }
 

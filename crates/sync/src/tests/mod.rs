@@ -16,6 +16,7 @@ mod need_to_know;
 mod planted_keys;
 mod proofs;
 mod quarantine;
+mod relays;
 mod residency;
 mod review2;
 mod review3;
