@@ -144,7 +144,7 @@ async fn shutdown_ends_connections_with_a_reason() {
         .await
         .unwrap();
     relay.shutdown(PATIENCE).await;
-    assert_eq!(code(a.ping().await), "relay.unavailable");
+    assert_eq!(code(a.next_notify().await), "relay.unavailable");
     let again = super::common::relay(&backend, test_config()).await;
     let mut b = connect(&super::common::url(&again), key, &t.inv_b).await;
     assert_eq!(b.fetch(0, 10).await.unwrap().0[0].seq, seq);
@@ -168,8 +168,14 @@ async fn sigterm_finishes_what_is_in_hand_and_exits_cleanly() {
         .unwrap();
     let pid = Pid::from_raw(i32::try_from(relay.child.id()).unwrap());
     kill(pid, Signal::SIGTERM).unwrap();
+    // The relay says why it ends the connection without being asked: the
+    // next message on it is that reason (not subscribed: nothing else).
     assert_eq!(
-        code(tokio::time::timeout(PATIENCE, a.ping()).await.unwrap()),
+        code(
+            tokio::time::timeout(PATIENCE, a.next_notify())
+                .await
+                .unwrap()
+        ),
         "relay.unavailable"
     );
     let status = tokio::task::spawn_blocking(move || relay.child.wait().unwrap())
