@@ -7,6 +7,7 @@ mod conn;
 pub mod hub;
 pub mod metrics;
 mod register;
+mod rosters;
 pub mod server;
 mod session;
 pub mod store;

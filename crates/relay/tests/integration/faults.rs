@@ -144,9 +144,45 @@ async fn shutdown_ends_connections_with_a_reason() {
         .await
         .unwrap();
     relay.shutdown(PATIENCE).await;
-    assert_eq!(code(a.ping().await), "relay.unavailable");
+    assert_eq!(code(a.next_notify().await), "relay.unavailable");
     let again = super::common::relay(&backend, test_config()).await;
     let mut b = connect(&super::common::url(&again), key, &t.inv_b).await;
     assert_eq!(b.fetch(0, 10).await.unwrap().0[0].seq, seq);
     again.shutdown(PATIENCE).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_what_is_in_hand_and_exits_cleanly() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    let t = team();
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--data", dir.path().to_str().unwrap()];
+    let mut relay = spawn_relay(&args);
+    let key = relay.key;
+    register(&relay.url, key, &t.admin, T0).await;
+    let mut a = connect(&relay.url, key, &t.inv_a).await;
+    let seq = a
+        .upload(vec![member(&t.inv_b)], b"kept".to_vec())
+        .await
+        .unwrap();
+    let pid = Pid::from_raw(i32::try_from(relay.child.id()).unwrap());
+    kill(pid, Signal::SIGTERM).unwrap();
+    // The relay says why it ends the connection without being asked: the
+    // next message on it is that reason (not subscribed: nothing else).
+    assert_eq!(
+        code(
+            tokio::time::timeout(PATIENCE, a.next_notify())
+                .await
+                .unwrap()
+        ),
+        "relay.unavailable"
+    );
+    let status = tokio::task::spawn_blocking(move || relay.child.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    let again = spawn_relay(&args);
+    let mut b = connect(&again.url, key, &t.inv_b).await;
+    assert_eq!(b.fetch(0, 10).await.unwrap().0[0].seq, seq);
 }
