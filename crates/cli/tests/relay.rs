@@ -6,6 +6,8 @@
 
 use std::sync::Arc;
 
+use caravan_relay::store::Store;
+use caravan_relay::store::postgres::PgStore;
 use caravan_relay::store::sqlite::SqliteStore;
 use serde_json::Value;
 
@@ -16,17 +18,14 @@ struct Relay {
     url: String,
     key: String,
     _runtime: tokio::runtime::Runtime,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
-fn relay() -> Relay {
-    let dir = tempfile::tempdir().unwrap();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
+fn serve(
+    store: Arc<dyn Store>,
+    runtime: tokio::runtime::Runtime,
+    dir: Option<tempfile::TempDir>,
+) -> Relay {
     let running = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         caravan_relay::start(store, caravan_relay::Config::default(), listener)
@@ -42,6 +41,54 @@ fn relay() -> Relay {
     // Serves until the runtime is dropped with the test's `Relay`.
     std::mem::forget(running);
     relay
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn relay() -> Relay {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(SqliteStore::open(dir.path()).unwrap());
+    serve(store, runtime(), Some(dir))
+}
+
+/// A relay process over the PostgreSQL database `url`.
+fn pg_relay(url: &str) -> Relay {
+    let rt = runtime();
+    let store = rt.block_on(PgStore::connect(url, 4)).unwrap();
+    serve(Arc::new(store), rt, None)
+}
+
+/// A fresh database on the test cluster (`CARAVAN_TEST_POSTGRES`, set by
+/// scripts/test); `None` without one, which CI does not allow.
+fn fresh_database() -> Option<String> {
+    let Ok(base) = std::env::var("CARAVAN_TEST_POSTGRES") else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CARAVAN_TEST_POSTGRES is not set: scripts/test starts a PostgreSQL cluster for this"
+        );
+        eprintln!("SKIPPED: no PostgreSQL (CARAVAN_TEST_POSTGRES is not set)");
+        return None;
+    };
+    let name = format!("cli_{}", hex::encode(rand::random::<[u8; 6]>()));
+    runtime().block_on(async {
+        let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        let task = tokio::spawn(conn);
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        drop(client);
+        let _ = task.await;
+    });
+    Some(format!("{base} dbname={name}"))
 }
 
 fn case_ids(list: &Value) -> Vec<String> {
@@ -124,5 +171,68 @@ fn a_relay_with_another_key_is_refused_and_the_failure_is_recorded() {
             .unwrap()
             .starts_with("net."),
         "{relays}"
+    );
+}
+
+#[test]
+fn three_devices_converge_through_two_relay_processes_on_one_postgresql() {
+    let Some(db) = fresh_database() else {
+        return;
+    };
+    // Two relay processes over one database: one key (made by the first,
+    // stored in the database), two addresses.
+    let a = pg_relay(&db);
+    let b = pg_relay(&db);
+    assert_eq!(a.key, b.key);
+    let admin = Device::new();
+    admin.json(&[
+        "init", "--team", "Unit 7", "--name", "Aigul", "--device", "office",
+    ]);
+    admin.json(&["relay", "register", "--url", &a.url, "--key", &a.key]);
+    let (inv1, inv1_id) = enrol(&admin, "investigator", "Timur");
+    let (inv2, inv2_id) = enrol(&admin, "investigator", "Dana");
+    admin.json(&["sync", "relay"]);
+
+    // Offline, each opens a case; the supervisor's is for both.
+    let c1 = new_case(&inv1, "PG-1");
+    let c2 = new_case(&inv2, "PG-2");
+    let c3 = new_case(&admin, "PG-3");
+    admin.ok(&["team", "grant", &c3, &inv1_id]);
+    admin.ok(&["team", "grant", &c3, &inv2_id]);
+
+    // The first investigator goes through one process, the second through
+    // the other; the supervisor, having seen the first's case, lets the
+    // second see it too.
+    let round = |d: &Device, via: &str| d.json(&["sync", "relay", "--via", via]);
+    for _ in 0..2 {
+        round(&inv1, &a.url);
+        round(&inv2, &b.url);
+        round(&admin, &a.url);
+    }
+    admin.ok(&["team", "grant", &c1, &inv2_id]);
+    for _ in 0..2 {
+        round(&admin, &b.url);
+        round(&inv1, &a.url);
+        round(&inv2, &b.url);
+    }
+    let has = |d: &Device| {
+        let mut ids = case_ids(&d.json(&["case", "list"]));
+        ids.sort();
+        ids
+    };
+    let mut all = vec![c1.clone(), c2.clone(), c3.clone()];
+    all.sort();
+    assert_eq!(has(&admin), all, "the supervisor holds every case");
+    assert_eq!(
+        has(&inv2),
+        all,
+        "the second investigator, granted the first's case"
+    );
+    let mut first = vec![c1, c3];
+    first.sort();
+    assert_eq!(
+        has(&inv1),
+        first,
+        "the first investigator, what they may see"
     );
 }
