@@ -9,10 +9,10 @@ use caravan_net::relay_client::RelayClient;
 
 use super::common::*;
 
-struct RelayProcess {
+pub(super) struct RelayProcess {
     child: Child,
-    url: String,
-    key: [u8; 32],
+    pub(super) url: String,
+    pub(super) key: [u8; 32],
 }
 
 impl Drop for RelayProcess {
@@ -23,7 +23,7 @@ impl Drop for RelayProcess {
 }
 
 /// Starts the relay binary with `args`; reads the line it prints.
-fn spawn_relay(args: &[&str]) -> RelayProcess {
+pub(super) fn spawn_relay(args: &[&str]) -> RelayProcess {
     let mut child = Command::new(env!("CARGO_BIN_EXE_caravan-relay"))
         .args(["--listen", "127.0.0.1:0"])
         .args(args)
@@ -48,7 +48,7 @@ fn spawn_relay(args: &[&str]) -> RelayProcess {
     }
 }
 
-fn body(i: u32) -> Vec<u8> {
+pub(super) fn body(i: u32) -> Vec<u8> {
     let mut b = vec![(i % 251) as u8; 64 * 1024];
     b[..4].copy_from_slice(&i.to_be_bytes());
     b
