@@ -150,6 +150,13 @@ fn cases_travel_both_ways_through_a_relay() {
     }
     let relays = admin.json(&["relay", "list"]);
     assert!(relays[0]["last_sync_ms"].is_i64(), "{relays}");
+
+    // Revoked: the admin's next sync tells the relay, which turns the
+    // device away from then on.
+    admin.ok(&["team", "revoke", &inv_id, "--reason", "laptop lost"]);
+    admin.json(&["sync", "relay"]);
+    let (code, err) = inv.fail(&["sync", "relay"]);
+    assert!(err.contains("relay.not_on_roster"), "{code}: {err}");
 }
 
 #[test]
