@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, HashMap};
 use automerge::ChangeHash;
 use caravan_sync::announce::Announced;
 use caravan_sync::bundle::{Limits, Recipient};
+use caravan_sync::team::TEAM_DOC_ID;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, ErrorKind, Result};
@@ -150,6 +151,7 @@ impl Workspace {
     pub fn relay_outbox(&mut self, relay_key: &str) -> Result<Vec<OutgoingEnvelope>> {
         let relay = self.team_relay(relay_key)?;
         self.load_everything()?;
+        let team_before = self.replica_mut()?.heads(TEAM_DOC_ID);
         self.share_audit_head()?;
         let state = self.relay_state(&relay)?;
         let now = self.now();
@@ -169,12 +171,11 @@ impl Workspace {
             out.push((member, body));
             announced.push(a);
         }
-        if out.is_empty() {
-            return Ok(Vec::new());
-        }
         // Case keys sealed and the audit head recorded for these envelopes
         // are saved before any of them leaves.
-        self.commit(&[])?;
+        if !out.is_empty() || self.replica_mut()?.heads(TEAM_DOC_ID) != team_before {
+            self.commit(&[])?;
+        }
         Ok(out
             .into_iter()
             .zip(announced)
