@@ -4,10 +4,12 @@
 
 sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# Tauri's WebKitGTK stack, Xvfb and WebKitWebDriver for end-to-end tests.
+# Tauri's WebKitGTK stack, Xvfb and WebKitWebDriver for end-to-end tests;
+# PostgreSQL for the relay's shared-store tests (scripts/lib/postgres.sh).
 install_system_packages() {
   local want=(build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev
-    libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev xvfb webkit2gtk-driver)
+    libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev xvfb webkit2gtk-driver
+    postgresql postgresql-client)
   local missing=()
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -140,9 +140,12 @@ pub enum Command {
     /// Reports across cases
     #[command(subcommand)]
     Report(ReportCmd),
-    /// Exchange changes with other members by file
+    /// Exchange changes with other members: by file, on this network, through a relay
     #[command(subcommand)]
     Sync(SyncCmd),
+    /// The team's relays: register one (admin), list, remove
+    #[command(subcommand)]
+    Relay(RelayCmd),
     /// The hash-chained audit log
     #[command(subcommand)]
     Audit(AuditCmd),
@@ -186,6 +189,26 @@ pub enum JoinCmd {
         /// team id. A package for another team is refused
         #[arg(long, visible_alias = "team-id", value_name = "FINGERPRINT")]
         team: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RelayCmd {
+    /// Add a relay to the team (or give it a new address) and send it the team's roster (admin)
+    Register {
+        /// The relay's address: ws://host:port or wss://host (host:port means wss://)
+        #[arg(long)]
+        url: String,
+        /// The relay's public key, as `caravan-relay` prints it (64 hex digits)
+        #[arg(long)]
+        key: String,
+    },
+    /// The team's relays, with this device's last sync through each
+    List,
+    /// Remove a relay from the team (admin)
+    Remove {
+        /// The relay's key
+        key: String,
     },
 }
 
@@ -444,6 +467,15 @@ pub enum SyncCmd {
     },
     /// Verify and import a bundle
     Import { file: PathBuf },
+    /// Sync through one of the team's relays: upload what others lack, fetch what waits
+    Relay {
+        /// The relay: its key or a prefix of it, or its address [default: the team's only relay]
+        #[arg(long, value_name = "KEY|URL")]
+        relay: Option<String>,
+        /// Stay connected: sync again when the relay has news or an edit is made; runs the caravan commands read from standard input until it ends
+        #[arg(long)]
+        watch: bool,
+    },
     /// Sync with the team's devices on this network, with no internet
     Lan {
         /// Address to listen on (port 0: any free port)

@@ -5,4 +5,5 @@ mod common;
 mod flow;
 mod lan;
 mod quarantine;
+mod relay;
 mod snapshots;

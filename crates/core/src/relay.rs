@@ -18,7 +18,6 @@ use std::collections::{BTreeMap, HashMap};
 use automerge::ChangeHash;
 use caravan_sync::announce::Announced;
 use caravan_sync::bundle::{Limits, Recipient};
-use caravan_sync::team::TEAM_DOC_ID;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, ErrorKind, Result};
@@ -151,9 +150,22 @@ impl Workspace {
     pub fn relay_outbox(&mut self, relay_key: &str) -> Result<Vec<OutgoingEnvelope>> {
         let relay = self.team_relay(relay_key)?;
         self.load_everything()?;
-        let team_before = self.replica_mut()?.heads(TEAM_DOC_ID);
-        self.share_audit_head()?;
         let state = self.relay_state(&relay)?;
+        // The audit log's head rides along with news, and alone makes
+        // none: otherwise every unlock's audit entries would be news, and
+        // devices that have nothing to say would send each other an
+        // envelope every round, for ever.
+        let mut news = false;
+        for member in self.relay_recipients()? {
+            news |= !self
+                .replica_mut()?
+                .news_for(&member, &state.sent_to(&member))?
+                .is_empty();
+        }
+        if !news {
+            return Ok(Vec::new());
+        }
+        self.share_audit_head()?;
         let now = self.now();
         let mut out = Vec::new();
         let mut announced = Vec::new();
@@ -171,11 +183,12 @@ impl Workspace {
             out.push((member, body));
             announced.push(a);
         }
+        if out.is_empty() {
+            return Ok(Vec::new());
+        }
         // Case keys sealed and the audit head recorded for these envelopes
         // are saved before any of them leaves.
-        if !out.is_empty() || self.replica_mut()?.heads(TEAM_DOC_ID) != team_before {
-            self.commit(&[])?;
-        }
+        self.commit(&[])?;
         Ok(out
             .into_iter()
             .zip(announced)

@@ -3,9 +3,13 @@
 //! discovery and sessions (`lan`), and the relay's protocol and client.
 //! The trust decisions stay in caravan-sync: nothing here applies a change.
 
+pub mod access;
 pub mod error;
 pub mod lan;
 pub mod noise;
 pub mod pipe;
+pub mod relay_client;
+pub mod relay_proto;
+pub mod relay_round;
 
 pub use error::NetError;

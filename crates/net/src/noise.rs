@@ -160,7 +160,14 @@ async fn run_handshake<S: MessageSink, R: MessageSource>(
             let n = hs.write_message(&[], &mut buf).map_err(handshake_err)?;
             sink.send(buf[..n].to_vec()).await?;
         } else {
-            let msg = source.recv().await?.ok_or(NetError::Closed)?;
+            // The other side ends the connection when it cannot read our
+            // message: to a relay, that means its key is not the one
+            // pinned; a broken network shows before, when connecting.
+            let msg = source.recv().await.ok().flatten().ok_or_else(|| {
+                NetError::Handshake(
+                    "the other side ended the connection during the handshake".into(),
+                )
+            })?;
             // Handshake messages carry no payload here: anything in one is
             // refused rather than silently dropped.
             let n = hs.read_message(&msg, &mut buf).map_err(handshake_err)?;

@@ -20,6 +20,7 @@
 //! - `residency`: which cases and signatures are in memory; exchanges need them all.
 //! - `case_docs`: the cases in memory, marked when changed so a save looks at those only.
 //! - `vouch`: which signature shows a change is its author's; an author's signature of a change vouches for the author's changes it builds on.
+//! - `roster`: the signed list of active devices a relay admits, made from the team document.
 //! - `stored_state`: what the core stores to rebuild a replica, and what changed since.
 //!
 //! The crate does no file or network I/O: it turns bytes into decisions and
@@ -42,9 +43,11 @@ mod lan_keys;
 pub mod quarantine;
 pub mod quota;
 pub mod refusal;
+pub mod relay_auth;
 pub mod relays;
 pub mod replica;
 mod residency;
+pub mod roster;
 pub mod session;
 pub mod stored_state;
 pub mod team;

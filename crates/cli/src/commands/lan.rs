@@ -133,9 +133,11 @@ fn finish(r: Result<(), LanServiceError>, synced: bool) -> Result<()> {
     }
 }
 
-/// Reads caravan commands from standard input on a thread of its own;
-/// the receiver resolves when the input ends.
-fn stdin_commands(
+/// Reads caravan commands from standard input on a thread of its own and
+/// runs each on the open vault, then tells `edits`; the receiver resolves
+/// when the input ends. Shared by `sync lan --watch` and `sync relay
+/// --watch`.
+pub(super) fn stdin_commands(
     ctx: &Ctx,
     shared: SharedWorkspace,
     edits: watch::Sender<u64>,

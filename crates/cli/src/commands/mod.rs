@@ -5,6 +5,7 @@ mod cases;
 mod lan;
 mod meta;
 mod records;
+mod relay;
 mod sync;
 mod team;
 
@@ -170,7 +171,11 @@ pub fn run_line(
         let cli = Cli::try_parse_from(std::iter::once("caravan".to_string()).chain(words))
             .map_err(|e| CliError::new(CliCode::Failure, e.to_string()))?;
         match cli.command {
-            Command::Init { .. } | Command::Join(_) | Command::Passphrase(_) | Command::Sync(_) => {
+            Command::Init { .. }
+            | Command::Join(_)
+            | Command::Passphrase(_)
+            | Command::Sync(_)
+            | Command::Relay(_) => {
                 return Err(CliError::new(
                     CliCode::Failure,
                     "This command cannot run while the vault is held open for LAN sync.",
@@ -221,6 +226,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         } => records::approve(ctx, &case, &subject, decision, stage, comment),
         Command::Report(c) => sync::report(ctx, c),
         Command::Sync(c) => sync::sync(ctx, c),
+        Command::Relay(c) => relay::relay(ctx, c),
         Command::Audit(c) => sync::audit(ctx, c),
         Command::Passphrase(c) => sync::passphrase(ctx, c),
         Command::Completions { .. } | Command::Man { .. } | Command::Demo { .. } => Ok(()),

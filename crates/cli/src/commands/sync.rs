@@ -34,6 +34,7 @@ fn step_name(s: Step) -> &'static str {
 pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
     let o = &ctx.out;
     match cmd {
+        SyncCmd::Relay { relay, watch } => super::relay::sync_relay(ctx, relay.as_deref(), watch),
         SyncCmd::Lan {
             listen,
             connect,

@@ -5,7 +5,7 @@
 //! session step takes it briefly.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use caravan_core::live::LiveSession;
@@ -18,24 +18,9 @@ use tokio::task::JoinSet;
 use super::{
     Discovery, DiscoveryKey, LanConfig, LanError, LanHost, Outcome, SessionHost, Sessions,
 };
+pub use crate::access::{SharedWorkspace, WorkspaceAccess};
 use crate::error::NetError;
 use crate::noise::StaticKey;
-
-/// A workspace shared between the front end and the LAN.
-pub type SharedWorkspace = Arc<Mutex<Workspace>>;
-
-/// How the LAN reaches the workspace the front end holds. Each call
-/// takes it briefly; `None`: it is not open now (locked), and the session
-/// ends.
-pub trait WorkspaceAccess: Clone + Send + Sync + 'static {
-    fn with<R>(&self, f: impl FnOnce(&mut Workspace) -> R) -> Option<R>;
-}
-
-impl WorkspaceAccess for SharedWorkspace {
-    fn with<R>(&self, f: impl FnOnce(&mut Workspace) -> R) -> Option<R> {
-        Some(f(&mut self.lock().unwrap_or_else(|e| e.into_inner())))
-    }
-}
 
 /// A session frame and its kind byte, at most.
 const MAX_MESSAGE: usize = (256 << 20) + 1;

@@ -22,6 +22,7 @@ mod residency;
 mod review2;
 mod review3;
 mod review_h7;
+mod roster;
 mod scenario;
 mod session;
 mod weak_keys;

@@ -1,10 +1,11 @@
-//! What the LAN transport (crates/net) needs from this device: its
-//! credentials, and who a device it met is. The session itself runs
-//! through the live-session use cases.
+//! What the network transports (crates/net) need from this device: its
+//! LAN credentials, who a device it met is, and its answer to a relay's
+//! challenge. Sessions and relay rounds run through their own use cases
+//! (`live`, `relay`).
 
 use zeroize::Zeroizing;
 
-use crate::error::Result;
+use crate::error::{CoreError, Result};
 use crate::workspace::Workspace;
 
 /// This device's LAN credentials. Secret: neither cloned nor printed.
@@ -36,6 +37,28 @@ impl Workspace {
             discovery_key: replica.lan_discovery_key()?,
             static_secret: replica.lan_static_secret(),
         })
+    }
+
+    /// This device's answer to a relay's challenge on the channel named
+    /// by `handshake_hash` (the device key never leaves the workspace).
+    pub fn relay_auth(
+        &self,
+        handshake_hash: &[u8; 32],
+        nonce: &[u8; 32],
+    ) -> Result<caravan_sync::relay_auth::RelayAuth> {
+        Ok(self.replica()?.relay_auth(handshake_hash, nonce))
+    }
+
+    /// The team's roster for the relay whose key is `relay_key` (hex),
+    /// signed by this device: what an admin's device registers at the
+    /// relay, and sends again after the team changes (docs/formats/relay.md).
+    pub fn relay_roster(&self, relay_key: &str) -> Result<caravan_sync::roster::SignedRoster> {
+        let (_, role) = self.me()?;
+        crate::team::role_may(role, crate::permissions::TEAM_ADMINS, "register relays")?;
+        let key = crate::relays::parse_relay_key(relay_key)?;
+        let bytes = caravan_sync::relays::relay_key_from_hex(&key)
+            .ok_or_else(|| CoreError::invalid("relay key", "64 hexadecimal digits"))?;
+        Ok(self.replica()?.signed_roster(bytes, self.now())?)
     }
 
     /// The active device of this team (hex id) whose agreement key the

@@ -1,0 +1,171 @@
+//! `relay …` (the team's relays) and `sync relay` (a round through one,
+//! or a watch), over `caravan_net::relay_round`.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Result;
+use caravan_core::relays::RelayView;
+use caravan_net::relay_round::{self, RelayLink, RelayRound, RelayRoundError};
+use tokio::sync::watch;
+
+use super::{Ctx, with_ws};
+use crate::cli::RelayCmd;
+use crate::exit::{CliCode, CliError};
+use crate::output::{opt, short, time};
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?)
+}
+
+fn round_error(e: RelayRoundError) -> anyhow::Error {
+    match e {
+        RelayRoundError::Core(e) => e.into(),
+        RelayRoundError::Net(e) => e.into(),
+        RelayRoundError::Locked => CliError::new(CliCode::Failure, "The vault was locked.").into(),
+    }
+}
+
+pub fn relay(ctx: &Ctx, cmd: RelayCmd) -> Result<()> {
+    let o = &ctx.out;
+    match cmd {
+        RelayCmd::Register { url, key } => {
+            let ws = Arc::new(Mutex::new(ctx.unlock()?));
+            let view = ws
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .add_relay(&url, &key)?;
+            let registered = runtime()?.block_on(relay_round::register(&ws, &view.key));
+            if let Ok(ws) = Arc::try_unwrap(ws) {
+                ws.into_inner().unwrap_or_else(|e| e.into_inner()).lock();
+            }
+            let version = registered.map_err(round_error)?;
+            if o.json {
+                return o.json(&serde_json::json!({ "relay": view, "roster_version": version }));
+            }
+            o.say(
+                &format!(
+                    "Relay {} at {} registered; the team's devices sync through it from their next sync.",
+                    short(&view.key),
+                    view.url
+                ),
+                &format!(
+                    "Ретранслятор {} по адресу {} зарегистрирован; устройства группы начнут синхронизироваться через него со следующей синхронизации.",
+                    short(&view.key),
+                    view.url
+                ),
+            )
+        }
+        RelayCmd::List => {
+            let relays = with_ws(ctx, |ws| Ok(ws.relays()?))?;
+            if o.json {
+                return o.json(&relays);
+            }
+            o.listing(
+                o.lang.pick("Relays", "Ретрансляторы"),
+                &["key", "address", "last sync", "last error"],
+                &relays,
+                |r: &RelayView| {
+                    vec![
+                        short(&r.key),
+                        r.url.clone(),
+                        r.last_sync_ms.map(time).unwrap_or_else(|| "-".into()),
+                        opt(&r.last_error_code),
+                    ]
+                },
+            )
+        }
+        RelayCmd::Remove { key } => {
+            with_ws(ctx, |ws| Ok(ws.remove_relay(&key)?))?;
+            super::done(ctx, "Relay removed.", "Ретранслятор удалён.")
+        }
+    }
+}
+
+/// The relay `choice` names (a key, a prefix of it, or its address), or
+/// the team's only one.
+fn choose(relays: &[RelayView], choice: Option<&str>) -> Result<String> {
+    let found: Vec<&RelayView> = relays
+        .iter()
+        .filter(|r| match choice {
+            None => true,
+            Some(c) => r.key.starts_with(&c.to_ascii_lowercase()) || r.url == c,
+        })
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.key.clone()),
+        [] => Err(CliError::new(
+            CliCode::Failure,
+            "No relay of the team matches; an admin registers one with `caravan relay register`.",
+        )
+        .into()),
+        _ => Err(CliError::new(
+            CliCode::Failure,
+            "More than one relay matches: name one with --relay KEY.",
+        )
+        .into()),
+    }
+}
+
+fn report_round(ctx: &Ctx, round: &RelayRound) -> Result<()> {
+    if ctx.out.json {
+        println!("{}", serde_json::to_string(round)?);
+        return Ok(());
+    }
+    ctx.out.say(
+        &format!(
+            "Relay: {} envelopes sent, {} received ({} changes applied, {} quarantined, {} refused)",
+            round.uploaded, round.imported, round.applied, round.quarantined, round.skipped
+        ),
+        &format!(
+            "Ретранслятор: отправлено конвертов {}, получено {} (применено изменений {}, в карантине {}, отклонено {})",
+            round.uploaded, round.imported, round.applied, round.quarantined, round.skipped
+        ),
+    )
+}
+
+pub fn sync_relay(ctx: &Ctx, choice: Option<&str>, watch_mode: bool) -> Result<()> {
+    let ws = Arc::new(Mutex::new(ctx.unlock()?));
+    let relays = ws.lock().unwrap_or_else(|e| e.into_inner()).relays()?;
+    let key = choose(&relays, choice)?;
+    let rt = runtime()?;
+    let (edits_tx, edits_rx) = watch::channel(0u64);
+    let input_ended = watch_mode.then(|| super::lan::stdin_commands(ctx, ws.clone(), edits_tx));
+    let result = rt.block_on(async {
+        let mut link = RelayLink::connect(ws.clone(), &key)
+            .await
+            .map_err(round_error)?;
+        match input_ended {
+            None => {
+                let round = link.round().await.map_err(round_error)?;
+                report_round(ctx, &round)
+            }
+            Some(ended) => {
+                let mut printed = Ok(());
+                let stop = async {
+                    let _ = ended.await;
+                };
+                link.watch(
+                    edits_rx,
+                    |r| {
+                        if printed.is_ok() {
+                            printed = report_round(ctx, r);
+                        }
+                    },
+                    stop,
+                )
+                .await
+                .map_err(round_error)?;
+                printed
+            }
+        }
+    });
+    rt.shutdown_timeout(Duration::from_secs(2));
+    if let Ok(ws) = Arc::try_unwrap(ws) {
+        ws.into_inner().unwrap_or_else(|e| e.into_inner()).lock();
+    }
+    result
+}

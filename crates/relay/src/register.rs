@@ -1,0 +1,77 @@
+//! `Register`: a team's first roster, or a newer one. The roster's own
+//! signature is its authority, so it is taken before authentication too.
+
+use caravan_net::error::RelayCode;
+use caravan_net::relay_proto::RelayMsg;
+use caravan_sync::roster::{RosterError, SignedRoster};
+use tracing::info;
+
+use crate::conn::{Refusal, current_roster};
+use crate::hub::Event;
+use crate::server::Shared;
+use crate::store::NewRoster;
+
+fn roster_refusal(e: RosterError) -> Refusal {
+    let code = match e {
+        RosterError::TooLarge { .. } => RelayCode::TooLarge,
+        RosterError::Malformed { .. } => RelayCode::Malformed,
+        RosterError::BadSignature | RosterError::SignerNotAdmin => RelayCode::BadSignature,
+    };
+    Refusal::new(code, e.to_string())
+}
+
+/// Takes `signed` if its signature verifies, it names this relay, its
+/// signer is an admin device of the roster held for the team (for a new
+/// team: of the roster itself, first come) and its version is higher.
+pub(crate) async fn register(shared: &Shared, signed: SignedRoster) -> Result<RelayMsg, Refusal> {
+    let roster = signed.open().map_err(roster_refusal)?;
+    if roster.relay_key != shared.key.public() {
+        return Err(Refusal::new(
+            RelayCode::WrongRelay,
+            "this roster is for another relay",
+        ));
+    }
+    let held = current_roster(shared, roster.team_id).await?;
+    if let Some(held) = &held {
+        if !held.is_admin(&signed.signer) {
+            return Err(Refusal::new(
+                RelayCode::BadSignature,
+                "this roster was not signed by an admin device of the roster the relay holds",
+            ));
+        }
+        if roster.version <= held.version {
+            return Err(Refusal::new(
+                RelayCode::StaleRoster,
+                format!("the relay holds roster version {}, not older", held.version),
+            ));
+        }
+    }
+    let encoded = postcard::to_stdvec(&signed)
+        .map_err(|e| Refusal::new(RelayCode::Malformed, e.to_string()))?;
+    shared
+        .store
+        .put_roster(NewRoster {
+            team: roster.team_id,
+            signed: encoded,
+            version: roster.version,
+            replaces: held.as_ref().map(|h| h.version),
+            devices: roster
+                .devices
+                .iter()
+                .map(|d| (d.device, d.member.clone()))
+                .collect(),
+        })
+        .await?;
+    if !shared.store.announces() {
+        shared.hub.publish(roster.team_id, Event::Roster);
+    }
+    info!(
+        team = %crate::metrics::team_tag(&roster.team_id),
+        version = roster.version,
+        devices = roster.devices.len(),
+        "roster stored"
+    );
+    Ok(RelayMsg::RosterOk {
+        version: roster.version,
+    })
+}
