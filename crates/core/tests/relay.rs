@@ -241,3 +241,48 @@ fn an_envelope_lost_after_the_relay_stored_it_is_made_up_for() {
     imported(admin.relay_received(KEY, 1, &again[0].body).unwrap());
     assert_eq!(admin.show_case(case.as_str()).unwrap().title, "Lost once");
 }
+
+/// The admin's device signs the roster the relay admits devices by: every
+/// active device, with its member; a revoked one is no longer on it.
+#[test]
+fn the_admin_signs_the_relays_roster_of_active_devices() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut admin, inv) = with_relay(dir.path());
+    let lost = enrol(
+        &mut admin,
+        &dir.path().join("lost"),
+        "Dana",
+        Role::Investigator,
+    );
+    let roster = admin.relay_roster(KEY).unwrap().open().unwrap();
+    assert_eq!(roster.devices.len(), 3);
+    assert_eq!(hex_key(roster.relay_key), KEY);
+    let inv_device = inv.device().unwrap().id;
+    let entry = roster
+        .devices
+        .iter()
+        .find(|d| hex_key(d.device) == inv_device)
+        .unwrap();
+    assert_eq!(
+        (entry.member.as_str(), entry.admin),
+        (inv.me().unwrap().0.as_str(), false)
+    );
+
+    admin.revoke("Dana", None).unwrap();
+    let later = admin.relay_roster(KEY).unwrap().open().unwrap();
+    assert_eq!(later.devices.len(), 2);
+    assert!(later.version > roster.version);
+    let lost_device = lost.device().unwrap().id;
+    assert!(
+        later
+            .devices
+            .iter()
+            .all(|d| hex_key(d.device) != lost_device)
+    );
+
+    assert_eq!(inv.relay_roster(KEY).unwrap_err().code(), "core.denied");
+}
+
+fn hex_key(k: [u8; 32]) -> String {
+    k.iter().map(|b| format!("{b:02x}")).collect()
+}
