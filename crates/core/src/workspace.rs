@@ -126,7 +126,7 @@ pub struct Workspace {
     /// being ended lets go of it too.
     pub(crate) live_pins: Arc<()>,
     /// Relay envelopes handed out and not yet confirmed stored.
-    pub(crate) relay_unconfirmed: crate::relay::Unconfirmed,
+    pub(crate) relay_unconfirmed: crate::unconfirmed::Unconfirmed,
     /// Each case's number of conflicts as its index entry last counted.
     pub(crate) conflict_counts: std::collections::HashMap<String, u32>,
     pub(crate) clock: Arc<dyn Clock>,
