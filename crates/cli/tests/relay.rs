@@ -243,3 +243,120 @@ fn three_devices_converge_through_two_relay_processes_on_one_postgresql() {
         "the first investigator, what they may see"
     );
 }
+
+/// A TCP forwarder that keeps a copy of every byte both ways; its address.
+fn tap(to: std::net::SocketAddr) -> (std::net::SocketAddr, Arc<std::sync::Mutex<Vec<u8>>>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let all = seen.clone();
+    std::thread::spawn(move || {
+        for client in listener.incoming() {
+            let Ok(client) = client else { return };
+            let Ok(server) = std::net::TcpStream::connect(to) else {
+                return;
+            };
+            for (mut from, mut into) in [
+                (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                (server, client),
+            ] {
+                let seen = all.clone();
+                std::thread::spawn(move || {
+                    let mut buf = [0u8; 16 << 10];
+                    while let Ok(n) = from.read(&mut buf) {
+                        if n == 0 || into.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                        seen.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                    let _ = into.shutdown(std::net::Shutdown::Write);
+                });
+            }
+        }
+    });
+    (addr, seen)
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn neither_the_wire_nor_the_relay_store_holds_a_case_in_the_clear() {
+    const CANARY: &str = "Canary-Gulnara-Seitkali-4420";
+    let relay = relay();
+    let admin = Device::new();
+    let init = admin.json(&[
+        "init", "--team", "Unit 7", "--name", "Aigul", "--device", "office",
+    ]);
+    admin.json(&[
+        "relay", "register", "--url", &relay.url, "--key", &relay.key,
+    ]);
+    let (inv, _) = enrol(&admin, "investigator", "Timur");
+    admin.json(&["sync", "relay"]);
+    let case = inv.json(&[
+        "case",
+        "new",
+        "--reference",
+        "CANARY-1",
+        "--title",
+        CANARY,
+        "--jurisdiction",
+        "KZ",
+    ])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let relay_addr: std::net::SocketAddr = relay.url.trim_start_matches("ws://").parse().unwrap();
+    let (tapped, seen) = tap(relay_addr);
+    let via = format!("ws://{tapped}");
+    inv.json(&["sync", "relay", "--via", &via]);
+    admin.json(&["sync", "relay", "--via", &via]);
+    // It went through, title and all.
+    let shown = admin.json(&["case", "show", &case]);
+    assert_eq!(shown["title"], CANARY, "{shown}");
+
+    let team_id = init["team"]["id"].as_str().unwrap();
+    let me = inv.json(&["team", "members"]);
+    let wire = seen.lock().unwrap().clone();
+    assert!(wire.len() > 1000, "only {} bytes seen", wire.len());
+    let mut needles: Vec<Vec<u8>> = vec![
+        CANARY.as_bytes().to_vec(),
+        b"Unit 7".to_vec(),
+        b"Timur".to_vec(),
+        team_id.as_bytes().to_vec(),
+    ];
+    if let Ok(raw) = hex::decode(team_id) {
+        needles.push(raw);
+    }
+    for d in me["members"].as_array().into_iter().flatten() {
+        for dev in d["devices"].as_array().into_iter().flatten() {
+            if let Some(raw) = dev["id"].as_str().and_then(|h| hex::decode(h).ok()) {
+                needles.push(raw);
+            }
+        }
+    }
+    for n in &needles {
+        assert!(
+            !contains(&wire, n),
+            "{} on the wire in the clear",
+            String::from_utf8_lossy(n)
+        );
+    }
+    // The relay's store: every file of it, the write-ahead log included.
+    let dir = relay._dir.as_ref().unwrap().path();
+    let mut stored = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        stored += bytes.len();
+        for n in [CANARY.as_bytes(), b"Unit 7".as_slice(), b"Timur".as_slice()] {
+            assert!(
+                !contains(&bytes, n),
+                "{} in the relay's store",
+                String::from_utf8_lossy(n)
+            );
+        }
+    }
+    assert!(stored > 0);
+}
