@@ -472,6 +472,9 @@ pub enum SyncCmd {
         /// The relay: its key or a prefix of it, or its address [default: the team's only relay]
         #[arg(long, value_name = "KEY|URL")]
         relay: Option<String>,
+        /// Reach the relay at this address instead of the registered one (its key is still checked)
+        #[arg(long, value_name = "URL")]
+        via: Option<String>,
         /// Stay connected: sync again when the relay has news or an edit is made; runs the caravan commands read from standard input until it ends
         #[arg(long)]
         watch: bool,

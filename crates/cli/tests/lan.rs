@@ -174,3 +174,29 @@ fn a_watch_pushes_an_edit_made_while_connected() {
     admin.finish();
     assert!(case_ids(&t.admin.json(&["case", "list"])).contains(&second));
 }
+
+/// Discovery over real multicast: the investigator finds the supervisor's
+/// advert and syncs with no address given. Behind `CARAVAN_TEST_MDNS=1`:
+/// it sends mDNS packets on the machine's networks, which a test must not
+/// do by default (and which some networks drop).
+#[test]
+fn discovery_finds_the_other_laptop_when_multicast_works() {
+    if std::env::var("CARAVAN_TEST_MDNS").as_deref() != Ok("1") {
+        eprintln!("SKIPPED: set CARAVAN_TEST_MDNS=1 to test discovery over multicast");
+        return;
+    }
+    let t = team();
+    let case = new_case(&t.inv, "MDNS-1");
+    let admin = Running::start(&t.admin, &["sync", "lan", "--wait", "30"]);
+    let _ = admin.listening();
+    let inv = Running::start(&t.inv, &["sync", "lan", "--wait", "30"]);
+    let _ = inv.listening();
+    let found = inv.event("found");
+    assert!(found["address"].is_string());
+    let synced = inv.event("synced");
+    assert_eq!(synced["complete"], true, "{synced}");
+    let _ = admin.event("synced");
+    admin.finish();
+    inv.finish();
+    assert!(case_ids(&t.admin.json(&["case", "list"])).contains(&case));
+}

@@ -38,6 +38,7 @@ pub mod signoffs;
 pub mod team;
 #[cfg(feature = "ts")]
 pub mod typescript;
+mod unconfirmed;
 pub mod view;
 pub mod workspace;
 

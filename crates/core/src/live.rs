@@ -23,6 +23,8 @@ use crate::workspace::Workspace;
 /// simply dropped: everything it received is saved already).
 pub struct LiveSession {
     session: Session,
+    /// Keeps the workspace's cases in memory while the session is open.
+    _pin: std::sync::Arc<()>,
     /// A save after a frame failed: the replica was read back from the
     /// vault, so this session's view of what each side holds is stale.
     broken: bool,
@@ -62,11 +64,11 @@ impl Workspace {
     /// enrolled) is refused when its first frame arrives.
     pub fn session_start(&mut self) -> Result<LiveSession> {
         self.load_everything()?;
-        self.pin_resident(true);
         let now = self.now();
         let session = Session::new(self.replica()?, None, now)?;
         Ok(LiveSession {
             session,
+            _pin: self.live_pins.clone(),
             broken: false,
         })
     }
@@ -101,7 +103,7 @@ impl Workspace {
         self.load_everything()?;
         let held_before = self.replica()?.held().len();
         let report = s.session.receive(self.replica_mut()?, frame)?;
-        let held_changed = report.held != held_before;
+        let held_changed = self.replica()?.held().len() != held_before;
         if report.applied == 0 && report.quarantined.is_empty() && !held_changed {
             return Ok(());
         }
@@ -145,16 +147,20 @@ impl Workspace {
     /// peer holds), records when this device last synced with the peer's
     /// member, and returns everything the session took in.
     pub fn session_end(&mut self, s: LiveSession) -> Result<ImportSummary> {
-        self.pin_resident(false);
         let peer = self.session_peer(&s);
-        if !s.broken {
+        let report = s.session.report().clone();
+        let broken = s.broken;
+        drop(s);
+        if !broken {
+            // Also lets the least recently used cases go, unless another
+            // session is open.
             self.commit(&[])?;
         }
         if let Some(p) = &peer {
             self.note_exchange(&p.member, ExchangeKind::Session)?;
         }
         Ok(ImportSummary::of(
-            s.session.report().clone(),
+            report,
             peer.map(|p| p.name).unwrap_or_default(),
         ))
     }

@@ -100,19 +100,11 @@ impl Workspace {
         Ok(())
     }
 
-    /// Keeps everything in memory (a live session is open), or lets the
-    /// least recently used go again.
-    pub(crate) fn pin_resident(&mut self, pinned: bool) {
-        self.resident_pinned = pinned;
-        if !pinned {
-            self.trim_resident();
-        }
-    }
-
     /// After a save: drops the least recently used saved cases past the
     /// cap, and the signatures an exchange loaded (all stored now).
     pub(crate) fn trim_resident(&mut self) {
-        let Some(replica) = self.replica.as_mut().filter(|_| !self.resident_pinned) else {
+        let pinned = std::sync::Arc::strong_count(&self.live_pins) > 1;
+        let Some(replica) = self.replica.as_mut().filter(|_| !pinned) else {
             return;
         };
         if replica.signatures_loaded() && replica.unloaded_cases().next().is_none() {

@@ -13,7 +13,7 @@
 //! envelope that never reached it (skipped there, or past the relay's
 //! retention) is then made up for by the next one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use automerge::ChangeHash;
 use caravan_sync::announce::Announced;
@@ -25,9 +25,6 @@ use crate::exchange::{ExchangeKind, ImportSummary};
 use crate::relays::parse_relay_key;
 use crate::workspace::Workspace;
 
-/// Envelopes written and not confirmed are forgotten past this many (a
-/// relay that never confirms costs no more memory than this).
-const MAX_UNCONFIRMED: usize = 1024;
 /// Skipped envelopes remembered per relay, newest last.
 const MAX_SKIPPED: usize = 32;
 
@@ -91,27 +88,6 @@ impl RelayState {
         for (doc, heads) in &a.heads {
             docs.insert(doc.clone(), heads.iter().map(|h| h.to_string()).collect());
         }
-    }
-}
-
-/// Envelopes handed out by `relay_outbox` and not yet confirmed.
-#[derive(Debug, Default)]
-pub(crate) struct Unconfirmed {
-    next: u64,
-    /// Token → (relay key, what the envelope announces).
-    by_token: HashMap<u64, (String, Announced)>,
-}
-
-impl Unconfirmed {
-    fn add(&mut self, relay: &str, a: Announced) -> u64 {
-        if self.by_token.len() >= MAX_UNCONFIRMED
-            && let Some(oldest) = self.by_token.keys().min().copied()
-        {
-            self.by_token.remove(&oldest);
-        }
-        self.next += 1;
-        self.by_token.insert(self.next, (relay.to_string(), a));
-        self.next
     }
 }
 
@@ -223,15 +199,9 @@ impl Workspace {
         let relay = self.team_relay(relay_key)?;
         let mut state = self.relay_state(&relay)?;
         for token in tokens_confirmed {
-            let Some((for_relay, a)) = self.relay_unconfirmed.by_token.remove(token) else {
+            let Some(a) = self.relay_unconfirmed.take(&relay, *token) else {
                 continue;
             };
-            if for_relay != relay {
-                self.relay_unconfirmed
-                    .by_token
-                    .insert(*token, (for_relay, a));
-                continue;
-            }
             state.note_sent(&a);
             self.replica_mut()?.note_sent(&a);
             if let Some(m) = &a.member {

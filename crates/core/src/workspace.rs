@@ -120,11 +120,13 @@ pub struct Workspace {
     pub(crate) damaged: Vec<String>,
     /// Which cases are in memory, least recently used first.
     pub(crate) residency: crate::residency::Residency,
-    /// A live session is open: every case and signature stays in memory
-    /// between its frames instead of being read again for each.
-    pub(crate) resident_pinned: bool,
+    /// Held by every open live session (one clone each): while any is
+    /// open, every case and signature stays in memory between its frames
+    /// instead of being read again for each. A session dropped without
+    /// being ended lets go of it too.
+    pub(crate) live_pins: Arc<()>,
     /// Relay envelopes handed out and not yet confirmed stored.
-    pub(crate) relay_unconfirmed: crate::relay::Unconfirmed,
+    pub(crate) relay_unconfirmed: crate::unconfirmed::Unconfirmed,
     /// Each case's number of conflicts as its index entry last counted.
     pub(crate) conflict_counts: std::collections::HashMap<String, u32>,
     pub(crate) clock: Arc<dyn Clock>,
@@ -262,7 +264,7 @@ impl Workspace {
             keys_written: BTreeMap::new(),
             damaged: Vec::new(),
             residency: crate::residency::Residency::with_cap(opts.resident_bytes),
-            resident_pinned: false,
+            live_pins: Arc::new(()),
             relay_unconfirmed: Default::default(),
             conflict_counts: Default::default(),
             clock: opts.clock.clone(),

@@ -112,7 +112,20 @@ impl<W: WorkspaceAccess> RelayLink<W> {
     /// Connects to the relay registered under `key` (hex, as the team
     /// document lists it) and authenticates this device.
     pub async fn connect(ws: W, key: &str) -> Result<RelayLink<W>, RelayRoundError> {
-        let (url, public) = relay_of(&ws, key)?;
+        Self::connect_via(ws, key, None).await
+    }
+
+    /// As [`RelayLink::connect`], through another address of the same
+    /// relay (`via`: an office's internal address, or one of several
+    /// relay processes sharing a database). The key is still the team's:
+    /// a server at that address holding another key fails the handshake.
+    pub async fn connect_via(
+        ws: W,
+        key: &str,
+        via: Option<&str>,
+    ) -> Result<RelayLink<W>, RelayRoundError> {
+        let (registered, public) = relay_of(&ws, key)?;
+        let url = via.map_or(registered, str::to_string);
         let result = async {
             let mut client = RelayClient::open(&url, public).await?;
             let (hash, nonce) = client.challenge();

@@ -97,8 +97,14 @@ pub(crate) async fn serve(shared: Arc<Shared>, socket: WebSocket) {
     .await;
     let ch = match channel {
         Ok(Ok(ch)) => ch,
-        Ok(Err(e)) => return debug!(code = e.code(), "handshake failed"),
-        Err(_) => return debug!("handshake timed out"),
+        Ok(Err(e)) => {
+            debug!(code = e.code(), "handshake failed");
+            return;
+        }
+        Err(_) => {
+            debug!("handshake timed out");
+            return;
+        }
     };
     let (tx, inbox) = mpsc::channel(1);
     let reader = tokio::spawn(read_loop(ch.receiver, tx));
@@ -198,21 +204,12 @@ async fn admit(
     }
 }
 
-/// Loads and checks a team's stored roster (it was verified when stored;
-/// checked again so a damaged database admits no one).
+/// The team's current roster (shared by the process's connections).
 pub(crate) async fn current_roster(
     shared: &Shared,
     team: [u8; 16],
-) -> Result<Option<Roster>, Refusal> {
-    let Some(stored) = shared.store.roster(team).await? else {
-        return Ok(None);
-    };
-    let signed: caravan_sync::roster::SignedRoster = postcard::from_bytes(&stored.signed)
-        .map_err(|_| Refusal::fatal(RelayCode::Unavailable, "the stored roster is damaged"))?;
-    let roster = signed
-        .open()
-        .map_err(|_| Refusal::fatal(RelayCode::Unavailable, "the stored roster is damaged"))?;
-    Ok(Some(roster))
+) -> Result<Option<std::sync::Arc<Roster>>, Refusal> {
+    shared.rosters.get(shared.store.as_ref(), team).await
 }
 
 async fn authenticate(
@@ -226,12 +223,18 @@ async fn authenticate(
     // Subscribed before the roster is read: a roster change after this
     // point is seen by the session.
     let events = shared.hub.subscribe(team);
-    let Some(roster) = current_roster(shared, team).await? else {
+    let Some(mut roster) = current_roster(shared, team).await? else {
         return Err(Refusal::fatal(
             RelayCode::UnknownTeam,
             "no team with this id is registered here",
         ));
     };
+    if roster.device(&device).is_none() {
+        let store = shared.store.as_ref();
+        if let Some(newer) = shared.rosters.refresh(store, team, &roster).await? {
+            roster = newer;
+        }
+    }
     let Some(entry) = roster.device(&device) else {
         shared.metrics.refused();
         return Err(Refusal::fatal(

@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::broadcast;
 
+use crate::rosters::Rosters;
 use crate::store::{DeviceId, TeamId};
 
 /// Events a slow connection may fall behind by before it is told to
@@ -29,12 +30,20 @@ pub enum Event {
     Resync,
 }
 
-#[derive(Default)]
 pub struct Hub {
     teams: Mutex<HashMap<TeamId, broadcast::Sender<Event>>>,
+    /// Forgotten as roster events pass, before any connection sees them.
+    rosters: Arc<Rosters>,
 }
 
 impl Hub {
+    pub(crate) fn new(rosters: Arc<Rosters>) -> Hub {
+        Hub {
+            teams: Mutex::default(),
+            rosters,
+        }
+    }
+
     pub fn subscribe(&self, team: TeamId) -> broadcast::Receiver<Event> {
         let mut teams = self.teams.lock().unwrap_or_else(|e| e.into_inner());
         teams
@@ -44,6 +53,9 @@ impl Hub {
     }
 
     pub fn publish(&self, team: TeamId, event: Event) {
+        if let Event::Roster = event {
+            self.rosters.invalidate(team);
+        }
         let mut teams = self.teams.lock().unwrap_or_else(|e| e.into_inner());
         // A send fails when nobody of this team is connected any more.
         if teams.get(&team).is_some_and(|tx| tx.send(event).is_err()) {
@@ -53,6 +65,9 @@ impl Hub {
 
     /// Sends `event` to every team with connected devices.
     pub fn publish_all(&self, event: Event) {
+        if let Event::Resync = event {
+            self.rosters.clear();
+        }
         let mut teams = self.teams.lock().unwrap_or_else(|e| e.into_inner());
         teams.retain(|_, tx| tx.send(event.clone()).is_ok());
     }

@@ -8,6 +8,7 @@ pub mod hub;
 pub mod loopback;
 pub mod metrics;
 mod register;
+mod rosters;
 pub mod server;
 mod session;
 pub mod store;

@@ -62,6 +62,10 @@ pub(crate) async fn register(shared: &Shared, signed: SignedRoster) -> Result<Re
                 .collect(),
         })
         .await?;
+    // Forgotten here at once (the announcement through PostgreSQL comes a
+    // moment later), so a device just added is admitted by this process
+    // straight away.
+    shared.rosters.invalidate(roster.team_id);
     if !shared.store.announces() {
         shared.hub.publish(roster.team_id, Event::Roster);
     }

@@ -11,6 +11,7 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use caravan_net::noise::{MAX_NOISE_MESSAGE, StaticKey};
 use caravan_net::relay_proto::{MAX_FETCH_BYTES, max_message};
@@ -22,6 +23,7 @@ use tracing::{info, warn};
 use crate::Config;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::rosters::Rosters;
 use crate::store::Store;
 
 /// What every connection shares.
@@ -33,6 +35,7 @@ pub(crate) struct Shared {
     pub metrics: Metrics,
     pub shutdown: watch::Receiver<bool>,
     pub live: Live,
+    pub rosters: Arc<Rosters>,
 }
 
 impl Shared {
@@ -94,7 +97,8 @@ pub async fn start(
     let secret = store.relay_secret(*fresh.to_bytes()).await?;
     let key = StaticKey::from_bytes(*secret);
     let public_key = key.public();
-    let hub = Arc::new(Hub::default());
+    let rosters = Arc::new(Rosters::default());
+    let hub = Arc::new(Hub::new(rosters.clone()));
     store.listen(hub.clone());
     let (stop, shutdown) = watch::channel(false);
     let shared = Arc::new(Shared {
@@ -105,6 +109,7 @@ pub async fn start(
         metrics: Metrics::default(),
         shutdown: shutdown.clone(),
         live: Live::default(),
+        rosters,
     });
     let addr = listener
         .local_addr()
@@ -117,7 +122,7 @@ pub async fn start(
     let sweeper = tokio::spawn(sweep_loop(shared.clone()));
     let task = tokio::spawn(async move {
         let mut signal = shutdown.clone();
-        let served = axum::serve(listener, app)
+        let served = axum::serve(listener.tap_io(keepalive), app)
             .with_graceful_shutdown(async move {
                 let _ = signal.wait_for(|stop| *stop).await;
             })
@@ -134,6 +139,18 @@ pub async fn start(
         stop,
         task,
     })
+}
+
+/// Devices hold connections open for hours waiting for `Notify`; one whose
+/// network vanished without closing would hold its memory for ever. TCP
+/// keepalive ends such a connection within about two minutes.
+fn keepalive(tcp: &mut tokio::net::TcpStream) {
+    let probe = socket2::TcpKeepalive::new()
+        .with_time(Duration::from_secs(60))
+        .with_interval(Duration::from_secs(10));
+    if let Err(e) = socket2::SockRef::from(&*tcp).set_tcp_keepalive(&probe) {
+        warn!(error = %e, "TCP keepalive could not be set");
+    }
 }
 
 async fn wait_for_connections(live: &Live) {

@@ -7,6 +7,7 @@ mod integration {
     pub mod common;
     pub mod e2e;
     pub mod faults;
+    pub mod outages;
     pub mod shared_pg;
     pub mod store;
 }

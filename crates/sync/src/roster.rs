@@ -51,14 +51,6 @@ impl Roster {
     pub fn is_admin(&self, device: &[u8; 32]) -> bool {
         self.device(device).is_some_and(|d| d.admin)
     }
-
-    /// The devices of the members named in `members`.
-    pub fn devices_of<'a>(
-        &'a self,
-        members: &'a [String],
-    ) -> impl Iterator<Item = &'a RosterDevice> + 'a {
-        self.devices.iter().filter(|d| members.contains(&d.member))
-    }
 }
 
 /// A roster as it travels: its postcard body, and an admin device's

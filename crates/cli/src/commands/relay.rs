@@ -127,7 +127,12 @@ fn report_round(ctx: &Ctx, round: &RelayRound) -> Result<()> {
     )
 }
 
-pub fn sync_relay(ctx: &Ctx, choice: Option<&str>, watch_mode: bool) -> Result<()> {
+pub fn sync_relay(
+    ctx: &Ctx,
+    choice: Option<&str>,
+    via: Option<&str>,
+    watch_mode: bool,
+) -> Result<()> {
     let ws = Arc::new(Mutex::new(ctx.unlock()?));
     let relays = ws.lock().unwrap_or_else(|e| e.into_inner()).relays()?;
     let key = choose(&relays, choice)?;
@@ -135,7 +140,7 @@ pub fn sync_relay(ctx: &Ctx, choice: Option<&str>, watch_mode: bool) -> Result<(
     let (edits_tx, edits_rx) = watch::channel(0u64);
     let input_ended = watch_mode.then(|| super::lan::stdin_commands(ctx, ws.clone(), edits_tx));
     let result = rt.block_on(async {
-        let mut link = RelayLink::connect(ws.clone(), &key)
+        let mut link = RelayLink::connect_via(ws.clone(), &key, via)
             .await
             .map_err(round_error)?;
         match input_ended {

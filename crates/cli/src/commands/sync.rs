@@ -34,7 +34,9 @@ fn step_name(s: Step) -> &'static str {
 pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
     let o = &ctx.out;
     match cmd {
-        SyncCmd::Relay { relay, watch } => super::relay::sync_relay(ctx, relay.as_deref(), watch),
+        SyncCmd::Relay { relay, via, watch } => {
+            super::relay::sync_relay(ctx, relay.as_deref(), via.as_deref(), watch)
+        }
         SyncCmd::Lan {
             listen,
             connect,

@@ -110,6 +110,9 @@ pub trait Store: Send + Sync + 'static {
 
     async fn roster(&self, team: TeamId) -> Result<Option<StoredRoster>>;
 
+    /// The version of the team's roster, without loading it.
+    async fn roster_version(&self, team: TeamId) -> Result<Option<u64>>;
+
     /// Stores a roster; [`StoreError::StaleRoster`] if the held one is not
     /// `replaces` any more (another roster was stored meanwhile).
     async fn put_roster(&self, roster: NewRoster) -> Result<()>;

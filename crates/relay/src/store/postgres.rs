@@ -99,6 +99,18 @@ impl Store for PgStore {
         .transpose()
     }
 
+    async fn roster_version(&self, team: TeamId) -> Result<Option<u64>> {
+        let c = self.pool.get().await.map_err(backend)?;
+        c.query_opt(
+            "SELECT roster_version FROM teams WHERE team_id = $1",
+            &[&&team[..]],
+        )
+        .await
+        .map_err(backend)?
+        .map(|r| unsigned(r.get(0)))
+        .transpose()
+    }
+
     async fn put_roster(&self, r: NewRoster) -> Result<()> {
         let mut c = self.pool.get().await.map_err(backend)?;
         let tx = c.transaction().await.map_err(backend)?;

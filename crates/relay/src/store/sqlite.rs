@@ -61,32 +61,59 @@ CREATE TABLE IF NOT EXISTS cursors (
 );
 ";
 
+/// Two connections: appends and other writes go through one (SQLite
+/// writes one transaction at a time anyway); fetches and other reads
+/// through the other, so a large fetch page does not hold up appends (WAL
+/// lets a reader see every committed transaction while a writer works).
 pub struct SqliteStore {
-    conn: Arc<Mutex<Connection>>,
+    writer: Arc<Mutex<Connection>>,
+    reader: Arc<Mutex<Connection>>,
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(backend)?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(backend)?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(backend)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(backend)?;
+    Ok(conn)
 }
 
 impl SqliteStore {
     /// Opens (or creates) `dir/relay.sqlite`.
     pub fn open(dir: &Path) -> Result<SqliteStore> {
         std::fs::create_dir_all(dir).map_err(backend)?;
-        let conn = Connection::open(dir.join("relay.sqlite")).map_err(backend)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(backend)?;
-        conn.pragma_update(None, "synchronous", "FULL")
-            .map_err(backend)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(backend)?;
-        conn.execute_batch(SCHEMA).map_err(backend)?;
+        let path = dir.join("relay.sqlite");
+        let writer = connect(&path)?;
+        writer.execute_batch(SCHEMA).map_err(backend)?;
         Ok(SqliteStore {
-            conn: Arc::new(Mutex::new(conn)),
+            writer: Arc::new(Mutex::new(writer)),
+            reader: Arc::new(Mutex::new(connect(&path)?)),
         })
     }
 
+    /// Runs `f` on the writing connection, on a blocking thread.
     async fn run<T: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let conn = self.conn.clone();
+        Self::on(self.writer.clone(), f).await
+    }
+
+    /// Runs `f` on the reading connection.
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        Self::on(self.reader.clone(), f).await
+    }
+
+    async fn on<T: Send + 'static>(
+        conn: Arc<Mutex<Connection>>,
+        f: impl FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
         tokio::task::spawn_blocking(move || {
             let mut c = conn
                 .lock()
@@ -333,7 +360,7 @@ impl Store for SqliteStore {
     }
 
     async fn roster(&self, team: TeamId) -> Result<Option<StoredRoster>> {
-        self.run(move |c| {
+        self.read(move |c| {
             let row: Option<(Vec<u8>, i64)> = c
                 .query_row(
                     "SELECT roster, roster_version FROM teams WHERE team_id = ?1",
@@ -349,6 +376,14 @@ impl Store for SqliteStore {
                 })
             })
             .transpose()
+        })
+        .await
+    }
+
+    async fn roster_version(&self, team: TeamId) -> Result<Option<u64>> {
+        self.read(move |c| {
+            let tx = c.transaction().map_err(backend)?;
+            held_version(&tx, &team)
         })
         .await
     }
@@ -369,7 +404,7 @@ impl Store for SqliteStore {
         max_bytes: usize,
     ) -> Result<Page> {
         let reader = reader.clone();
-        self.run(move |c| fetch(c, &reader, after, limit, max_bytes))
+        self.read(move |c| fetch(c, &reader, after, limit, max_bytes))
             .await
     }
 
@@ -389,7 +424,7 @@ impl Store for SqliteStore {
     }
 
     async fn cursor(&self, team: TeamId, device: DeviceId) -> Result<u64> {
-        self.run(move |c| {
+        self.read(move |c| {
             let v: Option<i64> = c
                 .query_row(
                     "SELECT cursor FROM cursors WHERE team_id = ?1 AND device = ?2",
@@ -409,7 +444,7 @@ impl Store for SqliteStore {
 
     async fn addressed(&self, team: TeamId, seq: u64) -> Result<Option<Addressed>> {
         let seq = signed(seq)?;
-        self.run(move |c| {
+        self.read(move |c| {
             let from: Option<Vec<u8>> = c
                 .query_row(
                     "SELECT from_device FROM envelopes WHERE team_id = ?1 AND seq = ?2",
@@ -436,7 +471,7 @@ impl Store for SqliteStore {
     }
 
     async fn stats(&self) -> Result<Vec<TeamStats>> {
-        self.run(|c| {
+        self.read(|c| {
             let mut st = c
                 .prepare("SELECT t.team_id, (SELECT COUNT(*) FROM envelopes e WHERE e.team_id = t.team_id), t.used_bytes FROM teams t")
                 .map_err(backend)?;
@@ -452,7 +487,7 @@ impl Store for SqliteStore {
     }
 
     async fn ping(&self) -> Result<()> {
-        self.run(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(backend))
+        self.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(backend))
             .await
     }
 

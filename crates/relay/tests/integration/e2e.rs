@@ -110,8 +110,23 @@ async fn a_revoked_device_is_disconnected_at_once_and_refused_after() {
     )
     .await;
     assert_eq!(code(again), "relay.not_on_roster");
-    // The others are still served.
+    // The others are still served, and a device enrolled since is
+    // admitted as soon as a roster lists it.
     connect(&url, key, &t.inv_a).await.ping().await.unwrap();
+    let inv_c = enrol(
+        &mut t.admin,
+        "Investigator C",
+        caravan_model::Role::Investigator,
+    );
+    let r =
+        caravan_net::relay_client::RelayClient::connect(&url, key, team_id(&inv_c), inv_c.keys())
+            .await;
+    assert_eq!(code(r), "relay.not_on_roster");
+    admin
+        .register(t.admin.signed_roster(key, T0 + 3).unwrap())
+        .await
+        .unwrap();
+    connect(&url, key, &inv_c).await.ping().await.unwrap();
     relay.shutdown(PATIENCE).await;
 }
 

@@ -9,10 +9,10 @@ use caravan_net::relay_client::RelayClient;
 
 use super::common::*;
 
-struct RelayProcess {
+pub(super) struct RelayProcess {
     child: Child,
-    url: String,
-    key: [u8; 32],
+    pub(super) url: String,
+    pub(super) key: [u8; 32],
 }
 
 impl Drop for RelayProcess {
@@ -23,7 +23,7 @@ impl Drop for RelayProcess {
 }
 
 /// Starts the relay binary with `args`; reads the line it prints.
-fn spawn_relay(args: &[&str]) -> RelayProcess {
+pub(super) fn spawn_relay(args: &[&str]) -> RelayProcess {
     let mut child = Command::new(env!("CARGO_BIN_EXE_caravan-relay"))
         .args(["--listen", "127.0.0.1:0"])
         .args(args)
@@ -48,7 +48,7 @@ fn spawn_relay(args: &[&str]) -> RelayProcess {
     }
 }
 
-fn body(i: u32) -> Vec<u8> {
+pub(super) fn body(i: u32) -> Vec<u8> {
     let mut b = vec![(i % 251) as u8; 64 * 1024];
     b[..4].copy_from_slice(&i.to_be_bytes());
     b
@@ -144,9 +144,45 @@ async fn shutdown_ends_connections_with_a_reason() {
         .await
         .unwrap();
     relay.shutdown(PATIENCE).await;
-    assert_eq!(code(a.ping().await), "relay.unavailable");
+    assert_eq!(code(a.next_notify().await), "relay.unavailable");
     let again = super::common::relay(&backend, test_config()).await;
     let mut b = connect(&super::common::url(&again), key, &t.inv_b).await;
     assert_eq!(b.fetch(0, 10).await.unwrap().0[0].seq, seq);
     again.shutdown(PATIENCE).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_what_is_in_hand_and_exits_cleanly() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    let t = team();
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["--data", dir.path().to_str().unwrap()];
+    let mut relay = spawn_relay(&args);
+    let key = relay.key;
+    register(&relay.url, key, &t.admin, T0).await;
+    let mut a = connect(&relay.url, key, &t.inv_a).await;
+    let seq = a
+        .upload(vec![member(&t.inv_b)], b"kept".to_vec())
+        .await
+        .unwrap();
+    let pid = Pid::from_raw(i32::try_from(relay.child.id()).unwrap());
+    kill(pid, Signal::SIGTERM).unwrap();
+    // The relay says why it ends the connection without being asked: the
+    // next message on it is that reason (not subscribed: nothing else).
+    assert_eq!(
+        code(
+            tokio::time::timeout(PATIENCE, a.next_notify())
+                .await
+                .unwrap()
+        ),
+        "relay.unavailable"
+    );
+    let status = tokio::task::spawn_blocking(move || relay.child.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(status.success(), "{status:?}");
+    let again = spawn_relay(&args);
+    let mut b = connect(&again.url, key, &t.inv_b).await;
+    assert_eq!(b.fetch(0, 10).await.unwrap().0[0].seq, seq);
 }

@@ -2,6 +2,7 @@
 //! that no caller has.
 
 mod adversarial;
+mod announce;
 mod attribution;
 mod bad_values;
 mod bounds;
