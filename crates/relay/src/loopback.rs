@@ -1,6 +1,5 @@
 //! A relay on loopback with a SQLite store, served by a runtime of its own
-//! until dropped: for the tests of the front ends that sync through one
-//! (the command line's and the desktop app's).
+//! until dropped: for the tests of the front ends that sync through one.
 
 use std::path::Path;
 use std::sync::Arc;
