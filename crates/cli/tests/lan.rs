@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::common::{Device, PASS, new_case, team};
+use crate::common::{Device, PASS, enrol, new_case, team};
 
 /// A `caravan` process whose stdout is read as a stream of JSON values.
 struct Running {
@@ -199,4 +199,43 @@ fn discovery_finds_the_other_laptop_when_multicast_works() {
     admin.finish();
     inv.finish();
     assert!(case_ids(&t.admin.json(&["case", "list"])).contains(&case));
+}
+
+/// What one peer sends goes on to the others at once: a supervisor and an
+/// investigator each connected only to the admin's laptop; the
+/// investigator's new case reaches the supervisor through it, with no
+/// command run there.
+#[test]
+fn an_edit_goes_on_through_a_laptop_to_its_other_peers() {
+    let t = team();
+    let (sup, _) = enrol(&t.admin, "supervisor", "Saule");
+    let base = [
+        "sync",
+        "lan",
+        "--watch",
+        "--no-discovery",
+        "--listen",
+        "127.0.0.1:0",
+    ];
+    let hub = Running::start(&t.admin, &base);
+    let address = hub.listening();
+    let mut dial: Vec<&str> = base.to_vec();
+    dial.extend(["--connect", address.as_str()]);
+    let mut inv = Running::start(&t.inv, &dial);
+    let _ = inv.listening();
+    let mut sup = Running::start(&sup, &dial);
+    let _ = sup.listening();
+    let made = inv.run("case new --reference HOP-1 --title 'Fish plant' --jurisdiction KZ");
+    let id = made["id"].as_str().unwrap().to_string();
+    let arrived = (0..200).any(|_| {
+        let found = case_ids(&sup.run("case list")).contains(&id);
+        if !found {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        found
+    });
+    assert!(arrived, "the case did not go on through the hub");
+    inv.finish();
+    sup.finish();
+    hub.finish();
 }

@@ -100,6 +100,9 @@ const LOCKED_MESSAGE: &str = "The vault was locked; LAN sync stopped.";
 struct Host<W> {
     ws: W,
     events: mpsc::UnboundedSender<LanEvent>,
+    /// Wakes every live session: a local edit, or a frame one session
+    /// received (what one peer sent goes on to the others at once).
+    wake: Arc<watch::Sender<u64>>,
 }
 
 /// A live session on the shared workspace with one peer.
@@ -109,6 +112,7 @@ pub struct HostSession<W> {
     peer: String,
     events: mpsc::UnboundedSender<LanEvent>,
     announced: bool,
+    wake: Arc<watch::Sender<u64>>,
 }
 
 impl<W> std::fmt::Debug for HostSession<W> {
@@ -131,6 +135,9 @@ impl<W: WorkspaceAccess> SessionHost for HostSession<W> {
             ws.session_receive(live, frame)?;
             Ok(ws.session_peer(live))
         })?;
+        // The other live sessions look for what this frame brought (a
+        // session with nothing to send sends nothing).
+        self.wake.send_modify(|n| *n = n.wrapping_add(1));
         // The device that signs the session must be the one whose key the
         // channel was set up with.
         match peer {
@@ -178,6 +185,7 @@ impl<W: WorkspaceAccess> LanHost for Host<W> {
             peer: peer.to_string(),
             events: self.events.clone(),
             announced: false,
+            wake: self.wake.clone(),
         })
     }
 }
@@ -217,12 +225,17 @@ pub async fn run<W: WorkspaceAccess>(
     } else {
         (None, mpsc::unbounded_channel().1)
     };
+    let (wake, woken) = watch::channel(0u64);
+    let wake = Arc::new(wake);
     let host = Arc::new(Host {
         ws: ws.clone(),
         events: events.clone(),
+        wake: wake.clone(),
     });
     let sessions = Arc::new(Sessions::default());
-    let live = opts.live.then_some(edits);
+    let live = opts.live.then_some(woken);
+    let mut edits = edits;
+    let mut committing = true;
     let mut tasks: JoinSet<Ended<W>> = JoinSet::new();
     let spawn = |tasks: &mut JoinSet<Ended<W>>, stream: TcpStream, dialled: bool| {
         let (host, config, sessions, live) =
@@ -260,6 +273,11 @@ pub async fn run<W: WorkspaceAccess>(
                 if !opts.live && tasks.is_empty() && (dialled || synced > 0) {
                     return Ok(());
                 }
+            }
+            changed = edits.changed(), if committing => {
+                // A local edit wakes every live session.
+                committing = changed.is_ok();
+                wake.send_modify(|n| *n = n.wrapping_add(1));
             }
             () = &mut stop => return Ok(()),
         }
