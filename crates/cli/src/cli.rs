@@ -473,7 +473,7 @@ pub enum SyncCmd {
         #[arg(long, value_name = "KEY|URL")]
         relay: Option<String>,
         /// Reach the relay at this address instead of the registered one (its key is still checked)
-        #[arg(long, value_name = "URL")]
+        #[arg(long, visible_alias = "url", value_name = "URL")]
         via: Option<String>,
         /// Stay connected: sync again when the relay has news or an edit is made; runs the caravan commands read from standard input until it ends
         #[arg(long)]
