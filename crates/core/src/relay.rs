@@ -223,6 +223,27 @@ impl Workspace {
         self.put_relay_state(&relay, &state)
     }
 
+    /// Takes the relay's word that it holds nothing this device handled
+    /// past `acknowledged` (the cursor it keeps for this device, told at
+    /// authentication), when that is behind this device's own: a relay
+    /// restored from a backup, or one that once sent a number far ahead.
+    /// What comes again is imported again, which changes nothing. Never
+    /// moves the cursor forward.
+    pub fn relay_rewind(&mut self, relay_key: &str, acknowledged: u64) -> Result<()> {
+        let relay = parse_relay_key(relay_key)?;
+        let mut state = self.relay_state(&relay)?;
+        if acknowledged >= state.cursor {
+            return Ok(());
+        }
+        tracing::warn!(
+            from = state.cursor,
+            to = acknowledged,
+            "the relay is behind this device's cursor: fetching again from its own"
+        );
+        state.cursor = acknowledged;
+        self.put_relay_state(&relay, &state)
+    }
+
     /// The highest sequence number handled from this relay: the `after`
     /// of the next `Fetch`.
     pub fn relay_cursor(&self, relay_key: &str) -> Result<u64> {

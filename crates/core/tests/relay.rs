@@ -286,3 +286,23 @@ fn the_admin_signs_the_relays_roster_of_active_devices() {
 fn hex_key(k: [u8; 32]) -> String {
     k.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Regression: a relay behind this device's cursor (restored from a
+/// backup, or one that once sent a number far ahead) is fetched from its
+/// own record again; the cursor never moves forward this way.
+#[test]
+fn a_relay_behind_the_cursor_rewinds_it_and_never_forwards_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut admin, mut inv) = with_relay(dir.path());
+    let _case = open_case(&mut inv, "KZ-9", "Rewound");
+    let env = inv.relay_outbox(KEY).unwrap().remove(0);
+    imported(admin.relay_received(KEY, u64::MAX, &env.body).unwrap());
+    assert_eq!(admin.relay_cursor(KEY).unwrap(), u64::MAX);
+    admin.relay_rewind(KEY, 7).unwrap();
+    assert_eq!(admin.relay_cursor(KEY).unwrap(), 7);
+    admin.relay_rewind(KEY, 9).unwrap();
+    assert_eq!(admin.relay_cursor(KEY).unwrap(), 7, "never forward");
+    // What comes again changes nothing.
+    let again = imported(admin.relay_received(KEY, 8, &env.body).unwrap());
+    assert_eq!(again.applied, 0);
+}

@@ -33,6 +33,10 @@ pub struct RelayRound {
     pub applied: usize,
     /// Changes quarantined from them.
     pub quarantined: usize,
+    /// On an admin's device: the relay kept a roster newer than the team's
+    /// as this device sees it (recorded as the relay's last error,
+    /// `relay.stale_roster`).
+    pub roster_refused: bool,
 }
 
 /// Why a round stopped.
@@ -130,7 +134,11 @@ impl<W: WorkspaceAccess> RelayLink<W> {
             let mut client = RelayClient::open(&url, public).await?;
             let (hash, nonce) = client.challenge();
             let auth = with(&ws, |w| w.relay_auth(&hash, &nonce))?;
-            client.authenticate_signed(auth).await?;
+            let acknowledged = client.authenticate_signed(auth).await?;
+            // A relay behind this device's cursor (restored from a backup,
+            // or one that sent a number far ahead once) is fetched from
+            // its own record again, so nothing stored since is skipped.
+            with(&ws, |w| w.relay_rewind(key, acknowledged))?;
             Ok::<_, RelayRoundError>(client)
         }
         .await;
@@ -149,12 +157,18 @@ impl<W: WorkspaceAccess> RelayLink<W> {
     pub async fn round(&mut self) -> Result<RelayRound, RelayRoundError> {
         let mut round = RelayRound::default();
         let result = async {
-            self.refresh_roster().await?;
+            round.roster_refused = self.refresh_roster().await?;
             self.upload(&mut round).await?;
             self.fetch(&mut round).await
         }
         .await;
         match result {
+            Ok(()) if round.roster_refused => {
+                // Recorded after the round, which clears the last error.
+                let code = crate::error::RelayCode::StaleRoster.as_str();
+                let _ = self.ws.with(|w| w.relay_failed(&self.key, code));
+                Ok(round)
+            }
             Ok(()) => Ok(round),
             Err(e) => Err(failed(&self.ws, &self.key, e)),
         }
@@ -164,26 +178,35 @@ impl<W: WorkspaceAccess> RelayLink<W> {
     /// changed since this link last sent it (the relay then ends the
     /// connections of devices no longer on it). A relay holding a newer
     /// roster (another admin's, or a clock ahead) keeps it.
-    async fn refresh_roster(&mut self) -> Result<(), RelayRoundError> {
+    /// Whether the relay refused it as older than the one it holds.
+    async fn refresh_roster(&mut self) -> Result<bool, RelayRoundError> {
         let key = self.key.clone();
         let Some(roster) = self.ws.with(|w| w.relay_roster(&key).ok()).flatten() else {
-            return Ok(()); // not an admin's device
+            return Ok(false); // not an admin's device
         };
         let devices = roster
             .open()
             .map_err(|e| RelayRoundError::Core(CoreError::invalid("relay roster", e.to_string())))?
             .devices;
         if self.registered.as_ref() == Some(&devices) {
-            return Ok(());
+            return Ok(false);
         }
         match self.client.register(roster).await {
-            Ok(_)
-            | Err(NetError::Relay {
+            Ok(_) => {
+                self.registered = Some(devices);
+                Ok(false)
+            }
+            // The relay holds a newer roster (another admin's, or one dated
+            // ahead): the round goes on, and the refusal is reported — a
+            // roster this device cannot replace may keep a revoked device
+            // admitted there, which an admin must see. Tried again next
+            // round.
+            Err(NetError::Relay {
                 code: crate::error::RelayCode::StaleRoster,
                 ..
             }) => {
-                self.registered = Some(devices);
-                Ok(())
+                tracing::warn!("the relay holds a roster newer than this admin's device makes");
+                Ok(true)
             }
             Err(e) => Err(e.into()),
         }

@@ -220,8 +220,17 @@ async fn authenticate(
     device: [u8; 32],
     signature: &[u8; 64],
 ) -> Result<(Session, broadcast::Receiver<Event>, RelayMsg), Refusal> {
-    // Subscribed before the roster is read: a roster change after this
-    // point is seen by the session.
+    // A team this relay does not hold gets no channel in the hub (an
+    // unauthenticated stream of made-up team ids would otherwise leave one
+    // behind each).
+    if current_roster(shared, team).await?.is_none() {
+        return Err(Refusal::fatal(
+            RelayCode::UnknownTeam,
+            "no team with this id is registered here",
+        ));
+    }
+    // Subscribed before the roster is read again: a roster change after
+    // this point is seen by the session.
     let events = shared.hub.subscribe(team);
     let Some(mut roster) = current_roster(shared, team).await? else {
         return Err(Refusal::fatal(

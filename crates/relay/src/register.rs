@@ -20,6 +20,10 @@ fn roster_refusal(e: RosterError) -> Refusal {
     Refusal::new(code, e.to_string())
 }
 
+/// How far ahead of this relay's clock a roster's version (its issue
+/// time, in milliseconds) may be.
+const MAX_AHEAD_MS: i64 = 10 * 60 * 1000;
+
 /// Takes `signed` if its signature verifies, it names this relay, its
 /// signer is an admin device of the roster held for the team (for a new
 /// team: of the roster itself, first come) and its version is higher.
@@ -29,6 +33,15 @@ pub(crate) async fn register(shared: &Shared, signed: SignedRoster) -> Result<Re
         return Err(Refusal::new(
             RelayCode::WrongRelay,
             "this roster is for another relay",
+        ));
+    }
+    // A version is its issue time: one dated far ahead would outrank every
+    // later roster of the team's admins, so that no revocation would take
+    // effect here again.
+    if i64::try_from(roster.version).map_or(true, |v| v > crate::session::now_ms() + MAX_AHEAD_MS) {
+        return Err(Refusal::new(
+            RelayCode::Malformed,
+            "this roster is dated more than ten minutes ahead of the relay's clock",
         ));
     }
     let held = current_roster(shared, roster.team_id).await?;

@@ -22,6 +22,8 @@ use zeroize::Zeroizing;
 use crate::error::NetError;
 
 pub const SERVICE_TYPE: &str = "_caravan._tcp.local.";
+/// Addresses reported per run at most (until adverts are withdrawn).
+const MAX_SEEN: usize = 256;
 /// How long one tag is advertised.
 pub const WINDOW_MS: i64 = 15 * 60 * 1000;
 
@@ -129,7 +131,12 @@ impl Discovery {
                             }
                             for ip in info.get_addresses() {
                                 let addr = SocketAddr::new(*ip, info.get_port());
-                                if seen.insert(addr) && found_tx.send(addr).is_err() {
+                                // Bounded: adverts replayed with made-up
+                                // suffixes cannot grow it without end.
+                                if seen.len() < MAX_SEEN
+                                    && seen.insert(addr)
+                                    && found_tx.send(addr).is_err()
+                                {
                                     return;
                                 }
                             }

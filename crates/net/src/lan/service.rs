@@ -190,6 +190,18 @@ impl<W: WorkspaceAccess> LanHost for Host<W> {
     }
 }
 
+/// Connections (dialling, in a handshake or in a session) at once, at
+/// most.
+const MAX_CONNECTIONS: usize = 64;
+/// How long a dial may take.
+const DIAL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whom a connection's task talks to.
+enum Peer {
+    Accepted(TcpStream),
+    Dial(SocketAddr),
+}
+
 /// How one connection's task ended.
 type Ended<W> = Result<(String, Outcome, HostSession<W>), LanError<HostError>>;
 
@@ -237,10 +249,27 @@ pub async fn run<W: WorkspaceAccess>(
     let mut edits = edits;
     let mut committing = true;
     let mut tasks: JoinSet<Ended<W>> = JoinSet::new();
-    let spawn = |tasks: &mut JoinSet<Ended<W>>, stream: TcpStream, dialled: bool| {
+    // Each connection runs in its own task, dialling included: an
+    // address that never answers (an advert replayed by someone on the
+    // network) holds up nothing else, and at most `MAX_CONNECTIONS` run.
+    let spawn = |tasks: &mut JoinSet<Ended<W>>, to: Peer, dialled: bool| {
+        if tasks.len() >= MAX_CONNECTIONS {
+            tracing::warn!("too many LAN connections at once: one more is turned away");
+            return;
+        }
         let (host, config, sessions, live) =
             (host.clone(), config.clone(), sessions.clone(), live.clone());
         tasks.spawn(async move {
+            let stream = match to {
+                Peer::Accepted(stream) => stream,
+                Peer::Dial(addr) => {
+                    match tokio::time::timeout(DIAL_TIMEOUT, TcpStream::connect(addr)).await {
+                        Ok(Ok(stream)) => stream,
+                        Ok(Err(e)) => return Err(LanError::Net(e.into())),
+                        Err(_) => return Err(LanError::Net(NetError::Timeout)),
+                    }
+                }
+            };
             super::connection(stream, dialled, &config, &*host, &sessions, live).await
         });
     };
@@ -248,8 +277,7 @@ pub async fn run<W: WorkspaceAccess>(
         let _ = events.send(LanEvent::Found {
             address: addr.to_string(),
         });
-        let stream = TcpStream::connect(addr).await?;
-        spawn(&mut tasks, stream, true);
+        spawn(&mut tasks, Peer::Dial(*addr), true);
     }
     let dialled = !opts.connect.is_empty();
     let mut synced = 0usize;
@@ -258,15 +286,12 @@ pub async fn run<W: WorkspaceAccess>(
         tokio::select! {
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
-                    spawn(&mut tasks, stream, false);
+                    spawn(&mut tasks, Peer::Accepted(stream), false);
                 }
             }
             Some(addr) = found.recv() => {
                 let _ = events.send(LanEvent::Found { address: addr.to_string() });
-                match tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(addr)).await {
-                    Ok(Ok(stream)) => spawn(&mut tasks, stream, true),
-                    _ => tracing::info!(%addr, "a device found on the network did not answer"),
-                }
+                spawn(&mut tasks, Peer::Dial(addr), true);
             }
             Some(joined) = tasks.join_next() => {
                 synced += usize::from(finished(&ws, joined, &events));

@@ -303,3 +303,32 @@ async fn health_and_metrics_show_no_team_id() {
     assert!(!body.contains(&hex::encode(team_id(&t.admin))));
     relay.shutdown(PATIENCE).await;
 }
+
+/// Regression: a roster dated far ahead would outrank every later roster
+/// of the team's admins, so that a revocation would never take effect at
+/// the relay again (an admin's device, stolen or with its clock ahead,
+/// could freeze the roster). It is refused; one dated now is taken.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_roster_dated_ahead_of_the_relays_clock_is_refused() {
+    let t = team();
+    let backend = Backend::sqlite();
+    let relay = relay(&backend, test_config()).await;
+    let (url, key) = (url(&relay), relay.public_key);
+    let mut c = caravan_net::relay_client::RelayClient::open(&url, key)
+        .await
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let ahead = t.admin.signed_roster(key, now + 3_600_000).unwrap();
+    assert_eq!(code(c.register(ahead).await), "relay.malformed");
+    let far = t.admin.signed_roster(key, i64::MAX).unwrap();
+    assert_eq!(code(c.register(far).await), "relay.malformed");
+    assert_eq!(
+        c.register(t.admin.signed_roster(key, now).unwrap())
+            .await
+            .unwrap(),
+        now as u64
+    );
+}
