@@ -79,6 +79,12 @@ pub(crate) type Sender = NoiseSender<WsSink>;
 /// Serves one WebSocket to its end.
 pub(crate) async fn serve(shared: Arc<Shared>, socket: WebSocket) {
     let _live = shared.live.enter();
+    // Held until the connection authenticates (or ends): beyond
+    // `MAX_PREAUTH` at once, a new connection is closed at once.
+    let Ok(preauth) = shared.preauth.clone().try_acquire_owned() else {
+        debug!("too many connections not yet authenticated: one closed");
+        return;
+    };
     let (sink, source) = socket.split();
     let budget = Budget::preauth();
     let max = shared.max_message();
@@ -109,7 +115,16 @@ pub(crate) async fn serve(shared: Arc<Shared>, socket: WebSocket) {
     let (tx, inbox) = mpsc::channel(1);
     let reader = tokio::spawn(read_loop(ch.receiver, tx));
     let mut sender = ch.sender;
-    if let Err(e) = run(&shared, &mut sender, inbox, ch.handshake_hash, &budget).await {
+    if let Err(e) = run(
+        &shared,
+        &mut sender,
+        inbox,
+        ch.handshake_hash,
+        &budget,
+        preauth,
+    )
+    .await
+    {
         debug!(code = e.code(), "connection ended");
     }
     reader.abort();
@@ -136,6 +151,7 @@ async fn run(
     mut inbox: Inbox,
     hash: [u8; 32],
     budget: &Budget,
+    preauth: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<(), NetError> {
     let nonce = random_nonce()?;
     sender.send(&RelayMsg::Challenge { nonce }.encode()).await?;
@@ -148,6 +164,7 @@ async fn run(
     let (session, events) = match authed {
         Ok(Ok(Some(admitted))) => {
             budget.lift();
+            drop(preauth);
             admitted
         }
         Ok(Err(e)) => return Err(e),

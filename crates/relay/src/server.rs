@@ -36,7 +36,14 @@ pub(crate) struct Shared {
     pub shutdown: watch::Receiver<bool>,
     pub live: Live,
     pub rosters: Arc<Rosters>,
+    /// Connections not yet authenticated, at most: each may hold a few
+    /// rosters' worth of bytes for up to a minute, so their number is
+    /// what bounds that memory.
+    pub preauth: Arc<tokio::sync::Semaphore>,
 }
+
+/// Connections that have not authenticated yet, at most, at once.
+pub(crate) const MAX_PREAUTH: usize = 64;
 
 impl Shared {
     /// The largest application message taken: an upload of the largest
@@ -109,6 +116,7 @@ pub async fn start(
         metrics: Metrics::default(),
         shutdown: shutdown.clone(),
         live: Live::default(),
+        preauth: Arc::new(tokio::sync::Semaphore::new(MAX_PREAUTH)),
         rosters,
     });
     let addr = listener

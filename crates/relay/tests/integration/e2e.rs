@@ -332,3 +332,44 @@ async fn a_roster_dated_ahead_of_the_relays_clock_is_refused() {
         now as u64
     );
 }
+
+/// Regression: connections that never authenticate could each hold a few
+/// rosters' worth of bytes for a minute, without limit. Past
+/// `MAX_PREAUTH` (64) at once, a new one is closed at once; one that
+/// authenticates makes room.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_not_yet_authenticated_are_capped() {
+    let t = team();
+    let backend = Backend::sqlite();
+    let relay = relay(&backend, test_config()).await;
+    let (url, key) = (url(&relay), relay.public_key);
+    register(&url, key, &t.admin, T0).await;
+    let mut waiting = Vec::new();
+    for _ in 0..64 {
+        waiting.push(
+            caravan_net::relay_client::RelayClient::open(&url, key)
+                .await
+                .unwrap(),
+        );
+    }
+    let refused = caravan_net::relay_client::RelayClient::open(&url, key).await;
+    assert!(
+        refused.is_err(),
+        "a 65th unauthenticated connection was served"
+    );
+    let mut first = waiting.remove(0);
+    first
+        .authenticate(team_id(&t.admin), t.inv_a.keys())
+        .await
+        .unwrap();
+    // Its place is free again (the relay releases it as it admits).
+    let mut again = None;
+    for _ in 0..50 {
+        if let Ok(c) = caravan_net::relay_client::RelayClient::open(&url, key).await {
+            again = Some(c);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(again.is_some(), "no room after one authenticated");
+}
