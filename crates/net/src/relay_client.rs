@@ -330,7 +330,7 @@ impl RelayClient {
         match RelayMsg::decode(&bytes)? {
             RelayMsg::Error { code, message, .. } => Err(NetError::Relay {
                 code: RelayCode::parse(&code),
-                message,
+                message: shown(&message),
             }),
             other => Ok(other),
         }
@@ -339,4 +339,27 @@ impl RelayClient {
 
 fn unexpected(msg: &RelayMsg) -> NetError {
     NetError::Malformed(format!("the relay answered with an unexpected {msg:?}"))
+}
+
+/// A relay's error text as this device shows it: one line of at most 200
+/// printable characters (the relay is not trusted with what a person
+/// reads; front ends translate the code and show this only as a detail).
+fn shown(message: &str) -> String {
+    message
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect()
+}
+
+#[cfg(test)]
+mod shown_tests {
+    #[test]
+    fn a_relays_error_text_is_one_short_printable_line() {
+        let long = format!("bad\n\u{1b}[31m{}", "x".repeat(500));
+        let s = super::shown(&long);
+        assert!(s.chars().count() <= 200);
+        assert!(!s.chars().any(char::is_control));
+        assert!(s.starts_with("bad[31m"));
+    }
 }
