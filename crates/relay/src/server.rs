@@ -130,7 +130,7 @@ pub async fn start(
     let sweeper = tokio::spawn(sweep_loop(shared.clone()));
     let task = tokio::spawn(async move {
         let mut signal = shutdown.clone();
-        let served = axum::serve(listener.tap_io(keepalive), app)
+        let served = axum::serve(listener.tap_io(tune), app)
             .with_graceful_shutdown(async move {
                 let _ = signal.wait_for(|stop| *stop).await;
             })
@@ -152,7 +152,15 @@ pub async fn start(
 /// Devices hold connections open for hours waiting for `Notify`; one whose
 /// network vanished without closing would hold its memory for ever. TCP
 /// keepalive ends such a connection within about two minutes.
-fn keepalive(tcp: &mut tokio::net::TcpStream) {
+///
+/// No Nagle: the relay answers a handshake with two small messages in a
+/// row (the Noise reply, then the challenge), and Nagle holds the second
+/// until the first is acknowledged — up to the peer's delayed ACK (40 ms on
+/// Linux) per connection.
+fn tune(tcp: &mut tokio::net::TcpStream) {
+    if let Err(e) = tcp.set_nodelay(true) {
+        warn!(error = %e, "TCP_NODELAY could not be set");
+    }
     let probe = socket2::TcpKeepalive::new()
         .with_time(Duration::from_secs(60))
         .with_interval(Duration::from_secs(10));

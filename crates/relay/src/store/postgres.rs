@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use caravan_net::relay_proto::Envelope;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
+use tokio_postgres::types::ToSql;
 use zeroize::Zeroizing;
 
 use super::pg_schema::{APPEND, LOCK, PAGE_BODIES, PAGE_SIZES, SCHEMA, SWEEP};
@@ -17,6 +18,10 @@ use super::{
     StoredRoster, TeamId, TeamStats, backend, page_len, signed, to_array, unsigned,
 };
 use crate::hub::Hub;
+
+const INSERT_ENVELOPE: &str = "INSERT INTO envelopes (team_id, seq, from_device, at_ms, body, size) VALUES ($1, $2, $3, $4, $5, $6)";
+const INSERT_RECIPIENTS: &str =
+    "INSERT INTO recipients (team_id, seq, member) SELECT $1, $2, unnest($3::TEXT[])";
 
 /// The channels every process listens on.
 pub const ENVELOPES_CHANNEL: &str = "caravan_envelopes";
@@ -170,12 +175,21 @@ impl Store for PgStore {
     async fn append(&self, e: NewEnvelope, quota: u64) -> Result<u64> {
         let mut c = self.pool.get().await.map_err(backend)?;
         let tx = c.transaction().await.map_err(backend)?;
+        // Prepared once per pooled connection, then only executed: the
+        // team's row lock below is held for as few round trips as can be.
+        let (append, envelope, recipients, notify) = tokio::try_join!(
+            tx.prepare_cached(APPEND),
+            tx.prepare_cached(INSERT_ENVELOPE),
+            tx.prepare_cached(INSERT_RECIPIENTS),
+            tx.prepare_cached("SELECT pg_notify($1, $2)"),
+        )
+        .map_err(backend)?;
         let team = &e.team[..];
         let size = signed(e.body.len() as u64)?;
         // The row lock taken here is held to the commit: the next append
         // of the team waits, so numbers commit in order.
         let row = tx
-            .query_opt(APPEND, &[&team, &size, &signed(quota)?])
+            .query_opt(&append, &[&team, &size, &signed(quota)?])
             .await
             .map_err(backend)?;
         let Some(row) = row else {
@@ -199,30 +213,24 @@ impl Store for PgStore {
             });
         };
         let seq: i64 = row.get(0);
-        tx.execute(
-            "INSERT INTO envelopes (team_id, seq, from_device, at_ms, body, size) VALUES ($1, $2, $3, $4, $5, $6)",
-            &[&team, &seq, &&e.from[..], &e.at_ms, &e.body, &size],
-        )
-        .await
-        .map_err(backend)?;
         let mut to = e.to.clone();
         to.sort();
         to.dedup();
-        tx.execute(
-            "INSERT INTO recipients (team_id, seq, member) SELECT $1, $2, unnest($3::TEXT[])",
-            &[&team, &seq, &to],
+        let payload = hex_payload(&e.team, unsigned(seq)?);
+        let from = &e.from[..];
+        let row: [&(dyn ToSql + Sync); 6] = [&team, &seq, &from, &e.at_ms, &e.body, &size];
+        let rcpt: [&(dyn ToSql + Sync); 3] = [&team, &seq, &to];
+        let note: [&(dyn ToSql + Sync); 2] = [&ENVELOPES_CHANNEL, &payload];
+        // Sent together (one connection pipelines them); the NOTIFY is
+        // delivered at the commit, like the rows.
+        tokio::try_join!(
+            tx.execute(&envelope, &row),
+            tx.execute(&recipients, &rcpt),
+            tx.execute(&notify, &note),
         )
-        .await
-        .map_err(backend)?;
-        let seq = unsigned(seq)?;
-        tx.execute(
-            "SELECT pg_notify($1, $2)",
-            &[&ENVELOPES_CHANNEL, &hex_payload(&e.team, seq)],
-        )
-        .await
         .map_err(backend)?;
         tx.commit().await.map_err(backend)?;
-        Ok(seq)
+        unsigned(seq)
     }
 
     async fn fetch(&self, rd: &Reader, after: u64, limit: u32, max_bytes: usize) -> Result<Page> {
