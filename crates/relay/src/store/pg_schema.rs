@@ -58,15 +58,23 @@ pub(super) const PAGE_BODIES: &str =
   WHERE r.team_id = $1 AND r.member = $2 AND r.seq > $3 AND e.from_device <> $4 AND r.seq <= $5
   ORDER BY r.seq";
 
+/// As the SQLite store's: past retention, or acknowledged by every device
+/// it is for — never early for a member with no device on the roster yet.
 pub(super) const SWEEP: &str = "WITH gone AS (
   DELETE FROM envelopes WHERE at_ms < $1 - COALESCE(
       (SELECT t.retention_days * 86400000 FROM teams t WHERE t.team_id = envelopes.team_id), $2)
-    OR NOT EXISTS (
+    OR (NOT EXISTS (
       SELECT 1 FROM recipients r
       JOIN roster_devices d ON d.team_id = r.team_id AND d.member = r.member
       LEFT JOIN cursors c ON c.team_id = d.team_id AND c.device = d.device
       WHERE r.team_id = envelopes.team_id AND r.seq = envelopes.seq
         AND d.device <> envelopes.from_device AND COALESCE(c.cursor, 0) < envelopes.seq)
+    AND NOT EXISTS (
+      SELECT 1 FROM recipients r
+      WHERE r.team_id = envelopes.team_id AND r.seq = envelopes.seq
+        AND NOT EXISTS (SELECT 1 FROM roster_devices d
+          WHERE d.team_id = r.team_id AND d.member = r.member
+            AND d.device <> envelopes.from_device)))
     RETURNING team_id, seq, size
 ), freed AS (
   SELECT team_id, SUM(size)::BIGINT AS bytes FROM gone GROUP BY team_id

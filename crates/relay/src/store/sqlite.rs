@@ -293,14 +293,25 @@ fn fetch(
     })
 }
 
+/// Deletes envelopes past retention, and envelopes every device they are
+/// for has acknowledged — but not one addressed to a member with no
+/// device on the roster yet (a member just enrolled, before an admin's
+/// device sends the relay the new roster): that one waits for its devices,
+/// until retention.
 const SWEEP: &str = "DELETE FROM envelopes WHERE at_ms < ?1 - COALESCE(
     (SELECT t.retention_days * 86400000 FROM teams t WHERE t.team_id = envelopes.team_id), ?2)
-  OR NOT EXISTS (
+  OR (NOT EXISTS (
     SELECT 1 FROM recipients r
     JOIN roster_devices d ON d.team_id = r.team_id AND d.member = r.member
     LEFT JOIN cursors c ON c.team_id = d.team_id AND c.device = d.device
     WHERE r.team_id = envelopes.team_id AND r.seq = envelopes.seq
       AND d.device != envelopes.from_device AND COALESCE(c.cursor, 0) < envelopes.seq)
+  AND NOT EXISTS (
+    SELECT 1 FROM recipients r
+    WHERE r.team_id = envelopes.team_id AND r.seq = envelopes.seq
+      AND NOT EXISTS (SELECT 1 FROM roster_devices d
+        WHERE d.team_id = r.team_id AND d.member = r.member
+          AND d.device != envelopes.from_device)))
   RETURNING team_id, size";
 
 fn sweep(c: &mut Connection, now_ms: i64, retention_ms: i64) -> Result<u64> {

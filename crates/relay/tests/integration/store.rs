@@ -213,3 +213,25 @@ async fn the_sweep_deletes_what_is_older_than_retention() {
     })
     .await;
 }
+
+/// Regression: an envelope for a member whose devices the roster does not
+/// list yet (enrolled, before an admin's device sends the relay the new
+/// roster) had no device behind on it, and the sweep deleted it at once,
+/// while its sender counted it as delivered. It now waits for retention.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sweep_keeps_an_envelope_for_a_member_with_no_device_listed_yet() {
+    each(async |s| {
+        s.put_roster(roster(1, None)).await.unwrap();
+        s.append(env(A, &["newcomer"], b"for later", 1), 1 << 20)
+            .await
+            .unwrap();
+        assert_eq!(
+            s.sweep(2, 1 << 40).await.unwrap(),
+            0,
+            "kept for its devices"
+        );
+        // Past retention it goes, as everything does.
+        assert_eq!(s.sweep(10_000, 5_000).await.unwrap(), 1);
+    })
+    .await;
+}
