@@ -261,9 +261,14 @@ impl RelayClient {
         self.send(&ClientMsg::Ack { seq }).await
     }
 
-    /// Asks for `Notify` messages from now on.
+    /// Asks for `Notify` messages from now on. Returns once the relay has
+    /// taken the subscription (a round trip after it: the relay handles a
+    /// connection's messages in order), so an envelope appended after this
+    /// returns is announced — without it, one appended at once could come
+    /// before the relay read the subscription, and go unannounced.
     pub async fn subscribe(&mut self) -> Result<(), NetError> {
-        self.send(&ClientMsg::Subscribe).await
+        self.send(&ClientMsg::Subscribe).await?;
+        self.ping().await
     }
 
     /// Waits for the next `Notify`; returns the sequence number it names.

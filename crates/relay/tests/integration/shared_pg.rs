@@ -48,11 +48,6 @@ async fn an_envelope_appended_through_one_relay_is_notified_and_fetched_through_
     two.shutdown(PATIENCE).await;
 }
 
-// Intermittent: in about one run of three the resynchronising `Notify`
-// does not reach the subscriber after the listening connections are
-// ended (the relay listens again; the cause is not found yet). Run it with
-// `cargo test -p caravan-relay -- --ignored listening_connection_drops`.
-#[ignore = "intermittent: the Notify after the listener reconnects is sometimes missing (under investigation)"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_relay_whose_listening_connection_drops_listens_again_and_resynchronises() {
     let Some(db) = postgres().await else { return };
