@@ -429,10 +429,10 @@ async fn fan_out(
     let mut subs = Vec::with_capacity(args.subscribers);
     for i in 1..t.devices.len() {
         let mut c = connect(relay, &t, i).await?;
-        c.subscribe().await?;
-        tokio::time::timeout(PATIENCE, c.ping())
+        // Returns once the relay has taken the subscription.
+        tokio::time::timeout(PATIENCE, c.subscribe())
             .await
-            .context("ping timed out")??;
+            .context("subscribe timed out")??;
         subs.push(c);
     }
     let mut up = connect(relay, &t, 0).await?;

@@ -152,6 +152,15 @@ pub async fn relay(backend: &Backend, config: Config) -> Running {
         .unwrap()
 }
 
+/// A relay on a fresh SQLite store with [`test_config`]: the store (kept
+/// alive with the relay), the relay, its address and its key.
+pub async fn sqlite_relay() -> (Backend, Running, String, [u8; 32]) {
+    let backend = Backend::sqlite();
+    let relay = relay(&backend, test_config()).await;
+    let (url, key) = (url(&relay), relay.public_key);
+    (backend, relay, url, key)
+}
+
 pub fn url(r: &Running) -> String {
     format!("ws://{}", r.addr)
 }
@@ -168,6 +177,26 @@ pub async fn connect(url: &str, key: [u8; 32], r: &Replica) -> RelayClient {
     RelayClient::connect(url, key, team_id(r), r.keys())
         .await
         .unwrap()
+}
+
+/// Every envelope waiting for `c` after `after`, by sequence number,
+/// fetched page by page (at most 100 pages).
+pub async fn fetch_all(
+    c: &mut RelayClient,
+    mut after: u64,
+) -> std::collections::HashMap<u64, Vec<u8>> {
+    let mut held = std::collections::HashMap::new();
+    for _ in 0..100 {
+        let (items, more) = c.fetch(after, 200).await.unwrap();
+        for e in items {
+            after = e.seq;
+            held.insert(e.seq, e.body);
+        }
+        if !more {
+            break;
+        }
+    }
+    held
 }
 
 /// Waits for a `Notify` at most [`PATIENCE`].

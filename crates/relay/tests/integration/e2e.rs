@@ -18,7 +18,6 @@ async fn three_devices_upload_fetch_ack_and_notify() {
         let mut b = connect(&url, key, &t.inv_b).await;
         let mut admin = connect(&url, key, &t.admin).await;
         b.subscribe().await.unwrap();
-        b.ping().await.unwrap();
         let seq = a
             .upload(vec![member(&t.inv_b)], b"sealed bundle".to_vec())
             .await
@@ -56,9 +55,7 @@ async fn three_devices_upload_fetch_ack_and_notify() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicate_uploads_and_reordered_fetches_and_acks_are_harmless() {
     let t = team();
-    let backend = Backend::sqlite();
-    let relay = relay(&backend, test_config()).await;
-    let (url, key) = (url(&relay), relay.public_key);
+    let (_store, relay, url, key) = sqlite_relay().await;
     register(&url, key, &t.admin, T0).await;
     let mut a = connect(&url, key, &t.inv_a).await;
     let mut b = connect(&url, key, &t.inv_b).await;
@@ -84,13 +81,10 @@ async fn duplicate_uploads_and_reordered_fetches_and_acks_are_harmless() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_revoked_device_is_disconnected_at_once_and_refused_after() {
     let mut t = team();
-    let backend = Backend::sqlite();
-    let relay = relay(&backend, test_config()).await;
-    let (url, key) = (url(&relay), relay.public_key);
+    let (_store, relay, url, key) = sqlite_relay().await;
     register(&url, key, &t.admin, T0).await;
     let mut b = connect(&url, key, &t.inv_b).await;
     b.subscribe().await.unwrap();
-    b.ping().await.unwrap();
     let gone = t.inv_b.device();
     t.admin.revoke(&gone, None, T0 + 1).unwrap();
     let mut admin = connect(&url, key, &t.admin).await;
@@ -134,9 +128,7 @@ async fn a_revoked_device_is_disconnected_at_once_and_refused_after() {
 async fn a_device_of_another_team_gets_nothing_of_this_team() {
     let t = team();
     let stranger = other_team();
-    let backend = Backend::sqlite();
-    let relay = relay(&backend, test_config()).await;
-    let (url, key) = (url(&relay), relay.public_key);
+    let (_store, relay, url, key) = sqlite_relay().await;
     register(&url, key, &t.admin, T0).await;
     use caravan_net::relay_client::RelayClient;
     // Under this team's id: not on its roster. Under its own: unknown.
@@ -165,9 +157,7 @@ async fn a_device_of_another_team_gets_nothing_of_this_team() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_roster_is_first_come_and_a_non_admin_cannot_replace_it() {
     let t = team();
-    let backend = Backend::sqlite();
-    let relay = relay(&backend, test_config()).await;
-    let (url, key) = (url(&relay), relay.public_key);
+    let (_store, relay, url, key) = sqlite_relay().await;
     let mut c = caravan_net::relay_client::RelayClient::open(&url, key)
         .await
         .unwrap();
@@ -311,9 +301,7 @@ async fn health_and_metrics_show_no_team_id() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_roster_dated_ahead_of_the_relays_clock_is_refused() {
     let t = team();
-    let backend = Backend::sqlite();
-    let relay = relay(&backend, test_config()).await;
-    let (url, key) = (url(&relay), relay.public_key);
+    let (_store, _relay, url, key) = sqlite_relay().await;
     let mut c = caravan_net::relay_client::RelayClient::open(&url, key)
         .await
         .unwrap();
@@ -340,9 +328,7 @@ async fn a_roster_dated_ahead_of_the_relays_clock_is_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connections_not_yet_authenticated_are_capped() {
     let t = team();
-    let backend = Backend::sqlite();
-    let relay = relay(&backend, test_config()).await;
-    let (url, key) = (url(&relay), relay.public_key);
+    let (_store, _relay, url, key) = sqlite_relay().await;
     register(&url, key, &t.admin, T0).await;
     let mut waiting = Vec::new();
     for _ in 0..64 {

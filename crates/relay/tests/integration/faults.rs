@@ -93,18 +93,7 @@ async fn killed_mid_upload_loses_nothing_acknowledged(args: &[&str]) {
     let second = spawn_relay(args);
     assert_eq!(second.key, key, "the relay keeps its key across restarts");
     let mut b = connect(&second.url, key, &t.inv_b).await;
-    let mut held = std::collections::HashMap::new();
-    let mut after = 0;
-    for _ in 0..100 {
-        let (items, more) = b.fetch(after, 200).await.unwrap();
-        for e in items {
-            after = e.seq;
-            held.insert(e.seq, e.body);
-        }
-        if !more {
-            break;
-        }
-    }
+    let held = fetch_all(&mut b, 0).await;
     for (seq, i) in &stored {
         assert_eq!(
             held.get(seq),
@@ -134,9 +123,7 @@ async fn postgres_relay_killed_mid_upload() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_ends_connections_with_a_reason() {
     let t = team();
-    let backend = Backend::sqlite();
-    let relay = relay(&backend, test_config()).await;
-    let (url, key) = (url(&relay), relay.public_key);
+    let (backend, relay, url, key) = sqlite_relay().await;
     register(&url, key, &t.admin, T0).await;
     let mut a = connect(&url, key, &t.inv_a).await;
     let seq = a

@@ -39,17 +39,7 @@ async fn killed_mid_download_the_device_resumes_from_its_cursor() {
 
     let second = spawn_relay(&args);
     let mut b = connect(&second.url, key, &t.inv_b).await;
-    let mut after = cursor;
-    for _ in 0..100 {
-        let (items, more) = b.fetch(after, 200).await.unwrap();
-        for e in items {
-            after = e.seq;
-            held.insert(e.seq, e.body);
-        }
-        if !more {
-            break;
-        }
-    }
+    held.extend(fetch_all(&mut b, cursor).await);
     assert_eq!(held.len(), sent.len(), "every envelope, once each");
     for (seq, body) in &sent {
         assert_eq!(held.get(seq), Some(body), "envelope {seq}");
@@ -154,18 +144,7 @@ async fn postgres_going_away_under_load_loses_nothing_acknowledged() {
     assert!(failures > 0, "the outage was felt");
     // Nothing acknowledged is lost, and the relay itself never died.
     let mut b = connect(&relay.url, key, &t.inv_b).await;
-    let mut held = HashMap::new();
-    let mut after = 0;
-    for _ in 0..100 {
-        let (items, more) = b.fetch(after, 200).await.unwrap();
-        for e in items {
-            after = e.seq;
-            held.insert(e.seq, e.body);
-        }
-        if !more {
-            break;
-        }
-    }
+    let held = fetch_all(&mut b, 0).await;
     for (seq, i) in &acked {
         assert_eq!(
             held.get(seq),

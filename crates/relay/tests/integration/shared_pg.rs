@@ -18,7 +18,6 @@ async fn an_envelope_appended_through_one_relay_is_notified_and_fetched_through_
     register(&url(&one), key, &t.admin, T0).await;
     let mut b = connect(&url(&two), key, &t.inv_b).await;
     b.subscribe().await.unwrap();
-    b.ping().await.unwrap();
     let mut a = connect(&url(&one), key, &t.inv_a).await;
     let seq = a
         .upload(vec![member(&t.inv_b)], b"across".to_vec())
