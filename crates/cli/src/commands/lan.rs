@@ -65,10 +65,6 @@ fn emit(ctx: &Ctx, e: &LanEvent) -> Result<()> {
 
 pub fn sync_lan(ctx: &Ctx, opts: LanOptions) -> Result<()> {
     let shared: SharedWorkspace = Arc::new(Mutex::new(ctx.unlock()?));
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
     let (edits_tx, edits_rx) = watch::channel(0u64);
     let input_ended = opts
         .watch
@@ -80,41 +76,37 @@ pub fn sync_lan(ctx: &Ctx, opts: LanOptions) -> Result<()> {
         discovery: opts.discovery,
         live: opts.watch,
     };
-    let result = runtime.block_on(async {
-        let stop = async {
-            match input_ended {
-                Some(ended) => {
-                    let _ = ended.await;
+    let running = shared.clone();
+    super::on_network(shared, |runtime| {
+        runtime.block_on(async {
+            let stop = async {
+                match input_ended {
+                    Some(ended) => {
+                        let _ = ended.await;
+                    }
+                    None => tokio::time::sleep(opts.wait).await,
                 }
-                None => tokio::time::sleep(opts.wait).await,
-            }
-        };
-        let run = service::run(shared.clone(), service_opts, edits_rx, events_tx, stop);
-        tokio::pin!(run);
-        let mut synced = false;
-        loop {
-            tokio::select! {
-                r = &mut run => {
-                    while let Ok(e) = events.try_recv() {
+            };
+            let run = service::run(running, service_opts, edits_rx, events_tx, stop);
+            tokio::pin!(run);
+            let mut synced = false;
+            loop {
+                tokio::select! {
+                    r = &mut run => {
+                        while let Ok(e) = events.try_recv() {
+                            synced |= matches!(e, LanEvent::Synced { complete: true, .. });
+                            emit(ctx, &e)?;
+                        }
+                        return finish(r, opts.watch || synced);
+                    }
+                    Some(e) = events.recv() => {
                         synced |= matches!(e, LanEvent::Synced { complete: true, .. });
                         emit(ctx, &e)?;
                     }
-                    return finish(r, opts.watch || synced);
-                }
-                Some(e) = events.recv() => {
-                    synced |= matches!(e, LanEvent::Synced { complete: true, .. });
-                    emit(ctx, &e)?;
                 }
             }
-        }
-    });
-    runtime.shutdown_timeout(Duration::from_secs(2));
-    // The input's reader may still hold the workspace (it waits on a
-    // line): then it ends with the process, which follows at once.
-    if let Ok(ws) = Arc::try_unwrap(shared) {
-        ws.into_inner().unwrap_or_else(|e| e.into_inner()).lock();
-    }
-    result
+        })
+    })
 }
 
 fn finish(r: Result<(), LanServiceError>, synced: bool) -> Result<()> {

@@ -128,6 +128,26 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Runs `f` on a runtime for the network commands (two workers: they wait
+/// on the network and the vault), then locks `shared`, the workspace `f`
+/// shared with its tasks. A clone still held then (a watch's input reader,
+/// waiting on a line) ends with the process, which follows at once.
+pub fn on_network<T>(
+    shared: caravan_net::access::SharedWorkspace,
+    f: impl FnOnce(&tokio::runtime::Runtime) -> Result<T>,
+) -> Result<T> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let result = f(&runtime);
+    runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+    if let Ok(ws) = Arc::try_unwrap(shared) {
+        ws.into_inner().unwrap_or_else(|e| e.into_inner()).lock();
+    }
+    result
+}
+
 /// Runs a command on an unlocked workspace, then locks it.
 pub fn with_ws<T>(ctx: &Ctx, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Result<T> {
     if let Some(open) = &ctx.open {

@@ -2,7 +2,6 @@
 //! or a watch), over `caravan_net::relay_round`.
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use anyhow::Result;
 use caravan_core::relays::RelayView;
@@ -13,13 +12,6 @@ use super::{Ctx, with_ws};
 use crate::cli::RelayCmd;
 use crate::exit::{CliCode, CliError};
 use crate::output::{opt, short, time};
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?)
-}
 
 fn round_error(e: RelayRoundError) -> anyhow::Error {
     match e {
@@ -38,11 +30,11 @@ pub fn relay(ctx: &Ctx, cmd: RelayCmd) -> Result<()> {
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .add_relay(&url, &key)?;
-            let registered = runtime()?.block_on(relay_round::register(&ws, &view.key));
-            if let Ok(ws) = Arc::try_unwrap(ws) {
-                ws.into_inner().unwrap_or_else(|e| e.into_inner()).lock();
-            }
-            let version = registered.map_err(round_error)?;
+            let shared = ws.clone();
+            let version = super::on_network(ws, |rt| {
+                rt.block_on(relay_round::register(&shared, &view.key))
+                    .map_err(round_error)
+            })?;
             if o.json {
                 return o.json(&serde_json::json!({ "relay": view, "roster_version": version }));
             }
@@ -136,41 +128,38 @@ pub fn sync_relay(
     let ws = Arc::new(Mutex::new(ctx.unlock()?));
     let relays = ws.lock().unwrap_or_else(|e| e.into_inner()).relays()?;
     let key = choose(&relays, choice)?;
-    let rt = runtime()?;
     let (edits_tx, edits_rx) = watch::channel(0u64);
     let input_ended = watch_mode.then(|| super::lan::stdin_commands(ctx, ws.clone(), edits_tx));
-    let result = rt.block_on(async {
-        let mut link = RelayLink::connect_via(ws.clone(), &key, via)
-            .await
-            .map_err(round_error)?;
-        match input_ended {
-            None => {
-                let round = link.round().await.map_err(round_error)?;
-                report_round(ctx, &round)
-            }
-            Some(ended) => {
-                let mut printed = Ok(());
-                let stop = async {
-                    let _ = ended.await;
-                };
-                link.watch(
-                    edits_rx,
-                    |r| {
-                        if printed.is_ok() {
-                            printed = report_round(ctx, r);
-                        }
-                    },
-                    stop,
-                )
+    let linked = ws.clone();
+    super::on_network(ws, |rt| {
+        rt.block_on(async {
+            let mut link = RelayLink::connect_via(linked, &key, via)
                 .await
                 .map_err(round_error)?;
-                printed
+            match input_ended {
+                None => {
+                    let round = link.round().await.map_err(round_error)?;
+                    report_round(ctx, &round)
+                }
+                Some(ended) => {
+                    let mut printed = Ok(());
+                    let stop = async {
+                        let _ = ended.await;
+                    };
+                    link.watch(
+                        edits_rx,
+                        |r| {
+                            if printed.is_ok() {
+                                printed = report_round(ctx, r);
+                            }
+                        },
+                        stop,
+                    )
+                    .await
+                    .map_err(round_error)?;
+                    printed
+                }
             }
-        }
-    });
-    rt.shutdown_timeout(Duration::from_secs(2));
-    if let Ok(ws) = Arc::try_unwrap(ws) {
-        ws.into_inner().unwrap_or_else(|e| e.into_inner()).lock();
-    }
-    result
+        })
+    })
 }
