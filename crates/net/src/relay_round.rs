@@ -95,7 +95,13 @@ fn relay_of<W: WorkspaceAccess>(ws: &W, key: &str) -> Result<(String, [u8; 32]),
             .find(|r| r.key == key)
             .ok_or_else(|| CoreError::not_found("relay", key))
     })?;
-    Ok((relay.url, parse_key(&relay.key)?))
+    let public = caravan_sync::relays::relay_key_from_hex(&relay.key).ok_or_else(|| {
+        RelayRoundError::Core(CoreError::invalid(
+            "relay key",
+            "64 hex digits, not all zero",
+        ))
+    })?;
+    Ok((relay.url, public))
 }
 
 /// Registers the team's current roster, signed by this (admin's) device,
@@ -294,11 +300,4 @@ fn failed<W: WorkspaceAccess>(ws: &W, key: &str, e: RelayRoundError) -> RelayRou
     let code = e.code();
     let _ = ws.with(|w| w.relay_failed(key, code));
     e
-}
-
-fn parse_key(hex_key: &str) -> Result<[u8; 32], RelayRoundError> {
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(hex_key, &mut out)
-        .map_err(|_| RelayRoundError::Core(CoreError::invalid("relay key", "64 hex digits")))?;
-    Ok(out)
 }
