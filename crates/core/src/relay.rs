@@ -131,29 +131,29 @@ impl Workspace {
         // none: otherwise every unlock's audit entries would be news, and
         // devices that have nothing to say would send each other an
         // envelope every round, for ever.
+        let members = self.relay_recipients()?;
         let mut news = false;
-        for member in self.relay_recipients()? {
-            news |= !self
-                .replica_mut()?
-                .news_for(&member, &state.sent_to(&member))?
-                .is_empty();
+        for member in &members {
+            let sent = state.sent_to(member);
+            if !self.replica_mut()?.news_for(member, &sent)?.is_empty() {
+                news = true;
+                break;
+            }
         }
         if !news {
             return Ok(Vec::new());
         }
+        // Asked again below: the head recorded here is news for everyone.
         self.share_audit_head()?;
         let now = self.now();
         let mut out = Vec::new();
         let mut announced = Vec::new();
-        for member in self.relay_recipients()? {
+        for member in members {
+            let sent = state.sent_to(&member);
             let replica = self.replica_mut()?;
-            if replica
-                .news_for(&member, &state.sent_to(&member))?
-                .is_empty()
-            {
+            if replica.news_for(&member, &sent)?.is_empty() {
                 continue;
             }
-            let sent = state.sent_to(&member);
             let (body, a) =
                 replica.export_deferred(&Recipient::Member(member.clone()), now, &sent)?;
             out.push((member, body));
