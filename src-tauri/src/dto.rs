@@ -84,6 +84,9 @@ pub struct LanStatusDto {
     pub discovery: bool,
     /// Discovery could not start here: devices are reached by address only.
     pub discovery_failed: bool,
+    /// The system treats this network as public (Windows): its firewall
+    /// keeps other laptops from finding or dialling this one.
+    pub public_network: bool,
     /// The latest failure no listed device is known for (an incoming
     /// connection refused before its session, or why LAN sync stopped).
     #[ts(as = "Option<crate::codes::ErrorCode>")]

@@ -203,7 +203,13 @@ fn the_status_gives_a_dialled_address_to_the_device_that_answers() {
 fn the_status_guesses_no_address_when_two_were_found() {
     let mut b = Book::default();
     for a in ["10.0.0.2:1", "10.0.0.3:1"] {
-        b.apply(&Origin::Main, LanEvent::Found { address: a.into() });
+        b.apply(
+            &Origin::Main,
+            LanEvent::Found {
+                address: a.into(),
+                peer: None,
+            },
+        );
     }
     b.apply(&Origin::Main, connected("d1"));
     let dev = b.status.peers.iter().find(|p| p.device.is_some()).unwrap();
@@ -215,11 +221,48 @@ fn the_status_guesses_no_address_when_two_were_found() {
         &Origin::Main,
         LanEvent::Found {
             address: "10.0.0.2:1".into(),
+            peer: None,
         },
     );
     one.apply(&Origin::Main, connected("d1"));
     assert_eq!(one.status.peers.len(), 1);
     assert_eq!(one.status.peers[0].address.as_deref(), Some("10.0.0.2:1"));
+}
+
+#[test]
+fn a_device_found_by_its_advert_keeps_its_address_whoever_else_is_found() {
+    let mut b = Book::default();
+    for (address, peer) in [("10.0.0.2:1", "d1"), ("10.0.0.3:1", "d2")] {
+        b.apply(
+            &Origin::Main,
+            LanEvent::Found {
+                address: address.into(),
+                peer: Some(peer.into()),
+            },
+        );
+    }
+    b.apply(&Origin::Main, connected("d2"));
+    let p = &b.status.peers;
+    assert_eq!(p.len(), 2);
+    let d2 = p
+        .iter()
+        .find(|p| p.device.as_deref() == Some("d2"))
+        .unwrap();
+    assert_eq!(d2.address.as_deref(), Some("10.0.0.3:1"));
+    assert_eq!(d2.state, LanPeerState::Connected);
+    let d1 = p
+        .iter()
+        .find(|p| p.device.as_deref() == Some("d1"))
+        .unwrap();
+    assert_eq!(d1.state, LanPeerState::Found);
+}
+
+#[test]
+fn a_public_network_is_in_the_status() {
+    let mut b = Book::default();
+    assert!(!b.status.public_network);
+    b.apply(&Origin::Main, LanEvent::PublicNetwork);
+    assert!(b.status.public_network);
 }
 
 #[test]

@@ -17,6 +17,9 @@ pub struct LanCredentials {
     pub discovery_key: Zeroizing<[u8; 32]>,
     /// This device's X25519 agreement secret (its Noise static key).
     pub static_secret: Zeroizing<[u8; 32]>,
+    /// The team's other active devices: id (hex) and X25519 agreement
+    /// key, both public within the team.
+    pub peers: Vec<(String, [u8; 32])>,
 }
 
 impl std::fmt::Debug for LanCredentials {
@@ -36,6 +39,11 @@ impl Workspace {
             device: replica.device().to_hex(),
             discovery_key: replica.lan_discovery_key()?,
             static_secret: replica.lan_static_secret(),
+            peers: replica
+                .lan_peers()?
+                .into_iter()
+                .map(|(id, key)| (id.to_hex(), key))
+                .collect(),
         })
     }
 

@@ -48,10 +48,12 @@ pub enum RelayCode {
     TooLarge,
     Quota,
     Unavailable,
+    /// The relay takes only the teams its operator lists.
+    TeamNotAllowed,
 }
 
 impl RelayCode {
-    pub const ALL: [RelayCode; 9] = [
+    pub const ALL: [RelayCode; 10] = [
         RelayCode::Malformed,
         RelayCode::UnknownTeam,
         RelayCode::NotOnRoster,
@@ -61,6 +63,7 @@ impl RelayCode {
         RelayCode::TooLarge,
         RelayCode::Quota,
         RelayCode::Unavailable,
+        RelayCode::TeamNotAllowed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +77,7 @@ impl RelayCode {
             RelayCode::TooLarge => "relay.too_large",
             RelayCode::Quota => "relay.quota",
             RelayCode::Unavailable => "relay.unavailable",
+            RelayCode::TeamNotAllowed => "relay.team_not_allowed",
         }
     }
 
@@ -107,6 +111,7 @@ coded! {
         Self::Relay { code: RelayCode::TooLarge, .. } => ("relay.too_large", Rejected),
         Self::Relay { code: RelayCode::Quota, .. } => ("relay.quota", Rejected),
         Self::Relay { code: RelayCode::Unavailable, .. } => ("relay.unavailable", Failure),
+        Self::Relay { code: RelayCode::TeamNotAllowed, .. } => ("relay.team_not_allowed", Rejected),
     }
 }
 

@@ -6,8 +6,9 @@
 pub mod discovery;
 pub mod drive;
 pub mod node;
+pub mod profile;
 pub mod service;
 
-pub use discovery::{Discovery, DiscoveryKey};
+pub use discovery::{Discovery, DiscoveryKey, Found};
 pub use drive::{Outcome, SessionHost};
-pub use node::{LanConfig, LanError, LanHost, Sessions, connection};
+pub use node::{End, LanConfig, LanError, LanHost, Sessions, connection};

@@ -20,7 +20,14 @@ pub const MAX_NOISE_MESSAGE: usize = 65_535;
 const CHUNK: usize = MAX_NOISE_MESSAGE - 16;
 
 const RELAY_PATTERN: &str = "Noise_NK_25519_ChaChaPoly_BLAKE2s";
-const LAN_PATTERN: &str = "Noise_XX_25519_ChaChaPoly_BLAKE2s";
+const LAN_FIRST_CONTACT: &str = "Noise_XX_25519_ChaChaPoly_BLAKE2s";
+const LAN_KNOWN_PEER: &str = "Noise_KK_25519_ChaChaPoly_BLAKE2s";
+/// The byte before a LAN dialler's first handshake message: which
+/// pattern follows. It says only that the dialler knows whom it dialled.
+const LAN_XX: u8 = 0;
+const LAN_KK: u8 = 1;
+/// Keys a `KK` first message is tried against, at most: a team's devices.
+pub const MAX_LAN_PEERS: usize = 1024;
 const RELAY_PROLOGUE: &[u8] = b"caravan/relay/v1";
 const LAN_PROLOGUE: &[u8] = b"caravan/lan/v1\0";
 
@@ -116,30 +123,128 @@ pub async fn relay_responder<S: MessageSink, R: MessageSource>(
     run_handshake(hs, sink, source, max_message).await
 }
 
-/// Two devices of team `team_id` on the LAN (`XX`): each learns the
-/// other's static key, which the caller must find among the team's active
-/// devices before it trusts anything on the channel.
-pub async fn lan<S: MessageSink, R: MessageSource>(
+/// How a LAN dialler opens the handshake.
+pub enum LanDial<'k> {
+    /// An address given by hand: whoever answers (`XX`). Each side learns
+    /// the other's static key, which the caller must find among the
+    /// team's active devices before it trusts anything on the channel.
+    FirstContact,
+    /// A team device found by its advert, whose agreement key the team
+    /// document lists (`KK`): no static key crosses the network, and the
+    /// handshake fails unless the answering device holds that key.
+    KnownPeer(&'k [u8; 32]),
+}
+
+fn lan_builder<'a>(
+    pattern: &str,
+    prologue: &'a [u8],
+    key: &'a StaticKey,
+) -> Result<Builder<'a>, NetError> {
+    Builder::new(params(pattern)?)
+        .prologue(prologue)
+        .and_then(|b| b.local_private_key(&key.0[..]))
+        .map_err(handshake_err)
+}
+
+fn lan_prologue(team_id: &[u8; 16]) -> Vec<u8> {
+    let mut prologue = LAN_PROLOGUE.to_vec();
+    prologue.extend_from_slice(team_id);
+    prologue
+}
+
+/// A device of team `team_id` dialling another on the LAN.
+pub async fn lan_dial<S: MessageSink, R: MessageSource>(
     sink: S,
     source: R,
     team_id: &[u8; 16],
     key: &StaticKey,
-    initiator: bool,
+    dial: LanDial<'_>,
     max_message: usize,
 ) -> Result<Channel<S, R>, NetError> {
-    let mut prologue = LAN_PROLOGUE.to_vec();
-    prologue.extend_from_slice(team_id);
-    let builder = Builder::new(params(LAN_PATTERN)?)
-        .prologue(&prologue)
-        .and_then(|b| b.local_private_key(&key.0[..]))
-        .map_err(handshake_err)?;
-    let hs = if initiator {
-        builder.build_initiator()
-    } else {
-        builder.build_responder()
-    }
-    .map_err(handshake_err)?;
+    let prologue = lan_prologue(team_id);
+    let (hs, marker) = match dial {
+        LanDial::FirstContact => (lan_builder(LAN_FIRST_CONTACT, &prologue, key)?, LAN_XX),
+        LanDial::KnownPeer(remote) => (
+            lan_builder(LAN_KNOWN_PEER, &prologue, key)?
+                .remote_public_key(remote)
+                .map_err(handshake_err)?,
+            LAN_KK,
+        ),
+    };
+    let mut hs = hs.build_initiator().map_err(handshake_err)?;
+    let mut sink = sink;
+    let mut buf = vec![0u8; MAX_NOISE_MESSAGE];
+    let n = hs.write_message(&[], &mut buf).map_err(handshake_err)?;
+    let mut first = Vec::with_capacity(n + 1);
+    first.push(marker);
+    first.extend_from_slice(&buf[..n]);
+    sink.send(first).await?;
     run_handshake(hs, sink, source, max_message).await
+}
+
+/// A device of team `team_id` answering on the LAN: a dialler that knows
+/// it (`KK`) must hold the key of one of `peers` (the team's other active
+/// devices), tried in turn; one that does not (`XX`) learns this device's
+/// static key and shows its own.
+pub async fn lan_answer<S: MessageSink, R: MessageSource>(
+    sink: S,
+    mut source: R,
+    team_id: &[u8; 16],
+    key: &StaticKey,
+    peers: &[[u8; 32]],
+    max_message: usize,
+) -> Result<Channel<S, R>, NetError> {
+    let prologue = lan_prologue(team_id);
+    let msg = source.recv().await.ok().flatten().ok_or_else(|| {
+        NetError::Handshake("the other side ended the connection during the handshake".into())
+    })?;
+    let Some((&marker, first)) = msg.split_first() else {
+        return Err(NetError::Handshake("an empty handshake message".into()));
+    };
+    let mut buf = vec![0u8; MAX_NOISE_MESSAGE];
+    let hs = match marker {
+        LAN_XX => {
+            let mut hs = lan_builder(LAN_FIRST_CONTACT, &prologue, key)?
+                .build_responder()
+                .map_err(handshake_err)?;
+            read_empty(&mut hs, first, &mut buf)?;
+            hs
+        }
+        LAN_KK => peers
+            .iter()
+            .take(MAX_LAN_PEERS)
+            .find_map(|remote| {
+                let mut hs = lan_builder(LAN_KNOWN_PEER, &prologue, key)
+                    .ok()?
+                    .remote_public_key(remote)
+                    .ok()?
+                    .build_responder()
+                    .ok()?;
+                read_empty(&mut hs, first, &mut buf).ok()?;
+                Some(hs)
+            })
+            .ok_or_else(|| {
+                NetError::Handshake("the dialler holds no key of this team's devices".into())
+            })?,
+        _ => {
+            return Err(NetError::Handshake(
+                "a handshake this version does not know".into(),
+            ));
+        }
+    };
+    run_handshake(hs, sink, source, max_message).await
+}
+
+/// Reads one handshake message, which must carry no payload: anything in
+/// one is refused rather than silently dropped.
+fn read_empty(hs: &mut HandshakeState, msg: &[u8], buf: &mut [u8]) -> Result<(), NetError> {
+    let n = hs.read_message(msg, buf).map_err(handshake_err)?;
+    if n != 0 {
+        return Err(NetError::Handshake(
+            "a handshake message carried data".into(),
+        ));
+    }
+    Ok(())
 }
 
 fn params(pattern: &str) -> Result<snow::params::NoiseParams, NetError> {
@@ -168,14 +273,7 @@ async fn run_handshake<S: MessageSink, R: MessageSource>(
                     "the other side ended the connection during the handshake".into(),
                 )
             })?;
-            // Handshake messages carry no payload here: anything in one is
-            // refused rather than silently dropped.
-            let n = hs.read_message(&msg, &mut buf).map_err(handshake_err)?;
-            if n != 0 {
-                return Err(NetError::Handshake(
-                    "a handshake message carried data".into(),
-                ));
-            }
+            read_empty(&mut hs, &msg, &mut buf)?;
         }
     }
     let handshake_hash: [u8; 32] = hs

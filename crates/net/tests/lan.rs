@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use caravan_model::{Catalog, NewCase, Role};
-use caravan_net::lan::{self, LanConfig, LanError, LanHost, SessionHost, Sessions};
+use caravan_net::lan::{self, End, LanConfig, LanError, LanHost, SessionHost, Sessions};
 use caravan_net::noise::StaticKey;
 use caravan_sync::identity::DeviceKeys;
 use caravan_sync::join::JoinRequest;
@@ -88,6 +88,13 @@ impl LanHost for Host {
     }
 }
 
+impl Device {
+    /// The agreement key the team document lists for this device.
+    fn agreement(&self) -> [u8; 32] {
+        self.config.key.public()
+    }
+}
+
 fn device(replica: Replica) -> Device {
     Device {
         config: LanConfig {
@@ -95,6 +102,12 @@ fn device(replica: Replica) -> Device {
             key: Arc::new(StaticKey::from_bytes(*replica.lan_static_secret())),
             me: replica.device().to_hex(),
             max_message: 64 << 20,
+            peers: replica
+                .lan_peers()
+                .unwrap()
+                .into_iter()
+                .map(|(_, key)| key)
+                .collect(),
         },
         replica: Arc::new(Mutex::new(replica)),
     }
@@ -146,6 +159,17 @@ fn holds(d: &Device, case: &str) -> bool {
     d.replica.lock().unwrap().case(case).is_some()
 }
 
+/// One connection of device `d` that ends once both sides are current.
+async fn once(
+    stream: TcpStream,
+    end: End,
+    d: &Device,
+    host: &Host,
+    sessions: &Sessions,
+) -> Result<(String, lan::Outcome, HostSession), LanError<String>> {
+    lan::connection(stream, end, &d.config, host, sessions, None).await
+}
+
 async fn connect(listener: &TcpListener) -> (TcpStream, TcpStream) {
     let addr = listener.local_addr().unwrap();
     let (a, b) = tokio::join!(TcpStream::connect(addr), listener.accept());
@@ -168,7 +192,7 @@ async fn two_devices_sync_then_a_live_edit_arrives_while_connected() {
     let host_b = host(&inv);
     let a = lan::connection(
         accept,
-        false,
+        End::Accepted,
         &admin.config,
         &host_a,
         &sessions_a,
@@ -176,7 +200,7 @@ async fn two_devices_sync_then_a_live_edit_arrives_while_connected() {
     );
     let b = lan::connection(
         dial,
-        true,
+        End::Dialled(Some(admin.agreement())),
         &inv.config,
         &host_b,
         &sessions_b,
@@ -241,10 +265,10 @@ async fn when_both_dial_one_session_runs() {
     let host_b = host(&inv);
     let (r1, r2, r3, r4) = tokio::time::timeout(Duration::from_secs(60), async {
         tokio::join!(
-            lan::connection(a_dials, true, &admin.config, &host_a, &sessions_a, None),
-            lan::connection(a_accepts, false, &admin.config, &host_a, &sessions_a, None),
-            lan::connection(b_dials, true, &inv.config, &host_b, &sessions_b, None),
-            lan::connection(b_accepts, false, &inv.config, &host_b, &sessions_b, None),
+            once(a_dials, End::Dialled(None), &admin, &host_a, &sessions_a),
+            once(a_accepts, End::Accepted, &admin, &host_a, &sessions_a),
+            once(b_dials, End::Dialled(None), &inv, &host_b, &sessions_b),
+            once(b_accepts, End::Accepted, &inv, &host_b, &sessions_b),
         )
     })
     .await
@@ -270,8 +294,8 @@ async fn a_device_of_another_team_is_turned_away() {
     let host_s = host(&stranger);
     let (ra, rs) = tokio::time::timeout(Duration::from_secs(30), async {
         tokio::join!(
-            lan::connection(accept, false, &admin.config, &host_a, &sessions_a, None),
-            lan::connection(dial, true, &stranger.config, &host_s, &sessions_s, None),
+            once(accept, End::Accepted, &admin, &host_a, &sessions_a),
+            once(dial, End::Dialled(None), &stranger, &host_s, &sessions_s),
         )
     })
     .await
@@ -283,21 +307,45 @@ async fn a_device_of_another_team_is_turned_away() {
 }
 
 #[test]
-fn adverts_change_every_window_and_only_the_team_recognises_them() {
+fn adverts_change_every_window_and_only_the_team_tells_whose_they_are() {
     use caravan_net::lan::DiscoveryKey;
     use zeroize::Zeroizing;
     let key = DiscoveryKey::from_bytes(Zeroizing::new([7; 32]));
     let other = DiscoveryKey::from_bytes(Zeroizing::new([8; 32]));
     let w = lan::discovery::WINDOW_MS;
     let now = T0;
-    let name = key.advert_name(now, "a1b2c3d4");
-    assert!(key.recognises(&name, now));
-    assert!(key.recognises(&name, now + w), "a clock one window ahead");
-    assert!(!key.recognises(&name, now + 3 * w), "an old advert");
-    assert!(!other.recognises(&name, now), "another team's key");
-    assert_ne!(key.advert_name(now + w, "a1b2c3d4"), name);
-    assert!(!key.recognises("not-a-caravan-advert", now));
-    assert!(!name.contains("Almaty") && !name.contains("laptop"));
+    let (me, peer, third) = ("aa".repeat(16), "bb".repeat(16), "cc".repeat(16));
+    let team = [me.clone(), third.clone(), peer.clone()];
+    let name = key.advert_name(now, &peer, "a1b2c3d4");
+    assert_eq!(key.recognise(&name, now, &team), Some(peer.as_str()));
+    assert_eq!(
+        key.recognise(&name, now + w, &team),
+        Some(peer.as_str()),
+        "a clock one window ahead"
+    );
+    assert_eq!(
+        key.recognise(&name, now + 3 * w, &team),
+        None,
+        "an old advert"
+    );
+    assert_eq!(
+        key.recognise(&name, now, &[me.clone(), third]),
+        None,
+        "a device no longer in the team"
+    );
+    assert_eq!(
+        other.recognise(&name, now, &team),
+        None,
+        "another team's key"
+    );
+    assert_ne!(key.advert_name(now + w, &peer, "a1b2c3d4"), name);
+    assert_ne!(
+        key.advert_name(now, &me, "a1b2c3d4"),
+        name,
+        "two devices, two tags"
+    );
+    assert_eq!(key.recognise("not-a-caravan-advert", now, &team), None);
+    assert!(!name.contains("Almaty") && !name.contains("laptop") && !name.contains(&peer[..8]));
 }
 
 /// Copies one direction and keeps a copy of every byte.
@@ -329,7 +377,19 @@ async fn tap(a: TcpStream, b: TcpStream, seen: Arc<Mutex<Vec<u8>>>) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_wire_carries_no_case_byte_in_the_clear() {
+async fn the_wire_carries_no_case_byte_in_the_clear_after_first_contact() {
+    wire_canary(false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wire_carries_no_case_byte_nor_static_key_between_known_peers() {
+    wire_canary(true).await;
+}
+
+/// Syncs a case whose title is a canary through a tap, the dialler
+/// knowing the answering device (`KK`) or not (`XX`), and looks for the
+/// canary and for anything naming the team or the devices in the bytes.
+async fn wire_canary(known: bool) {
     const CANARY: &str = "Canary-Zhanar-Tulegenova-7731";
     let (admin, inv) = pair();
     let case = open_case_titled(&inv, "canary", CANARY);
@@ -339,14 +399,15 @@ async fn the_wire_carries_no_case_byte_in_the_clear() {
     let (to_proxy, from_inv) = connect(&proxy).await;
     let (to_admin, admin_side) = connect(&listener).await;
     let tapping = tokio::spawn(tap(from_inv, to_admin, seen.clone()));
+    let dial = End::Dialled(known.then(|| admin.agreement()));
     let sessions_a = Sessions::default();
     let sessions_b = Sessions::default();
     let host_a = host(&admin);
     let host_b = host(&inv);
     let (ra, rb) = tokio::time::timeout(Duration::from_secs(60), async {
         tokio::join!(
-            lan::connection(admin_side, false, &admin.config, &host_a, &sessions_a, None),
-            lan::connection(to_proxy, true, &inv.config, &host_b, &sessions_b, None),
+            once(admin_side, End::Accepted, &admin, &host_a, &sessions_a),
+            once(to_proxy, dial, &inv, &host_b, &sessions_b),
         )
     })
     .await
@@ -365,7 +426,8 @@ async fn the_wire_carries_no_case_byte_in_the_clear() {
     let team_id = admin.replica.lock().unwrap().team_id().0;
     let admin_id = admin.replica.lock().unwrap().device().0;
     let inv_id = inv.replica.lock().unwrap().device().0;
-    let needles: [&[u8]; 6] = [
+    let (admin_key, inv_key) = (admin.agreement(), inv.agreement());
+    let mut needles: Vec<&[u8]> = vec![
         CANARY.as_bytes(),
         b"Almaty TIP unit",
         b"Aigerim",
@@ -373,6 +435,11 @@ async fn the_wire_carries_no_case_byte_in_the_clear() {
         &admin_id,
         &inv_id,
     ];
+    if known {
+        // Known peers send no static key at all (`KK`); neither is in
+        // the clear either way.
+        needles.extend([&admin_key[..], &inv_key[..]]);
+    }
     for needle in needles {
         assert!(
             !seen.windows(needle.len()).any(|w| w == needle),
@@ -380,4 +447,26 @@ async fn the_wire_carries_no_case_byte_in_the_clear() {
             String::from_utf8_lossy(needle)
         );
     }
+}
+
+#[test]
+fn the_network_category_is_read_from_what_windows_prints() {
+    use caravan_net::lan::profile::{NetworkCategory, from_categories};
+    let check = |text: &str, expect: NetworkCategory| {
+        assert_eq!(from_categories(text), expect, "{text:?}");
+    };
+    check("Private\r\n", NetworkCategory::Private);
+    check(
+        "DomainAuthenticated\r\nPrivate\r\n",
+        NetworkCategory::Private,
+    );
+    // One public network among others: its interface is blocked.
+    check("Private\r\nPublic\r\n", NetworkCategory::Public);
+    check("public", NetworkCategory::Public);
+    check("", NetworkCategory::Unknown);
+    check("\r\n", NetworkCategory::Unknown);
+    check(
+        "Get-NetConnectionProfile : not recognised",
+        NetworkCategory::Unknown,
+    );
 }

@@ -1,6 +1,8 @@
 //! The Noise channel: what arrives is what was sent, whatever its size;
-//! a relay with another key, a damaged or replayed message, or a stated
-//! length past the limit is refused.
+//! a relay with another key, a damaged or replayed message, a stated
+//! length past the limit, a LAN dial to or from a device that does not
+//! hold the key it is known by, or a first message of the wrong form is
+//! refused.
 
 use caravan_net::NetError;
 use caravan_net::noise::{self, MessageSource, StaticKey};
@@ -174,27 +176,123 @@ async fn a_stated_length_past_the_limit_is_refused_before_it_is_read() {
     ));
 }
 
+/// A LAN dial of `dial` with `a`'s key, answered by `b` who accepts `KK`
+/// from the keys in `b_peers`, both in team `team` unless `b_team` differs.
+async fn lan_pair(
+    a: &StaticKey,
+    dial: noise::LanDial<'_>,
+    b: &StaticKey,
+    b_peers: &[[u8; 32]],
+    b_team: [u8; 16],
+) -> (
+    Result<noise::Channel<MemorySink, MemorySource>, NetError>,
+    Result<noise::Channel<MemorySink, MemorySource>, NetError>,
+) {
+    let ((a_sink, a_source), (b_sink, b_source)) = pipe::memory();
+    tokio::join!(
+        noise::lan_dial(a_sink, a_source, &[1; 16], a, dial, MAX),
+        noise::lan_answer(b_sink, b_source, &b_team, b, b_peers, MAX)
+    )
+}
+
 #[tokio::test]
-async fn lan_peers_learn_each_others_static_keys_and_other_teams_fail() {
+async fn lan_first_contact_shows_each_side_the_others_key_and_other_teams_fail() {
     let a = StaticKey::generate().unwrap();
     let b = StaticKey::generate().unwrap();
     let (a_pub, b_pub) = (a.public(), b.public());
-    let ((a_sink, a_source), (b_sink, b_source)) = pipe::memory();
-    let (ca, cb) = tokio::join!(
-        noise::lan(a_sink, a_source, &[1; 16], &a, true, MAX),
-        noise::lan(b_sink, b_source, &[1; 16], &b, false, MAX)
-    );
+    let (ca, cb) = lan_pair(&a, noise::LanDial::FirstContact, &b, &[], [1; 16]).await;
     let (ca, cb) = (ca.unwrap(), cb.unwrap());
     assert_eq!(ca.remote_static, Some(b_pub));
     assert_eq!(cb.remote_static, Some(a_pub));
+    assert_eq!(ca.handshake_hash, cb.handshake_hash);
 
     // A device of another team (another prologue) cannot finish.
-    let ((a_sink, a_source), (b_sink, b_source)) = pipe::memory();
-    let (ca, cb) = tokio::join!(
-        noise::lan(a_sink, a_source, &[1; 16], &a, true, MAX),
-        noise::lan(b_sink, b_source, &[2; 16], &b, false, MAX)
-    );
+    let (ca, cb) = lan_pair(&a, noise::LanDial::FirstContact, &b, &[], [2; 16]).await;
     assert!(ca.is_err() || cb.is_err());
+}
+
+#[tokio::test]
+async fn lan_known_peers_meet_without_sending_a_static_key() {
+    let a = StaticKey::generate().unwrap();
+    let b = StaticKey::generate().unwrap();
+    let other = StaticKey::generate().unwrap();
+    let (a_pub, b_pub) = (a.public(), b.public());
+    // The answering device tries every team key it knows; the dialler's
+    // is among them, not first.
+    let (ca, cb) = lan_pair(
+        &a,
+        noise::LanDial::KnownPeer(&b_pub),
+        &b,
+        &[other.public(), a_pub],
+        [1; 16],
+    )
+    .await;
+    let (mut ca, mut cb) = (ca.unwrap(), cb.unwrap());
+    assert_eq!(ca.remote_static, Some(b_pub));
+    assert_eq!(cb.remote_static, Some(a_pub));
+    ca.sender.send(b"hello").await.unwrap();
+    assert_eq!(cb.receiver.recv().await.unwrap().unwrap(), b"hello");
+    cb.sender.send(b"back").await.unwrap();
+    assert_eq!(ca.receiver.recv().await.unwrap().unwrap(), b"back");
+}
+
+#[tokio::test]
+async fn a_known_peer_dial_fails_with_whoever_else_answers_or_dials() {
+    let a = StaticKey::generate().unwrap();
+    let b = StaticKey::generate().unwrap();
+    let stranger = StaticKey::generate().unwrap();
+    let (a_pub, b_pub) = (a.public(), b.public());
+    // An advert replayed to point at the stranger: the dial meant for b
+    // reaches it, and it cannot answer even if it lists a's key.
+    let (ca, cs) = lan_pair(
+        &a,
+        noise::LanDial::KnownPeer(&b_pub),
+        &stranger,
+        &[a_pub],
+        [1; 16],
+    )
+    .await;
+    assert!(ca.is_err(), "the dialler went on with the wrong device");
+    assert!(matches!(cs, Err(NetError::Handshake(_))), "{:?}", cs.err());
+
+    // A device that knows b's public key (a removed member's laptop) but
+    // is not among b's team devices is refused at the first message.
+    let (cs, cb) = lan_pair(
+        &stranger,
+        noise::LanDial::KnownPeer(&b_pub),
+        &b,
+        &[a_pub],
+        [1; 16],
+    )
+    .await;
+    assert!(cs.is_err());
+    match cb {
+        Err(NetError::Handshake(m)) => assert!(m.contains("no key of this team"), "{m}"),
+        other => panic!("the stranger was let in: {:?}", other.err()),
+    }
+}
+
+#[tokio::test]
+async fn a_lan_first_message_of_the_wrong_form_is_refused() {
+    let b = StaticKey::generate().unwrap();
+    let peers = [StaticKey::generate().unwrap().public()];
+    let cases: [(&str, Vec<u8>); 4] = [
+        ("empty", vec![]),
+        ("unknown pattern", vec![7; 49]),
+        ("KK, too short", vec![1, 1, 2, 3]),
+        ("KK, random bytes", (0..49u8).collect()),
+    ];
+    for (what, first) in cases {
+        let ((mut a_sink, _a_source), (b_sink, b_source)) = pipe::memory();
+        use noise::MessageSink;
+        a_sink.send(first).await.unwrap();
+        let got = noise::lan_answer(b_sink, b_source, &[1; 16], &b, &peers, MAX).await;
+        assert!(
+            matches!(got, Err(NetError::Handshake(_))),
+            "{what}: {:?}",
+            got.err()
+        );
+    }
 }
 
 #[tokio::test]

@@ -29,6 +29,9 @@ pub struct Config {
     pub retention_ms: i64,
     /// How often the sweep runs.
     pub sweep_every: Duration,
+    /// The only teams that may register, if the operator lists them;
+    /// otherwise any team may (the first roster of a team id is taken).
+    pub allowed_teams: Option<std::collections::HashSet<store::TeamId>>,
 }
 
 impl Default for Config {
@@ -38,6 +41,7 @@ impl Default for Config {
             quota_bytes: 1024 * 1024 * 1024,
             retention_ms: 30 * 86_400_000,
             sweep_every: Duration::from_secs(60),
+            allowed_teams: None,
         }
     }
 }

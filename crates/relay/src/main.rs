@@ -40,6 +40,17 @@ struct Args {
     /// Seconds between sweeps of acknowledged and expired envelopes.
     #[arg(long, default_value_t = 60)]
     sweep_seconds: u64,
+    /// Take only these teams (their ids, shown under Team in the app);
+    /// repeatable or comma-separated. Without it any team may register.
+    #[arg(long = "allow-team", value_name = "TEAM_ID", value_delimiter = ',', env = "CARAVAN_RELAY_ALLOW_TEAMS", value_parser = parse_team_id)]
+    allow_team: Vec<[u8; 16]>,
+}
+
+fn parse_team_id(text: &str) -> Result<[u8; 16], String> {
+    hex::decode(text.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| format!("{text:?} is not a team id (32 hexadecimal digits)"))
 }
 
 #[tokio::main]
@@ -67,7 +78,15 @@ async fn main() -> anyhow::Result<()> {
         quota_bytes: args.quota_mb.saturating_mul(1024 * 1024),
         retention_ms: i64::from(args.retention_days) * 86_400_000,
         sweep_every: Duration::from_secs(args.sweep_seconds.max(1)),
+        allowed_teams: (!args.allow_team.is_empty())
+            .then(|| args.allow_team.iter().copied().collect()),
     };
+    match &config.allowed_teams {
+        Some(teams) => tracing::info!(teams = teams.len(), "only the listed teams may register"),
+        None => {
+            tracing::warn!("any team may register (first come): list the teams with --allow-team")
+        }
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;

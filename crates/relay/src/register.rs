@@ -24,15 +24,30 @@ fn roster_refusal(e: RosterError) -> Refusal {
 /// time, in milliseconds) may be.
 const MAX_AHEAD_MS: i64 = 10 * 60 * 1000;
 
-/// Takes `signed` if its signature verifies, it names this relay, its
-/// signer is an admin device of the roster held for the team (for a new
-/// team: of the roster itself, first come) and its version is higher.
+/// Takes `signed` if its signature verifies, it names this relay, its team
+/// is one the operator lists (if they list any), its signer is an admin
+/// device of the roster held for the team (for a new team: of the roster
+/// itself, first come) and its version is higher.
 pub(crate) async fn register(shared: &Shared, signed: SignedRoster) -> Result<RelayMsg, Refusal> {
     let roster = signed.open().map_err(roster_refusal)?;
     if roster.relay_key != shared.key.public() {
         return Err(Refusal::new(
             RelayCode::WrongRelay,
             "this roster is for another relay",
+        ));
+    }
+    if shared
+        .config
+        .allowed_teams
+        .as_ref()
+        .is_some_and(|teams| !teams.contains(&roster.team_id))
+    {
+        return Err(Refusal::new(
+            RelayCode::TeamNotAllowed,
+            format!(
+                "this relay takes only the teams its operator lists; ask them to add team {}",
+                hex::encode(roster.team_id)
+            ),
         ));
     }
     // A version is its issue time: one dated far ahead would outrank every

@@ -47,3 +47,23 @@ impl Replica {
             .and_then(|(id, _)| DeviceId::from_hex(id)))
     }
 }
+
+impl Replica {
+    /// The team's other active devices and their X25519 agreement keys:
+    /// whose adverts this device recognises, and whose keys a `KK`
+    /// handshake on the LAN may come from. A device whose key in the team
+    /// document does not parse is left out (it could not answer anyway).
+    pub fn lan_peers(&self) -> Result<Vec<(DeviceId, [u8; 32])>, SyncError> {
+        let me = self.device();
+        Ok(self
+            .team
+            .view()?
+            .active_devices()
+            .filter_map(|(id, d)| {
+                let id = DeviceId::from_hex(id)?;
+                let key = hex::decode(&d.agreement).ok()?.try_into().ok()?;
+                (id != me).then_some((id, key))
+            })
+            .collect())
+    }
+}

@@ -1,11 +1,12 @@
 //! The LAN status the window shows, kept from the service's events.
 //!
-//! The service names a device only once its session has begun
-//! (`Connected`); before that, a device is an address (`Found`, or an
-//! address the person typed). A device's row takes the address it was
-//! dialled at, or, for one found on the network, the address found when
-//! exactly one was waiting: with several waiting the service does not say
-//! which one answered, and a row shows no address rather than a wrong one.
+//! A device found on the network is named by its advert (`Found` with
+//! its id); one dialled at an address the person typed, or one that dialled
+//! this laptop, is named once its session has begun (`Connected`). Before
+//! that a typed address is a row of its own, which the device that answers
+//! there takes over. A device that dialled in gets the address found when
+//! exactly one unnamed row was waiting: with several, a row shows no
+//! address rather than a wrong one.
 
 use caravan_net::lan::service::LanEvent;
 
@@ -38,7 +39,18 @@ impl Book {
                     self.status.listening = Some(address);
                 }
             }
-            LanEvent::Found { address } => {
+            LanEvent::Found {
+                address,
+                peer: Some(device),
+            } => {
+                // Its advert named the device: its row, at this address.
+                let row = self.device_row(origin, &device);
+                row.address = Some(address);
+            }
+            LanEvent::Found {
+                address,
+                peer: None,
+            } => {
                 if *origin == Origin::Main && self.by_address(&address).is_none() {
                     self.status.peers.push(row(None, Some(address)));
                 }
@@ -72,6 +84,7 @@ impl Book {
                 }
             }
             LanEvent::Failed { peer, code, .. } => self.failed(origin, peer, code),
+            LanEvent::PublicNetwork => self.status.public_network = true,
         }
     }
 

@@ -157,7 +157,7 @@ const report: ProgressReport = {
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // Sync on this network and relays, for the preview of the sync centre.
-const lanOff: LanStatusDto = { running: false, listening: null, addresses: [], discovery: true, discovery_failed: false, last_error_code: null, peers: [] };
+const lanOff: LanStatusDto = { running: false, listening: null, addresses: [], discovery: true, discovery_failed: false, public_network: false, last_error_code: null, peers: [] };
 let lan: LanStatusDto = lanOff;
 const lanOn = (): LanStatusDto => ({
   ...lanOff,

@@ -246,6 +246,7 @@ export const LAN_IDLE: LanStatusDto = {
   addresses: [],
   discovery: true,
   discovery_failed: false,
+  public_network: false,
   last_error_code: null,
   peers: [],
 };

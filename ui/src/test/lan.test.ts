@@ -78,6 +78,15 @@ describe('sync on this network', () => {
     expect(await screen.findByTestId('lan-discovery-failed')).toHaveTextContent(en['lan.discovery_failed']);
   });
 
+  it('says when the system treats the network as public, above the discovery notes', async () => {
+    asRole('investigator');
+    mockBackend({ lan_status: { ...running, public_network: true, discovery_failed: true } }, { shouldMockEvents: true });
+    renderWithUser(LanPanel, {});
+    expect(await screen.findByTestId('lan-public-network')).toHaveTextContent(en['lan.public_network']);
+    expect(screen.queryByTestId('lan-discovery-failed')).toBeNull();
+    expect(screen.getByTestId('lan-connect-address')).toBeInTheDocument();
+  });
+
   it('translates a refusal to start by its code', async () => {
     asRole('investigator');
     mockBackend({ lan_status: stopped, lan_start: refuse('app.locked', 'locked') }, { shouldMockEvents: true });

@@ -36,7 +36,7 @@ fn emit(ctx: &Ctx, e: &LanEvent) -> Result<()> {
             format!("Listening on {address}"),
             format!("Ожидание подключений на {address}"),
         ),
-        LanEvent::Found { address } => (
+        LanEvent::Found { address, .. } => (
             format!("A team device at {address}"),
             format!("Устройство группы по адресу {address}"),
         ),
@@ -58,6 +58,12 @@ fn emit(ctx: &Ctx, e: &LanEvent) -> Result<()> {
         LanEvent::Failed { code, message, .. } => (
             format!("A connection ended: error[{code}]: {message}"),
             format!("Соединение прервано: error[{code}]: {message}"),
+        ),
+        LanEvent::PublicNetwork => (
+            "Windows treats this network as public: other laptops can neither find nor dial this one. Mark the network private if you trust it, or dial the other laptop (--connect its address)."
+                .to_string(),
+            "Windows считает эту сеть общественной: другие ноутбуки не найдут этот и не смогут к нему подключиться. Сделайте сеть частной, если доверяете ей, или подключитесь к другому ноутбуку сами (--connect и его адрес)."
+                .to_string(),
         ),
     };
     ctx.out.say(&en, &ru)

@@ -3,11 +3,14 @@
 //!
 //! A device advertises `_caravan._tcp` under an instance name made of a
 //! tag and a random suffix. The tag is an HMAC of the current 15-minute
-//! window under the team's discovery key (derived from the team key), so
-//! it changes four times an hour and only a device holding the key can
-//! tell that two adverts are the same team's, or a team's at all. The
-//! random suffix keeps two devices of one team from claiming the same
-//! name. An advert whose tag is not the team's is ignored.
+//! window and the device's id under the team's discovery key (derived
+//! from the team key), so it changes four times an hour and only a device
+//! holding the key can tell whose advert it is, or that it is a team's at
+//! all. A team member finds the device by trying the tags of the team's
+//! active devices, and can then dial it with a `KK` handshake: neither
+//! side's static key crosses the network. The random suffix keeps two
+//! runs on one device from claiming the same name. An advert whose tag is
+//! no active team device's is ignored.
 
 use std::collections::HashSet;
 use std::net::SocketAddr;
@@ -35,32 +38,42 @@ impl DiscoveryKey {
         DiscoveryKey(bytes)
     }
 
-    fn tag(&self, window: i64) -> String {
+    fn tag(&self, window: i64, device: &str) -> String {
         let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(&self.0[..])
             .expect("HMAC takes a key of any length");
-        mac.update(b"caravan/lan/advert/v1\0");
+        mac.update(b"caravan/lan/advert/v2\0");
         mac.update(&window.to_be_bytes());
+        mac.update(device.as_bytes());
         hex::encode(&mac.finalize().into_bytes()[..8])
     }
 
-    /// The instance name to advertise at `now_ms`, with `suffix` (random,
-    /// chosen once per run).
-    pub fn advert_name(&self, now_ms: i64, suffix: &str) -> String {
-        format!("{}-{suffix}", self.tag(now_ms.div_euclid(WINDOW_MS)))
+    /// The instance name device `me` advertises at `now_ms`, with `suffix`
+    /// (random, chosen once per run).
+    pub fn advert_name(&self, now_ms: i64, me: &str, suffix: &str) -> String {
+        format!("{}-{suffix}", self.tag(now_ms.div_euclid(WINDOW_MS), me))
     }
 
-    /// Whether `name` is a team device's advert: its tag is this window's,
-    /// the one before or the one after (clocks differ).
-    pub fn recognises(&self, name: &str, now_ms: i64) -> bool {
-        let Some((tag, suffix)) = name.split_once('-') else {
-            return false;
-        };
+    /// Which of `devices` advertises as `name`: its tag is that device's
+    /// for this window, the one before or the one after (clocks differ).
+    pub fn recognise<'d>(&self, name: &str, now_ms: i64, devices: &'d [String]) -> Option<&'d str> {
+        let (tag, suffix) = name.split_once('-')?;
         if tag.len() != 16 || suffix.is_empty() || suffix.len() > 32 {
-            return false;
+            return None;
         }
         let w = now_ms.div_euclid(WINDOW_MS);
-        (w - 1..=w + 1).any(|w| self.tag(w) == tag)
+        devices
+            .iter()
+            .find(|d| (w - 1..=w + 1).any(|w| self.tag(w, d) == tag))
+            .map(String::as_str)
     }
+}
+
+/// A team device whose advert was seen, and where it listens.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Found {
+    pub address: SocketAddr,
+    /// The device's id (hex), from its advert's tag.
+    pub device: String,
 }
 
 impl std::fmt::Debug for DiscoveryKey {
@@ -80,14 +93,17 @@ pub struct Discovery {
 }
 
 impl Discovery {
-    /// Advertises this device's listening `port` and reports the addresses
-    /// of the team's other devices as they are resolved. `now` gives the
-    /// wall clock in milliseconds (passed in so tests can choose it).
+    /// Advertises device `me`'s listening `port` and reports where the
+    /// team's other devices (`peers`, hex ids) listen as their adverts are
+    /// resolved. `now` gives the wall clock in milliseconds (passed in so
+    /// tests can choose it).
     pub fn start(
         key: DiscoveryKey,
+        me: String,
+        peers: Vec<String>,
         port: u16,
         now: fn() -> i64,
-    ) -> Result<(Discovery, mpsc::UnboundedReceiver<SocketAddr>), NetError> {
+    ) -> Result<(Discovery, mpsc::UnboundedReceiver<Found>), NetError> {
         let daemon = ServiceDaemon::new().map_err(mdns_err)?;
         let mut suffix = [0u8; 4];
         getrandom::fill(&mut suffix).map_err(|e| NetError::Io(e.to_string()))?;
@@ -100,10 +116,10 @@ impl Discovery {
             .name("caravan-lan-discovery".into())
             .spawn(move || {
                 let mut advertised: Option<String> = None;
-                let mut seen: HashSet<SocketAddr> = HashSet::new();
+                let mut seen: HashSet<Found> = HashSet::new();
                 loop {
                     let t = now();
-                    let name = key.advert_name(t, &suffix);
+                    let name = key.advert_name(t, &me, &suffix);
                     if advertised.as_deref() != Some(name.as_str()) {
                         if let Some(old) = advertised.take() {
                             let _ = advertiser.unregister(&format!("{old}.{SERVICE_TYPE}"));
@@ -126,16 +142,22 @@ impl Discovery {
                                 .strip_suffix(&format!(".{SERVICE_TYPE}"))
                                 .unwrap_or_default()
                                 .to_string();
-                            if instance == name || !key.recognises(&instance, t) {
+                            if instance == name {
                                 continue;
                             }
+                            let Some(device) = key.recognise(&instance, t, &peers) else {
+                                continue;
+                            };
                             for ip in info.get_addresses() {
-                                let addr = SocketAddr::new(*ip, info.get_port());
+                                let found = Found {
+                                    address: SocketAddr::new(*ip, info.get_port()),
+                                    device: device.to_string(),
+                                };
                                 // Bounded: adverts replayed with made-up
                                 // suffixes cannot grow it without end.
                                 if seen.len() < MAX_SEEN
-                                    && seen.insert(addr)
-                                    && found_tx.send(addr).is_err()
+                                    && seen.insert(found.clone())
+                                    && found_tx.send(found).is_err()
                                 {
                                     return;
                                 }

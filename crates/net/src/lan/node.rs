@@ -33,6 +33,18 @@ pub struct LanConfig {
     pub me: String,
     /// The largest session frame taken, plus one byte of kind.
     pub max_message: usize,
+    /// The agreement keys of the team's other active devices: who may
+    /// dial this device with a `KK` handshake.
+    pub peers: Vec<[u8; 32]>,
+}
+
+/// Which end of a connection this device is.
+#[derive(Debug, Clone, Copy)]
+pub enum End {
+    /// It dialled: an address given by hand (`None`), or a team device
+    /// found by its advert, with that device's agreement key.
+    Dialled(Option<[u8; 32]>),
+    Accepted,
 }
 
 /// The sessions running, one per peer device. When both devices dial at
@@ -97,14 +109,15 @@ impl<E> From<NetError> for LanError<E> {
     }
 }
 
-/// Runs one connection: the Noise handshake (`XX`, this device's
-/// agreement key), the peer looked up among the team's active devices,
+/// Runs one connection: the Noise handshake (this device's agreement key;
+/// `KK` with a device found by its advert, `XX` with an address given by
+/// hand), the peer looked up among the team's active devices,
 /// then its session (`live`: kept open for edits, see `drive::run`).
 /// Returns the peer's id, how its session ended, and the session (for the
 /// host to close: what it received is saved already).
 pub async fn connection<H: LanHost>(
     stream: TcpStream,
-    dialled: bool,
+    end: End,
     config: &LanConfig,
     host: &H,
     sessions: &Sessions,
@@ -112,19 +125,39 @@ pub async fn connection<H: LanHost>(
 ) -> Result<(String, Outcome, H::Session), LanError<H::Error>> {
     let _ = stream.set_nodelay(true);
     let (sink, source) = pipe::tcp(stream);
-    let mut channel = tokio::time::timeout(
-        std::time::Duration::from_secs(20),
-        noise::lan(
-            sink,
-            source,
-            &config.team_id,
-            &config.key,
-            dialled,
-            config.max_message,
-        ),
-    )
-    .await
-    .map_err(|_| NetError::Timeout)??;
+    let handshake = async {
+        match &end {
+            End::Dialled(known) => {
+                let dial = known
+                    .as_ref()
+                    .map_or(noise::LanDial::FirstContact, noise::LanDial::KnownPeer);
+                noise::lan_dial(
+                    sink,
+                    source,
+                    &config.team_id,
+                    &config.key,
+                    dial,
+                    config.max_message,
+                )
+                .await
+            }
+            End::Accepted => {
+                noise::lan_answer(
+                    sink,
+                    source,
+                    &config.team_id,
+                    &config.key,
+                    &config.peers,
+                    config.max_message,
+                )
+                .await
+            }
+        }
+    };
+    let mut channel = tokio::time::timeout(std::time::Duration::from_secs(20), handshake)
+        .await
+        .map_err(|_| NetError::Timeout)??;
+    let dialled = matches!(end, End::Dialled(_));
     let peer = channel
         .remote_static
         .and_then(|k| host.identify(&k))

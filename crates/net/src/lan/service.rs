@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
 
 use super::{
-    Discovery, DiscoveryKey, LanConfig, LanError, LanHost, Outcome, SessionHost, Sessions,
+    Discovery, DiscoveryKey, End, LanConfig, LanError, LanHost, Outcome, SessionHost, Sessions,
 };
 pub use crate::access::{SharedWorkspace, WorkspaceAccess};
 use crate::error::NetError;
@@ -54,9 +54,12 @@ pub enum LanEvent {
     Listening {
         address: String,
     },
-    /// A team device was found on the network (or dialled) at `address`.
+    /// A team device was found on the network at `address` (`peer`: the
+    /// device its advert names), or is dialled there (`peer` unknown until
+    /// its session begins).
     Found {
         address: String,
+        peer: Option<String>,
     },
     /// A session with the device began (the channel is up and the device
     /// is an active member's).
@@ -80,6 +83,10 @@ pub enum LanEvent {
         code: String,
         message: String,
     },
+    /// The system treats this network as public (Windows): its firewall
+    /// keeps other laptops from finding or dialling this one; dialling
+    /// out still works.
+    PublicNetwork,
 }
 
 /// Why a session stopped on this side.
@@ -199,7 +206,9 @@ const DIAL_TIMEOUT: Duration = Duration::from_secs(10);
 /// Whom a connection's task talks to.
 enum Peer {
     Accepted(TcpStream),
-    Dial(SocketAddr),
+    /// An address, and the agreement key of the device found there by its
+    /// advert (none for an address given by hand).
+    Dial(SocketAddr, Option<[u8; 32]>),
 }
 
 /// How one connection's task ended.
@@ -224,15 +233,26 @@ pub async fn run<W: WorkspaceAccess>(
         key: Arc::new(StaticKey::from_bytes(*creds.static_secret)),
         me: creds.device.clone(),
         max_message: MAX_MESSAGE,
+        peers: creds.peers.iter().map(|(_, key)| *key).collect(),
     });
     let listener = TcpListener::bind(opts.listen).await?;
     let address = listener.local_addr()?;
     let _ = events.send(LanEvent::Listening {
         address: address.to_string(),
     });
+    if opts.discovery {
+        // Asking the system takes a second or two: the run does not wait.
+        let events = events.clone();
+        tokio::task::spawn_blocking(move || {
+            if super::profile::current() == super::profile::NetworkCategory::Public {
+                let _ = events.send(LanEvent::PublicNetwork);
+            }
+        });
+    }
     let key = DiscoveryKey::from_bytes(creds.discovery_key);
     let (_discovery, mut found) = if opts.discovery {
-        let (d, rx) = Discovery::start(key, address.port(), now_ms)?;
+        let ids = creds.peers.iter().map(|(id, _)| id.clone()).collect();
+        let (d, rx) = Discovery::start(key, creds.device.clone(), ids, address.port(), now_ms)?;
         (Some(d), rx)
     } else {
         (None, mpsc::unbounded_channel().1)
@@ -252,7 +272,7 @@ pub async fn run<W: WorkspaceAccess>(
     // Each connection runs in its own task, dialling included: an
     // address that never answers (an advert replayed by someone on the
     // network) holds up nothing else, and at most `MAX_CONNECTIONS` run.
-    let spawn = |tasks: &mut JoinSet<Ended<W>>, to: Peer, dialled: bool| {
+    let spawn = |tasks: &mut JoinSet<Ended<W>>, to: Peer| {
         if tasks.len() >= MAX_CONNECTIONS {
             tracing::warn!("too many LAN connections at once: one more is turned away");
             return;
@@ -260,24 +280,25 @@ pub async fn run<W: WorkspaceAccess>(
         let (host, config, sessions, live) =
             (host.clone(), config.clone(), sessions.clone(), live.clone());
         tasks.spawn(async move {
-            let stream = match to {
-                Peer::Accepted(stream) => stream,
-                Peer::Dial(addr) => {
+            let (stream, end) = match to {
+                Peer::Accepted(stream) => (stream, End::Accepted),
+                Peer::Dial(addr, known) => {
                     match tokio::time::timeout(DIAL_TIMEOUT, TcpStream::connect(addr)).await {
-                        Ok(Ok(stream)) => stream,
+                        Ok(Ok(stream)) => (stream, End::Dialled(known)),
                         Ok(Err(e)) => return Err(LanError::Net(e.into())),
                         Err(_) => return Err(LanError::Net(NetError::Timeout)),
                     }
                 }
             };
-            super::connection(stream, dialled, &config, &*host, &sessions, live).await
+            super::connection(stream, end, &config, &*host, &sessions, live).await
         });
     };
     for addr in &opts.connect {
         let _ = events.send(LanEvent::Found {
             address: addr.to_string(),
+            peer: None,
         });
-        spawn(&mut tasks, Peer::Dial(*addr), true);
+        spawn(&mut tasks, Peer::Dial(*addr, None));
     }
     let dialled = !opts.connect.is_empty();
     let mut synced = 0usize;
@@ -286,12 +307,16 @@ pub async fn run<W: WorkspaceAccess>(
         tokio::select! {
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
-                    spawn(&mut tasks, Peer::Accepted(stream), false);
+                    spawn(&mut tasks, Peer::Accepted(stream));
                 }
             }
-            Some(addr) = found.recv() => {
-                let _ = events.send(LanEvent::Found { address: addr.to_string() });
-                spawn(&mut tasks, Peer::Dial(addr), true);
+            Some(seen) = found.recv() => {
+                let _ = events.send(LanEvent::Found {
+                    address: seen.address.to_string(),
+                    peer: Some(seen.device.clone()),
+                });
+                let key = creds.peers.iter().find(|(id, _)| *id == seen.device).map(|(_, k)| *k);
+                spawn(&mut tasks, Peer::Dial(seen.address, key));
             }
             Some(joined) = tasks.join_next() => {
                 synced += usize::from(finished(&ws, joined, &events));

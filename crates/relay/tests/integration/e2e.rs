@@ -359,3 +359,32 @@ async fn connections_not_yet_authenticated_are_capped() {
     }
     assert!(again.is_some(), "no room after one authenticated");
 }
+
+/// An operator who lists the teams their relay serves: a team not on the
+/// list cannot register (nor so take the team id first), one on it can.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_relay_that_lists_its_teams_refuses_any_other() {
+    let t = team();
+    let stranger = other_team();
+    let backend = Backend::sqlite();
+    let allowed = [t.admin.team_id().0].into_iter().collect();
+    let relay = relay(
+        &backend,
+        Config {
+            allowed_teams: Some(allowed),
+            ..test_config()
+        },
+    )
+    .await;
+    let (url, key) = (url(&relay), relay.public_key);
+    let mut c = caravan_net::relay_client::RelayClient::open(&url, key)
+        .await
+        .unwrap();
+    let refused = c
+        .register(stranger.signed_roster(key, T0).unwrap())
+        .await
+        .unwrap_err();
+    assert_eq!(code(Err::<(), _>(refused)), "relay.team_not_allowed");
+    assert_eq!(register(&url, key, &t.admin, T0).await, T0 as u64);
+    relay.shutdown(PATIENCE).await;
+}

@@ -121,4 +121,5 @@ export type ErrorCode =
   | "relay.wrong_relay"
   | "relay.too_large"
   | "relay.quota"
-  | "relay.unavailable";
+  | "relay.unavailable"
+  | "relay.team_not_allowed";

@@ -22,6 +22,11 @@ addresses: Array<string>, discovery: boolean,
  */
 discovery_failed: boolean, 
 /**
+ * The system treats this network as public (Windows): its firewall
+ * keeps other laptops from finding or dialling this one.
+ */
+public_network: boolean, 
+/**
  * The latest failure no listed device is known for (an incoming
  * connection refused before its session, or why LAN sync stopped).
  */
