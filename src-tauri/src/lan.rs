@@ -148,6 +148,12 @@ impl Lan {
         self.book().status.clone()
     }
 
+    /// Changes with each command that reached the workspace (relay watches
+    /// look for edits to send too).
+    pub fn edits(&self) -> watch::Receiver<u64> {
+        self.edits.subscribe()
+    }
+
     /// A command reached the workspace: live sessions look for edits to
     /// push (one that finds none sends nothing).
     pub fn edited(&self) {

@@ -8,9 +8,11 @@ pub mod commands;
 pub mod dto;
 pub mod files;
 pub mod lan;
+pub mod relay_watch;
 pub mod state;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use caravan_core::OpenOptions;
@@ -121,6 +123,7 @@ pub fn run() -> Result<(), tauri::Error> {
         .plugin(tauri_plugin_dialog::init())
         .manage(AppState::new(default_vault_dir(), opts))
         .setup(|app| {
+            start_background(app.handle());
             let handle = app.handle().clone();
             // Locks after inactivity even if the window is frozen or hidden.
             std::thread::spawn(move || {
@@ -135,6 +138,19 @@ pub fn run() -> Result<(), tauri::Error> {
             Ok(())
         })
         .run(context())
+}
+
+/// Starts what runs beside the window for the app's lifetime: background
+/// sync through the team's relays (shared with the shell's tests).
+pub fn start_background<R: tauri::Runtime>(app: &tauri::AppHandle<R>) {
+    let state = app.state::<AppState>().inner().clone();
+    let handle = app.clone();
+    relay_watch::start(
+        state,
+        Arc::new(move |relays| {
+            let _ = handle.emit(relay_watch::RELAYS_EVENT, relays);
+        }),
+    );
 }
 
 /// The app's configuration, capabilities and bundled front end.

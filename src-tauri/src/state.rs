@@ -38,6 +38,8 @@ pub struct Shared {
     pub files: FileGate,
     /// LAN sync, which runs only while the workspace is open.
     pub lan: crate::lan::Lan,
+    /// Background sync through the team's relays, while it is open.
+    pub relay_watch: crate::relay_watch::RelayWatch,
     /// Held across every change of which vault is open (create, unlock,
     /// recover, demo in and out, lock), so a slow unlock cannot install
     /// its workspace after a lock or a switch that began later.
@@ -104,6 +106,7 @@ impl AppState {
             opts,
             files: FileGate::default(),
             lan: crate::lan::Lan::default(),
+            relay_watch: crate::relay_watch::RelayWatch::default(),
             transition: Mutex::new(()),
         }))
     }
@@ -217,8 +220,9 @@ impl Shared {
     /// [`Self::lock`] for a caller that holds [`Self::transition`]. Even a
     /// workspace a panicking command left behind is dropped.
     pub fn close(&self) -> bool {
-        // LAN sync needs the open workspace: it stops with it.
+        // LAN and relay sync need the open workspace: they stop with it.
         self.lan.stop();
+        self.relay_watch.stop_all();
         let was_open = match self
             .workspace
             .lock()

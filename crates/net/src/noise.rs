@@ -28,6 +28,11 @@ const LAN_XX: u8 = 0;
 const LAN_KK: u8 = 1;
 /// Keys a `KK` first message is tried against, at most: a team's devices.
 pub const MAX_LAN_PEERS: usize = 1024;
+/// The first messages' sizes without their marker (an ephemeral key, and
+/// in `KK` the tag of an empty payload): anything else is refused before
+/// any key is tried.
+const XX_FIRST_LEN: usize = 32;
+const KK_FIRST_LEN: usize = 48;
 const RELAY_PROLOGUE: &[u8] = b"caravan/relay/v1";
 const LAN_PROLOGUE: &[u8] = b"caravan/lan/v1\0";
 
@@ -179,7 +184,13 @@ pub async fn lan_dial<S: MessageSink, R: MessageSource>(
     first.push(marker);
     first.extend_from_slice(&buf[..n]);
     sink.send(first).await?;
-    run_handshake(hs, sink, source, max_message).await
+    let mut channel = run_handshake(hs, sink, source, max_message).await?;
+    if marker == LAN_KK {
+        // The answering device's message proved it live; this empty
+        // message proves the dialler is, too (see `lan_answer`).
+        channel.sender.send(&[]).await?;
+    }
+    Ok(channel)
 }
 
 /// A device of team `team_id` answering on the LAN: a dialler that knows
@@ -202,15 +213,15 @@ pub async fn lan_answer<S: MessageSink, R: MessageSource>(
         return Err(NetError::Handshake("an empty handshake message".into()));
     };
     let mut buf = vec![0u8; MAX_NOISE_MESSAGE];
-    let hs = match marker {
-        LAN_XX => {
+    let hs = match (marker, first.len()) {
+        (LAN_XX, XX_FIRST_LEN) => {
             let mut hs = lan_builder(LAN_FIRST_CONTACT, &prologue, key)?
                 .build_responder()
                 .map_err(handshake_err)?;
             read_empty(&mut hs, first, &mut buf)?;
             hs
         }
-        LAN_KK => peers
+        (LAN_KK, KK_FIRST_LEN) => peers
             .iter()
             .take(MAX_LAN_PEERS)
             .find_map(|remote| {
@@ -232,7 +243,23 @@ pub async fn lan_answer<S: MessageSink, R: MessageSource>(
             ));
         }
     };
-    run_handshake(hs, sink, source, max_message).await
+    let mut channel = run_handshake(hs, sink, source, max_message).await?;
+    if marker == LAN_KK {
+        // `KK` ends with this side's message: a first message recorded
+        // off the wire (or asked for with a replayed advert) and replayed
+        // would pass as the dialler's until here. The dialler's first
+        // transport message needs the keys of this handshake, made with
+        // this side's fresh ephemeral key, so a replay stops here.
+        match channel.receiver.recv().await {
+            Ok(Some(confirm)) if confirm.is_empty() => {}
+            _ => {
+                return Err(NetError::Handshake(
+                    "the dialler did not confirm the handshake".into(),
+                ));
+            }
+        }
+    }
+    Ok(channel)
 }
 
 /// Reads one handshake message, which must carry no payload: anything in

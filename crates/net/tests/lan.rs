@@ -77,6 +77,10 @@ impl LanHost for Host {
         let r = self.replica.lock().unwrap();
         r.device_by_agreement(agreement).ok()?.map(|d| d.to_hex())
     }
+    fn peers(&self) -> Vec<[u8; 32]> {
+        let r = self.replica.lock().unwrap();
+        r.lan_peers().unwrap().into_iter().map(|(_, k)| k).collect()
+    }
     fn open_session(&self, _peer: &str) -> Result<HostSession, String> {
         let r = self.replica.lock().unwrap();
         let session = Session::new(&r, None, T0).map_err(|e| e.code().to_string())?;
@@ -102,12 +106,6 @@ fn device(replica: Replica) -> Device {
             key: Arc::new(StaticKey::from_bytes(*replica.lan_static_secret())),
             me: replica.device().to_hex(),
             max_message: 64 << 20,
-            peers: replica
-                .lan_peers()
-                .unwrap()
-                .into_iter()
-                .map(|(_, key)| key)
-                .collect(),
         },
         replica: Arc::new(Mutex::new(replica)),
     }

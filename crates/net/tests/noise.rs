@@ -272,15 +272,57 @@ async fn a_known_peer_dial_fails_with_whoever_else_answers_or_dials() {
     }
 }
 
+/// A `KK` first message asked for with a replayed advert (the dialler
+/// meant it for b and reached the attacker) and replayed to b: b answers,
+/// but the attacker cannot send the confirmation, so no session begins.
+#[tokio::test]
+async fn a_replayed_known_peer_first_message_opens_nothing() {
+    use noise::MessageSink;
+    let a = StaticKey::generate().unwrap();
+    let b = StaticKey::generate().unwrap();
+    let (a_pub, b_pub) = (a.public(), b.public());
+    let ((a_sink, a_source), (x_sink, mut x_source)) = pipe::memory();
+    let dial = tokio::spawn(async move {
+        let known = noise::LanDial::KnownPeer(&b_pub);
+        noise::lan_dial(a_sink, a_source, &[1; 16], &a, known, MAX)
+            .await
+            .is_ok()
+    });
+    let recorded = x_source.recv().await.unwrap().unwrap();
+    drop((x_sink, x_source));
+    assert!(
+        !dial.await.unwrap(),
+        "the dial reached no one who holds b's key"
+    );
+
+    let ((mut r_sink, mut r_source), (b_sink, b_source)) = pipe::memory();
+    r_sink.send(recorded).await.unwrap();
+    let answer = tokio::spawn(async move {
+        noise::lan_answer(b_sink, b_source, &[1; 16], &b, &[a_pub], MAX)
+            .await
+            .map(|_| ())
+    });
+    // b's own message comes back; it opens nothing for the attacker, who
+    // sends what a transport message would look like.
+    assert!(r_source.recv().await.unwrap().is_some());
+    r_sink.send(vec![0x42; 32]).await.unwrap();
+    match answer.await.unwrap() {
+        Err(NetError::Handshake(m)) => assert!(m.contains("did not confirm"), "{m}"),
+        other => panic!("a replayed first message was taken: {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn a_lan_first_message_of_the_wrong_form_is_refused() {
     let b = StaticKey::generate().unwrap();
     let peers = [StaticKey::generate().unwrap().public()];
-    let cases: [(&str, Vec<u8>); 4] = [
+    let cases: [(&str, Vec<u8>); 6] = [
         ("empty", vec![]),
         ("unknown pattern", vec![7; 49]),
         ("KK, too short", vec![1, 1, 2, 3]),
         ("KK, random bytes", (0..49u8).collect()),
+        ("KK, a long message", vec![1; 60_000]),
+        ("XX, a payload after the key", vec![0; 40]),
     ];
     for (what, first) in cases {
         let ((mut a_sink, _a_source), (b_sink, b_source)) = pipe::memory();

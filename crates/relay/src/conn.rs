@@ -237,6 +237,20 @@ async fn authenticate(
     device: [u8; 32],
     signature: &[u8; 64],
 ) -> Result<(Session, broadcast::Receiver<Event>, RelayMsg), Refusal> {
+    // A team the operator no longer lists (or never did, registered before
+    // the list) is served no more: its rosters are refused too, so its
+    // revocations would never take effect here.
+    if shared
+        .config
+        .allowed_teams
+        .as_ref()
+        .is_some_and(|teams| !teams.contains(&team))
+    {
+        return Err(Refusal::fatal(
+            RelayCode::TeamNotAllowed,
+            "this relay no longer serves this team; ask its operator",
+        ));
+    }
     // A team this relay does not hold gets no channel in the hub (an
     // unauthenticated stream of made-up team ids would otherwise leave one
     // behind each).

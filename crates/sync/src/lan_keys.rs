@@ -52,7 +52,7 @@ impl Replica {
     /// The team's other active devices and their X25519 agreement keys:
     /// whose adverts this device recognises, and whose keys a `KK`
     /// handshake on the LAN may come from. A device whose key in the team
-    /// document does not parse is left out (it could not answer anyway).
+    /// document does not parse, or is of small order, is left out.
     pub fn lan_peers(&self) -> Result<Vec<(DeviceId, [u8; 32])>, SyncError> {
         let me = self.device();
         Ok(self
@@ -61,8 +61,11 @@ impl Replica {
             .active_devices()
             .filter_map(|(id, d)| {
                 let id = DeviceId::from_hex(id)?;
-                let key = hex::decode(&d.agreement).ok()?.try_into().ok()?;
-                (id != me).then_some((id, key))
+                let key: [u8; 32] = hex::decode(&d.agreement).ok()?.try_into().ok()?;
+                // A small-order key gives a known shared secret: anyone
+                // could pass a `KK` handshake as that device.
+                let strong = crate::crypto::agreement_key_is_strong(&key).unwrap_or(false);
+                (id != me && strong).then_some((id, key))
             })
             .collect())
     }

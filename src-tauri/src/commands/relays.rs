@@ -25,8 +25,19 @@ const ROUND_LIMIT: Duration = Duration::from_secs(120);
 workspace_commands! {
     /// The team's relays, with this device's last sync through each.
     fn relays() -> Vec<RelayView> => |ws| ws.relays();
-    /// Removes a relay from the team (admins).
-    fn relay_remove(key: String) -> Vec<RelayView> => |ws| { ws.remove_relay(&key)?; ws.relays() };
+}
+
+/// Removes a relay from the team (admins); its background sync ends.
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn relay_remove(state: S<'_>, key: String) -> CmdResult<Vec<RelayView>> {
+    let relays = state
+        .run("relay_remove", move |ws| {
+            ws.remove_relay(&key)?;
+            ws.relays()
+        })
+        .await?;
+    state.relay_watch.look_again();
+    Ok(relays)
 }
 
 /// Adds a relay to the team (admins) and sends it the team's roster, so
@@ -39,6 +50,7 @@ pub async fn relay_add(state: S<'_>, url: String, key: String) -> CmdResult<Vec<
     let added = state
         .run("relay_add", move |ws| ws.add_relay(&url, &key))
         .await?;
+    state.relay_watch.look_again();
     let app = state.inner().clone();
     let registered = limited(&app, &added.key, relay_round::register(&app, &added.key))
         .instrument(span)

@@ -43,9 +43,11 @@ impl Book {
                 address,
                 peer: Some(device),
             } => {
-                // Its advert named the device: its row, at this address.
+                // Its advert named the device: its row. An advert can be
+                // replayed from anywhere, so it gives a row its first
+                // address and never replaces one.
                 let row = self.device_row(origin, &device);
-                row.address = Some(address);
+                row.address.get_or_insert(address);
             }
             LanEvent::Found {
                 address,

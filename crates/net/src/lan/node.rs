@@ -19,6 +19,10 @@ pub trait LanHost: Send + Sync {
     type Error: Send;
     /// The active team device (hex id) whose X25519 agreement key this is.
     fn identify(&self, agreement: &[u8; 32]) -> Option<String>;
+    /// The agreement keys of the team's other active devices now: who may
+    /// dial this device with a `KK` handshake (read for each connection,
+    /// so a device enrolled or revoked since the start counts).
+    fn peers(&self) -> Vec<[u8; 32]>;
     /// A session with device `peer`, which must turn out to be the
     /// device the session's own Hello names.
     fn open_session(&self, peer: &str) -> Result<Self::Session, Self::Error>;
@@ -33,9 +37,6 @@ pub struct LanConfig {
     pub me: String,
     /// The largest session frame taken, plus one byte of kind.
     pub max_message: usize,
-    /// The agreement keys of the team's other active devices: who may
-    /// dial this device with a `KK` handshake.
-    pub peers: Vec<[u8; 32]>,
 }
 
 /// Which end of a connection this device is.
@@ -147,7 +148,7 @@ pub async fn connection<H: LanHost>(
                     source,
                     &config.team_id,
                     &config.key,
-                    &config.peers,
+                    &host.peers(),
                     config.max_message,
                 )
                 .await

@@ -55,7 +55,14 @@ fn ask() -> Option<String> {
     use std::process::{Command, Stdio};
     /// No console window flashes up while PowerShell answers.
     const CREATE_NO_WINDOW: u32 = 0x0800_0000;
-    let mut child = Command::new("powershell.exe")
+    // By its full path: a `powershell.exe` earlier on PATH is not asked.
+    let root = std::env::var_os("SystemRoot").unwrap_or_else(|| "C:\\Windows".into());
+    let exe = std::path::Path::new(&root)
+        .join("System32")
+        .join("WindowsPowerShell")
+        .join("v1.0")
+        .join("powershell.exe");
+    let mut child = Command::new(exe)
         .args([
             "-NoProfile",
             "-NonInteractive",

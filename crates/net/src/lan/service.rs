@@ -184,6 +184,13 @@ impl<W: WorkspaceAccess> LanHost for Host<W> {
     fn identify(&self, agreement: &[u8; 32]) -> Option<String> {
         self.ws.with(|ws| ws.lan_device(agreement).ok().flatten())?
     }
+    fn peers(&self) -> Vec<[u8; 32]> {
+        self.ws
+            .with(|ws| ws.lan_credentials().ok())
+            .flatten()
+            .map(|c| c.peers.into_iter().map(|(_, key)| key).collect())
+            .unwrap_or_default()
+    }
     fn open_session(&self, peer: &str) -> Result<HostSession<W>, HostError> {
         let live = with(&self.ws, Workspace::session_start)?;
         Ok(HostSession {
@@ -233,7 +240,6 @@ pub async fn run<W: WorkspaceAccess>(
         key: Arc::new(StaticKey::from_bytes(*creds.static_secret)),
         me: creds.device.clone(),
         max_message: MAX_MESSAGE,
-        peers: creds.peers.iter().map(|(_, key)| *key).collect(),
     });
     let listener = TcpListener::bind(opts.listen).await?;
     let address = listener.local_addr()?;
@@ -249,14 +255,11 @@ pub async fn run<W: WorkspaceAccess>(
             }
         });
     }
-    let key = DiscoveryKey::from_bytes(creds.discovery_key);
-    let (_discovery, mut found) = if opts.discovery {
-        let ids = creds.peers.iter().map(|(id, _)| id.clone()).collect();
-        let (d, rx) = Discovery::start(key, creds.device.clone(), ids, address.port(), now_ms)?;
-        (Some(d), rx)
-    } else {
-        (None, mpsc::unbounded_channel().1)
-    };
+    let mut creds = creds;
+    let (mut discovery, mut found) = discover(&creds, opts.discovery, address.port())?;
+    // The team changes under a long run: a device enrolled, or one revoked
+    // and the team key rotated. Adverts follow within a minute.
+    let mut recheck = tokio::time::interval(TEAM_RECHECK);
     let (wake, woken) = watch::channel(0u64);
     let wake = Arc::new(wake);
     let host = Arc::new(Host {
@@ -329,9 +332,38 @@ pub async fn run<W: WorkspaceAccess>(
                 committing = changed.is_ok();
                 wake.send_modify(|n| *n = n.wrapping_add(1));
             }
+            _ = recheck.tick(), if opts.discovery => {
+                let Some(Ok(now)) = ws.with(|w| w.lan_credentials()) else { continue };
+                if *now.discovery_key != *creds.discovery_key || now.peers != creds.peers {
+                    drop(discovery.take());
+                    creds = now;
+                    (discovery, found) = discover(&creds, true, address.port()).unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "LAN discovery could not start again");
+                        (None, mpsc::unbounded_channel().1)
+                    });
+                }
+            }
             () = &mut stop => return Ok(()),
         }
     }
+}
+
+/// How often a run looks whether the team changed.
+const TEAM_RECHECK: Duration = Duration::from_secs(60);
+
+/// Discovery with `creds` (if `on`), and where it reports the devices found.
+fn discover(
+    creds: &caravan_core::network::LanCredentials,
+    on: bool,
+    port: u16,
+) -> Result<(Option<Discovery>, mpsc::UnboundedReceiver<super::Found>), NetError> {
+    if !on {
+        return Ok((None, mpsc::unbounded_channel().1));
+    }
+    let key = DiscoveryKey::from_bytes(creds.discovery_key.clone());
+    let ids = creds.peers.iter().map(|(id, _)| id.clone()).collect();
+    let (d, rx) = Discovery::start(key, creds.device.clone(), ids, port, now_ms)?;
+    Ok((Some(d), rx))
 }
 
 /// Reports one connection's end; whether its session completed.

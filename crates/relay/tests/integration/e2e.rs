@@ -387,4 +387,27 @@ async fn a_relay_that_lists_its_teams_refuses_any_other() {
     assert_eq!(code(Err::<(), _>(refused)), "relay.team_not_allowed");
     assert_eq!(register(&url, key, &t.admin, T0).await, T0 as u64);
     relay.shutdown(PATIENCE).await;
+
+    // Taken off the list: the team registered before is served no more.
+    let relay = caravan_relay::start(
+        backend.open().await,
+        Config {
+            allowed_teams: Some(std::collections::HashSet::new()),
+            ..test_config()
+        },
+        tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap(),
+    )
+    .await
+    .unwrap();
+    let url = super::common::url(&relay);
+    let refused = caravan_net::relay_client::RelayClient::connect(
+        &url,
+        relay.public_key,
+        t.admin.team_id().0,
+        t.admin.keys(),
+    )
+    .await
+    .map(|_| ());
+    assert_eq!(code(refused), "relay.team_not_allowed");
+    relay.shutdown(PATIENCE).await;
 }
