@@ -15,10 +15,10 @@ use caravan_net::relay_proto::{ClientMsg, RelayMsg, auth_message};
 use caravan_sync::DeviceId;
 use caravan_sync::roster::Roster;
 use futures_util::StreamExt;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 use tracing::{debug, info};
 
-use crate::hub::Event;
+use crate::hub::Subscription;
 use crate::register::register;
 use crate::server::Shared;
 use crate::session::Session;
@@ -188,7 +188,7 @@ async fn admit(
     inbox: &mut Inbox,
     hash: &[u8; 32],
     nonce: &[u8; 32],
-) -> Result<Option<(Session, broadcast::Receiver<Event>)>, NetError> {
+) -> Result<Option<(Session, Subscription)>, NetError> {
     // Bounded: each Register is a signature check and a write; a client
     // that only registers still meets the authentication timeout.
     loop {
@@ -236,7 +236,7 @@ async fn authenticate(
     team: [u8; 16],
     device: [u8; 32],
     signature: &[u8; 64],
-) -> Result<(Session, broadcast::Receiver<Event>, RelayMsg), Refusal> {
+) -> Result<(Session, Subscription, RelayMsg), Refusal> {
     // A team the operator no longer lists (or never did, registered before
     // the list) is served no more: its rosters are refused too, so its
     // revocations would never take effect here.

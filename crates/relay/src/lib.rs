@@ -7,6 +7,7 @@ mod conn;
 pub mod hub;
 pub mod loopback;
 pub mod metrics;
+mod recent;
 mod register;
 mod rosters;
 pub mod server;

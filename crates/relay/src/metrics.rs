@@ -17,6 +17,8 @@ pub struct Metrics {
     appended: AtomicU64,
     appended_bytes: AtomicU64,
     refused: AtomicU64,
+    fetches: AtomicU64,
+    fetches_from_memory: AtomicU64,
 }
 
 /// A team's tag in logs and metrics: not its id, which devices use to
@@ -51,6 +53,15 @@ impl Metrics {
         self.refused.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// A fetch answered, from the team's recent envelopes in memory or
+    /// from the store.
+    pub fn fetched(&self, from_memory: bool) {
+        self.fetches.fetch_add(1, Ordering::Relaxed);
+        if from_memory {
+            self.fetches_from_memory.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
     /// The Prometheus text exposition.
     pub fn render(&self, teams: &[TeamStats]) -> String {
         let mut out = String::new();
@@ -83,6 +94,18 @@ impl Metrics {
             "counter",
             "Authentications refused.",
             self.refused.load(Ordering::Relaxed),
+        );
+        counter(
+            "caravan_relay_fetches_total",
+            "counter",
+            "Fetches answered by this process.",
+            self.fetches.load(Ordering::Relaxed),
+        );
+        counter(
+            "caravan_relay_fetches_from_memory_total",
+            "counter",
+            "Fetches answered from recent envelopes held in memory, without the store.",
+            self.fetches_from_memory.load(Ordering::Relaxed),
         );
         let per_team: [TeamGauge; 2] = [
             (

@@ -105,7 +105,8 @@ pub async fn start(
     let key = StaticKey::from_bytes(*secret);
     let public_key = key.public();
     let rosters = Arc::new(Rosters::default());
-    let hub = Arc::new(Hub::new(rosters.clone()));
+    // A store without announcements sees every append pass through here.
+    let hub = Arc::new(Hub::new(rosters.clone(), !store.announces()));
     store.listen(hub.clone());
     let (stop, shutdown) = watch::channel(false);
     let shared = Arc::new(Shared {

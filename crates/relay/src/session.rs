@@ -5,15 +5,15 @@ use std::sync::Arc;
 use caravan_net::NetError;
 use caravan_net::error::RelayCode;
 use caravan_net::relay_proto::{ClientMsg, MAX_FETCH_BYTES, MAX_FETCH_ITEMS, RelayMsg};
-use tokio::sync::broadcast;
 use tokio::sync::broadcast::error::RecvError;
 use tracing::{debug, info};
 
 use crate::conn::{Inbox, Refusal, Sender, current_roster};
-use crate::hub::Event;
+use crate::hub::{Event, Subscription};
+use crate::recent::{Held, recipients};
 use crate::register::register;
 use crate::server::Shared;
-use crate::store::{NewEnvelope, Reader};
+use crate::store::{NewEnvelope, Reader, StoreError};
 
 pub(crate) struct Session {
     shared: Arc<Shared>,
@@ -48,7 +48,7 @@ impl Session {
         mut self,
         sender: &mut Sender,
         mut inbox: Inbox,
-        mut events: broadcast::Receiver<Event>,
+        mut events: Subscription,
     ) -> Result<(), NetError> {
         let mut shutdown = self.shared.shutdown.clone();
         // Each turn handles one message or one event to its end, so an
@@ -142,41 +142,76 @@ impl Session {
                 ),
             ));
         }
-        let size = body.len() as u64;
+        let (team, from, size) = (self.reader.team, self.reader.device, body.len());
+        let announces = self.shared.store.announces();
+        // Taken before the append commits, so that every later envelope of
+        // the team is recorded too (see hub::Ticket).
+        let ticket = self.shared.hub.ticket(team);
+        let members = (ticket.is_some() || !announces).then(|| recipients(&to));
+        let kept = ticket
+            .as_ref()
+            .filter(|t| size <= t.max_body)
+            .map(|_| body.clone());
         let envelope = NewEnvelope {
-            team: self.reader.team,
-            from: self.reader.device,
+            team,
+            from,
             at_ms: now_ms(),
             to,
             body,
         };
-        let to = (!self.shared.store.announces()).then(|| envelope.to.clone());
-        let seq = self
+        let at_ms = envelope.at_ms;
+        let appended = self
             .shared
             .store
             .append(envelope, self.shared.config.quota_bytes)
-            .await?;
-        self.shared.metrics.appended(size);
-        if let Some(to) = to {
-            self.shared.hub.publish(
-                self.reader.team,
-                Event::Appended {
+            .await;
+        let seq = match appended {
+            Ok(seq) => seq,
+            Err(e) => {
+                if let (Some(t), StoreError::Backend(_)) = (&ticket, &e) {
+                    t.reset();
+                }
+                return Err(e.into());
+            }
+        };
+        self.shared.metrics.appended(size as u64);
+        if let Some(to) = members {
+            if let Some(t) = &ticket {
+                let (to, body) = (to.clone(), kept);
+                t.record(Held {
                     seq,
-                    from: self.reader.device,
-                    to: to.into(),
-                },
-            );
+                    from,
+                    at_ms,
+                    to,
+                    size,
+                    body,
+                });
+            }
+            // Recorded first: a subscriber told of it finds it held.
+            if !announces {
+                let event = Event::Appended { seq, from, to };
+                self.shared.hub.publish(team, event);
+            }
         }
         Ok(RelayMsg::Stored { id, seq })
     }
 
     async fn fetch(&mut self, after: u64, limit: u32) -> Result<RelayMsg, Refusal> {
         let limit = limit.clamp(1, MAX_FETCH_ITEMS);
-        let page = self
+        let recent = self
             .shared
-            .store
-            .fetch(&self.reader, after, limit, MAX_FETCH_BYTES)
-            .await?;
+            .hub
+            .fetch(&self.reader, after, limit, MAX_FETCH_BYTES);
+        self.shared.metrics.fetched(recent.is_some());
+        let page = match recent {
+            Some(page) => page,
+            None => {
+                self.shared
+                    .store
+                    .fetch(&self.reader, after, limit, MAX_FETCH_BYTES)
+                    .await?
+            }
+        };
         Ok(RelayMsg::Envelopes {
             items: page.items,
             more: page.more,

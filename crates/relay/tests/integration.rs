@@ -8,6 +8,7 @@ mod integration {
     pub mod e2e;
     pub mod faults;
     pub mod outages;
+    pub mod recent;
     pub mod shared_pg;
     pub mod store;
 }

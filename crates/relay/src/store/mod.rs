@@ -94,11 +94,18 @@ pub struct TeamStats {
     pub bytes: u64,
 }
 
-/// What an envelope is for, for notifying subscribers.
+/// An envelope as stored, with the members it is for: what a relay
+/// process reads once when another process announces it, to notify its
+/// subscribers and hold it for their fetches.
 #[derive(Debug, Clone)]
-pub struct Addressed {
+pub struct StoredEnvelope {
+    pub seq: u64,
     pub from: DeviceId,
+    pub at_ms: i64,
     pub to: Vec<String>,
+    pub size: u64,
+    /// `None` when larger than asked for (the body is not read).
+    pub body: Option<Vec<u8>>,
 }
 
 #[async_trait]
@@ -144,7 +151,14 @@ pub trait Store: Send + Sync + 'static {
     /// has its own); returns how many.
     async fn sweep(&self, now_ms: i64, retention_ms: i64) -> Result<u64>;
 
-    async fn addressed(&self, team: TeamId, seq: u64) -> Result<Option<Addressed>>;
+    /// The envelope `seq` of `team` and whom it is for, its body only if
+    /// at most `max_body` bytes; `None` if there is none (deleted).
+    async fn envelope(
+        &self,
+        team: TeamId,
+        seq: u64,
+        max_body: usize,
+    ) -> Result<Option<StoredEnvelope>>;
 
     async fn stats(&self) -> Result<Vec<TeamStats>>;
 

@@ -58,6 +58,13 @@ pub(super) const PAGE_BODIES: &str =
   WHERE r.team_id = $1 AND r.member = $2 AND r.seq > $3 AND e.from_device <> $4 AND r.seq <= $5
   ORDER BY r.seq";
 
+/// One envelope, the members it is for, and its body only if it is at
+/// most $3 bytes: one round trip per announcement a process reads.
+pub(super) const ENVELOPE: &str = "SELECT e.from_device, e.at_ms, e.size,
+    CASE WHEN e.size <= $3 THEN e.body END,
+    ARRAY(SELECT r.member FROM recipients r WHERE r.team_id = e.team_id AND r.seq = e.seq)
+  FROM envelopes e WHERE e.team_id = $1 AND e.seq = $2";
+
 /// As the SQLite store's: past retention, or acknowledged by every device
 /// it is for — never early for a member with no device on the roster yet.
 pub(super) const SWEEP: &str = "WITH gone AS (

@@ -12,9 +12,9 @@ use tokio_postgres::NoTls;
 use tokio_postgres::types::ToSql;
 use zeroize::Zeroizing;
 
-use super::pg_schema::{APPEND, LOCK, PAGE_BODIES, PAGE_SIZES, SCHEMA, SWEEP};
+use super::pg_schema::{APPEND, ENVELOPE, LOCK, PAGE_BODIES, PAGE_SIZES, SCHEMA, SWEEP};
 use super::{
-    Addressed, DeviceId, NewEnvelope, NewRoster, Page, Reader, Result, Store, StoreError,
+    DeviceId, NewEnvelope, NewRoster, Page, Reader, Result, Store, StoreError, StoredEnvelope,
     StoredRoster, TeamId, TeamStats, backend, page_len, signed, to_array, unsigned,
 };
 use crate::hub::Hub;
@@ -303,32 +303,29 @@ impl Store for PgStore {
         unsigned(row.get(0))
     }
 
-    async fn addressed(&self, team: TeamId, seq: u64) -> Result<Option<Addressed>> {
+    async fn envelope(
+        &self,
+        team: TeamId,
+        seq: u64,
+        max_body: usize,
+    ) -> Result<Option<StoredEnvelope>> {
         let c = self.pool.get().await.map_err(backend)?;
-        let (team, seq) = (&team[..], signed(seq)?);
+        let st = c.prepare_cached(ENVELOPE).await.map_err(backend)?;
+        let max_body = signed(max_body as u64)?;
         let Some(row) = c
-            .query_opt(
-                "SELECT from_device FROM envelopes WHERE team_id = $1 AND seq = $2",
-                &[&team, &seq],
-            )
+            .query_opt(&st, &[&&team[..], &signed(seq)?, &max_body])
             .await
             .map_err(backend)?
         else {
             return Ok(None);
         };
-        let to = c
-            .query(
-                "SELECT member FROM recipients WHERE team_id = $1 AND seq = $2",
-                &[&team, &seq],
-            )
-            .await
-            .map_err(backend)?
-            .into_iter()
-            .map(|r| r.get(0))
-            .collect();
-        Ok(Some(Addressed {
+        Ok(Some(StoredEnvelope {
+            seq,
             from: to_array(row.get::<_, &[u8]>(0))?,
-            to,
+            at_ms: row.get(1),
+            size: unsigned(row.get(2))?,
+            body: row.get(3),
+            to: row.get(4),
         }))
     }
 

@@ -13,7 +13,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use zeroize::Zeroizing;
 
 use super::{
-    Addressed, DeviceId, NewEnvelope, NewRoster, Page, Reader, Result, Store, StoreError,
+    DeviceId, NewEnvelope, NewRoster, Page, Reader, Result, Store, StoreError, StoredEnvelope,
     StoredRoster, TeamId, TeamStats, backend, page_len, signed, to_array, unsigned,
 };
 
@@ -453,29 +453,41 @@ impl Store for SqliteStore {
         self.run(move |c| sweep(c, now_ms, retention_ms)).await
     }
 
-    async fn addressed(&self, team: TeamId, seq: u64) -> Result<Option<Addressed>> {
-        let seq = signed(seq)?;
+    async fn envelope(
+        &self,
+        team: TeamId,
+        seq: u64,
+        max_body: usize,
+    ) -> Result<Option<StoredEnvelope>> {
+        let (at, max_body) = (signed(seq)?, signed(max_body as u64)?);
         self.read(move |c| {
-            let from: Option<Vec<u8>> = c
+            let row: Option<(Vec<u8>, i64, i64, Option<Vec<u8>>)> = c
                 .query_row(
-                    "SELECT from_device FROM envelopes WHERE team_id = ?1 AND seq = ?2",
-                    params![&team[..], seq],
-                    |r| r.get(0),
+                    "SELECT from_device, at_ms, size, CASE WHEN size <= ?3 THEN body END
+                     FROM envelopes WHERE team_id = ?1 AND seq = ?2",
+                    params![&team[..], at, max_body],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .optional()
                 .map_err(backend)?;
-            let Some(from) = from else { return Ok(None) };
+            let Some((from, at_ms, size, body)) = row else {
+                return Ok(None);
+            };
             let mut st = c
                 .prepare_cached("SELECT member FROM recipients WHERE team_id = ?1 AND seq = ?2")
                 .map_err(backend)?;
             let to = st
-                .query_map(params![&team[..], seq], |r| r.get(0))
+                .query_map(params![&team[..], at], |r| r.get(0))
                 .map_err(backend)?
                 .collect::<std::result::Result<Vec<String>, _>>()
                 .map_err(backend)?;
-            Ok(Some(Addressed {
+            Ok(Some(StoredEnvelope {
+                seq,
                 from: to_array(&from)?,
+                at_ms,
                 to,
+                size: unsigned(size)?,
+                body,
             }))
         })
         .await

@@ -118,11 +118,17 @@ async fn appends_number_in_order_and_fetch_filters_by_member() {
         assert_eq!((page.items.len(), page.more), (1, true));
         let page = s.fetch(&reader(C, "mb"), 1, 10, 1).await.unwrap();
         assert_eq!((page.items[0].seq, page.more), (3, false));
-        let got = s.addressed(TEAM, 3).await.unwrap().unwrap();
-        assert_eq!(got.from, B);
+        // One envelope as a process reads it on its announcement: whom it
+        // is for, and the body only up to the size asked for.
+        let got = s.envelope(TEAM, 3, 5).await.unwrap().unwrap();
+        assert_eq!((got.seq, got.from, got.at_ms, got.size), (3, B, 3, 5));
+        assert_eq!(got.body.as_deref(), Some(&b"three"[..]));
         let mut to = got.to;
         to.sort();
         assert_eq!(to, ["ma", "mb"]);
+        let got = s.envelope(TEAM, 3, 4).await.unwrap().unwrap();
+        assert_eq!((got.size, got.body), (5, None));
+        assert!(s.envelope(TEAM, 4, 5).await.unwrap().is_none());
     })
     .await;
 }
