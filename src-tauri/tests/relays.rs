@@ -1,7 +1,8 @@
 //! Relays through the window's commands, against a relay served in this
 //! process (SQLite store, loopback): the admin adds it (its roster is
 //! sent), an investigator enrolled afterwards is let in once the admin's
-//! next round sends the new roster, and a case goes from one to the other.
+//! next round sends the new roster, and a case goes from one to the other,
+//! by "sync now" and in the background.
 
 use std::path::Path;
 
@@ -32,6 +33,16 @@ fn enrol_investigator(a: &Shell, admin_dir: &Path, inv_dir: &Path) -> Shell {
     b
 }
 
+/// A founder's vault in `root`'s folder `admin`, open in a shell; the
+/// folder an investigator's vault goes in.
+fn founder_unlocked(root: &Path) -> (Shell, std::path::PathBuf, std::path::PathBuf) {
+    let (admin_dir, inv_dir) = (root.join("admin"), root.join("inv"));
+    founder(&admin_dir).lock();
+    let a = Shell::on(&admin_dir);
+    a.ok("unlock", json!({ "passphrase": PASS }));
+    (a, admin_dir, inv_dir)
+}
+
 fn sync_now(s: &Shell, key: &str) -> Result<Value, Value> {
     s.call("relay_sync_now", json!({ "key": key }))
 }
@@ -40,10 +51,7 @@ fn sync_now(s: &Shell, key: &str) -> Result<Value, Value> {
 fn a_case_travels_through_a_relay_the_admin_added_in_the_window() {
     let (relay, _store) = relay();
     let root = tempfile::tempdir().unwrap();
-    let (admin_dir, inv_dir) = (root.path().join("admin"), root.path().join("inv"));
-    founder(&admin_dir).lock();
-    let a = Shell::on(&admin_dir);
-    a.ok("unlock", json!({ "passphrase": PASS }));
+    let (a, admin_dir, inv_dir) = founder_unlocked(root.path());
     assert_eq!(a.ok("relays", json!({})), json!([]));
     let bad = json!({ "url": relay.url, "key": "not a key" });
     assert_eq!(a.code("relay_add", bad), "core.invalid");
@@ -101,4 +109,46 @@ fn a_relay_that_does_not_answer_is_added_and_shows_why() {
         refused["code"].as_str().unwrap().starts_with("net."),
         "{refused}"
     );
+}
+
+/// Whether `f` holds within a minute (polled; no timing is asserted).
+fn eventually(f: impl Fn() -> bool) -> bool {
+    (0..600).any(|_| {
+        let ok = f();
+        if !ok {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        ok
+    })
+}
+
+/// With a relay in the team, edits travel with no "sync now": the admin's
+/// watch sends the roster that lets the new investigator in, the
+/// investigator's watch starts again after its refusal and sends the case,
+/// and the admin's watch takes it; an edit made while connected follows.
+/// Locking ends the watches.
+#[test]
+fn edits_travel_through_a_relay_in_the_background() {
+    let (relay, _store) = relay();
+    let root = tempfile::tempdir().unwrap();
+    let (a, admin_dir, inv_dir) = founder_unlocked(root.path());
+    a.ok("relay_add", json!({ "url": relay.url, "key": relay.key }));
+    let b = enrol_investigator(&a, &admin_dir, &inv_dir);
+    let first = new_case(&b, "BG-1");
+    a.start_background();
+    b.start_background();
+    assert!(
+        eventually(|| holds(&a, &first)),
+        "the case did not arrive in the background"
+    );
+    assert_eq!(a.watched_relays(), vec![relay.key.clone()]);
+    let second = new_case(&b, "BG-2");
+    assert!(
+        eventually(|| holds(&a, &second)),
+        "an edit made while connected did not follow"
+    );
+    let listed = a.ok("relays", json!({}));
+    assert!(listed[0]["last_sync_ms"].is_i64(), "{listed}");
+    a.ok("lock", json!({}));
+    assert!(a.watched_relays().is_empty(), "a watch outlived the lock");
 }

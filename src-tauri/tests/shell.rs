@@ -83,6 +83,19 @@ impl Shell {
         }
     }
 
+    /// Starts what the app runs beside the window (background relay
+    /// sync), as the app does at start.
+    pub fn start_background(&self) {
+        use tauri::Manager;
+        caravan_desktop::start_background(self.window.app_handle());
+    }
+
+    /// The relays synced in the background now (their keys).
+    pub fn watched_relays(&self) -> Vec<String> {
+        use tauri::Manager;
+        self.window.state::<AppState>().relay_watch.watched()
+    }
+
     /// A folder beside the vault, for the files a test writes and reads.
     pub fn dir(&self) -> &Path {
         &self.base

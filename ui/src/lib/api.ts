@@ -267,6 +267,21 @@ export function onLanStatus(handler: (status: LanStatusDto) => void): () => void
 }
 
 export const relays = () => call<RelayView[]>('relays');
+/** Calls `handler` with the relays as listed after each background round
+ *  (the app syncs through every relay while the vault is open); returns
+ *  the function that stops listening. */
+export function onRelays(handler: (relays: RelayView[]) => void): () => void {
+  let unlisten: (() => void) | null = null;
+  let stopped = false;
+  listen<RelayView[]>('caravan://relays', (e) => handler(e.payload))
+    .then((u) => (stopped ? u() : (unlisten = u)))
+    .catch(() => {}); // without events the list shows what the commands answer
+  return () => {
+    stopped = true;
+    const r: unknown = unlisten?.();
+    if (r instanceof Promise) r.catch(() => {});
+  };
+}
 /** Adds a relay (admins): its address and the key its operator gave; the
  *  relay is sent the team's list of devices. Answers with every relay. */
 export const relayAdd = (url: string, key: string) => call<RelayView[]>('relay_add', { url, key });

@@ -130,6 +130,23 @@ describe('relays', () => {
     expect(onsynced).toHaveBeenCalled();
   });
 
+  it('follows the rounds the app makes in the background', async () => {
+    asRole('investigator', 'ru');
+    mockBackend({ relays: [relay] }, { shouldMockEvents: true });
+    const onsynced = vi.fn();
+    renderWithUser(RelayPanel, { onsynced });
+    expect(await screen.findByTestId('relay-background')).toHaveTextContent(ru['relay.background']);
+    const row = await screen.findByTestId('relay-row');
+    expect(within(row).getByTestId('relay-problem')).toHaveTextContent(ru['error.relay.quota']);
+    await emit('caravan://relays', [synced] satisfies RelayView[]);
+    await waitFor(() => expect(screen.getByTestId('relay-problem').textContent).toBe(''));
+    expect(onsynced).toHaveBeenCalledTimes(1);
+    // A failure in the background shows on the row by its code.
+    await emit('caravan://relays', [{ ...synced, last_error_code: 'net.timeout' }] satisfies RelayView[]);
+    await waitFor(() => expect(screen.getByTestId('relay-problem')).toHaveTextContent(ru['error.net.timeout']));
+    expect(onsynced).toHaveBeenCalledTimes(1);
+  });
+
   it('shows a failed round by its code, and the relay as it is after it', async () => {
     asRole('investigator', 'ru');
     let failed = false;
