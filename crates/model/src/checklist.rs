@@ -200,23 +200,37 @@ pub struct Catalog {
     templates: BTreeMap<(String, u64), Template>,
 }
 
-/// The template files shipped with Caravan, compiled in.
+/// The template files shipped with Caravan, compiled in. A template with one
+/// version lives in `<id>.toml`; one with several keeps every version, each
+/// in `<id>@<version>.toml`, since cases keep the version they started with.
 const BUILTIN: &[(&str, &str)] = &[
     (
-        "initial-actions.toml",
-        include_str!("../templates/initial-actions.toml"),
+        "initial-actions@1.toml",
+        include_str!("../templates/initial-actions@1.toml"),
     ),
     (
-        "identification-general.toml",
-        include_str!("../templates/identification-general.toml"),
+        "initial-actions@2.toml",
+        include_str!("../templates/initial-actions@2.toml"),
+    ),
+    (
+        "identification-general@1.toml",
+        include_str!("../templates/identification-general@1.toml"),
+    ),
+    (
+        "identification-general@2.toml",
+        include_str!("../templates/identification-general@2.toml"),
     ),
     (
         "identification-ilo11.toml",
         include_str!("../templates/identification-ilo11.toml"),
     ),
     (
-        "identification-children.toml",
-        include_str!("../templates/identification-children.toml"),
+        "identification-children@1.toml",
+        include_str!("../templates/identification-children@1.toml"),
+    ),
+    (
+        "identification-children@2.toml",
+        include_str!("../templates/identification-children@2.toml"),
     ),
     (
         "identification-sexual.toml",
@@ -239,28 +253,52 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../templates/risk-assessment.toml"),
     ),
     (
-        "victim-interview.toml",
-        include_str!("../templates/victim-interview.toml"),
+        "victim-interview@1.toml",
+        include_str!("../templates/victim-interview@1.toml"),
     ),
     (
-        "crime-scene-evidence.toml",
-        include_str!("../templates/crime-scene-evidence.toml"),
+        "victim-interview@2.toml",
+        include_str!("../templates/victim-interview@2.toml"),
     ),
     (
-        "financial-investigation.toml",
-        include_str!("../templates/financial-investigation.toml"),
+        "crime-scene-evidence@1.toml",
+        include_str!("../templates/crime-scene-evidence@1.toml"),
     ),
     (
-        "international-cooperation.toml",
-        include_str!("../templates/international-cooperation.toml"),
+        "crime-scene-evidence@2.toml",
+        include_str!("../templates/crime-scene-evidence@2.toml"),
     ),
     (
-        "victim-protection.toml",
-        include_str!("../templates/victim-protection.toml"),
+        "financial-investigation@1.toml",
+        include_str!("../templates/financial-investigation@1.toml"),
     ),
     (
-        "prosecution-review.toml",
-        include_str!("../templates/prosecution-review.toml"),
+        "financial-investigation@2.toml",
+        include_str!("../templates/financial-investigation@2.toml"),
+    ),
+    (
+        "international-cooperation@1.toml",
+        include_str!("../templates/international-cooperation@1.toml"),
+    ),
+    (
+        "international-cooperation@2.toml",
+        include_str!("../templates/international-cooperation@2.toml"),
+    ),
+    (
+        "victim-protection@1.toml",
+        include_str!("../templates/victim-protection@1.toml"),
+    ),
+    (
+        "victim-protection@2.toml",
+        include_str!("../templates/victim-protection@2.toml"),
+    ),
+    (
+        "prosecution-review@1.toml",
+        include_str!("../templates/prosecution-review@1.toml"),
+    ),
+    (
+        "prosecution-review@2.toml",
+        include_str!("../templates/prosecution-review@2.toml"),
     ),
     ("closure.toml", include_str!("../templates/closure.toml")),
 ];

@@ -1,36 +1,62 @@
 //! The shipped checklist templates: they load, validate, round-trip, and the
 //! rendered list in docs/checklists.md is current.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use caravan_model::checklist::{Catalog, Template, TemplateError, validate};
-use caravan_model::{ItemKind, Stage};
+use crate::common::*;
+use caravan_model::checklist::{
+    Catalog, Template, TemplateError, item_status, plan_adoption, validate,
+};
+use caravan_model::*;
 
 fn templates_dir() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/templates"))
 }
 
+/// Every file under templates/, as (file name, text).
+fn template_files() -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = std::fs::read_dir(templates_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_str().unwrap().to_string();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 #[test]
 fn every_template_file_is_shipped_and_valid() {
     let catalog = Catalog::builtin();
-    let mut files: Vec<String> = std::fs::read_dir(templates_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n.ends_with(".toml"))
-        .collect();
-    files.sort();
-    let mut shipped: Vec<String> = catalog
-        .latest_all()
-        .iter()
-        .map(|t| format!("{}.toml", t.id))
-        .collect();
-    shipped.sort();
-    assert_eq!(
-        files, shipped,
-        "every file under templates/ must be listed in checklist.rs BUILTIN"
-    );
-    assert_eq!(shipped.len(), 16);
+    let files = template_files();
+    let mut versions: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for (name, text) in &files {
+        let t: Template = toml::from_str(text).unwrap();
+        versions.entry(t.id.clone()).or_default().push(t.version);
+        assert_eq!(
+            catalog.get(&t.id, t.version),
+            Some(&t),
+            "{name} must be listed in checklist.rs BUILTIN"
+        );
+    }
+    // One version: `<id>.toml`; several: each in `<id>@<version>.toml`.
+    let mut expected: Vec<String> = Vec::new();
+    for (id, vs) in &versions {
+        match vs.as_slice() {
+            [_] => expected.push(format!("{id}.toml")),
+            _ => expected.extend(vs.iter().map(|v| format!("{id}@{v}.toml"))),
+        }
+    }
+    expected.sort();
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, expected);
+    assert_eq!(catalog.latest_all().len(), 16);
+    assert_eq!(files.len(), 25);
     for t in catalog.latest_all() {
         validate(t).unwrap();
     }
@@ -56,8 +82,8 @@ fn the_manual_is_covered() {
         Stage::Evidence,
         Stage::Financial,
         Stage::International,
-        Stage::Assistance,
         Stage::ProsecutionReview,
+        Stage::Assistance,
         Stage::Closure,
     ] {
         assert!(
@@ -191,6 +217,7 @@ fn render_markdown(catalog: &Catalog) -> String {
          - A case keeps the template version it started with; adopting a newer version keeps every ticked item.\n\
          - A checklist of a template version this copy of Caravan does not know (made with a newer one) holds\n  \
            its stage gate, and every gate if the template is unknown altogether, until Caravan is updated.\n\
+         - A template with several versions keeps each in `<id>@<version>.toml`; this page shows the newest.\n\
          - New cases start with every template except the per-type identification lists, which are\n  \
            suggested once a victim's exploitation type (or a child victim) is recorded.\n\n",
     );
@@ -248,7 +275,14 @@ fn render_markdown(catalog: &Catalog) -> String {
     out.push_str(
         "\n## References\n\n\
          - UNODC, *Anti-human trafficking manual for criminal justice practitioners* (2009), modules M1–M14 (\"UNODC manual M8\").\n\
-         - UNODC, *Toolkit to Combat Trafficking in Persons* (2008) (\"TK 5.6\").\n\
+         - UNODC, *Toolkit to Combat Trafficking in Persons* (2008) (\"UNODC Toolkit (2008) 5.6\").\n\
+         - UNODC, *Model Law against Trafficking in Persons* (2009) (\"UNODC Model Law (2009) art. 10\").\n\
+         - Protocol to Prevent, Suppress and Punish Trafficking in Persons, Especially Women and Children (2000) (\"Palermo Protocol art. 6\").\n\
+         - United Nations Convention against Transnational Organized Crime (2000) (\"UNTOC art. 18\").\n\
+         - CIS conventions on legal assistance and legal relations in civil, family and criminal cases: Minsk (1993) and Chisinau (2002).\n\
+         - Vienna Convention on Consular Relations (1963).\n\
+         - ISO/IEC 17025, general requirements for the competence of testing and calibration laboratories.\n\
+         - The code of criminal procedure of the case's jurisdiction (\"National criminal procedure code\").\n\
          - UNODC/UN.GIFT human trafficking indicators (general; children; domestic servitude; sexual exploitation; labour exploitation; begging and petty crime).\n\
          - ILO indicators of forced labour (\"ILO-11 #n\") and ILO/EC Delphi operational indicators.\n\
          - OSCE/ODIHR, *National Referral Mechanisms* handbook, 2nd ed. (2022) (\"NRM handbook\").\n\
@@ -290,4 +324,194 @@ fn template_list_snapshot() {
         );
     }
     insta::assert_snapshot!(listing);
+}
+
+/// The full name of the Toolkit edition the templates cite.
+const TOOLKIT: &str = "UNODC Toolkit to Combat Trafficking in Persons (2008)";
+
+/// Facts about the shipped templates that reviews have corrected; each row
+/// pins one of them on the newest version.
+#[test]
+fn corrected_facts_stay_corrected() {
+    let catalog = Catalog::builtin();
+    let latest = |id: &str| catalog.latest(id).unwrap();
+    // Crime-scene steps cite the crime-scene module (M7), interpreter steps
+    // the interpreters module (M10).
+    let sources = [
+        ("initial-actions", "documents-secured", "UNODC manual M7"),
+        ("initial-actions", "phones-secured", "UNODC manual M7"),
+        ("initial-actions", "location-recorded", "UNODC manual M7"),
+        ("initial-actions", "language-identified", "UNODC manual M10"),
+        ("initial-actions", "interpreter-no-ties", "UNODC manual M10"),
+        (
+            "victim-interview",
+            "interpreter-no-ties",
+            "UNODC manual M10",
+        ),
+        (
+            "initial-actions",
+            "non-punishment-flagged",
+            "UNODC Model Law (2009) art. 10",
+        ),
+    ];
+    for (template, item, source) in sources {
+        let got = &latest(template).item(item).unwrap().source;
+        assert_eq!(got, source, "{template}/{item}");
+    }
+    for t in catalog.latest_all() {
+        for i in t.items.iter().filter(|i| i.id.contains("interpreter")) {
+            assert_eq!(i.source, "UNODC manual M10", "{}/{}", t.id, i.id);
+        }
+        for i in t.items.iter().filter(|i| i.source.contains("M5")) {
+            assert!(
+                !i.text_in("en").to_lowercase().contains("interpreter"),
+                "{}/{} cites M5 for an interpreter step",
+                t.id,
+                i.id
+            );
+        }
+    }
+
+    // Items whose meaning changed have new ids; the old versions keep the old.
+    let replaced = [
+        (
+            "victim-interview",
+            "consent-and-rights",
+            &[
+                "procedural-rights-explained",
+                "consent-recording-and-sharing",
+            ][..],
+        ),
+        (
+            "initial-actions",
+            "non-punishment",
+            &["non-punishment-flagged", "parallel-proceedings-checked"][..],
+        ),
+    ];
+    for (template, old, successors) in replaced {
+        let newest = latest(template);
+        assert!(newest.item(old).is_none(), "{template}/{old} is retired");
+        for s in successors {
+            assert!(newest.item(s).is_some(), "{template}/{s} is missing");
+        }
+        assert!(catalog.get(template, 1).unwrap().item(old).is_some());
+    }
+    let means = latest("prosecution-review").item("means-proven").unwrap();
+    assert!(
+        means
+            .text_in("en")
+            .starts_with("Where the national article requires means")
+    );
+    assert!(means.text_in("ru").contains("ст. 128 и 135"));
+    let non_punishment = latest("initial-actions")
+        .item("non-punishment-flagged")
+        .unwrap();
+    assert!(
+        non_punishment
+            .text_in("en")
+            .contains("not the officer's decision")
+    );
+
+    // The general indicators are a selection: 12 of the UNODC list.
+    let general = latest("identification-general");
+    assert!(general.title_in("en").contains("selected"));
+    assert_eq!(
+        general
+            .items
+            .iter()
+            .filter(|i| i.kind == ItemKind::Indicator)
+            .count(),
+        12
+    );
+
+    // Where a template cites the Toolkit, its sources name the edition, and
+    // every item citing it gives the year.
+    for t in catalog.latest_all() {
+        let cites = |s: &str| s.contains("Toolkit") || s.starts_with("TK");
+        if t.sources.iter().any(|s| cites(s)) || t.items.iter().any(|i| cites(&i.source)) {
+            assert!(
+                t.sources.iter().any(|s| s.starts_with(TOOLKIT)),
+                "{} cites the Toolkit without its edition",
+                t.id
+            );
+        }
+        for i in t.items.iter().filter(|i| cites(&i.source)) {
+            assert!(
+                i.source.contains("UNODC Toolkit (2008)"),
+                "{}/{}: {}",
+                t.id,
+                i.id,
+                i.source
+            );
+        }
+    }
+}
+
+/// A case that started on the first versions adopts the corrected ones: a
+/// ticked item the new version dropped is kept, as retired, and its
+/// successors are open.
+#[test]
+fn adopting_the_corrected_versions_retires_the_replaced_items() {
+    let first: Vec<(String, String)> = template_files()
+        .into_iter()
+        .filter(|(name, _)| !name.contains('@') || name.contains("@1."))
+        .collect();
+    let older = Catalog::from_sources(first.iter().map(|(n, t)| (n.as_str(), t.as_str()))).unwrap();
+    let inv = investigator();
+    let mut doc = CaseDoc::create(
+        actor(1),
+        NewCase {
+            nonce: [7; 16],
+            reference: "KG-2025-0007".into(),
+            title: "Bishkek sewing shop".into(),
+            jurisdiction: "KG".into(),
+        },
+        &inv,
+        &older,
+    )
+    .unwrap();
+    let catalog = Catalog::builtin();
+    let rows = [
+        (
+            "victim-interview",
+            "consent-and-rights",
+            &[
+                "procedural-rights-explained",
+                "consent-recording-and-sharing",
+            ][..],
+        ),
+        (
+            "initial-actions",
+            "non-punishment",
+            &["non-punishment-flagged", "parallel-proceedings-checked"][..],
+        ),
+    ];
+    for (template, old, successors) in rows {
+        assert_eq!(doc.case().unwrap().checklists[template].version, 1);
+        doc.apply(tick(template, old), &inv, catalog).unwrap();
+        let case = doc.case().unwrap();
+        let plan = plan_adoption(
+            &case.checklists[template],
+            catalog.get(template, 1).unwrap(),
+            catalog.latest(template).unwrap(),
+        );
+        assert_eq!(plan.retired, [old.to_string()], "{template}");
+        assert_eq!(plan.added, successors, "{template}");
+        doc.apply(
+            Edit::AdoptTemplate {
+                template_id: template.into(),
+                version: 2,
+            },
+            &inv,
+            catalog,
+        )
+        .unwrap();
+        let case = doc.case().unwrap();
+        let list = &case.checklists[template];
+        assert_eq!(list.version, 2);
+        assert_eq!(list.items[old].status, ItemStatus::Done, "kept as retired");
+        for s in successors {
+            assert_eq!(item_status(list, s), ItemStatus::Open);
+        }
+    }
 }
