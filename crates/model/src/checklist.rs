@@ -200,10 +200,16 @@ pub struct Catalog {
     templates: BTreeMap<(String, u64), Template>,
 }
 
+/// Templates that apply only when a child victim is recorded: like the
+/// per-type identification lists, they are suggested, not started with
+/// every case.
+pub const CHILD_TEMPLATES: &[&str] = &["identification-children", "child-procedures"];
+
 /// The template files shipped with Caravan, compiled in. A template with one
 /// version lives in `<id>.toml`; one with several keeps every version, each
 /// in `<id>@<version>.toml`, since cases keep the version they started with.
 const BUILTIN: &[(&str, &str)] = &[
+    ("intake.toml", include_str!("../templates/intake.toml")),
     (
         "initial-actions@1.toml",
         include_str!("../templates/initial-actions@1.toml"),
@@ -253,6 +259,10 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../templates/risk-assessment.toml"),
     ),
     (
+        "investigation-planning.toml",
+        include_str!("../templates/investigation-planning.toml"),
+    ),
+    (
         "victim-interview@1.toml",
         include_str!("../templates/victim-interview@1.toml"),
     ),
@@ -261,12 +271,20 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../templates/victim-interview@2.toml"),
     ),
     (
+        "victim-centred-measures.toml",
+        include_str!("../templates/victim-centred-measures.toml"),
+    ),
+    (
         "crime-scene-evidence@1.toml",
         include_str!("../templates/crime-scene-evidence@1.toml"),
     ),
     (
         "crime-scene-evidence@2.toml",
         include_str!("../templates/crime-scene-evidence@2.toml"),
+    ),
+    (
+        "digital-evidence.toml",
+        include_str!("../templates/digital-evidence.toml"),
     ),
     (
         "financial-investigation@1.toml",
@@ -293,12 +311,24 @@ const BUILTIN: &[(&str, &str)] = &[
         include_str!("../templates/victim-protection@2.toml"),
     ),
     (
+        "child-procedures.toml",
+        include_str!("../templates/child-procedures.toml"),
+    ),
+    (
         "prosecution-review@1.toml",
         include_str!("../templates/prosecution-review@1.toml"),
     ),
     (
         "prosecution-review@2.toml",
         include_str!("../templates/prosecution-review@2.toml"),
+    ),
+    (
+        "trial-protection.toml",
+        include_str!("../templates/trial-protection.toml"),
+    ),
+    (
+        "compensation.toml",
+        include_str!("../templates/compensation.toml"),
     ),
     ("closure.toml", include_str!("../templates/closure.toml")),
 ];
@@ -376,21 +406,23 @@ impl Catalog {
         out
     }
 
-    /// Templates every new case starts with: all but the per-type lists.
+    /// Templates every new case starts with: all but the per-type lists and
+    /// the lists for child victims.
     pub fn defaults_for_new_case(&self) -> Vec<&Template> {
         self.latest_all()
             .into_iter()
-            .filter(|t| t.exploitation.is_none() && t.id != "identification-children")
+            .filter(|t| t.exploitation.is_none() && !CHILD_TEMPLATES.contains(&t.id.as_str()))
             .collect()
     }
 
-    /// Per-type identification lists suggested by what is known of the victims.
+    /// Per-type identification lists, and the lists for child victims,
+    /// suggested by what is known of the victims.
     pub fn suggested_for(&self, types: &[Exploitation], child_involved: bool) -> Vec<&Template> {
         self.latest_all()
             .into_iter()
             .filter(|t| {
                 t.exploitation.is_some_and(|e| types.contains(&e))
-                    || (child_involved && t.id == "identification-children")
+                    || (child_involved && CHILD_TEMPLATES.contains(&t.id.as_str()))
             })
             .collect()
     }

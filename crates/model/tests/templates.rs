@@ -55,8 +55,8 @@ fn every_template_file_is_shipped_and_valid() {
     expected.sort();
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, expected);
-    assert_eq!(catalog.latest_all().len(), 16);
-    assert_eq!(files.len(), 25);
+    assert_eq!(catalog.latest_all().len(), 23);
+    assert_eq!(files.len(), 32);
     for t in catalog.latest_all() {
         validate(t).unwrap();
     }
@@ -75,14 +75,17 @@ fn templates_round_trip_through_toml() {
 fn the_manual_is_covered() {
     let catalog = Catalog::builtin();
     for stage in [
+        Stage::Intake,
         Stage::InitialResponse,
         Stage::Identification,
         Stage::Referral,
+        Stage::Planning,
         Stage::Interviews,
         Stage::Evidence,
         Stage::Financial,
         Stage::International,
         Stage::ProsecutionReview,
+        Stage::TrialProtection,
         Stage::Assistance,
         Stage::Closure,
     ] {
@@ -104,7 +107,17 @@ fn the_manual_is_covered() {
         .map(|t| t.id.as_str())
         .collect();
     assert!(!defaults.contains(&"identification-sexual"));
+    assert!(!defaults.contains(&"identification-children"));
+    assert!(!defaults.contains(&"child-procedures"));
     assert!(defaults.contains(&"identification-general"));
+    assert!(defaults.contains(&"intake"));
+    let for_child: Vec<&str> = catalog
+        .suggested_for(&[], true)
+        .iter()
+        .map(|t| t.id.as_str())
+        .collect();
+    assert_eq!(for_child, ["identification-children", "child-procedures"]);
+    assert!(catalog.suggested_for(&[], false).is_empty());
 }
 
 fn bad(toml: &str) -> String {
@@ -218,8 +231,8 @@ fn render_markdown(catalog: &Catalog) -> String {
          - A checklist of a template version this copy of Caravan does not know (made with a newer one) holds\n  \
            its stage gate, and every gate if the template is unknown altogether, until Caravan is updated.\n\
          - A template with several versions keeps each in `<id>@<version>.toml`; this page shows the newest.\n\
-         - New cases start with every template except the per-type identification lists, which are\n  \
-           suggested once a victim's exploitation type (or a child victim) is recorded.\n\n",
+         - New cases start with every template except the per-type identification lists and the lists\n  \
+           for child victims, which are suggested once a victim's exploitation type (or a child victim) is recorded.\n\n",
     );
     let templates = catalog.latest_all();
     out.push_str("| template | version | stage | items | required | gate sign-off |\n|---|---|---|---|---|---|\n");
