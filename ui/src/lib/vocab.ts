@@ -27,9 +27,11 @@ export const REFERRAL_DIRECTIONS = ['incoming', 'outgoing'] as const;
 export const RISK_SUBJECTS = ['victim', 'family', 'witness', 'officer', 'investigation'] as const;
 export const REVIEW_KINDS = ['comment', 'request', 'sign_off'] as const;
 export const DECISIONS = ['approved', 'rejected'] as const;
+/** Templates a case starts when its facts call for them: the per-type
+ *  indicator lists, and the procedures for a child victim. */
 export const ID_TEMPLATES = [
   'identification-sexual', 'identification-labour', 'identification-domestic', 'identification-begging',
-  'identification-children', 'identification-ilo11',
+  'identification-children', 'identification-ilo11', 'child-procedures',
 ] as const;
 
 /** Risk level = severity × likelihood (1–5 each): low, medium, high. */
