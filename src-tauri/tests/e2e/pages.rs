@@ -197,8 +197,10 @@ impl CaseScreen<'_> {
             "return document.querySelectorAll(\"[data-testid='checklist-item']\").length",
             serde_json::json!([]),
         );
+        // Whether a child may be involved, answered: an adult, by their
+        // passport.
         d.click(&format!(
-            "{}:nth-of-type(2) {}",
+            "{}[data-template-id='intake'][data-item-id='child-possible'] {}",
             tid("checklist-item"),
             tid("item-na")
         ));
