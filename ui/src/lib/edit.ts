@@ -33,11 +33,6 @@ export function sentValue(f: EditField, value: string): string {
   return (f.kind === 'text' || f.kind === 'longtext') && !f.collaborative ? value.trim() : value;
 }
 
-/** The fields whose value differs from what the record holds. */
-export function changedFields(fields: readonly EditField[], values: Readonly<Record<string, string>>): EditField[] {
-  return fields.filter((f) => sentValue(f, values[f.field] ?? f.value) !== f.value);
-}
-
 /** Saves one field of the record at `base` (e.g. `tasks/<id>`). */
 export function saveField(caseId: string, base: string, f: EditField, value: string): Promise<null> {
   const path = `${base}/${f.field}`;
