@@ -7,6 +7,11 @@ import type { CaseView } from '$lib/bindings/CaseView';
 import type { CaseSummary } from '$lib/bindings/CaseSummary';
 import type { PersonView } from '$lib/bindings/PersonView';
 import type { EvidenceView } from '$lib/bindings/EvidenceView';
+import type { TaskView } from '$lib/bindings/TaskView';
+import type { EventView } from '$lib/bindings/EventView';
+import type { ReferralView } from '$lib/bindings/ReferralView';
+import type { RiskView } from '$lib/bindings/RiskView';
+import type { InterviewView } from '$lib/bindings/InterviewView';
 import type { ChecklistView } from '$lib/bindings/ChecklistView';
 import type { ItemView } from '$lib/bindings/ItemView';
 import type { MemberView } from '$lib/bindings/MemberView';
@@ -91,6 +96,38 @@ export function evidence(over: Partial<EvidenceView> = {}): EvidenceView {
     custody: [],
     holder: 'Det. Omarov',
     recorded_by: { id: 'm-me', name: 'Aigerim' },
+    ...over,
+  };
+}
+
+export function task(over: Partial<TaskView> = {}): TaskView {
+  return { id: 't1', title: 'Request bank records', assignee: null, due: '2026-02-01', stage: 'financial', done: false, overdue: false, ...over };
+}
+
+export function timelineEvent(over: Partial<EventView> = {}): EventView {
+  return { id: 'tl1', kind: 'transit', date: '2025-11-03', place: 'Almaty bus station', country: 'KZ', description: 'Left by bus', ...over };
+}
+
+export function referral(over: Partial<ReferralView> = {}): ReferralView {
+  return { id: 'rf1', person_id: 'p1', direction: 'outgoing', organisation: 'Shelter Sana', date: '2026-01-05', reason: 'Housing', outcome: null, ...over };
+}
+
+export function risk(over: Partial<RiskView> = {}): RiskView {
+  return { id: 'rk1', subject: 'victim', person_id: 'p1', threat: 'Contact by the recruiter', severity: 3, likelihood: 2, level: 6, mitigation: 'Phone changed', review_on: null, ...over };
+}
+
+export function interview(over: Partial<InterviewView> = {}): InterviewView {
+  return {
+    id: 'iv1',
+    person_id: 'p1',
+    stage: 'planning',
+    planned_for: '2026-01-10',
+    venue: 'Child-friendly room',
+    interpreter: null,
+    interpreter_vetted: false,
+    consent_given: false,
+    child_track: false,
+    plan: 'Welfare check first.',
     ...over,
   };
 }

@@ -8,7 +8,7 @@
 // After changing a form: `npx vitest run -u src/test/forms.test.ts`, then
 // review the payload files and run the shell's test.
 import { describe, it, expect } from 'vitest';
-import { screen, within } from '@testing-library/svelte';
+import { screen, waitFor, within } from '@testing-library/svelte';
 import type { Component } from 'svelte';
 import type { Role } from '$lib/bindings/Role';
 import PeopleTab from '../screens/case/PeopleTab.svelte';
@@ -24,7 +24,7 @@ import ReviewTab from '../screens/case/ReviewTab.svelte';
 import ChecklistItem from '../screens/case/ChecklistItem.svelte';
 import NewCaseDialog from '../screens/NewCaseDialog.svelte';
 import TeamSetup from '../screens/setup/TeamSetup.svelte';
-import { asRole, caseDto, checklistItem, team } from './fixtures';
+import { asRole, caseDto, checklistItem, interview, referral, risk, task, team, timelineEvent } from './fixtures';
 import { mockBackend, renderWithUser, type Args } from './backend';
 import { fillEveryField, type Overrides } from './forms';
 import { evidence as evidenceFixture } from '../dev/fixtures';
@@ -39,6 +39,9 @@ type Form = {
   props: Record<string, any>;
   /** The command the form calls when saved. */
   command: string;
+  /** The form sends one command per field changed (an edit form): every
+   *  call of `set_field` and `set_text` is recorded, in order. */
+  edit?: true;
   /** Clicked before the form shows (an Add button). */
   opener?: string;
   /** Which form, when the component has several. */
@@ -51,6 +54,9 @@ type Form = {
 const c = caseDto();
 const reload = async () => {};
 const evidence = evidenceFixture({ id: 'e1', holder: 'Det. Omarov' });
+// A case holding one record of each kind that can be edited; the shell's
+// test adds them first, by the add forms' payloads, under these ids.
+const records = caseDto({ tasks: [task()], timeline: [timelineEvent()], referrals: [referral()], risks: [risk()], interviews: [interview()] });
 const checklistProps = {
   caseId: 'c1',
   templateId: 'initial-actions',
@@ -78,6 +84,15 @@ const FORMS: Form[] = [
   { name: 'add_note', role: 'investigator', component: NotesTab, props: { c, reload }, command: 'add_note' },
   { name: 'add_review', role: 'prosecutor', component: ReviewTab, props: { c, reload }, command: 'add_review', formTestid: 'review-form' },
   { name: 'add_approval', role: 'supervisor', component: ReviewTab, props: { c, reload }, command: 'add_approval' },
+  // The edit forms, on records as the fixtures hold them; every field is
+  // changed, to values other than the add forms' above, which made the
+  // records the shell's test corrects.
+  { name: 'edit_evidence', role: 'investigator', component: EvidenceCard, props: { caseId: 'c1', ev: evidence, reload }, command: 'set_field', edit: true, opener: 'edit-evidence', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'cash' } },
+  { name: 'edit_task', role: 'investigator', component: TasksTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-task', formTestid: 'edit-record-form', typed: { 'edit-record-stage': 'planning' } },
+  { name: 'edit_event', role: 'investigator', component: TimelineTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-event', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'recruitment', 'edit-record-date': '16.03.2009', 'edit-record-country': 'UZ' } },
+  { name: 'edit_referral', role: 'investigator', component: ReferralsTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-referral', formTestid: 'edit-record-form', typed: { 'edit-record-direction': 'incoming', 'edit-record-date': '16.03.2009' } },
+  { name: 'edit_risk', role: 'investigator', component: RisksTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-risk', formTestid: 'edit-record-form', typed: { 'edit-record-subject': 'family', 'edit-record-severity': '4', 'edit-record-likelihood': '1', 'edit-record-review_on': '16.03.2009' } },
+  { name: 'edit_interview', role: 'investigator', component: InterviewsTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-interview', formTestid: 'edit-record-form', typed: { 'edit-record-planned_for': '16.03.2009' } },
   { name: 'set_item_not_applicable', role: 'investigator', component: ChecklistItem, props: checklistProps, command: 'set_item', opener: 'item-na' },
 ];
 
@@ -101,6 +116,17 @@ describe('every form, filled in completely', () => {
 
     if (f.confirm) await user.click(await screen.findByTestId(f.confirm));
 
+    if (f.edit) {
+      const calls = await waitFor(() => {
+        const sent = backend.calls.filter(([c]) => c === 'set_field' || c === 'set_text');
+        expect(sent.length, 'the edit form sent nothing').toBeGreaterThan(0);
+        return sent.map(([command, args]) => ({ command, args }));
+      });
+      const sent = JSON.stringify(calls);
+      for (const text of texts) expect(sent, `the form does not send "${text}"`).toContain(JSON.stringify(text).slice(1, -1));
+      await expect(JSON.stringify({ role: f.role, calls }, null, 2) + '\n').toMatchFileSnapshot(`./payloads/${f.name}.json`);
+      return;
+    }
     const args: Args | undefined = backend.argsOf(f.command);
     expect(args, `${f.command} was not called`).toBeDefined();
     const sent = JSON.stringify(args);

@@ -1,0 +1,91 @@
+// The fields of each kind of record that can be corrected after it was
+// added, as the edit form shows them. Paths and forms follow the case
+// document's schema (crates/model/src/schema/case.rs): a field that is an
+// `Option` there is optional here, and the interview plan is the one
+// collaborative text. What identifies a record (whose interview, whose
+// referral) and what is written once (seizure time, custody) are not here.
+import type { EvidenceView } from '$lib/bindings/EvidenceView';
+import type { TaskView } from '$lib/bindings/TaskView';
+import type { EventView } from '$lib/bindings/EventView';
+import type { ReferralView } from '$lib/bindings/ReferralView';
+import type { RiskView } from '$lib/bindings/RiskView';
+import type { InterviewView } from '$lib/bindings/InterviewView';
+import type { MemberView } from '$lib/bindings/MemberView';
+import { t, v } from '$lib/i18n/index.svelte';
+import { EVENT_KINDS, EVIDENCE_KINDS, REFERRAL_DIRECTIONS, RISK_SUBJECTS, STAGES } from '$lib/vocab';
+import { choices, orBlank, type EditField } from '$lib/edit';
+
+const SCALE = [1, 2, 3, 4, 5] as const;
+
+export const evidenceBase = (id: string) => `evidence/${id}`;
+export function evidenceFields(e: EvidenceView): EditField[] {
+  return [
+    { field: 'label', label: t('evidence.label'), kind: 'text', value: e.label },
+    { field: 'kind', label: t('evidence.kind'), kind: 'select', value: e.kind, options: choices(EVIDENCE_KINDS, (k) => v('evidence_kind', k)) },
+    { field: 'description', label: t('evidence.description'), kind: 'longtext', value: e.description },
+    { field: 'seized_by', label: t('evidence.seized_by'), kind: 'text', value: orBlank(e.seized_by), optional: true },
+    { field: 'seized_from', label: t('evidence.seized_from'), kind: 'text', value: orBlank(e.seized_from), optional: true },
+    { field: 'location', label: t('evidence.location'), kind: 'text', value: orBlank(e.location), optional: true },
+    { field: 'seal_number', label: t('evidence.seal'), kind: 'text', value: orBlank(e.seal_number), optional: true },
+  ];
+}
+
+export const taskBase = (id: string) => `tasks/${id}`;
+export function taskFields(task: TaskView, members: readonly MemberView[]): EditField[] {
+  const assignees = members.map((m) => ({ value: m.id, text: t('tasks.assignee_role', { name: m.name, role: v('role', m.role) }) }));
+  // An assignee no longer in the team is still offered: the form must show what the task holds.
+  if (task.assignee && !members.some((m) => m.id === task.assignee?.id)) assignees.unshift({ value: task.assignee.id, text: task.assignee.name });
+  return [
+    { field: 'title', label: t('tasks.task'), kind: 'text', value: task.title },
+    { field: 'assignee', label: t('tasks.assignee'), kind: 'select', value: orBlank(task.assignee?.id), options: assignees, optional: true },
+    { field: 'due', label: t('tasks.due'), kind: 'date', value: orBlank(task.due), optional: true },
+    { field: 'stage', label: t('cases.stage'), kind: 'select', value: orBlank(task.stage), options: choices(STAGES, (s) => v('stage', s)), optional: true },
+  ];
+}
+
+export const eventBase = (id: string) => `timeline/${id}`;
+export function eventFields(e: EventView): EditField[] {
+  return [
+    { field: 'kind', label: t('timeline.kind'), kind: 'select', value: e.kind, options: choices(EVENT_KINDS, (k) => v('event_kind', k)) },
+    { field: 'date', label: t('timeline.date'), kind: 'date', value: orBlank(e.date), optional: true },
+    { field: 'place', label: t('timeline.place'), kind: 'text', value: e.place },
+    { field: 'country', label: t('timeline.country'), kind: 'text', value: orBlank(e.country), optional: true, maxlength: 3 },
+    { field: 'description', label: t('timeline.description'), kind: 'longtext', value: e.description },
+  ];
+}
+
+export const referralBase = (id: string) => `referrals/${id}`;
+export function referralFields(r: ReferralView): EditField[] {
+  return [
+    { field: 'direction', label: t('referrals.direction'), kind: 'select', value: r.direction, options: choices(REFERRAL_DIRECTIONS, (d) => v('direction', d)) },
+    { field: 'organisation', label: t('referrals.organisation'), kind: 'text', value: r.organisation },
+    { field: 'date', label: t('timeline.date'), kind: 'date', value: orBlank(r.date), optional: true },
+    { field: 'reason', label: t('referrals.reason'), kind: 'text', value: r.reason },
+    { field: 'outcome', label: t('referrals.outcome'), kind: 'text', value: orBlank(r.outcome), optional: true },
+  ];
+}
+
+export const riskBase = (id: string) => `risks/${id}`;
+export function riskFields(r: RiskView): EditField[] {
+  return [
+    { field: 'subject', label: t('risks.subject'), kind: 'select', value: r.subject, options: choices(RISK_SUBJECTS, (s) => v('risk_subject', s)) },
+    { field: 'threat', label: t('risks.threat'), kind: 'text', value: r.threat },
+    { field: 'severity', label: t('risks.severity'), kind: 'select', value: String(r.severity), options: choices(SCALE, String) },
+    { field: 'likelihood', label: t('risks.likelihood'), kind: 'select', value: String(r.likelihood), options: choices(SCALE, String) },
+    { field: 'mitigation', label: t('risks.mitigation'), kind: 'text', value: r.mitigation },
+    { field: 'review_on', label: t('risks.review_on'), kind: 'date', value: orBlank(r.review_on), optional: true },
+  ];
+}
+
+export const interviewBase = (id: string) => `interviews/${id}`;
+export function interviewFields(iv: InterviewView): EditField[] {
+  return [
+    { field: 'planned_for', label: t('interviews.planned_for'), kind: 'date', value: orBlank(iv.planned_for), optional: true },
+    { field: 'venue', label: t('interviews.venue'), kind: 'text', value: orBlank(iv.venue), optional: true },
+    { field: 'interpreter', label: t('interviews.interpreter'), kind: 'text', value: orBlank(iv.interpreter), optional: true },
+    { field: 'interpreter_vetted', label: t('interviews.vetted'), kind: 'check', value: String(iv.interpreter_vetted) },
+    { field: 'consent_given', label: t('interviews.consent'), kind: 'check', value: String(iv.consent_given) },
+    { field: 'child_track', label: t('interviews.child_track'), kind: 'check', value: String(iv.child_track) },
+    { field: 'plan', label: t('interviews.plan'), kind: 'longtext', value: iv.plan, optional: true, collaborative: true },
+  ];
+}
