@@ -42,6 +42,10 @@ pub struct TemplateItem {
     pub required: bool,
     #[serde(default)]
     pub signoff: Option<Role>,
+    /// Role whose sign-off a "not applicable" needs before it counts for the
+    /// stage gate (safety items). Done needs no sign-off.
+    #[serde(default)]
+    pub na_signoff: Option<Role>,
     /// Where the item comes from, e.g. "UNODC manual M8" or "ILO-11 #7".
     pub source: String,
     pub text: Texts,
@@ -177,6 +181,23 @@ pub fn validate(t: &Template) -> Result<(), TemplateError> {
             return bad(format!(
                 "item '{at}': sign-off role must be prosecutor or supervisor, not {r}"
             ));
+        }
+        if let Some(r) = item.na_signoff {
+            if r != Role::Supervisor {
+                return bad(format!(
+                    "item '{at}': a not-applicable sign-off is a supervisor's, not a {r}'s"
+                ));
+            }
+            if item.signoff.is_some() {
+                return bad(format!(
+                    "item '{at}': an item signed off whatever its state needs no separate not-applicable sign-off"
+                ));
+            }
+            if !item.required {
+                return bad(format!(
+                    "item '{at}': only a required item can need a sign-off to be not applicable"
+                ));
+            }
         }
     }
     Ok(())

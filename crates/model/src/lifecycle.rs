@@ -14,6 +14,10 @@ pub struct Gate {
     /// Required items still open, as (template id, item id).
     pub missing_items: Vec<(String, String)>,
     pub missing_signoffs: Vec<MissingSignOff>,
+    /// Required items marked not applicable whose template lets them be so
+    /// only with a sign-off (safety items), not signed off yet: until then
+    /// they hold the gate like open ones, for a different reason.
+    pub unsigned_not_applicable: Vec<MissingSignOff>,
     /// Checklists of the case that follow a template version this copy of
     /// Caravan does not know (made with a newer one): their items cannot be
     /// judged, so they hold the gate until Caravan is updated. One whose
@@ -41,6 +45,7 @@ impl Gate {
     pub fn is_ready(&self) -> bool {
         self.missing_items.is_empty()
             && self.missing_signoffs.is_empty()
+            && self.unsigned_not_applicable.is_empty()
             && self.unknown_templates.is_empty()
     }
 
@@ -50,6 +55,12 @@ impl Gate {
             format!("{} required item(s) open", self.missing_items.len()),
             format!("{} sign-off(s) missing", self.missing_signoffs.len()),
         ];
+        if !self.unsigned_not_applicable.is_empty() {
+            parts.push(format!(
+                "{} item(s) not applicable awaiting sign-off",
+                self.unsigned_not_applicable.len()
+            ));
+        }
         if !self.unknown_templates.is_empty() {
             let names: Vec<String> = self
                 .unknown_templates
@@ -113,7 +124,9 @@ fn unknown_checklists(case: &Case, stage: Stage, catalog: &Catalog) -> Vec<Unkno
 
 /// Computes a stage gate's readiness. A gate is ready when every required
 /// item of the stage's checklists is done or not applicable (with a reason),
-/// every item needing a sign-off has it, and where a template needs the
+/// a not applicable item whose template asks for it is signed off (by
+/// that role: an admin's or anyone else's sign-off does not count), every
+/// item needing a sign-off has it, and where a template needs the
 /// stage signed off, the prosecutor's sign-off or the supervisor's approval
 /// for that stage exists. A checklist of a template version this copy of
 /// Caravan does not know holds the gate: what it requires cannot be judged.
@@ -122,6 +135,7 @@ pub fn gate(case: &Case, stage: Stage, catalog: &Catalog) -> Gate {
         stage,
         missing_items: Vec::new(),
         missing_signoffs: Vec::new(),
+        unsigned_not_applicable: Vec::new(),
         unknown_templates: unknown_checklists(case, stage, catalog),
     };
     for (inst, tpl) in checklists_of(case, stage, catalog) {
@@ -130,16 +144,22 @@ pub fn gate(case: &Case, stage: Stage, catalog: &Catalog) -> Gate {
             if item.required && status == ItemStatus::Open {
                 g.missing_items.push((tpl.id.clone(), item.id.clone()));
             }
+            if let Some(role) = item.na_signoff
+                && item.required
+                && status == ItemStatus::NotApplicable
+                && !item_signed_off(case, inst, &tpl.id, &item.id, role, status)
+            {
+                g.unsigned_not_applicable.push(MissingSignOff {
+                    role,
+                    template_id: tpl.id.clone(),
+                    item_id: Some(item.id.clone()),
+                });
+            }
             if let Some(role) = item.signoff {
                 // Open required items will need it; done items need it now.
                 // A sign-off its signer withdrew no longer counts.
                 let signed = status != ItemStatus::Open
-                    && inst.signoffs.get(&item.id).is_some_and(|s| {
-                        s.role == role
-                            && s.status == status
-                            && crate::signoffs::item_withdrawal(case, &tpl.id, &item.id, s)
-                                .is_none()
-                    });
+                    && item_signed_off(case, inst, &tpl.id, &item.id, role, status);
                 if !signed && (item.required || status != ItemStatus::Open) {
                     g.missing_signoffs.push(MissingSignOff {
                         role,
@@ -160,6 +180,23 @@ pub fn gate(case: &Case, stage: Stage, catalog: &Catalog) -> Gate {
         }
     }
     g
+}
+
+/// Whether the item carries a standing sign-off by `role` of its current
+/// state. A sign-off its signer withdrew no longer counts.
+fn item_signed_off(
+    case: &Case,
+    inst: &crate::case::ChecklistInstance,
+    template_id: &str,
+    item_id: &str,
+    role: Role,
+    status: ItemStatus,
+) -> bool {
+    inst.signoffs.get(item_id).is_some_and(|s| {
+        s.role == role
+            && s.status == status
+            && crate::signoffs::item_withdrawal(case, template_id, item_id, s).is_none()
+    })
 }
 
 fn stage_signed_off(case: &Case, stage: Stage, role: Role) -> bool {

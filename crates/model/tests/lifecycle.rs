@@ -556,3 +556,174 @@ fn a_checklist_of_an_unknown_template_version_holds_the_gate() {
         [("demo".to_string(), "added".to_string())]
     );
 }
+
+const SAFETY: &str = "urgent-safety-check";
+const NO_DANGER: &str = "the report concerns events two years ago; no one is in danger now";
+
+fn sign_off_safety() -> Edit {
+    Edit::SignOffItem {
+        template_id: "intake".into(),
+        item_id: SAFETY.into(),
+    }
+}
+
+/// A case whose intake items are all done except the safety item, marked
+/// not applicable with a reason.
+fn intake_with_safety_not_applicable() -> CaseDoc {
+    let inv = investigator();
+    let mut doc = new_case();
+    for i in required_items("intake") {
+        let edit = if i == SAFETY {
+            not_applicable("intake", &i, Some(NO_DANGER))
+        } else {
+            tick("intake", &i)
+        };
+        doc.apply(edit, &inv, catalog()).unwrap();
+    }
+    doc
+}
+
+/// Each row: who signs off the safety item (if anyone) and how its state is
+/// changed afterwards, then the intake gate: ready, and the items whose
+/// "not applicable" still awaits a sign-off.
+#[test]
+fn a_safety_item_is_not_applicable_only_with_a_supervisors_signoff() {
+    let inv = investigator();
+    let sup = author(Role::Supervisor, "sup-1");
+    type Row<'a> = (&'a str, Vec<(Edit, Author)>, bool, Vec<(Role, &'a str)>);
+    let awaiting = vec![(Role::Supervisor, SAFETY)];
+    let rows: Vec<Row> = vec![
+        (
+            "not applicable, not signed off",
+            vec![],
+            false,
+            awaiting.clone(),
+        ),
+        (
+            "not applicable, signed off by a supervisor",
+            vec![(sign_off_safety(), sup.clone())],
+            true,
+            vec![],
+        ),
+        (
+            "done: no sign-off needed",
+            vec![(tick("intake", SAFETY), inv.clone())],
+            true,
+            vec![],
+        ),
+        (
+            "signed off, then re-marked done",
+            vec![
+                (sign_off_safety(), sup.clone()),
+                (tick("intake", SAFETY), inv.clone()),
+            ],
+            true,
+            vec![],
+        ),
+        (
+            "a non-safety item not applicable with a reason, as before",
+            vec![
+                (tick("intake", SAFETY), inv.clone()),
+                (
+                    not_applicable("intake", "child-possible", Some("adults only")),
+                    inv.clone(),
+                ),
+            ],
+            true,
+            vec![],
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (name, steps, ready, unsigned) in rows {
+        let mut doc = intake_with_safety_not_applicable();
+        for (edit, who) in steps {
+            doc.apply(edit, &who, catalog()).unwrap();
+        }
+        let gate = lifecycle::gate(&doc.case().unwrap(), Stage::Intake, catalog());
+        let got: Vec<(Role, &str)> = gate
+            .unsigned_not_applicable
+            .iter()
+            .map(|m| (m.role, m.item_id.as_deref().unwrap()))
+            .collect();
+        if gate.is_ready() != ready || got != unsigned || !gate.missing_items.is_empty() {
+            failures.push(format!("{name}: {gate:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn an_unsigned_safety_item_holds_the_gate_for_its_own_reason() {
+    let gate = lifecycle::gate(
+        &intake_with_safety_not_applicable().case().unwrap(),
+        Stage::Intake,
+        catalog(),
+    );
+    assert!(gate.missing_items.is_empty() && gate.missing_signoffs.is_empty());
+    assert_eq!(
+        gate.unsigned_not_applicable,
+        [MissingSignOff {
+            role: Role::Supervisor,
+            template_id: "intake".into(),
+            item_id: Some(SAFETY.into()),
+        }]
+    );
+    assert!(
+        gate.what_is_missing()
+            .ends_with("1 item(s) not applicable awaiting sign-off"),
+        "{}",
+        gate.what_is_missing()
+    );
+    let mut doc = intake_with_safety_not_applicable();
+    let err = doc
+        .apply(
+            Edit::CloseStage {
+                stage: Stage::Intake,
+            },
+            &author(Role::Supervisor, "sup-1"),
+            catalog(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "stage.gate_not_ready");
+}
+
+/// No one but a supervisor signs off a safety item's "not applicable": not
+/// a prosecutor, not an admin (an admin is not a supervisor), and not the
+/// investigator who marked it; nor is a done safety item signed off.
+#[test]
+fn only_a_supervisor_signs_off_a_not_applicable_safety_item() {
+    assert_all_refused(
+        vec![
+            (
+                "prosecutor",
+                sign_off_safety(),
+                author(Role::Prosecutor, "pro-1"),
+                "case.invalid",
+            ),
+            (
+                "admin",
+                sign_off_safety(),
+                author(Role::Admin, "adm-1"),
+                "case.invalid",
+            ),
+            (
+                "investigator",
+                sign_off_safety(),
+                investigator(),
+                "case.invalid",
+            ),
+        ],
+        intake_with_safety_not_applicable,
+    );
+    let mut doc = intake_with_safety_not_applicable();
+    doc.apply(tick("intake", SAFETY), &investigator(), catalog())
+        .unwrap();
+    let err = doc
+        .apply(
+            sign_off_safety(),
+            &author(Role::Supervisor, "sup-1"),
+            catalog(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "case.invalid");
+}

@@ -37,6 +37,8 @@ fn policy_table() {
         (Case, Prosecutor, "checklists/prosecution-review/signoffs/act-proven/status", Update, true),
         // Investigators do not sign off, approve or decide gates.
         (Case, Investigator, "checklists/prosecution-review/signoffs/act-proven", Create, false),
+        (Case, Investigator, "checklists/intake/signoffs/urgent-safety-check", Create, false),
+        (Case, Investigator, "checklists/intake/signoffs/urgent-safety-check/role", Update, false),
         (Case, Investigator, "checklists/prosecution-review/items/act-proven/status", Update, true),
         (Case, Supervisor, "checklists/prosecution-review/items/act-proven/status", Update, false),
         (Case, Supervisor, "checklists/identification-sexual/items", Create, true),

@@ -204,6 +204,27 @@ fn invalid_templates_are_refused_with_a_reason() {
             ),
             "template.invalid: template x: title: unknown language 'xx'",
         ),
+        (
+            item("").replace(
+                "required = true\n",
+                "required = true\nna_signoff = \"prosecutor\"\n",
+            ),
+            "template.invalid: template x: item 'a': a not-applicable sign-off is a supervisor's, not a prosecutor's",
+        ),
+        (
+            item("").replace(
+                "required = true\n",
+                "required = true\nsignoff = \"prosecutor\"\nna_signoff = \"supervisor\"\n",
+            ),
+            "template.invalid: template x: item 'a': an item signed off whatever its state needs no separate not-applicable sign-off",
+        ),
+        (
+            item("").replace(
+                "required = true\n",
+                "required = false\nna_signoff = \"supervisor\"\n",
+            ),
+            "template.invalid: template x: item 'a': only a required item can need a sign-off to be not applicable",
+        ),
     ];
     let mut failures = Vec::new();
     for (text, expected) in &rows {
@@ -226,7 +247,9 @@ fn render_markdown(catalog: &Catalog) -> String {
          - **kind**: *action* — something to do; *indicator* — something to look for. Indicators\n  \
            trigger inquiry, they are not proof (UNODC manual M2), and are never required.\n\
          - **required**: must be done, or marked not applicable with a reason, before the stage gate closes.\n\
-         - **sign-off**: the role whose sign-off the item (or the whole stage gate) needs.\n\
+         - **sign-off**: the role whose sign-off the item (or the whole stage gate) needs. *supervisor, if not\n  \
+           applicable*: a safety item that may be marked not applicable, but that counts for the gate only once\n  \
+           a supervisor has signed it off (an admin's sign-off does not count); done, it needs no sign-off.\n\
          - A case keeps the template version it started with; adopting a newer version keeps every ticked item.\n\
          - A checklist of a template version this copy of Caravan does not know (made with a newer one) holds\n  \
            its stage gate, and every gate if the template is unknown altogether, until Caravan is updated.\n\
@@ -280,7 +303,11 @@ fn render_markdown(catalog: &Catalog) -> String {
                 i.text_in("en").replace('|', "\\|"),
                 i.kind,
                 if i.required { "yes" } else { "" },
-                i.signoff.map_or(String::new(), |r| r.to_string()),
+                match (i.signoff, i.na_signoff) {
+                    (Some(r), _) => r.to_string(),
+                    (None, Some(r)) => format!("{r}, if not applicable"),
+                    (None, None) => String::new(),
+                },
                 i.source
             );
         }
@@ -527,4 +554,47 @@ fn adopting_the_corrected_versions_retires_the_replaced_items() {
             assert_eq!(item_status(list, s), ItemStatus::Open);
         }
     }
+}
+
+/// The safety items of the newest templates may be not applicable only with
+/// a supervisor's sign-off; no other item asks for one.
+#[test]
+fn safety_items_need_a_supervisor_to_be_not_applicable() {
+    let catalog = Catalog::builtin();
+    let mut flagged: Vec<(String, String, Role)> = Vec::new();
+    for t in catalog.latest_all() {
+        for i in &t.items {
+            if let Some(r) = i.na_signoff {
+                flagged.push((t.id.clone(), i.id.clone(), r));
+            }
+        }
+    }
+    flagged.sort();
+    let expected: Vec<(String, String, Role)> = [
+        ("child-procedures", "guardian-appointed"),
+        ("initial-actions", "immediate-safety"),
+        ("initial-actions", "medical-needs"),
+        ("initial-actions", "non-punishment-flagged"),
+        ("initial-actions", "presume-child"),
+        ("intake", "urgent-safety-check"),
+    ]
+    .iter()
+    .map(|(t, i)| (t.to_string(), i.to_string(), Role::Supervisor))
+    .collect();
+    assert_eq!(flagged, expected);
+    let presume = catalog
+        .latest("initial-actions")
+        .unwrap()
+        .item("presume-child")
+        .unwrap();
+    assert!(
+        presume
+            .text_in("en")
+            .starts_with("Where the age check leaves doubt")
+    );
+    assert!(
+        presume
+            .text_in("ru")
+            .starts_with("Если проверка возраста оставляет сомнения")
+    );
 }

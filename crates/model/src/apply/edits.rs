@@ -343,20 +343,29 @@ impl CaseDoc {
         let role = by.author.role;
         let case = self.case()?;
         let (inst, item) = instance_and_item(&case, by.catalog, template_id, &item_id)?;
-        if item.signoff != Some(role) {
+        let status = inst
+            .items
+            .get(&item_id)
+            .map_or(ItemStatus::Open, |s| s.status);
+        // A safety item's "not applicable" is signed off by its role; the
+        // item done needs no sign-off.
+        let na_signer = item.na_signoff == Some(role);
+        if item.signoff != Some(role) && !na_signer {
             return Err(ModelError::Invalid {
                 field: item_id,
                 message: format!("this item is not signed off by a {role}"),
             });
         }
-        let status = inst
-            .items
-            .get(&item_id)
-            .map_or(ItemStatus::Open, |s| s.status);
         if status == ItemStatus::Open {
             return Err(ModelError::Invalid {
                 field: item_id,
                 message: "an open item cannot be signed off".into(),
+            });
+        }
+        if item.signoff != Some(role) && status != ItemStatus::NotApplicable {
+            return Err(ModelError::Invalid {
+                field: item_id,
+                message: "only this item's \"not applicable\" is signed off".into(),
             });
         }
         let signoffs = DocPath::keys(["checklists", template_id, "signoffs"]);
