@@ -84,6 +84,18 @@ fn gate_view(g: &Gate) -> GateView {
             .map(|(t, i)| format!("{t}/{i}"))
             .collect(),
         missing_signoffs: g.missing_signoffs.iter().map(|m| m.role).collect(),
+        not_applicable_unsigned: g
+            .unsigned_not_applicable
+            .iter()
+            .map(|m| UnsignedNotApplicableView {
+                item: format!(
+                    "{}/{}",
+                    m.template_id,
+                    m.item_id.as_deref().unwrap_or_default()
+                ),
+                role: m.role,
+            })
+            .collect(),
         unknown_templates: g
             .unknown_templates
             .iter()

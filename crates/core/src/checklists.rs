@@ -108,7 +108,10 @@ impl Workspace {
                         reason: st.and_then(|s| s.reason.clone()),
                         note: st.and_then(|s| s.note.clone()),
                         evidence_ids: st.map(|s| s.evidence_ids.clone()).unwrap_or_default(),
-                        signoff_needed: i.signoff,
+                        // A safety item's "not applicable" needs one too.
+                        signoff_needed: i.signoff.or(i
+                            .na_signoff
+                            .filter(|_| item_status(inst, &i.id) == ItemStatus::NotApplicable)),
                         // Not one for another marking, nor one withdrawn.
                         signed_off_by: inst
                             .signoffs

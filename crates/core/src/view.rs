@@ -340,9 +340,22 @@ pub struct GateView {
     pub missing_items: Vec<String>,
     /// Roles whose sign-off is missing.
     pub missing_signoffs: Vec<Role>,
+    /// Required items marked not applicable that count only once signed
+    /// off (safety items), not signed off yet: they hold the gate.
+    pub not_applicable_unsigned: Vec<UnsignedNotApplicableView>,
     /// "template@version" of checklists made with a template version this
     /// copy of Caravan does not know; they hold the gate.
     pub unknown_templates: Vec<String>,
+}
+
+/// A not applicable item that needs a sign-off before it counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct UnsignedNotApplicableView {
+    /// "template/item".
+    pub item: String,
+    /// Whose sign-off it needs.
+    pub role: Role,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -356,3 +356,68 @@ fn no_prosecutor_reviews_a_case_nobody_granted() {
     let view = inv.show_case(&case).unwrap();
     assert!(view.assignment.reviewers.is_empty());
 }
+
+/// A safety item marked not applicable holds its gate, named as awaiting a
+/// supervisor's sign-off, until a supervisor signs it off; an admin's
+/// sign-off is refused.
+#[test]
+fn a_safety_items_not_applicable_holds_the_gate_until_a_supervisor_signs_it_off() {
+    let dirs = tempfile::tempdir().unwrap();
+    let (mut admin, mut inv) = admin_and_investigator(dirs.path());
+    let mut sup = enrol(
+        &mut admin,
+        &dirs.path().join("sup"),
+        "Dana",
+        Role::Supervisor,
+    );
+    let case = open_case(&mut inv, "KZ-12", "Kiln");
+    let na = ItemUpdate {
+        status: ItemStatus::NotApplicable,
+        reason: Some("events two years ago; no one is in danger now".into()),
+        note: None,
+        evidence_ids: vec![],
+        interview_ids: vec![],
+    };
+    inv.set_item(&case, "intake", "urgent-safety-check", na)
+        .unwrap();
+    let awaiting = |ws: &mut Workspace| {
+        let view = ws.show_case(&case).unwrap();
+        let intake = view
+            .stages
+            .iter()
+            .find(|s| s.stage == Stage::Intake)
+            .unwrap();
+        intake
+            .gate
+            .not_applicable_unsigned
+            .iter()
+            .map(|n| (n.item.clone(), n.role))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        awaiting(&mut inv),
+        [("intake/urgent-safety-check".to_string(), Role::Supervisor)]
+    );
+    let lists = inv.checklists(&case, Some(Stage::Intake), "en").unwrap();
+    let item = lists[0]
+        .items
+        .iter()
+        .find(|i| i.id == "urgent-safety-check")
+        .unwrap();
+    assert_eq!(item.signoff_needed, Some(Role::Supervisor));
+    let refused = inv
+        .sign_off_item(&case, "intake", "urgent-safety-check")
+        .unwrap_err();
+    assert_eq!(refused.code(), "case.invalid");
+    swap(&mut inv, &mut admin);
+    let refused = admin
+        .sign_off_item(&case, "intake", "urgent-safety-check")
+        .unwrap_err();
+    assert_eq!(refused.code(), "case.invalid");
+    let (dana, _) = sup.me().unwrap();
+    admin.grant(&case, &dana, true).unwrap();
+    swap(&mut admin, &mut sup);
+    sup.sign_off_item(&case, "intake", "urgent-safety-check")
+        .unwrap();
+    assert!(awaiting(&mut sup).is_empty());
+}

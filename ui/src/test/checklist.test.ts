@@ -19,7 +19,7 @@ const readyStage: StageView = {
   status: 'active',
   opened_at: 1_795_824_000_000,
   closed_at: null,
-  gate: { ready: true, missing_items: [], missing_signoffs: [], unknown_templates: [] },
+  gate: { ready: true, missing_items: [], missing_signoffs: [], not_applicable_unsigned: [], unknown_templates: [] },
 };
 
 describe('checklists', () => {
@@ -120,12 +120,34 @@ describe('checklists: a refused N/A', () => {
       status: 'active',
       opened_at: 1_795_824_000_000,
       closed_at: null,
-      gate: { ready: false, missing_items: [], missing_signoffs: [], unknown_templates: ['identification-general@9'] },
+      gate: { ready: false, missing_items: [], missing_signoffs: [], not_applicable_unsigned: [], unknown_templates: ['identification-general@9'] },
     };
     render(StageTrack, { props: { c: caseDto({ stages: [stage] }), reload: async () => {} } });
     const held = await screen.findByTestId('gate-template-unknown');
     expect(held).toHaveTextContent('identification-general@9');
     expect(held).toHaveTextContent('update Caravan');
+  });
+
+  it('names a safety item marked not applicable that still needs a supervisor\'s sign-off', async () => {
+    asRole('investigator');
+    mockBackend({ checklists: [] });
+    const stage: StageView = {
+      stage: 'intake',
+      status: 'active',
+      opened_at: 1_795_824_000_000,
+      closed_at: null,
+      gate: {
+        ready: false,
+        missing_items: [],
+        missing_signoffs: [],
+        not_applicable_unsigned: [{ item: 'intake/urgent-safety-check', role: 'supervisor' }],
+        unknown_templates: [],
+      },
+    };
+    render(StageTrack, { props: { c: caseDto({ stages: [stage] }), reload: async () => {} } });
+    const held = await screen.findByTestId('gate-na-unsigned');
+    expect(held).toHaveTextContent('marked not applicable');
+    expect(held).toHaveTextContent('signed off by the supervisor');
   });
 
   it('regression: tells only who may close a ready stage that it can be closed; an investigator is told who closes it and asks them', async () => {
