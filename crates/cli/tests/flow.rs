@@ -293,3 +293,38 @@ fn the_other_commands_run() {
     let log = a.json(&["audit", "log", "--limit", "3"]);
     assert_eq!(log.as_array().unwrap().len(), 3);
 }
+
+/// A safety item marked not applicable is named in the case as awaiting a
+/// supervisor's sign-off.
+#[test]
+fn case_show_names_a_safety_item_awaiting_a_supervisors_signoff() {
+    let t = team();
+    let case = new_case(&t.inv, "2026-015");
+    t.inv.ok(&[
+        "checklist",
+        "tick",
+        &case,
+        "intake",
+        "urgent-safety-check",
+        "--na",
+        "events two years ago",
+    ]);
+    let view = t.inv.json(&["case", "show", &case]);
+    let intake = view["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stage"] == "intake")
+        .unwrap();
+    assert_eq!(
+        intake["gate"]["not_applicable_unsigned"],
+        json!([{ "item": "intake/urgent-safety-check", "role": "supervisor" }])
+    );
+    let text = t.inv.ok(&["case", "show", &case]);
+    assert!(
+        text.contains(
+            "Marked not applicable, counts for the gate once signed off by the supervisor: intake/urgent-safety-check (intake)"
+        ),
+        "{text}"
+    );
+}

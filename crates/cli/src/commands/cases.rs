@@ -236,6 +236,20 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             "Некоторые контрольные списки созданы по более новой версии шаблона; обновите Caravan, чтобы работать с ними. До тех пор соответствующие этапы нельзя закрыть.",
         ))?;
     }
+    for s in &v.stages {
+        for n in &s.gate.not_applicable_unsigned {
+            o.line(&format!(
+                "{} {}: {} ({})",
+                o.lang.pick(
+                    "Marked not applicable, counts for the gate once signed off by the",
+                    "Отмечено как неприменимое; учитывается для закрытия этапа после утверждения:",
+                ),
+                n.role,
+                n.item,
+                s.stage
+            ))?;
+        }
+    }
     o.listing(
         "People (identities masked)",
         &["id", "kind", "pseudonym", "status", "citizenship"],
