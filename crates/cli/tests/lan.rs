@@ -177,9 +177,10 @@ fn a_watch_pushes_an_edit_made_while_connected() {
     assert!(case_ids(&t.admin.json(&["case", "list"])).contains(&first));
 }
 
-/// Whether the case `id` is in the watching process's vault within 10 s.
+/// Whether the case `id` is in the watching process's vault within a
+/// minute (a deadline for a loaded machine, never a timing assertion).
 fn holds(p: &mut Running, id: &str) -> bool {
-    (0..200).any(|_| {
+    (0..1200).any(|_| {
         let found = case_ids(&p.run("case list")).iter().any(|c| c == id);
         if !found {
             std::thread::sleep(Duration::from_millis(50));
