@@ -148,7 +148,7 @@ impl Discovery {
                             let Some(device) = key.recognise(&instance, t, &peers) else {
                                 continue;
                             };
-                            for ip in info.get_addresses() {
+                            for ip in info.get_addresses().iter().filter(|ip| dialable(ip)) {
                                 let found = Found {
                                     address: SocketAddr::new(*ip, info.get_port()),
                                     device: device.to_string(),
@@ -182,6 +182,16 @@ impl Discovery {
             },
             found_rx,
         ))
+    }
+}
+
+/// Whether an advertised address can be dialled as it is: an IPv6
+/// link-local address needs the interface it was seen on, which the
+/// advert does not carry, so dialling it would only fail.
+fn dialable(ip: &std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(_) => true,
+        std::net::IpAddr::V6(v6) => !v6.is_unicast_link_local(),
     }
 }
 
