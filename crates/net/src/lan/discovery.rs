@@ -216,3 +216,24 @@ impl Drop for Discovery {
         let _ = self.daemon.shutdown();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::dialable;
+
+    /// Regression: an advert's IPv6 link-local address was dialled
+    /// without its interface, failed, and was reported as a failure of the
+    /// device (and, on a two-laptop link, could come before the address
+    /// that works).
+    #[test]
+    fn link_local_ipv6_addresses_are_not_dialled() {
+        let check = |ip: &str, expect: bool| {
+            assert_eq!(dialable(&ip.parse().unwrap()), expect, "{ip}");
+        };
+        check("10.77.0.1", true);
+        check("192.168.1.20", true);
+        check("fe80::aca2:12ff:fe24:62ef", false);
+        check("fd00::1", true);
+        check("2001:db8::1", true);
+    }
+}
