@@ -123,6 +123,26 @@ pub async fn postgres() -> Option<String> {
     Some(format!("{base} dbname={name}"))
 }
 
+/// Ends every relay's listening connection to the database `db` (as a
+/// restart or a network fault would); how many were ended.
+pub async fn end_listeners(db: &str) -> usize {
+    let (client, conn) = tokio_postgres::connect(db, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    let driver = tokio::spawn(conn);
+    let ended = client
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND query LIKE 'LISTEN caravan%'",
+            &[],
+        )
+        .await
+        .unwrap();
+    drop(client);
+    let _ = driver.await;
+    ended.len()
+}
+
 pub fn rand_bytes<const N: usize>() -> [u8; N] {
     let mut b = [0u8; N];
     getrandom::fill(&mut b).unwrap();

@@ -208,21 +208,7 @@ async fn an_envelope_memory_has_not_heard_of_is_fetched_from_the_store() {
     // subscribers are told to fetch, and memory has forgotten what it
     // held, so that fetch sees the envelope.
     let five = append_unannounced(&db, &t, b"five").await;
-    let (client, conn) = tokio_postgres::connect(&db, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    let driver = tokio::spawn(conn);
-    let ended = client
-        .query(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-             WHERE datname = current_database() AND query LIKE 'LISTEN caravan%'",
-            &[],
-        )
-        .await
-        .unwrap();
-    assert_eq!(ended.len(), 1);
-    drop(client);
-    let _ = driver.await;
+    assert_eq!(end_listeners(&db).await, 1);
     notified(&mut b).await;
     let items = same_as_store(&mut b, &store, &t.inv_b, four, 1000).await;
     assert_eq!(items.iter().map(|e| e.seq).collect::<Vec<_>>(), [five]);

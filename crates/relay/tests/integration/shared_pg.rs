@@ -65,21 +65,7 @@ async fn a_relay_whose_listening_connection_drops_listens_again_and_resynchronis
         .unwrap();
     assert_eq!(notified(&mut b).await, first);
     // The database ends every listening connection (both relays').
-    let (client, conn) = tokio_postgres::connect(&db, tokio_postgres::NoTls)
-        .await
-        .unwrap();
-    let driver = tokio::spawn(conn);
-    let ended = client
-        .query(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-             WHERE datname = current_database() AND query LIKE 'LISTEN caravan%'",
-            &[],
-        )
-        .await
-        .unwrap();
-    assert_eq!(ended.len(), 2);
-    drop(client);
-    let _ = driver.await;
+    assert_eq!(end_listeners(&db).await, 2);
     // Once listening again, relay two tells its subscribers to fetch (it
     // may have missed appends), and announcements flow again.
     assert_eq!(notified(&mut b).await, first);
