@@ -240,12 +240,7 @@ async fn authenticate(
     // A team the operator no longer lists (or never did, registered before
     // the list) is served no more: its rosters are refused too, so its
     // revocations would never take effect here.
-    if shared
-        .config
-        .allowed_teams
-        .as_ref()
-        .is_some_and(|teams| !teams.contains(&team))
-    {
+    if !shared.config.serves(&team) {
         return Err(Refusal::fatal(
             RelayCode::TeamNotAllowed,
             "this relay no longer serves this team; ask its operator",

@@ -47,6 +47,15 @@ impl Default for Config {
     }
 }
 
+impl Config {
+    /// Whether the operator lets team `team` register and sync here.
+    pub fn serves(&self, team: &store::TeamId) -> bool {
+        self.allowed_teams
+            .as_ref()
+            .is_none_or(|teams| teams.contains(team))
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
     #[error("the relay's key could not be made: {0}")]

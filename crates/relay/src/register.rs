@@ -36,12 +36,7 @@ pub(crate) async fn register(shared: &Shared, signed: SignedRoster) -> Result<Re
             "this roster is for another relay",
         ));
     }
-    if shared
-        .config
-        .allowed_teams
-        .as_ref()
-        .is_some_and(|teams| !teams.contains(&roster.team_id))
-    {
+    if !shared.config.serves(&roster.team_id) {
         return Err(Refusal::new(
             RelayCode::TeamNotAllowed,
             format!(
