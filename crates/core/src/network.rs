@@ -39,12 +39,20 @@ impl Workspace {
             device: replica.device().to_hex(),
             discovery_key: replica.lan_discovery_key()?,
             static_secret: replica.lan_static_secret(),
-            peers: replica
-                .lan_peers()?
-                .into_iter()
-                .map(|(id, key)| (id.to_hex(), key))
-                .collect(),
+            peers: self.lan_peers()?,
         })
+    }
+
+    /// The team's other active devices: id (hex) and X25519 agreement key
+    /// (what a LAN answer tries a `KK` dialler against, with no secret
+    /// read).
+    pub fn lan_peers(&self) -> Result<Vec<(String, [u8; 32])>> {
+        Ok(self
+            .replica()?
+            .lan_peers()?
+            .into_iter()
+            .map(|(id, key)| (id.to_hex(), key))
+            .collect())
     }
 
     /// This device's answer to a relay's challenge on the channel named

@@ -186,9 +186,9 @@ impl<W: WorkspaceAccess> LanHost for Host<W> {
     }
     fn peers(&self) -> Vec<[u8; 32]> {
         self.ws
-            .with(|ws| ws.lan_credentials().ok())
+            .with(|ws| ws.lan_peers().ok())
             .flatten()
-            .map(|c| c.peers.into_iter().map(|(_, key)| key).collect())
+            .map(|peers| peers.into_iter().map(|(_, key)| key).collect())
             .unwrap_or_default()
     }
     fn open_session(&self, peer: &str) -> Result<HostSession<W>, HostError> {
