@@ -371,6 +371,24 @@ const TOOLKIT: &str = "UNODC Toolkit to Combat Trafficking in Persons (2008)";
 
 /// Facts about the shipped templates that reviews have corrected; each row
 /// pins one of them on the newest version.
+/// Items whose meaning changed in a template's second version: the old id,
+/// and the new ids that take its place.
+const REPLACED: [(&str, &str, &[&str]); 2] = [
+    (
+        "victim-interview",
+        "consent-and-rights",
+        &[
+            "procedural-rights-explained",
+            "consent-recording-and-sharing",
+        ],
+    ),
+    (
+        "initial-actions",
+        "non-punishment",
+        &["non-punishment-flagged", "parallel-proceedings-checked"],
+    ),
+];
+
 #[test]
 fn corrected_facts_stay_corrected() {
     let catalog = Catalog::builtin();
@@ -413,22 +431,7 @@ fn corrected_facts_stay_corrected() {
     }
 
     // Items whose meaning changed have new ids; the old versions keep the old.
-    let replaced = [
-        (
-            "victim-interview",
-            "consent-and-rights",
-            &[
-                "procedural-rights-explained",
-                "consent-recording-and-sharing",
-            ][..],
-        ),
-        (
-            "initial-actions",
-            "non-punishment",
-            &["non-punishment-flagged", "parallel-proceedings-checked"][..],
-        ),
-    ];
-    for (template, old, successors) in replaced {
+    for (template, old, successors) in REPLACED {
         let newest = latest(template);
         assert!(newest.item(old).is_none(), "{template}/{old} is retired");
         for s in successors {
@@ -511,22 +514,8 @@ fn adopting_the_corrected_versions_retires_the_replaced_items() {
     )
     .unwrap();
     let catalog = Catalog::builtin();
-    let rows = [
-        (
-            "victim-interview",
-            "consent-and-rights",
-            &[
-                "procedural-rights-explained",
-                "consent-recording-and-sharing",
-            ][..],
-        ),
-        (
-            "initial-actions",
-            "non-punishment",
-            &["non-punishment-flagged", "parallel-proceedings-checked"][..],
-        ),
-    ];
-    for (template, old, successors) in rows {
+
+    for (template, old, successors) in REPLACED {
         assert_eq!(doc.case().unwrap().checklists[template].version, 1);
         doc.apply(tick(template, old), &inv, catalog).unwrap();
         let case = doc.case().unwrap();
