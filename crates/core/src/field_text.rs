@@ -2,20 +2,13 @@
 //! the field holds now, so `case edit … victims/v1/status actual` stores
 //! the vocabulary's document name and `… age_at_trafficking 17` a number.
 
-use automerge::{AutoCommit, ObjType, ROOT, ReadDoc, ScalarValue, Value};
+use automerge::{AutoCommit, ReadDoc, ScalarValue, Value};
 use caravan_model::*;
 
 /// The scalar at `path`, if there is one.
 pub(crate) fn scalar_at(doc: &AutoCommit, path: &DocPath) -> Option<Scalar> {
-    let mut obj = ROOT;
     let (last, parents) = path.segments().split_last()?;
-    for seg in parents {
-        let Seg::Key(k) = seg else { return None };
-        match doc.get(&obj, k.as_str()).ok()?? {
-            (Value::Object(ObjType::Map), id) => obj = id,
-            _ => return None,
-        }
-    }
+    let obj = caravan_model::later::object_at(doc, &DocPath(parents.to_vec()))?;
     let Seg::Key(k) = last else { return None };
     match doc.get(&obj, k.as_str()).ok()?? {
         (Value::Scalar(s), _) => Some(match s.as_ref() {

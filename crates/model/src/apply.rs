@@ -99,6 +99,7 @@ impl CaseDoc {
             checklists,
             review: Default::default(),
             approvals: Default::default(),
+            links: Default::default(),
         };
         let mut me = CaseDoc {
             doc: AutoCommit::new().with_actor(actor),

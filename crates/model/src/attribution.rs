@@ -122,6 +122,7 @@ pub static CASE_ATTRIBUTION: &[Attributed] = &[
     attributed("checklists/*/signoffs/*", &[("by", M), ("role", R), ("at", T)], "a sign-off"),
     attributed("review/*", BY_AT, "a review item"),
     attributed("approvals/*", BY_AT, "an approval"),
+    attributed("links/*", RECORDED, "a link to another case"),
 ];
 
 /// The attribution fields of the team document. Its times are shown, not

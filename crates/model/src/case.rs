@@ -43,6 +43,10 @@ pub struct Case {
     pub checklists: BTreeMap<String, ChecklistInstance>,
     pub review: BTreeMap<String, ReviewItem>,
     pub approvals: BTreeMap<String, Approval>,
+    /// Links to other cases. A later collection: older cases lack it until
+    /// their first link (see `crate::later`).
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub links: BTreeMap<String, CaseLink>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -407,6 +411,21 @@ pub struct Approval {
     pub comment: Option<String>,
     pub by: MemberId,
     pub at: Millis,
+}
+
+/// A link from this case to another one: the same suspect, victim, route
+/// or network seen in both.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct CaseLink {
+    /// The other case's id.
+    pub case_id: String,
+    /// The other case's reference as the person who linked them saw it, so
+    /// that a device that cannot open the other case still says which it is.
+    pub reference: String,
+    pub relation: CaseLinkKind,
+    pub note: Option<String>,
+    pub recorded_at: Millis,
+    pub recorded_by: MemberId,
 }
 
 /// Paths (see [`crate::path`]) of fields that identify a person.

@@ -8,6 +8,7 @@ use automerge::{
 use serde::Serialize;
 
 use crate::error::ModelError;
+use crate::later;
 use crate::path::{DocPath, Seg};
 
 /// One field with several concurrent values.
@@ -80,6 +81,17 @@ fn walk(doc: &AutoCommit, obj: &ObjId, path: &DocPath, out: &mut Vec<Conflict>) 
         .flatten()
         .map(|(_, id)| id);
         let here = path.child(seg);
+        if obj == &ROOT
+            && let Seg::Key(k) = &here.segments()[0]
+            && later::is_later(k)
+        {
+            // Maps two devices made at once for a later collection are one
+            // collection, read as their union: not a conflict to decide.
+            for map in later::maps(doc, k) {
+                walk(doc, &map, &here, out);
+            }
+            continue;
+        }
         if all.len() > 1 {
             out.push(Conflict {
                 sensitive: here.is_sensitive(),
@@ -116,17 +128,7 @@ pub(crate) fn resolve(
         id: path.to_string(),
     };
     let (last, parent_path) = path.segments().split_last().ok_or_else(not_found)?;
-    let mut parent = ROOT;
-    for seg in parent_path {
-        let got = match seg {
-            Seg::Key(k) => doc.get(&parent, k.as_str()),
-            Seg::Index(i) => doc.get(&parent, *i),
-        };
-        match got.ok().flatten() {
-            Some((Value::Object(_), id)) => parent = id,
-            _ => return Err(not_found()),
-        }
-    }
+    let parent = later::object_at(doc, &DocPath(parent_path.to_vec())).ok_or_else(not_found)?;
     let all = match last {
         Seg::Key(k) => doc.get_all(&parent, k.as_str()),
         Seg::Index(i) => doc.get_all(&parent, *i),

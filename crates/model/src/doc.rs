@@ -2,13 +2,14 @@
 //! saved, merged and read. Changing it goes through [`crate::Edit`]s, which
 //! `apply.rs` checks and writes.
 
-use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ROOT, ReadDoc};
+use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ReadDoc};
 use autosurgeon::hydrate;
 
 use crate::attribution;
 use crate::case::{Case, Millis};
 use crate::conflicts::{self, Conflict};
 use crate::error::{ModelError, am};
+use crate::later;
 use crate::path::{DocPath, Seg};
 
 /// One case document.
@@ -46,7 +47,10 @@ impl CaseDoc {
     /// The case as plain data. Where a field has a conflict this shows the
     /// value Automerge picks; [`CaseDoc::conflicts`] lists the others.
     pub fn case(&self) -> Result<Case, ModelError> {
-        hydrate(&self.doc).map_err(|e| ModelError::Document(e.to_string()))
+        let document = |e: autosurgeon::HydrateError| ModelError::Document(e.to_string());
+        let mut case: Case = hydrate(&self.doc).map_err(document)?;
+        later::add_concurrent(&self.doc, &mut case).map_err(document)?;
+        Ok(case)
     }
 
     pub fn heads(&mut self) -> Vec<ChangeHash> {
@@ -92,24 +96,10 @@ impl CaseDoc {
 
     /// Follows a path of map keys through the winning values to an object.
     pub(crate) fn obj_at(&self, path: &DocPath) -> Result<ObjId, ModelError> {
-        let mut obj = ROOT;
-        for seg in path.segments() {
-            let got = match seg {
-                Seg::Key(k) => self.doc.get(&obj, k.as_str()),
-                Seg::Index(i) => self.doc.get(&obj, *i),
-            }
-            .map_err(am)?;
-            match got {
-                Some((automerge::Value::Object(_), id)) => obj = id,
-                _ => {
-                    return Err(ModelError::NotFound {
-                        what: "path",
-                        id: path.to_string(),
-                    });
-                }
-            }
-        }
-        Ok(obj)
+        later::object_at(&self.doc, path).ok_or_else(|| ModelError::NotFound {
+            what: "path",
+            id: path.to_string(),
+        })
     }
 
     /// The parent object and key of an existing scalar field.

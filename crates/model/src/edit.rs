@@ -42,6 +42,7 @@ pub enum Record {
     Note(Note),
     Review(ReviewItem),
     Approval(Approval),
+    CaseLink(CaseLink),
 }
 
 impl Record {
@@ -60,6 +61,7 @@ impl Record {
             Record::Note(_) => "notes",
             Record::Review(_) => "review",
             Record::Approval(_) => "approvals",
+            Record::CaseLink(_) => "links",
         }
     }
 }
@@ -134,6 +136,7 @@ pub(crate) fn edit_summary(edit: &Edit) -> &'static str {
             "risks" => "add risk assessment",
             "notes" => "add note",
             "review" => "add review item",
+            "links" => "add case link",
             _ => "add approval",
         },
         Edit::Set { .. } => "edit field",

@@ -18,6 +18,7 @@ pub mod date;
 pub mod doc;
 pub mod edit;
 pub mod error;
+pub mod later;
 pub mod lifecycle;
 pub mod path;
 pub mod policy;
@@ -31,10 +32,10 @@ pub mod vocab;
 
 pub use apply::NewCase;
 pub use case::{
-    Approval, Assignment, CASE_SCHEMA, Case, CaseHeader, ChecklistInstance, CustodyEntry, Evidence,
-    Identity, Interview, ItemState, LegalArticle, MemberId, Millis, Note, Referral, ReviewItem,
-    RiskAssessment, SENSITIVE_PATHS, SignOff, SignOffRef, StageState, Suspect, Task, TimelineEvent,
-    Victim, Witness,
+    Approval, Assignment, CASE_SCHEMA, Case, CaseHeader, CaseLink, ChecklistInstance, CustodyEntry,
+    Evidence, Identity, Interview, ItemState, LegalArticle, MemberId, Millis, Note, Referral,
+    ReviewItem, RiskAssessment, SENSITIVE_PATHS, SignOff, SignOffRef, StageState, Suspect, Task,
+    TimelineEvent, Victim, Witness,
 };
 pub use checklist::{Catalog, Template, TemplateItem};
 pub use conflicts::{Conflict, ConflictValue};
@@ -46,7 +47,7 @@ pub use path::{DocPath, Seg};
 pub use policy::{DocKind, WriteKind};
 pub use scalar::Scalar;
 pub use vocab::{
-    CaseStatus, ControlMethod, Decision, EventKind, EvidenceKind, Exploitation, ItemKind,
-    ItemStatus, PeaceStage, PerpetratorRole, RecruitmentMethod, ReferralDirection, ReviewKind,
-    RiskSubject, Role, Sex, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
+    CaseLinkKind, CaseStatus, ControlMethod, Decision, EventKind, EvidenceKind, Exploitation,
+    ItemKind, ItemStatus, PeaceStage, PerpetratorRole, RecruitmentMethod, ReferralDirection,
+    ReviewKind, RiskSubject, Role, Sex, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
 };

@@ -122,6 +122,7 @@ const CASE_SECTIONS: &[&[Rule]] = &[
     &investigation_record!("referrals"),
     &investigation_record!("risks"),
     &investigation_record!("notes"),
+    &investigation_record!("links"),
 ];
 
 /// The case-document policy table, in the order rules are tried.

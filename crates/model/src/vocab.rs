@@ -320,6 +320,18 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// What two linked cases share.
+    CaseLinkKind {
+        SameSuspect => "same_suspect",
+        SameVictim => "same_victim",
+        SameNetwork => "same_network",
+        SameRoute => "same_route",
+        SamePlace => "same_place",
+        Other => "other",
+    }
+}
+
+vocabulary! {
     /// Sex as recorded by HTCDS.
     Sex {
         Female => "female",

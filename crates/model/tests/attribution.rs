@@ -123,6 +123,17 @@ fn note(by: &Author) -> Record {
     })
 }
 
+fn case_link(by: &Author) -> Record {
+    Record::CaseLink(CaseLink {
+        case_id: "c2".into(),
+        reference: "KZ-2026-0007".into(),
+        relation: CaseLinkKind::SameSuspect,
+        note: None,
+        recorded_at: by.at,
+        recorded_by: by.member.clone(),
+    })
+}
+
 fn review(by: &Author) -> Record {
     Record::Review(ReviewItem {
         kind: ReviewKind::Comment,
@@ -181,6 +192,7 @@ fn seeded() -> CaseDoc {
         (insert("rf1", referral(&inv)), inv.clone()),
         (insert("rk1", risk(&inv)), inv.clone()),
         (insert("n1", note(&inv)), inv.clone()),
+        (insert("l1", case_link(&inv)), inv.clone()),
         (tick("initial-actions", "immediate-safety"), inv.clone()),
         (tick("prosecution-review", "act-proven"), inv.clone()),
         (sign_off("act-proven"), pro()),
@@ -213,6 +225,7 @@ const MADE: &[(&str, &str)] = &[
     ("checklists/prosecution-review/signoffs/act-proven", "pro-1"),
     ("review/r1", "pro-1"),
     ("approvals/a1", "sup-1"),
+    ("links/l1", "inv-1"),
 ];
 
 fn path(p: &str) -> DocPath {

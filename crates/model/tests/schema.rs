@@ -337,6 +337,14 @@ fn sample_case() -> Case {
         )]),
         review,
         approvals,
+        links: one_each(CaseLinkKind::ALL, "ln", |i, relation| CaseLink {
+            case_id: format!("c{i}"),
+            reference: format!("KZ-2026-{i:04}"),
+            relation: *relation,
+            note: Some(format!("same phone number {i}")),
+            recorded_at: at,
+            recorded_by: "inv-1".into(),
+        }),
     }
 }
 

@@ -13,6 +13,7 @@ use crate::checklist::{Catalog, Template};
 use crate::doc::CaseDoc;
 use crate::edit::{AttachmentRef, Author, Edit, Record};
 use crate::error::{ModelError, am, rec};
+use crate::later;
 use crate::lifecycle;
 use crate::path::{DocPath, Seg};
 use crate::policy::{self, DocKind, WriteKind};
@@ -128,6 +129,25 @@ impl CaseDoc {
         }
     }
 
+    /// The map of later collection `coll` a new record `id` goes into: the
+    /// one Automerge shows, made by this change where the case predates the
+    /// collection. None of the collection's maps may hold `id` yet.
+    fn later_collection(&mut self, coll: &'static str, id: &str) -> Result<ObjId, ModelError> {
+        if later::map_holding(&self.doc, coll, id).is_some() {
+            return Err(ModelError::DuplicateId {
+                collection: coll,
+                id: id.to_string(),
+            });
+        }
+        match later::maps(&self.doc, coll).into_iter().next() {
+            Some(map) => Ok(map),
+            None => self
+                .doc
+                .put_object(automerge::ROOT, coll, ObjType::Map)
+                .map_err(am),
+        }
+    }
+
     /// The map at `parent`, which must not hold `key` yet.
     fn absent_in(
         &self,
@@ -150,7 +170,11 @@ impl CaseDoc {
         let coll = record.collection();
         let path = DocPath::keys([coll, id.as_str()]);
         by.allow(&path, WriteKind::Create)?;
-        let obj = self.absent_in(&DocPath::keys([coll]), &id, coll)?;
+        let obj = if later::is_later(coll) {
+            self.later_collection(coll, &id)?
+        } else {
+            self.absent_in(&DocPath::keys([coll]), &id, coll)?
+        };
         validate_record(record)?;
         if let Record::Review(r) = record {
             super::review::check_review(&self.case()?, r, by.author)?;
@@ -169,6 +193,7 @@ impl CaseDoc {
             Record::Note(v) => reconcile_prop(doc, &obj, key, v),
             Record::Review(v) => reconcile_prop(doc, &obj, key, v),
             Record::Approval(v) => reconcile_prop(doc, &obj, key, v),
+            Record::CaseLink(v) => reconcile_prop(doc, &obj, key, v),
         }
         .map_err(rec)?;
         self.check_made(&path, by.signer)
@@ -554,6 +579,7 @@ fn validate_record(record: &Record) -> Result<(), ModelError> {
             })
         }
         Record::Task(t) => non_empty("task title", &t.title),
+        Record::CaseLink(l) => non_empty("linked case", &l.case_id),
         _ => Ok(()),
     }
 }

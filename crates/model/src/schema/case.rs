@@ -46,6 +46,17 @@ const fn later(pattern: &'static str, expect: Expect) -> Rule {
     }
 }
 
+/// A collection added to the case document after cases were made: older
+/// cases lack it until its first record, which makes it (`crate::later`).
+const fn later_collection(pattern: &'static str) -> Rule {
+    Rule {
+        pattern,
+        expect: Entries(Key::Any),
+        optional: false,
+        later: true,
+    }
+}
+
 /// Every record's attribution: who recorded it, and when.
 macro_rules! recorded {
     ($record:literal) => {
@@ -290,7 +301,15 @@ const SECTIONS: &[&[Rule]] = &[
         opt("approvals/*/comment", STR),
         rule("approvals/*/by", STR),
         rule("approvals/*/at", Int),
+
+        later_collection("links"),
+        rule("links/*", Record),
+        rule("links/*/case_id", STR),
+        rule("links/*/reference", STR),
+        rule("links/*/relation", vocab(CaseLinkKind::VOCABULARY)),
+        opt("links/*/note", STR),
     ],
+    &recorded!("links/*"),
 ];
 
 /// The case document's table: the sections, one after another.
