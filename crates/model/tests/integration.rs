@@ -4,6 +4,7 @@ mod attribution;
 mod common;
 mod edits;
 mod lifecycle;
+mod lists;
 mod merge;
 mod module_graph;
 mod policy;
