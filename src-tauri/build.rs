@@ -31,6 +31,8 @@ fn main() {
             "show_case",
             "set_field",
             "set_text",
+            "set_list",
+            "record_history",
             "set_stage",
             "assign",
             "add_person",

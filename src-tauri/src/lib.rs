@@ -63,6 +63,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::cases::show_case,
         commands::cases::set_field,
         commands::cases::set_text,
+        commands::cases::set_list,
+        commands::cases::record_history,
         commands::cases::set_stage,
         commands::cases::assign,
         commands::cases::add_person,

@@ -10,6 +10,8 @@
 //!
 //! An edit form sends one command per field it changed; its file holds
 //! them all (`calls`), sent in order on the records the add forms made.
+//! Each edited record's history then shows every value sent, identity
+//! values only when revealed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -165,7 +167,13 @@ const REFERENCES: &[&str] = &[
 
 /// What the member sees of the case after the command: the case, its
 /// checklists and, for a person just added, their revealed identity.
-fn read_back(s: &Shell, case: &str, added: &Value, p: &Payload) -> Value {
+fn read_back(
+    s: &Shell,
+    case: &str,
+    added: &Value,
+    p: &Payload,
+    ids: &BTreeMap<String, String>,
+) -> Value {
     let mut shown = vec![
         s.ok("show_case", json!({ "case_id": case })),
         s.ok(
@@ -179,7 +187,71 @@ fn read_back(s: &Shell, case: &str, added: &Value, p: &Payload) -> Value {
             json!({ "case_id": case, "person_id": added }),
         ));
     }
+    // A person edited: their identity, which no view holds.
+    for person in edited_records(p, ids)
+        .iter()
+        .filter_map(|r| r.split_once('/'))
+        .filter(|(c, _)| ["victims", "suspects", "witnesses"].contains(c))
+    {
+        shown.push(s.ok(
+            "reveal_person",
+            json!({ "case_id": case, "person_id": person.1 }),
+        ));
+    }
     Value::Array(shown)
+}
+
+/// The records (`tasks/<id>`) an edit form's calls wrote, each once, by
+/// their real ids.
+fn edited_records(p: &Payload, ids: &BTreeMap<String, String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for call in &p.calls {
+        let path = with_ids(&call.args["path"], ids);
+        let Some(path) = path.as_str() else { continue };
+        let record = path.splitn(3, '/').take(2).collect::<Vec<_>>().join("/");
+        if p.edit && !out.contains(&record) {
+            out.push(record);
+        }
+    }
+    out
+}
+
+/// Every value an edit form sent is in its record's history once
+/// revealed; before, no identity value is.
+fn check_history(
+    s: &Shell,
+    case: &str,
+    p: &Payload,
+    ids: &BTreeMap<String, String>,
+    sent: &[Value],
+) {
+    for record in edited_records(p, ids) {
+        let history = |reveal: bool| {
+            s.ok(
+                "record_history",
+                json!({ "case_id": case, "record": record, "reveal": reveal }),
+            )
+        };
+        let revealed = history(true);
+        let masked = history(false).to_string();
+        for args in sent.iter().filter(|a| {
+            a["path"]
+                .as_str()
+                .is_some_and(|path| path.starts_with(&format!("{record}/")))
+        }) {
+            check_stored(p, args, &revealed);
+            let identity = args["path"]
+                .as_str()
+                .is_some_and(|p| p.contains("/identity/"));
+            if let Some(value) = args["value"].as_str().filter(|v| identity && !v.is_empty()) {
+                assert!(
+                    !masked.contains(value),
+                    "{}: the history shows an identity value unrevealed",
+                    p.file
+                );
+            }
+        }
+    }
 }
 
 /// Values that say "not given" (a person's kind keeps no sex: the form
@@ -233,10 +305,11 @@ fn send(vault: &Path, p: &Payload, ids: &BTreeMap<String, String>, case: Option<
     let case = case
         .map(str::to_string)
         .unwrap_or_else(|| answer.as_str().unwrap().to_string());
-    let shown = read_back(&s, &case, &answer, p);
+    let shown = read_back(&s, &case, &answer, p, ids);
     for args in &sent {
         check_stored(p, args, &shown);
     }
+    check_history(&s, &case, p, ids, &sent);
     s.ok("lock", json!({}));
     answer
 }
@@ -249,6 +322,14 @@ const ADDED: &[(&str, &str)] = &[
     ("add_referral", "rf1"),
     ("add_risk", "rk1"),
     ("add_interview", "iv1"),
+];
+
+/// The people the add forms make, by the id the edit forms' fixtures give
+/// them.
+const PEOPLE: &[(&str, &str)] = &[
+    ("add_person_victim.json", "pv1"),
+    ("add_person_suspect.json", "ps1"),
+    ("add_person_witness.json", "pw1"),
 ];
 
 /// Commands of a vault's first run, before there is a team or a case.
@@ -312,7 +393,14 @@ fn every_forms_payload_is_accepted_by_its_command_and_stored_as_sent() {
                 ids.insert("c1".into(), id.clone());
                 case = Some(id);
             }
-            "add_person" => _ = ids.insert("p1".into(), added.as_str().unwrap().into()),
+            "add_person" => {
+                let id = added.as_str().unwrap().to_string();
+                // The edit forms' fixtures name each kind's person.
+                if let Some((_, fixture)) = PEOPLE.iter().find(|(f, _)| *f == p.file) {
+                    ids.insert((*fixture).to_string(), id.clone());
+                }
+                ids.insert("p1".into(), id);
+            }
             "add_evidence" => _ = ids.insert("e1".into(), added.as_str().unwrap().into()),
             _ => {}
         }

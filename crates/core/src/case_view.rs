@@ -180,6 +180,8 @@ fn person(
         kind,
         pseudonym: pseudonym.to_string(),
         status: None,
+        status_decided_by: None,
+        recruitment: None,
         sex: None,
         age_at_trafficking: None,
         citizenship: None,
@@ -193,15 +195,30 @@ fn person(
     }
 }
 
+/// A list field's values, each once: two devices that add the same value
+/// at once leave it in the list twice until its next edit (see the
+/// model's `apply/lists.rs`).
+fn once_each<T: Clone + PartialEq>(list: &[T]) -> Vec<T> {
+    let mut out: Vec<T> = Vec::with_capacity(list.len());
+    for v in list {
+        if !out.contains(v) {
+            out.push(v.clone());
+        }
+    }
+    out
+}
+
 fn people(case: &Case, names: &Names) -> Vec<PersonView> {
     let victims = case.victims.iter().map(|(id, v)| PersonView {
         status: Some(v.status),
+        status_decided_by: v.status_decided_by,
+        recruitment: v.recruitment,
         sex: Some(v.sex),
         age_at_trafficking: v.age_at_trafficking,
         citizenship: v.citizenship.clone(),
-        languages: v.languages.clone(),
-        exploitation: v.exploitation.clone(),
-        control_methods: v.control_methods.clone(),
+        languages: once_each(&v.languages),
+        exploitation: once_each(&v.exploitation),
+        control_methods: once_each(&v.control_methods),
         ..person(
             id,
             PersonKind::Victim,
@@ -212,7 +229,7 @@ fn people(case: &Case, names: &Names) -> Vec<PersonView> {
     });
     let suspects = case.suspects.iter().map(|(id, s)| PersonView {
         citizenship: s.citizenship.clone(),
-        roles: s.roles.clone(),
+        roles: once_each(&s.roles),
         ..person(
             id,
             PersonKind::Suspect,

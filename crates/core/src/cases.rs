@@ -7,7 +7,9 @@ use caravan_vault::CaseIndexEntry;
 use crate::case_view::{ViewContext, case_view};
 use crate::error::{CoreError, Result, only_match};
 use crate::ids::{CaseId, MemberId};
-use crate::inputs::{CaseFilter, MAX_LONG_TEXT, NewCaseInput, Normalise, bounded};
+use crate::inputs::{
+    CaseFilter, MAX_LIST, MAX_LONG_TEXT, MAX_TEXT, NewCaseInput, Normalise, bounded,
+};
 use crate::names::Names;
 use crate::view::{CaseList, CaseSummary, CaseView};
 use crate::workspace::Workspace;
@@ -297,6 +299,62 @@ impl Workspace {
             },
             "case.edit",
             detail,
+        )
+    }
+
+    /// Writes a list field (`victims/<id>/languages`, `…/exploitation`,
+    /// `suspects/<id>/roles`, …) as `values`: vocabulary values by their
+    /// ids, other lists as text. Entries are trimmed, blank ones and
+    /// repeats dropped; only the elements that differ are written (see
+    /// [`Edit::SetList`]).
+    pub fn set_list(&mut self, case: &str, path: &str, values: Vec<String>) -> Result<()> {
+        let case_id = self.find_case(case)?;
+        let path: DocPath = path
+            .parse()
+            .map_err(|_| CoreError::invalid("field", format!("'{path}' is not a field path")))?;
+        let mut typed: Vec<Scalar> = Vec::with_capacity(values.len());
+        let vocabulary = crate::field_text::vocabulary_at(&path.child(Seg::Index(0)));
+        for value in values {
+            let value = value.trim();
+            bounded("value", value, MAX_TEXT)?;
+            if value.is_empty() {
+                continue;
+            }
+            let value = match vocabulary {
+                Some(v) => crate::field_text::doc_name_of(&v, value).map_or_else(
+                    || {
+                        Err(CoreError::invalid(
+                            path.to_string(),
+                            format!("'{value}' is not one of the values it holds"),
+                        ))
+                    },
+                    |name| Ok(Scalar::from(name)),
+                )?,
+                None => Scalar::from(value),
+            };
+            if !typed.contains(&value) {
+                typed.push(value);
+            }
+        }
+        if typed.len() > MAX_LIST {
+            return Err(CoreError::invalid(
+                path.to_string(),
+                format!("has too many entries: at most {MAX_LIST}"),
+            ));
+        }
+        let what = if path.is_sensitive() {
+            "identity field".to_string()
+        } else {
+            path.to_string()
+        };
+        self.edit(
+            &case_id,
+            Edit::SetList {
+                path,
+                values: typed,
+            },
+            "case.edit",
+            format!("set {what}"),
         )
     }
 

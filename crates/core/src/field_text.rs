@@ -82,3 +82,86 @@ pub(crate) fn vocabulary_name(
     }
     None
 }
+
+/// Converts between a vocabulary's stable ids (what front ends send and
+/// show) and its document names (what the case stores), for the
+/// vocabulary a schema rule names. Every vocabulary of the model is
+/// listed: a new one is added here, and the `vocabularies_convert` test
+/// fails until it is.
+macro_rules! by_vocabulary {
+    ($v:expr, |$t:ident| $body:expr, $($ty:ty),+ $(,)?) => {{
+        let name = $v.name;
+        $(
+            if name == <$ty>::VOCABULARY.name {
+                type $t = $ty;
+                return $body;
+            }
+        )+
+        None
+    }};
+}
+
+macro_rules! every_vocabulary {
+    ($v:expr, |$t:ident| $body:expr) => {
+        by_vocabulary!(
+            $v,
+            |$t| $body,
+            Role,
+            Stage,
+            CaseStatus,
+            TraffickingStatus,
+            StatusDecidedBy,
+            Exploitation,
+            ControlMethod,
+            RecruitmentMethod,
+            PerpetratorRole,
+            EventKind,
+            PeaceStage,
+            EvidenceKind,
+            ItemStatus,
+            ItemKind,
+            StageStatus,
+            ReviewKind,
+            Decision,
+            RiskSubject,
+            ReferralDirection,
+            Sex,
+        )
+    };
+}
+
+/// The document name of the value with id `id` in vocabulary `v`.
+pub(crate) fn doc_name_of(v: &caravan_model::schema::Vocabulary, id: &str) -> Option<&'static str> {
+    every_vocabulary!(v, |T| T::from_id(id).map(T::doc_name))
+}
+
+/// The id of the value stored as `doc_name` in vocabulary `v`.
+pub(crate) fn id_of(v: &caravan_model::schema::Vocabulary, doc_name: &str) -> Option<&'static str> {
+    every_vocabulary!(v, |T| T::from_doc_name(doc_name).map(T::id))
+}
+
+/// The vocabulary the schema says `path` holds, if any.
+pub(crate) fn vocabulary_at(path: &DocPath) -> Option<caravan_model::schema::Vocabulary> {
+    match caravan_model::schema::case().rule(path)?.expect {
+        caravan_model::schema::Expect::Vocab(v) => Some(v),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vocabularies_convert() {
+        for rule in caravan_model::schema::case().rules() {
+            if let caravan_model::schema::Expect::Vocab(v) = rule.expect {
+                for name in v.doc_names {
+                    let id = id_of(&v, name)
+                        .unwrap_or_else(|| panic!("{}: {name} has no id here", v.name));
+                    assert_eq!(doc_name_of(&v, id), Some(*name));
+                }
+            }
+        }
+    }
+}

@@ -20,6 +20,7 @@ pub mod demo;
 pub mod error;
 pub mod exchange;
 mod field_text;
+pub mod history;
 pub mod ids;
 mod index;
 pub mod inputs;
@@ -47,6 +48,7 @@ pub use cases::{ArticleOption, offered_articles, search_fingerprint};
 pub use clock::{Clock, SteppingClock, SystemClock};
 pub use error::{Coded, CoreError, ErrorKind, Result, all_codes};
 pub use exchange::{Progress, Step};
+pub use history::{FieldChange, FieldValue, HistoryEntry};
 pub use ids::{CaseId, MemberId, RecordId};
 pub use inputs::{
     CaseFilter, CustodyInput, EventInput, EvidenceInput, InterviewInput, ItemUpdate, NewCaseInput,

@@ -43,6 +43,7 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         ReferralInput,
         RiskInput,
         ConflictView,
+        crate::history::HistoryEntry,
         Progress,
         ExportSummary,
         ImportSummary,

@@ -6,8 +6,8 @@
 
 use caravan_model::{
     CaseStatus, ControlMethod, Date, Decision, EventKind, EvidenceKind, Exploitation, LegalArticle,
-    PeaceStage, PerpetratorRole, ReferralDirection, ReviewKind, RiskSubject, Role, Sex, Stage,
-    StageStatus, TraffickingStatus,
+    PeaceStage, PerpetratorRole, RecruitmentMethod, ReferralDirection, ReviewKind, RiskSubject,
+    Role, Sex, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
 };
 use serde::{Deserialize, Serialize};
 
@@ -167,6 +167,10 @@ pub struct PersonView {
     pub pseudonym: String,
     /// Victims: HTCDS status, sex, age, citizenship, exploitation, control.
     pub status: Option<TraffickingStatus>,
+    /// Victims: who decided the status, once decided.
+    pub status_decided_by: Option<StatusDecidedBy>,
+    /// Victims: how they were recruited, when known.
+    pub recruitment: Option<RecruitmentMethod>,
     pub sex: Option<Sex>,
     pub age_at_trafficking: Option<u64>,
     /// ISO 3166-1 alpha-2, upper case.

@@ -8,6 +8,7 @@ mod dashboard;
 mod doc_ids;
 mod errors;
 mod fixtures;
+mod history;
 mod live;
 mod permissions;
 mod quarantine;

@@ -25,6 +25,7 @@ use crate::validate::{non_empty, validate_jurisdiction};
 use crate::vocab::*;
 
 mod edits;
+mod lists;
 mod review;
 
 /// What a new case starts with.

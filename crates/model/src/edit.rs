@@ -78,6 +78,13 @@ pub enum Edit {
     /// Replaces collaborative text (`narrative`, `notes/<id>/body`,
     /// `interviews/<id>/plan`) by editing only the characters that differ.
     SetText { path: DocPath, text: String },
+    /// Replaces the elements of a list field (`victims/<id>/languages`,
+    /// `victims/<id>/exploitation`, `suspects/<id>/roles`, …) by deleting
+    /// the elements not among `values` and inserting those missing, so that
+    /// concurrent edits of one list merge element by element; a list holds
+    /// each value once (see `apply/lists.rs` for how two devices' edits
+    /// merge).
+    SetList { path: DocPath, values: Vec<Scalar> },
     /// Appends one hand-over to an evidence item's chain of custody.
     AppendCustody {
         evidence_id: String,
@@ -141,6 +148,7 @@ pub(crate) fn edit_summary(edit: &Edit) -> &'static str {
         },
         Edit::Set { .. } => "edit field",
         Edit::SetText { .. } => "edit text",
+        Edit::SetList { .. } => "edit list",
         Edit::AppendCustody { .. } => "custody transfer",
         Edit::SetAttachment { .. } => "attach file",
         Edit::StartChecklist { .. } => "start checklist",

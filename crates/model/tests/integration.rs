@@ -5,6 +5,7 @@ mod common;
 mod edits;
 mod later;
 mod lifecycle;
+mod lists;
 mod merge;
 mod module_graph;
 mod policy;

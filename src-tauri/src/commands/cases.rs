@@ -17,6 +17,9 @@ workspace_commands! {
     fn show_case(case_id: CaseId) -> CaseView => |ws| ws.show_case(&case_id);
     fn set_field(case_id: CaseId, path: String, value: String) -> () => |ws| ws.set_field(&case_id, &path, &value);
     fn set_text(case_id: CaseId, path: String, text: String) -> () => |ws| ws.set_text(&case_id, &path, &text);
+    fn set_list(case_id: CaseId, path: String, values: Vec<String>) -> () => |ws| ws.set_list(&case_id, &path, values);
+    /// A record's changes; identity values only with `reveal` (audited).
+    fn record_history(case_id: CaseId, record: String, reveal: bool) -> Vec<HistoryEntry> => |ws| ws.record_history(&case_id, &record, reveal);
     fn set_stage(case_id: CaseId, stage: Stage, open: bool) -> () => |ws| ws.set_stage_open(&case_id, stage, open);
     fn assign(case_id: CaseId, member: MemberId, assigned: bool) -> () => |ws| ws.assign(&case_id, &member, assigned);
     fn add_person(case_id: CaseId, person: PersonInput) -> RecordId => |ws| ws.add_person(&case_id, person);

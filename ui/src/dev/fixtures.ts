@@ -67,6 +67,8 @@ export function person(over: Partial<PersonView> = {}): PersonView {
     kind: 'victim',
     pseudonym: 'V-01',
     status: 'possible',
+    status_decided_by: null,
+    recruitment: null,
     sex: 'female',
     age_at_trafficking: 19,
     citizenship: 'UZ',

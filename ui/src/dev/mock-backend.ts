@@ -198,6 +198,20 @@ mockIPC(async (cmd, args) => {
       lists = lists.map((l) => l.template_id !== a.template_id ? l : { ...l, items: l.items.map((i) => i.id !== a.item_id ? i : { ...i, ...(a.update as object) }) });
       return null;
     case 'conflicts': return conflicts(Boolean(a.reveal));
+    case 'record_history': return [
+      {
+        at: now - 18 * day, by: { id: 'm-aibek', name: 'Aibek Dzhaksybekov' }, created: true,
+        fields: [
+          { field: 'pseudonym', sensitive: false, value: { kind: 'value', value: 'V-1' } },
+          { field: 'identity/full_name', sensitive: true, value: a.reveal ? { kind: 'value', value: 'Rustam Aliev' } : { kind: 'hidden' } },
+          { field: 'exploitation', sensitive: false, value: { kind: 'list', value: ['forced_labour'] } },
+        ],
+      },
+      {
+        at: now - 2 * day, by: { id: 'm-saule', name: 'Saule Nurlanovna' }, created: false,
+        fields: [{ field: 'control_methods', sensitive: false, value: { kind: 'list', value: ['withholds_documents', 'debt_bondage'] } }],
+      },
+    ];
     case 'reveal_person': return { full_name: 'Rustam Aliev', other_names: 'Рустам Алиев', birth_date: '2002-05-14', document_numbers: 'AA1234567', contact: null, address: 'Jizzakh' };
     case 'peers': return [{ member: 'm-aibek', name: 'Aibek Dzhaksybekov', last_export_ms: now - day, last_import_ms: now - 2 * day, last_session_ms: null }];
     case 'quarantine': return quarantined;

@@ -4,6 +4,7 @@
 import { invoke, Channel } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type { ErrorDto } from '$lib/bindings/ErrorDto';
+import type { HistoryEntry } from '$lib/bindings/HistoryEntry';
 import type { ErrorCode } from '$lib/bindings/ErrorCode';
 import type { StatusDto } from '$lib/bindings/StatusDto';
 import type { StrengthDto } from '$lib/bindings/StrengthDto';
@@ -159,6 +160,12 @@ export const setField = (case_id: string, path: string, value: string) =>
   call<null>('set_field', { case_id, path, value });
 export const setText = (case_id: string, path: string, text: string) =>
   call<null>('set_text', { case_id, path, text });
+export const setList = (case_id: string, path: string, values: string[]) =>
+  call<null>('set_list', { case_id, path, values });
+/** A record's changes (`victims/<id>`, `tasks/<id>`, …); identity values
+ *  only with `reveal`, which the core records in the audit log. */
+export const recordHistory = (case_id: string, record: string, reveal: boolean) =>
+  call<HistoryEntry[]>('record_history', { case_id, record, reveal });
 export const setStage = (case_id: string, stage: Stage, open: boolean) =>
   call<null>('set_stage', { case_id, stage, open });
 export const assign = (case_id: string, member: string, assigned: boolean) =>

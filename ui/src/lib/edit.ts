@@ -4,8 +4,10 @@
 // the caller's role; these descriptors only shape the form.
 import * as api from '$lib/api';
 
-/** How a field is typed in the edit form. */
-export type EditKind = 'text' | 'longtext' | 'date' | 'select' | 'check';
+/** How a field is typed in the edit form. `number`: a whole number;
+ *  `choices`: a list of vocabulary values, ticked from `options`; `words`:
+ *  a list typed as words separated by commas (a person's languages). */
+export type EditKind = 'text' | 'longtext' | 'date' | 'select' | 'check' | 'number' | 'choices' | 'words';
 
 /** One field of a record as the edit form shows it. */
 export type EditField = {
@@ -14,7 +16,9 @@ export type EditField = {
   label: string;
   kind: EditKind;
   /** What the record holds now, as the core reads it back as text:
-   *  '' when unset, `true`/`false` for a box, a vocabulary id, an ISO date. */
+   *  '' when unset, `true`/`false` for a box, a vocabulary id, an ISO date;
+   *  a list's values joined by commas. '' for an identity field not
+   *  revealed: the form does not know it. */
   value: string;
   /** The choices of a select, with their texts. */
   options?: ReadonlyArray<{ value: string; text: string }>;
@@ -25,17 +29,36 @@ export type EditField = {
    *  with `set_text`, which edits only the characters that differ. */
   collaborative?: boolean;
   maxlength?: number;
+  /** An identity field: masked until the person reveals it (an audited
+   *  reveal); a new value can be typed without the old one being shown. */
+  sensitive?: boolean;
 };
+
+/** A list field, saved with `set_list`. */
+export const isList = (f: EditField) => f.kind === 'choices' || f.kind === 'words';
+
+/** The values of a list field as the form holds them (joined by commas). */
+export function listValues(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/** A list as the form holds it. */
+export const joinList = (f: EditField, values: readonly (string | number)[]) => values.join(f.kind === 'words' ? ', ' : ',');
 
 /** A field's value as it is sent: text trimmed as the add forms trim it;
  *  collaborative text (a plan's layout) and everything else as is. */
 export function sentValue(f: EditField, value: string): string {
-  return (f.kind === 'text' || f.kind === 'longtext') && !f.collaborative ? value.trim() : value;
+  if (isList(f)) return joinList(f, listValues(value));
+  return (f.kind === 'text' || f.kind === 'longtext' || f.kind === 'number') && !f.collaborative ? value.trim() : value;
 }
 
 /** Saves one field of the record at `base` (e.g. `tasks/<id>`). */
 export function saveField(caseId: string, base: string, f: EditField, value: string): Promise<null> {
   const path = `${base}/${f.field}`;
+  if (isList(f)) return api.setList(caseId, path, listValues(value));
   return f.collaborative ? api.setText(caseId, path, value) : api.setField(caseId, path, value);
 }
 

@@ -11,9 +11,15 @@ import type { ReferralView } from '$lib/bindings/ReferralView';
 import type { RiskView } from '$lib/bindings/RiskView';
 import type { InterviewView } from '$lib/bindings/InterviewView';
 import type { MemberView } from '$lib/bindings/MemberView';
-import { t, v } from '$lib/i18n/index.svelte';
-import { EVENT_KINDS, EVIDENCE_KINDS, REFERRAL_DIRECTIONS, RISK_SUBJECTS, STAGES } from '$lib/vocab';
-import { choices, orBlank, type EditField } from '$lib/edit';
+import type { PersonKind } from '$lib/bindings/PersonKind';
+import type { PersonView } from '$lib/bindings/PersonView';
+import type { RevealedIdentity } from '$lib/bindings/RevealedIdentity';
+import { t, v, type MessageKey } from '$lib/i18n/index.svelte';
+import {
+  CONTROL_METHODS, EVENT_KINDS, EVIDENCE_KINDS, EXPLOITATION, PERPETRATOR_ROLES, RECRUITMENT_METHODS, REFERRAL_DIRECTIONS,
+  RISK_SUBJECTS, SEXES, STAGES, STATUS_DECIDED_BY, TRAFFICKING_STATUSES,
+} from '$lib/vocab';
+import { choices, joinList, orBlank, type EditField } from '$lib/edit';
 
 const SCALE = [1, 2, 3, 4, 5] as const;
 
@@ -88,4 +94,69 @@ export function interviewFields(iv: InterviewView): EditField[] {
     { field: 'child_track', label: t('interviews.child_track'), kind: 'check', value: String(iv.child_track) },
     { field: 'plan', label: t('interviews.plan'), kind: 'longtext', value: iv.plan, optional: true, collaborative: true },
   ];
+}
+
+const PEOPLE: Record<PersonKind, string> = { victim: 'victims', suspect: 'suspects', witness: 'witnesses' };
+export const personBase = (p: Pick<PersonView, 'kind' | 'id'>) => `${PEOPLE[p.kind]}/${p.id}`;
+
+/** A field of a person: which kinds of person have it, and how it is
+ *  edited, from the person as the case shows them. A new field of the
+ *  case document's people is one row here. */
+type PersonField = { kinds: readonly PersonKind[]; make: (p: PersonView) => EditField };
+const EVERYONE: readonly PersonKind[] = ['victim', 'suspect', 'witness'];
+const VICTIMS: readonly PersonKind[] = ['victim'];
+
+/** An identity field: the view never holds it, so the form starts masked
+ *  and blank; revealing fills it in (see `identityValues`). */
+const identity = (name: keyof RevealedIdentity, kind: EditField['kind'] = 'text', optional = true): PersonField => ({
+  kinds: EVERYONE,
+  make: () => ({ field: `identity/${name}`, label: t(`people.field.${name}`), kind, value: '', optional, sensitive: true }),
+});
+
+const list = (field: 'exploitation' | 'control_methods' | 'roles', label: MessageKey, values: readonly string[], group: string, kinds: readonly PersonKind[]): PersonField => ({
+  kinds,
+  make: (p) => {
+    const f: EditField = { field, label: t(label), kind: 'choices', value: '', options: choices(values, (x) => v(group, x)) };
+    return { ...f, value: joinList(f, p[field]) };
+  },
+});
+
+const PERSON_FIELDS: PersonField[] = [
+  { kinds: EVERYONE, make: (p) => ({ field: 'pseudonym', label: t('people.field.pseudonym'), kind: 'text', value: p.pseudonym }) },
+  identity('full_name', 'text', false),
+  identity('other_names'),
+  identity('birth_date', 'date'),
+  identity('document_numbers'),
+  identity('contact'),
+  identity('address'),
+  { kinds: VICTIMS, make: (p) => ({ field: 'sex', label: t('people.field.sex'), kind: 'select', value: orBlank(p.sex), options: choices(SEXES, (x) => v('sex', x)) }) },
+  { kinds: VICTIMS, make: (p) => ({ field: 'age_at_trafficking', label: t('people.field.age'), kind: 'number', value: orBlank(p.age_at_trafficking), optional: true }) },
+  { kinds: ['victim', 'suspect'], make: (p) => ({ field: 'citizenship', label: t('people.field.citizenship'), kind: 'text', value: orBlank(p.citizenship), optional: true, maxlength: 3 }) },
+  {
+    kinds: VICTIMS,
+    make: (p) => ({ field: 'languages', label: t('people.field.languages'), kind: 'words', value: p.languages.join(', '), optional: true }),
+  },
+  { kinds: VICTIMS, make: (p) => ({ field: 'status', label: t('people.field.status'), kind: 'select', value: orBlank(p.status), options: choices(TRAFFICKING_STATUSES, (x) => v('victim_status', x)) }) },
+  {
+    kinds: VICTIMS,
+    make: (p) => ({ field: 'status_decided_by', label: t('people.field.status_decided_by'), kind: 'select', value: orBlank(p.status_decided_by), options: choices(STATUS_DECIDED_BY, (x) => v('decided_by', x)), optional: true }),
+  },
+  {
+    kinds: VICTIMS,
+    make: (p) => ({ field: 'recruitment', label: t('people.field.recruitment'), kind: 'select', value: orBlank(p.recruitment), options: choices(RECRUITMENT_METHODS, (x) => v('recruitment', x)), optional: true }),
+  },
+  list('exploitation', 'people.field.exploitation', EXPLOITATION, 'exploitation', VICTIMS),
+  list('control_methods', 'people.field.control', CONTROL_METHODS, 'control', VICTIMS),
+  list('roles', 'people.field.roles', PERPETRATOR_ROLES, 'perp_role', ['suspect']),
+  { kinds: ['witness'], make: (p) => ({ field: 'relation', label: t('people.field.relation'), kind: 'text', value: orBlank(p.relation), optional: true }) },
+];
+
+/** The fields of a person of their kind. */
+export function personFields(p: PersonView): EditField[] {
+  return PERSON_FIELDS.filter((f) => f.kinds.includes(p.kind)).map((f) => f.make(p));
+}
+
+/** A revealed identity as the edit form's values, by field. */
+export function identityValues(i: RevealedIdentity): Record<string, string> {
+  return Object.fromEntries(Object.entries(i).map(([k, val]) => [`identity/${k}`, orBlank(val as string | null)]));
 }

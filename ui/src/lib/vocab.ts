@@ -18,6 +18,12 @@ export const CONTROL_METHODS = [
   'restricts_medical_care', 'excessive_working_hours', 'threats_law_enforcement', 'withholds_necessities',
   'withholds_documents', 'threats_to_family', 'other',
 ] as const;
+export const TRAFFICKING_STATUSES = ['possible', 'actual', 'not_a_victim'] as const;
+export const STATUS_DECIDED_BY = ['police', 'ngo', 'court_or_prosecution', 'social_services', 'other'] as const;
+export const RECRUITMENT_METHODS = [
+  'workplace', 'school', 'online_social_network', 'online_advertisement', 'print_or_broadcast_advertisement', 'family',
+  'friend', 'intermediary', 'other',
+] as const;
 export const PERPETRATOR_ROLES = ['recruiter', 'transporter', 'broker', 'exploiter', 'smuggler', 'kidnapper', 'financier', 'other'] as const;
 export const EVIDENCE_KINDS = [
   'document', 'phone', 'computer', 'cash', 'vehicle', 'photograph', 'financial_record', 'biological', 'other',

@@ -24,7 +24,7 @@ import ReviewTab from '../screens/case/ReviewTab.svelte';
 import ChecklistItem from '../screens/case/ChecklistItem.svelte';
 import NewCaseDialog from '../screens/NewCaseDialog.svelte';
 import TeamSetup from '../screens/setup/TeamSetup.svelte';
-import { asRole, caseDto, checklistItem, interview, referral, risk, task, team, timelineEvent } from './fixtures';
+import { asRole, caseDto, checklistItem, interview, person, referral, risk, task, team, timelineEvent } from './fixtures';
 import { mockBackend, renderWithUser, type Args } from './backend';
 import { fillEveryField, type Overrides } from './forms';
 import { evidence as evidenceFixture } from '../dev/fixtures';
@@ -40,7 +40,7 @@ type Form = {
   /** The command the form calls when saved. */
   command: string;
   /** The form sends one command per field changed (an edit form): every
-   *  call of `set_field` and `set_text` is recorded, in order. */
+   *  call of `set_field`, `set_text` and `set_list` is recorded, in order. */
   edit?: true;
   /** Clicked before the form shows (an Add button). */
   opener?: string;
@@ -64,6 +64,9 @@ const checklistProps = {
   evidence: [],
   onchanged: reload,
 };
+
+/** The ids of the people the edit forms correct, by kind. */
+const PERSON_IDS = { victim: 'pv1', suspect: 'ps1', witness: 'pw1' } as const;
 
 // Values the core checks (codes, bounded numbers) are typed as a person
 // would type them; every other text is the field's own name.
@@ -93,6 +96,14 @@ const FORMS: Form[] = [
   { name: 'edit_referral', role: 'investigator', component: ReferralsTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-referral', formTestid: 'edit-record-form', typed: { 'edit-record-direction': 'incoming', 'edit-record-date': '16.03.2009' } },
   { name: 'edit_risk', role: 'investigator', component: RisksTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-risk', formTestid: 'edit-record-form', typed: { 'edit-record-subject': 'family', 'edit-record-severity': '4', 'edit-record-likelihood': '1', 'edit-record-review_on': '16.03.2009' } },
   { name: 'edit_interview', role: 'investigator', component: InterviewsTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-interview', formTestid: 'edit-record-form', typed: { 'edit-record-planned_for': '16.03.2009' } },
+  // A person's every field, identity fields typed without revealing them;
+  // the shell's test adds each kind of person by the add forms first.
+  ...(['victim', 'suspect', 'witness'] as const).map((kind) => ({
+    name: `edit_person_${kind}`, role: 'investigator' as const, component: PeopleTab,
+    props: { c: caseDto({ people: [person({ id: PERSON_IDS[kind], kind })] }), reload },
+    command: 'set_field', edit: true as const, opener: 'edit-person', formTestid: 'edit-record-form',
+    typed: { 'edit-record-sex': 'male', 'edit-record-citizenship': 'KZ', 'edit-record-identity-birth_date': '16.03.2009', 'edit-record-status': 'actual' },
+  })),
   { name: 'set_item_not_applicable', role: 'investigator', component: ChecklistItem, props: checklistProps, command: 'set_item', opener: 'item-na' },
 ];
 
@@ -118,7 +129,7 @@ describe('every form, filled in completely', () => {
 
     if (f.edit) {
       const calls = await waitFor(() => {
-        const sent = backend.calls.filter(([c]) => c === 'set_field' || c === 'set_text');
+        const sent = backend.calls.filter(([c]) => c === 'set_field' || c === 'set_text' || c === 'set_list');
         expect(sent.length, 'the edit form sent nothing').toBeGreaterThan(0);
         return sent.map(([command, args]) => ({ command, args }));
       });

@@ -23,9 +23,9 @@ use crate::vocab::*;
 
 /// Who writes a change, and against which catalog: the same for every
 /// write of one edit.
-struct By<'a> {
+pub(super) struct By<'a> {
     author: &'a Author,
-    signer: &'a Signer<'a>,
+    pub(super) signer: &'a Signer<'a>,
     catalog: &'a Catalog,
 }
 
@@ -35,7 +35,7 @@ impl By<'_> {
     }
 
     /// A write into an object that existed before this change.
-    fn allow_in_place(&self, path: &DocPath, kind: WriteKind) -> Result<(), ModelError> {
+    pub(super) fn allow_in_place(&self, path: &DocPath, kind: WriteKind) -> Result<(), ModelError> {
         Ok(policy::check_in_place(
             DocKind::Case,
             self.author.role,
@@ -80,6 +80,7 @@ impl CaseDoc {
             Edit::Insert { id, record } => self.insert(id, &record, by),
             Edit::Set { path, value } => self.set(&path, &value, by),
             Edit::SetText { path, text } => self.set_text(&path, &text, by),
+            Edit::SetList { path, values } => self.set_list(&path, &values, by),
             Edit::AppendCustody { evidence_id, entry } => {
                 self.append_custody(evidence_id, entry, by)
             }

@@ -5,7 +5,9 @@ import type { MemberRef } from "./MemberRef";
 import type { PerpetratorRole } from "./PerpetratorRole";
 import type { PersonKind } from "./PersonKind";
 import type { RecordId } from "./RecordId";
+import type { RecruitmentMethod } from "./RecruitmentMethod";
 import type { Sex } from "./Sex";
+import type { StatusDecidedBy } from "./StatusDecidedBy";
 import type { TraffickingStatus } from "./TraffickingStatus";
 
 /**
@@ -15,7 +17,15 @@ export type PersonView = { id: RecordId, kind: PersonKind, pseudonym: string,
 /**
  * Victims: HTCDS status, sex, age, citizenship, exploitation, control.
  */
-status: TraffickingStatus | null, sex: Sex | null, age_at_trafficking: number | null, 
+status: TraffickingStatus | null, 
+/**
+ * Victims: who decided the status, once decided.
+ */
+status_decided_by: StatusDecidedBy | null, 
+/**
+ * Victims: how they were recruited, when known.
+ */
+recruitment: RecruitmentMethod | null, sex: Sex | null, age_at_trafficking: number | null, 
 /**
  * ISO 3166-1 alpha-2, upper case.
  */

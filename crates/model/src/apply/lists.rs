@@ -1,0 +1,147 @@
+//! [`Edit::SetList`](crate::Edit::SetList): a list field (a person's
+//! languages, forms of exploitation, control methods, roles) written by
+//! changing only the elements that differ.
+//!
+//! How two devices' edits of one list merge. The lists a person has are
+//! sets in meaning: each value once, order kept as entered. An edit is
+//! written as deletions of the elements that are no longer wanted and
+//! insertions of the values that are missing (the longest run of elements
+//! already in the wanted order stays untouched); an element is never
+//! overwritten in place. Automerge merges list deletions and insertions
+//! element by element, so:
+//! - one device adds a value while another removes a different one: both
+//!   happen;
+//! - both remove the same value: it is removed once;
+//! - both replace one value by different ones: the old value is gone and
+//!   both new values are there (no value is lost, nothing is garbled into
+//!   a mix of the two: there is no element both wrote);
+//! - both add the same value: Automerge keeps both insertions, so the
+//!   merged list holds the value twice. Readers show a list's values once
+//!   (the core's views drop repeats), and the next edit of the list by
+//!   anyone deletes the repeat, as it deletes any element not wanted.
+//!
+//! Overwriting elements in place (a `put` at each index) would instead
+//! turn concurrent edits into per-index conflicts, and an insertion on one
+//! device beside a `put` on another would pair values that were never
+//! meant together.
+
+use automerge::transaction::Transactable;
+use automerge::{ObjType, ReadDoc, ScalarValue, Value};
+
+use super::edits::By;
+use crate::attribution;
+use crate::doc::CaseDoc;
+use crate::error::{ModelError, am};
+use crate::path::{DocPath, Seg};
+use crate::policy::{DocKind, WriteKind};
+use crate::scalar::Scalar;
+use crate::schema::Written;
+
+impl CaseDoc {
+    pub(super) fn set_list(
+        &mut self,
+        path: &DocPath,
+        values: &[Scalar],
+        by: &By<'_>,
+    ) -> Result<(), ModelError> {
+        let obj = self.obj_at(path)?;
+        if self.doc.object_type(&obj).map_err(am)? != ObjType::List {
+            return Err(ModelError::Invalid {
+                field: path.to_string(),
+                message: "is not a list field".into(),
+            });
+        }
+        let wanted: Vec<ScalarValue> = values
+            .iter()
+            .map(|v| match Written::from(v) {
+                Written::Put(s) => s,
+                _ => unreachable!("a scalar is written as a value"),
+            })
+            .collect();
+        for (i, (value, written)) in values.iter().zip(&wanted).enumerate() {
+            let element = path.child(Seg::Index(i));
+            crate::schema::case()
+                .check(&element, &Written::Put(written.clone()))
+                .map_err(|bad| ModelError::Invalid {
+                    field: path.to_string(),
+                    message: bad.reason(),
+                })?;
+            if values[..i].contains(value) {
+                return Err(ModelError::Invalid {
+                    field: path.to_string(),
+                    message: "holds each value once".into(),
+                });
+            }
+        }
+        let len = self.doc.length(&obj);
+        let mut current = Vec::with_capacity(len);
+        for i in 0..len {
+            current.push(match self.doc.get(&obj, i).map_err(am)? {
+                Some((Value::Scalar(s), _)) => Some(s.into_owned()),
+                // Not a value this field holds: it goes, as any unwanted element.
+                _ => None,
+            });
+        }
+        let (kept_now, kept_wanted) = kept(&current, &wanted);
+        let deletes = kept_now.iter().any(|k| !k);
+        let inserts = kept_wanted.iter().any(|k| !k);
+        if !deletes && !inserts {
+            return Err(ModelError::NoChange);
+        }
+        let element = path.child(Seg::Index(0));
+        for (kind, needed) in [(WriteKind::Delete, deletes), (WriteKind::Create, inserts)] {
+            if needed {
+                by.allow_in_place(&element, kind)?;
+                attribution::judge(DocKind::Case, &element, kind, false, None, by.signer)?;
+            }
+        }
+        // Deleted from the end, so the positions still to delete stay put;
+        // then the list holds the kept values in the wanted order, and each
+        // missing value goes in at its wanted position.
+        for (i, keep) in kept_now.iter().enumerate().rev() {
+            if !keep {
+                self.doc.delete(&obj, i).map_err(am)?;
+            }
+        }
+        for (i, keep) in kept_wanted.iter().enumerate() {
+            if !keep {
+                self.doc.insert(&obj, i, wanted[i].clone()).map_err(am)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Which elements of `now` and of `wanted` a longest common subsequence
+/// keeps: every other element of `now` is deleted and every other value of
+/// `wanted` inserted. Lists are short (the core bounds them), so the
+/// quadratic table is small.
+fn kept(now: &[Option<ScalarValue>], wanted: &[ScalarValue]) -> (Vec<bool>, Vec<bool>) {
+    let (n, m) = (now.len(), wanted.len());
+    // lcs[i][j]: the longest common subsequence of now[i..] and wanted[j..].
+    let mut lcs = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if now[i].as_ref() == Some(&wanted[j]) {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut keep_now, mut keep_wanted) = (vec![false; n], vec![false; m]);
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        if now[i].as_ref() == Some(&wanted[j]) {
+            keep_now[i] = true;
+            keep_wanted[j] = true;
+            i += 1;
+            j += 1;
+        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    (keep_now, keep_wanted)
+}
