@@ -104,3 +104,20 @@ fn a_position_where_the_procedure_gives_one_lands() {
     let landed = case_of(&t.admin, &c);
     assert!(landed.review["q1"].qualification.is_some());
 }
+
+#[test]
+fn positions_sent_together_are_judged_each_on_the_case_they_build_on() {
+    let mut t = team();
+    let c = case_in(&mut t, "kz-two", "KZ");
+    let dana = member(&t.prosecutor);
+    for (id, article) in [("q1", "128"), ("q2", "135")] {
+        let edit = Edit::Insert {
+            id: id.into(),
+            record: Record::Review(position(&dana, "KZ", 2014, article)),
+        };
+        t.prosecutor.edit_case(&c, edit, T0, catalog()).unwrap();
+    }
+    let report = send(&mut t.prosecutor, &mut t.admin);
+    assert!(report.quarantined.is_empty(), "{:?}", report.quarantined);
+    assert_eq!(case_of(&t.admin, &c).review.len(), 2);
+}
