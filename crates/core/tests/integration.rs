@@ -10,6 +10,7 @@ mod errors;
 mod fixtures;
 mod live;
 mod permissions;
+mod qualification;
 mod quarantine;
 mod regressions;
 mod relay;
