@@ -279,14 +279,31 @@ pub enum CaseCmd {
         #[arg(long)]
         remove: bool,
     },
-    /// Add a criminal-code article to the legal qualification (or remove
-    /// with --remove), e.g. KZ-2014-128; without an article, list the
-    /// articles offered for the case's jurisdiction
+    /// Add a criminal-code article to the legal qualification, e.g.
+    /// KZ-2014-128 --part 3 --paragraph 2 for п. 2 ч. 3 ст. 128 (remove one
+    /// with --remove and the key `case show` lists); as the prosecutor,
+    /// --agree with the qualification or --propose an article; without an
+    /// article, list the articles offered for the case's jurisdiction
     Qualify {
         case: String,
         article: Option<String>,
+        /// The part (ч.) of the article
         #[arg(long)]
+        part: Option<String>,
+        /// The paragraph (п.) of the part
+        #[arg(long)]
+        paragraph: Option<String>,
+        #[arg(long, conflicts_with_all = ["agree", "propose"])]
         remove: bool,
+        /// As the prosecutor: agree with the qualification as it stands
+        #[arg(long, conflicts_with = "propose")]
+        agree: bool,
+        /// As the prosecutor: propose the article instead of adding it
+        #[arg(long)]
+        propose: bool,
+        /// The prosecutor's comment with --agree or --propose
+        #[arg(long, default_value = "")]
+        comment: String,
     },
 }
 

@@ -280,6 +280,23 @@ fn the_other_commands_run() {
     let v = a.json(&["case", "show", &case]);
     assert_eq!(v["qualification"].as_array().unwrap().len(), 1);
     a.ok(&["case", "qualify", &case, &key, "--remove"]);
+    // A part and paragraph of the article: п. 2 ч. 3.
+    a.ok(&[
+        "case",
+        "qualify",
+        &case,
+        &key,
+        "--part",
+        "3",
+        "--paragraph",
+        "2",
+    ]);
+    let v = a.json(&["case", "show", &case]);
+    assert_eq!(v["qualification"][0]["key"], json!(format!("{key}:3:2")));
+    assert_eq!(v["qualification"][0]["article"]["part"], "3");
+    // Agreeing with it is the prosecutor's.
+    let (code, err) = a.fail(&["case", "qualify", &case, "--agree"]);
+    assert_eq!(code, 5, "{err}");
     let (code, err) = a.fail(&["case", "qualify", &case, "XX-1-1"]);
     assert_eq!(code, 5, "{err}");
     a.ok(&["team", "grant", &case, "Timur"]);

@@ -38,7 +38,11 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
         created_at: case.header.created_at,
         created_by: names.member(&case.header.created_by),
         narrative: case.narrative.as_str().to_string(),
-        qualification: case.header.qualification.values().cloned().collect(),
+        qualification: qualified(case.header.qualification.values(), case),
+        qualification_opinions: opinions(case, names),
+        prosecutor_qualifies: caravan_model::articles::prosecutor_qualifies(
+            &case.header.jurisdiction,
+        ),
         stages: stages(case, cx.catalog),
         assignment: assignees(id, case, cx),
         people: people(case, names),
@@ -399,9 +403,62 @@ fn notes(case: &Case, names: &Names) -> Vec<NoteView> {
         .collect()
 }
 
+/// Articles with the titles of the versions they name, in the code's
+/// order (trafficking articles first). An entry made before versions were
+/// recorded names the version in force when the case was opened.
+fn qualified<'a>(
+    list: impl Iterator<Item = &'a caravan_model::LegalArticle>,
+    case: &Case,
+) -> Vec<QualifiedArticle> {
+    use caravan_model::articles;
+    let opened = crate::clock::date_of(case.header.created_at);
+    let mut out: Vec<QualifiedArticle> = list
+        .map(|a| {
+            let version = articles::version_of(a, opened);
+            QualifiedArticle {
+                key: a.key(),
+                article: a.clone(),
+                titles: version.map(|v| v.title.clone()).unwrap_or_default(),
+                related: version.is_some_and(|v| v.related),
+                verified: version.is_some_and(|v| v.verified),
+            }
+        })
+        .collect();
+    out.sort_by(|x, y| {
+        (x.related, &x.article.jurisdiction, x.article.code_year)
+            .cmp(&(y.related, &y.article.jurisdiction, y.article.code_year))
+            .then_with(|| articles::compare_numbers(&x.article.article, &y.article.article))
+            .then_with(|| x.key.cmp(&y.key))
+    });
+    out
+}
+
+fn opinions(case: &Case, names: &Names) -> Vec<QualificationOpinionView> {
+    let mut out: Vec<QualificationOpinionView> = case
+        .review
+        .iter()
+        .filter_map(|(id, r)| {
+            let q = r.qualification.as_ref()?;
+            Some(QualificationOpinionView {
+                id: RecordId::from(id),
+                agrees: q.agrees,
+                articles: qualified(q.articles.values(), case),
+                comment: r.text.clone(),
+                by: names.member(&r.by),
+                at: r.at,
+                outdated: q.agrees && q.articles != case.header.qualification,
+            })
+        })
+        .collect();
+    out.sort_by_key(|o| o.at);
+    out
+}
+
+/// The review entries but the positions on the qualification (shown with it).
 fn review(case: &Case, names: &Names) -> Vec<ReviewView> {
     case.review
         .iter()
+        .filter(|(_, r)| r.qualification.is_none())
         .map(|(id, r)| ReviewView {
             id: RecordId::from(id),
             kind: r.kind,

@@ -5,6 +5,7 @@ use caravan_model::*;
 use caravan_vault::CaseIndexEntry;
 
 use crate::case_view::{ViewContext, case_view};
+use crate::clock::Clock;
 use crate::error::{CoreError, Result, only_match};
 use crate::ids::{CaseId, MemberId};
 use crate::inputs::{
@@ -14,36 +15,79 @@ use crate::names::Names;
 use crate::view::{CaseList, CaseSummary, CaseView};
 use crate::workspace::Workspace;
 
-/// A criminal-code article on trafficking the app offers for a
-/// jurisdiction, its title in the reader's language.
+/// A criminal-code article the app offers for a jurisdiction (the version
+/// in force), its title in the reader's language.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ArticleOption {
-    /// Pass to [`Workspace::add_offered_article`] and `remove_article`.
+    /// Pass to [`Workspace::add_offered_article`] and
+    /// [`Workspace::propose_article`].
     pub key: String,
     pub jurisdiction: String,
     pub code_year: u64,
     pub article: String,
     pub title: String,
+    /// The first day the version offered is in force.
+    pub in_force_from: Date,
+    /// Charged alongside trafficking rather than a trafficking article.
+    pub related: bool,
+    /// The number and title were read in the article's source.
+    pub verified: bool,
+    /// Where they were read.
+    pub source: String,
 }
 
-/// The articles offered for a jurisdiction (any case), titles in `lang`
-/// (English where that language has none).
+/// The articles in force today for a jurisdiction (any case), titles in
+/// `lang` (English where that language has none).
 pub fn offered_articles(jurisdiction: &str, lang: &str) -> Vec<ArticleOption> {
-    articles::for_jurisdiction(&jurisdiction.trim().to_uppercase())
+    offered_articles_on(jurisdiction, lang, crate::clock::SystemClock.today())
+}
+
+/// The articles in force on `day` for a jurisdiction, trafficking articles
+/// first, each in the code's order.
+pub fn offered_articles_on(jurisdiction: &str, lang: &str, day: Date) -> Vec<ArticleOption> {
+    articles::in_force(&jurisdiction.trim().to_uppercase(), day)
+        .into_iter()
         .map(|a| ArticleOption {
             key: a.to_article().key(),
             jurisdiction: a.jurisdiction.clone(),
             code_year: a.code_year,
             article: a.article.clone(),
-            title: a
-                .title
-                .get(lang)
-                .or_else(|| a.title.get("en"))
-                .cloned()
-                .unwrap_or_default(),
+            title: a.title_in(lang).to_string(),
+            in_force_from: a.in_force_from,
+            related: a.related,
+            verified: a.verified,
+            source: a.source.clone(),
         })
         .collect()
+}
+
+/// The offered article with this key, in the version in force on `day`,
+/// with the part and paragraph given (blank is none).
+fn offered_article(
+    key: &str,
+    part: Option<&str>,
+    paragraph: Option<&str>,
+    day: Date,
+) -> Result<LegalArticle> {
+    let info = articles::builtin()
+        .iter()
+        .filter(|a| a.in_force_on(day))
+        .find(|a| a.to_article().key() == key.trim())
+        .ok_or_else(|| {
+            CoreError::invalid(
+                "article",
+                format!("{key} is not one of the offered articles"),
+            )
+        })?;
+    let given = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty()).map(String::from);
+    let article = LegalArticle {
+        part: given(part),
+        paragraph: given(paragraph),
+        ..info.to_article()
+    };
+    articles::validate_reference(&article)?;
+    Ok(article)
 }
 
 /// A short fingerprint of a folded search: the same words always give the
@@ -435,19 +479,71 @@ impl Workspace {
         )
     }
 
-    /// Adds one of the [`offered_articles`], by its key.
-    pub fn add_offered_article(&mut self, case: &str, key: &str) -> Result<()> {
-        let article = articles::builtin()
-            .iter()
-            .map(|a| a.to_article())
-            .find(|a| a.key() == key)
-            .ok_or_else(|| {
-                CoreError::invalid(
-                    "article",
-                    format!("{key} is not one of the offered articles"),
-                )
-            })?;
+    /// Adds one of the [`offered_articles`], by its key, in the version in
+    /// force today, with a part (ч.) and paragraph (п.) where given.
+    pub fn add_offered_article(
+        &mut self,
+        case: &str,
+        key: &str,
+        part: Option<&str>,
+        paragraph: Option<&str>,
+    ) -> Result<()> {
+        let article = offered_article(key, part, paragraph, self.clock.today())?;
         self.add_article(case, article)
+    }
+
+    /// The prosecutor agrees with the case's legal qualification as it
+    /// stands, as their own review entry (the qualification is unchanged).
+    pub fn agree_with_qualification(&mut self, case: &str, comment: &str) -> Result<String> {
+        let standing = self.case_doc(case)?.1.header.qualification;
+        if standing.is_empty() {
+            return Err(CoreError::invalid(
+                "qualification",
+                "the case has no qualification to agree with yet",
+            ));
+        }
+        self.qualification_opinion(case, true, standing, comment)
+    }
+
+    /// The prosecutor proposes an offered article (with part and paragraph
+    /// where given), as their own review entry.
+    pub fn propose_article(
+        &mut self,
+        case: &str,
+        key: &str,
+        part: Option<&str>,
+        paragraph: Option<&str>,
+        comment: &str,
+    ) -> Result<String> {
+        let article = offered_article(key, part, paragraph, self.clock.today())?;
+        let proposed = [(article.key(), article)].into_iter().collect();
+        self.qualification_opinion(case, false, proposed, comment)
+    }
+
+    fn qualification_opinion(
+        &mut self,
+        case: &str,
+        agrees: bool,
+        articles: std::collections::BTreeMap<String, LegalArticle>,
+        comment: &str,
+    ) -> Result<String> {
+        bounded("comment", comment, MAX_LONG_TEXT)?;
+        let (member, _) = self.me()?;
+        let keys: Vec<String> = articles.keys().cloned().collect();
+        let record = Record::Review(ReviewItem {
+            kind: ReviewKind::Comment,
+            stage: None,
+            text: comment.trim().into(),
+            by: member,
+            at: self.now(),
+            withdraws: None,
+            qualification: Some(QualificationOpinion { agrees, articles }),
+        });
+        let verb = if agrees { "agrees with" } else { "proposes" };
+        let note = Some(format!("{verb} {}", keys.join(", ")));
+        Ok(self
+            .insert_noted(case, record, "review.qualification", note)?
+            .1)
     }
 
     pub fn remove_article(&mut self, case: &str, key: &str) -> Result<()> {

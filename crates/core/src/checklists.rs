@@ -283,6 +283,7 @@ impl Workspace {
             by: member,
             at: self.now(),
             withdraws: None,
+            qualification: None,
         });
         let note = Some(kind.to_string());
         Ok(self.insert_noted(case, record, "review.add", note)?.1)

@@ -44,7 +44,7 @@ pub mod view;
 pub mod workspace;
 
 pub use caravan_errors::coded;
-pub use cases::{ArticleOption, offered_articles, search_fingerprint};
+pub use cases::{ArticleOption, offered_articles, offered_articles_on, search_fingerprint};
 pub use clock::{Clock, SteppingClock, SystemClock};
 pub use error::{Coded, CoreError, ErrorKind, Result, all_codes};
 pub use exchange::{Progress, Step};

@@ -191,6 +191,7 @@ impl Workspace {
             by: member,
             at: self.now(),
             withdraws: Some(withdraws),
+            qualification: None,
         });
         let what = match target {
             SignOffTarget::Stage { review_id } => format!("withdraws review/{}", review_id.trim()),

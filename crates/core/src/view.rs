@@ -323,6 +323,39 @@ pub struct ReviewView {
     pub at: i64,
 }
 
+/// An article of a qualification (or of a prosecutor's position on it),
+/// with the titles of the version it names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct QualifiedArticle {
+    /// The key it is stored under (pass to `remove_article`).
+    pub key: String,
+    pub article: LegalArticle,
+    /// Titles by language ("en", "ru", and a national language where
+    /// known); empty for an article this release does not list.
+    pub titles: std::collections::BTreeMap<String, String>,
+    /// Charged alongside trafficking rather than a trafficking article.
+    pub related: bool,
+    /// The article's number and title were read in its source.
+    pub verified: bool,
+}
+
+/// A prosecutor's position on the legal qualification.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct QualificationOpinionView {
+    pub id: RecordId,
+    /// True: agrees with `articles`, the qualification as it stood; false:
+    /// proposes `articles`.
+    pub agrees: bool,
+    pub articles: Vec<QualifiedArticle>,
+    pub comment: String,
+    pub by: MemberRef,
+    pub at: i64,
+    /// An agreement whose qualification has changed since.
+    pub outdated: bool,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ApprovalView {
@@ -475,7 +508,14 @@ pub struct CaseView {
     pub created_at: i64,
     pub created_by: MemberRef,
     pub narrative: String,
-    pub qualification: Vec<LegalArticle>,
+    /// The legal qualification, in the code's order.
+    pub qualification: Vec<QualifiedArticle>,
+    /// The prosecutor's positions on the qualification (their own review
+    /// entries), oldest first.
+    pub qualification_opinions: Vec<QualificationOpinionView>,
+    /// The case's jurisdiction gives the prosecutor a say in the
+    /// qualification (see `caravan_model::articles`).
+    pub prosecutor_qualifies: bool,
     pub stages: Vec<StageView>,
     pub assignment: Assignees,
     pub people: Vec<PersonView>,

@@ -11,6 +11,7 @@ mod fixtures;
 mod history;
 mod live;
 mod permissions;
+mod qualification;
 mod quarantine;
 mod regressions;
 mod relay;

@@ -62,8 +62,13 @@ pub struct CaseHeader {
     pub created_by: MemberId,
 }
 
-/// A criminal-code article a case is qualified under.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
+/// A criminal-code article a case is qualified under, with the part (ч.)
+/// and paragraph (п.) where the qualification names them (п. 2 ч. 3
+/// ст. 128 is part "3", paragraph "2"). Part, paragraph and the version
+/// were added after documents were made: entries without them read as
+/// before, and they are written only when set, so a device of an older
+/// release reads an entry without them as before.
+#[derive(Debug, Clone, PartialEq, Eq, Hydrate, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LegalArticle {
     pub jurisdiction: String,
@@ -71,13 +76,71 @@ pub struct LegalArticle {
     pub code_year: u64,
     /// Article number as written in the code, e.g. "128" or "130¹".
     pub article: String,
+    #[autosurgeon(missing = "Option::default")]
+    #[serde(default)]
+    pub part: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    #[serde(default)]
+    pub paragraph: Option<String>,
+    /// The version of the article the case was qualified under: the first
+    /// day it was in force (see [`crate::articles`]).
+    #[autosurgeon(missing = "Option::default")]
+    #[serde(default)]
+    pub in_force_from: Option<Date>,
 }
 
 impl LegalArticle {
-    /// The map key under which the article is stored in a case.
+    /// The map key under which the article is stored in a case:
+    /// `KZ-2014-128` for the article as a whole, as entries made before
+    /// parts were recorded are keyed; `KZ-2014-128:3` for its part 3,
+    /// `KZ-2014-128:3:2` for paragraph 2 of part 3, `KZ-2014-128::2` for a
+    /// paragraph of an article without parts. Parts of one article are
+    /// listed side by side; the version is not part of the key (a case
+    /// names an article once, in the version it was qualified under).
     pub fn key(&self) -> String {
-        format!("{}-{}-{}", self.jurisdiction, self.code_year, self.article)
+        let base = format!("{}-{}-{}", self.jurisdiction, self.code_year, self.article);
+        match (&self.part, &self.paragraph) {
+            (None, None) => base,
+            (Some(part), None) => format!("{base}:{part}"),
+            (part, Some(paragraph)) => {
+                format!("{base}:{}:{paragraph}", part.as_deref().unwrap_or_default())
+            }
+        }
     }
+}
+
+impl Reconcile for LegalArticle {
+    type Key<'a> = autosurgeon::reconcile::NoKey;
+
+    fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+        use autosurgeon::reconcile::MapReconciler;
+        let mut m = reconciler.map()?;
+        m.put("jurisdiction", &self.jurisdiction)?;
+        m.put("code_year", self.code_year)?;
+        m.put("article", &self.article)?;
+        if let Some(part) = &self.part {
+            m.put("part", part)?;
+        }
+        if let Some(paragraph) = &self.paragraph {
+            m.put("paragraph", paragraph)?;
+        }
+        if let Some(from) = &self.in_force_from {
+            m.put("in_force_from", from)?;
+        }
+        Ok(())
+    }
+}
+
+/// A prosecutor's position on the legal qualification, recorded as their
+/// own review entry (a comment whose `qualification` holds it): the
+/// investigators' qualification is never changed by it.
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct QualificationOpinion {
+    /// True: agrees with `articles`, the qualification as it stood when
+    /// they agreed. False: proposes `articles` (one article).
+    pub agrees: bool,
+    /// Keyed by [`LegalArticle::key`].
+    pub articles: BTreeMap<String, LegalArticle>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -343,6 +406,10 @@ pub struct ReviewItem {
     /// before.
     #[autosurgeon(missing = "Option::default")]
     pub withdraws: Option<SignOffRef>,
+    /// For a prosecutor's position on the legal qualification (a comment):
+    /// that position. Written only on such entries, like `withdraws`.
+    #[autosurgeon(missing = "Option::default")]
+    pub qualification: Option<QualificationOpinion>,
 }
 
 impl Reconcile for ReviewItem {
@@ -358,6 +425,9 @@ impl Reconcile for ReviewItem {
         m.put("at", self.at)?;
         if let Some(w) = &self.withdraws {
             m.put("withdraws", w)?;
+        }
+        if let Some(q) = &self.qualification {
+            m.put("qualification", q)?;
         }
         Ok(())
     }

@@ -33,9 +33,9 @@ pub mod vocab;
 pub use apply::NewCase;
 pub use case::{
     Approval, Assignment, CASE_SCHEMA, Case, CaseHeader, CaseLink, ChecklistInstance, CustodyEntry,
-    Evidence, Identity, Interview, ItemState, LegalArticle, MemberId, Millis, Note, Referral,
-    ReviewItem, RiskAssessment, SENSITIVE_PATHS, SignOff, SignOffRef, StageState, Suspect, Task,
-    TimelineEvent, Victim, Witness,
+    Evidence, Identity, Interview, ItemState, LegalArticle, MemberId, Millis, Note,
+    QualificationOpinion, Referral, ReviewItem, RiskAssessment, SENSITIVE_PATHS, SignOff,
+    SignOffRef, StageState, Suspect, Task, TimelineEvent, Victim, Witness,
 };
 pub use checklist::{Catalog, Template, TemplateItem};
 pub use conflicts::{Conflict, ConflictValue};

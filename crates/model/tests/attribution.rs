@@ -142,6 +142,7 @@ fn review(by: &Author) -> Record {
         by: by.member.clone(),
         at: by.at,
         withdraws: None,
+        qualification: None,
     })
 }
 

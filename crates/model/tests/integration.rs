@@ -1,5 +1,6 @@
 //! The crate's integration tests, one binary: every file here is a module.
 
+mod articles;
 mod attribution;
 mod common;
 mod edits;

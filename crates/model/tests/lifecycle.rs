@@ -35,6 +35,7 @@ fn signoff(stage: Stage) -> Record {
         by: "pro-1".into(),
         at: AT,
         withdraws: None,
+        qualification: None,
     })
 }
 

@@ -252,6 +252,23 @@ fn sample_case() -> Case {
             item_id: Some("act-proven".into()),
             signed_at: at,
         }),
+        // A prosecutor's position on the qualification is a comment's.
+        qualification: (*kind == ReviewKind::Comment).then(|| QualificationOpinion {
+            agrees: false,
+            articles: [(
+                "KZ-2014-135:2:1".to_string(),
+                LegalArticle {
+                    jurisdiction: "KZ".into(),
+                    code_year: 2014,
+                    article: "135".into(),
+                    part: Some("2".into()),
+                    paragraph: Some("1".into()),
+                    in_force_from: Some("2015-01-01".parse().unwrap()),
+                },
+            )]
+            .into_iter()
+            .collect(),
+        }),
     });
     let approvals = one_each(Decision::ALL, "ap", |_, decision| Approval {
         stage: Some(Stage::Intake),
@@ -265,6 +282,9 @@ fn sample_case() -> Case {
         jurisdiction: "KZ".into(),
         code_year: 2014,
         article: "128".into(),
+        part: Some("3".into()),
+        paragraph: Some("2".into()),
+        in_force_from: Some("2015-01-01".parse().unwrap()),
     };
     Case {
         schema: CASE_SCHEMA,

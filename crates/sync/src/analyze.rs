@@ -181,13 +181,14 @@ impl Analyzer {
         };
         let unapplied = &self.unapplied;
         // A withdrawal of a sign-off is judged by reading the sign-off it
-        // names (see `crate::withdrawals`), which an accepted change of
-        // the same batch may have written.
-        let touches = expanded
-            .operations
-            .iter()
-            .any(|op| matches!(&op.key, Key::Map(k) if k == "withdraws"))
-            || expanded.operations.iter().any(|op| {
+        // names (see `crate::withdrawals`), and a position on the
+        // qualification by reading the case's jurisdiction (see
+        // `crate::qualification_role`), which an accepted change of the
+        // same batch may have written, or stand on.
+        let touches =
+            expanded.operations.iter().any(
+                |op| matches!(&op.key, Key::Map(k) if k == "withdraws" || k == "qualification"),
+            ) || expanded.operations.iter().any(|op| {
                 let obj = match &op.obj {
                     ObjectId::Root => None,
                     ObjectId::Id(id) => Some(id),

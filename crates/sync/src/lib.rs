@@ -40,6 +40,7 @@ pub mod import;
 pub mod join;
 pub mod keys;
 mod lan_keys;
+mod qualification_role;
 pub mod quarantine;
 pub mod quota;
 pub mod refusal;

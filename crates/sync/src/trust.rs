@@ -245,6 +245,7 @@ pub fn check_authority(
     check_attribution(ctx, doc, change, &member, role, genesis, &writes)?;
     if ctx.kind == DocKind::Case {
         crate::withdrawals::check(doc, change, &member, &writes)?;
+        crate::qualification_role::check(doc, change, &writes)?;
     }
     if ctx.kind == DocKind::Team {
         crate::audit_anchor::check_own_head(&device, &writes)?;

@@ -130,7 +130,7 @@ fn refuse(message: &str) -> Rejection {
 }
 
 /// The map at a path of keys, as the document stood at `heads`.
-fn object_at(doc: &AutoCommit, path: &[&str], heads: &[ChangeHash]) -> Option<ObjId> {
+pub(crate) fn object_at(doc: &AutoCommit, path: &[&str], heads: &[ChangeHash]) -> Option<ObjId> {
     let mut obj = ROOT;
     for key in path {
         match doc.get_at(&obj, *key, heads).ok()?? {
@@ -141,7 +141,7 @@ fn object_at(doc: &AutoCommit, path: &[&str], heads: &[ChangeHash]) -> Option<Ob
     Some(obj)
 }
 
-fn scalar_at(
+pub(crate) fn scalar_at(
     doc: &AutoCommit,
     obj: &ObjId,
     key: &str,

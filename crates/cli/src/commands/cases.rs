@@ -2,6 +2,7 @@
 
 use anyhow::Result;
 use caravan_core::CaseFilter;
+use caravan_core::model::LegalArticle;
 use caravan_core::view::CaseView;
 
 use super::{Ctx, created, done, with_ws};
@@ -89,14 +90,55 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
         CaseCmd::Qualify {
             case,
             article,
+            part,
+            paragraph,
             remove,
-        } => qualify(ctx, &case, article.as_deref(), remove),
+            agree,
+            propose,
+            comment,
+        } => {
+            let how = if remove {
+                Qualify::Remove
+            } else if agree {
+                Qualify::Agree
+            } else if propose {
+                Qualify::Propose
+            } else {
+                Qualify::Add
+            };
+            let at = (part.as_deref(), paragraph.as_deref());
+            qualify(ctx, &case, article.as_deref(), at, how, &comment)
+        }
     }
 }
 
+/// What `case qualify` does with the article it names.
+enum Qualify {
+    Add,
+    Remove,
+    Agree,
+    Propose,
+}
+
 /// The legal qualification: list the articles offered for the case's
-/// jurisdiction, or add / remove one by its key.
-fn qualify(ctx: &Ctx, case: &str, article: Option<&str>, remove: bool) -> Result<()> {
+/// jurisdiction, add / remove one by its key, or, as the prosecutor, agree
+/// with the qualification or propose an article.
+fn qualify(
+    ctx: &Ctx,
+    case: &str,
+    article: Option<&str>,
+    (part, paragraph): (Option<&str>, Option<&str>),
+    how: Qualify,
+    comment: &str,
+) -> Result<()> {
+    if let Qualify::Agree = how {
+        with_ws(ctx, |ws| Ok(ws.agree_with_qualification(case, comment)?))?;
+        return done(
+            ctx,
+            "Agreement with the qualification recorded",
+            "Согласие с квалификацией записано",
+        );
+    }
     let Some(key) = article else {
         let jurisdiction = with_ws(ctx, |ws| Ok(ws.show_case(case)?.jurisdiction))?;
         let lang = if matches!(ctx.out.lang, crate::i18n::Lang::Ru) {
@@ -109,16 +151,49 @@ fn qualify(ctx: &Ctx, case: &str, article: Option<&str>, remove: bool) -> Result
             return ctx.out.json(&offered);
         }
         for o in offered {
-            println!("{:<14} {}", o.key, o.title);
+            let mark = match (o.related, o.verified) {
+                (false, true) => "",
+                (true, true) => " [related]",
+                (false, false) => " [not verified]",
+                (true, false) => " [related, not verified]",
+            };
+            println!("{:<14} {}{mark}", o.key, o.title);
         }
         return Ok(());
     };
-    if remove {
-        with_ws(ctx, |ws| Ok(ws.remove_article(case, key)?))?;
-        return done(ctx, "Article removed", "Статья убрана");
+    match how {
+        Qualify::Remove => {
+            with_ws(ctx, |ws| Ok(ws.remove_article(case, key)?))?;
+            done(ctx, "Article removed", "Статья убрана")
+        }
+        Qualify::Propose => {
+            with_ws(ctx, |ws| {
+                Ok(ws.propose_article(case, key, part, paragraph, comment)?)
+            })?;
+            done(ctx, "Proposal recorded", "Предложение записано")
+        }
+        Qualify::Add | Qualify::Agree => {
+            with_ws(ctx, |ws| {
+                Ok(ws.add_offered_article(case, key, part, paragraph)?)
+            })?;
+            done(ctx, "Article added", "Статья добавлена")
+        }
     }
-    with_ws(ctx, |ws| Ok(ws.add_offered_article(case, key)?))?;
-    done(ctx, "Article added", "Статья добавлена")
+}
+
+/// An article as practitioners write it: "п. 2 ч. 3 ст. 128 (KZ 2014)".
+fn reference(a: &LegalArticle) -> String {
+    let mut out = String::new();
+    if let Some(p) = &a.paragraph {
+        out.push_str(&format!("п. {p} "));
+    }
+    if let Some(p) = &a.part {
+        out.push_str(&format!("ч. {p} "));
+    }
+    format!(
+        "{out}ст. {} ({} {})",
+        a.article, a.jurisdiction, a.code_year
+    )
 }
 
 fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
@@ -322,6 +397,53 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             n.body.lines().next().unwrap_or("").to_string(),
         ]
     })?;
+    o.listing(
+        "Qualification",
+        &["key", "article", "title"],
+        &v.qualification,
+        |q| {
+            let title = q
+                .titles
+                .get(if matches!(o.lang, crate::i18n::Lang::Ru) {
+                    "ru"
+                } else {
+                    "en"
+                })
+                .cloned()
+                .unwrap_or_default();
+            vec![q.key.clone(), reference(&q.article), title]
+        },
+    )?;
+    if !v.qualification_opinions.is_empty() {
+        o.listing(
+            "Prosecutor on the qualification",
+            &["id", "by", "position", "comment"],
+            &v.qualification_opinions,
+            |p| {
+                let articles: Vec<String> =
+                    p.articles.iter().map(|a| reference(&a.article)).collect();
+                let position = if p.agrees {
+                    format!(
+                        "agrees with {}{}",
+                        articles.join(", "),
+                        if p.outdated {
+                            " (qualification changed since)"
+                        } else {
+                            ""
+                        }
+                    )
+                } else {
+                    format!("proposes {}", articles.join(", "))
+                };
+                vec![
+                    p.id.to_string(),
+                    p.by.name.clone(),
+                    position,
+                    p.comment.clone(),
+                ]
+            },
+        )?;
+    }
     o.listing(
         "Review",
         &["id", "kind", "stage", "by", "text"],

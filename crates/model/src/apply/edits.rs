@@ -477,6 +477,12 @@ impl CaseDoc {
     fn add_article(&mut self, article: &LegalArticle, by: &By<'_>) -> Result<(), ModelError> {
         validate_jurisdiction(&article.jurisdiction)?;
         non_empty("article", &article.article)?;
+        if let Some(part) = &article.part {
+            crate::articles::validate_subdivision("part", part)?;
+        }
+        if let Some(paragraph) = &article.paragraph {
+            crate::articles::validate_subdivision("paragraph", paragraph)?;
+        }
         let key = article.key();
         let qualification = DocPath::keys(["header", "qualification"]);
         by.allow(&qualification.key(&key), WriteKind::Create)?;

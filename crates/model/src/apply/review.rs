@@ -1,10 +1,13 @@
 //! What a review item must satisfy besides the policy: a stage sign-off
 //! is made on an open stage, and a withdrawal takes back a sign-off of its
-//! own author, with a reason (see [`crate::signoffs`]).
+//! own author, with a reason (see [`crate::signoffs`]). A prosecutor's
+//! position on the legal qualification is theirs to record only where the
+//! jurisdiction's procedure gives them that role (see [`crate::articles`]).
 
 use automerge::ReadDoc;
 
-use crate::case::{Case, ReviewItem, SignOffRef};
+use crate::articles;
+use crate::case::{Case, QualificationOpinion, ReviewItem, SignOffRef};
 use crate::doc::CaseDoc;
 use crate::edit::Author;
 use crate::error::{ModelError, am};
@@ -20,6 +23,9 @@ pub(super) fn check_review(case: &Case, r: &ReviewItem, author: &Author) -> Resu
             field: "withdraws".into(),
             message: "a withdrawal, and only a withdrawal, names the sign-off it withdraws".into(),
         });
+    }
+    if let Some(q) = &r.qualification {
+        check_opinion(case, r, q, author)?;
     }
     match r.kind {
         ReviewKind::SignOff => {
@@ -44,6 +50,62 @@ pub(super) fn check_review(case: &Case, r: &ReviewItem, author: &Author) -> Resu
         }
         ReviewKind::Comment | ReviewKind::Request => Ok(()),
     }
+}
+
+/// A prosecutor's position on the qualification: a comment, in a
+/// jurisdiction whose procedure gives the prosecutor that role, agreeing
+/// with the qualification as it stands or proposing one article of the
+/// case's jurisdiction.
+fn check_opinion(
+    case: &Case,
+    r: &ReviewItem,
+    q: &QualificationOpinion,
+    author: &Author,
+) -> Result<(), ModelError> {
+    let invalid = |message: &str| ModelError::Invalid {
+        field: "qualification".into(),
+        message: message.into(),
+    };
+    if r.kind != ReviewKind::Comment || r.stage.is_some() {
+        return Err(invalid(
+            "a position on the qualification is a comment on no stage",
+        ));
+    }
+    if !articles::prosecutor_qualifies(&case.header.jurisdiction) {
+        return Err(Denial {
+            role: author.role,
+            path: "review/*/qualification".into(),
+            kind: WriteKind::Create,
+            why: "the criminal procedure of the case's jurisdiction gives the prosecutor no say in the qualification",
+        }
+        .into());
+    }
+    for (key, a) in &q.articles {
+        crate::validate::validate_jurisdiction(&a.jurisdiction)?;
+        crate::validate::non_empty("article", &a.article)?;
+        if let Some(part) = &a.part {
+            articles::validate_subdivision("part", part)?;
+        }
+        if let Some(paragraph) = &a.paragraph {
+            articles::validate_subdivision("paragraph", paragraph)?;
+        }
+        if *key != a.key() {
+            return Err(invalid(
+                "each article is keyed as the qualification keys it",
+            ));
+        }
+        if a.jurisdiction != case.header.jurisdiction {
+            return Err(invalid("the article is not of the case's jurisdiction"));
+        }
+    }
+    if q.agrees {
+        if q.articles.is_empty() || q.articles != case.header.qualification {
+            return Err(invalid("an agreement names the qualification as it stands"));
+        }
+    } else if q.articles.len() != 1 {
+        return Err(invalid("a proposal names one article"));
+    }
+    Ok(())
 }
 
 /// The sign-off `target` names exists, is `member`'s, and stands.

@@ -193,6 +193,7 @@ fn attacks() -> Vec<(&'static str, Who, Attack)> {
                         by: n.prosecutor.clone(),
                         at: T0,
                         withdraws: None,
+                        qualification: None,
                     },
                 )
             }),
@@ -403,6 +404,7 @@ fn finding_12_honest_work_of_every_kind_keeps_its_attribution() {
         by: p.clone(),
         at: T0,
         withdraws: None,
+        qualification: None,
     });
     w.t.prosecutor
         .edit_case(

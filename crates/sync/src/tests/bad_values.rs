@@ -789,11 +789,17 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
             jurisdiction: "KZ".into(),
             code_year: 2014,
             article: "128".into(),
+            part: None,
+            paragraph: None,
+            in_force_from: None,
         }),
         Edit::AddArticle(LegalArticle {
             jurisdiction: "KG".into(),
             code_year: 2021,
             article: "171".into(),
+            part: None,
+            paragraph: None,
+            in_force_from: None,
         }),
         Edit::RemoveArticle {
             key: "KG-2021-171".into(),
@@ -829,6 +835,7 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
                 by: p.clone(),
                 at: T0,
                 withdraws: None,
+                qualification: None,
             }),
         },
     ] {

@@ -80,6 +80,7 @@ fn random_edit(rng: &mut Rng, role: Role, member: &str, step: usize) -> Edit {
                 by: member.into(),
                 at: T0,
                 withdraws: None,
+                qualification: None,
             }),
         },
         Role::Supervisor | Role::Admin => match rng.below(2) {

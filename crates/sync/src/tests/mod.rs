@@ -16,6 +16,7 @@ mod join_package;
 mod need_to_know;
 mod planted_keys;
 mod proofs;
+mod qualification_role;
 mod quarantine;
 mod relays;
 mod residency;

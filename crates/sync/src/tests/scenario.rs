@@ -149,6 +149,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
             by: p.clone(),
             at: T0,
             withdraws: None,
+            qualification: None,
         };
         t.prosecutor
             .edit_case(

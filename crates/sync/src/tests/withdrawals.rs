@@ -29,6 +29,7 @@ fn review(kind: ReviewKind, by: &str, withdraws: Option<SignOffRef>) -> ReviewIt
         by: by.into(),
         at: T0,
         withdraws,
+        qualification: None,
     }
 }
 
