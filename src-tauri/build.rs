@@ -60,6 +60,8 @@ fn main() {
             "resolve_conflict",
             "articles",
             "add_article",
+            "agree_with_qualification",
+            "propose_article",
             "remove_article",
             "export_bundle",
             "import_bundle",

@@ -92,6 +92,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::cases::resolve_conflict,
         commands::cases::articles,
         commands::cases::add_article,
+        commands::cases::agree_with_qualification,
+        commands::cases::propose_article,
         commands::cases::remove_article,
         commands::sync::export_bundle,
         commands::sync::import_bundle,

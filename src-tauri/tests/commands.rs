@@ -77,9 +77,20 @@ fn a_case_from_first_run_to_review() {
     let key = offered[0]["key"].as_str().unwrap().to_string();
     assert!(!offered[0]["title"].as_str().unwrap().is_empty());
     s.ok("add_article", json!({ "case_id": case, "key": key }));
+    s.ok(
+        "add_article",
+        json!({ "case_id": case, "key": key, "part": "3", "paragraph": "2" }),
+    );
     let shown = s.ok("show_case", json!({ "case_id": case }));
-    assert_eq!(shown["qualification"].as_array().unwrap().len(), 1);
+    let listed = shown["qualification"].as_array().unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[1]["key"], json!(format!("{key}:3:2")));
+    assert_eq!(listed[1]["article"]["paragraph"], json!("2"));
     s.ok("remove_article", json!({ "case_id": case, "key": key }));
+    s.ok(
+        "remove_article",
+        json!({ "case_id": case, "key": format!("{key}:3:2") }),
+    );
     assert_eq!(
         s.code("add_article", json!({ "case_id": case, "key": "XX-1-1" })),
         "core.invalid"

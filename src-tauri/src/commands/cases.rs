@@ -48,8 +48,13 @@ workspace_commands! {
     fn add_approval(case_id: CaseId, stage: Option<Stage>, subject: String, decision: Decision, comment: Option<String>) -> String => |ws| ws.approve(&case_id, stage, &subject, decision, comment);
     fn conflicts(case_id: Option<CaseId>, reveal: bool) -> Vec<ConflictView> => |ws| ws.conflicts(case_id.as_deref(), reveal);
     fn resolve_conflict(case_id: CaseId, path: String, choice: String) -> () => |ws| ws.resolve(&case_id, &path, &choice);
-    /// Adds an offered article (by its key) to the case's legal qualification.
-    fn add_article(case_id: CaseId, key: String) -> () => |ws| ws.add_offered_article(&case_id, &key);
+    /// Adds an offered article (by its key, with part and paragraph where
+    /// given) to the case's legal qualification.
+    fn add_article(case_id: CaseId, key: String, part: Option<String>, paragraph: Option<String>) -> () => |ws| ws.add_offered_article(&case_id, &key, part.as_deref(), paragraph.as_deref());
+    /// The prosecutor agrees with the qualification as it stands.
+    fn agree_with_qualification(case_id: CaseId, comment: String) -> String => |ws| ws.agree_with_qualification(&case_id, &comment);
+    /// The prosecutor proposes an offered article, with part and paragraph.
+    fn propose_article(case_id: CaseId, key: String, part: Option<String>, paragraph: Option<String>, comment: String) -> String => |ws| ws.propose_article(&case_id, &key, part.as_deref(), paragraph.as_deref(), &comment);
     fn remove_article(case_id: CaseId, key: String) -> () => |ws| ws.remove_article(&case_id, &key);
 }
 

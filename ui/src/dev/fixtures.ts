@@ -145,6 +145,8 @@ export function caseDto(over: Partial<CaseView> = {}): CaseView {
     created_by: { id: 'm-me', name: 'Aigerim' },
     narrative: '',
     qualification: [],
+    qualification_opinions: [],
+    prosecutor_qualifies: true,
     stages: [],
     assignment: { investigators: [], prosecutor: null, supervisor: null, reviewers: [] },
     people: [person()],

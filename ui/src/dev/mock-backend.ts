@@ -84,7 +84,17 @@ const theCase = (): CaseView => caseDto({
   reference: 'KZ-2026-0142', title: 'Construction site, Kaskelen',
   created_at: now - 20 * day, created_by: aibek,
   narrative: 'Signal from the labour inspectorate: twelve workers from Uzbekistan housed on site, passports held by the foreman.',
-  qualification: [{ jurisdiction: 'KZ', code_year: 2014, article: '128' }],
+  qualification: [
+    {
+      key: 'KZ-2014-128:2',
+      article: { jurisdiction: 'KZ', code_year: 2014, article: '128', part: '2', paragraph: null, in_force_from: '2015-01-01' },
+      titles: { en: 'Trafficking in persons', ru: 'Торговля людьми' },
+      related: false,
+      verified: true,
+    },
+  ],
+  qualification_opinions: [],
+  prosecutor_qualifies: true,
   stages: [
     { stage: 'intake', status: 'closed', opened_at: now - 20 * day, closed_at: now - 19 * day, gate: { ready: true, missing_items: [], missing_signoffs: [], not_applicable_unsigned: [], unknown_templates: [] } },
     { stage: 'initial_response', status: 'active', opened_at: now - 19 * day, closed_at: null, gate: { ready: false, missing_items: ['initial-actions/interpreter', 'initial-actions/nrm'], missing_signoffs: ['supervisor'], not_applicable_unsigned: [], unknown_templates: [] } },

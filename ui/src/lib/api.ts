@@ -176,7 +176,17 @@ export const revealPerson = (case_id: string, person_id: string) =>
   call<RevealedIdentity>('reveal_person', { case_id, person_id });
 export const articles = (jurisdiction: string, lang: string) =>
   call<ArticleOption[]>('articles', { jurisdiction, lang });
-export const addArticle = (case_id: string, key: string) => call<null>('add_article', { case_id, key });
+export const addArticle = (case_id: string, key: string, part: string | null, paragraph: string | null) =>
+  call<null>('add_article', { case_id, key, part, paragraph });
+export const agreeWithQualification = (case_id: string, comment: string) =>
+  call<string>('agree_with_qualification', { case_id, comment });
+export const proposeArticle = (
+  case_id: string,
+  key: string,
+  part: string | null,
+  paragraph: string | null,
+  comment: string,
+) => call<string>('propose_article', { case_id, key, part, paragraph, comment });
 export const removeArticle = (case_id: string, key: string) => call<null>('remove_article', { case_id, key });
 export const checklists = (case_id: string, stage: Stage | null, lang: string) =>
   call<ChecklistView[]>('checklists', { case_id, stage, lang });

@@ -6,10 +6,11 @@ import type { CaseStatus } from "./CaseStatus";
 import type { EventView } from "./EventView";
 import type { EvidenceView } from "./EvidenceView";
 import type { InterviewView } from "./InterviewView";
-import type { LegalArticle } from "./LegalArticle";
 import type { MemberRef } from "./MemberRef";
 import type { NoteView } from "./NoteView";
 import type { PersonView } from "./PersonView";
+import type { QualificationOpinionView } from "./QualificationOpinionView";
+import type { QualifiedArticle } from "./QualifiedArticle";
 import type { ReferralView } from "./ReferralView";
 import type { ReviewView } from "./ReviewView";
 import type { RiskView } from "./RiskView";
@@ -21,7 +22,21 @@ import type { TaskView } from "./TaskView";
 /**
  * A whole case, as `case show` and the case screen display it.
  */
-export type CaseView = { id: CaseId, reference: string, title: string, jurisdiction: string, status: CaseStatus, created_at: number, created_by: MemberRef, narrative: string, qualification: Array<LegalArticle>, stages: Array<StageView>, assignment: Assignees, people: Array<PersonView>, evidence: Array<EvidenceView>, interviews: Array<InterviewView>, tasks: Array<TaskView>, timeline: Array<EventView>, referrals: Array<ReferralView>, risks: Array<RiskView>, notes: Array<NoteView>, review: Array<ReviewView>, approvals: Array<ApprovalView>, 
+export type CaseView = { id: CaseId, reference: string, title: string, jurisdiction: string, status: CaseStatus, created_at: number, created_by: MemberRef, narrative: string, 
+/**
+ * The legal qualification, in the code's order.
+ */
+qualification: Array<QualifiedArticle>, 
+/**
+ * The prosecutor's positions on the qualification (their own review
+ * entries), oldest first.
+ */
+qualification_opinions: Array<QualificationOpinionView>, 
+/**
+ * The case's jurisdiction gives the prosecutor a say in the
+ * qualification (see `caravan_model::articles`).
+ */
+prosecutor_qualifies: boolean, stages: Array<StageView>, assignment: Assignees, people: Array<PersonView>, evidence: Array<EvidenceView>, interviews: Array<InterviewView>, tasks: Array<TaskView>, timeline: Array<EventView>, referrals: Array<ReferralView>, risks: Array<RiskView>, notes: Array<NoteView>, review: Array<ReviewView>, approvals: Array<ApprovalView>, 
 /**
  * Each stage's sign-offs (withdrawn ones too), in stage order.
  */
