@@ -136,6 +136,16 @@ fn two_instances_one_team() {
     a.screenshot("06-people-revealed");
     choose_language(&a, "en", "Cases");
     let case = cases.open_first("KZ-2026-0142");
+    // Corrected: an identity field changed without being shown, then
+    // seen only once revealed, and the change in the person's history.
+    case.tab("people");
+    case.edit_first_person("Гуля", "UZ");
+    assert!(
+        !a.page_text().contains("Гуля"),
+        "an identity field shown before reveal"
+    );
+    case.reveal_first_other_names("Гуля");
+    case.first_person_history("Aibek", "UZ", "changed (hidden)");
     assert!(case.work_checklist("adult: passport checked") > 2);
     a.screenshot("07-checklists");
     case.seize_and_hand_over("Phone", "Det. Omarov", "Forensic lab", "00:00");
@@ -164,6 +174,8 @@ fn two_instances_one_team() {
     assert_eq!(shown.people[0].age_at_trafficking, Some(17));
     let identity = a_ws.reveal(&case_id, &shown.people[0].id).unwrap();
     assert_eq!(identity.birth_date(), Some("2009-03-15"));
+    assert_eq!(identity.other_names(), Some("Гуля"));
+    assert_eq!(shown.people[0].citizenship.as_deref(), Some("UZ"));
     // The hand-over is from the holder the form offered, at the moment
     // typed (earlier than it was recorded), not when it was entered.
     let handed = &shown.evidence[0].custody[0];

@@ -185,6 +185,48 @@ impl CaseScreen<'_> {
         self.0.wait_text_eq(&tid("identity-full-name"), full_name);
     }
 
+    /// Corrects the first person: an identity field typed without the old
+    /// value being shown, and their citizenship; waits for the card to
+    /// show the citizenship (the identity stays masked).
+    pub fn edit_first_person(&self, other_names: &str, citizenship: &str) {
+        let d = self.0;
+        d.click(&tid("edit-person"));
+        d.find(&tid("edit-record-dialog"));
+        d.type_into(&tid("edit-record-identity-other_names"), other_names);
+        d.type_into(&tid("edit-record-citizenship"), citizenship);
+        d.screenshot("15-person-edit");
+        d.click(&tid("edit-record-save"));
+        d.wait_gone(&tid("edit-record-dialog"));
+        d.wait_text_eq(&tid("person-citizenship"), citizenship);
+    }
+
+    /// Reveals the first person (audited) and waits for their other names.
+    pub fn reveal_first_other_names(&self, other_names: &str) {
+        self.0.click(&tid("reveal"));
+        self.0
+            .wait_text_eq(&tid("identity-other-names"), other_names);
+    }
+
+    /// Opens the first person's history and waits for its last two
+    /// entries: `by` changed the identity field (shown as changed only) and
+    /// then the citizenship to `citizenship`.
+    pub fn first_person_history(&self, by: &str, citizenship: &str, hidden: &str) {
+        let d = self.0;
+        d.click(&tid("person-history"));
+        let last = format!("{}:last-child", tid("history-entry"));
+        let before = format!("{}:nth-last-child(2)", tid("history-entry"));
+        d.wait_text_eq(
+            &format!("{last} {}", tid("history-value-citizenship")),
+            citizenship,
+        );
+        d.wait_text_eq(&format!("{last} {}", tid("history-who")), by);
+        d.wait_text_eq(
+            &format!("{before} {}", tid("history-value-identity-other_names")),
+            hidden,
+        );
+        d.screenshot("16-person-history");
+    }
+
     /// Ticks the first checklist item; marks the second not applicable.
     pub fn work_checklist(&self, na_reason: &str) -> u64 {
         let d = self.0;

@@ -15,6 +15,9 @@ const REAL_NAME = 'Rustam Aliev';
 const identity = { full_name: REAL_NAME, other_names: null, birth_date: '2002-05-14', document_numbers: 'AA1234567', contact: null, address: 'Jizzakh' };
 const c = caseDto({ people: [person({ id: 'p1', exploitation: ['forced_labour'], languages: ['uzb'] })] });
 
+/** The edit form has some fifty controls: more than five seconds on a loaded machine. */
+const SLOW_MS = 20_000;
+
 const edits = (calls: Array<[string, Args]>) =>
   calls.filter(([cmd]) => cmd.startsWith('set_')).map(([cmd, args]) => [cmd, args]);
 
@@ -45,7 +48,7 @@ describe('editing a person', () => {
     ]);
     expect(backend.commands()).not.toContain('reveal_person');
     expect(reload).toHaveBeenCalled();
-  });
+  }, SLOW_MS);
 
   it('fills the identity fields in once revealed, and clears one revealed', async () => {
     asRole('investigator');
@@ -69,7 +72,7 @@ describe('editing a person', () => {
     await user.click(within(dialog).getByTestId('edit-record-save'));
     await waitFor(() => expect(screen.queryByTestId('edit-record-dialog')).not.toBeInTheDocument());
     expect(edits(backend.calls)).toEqual([['set_field', { case_id: 'c1', path: 'victims/p1/identity/address', value: '' }]]);
-  });
+  }, SLOW_MS);
 
   it('offers each kind of person its own fields, and editing only to those who may', async () => {
     asRole('investigator');

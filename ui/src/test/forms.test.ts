@@ -65,6 +65,11 @@ const checklistProps = {
   onchanged: reload,
 };
 
+/** A person's forms have some fifty controls, each typed into or ticked
+ *  as a person would: more than the default five seconds on a loaded
+ *  machine. */
+const FILL_TIMEOUT_MS = 30_000;
+
 /** The ids of the people the edit forms correct, by kind. */
 const PERSON_IDS = { victim: 'pv1', suspect: 'ps1', witness: 'pw1' } as const;
 
@@ -143,5 +148,5 @@ describe('every form, filled in completely', () => {
     const sent = JSON.stringify(args);
     for (const text of texts) expect(sent, `the form does not send "${text}"`).toContain(JSON.stringify(text).slice(1, -1));
     await expect(JSON.stringify({ command: f.command, role: f.role, args }, null, 2) + '\n').toMatchFileSnapshot(`./payloads/${f.name}.json`);
-  });
+  }, FILL_TIMEOUT_MS);
 });
