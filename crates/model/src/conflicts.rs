@@ -80,7 +80,7 @@ fn walk(doc: &AutoCommit, obj: &ObjId, path: &DocPath, out: &mut Vec<Conflict>) 
         .flatten()
         .map(|(_, id)| id);
         let here = path.child(seg);
-        if all.len() > 1 {
+        if all.len() > 1 && !merged_on_read(&here, &all) {
             out.push(Conflict {
                 sensitive: here.is_sensitive(),
                 values: all
@@ -100,6 +100,12 @@ fn walk(doc: &AutoCommit, obj: &ObjId, path: &DocPath, out: &mut Vec<Conflict>) 
             walk(doc, id, &here, out);
         }
     }
+}
+
+/// Checklists two devices started at once under one key are read as one
+/// (see `CaseDoc::case`): choosing one would drop the other's work.
+pub(crate) fn merged_on_read(path: &DocPath, values: &[(Value<'_>, ObjId)]) -> bool {
+    path.matches("checklists/*") && values.iter().all(|(v, _)| matches!(v, Value::Object(_)))
 }
 
 /// Writes the chosen value over all concurrent ones (uncommitted). When the
@@ -132,7 +138,7 @@ pub(crate) fn resolve(
         Seg::Index(i) => doc.get_all(&parent, *i),
     }
     .map_err(|e| ModelError::Document(e.to_string()))?;
-    if all.len() < 2 {
+    if all.len() < 2 || merged_on_read(path, &all) {
         return Err(not_found());
     }
     let (value, id) = all

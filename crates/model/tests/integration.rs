@@ -6,6 +6,7 @@ mod edits;
 mod lifecycle;
 mod merge;
 mod module_graph;
+mod per_person;
 mod policy;
 mod schema;
 mod templates;
