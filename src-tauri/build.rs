@@ -41,6 +41,7 @@ fn main() {
             "set_item",
             "sign_off_item",
             "start_checklist",
+            "start_checklist_for_every_victim",
             "adopt_template",
             "add_evidence",
             "transfer_custody",

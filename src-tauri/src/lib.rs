@@ -73,6 +73,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::cases::set_item,
         commands::cases::sign_off_item,
         commands::cases::start_checklist,
+        commands::cases::start_checklist_for_every_victim,
         commands::cases::adopt_template,
         commands::cases::add_evidence,
         commands::cases::transfer_custody,

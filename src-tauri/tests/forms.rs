@@ -113,12 +113,19 @@ fn team(root: &Path) -> BTreeMap<Role, PathBuf> {
 }
 
 /// Replaces the ids of the UI's fixtures with the ids of the real records,
-/// in a field's path too (`tasks/t1/title`).
+/// in a field's path too (`tasks/t1/title`) and in a victim's checklist's
+/// key (`initial-actions~p1`).
 fn with_ids(v: &Value, ids: &BTreeMap<String, String>) -> Value {
+    let replaced = |part: &str, sep: &str| -> String {
+        part.split(sep)
+            .map(|seg| ids.get(seg).map_or(seg, String::as_str))
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
     match v {
         Value::String(s) => Value::String(
             s.split('/')
-                .map(|seg| ids.get(seg).map_or(seg, String::as_str))
+                .map(|seg| replaced(seg, "~"))
                 .collect::<Vec<_>>()
                 .join("/"),
         ),
@@ -160,6 +167,7 @@ const REFERENCES: &[&str] = &[
     "person_id",
     "evidence_id",
     "template_id",
+    "checklist",
     "item_id",
     "assignee",
     "path",
@@ -394,12 +402,23 @@ fn every_forms_payload_is_accepted_by_its_command_and_stored_as_sent() {
                 case = Some(id);
             }
             "add_person" => {
-                let id = added.as_str().unwrap().to_string();
+                let person = added.as_str().unwrap().to_string();
                 // The edit forms' fixtures name each kind's person.
                 if let Some((_, fixture)) = PEOPLE.iter().find(|(f, _)| *f == p.file) {
-                    ids.insert((*fixture).to_string(), id.clone());
+                    ids.insert((*fixture).to_string(), person.clone());
                 }
-                ids.insert("p1".into(), id);
+                // A victim's checklists are started from the checklists
+                // tab, which records no form; the item form works the
+                // victim's own initial actions (`initial-actions~v1`).
+                if p.file == "add_person_victim.json" {
+                    let case = case.as_deref().unwrap();
+                    with_vault(investigator, |ws| {
+                        ws.start_checklist(case, "initial-actions", Some(&person))
+                            .unwrap()
+                    });
+                    ids.insert("v1".into(), person.clone());
+                }
+                ids.insert("p1".into(), person);
             }
             "add_evidence" => _ = ids.insert("e1".into(), added.as_str().unwrap().into()),
             _ => {}

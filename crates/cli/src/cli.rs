@@ -354,6 +354,9 @@ pub enum ChecklistCmd {
         case: String,
         template: String,
         item: String,
+        /// The victim whose checklist it is (for a template kept per victim)
+        #[arg(long, value_name = "ID")]
+        person: Option<String>,
         /// Mark not applicable, with the reason
         #[arg(long, value_name = "REASON", conflicts_with = "open")]
         na: Option<String>,
@@ -374,11 +377,30 @@ pub enum ChecklistCmd {
         case: String,
         template: String,
         item: String,
+        /// The victim whose checklist it is (for a template kept per victim)
+        #[arg(long, value_name = "ID")]
+        person: Option<String>,
     },
-    /// Start following a template the case does not have yet
-    Start { case: String, template: String },
+    /// Start following a template the case does not have yet; a template
+    /// kept per victim is started for a victim (--person or --every-victim)
+    Start {
+        case: String,
+        template: String,
+        /// The victim to start it for
+        #[arg(long, value_name = "ID", conflicts_with = "every_victim")]
+        person: Option<String>,
+        /// Start it for every victim who has not got it yet
+        #[arg(long)]
+        every_victim: bool,
+    },
     /// Move a checklist to the newest template version
-    Adopt { case: String, template: String },
+    Adopt {
+        case: String,
+        template: String,
+        /// The victim whose checklist it is (for a template kept per victim)
+        #[arg(long, value_name = "ID")]
+        person: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

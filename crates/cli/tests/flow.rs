@@ -247,7 +247,15 @@ fn the_other_commands_run() {
         "--consent",
     ]);
     w.ok(&["case", "stage", "open", &case, "identification"]);
-    w.ok(&["checklist", "start", &case, "identification-labour"]);
+    let v = w.json(&person_add(&case, "victim", "V1", "Name", &[]));
+    w.ok(&[
+        "checklist",
+        "start",
+        &case,
+        "identification-labour",
+        "--person",
+        v["id"].as_str().unwrap(),
+    ]);
     let v = w.json(&["case", "show", &case]);
     assert_eq!(v["title"], "Brick kilns");
     assert_eq!(v["narrative"], "Found at the kiln.");
@@ -260,9 +268,17 @@ fn the_other_commands_run() {
 
     let a = &t.admin;
     a.ok(&["sync", "import", s(&b)]);
-    a.ok(&["approve", &case, "--subject", "plan", "--comment", "fine"]);
-    a.ok(&["case", "assign", &case, "Timur"]);
-    let filtered = a.json(&[
+    // An admin is no supervisor: the unit's supervisor approves and assigns.
+    let (code, err) = a.fail(&["approve", &case, "--subject", "plan"]);
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("policy.denied"), "{err}");
+    let (sup, _) = enrol(a, "supervisor", "Yerlan");
+    let to_sup = a.path("to-sup.bundle");
+    a.ok(&["sync", "export", "--to", "Yerlan", "--out", s(&to_sup)]);
+    sup.ok(&["sync", "import", s(&to_sup)]);
+    sup.ok(&["approve", &case, "--subject", "plan", "--comment", "fine"]);
+    sup.ok(&["case", "assign", &case, "Timur"]);
+    let filtered = sup.json(&[
         "case",
         "list",
         "--assignee",
@@ -271,7 +287,7 @@ fn the_other_commands_run() {
         "identification",
     ]);
     assert_eq!(filtered["cases"].as_array().unwrap().len(), 1);
-    let v = a.json(&["case", "show", &case]);
+    let v = sup.json(&["case", "show", &case]);
     assert_eq!(v["approvals"].as_array().unwrap().len(), 1);
     // The legal qualification: offered articles, add one, remove it.
     let offered = a.json(&["case", "qualify", &case]);
@@ -344,4 +360,71 @@ fn case_show_names_a_safety_item_awaiting_a_supervisors_signoff() {
         ),
         "{text}"
     );
+}
+
+/// A template kept per victim is started for each victim and worked with
+/// `--person`; the case names who still lacks it.
+#[test]
+fn each_victim_has_their_own_initial_actions() {
+    let t = team();
+    let case = new_case(&t.inv, "2026-016");
+    let ids: Vec<String> = ["V1", "V2"]
+        .iter()
+        .map(|p| {
+            let v = t.inv.json(&person_add(&case, "victim", p, "Name", &[]));
+            v["id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    t.inv
+        .ok(&["case", "stage", "open", &case, "initial_response"]);
+    // Not for the case as a whole.
+    let (_, refused) = t
+        .inv
+        .fail(&["checklist", "start", &case, "initial-actions"]);
+    assert!(refused.contains("case.invalid"), "{refused}");
+    t.inv.ok(&[
+        "checklist",
+        "start",
+        &case,
+        "initial-actions",
+        "--person",
+        &ids[0],
+    ]);
+    let text = t.inv.ok(&["case", "show", &case]);
+    assert!(
+        text.contains("Not started for V2 (initial_response): initial-actions"),
+        "{text}"
+    );
+    let started = t.inv.json(&[
+        "checklist",
+        "start",
+        &case,
+        "initial-actions",
+        "--every-victim",
+    ]);
+    assert_eq!(started, json!([ids[1]]));
+    t.inv.ok(&[
+        "checklist",
+        "tick",
+        &case,
+        "initial-actions",
+        "immediate-safety",
+        "--person",
+        &ids[1],
+    ]);
+    let lists = t
+        .inv
+        .json(&["checklist", "show", &case, "--stage", "initial_response"]);
+    let of = |id: &str| {
+        lists
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["person_id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(of(&ids[1])["items"][0]["status"], "done");
+    assert_eq!(of(&ids[0])["items"][0]["status"], "open");
+    assert_eq!(of(&ids[1])["person"], "V2");
 }

@@ -1,7 +1,7 @@
 //! Builds a [`CaseView`] from a case document: one function per record
 //! kind, member ids resolved to names, gates and progress computed.
 
-use caravan_model::lifecycle::{self, Gate, StageProgress};
+use caravan_model::lifecycle::{self, Gate, MissingSignOff, StageProgress};
 use caravan_model::{Case, Catalog, CustodyEntry, Date, Stage};
 
 use std::collections::BTreeMap;
@@ -58,6 +58,7 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
         signoffs: stage_signoffs(case, cx.catalog, names, cx.viewer),
         progress_percent: progress.percent(),
         stage_progress: progress.stages.iter().map(stage_progress).collect(),
+        person_progress: person_progress(case, cx.catalog),
         conflicts: count(cx.conflicts),
     }
 }
@@ -79,33 +80,93 @@ pub(crate) fn stage_progress(s: &StageProgress) -> StageProgressView {
     }
 }
 
-fn gate_view(g: &Gate) -> GateView {
+fn item_ref(template_id: &str, item_id: &str) -> String {
+    format!("{template_id}/{item_id}")
+}
+
+fn unsigned(m: &MissingSignOff) -> UnsignedNotApplicableView {
+    UnsignedNotApplicableView {
+        item: item_ref(&m.template_id, m.item_id.as_deref().unwrap_or_default()),
+        role: m.role,
+    }
+}
+
+fn pseudonym(case: &Case, person: &str) -> String {
+    case.victims
+        .get(person)
+        .map_or(person, |v| v.pseudonym.as_str())
+        .to_string()
+}
+
+/// The entry of victim `id` in a gate's list of people.
+fn person_entry<'m>(
+    people: &'m mut BTreeMap<String, PersonGateView>,
+    case: &Case,
+    id: &str,
+) -> &'m mut PersonGateView {
+    people
+        .entry(id.to_string())
+        .or_insert_with(|| PersonGateView {
+            person_id: RecordId::from(id),
+            person: pseudonym(case, id),
+            not_started: Vec::new(),
+            missing_items: Vec::new(),
+            not_applicable_unsigned: Vec::new(),
+        })
+}
+
+fn gate_view(case: &Case, g: &Gate) -> GateView {
+    let mut people: BTreeMap<String, PersonGateView> = BTreeMap::new();
+    for m in &g.missing_checklists {
+        person_entry(&mut people, case, &m.person_id)
+            .not_started
+            .push(m.template_id.clone());
+    }
+    let mut missing_items = Vec::new();
+    for m in &g.missing_items {
+        let item = item_ref(&m.template_id, &m.item_id);
+        match &m.person_id {
+            Some(p) => person_entry(&mut people, case, p).missing_items.push(item),
+            None => missing_items.push(item),
+        }
+    }
+    let mut not_applicable_unsigned = Vec::new();
+    for m in &g.unsigned_not_applicable {
+        match &m.person_id {
+            Some(p) => person_entry(&mut people, case, p)
+                .not_applicable_unsigned
+                .push(unsigned(m)),
+            None => not_applicable_unsigned.push(unsigned(m)),
+        }
+    }
     GateView {
         ready: g.is_ready(),
-        missing_items: g
-            .missing_items
-            .iter()
-            .map(|(t, i)| format!("{t}/{i}"))
-            .collect(),
+        missing_items,
         missing_signoffs: g.missing_signoffs.iter().map(|m| m.role).collect(),
-        not_applicable_unsigned: g
-            .unsigned_not_applicable
-            .iter()
-            .map(|m| UnsignedNotApplicableView {
-                item: format!(
-                    "{}/{}",
-                    m.template_id,
-                    m.item_id.as_deref().unwrap_or_default()
-                ),
-                role: m.role,
-            })
-            .collect(),
+        not_applicable_unsigned,
         unknown_templates: g
             .unknown_templates
             .iter()
             .map(|u| format!("{}@{}", u.template_id, u.version))
             .collect(),
+        people: people.into_values().collect(),
     }
+}
+
+fn person_progress(case: &Case, catalog: &Catalog) -> Vec<PersonProgressView> {
+    lifecycle::person_checklists(case, catalog)
+        .into_iter()
+        .map(|p| PersonProgressView {
+            percent: p.percent(),
+            person: pseudonym(case, &p.person_id),
+            person_id: RecordId::from(p.person_id),
+            template_id: p.template_id,
+            stage: p.stage,
+            key: p.key,
+            required: count(p.required),
+            required_resolved: count(p.required_resolved),
+        })
+        .collect()
 }
 
 fn stages(case: &Case, catalog: &Catalog) -> Vec<StageView> {
@@ -118,7 +179,7 @@ fn stages(case: &Case, catalog: &Catalog) -> Vec<StageView> {
                 status: st.status,
                 opened_at: st.opened_at,
                 closed_at: st.closed_at,
-                gate: gate_view(&lifecycle::gate(case, *s, catalog)),
+                gate: gate_view(case, &lifecycle::gate(case, *s, catalog)),
             })
         })
         .collect()

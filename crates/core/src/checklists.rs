@@ -2,12 +2,13 @@
 //! applicable with a reason, note, link evidence, sign off, adopt a newer
 //! template version; prosecutor review and supervisor approvals.
 
-use caravan_model::checklist::{item_status, plan_adoption};
+use caravan_model::checklist::{checklist_key, item_status, parse_checklist_key, plan_adoption};
 use caravan_model::signoffs;
 use caravan_model::*;
 use serde::Serialize;
 
 use crate::error::{CoreError, Result};
+use crate::ids::RecordId;
 use crate::inputs::{ItemUpdate, MAX_LONG_TEXT, MAX_TEXT, Normalise, bounded};
 use crate::view::MemberRef;
 use crate::workspace::Workspace;
@@ -15,7 +16,18 @@ use crate::workspace::Workspace;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ChecklistView {
+    /// What names this checklist to the item commands: the template id
+    /// for the case's own, `<template-id>~<person-id>` for a person's.
+    pub key: String,
     pub template_id: String,
+    /// The victim this checklist is for; `None` for the case's own (and
+    /// for the one case-wide checklist older cases hold of a template now
+    /// kept per victim).
+    pub person_id: Option<RecordId>,
+    /// That victim's pseudonym (never their name).
+    pub person: Option<String>,
+    /// Each victim has their own checklist of this template.
+    pub per_victim: bool,
     pub version: u64,
     /// A newer version of the template exists.
     pub newer_version: Option<u64>,
@@ -64,7 +76,14 @@ impl Workspace {
         let (case_id, c) = self.case_doc(case)?;
         let names = self.names()?;
         let mut out = Vec::new();
-        for inst in c.checklists.values() {
+        for (key, inst) in &c.checklists {
+            let person_id = parse_checklist_key(key).1.map(RecordId::from);
+            let person = person_id.as_deref().map(|p| {
+                c.victims
+                    .get(p)
+                    .map_or(p, |v| v.pseudonym.as_str())
+                    .to_string()
+            });
             let t = match lifecycle::template_of(inst, self.catalog) {
                 Ok(t) => t,
                 Err(unknown) => {
@@ -75,7 +94,11 @@ impl Workspace {
                         continue;
                     }
                     out.push(ChecklistView {
+                        key: key.clone(),
                         template_id: unknown.template_id.clone(),
+                        person_id,
+                        person,
+                        per_victim: known.is_some_and(|t| t.is_per_person()),
                         version: unknown.version,
                         newer_version: None,
                         template_unknown: true,
@@ -117,7 +140,7 @@ impl Workspace {
                             .signoffs
                             .get(&i.id)
                             .filter(|s| Some(s.status) == st.map(|x| x.status))
-                            .filter(|s| signoffs::item_withdrawal(&c, &t.id, &i.id, s).is_none())
+                            .filter(|s| signoffs::item_withdrawal(&c, key, &i.id, s).is_none())
                             .map(|s| names.name_of(&s.by)),
                         recorded_by: st.map(|s| names.member(&s.by)),
                         recorded_at: st.map(|s| s.at),
@@ -130,7 +153,11 @@ impl Workspace {
                 .filter(|i| i.required && i.status != ItemStatus::Open)
                 .count();
             out.push(ChecklistView {
+                key: key.clone(),
                 template_id: t.id.clone(),
+                person_id,
+                person,
+                per_victim: t.is_per_person(),
                 version: inst.version,
                 newer_version: self
                     .catalog
@@ -145,12 +172,14 @@ impl Workspace {
                 required_resolved,
             });
         }
-        // In stage order; those of no known stage last.
+        // In stage order; those of no known stage last; a template's
+        // case-wide checklist before its victims'.
         out.sort_by(|a, b| {
-            (a.stage.is_none(), a.stage, &a.template_id).cmp(&(
+            (a.stage.is_none(), a.stage, &a.template_id, &a.person_id).cmp(&(
                 b.stage.is_none(),
                 b.stage,
                 &b.template_id,
+                &b.person_id,
             ))
         });
         self.audit("checklist.view", &format!("case {case_id}"))?;
@@ -158,11 +187,12 @@ impl Workspace {
     }
 
     /// Records the state of one item (done, not applicable with a reason,
-    /// open again; a note; linked evidence and interviews).
+    /// open again; a note; linked evidence and interviews). `checklist` is
+    /// the checklist's key ([`ChecklistView::key`]).
     pub fn set_item(
         &mut self,
         case: &str,
-        template_id: &str,
+        checklist: &str,
         item_id: &str,
         u: ItemUpdate,
     ) -> Result<()> {
@@ -172,7 +202,7 @@ impl Workspace {
         self.edit(
             &case_id,
             Edit::SetItem {
-                template_id: template_id.into(),
+                template_id: checklist.into(),
                 item_id: item_id.into(),
                 status,
                 reason: u.reason,
@@ -181,42 +211,90 @@ impl Workspace {
                 interview_ids: u.interview_ids.into_iter().map(Into::into).collect(),
             },
             "checklist.item",
-            format!("{template_id}/{item_id}: {status}"),
+            format!("{checklist}/{item_id}: {status}"),
         )
     }
 
     /// Starts following a template the case does not have yet (e.g. a
-    /// per-type identification list), at its newest version.
-    pub fn start_checklist(&mut self, case: &str, template_id: &str) -> Result<()> {
+    /// per-type identification list), at its newest version: for the case,
+    /// or, for a template kept per victim, for the victim `person`.
+    pub fn start_checklist(
+        &mut self,
+        case: &str,
+        template_id: &str,
+        person: Option<&str>,
+    ) -> Result<()> {
         let case_id = self.find_case(case)?;
         let t = self
             .catalog
             .latest(template_id)
             .ok_or_else(|| CoreError::not_found("checklist template", template_id))?;
         let version = t.version;
-        self.edit(
-            &case_id,
-            Edit::StartChecklist {
+        let edit = match person {
+            Some(p) => Edit::StartPersonChecklist {
+                template_id: template_id.into(),
+                version,
+                person_id: p.into(),
+            },
+            None => Edit::StartChecklist {
                 template_id: template_id.into(),
                 version,
             },
+        };
+        let key = checklist_key(template_id, person);
+        self.edit(
+            &case_id,
+            edit,
             "checklist.start",
-            format!("{template_id}@{version}"),
+            format!("{key}@{version}"),
         )
     }
 
-    /// Moves a checklist to the newest template version; every item state
-    /// is kept (items the new version dropped are kept as retired).
-    pub fn adopt_template(&mut self, case: &str, template_id: &str) -> Result<checklist::Adoption> {
+    /// Starts a per-victim template for every victim of the case who has
+    /// not got it yet (all but those decided not to be victims); returns
+    /// whom it was started for.
+    pub fn start_checklist_for_every_victim(
+        &mut self,
+        case: &str,
+        template_id: &str,
+    ) -> Result<Vec<RecordId>> {
         let (case_id, c) = self.case_doc(case)?;
-        let inst = c
-            .checklists
-            .get(template_id)
-            .ok_or_else(|| CoreError::not_found("checklist", template_id))?;
-        let newer = self
+        let t = self
             .catalog
             .latest(template_id)
             .ok_or_else(|| CoreError::not_found("checklist template", template_id))?;
+        if !t.is_per_person() {
+            return Err(CoreError::invalid(
+                "template",
+                "this checklist is kept for the case, not for each victim",
+            ));
+        }
+        let missing: Vec<String> = lifecycle::counted_victims(&c)
+            .filter(|p| {
+                !c.checklists
+                    .contains_key(&checklist_key(template_id, Some(p)))
+            })
+            .cloned()
+            .collect();
+        for p in &missing {
+            self.start_checklist(&case_id, template_id, Some(p))?;
+        }
+        Ok(missing.into_iter().map(RecordId::from).collect())
+    }
+
+    /// Moves a checklist (by its key) to the newest template version;
+    /// every item state is kept (items the new version dropped are kept
+    /// as retired).
+    pub fn adopt_template(&mut self, case: &str, checklist: &str) -> Result<checklist::Adoption> {
+        let (case_id, c) = self.case_doc(case)?;
+        let inst = c
+            .checklists
+            .get(checklist)
+            .ok_or_else(|| CoreError::not_found("checklist", checklist))?;
+        let newer = self
+            .catalog
+            .latest(&inst.template_id)
+            .ok_or_else(|| CoreError::not_found("checklist template", &inst.template_id))?;
         let current = lifecycle::template_of(inst, self.catalog).map_err(|u| {
             ModelError::UnknownTemplate {
                 template_id: u.template_id,
@@ -227,26 +305,27 @@ impl Workspace {
         self.edit(
             &case_id,
             Edit::AdoptTemplate {
-                template_id: template_id.into(),
+                template_id: checklist.into(),
                 version: newer.version,
             },
             "checklist.adopt",
-            format!("{template_id}: version {} to {}", plan.from, plan.to),
+            format!("{checklist}: version {} to {}", plan.from, plan.to),
         )?;
         Ok(plan)
     }
 
-    /// Signs off one item that needs the author's role.
-    pub fn sign_off_item(&mut self, case: &str, template_id: &str, item_id: &str) -> Result<()> {
+    /// Signs off one item (of the checklist under key `checklist`) that
+    /// needs the author's role.
+    pub fn sign_off_item(&mut self, case: &str, checklist: &str, item_id: &str) -> Result<()> {
         let case_id = self.find_case(case)?;
         self.edit(
             &case_id,
             Edit::SignOffItem {
-                template_id: template_id.into(),
+                template_id: checklist.into(),
                 item_id: item_id.into(),
             },
             "checklist.signoff",
-            format!("{template_id}/{item_id}"),
+            format!("{checklist}/{item_id}"),
         )
     }
 

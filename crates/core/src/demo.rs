@@ -1,6 +1,7 @@
-//! `caravan demo`: a realistic story on four fresh vaults, told as it goes.
-//! A supervisor founds a team and enrols two investigators and a
-//! prosecutor by files; the investigators work one case offline on two
+//! `caravan demo`: a realistic story on five fresh vaults, told as it goes.
+//! The unit's supervisor founds a team as its admin, and enrols, by files,
+//! her own supervisor's membership (an admin is not a supervisor by that),
+//! two investigators and a prosecutor; the investigators work one case offline on two
 //! laptops, with one same-field conflict; they swap bundles; the supervisor
 //! relays to the prosecutor, who comments and signs off a gate; the
 //! supervisor's report and `audit verify` close it. Every step goes through
@@ -114,7 +115,7 @@ fn enrol(
     let package = std::fs::read(&pkg_file).map_err(|e| CoreError::file(&pkg_file, &e))?;
     ws.accept_join(&package, &team)?;
     desk.say(
-        "Saule",
+        ADMIN,
         &format!(
             "enrols {name} as {role} (device fingerprint {} and team fingerprint {team} checked aloud)",
             seen.fingerprint
@@ -124,6 +125,9 @@ fn enrol(
 }
 
 const DAY: i64 = 86_400_000;
+
+/// The supervisor's admin membership, which founds the team and enrols.
+const ADMIN: &str = "Saule (admin)";
 
 /// Runs the story in a fresh folder `dir` (which must not hold a demo yet).
 pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
@@ -149,16 +153,26 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
     )
     .map_err(out_err)?;
 
-    desk.chapter("Monday: the supervisor founds the team and enrols three devices")?;
-    let mut sup = open(&dir.join("supervisor"), &clock)?;
-    let team = sup.found_team("Almaty regional TIP unit", "Saule", "office laptop")?;
+    desk.chapter("Monday: the supervisor founds the team as its admin and enrols four devices")?;
+    // Saule runs the unit and administers its team: two memberships, each
+    // on a vault of its own, since an admin is not a supervisor by that.
+    let mut adm = open(&dir.join("admin"), &clock)?;
+    let team = adm.found_team("Almaty regional TIP unit", ADMIN, "office desktop")?;
     desk.say(
-        "Saule",
+        ADMIN,
         &format!("founds team \"{}\" ({})", team.name, team.id),
+    )?;
+    let mut sup = enrol(
+        &mut desk,
+        &mut adm,
+        &dir.join("supervisor"),
+        &clock,
+        "Saule",
+        Role::Supervisor,
     )?;
     let mut ina = enrol(
         &mut desk,
-        &mut sup,
+        &mut adm,
         &dir.join("investigator-aibek"),
         &clock,
         "Aibek",
@@ -166,7 +180,7 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
     )?;
     let mut inb = enrol(
         &mut desk,
-        &mut sup,
+        &mut adm,
         &dir.join("investigator-dana"),
         &clock,
         "Dana",
@@ -174,14 +188,19 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
     )?;
     let mut pro = enrol(
         &mut desk,
-        &mut sup,
+        &mut adm,
         &dir.join("prosecutor-marat"),
         &clock,
         "Marat",
         Role::Prosecutor,
     )?;
-    for (name, ws) in [("Aibek", &mut ina), ("Dana", &mut inb), ("Marat", &mut pro)] {
-        desk.carry(("Saule", &mut sup), (name, ws))?;
+    for (name, ws) in [
+        ("Saule", &mut sup),
+        ("Aibek", &mut ina),
+        ("Dana", &mut inb),
+        ("Marat", &mut pro),
+    ] {
+        desk.carry((ADMIN, &mut adm), (name, ws))?;
     }
 
     desk.chapter("Tuesday: a signal from a construction site; Aibek opens a case")?;
@@ -226,7 +245,7 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
         "Aibek",
         "records a victim (pseudonym V-1; the name stays masked)",
     )?;
-    ina.start_checklist(&case, "identification-labour")?;
+    ina.start_checklist(&case, "identification-labour", Some(v.as_str()))?;
     let lists = ina.checklists(&case, Some(Stage::Identification), "en")?;
     let labour = lists
         .iter()
@@ -234,21 +253,22 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
         .ok_or_else(|| broken("the labour indicators checklist is missing"))?;
     let ticks = rng.gen_range(3..6);
     for item in labour.items.iter().take(ticks) {
-        ina.set_item(&case, "identification-labour", &item.id, done(None))?;
+        ina.set_item(&case, &labour.key, &item.id, done(None))?;
     }
     desk.say(
         "Aibek",
         &format!("ticks {ticks} labour-exploitation indicators"),
     )?;
+    ina.start_checklist(&case, "initial-actions", Some(v.as_str()))?;
     let initial = ina.checklists(&case, Some(Stage::InitialResponse), "en")?;
     if let Some(list) = initial.first() {
         for item in list.items.iter().take(4) {
-            ina.set_item(&case, &list.template_id, &item.id, done(None))?;
+            ina.set_item(&case, &list.key, &item.id, done(None))?;
         }
         if let Some(item) = list.items.iter().find(|i| i.id == "presume-child") {
             ina.set_item(
                 &case,
-                &list.template_id,
+                &list.key,
                 &item.id,
                 ItemUpdate {
                     status: ItemStatus::NotApplicable,
@@ -260,7 +280,7 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
     }
     desk.say(
         "Aibek",
-        "works the initial-actions checklist (one item not applicable, with its reason)",
+        "starts V-1's initial actions and works them (one item not applicable, with its reason)",
     )?;
     ina.add_interview(&case, InterviewInput {
         person_id: v.clone(),
@@ -478,6 +498,7 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
         )?;
     }
     for (name, ws) in [
+        (ADMIN, &mut adm),
         ("Saule", &mut sup),
         ("Aibek", &mut ina),
         ("Dana", &mut inb),
@@ -489,7 +510,7 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
             &format!("audit verify: {} entries, chain intact", check.entries),
         )?;
     }
-    for ws in [sup, ina, inb, pro] {
+    for ws in [adm, sup, ina, inb, pro] {
         ws.lock();
     }
     writeln!(

@@ -373,7 +373,8 @@ pub struct ApprovalView {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GateView {
     pub ready: bool,
-    /// "template/item" of required items still open.
+    /// "template/item" of required items still open in the case's own
+    /// checklists (the victims' are in `people`).
     pub missing_items: Vec<String>,
     /// Roles whose sign-off is missing.
     pub missing_signoffs: Vec<Role>,
@@ -383,6 +384,40 @@ pub struct GateView {
     /// "template@version" of checklists made with a template version this
     /// copy of Caravan does not know; they hold the gate.
     pub unknown_templates: Vec<String>,
+    /// What each victim's checklists still lack, for victims whose
+    /// checklists hold the gate.
+    pub people: Vec<PersonGateView>,
+}
+
+/// What one victim's checklists still lack before a stage gate closes.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PersonGateView {
+    pub person_id: RecordId,
+    /// The victim's pseudonym (never their name).
+    pub person: String,
+    /// Templates of the stage kept per victim not started for them yet.
+    pub not_started: Vec<String>,
+    /// "template/item" of required items still open in their checklists.
+    pub missing_items: Vec<String>,
+    /// Their items marked not applicable awaiting a sign-off.
+    pub not_applicable_unsigned: Vec<UnsignedNotApplicableView>,
+}
+
+/// How far one victim's checklist of a per-victim template is.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct PersonProgressView {
+    pub person_id: RecordId,
+    /// The victim's pseudonym (never their name).
+    pub person: String,
+    pub template_id: String,
+    pub stage: Stage,
+    /// The checklist's key; `None` while it is not started for them.
+    pub key: Option<String>,
+    pub required: u32,
+    pub required_resolved: u32,
+    pub percent: u8,
 }
 
 /// A not applicable item that needs a sign-off before it counts.
@@ -533,5 +568,8 @@ pub struct CaseView {
     /// Share of the case's required checklist items resolved, 0–100.
     pub progress_percent: u8,
     pub stage_progress: Vec<StageProgressView>,
+    /// Each victim's checklists of the templates kept per victim, started
+    /// or not, in stage order.
+    pub person_progress: Vec<PersonProgressView>,
     pub conflicts: u32,
 }

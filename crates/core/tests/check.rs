@@ -14,6 +14,7 @@
 
 use std::collections::BTreeMap;
 
+use caravan_core::model::checklist::checklist_key;
 use caravan_core::model::{
     CaseStatus, Decision, EvidenceKind, ItemStatus, ReferralDirection, ReviewKind, RiskSubject,
     Role, Stage,
@@ -32,6 +33,9 @@ pub enum Fixture {
     /// The same, and Marat (prosecutor), whom Saule granted the case; all
     /// three devices hold it.
     WithProsecutor,
+    /// The first, and Yerlan, the unit's supervisor (Saule administers the
+    /// team and is no supervisor by that); all three devices hold the case.
+    WithSupervisor,
 }
 
 /// One thing a member does, on the device of the last [`Step::As`]. Labels
@@ -65,7 +69,10 @@ pub enum Step {
     /// label, body.
     Note(&'static str, &'static str),
     StartChecklist(&'static str),
-    /// template, item.
+    /// template, person label: starts a template kept per victim for them.
+    StartFor(&'static str, &'static str),
+    /// checklist, item. A checklist is named by its template id, or, for a
+    /// victim's own, `<template>~<person label>`.
     Done(&'static str, &'static str),
     /// template, item, reason (blank: none given).
     NotApplicable(&'static str, &'static str, &'static str),
@@ -121,6 +128,17 @@ impl Fixture {
         swap(&mut inv, &mut admin);
         let pro = match self {
             Self::AdminAndInvestigatorWithCase => None,
+            Self::WithSupervisor => {
+                let mut sup = enrol(
+                    &mut admin,
+                    &dir.path().join("sup"),
+                    "Yerlan",
+                    Role::Supervisor,
+                );
+                swap(&mut admin, &mut sup);
+                swap(&mut admin, &mut inv);
+                Some(("Yerlan", sup))
+            }
             Self::WithProsecutor => {
                 let mut pro = enrol(
                     &mut admin,
@@ -186,6 +204,15 @@ impl World {
 
     fn id(&self, label: &str) -> RecordId {
         RecordId::from(self.labels[label].as_str())
+    }
+
+    /// The key of the checklist a step names: `<template>~<person label>`
+    /// for a victim's own, with the label's id.
+    fn key(&self, checklist: &str) -> String {
+        match checklist.split_once('~') {
+            Some((template, label)) => checklist_key(template, Some(&self.id(label))),
+            None => checklist.to_string(),
+        }
     }
 
     fn made(&mut self, label: &'static str, id: impl ToString) -> Option<String> {
@@ -332,17 +359,28 @@ impl World {
                 let id = self.ws().add_note(case, body)?;
                 Ok(self.made(label, id))
             }
-            StartChecklist(template) => self.ws().start_checklist(case, template).map(|()| None),
+            StartChecklist(template) => self
+                .ws()
+                .start_checklist(case, template, None)
+                .map(|()| None),
+            StartFor(template, person) => {
+                let person = self.id(person);
+                self.ws()
+                    .start_checklist(case, template, Some(&person))
+                    .map(|()| None)
+            }
             Done(template, item) => self.item(template, item, ItemStatus::Done, None),
             NotApplicable(template, item, reason) => {
                 self.item(template, item, ItemStatus::NotApplicable, Some(reason))
             }
-            SignOffItem(template, item) => {
-                self.ws().sign_off_item(case, template, item).map(|()| None)
+            SignOffItem(checklist, item) => {
+                let key = self.key(checklist);
+                self.ws().sign_off_item(case, &key, item).map(|()| None)
             }
-            Checklist(template) => {
+            Checklist(checklist) => {
+                let key = self.key(checklist);
                 let lists = self.ws().checklists(case, None, "en")?;
-                let list = lists.iter().find(|l| l.template_id == template).unwrap();
+                let list = lists.iter().find(|l| l.key == key).unwrap();
                 let worked: Vec<String> = list
                     .items
                     .iter()
@@ -433,7 +471,8 @@ impl World {
             interview_ids: Vec::new(),
         };
         let case = self.case.clone();
-        self.ws().set_item(&case, template, item, update)?;
+        let key = self.key(template);
+        self.ws().set_item(&case, &key, item, update)?;
         Ok(None)
     }
 

@@ -279,6 +279,16 @@ fn this_build_reads_an_investigators_vault_an_earlier_one_wrote() {
         .checklists(&id, Some(model::Stage::Identification), "en")
         .unwrap();
     let general = lists.iter().find(|l| l.template_id == GENERAL).unwrap();
+    // Made before checklists were kept per victim: the case's own, read and
+    // shown as it was; the victim needs her own besides.
+    assert_eq!(
+        (general.person_id.as_ref(), general.per_victim),
+        (None, true)
+    );
+    let gate = &identification.unwrap().gate;
+    assert_eq!(gate.people.len(), 1);
+    assert_eq!(gate.people[0].person_id, case.people[0].id);
+    assert_eq!(gate.people[0].not_started, [GENERAL]);
     let worked: Vec<(&str, model::ItemStatus, Option<&str>)> = general
         .items
         .iter()

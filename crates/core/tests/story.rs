@@ -108,21 +108,22 @@ fn two_investigators_relay_and_review() {
     victim.age_at_trafficking = Some(17);
     let v = t.ina.add_person(&case, victim).unwrap();
     t.ina
-        .start_checklist(&case, "identification-labour")
+        .start_checklist(&case, "identification-labour", Some(&v))
         .unwrap();
     let labour = t
         .ina
         .checklists(&case, Some(Stage::Identification), "en")
         .unwrap();
-    let first = &labour
+    let labour = labour
         .iter()
         .find(|c| c.template_id == "identification-labour")
-        .unwrap()
-        .items[0];
+        .unwrap();
+    assert_eq!(labour.person_id.as_ref(), Some(&v));
+    let first = &labour.items[0];
     t.ina
         .set_item(
             &case,
-            "identification-labour",
+            &labour.key,
             &first.id,
             ItemUpdate {
                 status: ItemStatus::Done,
@@ -360,12 +361,12 @@ fn wrong_secrets_and_a_busy_vault_are_refused() {
 }
 
 #[test]
-fn the_demo_story_leaves_four_consistent_vaults() {
+fn the_demo_story_leaves_five_consistent_vaults() {
     let dir = tempfile::tempdir().unwrap();
     let mut out = Vec::new();
     caravan_core::demo::run(dir.path(), 7, &mut out).unwrap();
     let told = String::from_utf8(out).unwrap();
-    assert_eq!(told.matches("chain intact").count(), 4, "{told}");
+    assert_eq!(told.matches("chain intact").count(), 5, "{told}");
     assert!(told.contains("conflict on header/title"), "{told}");
     let pass = Passphrase::new(caravan_core::demo::DEMO_PASSPHRASE.into());
     let mut titles = Vec::new();
@@ -381,6 +382,10 @@ fn the_demo_story_leaves_four_consistent_vaults() {
         titles.push(ws.show_case(&list.cases[0].id).unwrap().title);
         ws.audit_verify().unwrap();
     }
+    // The admin's membership founded the team and enrolled the others.
+    let mut admin = Workspace::unlock(&dir.path().join("admin"), &pass, &opts()).unwrap();
+    admin.audit_verify().unwrap();
+    assert_eq!(admin.team_view().unwrap().members.len(), 5);
     titles.dedup();
     assert_eq!(titles.len(), 1, "{titles:?}");
     // The same folder is never overwritten.

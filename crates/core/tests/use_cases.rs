@@ -8,7 +8,8 @@ use crate::check::Fixture::*;
 use crate::check::Step::*;
 use crate::check::{check, starting_view};
 
-const GENERAL: &str = "identification-general";
+/// The general indicators of victim v1, whom the scenarios record first.
+const GENERAL: &str = "identification-general~v1";
 const REVIEW: &str = "prosecution-review";
 const NAME: &str = "Гульнара Ахмедова";
 
@@ -67,6 +68,8 @@ fn a_checklist_item_is_done_or_not_applicable_with_a_reason() {
         &[
             As("Aibek"),
             OpenStage(Stage::Identification),
+            Person("v1", PersonKind::Victim, "V-1", NAME),
+            StartFor("identification-general", "v1"),
             Done(GENERAL, "works-against-will"),
             Refused(
                 "checklist.reason_required",
@@ -78,13 +81,14 @@ fn a_checklist_item_is_done_or_not_applicable_with_a_reason() {
                 "she supports no one and owes nothing",
             ),
             Checklist(GENERAL),
-            StartChecklist("identification-children"),
+            Refused("case.invalid", &StartChecklist("identification-children")),
+            StartFor("identification-children", "v1"),
             Refused(
                 "case.duplicate_id",
-                &StartChecklist("identification-children"),
+                &StartFor("identification-children", "v1"),
             ),
-            Done("identification-children", "no-access-to-parents"),
-            Checklist("identification-children"),
+            Done("identification-children~v1", "no-access-to-parents"),
+            Checklist("identification-children~v1"),
         ],
     );
 }
@@ -93,15 +97,22 @@ fn a_checklist_item_is_done_or_not_applicable_with_a_reason() {
 fn a_stage_gate_refuses_to_close_until_its_items_and_approval_are_in() {
     check(
         "stage_gate",
-        AdminAndInvestigatorWithCase,
+        WithSupervisor,
         &[
             As("Aibek"),
             OpenStage(Stage::Identification),
+            Person("v1", PersonKind::Victim, "V-1", NAME),
+            SendTo("Yerlan"),
+            As("Yerlan"),
+            // Victim v1 has no general indicators of her own yet.
+            Refused("stage.gate_not_ready", &CloseStage(Stage::Identification)),
+            As("Aibek"),
+            StartFor("identification-general", "v1"),
             Done(GENERAL, "indicators-recorded"),
             Done(GENERAL, "trafficking-status-decided"),
             Done(GENERAL, "identity-verified"),
-            SendTo("Saule"),
-            As("Saule"),
+            SendTo("Yerlan"),
+            As("Yerlan"),
             Refused("stage.gate_not_ready", &CloseStage(Stage::Identification)),
             As("Aibek"),
             NotApplicable(
@@ -109,8 +120,20 @@ fn a_stage_gate_refuses_to_close_until_its_items_and_approval_are_in() {
                 "reflection-period-explained",
                 "she is an adult citizen and chose to testify at once",
             ),
+            SendTo("Yerlan"),
             SendTo("Saule"),
+            // The admin is no supervisor: no approval of hers counts.
             As("Saule"),
+            Refused(
+                "policy.denied",
+                &Approve(
+                    "a0",
+                    Some(Stage::Identification),
+                    "identification",
+                    Decision::Approved,
+                ),
+            ),
+            As("Yerlan"),
             Refused("stage.gate_not_ready", &CloseStage(Stage::Identification)),
             Approve(
                 "a1",

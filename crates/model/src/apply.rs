@@ -198,6 +198,8 @@ impl CaseDoc {
     }
 }
 
+/// A checklist (by its key, see [`crate::checklist::checklist_key`]) and
+/// one item of the template version it follows.
 pub(crate) fn instance_and_item<'c>(
     case: &'c Case,
     catalog: &'c Catalog,
@@ -211,13 +213,12 @@ pub(crate) fn instance_and_item<'c>(
             what: "checklist",
             id: template_id.to_string(),
         })?;
-    let tpl =
-        catalog
-            .get(template_id, inst.version)
-            .ok_or_else(|| ModelError::UnknownTemplate {
-                template_id: template_id.to_string(),
-                version: inst.version,
-            })?;
+    let tpl = catalog
+        .get(&inst.template_id, inst.version)
+        .ok_or_else(|| ModelError::UnknownTemplate {
+            template_id: inst.template_id.clone(),
+            version: inst.version,
+        })?;
     let item = tpl.item(item_id).ok_or_else(|| ModelError::NotFound {
         what: "checklist item",
         id: format!("{template_id}/{item_id}"),

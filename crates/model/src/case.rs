@@ -442,7 +442,8 @@ impl Reconcile for ReviewItem {
 pub struct SignOffRef {
     /// A stage sign-off: the id of its review item.
     pub review_id: Option<String>,
-    /// An item sign-off: the checklist (its template id) and the item.
+    /// An item sign-off: the checklist (its key: the template id, or for a
+    /// person's checklist `<template-id>~<person-id>`) and the item.
     pub template_id: Option<String>,
     pub item_id: Option<String>,
     /// When the withdrawn sign-off was made: an item signed off again

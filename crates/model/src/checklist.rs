@@ -28,9 +28,58 @@ pub struct Template {
     /// For per-type identification lists: the HTCDS exploitation type.
     #[serde(default, with = "htcds_exploitation")]
     pub exploitation: Option<Exploitation>,
+    /// Whom one instance is for: absent, the case has one instance; `victim`,
+    /// each victim has their own (see [`checklist_key`]). The same in every
+    /// version of a template, since it decides where instances are kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per: Option<Per>,
     pub sources: Vec<String>,
     pub title: Texts,
     pub items: Vec<TemplateItem>,
+}
+
+/// Whom a per-person template's instances are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Per {
+    /// One instance per victim of the case, started for that victim.
+    Victim,
+}
+
+/// Separates a per-person checklist's template id from its person's id in
+/// its key. Never part of a template id (kebab-case), so the first one
+/// splits a key exactly.
+pub const PERSON_SEPARATOR: char = '~';
+
+/// The key a checklist instance is kept under in `checklists/`: the
+/// template id for the case's own instance, `<template-id>~<person-id>`
+/// for a person's. Two devices that start the same template for the same
+/// person at once write the same key (and the case reads the two
+/// instances as one, see [`crate::CaseDoc::case`]); for different people,
+/// different keys.
+pub fn checklist_key(template_id: &str, person_id: Option<&str>) -> String {
+    match person_id {
+        Some(p) => format!("{template_id}{PERSON_SEPARATOR}{p}"),
+        None => template_id.to_string(),
+    }
+}
+
+/// The template id and, for a per-person checklist, the person's id a
+/// checklist key names (see [`checklist_key`]).
+pub fn parse_checklist_key(key: &str) -> (&str, Option<&str>) {
+    match key.split_once(PERSON_SEPARATOR) {
+        Some((template, person)) => (template, Some(person)),
+        None => (key, None),
+    }
+}
+
+/// Whether `key` is the form of a checklist key: a template id in
+/// kebab-case, optionally followed by the separator and a person's id.
+pub(crate) fn is_checklist_key(key: &str) -> bool {
+    match parse_checklist_key(key) {
+        (template, None) => is_kebab(template),
+        (template, Some(person)) => is_kebab(template) && !person.is_empty(),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,6 +130,17 @@ impl Template {
 
     pub fn item(&self, id: &str) -> Option<&TemplateItem> {
         self.items.iter().find(|i| i.id == id)
+    }
+
+    /// Whether each person has an instance of their own.
+    pub fn is_per_person(&self) -> bool {
+        self.per.is_some()
+    }
+
+    /// Whether every case needs it (rather than a case whose victims'
+    /// exploitation types or ages suggest it).
+    pub fn is_default(&self) -> bool {
+        self.exploitation.is_none() && !CHILD_TEMPLATES.contains(&self.id.as_str())
     }
 }
 
@@ -382,6 +442,19 @@ impl Catalog {
     pub fn insert(&mut self, t: Template) -> Result<(), TemplateError> {
         validate(&t)?;
         let key = (t.id.clone(), t.version);
+        let differs = self
+            .versions(&t.id)
+            .find(|o| o.per != t.per)
+            .map(|o| o.version);
+        if let Some(other) = differs {
+            return Err(TemplateError::Invalid {
+                template: t.id,
+                message: format!(
+                    "version {} says whom an instance is for differently from version {other}",
+                    key.1
+                ),
+            });
+        }
         if self.templates.contains_key(&key) {
             return Err(TemplateError::Invalid {
                 template: t.id,
@@ -406,6 +479,13 @@ impl Catalog {
         self.templates.get(&(id.to_string(), version))
     }
 
+    /// Every version of a template, oldest first.
+    fn versions<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a Template> {
+        self.templates
+            .range((id.to_string(), 0)..=(id.to_string(), u64::MAX))
+            .map(|(_, t)| t)
+    }
+
     /// The newest version of a template.
     pub fn latest(&self, id: &str) -> Option<&Template> {
         self.templates
@@ -427,12 +507,23 @@ impl Catalog {
         out
     }
 
-    /// Templates every new case starts with: all but the per-type lists and
-    /// the lists for child victims.
+    /// Templates every new case starts with: all but the per-type lists,
+    /// the lists for child victims and the per-person lists (started for
+    /// each victim, see [`Catalog::per_victim_defaults`]).
     pub fn defaults_for_new_case(&self) -> Vec<&Template> {
         self.latest_all()
             .into_iter()
-            .filter(|t| t.exploitation.is_none() && !CHILD_TEMPLATES.contains(&t.id.as_str()))
+            .filter(|t| t.is_default() && !t.is_per_person())
+            .collect()
+    }
+
+    /// Per-victim templates of `stage` every victim needs an instance of
+    /// before the stage's gate closes: those every case needs. A per-type
+    /// or child list started for a victim counts once started.
+    pub fn per_victim_defaults(&self, stage: Stage) -> Vec<&Template> {
+        self.latest_all()
+            .into_iter()
+            .filter(|t| t.stage == stage && t.per == Some(Per::Victim) && t.is_default())
             .collect()
     }
 

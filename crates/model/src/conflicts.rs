@@ -92,7 +92,7 @@ fn walk(doc: &AutoCommit, obj: &ObjId, path: &DocPath, out: &mut Vec<Conflict>) 
             }
             continue;
         }
-        if all.len() > 1 {
+        if all.len() > 1 && !merged_on_read(&here, &all) {
             out.push(Conflict {
                 sensitive: here.is_sensitive(),
                 values: all
@@ -112,6 +112,12 @@ fn walk(doc: &AutoCommit, obj: &ObjId, path: &DocPath, out: &mut Vec<Conflict>) 
             walk(doc, id, &here, out);
         }
     }
+}
+
+/// Checklists two devices started at once under one key are read as one
+/// (see `CaseDoc::case`): choosing one would drop the other's work.
+pub(crate) fn merged_on_read(path: &DocPath, values: &[(Value<'_>, ObjId)]) -> bool {
+    path.matches("checklists/*") && values.iter().all(|(v, _)| matches!(v, Value::Object(_)))
 }
 
 /// Writes the chosen value over all concurrent ones (uncommitted). When the
@@ -134,7 +140,7 @@ pub(crate) fn resolve(
         Seg::Index(i) => doc.get_all(&parent, *i),
     }
     .map_err(|e| ModelError::Document(e.to_string()))?;
-    if all.len() < 2 {
+    if all.len() < 2 || merged_on_read(path, &all) {
         return Err(not_found());
     }
     let (value, id) = all

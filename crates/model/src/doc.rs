@@ -2,11 +2,11 @@
 //! saved, merged and read. Changing it goes through [`crate::Edit`]s, which
 //! `apply.rs` checks and writes.
 
-use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ReadDoc};
-use autosurgeon::hydrate;
+use automerge::{ActorId, AutoCommit, ChangeHash, ObjId, ROOT, ReadDoc};
+use autosurgeon::{Hydrate, hydrate};
 
 use crate::attribution;
-use crate::case::{Case, Millis};
+use crate::case::{Case, ChecklistInstance, Millis};
 use crate::conflicts::{self, Conflict};
 use crate::error::{ModelError, am};
 use crate::later;
@@ -46,11 +46,53 @@ impl CaseDoc {
 
     /// The case as plain data. Where a field has a conflict this shows the
     /// value Automerge picks; [`CaseDoc::conflicts`] lists the others.
+    ///
+    /// A checklist two devices started at once under the same key (the
+    /// same template for the same person) is two instances there; the case
+    /// reads them as one, so that neither device's work is hidden: the
+    /// instance Automerge picks, and every item state and sign-off the
+    /// other holds of items it lacks.
     pub fn case(&self) -> Result<Case, ModelError> {
         let document = |e: autosurgeon::HydrateError| ModelError::Document(e.to_string());
         let mut case: Case = hydrate(&self.doc).map_err(document)?;
         later::add_concurrent(&self.doc, &mut case).map_err(document)?;
+        self.fold_concurrent_checklists(&mut case)?;
         Ok(case)
+    }
+
+    fn fold_concurrent_checklists(&self, case: &mut Case) -> Result<(), ModelError> {
+        let Some((automerge::Value::Object(_), checklists)) =
+            self.doc.get(&ROOT, "checklists").map_err(am)?
+        else {
+            return Ok(());
+        };
+        for (key, inst) in case.checklists.iter_mut() {
+            let all = self.doc.get_all(&checklists, key.as_str()).map_err(am)?;
+            // Automerge shows the last; the others, newest first, fill in.
+            for (value, id) in all.iter().rev().skip(1) {
+                if !matches!(value, automerge::Value::Object(_)) {
+                    continue;
+                }
+                let other = ChecklistInstance::hydrate_map(&self.doc, id)
+                    .map_err(|e| ModelError::Document(e.to_string()))?;
+                if other.template_id != inst.template_id {
+                    continue;
+                }
+                for (item, state) in other.items {
+                    if inst.items.contains_key(&item) {
+                        continue;
+                    }
+                    // A sign-off goes with the state it signed.
+                    if let Some(signoff) = other.signoffs.get(&item) {
+                        inst.signoffs
+                            .entry(item.clone())
+                            .or_insert_with(|| signoff.clone());
+                    }
+                    inst.items.insert(item, state);
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn heads(&mut self) -> Vec<ChangeHash> {

@@ -96,9 +96,20 @@ pub enum Edit {
         evidence_id: String,
         attachment: AttachmentRef,
     },
-    /// Starts following a checklist template (at a given version).
+    /// Starts following a checklist template (at a given version) for the
+    /// case as a whole; a per-person template is started for a person.
     StartChecklist { template_id: String, version: u64 },
-    /// Records the state of one checklist item.
+    /// Starts following a per-person template (at a given version) for one
+    /// person, under [`crate::checklist::checklist_key`].
+    StartPersonChecklist {
+        template_id: String,
+        version: u64,
+        person_id: String,
+    },
+    /// Records the state of one checklist item. `template_id` here and in
+    /// the edits below names the checklist by its key: the template id for
+    /// the case's own instance, `<template-id>~<person-id>` for a person's
+    /// (see [`crate::checklist::checklist_key`]).
     SetItem {
         template_id: String,
         item_id: String,
@@ -151,7 +162,7 @@ pub(crate) fn edit_summary(edit: &Edit) -> &'static str {
         Edit::SetList { .. } => "edit list",
         Edit::AppendCustody { .. } => "custody transfer",
         Edit::SetAttachment { .. } => "attach file",
-        Edit::StartChecklist { .. } => "start checklist",
+        Edit::StartChecklist { .. } | Edit::StartPersonChecklist { .. } => "start checklist",
         Edit::SetItem { .. } => "checklist item",
         Edit::SignOffItem { .. } => "sign off item",
         Edit::AdoptTemplate { .. } => "adopt template version",

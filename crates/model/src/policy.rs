@@ -59,8 +59,11 @@ pub type Grant = (&'static [Role], &'static [WriteKind]);
 use Role::{Admin as A, Investigator as I, Prosecutor as P, Supervisor as S};
 use WriteKind::{Create as C, Delete as D, Update as U};
 
-/// Roles that run a case (open it, assign it, decide gates).
-const LEADS: &[Role] = &[S, A];
+/// Roles that run a case (assign it, decide gates, approve). An admin
+/// manages the team (devices, roles, who sees which case) and is not a
+/// supervisor by that: a unit whose admin also supervises gives them a
+/// supervisor's membership too (see docs/policy.md).
+const LEADS: &[Role] = &[S];
 /// Roles that open cases.
 const OPENERS: &[Role] = &[I, S, A];
 const INV: &[Role] = &[I];
@@ -98,7 +101,7 @@ const CASE_SECTIONS: &[&[Rule]] = &[
         rule("evidence/*/custody/**", &[(INV, &[C])], "the chain of custody is append-only"),
         rule("checklists/*/version", &[(INV, &[U]), (OPENERS, &[C])], "investigators adopt newer template versions"),
         rule("checklists/*/*", &[(LEADS, &[C, U]), (OPENERS, &[C])], "checklists are started, never deleted"),
-        rule("checklists/*/signoffs/**", &[(&[P, S, A], &[C, U])], "only prosecutors and supervisors sign off"),
+        rule("checklists/*/signoffs/**", &[(&[P, S], &[C, U])], "only prosecutors and supervisors sign off"),
         rule("checklists/*/items/**", &[(INV, &[C, U, D])], "investigators work the checklists"),
         rule("checklists/*", &[(LEADS, &[C, U]), (OPENERS, &[C])], "checklists are started, never deleted"),
         rule("review/**", &[(&[P], &[C, U])], "the review belongs to the prosecutor"),

@@ -129,6 +129,9 @@ pub enum Key {
     /// releases add templates, and devices of different releases must reach
     /// the same verdict.
     Kebab,
+    /// A checklist's key ([`crate::checklist::checklist_key`]): a
+    /// template id in kebab-case, or one followed by `~` and a person's id.
+    Checklist,
 }
 
 impl Key {
@@ -137,6 +140,7 @@ impl Key {
             Key::Any => true,
             Key::Stage => Stage::from_id(key).is_some(),
             Key::Kebab => crate::checklist::is_kebab(key),
+            Key::Checklist => crate::checklist::is_checklist_key(key),
         }
     }
 
@@ -152,6 +156,9 @@ impl Key {
                     .join(", ")
             ),
             Key::Kebab => "an id in lower-case kebab-case as its key".into(),
+            Key::Checklist => {
+                "a template id in lower-case kebab-case, optionally followed by ~ and a person's id, as its key".into()
+            }
         }
     }
 }
@@ -167,6 +174,9 @@ pub enum Form {
     Country,
     /// The key the enclosing entry is stored under: segment `n` of the path.
     KeyAt(usize),
+    /// The template id the checklist key at segment `n` names: the whole
+    /// key, or what precedes its person's id.
+    TemplateOfKey(usize),
 }
 
 impl Form {
@@ -176,6 +186,10 @@ impl Form {
             Form::Date => s.parse::<Date>().is_ok(),
             Form::Country => crate::validate::validate_jurisdiction(s).is_ok(),
             Form::KeyAt(n) => matches!(path.segments().get(n), Some(Seg::Key(k)) if k == s),
+            Form::TemplateOfKey(n) => matches!(
+                path.segments().get(n),
+                Some(Seg::Key(k)) if crate::checklist::parse_checklist_key(k).0 == s
+            ),
         }
     }
 }
@@ -192,6 +206,9 @@ impl Expect {
             Expect::Str(Form::Date) => "a date as a string YYYY-MM-DD".into(),
             Expect::Str(Form::Country) => "a two-letter country code such as KZ".into(),
             Expect::Str(Form::KeyAt(_)) => "the id the entry is stored under".into(),
+            Expect::Str(Form::TemplateOfKey(_)) => {
+                "the template id of the key the checklist is stored under".into()
+            }
             Expect::Int => "a signed integer".into(),
             Expect::Uint => "an unsigned integer".into(),
             Expect::Bool => "a boolean".into(),

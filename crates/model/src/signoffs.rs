@@ -59,17 +59,19 @@ pub fn stage_withdrawal<'c>(
     })
 }
 
-/// The withdrawal of an item's sign-off, if its signer withdrew it.
+/// The withdrawal of an item's sign-off, if its signer withdrew it. The
+/// checklist is named by its key (see [`crate::checklist::checklist_key`]),
+/// as a withdrawal names it.
 pub fn item_withdrawal<'c>(
     case: &'c Case,
-    template_id: &str,
+    checklist: &str,
     item_id: &str,
     signoff: &SignOff,
 ) -> Option<(&'c String, &'c ReviewItem)> {
     withdrawals(case).find(|(_, w)| {
         w.by == signoff.by
             && w.withdraws.as_ref().is_some_and(|r| {
-                r.template_id.as_deref() == Some(template_id)
+                r.template_id.as_deref() == Some(checklist)
                     && r.item_id.as_deref() == Some(item_id)
                     && r.signed_at == signoff.at
             })

@@ -168,7 +168,7 @@ fn sign_off(item: &str) -> Edit {
 /// honestly by its author.
 fn seeded() -> CaseDoc {
     let inv = investigator();
-    let mut doc = new_case();
+    let mut doc = new_case_with_victim();
     let steps: Vec<(Edit, Author)> = vec![
         (
             insert("v1", Record::Victim(victim("V-1", "Name"))),
@@ -194,7 +194,10 @@ fn seeded() -> CaseDoc {
         (insert("rk1", risk(&inv)), inv.clone()),
         (insert("n1", note(&inv)), inv.clone()),
         (insert("l1", case_link(&inv)), inv.clone()),
-        (tick("initial-actions", "immediate-safety"), inv.clone()),
+        (
+            tick(&key_for("initial-actions", P1), "immediate-safety"),
+            inv.clone(),
+        ),
         (tick("prosecution-review", "act-proven"), inv.clone()),
         (sign_off("act-proven"), pro()),
         (insert("r1", review(&pro())), pro()),
@@ -222,7 +225,10 @@ const MADE: &[(&str, &str)] = &[
     ("referrals/rf1", "inv-1"),
     ("risks/rk1", "inv-1"),
     ("notes/n1", "inv-1"),
-    ("checklists/initial-actions/items/immediate-safety", "inv-1"),
+    (
+        "checklists/initial-actions~p1/items/immediate-safety",
+        "inv-1",
+    ),
     ("checklists/prosecution-review/signoffs/act-proven", "pro-1"),
     ("review/r1", "pro-1"),
     ("approvals/a1", "sup-1"),
@@ -328,7 +334,7 @@ fn edits_that_misstate_who_or_when_are_refused_and_change_nothing() {
         ("re-dating a record", set("victims/v1/recorded_at", Scalar::Int(AT - MINUTE)), inv.clone(), "case.false_attribution"),
         ("taking over the case", set("header/created_by", "inv-2".into()), other.clone(), "case.false_attribution"),
         ("re-dating a note", set("notes/n1/recorded_at", Scalar::Int(AT)), inv.clone(), "case.false_attribution"),
-        ("editing another's item state", set("checklists/initial-actions/items/immediate-safety/note", "mine".into()), other.clone(), "policy.denied"),
+        ("editing another's item state", set("checklists/initial-actions~p1/items/immediate-safety/note", "mine".into()), other.clone(), "policy.denied"),
         ("re-signing in place", set("checklists/prosecution-review/signoffs/act-proven/status", ItemStatus::NotApplicable.into()), author(Role::Prosecutor, "pro-2"), "policy.denied"),
         ("changing another's decision", set("approvals/a1/decision", Decision::Approved.into()), author(Role::Supervisor, "sup-2"), "policy.denied"),
         ("editing another's review", set("review/r1/text", "Nothing to check.".into()), author(Role::Prosecutor, "pro-2"), "policy.denied"),
@@ -395,12 +401,17 @@ fn a_record_dated_a_moment_before_its_change_is_accepted() {
     );
     // Re-marking an item makes its marker the author of its new state.
     doc.apply(
-        not_applicable("initial-actions", "immediate-safety", Some("no danger")),
+        not_applicable(
+            &key_for("initial-actions", P1),
+            "immediate-safety",
+            Some("no danger"),
+        ),
         &other,
         catalog(),
     )
     .unwrap();
-    let state = &doc.case().unwrap().checklists["initial-actions"].items["immediate-safety"];
+    let state =
+        &doc.case().unwrap().checklists[&key_for("initial-actions", P1)].items["immediate-safety"];
     assert_eq!(
         (state.status, state.by.as_str()),
         (ItemStatus::NotApplicable, "inv-2")
@@ -416,10 +427,18 @@ fn deciding_between_concurrent_entries_is_the_deciders_statement() {
     // sign the same item off at once.
     let inv_a = author(Role::Investigator, "inv-a");
     let inv_b = author(Role::Investigator, "inv-b");
-    a.apply(tick("initial-actions", "medical-needs"), &inv_a, catalog())
-        .unwrap();
+    a.apply(
+        tick(&key_for("initial-actions", P1), "medical-needs"),
+        &inv_a,
+        catalog(),
+    )
+    .unwrap();
     b.apply(
-        not_applicable("initial-actions", "medical-needs", Some("no injuries")),
+        not_applicable(
+            &key_for("initial-actions", P1),
+            "medical-needs",
+            Some("no injuries"),
+        ),
         &inv_b,
         catalog(),
     )
@@ -442,7 +461,7 @@ fn deciding_between_concurrent_entries_is_the_deciders_statement() {
     assert_eq!(
         paths,
         [
-            "checklists/initial-actions/items/medical-needs",
+            "checklists/initial-actions~p1/items/medical-needs",
             "checklists/prosecution-review/signoffs/act-proven"
         ]
     );
@@ -462,7 +481,8 @@ fn deciding_between_concurrent_entries_is_the_deciders_statement() {
     };
     a.resolve(&conflicts[0].path, &b_value(&conflicts[0]), &decider)
         .unwrap();
-    let state = &a.case().unwrap().checklists["initial-actions"].items["medical-needs"];
+    let state =
+        &a.case().unwrap().checklists[&key_for("initial-actions", P1)].items["medical-needs"];
     assert_eq!(
         (
             state.status,

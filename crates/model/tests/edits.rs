@@ -6,7 +6,7 @@ use caravan_model::*;
 
 /// A case with one victim, one evidence item and the default checklists.
 fn seeded() -> CaseDoc {
-    let mut doc = new_case();
+    let mut doc = new_case_with_victim();
     let inv = investigator();
     doc.apply(
         insert(
@@ -103,7 +103,7 @@ fn refused_edits_have_codes_and_change_nothing() {
     let rows: Vec<(&str, Edit, &Author, &str)> = vec![
         ("prosecutor adds evidence", insert("e2", Record::Evidence(evidence("x"))), &prosecutor, "policy.denied"),
         ("prosecutor edits a victim's name", set("victims/v1/identity/full_name", "X".into()), &prosecutor, "policy.denied"),
-        ("prosecutor ticks an item", tick("initial-actions", "immediate-safety"), &prosecutor, "policy.denied"),
+        ("prosecutor ticks an item", tick(&key_for("initial-actions", P1), "immediate-safety"), &prosecutor, "policy.denied"),
         ("supervisor edits the record", set("victims/v1/pseudonym", "Y".into()), &supervisor, "policy.denied"),
         ("investigator closes a gate", Edit::CloseStage { stage: Stage::Intake }, &inv, "policy.denied"),
         ("investigator assigns", Edit::AssignInvestigator { member: "inv-2".into(), assigned: true }, &inv, "policy.denied"),
@@ -115,9 +115,9 @@ fn refused_edits_have_codes_and_change_nothing() {
         ("bad enum value", set("victims/v1/status", "Maybe".into()), &inv, "case.invalid"),
         ("whole record via set", set("victims/v1/identity", "X".into()), &inv, "case.invalid"),
         ("bad jurisdiction", set("header/jurisdiction", "Kazakhstan".into()), &inv, "case.invalid"),
-        ("N/A without reason", not_applicable("initial-actions", "immediate-safety", None), &inv, "checklist.reason_required"),
-        ("N/A with blank reason", not_applicable("initial-actions", "immediate-safety", Some("  ")), &inv, "checklist.reason_required"),
-        ("unknown item", tick("initial-actions", "no-such-item"), &inv, "case.not_found"),
+        ("N/A without reason", not_applicable(&key_for("initial-actions", P1), "immediate-safety", None), &inv, "checklist.reason_required"),
+        ("N/A with blank reason", not_applicable(&key_for("initial-actions", P1), "immediate-safety", Some("  ")), &inv, "checklist.reason_required"),
+        ("unknown item", tick(&key_for("initial-actions", P1), "no-such-item"), &inv, "case.not_found"),
         ("unknown checklist", tick("no-such-list", "x"), &inv, "case.not_found"),
         ("attachment of missing evidence", Edit::SetAttachment { evidence_id: "e9".into(), attachment: scan() }, &inv, "case.not_found"),
         ("prosecutor attaches a file", Edit::SetAttachment { evidence_id: "e1".into(), attachment: scan() }, &prosecutor, "policy.denied"),
@@ -128,7 +128,7 @@ fn refused_edits_have_codes_and_change_nothing() {
         ("text edit of a scalar", Edit::SetText { path: "header/title".parse().unwrap(), text: "x".into() }, &inv, "case.not_found"),
         ("gate not ready", Edit::CloseStage { stage: Stage::InitialResponse }, &supervisor, "case.invalid"),
         ("sign off an open item", Edit::SignOffItem { template_id: "prosecution-review".into(), item_id: "act-proven".into() }, &prosecutor, "case.invalid"),
-        ("start a checklist twice", Edit::StartChecklist { template_id: "initial-actions".into(), version: 1 }, &inv, "case.duplicate_id"),
+        ("start a checklist twice", Edit::StartChecklist { template_id: "intake".into(), version: 1 }, &inv, "case.duplicate_id"),
         ("start an unknown version", Edit::StartChecklist { template_id: "identification-sexual".into(), version: 9 }, &inv, "case.not_found"),
     ];
     assert_all_refused(rows, seeded_with_intake_done);
@@ -160,11 +160,16 @@ fn accepted_edits_land_where_expected() {
             evidence_id: "e1".into(),
             entry: custody("c2", "evidence room"),
         },
-        tick("initial-actions", "immediate-safety"),
-        not_applicable("initial-actions", "age-check", Some("adult with passport")),
-        Edit::StartChecklist {
+        tick(&key_for("initial-actions", P1), "immediate-safety"),
+        not_applicable(
+            &key_for("initial-actions", P1),
+            "age-check",
+            Some("adult with passport"),
+        ),
+        Edit::StartPersonChecklist {
             template_id: "identification-labour".into(),
             version: 1,
+            person_id: "v1".into(),
         },
         Edit::AddArticle(
             caravan_model::articles::for_jurisdiction("KZ")
@@ -189,14 +194,17 @@ fn accepted_edits_land_where_expected() {
         .map(|c| c.to.as_str())
         .collect();
     assert_eq!(chain, ["forensic lab", "evidence room"]);
-    let ia = &case.checklists["initial-actions"];
+    let ia = &case.checklists[&key_for("initial-actions", P1)];
     assert_eq!(ia.items["immediate-safety"].status, ItemStatus::Done);
     assert_eq!(ia.items["immediate-safety"].by, "inv-1");
     assert_eq!(
         ia.items["age-check"].reason.as_deref(),
         Some("adult with passport")
     );
-    assert!(case.checklists.contains_key("identification-labour"));
+    assert_eq!(
+        case.checklists["identification-labour~v1"].template_id,
+        "identification-labour"
+    );
     assert_eq!(
         case.header.qualification.keys().collect::<Vec<_>>(),
         ["KZ-2014-128"]

@@ -9,6 +9,7 @@ mod lifecycle;
 mod lists;
 mod merge;
 mod module_graph;
+mod per_person;
 mod policy;
 mod schema;
 mod templates;

@@ -48,13 +48,13 @@ fn identification_gate_table() {
     assert_eq!(req.len(), 4);
     let tick_all = || {
         req.iter()
-            .map(|i| tick("identification-general", i))
+            .map(|i| tick(&key_for("identification-general", P1), i))
             .collect::<Vec<_>>()
     };
     let na_first = || {
         let mut v = tick_all();
         v[0] = not_applicable(
-            "identification-general",
+            &key_for("identification-general", P1),
             &req[0],
             Some("no indicators present; recorded as a witness"),
         );
@@ -77,7 +77,10 @@ fn identification_gate_table() {
         ("nothing done", vec![], 4, 1),
         (
             "indicators only",
-            vec![(tick("identification-general", "fear-anxiety"), &inv)],
+            vec![(
+                tick(&key_for("identification-general", P1), "fear-anxiety"),
+                &inv,
+            )],
             4,
             1,
         ),
@@ -106,7 +109,7 @@ fn identification_gate_table() {
         ),
     ];
     for (name, steps, items, signoffs) in rows {
-        let mut doc = new_case();
+        let mut doc = new_case_with_victim();
         for (edit, who) in steps {
             doc.apply(edit, who, catalog())
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -124,7 +127,7 @@ fn identification_gate_table() {
 fn a_ready_gate_closes_and_an_unready_one_does_not() {
     let inv = investigator();
     let sup = author(Role::Supervisor, "sup-1");
-    let mut doc = new_case();
+    let mut doc = new_case_with_victim();
     doc.apply(
         Edit::OpenStage {
             stage: Stage::Identification,
@@ -148,8 +151,12 @@ fn a_ready_gate_closes_and_an_unready_one_does_not() {
         "the identification gate is not ready: 4 required item(s) open, 1 sign-off(s) missing"
     );
     for i in required_items("identification-general") {
-        doc.apply(tick("identification-general", &i), &inv, catalog())
-            .unwrap();
+        doc.apply(
+            tick(&key_for("identification-general", P1), &i),
+            &inv,
+            catalog(),
+        )
+        .unwrap();
     }
     doc.apply(
         insert("a1", approval(Stage::Identification, Decision::Approved)),
@@ -175,7 +182,7 @@ fn prosecution_review_needs_the_prosecutors_item_signoffs() {
     let inv = investigator();
     let pro = author(Role::Prosecutor, "pro-1");
     let sup = author(Role::Supervisor, "sup-1");
-    let mut doc = new_case();
+    let mut doc = new_case_with_victim();
     let open = Edit::OpenStage {
         stage: Stage::ProsecutionReview,
     };
@@ -253,14 +260,14 @@ fn prosecution_review_needs_the_prosecutors_item_signoffs() {
 #[test]
 fn progress_counts_required_items_per_stage() {
     let inv = investigator();
-    let mut doc = new_case();
+    let mut doc = new_case_with_victim();
     let req = required_items("initial-actions");
     for i in &req[..3] {
-        doc.apply(tick("initial-actions", i), &inv, catalog())
+        doc.apply(tick(&key_for("initial-actions", P1), i), &inv, catalog())
             .unwrap();
     }
     doc.apply(
-        not_applicable("initial-actions", &req[3], Some("adult")),
+        not_applicable(&key_for("initial-actions", P1), &req[3], Some("adult")),
         &inv,
         catalog(),
     )
@@ -292,9 +299,11 @@ fn progress_counts_required_items_per_stage() {
     );
     assert_eq!(
         p.required,
+        // The case's own checklists, and the victim's.
         catalog()
-            .defaults_for_new_case()
-            .iter()
+            .latest_all()
+            .into_iter()
+            .filter(|t| t.is_default())
             .flat_map(|t| &t.items)
             .filter(|i| i.required)
             .count()
@@ -305,7 +314,7 @@ fn progress_counts_required_items_per_stage() {
 #[test]
 fn overdue_tasks_as_of_a_date() {
     let inv = investigator();
-    let mut doc = new_case();
+    let mut doc = new_case_with_victim();
     let task = |title: &str, due: Option<&str>, done: bool| {
         Record::Task(Task {
             title: title.into(),
@@ -437,7 +446,11 @@ fn adopting_a_newer_template_keeps_every_ticked_item() {
     let gate = lifecycle::gate(&case, Stage::Intake, &cat);
     assert_eq!(
         gate.missing_items,
-        [("demo".to_string(), "new".to_string())]
+        [lifecycle::MissingItem {
+            template_id: "demo".into(),
+            person_id: None,
+            item_id: "new".into()
+        }]
     );
     let err = old
         .apply(
@@ -554,7 +567,11 @@ fn a_checklist_of_an_unknown_template_version_holds_the_gate() {
     assert!(gate.unknown_templates.is_empty());
     assert_eq!(
         gate.missing_items,
-        [("demo".to_string(), "added".to_string())]
+        [lifecycle::MissingItem {
+            template_id: "demo".into(),
+            person_id: None,
+            item_id: "added".into()
+        }]
     );
 }
 
@@ -572,7 +589,7 @@ fn sign_off_safety() -> Edit {
 /// not applicable with a reason.
 fn intake_with_safety_not_applicable() -> CaseDoc {
     let inv = investigator();
-    let mut doc = new_case();
+    let mut doc = new_case_with_victim();
     for i in required_items("intake") {
         let edit = if i == SAFETY {
             not_applicable("intake", &i, Some(NO_DANGER))
@@ -666,6 +683,7 @@ fn an_unsigned_safety_item_holds_the_gate_for_its_own_reason() {
         [MissingSignOff {
             role: Role::Supervisor,
             template_id: "intake".into(),
+            person_id: None,
             item_id: Some(SAFETY.into()),
         }]
     );

@@ -75,7 +75,7 @@ fn run(doc: &mut CaseDoc, side: &str, ops: &[Op]) -> Wrote {
             Op::Tick(i) => {
                 let item = &items[(i * 2 + usize::from(side == "b")) % items.len()];
                 w.ticked.push(item.clone());
-                tick("initial-actions", item)
+                tick(&key_for("initial-actions", P1), item)
             }
             Op::Custody => {
                 let id = format!("{side}-c{n}");
@@ -128,7 +128,7 @@ fn run(doc: &mut CaseDoc, side: &str, ops: &[Op]) -> Wrote {
 }
 
 fn base() -> CaseDoc {
-    let mut doc = new_case();
+    let mut doc = new_case_with_victim();
     doc.apply(
         insert("e0", Record::Evidence(evidence("Phone #0"))),
         &investigator(),
@@ -172,7 +172,7 @@ proptest! {
             prop_assert_eq!(&case.victims[id].identity.full_name, name);
         }
         for item in wa.ticked.iter().chain(&wb.ticked) {
-            prop_assert_eq!(case.checklists["initial-actions"].items[item].status, ItemStatus::Done);
+            prop_assert_eq!(case.checklists[&key_for("initial-actions", P1)].items[item].status, ItemStatus::Done);
         }
         let chain: Vec<&str> = case.evidence["e0"].custody.iter().map(|c| c.id.as_str()).collect();
         prop_assert_eq!(chain.len(), 1 + wa.custody.len() + wb.custody.len());
@@ -222,14 +222,14 @@ fn conflicting_records_are_reported_and_resolvable() {
     let (mut a, mut b) = two_devices();
     // Both devices tick the same item with different outcomes.
     a.apply(
-        tick("initial-actions", "immediate-safety"),
+        tick(&key_for("initial-actions", P1), "immediate-safety"),
         &investigator(),
         catalog(),
     )
     .unwrap();
     b.apply(
         not_applicable(
-            "initial-actions",
+            &key_for("initial-actions", P1),
             "immediate-safety",
             Some("no danger at the scene"),
         ),
@@ -243,7 +243,10 @@ fn conflicting_records_are_reported_and_resolvable() {
     let c = &conflicts[0];
     assert_eq!(
         c.path.to_string(),
-        "checklists/initial-actions/items/immediate-safety"
+        format!(
+            "checklists/{}/items/immediate-safety",
+            key_for("initial-actions", P1)
+        )
     );
     assert_eq!(c.values.len(), 2);
     let b_value = c
@@ -253,7 +256,8 @@ fn conflicting_records_are_reported_and_resolvable() {
         .unwrap();
     a.resolve(&c.path, &b_value.id, &investigator()).unwrap();
     assert!(a.conflicts().is_empty());
-    let state = &a.case().unwrap().checklists["initial-actions"].items["immediate-safety"];
+    let state =
+        &a.case().unwrap().checklists[&key_for("initial-actions", P1)].items["immediate-safety"];
     assert_eq!(state.status, ItemStatus::NotApplicable);
     assert_eq!(state.reason.as_deref(), Some("no danger at the scene"));
 }
@@ -273,7 +277,7 @@ fn editing_one_field_leaves_other_conflicts_alone() {
     a.apply(set("header/reference", "REF-2"), &investigator(), catalog())
         .unwrap();
     a.apply(
-        tick("initial-actions", "medical-needs"),
+        tick(&key_for("initial-actions", P1), "medical-needs"),
         &investigator(),
         catalog(),
     )

@@ -59,6 +59,22 @@ fn policy_table() {
         (Case, Supervisor, "tasks/t1", Create, true),
         (Case, Supervisor, "victims/v1/pseudonym", Update, false),
         (Case, Supervisor, "review/r1", Create, false),
+        // An admin manages the team, and is no supervisor by that: no
+        // approvals, sign-offs, assignments or gate decisions.
+        (Case, Admin, "approvals/a1", Create, false),
+        (Case, Admin, "approvals/a1/decision", Update, false),
+        (Case, Admin, "checklists/initial-actions~v1/signoffs/presume-child", Create, false),
+        (Case, Admin, "checklists/identification-general/signoffs/indicators-recorded", Update, false),
+        (Case, Admin, "assignment/investigators/inv-2", Create, false),
+        (Case, Admin, "assignment/supervisor", Update, false),
+        (Case, Admin, "stages/identification/status", Update, false),
+        (Case, Admin, "stages/identification/closed_at", Update, false),
+        (Case, Admin, "checklists/initial-actions~v1/template_id", Update, false),
+        // A person's checklist is worked like the case's own.
+        (Case, Investigator, "checklists/initial-actions~v1", Create, true),
+        (Case, Investigator, "checklists/initial-actions~v1/items/presume-child", Create, true),
+        (Case, Supervisor, "checklists/initial-actions~v1/signoffs/presume-child", Create, true),
+        (Case, Investigator, "checklists/initial-actions~v1/signoffs/presume-child", Create, false),
         // The chain of custody is append-only, for everyone.
         (Case, Investigator, "evidence/e1/custody/3", Create, true),
         (Case, Investigator, "evidence/e1/custody/3/to", Update, false),
@@ -70,6 +86,8 @@ fn policy_table() {
         (Team, Admin, "members/m2/role", Update, true),
         (Team, Supervisor, "members/m2/role", Update, false),
         (Team, Supervisor, "case_access/case-1/m2", Create, true),
+        (Team, Admin, "case_access/case-1/m2", Create, true),
+        (Team, Admin, "case_access/case-1/m2", Delete, true),
         (Team, Investigator, "case_access/case-1/m2", Create, false),
         (Team, Admin, "revocations/d3", Create, true),
         (Team, Admin, "revocations/d3", Delete, false),
@@ -208,7 +226,16 @@ fn docs_policy_md_is_current() {
          matches may not be written by anyone. *add* = set a key that had no value or insert into\n\
          a list or text; *change* = overwrite a value; *delete* = remove a key, element or character.\n\
          The same table is checked for local edits and, by the sync layer, for every incoming change\n\
-         on every device.\n",
+         on every device.\n\n\
+         ## Admins and supervisors\n\n\
+         An admin founds the team, enrols and revokes devices, changes roles and decides who sees\n\
+         which case. An admin is not a supervisor by that: approvals, stage gate decisions,\n\
+         investigator assignments and supervisors' sign-offs (the not-applicable sign-off of safety\n\
+         items included) need the supervisor role. A member holds one role. In a unit whose admin\n\
+         also supervises, that person is two members: the admin who founded the team, and a\n\
+         supervisor who joins from a second vault (another device, or a second vault folder on the\n\
+         same computer: `caravan --vault FOLDER join request`) whom the admin approves. Each change is\n\
+         signed by the device of the member who made it, so the case shows in which role they acted.\n",
     );
     for (title, rules) in [
         ("Case documents", policy::CASE_RULES),
@@ -292,5 +319,70 @@ fn docs_policy_md_is_current() {
     assert!(
         std::fs::read_to_string(path).unwrap_or_default() == out,
         "docs/policy.md is stale: run UPDATE_DOCS=1 cargo test -p caravan-model --test integration policy"
+    );
+}
+
+/// An admin manages the team and is no supervisor by that: each of a
+/// supervisor's edits, made by an admin, is refused before it is written,
+/// and so is a sign-off written as a plain field edit.
+#[test]
+fn an_admins_supervisor_edits_are_refused() {
+    use crate::common::*;
+    use caravan_model::*;
+    let admin = author(Role::Admin, "adm-1");
+    // The intake gate ready: every item done, the safety item not
+    // applicable and signed off by a supervisor.
+    let seeded = || {
+        let mut doc = new_case();
+        for item in &catalog().latest("intake").unwrap().items {
+            if item.id != "urgent-safety-check" {
+                doc.apply(tick("intake", &item.id), &investigator(), catalog())
+                    .unwrap();
+            }
+        }
+        doc.apply(
+            not_applicable(
+                "intake",
+                "urgent-safety-check",
+                Some("events two years ago"),
+            ),
+            &investigator(),
+            catalog(),
+        )
+        .unwrap();
+        doc.apply(
+            Edit::SignOffItem {
+                template_id: "intake".into(),
+                item_id: "urgent-safety-check".into(),
+            },
+            &author(Role::Supervisor, "sup-1"),
+            catalog(),
+        )
+        .unwrap();
+        doc
+    };
+    let approval = Record::Approval(Approval {
+        stage: Some(Stage::Intake),
+        subject: "gate intake".into(),
+        decision: Decision::Approved,
+        comment: None,
+        by: "adm-1".into(),
+        at: AT,
+    });
+    let set = |path: &str, value: Scalar| Edit::Set {
+        path: path.parse().unwrap(),
+        value,
+    };
+    #[rustfmt::skip]
+    assert_all_refused(
+        vec![
+            ("approves a stage", insert("a1", approval), &admin, "policy.denied"),
+            ("signs off a safety item's not applicable", Edit::SignOffItem { template_id: "intake".into(), item_id: "urgent-safety-check".into() }, &admin, "case.invalid"),
+            ("rewrites a supervisor's sign-off", set("checklists/intake/signoffs/urgent-safety-check/by", Scalar::Str("adm-1".into())), &admin, "policy.denied"),
+            ("assigns an investigator", Edit::AssignInvestigator { member: "inv-2".into(), assigned: true }, &admin, "policy.denied"),
+            ("names the case's supervisor", set("assignment/supervisor", Scalar::Str("adm-1".into())), &admin, "policy.denied"),
+            ("closes a stage", Edit::CloseStage { stage: Stage::Intake }, &admin, "policy.denied"),
+        ],
+        seeded,
     );
 }

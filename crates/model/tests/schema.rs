@@ -223,7 +223,7 @@ fn sample_case() -> Case {
         by: "inv-1".into(),
         at,
     });
-    let signoffs = Role::ALL
+    let signoffs: BTreeMap<String, SignOff> = Role::ALL
         .iter()
         .zip(ItemStatus::ALL.iter().cycle())
         .enumerate()
@@ -346,15 +346,27 @@ fn sample_case() -> Case {
                 recorded_by: "inv-1".into(),
             },
         )]),
-        checklists: map([(
-            "initial-actions",
-            ChecklistInstance {
-                template_id: "initial-actions".into(),
-                version: 1,
-                items,
-                signoffs,
-            },
-        )]),
+        // A case-wide instance, as older cases hold, and a victim's own.
+        checklists: map([
+            (
+                "initial-actions",
+                ChecklistInstance {
+                    template_id: "initial-actions".into(),
+                    version: 1,
+                    items: items.clone(),
+                    signoffs: signoffs.clone(),
+                },
+            ),
+            (
+                "initial-actions~v1",
+                ChecklistInstance {
+                    template_id: "initial-actions".into(),
+                    version: 2,
+                    items,
+                    signoffs,
+                },
+            ),
+        ]),
         review,
         approvals,
         links: one_each(CaseLinkKind::ALL, "ln", |i, relation| CaseLink {
@@ -643,6 +655,18 @@ fn wrong_values_are_refused() {
         ("checklists/Initial Actions", make(ObjType::Map), false),
         ("checklists/initial-actions/template_id", str_("initial-actions"), true),
         ("checklists/initial-actions/template_id", str_("closure"), false),
+        // A victim's checklist: `<template-id>~<person-id>`, naming the
+        // template its key names, exactly.
+        ("checklists/initial-actions~v1", make(ObjType::Map), true),
+        ("checklists/initial-actions~a~b", make(ObjType::Map), true),
+        ("checklists/initial-actions~", make(ObjType::Map), false),
+        ("checklists/~v1", make(ObjType::Map), false),
+        ("checklists/Initial-Actions~v1", make(ObjType::Map), false),
+        ("checklists/initial-actions~v1/template_id", str_("initial-actions"), true),
+        ("checklists/initial-actions~v1/template_id", str_("closure"), false),
+        ("checklists/initial-actions~v1/template_id", str_("initial-actions~v1"), false),
+        ("checklists/initial-actions~v1/template_id", str_("initial"), false),
+        ("checklists/initial-actions~v1/items/age-check/status", str_("Done"), true),
         ("checklists/initial-actions/version", Written::Put(S::Uint(2)), true),
         ("checklists/initial-actions/version", Written::Put(S::Int(2)), false),
         ("checklists/initial-actions/items/age-check/status", str_("NotApplicable"), true),
@@ -778,7 +802,7 @@ fn a_field_edit_is_checked_against_the_schema_before_it_is_written() {
     for (path, value, who) in [
         ("stages/intake/status", Scalar::from("closed"), &supervisor),
         (
-            "checklists/initial-actions/template_id",
+            "checklists/intake/template_id",
             "closure".into(),
             &supervisor,
         ),

@@ -109,7 +109,14 @@ fn the_manual_is_covered() {
     assert!(!defaults.contains(&"identification-sexual"));
     assert!(!defaults.contains(&"identification-children"));
     assert!(!defaults.contains(&"child-procedures"));
-    assert!(defaults.contains(&"identification-general"));
+    // Kept for each victim: started for one, never with the case.
+    assert!(!defaults.contains(&"identification-general"));
+    assert!(
+        catalog
+            .per_victim_defaults(Stage::Identification)
+            .iter()
+            .any(|t| t.id == "identification-general")
+    );
     assert!(defaults.contains(&"intake"));
     let for_child: Vec<&str> = catalog
         .suggested_for(&[], true)
@@ -254,20 +261,31 @@ fn render_markdown(catalog: &Catalog) -> String {
          - A checklist of a template version this copy of Caravan does not know (made with a newer one) holds\n  \
            its stage gate, and every gate if the template is unknown altogether, until Caravan is updated.\n\
          - A template with several versions keeps each in `<id>@<version>.toml`; this page shows the newest.\n\
-         - New cases start with every template except the per-type identification lists and the lists\n  \
-           for child victims, which are suggested once a victim's exploitation type (or a child victim) is recorded.\n\n",
+         - **per victim**: the manual's steps done for each victim (identifying them, initial actions,\n  \
+           risk assessment, protection and assistance, interviewing, measures at trial, compensation) are kept\n  \
+           for each victim: each victim has their own checklist of such a template, started for them, and a\n  \
+           stage's gate closes only when every victim (but those decided not to be one) has their own checklist\n  \
+           of each per-victim template the stage needs and its required items are done or, signed off where\n  \
+           asked, not applicable. The steps about the case as a whole (intake, planning, evidence, financial\n  \
+           investigation, cooperation, prosecution review, closure) are kept once for the case. Cases made\n  \
+           before keep their one checklist of such a template for the whole case; it is shown and counted as before.\n\
+         - New cases start with every template kept for the case except the per-type identification lists and the\n  \
+           lists for child victims, which are suggested once a victim's exploitation type (or a child victim) is\n  \
+           recorded; each victim recorded needs their per-victim checklists started (the per-type and child lists\n  \
+           where they apply to that victim).\n\n",
     );
     let templates = catalog.latest_all();
-    out.push_str("| template | version | stage | items | required | gate sign-off |\n|---|---|---|---|---|---|\n");
+    out.push_str("| template | version | stage | per | items | required | gate sign-off |\n|---|---|---|---|---|---|---|\n");
     for t in &templates {
         let required = t.items.iter().filter(|i| i.required).count();
         let _ = writeln!(
             out,
-            "| [{}](#{}) | {} | {} | {} | {} | {} |",
+            "| [{}](#{}) | {} | {} | {} | {} | {} | {} |",
             t.title_in("en"),
             t.id,
             t.version,
             t.stage,
+            if t.is_per_person() { "victim" } else { "case" },
             t.items.len(),
             required,
             t.signoff.map_or("—".to_string(), |r| r.to_string())
@@ -276,12 +294,17 @@ fn render_markdown(catalog: &Catalog) -> String {
     for t in &templates {
         let _ = write!(
             out,
-            "\n## {} <a id=\"{}\"></a>\n\n`{}` v{} · stage `{}`{}{} · {}\n\nRussian title: {}\n\n",
+            "\n## {} <a id=\"{}\"></a>\n\n`{}` v{} · stage `{}`{}{}{} · {}\n\nRussian title: {}\n\n",
             t.title_in("en"),
             t.id,
             t.id,
             t.version,
             t.stage,
+            if t.is_per_person() {
+                " · per victim"
+            } else {
+                ""
+            },
             t.signoff
                 .map_or(String::new(), |r| format!(" · gate sign-off: {r}")),
             t.exploitation.map_or(String::new(), |e| format!(
@@ -514,13 +537,32 @@ fn adopting_the_corrected_versions_retires_the_replaced_items() {
     )
     .unwrap();
     let catalog = Catalog::builtin();
+    // The lists kept per victim are started for one, on their first versions.
+    doc.apply(
+        insert("v1", Record::Victim(victim("V-1", "Name"))),
+        &inv,
+        catalog,
+    )
+    .unwrap();
 
     for (template, old, successors) in REPLACED {
-        assert_eq!(doc.case().unwrap().checklists[template].version, 1);
-        doc.apply(tick(template, old), &inv, catalog).unwrap();
+        let key = if catalog.latest(template).unwrap().is_per_person() {
+            let start = Edit::StartPersonChecklist {
+                template_id: template.to_string(),
+                version: 1,
+                person_id: "v1".into(),
+            };
+            doc.apply(start, &inv, &older).unwrap();
+            key_for(template, "v1")
+        } else {
+            template.to_string()
+        };
+        let key = key.as_str();
+        assert_eq!(doc.case().unwrap().checklists[key].version, 1);
+        doc.apply(tick(key, old), &inv, catalog).unwrap();
         let case = doc.case().unwrap();
         let plan = plan_adoption(
-            &case.checklists[template],
+            &case.checklists[key],
             catalog.get(template, 1).unwrap(),
             catalog.latest(template).unwrap(),
         );
@@ -528,7 +570,7 @@ fn adopting_the_corrected_versions_retires_the_replaced_items() {
         assert_eq!(plan.added, successors, "{template}");
         doc.apply(
             Edit::AdoptTemplate {
-                template_id: template.into(),
+                template_id: key.into(),
                 version: 2,
             },
             &inv,
@@ -536,7 +578,7 @@ fn adopting_the_corrected_versions_retires_the_replaced_items() {
         )
         .unwrap();
         let case = doc.case().unwrap();
-        let list = &case.checklists[template];
+        let list = &case.checklists[key];
         assert_eq!(list.version, 2);
         assert_eq!(list.items[old].status, ItemStatus::Done, "kept as retired");
         for s in successors {

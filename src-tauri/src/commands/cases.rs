@@ -27,10 +27,13 @@ workspace_commands! {
     /// (The window reads it as `RevealedIdentity`; it is JSON only here.)
     fn reveal_person(case_id: CaseId, person_id: RecordId) -> serde_json::Value => |ws| ws.reveal(&case_id, &person_id).map(RevealedIdentity::into_json);
     fn checklists(case_id: CaseId, stage: Option<Stage>, lang: String) -> Vec<ChecklistView> => |ws| ws.checklists(&case_id, stage, &lang);
-    fn set_item(case_id: CaseId, template_id: String, item_id: String, update: ItemUpdate) -> () => |ws| ws.set_item(&case_id, &template_id, &item_id, update);
-    fn sign_off_item(case_id: CaseId, template_id: String, item_id: String) -> () => |ws| ws.sign_off_item(&case_id, &template_id, &item_id);
-    fn start_checklist(case_id: CaseId, template_id: String) -> () => |ws| ws.start_checklist(&case_id, &template_id);
-    fn adopt_template(case_id: CaseId, template_id: String) -> () => |ws| ws.adopt_template(&case_id, &template_id).map(drop);
+    /// `checklist` is the checklist's key (`ChecklistView::key`).
+    fn set_item(case_id: CaseId, checklist: String, item_id: String, update: ItemUpdate) -> () => |ws| ws.set_item(&case_id, &checklist, &item_id, update);
+    fn sign_off_item(case_id: CaseId, checklist: String, item_id: String) -> () => |ws| ws.sign_off_item(&case_id, &checklist, &item_id);
+    /// For the case, or, for a template kept per victim, for `person_id`.
+    fn start_checklist(case_id: CaseId, template_id: String, person_id: Option<RecordId>) -> () => |ws| ws.start_checklist(&case_id, &template_id, person_id.as_deref());
+    fn start_checklist_for_every_victim(case_id: CaseId, template_id: String) -> Vec<RecordId> => |ws| ws.start_checklist_for_every_victim(&case_id, &template_id);
+    fn adopt_template(case_id: CaseId, checklist: String) -> () => |ws| ws.adopt_template(&case_id, &checklist).map(drop);
     fn add_evidence(case_id: CaseId, evidence: EvidenceInput) -> RecordId => |ws| ws.add_evidence(&case_id, evidence);
     fn transfer_custody(case_id: CaseId, evidence_id: RecordId, transfer: CustodyInput) -> String => |ws| ws.transfer_custody(&case_id, &evidence_id, transfer);
     fn add_interview(case_id: CaseId, interview: InterviewInput) -> RecordId => |ws| ws.add_interview(&case_id, interview);

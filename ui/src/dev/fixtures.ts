@@ -163,6 +163,7 @@ export function caseDto(over: Partial<CaseView> = {}): CaseView {
     signoffs: STAGES.map((stage) => ({ stage, blocked: stage === 'intake' ? null : 'not_started', signoffs: [] })),
     progress_percent: 10,
     stage_progress: [],
+    person_progress: [],
     conflicts: 0,
     ...over,
   };
@@ -206,7 +207,11 @@ export function checklistItem(over: Partial<ItemView> = {}): ItemView {
 
 export function checklist(over: Partial<ChecklistView> = {}): ChecklistView {
   return {
+    key: over.template_id ?? 'initial-actions',
     template_id: 'initial-actions',
+    person_id: null,
+    person: null,
+    per_victim: false,
     version: 1,
     newer_version: null,
     template_unknown: false,

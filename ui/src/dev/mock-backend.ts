@@ -65,13 +65,13 @@ function item(id: string, text: string, source: string, extra: Partial<ItemView>
 
 let quarantined: QuarantineRow[] = [{ case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', author: 'dev-timur', author_name: 'Timur Bekov', relayed_by: 'dev-aibek', relayed_by_name: 'Aibek Dzhaksybekov', code: 'sync.revoked_device', message: 'from a revoked device', arrived_at_ms: Date.now() - 3_600_000 }];
 let lists: ChecklistView[] = [
-  checklist({ required: 4, required_resolved: 2, items: [
+  checklist({ key: 'initial-actions~p1', person_id: 'p1', person: 'V-1', per_victim: true, required: 4, required_resolved: 2, items: [
     item('safety', 'Immediate safety and medical needs addressed', 'UNODC M5', { status: 'done' }),
     item('child', 'Possible child: treated as a child until an age assessment shows otherwise', 'UNODC M5', { status: 'not_applicable', reason: 'Adult: passport checked' }),
     item('interpreter', 'Interpreter with no ties to the case arranged', 'UNODC M10'),
     item('nrm', 'National referral mechanism focal point notified', 'OSCE NRM', { signoff_needed: 'supervisor' }),
   ] }),
-  checklist({ template_id: 'identification-labour', newer_version: 2, stage: 'identification', title: 'Indicators — labour exploitation', required: 0, required_resolved: 0, items: [
+  checklist({ template_id: 'identification-labour', key: 'identification-labour~p1', person_id: 'p1', person: 'V-1', per_victim: true, newer_version: 2, stage: 'identification', title: 'Indicators — labour exploitation', required: 0, required_resolved: 0, items: [
     item('housing', 'Lives in a group at the workplace', 'UNODC indicators', { kind: 'indicator', required: false, status: 'done' }),
     item('contract', 'No written contract', 'UNODC indicators', { kind: 'indicator', required: false }),
     item('deductions', 'Deductions for tools, food or housing', 'UNODC indicators', { kind: 'indicator', required: false }),
@@ -96,9 +96,9 @@ const theCase = (): CaseView => caseDto({
   qualification_opinions: [],
   prosecutor_qualifies: true,
   stages: [
-    { stage: 'intake', status: 'closed', opened_at: now - 20 * day, closed_at: now - 19 * day, gate: { ready: true, missing_items: [], missing_signoffs: [], not_applicable_unsigned: [], unknown_templates: [] } },
-    { stage: 'initial_response', status: 'active', opened_at: now - 19 * day, closed_at: null, gate: { ready: false, missing_items: ['initial-actions/interpreter', 'initial-actions/nrm'], missing_signoffs: ['supervisor'], not_applicable_unsigned: [], unknown_templates: [] } },
-    { stage: 'identification', status: 'active', opened_at: now - 10 * day, closed_at: null, gate: { ready: true, missing_items: [], missing_signoffs: [], not_applicable_unsigned: [], unknown_templates: [] } },
+    { stage: 'intake', status: 'closed', opened_at: now - 20 * day, closed_at: now - 19 * day, gate: { ready: true, missing_items: [], missing_signoffs: [], not_applicable_unsigned: [], unknown_templates: [], people: [] } },
+    { stage: 'initial_response', status: 'active', opened_at: now - 19 * day, closed_at: null, gate: { ready: false, missing_items: ['initial-actions/interpreter', 'initial-actions/nrm'], missing_signoffs: ['supervisor'], not_applicable_unsigned: [], unknown_templates: [], people: [] } },
+    { stage: 'identification', status: 'active', opened_at: now - 10 * day, closed_at: null, gate: { ready: true, missing_items: [], missing_signoffs: [], not_applicable_unsigned: [], unknown_templates: [], people: [] } },
   ],
   assignment: {
     investigators: [aibek],
@@ -137,6 +137,11 @@ const theCase = (): CaseView => caseDto({
   stage_progress: [
     { stage: 'initial_response', status: 'active', items: 4, done: 1, not_applicable: 1, required: 4, required_resolved: 2, percent: 50 },
     { stage: 'identification', status: 'active', items: 3, done: 1, not_applicable: 0, required: 0, required_resolved: 0, percent: 33 },
+  ],
+  person_progress: [
+    { person_id: 'p1', person: 'V-1', template_id: 'initial-actions', stage: 'initial_response', key: 'initial-actions~p1', required: 4, required_resolved: 2, percent: 50 },
+    { person_id: 'p1', person: 'V-1', template_id: 'identification-general', stage: 'identification', key: null, required: 4, required_resolved: 0, percent: 0 },
+    { person_id: 'p1', person: 'V-1', template_id: 'identification-labour', stage: 'identification', key: 'identification-labour~p1', required: 0, required_resolved: 0, percent: 100 },
   ],
   conflicts: 1,
 });
@@ -205,7 +210,7 @@ mockIPC(async (cmd, args) => {
     case 'show_case': return theCase();
     case 'checklists': return lists;
     case 'set_item':
-      lists = lists.map((l) => l.template_id !== a.template_id ? l : { ...l, items: l.items.map((i) => i.id !== a.item_id ? i : { ...i, ...(a.update as object) }) });
+      lists = lists.map((l) => l.key !== a.checklist ? l : { ...l, items: l.items.map((i) => i.id !== a.item_id ? i : { ...i, ...(a.update as object) }) });
       return null;
     case 'conflicts': return conflicts(Boolean(a.reveal));
     case 'record_history': return [

@@ -52,7 +52,7 @@ describe('api error mapping', () => {
     await api.recover('CODE', 'new pass');
     expect(calls[0]).toEqual([
       'set_item',
-      { case_id: 'c1', template_id: 't1', item_id: 'i1', update: { status: 'done', reason: null, note: null, evidence_ids: [], interview_ids: [] } },
+      { case_id: 'c1', checklist: 't1', item_id: 'i1', update: { status: 'done', reason: null, note: null, evidence_ids: [], interview_ids: [] } },
     ]);
     expect(calls[1]).toEqual(['recover', { recovery_code: 'CODE', new_passphrase: 'new pass' }]);
   });

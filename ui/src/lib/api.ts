@@ -190,14 +190,19 @@ export const proposeArticle = (
 export const removeArticle = (case_id: string, key: string) => call<null>('remove_article', { case_id, key });
 export const checklists = (case_id: string, stage: Stage | null, lang: string) =>
   call<ChecklistView[]>('checklists', { case_id, stage, lang });
-export const setItem = (case_id: string, template_id: string, item_id: string, update: ItemUpdate) =>
-  call<null>('set_item', { case_id, template_id, item_id, update });
-export const signOffItem = (case_id: string, template_id: string, item_id: string) =>
-  call<null>('sign_off_item', { case_id, template_id, item_id });
-export const startChecklist = (case_id: string, template_id: string) =>
-  call<null>('start_checklist', { case_id, template_id });
-export const adoptTemplate = (case_id: string, template_id: string) =>
-  call<null>('adopt_template', { case_id, template_id });
+/** `checklist` is the checklist's key (`ChecklistView.key`). */
+export const setItem = (case_id: string, checklist: string, item_id: string, update: ItemUpdate) =>
+  call<null>('set_item', { case_id, checklist, item_id, update });
+export const signOffItem = (case_id: string, checklist: string, item_id: string) =>
+  call<null>('sign_off_item', { case_id, checklist, item_id });
+/** For the case, or, for a template kept per victim, for `person_id`. */
+export const startChecklist = (case_id: string, template_id: string, person_id: string | null = null) =>
+  call<null>('start_checklist', { case_id, template_id, person_id });
+/** Starts a per-victim template for every victim who has not got it; returns whom for. */
+export const startChecklistForEveryVictim = (case_id: string, template_id: string) =>
+  call<string[]>('start_checklist_for_every_victim', { case_id, template_id });
+export const adoptTemplate = (case_id: string, checklist: string) =>
+  call<null>('adopt_template', { case_id, checklist });
 export const addEvidence = (case_id: string, evidence: EvidenceInput) =>
   call<string>('add_evidence', { case_id, evidence });
 export const transferCustody = (case_id: string, evidence_id: string, transfer: CustodyInput) =>

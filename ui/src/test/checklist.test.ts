@@ -8,7 +8,7 @@ import { render, screen, within, waitFor } from '@testing-library/svelte';
 import ChecklistsTab from '../screens/case/ChecklistsTab.svelte';
 import StageTrack from '../screens/case/StageTrack.svelte';
 import { en } from '$lib/i18n/catalogues';
-import { asRole, caseDto, checklist, checklistItem } from './fixtures';
+import { asRole, caseDto, checklist, checklistItem, person } from './fixtures';
 import { mockBackend, refuse, renderWithUser } from './backend';
 
 const tabProps = () => ({ c: caseDto(), reload: async () => {} });
@@ -19,7 +19,7 @@ const readyStage: StageView = {
   status: 'active',
   opened_at: 1_795_824_000_000,
   closed_at: null,
-  gate: { ready: true, missing_items: [], missing_signoffs: [], not_applicable_unsigned: [], unknown_templates: [] },
+  gate: { ready: true, missing_items: [], missing_signoffs: [], not_applicable_unsigned: [], unknown_templates: [], people: [] },
 };
 
 describe('checklists', () => {
@@ -47,7 +47,7 @@ describe('checklists', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(backend.argsOf('set_item')).toEqual({
       case_id: 'c1',
-      template_id: 'initial-actions',
+      checklist: 'initial-actions',
       item_id: 'safety',
       update: { status: 'not_applicable', reason: 'Adult, no medical needs', note: null, evidence_ids: [], interview_ids: [] },
     });
@@ -77,7 +77,106 @@ describe('checklists', () => {
     expect(starts).not.toContain('identification-labour');
     expect(starts).toContain('identification-sexual');
     await user.click(screen.getByTestId('adopt-template'));
-    expect(backend.argsOf('adopt_template')).toEqual({ case_id: 'c1', template_id: 'identification-labour' });
+    expect(backend.argsOf('adopt_template')).toEqual({ case_id: 'c1', checklist: 'identification-labour' });
+  });
+});
+
+describe('checklists kept per victim', () => {
+  const victims = ['p1', 'p2', 'p3'].map((id, n) => person({ id, pseudonym: `V-${n + 1}` }));
+  const row = (person_id: string, key: string | null, done = 0) => ({
+    person_id,
+    person: victims.find((v) => v.id === person_id)!.pseudonym,
+    template_id: 'initial-actions',
+    stage: 'initial_response' as const,
+    key,
+    required: 14,
+    required_resolved: done,
+    percent: key === null ? 0 : Math.round((done / 14) * 100),
+  });
+  const perVictimCase = () =>
+    caseDto({
+      people: victims,
+      person_progress: [row('p1', 'initial-actions~p1', 14), row('p2', 'initial-actions~p2', 3), row('p3', null)],
+    });
+  const p2List = () =>
+    checklist({ key: 'initial-actions~p2', person_id: 'p2', person: 'V-2', per_victim: true, title: 'Initial actions' });
+
+  it('shows one progress bar per victim, and works one victim\'s checklist by its key', async () => {
+    asRole('investigator');
+    const backend = mockBackend({ checklists: [p2List()] });
+    const { user } = renderWithUser(ChecklistsTab, { c: perVictimCase(), reload: async () => {} });
+    const rows = await screen.findAllByTestId('person-progress');
+    expect(rows.map((r) => r.getAttribute('data-person-id'))).toEqual(['p1', 'p2', 'p3']);
+    expect(rows.map((r) => within(r).getByRole('progressbar').getAttribute('aria-valuenow'))).toEqual(['100', '21', '0']);
+    expect(within(rows[2]).getByText(en['checklists.not_started'])).toBeInTheDocument();
+    // A victim's checklist is opened on its own, and its items name it.
+    expect(screen.queryByTestId('checklist')).toBeNull();
+    // Its items come with the checklists, which load after the case.
+    await user.click(await within(rows[1]).findByTestId('open-person-checklist'));
+    const list = screen.getByTestId('checklist');
+    expect(list).toHaveAttribute('data-checklist', 'initial-actions~p2');
+    expect(within(list).getByTestId('checklist-person')).toHaveTextContent('V-2');
+    await user.click(within(list).getByTestId('item-done'));
+    expect(backend.argsOf('set_item')).toMatchObject({ case_id: 'c1', checklist: 'initial-actions~p2', item_id: 'safety' });
+  });
+
+  it('starts a victim\'s checklist, or one for every victim who has none', async () => {
+    asRole('investigator');
+    const backend = mockBackend({ checklists: [p2List()], start_checklist: null, start_checklist_for_every_victim: ['p3'] });
+    const { user } = renderWithUser(ChecklistsTab, { c: perVictimCase(), reload: async () => {} });
+    const rows = await screen.findAllByTestId('person-progress');
+    expect(within(rows[0]).queryByTestId('start-for-person')).toBeNull();
+    await user.click(within(rows[2]).getByTestId('start-for-person'));
+    expect(backend.argsOf('start_checklist')).toEqual({ case_id: 'c1', template_id: 'initial-actions', person_id: 'p3' });
+    await user.click(screen.getByTestId('start-every-victim'));
+    expect(backend.argsOf('start_checklist_for_every_victim')).toEqual({ case_id: 'c1', template_id: 'initial-actions' });
+  });
+
+  it('starts an indicator list for the victim chosen, and not before one is', async () => {
+    asRole('investigator');
+    const backend = mockBackend({ checklists: [], start_checklist: null });
+    const { user } = renderWithUser(ChecklistsTab, { c: perVictimCase(), reload: async () => {} });
+    const sexual = (await screen.findAllByTestId('start-checklist')).find((b) => b.getAttribute('data-template-id') === 'identification-sexual')!;
+    expect(sexual).toBeDisabled();
+    await user.selectOptions(screen.getByTestId('start-for'), 'p2');
+    await user.click(sexual);
+    expect(backend.argsOf('start_checklist')).toEqual({ case_id: 'c1', template_id: 'identification-sexual', person_id: 'p2' });
+  });
+
+  it('a prosecutor is offered no start', async () => {
+    asRole('prosecutor');
+    mockBackend({ checklists: [p2List()] });
+    render(ChecklistsTab, { props: { c: perVictimCase(), reload: async () => {} } });
+    await screen.findAllByTestId('person-progress');
+    expect(screen.queryByTestId('start-for-person')).toBeNull();
+    expect(screen.queryByTestId('start-every-victim')).toBeNull();
+  });
+
+  it('names in the stage gate what each victim still lacks', async () => {
+    asRole('investigator');
+    mockBackend({ checklists: [] });
+    const stage: StageView = {
+      ...readyStage,
+      stage: 'initial_response',
+      gate: {
+        ready: false,
+        missing_items: [],
+        missing_signoffs: [],
+        not_applicable_unsigned: [],
+        unknown_templates: [],
+        people: [
+          { person_id: 'p2', person: 'V-2', not_started: [], missing_items: ['initial-actions/medical-needs'], not_applicable_unsigned: [{ item: 'initial-actions/presume-child', role: 'supervisor' }] },
+          { person_id: 'p3', person: 'V-3', not_started: ['initial-actions'], missing_items: [], not_applicable_unsigned: [] },
+        ],
+      },
+    };
+    render(StageTrack, { props: { c: caseDto({ stages: [stage] }), reload: async () => {} } });
+    const people = await screen.findAllByTestId('gate-person');
+    expect(people.map((p) => p.getAttribute('data-person-id'))).toEqual(['p2', 'p3']);
+    expect(people[0]).toHaveTextContent('V-2');
+    expect(people[0]).toHaveTextContent('initial-actions/medical-needs');
+    expect(within(people[0]).getByTestId('gate-na-unsigned')).toHaveTextContent('signed off by the supervisor');
+    expect(people[1]).toHaveTextContent('Initial actions: not started for this victim');
   });
 });
 
@@ -120,7 +219,7 @@ describe('checklists: a refused N/A', () => {
       status: 'active',
       opened_at: 1_795_824_000_000,
       closed_at: null,
-      gate: { ready: false, missing_items: [], missing_signoffs: [], not_applicable_unsigned: [], unknown_templates: ['identification-general@9'] },
+      gate: { ready: false, missing_items: [], missing_signoffs: [], not_applicable_unsigned: [], unknown_templates: ['identification-general@9'], people: [] },
     };
     render(StageTrack, { props: { c: caseDto({ stages: [stage] }), reload: async () => {} } });
     const held = await screen.findByTestId('gate-template-unknown');
@@ -142,6 +241,7 @@ describe('checklists: a refused N/A', () => {
         missing_signoffs: [],
         not_applicable_unsigned: [{ item: 'intake/urgent-safety-check', role: 'supervisor' }],
         unknown_templates: [],
+        people: [],
       },
     };
     render(StageTrack, { props: { c: caseDto({ stages: [stage] }), reload: async () => {} } });
@@ -210,6 +310,6 @@ describe('checklists: a refused N/A', () => {
     await user.click(screen.getByTestId('item-signoff'));
     expect(backend.commands()).not.toContain('sign_off_item');
     await user.click(within(screen.getByRole('dialog')).getByTestId('signoff-confirm'));
-    await waitFor(() => expect(backend.argsOf('sign_off_item')).toEqual({ case_id: 'c1', template_id: 't1', item_id: 'safety' }));
+    await waitFor(() => expect(backend.argsOf('sign_off_item')).toEqual({ case_id: 'c1', checklist: 't1', item_id: 'safety' }));
   });
 });

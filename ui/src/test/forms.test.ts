@@ -57,9 +57,12 @@ const evidence = evidenceFixture({ id: 'e1', holder: 'Det. Omarov' });
 // A case holding one record of each kind that can be edited; the shell's
 // test adds them first, by the add forms' payloads, under these ids.
 const records = caseDto({ tasks: [task()], timeline: [timelineEvent()], referrals: [referral()], risks: [risk()], interviews: [interview()] });
+// The victim's own initial actions, which the shell's test starts for the
+// victim the add form made (`v1`).
 const checklistProps = {
   caseId: 'c1',
   templateId: 'initial-actions',
+  checklist: 'initial-actions~v1',
   item: checklistItem({ id: 'immediate-safety' }),
   evidence: [],
   onchanged: reload,

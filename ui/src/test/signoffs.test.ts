@@ -34,7 +34,7 @@ function reviewedCase(signoffs: SignOffView[]): CaseView {
         status: 'active',
         opened_at: at - day,
         closed_at: null,
-        gate: { ready: false, missing_items: [], missing_signoffs: ['prosecutor'], not_applicable_unsigned: [], unknown_templates: [] },
+        gate: { ready: false, missing_items: [], missing_signoffs: ['prosecutor'], not_applicable_unsigned: [], unknown_templates: [], people: [] },
       },
     ],
   });

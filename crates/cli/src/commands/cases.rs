@@ -288,6 +288,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             "stage",
             "status",
             "missing items",
+            "victims waiting",
             "missing sign-offs",
             "newer checklists",
         ],
@@ -296,7 +297,14 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             vec![
                 s.stage.to_string(),
                 s.status.to_string(),
-                s.gate.missing_items.len().to_string(),
+                (s.gate.missing_items.len()
+                    + s.gate
+                        .people
+                        .iter()
+                        .map(|p| p.missing_items.len())
+                        .sum::<usize>())
+                .to_string(),
+                s.gate.people.len().to_string(),
                 s.gate.missing_signoffs.len().to_string(),
                 s.gate.unknown_templates.len().to_string(),
             ]
@@ -312,16 +320,32 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         ))?;
     }
     for s in &v.stages {
-        for n in &s.gate.not_applicable_unsigned {
+        let own = s.gate.not_applicable_unsigned.iter().map(|n| (n, None));
+        let victims = s.gate.people.iter().flat_map(|p| {
+            p.not_applicable_unsigned
+                .iter()
+                .map(move |n| (n, Some(p.person.as_str())))
+        });
+        for (n, whom) in own.chain(victims) {
             o.line(&format!(
-                "{} {}: {} ({})",
+                "{} {}: {}{} ({})",
                 o.lang.pick(
                     "Marked not applicable, counts for the gate once signed off by the",
                     "Отмечено как неприменимое; учитывается для закрытия этапа после утверждения:",
                 ),
                 n.role,
                 n.item,
+                whom.map_or(String::new(), |p| format!(" — {p}")),
                 s.stage
+            ))?;
+        }
+        for p in s.gate.people.iter().filter(|p| !p.not_started.is_empty()) {
+            o.line(&format!(
+                "{} {} ({}): {}",
+                o.lang.pick("Not started for", "Не начато для"),
+                p.person,
+                s.stage,
+                p.not_started.join(", ")
             ))?;
         }
     }

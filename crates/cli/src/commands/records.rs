@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use anyhow::Result;
+use caravan_core::model::checklist::checklist_key;
 use caravan_core::model::{Decision, ItemStatus, Stage};
 use caravan_core::{AttachmentView, ItemUpdate};
 
@@ -24,8 +25,12 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
             }
             for l in &lists {
                 let stage = l.stage.map_or_else(|| "?".to_string(), |s| s.to_string());
+                let whom = match (&l.person_id, &l.person) {
+                    (Some(id), Some(p)) => format!(" — {p} ({id})"),
+                    _ => String::new(),
+                };
                 o.heading(&format!(
-                    "{} [{}@{}] {}: {}/{}",
+                    "{} [{}@{}]{whom} {}: {}/{}",
                     l.title, l.template_id, l.version, stage, l.required_resolved, l.required
                 ))?;
                 if l.template_unknown {
@@ -64,6 +69,7 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
             case,
             template,
             item,
+            person,
             na,
             open,
             note,
@@ -84,31 +90,73 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                 evidence_ids: evidence.into_iter().map(Into::into).collect(),
                 interview_ids: interview.into_iter().map(Into::into).collect(),
             };
-            with_ws(ctx, |ws| Ok(ws.set_item(&case, &template, &item, u)?))?;
+            let key = checklist_key(&template, person.as_deref());
+            with_ws(ctx, |ws| Ok(ws.set_item(&case, &key, &item, u)?))?;
             done(
                 ctx,
-                &format!("{template}/{item}: {status}"),
-                &format!("{template}/{item}: {status}"),
+                &format!("{key}/{item}: {status}"),
+                &format!("{key}/{item}: {status}"),
             )
         }
         ChecklistCmd::Signoff {
             case,
             template,
             item,
+            person,
         } => {
-            with_ws(ctx, |ws| Ok(ws.sign_off_item(&case, &template, &item)?))?;
+            let key = checklist_key(&template, person.as_deref());
+            with_ws(ctx, |ws| Ok(ws.sign_off_item(&case, &key, &item)?))?;
             done(ctx, "Signed off", "Подписано")
         }
-        ChecklistCmd::Start { case, template } => {
-            with_ws(ctx, |ws| Ok(ws.start_checklist(&case, &template)?))?;
-            done(
-                ctx,
-                &format!("Started {template}"),
-                &format!("Начат список {template}"),
+        ChecklistCmd::Start {
+            case,
+            template,
+            every_victim: true,
+            ..
+        } => {
+            let started = with_ws(ctx, |ws| {
+                Ok(ws.start_checklist_for_every_victim(&case, &template)?)
+            })?;
+            if o.json {
+                return o.json(&started);
+            }
+            let ids: Vec<&str> = started.iter().map(|p| p.as_str()).collect();
+            o.say(
+                &format!(
+                    "Started {template} for {} victim(s): {}",
+                    ids.len(),
+                    ids.join(", ")
+                ),
+                &format!(
+                    "Список {template} начат для потерпевших ({}): {}",
+                    ids.len(),
+                    ids.join(", ")
+                ),
             )
         }
-        ChecklistCmd::Adopt { case, template } => {
-            let plan = with_ws(ctx, |ws| Ok(ws.adopt_template(&case, &template)?))?;
+        ChecklistCmd::Start {
+            case,
+            template,
+            person,
+            ..
+        } => {
+            with_ws(ctx, |ws| {
+                Ok(ws.start_checklist(&case, &template, person.as_deref())?)
+            })?;
+            let key = checklist_key(&template, person.as_deref());
+            done(
+                ctx,
+                &format!("Started {key}"),
+                &format!("Начат список {key}"),
+            )
+        }
+        ChecklistCmd::Adopt {
+            case,
+            template,
+            person,
+        } => {
+            let key = checklist_key(&template, person.as_deref());
+            let plan = with_ws(ctx, |ws| Ok(ws.adopt_template(&case, &key)?))?;
             if o.json {
                 return o.json(&plan);
             }

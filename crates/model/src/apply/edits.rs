@@ -9,7 +9,7 @@ use autosurgeon::{Reconcile, reconcile_prop};
 use super::instance_and_item;
 use crate::attribution::{self, Signer};
 use crate::case::*;
-use crate::checklist::{Catalog, Template};
+use crate::checklist::{Catalog, Per, Template, checklist_key};
 use crate::doc::CaseDoc;
 use crate::edit::{AttachmentRef, Author, Edit, Record};
 use crate::error::{ModelError, am, rec};
@@ -91,7 +91,12 @@ impl CaseDoc {
             Edit::StartChecklist {
                 template_id,
                 version,
-            } => self.start_checklist(template_id, version, by),
+            } => self.start_checklist(template_id, version, None, by),
+            Edit::StartPersonChecklist {
+                template_id,
+                version,
+                person_id,
+            } => self.start_checklist(template_id, version, Some(person_id), by),
             Edit::SetItem {
                 template_id,
                 item_id,
@@ -308,20 +313,57 @@ impl CaseDoc {
         Ok(())
     }
 
+    /// Starts a checklist for the case, or for a person when its template
+    /// is per person: a per-person template has no case-wide instance any
+    /// more (older cases keep theirs), and a case-wide one none per person.
     fn start_checklist(
         &mut self,
         template_id: String,
         version: u64,
+        person_id: Option<String>,
         by: &By<'_>,
     ) -> Result<(), ModelError> {
-        template(by.catalog, &template_id, version)?;
+        let tpl = template(by.catalog, &template_id, version)?;
+        match (tpl.per, &person_id) {
+            (Some(Per::Victim), Some(person)) => {
+                if !self.case()?.victims.contains_key(person) {
+                    return Err(ModelError::NotFound {
+                        what: "victim",
+                        id: person.clone(),
+                    });
+                }
+            }
+            (Some(Per::Victim), None) => {
+                return Err(ModelError::Invalid {
+                    field: template_id,
+                    message: "this checklist is kept for each victim: start it for a victim".into(),
+                });
+            }
+            (None, Some(_)) => {
+                return Err(ModelError::Invalid {
+                    field: template_id,
+                    message: "this checklist is kept for the case, not for a person".into(),
+                });
+            }
+            (None, None) => {}
+        }
+        let key = checklist_key(&template_id, person_id.as_deref());
         by.allow(
-            &DocPath::keys(["checklists", template_id.as_str()]),
+            &DocPath::keys(["checklists", key.as_str()]),
             WriteKind::Create,
         )?;
-        let obj = self.absent_in(&DocPath::keys(["checklists"]), &template_id, "checklists")?;
-        let inst = ChecklistInstance::new(template_id.clone(), version);
-        reconcile_prop(&mut self.doc, &obj, template_id.as_str(), &inst).map_err(rec)
+        let obj = self.absent_in(&DocPath::keys(["checklists"]), &key, "checklists")?;
+        let inst = ChecklistInstance::new(template_id, version);
+        reconcile_prop(&mut self.doc, &obj, key.as_str(), &inst).map_err(rec)
+    }
+
+    /// Whether the instance this device writes into at `checklists/<key>`
+    /// (the one Automerge shows) holds `entry` in its map `part`: a write
+    /// there replaces it. An entry the case shows may come from another
+    /// instance two devices started at once (see [`CaseDoc::case`]).
+    fn holds_entry(&self, key: &str, part: &str, entry: &str) -> Result<bool, ModelError> {
+        let obj = self.obj_at(&DocPath::keys(["checklists", key, part]))?;
+        Ok(self.doc.get(&obj, entry).map_err(am)?.is_some())
     }
 
     fn set_item(
@@ -332,7 +374,7 @@ impl CaseDoc {
         by: &By<'_>,
     ) -> Result<(), ModelError> {
         let case = self.case()?;
-        let (inst, _) = instance_and_item(&case, by.catalog, template_id, &item_id)?;
+        instance_and_item(&case, by.catalog, template_id, &item_id)?;
         if state.status == ItemStatus::NotApplicable
             && state.reason.as_deref().is_none_or(|r| r.trim().is_empty())
         {
@@ -355,7 +397,7 @@ impl CaseDoc {
             }
         }
         let items = DocPath::keys(["checklists", template_id, "items"]);
-        let kind = create_or_update(inst.items.contains_key(&item_id));
+        let kind = create_or_update(self.holds_entry(template_id, "items", &item_id)?);
         by.allow(&items.key(&item_id), kind)?;
         self.put_entry(&items, &item_id, &state, by.signer)
     }
@@ -395,7 +437,7 @@ impl CaseDoc {
             });
         }
         let signoffs = DocPath::keys(["checklists", template_id, "signoffs"]);
-        let kind = create_or_update(inst.signoffs.contains_key(&item_id));
+        let kind = create_or_update(self.holds_entry(template_id, "signoffs", &item_id)?);
         by.allow(&signoffs.key(&item_id), kind)?;
         let so = SignOff {
             role,
@@ -420,7 +462,7 @@ impl CaseDoc {
                 what: "checklist",
                 id: template_id.clone(),
             })?;
-        template(by.catalog, &template_id, version)?;
+        template(by.catalog, &inst.template_id, version)?;
         if version <= inst.version {
             return Err(ModelError::Invalid {
                 field: template_id,

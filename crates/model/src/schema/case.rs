@@ -261,9 +261,11 @@ const SECTIONS: &[&[Rule]] = &[
     ],
     &recorded!("notes/*"),
     &[
-        rule("checklists", Entries(Key::Kebab)),
+        // A checklist's key names its template, and for a person's the
+        // person: `<template-id>` or `<template-id>~<person-id>`.
+        rule("checklists", Entries(Key::Checklist)),
         rule("checklists/*", Record),
-        rule("checklists/*/template_id", Expect::Str(Form::KeyAt(1))),
+        rule("checklists/*/template_id", Expect::Str(Form::TemplateOfKey(1))),
         rule("checklists/*/version", Uint),
         rule("checklists/*/items", Entries(Key::Kebab)),
         rule("checklists/*/items/*", Record),

@@ -154,3 +154,45 @@ pub fn assert_all_refused<A: std::borrow::Borrow<Author>>(
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// The victim most tests record, and whose checklists they work.
+pub const P1: &str = "p1";
+
+/// The key of `template`'s checklist for `person`.
+pub fn key_for(template: &str, person: &str) -> String {
+    checklist::checklist_key(template, Some(person))
+}
+
+/// Records a victim under `id` and starts their per-victim checklists of
+/// the stages a new case needs them for.
+pub fn add_victim(doc: &mut CaseDoc, id: &str) {
+    doc.apply(
+        insert(id, Record::Victim(victim(&format!("V-{id}"), "Name"))),
+        &investigator(),
+        catalog(),
+    )
+    .unwrap();
+    for t in catalog()
+        .latest_all()
+        .into_iter()
+        .filter(|t| t.is_per_person() && t.is_default())
+    {
+        doc.apply(
+            Edit::StartPersonChecklist {
+                template_id: t.id.clone(),
+                version: t.version,
+                person_id: id.into(),
+            },
+            &investigator(),
+            catalog(),
+        )
+        .unwrap();
+    }
+}
+
+/// A new case with victim [`P1`] and their checklists started.
+pub fn new_case_with_victim() -> CaseDoc {
+    let mut doc = new_case();
+    add_victim(&mut doc, P1);
+    doc
+}

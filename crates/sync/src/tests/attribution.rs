@@ -347,8 +347,8 @@ fn finding_12_honest_work_of_every_kind_keeps_its_attribution() {
         w.t.inv_b.edit_case(&c1, edit, T0, catalog()).unwrap();
     }
     let mark = |status| Edit::SetItem {
-        template_id: "initial-actions".into(),
-        item_id: "medical-needs".into(),
+        template_id: "intake".into(),
+        item_id: "first-assessment".into(),
         status,
         reason: Some("no injuries".into()),
         note: None,
@@ -479,7 +479,7 @@ fn finding_12_honest_work_of_every_kind_keeps_its_attribution() {
     assert_eq!(case.review["r1"].by, p);
     assert_eq!(case.approvals["a1"].by, s);
     // The decision is A's statement of B's finding.
-    let decided = &case.checklists["initial-actions"].items["medical-needs"];
+    let decided = &case.checklists["intake"].items["first-assessment"];
     assert_eq!(
         (decided.status, decided.by.as_str(), decided.at),
         (ItemStatus::NotApplicable, n.inv_a.as_str(), T0 + 60_000)

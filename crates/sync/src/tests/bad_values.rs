@@ -40,6 +40,17 @@ fn set(d: &mut AutoCommit, keys: &[&str], value: impl Into<ScalarValue>) {
     d.put(&obj, *last, value.into()).unwrap();
 }
 
+/// A whole checklist made under `key`, naming `template` (as an
+/// investigator may start one).
+fn victims_checklist(d: &mut AutoCommit, key: &str, template: &str) {
+    let checklists = at(d, &["checklists"]);
+    let inst = d.put_object(&checklists, key, ObjType::Map).unwrap();
+    d.put(&inst, "template_id", template).unwrap();
+    d.put(&inst, "version", ScalarValue::Uint(1)).unwrap();
+    d.put_object(&inst, "items", ObjType::Map).unwrap();
+    d.put_object(&inst, "signoffs", ObjType::Map).unwrap();
+}
+
 #[derive(Clone, Copy, Debug)]
 enum Who {
     /// B, an investigator granted the case.
@@ -234,15 +245,33 @@ fn rows() -> Vec<Row> {
         Row {
             what: "a checklist naming another template",
             by: Sup,
-            write: |d| {
-                set(
-                    d,
-                    &["checklists", "initial-actions", "template_id"],
-                    "closure",
-                )
-            },
+            write: |d| set(d, &["checklists", "intake", "template_id"], "closure"),
             edit: keep,
-            path: "checklists/initial-actions/template_id",
+            path: "checklists/intake/template_id",
+            loads: true,
+        },
+        Row {
+            what: "a victim's checklist under a key naming another template",
+            by: Inv,
+            write: |d| victims_checklist(d, "initial-actions~v1", "risk-assessment"),
+            edit: keep,
+            path: "checklists/initial-actions~v1/template_id",
+            loads: true,
+        },
+        Row {
+            what: "a victim's checklist under a key of no checklist's form",
+            by: Inv,
+            write: |d| victims_checklist(d, "Initial Actions~v1", "initial-actions"),
+            edit: keep,
+            path: "checklists/Initial Actions~v1",
+            loads: true,
+        },
+        Row {
+            what: "a victim's checklist under a key naming no person",
+            by: Inv,
+            write: |d| victims_checklist(d, "initial-actions~", "initial-actions"),
+            edit: keep,
+            path: "checklists/initial-actions~",
             loads: true,
         },
         Row {
@@ -755,12 +784,18 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
             path: "interviews/i1/plan".parse().unwrap(),
             text: "Rapport first; breaks every hour.".into(),
         },
-        Edit::StartChecklist {
+        Edit::StartPersonChecklist {
             template_id: "identification-sexual".into(),
             version: 1,
+            person_id: "v2".into(),
+        },
+        Edit::StartPersonChecklist {
+            template_id: "initial-actions".into(),
+            version: builtin.latest("initial-actions").unwrap().version,
+            person_id: "v2".into(),
         },
         Edit::SetItem {
-            template_id: "initial-actions".into(),
+            template_id: "initial-actions~v2".into(),
             item_id: "immediate-safety".into(),
             status: ItemStatus::Done,
             reason: None,
@@ -769,7 +804,7 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
             interview_ids: vec!["i1".into()],
         },
         Edit::SetItem {
-            template_id: "initial-actions".into(),
+            template_id: "initial-actions~v2".into(),
             item_id: "age-check".into(),
             status: ItemStatus::NotApplicable,
             reason: Some("documents seen".into()),
@@ -777,9 +812,18 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
             evidence_ids: vec![],
             interview_ids: vec![],
         },
+        Edit::SetItem {
+            template_id: "initial-actions~v2".into(),
+            item_id: "presume-child".into(),
+            status: ItemStatus::NotApplicable,
+            reason: Some("passport seen: 34".into()),
+            note: None,
+            evidence_ids: vec![],
+            interview_ids: vec![],
+        },
         item_done("prosecution-review", "act-proven"),
         Edit::AdoptTemplate {
-            template_id: "initial-actions".into(),
+            template_id: "initial-actions~v2".into(),
             version: v2.version,
         },
         Edit::OpenStage {
@@ -878,6 +922,12 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
     ] {
         edit(&mut sup, &c1, e, builtin);
     }
+    // The victim's checklist follows the newer version adopted above.
+    let na_signoff = Edit::SignOffItem {
+        template_id: "initial-actions~v2".into(),
+        item_id: "presume-child".into(),
+    };
+    edit(&mut sup, &c1, na_signoff, &newer);
     deliver(&mut sup, &mut t.admin);
 
     // A conflict, and its decision.
@@ -917,7 +967,11 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
     assert!(t.admin.quarantine().is_empty());
     assert_eq!(here.header.qualification.len(), 1);
     assert_eq!(here.stages[Stage::Intake.id()].status, StageStatus::Closed);
-    assert_eq!(here.checklists["initial-actions"].version, v2.version);
+    assert_eq!(here.checklists["initial-actions~v2"].version, v2.version);
+    assert_eq!(
+        here.checklists["initial-actions~v2"].signoffs["presume-child"].by,
+        s
+    );
 }
 
 /// A team document with every `Option` set and every collection filled.

@@ -46,13 +46,14 @@ impl Rng {
     }
 }
 
+/// Items of the case's own intake checklist.
 const ITEMS: &[&str] = &[
-    "immediate-safety",
-    "medical-needs",
-    "age-check",
-    "language-identified",
-    "documents-secured",
-    "location-recorded",
+    "signal-source-recorded",
+    "signal-date-recorded",
+    "signal-registered",
+    "urgent-safety-check",
+    "first-assessment",
+    "notifications-recorded",
 ];
 
 /// Items of the prosecution review that the prosecutor signs off.
@@ -115,7 +116,7 @@ fn random_edit(rng: &mut Rng, role: Role, member: &str, step: usize) -> Edit {
                 interview_ids: vec![],
             },
             1 => Edit::SetItem {
-                template_id: "initial-actions".into(),
+                template_id: "intake".into(),
                 item_id: ITEMS[rng.below(ITEMS.len())].into(),
                 status: if rng.chance(80) {
                     ItemStatus::Done

@@ -6,7 +6,7 @@ use super::fixture::*;
 use crate::bundle::{Limits, Recipient};
 
 fn tick(item: &str) -> Edit {
-    item_done("initial-actions", item)
+    item_done("intake", item)
 }
 
 #[test]
@@ -28,7 +28,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
     };
     t.inv_a.edit_case(&c1, open, T0, catalog()).unwrap();
     t.inv_a
-        .edit_case(&c1, tick("immediate-safety"), T0, catalog())
+        .edit_case(&c1, tick("urgent-safety-check"), T0, catalog())
         .unwrap();
     t.inv_a
         .edit_case(
@@ -103,7 +103,7 @@ fn two_investigators_offline_then_prosecutor_via_supervisor() {
     assert!(case.victims.contains_key("v1") && case.victims.contains_key("v2"));
     assert_eq!(case.evidence["e1"].custody.len(), 1);
     assert_eq!(
-        case.checklists["initial-actions"].items["immediate-safety"].status,
+        case.checklists["intake"].items["urgent-safety-check"].status,
         ItemStatus::Done
     );
     let conflicts = a.conflicts();

@@ -8,6 +8,7 @@ import type { EvidenceView } from "./EvidenceView";
 import type { InterviewView } from "./InterviewView";
 import type { MemberRef } from "./MemberRef";
 import type { NoteView } from "./NoteView";
+import type { PersonProgressView } from "./PersonProgressView";
 import type { PersonView } from "./PersonView";
 import type { QualificationOpinionView } from "./QualificationOpinionView";
 import type { QualifiedArticle } from "./QualifiedArticle";
@@ -44,4 +45,9 @@ signoffs: Array<StageSignOffs>,
 /**
  * Share of the case's required checklist items resolved, 0–100.
  */
-progress_percent: number, stage_progress: Array<StageProgressView>, conflicts: number, };
+progress_percent: number, stage_progress: Array<StageProgressView>, 
+/**
+ * Each victim's checklists of the templates kept per victim, started
+ * or not, in stage order.
+ */
+person_progress: Array<PersonProgressView>, conflicts: number, };
