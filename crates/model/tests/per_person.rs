@@ -418,7 +418,7 @@ fn an_older_case_wide_instance_is_kept_and_counted() {
         use automerge::ReadDoc;
         let am = doc.automerge_mut();
         let checklists = am.get(automerge::ROOT, "checklists").unwrap().unwrap().1;
-        autosurgeon::reconcile_prop(am, checklists, IA, &ChecklistInstance::new(IA.into(), v))
+        autosurgeon::reconcile_prop(am, checklists, IA, ChecklistInstance::new(IA.into(), v))
             .unwrap();
         am.commit();
     }
