@@ -3,6 +3,7 @@
 mod attribution;
 mod common;
 mod edits;
+mod international;
 mod later;
 mod lifecycle;
 mod merge;
