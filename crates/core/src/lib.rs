@@ -11,6 +11,7 @@
 //!   is a separate, audited call.
 
 pub mod audit;
+mod case_file;
 mod case_view;
 pub mod cases;
 pub mod checklists;
@@ -49,8 +50,9 @@ pub use error::{Coded, CoreError, ErrorKind, Result, all_codes};
 pub use exchange::{Progress, Step};
 pub use ids::{CaseId, MemberId, RecordId};
 pub use inputs::{
-    CaseFilter, CustodyInput, EventInput, EvidenceInput, InterviewInput, ItemUpdate, NewCaseInput,
-    Normalise, PersonInput, ReferralInput, RiskInput, TaskInput,
+    CaseFilter, CaseLinkInput, CustodyInput, EventInput, EvidenceInput, InternationalRequestInput,
+    InterviewInput, ItemUpdate, NewCaseInput, Normalise, PersonInput, ReferralInput, RiskInput,
+    TaskInput,
 };
 pub use live::{LiveSession, PeerView};
 pub use permissions::Permissions;
