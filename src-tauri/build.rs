@@ -54,6 +54,8 @@ fn main() {
             "add_referral",
             "add_risk",
             "add_note",
+            "add_case_link",
+            "add_international_request",
             "add_review",
             "withdraw_signoff",
             "add_approval",

@@ -86,6 +86,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::cases::add_referral,
         commands::cases::add_risk,
         commands::cases::add_note,
+        commands::cases::add_case_link,
+        commands::cases::add_international_request,
         commands::cases::add_review,
         commands::cases::withdraw_signoff,
         commands::cases::add_approval,

@@ -16,8 +16,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use caravan_core::Workspace;
 use caravan_core::model::Role;
+use caravan_core::{NewCaseInput, Workspace};
 use serde_json::{Value, json};
 
 use crate::shell::{PASS, Shell, enrol, founder, opts, pass};
@@ -330,6 +330,8 @@ const ADDED: &[(&str, &str)] = &[
     ("add_referral", "rf1"),
     ("add_risk", "rk1"),
     ("add_interview", "iv1"),
+    ("add_case_link", "l1"),
+    ("add_international_request", "ir1"),
 ];
 
 /// The people the add forms make, by the id the edit forms' fixtures give
@@ -400,6 +402,16 @@ fn every_forms_payload_is_accepted_by_its_command_and_stored_as_sent() {
                 let id = added.as_str().unwrap().to_string();
                 ids.insert("c1".into(), id.clone());
                 case = Some(id);
+                // The other case the link form links to.
+                let other = with_vault(investigator, |ws| {
+                    ws.create_case(NewCaseInput {
+                        reference: "ALM-2026-009".into(),
+                        title: "Linked case".into(),
+                        jurisdiction: "KZ".into(),
+                    })
+                    .unwrap()
+                });
+                ids.insert("c2".into(), other.to_string());
             }
             "add_person" => {
                 let person = added.as_str().unwrap().to_string();

@@ -317,6 +317,7 @@ pub fn investigator_cases(team: &TeamSetup, plan: Plan) -> Result<(Replica, Vec<
                 .collect(),
             jurisdiction: "KZ".into(),
             open_task_dues: Vec::new(),
+            open_international_deadlines: Vec::new(),
             progress_percent: 0,
             conflicts: 0,
             dashboard: Default::default(),

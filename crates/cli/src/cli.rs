@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use caravan_core::model::{CaseStatus, Decision, Role, Stage};
 use caravan_core::{
-    CustodyInput, EvidenceInput, InterviewInput, NewCaseInput, PersonInput, TaskInput,
+    CaseLinkInput, CustodyInput, EvidenceInput, InternationalRequestInput, InterviewInput,
+    NewCaseInput, PersonInput, TaskInput,
 };
 use clap::{Args, Parser, Subcommand};
 
@@ -104,6 +105,9 @@ pub enum Command {
     /// Case notes
     #[command(subcommand)]
     Note(NoteCmd),
+    /// Requests to other states: MLA, extradition, JIT, INTERPOL notices
+    #[command(subcommand)]
+    Abroad(AbroadCmd),
     /// Fields edited concurrently on two devices
     Conflicts {
         /// Only this case
@@ -305,6 +309,13 @@ pub enum CaseCmd {
         #[arg(long, default_value = "")]
         comment: String,
     },
+    /// Link the case to another case this device holds (`--to`, an id or
+    /// id prefix), e.g. the same suspect seen in both
+    Link {
+        case: String,
+        #[command(flatten)]
+        link: CaseLinkInput,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -321,7 +332,7 @@ pub struct ListArgs {
     pub assignee: Option<String>,
     #[arg(long)]
     pub jurisdiction: Option<String>,
-    /// Only cases with overdue tasks
+    /// Only cases with overdue tasks or international requests
     #[arg(long)]
     pub overdue: bool,
 }
@@ -452,6 +463,16 @@ pub enum TaskCmd {
         task: String,
         #[arg(long)]
         undo: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AbroadCmd {
+    /// Record a request to another state
+    Add {
+        case: String,
+        #[command(flatten)]
+        request: InternationalRequestInput,
     },
 }
 

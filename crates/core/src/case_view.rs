@@ -14,6 +14,8 @@ use crate::names::Names;
 use crate::signoffs::{Viewer, stage_signoffs};
 use crate::view::*;
 
+mod case_file;
+
 /// What a case view needs besides the case.
 pub(crate) struct ViewContext<'a> {
     pub names: &'a Names,
@@ -24,6 +26,8 @@ pub(crate) struct ViewContext<'a> {
     pub team: Option<&'a TeamDoc>,
     /// Who views the case (what they are offered depends on it).
     pub viewer: Viewer<'a>,
+    /// The cases this case links to that this device holds.
+    pub held_cases: &'a std::collections::BTreeSet<String>,
 }
 
 pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView {
@@ -55,6 +59,8 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
         notes: notes(case, names),
         review: review(case, names),
         approvals: approvals(case, names),
+        links: case_file::links(case, cx),
+        international_requests: case_file::international_requests(case, cx.today),
         signoffs: stage_signoffs(case, cx.catalog, names, cx.viewer),
         progress_percent: progress.percent(),
         stage_progress: progress.stages.iter().map(stage_progress).collect(),

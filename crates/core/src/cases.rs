@@ -228,7 +228,7 @@ impl Workspace {
                         .jurisdiction
                         .as_ref()
                         .is_none_or(|j| c.jurisdiction.eq_ignore_ascii_case(j))
-                    && (!filter.overdue_only || c.overdue_tasks > 0)
+                    && (!filter.overdue_only || c.overdue_tasks > 0 || c.overdue_international > 0)
             })
             .collect();
         Ok(CaseList {
@@ -248,6 +248,13 @@ impl Workspace {
         let team = self.replica()?.team()?;
         let names = Names::of(&team);
         let me = self.me().ok();
+        let replica = self.replica()?;
+        let held_cases = case
+            .links
+            .values()
+            .filter(|l| replica.holds_case(&l.case_id))
+            .map(|l| l.case_id.clone())
+            .collect();
         let cx = ViewContext {
             names: &names,
             catalog: self.catalog,
@@ -255,6 +262,7 @@ impl Workspace {
             conflicts,
             team: Some(&team),
             viewer: me.as_ref().map(|(m, r)| (m.as_str(), *r)),
+            held_cases: &held_cases,
         };
         let view = case_view(&id, &case, &cx);
         self.audit("case.open", &format!("case {id}"))?;
@@ -587,9 +595,18 @@ fn summaries(entries: &[&CaseIndexEntry], today: &str) -> (Vec<CaseSummary>, Vec
                 updated_at_ms: e.updated_at_ms,
                 progress_percent: e.progress_percent,
                 overdue_tasks: overdue,
+                overdue_international: overdue_international(e, today),
                 conflicts: e.conflicts,
             })
         })
         .collect();
     (cases, misread)
+}
+
+/// Open international requests of an index entry past their deadline.
+pub(crate) fn overdue_international(e: &CaseIndexEntry, today: &str) -> u32 {
+    e.open_international_deadlines
+        .iter()
+        .filter(|d| d.as_str() < today)
+        .count() as u32
 }

@@ -12,7 +12,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use caravan_model::{EvidenceKind, Exploitation, ItemStatus, Role, Sex, Stage};
+use caravan_model::{
+    EvidenceKind, Exploitation, ItemStatus, LegalBasis, RequestKind, RequestStatus, Role, Sex,
+    Stage,
+};
 use caravan_vault::Passphrase;
 
 use crate::error::{CoreError, Result};
@@ -295,6 +298,25 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
     desk.say(
         "Aibek",
         "drafts a PEACE interview plan with a vetted interpreter",
+    )?;
+    ina.add_international_request(
+        &case,
+        InternationalRequestInput {
+            kind: RequestKind::MutualLegalAssistance,
+            notice: None,
+            requested_state: "UZ".into(),
+            legal_basis: LegalBasis::Chisinau2002,
+            central_authority: Some("Prosecutor General's Office of Uzbekistan".into()),
+            subject: "Questioning of the recruiter in Jizzakh; his bank records".into(),
+            sent_on: "2026-11-03".parse().ok(),
+            deadline: "2026-12-03".parse().ok(),
+            status: RequestStatus::Sent,
+            response_on: None,
+        },
+    )?;
+    desk.say(
+        "Aibek",
+        "sends a request for legal assistance to Uzbekistan (Chisinau Convention)",
     )?;
 
     let mut phones = Vec::new();

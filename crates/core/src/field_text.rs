@@ -45,6 +45,25 @@ pub(crate) fn vocabulary_name(
     current: Option<&str>,
     value: &str,
 ) -> Option<String> {
+    // The later records' vocabulary fields, by path: a field unset (null)
+    // says nothing of its vocabulary, and a shared last key (`status`,
+    // `kind`) names several.
+    macro_rules! by_path {
+        ($($pattern:literal => $v:ty),+ $(,)?) => {
+            $(
+                if path.matches($pattern) {
+                    return <$v>::from_id(value).map(|x| x.doc_name().to_string());
+                }
+            )+
+        };
+    }
+    by_path!(
+        "links/*/relation" => CaseLinkKind,
+        "international_requests/*/kind" => RequestKind,
+        "international_requests/*/notice" => NoticeColour,
+        "international_requests/*/legal_basis" => LegalBasis,
+        "international_requests/*/status" => RequestStatus,
+    );
     macro_rules! try_vocab {
         ($($v:ty),+) => {
             $(

@@ -59,8 +59,19 @@ fn search_terms(case: &Case) -> Vec<String> {
 }
 
 /// What the index entries hold today: an entry of an older layout lacks
-/// the dashboard's facts and is rebuilt from its document at unlock.
-pub(crate) const INDEX_LAYOUT: u32 = 1;
+/// the dashboard's facts (layout 0) or the international requests'
+/// deadlines (layout 1), and is rebuilt from its document at unlock.
+pub(crate) const INDEX_LAYOUT: u32 = 2;
+
+/// The deadlines of the case's open international requests (their own
+/// alert, apart from the tasks').
+fn open_international_deadlines(case: &Case) -> Vec<String> {
+    case.international_requests
+        .values()
+        .filter(|r| r.is_open())
+        .filter_map(|r| r.deadline.map(|d| d.to_string()))
+        .collect()
+}
 
 fn dashboard_facts(case: &Case, progress: &lifecycle::CaseProgress) -> DashboardFacts {
     let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
@@ -147,6 +158,7 @@ fn entry_of(
             .filter(|t| !t.done)
             .filter_map(|t| t.due.map(|d| d.to_string()))
             .collect(),
+        open_international_deadlines: open_international_deadlines(&case),
         progress_percent: progress.percent(),
         conflicts: known_conflicts.unwrap_or_else(|| doc.conflicts().len() as u32),
         dashboard: dashboard_facts(&case, &progress),

@@ -529,3 +529,6 @@ normalise!(RiskInput {
     optional: [threat_source],
     long: [threat, mitigation]
 });
+
+mod case_file;
+pub use case_file::*;

@@ -11,6 +11,7 @@
 //!   is a separate, audited call.
 
 pub mod audit;
+mod case_file;
 mod case_view;
 pub mod cases;
 pub mod checklists;
@@ -51,8 +52,9 @@ pub use exchange::{Progress, Step};
 pub use history::{FieldChange, FieldValue, HistoryEntry};
 pub use ids::{CaseId, MemberId, RecordId};
 pub use inputs::{
-    CaseFilter, CustodyInput, EventInput, EvidenceInput, InterviewInput, ItemUpdate, NewCaseInput,
-    Normalise, PersonInput, ReferralInput, RiskInput, TaskInput,
+    CaseFilter, CaseLinkInput, CustodyInput, EventInput, EvidenceInput, InternationalRequestInput,
+    InterviewInput, ItemUpdate, NewCaseInput, Normalise, PersonInput, ReferralInput, RiskInput,
+    TaskInput,
 };
 pub use live::{LiveSession, PeerView};
 pub use permissions::Permissions;

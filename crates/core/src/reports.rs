@@ -22,6 +22,8 @@ pub struct ProgressRow {
     pub required: usize,
     pub required_resolved: usize,
     pub overdue_tasks: usize,
+    /// Open international requests past their deadline.
+    pub overdue_international: usize,
     pub open_requests: usize,
     pub conflicts: usize,
     pub stages: Vec<StageProgressView>,
@@ -144,6 +146,7 @@ fn rows(
             required: f.required as usize,
             required_resolved: f.required_resolved as usize,
             overdue_tasks: late.len(),
+            overdue_international: crate::cases::overdue_international(e, today) as usize,
             open_requests: f.open_requests as usize,
             conflicts: e.conflicts as usize,
             stages: f.stages.iter().filter_map(stage_of).collect(),

@@ -42,6 +42,8 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         EventInput,
         ReferralInput,
         RiskInput,
+        CaseLinkInput,
+        InternationalRequestInput,
         ConflictView,
         crate::history::HistoryEntry,
         Progress,

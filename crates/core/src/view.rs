@@ -36,6 +36,8 @@ pub struct CaseSummary {
     pub updated_at_ms: i64,
     pub progress_percent: u8,
     pub overdue_tasks: u32,
+    /// Open international requests past their deadline.
+    pub overdue_international: u32,
     pub conflicts: u32,
 }
 
@@ -563,6 +565,9 @@ pub struct CaseView {
     pub notes: Vec<NoteView>,
     pub review: Vec<ReviewView>,
     pub approvals: Vec<ApprovalView>,
+    /// Links to other cases.
+    pub links: Vec<CaseLinkView>,
+    pub international_requests: Vec<InternationalRequestView>,
     /// Each stage's sign-offs (withdrawn ones too), in stage order.
     pub signoffs: Vec<StageSignOffs>,
     /// Share of the case's required checklist items resolved, 0–100.
@@ -573,3 +578,6 @@ pub struct CaseView {
     pub person_progress: Vec<PersonProgressView>,
     pub conflicts: u32,
 }
+
+mod case_file;
+pub use case_file::*;

@@ -1,5 +1,6 @@
 //! The crate's integration tests, one binary: every file here is a module.
 
+mod case_file;
 mod check;
 mod checklists;
 mod clock;

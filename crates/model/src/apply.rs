@@ -101,6 +101,7 @@ impl CaseDoc {
             review: Default::default(),
             approvals: Default::default(),
             links: Default::default(),
+            international_requests: Default::default(),
         };
         let mut me = CaseDoc {
             doc: AutoCommit::new().with_actor(actor),

@@ -123,6 +123,7 @@ pub static CASE_ATTRIBUTION: &[Attributed] = &[
     attributed("review/*", BY_AT, "a review item"),
     attributed("approvals/*", BY_AT, "an approval"),
     attributed("links/*", RECORDED, "a link to another case"),
+    attributed("international_requests/*", RECORDED, "an international request"),
 ];
 
 /// The attribution fields of the team document. Its times are shown, not

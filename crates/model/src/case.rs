@@ -47,6 +47,10 @@ pub struct Case {
     /// their first link (see `crate::later`).
     #[autosurgeon(missing = "BTreeMap::new")]
     pub links: BTreeMap<String, CaseLink>,
+    /// Requests to other states (MLA, extradition, notices…). A later
+    /// collection.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub international_requests: BTreeMap<String, InternationalRequest>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -495,6 +499,30 @@ pub struct CaseLink {
     pub reference: String,
     pub relation: CaseLinkKind,
     pub note: Option<String>,
+    pub recorded_at: Millis,
+    pub recorded_by: MemberId,
+}
+
+/// A request to another state: mutual legal assistance, extradition, a
+/// joint investigation team, an INTERPOL notice, the police channel or a
+/// consular notification (UNODC manual M6).
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct InternationalRequest {
+    pub kind: RequestKind,
+    /// Only for an INTERPOL notice.
+    pub notice: Option<NoticeColour>,
+    /// ISO 3166-1 alpha-2.
+    pub requested_state: String,
+    pub legal_basis: LegalBasis,
+    /// The central authority (or police unit) it goes through.
+    pub central_authority: Option<String>,
+    /// The assistance sought.
+    pub subject: String,
+    pub sent_on: Option<Date>,
+    /// When an answer is due: an open request past it is overdue.
+    pub deadline: Option<Date>,
+    pub status: RequestStatus,
+    pub response_on: Option<Date>,
     pub recorded_at: Millis,
     pub recorded_by: MemberId,
 }

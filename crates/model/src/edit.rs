@@ -43,6 +43,7 @@ pub enum Record {
     Review(ReviewItem),
     Approval(Approval),
     CaseLink(CaseLink),
+    InternationalRequest(InternationalRequest),
 }
 
 impl Record {
@@ -62,6 +63,7 @@ impl Record {
             Record::Review(_) => "review",
             Record::Approval(_) => "approvals",
             Record::CaseLink(_) => "links",
+            Record::InternationalRequest(_) => "international_requests",
         }
     }
 }
@@ -155,6 +157,7 @@ pub(crate) fn edit_summary(edit: &Edit) -> &'static str {
             "notes" => "add note",
             "review" => "add review item",
             "links" => "add case link",
+            "international_requests" => "add international request",
             _ => "add approval",
         },
         Edit::Set { .. } => "edit field",

@@ -26,7 +26,7 @@ use crate::path::{DocPath, Seg};
 /// Root keys of the case document's collections that older cases lack.
 /// Each is a map of records keyed by record id, like `victims`; read by
 /// [`add_concurrent`], written where [`object_at`] leads.
-pub const LATER_COLLECTIONS: &[&str] = &["links"];
+pub const LATER_COLLECTIONS: &[&str] = &["links", "international_requests"];
 
 /// Whether `key` is the root key of a later collection.
 pub fn is_later(key: &str) -> bool {
@@ -105,5 +105,10 @@ pub fn extend<T: Hydrate>(
 /// collections that sit in maps made concurrently with the one shown.
 pub(crate) fn add_concurrent(doc: &AutoCommit, case: &mut Case) -> Result<(), HydrateError> {
     extend(doc, "links", &mut case.links)?;
+    extend(
+        doc,
+        "international_requests",
+        &mut case.international_requests,
+    )?;
     Ok(())
 }

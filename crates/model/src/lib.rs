@@ -18,6 +18,7 @@ pub mod date;
 pub mod doc;
 pub mod edit;
 pub mod error;
+pub mod international;
 pub mod later;
 pub mod lifecycle;
 pub mod path;
@@ -33,8 +34,8 @@ pub mod vocab;
 pub use apply::NewCase;
 pub use case::{
     Approval, Assignment, CASE_SCHEMA, Case, CaseHeader, CaseLink, ChecklistInstance, CustodyEntry,
-    Evidence, Identity, Interview, ItemState, LegalArticle, MemberId, Millis, Note,
-    QualificationOpinion, Referral, ReviewItem, RiskAssessment, SENSITIVE_PATHS, SignOff,
+    Evidence, Identity, InternationalRequest, Interview, ItemState, LegalArticle, MemberId, Millis,
+    Note, QualificationOpinion, Referral, ReviewItem, RiskAssessment, SENSITIVE_PATHS, SignOff,
     SignOffRef, StageState, Suspect, Task, TimelineEvent, Victim, Witness,
 };
 pub use checklist::{Catalog, Template, TemplateItem};
@@ -48,6 +49,7 @@ pub use policy::{DocKind, WriteKind};
 pub use scalar::Scalar;
 pub use vocab::{
     CaseLinkKind, CaseStatus, ControlMethod, Decision, EventKind, EvidenceKind, Exploitation,
-    ItemKind, ItemStatus, PeaceStage, PerpetratorRole, RecruitmentMethod, ReferralDirection,
-    ReviewKind, RiskSubject, Role, Sex, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
+    ItemKind, ItemStatus, LegalBasis, NoticeColour, PeaceStage, PerpetratorRole, RecruitmentMethod,
+    ReferralDirection, RequestKind, RequestStatus, ReviewKind, RiskSubject, Role, Sex, Stage,
+    StageStatus, StatusDecidedBy, TraffickingStatus,
 };

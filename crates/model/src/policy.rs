@@ -67,6 +67,8 @@ const LEADS: &[Role] = &[S];
 /// Roles that open cases.
 const OPENERS: &[Role] = &[I, S, A];
 const INV: &[Role] = &[I];
+/// Investigators and supervisors.
+const INV_SUP: &[Role] = &[I, S];
 
 const fn rule(pattern: &'static str, grants: &'static [Grant], why: &'static str) -> Rule {
     Rule {
@@ -90,6 +92,26 @@ macro_rules! investigation_record {
                 RECORD,
             ),
             rule(concat!($collection, "/**"), &[(INV, &[C, U])], NO_DELETE),
+        ]
+    };
+}
+
+/// A record collection investigators and supervisors both keep (the
+/// prosecutor reads it): each record's fields are theirs to write, the
+/// records themselves are never deleted.
+macro_rules! shared_record {
+    ($collection:literal) => {
+        [
+            rule(
+                concat!($collection, "/*/*/**"),
+                &[(INV_SUP, &[C, U, D])],
+                "investigators and supervisors keep this record",
+            ),
+            rule(
+                concat!($collection, "/**"),
+                &[(INV_SUP, &[C, U])],
+                NO_DELETE,
+            ),
         ]
     };
 }
@@ -126,6 +148,7 @@ const CASE_SECTIONS: &[&[Rule]] = &[
     &investigation_record!("risks"),
     &investigation_record!("notes"),
     &investigation_record!("links"),
+    &shared_record!("international_requests"),
 ];
 
 /// The case-document policy table, in the order rules are tried.

@@ -341,6 +341,61 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// What an international request asks (UNODC manual M6; Toolkit 4.3,
+    /// 4.5, 4.7–4.10).
+    RequestKind {
+        MutualLegalAssistance => "mutual_legal_assistance",
+        Extradition => "extradition",
+        JointInvestigationTeam => "joint_investigation_team",
+        InterpolNotice => "interpol_notice",
+        PoliceChannel => "police_channel",
+        ConsularNotification => "consular_notification",
+    }
+}
+
+vocabulary! {
+    /// The colour of an INTERPOL notice.
+    NoticeColour {
+        Red => "red",
+        Yellow => "yellow",
+        Blue => "blue",
+        Black => "black",
+        Green => "green",
+        Orange => "orange",
+        Purple => "purple",
+        Silver => "silver",
+        UnSpecial => "un_special",
+    }
+}
+
+vocabulary! {
+    /// The legal basis a request is made on: the CIS conventions on legal
+    /// assistance (Minsk 1993, Chisinau 2002), the UN Convention against
+    /// Transnational Organized Crime (art. 18, mutual legal assistance).
+    LegalBasis {
+        BilateralTreaty => "bilateral_treaty",
+        Minsk1993 => "minsk1993",
+        Chisinau2002 => "chisinau2002",
+        UntocArticle18 => "untoc_article18",
+        Reciprocity => "reciprocity",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// Where an international request stands. Drafted, sent and
+    /// acknowledged requests are open (see `crate::international`).
+    RequestStatus {
+        Drafted => "drafted",
+        Sent => "sent",
+        Acknowledged => "acknowledged",
+        Executed => "executed",
+        Refused => "refused",
+        Withdrawn => "withdrawn",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,6 +470,7 @@ mod tests {
             ($($vocab:ident),*) => {$(same($vocab::ALL, $vocab::doc_name, $vocab::VOCABULARY);)*};
         }
         same!(Stage, StageStatus, Exploitation, ControlMethod, Role, Sex);
+        same!(RequestKind, NoticeColour, LegalBasis, RequestStatus);
     }
 
     #[test]

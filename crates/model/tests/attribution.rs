@@ -134,6 +134,23 @@ fn case_link(by: &Author) -> Record {
     })
 }
 
+fn request(by: &Author) -> Record {
+    Record::InternationalRequest(InternationalRequest {
+        kind: RequestKind::MutualLegalAssistance,
+        notice: None,
+        requested_state: "UZ".into(),
+        legal_basis: LegalBasis::Chisinau2002,
+        central_authority: None,
+        subject: "Bank records of the recruiter".into(),
+        sent_on: None,
+        deadline: None,
+        status: RequestStatus::Drafted,
+        response_on: None,
+        recorded_at: by.at,
+        recorded_by: by.member.clone(),
+    })
+}
+
 fn review(by: &Author) -> Record {
     Record::Review(ReviewItem {
         kind: ReviewKind::Comment,
@@ -194,6 +211,7 @@ fn seeded() -> CaseDoc {
         (insert("rk1", risk(&inv)), inv.clone()),
         (insert("n1", note(&inv)), inv.clone()),
         (insert("l1", case_link(&inv)), inv.clone()),
+        (insert("ir1", request(&inv)), inv.clone()),
         (
             tick(&key_for("initial-actions", P1), "immediate-safety"),
             inv.clone(),
@@ -233,6 +251,7 @@ const MADE: &[(&str, &str)] = &[
     ("review/r1", "pro-1"),
     ("approvals/a1", "sup-1"),
     ("links/l1", "inv-1"),
+    ("international_requests/ir1", "inv-1"),
 ];
 
 fn path(p: &str) -> DocPath {

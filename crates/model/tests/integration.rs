@@ -4,6 +4,7 @@ mod articles;
 mod attribution;
 mod common;
 mod edits;
+mod international;
 mod later;
 mod lifecycle;
 mod lists;

@@ -377,6 +377,20 @@ fn sample_case() -> Case {
             recorded_at: at,
             recorded_by: "inv-1".into(),
         }),
+        international_requests: one_each(RequestKind::ALL, "ir", |i, kind| InternationalRequest {
+            kind: *kind,
+            notice: Some(NoticeColour::ALL[i % NoticeColour::ALL.len()]),
+            requested_state: "UZ".into(),
+            legal_basis: LegalBasis::ALL[i % LegalBasis::ALL.len()],
+            central_authority: Some("Prosecutor General's Office".into()),
+            subject: format!("bank records {i}"),
+            sent_on: Some(date("2026-02-01")),
+            deadline: Some(date("2026-04-01")),
+            status: RequestStatus::ALL[i % RequestStatus::ALL.len()],
+            response_on: Some(date("2026-03-20")),
+            recorded_at: at,
+            recorded_by: "inv-1".into(),
+        }),
     }
 }
 

@@ -86,6 +86,7 @@ pub fn ensure_fixture() -> PathBuf {
             search_terms: vec![name(i), name(i + 1), format!("kz-2026-{i:05}")],
             jurisdiction: "KZ".into(),
             open_task_dues: Vec::new(),
+            open_international_deadlines: Vec::new(),
             progress_percent: 0,
             conflicts: 0,
             dashboard: Default::default(),

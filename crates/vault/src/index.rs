@@ -42,6 +42,11 @@ pub struct CaseIndexEntry {
     /// Due dates (ISO 8601) of the case's open tasks, for overdue badges.
     #[serde(default)]
     pub open_task_dues: Vec<String>,
+    /// Deadlines (ISO 8601) of the case's open international requests,
+    /// for overdue badges (absent from entries written before they were
+    /// kept: see `layout`).
+    #[serde(default)]
+    pub open_international_deadlines: Vec<String>,
     /// Required checklist items resolved, 0–100.
     #[serde(default)]
     pub progress_percent: u8,

@@ -43,6 +43,9 @@ workspace_commands! {
     fn add_referral(case_id: CaseId, referral: ReferralInput) -> RecordId => |ws| ws.add_referral(&case_id, referral);
     fn add_risk(case_id: CaseId, risk: RiskInput) -> RecordId => |ws| ws.add_risk(&case_id, risk);
     fn add_note(case_id: CaseId, body: String) -> RecordId => |ws| ws.add_note(&case_id, &body);
+    /// Links the case to another case this device holds.
+    fn add_case_link(case_id: CaseId, link: CaseLinkInput) -> RecordId => |ws| ws.add_case_link(&case_id, link);
+    fn add_international_request(case_id: CaseId, request: InternationalRequestInput) -> RecordId => |ws| ws.add_international_request(&case_id, request);
     /// A prosecutor's comment, request or stage sign-off.
     fn add_review(case_id: CaseId, kind: ReviewKind, stage: Option<Stage>, text: String) -> String => |ws| ws.add_review(&case_id, kind, stage, &text);
     /// Withdraws one of the caller's own sign-offs, with the reason.

@@ -11,6 +11,8 @@ import type { TaskView } from '$lib/bindings/TaskView';
 import type { EventView } from '$lib/bindings/EventView';
 import type { ReferralView } from '$lib/bindings/ReferralView';
 import type { RiskView } from '$lib/bindings/RiskView';
+import type { CaseLinkView } from '$lib/bindings/CaseLinkView';
+import type { InternationalRequestView } from '$lib/bindings/InternationalRequestView';
 import type { InterviewView } from '$lib/bindings/InterviewView';
 import type { ChecklistView } from '$lib/bindings/ChecklistView';
 import type { ItemView } from '$lib/bindings/ItemView';
@@ -114,6 +116,17 @@ export function referral(over: Partial<ReferralView> = {}): ReferralView {
   return { id: 'rf1', person_id: 'p1', direction: 'outgoing', organisation: 'Shelter Sana', date: '2026-01-05', reason: 'Housing', outcome: null, ...over };
 }
 
+export function caseLink(over: Partial<CaseLinkView> = {}): CaseLinkView {
+  return { id: 'l1', case_id: 'c2', reference: 'ALM-2026-009', relation: 'same_suspect', note: null, openable: true, recorded_at: Date.UTC(2026, 0, 6), recorded_by: { id: 'm-me', name: 'Aigerim' }, ...over };
+}
+
+export function internationalRequest(over: Partial<InternationalRequestView> = {}): InternationalRequestView {
+  return {
+    id: 'ir1', kind: 'mutual_legal_assistance', notice: null, requested_state: 'UZ', legal_basis: 'chisinau2002', central_authority: null, subject: 'Bank records',
+    sent_on: '2026-01-05', deadline: '2026-02-05', status: 'sent', response_on: null, open: true, overdue: false, ...over,
+  };
+}
+
 export function risk(over: Partial<RiskView> = {}): RiskView {
   return { id: 'rk1', subject: 'victim', person_id: 'p1', threat: 'Contact by the recruiter', severity: 3, likelihood: 2, level: 6, mitigation: 'Phone changed', review_on: null, ...over };
 }
@@ -159,6 +172,8 @@ export function caseDto(over: Partial<CaseView> = {}): CaseView {
     notes: [],
     review: [],
     approvals: [],
+    links: [],
+    international_requests: [],
     // Intake is open (a new case's), the other stages not started.
     signoffs: STAGES.map((stage) => ({ stage, blocked: stage === 'intake' ? null : 'not_started', signoffs: [] })),
     progress_percent: 10,
@@ -181,6 +196,7 @@ export function caseSummary(over: Partial<CaseSummary> = {}): CaseSummary {
     updated_at_ms: Date.UTC(2026, 1, 1),
     progress_percent: 10,
     overdue_tasks: 0,
+    overdue_international: 0,
     conflicts: 0,
     ...over,
   };

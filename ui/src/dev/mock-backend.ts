@@ -52,7 +52,7 @@ const team = teamDto({
 
 const summaries = [
   caseSummary({ id: 'c1', reference: 'KZ-2026-0142', title: 'Construction site, Kaskelen',
-    assignees: ['m-aibek'], updated_at_ms: now - 2 * 3_600_000, progress_percent: 38, overdue_tasks: 2, conflicts: 1 }),
+    assignees: ['m-aibek'], updated_at_ms: now - 2 * 3_600_000, progress_percent: 38, overdue_tasks: 2, overdue_international: 1, conflicts: 1 }),
   caseSummary({ id: 'c2', reference: 'KZ-2026-0117', title: 'Sauna, Almaty Medeu district', stage: 'evidence',
     assignees: ['m-aibek'], updated_at_ms: now - 3 * day, progress_percent: 64 }),
   caseSummary({ id: 'c3', reference: 'UZ-2026-0031', title: 'Cotton harvest recruitment, Jizzakh', stage: 'prosecution_review', status: 'follow_up', jurisdiction: 'UZ',
@@ -133,6 +133,10 @@ const theCase = (): CaseView => caseDto({
   notes: [{ id: 'n1', body: 'Foreman claims the passports were “kept safe” at the workers’ request.', recorded_at: now - 5 * day, recorded_by: aibek }],
   review: [{ id: 'rv1', kind: 'request', stage: 'interviews', text: 'Interview two more workers who left in October.', by: { id: 'm-gulnara', name: 'Gulnara Ismoilova' }, at: now - 2 * day }],
   approvals: [],
+  links: [{ id: 'l1', case_id: 'c2', reference: 'KZ-2026-0097', relation: 'same_suspect', note: 'S-1 recruited for a greenhouse in Esik', openable: true, recorded_at: now - 3 * day, recorded_by: aibek }],
+  international_requests: [
+    { id: 'ir1', kind: 'mutual_legal_assistance', notice: null, requested_state: 'UZ', legal_basis: 'chisinau2002', central_authority: 'Prosecutor General’s Office of Uzbekistan', subject: 'Bank records and questioning of the recruiter in Jizzakh', sent_on: '2026-10-01', deadline: '2026-11-15', status: 'sent', response_on: null, open: true, overdue: true },
+  ],
   progress_percent: 38,
   stage_progress: [
     { stage: 'initial_response', status: 'active', items: 4, done: 1, not_applicable: 1, required: 4, required_resolved: 2, percent: 50 },
@@ -159,7 +163,7 @@ const conflicts = (reveal: boolean): ConflictView[] => [
 
 const report: ProgressReport = {
   today: '2026-11-20',
-  cases: summaries.map((c) => ({ case_id: c.id, reference: c.reference, title: c.title, stage: c.stage, status: c.status, percent: c.progress_percent, required: 10, required_resolved: Math.round(c.progress_percent / 10), overdue_tasks: c.overdue_tasks, open_requests: c.id === 'c1' ? 1 : 0, conflicts: c.conflicts, stages: [] })),
+  cases: summaries.map((c) => ({ case_id: c.id, reference: c.reference, title: c.title, stage: c.stage, status: c.status, percent: c.progress_percent, required: 10, required_resolved: Math.round(c.progress_percent / 10), overdue_tasks: c.overdue_tasks, overdue_international: c.overdue_international, open_requests: c.id === 'c1' ? 1 : 0, conflicts: c.conflicts, stages: [] })),
   overdue: [
     { case_id: 'c1', reference: 'KZ-2026-0142', task_id: 't1', title: 'Request bank records of the employer', due: '2026-11-10', assignee: 'm-aibek', assignee_name: 'Aibek Dzhaksybekov' },
     { case_id: 'c1', reference: 'KZ-2026-0142', task_id: 't2', title: 'Arrange vetted interpreter', due: '2026-11-15', assignee: 'm-aibek', assignee_name: 'Aibek Dzhaksybekov' },

@@ -29,6 +29,8 @@ import type { InterviewInput } from '$lib/bindings/InterviewInput';
 import type { TaskInput } from '$lib/bindings/TaskInput';
 import type { EventInput } from '$lib/bindings/EventInput';
 import type { ReferralInput } from '$lib/bindings/ReferralInput';
+import type { CaseLinkInput } from '$lib/bindings/CaseLinkInput';
+import type { InternationalRequestInput } from '$lib/bindings/InternationalRequestInput';
 import type { RiskInput } from '$lib/bindings/RiskInput';
 import type { ConflictView } from '$lib/bindings/ConflictView';
 import type { Progress } from '$lib/bindings/Progress';
@@ -222,6 +224,9 @@ export const addReferral = (case_id: string, referral: ReferralInput) =>
   call<string>('add_referral', { case_id, referral });
 export const addRisk = (case_id: string, risk: RiskInput) => call<string>('add_risk', { case_id, risk });
 export const addNote = (case_id: string, body: string) => call<string>('add_note', { case_id, body });
+export const addCaseLink = (case_id: string, link: CaseLinkInput) => call<string>('add_case_link', { case_id, link });
+export const addInternationalRequest = (case_id: string, request: InternationalRequestInput) =>
+  call<string>('add_international_request', { case_id, request });
 export const addReview = (case_id: string, kind: ReviewKind, stage: Stage | null, text: string) =>
   call<string>('add_review', { case_id, kind, stage, text });
 /** Withdraws one of the caller's own sign-offs; the reason is required. */

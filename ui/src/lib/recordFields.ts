@@ -11,13 +11,16 @@ import type { ReferralView } from '$lib/bindings/ReferralView';
 import type { RiskView } from '$lib/bindings/RiskView';
 import type { InterviewView } from '$lib/bindings/InterviewView';
 import type { MemberView } from '$lib/bindings/MemberView';
+import type { CaseLinkView } from '$lib/bindings/CaseLinkView';
+import type { InternationalRequestView } from '$lib/bindings/InternationalRequestView';
 import type { PersonKind } from '$lib/bindings/PersonKind';
 import type { PersonView } from '$lib/bindings/PersonView';
 import type { RevealedIdentity } from '$lib/bindings/RevealedIdentity';
 import { t, v, type MessageKey } from '$lib/i18n/index.svelte';
 import {
-  CONTROL_METHODS, EVENT_KINDS, EVIDENCE_KINDS, EXPLOITATION, PERPETRATOR_ROLES, RECRUITMENT_METHODS, REFERRAL_DIRECTIONS,
-  RISK_SUBJECTS, SEXES, STAGES, STATUS_DECIDED_BY, TRAFFICKING_STATUSES,
+  CASE_LINK_KINDS, CONTROL_METHODS, EVENT_KINDS, EVIDENCE_KINDS, EXPLOITATION, LEGAL_BASES, NOTICE_COLOURS, PERPETRATOR_ROLES,
+  RECRUITMENT_METHODS, REFERRAL_DIRECTIONS, REQUEST_KINDS, REQUEST_STATUSES, RISK_SUBJECTS, SEXES, STAGES, STATUS_DECIDED_BY,
+  TRAFFICKING_STATUSES,
 } from '$lib/vocab';
 import { choices, joinList, orBlank, type EditField } from '$lib/edit';
 
@@ -159,4 +162,28 @@ export function personFields(p: PersonView): EditField[] {
 /** A revealed identity as the edit form's values, by field. */
 export function identityValues(i: RevealedIdentity): Record<string, string> {
   return Object.fromEntries(Object.entries(i).map(([k, val]) => [`identity/${k}`, orBlank(val as string | null)]));
+}
+
+export const linkBase = (id: string) => `links/${id}`;
+export function linkFields(l: CaseLinkView): EditField[] {
+  return [
+    { field: 'relation', label: t('links.relation'), kind: 'select', value: l.relation, options: choices(CASE_LINK_KINDS, (k) => v('case_link', k)) },
+    { field: 'note', label: t('links.note'), kind: 'text', value: orBlank(l.note), optional: true },
+  ];
+}
+
+export const requestBase = (id: string) => `international_requests/${id}`;
+export function requestFields(r: InternationalRequestView): EditField[] {
+  return [
+    { field: 'kind', label: t('intl.kind'), kind: 'select', value: r.kind, options: choices(REQUEST_KINDS, (k) => v('request_kind', k)) },
+    { field: 'notice', label: t('intl.notice'), kind: 'select', value: orBlank(r.notice), options: choices(NOTICE_COLOURS, (n) => v('notice', n)), optional: true },
+    { field: 'requested_state', label: t('intl.state'), kind: 'text', value: r.requested_state, maxlength: 2 },
+    { field: 'legal_basis', label: t('intl.basis'), kind: 'select', value: r.legal_basis, options: choices(LEGAL_BASES, (b) => v('legal_basis', b)) },
+    { field: 'central_authority', label: t('intl.authority'), kind: 'text', value: orBlank(r.central_authority), optional: true },
+    { field: 'subject', label: t('intl.subject'), kind: 'text', value: r.subject },
+    { field: 'sent_on', label: t('intl.sent_on'), kind: 'date', value: orBlank(r.sent_on), optional: true },
+    { field: 'deadline', label: t('intl.deadline'), kind: 'date', value: orBlank(r.deadline), optional: true },
+    { field: 'status', label: t('intl.status'), kind: 'select', value: r.status, options: choices(REQUEST_STATUSES, (s) => v('request_status', s)) },
+    { field: 'response_on', label: t('intl.response_on'), kind: 'date', value: orBlank(r.response_on), optional: true },
+  ];
 }

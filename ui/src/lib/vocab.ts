@@ -33,6 +33,11 @@ export const REFERRAL_DIRECTIONS = ['incoming', 'outgoing'] as const;
 export const RISK_SUBJECTS = ['victim', 'family', 'witness', 'officer', 'investigation'] as const;
 export const REVIEW_KINDS = ['comment', 'request', 'sign_off'] as const;
 export const DECISIONS = ['approved', 'rejected'] as const;
+export const REQUEST_KINDS = ['mutual_legal_assistance', 'extradition', 'joint_investigation_team', 'interpol_notice', 'police_channel', 'consular_notification'] as const;
+export const NOTICE_COLOURS = ['red', 'yellow', 'blue', 'black', 'green', 'orange', 'purple', 'silver', 'un_special'] as const;
+export const LEGAL_BASES = ['bilateral_treaty', 'minsk1993', 'chisinau2002', 'untoc_article18', 'reciprocity', 'other'] as const;
+export const REQUEST_STATUSES = ['drafted', 'sent', 'acknowledged', 'executed', 'refused', 'withdrawn'] as const;
+export const CASE_LINK_KINDS = ['same_suspect', 'same_victim', 'same_network', 'same_route', 'same_place', 'other'] as const;
 /** Templates a case starts when its facts call for them: the per-type
  *  indicator lists, and the procedures for a child victim. */
 export const ID_TEMPLATES = [

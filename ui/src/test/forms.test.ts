@@ -20,12 +20,14 @@ import TimelineTab from '../screens/case/TimelineTab.svelte';
 import ReferralsTab from '../screens/case/ReferralsTab.svelte';
 import RisksTab from '../screens/case/RisksTab.svelte';
 import NotesTab from '../screens/case/NotesTab.svelte';
+import LinkedCases from '../screens/case/LinkedCases.svelte';
+import InternationalTab from '../screens/case/InternationalTab.svelte';
 import ReviewTab from '../screens/case/ReviewTab.svelte';
 import ChecklistItem from '../screens/case/ChecklistItem.svelte';
 import NewCaseDialog from '../screens/NewCaseDialog.svelte';
 import TeamSetup from '../screens/setup/TeamSetup.svelte';
-import { asRole, caseDto, checklistItem, interview, person, referral, risk, task, team, timelineEvent } from './fixtures';
-import { mockBackend, renderWithUser, type Args } from './backend';
+import { asRole, caseDto, caseLink, caseSummary, checklistItem, internationalRequest, interview, person, referral, risk, task, team, timelineEvent } from './fixtures';
+import { mockBackend, renderWithUser, type Answer, type Args } from './backend';
 import { fillEveryField, type Overrides } from './forms';
 import { evidence as evidenceFixture } from '../dev/fixtures';
 
@@ -49,6 +51,10 @@ type Form = {
   typed?: Overrides;
   /** Clicked after Save, when the form asks first. */
   confirm?: string;
+  /** What else the backend answers (a list the form offers). */
+  answers?: Record<string, Answer>;
+  /** Shown once the form has what it offers. */
+  ready?: string;
 };
 
 const c = caseDto();
@@ -56,7 +62,9 @@ const reload = async () => {};
 const evidence = evidenceFixture({ id: 'e1', holder: 'Det. Omarov' });
 // A case holding one record of each kind that can be edited; the shell's
 // test adds them first, by the add forms' payloads, under these ids.
-const records = caseDto({ tasks: [task()], timeline: [timelineEvent()], referrals: [referral()], risks: [risk()], interviews: [interview()] });
+const records = caseDto({ tasks: [task()], timeline: [timelineEvent()], referrals: [referral()], risks: [risk()], interviews: [interview()], links: [caseLink()], international_requests: [internationalRequest()] });
+// The other case a link form offers.
+const otherCases = { cases: [caseSummary({ id: 'c2', reference: 'ALM-2026-009' })], unreadable: [] };
 // The victim's own initial actions, which the shell's test starts for the
 // victim the add form made (`v1`).
 const checklistProps = {
@@ -93,6 +101,8 @@ const FORMS: Form[] = [
   { name: 'add_referral', role: 'investigator', component: ReferralsTab, props: { c, reload }, command: 'add_referral' },
   { name: 'add_risk', role: 'investigator', component: RisksTab, props: { c, reload }, command: 'add_risk' },
   { name: 'add_note', role: 'investigator', component: NotesTab, props: { c, reload }, command: 'add_note' },
+  { name: 'add_case_link', role: 'investigator', component: LinkedCases, props: { c, reload }, command: 'add_case_link', formTestid: 'link-form', answers: { list_cases: otherCases }, ready: 'link-form' },
+  { name: 'add_international_request', role: 'investigator', component: InternationalTab, props: { c, reload }, command: 'add_international_request', typed: { 'ir-kind': 'interpol_notice', 'ir-state': 'UZ' } },
   { name: 'add_review', role: 'prosecutor', component: ReviewTab, props: { c, reload }, command: 'add_review', formTestid: 'review-form' },
   { name: 'add_approval', role: 'supervisor', component: ReviewTab, props: { c, reload }, command: 'add_approval' },
   // The edit forms, on records as the fixtures hold them; every field is
@@ -112,6 +122,8 @@ const FORMS: Form[] = [
     command: 'set_field', edit: true as const, opener: 'edit-person', formTestid: 'edit-record-form',
     typed: { 'edit-record-sex': 'male', 'edit-record-citizenship': 'KZ', 'edit-record-identity-birth_date': '16.03.2009', 'edit-record-status': 'actual' },
   })),
+  { name: 'edit_link', role: 'investigator', component: LinkedCases, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-link', formTestid: 'edit-record-form', answers: { list_cases: otherCases } },
+  { name: 'edit_request', role: 'investigator', component: InternationalTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-request', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'interpol_notice', 'edit-record-requested_state': 'KZ', 'edit-record-sent_on': '16.03.2009', 'edit-record-deadline': '16.03.2009', 'edit-record-response_on': '16.03.2009' } },
   { name: 'set_item_not_applicable', role: 'investigator', component: ChecklistItem, props: checklistProps, command: 'set_item', opener: 'item-na' },
 ];
 
@@ -126,8 +138,9 @@ function formOf(f: Form): HTMLElement {
 describe('every form, filled in completely', () => {
   it.each(FORMS.map((f) => [f.name, f] as const))('%s sends every field', async (_, f) => {
     asRole(f.role);
-    const backend = mockBackend({ team: team(), [f.command]: 'new-id', articles: [] });
+    const backend = mockBackend({ team: team(), [f.command]: 'new-id', articles: [], ...f.answers });
     const { user } = renderWithUser(f.component, f.props);
+    if (f.ready) await screen.findByTestId(f.ready);
     if (f.opener) await user.click(screen.getByTestId(f.opener));
     const form = formOf(f);
     const texts = await fillEveryField(user, form, f.typed);

@@ -109,6 +109,10 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
             let at = (part.as_deref(), paragraph.as_deref());
             qualify(ctx, &case, article.as_deref(), at, how, &comment)
         }
+        CaseCmd::Link { case, link } => {
+            let id = with_ws(ctx, |ws| Ok(ws.add_case_link(&case, link)?))?;
+            created(ctx, "Cases linked:", "Дела связаны:", &id)
+        }
     }
 }
 
@@ -410,6 +414,40 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 i.person_id.to_string(),
                 opt_date(i.planned_for),
                 i.stage.to_string(),
+            ]
+        },
+    )?;
+    o.listing(
+        "Linked cases",
+        &["id", "case", "reference", "relation", "note"],
+        &v.links,
+        |l| {
+            vec![
+                l.id.to_string(),
+                l.case_id.to_string(),
+                l.reference.clone(),
+                l.relation.to_string(),
+                opt(&l.note),
+            ]
+        },
+    )?;
+    o.listing(
+        "International requests",
+        &["id", "kind", "state", "basis", "sent", "deadline", "status"],
+        &v.international_requests,
+        |r| {
+            vec![
+                r.id.to_string(),
+                r.kind.to_string(),
+                r.requested_state.clone(),
+                r.legal_basis.to_string(),
+                opt_date(r.sent_on),
+                opt_date(r.deadline),
+                if r.overdue {
+                    format!("{} OVERDUE", r.status)
+                } else {
+                    r.status.to_string()
+                },
             ]
         },
     )?;

@@ -234,6 +234,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Interview(c) => records::interview(ctx, c),
         Command::Task(c) => records::task(ctx, c),
         Command::Note(c) => records::note(ctx, c),
+        Command::Abroad(c) => records::abroad(ctx, c),
         Command::Conflicts { case, reveal } => cases::conflicts(ctx, case.as_deref(), reveal),
         Command::Resolve { case, path, choice } => cases::resolve(ctx, &case, &path, &choice),
         Command::Review(c) => records::review(ctx, c),

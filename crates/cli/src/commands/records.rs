@@ -9,7 +9,7 @@ use caravan_core::model::{Decision, ItemStatus, Stage};
 use caravan_core::{AttachmentView, ItemUpdate};
 
 use super::{Ctx, created, done, with_ws};
-use crate::cli::{ChecklistCmd, EvidenceCmd, InterviewCmd, NoteCmd, ReviewCmd, TaskCmd};
+use crate::cli::{AbroadCmd, ChecklistCmd, EvidenceCmd, InterviewCmd, NoteCmd, ReviewCmd, TaskCmd};
 
 pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
     let o = &ctx.out;
@@ -241,6 +241,17 @@ pub fn note(ctx: &Ctx, cmd: NoteCmd) -> Result<()> {
     let NoteCmd::Add { case, body } = cmd;
     let id = with_ws(ctx, |ws| Ok(ws.add_note(&case, &body)?))?;
     created(ctx, "Note added:", "Заметка добавлена:", &id)
+}
+
+pub fn abroad(ctx: &Ctx, cmd: AbroadCmd) -> Result<()> {
+    let AbroadCmd::Add { case, request } = cmd;
+    let id = with_ws(ctx, |ws| Ok(ws.add_international_request(&case, request)?))?;
+    created(
+        ctx,
+        "International request recorded:",
+        "Международный запрос записан:",
+        &id,
+    )
 }
 
 pub fn review(ctx: &Ctx, cmd: ReviewCmd) -> Result<()> {

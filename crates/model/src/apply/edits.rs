@@ -200,6 +200,7 @@ impl CaseDoc {
             Record::Review(v) => reconcile_prop(doc, &obj, key, v),
             Record::Approval(v) => reconcile_prop(doc, &obj, key, v),
             Record::CaseLink(v) => reconcile_prop(doc, &obj, key, v),
+            Record::InternationalRequest(v) => reconcile_prop(doc, &obj, key, v),
         }
         .map_err(rec)?;
         self.check_made(&path, by.signer)
@@ -629,6 +630,7 @@ fn validate_record(record: &Record) -> Result<(), ModelError> {
         }
         Record::Task(t) => non_empty("task title", &t.title),
         Record::CaseLink(l) => non_empty("linked case", &l.case_id),
+        Record::InternationalRequest(r) => crate::international::validate(r),
         _ => Ok(()),
     }
 }

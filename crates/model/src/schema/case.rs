@@ -325,6 +325,21 @@ const SECTIONS: &[&[Rule]] = &[
         opt("links/*/note", STR),
     ],
     &recorded!("links/*"),
+    &[
+        later_collection("international_requests"),
+        rule("international_requests/*", Record),
+        rule("international_requests/*/kind", vocab(RequestKind::VOCABULARY)),
+        opt("international_requests/*/notice", vocab(NoticeColour::VOCABULARY)),
+        rule("international_requests/*/requested_state", Expect::Str(Form::Country)),
+        rule("international_requests/*/legal_basis", vocab(LegalBasis::VOCABULARY)),
+        opt("international_requests/*/central_authority", STR),
+        rule("international_requests/*/subject", STR),
+        opt("international_requests/*/sent_on", DATE),
+        opt("international_requests/*/deadline", DATE),
+        rule("international_requests/*/status", vocab(RequestStatus::VOCABULARY)),
+        opt("international_requests/*/response_on", DATE),
+    ],
+    &recorded!("international_requests/*"),
 ];
 
 /// The case document's table: the sections, one after another.

@@ -81,6 +81,7 @@ pub fn entry(id: DocId, title: &str, terms: &[&str], t: i64) -> CaseIndexEntry {
         search_terms: terms.iter().map(|s| s.to_string()).collect(),
         jurisdiction: "KZ".into(),
         open_task_dues: Vec::new(),
+        open_international_deadlines: Vec::new(),
         progress_percent: 0,
         conflicts: 0,
         dashboard: Default::default(),

@@ -11,4 +11,8 @@ export type CaseSummary = { id: CaseId, reference: string, title: string,
 /**
  * The most advanced active stage.
  */
-stage: Stage, status: CaseStatus, jurisdiction: string, assignees: Array<MemberId>, updated_at_ms: number, progress_percent: number, overdue_tasks: number, conflicts: number, };
+stage: Stage, status: CaseStatus, jurisdiction: string, assignees: Array<MemberId>, updated_at_ms: number, progress_percent: number, overdue_tasks: number, 
+/**
+ * Open international requests past their deadline.
+ */
+overdue_international: number, conflicts: number, };

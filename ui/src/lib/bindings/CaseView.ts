@@ -2,9 +2,11 @@
 import type { ApprovalView } from "./ApprovalView";
 import type { Assignees } from "./Assignees";
 import type { CaseId } from "./CaseId";
+import type { CaseLinkView } from "./CaseLinkView";
 import type { CaseStatus } from "./CaseStatus";
 import type { EventView } from "./EventView";
 import type { EvidenceView } from "./EvidenceView";
+import type { InternationalRequestView } from "./InternationalRequestView";
 import type { InterviewView } from "./InterviewView";
 import type { MemberRef } from "./MemberRef";
 import type { NoteView } from "./NoteView";
@@ -38,6 +40,10 @@ qualification_opinions: Array<QualificationOpinionView>,
  * qualification (see `caravan_model::articles`).
  */
 prosecutor_qualifies: boolean, stages: Array<StageView>, assignment: Assignees, people: Array<PersonView>, evidence: Array<EvidenceView>, interviews: Array<InterviewView>, tasks: Array<TaskView>, timeline: Array<EventView>, referrals: Array<ReferralView>, risks: Array<RiskView>, notes: Array<NoteView>, review: Array<ReviewView>, approvals: Array<ApprovalView>, 
+/**
+ * Links to other cases.
+ */
+links: Array<CaseLinkView>, international_requests: Array<InternationalRequestView>, 
 /**
  * Each stage's sign-offs (withdrawn ones too), in stage order.
  */

@@ -3,4 +3,8 @@ import type { CaseStatus } from "./CaseStatus";
 import type { Stage } from "./Stage";
 import type { StageProgressView } from "./StageProgressView";
 
-export type ProgressRow = { case_id: string, reference: string, title: string, stage: Stage, status: CaseStatus, percent: number, required: number, required_resolved: number, overdue_tasks: number, open_requests: number, conflicts: number, stages: Array<StageProgressView>, };
+export type ProgressRow = { case_id: string, reference: string, title: string, stage: Stage, status: CaseStatus, percent: number, required: number, required_resolved: number, overdue_tasks: number, 
+/**
+ * Open international requests past their deadline.
+ */
+overdue_international: number, open_requests: number, conflicts: number, stages: Array<StageProgressView>, };
