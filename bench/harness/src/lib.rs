@@ -169,8 +169,8 @@ fn note_text(rng: &mut Rng) -> String {
 
 fn checklist_items() -> Result<Vec<String>> {
     Ok(Catalog::builtin()
-        .latest("initial-actions")
-        .context("initial-actions template")?
+        .latest("crime-scene-evidence")
+        .context("crime-scene-evidence template")?
         .items
         .iter()
         .map(|i| i.id.clone())
@@ -292,7 +292,7 @@ pub fn investigator_cases(team: &TeamSetup, plan: Plan) -> Result<(Replica, Vec<
                     }
                 }
                 _ => Edit::SetItem {
-                    template_id: "initial-actions".into(),
+                    template_id: "crime-scene-evidence".into(),
                     item_id: rng.pick(&items).clone(),
                     status: ItemStatus::Done,
                     reason: None,

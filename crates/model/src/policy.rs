@@ -81,6 +81,21 @@ const fn rule(pattern: &'static str, grants: &'static [Grant], why: &'static str
 const RECORD: &str = "investigators keep the investigation record";
 const NO_DELETE: &str = "records are corrected, never deleted";
 
+/// A collection added after cases were made: the first record of a case
+/// that predates it makes its map (`crate::later`), so whoever may add
+/// that record may make the map; no one changes or removes it. Tried
+/// before the rule that keeps the case's top-level parts as the first
+/// change laid them out.
+macro_rules! later_collection {
+    ($collection:literal, $roles:expr) => {
+        rule(
+            $collection,
+            &[($roles, &[C])],
+            "the first record of a case made before the collection existed makes it",
+        )
+    };
+}
+
 /// An investigators' record collection: each record's fields are theirs
 /// to write, the records themselves are never deleted.
 macro_rules! investigation_record {
@@ -119,6 +134,8 @@ macro_rules! shared_record {
 #[rustfmt::skip]
 const CASE_SECTIONS: &[&[Rule]] = &[
     &[
+        later_collection!("links", INV),
+        later_collection!("international_requests", INV_SUP),
         rule("*", &[], "a case's parts are laid out by its first change, and by no later one"),
         rule("evidence/*/custody/**", &[(INV, &[C])], "the chain of custody is append-only"),
         rule("checklists/*/version", &[(INV, &[U]), (OPENERS, &[C])], "investigators adopt newer template versions"),
@@ -188,8 +205,15 @@ pub static WRITTEN_WITH_ENTRY: &[(&str, &str)] = &[
 
 /// Rules under which a conflict cannot arise, so no role needs to update
 /// there to resolve one: top-level parts exist once, from a case's first
-/// change; custody entries are list insertions written whole.
-pub static CONFLICT_FREE: &[&str] = &["*", "evidence/*/custody/**"];
+/// change; the maps two devices make at once for a later collection are
+/// read as one (`crate::later`); custody entries are list insertions
+/// written whole.
+pub static CONFLICT_FREE: &[&str] = &[
+    "*",
+    "links",
+    "international_requests",
+    "evidence/*/custody/**",
+];
 
 /// May a member of `role` open a case (write its first change)?
 pub fn may_open_case(role: Role) -> Result<(), Denial> {

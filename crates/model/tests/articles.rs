@@ -412,7 +412,10 @@ fn the_prosecutor_agrees_or_proposes_where_the_procedure_says_so() {
     assert_eq!(case.header.qualification.len(), 1);
     // Refused: what an honest front end would never send.
     let refusals: Vec<(Edit, &str)> = vec![
-        (opinion(true, std::slice::from_ref(&proposal)), "case.invalid"),
+        (
+            opinion(true, std::slice::from_ref(&proposal)),
+            "case.invalid",
+        ),
         (opinion(false, &[]), "case.invalid"),
         (
             opinion(false, &[proposal.clone(), standing[0].clone()]),

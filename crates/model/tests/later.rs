@@ -165,3 +165,27 @@ fn first_links_made_on_two_devices_at_once_are_all_kept() {
     x.resolve(&path, &choice, &investigator()).unwrap();
     assert!(x.conflicts().is_empty());
 }
+
+/// Every device checks each write of an incoming change against the
+/// policy, the map a case's first record of a later kind makes included:
+/// whoever may add that record must be allowed to make the map, or the
+/// first record of an older case would be refused everywhere else.
+#[test]
+fn whoever_may_add_a_later_record_may_make_its_collection() {
+    for coll in later::LATER_COLLECTIONS {
+        let record: DocPath = format!("{coll}/r1").parse().unwrap();
+        let map = DocPath::keys([*coll]);
+        let mut anyone = false;
+        for role in Role::ALL {
+            let adds = policy::check(DocKind::Case, *role, &record, WriteKind::Create).is_ok();
+            let makes = policy::check(DocKind::Case, *role, &map, WriteKind::Create).is_ok();
+            assert_eq!(adds, makes, "{coll}: {role}");
+            anyone |= adds;
+            assert!(
+                policy::check(DocKind::Case, *role, &map, WriteKind::Delete).is_err(),
+                "{coll}: no one removes a collection"
+            );
+        }
+        assert!(anyone, "{coll}: someone adds its records");
+    }
+}

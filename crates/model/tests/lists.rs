@@ -129,13 +129,24 @@ fn crafted_list_edits_are_refused_and_change_nothing() {
         ("a prosecutor rewrites a victim's exploitation", set_list("victims/v1/exploitation", &["SexualExploitation"]), &prosecutor, "policy.denied"),
         ("a supervisor adds a language", set_list("victims/v1/languages", &["uzb", "rus", "kaz"]), &supervisor, "policy.denied"),
         ("an admin removes a suspect's role", set_list("suspects/s1/roles", &[]), &admin, "policy.denied"),
-        ("an item's evidence rewritten after it was marked", set_list("checklists/initial-actions/items/immediate-safety/evidence_ids", &["e1"]), &inv, "policy.denied"),
+        ("an item's evidence rewritten after it was marked", set_list(&format!("checklists/{}/items/immediate-safety/evidence_ids", key_for("initial-actions", "v1")), &["e1"]), &inv, "policy.denied"),
         ("an unknown person", set_list("victims/v9/languages", &["kaz"]), &inv, "case.not_found"),
     ];
     assert_all_refused(rows, || {
         let mut doc = seeded();
+        let template = catalog().latest("initial-actions").unwrap();
         doc.apply(
-            tick("initial-actions", "immediate-safety"),
+            Edit::StartPersonChecklist {
+                template_id: template.id.clone(),
+                version: template.version,
+                person_id: "v1".into(),
+            },
+            &investigator(),
+            catalog(),
+        )
+        .unwrap();
+        doc.apply(
+            tick(&key_for("initial-actions", "v1"), "immediate-safety"),
             &investigator(),
             catalog(),
         )

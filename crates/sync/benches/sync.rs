@@ -30,7 +30,7 @@ struct Fixture {
 
 fn checklist_items() -> Vec<String> {
     Catalog::builtin()
-        .latest("initial-actions")
+        .latest("crime-scene-evidence")
         .unwrap()
         .items
         .iter()
@@ -91,7 +91,7 @@ fn fixture() -> Fixture {
                 }
             } else {
                 Edit::SetItem {
-                    template_id: "initial-actions".into(),
+                    template_id: "crime-scene-evidence".into(),
                     item_id: items[e % items.len()].clone(),
                     status: ItemStatus::Done,
                     reason: None,
@@ -281,7 +281,7 @@ fn diverged() -> (Replica, Replica, String, String) {
     for id in &ids {
         for e in 0..10 {
             let tick = Edit::SetItem {
-                template_id: "initial-actions".into(),
+                template_id: "crime-scene-evidence".into(),
                 item_id: items[e % items.len()].clone(),
                 status: ItemStatus::Done,
                 reason: None,
