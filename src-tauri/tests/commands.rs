@@ -36,7 +36,7 @@ fn a_case_from_first_run_to_review() {
     assert_eq!(shown["stages"][0]["stage"], "intake");
     let lists = s.ok(
         "checklists",
-        json!({ "case_id": case, "stage": "initial_response", "lang": "ru" }),
+        json!({ "case_id": case, "stage": "evidence", "lang": "ru" }),
     );
     assert!(!lists.as_array().unwrap().is_empty());
     // The admin is not an investigator: the policy refuses, by code.
@@ -45,7 +45,7 @@ fn a_case_from_first_run_to_review() {
     assert_eq!(
         s.code(
             "set_item",
-            json!({ "case_id": case, "template_id": template, "item_id": item,
+            json!({ "case_id": case, "checklist": template, "item_id": item,
                     "update": { "status": "done", "reason": null, "note": null, "evidence_ids": [] } }),
         ),
         "policy.denied"
@@ -55,7 +55,7 @@ fn a_case_from_first_run_to_review() {
     let refused = s
         .call(
             "set_item",
-            json!({ "case_id": case, "template_id": template, "item_id": item,
+            json!({ "case_id": case, "checklist": template, "item_id": item,
                     "update": { "status": "finished", "reason": null, "note": null, "evidence_ids": [] } }),
         )
         .unwrap_err();

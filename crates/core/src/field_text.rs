@@ -145,6 +145,11 @@ macro_rules! every_vocabulary {
             RiskSubject,
             ReferralDirection,
             Sex,
+            CaseLinkKind,
+            RequestKind,
+            NoticeColour,
+            LegalBasis,
+            RequestStatus,
         )
     };
 }

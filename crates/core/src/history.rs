@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use automerge::legacy::{Key, ObjectId, OpId, OpType};
 use automerge::{AutoCommit, ChangeHash, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value};
-use caravan_model::{DocPath, Seg};
+use caravan_model::{DocPath, Seg, later};
 use caravan_sync::DeviceId;
 use serde::Serialize;
 
@@ -97,7 +97,7 @@ impl Workspace {
             .parse()
             .ok()
             .filter(|p: &DocPath| {
-                matches!(p.segments(), [Seg::Key(c), Seg::Key(_)] if COLLECTIONS.contains(&c.as_str()))
+                matches!(p.segments(), [Seg::Key(c), Seg::Key(_)] if COLLECTIONS.contains(&c.as_str()) || later::is_later(c))
             })
             .ok_or_else(|| {
                 CoreError::invalid("record", format!("'{record}' is not a record of a case"))
@@ -174,9 +174,14 @@ fn changes_to(doc: &mut AutoCommit, record: &DocPath) -> Option<Vec<RawEntry>> {
     let [Seg::Key(collection), Seg::Key(id)] = record.segments() else {
         return None;
     };
-    let coll = match doc.get(ROOT, collection.as_str()).ok()?? {
-        (Value::Object(ObjType::Map), obj) => obj,
-        _ => return None,
+    // A later collection may be several maps made at once: the record's.
+    let coll = if later::is_later(collection) {
+        later::map_holding(doc, collection, id)?
+    } else {
+        match doc.get(ROOT, collection.as_str()).ok()?? {
+            (Value::Object(ObjType::Map), obj) => obj,
+            _ => return None,
+        }
     };
     let root = match doc.get(&coll, id.as_str()).ok()?? {
         (Value::Object(ObjType::Map), obj) => obj,
