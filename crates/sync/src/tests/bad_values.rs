@@ -361,43 +361,44 @@ fn finding_13_a_permitted_write_of_a_wrong_value_is_refused_and_the_rest_lands()
 
 #[test]
 fn finding_13_the_verdict_does_not_depend_on_what_else_a_device_holds() {
-    // The admin closes the intake stage honestly, after two other edits, so
+    // A supervisor closes the intake stage honestly, after two other edits, so
     // its write outnumbers the supervisor's concurrent forged one and wins
     // the conflict wherever both are held. Judging the merged document would
-    // then accept the forgery on a device that holds the admin's value and
+    // then accept the forgery on a device that holds the honest value and
     // refuse it on one that does not: the team would split.
     let Supervised { mut t, mut sup, c1 } = setting();
+    // A second supervisor: stage gates and assignments are supervisors'.
+    let mut lead = enrol(&mut t.admin, "Lead Laura", Role::Supervisor);
+    send(&mut t.admin, &mut lead);
     for m in ["m-1", "m-2"] {
-        t.admin
-            .edit_case(
-                &c1,
-                Edit::AssignInvestigator {
-                    member: m.into(),
-                    assigned: true,
-                },
-                T0,
-                catalog(),
-            )
-            .unwrap();
-    }
-    t.admin
-        .edit_case(
+        lead.edit_case(
             &c1,
-            Edit::Set {
-                path: "stages/intake/status".parse().unwrap(),
-                value: "Closed".into(),
+            Edit::AssignInvestigator {
+                member: m.into(),
+                assigned: true,
             },
             T0,
             catalog(),
         )
         .unwrap();
+    }
+    lead.edit_case(
+        &c1,
+        Edit::Set {
+            path: "stages/intake/status".parse().unwrap(),
+            value: "Closed".into(),
+        },
+        T0,
+        catalog(),
+    )
+    .unwrap();
     let forged = craft(
         &mut sup,
         &c1,
         |d| set(d, &["stages", "intake", "status"], "closed"),
         keep,
     );
-    let mut both = t.admin.cases[&c1].clone();
+    let mut both = lead.cases[&c1].clone();
     both.apply_changes([forged.clone()]).unwrap();
     assert!(loads(&both), "the honest value wins where both are held");
     let mut alone = sup.cases[&c1].clone();
@@ -408,8 +409,8 @@ fn finding_13_the_verdict_does_not_depend_on_what_else_a_device_holds() {
     // A receives the forgery first; B receives the admin's value first.
     let report = send(&mut sup, &mut t.inv_a);
     assert_eq!(codes(&report), [BAD_VALUE]);
-    send(&mut t.admin, &mut t.inv_a);
-    send(&mut t.admin, &mut t.inv_b);
+    send(&mut lead, &mut t.inv_a);
+    send(&mut lead, &mut t.inv_b);
     let report = send(&mut sup, &mut t.inv_b);
     assert_eq!(codes(&report), [BAD_VALUE]);
     let a = case_of(&t.inv_a, &c1);
@@ -490,9 +491,9 @@ fn finding_13_a_wrong_value_in_the_team_document_is_refused_and_the_rest_lands()
         attacker
             .edit_case(
                 &c1,
-                Edit::AssignInvestigator {
-                    member: a.clone(),
-                    assigned: true,
+                Edit::Set {
+                    path: "header/title".parse().unwrap(),
+                    value: "Brick kiln".into(),
                 },
                 T0,
                 catalog(),
@@ -516,7 +517,7 @@ fn finding_13_a_wrong_value_in_the_team_document_is_refused_and_the_rest_lands()
         let team = t.admin.team().unwrap();
         assert!(team.case_access[&c1][&a]);
         let case = case_of(&t.admin, &c1);
-        assert!(case.assignment.investigators[&a]);
+        assert_eq!(case.header.title, "Brick kiln", "{what}");
         // The next import still works.
         add_victim(&mut t.inv_a, &c1, "v10", "Later");
         let report = send(&mut t.inv_a, &mut t.admin);
