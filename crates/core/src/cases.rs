@@ -278,11 +278,7 @@ impl Workspace {
             .parse()
             .map_err(|_| CoreError::invalid("field", format!("'{path}' is not a field path")))?;
         let value = self.typed_value(&case_id, &path, value)?;
-        let what = if path.is_sensitive() {
-            "identity field".to_string()
-        } else {
-            path.to_string()
-        };
+        let what = audited_field(&path);
         self.edit(
             &case_id,
             Edit::Set { path, value },
@@ -394,11 +390,7 @@ impl Workspace {
                 format!("has too many entries: at most {MAX_LIST}"),
             ));
         }
-        let what = if path.is_sensitive() {
-            "identity field".to_string()
-        } else {
-            path.to_string()
-        };
+        let what = audited_field(&path);
         self.edit(
             &case_id,
             Edit::SetList {
@@ -609,4 +601,14 @@ pub(crate) fn overdue_international(e: &CaseIndexEntry, today: &str) -> u32 {
         .iter()
         .filter(|d| d.as_str() < today)
         .count() as u32
+}
+
+/// How the audit log names an edited field: never an identity field's path,
+/// which would say whose details were changed.
+fn audited_field(path: &DocPath) -> String {
+    if path.is_sensitive() {
+        "identity field".to_string()
+    } else {
+        path.to_string()
+    }
 }

@@ -5,17 +5,6 @@ use caravan_model::checklist::{Catalog, plan_adoption};
 use caravan_model::lifecycle::{self, MissingSignOff};
 use caravan_model::*;
 
-fn required_items(template: &str) -> Vec<String> {
-    catalog()
-        .latest(template)
-        .unwrap()
-        .items
-        .iter()
-        .filter(|i| i.required)
-        .map(|i| i.id.clone())
-        .collect()
-}
-
 fn approval(stage: Stage, decision: Decision) -> Record {
     Record::Approval(Approval {
         stage: Some(stage),

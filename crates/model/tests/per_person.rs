@@ -9,20 +9,9 @@ use caravan_model::*;
 
 const IA: &str = "initial-actions";
 
-fn required(template: &str) -> Vec<String> {
-    catalog()
-        .latest(template)
-        .unwrap()
-        .items
-        .iter()
-        .filter(|i| i.required)
-        .map(|i| i.id.clone())
-        .collect()
-}
-
 /// Every required item of `person`'s initial actions done.
 fn complete_initial_actions(doc: &mut CaseDoc, person: &str) {
-    for item in required(IA) {
+    for item in required_items(IA) {
         doc.apply(
             tick(&key_for(IA, person), &item),
             &investigator(),
@@ -350,7 +339,7 @@ fn concurrent_starts_for_one_person_converge_to_one_checklist() {
     );
 
     // Work goes on in the merged checklist, and counts for the gate.
-    for item in required(IA) {
+    for item in required_items(IA) {
         if !ab.case().unwrap().checklists[&key]
             .items
             .contains_key(&item)
@@ -431,7 +420,7 @@ fn an_older_case_wide_instance_is_kept_and_counted() {
             .iter()
             .all(|m| m.person_id.is_none())
     );
-    for item in required(IA) {
+    for item in required_items(IA) {
         doc.apply(tick(IA, &item), &inv, catalog()).unwrap();
     }
     assert!(gate(&doc).is_ready());

@@ -196,3 +196,15 @@ pub fn new_case_with_victim() -> CaseDoc {
     add_victim(&mut doc, P1);
     doc
 }
+
+/// The required items of `template`'s latest version.
+pub fn required_items(template: &str) -> Vec<String> {
+    catalog()
+        .latest(template)
+        .unwrap()
+        .items
+        .iter()
+        .filter(|i| i.required)
+        .map(|i| i.id.clone())
+        .collect()
+}
