@@ -150,6 +150,16 @@ macro_rules! every_vocabulary {
             NoticeColour,
             LegalBasis,
             RequestStatus,
+            ProceduralStatus,
+            MeasureKind,
+            ChargeStatus,
+            IndictmentStatus,
+            HearingKind,
+            HearingOutcome,
+            ProtectiveMeasure,
+            VerdictOutcome,
+            AppealStatus,
+            CompensationStatus,
         )
     };
 }
