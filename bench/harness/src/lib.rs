@@ -318,6 +318,7 @@ pub fn investigator_cases(team: &TeamSetup, plan: Plan) -> Result<(Replica, Vec<
             jurisdiction: "KZ".into(),
             open_task_dues: Vec::new(),
             open_international_deadlines: Vec::new(),
+            measure_ends: Vec::new(),
             progress_percent: 0,
             conflicts: 0,
             dashboard: Default::default(),

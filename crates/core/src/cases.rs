@@ -228,7 +228,10 @@ impl Workspace {
                         .jurisdiction
                         .as_ref()
                         .is_none_or(|j| c.jurisdiction.eq_ignore_ascii_case(j))
-                    && (!filter.overdue_only || c.overdue_tasks > 0 || c.overdue_international > 0)
+                    && (!filter.overdue_only
+                        || c.overdue_tasks > 0
+                        || c.overdue_international > 0
+                        || c.measure_alerts > 0)
             })
             .collect();
         Ok(CaseList {
@@ -594,6 +597,7 @@ fn summaries(entries: &[&CaseIndexEntry], today: &str) -> (Vec<CaseSummary>, Vec
                 progress_percent: e.progress_percent,
                 overdue_tasks: overdue,
                 overdue_international: overdue_international(e, today),
+                measure_alerts: measure_alerts(e, today),
                 conflicts: e.conflicts,
             })
         })
@@ -606,6 +610,19 @@ pub(crate) fn overdue_international(e: &CaseIndexEntry, today: &str) -> u32 {
     e.open_international_deadlines
         .iter()
         .filter(|d| d.as_str() < today)
+        .count() as u32
+}
+
+/// Preventive measures of an index entry that end within a week of
+/// `today` or have ended (see `caravan_model::court`).
+pub(crate) fn measure_alerts(e: &CaseIndexEntry, today: &str) -> u32 {
+    let Ok(today) = today.parse::<Date>() else {
+        return 0;
+    };
+    e.measure_ends
+        .iter()
+        .filter_map(|d| d.parse::<Date>().ok())
+        .filter(|until| until.days_since(today) <= caravan_model::court::MEASURE_WARNING_DAYS)
         .count() as u32
 }
 

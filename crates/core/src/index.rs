@@ -59,9 +59,10 @@ fn search_terms(case: &Case) -> Vec<String> {
 }
 
 /// What the index entries hold today: an entry of an older layout lacks
-/// the dashboard's facts (layout 0) or the international requests'
-/// deadlines (layout 1), and is rebuilt from its document at unlock.
-pub(crate) const INDEX_LAYOUT: u32 = 2;
+/// the dashboard's facts (layout 0), the international requests'
+/// deadlines (layout 1) or the preventive measures' last days (layout 2),
+/// and is rebuilt from its document at unlock.
+pub(crate) const INDEX_LAYOUT: u32 = 3;
 
 /// The deadlines of the case's open international requests (their own
 /// alert, apart from the tasks').
@@ -159,6 +160,12 @@ fn entry_of(
             .filter_map(|t| t.due.map(|d| d.to_string()))
             .collect(),
         open_international_deadlines: open_international_deadlines(&case),
+        measure_ends: case
+            .measures
+            .values()
+            .filter(|m| m.lifted_on.is_none())
+            .filter_map(|m| m.until.map(|d| d.to_string()))
+            .collect(),
         progress_percent: progress.percent(),
         conflicts: known_conflicts.unwrap_or_else(|| doc.conflicts().len() as u32),
         dashboard: dashboard_facts(&case, &progress),

@@ -24,6 +24,8 @@ pub struct ProgressRow {
     pub overdue_tasks: usize,
     /// Open international requests past their deadline.
     pub overdue_international: usize,
+    /// Preventive measures that end within a week or have ended.
+    pub measure_alerts: usize,
     pub open_requests: usize,
     pub conflicts: usize,
     pub stages: Vec<StageProgressView>,
@@ -147,6 +149,7 @@ fn rows(
             required_resolved: f.required_resolved as usize,
             overdue_tasks: late.len(),
             overdue_international: crate::cases::overdue_international(e, today) as usize,
+            measure_alerts: crate::cases::measure_alerts(e, today) as usize,
             open_requests: f.open_requests as usize,
             conflicts: e.conflicts as usize,
             stages: f.stages.iter().filter_map(stage_of).collect(),

@@ -38,6 +38,8 @@ pub struct CaseSummary {
     pub overdue_tasks: u32,
     /// Open international requests past their deadline.
     pub overdue_international: u32,
+    /// Preventive measures that end within a week or have ended.
+    pub measure_alerts: u32,
     pub conflicts: u32,
 }
 

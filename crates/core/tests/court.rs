@@ -300,6 +300,20 @@ fn measures_alert_in_the_case_view_a_week_before_they_end() {
     let court = inv.show_case(&case).unwrap().court;
     let alerts: Vec<_> = court.measures.iter().map(|m| m.alert).collect();
     assert_eq!(court.measure_alerts, 2);
+    // The case list and the supervisor's report say so too, from the
+    // index alone, and the list of cases needing action holds the case.
+    let listed = |ws: &mut Workspace| {
+        let filter = CaseFilter {
+            overdue_only: true,
+            ..CaseFilter::default()
+        };
+        let list = ws.list_cases(&filter).unwrap();
+        list.cases
+            .iter()
+            .map(|c| c.measure_alerts)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(listed(&mut inv), [2]);
     assert!(alerts.contains(&Some(MeasureAlertKind::Expiring)));
     assert!(alerts.contains(&Some(MeasureAlertKind::Expired)));
     // Lifting the expired one ends its alert.
@@ -315,4 +329,5 @@ fn measures_alert_in_the_case_view_a_week_before_they_end() {
     )
     .unwrap();
     assert_eq!(inv.show_case(&case).unwrap().court.measure_alerts, 1);
+    assert_eq!(listed(&mut inv), [1]);
 }

@@ -87,6 +87,7 @@ pub fn ensure_fixture() -> PathBuf {
             jurisdiction: "KZ".into(),
             open_task_dues: Vec::new(),
             open_international_deadlines: Vec::new(),
+            measure_ends: Vec::new(),
             progress_percent: 0,
             conflicts: 0,
             dashboard: Default::default(),

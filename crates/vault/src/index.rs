@@ -47,6 +47,10 @@ pub struct CaseIndexEntry {
     /// kept: see `layout`).
     #[serde(default)]
     pub open_international_deadlines: Vec<String>,
+    /// Last days (ISO 8601) of the case's preventive measures not lifted,
+    /// for their alert (absent from entries of layout 2 and before).
+    #[serde(default)]
+    pub measure_ends: Vec<String>,
     /// Required checklist items resolved, 0–100.
     #[serde(default)]
     pub progress_percent: u8,

@@ -229,6 +229,7 @@ export function caseSummary(over: Partial<CaseSummary> = {}): CaseSummary {
     progress_percent: 10,
     overdue_tasks: 0,
     overdue_international: 0,
+    measure_alerts: 0,
     conflicts: 0,
     ...over,
   };

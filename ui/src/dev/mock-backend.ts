@@ -52,7 +52,7 @@ const team = teamDto({
 
 const summaries = [
   caseSummary({ id: 'c1', reference: 'KZ-2026-0142', title: 'Construction site, Kaskelen',
-    assignees: ['m-aibek'], updated_at_ms: now - 2 * 3_600_000, progress_percent: 38, overdue_tasks: 2, overdue_international: 1, conflicts: 1 }),
+    assignees: ['m-aibek'], updated_at_ms: now - 2 * 3_600_000, progress_percent: 38, overdue_tasks: 2, overdue_international: 1, measure_alerts: 1, conflicts: 1 }),
   caseSummary({ id: 'c2', reference: 'KZ-2026-0117', title: 'Sauna, Almaty Medeu district', stage: 'evidence',
     assignees: ['m-aibek'], updated_at_ms: now - 3 * day, progress_percent: 64 }),
   caseSummary({ id: 'c3', reference: 'UZ-2026-0031', title: 'Cotton harvest recruitment, Jizzakh', stage: 'prosecution_review', status: 'follow_up', jurisdiction: 'UZ',
@@ -172,7 +172,7 @@ const conflicts = (reveal: boolean): ConflictView[] => [
 
 const report: ProgressReport = {
   today: '2026-11-20',
-  cases: summaries.map((c) => ({ case_id: c.id, reference: c.reference, title: c.title, stage: c.stage, status: c.status, percent: c.progress_percent, required: 10, required_resolved: Math.round(c.progress_percent / 10), overdue_tasks: c.overdue_tasks, overdue_international: c.overdue_international, open_requests: c.id === 'c1' ? 1 : 0, conflicts: c.conflicts, stages: [] })),
+  cases: summaries.map((c) => ({ case_id: c.id, reference: c.reference, title: c.title, stage: c.stage, status: c.status, percent: c.progress_percent, required: 10, required_resolved: Math.round(c.progress_percent / 10), overdue_tasks: c.overdue_tasks, overdue_international: c.overdue_international, measure_alerts: c.measure_alerts, open_requests: c.id === 'c1' ? 1 : 0, conflicts: c.conflicts, stages: [] })),
   overdue: [
     { case_id: 'c1', reference: 'KZ-2026-0142', task_id: 't1', title: 'Request bank records of the employer', due: '2026-11-10', assignee: 'm-aibek', assignee_name: 'Aibek Dzhaksybekov' },
     { case_id: 'c1', reference: 'KZ-2026-0142', task_id: 't2', title: 'Arrange vetted interpreter', due: '2026-11-15', assignee: 'm-aibek', assignee_name: 'Aibek Dzhaksybekov' },

@@ -82,6 +82,7 @@ pub fn entry(id: DocId, title: &str, terms: &[&str], t: i64) -> CaseIndexEntry {
         jurisdiction: "KZ".into(),
         open_task_dues: Vec::new(),
         open_international_deadlines: Vec::new(),
+        measure_ends: Vec::new(),
         progress_percent: 0,
         conflicts: 0,
         dashboard: Default::default(),

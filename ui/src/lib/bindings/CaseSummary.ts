@@ -15,4 +15,8 @@ stage: Stage, status: CaseStatus, jurisdiction: string, assignees: Array<MemberI
 /**
  * Open international requests past their deadline.
  */
-overdue_international: number, conflicts: number, };
+overdue_international: number, 
+/**
+ * Preventive measures that end within a week or have ended.
+ */
+measure_alerts: number, conflicts: number, };

@@ -7,4 +7,8 @@ export type ProgressRow = { case_id: string, reference: string, title: string, s
 /**
  * Open international requests past their deadline.
  */
-overdue_international: number, open_requests: number, conflicts: number, stages: Array<StageProgressView>, };
+overdue_international: number, 
+/**
+ * Preventive measures that end within a week or have ended.
+ */
+measure_alerts: number, open_requests: number, conflicts: number, stages: Array<StageProgressView>, };
