@@ -102,6 +102,8 @@ impl CaseDoc {
             approvals: Default::default(),
             links: Default::default(),
             international_requests: Default::default(),
+            identifiers: Default::default(),
+            groups: Default::default(),
         };
         let mut me = CaseDoc {
             doc: AutoCommit::new().with_actor(actor),

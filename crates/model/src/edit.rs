@@ -44,6 +44,8 @@ pub enum Record {
     Approval(Approval),
     CaseLink(CaseLink),
     InternationalRequest(InternationalRequest),
+    Identifier(Identifier),
+    Group(Group),
 }
 
 impl Record {
@@ -64,6 +66,8 @@ impl Record {
             Record::Approval(_) => "approvals",
             Record::CaseLink(_) => "links",
             Record::InternationalRequest(_) => "international_requests",
+            Record::Identifier(_) => "identifiers",
+            Record::Group(_) => "groups",
         }
     }
 }
@@ -158,6 +162,8 @@ pub(crate) fn edit_summary(edit: &Edit) -> &'static str {
             "review" => "add review item",
             "links" => "add case link",
             "international_requests" => "add international request",
+            "identifiers" => "add identifier",
+            "groups" => "add group",
             _ => "add approval",
         },
         Edit::Set { .. } => "edit field",

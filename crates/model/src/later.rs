@@ -26,7 +26,8 @@ use crate::path::{DocPath, Seg};
 /// Root keys of the case document's collections that older cases lack.
 /// Each is a map of records keyed by record id, like `victims`; read by
 /// [`add_concurrent`], written where [`object_at`] leads.
-pub const LATER_COLLECTIONS: &[&str] = &["links", "international_requests"];
+pub const LATER_COLLECTIONS: &[&str] =
+    &["links", "international_requests", "identifiers", "groups"];
 
 /// Whether `key` is the root key of a later collection.
 pub fn is_later(key: &str) -> bool {
@@ -110,5 +111,7 @@ pub(crate) fn add_concurrent(doc: &AutoCommit, case: &mut Case) -> Result<(), Hy
         "international_requests",
         &mut case.international_requests,
     )?;
+    extend(doc, "identifiers", &mut case.identifiers)?;
+    extend(doc, "groups", &mut case.groups)?;
     Ok(())
 }

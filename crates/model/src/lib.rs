@@ -12,6 +12,7 @@ mod apply;
 pub mod articles;
 pub mod attribution;
 pub mod case;
+pub mod case_file;
 pub mod checklist;
 pub mod conflicts;
 pub mod date;
@@ -21,7 +22,9 @@ pub mod error;
 pub mod international;
 pub mod later;
 pub mod lifecycle;
+pub mod network;
 pub mod path;
+pub mod places;
 pub mod policy;
 pub mod scalar;
 pub mod schema;
@@ -38,6 +41,7 @@ pub use case::{
     Note, QualificationOpinion, Referral, ReviewItem, RiskAssessment, SENSITIVE_PATHS, SignOff,
     SignOffRef, StageState, Suspect, Task, TimelineEvent, Victim, Witness,
 };
+pub use case_file::{Group, GroupMember, Identifier};
 pub use checklist::{Catalog, Template, TemplateItem};
 pub use conflicts::{Conflict, ConflictValue};
 pub use date::Date;
@@ -53,3 +57,4 @@ pub use vocab::{
     ReferralDirection, RequestKind, RequestStatus, ReviewKind, RiskSubject, Role, Sex, Stage,
     StageStatus, StatusDecidedBy, TraffickingStatus,
 };
+pub use vocab::{GroupRole, IdentifierKind, TransportMode};

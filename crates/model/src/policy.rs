@@ -136,6 +136,8 @@ const CASE_SECTIONS: &[&[Rule]] = &[
     &[
         later_collection!("links", INV),
         later_collection!("international_requests", INV_SUP),
+        later_collection!("identifiers", INV_SUP),
+        later_collection!("groups", INV_SUP),
         rule("*", &[], "a case's parts are laid out by its first change, and by no later one"),
         rule("evidence/*/custody/**", &[(INV, &[C])], "the chain of custody is append-only"),
         rule("checklists/*/version", &[(INV, &[U]), (OPENERS, &[C])], "investigators adopt newer template versions"),
@@ -166,6 +168,8 @@ const CASE_SECTIONS: &[&[Rule]] = &[
     &investigation_record!("notes"),
     &investigation_record!("links"),
     &shared_record!("international_requests"),
+    &shared_record!("identifiers"),
+    &shared_record!("groups"),
 ];
 
 /// The case-document policy table, in the order rules are tried.
@@ -212,6 +216,8 @@ pub static CONFLICT_FREE: &[&str] = &[
     "*",
     "links",
     "international_requests",
+    "identifiers",
+    "groups",
     "evidence/*/custody/**",
 ];
 
