@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use caravan_model::{
-    EvidenceKind, Exploitation, ItemStatus, LegalBasis, RequestKind, RequestStatus, Role, Sex,
-    Stage,
+    EventKind, EvidenceKind, Exploitation, GroupRole, IdentifierKind, ItemStatus, LegalBasis,
+    PerpetratorRole, RequestKind, RequestStatus, Role, Sex, Stage, TransportMode,
 };
 use caravan_vault::Passphrase;
 
@@ -317,6 +317,53 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
     desk.say(
         "Aibek",
         "sends a request for legal assistance to Uzbekistan (Chisinau Convention)",
+    )?;
+    ina.add_event(
+        &case,
+        EventInput {
+            kind: EventKind::Transit,
+            date: "2026-09-14".parse().ok(),
+            place: "Zhibek Zholy".into(),
+            country: Some("KZ".into()),
+            description: "Crossed from Uzbekistan by minibus with the recruiter".into(),
+            person_ids: vec![v.clone()],
+            latitude: Some(41.366_389),
+            longitude: Some(69.113_611),
+            crosses_border: Some(true),
+            border_point: Some("Zhibek Zholy checkpoint".into()),
+            transport: Some(TransportMode::Road),
+        },
+    )?;
+    let mut recruiter = PersonInput::new(PersonKind::Suspect, "S-1", "Рустам К.");
+    recruiter.roles = vec![PerpetratorRole::Recruiter];
+    let recruiter = ina.add_person(&case, recruiter)?;
+    ina.add_identifier(
+        &case,
+        IdentifierInput {
+            kind: IdentifierKind::Phone,
+            value: "+998 90 123 45 67".into(),
+            platform: Some("WhatsApp".into()),
+            person_id: Some(recruiter.clone()),
+            source: Some("V-1's phone, messages of August".into()),
+            note: None,
+        },
+    )?;
+    ina.add_group(
+        &case,
+        GroupInput {
+            name: "Jizzakh–Almaty recruiters".into(),
+            description: Some("Recruits in Jizzakh, moves workers to Almaty sites".into()),
+            members: vec![GroupMemberInput {
+                person_id: recruiter,
+                role: GroupRole::Organiser,
+                superior: None,
+            }],
+            countries: vec!["UZ".into(), "KZ".into()],
+        },
+    )?;
+    desk.say(
+        "Aibek",
+        "records V-1's border crossing with its coordinates, the recruiter (S-1), his masked WhatsApp number and his group",
     )?;
 
     let mut phones = Vec::new();

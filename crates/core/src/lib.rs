@@ -12,6 +12,7 @@
 
 pub mod audit;
 mod case_file;
+mod case_records;
 mod case_view;
 pub mod cases;
 pub mod checklists;
@@ -56,6 +57,7 @@ pub use inputs::{
     InterviewInput, ItemUpdate, NewCaseInput, Normalise, PersonInput, ReferralInput, RiskInput,
     TaskInput,
 };
+pub use inputs::{GroupInput, GroupMemberInput, IdentifierInput};
 pub use live::{LiveSession, PeerView};
 pub use permissions::Permissions;
 pub use records::AttachmentView;
