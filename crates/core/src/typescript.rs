@@ -32,6 +32,7 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         ArticleOption,
         PersonInput,
         RevealedIdentity,
+        crate::view::RevealedValue,
         ChecklistView,
         ItemUpdate,
         EvidenceInput,

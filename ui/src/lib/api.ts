@@ -31,6 +31,9 @@ import type { EventInput } from '$lib/bindings/EventInput';
 import type { ReferralInput } from '$lib/bindings/ReferralInput';
 import type { CaseLinkInput } from '$lib/bindings/CaseLinkInput';
 import type { InternationalRequestInput } from '$lib/bindings/InternationalRequestInput';
+import type { IdentifierInput } from '$lib/bindings/IdentifierInput';
+import type { GroupInput } from '$lib/bindings/GroupInput';
+import type { RevealedValue } from '$lib/bindings/RevealedValue';
 import type { RiskInput } from '$lib/bindings/RiskInput';
 import type { ConflictView } from '$lib/bindings/ConflictView';
 import type { Progress } from '$lib/bindings/Progress';
@@ -227,6 +230,12 @@ export const addNote = (case_id: string, body: string) => call<string>('add_note
 export const addCaseLink = (case_id: string, link: CaseLinkInput) => call<string>('add_case_link', { case_id, link });
 export const addInternationalRequest = (case_id: string, request: InternationalRequestInput) =>
   call<string>('add_international_request', { case_id, request });
+export const addIdentifier = (case_id: string, identifier: IdentifierInput) =>
+  call<string>('add_identifier', { case_id, identifier });
+/** An identifier's value; the core writes the audit entry first. */
+export const revealIdentifier = (case_id: string, identifier_id: string) =>
+  call<RevealedValue>('reveal_identifier', { case_id, identifier_id });
+export const addGroup = (case_id: string, group: GroupInput) => call<string>('add_group', { case_id, group });
 export const addReview = (case_id: string, kind: ReviewKind, stage: Stage | null, text: string) =>
   call<string>('add_review', { case_id, kind, stage, text });
 /** Withdraws one of the caller's own sign-offs; the reason is required. */
