@@ -10,6 +10,9 @@ use caravan_core::{
 };
 use clap::{Args, Parser, Subcommand};
 
+mod court;
+pub use court::CourtCmd;
+
 pub const EXIT_HELP: &str = "\
 Exit codes:
   0  success
@@ -117,6 +120,9 @@ pub enum Command {
     /// Organised groups: members, roles and who answers to whom
     #[command(subcommand)]
     Group(GroupCmd),
+    /// The court phase: procedural statuses, measures, charges, indictment, hearings, verdicts
+    #[command(subcommand)]
+    Court(CourtCmd),
     /// Fields edited concurrently on two devices
     Conflicts {
         /// Only this case

@@ -16,6 +16,7 @@ use crate::view::*;
 
 mod case_file;
 mod case_records;
+mod court;
 
 /// What a case view needs besides the case.
 pub(crate) struct ViewContext<'a> {
@@ -64,6 +65,7 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
         international_requests: case_file::international_requests(case, cx.today),
         identifiers: case_records::identifiers(case, cx),
         groups: case_records::groups(case, cx),
+        court: court::court(case, cx),
         signoffs: stage_signoffs(case, cx.catalog, names, cx.viewer),
         progress_percent: progress.percent(),
         stage_progress: progress.stages.iter().map(stage_progress).collect(),
@@ -72,7 +74,7 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
     }
 }
 
-fn count(n: usize) -> u32 {
+pub(crate) fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
@@ -481,7 +483,7 @@ fn notes(case: &Case, names: &Names) -> Vec<NoteView> {
 /// Articles with the titles of the versions they name, in the code's
 /// order (trafficking articles first). An entry made before versions were
 /// recorded names the version in force when the case was opened.
-fn qualified<'a>(
+pub(crate) fn qualified<'a>(
     list: impl Iterator<Item = &'a caravan_model::LegalArticle>,
     case: &Case,
 ) -> Vec<QualifiedArticle> {

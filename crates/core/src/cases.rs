@@ -64,7 +64,7 @@ pub fn offered_articles_on(jurisdiction: &str, lang: &str, day: Date) -> Vec<Art
 
 /// The offered article with this key, in the version in force on `day`,
 /// with the part and paragraph given (blank is none).
-fn offered_article(
+pub(crate) fn offered_article(
     key: &str,
     part: Option<&str>,
     paragraph: Option<&str>,
@@ -324,6 +324,12 @@ impl Workspace {
                     "expects true or false",
                 )),
             };
+        }
+        if !value.is_empty()
+            && matches!(current, None | Some(Scalar::Null | Scalar::Str(_)))
+            && let Some(typed) = by_schema(path, value)
+        {
+            return typed;
         }
         Ok(match current {
             Some(Scalar::Bool(_)) => match value {
@@ -640,5 +646,24 @@ fn audited_field(path: &DocPath) -> String {
         "identity field".to_string()
     } else {
         path.to_string()
+    }
+}
+
+/// A value typed as the case's schema says its field holds, where it names
+/// a vocabulary (the value is its id) or a whole number: the field being
+/// unset says nothing of its type.
+fn by_schema(path: &DocPath, value: &str) -> Option<Result<Scalar>> {
+    use caravan_model::schema::Expect;
+    match caravan_model::schema::case().rule(path)?.expect {
+        Expect::Vocab(v) => {
+            crate::field_text::doc_name_of(&v, value).map(|name| Ok(Scalar::Str(name.to_string())))
+        }
+        Expect::Uint => Some(
+            value
+                .parse::<u64>()
+                .map(Scalar::Uint)
+                .map_err(|_| CoreError::invalid(path.to_string(), "expects a whole number")),
+        ),
+        _ => None,
     }
 }

@@ -173,6 +173,16 @@ macro_rules! every_vocabulary {
             TransportMode,
             IdentifierKind,
             GroupRole,
+            ProceduralStatus,
+            MeasureKind,
+            ChargeStatus,
+            IndictmentStatus,
+            HearingKind,
+            HearingOutcome,
+            ProtectiveMeasure,
+            VerdictOutcome,
+            AppealStatus,
+            CompensationStatus,
         )
     };
 }

@@ -577,6 +577,8 @@ pub struct CaseView {
     /// Communication identifiers, their values masked.
     pub identifiers: Vec<IdentifierView>,
     pub groups: Vec<GroupView>,
+    /// The prosecution and court phase.
+    pub court: CourtView,
     /// Each stage's sign-offs (withdrawn ones too), in stage order.
     pub signoffs: Vec<StageSignOffs>,
     /// Share of the case's required checklist items resolved, 0–100.
@@ -589,6 +591,8 @@ pub struct CaseView {
 }
 
 mod case_file;
+mod court;
 pub use case_file::*;
 mod case_records;
 pub use case_records::*;
+pub use court::*;

@@ -5,6 +5,7 @@ mod case_records;
 mod check;
 mod checklists;
 mod clock;
+mod court;
 mod custody;
 mod dashboard;
 mod doc_ids;

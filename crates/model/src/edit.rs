@@ -46,6 +46,13 @@ pub enum Record {
     InternationalRequest(InternationalRequest),
     Identifier(Identifier),
     Group(Group),
+    ProceduralDecision(ProceduralDecision),
+    Measure(PreventiveMeasure),
+    Charge(Charge),
+    Indictment(Indictment),
+    Hearing(Hearing),
+    Verdict(Verdict),
+    Compensation(Compensation),
 }
 
 impl Record {
@@ -68,6 +75,13 @@ impl Record {
             Record::InternationalRequest(_) => "international_requests",
             Record::Identifier(_) => "identifiers",
             Record::Group(_) => "groups",
+            Record::ProceduralDecision(_) => "procedural_decisions",
+            Record::Measure(_) => "measures",
+            Record::Charge(_) => "charges",
+            Record::Indictment(_) => "indictments",
+            Record::Hearing(_) => "hearings",
+            Record::Verdict(_) => "verdicts",
+            Record::Compensation(_) => "compensation",
         }
     }
 }
@@ -164,6 +178,13 @@ pub(crate) fn edit_summary(edit: &Edit) -> &'static str {
             "international_requests" => "add international request",
             "identifiers" => "add identifier",
             "groups" => "add group",
+            "procedural_decisions" => "add procedural decision",
+            "measures" => "add preventive measure",
+            "charges" => "add charge",
+            "indictments" => "add indictment",
+            "hearings" => "add hearing",
+            "verdicts" => "add verdict",
+            "compensation" => "add compensation",
             _ => "add approval",
         },
         Edit::Set { .. } => "edit field",

@@ -26,8 +26,19 @@ use crate::path::{DocPath, Seg};
 /// Root keys of the case document's collections that older cases lack.
 /// Each is a map of records keyed by record id, like `victims`; read by
 /// [`add_concurrent`], written where [`object_at`] leads.
-pub const LATER_COLLECTIONS: &[&str] =
-    &["links", "international_requests", "identifiers", "groups"];
+pub const LATER_COLLECTIONS: &[&str] = &[
+    "links",
+    "international_requests",
+    "identifiers",
+    "groups",
+    "procedural_decisions",
+    "measures",
+    "charges",
+    "indictments",
+    "hearings",
+    "verdicts",
+    "compensation",
+];
 
 /// Whether `key` is the root key of a later collection.
 pub fn is_later(key: &str) -> bool {
@@ -113,5 +124,12 @@ pub(crate) fn add_concurrent(doc: &AutoCommit, case: &mut Case) -> Result<(), Hy
     )?;
     extend(doc, "identifiers", &mut case.identifiers)?;
     extend(doc, "groups", &mut case.groups)?;
+    extend(doc, "procedural_decisions", &mut case.procedural_decisions)?;
+    extend(doc, "measures", &mut case.measures)?;
+    extend(doc, "charges", &mut case.charges)?;
+    extend(doc, "indictments", &mut case.indictments)?;
+    extend(doc, "hearings", &mut case.hearings)?;
+    extend(doc, "verdicts", &mut case.verdicts)?;
+    extend(doc, "compensation", &mut case.compensation)?;
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! command line holds no business logic.
 
 mod cases;
+mod court;
 mod lan;
 mod meta;
 mod records;
@@ -238,6 +239,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Event(c) => records::event(ctx, c),
         Command::Identifier(c) => records::identifier(ctx, c),
         Command::Group(c) => records::group(ctx, c),
+        Command::Court(c) => court::court(ctx, c),
         Command::Conflicts { case, reveal } => cases::conflicts(ctx, case.as_deref(), reveal),
         Command::Resolve { case, path, choice } => cases::resolve(ctx, &case, &path, &choice),
         Command::Review(c) => records::review(ctx, c),
