@@ -86,6 +86,15 @@ fn charged() -> (Team, String) {
     (t, c1)
 }
 
+/// The report refused exactly one change, with `code`.
+fn refused(report: &crate::import::ImportReport, code: &str) {
+    refused_as(report, code, "");
+}
+
+fn refused_as(report: &crate::import::ImportReport, code: &str, what: &str) {
+    assert_eq!(codes(report), [code], "{what}{:?}", report.quarantined);
+}
+
 fn obj(d: &AutoCommit, keys: &[&str]) -> ObjId {
     keys.iter()
         .fold(ROOT, |o, k| d.get(&o, *k).unwrap().unwrap().1)
@@ -111,12 +120,7 @@ fn a_prosecutor_cannot_bring_or_change_a_charge() {
         put_record(d, "charges", "ch2", &charge(&p))
     });
     let report = send(&mut t.prosecutor, &mut t.admin);
-    assert_eq!(
-        codes(&report),
-        ["policy.denied"],
-        "{:?}",
-        report.quarantined
-    );
+    refused(&report, "policy.denied");
     assert!(!case_of(&t.admin, &c1).charges.contains_key("ch2"));
 
     // Dropping A's charge with an operation that names no value it
@@ -134,12 +138,7 @@ fn a_prosecutor_cannot_bring_or_change_a_charge() {
     );
     plant(&mut t.prosecutor, &c1, &forged);
     let report = send(&mut t.prosecutor, &mut t.admin);
-    assert_eq!(
-        codes(&report),
-        ["sync.hidden_overwrite"],
-        "{:?}",
-        report.quarantined
-    );
+    refused(&report, "sync.hidden_overwrite");
     assert_eq!(
         case_of(&t.admin, &c1).charges["ch1"].status,
         ChargeStatus::Brought
@@ -204,12 +203,7 @@ fn court_values_outside_the_schema_are_refused() {
         let (mut t, c1) = charged();
         forge(&mut t.inv_a, &c1, attack);
         let report = send(&mut t.inv_a, &mut t.admin);
-        assert_eq!(
-            codes(&report),
-            [BAD_VALUE],
-            "{what}: {:?}",
-            report.quarantined
-        );
+        refused_as(&report, BAD_VALUE, &format!("{what}: "));
         let held = case_of(&t.admin, &c1);
         assert_eq!(held.hearings["he1"], hearing(&member(&t.inv_a)), "{what}");
         assert_eq!(held.charges["ch1"], charge(&member(&t.inv_a)), "{what}");
@@ -230,12 +224,7 @@ fn no_one_deletes_a_court_record() {
             d.delete(&map, id).unwrap();
         });
         let report = send(&mut t.inv_a, &mut t.admin);
-        assert_eq!(
-            codes(&report),
-            ["policy.denied"],
-            "{collection}: {:?}",
-            report.quarantined
-        );
+        refused_as(&report, "policy.denied", &format!("{collection}: "));
         let held = case_of(&t.admin, &c1);
         assert!(held.hearings.contains_key("he1") && held.charges.contains_key("ch1"));
     }
@@ -249,12 +238,7 @@ fn a_hearing_in_another_members_name_is_refused() {
         put_record(d, "hearings", "he9", &hearing(&p))
     });
     let report = send(&mut t.inv_a, &mut t.admin);
-    assert_eq!(
-        codes(&report),
-        ["sync.false_attribution"],
-        "{:?}",
-        report.quarantined
-    );
+    refused(&report, "sync.false_attribution");
     assert!(!case_of(&t.admin, &c1).hearings.contains_key("he9"));
 }
 
@@ -267,12 +251,7 @@ fn the_registry_number_is_the_investigations_to_set() {
             .unwrap();
     });
     let report = send(&mut t.prosecutor, &mut t.admin);
-    assert_eq!(
-        codes(&report),
-        ["policy.denied"],
-        "{:?}",
-        report.quarantined
-    );
+    refused(&report, "policy.denied");
     assert_eq!(case_of(&t.admin, &c1).header.registry_number, None);
 
     // A's honest number, a field older headers lack, lands everywhere.

@@ -4,6 +4,7 @@ import type { Assignees } from "./Assignees";
 import type { CaseId } from "./CaseId";
 import type { CaseLinkView } from "./CaseLinkView";
 import type { CaseStatus } from "./CaseStatus";
+import type { CourtView } from "./CourtView";
 import type { EventView } from "./EventView";
 import type { EvidenceView } from "./EvidenceView";
 import type { GroupView } from "./GroupView";
@@ -50,6 +51,10 @@ links: Array<CaseLinkView>, international_requests: Array<InternationalRequestVi
  * Communication identifiers, their values masked.
  */
 identifiers: Array<IdentifierView>, groups: Array<GroupView>, 
+/**
+ * The prosecution and court phase.
+ */
+court: CourtView, 
 /**
  * Each stage's sign-offs (withdrawn ones too), in stage order.
  */
