@@ -198,6 +198,23 @@ fn read_back(
             json!({ "case_id": case, "person_id": added }),
         ));
     }
+    if p.command() == "add_identifier" {
+        shown.push(s.ok(
+            "reveal_identifier",
+            json!({ "case_id": case, "identifier_id": added }),
+        ));
+    }
+    // An identifier edited: its value, which no view holds.
+    for identifier in edited_records(p, ids)
+        .iter()
+        .filter_map(|r| r.split_once('/'))
+        .filter(|(c, _)| *c == "identifiers")
+    {
+        shown.push(s.ok(
+            "reveal_identifier",
+            json!({ "case_id": case, "identifier_id": identifier.1 }),
+        ));
+    }
     // A person edited: their identity, which no view holds.
     for person in edited_records(p, ids)
         .iter()
@@ -251,9 +268,9 @@ fn check_history(
                 .is_some_and(|path| path.starts_with(&format!("{record}/")))
         }) {
             check_stored(p, args, &revealed);
-            let identity = args["path"]
-                .as_str()
-                .is_some_and(|p| p.contains("/identity/"));
+            let identity = args["path"].as_str().is_some_and(|p| {
+                p.contains("/identity/") || (p.starts_with("identifiers/") && p.ends_with("/value"))
+            });
             if let Some(value) = args["value"].as_str().filter(|v| identity && !v.is_empty()) {
                 assert!(
                     !masked.contains(value),
@@ -335,6 +352,8 @@ const ADDED: &[(&str, &str)] = &[
     ("add_interview", "iv1"),
     ("add_case_link", "l1"),
     ("add_international_request", "ir1"),
+    ("add_identifier", "id1"),
+    ("add_group", "g1"),
     ("add_charge", "ch1"),
     ("add_measure", "pm1"),
 ];

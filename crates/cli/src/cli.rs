@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use caravan_core::model::{CaseStatus, Decision, Role, Stage};
 use caravan_core::{
-    CaseLinkInput, CustodyInput, EvidenceInput, InternationalRequestInput, InterviewInput,
-    NewCaseInput, PersonInput, TaskInput,
+    CaseLinkInput, CustodyInput, EventInput, EvidenceInput, GroupInput, IdentifierInput,
+    InternationalRequestInput, InterviewInput, NewCaseInput, PersonInput, TaskInput,
 };
 use clap::{Args, Parser, Subcommand};
 
@@ -111,6 +111,15 @@ pub enum Command {
     /// Requests to other states: MLA, extradition, JIT, INTERPOL notices
     #[command(subcommand)]
     Abroad(AbroadCmd),
+    /// Events of the route: recruitment, transit, exploitation, with places and border crossings
+    #[command(subcommand)]
+    Event(EventCmd),
+    /// Phone numbers, IMEIs, e-mail addresses, accounts and websites (values masked)
+    #[command(subcommand)]
+    Identifier(IdentifierCmd),
+    /// Organised groups: members, roles and who answers to whom
+    #[command(subcommand)]
+    Group(GroupCmd),
     /// The court phase: procedural statuses, measures, charges, indictment, hearings, verdicts
     #[command(subcommand)]
     Court(CourtCmd),
@@ -479,6 +488,38 @@ pub enum AbroadCmd {
         case: String,
         #[command(flatten)]
         request: InternationalRequestInput,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventCmd {
+    /// Record an event of the route, e.g. a border crossing with its coordinates
+    Add {
+        case: String,
+        #[command(flatten)]
+        event: Box<EventInput>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IdentifierCmd {
+    /// Record a phone number, IMEI, e-mail address, account or website
+    Add {
+        case: String,
+        #[command(flatten)]
+        identifier: IdentifierInput,
+    },
+    /// Show an identifier's value (recorded in the audit log)
+    Reveal { case: String, identifier: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupCmd {
+    /// Record an organised group and its members (suspects of the case)
+    Add {
+        case: String,
+        #[command(flatten)]
+        group: GroupInput,
     },
 }
 

@@ -6,4 +6,5 @@ mod flow;
 mod lan;
 mod quarantine;
 mod relay;
+mod route;
 mod snapshots;

@@ -15,6 +15,7 @@ use crate::signoffs::{Viewer, stage_signoffs};
 use crate::view::*;
 
 mod case_file;
+mod case_records;
 mod court;
 
 /// What a case view needs besides the case.
@@ -62,6 +63,8 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
         approvals: approvals(case, names),
         links: case_file::links(case, cx),
         international_requests: case_file::international_requests(case, cx.today),
+        identifiers: case_records::identifiers(case, cx),
+        groups: case_records::groups(case, cx),
         court: court::court(case, cx),
         signoffs: stage_signoffs(case, cx.catalog, names, cx.viewer),
         progress_percent: progress.percent(),
@@ -424,6 +427,11 @@ fn timeline(case: &Case) -> Vec<EventView> {
             place: e.place.clone(),
             country: e.country.clone(),
             description: e.description.clone(),
+            latitude: e.latitude_microdeg.map(caravan_model::places::degrees),
+            longitude: e.longitude_microdeg.map(caravan_model::places::degrees),
+            crosses_border: e.crosses_border,
+            border_point: e.border_point.clone(),
+            transport: e.transport,
         })
         .collect()
 }

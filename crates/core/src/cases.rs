@@ -298,6 +298,36 @@ impl Workspace {
             .case(case_id)
             .ok_or(CoreError::not_found("case", case_id))?;
         let current = crate::field_text::scalar_at(doc.automerge(), path);
+        if let Some(max) = crate::field_text::coordinate(path) {
+            if value.is_empty() {
+                return Ok(Scalar::Null);
+            }
+            let degrees: f64 = value.trim().parse().map_err(|_| {
+                CoreError::invalid(path.to_string(), "expects degrees, e.g. 43.238949")
+            })?;
+            return caravan_model::places::microdegrees(degrees, max)
+                .map(Scalar::Int)
+                .ok_or_else(|| {
+                    CoreError::invalid(
+                        path.to_string(),
+                        format!(
+                            "is out of range: at most {} degrees either way",
+                            max / 1_000_000
+                        ),
+                    )
+                });
+        }
+        if crate::field_text::optional_bool(path) {
+            return match value {
+                "" => Ok(Scalar::Null),
+                "true" | "yes" => Ok(Scalar::Bool(true)),
+                "false" | "no" => Ok(Scalar::Bool(false)),
+                _ => Err(CoreError::invalid(
+                    path.to_string(),
+                    "expects true or false",
+                )),
+            };
+        }
         if !value.is_empty()
             && matches!(current, None | Some(Scalar::Null | Scalar::Str(_)))
             && let Some(typed) = by_schema(path, value)

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use caravan_model::{
-    ChargeStatus, EvidenceKind, Exploitation, HearingKind, HearingOutcome, ItemStatus, LegalBasis,
-    MeasureKind, PerpetratorRole, ProtectiveMeasure, RequestKind, RequestStatus, Role, Sex, Stage,
+    ChargeStatus, EventKind, EvidenceKind, Exploitation, GroupRole, HearingKind, HearingOutcome,
+    IdentifierKind, ItemStatus, LegalBasis, MeasureKind, PerpetratorRole, ProtectiveMeasure,
+    RequestKind, RequestStatus, Role, Sex, Stage, TransportMode,
 };
 use caravan_vault::Passphrase;
 
@@ -318,6 +319,53 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
         "Aibek",
         "sends a request for legal assistance to Uzbekistan (Chisinau Convention)",
     )?;
+    ina.add_event(
+        &case,
+        EventInput {
+            kind: EventKind::Transit,
+            date: "2026-09-14".parse().ok(),
+            place: "Zhibek Zholy".into(),
+            country: Some("KZ".into()),
+            description: "Crossed from Uzbekistan by minibus with the recruiter".into(),
+            person_ids: vec![v.clone()],
+            latitude: Some(41.366_389),
+            longitude: Some(69.113_611),
+            crosses_border: Some(true),
+            border_point: Some("Zhibek Zholy checkpoint".into()),
+            transport: Some(TransportMode::Road),
+        },
+    )?;
+    let mut recruiter = PersonInput::new(PersonKind::Suspect, "S-1", "Рустам Каримов");
+    recruiter.roles = vec![PerpetratorRole::Recruiter];
+    let recruiter = ina.add_person(&case, recruiter)?;
+    ina.add_identifier(
+        &case,
+        IdentifierInput {
+            kind: IdentifierKind::Phone,
+            value: "+998 90 123 45 67".into(),
+            platform: Some("WhatsApp".into()),
+            person_id: Some(recruiter.clone()),
+            source: Some("V-1's phone, messages of August".into()),
+            note: None,
+        },
+    )?;
+    ina.add_group(
+        &case,
+        GroupInput {
+            name: "Jizzakh–Almaty recruiters".into(),
+            description: Some("Recruits in Jizzakh, moves workers to Almaty sites".into()),
+            members: vec![GroupMemberInput {
+                person_id: recruiter,
+                role: GroupRole::Organiser,
+                superior: None,
+            }],
+            countries: vec!["UZ".into(), "KZ".into()],
+        },
+    )?;
+    desk.say(
+        "Aibek",
+        "records V-1's border crossing with its coordinates, the recruiter (S-1), his masked WhatsApp number and his group",
+    )?;
 
     let mut phones = Vec::new();
     for n in 1..=2 {
@@ -577,9 +625,21 @@ fn court_phase(
     (ina, sup, pro): (&mut Workspace, &mut Workspace, &mut Workspace),
 ) -> Result<()> {
     let in_days = |n: i64| crate::clock::date_of(clock.now_ms() + n * DAY);
-    let mut suspect = PersonInput::new(PersonKind::Suspect, "S-1", "Рустам Каримов");
-    suspect.roles = vec![PerpetratorRole::Recruiter];
-    let s = ina.add_person(case, suspect)?;
+    // The recruiter, recorded with his number and his group earlier on.
+    let known = ina
+        .show_case(case)?
+        .people
+        .into_iter()
+        .find(|p| p.pseudonym == "S-1")
+        .map(|p| p.id);
+    let s = match known {
+        Some(id) => id,
+        None => {
+            let mut suspect = PersonInput::new(PersonKind::Suspect, "S-1", "Рустам Каримов");
+            suspect.roles = vec![PerpetratorRole::Recruiter];
+            ina.add_person(case, suspect)?
+        }
+    };
     ina.set_registry_number(case, "261500031000123")?;
     ina.add_charge(
         case,
@@ -605,7 +665,7 @@ fn court_phase(
     )?;
     desk.say(
         "Aibek",
-        "records suspect S-1, the ERDR number, a charge under item 1 of part 3 of art. 128 and his detention (ends in 5 days: an alert)",
+        "records the ERDR number, a charge against S-1 under item 1 of part 3 of art. 128 and his detention (ends in 5 days: an alert)",
     )?;
     desk.carry(("Aibek", ina), ("Saule", sup))?;
     desk.carry(("Saule", sup), ("Marat", pro))?;

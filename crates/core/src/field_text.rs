@@ -38,6 +38,23 @@ pub(crate) fn numeric(path: &DocPath) -> bool {
     )
 }
 
+/// The largest value, in microdegrees, of a coordinate field (a timeline
+/// event's latitude or longitude), which is typed in degrees.
+pub(crate) fn coordinate(path: &DocPath) -> Option<i64> {
+    if path.matches("timeline/*/latitude_microdeg") {
+        Some(places::MAX_LATITUDE)
+    } else if path.matches("timeline/*/longitude_microdeg") {
+        Some(places::MAX_LONGITUDE)
+    } else {
+        None
+    }
+}
+
+/// Whether the field holds a boolean though it may be unset (null).
+pub(crate) fn optional_bool(path: &DocPath) -> bool {
+    path.matches("timeline/*/crosses_border")
+}
+
 /// If `value` is a vocabulary id and the field holds (or, when empty, is
 /// known to hold) that vocabulary, its document name.
 pub(crate) fn vocabulary_name(
@@ -63,6 +80,9 @@ pub(crate) fn vocabulary_name(
         "international_requests/*/notice" => NoticeColour,
         "international_requests/*/legal_basis" => LegalBasis,
         "international_requests/*/status" => RequestStatus,
+        "timeline/*/transport" => TransportMode,
+        "identifiers/*/kind" => IdentifierKind,
+        "groups/*/members/*/role" => GroupRole,
     );
     macro_rules! try_vocab {
         ($($v:ty),+) => {
@@ -150,6 +170,9 @@ macro_rules! every_vocabulary {
             NoticeColour,
             LegalBasis,
             RequestStatus,
+            TransportMode,
+            IdentifierKind,
+            GroupRole,
             ProceduralStatus,
             MeasureKind,
             ChargeStatus,

@@ -309,6 +309,10 @@ fn shown(path: &DocPath, value: &ScalarValue) -> FieldValue {
             .and_then(|v| crate::field_text::id_of(&v, s))
             .map_or_else(|| s.to_string(), str::to_string),
         ScalarValue::Boolean(b) => b.to_string(),
+        // A coordinate in degrees, as it is typed.
+        ScalarValue::Int(i) if crate::field_text::coordinate(path).is_some() => {
+            caravan_model::places::degrees(*i).to_string()
+        }
         ScalarValue::Int(i) => i.to_string(),
         ScalarValue::Uint(u) => u.to_string(),
         other => other.to_string(),

@@ -9,7 +9,7 @@
 
 use caravan_model::{
     CaseStatus, ControlMethod, Date, EventKind, EvidenceKind, Exploitation, ItemStatus,
-    PerpetratorRole, RecruitmentMethod, ReferralDirection, RiskSubject, Sex, Stage,
+    PerpetratorRole, RecruitmentMethod, ReferralDirection, RiskSubject, Sex, Stage, TransportMode,
 };
 use serde::Deserialize;
 
@@ -462,21 +462,50 @@ normalise!(TaskInput {
     optional: [assignee]
 });
 
+/// An event of the trafficking route (HTCDS historic trafficking event).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]
+#[cfg_attr(feature = "clap", derive(clap::Args))]
 pub struct EventInput {
+    #[cfg_attr(feature = "clap", arg(long))]
     pub kind: EventKind,
+    /// YYYY-MM-DD
+    #[cfg_attr(feature = "clap", arg(long))]
     pub date: Option<Date>,
+    #[cfg_attr(feature = "clap", arg(long))]
     pub place: String,
     /// ISO 3166-1 alpha-2, any case; stored upper-case.
+    #[cfg_attr(feature = "clap", arg(long))]
     pub country: Option<String>,
+    #[cfg_attr(feature = "clap", arg(long, default_value = ""))]
     pub description: String,
+    /// A victim, suspect or witness of the case (repeat for several)
+    #[cfg_attr(feature = "clap", arg(long = "person"))]
     #[serde(default)]
     pub person_ids: Vec<RecordId>,
+    /// Latitude in decimal degrees (WGS 84), e.g. 43.238949; with --longitude
+    #[cfg_attr(feature = "clap", arg(long, allow_negative_numbers = true))]
+    #[serde(default)]
+    pub latitude: Option<f64>,
+    /// Longitude in decimal degrees (WGS 84), e.g. 76.889709; with --latitude
+    #[cfg_attr(feature = "clap", arg(long, allow_negative_numbers = true))]
+    #[serde(default)]
+    pub longitude: Option<f64>,
+    /// The person crossed a state border on this leg
+    #[cfg_attr(feature = "clap", arg(long, num_args = 0..=1, default_missing_value = "true"))]
+    #[serde(default)]
+    pub crosses_border: Option<bool>,
+    /// The border crossing point, e.g. Korday
+    #[cfg_attr(feature = "clap", arg(long))]
+    #[serde(default)]
+    pub border_point: Option<String>,
+    #[cfg_attr(feature = "clap", arg(long))]
+    #[serde(default)]
+    pub transport: Option<TransportMode>,
 }
 normalise!(EventInput {
     text: [place],
-    optional: [country],
+    optional: [country, border_point],
     long: [description],
     text_lists: [person_ids]
 });
@@ -517,4 +546,6 @@ normalise!(RiskInput {
 mod case_file;
 mod court;
 pub use case_file::*;
+mod case_records;
+pub use case_records::*;
 pub use court::*;

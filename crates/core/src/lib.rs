@@ -12,6 +12,7 @@
 
 pub mod audit;
 mod case_file;
+mod case_records;
 mod case_view;
 pub mod cases;
 pub mod checklists;
@@ -58,6 +59,7 @@ pub use inputs::{
     ItemUpdate, MeasureInput, NewCaseInput, Normalise, PersonInput, ProceduralDecisionInput,
     ReferralInput, RiskInput, TaskInput, VerdictInput,
 };
+pub use inputs::{GroupInput, GroupMemberInput, IdentifierInput};
 pub use live::{LiveSession, PeerView};
 pub use permissions::Permissions;
 pub use records::AttachmentView;

@@ -97,7 +97,7 @@ impl Workspace {
 
     /// Refuses a person reference that is not a victim, suspect or witness
     /// of this case.
-    fn people_of<'a>(
+    pub(crate) fn people_of<'a>(
         &mut self,
         case: &str,
         ids: impl IntoIterator<Item = &'a RecordId>,
@@ -422,6 +422,13 @@ impl Workspace {
         let e = e.normalised()?;
         self.people_of(case, &e.person_ids)?;
         let country = country_code("country", e.country.as_deref())?;
+        let (lat, lon) = coordinates(e.latitude, e.longitude)?;
+        if e.border_point.is_some() && e.crosses_border != Some(true) {
+            return Err(CoreError::invalid(
+                "border_point",
+                "a border crossing point is given only for an event that crosses a border",
+            ));
+        }
         let (member, _) = self.me()?;
         let record = Record::Timeline(TimelineEvent {
             kind: e.kind,
@@ -436,6 +443,11 @@ impl Workspace {
                 .collect(),
             recorded_at: self.now(),
             recorded_by: member,
+            latitude_microdeg: lat,
+            longitude_microdeg: lon,
+            crosses_border: e.crosses_border,
+            border_point: e.border_point,
+            transport: e.transport,
         });
         Ok(RecordId::from(self.insert(case, record, "timeline.add")?.1))
     }
@@ -521,6 +533,30 @@ fn media_type(file: &Path) -> &'static str {
 /// A country as every front end stores it: two letters of ISO 3166-1,
 /// upper-case (`kz`, ` KZ ` → `KZ`); blank is none. Done here, once, so the
 /// CLI and the app store the same value.
+/// Coordinates typed in degrees as stored: microdegrees, both or neither,
+/// each in its range (see `caravan_model::places`).
+fn coordinates(lat: Option<f64>, lon: Option<f64>) -> Result<(Option<i64>, Option<i64>)> {
+    match (lat, lon) {
+        (None, None) => Ok((None, None)),
+        (Some(lat), Some(lon)) => {
+            let lat = places::microdegrees(lat, places::MAX_LATITUDE).ok_or_else(|| {
+                CoreError::invalid(
+                    "latitude",
+                    "must be between -90 and 90 degrees: check the order of latitude and longitude",
+                )
+            })?;
+            let lon = places::microdegrees(lon, places::MAX_LONGITUDE).ok_or_else(|| {
+                CoreError::invalid("longitude", "must be between -180 and 180 degrees")
+            })?;
+            Ok((Some(lat), Some(lon)))
+        }
+        _ => Err(CoreError::invalid(
+            "coordinates",
+            "give both latitude and longitude, or neither",
+        )),
+    }
+}
+
 pub(crate) fn country_code(field: &str, value: Option<&str>) -> Result<Option<String>> {
     let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
         return Ok(None);

@@ -278,6 +278,12 @@ pub struct EventView {
     pub place: String,
     pub country: Option<String>,
     pub description: String,
+    /// Decimal degrees (WGS 84); never exported, shown to the team.
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub crosses_border: Option<bool>,
+    pub border_point: Option<String>,
+    pub transport: Option<caravan_model::TransportMode>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -570,6 +576,9 @@ pub struct CaseView {
     /// Links to other cases.
     pub links: Vec<CaseLinkView>,
     pub international_requests: Vec<InternationalRequestView>,
+    /// Communication identifiers, their values masked.
+    pub identifiers: Vec<IdentifierView>,
+    pub groups: Vec<GroupView>,
     /// The prosecution and court phase.
     pub court: CourtView,
     /// Each stage's sign-offs (withdrawn ones too), in stage order.
@@ -586,4 +595,6 @@ pub struct CaseView {
 mod case_file;
 mod court;
 pub use case_file::*;
+mod case_records;
+pub use case_records::*;
 pub use court::*;

@@ -328,6 +328,11 @@ impl World {
                     country: Some("kz".into()),
                     description: description.into(),
                     person_ids: Vec::new(),
+                    latitude: None,
+                    longitude: None,
+                    crosses_border: None,
+                    border_point: None,
+                    transport: None,
                 },
             ),
             Referral(label, person, organisation) => self.add(

@@ -1,6 +1,7 @@
 //! The crate's integration tests, one binary: every file here is a module.
 
 mod case_file;
+mod case_records;
 mod check;
 mod checklists;
 mod clock;

@@ -64,6 +64,11 @@ fn input_too_large_to_travel_is_refused_and_nothing_is_written() {
         country: None,
         description: String::new(),
         person_ids,
+        latitude: None,
+        longitude: None,
+        crosses_border: None,
+        border_point: None,
+        transport: None,
     };
     let refusals = [
         inv.add_note(&case, &long).map(drop),

@@ -103,6 +103,8 @@ impl CaseDoc {
             approvals: Default::default(),
             links: Default::default(),
             international_requests: Default::default(),
+            identifiers: Default::default(),
+            groups: Default::default(),
             procedural_decisions: Default::default(),
             measures: Default::default(),
             charges: Default::default(),

@@ -124,6 +124,8 @@ pub static CASE_ATTRIBUTION: &[Attributed] = &[
     attributed("approvals/*", BY_AT, "an approval"),
     attributed("links/*", RECORDED, "a link to another case"),
     attributed("international_requests/*", RECORDED, "an international request"),
+    attributed("identifiers/*", RECORDED, "a communication identifier"),
+    attributed("groups/*", RECORDED, "an organised group"),
     attributed("procedural_decisions/*", RECORDED, "a procedural decision"),
     attributed("measures/*", RECORDED, "a preventive measure"),
     attributed("charges/*", RECORDED, "a charge"),

@@ -13,6 +13,7 @@ use autosurgeon::{Hydrate, Reconcile, Text};
 
 mod court;
 
+pub use crate::case_file::{Group, GroupMember, Identifier};
 use crate::date::Date;
 use crate::vocab::*;
 pub use court::{
@@ -56,6 +57,13 @@ pub struct Case {
     /// collection.
     #[autosurgeon(missing = "BTreeMap::new")]
     pub international_requests: BTreeMap<String, InternationalRequest>,
+    /// Phone numbers, handsets, accounts and addresses of the case (see
+    /// `crate::network`). A later collection.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub identifiers: BTreeMap<String, Identifier>,
+    /// Organised groups and their members. A later collection.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub groups: BTreeMap<String, Group>,
     /// The court phase (see `crate::court`): later collections.
     #[autosurgeon(missing = "BTreeMap::new")]
     pub procedural_decisions: BTreeMap<String, ProceduralDecision>,
@@ -350,6 +358,23 @@ pub struct TimelineEvent {
     pub person_ids: Vec<String>,
     pub recorded_at: Millis,
     pub recorded_by: MemberId,
+    /// Where it happened, in microdegrees (millionths of a degree, WGS 84):
+    /// -90 000 000 to 90 000 000, and -180 000 000 to 180 000 000 (see
+    /// [`crate::places`]). Both or neither. Never exported (HTCDS), shown
+    /// to the team. Added after documents were made: absent there, as
+    /// the fields below.
+    #[autosurgeon(missing = "Option::default")]
+    pub latitude_microdeg: Option<i64>,
+    #[autosurgeon(missing = "Option::default")]
+    pub longitude_microdeg: Option<i64>,
+    /// The person crossed a state border on this leg; unknown when unset.
+    #[autosurgeon(missing = "Option::default")]
+    pub crosses_border: Option<bool>,
+    /// The border crossing point, for an event that crosses a border.
+    #[autosurgeon(missing = "Option::default")]
+    pub border_point: Option<String>,
+    #[autosurgeon(missing = "Option::default")]
+    pub transport: Option<TransportMode>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -578,4 +603,5 @@ pub const SENSITIVE_PATHS: &[&str] = &[
     "victims/*/identity/**",
     "suspects/*/identity/**",
     "witnesses/*/identity/**",
+    "identifiers/*/value",
 ];

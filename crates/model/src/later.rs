@@ -29,6 +29,8 @@ use crate::path::{DocPath, Seg};
 pub const LATER_COLLECTIONS: &[&str] = &[
     "links",
     "international_requests",
+    "identifiers",
+    "groups",
     "procedural_decisions",
     "measures",
     "charges",
@@ -120,6 +122,8 @@ pub(crate) fn add_concurrent(doc: &AutoCommit, case: &mut Case) -> Result<(), Hy
         "international_requests",
         &mut case.international_requests,
     )?;
+    extend(doc, "identifiers", &mut case.identifiers)?;
+    extend(doc, "groups", &mut case.groups)?;
     extend(doc, "procedural_decisions", &mut case.procedural_decisions)?;
     extend(doc, "measures", &mut case.measures)?;
     extend(doc, "charges", &mut case.charges)?;

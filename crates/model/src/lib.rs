@@ -12,6 +12,7 @@ mod apply;
 pub mod articles;
 pub mod attribution;
 pub mod case;
+pub mod case_file;
 pub mod checklist;
 pub mod conflicts;
 pub mod court;
@@ -22,7 +23,9 @@ pub mod error;
 pub mod international;
 pub mod later;
 pub mod lifecycle;
+pub mod network;
 pub mod path;
+pub mod places;
 pub mod policy;
 pub mod scalar;
 pub mod schema;
@@ -41,6 +44,7 @@ pub use case::{
     SENSITIVE_PATHS, SignOff, SignOffRef, StageState, Suspect, Task, TimelineEvent, Verdict,
     Victim, Witness,
 };
+pub use case_file::{Group, GroupMember, Identifier};
 pub use checklist::{Catalog, Template, TemplateItem};
 pub use conflicts::{Conflict, ConflictValue};
 pub use date::Date;
@@ -58,3 +62,4 @@ pub use vocab::{
     RequestStatus, ReviewKind, RiskSubject, Role, Sex, Stage, StageStatus, StatusDecidedBy,
     TraffickingStatus, VerdictOutcome,
 };
+pub use vocab::{GroupRole, IdentifierKind, TransportMode};

@@ -110,6 +110,9 @@ pub enum Expect {
     Str(Form),
     /// A signed integer (`i64`).
     Int,
+    /// A signed integer (`i64`) from the first bound to the second, both
+    /// included: a coordinate in microdegrees, say.
+    IntIn(i64, i64),
     /// An unsigned integer (`u64`).
     Uint,
     Bool,
@@ -210,6 +213,7 @@ impl Expect {
                 "the template id of the key the checklist is stored under".into()
             }
             Expect::Int => "a signed integer".into(),
+            Expect::IntIn(lo, hi) => format!("a signed integer from {lo} to {hi}"),
             Expect::Uint => "an unsigned integer".into(),
             Expect::Bool => "a boolean".into(),
             Expect::Vocab(v) => format!("one of {}", v.doc_names.join(", ")),

@@ -516,6 +516,44 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// How a person was moved on one leg of a trafficking route.
+    TransportMode {
+        Air => "air",
+        Road => "road",
+        Rail => "rail",
+        Sea => "sea",
+        OnFoot => "on_foot",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// What a communication identifier is: a number, a handset, an
+    /// account or an address through which people of the case were
+    /// reached, recruited or controlled.
+    IdentifierKind {
+        Phone => "phone",
+        Imei => "imei",
+        Email => "email",
+        MessengerAccount => "messenger_account",
+        SocialAccount => "social_account",
+        Website => "website",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// A suspect's place in an organised group.
+    GroupRole {
+        Leader => "leader",
+        Organiser => "organiser",
+        Member => "member",
+        Accomplice => "accomplice",
+        Other => "other",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -591,6 +629,7 @@ mod tests {
         }
         same!(Stage, StageStatus, Exploitation, ControlMethod, Role, Sex);
         same!(RequestKind, NoticeColour, LegalBasis, RequestStatus);
+        same!(TransportMode, IdentifierKind, GroupRole);
         same!(
             ProceduralStatus,
             MeasureKind,

@@ -84,6 +84,11 @@ fn event(by: &Author) -> Record {
         person_ids: vec![],
         recorded_at: by.at,
         recorded_by: by.member.clone(),
+        latitude_microdeg: None,
+        longitude_microdeg: None,
+        crosses_border: None,
+        border_point: None,
+        transport: None,
     })
 }
 
@@ -151,6 +156,30 @@ fn request(by: &Author) -> Record {
     })
 }
 
+fn identifier(by: &Author) -> Record {
+    Record::Identifier(Identifier {
+        kind: IdentifierKind::Phone,
+        value: "+996 555 123 456".into(),
+        platform: Some("WhatsApp".into()),
+        person_id: None,
+        source: None,
+        note: None,
+        recorded_at: by.at,
+        recorded_by: by.member.clone(),
+    })
+}
+
+fn group(by: &Author) -> Record {
+    Record::Group(Group {
+        name: "Osh network".into(),
+        description: None,
+        members: Default::default(),
+        countries: vec!["KG".into()],
+        recorded_at: by.at,
+        recorded_by: by.member.clone(),
+    })
+}
+
 fn review(by: &Author) -> Record {
     Record::Review(ReviewItem {
         kind: ReviewKind::Comment,
@@ -212,6 +241,8 @@ fn seeded() -> CaseDoc {
         (insert("n1", note(&inv)), inv.clone()),
         (insert("l1", case_link(&inv)), inv.clone()),
         (insert("ir1", request(&inv)), inv.clone()),
+        (insert("id1", identifier(&inv)), inv.clone()),
+        (insert("g1", group(&inv)), inv.clone()),
         (
             tick(&key_for("initial-actions", P1), "immediate-safety"),
             inv.clone(),
@@ -255,6 +286,8 @@ const MADE: &[(&str, &str)] = &[
     ("approvals/a1", "sup-1"),
     ("links/l1", "inv-1"),
     ("international_requests/ir1", "inv-1"),
+    ("identifiers/id1", "inv-1"),
+    ("groups/g1", "inv-1"),
     ("procedural_decisions/pd1", "inv-1"),
     ("measures/pm1", "inv-1"),
     ("charges/ch1", "inv-1"),

@@ -11,6 +11,7 @@ mod lifecycle;
 mod lists;
 mod merge;
 mod module_graph;
+mod network;
 mod per_person;
 mod policy;
 mod schema;

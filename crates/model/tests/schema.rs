@@ -191,6 +191,11 @@ fn sample_case() -> Case {
         person_ids: vec!["v0".into(), "s0".into()],
         recorded_at: at,
         recorded_by: "inv-1".into(),
+        latitude_microdeg: Some(41_299_496),
+        longitude_microdeg: Some(69_240_073),
+        crosses_border: Some(true),
+        border_point: Some("Zhibek Zholy".into()),
+        transport: Some(TransportMode::ALL[kind.id().len() % TransportMode::ALL.len()]),
     });
     let referrals = one_each(ReferralDirection::ALL, "rf", |_, direction| Referral {
         person_id: "v0".into(),
@@ -389,6 +394,43 @@ fn sample_case() -> Case {
             deadline: Some(date("2026-04-01")),
             status: RequestStatus::ALL[i % RequestStatus::ALL.len()],
             response_on: Some(date("2026-03-20")),
+            recorded_at: at,
+            recorded_by: "inv-1".into(),
+        }),
+        identifiers: one_each(IdentifierKind::ALL, "id", |i, kind| Identifier {
+            kind: *kind,
+            value: format!("+7 701 000 00 0{i}"),
+            platform: Some("Telegram".into()),
+            person_id: Some("s0".into()),
+            source: Some("seized phone".into()),
+            note: Some("used to recruit".into()),
+            recorded_at: at,
+            recorded_by: "inv-1".into(),
+        }),
+        groups: one_each(GroupRole::ALL, "g", |_, role| Group {
+            name: "Osh network".into(),
+            description: Some("moves workers to Kazakhstan".into()),
+            members: [
+                (
+                    "s0".to_string(),
+                    // Every optional field set: the sample is read by the
+                    // schema only, which does not follow the hierarchy.
+                    GroupMember {
+                        role: GroupRole::Leader,
+                        superior: Some("s2".into()),
+                    },
+                ),
+                (
+                    "s1".to_string(),
+                    GroupMember {
+                        role: *role,
+                        superior: Some("s0".into()),
+                    },
+                ),
+            ]
+            .into_iter()
+            .collect(),
+            countries: vec!["KG".into(), "KZ".into()],
             recorded_at: at,
             recorded_by: "inv-1".into(),
         }),

@@ -4,7 +4,7 @@
 use caravan_core::checklists::ChecklistView;
 use caravan_core::conflicts::ConflictView;
 use caravan_core::model::{Decision, ReviewKind, Stage};
-use caravan_core::view::{CaseList, CaseView, RevealedIdentity, SignOffTarget};
+use caravan_core::view::{CaseList, CaseView, RevealedIdentity, RevealedValue, SignOffTarget};
 use caravan_core::*;
 use tauri::State;
 
@@ -46,6 +46,12 @@ workspace_commands! {
     /// Links the case to another case this device holds.
     fn add_case_link(case_id: CaseId, link: CaseLinkInput) -> RecordId => |ws| ws.add_case_link(&case_id, link);
     fn add_international_request(case_id: CaseId, request: InternationalRequestInput) -> RecordId => |ws| ws.add_international_request(&case_id, request);
+    /// Records a communication identifier; its value is masked from then on.
+    fn add_identifier(case_id: CaseId, identifier: IdentifierInput) -> RecordId => |ws| ws.add_identifier(&case_id, identifier);
+    /// Reveals an identifier's value; the core writes the audit entry first.
+    /// (The window reads it as `RevealedValue`; it is JSON only here.)
+    fn reveal_identifier(case_id: CaseId, identifier_id: RecordId) -> serde_json::Value => |ws| ws.reveal_identifier(&case_id, &identifier_id).map(RevealedValue::into_json);
+    fn add_group(case_id: CaseId, group: GroupInput) -> RecordId => |ws| ws.add_group(&case_id, group);
     /// A prosecutor's comment, request or stage sign-off.
     fn add_review(case_id: CaseId, kind: ReviewKind, stage: Option<Stage>, text: String) -> String => |ws| ws.add_review(&case_id, kind, stage, &text);
     /// Withdraws one of the caller's own sign-offs, with the reason.

@@ -17,6 +17,8 @@ import type { ReferralView } from '$lib/bindings/ReferralView';
 import type { RiskView } from '$lib/bindings/RiskView';
 import type { CaseLinkView } from '$lib/bindings/CaseLinkView';
 import type { InternationalRequestView } from '$lib/bindings/InternationalRequestView';
+import type { IdentifierView } from '$lib/bindings/IdentifierView';
+import type { GroupView } from '$lib/bindings/GroupView';
 import type { InterviewView } from '$lib/bindings/InterviewView';
 import type { ChecklistView } from '$lib/bindings/ChecklistView';
 import type { ItemView } from '$lib/bindings/ItemView';
@@ -113,7 +115,25 @@ export function task(over: Partial<TaskView> = {}): TaskView {
 }
 
 export function timelineEvent(over: Partial<EventView> = {}): EventView {
-  return { id: 'tl1', kind: 'transit', date: '2025-11-03', place: 'Almaty bus station', country: 'KZ', description: 'Left by bus', ...over };
+  return {
+    id: 'tl1', kind: 'transit', date: '2025-11-03', place: 'Almaty bus station', country: 'KZ', description: 'Left by bus',
+    latitude: null, longitude: null, crosses_border: null, border_point: null, transport: null, ...over,
+  };
+}
+
+export function identifier(over: Partial<IdentifierView> = {}): IdentifierView {
+  return {
+    id: 'id1', kind: 'phone', platform: 'WhatsApp', person_id: null, person: null, source: 'Seized phone', note: null,
+    recorded_at: Date.UTC(2026, 0, 6), recorded_by: { id: 'm-me', name: 'Aigerim' }, ...over,
+  };
+}
+
+export function group(over: Partial<GroupView> = {}): GroupView {
+  return {
+    id: 'g1', name: 'Kaskelen brick kiln crew', description: null,
+    members: [{ person_id: 'ps1', pseudonym: 'S-1', role: 'leader', superior: null }],
+    countries: ['KZ'], recorded_at: Date.UTC(2026, 0, 6), recorded_by: { id: 'm-me', name: 'Aigerim' }, ...over,
+  };
 }
 
 export function referral(over: Partial<ReferralView> = {}): ReferralView {
@@ -205,6 +225,8 @@ export function caseDto(over: Partial<CaseView> = {}): CaseView {
     approvals: [],
     links: [],
     international_requests: [],
+    identifiers: [],
+    groups: [],
     court: court(),
     // Intake is open (a new case's), the other stages not started.
     signoffs: STAGES.map((stage) => ({ stage, blocked: stage === 'intake' ? null : 'not_started', signoffs: [] })),

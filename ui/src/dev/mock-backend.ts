@@ -124,7 +124,10 @@ const theCase = (): CaseView => caseDto({
     { id: 't2', title: 'Arrange vetted interpreter', assignee: aibek, due: '2026-11-15', stage: 'initial_response', done: false, overdue: true },
     { id: 't3', title: 'Notify NRM focal point', assignee: null, due: null, stage: 'referral', done: true, overdue: false },
   ],
-  timeline: [{ id: 'ev1', kind: 'recruitment', date: '2026-03-02', place: 'Jizzakh', country: 'UZ', description: 'Offer via Telegram group, 600 USD a month' }],
+  timeline: [
+    { id: 'ev1', kind: 'recruitment', date: '2026-03-02', place: 'Jizzakh', country: 'UZ', description: 'Offer via Telegram group, 600 USD a month', latitude: null, longitude: null, crosses_border: null, border_point: null, transport: null },
+    { id: 'ev2', kind: 'transit', date: '2026-03-09', place: 'Zhibek Zholy', country: 'KZ', description: 'Crossed by minibus with the recruiter', latitude: 41.366389, longitude: 69.113611, crosses_border: true, border_point: 'Zhibek Zholy checkpoint', transport: 'road' },
+  ],
   referrals: [{ id: 'r1', person_id: 'p1', direction: 'outgoing', organisation: 'Shelter "Sana Sezim"', date: '2026-11-02', reason: 'Accommodation and medical care', outcome: null }],
   risks: [
     { id: 'rk1', subject: 'victim', person_id: 'p1', threat: 'Foreman’s relatives contact the family', severity: 4, likelihood: 4, level: 16, mitigation: 'Safety plan; family informed', review_on: '2026-12-01' },
@@ -136,6 +139,12 @@ const theCase = (): CaseView => caseDto({
   links: [{ id: 'l1', case_id: 'c2', reference: 'KZ-2026-0097', relation: 'same_suspect', note: 'S-1 recruited for a greenhouse in Esik', openable: true, recorded_at: now - 3 * day, recorded_by: aibek }],
   international_requests: [
     { id: 'ir1', kind: 'mutual_legal_assistance', notice: null, requested_state: 'UZ', legal_basis: 'chisinau2002', central_authority: 'Prosecutor General’s Office of Uzbekistan', subject: 'Bank records and questioning of the recruiter in Jizzakh', sent_on: '2026-10-01', deadline: '2026-11-15', status: 'sent', response_on: null, open: true, overdue: true },
+  ],
+  identifiers: [
+    { id: 'id1', kind: 'phone', platform: 'Telegram', person_id: 'p2', person: 'S-1', source: 'V-1’s phone, messages of March', note: null, recorded_at: now - 4 * day, recorded_by: aibek },
+  ],
+  groups: [
+    { id: 'g1', name: 'Jizzakh–Kaskelen recruiters', description: 'Recruits in Jizzakh for construction sites near Almaty', members: [{ person_id: 'p2', pseudonym: 'S-1', role: 'organiser', superior: null }], countries: ['UZ', 'KZ'], recorded_at: now - 3 * day, recorded_by: aibek },
   ],
   court: court({
     registry_number: '261500031000123',
@@ -240,6 +249,7 @@ mockIPC(async (cmd, args) => {
         fields: [{ field: 'control_methods', sensitive: false, value: { kind: 'list', value: ['withholds_documents', 'debt_bondage'] } }],
       },
     ];
+    case 'reveal_identifier': return { value: '+998 90 123 45 67' };
     case 'reveal_person': return { full_name: 'Rustam Aliev', other_names: 'Рустам Алиев', birth_date: '2002-05-14', document_numbers: 'AA1234567', contact: null, address: 'Jizzakh' };
     case 'peers': return [{ member: 'm-aibek', name: 'Aibek Dzhaksybekov', last_export_ms: now - day, last_import_ms: now - 2 * day, last_session_ms: null }];
     case 'quarantine': return quarantined;

@@ -31,6 +31,9 @@ import type { EventInput } from '$lib/bindings/EventInput';
 import type { ReferralInput } from '$lib/bindings/ReferralInput';
 import type { CaseLinkInput } from '$lib/bindings/CaseLinkInput';
 import type { InternationalRequestInput } from '$lib/bindings/InternationalRequestInput';
+import type { IdentifierInput } from '$lib/bindings/IdentifierInput';
+import type { GroupInput } from '$lib/bindings/GroupInput';
+import type { RevealedValue } from '$lib/bindings/RevealedValue';
 import type { ProceduralDecisionInput } from '$lib/bindings/ProceduralDecisionInput';
 import type { MeasureInput } from '$lib/bindings/MeasureInput';
 import type { ChargeInput } from '$lib/bindings/ChargeInput';
@@ -234,6 +237,12 @@ export const addNote = (case_id: string, body: string) => call<string>('add_note
 export const addCaseLink = (case_id: string, link: CaseLinkInput) => call<string>('add_case_link', { case_id, link });
 export const addInternationalRequest = (case_id: string, request: InternationalRequestInput) =>
   call<string>('add_international_request', { case_id, request });
+export const addIdentifier = (case_id: string, identifier: IdentifierInput) =>
+  call<string>('add_identifier', { case_id, identifier });
+/** An identifier's value; the core writes the audit entry first. */
+export const revealIdentifier = (case_id: string, identifier_id: string) =>
+  call<RevealedValue>('reveal_identifier', { case_id, identifier_id });
+export const addGroup = (case_id: string, group: GroupInput) => call<string>('add_group', { case_id, group });
 // The court phase (crates/core/src/court.rs).
 /** The case's number in the national register (e.g. ERDR); '' clears it. */
 export const setRegistryNumber = (case_id: string, number: string) => call<null>('set_registry_number', { case_id, number });

@@ -13,6 +13,8 @@ import type { InterviewView } from '$lib/bindings/InterviewView';
 import type { MemberView } from '$lib/bindings/MemberView';
 import type { CaseLinkView } from '$lib/bindings/CaseLinkView';
 import type { InternationalRequestView } from '$lib/bindings/InternationalRequestView';
+import type { IdentifierView } from '$lib/bindings/IdentifierView';
+import type { GroupView } from '$lib/bindings/GroupView';
 import type { PersonKind } from '$lib/bindings/PersonKind';
 import type { PersonView } from '$lib/bindings/PersonView';
 import type { RevealedIdentity } from '$lib/bindings/RevealedIdentity';
@@ -20,7 +22,7 @@ import { t, v, type MessageKey } from '$lib/i18n/index.svelte';
 import {
   CASE_LINK_KINDS, CONTROL_METHODS, EVENT_KINDS, EVIDENCE_KINDS, EXPLOITATION, LEGAL_BASES, NOTICE_COLOURS, PERPETRATOR_ROLES,
   RECRUITMENT_METHODS, REFERRAL_DIRECTIONS, REQUEST_KINDS, REQUEST_STATUSES, RISK_SUBJECTS, SEXES, STAGES, STATUS_DECIDED_BY,
-  TRAFFICKING_STATUSES,
+  TRAFFICKING_STATUSES, TRANSPORT_MODES, IDENTIFIER_KINDS, GROUP_ROLES,
 } from '$lib/vocab';
 import { choices, joinList, orBlank, type EditField } from '$lib/edit';
 
@@ -60,6 +62,12 @@ export function eventFields(e: EventView): EditField[] {
     { field: 'place', label: t('timeline.place'), kind: 'text', value: e.place },
     { field: 'country', label: t('timeline.country'), kind: 'text', value: orBlank(e.country), optional: true, maxlength: 3 },
     { field: 'description', label: t('timeline.description'), kind: 'longtext', value: e.description },
+    // Typed in degrees; the core stores whole microdegrees.
+    { field: 'latitude_microdeg', label: t('timeline.latitude'), kind: 'text', value: orBlank(e.latitude), optional: true },
+    { field: 'longitude_microdeg', label: t('timeline.longitude'), kind: 'text', value: orBlank(e.longitude), optional: true },
+    { field: 'crosses_border', label: t('timeline.crosses_border'), kind: 'check', value: e.crosses_border ? 'true' : 'false' },
+    { field: 'border_point', label: t('timeline.border_point'), kind: 'text', value: orBlank(e.border_point), optional: true },
+    { field: 'transport', label: t('timeline.transport'), kind: 'select', value: orBlank(e.transport), options: choices(TRANSPORT_MODES, (m) => v('transport', m)), optional: true },
   ];
 }
 
@@ -185,5 +193,35 @@ export function requestFields(r: InternationalRequestView): EditField[] {
     { field: 'deadline', label: t('intl.deadline'), kind: 'date', value: orBlank(r.deadline), optional: true },
     { field: 'status', label: t('intl.status'), kind: 'select', value: r.status, options: choices(REQUEST_STATUSES, (s) => v('request_status', s)) },
     { field: 'response_on', label: t('intl.response_on'), kind: 'date', value: orBlank(r.response_on), optional: true },
+  ];
+}
+
+export const identifierBase = (id: string) => `identifiers/${id}`;
+/** The value is an identity field: masked until revealed (audited). */
+export function identifierFields(i: IdentifierView): EditField[] {
+  return [
+    { field: 'kind', label: t('ident.kind'), kind: 'select', value: i.kind, options: choices(IDENTIFIER_KINDS, (k) => v('identifier_kind', k)) },
+    { field: 'value', label: t('ident.value'), kind: 'text', value: '', sensitive: true },
+    { field: 'platform', label: t('ident.platform'), kind: 'text', value: orBlank(i.platform), optional: true },
+    { field: 'source', label: t('ident.source'), kind: 'text', value: orBlank(i.source), optional: true },
+    { field: 'note', label: t('ident.note'), kind: 'text', value: orBlank(i.note), optional: true },
+  ];
+}
+
+export const groupBase = (id: string) => `groups/${id}`;
+/** The group's own fields and each member's role; who belongs to it is
+ *  set when it is recorded. */
+export function groupFields(g: GroupView): EditField[] {
+  return [
+    { field: 'name', label: t('groups.name'), kind: 'text', value: g.name },
+    { field: 'description', label: t('groups.description'), kind: 'text', value: orBlank(g.description), optional: true },
+    { field: 'countries', label: t('groups.countries'), kind: 'words', value: g.countries.join(', '), optional: true },
+    ...g.members.map((m): EditField => ({
+      field: `members/${m.person_id}/role`,
+      label: `${t('groups.role')}: ${m.pseudonym}`,
+      kind: 'select',
+      value: m.role,
+      options: choices(GROUP_ROLES, (r) => v('group_role', r)),
+    })),
   ];
 }

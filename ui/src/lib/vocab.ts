@@ -37,6 +37,9 @@ export const REQUEST_KINDS = ['mutual_legal_assistance', 'extradition', 'joint_i
 export const NOTICE_COLOURS = ['red', 'yellow', 'blue', 'black', 'green', 'orange', 'purple', 'silver', 'un_special'] as const;
 export const LEGAL_BASES = ['bilateral_treaty', 'minsk1993', 'chisinau2002', 'untoc_article18', 'reciprocity', 'other'] as const;
 export const REQUEST_STATUSES = ['drafted', 'sent', 'acknowledged', 'executed', 'refused', 'withdrawn'] as const;
+export const TRANSPORT_MODES = ['air', 'road', 'rail', 'sea', 'on_foot', 'other'] as const;
+export const IDENTIFIER_KINDS = ['phone', 'imei', 'email', 'messenger_account', 'social_account', 'website', 'other'] as const;
+export const GROUP_ROLES = ['leader', 'organiser', 'member', 'accomplice', 'other'] as const;
 export const CASE_LINK_KINDS = ['same_suspect', 'same_victim', 'same_network', 'same_route', 'same_place', 'other'] as const;
 /** Templates a case starts when its facts call for them: the per-type
  *  indicator lists, and the procedures for a child victim. */

@@ -22,6 +22,7 @@ import RisksTab from '../screens/case/RisksTab.svelte';
 import NotesTab from '../screens/case/NotesTab.svelte';
 import LinkedCases from '../screens/case/LinkedCases.svelte';
 import InternationalTab from '../screens/case/InternationalTab.svelte';
+import NetworkTab from '../screens/case/NetworkTab.svelte';
 import ReviewTab from '../screens/case/ReviewTab.svelte';
 import ChecklistItem from '../screens/case/ChecklistItem.svelte';
 import NewCaseDialog from '../screens/NewCaseDialog.svelte';
@@ -34,7 +35,7 @@ import IndictmentsSection from '../screens/case/court/IndictmentsSection.svelte'
 import HearingsSection from '../screens/case/court/HearingsSection.svelte';
 import VerdictsSection from '../screens/case/court/VerdictsSection.svelte';
 import CompensationSection from '../screens/case/court/CompensationSection.svelte';
-import { asRole, caseDto, caseLink, caseSummary, charge, checklistItem, court, internationalRequest, interview, measure, person, referral, risk, task, team, timelineEvent } from './fixtures';
+import { asRole, caseDto, caseLink, caseSummary, charge, checklistItem, court, group, identifier, internationalRequest, interview, measure, person, referral, risk, task, team, timelineEvent } from './fixtures';
 import { mockBackend, renderWithUser, type Answer, type Args } from './backend';
 import { fillEveryField, type Overrides } from './forms';
 import { evidence as evidenceFixture } from '../dev/fixtures';
@@ -70,7 +71,9 @@ const reload = async () => {};
 const evidence = evidenceFixture({ id: 'e1', holder: 'Det. Omarov' });
 // A case holding one record of each kind that can be edited; the shell's
 // test adds them first, by the add forms' payloads, under these ids.
-const records = caseDto({ tasks: [task()], timeline: [timelineEvent()], referrals: [referral()], risks: [risk()], interviews: [interview()], links: [caseLink()], international_requests: [internationalRequest()] });
+const records = caseDto({ tasks: [task()], timeline: [timelineEvent()], referrals: [referral()], risks: [risk()], interviews: [interview()], links: [caseLink()], international_requests: [internationalRequest()], identifiers: [identifier()], groups: [group({ members: [] })] });
+// A case whose people the network forms offer: the add forms' victim and suspect.
+const withPeople = caseDto({ people: [person({ id: 'pv1' }), person({ id: 'ps1', kind: 'suspect', pseudonym: 'S-1' })] });
 // The other case a link form offers.
 const otherCases = { cases: [caseSummary({ id: 'c2', reference: 'ALM-2026-009' })], unreadable: [] };
 // The victim's own initial actions, which the shell's test starts for the
@@ -113,7 +116,9 @@ const FORMS: Form[] = [
   { name: 'transfer_custody', role: 'investigator', component: EvidenceCard, props: { caseId: 'c1', ev: evidence, reload }, command: 'transfer_custody', opener: 'custody-transfer', confirm: 'custody-confirm', typed: { 'custody-date': '15.03.2026', 'custody-time': '10:30' } },
   { name: 'add_interview', role: 'investigator', component: InterviewsTab, props: { c, reload }, command: 'add_interview', opener: 'add-interview' },
   { name: 'add_task', role: 'investigator', component: TasksTab, props: { c, reload }, command: 'add_task', typed: { 'task-due': '15.03.2030' } },
-  { name: 'add_event', role: 'investigator', component: TimelineTab, props: { c, reload }, command: 'add_event', typed: { 'tl-country': 'KZ' } },
+  { name: 'add_event', role: 'investigator', component: TimelineTab, props: { c, reload }, command: 'add_event', typed: { 'tl-country': 'KZ', 'tl-lat': '43.238949', 'tl-lon': '76.889709' } },
+  { name: 'add_identifier', role: 'investigator', component: NetworkTab, props: { c: withPeople, reload }, command: 'add_identifier', formTestid: 'identifier-form', typed: { 'id-kind': 'phone', 'id-value': '+7 701 123 45 67', 'id-person': 'ps1' } },
+  { name: 'add_group', role: 'investigator', component: NetworkTab, props: { c: withPeople, reload }, command: 'add_group', formTestid: 'group-form', typed: { 'gr-countries': 'UZ' } },
   { name: 'add_referral', role: 'investigator', component: ReferralsTab, props: { c, reload }, command: 'add_referral' },
   { name: 'add_risk', role: 'investigator', component: RisksTab, props: { c, reload }, command: 'add_risk' },
   { name: 'add_note', role: 'investigator', component: NotesTab, props: { c, reload }, command: 'add_note' },
@@ -134,7 +139,9 @@ const FORMS: Form[] = [
   // records the shell's test corrects.
   { name: 'edit_evidence', role: 'investigator', component: EvidenceCard, props: { caseId: 'c1', ev: evidence, reload }, command: 'set_field', edit: true, opener: 'edit-evidence', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'cash' } },
   { name: 'edit_task', role: 'investigator', component: TasksTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-task', formTestid: 'edit-record-form', typed: { 'edit-record-stage': 'planning' } },
-  { name: 'edit_event', role: 'investigator', component: TimelineTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-event', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'recruitment', 'edit-record-date': '16.03.2009', 'edit-record-country': 'UZ' } },
+  { name: 'edit_event', role: 'investigator', component: TimelineTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-event', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'recruitment', 'edit-record-date': '16.03.2009', 'edit-record-country': 'UZ', 'edit-record-latitude_microdeg': '41.5', 'edit-record-longitude_microdeg': '69.25', 'edit-record-transport': 'rail' } },
+  { name: 'edit_identifier', role: 'investigator', component: NetworkTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-identifier', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'messenger_account', 'edit-record-value': '@kaskelen_jobs' } },
+  { name: 'edit_group', role: 'investigator', component: NetworkTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-group', formTestid: 'edit-record-form', typed: { 'edit-record-countries': 'KG' } },
   { name: 'edit_referral', role: 'investigator', component: ReferralsTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-referral', formTestid: 'edit-record-form', typed: { 'edit-record-direction': 'incoming', 'edit-record-date': '16.03.2009' } },
   { name: 'edit_risk', role: 'investigator', component: RisksTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-risk', formTestid: 'edit-record-form', typed: { 'edit-record-subject': 'family', 'edit-record-severity': '4', 'edit-record-likelihood': '1', 'edit-record-review_on': '16.03.2009' } },
   { name: 'edit_interview', role: 'investigator', component: InterviewsTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-interview', formTestid: 'edit-record-form', typed: { 'edit-record-planned_for': '16.03.2009' } },

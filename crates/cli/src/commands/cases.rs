@@ -451,6 +451,72 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             ]
         },
     )?;
+    o.listing(
+        "Timeline",
+        &[
+            "id",
+            "kind",
+            "date",
+            "place",
+            "country",
+            "position",
+            "border",
+            "transport",
+        ],
+        &v.timeline,
+        |e| {
+            vec![
+                e.id.to_string(),
+                e.kind.to_string(),
+                opt_date(e.date),
+                e.place.clone(),
+                opt(&e.country),
+                match (e.latitude, e.longitude) {
+                    (Some(lat), Some(lon)) => format!("{lat:.6}, {lon:.6}"),
+                    _ => "-".into(),
+                },
+                match (e.crosses_border, &e.border_point) {
+                    (Some(true), Some(p)) => format!("crossed at {p}"),
+                    (Some(true), None) => "crossed".into(),
+                    (Some(false), _) => "no".into(),
+                    (None, _) => "-".into(),
+                },
+                e.transport.map_or_else(|| "-".into(), |t| t.to_string()),
+            ]
+        },
+    )?;
+    o.listing(
+        "Identifiers",
+        &["id", "kind", "value", "platform", "person", "source"],
+        &v.identifiers,
+        |i| {
+            vec![
+                i.id.to_string(),
+                i.kind.to_string(),
+                "(masked)".into(),
+                opt(&i.platform),
+                opt(&i.person),
+                opt(&i.source),
+            ]
+        },
+    )?;
+    o.listing(
+        "Groups",
+        &["id", "name", "members", "countries"],
+        &v.groups,
+        |g| {
+            vec![
+                g.id.to_string(),
+                g.name.clone(),
+                g.members
+                    .iter()
+                    .map(|m| format!("{} ({})", m.pseudonym, m.role))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                g.countries.join(" "),
+            ]
+        },
+    )?;
     o.listing("Notes", &["id", "by", "at", "note"], &v.notes, |n| {
         vec![
             n.id.to_string(),

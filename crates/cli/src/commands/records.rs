@@ -9,7 +9,10 @@ use caravan_core::model::{Decision, ItemStatus, Stage};
 use caravan_core::{AttachmentView, ItemUpdate};
 
 use super::{Ctx, created, done, with_ws};
-use crate::cli::{AbroadCmd, ChecklistCmd, EvidenceCmd, InterviewCmd, NoteCmd, ReviewCmd, TaskCmd};
+use crate::cli::{
+    AbroadCmd, ChecklistCmd, EventCmd, EvidenceCmd, GroupCmd, IdentifierCmd, InterviewCmd, NoteCmd,
+    ReviewCmd, TaskCmd,
+};
 
 pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
     let o = &ctx.out;
@@ -252,6 +255,44 @@ pub fn abroad(ctx: &Ctx, cmd: AbroadCmd) -> Result<()> {
         "Международный запрос записан:",
         &id,
     )
+}
+
+pub fn event(ctx: &Ctx, cmd: EventCmd) -> Result<()> {
+    let EventCmd::Add { case, event } = cmd;
+    let id = with_ws(ctx, |ws| Ok(ws.add_event(&case, *event)?))?;
+    created(ctx, "Event recorded:", "Событие записано:", &id)
+}
+
+pub fn identifier(ctx: &Ctx, cmd: IdentifierCmd) -> Result<()> {
+    match cmd {
+        IdentifierCmd::Add { case, identifier } => {
+            let id = with_ws(ctx, |ws| Ok(ws.add_identifier(&case, identifier)?))?;
+            created(
+                ctx,
+                "Identifier recorded (its value is masked):",
+                "Идентификатор записан (значение скрыто):",
+                &id,
+            )
+        }
+        IdentifierCmd::Reveal { case, identifier } => {
+            let view = with_ws(ctx, |ws| Ok(ws.reveal_identifier(&case, &identifier)?))?;
+            let o = &ctx.out;
+            if o.json {
+                return o.json(&view.into_json());
+            }
+            o.fields(&[("value", view.value().to_string())])?;
+            o.line(o.lang.pick(
+                "(This reveal is recorded in the audit log.)",
+                "(Это раскрытие записано в журнал аудита.)",
+            ))
+        }
+    }
+}
+
+pub fn group(ctx: &Ctx, cmd: GroupCmd) -> Result<()> {
+    let GroupCmd::Add { case, group } = cmd;
+    let id = with_ws(ctx, |ws| Ok(ws.add_group(&case, group)?))?;
+    created(ctx, "Group recorded:", "Группа записана:", &id)
 }
 
 pub fn review(ctx: &Ctx, cmd: ReviewCmd) -> Result<()> {

@@ -186,6 +186,11 @@ impl CaseDoc {
         if let Record::Review(r) = record {
             super::review::check_review(&self.case()?, r, by.author)?;
         }
+        match record {
+            Record::Identifier(i) => crate::network::check_identifier(&self.case()?, i)?,
+            Record::Group(g) => crate::network::check_group(&self.case()?, g)?,
+            _ => {}
+        }
         let (doc, key) = (&mut self.doc, id.as_str());
         match record {
             Record::Victim(v) => reconcile_prop(doc, &obj, key, v),
@@ -202,6 +207,8 @@ impl CaseDoc {
             Record::Approval(v) => reconcile_prop(doc, &obj, key, v),
             Record::CaseLink(v) => reconcile_prop(doc, &obj, key, v),
             Record::InternationalRequest(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Identifier(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Group(v) => reconcile_prop(doc, &obj, key, v),
             Record::ProceduralDecision(v) => reconcile_prop(doc, &obj, key, v),
             Record::Measure(v) => reconcile_prop(doc, &obj, key, v),
             Record::Charge(v) => reconcile_prop(doc, &obj, key, v),
@@ -666,6 +673,8 @@ fn validate_record(record: &Record) -> Result<(), ModelError> {
         Record::Task(t) => non_empty("task title", &t.title),
         Record::CaseLink(l) => non_empty("linked case", &l.case_id),
         Record::InternationalRequest(r) => crate::international::validate(r),
+        Record::Timeline(e) => crate::places::validate(e),
+        Record::Identifier(i) => crate::network::validate_identifier(i),
         Record::ProceduralDecision(d) => court::validate_decision(d),
         Record::Measure(m) => court::validate_measure(m),
         Record::Charge(c) => court::validate_charge(c),

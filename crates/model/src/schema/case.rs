@@ -6,7 +6,8 @@ use super::{Expect, Form, Key, Rule, Schema};
 use crate::table::{join, rows_in};
 use crate::vocab::*;
 
-use Expect::{Bool, Char, Entries, Int, List, Record, Text, Uint};
+use crate::places::{MAX_LATITUDE, MAX_LONGITUDE};
+use Expect::{Bool, Char, Entries, Int, IntIn, List, Record, Text, Uint};
 
 pub(super) const STR: Expect = Expect::Str(Form::Any);
 const DATE: Expect = Expect::Str(Form::Date);
@@ -228,6 +229,11 @@ const SECTIONS: &[&[Rule]] = &[
         rule("timeline/*/description", STR),
         rule("timeline/*/person_ids", List),
         rule("timeline/*/person_ids/*", STR),
+        later("timeline/*/latitude_microdeg", IntIn(-MAX_LATITUDE, MAX_LATITUDE)),
+        later("timeline/*/longitude_microdeg", IntIn(-MAX_LONGITUDE, MAX_LONGITUDE)),
+        later("timeline/*/crosses_border", Bool),
+        later("timeline/*/border_point", STR),
+        later("timeline/*/transport", vocab(TransportMode::VOCABULARY)),
     ],
     &recorded!("timeline/*"),
     &[
@@ -341,6 +347,30 @@ const SECTIONS: &[&[Rule]] = &[
         opt("international_requests/*/response_on", DATE),
     ],
     &recorded!("international_requests/*"),
+    &[
+        later_collection("identifiers"),
+        rule("identifiers/*", Record),
+        rule("identifiers/*/kind", vocab(IdentifierKind::VOCABULARY)),
+        rule("identifiers/*/value", STR),
+        opt("identifiers/*/platform", STR),
+        opt("identifiers/*/person_id", STR),
+        opt("identifiers/*/source", STR),
+        opt("identifiers/*/note", STR),
+    ],
+    &recorded!("identifiers/*"),
+    &[
+        later_collection("groups"),
+        rule("groups/*", Record),
+        rule("groups/*/name", STR),
+        opt("groups/*/description", STR),
+        rule("groups/*/members", Entries(Key::Any)),
+        rule("groups/*/members/*", Record),
+        rule("groups/*/members/*/role", vocab(GroupRole::VOCABULARY)),
+        opt("groups/*/members/*/superior", STR),
+        rule("groups/*/countries", List),
+        rule("groups/*/countries/*", Expect::Str(Form::Country)),
+    ],
+    &recorded!("groups/*"),
     &[
         later_collection("procedural_decisions"),
         rule("procedural_decisions/*", Record),

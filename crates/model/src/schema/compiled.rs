@@ -181,6 +181,16 @@ impl Schema {
             | (Expect::Int, Written::Put(ScalarValue::Int(_)))
             | (Expect::Uint, Written::Put(ScalarValue::Uint(_)))
             | (Expect::Bool, Written::Put(ScalarValue::Boolean(_))) => true,
+            (Expect::IntIn(lo, hi), Written::Put(ScalarValue::Int(n))) => {
+                if !(lo..=hi).contains(n) {
+                    return Err(BadValue::Wrong {
+                        path: path.to_string(),
+                        expected: rule.describe(),
+                        found: "a signed integer out of that range",
+                    });
+                }
+                true
+            }
             (Expect::Str(form), Written::Put(ScalarValue::Str(s))) => {
                 if !form.accepts(s, path) {
                     return Err(BadValue::Wrong {

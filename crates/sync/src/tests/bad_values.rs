@@ -691,6 +691,11 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
                 person_ids: vec!["v2".into(), "s1".into()],
                 recorded_at: T0,
                 recorded_by: a.clone(),
+                latitude_microdeg: Some(43_238_949),
+                longitude_microdeg: Some(76_889_709),
+                crosses_border: Some(true),
+                border_point: Some("Korday".into()),
+                transport: Some(TransportMode::Road),
             }),
         ),
         (

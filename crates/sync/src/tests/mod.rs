@@ -25,6 +25,7 @@ mod review2;
 mod review3;
 mod review_h7;
 mod roster;
+mod route_records;
 mod scenario;
 mod session;
 mod weak_keys;

@@ -7,6 +7,8 @@ import type { CaseStatus } from "./CaseStatus";
 import type { CourtView } from "./CourtView";
 import type { EventView } from "./EventView";
 import type { EvidenceView } from "./EvidenceView";
+import type { GroupView } from "./GroupView";
+import type { IdentifierView } from "./IdentifierView";
 import type { InternationalRequestView } from "./InternationalRequestView";
 import type { InterviewView } from "./InterviewView";
 import type { MemberRef } from "./MemberRef";
@@ -45,6 +47,10 @@ prosecutor_qualifies: boolean, stages: Array<StageView>, assignment: Assignees, 
  * Links to other cases.
  */
 links: Array<CaseLinkView>, international_requests: Array<InternationalRequestView>, 
+/**
+ * Communication identifiers, their values masked.
+ */
+identifiers: Array<IdentifierView>, groups: Array<GroupView>, 
 /**
  * The prosecution and court phase.
  */

@@ -2,9 +2,37 @@
 import type { EventKind } from "./EventKind";
 import type { IsoDate } from "./IsoDate";
 import type { RecordId } from "./RecordId";
+import type { TransportMode } from "./TransportMode";
 
-export type EventInput = { kind: EventKind, date?: IsoDate | null, place: string, 
+/**
+ * An event of the trafficking route (HTCDS historic trafficking event).
+ */
+export type EventInput = { kind: EventKind, 
+/**
+ * YYYY-MM-DD
+ */
+date?: IsoDate | null, place: string, 
 /**
  * ISO 3166-1 alpha-2, any case; stored upper-case.
  */
-country?: string | null, description: string, person_ids: Array<RecordId>, };
+country?: string | null, description: string, 
+/**
+ * A victim, suspect or witness of the case (repeat for several)
+ */
+person_ids: Array<RecordId>, 
+/**
+ * Latitude in decimal degrees (WGS 84), e.g. 43.238949; with --longitude
+ */
+latitude?: number | null, 
+/**
+ * Longitude in decimal degrees (WGS 84), e.g. 76.889709; with --latitude
+ */
+longitude?: number | null, 
+/**
+ * The person crossed a state border on this leg
+ */
+crosses_border?: boolean | null, 
+/**
+ * The border crossing point, e.g. Korday
+ */
+border_point?: string | null, transport?: TransportMode | null, };

@@ -2,5 +2,10 @@
 import type { EventKind } from "./EventKind";
 import type { IsoDate } from "./IsoDate";
 import type { RecordId } from "./RecordId";
+import type { TransportMode } from "./TransportMode";
 
-export type EventView = { id: RecordId, kind: EventKind, date: IsoDate | null, place: string, country: string | null, description: string, };
+export type EventView = { id: RecordId, kind: EventKind, date: IsoDate | null, place: string, country: string | null, description: string, 
+/**
+ * Decimal degrees (WGS 84); never exported, shown to the team.
+ */
+latitude: number | null, longitude: number | null, crosses_border: boolean | null, border_point: string | null, transport: TransportMode | null, };
