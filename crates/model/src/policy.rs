@@ -161,6 +161,7 @@ const CASE_SECTIONS: &[&[Rule]] = &[
         rule("stages/*/closed_at", &[(LEADS, &[C, U]), (OPENERS, &[C])], "supervisors decide stage gates"),
         rule("stages/**", &[(LEADS, &[C, U]), (OPENERS, &[C])], "investigators open stages"),
         rule("header/qualification/**", &[(OPENERS, &[C, U, D])], "the legal qualification may be revised"),
+        rule("header/registry_number", &[(INV_SUP, &[C, U])], "the investigation records the case's number in the register"),
         rule("header/**", &[(OPENERS, &[C, U])], "case details"),
         rule("narrative/**", &[(INV, &[C, U, D])], "the narrative is the investigators' text"),
         rule("tasks/*/*/**", &[(OPENERS, &[C, U, D])], "investigators and supervisors plan tasks"),
@@ -282,6 +283,33 @@ pub struct Denial {
 
 impl Denial {
     pub const CODE: &'static str = "policy.denied";
+}
+
+/// Values only some roles may write, whatever the row of their field
+/// says: an indictment is approved, or returned for further
+/// investigation, by the prosecutor alone (rows do not look at values).
+/// Checked for local edits and, by the sync layer, for every write of an
+/// incoming change.
+pub fn may_write_value(role: Role, path: &DocPath, value: &crate::Scalar) -> Result<(), Denial> {
+    use crate::vocab::IndictmentStatus as S;
+    let reserved = match value {
+        crate::Scalar::Str(s) if path.matches("indictments/*/status") => [
+            S::Approved.doc_name(),
+            S::ReturnedForInvestigation.doc_name(),
+        ]
+        .contains(&s.as_str()),
+        crate::Scalar::Null => false,
+        _ => path.matches("indictments/*/approved_on"),
+    };
+    if reserved && role != P {
+        return Err(Denial {
+            role,
+            path: path.to_string(),
+            kind: WriteKind::Update,
+            why: "only the prosecutor approves an indictment or returns it for further investigation",
+        });
+    }
+    Ok(())
 }
 
 /// May `role` make a write of `kind` at `path` in a document of kind `doc`?

@@ -232,6 +232,43 @@ fn court_records_an_honest_device_refuses_to_make() {
         (
             "an admin's hearing",
             insert("he9", record("he1")),
+            admin.clone(),
+            "policy.denied",
+        ),
+        (
+            "an indictment approved by the investigator",
+            change("in1", |r| {
+                if let Record::Indictment(i) = r {
+                    i.status = IndictmentStatus::Approved;
+                }
+            }),
+            investigator(),
+            "policy.denied",
+        ),
+        (
+            "an indictment returned by the investigator",
+            Edit::Set {
+                path: "indictments/in1/status".parse().unwrap(),
+                value: IndictmentStatus::ReturnedForInvestigation.into(),
+            },
+            investigator(),
+            "policy.denied",
+        ),
+        (
+            "an approval's day written by the investigator",
+            Edit::Set {
+                path: "indictments/in1/approved_on".parse().unwrap(),
+                value: Scalar::Str("2026-04-05".into()),
+            },
+            investigator(),
+            "policy.denied",
+        ),
+        (
+            "the registry number set by the admin",
+            Edit::Set {
+                path: "header/registry_number".parse().unwrap(),
+                value: Scalar::Str("261500031000123".into()),
+            },
             admin,
             "policy.denied",
         ),

@@ -246,6 +246,14 @@ pub fn check_authority(
     if ctx.kind == DocKind::Case {
         crate::withdrawals::check(doc, change, &member, &writes)?;
         crate::qualification_role::check(doc, change, &writes)?;
+        for w in &writes {
+            if let caravan_model::schema::Written::Put(v) = &w.value
+                && let Some(value) = caravan_model::Scalar::from_automerge(v)
+            {
+                policy::may_write_value(role, &w.path, &value)
+                    .map_err(|d| Rejection::new(Refusal::PolicyDenied, d.to_string()))?;
+            }
+        }
     }
     if ctx.kind == DocKind::Team {
         crate::audit_anchor::check_own_head(&device, &writes)?;

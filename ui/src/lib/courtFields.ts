@@ -16,6 +16,9 @@ import {
 } from '$lib/vocab';
 import { choices, joinList, orBlank, type EditField } from '$lib/edit';
 
+/** Indictment statuses only the prosecutor sets (crates/model/src/policy.rs, `may_write_value`). */
+const PROSECUTORS_STATUSES = ['approved', 'returned_for_investigation'] as const;
+
 export const decisionBase = (id: string) => `procedural_decisions/${id}`;
 export function decisionFields(d: ProceduralDecisionView): EditField[] {
   return [
@@ -45,11 +48,16 @@ export function chargeFields(c: ChargeView): EditField[] {
 }
 
 export const indictmentBase = (id: string) => `indictments/${id}`;
-export function indictmentFields(i: IndictmentView): EditField[] {
+/** The prosecutor approves an indictment or returns it; the others see
+ *  those statuses only once the prosecutor has set them. */
+export const indictmentStatuses = (prosecutor: boolean, current?: string) =>
+  INDICTMENT_STATUSES.filter((s) => prosecutor || s === current || !(PROSECUTORS_STATUSES as readonly string[]).includes(s));
+
+export function indictmentFields(i: IndictmentView, prosecutor: boolean): EditField[] {
   return [
-    { field: 'status', label: t('court.status'), kind: 'select', value: i.status, options: choices(INDICTMENT_STATUSES, (s) => v('indictment_status', s)) },
+    { field: 'status', label: t('court.status'), kind: 'select', value: i.status, options: choices(indictmentStatuses(prosecutor, i.status), (s) => v('indictment_status', s)) },
     { field: 'signed_on', label: t('court.signed_on'), kind: 'date', value: orBlank(i.signed_on), optional: true },
-    { field: 'approved_on', label: t('court.approved_on'), kind: 'date', value: orBlank(i.approved_on), optional: true },
+    ...(prosecutor ? [{ field: 'approved_on', label: t('court.approved_on'), kind: 'date' as const, value: orBlank(i.approved_on), optional: true }] : []),
     { field: 'court', label: t('court.court'), kind: 'text', value: orBlank(i.court), optional: true },
     { field: 'sent_to_court_on', label: t('court.sent_to_court_on'), kind: 'date', value: orBlank(i.sent_to_court_on), optional: true },
     { field: 'note', label: t('court.note'), kind: 'text', value: orBlank(i.note), optional: true },

@@ -186,6 +186,14 @@ impl CaseDoc {
         if let Record::Review(r) = record {
             super::review::check_review(&self.case()?, r, by.author)?;
         }
+        if let Record::Indictment(i) = record {
+            let role = by.author.role;
+            policy::may_write_value(role, &path.key("status"), &i.status.into())?;
+            let approved = i
+                .approved_on
+                .map_or(Scalar::Null, |d| Scalar::Str(d.to_string()));
+            policy::may_write_value(role, &path.key("approved_on"), &approved)?;
+        }
         match record {
             Record::Identifier(i) => crate::network::check_identifier(&self.case()?, i)?,
             Record::Group(g) => crate::network::check_group(&self.case()?, g)?,
@@ -224,6 +232,7 @@ impl CaseDoc {
     fn set(&mut self, path: &DocPath, value: &Scalar, by: &By<'_>) -> Result<(), ModelError> {
         let (parent, key, kind) = self.scalar_to_set(path, value)?;
         by.allow_in_place(path, kind)?;
+        policy::may_write_value(by.author.role, path, value)?;
         attribution::judge(DocKind::Case, path, kind, false, Some(value), by.signer)?;
         if path.matches("header/jurisdiction") {
             match value {
@@ -257,6 +266,19 @@ impl CaseDoc {
             Ok((parent, key)) => Ok((parent, key, WriteKind::Update)),
             Err(ModelError::NotFound { what, id }) => {
                 use crate::schema::Expect;
+                // Fields with an edit of their own: an article's part and
+                // paragraph are part of its key, an attachment is recorded
+                // whole by `SetAttachment`.
+                const OWN_EDIT: &[&str] = &[
+                    "header/qualification/**",
+                    "charges/*/article/**",
+                    "evidence/*/attachment_name",
+                    "evidence/*/attachment_type",
+                    "evidence/*/attachment_size",
+                ];
+                if OWN_EDIT.iter().any(|p| path.matches(p)) {
+                    return Err(ModelError::NotFound { what, id });
+                }
                 let later = crate::schema::case().rule(path).is_some_and(|r| {
                     r.later
                         && !matches!(

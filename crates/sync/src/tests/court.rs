@@ -267,3 +267,89 @@ fn the_registry_number_is_the_investigations_to_set() {
         Some("261500031000123")
     );
 }
+
+#[test]
+fn only_the_prosecutor_approves_an_indictment() {
+    let (mut t, c1) = charged();
+    let a = member(&t.inv_a);
+    let drafted = Indictment {
+        status: IndictmentStatus::Drafted,
+        defendants: vec!["s1".into()],
+        charges: vec!["ch1".into()],
+        signed_on: None,
+        approved_on: None,
+        court: None,
+        sent_to_court_on: None,
+        note: None,
+        recorded_at: T0,
+        recorded_by: a.clone(),
+    };
+    insert(
+        &mut t.inv_a,
+        &c1,
+        "in1",
+        Record::Indictment(drafted.clone()),
+    );
+    send(&mut t.inv_a, &mut t.admin);
+    // The investigator approves their own draft with raw operations that
+    // name the values they replace: the policy row lets them write the
+    // field, the value is the prosecutor's.
+    type Attack = fn(&mut AutoCommit);
+    let attacks: &[(&str, Attack)] = &[
+        ("approved", |d| {
+            let in1 = obj(d, &["indictments", "in1"]);
+            d.put(&in1, "status", "Approved").unwrap();
+        }),
+        ("returned", |d| {
+            let in1 = obj(d, &["indictments", "in1"]);
+            d.put(&in1, "status", "ReturnedForInvestigation").unwrap();
+        }),
+        ("an approval's day", |d| {
+            let in1 = obj(d, &["indictments", "in1"]);
+            d.put(&in1, "approved_on", "2026-04-01").unwrap();
+        }),
+    ];
+    for (what, attack) in attacks {
+        let mut inv = copy_of(&mut t.inv_a);
+        forge(&mut inv, &c1, attack);
+        let mut admin = copy_of(&mut t.admin);
+        refused_as(
+            &send(&mut inv, &mut admin),
+            "policy.denied",
+            &format!("{what}: "),
+        );
+        assert_eq!(case_of(&admin, &c1).indictments["in1"], drafted, "{what}");
+    }
+    // Nor through the honest path.
+    let approve = Edit::Set {
+        path: "indictments/in1/status".parse().unwrap(),
+        value: IndictmentStatus::Approved.into(),
+    };
+    let err = t
+        .inv_a
+        .edit_case(&c1, approve.clone(), T0, catalog())
+        .unwrap_err();
+    assert!(err.to_string().contains("prosecutor"), "{err}");
+
+    // The prosecutor's approval lands everywhere.
+    send(&mut t.admin, &mut t.prosecutor);
+    t.prosecutor.edit_case(&c1, approve, T0, catalog()).unwrap();
+    let report = send(&mut t.prosecutor, &mut t.admin);
+    assert!(report.quarantined.is_empty(), "{:?}", report.quarantined);
+    assert_eq!(
+        case_of(&t.admin, &c1).indictments["in1"].status,
+        IndictmentStatus::Approved
+    );
+}
+
+#[test]
+fn an_admin_does_not_set_the_registry_number() {
+    let (mut t, c1) = charged();
+    forge(&mut t.admin, &c1, |d| {
+        let header = obj(d, &["header"]);
+        d.put(&header, "registry_number", "000000000000000")
+            .unwrap();
+    });
+    refused(&send(&mut t.admin, &mut t.inv_a), "policy.denied");
+    assert_eq!(case_of(&t.inv_a, &c1).header.registry_number, None);
+}
