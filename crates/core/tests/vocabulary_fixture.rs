@@ -1,0 +1,184 @@
+//! `vocabulary-1`: a vault written before the vocabularies that stand for
+//! HTCDS fields took HTCDS 2.0's values and multiplicity. It holds a case
+//! whose victims and suspects use every value those vocabularies had, set
+//! the way a person sets them (by id, through `set_field` and `set_list`),
+//! and two referrals as they were recorded then.
+
+use std::path::Path;
+
+use caravan_core::model::{ReferralDirection, Role};
+use caravan_core::*;
+
+use crate::fixtures::{TEAM, open, put_away, stored};
+use crate::util::*;
+
+pub(crate) const REFERENCE: &str = "KZ-2026-0003";
+
+/// Every value of the vocabularies as they were, by id.
+pub(crate) const SEXES: [&str; 4] = ["female", "male", "other", "unknown"];
+pub(crate) const STATUSES: [&str; 3] = ["possible", "actual", "not_a_victim"];
+pub(crate) const DECIDED_BY: [&str; 5] = [
+    "police",
+    "ngo",
+    "court_or_prosecution",
+    "social_services",
+    "other",
+];
+pub(crate) const EXPLOITATION: [&str; 11] = [
+    "forced_labour",
+    "sexual_exploitation",
+    "child_labour",
+    "forced_marriage",
+    "servitude",
+    "forced_military",
+    "organ_removal",
+    "forced_begging",
+    "forced_adoption",
+    "surrogacy",
+    "other",
+];
+pub(crate) const CONTROL: [&str; 17] = [
+    "debt_bondage",
+    "takes_earnings",
+    "restricts_financial_access",
+    "threats_of_violence",
+    "psychological_abuse",
+    "physical_abuse",
+    "sexual_abuse",
+    "false_promises",
+    "psychoactive_substance",
+    "restricts_movement",
+    "restricts_medical_care",
+    "excessive_working_hours",
+    "threats_law_enforcement",
+    "withholds_necessities",
+    "withholds_documents",
+    "threats_to_family",
+    "other",
+];
+pub(crate) const RECRUITMENT: [&str; 9] = [
+    "workplace",
+    "school",
+    "online_social_network",
+    "online_advertisement",
+    "print_or_broadcast_advertisement",
+    "family",
+    "friend",
+    "intermediary",
+    "other",
+];
+pub(crate) const ROLES: [&str; 8] = [
+    "recruiter",
+    "transporter",
+    "broker",
+    "exploiter",
+    "smuggler",
+    "kidnapper",
+    "financier",
+    "other",
+];
+/// The victims' citizenship, one each (victim `i` has `CITIZENSHIP[i % 3]`).
+pub(crate) const CITIZENSHIP: [&str; 3] = ["kz", "UZ", "tj"];
+
+/// The victims' pseudonyms: one victim per recruitment method.
+pub(crate) fn victim(i: usize) -> String {
+    format!("V-{}", i + 1)
+}
+
+/// Aibek's and Dana's vaults (two investigators of the team, both holding
+/// the case, Dana by a grant): one case with nine victims (V-1 … V-9), the `i`-th
+/// recruited by `RECRUITMENT[i]`, of sex `SEXES[i % 4]`, status
+/// `STATUSES[i % 3]` decided by `DECIDED_BY[i % 5]`; V-1 with every type
+/// of exploitation and every method of control; two suspects, S-1 with
+/// every role and citizenship UZ, S-2 with none; an incoming and an
+/// outgoing referral of V-1.
+pub(crate) fn write_vocabulary_1(dir: &Path) {
+    let work = tempfile::tempdir().unwrap();
+    let mut admin = founder(work.path(), TEAM);
+    let mut inv = enrol(&mut admin, &dir.join("aibek"), "Aibek", Role::Investigator);
+    swap(&mut admin, &mut inv);
+    let mut dana = enrol(&mut admin, &dir.join("dana"), "Dana", Role::Investigator);
+    let case = open_case(&mut inv, REFERENCE, "Vocabularies before HTCDS 2.0");
+    let mut victims = vec![];
+    for (i, recruitment) in RECRUITMENT.iter().enumerate() {
+        let input = PersonInput::new(PersonKind::Victim, &victim(i), &format!("Victim {i}"));
+        let id = inv.add_person(&case, input).unwrap();
+        let set = |inv: &mut Workspace, field: &str, value: &str| {
+            inv.set_field(&case, &format!("victims/{id}/{field}"), value)
+                .unwrap();
+        };
+        // A victim is recorded of unknown sex, a possible victim: only
+        // other values are set (setting a field to what it holds is no edit).
+        if SEXES[i % 4] != "unknown" {
+            set(&mut inv, "sex", SEXES[i % 4]);
+        }
+        if STATUSES[i % 3] != "possible" {
+            set(&mut inv, "status", STATUSES[i % 3]);
+        }
+        set(&mut inv, "status_decided_by", DECIDED_BY[i % 5]);
+        set(&mut inv, "recruitment", recruitment);
+        set(&mut inv, "citizenship", CITIZENSHIP[i % 3]);
+        victims.push(id);
+    }
+    let list = |values: &[&str]| values.iter().map(|v| v.to_string()).collect();
+    let first = &victims[0];
+    inv.set_list(
+        &case,
+        &format!("victims/{first}/exploitation"),
+        list(&EXPLOITATION),
+    )
+    .unwrap();
+    inv.set_list(
+        &case,
+        &format!("victims/{first}/control_methods"),
+        list(&CONTROL),
+    )
+    .unwrap();
+    let s1 = inv
+        .add_person(
+            &case,
+            PersonInput::new(PersonKind::Suspect, "S-1", "Ерлан Жумабаев"),
+        )
+        .unwrap();
+    inv.set_list(&case, &format!("suspects/{s1}/roles"), list(&ROLES))
+        .unwrap();
+    inv.set_field(&case, &format!("suspects/{s1}/citizenship"), "uz")
+        .unwrap();
+    inv.add_person(
+        &case,
+        PersonInput::new(PersonKind::Suspect, "S-2", "Unknown driver"),
+    )
+    .unwrap();
+    for (direction, organisation) in [
+        (ReferralDirection::Incoming, "Hotline 116"),
+        (ReferralDirection::Outgoing, "Shelter Sana Sezim"),
+    ] {
+        let referral = ReferralInput {
+            person_id: first.clone(),
+            direction,
+            organisation: organisation.into(),
+            date: None,
+            reason: format!("Referred by {organisation}"),
+        };
+        inv.add_referral(&case, referral).unwrap();
+    }
+    swap(&mut inv, &mut admin);
+    let (dana_id, _) = dana.me().unwrap();
+    admin.grant(&case, &dana_id, true).unwrap();
+    swap(&mut admin, &mut dana);
+    swap(&mut admin, &mut inv);
+    put_away([inv, dana]);
+}
+
+#[test]
+fn this_build_reads_the_vocabularies_an_earlier_one_wrote() {
+    let tmp = stored("vocabulary-1", write_vocabulary_1);
+    let mut inv = open(tmp.path(), "aibek");
+    inv.audit_verify().unwrap();
+    let cases = inv.list_cases(&CaseFilter::default()).unwrap();
+    assert!(cases.unreadable.is_empty(), "{:?}", cases.unreadable);
+    let case = inv.show_case(&cases.cases[0].id).unwrap();
+    assert_eq!(case.reference, REFERENCE);
+    assert_eq!(case.people.len(), 11);
+    assert_eq!(case.referrals.len(), 2);
+}
