@@ -286,7 +286,7 @@ fn people(case: &Case, names: &Names) -> Vec<PersonView> {
         recruitment: v.recruitment,
         sex: Some(v.sex),
         age_at_trafficking: v.age_at_trafficking,
-        citizenship: v.citizenship.clone(),
+        citizenship: v.citizenship.as_ref().map(|c| c.to_ascii_uppercase()),
         languages: once_each(&v.languages),
         exploitation: once_each(&v.exploitation),
         control_methods: once_each(&v.control_methods),
@@ -299,7 +299,7 @@ fn people(case: &Case, names: &Names) -> Vec<PersonView> {
         )
     });
     let suspects = case.suspects.iter().map(|(id, s)| PersonView {
-        citizenship: s.citizenship.clone(),
+        citizenship: s.citizenship.as_ref().map(|c| c.to_ascii_uppercase()),
         roles: once_each(&s.roles),
         ..person(
             id,

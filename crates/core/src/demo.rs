@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use caravan_model::{
-    EvidenceKind, Exploitation, ItemStatus, LegalBasis, RequestKind, RequestStatus, Role, Sex,
+    EvidenceKind, Exploitation, Gender, ItemStatus, LegalBasis, RequestKind, RequestStatus, Role,
     Stage,
 };
 use caravan_vault::Passphrase;
@@ -232,7 +232,7 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
     let (cyr, lat) = VICTIMS[rng.gen_range(0..VICTIMS.len())];
     let mut victim = PersonInput::new(PersonKind::Victim, "V-1", cyr);
     victim.other_names = Some(lat.into());
-    victim.sex = Sex::Female;
+    victim.sex = Gender::Feminine;
     victim.age_at_trafficking = Some(rng.gen_range(16..30));
     victim.citizenship = Some("UZ".into());
     victim.exploitation = vec![Exploitation::ForcedLabour];

@@ -1,5 +1,5 @@
 //! Typing a field value given as text (command line, form field) by what
-//! the field holds now, so `case edit … victims/v1/status actual` stores
+//! the field holds now, so `case edit … victims/v1/status actual_victim_of_trafficking` stores
 //! the vocabulary's document name and `… age_at_trafficking 17` a number.
 
 use automerge::{AutoCommit, ReadDoc, ScalarValue, Value};
@@ -81,7 +81,7 @@ pub(crate) fn vocabulary_name(
         TraffickingStatus,
         StatusDecidedBy,
         RecruitmentMethod,
-        Sex,
+        Gender,
         EvidenceKind,
         PeaceStage,
         Stage,
@@ -144,7 +144,7 @@ macro_rules! every_vocabulary {
             Decision,
             RiskSubject,
             ReferralDirection,
-            Sex,
+            Gender,
             CaseLinkKind,
             RequestKind,
             NoticeColour,

@@ -8,8 +8,8 @@
 //! none.
 
 use caravan_model::{
-    CaseStatus, ControlMethod, Date, EventKind, EvidenceKind, Exploitation, ItemStatus,
-    PerpetratorRole, RecruitmentMethod, ReferralDirection, RiskSubject, Sex, Stage,
+    CaseStatus, ControlMethod, Date, EventKind, EvidenceKind, Exploitation, Gender, ItemStatus,
+    PerpetratorRole, RecruitmentMethod, ReferralDirection, RiskSubject, Stage,
 };
 use serde::Deserialize;
 
@@ -255,8 +255,16 @@ pub struct PersonInput {
     pub contact: Option<String>,
     #[cfg_attr(feature = "clap", arg(long))]
     pub address: Option<String>,
-    #[cfg_attr(feature = "clap", arg(long, default_value = "unknown"))]
-    pub sex: Sex,
+    /// Gender (HTCDS), e.g. feminine
+    #[cfg_attr(
+        feature = "clap",
+        arg(
+            long,
+            visible_alias = "gender",
+            default_value = "non_specified_unknown"
+        )
+    )]
+    pub sex: Gender,
     /// Age at the time of trafficking
     #[cfg_attr(feature = "clap", arg(long = "age"))]
     pub age_at_trafficking: Option<u64>,
@@ -277,7 +285,7 @@ pub struct PersonInput {
     pub control_methods: Vec<ControlMethod>,
     #[cfg_attr(feature = "clap", arg(long))]
     pub recruitment: Option<RecruitmentMethod>,
-    /// Suspect's role (repeatable), e.g. recruiter
+    /// Suspect's role (repeatable), e.g. recruiter_or_intermediary
     #[serde(default)]
     #[cfg_attr(feature = "clap", arg(long = "role"))]
     pub roles: Vec<PerpetratorRole>,
@@ -307,7 +315,7 @@ impl PersonInput {
     pub fn fits_kind(&self) -> Result<()> {
         use PersonKind::{Suspect, Victim, Witness};
         let given: [(&str, bool, &[PersonKind]); 9] = [
-            ("sex", self.sex != Sex::Unknown, &[Victim]),
+            ("sex", self.sex != Gender::NonSpecifiedUnknown, &[Victim]),
             (
                 "age_at_trafficking",
                 self.age_at_trafficking.is_some(),
@@ -360,7 +368,7 @@ impl PersonInput {
             document_numbers: None,
             contact: None,
             address: None,
-            sex: Sex::Unknown,
+            sex: Gender::NonSpecifiedUnknown,
             age_at_trafficking: None,
             citizenship: None,
             languages: Vec::new(),

@@ -141,7 +141,7 @@ impl Workspace {
                 age_at_trafficking: p.age_at_trafficking,
                 citizenship: citizenship.clone(),
                 languages: p.languages.clone(),
-                status: TraffickingStatus::Possible,
+                status: TraffickingStatus::PossibleVictimOfTrafficking,
                 status_decided_by: None,
                 exploitation: p.exploitation.clone(),
                 control_methods: p.control_methods.clone(),

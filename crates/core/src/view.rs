@@ -5,9 +5,9 @@
 //! a [`RevealedIdentity`], and writes the audit entry first.
 
 use caravan_model::{
-    CaseStatus, ControlMethod, Date, Decision, EventKind, EvidenceKind, Exploitation, LegalArticle,
-    PeaceStage, PerpetratorRole, RecruitmentMethod, ReferralDirection, ReviewKind, RiskSubject,
-    Role, Sex, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
+    CaseStatus, ControlMethod, Date, Decision, EventKind, EvidenceKind, Exploitation, Gender,
+    LegalArticle, PeaceStage, PerpetratorRole, RecruitmentMethod, ReferralDirection, ReviewKind,
+    RiskSubject, Role, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
 };
 use serde::{Deserialize, Serialize};
 
@@ -173,7 +173,7 @@ pub struct PersonView {
     pub status_decided_by: Option<StatusDecidedBy>,
     /// Victims: how they were recruited, when known.
     pub recruitment: Option<RecruitmentMethod>,
-    pub sex: Option<Sex>,
+    pub sex: Option<Gender>,
     pub age_at_trafficking: Option<u64>,
     /// ISO 3166-1 alpha-2, upper case.
     pub citizenship: Option<String>,

@@ -287,12 +287,12 @@ fn details_a_persons_kind_does_not_keep_are_refused_not_dropped() {
         ),
         (
             PersonKind::Suspect,
-            |p| p.sex = model::Sex::Male,
+            |p| p.sex = model::Gender::Masculine,
             Some("sex"),
         ),
         (
             PersonKind::Victim,
-            |p| p.roles = vec![model::PerpetratorRole::Recruiter],
+            |p| p.roles = vec![model::PerpetratorRole::RecruiterOrIntermediary],
             Some("roles"),
         ),
         (

@@ -172,13 +172,183 @@ pub(crate) fn write_vocabulary_1(dir: &Path) {
 
 #[test]
 fn this_build_reads_the_vocabularies_an_earlier_one_wrote() {
+    use model::{
+        ControlMethod as C, Exploitation as E, Gender as G, PerpetratorRole as P,
+        RecruitmentMethod as R, StatusDecidedBy as D, TraffickingStatus as T,
+    };
     let tmp = stored("vocabulary-1", write_vocabulary_1);
     let mut inv = open(tmp.path(), "aibek");
     inv.audit_verify().unwrap();
     let cases = inv.list_cases(&CaseFilter::default()).unwrap();
     assert!(cases.unreadable.is_empty(), "{:?}", cases.unreadable);
-    let case = inv.show_case(&cases.cases[0].id).unwrap();
+    let id = cases.cases[0].id.clone();
+    let case = inv.show_case(&id).unwrap();
     assert_eq!(case.reference, REFERENCE);
     assert_eq!(case.people.len(), 11);
     assert_eq!(case.referrals.len(), 2);
+
+    // Every earlier value reads as its HTCDS value, or as itself where
+    // HTCDS has none (a legacy value): none is lost.
+    let genders = [G::Feminine, G::Masculine, G::Other, G::NonSpecifiedUnknown];
+    let statuses = [
+        T::PossibleVictimOfTrafficking,
+        T::ActualVictimOfTrafficking,
+        T::NotAVictimOfTrafficking,
+    ];
+    let deciders = [
+        D::Police,
+        D::NGO,
+        D::CourtOrProsecution,
+        D::NonPoliceGovernmentalOrganization,
+        D::Other,
+    ];
+    let recruitment = [
+        R::AtWork,
+        R::AtAnEducationalInstitution,
+        R::ThroughOnlineSocialNetworks,
+        R::ThroughAnOnlineAdvertisement,
+        R::PrintOrBroadcastAdvertisement,
+        R::ThroughFamilyOrFamilyEvents,
+        R::ThroughFriendsOrSocialEvents,
+        R::Intermediary,
+        R::Other,
+    ];
+    let citizenship = ["KZ", "UZ", "TJ"];
+    for (i, method) in recruitment.iter().enumerate() {
+        let p = case
+            .people
+            .iter()
+            .find(|p| p.pseudonym == victim(i))
+            .unwrap();
+        let read = (
+            p.sex,
+            p.status,
+            p.status_decided_by,
+            p.recruitment,
+            p.citizenship.as_deref(),
+        );
+        let want = (
+            Some(genders[i % 4]),
+            Some(statuses[i % 3]),
+            Some(deciders[i % 5]),
+            Some(*method),
+            Some(citizenship[i % 3]),
+        );
+        assert_eq!(read, want, "{}", victim(i));
+    }
+    assert!(G::Other.is_legacy() && R::Intermediary.is_legacy());
+    let v1 = case.people.iter().find(|p| p.pseudonym == "V-1").unwrap();
+    assert_eq!(
+        v1.exploitation,
+        [
+            E::ForcedLabour,
+            E::SexualExploitation,
+            E::ChildLabour,
+            E::ForcedMarriage,
+            E::Servitude,
+            E::ForcedMilitaryByNonStateActors,
+            E::OrganRemoval,
+            E::ForcedBegging,
+            E::ForcedAdoption,
+            E::Surrogacy,
+            E::Other,
+        ]
+    );
+    let control = [
+        C::DebtBondage,
+        C::TakesEarnings,
+        C::RestrictsFinancialAccess,
+        C::PhysicalThreats,
+        C::PsychologicalAbuse,
+        C::PhysicalAbuse,
+        C::SexualAbuse,
+        C::FalsePromises,
+        C::PsychoactiveSubstance,
+        C::RestrictsMovement,
+        C::RestrictsMedicalCare,
+        C::ExcessiveWorkingHours,
+        C::ThreatsLawEnforcement,
+        C::WithholdsNecessities,
+        C::WithholdsDocuments,
+        C::ThreatensChildrenFamily,
+        C::Other,
+    ];
+    assert_eq!(v1.control_methods, control);
+    let s1 = case.people.iter().find(|p| p.pseudonym == "S-1").unwrap();
+    assert_eq!(
+        s1.roles,
+        [
+            P::RecruiterOrIntermediary,
+            P::Transporter,
+            P::BrokerTravelAgent,
+            P::Exploiter,
+            P::Smuggler,
+            P::Kidnapper,
+            P::Financier,
+            P::Other,
+        ]
+    );
+    assert_eq!(s1.citizenship.as_deref(), Some("UZ"));
+
+    let v1_id = v1.id.clone();
+    let s1_id = s1.id.clone();
+
+    // It takes new work, and two investigators' concurrent edits of the
+    // victim merge: Aibek replaces a renamed value by a new one and keeps
+    // the legacy one, Dana decides the status and adds a method of control.
+    let mut dana = open(tmp.path(), "dana");
+    let control_path = format!("victims/{v1_id}/control_methods");
+    let ids = |values: &[C]| values.iter().map(|c| c.id().to_string()).collect();
+    let aibeks: Vec<C> = control
+        .iter()
+        .copied()
+        .filter(|c| *c != C::PhysicalThreats)
+        .collect();
+    inv.set_list(&id, &control_path, ids(&aibeks)).unwrap();
+    inv.set_field(&id, &format!("victims/{v1_id}/sex"), "transgender_feminine")
+        .unwrap();
+    inv.set_list(
+        &id,
+        &format!("suspects/{s1_id}/roles"),
+        vec!["financier".into(), "abuser".into()],
+    )
+    .unwrap();
+    let danas: Vec<C> = control.iter().copied().filter(|c| *c != C::Other).collect();
+    dana.set_list(&id, &control_path, ids(&danas)).unwrap();
+    dana.set_field(
+        &id,
+        &format!("victims/{v1_id}/status"),
+        "actual_victim_of_trafficking",
+    )
+    .unwrap();
+    dana.set_field(
+        &id,
+        &format!("victims/{v1_id}/status_decided_by"),
+        "court_or_prosecution",
+    )
+    .unwrap();
+    let report = swap(&mut inv, &mut dana);
+    assert!(report.quarantined.is_empty(), "{report:?}");
+    let report = swap(&mut dana, &mut inv);
+    assert!(report.quarantined.is_empty(), "{report:?}");
+    let merged: Vec<C> = control
+        .iter()
+        .copied()
+        .filter(|c| ![C::PhysicalThreats, C::Other].contains(c))
+        .collect();
+    for ws in [&mut inv, &mut dana] {
+        let case = ws.show_case(&id).unwrap();
+        let v1 = case.people.iter().find(|p| p.id == v1_id).unwrap();
+        assert_eq!(v1.control_methods, merged);
+        assert_eq!(
+            (v1.sex, v1.status, v1.status_decided_by),
+            (
+                Some(G::TransgenderFeminine),
+                Some(T::ActualVictimOfTrafficking),
+                Some(D::CourtOrProsecution)
+            )
+        );
+        let s1 = case.people.iter().find(|p| p.id == s1_id).unwrap();
+        assert_eq!(s1.roles, [P::Financier, P::Abuser]);
+    }
 }

@@ -179,7 +179,7 @@ pub struct Victim {
     pub identity: Identity,
     /// Name used in the case file and exports instead of the real name.
     pub pseudonym: String,
-    pub sex: Sex,
+    pub sex: Gender,
     pub age_at_trafficking: Option<u64>,
     /// ISO 3166-1 alpha-2.
     pub citizenship: Option<String>,

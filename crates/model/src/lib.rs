@@ -49,7 +49,7 @@ pub use policy::{DocKind, WriteKind};
 pub use scalar::Scalar;
 pub use vocab::{
     CaseLinkKind, CaseStatus, ControlMethod, Decision, EventKind, EvidenceKind, Exploitation,
-    ItemKind, ItemStatus, LegalBasis, NoticeColour, PeaceStage, PerpetratorRole, RecruitmentMethod,
-    ReferralDirection, RequestKind, RequestStatus, ReviewKind, RiskSubject, Role, Sex, Stage,
-    StageStatus, StatusDecidedBy, TraffickingStatus,
+    Gender, ItemKind, ItemStatus, LegalBasis, NoticeColour, PeaceStage, PerpetratorRole,
+    RecruitmentMethod, ReferralDirection, RequestKind, RequestStatus, ReviewKind, RiskSubject,
+    Role, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
 };

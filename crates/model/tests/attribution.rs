@@ -29,7 +29,7 @@ fn suspect(by: &Author) -> Record {
     Record::Suspect(Suspect {
         identity: named("Suspect"),
         pseudonym: "S-1".into(),
-        roles: vec![PerpetratorRole::Recruiter],
+        roles: vec![PerpetratorRole::RecruiterOrIntermediary],
         citizenship: None,
         recorded_at: by.at,
         recorded_by: by.member.clone(),

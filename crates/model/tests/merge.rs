@@ -360,7 +360,7 @@ fn arb_victim() -> impl Strategy<Value = Victim> {
                     ..Default::default()
                 },
                 pseudonym: p,
-                sex: Sex::Unknown,
+                sex: Gender::NonSpecifiedUnknown,
                 age_at_trafficking: age,
                 citizenship: Some("KG".into()),
                 languages: vec!["kir".into()],

@@ -60,7 +60,7 @@ fn sample_case() -> Case {
             )
         })
         .collect();
-    let victims = Sex::ALL
+    let victims = Gender::ALL
         .iter()
         .enumerate()
         .map(|(i, sex)| {
@@ -74,10 +74,10 @@ fn sample_case() -> Case {
                     citizenship: Some("UZ".into()),
                     languages: vec!["uzb".into(), "rus".into()],
                     status: TraffickingStatus::ALL[i % TraffickingStatus::ALL.len()],
-                    status_decided_by: Some(StatusDecidedBy::ALL[i]),
+                    status_decided_by: Some(StatusDecidedBy::ALL[i % StatusDecidedBy::ALL.len()]),
                     exploitation: Exploitation::ALL.to_vec(),
                     control_methods: ControlMethod::ALL.to_vec(),
-                    recruitment: Some(RecruitmentMethod::ALL[i]),
+                    recruitment: Some(RecruitmentMethod::ALL[i % RecruitmentMethod::ALL.len()]),
                     recorded_at: at,
                     recorded_by: "inv-1".into(),
                 },
@@ -95,11 +95,11 @@ fn sample_case() -> Case {
                         Victim {
                             identity: identity("Another"),
                             pseudonym: format!("W-{i}"),
-                            sex: Sex::Unknown,
+                            sex: Gender::NonSpecifiedUnknown,
                             age_at_trafficking: Some(30),
                             citizenship: Some("KG".into()),
                             languages: vec!["kir".into()],
-                            status: TraffickingStatus::Actual,
+                            status: TraffickingStatus::ActualVictimOfTrafficking,
                             status_decided_by: Some(*by),
                             exploitation: vec![Exploitation::Other],
                             control_methods: vec![ControlMethod::Other],
@@ -116,12 +116,12 @@ fn sample_case() -> Case {
                 Victim {
                     identity: identity("Recruited"),
                     pseudonym: format!("R-{i}"),
-                    sex: Sex::Female,
+                    sex: Gender::Feminine,
                     age_at_trafficking: Some(22),
                     citizenship: Some("TJ".into()),
                     languages: vec!["tgk".into()],
-                    status: TraffickingStatus::Possible,
-                    status_decided_by: Some(StatusDecidedBy::Ngo),
+                    status: TraffickingStatus::PossibleVictimOfTrafficking,
+                    status_decided_by: Some(StatusDecidedBy::NGO),
                     exploitation: vec![Exploitation::ForcedLabour],
                     control_methods: vec![ControlMethod::DebtBondage],
                     recruitment: Some(*how),
@@ -643,7 +643,7 @@ fn wrong_values_are_refused() {
         ("victims/v1/exploitation/0", make(ObjType::Map), false),
         ("victims/v1/languages/0", str_("kaz"), true),
         ("victims/v1/languages/0", Written::Put(S::Uint(1)), false),
-        ("suspects/s1/roles/0", str_("Recruiter"), true),
+        ("suspects/s1/roles/0", str_("RecruiterOrIntermediary"), true),
         ("suspects/s1/roles/0", str_("Boss"), false),
         // Text: strings inserted or removed, nothing else.
         ("narrative/0", str_("a"), true),

@@ -127,7 +127,7 @@ const SECTIONS: &[&[Rule]] = &[
     &identity!("victims/*"),
     &[
         rule("victims/*/pseudonym", STR),
-        rule("victims/*/sex", vocab(Sex::VOCABULARY)),
+        rule("victims/*/sex", vocab(Gender::VOCABULARY)),
         opt("victims/*/age_at_trafficking", Uint),
         opt("victims/*/citizenship", STR),
         rule("victims/*/languages", List),

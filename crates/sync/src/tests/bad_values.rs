@@ -617,11 +617,11 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
             Record::Victim(Victim {
                 identity: full_identity.clone(),
                 pseudonym: "V-2".into(),
-                sex: Sex::Male,
+                sex: Gender::Masculine,
                 age_at_trafficking: Some(16),
                 citizenship: Some("KG".into()),
                 languages: vec!["kir".into(), "rus".into()],
-                status: TraffickingStatus::Actual,
+                status: TraffickingStatus::ActualVictimOfTrafficking,
                 status_decided_by: Some(StatusDecidedBy::CourtOrProsecution),
                 exploitation: vec![Exploitation::ForcedLabour, Exploitation::ForcedBegging],
                 control_methods: vec![ControlMethod::WithholdsDocuments],
@@ -635,7 +635,10 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
             Record::Suspect(Suspect {
                 identity: full_identity.clone(),
                 pseudonym: "S-1".into(),
-                roles: vec![PerpetratorRole::Recruiter, PerpetratorRole::Exploiter],
+                roles: vec![
+                    PerpetratorRole::RecruiterOrIntermediary,
+                    PerpetratorRole::Exploiter,
+                ],
                 citizenship: Some("KZ".into()),
                 recorded_at: T0,
                 recorded_by: a.clone(),
@@ -761,7 +764,10 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
         set_field("header/title", "Garment workshop, second site"),
         set_field("header/jurisdiction", "KG"),
         set_field("header/status", CaseStatus::FollowUp),
-        set_field("victims/v2/status", TraffickingStatus::Possible),
+        set_field(
+            "victims/v2/status",
+            TraffickingStatus::PossibleVictimOfTrafficking,
+        ),
         set_field("victims/v2/age_at_trafficking", 17u64),
         set_field("victims/v2/identity/birth_date", date("2001-05-18")),
         set_field("victims/v2/identity/other_names", Scalar::Null),
