@@ -263,6 +263,9 @@ fn person(
         relation: None,
         recorded_at: recorded.0,
         recorded_by: names.member(recorded.1),
+        forced_labour_industry: None,
+        relationship_to_trafficker: None,
+        public_official: false,
     }
 }
 
@@ -290,6 +293,8 @@ fn people(case: &Case, names: &Names) -> Vec<PersonView> {
         languages: once_each(&v.languages),
         exploitation: once_each(&v.exploitation),
         control_methods: once_each(&v.control_methods),
+        forced_labour_industry: v.forced_labour_industry,
+        relationship_to_trafficker: v.relationship_to_trafficker,
         ..person(
             id,
             PersonKind::Victim,
@@ -301,6 +306,7 @@ fn people(case: &Case, names: &Names) -> Vec<PersonView> {
     let suspects = case.suspects.iter().map(|(id, s)| PersonView {
         citizenship: s.citizenship.as_ref().map(|c| c.to_ascii_uppercase()),
         roles: once_each(&s.roles),
+        public_official: s.public_official,
         ..person(
             id,
             PersonKind::Suspect,
@@ -437,6 +443,11 @@ fn referrals(case: &Case) -> Vec<ReferralView> {
             date: r.date,
             reason: r.reason.clone(),
             outcome: r.outcome.clone(),
+            organisation_type: r.organisation_type,
+            htcds_reason: r.htcds_reason,
+            status: r.status,
+            consent_given: r.consent_given,
+            consent_date: r.consent_date,
         })
         .collect()
 }

@@ -294,7 +294,19 @@ impl Workspace {
             .replica()?
             .case(case_id)
             .ok_or(CoreError::not_found("case", case_id))?;
-        let current = crate::field_text::scalar_at(doc.automerge(), path);
+        // A citizenship is a country code, stored in capitals.
+        if matches!(path.segments().last(), Some(Seg::Key(k)) if k == "citizenship") {
+            let code = crate::field_text::country_code(&path.to_string(), Some(value))?;
+            return Ok(code.map_or(Scalar::Null, Scalar::Str));
+        }
+        // A field added after the record was made is absent until first
+        // set: typed by what the schema says it holds.
+        let current = crate::field_text::scalar_at(doc.automerge(), path).or_else(|| {
+            match caravan_model::schema::case().rule(path).map(|r| r.expect) {
+                Some(caravan_model::schema::Expect::Bool) => Some(Scalar::Bool(false)),
+                _ => Some(Scalar::Null),
+            }
+        });
         Ok(match current {
             Some(Scalar::Bool(_)) => match value {
                 "true" | "yes" => Scalar::Bool(true),

@@ -5,6 +5,8 @@
 use automerge::{AutoCommit, ReadDoc, ScalarValue, Value};
 use caravan_model::*;
 
+use crate::error::{CoreError, Result};
+
 /// The scalar at `path`, if there is one.
 pub(crate) fn scalar_at(doc: &AutoCommit, path: &DocPath) -> Option<Scalar> {
     let (last, parents) = path.segments().split_last()?;
@@ -63,6 +65,11 @@ pub(crate) fn vocabulary_name(
         "international_requests/*/notice" => NoticeColour,
         "international_requests/*/legal_basis" => LegalBasis,
         "international_requests/*/status" => RequestStatus,
+        "victims/*/forced_labour_industry" => ForcedLabourIndustry,
+        "victims/*/relationship_to_trafficker" => RelationshipToTrafficker,
+        "referrals/*/organisation_type" => OrganisationType,
+        "referrals/*/htcds_reason" => ReferralReason,
+        "referrals/*/status" => ReferralStatus,
     );
     macro_rules! try_vocab {
         ($($v:ty),+) => {
@@ -150,6 +157,13 @@ macro_rules! every_vocabulary {
             NoticeColour,
             LegalBasis,
             RequestStatus,
+            ForcedLabourIndustry,
+            SexualExploitationType,
+            RelationshipToTrafficker,
+            WebsiteOrApp,
+            OrganisationType,
+            ReferralReason,
+            ReferralStatus,
         )
     };
 }
@@ -170,6 +184,22 @@ pub(crate) fn vocabulary_at(path: &DocPath) -> Option<caravan_model::schema::Voc
         caravan_model::schema::Expect::Vocab(v) => Some(v),
         _ => None,
     }
+}
+
+/// A country as every front end stores it: two letters of ISO 3166-1,
+/// upper-case (`kz`, ` KZ ` → `KZ`); blank is none. Done here, once, so the
+/// CLI and the app store the same value.
+pub(crate) fn country_code(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if v.len() != 2 || !v.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(CoreError::invalid(
+            field,
+            "must be a two-letter country code (ISO 3166), such as KZ or UZ",
+        ));
+    }
+    Ok(Some(v.to_ascii_uppercase()))
 }
 
 #[cfg(test)]

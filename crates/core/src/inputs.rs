@@ -11,6 +11,10 @@ use caravan_model::{
     CaseStatus, ControlMethod, Date, EventKind, EvidenceKind, Exploitation, Gender, ItemStatus,
     PerpetratorRole, RecruitmentMethod, ReferralDirection, RiskSubject, Stage,
 };
+use caravan_model::{
+    ForcedLabourIndustry, OrganisationType, ReferralReason, ReferralStatus,
+    RelationshipToTrafficker,
+};
 use serde::Deserialize;
 
 use crate::error::{CoreError, Result};
@@ -292,6 +296,18 @@ pub struct PersonInput {
     /// Witness's relation to the case
     #[cfg_attr(feature = "clap", arg(long))]
     pub relation: Option<String>,
+    /// Victim's forced-labour industry (HTCDS: an ISIC section), e.g. f_construction
+    #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long = "industry"))]
+    pub forced_labour_industry: Option<ForcedLabourIndustry>,
+    /// Victim's relationship to the trafficker (HTCDS), e.g. acquainted
+    #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long = "relationship"))]
+    pub relationship_to_trafficker: Option<RelationshipToTrafficker>,
+    /// Suspect is a public official complicit in the crime
+    #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long))]
+    pub public_official: bool,
 }
 normalise!(PersonInput {
     text: [pseudonym, full_name],
@@ -314,7 +330,7 @@ impl PersonInput {
     /// them kept.
     pub fn fits_kind(&self) -> Result<()> {
         use PersonKind::{Suspect, Victim, Witness};
-        let given: [(&str, bool, &[PersonKind]); 9] = [
+        let given: [(&str, bool, &[PersonKind]); 12] = [
             ("sex", self.sex != Gender::NonSpecifiedUnknown, &[Victim]),
             (
                 "age_at_trafficking",
@@ -336,6 +352,17 @@ impl PersonInput {
             ("recruitment", self.recruitment.is_some(), &[Victim]),
             ("roles", !self.roles.is_empty(), &[Suspect]),
             ("relation", self.relation.is_some(), &[Witness]),
+            (
+                "forced_labour_industry",
+                self.forced_labour_industry.is_some(),
+                &[Victim],
+            ),
+            (
+                "relationship_to_trafficker",
+                self.relationship_to_trafficker.is_some(),
+                &[Victim],
+            ),
+            ("public_official", self.public_official, &[Suspect]),
         ];
         match given
             .iter()
@@ -377,6 +404,9 @@ impl PersonInput {
             recruitment: None,
             roles: Vec::new(),
             relation: None,
+            forced_labour_industry: None,
+            relationship_to_trafficker: None,
+            public_official: false,
         }
     }
 }
@@ -512,7 +542,20 @@ pub struct ReferralInput {
     pub direction: ReferralDirection,
     pub organisation: String,
     pub date: Option<Date>,
+    /// The reason in the referrer's words (details beside `htcds_reason`).
     pub reason: String,
+    #[serde(default)]
+    pub organisation_type: Option<OrganisationType>,
+    /// HTCDS reason for the referral.
+    #[serde(default)]
+    pub htcds_reason: Option<ReferralReason>,
+    #[serde(default)]
+    pub status: Option<ReferralStatus>,
+    /// The person consented to being referred (on `consent_date`).
+    #[serde(default)]
+    pub consent_given: bool,
+    #[serde(default)]
+    pub consent_date: Option<Date>,
 }
 normalise!(ReferralInput {
     text: [organisation],

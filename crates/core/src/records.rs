@@ -9,6 +9,7 @@ use caravan_model::*;
 
 use crate::cases::new_record_id;
 use crate::error::{CoreError, Result};
+use crate::field_text::country_code;
 use crate::ids::RecordId;
 use crate::inputs::*;
 use crate::view::{PersonKind, RevealedIdentity};
@@ -148,6 +149,8 @@ impl Workspace {
                 recruitment: p.recruitment,
                 recorded_at: at,
                 recorded_by: member,
+                forced_labour_industry: p.forced_labour_industry,
+                relationship_to_trafficker: p.relationship_to_trafficker,
             }),
             PersonKind::Suspect => Record::Suspect(Suspect {
                 identity: identity(&p),
@@ -156,6 +159,7 @@ impl Workspace {
                 citizenship: citizenship.clone(),
                 recorded_at: at,
                 recorded_by: member,
+                public_official: p.public_official,
             }),
             PersonKind::Witness => Record::Witness(Witness {
                 identity: identity(&p),
@@ -453,6 +457,11 @@ impl Workspace {
             outcome: None,
             recorded_at: self.now(),
             recorded_by: member,
+            organisation_type: r.organisation_type,
+            htcds_reason: r.htcds_reason,
+            status: r.status,
+            consent_given: r.consent_given,
+            consent_date: r.consent_date,
         });
         Ok(RecordId::from(self.insert(case, record, "referral.add")?.1))
     }
@@ -516,20 +525,4 @@ fn media_type(file: &Path) -> &'static str {
         Some("mov") => "video/quicktime",
         _ => "application/octet-stream",
     }
-}
-
-/// A country as every front end stores it: two letters of ISO 3166-1,
-/// upper-case (`kz`, ` KZ ` → `KZ`); blank is none. Done here, once, so the
-/// CLI and the app store the same value.
-pub(crate) fn country_code(field: &str, value: Option<&str>) -> Result<Option<String>> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    if v.len() != 2 || !v.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(CoreError::invalid(
-            field,
-            "must be a two-letter country code (ISO 3166), such as KZ or UZ",
-        ));
-    }
-    Ok(Some(v.to_ascii_uppercase()))
 }

@@ -9,6 +9,10 @@ use caravan_model::{
     LegalArticle, PeaceStage, PerpetratorRole, RecruitmentMethod, ReferralDirection, ReviewKind,
     RiskSubject, Role, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
 };
+use caravan_model::{
+    ForcedLabourIndustry, OrganisationType, ReferralReason, ReferralStatus,
+    RelationshipToTrafficker,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{CaseId, MemberId, RecordId};
@@ -185,6 +189,12 @@ pub struct PersonView {
     pub relation: Option<String>,
     pub recorded_at: i64,
     pub recorded_by: MemberRef,
+    /// Victims: the forced-labour industry (HTCDS: an ISIC section).
+    pub forced_labour_industry: Option<ForcedLabourIndustry>,
+    /// Victims: their relationship to the trafficker (HTCDS).
+    pub relationship_to_trafficker: Option<RelationshipToTrafficker>,
+    /// Suspects: a public official complicit in the crime.
+    pub public_official: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -288,6 +298,13 @@ pub struct ReferralView {
     pub date: Option<Date>,
     pub reason: String,
     pub outcome: Option<String>,
+    pub organisation_type: Option<OrganisationType>,
+    /// HTCDS reason for the referral.
+    pub htcds_reason: Option<ReferralReason>,
+    /// None for referrals recorded before it was kept.
+    pub status: Option<ReferralStatus>,
+    pub consent_given: bool,
+    pub consent_date: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -143,6 +143,11 @@ fn a_person_reference_must_be_a_person_of_the_case() {
         organisation: "Shelter".into(),
         date: None,
         reason: String::new(),
+        organisation_type: None,
+        htcds_reason: None,
+        status: None,
+        consent_given: false,
+        consent_date: None,
     };
     let risk = |person_id: RecordId| RiskInput {
         subject: RiskSubject::Victim,

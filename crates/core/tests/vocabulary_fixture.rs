@@ -159,6 +159,11 @@ pub(crate) fn write_vocabulary_1(dir: &Path) {
             organisation: organisation.into(),
             date: None,
             reason: format!("Referred by {organisation}"),
+            organisation_type: None,
+            htcds_reason: None,
+            status: None,
+            consent_given: false,
+            consent_date: None,
         };
         inv.add_referral(&case, referral).unwrap();
     }
@@ -292,6 +297,73 @@ fn this_build_reads_the_vocabularies_an_earlier_one_wrote() {
 
     let v1_id = v1.id.clone();
     let s1_id = s1.id.clone();
+
+    // The fields added for HTCDS: absent from the records made before them,
+    // read as unset, and set on them like any other field.
+    assert_eq!(
+        (v1.forced_labour_industry, v1.relationship_to_trafficker),
+        (None, None)
+    );
+    assert!(!s1.public_official);
+    for r in &case.referrals {
+        assert_eq!(
+            (r.organisation_type, r.htcds_reason, r.status),
+            (None, None, None)
+        );
+        assert_eq!((r.consent_given, r.consent_date), (false, None));
+        assert!(r.reason.starts_with("Referred by"), "{}", r.reason);
+    }
+    let referral = case.referrals[0].id.clone();
+    for (path, value) in [
+        (
+            format!("victims/{v1_id}/forced_labour_industry"),
+            "f_construction",
+        ),
+        (
+            format!("victims/{v1_id}/relationship_to_trafficker"),
+            "familial",
+        ),
+        (format!("victims/{v1_id}/citizenship"), "kg"),
+        (format!("suspects/{s1_id}/public_official"), "true"),
+        (format!("referrals/{referral}/status"), "accepted"),
+        (format!("referrals/{referral}/consent_given"), "true"),
+        (format!("referrals/{referral}/consent_date"), "2026-02-01"),
+    ] {
+        inv.set_field(&id, &path, value).unwrap();
+    }
+    let shown = inv.show_case(&id).unwrap();
+    let v1 = shown.people.iter().find(|p| p.id == v1_id).unwrap();
+    assert_eq!(
+        (
+            v1.forced_labour_industry,
+            v1.relationship_to_trafficker,
+            v1.citizenship.as_deref()
+        ),
+        (
+            Some(model::ForcedLabourIndustry::Construction),
+            Some(model::RelationshipToTrafficker::Familial),
+            Some("KG")
+        )
+    );
+    assert!(
+        shown
+            .people
+            .iter()
+            .any(|p| p.id == s1_id && p.public_official)
+    );
+    let r = shown.referrals.iter().find(|r| r.id == referral).unwrap();
+    assert_eq!(
+        (
+            r.status,
+            r.consent_given,
+            r.consent_date.map(|d| d.to_string())
+        ),
+        (
+            Some(model::ReferralStatus::Accepted),
+            true,
+            Some("2026-02-01".to_string())
+        )
+    );
 
     // It takes new work, and two investigators' concurrent edits of the
     // victim merge: Aibek replaces a renamed value by a new one and keeps

@@ -53,3 +53,7 @@ pub use vocab::{
     RecruitmentMethod, ReferralDirection, RequestKind, RequestStatus, ReviewKind, RiskSubject,
     Role, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
 };
+pub use vocab::{
+    ForcedLabourIndustry, OrganisationType, ReferralReason, ReferralStatus,
+    RelationshipToTrafficker, SexualExploitationType, WebsiteOrApp,
+};

@@ -62,7 +62,7 @@ macro_rules! vocabulary {
         $(renamed { $($was:literal => $now:ident),+ $(,)? })?
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Reconcile, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(rename_all = "snake_case")]
         #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
         pub enum $name { $($(#[$vmeta])* $variant,)+ $($($old,)+)? }
@@ -122,6 +122,15 @@ macro_rules! vocabulary {
                     $($($old_id => Some($name::$old),)+)?
                     _ => None,
                 }
+            }
+        }
+
+        /// Written as its document name.
+        impl Reconcile for $name {
+            type Key<'a> = autosurgeon::reconcile::NoKey;
+
+            fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+                reconciler.str(self.doc_name())
             }
         }
 

@@ -33,6 +33,7 @@ fn suspect(by: &Author) -> Record {
         citizenship: None,
         recorded_at: by.at,
         recorded_by: by.member.clone(),
+        public_official: false,
     })
 }
 
@@ -97,6 +98,11 @@ fn referral(by: &Author) -> Record {
         outcome: None,
         recorded_at: by.at,
         recorded_by: by.member.clone(),
+        organisation_type: None,
+        htcds_reason: None,
+        status: None,
+        consent_given: false,
+        consent_date: None,
     })
 }
 

@@ -4,6 +4,7 @@ mod articles;
 mod attribution;
 mod common;
 mod edits;
+mod htcds;
 mod international;
 mod later;
 mod lifecycle;

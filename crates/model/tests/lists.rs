@@ -36,6 +36,7 @@ fn suspect(pseudonym: &str) -> Suspect {
         citizenship: None,
         recorded_at: AT,
         recorded_by: "inv-1".into(),
+        public_official: false,
     }
 }
 

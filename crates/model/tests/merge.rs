@@ -371,6 +371,8 @@ fn arb_victim() -> impl Strategy<Value = Victim> {
                 recruitment,
                 recorded_at: at,
                 recorded_by: "m".into(),
+                forced_labour_industry: None,
+                relationship_to_trafficker: None,
             },
         )
 }

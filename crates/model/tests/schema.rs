@@ -80,6 +80,12 @@ fn sample_case() -> Case {
                     recruitment: Some(RecruitmentMethod::ALL[i % RecruitmentMethod::ALL.len()]),
                     recorded_at: at,
                     recorded_by: "inv-1".into(),
+                    forced_labour_industry: Some(
+                        ForcedLabourIndustry::ALL[i % ForcedLabourIndustry::ALL.len()],
+                    ),
+                    relationship_to_trafficker: Some(
+                        RelationshipToTrafficker::ALL[i % RelationshipToTrafficker::ALL.len()],
+                    ),
                 },
             )
         })
@@ -106,6 +112,8 @@ fn sample_case() -> Case {
                             recruitment: Some(*how),
                             recorded_at: at,
                             recorded_by: "inv-1".into(),
+                            forced_labour_industry: Some(ForcedLabourIndustry::Construction),
+                            relationship_to_trafficker: Some(RelationshipToTrafficker::Acquainted),
                         },
                     )
                 }),
@@ -127,6 +135,8 @@ fn sample_case() -> Case {
                     recruitment: Some(*how),
                     recorded_at: at,
                     recorded_by: "inv-1".into(),
+                    forced_labour_industry: Some(ForcedLabourIndustry::Construction),
+                    relationship_to_trafficker: Some(RelationshipToTrafficker::Acquainted),
                 },
             )
         }))
@@ -201,6 +211,11 @@ fn sample_case() -> Case {
         outcome: Some("accepted".into()),
         recorded_at: at,
         recorded_by: "inv-1".into(),
+        organisation_type: Some(OrganisationType::Shelter),
+        htcds_reason: Some(ReferralReason::AdditionalServicesRequired),
+        status: Some(ReferralStatus::Accepted),
+        consent_given: true,
+        consent_date: Some(date("2026-01-09")),
     });
     let risks = one_each(RiskSubject::ALL, "rk", |_, subject| RiskAssessment {
         subject: *subject,
@@ -318,6 +333,7 @@ fn sample_case() -> Case {
                         citizenship: Some("KZ".into()),
                         recorded_at: at,
                         recorded_by: "inv-1".into(),
+                        public_official: true,
                     },
                 )
             })

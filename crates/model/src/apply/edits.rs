@@ -208,15 +208,13 @@ impl CaseDoc {
 
     fn set(&mut self, path: &DocPath, value: &Scalar, by: &By<'_>) -> Result<(), ModelError> {
         let (parent, key) = self.existing_scalar(path)?;
-        by.allow_in_place(path, WriteKind::Update)?;
-        attribution::judge(
-            DocKind::Case,
-            path,
-            WriteKind::Update,
-            false,
-            Some(value),
-            by.signer,
-        )?;
+        // A field added later and set for the first time is added.
+        let kind = match self.doc.get(&parent, key.as_str()).map_err(am)? {
+            Some(_) => WriteKind::Update,
+            None => WriteKind::Create,
+        };
+        by.allow_in_place(path, kind)?;
+        attribution::judge(DocKind::Case, path, kind, false, Some(value), by.signer)?;
         if path.matches("header/jurisdiction") {
             match value {
                 Scalar::Str(s) => validate_jurisdiction(s)?,

@@ -60,6 +60,8 @@ pub fn victim(pseudonym: &str, name: &str) -> Victim {
         recruitment: Some(RecruitmentMethod::ThroughOnlineSocialNetworks),
         recorded_at: AT,
         recorded_by: "inv-1".into(),
+        forced_labour_industry: None,
+        relationship_to_trafficker: None,
     }
 }
 

@@ -288,6 +288,38 @@ fn rows() -> Vec<Row> {
             path: "stages/tea-break",
             loads: true,
         },
+        Row {
+            what: "a gender outside HTCDS's",
+            by: Inv,
+            write: |d| set(d, &["victims", "v1", "sex"], "Woman"),
+            edit: keep,
+            path: "victims/v1/sex",
+            loads: false,
+        },
+        Row {
+            what: "a forced-labour industry that is no ISIC section",
+            by: Inv,
+            write: |d| set(d, &["victims", "v1", "forced_labour_industry"], "Mining"),
+            edit: keep,
+            path: "victims/v1/forced_labour_industry",
+            loads: false,
+        },
+        Row {
+            what: "a citizenship that is not a country code",
+            by: Inv,
+            write: |d| set(d, &["victims", "v1", "citizenship"], "Kazakhstan"),
+            edit: keep,
+            path: "victims/v1/citizenship",
+            loads: true,
+        },
+        Row {
+            what: "one value where a list of values belongs",
+            by: Inv,
+            write: |d| set(d, &["victims", "v1", "control_methods"], "DebtBondage"),
+            edit: keep,
+            path: "victims/v1/control_methods",
+            loads: false,
+        },
     ]
 }
 
@@ -628,6 +660,8 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
                 recruitment: Some(RecruitmentMethod::Intermediary),
                 recorded_at: T0,
                 recorded_by: a.clone(),
+                forced_labour_industry: Some(ForcedLabourIndustry::Construction),
+                relationship_to_trafficker: Some(RelationshipToTrafficker::Acquainted),
             }),
         ),
         (
@@ -642,6 +676,7 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
                 citizenship: Some("KZ".into()),
                 recorded_at: T0,
                 recorded_by: a.clone(),
+                public_official: true,
             }),
         ),
         (
@@ -707,6 +742,11 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
                 outcome: Some("accepted".into()),
                 recorded_at: T0,
                 recorded_by: a.clone(),
+                organisation_type: Some(OrganisationType::Shelter),
+                htcds_reason: Some(ReferralReason::AdditionalServicesRequired),
+                status: Some(ReferralStatus::Accepted),
+                consent_given: true,
+                consent_date: Some(date("2026-01-09")),
             }),
         ),
         (

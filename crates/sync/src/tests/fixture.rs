@@ -228,6 +228,8 @@ pub fn victim(id: &str, name: &str, recorded_by: &str) -> caravan_model::Victim 
         recruitment: None,
         recorded_at: T0,
         recorded_by: recorded_by.into(),
+        forced_labour_industry: None,
+        relationship_to_trafficker: None,
     }
 }
 
