@@ -171,6 +171,9 @@ const REFERENCES: &[&str] = &[
     "item_id",
     "assignee",
     "path",
+    // A charge's article, by the key of the article offered: the case
+    // shows it with the part and paragraph the form gave.
+    "article",
 ];
 
 /// What the member sees of the case after the command: the case, its
@@ -332,6 +335,8 @@ const ADDED: &[(&str, &str)] = &[
     ("add_interview", "iv1"),
     ("add_case_link", "l1"),
     ("add_international_request", "ir1"),
+    ("add_charge", "ch1"),
+    ("add_measure", "pm1"),
 ];
 
 /// The people the add forms make, by the id the edit forms' fixtures give

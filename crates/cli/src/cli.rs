@@ -10,6 +10,9 @@ use caravan_core::{
 };
 use clap::{Args, Parser, Subcommand};
 
+mod court;
+pub use court::CourtCmd;
+
 pub const EXIT_HELP: &str = "\
 Exit codes:
   0  success
@@ -108,6 +111,9 @@ pub enum Command {
     /// Requests to other states: MLA, extradition, JIT, INTERPOL notices
     #[command(subcommand)]
     Abroad(AbroadCmd),
+    /// The court phase: procedural statuses, measures, charges, indictment, hearings, verdicts
+    #[command(subcommand)]
+    Court(CourtCmd),
     /// Fields edited concurrently on two devices
     Conflicts {
         /// Only this case

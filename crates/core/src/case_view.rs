@@ -15,6 +15,7 @@ use crate::signoffs::{Viewer, stage_signoffs};
 use crate::view::*;
 
 mod case_file;
+mod court;
 
 /// What a case view needs besides the case.
 pub(crate) struct ViewContext<'a> {
@@ -61,6 +62,7 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
         approvals: approvals(case, names),
         links: case_file::links(case, cx),
         international_requests: case_file::international_requests(case, cx.today),
+        court: court::court(case, cx),
         signoffs: stage_signoffs(case, cx.catalog, names, cx.viewer),
         progress_percent: progress.percent(),
         stage_progress: progress.stages.iter().map(stage_progress).collect(),
@@ -69,7 +71,7 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
     }
 }
 
-fn count(n: usize) -> u32 {
+pub(crate) fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
@@ -484,7 +486,7 @@ fn notes(case: &Case, names: &Names) -> Vec<NoteView> {
 /// Articles with the titles of the versions they name, in the code's
 /// order (trafficking articles first). An entry made before versions were
 /// recorded names the version in force when the case was opened.
-fn qualified<'a>(
+pub(crate) fn qualified<'a>(
     list: impl Iterator<Item = &'a caravan_model::LegalArticle>,
     case: &Case,
 ) -> Vec<QualifiedArticle> {

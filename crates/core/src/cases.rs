@@ -64,7 +64,7 @@ pub fn offered_articles_on(jurisdiction: &str, lang: &str, day: Date) -> Vec<Art
 
 /// The offered article with this key, in the version in force on `day`,
 /// with the part and paragraph given (blank is none).
-fn offered_article(
+pub(crate) fn offered_article(
     key: &str,
     part: Option<&str>,
     paragraph: Option<&str>,
@@ -299,14 +299,13 @@ impl Workspace {
             let code = crate::field_text::country_code(&path.to_string(), Some(value))?;
             return Ok(code.map_or(Scalar::Null, Scalar::Str));
         }
-        // A field added after the record was made is absent until first
-        // set: typed by what the schema says it holds.
-        let current = crate::field_text::scalar_at(doc.automerge(), path).or_else(|| {
-            match caravan_model::schema::case().rule(path).map(|r| r.expect) {
-                Some(caravan_model::schema::Expect::Bool) => Some(Scalar::Bool(false)),
-                _ => Some(Scalar::Null),
-            }
-        });
+        let current = crate::field_text::scalar_at(doc.automerge(), path);
+        if !value.is_empty()
+            && matches!(current, None | Some(Scalar::Null | Scalar::Str(_)))
+            && let Some(typed) = by_schema(path, value)
+        {
+            return typed;
+        }
         Ok(match current {
             Some(Scalar::Bool(_)) => match value {
                 "true" | "yes" => Scalar::Bool(true),
@@ -622,5 +621,34 @@ fn audited_field(path: &DocPath) -> String {
         "identity field".to_string()
     } else {
         path.to_string()
+    }
+}
+
+/// A value typed as the case's schema says its field holds, where it names
+/// a vocabulary (the value is its id) or a whole number: the field being
+/// unset says nothing of its type.
+fn by_schema(path: &DocPath, value: &str) -> Option<Result<Scalar>> {
+    use caravan_model::schema::Expect;
+    match caravan_model::schema::case().rule(path)?.expect {
+        Expect::Vocab(v) => {
+            crate::field_text::doc_name_of(&v, value).map(|name| Ok(Scalar::Str(name.to_string())))
+        }
+        Expect::Uint => Some(
+            value
+                .parse::<u64>()
+                .map(Scalar::Uint)
+                .map_err(|_| CoreError::invalid(path.to_string(), "expects a whole number")),
+        ),
+        // A flag added after the record was made (a suspect's complicity,
+        // a referral's consent), absent until first set.
+        Expect::Bool => Some(match value {
+            "true" | "yes" => Ok(Scalar::Bool(true)),
+            "false" | "no" => Ok(Scalar::Bool(false)),
+            _ => Err(CoreError::invalid(
+                path.to_string(),
+                "expects true or false",
+            )),
+        }),
+        _ => None,
     }
 }

@@ -13,7 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use caravan_model::{
-    EvidenceKind, Exploitation, Gender, ItemStatus, LegalBasis, RequestKind, RequestStatus, Role,
+    ChargeStatus, EvidenceKind, Exploitation, Gender, HearingKind, HearingOutcome, ItemStatus,
+    LegalBasis, MeasureKind, PerpetratorRole, ProtectiveMeasure, RequestKind, RequestStatus, Role,
     Stage,
 };
 use caravan_vault::Passphrase;
@@ -497,6 +498,10 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
         ),
     )?;
 
+    desk.chapter("Two weeks on: a suspect is charged and the trial is set")?;
+    clock.advance(7 * DAY);
+    court_phase(&mut desk, &clock, &case, (&mut ina, &mut sup, &mut pro))?;
+
     desk.chapter("The supervisor's report")?;
     let report = sup.progress_report()?;
     for c in &report.cases {
@@ -560,4 +565,71 @@ fn out_err(e: std::io::Error) -> CoreError {
 /// The story did not unfold as written: a defect, reported, never a panic.
 fn broken(what: &str) -> CoreError {
     CoreError::invalid("demo", what)
+}
+
+/// The court phase of the demo case: Aibek records the suspect, the
+/// case's ERDR number, a charge and his detention, which ends in five days
+/// (an alert); Marat sets the preliminary hearing with the victim's
+/// protective measures.
+fn court_phase(
+    desk: &mut Desk<'_>,
+    clock: &Arc<SteppingClock>,
+    case: &str,
+    (ina, sup, pro): (&mut Workspace, &mut Workspace, &mut Workspace),
+) -> Result<()> {
+    let in_days = |n: i64| crate::clock::date_of(clock.now_ms() + n * DAY);
+    let mut suspect = PersonInput::new(PersonKind::Suspect, "S-1", "Рустам Каримов");
+    suspect.roles = vec![PerpetratorRole::RecruiterOrIntermediary];
+    let s = ina.add_person(case, suspect)?;
+    ina.set_registry_number(case, "261500031000123")?;
+    ina.add_charge(
+        case,
+        ChargeInput {
+            person_id: s.clone(),
+            article: "KZ-2014-128".into(),
+            part: Some("3".into()),
+            paragraph: Some("1".into()),
+            status: ChargeStatus::Brought,
+            brought_on: Some(in_days(0)),
+            note: None,
+        },
+    )?;
+    ina.add_measure(
+        case,
+        MeasureInput {
+            person_id: s,
+            kind: MeasureKind::Detention,
+            ordered_by: Some("Investigating judge, Almaly district court".into()),
+            from: in_days(-55),
+            until: Some(in_days(5)),
+        },
+    )?;
+    desk.say(
+        "Aibek",
+        "records suspect S-1, the ERDR number, a charge under item 1 of part 3 of art. 128 and his detention (ends in 5 days: an alert)",
+    )?;
+    desk.carry(("Aibek", ina), ("Saule", sup))?;
+    desk.carry(("Saule", sup), ("Marat", pro))?;
+    pro.add_hearing(
+        case,
+        HearingInput {
+            date: in_days(14),
+            court: "Specialised inter-district criminal court, Almaty".into(),
+            kind: HearingKind::Preliminary,
+            outcome: HearingOutcome::Scheduled,
+            measures_granted: vec![
+                ProtectiveMeasure::VideoLink,
+                ProtectiveMeasure::NoFaceToFace,
+            ],
+            measures_refused: vec![],
+            safety_reviewed: true,
+            next_date: None,
+            note: None,
+        },
+    )?;
+    desk.say(
+        "Marat",
+        "sets the preliminary hearing: V-1 testifies by video link, never face to face with the accused",
+    )?;
+    desk.carry(("Marat", pro), ("Saule", sup))
 }

@@ -164,6 +164,16 @@ macro_rules! every_vocabulary {
             OrganisationType,
             ReferralReason,
             ReferralStatus,
+            ProceduralStatus,
+            MeasureKind,
+            ChargeStatus,
+            IndictmentStatus,
+            HearingKind,
+            HearingOutcome,
+            ProtectiveMeasure,
+            VerdictOutcome,
+            AppealStatus,
+            CompensationStatus,
         )
     };
 }

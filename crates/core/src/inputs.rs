@@ -157,25 +157,9 @@ pub fn parse_moment(s: &str) -> std::result::Result<i64, String> {
             sign * (num(oh, 14)? * 60 + num(om, 59)?)
         }
     };
-    let days = days_from_civil(
-        i64::from(date.year()),
-        i64::from(date.month()),
-        i64::from(date.day()),
-    );
+    let days = date.days_since_epoch();
     let secs = days * 86_400 + h * 3_600 + m * 60 + sec - offset_min * 60;
     Ok(secs * 1_000)
-}
-
-/// Days since 1970-01-01 of a date in the proleptic Gregorian calendar
-/// (Howard Hinnant's days-from-civil).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 /// What a new case starts with.
@@ -582,4 +566,6 @@ normalise!(RiskInput {
 });
 
 mod case_file;
+mod court;
 pub use case_file::*;
+pub use court::*;

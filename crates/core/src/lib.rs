@@ -17,6 +17,7 @@ pub mod cases;
 pub mod checklists;
 pub mod clock;
 pub mod conflicts;
+pub mod court;
 pub mod demo;
 pub mod error;
 pub mod exchange;
@@ -52,9 +53,10 @@ pub use exchange::{Progress, Step};
 pub use history::{FieldChange, FieldValue, HistoryEntry};
 pub use ids::{CaseId, MemberId, RecordId};
 pub use inputs::{
-    CaseFilter, CaseLinkInput, CustodyInput, EventInput, EvidenceInput, InternationalRequestInput,
-    InterviewInput, ItemUpdate, NewCaseInput, Normalise, PersonInput, ReferralInput, RiskInput,
-    TaskInput,
+    CaseFilter, CaseLinkInput, ChargeInput, CompensationInput, CustodyInput, EventInput,
+    EvidenceInput, HearingInput, IndictmentInput, InternationalRequestInput, InterviewInput,
+    ItemUpdate, MeasureInput, NewCaseInput, Normalise, PersonInput, ProceduralDecisionInput,
+    ReferralInput, RiskInput, TaskInput, VerdictInput,
 };
 pub use live::{LiveSession, PeerView};
 pub use permissions::Permissions;

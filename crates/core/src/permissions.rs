@@ -53,6 +53,11 @@ pub struct Permissions {
     /// Write out (export) the file attached to an evidence item of a case
     /// the member may see.
     pub export_attachment: bool,
+    /// The investigation's side of the court phase: charges, preventive
+    /// measures, procedural decisions, the registry number.
+    pub charge: bool,
+    /// The trial's record: indictments, hearings, verdicts, compensation.
+    pub court_record: bool,
 }
 
 fn case(role: Role, path: &str, kind: WriteKind) -> bool {
@@ -79,6 +84,8 @@ impl Permissions {
             resolve_conflicts: case(role, "header/title", Update),
             review_quarantine: QUARANTINE_REVIEWERS.contains(&role),
             export_attachment: CASE_READERS.contains(&role),
+            charge: case(role, "charges/c", Create),
+            court_record: case(role, "hearings/h", Create),
         }
     }
 }

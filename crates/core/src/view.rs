@@ -585,6 +585,8 @@ pub struct CaseView {
     /// Links to other cases.
     pub links: Vec<CaseLinkView>,
     pub international_requests: Vec<InternationalRequestView>,
+    /// The prosecution and court phase.
+    pub court: CourtView,
     /// Each stage's sign-offs (withdrawn ones too), in stage order.
     pub signoffs: Vec<StageSignOffs>,
     /// Share of the case's required checklist items resolved, 0–100.
@@ -597,4 +599,6 @@ pub struct CaseView {
 }
 
 mod case_file;
+mod court;
 pub use case_file::*;
+pub use court::*;

@@ -4,6 +4,7 @@ mod case_file;
 mod check;
 mod checklists;
 mod clock;
+mod court;
 mod custody;
 mod dashboard;
 mod doc_ids;

@@ -26,6 +26,8 @@ fn check(role: Role, granted: &[&str]) {
         ("resolve_conflicts", p.resolve_conflicts),
         ("review_quarantine", p.review_quarantine),
         ("export_attachment", p.export_attachment),
+        ("charge", p.charge),
+        ("court_record", p.court_record),
     ];
     let actual: Vec<&str> = all.iter().filter(|(_, on)| *on).map(|(n, _)| *n).collect();
     assert_eq!(actual, granted, "{role}");
@@ -43,11 +45,13 @@ fn each_role_is_offered_what_the_policy_allows() {
             "start_checklist",
             "resolve_conflicts",
             "export_attachment",
+            "charge",
+            "court_record",
         ],
     );
     check(
         Role::Prosecutor,
-        &["review", "sign_off", "export_attachment"],
+        &["review", "sign_off", "export_attachment", "court_record"],
     );
     let lead = [
         "create_case",
@@ -63,6 +67,8 @@ fn each_role_is_offered_what_the_policy_allows() {
         "resolve_conflicts",
         "review_quarantine",
         "export_attachment",
+        "charge",
+        "court_record",
     ];
     check(Role::Supervisor, &lead);
     // An admin manages the team and decides who sees which case; approvals,

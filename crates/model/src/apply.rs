@@ -83,6 +83,7 @@ impl CaseDoc {
                 status: CaseStatus::Active,
                 created_at: author.at,
                 created_by: author.member.clone(),
+                registry_number: None,
             },
             narrative: Text::with_value(""),
             stages,
@@ -102,6 +103,13 @@ impl CaseDoc {
             approvals: Default::default(),
             links: Default::default(),
             international_requests: Default::default(),
+            procedural_decisions: Default::default(),
+            measures: Default::default(),
+            charges: Default::default(),
+            indictments: Default::default(),
+            hearings: Default::default(),
+            verdicts: Default::default(),
+            compensation: Default::default(),
         };
         let mut me = CaseDoc {
             doc: AutoCommit::new().with_actor(actor),

@@ -124,6 +124,13 @@ pub static CASE_ATTRIBUTION: &[Attributed] = &[
     attributed("approvals/*", BY_AT, "an approval"),
     attributed("links/*", RECORDED, "a link to another case"),
     attributed("international_requests/*", RECORDED, "an international request"),
+    attributed("procedural_decisions/*", RECORDED, "a procedural decision"),
+    attributed("measures/*", RECORDED, "a preventive measure"),
+    attributed("charges/*", RECORDED, "a charge"),
+    attributed("indictments/*", RECORDED, "an indictment"),
+    attributed("hearings/*", RECORDED, "a hearing"),
+    attributed("verdicts/*", RECORDED, "a verdict"),
+    attributed("compensation/*", RECORDED, "a compensation claim"),
 ];
 
 /// The attribution fields of the team document. Its times are shown, not

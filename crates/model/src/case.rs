@@ -11,8 +11,13 @@ use std::collections::BTreeMap;
 
 use autosurgeon::{Hydrate, Reconcile, Text};
 
+mod court;
+
 use crate::date::Date;
 use crate::vocab::*;
+pub use court::{
+    Charge, Compensation, Hearing, Indictment, PreventiveMeasure, ProceduralDecision, Verdict,
+};
 
 /// Document schema version written into every case document.
 pub const CASE_SCHEMA: u64 = 1;
@@ -51,9 +56,24 @@ pub struct Case {
     /// collection.
     #[autosurgeon(missing = "BTreeMap::new")]
     pub international_requests: BTreeMap<String, InternationalRequest>,
+    /// The court phase (see `crate::court`): later collections.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub procedural_decisions: BTreeMap<String, ProceduralDecision>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub measures: BTreeMap<String, PreventiveMeasure>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub charges: BTreeMap<String, Charge>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub indictments: BTreeMap<String, Indictment>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub hearings: BTreeMap<String, Hearing>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub verdicts: BTreeMap<String, Verdict>,
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub compensation: BTreeMap<String, Compensation>,
 }
 
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Hydrate)]
 pub struct CaseHeader {
     pub reference: String,
     pub title: String,
@@ -64,6 +84,32 @@ pub struct CaseHeader {
     pub status: CaseStatus,
     pub created_at: Millis,
     pub created_by: MemberId,
+    /// The number of the case in the national register of criminal cases
+    /// (Kazakhstan's ERDR, for one). Added after documents were made:
+    /// written only once set, so a device of an older release reads the
+    /// header as before.
+    #[autosurgeon(missing = "Option::default")]
+    pub registry_number: Option<String>,
+}
+
+impl Reconcile for CaseHeader {
+    type Key<'a> = autosurgeon::reconcile::NoKey;
+
+    fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+        use autosurgeon::reconcile::MapReconciler;
+        let mut m = reconciler.map()?;
+        m.put("reference", &self.reference)?;
+        m.put("title", &self.title)?;
+        m.put("jurisdiction", &self.jurisdiction)?;
+        m.put("qualification", &self.qualification)?;
+        m.put("status", self.status)?;
+        m.put("created_at", self.created_at)?;
+        m.put("created_by", &self.created_by)?;
+        if let Some(number) = &self.registry_number {
+            m.put("registry_number", number)?;
+        }
+        Ok(())
+    }
 }
 
 /// A criminal-code article a case is qualified under, with the part (ч.)

@@ -50,6 +50,24 @@ impl Date {
     pub fn day(self) -> u8 {
         self.day
     }
+
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar (Howard
+    /// Hinnant's days-from-civil).
+    pub fn days_since_epoch(self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Days from `earlier` to this date (negative when it is before).
+    pub fn days_since(self, earlier: Date) -> i64 {
+        self.days_since_epoch() - earlier.days_since_epoch()
+    }
 }
 
 impl std::str::FromStr for Date {
@@ -127,5 +145,15 @@ mod tests {
         let d: Date = "2026-01-05".parse().unwrap();
         assert_eq!(d.to_string(), "2026-01-05");
         assert!(d < "2026-01-06".parse().unwrap());
+    }
+
+    #[test]
+    fn counts_days_across_months_and_leap_years() {
+        let day = |s: &str| s.parse::<Date>().unwrap();
+        assert_eq!(day("1970-01-01").days_since_epoch(), 0);
+        assert_eq!(day("2000-03-01").days_since(day("2000-02-28")), 2);
+        assert_eq!(day("2026-03-01").days_since(day("2026-02-28")), 1);
+        assert_eq!(day("2027-01-01").days_since(day("2026-01-01")), 365);
+        assert_eq!(day("2026-01-01").days_since(day("2026-01-08")), -7);
     }
 }

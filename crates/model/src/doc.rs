@@ -144,9 +144,7 @@ impl CaseDoc {
         })
     }
 
-    /// The parent object and key of an existing scalar field, or of a
-    /// field added later (see [`crate::schema::Rule::later`]) that the
-    /// record does not hold yet.
+    /// The parent object and key of an existing scalar field.
     pub(crate) fn existing_scalar(&self, path: &DocPath) -> Result<(ObjId, String), ModelError> {
         let not_found = || ModelError::NotFound {
             what: "field",
@@ -163,11 +161,6 @@ impl CaseDoc {
                 field: path.to_string(),
                 message: "is not a single value".into(),
             }),
-            // A field added to its record after documents were made is
-            // absent from older records until first set.
-            None if crate::schema::case().rule(path).is_some_and(|r| r.later) => {
-                Ok((parent, key.clone()))
-            }
             None => Err(not_found()),
         }
     }

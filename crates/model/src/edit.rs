@@ -44,6 +44,13 @@ pub enum Record {
     Approval(Approval),
     CaseLink(CaseLink),
     InternationalRequest(InternationalRequest),
+    ProceduralDecision(ProceduralDecision),
+    Measure(PreventiveMeasure),
+    Charge(Charge),
+    Indictment(Indictment),
+    Hearing(Hearing),
+    Verdict(Verdict),
+    Compensation(Compensation),
 }
 
 impl Record {
@@ -64,6 +71,13 @@ impl Record {
             Record::Approval(_) => "approvals",
             Record::CaseLink(_) => "links",
             Record::InternationalRequest(_) => "international_requests",
+            Record::ProceduralDecision(_) => "procedural_decisions",
+            Record::Measure(_) => "measures",
+            Record::Charge(_) => "charges",
+            Record::Indictment(_) => "indictments",
+            Record::Hearing(_) => "hearings",
+            Record::Verdict(_) => "verdicts",
+            Record::Compensation(_) => "compensation",
         }
     }
 }
@@ -158,6 +172,13 @@ pub(crate) fn edit_summary(edit: &Edit) -> &'static str {
             "review" => "add review item",
             "links" => "add case link",
             "international_requests" => "add international request",
+            "procedural_decisions" => "add procedural decision",
+            "measures" => "add preventive measure",
+            "charges" => "add charge",
+            "indictments" => "add indictment",
+            "hearings" => "add hearing",
+            "verdicts" => "add verdict",
+            "compensation" => "add compensation",
             _ => "add approval",
         },
         Edit::Set { .. } => "edit field",

@@ -26,7 +26,17 @@ use crate::path::{DocPath, Seg};
 /// Root keys of the case document's collections that older cases lack.
 /// Each is a map of records keyed by record id, like `victims`; read by
 /// [`add_concurrent`], written where [`object_at`] leads.
-pub const LATER_COLLECTIONS: &[&str] = &["links", "international_requests"];
+pub const LATER_COLLECTIONS: &[&str] = &[
+    "links",
+    "international_requests",
+    "procedural_decisions",
+    "measures",
+    "charges",
+    "indictments",
+    "hearings",
+    "verdicts",
+    "compensation",
+];
 
 /// Whether `key` is the root key of a later collection.
 pub fn is_later(key: &str) -> bool {
@@ -110,5 +120,12 @@ pub(crate) fn add_concurrent(doc: &AutoCommit, case: &mut Case) -> Result<(), Hy
         "international_requests",
         &mut case.international_requests,
     )?;
+    extend(doc, "procedural_decisions", &mut case.procedural_decisions)?;
+    extend(doc, "measures", &mut case.measures)?;
+    extend(doc, "charges", &mut case.charges)?;
+    extend(doc, "indictments", &mut case.indictments)?;
+    extend(doc, "hearings", &mut case.hearings)?;
+    extend(doc, "verdicts", &mut case.verdicts)?;
+    extend(doc, "compensation", &mut case.compensation)?;
     Ok(())
 }

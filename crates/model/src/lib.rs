@@ -14,6 +14,7 @@ pub mod attribution;
 pub mod case;
 pub mod checklist;
 pub mod conflicts;
+pub mod court;
 pub mod date;
 pub mod doc;
 pub mod edit;
@@ -33,10 +34,12 @@ pub mod vocab;
 
 pub use apply::NewCase;
 pub use case::{
-    Approval, Assignment, CASE_SCHEMA, Case, CaseHeader, CaseLink, ChecklistInstance, CustodyEntry,
-    Evidence, Identity, InternationalRequest, Interview, ItemState, LegalArticle, MemberId, Millis,
-    Note, QualificationOpinion, Referral, ReviewItem, RiskAssessment, SENSITIVE_PATHS, SignOff,
-    SignOffRef, StageState, Suspect, Task, TimelineEvent, Victim, Witness,
+    Approval, Assignment, CASE_SCHEMA, Case, CaseHeader, CaseLink, Charge, ChecklistInstance,
+    Compensation, CustodyEntry, Evidence, Hearing, Identity, Indictment, InternationalRequest,
+    Interview, ItemState, LegalArticle, MemberId, Millis, Note, PreventiveMeasure,
+    ProceduralDecision, QualificationOpinion, Referral, ReviewItem, RiskAssessment,
+    SENSITIVE_PATHS, SignOff, SignOffRef, StageState, Suspect, Task, TimelineEvent, Verdict,
+    Victim, Witness,
 };
 pub use checklist::{Catalog, Template, TemplateItem};
 pub use conflicts::{Conflict, ConflictValue};
@@ -48,10 +51,12 @@ pub use path::{DocPath, Seg};
 pub use policy::{DocKind, WriteKind};
 pub use scalar::Scalar;
 pub use vocab::{
-    CaseLinkKind, CaseStatus, ControlMethod, Decision, EventKind, EvidenceKind, Exploitation,
-    Gender, ItemKind, ItemStatus, LegalBasis, NoticeColour, PeaceStage, PerpetratorRole,
-    RecruitmentMethod, ReferralDirection, RequestKind, RequestStatus, ReviewKind, RiskSubject,
-    Role, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
+    AppealStatus, CaseLinkKind, CaseStatus, ChargeStatus, CompensationStatus, ControlMethod,
+    Decision, EventKind, EvidenceKind, Exploitation, Gender, HearingKind, HearingOutcome,
+    IndictmentStatus, ItemKind, ItemStatus, LegalBasis, MeasureKind, NoticeColour, PeaceStage,
+    PerpetratorRole, ProceduralStatus, ProtectiveMeasure, RecruitmentMethod, ReferralDirection,
+    RequestKind, RequestStatus, ReviewKind, RiskSubject, Role, Stage, StageStatus, StatusDecidedBy,
+    TraffickingStatus, VerdictOutcome,
 };
 pub use vocab::{
     ForcedLabourIndustry, OrganisationType, ReferralReason, ReferralStatus,

@@ -111,31 +111,40 @@ macro_rules! investigation_record {
     };
 }
 
-/// A record collection investigators and supervisors both keep (the
-/// prosecutor reads it): each record's fields are theirs to write, the
-/// records themselves are never deleted.
+/// A record collection `$roles` keep together (the others read it): each
+/// record's fields are theirs to write, the records themselves are never
+/// deleted.
 macro_rules! shared_record {
-    ($collection:literal) => {
+    ($collection:literal, $roles:expr, $why:literal) => {
         [
             rule(
                 concat!($collection, "/*/*/**"),
-                &[(INV_SUP, &[C, U, D])],
-                "investigators and supervisors keep this record",
+                &[($roles, &[C, U, D])],
+                $why,
             ),
-            rule(
-                concat!($collection, "/**"),
-                &[(INV_SUP, &[C, U])],
-                NO_DELETE,
-            ),
+            rule(concat!($collection, "/**"), &[($roles, &[C, U])], NO_DELETE),
         ]
     };
 }
+
+/// Investigators, supervisors and prosecutors: the indictment is drafted
+/// by the investigator and approved by the prosecutor, who also stands for
+/// the prosecution at trial and records hearings, verdicts and
+/// compensation as they happen.
+const COURT: &[Role] = &[I, S, P];
 
 #[rustfmt::skip]
 const CASE_SECTIONS: &[&[Rule]] = &[
     &[
         later_collection!("links", INV),
         later_collection!("international_requests", INV_SUP),
+        later_collection!("procedural_decisions", INV_SUP),
+        later_collection!("measures", INV_SUP),
+        later_collection!("charges", INV_SUP),
+        later_collection!("indictments", COURT),
+        later_collection!("hearings", COURT),
+        later_collection!("verdicts", COURT),
+        later_collection!("compensation", COURT),
         rule("*", &[], "a case's parts are laid out by its first change, and by no later one"),
         rule("evidence/*/custody/**", &[(INV, &[C])], "the chain of custody is append-only"),
         rule("checklists/*/version", &[(INV, &[U]), (OPENERS, &[C])], "investigators adopt newer template versions"),
@@ -165,7 +174,14 @@ const CASE_SECTIONS: &[&[Rule]] = &[
     &investigation_record!("risks"),
     &investigation_record!("notes"),
     &investigation_record!("links"),
-    &shared_record!("international_requests"),
+    &shared_record!("international_requests", INV_SUP, "investigators and supervisors keep this record"),
+    &shared_record!("procedural_decisions", INV_SUP, "the investigation records a person's procedural status"),
+    &shared_record!("measures", INV_SUP, "the investigation records preventive measures"),
+    &shared_record!("charges", INV_SUP, "the investigation brings the charges"),
+    &shared_record!("indictments", COURT, "drafted by the investigation, approved by the prosecutor"),
+    &shared_record!("hearings", COURT, "investigators, supervisors and prosecutors keep the court record"),
+    &shared_record!("verdicts", COURT, "investigators, supervisors and prosecutors keep the court record"),
+    &shared_record!("compensation", COURT, "investigators, supervisors and prosecutors keep the court record"),
 ];
 
 /// The case-document policy table, in the order rules are tried.
@@ -212,6 +228,13 @@ pub static CONFLICT_FREE: &[&str] = &[
     "*",
     "links",
     "international_requests",
+    "procedural_decisions",
+    "measures",
+    "charges",
+    "indictments",
+    "hearings",
+    "verdicts",
+    "compensation",
     "evidence/*/custody/**",
 ];
 

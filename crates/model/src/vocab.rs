@@ -686,6 +686,126 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// A person's procedural status, as a decision gives it: recognised as
+    /// victim (потерпевший) or civil claimant; suspect, accused,
+    /// defendant; convicted or acquitted.
+    ProceduralStatus {
+        RecognisedVictim => "recognised_victim",
+        CivilClaimant => "civil_claimant",
+        Suspect => "suspect",
+        Accused => "accused",
+        Defendant => "defendant",
+        Convicted => "convicted",
+        Acquitted => "acquitted",
+    }
+}
+
+vocabulary! {
+    /// A preventive measure against a suspect.
+    MeasureKind {
+        Detention => "detention",
+        HouseArrest => "house_arrest",
+        Bail => "bail",
+        TravelRestriction => "travel_restriction",
+        PersonalGuarantee => "personal_guarantee",
+        ElectronicMonitoring => "electronic_monitoring",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// Where a charge stands.
+    ChargeStatus {
+        Brought => "brought",
+        Amended => "amended",
+        Dropped => "dropped",
+    }
+}
+
+vocabulary! {
+    /// Where the indictment stands: drafted by the investigator, approved
+    /// by the prosecutor (or returned for further investigation), sent to
+    /// court.
+    IndictmentStatus {
+        Drafted => "drafted",
+        Approved => "approved",
+        ReturnedForInvestigation => "returned_for_investigation",
+        SentToCourt => "sent_to_court",
+    }
+}
+
+vocabulary! {
+    /// The kind of a court hearing.
+    HearingKind {
+        Preliminary => "preliminary",
+        Trial => "trial",
+        Sentencing => "sentencing",
+        Appeal => "appeal",
+        Cassation => "cassation",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// What became of a hearing.
+    HearingOutcome {
+        Scheduled => "scheduled",
+        Held => "held",
+        Adjourned => "adjourned",
+        Concluded => "concluded",
+    }
+}
+
+vocabulary! {
+    /// A measure protecting a victim or witness at trial (UNODC manual
+    /// M13; Toolkit 5.20–5.22).
+    ProtectiveMeasure {
+        Anonymity => "anonymity",
+        VideoLink => "video_link",
+        ClosedHearing => "closed_hearing",
+        NoFaceToFace => "no_face_to_face",
+        Screen => "screen",
+        VoiceOrImageDistortion => "voice_or_image_distortion",
+        SupportPerson => "support_person",
+        PriorDeposition => "prior_deposition",
+        WitnessProtection => "witness_protection",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// A verdict's outcome for one defendant.
+    VerdictOutcome {
+        Convicted => "convicted",
+        Acquitted => "acquitted",
+        Discontinued => "discontinued",
+        ReturnedToProsecutor => "returned_to_prosecutor",
+    }
+}
+
+vocabulary! {
+    /// Where an appeal against a verdict stands.
+    AppealStatus {
+        Filed => "filed",
+        Upheld => "upheld",
+        Modified => "modified",
+        Overturned => "overturned",
+        Withdrawn => "withdrawn",
+    }
+}
+
+vocabulary! {
+    /// Where a victim's compensation stands.
+    CompensationStatus {
+        Claimed => "claimed",
+        Awarded => "awarded",
+        Refused => "refused",
+        PartlyPaid => "partly_paid",
+        Paid => "paid",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

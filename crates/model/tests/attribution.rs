@@ -227,7 +227,10 @@ fn seeded() -> CaseDoc {
         (insert("r1", review(&pro())), pro()),
         (insert("a1", approval(&sup())), sup()),
     ];
-    for (edit, who) in steps {
+    let court = court_records(&inv)
+        .into_iter()
+        .map(|(id, record)| (insert(id, record), inv.clone()));
+    for (edit, who) in steps.into_iter().chain(court) {
         let what = format!("{edit:?}");
         doc.apply(edit, &who, catalog())
             .unwrap_or_else(|e| panic!("{what}: {e}"));
@@ -258,6 +261,13 @@ const MADE: &[(&str, &str)] = &[
     ("approvals/a1", "sup-1"),
     ("links/l1", "inv-1"),
     ("international_requests/ir1", "inv-1"),
+    ("procedural_decisions/pd1", "inv-1"),
+    ("measures/pm1", "inv-1"),
+    ("charges/ch1", "inv-1"),
+    ("indictments/in1", "inv-1"),
+    ("hearings/he1", "inv-1"),
+    ("verdicts/vd1", "inv-1"),
+    ("compensation/co1", "inv-1"),
 ];
 
 fn path(p: &str) -> DocPath {

@@ -3,6 +3,7 @@
 mod articles;
 mod attribution;
 mod common;
+mod court;
 mod edits;
 mod htcds;
 mod international;

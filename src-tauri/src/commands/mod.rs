@@ -19,6 +19,7 @@ macro_rules! workspace_commands {
 }
 
 pub mod cases;
+pub mod court;
 pub mod files;
 pub mod lan;
 pub mod relays;

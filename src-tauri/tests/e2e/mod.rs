@@ -149,6 +149,19 @@ fn two_instances_one_team() {
     assert!(case.work_checklist("adult: passport checked") > 2);
     a.screenshot("07-checklists");
     case.seize_and_hand_over("Phone", "Det. Omarov", "Forensic lab", "00:00");
+    // The court phase: a suspect charged under part 3 of art. 128, and the
+    // first hearing with the victim's testimony by video link.
+    case.add_suspect("S-1", "Рустам Каримов");
+    let suspect = a
+        .script(
+            "return [...document.querySelectorAll(\"[data-testid='person-row']\")].find(r => r.textContent.includes(arguments[0]))?.dataset.personId",
+            serde_json::json!(["S-1"]),
+        )
+        .as_str()
+        .map(str::to_string);
+    let suspect = suspect.expect("the suspect's card names their id");
+    case.charge(&suspect, "KZ-2014-128", "3", "01.12.2026", "128");
+    case.add_hearing("15.12.2026", "Almaty city court", "video link");
 
     // The investigator exports for the supervisor.
     let saule = sup.find_member("Saule").unwrap();
@@ -184,6 +197,24 @@ fn two_instances_one_team() {
         ("Det. Omarov", "Forensic lab")
     );
     assert!(handed.at < handed.recorded_at.unwrap(), "{handed:?}");
+    // The charge and the hearing, as typed.
+    let court = &shown.court;
+    assert_eq!(court.charges.len(), 1, "{court:?}");
+    assert_eq!(court.charges[0].article.key, "KZ-2014-128:3");
+    assert_eq!(
+        court.charges[0]
+            .brought_on
+            .map(|d| d.to_string())
+            .as_deref(),
+        Some("2026-12-01")
+    );
+    let hearing = &court.hearings[0];
+    assert_eq!(hearing.date.to_string(), "2026-12-15");
+    assert_eq!(
+        hearing.measures_granted,
+        [caravan_core::model::ProtectiveMeasure::VideoLink]
+    );
+    assert!(hearing.safety_reviewed);
     a_ws.set_field(&case_id, "header/title", "Kaskelen construction site")
         .unwrap();
     let (b, _) = a_ws.export_bundle(Some(&saule), &mut |_| {}).unwrap();

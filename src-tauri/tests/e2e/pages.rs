@@ -50,6 +50,16 @@ pub fn choose_language(d: &Driver, lang: &str, cases: &str) {
     d.wait_text(&tid("nav-cases"), cases, |t| t.contains(cases));
 }
 
+/// Chooses the option `value` of the select at `css`, as picking it does
+/// (the form hears the change).
+pub fn choose(d: &Driver, css: &str, value: &str) {
+    d.find(&format!("{css} option[value='{value}']"));
+    d.script(
+        "const s = document.querySelector(arguments[0]); s.value = arguments[1]; s.dispatchEvent(new Event('change'));",
+        serde_json::json!([css, value]),
+    );
+}
+
 /// Locking and the unlock screen.
 pub struct LockScreen<'a>(pub &'a Driver);
 
@@ -177,6 +187,51 @@ impl CaseScreen<'_> {
         d.screenshot("14-custody-confirm");
         d.click(&tid("custody-confirm"));
         d.wait_text_eq(&tid("evidence-holder"), to);
+    }
+
+    /// Adds a suspect by pseudonym and name; waits for their card.
+    pub fn add_suspect(&self, pseudonym: &str, full_name: &str) {
+        let d = self.0;
+        self.tab("people");
+        d.click(&tid("add-person"));
+        choose(d, &tid("person-kind"), "suspect");
+        d.type_into(&tid("person-pseudonym"), pseudonym);
+        d.type_into(&tid("person-full-name"), full_name);
+        d.click(&tid("save-person"));
+        d.wait_for_text(pseudonym);
+    }
+
+    /// Brings a charge against the suspect `person` (their id) under the
+    /// offered article `article`, part `part`, on `date` as typed; waits
+    /// for its row to show `shows`.
+    pub fn charge(&self, person: &str, article: &str, part: &str, date: &str, shows: &str) {
+        let d = self.0;
+        self.tab("court");
+        d.click(&tid("add-charge"));
+        choose(d, &tid("charge-person"), person);
+        choose(d, &tid("charge-article"), article);
+        d.type_into(&tid("charge-part"), part);
+        d.type_into(&tid("charge-date"), date);
+        d.click(&tid("charge-save"));
+        d.wait_text(&tid("charge-row"), shows, |t| t.contains(shows));
+    }
+
+    /// Adds a hearing on `date` (as typed) at `court`, with the victim's
+    /// testimony by video link granted and their safety reviewed; waits
+    /// for its row to show the measure.
+    pub fn add_hearing(&self, date: &str, court: &str, measure_shown: &str) {
+        let d = self.0;
+        self.tab("court");
+        d.click(&tid("add-hearing"));
+        d.type_into(&tid("hearing-date"), date);
+        d.type_into(&tid("hearing-court"), court);
+        choose(d, &tid("hearing-measure-video_link"), "granted");
+        d.click(&tid("hearing-safety"));
+        d.click(&tid("hearing-save"));
+        d.wait_text(&tid("hearing-row"), measure_shown, |t| {
+            t.contains(measure_shown)
+        });
+        d.screenshot("17-court");
     }
 
     /// Reveals the first person (audited) and waits for `full_name`.

@@ -177,8 +177,15 @@ impl Driver {
         )
     }
 
+    /// Clicks an element, brought to the middle of the window first:
+    /// WebKitWebDriver clicks where the element is without scrolling to
+    /// it, so a Save button below the fold was clicked on nothing.
     pub fn click(&self, css: &str) {
         let e = self.find(css);
+        self.script(
+            "arguments[0].scrollIntoView({block: 'center'})",
+            json!([{ ELEMENT: e }]),
+        );
         self.cmd("POST", &format!("element/{e}/click"), json!({}));
     }
 

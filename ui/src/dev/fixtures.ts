@@ -3,6 +3,10 @@
 // plausible value and takes overrides, so a change of a DTO's shape is
 // made here once.
 import type { StatusDto } from '$lib/bindings/StatusDto';
+import type { CourtView } from '$lib/bindings/CourtView';
+import type { ChargeView } from '$lib/bindings/ChargeView';
+import type { MeasureView } from '$lib/bindings/MeasureView';
+import type { HearingView } from '$lib/bindings/HearingView';
 import type { CaseView } from '$lib/bindings/CaseView';
 import type { CaseSummary } from '$lib/bindings/CaseSummary';
 import type { PersonView } from '$lib/bindings/PersonView';
@@ -150,6 +154,33 @@ export function interview(over: Partial<InterviewView> = {}): InterviewView {
   };
 }
 
+/** A case's court phase: nothing recorded yet, unless given. */
+export function court(over: Partial<CourtView> = {}): CourtView {
+  return {
+    registry_number: null, statuses: [], decisions: [], measures: [], charges: [], indictments: [], hearings: [], verdicts: [], compensation: [],
+    measure_alerts: 0, ...over,
+  };
+}
+
+export function charge(over: Partial<ChargeView> = {}): ChargeView {
+  return {
+    id: 'ch1', person_id: 'ps1', status: 'brought', brought_on: '2026-03-02', note: null,
+    article: { key: 'KZ-2014-128:3', article: { jurisdiction: 'KZ', code_year: 2014, article: '128', part: '3', paragraph: null, in_force_from: '2015-01-01' }, titles: { en: 'Trafficking in persons', ru: 'Торговля людьми' }, related: false, verified: true },
+    ...over,
+  };
+}
+
+export function measure(over: Partial<MeasureView> = {}): MeasureView {
+  return { id: 'pm1', person_id: 'ps1', kind: 'detention', ordered_by: 'Almaly district court', from: '2026-03-01', until: '2026-05-01', lifted_on: null, alert: null, ...over };
+}
+
+export function hearing(over: Partial<HearingView> = {}): HearingView {
+  return {
+    id: 'he1', date: '2026-05-10', court: 'Almaty city court', kind: 'trial', outcome: 'scheduled', measures_granted: ['video_link'], measures_refused: [],
+    safety_reviewed: true, next_date: null, note: null, ...over,
+  };
+}
+
 export function caseDto(over: Partial<CaseView> = {}): CaseView {
   return {
     id: 'c1',
@@ -177,6 +208,7 @@ export function caseDto(over: Partial<CaseView> = {}): CaseView {
     approvals: [],
     links: [],
     international_requests: [],
+    court: court(),
     // Intake is open (a new case's), the other stages not started.
     signoffs: STAGES.map((stage) => ({ stage, blocked: stage === 'intake' ? null : 'not_started', signoffs: [] })),
     progress_percent: 10,

@@ -11,7 +11,7 @@ import type { ConflictView } from '$lib/bindings/ConflictView';
 import type { QuarantineRow } from '$lib/bindings/QuarantineRow';
 import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
 import type { RelayView } from '$lib/bindings/RelayView';
-import { caseDto, caseSummary, checklist, checklistItem, device, member, person, status as statusDto, team as teamDto } from './fixtures';
+import { caseDto, caseSummary, charge, checklist, checklistItem, court, device, hearing, measure, member, person, status as statusDto, team as teamDto } from './fixtures';
 
 const params = new URLSearchParams(location.search);
 const role = (params.get('role') ?? 'admin') as Role;
@@ -137,6 +137,15 @@ const theCase = (): CaseView => caseDto({
   international_requests: [
     { id: 'ir1', kind: 'mutual_legal_assistance', notice: null, requested_state: 'UZ', legal_basis: 'chisinau2002', central_authority: 'Prosecutor General’s Office of Uzbekistan', subject: 'Bank records and questioning of the recruiter in Jizzakh', sent_on: '2026-10-01', deadline: '2026-11-15', status: 'sent', response_on: null, open: true, overdue: true },
   ],
+  court: court({
+    registry_number: '261500031000123',
+    statuses: [{ person_id: 'p2', status: 'accused', since: '2026-11-12' }],
+    decisions: [{ id: 'pd1', person_id: 'p2', status: 'accused', decided_on: '2026-11-12', reference: '№ 14/2026', recorded_by: aibek }],
+    measures: [measure({ person_id: 'p2', from: '2026-10-01', until: '2026-11-25', alert: 'expiring' })],
+    charges: [charge({ person_id: 'p2', brought_on: '2026-11-12' })],
+    hearings: [hearing({ date: '2026-12-02', kind: 'preliminary', measures_granted: ['video_link', 'no_face_to_face'] })],
+    measure_alerts: 1,
+  }),
   progress_percent: 38,
   stage_progress: [
     { stage: 'initial_response', status: 'active', items: 4, done: 1, not_applicable: 1, required: 4, required_resolved: 2, percent: 50 },

@@ -31,6 +31,13 @@ import type { EventInput } from '$lib/bindings/EventInput';
 import type { ReferralInput } from '$lib/bindings/ReferralInput';
 import type { CaseLinkInput } from '$lib/bindings/CaseLinkInput';
 import type { InternationalRequestInput } from '$lib/bindings/InternationalRequestInput';
+import type { ProceduralDecisionInput } from '$lib/bindings/ProceduralDecisionInput';
+import type { MeasureInput } from '$lib/bindings/MeasureInput';
+import type { ChargeInput } from '$lib/bindings/ChargeInput';
+import type { IndictmentInput } from '$lib/bindings/IndictmentInput';
+import type { HearingInput } from '$lib/bindings/HearingInput';
+import type { VerdictInput } from '$lib/bindings/VerdictInput';
+import type { CompensationInput } from '$lib/bindings/CompensationInput';
 import type { RiskInput } from '$lib/bindings/RiskInput';
 import type { ConflictView } from '$lib/bindings/ConflictView';
 import type { Progress } from '$lib/bindings/Progress';
@@ -227,6 +234,18 @@ export const addNote = (case_id: string, body: string) => call<string>('add_note
 export const addCaseLink = (case_id: string, link: CaseLinkInput) => call<string>('add_case_link', { case_id, link });
 export const addInternationalRequest = (case_id: string, request: InternationalRequestInput) =>
   call<string>('add_international_request', { case_id, request });
+// The court phase (crates/core/src/court.rs).
+/** The case's number in the national register (e.g. ERDR); '' clears it. */
+export const setRegistryNumber = (case_id: string, number: string) => call<null>('set_registry_number', { case_id, number });
+export const addProceduralDecision = (case_id: string, decision: ProceduralDecisionInput) =>
+  call<string>('add_procedural_decision', { case_id, decision });
+export const addMeasure = (case_id: string, measure: MeasureInput) => call<string>('add_measure', { case_id, measure });
+export const addCharge = (case_id: string, charge: ChargeInput) => call<string>('add_charge', { case_id, charge });
+export const addIndictment = (case_id: string, indictment: IndictmentInput) => call<string>('add_indictment', { case_id, indictment });
+export const addHearing = (case_id: string, hearing: HearingInput) => call<string>('add_hearing', { case_id, hearing });
+export const addVerdict = (case_id: string, verdict: VerdictInput) => call<string>('add_verdict', { case_id, verdict });
+export const addCompensation = (case_id: string, compensation: CompensationInput) =>
+  call<string>('add_compensation', { case_id, compensation });
 export const addReview = (case_id: string, kind: ReviewKind, stage: Stage | null, text: string) =>
   call<string>('add_review', { case_id, kind, stage, text });
 /** Withdraws one of the caller's own sign-offs; the reason is required. */

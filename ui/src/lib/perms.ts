@@ -23,4 +23,6 @@ export const NONE: Perms = {
   resolve_conflicts: false,
   review_quarantine: false,
   export_attachment: false,
+  charge: false,
+  court_record: false,
 };

@@ -92,3 +92,19 @@ export function riskBand(level: number): 'low' | 'medium' | 'high' {
   if (level >= 6) return 'medium';
   return 'low';
 }
+// The court phase.
+export const PROCEDURAL_STATUSES = ['recognised_victim', 'civil_claimant', 'suspect', 'accused', 'defendant', 'convicted', 'acquitted'] as const;
+/** Statuses a decision gives a victim; the others are a suspect's. */
+export const VICTIM_STATUSES = ['recognised_victim', 'civil_claimant'] as const;
+export const MEASURE_KINDS = ['detention', 'house_arrest', 'bail', 'travel_restriction', 'personal_guarantee', 'electronic_monitoring', 'other'] as const;
+export const CHARGE_STATUSES = ['brought', 'amended', 'dropped'] as const;
+export const INDICTMENT_STATUSES = ['drafted', 'approved', 'returned_for_investigation', 'sent_to_court'] as const;
+export const HEARING_KINDS = ['preliminary', 'trial', 'sentencing', 'appeal', 'cassation', 'other'] as const;
+export const HEARING_OUTCOMES = ['scheduled', 'held', 'adjourned', 'concluded'] as const;
+export const PROTECTIVE_MEASURES = [
+  'anonymity', 'video_link', 'closed_hearing', 'no_face_to_face', 'screen', 'voice_or_image_distortion', 'support_person', 'prior_deposition',
+  'witness_protection', 'other',
+] as const;
+export const VERDICT_OUTCOMES = ['convicted', 'acquitted', 'discontinued', 'returned_to_prosecutor'] as const;
+export const APPEAL_STATUSES = ['filed', 'upheld', 'modified', 'overturned', 'withdrawn'] as const;
+export const COMPENSATION_STATUSES = ['claimed', 'awarded', 'refused', 'partly_paid', 'paid'] as const;

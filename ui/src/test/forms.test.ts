@@ -26,7 +26,15 @@ import ReviewTab from '../screens/case/ReviewTab.svelte';
 import ChecklistItem from '../screens/case/ChecklistItem.svelte';
 import NewCaseDialog from '../screens/NewCaseDialog.svelte';
 import TeamSetup from '../screens/setup/TeamSetup.svelte';
-import { asRole, caseDto, caseLink, caseSummary, checklistItem, internationalRequest, interview, person, referral, risk, task, team, timelineEvent } from './fixtures';
+import RegistryNumber from '../screens/case/court/RegistryNumber.svelte';
+import DecisionsSection from '../screens/case/court/DecisionsSection.svelte';
+import MeasuresSection from '../screens/case/court/MeasuresSection.svelte';
+import ChargesSection from '../screens/case/court/ChargesSection.svelte';
+import IndictmentsSection from '../screens/case/court/IndictmentsSection.svelte';
+import HearingsSection from '../screens/case/court/HearingsSection.svelte';
+import VerdictsSection from '../screens/case/court/VerdictsSection.svelte';
+import CompensationSection from '../screens/case/court/CompensationSection.svelte';
+import { asRole, caseDto, caseLink, caseSummary, charge, checklistItem, court, internationalRequest, interview, measure, person, referral, risk, task, team, timelineEvent } from './fixtures';
 import { mockBackend, renderWithUser, type Answer, type Args } from './backend';
 import { fillEveryField, type Overrides } from './forms';
 import { evidence as evidenceFixture } from '../dev/fixtures';
@@ -76,6 +84,14 @@ const checklistProps = {
   onchanged: reload,
 };
 
+// The court phase's forms name the victim and the suspect the add forms
+// made, and the charge and the measure the investigator's forms add.
+const parties = [person({ id: 'pv1' }), person({ id: 'ps1', kind: 'suspect', pseudonym: 'S-1' })];
+const courtCase = caseDto({ people: parties, court: court({ charges: [charge()], measures: [measure()] }) });
+const offeredArticles = [
+  { key: 'KZ-2014-128', jurisdiction: 'KZ', code_year: 2014, article: '128', title: 'Trafficking in persons', in_force_from: '2015-01-01', related: false, verified: true, source: 'https://adilet.zan.kz' },
+];
+
 /** A person's forms have some fifty controls, each typed into or ticked
  *  as a person would: more than the default five seconds on a loaded
  *  machine. */
@@ -103,6 +119,14 @@ const FORMS: Form[] = [
   { name: 'add_note', role: 'investigator', component: NotesTab, props: { c, reload }, command: 'add_note' },
   { name: 'add_case_link', role: 'investigator', component: LinkedCases, props: { c, reload }, command: 'add_case_link', formTestid: 'link-form', answers: { list_cases: otherCases }, ready: 'link-form' },
   { name: 'add_international_request', role: 'investigator', component: InternationalTab, props: { c, reload }, command: 'add_international_request', typed: { 'ir-kind': 'interpol_notice', 'ir-state': 'UZ' } },
+  { name: 'set_registry_number', role: 'investigator', component: RegistryNumber, props: { c: courtCase, reload }, command: 'set_registry_number', formTestid: 'registry-form' },
+  { name: 'add_procedural_decision', role: 'investigator', component: DecisionsSection, props: { c: courtCase, reload }, command: 'add_procedural_decision', opener: 'add-decision', formTestid: 'decision-form' },
+  { name: 'add_measure', role: 'investigator', component: MeasuresSection, props: { c: courtCase, reload }, command: 'add_measure', opener: 'add-measure', formTestid: 'measure-form' },
+  { name: 'add_charge', role: 'investigator', component: ChargesSection, props: { c: courtCase, reload }, command: 'add_charge', opener: 'add-charge', formTestid: 'charge-form', answers: { articles: offeredArticles }, typed: { 'charge-article': 'KZ-2014-128', 'charge-part': '3', 'charge-paragraph': '1', 'ch-status': 'brought', 'charge-date': '15.03.2026' } },
+  { name: 'add_indictment', role: 'investigator', component: IndictmentsSection, props: { c: courtCase, reload }, command: 'add_indictment', opener: 'add-indictment', formTestid: 'indictment-form' },
+  { name: 'add_hearing', role: 'prosecutor', component: HearingsSection, props: { c: courtCase, reload }, command: 'add_hearing', opener: 'add-hearing', formTestid: 'hearing-form', typed: { 'hearing-measure-video_link': 'granted', 'hearing-measure-no_face_to_face': 'granted' } },
+  { name: 'add_verdict', role: 'prosecutor', component: VerdictsSection, props: { c: courtCase, reload }, command: 'add_verdict', opener: 'add-verdict', formTestid: 'verdict-form', typed: { 'vd-outcome': 'convicted' } },
+  { name: 'add_compensation', role: 'prosecutor', component: CompensationSection, props: { c: courtCase, reload }, command: 'add_compensation', opener: 'add-compensation', formTestid: 'compensation-form', typed: { 'co-currency': 'KZT' } },
   { name: 'add_review', role: 'prosecutor', component: ReviewTab, props: { c, reload }, command: 'add_review', formTestid: 'review-form' },
   { name: 'add_approval', role: 'supervisor', component: ReviewTab, props: { c, reload }, command: 'add_approval' },
   // The edit forms, on records as the fixtures hold them; every field is
@@ -124,6 +148,8 @@ const FORMS: Form[] = [
   })),
   { name: 'edit_link', role: 'investigator', component: LinkedCases, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-link', formTestid: 'edit-record-form', answers: { list_cases: otherCases } },
   { name: 'edit_request', role: 'investigator', component: InternationalTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-request', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'interpol_notice', 'edit-record-requested_state': 'KZ', 'edit-record-sent_on': '16.03.2009', 'edit-record-deadline': '16.03.2009', 'edit-record-response_on': '16.03.2009' } },
+  { name: 'edit_charge', role: 'investigator', component: ChargesSection, props: { c: courtCase, reload }, command: 'set_field', edit: true, opener: 'edit-charge', formTestid: 'edit-record-form', answers: { articles: offeredArticles }, typed: { 'edit-record-status': 'amended', 'edit-record-brought_on': '16.03.2009' } },
+  { name: 'edit_measure', role: 'investigator', component: MeasuresSection, props: { c: courtCase, reload }, command: 'set_field', edit: true, opener: 'edit-measure', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'bail', 'edit-record-from': '16.03.2009', 'edit-record-until': '16.03.2010', 'edit-record-lifted_on': '17.03.2009' } },
   { name: 'set_item_not_applicable', role: 'investigator', component: ChecklistItem, props: checklistProps, command: 'set_item', opener: 'item-na' },
 ];
 

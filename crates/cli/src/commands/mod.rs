@@ -2,6 +2,7 @@
 //! command line holds no business logic.
 
 mod cases;
+mod court;
 mod lan;
 mod meta;
 mod records;
@@ -235,6 +236,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Task(c) => records::task(ctx, c),
         Command::Note(c) => records::note(ctx, c),
         Command::Abroad(c) => records::abroad(ctx, c),
+        Command::Court(c) => court::court(ctx, c),
         Command::Conflicts { case, reveal } => cases::conflicts(ctx, case.as_deref(), reveal),
         Command::Resolve { case, path, choice } => cases::resolve(ctx, &case, &path, &choice),
         Command::Review(c) => records::review(ctx, c),

@@ -10,6 +10,7 @@ use super::instance_and_item;
 use crate::attribution::{self, Signer};
 use crate::case::*;
 use crate::checklist::{Catalog, Per, Template, checklist_key};
+use crate::court;
 use crate::doc::CaseDoc;
 use crate::edit::{AttachmentRef, Author, Edit, Record};
 use crate::error::{ModelError, am, rec};
@@ -201,18 +202,20 @@ impl CaseDoc {
             Record::Approval(v) => reconcile_prop(doc, &obj, key, v),
             Record::CaseLink(v) => reconcile_prop(doc, &obj, key, v),
             Record::InternationalRequest(v) => reconcile_prop(doc, &obj, key, v),
+            Record::ProceduralDecision(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Measure(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Charge(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Indictment(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Hearing(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Verdict(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Compensation(v) => reconcile_prop(doc, &obj, key, v),
         }
         .map_err(rec)?;
         self.check_made(&path, by.signer)
     }
 
     fn set(&mut self, path: &DocPath, value: &Scalar, by: &By<'_>) -> Result<(), ModelError> {
-        let (parent, key) = self.existing_scalar(path)?;
-        // A field added later and set for the first time is added.
-        let kind = match self.doc.get(&parent, key.as_str()).map_err(am)? {
-            Some(_) => WriteKind::Update,
-            None => WriteKind::Create,
-        };
+        let (parent, key, kind) = self.scalar_to_set(path, value)?;
         by.allow_in_place(path, kind)?;
         attribution::judge(DocKind::Case, path, kind, false, Some(value), by.signer)?;
         if path.matches("header/jurisdiction") {
@@ -233,6 +236,40 @@ impl CaseDoc {
                 message: bad.reason(),
             })?;
         reconcile_prop(&mut self.doc, &parent, key.as_str(), value).map_err(rec)
+    }
+
+    /// Where `set` writes `value`: a field the record holds is updated; a
+    /// field added to its kind of record after it was made (a schema rule
+    /// marked `later`) is created by its first value.
+    fn scalar_to_set(
+        &self,
+        path: &DocPath,
+        value: &Scalar,
+    ) -> Result<(ObjId, String, WriteKind), ModelError> {
+        match self.existing_scalar(path) {
+            Ok((parent, key)) => Ok((parent, key, WriteKind::Update)),
+            Err(ModelError::NotFound { what, id }) => {
+                use crate::schema::Expect;
+                let later = crate::schema::case().rule(path).is_some_and(|r| {
+                    r.later
+                        && !matches!(
+                            r.expect,
+                            Expect::Record | Expect::Entries(_) | Expect::List | Expect::Text
+                        )
+                });
+                match (path.segments().split_last(), later) {
+                    (Some((Seg::Key(key), parent)), true) => {
+                        if *value == Scalar::Null {
+                            return Err(ModelError::NoChange);
+                        }
+                        let parent = self.obj_at(&DocPath(parent.to_vec()))?;
+                        Ok((parent, key.clone(), WriteKind::Create))
+                    }
+                    _ => Err(ModelError::NotFound { what, id }),
+                }
+            }
+            Err(e) => Err(e),
+        }
     }
 
     fn set_text(&mut self, path: &DocPath, text: &str, by: &By<'_>) -> Result<(), ModelError> {
@@ -629,6 +666,13 @@ fn validate_record(record: &Record) -> Result<(), ModelError> {
         Record::Task(t) => non_empty("task title", &t.title),
         Record::CaseLink(l) => non_empty("linked case", &l.case_id),
         Record::InternationalRequest(r) => crate::international::validate(r),
+        Record::ProceduralDecision(d) => court::validate_decision(d),
+        Record::Measure(m) => court::validate_measure(m),
+        Record::Charge(c) => court::validate_charge(c),
+        Record::Indictment(i) => court::validate_indictment(i),
+        Record::Hearing(h) => court::validate_hearing(h),
+        Record::Verdict(v) => court::validate_verdict(v),
+        Record::Compensation(c) => court::validate_compensation(c),
         _ => Ok(()),
     }
 }

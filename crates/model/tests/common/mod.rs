@@ -210,3 +210,118 @@ pub fn required_items(template: &str) -> Vec<String> {
         .map(|i| i.id.clone())
         .collect()
 }
+
+/// One record of each kind of the court phase, as `by` makes it, under
+/// the id it is inserted with: they name suspect `s1` and victim `v1`.
+pub fn court_records(by: &Author) -> Vec<(&'static str, Record)> {
+    let day = |s: &str| s.parse::<Date>().unwrap();
+    let (at, member) = (by.at, by.member.clone());
+    vec![
+        (
+            "pd1",
+            Record::ProceduralDecision(ProceduralDecision {
+                person_id: "s1".into(),
+                status: ProceduralStatus::Accused,
+                decided_on: day("2026-03-01"),
+                reference: None,
+                recorded_at: at,
+                recorded_by: member.clone(),
+            }),
+        ),
+        (
+            "pm1",
+            Record::Measure(PreventiveMeasure {
+                person_id: "s1".into(),
+                kind: MeasureKind::Detention,
+                ordered_by: Some("Almaly district court".into()),
+                from: day("2026-03-01"),
+                until: Some(day("2026-05-01")),
+                lifted_on: None,
+                recorded_at: at,
+                recorded_by: member.clone(),
+            }),
+        ),
+        (
+            "ch1",
+            Record::Charge(Charge {
+                person_id: "s1".into(),
+                article: LegalArticle {
+                    jurisdiction: "KZ".into(),
+                    code_year: 2014,
+                    article: "128".into(),
+                    part: Some("3".into()),
+                    paragraph: None,
+                    in_force_from: None,
+                },
+                status: ChargeStatus::Brought,
+                brought_on: Some(day("2026-03-02")),
+                note: None,
+                recorded_at: at,
+                recorded_by: member.clone(),
+            }),
+        ),
+        (
+            "in1",
+            Record::Indictment(Indictment {
+                status: IndictmentStatus::Drafted,
+                defendants: vec!["s1".into()],
+                charges: vec!["ch1".into()],
+                signed_on: None,
+                approved_on: None,
+                court: None,
+                sent_to_court_on: None,
+                note: None,
+                recorded_at: at,
+                recorded_by: member.clone(),
+            }),
+        ),
+        (
+            "he1",
+            Record::Hearing(Hearing {
+                date: day("2026-05-10"),
+                court: "Almaty city court".into(),
+                kind: HearingKind::Trial,
+                outcome: HearingOutcome::Scheduled,
+                measures_granted: vec![ProtectiveMeasure::VideoLink],
+                measures_refused: vec![],
+                safety_reviewed: true,
+                next_date: None,
+                note: None,
+                recorded_at: at,
+                recorded_by: member.clone(),
+            }),
+        ),
+        (
+            "vd1",
+            Record::Verdict(Verdict {
+                person_id: "s1".into(),
+                date: day("2026-06-01"),
+                court: "Almaty city court".into(),
+                outcome: VerdictOutcome::Convicted,
+                articles: vec!["KZ-2014-128:3".into()],
+                sentence: Some("9 years".into()),
+                custodial_months: Some(108),
+                confiscation: None,
+                appeal: None,
+                appeal_decided_on: None,
+                in_force_on: None,
+                recorded_at: at,
+                recorded_by: member.clone(),
+            }),
+        ),
+        (
+            "co1",
+            Record::Compensation(Compensation {
+                person_id: "v1".into(),
+                currency: "KZT".into(),
+                claimed: Some(3_000_000),
+                awarded: None,
+                paid: None,
+                status: CompensationStatus::Claimed,
+                note: None,
+                recorded_at: at,
+                recorded_by: member,
+            }),
+        ),
+    ]
+}

@@ -34,6 +34,7 @@ fn forged_first_change(r: &mut Replica) -> Change {
         status: caravan_model::CaseStatus::Active,
         created_at: T0,
         created_by: member(r),
+        registry_number: None,
     };
     let mut doc = AutoCommit::new().with_actor(r.device().actor());
     autosurgeon::reconcile_prop(&mut doc, ROOT, "header", &header).unwrap();

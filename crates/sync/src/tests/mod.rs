@@ -8,6 +8,7 @@ mod bad_values;
 mod bounds;
 mod compact_bundles;
 mod converge;
+mod court;
 mod doc_ids;
 mod equivocation;
 mod fixture;

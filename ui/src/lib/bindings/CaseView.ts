@@ -4,6 +4,7 @@ import type { Assignees } from "./Assignees";
 import type { CaseId } from "./CaseId";
 import type { CaseLinkView } from "./CaseLinkView";
 import type { CaseStatus } from "./CaseStatus";
+import type { CourtView } from "./CourtView";
 import type { EventView } from "./EventView";
 import type { EvidenceView } from "./EvidenceView";
 import type { InternationalRequestView } from "./InternationalRequestView";
@@ -44,6 +45,10 @@ prosecutor_qualifies: boolean, stages: Array<StageView>, assignment: Assignees, 
  * Links to other cases.
  */
 links: Array<CaseLinkView>, international_requests: Array<InternationalRequestView>, 
+/**
+ * The prosecution and court phase.
+ */
+court: CourtView, 
 /**
  * Each stage's sign-offs (withdrawn ones too), in stage order.
  */

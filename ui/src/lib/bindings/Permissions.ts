@@ -25,4 +25,13 @@ review_quarantine: boolean,
  * Write out (export) the file attached to an evidence item of a case
  * the member may see.
  */
-export_attachment: boolean, };
+export_attachment: boolean, 
+/**
+ * The investigation's side of the court phase: charges, preventive
+ * measures, procedural decisions, the registry number.
+ */
+charge: boolean, 
+/**
+ * The trial's record: indictments, hearings, verdicts, compensation.
+ */
+court_record: boolean, };

@@ -1,0 +1,185 @@
+//! `court …`: the prosecution and court phase of a case.
+
+use anyhow::Result;
+use caravan_core::ids::RecordId;
+use caravan_core::view::{CaseView, MeasureAlertKind};
+
+use super::{Ctx, created, done, with_ws};
+use crate::cli::CourtCmd;
+use crate::output::{opt, opt_date};
+
+pub fn court(ctx: &Ctx, cmd: CourtCmd) -> Result<()> {
+    let (what, id) = match cmd {
+        CourtCmd::Show { case } => {
+            let view = with_ws(ctx, |ws| Ok(ws.show_case(&case)?))?;
+            if ctx.out.json {
+                return ctx.out.json(&view.court);
+            }
+            return show(ctx, &view);
+        }
+        CourtCmd::Registry { case, number } => {
+            with_ws(ctx, |ws| Ok(ws.set_registry_number(&case, &number)?))?;
+            return done(ctx, "Registry number saved.", "Номер в реестре сохранён.");
+        }
+        CourtCmd::Decision { case, decision } => (
+            (
+                "Procedural decision recorded:",
+                "Процессуальное решение записано:",
+            ),
+            with_ws(ctx, |ws| Ok(ws.add_procedural_decision(&case, decision)?))?,
+        ),
+        CourtCmd::Measure { case, measure } => (
+            ("Preventive measure recorded:", "Мера пресечения записана:"),
+            with_ws(ctx, |ws| Ok(ws.add_measure(&case, measure)?))?,
+        ),
+        CourtCmd::Charge { case, charge } => (
+            ("Charge recorded:", "Обвинение записано:"),
+            with_ws(ctx, |ws| Ok(ws.add_charge(&case, charge)?))?,
+        ),
+        CourtCmd::Indict { case, indictment } => (
+            ("Indictment recorded:", "Обвинительное заключение записано:"),
+            with_ws(ctx, |ws| Ok(ws.add_indictment(&case, indictment)?))?,
+        ),
+        CourtCmd::Hearing { case, hearing } => (
+            ("Hearing recorded:", "Судебное заседание записано:"),
+            with_ws(ctx, |ws| Ok(ws.add_hearing(&case, hearing)?))?,
+        ),
+        CourtCmd::Verdict { case, verdict } => (
+            ("Verdict recorded:", "Приговор записан:"),
+            with_ws(ctx, |ws| Ok(ws.add_verdict(&case, verdict)?))?,
+        ),
+        CourtCmd::Compensation { case, compensation } => (
+            (
+                "Compensation claim recorded:",
+                "Требование о компенсации записано:",
+            ),
+            with_ws(ctx, |ws| Ok(ws.add_compensation(&case, compensation)?))?,
+        ),
+    };
+    created(ctx, what.0, what.1, &id)
+}
+
+fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
+    let o = &ctx.out;
+    let who = |id: &RecordId| {
+        v.people
+            .iter()
+            .find(|p| p.id == *id)
+            .map_or_else(|| id.to_string(), |p| p.pseudonym.clone())
+    };
+    let c = &v.court;
+    o.heading(&format!("{} — {}", v.reference, v.title))?;
+    o.fields(&[("registry number", opt(&c.registry_number))])?;
+    o.listing(
+        "Procedural statuses",
+        &["person", "status", "since"],
+        &c.statuses,
+        |s| vec![who(&s.person_id), s.status.to_string(), s.since.to_string()],
+    )?;
+    o.listing(
+        "Preventive measures",
+        &["id", "person", "measure", "from", "until", "alert"],
+        &c.measures,
+        |m| {
+            vec![
+                m.id.to_string(),
+                who(&m.person_id),
+                m.kind.to_string(),
+                m.from.to_string(),
+                opt_date(m.until),
+                match (m.lifted_on, m.alert) {
+                    (Some(d), _) => format!("lifted {d}"),
+                    (None, Some(MeasureAlertKind::Expired)) => "EXPIRED".into(),
+                    (None, Some(MeasureAlertKind::Expiring)) => "EXPIRING".into(),
+                    (None, None) => String::new(),
+                },
+            ]
+        },
+    )?;
+    o.listing(
+        "Charges",
+        &["id", "person", "article", "status", "brought"],
+        &c.charges,
+        |ch| {
+            vec![
+                ch.id.to_string(),
+                who(&ch.person_id),
+                ch.article.key.clone(),
+                ch.status.to_string(),
+                opt_date(ch.brought_on),
+            ]
+        },
+    )?;
+    o.listing(
+        "Indictments",
+        &["id", "status", "defendants", "charges", "court", "sent"],
+        &c.indictments,
+        |i| {
+            vec![
+                i.id.to_string(),
+                i.status.to_string(),
+                i.defendants.iter().map(&who).collect::<Vec<_>>().join(", "),
+                i.charges.len().to_string(),
+                opt(&i.court),
+                opt_date(i.sent_to_court_on),
+            ]
+        },
+    )?;
+    o.listing(
+        "Hearings",
+        &["id", "date", "court", "kind", "outcome", "measures", "next"],
+        &c.hearings,
+        |h| {
+            vec![
+                h.id.to_string(),
+                h.date.to_string(),
+                h.court.clone(),
+                h.kind.to_string(),
+                h.outcome.to_string(),
+                h.measures_granted
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                opt_date(h.next_date),
+            ]
+        },
+    )?;
+    o.listing(
+        "Verdicts",
+        &[
+            "id", "person", "date", "outcome", "articles", "sentence", "appeal",
+        ],
+        &c.verdicts,
+        |x| {
+            vec![
+                x.id.to_string(),
+                who(&x.person_id),
+                x.date.to_string(),
+                x.outcome.to_string(),
+                x.articles.join(", "),
+                opt(&x.sentence),
+                x.appeal
+                    .map(|a| a.to_string())
+                    .unwrap_or_else(|| "-".into()),
+            ]
+        },
+    )?;
+    o.listing(
+        "Compensation",
+        &["id", "person", "claimed", "awarded", "paid", "status"],
+        &c.compensation,
+        |k| {
+            let money =
+                |n: Option<u64>| n.map_or_else(|| "-".into(), |n| format!("{n} {}", k.currency));
+            vec![
+                k.id.to_string(),
+                who(&k.person_id),
+                money(k.claimed),
+                money(k.awarded),
+                money(k.paid),
+                k.status.to_string(),
+            ]
+        },
+    )
+}
