@@ -282,9 +282,9 @@ fn check_history(
     }
 }
 
-/// Values that say "not given" (a person's kind keeps no sex: the form
+/// Values that say "not given" (a person's kind keeps no gender: the form
 /// sends the neutral value, and the case shows none).
-const NOT_GIVEN: &[(&str, &str)] = &[("sex", "unknown")];
+const NOT_GIVEN: &[(&str, &str)] = &[("sex", "non_specified_unknown")];
 
 fn check_stored(p: &Payload, sent: &Value, shown: &Value) {
     let mut stored = Vec::new();

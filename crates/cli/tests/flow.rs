@@ -18,7 +18,7 @@ fn investigator_case_reaches_admin_masked_and_reveal_is_audited() {
         "Gulnara Akhmedova",
         &[
             "--sex",
-            "female",
+            "feminine",
             "--age",
             "19",
             "--citizenship",

@@ -4,9 +4,9 @@
 use caravan_model::*;
 
 use crate::error::{CoreError, Result};
+use crate::field_text::country_code;
 use crate::ids::RecordId;
 use crate::inputs::*;
-use crate::records::country_code;
 use crate::workspace::Workspace;
 
 impl Workspace {

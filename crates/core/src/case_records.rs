@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use caravan_model::*;
 
 use crate::error::{CoreError, Result};
+use crate::field_text::country_code;
 use crate::ids::RecordId;
 use crate::inputs::*;
-use crate::records::country_code;
 use crate::view::RevealedValue;
 use crate::workspace::Workspace;
 

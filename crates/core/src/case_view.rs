@@ -268,6 +268,9 @@ fn person(
         relation: None,
         recorded_at: recorded.0,
         recorded_by: names.member(recorded.1),
+        forced_labour_industry: None,
+        relationship_to_trafficker: None,
+        public_official: false,
     }
 }
 
@@ -291,10 +294,12 @@ fn people(case: &Case, names: &Names) -> Vec<PersonView> {
         recruitment: v.recruitment,
         sex: Some(v.sex),
         age_at_trafficking: v.age_at_trafficking,
-        citizenship: v.citizenship.clone(),
+        citizenship: v.citizenship.as_ref().map(|c| c.to_ascii_uppercase()),
         languages: once_each(&v.languages),
         exploitation: once_each(&v.exploitation),
         control_methods: once_each(&v.control_methods),
+        forced_labour_industry: v.forced_labour_industry,
+        relationship_to_trafficker: v.relationship_to_trafficker,
         ..person(
             id,
             PersonKind::Victim,
@@ -304,8 +309,9 @@ fn people(case: &Case, names: &Names) -> Vec<PersonView> {
         )
     });
     let suspects = case.suspects.iter().map(|(id, s)| PersonView {
-        citizenship: s.citizenship.clone(),
+        citizenship: s.citizenship.as_ref().map(|c| c.to_ascii_uppercase()),
         roles: once_each(&s.roles),
+        public_official: s.public_official,
         ..person(
             id,
             PersonKind::Suspect,
@@ -447,6 +453,11 @@ fn referrals(case: &Case) -> Vec<ReferralView> {
             date: r.date,
             reason: r.reason.clone(),
             outcome: r.outcome.clone(),
+            organisation_type: r.organisation_type,
+            htcds_reason: r.htcds_reason,
+            status: r.status,
+            consent_given: r.consent_given,
+            consent_date: r.consent_date,
         })
         .collect()
 }

@@ -297,6 +297,11 @@ impl Workspace {
             .replica()?
             .case(case_id)
             .ok_or(CoreError::not_found("case", case_id))?;
+        // A citizenship is a country code, stored in capitals.
+        if matches!(path.segments().last(), Some(Seg::Key(k)) if k == "citizenship") {
+            let code = crate::field_text::country_code(&path.to_string(), Some(value))?;
+            return Ok(code.map_or(Scalar::Null, Scalar::Str));
+        }
         let current = crate::field_text::scalar_at(doc.automerge(), path);
         if let Some(max) = crate::field_text::coordinate(path) {
             if value.is_empty() {
@@ -681,6 +686,16 @@ fn by_schema(path: &DocPath, value: &str) -> Option<Result<Scalar>> {
                 .map(Scalar::Uint)
                 .map_err(|_| CoreError::invalid(path.to_string(), "expects a whole number")),
         ),
+        // A flag added after the record was made (a suspect's complicity,
+        // a referral's consent), absent until first set.
+        Expect::Bool => Some(match value {
+            "true" | "yes" => Ok(Scalar::Bool(true)),
+            "false" | "no" => Ok(Scalar::Bool(false)),
+            _ => Err(CoreError::invalid(
+                path.to_string(),
+                "expects true or false",
+            )),
+        }),
         _ => None,
     }
 }

@@ -13,9 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use caravan_model::{
-    ChargeStatus, EventKind, EvidenceKind, Exploitation, GroupRole, HearingKind, HearingOutcome,
-    IdentifierKind, ItemStatus, LegalBasis, MeasureKind, PerpetratorRole, ProtectiveMeasure,
-    RequestKind, RequestStatus, Role, Sex, Stage, TransportMode,
+    ChargeStatus, EventKind, EvidenceKind, Exploitation, Gender, GroupRole, HearingKind,
+    HearingOutcome, IdentifierKind, ItemStatus, LegalBasis, MeasureKind, PerpetratorRole,
+    ProtectiveMeasure, RequestKind, RequestStatus, Role, Stage, TransportMode,
 };
 use caravan_vault::Passphrase;
 
@@ -233,7 +233,7 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
     let (cyr, lat) = VICTIMS[rng.gen_range(0..VICTIMS.len())];
     let mut victim = PersonInput::new(PersonKind::Victim, "V-1", cyr);
     victim.other_names = Some(lat.into());
-    victim.sex = Sex::Female;
+    victim.sex = Gender::Feminine;
     victim.age_at_trafficking = Some(rng.gen_range(16..30));
     victim.citizenship = Some("UZ".into());
     victim.exploitation = vec![Exploitation::ForcedLabour];
@@ -336,7 +336,7 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
         },
     )?;
     let mut recruiter = PersonInput::new(PersonKind::Suspect, "S-1", "Рустам Каримов");
-    recruiter.roles = vec![PerpetratorRole::Recruiter];
+    recruiter.roles = vec![PerpetratorRole::RecruiterOrIntermediary];
     let recruiter = ina.add_person(&case, recruiter)?;
     ina.add_identifier(
         &case,
@@ -636,7 +636,7 @@ fn court_phase(
         Some(id) => id,
         None => {
             let mut suspect = PersonInput::new(PersonKind::Suspect, "S-1", "Рустам Каримов");
-            suspect.roles = vec![PerpetratorRole::Recruiter];
+            suspect.roles = vec![PerpetratorRole::RecruiterOrIntermediary];
             ina.add_person(case, suspect)?
         }
     };

@@ -1,9 +1,11 @@
 //! Typing a field value given as text (command line, form field) by what
-//! the field holds now, so `case edit … victims/v1/status actual` stores
+//! the field holds now, so `case edit … victims/v1/status actual_victim_of_trafficking` stores
 //! the vocabulary's document name and `… age_at_trafficking 17` a number.
 
 use automerge::{AutoCommit, ReadDoc, ScalarValue, Value};
 use caravan_model::*;
+
+use crate::error::{CoreError, Result};
 
 /// The scalar at `path`, if there is one.
 pub(crate) fn scalar_at(doc: &AutoCommit, path: &DocPath) -> Option<Scalar> {
@@ -83,6 +85,11 @@ pub(crate) fn vocabulary_name(
         "timeline/*/transport" => TransportMode,
         "identifiers/*/kind" => IdentifierKind,
         "groups/*/members/*/role" => GroupRole,
+        "victims/*/forced_labour_industry" => ForcedLabourIndustry,
+        "victims/*/relationship_to_trafficker" => RelationshipToTrafficker,
+        "referrals/*/organisation_type" => OrganisationType,
+        "referrals/*/htcds_reason" => ReferralReason,
+        "referrals/*/status" => ReferralStatus,
     );
     macro_rules! try_vocab {
         ($($v:ty),+) => {
@@ -101,7 +108,7 @@ pub(crate) fn vocabulary_name(
         TraffickingStatus,
         StatusDecidedBy,
         RecruitmentMethod,
-        Sex,
+        Gender,
         EvidenceKind,
         PeaceStage,
         Stage,
@@ -164,7 +171,7 @@ macro_rules! every_vocabulary {
             Decision,
             RiskSubject,
             ReferralDirection,
-            Sex,
+            Gender,
             CaseLinkKind,
             RequestKind,
             NoticeColour,
@@ -173,6 +180,13 @@ macro_rules! every_vocabulary {
             TransportMode,
             IdentifierKind,
             GroupRole,
+            ForcedLabourIndustry,
+            SexualExploitationType,
+            RelationshipToTrafficker,
+            WebsiteOrApp,
+            OrganisationType,
+            ReferralReason,
+            ReferralStatus,
             ProceduralStatus,
             MeasureKind,
             ChargeStatus,
@@ -203,6 +217,22 @@ pub(crate) fn vocabulary_at(path: &DocPath) -> Option<caravan_model::schema::Voc
         caravan_model::schema::Expect::Vocab(v) => Some(v),
         _ => None,
     }
+}
+
+/// A country as every front end stores it: two letters of ISO 3166-1,
+/// upper-case (`kz`, ` KZ ` → `KZ`); blank is none. Done here, once, so the
+/// CLI and the app store the same value.
+pub(crate) fn country_code(field: &str, value: Option<&str>) -> Result<Option<String>> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if v.len() != 2 || !v.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(CoreError::invalid(
+            field,
+            "must be a two-letter country code (ISO 3166), such as KZ or UZ",
+        ));
+    }
+    Ok(Some(v.to_ascii_uppercase()))
 }
 
 #[cfg(test)]

@@ -8,8 +8,12 @@
 //! none.
 
 use caravan_model::{
-    CaseStatus, ControlMethod, Date, EventKind, EvidenceKind, Exploitation, ItemStatus,
-    PerpetratorRole, RecruitmentMethod, ReferralDirection, RiskSubject, Sex, Stage, TransportMode,
+    CaseStatus, ControlMethod, Date, EventKind, EvidenceKind, Exploitation, Gender, ItemStatus,
+    PerpetratorRole, RecruitmentMethod, ReferralDirection, RiskSubject, Stage, TransportMode,
+};
+use caravan_model::{
+    ForcedLabourIndustry, OrganisationType, ReferralReason, ReferralStatus,
+    RelationshipToTrafficker,
 };
 use serde::Deserialize;
 
@@ -239,8 +243,16 @@ pub struct PersonInput {
     pub contact: Option<String>,
     #[cfg_attr(feature = "clap", arg(long))]
     pub address: Option<String>,
-    #[cfg_attr(feature = "clap", arg(long, default_value = "unknown"))]
-    pub sex: Sex,
+    /// Gender (HTCDS), e.g. feminine
+    #[cfg_attr(
+        feature = "clap",
+        arg(
+            long,
+            visible_alias = "gender",
+            default_value = "non_specified_unknown"
+        )
+    )]
+    pub sex: Gender,
     /// Age at the time of trafficking
     #[cfg_attr(feature = "clap", arg(long = "age"))]
     pub age_at_trafficking: Option<u64>,
@@ -261,13 +273,25 @@ pub struct PersonInput {
     pub control_methods: Vec<ControlMethod>,
     #[cfg_attr(feature = "clap", arg(long))]
     pub recruitment: Option<RecruitmentMethod>,
-    /// Suspect's role (repeatable), e.g. recruiter
+    /// Suspect's role (repeatable), e.g. recruiter_or_intermediary
     #[serde(default)]
     #[cfg_attr(feature = "clap", arg(long = "role"))]
     pub roles: Vec<PerpetratorRole>,
     /// Witness's relation to the case
     #[cfg_attr(feature = "clap", arg(long))]
     pub relation: Option<String>,
+    /// Victim's forced-labour industry (HTCDS: an ISIC section), e.g. f_construction
+    #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long = "industry"))]
+    pub forced_labour_industry: Option<ForcedLabourIndustry>,
+    /// Victim's relationship to the trafficker (HTCDS), e.g. acquainted
+    #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long = "relationship"))]
+    pub relationship_to_trafficker: Option<RelationshipToTrafficker>,
+    /// Suspect is a public official complicit in the crime
+    #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long))]
+    pub public_official: bool,
 }
 normalise!(PersonInput {
     text: [pseudonym, full_name],
@@ -290,8 +314,8 @@ impl PersonInput {
     /// them kept.
     pub fn fits_kind(&self) -> Result<()> {
         use PersonKind::{Suspect, Victim, Witness};
-        let given: [(&str, bool, &[PersonKind]); 9] = [
-            ("sex", self.sex != Sex::Unknown, &[Victim]),
+        let given: [(&str, bool, &[PersonKind]); 12] = [
+            ("sex", self.sex != Gender::NonSpecifiedUnknown, &[Victim]),
             (
                 "age_at_trafficking",
                 self.age_at_trafficking.is_some(),
@@ -312,6 +336,17 @@ impl PersonInput {
             ("recruitment", self.recruitment.is_some(), &[Victim]),
             ("roles", !self.roles.is_empty(), &[Suspect]),
             ("relation", self.relation.is_some(), &[Witness]),
+            (
+                "forced_labour_industry",
+                self.forced_labour_industry.is_some(),
+                &[Victim],
+            ),
+            (
+                "relationship_to_trafficker",
+                self.relationship_to_trafficker.is_some(),
+                &[Victim],
+            ),
+            ("public_official", self.public_official, &[Suspect]),
         ];
         match given
             .iter()
@@ -344,7 +379,7 @@ impl PersonInput {
             document_numbers: None,
             contact: None,
             address: None,
-            sex: Sex::Unknown,
+            sex: Gender::NonSpecifiedUnknown,
             age_at_trafficking: None,
             citizenship: None,
             languages: Vec::new(),
@@ -353,6 +388,9 @@ impl PersonInput {
             recruitment: None,
             roles: Vec::new(),
             relation: None,
+            forced_labour_industry: None,
+            relationship_to_trafficker: None,
+            public_official: false,
         }
     }
 }
@@ -517,7 +555,20 @@ pub struct ReferralInput {
     pub direction: ReferralDirection,
     pub organisation: String,
     pub date: Option<Date>,
+    /// The reason in the referrer's words (details beside `htcds_reason`).
     pub reason: String,
+    #[serde(default)]
+    pub organisation_type: Option<OrganisationType>,
+    /// HTCDS reason for the referral.
+    #[serde(default)]
+    pub htcds_reason: Option<ReferralReason>,
+    #[serde(default)]
+    pub status: Option<ReferralStatus>,
+    /// The person consented to being referred (on `consent_date`).
+    #[serde(default)]
+    pub consent_given: bool,
+    #[serde(default)]
+    pub consent_date: Option<Date>,
 }
 normalise!(ReferralInput {
     text: [organisation],

@@ -9,6 +9,7 @@ use caravan_model::*;
 
 use crate::cases::new_record_id;
 use crate::error::{CoreError, Result};
+use crate::field_text::country_code;
 use crate::ids::RecordId;
 use crate::inputs::*;
 use crate::view::{PersonKind, RevealedIdentity};
@@ -141,13 +142,15 @@ impl Workspace {
                 age_at_trafficking: p.age_at_trafficking,
                 citizenship: citizenship.clone(),
                 languages: p.languages.clone(),
-                status: TraffickingStatus::Possible,
+                status: TraffickingStatus::PossibleVictimOfTrafficking,
                 status_decided_by: None,
                 exploitation: p.exploitation.clone(),
                 control_methods: p.control_methods.clone(),
                 recruitment: p.recruitment,
                 recorded_at: at,
                 recorded_by: member,
+                forced_labour_industry: p.forced_labour_industry,
+                relationship_to_trafficker: p.relationship_to_trafficker,
             }),
             PersonKind::Suspect => Record::Suspect(Suspect {
                 identity: identity(&p),
@@ -156,6 +159,7 @@ impl Workspace {
                 citizenship: citizenship.clone(),
                 recorded_at: at,
                 recorded_by: member,
+                public_official: p.public_official,
             }),
             PersonKind::Witness => Record::Witness(Witness {
                 identity: identity(&p),
@@ -465,6 +469,11 @@ impl Workspace {
             outcome: None,
             recorded_at: self.now(),
             recorded_by: member,
+            organisation_type: r.organisation_type,
+            htcds_reason: r.htcds_reason,
+            status: r.status,
+            consent_given: r.consent_given,
+            consent_date: r.consent_date,
         });
         Ok(RecordId::from(self.insert(case, record, "referral.add")?.1))
     }
@@ -530,9 +539,6 @@ fn media_type(file: &Path) -> &'static str {
     }
 }
 
-/// A country as every front end stores it: two letters of ISO 3166-1,
-/// upper-case (`kz`, ` KZ ` → `KZ`); blank is none. Done here, once, so the
-/// CLI and the app store the same value.
 /// Coordinates typed in degrees as stored: microdegrees, both or neither,
 /// each in its range (see `caravan_model::places`).
 fn coordinates(lat: Option<f64>, lon: Option<f64>) -> Result<(Option<i64>, Option<i64>)> {
@@ -555,17 +561,4 @@ fn coordinates(lat: Option<f64>, lon: Option<f64>) -> Result<(Option<i64>, Optio
             "give both latitude and longitude, or neither",
         )),
     }
-}
-
-pub(crate) fn country_code(field: &str, value: Option<&str>) -> Result<Option<String>> {
-    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else {
-        return Ok(None);
-    };
-    if v.len() != 2 || !v.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return Err(CoreError::invalid(
-            field,
-            "must be a two-letter country code (ISO 3166), such as KZ or UZ",
-        ));
-    }
-    Ok(Some(v.to_ascii_uppercase()))
 }

@@ -5,9 +5,13 @@
 //! a [`RevealedIdentity`], and writes the audit entry first.
 
 use caravan_model::{
-    CaseStatus, ControlMethod, Date, Decision, EventKind, EvidenceKind, Exploitation, LegalArticle,
-    PeaceStage, PerpetratorRole, RecruitmentMethod, ReferralDirection, ReviewKind, RiskSubject,
-    Role, Sex, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
+    CaseStatus, ControlMethod, Date, Decision, EventKind, EvidenceKind, Exploitation, Gender,
+    LegalArticle, PeaceStage, PerpetratorRole, RecruitmentMethod, ReferralDirection, ReviewKind,
+    RiskSubject, Role, Stage, StageStatus, StatusDecidedBy, TraffickingStatus,
+};
+use caravan_model::{
+    ForcedLabourIndustry, OrganisationType, ReferralReason, ReferralStatus,
+    RelationshipToTrafficker,
 };
 use serde::{Deserialize, Serialize};
 
@@ -175,7 +179,7 @@ pub struct PersonView {
     pub status_decided_by: Option<StatusDecidedBy>,
     /// Victims: how they were recruited, when known.
     pub recruitment: Option<RecruitmentMethod>,
-    pub sex: Option<Sex>,
+    pub sex: Option<Gender>,
     pub age_at_trafficking: Option<u64>,
     /// ISO 3166-1 alpha-2, upper case.
     pub citizenship: Option<String>,
@@ -187,6 +191,12 @@ pub struct PersonView {
     pub relation: Option<String>,
     pub recorded_at: i64,
     pub recorded_by: MemberRef,
+    /// Victims: the forced-labour industry (HTCDS: an ISIC section).
+    pub forced_labour_industry: Option<ForcedLabourIndustry>,
+    /// Victims: their relationship to the trafficker (HTCDS).
+    pub relationship_to_trafficker: Option<RelationshipToTrafficker>,
+    /// Suspects: a public official complicit in the crime.
+    pub public_official: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -296,6 +306,13 @@ pub struct ReferralView {
     pub date: Option<Date>,
     pub reason: String,
     pub outcome: Option<String>,
+    pub organisation_type: Option<OrganisationType>,
+    /// HTCDS reason for the referral.
+    pub htcds_reason: Option<ReferralReason>,
+    /// None for referrals recorded before it was kept.
+    pub status: Option<ReferralStatus>,
+    pub consent_given: bool,
+    pub consent_date: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

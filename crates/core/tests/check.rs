@@ -344,6 +344,11 @@ impl World {
                     organisation: organisation.into(),
                     date: None,
                     reason: "shelter".into(),
+                    organisation_type: None,
+                    htcds_reason: None,
+                    status: None,
+                    consent_given: false,
+                    consent_date: None,
                 },
             ),
             Risk(label, severity, likelihood) => self.add(

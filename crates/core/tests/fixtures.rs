@@ -22,9 +22,9 @@ use caravan_core::*;
 use crate::util::*;
 
 const NAME: &str = "Гульнара Ахмедова";
-const TEAM: &str = "Almaty TIP unit";
+pub(crate) const TEAM: &str = "Almaty TIP unit";
 
-fn dir(name: &str) -> PathBuf {
+pub(crate) fn dir(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
@@ -32,7 +32,7 @@ fn dir(name: &str) -> PathBuf {
 
 /// A copy of the fixture `name` to open (opening writes to a vault), after
 /// writing the fixture anew with `write` when `UPDATE_FIXTURES` is set.
-fn stored(name: &str, write: fn(&Path)) -> tempfile::TempDir {
+pub(crate) fn stored(name: &str, write: fn(&Path)) -> tempfile::TempDir {
     if std::env::var_os("UPDATE_FIXTURES").is_some() {
         let dir = dir(name);
         let _ = std::fs::remove_dir_all(&dir);
@@ -45,7 +45,7 @@ fn stored(name: &str, write: fn(&Path)) -> tempfile::TempDir {
 }
 
 /// Locks each vault and leaves no lock file in the fixture.
-fn put_away(workspaces: impl IntoIterator<Item = Workspace>) {
+pub(crate) fn put_away(workspaces: impl IntoIterator<Item = Workspace>) {
     for ws in workspaces {
         let vault = ws.vault_dir().to_path_buf();
         ws.lock();
@@ -53,7 +53,7 @@ fn put_away(workspaces: impl IntoIterator<Item = Workspace>) {
     }
 }
 
-fn open(dir: &Path, name: &str) -> Workspace {
+pub(crate) fn open(dir: &Path, name: &str) -> Workspace {
     Workspace::unlock(&dir.join(name), &pass(), &opts()).unwrap()
 }
 

@@ -59,8 +59,12 @@ fn edits_by_two_members_show_in_order_with_their_names_and_identity_masked() {
     let (dana_id, _) = dana.me().unwrap();
     admin.grant(&case, &dana_id, true).unwrap();
     swap(&mut admin, &mut dana);
-    dana.set_field(&case, &format!("{record}/status"), "actual")
-        .unwrap();
+    dana.set_field(
+        &case,
+        &format!("{record}/status"),
+        "actual_victim_of_trafficking",
+    )
+    .unwrap();
     dana.set_list(
         &case,
         &format!("{record}/languages"),
@@ -114,7 +118,10 @@ fn edits_by_two_members_show_in_order_with_their_names_and_identity_masked() {
             &FieldValue::List(vec!["forced_labour".into(), "forced_begging".into()])
         )]
     );
-    assert_eq!(values(&history[3]), [("status", &value("actual"))]);
+    assert_eq!(
+        values(&history[3]),
+        [("status", &value("actual_victim_of_trafficking"))]
+    );
     assert_eq!(
         values(&history[4]),
         [(

@@ -26,3 +26,4 @@ mod storage;
 mod story;
 mod use_cases;
 mod util;
+mod vocabulary_fixture;

@@ -148,6 +148,11 @@ fn a_person_reference_must_be_a_person_of_the_case() {
         organisation: "Shelter".into(),
         date: None,
         reason: String::new(),
+        organisation_type: None,
+        htcds_reason: None,
+        status: None,
+        consent_given: false,
+        consent_date: None,
     };
     let risk = |person_id: RecordId| RiskInput {
         subject: RiskSubject::Victim,
@@ -292,12 +297,12 @@ fn details_a_persons_kind_does_not_keep_are_refused_not_dropped() {
         ),
         (
             PersonKind::Suspect,
-            |p| p.sex = model::Sex::Male,
+            |p| p.sex = model::Gender::Masculine,
             Some("sex"),
         ),
         (
             PersonKind::Victim,
-            |p| p.roles = vec![model::PerpetratorRole::Recruiter],
+            |p| p.roles = vec![model::PerpetratorRole::RecruiterOrIntermediary],
             Some("roles"),
         ),
         (

@@ -233,7 +233,7 @@ pub struct Victim {
     pub identity: Identity,
     /// Name used in the case file and exports instead of the real name.
     pub pseudonym: String,
-    pub sex: Sex,
+    pub sex: Gender,
     pub age_at_trafficking: Option<u64>,
     /// ISO 3166-1 alpha-2.
     pub citizenship: Option<String>,
@@ -246,6 +246,13 @@ pub struct Victim {
     pub recruitment: Option<RecruitmentMethod>,
     pub recorded_at: Millis,
     pub recorded_by: MemberId,
+    /// HTCDS forced-labour industry (an ISIC section). Added after the
+    /// first documents were made: absent there, read as none.
+    #[autosurgeon(missing = "Option::default")]
+    pub forced_labour_industry: Option<ForcedLabourIndustry>,
+    /// HTCDS relationship to the trafficker. Added later, like the industry.
+    #[autosurgeon(missing = "Option::default")]
+    pub relationship_to_trafficker: Option<RelationshipToTrafficker>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -256,6 +263,10 @@ pub struct Suspect {
     pub citizenship: Option<String>,
     pub recorded_at: Millis,
     pub recorded_by: MemberId,
+    /// A public official's complicity (HTCDS). Added after the first
+    /// documents were made: absent there, read as not complicit.
+    #[autosurgeon(missing = "bool::default")]
+    pub public_official: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -383,10 +394,25 @@ pub struct Referral {
     pub direction: ReferralDirection,
     pub organisation: String,
     pub date: Option<Date>,
+    /// The reason in the referrer's words (details beside `htcds_reason`).
     pub reason: String,
     pub outcome: Option<String>,
     pub recorded_at: Millis,
     pub recorded_by: MemberId,
+    /// The fields below were added after the first documents were made:
+    /// absent there, read as unset (consent: not recorded as given).
+    #[autosurgeon(missing = "Option::default")]
+    pub organisation_type: Option<OrganisationType>,
+    /// HTCDS reason for the referral (incoming or outgoing alike).
+    #[autosurgeon(missing = "Option::default")]
+    pub htcds_reason: Option<ReferralReason>,
+    #[autosurgeon(missing = "Option::default")]
+    pub status: Option<ReferralStatus>,
+    /// Whether the person consented to being referred, and on which day.
+    #[autosurgeon(missing = "bool::default")]
+    pub consent_given: bool,
+    #[autosurgeon(missing = "Option::default")]
+    pub consent_date: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]

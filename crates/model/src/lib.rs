@@ -56,10 +56,14 @@ pub use policy::{DocKind, WriteKind};
 pub use scalar::Scalar;
 pub use vocab::{
     AppealStatus, CaseLinkKind, CaseStatus, ChargeStatus, CompensationStatus, ControlMethod,
-    Decision, EventKind, EvidenceKind, Exploitation, HearingKind, HearingOutcome, IndictmentStatus,
-    ItemKind, ItemStatus, LegalBasis, MeasureKind, NoticeColour, PeaceStage, PerpetratorRole,
-    ProceduralStatus, ProtectiveMeasure, RecruitmentMethod, ReferralDirection, RequestKind,
-    RequestStatus, ReviewKind, RiskSubject, Role, Sex, Stage, StageStatus, StatusDecidedBy,
+    Decision, EventKind, EvidenceKind, Exploitation, Gender, HearingKind, HearingOutcome,
+    IndictmentStatus, ItemKind, ItemStatus, LegalBasis, MeasureKind, NoticeColour, PeaceStage,
+    PerpetratorRole, ProceduralStatus, ProtectiveMeasure, RecruitmentMethod, ReferralDirection,
+    RequestKind, RequestStatus, ReviewKind, RiskSubject, Role, Stage, StageStatus, StatusDecidedBy,
     TraffickingStatus, VerdictOutcome,
+};
+pub use vocab::{
+    ForcedLabourIndustry, OrganisationType, ReferralReason, ReferralStatus,
+    RelationshipToTrafficker, SexualExploitationType, WebsiteOrApp,
 };
 pub use vocab::{GroupRole, IdentifierKind, TransportMode};

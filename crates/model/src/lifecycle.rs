@@ -160,7 +160,7 @@ fn checklists_of<'a>(
 pub fn counted_victims(case: &Case) -> impl Iterator<Item = &String> {
     case.victims
         .iter()
-        .filter(|(_, v)| !matches!(v.status, TraffickingStatus::NotAVictim))
+        .filter(|(_, v)| !matches!(v.status, TraffickingStatus::NotAVictimOfTrafficking))
         .map(|(id, _)| id)
 }
 

@@ -29,10 +29,11 @@ fn suspect(by: &Author) -> Record {
     Record::Suspect(Suspect {
         identity: named("Suspect"),
         pseudonym: "S-1".into(),
-        roles: vec![PerpetratorRole::Recruiter],
+        roles: vec![PerpetratorRole::RecruiterOrIntermediary],
         citizenship: None,
         recorded_at: by.at,
         recorded_by: by.member.clone(),
+        public_official: false,
     })
 }
 
@@ -102,6 +103,11 @@ fn referral(by: &Author) -> Record {
         outcome: None,
         recorded_at: by.at,
         recorded_by: by.member.clone(),
+        organisation_type: None,
+        htcds_reason: None,
+        status: None,
+        consent_given: false,
+        consent_date: None,
     })
 }
 

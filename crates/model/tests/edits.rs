@@ -142,7 +142,7 @@ fn accepted_edits_land_where_expected() {
     let edits = [
         Edit::Set {
             path: "victims/v1/status".parse().unwrap(),
-            value: TraffickingStatus::Actual.into(),
+            value: TraffickingStatus::ActualVictimOfTrafficking.into(),
         },
         Edit::Set {
             path: "victims/v1/identity/contact".parse().unwrap(),
@@ -185,7 +185,7 @@ fn accepted_edits_land_where_expected() {
 
     let case = doc.case().unwrap();
     let v = &case.victims["v1"];
-    assert_eq!(v.status, TraffickingStatus::Actual);
+    assert_eq!(v.status, TraffickingStatus::ActualVictimOfTrafficking);
     assert_eq!(v.identity.contact.as_deref(), Some("+7 700 000 0000"));
     assert_eq!(case.narrative.as_str(), "Recruited through a job advert.");
     let chain: Vec<&str> = case.evidence["e1"]

@@ -32,10 +32,11 @@ fn suspect(pseudonym: &str) -> Suspect {
             ..Default::default()
         },
         pseudonym: pseudonym.into(),
-        roles: vec![PerpetratorRole::Recruiter],
+        roles: vec![PerpetratorRole::RecruiterOrIntermediary],
         citizenship: None,
         recorded_at: AT,
         recorded_by: "inv-1".into(),
+        public_official: false,
     }
 }
 

@@ -360,7 +360,7 @@ fn arb_victim() -> impl Strategy<Value = Victim> {
                     ..Default::default()
                 },
                 pseudonym: p,
-                sex: Sex::Unknown,
+                sex: Gender::NonSpecifiedUnknown,
                 age_at_trafficking: age,
                 citizenship: Some("KG".into()),
                 languages: vec!["kir".into()],
@@ -371,6 +371,8 @@ fn arb_victim() -> impl Strategy<Value = Victim> {
                 recruitment,
                 recorded_at: at,
                 recorded_by: "m".into(),
+                forced_labour_industry: None,
+                relationship_to_trafficker: None,
             },
         )
 }

@@ -36,8 +36,9 @@ fn suspect(pseudonym: &str) -> Record {
             ..Default::default()
         },
         pseudonym: pseudonym.into(),
-        roles: vec![PerpetratorRole::Recruiter],
+        roles: vec![PerpetratorRole::RecruiterOrIntermediary],
         citizenship: None,
+        public_official: false,
         recorded_at: AT,
         recorded_by: "inv-1".into(),
     })

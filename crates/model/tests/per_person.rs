@@ -100,7 +100,10 @@ fn the_templates_done_for_each_victim_are_per_victim() {
 /// ready and who it says has no checklist.
 #[test]
 fn the_gate_counts_every_victim() {
-    use TraffickingStatus::{Actual, NotAVictim, Possible};
+    use TraffickingStatus::{
+        ActualVictimOfTrafficking as Actual, NotAVictimOfTrafficking as NotAVictim,
+        PossibleVictimOfTrafficking as Possible,
+    };
     type Row = (
         &'static str,
         &'static [(&'static str, TraffickingStatus, bool, bool)],
@@ -155,7 +158,7 @@ fn a_victim_added_after_the_gate_was_ready_holds_it_again() {
     let inv = investigator();
     let mut doc = new_case();
     doc.apply(
-        victim_record("v1", TraffickingStatus::Actual),
+        victim_record("v1", TraffickingStatus::ActualVictimOfTrafficking),
         &inv,
         catalog(),
     )
@@ -167,7 +170,7 @@ fn a_victim_added_after_the_gate_was_ready_holds_it_again() {
     assert!(gate(&doc).is_ready());
 
     doc.apply(
-        victim_record("v2", TraffickingStatus::Possible),
+        victim_record("v2", TraffickingStatus::PossibleVictimOfTrafficking),
         &inv,
         catalog(),
     )
@@ -193,8 +196,12 @@ fn a_safety_items_not_applicable_is_signed_off_per_person() {
     let sup = author(Role::Supervisor, "sup-1");
     let mut doc = new_case();
     for v in ["v1", "v2"] {
-        doc.apply(victim_record(v, TraffickingStatus::Actual), &inv, catalog())
-            .unwrap();
+        doc.apply(
+            victim_record(v, TraffickingStatus::ActualVictimOfTrafficking),
+            &inv,
+            catalog(),
+        )
+        .unwrap();
         start(&mut doc, IA, v).unwrap();
         complete_initial_actions(&mut doc, v);
         // The age check left no doubt for either.
@@ -247,7 +254,7 @@ fn starting_is_for_a_recorded_victim_and_per_victim_templates_only() {
     let seeded = || {
         let mut doc = new_case();
         doc.apply(
-            victim_record("v1", TraffickingStatus::Possible),
+            victim_record("v1", TraffickingStatus::PossibleVictimOfTrafficking),
             &investigator(),
             catalog(),
         )
@@ -287,7 +294,7 @@ fn concurrent_starts_for_one_person_converge_to_one_checklist() {
     let inv = investigator();
     let mut base = new_case();
     base.apply(
-        victim_record("v1", TraffickingStatus::Possible),
+        victim_record("v1", TraffickingStatus::PossibleVictimOfTrafficking),
         &inv,
         catalog(),
     )
@@ -377,7 +384,7 @@ fn starts_for_two_people_at_once_make_two_checklists() {
     let mut base = new_case();
     for v in ["v1", "v2"] {
         base.apply(
-            victim_record(v, TraffickingStatus::Possible),
+            victim_record(v, TraffickingStatus::PossibleVictimOfTrafficking),
             &inv,
             catalog(),
         )
@@ -425,7 +432,7 @@ fn an_older_case_wide_instance_is_kept_and_counted() {
     }
     assert!(gate(&doc).is_ready());
     doc.apply(
-        victim_record("v1", TraffickingStatus::Actual),
+        victim_record("v1", TraffickingStatus::ActualVictimOfTrafficking),
         &inv,
         catalog(),
     )
@@ -494,8 +501,12 @@ fn the_identification_decision_is_needed_with_no_victim_and_asked_once() {
         [(Role::Supervisor, "identification-general".to_string())]
     );
     for v in ["v1", "v2"] {
-        doc.apply(victim_record(v, TraffickingStatus::Actual), &inv, catalog())
-            .unwrap();
+        doc.apply(
+            victim_record(v, TraffickingStatus::ActualVictimOfTrafficking),
+            &inv,
+            catalog(),
+        )
+        .unwrap();
         start(&mut doc, "identification-general", v).unwrap();
     }
     assert_eq!(approvals(&doc).len(), 1, "asked once for both victims");

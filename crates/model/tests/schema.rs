@@ -60,7 +60,7 @@ fn sample_case() -> Case {
             )
         })
         .collect();
-    let victims = Sex::ALL
+    let victims = Gender::ALL
         .iter()
         .enumerate()
         .map(|(i, sex)| {
@@ -74,12 +74,18 @@ fn sample_case() -> Case {
                     citizenship: Some("UZ".into()),
                     languages: vec!["uzb".into(), "rus".into()],
                     status: TraffickingStatus::ALL[i % TraffickingStatus::ALL.len()],
-                    status_decided_by: Some(StatusDecidedBy::ALL[i]),
+                    status_decided_by: Some(StatusDecidedBy::ALL[i % StatusDecidedBy::ALL.len()]),
                     exploitation: Exploitation::ALL.to_vec(),
                     control_methods: ControlMethod::ALL.to_vec(),
-                    recruitment: Some(RecruitmentMethod::ALL[i]),
+                    recruitment: Some(RecruitmentMethod::ALL[i % RecruitmentMethod::ALL.len()]),
                     recorded_at: at,
                     recorded_by: "inv-1".into(),
+                    forced_labour_industry: Some(
+                        ForcedLabourIndustry::ALL[i % ForcedLabourIndustry::ALL.len()],
+                    ),
+                    relationship_to_trafficker: Some(
+                        RelationshipToTrafficker::ALL[i % RelationshipToTrafficker::ALL.len()],
+                    ),
                 },
             )
         })
@@ -95,17 +101,19 @@ fn sample_case() -> Case {
                         Victim {
                             identity: identity("Another"),
                             pseudonym: format!("W-{i}"),
-                            sex: Sex::Unknown,
+                            sex: Gender::NonSpecifiedUnknown,
                             age_at_trafficking: Some(30),
                             citizenship: Some("KG".into()),
                             languages: vec!["kir".into()],
-                            status: TraffickingStatus::Actual,
+                            status: TraffickingStatus::ActualVictimOfTrafficking,
                             status_decided_by: Some(*by),
                             exploitation: vec![Exploitation::Other],
                             control_methods: vec![ControlMethod::Other],
                             recruitment: Some(*how),
                             recorded_at: at,
                             recorded_by: "inv-1".into(),
+                            forced_labour_industry: Some(ForcedLabourIndustry::Construction),
+                            relationship_to_trafficker: Some(RelationshipToTrafficker::Acquainted),
                         },
                     )
                 }),
@@ -116,17 +124,19 @@ fn sample_case() -> Case {
                 Victim {
                     identity: identity("Recruited"),
                     pseudonym: format!("R-{i}"),
-                    sex: Sex::Female,
+                    sex: Gender::Feminine,
                     age_at_trafficking: Some(22),
                     citizenship: Some("TJ".into()),
                     languages: vec!["tgk".into()],
-                    status: TraffickingStatus::Possible,
-                    status_decided_by: Some(StatusDecidedBy::Ngo),
+                    status: TraffickingStatus::PossibleVictimOfTrafficking,
+                    status_decided_by: Some(StatusDecidedBy::NGO),
                     exploitation: vec![Exploitation::ForcedLabour],
                     control_methods: vec![ControlMethod::DebtBondage],
                     recruitment: Some(*how),
                     recorded_at: at,
                     recorded_by: "inv-1".into(),
+                    forced_labour_industry: Some(ForcedLabourIndustry::Construction),
+                    relationship_to_trafficker: Some(RelationshipToTrafficker::Acquainted),
                 },
             )
         }))
@@ -206,6 +216,11 @@ fn sample_case() -> Case {
         outcome: Some("accepted".into()),
         recorded_at: at,
         recorded_by: "inv-1".into(),
+        organisation_type: Some(OrganisationType::Shelter),
+        htcds_reason: Some(ReferralReason::AdditionalServicesRequired),
+        status: Some(ReferralStatus::Accepted),
+        consent_given: true,
+        consent_date: Some(date("2026-01-09")),
     });
     let risks = one_each(RiskSubject::ALL, "rk", |_, subject| RiskAssessment {
         subject: *subject,
@@ -324,6 +339,7 @@ fn sample_case() -> Case {
                         citizenship: Some("KZ".into()),
                         recorded_at: at,
                         recorded_by: "inv-1".into(),
+                        public_official: true,
                     },
                 )
             })
@@ -773,7 +789,7 @@ fn wrong_values_are_refused() {
         ("victims/v1/exploitation/0", make(ObjType::Map), false),
         ("victims/v1/languages/0", str_("kaz"), true),
         ("victims/v1/languages/0", Written::Put(S::Uint(1)), false),
-        ("suspects/s1/roles/0", str_("Recruiter"), true),
+        ("suspects/s1/roles/0", str_("RecruiterOrIntermediary"), true),
         ("suspects/s1/roles/0", str_("Boss"), false),
         // Text: strings inserted or removed, nothing else.
         ("narrative/0", str_("a"), true),

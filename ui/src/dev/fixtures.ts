@@ -74,10 +74,10 @@ export function person(over: Partial<PersonView> = {}): PersonView {
     id: 'p1',
     kind: 'victim',
     pseudonym: 'V-01',
-    status: 'possible',
+    status: 'possible_victim_of_trafficking',
     status_decided_by: null,
     recruitment: null,
-    sex: 'female',
+    sex: 'feminine',
     age_at_trafficking: 19,
     citizenship: 'UZ',
     languages: [],
@@ -87,6 +87,9 @@ export function person(over: Partial<PersonView> = {}): PersonView {
     relation: null,
     recorded_at: Date.UTC(2026, 0, 5),
     recorded_by: { id: 'm-me', name: 'Aigerim' },
+    forced_labour_industry: null,
+    relationship_to_trafficker: null,
+    public_official: false,
     ...over,
   };
 }
@@ -137,7 +140,7 @@ export function group(over: Partial<GroupView> = {}): GroupView {
 }
 
 export function referral(over: Partial<ReferralView> = {}): ReferralView {
-  return { id: 'rf1', person_id: 'p1', direction: 'outgoing', organisation: 'Shelter Sana', date: '2026-01-05', reason: 'Housing', outcome: null, ...over };
+  return { id: 'rf1', person_id: 'p1', direction: 'outgoing', organisation: 'Shelter Sana', date: '2026-01-05', reason: 'Housing', outcome: null, organisation_type: 'shelter', htcds_reason: 'additional_services_required', status: 'accepted', consent_given: true, consent_date: '2026-01-04', ...over };
 }
 
 export function caseLink(over: Partial<CaseLinkView> = {}): CaseLinkView {

@@ -107,8 +107,8 @@ const theCase = (): CaseView => caseDto({
     reviewers: [{ member: { id: 'm-gulnara', name: 'Gulnara Ismoilova' }, has_access: true, entries: 1, last_entry_at: Date.UTC(2026, 0, 20) }],
   },
   people: [
-    person({ pseudonym: 'V-1', sex: 'male', age_at_trafficking: 24, control_methods: ['withholds_documents', 'debt_bondage'], recorded_at: now - 18 * day, recorded_by: aibek }),
-    person({ id: 'p2', kind: 'suspect', pseudonym: 'S-1', status: null, sex: 'male', age_at_trafficking: null, citizenship: 'KZ', exploitation: [], roles: ['exploiter'], relation: 'foreman', recorded_at: now - 17 * day, recorded_by: aibek }),
+    person({ pseudonym: 'V-1', sex: 'masculine', age_at_trafficking: 24, control_methods: ['withholds_documents', 'debt_bondage'], forced_labour_industry: 'f_construction', relationship_to_trafficker: 'acquainted', recorded_at: now - 18 * day, recorded_by: aibek }),
+    person({ id: 'p2', kind: 'suspect', pseudonym: 'S-1', status: null, sex: 'masculine', age_at_trafficking: null, citizenship: 'KZ', exploitation: [], roles: ['exploiter'], relation: 'foreman', recorded_at: now - 17 * day, recorded_by: aibek }),
   ],
   evidence: [
     { id: 'e1', label: 'Phone, Samsung A14', kind: 'phone', description: 'Seized from the foreman', seized_at: now - 15 * day, seized_by: 'Aibek Dzhaksybekov', seized_from: 'S-1', location: 'Site office', seal_number: 'AL-0042',
@@ -128,7 +128,7 @@ const theCase = (): CaseView => caseDto({
     { id: 'ev1', kind: 'recruitment', date: '2026-03-02', place: 'Jizzakh', country: 'UZ', description: 'Offer via Telegram group, 600 USD a month', latitude: null, longitude: null, crosses_border: null, border_point: null, transport: null },
     { id: 'ev2', kind: 'transit', date: '2026-03-09', place: 'Zhibek Zholy', country: 'KZ', description: 'Crossed by minibus with the recruiter', latitude: 41.366389, longitude: 69.113611, crosses_border: true, border_point: 'Zhibek Zholy checkpoint', transport: 'road' },
   ],
-  referrals: [{ id: 'r1', person_id: 'p1', direction: 'outgoing', organisation: 'Shelter "Sana Sezim"', date: '2026-11-02', reason: 'Accommodation and medical care', outcome: null }],
+  referrals: [{ id: 'r1', person_id: 'p1', direction: 'outgoing', organisation: 'Shelter "Sana Sezim"', date: '2026-11-02', reason: 'Accommodation and medical care', outcome: null, organisation_type: 'shelter', htcds_reason: 'additional_services_required', status: 'accepted', consent_given: true, consent_date: '2026-11-01' }],
   risks: [
     { id: 'rk1', subject: 'victim', person_id: 'p1', threat: 'Foreman’s relatives contact the family', severity: 4, likelihood: 4, level: 16, mitigation: 'Safety plan; family informed', review_on: '2026-12-01' },
     { id: 'rk2', subject: 'investigation', person_id: null, threat: 'Phone data wiped remotely', severity: 3, likelihood: 2, level: 6, mitigation: 'Faraday bag', review_on: null },

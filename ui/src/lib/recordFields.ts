@@ -21,8 +21,9 @@ import type { RevealedIdentity } from '$lib/bindings/RevealedIdentity';
 import { t, v, type MessageKey } from '$lib/i18n/index.svelte';
 import {
   CASE_LINK_KINDS, CONTROL_METHODS, EVENT_KINDS, EVIDENCE_KINDS, EXPLOITATION, LEGAL_BASES, NOTICE_COLOURS, PERPETRATOR_ROLES,
-  RECRUITMENT_METHODS, REFERRAL_DIRECTIONS, REQUEST_KINDS, REQUEST_STATUSES, RISK_SUBJECTS, SEXES, STAGES, STATUS_DECIDED_BY,
-  TRAFFICKING_STATUSES, TRANSPORT_MODES, IDENTIFIER_KINDS, GROUP_ROLES,
+  RECRUITMENT_METHODS, REFERRAL_DIRECTIONS, REQUEST_KINDS, REQUEST_STATUSES, RISK_SUBJECTS, GENDERS, STAGES, STATUS_DECIDED_BY,
+  TRAFFICKING_STATUSES, LEGACY_GENDERS, LEGACY_CONTROL_METHODS, LEGACY_RECRUITMENT_METHODS, LEGACY_PERPETRATOR_ROLES, offered,
+  FORCED_LABOUR_INDUSTRIES, RELATIONSHIPS_TO_TRAFFICKER, ORGANISATION_TYPES, REFERRAL_REASONS, REFERRAL_STATUSES, TRANSPORT_MODES, IDENTIFIER_KINDS, GROUP_ROLES,
 } from '$lib/vocab';
 import { choices, joinList, orBlank, type EditField } from '$lib/edit';
 
@@ -79,6 +80,11 @@ export function referralFields(r: ReferralView): EditField[] {
     { field: 'date', label: t('timeline.date'), kind: 'date', value: orBlank(r.date), optional: true },
     { field: 'reason', label: t('referrals.reason'), kind: 'text', value: r.reason },
     { field: 'outcome', label: t('referrals.outcome'), kind: 'text', value: orBlank(r.outcome), optional: true },
+    { field: 'organisation_type', label: t('referrals.organisation_type'), kind: 'select', value: orBlank(r.organisation_type), options: choices(ORGANISATION_TYPES, (x) => v('organisation_type', x)), optional: true },
+    { field: 'htcds_reason', label: t('referrals.htcds_reason'), kind: 'select', value: orBlank(r.htcds_reason), options: choices(REFERRAL_REASONS, (x) => v('referral_reason', x)), optional: true },
+    { field: 'status', label: t('referrals.status'), kind: 'select', value: orBlank(r.status), options: choices(REFERRAL_STATUSES, (x) => v('referral_status', x)), optional: true },
+    { field: 'consent_given', label: t('referrals.consent_given'), kind: 'check', value: String(r.consent_given) },
+    { field: 'consent_date', label: t('referrals.consent_date'), kind: 'date', value: orBlank(r.consent_date), optional: true },
   ];
 }
 
@@ -124,10 +130,10 @@ const identity = (name: keyof RevealedIdentity, kind: EditField['kind'] = 'text'
   make: () => ({ field: `identity/${name}`, label: t(`people.field.${name}`), kind, value: '', optional, sensitive: true }),
 });
 
-const list = (field: 'exploitation' | 'control_methods' | 'roles', label: MessageKey, values: readonly string[], group: string, kinds: readonly PersonKind[]): PersonField => ({
+const list = (field: 'exploitation' | 'control_methods' | 'roles', label: MessageKey, values: readonly string[], group: string, kinds: readonly PersonKind[], legacy: readonly string[] = []): PersonField => ({
   kinds,
   make: (p) => {
-    const f: EditField = { field, label: t(label), kind: 'choices', value: '', options: choices(values, (x) => v(group, x)) };
+    const f: EditField = { field, label: t(label), kind: 'choices', value: '', options: choices(offered(values, legacy, p[field]), (x) => v(group, x)) };
     return { ...f, value: joinList(f, p[field]) };
   },
 });
@@ -140,7 +146,7 @@ const PERSON_FIELDS: PersonField[] = [
   identity('document_numbers'),
   identity('contact'),
   identity('address'),
-  { kinds: VICTIMS, make: (p) => ({ field: 'sex', label: t('people.field.sex'), kind: 'select', value: orBlank(p.sex), options: choices(SEXES, (x) => v('sex', x)) }) },
+  { kinds: VICTIMS, make: (p) => ({ field: 'sex', label: t('people.field.sex'), kind: 'select', value: orBlank(p.sex), options: choices(offered(GENDERS, LEGACY_GENDERS, [p.sex]), (x) => v('sex', x)) }) },
   { kinds: VICTIMS, make: (p) => ({ field: 'age_at_trafficking', label: t('people.field.age'), kind: 'number', value: orBlank(p.age_at_trafficking), optional: true }) },
   { kinds: ['victim', 'suspect'], make: (p) => ({ field: 'citizenship', label: t('people.field.citizenship'), kind: 'text', value: orBlank(p.citizenship), optional: true, maxlength: 3 }) },
   {
@@ -154,11 +160,20 @@ const PERSON_FIELDS: PersonField[] = [
   },
   {
     kinds: VICTIMS,
-    make: (p) => ({ field: 'recruitment', label: t('people.field.recruitment'), kind: 'select', value: orBlank(p.recruitment), options: choices(RECRUITMENT_METHODS, (x) => v('recruitment', x)), optional: true }),
+    make: (p) => ({ field: 'recruitment', label: t('people.field.recruitment'), kind: 'select', value: orBlank(p.recruitment), options: choices(offered(RECRUITMENT_METHODS, LEGACY_RECRUITMENT_METHODS, [p.recruitment]), (x) => v('recruitment', x)), optional: true }),
   },
   list('exploitation', 'people.field.exploitation', EXPLOITATION, 'exploitation', VICTIMS),
-  list('control_methods', 'people.field.control', CONTROL_METHODS, 'control', VICTIMS),
-  list('roles', 'people.field.roles', PERPETRATOR_ROLES, 'perp_role', ['suspect']),
+  list('control_methods', 'people.field.control', CONTROL_METHODS, 'control', VICTIMS, LEGACY_CONTROL_METHODS),
+  list('roles', 'people.field.roles', PERPETRATOR_ROLES, 'perp_role', ['suspect'], LEGACY_PERPETRATOR_ROLES),
+  {
+    kinds: VICTIMS,
+    make: (p) => ({ field: 'forced_labour_industry', label: t('people.field.forced_labour_industry'), kind: 'select', value: orBlank(p.forced_labour_industry), options: choices(FORCED_LABOUR_INDUSTRIES, (x) => v('industry', x)), optional: true }),
+  },
+  {
+    kinds: VICTIMS,
+    make: (p) => ({ field: 'relationship_to_trafficker', label: t('people.field.relationship_to_trafficker'), kind: 'select', value: orBlank(p.relationship_to_trafficker), options: choices(RELATIONSHIPS_TO_TRAFFICKER, (x) => v('relationship', x)), optional: true }),
+  },
+  { kinds: ['suspect'], make: (p) => ({ field: 'public_official', label: t('people.field.public_official'), kind: 'check', value: String(p.public_official) }) },
   { kinds: ['witness'], make: (p) => ({ field: 'relation', label: t('people.field.relation'), kind: 'text', value: orBlank(p.relation), optional: true }) },
 ];
 

@@ -7,24 +7,65 @@ export const CASE_STATUSES = ['active', 'follow_up', 'closed', 'closed_referred'
 export const ROLES = ['investigator', 'prosecutor', 'supervisor', 'admin'] as const;
 export const JURISDICTIONS = ['KZ', 'KG', 'TJ', 'TM', 'UZ'] as const;
 export const PERSON_KINDS = ['victim', 'suspect', 'witness'] as const;
-export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
+// The vocabularies that stand for HTCDS 2.0 fields hold its values. A
+// `LEGACY_*` list holds values of an earlier version with no HTCDS
+// equivalent: shown and kept where a record holds them, never offered anew.
+export const GENDERS = [
+  'feminine', 'masculine', 'transgender_feminine', 'transgender_masculine', 'non_conforming', 'non_specified_unknown',
+] as const;
+export const LEGACY_GENDERS = ['other'] as const;
 export const EXPLOITATION = [
-  'forced_labour', 'sexual_exploitation', 'child_labour', 'forced_marriage', 'servitude', 'forced_military',
-  'organ_removal', 'forced_begging', 'forced_adoption', 'surrogacy', 'other',
+  'forced_labour', 'sexual_exploitation', 'child_labour', 'forced_marriage', 'servitude',
+  'forced_military_by_non_state_actors', 'organ_removal', 'forced_begging', 'forced_adoption', 'surrogacy', 'other',
 ] as const;
 export const CONTROL_METHODS = [
-  'debt_bondage', 'takes_earnings', 'restricts_financial_access', 'threats_of_violence', 'psychological_abuse',
-  'physical_abuse', 'sexual_abuse', 'false_promises', 'psychoactive_substance', 'restricts_movement',
-  'restricts_medical_care', 'excessive_working_hours', 'threats_law_enforcement', 'withholds_necessities',
-  'withholds_documents', 'threats_to_family', 'other',
+  'physical_threats', 'threats_law_enforcement', 'threatens_children_family', 'debt_bondage', 'false_promises',
+  'physical_abuse', 'sexual_abuse', 'takes_earnings', 'restricts_financial_access', 'restricts_medical_care',
+  'withholds_necessities', 'psychological_abuse', 'psychoactive_substance', 'excessive_working_hours',
+  'withholds_documents', 'other',
 ] as const;
-export const TRAFFICKING_STATUSES = ['possible', 'actual', 'not_a_victim'] as const;
-export const STATUS_DECIDED_BY = ['police', 'ngo', 'court_or_prosecution', 'social_services', 'other'] as const;
+export const LEGACY_CONTROL_METHODS = ['restricts_movement'] as const;
+export const TRAFFICKING_STATUSES = [
+  'possible_victim_of_trafficking', 'actual_victim_of_trafficking', 'not_a_victim_of_trafficking',
+] as const;
+export const STATUS_DECIDED_BY = [
+  'police', 'ngo', 'court_or_prosecution', 'non_police_governmental_organization', 'other',
+] as const;
 export const RECRUITMENT_METHODS = [
-  'workplace', 'school', 'online_social_network', 'online_advertisement', 'print_or_broadcast_advertisement', 'family',
-  'friend', 'intermediary', 'other',
+  'at_a_place_of_business', 'at_an_educational_institution', 'at_work', 'through_online_social_networks',
+  'through_an_online_advertisement', 'through_a_television_advert', 'through_a_newspaper_advert',
+  'through_family_or_family_events', 'through_friends_or_social_events', 'other',
 ] as const;
-export const PERPETRATOR_ROLES = ['recruiter', 'transporter', 'broker', 'exploiter', 'smuggler', 'kidnapper', 'financier', 'other'] as const;
+export const LEGACY_RECRUITMENT_METHODS = ['print_or_broadcast_advertisement', 'intermediary'] as const;
+export const PERPETRATOR_ROLES = [
+  'travelling_partner', 'transporter', 'recruiter_or_intermediary', 'broker_travel_agent', 'transferred_individual',
+  'harboured_individual', 'sold_individual', 'bought_individual', 'received_individual', 'controlled_individual',
+  'smuggler', 'abuser', 'kidnapper', 'exploiter', 'other',
+] as const;
+export const LEGACY_PERPETRATOR_ROLES = ['financier'] as const;
+
+/** The values to offer for a field: the current ones, and any legacy value
+ *  the record holds now (so an edit keeps it, and shows it). */
+export function offered(current: readonly string[], legacy: readonly string[], held: readonly (string | null | undefined)[]): string[] {
+  return [...current, ...legacy.filter((x) => held.includes(x))];
+}
+export const FORCED_LABOUR_INDUSTRIES = [
+  'a_agriculture_forestry_and_fishing', 'b_mining_and_quarrying', 'c_manufacturing',
+  'd_electricity_gas_steam_and_air_conditioning_supply', 'e_water_supply_sewerage_waste_management_and_remediation_activities',
+  'f_construction', 'g_wholesale_and_retail_trade_repair_of_motor_vehicles_and_motorcycles', 'h_transportation_and_storage',
+  'i_accommodation_and_food_service_activities', 'j_information_and_communication', 'k_financial_and_insurance_activities',
+  'l_real_estate_activities', 'm_professional_scientific_and_technical_activities',
+  'n_administrative_and_support_service_activities', 'o_public_administration_and_defence_compulsory_social_security',
+  'p_education', 'q_human_health_and_social_work_activities', 'r_arts_entertainment_and_recreation',
+  's_other_service_activities', 't_activities_of_households_as_employers',
+  'u_activities_of_extraterritorial_organizations_and_bodies',
+] as const;
+export const RELATIONSHIPS_TO_TRAFFICKER = ['familial', 'acquainted', 'unaquainted'] as const;
+export const ORGANISATION_TYPES = [
+  'police', 'ngo', 'shelter', 'health', 'social_services', 'legal', 'government', 'international_organisation', 'other',
+] as const;
+export const REFERRAL_REASONS = ['additional_services_required', 'migration_or_change_of_location', 'other'] as const;
+export const REFERRAL_STATUSES = ['proposed', 'accepted', 'refused', 'completed'] as const;
 export const EVIDENCE_KINDS = [
   'document', 'phone', 'computer', 'cash', 'vehicle', 'photograph', 'financial_record', 'biological', 'other',
 ] as const;

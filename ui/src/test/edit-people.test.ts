@@ -106,7 +106,7 @@ const history: (reveal: boolean) => HistoryEntry[] = (reveal) => [
     created: false,
     fields: [
       { field: 'exploitation', sensitive: false, value: { kind: 'list', value: ['forced_labour', 'forced_begging'] } },
-      { field: 'status', sensitive: false, value: { kind: 'value', value: 'actual' } },
+      { field: 'status', sensitive: false, value: { kind: 'value', value: 'actual_victim_of_trafficking' } },
       { field: 'age_at_trafficking', sensitive: false, value: { kind: 'unset' } },
     ],
   },

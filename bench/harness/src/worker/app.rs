@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, ensure};
 use caravan_bench_fixture::{Args, Rng, figure, figure_ms, median, report_peak_rss};
-use caravan_core::model::{EvidenceKind, Exploitation, ItemStatus, Role, Sex};
+use caravan_core::model::{EvidenceKind, Exploitation, ItemStatus, Role, Gender};
 use caravan_core::vault::Passphrase;
 use caravan_core::{
     CaseFilter, Clock, CustodyInput, EvidenceInput, ItemUpdate, NewCaseInput, OpenOptions,
@@ -109,7 +109,7 @@ fn fill_case(ws: &mut Workspace, c: usize, rng: &mut Rng) -> Result<u32> {
     let mut n = 1;
     for (i, name) in [("V-1", "Гульнара Ахмедова"), ("V-2", "Dilnoza Karimova")] {
         let mut p = PersonInput::new(PersonKind::Victim, i, &format!("{name} {c}"));
-        p.sex = Sex::Female;
+        p.sex = Gender::Feminine;
         p.age_at_trafficking = Some(16 + u64::try_from(rng.below(20))?);
         p.exploitation = vec![Exploitation::ForcedLabour];
         ws.add_person(&case, p)?;

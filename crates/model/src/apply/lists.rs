@@ -51,14 +51,32 @@ impl CaseDoc {
                 message: "is not a list field".into(),
             });
         }
+        // A vocabulary's values compare by what they stand for: an element
+        // stored under a name an earlier version used is the value it was
+        // renamed to, kept as it is (rewriting it would be a deletion and an
+        // insertion, which undoes another device's concurrent removal).
+        let vocabulary = match crate::schema::case()
+            .rule(&path.child(Seg::Index(0)))
+            .map(|r| r.expect)
+        {
+            Some(crate::schema::Expect::Vocab(v)) => Some(v),
+            _ => None,
+        };
+        let canonical = |s: ScalarValue| {
+            let renamed = match (&s, vocabulary) {
+                (ScalarValue::Str(name), Some(v)) => (v.canonical)(name.as_str()),
+                _ => None,
+            };
+            renamed.map_or(s, |c| ScalarValue::Str(c.into()))
+        };
         let wanted: Vec<ScalarValue> = values
             .iter()
             .map(|v| match Written::from(v) {
-                Written::Put(s) => s,
+                Written::Put(s) => canonical(s),
                 _ => unreachable!("a scalar is written as a value"),
             })
             .collect();
-        for (i, (value, written)) in values.iter().zip(&wanted).enumerate() {
+        for (i, written) in wanted.iter().enumerate() {
             let element = path.child(Seg::Index(i));
             crate::schema::case()
                 .check(&element, &Written::Put(written.clone()))
@@ -66,7 +84,7 @@ impl CaseDoc {
                     field: path.to_string(),
                     message: bad.reason(),
                 })?;
-            if values[..i].contains(value) {
+            if wanted[..i].contains(written) {
                 return Err(ModelError::Invalid {
                     field: path.to_string(),
                     message: "holds each value once".into(),
@@ -77,7 +95,7 @@ impl CaseDoc {
         let mut current = Vec::with_capacity(len);
         for i in 0..len {
             current.push(match self.doc.get(&obj, i).map_err(am)? {
-                Some((Value::Scalar(s), _)) => Some(s.into_owned()),
+                Some((Value::Scalar(s), _)) => Some(canonical(s.into_owned())),
                 // Not a value this field holds: it goes, as any unwanted element.
                 _ => None,
             });

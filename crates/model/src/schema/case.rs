@@ -47,6 +47,17 @@ const fn later(pattern: &'static str, expect: Expect) -> Rule {
     }
 }
 
+/// A field added to a record after documents were made that always holds
+/// a value (a flag): absent from older records, never null.
+const fn later_value(pattern: &'static str, expect: Expect) -> Rule {
+    Rule {
+        pattern,
+        expect,
+        optional: false,
+        later: true,
+    }
+}
+
 /// A collection added to the case document after cases were made: older
 /// cases lack it until its first record, which makes it (`crate::later`).
 const fn later_collection(pattern: &'static str) -> Rule {
@@ -129,9 +140,9 @@ const SECTIONS: &[&[Rule]] = &[
     &identity!("victims/*"),
     &[
         rule("victims/*/pseudonym", STR),
-        rule("victims/*/sex", vocab(Sex::VOCABULARY)),
+        rule("victims/*/sex", vocab(Gender::VOCABULARY)),
         opt("victims/*/age_at_trafficking", Uint),
-        opt("victims/*/citizenship", STR),
+        opt("victims/*/citizenship", Expect::Str(Form::Country)),
         rule("victims/*/languages", List),
         rule("victims/*/languages/*", STR),
         rule("victims/*/status", vocab(TraffickingStatus::VOCABULARY)),
@@ -144,6 +155,13 @@ const SECTIONS: &[&[Rule]] = &[
     ],
     &recorded!("victims/*"),
     &[
+        later("victims/*/forced_labour_industry", vocab(ForcedLabourIndustry::VOCABULARY)),
+        later(
+            "victims/*/relationship_to_trafficker",
+            vocab(RelationshipToTrafficker::VOCABULARY),
+        ),
+    ],
+    &[
         rule("suspects", Entries(Key::Any)),
         rule("suspects/*", Record),
     ],
@@ -152,9 +170,10 @@ const SECTIONS: &[&[Rule]] = &[
         rule("suspects/*/pseudonym", STR),
         rule("suspects/*/roles", List),
         rule("suspects/*/roles/*", vocab(PerpetratorRole::VOCABULARY)),
-        opt("suspects/*/citizenship", STR),
+        opt("suspects/*/citizenship", Expect::Str(Form::Country)),
     ],
     &recorded!("suspects/*"),
+    &[later_value("suspects/*/public_official", Bool)],
     &[
         rule("witnesses", Entries(Key::Any)),
         rule("witnesses/*", Record),
@@ -247,6 +266,13 @@ const SECTIONS: &[&[Rule]] = &[
         opt("referrals/*/outcome", STR),
     ],
     &recorded!("referrals/*"),
+    &[
+        later("referrals/*/organisation_type", vocab(OrganisationType::VOCABULARY)),
+        later("referrals/*/htcds_reason", vocab(ReferralReason::VOCABULARY)),
+        later("referrals/*/status", vocab(ReferralStatus::VOCABULARY)),
+        later_value("referrals/*/consent_given", Bool),
+        later("referrals/*/consent_date", DATE),
+    ],
     &[
         rule("risks", Entries(Key::Any)),
         rule("risks/*", Record),

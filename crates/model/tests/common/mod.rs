@@ -49,17 +49,19 @@ pub fn victim(pseudonym: &str, name: &str) -> Victim {
             ..Default::default()
         },
         pseudonym: pseudonym.into(),
-        sex: Sex::Female,
+        sex: Gender::Feminine,
         age_at_trafficking: Some(19),
         citizenship: Some("UZ".into()),
         languages: vec!["uzb".into(), "rus".into()],
-        status: TraffickingStatus::Possible,
+        status: TraffickingStatus::PossibleVictimOfTrafficking,
         status_decided_by: None,
         exploitation: vec![Exploitation::ForcedLabour],
         control_methods: vec![ControlMethod::WithholdsDocuments],
-        recruitment: Some(RecruitmentMethod::OnlineSocialNetwork),
+        recruitment: Some(RecruitmentMethod::ThroughOnlineSocialNetworks),
         recorded_at: AT,
         recorded_by: "inv-1".into(),
+        forced_labour_industry: None,
+        relationship_to_trafficker: None,
     }
 }
 

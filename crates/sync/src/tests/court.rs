@@ -76,6 +76,7 @@ fn charged() -> (Team, String) {
         citizenship: None,
         recorded_at: T0,
         recorded_by: a.clone(),
+        public_official: false,
     };
     insert(&mut t.inv_a, &c1, "s1", Record::Suspect(suspect));
     insert(&mut t.inv_a, &c1, "ch1", Record::Charge(charge(&a)));

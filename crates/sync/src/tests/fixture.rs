@@ -217,17 +217,19 @@ pub fn victim(id: &str, name: &str, recorded_by: &str) -> caravan_model::Victim 
             ..Default::default()
         },
         pseudonym: format!("V-{id}"),
-        sex: caravan_model::Sex::Female,
+        sex: caravan_model::Gender::Feminine,
         age_at_trafficking: None,
         citizenship: None,
         languages: vec![],
-        status: caravan_model::TraffickingStatus::Possible,
+        status: caravan_model::TraffickingStatus::PossibleVictimOfTrafficking,
         status_decided_by: None,
         exploitation: vec![],
         control_methods: vec![],
         recruitment: None,
         recorded_at: T0,
         recorded_by: recorded_by.into(),
+        forced_labour_industry: None,
+        relationship_to_trafficker: None,
     }
 }
 
