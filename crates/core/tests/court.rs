@@ -7,7 +7,7 @@ use std::path::Path;
 
 use caravan_core::model::{
     ChargeStatus, CompensationStatus, HearingKind, HearingOutcome, IndictmentStatus, MeasureKind,
-    ProceduralStatus, ProtectiveMeasure, Role, VerdictOutcome,
+    ProceduralStatus, ProtectiveMeasure, VerdictOutcome,
 };
 use caravan_core::view::MeasureAlertKind;
 use caravan_core::*;
@@ -32,7 +32,7 @@ struct Unit {
 
 fn unit(dir: &Path) -> Unit {
     let (mut admin, mut inv) = admin_and_investigator(dir);
-    let mut pro = enrol(&mut admin, &dir.join("pro"), "Marat", Role::Prosecutor);
+    let mut pro = enrol_prosecutor(&mut admin, dir);
     let case = open_case(&mut inv, "2026-031", "Brick kiln");
     let mut person = |kind, pseudonym: &str, name: &str| {
         inv.add_person(&case, PersonInput::new(kind, pseudonym, name))
@@ -41,10 +41,7 @@ fn unit(dir: &Path) -> Unit {
     let v = person(PersonKind::Victim, "V-1", "Canary Victim");
     let s1 = person(PersonKind::Suspect, "S-1", "First Suspect");
     let s2 = person(PersonKind::Suspect, "S-2", "Second Suspect");
-    swap(&mut inv, &mut admin);
-    let (marat, _) = pro.me().unwrap();
-    admin.grant(&case, &marat, true).unwrap();
-    swap(&mut admin, &mut pro);
+    share_with_prosecutor(&mut inv, &mut admin, &mut pro, &case);
     Unit {
         admin,
         inv,

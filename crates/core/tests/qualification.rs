@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use caravan_core::model::{Date, Role};
+use caravan_core::model::Date;
 use caravan_core::*;
 
 use crate::util::*;
@@ -41,7 +41,7 @@ fn the_articles_in_force_are_offered() {
 /// case in `jurisdiction`, held by all three.
 fn unit(dir: &Path, jurisdiction: &str) -> (Workspace, Workspace, CaseId) {
     let (mut admin, mut inv) = admin_and_investigator(dir);
-    let mut pro = enrol(&mut admin, &dir.join("pro"), "Marat", Role::Prosecutor);
+    let mut pro = enrol_prosecutor(&mut admin, dir);
     let case = inv
         .create_case(NewCaseInput {
             reference: "Q-1".into(),
@@ -52,10 +52,7 @@ fn unit(dir: &Path, jurisdiction: &str) -> (Workspace, Workspace, CaseId) {
     let first = offered_articles(jurisdiction, "en")[0].key.clone();
     inv.add_offered_article(&case, &first, Some(" 2 "), Some(""))
         .unwrap();
-    swap(&mut inv, &mut admin);
-    let (marat, _) = pro.me().unwrap();
-    admin.grant(&case, &marat, true).unwrap();
-    swap(&mut admin, &mut pro);
+    share_with_prosecutor(&mut inv, &mut admin, &mut pro, &case);
     (inv, pro, case)
 }
 

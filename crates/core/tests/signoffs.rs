@@ -26,7 +26,7 @@ struct Unit {
 
 fn unit(dir: &Path) -> Unit {
     let (mut admin, mut inv) = admin_and_investigator(dir);
-    let mut pro = enrol(&mut admin, &dir.join("pro"), "Marat", Role::Prosecutor);
+    let mut pro = enrol_prosecutor(&mut admin, dir);
     let case = open_case(&mut inv, "KZ-11", "Workshop");
     inv.open_stage(&case, Stage::ProsecutionReview).unwrap();
     let done = ItemUpdate {
@@ -37,10 +37,7 @@ fn unit(dir: &Path) -> Unit {
         interview_ids: vec![],
     };
     inv.set_item(&case, REVIEW, "act-proven", done).unwrap();
-    swap(&mut inv, &mut admin);
-    let (marat, _) = pro.me().unwrap();
-    admin.grant(&case, &marat, true).unwrap();
-    swap(&mut admin, &mut pro);
+    share_with_prosecutor(&mut inv, &mut admin, &mut pro, &case);
     Unit {
         admin,
         inv,

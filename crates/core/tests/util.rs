@@ -114,3 +114,22 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Enrols Marat, a prosecutor, on the admin's team.
+pub fn enrol_prosecutor(admin: &mut Workspace, dir: &Path) -> Workspace {
+    enrol(admin, &dir.join("pro"), "Marat", Role::Prosecutor)
+}
+
+/// The investigator's work on `case` reaches the admin, who lets the
+/// prosecutor see the case and passes it on.
+pub fn share_with_prosecutor(
+    inv: &mut Workspace,
+    admin: &mut Workspace,
+    pro: &mut Workspace,
+    case: &CaseId,
+) {
+    swap(inv, admin);
+    let (marat, _) = pro.me().unwrap();
+    admin.grant(case, &marat, true).unwrap();
+    swap(admin, pro);
+}
