@@ -139,10 +139,7 @@ pub fn compare_numbers(a: &str, b: &str) -> Ordering {
 /// A part (ч.) or paragraph (п.) of an article as the code writes it:
 /// a number ("3", "3¹") or a letter ("а"), at most 8 characters.
 pub fn validate_subdivision(field: &str, value: &str) -> Result<(), ModelError> {
-    let ok = !value.is_empty()
-        && value.chars().count() <= 8
-        && value.chars().all(|c| c.is_alphanumeric());
-    if ok {
+    if crate::validate::is_subdivision(value) {
         Ok(())
     } else {
         Err(ModelError::Invalid {

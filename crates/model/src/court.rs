@@ -164,7 +164,7 @@ pub(crate) fn validate_verdict(v: &Verdict) -> Result<(), ModelError> {
 
 pub(crate) fn validate_compensation(c: &Compensation) -> Result<(), ModelError> {
     non_empty("person", &c.person_id)?;
-    if c.currency.len() != 3 || !c.currency.bytes().all(|b| b.is_ascii_uppercase()) {
+    if !crate::validate::is_currency(&c.currency) {
         return Err(invalid(
             "currency",
             "use a three-letter currency code (ISO 4217), e.g. KZT",

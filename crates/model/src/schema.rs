@@ -180,6 +180,10 @@ pub enum Form {
     /// The template id the checklist key at segment `n` names: the whole
     /// key, or what precedes its person's id.
     TemplateOfKey(usize),
+    /// Three capital Latin letters (ISO 4217).
+    Currency,
+    /// A part or paragraph of an article: a number or a letter, no spaces.
+    Subdivision,
 }
 
 impl Form {
@@ -188,6 +192,8 @@ impl Form {
             Form::Any => true,
             Form::Date => s.parse::<Date>().is_ok(),
             Form::Country => crate::validate::validate_jurisdiction(s).is_ok(),
+            Form::Currency => crate::validate::is_currency(s),
+            Form::Subdivision => crate::validate::is_subdivision(s),
             Form::KeyAt(n) => matches!(path.segments().get(n), Some(Seg::Key(k)) if k == s),
             Form::TemplateOfKey(n) => matches!(
                 path.segments().get(n),
@@ -209,6 +215,8 @@ impl Expect {
             Expect::Str(Form::Date) => "a date as a string YYYY-MM-DD".into(),
             Expect::Str(Form::Country) => "a two-letter country code such as KZ".into(),
             Expect::Str(Form::KeyAt(_)) => "the id the entry is stored under".into(),
+            Expect::Str(Form::Currency) => "a three-letter currency code such as KZT".into(),
+            Expect::Str(Form::Subdivision) => "a part or paragraph such as 3 or а".into(),
             Expect::Str(Form::TemplateOfKey(_)) => {
                 "the template id of the key the checklist is stored under".into()
             }

@@ -24,3 +24,14 @@ pub fn validate_jurisdiction(code: &str) -> Result<(), ModelError> {
         })
     }
 }
+
+/// ISO 4217: three capital Latin letters, e.g. KZT.
+pub(crate) fn is_currency(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// A part (ч.) or paragraph (п.) of an article as codes number them: a
+/// number such as 3 or a letter such as а, up to 8 characters.
+pub(crate) fn is_subdivision(value: &str) -> bool {
+    !value.is_empty() && value.chars().count() <= 8 && value.chars().all(char::is_alphanumeric)
+}

@@ -195,6 +195,10 @@ fn court_values_outside_the_schema_are_refused() {
             let ch1 = obj(d, &["charges", "ch1"]);
             d.put(&ch1, "status", "Forgiven").unwrap();
         }),
+        ("a part of an article that is no number or letter", |d| {
+            let article = obj(d, &["charges", "ch1", "article"]);
+            d.put(&article, "part", "3; DROP").unwrap();
+        }),
         ("a field the hearing does not have", |d| {
             let he1 = obj(d, &["hearings", "he1"]);
             d.put(&he1, "bribe_paid", true).unwrap();
@@ -353,4 +357,26 @@ fn an_admin_does_not_set_the_registry_number() {
     });
     refused(&send(&mut t.admin, &mut t.inv_a), "policy.denied");
     assert_eq!(case_of(&t.inv_a, &c1).header.registry_number, None);
+}
+
+#[test]
+fn a_compensation_in_no_currency_is_refused() {
+    let (mut t, c1) = charged();
+    let p = member(&t.prosecutor);
+    let claim = Compensation {
+        person_id: "v1".into(),
+        currency: "tenge".into(),
+        claimed: Some(3_000_000),
+        awarded: None,
+        paid: None,
+        status: CompensationStatus::Claimed,
+        note: None,
+        recorded_at: T0,
+        recorded_by: p,
+    };
+    forge(&mut t.prosecutor, &c1, |d| {
+        put_record(d, "compensation", "co9", &claim)
+    });
+    refused(&send(&mut t.prosecutor, &mut t.admin), BAD_VALUE);
+    assert!(case_of(&t.admin, &c1).compensation.is_empty());
 }
