@@ -325,31 +325,19 @@ impl Workspace {
         if crate::field_text::optional_bool(path) {
             return match value {
                 "" => Ok(Scalar::Null),
-                "true" | "yes" => Ok(Scalar::Bool(true)),
-                "false" | "no" => Ok(Scalar::Bool(false)),
-                _ => Err(CoreError::invalid(
-                    path.to_string(),
-                    "expects true or false",
-                )),
+                _ => crate::field_text::flag(path, value),
             };
         }
+        // An unset field says nothing of its type, and text may be a
+        // vocabulary's id: the schema says what the field holds.
         if !value.is_empty()
             && matches!(current, None | Some(Scalar::Null | Scalar::Str(_)))
-            && let Some(typed) = by_schema(path, value)
+            && let Some(typed) = crate::field_text::by_schema(path, value)
         {
             return typed;
         }
         Ok(match current {
-            Some(Scalar::Bool(_)) => match value {
-                "true" | "yes" => Scalar::Bool(true),
-                "false" | "no" => Scalar::Bool(false),
-                _ => {
-                    return Err(CoreError::invalid(
-                        path.to_string(),
-                        "expects true or false",
-                    ));
-                }
-            },
+            Some(Scalar::Bool(_)) => crate::field_text::flag(path, value)?,
             Some(Scalar::Uint(_)) => value
                 .parse::<u64>()
                 .map(Scalar::Uint)
@@ -359,17 +347,6 @@ impl Workspace {
                 .map(Scalar::Int)
                 .map_err(|_| CoreError::invalid(path.to_string(), "expects a whole number"))?,
             _ if value.is_empty() => Scalar::Null,
-            Some(Scalar::Null) => match value.parse::<u64>() {
-                Ok(n) if crate::field_text::numeric(path) => Scalar::Uint(n),
-                _ => Scalar::Str(
-                    crate::field_text::vocabulary_name(path, None, value)
-                        .unwrap_or_else(|| value.to_string()),
-                ),
-            },
-            Some(Scalar::Str(current)) => Scalar::Str(
-                crate::field_text::vocabulary_name(path, Some(&current), value)
-                    .unwrap_or_else(|| value.to_string()),
-            ),
             _ => Scalar::Str(value.to_string()),
         })
     }
@@ -668,34 +645,5 @@ fn audited_field(path: &DocPath) -> String {
         "identity field".to_string()
     } else {
         path.to_string()
-    }
-}
-
-/// A value typed as the case's schema says its field holds, where it names
-/// a vocabulary (the value is its id) or a whole number: the field being
-/// unset says nothing of its type.
-fn by_schema(path: &DocPath, value: &str) -> Option<Result<Scalar>> {
-    use caravan_model::schema::Expect;
-    match caravan_model::schema::case().rule(path)?.expect {
-        Expect::Vocab(v) => {
-            crate::field_text::doc_name_of(&v, value).map(|name| Ok(Scalar::Str(name.to_string())))
-        }
-        Expect::Uint => Some(
-            value
-                .parse::<u64>()
-                .map(Scalar::Uint)
-                .map_err(|_| CoreError::invalid(path.to_string(), "expects a whole number")),
-        ),
-        // A flag added after the record was made (a suspect's complicity,
-        // a referral's consent), absent until first set.
-        Expect::Bool => Some(match value {
-            "true" | "yes" => Ok(Scalar::Bool(true)),
-            "false" | "no" => Ok(Scalar::Bool(false)),
-            _ => Err(CoreError::invalid(
-                path.to_string(),
-                "expects true or false",
-            )),
-        }),
-        _ => None,
     }
 }

@@ -25,21 +25,6 @@ pub(crate) fn scalar_at(doc: &AutoCommit, path: &DocPath) -> Option<Scalar> {
     }
 }
 
-fn last_key(path: &DocPath) -> &str {
-    match path.segments().last() {
-        Some(Seg::Key(k)) => k,
-        _ => "",
-    }
-}
-
-/// Optional numeric fields (stored as null while unknown).
-pub(crate) fn numeric(path: &DocPath) -> bool {
-    matches!(
-        last_key(path),
-        "age_at_trafficking" | "severity" | "likelihood"
-    )
-}
-
 /// The largest value, in microdegrees, of a coordinate field (a timeline
 /// event's latitude or longitude), which is typed in degrees.
 pub(crate) fn coordinate(path: &DocPath) -> Option<i64> {
@@ -57,76 +42,36 @@ pub(crate) fn optional_bool(path: &DocPath) -> bool {
     path.matches("timeline/*/crosses_border")
 }
 
-/// If `value` is a vocabulary id and the field holds (or, when empty, is
-/// known to hold) that vocabulary, its document name.
-pub(crate) fn vocabulary_name(
-    path: &DocPath,
-    current: Option<&str>,
-    value: &str,
-) -> Option<String> {
-    // The later records' vocabulary fields, by path: a field unset (null)
-    // says nothing of its vocabulary, and a shared last key (`status`,
-    // `kind`) names several.
-    macro_rules! by_path {
-        ($($pattern:literal => $v:ty),+ $(,)?) => {
-            $(
-                if path.matches($pattern) {
-                    return <$v>::from_id(value).map(|x| x.doc_name().to_string());
-                }
-            )+
-        };
+/// A value typed as the case's schema says its field holds, where it names
+/// a vocabulary (the value is its id) or a whole number: the field being
+/// unset says nothing of its type.
+pub(crate) fn by_schema(path: &DocPath, value: &str) -> Option<Result<Scalar>> {
+    use caravan_model::schema::Expect;
+    match caravan_model::schema::case().rule(path)?.expect {
+        Expect::Vocab(v) => doc_name_of(&v, value).map(|name| Ok(Scalar::Str(name.to_string()))),
+        Expect::Uint => Some(
+            value
+                .parse::<u64>()
+                .map(Scalar::Uint)
+                .map_err(|_| CoreError::invalid(path.to_string(), "expects a whole number")),
+        ),
+        // A flag added after the record was made (a suspect's complicity,
+        // a referral's consent), absent until first set.
+        Expect::Bool => Some(flag(path, value)),
+        _ => None,
     }
-    by_path!(
-        "links/*/relation" => CaseLinkKind,
-        "international_requests/*/kind" => RequestKind,
-        "international_requests/*/notice" => NoticeColour,
-        "international_requests/*/legal_basis" => LegalBasis,
-        "international_requests/*/status" => RequestStatus,
-        "timeline/*/transport" => TransportMode,
-        "identifiers/*/kind" => IdentifierKind,
-        "groups/*/members/*/role" => GroupRole,
-        "victims/*/forced_labour_industry" => ForcedLabourIndustry,
-        "victims/*/relationship_to_trafficker" => RelationshipToTrafficker,
-        "referrals/*/organisation_type" => OrganisationType,
-        "referrals/*/htcds_reason" => ReferralReason,
-        "referrals/*/status" => ReferralStatus,
-    );
-    macro_rules! try_vocab {
-        ($($v:ty),+) => {
-            $(
-                if let Some(c) = current
-                    && <$v>::from_doc_name(c).is_some()
-                    && let Some(x) = <$v>::from_id(value)
-                {
-                    return Some(x.doc_name().to_string());
-                }
-            )+
-        };
+}
+
+/// A flag typed as text: true or yes, false or no.
+pub(crate) fn flag(path: &DocPath, value: &str) -> Result<Scalar> {
+    match value {
+        "true" | "yes" => Ok(Scalar::Bool(true)),
+        "false" | "no" => Ok(Scalar::Bool(false)),
+        _ => Err(CoreError::invalid(
+            path.to_string(),
+            "expects true or false",
+        )),
     }
-    try_vocab!(
-        CaseStatus,
-        TraffickingStatus,
-        StatusDecidedBy,
-        RecruitmentMethod,
-        Gender,
-        EvidenceKind,
-        PeaceStage,
-        Stage,
-        RiskSubject,
-        ReferralDirection,
-        Decision,
-        EventKind
-    );
-    if current.is_none() {
-        let name = match last_key(path) {
-            "recruitment" => RecruitmentMethod::from_id(value).map(|v| v.doc_name()),
-            "status_decided_by" => StatusDecidedBy::from_id(value).map(|v| v.doc_name()),
-            "stage" => Stage::from_id(value).map(|v| v.doc_name()),
-            _ => None,
-        };
-        return name.map(str::to_string);
-    }
-    None
 }
 
 /// Converts between a vocabulary's stable ids (what front ends send and
