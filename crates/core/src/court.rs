@@ -35,14 +35,19 @@ fn of_kind(case: &Case, id: &RecordId, party: Party) -> Result<()> {
     }
 }
 
-/// The charges against `person` that still stand (not dropped).
+/// The charges that still stand (not dropped).
+fn standing(case: &Case) -> impl Iterator<Item = (&String, &Charge)> {
+    case.charges
+        .iter()
+        .filter(|(_, c)| c.status != ChargeStatus::Dropped)
+}
+
+/// The charges against `person` that still stand.
 fn standing_charges<'a>(
     case: &'a Case,
     person: &'a str,
 ) -> impl Iterator<Item = (&'a String, &'a Charge)> {
-    case.charges
-        .iter()
-        .filter(move |(_, c)| c.person_id == person && c.status != ChargeStatus::Dropped)
+    standing(case).filter(move |(_, c)| c.person_id == person)
 }
 
 impl Workspace {
@@ -138,12 +143,8 @@ impl Workspace {
         let i = i.normalised()?;
         let (_, c) = self.case_doc(case)?;
         let defendants: Vec<String> = if i.defendants.is_empty() {
-            let mut charged: Vec<String> = c
-                .charges
-                .values()
-                .filter(|ch| ch.status != ChargeStatus::Dropped)
-                .map(|ch| ch.person_id.clone())
-                .collect();
+            let mut charged: Vec<String> =
+                standing(&c).map(|(_, ch)| ch.person_id.clone()).collect();
             charged.sort();
             charged.dedup();
             charged

@@ -229,21 +229,9 @@ pub static WRITTEN_WITH_ENTRY: &[(&str, &str)] = &[
 /// change; the maps two devices make at once for a later collection are
 /// read as one (`crate::later`); custody entries are list insertions
 /// written whole.
-pub static CONFLICT_FREE: &[&str] = &[
-    "*",
-    "links",
-    "international_requests",
-    "identifiers",
-    "groups",
-    "procedural_decisions",
-    "measures",
-    "charges",
-    "indictments",
-    "hearings",
-    "verdicts",
-    "compensation",
-    "evidence/*/custody/**",
-];
+pub fn conflict_free(pattern: &str) -> bool {
+    matches!(pattern, "*" | "evidence/*/custody/**") || crate::later::is_later(pattern)
+}
 
 /// May a member of `role` open a case (write its first change)?
 pub fn may_open_case(role: Role) -> Result<(), Denial> {
