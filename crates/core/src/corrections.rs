@@ -71,15 +71,7 @@ impl Workspace {
     pub fn set_group_member(&mut self, case: &str, group: &str, m: GroupMemberInput) -> Result<()> {
         let case_id = self.find_case(case)?;
         let (_, c) = self.case_doc(&case_id)?;
-        if !c.suspects.contains_key(m.person_id.as_str()) {
-            return Err(CoreError::invalid(
-                "members",
-                format!(
-                    "'{}' is not a suspect of this case: a group's members are suspects",
-                    m.person_id
-                ),
-            ));
-        }
+        crate::case_records::a_suspect(&c, &m.person_id)?;
         let detail = format!("group {group}: member {}", m.person_id);
         let edit = Edit::SetGroupMember {
             group_id: group.to_string(),

@@ -7,22 +7,6 @@ use caravan_model::*;
 
 use crate::common::*;
 
-fn with_court_records() -> CaseDoc {
-    let mut doc = new_case();
-    for (id, r) in court_records(&investigator()) {
-        doc.apply(insert(id, r), &investigator(), catalog())
-            .unwrap();
-    }
-    doc
-}
-
-fn set(path: &str, value: Scalar) -> Edit {
-    Edit::Set {
-        path: path.parse().unwrap(),
-        value,
-    }
-}
-
 fn list(path: &str, values: Vec<Scalar>) -> Edit {
     Edit::SetList {
         path: path.parse().unwrap(),

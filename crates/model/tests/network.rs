@@ -108,13 +108,6 @@ fn seeded() -> CaseDoc {
     doc
 }
 
-fn set(path: &str, value: Scalar) -> Edit {
-    Edit::Set {
-        path: path.parse().unwrap(),
-        value,
-    }
-}
-
 #[test]
 fn an_event_keeps_its_coordinates_crossing_and_transport_and_an_older_event_reads_without_them() {
     let mut doc = seeded();
@@ -525,10 +518,7 @@ fn first_identifiers_and_groups_made_on_two_devices_of_an_older_case_are_all_kep
     )
     .unwrap();
 
-    let mut ab = a.fork(actor(0xC));
-    ab.merge(&mut b.clone()).unwrap();
-    let mut ba = b.fork(actor(0xD));
-    ba.merge(&mut a.clone()).unwrap();
+    let [mut ab, ba] = merged_both_ways(&a, &b);
     for merged in [&ab, &ba] {
         let case = merged.case().unwrap();
         assert_eq!(
