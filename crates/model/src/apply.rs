@@ -138,6 +138,11 @@ impl CaseDoc {
         let opened = self.opened_at();
         let signer = signer(author, opened);
         let corrected = record_edits::corrected_record(&edit);
+        // A group is judged by the faults an edit adds (see `recheck`).
+        let before = match &corrected {
+            Some((coll, _)) if coll == "groups" => Some(self.case()?),
+            _ => None,
+        };
         let checked = self.write(edit, author, &signer, catalog).and_then(|()| {
             let case = self.case().map_err(|e| match e {
                 ModelError::Document(m) => ModelError::Invalid {
@@ -146,7 +151,9 @@ impl CaseDoc {
                 },
                 e => e,
             })?;
-            corrected.map_or(Ok(()), |r| record_edits::recheck(&case, &r))
+            corrected.map_or(Ok(()), |r| {
+                record_edits::recheck(before.as_ref(), &case, &r)
+            })
         });
         match checked {
             Ok(()) => self
@@ -197,6 +204,7 @@ impl CaseDoc {
                     .map_err(ModelError::from)
             })
             .and_then(|()| crate::conflicts::resolve(&mut self.doc, path, choice, &overrides))
+            .and_then(|()| record_edits::check_decided_copy(&self.doc, path, author.role))
             .and_then(|()| self.check_made(path, &signer))
             .and_then(|()| self.case().map(drop));
         match result {

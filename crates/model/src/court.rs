@@ -4,14 +4,17 @@
 //! ch. 5–7). Each is a later collection (see `crate::later`): cases made
 //! before the court phase existed lack them until their first record.
 //!
-//! Records name people of the case by their ids. Whether an id names a
-//! person of the right kind is checked where the record is made (the core
-//! knows the case); here, what the record itself must hold.
+//! Records name people of the case by their ids. Each record is checked
+//! for what it must hold (`validate_*`) and for naming people of the right
+//! kind in the case (`check_parties`), when it is added and after every
+//! correction. At sync, where the document is judged change by change,
+//! only the schema's forms are: a reference is not checked there.
 
 use crate::case::{
     Case, Charge, Compensation, Hearing, Indictment, PreventiveMeasure, ProceduralDecision, Verdict,
 };
 use crate::date::Date;
+use crate::edit::Record;
 use crate::error::ModelError;
 use crate::validate::{non_empty, validate_jurisdiction};
 use crate::vocab::*;
@@ -176,4 +179,39 @@ pub(crate) fn validate_compensation(c: &Compensation) -> Result<(), ModelError> 
         return Err(invalid("paid", "more than was awarded"));
     }
     Ok(())
+}
+
+/// The people a court record names are of the kind it needs, in `case`:
+/// a measure, a charge, a verdict and an indictment's defendants are
+/// suspects; a compensation is a victim's; a procedural decision is a
+/// victim's (recognised victim, civil claimant) or a suspect's (the rest).
+/// Checked when a record is added and again after every correction.
+pub(crate) fn check_parties(case: &Case, record: &Record) -> Result<(), ModelError> {
+    let suspect = |id: &str| of_kind(case.suspects.contains_key(id), "suspect in this case", id);
+    let victim = |id: &str| of_kind(case.victims.contains_key(id), "victim in this case", id);
+    match record {
+        Record::ProceduralDecision(d) => match d.status {
+            ProceduralStatus::RecognisedVictim | ProceduralStatus::CivilClaimant => {
+                victim(&d.person_id)
+            }
+            _ => suspect(&d.person_id),
+        },
+        Record::Measure(m) => suspect(&m.person_id),
+        Record::Charge(c) => suspect(&c.person_id),
+        Record::Indictment(i) => i.defendants.iter().try_for_each(|d| suspect(d)),
+        Record::Verdict(v) => suspect(&v.person_id),
+        Record::Compensation(c) => victim(&c.person_id),
+        _ => Ok(()),
+    }
+}
+
+fn of_kind(held: bool, what: &'static str, id: &str) -> Result<(), ModelError> {
+    if held {
+        Ok(())
+    } else {
+        Err(ModelError::NotFound {
+            what,
+            id: id.to_string(),
+        })
+    }
 }

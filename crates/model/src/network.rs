@@ -69,29 +69,45 @@ pub(crate) fn check_identifier(case: &Case, i: &Identifier) -> Result<(), ModelE
 /// suspects of the case, each answering to another member or to no one,
 /// with no member above themself.
 pub(crate) fn check_group(case: &Case, g: &Group) -> Result<(), ModelError> {
-    non_empty("name", &g.name)?;
+    match group_faults(case, g).into_iter().next() {
+        Some((_, fault)) => Err(fault),
+        None => Ok(()),
+    }
+}
+
+/// Every rule of [`check_group`] the group breaks, each with what it is
+/// about (a field, or the member concerned), so that a correction can be
+/// judged by the faults it adds, not by those it leaves.
+pub(crate) fn group_faults(case: &Case, g: &Group) -> Vec<(String, ModelError)> {
+    let mut faults = Vec::new();
+    if let Err(e) = non_empty("name", &g.name) {
+        faults.push(("name".to_string(), e));
+    }
     for c in &g.countries {
-        validate_jurisdiction(c).map_err(|_| {
-            invalid(
+        if validate_jurisdiction(c).is_err() {
+            let e = invalid(
                 "countries",
                 "use two-letter country codes (ISO 3166), e.g. KZ, UZ",
-            )
-        })?;
+            );
+            faults.push((format!("country {c}"), e));
+        }
     }
     for (id, m) in &g.members {
         if !case.suspects.contains_key(id) {
-            return Err(invalid(
+            let e = invalid(
                 "members",
                 "a group's members are suspects of the case: record the person as a suspect first",
-            ));
+            );
+            faults.push((format!("member {id}"), e));
         }
         if let Some(sup) = &m.superior
             && !g.members.contains_key(sup)
         {
-            return Err(invalid(
+            let e = invalid(
                 "superior",
                 "a member answers to another member of the same group",
-            ));
+            );
+            faults.push((format!("superior of {id}"), e));
         }
     }
     // No member answers, however indirectly, to themself.
@@ -99,14 +115,20 @@ pub(crate) fn check_group(case: &Case, g: &Group) -> Result<(), ModelError> {
         let mut seen = BTreeSet::new();
         let mut at = start.as_str();
         while let Some(up) = g.members.get(at).and_then(|m| m.superior.as_deref()) {
-            if !seen.insert(up) || up == start {
-                return Err(invalid(
+            if up == start {
+                let e = invalid(
                     "superior",
                     "the hierarchy has a loop: a member cannot answer to themself",
-                ));
+                );
+                faults.push((format!("loop through {start}"), e));
+                break;
+            }
+            if !seen.insert(up) {
+                // A loop above this member, counted at its own members.
+                break;
             }
             at = up;
         }
     }
-    Ok(())
+    faults
 }

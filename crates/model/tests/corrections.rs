@@ -89,7 +89,6 @@ fn a_correction_cannot_make_a_record_what_adding_it_refuses() {
     ];
     for (why, mut edits, field) in rows {
         let mut doc = with_court_records();
-        add_victim(&mut doc, "v1");
         let last = edits.pop().unwrap();
         for e in edits {
             doc.apply(e, &investigator(), catalog())
@@ -213,4 +212,94 @@ fn a_field_saved_with_its_own_value_does_not_stop_the_others() {
         doc.apply(unchanged, &investigator(), catalog()),
         Err(ModelError::NoChange)
     ));
+}
+
+// ---- review of cbba2c7/2c34bd4/6d977e4 -------------------------------
+
+/// Two members' records under one id (a record-level conflict, as a
+/// crafted concurrent insert or a shadow map of an older case leaves it).
+/// The copy the prosecutor approved may only be kept by a decision every
+/// device accepts: a decision is refused where its copy writes a value the
+/// decider's role may not write (the sync layer runs
+/// `policy::may_write_value` on every scalar of the copy).
+#[test]
+fn a_decision_cannot_write_a_value_the_deciders_role_may_not() {
+    let base = with_parties();
+    let court = court_records(&investigator());
+    let (_, Record::Indictment(draft)) = court.iter().find(|(id, _)| *id == "in1").unwrap().clone()
+    else {
+        unreachable!()
+    };
+    let mut a = base.clone().fork(actor(0xA));
+    let mut b = base.clone().fork(actor(0xB));
+    a.apply(
+        insert("in1", Record::Indictment(draft.clone())),
+        &investigator(),
+        catalog(),
+    )
+    .unwrap();
+    let prosecutor = author(Role::Prosecutor, "pro-1");
+    a.apply(
+        set("indictments/in1/status", IndictmentStatus::Approved.into()),
+        &prosecutor,
+        catalog(),
+    )
+    .unwrap();
+    let mut other = draft.clone();
+    other.recorded_by = "inv-2".into();
+    b.apply(
+        insert("in1", Record::Indictment(other)),
+        &author(Role::Investigator, "inv-2"),
+        catalog(),
+    )
+    .unwrap();
+    let [mut ab, _] = merged_both_ways(&a, &b);
+    let path: DocPath = "indictments/in1".parse().unwrap();
+    let conflict = ab.conflicts().into_iter().find(|c| c.path == path).unwrap();
+    let approved = conflict
+        .values
+        .iter()
+        .find(|v| v.actor == actor(0xA).to_hex_string())
+        .unwrap()
+        .id
+        .clone();
+    // An investigator keeping the approved copy would write
+    // status = approved under their own name: what every other device
+    // refuses (policy.denied), so it must be refused here too.
+    let by_investigator = ab.clone().resolve(&path, &approved, &investigator());
+    assert!(
+        by_investigator.is_err(),
+        "the investigator's decision writes a value only the prosecutor may: {by_investigator:?}"
+    );
+    // The prosecutor may.
+    ab.resolve(&path, &approved, &prosecutor).unwrap();
+    assert_eq!(
+        ab.case().unwrap().indictments["in1"].status,
+        IndictmentStatus::Approved
+    );
+}
+
+/// The add-time checks of the workspace (a charge, a measure and a
+/// verdict name a suspect; a compensation a victim) are not in the model,
+/// so a correction re-checked by `recheck` still charges a victim.
+#[test]
+fn a_correction_cannot_name_a_person_of_the_wrong_kind() {
+    let mut doc = with_court_records();
+    for (path, value) in [
+        ("charges/ch1/person_id", "v1"),
+        ("measures/pm1/person_id", "v1"),
+        ("verdicts/vd1/person_id", "v1"),
+        ("charges/ch1/person_id", "nobody"),
+    ] {
+        let before = doc.case().unwrap();
+        let r = doc.apply(
+            Edit::SetFields {
+                edits: vec![set(path, Scalar::Str(value.into()))],
+            },
+            &investigator(),
+            catalog(),
+        );
+        assert!(r.is_err(), "{path} = {value} accepted");
+        assert_eq!(doc.case().unwrap(), before);
+    }
 }

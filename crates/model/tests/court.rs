@@ -55,7 +55,7 @@ fn every_court_record_reads_back_as_it_was_made() {
 #[test]
 fn first_court_records_made_on_two_devices_in_an_older_case_are_all_kept() {
     // A case as a release before the court phase made it.
-    let mut origin = new_case();
+    let mut origin = with_parties();
     let am = origin.automerge_mut();
     for key in COURT {
         am.delete(ROOT, *key).unwrap();

@@ -252,3 +252,52 @@ fn whoever_may_add_a_later_record_may_make_its_collection() {
         assert!(anyone, "{coll}: someone adds its records");
     }
 }
+
+// ---- review of cbba2c7 (soundness probes) -------------------------------
+
+/// Three maps, each holding `l1` with its own content: every copy is
+/// listed once under `links/l1`, and a decision for any of them leaves
+/// every map holding the same copy.
+#[test]
+fn three_maps_under_one_id_are_listed_and_decided_whole() {
+    let origin = case_without_links();
+    let mut docs: Vec<CaseDoc> = (0..3u8)
+        .map(|i| origin.clone().fork(actor(0x30 + i)))
+        .collect();
+    for (i, d) in docs.iter_mut().enumerate() {
+        d.apply(
+            insert("l1", link("c2", &format!("KZ-2026-000{i}"))),
+            &investigator(),
+            catalog(),
+        )
+        .unwrap();
+    }
+    let mut all = docs[0].clone().fork(actor(0x50));
+    for d in docs.iter_mut().skip(1) {
+        all.merge(d).unwrap();
+    }
+    let path: DocPath = "links/l1".parse().unwrap();
+    let conflicts = all.conflicts();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].path, path);
+    assert_eq!(conflicts[0].values.len(), 3);
+    assert_eq!(conflicts[0].values.iter().filter(|v| v.current).count(), 1);
+    for v in conflicts[0].values.clone() {
+        let mut d = all.clone();
+        d.resolve(&path, &v.id, &investigator()).unwrap();
+        assert!(d.conflicts().is_empty(), "{:?}", d.conflicts());
+        let maps = later::maps(d.automerge(), "links");
+        assert_eq!(maps.len(), 3);
+        let refs: Vec<String> = maps
+            .iter()
+            .map(|m| {
+                let (_, l1) = d.automerge().get(m, "l1").unwrap().unwrap();
+                match d.automerge().get(&l1, "reference").unwrap().unwrap().0 {
+                    automerge::Value::Scalar(s) => s.to_string(),
+                    _ => unreachable!(),
+                }
+            })
+            .collect();
+        assert!(refs.windows(2).all(|w| w[0] == w[1]), "{refs:?}");
+    }
+}

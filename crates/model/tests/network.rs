@@ -620,3 +620,79 @@ fn a_groups_members_change_after_it_is_recorded() {
         .unwrap();
     assert_eq!(doc.case().unwrap().groups["g1"].members.len(), 2);
 }
+
+/// Regression (review): honest concurrent member edits, each valid, merge
+/// into two loops; every member edit, and every edit of the group's own
+/// fields, is then re-checked against the whole group and refused, since
+/// no single edit removes both loops — the group can never be corrected.
+/// A correction that leaves the group no worse than it found it must pass.
+#[test]
+fn a_group_left_with_two_loops_by_concurrent_edits_can_still_be_corrected() {
+    let mut base = seeded();
+    for s in ["s3", "s4"] {
+        base.apply(insert(s, suspect(s)), &investigator(), catalog())
+            .unwrap();
+    }
+    let join = |suspect: &str, m: GroupMember| Edit::SetGroupMember {
+        group_id: "g1".into(),
+        suspect_id: suspect.into(),
+        member: Some(m),
+    };
+    // g1: s1 leader, s2 under s1; s3 and s4 join answering to no one.
+    for s in ["s3", "s4"] {
+        base.apply(
+            join(s, member(GroupRole::Member, None)),
+            &investigator(),
+            catalog(),
+        )
+        .unwrap();
+    }
+    base.apply(
+        join("s2", member(GroupRole::Organiser, None)),
+        &investigator(),
+        catalog(),
+    )
+    .unwrap();
+    let mut a = base.clone().fork(actor(0xA));
+    let mut b = base.clone().fork(actor(0xB));
+    for (s, sup) in [("s1", "s2"), ("s3", "s4")] {
+        a.apply(
+            join(s, member(GroupRole::Member, Some(sup))),
+            &investigator(),
+            catalog(),
+        )
+        .unwrap();
+    }
+    for (s, sup) in [("s2", "s1"), ("s4", "s3")] {
+        b.apply(
+            join(s, member(GroupRole::Member, Some(sup))),
+            &investigator(),
+            catalog(),
+        )
+        .unwrap();
+    }
+    let [mut merged, _] = merged_both_ways(&a, &b);
+    // Each edit breaks one loop: the first must not be refused for the
+    // other loop it did not make.
+    merged
+        .apply(
+            join("s1", member(GroupRole::Leader, None)),
+            &investigator(),
+            catalog(),
+        )
+        .expect("breaking one of two loops is a correction");
+    merged
+        .apply(
+            join("s3", member(GroupRole::Member, None)),
+            &investigator(),
+            catalog(),
+        )
+        .unwrap();
+    merged
+        .apply(
+            set("groups/g1/name", "Osh network (2)".into()),
+            &investigator(),
+            catalog(),
+        )
+        .unwrap();
+}

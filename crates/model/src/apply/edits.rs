@@ -208,6 +208,17 @@ impl CaseDoc {
                 .map_or(Scalar::Null, |d| Scalar::Str(d.to_string()));
             policy::may_write_value(role, &path.key("approved_on"), &approved)?;
         }
+        if matches!(
+            record,
+            Record::ProceduralDecision(_)
+                | Record::Measure(_)
+                | Record::Charge(_)
+                | Record::Indictment(_)
+                | Record::Verdict(_)
+                | Record::Compensation(_)
+        ) {
+            court::check_parties(&self.case()?, record)?;
+        }
         match record {
             Record::Identifier(i) => crate::network::check_identifier(&self.case()?, i)?,
             Record::Group(g) => crate::network::check_group(&self.case()?, g)?,

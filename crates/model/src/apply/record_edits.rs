@@ -3,8 +3,8 @@
 //! ([`Edit::SetGroupMember`]); and [`recheck`], which holds every
 //! correction to the checks a record passes when it is added.
 
-use automerge::ReadDoc;
 use automerge::transaction::Transactable;
+use automerge::{AutoCommit, ObjId, ReadDoc, Value};
 
 use super::edits::{By, validate_record};
 use crate::case::{Case, GroupMember};
@@ -13,7 +13,10 @@ use crate::edit::{Edit, Record};
 use crate::error::{ModelError, am, rec};
 use crate::network;
 use crate::path::{DocPath, Seg};
-use crate::policy::WriteKind;
+use crate::policy::{self, WriteKind};
+use crate::scalar::Scalar;
+use crate::schema::Written;
+use crate::vocab::Role;
 
 /// The record (its collection and id) an edit corrects field by field,
 /// whose checks must hold again once the edit is written.
@@ -39,11 +42,38 @@ fn record_of(path: &DocPath) -> Option<(String, String)> {
 /// would: a correction may not leave what adding refuses (an acquittal
 /// with a sentence, a measure that ends before it starts, a group member
 /// answering to no member of the group).
-pub(super) fn recheck(case: &Case, (coll, id): &(String, String)) -> Result<(), ModelError> {
+///
+/// A group's members change one at a time, so a group left with two
+/// faults (two devices' concurrent edits can make two loops) could never be
+/// corrected if every edit had to leave none: there, an edit is refused
+/// only for a fault it adds (`before` is the case before the edit).
+pub(super) fn recheck(
+    before: Option<&Case>,
+    case: &Case,
+    (coll, id): &(String, String),
+) -> Result<(), ModelError> {
     let Some(record) = Record::of(case, coll, id) else {
         return Ok(());
     };
+    if let (Record::Group(g), Some(before)) = (&record, before) {
+        let had: Vec<String> = before
+            .groups
+            .get(id)
+            .map(|old| network::group_faults(before, old))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(about, _)| about)
+            .collect();
+        return match network::group_faults(case, g)
+            .into_iter()
+            .find(|(about, _)| !had.contains(about))
+        {
+            Some((_, fault)) => Err(fault),
+            None => Ok(()),
+        };
+    }
     validate_record(&record)?;
+    crate::court::check_parties(case, &record)?;
     match &record {
         Record::Identifier(i) => network::check_identifier(case, i),
         Record::Group(g) => network::check_group(case, g),
@@ -123,4 +153,64 @@ impl CaseDoc {
             }),
         }
     }
+}
+
+/// Deciding a conflict between two copies of a record (or of a checklist
+/// item) writes the chosen copy afresh: every value in it is written again,
+/// by the decider. Every other device judges each of those values as it
+/// judges any write: against the schema and against the values reserved
+/// to a role (an approved indictment is the prosecutor's). A decision that
+/// writes what the decider may not would be refused there, and every
+/// later change of theirs with it; so it is refused here, before it is
+/// made, with the reason.
+pub(super) fn check_decided_copy(
+    doc: &AutoCommit,
+    path: &DocPath,
+    role: Role,
+) -> Result<(), ModelError> {
+    let Some(copy) = crate::later::object_at(doc, path) else {
+        // A scalar decided: the policy row judged it already.
+        return Ok(());
+    };
+    check_values(doc, &copy, path, role)
+}
+
+fn check_values(
+    doc: &AutoCommit,
+    obj: &ObjId,
+    path: &DocPath,
+    role: Role,
+) -> Result<(), ModelError> {
+    let children: Vec<(Seg, Option<(Value<'_>, ObjId)>)> = match doc.object_type(obj) {
+        Ok(automerge::ObjType::Map | automerge::ObjType::Table) => doc
+            .keys(obj)
+            .map(|k| {
+                let got = doc.get(obj, k.as_str()).ok().flatten();
+                (Seg::Key(k), got)
+            })
+            .collect(),
+        Ok(automerge::ObjType::List) => (0..doc.length(obj))
+            .map(|i| (Seg::Index(i), doc.get(obj, i).ok().flatten()))
+            .collect(),
+        _ => return Ok(()),
+    };
+    for (seg, got) in children {
+        let here = path.child(seg);
+        match got {
+            Some((Value::Scalar(s), _)) => {
+                crate::schema::case()
+                    .check(&here, &Written::Put(s.clone().into_owned()))
+                    .map_err(|bad| ModelError::Invalid {
+                        field: here.to_string(),
+                        message: bad.reason(),
+                    })?;
+                if let Some(value) = Scalar::from_automerge(&s) {
+                    policy::may_write_value(role, &here, &value)?;
+                }
+            }
+            Some((Value::Object(_), id)) => check_values(doc, &id, &here, role)?,
+            None => {}
+        }
+    }
+    Ok(())
 }

@@ -334,10 +334,36 @@ pub fn set(path: &str, value: Scalar) -> Edit {
     }
 }
 
-/// A new case holding one record of each kind of the court phase
-/// ([`court_records`]), made by an investigator.
-pub fn with_court_records() -> CaseDoc {
+/// A new case with the people the court records name: victim `v1` (with
+/// their checklists) and suspect `s1`.
+pub fn with_parties() -> CaseDoc {
     let mut doc = new_case();
+    add_victim(&mut doc, "v1");
+    let suspect = Suspect {
+        identity: Identity {
+            full_name: "Suspect Name".into(),
+            ..Default::default()
+        },
+        pseudonym: "S-1".into(),
+        roles: vec![PerpetratorRole::Exploiter],
+        citizenship: None,
+        public_official: false,
+        recorded_at: AT,
+        recorded_by: "inv-1".into(),
+    };
+    doc.apply(
+        insert("s1", Record::Suspect(suspect)),
+        &investigator(),
+        catalog(),
+    )
+    .unwrap();
+    doc
+}
+
+/// A case with its parties ([`with_parties`]) holding one record of each
+/// kind of the court phase ([`court_records`]), made by an investigator.
+pub fn with_court_records() -> CaseDoc {
+    let mut doc = with_parties();
     for (id, r) in court_records(&investigator()) {
         doc.apply(insert(id, r), &investigator(), catalog())
             .unwrap();

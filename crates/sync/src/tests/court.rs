@@ -53,6 +53,22 @@ fn hearing(by: &str) -> Hearing {
     }
 }
 
+/// Suspect `S-1`, whom the court records name as `s1`.
+pub(super) fn suspect(by: &str) -> Suspect {
+    Suspect {
+        identity: Identity {
+            full_name: "Suspect".into(),
+            ..Default::default()
+        },
+        pseudonym: "S-1".into(),
+        roles: vec![PerpetratorRole::Exploiter],
+        citizenship: None,
+        recorded_at: T0,
+        recorded_by: by.into(),
+        public_official: false,
+    }
+}
+
 pub(super) fn insert(r: &mut Replica, case: &str, id: &str, record: Record) {
     let edit = Edit::Insert {
         id: id.into(),
@@ -66,19 +82,7 @@ pub(super) fn insert(r: &mut Replica, case: &str, id: &str, record: Record) {
 fn charged() -> (Team, String) {
     let (mut t, c1) = opened_by_a("Secret Name");
     let a = member(&t.inv_a);
-    let suspect = Suspect {
-        identity: Identity {
-            full_name: "Suspect".into(),
-            ..Default::default()
-        },
-        pseudonym: "S-1".into(),
-        roles: vec![PerpetratorRole::Exploiter],
-        citizenship: None,
-        recorded_at: T0,
-        recorded_by: a.clone(),
-        public_official: false,
-    };
-    insert(&mut t.inv_a, &c1, "s1", Record::Suspect(suspect));
+    insert(&mut t.inv_a, &c1, "s1", Record::Suspect(suspect(&a)));
     insert(&mut t.inv_a, &c1, "ch1", Record::Charge(charge(&a)));
     insert(&mut t.inv_a, &c1, "he1", Record::Hearing(hearing(&a)));
     send(&mut t.inv_a, &mut t.admin);

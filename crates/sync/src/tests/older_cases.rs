@@ -8,7 +8,7 @@ use automerge::transaction::Transactable;
 use automerge::{ObjType, ROOT};
 use caravan_model::*;
 
-use super::court::{charge, insert, put_record, refused};
+use super::court::{charge, insert, put_record, refused, suspect};
 use super::fixture::*;
 
 /// A's case as a release before the later collections opened it: the
@@ -29,6 +29,8 @@ fn older_case() -> (Team, String) {
     let c1 = crate::team::case_id_of(&genesis.hash());
     plant(&mut t.inv_a, &c1, &genesis);
     assert!(case_of(&t.inv_a, &c1).charges.is_empty());
+    let a = member(&t.inv_a);
+    insert(&mut t.inv_a, &c1, "s1", Record::Suspect(suspect(&a)));
     send(&mut t.inv_a, &mut t.admin);
     grant(&mut t.admin, &c1, &t.inv_b);
     grant(&mut t.admin, &c1, &t.prosecutor);
@@ -148,4 +150,152 @@ fn the_first_charge_of_an_older_case_is_the_investigations() {
     let report = send(&mut t.inv_b, &mut t.admin);
     assert!(report.quarantined.is_empty(), "{:?}", report.quarantined);
     assert_eq!(case_of(&t.admin, &c1).charges.len(), 1);
+}
+
+// ---- review of cbba2c7/2c34bd4 -------------------------------------------
+
+fn draft(by: &str) -> Indictment {
+    Indictment {
+        status: IndictmentStatus::Drafted,
+        defendants: vec!["s1".into()],
+        charges: vec![],
+        signed_on: None,
+        approved_on: None,
+        court: None,
+        sent_to_court_on: None,
+        note: None,
+        recorded_at: T0,
+        recorded_by: by.into(),
+    }
+}
+
+/// Review: B's shadow `indictments` map holds a draft under the id of A's
+/// indictment, which the prosecutor then approved. A, an investigator,
+/// keeps the approved copy: the decision's fresh copy writes
+/// status = approved in A's name, which every other device refuses
+/// (policy.denied) — and every later change A makes to the case builds on
+/// the refused one. A decision must be refused on the decider's device or
+/// accepted everywhere.
+#[test]
+fn a_decision_for_the_approved_indictment_is_not_refused_elsewhere() {
+    let (mut t, c1) = older_case();
+    let (a, b) = (member(&t.inv_a), member(&t.inv_b));
+    forge(&mut t.inv_b, &c1, |d| {
+        d.put_object(ROOT, "indictments", ObjType::Map).unwrap();
+        put_record(d, "indictments", "in1", &draft(&b));
+    });
+    insert(&mut t.inv_a, &c1, "in1", Record::Indictment(draft(&a)));
+    send(&mut t.inv_a, &mut t.admin);
+    send(&mut t.admin, &mut t.prosecutor);
+    let approve = Edit::Set {
+        path: "indictments/in1/status".parse().unwrap(),
+        value: IndictmentStatus::Approved.into(),
+    };
+    t.prosecutor.edit_case(&c1, approve, T0, catalog()).unwrap();
+    send(&mut t.prosecutor, &mut t.admin);
+    send(&mut t.inv_b, &mut t.admin);
+    send(&mut t.admin, &mut t.inv_a);
+
+    let in1: DocPath = "indictments/in1".parse().unwrap();
+    let held = t.inv_a.case(&c1).unwrap();
+    let conflict = held
+        .conflicts()
+        .into_iter()
+        .find(|c| c.path == in1)
+        .expect("the two indictments under in1 are a conflict");
+    let approved = conflict
+        .values
+        .iter()
+        .find(|v| v.actor == t.inv_a.device().actor().to_hex_string())
+        .unwrap()
+        .id
+        .clone();
+    if t.inv_a.resolve(&c1, &in1, &approved, T0).is_ok() {
+        let report = send(&mut t.inv_a, &mut t.admin);
+        assert!(
+            report.quarantined.is_empty(),
+            "A's decision is refused by the others: {:?}",
+            report.quarantined
+        );
+    }
+}
+
+/// Review: a member joining, changing and leaving a group (`SetGroupMember`)
+/// and a record's fields saved together (`SetFields`) reach every device
+/// (no sync test covered either).
+#[test]
+fn group_member_edits_and_fields_saved_together_land_everywhere() {
+    let (mut t, c1) = opened_by_a("Secret Name");
+    let a = member(&t.inv_a);
+    for s in ["s1", "s2"] {
+        let suspect = Suspect {
+            identity: Identity {
+                full_name: format!("Suspect {s}"),
+                ..Default::default()
+            },
+            pseudonym: s.to_uppercase(),
+            roles: vec![],
+            citizenship: None,
+            recorded_at: T0,
+            recorded_by: a.clone(),
+            public_official: false,
+        };
+        insert(&mut t.inv_a, &c1, s, Record::Suspect(suspect));
+    }
+    let group = Group {
+        name: "Osh network".into(),
+        description: None,
+        members: [(
+            "s1".to_string(),
+            GroupMember {
+                role: GroupRole::Leader,
+                superior: None,
+            },
+        )]
+        .into(),
+        countries: vec!["KG".into()],
+        recorded_at: T0,
+        recorded_by: a.clone(),
+    };
+    insert(&mut t.inv_a, &c1, "g1", Record::Group(group));
+    insert(&mut t.inv_a, &c1, "ch1", Record::Charge(charge(&a)));
+    send(&mut t.inv_a, &mut t.admin);
+    let join = |m: Option<GroupMember>| Edit::SetGroupMember {
+        group_id: "g1".into(),
+        suspect_id: "s2".into(),
+        member: m,
+    };
+    let edits = [
+        join(Some(GroupMember {
+            role: GroupRole::Member,
+            superior: Some("s1".into()),
+        })),
+        join(Some(GroupMember {
+            role: GroupRole::Organiser,
+            superior: None,
+        })),
+        Edit::SetFields {
+            edits: vec![
+                Edit::Set {
+                    path: "charges/ch1/status".parse().unwrap(),
+                    value: ChargeStatus::Dropped.into(),
+                },
+                Edit::Set {
+                    path: "charges/ch1/note".parse().unwrap(),
+                    value: Scalar::Str("withdrawn".into()),
+                },
+            ],
+        },
+        join(None),
+    ];
+    for (i, edit) in edits.into_iter().enumerate() {
+        t.inv_a.edit_case(&c1, edit, T0, catalog()).unwrap();
+        let report = send(&mut t.inv_a, &mut t.admin);
+        assert!(
+            report.quarantined.is_empty(),
+            "edit {i}: {:?}",
+            report.quarantined
+        );
+        assert_eq!(case_of(&t.admin, &c1), case_of(&t.inv_a, &c1), "edit {i}");
+    }
 }
