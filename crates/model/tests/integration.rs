@@ -8,6 +8,7 @@ mod edits;
 mod htcds;
 mod international;
 mod later;
+mod later_lists;
 mod lifecycle;
 mod lists;
 mod merge;
