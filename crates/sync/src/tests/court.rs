@@ -77,6 +77,7 @@ fn charged() -> (Team, String) {
         recorded_at: T0,
         recorded_by: a.clone(),
         public_official: false,
+        citizenships: Vec::new(),
     };
     insert(&mut t.inv_a, &c1, "s1", Record::Suspect(suspect));
     insert(&mut t.inv_a, &c1, "ch1", Record::Charge(charge(&a)));
