@@ -570,3 +570,64 @@ fn first_identifiers_and_groups_made_on_two_devices_of_an_older_case_are_all_kep
         Some("checked a-id")
     );
 }
+
+/// Members join a group after it is recorded, change role or superior, and
+/// leave it; the group's checks hold after each change.
+#[test]
+fn a_groups_members_change_after_it_is_recorded() {
+    let mut doc = seeded();
+    doc.apply(insert("s3", suspect("S-3")), &investigator(), catalog())
+        .unwrap();
+    let join = |suspect: &str, m: Option<GroupMember>| Edit::SetGroupMember {
+        group_id: "g1".into(),
+        suspect_id: suspect.into(),
+        member: m,
+    };
+    doc.apply(
+        join("s3", Some(member(GroupRole::Member, Some("s2")))),
+        &investigator(),
+        catalog(),
+    )
+    .unwrap();
+    doc.apply(
+        join("s3", Some(member(GroupRole::Accomplice, Some("s1")))),
+        &investigator(),
+        catalog(),
+    )
+    .unwrap();
+    let g = &doc.case().unwrap().groups["g1"];
+    assert_eq!(g.members.len(), 3);
+    assert_eq!(g.members["s3"], member(GroupRole::Accomplice, Some("s1")));
+
+    let before = doc.case().unwrap();
+    let refused = [
+        (
+            "a victim is no member",
+            join("v1", Some(member(GroupRole::Member, None))),
+            investigator(),
+        ),
+        (
+            "a superior outside the group",
+            join("s3", Some(member(GroupRole::Member, Some("s9")))),
+            investigator(),
+        ),
+        (
+            "the leader leaves while members answer to them",
+            join("s1", None),
+            investigator(),
+        ),
+        ("no such member", join("s9", None), investigator()),
+        (
+            "a prosecutor does not keep the group",
+            join("s3", None),
+            author(Role::Prosecutor, "pro-1"),
+        ),
+    ];
+    for (why, edit, by) in refused {
+        assert!(doc.apply(edit, &by, catalog()).is_err(), "{why}");
+        assert_eq!(doc.case().unwrap(), before, "{why}");
+    }
+    doc.apply(join("s3", None), &investigator(), catalog())
+        .unwrap();
+    assert_eq!(doc.case().unwrap().groups["g1"].members.len(), 2);
+}

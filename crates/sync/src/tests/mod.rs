@@ -16,6 +16,7 @@ mod forged_writes;
 mod join_package;
 mod later_lists;
 mod need_to_know;
+mod older_cases;
 mod planted_keys;
 mod proofs;
 mod qualification_role;
