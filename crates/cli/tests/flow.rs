@@ -23,6 +23,18 @@ fn investigator_case_reaches_admin_masked_and_reveal_is_audited() {
             "19",
             "--citizenship",
             "UZ",
+            "--citizenship",
+            "kz",
+            "--recruitment",
+            "at_work",
+            "--recruitment",
+            "through_online_social_networks",
+            "--sex-exploitation",
+            "prostitution",
+            "--recruitment-website",
+            "telegram",
+            "--exploitation-website",
+            "4sale",
             "--exploitation",
             "forced_labour",
             "--birth-date",
@@ -134,6 +146,24 @@ fn investigator_case_reaches_admin_masked_and_reveal_is_audited() {
     let item = &shown["evidence"][0];
     assert_eq!(item["custody"][0]["at"], 1_772_357_400_000_i64);
     assert_eq!(item["holder"], "Lab");
+    let victim = &shown["people"][0];
+    assert_eq!(victim["citizenships"], serde_json::json!(["UZ", "KZ"]));
+    assert_eq!(
+        victim["recruitment_methods"],
+        serde_json::json!(["at_work", "through_online_social_networks"])
+    );
+    assert_eq!(
+        victim["sex_exploitation"],
+        serde_json::json!(["prostitution"])
+    );
+    assert_eq!(
+        victim["recruitment_websites"],
+        serde_json::json!(["telegram"])
+    );
+    assert_eq!(
+        victim["exploitation_websites"],
+        serde_json::json!(["4sale"])
+    );
 
     let bundle = inv.path("to-admin.bundle");
     inv.ok(&["sync", "export", "--to", &t.admin_id, "--out", s(&bundle)]);

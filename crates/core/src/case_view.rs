@@ -257,10 +257,10 @@ fn person(
         pseudonym: pseudonym.to_string(),
         status: None,
         status_decided_by: None,
-        recruitment: None,
+        recruitment_methods: Vec::new(),
         sex: None,
         age_at_trafficking: None,
-        citizenship: None,
+        citizenships: Vec::new(),
         languages: Vec::new(),
         exploitation: Vec::new(),
         control_methods: Vec::new(),
@@ -271,6 +271,9 @@ fn person(
         forced_labour_industry: None,
         relationship_to_trafficker: None,
         public_official: false,
+        sex_exploitation: Vec::new(),
+        recruitment_websites: Vec::new(),
+        exploitation_websites: Vec::new(),
     }
 }
 
@@ -291,10 +294,13 @@ fn people(case: &Case, names: &Names) -> Vec<PersonView> {
     let victims = case.victims.iter().map(|(id, v)| PersonView {
         status: Some(v.status),
         status_decided_by: v.status_decided_by,
-        recruitment: v.recruitment,
+        recruitment_methods: v.recruitment_methods.clone(),
         sex: Some(v.sex),
         age_at_trafficking: v.age_at_trafficking,
-        citizenship: v.citizenship.as_ref().map(|c| c.to_ascii_uppercase()),
+        citizenships: v.citizenships.clone(),
+        sex_exploitation: v.sex_exploitation.clone(),
+        recruitment_websites: v.recruitment_websites.clone(),
+        exploitation_websites: v.exploitation_websites.clone(),
         languages: once_each(&v.languages),
         exploitation: once_each(&v.exploitation),
         control_methods: once_each(&v.control_methods),
@@ -309,7 +315,7 @@ fn people(case: &Case, names: &Names) -> Vec<PersonView> {
         )
     });
     let suspects = case.suspects.iter().map(|(id, s)| PersonView {
-        citizenship: s.citizenship.as_ref().map(|c| c.to_ascii_uppercase()),
+        citizenships: s.citizenships.clone(),
         roles: once_each(&s.roles),
         public_official: s.public_official,
         ..person(

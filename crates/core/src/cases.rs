@@ -400,6 +400,16 @@ impl Workspace {
     pub(crate) fn typed_list(&self, path: &DocPath, values: Vec<String>) -> Result<Vec<Scalar>> {
         let mut typed: Vec<Scalar> = Vec::with_capacity(values.len());
         let vocabulary = crate::field_text::vocabulary_at(&path.child(Seg::Index(0)));
+        // Citizenships are country codes in capitals, or statelessness.
+        let values = match path.segments().last() {
+            Some(Seg::Key(k)) if k == "citizenships" => {
+                for value in &values {
+                    bounded("value", value, MAX_TEXT)?;
+                }
+                crate::field_text::citizenships(&path.to_string(), &values)?
+            }
+            _ => values,
+        };
         for value in values {
             let value = value.trim();
             bounded("value", value, MAX_TEXT)?;

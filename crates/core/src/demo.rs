@@ -235,7 +235,7 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
     victim.other_names = Some(lat.into());
     victim.sex = Gender::Feminine;
     victim.age_at_trafficking = Some(rng.gen_range(16..30));
-    victim.citizenship = Some("UZ".into());
+    victim.citizenships = vec!["UZ".into()];
     victim.exploitation = vec![Exploitation::ForcedLabour];
     for stage in [Stage::InitialResponse, Stage::Identification] {
         ina.open_stage(&case, stage)?;

@@ -180,6 +180,41 @@ pub(crate) fn country_code(field: &str, value: Option<&str>) -> Result<Option<St
     Ok(Some(v.to_ascii_uppercase()))
 }
 
+/// Citizenships as every front end stores them: each a country code as
+/// [`country_code`] makes it, or `stateless` (any case, or ICAO's `XXA`)
+/// stored as [`caravan_model::later_lists::STATELESS`]; blanks dropped,
+/// each once. Statelessness stands alone: a person with a citizenship is
+/// not stateless.
+pub(crate) fn citizenships(field: &str, values: &[String]) -> Result<Vec<String>> {
+    use caravan_model::later_lists::STATELESS;
+    let mut out: Vec<String> = Vec::with_capacity(values.len());
+    for value in values {
+        let v = value.trim();
+        let code = if v.eq_ignore_ascii_case("stateless") || v.eq_ignore_ascii_case(STATELESS) {
+            Some(STATELESS.to_string())
+        } else {
+            country_code(field, Some(v)).map_err(|_| {
+                CoreError::invalid(
+                    field,
+                    "must be two-letter country codes (ISO 3166), such as KZ or UZ, or stateless",
+                )
+            })?
+        };
+        if let Some(code) = code
+            && !out.contains(&code)
+        {
+            out.push(code);
+        }
+    }
+    if out.len() > 1 && out.iter().any(|c| c == STATELESS) {
+        return Err(CoreError::invalid(
+            field,
+            "names a citizenship and statelessness together: keep one or the other",
+        ));
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

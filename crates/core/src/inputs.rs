@@ -13,7 +13,7 @@ use caravan_model::{
 };
 use caravan_model::{
     ForcedLabourIndustry, OrganisationType, ReferralReason, ReferralStatus,
-    RelationshipToTrafficker,
+    RelationshipToTrafficker, SexualExploitationType, WebsiteOrApp,
 };
 use serde::Deserialize;
 
@@ -271,9 +271,11 @@ pub struct PersonInput {
     /// Age at the time of trafficking
     #[cfg_attr(feature = "clap", arg(long = "age"))]
     pub age_at_trafficking: Option<u64>,
-    /// ISO 3166-1 alpha-2 country code, any case (stored upper-case)
-    #[cfg_attr(feature = "clap", arg(long))]
-    pub citizenship: Option<String>,
+    /// Citizenship (repeatable): ISO 3166-1 alpha-2 country code, any case
+    /// (stored upper-case), or `stateless` (stored as ICAO's XXA)
+    #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long = "citizenship"))]
+    pub citizenships: Vec<String>,
     /// Language spoken (repeatable)
     #[serde(default)]
     #[cfg_attr(feature = "clap", arg(long = "language"))]
@@ -286,8 +288,10 @@ pub struct PersonInput {
     #[serde(default)]
     #[cfg_attr(feature = "clap", arg(long = "control"))]
     pub control_methods: Vec<ControlMethod>,
-    #[cfg_attr(feature = "clap", arg(long))]
-    pub recruitment: Option<RecruitmentMethod>,
+    /// Method of recruitment (repeatable, HTCDS), e.g. at_work
+    #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long = "recruitment"))]
+    pub recruitment_methods: Vec<RecruitmentMethod>,
     /// Suspect's role (repeatable), e.g. recruiter_or_intermediary
     #[serde(default)]
     #[cfg_attr(feature = "clap", arg(long = "role"))]
@@ -307,19 +311,32 @@ pub struct PersonInput {
     #[serde(default)]
     #[cfg_attr(feature = "clap", arg(long))]
     pub public_official: bool,
+    /// Victim's type of sexual exploitation (repeatable, HTCDS), e.g. prostitution
+    #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long = "sex-exploitation"))]
+    pub sex_exploitation: Vec<SexualExploitationType>,
+    /// Website or app the victim was recruited through (repeatable, HTCDS), e.g. telegram
+    #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long = "recruitment-website"))]
+    pub recruitment_websites: Vec<WebsiteOrApp>,
+    /// Website or app the victim was exploited through (repeatable, HTCDS), e.g. instagram
+    #[serde(default)]
+    #[cfg_attr(feature = "clap", arg(long = "exploitation-website"))]
+    pub exploitation_websites: Vec<WebsiteOrApp>,
 }
 normalise!(PersonInput {
     text: [pseudonym, full_name],
-    optional: [
-        other_names,
-        document_numbers,
-        contact,
-        address,
-        citizenship,
-        relation
+    optional: [other_names, document_numbers, contact, address, relation],
+    lists: [
+        exploitation,
+        control_methods,
+        roles,
+        recruitment_methods,
+        sex_exploitation,
+        recruitment_websites,
+        exploitation_websites
     ],
-    lists: [exploitation, control_methods, roles],
-    text_lists: [languages]
+    text_lists: [languages, citizenships]
 });
 
 impl PersonInput {
@@ -329,7 +346,7 @@ impl PersonInput {
     /// them kept.
     pub fn fits_kind(&self) -> Result<()> {
         use PersonKind::{Suspect, Victim, Witness};
-        let given: [(&str, bool, &[PersonKind]); 12] = [
+        let given: [(&str, bool, &[PersonKind]); 15] = [
             ("sex", self.sex != Gender::NonSpecifiedUnknown, &[Victim]),
             (
                 "age_at_trafficking",
@@ -337,8 +354,8 @@ impl PersonInput {
                 &[Victim],
             ),
             (
-                "citizenship",
-                self.citizenship.is_some(),
+                "citizenships",
+                !self.citizenships.is_empty(),
                 &[Victim, Suspect],
             ),
             ("languages", !self.languages.is_empty(), &[Victim]),
@@ -348,7 +365,11 @@ impl PersonInput {
                 !self.control_methods.is_empty(),
                 &[Victim],
             ),
-            ("recruitment", self.recruitment.is_some(), &[Victim]),
+            (
+                "recruitment_methods",
+                !self.recruitment_methods.is_empty(),
+                &[Victim],
+            ),
             ("roles", !self.roles.is_empty(), &[Suspect]),
             ("relation", self.relation.is_some(), &[Witness]),
             (
@@ -362,6 +383,21 @@ impl PersonInput {
                 &[Victim],
             ),
             ("public_official", self.public_official, &[Suspect]),
+            (
+                "sex_exploitation",
+                !self.sex_exploitation.is_empty(),
+                &[Victim],
+            ),
+            (
+                "recruitment_websites",
+                !self.recruitment_websites.is_empty(),
+                &[Victim],
+            ),
+            (
+                "exploitation_websites",
+                !self.exploitation_websites.is_empty(),
+                &[Victim],
+            ),
         ];
         match given
             .iter()
@@ -396,16 +432,19 @@ impl PersonInput {
             address: None,
             sex: Gender::NonSpecifiedUnknown,
             age_at_trafficking: None,
-            citizenship: None,
+            citizenships: Vec::new(),
             languages: Vec::new(),
             exploitation: Vec::new(),
             control_methods: Vec::new(),
-            recruitment: None,
+            recruitment_methods: Vec::new(),
             roles: Vec::new(),
             relation: None,
             forced_labour_industry: None,
             relationship_to_trafficker: None,
             public_official: false,
+            sex_exploitation: Vec::new(),
+            recruitment_websites: Vec::new(),
+            exploitation_websites: Vec::new(),
         }
     }
 }

@@ -131,7 +131,12 @@ impl Workspace {
                 "must not be empty: it is the name the case file shows",
             ));
         }
-        let citizenship = country_code("citizenship", p.citizenship.as_deref())?;
+        let citizenships = crate::field_text::citizenships("citizenships", &p.citizenships)?;
+        // The single field an older release reads: the first country code.
+        let citizenship = citizenships
+            .iter()
+            .find(|c| c.as_str() != caravan_model::later_lists::STATELESS)
+            .cloned();
         let (member, _) = self.me()?;
         let at = self.now();
         let record = match p.kind {
@@ -146,11 +151,16 @@ impl Workspace {
                 status_decided_by: None,
                 exploitation: p.exploitation.clone(),
                 control_methods: p.control_methods.clone(),
-                recruitment: p.recruitment,
+                recruitment: p.recruitment_methods.first().copied(),
                 recorded_at: at,
                 recorded_by: member,
                 forced_labour_industry: p.forced_labour_industry,
                 relationship_to_trafficker: p.relationship_to_trafficker,
+                recruitment_methods: p.recruitment_methods.clone(),
+                citizenships: citizenships.clone(),
+                sex_exploitation: p.sex_exploitation.clone(),
+                recruitment_websites: p.recruitment_websites.clone(),
+                exploitation_websites: p.exploitation_websites.clone(),
             }),
             PersonKind::Suspect => Record::Suspect(Suspect {
                 identity: identity(&p),
@@ -160,6 +170,7 @@ impl Workspace {
                 recorded_at: at,
                 recorded_by: member,
                 public_official: p.public_official,
+                citizenships: citizenships.clone(),
             }),
             PersonKind::Witness => Record::Witness(Witness {
                 identity: identity(&p),

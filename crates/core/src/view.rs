@@ -11,7 +11,7 @@ use caravan_model::{
 };
 use caravan_model::{
     ForcedLabourIndustry, OrganisationType, ReferralReason, ReferralStatus,
-    RelationshipToTrafficker,
+    RelationshipToTrafficker, SexualExploitationType, WebsiteOrApp,
 };
 use serde::{Deserialize, Serialize};
 
@@ -177,12 +177,13 @@ pub struct PersonView {
     pub status: Option<TraffickingStatus>,
     /// Victims: who decided the status, once decided.
     pub status_decided_by: Option<StatusDecidedBy>,
-    /// Victims: how they were recruited, when known.
-    pub recruitment: Option<RecruitmentMethod>,
+    /// Victims: how they were recruited (HTCDS, several).
+    pub recruitment_methods: Vec<RecruitmentMethod>,
     pub sex: Option<Gender>,
     pub age_at_trafficking: Option<u64>,
-    /// ISO 3166-1 alpha-2, upper case.
-    pub citizenship: Option<String>,
+    /// Citizenships: ISO 3166-1 alpha-2, upper case, or XXA for a
+    /// stateless person.
+    pub citizenships: Vec<String>,
     /// Victims: the languages they speak (an interview needs one of them).
     pub languages: Vec<String>,
     pub exploitation: Vec<Exploitation>,
@@ -197,6 +198,12 @@ pub struct PersonView {
     pub relationship_to_trafficker: Option<RelationshipToTrafficker>,
     /// Suspects: a public official complicit in the crime.
     pub public_official: bool,
+    /// Victims: the types of sexual exploitation (HTCDS).
+    pub sex_exploitation: Vec<SexualExploitationType>,
+    /// Victims: websites and apps they were recruited through (HTCDS).
+    pub recruitment_websites: Vec<WebsiteOrApp>,
+    /// Victims: websites and apps they were exploited through (HTCDS).
+    pub exploitation_websites: Vec<WebsiteOrApp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

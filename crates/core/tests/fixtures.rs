@@ -156,7 +156,7 @@ fn write_vault_format_3(dir: &Path) {
     swap(&mut admin, &mut inv);
     let case = open_case(&mut inv, REFERENCE, "Brick kiln");
     let mut victim = PersonInput::new(PersonKind::Victim, "V-1", NAME);
-    victim.citizenship = Some("kz".into());
+    victim.citizenships = vec!["kz".into()];
     inv.add_person(&case, victim).unwrap();
     let suspect = PersonInput::new(PersonKind::Suspect, "S-1", "Ерлан Жумабаев");
     inv.add_person(&case, suspect).unwrap();
@@ -257,7 +257,7 @@ fn this_build_reads_an_investigators_vault_an_earlier_one_wrote() {
         people,
         [("V-1", PersonKind::Victim), ("S-1", PersonKind::Suspect)]
     );
-    assert_eq!(case.people[0].citizenship.as_deref(), Some("KZ"));
+    assert_eq!(case.people[0].citizenships, ["KZ"]);
     let phone = &case.evidence[0];
     assert_eq!(phone.holder, "Forensic lab");
     assert_eq!(phone.custody.len(), 1);

@@ -12,6 +12,7 @@ mod doc_ids;
 mod errors;
 mod fixtures;
 mod history;
+mod htcds_lists;
 mod live;
 mod permissions;
 mod qualification;

@@ -225,21 +225,28 @@ fn this_build_reads_the_vocabularies_an_earlier_one_wrote() {
             .iter()
             .find(|p| p.pseudonym == victim(i))
             .unwrap();
+        // The single recruitment method and citizenship of a record made
+        // before they became lists read as lists of one.
         let read = (
             p.sex,
             p.status,
             p.status_decided_by,
-            p.recruitment,
-            p.citizenship.as_deref(),
+            p.recruitment_methods.clone(),
+            p.citizenships.clone(),
         );
         let want = (
             Some(genders[i % 4]),
             Some(statuses[i % 3]),
             Some(deciders[i % 5]),
-            Some(*method),
-            Some(citizenship[i % 3]),
+            vec![*method],
+            vec![citizenship[i % 3].to_string()],
         );
         assert_eq!(read, want, "{}", victim(i));
+        assert!(
+            p.sex_exploitation.is_empty()
+                && p.recruitment_websites.is_empty()
+                && p.exploitation_websites.is_empty()
+        );
     }
     assert!(G::Other.is_legacy() && R::Intermediary.is_legacy());
     let v1 = case.people.iter().find(|p| p.pseudonym == "V-1").unwrap();
@@ -293,7 +300,7 @@ fn this_build_reads_the_vocabularies_an_earlier_one_wrote() {
             P::Other,
         ]
     );
-    assert_eq!(s1.citizenship.as_deref(), Some("UZ"));
+    assert_eq!(s1.citizenships, ["UZ"]);
 
     let v1_id = v1.id.clone();
     let s1_id = s1.id.clone();
@@ -337,12 +344,12 @@ fn this_build_reads_the_vocabularies_an_earlier_one_wrote() {
         (
             v1.forced_labour_industry,
             v1.relationship_to_trafficker,
-            v1.citizenship.as_deref()
+            v1.citizenships.clone()
         ),
         (
             Some(model::ForcedLabourIndustry::Construction),
             Some(model::RelationshipToTrafficker::Familial),
-            Some("KG")
+            vec!["KG".to_string()]
         )
     );
     assert!(
@@ -399,10 +406,80 @@ fn this_build_reads_the_vocabularies_an_earlier_one_wrote() {
         "court_or_prosecution",
     )
     .unwrap();
+    // Both make the list of recruitment methods of V-8 (recruited through
+    // an intermediary, a legacy value) at once: each keeps the earlier
+    // value and adds one; both additions land. Dana records V-1 as
+    // stateless; Aibek gives S-1 a second citizenship and V-1 a website.
+    let v8 = shown
+        .people
+        .iter()
+        .find(|p| p.pseudonym == victim(7))
+        .unwrap()
+        .id
+        .clone();
+    let methods_path = format!("victims/{v8}/recruitment_methods");
+    inv.set_list(
+        &id,
+        &methods_path,
+        vec![
+            "intermediary".into(),
+            "through_friends_or_social_events".into(),
+        ],
+    )
+    .unwrap();
+    dana.set_list(
+        &id,
+        &methods_path,
+        vec![
+            "intermediary".into(),
+            "through_an_online_advertisement".into(),
+        ],
+    )
+    .unwrap();
+    dana.set_list(
+        &id,
+        &format!("victims/{v1_id}/citizenships"),
+        vec!["stateless".into()],
+    )
+    .unwrap();
+    inv.set_list(
+        &id,
+        &format!("suspects/{s1_id}/citizenships"),
+        vec!["uz".into(), "kz".into()],
+    )
+    .unwrap();
+    inv.set_list(
+        &id,
+        &format!("victims/{v1_id}/exploitation_websites"),
+        vec!["telegram".into(), "4sale".into()],
+    )
+    .unwrap();
     let report = swap(&mut inv, &mut dana);
     assert!(report.quarantined.is_empty(), "{report:?}");
     let report = swap(&mut dana, &mut inv);
     assert!(report.quarantined.is_empty(), "{report:?}");
+    for ws in [&mut inv, &mut dana] {
+        let case = ws.show_case(&id).unwrap();
+        let v8 = case.people.iter().find(|p| p.id == v8).unwrap();
+        let mut methods = v8.recruitment_methods.clone();
+        methods.sort_by_key(|m| m.id());
+        assert_eq!(
+            methods,
+            [
+                R::Intermediary,
+                R::ThroughAnOnlineAdvertisement,
+                R::ThroughFriendsOrSocialEvents
+            ]
+        );
+        let v1 = case.people.iter().find(|p| p.id == v1_id).unwrap();
+        assert_eq!(v1.citizenships, ["XXA"]);
+        assert_eq!(
+            v1.exploitation_websites,
+            [model::WebsiteOrApp::Telegram, model::WebsiteOrApp::FourSale]
+        );
+        let s1 = case.people.iter().find(|p| p.id == s1_id).unwrap();
+        assert_eq!(s1.citizenships, ["UZ", "KZ"]);
+    }
     let merged: Vec<C> = control
         .iter()
         .copied()

@@ -253,6 +253,26 @@ pub struct Victim {
     /// HTCDS relationship to the trafficker. Added later, like the industry.
     #[autosurgeon(missing = "Option::default")]
     pub relationship_to_trafficker: Option<RelationshipToTrafficker>,
+    /// HTCDS methods of recruitment, several. Added after the first
+    /// documents were made; as read by [`crate::CaseDoc::case`], every list
+    /// two devices made at once and the earlier single `recruitment`
+    /// together (see [`crate::later_lists`]).
+    #[autosurgeon(missing = "Vec::new")]
+    pub recruitment_methods: Vec<RecruitmentMethod>,
+    /// Citizenships: ISO 3166-1 alpha-2 codes, or
+    /// [`crate::later_lists::STATELESS`]. Read with the earlier single
+    /// `citizenship`, like the methods of recruitment.
+    #[autosurgeon(missing = "Vec::new")]
+    pub citizenships: Vec<String>,
+    /// HTCDS types of sexual exploitation. Added later, like the methods.
+    #[autosurgeon(missing = "Vec::new")]
+    pub sex_exploitation: Vec<SexualExploitationType>,
+    /// HTCDS websites and apps through which the victim was recruited.
+    #[autosurgeon(missing = "Vec::new")]
+    pub recruitment_websites: Vec<WebsiteOrApp>,
+    /// HTCDS websites and apps through which the victim was exploited.
+    #[autosurgeon(missing = "Vec::new")]
+    pub exploitation_websites: Vec<WebsiteOrApp>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -267,6 +287,9 @@ pub struct Suspect {
     /// documents were made: absent there, read as not complicit.
     #[autosurgeon(missing = "bool::default")]
     pub public_official: bool,
+    /// Citizenships, read as a victim's are (see [`Victim::citizenships`]).
+    #[autosurgeon(missing = "Vec::new")]
+    pub citizenships: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]

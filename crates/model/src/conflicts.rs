@@ -272,8 +272,14 @@ fn same_value(doc: &AutoCommit, a: Got<'_>, b: Got<'_>) -> bool {
 
 /// Checklists two devices started at once under one key are read as one
 /// (see `CaseDoc::case`): choosing one would drop the other's work.
+/// So are the lists two devices made at once for a list field added to a
+/// record later (`crate::later_lists`): their values are read together.
 pub(crate) fn merged_on_read(path: &DocPath, values: &[(Value<'_>, ObjId)]) -> bool {
-    path.matches("checklists/*") && values.iter().all(|(v, _)| matches!(v, Value::Object(_)))
+    (path.matches("checklists/*") && values.iter().all(|(v, _)| matches!(v, Value::Object(_))))
+        || (crate::later_lists::find(path).is_some()
+            && values
+                .iter()
+                .all(|(v, _)| matches!(v, Value::Object(ObjType::List))))
 }
 
 /// Writes the chosen value over all concurrent ones (uncommitted). When the

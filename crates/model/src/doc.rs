@@ -56,6 +56,7 @@ impl CaseDoc {
         let document = |e: autosurgeon::HydrateError| ModelError::Document(e.to_string());
         let mut case: Case = hydrate(&self.doc).map_err(document)?;
         later::add_concurrent(&self.doc, &mut case).map_err(document)?;
+        crate::later_lists::fold(&self.doc, &mut case).map_err(document)?;
         self.fold_concurrent_checklists(&mut case)?;
         Ok(case)
     }

@@ -22,6 +22,7 @@ pub mod edit;
 pub mod error;
 pub mod international;
 pub mod later;
+pub mod later_lists;
 pub mod lifecycle;
 pub mod network;
 pub mod path;

@@ -184,6 +184,9 @@ pub enum Form {
     Currency,
     /// A part or paragraph of an article: a number or a letter, no spaces.
     Subdivision,
+    /// A citizenship: a country code as [`Form::Country`], or
+    /// `XXA` ([`crate::later_lists::STATELESS`]) for a person who has none.
+    Citizenship,
 }
 
 impl Form {
@@ -194,6 +197,7 @@ impl Form {
             Form::Country => crate::validate::validate_jurisdiction(s).is_ok(),
             Form::Currency => crate::validate::is_currency(s),
             Form::Subdivision => crate::validate::is_subdivision(s),
+            Form::Citizenship => crate::validate::is_citizenship(s),
             Form::KeyAt(n) => matches!(path.segments().get(n), Some(Seg::Key(k)) if k == s),
             Form::TemplateOfKey(n) => matches!(
                 path.segments().get(n),
@@ -217,6 +221,9 @@ impl Expect {
             Expect::Str(Form::KeyAt(_)) => "the id the entry is stored under".into(),
             Expect::Str(Form::Currency) => "a three-letter currency code such as KZT".into(),
             Expect::Str(Form::Subdivision) => "a part or paragraph such as 3 or а".into(),
+            Expect::Str(Form::Citizenship) => {
+                "a two-letter country code such as KZ, or XXA for a stateless person".into()
+            }
             Expect::Str(Form::TemplateOfKey(_)) => {
                 "the template id of the key the checklist is stored under".into()
             }

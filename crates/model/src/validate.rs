@@ -35,3 +35,13 @@ pub(crate) fn is_currency(code: &str) -> bool {
 pub(crate) fn is_subdivision(value: &str) -> bool {
     !value.is_empty() && value.chars().count() <= 8 && value.chars().all(char::is_alphanumeric)
 }
+
+/// A stateless person's citizenship: ICAO Doc 9303's code for a stateless
+/// person, the one their travel document bears (see
+/// `crate::later_lists`).
+pub const STATELESS: &str = "XXA";
+
+/// A citizenship: an ISO 3166-1 alpha-2 code, or [`STATELESS`].
+pub(crate) fn is_citizenship(code: &str) -> bool {
+    code == STATELESS || validate_jurisdiction(code).is_ok()
+}

@@ -34,6 +34,7 @@ fn suspect(by: &Author) -> Record {
         recorded_at: by.at,
         recorded_by: by.member.clone(),
         public_official: false,
+        citizenships: Vec::new(),
     })
 }
 

@@ -43,6 +43,7 @@ fn suspect() -> Suspect {
         recorded_at: AT,
         recorded_by: "inv-1".into(),
         public_official: false,
+        citizenships: Vec::new(),
     }
 }
 

@@ -9,6 +9,7 @@ mod edits;
 mod htcds;
 mod international;
 mod later;
+mod later_lists;
 mod lifecycle;
 mod lists;
 mod merge;

@@ -37,6 +37,7 @@ fn suspect(pseudonym: &str) -> Suspect {
         recorded_at: AT,
         recorded_by: "inv-1".into(),
         public_official: false,
+        citizenships: Vec::new(),
     }
 }
 

@@ -373,6 +373,11 @@ fn arb_victim() -> impl Strategy<Value = Victim> {
                 recorded_by: "m".into(),
                 forced_labour_industry: None,
                 relationship_to_trafficker: None,
+                recruitment_methods: Vec::new(),
+                citizenships: Vec::new(),
+                sex_exploitation: Vec::new(),
+                recruitment_websites: Vec::new(),
+                exploitation_websites: Vec::new(),
             },
         )
 }

@@ -41,6 +41,7 @@ fn suspect(pseudonym: &str) -> Record {
         public_official: false,
         recorded_at: AT,
         recorded_by: "inv-1".into(),
+        citizenships: Vec::new(),
     })
 }
 

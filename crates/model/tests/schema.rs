@@ -86,6 +86,13 @@ fn sample_case() -> Case {
                     relationship_to_trafficker: Some(
                         RelationshipToTrafficker::ALL[i % RelationshipToTrafficker::ALL.len()],
                     ),
+                    recruitment_methods: vec![
+                        RecruitmentMethod::ALL[i % RecruitmentMethod::ALL.len()],
+                    ],
+                    citizenships: vec!["UZ".into(), "KZ".into()],
+                    sex_exploitation: SexualExploitationType::ALL.to_vec(),
+                    recruitment_websites: WebsiteOrApp::ALL.to_vec(),
+                    exploitation_websites: vec![WebsiteOrApp::Telegram],
                 },
             )
         })
@@ -114,6 +121,11 @@ fn sample_case() -> Case {
                             recorded_by: "inv-1".into(),
                             forced_labour_industry: Some(ForcedLabourIndustry::Construction),
                             relationship_to_trafficker: Some(RelationshipToTrafficker::Acquainted),
+                            recruitment_methods: Vec::new(),
+                            citizenships: Vec::new(),
+                            sex_exploitation: Vec::new(),
+                            recruitment_websites: Vec::new(),
+                            exploitation_websites: Vec::new(),
                         },
                     )
                 }),
@@ -137,6 +149,11 @@ fn sample_case() -> Case {
                     recorded_by: "inv-1".into(),
                     forced_labour_industry: Some(ForcedLabourIndustry::Construction),
                     relationship_to_trafficker: Some(RelationshipToTrafficker::Acquainted),
+                    recruitment_methods: Vec::new(),
+                    citizenships: Vec::new(),
+                    sex_exploitation: Vec::new(),
+                    recruitment_websites: Vec::new(),
+                    exploitation_websites: Vec::new(),
                 },
             )
         }))
@@ -340,6 +357,7 @@ fn sample_case() -> Case {
                         recorded_at: at,
                         recorded_by: "inv-1".into(),
                         public_official: true,
+                        citizenships: vec!["KZ".into(), later_lists::STATELESS.into()],
                     },
                 )
             })

@@ -188,7 +188,7 @@ fn two_instances_one_team() {
     let identity = a_ws.reveal(&case_id, &shown.people[0].id).unwrap();
     assert_eq!(identity.birth_date(), Some("2009-03-15"));
     assert_eq!(identity.other_names(), Some("Гуля"));
-    assert_eq!(shown.people[0].citizenship.as_deref(), Some("UZ"));
+    assert_eq!(shown.people[0].citizenships, ["UZ"]);
     // The hand-over is from the holder the form offered, at the moment
     // typed (earlier than it was recorded), not when it was entered.
     let handed = &shown.evidence[0].custody[0];

@@ -248,7 +248,7 @@ impl CaseScreen<'_> {
         d.click(&tid("edit-person"));
         d.find(&tid("edit-record-dialog"));
         d.type_into(&tid("edit-record-identity-other_names"), other_names);
-        d.type_into(&tid("edit-record-citizenship"), citizenship);
+        d.type_into(&tid("edit-record-citizenships"), citizenship);
         d.screenshot("15-person-edit");
         d.click(&tid("edit-record-save"));
         d.wait_gone(&tid("edit-record-dialog"));

@@ -76,10 +76,10 @@ export function person(over: Partial<PersonView> = {}): PersonView {
     pseudonym: 'V-01',
     status: 'possible_victim_of_trafficking',
     status_decided_by: null,
-    recruitment: null,
+    recruitment_methods: [],
     sex: 'feminine',
     age_at_trafficking: 19,
-    citizenship: 'UZ',
+    citizenships: ['UZ'],
     languages: [],
     exploitation: ['forced_labour'],
     control_methods: [],
@@ -90,6 +90,9 @@ export function person(over: Partial<PersonView> = {}): PersonView {
     forced_labour_industry: null,
     relationship_to_trafficker: null,
     public_official: false,
+    sex_exploitation: [],
+    recruitment_websites: [],
+    exploitation_websites: [],
     ...over,
   };
 }

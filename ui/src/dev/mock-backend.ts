@@ -107,8 +107,8 @@ const theCase = (): CaseView => caseDto({
     reviewers: [{ member: { id: 'm-gulnara', name: 'Gulnara Ismoilova' }, has_access: true, entries: 1, last_entry_at: Date.UTC(2026, 0, 20) }],
   },
   people: [
-    person({ pseudonym: 'V-1', sex: 'masculine', age_at_trafficking: 24, control_methods: ['withholds_documents', 'debt_bondage'], forced_labour_industry: 'f_construction', relationship_to_trafficker: 'acquainted', recorded_at: now - 18 * day, recorded_by: aibek }),
-    person({ id: 'p2', kind: 'suspect', pseudonym: 'S-1', status: null, sex: 'masculine', age_at_trafficking: null, citizenship: 'KZ', exploitation: [], roles: ['exploiter'], relation: 'foreman', recorded_at: now - 17 * day, recorded_by: aibek }),
+    person({ pseudonym: 'V-1', sex: 'masculine', age_at_trafficking: 24, control_methods: ['withholds_documents', 'debt_bondage'], forced_labour_industry: 'f_construction', relationship_to_trafficker: 'acquainted', recruitment_methods: ['through_online_social_networks'], recruitment_websites: ['telegram'], recorded_at: now - 18 * day, recorded_by: aibek }),
+    person({ id: 'p2', kind: 'suspect', pseudonym: 'S-1', status: null, sex: 'masculine', age_at_trafficking: null, citizenships: ['KZ'], exploitation: [], roles: ['exploiter'], relation: 'foreman', recorded_at: now - 17 * day, recorded_by: aibek }),
   ],
   evidence: [
     { id: 'e1', label: 'Phone, Samsung A14', kind: 'phone', description: 'Seized from the foreman', seized_at: now - 15 * day, seized_by: 'Aibek Dzhaksybekov', seized_from: 'S-1', location: 'Site office', seal_number: 'AL-0042',

@@ -24,6 +24,7 @@ import {
   RECRUITMENT_METHODS, REFERRAL_DIRECTIONS, REQUEST_KINDS, REQUEST_STATUSES, RISK_SUBJECTS, GENDERS, STAGES, STATUS_DECIDED_BY,
   TRAFFICKING_STATUSES, LEGACY_GENDERS, LEGACY_CONTROL_METHODS, LEGACY_RECRUITMENT_METHODS, LEGACY_PERPETRATOR_ROLES, offered,
   FORCED_LABOUR_INDUSTRIES, RELATIONSHIPS_TO_TRAFFICKER, ORGANISATION_TYPES, REFERRAL_REASONS, REFERRAL_STATUSES, TRANSPORT_MODES, IDENTIFIER_KINDS, GROUP_ROLES,
+  SEX_EXPLOITATION_TYPES, WEBSITES_AND_APPS,
 } from '$lib/vocab';
 import { choices, joinList, orBlank, type EditField } from '$lib/edit';
 
@@ -130,7 +131,8 @@ const identity = (name: keyof RevealedIdentity, kind: EditField['kind'] = 'text'
   make: () => ({ field: `identity/${name}`, label: t(`people.field.${name}`), kind, value: '', optional, sensitive: true }),
 });
 
-const list = (field: 'exploitation' | 'control_methods' | 'roles', label: MessageKey, values: readonly string[], group: string, kinds: readonly PersonKind[], legacy: readonly string[] = []): PersonField => ({
+type ListField = 'exploitation' | 'control_methods' | 'roles' | 'recruitment_methods' | 'sex_exploitation' | 'recruitment_websites' | 'exploitation_websites';
+const list = (field: ListField, label: MessageKey, values: readonly string[], group: string, kinds: readonly PersonKind[], legacy: readonly string[] = []): PersonField => ({
   kinds,
   make: (p) => {
     const f: EditField = { field, label: t(label), kind: 'choices', value: '', options: choices(offered(values, legacy, p[field]), (x) => v(group, x)) };
@@ -148,7 +150,7 @@ const PERSON_FIELDS: PersonField[] = [
   identity('address'),
   { kinds: VICTIMS, make: (p) => ({ field: 'sex', label: t('people.field.sex'), kind: 'select', value: orBlank(p.sex), options: choices(offered(GENDERS, LEGACY_GENDERS, [p.sex]), (x) => v('sex', x)) }) },
   { kinds: VICTIMS, make: (p) => ({ field: 'age_at_trafficking', label: t('people.field.age'), kind: 'number', value: orBlank(p.age_at_trafficking), optional: true }) },
-  { kinds: ['victim', 'suspect'], make: (p) => ({ field: 'citizenship', label: t('people.field.citizenship'), kind: 'text', value: orBlank(p.citizenship), optional: true, maxlength: 3 }) },
+  { kinds: ['victim', 'suspect'], make: (p) => ({ field: 'citizenships', label: t('people.field.citizenship'), kind: 'words', value: p.citizenships.join(', '), optional: true }) },
   {
     kinds: VICTIMS,
     make: (p) => ({ field: 'languages', label: t('people.field.languages'), kind: 'words', value: p.languages.join(', '), optional: true }),
@@ -158,10 +160,7 @@ const PERSON_FIELDS: PersonField[] = [
     kinds: VICTIMS,
     make: (p) => ({ field: 'status_decided_by', label: t('people.field.status_decided_by'), kind: 'select', value: orBlank(p.status_decided_by), options: choices(STATUS_DECIDED_BY, (x) => v('decided_by', x)), optional: true }),
   },
-  {
-    kinds: VICTIMS,
-    make: (p) => ({ field: 'recruitment', label: t('people.field.recruitment'), kind: 'select', value: orBlank(p.recruitment), options: choices(offered(RECRUITMENT_METHODS, LEGACY_RECRUITMENT_METHODS, [p.recruitment]), (x) => v('recruitment', x)), optional: true }),
-  },
+  list('recruitment_methods', 'people.field.recruitment_methods', RECRUITMENT_METHODS, 'recruitment', VICTIMS, LEGACY_RECRUITMENT_METHODS),
   list('exploitation', 'people.field.exploitation', EXPLOITATION, 'exploitation', VICTIMS),
   list('control_methods', 'people.field.control', CONTROL_METHODS, 'control', VICTIMS, LEGACY_CONTROL_METHODS),
   list('roles', 'people.field.roles', PERPETRATOR_ROLES, 'perp_role', ['suspect'], LEGACY_PERPETRATOR_ROLES),
@@ -175,6 +174,9 @@ const PERSON_FIELDS: PersonField[] = [
   },
   { kinds: ['suspect'], make: (p) => ({ field: 'public_official', label: t('people.field.public_official'), kind: 'check', value: String(p.public_official) }) },
   { kinds: ['witness'], make: (p) => ({ field: 'relation', label: t('people.field.relation'), kind: 'text', value: orBlank(p.relation), optional: true }) },
+  list('sex_exploitation', 'people.field.sex_exploitation', SEX_EXPLOITATION_TYPES, 'sex_exploitation', VICTIMS),
+  list('recruitment_websites', 'people.field.recruitment_websites', WEBSITES_AND_APPS, 'website', VICTIMS),
+  list('exploitation_websites', 'people.field.exploitation_websites', WEBSITES_AND_APPS, 'website', VICTIMS),
 ];
 
 /** The fields of a person of their kind. */

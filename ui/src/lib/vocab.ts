@@ -111,3 +111,12 @@ export const PROTECTIVE_MEASURES = [
 export const VERDICT_OUTCOMES = ['convicted', 'acquitted', 'discontinued', 'returned_to_prosecutor'] as const;
 export const APPEAL_STATUSES = ['filed', 'upheld', 'modified', 'overturned', 'withdrawn'] as const;
 export const COMPENSATION_STATUSES = ['claimed', 'awarded', 'refused', 'partly_paid', 'paid'] as const;
+/** HTCDS types of sexual exploitation (`vic_TypeOfSexExploitation`). */
+export const SEX_EXPLOITATION_TYPES = ['prostitution', 'pornography', 'remote_interactive_services', 'private_sexual_services'] as const;
+/** HTCDS websites and apps (recruitment and exploitation). */
+export const WEBSITES_AND_APPS = [
+  'facebook', 'instagram', 'whatsapp', 'telegram', 'facebook_messenger', 'viber', 'snapchat', 'line', '4sale',
+  'wechat', 'qq', 'qzone', 'tiktok', 'twitter', 'other',
+] as const;
+/** A stateless person's citizenship (ICAO's code; the core also takes "stateless"). */
+export const STATELESS = 'XXA';

@@ -88,7 +88,7 @@ describe('editing a person', () => {
     expect(fields('suspect')).toContain('roles');
     expect(fields('suspect')).not.toContain('exploitation');
     expect(fields('witness')).toContain('relation');
-    expect(fields('victim')).toEqual(expect.arrayContaining(['identity/full_name', 'languages', 'status', 'status_decided_by', 'recruitment', 'control_methods']));
+    expect(fields('victim')).toEqual(expect.arrayContaining(['identity/full_name', 'languages', 'status', 'status_decided_by', 'recruitment_methods', 'sex_exploitation', 'recruitment_websites', 'exploitation_websites', 'control_methods']));
 
     asRole('prosecutor');
     mockBackend({});

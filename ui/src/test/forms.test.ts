@@ -152,7 +152,7 @@ const FORMS: Form[] = [
     name: `edit_person_${kind}`, role: 'investigator' as const, component: PeopleTab,
     props: { c: caseDto({ people: [person({ id: PERSON_IDS[kind], kind })] }), reload },
     command: 'set_fields', edit: true as const, opener: 'edit-person', formTestid: 'edit-record-form',
-    typed: { 'edit-record-sex': 'masculine', 'edit-record-citizenship': 'KZ', 'edit-record-identity-birth_date': '16.03.2009', 'edit-record-status': 'actual_victim_of_trafficking' },
+    typed: { 'edit-record-sex': 'masculine', 'edit-record-citizenships': 'KZ', 'edit-record-identity-birth_date': '16.03.2009', 'edit-record-status': 'actual_victim_of_trafficking' },
   })),
   { name: 'edit_link', role: 'investigator', component: LinkedCases, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-link', formTestid: 'edit-record-form', answers: { list_cases: otherCases } },
   { name: 'edit_request', role: 'investigator', component: InternationalTab, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-request', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'interpol_notice', 'edit-record-requested_state': 'KZ', 'edit-record-sent_on': '16.03.2009', 'edit-record-deadline': '16.03.2009', 'edit-record-response_on': '16.03.2009' } },

@@ -33,7 +33,7 @@ describe('people tab', () => {
     await user.type(screen.getByTestId('person-relation'), 'neighbour');
     await user.click(screen.getByTestId('save-person'));
     expect(backend.argsOf('add_person')).toMatchObject({
-      person: { kind: 'witness', relation: 'neighbour', age_at_trafficking: null, exploitation: [], sex: 'non_specified_unknown', citizenship: null },
+      person: { kind: 'witness', relation: 'neighbour', age_at_trafficking: null, exploitation: [], sex: 'non_specified_unknown', citizenships: [] },
     });
   });
 

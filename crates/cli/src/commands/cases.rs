@@ -363,7 +363,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 format!("{:?}", p.kind).to_lowercase(),
                 p.pseudonym.clone(),
                 p.status.map(|s| s.to_string()).unwrap_or_default(),
-                opt(&p.citizenship),
+                or_dash(Some(p.citizenships.join(", ").as_str()).filter(|c| !c.is_empty())),
             ]
         },
     )?;

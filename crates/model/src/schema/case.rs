@@ -493,6 +493,23 @@ const SECTIONS: &[&[Rule]] = &[
         opt("compensation/*/note", STR),
     ],
     &recorded!("compensation/*"),
+    // HTCDS fields of several values, added after records were made
+    // (`crate::later_lists`): a list an older record lacks until it is
+    // first written, never null.
+    &[
+        later_value("victims/*/recruitment_methods", List),
+        rule("victims/*/recruitment_methods/*", vocab(RecruitmentMethod::VOCABULARY)),
+        later_value("victims/*/citizenships", List),
+        rule("victims/*/citizenships/*", Expect::Str(Form::Citizenship)),
+        later_value("victims/*/sex_exploitation", List),
+        rule("victims/*/sex_exploitation/*", vocab(SexualExploitationType::VOCABULARY)),
+        later_value("victims/*/recruitment_websites", List),
+        rule("victims/*/recruitment_websites/*", vocab(WebsiteOrApp::VOCABULARY)),
+        later_value("victims/*/exploitation_websites", List),
+        rule("victims/*/exploitation_websites/*", vocab(WebsiteOrApp::VOCABULARY)),
+        later_value("suspects/*/citizenships", List),
+        rule("suspects/*/citizenships/*", Expect::Str(Form::Citizenship)),
+    ],
 ];
 
 /// The case document's table: the sections, one after another.

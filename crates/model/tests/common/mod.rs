@@ -62,6 +62,11 @@ pub fn victim(pseudonym: &str, name: &str) -> Victim {
         recorded_by: "inv-1".into(),
         forced_labour_industry: None,
         relationship_to_trafficker: None,
+        recruitment_methods: Vec::new(),
+        citizenships: Vec::new(),
+        sex_exploitation: Vec::new(),
+        recruitment_websites: Vec::new(),
+        exploitation_websites: Vec::new(),
     }
 }
 
@@ -348,6 +353,7 @@ pub fn with_parties() -> CaseDoc {
         roles: vec![PerpetratorRole::Exploiter],
         citizenship: None,
         public_official: false,
+        citizenships: Vec::new(),
         recorded_at: AT,
         recorded_by: "inv-1".into(),
     };

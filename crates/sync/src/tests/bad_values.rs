@@ -320,6 +320,70 @@ fn rows() -> Vec<Row> {
             path: "victims/v1/control_methods",
             loads: false,
         },
+        Row {
+            what: "a method of recruitment outside the vocabulary",
+            by: Inv,
+            write: |d| {
+                let list = at(d, &["victims", "v1", "recruitment_methods"]);
+                d.insert(&list, 0, "ByPigeon").unwrap();
+            },
+            edit: keep,
+            path: "victims/v1/recruitment_methods/0",
+            loads: false,
+        },
+        Row {
+            what: "a citizenship in a list that is not a country code",
+            by: Inv,
+            write: |d| {
+                let list = at(d, &["victims", "v1", "citizenships"]);
+                d.insert(&list, 0, "Kazakhstan").unwrap();
+            },
+            edit: keep,
+            path: "victims/v1/citizenships/0",
+            loads: true,
+        },
+        Row {
+            what: "a citizenship list made with a word for statelessness",
+            by: Inv,
+            write: |d| {
+                let s1 = at(d, &["victims", "v1"]);
+                let list = d.put_object(&s1, "citizenships", ObjType::List).unwrap();
+                d.insert(&list, 0, "stateless").unwrap();
+            },
+            edit: keep,
+            path: "victims/v1/citizenships/0",
+            loads: true,
+        },
+        Row {
+            what: "a website outside HTCDS's",
+            by: Inv,
+            write: |d| {
+                let list = at(d, &["victims", "v1", "exploitation_websites"]);
+                d.insert(&list, 0, "MySpace").unwrap();
+            },
+            edit: keep,
+            path: "victims/v1/exploitation_websites/0",
+            loads: false,
+        },
+        Row {
+            what: "a type of sexual exploitation outside the vocabulary",
+            by: Inv,
+            write: |d| {
+                let list = at(d, &["victims", "v1", "sex_exploitation"]);
+                d.insert(&list, 0, "ForcedLabour").unwrap();
+            },
+            edit: keep,
+            path: "victims/v1/sex_exploitation/0",
+            loads: false,
+        },
+        Row {
+            what: "null where a list of citizenships belongs",
+            by: Inv,
+            write: |d| set(d, &["victims", "v1", "citizenships"], ()),
+            edit: keep,
+            path: "victims/v1/citizenships",
+            loads: false,
+        },
     ]
 }
 
@@ -662,6 +726,14 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
                 recorded_by: a.clone(),
                 forced_labour_industry: Some(ForcedLabourIndustry::Construction),
                 relationship_to_trafficker: Some(RelationshipToTrafficker::Acquainted),
+                recruitment_methods: vec![
+                    RecruitmentMethod::Intermediary,
+                    RecruitmentMethod::AtWork,
+                ],
+                citizenships: vec!["KG".into(), "KZ".into()],
+                sex_exploitation: vec![SexualExploitationType::Prostitution],
+                recruitment_websites: vec![WebsiteOrApp::Telegram],
+                exploitation_websites: vec![WebsiteOrApp::Instagram, WebsiteOrApp::FourSale],
             }),
         ),
         (
@@ -677,6 +749,7 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
                 recorded_at: T0,
                 recorded_by: a.clone(),
                 public_official: true,
+                citizenships: vec!["KZ".into(), "UZ".into()],
             }),
         ),
         (
@@ -824,6 +897,18 @@ fn finding_13_every_edit_the_model_makes_is_accepted() {
         set_field("interviews/i1/planned_for", Scalar::Null),
         set_field("evidence/e1/seized_at", Scalar::Int(T0)),
         set_field("evidence/e1/kind", EvidenceKind::Computer),
+        Edit::SetList {
+            path: "victims/v2/citizenships".parse().unwrap(),
+            values: vec!["XXA".into()],
+        },
+        Edit::SetList {
+            path: "victims/v2/recruitment_methods".parse().unwrap(),
+            values: vec![RecruitmentMethod::AtWork.doc_name().into()],
+        },
+        Edit::SetList {
+            path: "suspects/s1/citizenships".parse().unwrap(),
+            values: vec!["UZ".into()],
+        },
         Edit::SetText {
             path: "narrative".parse().unwrap(),
             text: "Eleven workers were found at the second site.".into(),

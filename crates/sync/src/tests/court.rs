@@ -66,6 +66,7 @@ pub(super) fn suspect(by: &str) -> Suspect {
         recorded_at: T0,
         recorded_by: by.into(),
         public_official: false,
+        citizenships: Vec::new(),
     }
 }
 

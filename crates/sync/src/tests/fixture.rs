@@ -230,6 +230,11 @@ pub fn victim(id: &str, name: &str, recorded_by: &str) -> caravan_model::Victim 
         recorded_by: recorded_by.into(),
         forced_labour_industry: None,
         relationship_to_trafficker: None,
+        recruitment_methods: vec![],
+        citizenships: vec![],
+        sex_exploitation: vec![],
+        recruitment_websites: vec![],
+        exploitation_websites: vec![],
     }
 }
 

@@ -14,6 +14,7 @@ mod equivocation;
 mod fixture;
 mod forged_writes;
 mod join_package;
+mod later_lists;
 mod need_to_know;
 mod older_cases;
 mod planted_keys;

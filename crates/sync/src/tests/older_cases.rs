@@ -239,6 +239,7 @@ fn group_member_edits_and_fields_saved_together_land_everywhere() {
             recorded_at: T0,
             recorded_by: a.clone(),
             public_official: false,
+            citizenships: Vec::new(),
         };
         insert(&mut t.inv_a, &c1, s, Record::Suspect(suspect));
     }

@@ -8,6 +8,8 @@ import type { PerpetratorRole } from "./PerpetratorRole";
 import type { PersonKind } from "./PersonKind";
 import type { RecruitmentMethod } from "./RecruitmentMethod";
 import type { RelationshipToTrafficker } from "./RelationshipToTrafficker";
+import type { SexualExploitationType } from "./SexualExploitationType";
+import type { WebsiteOrApp } from "./WebsiteOrApp";
 
 /**
  * A new victim, suspect or witness.
@@ -34,9 +36,10 @@ sex: Gender,
  */
 age_at_trafficking?: number | null, 
 /**
- * ISO 3166-1 alpha-2 country code, any case (stored upper-case)
+ * Citizenship (repeatable): ISO 3166-1 alpha-2 country code, any case
+ * (stored upper-case), or `stateless` (stored as ICAO's XXA)
  */
-citizenship?: string | null, 
+citizenships: Array<string>, 
 /**
  * Language spoken (repeatable)
  */
@@ -48,7 +51,11 @@ exploitation: Array<Exploitation>,
 /**
  * Means of control (repeatable), e.g. debt_bondage
  */
-control_methods: Array<ControlMethod>, recruitment?: RecruitmentMethod | null, 
+control_methods: Array<ControlMethod>, 
+/**
+ * Method of recruitment (repeatable, HTCDS), e.g. at_work
+ */
+recruitment_methods: Array<RecruitmentMethod>, 
 /**
  * Suspect's role (repeatable), e.g. recruiter_or_intermediary
  */
@@ -68,4 +75,16 @@ relationship_to_trafficker?: RelationshipToTrafficker | null,
 /**
  * Suspect is a public official complicit in the crime
  */
-public_official: boolean, };
+public_official: boolean, 
+/**
+ * Victim's type of sexual exploitation (repeatable, HTCDS), e.g. prostitution
+ */
+sex_exploitation: Array<SexualExploitationType>, 
+/**
+ * Website or app the victim was recruited through (repeatable, HTCDS), e.g. telegram
+ */
+recruitment_websites: Array<WebsiteOrApp>, 
+/**
+ * Website or app the victim was exploited through (repeatable, HTCDS), e.g. instagram
+ */
+exploitation_websites: Array<WebsiteOrApp>, };

@@ -9,8 +9,10 @@ import type { PersonKind } from "./PersonKind";
 import type { RecordId } from "./RecordId";
 import type { RecruitmentMethod } from "./RecruitmentMethod";
 import type { RelationshipToTrafficker } from "./RelationshipToTrafficker";
+import type { SexualExploitationType } from "./SexualExploitationType";
 import type { StatusDecidedBy } from "./StatusDecidedBy";
 import type { TraffickingStatus } from "./TraffickingStatus";
+import type { WebsiteOrApp } from "./WebsiteOrApp";
 
 /**
  * A victim, suspect or witness, by pseudonym: no identity field.
@@ -25,13 +27,14 @@ status: TraffickingStatus | null,
  */
 status_decided_by: StatusDecidedBy | null, 
 /**
- * Victims: how they were recruited, when known.
+ * Victims: how they were recruited (HTCDS, several).
  */
-recruitment: RecruitmentMethod | null, sex: Gender | null, age_at_trafficking: number | null, 
+recruitment_methods: Array<RecruitmentMethod>, sex: Gender | null, age_at_trafficking: number | null, 
 /**
- * ISO 3166-1 alpha-2, upper case.
+ * Citizenships: ISO 3166-1 alpha-2, upper case, or XXA for a
+ * stateless person.
  */
-citizenship: string | null, 
+citizenships: Array<string>, 
 /**
  * Victims: the languages they speak (an interview needs one of them).
  */
@@ -47,4 +50,16 @@ relationship_to_trafficker: RelationshipToTrafficker | null,
 /**
  * Suspects: a public official complicit in the crime.
  */
-public_official: boolean, };
+public_official: boolean, 
+/**
+ * Victims: the types of sexual exploitation (HTCDS).
+ */
+sex_exploitation: Array<SexualExploitationType>, 
+/**
+ * Victims: websites and apps they were recruited through (HTCDS).
+ */
+recruitment_websites: Array<WebsiteOrApp>, 
+/**
+ * Victims: websites and apps they were exploited through (HTCDS).
+ */
+exploitation_websites: Array<WebsiteOrApp>, };
