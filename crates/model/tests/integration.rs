@@ -16,4 +16,5 @@ mod network;
 mod per_person;
 mod policy;
 mod schema;
+mod support;
 mod templates;

@@ -373,6 +373,14 @@ fn arb_victim() -> impl Strategy<Value = Victim> {
                 recorded_by: "m".into(),
                 forced_labour_industry: None,
                 relationship_to_trafficker: None,
+                reflection_from: None,
+                reflection_until: None,
+                residence_decision: None,
+                residence_decided_on: None,
+                return_country: None,
+                reintegration_status: None,
+                family_assessment_done: false,
+                family_assessment_on: None,
             },
         )
 }

@@ -86,6 +86,18 @@ fn sample_case() -> Case {
                     relationship_to_trafficker: Some(
                         RelationshipToTrafficker::ALL[i % RelationshipToTrafficker::ALL.len()],
                     ),
+                    reflection_from: Some(date("2026-02-01")),
+                    reflection_until: Some(date("2026-03-02")),
+                    residence_decision: Some(
+                        ResidenceDecision::ALL[i % ResidenceDecision::ALL.len()],
+                    ),
+                    residence_decided_on: Some(date("2026-03-01")),
+                    return_country: Some("UZ".into()),
+                    reintegration_status: Some(
+                        ReintegrationStatus::ALL[i % ReintegrationStatus::ALL.len()],
+                    ),
+                    family_assessment_done: true,
+                    family_assessment_on: Some(date("2026-02-20")),
                 },
             )
         })
@@ -114,6 +126,14 @@ fn sample_case() -> Case {
                             recorded_by: "inv-1".into(),
                             forced_labour_industry: Some(ForcedLabourIndustry::Construction),
                             relationship_to_trafficker: Some(RelationshipToTrafficker::Acquainted),
+                            reflection_from: Some(date("2026-02-01")),
+                            reflection_until: Some(date("2026-03-02")),
+                            residence_decision: Some(ResidenceDecision::Pending),
+                            residence_decided_on: Some(date("2026-03-01")),
+                            return_country: Some("KG".into()),
+                            reintegration_status: Some(ReintegrationStatus::NotStarted),
+                            family_assessment_done: false,
+                            family_assessment_on: Some(date("2026-02-20")),
                         },
                     )
                 }),
@@ -137,6 +157,14 @@ fn sample_case() -> Case {
                     recorded_by: "inv-1".into(),
                     forced_labour_industry: Some(ForcedLabourIndustry::Construction),
                     relationship_to_trafficker: Some(RelationshipToTrafficker::Acquainted),
+                    reflection_from: Some(date("2026-02-01")),
+                    reflection_until: Some(date("2026-03-02")),
+                    residence_decision: Some(ResidenceDecision::Pending),
+                    residence_decided_on: Some(date("2026-03-01")),
+                    return_country: Some("KG".into()),
+                    reintegration_status: Some(ReintegrationStatus::NotStarted),
+                    family_assessment_done: false,
+                    family_assessment_on: Some(date("2026-02-20")),
                 },
             )
         }))
@@ -536,6 +564,18 @@ fn sample_case() -> Case {
             note: Some("civil claim in the criminal case".into()),
             recorded_at: at,
             recorded_by: "pro-1".into(),
+        }),
+        support: one_each(SupportType::ALL, "sp", |i, kind| SupportService {
+            victim_id: format!("v{}", i % Gender::ALL.len()),
+            kind: *kind,
+            provider: Some("Sana Sezim crisis centre".into()),
+            referral_id: Some("rf0".into()),
+            status: SupportStatus::ALL[i % SupportStatus::ALL.len()],
+            started_on: Some(date("2026-02-01")),
+            ended_on: Some(date("2026-04-01")),
+            note: Some("shelter and counselling".into()),
+            recorded_at: at,
+            recorded_by: "inv-1".into(),
         }),
     }
 }

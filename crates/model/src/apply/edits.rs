@@ -197,6 +197,8 @@ impl CaseDoc {
         match record {
             Record::Identifier(i) => crate::network::check_identifier(&self.case()?, i)?,
             Record::Group(g) => crate::network::check_group(&self.case()?, g)?,
+            Record::Victim(v) => crate::support::check_victim(v)?,
+            Record::Support(s) => crate::support::check_service(&self.case()?, s)?,
             _ => {}
         }
         let (doc, key) = (&mut self.doc, id.as_str());
@@ -224,6 +226,7 @@ impl CaseDoc {
             Record::Hearing(v) => reconcile_prop(doc, &obj, key, v),
             Record::Verdict(v) => reconcile_prop(doc, &obj, key, v),
             Record::Compensation(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Support(v) => reconcile_prop(doc, &obj, key, v),
         }
         .map_err(rec)?;
         self.check_made(&path, by.signer)
@@ -251,6 +254,9 @@ impl CaseDoc {
                 field: path.to_string(),
                 message: bad.reason(),
             })?;
+        if crate::support::checked_on_set(path) {
+            crate::support::check_set(&self.case()?, path, value)?;
+        }
         reconcile_prop(&mut self.doc, &parent, key.as_str(), value).map_err(rec)
     }
 
