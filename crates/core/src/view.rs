@@ -197,6 +197,8 @@ pub struct PersonView {
     pub relationship_to_trafficker: Option<RelationshipToTrafficker>,
     /// Suspects: a public official complicit in the crime.
     pub public_official: bool,
+    /// Victims: the reflection period, residence or return, reintegration.
+    pub support: Option<VictimSupportView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -607,6 +609,11 @@ pub struct CaseView {
     /// or not, in stage order.
     pub person_progress: Vec<PersonProgressView>,
     pub conflicts: u32,
+    /// The services of the victims' support plans.
+    pub support: Vec<SupportServiceView>,
+    /// Victims whose reflection period ends within a week or has ended
+    /// with no decision on residence or return.
+    pub reflection_alerts: u32,
 }
 
 mod case_file;
@@ -615,3 +622,5 @@ pub use case_file::*;
 mod case_records;
 pub use case_records::*;
 pub use court::*;
+mod support;
+pub use support::*;
