@@ -230,6 +230,14 @@ pub fn victim(id: &str, name: &str, recorded_by: &str) -> caravan_model::Victim 
         recorded_by: recorded_by.into(),
         forced_labour_industry: None,
         relationship_to_trafficker: None,
+        reflection_from: None,
+        reflection_until: None,
+        residence_decision: None,
+        residence_decided_on: None,
+        return_country: None,
+        reintegration_status: None,
+        family_assessment_done: false,
+        family_assessment_on: None,
     }
 }
 
