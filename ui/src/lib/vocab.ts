@@ -111,3 +111,11 @@ export const PROTECTIVE_MEASURES = [
 export const VERDICT_OUTCOMES = ['convicted', 'acquitted', 'discontinued', 'returned_to_prosecutor'] as const;
 export const APPEAL_STATUSES = ['filed', 'upheld', 'modified', 'overturned', 'withdrawn'] as const;
 export const COMPENSATION_STATUSES = ['claimed', 'awarded', 'refused', 'partly_paid', 'paid'] as const;
+// A victim's support plan (HTCDS 2.0 `spl_Type`), reflection period and return.
+export const SUPPORT_TYPES = [
+  'education', 'financial', 'health', 'labour_exploitation_rehabilitation', 'legal', 'livelihood', 'rights_based_training',
+  'sexual_exploitation_rehabilitation', 'social_care',
+] as const;
+export const SUPPORT_STATUSES = ['planned', 'in_progress', 'completed', 'declined', 'interrupted'] as const;
+export const RESIDENCE_DECISIONS = ['pending', 'temporary_residence', 'permanent_residence', 'voluntary_return', 'repatriated', 'other'] as const;
+export const REINTEGRATION_STATUSES = ['not_started', 'planned', 'in_progress', 'completed', 'interrupted'] as const;

@@ -11,6 +11,7 @@ import type { RecruitmentMethod } from "./RecruitmentMethod";
 import type { RelationshipToTrafficker } from "./RelationshipToTrafficker";
 import type { StatusDecidedBy } from "./StatusDecidedBy";
 import type { TraffickingStatus } from "./TraffickingStatus";
+import type { VictimSupportView } from "./VictimSupportView";
 
 /**
  * A victim, suspect or witness, by pseudonym: no identity field.
@@ -47,4 +48,8 @@ relationship_to_trafficker: RelationshipToTrafficker | null,
 /**
  * Suspects: a public official complicit in the crime.
  */
-public_official: boolean, };
+public_official: boolean, 
+/**
+ * Victims: the reflection period, residence or return, reintegration.
+ */
+support: VictimSupportView | null, };
