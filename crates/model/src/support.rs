@@ -14,8 +14,6 @@
 use crate::case::{Case, SupportService, Victim};
 use crate::date::Date;
 use crate::error::ModelError;
-use crate::path::{DocPath, Seg};
-use crate::scalar::Scalar;
 use crate::validate::non_empty;
 use crate::vocab::ResidenceDecision;
 
@@ -154,91 +152,4 @@ pub(crate) fn check_victim(v: &Victim) -> Result<(), ModelError> {
         return Err(ModelError::ChildReturnUnassessed);
     }
     Ok(())
-}
-
-fn date_of(field: &str, value: &Scalar) -> Result<Option<Date>, ModelError> {
-    match value {
-        Scalar::Null => Ok(None),
-        Scalar::Str(s) => s
-            .parse()
-            .map(Some)
-            .map_err(|_| invalid(field, "not a date in the form YYYY-MM-DD")),
-        _ => Err(invalid(field, "expected a date")),
-    }
-}
-
-fn text_of(value: &Scalar) -> Option<String> {
-    match value {
-        Scalar::Str(s) => Some(s.clone()),
-        _ => None,
-    }
-}
-
-/// The fields whose edit [`check_set`] judges.
-const CHECKED_ON_SET: &[&str] = &[
-    "victims/*/reflection_from",
-    "victims/*/reflection_until",
-    "victims/*/age_at_trafficking",
-    "victims/*/residence_decision",
-    "victims/*/family_assessment_done",
-    "support/*/victim_id",
-    "support/*/referral_id",
-    "support/*/provider",
-    "support/*/started_on",
-    "support/*/ended_on",
-];
-
-/// Whether setting the field at `path` is judged by [`check_set`].
-pub(crate) fn checked_on_set(path: &DocPath) -> bool {
-    CHECKED_ON_SET.iter().any(|p| path.matches(p))
-}
-
-/// The checks above for one field set by [`crate::Edit::Set`]: the
-/// victim or service as it would be with `value` written at `path`. Other
-/// paths are not this module's.
-pub(crate) fn check_set(case: &Case, path: &DocPath, value: &Scalar) -> Result<(), ModelError> {
-    let [Seg::Key(coll), Seg::Key(id), Seg::Key(field)] = path.segments() else {
-        return Ok(());
-    };
-    match coll.as_str() {
-        "victims" => {
-            let Some(mut v) = case.victims.get(id).cloned() else {
-                return Ok(());
-            };
-            match field.as_str() {
-                "reflection_from" => v.reflection_from = date_of(field, value)?,
-                "reflection_until" => v.reflection_until = date_of(field, value)?,
-                "age_at_trafficking" => {
-                    v.age_at_trafficking = match value {
-                        Scalar::Uint(n) => Some(*n),
-                        Scalar::Int(n) => u64::try_from(*n).ok(),
-                        _ => None,
-                    }
-                }
-                "residence_decision" => {
-                    v.residence_decision = text_of(value)
-                        .as_deref()
-                        .and_then(ResidenceDecision::from_doc_name);
-                }
-                "family_assessment_done" => v.family_assessment_done = value == &Scalar::Bool(true),
-                _ => return Ok(()),
-            }
-            check_victim(&v)
-        }
-        "support" => {
-            let Some(mut s) = case.support.get(id).cloned() else {
-                return Ok(());
-            };
-            match field.as_str() {
-                "victim_id" => s.victim_id = text_of(value).unwrap_or_default(),
-                "referral_id" => s.referral_id = text_of(value),
-                "provider" => s.provider = text_of(value),
-                "started_on" => s.started_on = date_of(field, value)?,
-                "ended_on" => s.ended_on = date_of(field, value)?,
-                _ => return Ok(()),
-            }
-            check_service(case, &s)
-        }
-        _ => Ok(()),
-    }
 }

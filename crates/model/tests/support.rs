@@ -474,3 +474,57 @@ fn a_reflection_period_ending_within_a_week_or_ended_without_a_decision_raises_a
         [("c1".to_string(), ReflectionAlert::Ending)]
     );
 }
+
+#[test]
+fn a_correction_of_several_fields_is_checked_once_it_is_whole() {
+    let mut doc = seeded();
+    let inv = investigator();
+    for (path, value) in [
+        ("victims/v1/reflection_from", "2026-03-01"),
+        ("victims/v1/reflection_until", "2026-03-31"),
+    ] {
+        doc.apply(set(path, value), &inv, catalog()).unwrap();
+    }
+    // Both days moved past the old end, in one edit: the first alone
+    // would end the period before it starts.
+    doc.apply(
+        Edit::SetFields {
+            edits: vec![
+                set("victims/v1/reflection_from", "2026-05-01"),
+                set("victims/v1/reflection_until", "2026-05-31"),
+            ],
+        },
+        &inv,
+        catalog(),
+    )
+    .unwrap();
+    // A child's assessment and return saved together are accepted; the
+    // return alone is not, and writes nothing.
+    let err = doc
+        .apply(
+            Edit::SetFields {
+                edits: vec![set("victims/c1/residence_decision", "Repatriated")],
+            },
+            &inv,
+            catalog(),
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "support.child_return_unassessed");
+    doc.apply(
+        Edit::SetFields {
+            edits: vec![
+                set("victims/c1/residence_decision", "Repatriated"),
+                set("victims/c1/family_assessment_done", true),
+            ],
+        },
+        &inv,
+        catalog(),
+    )
+    .unwrap();
+    let case = doc.case().unwrap();
+    assert_eq!(case.victims["v1"].reflection_from, Some(day("2026-05-01")));
+    assert_eq!(
+        case.victims["c1"].residence_decision,
+        Some(ResidenceDecision::Repatriated)
+    );
+}
