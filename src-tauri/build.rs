@@ -98,6 +98,7 @@ fn main() {
             "relay_remove",
             "relay_sync_now",
             "pick_file",
+            "add_support",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -129,7 +129,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::relays::relay_add,
         commands::relays::relay_remove,
         commands::relays::relay_sync_now,
-        commands::files::pick_file
+        commands::files::pick_file,
+        commands::support::add_support
     ])
 }
 

@@ -375,6 +375,7 @@ const ADDED: &[(&str, &str)] = &[
     ("add_group", "g1"),
     ("add_charge", "ch1"),
     ("add_measure", "pm1"),
+    ("add_support", "sp1"),
 ];
 
 /// The people the add forms make, by the id the edit forms' fixtures give

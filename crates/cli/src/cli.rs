@@ -12,6 +12,8 @@ use clap::{Args, Parser, Subcommand};
 
 mod court;
 pub use court::CourtCmd;
+mod support;
+pub use support::SupportCmd;
 
 pub const EXIT_HELP: &str = "\
 Exit codes:
@@ -123,6 +125,9 @@ pub enum Command {
     /// The court phase: procedural statuses, measures, charges, indictment, hearings, verdicts
     #[command(subcommand)]
     Court(CourtCmd),
+    /// A victim's support plan (HTCDS support types), reflection period and return
+    #[command(subcommand)]
+    Support(SupportCmd),
     /// Fields edited concurrently on two devices
     Conflicts {
         /// Only this case

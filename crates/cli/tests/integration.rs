@@ -8,3 +8,4 @@ mod quarantine;
 mod relay;
 mod route;
 mod snapshots;
+mod support;

@@ -17,6 +17,7 @@ use crate::view::*;
 mod case_file;
 mod case_records;
 mod court;
+mod support;
 
 /// What a case view needs besides the case.
 pub(crate) struct ViewContext<'a> {
@@ -51,7 +52,11 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
         ),
         stages: stages(case, cx.catalog),
         assignment: assignees(id, case, cx),
-        people: people(case, names),
+        people: {
+            let mut people = people(case, names);
+            support::add_to_people(&mut people, case, cx);
+            people
+        },
         evidence: evidence(case, names),
         interviews: interviews(case),
         tasks: tasks(case, names, cx.today),
@@ -71,6 +76,8 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
         stage_progress: progress.stages.iter().map(stage_progress).collect(),
         person_progress: person_progress(case, cx.catalog),
         conflicts: count(cx.conflicts),
+        support: support::services(case, cx),
+        reflection_alerts: support::reflection_alerts(case, cx),
     }
 }
 
@@ -274,6 +281,7 @@ fn person(
         sex_exploitation: Vec::new(),
         recruitment_websites: Vec::new(),
         exploitation_websites: Vec::new(),
+        support: None,
     }
 }
 

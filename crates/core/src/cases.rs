@@ -297,8 +297,10 @@ impl Workspace {
             .replica()?
             .case(case_id)
             .ok_or(CoreError::not_found("case", case_id))?;
-        // A citizenship is a country code, stored in capitals.
-        if matches!(path.segments().last(), Some(Seg::Key(k)) if k == "citizenship") {
+        // A citizenship or a country of return is a country code, stored
+        // in capitals.
+        if matches!(path.segments().last(), Some(Seg::Key(k)) if k == "citizenship" || k == "return_country")
+        {
             let code = crate::field_text::country_code(&path.to_string(), Some(value))?;
             return Ok(code.map_or(Scalar::Null, Scalar::Str));
         }

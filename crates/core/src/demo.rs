@@ -667,6 +667,11 @@ fn court_phase(
         "Aibek",
         "records the ERDR number, a charge against S-1 under item 1 of part 3 of art. 128 and his detention (ends in 5 days: an alert)",
     )?;
+    support_plan(clock, case, ina)?;
+    desk.say(
+        "Aibek",
+        "records V-1's reflection period (ends in 4 days with no decision on residence or return: an alert) and the shelter's health care in V-1's support plan",
+    )?;
     desk.carry(("Aibek", ina), ("Saule", sup))?;
     desk.carry(("Saule", sup), ("Marat", pro))?;
     pro.add_hearing(
@@ -691,4 +696,37 @@ fn court_phase(
         "sets the preliminary hearing: V-1 testifies by video link, never face to face with the accused",
     )?;
     desk.carry(("Marat", pro), ("Saule", sup))
+}
+
+/// V-1's reflection period, ending in four days with no decision on
+/// residence or return yet, and a service of their support plan.
+fn support_plan(clock: &Arc<SteppingClock>, case: &str, ina: &mut Workspace) -> Result<()> {
+    let in_days = |n: i64| crate::clock::date_of(clock.now_ms() + n * DAY);
+    let Some(v) = ina
+        .show_case(case)?
+        .people
+        .into_iter()
+        .find(|p| p.kind == PersonKind::Victim)
+        .map(|p| p.id)
+    else {
+        return Ok(());
+    };
+    let field = |name: &str| format!("victims/{v}/{name}");
+    ina.set_field(case, &field("reflection_from"), &in_days(-26).to_string())?;
+    ina.set_field(case, &field("reflection_until"), &in_days(4).to_string())?;
+    ina.set_field(case, &field("residence_decision"), "pending")?;
+    ina.add_support(
+        case,
+        SupportServiceInput {
+            victim_id: v.clone(),
+            kind: caravan_model::SupportType::Health,
+            provider: Some("Crisis centre \"Sana Sezim\", Almaty".into()),
+            referral_id: None,
+            status: caravan_model::SupportStatus::InProgress,
+            started_on: Some(in_days(-25)),
+            ended_on: None,
+            note: None,
+        },
+    )?;
+    Ok(())
 }

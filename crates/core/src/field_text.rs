@@ -142,6 +142,10 @@ macro_rules! every_vocabulary {
             VerdictOutcome,
             AppealStatus,
             CompensationStatus,
+            SupportType,
+            SupportStatus,
+            ResidenceDecision,
+            ReintegrationStatus,
         )
     };
 }

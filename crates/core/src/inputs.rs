@@ -654,3 +654,5 @@ pub use case_file::*;
 mod case_records;
 pub use case_records::*;
 pub use court::*;
+mod support;
+pub use support::*;

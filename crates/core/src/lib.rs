@@ -40,6 +40,7 @@ mod replica_store;
 pub mod reports;
 mod residency;
 pub mod signoffs;
+mod support;
 pub mod team;
 #[cfg(feature = "ts")]
 pub mod typescript;
@@ -54,6 +55,7 @@ pub use error::{Coded, CoreError, ErrorKind, Result, all_codes};
 pub use exchange::{Progress, Step};
 pub use history::{FieldChange, FieldValue, HistoryEntry};
 pub use ids::{CaseId, MemberId, RecordId};
+pub use inputs::SupportServiceInput;
 pub use inputs::{
     CaseFilter, CaseLinkInput, ChargeInput, CompensationInput, CustodyInput, EventInput,
     EvidenceInput, HearingInput, IndictmentInput, InternationalRequestInput, InterviewInput,

@@ -78,6 +78,7 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         model::Decision,
         model::Role,
         model::ItemStatus,
+        crate::inputs::SupportServiceInput,
     );
     Ok(())
 }

@@ -204,6 +204,8 @@ pub struct PersonView {
     pub recruitment_websites: Vec<WebsiteOrApp>,
     /// Victims: websites and apps they were exploited through (HTCDS).
     pub exploitation_websites: Vec<WebsiteOrApp>,
+    /// Victims: the reflection period, residence or return, reintegration.
+    pub support: Option<VictimSupportView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -614,6 +616,11 @@ pub struct CaseView {
     /// or not, in stage order.
     pub person_progress: Vec<PersonProgressView>,
     pub conflicts: u32,
+    /// The services of the victims' support plans.
+    pub support: Vec<SupportServiceView>,
+    /// Victims whose reflection period ends within a week or has ended
+    /// with no decision on residence or return.
+    pub reflection_alerts: u32,
 }
 
 mod case_file;
@@ -622,3 +629,5 @@ pub use case_file::*;
 mod case_records;
 pub use case_records::*;
 pub use court::*;
+mod support;
+pub use support::*;

@@ -25,6 +25,7 @@ mod signoffs;
 mod state;
 mod storage;
 mod story;
+mod support;
 mod use_cases;
 mod util;
 mod vocabulary_fixture;

@@ -113,6 +113,7 @@ impl CaseDoc {
             hearings: Default::default(),
             verdicts: Default::default(),
             compensation: Default::default(),
+            support: Default::default(),
         };
         let mut me = CaseDoc {
             doc: AutoCommit::new().with_actor(actor),

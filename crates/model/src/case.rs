@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile, Text};
 
 mod court;
+mod support;
 
 pub use crate::case_file::{Group, GroupMember, Identifier};
 use crate::date::Date;
@@ -19,6 +20,7 @@ use crate::vocab::*;
 pub use court::{
     Charge, Compensation, Hearing, Indictment, PreventiveMeasure, ProceduralDecision, Verdict,
 };
+pub use support::SupportService;
 
 /// Document schema version written into every case document.
 pub const CASE_SCHEMA: u64 = 1;
@@ -79,6 +81,10 @@ pub struct Case {
     pub verdicts: BTreeMap<String, Verdict>,
     #[autosurgeon(missing = "BTreeMap::new")]
     pub compensation: BTreeMap<String, Compensation>,
+    /// The services of the victims' support plans (see `crate::support`).
+    /// A later collection.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub support: BTreeMap<String, SupportService>,
 }
 
 #[derive(Debug, Clone, PartialEq, Hydrate)]
@@ -273,6 +279,29 @@ pub struct Victim {
     /// HTCDS websites and apps through which the victim was exploited.
     #[autosurgeon(missing = "Vec::new")]
     pub exploitation_websites: Vec<WebsiteOrApp>,
+    /// The reflection period (see `crate::support`): its first and last
+    /// day. The fields below were added after the first documents were
+    /// made: absent there, read as unset (the assessment as not done).
+    #[autosurgeon(missing = "Option::default")]
+    pub reflection_from: Option<Date>,
+    #[autosurgeon(missing = "Option::default")]
+    pub reflection_until: Option<Date>,
+    /// The decision on residence or return, and its day.
+    #[autosurgeon(missing = "Option::default")]
+    pub residence_decision: Option<ResidenceDecision>,
+    #[autosurgeon(missing = "Option::default")]
+    pub residence_decided_on: Option<Date>,
+    /// The country of return, ISO 3166-1 alpha-2.
+    #[autosurgeon(missing = "Option::default")]
+    pub return_country: Option<String>,
+    /// Where the reintegration plan stands.
+    #[autosurgeon(missing = "Option::default")]
+    pub reintegration_status: Option<ReintegrationStatus>,
+    /// The family and risk assessment before a return was done, and its day.
+    #[autosurgeon(missing = "bool::default")]
+    pub family_assessment_done: bool,
+    #[autosurgeon(missing = "Option::default")]
+    pub family_assessment_on: Option<Date>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]

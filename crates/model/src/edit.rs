@@ -53,6 +53,7 @@ pub enum Record {
     Hearing(Hearing),
     Verdict(Verdict),
     Compensation(Compensation),
+    Support(SupportService),
 }
 
 impl Record {
@@ -82,6 +83,7 @@ impl Record {
             Record::Hearing(_) => "hearings",
             Record::Verdict(_) => "verdicts",
             Record::Compensation(_) => "compensation",
+            Record::Support(_) => "support",
         }
     }
 }
@@ -120,6 +122,7 @@ impl Record {
             "hearings" => Record::Hearing(get(&case.hearings, id)?),
             "verdicts" => Record::Verdict(get(&case.verdicts, id)?),
             "compensation" => Record::Compensation(get(&case.compensation, id)?),
+            "support" => Record::Support(get(&case.support, id)?),
             _ => return None,
         })
     }
@@ -241,6 +244,7 @@ pub(crate) fn edit_summary(edit: &Edit) -> &'static str {
             "hearings" => "add hearing",
             "verdicts" => "add verdict",
             "compensation" => "add compensation",
+            "support" => "add support service",
             _ => "add approval",
         },
         Edit::Set { .. } => "edit field",

@@ -39,6 +39,10 @@ pub enum ModelError {
     WithdrawalReasonRequired,
     #[error("nothing changed")]
     NoChange,
+    #[error(
+        "a child is returned only after the family and risk assessment: record it as done first"
+    )]
+    ChildReturnUnassessed,
     #[error("the case document is damaged or from an unknown version: {0}")]
     Document(String),
 }
@@ -61,6 +65,7 @@ caravan_errors::coded! {
         Self::WithdrawalReasonRequired => ("signoff.reason_required", Rejected),
         Self::NoChange => ("case.no_change", Rejected),
         Self::Document(_) => ("case.document", Failure),
+        Self::ChildReturnUnassessed => ("support.child_return_unassessed", Rejected),
     }
 }
 

@@ -40,6 +40,7 @@ pub const LATER_COLLECTIONS: &[&str] = &[
     "hearings",
     "verdicts",
     "compensation",
+    "support",
 ];
 
 /// Whether `key` is the root key of a later collection.
@@ -133,5 +134,6 @@ pub(crate) fn add_concurrent(doc: &AutoCommit, case: &mut Case) -> Result<(), Hy
     extend(doc, "hearings", &mut case.hearings)?;
     extend(doc, "verdicts", &mut case.verdicts)?;
     extend(doc, "compensation", &mut case.compensation)?;
+    extend(doc, "support", &mut case.support)?;
     Ok(())
 }

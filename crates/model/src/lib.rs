@@ -32,11 +32,13 @@ pub mod scalar;
 pub mod schema;
 pub mod search;
 pub mod signoffs;
+pub mod support;
 mod table;
 mod validate;
 pub mod vocab;
 
 pub use apply::NewCase;
+pub use case::SupportService;
 pub use case::{
     Approval, Assignment, CASE_SCHEMA, Case, CaseHeader, CaseLink, Charge, ChecklistInstance,
     Compensation, CustodyEntry, Evidence, Hearing, Identity, Indictment, InternationalRequest,
@@ -68,3 +70,4 @@ pub use vocab::{
     RelationshipToTrafficker, SexualExploitationType, WebsiteOrApp,
 };
 pub use vocab::{GroupRole, IdentifierKind, TransportMode};
+pub use vocab::{ReintegrationStatus, ResidenceDecision, SupportStatus, SupportType};

@@ -133,6 +133,32 @@ macro_rules! shared_record {
 /// compensation as they happen.
 const COURT: &[Role] = &[I, S, P];
 
+/// A victim's reflection period, residence or return and reintegration:
+/// fields of the victim that investigators and supervisors keep, as they
+/// keep the support plan (`support`). Tried before the victim's other
+/// fields, which are the investigators'.
+macro_rules! victim_support {
+    () => {
+        victim_support!(
+            "victims/*/reflection_from",
+            "victims/*/reflection_until",
+            "victims/*/residence_decision",
+            "victims/*/residence_decided_on",
+            "victims/*/return_country",
+            "victims/*/reintegration_status",
+            "victims/*/family_assessment_done",
+            "victims/*/family_assessment_on",
+        )
+    };
+    ($($field:literal),+ $(,)?) => {
+        [$(rule(
+            $field,
+            &[(INV_SUP, &[C, U])],
+            "investigators and supervisors keep the victim's support, residence and return",
+        )),+]
+    };
+}
+
 #[rustfmt::skip]
 const CASE_SECTIONS: &[&[Rule]] = &[
     &[
@@ -147,6 +173,7 @@ const CASE_SECTIONS: &[&[Rule]] = &[
         later_collection!("hearings", COURT),
         later_collection!("verdicts", COURT),
         later_collection!("compensation", COURT),
+        later_collection!("support", INV_SUP),
         rule("*", &[], "a case's parts are laid out by its first change, and by no later one"),
         rule("evidence/*/custody/**", &[(INV, &[C])], "the chain of custody is append-only"),
         rule("checklists/*/version", &[(INV, &[U]), (OPENERS, &[C])], "investigators adopt newer template versions"),
@@ -167,6 +194,7 @@ const CASE_SECTIONS: &[&[Rule]] = &[
         rule("tasks/*/*/**", &[(OPENERS, &[C, U, D])], "investigators and supervisors plan tasks"),
         rule("tasks/**", &[(OPENERS, &[C, U])], "tasks are closed, never deleted"),
     ],
+    &victim_support!(),
     &investigation_record!("victims"),
     &investigation_record!("suspects"),
     &investigation_record!("witnesses"),
@@ -187,6 +215,7 @@ const CASE_SECTIONS: &[&[Rule]] = &[
     &shared_record!("hearings", COURT, "investigators, supervisors and prosecutors keep the court record"),
     &shared_record!("verdicts", COURT, "investigators, supervisors and prosecutors keep the court record"),
     &shared_record!("compensation", COURT, "investigators, supervisors and prosecutors keep the court record"),
+    &shared_record!("support", INV_SUP, "investigators and supervisors keep the victim's support plan"),
 ];
 
 /// The case-document policy table, in the order rules are tried.

@@ -844,6 +844,9 @@ vocabulary! {
     }
 }
 
+mod support;
+pub use support::{ReintegrationStatus, ResidenceDecision, SupportStatus, SupportType};
+
 #[cfg(test)]
 mod tests {
     use super::*;

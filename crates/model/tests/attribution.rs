@@ -250,6 +250,7 @@ fn seeded() -> CaseDoc {
         (insert("ir1", request(&inv)), inv.clone()),
         (insert("id1", identifier(&inv)), inv.clone()),
         (insert("g1", group(&inv)), inv.clone()),
+        (insert("sp1", support_service(&inv)), inv.clone()),
         (
             tick(&key_for("initial-actions", P1), "immediate-safety"),
             inv.clone(),
@@ -302,6 +303,7 @@ const MADE: &[(&str, &str)] = &[
     ("hearings/he1", "inv-1"),
     ("verdicts/vd1", "inv-1"),
     ("compensation/co1", "inv-1"),
+    ("support/sp1", "inv-1"),
 ];
 
 fn path(p: &str) -> DocPath {

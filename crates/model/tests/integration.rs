@@ -18,4 +18,5 @@ mod network;
 mod per_person;
 mod policy;
 mod schema;
+mod support;
 mod templates;

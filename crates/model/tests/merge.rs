@@ -378,6 +378,14 @@ fn arb_victim() -> impl Strategy<Value = Victim> {
                 sex_exploitation: Vec::new(),
                 recruitment_websites: Vec::new(),
                 exploitation_websites: Vec::new(),
+                reflection_from: None,
+                reflection_until: None,
+                residence_decision: None,
+                residence_decided_on: None,
+                return_country: None,
+                reintegration_status: None,
+                family_assessment_done: false,
+                family_assessment_on: None,
             },
         )
 }

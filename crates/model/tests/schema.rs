@@ -93,6 +93,18 @@ fn sample_case() -> Case {
                     sex_exploitation: SexualExploitationType::ALL.to_vec(),
                     recruitment_websites: WebsiteOrApp::ALL.to_vec(),
                     exploitation_websites: vec![WebsiteOrApp::Telegram],
+                    reflection_from: Some(date("2026-02-01")),
+                    reflection_until: Some(date("2026-03-02")),
+                    residence_decision: Some(
+                        ResidenceDecision::ALL[i % ResidenceDecision::ALL.len()],
+                    ),
+                    residence_decided_on: Some(date("2026-03-01")),
+                    return_country: Some("UZ".into()),
+                    reintegration_status: Some(
+                        ReintegrationStatus::ALL[i % ReintegrationStatus::ALL.len()],
+                    ),
+                    family_assessment_done: true,
+                    family_assessment_on: Some(date("2026-02-20")),
                 },
             )
         })
@@ -126,6 +138,14 @@ fn sample_case() -> Case {
                             sex_exploitation: Vec::new(),
                             recruitment_websites: Vec::new(),
                             exploitation_websites: Vec::new(),
+                            reflection_from: Some(date("2026-02-01")),
+                            reflection_until: Some(date("2026-03-02")),
+                            residence_decision: Some(ResidenceDecision::Pending),
+                            residence_decided_on: Some(date("2026-03-01")),
+                            return_country: Some("KG".into()),
+                            reintegration_status: Some(ReintegrationStatus::NotStarted),
+                            family_assessment_done: false,
+                            family_assessment_on: Some(date("2026-02-20")),
                         },
                     )
                 }),
@@ -154,6 +174,14 @@ fn sample_case() -> Case {
                     sex_exploitation: Vec::new(),
                     recruitment_websites: Vec::new(),
                     exploitation_websites: Vec::new(),
+                    reflection_from: Some(date("2026-02-01")),
+                    reflection_until: Some(date("2026-03-02")),
+                    residence_decision: Some(ResidenceDecision::Pending),
+                    residence_decided_on: Some(date("2026-03-01")),
+                    return_country: Some("KG".into()),
+                    reintegration_status: Some(ReintegrationStatus::NotStarted),
+                    family_assessment_done: false,
+                    family_assessment_on: Some(date("2026-02-20")),
                 },
             )
         }))
@@ -554,6 +582,18 @@ fn sample_case() -> Case {
             note: Some("civil claim in the criminal case".into()),
             recorded_at: at,
             recorded_by: "pro-1".into(),
+        }),
+        support: one_each(SupportType::ALL, "sp", |i, kind| SupportService {
+            victim_id: format!("v{}", i % Gender::ALL.len()),
+            kind: *kind,
+            provider: Some("Sana Sezim crisis centre".into()),
+            referral_id: Some("rf0".into()),
+            status: SupportStatus::ALL[i % SupportStatus::ALL.len()],
+            started_on: Some(date("2026-02-01")),
+            ended_on: Some(date("2026-04-01")),
+            note: Some("shelter and counselling".into()),
+            recorded_at: at,
+            recorded_by: "inv-1".into(),
         }),
     }
 }

@@ -24,5 +24,6 @@ pub mod files;
 pub mod lan;
 pub mod relays;
 pub mod session;
+pub mod support;
 pub mod sync;
 pub mod team;

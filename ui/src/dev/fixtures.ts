@@ -19,6 +19,8 @@ import type { CaseLinkView } from '$lib/bindings/CaseLinkView';
 import type { InternationalRequestView } from '$lib/bindings/InternationalRequestView';
 import type { IdentifierView } from '$lib/bindings/IdentifierView';
 import type { GroupView } from '$lib/bindings/GroupView';
+import type { SupportServiceView } from '$lib/bindings/SupportServiceView';
+import type { VictimSupportView } from '$lib/bindings/VictimSupportView';
 import type { InterviewView } from '$lib/bindings/InterviewView';
 import type { ChecklistView } from '$lib/bindings/ChecklistView';
 import type { ItemView } from '$lib/bindings/ItemView';
@@ -93,6 +95,7 @@ export function person(over: Partial<PersonView> = {}): PersonView {
     sex_exploitation: [],
     recruitment_websites: [],
     exploitation_websites: [],
+    support: null,
     ...over,
   };
 }
@@ -240,6 +243,8 @@ export function caseDto(over: Partial<CaseView> = {}): CaseView {
     stage_progress: [],
     person_progress: [],
     conflicts: 0,
+    support: [],
+    reflection_alerts: 0,
     ...over,
   };
 }
@@ -298,5 +303,20 @@ export function checklist(over: Partial<ChecklistView> = {}): ChecklistView {
     required: 1,
     required_resolved: 0,
     ...over,
+  };
+}
+
+/** A victim's reflection period and return: nothing recorded, unless given. */
+export function victimSupport(over: Partial<VictimSupportView> = {}): VictimSupportView {
+  return {
+    reflection_from: null, reflection_until: null, residence_decision: null, residence_decided_on: null, return_country: null,
+    reintegration_status: null, family_assessment_done: false, family_assessment_on: null, reflection_alert: null, child: false, ...over,
+  };
+}
+
+export function supportService(over: Partial<SupportServiceView> = {}): SupportServiceView {
+  return {
+    id: 'sp1', victim_id: 'p1', kind: 'health', provider: 'City hospital No. 4', referral_id: null, status: 'in_progress',
+    started_on: '2026-11-03', ended_on: null, note: null, recorded_by: { id: 'm-me', name: 'Aigerim' }, ...over,
   };
 }

@@ -11,7 +11,7 @@ import type { ConflictView } from '$lib/bindings/ConflictView';
 import type { QuarantineRow } from '$lib/bindings/QuarantineRow';
 import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
 import type { RelayView } from '$lib/bindings/RelayView';
-import { caseDto, caseSummary, charge, checklist, checklistItem, court, device, hearing, measure, member, person, status as statusDto, team as teamDto } from './fixtures';
+import { caseDto, caseSummary, charge, checklist, checklistItem, court, device, hearing, measure, member, person, status as statusDto, supportService, team as teamDto, victimSupport } from './fixtures';
 
 const params = new URLSearchParams(location.search);
 const role = (params.get('role') ?? 'admin') as Role;
@@ -107,7 +107,8 @@ const theCase = (): CaseView => caseDto({
     reviewers: [{ member: { id: 'm-gulnara', name: 'Gulnara Ismoilova' }, has_access: true, entries: 1, last_entry_at: Date.UTC(2026, 0, 20) }],
   },
   people: [
-    person({ pseudonym: 'V-1', sex: 'masculine', age_at_trafficking: 24, control_methods: ['withholds_documents', 'debt_bondage'], forced_labour_industry: 'f_construction', relationship_to_trafficker: 'acquainted', recruitment_methods: ['through_online_social_networks'], recruitment_websites: ['telegram'], recorded_at: now - 18 * day, recorded_by: aibek }),
+    person({ pseudonym: 'V-1', sex: 'masculine', age_at_trafficking: 24, control_methods: ['withholds_documents', 'debt_bondage'], forced_labour_industry: 'f_construction', relationship_to_trafficker: 'acquainted', recruitment_methods: ['through_online_social_networks'], recruitment_websites: ['telegram'], recorded_at: now - 18 * day, recorded_by: aibek,
+      support: victimSupport({ reflection_from: '2026-11-02', reflection_until: '2026-12-02', residence_decision: 'pending', return_country: 'UZ', reintegration_status: 'planned', reflection_alert: 'ending' }) }),
     person({ id: 'p2', kind: 'suspect', pseudonym: 'S-1', status: null, sex: 'masculine', age_at_trafficking: null, citizenships: ['KZ'], exploitation: [], roles: ['exploiter'], relation: 'foreman', recorded_at: now - 17 * day, recorded_by: aibek }),
   ],
   evidence: [
@@ -155,6 +156,11 @@ const theCase = (): CaseView => caseDto({
     hearings: [hearing({ date: '2026-12-02', kind: 'preliminary', measures_granted: ['video_link', 'no_face_to_face'] })],
     measure_alerts: 1,
   }),
+  support: [
+    supportService({ id: 'sp1', kind: 'health', provider: 'City hospital No. 4', started_on: '2026-11-03', recorded_by: aibek }),
+    supportService({ id: 'sp2', kind: 'legal', provider: 'Legal aid centre', referral_id: 'r1', status: 'planned', started_on: null, recorded_by: aibek }),
+  ],
+  reflection_alerts: 1,
   progress_percent: 38,
   stage_progress: [
     { stage: 'initial_response', status: 'active', items: 4, done: 1, not_applicable: 1, required: 4, required_resolved: 2, percent: 50 },

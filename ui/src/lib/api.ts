@@ -43,6 +43,7 @@ import type { IndictmentInput } from '$lib/bindings/IndictmentInput';
 import type { HearingInput } from '$lib/bindings/HearingInput';
 import type { VerdictInput } from '$lib/bindings/VerdictInput';
 import type { CompensationInput } from '$lib/bindings/CompensationInput';
+import type { SupportServiceInput } from '$lib/bindings/SupportServiceInput';
 import type { RiskInput } from '$lib/bindings/RiskInput';
 import type { ConflictView } from '$lib/bindings/ConflictView';
 import type { Progress } from '$lib/bindings/Progress';
@@ -353,3 +354,6 @@ export const relayAdd = (url: string, key: string) => call<RelayView[]>('relay_a
 export const relayRemove = (key: string) => call<RelayView[]>('relay_remove', { key });
 /** One round through the relay: send, fetch, apply, acknowledge. */
 export const relaySyncNow = (key: string) => call<RelaySyncDto>('relay_sync_now', { key });
+// A victim's support plan (crates/core/src/support.rs); the victim's
+// reflection period and return are their fields, set with `setField`.
+export const addSupport = (case_id: string, service: SupportServiceInput) => call<string>('add_support', { case_id, service });

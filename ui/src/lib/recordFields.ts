@@ -27,6 +27,7 @@ import {
   SEX_EXPLOITATION_TYPES, WEBSITES_AND_APPS,
 } from '$lib/vocab';
 import { choices, joinList, orBlank, type EditField } from '$lib/edit';
+import { victimSupportFields } from '$lib/supportFields';
 
 const SCALE = [1, 2, 3, 4, 5] as const;
 
@@ -181,7 +182,9 @@ const PERSON_FIELDS: PersonField[] = [
 
 /** The fields of a person of their kind. */
 export function personFields(p: PersonView): EditField[] {
-  return PERSON_FIELDS.filter((f) => f.kinds.includes(p.kind)).map((f) => f.make(p));
+  const own = PERSON_FIELDS.filter((f) => f.kinds.includes(p.kind)).map((f) => f.make(p));
+  // A victim's reflection period, residence or return and reintegration.
+  return p.kind === 'victim' ? [...own, ...victimSupportFields(p)] : own;
 }
 
 /** A revealed identity as the edit form's values, by field. */

@@ -120,3 +120,11 @@ export const WEBSITES_AND_APPS = [
 ] as const;
 /** A stateless person's citizenship (ICAO's code; the core also takes "stateless"). */
 export const STATELESS = 'XXA';
+// A victim's support plan (HTCDS 2.0 `spl_Type`), reflection period and return.
+export const SUPPORT_TYPES = [
+  'education', 'financial', 'health', 'labour_exploitation_rehabilitation', 'legal', 'livelihood', 'rights_based_training',
+  'sexual_exploitation_rehabilitation', 'social_care',
+] as const;
+export const SUPPORT_STATUSES = ['planned', 'in_progress', 'completed', 'declined', 'interrupted'] as const;
+export const RESIDENCE_DECISIONS = ['pending', 'temporary_residence', 'permanent_residence', 'voluntary_return', 'repatriated', 'other'] as const;
+export const REINTEGRATION_STATUSES = ['not_started', 'planned', 'in_progress', 'completed', 'interrupted'] as const;

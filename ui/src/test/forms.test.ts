@@ -35,7 +35,8 @@ import IndictmentsSection from '../screens/case/court/IndictmentsSection.svelte'
 import HearingsSection from '../screens/case/court/HearingsSection.svelte';
 import VerdictsSection from '../screens/case/court/VerdictsSection.svelte';
 import CompensationSection from '../screens/case/court/CompensationSection.svelte';
-import { asRole, caseDto, caseLink, caseSummary, charge, checklistItem, court, group, identifier, internationalRequest, interview, measure, person, referral, risk, task, team, timelineEvent } from './fixtures';
+import SupportSection from '../screens/case/SupportSection.svelte';
+import { asRole, caseDto, caseLink, caseSummary, charge, checklistItem, court, group, identifier, internationalRequest, interview, measure, person, referral, risk, supportService, task, team, timelineEvent } from './fixtures';
 import { mockBackend, renderWithUser, type Answer, type Args } from './backend';
 import { fillEveryField, type Overrides } from './forms';
 import { evidence as evidenceFixture } from '../dev/fixtures';
@@ -91,6 +92,10 @@ const checklistProps = {
 // made, and the charge and the measure the investigator's forms add.
 const parties = [person({ id: 'pv1' }), person({ id: 'ps1', kind: 'suspect', pseudonym: 'S-1' })];
 const courtCase = caseDto({ people: parties, court: court({ charges: [charge()], measures: [measure()] }) });
+// A victim's support plan: the add forms' victim and referral, and the
+// service the add form makes.
+const supportCase = caseDto({ people: [person({ id: 'pv1' })], referrals: [referral({ person_id: 'pv1' })], support: [supportService({ victim_id: 'pv1' })] });
+const supportProps = { c: supportCase, person: supportCase.people[0], reload };
 const offeredArticles = [
   { key: 'KZ-2014-128', jurisdiction: 'KZ', code_year: 2014, article: '128', title: 'Trafficking in persons', in_force_from: '2015-01-01', related: false, verified: true, source: 'https://adilet.zan.kz' },
 ];
@@ -152,12 +157,15 @@ const FORMS: Form[] = [
     name: `edit_person_${kind}`, role: 'investigator' as const, component: PeopleTab,
     props: { c: caseDto({ people: [person({ id: PERSON_IDS[kind], kind })] }), reload },
     command: 'set_fields', edit: true as const, opener: 'edit-person', formTestid: 'edit-record-form',
-    typed: { 'edit-record-sex': 'masculine', 'edit-record-citizenships': 'KZ', 'edit-record-identity-birth_date': '16.03.2009', 'edit-record-status': 'actual_victim_of_trafficking' },
+    typed: { 'edit-record-sex': 'masculine', 'edit-record-citizenships': 'KZ', 'edit-record-identity-birth_date': '16.03.2009', 'edit-record-status': 'actual_victim_of_trafficking', 'edit-record-return_country': 'UZ' },
   })),
   { name: 'edit_link', role: 'investigator', component: LinkedCases, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-link', formTestid: 'edit-record-form', answers: { list_cases: otherCases } },
   { name: 'edit_request', role: 'investigator', component: InternationalTab, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-request', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'interpol_notice', 'edit-record-requested_state': 'KZ', 'edit-record-sent_on': '16.03.2009', 'edit-record-deadline': '16.03.2009', 'edit-record-response_on': '16.03.2009' } },
   { name: 'edit_charge', role: 'investigator', component: ChargesSection, props: { c: courtCase, reload }, command: 'set_fields', edit: true, opener: 'edit-charge', formTestid: 'edit-record-form', answers: { articles: offeredArticles }, typed: { 'edit-record-status': 'amended', 'edit-record-brought_on': '16.03.2009' } },
   { name: 'edit_measure', role: 'investigator', component: MeasuresSection, props: { c: courtCase, reload }, command: 'set_fields', edit: true, opener: 'edit-measure', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'bail', 'edit-record-from': '16.03.2009', 'edit-record-until': '16.03.2010', 'edit-record-lifted_on': '17.03.2009' } },
+  { name: 'add_support', role: 'investigator', component: SupportSection, props: supportProps, command: 'add_support', opener: 'add-support', formTestid: 'support-form' },
+  { name: 'edit_support', role: 'supervisor', component: SupportSection, props: supportProps, command: 'set_fields', edit: true, opener: 'edit-support', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'legal', 'edit-record-started_on': '14.03.2009', 'edit-record-ended_on': '17.03.2009' } },
+  { name: 'edit_victim_support', role: 'supervisor', component: SupportSection, props: supportProps, command: 'set_fields', edit: true, opener: 'edit-victim-support', formTestid: 'edit-record-form', typed: { 'edit-record-reflection_from': '14.03.2009', 'edit-record-reflection_until': '16.04.2009', 'edit-record-return_country': 'TJ', 'edit-record-residence_decision': 'voluntary_return' } },
   { name: 'set_item_not_applicable', role: 'investigator', component: ChecklistItem, props: checklistProps, command: 'set_item', opener: 'item-na' },
 ];
 

@@ -222,6 +222,8 @@ impl CaseDoc {
         match record {
             Record::Identifier(i) => crate::network::check_identifier(&self.case()?, i)?,
             Record::Group(g) => crate::network::check_group(&self.case()?, g)?,
+            Record::Victim(v) => crate::support::check_victim(v)?,
+            Record::Support(s) => crate::support::check_service(&self.case()?, s)?,
             _ => {}
         }
         let (doc, key) = (&mut self.doc, id.as_str());
@@ -249,6 +251,7 @@ impl CaseDoc {
             Record::Hearing(v) => reconcile_prop(doc, &obj, key, v),
             Record::Verdict(v) => reconcile_prop(doc, &obj, key, v),
             Record::Compensation(v) => reconcile_prop(doc, &obj, key, v),
+            Record::Support(v) => reconcile_prop(doc, &obj, key, v),
         }
         .map_err(rec)?;
         self.check_made(&path, by.signer)

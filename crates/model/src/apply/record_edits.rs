@@ -77,6 +77,8 @@ pub(super) fn recheck(
     match &record {
         Record::Identifier(i) => network::check_identifier(case, i),
         Record::Group(g) => network::check_group(case, g),
+        Record::Victim(v) => crate::support::check_victim(v),
+        Record::Support(s) => crate::support::check_service(case, s),
         _ => Ok(()),
     }
 }

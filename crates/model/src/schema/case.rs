@@ -510,6 +510,29 @@ const SECTIONS: &[&[Rule]] = &[
         later_value("suspects/*/citizenships", List),
         rule("suspects/*/citizenships/*", Expect::Str(Form::Citizenship)),
     ],
+    &[
+        later_collection("support"),
+        rule("support/*", Record),
+        rule("support/*/victim_id", STR),
+        rule("support/*/kind", vocab(SupportType::VOCABULARY)),
+        opt("support/*/provider", STR),
+        opt("support/*/referral_id", STR),
+        rule("support/*/status", vocab(SupportStatus::VOCABULARY)),
+        opt("support/*/started_on", DATE),
+        opt("support/*/ended_on", DATE),
+        opt("support/*/note", STR),
+    ],
+    &recorded!("support/*"),
+    &[
+        later("victims/*/reflection_from", DATE),
+        later("victims/*/reflection_until", DATE),
+        later("victims/*/residence_decision", vocab(ResidenceDecision::VOCABULARY)),
+        later("victims/*/residence_decided_on", DATE),
+        later("victims/*/return_country", Expect::Str(Form::Country)),
+        later("victims/*/reintegration_status", vocab(ReintegrationStatus::VOCABULARY)),
+        later_value("victims/*/family_assessment_done", Bool),
+        later("victims/*/family_assessment_on", DATE),
+    ],
 ];
 
 /// The case document's table: the sections, one after another.

@@ -67,6 +67,14 @@ pub fn victim(pseudonym: &str, name: &str) -> Victim {
         sex_exploitation: Vec::new(),
         recruitment_websites: Vec::new(),
         exploitation_websites: Vec::new(),
+        reflection_from: None,
+        reflection_until: None,
+        residence_decision: None,
+        residence_decided_on: None,
+        return_country: None,
+        reintegration_status: None,
+        family_assessment_done: false,
+        family_assessment_on: None,
     }
 }
 
@@ -329,6 +337,22 @@ pub fn court_records(by: &Author) -> Vec<(&'static str, Record)> {
             }),
         ),
     ]
+}
+
+/// A service of victim `v1`'s support plan, as `by` records it.
+pub fn support_service(by: &Author) -> Record {
+    Record::Support(SupportService {
+        victim_id: "v1".into(),
+        kind: SupportType::Health,
+        provider: Some("City hospital No. 4".into()),
+        referral_id: None,
+        status: SupportStatus::InProgress,
+        started_on: Some("2026-03-01".parse().unwrap()),
+        ended_on: None,
+        note: None,
+        recorded_at: by.at,
+        recorded_by: by.member.clone(),
+    })
 }
 
 /// Sets field `path` (`tasks/t1/title`) to `value`.

@@ -235,6 +235,14 @@ pub fn victim(id: &str, name: &str, recorded_by: &str) -> caravan_model::Victim 
         sex_exploitation: vec![],
         recruitment_websites: vec![],
         exploitation_websites: vec![],
+        reflection_from: None,
+        reflection_until: None,
+        residence_decision: None,
+        residence_decided_on: None,
+        return_country: None,
+        reintegration_status: None,
+        family_assessment_done: false,
+        family_assessment_on: None,
     }
 }
 

@@ -30,5 +30,6 @@ mod roster;
 mod route_records;
 mod scenario;
 mod session;
+mod support;
 mod weak_keys;
 mod withdrawals;

@@ -23,6 +23,7 @@ import type { RiskView } from "./RiskView";
 import type { StageProgressView } from "./StageProgressView";
 import type { StageSignOffs } from "./StageSignOffs";
 import type { StageView } from "./StageView";
+import type { SupportServiceView } from "./SupportServiceView";
 import type { TaskView } from "./TaskView";
 
 /**
@@ -67,4 +68,13 @@ progress_percent: number, stage_progress: Array<StageProgressView>,
  * Each victim's checklists of the templates kept per victim, started
  * or not, in stage order.
  */
-person_progress: Array<PersonProgressView>, conflicts: number, };
+person_progress: Array<PersonProgressView>, conflicts: number, 
+/**
+ * The services of the victims' support plans.
+ */
+support: Array<SupportServiceView>, 
+/**
+ * Victims whose reflection period ends within a week or has ended
+ * with no decision on residence or return.
+ */
+reflection_alerts: number, };

@@ -77,6 +77,7 @@ export type ErrorCode =
   | "signoff.reason_required"
   | "case.no_change"
   | "case.document"
+  | "support.child_return_unassessed"
   | "template.parse"
   | "template.invalid"
   | "sync.bad_change_signature"

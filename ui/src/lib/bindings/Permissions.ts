@@ -34,4 +34,8 @@ charge: boolean,
 /**
  * The trial's record: indictments, hearings, verdicts, compensation.
  */
-court_record: boolean, };
+court_record: boolean, 
+/**
+ * A victim's support plan, reflection period and return.
+ */
+support: boolean, };

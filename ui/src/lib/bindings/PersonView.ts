@@ -12,6 +12,7 @@ import type { RelationshipToTrafficker } from "./RelationshipToTrafficker";
 import type { SexualExploitationType } from "./SexualExploitationType";
 import type { StatusDecidedBy } from "./StatusDecidedBy";
 import type { TraffickingStatus } from "./TraffickingStatus";
+import type { VictimSupportView } from "./VictimSupportView";
 import type { WebsiteOrApp } from "./WebsiteOrApp";
 
 /**
@@ -62,4 +63,8 @@ recruitment_websites: Array<WebsiteOrApp>,
 /**
  * Victims: websites and apps they were exploited through (HTCDS).
  */
-exploitation_websites: Array<WebsiteOrApp>, };
+exploitation_websites: Array<WebsiteOrApp>, 
+/**
+ * Victims: the reflection period, residence or return, reintegration.
+ */
+support: VictimSupportView | null, };
