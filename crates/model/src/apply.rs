@@ -112,6 +112,7 @@ impl CaseDoc {
             hearings: Default::default(),
             verdicts: Default::default(),
             compensation: Default::default(),
+            financial_flows: Default::default(),
         };
         let mut me = CaseDoc {
             doc: AutoCommit::new().with_actor(actor),

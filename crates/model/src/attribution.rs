@@ -133,6 +133,7 @@ pub static CASE_ATTRIBUTION: &[Attributed] = &[
     attributed("hearings/*", RECORDED, "a hearing"),
     attributed("verdicts/*", RECORDED, "a verdict"),
     attributed("compensation/*", RECORDED, "a compensation claim"),
+    attributed("financial_flows/*", RECORDED, "a financial flow"),
 ];
 
 /// The attribution fields of the team document. Its times are shown, not

@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile, Text};
 
 mod court;
+mod finance;
 
 pub use crate::case_file::{Group, GroupMember, Identifier};
 use crate::date::Date;
@@ -19,6 +20,7 @@ use crate::vocab::*;
 pub use court::{
     Charge, Compensation, Hearing, Indictment, PreventiveMeasure, ProceduralDecision, Verdict,
 };
+pub use finance::FinancialFlow;
 
 /// Document schema version written into every case document.
 pub const CASE_SCHEMA: u64 = 1;
@@ -79,6 +81,10 @@ pub struct Case {
     pub verdicts: BTreeMap<String, Verdict>,
     #[autosurgeon(missing = "BTreeMap::new")]
     pub compensation: BTreeMap<String, Compensation>,
+    /// Accounts, transfers and assets, with freezes and confiscations (see
+    /// `crate::finance`). A later collection.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub financial_flows: BTreeMap<String, FinancialFlow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Hydrate)]
@@ -630,4 +636,5 @@ pub const SENSITIVE_PATHS: &[&str] = &[
     "suspects/*/identity/**",
     "witnesses/*/identity/**",
     "identifiers/*/value",
+    "financial_flows/*/account",
 ];

@@ -53,6 +53,7 @@ pub enum Record {
     Hearing(Hearing),
     Verdict(Verdict),
     Compensation(Compensation),
+    FinancialFlow(FinancialFlow),
 }
 
 impl Record {
@@ -82,6 +83,7 @@ impl Record {
             Record::Hearing(_) => "hearings",
             Record::Verdict(_) => "verdicts",
             Record::Compensation(_) => "compensation",
+            Record::FinancialFlow(_) => "financial_flows",
         }
     }
 }
@@ -185,6 +187,7 @@ pub(crate) fn edit_summary(edit: &Edit) -> &'static str {
             "hearings" => "add hearing",
             "verdicts" => "add verdict",
             "compensation" => "add compensation",
+            "financial_flows" => "add financial flow",
             _ => "add approval",
         },
         Edit::Set { .. } => "edit field",

@@ -38,6 +38,7 @@ pub const LATER_COLLECTIONS: &[&str] = &[
     "hearings",
     "verdicts",
     "compensation",
+    "financial_flows",
 ];
 
 /// Whether `key` is the root key of a later collection.
@@ -131,5 +132,6 @@ pub(crate) fn add_concurrent(doc: &AutoCommit, case: &mut Case) -> Result<(), Hy
     extend(doc, "hearings", &mut case.hearings)?;
     extend(doc, "verdicts", &mut case.verdicts)?;
     extend(doc, "compensation", &mut case.compensation)?;
+    extend(doc, "financial_flows", &mut case.financial_flows)?;
     Ok(())
 }

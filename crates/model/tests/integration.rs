@@ -5,6 +5,7 @@ mod attribution;
 mod common;
 mod court;
 mod edits;
+mod finance;
 mod htcds;
 mod international;
 mod later;

@@ -197,6 +197,7 @@ impl CaseDoc {
         match record {
             Record::Identifier(i) => crate::network::check_identifier(&self.case()?, i)?,
             Record::Group(g) => crate::network::check_group(&self.case()?, g)?,
+            Record::FinancialFlow(f) => crate::finance::check_financial_flow(&self.case()?, f)?,
             _ => {}
         }
         let (doc, key) = (&mut self.doc, id.as_str());
@@ -224,6 +225,7 @@ impl CaseDoc {
             Record::Hearing(v) => reconcile_prop(doc, &obj, key, v),
             Record::Verdict(v) => reconcile_prop(doc, &obj, key, v),
             Record::Compensation(v) => reconcile_prop(doc, &obj, key, v),
+            Record::FinancialFlow(v) => reconcile_prop(doc, &obj, key, v),
         }
         .map_err(rec)?;
         self.check_made(&path, by.signer)
@@ -704,6 +706,7 @@ fn validate_record(record: &Record) -> Result<(), ModelError> {
         Record::Hearing(h) => court::validate_hearing(h),
         Record::Verdict(v) => court::validate_verdict(v),
         Record::Compensation(c) => court::validate_compensation(c),
+        Record::FinancialFlow(f) => crate::finance::validate_financial_flow(f),
         _ => Ok(()),
     }
 }
