@@ -142,6 +142,9 @@ macro_rules! every_vocabulary {
             VerdictOutcome,
             AppealStatus,
             CompensationStatus,
+            FlowKind,
+            FlowSource,
+            FreezeStatus,
         )
     };
 }

@@ -600,3 +600,5 @@ pub use case_file::*;
 mod case_records;
 pub use case_records::*;
 pub use court::*;
+mod finance;
+pub use finance::*;

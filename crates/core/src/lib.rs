@@ -23,6 +23,7 @@ pub mod demo;
 pub mod error;
 pub mod exchange;
 mod field_text;
+mod finance;
 pub mod history;
 pub mod ids;
 mod index;
@@ -53,6 +54,7 @@ pub use error::{Coded, CoreError, ErrorKind, Result, all_codes};
 pub use exchange::{Progress, Step};
 pub use history::{FieldChange, FieldValue, HistoryEntry};
 pub use ids::{CaseId, MemberId, RecordId};
+pub use inputs::FinancialFlowInput;
 pub use inputs::{
     CaseFilter, CaseLinkInput, ChargeInput, CompensationInput, CustodyInput, EventInput,
     EvidenceInput, HearingInput, IndictmentInput, InternationalRequestInput, InterviewInput,

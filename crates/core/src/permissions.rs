@@ -58,6 +58,8 @@ pub struct Permissions {
     pub charge: bool,
     /// The trial's record: indictments, hearings, verdicts, compensation.
     pub court_record: bool,
+    /// The financial investigation: accounts, transfers, assets, freezes.
+    pub finance: bool,
 }
 
 fn case(role: Role, path: &str, kind: WriteKind) -> bool {
@@ -86,6 +88,7 @@ impl Permissions {
             export_attachment: CASE_READERS.contains(&role),
             charge: case(role, "charges/c", Create),
             court_record: case(role, "hearings/h", Create),
+            finance: case(role, "financial_flows/f", Create),
         }
     }
 }

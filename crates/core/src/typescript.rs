@@ -55,6 +55,7 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         HearingInput,
         VerdictInput,
         CompensationInput,
+        FinancialFlowInput,
         ConflictView,
         crate::history::HistoryEntry,
         Progress,
