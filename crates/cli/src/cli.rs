@@ -12,6 +12,8 @@ use clap::{Args, Parser, Subcommand};
 
 mod court;
 pub use court::CourtCmd;
+mod money;
+pub use money::MoneyCmd;
 
 pub const EXIT_HELP: &str = "\
 Exit codes:
@@ -123,6 +125,9 @@ pub enum Command {
     /// The court phase: procedural statuses, measures, charges, indictment, hearings, verdicts
     #[command(subcommand)]
     Court(CourtCmd),
+    /// The money: accounts, transfers (bank, cash, informal, crypto), assets, freezes and confiscations
+    #[command(subcommand)]
+    Money(MoneyCmd),
     /// Fields edited concurrently on two devices
     Conflicts {
         /// Only this case
