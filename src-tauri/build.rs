@@ -95,6 +95,8 @@ fn main() {
             "relay_remove",
             "relay_sync_now",
             "pick_file",
+            "add_financial_flow",
+            "reveal_account",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

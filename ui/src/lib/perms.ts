@@ -25,4 +25,5 @@ export const NONE: Perms = {
   export_attachment: false,
   charge: false,
   court_record: false,
+  finance: false,
 };

@@ -111,3 +111,8 @@ export const PROTECTIVE_MEASURES = [
 export const VERDICT_OUTCOMES = ['convicted', 'acquitted', 'discontinued', 'returned_to_prosecutor'] as const;
 export const APPEAL_STATUSES = ['filed', 'upheld', 'modified', 'overturned', 'withdrawn'] as const;
 export const COMPENSATION_STATUSES = ['claimed', 'awarded', 'refused', 'partly_paid', 'paid'] as const;
+export const FLOW_KINDS = ['account', 'transfer', 'cash_payment', 'informal_transfer', 'crypto_transfer', 'asset'] as const;
+/** Kinds held by one party (an account, an asset) rather than moved between two. */
+export const HELD_FLOW_KINDS = ['account', 'asset'] as const;
+export const FLOW_SOURCES = ['fiu_report', 'bank_records', 'seized_device', 'witness', 'other'] as const;
+export const FREEZE_STATUSES = ['not_frozen', 'freeze_requested', 'frozen', 'seized', 'confiscated', 'released'] as const;

@@ -35,7 +35,8 @@ import IndictmentsSection from '../screens/case/court/IndictmentsSection.svelte'
 import HearingsSection from '../screens/case/court/HearingsSection.svelte';
 import VerdictsSection from '../screens/case/court/VerdictsSection.svelte';
 import CompensationSection from '../screens/case/court/CompensationSection.svelte';
-import { asRole, caseDto, caseLink, caseSummary, charge, checklistItem, court, group, identifier, internationalRequest, interview, measure, person, referral, risk, task, team, timelineEvent } from './fixtures';
+import MoneyTab from '../screens/case/MoneyTab.svelte';
+import { asRole, caseDto, caseLink, caseSummary, charge, checklistItem, court, financialFlow, group, identifier, internationalRequest, interview, measure, person, referral, risk, task, team, timelineEvent } from './fixtures';
 import { mockBackend, renderWithUser, type Answer, type Args } from './backend';
 import { fillEveryField, type Overrides } from './forms';
 import { evidence as evidenceFixture } from '../dev/fixtures';
@@ -158,6 +159,10 @@ const FORMS: Form[] = [
   { name: 'edit_charge', role: 'investigator', component: ChargesSection, props: { c: courtCase, reload }, command: 'set_field', edit: true, opener: 'edit-charge', formTestid: 'edit-record-form', answers: { articles: offeredArticles }, typed: { 'edit-record-status': 'amended', 'edit-record-brought_on': '16.03.2009' } },
   { name: 'edit_measure', role: 'investigator', component: MeasuresSection, props: { c: courtCase, reload }, command: 'set_field', edit: true, opener: 'edit-measure', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'bail', 'edit-record-from': '16.03.2009', 'edit-record-until': '16.03.2010', 'edit-record-lifted_on': '17.03.2009' } },
   { name: 'set_item_not_applicable', role: 'investigator', component: ChecklistItem, props: checklistProps, command: 'set_item', opener: 'item-na' },
+  // A transfer from the suspect the add forms made to a company: the
+  // recipient typed as a party; the freeze's last choice brings its date.
+  { name: 'add_financial_flow', role: 'investigator', component: MoneyTab, props: { c: withPeople, reload }, command: 'add_financial_flow', opener: 'add-flow', formTestid: 'flow-form', typed: { 'mf-kind': 'transfer', 'mf-from': 'ps1', 'mf-currency': 'KZT' } },
+  { name: 'edit_financial_flow', role: 'investigator', component: MoneyTab, props: { c: caseDto({ finance: { flows: [financialFlow()], totals: [] } }), reload }, command: 'set_field', edit: true, opener: 'edit-flow', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'crypto_transfer', 'edit-record-currency': 'USD', 'edit-record-source': 'fiu_report', 'edit-record-date': '16.03.2009', 'edit-record-freeze_ordered_on': '16.03.2009', 'edit-record-amount': '1200' } },
 ];
 
 /** The form on screen: the one named, or the only one. */

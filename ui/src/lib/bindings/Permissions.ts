@@ -34,4 +34,8 @@ charge: boolean,
 /**
  * The trial's record: indictments, hearings, verdicts, compensation.
  */
-court_record: boolean, };
+court_record: boolean, 
+/**
+ * The financial investigation: accounts, transfers, assets, freezes.
+ */
+finance: boolean, };
