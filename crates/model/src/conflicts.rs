@@ -5,6 +5,8 @@
 use automerge::{
     AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue, Value, transaction::Transactable,
 };
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::error::ModelError;
@@ -85,32 +87,121 @@ fn walk(doc: &AutoCommit, obj: &ObjId, path: &DocPath, out: &mut Vec<Conflict>) 
             && let Seg::Key(k) = &here.segments()[0]
             && later::is_later(k)
         {
-            // Maps two devices made at once for a later collection are one
-            // collection, read as their union: not a conflict to decide.
-            for map in later::maps(doc, k) {
-                walk(doc, &map, &here, out);
-            }
+            walk_later(doc, k, &here, out);
             continue;
         }
-        if all.len() > 1 && !merged_on_read(&here, &all) {
-            out.push(Conflict {
-                sensitive: here.is_sensitive(),
-                values: all
+        visit(doc, &here, &all, winner.as_ref(), out);
+    }
+}
+
+/// Lists the conflict at `here` (values `all`, of which Automerge shows
+/// `winner`) and walks on into the value shown.
+fn visit(
+    doc: &AutoCommit,
+    here: &DocPath,
+    all: &[(Value<'_>, ObjId)],
+    winner: Option<&ObjId>,
+    out: &mut Vec<Conflict>,
+) {
+    if all.len() > 1 && !merged_on_read(here, all) {
+        out.push(Conflict {
+            sensitive: here.is_sensitive(),
+            values: all
+                .iter()
+                .map(|(v, id)| ConflictValue {
+                    id: id.to_string(),
+                    shown: show(v),
+                    actor: actor_of(id),
+                    current: Some(id) == winner,
+                })
+                .collect(),
+            path: here.clone(),
+        });
+    }
+    if let Some((Value::Object(_), id)) = all.iter().find(|(_, id)| Some(id) == winner) {
+        walk(doc, id, here, out);
+    }
+}
+
+/// Maps two devices made at once for later collection `coll` are one
+/// collection, read as their union (see [`later`]): that alone is no
+/// conflict to decide. But a record id held by more than one of them with
+/// different content is: reading shows the copy in the map Automerge
+/// shows, and without this the other copy would vanish unseen — a member
+/// could make a map of their own to hide another member's record under its
+/// id.
+fn walk_later(doc: &AutoCommit, coll: &str, here: &DocPath, out: &mut Vec<Conflict>) {
+    for (key, (all, winner)) in later_entries(doc, coll) {
+        let distinct = all.iter().any(|(_, id)| !same_content(doc, id, &winner));
+        let here = here.child(Seg::Key(key));
+        if distinct {
+            visit(doc, &here, &all, Some(&winner), out);
+        } else {
+            let shown: Vec<_> = all.into_iter().filter(|(_, id)| id == &winner).collect();
+            visit(doc, &here, &shown, Some(&winner), out);
+        }
+    }
+}
+
+/// Every value at each record id of later collection `coll`, across all
+/// its maps, and the one reading shows: the first map's.
+fn later_entries<'a>(doc: &'a AutoCommit, coll: &str) -> BTreeMap<String, LaterEntry<'a>> {
+    let mut entries: BTreeMap<String, LaterEntry<'a>> = BTreeMap::new();
+    for map in later::maps(doc, coll) {
+        for key in doc.keys(&map) {
+            let Ok(Some((_, shown))) = doc.get(&map, key.as_str()) else {
+                continue;
+            };
+            let entry = entries
+                .entry(key.clone())
+                .or_insert_with(|| (Vec::new(), shown));
+            for (value, id) in doc.get_all(&map, key.as_str()).unwrap_or_default() {
+                entry.0.push((value, id));
+            }
+        }
+    }
+    entries
+}
+
+/// Whether objects (or scalars) `a` and `b` hold the same visible content.
+fn same_content(doc: &AutoCommit, a: &ObjId, b: &ObjId) -> bool {
+    if a == b {
+        return true;
+    }
+    let (Ok(ta), Ok(tb)) = (doc.object_type(a), doc.object_type(b)) else {
+        return false;
+    };
+    if ta != tb {
+        return false;
+    }
+    match ta {
+        ObjType::Text => doc.text(a).ok() == doc.text(b).ok(),
+        ObjType::List => {
+            let n = doc.length(a);
+            n == doc.length(b) && (0..n).all(|i| same_value(doc, doc.get(a, i), doc.get(b, i)))
+        }
+        ObjType::Map | ObjType::Table => {
+            let ka: Vec<String> = doc.keys(a).collect();
+            ka == doc.keys(b).collect::<Vec<_>>()
+                && ka
                     .iter()
-                    .map(|(v, id)| ConflictValue {
-                        id: id.to_string(),
-                        shown: show(v),
-                        actor: actor_of(id),
-                        current: Some(id) == winner.as_ref(),
-                    })
-                    .collect(),
-                path: here.clone(),
-            });
+                    .all(|k| same_value(doc, doc.get(a, k.as_str()), doc.get(b, k.as_str())))
         }
-        if let Some((Value::Object(_), id)) = all.iter().find(|(_, id)| Some(id) == winner.as_ref())
-        {
-            walk(doc, id, &here, out);
+    }
+}
+
+type LaterEntry<'a> = (Vec<(Value<'a>, ObjId)>, ObjId);
+
+type Got<'a> = Result<Option<(Value<'a>, ObjId)>, automerge::AutomergeError>;
+
+fn same_value(doc: &AutoCommit, a: Got<'_>, b: Got<'_>) -> bool {
+    match (a, b) {
+        (Ok(Some((Value::Scalar(x), _))), Ok(Some((Value::Scalar(y), _)))) => x == y,
+        (Ok(Some((Value::Object(_), x))), Ok(Some((Value::Object(_), y)))) => {
+            same_content(doc, &x, &y)
         }
+        (Ok(None), Ok(None)) => true,
+        _ => false,
     }
 }
 
@@ -133,13 +224,30 @@ pub(crate) fn resolve(
         what: "conflict",
         id: path.to_string(),
     };
+    let doc_error = |e: automerge::AutomergeError| ModelError::Document(e.to_string());
     let (last, parent_path) = path.segments().split_last().ok_or_else(not_found)?;
-    let parent = later::object_at(doc, &DocPath(parent_path.to_vec())).ok_or_else(not_found)?;
-    let all = match last {
-        Seg::Key(k) => doc.get_all(&parent, k.as_str()),
-        Seg::Index(i) => doc.get_all(&parent, *i),
+    let prop: automerge::Prop = match last {
+        Seg::Key(k) => k.clone().into(),
+        Seg::Index(i) => (*i).into(),
+    };
+    // A record of a later collection may sit in several of its maps (see
+    // `walk_later`): the decision is written into each of them.
+    let parents = match parent_path {
+        [Seg::Key(coll)] if later::is_later(coll) => {
+            let Seg::Key(id) = last else {
+                return Err(not_found());
+            };
+            later::maps(doc, coll)
+                .into_iter()
+                .filter(|map| matches!(doc.get(map, id.as_str()), Ok(Some(_))))
+                .collect()
+        }
+        _ => vec![later::object_at(doc, &DocPath(parent_path.to_vec())).ok_or_else(not_found)?],
+    };
+    let mut all = Vec::new();
+    for parent in &parents {
+        all.extend(doc.get_all(parent, prop.clone()).map_err(doc_error)?);
     }
-    .map_err(|e| ModelError::Document(e.to_string()))?;
     if all.len() < 2 || merged_on_read(path, &all) {
         return Err(not_found());
     }
@@ -150,20 +258,23 @@ pub(crate) fn resolve(
             what: "conflicting value",
             id: choice.to_string(),
         })?;
-    let prop: automerge::Prop = match last {
-        Seg::Key(k) => k.clone().into(),
-        Seg::Index(i) => (*i).into(),
+    let value = match value {
+        Value::Scalar(s) => Value::Scalar(std::borrow::Cow::Owned(s.into_owned())),
+        Value::Object(kind) => Value::Object(kind),
     };
-    match value {
-        Value::Scalar(s) => doc.put(&parent, prop, s.into_owned()),
-        Value::Object(kind) => {
-            let copy = doc
-                .put_object(&parent, prop, kind)
-                .map_err(|e| ModelError::Document(e.to_string()))?;
-            deep_copy(doc, &id, &copy, overrides)
+    for parent in &parents {
+        match &value {
+            Value::Scalar(s) => doc.put(parent, prop.clone(), s.clone().into_owned()),
+            Value::Object(kind) => {
+                let copy = doc
+                    .put_object(parent, prop.clone(), *kind)
+                    .map_err(doc_error)?;
+                deep_copy(doc, &id, &copy, overrides)
+            }
         }
+        .map_err(doc_error)?;
     }
-    .map_err(|e| ModelError::Document(e.to_string()))
+    Ok(())
 }
 
 /// Copies the visible content of object `from` into the empty object `to`;

@@ -9,10 +9,12 @@
 //! the other device's records — an edit that silently disappears.
 //!
 //! So a later collection is read as the union of the entries of every map
-//! at its key (entry ids are unique per record, so the maps never hold the
-//! same entry unless one device wrote it twice: then the map Automerge
-//! shows wins), and a record is found, edited and its conflicts listed in
-//! whichever of those maps holds it. A new record goes into the map
+//! at its key, and a record is found, edited and its conflicts listed in
+//! whichever of those maps holds it. An honest device picks a fresh id for
+//! each record, but a member may write a map holding an id another member
+//! took: reading then shows the copy in the map Automerge shows, and the
+//! copies, where they differ, are a conflict to decide
+//! (`conflicts::walk_later`), never a silent replacement. A new record goes into the map
 //! Automerge shows. The team document's `case_keys` is read the same way.
 
 use std::collections::BTreeMap;

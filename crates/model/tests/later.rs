@@ -166,6 +166,75 @@ fn first_links_made_on_two_devices_at_once_are_all_kept() {
     assert!(x.conflicts().is_empty());
 }
 
+/// Regression: a member who made their own `links` map holding a record
+/// under an id another member's first record took (their map made at once
+/// with the other's, as in an older case) hid that record — reading showed
+/// one copy and listed no conflict. Now the two copies are a conflict, and
+/// deciding it writes the chosen copy into every map that holds the id.
+#[test]
+fn a_record_under_one_id_in_two_concurrent_maps_is_a_conflict_to_decide() {
+    let origin = case_without_links();
+    let mut a = origin.clone().fork(actor(0xA));
+    let mut b = origin.clone().fork(actor(0xB));
+    a.apply(
+        insert("l1", link("c2", "KZ-2026-0007")),
+        &investigator(),
+        catalog(),
+    )
+    .unwrap();
+    b.apply(
+        insert("l1", link("c3", "KZ-2026-0666")),
+        &investigator(),
+        catalog(),
+    )
+    .unwrap();
+    let mut ab = a.fork(actor(0xC));
+    ab.merge(&mut b.clone()).unwrap();
+    let mut ba = b.fork(actor(0xD));
+    ba.merge(&mut a.clone()).unwrap();
+    let path: DocPath = "links/l1".parse().unwrap();
+    for merged in [&ab, &ba] {
+        let conflicts = merged.conflicts();
+        assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+        assert_eq!(conflicts[0].path, path);
+        assert_eq!(conflicts[0].values.len(), 2);
+        assert_eq!(conflicts[0].values.iter().filter(|v| v.current).count(), 1);
+    }
+    // Deciding for the copy Automerge does not show.
+    let hidden = ab.conflicts()[0]
+        .values
+        .iter()
+        .find(|v| !v.current)
+        .unwrap()
+        .id
+        .clone();
+    let shown_before = ab.case().unwrap().links["l1"].reference.clone();
+    ab.resolve(&path, &hidden, &investigator()).unwrap();
+    let after = ab.case().unwrap().links["l1"].reference.clone();
+    assert_ne!(after, shown_before, "the hidden copy is now the record");
+    assert!(ab.conflicts().is_empty(), "{:?}", ab.conflicts());
+    // Every device that takes the decision agrees, and sees no conflict.
+    ba.merge(&mut ab.clone()).unwrap();
+    assert_eq!(ba.case().unwrap().links["l1"].reference, after);
+    assert!(ba.conflicts().is_empty());
+
+    // Two maps holding one id with the same content (one device's record
+    // written twice) are no conflict.
+    let mut c = origin.clone().fork(actor(0x1C));
+    let mut d = origin.clone().fork(actor(0x1D));
+    for doc in [&mut c, &mut d] {
+        doc.apply(
+            insert("l1", link("c2", "KZ-2026-0007")),
+            &investigator(),
+            catalog(),
+        )
+        .unwrap();
+    }
+    c.merge(&mut d).unwrap();
+    assert_eq!(c.automerge().get_all(ROOT, "links").unwrap().len(), 2);
+    assert!(c.conflicts().is_empty());
+}
+
 /// Every device checks each write of an incoming change against the
 /// policy, the map a case's first record of a later kind makes included:
 /// whoever may add that record must be allowed to make the map, or the

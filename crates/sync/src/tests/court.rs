@@ -18,7 +18,7 @@ fn day(s: &str) -> Date {
     s.parse().unwrap()
 }
 
-fn charge(by: &str) -> Charge {
+pub(super) fn charge(by: &str) -> Charge {
     Charge {
         person_id: "s1".into(),
         article: LegalArticle {
@@ -53,7 +53,7 @@ fn hearing(by: &str) -> Hearing {
     }
 }
 
-fn insert(r: &mut Replica, case: &str, id: &str, record: Record) {
+pub(super) fn insert(r: &mut Replica, case: &str, id: &str, record: Record) {
     let edit = Edit::Insert {
         id: id.into(),
         record,
@@ -88,7 +88,7 @@ fn charged() -> (Team, String) {
 }
 
 /// The report refused exactly one change, with `code`.
-fn refused(report: &crate::import::ImportReport, code: &str) {
+pub(super) fn refused(report: &crate::import::ImportReport, code: &str) {
     refused_as(report, code, "");
 }
 
@@ -96,13 +96,13 @@ fn refused_as(report: &crate::import::ImportReport, code: &str, what: &str) {
     assert_eq!(codes(report), [code], "{what}{:?}", report.quarantined);
 }
 
-fn obj(d: &AutoCommit, keys: &[&str]) -> ObjId {
+pub(super) fn obj(d: &AutoCommit, keys: &[&str]) -> ObjId {
     keys.iter()
         .fold(ROOT, |o, k| d.get(&o, *k).unwrap().unwrap().1)
 }
 
 /// Writes `record` whole under `collection/id`, as a modified client would.
-fn put_record<T: autosurgeon::Reconcile>(
+pub(super) fn put_record<T: autosurgeon::Reconcile>(
     d: &mut AutoCommit,
     collection: &str,
     id: &str,

@@ -16,6 +16,7 @@ mod fixture;
 mod forged_writes;
 mod join_package;
 mod need_to_know;
+mod older_cases;
 mod planted_keys;
 mod proofs;
 mod qualification_role;
