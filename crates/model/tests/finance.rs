@@ -296,6 +296,7 @@ fn the_schema_holds_a_flow_to_its_forms() {
     let at = |p: &str| -> DocPath { p.parse().unwrap() };
     for (path, written) in [
         ("financial_flows/ff1/amount", Written::Put(S::Int(-5))),
+        ("financial_flows/ff1/amount", Written::Put(S::Uint(0))),
         (
             "financial_flows/ff1/amount",
             Written::Put(S::Str("5".into())),

@@ -503,7 +503,7 @@ const SECTIONS: &[&[Rule]] = &[
         opt("financial_flows/*/to_party", STR),
         opt("financial_flows/*/institution", STR),
         opt("financial_flows/*/account", STR),
-        opt("financial_flows/*/amount", Uint),
+        opt("financial_flows/*/amount", Expect::Positive),
         opt("financial_flows/*/currency", Expect::Str(Form::Currency)),
         opt("financial_flows/*/date", DATE),
         rule("financial_flows/*/source", vocab(FlowSource::VOCABULARY)),

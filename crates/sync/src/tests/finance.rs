@@ -2,8 +2,8 @@
 //! raw Automerge by a member of the team, signed with their real device
 //! key and sent in an ordinary bundle: flows are the investigation's (a
 //! prosecutor reads them), none is ever deleted, and none holds a value
-//! outside its schema — a currency that is no ISO 4217 code, a negative
-//! amount, a kind, source or freeze outside its list.
+//! outside its schema — a currency that is no ISO 4217 code, an amount
+//! below one, a kind, source or freeze outside its list.
 
 use automerge::transaction::Transactable;
 use automerge::{AutoCommit, ObjId, ObjType, ROOT, ReadDoc, ScalarValue};
@@ -117,10 +117,11 @@ fn a_prosecutor_cannot_record_or_change_a_flow() {
 
 #[test]
 fn flow_values_outside_the_schema_are_refused() {
-    let rows: [(&str, &str, ScalarValue); 7] = [
+    let rows: [(&str, &str, ScalarValue); 8] = [
         ("a currency in lower case", "currency", "kzt".into()),
         ("a currency by its name", "currency", "tenge".into()),
         ("a negative amount", "amount", ScalarValue::Int(-450_000)),
+        ("an amount of zero", "amount", ScalarValue::Uint(0)),
         ("an amount as text", "amount", "450000".into()),
         ("a kind outside the list", "kind", "Barter".into()),
         (
