@@ -250,8 +250,8 @@ fn read_back(
 /// their real ids.
 fn edited_records(p: &Payload, ids: &BTreeMap<String, String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for call in &p.calls {
-        let path = with_ids(&call.args["path"], ids);
+    for args in p.calls.iter().flat_map(|c| field_args(&c.args)) {
+        let path = with_ids(&args["path"], ids);
         let Some(path) = path.as_str() else { continue };
         let record = path.splitn(3, '/').take(2).collect::<Vec<_>>().join("/");
         if p.edit && !out.contains(&record) {
@@ -259,6 +259,25 @@ fn edited_records(p: &Payload, ids: &BTreeMap<String, String>) -> Vec<String> {
         }
     }
     out
+}
+
+/// A command's arguments one field at a time: each field an edit form
+/// saved together (`set_fields`), with its path and value; any other
+/// command's arguments whole.
+fn field_args(args: &Value) -> Vec<Value> {
+    match args["fields"].as_array() {
+        Some(fields) => fields
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                if let Some(o) = f.as_object_mut() {
+                    o.remove("kind");
+                }
+                f
+            })
+            .collect(),
+        None => vec![args.clone()],
+    }
 }
 
 /// Every value an edit form sent is in its record's history once
@@ -347,7 +366,7 @@ fn send(vault: &Path, p: &Payload, ids: &BTreeMap<String, String>, case: Option<
             Err(e) if p.edit && e["code"] == "case.no_change" => Value::Null,
             Err(e) => panic!("{}: the form's payload was refused: {e}", p.file),
         };
-        sent.push(args);
+        sent.extend(field_args(&args));
     }
     let case = case
         .map(str::to_string)

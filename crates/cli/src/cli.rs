@@ -526,6 +526,19 @@ pub enum GroupCmd {
         #[command(flatten)]
         group: GroupInput,
     },
+    /// Add a suspect to a recorded group, or change their role or superior:
+    /// <suspect-id>:<role>[:<superior-id>]
+    Member {
+        case: String,
+        group: String,
+        member: caravan_core::GroupMemberInput,
+    },
+    /// Take a suspect out of a group
+    Leave {
+        case: String,
+        group: String,
+        suspect: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

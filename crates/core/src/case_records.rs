@@ -69,15 +69,7 @@ impl Workspace {
         let (_, c) = self.case_doc(case)?;
         let mut members = BTreeMap::new();
         for m in &g.members {
-            if !c.suspects.contains_key(m.person_id.as_str()) {
-                return Err(CoreError::invalid(
-                    "members",
-                    format!(
-                        "'{}' is not a suspect of this case: a group's members are suspects",
-                        m.person_id
-                    ),
-                ));
-            }
+            a_suspect(&c, &m.person_id)?;
             let member = GroupMember {
                 role: m.role,
                 superior: m.superior.as_ref().map(|s| s.to_string()),
@@ -109,4 +101,15 @@ impl Workspace {
         let (_, id) = self.insert_noted(case, record, "group.add", None)?;
         Ok(RecordId::from(id))
     }
+}
+
+/// Refuses `id` unless it is a suspect of `case`: a group's members are.
+pub(crate) fn a_suspect(case: &caravan_model::Case, id: &str) -> Result<()> {
+    if case.suspects.contains_key(id) {
+        return Ok(());
+    }
+    Err(CoreError::invalid(
+        "members",
+        format!("'{id}' is not a suspect of this case: a group's members are suspects"),
+    ))
 }

@@ -292,7 +292,7 @@ impl Workspace {
 
     /// Converts text to the type the field holds now (numbers, booleans,
     /// null for "" on optional fields, text otherwise).
-    fn typed_value(&self, case_id: &str, path: &DocPath, value: &str) -> Result<Scalar> {
+    pub(crate) fn typed_value(&self, case_id: &str, path: &DocPath, value: &str) -> Result<Scalar> {
         let doc = self
             .replica()?
             .case(case_id)
@@ -381,6 +381,23 @@ impl Workspace {
         let path: DocPath = path
             .parse()
             .map_err(|_| CoreError::invalid("field", format!("'{path}' is not a field path")))?;
+        let typed = self.typed_list(&path, values)?;
+        let what = audited_field(&path);
+        self.edit(
+            &case_id,
+            Edit::SetList {
+                path,
+                values: typed,
+            },
+            "case.edit",
+            format!("set {what}"),
+        )
+    }
+
+    /// A list field's values given as text, typed: vocabulary values by
+    /// their ids, other lists as text; entries trimmed, blank ones and
+    /// repeats dropped.
+    pub(crate) fn typed_list(&self, path: &DocPath, values: Vec<String>) -> Result<Vec<Scalar>> {
         let mut typed: Vec<Scalar> = Vec::with_capacity(values.len());
         let vocabulary = crate::field_text::vocabulary_at(&path.child(Seg::Index(0)));
         for value in values {
@@ -411,16 +428,7 @@ impl Workspace {
                 format!("has too many entries: at most {MAX_LIST}"),
             ));
         }
-        let what = audited_field(&path);
-        self.edit(
-            &case_id,
-            Edit::SetList {
-                path,
-                values: typed,
-            },
-            "case.edit",
-            format!("set {what}"),
-        )
+        Ok(typed)
     }
 
     /// Opens (`open`) or closes a stage.
@@ -640,7 +648,7 @@ pub(crate) fn measure_alerts(e: &CaseIndexEntry, today: &str) -> u32 {
 
 /// How the audit log names an edited field: never an identity field's path,
 /// which would say whose details were changed.
-fn audited_field(path: &DocPath) -> String {
+pub(crate) fn audited_field(path: &DocPath) -> String {
     if path.is_sensitive() {
         "identity field".to_string()
     } else {

@@ -219,6 +219,21 @@ normalise!(ItemUpdate {
     text_lists: [evidence_ids, interview_ids]
 });
 
+/// One field of a record as an edit dialog saves it, given as text and
+/// typed by the core as [`crate::workspace::Workspace::set_field`],
+/// `set_text` and `set_list` type theirs.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FieldEdit {
+    /// A value: '' clears an optional field.
+    Value { path: String, value: String },
+    /// Collaborative text, edited where it differs.
+    Text { path: String, text: String },
+    /// A list's values.
+    List { path: String, values: Vec<String> },
+}
+
 /// A new victim, suspect or witness.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(optional_fields = nullable))]

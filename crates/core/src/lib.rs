@@ -18,6 +18,7 @@ pub mod cases;
 pub mod checklists;
 pub mod clock;
 pub mod conflicts;
+mod corrections;
 pub mod court;
 pub mod demo;
 pub mod error;
@@ -61,7 +62,7 @@ pub use inputs::{
     ItemUpdate, MeasureInput, NewCaseInput, Normalise, PersonInput, ProceduralDecisionInput,
     ReferralInput, RiskInput, TaskInput, VerdictInput,
 };
-pub use inputs::{GroupInput, GroupMemberInput, IdentifierInput};
+pub use inputs::{FieldEdit, GroupInput, GroupMemberInput, IdentifierInput};
 pub use live::{LiveSession, PeerView};
 pub use permissions::Permissions;
 pub use records::AttachmentView;

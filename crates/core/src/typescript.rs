@@ -48,6 +48,7 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         IdentifierInput,
         GroupInput,
         GroupMemberInput,
+        crate::inputs::FieldEdit,
         ProceduralDecisionInput,
         MeasureInput,
         ChargeInput,

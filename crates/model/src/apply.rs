@@ -26,6 +26,7 @@ use crate::vocab::*;
 
 mod edits;
 mod lists;
+mod record_edits;
 mod review;
 
 /// What a new case starts with.
@@ -137,14 +138,16 @@ impl CaseDoc {
         let summary = edit_summary(&edit);
         let opened = self.opened_at();
         let signer = signer(author, opened);
+        let corrected = record_edits::corrected_record(&edit);
         let checked = self.write(edit, author, &signer, catalog).and_then(|()| {
-            self.case().map(drop).map_err(|e| match e {
+            let case = self.case().map_err(|e| match e {
                 ModelError::Document(m) => ModelError::Invalid {
                     field: "value".into(),
                     message: format!("does not fit this field ({m})"),
                 },
                 e => e,
-            })
+            })?;
+            corrected.map_or(Ok(()), |r| record_edits::recheck(&case, &r))
         });
         match checked {
             Ok(()) => self

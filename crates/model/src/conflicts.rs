@@ -90,7 +90,72 @@ fn walk(doc: &AutoCommit, obj: &ObjId, path: &DocPath, out: &mut Vec<Conflict>) 
             walk_later(doc, k, &here, out);
             continue;
         }
+        if merged_on_read(&here, &all) {
+            walk_concurrent_checklist(doc, &here, &all, winner.as_ref(), out);
+        }
         visit(doc, &here, &all, winner.as_ref(), out);
+    }
+}
+
+/// A checklist two devices started at once is read as one (see
+/// `CaseDoc::case`): the instance Automerge shows, filled in with the items
+/// only the other holds. An item both instances hold, in different
+/// states, is a conflict to decide: reading shows the state in the
+/// instance shown, and without this the other state would vanish unseen.
+/// (Where the instance shown holds a conflict of its own at that item,
+/// that conflict is listed by the walk into it.)
+fn walk_concurrent_checklist(
+    doc: &AutoCommit,
+    here: &DocPath,
+    instances: &[(Value<'_>, ObjId)],
+    winner: Option<&ObjId>,
+    out: &mut Vec<Conflict>,
+) {
+    let Some(shown) = winner.and_then(|w| items_of(doc, w)) else {
+        return;
+    };
+    let others: Vec<ObjId> = instances
+        .iter()
+        .filter(|(_, id)| Some(id) != winner)
+        .filter_map(|(_, id)| items_of(doc, id))
+        .collect();
+    for item in doc.keys(&shown) {
+        let own = doc.get_all(&shown, item.as_str()).unwrap_or_default();
+        let [(_, current)] = own.as_slice() else {
+            continue;
+        };
+        let mut values = own.clone();
+        for items in &others {
+            for (value, id) in doc.get_all(items, item.as_str()).unwrap_or_default() {
+                if !same_content(doc, &id, current) {
+                    values.push((value, id));
+                }
+            }
+        }
+        if values.len() > 1 {
+            let path = here.child(Seg::Key("items".into())).child(Seg::Key(item));
+            out.push(Conflict {
+                sensitive: path.is_sensitive(),
+                values: values
+                    .iter()
+                    .map(|(v, id)| ConflictValue {
+                        id: id.to_string(),
+                        shown: show(v),
+                        actor: actor_of(id),
+                        current: id == current,
+                    })
+                    .collect(),
+                path,
+            });
+        }
+    }
+}
+
+/// The `items` map of checklist instance `instance`.
+fn items_of(doc: &AutoCommit, instance: &ObjId) -> Option<ObjId> {
+    match doc.get(instance, "items") {
+        Ok(Some((Value::Object(ObjType::Map), id))) => Some(id),
+        _ => None,
     }
 }
 
@@ -231,8 +296,25 @@ pub(crate) fn resolve(
         Seg::Index(i) => (*i).into(),
     };
     // A record of a later collection may sit in several of its maps (see
-    // `walk_later`): the decision is written into each of them.
+    // `walk_later`), and an item in several instances of a checklist two
+    // devices started at once (see `walk_concurrent_checklist`): the
+    // decision is written into each of them.
     let parents = match parent_path {
+        [Seg::Key(root), Seg::Key(key), Seg::Key(items)]
+            if root == "checklists" && items == "items" =>
+        {
+            let Seg::Key(item) = last else {
+                return Err(not_found());
+            };
+            let checklists =
+                later::object_at(doc, &DocPath::keys(["checklists"])).ok_or_else(not_found)?;
+            doc.get_all(&checklists, key.as_str())
+                .map_err(doc_error)?
+                .into_iter()
+                .filter_map(|(_, instance)| items_of(doc, &instance))
+                .filter(|items| matches!(doc.get(items, item.as_str()), Ok(Some(_))))
+                .collect()
+        }
         [Seg::Key(coll)] if later::is_later(coll) => {
             let Seg::Key(id) = last else {
                 return Err(not_found());

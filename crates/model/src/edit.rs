@@ -88,6 +88,46 @@ impl Record {
     }
 }
 
+impl Record {
+    /// The record `id` of collection `coll` as `case` holds it now.
+    pub fn of(case: &Case, coll: &str, id: &str) -> Option<Record> {
+        fn get<T: Clone>(map: &std::collections::BTreeMap<String, T>, id: &str) -> Option<T> {
+            map.get(id).cloned()
+        }
+        Some(match coll {
+            "victims" => Record::Victim(get(&case.victims, id)?),
+            "suspects" => Record::Suspect(get(&case.suspects, id)?),
+            "witnesses" => Record::Witness(get(&case.witnesses, id)?),
+            "evidence" => Record::Evidence(get(&case.evidence, id)?),
+            "interviews" => Record::Interview(get(&case.interviews, id)?),
+            "tasks" => Record::Task(get(&case.tasks, id)?),
+            "timeline" => Record::Timeline(get(&case.timeline, id)?),
+            "referrals" => Record::Referral(get(&case.referrals, id)?),
+            "risks" => Record::Risk(get(&case.risks, id)?),
+            "notes" => Record::Note(get(&case.notes, id)?),
+            "review" => Record::Review(get(&case.review, id)?),
+            "approvals" => Record::Approval(get(&case.approvals, id)?),
+            "links" => Record::CaseLink(get(&case.links, id)?),
+            "international_requests" => {
+                Record::InternationalRequest(get(&case.international_requests, id)?)
+            }
+            "identifiers" => Record::Identifier(get(&case.identifiers, id)?),
+            "groups" => Record::Group(get(&case.groups, id)?),
+            "procedural_decisions" => {
+                Record::ProceduralDecision(get(&case.procedural_decisions, id)?)
+            }
+            "measures" => Record::Measure(get(&case.measures, id)?),
+            "charges" => Record::Charge(get(&case.charges, id)?),
+            "indictments" => Record::Indictment(get(&case.indictments, id)?),
+            "hearings" => Record::Hearing(get(&case.hearings, id)?),
+            "verdicts" => Record::Verdict(get(&case.verdicts, id)?),
+            "compensation" => Record::Compensation(get(&case.compensation, id)?),
+            "financial_flows" => Record::FinancialFlow(get(&case.financial_flows, id)?),
+            _ => return None,
+        })
+    }
+}
+
 /// Every change the model knows how to make to a case.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Edit {
@@ -107,6 +147,20 @@ pub enum Edit {
     /// each value once (see `apply/lists.rs` for how two devices' edits
     /// merge).
     SetList { path: DocPath, values: Vec<Scalar> },
+    /// Several `Set`, `SetText` and `SetList` edits of fields of one record
+    /// as one change, as an edit dialog saves them. The record's checks
+    /// run once, on the record as all of them leave it: a correction that
+    /// must change two fields together (a verdict changed to an acquittal
+    /// and its sentence cleared) is not refused half-way, and none is
+    /// written if the whole is refused.
+    SetFields { edits: Vec<Edit> },
+    /// Adds a suspect to an organised group, changes their role or
+    /// superior (`member` given), or takes them out of it (`None`).
+    SetGroupMember {
+        group_id: String,
+        suspect_id: String,
+        member: Option<GroupMember>,
+    },
     /// Appends one hand-over to an evidence item's chain of custody.
     AppendCustody {
         evidence_id: String,
@@ -193,6 +247,8 @@ pub(crate) fn edit_summary(edit: &Edit) -> &'static str {
         Edit::Set { .. } => "edit field",
         Edit::SetText { .. } => "edit text",
         Edit::SetList { .. } => "edit list",
+        Edit::SetFields { .. } => "edit record",
+        Edit::SetGroupMember { .. } => "group member",
         Edit::AppendCustody { .. } => "custody transfer",
         Edit::SetAttachment { .. } => "attach file",
         Edit::StartChecklist { .. } | Edit::StartPersonChecklist { .. } => "start checklist",

@@ -32,15 +32,6 @@ fn record(id: &str) -> Record {
         .1
 }
 
-fn with_court_records() -> CaseDoc {
-    let mut doc = new_case();
-    for (id, r) in court_records(&investigator()) {
-        doc.apply(insert(id, r), &investigator(), catalog())
-            .unwrap();
-    }
-    doc
-}
-
 #[test]
 fn every_court_record_reads_back_as_it_was_made() {
     let case = with_court_records().case().unwrap();

@@ -281,6 +281,24 @@ fn flows_an_honest_device_refuses_to_make() {
             "policy.denied",
         ),
         (
+            "a freeze undone, its order's date left behind",
+            Edit::Set {
+                path: "financial_flows/ff1/freeze".parse().unwrap(),
+                value: FreezeStatus::NotFrozen.into(),
+            },
+            investigator(),
+            "case.invalid",
+        ),
+        (
+            "a transfer corrected into an account that keeps its recipient",
+            Edit::Set {
+                path: "financial_flows/ff1/kind".parse().unwrap(),
+                value: FlowKind::Account.into(),
+            },
+            investigator(),
+            "case.invalid",
+        ),
+        (
             "a flow recorded in another's name",
             with(|f| f.recorded_by = "inv-2".into()),
             investigator(),

@@ -3,6 +3,7 @@
 mod articles;
 mod attribution;
 mod common;
+mod corrections;
 mod court;
 mod edits;
 mod finance;

@@ -44,13 +44,6 @@ fn seeded() -> CaseDoc {
     doc
 }
 
-fn set(path: &str, value: Scalar) -> Edit {
-    Edit::Set {
-        path: path.parse().unwrap(),
-        value,
-    }
-}
-
 #[test]
 fn every_kind_of_request_reads_back_as_it_was_made() {
     let mut doc = new_case();

@@ -76,10 +76,7 @@ fn first_links_made_on_two_devices_at_once_are_all_kept() {
     )
     .unwrap();
 
-    let mut ab = a.fork(actor(0xC));
-    ab.merge(&mut b.clone()).unwrap();
-    let mut ba = b.fork(actor(0xD));
-    ba.merge(&mut a.clone()).unwrap();
+    let [mut ab, mut ba] = merged_both_ways(&a, &b);
     // Automerge holds two maps at `links`: both are read.
     assert_eq!(ab.automerge().get_all(ROOT, "links").unwrap().len(), 2);
     for merged in [&ab, &ba] {
@@ -188,10 +185,7 @@ fn a_record_under_one_id_in_two_concurrent_maps_is_a_conflict_to_decide() {
         catalog(),
     )
     .unwrap();
-    let mut ab = a.fork(actor(0xC));
-    ab.merge(&mut b.clone()).unwrap();
-    let mut ba = b.fork(actor(0xD));
-    ba.merge(&mut a.clone()).unwrap();
+    let [mut ab, mut ba] = merged_both_ways(&a, &b);
     let path: DocPath = "links/l1".parse().unwrap();
     for merged in [&ab, &ba] {
         let conflicts = merged.conflicts();

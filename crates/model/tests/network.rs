@@ -108,13 +108,6 @@ fn seeded() -> CaseDoc {
     doc
 }
 
-fn set(path: &str, value: Scalar) -> Edit {
-    Edit::Set {
-        path: path.parse().unwrap(),
-        value,
-    }
-}
-
 #[test]
 fn an_event_keeps_its_coordinates_crossing_and_transport_and_an_older_event_reads_without_them() {
     let mut doc = seeded();
@@ -525,10 +518,7 @@ fn first_identifiers_and_groups_made_on_two_devices_of_an_older_case_are_all_kep
     )
     .unwrap();
 
-    let mut ab = a.fork(actor(0xC));
-    ab.merge(&mut b.clone()).unwrap();
-    let mut ba = b.fork(actor(0xD));
-    ba.merge(&mut a.clone()).unwrap();
+    let [mut ab, ba] = merged_both_ways(&a, &b);
     for merged in [&ab, &ba] {
         let case = merged.case().unwrap();
         assert_eq!(
@@ -568,4 +558,65 @@ fn first_identifiers_and_groups_made_on_two_devices_of_an_older_case_are_all_kep
         case.identifiers["a-id"].note.as_deref(),
         Some("checked a-id")
     );
+}
+
+/// Members join a group after it is recorded, change role or superior, and
+/// leave it; the group's checks hold after each change.
+#[test]
+fn a_groups_members_change_after_it_is_recorded() {
+    let mut doc = seeded();
+    doc.apply(insert("s3", suspect("S-3")), &investigator(), catalog())
+        .unwrap();
+    let join = |suspect: &str, m: Option<GroupMember>| Edit::SetGroupMember {
+        group_id: "g1".into(),
+        suspect_id: suspect.into(),
+        member: m,
+    };
+    doc.apply(
+        join("s3", Some(member(GroupRole::Member, Some("s2")))),
+        &investigator(),
+        catalog(),
+    )
+    .unwrap();
+    doc.apply(
+        join("s3", Some(member(GroupRole::Accomplice, Some("s1")))),
+        &investigator(),
+        catalog(),
+    )
+    .unwrap();
+    let g = &doc.case().unwrap().groups["g1"];
+    assert_eq!(g.members.len(), 3);
+    assert_eq!(g.members["s3"], member(GroupRole::Accomplice, Some("s1")));
+
+    let before = doc.case().unwrap();
+    let refused = [
+        (
+            "a victim is no member",
+            join("v1", Some(member(GroupRole::Member, None))),
+            investigator(),
+        ),
+        (
+            "a superior outside the group",
+            join("s3", Some(member(GroupRole::Member, Some("s9")))),
+            investigator(),
+        ),
+        (
+            "the leader leaves while members answer to them",
+            join("s1", None),
+            investigator(),
+        ),
+        ("no such member", join("s9", None), investigator()),
+        (
+            "a prosecutor does not keep the group",
+            join("s3", None),
+            author(Role::Prosecutor, "pro-1"),
+        ),
+    ];
+    for (why, edit, by) in refused {
+        assert!(doc.apply(edit, &by, catalog()).is_err(), "{why}");
+        assert_eq!(doc.case().unwrap(), before, "{why}");
+    }
+    doc.apply(join("s3", None), &investigator(), catalog())
+        .unwrap();
+    assert_eq!(doc.case().unwrap().groups["g1"].members.len(), 2);
 }

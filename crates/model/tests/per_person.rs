@@ -533,3 +533,77 @@ fn the_identification_decision_is_needed_with_no_victim_and_asked_once() {
         "both victims' required items"
     );
 }
+
+/// Regression: two devices started the same victim's checklist at once and
+/// each marked one item differently; reading showed one state, the other
+/// was kept in the document but offered nowhere. Now it is a conflict to
+/// decide, and the decision holds on every device.
+#[test]
+fn one_item_marked_differently_in_two_starts_is_a_conflict_to_decide() {
+    let inv = investigator();
+    let mut base = new_case();
+    base.apply(
+        victim_record("v1", TraffickingStatus::PossibleVictimOfTrafficking),
+        &inv,
+        catalog(),
+    )
+    .unwrap();
+    let mut a = base.fork(actor(2));
+    let mut b = base.fork(actor(3));
+    let key = key_for(IA, "v1");
+    start(&mut a, IA, "v1").unwrap();
+    start(&mut b, IA, "v1").unwrap();
+    a.apply(tick(&key, "presume-child"), &inv, catalog())
+        .unwrap();
+    let other = author(Role::Investigator, "inv-2");
+    b.apply(
+        not_applicable(&key, "presume-child", Some("passport seen, 34")),
+        &other,
+        catalog(),
+    )
+    .unwrap();
+    // The same state on both sides is no conflict.
+    a.apply(tick(&key, "medical-needs"), &inv, catalog())
+        .unwrap();
+    b.apply(tick(&key, "medical-needs"), &inv, catalog())
+        .unwrap();
+
+    let [mut ab, mut ba] = merged_both_ways(&a, &b);
+    let path: DocPath = format!("checklists/{key}/items/presume-child")
+        .parse()
+        .unwrap();
+    for merged in [&ab, &ba] {
+        let conflicts = merged.conflicts();
+        let listed: Vec<&Conflict> = conflicts
+            .iter()
+            .filter(|c| c.path.to_string().starts_with(&format!("checklists/{key}")))
+            .collect();
+        assert_eq!(listed.len(), 1, "{conflicts:?}");
+        assert_eq!(listed[0].path, path);
+        assert_eq!(listed[0].values.len(), 2);
+    }
+    let shown = ab.case().unwrap().checklists[&key].items["presume-child"].status;
+    let hidden = ab
+        .conflicts()
+        .into_iter()
+        .find(|c| c.path == path)
+        .unwrap()
+        .values
+        .into_iter()
+        .find(|v| !v.current)
+        .unwrap()
+        .id;
+    ab.resolve(&path, &hidden, &inv).unwrap();
+    let decided = ab.case().unwrap().checklists[&key].items["presume-child"].status;
+    assert_ne!(
+        decided, shown,
+        "the state that was hidden is now the item's"
+    );
+    assert!(ab.conflicts().is_empty(), "{:?}", ab.conflicts());
+    ba.merge(&mut ab.clone()).unwrap();
+    assert_eq!(
+        ba.case().unwrap().checklists[&key].items["presume-child"].status,
+        decided
+    );
+    assert!(ba.conflicts().is_empty());
+}

@@ -18,6 +18,8 @@ workspace_commands! {
     fn set_field(case_id: CaseId, path: String, value: String) -> () => |ws| ws.set_field(&case_id, &path, &value);
     fn set_text(case_id: CaseId, path: String, text: String) -> () => |ws| ws.set_text(&case_id, &path, &text);
     fn set_list(case_id: CaseId, path: String, values: Vec<String>) -> () => |ws| ws.set_list(&case_id, &path, values);
+    /// An edit dialog's changed fields of one record, as one change.
+    fn set_fields(case_id: CaseId, fields: Vec<FieldEdit>) -> () => |ws| ws.set_fields(&case_id, fields);
     /// A record's changes; identity values only with `reveal` (audited).
     fn record_history(case_id: CaseId, record: String, reveal: bool) -> Vec<HistoryEntry> => |ws| ws.record_history(&case_id, &record, reveal);
     fn set_stage(case_id: CaseId, stage: Stage, open: bool) -> () => |ws| ws.set_stage_open(&case_id, stage, open);
@@ -52,6 +54,8 @@ workspace_commands! {
     /// (The window reads it as `RevealedValue`; it is JSON only here.)
     fn reveal_identifier(case_id: CaseId, identifier_id: RecordId) -> serde_json::Value => |ws| ws.reveal_identifier(&case_id, &identifier_id).map(RevealedValue::into_json);
     fn add_group(case_id: CaseId, group: GroupInput) -> RecordId => |ws| ws.add_group(&case_id, group);
+    fn set_group_member(case_id: CaseId, group_id: RecordId, member: GroupMemberInput) -> () => |ws| ws.set_group_member(&case_id, &group_id, member);
+    fn remove_group_member(case_id: CaseId, group_id: RecordId, person_id: RecordId) -> () => |ws| ws.remove_group_member(&case_id, &group_id, &person_id);
     /// A prosecutor's comment, request or stage sign-off.
     fn add_review(case_id: CaseId, kind: ReviewKind, stage: Option<Stage>, text: String) -> String => |ws| ws.add_review(&case_id, kind, stage, &text);
     /// Withdraws one of the caller's own sign-offs, with the reason.

@@ -5,6 +5,7 @@ import { invoke, Channel } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type { ErrorDto } from '$lib/bindings/ErrorDto';
 import type { HistoryEntry } from '$lib/bindings/HistoryEntry';
+import type { FieldEdit } from '$lib/bindings/FieldEdit';
 import type { ErrorCode } from '$lib/bindings/ErrorCode';
 import type { StatusDto } from '$lib/bindings/StatusDto';
 import type { StrengthDto } from '$lib/bindings/StrengthDto';
@@ -33,6 +34,7 @@ import type { CaseLinkInput } from '$lib/bindings/CaseLinkInput';
 import type { InternationalRequestInput } from '$lib/bindings/InternationalRequestInput';
 import type { IdentifierInput } from '$lib/bindings/IdentifierInput';
 import type { GroupInput } from '$lib/bindings/GroupInput';
+import type { GroupMemberInput } from '$lib/bindings/GroupMemberInput';
 import type { RevealedValue } from '$lib/bindings/RevealedValue';
 import type { ProceduralDecisionInput } from '$lib/bindings/ProceduralDecisionInput';
 import type { MeasureInput } from '$lib/bindings/MeasureInput';
@@ -175,6 +177,9 @@ export const setText = (case_id: string, path: string, text: string) =>
   call<null>('set_text', { case_id, path, text });
 export const setList = (case_id: string, path: string, values: string[]) =>
   call<null>('set_list', { case_id, path, values });
+/** An edit dialog's changed fields of one record, saved as one change:
+ *  checked together, written together or not at all. */
+export const setFields = (case_id: string, fields: FieldEdit[]) => call<null>('set_fields', { case_id, fields });
 /** A record's changes (`victims/<id>`, `tasks/<id>`, …); identity values
  *  only with `reveal`, which the core records in the audit log. */
 export const recordHistory = (case_id: string, record: string, reveal: boolean) =>
@@ -244,6 +249,10 @@ export const addIdentifier = (case_id: string, identifier: IdentifierInput) =>
 export const revealIdentifier = (case_id: string, identifier_id: string) =>
   call<RevealedValue>('reveal_identifier', { case_id, identifier_id });
 export const addGroup = (case_id: string, group: GroupInput) => call<string>('add_group', { case_id, group });
+export const setGroupMember = (case_id: string, group_id: string, member: GroupMemberInput) =>
+  call<null>('set_group_member', { case_id, group_id, member });
+export const removeGroupMember = (case_id: string, group_id: string, person_id: string) =>
+  call<null>('remove_group_member', { case_id, group_id, person_id });
 // The court phase (crates/core/src/court.rs).
 /** The case's number in the national register (e.g. ERDR); '' clears it. */
 export const setRegistryNumber = (case_id: string, number: string) => call<null>('set_registry_number', { case_id, number });

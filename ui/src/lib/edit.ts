@@ -1,8 +1,10 @@
 // Correcting a record after it was added: a field of the record, what it
 // holds now and how it is typed, and which commands save the fields that
 // were changed. The core checks each value against the case's schema and
-// the caller's role; these descriptors only shape the form.
+// the caller's role, and the record as the changes leave it; these
+// descriptors only shape the form.
 import * as api from '$lib/api';
+import type { FieldEdit } from '$lib/bindings/FieldEdit';
 
 /** How a field is typed in the edit form. `number`: a whole number;
  *  `choices`: a list of vocabulary values, ticked from `options`; `words`:
@@ -55,11 +57,20 @@ export function sentValue(f: EditField, value: string): string {
   return (f.kind === 'text' || f.kind === 'longtext' || f.kind === 'number') && !f.collaborative ? value.trim() : value;
 }
 
-/** Saves one field of the record at `base` (e.g. `tasks/<id>`). */
-export function saveField(caseId: string, base: string, f: EditField, value: string): Promise<null> {
+/** One field of the record at `base` (e.g. `tasks/<id>`) as it is saved. */
+export function fieldEdit(base: string, f: EditField, value: string): FieldEdit {
   const path = `${base}/${f.field}`;
-  if (isList(f)) return api.setList(caseId, path, listValues(value));
-  return f.collaborative ? api.setText(caseId, path, value) : api.setField(caseId, path, value);
+  if (isList(f)) return { kind: 'list', path, values: listValues(value) };
+  return f.collaborative ? { kind: 'text', path, text: value } : { kind: 'value', path, value };
+}
+
+/** Saves the changed fields of the record at `base` as one change: the
+ *  core checks the record as they all leave it, and writes all or none. */
+export function saveFields(caseId: string, base: string, changed: ReadonlyArray<{ field: EditField; value: string }>): Promise<null> {
+  return api.setFields(
+    caseId,
+    changed.map((c) => fieldEdit(base, c.field, c.value)),
+  );
 }
 
 /** A select's options from vocabulary ids and their texts. */

@@ -43,8 +43,16 @@ describe('editing a person', () => {
 
     await waitFor(() => expect(screen.queryByTestId('edit-record-dialog')).not.toBeInTheDocument());
     expect(edits(backend.calls)).toEqual([
-      ['set_field', { case_id: 'c1', path: 'victims/p1/identity/full_name', value: 'Rustam Aliyev' }],
-      ['set_list', { case_id: 'c1', path: 'victims/p1/exploitation', values: ['sexual_exploitation'] }],
+      [
+        'set_fields',
+        {
+          case_id: 'c1',
+          fields: [
+            { kind: 'value', path: 'victims/p1/identity/full_name', value: 'Rustam Aliyev' },
+            { kind: 'list', path: 'victims/p1/exploitation', values: ['sexual_exploitation'] },
+          ],
+        },
+      ],
     ]);
     expect(backend.commands()).not.toContain('reveal_person');
     expect(reload).toHaveBeenCalled();
@@ -71,7 +79,7 @@ describe('editing a person', () => {
     await user.type(within(dialog).getByTestId('edit-record-identity-full_name'), REAL_NAME);
     await user.click(within(dialog).getByTestId('edit-record-save'));
     await waitFor(() => expect(screen.queryByTestId('edit-record-dialog')).not.toBeInTheDocument());
-    expect(edits(backend.calls)).toEqual([['set_field', { case_id: 'c1', path: 'victims/p1/identity/address', value: '' }]]);
+    expect(edits(backend.calls)).toEqual([['set_fields', { case_id: 'c1', fields: [{ kind: 'value', path: 'victims/p1/identity/address', value: '' }] }]]);
   }, SLOW_MS);
 
   it('offers each kind of person its own fields, and editing only to those who may', async () => {

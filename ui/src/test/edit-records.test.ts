@@ -1,7 +1,7 @@
 // Correcting a record after it was added: the edit form opens with what the
 // record holds, sends only the fields changed (each to its path in the
-// case), shows a refusal by its code, and is offered only to roles that
-// may change the record.
+// case) in one `set_fields`, shows a refusal by its code, and is offered
+// only to roles that may change the record.
 import { describe, it, expect, vi } from 'vitest';
 import { screen, waitFor, within } from '@testing-library/svelte';
 import type { Component } from 'svelte';
@@ -24,8 +24,13 @@ const c = caseDto({
   interviews: [interview()],
 });
 
-const setCalls = (calls: Array<[string, Record<string, unknown>]>) =>
-  calls.filter(([cmd]) => cmd === 'set_field' || cmd === 'set_text').map(([cmd, args]) => [cmd, args]);
+type Field = { kind: string; path: string; value?: string; text?: string; values?: string[] };
+/** The fields each save sent, one array per `set_fields`. */
+const saves = (calls: Array<[string, Record<string, unknown>]>) =>
+  calls.filter(([cmd]) => cmd === 'set_fields').map(([, args]) => {
+    expect(args.case_id).toBe('c1');
+    return args.fields as Field[];
+  });
 
 describe('editing a record', () => {
   it('opens a task prefilled and saves only the fields changed, then reloads', async () => {
@@ -50,9 +55,11 @@ describe('editing a record', () => {
     await user.click(within(dialog).getByTestId('edit-record-save'));
 
     await waitFor(() => expect(screen.queryByTestId('edit-record-dialog')).not.toBeInTheDocument());
-    expect(setCalls(backend.calls)).toEqual([
-      ['set_field', { case_id: 'c1', path: 'tasks/t1/title', value: 'Request bank records from Halyk' }],
-      ['set_field', { case_id: 'c1', path: 'tasks/t1/due', value: '2026-02-15' }],
+    expect(saves(backend.calls)).toEqual([
+      [
+        { kind: 'value', path: 'tasks/t1/title', value: 'Request bank records from Halyk' },
+        { kind: 'value', path: 'tasks/t1/due', value: '2026-02-15' },
+      ],
     ]);
     expect(reload).toHaveBeenCalled();
   });
@@ -72,9 +79,11 @@ describe('editing a record', () => {
     await user.click(within(dialog).getByTestId('edit-record-save'));
 
     await waitFor(() => expect(screen.queryByTestId('edit-record-dialog')).not.toBeInTheDocument());
-    expect(setCalls(backend.calls)).toEqual([
-      ['set_field', { case_id: 'c1', path: 'referrals/rf1/date', value: '' }],
-      ['set_field', { case_id: 'c1', path: 'referrals/rf1/outcome', value: 'Placed' }],
+    expect(saves(backend.calls)).toEqual([
+      [
+        { kind: 'value', path: 'referrals/rf1/date', value: '' },
+        { kind: 'value', path: 'referrals/rf1/outcome', value: 'Placed' },
+      ],
     ]);
   });
 
@@ -90,9 +99,11 @@ describe('editing a record', () => {
     await user.click(within(dialog).getByTestId('edit-record-save'));
 
     await waitFor(() => expect(screen.queryByTestId('edit-record-dialog')).not.toBeInTheDocument());
-    expect(setCalls(backend.calls)).toEqual([
-      ['set_field', { case_id: 'c1', path: 'interviews/iv1/consent_given', value: 'true' }],
-      ['set_text', { case_id: 'c1', path: 'interviews/iv1/plan', text: 'Welfare check first. Breaks every hour.' }],
+    expect(saves(backend.calls)).toEqual([
+      [
+        { kind: 'value', path: 'interviews/iv1/consent_given', value: 'true' },
+        { kind: 'text', path: 'interviews/iv1/plan', text: 'Welfare check first. Breaks every hour.' },
+      ],
     ]);
   });
 
@@ -113,18 +124,15 @@ describe('editing a record', () => {
     await second.user.click(screen.getByTestId('edit-record-save'));
     await waitFor(() => expect(screen.queryByTestId('edit-record-dialog')).not.toBeInTheDocument());
 
-    expect(setCalls(backend.calls)).toEqual([
-      ['set_field', { case_id: 'c1', path: 'risks/rk1/severity', value: '5' }],
-      ['set_field', { case_id: 'c1', path: 'evidence/e1/kind', value: 'computer' }],
-    ]);
+    expect(saves(backend.calls)).toEqual([[{ kind: 'value', path: 'risks/rk1/severity', value: '5' }], [{ kind: 'value', path: 'evidence/e1/kind', value: 'computer' }]]);
   });
 
-  it('shows a refusal by its code in the reader’s language and stays open; a field saved before it is not sent again', async () => {
+  it('shows a refusal by its code in the reader’s language and stays open; saved again, it sends the same fields', async () => {
     asRole('investigator', 'ru');
-    let place = 0;
+    let tries = 0;
     const backend = mockBackend({
-      set_field: (args) => {
-        if (args.path === 'timeline/tl1/place' && place++ === 0) refuse('policy.denied')(args);
+      set_fields: (args) => {
+        if (tries++ === 0) refuse('policy.denied')(args);
         return null;
       },
     });
@@ -143,10 +151,10 @@ describe('editing a record', () => {
 
     await user.click(within(dialog).getByTestId('edit-record-save'));
     await waitFor(() => expect(screen.queryByTestId('edit-record-dialog')).not.toBeInTheDocument());
-    expect(setCalls(backend.calls).map(([, a]) => (a as { path: string }).path)).toEqual([
-      'timeline/tl1/kind',
-      'timeline/tl1/place',
-      'timeline/tl1/place',
+    // Refused as a whole, nothing was written: both fields are sent again.
+    expect(saves(backend.calls).map((fields) => fields.map((f) => f.path))).toEqual([
+      ['timeline/tl1/kind', 'timeline/tl1/place'],
+      ['timeline/tl1/kind', 'timeline/tl1/place'],
     ]);
     expect(reload).toHaveBeenCalledTimes(2);
   });

@@ -51,8 +51,8 @@ type Form = {
   props: Record<string, any>;
   /** The command the form calls when saved. */
   command: string;
-  /** The form sends one command per field changed (an edit form): every
-   *  call of `set_field`, `set_text` and `set_list` is recorded, in order. */
+  /** An edit form: it sends the fields changed in one `set_fields`;
+   *  every call of it is recorded, in order. */
   edit?: true;
   /** Clicked before the form shows (an Add button). */
   opener?: string;
@@ -120,6 +120,7 @@ const FORMS: Form[] = [
   { name: 'add_event', role: 'investigator', component: TimelineTab, props: { c, reload }, command: 'add_event', typed: { 'tl-country': 'KZ', 'tl-lat': '43.238949', 'tl-lon': '76.889709' } },
   { name: 'add_identifier', role: 'investigator', component: NetworkTab, props: { c: withPeople, reload }, command: 'add_identifier', formTestid: 'identifier-form', typed: { 'id-kind': 'phone', 'id-value': '+7 701 123 45 67', 'id-person': 'ps1' } },
   { name: 'add_group', role: 'investigator', component: NetworkTab, props: { c: withPeople, reload }, command: 'add_group', formTestid: 'group-form', typed: { 'gr-countries': 'UZ' } },
+  { name: 'set_group_member', role: 'investigator', component: NetworkTab, props: { c: caseDto({ people: withPeople.people, groups: [group({ members: [] })] }), reload }, command: 'set_group_member', formTestid: 'group-member-form', typed: { 'gm-g1-person': 'ps1', 'gm-g1-role': 'organiser' } },
   { name: 'add_referral', role: 'investigator', component: ReferralsTab, props: { c, reload }, command: 'add_referral' },
   { name: 'add_risk', role: 'investigator', component: RisksTab, props: { c, reload }, command: 'add_risk' },
   { name: 'add_note', role: 'investigator', component: NotesTab, props: { c, reload }, command: 'add_note' },
@@ -138,26 +139,26 @@ const FORMS: Form[] = [
   // The edit forms, on records as the fixtures hold them; every field is
   // changed, to values other than the add forms' above, which made the
   // records the shell's test corrects.
-  { name: 'edit_evidence', role: 'investigator', component: EvidenceCard, props: { caseId: 'c1', ev: evidence, reload }, command: 'set_field', edit: true, opener: 'edit-evidence', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'cash' } },
-  { name: 'edit_task', role: 'investigator', component: TasksTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-task', formTestid: 'edit-record-form', typed: { 'edit-record-stage': 'planning' } },
-  { name: 'edit_event', role: 'investigator', component: TimelineTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-event', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'recruitment', 'edit-record-date': '16.03.2009', 'edit-record-country': 'UZ', 'edit-record-latitude_microdeg': '41.5', 'edit-record-longitude_microdeg': '69.25', 'edit-record-transport': 'rail' } },
-  { name: 'edit_identifier', role: 'investigator', component: NetworkTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-identifier', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'messenger_account', 'edit-record-value': '@kaskelen_jobs' } },
-  { name: 'edit_group', role: 'investigator', component: NetworkTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-group', formTestid: 'edit-record-form', typed: { 'edit-record-countries': 'KG' } },
-  { name: 'edit_referral', role: 'investigator', component: ReferralsTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-referral', formTestid: 'edit-record-form', typed: { 'edit-record-direction': 'incoming', 'edit-record-date': '16.03.2009' } },
-  { name: 'edit_risk', role: 'investigator', component: RisksTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-risk', formTestid: 'edit-record-form', typed: { 'edit-record-subject': 'family', 'edit-record-severity': '4', 'edit-record-likelihood': '1', 'edit-record-review_on': '16.03.2009' } },
-  { name: 'edit_interview', role: 'investigator', component: InterviewsTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-interview', formTestid: 'edit-record-form', typed: { 'edit-record-planned_for': '16.03.2009' } },
+  { name: 'edit_evidence', role: 'investigator', component: EvidenceCard, props: { caseId: 'c1', ev: evidence, reload }, command: 'set_fields', edit: true, opener: 'edit-evidence', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'cash' } },
+  { name: 'edit_task', role: 'investigator', component: TasksTab, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-task', formTestid: 'edit-record-form', typed: { 'edit-record-stage': 'planning' } },
+  { name: 'edit_event', role: 'investigator', component: TimelineTab, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-event', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'recruitment', 'edit-record-date': '16.03.2009', 'edit-record-country': 'UZ', 'edit-record-latitude_microdeg': '41.5', 'edit-record-longitude_microdeg': '69.25', 'edit-record-transport': 'rail' } },
+  { name: 'edit_identifier', role: 'investigator', component: NetworkTab, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-identifier', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'messenger_account', 'edit-record-value': '@kaskelen_jobs' } },
+  { name: 'edit_group', role: 'investigator', component: NetworkTab, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-group', formTestid: 'edit-record-form', typed: { 'edit-record-countries': 'KG' } },
+  { name: 'edit_referral', role: 'investigator', component: ReferralsTab, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-referral', formTestid: 'edit-record-form', typed: { 'edit-record-direction': 'incoming', 'edit-record-date': '16.03.2009' } },
+  { name: 'edit_risk', role: 'investigator', component: RisksTab, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-risk', formTestid: 'edit-record-form', typed: { 'edit-record-subject': 'family', 'edit-record-severity': '4', 'edit-record-likelihood': '1', 'edit-record-review_on': '16.03.2009' } },
+  { name: 'edit_interview', role: 'investigator', component: InterviewsTab, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-interview', formTestid: 'edit-record-form', typed: { 'edit-record-planned_for': '16.03.2009' } },
   // A person's every field, identity fields typed without revealing them;
   // the shell's test adds each kind of person by the add forms first.
   ...(['victim', 'suspect', 'witness'] as const).map((kind) => ({
     name: `edit_person_${kind}`, role: 'investigator' as const, component: PeopleTab,
     props: { c: caseDto({ people: [person({ id: PERSON_IDS[kind], kind })] }), reload },
-    command: 'set_field', edit: true as const, opener: 'edit-person', formTestid: 'edit-record-form',
+    command: 'set_fields', edit: true as const, opener: 'edit-person', formTestid: 'edit-record-form',
     typed: { 'edit-record-sex': 'masculine', 'edit-record-citizenship': 'KZ', 'edit-record-identity-birth_date': '16.03.2009', 'edit-record-status': 'actual_victim_of_trafficking' },
   })),
-  { name: 'edit_link', role: 'investigator', component: LinkedCases, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-link', formTestid: 'edit-record-form', answers: { list_cases: otherCases } },
-  { name: 'edit_request', role: 'investigator', component: InternationalTab, props: { c: records, reload }, command: 'set_field', edit: true, opener: 'edit-request', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'interpol_notice', 'edit-record-requested_state': 'KZ', 'edit-record-sent_on': '16.03.2009', 'edit-record-deadline': '16.03.2009', 'edit-record-response_on': '16.03.2009' } },
-  { name: 'edit_charge', role: 'investigator', component: ChargesSection, props: { c: courtCase, reload }, command: 'set_field', edit: true, opener: 'edit-charge', formTestid: 'edit-record-form', answers: { articles: offeredArticles }, typed: { 'edit-record-status': 'amended', 'edit-record-brought_on': '16.03.2009' } },
-  { name: 'edit_measure', role: 'investigator', component: MeasuresSection, props: { c: courtCase, reload }, command: 'set_field', edit: true, opener: 'edit-measure', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'bail', 'edit-record-from': '16.03.2009', 'edit-record-until': '16.03.2010', 'edit-record-lifted_on': '17.03.2009' } },
+  { name: 'edit_link', role: 'investigator', component: LinkedCases, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-link', formTestid: 'edit-record-form', answers: { list_cases: otherCases } },
+  { name: 'edit_request', role: 'investigator', component: InternationalTab, props: { c: records, reload }, command: 'set_fields', edit: true, opener: 'edit-request', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'interpol_notice', 'edit-record-requested_state': 'KZ', 'edit-record-sent_on': '16.03.2009', 'edit-record-deadline': '16.03.2009', 'edit-record-response_on': '16.03.2009' } },
+  { name: 'edit_charge', role: 'investigator', component: ChargesSection, props: { c: courtCase, reload }, command: 'set_fields', edit: true, opener: 'edit-charge', formTestid: 'edit-record-form', answers: { articles: offeredArticles }, typed: { 'edit-record-status': 'amended', 'edit-record-brought_on': '16.03.2009' } },
+  { name: 'edit_measure', role: 'investigator', component: MeasuresSection, props: { c: courtCase, reload }, command: 'set_fields', edit: true, opener: 'edit-measure', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'bail', 'edit-record-from': '16.03.2009', 'edit-record-until': '16.03.2010', 'edit-record-lifted_on': '17.03.2009' } },
   { name: 'set_item_not_applicable', role: 'investigator', component: ChecklistItem, props: checklistProps, command: 'set_item', opener: 'item-na' },
   // A transfer from the suspect the add forms made to a company: the
   // recipient typed as a party; the freeze's last choice brings its date.
@@ -188,7 +189,7 @@ describe('every form, filled in completely', () => {
 
     if (f.edit) {
       const calls = await waitFor(() => {
-        const sent = backend.calls.filter(([c]) => c === 'set_field' || c === 'set_text' || c === 'set_list');
+        const sent = backend.calls.filter(([c]) => c === 'set_fields');
         expect(sent.length, 'the edit form sent nothing').toBeGreaterThan(0);
         return sent.map(([command, args]) => ({ command, args }));
       });

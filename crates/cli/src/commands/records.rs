@@ -290,9 +290,30 @@ pub fn identifier(ctx: &Ctx, cmd: IdentifierCmd) -> Result<()> {
 }
 
 pub fn group(ctx: &Ctx, cmd: GroupCmd) -> Result<()> {
-    let GroupCmd::Add { case, group } = cmd;
-    let id = with_ws(ctx, |ws| Ok(ws.add_group(&case, group)?))?;
-    created(ctx, "Group recorded:", "Группа записана:", &id)
+    match cmd {
+        GroupCmd::Add { case, group } => {
+            let id = with_ws(ctx, |ws| Ok(ws.add_group(&case, group)?))?;
+            created(ctx, "Group recorded:", "Группа записана:", &id)
+        }
+        GroupCmd::Member {
+            case,
+            group,
+            member,
+        } => {
+            with_ws(ctx, |ws| Ok(ws.set_group_member(&case, &group, member)?))?;
+            done(ctx, "Group member saved.", "Участник группы сохранён.")
+        }
+        GroupCmd::Leave {
+            case,
+            group,
+            suspect,
+        } => {
+            with_ws(ctx, |ws| {
+                Ok(ws.remove_group_member(&case, &group, &suspect)?)
+            })?;
+            done(ctx, "Taken out of the group.", "Исключён из группы.")
+        }
+    }
 }
 
 pub fn review(ctx: &Ctx, cmd: ReviewCmd) -> Result<()> {

@@ -82,6 +82,12 @@ impl CaseDoc {
             Edit::Set { path, value } => self.set(&path, &value, by),
             Edit::SetText { path, text } => self.set_text(&path, &text, by),
             Edit::SetList { path, values } => self.set_list(&path, &values, by),
+            Edit::SetFields { edits } => self.set_fields(edits, by),
+            Edit::SetGroupMember {
+                group_id,
+                suspect_id,
+                member,
+            } => self.set_group_member(&group_id, &suspect_id, member.as_ref(), by),
             Edit::AppendCustody { evidence_id, entry } => {
                 self.append_custody(evidence_id, entry, by)
             }
@@ -183,6 +189,14 @@ impl CaseDoc {
             self.absent_in(&DocPath::keys([coll]), &id, coll)?
         };
         validate_record(record)?;
+        if let Record::Evidence(e) = record
+            && !e.custody.is_empty()
+        {
+            return Err(ModelError::Invalid {
+                field: "custody".into(),
+                message: "a new evidence item starts with an empty chain; append hand-overs".into(),
+            });
+        }
         if let Record::Review(r) = record {
             super::review::check_review(&self.case()?, r, by.author)?;
         }
@@ -231,7 +245,12 @@ impl CaseDoc {
         self.check_made(&path, by.signer)
     }
 
-    fn set(&mut self, path: &DocPath, value: &Scalar, by: &By<'_>) -> Result<(), ModelError> {
+    pub(super) fn set(
+        &mut self,
+        path: &DocPath,
+        value: &Scalar,
+        by: &By<'_>,
+    ) -> Result<(), ModelError> {
         let (parent, key, kind) = self.scalar_to_set(path, value)?;
         by.allow_in_place(path, kind)?;
         policy::may_write_value(by.author.role, path, value)?;
@@ -303,7 +322,12 @@ impl CaseDoc {
         }
     }
 
-    fn set_text(&mut self, path: &DocPath, text: &str, by: &By<'_>) -> Result<(), ModelError> {
+    pub(super) fn set_text(
+        &mut self,
+        path: &DocPath,
+        text: &str,
+        by: &By<'_>,
+    ) -> Result<(), ModelError> {
         let obj = self.obj_at(path)?;
         if self.doc.object_type(&obj).map_err(am)? != ObjType::Text {
             return Err(ModelError::Invalid {
@@ -678,15 +702,11 @@ impl CaseDoc {
     }
 }
 
-fn validate_record(record: &Record) -> Result<(), ModelError> {
+pub(super) fn validate_record(record: &Record) -> Result<(), ModelError> {
     match record {
         Record::Victim(v) => non_empty("pseudonym", &v.pseudonym),
         Record::Suspect(v) => non_empty("pseudonym", &v.pseudonym),
         Record::Witness(v) => non_empty("pseudonym", &v.pseudonym),
-        Record::Evidence(e) if !e.custody.is_empty() => Err(ModelError::Invalid {
-            field: "custody".into(),
-            message: "a new evidence item starts with an empty chain; append hand-overs".into(),
-        }),
         Record::Evidence(e) => non_empty("label", &e.label),
         Record::Risk(r) if !(1..=5).contains(&r.severity) || !(1..=5).contains(&r.likelihood) => {
             Err(ModelError::Invalid {

@@ -348,3 +348,32 @@ pub fn financial_flow(by: &Author) -> FinancialFlow {
         recorded_by: by.member.clone(),
     }
 }
+
+/// Sets field `path` (`tasks/t1/title`) to `value`.
+pub fn set(path: &str, value: Scalar) -> Edit {
+    Edit::Set {
+        path: path.parse().unwrap(),
+        value,
+    }
+}
+
+/// A new case holding one record of each kind of the court phase
+/// ([`court_records`]), made by an investigator.
+pub fn with_court_records() -> CaseDoc {
+    let mut doc = new_case();
+    for (id, r) in court_records(&investigator()) {
+        doc.apply(insert(id, r), &investigator(), catalog())
+            .unwrap();
+    }
+    doc
+}
+
+/// `a` merged with `b` and `b` merged with `a`, on devices of their own:
+/// both must read the same.
+pub fn merged_both_ways(a: &CaseDoc, b: &CaseDoc) -> [CaseDoc; 2] {
+    let mut ab = a.clone().fork(actor(0xC));
+    ab.merge(&mut b.clone()).unwrap();
+    let mut ba = b.clone().fork(actor(0xD));
+    ba.merge(&mut a.clone()).unwrap();
+    [ab, ba]
+}
