@@ -99,6 +99,8 @@ fn main() {
             "relay_sync_now",
             "pick_file",
             "add_support",
+            "add_financial_flow",
+            "reveal_account",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -130,7 +130,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::relays::relay_remove,
         commands::relays::relay_sync_now,
         commands::files::pick_file,
-        commands::support::add_support
+        commands::support::add_support,
+        commands::finance::add_financial_flow,
+        commands::finance::reveal_account
     ])
 }
 

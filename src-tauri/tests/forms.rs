@@ -215,6 +215,23 @@ fn read_back(
             json!({ "case_id": case, "identifier_id": identifier.1 }),
         ));
     }
+    if p.command() == "add_financial_flow" {
+        shown.push(s.ok(
+            "reveal_account",
+            json!({ "case_id": case, "flow_id": added }),
+        ));
+    }
+    // A financial flow edited: its account number, which no view holds.
+    for flow in edited_records(p, ids)
+        .iter()
+        .filter_map(|r| r.split_once('/'))
+        .filter(|(c, _)| *c == "financial_flows")
+    {
+        shown.push(s.ok(
+            "reveal_account",
+            json!({ "case_id": case, "flow_id": flow.1 }),
+        ));
+    }
     // A person edited: their identity, which no view holds.
     for person in edited_records(p, ids)
         .iter()
@@ -288,7 +305,9 @@ fn check_history(
         }) {
             check_stored(p, args, &revealed);
             let identity = args["path"].as_str().is_some_and(|p| {
-                p.contains("/identity/") || (p.starts_with("identifiers/") && p.ends_with("/value"))
+                p.contains("/identity/")
+                    || (p.starts_with("identifiers/") && p.ends_with("/value"))
+                    || (p.starts_with("financial_flows/") && p.ends_with("/account"))
             });
             if let Some(value) = args["value"].as_str().filter(|v| identity && !v.is_empty()) {
                 assert!(
@@ -376,6 +395,7 @@ const ADDED: &[(&str, &str)] = &[
     ("add_charge", "ch1"),
     ("add_measure", "pm1"),
     ("add_support", "sp1"),
+    ("add_financial_flow", "ff1"),
 ];
 
 /// The people the add forms make, by the id the edit forms' fixtures give

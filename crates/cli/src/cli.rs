@@ -14,6 +14,8 @@ mod court;
 pub use court::CourtCmd;
 mod support;
 pub use support::SupportCmd;
+mod money;
+pub use money::MoneyCmd;
 
 pub const EXIT_HELP: &str = "\
 Exit codes:
@@ -128,6 +130,9 @@ pub enum Command {
     /// A victim's support plan (HTCDS support types), reflection period and return
     #[command(subcommand)]
     Support(SupportCmd),
+    /// The money: accounts, transfers (bank, cash, informal, crypto), assets, freezes and confiscations
+    #[command(subcommand)]
+    Money(MoneyCmd),
     /// Fields edited concurrently on two devices
     Conflicts {
         /// Only this case

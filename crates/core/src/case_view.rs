@@ -17,6 +17,7 @@ use crate::view::*;
 mod case_file;
 mod case_records;
 mod court;
+mod finance;
 mod support;
 
 /// What a case view needs besides the case.
@@ -71,6 +72,7 @@ pub(crate) fn case_view(id: &str, case: &Case, cx: &ViewContext<'_>) -> CaseView
         identifiers: case_records::identifiers(case, cx),
         groups: case_records::groups(case, cx),
         court: court::court(case, cx),
+        finance: finance::finance(case, cx),
         signoffs: stage_signoffs(case, cx.catalog, names, cx.viewer),
         progress_percent: progress.percent(),
         stage_progress: progress.stages.iter().map(stage_progress).collect(),

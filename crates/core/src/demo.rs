@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use caravan_model::{
-    ChargeStatus, EventKind, EvidenceKind, Exploitation, Gender, GroupRole, HearingKind,
-    HearingOutcome, IdentifierKind, ItemStatus, LegalBasis, MeasureKind, PerpetratorRole,
-    ProtectiveMeasure, RequestKind, RequestStatus, Role, Stage, TransportMode,
+    ChargeStatus, EventKind, EvidenceKind, Exploitation, FlowKind, FlowSource, FreezeStatus,
+    Gender, GroupRole, HearingKind, HearingOutcome, IdentifierKind, ItemStatus, LegalBasis,
+    MeasureKind, PerpetratorRole, ProtectiveMeasure, RequestKind, RequestStatus, Role, Stage,
+    TransportMode,
 };
 use caravan_vault::Passphrase;
 
@@ -355,16 +356,36 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
             name: "Jizzakh–Almaty recruiters".into(),
             description: Some("Recruits in Jizzakh, moves workers to Almaty sites".into()),
             members: vec![GroupMemberInput {
-                person_id: recruiter,
+                person_id: recruiter.clone(),
                 role: GroupRole::Organiser,
                 superior: None,
             }],
             countries: vec!["UZ".into(), "KZ".into()],
         },
     )?;
+    ina.add_financial_flow(
+        &case,
+        FinancialFlowInput {
+            kind: FlowKind::Transfer,
+            from_person_id: None,
+            from_party: Some("Almaty site office".into()),
+            to_person_id: Some(recruiter),
+            to_party: None,
+            institution: Some("Kaspi Bank".into()),
+            account: Some("KZ86 125K ZT50 0410 0100".into()),
+            amount: Some(450_000),
+            currency: Some("KZT".into()),
+            date: "2026-09-30".parse().ok(),
+            source: FlowSource::BankRecords,
+            freeze: FreezeStatus::Frozen,
+            freeze_ordered_on: "2026-10-05".parse().ok(),
+            evidence: Vec::new(),
+            note: Some("V-1's wages for September, paid to the recruiter".into()),
+        },
+    )?;
     desk.say(
         "Aibek",
-        "records V-1's border crossing with its coordinates, the recruiter (S-1), his masked WhatsApp number and his group",
+        "records V-1's border crossing with its coordinates, the recruiter (S-1), his masked WhatsApp number, his group and the frozen transfer of V-1's wages to him",
     )?;
 
     let mut phones = Vec::new();

@@ -49,7 +49,7 @@ pub(crate) fn by_schema(path: &DocPath, value: &str) -> Option<Result<Scalar>> {
     use caravan_model::schema::Expect;
     match caravan_model::schema::case().rule(path)?.expect {
         Expect::Vocab(v) => doc_name_of(&v, value).map(|name| Ok(Scalar::Str(name.to_string()))),
-        Expect::Uint => Some(
+        Expect::Uint | Expect::Positive => Some(
             value
                 .parse::<u64>()
                 .map(Scalar::Uint)
@@ -146,6 +146,9 @@ macro_rules! every_vocabulary {
             SupportStatus,
             ResidenceDecision,
             ReintegrationStatus,
+            FlowKind,
+            FlowSource,
+            FreezeStatus,
         )
     };
 }

@@ -656,3 +656,5 @@ pub use case_records::*;
 pub use court::*;
 mod support;
 pub use support::*;
+mod finance;
+pub use finance::*;

@@ -24,6 +24,7 @@ pub mod demo;
 pub mod error;
 pub mod exchange;
 mod field_text;
+mod finance;
 pub mod history;
 pub mod ids;
 mod index;
@@ -55,6 +56,7 @@ pub use error::{Coded, CoreError, ErrorKind, Result, all_codes};
 pub use exchange::{Progress, Step};
 pub use history::{FieldChange, FieldValue, HistoryEntry};
 pub use ids::{CaseId, MemberId, RecordId};
+pub use inputs::FinancialFlowInput;
 pub use inputs::SupportServiceInput;
 pub use inputs::{
     CaseFilter, CaseLinkInput, ChargeInput, CompensationInput, CustodyInput, EventInput,

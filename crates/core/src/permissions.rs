@@ -60,6 +60,8 @@ pub struct Permissions {
     pub court_record: bool,
     /// A victim's support plan, reflection period and return.
     pub support: bool,
+    /// The financial investigation: accounts, transfers, assets, freezes.
+    pub finance: bool,
 }
 
 fn case(role: Role, path: &str, kind: WriteKind) -> bool {
@@ -89,6 +91,7 @@ impl Permissions {
             charge: case(role, "charges/c", Create),
             court_record: case(role, "hearings/h", Create),
             support: case(role, "support/s", Create),
+            finance: case(role, "financial_flows/f", Create),
         }
     }
 }

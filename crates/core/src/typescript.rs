@@ -56,6 +56,7 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         HearingInput,
         VerdictInput,
         CompensationInput,
+        FinancialFlowInput,
         ConflictView,
         crate::history::HistoryEntry,
         Progress,

@@ -607,6 +607,9 @@ pub struct CaseView {
     pub groups: Vec<GroupView>,
     /// The prosecution and court phase.
     pub court: CourtView,
+    /// Accounts, transfers and assets, account numbers masked, with
+    /// their totals per currency.
+    pub finance: FinanceView,
     /// Each stage's sign-offs (withdrawn ones too), in stage order.
     pub signoffs: Vec<StageSignOffs>,
     /// Share of the case's required checklist items resolved, 0–100.
@@ -631,3 +634,5 @@ pub use case_records::*;
 pub use court::*;
 mod support;
 pub use support::*;
+mod finance;
+pub use finance::*;

@@ -10,6 +10,7 @@ mod custody;
 mod dashboard;
 mod doc_ids;
 mod errors;
+mod finance;
 mod fixtures;
 mod history;
 mod htcds_lists;

@@ -114,6 +114,7 @@ impl CaseDoc {
             verdicts: Default::default(),
             compensation: Default::default(),
             support: Default::default(),
+            financial_flows: Default::default(),
         };
         let mut me = CaseDoc {
             doc: AutoCommit::new().with_actor(actor),

@@ -134,6 +134,7 @@ pub static CASE_ATTRIBUTION: &[Attributed] = &[
     attributed("verdicts/*", RECORDED, "a verdict"),
     attributed("compensation/*", RECORDED, "a compensation claim"),
     attributed("support/*", RECORDED, "a support service"),
+    attributed("financial_flows/*", RECORDED, "a financial flow"),
 ];
 
 /// The attribution fields of the team document. Its times are shown, not

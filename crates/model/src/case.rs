@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile, Text};
 
 mod court;
+mod finance;
 mod support;
 
 pub use crate::case_file::{Group, GroupMember, Identifier};
@@ -20,6 +21,7 @@ use crate::vocab::*;
 pub use court::{
     Charge, Compensation, Hearing, Indictment, PreventiveMeasure, ProceduralDecision, Verdict,
 };
+pub use finance::FinancialFlow;
 pub use support::SupportService;
 
 /// Document schema version written into every case document.
@@ -85,6 +87,10 @@ pub struct Case {
     /// A later collection.
     #[autosurgeon(missing = "BTreeMap::new")]
     pub support: BTreeMap<String, SupportService>,
+    /// Accounts, transfers and assets, with freezes and confiscations (see
+    /// `crate::finance`). A later collection.
+    #[autosurgeon(missing = "BTreeMap::new")]
+    pub financial_flows: BTreeMap<String, FinancialFlow>,
 }
 
 #[derive(Debug, Clone, PartialEq, Hydrate)]
@@ -682,4 +688,5 @@ pub const SENSITIVE_PATHS: &[&str] = &[
     "suspects/*/identity/**",
     "witnesses/*/identity/**",
     "identifiers/*/value",
+    "financial_flows/*/account",
 ];

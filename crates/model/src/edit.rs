@@ -54,6 +54,7 @@ pub enum Record {
     Verdict(Verdict),
     Compensation(Compensation),
     Support(SupportService),
+    FinancialFlow(FinancialFlow),
 }
 
 impl Record {
@@ -84,6 +85,7 @@ impl Record {
             Record::Verdict(_) => "verdicts",
             Record::Compensation(_) => "compensation",
             Record::Support(_) => "support",
+            Record::FinancialFlow(_) => "financial_flows",
         }
     }
 }
@@ -123,6 +125,7 @@ impl Record {
             "verdicts" => Record::Verdict(get(&case.verdicts, id)?),
             "compensation" => Record::Compensation(get(&case.compensation, id)?),
             "support" => Record::Support(get(&case.support, id)?),
+            "financial_flows" => Record::FinancialFlow(get(&case.financial_flows, id)?),
             _ => return None,
         })
     }
@@ -245,6 +248,7 @@ pub(crate) fn edit_summary(edit: &Edit) -> &'static str {
             "verdicts" => "add verdict",
             "compensation" => "add compensation",
             "support" => "add support service",
+            "financial_flows" => "add financial flow",
             _ => "add approval",
         },
         Edit::Set { .. } => "edit field",

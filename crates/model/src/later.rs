@@ -41,6 +41,7 @@ pub const LATER_COLLECTIONS: &[&str] = &[
     "verdicts",
     "compensation",
     "support",
+    "financial_flows",
 ];
 
 /// Whether `key` is the root key of a later collection.
@@ -135,5 +136,6 @@ pub(crate) fn add_concurrent(doc: &AutoCommit, case: &mut Case) -> Result<(), Hy
     extend(doc, "verdicts", &mut case.verdicts)?;
     extend(doc, "compensation", &mut case.compensation)?;
     extend(doc, "support", &mut case.support)?;
+    extend(doc, "financial_flows", &mut case.financial_flows)?;
     Ok(())
 }

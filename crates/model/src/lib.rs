@@ -20,6 +20,7 @@ pub mod date;
 pub mod doc;
 pub mod edit;
 pub mod error;
+pub mod finance;
 pub mod international;
 pub mod later;
 pub mod later_lists;
@@ -38,6 +39,7 @@ mod validate;
 pub mod vocab;
 
 pub use apply::NewCase;
+pub use case::FinancialFlow;
 pub use case::SupportService;
 pub use case::{
     Approval, Assignment, CASE_SCHEMA, Case, CaseHeader, CaseLink, Charge, ChecklistInstance,
@@ -65,6 +67,7 @@ pub use vocab::{
     RequestKind, RequestStatus, ReviewKind, RiskSubject, Role, Stage, StageStatus, StatusDecidedBy,
     TraffickingStatus, VerdictOutcome,
 };
+pub use vocab::{FlowKind, FlowSource, FreezeStatus};
 pub use vocab::{
     ForcedLabourIndustry, OrganisationType, ReferralReason, ReferralStatus,
     RelationshipToTrafficker, SexualExploitationType, WebsiteOrApp,

@@ -174,6 +174,7 @@ const CASE_SECTIONS: &[&[Rule]] = &[
         later_collection!("verdicts", COURT),
         later_collection!("compensation", COURT),
         later_collection!("support", INV_SUP),
+        later_collection!("financial_flows", INV_SUP),
         rule("*", &[], "a case's parts are laid out by its first change, and by no later one"),
         rule("evidence/*/custody/**", &[(INV, &[C])], "the chain of custody is append-only"),
         rule("checklists/*/version", &[(INV, &[U]), (OPENERS, &[C])], "investigators adopt newer template versions"),
@@ -216,6 +217,7 @@ const CASE_SECTIONS: &[&[Rule]] = &[
     &shared_record!("verdicts", COURT, "investigators, supervisors and prosecutors keep the court record"),
     &shared_record!("compensation", COURT, "investigators, supervisors and prosecutors keep the court record"),
     &shared_record!("support", INV_SUP, "investigators and supervisors keep the victim's support plan"),
+    &shared_record!("financial_flows", INV_SUP, "the investigation traces the money"),
 ];
 
 /// The case-document policy table, in the order rules are tried.

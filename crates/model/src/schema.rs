@@ -118,6 +118,8 @@ pub enum Expect {
     Bool,
     /// A vocabulary value, by its document name.
     Vocab(Vocabulary),
+    /// An unsigned integer (`u64`) above zero: an amount of money.
+    Positive,
 }
 
 /// The form of the keys of a map of entries.
@@ -232,6 +234,7 @@ impl Expect {
             Expect::Uint => "an unsigned integer".into(),
             Expect::Bool => "a boolean".into(),
             Expect::Vocab(v) => format!("one of {}", v.doc_names.join(", ")),
+            Expect::Positive => "an unsigned integer above zero".into(),
         }
     }
 

@@ -846,6 +846,45 @@ vocabulary! {
 
 mod support;
 pub use support::{ReintegrationStatus, ResidenceDecision, SupportStatus, SupportType};
+vocabulary! {
+    /// What a financial flow is: an account or an asset someone holds, or
+    /// money moved from one party to another.
+    FlowKind {
+        Account => "account",
+        Transfer => "transfer",
+        CashPayment => "cash_payment",
+        /// Hawala and other value transfer outside the banks.
+        InformalTransfer => "informal_transfer",
+        CryptoTransfer => "crypto_transfer",
+        /// Property, vehicles, cash found, valuables.
+        Asset => "asset",
+    }
+}
+
+vocabulary! {
+    /// Where a financial flow was learnt.
+    FlowSource {
+        /// A report or an answer to a request of the financial
+        /// intelligence unit.
+        FiuReport => "fiu_report",
+        BankRecords => "bank_records",
+        SeizedDevice => "seized_device",
+        Witness => "witness",
+        Other => "other",
+    }
+}
+
+vocabulary! {
+    /// Whether an order holds the money or asset of a flow.
+    FreezeStatus {
+        NotFrozen => "not_frozen",
+        FreezeRequested => "freeze_requested",
+        Frozen => "frozen",
+        Seized => "seized",
+        Confiscated => "confiscated",
+        Released => "released",
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -1024,6 +1063,7 @@ mod tests {
             ReferralReason,
             ReferralStatus
         );
+        same!(FlowKind, FlowSource, FreezeStatus);
     }
 
     #[test]

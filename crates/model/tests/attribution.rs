@@ -262,7 +262,11 @@ fn seeded() -> CaseDoc {
     ];
     let court = court_records(&inv)
         .into_iter()
-        .map(|(id, record)| (insert(id, record), inv.clone()));
+        .map(|(id, record)| (insert(id, record), inv.clone()))
+        .chain([(
+            insert("ff1", Record::FinancialFlow(financial_flow(&inv))),
+            inv.clone(),
+        )]);
     for (edit, who) in steps.into_iter().chain(court) {
         let what = format!("{edit:?}");
         doc.apply(edit, &who, catalog())
@@ -304,6 +308,7 @@ const MADE: &[(&str, &str)] = &[
     ("verdicts/vd1", "inv-1"),
     ("compensation/co1", "inv-1"),
     ("support/sp1", "inv-1"),
+    ("financial_flows/ff1", "inv-1"),
 ];
 
 fn path(p: &str) -> DocPath {

@@ -6,6 +6,7 @@ mod common;
 mod corrections;
 mod court;
 mod edits;
+mod finance;
 mod htcds;
 mod international;
 mod later;

@@ -595,6 +595,27 @@ fn sample_case() -> Case {
             recorded_at: at,
             recorded_by: "inv-1".into(),
         }),
+        financial_flows: one_each(FlowKind::ALL, "ff", |i, kind| FinancialFlow {
+            kind: *kind,
+            // Every field set, so that every path holds a value; an honest
+            // device names a side once (see the model's finance tests).
+            from_person_id: Some("s0".into()),
+            from_party: Some("Almaty Build LLP".into()),
+            to_person_id: Some("v0".into()),
+            to_party: Some(format!("{kind} recipient")),
+            institution: Some("Kaspi Bank".into()),
+            account: Some(format!("KZ86125KZT500410010{i}")),
+            amount: Some(450_000),
+            currency: Some("KZT".into()),
+            date: Some(date("2026-02-10")),
+            source: FlowSource::ALL[i % FlowSource::ALL.len()],
+            freeze: FreezeStatus::ALL[i % FreezeStatus::ALL.len()],
+            freeze_ordered_on: Some(date("2026-03-05")),
+            evidence: vec!["e0".into()],
+            note: Some("wages of V-1".into()),
+            recorded_at: at,
+            recorded_by: "inv-1".into(),
+        }),
     }
 }
 

@@ -28,6 +28,7 @@ import type { MemberView } from '$lib/bindings/MemberView';
 import type { DeviceView } from '$lib/bindings/DeviceView';
 import type { TeamView } from '$lib/bindings/TeamView';
 import type { Role } from '$lib/bindings/Role';
+import type { FinancialFlowView } from '$lib/bindings/FinancialFlowView';
 import { PERMISSIONS_BY_ROLE } from '$lib/bindings/permissionsByRole';
 import { NONE } from '$lib/perms';
 import { STAGES } from '$lib/vocab';
@@ -237,6 +238,7 @@ export function caseDto(over: Partial<CaseView> = {}): CaseView {
     identifiers: [],
     groups: [],
     court: court(),
+    finance: { flows: [], totals: [] },
     // Intake is open (a new case's), the other stages not started.
     signoffs: STAGES.map((stage) => ({ stage, blocked: stage === 'intake' ? null : 'not_started', signoffs: [] })),
     progress_percent: 10,
@@ -318,5 +320,14 @@ export function supportService(over: Partial<SupportServiceView> = {}): SupportS
   return {
     id: 'sp1', victim_id: 'p1', kind: 'health', provider: 'City hospital No. 4', referral_id: null, status: 'in_progress',
     started_on: '2026-11-03', ended_on: null, note: null, recorded_by: { id: 'm-me', name: 'Aigerim' }, ...over,
+  };
+}
+
+/** A transfer from the suspect to a company, frozen, its account masked. */
+export function financialFlow(over: Partial<FinancialFlowView> = {}): FinancialFlowView {
+  return {
+    id: 'ff1', kind: 'transfer', from: { person_id: 'ps1', label: 'S-1' }, to: { person_id: null, label: 'Almaty Build LLP' }, institution: 'Kaspi Bank',
+    has_account: true, amount: 450000, currency: 'KZT', date: '2026-09-30', source: 'bank_records', freeze: 'frozen', freeze_ordered_on: '2026-10-05',
+    evidence: [], note: null, recorded_at: Date.UTC(2026, 9, 1), recorded_by: { id: 'm-me', name: 'Aigerim' }, ...over,
   };
 }

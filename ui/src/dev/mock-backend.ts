@@ -11,7 +11,7 @@ import type { ConflictView } from '$lib/bindings/ConflictView';
 import type { QuarantineRow } from '$lib/bindings/QuarantineRow';
 import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
 import type { RelayView } from '$lib/bindings/RelayView';
-import { caseDto, caseSummary, charge, checklist, checklistItem, court, device, hearing, measure, member, person, status as statusDto, supportService, team as teamDto, victimSupport } from './fixtures';
+import { caseDto, caseSummary, charge, checklist, checklistItem, court, device, hearing, measure, member, person, status as statusDto, supportService, team as teamDto, victimSupport, financialFlow } from './fixtures';
 
 const params = new URLSearchParams(location.search);
 const role = (params.get('role') ?? 'admin') as Role;
@@ -161,6 +161,13 @@ const theCase = (): CaseView => caseDto({
     supportService({ id: 'sp2', kind: 'legal', provider: 'Legal aid centre', referral_id: 'r1', status: 'planned', started_on: null, recorded_by: aibek }),
   ],
   reflection_alerts: 1,
+  finance: {
+    flows: [
+      financialFlow({ from: { person_id: null, label: 'Almaty site office' }, to: { person_id: 'p2', label: 'S-1' }, note: 'V-1’s wages for September, paid to the recruiter' }),
+      financialFlow({ id: 'ff2', kind: 'informal_transfer', from: { person_id: 'p2', label: 'S-1' }, to: { person_id: null, label: 'Hawaladar in Jizzakh' }, institution: null, has_account: false, amount: 2000, currency: 'USD', date: '2026-10-02', source: 'witness', freeze: 'not_frozen', freeze_ordered_on: null }),
+    ],
+    totals: [{ currency: 'KZT', moved: 450000, held: 450000, confiscated: 0 }, { currency: 'USD', moved: 2000, held: 0, confiscated: 0 }],
+  },
   progress_percent: 38,
   stage_progress: [
     { stage: 'initial_response', status: 'active', items: 4, done: 1, not_applicable: 1, required: 4, required_resolved: 2, percent: 50 },
@@ -256,6 +263,7 @@ mockIPC(async (cmd, args) => {
       },
     ];
     case 'reveal_identifier': return { value: '+998 90 123 45 67' };
+    case 'reveal_account': return { value: 'KZ86 125K ZT50 0410 0100' };
     case 'reveal_person': return { full_name: 'Rustam Aliev', other_names: 'Рустам Алиев', birth_date: '2002-05-14', document_numbers: 'AA1234567', contact: null, address: 'Jizzakh' };
     case 'peers': return [{ member: 'm-aibek', name: 'Aibek Dzhaksybekov', last_export_ms: now - day, last_import_ms: now - 2 * day, last_session_ms: null }];
     case 'quarantine': return quarantined;

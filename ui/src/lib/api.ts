@@ -65,6 +65,7 @@ import type { LanStartRequest } from '$lib/bindings/LanStartRequest';
 import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
 import type { RelayView } from '$lib/bindings/RelayView';
 import type { RelaySyncDto } from '$lib/bindings/RelaySyncDto';
+import type { FinancialFlowInput } from '$lib/bindings/FinancialFlowInput';
 
 /** A rejected command, with the backend's stable code. */
 export class ApiError extends Error {
@@ -357,3 +358,7 @@ export const relaySyncNow = (key: string) => call<RelaySyncDto>('relay_sync_now'
 // A victim's support plan (crates/core/src/support.rs); the victim's
 // reflection period and return are their fields, set with `setField`.
 export const addSupport = (case_id: string, service: SupportServiceInput) => call<string>('add_support', { case_id, service });
+// The financial investigation (crates/core/src/finance.rs).
+export const addFinancialFlow = (case_id: string, flow: FinancialFlowInput) => call<string>('add_financial_flow', { case_id, flow });
+/** A flow's account number; the core writes the audit entry first. */
+export const revealAccount = (case_id: string, flow_id: string) => call<RevealedValue>('reveal_account', { case_id, flow_id });

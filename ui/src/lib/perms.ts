@@ -26,4 +26,5 @@ export const NONE: Perms = {
   charge: false,
   court_record: false,
   support: false,
+  finance: false,
 };

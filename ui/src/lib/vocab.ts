@@ -128,3 +128,8 @@ export const SUPPORT_TYPES = [
 export const SUPPORT_STATUSES = ['planned', 'in_progress', 'completed', 'declined', 'interrupted'] as const;
 export const RESIDENCE_DECISIONS = ['pending', 'temporary_residence', 'permanent_residence', 'voluntary_return', 'repatriated', 'other'] as const;
 export const REINTEGRATION_STATUSES = ['not_started', 'planned', 'in_progress', 'completed', 'interrupted'] as const;
+export const FLOW_KINDS = ['account', 'transfer', 'cash_payment', 'informal_transfer', 'crypto_transfer', 'asset'] as const;
+/** Kinds held by one party (an account, an asset) rather than moved between two. */
+export const HELD_FLOW_KINDS = ['account', 'asset'] as const;
+export const FLOW_SOURCES = ['fiu_report', 'bank_records', 'seized_device', 'witness', 'other'] as const;
+export const FREEZE_STATUSES = ['not_frozen', 'freeze_requested', 'frozen', 'seized', 'confiscated', 'released'] as const;

@@ -36,7 +36,8 @@ import HearingsSection from '../screens/case/court/HearingsSection.svelte';
 import VerdictsSection from '../screens/case/court/VerdictsSection.svelte';
 import CompensationSection from '../screens/case/court/CompensationSection.svelte';
 import SupportSection from '../screens/case/SupportSection.svelte';
-import { asRole, caseDto, caseLink, caseSummary, charge, checklistItem, court, group, identifier, internationalRequest, interview, measure, person, referral, risk, supportService, task, team, timelineEvent } from './fixtures';
+import { asRole, caseDto, caseLink, caseSummary, charge, checklistItem, court, group, identifier, internationalRequest, interview, measure, person, referral, risk, supportService, task, team, timelineEvent, financialFlow } from './fixtures';
+import MoneyTab from '../screens/case/MoneyTab.svelte';
 import { mockBackend, renderWithUser, type Answer, type Args } from './backend';
 import { fillEveryField, type Overrides } from './forms';
 import { evidence as evidenceFixture } from '../dev/fixtures';
@@ -167,6 +168,10 @@ const FORMS: Form[] = [
   { name: 'edit_support', role: 'supervisor', component: SupportSection, props: supportProps, command: 'set_fields', edit: true, opener: 'edit-support', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'legal', 'edit-record-started_on': '14.03.2009', 'edit-record-ended_on': '17.03.2009' } },
   { name: 'edit_victim_support', role: 'supervisor', component: SupportSection, props: supportProps, command: 'set_fields', edit: true, opener: 'edit-victim-support', formTestid: 'edit-record-form', typed: { 'edit-record-reflection_from': '14.03.2009', 'edit-record-reflection_until': '16.04.2009', 'edit-record-return_country': 'TJ', 'edit-record-residence_decision': 'voluntary_return' } },
   { name: 'set_item_not_applicable', role: 'investigator', component: ChecklistItem, props: checklistProps, command: 'set_item', opener: 'item-na' },
+  // A transfer from the suspect the add forms made to a company: the
+  // recipient typed as a party; the freeze's last choice brings its date.
+  { name: 'add_financial_flow', role: 'investigator', component: MoneyTab, props: { c: withPeople, reload }, command: 'add_financial_flow', opener: 'add-flow', formTestid: 'flow-form', typed: { 'mf-kind': 'transfer', 'mf-from': 'ps1', 'mf-currency': 'KZT' } },
+  { name: 'edit_financial_flow', role: 'investigator', component: MoneyTab, props: { c: caseDto({ finance: { flows: [financialFlow()], totals: [] } }), reload }, command: 'set_field', edit: true, opener: 'edit-flow', formTestid: 'edit-record-form', typed: { 'edit-record-kind': 'crypto_transfer', 'edit-record-currency': 'USD', 'edit-record-source': 'fiu_report', 'edit-record-date': '16.03.2009', 'edit-record-freeze_ordered_on': '16.03.2009', 'edit-record-amount': '1200' } },
 ];
 
 /** The form on screen: the one named, or the only one. */

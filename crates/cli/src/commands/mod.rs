@@ -5,6 +5,7 @@ mod cases;
 mod court;
 mod lan;
 mod meta;
+mod money;
 mod records;
 mod relay;
 mod support;
@@ -242,6 +243,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Group(c) => records::group(ctx, c),
         Command::Court(c) => court::court(ctx, c),
         Command::Support(c) => support::support(ctx, c),
+        Command::Money(c) => money::money(ctx, c),
         Command::Conflicts { case, reveal } => cases::conflicts(ctx, case.as_deref(), reveal),
         Command::Resolve { case, path, choice } => cases::resolve(ctx, &case, &path, &choice),
         Command::Review(c) => records::review(ctx, c),

@@ -224,6 +224,7 @@ impl CaseDoc {
             Record::Group(g) => crate::network::check_group(&self.case()?, g)?,
             Record::Victim(v) => crate::support::check_victim(v)?,
             Record::Support(s) => crate::support::check_service(&self.case()?, s)?,
+            Record::FinancialFlow(f) => crate::finance::check_financial_flow(&self.case()?, f)?,
             _ => {}
         }
         let (doc, key) = (&mut self.doc, id.as_str());
@@ -252,6 +253,7 @@ impl CaseDoc {
             Record::Verdict(v) => reconcile_prop(doc, &obj, key, v),
             Record::Compensation(v) => reconcile_prop(doc, &obj, key, v),
             Record::Support(v) => reconcile_prop(doc, &obj, key, v),
+            Record::FinancialFlow(v) => reconcile_prop(doc, &obj, key, v),
         }
         .map_err(rec)?;
         self.check_made(&path, by.signer)
@@ -738,6 +740,7 @@ pub(super) fn validate_record(record: &Record) -> Result<(), ModelError> {
         Record::Hearing(h) => court::validate_hearing(h),
         Record::Verdict(v) => court::validate_verdict(v),
         Record::Compensation(c) => court::validate_compensation(c),
+        Record::FinancialFlow(f) => crate::finance::validate_financial_flow(f),
         _ => Ok(()),
     }
 }

@@ -79,6 +79,7 @@ pub(super) fn recheck(
         Record::Group(g) => network::check_group(case, g),
         Record::Victim(v) => crate::support::check_victim(v),
         Record::Support(s) => crate::support::check_service(case, s),
+        Record::FinancialFlow(f) => crate::finance::check_financial_flow(case, f),
         _ => Ok(()),
     }
 }

@@ -533,6 +533,27 @@ const SECTIONS: &[&[Rule]] = &[
         later_value("victims/*/family_assessment_done", Bool),
         later("victims/*/family_assessment_on", DATE),
     ],
+    &[
+        later_collection("financial_flows"),
+        rule("financial_flows/*", Record),
+        rule("financial_flows/*/kind", vocab(FlowKind::VOCABULARY)),
+        opt("financial_flows/*/from_person_id", STR),
+        opt("financial_flows/*/from_party", STR),
+        opt("financial_flows/*/to_person_id", STR),
+        opt("financial_flows/*/to_party", STR),
+        opt("financial_flows/*/institution", STR),
+        opt("financial_flows/*/account", STR),
+        opt("financial_flows/*/amount", Expect::Positive),
+        opt("financial_flows/*/currency", Expect::Str(Form::Currency)),
+        opt("financial_flows/*/date", DATE),
+        rule("financial_flows/*/source", vocab(FlowSource::VOCABULARY)),
+        rule("financial_flows/*/freeze", vocab(FreezeStatus::VOCABULARY)),
+        opt("financial_flows/*/freeze_ordered_on", DATE),
+        rule("financial_flows/*/evidence", List),
+        rule("financial_flows/*/evidence/*", STR),
+        opt("financial_flows/*/note", STR),
+    ],
+    &recorded!("financial_flows/*"),
 ];
 
 /// The case document's table: the sections, one after another.

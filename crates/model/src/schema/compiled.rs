@@ -181,6 +181,16 @@ impl Schema {
             | (Expect::Int, Written::Put(ScalarValue::Int(_)))
             | (Expect::Uint, Written::Put(ScalarValue::Uint(_)))
             | (Expect::Bool, Written::Put(ScalarValue::Boolean(_))) => true,
+            (Expect::Positive, Written::Put(ScalarValue::Uint(n))) => {
+                if *n == 0 {
+                    return Err(BadValue::Wrong {
+                        path: path.to_string(),
+                        expected: rule.describe(),
+                        found: "zero",
+                    });
+                }
+                true
+            }
             (Expect::IntIn(lo, hi), Written::Put(ScalarValue::Int(n))) => {
                 if !(lo..=hi).contains(n) {
                     return Err(BadValue::Wrong {

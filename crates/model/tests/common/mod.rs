@@ -355,6 +355,29 @@ pub fn support_service(by: &Author) -> Record {
     })
 }
 
+/// A transfer from suspect `s1` to a company, frozen, as `by` records it.
+pub fn financial_flow(by: &Author) -> FinancialFlow {
+    FinancialFlow {
+        kind: FlowKind::Transfer,
+        from_person_id: Some("s1".into()),
+        from_party: None,
+        to_person_id: None,
+        to_party: Some("Almaty Build LLP".into()),
+        institution: Some("Kaspi Bank".into()),
+        account: Some("KZ86125KZT5004100100".into()),
+        amount: Some(450_000),
+        currency: Some("KZT".into()),
+        date: Some("2026-02-10".parse().unwrap()),
+        source: FlowSource::BankRecords,
+        freeze: FreezeStatus::Frozen,
+        freeze_ordered_on: Some("2026-03-05".parse().unwrap()),
+        evidence: vec![],
+        note: Some("wages of V-1".into()),
+        recorded_at: by.at,
+        recorded_by: by.member.clone(),
+    }
+}
+
 /// Sets field `path` (`tasks/t1/title`) to `value`.
 pub fn set(path: &str, value: Scalar) -> Edit {
     Edit::Set {

@@ -11,6 +11,7 @@ mod converge;
 mod court;
 mod doc_ids;
 mod equivocation;
+mod finance;
 mod fixture;
 mod forged_writes;
 mod join_package;

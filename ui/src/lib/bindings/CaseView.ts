@@ -7,6 +7,7 @@ import type { CaseStatus } from "./CaseStatus";
 import type { CourtView } from "./CourtView";
 import type { EventView } from "./EventView";
 import type { EvidenceView } from "./EvidenceView";
+import type { FinanceView } from "./FinanceView";
 import type { GroupView } from "./GroupView";
 import type { IdentifierView } from "./IdentifierView";
 import type { InternationalRequestView } from "./InternationalRequestView";
@@ -56,6 +57,11 @@ identifiers: Array<IdentifierView>, groups: Array<GroupView>,
  * The prosecution and court phase.
  */
 court: CourtView, 
+/**
+ * Accounts, transfers and assets, account numbers masked, with
+ * their totals per currency.
+ */
+finance: FinanceView, 
 /**
  * Each stage's sign-offs (withdrawn ones too), in stage order.
  */

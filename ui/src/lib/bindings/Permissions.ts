@@ -38,4 +38,8 @@ court_record: boolean,
 /**
  * A victim's support plan, reflection period and return.
  */
-support: boolean, };
+support: boolean, 
+/**
+ * The financial investigation: accounts, transfers, assets, freezes.
+ */
+finance: boolean, };
