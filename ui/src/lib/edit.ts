@@ -31,6 +31,9 @@ export type EditField = {
    *  with `set_text`, which edits only the characters that differ. */
   collaborative?: boolean;
   maxlength?: number;
+  /** The largest whole number a `number` field takes (an age: 120);
+   *  none for amounts and months. */
+  max?: number;
   /** An identity field: masked until the person reveals it (an audited
    *  reveal); a new value can be typed without the old one being shown. */
   sensitive?: boolean;

@@ -150,7 +150,7 @@ const PERSON_FIELDS: PersonField[] = [
   identity('contact'),
   identity('address'),
   { kinds: VICTIMS, make: (p) => ({ field: 'sex', label: t('people.field.sex'), kind: 'select', value: orBlank(p.sex), options: choices(offered(GENDERS, LEGACY_GENDERS, [p.sex]), (x) => v('sex', x)) }) },
-  { kinds: VICTIMS, make: (p) => ({ field: 'age_at_trafficking', label: t('people.field.age'), kind: 'number', value: orBlank(p.age_at_trafficking), optional: true }) },
+  { kinds: VICTIMS, make: (p) => ({ field: 'age_at_trafficking', label: t('people.field.age'), kind: 'number', value: orBlank(p.age_at_trafficking), optional: true, max: 120 }) },
   { kinds: ['victim', 'suspect'], make: (p) => ({ field: 'citizenships', label: t('people.field.citizenship'), kind: 'words', value: p.citizenships.join(', '), optional: true }) },
   {
     kinds: VICTIMS,

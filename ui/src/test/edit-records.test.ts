@@ -13,6 +13,7 @@ import ReferralsTab from '../screens/case/ReferralsTab.svelte';
 import RisksTab from '../screens/case/RisksTab.svelte';
 import InterviewsTab from '../screens/case/InterviewsTab.svelte';
 import EvidenceCard from '../screens/case/EvidenceCard.svelte';
+import EditRecordDialog from '$lib/components/EditRecordDialog.svelte';
 import { asRole, caseDto, evidence, interview, referral, risk, task, team, timelineEvent } from './fixtures';
 import { mockBackend, refuse, renderWithUser } from './backend';
 
@@ -157,6 +158,36 @@ describe('editing a record', () => {
       ['timeline/tl1/kind', 'timeline/tl1/place'],
     ]);
     expect(reload).toHaveBeenCalledTimes(2);
+  });
+
+  // Regression: every whole number in an edit form was capped at 120 (an
+  // age's bound), so a compensation of 3 000 000 or a sentence of 180
+  // months could not be saved from the form.
+  it('bounds an age at 120 but not an amount or a sentence in months', async () => {
+    asRole('prosecutor');
+    const backend = mockBackend({});
+    const fields = [
+      { field: 'awarded', label: 'Awarded', kind: 'number' as const, value: '', optional: true },
+      { field: 'custodial_months', label: 'Months', kind: 'number' as const, value: '', optional: true },
+      { field: 'age_at_trafficking', label: 'Age', kind: 'number' as const, value: '', optional: true, max: 120 },
+    ];
+    const { user } = renderWithUser(EditRecordDialog, { title: 'Correct', caseId: 'c1', base: 'compensation/co1', fields, onclose: () => {}, reload: async () => {} });
+    const awarded = screen.getByTestId('edit-record-awarded') as HTMLInputElement;
+    const months = screen.getByTestId('edit-record-custodial_months') as HTMLInputElement;
+    const age = screen.getByTestId('edit-record-age_at_trafficking') as HTMLInputElement;
+    await user.type(awarded, '3000000');
+    await user.type(months, '180');
+    await user.type(age, '130');
+    expect(awarded.checkValidity()).toBe(true);
+    expect(months.checkValidity()).toBe(true);
+    expect(age.checkValidity()).toBe(false);
+    await user.clear(age);
+    await user.click(screen.getByTestId('edit-record-save'));
+    await waitFor(() => expect(saves(backend.calls)).toHaveLength(1));
+    expect(saves(backend.calls)[0]).toEqual([
+      { kind: 'value', path: 'compensation/co1/awarded', value: '3000000' },
+      { kind: 'value', path: 'compensation/co1/custodial_months', value: '180' },
+    ]);
   });
 
   const tabs: Array<[string, Component<{ c: typeof c; reload: () => Promise<void> }>, string]> = [
