@@ -286,24 +286,30 @@ fn starting_is_for_a_recorded_victim_and_per_victim_templates_only() {
     assert_eq!(inst.template_id, "risk-assessment");
 }
 
+/// A case with victim `v1` on two devices, each of which has started the
+/// victim's initial actions (offline, at once); and the checklist's key.
+fn started_on_two_devices() -> (CaseDoc, CaseDoc, String) {
+    let mut base = new_case();
+    base.apply(
+        victim_record("v1", TraffickingStatus::PossibleVictimOfTrafficking),
+        &investigator(),
+        catalog(),
+    )
+    .unwrap();
+    let mut a = base.fork(actor(2));
+    let mut b = base.fork(actor(3));
+    start(&mut a, IA, "v1").unwrap();
+    start(&mut b, IA, "v1").unwrap();
+    (a, b, key_for(IA, "v1"))
+}
+
 /// Two devices start the same victim's initial actions at once and each
 /// marks items: after merging, in either order, the case has one
 /// checklist for that victim holding both devices' work.
 #[test]
 fn concurrent_starts_for_one_person_converge_to_one_checklist() {
     let inv = investigator();
-    let mut base = new_case();
-    base.apply(
-        victim_record("v1", TraffickingStatus::PossibleVictimOfTrafficking),
-        &inv,
-        catalog(),
-    )
-    .unwrap();
-    let mut a = base.fork(actor(2));
-    let mut b = base.fork(actor(3));
-    let key = key_for(IA, "v1");
-    start(&mut a, IA, "v1").unwrap();
-    start(&mut b, IA, "v1").unwrap();
+    let (mut a, mut b, key) = started_on_two_devices();
     a.apply(tick(&key, "immediate-safety"), &inv, catalog())
         .unwrap();
     b.apply(
@@ -541,18 +547,7 @@ fn the_identification_decision_is_needed_with_no_victim_and_asked_once() {
 #[test]
 fn one_item_marked_differently_in_two_starts_is_a_conflict_to_decide() {
     let inv = investigator();
-    let mut base = new_case();
-    base.apply(
-        victim_record("v1", TraffickingStatus::PossibleVictimOfTrafficking),
-        &inv,
-        catalog(),
-    )
-    .unwrap();
-    let mut a = base.fork(actor(2));
-    let mut b = base.fork(actor(3));
-    let key = key_for(IA, "v1");
-    start(&mut a, IA, "v1").unwrap();
-    start(&mut b, IA, "v1").unwrap();
+    let (mut a, mut b, key) = started_on_two_devices();
     a.apply(tick(&key, "presume-child"), &inv, catalog())
         .unwrap();
     let other = author(Role::Investigator, "inv-2");
