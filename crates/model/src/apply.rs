@@ -140,9 +140,16 @@ impl CaseDoc {
         let opened = self.opened_at();
         let signer = signer(author, opened);
         let corrected = record_edits::corrected_record(&edit);
-        // A group is judged by the faults an edit adds (see `recheck`).
+        // A corrected group is judged by the faults an edit adds (see
+        // `recheck`).
         let before = match &corrected {
             Some((coll, _)) if coll == "groups" => Some(self.case()?),
+            _ => None,
+        };
+        // A record added is checked for what it names in the case as the
+        // edit leaves it: the one reading of the case serves every check.
+        let added = match &edit {
+            Edit::Insert { id, record } => Some((record.collection().to_string(), id.clone())),
             _ => None,
         };
         let checked = self.write(edit, author, &signer, catalog).and_then(|()| {
@@ -153,6 +160,9 @@ impl CaseDoc {
                 },
                 e => e,
             })?;
+            if let Some(r) = added {
+                record_edits::check_in_case(&case, &r)?;
+            }
             corrected.map_or(Ok(()), |r| {
                 record_edits::recheck(before.as_ref(), &case, &r)
             })

@@ -189,6 +189,9 @@ impl CaseDoc {
             self.absent_in(&DocPath::keys([coll]), &id, coll)?
         };
         validate_record(record)?;
+        // The people and records of the case it names are checked once it
+        // is written (`record_edits::check_in_case`, run by
+        // `CaseDoc::apply` on the case it reads after every edit).
         if let Record::Evidence(e) = record
             && !e.custody.is_empty()
         {
@@ -207,25 +210,6 @@ impl CaseDoc {
                 .approved_on
                 .map_or(Scalar::Null, |d| Scalar::Str(d.to_string()));
             policy::may_write_value(role, &path.key("approved_on"), &approved)?;
-        }
-        if matches!(
-            record,
-            Record::ProceduralDecision(_)
-                | Record::Measure(_)
-                | Record::Charge(_)
-                | Record::Indictment(_)
-                | Record::Verdict(_)
-                | Record::Compensation(_)
-        ) {
-            court::check_parties(&self.case()?, record)?;
-        }
-        match record {
-            Record::Identifier(i) => crate::network::check_identifier(&self.case()?, i)?,
-            Record::Group(g) => crate::network::check_group(&self.case()?, g)?,
-            Record::Victim(v) => crate::support::check_victim(v)?,
-            Record::Support(s) => crate::support::check_service(&self.case()?, s)?,
-            Record::FinancialFlow(f) => crate::finance::check_financial_flow(&self.case()?, f)?,
-            _ => {}
         }
         let (doc, key) = (&mut self.doc, id.as_str());
         match record {

@@ -38,8 +38,9 @@ fn record_of(path: &DocPath) -> Option<(String, String)> {
     }
 }
 
-/// Checks record `id` of `coll` as the case now holds it, as adding it
-/// would: a correction may not leave what adding refuses (an acquittal
+/// Checks record `id` of `coll` as the case now holds it: once added, and
+/// again after every correction, so a correction may not leave what adding
+/// refuses (an acquittal
 /// with a sentence, a measure that ends before it starts, a group member
 /// answering to no member of the group).
 ///
@@ -73,8 +74,24 @@ pub(super) fn recheck(
         };
     }
     validate_record(&record)?;
-    crate::court::check_parties(case, &record)?;
-    match &record {
+    in_case(case, &record)
+}
+
+/// Checks what record `id` of `coll`, just added, names in the case as it
+/// now holds it (what the record itself must hold was checked before it was
+/// written).
+pub(super) fn check_in_case(case: &Case, (coll, id): &(String, String)) -> Result<(), ModelError> {
+    match Record::of(case, coll, id) {
+        Some(record) => in_case(case, &record),
+        None => Ok(()),
+    }
+}
+
+/// The people and records of the case a record names are there, and of
+/// the kind it needs.
+fn in_case(case: &Case, record: &Record) -> Result<(), ModelError> {
+    crate::court::check_parties(case, record)?;
+    match record {
         Record::Identifier(i) => network::check_identifier(case, i),
         Record::Group(g) => network::check_group(case, g),
         Record::Victim(v) => crate::support::check_victim(v),
