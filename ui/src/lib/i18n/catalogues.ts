@@ -4,7 +4,7 @@
 // Placeholders are `{name}`, filled by `td` here and by the command line.
 import enJson from './en.json';
 import ruJson from './ru.json';
-import uzJson from './uz.json';
+import uzJson from './uz-Latn.json';
 
 /** English: the reference catalogue. */
 export const en = enJson;
