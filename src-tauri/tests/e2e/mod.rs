@@ -1,12 +1,15 @@
 //! End-to-end: the real app (WebKitGTK under Xvfb, driven over W3C
-//! WebDriver through tauri-driver), two instances on two vaults of one team.
-//! Screenshots of each main screen go to target/screenshots/ (1366×768).
+//! WebDriver through tauri-driver), two instances on two vaults of one team;
+//! then the app in a phone-sized window, in Kazakh and in Russian
+//! (phone.rs). Screenshots of each main screen go to target/screenshots/
+//! (1366×768, and 360×740 as `phone-*`).
 //!
 //! Needs Xvfb, WebKitWebDriver (Debian's webkit2gtk-driver) and
 //! tauri-driver; `scripts/test` installs them and runs this with
 //! `--ignored`. Every step waits for the state it asserts.
 
 mod pages;
+mod phone;
 mod webdriver;
 
 use std::path::Path;
@@ -257,4 +260,18 @@ fn two_instances_one_team() {
     b.screenshot("12-team");
     LockScreen(&b).lock();
     b.screenshot("13-locked");
+}
+
+/// The same app on a phone-sized screen: one instance set up in Kazakh
+/// from its first screen, then one in Russian, each on a new vault, every
+/// screen checked to fit 360×740 with 44 px touch targets
+/// (`phone::round`). Screenshots: `phone-kk-*.png`, `phone-ru-*.png`.
+#[test]
+#[ignore = "needs Xvfb, WebKitWebDriver and tauri-driver: run by scripts/test"]
+fn phone_sized_in_kazakh_and_russian() {
+    let (_xvfb, disp) = display();
+    let tmp = tempfile::tempdir().unwrap();
+    for lang in ["kk", "ru"] {
+        phone::round(app(), &disp, &tmp.path().join(lang), lang);
+    }
 }

@@ -15,7 +15,7 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// How long a step waits for the state it needs. Generous: WebKit on a
 /// loaded 2-core machine can take seconds to render.
-const WAIT: Duration = Duration::from_secs(30);
+pub const WAIT: Duration = Duration::from_secs(30);
 
 /// Every WebDriver call gives up after a minute, so a stuck app fails the
 /// test instead of hanging it.
@@ -139,6 +139,28 @@ impl Driver {
             json!({"width": 1366, "height": 768, "x": 0, "y": 0}),
         );
         d
+    }
+
+    /// Resizes the window to `width`×`height` and waits until the page
+    /// has that viewport (the window has no frame under Xvfb).
+    pub fn set_window(&self, width: u32, height: u32) {
+        self.cmd(
+            "POST",
+            "window/rect",
+            json!({"width": width, "height": height, "x": 0, "y": 0}),
+        );
+        wait_until(
+            &format!("a {width}×{height} viewport"),
+            WAIT,
+            || {
+                let size = self.script("return [innerWidth, innerHeight]", json!([]));
+                (size == json!([width, height])).then_some(())
+            },
+            || {
+                let size = self.script("return [innerWidth, innerHeight]", json!([]));
+                format!("the viewport is {size}")
+            },
+        );
     }
 
     fn cmd(&self, method: &str, path: &str, body: Value) -> Value {
