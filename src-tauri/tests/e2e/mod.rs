@@ -123,6 +123,7 @@ fn two_instances_one_team() {
     // A case, a victim (masked, then revealed), checklist work.
     let cases = Cases(&a);
     cases.create("KZ-2026-0142", "Construction site, Kaskelen", "KZ");
+    a.screenshot("04a-case-list");
     cases.open_first("KZ-2026-0142");
     a.screenshot("04-case-overview");
     // In the Russian interface a date is typed day first, as people here

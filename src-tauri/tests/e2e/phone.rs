@@ -92,6 +92,8 @@ fn screen(d: &Driver, lang: &str, name: &str) {
             format!("found: {}", d.script(FIT, json!([])))
         },
     );
+    // From the top: a click may have scrolled the page to its button.
+    d.script("window.scrollTo(0, 0)", json!([]));
     d.screenshot(&format!("phone-{lang}-{name}"));
 }
 
