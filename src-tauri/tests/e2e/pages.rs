@@ -58,6 +58,7 @@ pub fn choose_language(d: &Driver, lang: &str, cases: &str) {
     );
     d.click(&tid("settings-save"));
     d.wait_text(&tid("nav-cases"), cases, |t| t.contains(cases));
+    d.screenshot("18-settings");
 }
 
 /// Chooses the option `value` of the select at `css`, as picking it does
