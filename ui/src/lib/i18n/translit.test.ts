@@ -1,5 +1,11 @@
 import { describe, it, expect } from 'vitest';
-import { doubtfulWords, latinToCyrillic } from './translit';
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import latin from './uz-Latn.json';
+import { cyrillicCatalogueText, doubtfulWords, exceptions, latinToCyrillic } from './translit';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 /** `latin` gives `cyrillic`. */
 function check(text: string, cyrillic: string) {
@@ -84,5 +90,39 @@ describe('doubtful words', () => {
 
   it('passes what the rules or a reviewed exception decide', () => {
     expect(words('federatsiya ketsa kelyapti kompyuter versiyasi USB Caravan {placeholder}')).toEqual([]);
+  });
+});
+
+describe('uz-Cyrl catalogue', () => {
+  const committed = readFileSync(join(here, 'uz-Cyrl.json'), 'utf8');
+  const cyrillic: Record<string, string> = JSON.parse(committed);
+
+  it('is the transliteration of uz-Latn.json', () => {
+    expect(committed, 'uz-Cyrl.json is not up to date with uz-Latn.json: run scripts/i18n-uz-cyrl').toBe(
+      cyrillicCatalogueText(latin),
+    );
+    expect(Object.keys(cyrillic)).toEqual(Object.keys(latin));
+  });
+
+  it('has every doubtful word of uz-Latn.json reviewed', () => {
+    const unreviewed = Object.values(latin).flatMap((v) => doubtfulWords(v).map((d) => `${d.word}: ${d.reason}`));
+    expect(
+      [...new Set(unreviewed)],
+      'words of uz-Latn.json the rules may spell wrong: see scripts/i18n-uz-cyrl --review',
+    ).toEqual([]);
+  });
+
+  it('keeps Latin letters only in placeholders, kept names and acronyms', () => {
+    const allowed = new Set([
+      ...(exceptions.latin ?? []).flatMap((n) => n.split(/[\s-]+/)),
+      ...(exceptions.acronyms?.keep ?? []),
+    ]);
+    const left = Object.values(cyrillic).flatMap((v) =>
+      v
+        .replace(/\{\w+\}/g, '')
+        .replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+|\S+@\S+|[\w.-]*[/\\][\w./\\-]+|\w+_\w+|[a-z]+(?:\.[a-z0-9-]+)+/g, '')
+        .match(/[A-Za-z]+/g) ?? [],
+    );
+    expect([...new Set(left)].filter((w) => !allowed.has(w))).toEqual([]);
   });
 });
