@@ -58,7 +58,8 @@ describe('Uzbek Latin to Cyrillic: reviewed exceptions', () => {
   check('mayor rayon', 'майор район');
   check('moʻjiza', 'мўъжиза');
   check('sertifikat prokuratura internet fotosurat', 'сертификат прокуратура интернет фотосурат'); // the rules alone
-  check('valyuta kriptovalyuta versiya', 'валюта криптовалюта версия');
+  check('valyuta kriptovalyuta versiya izolyatsiya', 'валюта криптовалюта версия изоляция');
+  check('sudya kuryer rubl modullar', 'судья курьер рубль модуллар');
 });
 
 describe('Uzbek Latin to Cyrillic: what is copied', () => {

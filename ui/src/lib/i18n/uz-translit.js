@@ -274,7 +274,8 @@ export function createTransliterator(exceptions) {
       ];
       for (const [re, reason] of groups) {
         for (const m of norm.matchAll(re)) {
-          if (reason.startsWith('y after') && /^[^y]yap/.test(norm.slice(m.index))) continue; // kelyapti → келяпти
+          // kelyapti → келяпти; l + я, ё, ю before t is never ль (izolyatsiya, valyuta, samolyot)
+          if (reason.startsWith('y after') && /^(?:[^y]yap|ly[aou]t)/.test(norm.slice(m.index))) continue;
           if (regular.some((stem) => covers(norm, stem, m.index))) continue;
           found.push({ word: norm, reason });
           break;
