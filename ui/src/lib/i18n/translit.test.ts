@@ -69,7 +69,11 @@ describe('Uzbek Latin to Cyrillic: what is copied', () => {
   check('USB fleshka, PDFga, USB’ga', 'USB флешка, PDFга, USB’га'); // suffix after an acronym
   check('II bob', 'II боб'); // roman numeral
   check('XMT, JKning, AQSh, AQSHda', 'ХМТ, ЖКнинг, АҚШ, АҚШда'); // Uzbek abbreviations
-  check('KK.OO.YYYY', 'КК.ОО.ЙЙЙЙ');
+  check('KK.OO.YYYY, Vaqti (SS:DD)', 'КК.ОО.ЙЙЙЙ, Вақти (СС:ДД)');
+  check('masalan, ERDR', 'масалан, ЕРДР'); // an abbreviation whose own spelling is Cyrillic
+  check('C: ishlab chiqarish, Q: sogʻliqni saqlash', 'C: ишлаб чиқариш, Q: соғлиқни сақлаш'); // section codes
+  check('--passphrase-file ni bering', '--passphrase-file ни беринг');
+  check('wss:// bilan (ws://)', 'wss:// билан (ws://)');
   check('wss://relay.example.org manzili', 'wss://relay.example.org манзили');
   check('relay.example.org:443 yoki yordam@example.org', 'relay.example.org:443 ёки yordam@example.org');
   check('.caravan fayli', '.caravan файли');
@@ -77,6 +81,7 @@ describe('Uzbek Latin to Cyrillic: what is copied', () => {
   check('CARAVAN_VAULT va error.vault.locked', 'CARAVAN_VAULT ва error.vault.locked');
   check('masalan 192.168.1.20:49152, 15.03.2009', 'масалан 192.168.1.20:49152, 15.03.2009');
   check('Caravan’ni Wi-Fi tarmogʻi Caps Lock', 'Caravan’ни Wi-Fi тармоғи Caps Lock');
+  check('UZ, KZ yoki stateless', 'UZ, KZ ёки stateless'); // a value typed as written
   check('«Yopish» tugmasi', '«Ёпиш» тугмаси'); // «…» quotes labels of the UI: transliterated
   check('iPhone, Wordpad va Excel', 'iPhone, Wordpad ва Excel'); // foreign letters or a capital inside: a name
   check('', '');
@@ -115,13 +120,14 @@ describe('uz-Cyrl catalogue', () => {
 
   it('keeps Latin letters only in placeholders, kept names and acronyms', () => {
     const allowed = new Set([
-      ...(exceptions.latin ?? []).flatMap((n) => n.split(/[\s-]+/)),
+      ...(exceptions.latin ?? []).flatMap((n) => n.match(/[A-Za-z]+/g) ?? []),
       ...(exceptions.acronyms?.keep ?? []),
     ]);
     const left = Object.values(cyrillic).flatMap((v) =>
       v
         .replace(/\{\w+\}/g, '')
-        .replace(/[A-Za-z][A-Za-z0-9+.-]*:\/\/\S+|\S+@\S+|[\w.-]*[/\\][\w./\\-]+|\w+_\w+|[a-z]+(?:\.[a-z0-9-]+)+/g, '')
+        .replace(/[A-Za-z][\w+.-]*:\/\/\S*|\S+@\S+|[\w.-]*[/\\][\w./\\-]+|\w+_\w+|[a-z]+(?:\.[a-z0-9-]+)+|--[\w-]+/g, '')
+        .replace(/(?<![\p{L}.])[A-Z](?=:)/gu, '') // section codes (C: …)
         .match(/[A-Za-z]+/g) ?? [],
     );
     expect([...new Set(left)].filter((w) => !allowed.has(w))).toEqual([]);

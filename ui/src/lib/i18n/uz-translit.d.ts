@@ -15,6 +15,8 @@ export interface Exceptions {
     keep?: string[];
     /** Uzbek abbreviations in capitals, transliterated. */
     uzbek?: string[];
+    /** Abbreviations whose own spelling is Cyrillic: Latin → Cyrillic. */
+    cyrillic?: Record<string, string>;
   };
   /** Reviewed stems that the rules spell right. */
   regular?: string[];

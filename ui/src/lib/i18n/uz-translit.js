@@ -26,7 +26,9 @@
 //
 // Copied as written: {placeholders}; URLs, e-mail addresses and paths;
 // identifiers (snake_case, dotted names such as relay.example.org);
-// file extensions (.caravan); digits; all-capital Latin acronyms (HTCDS, USB,
+// command-line options (--passphrase-file);
+// file extensions (.caravan); a capital letter alone before a colon, a
+// section's code (C: …); digits; all-capital Latin acronyms (HTCDS, USB,
 // ICAO, PDF, ID, roman numerals) with any suffix after them transliterated
 // (PDFga → PDFга); the Latin names of the exceptions file (Caravan, Wi-Fi,
 // Telegram…); and any other word with letters Uzbek does not use (c outside
@@ -40,7 +42,9 @@
 //             (sentabr → сентябрь, sentabrda → сентябрда)
 //   latin     names kept in Latin letters (matched whole, any case)
 //   acronyms  keep: Latin acronyms reviewed as such; uzbek: Uzbek
-//             abbreviations written in capitals, transliterated (XMT → ХМТ)
+//             abbreviations written in capitals, transliterated (XMT → ХМТ);
+//             cyrillic: abbreviations whose own spelling is Cyrillic
+//             (ERDR → ЕРДР, Kazakhstan's register)
 //   regular   reviewed stems that the rules spell right although a doubtful
 //             letter group occurs in them, anywhere in a word (versiya,
 //             valyut: kriptovalyuta)
@@ -50,7 +54,7 @@
 // that list empty.
 
 /** @typedef {{ words?: Record<string,string>, stems?: Record<string,string>, latin?: string[],
- *   acronyms?: { keep?: string[], uzbek?: string[] }, regular?: string[] }} Exceptions */
+ *   acronyms?: { keep?: string[], uzbek?: string[], cyrillic?: Record<string,string> }, regular?: string[] }} Exceptions */
 
 const APOSTROPHES = "ʻʼ'‘’";
 const OKINA = 'ʻ'; // U+02BB: oʻ, gʻ
@@ -142,7 +146,11 @@ const escape = (/** @type {string} */ s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\
 
 // Spans copied as written, tried in this order at each position.
 const PLACEHOLDER = /\{[^{}\s]*\}/y;
-const URL = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s«»"<>]*[^\s«»"<>.,;:!?)]/y;
+const URL = /[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^\s«»"<>]*[^\s«»"<>.,;:!?)])?/y;
+// A command-line option (--passphrase-file).
+const OPTION = /(?<![\p{L}\p{N}-])--[A-Za-z][A-Za-z0-9-]*/uy;
+// A capital letter alone before a colon: a section's code (C: ishlab chiqarish).
+const CODE_LETTER = /(?<![\p{L}\p{N}.ʻʼ'‘’])[A-Z](?=:)/uy;
 const EMAIL = /(?<![\p{L}\p{N}])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/uy;
 const PATH = /(?<![\p{L}\p{N}])(?:~|[A-Za-z]:)?[/\\][\w.-]+(?:[/\\][\w.-]*)+/uy;
 const IDENTIFIER = /(?<![\p{L}\p{N}_.])(?:[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+|[a-z][a-z0-9]+(?:\.[a-z0-9-]{2,})+)(?![\p{L}\p{N}_])/uy;
@@ -167,7 +175,8 @@ export function createTransliterator(exceptions) {
     .sort((a, b) => b[0].length - a[0].length);
   const regular = (exceptions.regular ?? []).map(normalise);
   const keep = new Set(exceptions.acronyms?.keep ?? []);
-  const uzbekAcronyms = [...(exceptions.acronyms?.uzbek ?? [])].sort((a, b) => b.length - a.length);
+  const spelled = new Map(Object.entries(exceptions.acronyms?.cyrillic ?? {}));
+  const uzbekAcronyms = [...(exceptions.acronyms?.uzbek ?? []), ...spelled.keys()].sort((a, b) => b.length - a.length);
   const latin = [...(exceptions.latin ?? [])].sort((a, b) => b.length - a.length);
   const LATIN = latin.length
     ? new RegExp(`(?<![\\p{L}\\p{N}])(?:${latin.map(escape).join('|')})(?![\\p{L}\\p{N}])`, 'iuy')
@@ -175,7 +184,7 @@ export function createTransliterator(exceptions) {
   const UZBEK_ACRONYM = uzbekAcronyms.length
     ? new RegExp(`(?<![A-Za-z0-9ʻʼ'‘’])(?:${uzbekAcronyms.map(escape).join('|')})(?![A-Z0-9])`, 'y')
     : null;
-  const copied = [PLACEHOLDER, URL, EMAIL, PATH, IDENTIFIER, EXTENSION, ...(LATIN ? [LATIN] : [])];
+  const copied = [PLACEHOLDER, URL, EMAIL, PATH, IDENTIFIER, OPTION, EXTENSION, CODE_LETTER, ...(LATIN ? [LATIN] : [])];
 
   /** The exception covering a normalised word: [Latin part, its Cyrillic]. */
   function exceptionFor(/** @type {string} */ norm) {
@@ -239,7 +248,11 @@ export function createTransliterator(exceptions) {
   function transliterate(/** @type {string} */ text) {
     return pieces(text)
       .map((p) =>
-        p.kind === 'word' ? word(p.text) : p.kind === 'acronym' ? byRules(normalise(p.text), p.text, 0, true) : p.text,
+        p.kind === 'word'
+          ? word(p.text)
+          : p.kind === 'acronym'
+            ? (spelled.get(p.text) ?? byRules(normalise(p.text), p.text, 0, true))
+            : p.text,
       )
       .join('');
   }
@@ -254,7 +267,7 @@ export function createTransliterator(exceptions) {
     /** @type {{ word: string, reason: string }[]} */
     const found = [];
     for (const p of pieces(text)) {
-      if (p.kind === 'copy' && /^[A-Z][A-Z0-9]*$/.test(p.text) && !keep.has(p.text) && !ROMAN.test(p.text))
+      if (p.kind === 'copy' && /^[A-Z][A-Z0-9]+$/.test(p.text) && !keep.has(p.text) && !ROMAN.test(p.text))
         found.push({ word: p.text, reason: 'acronym: keep it in Latin letters (acronyms.keep) or transliterate it (acronyms.uzbek)?' });
       if (p.kind !== 'word') continue;
       const norm = normalise(p.text);
