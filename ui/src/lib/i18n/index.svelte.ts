@@ -185,3 +185,12 @@ export function errorText(e: unknown): string {
   const key = `error.${err.code}`;
   return has(key) ? td(key) : t('error.generic', { code: err.code });
 }
+
+/** The language to mark on a text from the case data (a checklist's, an
+ *  article's title) when it is not the reader's: `null` when it is. Data
+ *  files write Uzbek in the Latin script as `uz`. */
+export function foreignText(textLang: string | null | undefined): string | null {
+  if (!textLang) return null;
+  const lang = textLang === 'uz' ? 'uz-Latn' : textLang;
+  return lang === i18n.lang ? null : textLang;
+}
