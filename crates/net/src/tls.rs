@@ -5,7 +5,7 @@
 //! it, against the relay's pinned key.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rustls::RootCertStore;
 use rustls_pki_types::CertificateDer;
@@ -29,10 +29,16 @@ impl std::fmt::Debug for RelayTls {
 }
 
 impl RelayTls {
-    /// The system's roots, and those of the file `CARAVAN_RELAY_CA` names.
+    /// The system's roots, and those of the file `CARAVAN_RELAY_CA` names;
+    /// read once per process (a background sync connects every minute).
     pub fn from_env() -> Result<RelayTls, NetError> {
+        static READ: OnceLock<RelayTls> = OnceLock::new();
+        if let Some(tls) = READ.get() {
+            return Ok(tls.clone());
+        }
         let file = std::env::var_os(RELAY_CA_ENV);
-        Self::system_and(file.as_deref().map(Path::new))
+        let tls = Self::system_and(file.as_deref().map(Path::new))?;
+        Ok(READ.get_or_init(|| tls).clone())
     }
 
     /// The system's roots, and those of the PEM file `ca_file`.
