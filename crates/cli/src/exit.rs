@@ -3,7 +3,7 @@
 
 use caravan_core::{CoreError, ErrorKind};
 
-use crate::i18n::{self, Lang};
+use crate::i18n::Lang;
 
 /// What the command line itself can fail with, before or around the core.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,48 +55,54 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
     }
 }
 
-/// Code, kind and message (in `lang`) of any error a command returned.
+/// Code, kind and message (in `lang`) of any error a command returned:
+/// in English the error's own message, with its details; in another
+/// language the catalogue's message for the code (see [`Lang::error`]),
+/// with the details a core error carries, or the English one where no
+/// catalogue has the code.
 pub fn describe(err: &anyhow::Error, lang: Lang) -> (&'static str, ErrorKind, String) {
     if let Some(e) = err.downcast_ref::<CoreError>() {
-        let code = e.code();
         let message = match lang {
-            Lang::En => e.to_string(),
-            Lang::Ru => russian_core(e).unwrap_or_else(|| e.to_string()),
+            Lang::En => None,
+            _ => translated_core(e, lang),
         };
-        return (code, e.kind(), message);
+        return (e.code(), e.kind(), message.unwrap_or_else(|| e.to_string()));
     }
     if let Some(e) = err.downcast_ref::<caravan_net::NetError>() {
-        let message = match lang {
-            Lang::Ru => i18n::russian(e.code())
-                .map(str::to_string)
-                .unwrap_or_else(|| e.to_string()),
-            Lang::En => e.to_string(),
-        };
-        return (e.code(), e.kind(), message);
+        return (
+            e.code(),
+            e.kind(),
+            message(lang, e.code(), || e.to_string()),
+        );
     }
     if let Some(e) = err.downcast_ref::<CliError>() {
-        let message = match lang {
-            Lang::Ru => i18n::russian(e.code.code())
-                .map(str::to_string)
-                .unwrap_or_else(|| e.message.clone()),
-            Lang::En => e.message.clone(),
-        };
-        return (e.code.code(), e.code.kind(), message);
+        let code = e.code;
+        return (
+            code.code(),
+            code.kind(),
+            message(lang, code.code(), || e.message.clone()),
+        );
     }
     let failure = CliCode::Failure;
-    let message = match lang {
-        Lang::Ru => i18n::russian(failure.code())
-            .unwrap_or_default()
-            .to_string(),
-        Lang::En => format!("{err:#}"),
-    };
-    (failure.code(), failure.kind(), message)
+    (
+        failure.code(),
+        failure.kind(),
+        message(lang, failure.code(), || format!("{err:#}")),
+    )
+}
+
+/// The catalogue's message for `code` in `lang`, or `english`.
+fn message(lang: Lang, code: &str, english: impl FnOnce() -> String) -> String {
+    match lang {
+        Lang::En => english(),
+        _ => lang.error(code).map_or_else(english, str::to_string),
+    }
 }
 
 /// The catalogue's message with the error's details (the English message
 /// carries them in its text; the catalogue's, shared with the UI, do not).
-fn russian_core(e: &CoreError) -> Option<String> {
-    let message = i18n::russian(e.code())?;
+fn translated_core(e: &CoreError, lang: Lang) -> Option<String> {
+    let message = lang.error(e.code())?;
     let base = message.trim_end_matches('.');
     Some(match e {
         CoreError::NotFound { id, .. } => format!("{base}: «{id}»."),

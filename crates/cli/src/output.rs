@@ -7,7 +7,7 @@ use comfy_table::{Cell, ContentArrangement, Table, presets};
 use owo_colors::OwoColorize;
 use serde::Serialize;
 
-use crate::i18n::Lang;
+use crate::i18n::{Args, Lang};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Out {
@@ -43,12 +43,36 @@ impl Out {
         }
     }
 
-    /// A confirmation or plain line (people only; nothing with --json).
-    pub fn say(&self, en: &str, ru: &str) -> anyhow::Result<()> {
+    /// The catalogue's text of `key` in the chosen language.
+    pub fn t(&self, key: &str, args: Args) -> String {
+        self.lang.t(key, args)
+    }
+
+    /// The catalogue's plural form of `key` for `n`.
+    pub fn tn(&self, key: &str, n: u64, args: Args) -> String {
+        self.lang.tn(key, n, args)
+    }
+
+    /// A confirmation: the catalogue's text of `key` (people only;
+    /// nothing with --json).
+    pub fn say(&self, key: &str, args: Args) -> anyhow::Result<()> {
+        self.confirm(&self.t(key, args))
+    }
+
+    /// A confirmation with a count: the plural form of `key` for `n`.
+    pub fn say_n(&self, key: &str, n: u64, args: Args) -> anyhow::Result<()> {
+        self.confirm(&self.tn(key, n, args))
+    }
+
+    /// A plain line: the catalogue's text of `key` (people only).
+    pub fn note(&self, key: &str, args: Args) -> anyhow::Result<()> {
+        self.line(&self.t(key, args))
+    }
+
+    fn confirm(&self, text: &str) -> anyhow::Result<()> {
         if self.json {
             return Ok(());
         }
-        let text = self.lang.pick(en, ru);
         if self.color {
             write_stdout(&format!("{}\n", text.green()))
         } else {
@@ -94,7 +118,6 @@ impl Out {
         write_stdout(&s)
     }
 
-    /// An aligned table; an empty table prints `empty` instead.
     /// A heading over a table of `items`, one row each, or "-" when there
     /// are none.
     pub fn listing<T>(
@@ -105,20 +128,25 @@ impl Out {
         row: impl Fn(&T) -> Vec<String>,
     ) -> anyhow::Result<()> {
         self.heading(heading)?;
-        self.table(headers, items.iter().map(row).collect(), ("-", "-"))
+        self.table(headers, items.iter().map(row).collect(), None)
     }
 
+    /// An aligned table; an empty table prints the catalogue's text of the
+    /// key `empty`, or "-" without one.
     pub fn table(
         &self,
         headers: &[&str],
         rows: Vec<Vec<String>>,
-        empty: (&str, &str),
+        empty: Option<&str>,
     ) -> anyhow::Result<()> {
         if self.json {
             return Ok(());
         }
         if rows.is_empty() {
-            return self.line(self.lang.pick(empty.0, empty.1));
+            return match empty {
+                Some(key) => self.note(key, &[]),
+                None => self.line("-"),
+            };
         }
         let mut t = Table::new();
         t.load_style(presets::NOTHING)

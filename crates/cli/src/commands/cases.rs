@@ -3,6 +3,7 @@
 use anyhow::Result;
 use caravan_core::CaseFilter;
 use caravan_core::model::LegalArticle;
+use caravan_core::model::checklist::Texts;
 use caravan_core::view::CaseView;
 
 use super::{Ctx, created, done, with_ws};
@@ -14,7 +15,7 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
     match cmd {
         CaseCmd::New(input) => {
             let id = with_ws(ctx, |ws| Ok(ws.create_case(input)?))?;
-            created(ctx, "Case opened:", "Дело открыто:", &id)
+            created(ctx, "cli.case.opened", &id)
         }
         CaseCmd::List(args) => list(ctx, args),
         CaseCmd::Show { case } => {
@@ -37,7 +38,7 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
                     Ok(ws.set_field(&case, &path, &value)?)
                 }
             })?;
-            done(ctx, &format!("Saved {path}"), &format!("Сохранено: {path}"))
+            done(ctx, "cli.case.saved", &[("path", &path)])
         }
         CaseCmd::Stage {
             action,
@@ -52,27 +53,16 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
                     Ok(ws.close_stage(&case, stage)?)
                 }
             })?;
-            if open {
-                done(
-                    ctx,
-                    &format!("Stage {stage} opened"),
-                    &format!("Этап {stage} открыт"),
-                )
+            let key = if open {
+                "cli.case.stage_opened"
             } else {
-                done(
-                    ctx,
-                    &format!("Stage {stage} closed"),
-                    &format!("Этап {stage} закрыт"),
-                )
-            }
+                "cli.case.stage_closed"
+            };
+            done(ctx, key, &[("stage", &stage)])
         }
         CaseCmd::Close { case, status } => {
             with_ws(ctx, |ws| Ok(ws.close_case(&case, status)?))?;
-            done(
-                ctx,
-                &format!("Case closed ({status})"),
-                &format!("Дело закрыто ({status})"),
-            )
+            done(ctx, "cli.case.closed", &[("status", &status)])
         }
         CaseCmd::Assign {
             case,
@@ -80,12 +70,12 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
             remove,
         } => {
             with_ws(ctx, |ws| Ok(ws.assign(&case, &member, !remove)?))?;
-            let (en, ru) = if remove {
-                ("Assignment removed", "Назначение снято")
+            let key = if remove {
+                "cli.case.unassigned"
             } else {
-                ("Assigned", "Назначено")
+                "cli.case.assigned"
             };
-            done(ctx, en, ru)
+            done(ctx, key, &[])
         }
         CaseCmd::Qualify {
             case,
@@ -111,7 +101,7 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
         }
         CaseCmd::Link { case, link } => {
             let id = with_ws(ctx, |ws| Ok(ws.add_case_link(&case, link)?))?;
-            created(ctx, "Cases linked:", "Дела связаны:", &id)
+            created(ctx, "cli.case.linked", &id)
         }
     }
 }
@@ -137,52 +127,60 @@ fn qualify(
 ) -> Result<()> {
     if let Qualify::Agree = how {
         with_ws(ctx, |ws| Ok(ws.agree_with_qualification(case, comment)?))?;
-        return done(
-            ctx,
-            "Agreement with the qualification recorded",
-            "Согласие с квалификацией записано",
-        );
+        return done(ctx, "cli.qualify.agreed", &[]);
     }
     let Some(key) = article else {
         let jurisdiction = with_ws(ctx, |ws| Ok(ws.show_case(case)?.jurisdiction))?;
-        let lang = if matches!(ctx.out.lang, crate::i18n::Lang::Ru) {
-            "ru"
-        } else {
-            "en"
-        };
-        let offered = caravan_core::offered_articles(&jurisdiction, lang);
+        let lang = ctx.out.lang;
+        let offered = caravan_core::offered_articles(&jurisdiction, lang.data_key());
         if ctx.out.json {
             return ctx.out.json(&offered);
         }
         for o in offered {
-            let mark = match (o.related, o.verified) {
-                (false, true) => "",
-                (true, true) => " [related]",
-                (false, false) => " [not verified]",
-                (true, false) => " [related, not verified]",
+            let title = article_texts(&o).map_or(o.title, |t| lang.marked(t));
+            let marks: Vec<String> = [
+                (o.related, "cli.qualify.related"),
+                (!o.verified, "cli.qualify.not_verified"),
+            ]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, key)| lang.t(key, &[]))
+            .collect();
+            let mark = if marks.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", marks.join(", "))
             };
-            println!("{:<14} {}{mark}", o.key, o.title);
+            println!("{:<14} {title}{mark}", o.key);
         }
         return Ok(());
     };
     match how {
         Qualify::Remove => {
             with_ws(ctx, |ws| Ok(ws.remove_article(case, key)?))?;
-            done(ctx, "Article removed", "Статья убрана")
+            done(ctx, "cli.qualify.removed", &[])
         }
         Qualify::Propose => {
             with_ws(ctx, |ws| {
                 Ok(ws.propose_article(case, key, part, paragraph, comment)?)
             })?;
-            done(ctx, "Proposal recorded", "Предложение записано")
+            done(ctx, "cli.qualify.proposed", &[])
         }
         Qualify::Add | Qualify::Agree => {
             with_ws(ctx, |ws| {
                 Ok(ws.add_offered_article(case, key, part, paragraph)?)
             })?;
-            done(ctx, "Article added", "Статья добавлена")
+            done(ctx, "cli.qualify.added", &[])
         }
     }
+}
+
+/// The titles, in every language the data has, of an offered article.
+fn article_texts(o: &caravan_core::ArticleOption) -> Option<&'static Texts> {
+    caravan_core::model::articles::builtin()
+        .iter()
+        .find(|a| a.to_article().key() == o.key && a.in_force_from == o.in_force_from)
+        .map(|a| &a.title)
 }
 
 /// An article as practitioners write it: "п. 2 ч. 3 ст. 128 (KZ 2014)".
@@ -251,7 +249,7 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
             "updated",
         ],
         rows,
-        ("No cases.", "Дел нет."),
+        Some("cli.case.none"),
     )?;
     for u in &list.unreadable {
         o.line(&format!("unreadable: {u}"))?;
@@ -318,10 +316,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         .iter()
         .any(|s| !s.gate.unknown_templates.is_empty())
     {
-        o.line(o.lang.pick(
-            "Some checklists were made with a newer template version; update Caravan to work on them. Until then they hold their stage gates.",
-            "Некоторые контрольные списки созданы по более новой версии шаблона; обновите Caravan, чтобы работать с ними. До тех пор соответствующие этапы нельзя закрыть.",
-        ))?;
+        o.note("cli.case.newer_templates", &[])?;
     }
     for s in &v.stages {
         let own = s.gate.not_applicable_unsigned.iter().map(|n| (n, None));
@@ -331,26 +326,26 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 .map(move |n| (n, Some(p.person.as_str())))
         });
         for (n, whom) in own.chain(victims) {
-            o.line(&format!(
-                "{} {}: {}{} ({})",
-                o.lang.pick(
-                    "Marked not applicable, counts for the gate once signed off by the",
-                    "Отмечено как неприменимое; учитывается для закрытия этапа после утверждения:",
-                ),
-                n.role,
-                n.item,
-                whom.map_or(String::new(), |p| format!(" — {p}")),
-                s.stage
-            ))?;
+            let whom = whom.map_or(String::new(), |p| format!(" — {p}"));
+            o.note(
+                "cli.case.not_applicable_unsigned",
+                &[
+                    ("role", &n.role),
+                    ("item", &n.item),
+                    ("whom", &whom),
+                    ("stage", &s.stage),
+                ],
+            )?;
         }
         for p in s.gate.people.iter().filter(|p| !p.not_started.is_empty()) {
-            o.line(&format!(
-                "{} {} ({}): {}",
-                o.lang.pick("Not started for", "Не начато для"),
-                p.person,
-                s.stage,
-                p.not_started.join(", ")
-            ))?;
+            o.note(
+                "cli.case.not_started",
+                &[
+                    ("person", &p.person),
+                    ("stage", &s.stage),
+                    ("templates", &p.not_started.join(", ")),
+                ],
+            )?;
         }
     }
     o.listing(
@@ -530,16 +525,11 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         &["key", "article", "title"],
         &v.qualification,
         |q| {
-            let title = q
-                .titles
-                .get(if matches!(o.lang, crate::i18n::Lang::Ru) {
-                    "ru"
-                } else {
-                    "en"
-                })
-                .cloned()
-                .unwrap_or_default();
-            vec![q.key.clone(), reference(&q.article), title]
+            vec![
+                q.key.clone(),
+                reference(&q.article),
+                o.lang.marked(&q.titles),
+            ]
         },
     )?;
     if !v.qualification_opinions.is_empty() {
@@ -593,7 +583,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<()> {
         PersonCmd::Add(a) => {
             let PersonArgs { case, person } = *a;
             let id = with_ws(ctx, |ws| Ok(ws.add_person(&case, person)?))?;
-            created(ctx, "Person added:", "Человек добавлен:", &id)
+            created(ctx, "cli.person.added", &id)
         }
         PersonCmd::Reveal { case, person } => {
             let view = with_ws(ctx, |ws| Ok(ws.reveal(&case, &person)?))?;
@@ -609,10 +599,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<()> {
                 ("contact", or_dash(view.contact())),
                 ("address", or_dash(view.address())),
             ])?;
-            o.line(o.lang.pick(
-                "(This reveal is recorded in the audit log.)",
-                "(Это раскрытие записано в журнал аудита.)",
-            ))
+            o.note("cli.reveal.audited", &[])
         }
     }
 }
@@ -639,11 +626,11 @@ pub fn conflicts(ctx: &Ctx, case: Option<&str>, reveal: bool) -> Result<()> {
     o.table(
         &["case", "field", "choice", "value", "author", "shown"],
         rows,
-        ("No conflicts.", "Конфликтов нет."),
+        Some("cli.conflicts.none"),
     )
 }
 
 pub fn resolve(ctx: &Ctx, case: &str, path: &str, choice: &str) -> Result<()> {
     with_ws(ctx, |ws| Ok(ws.resolve(case, path, choice)?))?;
-    done(ctx, &format!("Decided {path}"), &format!("Решено: {path}"))
+    done(ctx, "cli.resolve.decided", &[("path", &path)])
 }

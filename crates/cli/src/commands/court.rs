@@ -9,7 +9,7 @@ use crate::cli::CourtCmd;
 use crate::output::{opt, opt_date};
 
 pub fn court(ctx: &Ctx, cmd: CourtCmd) -> Result<()> {
-    let (what, id) = match cmd {
+    let (key, id) = match cmd {
         CourtCmd::Show { case } => {
             let view = with_ws(ctx, |ws| Ok(ws.show_case(&case)?))?;
             if ctx.out.json {
@@ -19,44 +19,38 @@ pub fn court(ctx: &Ctx, cmd: CourtCmd) -> Result<()> {
         }
         CourtCmd::Registry { case, number } => {
             with_ws(ctx, |ws| Ok(ws.set_registry_number(&case, &number)?))?;
-            return done(ctx, "Registry number saved.", "Номер в реестре сохранён.");
+            return done(ctx, "cli.court.registry_saved", &[]);
         }
         CourtCmd::Decision { case, decision } => (
-            (
-                "Procedural decision recorded:",
-                "Процессуальное решение записано:",
-            ),
+            "cli.court.decision",
             with_ws(ctx, |ws| Ok(ws.add_procedural_decision(&case, decision)?))?,
         ),
         CourtCmd::Measure { case, measure } => (
-            ("Preventive measure recorded:", "Мера пресечения записана:"),
+            "cli.court.measure",
             with_ws(ctx, |ws| Ok(ws.add_measure(&case, measure)?))?,
         ),
         CourtCmd::Charge { case, charge } => (
-            ("Charge recorded:", "Обвинение записано:"),
+            "cli.court.charge",
             with_ws(ctx, |ws| Ok(ws.add_charge(&case, charge)?))?,
         ),
         CourtCmd::Indict { case, indictment } => (
-            ("Indictment recorded:", "Обвинительное заключение записано:"),
+            "cli.court.indictment",
             with_ws(ctx, |ws| Ok(ws.add_indictment(&case, indictment)?))?,
         ),
         CourtCmd::Hearing { case, hearing } => (
-            ("Hearing recorded:", "Судебное заседание записано:"),
+            "cli.court.hearing",
             with_ws(ctx, |ws| Ok(ws.add_hearing(&case, hearing)?))?,
         ),
         CourtCmd::Verdict { case, verdict } => (
-            ("Verdict recorded:", "Приговор записан:"),
+            "cli.court.verdict",
             with_ws(ctx, |ws| Ok(ws.add_verdict(&case, verdict)?))?,
         ),
         CourtCmd::Compensation { case, compensation } => (
-            (
-                "Compensation claim recorded:",
-                "Требование о компенсации записано:",
-            ),
+            "cli.court.compensation",
             with_ws(ctx, |ws| Ok(ws.add_compensation(&case, compensation)?))?,
         ),
     };
-    created(ctx, what.0, what.1, &id)
+    created(ctx, key, &id)
 }
 
 fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {

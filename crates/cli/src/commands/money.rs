@@ -18,12 +18,7 @@ pub fn money(ctx: &Ctx, cmd: MoneyCmd) -> Result<()> {
         }
         MoneyCmd::Add { case, flow } => {
             let id = with_ws(ctx, |ws| Ok(ws.add_financial_flow(&case, *flow)?))?;
-            created(
-                ctx,
-                "Financial flow recorded (its account number is masked):",
-                "Финансовая операция записана (номер счёта скрыт):",
-                &id,
-            )
+            created(ctx, "cli.money.recorded", &id)
         }
         MoneyCmd::Reveal { case, flow } => {
             let view = with_ws(ctx, |ws| Ok(ws.reveal_account(&case, &flow)?))?;

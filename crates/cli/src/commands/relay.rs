@@ -39,16 +39,8 @@ pub fn relay(ctx: &Ctx, cmd: RelayCmd) -> Result<()> {
                 return o.json(&serde_json::json!({ "relay": view, "roster_version": version }));
             }
             o.say(
-                &format!(
-                    "Relay {} at {} registered; the team's devices sync through it from their next sync.",
-                    short(&view.key),
-                    view.url
-                ),
-                &format!(
-                    "Ретранслятор {} по адресу {} зарегистрирован; устройства группы начнут синхронизироваться через него со следующей синхронизации.",
-                    short(&view.key),
-                    view.url
-                ),
+                "cli.relay.registered",
+                &[("key", &short(&view.key)), ("url", &view.url)],
             )
         }
         RelayCmd::List => {
@@ -57,7 +49,7 @@ pub fn relay(ctx: &Ctx, cmd: RelayCmd) -> Result<()> {
                 return o.json(&relays);
             }
             o.listing(
-                o.lang.pick("Relays", "Ретрансляторы"),
+                &o.t("cli.relay.heading", &[]),
                 &["key", "address", "last sync", "last error"],
                 &relays,
                 |r: &RelayView| {
@@ -72,7 +64,7 @@ pub fn relay(ctx: &Ctx, cmd: RelayCmd) -> Result<()> {
         }
         RelayCmd::Remove { key } => {
             with_ws(ctx, |ws| Ok(ws.remove_relay(&key)?))?;
-            super::done(ctx, "Relay removed.", "Ретранслятор удалён.")
+            super::done(ctx, "cli.relay.removed", &[])
         }
     }
 }
@@ -108,14 +100,14 @@ fn report_round(ctx: &Ctx, round: &RelayRound) -> Result<()> {
         return Ok(());
     }
     ctx.out.say(
-        &format!(
-            "Relay: {} envelopes sent, {} received ({} changes applied, {} quarantined, {} refused)",
-            round.uploaded, round.imported, round.applied, round.quarantined, round.skipped
-        ),
-        &format!(
-            "Ретранслятор: отправлено конвертов {}, получено {} (применено изменений {}, в карантине {}, отклонено {})",
-            round.uploaded, round.imported, round.applied, round.quarantined, round.skipped
-        ),
+        "cli.relay.round",
+        &[
+            ("sent", &round.uploaded),
+            ("received", &round.imported),
+            ("applied", &round.applied),
+            ("quarantined", &round.quarantined),
+            ("refused", &round.skipped),
+        ],
     )
 }
 

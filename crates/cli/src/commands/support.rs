@@ -30,12 +30,7 @@ pub fn support(ctx: &Ctx, cmd: SupportCmd) -> Result<()> {
         }
         SupportCmd::Add { case, service } => {
             let id = with_ws(ctx, |ws| Ok(ws.add_support(&case, service)?))?;
-            created(
-                ctx,
-                "Support service recorded:",
-                "Услуга поддержки записана:",
-                &id,
-            )
+            created(ctx, "cli.support.recorded", &id)
         }
     }
 }

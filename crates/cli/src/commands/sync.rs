@@ -70,19 +70,10 @@ pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
             if o.json {
                 return o.json(&summary);
             }
-            o.say(
-                &format!(
-                    "Bundle for {} written to {} ({} bytes)",
-                    summary.recipient,
-                    out.display(),
-                    summary.bytes
-                ),
-                &format!(
-                    "Пакет для {} записан в {} ({} байт)",
-                    summary.recipient,
-                    out.display(),
-                    summary.bytes
-                ),
+            o.say_n(
+                "cli.sync.bundle_written",
+                summary.bytes as u64,
+                &[("recipient", &summary.recipient), ("path", &out.display())],
             )
         }
         SyncCmd::Import { file } => {
@@ -155,7 +146,7 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
                         ]
                     })
                     .collect(),
-                ("Nothing quarantined.", "Карантин пуст."),
+                Some("cli.quarantine.none"),
             )?;
             o.fields(&[("held", held.to_string())])
         }
@@ -168,26 +159,15 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
             }
             let id = short(&r.change);
             if r.applied {
-                o.say(
-                    &format!(
-                        "Change {id} passed every check and was applied ({} changes in all)",
-                        r.changes_applied
-                    ),
-                    &format!(
-                        "Изменение {id} прошло все проверки и применено (всего изменений: {})",
-                        r.changes_applied
-                    ),
+                o.say_n(
+                    "cli.quarantine.applied",
+                    r.changes_applied as u64,
+                    &[("id", &id)],
                 )
             } else if r.held {
-                o.say(
-                    &format!("Change {id} waits for the changes it builds on"),
-                    &format!("Изменение {id} ждёт изменений, на которых оно основано"),
-                )
+                o.say("cli.quarantine.held", &[("id", &id)])
             } else {
-                o.say(
-                    &format!("Change {id} stays in quarantine:"),
-                    &format!("Изменение {id} остаётся в карантине:"),
-                )?;
+                o.say("cli.quarantine.stays", &[("id", &id)])?;
                 for reason in &r.reasons {
                     o.line(&format!("  [{}] {}", reason.code, reason.message))?;
                 }
@@ -202,12 +182,8 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
                 let id = short(&d.change);
                 let codes = d.codes.join(", ");
                 o.say(
-                    &format!(
-                        "Change {id} discarded from quarantine ({codes}); recorded in the audit log"
-                    ),
-                    &format!(
-                        "Изменение {id} удалено из карантина ({codes}); запись в журнале аудита"
-                    ),
+                    "cli.quarantine.discarded",
+                    &[("id", &id), ("codes", &codes)],
                 )
             })
         }
@@ -228,7 +204,7 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             .iter()
             .map(|c| vec![c.key.clone(), c.count.to_string()])
             .collect(),
-        ("No cases.", "Дел нет."),
+        Some("cli.case.none"),
     )?;
     o.heading("Completion per case")?;
     o.table(
@@ -257,7 +233,7 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                 ]
             })
             .collect(),
-        ("No cases.", "Дел нет."),
+        Some("cli.case.none"),
     )?;
     o.heading("Overdue tasks per investigator")?;
     o.table(
@@ -266,7 +242,7 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             .iter()
             .map(|c| vec![c.key.clone(), c.count.to_string()])
             .collect(),
-        ("Nothing overdue.", "Просроченных задач нет."),
+        Some("cli.report.nothing_overdue"),
     )?;
     o.fields(&[("quarantined changes", r.quarantined_changes.to_string())])
 }
@@ -292,7 +268,7 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
                         ]
                     })
                     .collect(),
-                ("The audit log is empty.", "Журнал аудита пуст."),
+                Some("cli.audit.empty"),
             )
         }
         AuditCmd::Verify => {
@@ -300,15 +276,10 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
             if o.json {
                 return o.json(&check);
             }
-            o.say(
-                &format!(
-                    "Audit log intact: {} entries, head {}",
-                    check.entries, check.head
-                ),
-                &format!(
-                    "Журнал аудита цел: записей {}, вершина {}",
-                    check.entries, check.head
-                ),
+            o.say_n(
+                "cli.audit.intact",
+                check.entries as u64,
+                &[("head", &check.head)],
             )
         }
     }
@@ -323,14 +294,12 @@ pub fn passphrase(ctx: &Ctx, cmd: PassphraseCmd) -> Result<()> {
     let new = match std::env::var("CARAVAN_NEW_PASSPHRASE") {
         Ok(p) => Ok(Passphrase::new(p)),
         Err(_) => prompt(
-            ctx.out
-                .lang
-                .pick("New passphrase: ", "Новая парольная фраза: "),
-            Some(ctx.out.lang.pick("Repeat it: ", "Повторите её: ")),
+            &ctx.out.t("cli.prompt.new_passphrase", &[]),
+            Some(&ctx.out.t("cli.prompt.repeat", &[])),
         ),
     };
     let r = new.and_then(|p| Ok(ws.change_passphrase(&p)?));
     ws.lock();
     r?;
-    done(ctx, "Passphrase changed", "Парольная фраза изменена")
+    done(ctx, "cli.passphrase.changed", &[])
 }
