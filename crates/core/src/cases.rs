@@ -27,6 +27,9 @@ pub struct ArticleOption {
     pub code_year: u64,
     pub article: String,
     pub title: String,
+    /// The language `title` is written in: Russian when no title in the
+    /// reader's national language was read in a source text.
+    pub title_lang: String,
     /// The first day the version offered is in force.
     pub in_force_from: Date,
     /// Charged alongside trafficking rather than a trafficking article.
@@ -54,6 +57,7 @@ pub fn offered_articles_on(jurisdiction: &str, lang: &str, day: Date) -> Vec<Art
             code_year: a.code_year,
             article: a.article.clone(),
             title: a.title_in(lang).to_string(),
+            title_lang: a.title_shown(lang).lang.to_string(),
             in_force_from: a.in_force_from,
             related: a.related,
             verified: a.verified,

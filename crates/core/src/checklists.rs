@@ -40,6 +40,10 @@ pub struct ChecklistView {
     /// does not know at all (it holds every stage's gate).
     pub stage: Option<Stage>,
     pub title: String,
+    /// The language `title` is written in: Russian when the reader's
+    /// national language has no text of this template (see
+    /// `caravan_model::texts`).
+    pub title_lang: String,
     pub items: Vec<ItemView>,
     pub required: usize,
     pub required_resolved: usize,
@@ -52,6 +56,8 @@ pub struct ItemView {
     pub kind: ItemKind,
     pub required: bool,
     pub text: String,
+    /// The language `text` is written in (see `title_lang`).
+    pub text_lang: String,
     pub source: String,
     pub status: ItemStatus,
     pub reason: Option<String>,
@@ -106,6 +112,7 @@ impl Workspace {
                         title: known.map_or(unknown.template_id.clone(), |t| {
                             t.title_in(lang).to_string()
                         }),
+                        title_lang: known.map_or("en", |t| t.title_shown(lang).lang).to_string(),
                         items: Vec::new(),
                         required: 0,
                         required_resolved: 0,
@@ -126,6 +133,7 @@ impl Workspace {
                         kind: i.kind,
                         required: i.required,
                         text: i.text_in(lang).to_string(),
+                        text_lang: i.text_shown(lang).lang.to_string(),
                         source: i.source.clone(),
                         status: item_status(inst, &i.id),
                         reason: st.and_then(|s| s.reason.clone()),
@@ -167,6 +175,7 @@ impl Workspace {
                 template_unknown: false,
                 stage: Some(t.stage),
                 title: t.title_in(lang).to_string(),
+                title_lang: t.title_shown(lang).lang.to_string(),
                 items,
                 required,
                 required_resolved,

@@ -12,6 +12,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use automerge::ChangeHash;
+use caravan_model::texts::{SHIPPED_LANGUAGES, shipped_language};
 use caravan_model::{Catalog, Role};
 use caravan_sync::{DeviceKeys, Replica, StoredRows};
 use caravan_vault::{
@@ -36,7 +37,7 @@ const SETTINGS: &[u8] = b"settings";
 pub struct Settings {
     /// Lock after this many minutes without input (desktop app).
     pub auto_lock_minutes: u32,
-    /// Interface language: en, ru, uz.
+    /// Interface language, one of `caravan_model::texts::SHIPPED_LANGUAGES`.
     pub language: String,
 }
 
@@ -345,7 +346,12 @@ impl Workspace {
     pub fn settings(&self) -> Result<Settings> {
         Ok(
             match self.vault.get_record(RecordKind::AppState, SETTINGS)? {
-                Some(v) => serde_json::from_slice(v.expose()).unwrap_or_default(),
+                Some(v) => {
+                    let mut s: Settings = serde_json::from_slice(v.expose()).unwrap_or_default();
+                    // Older releases stored Uzbek in the Latin script as `uz`.
+                    s.language = shipped_language(&s.language).unwrap_or("en").to_string();
+                    s
+                }
                 None => Settings::default(),
             },
         )
@@ -358,11 +364,18 @@ impl Workspace {
                 "must be between 1 and 240 minutes",
             ));
         }
-        if !["en", "ru", "uz"].contains(&s.language.as_str()) {
-            return Err(CoreError::invalid("language", "must be en, ru or uz"));
-        }
+        let Some(language) = shipped_language(&s.language) else {
+            return Err(CoreError::invalid(
+                "language",
+                format!("must be one of {}", SHIPPED_LANGUAGES.join(", ")),
+            ));
+        };
+        let s = Settings {
+            language: language.to_string(),
+            ..s.clone()
+        };
         let bytes =
-            serde_json::to_vec(s).map_err(|e| CoreError::invalid("settings", e.to_string()))?;
+            serde_json::to_vec(&s).map_err(|e| CoreError::invalid("settings", e.to_string()))?;
         self.vault
             .put_record(RecordKind::AppState, SETTINGS, &bytes)?;
         Ok(())

@@ -14,6 +14,7 @@ mod finance;
 mod fixtures;
 mod history;
 mod htcds_lists;
+mod languages;
 mod live;
 mod permissions;
 mod qualification;

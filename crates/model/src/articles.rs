@@ -78,12 +78,14 @@ impl ArticleInfo {
     }
 
     /// The title in `lang`, or in English where it has none.
+    /// The title a reader of `lang` is shown (see [`crate::texts`]).
     pub fn title_in(&self, lang: &str) -> &str {
-        self.title
-            .get(lang)
-            .or_else(|| self.title.get("en"))
-            .map(String::as_str)
-            .unwrap_or_default()
+        self.title_shown(lang).text
+    }
+
+    /// [`Self::title_in`], with the language it is written in.
+    pub fn title_shown(&self, lang: &str) -> crate::texts::Shown<'_> {
+        crate::texts::shown(&self.title, lang)
     }
 
     fn same_article(&self, jurisdiction: &str, code_year: u64, article: &str) -> bool {

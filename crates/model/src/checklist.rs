@@ -12,8 +12,8 @@ use crate::vocab::{Exploitation, ItemKind, ItemStatus, Role, Stage};
 /// Languages a template text may be written in. `en` and `ru` are required.
 pub const TEXT_LANGUAGES: &[&str] = &["en", "ru", "uz", "uz-Cyrl", "kk", "ky", "tg", "tk"];
 
-/// Text in several languages, keyed by language tag.
-pub type Texts = BTreeMap<String, String>;
+pub use crate::texts::Texts;
+use crate::texts::{Shown, shown};
 
 /// A checklist template: one list of the manual's actions or indicators.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,8 +124,14 @@ mod htcds_exploitation {
 
 impl Template {
     /// Title in `lang`, falling back to English.
+    /// The title a reader of `lang` is shown (see [`crate::texts`]).
     pub fn title_in(&self, lang: &str) -> &str {
-        text_in(&self.title, lang)
+        self.title_shown(lang).text
+    }
+
+    /// [`Self::title_in`], with the language it is written in.
+    pub fn title_shown(&self, lang: &str) -> Shown<'_> {
+        shown(&self.title, lang)
     }
 
     pub fn item(&self, id: &str) -> Option<&TemplateItem> {
@@ -145,17 +151,15 @@ impl Template {
 }
 
 impl TemplateItem {
+    /// The text a reader of `lang` is shown (see [`crate::texts`]).
     pub fn text_in(&self, lang: &str) -> &str {
-        text_in(&self.text, lang)
+        self.text_shown(lang).text
     }
-}
 
-fn text_in<'a>(texts: &'a Texts, lang: &str) -> &'a str {
-    texts
-        .get(lang)
-        .or_else(|| texts.get("en"))
-        .map(String::as_str)
-        .unwrap_or("")
+    /// [`Self::text_in`], with the language it is written in.
+    pub fn text_shown(&self, lang: &str) -> Shown<'_> {
+        shown(&self.text, lang)
+    }
 }
 
 /// Why a template was refused.

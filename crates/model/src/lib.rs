@@ -35,6 +35,7 @@ pub mod search;
 pub mod signoffs;
 pub mod support;
 mod table;
+pub mod texts;
 mod validate;
 pub mod vocab;
 

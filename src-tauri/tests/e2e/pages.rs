@@ -12,9 +12,19 @@ pub fn tid(id: &str) -> String {
 pub struct FirstRun<'a>(pub &'a Driver);
 
 impl FirstRun<'_> {
-    /// Creates the vault; returns the recovery code it shows.
+    /// Creates the vault in English; returns the recovery code it shows.
     pub fn create_vault(&self, passphrase: &str) -> String {
+        self.create_vault_in("en", "Choose your language", passphrase)
+    }
+
+    /// Picks the language first (`lang`, whose screen then says `heading`),
+    /// then creates the vault; returns the recovery code it shows.
+    pub fn create_vault_in(&self, lang: &str, heading: &str, passphrase: &str) -> String {
         let d = self.0;
+        d.click(&tid(&format!("first-language-{lang}")));
+        d.wait_text("#choose-language-h", heading, |t| t == heading);
+        d.screenshot(&format!("00-language-{lang}"));
+        d.click(&tid("language-continue"));
         d.type_into(&tid("passphrase"), passphrase);
         d.type_into(&tid("passphrase-confirm"), passphrase);
         d.screenshot("01-create-vault");

@@ -2,7 +2,7 @@
 // and paragraph a qualification or a charge gives, and its title in the
 // user's language.
 import type { QualifiedArticle } from '$lib/bindings/QualifiedArticle';
-import { t, i18n } from '$lib/i18n/index.svelte';
+import { t, i18n, foreignText } from '$lib/i18n/index.svelte';
 
 export function articleLabel(q: QualifiedArticle): string {
   const a = q.article;
@@ -12,4 +12,25 @@ export function articleLabel(q: QualifiedArticle): string {
   return t('overview.article', base);
 }
 
-export const articleTitle = (q: QualifiedArticle) => q.titles[i18n.lang] ?? q.titles['en'] ?? '';
+/** The languages a title is looked for in, as the core's texts do: the
+ *  reader's, then Russian (the region's common working language), then
+ *  English. Data files write Uzbek in the Latin script as `uz`. */
+function titleLangs(): string[] {
+  const own = i18n.lang === 'uz-Latn' ? 'uz' : i18n.lang;
+  return own === 'en' ? ['en'] : own === 'ru' ? ['ru', 'en'] : [own, 'ru', 'en'];
+}
+
+/** The title shown and the language it is written in. */
+export function articleTitleShown(q: QualifiedArticle): { text: string; lang: string } {
+  const lang = titleLangs().find((l) => q.titles[l]);
+  return lang ? { text: q.titles[lang] ?? '', lang } : { text: '', lang: 'en' };
+}
+
+export const articleTitle = (q: QualifiedArticle) => articleTitleShown(q).text;
+
+/** A title in a list (a select's option cannot hold a mark): its language
+ *  appended when it is not the reader's. */
+export function withTextLang(text: string, lang: string): string {
+  const other = foreignText(lang);
+  return other ? `${text} (${other.toUpperCase()})` : text;
+}

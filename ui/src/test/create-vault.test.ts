@@ -3,11 +3,22 @@ import { screen, waitFor } from '@testing-library/svelte';
 import FirstRun from '../screens/setup/FirstRun.svelte';
 import { setLang } from '$lib/i18n/index.svelte';
 import { en } from '$lib/i18n/catalogues';
+import { catalogues } from '$lib/i18n/index.svelte';
+
+const kk = catalogues.kk;
 import { status } from './fixtures';
 import { mockBackend, renderWithUser } from './backend';
 
-/** The first run on a computer without a vault; `refreshed` counts the status reloads. */
-function firstRun() {
+/** The first run on a computer without a vault, past its language step
+ *  (English); `refreshed` counts the status reloads. */
+async function firstRun() {
+  const run = firstRunAtLanguage();
+  await run.user.click(screen.getByTestId('first-language-en'));
+  await run.user.click(screen.getByTestId('language-continue'));
+  return run;
+}
+
+function firstRunAtLanguage() {
   const state = { refreshed: 0 };
   const { user } = renderWithUser(FirstRun, {
     status: status(null, { vault_exists: false, unlocked: false }),
@@ -21,6 +32,23 @@ function firstRun() {
 }
 
 describe('first run: create a vault', () => {
+  it('offers the language before anything else, each named in itself, and speaks the one chosen', async () => {
+    setLang('en');
+    mockBackend({ passphrase_strength: { acceptable: false, score: 0, message: null } });
+    const { user } = firstRunAtLanguage();
+    expect(screen.queryByTestId('passphrase')).toBeNull();
+    expect(screen.getByTestId('first-language-kk')).toHaveTextContent('Қазақша');
+    expect(screen.getByTestId('first-language-uz-Cyrl')).toHaveTextContent('Ўзбекча');
+    await user.click(screen.getByTestId('first-language-kk'));
+    expect(await screen.findByText(kk['setup.language.title'] as string)).toBeInTheDocument();
+    expect(screen.getByTestId('first-language-kk')).toHaveAttribute('aria-pressed', 'true');
+    expect(document.documentElement.lang).toBe('kk');
+    await user.click(screen.getByTestId('language-continue'));
+    expect(screen.getByTestId('passphrase')).toBeInTheDocument();
+    expect(screen.getByTestId('create-vault')).toHaveTextContent(kk['setup.create.submit'] as string);
+    setLang('en');
+  });
+
   it('shows live strength feedback, creates the vault, and gates the recovery code on confirmation', async () => {
     setLang('en');
     const backend = mockBackend({
@@ -31,7 +59,7 @@ describe('first run: create a vault', () => {
       },
       create_vault: { recovery_code: 'ABCD-EFGH-JKLM-NPQR' },
     });
-    const { user, state } = firstRun();
+    const { user, state } = await firstRun();
 
     const create = screen.getByTestId('create-vault');
     expect(create).toBeDisabled();
@@ -88,7 +116,7 @@ describe('first run: create a vault', () => {
   it('checks the strength before creating when the live check has not answered yet', async () => {
     setLang('en');
     const backend = mockBackend({ passphrase_strength: { acceptable: false, score: 0, message: 'vault.weak_passphrase' } });
-    const { user } = firstRun();
+    const { user } = await firstRun();
     await user.type(screen.getByTestId('passphrase'), 'password');
     await user.type(screen.getByTestId('passphrase-confirm'), 'password');
     await user.click(screen.getByTestId('create-vault'));
@@ -100,7 +128,7 @@ describe('first run: create a vault', () => {
   it('keeps the create button disabled while the two passphrases differ', async () => {
     setLang('en');
     mockBackend({ passphrase_strength: { acceptable: true, score: 4, message: null } });
-    const { user } = firstRun();
+    const { user } = await firstRun();
     await user.type(screen.getByTestId('passphrase'), 'copper kettle under the bridge');
     await user.type(screen.getByTestId('passphrase-confirm'), 'copper kettle under the brigde');
     await waitFor(() => expect(screen.getByTestId('strength-score')).toBeInTheDocument());

@@ -98,7 +98,7 @@ const courtCase = caseDto({ people: parties, court: court({ charges: [charge()],
 const supportCase = caseDto({ people: [person({ id: 'pv1' })], referrals: [referral({ person_id: 'pv1' })], support: [supportService({ victim_id: 'pv1' })] });
 const supportProps = { c: supportCase, person: supportCase.people[0], reload };
 const offeredArticles = [
-  { key: 'KZ-2014-128', jurisdiction: 'KZ', code_year: 2014, article: '128', title: 'Trafficking in persons', in_force_from: '2015-01-01', related: false, verified: true, source: 'https://adilet.zan.kz' },
+  { key: 'KZ-2014-128', jurisdiction: 'KZ', code_year: 2014, article: '128', title: 'Trafficking in persons', title_lang: 'en', in_force_from: '2015-01-01', related: false, verified: true, source: 'https://adilet.zan.kz' },
 ];
 
 /** A person's forms have some fifty controls, each typed into or ticked

@@ -10,6 +10,7 @@ const option = (article: string, title: string, extra = {}) => ({
   code_year: 2014,
   article,
   title,
+  title_lang: 'en',
   in_force_from: '2015-01-01',
   related: false,
   verified: true,

@@ -12,6 +12,11 @@ export type ArticleOption = {
  */
 key: string, jurisdiction: string, code_year: number, article: string, title: string, 
 /**
+ * The language `title` is written in: Russian when no title in the
+ * reader's national language was read in a source text.
+ */
+title_lang: string, 
+/**
  * The first day the version offered is in force.
  */
 in_force_from: IsoDate, 

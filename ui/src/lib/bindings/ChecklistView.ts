@@ -38,4 +38,10 @@ template_unknown: boolean,
  * `None` only for a checklist whose template this copy of Caravan
  * does not know at all (it holds every stage's gate).
  */
-stage: Stage | null, title: string, items: Array<ItemView>, required: number, required_resolved: number, };
+stage: Stage | null, title: string, 
+/**
+ * The language `title` is written in: Russian when the reader's
+ * national language has no text of this template (see
+ * `caravan_model::texts`).
+ */
+title_lang: string, items: Array<ItemView>, required: number, required_resolved: number, };

@@ -4,7 +4,11 @@ import type { ItemStatus } from "./ItemStatus";
 import type { MemberRef } from "./MemberRef";
 import type { Role } from "./Role";
 
-export type ItemView = { id: string, kind: ItemKind, required: boolean, text: string, source: string, status: ItemStatus, reason: string | null, note: string | null, evidence_ids: Array<string>, signoff_needed: Role | null, signed_off_by: string | null, 
+export type ItemView = { id: string, kind: ItemKind, required: boolean, text: string, 
+/**
+ * The language `text` is written in (see `title_lang`).
+ */
+text_lang: string, source: string, status: ItemStatus, reason: string | null, note: string | null, evidence_ids: Array<string>, signoff_needed: Role | null, signed_off_by: string | null, 
 /**
  * Who last recorded the item's state, and when (none while open and
  * never touched).

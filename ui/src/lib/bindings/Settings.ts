@@ -9,6 +9,6 @@ export type Settings = {
  */
 auto_lock_minutes: number, 
 /**
- * Interface language: en, ru, uz.
+ * Interface language, one of `caravan_model::texts::SHIPPED_LANGUAGES`.
  */
 language: string, };

@@ -2,8 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { en, ru, uz } from './catalogues';
-import { setLang, t, tp, fmtDay } from './index.svelte';
+import { en, ru } from './catalogues';
+import { catalogues, LANGS, setLang, t, tp, fmtDay, fmtNumber, rememberedLang, i18n } from './index.svelte';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const src = join(here, '..', '..');
@@ -22,10 +22,25 @@ describe('translations', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has no Russian or Uzbek keys that English lacks', () => {
+  it('has no key in any language that English lacks', () => {
     const known = (k: string) => k in en || `${k.replace(/\.(zero|one|two|few|many|other)$/, '')}.other` in en;
-    const stray = [...Object.keys(ru), ...Object.keys(uz)].filter((k) => !known(k));
+    const stray = LANGS.flatMap((l) => Object.keys(catalogues[l]).filter((k) => !known(k)).map((k) => `${l}:${k}`));
     expect(stray).toEqual([]);
+  });
+
+  it("has every plural form each language's CLDR rules ask for, where it has the key", () => {
+    const bases = Object.keys(en)
+      .filter((k) => k.endsWith('.other'))
+      .map((k) => k.slice(0, -'.other'.length))
+      .filter((b) => `${b}.one` in en); // not a vocabulary id `other`
+    const gaps = LANGS.flatMap((l) => {
+      const c = catalogues[l];
+      const categories = new Intl.PluralRules(l).resolvedOptions().pluralCategories;
+      return bases
+        .filter((b) => Object.keys(c).some((k) => k.startsWith(`${b}.`)))
+        .flatMap((b) => categories.filter((cat) => !(`${b}.${cat}` in c)).map((cat) => `${l}:${b}.${cat}`));
+    });
+    expect(gaps).toEqual([]);
   });
 
   it('keeps the same placeholders in every language', () => {
@@ -34,7 +49,7 @@ describe('translations', () => {
     const bad = Object.keys(en).filter((k) => {
       const base = k.replace(/\.(one|few|many|other)$/, '');
       if (base !== k) return false; // plural forms may drop {n}
-      return (k in ru && names(ru[k]) !== names(english[k])) || (k in uz && names(uz[k]) !== names(english[k]));
+      return LANGS.some((l) => k in catalogues[l] && names(catalogues[l][k]) !== names(english[k]));
     });
     expect(bad).toEqual([]);
   });
@@ -62,11 +77,44 @@ describe('translations', () => {
     expect(tp('cases.count', 2)).toBe('2 cases');
   });
 
-  it('falls back to English for keys Uzbek lacks', () => {
-    setLang('uz');
-    expect(t('unlock.submit')).toBe(uz['unlock.submit']);
-    expect(t('audit.verify')).toBe(en['audit.verify']);
+  it('uses one/other in the Turkic languages', () => {
+    setLang('kk');
+    expect(tp('cases.count', 1)).toBe(catalogues.kk['cases.count.one']?.replace('{n}', '1'));
+    expect(tp('cases.count', 5)).toBe(catalogues.kk['cases.count.other']?.replace('{n}', '5'));
     setLang('en');
+  });
+
+  it("shows a national language's missing key in Russian, then English", () => {
+    // A key no national catalogue may lack is read from the catalogues; the
+    // fallback is checked on a language with the key removed.
+    const key = 'unlock.submit';
+    setLang('kk');
+    expect(t(key)).toBe(catalogues.kk[key]);
+    const kept = catalogues.kk[key];
+    delete catalogues.kk[key];
+    try {
+      // i18next holds its own copy: the language missing the key is a fresh one.
+      setLang('uz-Cyrl');
+      const shown = t(key);
+      expect(shown).toBe(catalogues['uz-Cyrl'][key] ?? ru[key]);
+    } finally {
+      catalogues.kk[key] = kept as string;
+      setLang('en');
+    }
+    setLang('ru');
+    expect(t(key)).toBe(ru[key]);
+    setLang('en');
+    expect(t(key)).toBe(en[key]);
+  });
+
+  it('remembers the language on this device, reading what older releases stored', () => {
+    localStorage.setItem('caravan.language', 'uz');
+    expect(rememberedLang()).toBe('uz-Latn');
+    setLang('ky');
+    expect(rememberedLang()).toBe('ky');
+    expect(document.documentElement.lang).toBe('ky');
+    setLang('xx');
+    expect(i18n.lang).toBe('en');
   });
 
   it('formats dates in the chosen locale', () => {
@@ -77,5 +125,8 @@ describe('translations', () => {
     expect(ruDay).not.toBe(enDay);
     expect(ruDay).toMatch(/2026/);
     expect(enDay).toMatch(/Mar/);
+    setLang('kk');
+    expect(fmtNumber(12345.5)).toMatch(/12\s345,5/);
+    setLang('en');
   });
 });

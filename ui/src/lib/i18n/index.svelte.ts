@@ -1,16 +1,68 @@
-// Runtime-switchable translations: flat key maps, English fallback, plural
-// rules from Intl.PluralRules, dates from Intl.DateTimeFormat.
-import { en, ru, uz, type MessageKey } from './catalogues';
+// Runtime-switchable translations through i18next: flat key maps, plural
+// forms chosen by CLDR rules (Intl.PluralRules), dates and numbers by
+// Intl in the chosen locale. A national language's missing key is shown in
+// Russian, the region's common working language, then in English.
+import i18next from 'i18next';
+import { en, ru, national, type MessageKey, type PartialCatalogue } from './catalogues';
 import { ApiError, toApiError } from '$lib/api';
 
-export type Lang = 'en' | 'ru' | 'uz';
-export const LANGS: readonly Lang[] = ['en', 'ru', 'uz'];
+export const LANGS = ['en', 'ru', 'kk', 'ky', 'tg', 'tk', 'uz-Latn', 'uz-Cyrl'] as const;
+export type Lang = (typeof LANGS)[number];
 export type Messages = Partial<Record<string, string>>;
 export type { MessageKey };
 
-const catalogs: Record<Lang, Messages> = { en, ru, uz };
-const english: Messages = en;
-const intlLocale: Record<Lang, string> = { en: 'en-GB', ru: 'ru-RU', uz: 'uz-Latn-UZ' };
+/** Each language's name in itself, as a language picker lists it. */
+export const LANG_NAMES: Record<Lang, string> = {
+  en: 'English',
+  ru: 'Русский',
+  kk: 'Қазақша',
+  ky: 'Кыргызча',
+  tg: 'Тоҷикӣ',
+  tk: 'Türkmençe',
+  'uz-Latn': 'Oʻzbekcha',
+  'uz-Cyrl': 'Ўзбекча',
+};
+
+/** The locale for dates, numbers and plural rules. */
+const intlLocale: Record<Lang, string> = {
+  en: 'en-GB',
+  ru: 'ru-RU',
+  kk: 'kk-KZ',
+  ky: 'ky-KG',
+  tg: 'tg-TJ',
+  tk: 'tk-TM',
+  'uz-Latn': 'uz-Latn-UZ',
+  'uz-Cyrl': 'uz-Cyrl-UZ',
+};
+
+export const catalogues: Record<Lang, PartialCatalogue> = {
+  en,
+  ru,
+  kk: national('kk'),
+  ky: national('ky'),
+  tg: national('tg'),
+  tk: national('tk'),
+  'uz-Latn': national('uz-Latn'),
+  'uz-Cyrl': national('uz-Cyrl'),
+};
+
+const engine = i18next.createInstance();
+void engine.init({
+  resources: Object.fromEntries(LANGS.map((l) => [l, { translation: catalogues[l] }])),
+  lng: 'en',
+  supportedLngs: [...LANGS],
+  // Exact tags: `uz-Latn` must not be read as `uz`, nor fall back to it.
+  load: 'currentOnly',
+  fallbackLng: { en: [], ru: ['en'], default: ['ru', 'en'] },
+  // Keys are flat and dotted; plural forms are `<key>.<category>`.
+  keySeparator: false,
+  nsSeparator: false,
+  pluralSeparator: '.',
+  interpolation: { prefix: '{', suffix: '}', escapeValue: false },
+  returnEmptyString: false,
+  initAsync: false,
+  showSupportNotice: false,
+});
 
 export const i18n = $state<{ lang: Lang }>({ lang: 'en' });
 
@@ -18,8 +70,17 @@ export function isLang(v: string): v is Lang {
   return (LANGS as readonly string[]).includes(v);
 }
 
+/** The shipped language a stored tag names: older releases stored Uzbek in
+ *  the Latin script as `uz`. */
+export function toLang(tag: string | null | undefined): Lang | null {
+  if (!tag) return null;
+  if (tag === 'uz') return 'uz-Latn';
+  return isLang(tag) ? tag : null;
+}
+
 export function setLang(lang: string): void {
-  i18n.lang = isLang(lang) ? lang : 'en';
+  i18n.lang = toLang(lang) ?? 'en';
+  void engine.changeLanguage(i18n.lang);
   if (typeof document !== 'undefined') document.documentElement.lang = i18n.lang;
   try {
     // Only the language, so the locked screen speaks it too; nothing sensitive.
@@ -29,12 +90,10 @@ export function setLang(lang: string): void {
   }
 }
 
-
 /** The language last used on this computer, for screens shown while locked. */
 export function rememberedLang(): Lang | null {
   try {
-    const l = localStorage.getItem(LANG_KEY);
-    return l && isLang(l) ? l : null;
+    return toLang(localStorage.getItem(LANG_KEY));
   } catch {
     return null;
   }
@@ -44,34 +103,34 @@ const LANG_KEY = 'caravan.language';
 
 export type Params = Record<string, string | number>;
 
-function fill(s: string, params?: Params): string {
-  if (!params) return s;
-  return s.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+// Every lookup names the language read from `i18n`, so a component that
+// calls `t` re-renders when the language changes.
+function lookup(key: string, params?: Params, count?: number): string | undefined {
+  const options = { lng: i18n.lang, replace: params ?? {}, defaultValue: '' };
+  const s = count === undefined ? engine.t(key, options) : engine.t(key, { ...options, count });
+  return s === '' ? undefined : s;
 }
 
 export function has(key: string): boolean {
-  return key in catalogs[i18n.lang] || key in english;
+  return engine.exists(key, { lng: i18n.lang });
 }
 
-/** Translates `key`; falls back to English. */
+/** Translates `key`; a national language falls back to Russian, then English. */
 export function t(key: MessageKey, params?: Params): string {
   return td(key, params);
 }
 
 /** `t` for a key made at run time (`error.<code>`, `template.<id>`): falls
- *  back to English, then to the key itself. Prefer `t`, whose keys are
+ *  back like `t`, then to the key itself. Prefer `t`, whose keys are
  *  checked when the UI is built. */
 export function td(key: string, params?: Params): string {
-  const s = catalogs[i18n.lang][key] ?? english[key];
-  return s === undefined ? key : fill(s, params);
+  return lookup(key, params) ?? key;
 }
 
-/** Plural-aware: looks up `key.<category>` (one, few, many, other). */
+/** Plural-aware: looks up `key.<category>` (one, few, many, other) by the
+ *  language's CLDR plural rules; `{n}` is the number. */
 export function tp(key: string, n: number, params?: Params): string {
-  const cat = new Intl.PluralRules(intlLocale[i18n.lang]).select(n);
-  const cat_key = `${key}.${cat}`;
-  const s = catalogs[i18n.lang][cat_key] ?? catalogs[i18n.lang][`${key}.other`] ?? english[`${key}.${cat === 'one' ? 'one' : 'other'}`];
-  return s === undefined ? key : fill(s, { n, ...params });
+  return lookup(key, { n, ...params }, n) ?? key;
 }
 
 /** A vocabulary id (stage, role, exploitation…) in the current language. */
@@ -81,16 +140,19 @@ export function v(group: string, id: string | null | undefined): string {
   return has(key) ? td(key) : id;
 }
 
+/** The locale the chosen language formats dates and numbers in. */
+export function locale(): string {
+  return intlLocale[i18n.lang];
+}
+
 export function fmtDate(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
-  return new Intl.DateTimeFormat(intlLocale[i18n.lang], { dateStyle: 'medium' }).format(new Date(ms));
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(new Date(ms));
 }
 
 export function fmtDateTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
-  return new Intl.DateTimeFormat(intlLocale[i18n.lang], { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(ms),
-  );
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(ms));
 }
 
 /** A YYYY-MM-DD date from the backend, shown in the user's locale. */
@@ -99,13 +161,13 @@ export function fmtDay(day: string | null | undefined): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   if (!m) return day;
   const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return new Intl.DateTimeFormat(intlLocale[i18n.lang], { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
+  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeZone: 'UTC' }).format(d);
 }
 
 /** A file's size: bytes, kilobytes or megabytes, in the user's locale. */
 export function fmtBytes(n: number): string {
   const [value, unit] = n < 1000 ? [n, 'byte'] : n < 1_000_000 ? [n / 1000, 'kilobyte'] : [n / 1_000_000, 'megabyte'];
-  return new Intl.NumberFormat(intlLocale[i18n.lang], {
+  return new Intl.NumberFormat(locale(), {
     style: 'unit',
     unit,
     unitDisplay: 'short',
@@ -114,7 +176,7 @@ export function fmtBytes(n: number): string {
 }
 
 export function fmtNumber(n: number): string {
-  return new Intl.NumberFormat(intlLocale[i18n.lang]).format(n);
+  return new Intl.NumberFormat(locale()).format(n);
 }
 
 /** The translated text for a failed command: `error.<code>`, else generic. */
@@ -122,4 +184,13 @@ export function errorText(e: unknown): string {
   const err: ApiError = toApiError(e);
   const key = `error.${err.code}`;
   return has(key) ? td(key) : t('error.generic', { code: err.code });
+}
+
+/** The language to mark on a text from the case data (a checklist's, an
+ *  article's title) when it is not the reader's: `null` when it is. Data
+ *  files write Uzbek in the Latin script as `uz`. */
+export function foreignText(textLang: string | null | undefined): string | null {
+  if (!textLang) return null;
+  const lang = textLang === 'uz' ? 'uz-Latn' : textLang;
+  return lang === i18n.lang ? null : textLang;
 }
