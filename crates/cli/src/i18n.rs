@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::fmt::Display;
 use std::sync::LazyLock;
 
-use caravan_core::model::checklist::Texts;
+use caravan_core::model::texts::{self, Texts};
 use clap::ValueEnum;
 use clap::builder::PossibleValue;
 use icu_plurals::{PluralCategory, PluralRules};
@@ -84,16 +84,6 @@ impl Lang {
         }
     }
 
-    /// The key of the language's text in the shipped data (checklist
-    /// templates, criminal-code articles), which names Uzbek in the Latin
-    /// script `uz`.
-    pub fn data_key(self) -> &'static str {
-        match self {
-            Lang::UzLatn => "uz",
-            other => other.id(),
-        }
-    }
-
     /// Where a text this language lacks is looked for next.
     pub fn fallback(self) -> Option<Lang> {
         match self {
@@ -154,26 +144,23 @@ impl Lang {
             .map(String::as_str)
     }
 
-    /// A text of the shipped data (a checklist's title or item, an
-    /// article's title) in this language, else in the language it falls
-    /// back to; `true` with a text in Russian shown for another language
-    /// (which `marked` says so of).
-    pub fn pick_text(self, texts: &Texts) -> (String, bool) {
-        for l in self.chain() {
-            if let Some(s) = texts.get(l.data_key()).filter(|s| !s.is_empty()) {
-                return (s.clone(), l == Lang::Ru && self != Lang::Ru);
-            }
+    /// A text of the shipped data (a checklist's title, an article's
+    /// title) as the core gave it, `text_lang` being the language it is
+    /// written in: marked where it is Russian shown for another language,
+    /// "Торговля людьми (рус.)".
+    pub fn marked(self, text: &str, text_lang: &str) -> String {
+        if text_lang == Lang::Ru.id() && self != Lang::Ru {
+            format!("{text} {}", self.t("cli.in_russian", &[]))
+        } else {
+            text.to_string()
         }
-        (String::new(), false)
     }
 
-    /// A data text with its language marked where it is Russian shown for
-    /// another language: "Торговля людьми (рус.)".
-    pub fn marked(self, texts: &Texts) -> String {
-        match self.pick_text(texts) {
-            (s, true) => format!("{s} {}", self.t("cli.in_russian", &[])),
-            (s, false) => s,
-        }
+    /// [`Self::marked`] for texts in several languages (a qualification's
+    /// article titles), chosen as the core chooses them.
+    pub fn marked_of(self, texts: &Texts) -> String {
+        let shown = texts::shown(texts, self.id());
+        self.marked(shown.text, shown.lang)
     }
 }
 
@@ -389,24 +376,33 @@ mod tests {
         );
     }
 
+    /// Kazakh forms by the Kazakh rules (one, other); a key Kazakh lacks
+    /// takes the Russian forms by the Russian rules.
     #[test]
     fn kazakh_plural_forms_or_russian_ones() {
-        let key = "cli.audit.intact";
         let kk = Lang::Kk.catalogue();
-        let got = |n| Lang::Kk.tn(key, n, &[("head", &"h")]);
-        if kk.contains_key(&format!("{key}.other")) {
-            let one = kk
-                .get(&format!("{key}.one"))
-                .unwrap_or(&kk[&format!("{key}.other")]);
-            assert_eq!(got(1), fill(one, &[("n", &1), ("head", &"h")]));
-            assert_eq!(
-                got(5),
-                fill(&kk[&format!("{key}.other")], &[("n", &5), ("head", &"h")])
-            );
-        } else {
-            // Russian forms, by the Russian rules.
-            assert_eq!(got(3), Lang::Ru.tn(key, 3, &[("head", &"h")]));
-            assert_eq!(got(5), Lang::Ru.tn(key, 5, &[("head", &"h")]));
+        let form = |key: &str, n: u64| {
+            let text = kk.get(key).unwrap_or_else(|| panic!("kk has no {key}"));
+            fill(text, &[("n", &n)])
+        };
+        assert_eq!(
+            Lang::Kk.tn("cases.count", 1, &[]),
+            form("cases.count.one", 1)
+        );
+        assert_eq!(
+            Lang::Kk.tn("cases.count", 3, &[]),
+            form("cases.count.other", 3)
+        );
+        assert_eq!(
+            Lang::Kk.tn("cases.count", 21, &[]),
+            form("cases.count.other", 21)
+        );
+        let key = "cli.audit.intact";
+        if !kk.contains_key(&format!("{key}.other")) {
+            for n in [1, 3, 5, 21] {
+                let args: Args = &[("head", &"h")];
+                assert_eq!(Lang::Kk.tn(key, n, args), Lang::Ru.tn(key, n, args));
+            }
         }
     }
 
@@ -438,11 +434,31 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        assert_eq!(Lang::Kk.marked(&texts), "Сауда");
-        assert_eq!(Lang::Ru.marked(&texts), "Торговля");
-        assert_eq!(Lang::En.marked(&texts), "Trafficking");
+        assert_eq!(Lang::Kk.marked_of(&texts), "Сауда");
+        assert_eq!(Lang::Ru.marked_of(&texts), "Торговля");
+        assert_eq!(Lang::En.marked_of(&texts), "Trafficking");
         let marker = Lang::Ky.t("cli.in_russian", &[]);
-        assert_eq!(Lang::Ky.marked(&texts), format!("Торговля {marker}"));
-        assert_eq!(Lang::Ky.pick_text(&texts), ("Торговля".to_string(), true));
+        assert_eq!(Lang::Ky.marked_of(&texts), format!("Торговля {marker}"));
+        assert_eq!(
+            Lang::Ky.marked("Торговля", "ru"),
+            format!("Торговля {marker}")
+        );
+        assert_eq!(Lang::UzLatn.marked("Savdo", "uz"), "Savdo");
+    }
+
+    /// The languages --lang takes are the ones the app ships, and fall
+    /// back as its data texts do.
+    #[test]
+    fn the_shipped_languages() {
+        let ids: Vec<&str> = LANGS.iter().map(|l| l.id()).collect();
+        assert_eq!(ids, texts::SHIPPED_LANGUAGES);
+        for l in LANGS {
+            assert_eq!(texts::shipped_language(l.id()), Some(l.id()));
+            let chain: Vec<Lang> = l.chain().collect();
+            assert_eq!(chain.len(), texts::fallbacks(l.id()).len(), "{l:?}");
+        }
+        assert_eq!(Lang::from_str("UZ", true), Ok(Lang::UzLatn));
+        assert_eq!(Lang::from_str("uz-cyrl", true), Ok(Lang::UzCyrl));
+        assert!(Lang::from_str("fr", true).is_err());
     }
 }

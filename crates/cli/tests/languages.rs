@@ -246,7 +246,11 @@ fn data_titles_in_the_language_or_marked_russian() {
         let words: String = item.text["ru"].chars().take(20).collect();
         assert!(shown.contains(&words), "{shown}");
     }
-    // JSON keeps its shape.
+    // JSON keeps its shape, and says which language a text is in.
     let json = d.json(&["--lang", "ky", "checklist", "show", &case]);
     assert_eq!(json[0]["template_id"], first["template_id"]);
+    if !template.title.contains_key("ky") {
+        assert_eq!(json[0]["title"], template.title["ru"].as_str());
+        assert_eq!(json[0]["title_lang"], "ru");
+    }
 }

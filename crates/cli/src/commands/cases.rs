@@ -3,7 +3,6 @@
 use anyhow::Result;
 use caravan_core::CaseFilter;
 use caravan_core::model::LegalArticle;
-use caravan_core::model::checklist::Texts;
 use caravan_core::view::CaseView;
 
 use super::{Ctx, created, done, with_ws};
@@ -132,12 +131,12 @@ fn qualify(
     let Some(key) = article else {
         let jurisdiction = with_ws(ctx, |ws| Ok(ws.show_case(case)?.jurisdiction))?;
         let lang = ctx.out.lang;
-        let offered = caravan_core::offered_articles(&jurisdiction, lang.data_key());
+        let offered = caravan_core::offered_articles(&jurisdiction, lang.id());
         if ctx.out.json {
             return ctx.out.json(&offered);
         }
         for o in offered {
-            let title = article_texts(&o).map_or(o.title, |t| lang.marked(t));
+            let title = lang.marked(&o.title, &o.title_lang);
             let marks: Vec<String> = [
                 (o.related, "cli.qualify.related"),
                 (!o.verified, "cli.qualify.not_verified"),
@@ -151,7 +150,8 @@ fn qualify(
             } else {
                 format!(" [{}]", marks.join(", "))
             };
-            println!("{:<14} {title}{mark}", o.key);
+            // Through the output, so a closed pipe (`| head`) ends it quietly.
+            ctx.out.line(&format!("{:<14} {title}{mark}", o.key))?;
         }
         return Ok(());
     };
@@ -173,14 +173,6 @@ fn qualify(
             done(ctx, "cli.qualify.added", &[])
         }
     }
-}
-
-/// The titles, in every language the data has, of an offered article.
-fn article_texts(o: &caravan_core::ArticleOption) -> Option<&'static Texts> {
-    caravan_core::model::articles::builtin()
-        .iter()
-        .find(|a| a.to_article().key() == o.key && a.in_force_from == o.in_force_from)
-        .map(|a| &a.title)
 }
 
 /// An article as practitioners write it: "п. 2 ч. 3 ст. 128 (KZ 2014)".
@@ -528,7 +520,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             vec![
                 q.key.clone(),
                 reference(&q.article),
-                o.lang.marked(&q.titles),
+                o.lang.marked_of(&q.titles),
             ]
         },
     )?;

@@ -4,7 +4,6 @@
 use std::path::Path;
 
 use anyhow::Result;
-use caravan_core::model::Catalog;
 use caravan_core::model::checklist::checklist_key;
 use caravan_core::model::{Decision, ItemStatus, Stage};
 use caravan_core::{AttachmentView, ItemUpdate};
@@ -20,9 +19,7 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
     match cmd {
         ChecklistCmd::Show { case, stage } => {
             let lang = o.lang;
-            let lists = with_ws(ctx, |ws| {
-                Ok(ws.checklists(&case, stage, lang.data_key())?)
-            })?;
+            let lists = with_ws(ctx, |ws| Ok(ws.checklists(&case, stage, lang.id())?))?;
             if o.json {
                 return o.json(&lists);
             }
@@ -35,13 +32,9 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                     (Some(id), Some(p)) => format!(" — {p} ({id})"),
                     _ => String::new(),
                 };
-                // Texts in --lang where the template has them, else in
-                // Russian (the title marked so), else as the core gave them.
-                let catalog = Catalog::builtin();
-                let template = catalog.get(&l.template_id, l.version);
-                let title = template
-                    .or_else(|| catalog.latest(&l.template_id))
-                    .map_or_else(|| l.title.clone(), |t| lang.marked(&t.title));
+                // In --lang where the template has it, else in Russian,
+                // marked so.
+                let title = lang.marked(&l.title, &l.title_lang);
                 o.heading(&format!(
                     "{title} [{}@{}]{whom} {}: {}/{}",
                     l.template_id, l.version, stage, l.required_resolved, l.required
@@ -59,9 +52,7 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                             ItemStatus::NotApplicable => "[-]",
                             ItemStatus::Open => "[ ]",
                         };
-                        let mut text = template
-                            .and_then(|t| t.item(&i.id))
-                            .map_or_else(|| i.text.clone(), |t| lang.pick_text(&t.text).0);
+                        let mut text = i.text.clone();
                         if let Some(r) = &i.reason {
                             text.push_str(&format!(" (n/a: {r})"));
                         }
