@@ -139,6 +139,7 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
 /// Runs the app. Key derivation is the full Argon2id cost, but for
 /// `CARAVAN_INSECURE_FAST_KDF=1` in a test build (see
 /// `OpenOptions::for_front_end`).
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
 pub fn run() -> Result<(), tauri::Error> {
     let opts = OpenOptions::for_front_end(
         std::env::var_os("CARAVAN_INSECURE_FAST_KDF").is_some_and(|v| v == "1"),

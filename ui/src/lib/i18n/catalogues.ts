@@ -21,8 +21,9 @@ export const ru: Record<MessageKey, string> & Record<string, string> = ruJson;
  *  English, until it is translated. */
 export type PartialCatalogue = Partial<Record<MessageKey, string>> & Record<string, string>;
 
-// The national languages' catalogues, by file name (`kk.json` → `kk`).
-const files = import.meta.glob<PartialCatalogue>(['./*.json', '!./en.json', '!./ru.json'], {
+// The national languages' catalogues, by file name (`kk.json` → `kk`);
+// uz-Cyrl.exceptions.json is the transliteration's input, not a catalogue.
+const files = import.meta.glob<PartialCatalogue>(['./*.json', '!./en.json', '!./ru.json', '!./*.exceptions.json'], {
   eager: true,
   import: 'default',
 });
