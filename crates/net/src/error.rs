@@ -31,6 +31,10 @@ pub enum NetError {
     /// device of this team.
     #[error("the device on the other side is not an active device of this team")]
     UnknownPeer,
+    /// The relay's TLS certificate could not be verified, or TLS could not
+    /// be set up (a `wss://` address).
+    #[error("the relay's TLS certificate could not be verified: {0}")]
+    Tls(String),
     /// The relay refused a request; `code` is one of relay.md's.
     #[error("the relay refused: {message}")]
     Relay { code: RelayCode, message: String },
@@ -102,6 +106,7 @@ coded! {
         Self::TooLarge { .. } => ("net.too_large", Rejected),
         Self::Malformed(_) => ("net.malformed", Rejected),
         Self::UnknownPeer => ("net.unknown_peer", Verification),
+        Self::Tls(_) => ("net.tls", Verification),
         Self::Relay { code: RelayCode::Malformed, .. } => ("relay.malformed", Rejected),
         Self::Relay { code: RelayCode::UnknownTeam, .. } => ("relay.unknown_team", Rejected),
         Self::Relay { code: RelayCode::NotOnRoster, .. } => ("relay.not_on_roster", Rejected),

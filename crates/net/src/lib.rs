@@ -11,5 +11,6 @@ pub mod pipe;
 pub mod relay_client;
 pub mod relay_proto;
 pub mod relay_round;
+pub mod tls;
 
 pub use error::NetError;

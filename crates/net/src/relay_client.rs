@@ -17,6 +17,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use crate::error::{NetError, RelayCode};
 use crate::noise::{MAX_NOISE_MESSAGE, MessageSink, MessageSource, NoiseReceiver, NoiseSender};
 use crate::relay_proto::{ClientMsg, DEFAULT_MAX_ENVELOPE, Envelope, RelayMsg, auth_message};
+use crate::tls::RelayTls;
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -29,7 +30,11 @@ fn ws_err(e: tokio_tungstenite::tungstenite::Error) -> NetError {
     use tokio_tungstenite::tungstenite::Error;
     match e {
         Error::ConnectionClosed | Error::AlreadyClosed => NetError::Closed,
-        Error::Io(e) => NetError::from(e),
+        Error::Io(e) => match crate::tls::tls_failure(&e) {
+            Some(tls) => NetError::Tls(tls),
+            None => NetError::from(e),
+        },
+        Error::Tls(e) => NetError::Tls(e.to_string()),
         other => NetError::Io(other.to_string()),
     }
 }
@@ -132,9 +137,25 @@ impl RelayClient {
         relay_public: [u8; 32],
         max_envelope: usize,
     ) -> Result<RelayClient, NetError> {
-        let (ws, _) = tokio_tungstenite::connect_async(endpoint(url))
-            .await
-            .map_err(ws_err)?;
+        Self::open_tls(url, relay_public, max_envelope, &RelayTls::from_env()?).await
+    }
+
+    /// As [`RelayClient::open_with`], checking a `wss://` relay's
+    /// certificate against `tls`.
+    pub async fn open_tls(
+        url: &str,
+        relay_public: [u8; 32],
+        max_envelope: usize,
+        tls: &RelayTls,
+    ) -> Result<RelayClient, NetError> {
+        let (ws, _) = tokio_tungstenite::connect_async_tls_with_config(
+            endpoint(url),
+            None,
+            false,
+            Some(tls.connector()),
+        )
+        .await
+        .map_err(ws_err)?;
         let (sink, source) = ws.split();
         // A fetch page holds up to 16 MiB of bodies, or one larger body.
         let max =

@@ -11,4 +11,5 @@ mod integration {
     pub mod recent;
     pub mod shared_pg;
     pub mod store;
+    pub mod tls;
 }

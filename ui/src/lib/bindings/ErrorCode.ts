@@ -114,6 +114,7 @@ export type ErrorCode =
   | "net.too_large"
   | "net.malformed"
   | "net.unknown_peer"
+  | "net.tls"
   | "relay.malformed"
   | "relay.unknown_team"
   | "relay.not_on_roster"
