@@ -5,6 +5,7 @@
 import i18next from 'i18next';
 import { en, ru, national, type MessageKey, type PartialCatalogue } from './catalogues';
 import { ApiError, toApiError } from '$lib/api';
+import { latinToCyrillic } from './translit';
 
 export const LANGS = ['en', 'ru', 'kk', 'ky', 'tg', 'tk', 'uz-Latn', 'uz-Cyrl'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -225,6 +226,19 @@ export function errorText(e: unknown): string {
  *  files write Uzbek in the Latin script as `uz`. */
 export function foreignText(textLang: string | null | undefined): string | null {
   if (!textLang) return null;
-  const lang = textLang === 'uz' ? 'uz-Latn' : textLang;
-  return lang === i18n.lang ? null : textLang;
+  if (textLang === 'uz' && (i18n.lang === 'uz-Latn' || i18n.lang === 'uz-Cyrl')) return null;
+  return textLang === i18n.lang ? null : textLang;
+}
+
+/** The language tag of a data text as shown (for the `lang` attribute). */
+export function dataLang(textLang: string | null | undefined): string | undefined {
+  if (textLang !== 'uz') return textLang ?? undefined;
+  return i18n.lang === 'uz-Cyrl' ? 'uz-Cyrl' : 'uz-Latn';
+}
+
+/** A text from the case data as the reader reads it: an Uzbek one (the
+ *  data write Uzbek in the Latin script) in Cyrillic letters for a reader
+ *  of Uzbek in the Cyrillic script. */
+export function dataText(text: string, textLang: string | null | undefined): string {
+  return textLang === 'uz' && i18n.lang === 'uz-Cyrl' ? latinToCyrillic(text) : text;
 }
