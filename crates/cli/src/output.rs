@@ -77,6 +77,16 @@ impl Out {
             .map_or(value, str::to_string)
     }
 
+    /// An error's message as a list shows it: in English its own (with its
+    /// details), in another language the catalogue's for its code, or the
+    /// English one where no catalogue has the code.
+    pub fn error_text(&self, code: &str, english: &str) -> String {
+        match self.lang {
+            Lang::En => english.to_string(),
+            lang => lang.error(code).unwrap_or(english).to_string(),
+        }
+    }
+
     /// A plain line: the catalogue's text of `key` (people only).
     pub fn note(&self, key: &str, args: Args) -> anyhow::Result<()> {
         self.line(&self.t(key, args))

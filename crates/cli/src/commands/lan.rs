@@ -47,7 +47,8 @@ fn emit(ctx: &Ctx, e: &LanEvent) -> Result<()> {
             &[("name", name), ("quarantined", quarantined)],
         ),
         LanEvent::Failed { code, message, .. } => {
-            o.say("cli.lan.failed", &[("code", code), ("message", message)])
+            let message = o.error_text(code, message);
+            o.say("cli.lan.failed", &[("code", code), ("message", &message)])
         }
         LanEvent::PublicNetwork => o.say("cli.lan.public_network", &[]),
     }

@@ -109,7 +109,7 @@ pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
                         ("change", &short(&q.change)),
                         ("case", &short(&q.case_id)),
                         ("code", &q.code),
-                        ("message", &q.message),
+                        ("message", &o.error_text(&q.code, &q.message)),
                     ],
                 );
                 o.line(&format!("  {line}"))?;
@@ -156,7 +156,7 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
                             who(&q.relayed_by_name, &q.relayed_by),
                             q.arrived_at_ms.map_or_else(|| "-".into(), time),
                             q.code.clone(),
-                            q.message.clone(),
+                            o.error_text(&q.code, &q.message),
                         ]
                     })
                     .collect(),
@@ -183,7 +183,8 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
             } else {
                 o.say("cli.quarantine.stays", &[("id", &id)])?;
                 for reason in &r.reasons {
-                    o.line(&format!("  [{}] {}", reason.code, reason.message))?;
+                    let message = o.error_text(&reason.code, &reason.message);
+                    o.line(&format!("  [{}] {message}", reason.code))?;
                 }
                 Ok(())
             }
