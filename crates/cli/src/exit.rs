@@ -26,6 +26,10 @@ caravan_core::coded! {
 pub struct CliError {
     pub code: CliCode,
     pub message: String,
+    /// The catalogue's key of a message of its own (a failure under the
+    /// generic code, `cli.failure.*`) and its placeholders' values: shown
+    /// in every language instead of the code's message.
+    text: Option<(&'static str, Vec<(&'static str, String)>)>,
 }
 
 impl std::error::Error for CliError {}
@@ -41,7 +45,31 @@ impl CliError {
         Self {
             code,
             message: message.into(),
+            text: None,
         }
+    }
+
+    /// A failure with a message of its own, the catalogue's text of `key`
+    /// with `args` (English in the error's `Display`).
+    pub fn failure(key: &'static str, args: &[(&'static str, String)]) -> Self {
+        let text = Some((key, args.to_vec()));
+        let mut e = Self {
+            code: CliCode::Failure,
+            message: String::new(),
+            text,
+        };
+        e.message = e.text_in(Lang::En).unwrap_or_default();
+        e
+    }
+
+    /// Its own message in `lang`, if it has one.
+    fn text_in(&self, lang: Lang) -> Option<String> {
+        let (key, args) = self.text.as_ref()?;
+        let args: Vec<(&str, &dyn std::fmt::Display)> = args
+            .iter()
+            .map(|(n, v)| (*n, v as &dyn std::fmt::Display))
+            .collect();
+        Some(lang.t(key, &args))
     }
 }
 
@@ -77,11 +105,10 @@ pub fn describe(err: &anyhow::Error, lang: Lang) -> (&'static str, ErrorKind, St
     }
     if let Some(e) = err.downcast_ref::<CliError>() {
         let code = e.code;
-        return (
-            code.code(),
-            code.kind(),
-            message(lang, code.code(), || e.message.clone()),
-        );
+        let message = e
+            .text_in(lang)
+            .unwrap_or_else(|| message(lang, code.code(), || e.message.clone()));
+        return (code.code(), code.kind(), message);
     }
     let failure = CliCode::Failure;
     (

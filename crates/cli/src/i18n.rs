@@ -122,6 +122,12 @@ impl Lang {
             .map_or_else(|| key.to_string(), |s| fill(s, args))
     }
 
+    /// The text of `key` in this language or the one it falls back to, if
+    /// a catalogue has it.
+    pub fn find(self, key: &str) -> Option<&'static str> {
+        self.chain().find_map(|l| l.own(key))
+    }
+
     /// `key`'s plural form for `n` (`{n}` is filled with it): the form of
     /// the first catalogue on the chain that has the key, chosen by that
     /// language's plural rules.

@@ -64,6 +64,29 @@ impl Out {
         self.confirm(&self.tn(key, n, args))
     }
 
+    /// A vocabulary value (a stage, a role…) as people read it: in English
+    /// its identifier, as commands take it; in another language the
+    /// catalogue's label `<prefix>.<value>`, or the identifier without one.
+    pub fn vocab(&self, prefix: &str, value: &impl std::fmt::Display) -> String {
+        let value = value.to_string();
+        if self.lang == Lang::En {
+            return value;
+        }
+        self.lang
+            .find(&format!("{prefix}.{value}"))
+            .map_or(value, str::to_string)
+    }
+
+    /// An error's message as a list shows it: in English its own (with its
+    /// details), in another language the catalogue's for its code, or the
+    /// English one where no catalogue has the code.
+    pub fn error_text(&self, code: &str, english: &str) -> String {
+        match self.lang {
+            Lang::En => english.to_string(),
+            lang => lang.error(code).unwrap_or(english).to_string(),
+        }
+    }
+
     /// A plain line: the catalogue's text of `key` (people only).
     pub fn note(&self, key: &str, args: Args) -> anyhow::Result<()> {
         self.line(&self.t(key, args))
@@ -100,11 +123,13 @@ impl Out {
         }
     }
 
-    /// `label: value` lines, aligned.
+    /// `label: value` lines, aligned; each label is the catalogue's text
+    /// of its key.
     pub fn fields(&self, rows: &[(&str, String)]) -> anyhow::Result<()> {
         if self.json {
             return Ok(());
         }
+        let rows: Vec<(String, &String)> = rows.iter().map(|(k, v)| (self.t(k, &[]), v)).collect();
         let width = rows
             .iter()
             .map(|(k, _)| k.chars().count())
@@ -118,8 +143,8 @@ impl Out {
         write_stdout(&s)
     }
 
-    /// A heading over a table of `items`, one row each, or "-" when there
-    /// are none.
+    /// A heading (the catalogue's text of the key `heading`) over a table
+    /// of `items`, one row each, or "-" when there are none.
     pub fn listing<T>(
         &self,
         heading: &str,
@@ -127,12 +152,13 @@ impl Out {
         items: &[T],
         row: impl Fn(&T) -> Vec<String>,
     ) -> anyhow::Result<()> {
-        self.heading(heading)?;
+        self.heading(&self.t(heading, &[]))?;
         self.table(headers, items.iter().map(row).collect(), None)
     }
 
-    /// An aligned table; an empty table prints the catalogue's text of the
-    /// key `empty`, or "-" without one.
+    /// An aligned table under the catalogue's texts of the keys `headers`
+    /// (in capitals; "" for a column without one); an empty table prints
+    /// the catalogue's text of the key `empty`, or "-" without one.
     pub fn table(
         &self,
         headers: &[&str],
@@ -152,7 +178,12 @@ impl Out {
         t.load_style(presets::NOTHING)
             .set_content_arrangement(ContentArrangement::Disabled);
         t.set_header(headers.iter().map(|h| {
-            let c = Cell::new(h.to_uppercase());
+            let label = if h.is_empty() {
+                String::new()
+            } else {
+                self.t(h, &[])
+            };
+            let c = Cell::new(label.to_uppercase());
             if self.color {
                 c.add_attribute(comfy_table::Attribute::Bold)
             } else {

@@ -254,3 +254,68 @@ fn data_titles_in_the_language_or_marked_russian() {
         assert_eq!(json[0]["title_lang"], "ru");
     }
 }
+
+/// Tables, labels and headings in Kazakh under `--lang kk`: each text is
+/// the Kazakh catalogue's own (not the Russian it would fall back to).
+#[test]
+fn tables_and_labels_in_kazakh() {
+    let d = Device::new();
+    d.ok(&["init", "--team", "T", "--name", "A"]);
+    let case = new_case(&d, "KZ-1");
+    let kk = catalogue("kk");
+    let own = |key: &str| {
+        kk.get(key)
+            .cloned()
+            .unwrap_or_else(|| panic!("kk has no {key}"))
+    };
+
+    // A table's headers, in capitals as the table prints them.
+    let listed = d.ok(&["--lang", "kk", "case", "list"]);
+    let header = listed.lines().next().unwrap_or_default();
+    for key in [
+        "cli.col.id",
+        "cases.reference",
+        "cases.case_title",
+        "cases.stage",
+        "cases.status",
+        "cli.col.jurisdiction",
+        "dashboard.overdue",
+        "cases.updated",
+    ] {
+        let label = own(key).to_uppercase();
+        assert!(header.contains(&label), "{key}: {label} not in {header}");
+    }
+    assert!(!header.contains("REFERENCE"), "{header}");
+    // The stage of the case by its Kazakh label.
+    assert!(listed.contains(&own("stage.intake")), "{listed}");
+
+    // `case show`: the labels of its fields and its sections' headings.
+    let shown = d.ok(&["--lang", "kk", "case", "show", &case]);
+    for key in [
+        "cli.field.id",
+        "cli.field.jurisdiction",
+        "cli.field.status",
+        "cli.field.created",
+        "cli.field.progress",
+        "cli.field.conflicts",
+    ] {
+        let label = format!("{}:", own(key));
+        assert!(
+            shown.lines().any(|l| l.starts_with(&label)),
+            "{key}: {label} not in {shown}"
+        );
+    }
+    for key in ["overview.stages", "cli.heading.people", "tasks.title"] {
+        let heading = own(key);
+        assert!(shown.lines().any(|l| l == heading), "{key}: {shown}");
+    }
+    assert!(!shown.contains("jurisdiction:"), "{shown}");
+
+    // A failure of the command line's own, in Kazakh too.
+    let (code, err) = stderr_of(&d, None, &["--lang", "kk", "sync", "relay"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        err,
+        format!("error[cli.failure]: {}", own("cli.failure.no_relay"))
+    );
+}

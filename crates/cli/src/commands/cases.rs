@@ -57,6 +57,7 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
             } else {
                 "cli.case.stage_closed"
             };
+            let stage = ctx.out.vocab("stage", &stage);
             done(ctx, key, &[("stage", &stage)])
         }
         CaseCmd::Close { case, status } => {
@@ -219,8 +220,8 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
                 short(&c.id),
                 c.reference.clone(),
                 c.title.clone(),
-                c.stage.to_string(),
-                c.status.to_string(),
+                o.vocab("stage", &c.stage),
+                o.vocab("case_status", &c.status),
                 c.jurisdiction.clone(),
                 format!("{}%", c.progress_percent),
                 c.overdue_tasks.to_string(),
@@ -230,21 +231,21 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         .collect();
     o.table(
         &[
-            "id",
-            "reference",
-            "title",
-            "stage",
-            "status",
-            "jur",
-            "done",
-            "overdue",
-            "updated",
+            "cli.col.id",
+            "cases.reference",
+            "cases.case_title",
+            "cases.stage",
+            "cases.status",
+            "cli.col.jurisdiction",
+            "tasks.done",
+            "dashboard.overdue",
+            "cases.updated",
         ],
         rows,
         Some("cli.case.none"),
     )?;
     for u in &list.unreadable {
-        o.line(&format!("unreadable: {u}"))?;
+        o.note("cli.case.unreadable", &[("id", u)])?;
     }
     Ok(())
 }
@@ -253,15 +254,18 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
     let o = &ctx.out;
     o.heading(&format!("{} — {}", v.reference, v.title))?;
     o.fields(&[
-        ("id", v.id.to_string()),
-        ("jurisdiction", v.jurisdiction.clone()),
-        ("status", v.status.to_string()),
+        ("cli.field.id", v.id.to_string()),
+        ("cli.field.jurisdiction", v.jurisdiction.clone()),
+        ("cli.field.status", o.vocab("case_status", &v.status)),
         (
-            "created",
-            format!("{} by {}", time(v.created_at), v.created_by.name),
+            "cli.field.created",
+            o.t(
+                "cli.case.created_by",
+                &[("time", &time(v.created_at)), ("name", &v.created_by.name)],
+            ),
         ),
         (
-            "investigators",
+            "cli.field.investigators",
             v.assignment
                 .investigators
                 .iter()
@@ -269,28 +273,28 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-        ("progress", format!("{}%", v.progress_percent)),
-        ("conflicts", v.conflicts.to_string()),
+        ("cli.field.progress", format!("{}%", v.progress_percent)),
+        ("cli.field.conflicts", v.conflicts.to_string()),
     ])?;
     if !v.narrative.is_empty() {
-        o.heading("Narrative")?;
+        o.heading(&o.t("overview.narrative", &[]))?;
         o.line(&v.narrative)?;
     }
     o.listing(
-        "Stages",
+        "overview.stages",
         &[
-            "stage",
-            "status",
-            "missing items",
-            "victims waiting",
-            "missing sign-offs",
-            "newer checklists",
+            "cases.stage",
+            "cases.status",
+            "cli.col.missing_items",
+            "cli.col.victims_waiting",
+            "cli.col.missing_signoffs",
+            "cli.col.newer_checklists",
         ],
         &v.stages,
         |s| {
             vec![
-                s.stage.to_string(),
-                s.status.to_string(),
+                o.vocab("stage", &s.stage),
+                o.vocab("stage_status", &s.status),
                 (s.gate.missing_items.len()
                     + s.gate
                         .people
@@ -322,10 +326,10 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             o.note(
                 "cli.case.not_applicable_unsigned",
                 &[
-                    ("role", &n.role),
+                    ("role", &o.vocab("role", &n.role)),
                     ("item", &n.item),
                     ("whom", &whom),
-                    ("stage", &s.stage),
+                    ("stage", &o.vocab("stage", &s.stage)),
                 ],
             )?;
         }
@@ -334,15 +338,21 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 "cli.case.not_started",
                 &[
                     ("person", &p.person),
-                    ("stage", &s.stage),
+                    ("stage", &o.vocab("stage", &s.stage)),
                     ("templates", &p.not_started.join(", ")),
                 ],
             )?;
         }
     }
     o.listing(
-        "People (identities masked)",
-        &["id", "kind", "pseudonym", "status", "citizenship"],
+        "cli.heading.people",
+        &[
+            "cli.col.id",
+            "people.field.kind",
+            "people.field.pseudonym",
+            "cases.status",
+            "people.field.citizenship",
+        ],
         &v.people,
         |p| {
             vec![
@@ -355,8 +365,14 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Evidence",
-        &["id", "label", "kind", "holder", "hand-overs"],
+        "evidence.title",
+        &[
+            "cli.col.id",
+            "evidence.label",
+            "evidence.kind",
+            "conflicts.field.holder",
+            "cli.col.handovers",
+        ],
         &v.evidence,
         |e| {
             vec![
@@ -369,8 +385,14 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Tasks",
-        &["id", "title", "assignee", "due", "done"],
+        "tasks.title",
+        &[
+            "cli.col.id",
+            "cases.case_title",
+            "tasks.assignee",
+            "tasks.due",
+            "tasks.done",
+        ],
         &v.tasks,
         |t| {
             vec![
@@ -382,9 +404,9 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                     .unwrap_or_default(),
                 opt_date(t.due),
                 if t.done {
-                    "yes".into()
+                    o.t("common.yes", &[])
                 } else if t.overdue {
-                    "OVERDUE".into()
+                    o.t("cli.value.overdue", &[])
                 } else {
                     String::new()
                 },
@@ -392,21 +414,32 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Interviews",
-        &["id", "person", "planned", "stage"],
+        "interviews.title",
+        &[
+            "cli.col.id",
+            "interviews.person",
+            "cli.col.planned",
+            "cases.stage",
+        ],
         &v.interviews,
         |i| {
             vec![
                 i.id.to_string(),
                 i.person_id.to_string(),
                 opt_date(i.planned_for),
-                i.stage.to_string(),
+                o.vocab("stage", &i.stage),
             ]
         },
     )?;
     o.listing(
-        "Linked cases",
-        &["id", "case", "reference", "relation", "note"],
+        "links.title",
+        &[
+            "cli.col.id",
+            "sync.case",
+            "cases.reference",
+            "links.relation",
+            "links.note",
+        ],
         &v.links,
         |l| {
             vec![
@@ -419,8 +452,16 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "International requests",
-        &["id", "kind", "state", "basis", "sent", "deadline", "status"],
+        "intl.title",
+        &[
+            "cli.col.id",
+            "intl.kind",
+            "cli.col.state",
+            "cli.col.basis",
+            "intl.sent_on",
+            "intl.deadline",
+            "cases.status",
+        ],
         &v.international_requests,
         |r| {
             vec![
@@ -431,7 +472,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 opt_date(r.sent_on),
                 opt_date(r.deadline),
                 if r.overdue {
-                    format!("{} OVERDUE", r.status)
+                    format!("{} {}", r.status, o.t("cli.value.overdue", &[]))
                 } else {
                     r.status.to_string()
                 },
@@ -439,16 +480,16 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Timeline",
+        "timeline.title",
         &[
-            "id",
-            "kind",
-            "date",
-            "place",
-            "country",
-            "position",
-            "border",
-            "transport",
+            "cli.col.id",
+            "cli.col.kind",
+            "timeline.date",
+            "timeline.place",
+            "cli.col.country",
+            "cli.col.coordinates",
+            "cli.col.border",
+            "timeline.transport",
         ],
         &v.timeline,
         |e| {
@@ -463,9 +504,9 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                     _ => "-".into(),
                 },
                 match (e.crosses_border, &e.border_point) {
-                    (Some(true), Some(p)) => format!("crossed at {p}"),
-                    (Some(true), None) => "crossed".into(),
-                    (Some(false), _) => "no".into(),
+                    (Some(true), Some(p)) => o.t("cli.value.crossed_at", &[("point", p)]),
+                    (Some(true), None) => o.t("cli.value.crossed", &[]),
+                    (Some(false), _) => o.t("common.no", &[]),
                     (None, _) => "-".into(),
                 },
                 e.transport.map_or_else(|| "-".into(), |t| t.to_string()),
@@ -473,14 +514,21 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Identifiers",
-        &["id", "kind", "value", "platform", "person", "source"],
+        "cli.heading.identifiers",
+        &[
+            "cli.col.id",
+            "ident.kind",
+            "ident.value",
+            "ident.platform",
+            "ident.person",
+            "ident.source",
+        ],
         &v.identifiers,
         |i| {
             vec![
                 i.id.to_string(),
                 i.kind.to_string(),
-                "(masked)".into(),
+                o.t("cli.value.masked", &[]),
                 opt(&i.platform),
                 opt(&i.person),
                 opt(&i.source),
@@ -488,8 +536,13 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Groups",
-        &["id", "name", "members", "countries"],
+        "cli.heading.groups",
+        &[
+            "cli.col.id",
+            "team.name",
+            "groups.members",
+            "cli.col.countries",
+        ],
         &v.groups,
         |g| {
             vec![
@@ -504,17 +557,22 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             ]
         },
     )?;
-    o.listing("Notes", &["id", "by", "at", "note"], &v.notes, |n| {
-        vec![
-            n.id.to_string(),
-            n.recorded_by.name.clone(),
-            time(n.recorded_at),
-            n.body.lines().next().unwrap_or("").to_string(),
-        ]
-    })?;
     o.listing(
-        "Qualification",
-        &["key", "article", "title"],
+        "notes.title",
+        &["cli.col.id", "review.by", "cli.col.at", "links.note"],
+        &v.notes,
+        |n| {
+            vec![
+                n.id.to_string(),
+                n.recorded_by.name.clone(),
+                time(n.recorded_at),
+                n.body.lines().next().unwrap_or("").to_string(),
+            ]
+        },
+    )?;
+    o.listing(
+        "cli.heading.qualification",
+        &["cli.col.key", "court.article", "cases.case_title"],
         &v.qualification,
         |q| {
             vec![
@@ -526,24 +584,27 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
     )?;
     if !v.qualification_opinions.is_empty() {
         o.listing(
-            "Prosecutor on the qualification",
-            &["id", "by", "position", "comment"],
+            "cli.heading.prosecutor_opinions",
+            &[
+                "cli.col.id",
+                "review.by",
+                "cli.col.stance",
+                "approvals.comment",
+            ],
             &v.qualification_opinions,
             |p| {
                 let articles: Vec<String> =
                     p.articles.iter().map(|a| reference(&a.article)).collect();
+                let articles = articles.join(", ");
                 let position = if p.agrees {
-                    format!(
-                        "agrees with {}{}",
-                        articles.join(", "),
-                        if p.outdated {
-                            " (qualification changed since)"
-                        } else {
-                            ""
-                        }
-                    )
+                    let agrees = o.t("cli.value.agrees", &[("articles", &articles)]);
+                    if p.outdated {
+                        format!("{agrees} {}", o.t("cli.value.qualification_changed", &[]))
+                    } else {
+                        agrees
+                    }
                 } else {
-                    format!("proposes {}", articles.join(", "))
+                    o.t("cli.value.proposes", &[("articles", &articles)])
                 };
                 vec![
                     p.id.to_string(),
@@ -555,14 +616,20 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         )?;
     }
     o.listing(
-        "Review",
-        &["id", "kind", "stage", "by", "text"],
+        "case.tab.review",
+        &[
+            "cli.col.id",
+            "review.kind",
+            "cases.stage",
+            "review.by",
+            "review.text",
+        ],
         &v.review,
         |r| {
             vec![
                 r.id.to_string(),
                 r.kind.to_string(),
-                r.stage.map(|s| s.to_string()).unwrap_or_default(),
+                r.stage.map(|s| o.vocab("stage", &s)).unwrap_or_default(),
                 r.by.name.clone(),
                 r.text.clone(),
             ]
@@ -584,12 +651,12 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<()> {
                 return o.json(&view.into_json());
             }
             o.fields(&[
-                ("full name", view.full_name().to_string()),
-                ("other names", or_dash(view.other_names())),
-                ("birth date", or_dash(view.birth_date())),
-                ("documents", or_dash(view.document_numbers())),
-                ("contact", or_dash(view.contact())),
-                ("address", or_dash(view.address())),
+                ("cli.field.full_name", view.full_name().to_string()),
+                ("cli.field.other_names", or_dash(view.other_names())),
+                ("cli.field.birth_date", or_dash(view.birth_date())),
+                ("cli.field.documents", or_dash(view.document_numbers())),
+                ("cli.field.contact", or_dash(view.contact())),
+                ("cli.field.address", or_dash(view.address())),
             ])?;
             o.note("cli.reveal.audited", &[])
         }
@@ -609,14 +676,23 @@ pub fn conflicts(ctx: &Ctx, case: Option<&str>, reveal: bool) -> Result<()> {
                 short(&c.case_id),
                 c.path.clone(),
                 v.choice.clone(),
-                v.value.clone().unwrap_or_else(|| "(masked)".into()),
+                v.value
+                    .clone()
+                    .unwrap_or_else(|| o.t("cli.value.masked", &[])),
                 v.author_name.clone(),
                 if v.shown_now { "*" } else { "" }.to_string(),
             ]);
         }
     }
     o.table(
-        &["case", "field", "choice", "value", "author", "shown"],
+        &[
+            "sync.case",
+            "cli.col.field",
+            "cli.col.choice",
+            "ident.value",
+            "sync.author",
+            "cli.col.shown",
+        ],
         rows,
         Some("cli.conflicts.none"),
     )

@@ -14,7 +14,7 @@ use caravan_net::lan::service::{self, LanEvent, LanServiceError, SharedWorkspace
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::Ctx;
-use crate::exit::{CliCode, CliError};
+use crate::exit::CliError;
 
 /// Options of `sync lan`.
 #[derive(Debug)]
@@ -47,7 +47,8 @@ fn emit(ctx: &Ctx, e: &LanEvent) -> Result<()> {
             &[("name", name), ("quarantined", quarantined)],
         ),
         LanEvent::Failed { code, message, .. } => {
-            o.say("cli.lan.failed", &[("code", code), ("message", message)])
+            let message = o.error_text(code, message);
+            o.say("cli.lan.failed", &[("code", code), ("message", &message)])
         }
         LanEvent::PublicNetwork => o.say("cli.lan.public_network", &[]),
     }
@@ -103,14 +104,8 @@ fn finish(r: Result<(), LanServiceError>, synced: bool) -> Result<()> {
     match r {
         Err(LanServiceError::Core(e)) => Err(e.into()),
         Err(LanServiceError::Net(e)) => Err(e.into()),
-        Err(LanServiceError::Locked) => {
-            Err(CliError::new(CliCode::Failure, "The vault was locked.").into())
-        }
-        Ok(()) if !synced => Err(CliError::new(
-            CliCode::Failure,
-            "No device of the team finished a sync on this network in time.",
-        )
-        .into()),
+        Err(LanServiceError::Locked) => Err(CliError::failure("cli.failure.locked", &[]).into()),
+        Ok(()) if !synced => Err(CliError::failure("cli.failure.lan_timeout", &[]).into()),
         Ok(()) => Ok(()),
     }
 }

@@ -116,9 +116,8 @@ fn no_passphrase() -> CliError {
 }
 
 fn default_vault() -> Result<PathBuf> {
-    caravan_core::default_vault_dir().ok_or_else(|| {
-        CliError::new(CliCode::Failure, "No home folder found; pass --vault DIR.").into()
-    })
+    caravan_core::default_vault_dir()
+        .ok_or_else(|| CliError::failure("cli.failure.no_home", &[]).into())
 }
 
 /// Reads a file the person named.
@@ -187,24 +186,20 @@ pub fn run_line(
 ) {
     let result = (|| -> Result<()> {
         let words = shell_words::split(line).map_err(|e| {
-            CliError::new(
-                CliCode::Failure,
-                format!("The line could not be read: {e}."),
-            )
+            CliError::failure("cli.failure.unreadable_line", &[("detail", e.to_string())])
         })?;
         let cli = Cli::try_parse_from(std::iter::once("caravan".to_string()).chain(words))
-            .map_err(|e| CliError::new(CliCode::Failure, e.to_string()))?;
+            .map_err(|e| {
+                let detail = e.to_string().trim_end().to_string();
+                CliError::failure("cli.failure.not_a_command", &[("detail", detail)])
+            })?;
         match cli.command {
             Command::Init { .. }
             | Command::Join(_)
             | Command::Passphrase(_)
             | Command::Sync(_)
             | Command::Relay(_) => {
-                return Err(CliError::new(
-                    CliCode::Failure,
-                    "This command cannot run while the vault is held open for LAN sync.",
-                )
-                .into());
+                return Err(CliError::failure("cli.failure.held_open", &[]).into());
             }
             _ => {}
         }

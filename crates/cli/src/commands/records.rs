@@ -27,7 +27,9 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                 return o.note("cli.checklist.none", &[]);
             }
             for l in &lists {
-                let stage = l.stage.map_or_else(|| "?".to_string(), |s| s.to_string());
+                let stage = l
+                    .stage
+                    .map_or_else(|| "?".to_string(), |s| o.vocab("stage", &s));
                 let whom = match (&l.person_id, &l.person) {
                     (Some(id), Some(p)) => format!(" — {p} ({id})"),
                     _ => String::new(),
@@ -54,7 +56,8 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                         };
                         let mut text = i.text.clone();
                         if let Some(r) = &i.reason {
-                            text.push_str(&format!(" (n/a: {r})"));
+                            let na = o.t("cli.checklist.na_reason", &[("reason", r)]);
+                            text.push_str(&format!(" {na}"));
                         }
                         vec![
                             mark.to_string(),
@@ -64,7 +67,11 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                         ]
                     })
                     .collect();
-                o.table(&["", "item", "req", "text"], rows, None)?;
+                o.table(
+                    &["", "cli.col.item", "cli.col.required", "review.text"],
+                    rows,
+                    None,
+                )?;
             }
             Ok(())
         }
@@ -196,11 +203,11 @@ fn attachment(ctx: &Ctx, view: &AttachmentView) -> Result<()> {
     let o = &ctx.out;
     o.show(view, |view| {
         o.fields(&[
-            ("attachment", view.id.clone()),
-            ("name", view.file_name.clone()),
-            ("type", view.media_type.clone()),
-            ("size", view.size.to_string()),
-            ("sha256", view.sha256.clone()),
+            ("cli.field.attachment", view.id.clone()),
+            ("cli.field.name", view.file_name.clone()),
+            ("cli.field.type", view.media_type.clone()),
+            ("cli.field.size", view.size.to_string()),
+            ("cli.field.sha256", view.sha256.clone()),
         ])
     })
 }
@@ -263,7 +270,7 @@ pub fn identifier(ctx: &Ctx, cmd: IdentifierCmd) -> Result<()> {
             if o.json {
                 return o.json(&view.into_json());
             }
-            o.fields(&[("value", view.value().to_string())])?;
+            o.fields(&[("cli.field.value", view.value().to_string())])?;
             o.note("cli.reveal.audited", &[])
         }
     }

@@ -10,14 +10,14 @@ use tokio::sync::watch;
 
 use super::{Ctx, with_ws};
 use crate::cli::RelayCmd;
-use crate::exit::{CliCode, CliError};
+use crate::exit::CliError;
 use crate::output::{opt, short, time};
 
 fn round_error(e: RelayRoundError) -> anyhow::Error {
     match e {
         RelayRoundError::Core(e) => e.into(),
         RelayRoundError::Net(e) => e.into(),
-        RelayRoundError::Locked => CliError::new(CliCode::Failure, "The vault was locked.").into(),
+        RelayRoundError::Locked => CliError::failure("cli.failure.locked", &[]).into(),
     }
 }
 
@@ -49,8 +49,13 @@ pub fn relay(ctx: &Ctx, cmd: RelayCmd) -> Result<()> {
                 return o.json(&relays);
             }
             o.listing(
-                &o.t("cli.relay.heading", &[]),
-                &["key", "address", "last sync", "last error"],
+                "cli.relay.heading",
+                &[
+                    "cli.col.key",
+                    "lan.peer_address",
+                    "cli.col.last_sync",
+                    "cli.col.last_error",
+                ],
                 &relays,
                 |r: &RelayView| {
                     vec![
@@ -81,16 +86,8 @@ fn choose(relays: &[RelayView], choice: Option<&str>) -> Result<String> {
         .collect();
     match found.as_slice() {
         [one] => Ok(one.key.clone()),
-        [] => Err(CliError::new(
-            CliCode::Failure,
-            "No relay of the team matches; an admin registers one with `caravan relay register`.",
-        )
-        .into()),
-        _ => Err(CliError::new(
-            CliCode::Failure,
-            "More than one relay matches: name one with --relay KEY.",
-        )
-        .into()),
+        [] => Err(CliError::failure("cli.failure.no_relay", &[]).into()),
+        _ => Err(CliError::failure("cli.failure.several_relays", &[]).into()),
     }
 }
 

@@ -21,14 +21,16 @@ fn bar(ctx: &Ctx) -> ProgressBar {
     pb
 }
 
-fn step_name(s: Step) -> &'static str {
-    match s {
-        Step::Reading => "reading",
-        Step::Verifying => "verifying",
-        Step::Applying => "applying",
-        Step::Saving => "saving",
-        Step::Done => "done",
-    }
+/// A step's name in the bar, as the app shows it (`progress_step.*`).
+fn step_name(ctx: &Ctx, s: Step) -> String {
+    let key = match s {
+        Step::Reading => "progress_step.reading",
+        Step::Verifying => "progress_step.verifying",
+        Step::Applying => "progress_step.applying",
+        Step::Saving => "progress_step.saving",
+        Step::Done => "progress_step.done",
+    };
+    ctx.out.t(key, &[])
 }
 
 pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
@@ -58,7 +60,7 @@ pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
             let mut progress = |p: Progress| {
                 pb.set_length(u64::from(p.total));
                 pb.set_position(u64::from(p.done));
-                pb.set_message(step_name(p.step));
+                pb.set_message(step_name(ctx, p.step));
             };
             let (bytes, summary) =
                 with_ws(
@@ -82,7 +84,7 @@ pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
             let mut progress = |p: Progress| {
                 pb.set_length(u64::from(p.total));
                 pb.set_position(u64::from(p.done));
-                pb.set_message(step_name(p.step));
+                pb.set_message(step_name(ctx, p.step));
             };
             let report = with_ws(ctx, |ws| Ok(ws.import_bundle(&bytes, &mut progress)?));
             pb.finish_and_clear();
@@ -91,20 +93,26 @@ pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
                 return o.json(&report);
             }
             o.fields(&[
-                ("applied", report.applied.to_string()),
-                ("already had", report.already_had.to_string()),
-                ("held", report.held.to_string()),
-                ("quarantined", report.quarantined.len().to_string()),
-                ("not permitted", report.not_permitted.to_string()),
+                ("cli.field.applied", report.applied.to_string()),
+                ("cli.field.already_had", report.already_had.to_string()),
+                ("cli.field.held", report.held.to_string()),
+                (
+                    "cli.field.quarantined",
+                    report.quarantined.len().to_string(),
+                ),
+                ("cli.field.not_permitted", report.not_permitted.to_string()),
             ])?;
             for q in &report.quarantined {
-                o.line(&format!(
-                    "  quarantined {} in case {}: [{}] {}",
-                    short(&q.change),
-                    short(&q.case_id),
-                    q.code,
-                    q.message
-                ))?;
+                let line = o.t(
+                    "cli.sync.quarantined_change",
+                    &[
+                        ("change", &short(&q.change)),
+                        ("case", &short(&q.case_id)),
+                        ("code", &q.code),
+                        ("message", &o.error_text(&q.code, &q.message)),
+                    ],
+                );
+                o.line(&format!("  {line}"))?;
             }
             Ok(())
         }
@@ -131,7 +139,13 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
             }
             o.table(
                 &[
-                    "case", "change", "author", "from", "arrived", "code", "reason",
+                    "sync.case",
+                    "sync.change",
+                    "sync.author",
+                    "evidence.from",
+                    "sync.arrived",
+                    "cli.col.code",
+                    "sync.reason",
                 ],
                 rows.iter()
                     .map(|q| {
@@ -142,13 +156,13 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
                             who(&q.relayed_by_name, &q.relayed_by),
                             q.arrived_at_ms.map_or_else(|| "-".into(), time),
                             q.code.clone(),
-                            q.message.clone(),
+                            o.error_text(&q.code, &q.message),
                         ]
                     })
                     .collect(),
                 Some("cli.quarantine.none"),
             )?;
-            o.fields(&[("held", held.to_string())])
+            o.fields(&[("cli.field.held", held.to_string())])
         }
         QuarantineCmd::Release { change, case } => {
             let r = with_ws(ctx, |ws| {
@@ -169,7 +183,8 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
             } else {
                 o.say("cli.quarantine.stays", &[("id", &id)])?;
                 for reason in &r.reasons {
-                    o.line(&format!("  [{}] {}", reason.code, reason.message))?;
+                    let message = o.error_text(&reason.code, &reason.message);
+                    o.line(&format!("  [{}] {message}", reason.code))?;
                 }
                 Ok(())
             }
@@ -197,26 +212,26 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     if o.json {
         return o.json(&r);
     }
-    o.heading(&format!("Cases by stage ({})", r.today))?;
+    o.heading(&o.t("cli.report.by_stage", &[("date", &r.today)]))?;
     o.table(
-        &["stage", "cases"],
+        &["cases.stage", "dashboard.cases"],
         r.by_stage
             .iter()
-            .map(|c| vec![c.key.clone(), c.count.to_string()])
+            .map(|c| vec![o.vocab("stage", &c.key), c.count.to_string()])
             .collect(),
         Some("cli.case.none"),
     )?;
-    o.heading("Completion per case")?;
+    o.heading(&o.t("cli.report.completion", &[]))?;
     o.table(
         &[
-            "reference",
-            "title",
-            "stage",
-            "status",
-            "done",
-            "overdue",
-            "requests",
-            "conflicts",
+            "cases.reference",
+            "cases.case_title",
+            "cases.stage",
+            "cases.status",
+            "tasks.done",
+            "dashboard.overdue",
+            "cli.col.requests",
+            "dashboard.conflicts",
         ],
         r.cases
             .iter()
@@ -224,8 +239,8 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                 vec![
                     c.reference.clone(),
                     c.title.clone(),
-                    c.stage.to_string(),
-                    c.status.to_string(),
+                    o.vocab("stage", &c.stage),
+                    o.vocab("case_status", &c.status),
                     format!("{}% ({}/{})", c.percent, c.required_resolved, c.required),
                     c.overdue_tasks.to_string(),
                     c.open_requests.to_string(),
@@ -235,16 +250,19 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
             .collect(),
         Some("cli.case.none"),
     )?;
-    o.heading("Overdue tasks per investigator")?;
+    o.heading(&o.t("cli.report.overdue_by_investigator", &[]))?;
     o.table(
-        &["investigator", "overdue"],
+        &["role.investigator", "dashboard.overdue"],
         r.overdue_by_assignee
             .iter()
             .map(|c| vec![c.key.clone(), c.count.to_string()])
             .collect(),
         Some("cli.report.nothing_overdue"),
     )?;
-    o.fields(&[("quarantined changes", r.quarantined_changes.to_string())])
+    o.fields(&[(
+        "cli.field.quarantined_changes",
+        r.quarantined_changes.to_string(),
+    )])
 }
 
 pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
@@ -256,7 +274,13 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
                 return o.json(&rows);
             }
             o.table(
-                &["seq", "at", "who", "action", "detail"],
+                &[
+                    "cli.col.seq",
+                    "cli.col.at",
+                    "audit.actor",
+                    "audit.action",
+                    "audit.detail",
+                ],
                 rows.iter()
                     .map(|r| {
                         vec![

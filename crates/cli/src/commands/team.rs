@@ -33,10 +33,13 @@ pub fn init(ctx: &Ctx, team: &str, name: &str, device: &str) -> Result<()> {
         o.say("cli.vault.created", &[("path", &ctx.vault.display())])?;
     }
     o.fields(&[
-        ("team", format!("{} ({})", view.name, view.id)),
-        ("team fingerprint", view.fingerprint.clone()),
-        ("member", format!("{} ({})", view.me.name, view.me.id)),
-        ("device", device_view.fingerprint),
+        ("cli.field.team", format!("{} ({})", view.name, view.id)),
+        ("cli.field.team_fingerprint", view.fingerprint.clone()),
+        (
+            "cli.field.member",
+            format!("{} ({})", view.me.name, view.me.id),
+        ),
+        ("cli.field.device", device_view.fingerprint),
     ])?;
     let Some(code) = code else { return Ok(()) };
     o.heading(&o.t("cli.init.recovery_code", &[]))?;
@@ -78,7 +81,7 @@ pub fn join(ctx: &Ctx, cmd: JoinCmd) -> Result<()> {
                 Some(p) => o.say("cli.join.request_written", &[("path", &p.display())])?,
                 None => o.line(&text)?,
             }
-            o.fields(&[("fingerprint", dev.fingerprint)])?;
+            o.fields(&[("cli.field.fingerprint", dev.fingerprint)])?;
             o.note("cli.join.read_fingerprint", &[])
         }
         JoinCmd::Accept { package, team } => {
@@ -92,7 +95,7 @@ pub fn join(ctx: &Ctx, cmd: JoinCmd) -> Result<()> {
                 &[
                     ("team", &view.name),
                     ("id", &view.id),
-                    ("role", &view.me.role),
+                    ("role", &ctx.out.vocab("role", &view.me.role)),
                 ],
             )
         }
@@ -124,11 +127,11 @@ pub fn team(ctx: &Ctx, cmd: TeamCmd) -> Result<()> {
                 }));
             }
             o.fields(&[
-                ("name", view.name.clone()),
-                ("device", view.label.clone()),
-                ("fingerprint", view.fingerprint.clone()),
-                ("role", role.to_string()),
-                ("team fingerprint", team.fingerprint.clone()),
+                ("cli.field.name", view.name.clone()),
+                ("cli.field.device", view.label.clone()),
+                ("cli.field.fingerprint", view.fingerprint.clone()),
+                ("cli.field.role", o.vocab("role", &role)),
+                ("cli.field.team_fingerprint", team.fingerprint.clone()),
             ])?;
             o.say(
                 "cli.team.approved",
@@ -167,6 +170,7 @@ pub fn team(ctx: &Ctx, cmd: TeamCmd) -> Result<()> {
         }
         TeamCmd::Role { member, role } => {
             with_ws(ctx, |ws| Ok(ws.set_role(&member, role)?))?;
+            let role = o.vocab("role", &role);
             done(ctx, "cli.team.role_set", &[("role", &role)])
         }
     }
@@ -178,29 +182,33 @@ fn members(ctx: &Ctx, view: &TeamView) -> Result<()> {
         return o.json(view);
     }
     o.heading(&format!("{} ({})", view.name, view.id))?;
-    o.fields(&[("team fingerprint", view.fingerprint.clone())])?;
+    o.fields(&[("cli.field.team_fingerprint", view.fingerprint.clone())])?;
     let mut rows = Vec::new();
     for m in &view.members {
         for d in &m.devices {
             rows.push(vec![
                 short(&m.id),
                 m.name.clone(),
-                m.role.to_string(),
+                o.vocab("role", &m.role),
                 d.label.clone(),
                 d.fingerprint.clone(),
                 time(d.enrolled_at),
-                if d.revoked { "revoked" } else { "" }.to_string(),
+                if d.revoked {
+                    o.t("team.revoked", &[])
+                } else {
+                    String::new()
+                },
             ]);
         }
     }
     o.table(
         &[
-            "member",
-            "name",
-            "role",
-            "device",
-            "fingerprint",
-            "enrolled",
+            "cli.col.member",
+            "team.name",
+            "team.role",
+            "lan.device",
+            "cli.col.fingerprint",
+            "cli.col.enrolled",
             "",
         ],
         rows,
