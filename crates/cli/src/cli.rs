@@ -10,6 +10,8 @@ use caravan_core::{
 };
 use clap::{Args, Parser, Subcommand};
 
+use crate::i18n::Lang;
+
 mod court;
 pub use court::CourtCmd;
 mod support;
@@ -31,7 +33,8 @@ Environment:
   CARAVAN_VAULT           vault folder (same as --vault)
   CARAVAN_PASSPHRASE      passphrase (instead of the prompt)
   CARAVAN_NEW_PASSPHRASE  new passphrase for `caravan passphrase change`
-  CARAVAN_LANG            language of messages: en or ru (same as --lang)";
+  CARAVAN_LANG            language of messages (same as --lang): en, ru, kk, ky,
+                          tg, tk, uz-Latn (or uz), uz-Cyrl";
 
 /// Caravan: an offline-first encrypted case tracker for trafficking-in-persons investigations.
 #[derive(Debug, Parser)]
@@ -55,9 +58,17 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Language of messages
-    #[arg(long, global = true, env = "CARAVAN_LANG", hide_env_values = true, default_value = "en", value_parser = ["en", "ru"])]
-    pub lang: String,
+    /// Language of messages (a text the language lacks is shown in Russian, else in English)
+    #[arg(
+        long,
+        global = true,
+        env = "CARAVAN_LANG",
+        hide_env_values = true,
+        default_value = "en",
+        ignore_case = true,
+        value_name = "LANG"
+    )]
+    pub lang: Lang,
 
     #[command(subcommand)]
     pub command: Command,

@@ -3,7 +3,7 @@
 
 use caravan_core::{CoreError, ErrorKind};
 
-use crate::i18n::{self, Lang};
+use crate::i18n::Lang;
 
 /// What the command line itself can fail with, before or around the core.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,10 @@ caravan_core::coded! {
 pub struct CliError {
     pub code: CliCode,
     pub message: String,
+    /// The catalogue's key of a message of its own (a failure under the
+    /// generic code, `cli.failure.*`) and its placeholders' values: shown
+    /// in every language instead of the code's message.
+    text: Option<(&'static str, Vec<(&'static str, String)>)>,
 }
 
 impl std::error::Error for CliError {}
@@ -41,7 +45,31 @@ impl CliError {
         Self {
             code,
             message: message.into(),
+            text: None,
         }
+    }
+
+    /// A failure with a message of its own, the catalogue's text of `key`
+    /// with `args` (English in the error's `Display`).
+    pub fn failure(key: &'static str, args: &[(&'static str, String)]) -> Self {
+        let text = Some((key, args.to_vec()));
+        let mut e = Self {
+            code: CliCode::Failure,
+            message: String::new(),
+            text,
+        };
+        e.message = e.text_in(Lang::En).unwrap_or_default();
+        e
+    }
+
+    /// Its own message in `lang`, if it has one.
+    fn text_in(&self, lang: Lang) -> Option<String> {
+        let (key, args) = self.text.as_ref()?;
+        let args: Vec<(&str, &dyn std::fmt::Display)> = args
+            .iter()
+            .map(|(n, v)| (*n, v as &dyn std::fmt::Display))
+            .collect();
+        Some(lang.t(key, &args))
     }
 }
 
@@ -55,48 +83,53 @@ pub fn exit_code(kind: ErrorKind) -> u8 {
     }
 }
 
-/// Code, kind and message (in `lang`) of any error a command returned.
+/// Code, kind and message (in `lang`) of any error a command returned:
+/// in English the error's own message, with its details; in another
+/// language the catalogue's message for the code (see [`Lang::error`]),
+/// with the details a core error carries, or the English one where no
+/// catalogue has the code.
 pub fn describe(err: &anyhow::Error, lang: Lang) -> (&'static str, ErrorKind, String) {
     if let Some(e) = err.downcast_ref::<CoreError>() {
-        let code = e.code();
         let message = match lang {
-            Lang::En => e.to_string(),
-            Lang::Ru => russian_core(e).unwrap_or_else(|| e.to_string()),
+            Lang::En => None,
+            _ => translated_core(e, lang),
         };
-        return (code, e.kind(), message);
+        return (e.code(), e.kind(), message.unwrap_or_else(|| e.to_string()));
     }
     if let Some(e) = err.downcast_ref::<caravan_net::NetError>() {
-        let message = match lang {
-            Lang::Ru => i18n::russian(e.code())
-                .map(str::to_string)
-                .unwrap_or_else(|| e.to_string()),
-            Lang::En => e.to_string(),
-        };
-        return (e.code(), e.kind(), message);
+        return (
+            e.code(),
+            e.kind(),
+            message(lang, e.code(), || e.to_string()),
+        );
     }
     if let Some(e) = err.downcast_ref::<CliError>() {
-        let message = match lang {
-            Lang::Ru => i18n::russian(e.code.code())
-                .map(str::to_string)
-                .unwrap_or_else(|| e.message.clone()),
-            Lang::En => e.message.clone(),
-        };
-        return (e.code.code(), e.code.kind(), message);
+        let code = e.code;
+        let message = e
+            .text_in(lang)
+            .unwrap_or_else(|| message(lang, code.code(), || e.message.clone()));
+        return (code.code(), code.kind(), message);
     }
     let failure = CliCode::Failure;
-    let message = match lang {
-        Lang::Ru => i18n::russian(failure.code())
-            .unwrap_or_default()
-            .to_string(),
-        Lang::En => format!("{err:#}"),
-    };
-    (failure.code(), failure.kind(), message)
+    (
+        failure.code(),
+        failure.kind(),
+        message(lang, failure.code(), || format!("{err:#}")),
+    )
+}
+
+/// The catalogue's message for `code` in `lang`, or `english`.
+fn message(lang: Lang, code: &str, english: impl FnOnce() -> String) -> String {
+    match lang {
+        Lang::En => english(),
+        _ => lang.error(code).map_or_else(english, str::to_string),
+    }
 }
 
 /// The catalogue's message with the error's details (the English message
 /// carries them in its text; the catalogue's, shared with the UI, do not).
-fn russian_core(e: &CoreError) -> Option<String> {
-    let message = i18n::russian(e.code())?;
+fn translated_core(e: &CoreError, lang: Lang) -> Option<String> {
+    let message = lang.error(e.code())?;
     let base = message.trim_end_matches('.');
     Some(match e {
         CoreError::NotFound { id, .. } => format!("{base}: «{id}»."),

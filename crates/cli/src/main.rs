@@ -22,7 +22,7 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let lang = i18n::Lang::parse(&cli.lang);
+    let lang = cli.lang;
     let json = cli.json;
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

@@ -7,7 +7,7 @@ use comfy_table::{Cell, ContentArrangement, Table, presets};
 use owo_colors::OwoColorize;
 use serde::Serialize;
 
-use crate::i18n::Lang;
+use crate::i18n::{Args, Lang};
 
 #[derive(Debug, Clone, Copy)]
 pub struct Out {
@@ -43,12 +43,59 @@ impl Out {
         }
     }
 
-    /// A confirmation or plain line (people only; nothing with --json).
-    pub fn say(&self, en: &str, ru: &str) -> anyhow::Result<()> {
+    /// The catalogue's text of `key` in the chosen language.
+    pub fn t(&self, key: &str, args: Args) -> String {
+        self.lang.t(key, args)
+    }
+
+    /// The catalogue's plural form of `key` for `n`.
+    pub fn tn(&self, key: &str, n: u64, args: Args) -> String {
+        self.lang.tn(key, n, args)
+    }
+
+    /// A confirmation: the catalogue's text of `key` (people only;
+    /// nothing with --json).
+    pub fn say(&self, key: &str, args: Args) -> anyhow::Result<()> {
+        self.confirm(&self.t(key, args))
+    }
+
+    /// A confirmation with a count: the plural form of `key` for `n`.
+    pub fn say_n(&self, key: &str, n: u64, args: Args) -> anyhow::Result<()> {
+        self.confirm(&self.tn(key, n, args))
+    }
+
+    /// A vocabulary value (a stage, a role…) as people read it: in English
+    /// its identifier, as commands take it; in another language the
+    /// catalogue's label `<prefix>.<value>`, or the identifier without one.
+    pub fn vocab(&self, prefix: &str, value: &impl std::fmt::Display) -> String {
+        let value = value.to_string();
+        if self.lang == Lang::En {
+            return value;
+        }
+        self.lang
+            .find(&format!("{prefix}.{value}"))
+            .map_or(value, str::to_string)
+    }
+
+    /// An error's message as a list shows it: in English its own (with its
+    /// details), in another language the catalogue's for its code, or the
+    /// English one where no catalogue has the code.
+    pub fn error_text(&self, code: &str, english: &str) -> String {
+        match self.lang {
+            Lang::En => english.to_string(),
+            lang => lang.error(code).unwrap_or(english).to_string(),
+        }
+    }
+
+    /// A plain line: the catalogue's text of `key` (people only).
+    pub fn note(&self, key: &str, args: Args) -> anyhow::Result<()> {
+        self.line(&self.t(key, args))
+    }
+
+    fn confirm(&self, text: &str) -> anyhow::Result<()> {
         if self.json {
             return Ok(());
         }
-        let text = self.lang.pick(en, ru);
         if self.color {
             write_stdout(&format!("{}\n", text.green()))
         } else {
@@ -76,11 +123,13 @@ impl Out {
         }
     }
 
-    /// `label: value` lines, aligned.
+    /// `label: value` lines, aligned; each label is the catalogue's text
+    /// of its key.
     pub fn fields(&self, rows: &[(&str, String)]) -> anyhow::Result<()> {
         if self.json {
             return Ok(());
         }
+        let rows: Vec<(String, &String)> = rows.iter().map(|(k, v)| (self.t(k, &[]), v)).collect();
         let width = rows
             .iter()
             .map(|(k, _)| k.chars().count())
@@ -94,9 +143,8 @@ impl Out {
         write_stdout(&s)
     }
 
-    /// An aligned table; an empty table prints `empty` instead.
-    /// A heading over a table of `items`, one row each, or "-" when there
-    /// are none.
+    /// A heading (the catalogue's text of the key `heading`) over a table
+    /// of `items`, one row each, or "-" when there are none.
     pub fn listing<T>(
         &self,
         heading: &str,
@@ -104,27 +152,38 @@ impl Out {
         items: &[T],
         row: impl Fn(&T) -> Vec<String>,
     ) -> anyhow::Result<()> {
-        self.heading(heading)?;
-        self.table(headers, items.iter().map(row).collect(), ("-", "-"))
+        self.heading(&self.t(heading, &[]))?;
+        self.table(headers, items.iter().map(row).collect(), None)
     }
 
+    /// An aligned table under the catalogue's texts of the keys `headers`
+    /// (in capitals; "" for a column without one); an empty table prints
+    /// the catalogue's text of the key `empty`, or "-" without one.
     pub fn table(
         &self,
         headers: &[&str],
         rows: Vec<Vec<String>>,
-        empty: (&str, &str),
+        empty: Option<&str>,
     ) -> anyhow::Result<()> {
         if self.json {
             return Ok(());
         }
         if rows.is_empty() {
-            return self.line(self.lang.pick(empty.0, empty.1));
+            return match empty {
+                Some(key) => self.note(key, &[]),
+                None => self.line("-"),
+            };
         }
         let mut t = Table::new();
         t.load_style(presets::NOTHING)
             .set_content_arrangement(ContentArrangement::Disabled);
         t.set_header(headers.iter().map(|h| {
-            let c = Cell::new(h.to_uppercase());
+            let label = if h.is_empty() {
+                String::new()
+            } else {
+                self.t(h, &[])
+            };
+            let c = Cell::new(label.to_uppercase());
             if self.color {
                 c.add_attribute(comfy_table::Attribute::Bold)
             } else {

@@ -4,6 +4,7 @@ mod bad_input;
 mod common;
 mod flow;
 mod lan;
+mod languages;
 mod money;
 mod quarantine;
 mod relay;

@@ -47,11 +47,14 @@ fn data_key(lang: &str) -> &str {
     }
 }
 
-/// The languages tried for a reader of `lang`, in order.
+/// The languages tried for a reader of `lang`, in order. A reader of
+/// Uzbek in the Cyrillic script reads an Uzbek text in the Latin one
+/// before a Russian one (the app shows it transliterated).
 pub fn fallbacks(lang: &str) -> Vec<&str> {
     match data_key(lang) {
         "en" => vec!["en"],
         "ru" => vec!["ru", "en"],
+        "uz-Cyrl" => vec!["uz-Cyrl", "uz", "ru", "en"],
         own => vec![own, "ru", "en"],
     }
 }
@@ -111,8 +114,10 @@ mod tests {
         check("tg", "Торговля", "ru");
         check("uz-Latn", "Savdo", "uz");
         check("uz", "Savdo", "uz");
-        check("uz-Cyrl", "Торговля", "ru");
+        check("uz-Cyrl", "Savdo", "uz");
         check("fr", "Торговля", "ru");
+        let no_uzbek = texts(&[("en", "Trafficking"), ("ru", "Торговля")]);
+        assert_eq!(shown(&no_uzbek, "uz-Cyrl").lang, "ru");
         let english_only = texts(&[("en", "Only English")]);
         assert_eq!(shown(&english_only, "kk").lang, "en");
     }

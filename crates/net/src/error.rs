@@ -35,6 +35,14 @@ pub enum NetError {
     /// be set up (a `wss://` address).
     #[error("the relay's TLS certificate could not be verified: {0}")]
     Tls(String),
+    /// The address is `wss://` but the other side does not speak TLS (a
+    /// plain relay, or another service on that port).
+    #[error("the relay at this address does not speak TLS")]
+    NotTls,
+    /// The certificate authorities to check a relay against could not be
+    /// read (`CARAVAN_RELAY_CA`).
+    #[error("the relay's certificate authorities could not be read: {0}")]
+    TlsConfig(String),
     /// The relay refused a request; `code` is one of relay.md's.
     #[error("the relay refused: {message}")]
     Relay { code: RelayCode, message: String },
@@ -107,6 +115,8 @@ coded! {
         Self::Malformed(_) => ("net.malformed", Rejected),
         Self::UnknownPeer => ("net.unknown_peer", Verification),
         Self::Tls(_) => ("net.tls", Verification),
+        Self::NotTls => ("net.not_tls", Failure),
+        Self::TlsConfig(_) => ("net.tls_config", Failure),
         Self::Relay { code: RelayCode::Malformed, .. } => ("relay.malformed", Rejected),
         Self::Relay { code: RelayCode::UnknownTeam, .. } => ("relay.unknown_team", Rejected),
         Self::Relay { code: RelayCode::NotOnRoster, .. } => ("relay.not_on_roster", Rejected),

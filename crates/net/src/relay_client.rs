@@ -26,17 +26,40 @@ pub struct WsSink(SplitSink<Ws, Message>);
 /// The receiving half of a client WebSocket, as a message pipe.
 pub struct WsSource(SplitStream<Ws>);
 
+/// A failure on an open connection: a TLS record that does not decrypt is
+/// a damaged message, as a Noise one is.
 fn ws_err(e: tokio_tungstenite::tungstenite::Error) -> NetError {
     use tokio_tungstenite::tungstenite::Error;
     match e {
         Error::ConnectionClosed | Error::AlreadyClosed => NetError::Closed,
-        Error::Io(e) => match crate::tls::tls_failure(&e) {
-            Some(tls) => NetError::Tls(tls),
+        Error::Io(e) if crate::tls::rustls_error(&e).is_some() => NetError::Damaged,
+        Error::Io(e) => NetError::from(e),
+        other => NetError::Io(other.to_string()),
+    }
+}
+
+/// A failure while connecting: TLS's are told apart (see `tls::refusal`).
+fn connect_err(e: tokio_tungstenite::tungstenite::Error) -> NetError {
+    use tokio_tungstenite::tungstenite::Error;
+    match e {
+        Error::Io(e) => match crate::tls::rustls_error(&e) {
+            Some(tls) => crate::tls::refusal(tls),
             None => NetError::from(e),
         },
         Error::Tls(e) => NetError::Tls(e.to_string()),
-        other => NetError::Io(other.to_string()),
+        other => ws_err(other),
     }
+}
+
+/// How long connecting may take, TLS, WebSocket and Noise handshakes
+/// included: a network that takes the connection and then says nothing
+/// (a captive portal, a stalled proxy) must not hold a sync for ever.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A `ws://` address needs no TLS (nor `CARAVAN_RELAY_CA` to be readable).
+fn plain(url: &str) -> bool {
+    url.get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case("ws://"))
 }
 
 impl MessageSink for WsSink {
@@ -137,25 +160,60 @@ impl RelayClient {
         relay_public: [u8; 32],
         max_envelope: usize,
     ) -> Result<RelayClient, NetError> {
-        Self::open_tls(url, relay_public, max_envelope, &RelayTls::from_env()?).await
+        let tls = if plain(url) {
+            None
+        } else {
+            Some(RelayTls::from_env()?)
+        };
+        Self::dial(
+            url,
+            relay_public,
+            max_envelope,
+            tls.as_ref(),
+            CONNECT_TIMEOUT,
+        )
+        .await
     }
 
     /// As [`RelayClient::open_with`], checking a `wss://` relay's
-    /// certificate against `tls`.
+    /// certificate against `tls`, giving up after `timeout`.
     pub async fn open_tls(
         url: &str,
         relay_public: [u8; 32],
         max_envelope: usize,
         tls: &RelayTls,
+        timeout: std::time::Duration,
+    ) -> Result<RelayClient, NetError> {
+        Self::dial(url, relay_public, max_envelope, Some(tls), timeout).await
+    }
+
+    async fn dial(
+        url: &str,
+        relay_public: [u8; 32],
+        max_envelope: usize,
+        tls: Option<&RelayTls>,
+        timeout: std::time::Duration,
+    ) -> Result<RelayClient, NetError> {
+        let opening = Self::handshake(url, relay_public, max_envelope, tls);
+        tokio::time::timeout(timeout, opening)
+            .await
+            .map_err(|_| NetError::Timeout)?
+    }
+
+    async fn handshake(
+        url: &str,
+        relay_public: [u8; 32],
+        max_envelope: usize,
+        tls: Option<&RelayTls>,
     ) -> Result<RelayClient, NetError> {
         let (ws, _) = tokio_tungstenite::connect_async_tls_with_config(
             endpoint(url),
             None,
             false,
-            Some(tls.connector()),
+            tls.map(RelayTls::connector),
         )
         .await
-        .map_err(ws_err)?;
+        .map_err(connect_err)?;
         let (sink, source) = ws.split();
         // A fetch page holds up to 16 MiB of bodies, or one larger body.
         let max =

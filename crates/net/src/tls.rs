@@ -70,7 +70,7 @@ impl RelayTls {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
-            .map_err(|e| NetError::Tls(e.to_string()))?
+            .map_err(|e| NetError::TlsConfig(e.to_string()))?
             .with_root_certificates(roots)
             .with_no_client_auth();
         Ok(RelayTls {
@@ -84,29 +84,39 @@ impl RelayTls {
 }
 
 fn add_pem_file(roots: &mut RootCertStore, path: &Path) -> Result<(), NetError> {
-    let pem = std::fs::read(path)
-        .map_err(|e| NetError::Tls(format!("{RELAY_CA_ENV} names {}: {e}", path.display())))?;
+    let pem = std::fs::read(path).map_err(|e| {
+        NetError::TlsConfig(format!("{RELAY_CA_ENV} names {}: {e}", path.display()))
+    })?;
     add_pem(roots, &pem, &format!("{RELAY_CA_ENV} ({})", path.display()))
 }
 
 fn add_pem(roots: &mut RootCertStore, pem: &[u8], what: &str) -> Result<(), NetError> {
     let certs = CertificateDer::pem_slice_iter(pem)
         .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| NetError::Tls(format!("{what}: {e}")))?;
+        .map_err(|e| NetError::TlsConfig(format!("{what}: {e}")))?;
     if certs.is_empty() {
-        return Err(NetError::Tls(format!("{what} holds no certificate")));
+        return Err(NetError::TlsConfig(format!("{what} holds no certificate")));
     }
     for cert in certs {
         roots
             .add(cert)
-            .map_err(|e| NetError::Tls(format!("{what}: {e}")))?;
+            .map_err(|e| NetError::TlsConfig(format!("{what}: {e}")))?;
     }
     Ok(())
 }
 
 /// A TLS failure inside an I/O error, as tokio-rustls reports one.
-pub(crate) fn tls_failure(e: &std::io::Error) -> Option<String> {
+pub(crate) fn rustls_error(e: &std::io::Error) -> Option<&rustls::Error> {
     e.get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        .map(|r| r.to_string())
+}
+
+/// Why TLS with a relay could not be set up: the other side does not speak
+/// TLS at all (a plain `ws://` relay at a `wss://` address), or its
+/// certificate could not be verified.
+pub(crate) fn refusal(e: &rustls::Error) -> NetError {
+    match e {
+        rustls::Error::InvalidMessage(_) => NetError::NotTls,
+        other => NetError::Tls(other.to_string()),
+    }
 }

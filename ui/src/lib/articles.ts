@@ -2,7 +2,7 @@
 // and paragraph a qualification or a charge gives, and its title in the
 // user's language.
 import type { QualifiedArticle } from '$lib/bindings/QualifiedArticle';
-import { t, i18n, foreignText } from '$lib/i18n/index.svelte';
+import { t, i18n, foreignText, dataText } from '$lib/i18n/index.svelte';
 
 export function articleLabel(q: QualifiedArticle): string {
   const a = q.article;
@@ -17,13 +17,14 @@ export function articleLabel(q: QualifiedArticle): string {
  *  English. Data files write Uzbek in the Latin script as `uz`. */
 function titleLangs(): string[] {
   const own = i18n.lang === 'uz-Latn' ? 'uz' : i18n.lang;
+  if (own === 'uz-Cyrl') return ['uz-Cyrl', 'uz', 'ru', 'en'];
   return own === 'en' ? ['en'] : own === 'ru' ? ['ru', 'en'] : [own, 'ru', 'en'];
 }
 
 /** The title shown and the language it is written in. */
 export function articleTitleShown(q: QualifiedArticle): { text: string; lang: string } {
   const lang = titleLangs().find((l) => q.titles[l]);
-  return lang ? { text: q.titles[lang] ?? '', lang } : { text: '', lang: 'en' };
+  return lang ? { text: dataText(q.titles[lang] ?? '', lang), lang } : { text: '', lang: 'en' };
 }
 
 export const articleTitle = (q: QualifiedArticle) => articleTitleShown(q).text;
@@ -32,5 +33,6 @@ export const articleTitle = (q: QualifiedArticle) => articleTitleShown(q).text;
  *  appended when it is not the reader's. */
 export function withTextLang(text: string, lang: string): string {
   const other = foreignText(lang);
-  return other ? `${text} (${other.toUpperCase()})` : text;
+  const shown = dataText(text, lang);
+  return other ? `${shown} (${other.toUpperCase()})` : shown;
 }

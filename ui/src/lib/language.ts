@@ -42,6 +42,13 @@ export function settleLanguage(s: StatusDto): StatusDto {
   return { ...s, settings };
 }
 
+/** A vault just made on this device takes the language chosen before it,
+ *  at once: the app may be closed before the next status is read. */
+export async function keepLanguageInNewVault(settings: StatusDto['settings']): Promise<void> {
+  await api.setSettings({ ...settings, language: i18n.lang });
+  chosenWhileLocked = null;
+}
+
 /** The shipped language closest to the system's (`kk-KZ` → `kk`). */
 export function systemLanguage(tags: readonly string[]): Lang | null {
   for (const tag of tags) {

@@ -79,6 +79,8 @@ describe('first run: create a vault', () => {
 
     await user.click(create);
     expect(backend.argsOf('create_vault')).toEqual({ passphrase: 'copper kettle under the bridge' });
+    // The language chosen first is the new vault's at once.
+    await waitFor(() => expect(backend.argsOf('set_settings')).toEqual({ settings: { auto_lock_minutes: 5, language: 'en' } }));
     expect(await screen.findByTestId('recovery-code')).toHaveTextContent('ABCD-EFGH-JKLM-NPQR');
 
     const cont = screen.getByTestId('continue');

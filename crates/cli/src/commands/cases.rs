@@ -14,7 +14,7 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
     match cmd {
         CaseCmd::New(input) => {
             let id = with_ws(ctx, |ws| Ok(ws.create_case(input)?))?;
-            created(ctx, "Case opened:", "Дело открыто:", &id)
+            created(ctx, "cli.case.opened", &id)
         }
         CaseCmd::List(args) => list(ctx, args),
         CaseCmd::Show { case } => {
@@ -37,7 +37,7 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
                     Ok(ws.set_field(&case, &path, &value)?)
                 }
             })?;
-            done(ctx, &format!("Saved {path}"), &format!("Сохранено: {path}"))
+            done(ctx, "cli.case.saved", &[("path", &path)])
         }
         CaseCmd::Stage {
             action,
@@ -52,27 +52,17 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
                     Ok(ws.close_stage(&case, stage)?)
                 }
             })?;
-            if open {
-                done(
-                    ctx,
-                    &format!("Stage {stage} opened"),
-                    &format!("Этап {stage} открыт"),
-                )
+            let key = if open {
+                "cli.case.stage_opened"
             } else {
-                done(
-                    ctx,
-                    &format!("Stage {stage} closed"),
-                    &format!("Этап {stage} закрыт"),
-                )
-            }
+                "cli.case.stage_closed"
+            };
+            let stage = ctx.out.vocab("stage", &stage);
+            done(ctx, key, &[("stage", &stage)])
         }
         CaseCmd::Close { case, status } => {
             with_ws(ctx, |ws| Ok(ws.close_case(&case, status)?))?;
-            done(
-                ctx,
-                &format!("Case closed ({status})"),
-                &format!("Дело закрыто ({status})"),
-            )
+            done(ctx, "cli.case.closed", &[("status", &status)])
         }
         CaseCmd::Assign {
             case,
@@ -80,12 +70,12 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
             remove,
         } => {
             with_ws(ctx, |ws| Ok(ws.assign(&case, &member, !remove)?))?;
-            let (en, ru) = if remove {
-                ("Assignment removed", "Назначение снято")
+            let key = if remove {
+                "cli.case.unassigned"
             } else {
-                ("Assigned", "Назначено")
+                "cli.case.assigned"
             };
-            done(ctx, en, ru)
+            done(ctx, key, &[])
         }
         CaseCmd::Qualify {
             case,
@@ -111,7 +101,7 @@ pub fn case(ctx: &Ctx, cmd: CaseCmd) -> Result<()> {
         }
         CaseCmd::Link { case, link } => {
             let id = with_ws(ctx, |ws| Ok(ws.add_case_link(&case, link)?))?;
-            created(ctx, "Cases linked:", "Дела связаны:", &id)
+            created(ctx, "cli.case.linked", &id)
         }
     }
 }
@@ -137,50 +127,51 @@ fn qualify(
 ) -> Result<()> {
     if let Qualify::Agree = how {
         with_ws(ctx, |ws| Ok(ws.agree_with_qualification(case, comment)?))?;
-        return done(
-            ctx,
-            "Agreement with the qualification recorded",
-            "Согласие с квалификацией записано",
-        );
+        return done(ctx, "cli.qualify.agreed", &[]);
     }
     let Some(key) = article else {
         let jurisdiction = with_ws(ctx, |ws| Ok(ws.show_case(case)?.jurisdiction))?;
-        let lang = if matches!(ctx.out.lang, crate::i18n::Lang::Ru) {
-            "ru"
-        } else {
-            "en"
-        };
-        let offered = caravan_core::offered_articles(&jurisdiction, lang);
+        let lang = ctx.out.lang;
+        let offered = caravan_core::offered_articles(&jurisdiction, lang.id());
         if ctx.out.json {
             return ctx.out.json(&offered);
         }
         for o in offered {
-            let mark = match (o.related, o.verified) {
-                (false, true) => "",
-                (true, true) => " [related]",
-                (false, false) => " [not verified]",
-                (true, false) => " [related, not verified]",
+            let title = lang.marked(&o.title, &o.title_lang);
+            let marks: Vec<String> = [
+                (o.related, "cli.qualify.related"),
+                (!o.verified, "cli.qualify.not_verified"),
+            ]
+            .into_iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, key)| lang.t(key, &[]))
+            .collect();
+            let mark = if marks.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", marks.join(", "))
             };
-            println!("{:<14} {}{mark}", o.key, o.title);
+            // Through the output, so a closed pipe (`| head`) ends it quietly.
+            ctx.out.line(&format!("{:<14} {title}{mark}", o.key))?;
         }
         return Ok(());
     };
     match how {
         Qualify::Remove => {
             with_ws(ctx, |ws| Ok(ws.remove_article(case, key)?))?;
-            done(ctx, "Article removed", "Статья убрана")
+            done(ctx, "cli.qualify.removed", &[])
         }
         Qualify::Propose => {
             with_ws(ctx, |ws| {
                 Ok(ws.propose_article(case, key, part, paragraph, comment)?)
             })?;
-            done(ctx, "Proposal recorded", "Предложение записано")
+            done(ctx, "cli.qualify.proposed", &[])
         }
         Qualify::Add | Qualify::Agree => {
             with_ws(ctx, |ws| {
                 Ok(ws.add_offered_article(case, key, part, paragraph)?)
             })?;
-            done(ctx, "Article added", "Статья добавлена")
+            done(ctx, "cli.qualify.added", &[])
         }
     }
 }
@@ -229,8 +220,8 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
                 short(&c.id),
                 c.reference.clone(),
                 c.title.clone(),
-                c.stage.to_string(),
-                c.status.to_string(),
+                o.vocab("stage", &c.stage),
+                o.vocab("case_status", &c.status),
                 c.jurisdiction.clone(),
                 format!("{}%", c.progress_percent),
                 c.overdue_tasks.to_string(),
@@ -240,21 +231,21 @@ fn list(ctx: &Ctx, a: ListArgs) -> Result<()> {
         .collect();
     o.table(
         &[
-            "id",
-            "reference",
-            "title",
-            "stage",
-            "status",
-            "jur",
-            "done",
-            "overdue",
-            "updated",
+            "cli.col.id",
+            "cases.reference",
+            "cases.case_title",
+            "cases.stage",
+            "cases.status",
+            "cli.col.jurisdiction",
+            "tasks.done",
+            "dashboard.overdue",
+            "cases.updated",
         ],
         rows,
-        ("No cases.", "Дел нет."),
+        Some("cli.case.none"),
     )?;
     for u in &list.unreadable {
-        o.line(&format!("unreadable: {u}"))?;
+        o.note("cli.case.unreadable", &[("id", u)])?;
     }
     Ok(())
 }
@@ -263,15 +254,18 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
     let o = &ctx.out;
     o.heading(&format!("{} — {}", v.reference, v.title))?;
     o.fields(&[
-        ("id", v.id.to_string()),
-        ("jurisdiction", v.jurisdiction.clone()),
-        ("status", v.status.to_string()),
+        ("cli.field.id", v.id.to_string()),
+        ("cli.field.jurisdiction", v.jurisdiction.clone()),
+        ("cli.field.status", o.vocab("case_status", &v.status)),
         (
-            "created",
-            format!("{} by {}", time(v.created_at), v.created_by.name),
+            "cli.field.created",
+            o.t(
+                "cli.case.created_by",
+                &[("time", &time(v.created_at)), ("name", &v.created_by.name)],
+            ),
         ),
         (
-            "investigators",
+            "cli.field.investigators",
             v.assignment
                 .investigators
                 .iter()
@@ -279,28 +273,28 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-        ("progress", format!("{}%", v.progress_percent)),
-        ("conflicts", v.conflicts.to_string()),
+        ("cli.field.progress", format!("{}%", v.progress_percent)),
+        ("cli.field.conflicts", v.conflicts.to_string()),
     ])?;
     if !v.narrative.is_empty() {
-        o.heading("Narrative")?;
+        o.heading(&o.t("overview.narrative", &[]))?;
         o.line(&v.narrative)?;
     }
     o.listing(
-        "Stages",
+        "overview.stages",
         &[
-            "stage",
-            "status",
-            "missing items",
-            "victims waiting",
-            "missing sign-offs",
-            "newer checklists",
+            "cases.stage",
+            "cases.status",
+            "cli.col.missing_items",
+            "cli.col.victims_waiting",
+            "cli.col.missing_signoffs",
+            "cli.col.newer_checklists",
         ],
         &v.stages,
         |s| {
             vec![
-                s.stage.to_string(),
-                s.status.to_string(),
+                o.vocab("stage", &s.stage),
+                o.vocab("stage_status", &s.status),
                 (s.gate.missing_items.len()
                     + s.gate
                         .people
@@ -318,10 +312,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         .iter()
         .any(|s| !s.gate.unknown_templates.is_empty())
     {
-        o.line(o.lang.pick(
-            "Some checklists were made with a newer template version; update Caravan to work on them. Until then they hold their stage gates.",
-            "Некоторые контрольные списки созданы по более новой версии шаблона; обновите Caravan, чтобы работать с ними. До тех пор соответствующие этапы нельзя закрыть.",
-        ))?;
+        o.note("cli.case.newer_templates", &[])?;
     }
     for s in &v.stages {
         let own = s.gate.not_applicable_unsigned.iter().map(|n| (n, None));
@@ -331,31 +322,37 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 .map(move |n| (n, Some(p.person.as_str())))
         });
         for (n, whom) in own.chain(victims) {
-            o.line(&format!(
-                "{} {}: {}{} ({})",
-                o.lang.pick(
-                    "Marked not applicable, counts for the gate once signed off by the",
-                    "Отмечено как неприменимое; учитывается для закрытия этапа после утверждения:",
-                ),
-                n.role,
-                n.item,
-                whom.map_or(String::new(), |p| format!(" — {p}")),
-                s.stage
-            ))?;
+            let whom = whom.map_or(String::new(), |p| format!(" — {p}"));
+            o.note(
+                "cli.case.not_applicable_unsigned",
+                &[
+                    ("role", &o.vocab("role", &n.role)),
+                    ("item", &n.item),
+                    ("whom", &whom),
+                    ("stage", &o.vocab("stage", &s.stage)),
+                ],
+            )?;
         }
         for p in s.gate.people.iter().filter(|p| !p.not_started.is_empty()) {
-            o.line(&format!(
-                "{} {} ({}): {}",
-                o.lang.pick("Not started for", "Не начато для"),
-                p.person,
-                s.stage,
-                p.not_started.join(", ")
-            ))?;
+            o.note(
+                "cli.case.not_started",
+                &[
+                    ("person", &p.person),
+                    ("stage", &o.vocab("stage", &s.stage)),
+                    ("templates", &p.not_started.join(", ")),
+                ],
+            )?;
         }
     }
     o.listing(
-        "People (identities masked)",
-        &["id", "kind", "pseudonym", "status", "citizenship"],
+        "cli.heading.people",
+        &[
+            "cli.col.id",
+            "people.field.kind",
+            "people.field.pseudonym",
+            "cases.status",
+            "people.field.citizenship",
+        ],
         &v.people,
         |p| {
             vec![
@@ -368,8 +365,14 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Evidence",
-        &["id", "label", "kind", "holder", "hand-overs"],
+        "evidence.title",
+        &[
+            "cli.col.id",
+            "evidence.label",
+            "evidence.kind",
+            "conflicts.field.holder",
+            "cli.col.handovers",
+        ],
         &v.evidence,
         |e| {
             vec![
@@ -382,8 +385,14 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Tasks",
-        &["id", "title", "assignee", "due", "done"],
+        "tasks.title",
+        &[
+            "cli.col.id",
+            "cases.case_title",
+            "tasks.assignee",
+            "tasks.due",
+            "tasks.done",
+        ],
         &v.tasks,
         |t| {
             vec![
@@ -395,9 +404,9 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                     .unwrap_or_default(),
                 opt_date(t.due),
                 if t.done {
-                    "yes".into()
+                    o.t("common.yes", &[])
                 } else if t.overdue {
-                    "OVERDUE".into()
+                    o.t("cli.value.overdue", &[])
                 } else {
                     String::new()
                 },
@@ -405,21 +414,32 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Interviews",
-        &["id", "person", "planned", "stage"],
+        "interviews.title",
+        &[
+            "cli.col.id",
+            "interviews.person",
+            "cli.col.planned",
+            "cases.stage",
+        ],
         &v.interviews,
         |i| {
             vec![
                 i.id.to_string(),
                 i.person_id.to_string(),
                 opt_date(i.planned_for),
-                i.stage.to_string(),
+                o.vocab("stage", &i.stage),
             ]
         },
     )?;
     o.listing(
-        "Linked cases",
-        &["id", "case", "reference", "relation", "note"],
+        "links.title",
+        &[
+            "cli.col.id",
+            "sync.case",
+            "cases.reference",
+            "links.relation",
+            "links.note",
+        ],
         &v.links,
         |l| {
             vec![
@@ -432,8 +452,16 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "International requests",
-        &["id", "kind", "state", "basis", "sent", "deadline", "status"],
+        "intl.title",
+        &[
+            "cli.col.id",
+            "intl.kind",
+            "cli.col.state",
+            "cli.col.basis",
+            "intl.sent_on",
+            "intl.deadline",
+            "cases.status",
+        ],
         &v.international_requests,
         |r| {
             vec![
@@ -444,7 +472,7 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 opt_date(r.sent_on),
                 opt_date(r.deadline),
                 if r.overdue {
-                    format!("{} OVERDUE", r.status)
+                    format!("{} {}", r.status, o.t("cli.value.overdue", &[]))
                 } else {
                     r.status.to_string()
                 },
@@ -452,16 +480,16 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Timeline",
+        "timeline.title",
         &[
-            "id",
-            "kind",
-            "date",
-            "place",
-            "country",
-            "position",
-            "border",
-            "transport",
+            "cli.col.id",
+            "cli.col.kind",
+            "timeline.date",
+            "timeline.place",
+            "cli.col.country",
+            "cli.col.coordinates",
+            "cli.col.border",
+            "timeline.transport",
         ],
         &v.timeline,
         |e| {
@@ -476,9 +504,9 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                     _ => "-".into(),
                 },
                 match (e.crosses_border, &e.border_point) {
-                    (Some(true), Some(p)) => format!("crossed at {p}"),
-                    (Some(true), None) => "crossed".into(),
-                    (Some(false), _) => "no".into(),
+                    (Some(true), Some(p)) => o.t("cli.value.crossed_at", &[("point", p)]),
+                    (Some(true), None) => o.t("cli.value.crossed", &[]),
+                    (Some(false), _) => o.t("common.no", &[]),
                     (None, _) => "-".into(),
                 },
                 e.transport.map_or_else(|| "-".into(), |t| t.to_string()),
@@ -486,14 +514,21 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Identifiers",
-        &["id", "kind", "value", "platform", "person", "source"],
+        "cli.heading.identifiers",
+        &[
+            "cli.col.id",
+            "ident.kind",
+            "ident.value",
+            "ident.platform",
+            "ident.person",
+            "ident.source",
+        ],
         &v.identifiers,
         |i| {
             vec![
                 i.id.to_string(),
                 i.kind.to_string(),
-                "(masked)".into(),
+                o.t("cli.value.masked", &[]),
                 opt(&i.platform),
                 opt(&i.person),
                 opt(&i.source),
@@ -501,8 +536,13 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Groups",
-        &["id", "name", "members", "countries"],
+        "cli.heading.groups",
+        &[
+            "cli.col.id",
+            "team.name",
+            "groups.members",
+            "cli.col.countries",
+        ],
         &v.groups,
         |g| {
             vec![
@@ -517,51 +557,54 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
             ]
         },
     )?;
-    o.listing("Notes", &["id", "by", "at", "note"], &v.notes, |n| {
-        vec![
-            n.id.to_string(),
-            n.recorded_by.name.clone(),
-            time(n.recorded_at),
-            n.body.lines().next().unwrap_or("").to_string(),
-        ]
-    })?;
     o.listing(
-        "Qualification",
-        &["key", "article", "title"],
+        "notes.title",
+        &["cli.col.id", "review.by", "cli.col.at", "links.note"],
+        &v.notes,
+        |n| {
+            vec![
+                n.id.to_string(),
+                n.recorded_by.name.clone(),
+                time(n.recorded_at),
+                n.body.lines().next().unwrap_or("").to_string(),
+            ]
+        },
+    )?;
+    o.listing(
+        "cli.heading.qualification",
+        &["cli.col.key", "court.article", "cases.case_title"],
         &v.qualification,
         |q| {
-            let title = q
-                .titles
-                .get(if matches!(o.lang, crate::i18n::Lang::Ru) {
-                    "ru"
-                } else {
-                    "en"
-                })
-                .cloned()
-                .unwrap_or_default();
-            vec![q.key.clone(), reference(&q.article), title]
+            vec![
+                q.key.clone(),
+                reference(&q.article),
+                o.lang.marked_of(&q.titles),
+            ]
         },
     )?;
     if !v.qualification_opinions.is_empty() {
         o.listing(
-            "Prosecutor on the qualification",
-            &["id", "by", "position", "comment"],
+            "cli.heading.prosecutor_opinions",
+            &[
+                "cli.col.id",
+                "review.by",
+                "cli.col.stance",
+                "approvals.comment",
+            ],
             &v.qualification_opinions,
             |p| {
                 let articles: Vec<String> =
                     p.articles.iter().map(|a| reference(&a.article)).collect();
+                let articles = articles.join(", ");
                 let position = if p.agrees {
-                    format!(
-                        "agrees with {}{}",
-                        articles.join(", "),
-                        if p.outdated {
-                            " (qualification changed since)"
-                        } else {
-                            ""
-                        }
-                    )
+                    let agrees = o.t("cli.value.agrees", &[("articles", &articles)]);
+                    if p.outdated {
+                        format!("{agrees} {}", o.t("cli.value.qualification_changed", &[]))
+                    } else {
+                        agrees
+                    }
                 } else {
-                    format!("proposes {}", articles.join(", "))
+                    o.t("cli.value.proposes", &[("articles", &articles)])
                 };
                 vec![
                     p.id.to_string(),
@@ -573,14 +616,20 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         )?;
     }
     o.listing(
-        "Review",
-        &["id", "kind", "stage", "by", "text"],
+        "case.tab.review",
+        &[
+            "cli.col.id",
+            "review.kind",
+            "cases.stage",
+            "review.by",
+            "review.text",
+        ],
         &v.review,
         |r| {
             vec![
                 r.id.to_string(),
                 r.kind.to_string(),
-                r.stage.map(|s| s.to_string()).unwrap_or_default(),
+                r.stage.map(|s| o.vocab("stage", &s)).unwrap_or_default(),
                 r.by.name.clone(),
                 r.text.clone(),
             ]
@@ -593,7 +642,7 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<()> {
         PersonCmd::Add(a) => {
             let PersonArgs { case, person } = *a;
             let id = with_ws(ctx, |ws| Ok(ws.add_person(&case, person)?))?;
-            created(ctx, "Person added:", "Человек добавлен:", &id)
+            created(ctx, "cli.person.added", &id)
         }
         PersonCmd::Reveal { case, person } => {
             let view = with_ws(ctx, |ws| Ok(ws.reveal(&case, &person)?))?;
@@ -602,17 +651,14 @@ pub fn person(ctx: &Ctx, cmd: PersonCmd) -> Result<()> {
                 return o.json(&view.into_json());
             }
             o.fields(&[
-                ("full name", view.full_name().to_string()),
-                ("other names", or_dash(view.other_names())),
-                ("birth date", or_dash(view.birth_date())),
-                ("documents", or_dash(view.document_numbers())),
-                ("contact", or_dash(view.contact())),
-                ("address", or_dash(view.address())),
+                ("cli.field.full_name", view.full_name().to_string()),
+                ("cli.field.other_names", or_dash(view.other_names())),
+                ("cli.field.birth_date", or_dash(view.birth_date())),
+                ("cli.field.documents", or_dash(view.document_numbers())),
+                ("cli.field.contact", or_dash(view.contact())),
+                ("cli.field.address", or_dash(view.address())),
             ])?;
-            o.line(o.lang.pick(
-                "(This reveal is recorded in the audit log.)",
-                "(Это раскрытие записано в журнал аудита.)",
-            ))
+            o.note("cli.reveal.audited", &[])
         }
     }
 }
@@ -630,20 +676,29 @@ pub fn conflicts(ctx: &Ctx, case: Option<&str>, reveal: bool) -> Result<()> {
                 short(&c.case_id),
                 c.path.clone(),
                 v.choice.clone(),
-                v.value.clone().unwrap_or_else(|| "(masked)".into()),
+                v.value
+                    .clone()
+                    .unwrap_or_else(|| o.t("cli.value.masked", &[])),
                 v.author_name.clone(),
                 if v.shown_now { "*" } else { "" }.to_string(),
             ]);
         }
     }
     o.table(
-        &["case", "field", "choice", "value", "author", "shown"],
+        &[
+            "sync.case",
+            "cli.col.field",
+            "cli.col.choice",
+            "ident.value",
+            "sync.author",
+            "cli.col.shown",
+        ],
         rows,
-        ("No conflicts.", "Конфликтов нет."),
+        Some("cli.conflicts.none"),
     )
 }
 
 pub fn resolve(ctx: &Ctx, case: &str, path: &str, choice: &str) -> Result<()> {
     with_ws(ctx, |ws| Ok(ws.resolve(case, path, choice)?))?;
-    done(ctx, &format!("Decided {path}"), &format!("Решено: {path}"))
+    done(ctx, "cli.resolve.decided", &[("path", &path)])
 }

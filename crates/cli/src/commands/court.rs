@@ -9,7 +9,7 @@ use crate::cli::CourtCmd;
 use crate::output::{opt, opt_date};
 
 pub fn court(ctx: &Ctx, cmd: CourtCmd) -> Result<()> {
-    let (what, id) = match cmd {
+    let (key, id) = match cmd {
         CourtCmd::Show { case } => {
             let view = with_ws(ctx, |ws| Ok(ws.show_case(&case)?))?;
             if ctx.out.json {
@@ -19,44 +19,38 @@ pub fn court(ctx: &Ctx, cmd: CourtCmd) -> Result<()> {
         }
         CourtCmd::Registry { case, number } => {
             with_ws(ctx, |ws| Ok(ws.set_registry_number(&case, &number)?))?;
-            return done(ctx, "Registry number saved.", "Номер в реестре сохранён.");
+            return done(ctx, "cli.court.registry_saved", &[]);
         }
         CourtCmd::Decision { case, decision } => (
-            (
-                "Procedural decision recorded:",
-                "Процессуальное решение записано:",
-            ),
+            "cli.court.decision",
             with_ws(ctx, |ws| Ok(ws.add_procedural_decision(&case, decision)?))?,
         ),
         CourtCmd::Measure { case, measure } => (
-            ("Preventive measure recorded:", "Мера пресечения записана:"),
+            "cli.court.measure",
             with_ws(ctx, |ws| Ok(ws.add_measure(&case, measure)?))?,
         ),
         CourtCmd::Charge { case, charge } => (
-            ("Charge recorded:", "Обвинение записано:"),
+            "cli.court.charge",
             with_ws(ctx, |ws| Ok(ws.add_charge(&case, charge)?))?,
         ),
         CourtCmd::Indict { case, indictment } => (
-            ("Indictment recorded:", "Обвинительное заключение записано:"),
+            "cli.court.indictment",
             with_ws(ctx, |ws| Ok(ws.add_indictment(&case, indictment)?))?,
         ),
         CourtCmd::Hearing { case, hearing } => (
-            ("Hearing recorded:", "Судебное заседание записано:"),
+            "cli.court.hearing",
             with_ws(ctx, |ws| Ok(ws.add_hearing(&case, hearing)?))?,
         ),
         CourtCmd::Verdict { case, verdict } => (
-            ("Verdict recorded:", "Приговор записан:"),
+            "cli.court.verdict",
             with_ws(ctx, |ws| Ok(ws.add_verdict(&case, verdict)?))?,
         ),
         CourtCmd::Compensation { case, compensation } => (
-            (
-                "Compensation claim recorded:",
-                "Требование о компенсации записано:",
-            ),
+            "cli.court.compensation",
             with_ws(ctx, |ws| Ok(ws.add_compensation(&case, compensation)?))?,
         ),
     };
-    created(ctx, what.0, what.1, &id)
+    created(ctx, key, &id)
 }
 
 fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
@@ -69,16 +63,23 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
     };
     let c = &v.court;
     o.heading(&format!("{} — {}", v.reference, v.title))?;
-    o.fields(&[("registry number", opt(&c.registry_number))])?;
+    o.fields(&[("cli.field.registry_number", opt(&c.registry_number))])?;
     o.listing(
-        "Procedural statuses",
-        &["person", "status", "since"],
+        "cli.heading.procedural_statuses",
+        &["interviews.person", "cases.status", "cli.col.since"],
         &c.statuses,
         |s| vec![who(&s.person_id), s.status.to_string(), s.since.to_string()],
     )?;
     o.listing(
-        "Preventive measures",
-        &["id", "person", "measure", "from", "until", "alert"],
+        "court.measures",
+        &[
+            "cli.col.id",
+            "interviews.person",
+            "court.measure",
+            "court.from",
+            "court.until",
+            "cli.col.alert",
+        ],
         &c.measures,
         |m| {
             vec![
@@ -88,17 +89,23 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 m.from.to_string(),
                 opt_date(m.until),
                 match (m.lifted_on, m.alert) {
-                    (Some(d), _) => format!("lifted {d}"),
-                    (None, Some(MeasureAlertKind::Expired)) => "EXPIRED".into(),
-                    (None, Some(MeasureAlertKind::Expiring)) => "EXPIRING".into(),
+                    (Some(d), _) => o.t("cli.value.lifted", &[("date", &d)]),
+                    (None, Some(MeasureAlertKind::Expired)) => o.t("cli.value.expired", &[]),
+                    (None, Some(MeasureAlertKind::Expiring)) => o.t("cli.value.expiring", &[]),
                     (None, None) => String::new(),
                 },
             ]
         },
     )?;
     o.listing(
-        "Charges",
-        &["id", "person", "article", "status", "brought"],
+        "court.charges",
+        &[
+            "cli.col.id",
+            "interviews.person",
+            "court.article",
+            "cases.status",
+            "cli.col.brought",
+        ],
         &c.charges,
         |ch| {
             vec![
@@ -111,8 +118,15 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Indictments",
-        &["id", "status", "defendants", "charges", "court", "sent"],
+        "cli.heading.indictments",
+        &[
+            "cli.col.id",
+            "cases.status",
+            "court.defendants",
+            "court.charges",
+            "court.court",
+            "intl.sent_on",
+        ],
         &c.indictments,
         |i| {
             vec![
@@ -126,8 +140,16 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Hearings",
-        &["id", "date", "court", "kind", "outcome", "measures", "next"],
+        "court.hearings",
+        &[
+            "cli.col.id",
+            "court.date",
+            "court.court",
+            "court.hearing_kind",
+            "court.outcome",
+            "cli.col.protective_measures",
+            "cli.col.next",
+        ],
         &c.hearings,
         |h| {
             vec![
@@ -146,9 +168,15 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Verdicts",
+        "court.verdicts",
         &[
-            "id", "person", "date", "outcome", "articles", "sentence", "appeal",
+            "cli.col.id",
+            "interviews.person",
+            "court.date",
+            "court.outcome",
+            "court.articles",
+            "court.sentence",
+            "court.appeal",
         ],
         &c.verdicts,
         |x| {
@@ -166,8 +194,15 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Compensation",
-        &["id", "person", "claimed", "awarded", "paid", "status"],
+        "court.compensation",
+        &[
+            "cli.col.id",
+            "interviews.person",
+            "court.claimed",
+            "court.awarded",
+            "court.paid",
+            "cases.status",
+        ],
         &c.compensation,
         |k| {
             let money =

@@ -14,7 +14,7 @@ use caravan_net::lan::service::{self, LanEvent, LanServiceError, SharedWorkspace
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::Ctx;
-use crate::exit::{CliCode, CliError};
+use crate::exit::CliError;
 
 /// Options of `sync lan`.
 #[derive(Debug)]
@@ -31,42 +31,27 @@ fn emit(ctx: &Ctx, e: &LanEvent) -> Result<()> {
         println!("{}", serde_json::to_string(e)?);
         return Ok(());
     }
-    let (en, ru) = match e {
-        LanEvent::Listening { address } => (
-            format!("Listening on {address}"),
-            format!("Ожидание подключений на {address}"),
-        ),
-        LanEvent::Found { address, .. } => (
-            format!("A team device at {address}"),
-            format!("Устройство группы по адресу {address}"),
-        ),
-        LanEvent::Connected { name, .. } => (
-            format!("Connected to {name}"),
-            format!("Подключено: {name}"),
-        ),
+    let o = &ctx.out;
+    match e {
+        LanEvent::Listening { address } => o.say("cli.lan.listening", &[("address", address)]),
+        LanEvent::Found { address, .. } => o.say("cli.lan.found", &[("address", address)]),
+        LanEvent::Connected { name, .. } => o.say("cli.lan.connected", &[("name", name)]),
         LanEvent::Synced {
             name,
             applied,
             quarantined,
             ..
-        } => (
-            format!("Synced with {name}: {applied} changes applied, {quarantined} quarantined"),
-            format!(
-                "Синхронизировано с {name}: применено изменений {applied}, в карантине {quarantined}"
-            ),
+        } => o.say_n(
+            "cli.lan.synced",
+            *applied as u64,
+            &[("name", name), ("quarantined", quarantined)],
         ),
-        LanEvent::Failed { code, message, .. } => (
-            format!("A connection ended: error[{code}]: {message}"),
-            format!("Соединение прервано: error[{code}]: {message}"),
-        ),
-        LanEvent::PublicNetwork => (
-            "Windows treats this network as public: other laptops can neither find nor dial this one. Mark the network private if you trust it, or dial the other laptop (--connect its address)."
-                .to_string(),
-            "Windows считает эту сеть общественной: другие ноутбуки не найдут этот и не смогут к нему подключиться. Сделайте сеть частной, если доверяете ей, или подключитесь к другому ноутбуку сами (--connect и его адрес)."
-                .to_string(),
-        ),
-    };
-    ctx.out.say(&en, &ru)
+        LanEvent::Failed { code, message, .. } => {
+            let message = o.error_text(code, message);
+            o.say("cli.lan.failed", &[("code", code), ("message", &message)])
+        }
+        LanEvent::PublicNetwork => o.say("cli.lan.public_network", &[]),
+    }
 }
 
 pub fn sync_lan(ctx: &Ctx, opts: LanOptions) -> Result<()> {
@@ -119,14 +104,8 @@ fn finish(r: Result<(), LanServiceError>, synced: bool) -> Result<()> {
     match r {
         Err(LanServiceError::Core(e)) => Err(e.into()),
         Err(LanServiceError::Net(e)) => Err(e.into()),
-        Err(LanServiceError::Locked) => {
-            Err(CliError::new(CliCode::Failure, "The vault was locked.").into())
-        }
-        Ok(()) if !synced => Err(CliError::new(
-            CliCode::Failure,
-            "No device of the team finished a sync on this network in time.",
-        )
-        .into()),
+        Err(LanServiceError::Locked) => Err(CliError::failure("cli.failure.locked", &[]).into()),
+        Ok(()) if !synced => Err(CliError::failure("cli.failure.lan_timeout", &[]).into()),
         Ok(()) => Ok(()),
     }
 }

@@ -23,6 +23,7 @@ use clap::Parser;
 
 use crate::cli::{Cli, Command};
 use crate::exit::{CliCode, CliError};
+use crate::i18n::Args;
 use crate::output::Out;
 
 /// What every command gets: where the vault is, how to get the
@@ -68,10 +69,10 @@ impl Ctx {
         if let Ok(p) = std::env::var("CARAVAN_PASSPHRASE") {
             return Ok(Passphrase::new(p));
         }
-        let lang = self.out.lang;
+        let o = &self.out;
         prompt(
-            lang.pick("Passphrase: ", "Парольная фраза: "),
-            confirm.then(|| lang.pick("Repeat it: ", "Повторите её: ")),
+            &o.t("cli.prompt.passphrase", &[]),
+            confirm.then(|| o.t("cli.prompt.repeat", &[])).as_deref(),
         )
     }
 
@@ -115,9 +116,8 @@ fn no_passphrase() -> CliError {
 }
 
 fn default_vault() -> Result<PathBuf> {
-    caravan_core::default_vault_dir().ok_or_else(|| {
-        CliError::new(CliCode::Failure, "No home folder found; pass --vault DIR.").into()
-    })
+    caravan_core::default_vault_dir()
+        .ok_or_else(|| CliError::failure("cli.failure.no_home", &[]).into())
 }
 
 /// Reads a file the person named.
@@ -163,7 +163,7 @@ pub fn with_ws<T>(ctx: &Ctx, f: impl FnOnce(&mut Workspace) -> Result<T>) -> Res
 }
 
 pub fn run(cli: Cli) -> Result<()> {
-    let out = Out::new(cli.json, crate::i18n::Lang::parse(&cli.lang));
+    let out = Out::new(cli.json, cli.lang);
     match cli.command {
         Command::Completions { shell } => return meta::completions(shell),
         Command::Man { ref out } => return meta::man(out.as_deref()),
@@ -186,24 +186,20 @@ pub fn run_line(
 ) {
     let result = (|| -> Result<()> {
         let words = shell_words::split(line).map_err(|e| {
-            CliError::new(
-                CliCode::Failure,
-                format!("The line could not be read: {e}."),
-            )
+            CliError::failure("cli.failure.unreadable_line", &[("detail", e.to_string())])
         })?;
         let cli = Cli::try_parse_from(std::iter::once("caravan".to_string()).chain(words))
-            .map_err(|e| CliError::new(CliCode::Failure, e.to_string()))?;
+            .map_err(|e| {
+                let detail = e.to_string().trim_end().to_string();
+                CliError::failure("cli.failure.not_a_command", &[("detail", detail)])
+            })?;
         match cli.command {
             Command::Init { .. }
             | Command::Join(_)
             | Command::Passphrase(_)
             | Command::Sync(_)
             | Command::Relay(_) => {
-                return Err(CliError::new(
-                    CliCode::Failure,
-                    "This command cannot run while the vault is held open for LAN sync.",
-                )
-                .into());
+                return Err(CliError::failure("cli.failure.held_open", &[]).into());
             }
             _ => {}
         }
@@ -263,19 +259,20 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
     }
 }
 
-/// `{"id": ...}` for commands that create one record.
-pub fn created(ctx: &Ctx, what_en: &str, what_ru: &str, id: &str) -> Result<()> {
+/// `{"id": ...}` for commands that create one record; for people, the
+/// catalogue's text of `key` with the `{id}`.
+pub fn created(ctx: &Ctx, key: &str, id: &str) -> Result<()> {
     if ctx.out.json {
         return ctx.out.json(&serde_json::json!({ "id": id }));
     }
-    ctx.out
-        .say(&format!("{what_en} {id}"), &format!("{what_ru} {id}"))
+    ctx.out.say(key, &[("id", &id)])
 }
 
-/// `{"ok": true}` for commands that only change something.
-pub fn done(ctx: &Ctx, en: &str, ru: &str) -> Result<()> {
+/// `{"ok": true}` for commands that only change something; for people,
+/// the catalogue's text of `key`.
+pub fn done(ctx: &Ctx, key: &str, args: Args) -> Result<()> {
     if ctx.out.json {
         return ctx.out.json(&serde_json::json!({ "ok": true }));
     }
-    ctx.out.say(en, ru)
+    ctx.out.say(key, args)
 }

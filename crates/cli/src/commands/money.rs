@@ -18,12 +18,7 @@ pub fn money(ctx: &Ctx, cmd: MoneyCmd) -> Result<()> {
         }
         MoneyCmd::Add { case, flow } => {
             let id = with_ws(ctx, |ws| Ok(ws.add_financial_flow(&case, *flow)?))?;
-            created(
-                ctx,
-                "Financial flow recorded (its account number is masked):",
-                "Финансовая операция записана (номер счёта скрыт):",
-                &id,
-            )
+            created(ctx, "cli.money.recorded", &id)
         }
         MoneyCmd::Reveal { case, flow } => {
             let view = with_ws(ctx, |ws| Ok(ws.reveal_account(&case, &flow)?))?;
@@ -31,7 +26,7 @@ pub fn money(ctx: &Ctx, cmd: MoneyCmd) -> Result<()> {
             if o.json {
                 return o.json(&view.into_json());
             }
-            o.fields(&[("account", view.value().to_string())])
+            o.fields(&[("cli.field.account", view.value().to_string())])
         }
     }
 }
@@ -45,18 +40,18 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
     let f = &v.finance;
     o.heading(&format!("{} — {}", v.reference, v.title))?;
     o.listing(
-        "Financial flows",
+        "money.title",
         &[
-            "id",
-            "kind",
-            "date",
-            "from",
-            "to",
-            "institution",
-            "account",
-            "amount",
-            "source",
-            "freeze",
+            "cli.col.id",
+            "money.kind",
+            "money.date",
+            "money.from",
+            "money.to",
+            "cli.col.institution",
+            "cli.col.account",
+            "money.amount",
+            "money.source",
+            "cli.col.freeze",
         ],
         &f.flows,
         |x| {
@@ -67,7 +62,11 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 side(&x.from),
                 side(&x.to),
                 opt(&x.institution),
-                if x.has_account { "(masked)" } else { "-" }.into(),
+                if x.has_account {
+                    o.t("cli.value.masked", &[])
+                } else {
+                    "-".into()
+                },
                 match (x.amount, &x.currency) {
                     (Some(n), Some(c)) => format!("{n} {c}"),
                     _ => "-".into(),
@@ -81,8 +80,13 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Totals",
-        &["currency", "moved", "frozen/seized", "confiscated"],
+        "cli.heading.totals",
+        &[
+            "money.currency",
+            "money.moved",
+            "cli.col.frozen_seized",
+            "money.confiscated",
+        ],
         &f.totals,
         |t| {
             vec![

@@ -18,29 +18,31 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
     let o = &ctx.out;
     match cmd {
         ChecklistCmd::Show { case, stage } => {
-            let lang = o.lang.id();
-            let lists = with_ws(ctx, |ws| Ok(ws.checklists(&case, stage, lang)?))?;
+            let lang = o.lang;
+            let lists = with_ws(ctx, |ws| Ok(ws.checklists(&case, stage, lang.id())?))?;
             if o.json {
                 return o.json(&lists);
             }
             if lists.is_empty() {
-                return o.line(o.lang.pick("No checklists.", "Контрольных списков нет."));
+                return o.note("cli.checklist.none", &[]);
             }
             for l in &lists {
-                let stage = l.stage.map_or_else(|| "?".to_string(), |s| s.to_string());
+                let stage = l
+                    .stage
+                    .map_or_else(|| "?".to_string(), |s| o.vocab("stage", &s));
                 let whom = match (&l.person_id, &l.person) {
                     (Some(id), Some(p)) => format!(" — {p} ({id})"),
                     _ => String::new(),
                 };
+                // In --lang where the template has it, else in Russian,
+                // marked so.
+                let title = lang.marked(&l.title, &l.title_lang);
                 o.heading(&format!(
-                    "{} [{}@{}]{whom} {}: {}/{}",
-                    l.title, l.template_id, l.version, stage, l.required_resolved, l.required
+                    "{title} [{}@{}]{whom} {}: {}/{}",
+                    l.template_id, l.version, stage, l.required_resolved, l.required
                 ))?;
                 if l.template_unknown {
-                    o.line(o.lang.pick(
-                        "This checklist was made with a newer template version; update Caravan to see and work on it. Until then it holds the stage gate.",
-                        "Этот контрольный список создан по более новой версии шаблона; обновите Caravan, чтобы увидеть его и работать с ним. До тех пор этап нельзя закрыть.",
-                    ))?;
+                    o.note("cli.checklist.newer_template", &[])?;
                     continue;
                 }
                 let rows = l
@@ -54,7 +56,8 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                         };
                         let mut text = i.text.clone();
                         if let Some(r) = &i.reason {
-                            text.push_str(&format!(" (n/a: {r})"));
+                            let na = o.t("cli.checklist.na_reason", &[("reason", r)]);
+                            text.push_str(&format!(" {na}"));
                         }
                         vec![
                             mark.to_string(),
@@ -64,7 +67,11 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                         ]
                     })
                     .collect();
-                o.table(&["", "item", "req", "text"], rows, ("-", "-"))?;
+                o.table(
+                    &["", "cli.col.item", "cli.col.required", "review.text"],
+                    rows,
+                    None,
+                )?;
             }
             Ok(())
         }
@@ -97,8 +104,8 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
             with_ws(ctx, |ws| Ok(ws.set_item(&case, &key, &item, u)?))?;
             done(
                 ctx,
-                &format!("{key}/{item}: {status}"),
-                &format!("{key}/{item}: {status}"),
+                "cli.checklist.ticked",
+                &[("checklist", &key), ("item", &item), ("status", &status)],
             )
         }
         ChecklistCmd::Signoff {
@@ -109,7 +116,7 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
         } => {
             let key = checklist_key(&template, person.as_deref());
             with_ws(ctx, |ws| Ok(ws.sign_off_item(&case, &key, &item)?))?;
-            done(ctx, "Signed off", "Подписано")
+            done(ctx, "cli.checklist.signed_off", &[])
         }
         ChecklistCmd::Start {
             case,
@@ -124,17 +131,10 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                 return o.json(&started);
             }
             let ids: Vec<&str> = started.iter().map(|p| p.as_str()).collect();
-            o.say(
-                &format!(
-                    "Started {template} for {} victim(s): {}",
-                    ids.len(),
-                    ids.join(", ")
-                ),
-                &format!(
-                    "Список {template} начат для потерпевших ({}): {}",
-                    ids.len(),
-                    ids.join(", ")
-                ),
+            o.say_n(
+                "cli.checklist.started_for_victims",
+                ids.len() as u64,
+                &[("template", &template), ("people", &ids.join(", "))],
             )
         }
         ChecklistCmd::Start {
@@ -147,11 +147,7 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                 Ok(ws.start_checklist(&case, &template, person.as_deref())?)
             })?;
             let key = checklist_key(&template, person.as_deref());
-            done(
-                ctx,
-                &format!("Started {key}"),
-                &format!("Начат список {key}"),
-            )
+            done(ctx, "cli.checklist.started", &[("checklist", &key)])
         }
         ChecklistCmd::Adopt {
             case,
@@ -164,8 +160,12 @@ pub fn checklist(ctx: &Ctx, cmd: ChecklistCmd) -> Result<()> {
                 return o.json(&plan);
             }
             o.say(
-                &format!("{template}: version {} → {}", plan.from, plan.to),
-                &format!("{template}: версия {} → {}", plan.from, plan.to),
+                "cli.checklist.adopted",
+                &[
+                    ("template", &template),
+                    ("from", &plan.from),
+                    ("to", &plan.to),
+                ],
             )
         }
     }
@@ -175,7 +175,7 @@ pub fn evidence(ctx: &Ctx, cmd: EvidenceCmd) -> Result<()> {
     match cmd {
         EvidenceCmd::Add { case, evidence } => {
             let id = with_ws(ctx, |ws| Ok(ws.add_evidence(&case, evidence)?))?;
-            created(ctx, "Evidence added:", "Улика добавлена:", &id)
+            created(ctx, "cli.evidence.added", &id)
         }
         EvidenceCmd::Transfer {
             case,
@@ -185,7 +185,7 @@ pub fn evidence(ctx: &Ctx, cmd: EvidenceCmd) -> Result<()> {
             let id = with_ws(ctx, |ws| {
                 Ok(ws.transfer_custody(&case, &evidence, transfer)?)
             })?;
-            created(ctx, "Hand-over recorded:", "Передача записана:", &id)
+            created(ctx, "cli.evidence.handed_over", &id)
         }
         EvidenceCmd::Export {
             case,
@@ -203,11 +203,11 @@ fn attachment(ctx: &Ctx, view: &AttachmentView) -> Result<()> {
     let o = &ctx.out;
     o.show(view, |view| {
         o.fields(&[
-            ("attachment", view.id.clone()),
-            ("name", view.file_name.clone()),
-            ("type", view.media_type.clone()),
-            ("size", view.size.to_string()),
-            ("sha256", view.sha256.clone()),
+            ("cli.field.attachment", view.id.clone()),
+            ("cli.field.name", view.file_name.clone()),
+            ("cli.field.type", view.media_type.clone()),
+            ("cli.field.size", view.size.to_string()),
+            ("cli.field.sha256", view.sha256.clone()),
         ])
     })
 }
@@ -220,21 +220,21 @@ pub fn attach(ctx: &Ctx, case: &str, file: &Path, evidence: Option<&str>) -> Res
 pub fn interview(ctx: &Ctx, cmd: InterviewCmd) -> Result<()> {
     let InterviewCmd::Add { case, interview } = cmd;
     let id = with_ws(ctx, |ws| Ok(ws.add_interview(&case, interview)?))?;
-    created(ctx, "Interview planned:", "Допрос запланирован:", &id)
+    created(ctx, "cli.interview.planned", &id)
 }
 
 pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<()> {
     match cmd {
         TaskCmd::Add { case, task } => {
             let id = with_ws(ctx, |ws| Ok(ws.add_task(&case, task)?))?;
-            created(ctx, "Task added:", "Задача добавлена:", &id)
+            created(ctx, "cli.task.added", &id)
         }
         TaskCmd::Done { case, task, undo } => {
             with_ws(ctx, |ws| Ok(ws.set_task_done(&case, &task, !undo)?))?;
             if undo {
-                done(ctx, "Task reopened", "Задача снова открыта")
+                done(ctx, "cli.task.reopened", &[])
             } else {
-                done(ctx, "Task done", "Задача выполнена")
+                done(ctx, "cli.task.done", &[])
             }
         }
     }
@@ -243,36 +243,26 @@ pub fn task(ctx: &Ctx, cmd: TaskCmd) -> Result<()> {
 pub fn note(ctx: &Ctx, cmd: NoteCmd) -> Result<()> {
     let NoteCmd::Add { case, body } = cmd;
     let id = with_ws(ctx, |ws| Ok(ws.add_note(&case, &body)?))?;
-    created(ctx, "Note added:", "Заметка добавлена:", &id)
+    created(ctx, "cli.note.added", &id)
 }
 
 pub fn abroad(ctx: &Ctx, cmd: AbroadCmd) -> Result<()> {
     let AbroadCmd::Add { case, request } = cmd;
     let id = with_ws(ctx, |ws| Ok(ws.add_international_request(&case, request)?))?;
-    created(
-        ctx,
-        "International request recorded:",
-        "Международный запрос записан:",
-        &id,
-    )
+    created(ctx, "cli.abroad.recorded", &id)
 }
 
 pub fn event(ctx: &Ctx, cmd: EventCmd) -> Result<()> {
     let EventCmd::Add { case, event } = cmd;
     let id = with_ws(ctx, |ws| Ok(ws.add_event(&case, *event)?))?;
-    created(ctx, "Event recorded:", "Событие записано:", &id)
+    created(ctx, "cli.event.recorded", &id)
 }
 
 pub fn identifier(ctx: &Ctx, cmd: IdentifierCmd) -> Result<()> {
     match cmd {
         IdentifierCmd::Add { case, identifier } => {
             let id = with_ws(ctx, |ws| Ok(ws.add_identifier(&case, identifier)?))?;
-            created(
-                ctx,
-                "Identifier recorded (its value is masked):",
-                "Идентификатор записан (значение скрыто):",
-                &id,
-            )
+            created(ctx, "cli.identifier.recorded", &id)
         }
         IdentifierCmd::Reveal { case, identifier } => {
             let view = with_ws(ctx, |ws| Ok(ws.reveal_identifier(&case, &identifier)?))?;
@@ -280,11 +270,8 @@ pub fn identifier(ctx: &Ctx, cmd: IdentifierCmd) -> Result<()> {
             if o.json {
                 return o.json(&view.into_json());
             }
-            o.fields(&[("value", view.value().to_string())])?;
-            o.line(o.lang.pick(
-                "(This reveal is recorded in the audit log.)",
-                "(Это раскрытие записано в журнал аудита.)",
-            ))
+            o.fields(&[("cli.field.value", view.value().to_string())])?;
+            o.note("cli.reveal.audited", &[])
         }
     }
 }
@@ -293,7 +280,7 @@ pub fn group(ctx: &Ctx, cmd: GroupCmd) -> Result<()> {
     match cmd {
         GroupCmd::Add { case, group } => {
             let id = with_ws(ctx, |ws| Ok(ws.add_group(&case, group)?))?;
-            created(ctx, "Group recorded:", "Группа записана:", &id)
+            created(ctx, "cli.group.recorded", &id)
         }
         GroupCmd::Member {
             case,
@@ -301,7 +288,7 @@ pub fn group(ctx: &Ctx, cmd: GroupCmd) -> Result<()> {
             member,
         } => {
             with_ws(ctx, |ws| Ok(ws.set_group_member(&case, &group, member)?))?;
-            done(ctx, "Group member saved.", "Участник группы сохранён.")
+            done(ctx, "cli.group.member_saved", &[])
         }
         GroupCmd::Leave {
             case,
@@ -311,7 +298,7 @@ pub fn group(ctx: &Ctx, cmd: GroupCmd) -> Result<()> {
             with_ws(ctx, |ws| {
                 Ok(ws.remove_group_member(&case, &group, &suspect)?)
             })?;
-            done(ctx, "Taken out of the group.", "Исключён из группы.")
+            done(ctx, "cli.group.member_left", &[])
         }
     }
 }
@@ -324,12 +311,7 @@ pub fn review(ctx: &Ctx, cmd: ReviewCmd) -> Result<()> {
             ReviewCmd::Signoff { case, stage, text } => ws.review_signoff(&case, stage, &text)?,
         })
     })?;
-    created(
-        ctx,
-        "Review entry added:",
-        "Запись проверки добавлена:",
-        &id,
-    )
+    created(ctx, "cli.review.added", &id)
 }
 
 pub fn approve(
@@ -343,5 +325,5 @@ pub fn approve(
     let id = with_ws(ctx, |ws| {
         Ok(ws.approve(case, stage, subject, decision, comment)?)
     })?;
-    created(ctx, "Decision recorded:", "Решение записано:", &id)
+    created(ctx, "cli.approve.recorded", &id)
 }

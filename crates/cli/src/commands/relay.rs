@@ -10,14 +10,14 @@ use tokio::sync::watch;
 
 use super::{Ctx, with_ws};
 use crate::cli::RelayCmd;
-use crate::exit::{CliCode, CliError};
+use crate::exit::CliError;
 use crate::output::{opt, short, time};
 
 fn round_error(e: RelayRoundError) -> anyhow::Error {
     match e {
         RelayRoundError::Core(e) => e.into(),
         RelayRoundError::Net(e) => e.into(),
-        RelayRoundError::Locked => CliError::new(CliCode::Failure, "The vault was locked.").into(),
+        RelayRoundError::Locked => CliError::failure("cli.failure.locked", &[]).into(),
     }
 }
 
@@ -39,16 +39,8 @@ pub fn relay(ctx: &Ctx, cmd: RelayCmd) -> Result<()> {
                 return o.json(&serde_json::json!({ "relay": view, "roster_version": version }));
             }
             o.say(
-                &format!(
-                    "Relay {} at {} registered; the team's devices sync through it from their next sync.",
-                    short(&view.key),
-                    view.url
-                ),
-                &format!(
-                    "Ретранслятор {} по адресу {} зарегистрирован; устройства группы начнут синхронизироваться через него со следующей синхронизации.",
-                    short(&view.key),
-                    view.url
-                ),
+                "cli.relay.registered",
+                &[("key", &short(&view.key)), ("url", &view.url)],
             )
         }
         RelayCmd::List => {
@@ -57,8 +49,13 @@ pub fn relay(ctx: &Ctx, cmd: RelayCmd) -> Result<()> {
                 return o.json(&relays);
             }
             o.listing(
-                o.lang.pick("Relays", "Ретрансляторы"),
-                &["key", "address", "last sync", "last error"],
+                "cli.relay.heading",
+                &[
+                    "cli.col.key",
+                    "lan.peer_address",
+                    "cli.col.last_sync",
+                    "cli.col.last_error",
+                ],
                 &relays,
                 |r: &RelayView| {
                     vec![
@@ -72,7 +69,7 @@ pub fn relay(ctx: &Ctx, cmd: RelayCmd) -> Result<()> {
         }
         RelayCmd::Remove { key } => {
             with_ws(ctx, |ws| Ok(ws.remove_relay(&key)?))?;
-            super::done(ctx, "Relay removed.", "Ретранслятор удалён.")
+            super::done(ctx, "cli.relay.removed", &[])
         }
     }
 }
@@ -89,16 +86,8 @@ fn choose(relays: &[RelayView], choice: Option<&str>) -> Result<String> {
         .collect();
     match found.as_slice() {
         [one] => Ok(one.key.clone()),
-        [] => Err(CliError::new(
-            CliCode::Failure,
-            "No relay of the team matches; an admin registers one with `caravan relay register`.",
-        )
-        .into()),
-        _ => Err(CliError::new(
-            CliCode::Failure,
-            "More than one relay matches: name one with --relay KEY.",
-        )
-        .into()),
+        [] => Err(CliError::failure("cli.failure.no_relay", &[]).into()),
+        _ => Err(CliError::failure("cli.failure.several_relays", &[]).into()),
     }
 }
 
@@ -108,14 +97,14 @@ fn report_round(ctx: &Ctx, round: &RelayRound) -> Result<()> {
         return Ok(());
     }
     ctx.out.say(
-        &format!(
-            "Relay: {} envelopes sent, {} received ({} changes applied, {} quarantined, {} refused)",
-            round.uploaded, round.imported, round.applied, round.quarantined, round.skipped
-        ),
-        &format!(
-            "Ретранслятор: отправлено конвертов {}, получено {} (применено изменений {}, в карантине {}, отклонено {})",
-            round.uploaded, round.imported, round.applied, round.quarantined, round.skipped
-        ),
+        "cli.relay.round",
+        &[
+            ("sent", &round.uploaded),
+            ("received", &round.imported),
+            ("applied", &round.applied),
+            ("quarantined", &round.quarantined),
+            ("refused", &round.skipped),
+        ],
     )
 }
 

@@ -30,12 +30,7 @@ pub fn support(ctx: &Ctx, cmd: SupportCmd) -> Result<()> {
         }
         SupportCmd::Add { case, service } => {
             let id = with_ws(ctx, |ws| Ok(ws.add_support(&case, service)?))?;
-            created(
-                ctx,
-                "Support service recorded:",
-                "Услуга поддержки записана:",
-                &id,
-            )
+            created(ctx, "cli.support.recorded", &id)
         }
     }
 }
@@ -55,15 +50,15 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         .filter_map(|p| p.support.as_ref().map(|s| (p, s)))
         .collect();
     o.listing(
-        "Reflection period and return",
+        "cli.heading.reflection",
         &[
-            "victim",
-            "reflection",
-            "alert",
-            "decision",
-            "return to",
-            "reintegration",
-            "family assessment",
+            "support.victim",
+            "cli.col.reflection",
+            "cli.col.alert",
+            "approvals.decision",
+            "cli.col.return_to",
+            "cli.col.reintegration",
+            "cli.col.family_assessment",
         ],
         &victims,
         |(p, s)| {
@@ -75,8 +70,8 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                     opt_date(s.reflection_until)
                 ),
                 match s.reflection_alert {
-                    Some(ReflectionAlertKind::Ending) => "ENDING".into(),
-                    Some(ReflectionAlertKind::Ended) => "ENDED".into(),
+                    Some(ReflectionAlertKind::Ending) => o.t("cli.value.ending", &[]),
+                    Some(ReflectionAlertKind::Ended) => o.t("cli.value.ended", &[]),
                     None => String::new(),
                 },
                 s.residence_decision.map_or_else(
@@ -87,7 +82,10 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
                 s.reintegration_status
                     .map_or_else(|| "-".into(), |r| r.to_string()),
                 if s.family_assessment_done {
-                    format!("done {}", opt_date(s.family_assessment_on))
+                    o.t(
+                        "cli.value.done_on",
+                        &[("date", &opt_date(s.family_assessment_on))],
+                    )
                 } else {
                     "-".into()
                 },
@@ -95,9 +93,15 @@ fn show(ctx: &Ctx, v: &CaseView) -> Result<()> {
         },
     )?;
     o.listing(
-        "Support plan",
+        "support.services",
         &[
-            "id", "victim", "type", "provider", "status", "from", "until",
+            "cli.col.id",
+            "support.victim",
+            "cli.col.type",
+            "support.provider",
+            "support.status",
+            "support.started_on",
+            "support.ended_on",
         ],
         &v.support,
         |s| {

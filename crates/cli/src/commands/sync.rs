@@ -21,14 +21,16 @@ fn bar(ctx: &Ctx) -> ProgressBar {
     pb
 }
 
-fn step_name(s: Step) -> &'static str {
-    match s {
-        Step::Reading => "reading",
-        Step::Verifying => "verifying",
-        Step::Applying => "applying",
-        Step::Saving => "saving",
-        Step::Done => "done",
-    }
+/// A step's name in the bar, as the app shows it (`progress_step.*`).
+fn step_name(ctx: &Ctx, s: Step) -> String {
+    let key = match s {
+        Step::Reading => "progress_step.reading",
+        Step::Verifying => "progress_step.verifying",
+        Step::Applying => "progress_step.applying",
+        Step::Saving => "progress_step.saving",
+        Step::Done => "progress_step.done",
+    };
+    ctx.out.t(key, &[])
 }
 
 pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
@@ -58,7 +60,7 @@ pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
             let mut progress = |p: Progress| {
                 pb.set_length(u64::from(p.total));
                 pb.set_position(u64::from(p.done));
-                pb.set_message(step_name(p.step));
+                pb.set_message(step_name(ctx, p.step));
             };
             let (bytes, summary) =
                 with_ws(
@@ -70,19 +72,10 @@ pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
             if o.json {
                 return o.json(&summary);
             }
-            o.say(
-                &format!(
-                    "Bundle for {} written to {} ({} bytes)",
-                    summary.recipient,
-                    out.display(),
-                    summary.bytes
-                ),
-                &format!(
-                    "Пакет для {} записан в {} ({} байт)",
-                    summary.recipient,
-                    out.display(),
-                    summary.bytes
-                ),
+            o.say_n(
+                "cli.sync.bundle_written",
+                summary.bytes as u64,
+                &[("recipient", &summary.recipient), ("path", &out.display())],
             )
         }
         SyncCmd::Import { file } => {
@@ -91,7 +84,7 @@ pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
             let mut progress = |p: Progress| {
                 pb.set_length(u64::from(p.total));
                 pb.set_position(u64::from(p.done));
-                pb.set_message(step_name(p.step));
+                pb.set_message(step_name(ctx, p.step));
             };
             let report = with_ws(ctx, |ws| Ok(ws.import_bundle(&bytes, &mut progress)?));
             pb.finish_and_clear();
@@ -100,20 +93,26 @@ pub fn sync(ctx: &Ctx, cmd: SyncCmd) -> Result<()> {
                 return o.json(&report);
             }
             o.fields(&[
-                ("applied", report.applied.to_string()),
-                ("already had", report.already_had.to_string()),
-                ("held", report.held.to_string()),
-                ("quarantined", report.quarantined.len().to_string()),
-                ("not permitted", report.not_permitted.to_string()),
+                ("cli.field.applied", report.applied.to_string()),
+                ("cli.field.already_had", report.already_had.to_string()),
+                ("cli.field.held", report.held.to_string()),
+                (
+                    "cli.field.quarantined",
+                    report.quarantined.len().to_string(),
+                ),
+                ("cli.field.not_permitted", report.not_permitted.to_string()),
             ])?;
             for q in &report.quarantined {
-                o.line(&format!(
-                    "  quarantined {} in case {}: [{}] {}",
-                    short(&q.change),
-                    short(&q.case_id),
-                    q.code,
-                    q.message
-                ))?;
+                let line = o.t(
+                    "cli.sync.quarantined_change",
+                    &[
+                        ("change", &short(&q.change)),
+                        ("case", &short(&q.case_id)),
+                        ("code", &q.code),
+                        ("message", &o.error_text(&q.code, &q.message)),
+                    ],
+                );
+                o.line(&format!("  {line}"))?;
             }
             Ok(())
         }
@@ -140,7 +139,13 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
             }
             o.table(
                 &[
-                    "case", "change", "author", "from", "arrived", "code", "reason",
+                    "sync.case",
+                    "sync.change",
+                    "sync.author",
+                    "evidence.from",
+                    "sync.arrived",
+                    "cli.col.code",
+                    "sync.reason",
                 ],
                 rows.iter()
                     .map(|q| {
@@ -151,13 +156,13 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
                             who(&q.relayed_by_name, &q.relayed_by),
                             q.arrived_at_ms.map_or_else(|| "-".into(), time),
                             q.code.clone(),
-                            q.message.clone(),
+                            o.error_text(&q.code, &q.message),
                         ]
                     })
                     .collect(),
-                ("Nothing quarantined.", "Карантин пуст."),
+                Some("cli.quarantine.none"),
             )?;
-            o.fields(&[("held", held.to_string())])
+            o.fields(&[("cli.field.held", held.to_string())])
         }
         QuarantineCmd::Release { change, case } => {
             let r = with_ws(ctx, |ws| {
@@ -168,28 +173,18 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
             }
             let id = short(&r.change);
             if r.applied {
-                o.say(
-                    &format!(
-                        "Change {id} passed every check and was applied ({} changes in all)",
-                        r.changes_applied
-                    ),
-                    &format!(
-                        "Изменение {id} прошло все проверки и применено (всего изменений: {})",
-                        r.changes_applied
-                    ),
+                o.say_n(
+                    "cli.quarantine.applied",
+                    r.changes_applied as u64,
+                    &[("id", &id)],
                 )
             } else if r.held {
-                o.say(
-                    &format!("Change {id} waits for the changes it builds on"),
-                    &format!("Изменение {id} ждёт изменений, на которых оно основано"),
-                )
+                o.say("cli.quarantine.held", &[("id", &id)])
             } else {
-                o.say(
-                    &format!("Change {id} stays in quarantine:"),
-                    &format!("Изменение {id} остаётся в карантине:"),
-                )?;
+                o.say("cli.quarantine.stays", &[("id", &id)])?;
                 for reason in &r.reasons {
-                    o.line(&format!("  [{}] {}", reason.code, reason.message))?;
+                    let message = o.error_text(&reason.code, &reason.message);
+                    o.line(&format!("  [{}] {message}", reason.code))?;
                 }
                 Ok(())
             }
@@ -202,12 +197,8 @@ fn quarantine(ctx: &Ctx, cmd: QuarantineCmd) -> Result<()> {
                 let id = short(&d.change);
                 let codes = d.codes.join(", ");
                 o.say(
-                    &format!(
-                        "Change {id} discarded from quarantine ({codes}); recorded in the audit log"
-                    ),
-                    &format!(
-                        "Изменение {id} удалено из карантина ({codes}); запись в журнале аудита"
-                    ),
+                    "cli.quarantine.discarded",
+                    &[("id", &id), ("codes", &codes)],
                 )
             })
         }
@@ -221,26 +212,26 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
     if o.json {
         return o.json(&r);
     }
-    o.heading(&format!("Cases by stage ({})", r.today))?;
+    o.heading(&o.t("cli.report.by_stage", &[("date", &r.today)]))?;
     o.table(
-        &["stage", "cases"],
+        &["cases.stage", "dashboard.cases"],
         r.by_stage
             .iter()
-            .map(|c| vec![c.key.clone(), c.count.to_string()])
+            .map(|c| vec![o.vocab("stage", &c.key), c.count.to_string()])
             .collect(),
-        ("No cases.", "Дел нет."),
+        Some("cli.case.none"),
     )?;
-    o.heading("Completion per case")?;
+    o.heading(&o.t("cli.report.completion", &[]))?;
     o.table(
         &[
-            "reference",
-            "title",
-            "stage",
-            "status",
-            "done",
-            "overdue",
-            "requests",
-            "conflicts",
+            "cases.reference",
+            "cases.case_title",
+            "cases.stage",
+            "cases.status",
+            "tasks.done",
+            "dashboard.overdue",
+            "cli.col.requests",
+            "dashboard.conflicts",
         ],
         r.cases
             .iter()
@@ -248,8 +239,8 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                 vec![
                     c.reference.clone(),
                     c.title.clone(),
-                    c.stage.to_string(),
-                    c.status.to_string(),
+                    o.vocab("stage", &c.stage),
+                    o.vocab("case_status", &c.status),
                     format!("{}% ({}/{})", c.percent, c.required_resolved, c.required),
                     c.overdue_tasks.to_string(),
                     c.open_requests.to_string(),
@@ -257,18 +248,21 @@ pub fn report(ctx: &Ctx, cmd: ReportCmd) -> Result<()> {
                 ]
             })
             .collect(),
-        ("No cases.", "Дел нет."),
+        Some("cli.case.none"),
     )?;
-    o.heading("Overdue tasks per investigator")?;
+    o.heading(&o.t("cli.report.overdue_by_investigator", &[]))?;
     o.table(
-        &["investigator", "overdue"],
+        &["role.investigator", "dashboard.overdue"],
         r.overdue_by_assignee
             .iter()
             .map(|c| vec![c.key.clone(), c.count.to_string()])
             .collect(),
-        ("Nothing overdue.", "Просроченных задач нет."),
+        Some("cli.report.nothing_overdue"),
     )?;
-    o.fields(&[("quarantined changes", r.quarantined_changes.to_string())])
+    o.fields(&[(
+        "cli.field.quarantined_changes",
+        r.quarantined_changes.to_string(),
+    )])
 }
 
 pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
@@ -280,7 +274,13 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
                 return o.json(&rows);
             }
             o.table(
-                &["seq", "at", "who", "action", "detail"],
+                &[
+                    "cli.col.seq",
+                    "cli.col.at",
+                    "audit.actor",
+                    "audit.action",
+                    "audit.detail",
+                ],
                 rows.iter()
                     .map(|r| {
                         vec![
@@ -292,7 +292,7 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
                         ]
                     })
                     .collect(),
-                ("The audit log is empty.", "Журнал аудита пуст."),
+                Some("cli.audit.empty"),
             )
         }
         AuditCmd::Verify => {
@@ -300,15 +300,10 @@ pub fn audit(ctx: &Ctx, cmd: AuditCmd) -> Result<()> {
             if o.json {
                 return o.json(&check);
             }
-            o.say(
-                &format!(
-                    "Audit log intact: {} entries, head {}",
-                    check.entries, check.head
-                ),
-                &format!(
-                    "Журнал аудита цел: записей {}, вершина {}",
-                    check.entries, check.head
-                ),
+            o.say_n(
+                "cli.audit.intact",
+                check.entries as u64,
+                &[("head", &check.head)],
             )
         }
     }
@@ -323,14 +318,12 @@ pub fn passphrase(ctx: &Ctx, cmd: PassphraseCmd) -> Result<()> {
     let new = match std::env::var("CARAVAN_NEW_PASSPHRASE") {
         Ok(p) => Ok(Passphrase::new(p)),
         Err(_) => prompt(
-            ctx.out
-                .lang
-                .pick("New passphrase: ", "Новая парольная фраза: "),
-            Some(ctx.out.lang.pick("Repeat it: ", "Повторите её: ")),
+            &ctx.out.t("cli.prompt.new_passphrase", &[]),
+            Some(&ctx.out.t("cli.prompt.repeat", &[])),
         ),
     };
     let r = new.and_then(|p| Ok(ws.change_passphrase(&p)?));
     ws.lock();
     r?;
-    done(ctx, "Passphrase changed", "Парольная фраза изменена")
+    done(ctx, "cli.passphrase.changed", &[])
 }

@@ -30,22 +30,19 @@ pub fn init(ctx: &Ctx, team: &str, name: &str, device: &str) -> Result<()> {
         }));
     }
     if code.is_some() {
-        o.say(
-            &format!("Vault created in {}", ctx.vault.display()),
-            &format!("Хранилище создано в {}", ctx.vault.display()),
-        )?;
+        o.say("cli.vault.created", &[("path", &ctx.vault.display())])?;
     }
     o.fields(&[
-        ("team", format!("{} ({})", view.name, view.id)),
-        ("team fingerprint", view.fingerprint.clone()),
-        ("member", format!("{} ({})", view.me.name, view.me.id)),
-        ("device", device_view.fingerprint),
+        ("cli.field.team", format!("{} ({})", view.name, view.id)),
+        ("cli.field.team_fingerprint", view.fingerprint.clone()),
+        (
+            "cli.field.member",
+            format!("{} ({})", view.me.name, view.me.id),
+        ),
+        ("cli.field.device", device_view.fingerprint),
     ])?;
     let Some(code) = code else { return Ok(()) };
-    o.heading(o.lang.pick(
-        "Recovery code (shown only now: write it down and keep it apart from the device):",
-        "Код восстановления (показан только сейчас: запишите и храните отдельно от устройства):",
-    ))?;
+    o.heading(&o.t("cli.init.recovery_code", &[]))?;
     o.line(&format!("  {code}"))
 }
 
@@ -76,28 +73,16 @@ pub fn join(ctx: &Ctx, cmd: JoinCmd) -> Result<()> {
                 }));
             }
             if let Some(code) = code {
-                o.say(
-                    &format!("Vault created in {}", ctx.vault.display()),
-                    &format!("Хранилище создано в {}", ctx.vault.display()),
-                )?;
-                o.heading(o.lang.pick(
-                    "Recovery code (shown only now: write it down):",
-                    "Код восстановления (показан только сейчас: запишите его):",
-                ))?;
+                o.say("cli.vault.created", &[("path", &ctx.vault.display())])?;
+                o.heading(&o.t("cli.join.recovery_code", &[]))?;
                 o.line(&format!("  {code}"))?;
             }
             match &out {
-                Some(p) => o.say(
-                    &format!("Join request written to {}", p.display()),
-                    &format!("Запрос на вступление записан в {}", p.display()),
-                )?,
+                Some(p) => o.say("cli.join.request_written", &[("path", &p.display())])?,
                 None => o.line(&text)?,
             }
-            o.fields(&[("fingerprint", dev.fingerprint)])?;
-            o.line(o.lang.pick(
-                "Read the fingerprint out to your admin. When they hand you the package, ask them to read out the team fingerprint from their screen, then run `caravan join accept PACKAGE --team \"FINGERPRINT\"`.",
-                "Продиктуйте отпечаток администратору. Когда он передаст пакет, попросите его продиктовать отпечаток команды со своего экрана и выполните `caravan join accept ПАКЕТ --team \"ОТПЕЧАТОК\"`.",
-            ))
+            o.fields(&[("cli.field.fingerprint", dev.fingerprint)])?;
+            o.note("cli.join.read_fingerprint", &[])
         }
         JoinCmd::Accept { package, team } => {
             let bytes = read_file(&package)?;
@@ -106,14 +91,12 @@ pub fn join(ctx: &Ctx, cmd: JoinCmd) -> Result<()> {
                 return ctx.out.json(&view);
             }
             ctx.out.say(
-                &format!(
-                    "Joined team {} ({}) as {}",
-                    view.name, view.id, view.me.role
-                ),
-                &format!(
-                    "Вы вступили в команду {} ({}) с ролью {}",
-                    view.name, view.id, view.me.role
-                ),
+                "cli.join.joined",
+                &[
+                    ("team", &view.name),
+                    ("id", &view.id),
+                    ("role", &ctx.out.vocab("role", &view.me.role)),
+                ],
             )
         }
     }
@@ -144,25 +127,19 @@ pub fn team(ctx: &Ctx, cmd: TeamCmd) -> Result<()> {
                 }));
             }
             o.fields(&[
-                ("name", view.name.clone()),
-                ("device", view.label.clone()),
-                ("fingerprint", view.fingerprint.clone()),
-                ("role", role.to_string()),
-                ("team fingerprint", team.fingerprint.clone()),
+                ("cli.field.name", view.name.clone()),
+                ("cli.field.device", view.label.clone()),
+                ("cli.field.fingerprint", view.fingerprint.clone()),
+                ("cli.field.role", o.vocab("role", &role)),
+                ("cli.field.team_fingerprint", team.fingerprint.clone()),
             ])?;
             o.say(
-                &format!(
-                    "Approved. Check the fingerprint with {}, hand over {} and read out the team fingerprint {}: their device needs it to open the package",
-                    view.name,
-                    out.display(),
-                    team.fingerprint
-                ),
-                &format!(
-                    "Одобрено. Сверьте отпечаток с {}, передайте {} и продиктуйте отпечаток команды {}: без него устройство не откроет пакет",
-                    view.name,
-                    out.display(),
-                    team.fingerprint
-                ),
+                "cli.team.approved",
+                &[
+                    ("name", &view.name),
+                    ("package", &out.display()),
+                    ("fingerprint", &team.fingerprint),
+                ],
             )
         }
         TeamCmd::Members => {
@@ -175,10 +152,7 @@ pub fn team(ctx: &Ctx, cmd: TeamCmd) -> Result<()> {
                 return o.json(&serde_json::json!({ "revoked": devices }));
             }
             for d in &devices {
-                o.say(
-                    &format!("Revoked device {d}"),
-                    &format!("Устройство {d} отозвано"),
-                )?;
+                o.say("cli.team.device_revoked", &[("device", d)])?;
             }
             Ok(())
         }
@@ -189,18 +163,15 @@ pub fn team(ctx: &Ctx, cmd: TeamCmd) -> Result<()> {
         } => {
             with_ws(ctx, |ws| Ok(ws.grant(&case, &member, !revoke)?))?;
             if revoke {
-                done(ctx, "Access withdrawn", "Доступ отозван")
+                done(ctx, "cli.team.access_withdrawn", &[])
             } else {
-                done(ctx, "Access granted", "Доступ предоставлен")
+                done(ctx, "cli.team.access_granted", &[])
             }
         }
         TeamCmd::Role { member, role } => {
             with_ws(ctx, |ws| Ok(ws.set_role(&member, role)?))?;
-            done(
-                ctx,
-                &format!("Role set to {role}"),
-                &format!("Роль изменена: {role}"),
-            )
+            let role = o.vocab("role", &role);
+            done(ctx, "cli.team.role_set", &[("role", &role)])
         }
     }
 }
@@ -211,32 +182,36 @@ fn members(ctx: &Ctx, view: &TeamView) -> Result<()> {
         return o.json(view);
     }
     o.heading(&format!("{} ({})", view.name, view.id))?;
-    o.fields(&[("team fingerprint", view.fingerprint.clone())])?;
+    o.fields(&[("cli.field.team_fingerprint", view.fingerprint.clone())])?;
     let mut rows = Vec::new();
     for m in &view.members {
         for d in &m.devices {
             rows.push(vec![
                 short(&m.id),
                 m.name.clone(),
-                m.role.to_string(),
+                o.vocab("role", &m.role),
                 d.label.clone(),
                 d.fingerprint.clone(),
                 time(d.enrolled_at),
-                if d.revoked { "revoked" } else { "" }.to_string(),
+                if d.revoked {
+                    o.t("team.revoked", &[])
+                } else {
+                    String::new()
+                },
             ]);
         }
     }
     o.table(
         &[
-            "member",
-            "name",
-            "role",
-            "device",
-            "fingerprint",
-            "enrolled",
+            "cli.col.member",
+            "team.name",
+            "team.role",
+            "lan.device",
+            "cli.col.fingerprint",
+            "cli.col.enrolled",
             "",
         ],
         rows,
-        ("No members.", "Участников нет."),
+        Some("cli.team.no_members"),
     )
 }

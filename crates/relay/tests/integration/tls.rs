@@ -2,11 +2,13 @@
 //! `wss://` address: a device that trusts the certificate's authority
 //! syncs through it; one that does not is refused before anything is
 //! sent, with `net.tls`. The certificates are test fixtures
-//! (tests/fixtures/tls/: an office CA, an unrelated CA, and the relay's
-//! certificate for localhost and 127.0.0.1, valid until 2126).
+//! (tests/fixtures/tls/: an office CA, an unrelated CA, the relay's
+//! certificate for localhost and 127.0.0.1 and one for another name, both
+//! signed by the office CA, valid until 2126).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use caravan_net::relay_client::RelayClient;
 use caravan_net::relay_proto::DEFAULT_MAX_ENVELOPE;
@@ -21,13 +23,30 @@ const OFFICE_CA: &[u8] = include_bytes!("../fixtures/tls/office-ca.pem");
 const OTHER_CA: &[u8] = include_bytes!("../fixtures/tls/other-ca.pem");
 const RELAY_CERT: &[u8] = include_bytes!("../fixtures/tls/relay.pem");
 const RELAY_KEY: &[u8] = include_bytes!("../fixtures/tls/relay-key.pem");
+const ELSEWHERE_CERT: &[u8] = include_bytes!("../fixtures/tls/elsewhere.pem");
+const ELSEWHERE_KEY: &[u8] = include_bytes!("../fixtures/tls/elsewhere-key.pem");
+
+/// Ample for loopback; the tests that wait for it to pass wait this long.
+const QUICK: Duration = Duration::from_secs(10);
+
+async fn open(
+    url: &str,
+    key: [u8; 32],
+    tls: &RelayTls,
+) -> Result<RelayClient, caravan_net::NetError> {
+    RelayClient::open_tls(url, key, DEFAULT_MAX_ENVELOPE, tls, QUICK).await
+}
 
 /// A proxy on loopback that ends TLS and passes the bytes to `relay`.
 async fn tls_proxy(relay: SocketAddr) -> SocketAddr {
-    let certs = CertificateDer::pem_slice_iter(RELAY_CERT)
+    tls_proxy_with(relay, RELAY_CERT, RELAY_KEY).await
+}
+
+async fn tls_proxy_with(relay: SocketAddr, cert: &[u8], key: &[u8]) -> SocketAddr {
+    let certs = CertificateDer::pem_slice_iter(cert)
         .collect::<Result<Vec<_>, _>>()
         .unwrap();
-    let key = PrivateKeyDer::from_pem_slice(RELAY_KEY).unwrap();
+    let key = PrivateKeyDer::from_pem_slice(key).unwrap();
     #[allow(deprecated)] // as the client: ring (docs/decisions.md)
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
@@ -67,9 +86,7 @@ async fn a_relay_at_a_wss_address_is_reached_through_tls_and_an_untrusted_certif
     // Trusting the office's authority: a message goes up and comes down
     // through TLS.
     let office = RelayTls::from_pem(OFFICE_CA).unwrap();
-    let mut a = RelayClient::open_tls(&wss, key, DEFAULT_MAX_ENVELOPE, &office)
-        .await
-        .unwrap();
+    let mut a = open(&wss, key, &office).await.unwrap();
     a.authenticate(team_id(&t.inv_a), t.inv_a.keys())
         .await
         .unwrap();
@@ -77,9 +94,7 @@ async fn a_relay_at_a_wss_address_is_reached_through_tls_and_an_untrusted_certif
         .await
         .unwrap();
     let by_ip = format!("wss://127.0.0.1:{}", proxy.port());
-    let mut b = RelayClient::open_tls(&by_ip, key, DEFAULT_MAX_ENVELOPE, &office)
-        .await
-        .unwrap();
+    let mut b = open(&by_ip, key, &office).await.unwrap();
     b.authenticate(team_id(&t.inv_b), t.inv_b.keys())
         .await
         .unwrap();
@@ -91,17 +106,50 @@ async fn a_relay_at_a_wss_address_is_reached_through_tls_and_an_untrusted_certif
     let ca_file = dir.path().join("office-ca.pem");
     std::fs::write(&ca_file, OFFICE_CA).unwrap();
     let system_and_office = RelayTls::system_and(Some(&ca_file)).unwrap();
-    let c = RelayClient::open_tls(&wss, key, DEFAULT_MAX_ENVELOPE, &system_and_office).await;
-    assert_eq!(code(c), "ok");
+    assert_eq!(code(open(&wss, key, &system_and_office).await), "ok");
 
     // Not trusting it: refused by TLS, as a network in the middle would be.
     for untrusting in [
         RelayTls::from_pem(OTHER_CA).unwrap(),
         RelayTls::system_and(None).unwrap(),
     ] {
-        let r = RelayClient::open_tls(&wss, key, DEFAULT_MAX_ENVELOPE, &untrusting).await;
-        assert_eq!(code(r), "net.tls");
+        assert_eq!(code(open(&wss, key, &untrusting).await), "net.tls");
     }
+    // A certificate of the trusted office, for another name.
+    let elsewhere = tls_proxy_with(relay.addr, ELSEWHERE_CERT, ELSEWHERE_KEY).await;
+    let wrong_name = format!("wss://localhost:{}", elsewhere.port());
+    assert_eq!(code(open(&wrong_name, key, &office).await), "net.tls");
+    relay.shutdown(PATIENCE).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plain_relay_at_a_wss_address_and_a_silent_one_are_told_apart() {
+    let (_store, relay, _url, key) = sqlite_relay().await;
+    let office = RelayTls::from_pem(OFFICE_CA).unwrap();
+    // The relay itself speaks plain WebSocket: typed as wss://, it is not
+    // a certificate to install but an address to correct.
+    let plain = format!("wss://127.0.0.1:{}", relay.addr.port());
+    assert_eq!(code(open(&plain, key, &office).await), "net.not_tls");
+    // A port that takes the connection and says nothing: given up in time.
+    let silent = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let held = tokio::spawn(async move {
+        let mut kept = Vec::new();
+        while let Ok((tcp, _)) = silent.accept().await {
+            kept.push(tcp);
+        }
+    });
+    let url = format!("wss://localhost:{port}");
+    let r = RelayClient::open_tls(
+        &url,
+        key,
+        DEFAULT_MAX_ENVELOPE,
+        &office,
+        Duration::from_millis(300),
+    )
+    .await;
+    assert_eq!(code(r), "net.timeout");
+    held.abort();
     relay.shutdown(PATIENCE).await;
 }
 
@@ -110,16 +158,16 @@ fn a_certificate_file_that_cannot_be_read_is_refused_with_what_to_fix() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.pem");
     let e = RelayTls::system_and(Some(&missing)).unwrap_err();
-    assert_eq!(e.code(), "net.tls");
+    assert_eq!(e.code(), "net.tls_config");
     assert!(e.to_string().contains("missing.pem"), "{e}");
     let not_pem = dir.path().join("not.pem");
     std::fs::write(&not_pem, "not a certificate").unwrap();
     let e = RelayTls::system_and(Some(&not_pem)).unwrap_err();
-    assert_eq!(e.code(), "net.tls");
+    assert_eq!(e.code(), "net.tls_config");
     assert!(e.to_string().contains("holds no certificate"), "{e}");
     assert_eq!(
         RelayTls::from_pem(b"").unwrap_err().code(),
-        "net.tls",
+        "net.tls_config",
         "an empty list of authorities would trust nothing"
     );
 }

@@ -115,6 +115,8 @@ export type ErrorCode =
   | "net.malformed"
   | "net.unknown_peer"
   | "net.tls"
+  | "net.not_tls"
+  | "net.tls_config"
   | "relay.malformed"
   | "relay.unknown_team"
   | "relay.not_on_roster"

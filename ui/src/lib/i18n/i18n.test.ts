@@ -1,9 +1,9 @@
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, vi } from 'vitest';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { en, ru } from './catalogues';
-import { catalogues, LANGS, setLang, t, tp, fmtDay, fmtNumber, rememberedLang, i18n } from './index.svelte';
+import { catalogues, LANGS, setLang, t, tp, fmtDay, fmtNumber, rememberedLang, i18n, pluralCategory } from './index.svelte';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const src = join(here, '..', '..');
@@ -66,6 +66,11 @@ describe('translations', () => {
     expect(missing).toEqual([]);
   });
 
+  it('renders no message as HTML: i18next does not escape, Svelte does', () => {
+    const html = files(src).filter((f) => /\{@html\b|\.innerHTML\b/.test(readFileSync(f, 'utf8')));
+    expect(html).toEqual([]);
+  });
+
   it('uses Russian plural rules', () => {
     setLang('ru');
     expect(tp('cases.count', 1)).toBe('1 дело');
@@ -75,6 +80,48 @@ describe('translations', () => {
     setLang('en');
     expect(tp('cases.count', 1)).toBe('1 case');
     expect(tp('cases.count', 2)).toBe('2 cases');
+  });
+
+  it("regression: shows a person's text holding braces as typed, never filling it in turn", () => {
+    setLang('en');
+    expect(t('team.role_confirm', { name: '{role}', role: 'Admin' })).toBe(
+      '{role} will be Admin. What they may do changes on every device as the team syncs.',
+    );
+    expect(t('tasks.assignee_role', { name: '$t(app.name) {x}', role: 'investigator' })).toBe('$t(app.name) {x} (investigator)');
+  });
+
+  it('regression: chooses Tajik forms by its own rules on an engine whose ICU lacks them', () => {
+    // Such an engine answers for `tg` with the machine's own locale; on a
+    // Russian Windows, Russian's rules (few, many) looked up in Tajik.
+    const Real = Intl.PluralRules;
+    class RussianDefault extends Real {
+      constructor(locales?: string | string[], options?: Intl.PluralRulesOptions) {
+        super(String(locales).startsWith('tg') ? 'ru' : locales, options);
+      }
+    }
+    vi.stubGlobal('Intl', { ...Intl, PluralRules: RussianDefault });
+    try {
+      expect([0, 1, 2, 5, 21].map((n) => pluralCategory('tg', n))).toEqual(['one', 'one', 'other', 'other', 'other']);
+      setLang('tg');
+      expect(tp('cases.count', 5)).toBe(catalogues.tg['cases.count.other']?.replace('{n}', '5'));
+    } finally {
+      vi.unstubAllGlobals();
+      setLang('en');
+    }
+  });
+
+  it("chooses a fallback's form by the fallback's rules", () => {
+    // A Kazakh reader shown the Russian text of a count gets Russian's forms.
+    const kept = { ...catalogues.kk };
+    for (const k of Object.keys(catalogues.kk)) if (k.startsWith('cases.count.')) delete catalogues.kk[k];
+    try {
+      setLang('kk');
+      expect(tp('cases.count', 21)).toBe('21 дело');
+      expect(tp('cases.count', 3)).toBe('3 дела');
+    } finally {
+      Object.assign(catalogues.kk, kept);
+      setLang('en');
+    }
   });
 
   it('uses one/other in the Turkic languages', () => {

@@ -5,6 +5,7 @@
 import i18next from 'i18next';
 import { en, ru, national, type MessageKey, type PartialCatalogue } from './catalogues';
 import { ApiError, toApiError } from '$lib/api';
+import { latinToCyrillic } from './translit';
 
 export const LANGS = ['en', 'ru', 'kk', 'ky', 'tg', 'tk', 'uz-Latn', 'uz-Cyrl'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -54,11 +55,12 @@ void engine.init({
   // Exact tags: `uz-Latn` must not be read as `uz`, nor fall back to it.
   load: 'currentOnly',
   fallbackLng: { en: [], ru: ['en'], default: ['ru', 'en'] },
-  // Keys are flat and dotted; plural forms are `<key>.<category>`.
+  // Keys are flat and dotted; plural forms are `<key>.<category>`, chosen
+  // by `tp`. Placeholders are filled by `fill`, not by i18next.
   keySeparator: false,
   nsSeparator: false,
   pluralSeparator: '.',
-  interpolation: { prefix: '{', suffix: '}', escapeValue: false },
+  interpolation: { escapeValue: false },
   returnEmptyString: false,
   initAsync: false,
   showSupportNotice: false,
@@ -104,11 +106,33 @@ const LANG_KEY = 'caravan.language';
 export type Params = Record<string, string | number>;
 
 // Every lookup names the language read from `i18n`, so a component that
-// calls `t` re-renders when the language changes.
-function lookup(key: string, params?: Params, count?: number): string | undefined {
-  const options = { lng: i18n.lang, replace: params ?? {}, defaultValue: '' };
-  const s = count === undefined ? engine.t(key, options) : engine.t(key, { ...options, count });
-  return s === '' ? undefined : s;
+// calls `t` re-renders when the language changes. i18next finds the text
+// (in the language, or down its fallbacks); the placeholders are filled
+// here in one pass, so a value that itself holds `{name}` (a member called
+// "{role}") is shown as typed and never filled in turn.
+function lookup(key: string, params?: Params): string | undefined {
+  const s = engine.t(key, { lng: i18n.lang, skipInterpolation: true, defaultValue: '' });
+  return s === '' ? undefined : fill(s, params);
+}
+
+function fill(s: string, params?: Params): string {
+  if (!params) return s;
+  return s.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+}
+
+/** Rules an engine may lack: CLDR 49 gave Tajik Persian's (`one` for 0
+ *  and 1); an ICU older than that answers with the machine's own locale's
+ *  rules instead, which would pick Russian forms on a Russian Windows. */
+const WRITTEN_OUT: Record<string, (n: number) => Intl.LDMLPluralRule> = {
+  tg: (n) => (n === 0 || n === 1 ? 'one' : 'other'),
+};
+
+/** The CLDR plural category of `n` in `lang`. */
+export function pluralCategory(lang: Lang, n: number): Intl.LDMLPluralRule {
+  const rules = new Intl.PluralRules(intlLocale[lang]);
+  const base = lang.split('-')[0] ?? lang;
+  if (rules.resolvedOptions().locale.split('-')[0] === base) return rules.select(n);
+  return WRITTEN_OUT[base]?.(n) ?? 'other';
 }
 
 export function has(key: string): boolean {
@@ -127,10 +151,21 @@ export function td(key: string, params?: Params): string {
   return lookup(key, params) ?? key;
 }
 
-/** Plural-aware: looks up `key.<category>` (one, few, many, other) by the
- *  language's CLDR plural rules; `{n}` is the number. */
+/** Plural-aware: `key.<category>` (one, few, many, other), `{n}` the
+ *  number. The form is chosen by the rules of the language whose catalogue
+ *  has the text: a Kazakh reader shown a Russian fallback gets Russian's
+ *  forms, never a Kazakh category looked up in Russian. */
 export function tp(key: string, n: number, params?: Params): string {
-  return lookup(key, { n, ...params }, n) ?? key;
+  for (const code of engine.services.languageUtils.toResolveHierarchy(i18n.lang)) {
+    if (!isLang(code)) continue;
+    const text = (k: string): string | undefined => {
+      const s: unknown = engine.getResource(code, 'translation', k);
+      return typeof s === 'string' && s.trim() !== '' ? s : undefined;
+    };
+    const s = text(`${key}.${pluralCategory(code, n)}`) ?? text(`${key}.other`);
+    if (s) return fill(s, { n, ...params });
+  }
+  return key;
 }
 
 /** A vocabulary id (stage, role, exploitation…) in the current language. */
@@ -191,6 +226,19 @@ export function errorText(e: unknown): string {
  *  files write Uzbek in the Latin script as `uz`. */
 export function foreignText(textLang: string | null | undefined): string | null {
   if (!textLang) return null;
-  const lang = textLang === 'uz' ? 'uz-Latn' : textLang;
-  return lang === i18n.lang ? null : textLang;
+  if (textLang === 'uz' && (i18n.lang === 'uz-Latn' || i18n.lang === 'uz-Cyrl')) return null;
+  return textLang === i18n.lang ? null : textLang;
+}
+
+/** The language tag of a data text as shown (for the `lang` attribute). */
+export function dataLang(textLang: string | null | undefined): string | undefined {
+  if (textLang !== 'uz') return textLang ?? undefined;
+  return i18n.lang === 'uz-Cyrl' ? 'uz-Cyrl' : 'uz-Latn';
+}
+
+/** A text from the case data as the reader reads it: an Uzbek one (the
+ *  data write Uzbek in the Latin script) in Cyrillic letters for a reader
+ *  of Uzbek in the Cyrillic script. */
+export function dataText(text: string, textLang: string | null | undefined): string {
+  return textLang === 'uz' && i18n.lang === 'uz-Cyrl' ? latinToCyrillic(text) : text;
 }
