@@ -1,6 +1,7 @@
 //! The app in a phone-sized window (360×740), in one language from its
-//! first screen on: a new vault and team, a case and each of its tabs, the
-//! sync centre, dashboard, team and settings, and the lock screen. On each
+//! first screen on: a new vault and team, a case and each of its tabs, a
+//! task added and its correction dialog, the sync centre, dashboard, team
+//! and settings, and the lock screen. On each
 //! screen the page does not scroll sideways and every control a finger
 //! must hit is at least 44 px high; a screenshot of each goes beside the
 //! others, named `phone-<language>-<screen>.png`.
@@ -78,8 +79,9 @@ fn msg(lang: &str, key: &str) -> String {
 }
 
 /// One screen on the phone: waits until it fits (the view may still be
-/// settling), then takes its screenshot.
-fn screen(d: &Driver, lang: &str, name: &str) {
+/// settling), then takes its screenshot from the top, or with the element
+/// matching `at` in the middle.
+fn screen(d: &Driver, lang: &str, name: &str, at: Option<&str>) {
     wait_until(
         &format!("the {name} screen to fit a {WIDTH} px wide window"),
         WAIT,
@@ -93,7 +95,13 @@ fn screen(d: &Driver, lang: &str, name: &str) {
         },
     );
     // From the top: a click may have scrolled the page to its button.
-    d.script("window.scrollTo(0, 0)", json!([]));
+    match at {
+        Some(css) => d.script(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'center'})",
+            json!([css]),
+        ),
+        None => d.script("window.scrollTo(0, 0)", json!([])),
+    };
     d.screenshot(&format!("phone-{lang}-{name}"));
 }
 
@@ -106,7 +114,7 @@ pub fn round(app: &Path, display: &str, dir: &Path, lang: &str) {
     ];
     let d = Driver::start(app, display, &env);
     d.set_window(WIDTH, HEIGHT);
-    let shot = |name: &str| screen(&d, lang, name);
+    let shot = |name: &str| screen(&d, lang, name, None);
 
     // First run: the language, the passphrase, the recovery code, the team.
     d.click(&tid(&format!("first-language-{lang}")));
@@ -158,6 +166,22 @@ pub fn round(app: &Path, display: &str, dir: &Path, lang: &str) {
         };
         shot(&format!("case-{tab}"));
     }
+
+    // A record added from a tab's form, then corrected in its dialog,
+    // which fills the screen.
+    d.click(&tid("tab-tasks"));
+    d.type_into(
+        &tid("task-title"),
+        "Ask the travel agency for its client list",
+    );
+    d.click(&tid("add-task"));
+    d.find(&tid("task-row"));
+    screen(&d, lang, "case-task-added", Some(&tid("task-row")));
+    d.click(&tid("edit-task"));
+    d.find(&tid("edit-record-dialog"));
+    shot("edit-task");
+    d.click(".dialog-close");
+    d.wait_gone(&tid("edit-record-dialog"));
 
     // The other screens of the navigation bar.
     d.click(&tid("nav-sync"));
