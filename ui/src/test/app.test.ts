@@ -30,6 +30,15 @@ function backend(role: Role) {
 }
 
 describe('app shell', () => {
+  it('speaks the language last used on this computer before the vault says which', async () => {
+    setLang('en');
+    localStorage.setItem('caravan.language', 'ru');
+    mockBackend({ app_status: () => new Promise(() => {}) });
+    render(App);
+    expect(await screen.findByText(ru['common.loading'])).toBeInTheDocument();
+    setLang('en');
+  });
+
   it('marks the demo on every screen and leaves it for the user\'s own vault', async () => {
     go('cases');
     const state = { demo: true, unlocked: true };
