@@ -183,19 +183,17 @@ pub fn round(app: &Path, display: &str, dir: &Path, lang: &str) {
     d.click(".dialog-close");
     d.wait_gone(&tid("edit-record-dialog"));
 
-    // The other screens of the navigation bar.
-    d.click(&tid("nav-sync"));
-    d.find(&tid("export-bundle"));
-    shot("sync");
-    d.click(&tid("nav-dashboard"));
-    d.find(&tid("quarantined-count"));
-    shot("dashboard");
-    d.click(&tid("nav-team"));
-    d.find(&tid("team-id"));
-    shot("team");
-    d.click(&tid("nav-settings"));
-    d.find(&tid("settings-language"));
-    shot("settings");
+    // The other screens of the navigation bar: each, by what it shows.
+    for (nav, shows, name) in [
+        ("nav-sync", "export-bundle", "sync"),
+        ("nav-dashboard", "quarantined-count", "dashboard"),
+        ("nav-team", "team-id", "team"),
+        ("nav-settings", "settings-language", "settings"),
+    ] {
+        d.click(&tid(nav));
+        d.find(&tid(shows));
+        shot(name);
+    }
     d.click(&tid("lock"));
     d.find(&tid("unlock-passphrase"));
     shot("unlock");
