@@ -55,12 +55,11 @@ void engine.init({
   // Exact tags: `uz-Latn` must not be read as `uz`, nor fall back to it.
   load: 'currentOnly',
   fallbackLng: { en: [], ru: ['en'], default: ['ru', 'en'] },
-  // Keys are flat and dotted; plural forms are `<key>.<category>`, chosen
-  // by `tp`. Placeholders are filled by `fill`, not by i18next.
+  // Keys are flat and dotted. Plural forms (`<key>.<category>`) are chosen
+  // by `tp` and placeholders filled by `fill`, so i18next is given no
+  // count and interpolates nothing.
   keySeparator: false,
   nsSeparator: false,
-  pluralSeparator: '.',
-  interpolation: { escapeValue: false },
   returnEmptyString: false,
   initAsync: false,
   showSupportNotice: false,
