@@ -9,7 +9,7 @@ sudo_() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 install_system_packages() {
   local want=(build-essential pkg-config libwebkit2gtk-4.1-dev libgtk-3-dev
     libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev xvfb webkit2gtk-driver
-    postgresql postgresql-client)
+    postgresql postgresql-client poppler-utils)
   local missing=()
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
