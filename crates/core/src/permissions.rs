@@ -23,6 +23,9 @@ const CASE_READERS: &[Role] = &[
     Role::Supervisor,
     Role::Admin,
 ];
+/// Whom the link analysis across cases is offered to: the roles that see
+/// every case of the team.
+const LINK_ANALYSTS: &[Role] = &[Role::Supervisor, Role::Admin];
 /// Whom the progress dashboard is for (anyone may read the report).
 const DASHBOARD_READERS: &[Role] = &[Role::Supervisor, Role::Admin];
 
@@ -62,6 +65,9 @@ pub struct Permissions {
     pub support: bool,
     /// The financial investigation: accounts, transfers, assets, freezes.
     pub finance: bool,
+    /// Link analysis across cases: for the roles that see every case
+    /// (any member may read the graph of the cases they see).
+    pub links: bool,
 }
 
 fn case(role: Role, path: &str, kind: WriteKind) -> bool {
@@ -92,6 +98,7 @@ impl Permissions {
             court_record: case(role, "hearings/h", Create),
             support: case(role, "support/s", Create),
             finance: case(role, "financial_flows/f", Create),
+            links: LINK_ANALYSTS.contains(&role),
         }
     }
 }

@@ -15,6 +15,7 @@ mod fixtures;
 mod history;
 mod htcds_lists;
 mod languages;
+mod links;
 mod live;
 mod permissions;
 mod qualification;

@@ -201,15 +201,20 @@ impl LinkGraph {
         self.nodes.iter().find(|n| n.id == id)
     }
 
-    /// People and entities that appear in more than one case, most cases
-    /// first.
+    /// People and entities that appear in more than one case: most cases
+    /// first, then people before the other kinds, then in reading order.
     pub fn cross_case(&self) -> Vec<&LinkNode> {
         let mut v: Vec<&LinkNode> = self
             .nodes
             .iter()
             .filter(|n| n.kind != EntityKind::Case && n.cases.len() > 1)
             .collect();
-        v.sort_by(|a, b| b.cases.len().cmp(&a.cases.len()).then(a.id.cmp(&b.id)));
+        v.sort_by(|a, b| {
+            (b.cases.len().cmp(&a.cases.len()))
+                .then(a.kind.cmp(&b.kind))
+                .then(a.id.len().cmp(&b.id.len()))
+                .then(a.id.cmp(&b.id))
+        });
         v
     }
 }
@@ -416,7 +421,7 @@ fn build_inner(
         .flat_map(|n| n.cases.iter().map(String::as_str))
         .collect();
     let case_kept =
-        |id: &str| !(opts.shared_only || !opts.kinds.is_empty()) || used_cases.contains(id);
+        |id: &str| used_cases.contains(id) || (!opts.shared_only && opts.kinds.is_empty());
     let mut case_nodes: Vec<LinkNode> = cases
         .iter()
         .filter(|c| case_kept(&c.id))

@@ -226,9 +226,9 @@ pub fn generate(cases: usize, entities: usize, seed: u64) -> Vec<(String, Case)>
                     }
                 }
                 2 => {
-                    let number = 700_000_0000u64 + who;
+                    let number = 7_000_000_000_u64 + who;
                     let value = if cyrillic {
-                        format!("8 ({}) {}", number / 10_000_000, number % 10_000_000)
+                        format!("8 ({}) {:07}", number / 10_000_000, number % 10_000_000)
                     } else {
                         format!("+7{number}")
                     };
