@@ -18,6 +18,8 @@ mod support;
 pub use support::SupportCmd;
 mod money;
 pub use money::MoneyCmd;
+mod export;
+pub use export::{Export, LinkArgs};
 
 pub const EXIT_HELP: &str = "\
 Exit codes:
@@ -199,6 +201,17 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// People, phones, documents, accounts and organisations that appear in several of the cases you may see (values masked)
+    Links {
+        #[command(flatten)]
+        links: LinkArgs,
+        /// Every node and link of the graph, not only what cases share (with --json: the whole graph)
+        #[arg(long)]
+        all: bool,
+    },
+    /// Write out what the case file produces for other tools
+    #[command(subcommand)]
+    Export(Export),
     /// Print a shell completion script
     Completions { shell: clap_complete::Shell },
     /// Print the manual page (or write all pages to --out DIR)

@@ -5,6 +5,7 @@ mod common;
 mod flow;
 mod lan;
 mod languages;
+mod links;
 mod money;
 mod quarantine;
 mod relay;

@@ -4,6 +4,7 @@
 mod cases;
 mod court;
 mod lan;
+mod links;
 mod meta;
 mod money;
 mod records;
@@ -255,6 +256,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Relay(c) => relay::relay(ctx, c),
         Command::Audit(c) => sync::audit(ctx, c),
         Command::Passphrase(c) => sync::passphrase(ctx, c),
+        Command::Links { links: l, all } => links::links(ctx, &l, all),
+        Command::Export(c) => links::export(ctx, c),
         Command::Completions { .. } | Command::Man { .. } | Command::Demo { .. } => Ok(()),
     }
 }
