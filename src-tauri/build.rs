@@ -101,6 +101,9 @@ fn main() {
             "add_support",
             "add_financial_flow",
             "reveal_account",
+            "link_graph",
+            "reveal_link_entity",
+            "export_i2",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

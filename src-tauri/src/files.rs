@@ -25,6 +25,9 @@ pub enum Kind {
     Bundle,
     Join,
     Attachment,
+    /// A folder the link analysis's i2 files (`entities.csv`,
+    /// `links.csv`) are written into.
+    I2,
 }
 
 impl Kind {
@@ -33,9 +36,10 @@ impl Kind {
             "bundle" => Ok(Kind::Bundle),
             "join" => Ok(Kind::Join),
             "attachment" => Ok(Kind::Attachment),
+            "i2" => Ok(Kind::I2),
             _ => Err(crate::state::invalid(
                 "kind",
-                "must be bundle, join or attachment",
+                "must be bundle, join, attachment or i2",
             )),
         }
     }
@@ -45,7 +49,7 @@ impl Kind {
         match self {
             Kind::Bundle => &["caravan"],
             Kind::Join => &["caravan-join", "txt"],
-            Kind::Attachment => &[],
+            Kind::Attachment | Kind::I2 => &[],
         }
     }
 
@@ -54,7 +58,7 @@ impl Kind {
         match self {
             Kind::Bundle => Some(("Caravan bundle", self.extensions())),
             Kind::Join => Some(("Caravan join file", self.extensions())),
-            Kind::Attachment => None,
+            Kind::Attachment | Kind::I2 => None,
         }
     }
 }
@@ -63,7 +67,13 @@ impl Kind {
 pub enum Access {
     Read,
     Write,
+    /// Files written into a folder (the folder dialog's choice, or an
+    /// existing folder typed that holds none of the files yet).
+    Folder,
 }
+
+/// The files an i2 export writes into its folder.
+pub const I2_FILES: [&str; 2] = ["entities.csv", "links.csv"];
 
 /// Paths the shell's file dialog returned, each for the access it was
 /// picked for.
@@ -132,10 +142,22 @@ pub fn typed(p: &Path, access: Access, kind: Kind, vault: &Path) -> Result<(), E
         Component::Normal(n) => n.to_str().is_none_or(|s| s.starts_with('.')),
         _ => false,
     });
-    if kind == Kind::Attachment && hidden {
+    if matches!(kind, Kind::Attachment | Kind::I2) && hidden {
         return Err(refused("it is a hidden file or in a hidden folder"));
     }
     match access {
+        Access::Folder => {
+            let folder = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_dir());
+            if !folder {
+                return Err(refused("it is not a folder (or it is a link)"));
+            }
+            if I2_FILES
+                .iter()
+                .any(|f| std::fs::symlink_metadata(p.join(f)).is_ok())
+            {
+                return Err(refused("a typed folder never has its files replaced"));
+            }
+        }
         Access::Write => {
             if std::fs::symlink_metadata(p).is_ok() {
                 return Err(refused("a typed path never replaces a file that exists"));

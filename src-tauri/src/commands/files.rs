@@ -8,7 +8,8 @@ use crate::files::{Access, Kind};
 use crate::state::{AppState, CmdResult, invalid};
 
 /// Opens the file dialog to open (`mode` "open") or save ("save") a file
-/// of `kind` (bundle, join, attachment); returns the chosen path, granted
+/// of `kind` (bundle, join, attachment), or to choose a folder ("folder",
+/// kind i2); returns the chosen path, granted
 /// for that access, or `None` when the user cancelled.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn pick_file<R: tauri::Runtime>(
@@ -23,7 +24,8 @@ pub async fn pick_file<R: tauri::Runtime>(
     let access = match mode.as_str() {
         "open" => Access::Read,
         "save" => Access::Write,
-        _ => return Err(invalid("mode", "must be open or save")),
+        "folder" => Access::Folder,
+        _ => return Err(invalid("mode", "must be open, save or folder")),
     };
     let mut dialog = app.dialog().file();
     if let Some((name, extensions)) = kind.filter() {
@@ -35,6 +37,7 @@ pub async fn pick_file<R: tauri::Runtime>(
     let picked = match access {
         Access::Read => dialog.blocking_pick_file(),
         Access::Write => dialog.blocking_save_file(),
+        Access::Folder => dialog.blocking_pick_folder(),
     };
     let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
         return Ok(None);

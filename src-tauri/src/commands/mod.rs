@@ -23,6 +23,7 @@ pub mod court;
 pub mod files;
 pub mod finance;
 pub mod lan;
+pub mod links;
 pub mod relays;
 pub mod session;
 pub mod support;

@@ -2,7 +2,7 @@
 import type { StatusDto } from '$lib/bindings/StatusDto';
 import { NONE, type Perms } from '$lib/perms';
 
-export type Screen = 'cases' | 'case' | 'sync' | 'dashboard' | 'team' | 'settings';
+export type Screen = 'cases' | 'case' | 'sync' | 'dashboard' | 'team' | 'settings' | 'links';
 
 export const session = $state<{ status: StatusDto | null }>({ status: null });
 export const nav = $state<{ screen: Screen; caseId: string | null }>({ screen: 'cases', caseId: null });

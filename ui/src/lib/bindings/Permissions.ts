@@ -42,4 +42,9 @@ support: boolean,
 /**
  * The financial investigation: accounts, transfers, assets, freezes.
  */
-finance: boolean, };
+finance: boolean, 
+/**
+ * Link analysis across cases: for the roles that see every case
+ * (any member may read the graph of the cases they see).
+ */
+links: boolean, };
