@@ -6,6 +6,8 @@ import { layoutInWorker } from '../screens/links/layout';
 import { runLayout, type LayoutMessage, type LayoutRequest } from '../screens/links/layoutLoop';
 import { buildGraph, NO_FILTER } from '../screens/links/graph';
 import { mockLinkGraph } from '../dev/linkFixtures';
+import defaults from 'graphology-layout-forceatlas2/defaults.js';
+import { graphToByteArrays } from 'graphology-layout-forceatlas2/helpers.js';
 
 class FakeWorker {
   static made: FakeWorker[] = [];
@@ -41,6 +43,15 @@ describe('link chart layout', () => {
     const end = graph.mapNodes((_, a) => [a.x, a.y]);
     expect(end).not.toEqual(start);
     expect(end.flat().every(Number.isFinite)).toBe(true);
+  });
+
+  it('stops at its time budget, settled or not', () => {
+    const graph = buildGraph(mockLinkGraph(200, 10), NO_FILTER, (n) => n.id);
+    const { nodes, edges } = graphToByteArrays(graph, () => 1);
+    const posted: LayoutMessage[] = [];
+    runLayout({ nodes, edges, settings: { ...defaults }, maxIterations: 100, maxMs: 0, batch: 10, settledBelow: 0 }, (m) => posted.push(m));
+    expect(posted.map((m) => m.type)).toEqual(['done']);
+    expect(posted[0]).toMatchObject({ iterations: 0, settled: false });
   });
 
   it('stops posting when stopped, and finishes at once for an empty graph', async () => {

@@ -15,7 +15,7 @@ export type LayoutDone = { iterations: number; settled: boolean; ms: number };
  *  written), `onDone` at the end. Returns the function that stops it. */
 export function layoutInWorker(
   graph: Graph,
-  opts: { maxIterations: number; batch?: number; onTick?: () => void; onDone?: (d: LayoutDone) => void },
+  opts: { maxIterations: number; maxMs?: number; batch?: number; onTick?: () => void; onDone?: (d: LayoutDone) => void },
 ): () => void {
   if (graph.order === 0) {
     opts.onDone?.({ iterations: 0, settled: true, ms: 0 });
@@ -39,6 +39,7 @@ export function layoutInWorker(
     edges,
     settings,
     maxIterations: opts.maxIterations,
+    maxMs: opts.maxMs,
     batch: opts.batch ?? 10,
     settledBelow: 0.05,
   };

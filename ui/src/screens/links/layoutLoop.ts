@@ -8,6 +8,8 @@ export type LayoutRequest = {
   edges: Float32Array;
   settings: Record<string, unknown>;
   maxIterations: number;
+  /** Milliseconds after which the layout stops, settled or not. */
+  maxMs?: number;
   batch: number;
   /** Mean movement per node per iteration below which the layout counts
    *  as settled. */
@@ -24,13 +26,13 @@ const PPN = 10;
 /** Runs the layout of `request`, posting the positions after each batch
  *  and once more when it is over (each a copy, to be transferred). */
 export function runLayout(request: LayoutRequest, post: (m: LayoutMessage) => void): void {
-  const { nodes, edges, settings, maxIterations, batch, settledBelow } = request;
+  const { nodes, edges, settings, maxIterations, batch, settledBelow, maxMs = Infinity } = request;
   const start = performance.now();
   const order = nodes.length / PPN;
   const before = new Float32Array(order * 2);
   let iterations = 0;
   let settled = order === 0;
-  while (iterations < maxIterations && !settled) {
+  while (iterations < maxIterations && !settled && performance.now() - start < maxMs) {
     for (let n = 0; n < order; n++) {
       before[2 * n] = nodes[n * PPN];
       before[2 * n + 1] = nodes[n * PPN + 1];
