@@ -197,3 +197,22 @@ fn documents_accounts_and_plates_are_upper_case_alphanumerics() {
     );
     assert_eq!(text_key("ул. Абая, 10"), text_key("ul Abaya 10"));
 }
+
+proptest::proptest! {
+    /// Any text, in any script, gives a key or none and never panics; a
+    /// name's key is its words, sorted, each once, single spaces between.
+    #[test]
+    fn any_text_folds_without_panicking(text in "\\PC{0,40}") {
+        let key = name_key(&text);
+        let words: Vec<&str> = key.split(' ').collect();
+        let mut sorted = words.clone();
+        sorted.sort();
+        sorted.dedup();
+        proptest::prop_assert_eq!(&words, &sorted);
+        proptest::prop_assert!(key.is_empty() || words.iter().all(|w| !w.is_empty()));
+        let _ = (phone_key(&text), imei_key(&text), number_key(&text), plate_key(&text), handle_key(&text), text_key(&text));
+        if let Some(imei) = imei_key(&text) {
+            proptest::prop_assert_eq!(imei.len(), 15);
+        }
+    }
+}
