@@ -25,6 +25,8 @@ pub enum Kind {
     Bundle,
     Join,
     Attachment,
+    /// Routes for GIS software.
+    Geojson,
 }
 
 impl Kind {
@@ -33,9 +35,10 @@ impl Kind {
             "bundle" => Ok(Kind::Bundle),
             "join" => Ok(Kind::Join),
             "attachment" => Ok(Kind::Attachment),
+            "geojson" => Ok(Kind::Geojson),
             _ => Err(crate::state::invalid(
                 "kind",
-                "must be bundle, join or attachment",
+                "must be bundle, join, attachment or geojson",
             )),
         }
     }
@@ -46,6 +49,7 @@ impl Kind {
             Kind::Bundle => &["caravan"],
             Kind::Join => &["caravan-join", "txt"],
             Kind::Attachment => &[],
+            Kind::Geojson => &["geojson", "json"],
         }
     }
 
@@ -55,6 +59,7 @@ impl Kind {
             Kind::Bundle => Some(("Caravan bundle", self.extensions())),
             Kind::Join => Some(("Caravan join file", self.extensions())),
             Kind::Attachment => None,
+            Kind::Geojson => Some(("GeoJSON", self.extensions())),
         }
     }
 }

@@ -132,7 +132,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::files::pick_file,
         commands::support::add_support,
         commands::finance::add_financial_flow,
-        commands::finance::reveal_account
+        commands::finance::reveal_account,
+        commands::routes::routes,
+        commands::routes::export_geojson
     ])
 }
 
