@@ -13,13 +13,30 @@
 //! A microdegree integer divided by a million is the double nearest to its
 //! decimal value, and a double prints as the shortest text that reads back
 //! as itself, so a stored 43 238 949 is written `43.238949`, digit for
-//! digit (within about ten metres of the equator or the prime meridian
+//! digit (within metres of the equator or the prime meridian
 //! that text takes an exponent, `1e-6`: the same number).
 
+use std::path::Path;
+
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::error::{CoreError, Result};
-use crate::routes::{CaseRoute, GeojsonSummary, RouteLeg, RoutePlace};
+use crate::routes::{CaseRoute, RouteLeg, RoutePlace, RoutesOptions};
+use crate::workspace::Workspace;
+
+/// What a GeoJSON export wrote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GeojsonSummary {
+    pub cases: u32,
+    /// Point features written.
+    pub places: u32,
+    /// LineString features written.
+    pub legs: u32,
+    /// Places without coordinates, left out of the file.
+    pub unplaced: u32,
+}
 
 fn text<T: ToString>(v: Option<T>) -> Value {
     v.map_or(Value::Null, |v| Value::String(v.to_string()))
@@ -107,7 +124,7 @@ pub fn feature_collection(cases: &[CaseRoute]) -> (Value, GeojsonSummary) {
 }
 
 /// The FeatureCollection as the bytes of a `.geojson` file (UTF-8 JSON).
-pub(crate) fn write(cases: &[CaseRoute]) -> Result<(Vec<u8>, GeojsonSummary)> {
+fn write(cases: &[CaseRoute]) -> Result<(Vec<u8>, GeojsonSummary)> {
     let (collection, summary) = feature_collection(cases);
     let mut bytes = serde_json::to_vec_pretty(&collection).map_err(|e| CoreError::Invalid {
         field: "geojson".into(),
@@ -115,4 +132,33 @@ pub(crate) fn write(cases: &[CaseRoute]) -> Result<(Vec<u8>, GeojsonSummary)> {
     })?;
     bytes.push(b'\n');
     Ok((bytes, summary))
+}
+
+impl Workspace {
+    /// The routes of [`Self::routes`] as a GeoJSON FeatureCollection for
+    /// the team's analysts (see `geojson.rs` for what it holds), and what
+    /// it holds; the export is audited.
+    pub fn export_geojson(&mut self, options: &RoutesOptions) -> Result<(Vec<u8>, GeojsonSummary)> {
+        let cases = self.route_cases(options)?;
+        let (bytes, summary) = write(&cases)?;
+        self.audit(
+            "routes.export",
+            &format!(
+                "GeoJSON: {} cases, {} places, {} legs",
+                summary.cases, summary.places, summary.legs
+            ),
+        )?;
+        Ok((bytes, summary))
+    }
+
+    /// [`Self::export_geojson`], written to `file`.
+    pub fn export_geojson_to(
+        &mut self,
+        options: &RoutesOptions,
+        file: &Path,
+    ) -> Result<GeojsonSummary> {
+        let (bytes, summary) = self.export_geojson(options)?;
+        std::fs::write(file, &bytes).map_err(|e| CoreError::file(file, &e))?;
+        Ok(summary)
+    }
 }

@@ -56,6 +56,7 @@ pub use cases::{ArticleOption, offered_articles, offered_articles_on, search_fin
 pub use clock::{Clock, SteppingClock, SystemClock};
 pub use error::{Coded, CoreError, ErrorKind, Result, all_codes};
 pub use exchange::{Progress, Step};
+pub use geojson::GeojsonSummary;
 pub use history::{FieldChange, FieldValue, HistoryEntry};
 pub use ids::{CaseId, MemberId, RecordId};
 pub use inputs::FinancialFlowInput;
@@ -72,7 +73,7 @@ pub use permissions::Permissions;
 pub use records::AttachmentView;
 pub use relay::{OutgoingEnvelope, RelayReceipt};
 pub use relays::RelayView;
-pub use routes::{GeojsonSummary, RoutesOptions, RoutesView};
+pub use routes::{RoutesOptions, RoutesView};
 pub use view::{PersonKind, RevealedIdentity};
 pub use workspace::{OpenOptions, Settings, Workspace};
 

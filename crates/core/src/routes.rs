@@ -1,13 +1,11 @@
 //! The routes of cases: where the recruitment, transit and exploitation
 //! events of each case's timeline happened, in route order, as places and
 //! the legs between them; for the map and its GeoJSON export
-//! (`geojson.rs`).
+//! (`geojson.rs`, which writes them).
 //!
 //! A route holds no identity and no free text that could name a person:
 //! not the event's place name nor its description, not the people it
 //! concerns. The crossing point, which names a checkpoint, is kept.
-
-use std::path::Path;
 
 use caravan_model::places::degrees;
 use caravan_model::{Case, Date, EventKind, TransportMode};
@@ -95,19 +93,6 @@ pub struct RouteLeg {
     pub transport: Option<TransportMode>,
 }
 
-/// What a GeoJSON export wrote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct GeojsonSummary {
-    pub cases: u32,
-    /// Point features written.
-    pub places: u32,
-    /// LineString features written.
-    pub legs: u32,
-    /// Places without coordinates, left out of the file.
-    pub unplaced: u32,
-}
-
 fn stage_rank(kind: EventKind) -> u8 {
     match kind {
         EventKind::Recruitment => 0,
@@ -193,34 +178,8 @@ impl Workspace {
         Ok(RoutesView { cases })
     }
 
-    /// The routes of [`Self::routes`] as a GeoJSON FeatureCollection for
-    /// the team's analysts (see `geojson.rs` for what it holds), and what
-    /// it holds; the export is audited.
-    pub fn export_geojson(&mut self, options: &RoutesOptions) -> Result<(Vec<u8>, GeojsonSummary)> {
-        let cases = self.route_cases(options)?;
-        let (bytes, summary) = crate::geojson::write(&cases)?;
-        self.audit(
-            "routes.export",
-            &format!(
-                "GeoJSON: {} cases, {} places, {} legs",
-                summary.cases, summary.places, summary.legs
-            ),
-        )?;
-        Ok((bytes, summary))
-    }
-
-    /// [`Self::export_geojson`], written to `file`.
-    pub fn export_geojson_to(
-        &mut self,
-        options: &RoutesOptions,
-        file: &Path,
-    ) -> Result<GeojsonSummary> {
-        let (bytes, summary) = self.export_geojson(options)?;
-        std::fs::write(file, &bytes).map_err(|e| CoreError::file(file, &e))?;
-        Ok(summary)
-    }
-
-    fn route_cases(&mut self, options: &RoutesOptions) -> Result<Vec<CaseRoute>> {
+    /// The routes of the cases asked for, without the audit entry.
+    pub(crate) fn route_cases(&mut self, options: &RoutesOptions) -> Result<Vec<CaseRoute>> {
         let (member, _) = self.me()?;
         let ids: Vec<String> = match &options.case {
             Some(case) => vec![self.find_case(case)?],

@@ -82,7 +82,7 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         crate::inputs::SupportServiceInput,
         crate::routes::RoutesOptions,
         crate::routes::RoutesView,
-        crate::routes::GeojsonSummary,
+        crate::geojson::GeojsonSummary,
     );
     Ok(())
 }
