@@ -24,7 +24,11 @@ describe('the Leaflet map', () => {
     Object.defineProperty(el, 'clientHeight', { value: 500 });
     document.body.append(el);
     const map = await createMap(el, {
-      popup: () => document.createElement('div'),
+      popup: (p) => {
+        const box = document.createElement('div');
+        box.textContent = `popup of place ${p.sequence}`;
+        return box;
+      },
       label: (p) => `place ${p.sequence}`,
       legLabel: (p) => `leg ${p.from}-${p.to}`,
       attribution: 'Natural Earth',
@@ -33,10 +37,16 @@ describe('the Leaflet map', () => {
     const paths = el.querySelectorAll('path');
     // Countries, four places and three legs.
     expect(paths.length).toBeGreaterThan(200);
+    expect(el.querySelectorAll('path.map-place')).toHaveLength(4);
+    expect(el.querySelectorAll('path.map-leg')).toHaveLength(3);
+    expect(el.querySelectorAll('path.map-crossing')).toHaveLength(2);
     expect(el.querySelectorAll('img')).toHaveLength(0);
     expect(el.querySelector('.leaflet-tile-pane')?.children.length ?? 0).toBe(0);
     expect(el.innerHTML).not.toMatch(/https?:\/\//);
     expect(el.textContent).toContain('Natural Earth');
+    // A place's popup opens on a click, with what the caller built.
+    el.querySelector('path.map-place-recruitment')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(el.querySelector('.leaflet-popup-content')?.textContent).toBe('popup of place 1');
     map.destroy();
     el.remove();
   }, 60_000);

@@ -68,13 +68,17 @@ export async function createMap(el: HTMLElement, opts: MapOptions): Promise<Rout
     drawn.remove();
     drawn = L.layerGroup().addTo(map);
     L.geoJSON(layers.legs, {
-      style: (f) => legStyle(f!.properties as LegProps),
+      // Classes name what each path is, for the end-to-end test and styles.
+      style: (f) => {
+        const p = f!.properties as LegProps;
+        return { ...legStyle(p), className: p.crosses_border ? 'map-leg map-crossing' : 'map-leg' };
+      },
       onEachFeature: (f, layer) => layer.bindTooltip(opts.legLabel(f.properties as LegProps), { sticky: true }),
     }).addTo(drawn);
     L.geoJSON(layers.places, {
       pointToLayer: (f, at) => {
         const p = f.properties as PlaceProps;
-        return L.circleMarker(at, { ...placeStyle(p), bubblingMouseEvents: false });
+        return L.circleMarker(at, { ...placeStyle(p), bubblingMouseEvents: false, className: `map-place map-place-${p.stage}` });
       },
       onEachFeature: (f, layer) => {
         const p = f.properties as PlaceProps;
