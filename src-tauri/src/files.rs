@@ -25,6 +25,8 @@ pub enum Kind {
     Bundle,
     Join,
     Attachment,
+    /// Routes for GIS software.
+    Geojson,
     /// A folder the link analysis's i2 files (`entities.csv`,
     /// `links.csv`) are written into.
     I2,
@@ -36,10 +38,11 @@ impl Kind {
             "bundle" => Ok(Kind::Bundle),
             "join" => Ok(Kind::Join),
             "attachment" => Ok(Kind::Attachment),
+            "geojson" => Ok(Kind::Geojson),
             "i2" => Ok(Kind::I2),
             _ => Err(crate::state::invalid(
                 "kind",
-                "must be bundle, join, attachment or i2",
+                "must be bundle, join, attachment, geojson or i2",
             )),
         }
     }
@@ -50,6 +53,7 @@ impl Kind {
             Kind::Bundle => &["caravan"],
             Kind::Join => &["caravan-join", "txt"],
             Kind::Attachment | Kind::I2 => &[],
+            Kind::Geojson => &["geojson", "json"],
         }
     }
 
@@ -59,6 +63,7 @@ impl Kind {
             Kind::Bundle => Some(("Caravan bundle", self.extensions())),
             Kind::Join => Some(("Caravan join file", self.extensions())),
             Kind::Attachment | Kind::I2 => None,
+            Kind::Geojson => Some(("GeoJSON", self.extensions())),
         }
     }
 }

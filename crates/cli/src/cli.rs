@@ -19,7 +19,7 @@ pub use support::SupportCmd;
 mod money;
 pub use money::MoneyCmd;
 mod export;
-pub use export::{Export, LinkArgs};
+pub use export::{ExportCmd, LinkArgs};
 
 pub const EXIT_HELP: &str = "\
 Exit codes:
@@ -209,9 +209,6 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Write out what the case file produces for other tools
-    #[command(subcommand)]
-    Export(Export),
     /// Print a shell completion script
     Completions { shell: clap_complete::Shell },
     /// Print the manual page (or write all pages to --out DIR)
@@ -219,6 +216,9 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Write files for others from the cases: GeoJSON of the routes, i2 files of the link analysis
+    #[command(subcommand)]
+    Export(ExportCmd),
 }
 
 #[derive(Debug, Subcommand)]

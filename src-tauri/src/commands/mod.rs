@@ -25,6 +25,7 @@ pub mod finance;
 pub mod lan;
 pub mod links;
 pub mod relays;
+pub mod routes;
 pub mod session;
 pub mod support;
 pub mod sync;

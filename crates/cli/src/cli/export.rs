@@ -1,4 +1,5 @@
-//! `caravan export <kind>`: what the case file produces for other tools.
+//! `caravan export …`: what the case files produce for others, each kind
+//! of file its own subcommand.
 
 use std::path::PathBuf;
 
@@ -19,7 +20,16 @@ pub struct LinkArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Export {
+pub enum ExportCmd {
+    /// The routes of cases (places and legs) as GeoJSON for GIS analysts (ArcGIS, QGIS); not anonymised
+    Geojson {
+        /// Only this case (its id or first characters); default: every case you may see
+        #[arg(long)]
+        case: Option<String>,
+        /// The file to write, e.g. routes.geojson
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// The link analysis for i2 Analyst's Notebook: entities.csv and links.csv in DIR (values masked unless --reveal)
     I2 {
         /// An existing folder to write the two files into

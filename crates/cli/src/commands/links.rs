@@ -1,11 +1,13 @@
 //! `links` and `export i2`: the link analysis across cases.
 
+use std::path::Path;
+
 use anyhow::Result;
 use caravan_core::link_graph::{EntityKind, LinkOptions};
 use caravan_core::{CoreError, I2ExportInput};
 
 use super::{Ctx, with_ws};
-use crate::cli::{Export, LinkArgs};
+use crate::cli::LinkArgs;
 
 /// The options the flags give; an unknown kind is refused with the list.
 fn options(args: &LinkArgs) -> Result<LinkOptions> {
@@ -82,32 +84,29 @@ pub fn links(ctx: &Ctx, args: &LinkArgs, all: bool) -> Result<()> {
     )
 }
 
-pub fn export(ctx: &Ctx, cmd: Export) -> Result<()> {
-    match cmd {
-        Export::I2 { out, reveal, links } => {
-            let input = I2ExportInput {
-                dir: out.display().to_string(),
-                reveal,
-                options: options(&links)?,
-            };
-            let done = with_ws(ctx, |ws| Ok(ws.export_i2(&input)?))?;
-            let o = &ctx.out;
-            if o.json {
-                return o.json(&done);
-            }
-            let (entities, links) = (done.entities.to_string(), done.links.to_string());
-            o.say(
-                if done.revealed {
-                    "cli.export.i2_revealed"
-                } else {
-                    "cli.export.i2"
-                },
-                &[
-                    ("entities", &entities),
-                    ("links", &links),
-                    ("dir", &out.display().to_string()),
-                ],
-            )
-        }
+/// `export i2`: the two files into `out`, masked unless `reveal`.
+pub fn export_i2(ctx: &Ctx, out: &Path, reveal: bool, links: &LinkArgs) -> Result<()> {
+    let input = I2ExportInput {
+        dir: out.display().to_string(),
+        reveal,
+        options: options(links)?,
+    };
+    let done = with_ws(ctx, |ws| Ok(ws.export_i2(&input)?))?;
+    let o = &ctx.out;
+    if o.json {
+        return o.json(&done);
     }
+    let (entities, links) = (done.entities.to_string(), done.links.to_string());
+    o.say(
+        if done.revealed {
+            "cli.export.i2_revealed"
+        } else {
+            "cli.export.i2"
+        },
+        &[
+            ("entities", &entities),
+            ("links", &links),
+            ("dir", &out.display().to_string()),
+        ],
+    )
 }

@@ -3,6 +3,7 @@
 
 mod cases;
 mod court;
+mod export;
 mod lan;
 mod links;
 mod meta;
@@ -257,8 +258,8 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Audit(c) => sync::audit(ctx, c),
         Command::Passphrase(c) => sync::passphrase(ctx, c),
         Command::Links { links: l, all } => links::links(ctx, &l, all),
-        Command::Export(c) => links::export(ctx, c),
         Command::Completions { .. } | Command::Man { .. } | Command::Demo { .. } => Ok(()),
+        Command::Export(c) => export::export(ctx, c),
     }
 }
 
