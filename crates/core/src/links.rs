@@ -17,6 +17,8 @@ use caravan_vault::VaultError;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{CoreError, Result};
+use crate::permissions::LINK_ANALYSTS;
+use crate::team::role_may;
 use crate::view::RevealedValue;
 use crate::workspace::Workspace;
 
@@ -97,8 +99,9 @@ impl Workspace {
         self.audit(
             "links.open",
             &format!(
-                "link analysis of {} cases: {} shared entities",
+                "link analysis of {} cases ({}): {} shared entities",
                 graph.cases.len(),
+                case_ids(&graph),
                 graph.shared
             ),
         )?;
@@ -117,6 +120,12 @@ impl Workspace {
                 "is not an existing folder: choose or create the folder the two files go in",
             ));
         }
+        if input.reveal {
+            // Every identity of every case in one plain file: only for the
+            // roles the analysis is for, however the request arrives.
+            let (_, role) = self.me()?;
+            role_may(role, LINK_ANALYSTS, "export identities for link analysis")?;
+        }
         let (infos, found) = self.link_sources(&input.options)?;
         let (graph, revealed) = if input.reveal {
             let (g, r) = build_revealing(&infos, found, &input.options);
@@ -132,8 +141,9 @@ impl Workspace {
         self.audit(
             action,
             &format!(
-                "i2 export of {} cases: {} entities, {} links{}",
+                "i2 export of {} cases ({}): {} entities, {} links{}",
                 graph.cases.len(),
+                case_ids(&graph),
                 graph.nodes.len(),
                 graph.edges.len(),
                 if input.reveal {
@@ -260,4 +270,15 @@ fn value_at(c: &Case, path: &str) -> Result<String> {
             .ok_or_else(|| missing("evidence item", id)),
         _ => Err(bad_path()),
     }
+}
+
+/// The ids of the cases a graph read, for the audit entry: which cases an
+/// analysis or an export took in, not only how many.
+fn case_ids(graph: &LinkGraph) -> String {
+    graph
+        .cases
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

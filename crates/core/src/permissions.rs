@@ -25,7 +25,7 @@ const CASE_READERS: &[Role] = &[
 ];
 /// Whom the link analysis across cases is offered to: the roles that see
 /// every case of the team.
-const LINK_ANALYSTS: &[Role] = &[Role::Supervisor, Role::Admin];
+pub(crate) const LINK_ANALYSTS: &[Role] = &[Role::Supervisor, Role::Admin];
 /// Whom the progress dashboard is for (anyone may read the report).
 const DASHBOARD_READERS: &[Role] = &[Role::Supervisor, Role::Admin];
 

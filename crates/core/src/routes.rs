@@ -127,7 +127,7 @@ pub(crate) fn case_route(case_id: &str, case: &Case) -> CaseRoute {
                 sequence: count(i + 1),
                 stage: e.kind,
                 date: e.date,
-                country: e.country.clone(),
+                country: country_code(e.country.as_deref()),
                 latitude: placed.map(|(lat, _)| degrees(lat)),
                 longitude: placed.map(|(_, lon)| degrees(lon)),
                 crosses_border: e.crosses_border,
@@ -207,4 +207,15 @@ impl Workspace {
         routes.sort_by(|a, b| a.reference.cmp(&b.reference));
         Ok(routes)
     }
+}
+
+/// An event's country as the route shows and exports it: a two-letter
+/// code, as the app writes it. The schema takes any text there (older
+/// releases wrote the field freely), so text a member forged into it
+/// (a name, an address, markup) is left out, not carried to the map or
+/// an analyst's file.
+fn country_code(written: Option<&str>) -> Option<String> {
+    written
+        .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()))
+        .map(str::to_string)
 }

@@ -58,15 +58,30 @@ fn link_type(kind: EdgeKind, role: Option<PersonRole>) -> &'static str {
     }
 }
 
-/// One CSV cell: quoted when it holds a separator, a quote or a line
-/// break; a cell that a spreadsheet would read as a formula (`=`, `+`,
-/// `-`, `@` first) is prefixed with an apostrophe.
+/// One CSV cell: quoted when it holds a separator (`,`, or `;` where a
+/// spreadsheet's locale splits on it), a quote or a line break. A part a
+/// spreadsheet would read as a formula (`=`, `+`, `-`, `@`, or their
+/// full-width forms, first in the cell or after a `;`, spaces aside) is
+/// prefixed with an apostrophe; tabs and line breaks become spaces.
 fn cell(text: &str) -> String {
-    let mut t = text.replace(['\r', '\n'], " ");
-    if t.starts_with(['=', '+', '-', '@']) {
-        t.insert(0, '\'');
+    const FORMULA: [char; 8] = [
+        '=', '+', '-', '@', '\u{ff1d}', '\u{ff0b}', '\u{ff0d}', '\u{ff20}',
+    ];
+    let text = text.replace(['\r', '\n', '\t'], " ");
+    let mut t = String::with_capacity(text.len() + 2);
+    let mut part_start = true;
+    for c in text.chars() {
+        if part_start && FORMULA.contains(&c) {
+            t.push('\'');
+        }
+        if c == ';' {
+            part_start = true;
+        } else if !c.is_whitespace() {
+            part_start = false;
+        }
+        t.push(c);
     }
-    if t.contains([',', '"']) {
+    if t.contains([',', ';', '"']) {
         format!("\"{}\"", t.replace('"', "\"\""))
     } else {
         t

@@ -55,7 +55,7 @@ fn entities_and_links_as_i2_reads_them() {
     assert_eq!(
         e[3],
         format!(
-            "e1,Mobile Handset,Mobile Handset e1,{MASKED},KZ-2026-0001; KG-2026-0002,2,KZ-2026-0001:identifiers/i/value; KG-2026-0002:identifiers/j/value"
+            "e1,Mobile Handset,Mobile Handset e1,{MASKED},\"KZ-2026-0001; KG-2026-0002\",2,\"KZ-2026-0001:identifiers/i/value; KG-2026-0002:identifiers/j/value\""
         )
     );
     let l = rows(&links);
@@ -67,4 +67,38 @@ fn entities_and_links_as_i2_reads_them() {
             "e1,c:bbbb,Recorded In,Recorded In,KG-2026-0002"
         ]
     );
+}
+
+/// Regression: a cell was guarded only at its first character, so where a
+/// spreadsheet splits on `;` (the region's Russian, Kazakh and Uzbek
+/// locales), `a;=1+1` put a live formula in the next column, as did a
+/// leading tab or space. Every part a spreadsheet could start a formula
+/// with now begins with an apostrophe.
+#[test]
+fn formulas_are_guarded_after_every_separator_a_locale_may_use() {
+    let check = |title: &str, expect: &str| {
+        let mut case = blank_case("KZ-2026-0001");
+        case.header.title = title.into();
+        let infos = [CaseInfo {
+            id: "aaaa".into(),
+            reference: "KZ-2026-0001".into(),
+            title: title.into(),
+        }];
+        let g = build(&infos, extract("aaaa", &case), &LinkOptions::default());
+        let (entities, _) = write(&g, None);
+        let row = rows(&entities)[1];
+        assert_eq!(
+            row,
+            format!("c:aaaa,Operation,KZ-2026-0001,{expect},KZ-2026-0001,1,"),
+            "title {title:?}"
+        );
+    };
+    check("ООО Ромашка;=1+1;x", "\"ООО Ромашка;'=1+1;x\"");
+    check("a; @SUM(A1)", "\"a; '@SUM(A1)\"");
+    check("\t=1+1", " '=1+1");
+    check(" +1", " '+1");
+    check("\u{ff1d}1+1", "'\u{ff1d}1+1");
+    check("-5", "'-5");
+    check("plain text", "plain text");
+    check("a-b=c", "a-b=c");
 }

@@ -50,4 +50,32 @@ describe('the Leaflet map', () => {
     map.destroy();
     el.remove();
   }, 60_000);
+
+  // Regression: a tooltip was given its label as a string, which Leaflet
+  // inserts as HTML; a crossing point typed on another device could then
+  // place markup (a refresh to another page, a fake screen) in the window.
+  it('shows a label holding markup as text', async () => {
+    const el = document.createElement('div');
+    Object.defineProperty(el, 'clientWidth', { value: 800 });
+    Object.defineProperty(el, 'clientHeight', { value: 500 });
+    document.body.append(el);
+    const hostile = '<img src=x data-injected="1"><meta http-equiv="refresh" content="0;url=https://example.org">';
+    const map = await createMap(el, {
+      popup: () => document.createElement('div'),
+      label: () => hostile,
+      legLabel: () => hostile,
+      attribution: 'Natural Earth',
+    });
+    map.show(routeLayers([demoRoute()]));
+    for (const selector of ['path.map-place-recruitment', 'path.map-leg']) {
+      el.querySelector(selector)!.dispatchEvent(new MouseEvent('mouseover', { bubbles: true }));
+    }
+    const tips = [...el.querySelectorAll('.leaflet-tooltip')];
+    expect(tips.length).toBeGreaterThan(0);
+    for (const tip of tips) expect(tip.textContent).toBe(hostile);
+    expect(el.querySelector('[data-injected]')).toBeNull();
+    expect(el.querySelector('meta')).toBeNull();
+    map.destroy();
+    el.remove();
+  }, 60_000);
 });

@@ -38,6 +38,12 @@ export type RouteMap = {
 };
 
 // Central Asia, for a map with no place yet.
+/** A tooltip's content as a text node: Leaflet inserts a string as HTML,
+ *  and a label holds text another member typed (a crossing point). */
+function asText(label: string): Text {
+  return document.createTextNode(label);
+}
+
 const REGION: L.LatLngBoundsExpression = [
   [35, 46],
   [56, 88],
@@ -73,7 +79,7 @@ export async function createMap(el: HTMLElement, opts: MapOptions): Promise<Rout
         const p = f!.properties as LegProps;
         return { ...legStyle(p), className: p.crosses_border ? 'map-leg map-crossing' : 'map-leg' };
       },
-      onEachFeature: (f, layer) => layer.bindTooltip(opts.legLabel(f.properties as LegProps), { sticky: true }),
+      onEachFeature: (f, layer) => layer.bindTooltip(asText(opts.legLabel(f.properties as LegProps)), { sticky: true }),
     }).addTo(drawn);
     L.geoJSON(layers.places, {
       pointToLayer: (f, at) => {
@@ -83,7 +89,7 @@ export async function createMap(el: HTMLElement, opts: MapOptions): Promise<Rout
       onEachFeature: (f, layer) => {
         const p = f.properties as PlaceProps;
         layer.bindPopup(() => opts.popup(p));
-        layer.bindTooltip(opts.label(p));
+        layer.bindTooltip(asText(opts.label(p)));
       },
     }).addTo(drawn);
     const b = bounds(layers);
