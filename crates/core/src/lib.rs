@@ -26,6 +26,7 @@ pub mod exchange;
 mod field_text;
 mod finance;
 pub mod history;
+pub mod htcds;
 pub mod ids;
 mod index;
 pub mod inputs;
@@ -55,6 +56,7 @@ pub use clock::{Clock, SteppingClock, SystemClock};
 pub use error::{Coded, CoreError, ErrorKind, Result, all_codes};
 pub use exchange::{Progress, Step};
 pub use history::{FieldChange, FieldValue, HistoryEntry};
+pub use htcds::{HtcdsExport, HtcdsOptions};
 pub use ids::{CaseId, MemberId, RecordId};
 pub use inputs::FinancialFlowInput;
 pub use inputs::SupportServiceInput;
@@ -73,6 +75,7 @@ pub use relays::RelayView;
 pub use view::{PersonKind, RevealedIdentity};
 pub use workspace::{OpenOptions, Settings, Workspace};
 
+pub use caravan_htcds;
 /// The model, vault and sync types front ends need, under one name.
 pub use caravan_model as model;
 pub use caravan_sync as sync;

@@ -23,6 +23,10 @@ const CASE_READERS: &[Role] = &[
     Role::Supervisor,
     Role::Admin,
 ];
+/// Who writes the anonymised statistics of every case (`export_htcds`):
+/// the roles that see every case of the team (`Team::may_access`), so an
+/// export never counts only the cases one member was granted.
+pub(crate) const STATISTICS_EXPORTERS: &[Role] = &[Role::Supervisor, Role::Admin];
 /// Whom the progress dashboard is for (anyone may read the report).
 const DASHBOARD_READERS: &[Role] = &[Role::Supervisor, Role::Admin];
 
@@ -62,6 +66,8 @@ pub struct Permissions {
     pub support: bool,
     /// The financial investigation: accounts, transfers, assets, freezes.
     pub finance: bool,
+    /// Write the anonymised statistics (HTCDS 2.0 / CTDC) of every case.
+    pub export_statistics: bool,
 }
 
 fn case(role: Role, path: &str, kind: WriteKind) -> bool {
@@ -92,6 +98,7 @@ impl Permissions {
             court_record: case(role, "hearings/h", Create),
             support: case(role, "support/s", Create),
             finance: case(role, "financial_flows/f", Create),
+            export_statistics: STATISTICS_EXPORTERS.contains(&role),
         }
     }
 }

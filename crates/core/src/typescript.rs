@@ -80,6 +80,8 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         model::Role,
         model::ItemStatus,
         crate::inputs::SupportServiceInput,
+        crate::htcds::HtcdsOptions,
+        crate::htcds::HtcdsExport,
     );
     Ok(())
 }
