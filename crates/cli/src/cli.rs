@@ -18,6 +18,8 @@ mod support;
 pub use support::SupportCmd;
 mod money;
 pub use money::MoneyCmd;
+mod export;
+pub use export::ExportCmd;
 
 pub const EXIT_HELP: &str = "\
 Exit codes:
@@ -206,6 +208,9 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Write files made from the cases: anonymised statistics (htcds)
+    #[command(subcommand)]
+    Export(ExportCmd),
 }
 
 #[derive(Debug, Subcommand)]

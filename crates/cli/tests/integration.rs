@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod common;
+mod export;
 mod flow;
 mod lan;
 mod languages;
