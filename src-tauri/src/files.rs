@@ -11,7 +11,10 @@
 //! folder (never over a file); read only from a regular file (not a link)
 //! with the kind's extension. An attachment, which may have any name, is
 //! neither read from nor written to a hidden folder or file: an exported
-//! file never becomes a start-up script, a key or a setting.
+//! file never becomes a start-up script, a key or a setting. A folder of
+//! statistics is picked with the folder dialog, or typed as a *new*,
+//! visible folder in an existing one: an export never writes over files
+//! the user did not choose.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -25,6 +28,8 @@ pub enum Kind {
     Bundle,
     Join,
     Attachment,
+    /// A folder the anonymised statistics are written into.
+    Statistics,
 }
 
 impl Kind {
@@ -33,9 +38,10 @@ impl Kind {
             "bundle" => Ok(Kind::Bundle),
             "join" => Ok(Kind::Join),
             "attachment" => Ok(Kind::Attachment),
+            "statistics" => Ok(Kind::Statistics),
             _ => Err(crate::state::invalid(
                 "kind",
-                "must be bundle, join or attachment",
+                "must be bundle, join, attachment or statistics",
             )),
         }
     }
@@ -45,7 +51,7 @@ impl Kind {
         match self {
             Kind::Bundle => &["caravan"],
             Kind::Join => &["caravan-join", "txt"],
-            Kind::Attachment => &[],
+            Kind::Attachment | Kind::Statistics => &[],
         }
     }
 
@@ -54,7 +60,7 @@ impl Kind {
         match self {
             Kind::Bundle => Some(("Caravan bundle", self.extensions())),
             Kind::Join => Some(("Caravan join file", self.extensions())),
-            Kind::Attachment => None,
+            Kind::Attachment | Kind::Statistics => None,
         }
     }
 }
@@ -132,7 +138,7 @@ pub fn typed(p: &Path, access: Access, kind: Kind, vault: &Path) -> Result<(), E
         Component::Normal(n) => n.to_str().is_none_or(|s| s.starts_with('.')),
         _ => false,
     });
-    if kind == Kind::Attachment && hidden {
+    if matches!(kind, Kind::Attachment | Kind::Statistics) && hidden {
         return Err(refused("it is a hidden file or in a hidden folder"));
     }
     match access {

@@ -120,7 +120,7 @@ impl Table {
 
 /// How many rows of one table had a field's value suppressed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HtcdsFieldCount"))]
 pub struct FieldCount {
     pub field: String,
     pub rows: u32,
@@ -128,7 +128,7 @@ pub struct FieldCount {
 
 /// What k-anonymity did to one table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HtcdsTableReport"))]
 pub struct TableReport {
     /// The quasi-identifier fields the classes are formed over.
     pub quasi_identifiers: Vec<String>,
@@ -146,7 +146,7 @@ pub struct TableReport {
 
 /// The report written beside the data (`suppression.json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "HtcdsReport"))]
 pub struct Report {
     pub standard: String,
     pub k: u32,

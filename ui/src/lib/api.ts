@@ -66,6 +66,8 @@ import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
 import type { RelayView } from '$lib/bindings/RelayView';
 import type { RelaySyncDto } from '$lib/bindings/RelaySyncDto';
 import type { FinancialFlowInput } from '$lib/bindings/FinancialFlowInput';
+import type { HtcdsOptions } from '$lib/bindings/HtcdsOptions';
+import type { HtcdsExport } from '$lib/bindings/HtcdsExport';
 
 /** A rejected command, with the backend's stable code. */
 export class ApiError extends Error {
@@ -145,7 +147,7 @@ export const openDemo = () => call<StatusDto>('open_demo');
 export const demoPassphrase = () => call<string>('demo_passphrase');
 export const leaveDemo = () => call<StatusDto>('leave_demo');
 /** Opens the shell's file dialog; `null` when the user cancels. */
-export const pickFile = (mode: 'open' | 'save', kind: string, default_name: string | null) =>
+export const pickFile = (mode: 'open' | 'save' | 'folder', kind: string, default_name: string | null) =>
   call<string | null>('pick_file', { mode, kind, default_name });
 
 // --- team ------------------------------------------------------------------
@@ -362,3 +364,6 @@ export const addSupport = (case_id: string, service: SupportServiceInput) => cal
 export const addFinancialFlow = (case_id: string, flow: FinancialFlowInput) => call<string>('add_financial_flow', { case_id, flow });
 /** A flow's account number; the core writes the audit entry first. */
 export const revealAccount = (case_id: string, flow_id: string) => call<RevealedValue>('reveal_account', { case_id, flow_id });
+// Anonymised statistics (crates/core/src/htcds.rs): written into a folder
+// the folder dialog returned, or a new one typed by the user.
+export const exportHtcds = (options: HtcdsOptions) => call<HtcdsExport>('export_htcds', { options });

@@ -27,4 +27,5 @@ export const NONE: Perms = {
   court_record: false,
   support: false,
   finance: false,
+  export_statistics: false,
 };

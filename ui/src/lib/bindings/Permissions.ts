@@ -42,4 +42,8 @@ support: boolean,
 /**
  * The financial investigation: accounts, transfers, assets, freezes.
  */
-finance: boolean, };
+finance: boolean, 
+/**
+ * Write the anonymised statistics (HTCDS 2.0 / CTDC) of every case.
+ */
+export_statistics: boolean, };
