@@ -28,6 +28,8 @@ pub enum Kind {
     Bundle,
     Join,
     Attachment,
+    /// Routes for GIS software.
+    Geojson,
     /// A folder the anonymised statistics are written into.
     Statistics,
 }
@@ -38,10 +40,11 @@ impl Kind {
             "bundle" => Ok(Kind::Bundle),
             "join" => Ok(Kind::Join),
             "attachment" => Ok(Kind::Attachment),
+            "geojson" => Ok(Kind::Geojson),
             "statistics" => Ok(Kind::Statistics),
             _ => Err(crate::state::invalid(
                 "kind",
-                "must be bundle, join, attachment or statistics",
+                "must be bundle, join, attachment, geojson or statistics",
             )),
         }
     }
@@ -52,6 +55,7 @@ impl Kind {
             Kind::Bundle => &["caravan"],
             Kind::Join => &["caravan-join", "txt"],
             Kind::Attachment | Kind::Statistics => &[],
+            Kind::Geojson => &["geojson", "json"],
         }
     }
 
@@ -61,6 +65,7 @@ impl Kind {
             Kind::Bundle => Some(("Caravan bundle", self.extensions())),
             Kind::Join => Some(("Caravan join file", self.extensions())),
             Kind::Attachment | Kind::Statistics => None,
+            Kind::Geojson => Some(("GeoJSON", self.extensions())),
         }
     }
 }

@@ -208,7 +208,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
-    /// Write files made from the cases: anonymised statistics (htcds)
+    /// Write files for others from the cases: GeoJSON of the routes, anonymised statistics (htcds)
     #[command(subcommand)]
     Export(ExportCmd),
 }
