@@ -103,6 +103,9 @@ fn main() {
             "reveal_account",
             "routes",
             "export_geojson",
+            "link_graph",
+            "reveal_link_entity",
+            "export_i2",
             "export_htcds",
         ]),
     ))

@@ -30,6 +30,9 @@ pub enum Kind {
     Attachment,
     /// Routes for GIS software.
     Geojson,
+    /// A folder the link analysis's i2 files (`entities.csv`,
+    /// `links.csv`) are written into.
+    I2,
     /// A folder the anonymised statistics are written into.
     Statistics,
 }
@@ -41,10 +44,11 @@ impl Kind {
             "join" => Ok(Kind::Join),
             "attachment" => Ok(Kind::Attachment),
             "geojson" => Ok(Kind::Geojson),
+            "i2" => Ok(Kind::I2),
             "statistics" => Ok(Kind::Statistics),
             _ => Err(crate::state::invalid(
                 "kind",
-                "must be bundle, join, attachment, geojson or statistics",
+                "must be bundle, join, attachment, geojson, i2 or statistics",
             )),
         }
     }
@@ -54,7 +58,7 @@ impl Kind {
         match self {
             Kind::Bundle => &["caravan"],
             Kind::Join => &["caravan-join", "txt"],
-            Kind::Attachment | Kind::Statistics => &[],
+            Kind::Attachment | Kind::I2 | Kind::Statistics => &[],
             Kind::Geojson => &["geojson", "json"],
         }
     }
@@ -64,7 +68,7 @@ impl Kind {
         match self {
             Kind::Bundle => Some(("Caravan bundle", self.extensions())),
             Kind::Join => Some(("Caravan join file", self.extensions())),
-            Kind::Attachment | Kind::Statistics => None,
+            Kind::Attachment | Kind::I2 | Kind::Statistics => None,
             Kind::Geojson => Some(("GeoJSON", self.extensions())),
         }
     }
@@ -74,7 +78,13 @@ impl Kind {
 pub enum Access {
     Read,
     Write,
+    /// Files written into a folder (the folder dialog's choice, or an
+    /// existing folder typed that holds none of the files yet).
+    Folder,
 }
+
+/// The files an i2 export writes into its folder.
+pub const I2_FILES: [&str; 2] = ["entities.csv", "links.csv"];
 
 /// Paths the shell's file dialog returned, each for the access it was
 /// picked for.
@@ -143,10 +153,26 @@ pub fn typed(p: &Path, access: Access, kind: Kind, vault: &Path) -> Result<(), E
         Component::Normal(n) => n.to_str().is_none_or(|s| s.starts_with('.')),
         _ => false,
     });
-    if matches!(kind, Kind::Attachment | Kind::Statistics) && hidden {
+    if matches!(kind, Kind::Attachment | Kind::I2 | Kind::Statistics) && hidden {
         return Err(refused("it is a hidden file or in a hidden folder"));
     }
     match access {
+        Access::Folder => {
+            let folder = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_dir());
+            if !folder {
+                return Err(refused("it is not a folder (or it is a link)"));
+            }
+            let files: &[&str] = match kind {
+                Kind::Statistics => &caravan_core::caravan_htcds::FILE_NAMES,
+                _ => &I2_FILES,
+            };
+            if files
+                .iter()
+                .any(|f| std::fs::symlink_metadata(p.join(f)).is_ok())
+            {
+                return Err(refused("a typed folder never has its files replaced"));
+            }
+        }
         Access::Write => {
             if std::fs::symlink_metadata(p).is_ok() {
                 return Err(refused("a typed path never replaces a file that exists"));

@@ -135,6 +135,9 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::finance::reveal_account,
         commands::routes::routes,
         commands::routes::export_geojson,
+        commands::links::link_graph,
+        commands::links::reveal_link_entity,
+        commands::links::export_i2,
         commands::export::export_htcds
     ])
 }

@@ -19,6 +19,9 @@ fn typed_paths_are_kept_to_caravans_own_files() {
     let vault = base.join("vault");
     std::fs::create_dir_all(base.join(".ssh")).unwrap();
     std::fs::create_dir_all(&vault).unwrap();
+    std::fs::create_dir_all(base.join("i2")).unwrap();
+    std::fs::create_dir_all(base.join("done")).unwrap();
+    std::fs::write(base.join("done/links.csv"), b"x").unwrap();
     for f in [
         "in.caravan",
         "notes.txt",
@@ -124,6 +127,42 @@ fn typed_paths_are_kept_to_caravans_own_files() {
             "link.caravan",
             Access::Read,
             Kind::Bundle,
+            false,
+        ),
+        (
+            "a folder for i2 files",
+            "i2",
+            Access::Folder,
+            Kind::I2,
+            true,
+        ),
+        (
+            "a folder whose i2 files exist",
+            "done",
+            Access::Folder,
+            Kind::I2,
+            false,
+        ),
+        (
+            "a file as a folder",
+            "notes.txt",
+            Access::Folder,
+            Kind::I2,
+            false,
+        ),
+        (
+            "a folder that does not exist",
+            "none",
+            Access::Folder,
+            Kind::I2,
+            false,
+        ),
+        ("a hidden folder", ".ssh", Access::Folder, Kind::I2, false),
+        (
+            "the vault's folder",
+            "vault",
+            Access::Folder,
+            Kind::I2,
             false,
         ),
     ];

@@ -19,7 +19,7 @@ pub use support::SupportCmd;
 mod money;
 pub use money::MoneyCmd;
 mod export;
-pub use export::ExportCmd;
+pub use export::{ExportCmd, LinkArgs};
 
 pub const EXIT_HELP: &str = "\
 Exit codes:
@@ -201,6 +201,14 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// People, phones, documents, accounts and organisations that appear in several of the cases you may see (values masked)
+    Links {
+        #[command(flatten)]
+        links: LinkArgs,
+        /// Every node and link of the graph, not only what cases share (with --json: the whole graph)
+        #[arg(long)]
+        all: bool,
+    },
     /// Print a shell completion script
     Completions { shell: clap_complete::Shell },
     /// Print the manual page (or write all pages to --out DIR)
@@ -208,7 +216,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
-    /// Write files for others from the cases: GeoJSON of the routes, anonymised statistics (htcds)
+    /// Write files for others from the cases: GeoJSON of the routes, i2 files of the link analysis, anonymised statistics (htcds)
     #[command(subcommand)]
     Export(ExportCmd),
 }

@@ -7,6 +7,7 @@ mod export_htcds;
 mod flow;
 mod lan;
 mod languages;
+mod links;
 mod money;
 mod quarantine;
 mod relay;

@@ -31,6 +31,7 @@ pub mod htcds;
 pub mod ids;
 mod index;
 pub mod inputs;
+pub mod links;
 pub mod live;
 mod loading;
 mod names;
@@ -80,10 +81,13 @@ pub use view::{PersonKind, RevealedIdentity};
 pub use workspace::{OpenOptions, Settings, Workspace};
 
 pub use caravan_htcds;
+/// The link analysis's graph and options.
+pub use caravan_links as link_graph;
 /// The model, vault and sync types front ends need, under one name.
 pub use caravan_model as model;
 pub use caravan_sync as sync;
 pub use caravan_vault as vault;
+pub use links::{I2Export, I2ExportInput};
 
 /// Where a device's vault lives unless the person chooses otherwise: the
 /// platform's data directory (`~/.local/share/Caravan/vault` on Linux,

@@ -23,6 +23,9 @@ const CASE_READERS: &[Role] = &[
     Role::Supervisor,
     Role::Admin,
 ];
+/// Whom the link analysis across cases is offered to: the roles that see
+/// every case of the team.
+const LINK_ANALYSTS: &[Role] = &[Role::Supervisor, Role::Admin];
 /// Who writes the anonymised statistics of every case (`export_htcds`):
 /// the roles that see every case of the team (`Team::may_access`), so an
 /// export never counts only the cases one member was granted.
@@ -66,6 +69,9 @@ pub struct Permissions {
     pub support: bool,
     /// The financial investigation: accounts, transfers, assets, freezes.
     pub finance: bool,
+    /// Link analysis across cases: for the roles that see every case
+    /// (any member may read the graph of the cases they see).
+    pub links: bool,
     /// Write the anonymised statistics (HTCDS 2.0 / CTDC) of every case.
     pub export_statistics: bool,
 }
@@ -98,6 +104,7 @@ impl Permissions {
             court_record: case(role, "hearings/h", Create),
             support: case(role, "support/s", Create),
             finance: case(role, "financial_flows/f", Create),
+            links: LINK_ANALYSTS.contains(&role),
             export_statistics: STATISTICS_EXPORTERS.contains(&role),
         }
     }

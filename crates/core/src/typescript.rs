@@ -26,6 +26,10 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
     }
     export!(
         CaseList,
+        caravan_links::LinkGraph,
+        caravan_links::LinkOptions,
+        crate::links::I2ExportInput,
+        crate::links::I2Export,
         CaseFilter,
         NewCaseInput,
         CaseView,

@@ -16,6 +16,7 @@ mod history;
 mod htcds_export;
 mod htcds_lists;
 mod languages;
+mod links;
 mod live;
 mod permissions;
 mod qualification;

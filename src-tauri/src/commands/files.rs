@@ -8,9 +8,9 @@ use crate::files::{Access, Kind};
 use crate::state::{AppState, CmdResult, invalid};
 
 /// Opens the file dialog to open (`mode` "open") or save ("save") a file
-/// of `kind` (bundle, join, attachment), or to choose a folder ("folder")
-/// to write statistics into; returns the chosen path, granted for that
-/// access, or `None` when the user cancelled.
+/// of `kind` (bundle, join, attachment), or to choose a folder ("folder",
+/// kind i2); returns the chosen path, granted
+/// for that access, or `None` when the user cancelled.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn pick_file<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
@@ -21,17 +21,11 @@ pub async fn pick_file<R: tauri::Runtime>(
 ) -> CmdResult<Option<String>> {
     let _span = tracing::info_span!("pick_file", %mode, %kind).entered();
     let kind = Kind::parse(&kind)?;
-    let folder = kind == Kind::Statistics;
     let access = match mode.as_str() {
-        "open" if !folder => Access::Read,
-        "save" if !folder => Access::Write,
-        "folder" if folder => Access::Write,
-        _ => {
-            return Err(invalid(
-                "mode",
-                "must be open or save, or folder for statistics",
-            ));
-        }
+        "open" => Access::Read,
+        "save" => Access::Write,
+        "folder" => Access::Folder,
+        _ => return Err(invalid("mode", "must be open, save or folder")),
     };
     let mut dialog = app.dialog().file();
     if let Some((name, extensions)) = kind.filter() {
@@ -41,9 +35,9 @@ pub async fn pick_file<R: tauri::Runtime>(
         dialog = dialog.set_file_name(name);
     }
     let picked = match access {
-        _ if folder => dialog.blocking_pick_folder(),
         Access::Read => dialog.blocking_pick_file(),
         Access::Write => dialog.blocking_save_file(),
+        Access::Folder => dialog.blocking_pick_folder(),
     };
     let Some(path) = picked.and_then(|p| p.into_path().ok()) else {
         return Ok(None);

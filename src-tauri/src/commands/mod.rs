@@ -24,6 +24,7 @@ pub mod export;
 pub mod files;
 pub mod finance;
 pub mod lan;
+pub mod links;
 pub mod relays;
 pub mod routes;
 pub mod session;

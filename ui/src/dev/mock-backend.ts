@@ -12,6 +12,7 @@ import type { QuarantineRow } from '$lib/bindings/QuarantineRow';
 import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
 import type { RelayView } from '$lib/bindings/RelayView';
 import { caseRoute, demoRoute, routePlace, caseDto, caseSummary, charge, checklist, checklistItem, court, device, hearing, measure, member, person, status as statusDto, supportService, team as teamDto, victimSupport, financialFlow } from './fixtures';
+import { mockLinkGraph, mockLinkSize } from './linkFixtures';
 
 const params = new URLSearchParams(location.search);
 const role = (params.get('role') ?? 'admin') as Role;
@@ -303,6 +304,9 @@ mockIPC(async (cmd, args) => {
     case 'lan_connect': return lan;
     case 'relays': return relayList;
     case 'relay_sync_now': await wait(400); return { relay: { ...relayList[0], last_sync_ms: Date.now() }, uploaded: 1, imported: 2, skipped: 0, applied: 9, quarantined: 0 };
+    case 'link_graph': return mockLinkGraph(mockLinkSize(), Math.max(10, Math.round(mockLinkSize() / 50)));
+    case 'reveal_link_entity': return { value: 'Zhanar Abdullaeva (1999-04-02)' };
+    case 'export_i2': return { entities_file: `${String((a.request as { dir: string }).dir)}/entities.csv`, links_file: `${String((a.request as { dir: string }).dir)}/links.csv`, entities: 12, links: 30, revealed: Boolean((a.request as { reveal: boolean }).reveal) };
     case 'inspect_join_request': return { name: 'Timur Bekov', label: 'Field laptop 5', device: 'dev-timur', fingerprint: 'H4JX-9QLE-20TR-MM3K' };
     case 'export_htcds': return htcdsExport(a.options as { folder: string; k: number });
     default: return null;

@@ -36,6 +36,10 @@ import type { IdentifierInput } from '$lib/bindings/IdentifierInput';
 import type { GroupInput } from '$lib/bindings/GroupInput';
 import type { GroupMemberInput } from '$lib/bindings/GroupMemberInput';
 import type { RevealedValue } from '$lib/bindings/RevealedValue';
+import type { LinkGraph } from '$lib/bindings/LinkGraph';
+import type { LinkOptions } from '$lib/bindings/LinkOptions';
+import type { I2ExportInput } from '$lib/bindings/I2ExportInput';
+import type { I2Export } from '$lib/bindings/I2Export';
 import type { ProceduralDecisionInput } from '$lib/bindings/ProceduralDecisionInput';
 import type { MeasureInput } from '$lib/bindings/MeasureInput';
 import type { ChargeInput } from '$lib/bindings/ChargeInput';
@@ -372,6 +376,19 @@ export const revealAccount = (case_id: string, flow_id: string) => call<Revealed
 export const routes = (options: RoutesOptions) => call<RoutesView>('routes', { options });
 export const exportGeojson = (options: RoutesOptions, path: string) =>
   call<GeojsonSummary>('export_geojson', { options, path });
+// The link analysis across cases (crates/core/src/links.rs).
+/** The graph of the cases this member may see, values masked. */
+export const linkGraph = (options: LinkOptions) => call<LinkGraph>('link_graph', { options });
+/** One occurrence's value (a case and a record path the graph gives);
+ *  the core writes the audit entry first. */
+export const revealLinkEntity = (case_id: string, path: string) =>
+  call<RevealedValue>('reveal_link_entity', { case_id, path });
+/** Writes entities.csv and links.csv for i2 Analyst's Notebook into a
+ *  folder (chosen with `pickFolder`, or typed: an existing folder holding
+ *  neither file); audited, masked unless `reveal`. */
+export const exportI2 = (request: I2ExportInput) => call<I2Export>('export_i2', { request });
+/** The shell's folder dialog, for the i2 files; `null` when cancelled. */
+export const pickFolder = () => call<string | null>('pick_file', { mode: 'folder', kind: 'i2', default_name: null });
 // Anonymised statistics (crates/core/src/htcds.rs): written into a folder
 // the folder dialog returned, or a new one typed by the user.
 export const exportHtcds = (options: HtcdsOptions) => call<HtcdsExport>('export_htcds', { options });

@@ -27,5 +27,6 @@ export const NONE: Perms = {
   court_record: false,
   support: false,
   finance: false,
+  links: false,
   export_statistics: false,
 };

@@ -2,7 +2,7 @@
 import type { StatusDto } from '$lib/bindings/StatusDto';
 import { NONE, type Perms } from '$lib/perms';
 
-export type Screen = 'cases' | 'case' | 'sync' | 'dashboard' | 'team' | 'settings' | 'map';
+export type Screen = 'cases' | 'case' | 'sync' | 'dashboard' | 'team' | 'settings' | 'map' | 'links';
 
 export const session = $state<{ status: StatusDto | null }>({ status: null });
 // `tab`: the case tab to open (a map's link to a case's timeline); the

@@ -103,6 +103,21 @@ describe('app shell', () => {
     await waitFor(() => expect(screen.getByTestId('nav-team')).toBeInTheDocument());
     expect(screen.getByTestId('nav-dashboard')).toBeInTheDocument();
   });
+
+  it('offers the link chart to the roles that see every case', async () => {
+    go('cases');
+    backend('investigator');
+    const first = render(App);
+    await screen.findByTestId('nav-cases');
+    // (The status read at start-up replaces the one a test before left.)
+    await waitFor(() => expect(screen.getByTestId('my-role')).toHaveTextContent(/investigator/i));
+    expect(screen.queryByTestId('nav-links')).toBeNull();
+    first.unmount();
+
+    backend('supervisor');
+    render(App);
+    expect(await screen.findByTestId('nav-links')).toHaveTextContent('Links');
+  });
 });
 
 describe('language while locked', () => {

@@ -29,6 +29,7 @@ pub fn export(ctx: &Ctx, cmd: ExportCmd) -> Result<()> {
                 ],
             )
         }
+        ExportCmd::I2 { out, reveal, links } => super::links::export_i2(ctx, &out, reveal, &links),
         ExportCmd::Htcds { options } => {
             let export = with_ws(ctx, |ws| Ok(ws.export_htcds(&options)?))?;
             if ctx.out.json {

@@ -5,6 +5,7 @@ mod cases;
 mod court;
 mod export;
 mod lan;
+mod links;
 mod meta;
 mod money;
 mod records;
@@ -256,6 +257,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Relay(c) => relay::relay(ctx, c),
         Command::Audit(c) => sync::audit(ctx, c),
         Command::Passphrase(c) => sync::passphrase(ctx, c),
+        Command::Links { links: l, all } => links::links(ctx, &l, all),
         Command::Completions { .. } | Command::Man { .. } | Command::Demo { .. } => Ok(()),
         Command::Export(c) => export::export(ctx, c),
     }
