@@ -12,9 +12,9 @@
 //! with the kind's extension. An attachment, which may have any name, is
 //! neither read from nor written to a hidden folder or file: an exported
 //! file never becomes a start-up script, a key or a setting. A folder of
-//! statistics is picked with the folder dialog, or typed as a *new*,
-//! visible folder in an existing one: an export never writes over files
-//! the user did not choose.
+//! statistics, like one of i2 files, is picked with the folder dialog, or
+//! typed as an existing, visible folder holding none of the export's
+//! files: an export never writes over files the user did not choose.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
