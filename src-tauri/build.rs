@@ -106,6 +106,7 @@ fn main() {
             "link_graph",
             "reveal_link_entity",
             "export_i2",
+            "export_htcds",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

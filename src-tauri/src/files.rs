@@ -11,7 +11,10 @@
 //! folder (never over a file); read only from a regular file (not a link)
 //! with the kind's extension. An attachment, which may have any name, is
 //! neither read from nor written to a hidden folder or file: an exported
-//! file never becomes a start-up script, a key or a setting.
+//! file never becomes a start-up script, a key or a setting. A folder of
+//! statistics, like one of i2 files, is picked with the folder dialog, or
+//! typed as an existing, visible folder holding none of the export's
+//! files: an export never writes over files the user did not choose.
 
 use std::collections::HashSet;
 use std::path::{Component, Path, PathBuf};
@@ -30,6 +33,8 @@ pub enum Kind {
     /// A folder the link analysis's i2 files (`entities.csv`,
     /// `links.csv`) are written into.
     I2,
+    /// A folder the anonymised statistics are written into.
+    Statistics,
 }
 
 impl Kind {
@@ -40,9 +45,10 @@ impl Kind {
             "attachment" => Ok(Kind::Attachment),
             "geojson" => Ok(Kind::Geojson),
             "i2" => Ok(Kind::I2),
+            "statistics" => Ok(Kind::Statistics),
             _ => Err(crate::state::invalid(
                 "kind",
-                "must be bundle, join, attachment, geojson or i2",
+                "must be bundle, join, attachment, geojson, i2 or statistics",
             )),
         }
     }
@@ -52,7 +58,7 @@ impl Kind {
         match self {
             Kind::Bundle => &["caravan"],
             Kind::Join => &["caravan-join", "txt"],
-            Kind::Attachment | Kind::I2 => &[],
+            Kind::Attachment | Kind::I2 | Kind::Statistics => &[],
             Kind::Geojson => &["geojson", "json"],
         }
     }
@@ -62,7 +68,7 @@ impl Kind {
         match self {
             Kind::Bundle => Some(("Caravan bundle", self.extensions())),
             Kind::Join => Some(("Caravan join file", self.extensions())),
-            Kind::Attachment | Kind::I2 => None,
+            Kind::Attachment | Kind::I2 | Kind::Statistics => None,
             Kind::Geojson => Some(("GeoJSON", self.extensions())),
         }
     }
@@ -147,7 +153,7 @@ pub fn typed(p: &Path, access: Access, kind: Kind, vault: &Path) -> Result<(), E
         Component::Normal(n) => n.to_str().is_none_or(|s| s.starts_with('.')),
         _ => false,
     });
-    if matches!(kind, Kind::Attachment | Kind::I2) && hidden {
+    if matches!(kind, Kind::Attachment | Kind::I2 | Kind::Statistics) && hidden {
         return Err(refused("it is a hidden file or in a hidden folder"));
     }
     match access {
@@ -156,7 +162,11 @@ pub fn typed(p: &Path, access: Access, kind: Kind, vault: &Path) -> Result<(), E
             if !folder {
                 return Err(refused("it is not a folder (or it is a link)"));
             }
-            if I2_FILES
+            let files: &[&str] = match kind {
+                Kind::Statistics => &caravan_core::caravan_htcds::FILE_NAMES,
+                _ => &I2_FILES,
+            };
+            if files
                 .iter()
                 .any(|f| std::fs::symlink_metadata(p.join(f)).is_ok())
             {

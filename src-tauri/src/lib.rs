@@ -137,7 +137,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::routes::export_geojson,
         commands::links::link_graph,
         commands::links::reveal_link_entity,
-        commands::links::export_i2
+        commands::links::export_i2,
+        commands::export::export_htcds
     ])
 }
 

@@ -443,3 +443,50 @@ fn sign_offs_and_their_withdrawal_reach_the_window() {
     );
     assert!(malformed.is_err());
 }
+
+#[test]
+fn anonymised_statistics_go_only_into_a_new_folder_typed_or_one_the_dialog_chose() {
+    let s = shell();
+    s.ok("create_vault", json!({ "passphrase": PASS }));
+    s.ok(
+        "found_team",
+        json!({ "team_name": "Unit", "member_name": "Saule", "device_label": "laptop" }),
+    );
+    // A visible folder: a typed path through a hidden one is refused.
+    let visible = tempfile::Builder::new().prefix("stats").tempdir().unwrap();
+    let dir = visible.path();
+    let out = dir.join("statistics-2026");
+    std::fs::create_dir(&out).unwrap();
+    let written = s.ok(
+        "export_htcds",
+        json!({ "options": { "folder": out, "k": 11, "cases": [] } }),
+    );
+    assert_eq!(written["report"]["k"], 11);
+    assert_eq!(written["files"].as_array().unwrap().len(), 6);
+    assert!(out.join("suppression.json").is_file());
+    // A typed folder is one that exists and holds none of the files, is
+    // absolute and visible; the options are checked by the core.
+    std::fs::create_dir(dir.join(".hidden")).unwrap();
+    for folder in [
+        json!(out),
+        json!("stats"),
+        json!(dir.join(".hidden")),
+        json!(dir.join("missing")),
+    ] {
+        assert_eq!(
+            s.code(
+                "export_htcds",
+                json!({ "options": { "folder": folder, "k": 11, "cases": [] } }),
+            ),
+            "app.path_refused",
+            "{folder}"
+        );
+    }
+    assert_eq!(
+        s.code(
+            "export_htcds",
+            json!({ "options": { "folder": dir, "k": 1, "cases": [] } }),
+        ),
+        "core.invalid"
+    );
+}

@@ -216,7 +216,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
-    /// Write files for others from the cases: GeoJSON of the routes, i2 files of the link analysis
+    /// Write files for others from the cases: GeoJSON of the routes, i2 files of the link analysis, anonymised statistics (htcds)
     #[command(subcommand)]
     Export(ExportCmd),
 }

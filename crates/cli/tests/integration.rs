@@ -3,6 +3,7 @@
 mod bad_input;
 mod common;
 mod export;
+mod export_htcds;
 mod flow;
 mod lan;
 mod languages;

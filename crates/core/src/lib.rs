@@ -27,6 +27,7 @@ mod field_text;
 mod finance;
 pub mod geojson;
 pub mod history;
+pub mod htcds;
 pub mod ids;
 mod index;
 pub mod inputs;
@@ -59,6 +60,7 @@ pub use error::{Coded, CoreError, ErrorKind, Result, all_codes};
 pub use exchange::{Progress, Step};
 pub use geojson::GeojsonSummary;
 pub use history::{FieldChange, FieldValue, HistoryEntry};
+pub use htcds::{HtcdsExport, HtcdsOptions};
 pub use ids::{CaseId, MemberId, RecordId};
 pub use inputs::FinancialFlowInput;
 pub use inputs::SupportServiceInput;
@@ -78,6 +80,7 @@ pub use routes::{RoutesOptions, RoutesView};
 pub use view::{PersonKind, RevealedIdentity};
 pub use workspace::{OpenOptions, Settings, Workspace};
 
+pub use caravan_htcds;
 /// The link analysis's graph and options.
 pub use caravan_links as link_graph;
 /// The model, vault and sync types front ends need, under one name.

@@ -26,6 +26,10 @@ const CASE_READERS: &[Role] = &[
 /// Whom the link analysis across cases is offered to: the roles that see
 /// every case of the team.
 pub(crate) const LINK_ANALYSTS: &[Role] = &[Role::Supervisor, Role::Admin];
+/// Who writes the anonymised statistics of every case (`export_htcds`):
+/// the roles that see every case of the team (`Team::may_access`), so an
+/// export never counts only the cases one member was granted.
+pub(crate) const STATISTICS_EXPORTERS: &[Role] = &[Role::Supervisor, Role::Admin];
 /// Whom the progress dashboard is for (anyone may read the report).
 const DASHBOARD_READERS: &[Role] = &[Role::Supervisor, Role::Admin];
 
@@ -68,6 +72,8 @@ pub struct Permissions {
     /// Link analysis across cases: for the roles that see every case
     /// (any member may read the graph of the cases they see).
     pub links: bool,
+    /// Write the anonymised statistics (HTCDS 2.0 / CTDC) of every case.
+    pub export_statistics: bool,
 }
 
 fn case(role: Role, path: &str, kind: WriteKind) -> bool {
@@ -99,6 +105,7 @@ impl Permissions {
             support: case(role, "support/s", Create),
             finance: case(role, "financial_flows/f", Create),
             links: LINK_ANALYSTS.contains(&role),
+            export_statistics: STATISTICS_EXPORTERS.contains(&role),
         }
     }
 }

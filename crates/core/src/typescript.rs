@@ -87,6 +87,8 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         crate::routes::RoutesOptions,
         crate::routes::RoutesView,
         crate::geojson::GeojsonSummary,
+        crate::htcds::HtcdsOptions,
+        crate::htcds::HtcdsExport,
     );
     Ok(())
 }

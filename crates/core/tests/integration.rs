@@ -13,6 +13,7 @@ mod errors;
 mod finance;
 mod fixtures;
 mod history;
+mod htcds_export;
 mod htcds_lists;
 mod languages;
 mod links;

@@ -28,6 +28,7 @@ fn check(role: Role, granted: &[&str]) {
         ("export_attachment", p.export_attachment),
         ("charge", p.charge),
         ("court_record", p.court_record),
+        ("export_statistics", p.export_statistics),
     ];
     let actual: Vec<&str> = all.iter().filter(|(_, on)| *on).map(|(n, _)| *n).collect();
     assert_eq!(actual, granted, "{role}");
@@ -69,6 +70,7 @@ fn each_role_is_offered_what_the_policy_allows() {
         "export_attachment",
         "charge",
         "court_record",
+        "export_statistics",
     ];
     check(Role::Supervisor, &lead);
     // An admin manages the team and decides who sees which case; approvals,
@@ -86,6 +88,7 @@ fn each_role_is_offered_what_the_policy_allows() {
             "resolve_conflicts",
             "review_quarantine",
             "export_attachment",
+            "export_statistics",
         ],
     );
 }

@@ -308,6 +308,38 @@ mockIPC(async (cmd, args) => {
     case 'reveal_link_entity': return { value: 'Zhanar Abdullaeva (1999-04-02)' };
     case 'export_i2': return { entities_file: `${String((a.request as { dir: string }).dir)}/entities.csv`, links_file: `${String((a.request as { dir: string }).dir)}/links.csv`, entities: 12, links: 30, revealed: Boolean((a.request as { reveal: boolean }).reveal) };
     case 'inspect_join_request': return { name: 'Timur Bekov', label: 'Field laptop 5', device: 'dev-timur', fingerprint: 'H4JX-9QLE-20TR-MM3K' };
+    case 'export_htcds': return htcdsExport(a.options as { folder: string; k: number });
     default: return null;
   }
 });
+
+/** What an export of the sample cases would report: with a small k most
+ *  rows stay; with CTDC's 11 the sample team's few cases lose values. */
+function htcdsExport(o: { folder: string; k: number }) {
+  const qi = ['cas_RegistrationYear', 'vic_CountryOfExploitation', 'prs_Citizenship', 'prs_Stateless', 'vic_AgeBand', 'vic_TypeOfExploitation', 'prs_Gender'];
+  const small = o.k > 3;
+  return {
+    folder: o.folder,
+    files: ['victims.csv', 'victims.json', 'perpetrators.csv', 'perpetrators.json', 'dictionary.csv', 'suppression.json'],
+    report: {
+      standard: 'HTCDS 2.0',
+      k: o.k,
+      cases: 4,
+      victims: {
+        quasi_identifiers: qi,
+        rows: 9,
+        exported: small ? 7 : 9,
+        withheld: small ? 2 : 0,
+        suppressed: small ? [{ field: 'vic_AgeBand', rows: 3 }, { field: 'prs_Citizenship', rows: 2 }] : [],
+      },
+      perpetrators: {
+        quasi_identifiers: ['cas_RegistrationYear', 'prs_Citizenship', 'prs_Stateless', 'per_RoleInProcess'],
+        rows: 5,
+        exported: 5,
+        withheld: 0,
+        suppressed: small ? [{ field: 'per_RoleInProcess', rows: 1 }] : [],
+      },
+    },
+    unreadable: 0,
+  };
+}

@@ -73,6 +73,8 @@ import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
 import type { RelayView } from '$lib/bindings/RelayView';
 import type { RelaySyncDto } from '$lib/bindings/RelaySyncDto';
 import type { FinancialFlowInput } from '$lib/bindings/FinancialFlowInput';
+import type { HtcdsOptions } from '$lib/bindings/HtcdsOptions';
+import type { HtcdsExport } from '$lib/bindings/HtcdsExport';
 
 /** A rejected command, with the backend's stable code. */
 export class ApiError extends Error {
@@ -152,7 +154,7 @@ export const openDemo = () => call<StatusDto>('open_demo');
 export const demoPassphrase = () => call<string>('demo_passphrase');
 export const leaveDemo = () => call<StatusDto>('leave_demo');
 /** Opens the shell's file dialog; `null` when the user cancels. */
-export const pickFile = (mode: 'open' | 'save', kind: string, default_name: string | null) =>
+export const pickFile = (mode: 'open' | 'save' | 'folder', kind: string, default_name: string | null) =>
   call<string | null>('pick_file', { mode, kind, default_name });
 
 // --- team ------------------------------------------------------------------
@@ -387,3 +389,6 @@ export const revealLinkEntity = (case_id: string, path: string) =>
 export const exportI2 = (request: I2ExportInput) => call<I2Export>('export_i2', { request });
 /** The shell's folder dialog, for the i2 files; `null` when cancelled. */
 export const pickFolder = () => call<string | null>('pick_file', { mode: 'folder', kind: 'i2', default_name: null });
+// Anonymised statistics (crates/core/src/htcds.rs): written into a folder
+// the folder dialog returned, or a new one typed by the user.
+export const exportHtcds = (options: HtcdsOptions) => call<HtcdsExport>('export_htcds', { options });

@@ -5,10 +5,10 @@
 // an existing one to read (`app.path_refused` otherwise).
 import * as api from '$lib/api';
 
-export type FileKind = 'bundle' | 'join' | 'attachment' | 'geojson';
+export type FileKind = 'bundle' | 'join' | 'attachment' | 'geojson' | 'statistics';
 
 export async function pickPath(
-  mode: 'open' | 'save',
+  mode: 'open' | 'save' | 'folder',
   typed: string,
   opts: { kind: FileKind; defaultPath?: string },
 ): Promise<string | null> {

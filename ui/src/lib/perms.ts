@@ -28,4 +28,5 @@ export const NONE: Perms = {
   support: false,
   finance: false,
   links: false,
+  export_statistics: false,
 };

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use caravan_core::HtcdsOptions;
 use clap::{Args, Subcommand};
 
 /// Which cases and kinds the link analysis covers.
@@ -40,5 +41,10 @@ pub enum ExportCmd {
         reveal: bool,
         #[command(flatten)]
         links: LinkArgs,
+    },
+    /// Anonymised statistics of every case in HTCDS 2.0 / CTDC form: victims and perpetrators (CSV and JSON), a data dictionary and the suppression report (supervisor, admin)
+    Htcds {
+        #[command(flatten)]
+        options: HtcdsOptions,
     },
 }

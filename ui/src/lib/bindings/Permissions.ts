@@ -47,4 +47,8 @@ finance: boolean,
  * Link analysis across cases: for the roles that see every case
  * (any member may read the graph of the cases they see).
  */
-links: boolean, };
+links: boolean, 
+/**
+ * Write the anonymised statistics (HTCDS 2.0 / CTDC) of every case.
+ */
+export_statistics: boolean, };
