@@ -88,7 +88,14 @@ impl TableKind {
     /// least first.
     pub fn quasi_identifiers(self) -> &'static [&'static [&'static str]] {
         match self {
+            // A field that says where a person is from, or how they were
+            // exploited, is one: the country of recruitment gives back a
+            // citizenship suppressed beside it, and a rare industry or
+            // relationship singles a person out as a rare age does.
             TableKind::Victims => &[
+                &["vic_RelationshipToTrafficker"],
+                &["vic_ForcedLabourIndustry"],
+                &["vic_CountryOfRecruitment"],
                 &["cas_RegistrationYear"],
                 &["vic_CountryOfExploitation"],
                 &["prs_Citizenship", STATELESS_FIELD],

@@ -190,3 +190,46 @@ fn suspects_are_anonymised_over_their_own_quasi_identifiers() {
             .contains("Kidnapper")
     );
 }
+
+/// Regression: the country of recruitment was exported beside the
+/// quasi-identifiers, not as one. Eleven victims of eleven rare
+/// citizenships, each recruited in their own country, lost the
+/// citizenship as a rare value and formed a class of k, and each kept
+/// their country of recruitment, which gave the citizenship back.
+#[test]
+fn a_country_of_recruitment_does_not_give_back_a_suppressed_citizenship() {
+    const RARE: [&str; 11] = [
+        "TJ", "KG", "TM", "RU", "TR", "AF", "CN", "IN", "PK", "AZ", "GE",
+    ];
+    let mut c = case_of(22, |i| {
+        let mut v = victim();
+        if i >= 11 {
+            v.citizenships = vec![RARE[i - 11].into()];
+        }
+        v
+    });
+    let most: Vec<String> = (0..11).map(|i| format!("v{i}")).collect();
+    let most: Vec<&str> = most.iter().map(String::as_str).collect();
+    c.timeline
+        .insert("e-uz".into(), event(EventKind::Recruitment, "UZ", &most));
+    for (n, country) in RARE.iter().enumerate() {
+        let person = format!("v{}", n + 11);
+        c.timeline.insert(
+            format!("e-{country}"),
+            event(EventKind::Recruitment, country, &[person.as_str()]),
+        );
+    }
+    let e = run(&[c], 11);
+    let text = String::from_utf8(file(&e, "victims.json")).unwrap();
+    for country in RARE {
+        assert!(
+            !text.contains(&format!("\"{country}\"")),
+            "{country} in {text}"
+        );
+    }
+    assert!(class_sizes(&e, TableKind::Victims).iter().all(|n| *n >= 11));
+    let report = &e.report.victims;
+    assert_eq!(report.exported + report.withheld, 22);
+    let fields: Vec<&str> = report.suppressed.iter().map(|f| f.field.as_str()).collect();
+    assert!(fields.contains(&"vic_CountryOfRecruitment"), "{fields:?}");
+}
