@@ -16,6 +16,14 @@ pub enum DossierError {
     BadBinding,
     #[error("the dossier's binding does not match its digest: the document was altered")]
     BindingAltered,
+    #[error(
+        "This vault holds no case the dossier was made from: check it on a device that holds the case."
+    )]
+    OtherCase,
+    #[error(
+        "The dossier does not match this vault's case: the state of the case it names is not here. Sync the case, or treat the copy as not matching."
+    )]
+    Mismatch,
     #[error("the language {0} is not one Caravan is shipped in")]
     UnknownLanguage(String),
 }
@@ -27,6 +35,8 @@ caravan_errors::coded! {
         Self::NoBinding => ("dossier.no_binding", Rejected),
         Self::BadBinding => ("dossier.bad_binding", Verification),
         Self::BindingAltered => ("dossier.binding_altered", Verification),
+        Self::OtherCase => ("dossier.other_case", Verification),
+        Self::Mismatch => ("dossier.mismatch", Verification),
         Self::UnknownLanguage(_) => ("dossier.unknown_language", Rejected),
     }
 }

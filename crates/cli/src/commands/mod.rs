@@ -3,6 +3,7 @@
 
 mod cases;
 mod court;
+mod dossier;
 mod lan;
 mod meta;
 mod money;
@@ -256,6 +257,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Audit(c) => sync::audit(ctx, c),
         Command::Passphrase(c) => sync::passphrase(ctx, c),
         Command::Completions { .. } | Command::Man { .. } | Command::Demo { .. } => Ok(()),
+        Command::Dossier(a) => dossier::dossier(ctx, a),
     }
 }
 
