@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod common;
+mod dossier;
 mod flow;
 mod lan;
 mod languages;
