@@ -321,13 +321,17 @@ fn pseudonym_of(v: &CaseView, person_id: &str) -> Value {
 }
 
 fn qualification(v: &CaseView, lang: &str) -> Section {
+    let mut articles: Vec<Field> = v
+        .qualification
+        .iter()
+        .map(|a| Field::new("dossier.article", article_text(a, lang)))
+        .collect();
+    if articles.is_empty() {
+        articles.push(Field::new("dossier.article", Value::Empty));
+    }
     let mut entries = vec![Entry {
         heading: vec![Value::Key("dossier.qualified_under".into())],
-        fields: v
-            .qualification
-            .iter()
-            .map(|a| Field::new("dossier.article", article_text(a, lang)))
-            .collect(),
+        fields: articles,
         table: None,
     }];
     // Charges per defendant, in the order the people are listed.
