@@ -101,6 +101,7 @@ fn main() {
             "add_support",
             "add_financial_flow",
             "reveal_account",
+            "write_dossier",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

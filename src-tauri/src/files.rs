@@ -25,6 +25,8 @@ pub enum Kind {
     Bundle,
     Join,
     Attachment,
+    /// A court dossier (PDF) the shell writes.
+    Dossier,
 }
 
 impl Kind {
@@ -33,9 +35,10 @@ impl Kind {
             "bundle" => Ok(Kind::Bundle),
             "join" => Ok(Kind::Join),
             "attachment" => Ok(Kind::Attachment),
+            "dossier" => Ok(Kind::Dossier),
             _ => Err(crate::state::invalid(
                 "kind",
-                "must be bundle, join or attachment",
+                "must be bundle, join, attachment or dossier",
             )),
         }
     }
@@ -46,6 +49,7 @@ impl Kind {
             Kind::Bundle => &["caravan"],
             Kind::Join => &["caravan-join", "txt"],
             Kind::Attachment => &[],
+            Kind::Dossier => &["pdf"],
         }
     }
 
@@ -55,6 +59,7 @@ impl Kind {
             Kind::Bundle => Some(("Caravan bundle", self.extensions())),
             Kind::Join => Some(("Caravan join file", self.extensions())),
             Kind::Attachment => None,
+            Kind::Dossier => Some(("PDF", self.extensions())),
         }
     }
 }

@@ -132,7 +132,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::files::pick_file,
         commands::support::add_support,
         commands::finance::add_financial_flow,
-        commands::finance::reveal_account
+        commands::finance::reveal_account,
+        commands::dossier::write_dossier
     ])
 }
 

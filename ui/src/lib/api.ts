@@ -66,6 +66,8 @@ import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
 import type { RelayView } from '$lib/bindings/RelayView';
 import type { RelaySyncDto } from '$lib/bindings/RelaySyncDto';
 import type { FinancialFlowInput } from '$lib/bindings/FinancialFlowInput';
+import type { DossierOptions } from '$lib/bindings/DossierOptions';
+import type { DossierView } from '$lib/bindings/DossierView';
 
 /** A rejected command, with the backend's stable code. */
 export class ApiError extends Error {
@@ -362,3 +364,7 @@ export const addSupport = (case_id: string, service: SupportServiceInput) => cal
 export const addFinancialFlow = (case_id: string, flow: FinancialFlowInput) => call<string>('add_financial_flow', { case_id, flow });
 /** A flow's account number; the core writes the audit entry first. */
 export const revealAccount = (case_id: string, flow_id: string) => call<RevealedValue>('reveal_account', { case_id, flow_id });
+// The court dossier (crates/core/src/dossier.rs): written to `path` (the
+// save dialog's choice or a new .pdf file typed by the user).
+export const writeDossier = (case_id: string, options: DossierOptions, path: string) =>
+  call<DossierView>('write_dossier', { case_id, options, path });
