@@ -101,6 +101,8 @@ fn main() {
             "add_support",
             "add_financial_flow",
             "reveal_account",
+            "routes",
+            "export_geojson",
             "write_dossier",
         ]),
     ))

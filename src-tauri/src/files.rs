@@ -25,6 +25,8 @@ pub enum Kind {
     Bundle,
     Join,
     Attachment,
+    /// Routes for GIS software.
+    Geojson,
     /// A court dossier (PDF) the shell writes.
     Dossier,
 }
@@ -35,10 +37,11 @@ impl Kind {
             "bundle" => Ok(Kind::Bundle),
             "join" => Ok(Kind::Join),
             "attachment" => Ok(Kind::Attachment),
+            "geojson" => Ok(Kind::Geojson),
             "dossier" => Ok(Kind::Dossier),
             _ => Err(crate::state::invalid(
                 "kind",
-                "must be bundle, join, attachment or dossier",
+                "must be bundle, join, attachment, geojson or dossier",
             )),
         }
     }
@@ -49,6 +52,7 @@ impl Kind {
             Kind::Bundle => &["caravan"],
             Kind::Join => &["caravan-join", "txt"],
             Kind::Attachment => &[],
+            Kind::Geojson => &["geojson", "json"],
             Kind::Dossier => &["pdf"],
         }
     }
@@ -59,6 +63,7 @@ impl Kind {
             Kind::Bundle => Some(("Caravan bundle", self.extensions())),
             Kind::Join => Some(("Caravan join file", self.extensions())),
             Kind::Attachment => None,
+            Kind::Geojson => Some(("GeoJSON", self.extensions())),
             Kind::Dossier => Some(("PDF", self.extensions())),
         }
     }

@@ -133,6 +133,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::support::add_support,
         commands::finance::add_financial_flow,
         commands::finance::reveal_account,
+        commands::routes::routes,
+        commands::routes::export_geojson,
         commands::dossier::write_dossier
     ])
 }

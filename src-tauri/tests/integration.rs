@@ -11,6 +11,7 @@ mod forms;
 #[cfg(unix)]
 mod lan;
 mod relays;
+mod routes;
 mod shell;
 #[cfg(unix)]
 mod util;

@@ -18,6 +18,8 @@ mod support;
 pub use support::SupportCmd;
 mod money;
 pub use money::MoneyCmd;
+mod export;
+pub use export::ExportCmd;
 
 pub const EXIT_HELP: &str = "\
 Exit codes:
@@ -206,6 +208,9 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
     },
+    /// Write files for others from the cases: GeoJSON of the routes
+    #[command(subcommand)]
+    Export(ExportCmd),
     /// The court dossier of a case: a PDF/A document in the language of
     /// --lang, bound to the case's state; `dossier verify FILE` checks a copy
     Dossier(DossierArgs),

@@ -3,6 +3,7 @@
 mod bad_input;
 mod common;
 mod dossier;
+mod export;
 mod flow;
 mod lan;
 mod languages;

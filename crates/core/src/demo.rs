@@ -336,6 +336,38 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
             transport: Some(TransportMode::Road),
         },
     )?;
+    ina.add_event(
+        &case,
+        EventInput {
+            kind: EventKind::Recruitment,
+            date: "2026-08-20".parse().ok(),
+            place: "Jizzakh".into(),
+            country: Some("UZ".into()),
+            description: "Offered greenhouse work in Almaty through a WhatsApp contact".into(),
+            person_ids: vec![v.clone()],
+            latitude: Some(40.115_833),
+            longitude: Some(67.842_222),
+            crosses_border: None,
+            border_point: None,
+            transport: None,
+        },
+    )?;
+    ina.add_event(
+        &case,
+        EventInput {
+            kind: EventKind::Exploitation,
+            date: "2026-09-15".parse().ok(),
+            place: "Kaskelen greenhouses".into(),
+            country: Some("KZ".into()),
+            description: "Unpaid work in the greenhouses; passport held by the employer".into(),
+            person_ids: vec![v.clone()],
+            latitude: Some(43.201_667),
+            longitude: Some(76.623_889),
+            crosses_border: Some(false),
+            border_point: None,
+            transport: Some(TransportMode::Road),
+        },
+    )?;
     let mut recruiter = PersonInput::new(PersonKind::Suspect, "S-1", "Рустам Каримов");
     recruiter.roles = vec![PerpetratorRole::RecruiterOrIntermediary];
     let recruiter = ina.add_person(&case, recruiter)?;
@@ -385,7 +417,7 @@ pub fn run(dir: &Path, seed: u64, out: &mut dyn Write) -> Result<()> {
     )?;
     desk.say(
         "Aibek",
-        "records V-1's border crossing with its coordinates, the recruiter (S-1), his masked WhatsApp number, his group and the frozen transfer of V-1's wages to him",
+        "records V-1's route with its coordinates (recruited in Jizzakh, across the border at Zhibek Zholy, exploited in Kaskelen), the recruiter (S-1), his masked WhatsApp number, his group and the frozen transfer of V-1's wages to him",
     )?;
 
     let mut phones = Vec::new();

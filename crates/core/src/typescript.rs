@@ -83,6 +83,9 @@ pub fn export_all(cfg: &Config) -> Result<(), ExportError> {
         model::Role,
         model::ItemStatus,
         crate::inputs::SupportServiceInput,
+        crate::routes::RoutesOptions,
+        crate::routes::RoutesView,
+        crate::geojson::GeojsonSummary,
     );
     Ok(())
 }

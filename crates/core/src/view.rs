@@ -297,7 +297,8 @@ pub struct EventView {
     pub place: String,
     pub country: Option<String>,
     pub description: String,
-    /// Decimal degrees (WGS 84); never exported, shown to the team.
+    /// Decimal degrees (WGS 84); shown to the team and on its map, left
+    /// out of the anonymised export.
     pub latitude: Option<f64>,
     pub longitude: Option<f64>,
     pub crosses_border: Option<bool>,

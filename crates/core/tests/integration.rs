@@ -23,6 +23,7 @@ mod regressions;
 mod relay;
 mod residency;
 mod rollback;
+mod routes;
 mod signoffs;
 mod state;
 mod storage;

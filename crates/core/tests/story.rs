@@ -380,6 +380,26 @@ fn the_demo_story_leaves_five_consistent_vaults() {
         let list = ws.list_cases(&CaseFilter::default()).unwrap();
         assert_eq!(list.cases.len(), 1, "{who}");
         titles.push(ws.show_case(&list.cases[0].id).unwrap().title);
+        // Every member's map shows the route: recruited in Jizzakh (UZ),
+        // across the border at Zhibek Zholy, exploited in Kaskelen (KZ).
+        let routes = ws.routes(&RoutesOptions::default()).unwrap();
+        let route = &routes.cases[0];
+        let countries: Vec<_> = route
+            .places
+            .iter()
+            .map(|p| (p.stage.id(), p.country.as_deref(), p.position().is_some()))
+            .collect();
+        assert_eq!(
+            countries,
+            [
+                ("recruitment", Some("UZ"), true),
+                ("transit", Some("KZ"), true),
+                ("exploitation", Some("KZ"), true)
+            ],
+            "{who}"
+        );
+        assert_eq!(route.legs.len(), 2);
+        assert_eq!(route.legs[0].crosses_border, Some(true));
         ws.audit_verify().unwrap();
     }
     // The admin's membership founded the team and enrolled the others.

@@ -429,9 +429,10 @@ pub struct TimelineEvent {
     pub recorded_by: MemberId,
     /// Where it happened, in microdegrees (millionths of a degree, WGS 84):
     /// -90 000 000 to 90 000 000, and -180 000 000 to 180 000 000 (see
-    /// [`crate::places`]). Both or neither. Never exported (HTCDS), shown
-    /// to the team. Added after documents were made: absent there, as
-    /// the fields below.
+    /// [`crate::places`]). Both or neither. Left out of the anonymised
+    /// (HTCDS) export; shown to the team and in its GeoJSON of routes.
+    /// Added after documents were made: absent there, as the fields
+    /// below.
     #[autosurgeon(missing = "Option::default")]
     pub latitude_microdeg: Option<i64>,
     #[autosurgeon(missing = "Option::default")]

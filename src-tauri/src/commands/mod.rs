@@ -25,6 +25,7 @@ pub mod files;
 pub mod finance;
 pub mod lan;
 pub mod relays;
+pub mod routes;
 pub mod session;
 pub mod support;
 pub mod sync;

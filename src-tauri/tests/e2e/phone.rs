@@ -1,7 +1,7 @@
 //! The app in a phone-sized window (360×740), in one language from its
 //! first screen on: a new vault and team, a case and each of its tabs, a
-//! task added and its correction dialog, the sync centre, dashboard, team
-//! and settings, and the lock screen. On each
+//! task added and its correction dialog, the sync centre, dashboard, team,
+//! settings and the map of routes, and the lock screen. On each
 //! screen the page does not scroll sideways and every control a finger
 //! must hit is at least 44 px high; a screenshot of each goes beside the
 //! others, named `phone-<language>-<screen>.png`.
@@ -18,7 +18,7 @@ pub const WIDTH: u32 = 360;
 pub const HEIGHT: u32 = 740;
 
 /// The case's tabs, in the order the strip shows them.
-const TABS: [&str; 15] = [
+const TABS: [&str; 16] = [
     "overview",
     "people",
     "checklists",
@@ -34,6 +34,7 @@ const TABS: [&str; 15] = [
     "money",
     "notes",
     "review",
+    "map",
 ];
 
 /// What keeps a screen from being used on a phone, as a list of findings
@@ -162,6 +163,7 @@ pub fn round(app: &Path, display: &str, dir: &Path, lang: &str) {
         match tab {
             "overview" => d.find(&tid("stage")),
             "checklists" => d.find(&tid("checklist-item")),
+            "map" => d.find(&tid("map-view")),
             _ => String::new(),
         };
         shot(&format!("case-{tab}"));
@@ -189,6 +191,7 @@ pub fn round(app: &Path, display: &str, dir: &Path, lang: &str) {
         ("nav-dashboard", "quarantined-count", "dashboard"),
         ("nav-team", "team-id", "team"),
         ("nav-settings", "settings-language", "settings"),
+        ("nav-map", "map-view", "map"),
     ] {
         d.click(&tid(nav));
         d.find(&tid(shows));

@@ -29,6 +29,8 @@ import type { DeviceView } from '$lib/bindings/DeviceView';
 import type { TeamView } from '$lib/bindings/TeamView';
 import type { Role } from '$lib/bindings/Role';
 import type { FinancialFlowView } from '$lib/bindings/FinancialFlowView';
+import type { CaseRoute } from '$lib/bindings/CaseRoute';
+import type { RoutePlace } from '$lib/bindings/RoutePlace';
 import { PERMISSIONS_BY_ROLE } from '$lib/bindings/permissionsByRole';
 import { NONE } from '$lib/perms';
 import { STAGES } from '$lib/vocab';
@@ -332,4 +334,40 @@ export function financialFlow(over: Partial<FinancialFlowView> = {}): FinancialF
     has_account: true, amount: 450000, currency: 'KZT', date: '2026-09-30', source: 'bank_records', freeze: 'frozen', freeze_ordered_on: '2026-10-05',
     evidence: [], note: null, recorded_at: Date.UTC(2026, 9, 1), recorded_by: { id: 'm-me', name: 'Aigerim' }, ...over,
   };
+}
+
+export function routePlace(over: Partial<RoutePlace> = {}): RoutePlace {
+  return {
+    event_id: 'tl1', sequence: 1, stage: 'transit', date: '2026-09-14', country: 'KZ',
+    latitude: null, longitude: null, crosses_border: null, border_point: null, transport: null, ...over,
+  };
+}
+
+/** A case's route: its legs join each two consecutive places that have
+ *  coordinates, as the core's do. */
+export function caseRoute(over: Partial<CaseRoute> = {}): CaseRoute {
+  const places = over.places ?? [];
+  const placed = places.filter((p) => p.latitude !== null && p.longitude !== null);
+  const legs = placed.slice(1).map((to, i) => ({
+    from: placed[i].sequence, to: to.sequence, stage: to.stage, date: to.date,
+    from_country: placed[i].country, to_country: to.country,
+    crosses_border: to.crosses_border, border_point: to.border_point, transport: to.transport,
+  }));
+  return { case_id: 'c1', reference: 'KZ-2026-0142', title: 'Construction site, Kaskelen', places, legs, ...over };
+}
+
+/** A route from Jizzakh (UZ) across Zhibek Zholy into Kazakhstan, to
+ *  Kaskelen, then across the border into Russia (Orenburg), with one
+ *  place whose coordinates are not known. */
+export function demoRoute(over: Partial<CaseRoute> = {}): CaseRoute {
+  return caseRoute({
+    places: [
+      routePlace({ event_id: 'tl1', sequence: 1, stage: 'recruitment', date: '2026-08-20', country: 'UZ', latitude: 40.115833, longitude: 67.842222 }),
+      routePlace({ event_id: 'tl2', sequence: 2, stage: 'transit', date: '2026-09-14', country: 'KZ', latitude: 41.366389, longitude: 69.113611, crosses_border: true, border_point: 'Zhibek Zholy checkpoint', transport: 'road' }),
+      routePlace({ event_id: 'tl3', sequence: 3, stage: 'transit', date: '2026-09-15', country: 'KZ' }),
+      routePlace({ event_id: 'tl4', sequence: 4, stage: 'exploitation', date: '2026-09-16', country: 'KZ', latitude: 43.201667, longitude: 76.623889, crosses_border: false, transport: 'road' }),
+      routePlace({ event_id: 'tl5', sequence: 5, stage: 'exploitation', date: '2026-10-30', country: 'RU', latitude: 51.768199, longitude: 55.096955, crosses_border: true, border_point: 'Zhaisan – Orenburg', transport: 'rail' }),
+    ],
+    ...over,
+  });
 }

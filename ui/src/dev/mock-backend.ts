@@ -11,7 +11,7 @@ import type { ConflictView } from '$lib/bindings/ConflictView';
 import type { QuarantineRow } from '$lib/bindings/QuarantineRow';
 import type { LanStatusDto } from '$lib/bindings/LanStatusDto';
 import type { RelayView } from '$lib/bindings/RelayView';
-import { caseDto, caseSummary, charge, checklist, checklistItem, court, device, hearing, measure, member, person, status as statusDto, supportService, team as teamDto, victimSupport, financialFlow } from './fixtures';
+import { caseRoute, demoRoute, routePlace, caseDto, caseSummary, charge, checklist, checklistItem, court, device, hearing, measure, member, person, status as statusDto, supportService, team as teamDto, victimSupport, financialFlow } from './fixtures';
 
 const params = new URLSearchParams(location.search);
 const role = (params.get('role') ?? 'admin') as Role;
@@ -271,6 +271,18 @@ mockIPC(async (cmd, args) => {
     case 'release_quarantined': return { case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', applied: false, changes_applied: 0, held: false, reasons: [{ code: 'sync.revoked_device', message: 'from a revoked device' }] };
     case 'discard_quarantined': quarantined = []; return { case_id: 'c1-9a8b7c6d', change: 'f00dbabe12345678', codes: ['sync.revoked_device'] };
     case 'progress_report': return report;
+    case 'routes': {
+      const all = [
+        demoRoute(),
+        caseRoute({ case_id: 'c3', reference: 'UZ-2026-0031', title: 'Cotton harvest recruitment, Jizzakh', places: [
+          routePlace({ event_id: 'u1', sequence: 1, stage: 'recruitment', date: '2026-03-02', country: 'UZ', latitude: 40.115833, longitude: 67.842222 }),
+          routePlace({ event_id: 'u2', sequence: 2, stage: 'exploitation', date: '2026-04-10', country: 'RU', latitude: 55.755826, longitude: 37.6173, crosses_border: true, border_point: 'Domodedovo airport', transport: 'air' }),
+        ] }),
+      ];
+      const only = (a.options as { case?: string | null } | undefined)?.case;
+      return { cases: only ? all.filter((r) => r.case_id === only) : all };
+    }
+    case 'export_geojson': return { cases: 2, places: 6, legs: 4, unplaced: 1 };
     case 'audit_log': return Array.from({ length: 8 }, (_, i) => ({ seq: 120 - i, at_ms: now - i * 3_600_000, actor: 'dev-saule', actor_name: i % 2 ? 'Aibek Dzhaksybekov' : 'Saule Nurlanovna', action: ['person.reveal', 'case.edit', 'sync.import', 'vault.unlocked'][i % 4], detail: 'KZ-2026-0142' }));
     case 'audit_verify': return { entries: 120, head: 'b3f1c0de9a8b7c6d5e4f' };
     case 'import_bundle':

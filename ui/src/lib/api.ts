@@ -58,6 +58,9 @@ import type { Decision } from '$lib/bindings/Decision';
 import type { SignOffTarget } from '$lib/bindings/SignOffTarget';
 import type { ReleaseView } from '$lib/bindings/ReleaseView';
 import type { DiscardView } from '$lib/bindings/DiscardView';
+import type { RoutesOptions } from '$lib/bindings/RoutesOptions';
+import type { RoutesView } from '$lib/bindings/RoutesView';
+import type { GeojsonSummary } from '$lib/bindings/GeojsonSummary';
 import type { ProgressReport } from '$lib/bindings/ProgressReport';
 import type { AuditRow } from '$lib/bindings/AuditRow';
 import type { AuditCheck } from '$lib/bindings/AuditCheck';
@@ -364,6 +367,11 @@ export const addSupport = (case_id: string, service: SupportServiceInput) => cal
 export const addFinancialFlow = (case_id: string, flow: FinancialFlowInput) => call<string>('add_financial_flow', { case_id, flow });
 /** A flow's account number; the core writes the audit entry first. */
 export const revealAccount = (case_id: string, flow_id: string) => call<RevealedValue>('reveal_account', { case_id, flow_id });
+// Routes on the map (crates/core/src/routes.rs): one case's or every case
+// the member may see; the GeoJSON export for analysts.
+export const routes = (options: RoutesOptions) => call<RoutesView>('routes', { options });
+export const exportGeojson = (options: RoutesOptions, path: string) =>
+  call<GeojsonSummary>('export_geojson', { options, path });
 // The court dossier (crates/core/src/dossier.rs): written to `path` (the
 // save dialog's choice or a new .pdf file typed by the user).
 export const writeDossier = (case_id: string, options: DossierOptions, path: string) =>

@@ -7,7 +7,7 @@ import { session } from '$lib/session.svelte';
 import { setLang } from '$lib/i18n/index.svelte';
 import { status } from '../dev/fixtures';
 
-export { status, caseDto, caseSummary, checklist, checklistItem, member, device, team, person, evidence, task, timelineEvent, referral, risk, interview, caseLink, internationalRequest, identifier, group, court, charge, measure, hearing, supportService, victimSupport, financialFlow } from '../dev/fixtures';
+export { status, caseDto, caseSummary, checklist, checklistItem, member, device, team, person, evidence, task, timelineEvent, referral, risk, interview, caseLink, internationalRequest, identifier, group, court, charge, measure, hearing, supportService, victimSupport, financialFlow, caseRoute, routePlace, demoRoute } from '../dev/fixtures';
 
 export function asRole(role: Role, lang = 'en'): void {
   session.status = status(role);

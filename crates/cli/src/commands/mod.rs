@@ -4,6 +4,7 @@
 mod cases;
 mod court;
 mod dossier;
+mod export;
 mod lan;
 mod meta;
 mod money;
@@ -257,6 +258,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Audit(c) => sync::audit(ctx, c),
         Command::Passphrase(c) => sync::passphrase(ctx, c),
         Command::Completions { .. } | Command::Man { .. } | Command::Demo { .. } => Ok(()),
+        Command::Export(c) => export::export(ctx, c),
         Command::Dossier(a) => dossier::dossier(ctx, a),
     }
 }

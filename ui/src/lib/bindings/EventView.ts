@@ -6,6 +6,7 @@ import type { TransportMode } from "./TransportMode";
 
 export type EventView = { id: RecordId, kind: EventKind, date: IsoDate | null, place: string, country: string | null, description: string, 
 /**
- * Decimal degrees (WGS 84); never exported, shown to the team.
+ * Decimal degrees (WGS 84); shown to the team and on its map, left
+ * out of the anonymised export.
  */
 latitude: number | null, longitude: number | null, crosses_border: boolean | null, border_point: string | null, transport: TransportMode | null, };
