@@ -107,6 +107,7 @@ fn main() {
             "reveal_link_entity",
             "export_i2",
             "export_htcds",
+            "write_dossier",
         ]),
     ))
     .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -21,7 +21,7 @@ install_system_packages() {
     sudo_ env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"
   fi
   if ! command -v cargo >/dev/null 2>&1; then
-    echo "Caravan needs a Rust toolchain (1.90 or newer): install it with rustup, then run this again." >&2
+    echo "Caravan needs a Rust toolchain (1.92 or newer): install it with rustup, then run this again." >&2
     exit 1
   fi
   local major

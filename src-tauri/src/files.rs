@@ -35,6 +35,8 @@ pub enum Kind {
     I2,
     /// A folder the anonymised statistics are written into.
     Statistics,
+    /// A court dossier (PDF) the shell writes.
+    Dossier,
 }
 
 impl Kind {
@@ -46,9 +48,10 @@ impl Kind {
             "geojson" => Ok(Kind::Geojson),
             "i2" => Ok(Kind::I2),
             "statistics" => Ok(Kind::Statistics),
+            "dossier" => Ok(Kind::Dossier),
             _ => Err(crate::state::invalid(
                 "kind",
-                "must be bundle, join, attachment, geojson, i2 or statistics",
+                "must be bundle, join, attachment, geojson, i2, statistics or dossier",
             )),
         }
     }
@@ -60,6 +63,7 @@ impl Kind {
             Kind::Join => &["caravan-join", "txt"],
             Kind::Attachment | Kind::I2 | Kind::Statistics => &[],
             Kind::Geojson => &["geojson", "json"],
+            Kind::Dossier => &["pdf"],
         }
     }
 
@@ -70,6 +74,7 @@ impl Kind {
             Kind::Join => Some(("Caravan join file", self.extensions())),
             Kind::Attachment | Kind::I2 | Kind::Statistics => None,
             Kind::Geojson => Some(("GeoJSON", self.extensions())),
+            Kind::Dossier => Some(("PDF", self.extensions())),
         }
     }
 }

@@ -138,7 +138,8 @@ pub fn with_commands<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bu
         commands::links::link_graph,
         commands::links::reveal_link_entity,
         commands::links::export_i2,
-        commands::export::export_htcds
+        commands::export::export_htcds,
+        commands::dossier::write_dossier
     ])
 }
 

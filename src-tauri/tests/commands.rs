@@ -220,6 +220,51 @@ fn custody_attach_and_export_through_the_window() {
     }
 }
 
+/// The court dossier as the dialog writes it: a new `.pdf` file the user
+/// names, in the chosen language, identities only when revealed; a typed
+/// path that is relative, not a PDF or an existing file is refused.
+#[test]
+fn court_dossier_through_the_window() {
+    let s = investigators_shell();
+    s.ok("unlock", json!({ "passphrase": PASS }));
+    let case = s.ok(
+        "create_case",
+        json!({ "case": { "reference": "KZ-9", "title": "Kiln", "jurisdiction": "KZ" } }),
+    );
+    let dir = s.dir();
+    let out = dir.join("KZ-9.pdf");
+    let written = s.ok(
+        "write_dossier",
+        json!({ "case_id": case, "options": { "lang": "ru", "reveal": false }, "path": out }),
+    );
+    assert_eq!(written["revealed"], false);
+    let pdf = std::fs::read(&out).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    assert_eq!(written["bytes"], pdf.len());
+    assert!(written["pages"].as_u64().unwrap() >= 2, "{written}");
+    let digest = written["digest"].as_str().unwrap();
+    assert!(
+        pdf.windows(digest.len()).any(|w| w == digest.as_bytes()),
+        "the binding is in the metadata"
+    );
+    for path in [json!(out), json!("KZ-9.pdf"), json!(dir.join("KZ-9.txt"))] {
+        assert_eq!(
+            s.code(
+                "write_dossier",
+                json!({ "case_id": case, "options": { "lang": "ru", "reveal": false }, "path": path }),
+            ),
+            "app.path_refused"
+        );
+    }
+    assert_eq!(
+        s.code(
+            "write_dossier",
+            json!({ "case_id": case, "options": { "lang": "xx", "reveal": false }, "path": dir.join("x.pdf") }),
+        ),
+        "dossier.unknown_language"
+    );
+}
+
 #[test]
 fn errors_reach_the_window_as_codes() {
     let s = shell();

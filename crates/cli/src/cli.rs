@@ -219,6 +219,34 @@ pub enum Command {
     /// Write files for others from the cases: GeoJSON of the routes, i2 files of the link analysis, anonymised statistics (htcds)
     #[command(subcommand)]
     Export(ExportCmd),
+    /// The court dossier of a case: a PDF/A document in the language of
+    /// --lang, bound to the case's state; `dossier verify FILE` checks a copy
+    Dossier(DossierArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct DossierArgs {
+    #[command(subcommand)]
+    pub check: Option<DossierCmd>,
+    /// The case (its id, or the start of it)
+    #[arg(required = true)]
+    pub case: Option<String>,
+    /// The PDF file to write (a new file)
+    #[arg(long, value_name = "FILE", required = true)]
+    pub out: Option<PathBuf>,
+    /// Show people's identities rather than their pseudonyms (audited)
+    #[arg(long)]
+    pub reveal: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DossierCmd {
+    /// Check that a dossier matches this vault's case as of the state it was made from
+    Verify {
+        /// The dossier's PDF file
+        file: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]

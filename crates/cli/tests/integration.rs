@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod common;
+mod dossier;
 mod export;
 mod export_htcds;
 mod flow;

@@ -18,6 +18,8 @@ pub enum CoreError {
     Sync(#[from] SyncError),
     #[error(transparent)]
     Model(#[from] ModelError),
+    #[error(transparent)]
+    Dossier(#[from] caravan_dossier::DossierError),
     #[error(
         "This device has not joined a team yet. Found a team, or accept the join package an admin wrote for this device."
     )]
@@ -71,7 +73,7 @@ caravan_errors::coded! {
         Self::AttachmentElsewhere => ("core.attachment_elsewhere", Rejected),
         Self::SessionBroken => ("core.session_broken", Failure),
     }
-    wraps { Vault, Sync, Model }
+    wraps { Vault, Sync, Model, Dossier }
 }
 
 impl CoreError {
@@ -127,6 +129,7 @@ pub fn all_codes() -> Vec<&'static str> {
         ModelError::CODES,
         TemplateError::CODES,
         Refusal::CODES,
+        caravan_dossier::DossierError::CODES,
     ] {
         for code in list {
             if !codes.contains(code) {

@@ -17,7 +17,7 @@ pub(crate) const TEAM_ADMINS: &[Role] = &[Role::Admin];
 /// Who reads the cases they may see, and so writes out their files: every
 /// role (which cases each sees is the team's case access, checked by the
 /// core for each case).
-const CASE_READERS: &[Role] = &[
+pub(crate) const CASE_READERS: &[Role] = &[
     Role::Investigator,
     Role::Prosecutor,
     Role::Supervisor,

@@ -21,6 +21,7 @@ macro_rules! workspace_commands {
 pub mod cases;
 pub mod court;
 pub mod export;
+pub mod dossier;
 pub mod files;
 pub mod finance;
 pub mod lan;

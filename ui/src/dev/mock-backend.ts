@@ -265,6 +265,7 @@ mockIPC(async (cmd, args) => {
     ];
     case 'reveal_identifier': return { value: '+998 90 123 45 67' };
     case 'reveal_account': return { value: 'KZ86 125K ZT50 0410 0100' };
+    case 'write_dossier': { const reveal = Boolean((a.options as { reveal?: boolean } | undefined)?.reveal); return { pages: reveal ? 22 : 21, bytes: 291_897, digest: '076265516517e050da0f7121bc2e1200122d683ce4e3aedf0d1da6f0a52a8c63', revealed: reveal }; }
     case 'reveal_person': return { full_name: 'Rustam Aliev', other_names: 'Рустам Алиев', birth_date: '2002-05-14', document_numbers: 'AA1234567', contact: null, address: 'Jizzakh' };
     case 'peers': return [{ member: 'm-aibek', name: 'Aibek Dzhaksybekov', last_export_ms: now - day, last_import_ms: now - 2 * day, last_session_ms: null }];
     case 'quarantine': return quarantined;

@@ -75,6 +75,8 @@ import type { RelaySyncDto } from '$lib/bindings/RelaySyncDto';
 import type { FinancialFlowInput } from '$lib/bindings/FinancialFlowInput';
 import type { HtcdsOptions } from '$lib/bindings/HtcdsOptions';
 import type { HtcdsExport } from '$lib/bindings/HtcdsExport';
+import type { DossierOptions } from '$lib/bindings/DossierOptions';
+import type { DossierView } from '$lib/bindings/DossierView';
 
 /** A rejected command, with the backend's stable code. */
 export class ApiError extends Error {
@@ -392,3 +394,7 @@ export const pickFolder = () => call<string | null>('pick_file', { mode: 'folder
 // Anonymised statistics (crates/core/src/htcds.rs): written into a folder
 // the folder dialog returned, or a new one typed by the user.
 export const exportHtcds = (options: HtcdsOptions) => call<HtcdsExport>('export_htcds', { options });
+// The court dossier (crates/core/src/dossier.rs): written to `path` (the
+// save dialog's choice or a new .pdf file typed by the user).
+export const writeDossier = (case_id: string, options: DossierOptions, path: string) =>
+  call<DossierView>('write_dossier', { case_id, options, path });

@@ -5,7 +5,7 @@
 // an existing one to read (`app.path_refused` otherwise).
 import * as api from '$lib/api';
 
-export type FileKind = 'bundle' | 'join' | 'attachment' | 'geojson' | 'statistics';
+export type FileKind = 'bundle' | 'join' | 'attachment' | 'geojson' | 'statistics' | 'dossier';
 
 export async function pickPath(
   mode: 'open' | 'save' | 'folder',

@@ -3,6 +3,7 @@
 
 mod cases;
 mod court;
+mod dossier;
 mod export;
 mod lan;
 mod links;
@@ -260,6 +261,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<()> {
         Command::Links { links: l, all } => links::links(ctx, &l, all),
         Command::Completions { .. } | Command::Man { .. } | Command::Demo { .. } => Ok(()),
         Command::Export(c) => export::export(ctx, c),
+        Command::Dossier(a) => dossier::dossier(ctx, a),
     }
 }
 
