@@ -112,8 +112,20 @@ fn a_dossier_shows_identities_only_when_revealed_and_a_copy_is_checked_against_t
     let check = inv.json(&["dossier", "verify", s(&masked)]);
     assert_eq!(check["reference"], "2026-DOS-1");
     assert_eq!(check["digest"], digest.as_str());
+    assert_eq!(check["made_here"], true);
     inv.json(&person_add(&case, "witness", "W-1", "Someone", &[]));
     inv.json(&["dossier", "verify", s(&masked)]);
+
+    // Regression: a copy whose pages were changed under an intact binding
+    // passed as the case's dossier. Its binding still checks, but this
+    // vault did not make that file, and says so.
+    let forged = inv.path("forged.pdf");
+    let mut bytes = raw.clone();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 0x01;
+    std::fs::write(&forged, bytes).unwrap();
+    let check = inv.json(&["dossier", "verify", s(&forged)]);
+    assert_eq!(check["made_here"], false);
 
     // A vault without the case: a mismatch with its code.
     let (code, err) = t.admin.fail(&["dossier", "verify", s(&masked)]);

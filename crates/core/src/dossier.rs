@@ -60,6 +60,11 @@ pub struct DossierCheck {
     pub digest: String,
     pub lang: String,
     pub revealed: bool,
+    /// This vault made this very file (its SHA-256 is in the audit log):
+    /// its pages are the case's as made, not only its binding. A copy
+    /// made on another device, or altered, has a binding to check but no
+    /// content vouched for here.
+    pub made_here: bool,
 }
 
 impl Workspace {
@@ -147,6 +152,18 @@ impl Workspace {
     pub fn dossier(&mut self, case: &str, options: &DossierOptions) -> Result<Dossier> {
         let (content, last_change) = self.dossier_content(case, options)?;
         let rendered = caravan_dossier::render(&content, last_change)?;
+        // The file's own digest, so that `verify_dossier` can tell this
+        // very file from a copy whose pages were changed under an intact
+        // binding.
+        self.audit(
+            "dossier.made",
+            &format!(
+                "case {}: {} pages, sha256 {}",
+                content.binding.case_id,
+                rendered.pages,
+                sha256_hex(&rendered.pdf)
+            ),
+        )?;
         Ok(Dossier {
             pdf: rendered.pdf,
             pages: rendered.pages,
@@ -197,6 +214,11 @@ impl Workspace {
             return Err(DossierError::Mismatch.into());
         }
         let (_, c) = self.case_doc(&case_id)?;
+        let digest = sha256_hex(pdf);
+        let made_here = self
+            .audit_log(None)?
+            .iter()
+            .any(|r| r.action == "dossier.made" && r.detail.ends_with(&format!("sha256 {digest}")));
         self.audit(
             "dossier.verify",
             &format!("case {case_id}: court dossier checked"),
@@ -207,8 +229,14 @@ impl Workspace {
             digest: binding.digest,
             lang: binding.lang,
             revealed: binding.revealed,
+            made_here,
         })
     }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
 }
 
 /// Writes `bytes` to a new file `dest` through a temporary file beside it.

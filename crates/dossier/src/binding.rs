@@ -122,7 +122,7 @@ impl Binding {
                 .filter(|c| safe_word(c))
                 .ok_or(DossierError::BadBinding)?,
             heads: heads
-                .filter(|h| h.iter().all(|h| is_hex(h, 64)))
+                .filter(|h| !h.is_empty() && h.iter().all(|h| is_hex(h, 64)))
                 .ok_or(DossierError::BadBinding)?,
             lang: lang
                 .filter(|l| safe_word(l))

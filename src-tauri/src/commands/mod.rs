@@ -20,8 +20,8 @@ macro_rules! workspace_commands {
 
 pub mod cases;
 pub mod court;
-pub mod export;
 pub mod dossier;
+pub mod export;
 pub mod files;
 pub mod finance;
 pub mod lan;

@@ -14,10 +14,16 @@ pub fn dossier(ctx: &Ctx, a: DossierArgs) -> Result<()> {
         if ctx.out.json {
             return ctx.out.json(&check);
         }
-        return ctx.out.say(
+        ctx.out.say(
             "cli.dossier.verified",
             &[("case", &check.reference), ("digest", &check.digest)],
-        );
+        )?;
+        let content = if check.made_here {
+            "cli.dossier.made_here"
+        } else {
+            "cli.dossier.not_made_here"
+        };
+        return ctx.out.say(content, &[]);
     }
     // clap requires both without the subcommand.
     let (Some(case), Some(out)) = (a.case, a.out) else {

@@ -83,3 +83,16 @@ fn replace_all(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     assert!(n > 0, "nothing to replace");
     out
 }
+
+/// Regression: a binding naming no head, its digest made over no head,
+/// was intact, and `verify` found every one of its (no) heads in any case:
+/// a 120-byte file naming a case's id passed as that case's dossier.
+#[test]
+fn a_binding_naming_no_head_is_refused() {
+    let forged = Binding::new("case-0142", &[], "ru", false);
+    assert!(forged.is_intact());
+    assert!(matches!(
+        Binding::from_keyword(&forged.keyword()),
+        Err(DossierError::BadBinding)
+    ));
+}

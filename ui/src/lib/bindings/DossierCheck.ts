@@ -3,4 +3,11 @@
 /**
  * A dossier that matches a case of this vault.
  */
-export type DossierCheck = { case_id: string, reference: string, digest: string, lang: string, revealed: boolean, };
+export type DossierCheck = { case_id: string, reference: string, digest: string, lang: string, revealed: boolean, 
+/**
+ * This vault made this very file (its SHA-256 is in the audit log):
+ * its pages are the case's as made, not only its binding. A copy
+ * made on another device, or altered, has a binding to check but no
+ * content vouched for here.
+ */
+made_here: boolean, };
