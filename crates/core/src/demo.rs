@@ -28,7 +28,9 @@ use rand::{Rng, SeedableRng};
 /// The demo vaults' passphrase (printed: the vaults hold made-up people).
 pub const DEMO_PASSPHRASE: &str = "caravan demo passphrase";
 
-const VICTIMS: &[(&str, &str)] = &[
+/// The names the demo gives its victims (Cyrillic, Latin): made up, and
+/// masked wherever an identity is, so a test can look for them.
+pub const VICTIMS: &[(&str, &str)] = &[
     ("Гульнара Ахмедова", "Gulnara Akhmedova"),
     ("Айгерим Сарсенова", "Aigerim Sarsenova"),
     ("Бахтияр Юсупов", "Bakhtiyar Yusupov"),

@@ -8,6 +8,7 @@
 //! tauri-driver; `scripts/test` installs them and runs this with
 //! `--ignored`. Every step waits for the state it asserts.
 
+mod outputs;
 mod pages;
 mod phone;
 mod webdriver;
@@ -275,4 +276,19 @@ fn phone_sized_in_kazakh_and_russian() {
     for lang in ["kk", "ru"] {
         phone::round(app(), &disp, &tmp.path().join(lang), lang);
     }
+}
+
+/// What the case file produces, on the demo's supervisor vault: the court
+/// dossier of the demo case, the routes on the map, the link chart, the
+/// anonymised statistics (`outputs::round`).
+#[test]
+#[ignore = "needs Xvfb, WebKitWebDriver and tauri-driver: run by scripts/test"]
+fn case_file_outputs() {
+    let (_xvfb, disp) = display();
+    // Not hidden: the app refuses a typed folder inside a hidden one.
+    let tmp = tempfile::Builder::new()
+        .prefix("caravan-e2e-")
+        .tempdir()
+        .unwrap();
+    outputs::round(app(), &disp, tmp.path());
 }
