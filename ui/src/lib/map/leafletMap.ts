@@ -38,10 +38,13 @@ export type RouteMap = {
 };
 
 // Central Asia, for a map with no place yet.
-/** A tooltip's content as a text node: Leaflet inserts a string as HTML,
- *  and a label holds text another member typed (a crossing point). */
-function asText(label: string): Text {
-  return document.createTextNode(label);
+/** A tooltip's content as an element holding text: Leaflet inserts a
+ *  string as HTML, and a label holds text another member typed (a
+ *  crossing point). */
+function asText(label: string): HTMLElement {
+  const span = document.createElement('span');
+  span.textContent = label;
+  return span;
 }
 
 const REGION: L.LatLngBoundsExpression = [
