@@ -1,7 +1,6 @@
 //! Every value written is one HTCDS 2.0 (or CTDC, for the fields derived
 //! as it derives them) allows. The lists below are copied from the
-//! standard (IOM, `HTCDS Field Standards 2.0.ods`, 24 Dec 2021, as
-//! /work/shared/design/domain.md and the standard's sheet give them), not
+//! standard (IOM, `HTCDS Field Standards 2.0.ods`, 24 Dec 2021), not
 //! read from the model's vocabularies: a value the model names otherwise
 //! fails here.
 
