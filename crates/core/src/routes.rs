@@ -216,6 +216,6 @@ impl Workspace {
 /// an analyst's file.
 fn country_code(written: Option<&str>) -> Option<String> {
     written
-        .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase()))
+        .filter(|c| caravan_model::validate_jurisdiction(c).is_ok())
         .map(str::to_string)
 }

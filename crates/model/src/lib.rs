@@ -60,6 +60,7 @@ pub use error::ModelError;
 pub use path::{DocPath, Seg};
 pub use policy::{DocKind, WriteKind};
 pub use scalar::Scalar;
+pub use validate::validate_jurisdiction;
 pub use vocab::{
     AppealStatus, CaseLinkKind, CaseStatus, ChargeStatus, CompensationStatus, ControlMethod,
     Decision, EventKind, EvidenceKind, Exploitation, Gender, HearingKind, HearingOutcome,
